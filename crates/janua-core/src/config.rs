@@ -1,0 +1,386 @@
+//! Configuration: built-in defaults < `janua.toml` (or `JANUA_CONFIG`) < `JANUA_*` environment
+//! variables, `__` nesting (`JANUA_RATE_LIMITS__ANONYMOUS_PER_MIN`). A secret may also come from
+//! a file: `JANUA_SECRETS__ENCRYPTION_KEY_FILE=/run/secrets/key`.
+//!
+//! Every default works on one machine; production overrides the secrets (see the README).
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// Dev-only defaults: loud at start-up when still in use, so nobody ships them by accident.
+pub const DEV_ENCRYPTION_KEY: &str = "ZGV2LW9ubHktamFudWEtZW5jcnlwdGlvbi1rZXktISE";
+pub const DEV_SERVICE_TOKEN: &str = "dev-only-janua-service-token";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Base of links in emails, and the `iss` of access tokens.
+    pub public_url: String,
+    pub database_url: String,
+    pub redis_url: String,
+    /// Prefix of every Redis key Janua writes (tests use one per test).
+    pub redis_prefix: String,
+    pub amqp_url: String,
+    /// Topic exchange all events are published to.
+    pub amqp_exchange: String,
+    pub bootstrap_admin_email: Option<String>,
+    #[serde(serialize_with = "serialize_secret_opt")]
+    pub bootstrap_admin_password: Option<SecretString>,
+    pub smtp: SmtpSettings,
+    pub rate_limits: RateLimitSettings,
+    pub tokens: TokenSettings,
+    pub passwords: PasswordSettings,
+    pub secrets: SecretSettings,
+    pub http: HttpSettings,
+    pub log: LogSettings,
+    pub otel: OtelSettings,
+    pub gateway: ServiceSettings,
+    pub auth: ServiceSettings,
+    pub identity: ServiceSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServiceSettings {
+    /// Address this service listens on.
+    pub host: String,
+    pub port: u16,
+    /// How other services (and the gateway) reach this one.
+    pub url: String,
+    /// Per-service database override; falls back to `database_url`.
+    pub database_url: Option<String>,
+    pub db_pool_size: usize,
+}
+
+impl ServiceSettings {
+    fn on_port(port: u16) -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port,
+            url: format!("http://127.0.0.1:{port}"),
+            database_url: None,
+            db_pool_size: 16,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SmtpSettings {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub from: String,
+    pub username: Option<String>,
+    #[serde(serialize_with = "serialize_secret_opt")]
+    pub password: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RateLimitSettings {
+    pub anonymous_per_min: u32,
+    pub authenticated_per_min: u32,
+    pub admin_per_min: u32,
+    /// Failed sign-ins from one IP in a minute before sign-ins from it are delayed.
+    pub signin_failures_per_ip_per_min: u32,
+    /// Consecutive failed sign-ins of one account before it is throttled with growing delays.
+    pub signin_failures_per_account: u32,
+    /// First lock-out after the account threshold, doubled on each further failure.
+    pub signin_lockout_base_secs: u64,
+    pub signin_lockout_max_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TokenSettings {
+    pub audience: String,
+    pub access_ttl_secs: i64,
+    pub refresh_ttl_secs: i64,
+    /// A signing key is used for this long, then replaced; the old one keeps verifying
+    /// until every token it signed has expired.
+    pub signing_key_rotation_secs: i64,
+    pub reset_token_ttl_secs: i64,
+    pub verify_token_ttl_secs: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PasswordSettings {
+    /// argon2id memory in KiB (OWASP: 19456 = 19 MiB).
+    pub argon2_memory_kib: u32,
+    pub argon2_iterations: u32,
+    pub argon2_parallelism: u32,
+    /// How many hashes may run at once on the blocking pool (default: number of cores).
+    pub hashing_concurrency: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SecretSettings {
+    /// base64 (or base64url) of 32 bytes: encrypts signing keys and other secrets at rest.
+    #[serde(serialize_with = "serialize_secret")]
+    pub encryption_key: SecretString,
+    /// Shared by the services for `/internal/v1` calls; never leaves the cluster.
+    #[serde(serialize_with = "serialize_secret")]
+    pub service_token: SecretString,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HttpSettings {
+    pub body_limit_bytes: usize,
+    pub upstream_timeout_ms: u64,
+    pub upstream_connect_timeout_ms: u64,
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogSettings {
+    /// `pretty` or `json`.
+    pub format: String,
+    /// An `EnvFilter` directive, e.g. `info,janua_auth=debug`. `RUST_LOG` wins when set.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct OtelSettings {
+    pub endpoint: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            database_url: "postgres://postgres@127.0.0.1:5432/janua".into(),
+            redis_url: "redis://127.0.0.1:6379".into(),
+            redis_prefix: "janua".into(),
+            amqp_url: "amqp://guest:guest@127.0.0.1:5672/%2f".into(),
+            amqp_exchange: "janua.events".into(),
+            bootstrap_admin_email: None,
+            bootstrap_admin_password: None,
+            smtp: SmtpSettings::default(),
+            rate_limits: RateLimitSettings::default(),
+            tokens: TokenSettings::default(),
+            passwords: PasswordSettings::default(),
+            secrets: SecretSettings::default(),
+            http: HttpSettings::default(),
+            log: LogSettings::default(),
+            otel: OtelSettings::default(),
+            gateway: ServiceSettings::on_port(8080),
+            auth: ServiceSettings::on_port(8081),
+            identity: ServiceSettings::on_port(8082),
+        }
+    }
+}
+
+impl Default for SmtpSettings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 1025,
+            tls: SmtpTls::None,
+            from: "Janua <no-reply@janua.local>".into(),
+            username: None,
+            password: None,
+        }
+    }
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self {
+            anonymous_per_min: 100,
+            authenticated_per_min: 1000,
+            admin_per_min: 5000,
+            signin_failures_per_ip_per_min: 20,
+            signin_failures_per_account: 5,
+            signin_lockout_base_secs: 2,
+            signin_lockout_max_secs: 900,
+        }
+    }
+}
+
+impl Default for TokenSettings {
+    fn default() -> Self {
+        Self {
+            audience: "janua".into(),
+            access_ttl_secs: 900,
+            refresh_ttl_secs: 30 * 24 * 3600,
+            signing_key_rotation_secs: 30 * 24 * 3600,
+            reset_token_ttl_secs: 30 * 60,
+            verify_token_ttl_secs: 24 * 3600,
+        }
+    }
+}
+
+impl Default for PasswordSettings {
+    fn default() -> Self {
+        Self {
+            argon2_memory_kib: 19 * 1024,
+            argon2_iterations: 2,
+            argon2_parallelism: 1,
+            hashing_concurrency: None,
+        }
+    }
+}
+
+impl Default for SecretSettings {
+    fn default() -> Self {
+        Self {
+            encryption_key: SecretString::from(DEV_ENCRYPTION_KEY),
+            service_token: SecretString::from(DEV_SERVICE_TOKEN),
+        }
+    }
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            body_limit_bytes: 1024 * 1024,
+            upstream_timeout_ms: 10_000,
+            upstream_connect_timeout_ms: 1_000,
+            workers: None,
+        }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { format: "pretty".into(), level: "info".into() }
+    }
+}
+
+fn serialize_secret<S: serde::Serializer>(s: &SecretString, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s.expose_secret())
+}
+
+fn serialize_secret_opt<S: serde::Serializer>(
+    s: &Option<SecretString>,
+    ser: S,
+) -> Result<S::Ok, S::Error> {
+    match s {
+        Some(s) => ser.serialize_some(s.expose_secret()),
+        None => ser.serialize_none(),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Figment(#[from] Box<figment::Error>),
+    #[error("configuration: cannot read secret file {path}: {source}")]
+    SecretFile { path: String, source: std::io::Error },
+}
+
+impl Settings {
+    /// Loads the configuration the way operators set it (see the module docs).
+    pub fn load() -> Result<Settings, ConfigError> {
+        let path = std::env::var("JANUA_CONFIG").unwrap_or_else(|_| "janua.toml".into());
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(&path))
+            .merge(
+                Env::prefixed("JANUA_")
+                    .split("__")
+                    .filter(|k| !k.as_str().ends_with("_file") && k.as_str() != "config"),
+            );
+        for (key, value) in std::env::vars() {
+            let Some(rest) = key.strip_prefix("JANUA_") else { continue };
+            let Some(name) = rest.strip_suffix("_FILE") else { continue };
+            let secret = std::fs::read_to_string(&value)
+                .map_err(|source| ConfigError::SecretFile { path: value.clone(), source })?;
+            let key_path = name.to_ascii_lowercase().replace("__", ".");
+            figment = figment.merge(Serialized::default(&key_path, secret.trim().to_string()));
+        }
+        let settings: Settings = figment.extract().map_err(Box::new)?;
+        settings.warn_about_unknown_env();
+        Ok(settings)
+    }
+
+    /// Unknown `JANUA_*` variables are most often typos that silently keep a default.
+    fn warn_about_unknown_env(&self) {
+        let known = self.known_keys();
+        for (key, _) in std::env::vars() {
+            let Some(rest) = key.strip_prefix("JANUA_") else { continue };
+            let rest = rest.strip_suffix("_FILE").unwrap_or(rest);
+            let path = rest.to_ascii_lowercase().replace("__", ".");
+            if path == "config" || known.contains(&path) {
+                continue;
+            }
+            tracing::warn!(variable = %key, "unknown configuration variable ignored");
+        }
+    }
+
+    /// Every configuration key as a dotted path (`rate_limits.anonymous_per_min`).
+    pub fn known_keys(&self) -> BTreeSet<String> {
+        fn walk(prefix: &str, v: &serde_json::Value, out: &mut BTreeSet<String>) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map {
+                        let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                        walk(&p, v, out);
+                    }
+                }
+                _ => {
+                    out.insert(prefix.to_string());
+                }
+            }
+        }
+        let mut out = BTreeSet::new();
+        if let Ok(v) = serde_json::to_value(self) {
+            walk("", &v, &mut out);
+        }
+        out
+    }
+
+    pub fn database_url_for(&self, service: &ServiceSettings) -> String {
+        service.database_url.clone().unwrap_or_else(|| self.database_url.clone())
+    }
+
+    /// Logs a warning for each development-only secret still in use.
+    pub fn warn_about_dev_secrets(&self) {
+        if self.secrets.encryption_key.expose_secret() == DEV_ENCRYPTION_KEY {
+            tracing::warn!("JANUA_SECRETS__ENCRYPTION_KEY is the development default; set your own in production");
+        }
+        if self.secrets.service_token.expose_secret() == DEV_SERVICE_TOKEN {
+            tracing::warn!("JANUA_SECRETS__SERVICE_TOKEN is the development default; set your own in production");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_contract() {
+        let s = Settings::default();
+        assert_eq!(s.rate_limits.anonymous_per_min, 100);
+        assert_eq!(s.rate_limits.authenticated_per_min, 1000);
+        assert_eq!(s.rate_limits.admin_per_min, 5000);
+        assert_eq!(s.tokens.access_ttl_secs, 900);
+        assert_eq!(s.passwords.argon2_memory_kib, 19456);
+        assert_eq!(s.gateway.port, 8080);
+    }
+
+    #[test]
+    fn known_keys_cover_nested_sections() {
+        let keys = Settings::default().known_keys();
+        assert!(keys.contains("rate_limits.anonymous_per_min"));
+        assert!(keys.contains("smtp.host"));
+        assert!(keys.contains("secrets.encryption_key"));
+        assert!(keys.contains("bootstrap_admin_email"));
+    }
+}

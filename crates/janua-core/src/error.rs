@@ -1,0 +1,258 @@
+//! The one error envelope of the API (`{"error":{"code","message","details"}}`) and the one
+//! table that maps each code to its HTTP status. Every service and the gateway answer errors
+//! through [`ApiError`]; nothing else writes an error body.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+
+/// Stable wire codes. The strings are written out here, never derived from variant names,
+/// so renaming a variant cannot change the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    ValidationError,
+    InvalidCredentials,
+    Unauthorized,
+    Forbidden,
+    AccountSuspended,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    RateLimitExceeded,
+    Internal,
+    ServiceUnavailable,
+}
+
+impl ErrorCode {
+    /// (wire code, HTTP status): the single table of API.md's "Errors" section.
+    pub const fn spec(self) -> (&'static str, u16) {
+        match self {
+            ErrorCode::ValidationError => ("VALIDATION_ERROR", 400),
+            ErrorCode::InvalidCredentials => ("INVALID_CREDENTIALS", 401),
+            ErrorCode::Unauthorized => ("UNAUTHORIZED", 401),
+            ErrorCode::Forbidden => ("FORBIDDEN", 403),
+            ErrorCode::AccountSuspended => ("ACCOUNT_SUSPENDED", 403),
+            ErrorCode::NotFound => ("NOT_FOUND", 404),
+            ErrorCode::MethodNotAllowed => ("METHOD_NOT_ALLOWED", 405),
+            ErrorCode::Conflict => ("CONFLICT", 409),
+            ErrorCode::PayloadTooLarge => ("PAYLOAD_TOO_LARGE", 413),
+            ErrorCode::UnsupportedMediaType => ("UNSUPPORTED_MEDIA_TYPE", 415),
+            ErrorCode::RateLimitExceeded => ("RATE_LIMIT_EXCEEDED", 429),
+            ErrorCode::Internal => ("INTERNAL_ERROR", 500),
+            ErrorCode::ServiceUnavailable => ("SERVICE_UNAVAILABLE", 503),
+        }
+    }
+
+    pub const fn as_str(self) -> &'static str {
+        self.spec().0
+    }
+
+    pub fn status(self) -> StatusCode {
+        StatusCode::from_u16(self.spec().1).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    pub fn from_wire(code: &str) -> Option<ErrorCode> {
+        use ErrorCode::*;
+        [
+            ValidationError,
+            InvalidCredentials,
+            Unauthorized,
+            Forbidden,
+            AccountSuspended,
+            NotFound,
+            MethodNotAllowed,
+            Conflict,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            RateLimitExceeded,
+            Internal,
+            ServiceUnavailable,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == code)
+    }
+}
+
+/// The body of every non-2xx answer.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code, e.g. `VALIDATION_ERROR`.
+    pub code: String,
+    pub message: String,
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<Value>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub details: Option<Value>,
+    headers: Vec<(HeaderName, String)>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), details: None, headers: Vec::new() }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = Some(details);
+        self
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::ValidationError, message)
+            .with_details(serde_json::json!({ "field": field }))
+    }
+
+    pub fn invalid_credentials() -> Self {
+        Self::new(ErrorCode::InvalidCredentials, "email or password is incorrect")
+    }
+
+    pub fn unauthorized(reason: &str) -> Self {
+        Self::new(ErrorCode::Unauthorized, "authentication required")
+            .with_details(serde_json::json!({ "reason": reason }))
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(ErrorCode::Forbidden, "you are not allowed to do this")
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(ErrorCode::NotFound, "resource not found")
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Conflict, message)
+    }
+
+    pub fn too_many_requests(retry_after_secs: u64) -> Self {
+        Self::new(ErrorCode::RateLimitExceeded, "too many requests; retry later")
+            .with_details(serde_json::json!({ "retry_after": retry_after_secs }))
+            .with_header(actix_web::http::header::RETRY_AFTER, retry_after_secs.to_string())
+    }
+
+    pub fn unavailable(what: &str) -> Self {
+        Self::new(ErrorCode::ServiceUnavailable, format!("{what} is unavailable; retry later"))
+    }
+
+    /// A bug or an unexpected failure. The cause goes to the log (with the request id of the
+    /// current span); the client learns nothing internal.
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        Self::new(
+            ErrorCode::Internal,
+            "internal error; quote the X-Request-Id header when reporting it",
+        )
+    }
+
+    pub fn envelope(&self) -> ErrorEnvelope {
+        ErrorEnvelope {
+            error: ErrorBody {
+                code: self.code.as_str().to_string(),
+                message: self.message.clone(),
+                details: self.details.clone(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status_code());
+        for (name, value) in &self.headers {
+            if let Ok(v) = HeaderValue::from_str(value) {
+                builder.insert_header((name.clone(), v));
+            }
+        }
+        builder.json(self.envelope())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match err {
+            Error::NotFound => ApiError::not_found(),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::conflict("a resource with these values already exists")
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
+                tracing::warn!("database connection closed");
+                ApiError::unavailable("the database")
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
+    fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
+        tracing::warn!(error = %err, "database pool error");
+        ApiError::unavailable("the database")
+    }
+}
+
+impl From<redis::RedisError> for ApiError {
+    fn from(err: redis::RedisError) -> Self {
+        tracing::warn!(error = %err, "redis error");
+        ApiError::unavailable("the cache")
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_round_trips_through_its_wire_string() {
+        for code in [
+            ErrorCode::ValidationError,
+            ErrorCode::RateLimitExceeded,
+            ErrorCode::ServiceUnavailable,
+            ErrorCode::AccountSuspended,
+        ] {
+            assert_eq!(ErrorCode::from_wire(code.as_str()), Some(code));
+        }
+    }
+
+    #[test]
+    fn envelope_has_code_message_and_details() {
+        let e = ApiError::validation("password", "too short");
+        let v = serde_json::to_value(e.envelope()).unwrap();
+        assert_eq!(v["error"]["code"], "VALIDATION_ERROR");
+        assert_eq!(v["error"]["details"]["field"], "password");
+        let v = serde_json::to_value(ApiError::not_found().envelope()).unwrap();
+        assert!(v["error"]["details"].is_null());
+    }
+}

@@ -1,0 +1,128 @@
+//! actix-web glue shared by every service: extractor error handlers that answer the envelope,
+//! the request-id middleware, the fallback 404, and the caller's address.
+
+use crate::error::{ApiError, ErrorCode};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use tracing::Instrument;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The request id of the current request, as set by [`request_id`].
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Echoes a sane client-sent `X-Request-Id` or makes one, puts it on the response and in the
+/// tracing span of the request.
+pub async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_owned)
+        .unwrap_or_else(|| crate::ids::new_id().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
+    let mut res = next.call(req).instrument(span).await?;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID, v);
+    }
+    Ok(res)
+}
+
+pub fn request_id_of(req: &HttpRequest) -> Option<String> {
+    req.extensions().get::<RequestId>().map(|r| r.0.clone())
+}
+
+/// JSON bodies: bad JSON -> 400 naming the problem, wrong content type -> 415, too big -> 413.
+pub fn json_config(limit: usize) -> web::JsonConfig {
+    web::JsonConfig::default().limit(limit).error_handler(|err, _req| {
+        let api = match &err {
+            JsonPayloadError::ContentType => ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                "expected a JSON body with Content-Type: application/json",
+            ),
+            JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+                ApiError::new(ErrorCode::PayloadTooLarge, "request body is too large")
+            }
+            JsonPayloadError::Deserialize(e) => {
+                let field = missing_or_invalid_field(&e.to_string());
+                let err = ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {e}"));
+                match field {
+                    Some(f) => err.with_details(serde_json::json!({ "field": f })),
+                    None => err,
+                }
+            }
+            other => ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {other}")),
+        };
+        api.into()
+    })
+}
+
+/// serde names the field in "missing field `email`" and "unknown field `x`" messages.
+fn missing_or_invalid_field(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(message[start..start + len].to_string())
+}
+
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
+        ApiError::new(ErrorCode::ValidationError, format!("invalid query string: {err}")).into()
+    })
+}
+
+/// A path parameter that does not parse (e.g. not a UUID) names nothing that exists.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::not_found().into())
+}
+
+pub fn payload_config(limit: usize) -> web::PayloadConfig {
+    web::PayloadConfig::new(limit)
+}
+
+/// The fallback of every service: an unknown route is a 404 in the envelope.
+pub async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(ErrorCode::NotFound, "no such route"))
+}
+
+/// The caller's IP. Behind the gateway the right-most `X-Forwarded-For` entry is the one the
+/// gateway appended (what it saw); anything to its left is client-supplied and untrusted.
+pub fn client_ip(req: &HttpRequest) -> Option<String> {
+    if let Some(xff) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(last) = xff.rsplit(',').next().map(str::trim).filter(|s| !s.is_empty())
+        && last.parse::<std::net::IpAddr>().is_ok()
+    {
+        return Some(last.to_string());
+    }
+    req.peer_addr().map(|a| a.ip().to_string())
+}
+
+pub fn user_agent(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(512).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_is_taken_from_serde_messages() {
+        assert_eq!(
+            missing_or_invalid_field("missing field `email` at line 1 column 2"),
+            Some("email".into())
+        );
+        assert_eq!(missing_or_invalid_field("expected value"), None);
+    }
+}

@@ -1,0 +1,12 @@
+//! Shared building blocks of every Janua service: configuration, the error envelope,
+//! identifiers, pagination, request ids, small crypto helpers and telemetry.
+
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod pagination;
+pub mod telemetry;
+
+pub use error::{ApiError, ErrorCode};

@@ -1,0 +1,146 @@
+//! Transactional outbox: a state change and its event commit together; the relay publishes
+//! pending rows with publisher confirms and marks each one sent only after the broker acked
+//! it. A broker outage delays events and never loses one; consumers drop the rare duplicate
+//! (a confirm lost with the connection) by event id.
+
+use crate::Pool;
+use crate::schema::outbox;
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use janua_events::{Event, Publisher};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Writes `event` in the caller's transaction.
+pub async fn enqueue(conn: &mut AsyncPgConnection, event: &Event) -> QueryResult<()> {
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::id.eq(event.id),
+            outbox::event_type.eq(&event.event_type),
+            outbox::payload.eq(event.encode()),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    outbox::table.filter(outbox::published_at.is_null()).count().get_result(conn).await
+}
+
+pub struct OutboxRelay {
+    pool: Pool,
+    amqp_url: String,
+    exchange: String,
+    batch_size: i64,
+    idle_poll: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+    #[error("database pool: {0}")]
+    Pool(String),
+    #[error(transparent)]
+    Publish(#[from] janua_events::PublishError),
+}
+
+impl OutboxRelay {
+    pub fn new(pool: Pool, amqp_url: &str, exchange: &str) -> Self {
+        Self {
+            pool,
+            amqp_url: amqp_url.to_string(),
+            exchange: exchange.to_string(),
+            batch_size: 200,
+            idle_poll: Duration::from_millis(100),
+        }
+    }
+
+    /// Runs until the task is dropped: (re)connects to the broker with backoff and drains
+    /// the outbox as rows appear.
+    pub async fn run(self) {
+        let mut backoff = Duration::from_millis(200);
+        loop {
+            let publisher = match Publisher::connect(&self.amqp_url, &self.exchange).await {
+                Ok(p) => {
+                    backoff = Duration::from_millis(200);
+                    p
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, retry_in_ms = backoff.as_millis() as u64, "outbox relay cannot reach the broker");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    continue;
+                }
+            };
+            loop {
+                match self.publish_batch(&publisher).await {
+                    Ok(n) if n as i64 == self.batch_size => continue,
+                    Ok(_) => tokio::time::sleep(self.idle_poll).await,
+                    Err(RelayError::Publish(e)) => {
+                        tracing::warn!(error = %e, "outbox relay lost the broker; reconnecting");
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "outbox relay cannot read the outbox");
+                        tokio::time::sleep(backoff).await;
+                    }
+                }
+                if !publisher.is_connected() {
+                    break;
+                }
+            }
+            publisher.close().await;
+        }
+    }
+
+    /// Publishes up to one batch of pending events; returns how many were confirmed.
+    /// `FOR UPDATE SKIP LOCKED` lets several replicas relay the same outbox safely.
+    pub async fn publish_batch(&self, publisher: &Publisher) -> Result<usize, RelayError> {
+        let mut conn = self.pool.get().await.map_err(|e| RelayError::Pool(e.to_string()))?;
+        let batch_size = self.batch_size;
+        conn.transaction::<usize, RelayError, _>(async move |conn| {
+            let rows: Vec<(Uuid, String, Vec<u8>)> = outbox::table
+                .filter(outbox::published_at.is_null())
+                .order(outbox::id)
+                .limit(batch_size)
+                .select((outbox::id, outbox::event_type, outbox::payload))
+                .for_update()
+                .skip_locked()
+                .load(conn)
+                .await?;
+            let mut sent = Vec::with_capacity(rows.len());
+            let mut failure = None;
+            for (id, event_type, payload) in &rows {
+                match publisher.publish(&id.to_string(), event_type, payload).await {
+                    Ok(()) => sent.push(*id),
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+            if !sent.is_empty() {
+                diesel::update(outbox::table.filter(outbox::id.eq_any(&sent)))
+                    .set((outbox::published_at.eq(Utc::now()), outbox::attempts.eq(outbox::attempts + 1)))
+                    .execute(conn)
+                    .await?;
+            }
+            // Confirmed rows are marked even when a later one failed, so they are not re-sent.
+            if let Some(e) = failure {
+                tracing::warn!(error = %e, confirmed = sent.len(), "publishing stopped mid-batch");
+            }
+            Ok(sent.len())
+        })
+        .await
+        .and_then(|n| if publisher.is_connected() { Ok(n) } else { Err(RelayError::Publish(janua_events::PublishError::Nacked("connection closed".into()))) })
+    }
+}
+
+impl From<diesel::result::Error> for Box<RelayError> {
+    fn from(e: diesel::result::Error) -> Self {
+        Box::new(RelayError::Db(e))
+    }
+}

@@ -1,0 +1,122 @@
+//! The event contract (`proto/`, compiled with prost) and the RabbitMQ publisher.
+//!
+//! Services never publish from a request handler: they write an [`Event`] to their outbox in
+//! the transaction of the change, and the outbox relay (janua-db) publishes it here.
+
+pub mod publisher;
+
+pub use publisher::{Publisher, PublishError};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use prost::Message;
+use uuid::Uuid;
+
+pub mod proto {
+    include!(concat!(env!("OUT_DIR"), "/janua.events.v1.rs"));
+}
+
+pub use proto::EventEnvelope;
+
+/// An event as services build it; [`Event::encode`] turns it into the wire envelope.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: Uuid,
+    pub event_type: String,
+    pub occurred_at: DateTime<Utc>,
+    pub source: String,
+    pub actor_id: Option<Uuid>,
+    pub organization_id: Option<Uuid>,
+    pub subject_id: Option<Uuid>,
+    pub payload: serde_json::Value,
+    pub context: EventContext,
+}
+
+/// Who did it and from where, carried from the request into the event (and the audit log).
+#[derive(Debug, Clone, Default)]
+pub struct EventContext {
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub traceparent: Option<String>,
+}
+
+impl Event {
+    pub fn new(source: &str, event_type: &str, payload: serde_json::Value) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            event_type: event_type.to_string(),
+            occurred_at: Utc::now(),
+            source: source.to_string(),
+            actor_id: None,
+            organization_id: None,
+            subject_id: None,
+            payload,
+            context: EventContext::default(),
+        }
+    }
+
+    pub fn actor(mut self, id: Uuid) -> Self {
+        self.actor_id = Some(id);
+        self
+    }
+
+    pub fn subject(mut self, id: Uuid) -> Self {
+        self.subject_id = Some(id);
+        self
+    }
+
+    pub fn organization(mut self, id: Uuid) -> Self {
+        self.organization_id = Some(id);
+        self
+    }
+
+    pub fn context(mut self, context: EventContext) -> Self {
+        self.context = context;
+        self
+    }
+
+    pub fn envelope(&self) -> EventEnvelope {
+        let id_str = |id: Option<Uuid>| id.map(|u| u.to_string()).unwrap_or_default();
+        EventEnvelope {
+            id: self.id.to_string(),
+            r#type: self.event_type.clone(),
+            occurred_at: self.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+            actor_id: id_str(self.actor_id),
+            organization_id: id_str(self.organization_id),
+            subject_id: id_str(self.subject_id),
+            source: self.source.clone(),
+            payload: serde_json::to_vec(&self.payload).unwrap_or_default(),
+            traceparent: self.context.traceparent.clone().unwrap_or_default(),
+            request_id: self.context.request_id.clone().unwrap_or_default(),
+            ip: self.context.ip.clone().unwrap_or_default(),
+            user_agent: self.context.user_agent.clone().unwrap_or_default(),
+        }
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        self.envelope().encode_to_vec()
+    }
+}
+
+pub fn decode(bytes: &[u8]) -> Result<EventEnvelope, prost::DecodeError> {
+    EventEnvelope::decode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_round_trips() {
+        let user = Uuid::now_v7();
+        let event = Event::new("identity", "user.created", serde_json::json!({"email":"a@b.c"}))
+            .subject(user)
+            .actor(user);
+        let decoded = decode(&event.encode()).unwrap();
+        assert_eq!(decoded.r#type, "user.created");
+        assert_eq!(decoded.subject_id, user.to_string());
+        assert_eq!(decoded.organization_id, "");
+        let payload: serde_json::Value = serde_json::from_slice(&decoded.payload).unwrap();
+        assert_eq!(payload["email"], "a@b.c");
+    }
+}

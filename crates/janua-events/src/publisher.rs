@@ -1,0 +1,78 @@
+//! Publishing to the `janua.events` topic exchange with publisher confirms: an event counts as
+//! sent only once the broker has acknowledged it.
+
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions};
+use lapin::types::FieldTable;
+use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("broker: {0}")]
+    Broker(#[from] lapin::Error),
+    #[error("broker refused event {0}")]
+    Nacked(String),
+}
+
+pub struct Publisher {
+    connection: Connection,
+    channel: Channel,
+    exchange: String,
+}
+
+impl Publisher {
+    pub async fn connect(amqp_url: &str, exchange: &str) -> Result<Publisher, PublishError> {
+        let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
+        let channel = connection.create_channel().await?;
+        declare_exchange(&channel, exchange).await?;
+        channel.confirm_select(ConfirmSelectOptions::default()).await?;
+        Ok(Publisher { connection, channel, exchange: exchange.to_string() })
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.connection.status().connected() && self.channel.status().connected()
+    }
+
+    /// Publishes one encoded envelope (routing key = event type) and waits for the confirm.
+    pub async fn publish(
+        &self,
+        event_id: &str,
+        event_type: &str,
+        body: &[u8],
+    ) -> Result<(), PublishError> {
+        let properties = BasicProperties::default()
+            .with_message_id(event_id.into())
+            .with_type(event_type.into())
+            .with_content_type("application/x-protobuf".into())
+            .with_delivery_mode(2);
+        let confirm = self
+            .channel
+            .basic_publish(
+                self.exchange.as_str().into(),
+                event_type.into(),
+                BasicPublishOptions::default(),
+                body,
+                properties,
+            )
+            .await?
+            .await?;
+        if confirm.is_nack() {
+            return Err(PublishError::Nacked(event_id.to_string()));
+        }
+        Ok(())
+    }
+
+    pub async fn close(self) {
+        let _ = self.connection.close(200, "bye".into()).await;
+    }
+}
+
+pub async fn declare_exchange(channel: &Channel, exchange: &str) -> Result<(), lapin::Error> {
+    channel
+        .exchange_declare(
+            exchange.into(),
+            ExchangeKind::Topic,
+            ExchangeDeclareOptions { durable: true, ..ExchangeDeclareOptions::default() },
+            FieldTable::default(),
+        )
+        .await
+}

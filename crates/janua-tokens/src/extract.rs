@@ -1,0 +1,77 @@
+//! The `Authenticated` extractor: a handler that takes it cannot run for a request without a
+//! valid, unrevoked access token. Every service uses it; none trusts a gateway header.
+
+use crate::claims::Claims;
+use crate::jwks::{KeySource, verify_with};
+use crate::keys::TokenError;
+use crate::revocation::RevocationSet;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures::future::LocalBoxFuture;
+use janua_core::ApiError;
+use std::sync::Arc;
+
+/// Shared by a service's handlers through `app_data`.
+#[derive(Clone)]
+pub struct TokenGuard {
+    pub keys: Arc<dyn KeySource>,
+    pub revocations: RevocationSet,
+}
+
+impl TokenGuard {
+    pub fn new(keys: Arc<dyn KeySource>, revocations: RevocationSet) -> Self {
+        Self { keys, revocations }
+    }
+
+    /// Signature, expiry and revocation; does not look at the scope.
+    pub async fn check(&self, token: &str) -> Result<Claims, ApiError> {
+        let claims = verify_with(self.keys.as_ref(), token)
+            .await
+            .map_err(|e| ApiError::unauthorized(e.reason()))?;
+        if self.revocations.is_revoked(claims.sid).await? {
+            return Err(ApiError::unauthorized(TokenError::Revoked.reason()));
+        }
+        Ok(claims)
+    }
+}
+
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
+}
+
+/// A caller with a full access token.
+#[derive(Debug, Clone)]
+pub struct Authenticated(pub Claims);
+
+impl Authenticated {
+    pub fn user_id(&self) -> uuid::Uuid {
+        self.0.sub
+    }
+    pub fn session_id(&self) -> uuid::Uuid {
+        self.0.sid
+    }
+    pub fn is_admin(&self) -> bool {
+        self.0.is_admin()
+    }
+}
+
+impl FromRequest for Authenticated {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let guard = req.app_data::<web::Data<TokenGuard>>().cloned();
+        let token = bearer(req).map(str::to_owned);
+        Box::pin(async move {
+            let guard = guard.ok_or_else(|| ApiError::internal("TokenGuard is not configured"))?;
+            let token = token.ok_or_else(|| ApiError::unauthorized("token_missing"))?;
+            let claims = guard.check(&token).await?;
+            if claims.scope.is_some() {
+                return Err(ApiError::unauthorized(TokenError::WrongScope.reason()));
+            }
+            Ok(Authenticated(claims))
+        })
+    }
+}

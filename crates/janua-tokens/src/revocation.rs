@@ -1,0 +1,46 @@
+//! The session revocation set in Redis: a revoked session id stays listed for as long as an
+//! access token of it could still be unexpired, and every authenticated request checks it.
+
+use redis::AsyncCommands;
+use redis::aio::ConnectionManager;
+use uuid::Uuid;
+
+#[derive(Clone)]
+pub struct RevocationSet {
+    redis: ConnectionManager,
+    prefix: String,
+    ttl_secs: u64,
+}
+
+impl RevocationSet {
+    /// `ttl_secs` should be the access-token lifetime; a minute of leeway is added.
+    pub fn new(redis: ConnectionManager, prefix: &str, ttl_secs: u64) -> Self {
+        Self { redis, prefix: prefix.to_string(), ttl_secs: ttl_secs + 60 }
+    }
+
+    fn key(&self, sid: Uuid) -> String {
+        format!("{}:revoked:sid:{}", self.prefix, sid)
+    }
+
+    pub async fn revoke(&self, sid: Uuid) -> redis::RedisResult<()> {
+        let mut conn = self.redis.clone();
+        conn.set_ex::<_, _, ()>(self.key(sid), 1u8, self.ttl_secs).await
+    }
+
+    pub async fn revoke_many(&self, sids: &[Uuid]) -> redis::RedisResult<()> {
+        if sids.is_empty() {
+            return Ok(());
+        }
+        let mut pipe = redis::pipe();
+        for sid in sids {
+            pipe.set_ex(self.key(*sid), 1u8, self.ttl_secs).ignore();
+        }
+        let mut conn = self.redis.clone();
+        pipe.query_async::<()>(&mut conn).await
+    }
+
+    pub async fn is_revoked(&self, sid: Uuid) -> redis::RedisResult<bool> {
+        let mut conn = self.redis.clone();
+        conn.exists(self.key(sid)).await
+    }
+}
