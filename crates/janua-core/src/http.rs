@@ -126,3 +126,30 @@ mod tests {
         assert_eq!(missing_or_invalid_field("expected value"), None);
     }
 }
+
+/// Where a request came from, carried into events and the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub traceparent: Option<String>,
+}
+
+impl actix_web::FromRequest for RequestMeta {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(RequestMeta {
+            request_id: request_id_of(req),
+            ip: client_ip(req),
+            user_agent: user_agent(req),
+            traceparent: req
+                .headers()
+                .get("traceparent")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+        }))
+    }
+}

@@ -120,3 +120,9 @@ mod tests {
         assert_eq!(payload["email"], "a@b.c");
     }
 }
+
+impl From<janua_core::http::RequestMeta> for EventContext {
+    fn from(m: janua_core::http::RequestMeta) -> Self {
+        EventContext { request_id: m.request_id, ip: m.ip, user_agent: m.user_agent, traceparent: m.traceparent }
+    }
+}

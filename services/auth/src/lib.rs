@@ -1,0 +1,132 @@
+//! The auth service: credentials, sessions and refresh-token families, one-time tokens,
+//! signing keys. Routers: Auth, `/.well-known/jwks.json`.
+
+pub mod domain;
+pub mod events;
+pub mod handlers;
+pub mod identity_client;
+pub mod mailer;
+pub mod routes;
+pub mod store;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, middleware, web};
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use domain::keys::LocalKeys;
+use domain::password::PasswordHasher;
+use domain::throttle::SigninThrottle;
+use identity_client::IdentityClient;
+use janua_core::config::Settings;
+use janua_db::Pool;
+use janua_tokens::{RevocationSet, SecretBox, TokenGuard};
+use secrecy::ExposeSecret;
+use std::collections::HashSet;
+use std::net::TcpListener;
+use std::sync::Arc;
+
+pub const SCHEMA: &str = "auth";
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/auth");
+
+#[derive(Clone)]
+pub struct AuthState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    pub redis: redis::aio::ConnectionManager,
+    pub keys: Arc<LocalKeys>,
+    pub revocations: RevocationSet,
+    pub identity: IdentityClient,
+    pub hasher: PasswordHasher,
+    pub throttle: SigninThrottle,
+    pub sealer: SecretBox,
+    pub common_passwords: Arc<HashSet<&'static str>>,
+}
+
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    janua_db::migrate(&settings.database_url_for(&settings.auth), SCHEMA, MIGRATIONS).await?;
+    Ok(())
+}
+
+impl AuthState {
+    pub async fn build(settings: Settings, http: reqwest::Client) -> anyhow::Result<AuthState> {
+        let settings = Arc::new(settings);
+        let pool = janua_db::pool(&settings.database_url_for(&settings.auth), SCHEMA, settings.auth.db_pool_size)?;
+        let redis = redis::Client::open(settings.redis_url.as_str())?.get_connection_manager().await?;
+        let sealer = SecretBox::from_base64(settings.secrets.encryption_key.expose_secret())?;
+        let keys = LocalKeys::load(pool.clone(), &settings, sealer.clone()).await?;
+        let revocations = RevocationSet::new(redis.clone(), &settings.redis_prefix, settings.tokens.access_ttl_secs as u64);
+        let identity = IdentityClient::new(&settings.identity.url, settings.secrets.service_token.expose_secret(), http);
+        Ok(AuthState {
+            hasher: PasswordHasher::new(&settings.passwords)?,
+            throttle: SigninThrottle::new(redis.clone(), &settings.redis_prefix, settings.rate_limits.clone()),
+            common_passwords: Arc::new(domain::password::common_passwords()),
+            pool,
+            redis,
+            keys,
+            revocations,
+            identity,
+            sealer,
+            settings,
+        })
+    }
+
+    pub fn token_guard(&self) -> TokenGuard {
+        TokenGuard::new(self.keys.clone(), self.revocations.clone())
+    }
+}
+
+/// Mounts auth's routes (used by its own server, the `janua all` process and tests).
+pub fn configure(cfg: &mut web::ServiceConfig, state: AuthState) {
+    let limit = state.settings.http.body_limit_bytes;
+    cfg.app_data(web::Data::new(state.token_guard()))
+        .app_data(web::Data::new(state))
+        .app_data(janua_core::http::json_config(limit))
+        .app_data(janua_core::http::query_config())
+        .app_data(janua_core::http::path_config());
+    routes::routes(cfg);
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Application {
+    pub async fn build(settings: Settings, http: reqwest::Client) -> anyhow::Result<Application> {
+        let state = AuthState::build(settings, http).await?;
+        let settings = state.settings.clone();
+        let workers = vec![
+            tokio::spawn(janua_db::outbox::OutboxRelay::new(state.pool.clone(), &settings.amqp_url, &settings.amqp_exchange).run()),
+            tokio::spawn(
+                mailer::MailWorker { pool: state.pool.clone(), sealer: state.sealer.clone(), smtp: settings.smtp.clone() }.run(),
+            ),
+            state.keys.spawn_rotation(),
+            tokio::spawn(domain::bootstrap::bootstrap_admin(state.clone())),
+        ];
+        let listener = TcpListener::bind((settings.auth.host.as_str(), settings.auth.port))?;
+        let port = listener.local_addr()?.port();
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(middleware::from_fn(janua_core::http::request_id))
+                .configure(|cfg| configure(cfg, state.clone()))
+                .default_service(web::to(janua_core::http::not_found))
+        });
+        let server = match settings.http.workers {
+            Some(w) => server.workers(w),
+            None => server,
+        };
+        Ok(Application { port, server: server.listen(listener)?.run(), workers })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        for w in self.workers {
+            w.abort();
+        }
+        result
+    }
+}

@@ -1,0 +1,5 @@
+pub mod bootstrap;
+pub mod keys;
+pub mod password;
+pub mod sessions;
+pub mod throttle;

@@ -1,0 +1,105 @@
+//! Sessions and their token pairs. An access token is a short-lived JWT naming its session
+//! (`sid`); the refresh token is 256 random bits, stored as SHA-256, spent on every use.
+//! Presenting a spent refresh token means it was stolen or replayed: the whole session
+//! (its family) is revoked.
+
+use crate::store::sessions::{self as store, NewSession};
+use crate::{AuthState, events};
+use chrono::{Duration, Utc};
+use diesel_async::AsyncPgConnection;
+use janua_core::ApiError;
+use janua_core::crypto::{random_token, sha256};
+use janua_core::http::RequestMeta;
+use janua_tokens::Claims;
+use janua_tokens::jwks::KeySource;
+use uuid::Uuid;
+
+pub struct IssuedSession {
+    pub session_id: Uuid,
+    pub refresh_token: String,
+}
+
+/// Creates a session and its first refresh token, with their events, in the caller's
+/// transaction.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    state: &AuthState,
+    user_id: Uuid,
+    method: &str,
+    meta: &RequestMeta,
+) -> Result<IssuedSession, ApiError> {
+    let session_id = janua_core::ids::new_id();
+    let refresh_token = random_token();
+    let expires_at = Utc::now() + Duration::seconds(state.settings.tokens.refresh_ttl_secs);
+    store::insert(
+        conn,
+        &NewSession {
+            id: session_id,
+            user_id,
+            expires_at,
+            user_agent: meta.user_agent.as_deref(),
+            ip: meta.ip.as_deref(),
+            auth_method: method,
+        },
+    )
+    .await?;
+    store::insert_refresh_token(conn, session_id, &sha256(refresh_token.as_bytes())).await?;
+    janua_db::outbox::enqueue(conn, &events::session_created(user_id, session_id, method, meta.clone().into())).await?;
+    janua_db::outbox::enqueue(conn, &events::user_signed_in(user_id, session_id, method, meta.clone().into())).await?;
+    Ok(IssuedSession { session_id, refresh_token })
+}
+
+/// Signs an access token for a session.
+pub fn access_token(state: &AuthState, user_id: Uuid, session_id: Uuid, roles: &[String]) -> Result<String, ApiError> {
+    let now = Utc::now().timestamp();
+    let claims = Claims {
+        iss: state.settings.public_url.clone(),
+        sub: user_id,
+        sid: session_id,
+        aud: state.settings.tokens.audience.clone(),
+        iat: now,
+        exp: now + state.settings.tokens.access_ttl_secs,
+        jti: janua_core::ids::new_id(),
+        roles: roles.to_vec(),
+        scope: None,
+    };
+    state.keys.current().sign(&claims).map_err(ApiError::internal)
+}
+
+pub enum RefreshOutcome {
+    Rotated { user_id: Uuid, session_id: Uuid, refresh_token: String },
+    /// A spent token came back: the session is now revoked.
+    Reused { user_id: Uuid, session_id: Uuid },
+    Invalid,
+}
+
+/// Spends `presented` and issues its successor, in the caller's transaction.
+pub async fn rotate(
+    conn: &mut AsyncPgConnection,
+    presented: &str,
+    meta: &RequestMeta,
+) -> Result<RefreshOutcome, ApiError> {
+    let hash = sha256(presented.as_bytes());
+    let now = Utc::now();
+    let Some((spent_at, session)) = store::lock_by_refresh_hash(conn, &hash).await? else {
+        return Ok(RefreshOutcome::Invalid);
+    };
+    if session.revoked_at.is_some() || session.expires_at <= now {
+        return Ok(RefreshOutcome::Invalid);
+    }
+    if spent_at.is_some() || !store::spend_refresh_token(conn, &hash, now).await? {
+        store::revoke(conn, session.id, "refresh_token_reuse", now).await?;
+        janua_db::outbox::enqueue(conn, &events::refresh_token_reused(session.user_id, session.id, meta.clone().into())).await?;
+        janua_db::outbox::enqueue(
+            conn,
+            &events::session_revoked(session.user_id, session.id, "refresh_token_reuse", None, meta.clone().into()),
+        )
+        .await?;
+        return Ok(RefreshOutcome::Reused { user_id: session.user_id, session_id: session.id });
+    }
+    let refresh_token = random_token();
+    store::insert_refresh_token(conn, session.id, &sha256(refresh_token.as_bytes())).await?;
+    store::touch(conn, session.id, now).await?;
+    janua_db::outbox::enqueue(conn, &events::session_refreshed(session.user_id, session.id, meta.clone().into())).await?;
+    Ok(RefreshOutcome::Rotated { user_id: session.user_id, session_id: session.id, refresh_token })
+}

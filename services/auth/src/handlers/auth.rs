@@ -1,0 +1,424 @@
+//! The Auth router (`/api/v1/auth`): signup, signin, signout, refresh, forgot/reset password,
+//! verify email, resend verification. (`GET /auth/me` is answered by identity, the owner of
+//! the user record.)
+
+use crate::domain::password::check_policy;
+use crate::domain::sessions::{self, RefreshOutcome};
+use crate::identity_client::{CreateOutcome, IdentityUser};
+use crate::store::{credentials, one_time_tokens, sessions as session_store};
+use crate::{AuthState, events, mailer};
+use actix_web::{HttpResponse, web};
+use chrono::{Duration, Utc};
+use diesel_async::AsyncConnection;
+use janua_core::http::RequestMeta;
+use janua_core::{ApiError, ErrorCode};
+use janua_tokens::Authenticated;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SignupRequest {
+    pub email: String,
+    pub password: String,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct SigninRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct EmailRequest {
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct ResetPasswordRequest {
+    pub token: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct TokenRequest {
+    pub token: String,
+}
+
+/// Answer of signup, signin and refresh (API.md "Token pair").
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TokenPair {
+    #[schema(value_type = Object)]
+    pub user: serde_json::Value,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+}
+
+fn token_pair(state: &AuthState, user: &IdentityUser, session_id: Uuid, refresh_token: String) -> Result<TokenPair, ApiError> {
+    Ok(TokenPair {
+        user: user.public(),
+        access_token: sessions::access_token(state, user.id, session_id, &user.roles)?,
+        refresh_token,
+        token_type: "Bearer",
+        expires_in: state.settings.tokens.access_ttl_secs,
+    })
+}
+
+fn normalise_email(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+fn suspended() -> ApiError {
+    ApiError::new(ErrorCode::AccountSuspended, "this account is suspended")
+}
+
+/// Creates an account and signs it in. The email gets a verification link.
+///
+/// Permissions: anyone.
+#[utoipa::path(post, path = "/api/v1/auth/signup", tag = "Auth", request_body = SignupRequest,
+    responses((status = 201, body = TokenPair), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 409, body = janua_core::error::ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+pub async fn signup(
+    state: web::Data<AuthState>,
+    meta: RequestMeta,
+    body: web::Json<SignupRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let email = normalise_email(&body.email);
+    if email.is_empty() {
+        return Err(ApiError::validation("email", "email is required"));
+    }
+    check_policy(&body.password, &state.common_passwords, "password")?;
+    let hash = state.hasher.hash(&body.password).await?;
+    let user_id = janua_core::ids::new_id();
+    let user = match state.identity.create_user(user_id, &email, body.name.as_deref(), &[], &meta).await? {
+        CreateOutcome::Created(user) => user,
+        CreateOutcome::EmailTaken => {
+            return Err(ApiError::conflict("this email is already registered")
+                .with_details(serde_json::json!({ "field": "email" })));
+        }
+    };
+    let result = complete_signup(&state, &user, &hash, &meta).await;
+    match result {
+        Ok((session_id, refresh_token)) => {
+            let pair = token_pair(&state, &user, session_id, refresh_token)?;
+            Ok(HttpResponse::Created().json(pair))
+        }
+        Err(e) => {
+            // No half-made account: take the identity record back before answering.
+            if let Err(undo) = state.identity.delete_user(user.id, "signup_failed", &meta).await {
+                tracing::error!(user_id = %user.id, error = %undo, "could not undo a failed signup; identity keeps an account without credentials");
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn complete_signup(
+    state: &AuthState,
+    user: &IdentityUser,
+    hash: &str,
+    meta: &RequestMeta,
+) -> Result<(Uuid, String), ApiError> {
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        credentials::upsert(conn, user.id, hash).await?;
+        janua_db::outbox::enqueue(conn, &events::credential_created(user.id, meta.clone().into())).await?;
+        queue_verification(conn, state, user, meta).await?;
+        let issued = sessions::create(conn, state, user.id, "password", meta).await?;
+        Ok((issued.session_id, issued.refresh_token))
+    })
+    .await
+}
+
+async fn queue_verification(
+    conn: &mut diesel_async::AsyncPgConnection,
+    state: &AuthState,
+    user: &IdentityUser,
+    meta: &RequestMeta,
+) -> Result<(), ApiError> {
+    let token = janua_core::crypto::random_token();
+    let now = Utc::now();
+    one_time_tokens::invalidate_for_user(conn, user.id, one_time_tokens::PURPOSE_VERIFY_EMAIL, now).await?;
+    one_time_tokens::insert(
+        conn,
+        &janua_core::crypto::sha256(token.as_bytes()),
+        user.id,
+        one_time_tokens::PURPOSE_VERIFY_EMAIL,
+        now + Duration::seconds(state.settings.tokens.verify_token_ttl_secs),
+    )
+    .await?;
+    let link = format!("{}/verify-email?token={}", state.settings.public_url.trim_end_matches('/'), token);
+    let body = format!(
+        "Hello{},\n\nPlease confirm your email address by opening this link:\n\n{link}\n\nThe link is valid for 24 hours and can be used once. If you did not create an account, ignore this message.\n",
+        user.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default()
+    );
+    mailer::queue(conn, &state.sealer, &user.email, "Confirm your email address", &body).await?;
+    janua_db::outbox::enqueue(conn, &events::verification_sent(user.id, meta.clone().into())).await?;
+    Ok(())
+}
+
+/// Signs in with email and password. Unknown emails and wrong passwords get the same answer
+/// after the same work; repeated failures are slowed down (429 with Retry-After).
+///
+/// Permissions: anyone.
+#[utoipa::path(post, path = "/api/v1/auth/signin", tag = "Auth", request_body = SigninRequest,
+    responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 429, body = janua_core::error::ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+pub async fn signin(
+    state: web::Data<AuthState>,
+    meta: RequestMeta,
+    body: web::Json<SigninRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let email = normalise_email(&body.email);
+    if email.is_empty() {
+        return Err(ApiError::validation("email", "email is required"));
+    }
+    if body.password.is_empty() || body.password.chars().count() > crate::domain::password::MAX_LEN {
+        return Err(ApiError::invalid_credentials());
+    }
+    state.throttle.check(&email, meta.ip.as_deref()).await?;
+    let user = state.identity.find_by_email(&email).await?;
+    let stored = match &user {
+        Some(u) => {
+            let mut conn = state.pool.get().await?;
+            credentials::password_hash(&mut conn, u.id).await?
+        }
+        None => None,
+    };
+    let ok = state.hasher.verify(&body.password, stored.as_deref()).await?;
+    let (true, Some(user)) = (ok, user) else {
+        state.throttle.record_failure(&email, meta.ip.as_deref()).await?;
+        let mut conn = state.pool.get().await?;
+        janua_db::outbox::enqueue(&mut conn, &events::user_signin_failed(None, "invalid_credentials", meta.into())).await?;
+        return Err(ApiError::invalid_credentials());
+    };
+    if user.status != "active" {
+        return Err(suspended());
+    }
+    state.throttle.record_success(&email).await?;
+    let mut conn = state.pool.get().await?;
+    let issued = conn
+        .transaction::<_, ApiError, _>(async |conn| sessions::create(conn, &state, user.id, "password", &meta).await)
+        .await?;
+    Ok(HttpResponse::Ok().json(token_pair(&state, &user, issued.session_id, issued.refresh_token)?))
+}
+
+/// Ends the current session: its access and refresh tokens stop working at once.
+///
+/// Permissions: any signed-in user.
+#[utoipa::path(post, path = "/api/v1/auth/signout", tag = "Auth",
+    responses((status = 204), (status = 401, body = janua_core::error::ErrorEnvelope)), security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
+pub async fn signout(state: web::Data<AuthState>, auth: Authenticated, meta: RequestMeta) -> Result<HttpResponse, ApiError> {
+    let (user_id, session_id) = (auth.user_id(), auth.session_id());
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if session_store::revoke(conn, session_id, "signout", Utc::now()).await? {
+            janua_db::outbox::enqueue(conn, &events::session_revoked(user_id, session_id, "signout", Some(user_id), meta.into())).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    state.revocations.revoke(session_id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Trades a refresh token for a new pair. The presented token is spent; presenting it again
+/// revokes the whole session.
+///
+/// Permissions: anyone holding a refresh token.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "Auth", request_body = RefreshRequest,
+    responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+pub async fn refresh(
+    state: web::Data<AuthState>,
+    meta: RequestMeta,
+    body: web::Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let presented = body.into_inner().refresh_token;
+    if presented.is_empty() || presented.len() > 256 {
+        return Err(ApiError::unauthorized("refresh_token_invalid"));
+    }
+    let mut conn = state.pool.get().await?;
+    let outcome = conn
+        .transaction::<_, ApiError, _>(async |conn| sessions::rotate(conn, &presented, &meta).await)
+        .await?;
+    match outcome {
+        RefreshOutcome::Invalid => Err(ApiError::unauthorized("refresh_token_invalid")),
+        RefreshOutcome::Reused { user_id, session_id } => {
+            tracing::warn!(%user_id, %session_id, "refresh token reuse: session revoked");
+            state.revocations.revoke(session_id).await?;
+            Err(ApiError::unauthorized("refresh_token_reused"))
+        }
+        RefreshOutcome::Rotated { user_id, session_id, refresh_token } => {
+            let user = state.identity.get_user(user_id).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+            if user.status != "active" {
+                return Err(suspended());
+            }
+            Ok(HttpResponse::Ok().json(token_pair(&state, &user, session_id, refresh_token)?))
+        }
+    }
+}
+
+fn accepted() -> HttpResponse {
+    HttpResponse::Accepted().json(serde_json::json!({
+        "message": "if an account exists for this email, a message is on its way"
+    }))
+}
+
+/// Sends a password-reset link (valid 30 minutes). Answers 202 whether or not the email
+/// exists; the work happens after the answer so its timing says nothing either.
+///
+/// Permissions: anyone.
+#[utoipa::path(post, path = "/api/v1/auth/forgot-password", tag = "Auth", request_body = EmailRequest,
+    responses((status = 202), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+pub async fn forgot_password(
+    state: web::Data<AuthState>,
+    meta: RequestMeta,
+    body: web::Json<EmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let email = normalise_email(&body.email);
+    if email.is_empty() || email.len() > 254 {
+        return Err(ApiError::validation("email", "email is required"));
+    }
+    let state = state.into_inner();
+    tokio::spawn(async move {
+        if let Err(e) = send_reset(&state, &email, &meta).await {
+            tracing::warn!(error = %e, "could not queue a password reset email");
+        }
+    });
+    Ok(accepted())
+}
+
+async fn send_reset(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
+    let Some(user) = state.identity.find_by_email(email).await? else { return Ok(()) };
+    if user.status != "active" {
+        return Ok(());
+    }
+    let token = janua_core::crypto::random_token();
+    let now = Utc::now();
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        one_time_tokens::invalidate_for_user(conn, user.id, one_time_tokens::PURPOSE_RESET_PASSWORD, now).await?;
+        one_time_tokens::insert(
+            conn,
+            &janua_core::crypto::sha256(token.as_bytes()),
+            user.id,
+            one_time_tokens::PURPOSE_RESET_PASSWORD,
+            now + Duration::seconds(state.settings.tokens.reset_token_ttl_secs),
+        )
+        .await?;
+        let link = format!("{}/reset-password?token={}", state.settings.public_url.trim_end_matches('/'), token);
+        let body = format!(
+            "Someone asked to reset the password of this account.\n\nTo choose a new password, open:\n\n{link}\n\nThe link is valid for 30 minutes and can be used once. If it was not you, ignore this message; your password stays as it is.\n"
+        );
+        mailer::queue(conn, &state.sealer, &user.email, "Reset your password", &body).await?;
+        janua_db::outbox::enqueue(conn, &events::password_reset_requested(user.id, meta.clone().into())).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Sets a new password with a reset token; every session of the user is revoked.
+///
+/// Permissions: anyone holding a reset token.
+#[utoipa::path(post, path = "/api/v1/auth/reset-password", tag = "Auth", request_body = ResetPasswordRequest,
+    responses((status = 200), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(
+    state: web::Data<AuthState>,
+    meta: RequestMeta,
+    body: web::Json<ResetPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    check_policy(&body.password, &state.common_passwords, "password")?;
+    let hash = state.hasher.hash(&body.password).await?;
+    let token_hash = janua_core::crypto::sha256(body.token.as_bytes());
+    let mut conn = state.pool.get().await?;
+    let revoked = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let now = Utc::now();
+            let user_id = one_time_tokens::consume(conn, &token_hash, one_time_tokens::PURPOSE_RESET_PASSWORD, now)
+                .await?
+                .ok_or_else(|| ApiError::validation("token", "the reset link is invalid or has expired"))?;
+            credentials::upsert(conn, user_id, &hash).await?;
+            let revoked = session_store::revoke_all_of_user(conn, user_id, None, "password_reset", now).await?;
+            for sid in &revoked {
+                janua_db::outbox::enqueue(conn, &events::session_revoked(user_id, *sid, "password_reset", Some(user_id), meta.clone().into())).await?;
+            }
+            janua_db::outbox::enqueue(conn, &events::password_reset(user_id, meta.clone().into())).await?;
+            Ok(revoked)
+        })
+        .await?;
+    state.revocations.revoke_many(&revoked).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "message": "password has been reset; sign in with the new password" })))
+}
+
+/// Confirms the email address with the token from the verification link.
+///
+/// Permissions: anyone holding a verification token.
+#[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "Auth", request_body = TokenRequest,
+    responses((status = 200, body = Object), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+pub async fn verify_email(
+    state: web::Data<AuthState>,
+    meta: RequestMeta,
+    body: web::Json<TokenRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let token_hash = janua_core::crypto::sha256(body.token.as_bytes());
+    let mut conn = state.pool.get().await?;
+    // Consumed and confirmed together: if identity cannot be reached the token stays unused.
+    let user = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let user_id = one_time_tokens::consume(conn, &token_hash, one_time_tokens::PURPOSE_VERIFY_EMAIL, Utc::now())
+                .await?
+                .ok_or_else(|| ApiError::validation("token", "the verification link is invalid or has expired"))?;
+            state.identity.mark_email_verified(user_id, &meta).await
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(user.public()))
+}
+
+/// Sends a new verification link (earlier ones stop working). Answers 202 whatever the email.
+///
+/// Permissions: anyone.
+#[utoipa::path(post, path = "/api/v1/auth/resend-verification", tag = "Auth", request_body = EmailRequest,
+    responses((status = 202), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+pub async fn resend_verification(
+    state: web::Data<AuthState>,
+    meta: RequestMeta,
+    body: web::Json<EmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let email = normalise_email(&body.email);
+    if email.is_empty() || email.len() > 254 {
+        return Err(ApiError::validation("email", "email is required"));
+    }
+    let state = state.into_inner();
+    tokio::spawn(async move {
+        let work = async {
+            let Some(user) = state.identity.find_by_email(&email).await? else { return Ok(()) };
+            if user.email_verified || user.status != "active" {
+                return Ok(());
+            }
+            let mut conn = state.pool.get().await?;
+            conn.transaction::<_, ApiError, _>(async |conn| queue_verification(conn, &state, &user, &meta).await).await
+        };
+        if let Err(e) = work.await {
+            tracing::warn!(error = %e, "could not queue a verification email");
+        }
+    });
+    Ok(accepted())
+}

@@ -1,0 +1,18 @@
+use crate::AuthState;
+use actix_web::{HttpResponse, web};
+use janua_core::ApiError;
+
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "alive" }))
+}
+
+/// Ready when the database, Redis and identity answer.
+pub async fn ready(state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
+    janua_db::ping(&state.pool).await.map_err(|_| ApiError::unavailable("the database"))?;
+    let mut redis = state.redis.clone();
+    redis::cmd("PING").query_async::<String>(&mut redis).await?;
+    if !state.identity.ready().await {
+        return Err(ApiError::unavailable("the identity service"));
+    }
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))
+}

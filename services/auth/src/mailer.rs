@@ -1,0 +1,90 @@
+//! Outgoing mail. Handlers queue a message (sealed, in their transaction); this worker sends
+//! it over SMTP with retries, so an SMTP outage delays mail and never loses it.
+
+use crate::store::emails;
+use chrono::{Duration, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use janua_core::config::{SmtpSettings, SmtpTls};
+use janua_db::Pool;
+use janua_tokens::SecretBox;
+use lettre::message::header::ContentType;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::ExposeSecret;
+
+pub async fn queue(
+    conn: &mut AsyncPgConnection,
+    sealer: &SecretBox,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> diesel::QueryResult<()> {
+    emails::enqueue(conn, to, subject, &sealer.seal(body.as_bytes())).await?;
+    Ok(())
+}
+
+pub fn transport(smtp: &SmtpSettings) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executor>> {
+    let mut builder = match smtp.tls {
+        SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
+        SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?,
+        SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
+    }
+    .port(smtp.port)
+    .timeout(Some(std::time::Duration::from_secs(10)));
+    if let (Some(user), Some(pass)) = (&smtp.username, &smtp.password) {
+        builder = builder.credentials(Credentials::new(user.clone(), pass.expose_secret().to_string()));
+    }
+    Ok(builder.build())
+}
+
+pub struct MailWorker {
+    pub pool: Pool,
+    pub sealer: SecretBox,
+    pub smtp: SmtpSettings,
+}
+
+impl MailWorker {
+    pub async fn run(self) {
+        let transport = match transport(&self.smtp) {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::error!(error = %e, "SMTP is misconfigured; mail stays queued");
+                return;
+            }
+        };
+        loop {
+            match self.send_due(&transport).await {
+                Ok(0) | Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    async fn send_due(&self, transport: &AsyncSmtpTransport<Tokio1Executor>) -> anyhow::Result<usize> {
+        let mut conn = self.pool.get().await?;
+        let from = self.smtp.from.clone();
+        conn.transaction::<usize, anyhow::Error, _>(async |conn| {
+            let due = emails::lock_due(conn, Utc::now(), 20).await?;
+            let n = due.len();
+            for (id, to, subject, body, attempts) in due {
+                let body = body.and_then(|b| self.sealer.open(&b).ok()).unwrap_or_default();
+                let message = Message::builder()
+                    .from(from.parse()?)
+                    .to(to.parse()?)
+                    .subject(subject)
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(String::from_utf8_lossy(&body).into_owned())?;
+                match transport.send(message).await {
+                    Ok(_) => emails::mark_sent(conn, id, Utc::now()).await?,
+                    Err(e) => {
+                        let backoff = Duration::seconds(2i64.saturating_pow((attempts as u32).min(12)).min(3600));
+                        tracing::warn!(email_id = %id, error = %e, "SMTP send failed; will retry");
+                        emails::mark_failed(conn, id, Utc::now() + backoff, &e.to_string()).await?;
+                    }
+                }
+            }
+            Ok(n)
+        })
+        .await
+    }
+}

@@ -1,0 +1,6 @@
+pub mod credentials;
+pub mod emails;
+pub mod one_time_tokens;
+pub mod schema;
+pub mod sessions;
+pub mod signing_keys;

@@ -1,0 +1,180 @@
+use chrono::{DateTime, Utc};
+use janua_core::ApiError;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A user as stored.
+#[derive(Debug, Clone, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = crate::store::schema::users)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub email_verified: bool,
+    pub name: Option<String>,
+    pub avatar_url: Option<String>,
+    pub locale: String,
+    pub status: String,
+    pub mfa_enabled: bool,
+    pub metadata: serde_json::Value,
+    pub roles: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The user as clients see it (API.md "User").
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct UserView {
+    pub id: Uuid,
+    pub email: String,
+    pub email_verified: bool,
+    pub name: Option<String>,
+    pub avatar_url: Option<String>,
+    pub locale: String,
+    pub status: String,
+    pub mfa_enabled: bool,
+    #[schema(value_type = Object)]
+    pub metadata: serde_json::Value,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        UserView {
+            id: u.id,
+            email: u.email.clone(),
+            email_verified: u.email_verified,
+            name: u.name.clone(),
+            avatar_url: u.avatar_url.clone(),
+            locale: u.locale.clone(),
+            status: u.status.clone(),
+            mfa_enabled: u.mfa_enabled,
+            metadata: u.metadata.clone(),
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
+}
+
+/// What other services learn about a user over the internal API: the public view plus the
+/// platform roles.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InternalUser {
+    #[serde(flatten)]
+    pub user: UserView,
+    pub roles: Vec<String>,
+}
+
+impl From<&User> for InternalUser {
+    fn from(u: &User) -> Self {
+        InternalUser { user: UserView::from(u), roles: u.roles.clone() }
+    }
+}
+
+/// A validated, normalised (lower-case) email address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, ApiError> {
+        let e = raw.trim().to_lowercase();
+        let bad = || ApiError::validation("email", "email is not a valid address");
+        if e.len() > 254 || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad());
+        }
+        let (local, domain) = e.rsplit_once('@').ok_or_else(bad)?;
+        if local.is_empty() || local.len() > 64 || domain.len() < 3 || !domain.contains('.') {
+            return Err(bad());
+        }
+        if domain.starts_with('.') || domain.ends_with('.') || domain.contains("..") {
+            return Err(bad());
+        }
+        Ok(Email(e))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A profile change (PUT /users/{id}); absent fields stay as they are, `null` clears.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileUpdate {
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub avatar_url: Option<Option<String>>,
+    pub locale: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl ProfileUpdate {
+    pub fn validate(&self) -> Result<(), ApiError> {
+        if let Some(Some(name)) = &self.name
+            && (name.trim().is_empty() || name.chars().count() > 200)
+        {
+            return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
+        }
+        if let Some(Some(url)) = &self.avatar_url {
+            let ok = url.len() <= 2048
+                && url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "https" | "http"));
+            if !ok {
+                return Err(ApiError::validation("avatar_url", "avatar_url must be an http(s) URL"));
+            }
+        }
+        if let Some(locale) = &self.locale {
+            let ok = (2..=35).contains(&locale.len())
+                && locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                return Err(ApiError::validation("locale", "locale must be a BCP 47 tag such as en or pt-BR"));
+            }
+        }
+        if let Some(metadata) = &self.metadata {
+            if !metadata.is_object() {
+                return Err(ApiError::validation("metadata", "metadata must be a JSON object"));
+            }
+            if serde_json::to_vec(metadata).map(|v| v.len()).unwrap_or(usize::MAX) > 16 * 1024 {
+                return Err(ApiError::validation("metadata", "metadata must be at most 16 KiB"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(Email::parse(" Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
+        for bad in ["", "ada", "ada@", "@example.com", "a b@example.com", "ada@localhost", "ada@.com"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn profile_updates_are_validated() {
+        let ok: ProfileUpdate = serde_json::from_str(r#"{"name":"Ada","locale":"pt-BR","metadata":{"a":1}}"#).unwrap();
+        assert!(ok.validate().is_ok());
+        let bad: ProfileUpdate = serde_json::from_str(r#"{"avatar_url":"javascript:alert(1)"}"#).unwrap();
+        assert!(bad.validate().is_err());
+        let bad: ProfileUpdate = serde_json::from_str(r#"{"metadata":[1]}"#).unwrap();
+        assert!(bad.validate().is_err());
+        let clear: ProfileUpdate = serde_json::from_str(r#"{"name":null}"#).unwrap();
+        assert_eq!(clear.name, Some(None));
+        assert!(serde_json::from_str::<ProfileUpdate>(r#"{"email":"x@y.z"}"#).is_err());
+    }
+}

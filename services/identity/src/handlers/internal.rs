@@ -1,0 +1,152 @@
+//! `/internal/v1`: what other services may ask identity synchronously. Never routed by the
+//! gateway, and guarded by the shared service token.
+
+use crate::IdentityState;
+use crate::domain::user::{Email, InternalUser};
+use crate::{events, store};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, web};
+use diesel_async::AsyncConnection;
+use janua_core::ApiError;
+use janua_core::crypto::constant_time_eq;
+use janua_core::http::RequestMeta;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use uuid::Uuid;
+
+pub const SERVICE_TOKEN_HEADER: &str = "x-janua-service-token";
+
+pub async fn require_service_token(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let expected = req
+        .app_data::<web::Data<IdentityState>>()
+        .map(|s| s.settings.secrets.service_token.expose_secret().to_string())
+        .unwrap_or_default();
+    let presented = req.headers().get(SERVICE_TOKEN_HEADER).map(|v| v.as_bytes().to_vec()).unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), &presented) {
+        // Looks like any unknown route to whoever probes it.
+        return Err(ApiError::new(janua_core::ErrorCode::NotFound, "no such route").into());
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CreateUser {
+    pub email: String,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub email_verified: bool,
+}
+
+/// Idempotent by the id the caller chose: the same id with the same email answers the
+/// existing user (200); an email held by another id is a 409.
+pub async fn create_user(
+    state: web::Data<IdentityState>,
+    path: web::Path<Uuid>,
+    meta: RequestMeta,
+    body: web::Json<CreateUser>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let body = body.into_inner();
+    let email = Email::parse(&body.email)?;
+    if let Some(name) = &body.name
+        && (name.trim().is_empty() || name.chars().count() > 200)
+    {
+        return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
+    }
+    let mut conn = state.pool.get().await?;
+    if let Some(existing) = store::users::find(&mut conn, id).await? {
+        return if existing.email == email.as_str() {
+            Ok(HttpResponse::Ok().json(InternalUser::from(&existing)))
+        } else {
+            Err(ApiError::conflict("this id belongs to another user"))
+        };
+    }
+    let created = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let user = store::users::insert(conn, id, email.as_str(), body.name.as_deref(), &body.roles, body.email_verified)
+                .await
+                .map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                        ApiError::conflict("this email is already registered")
+                            .with_details(serde_json::json!({ "field": "email" }))
+                    }
+                    other => other.into(),
+                })?;
+            janua_db::outbox::enqueue(conn, &events::user_created(&user, meta.into())).await?;
+            Ok(user)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(InternalUser::from(&created)))
+}
+
+pub async fn get_user(state: web::Data<IdentityState>, path: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let user = store::users::find(&mut conn, path.into_inner()).await?.ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ByEmail {
+    pub email: String,
+}
+
+pub async fn user_by_email(state: web::Data<IdentityState>, q: web::Query<ByEmail>) -> Result<HttpResponse, ApiError> {
+    let Ok(email) = Email::parse(&q.email) else { return Err(ApiError::not_found()) };
+    let mut conn = state.pool.get().await?;
+    let user = store::users::find_by_email(&mut conn, email.as_str()).await?.ok_or_else(ApiError::not_found)?;
+    Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct DeleteReason {
+    pub reason: Option<String>,
+}
+
+/// Removes a user; used by signup to undo a half-made account. Idempotent.
+pub async fn delete_user(
+    state: web::Data<IdentityState>,
+    path: web::Path<Uuid>,
+    meta: RequestMeta,
+    q: web::Query<DeleteReason>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let reason = q.reason.clone().unwrap_or_else(|| "deleted".into());
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if let Some(user) = store::users::find(conn, id).await? {
+            store::users::delete(conn, id).await?;
+            janua_db::outbox::enqueue(conn, &events::user_deleted(&user, &reason, meta.into())).await?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub async fn verify_email(
+    state: web::Data<IdentityState>,
+    path: web::Path<Uuid>,
+    meta: RequestMeta,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let mut conn = state.pool.get().await?;
+    let user = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let before = store::users::find(conn, id).await?.ok_or_else(ApiError::not_found)?;
+            if before.email_verified {
+                return Ok(before);
+            }
+            let user = store::users::mark_email_verified(conn, id).await?;
+            janua_db::outbox::enqueue(conn, &events::user_email_verified(&user, meta.into())).await?;
+            Ok(user)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
+}

@@ -1,0 +1,20 @@
+use crate::handlers::{health, internal, users};
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/auth/me", web::get().to(users::me))
+        .route("/api/v1/users/{user_id}", web::get().to(users::get_user))
+        .route("/api/v1/users/{user_id}", web::put().to(users::update_user))
+        .route("/api/v1/health/live", web::get().to(health::live))
+        .route("/api/v1/health/ready", web::get().to(health::ready))
+        .service(
+            web::scope("/internal/v1")
+                .wrap(actix_web::middleware::from_fn(internal::require_service_token))
+                .route("/users/by-email", web::get().to(internal::user_by_email))
+                .route("/users/{user_id}", web::put().to(internal::create_user))
+                .route("/users/{user_id}", web::get().to(internal::get_user))
+                .route("/users/{user_id}", web::delete().to(internal::delete_user))
+                .route("/users/{user_id}/verify-email", web::post().to(internal::verify_email))
+                .route("/health/ready", web::get().to(health::ready)),
+        );
+}

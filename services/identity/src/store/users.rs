@@ -1,0 +1,75 @@
+use crate::domain::user::{ProfileUpdate, User};
+use crate::store::schema::users;
+use chrono::Utc;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
+    users::table.find(id).select(User::as_select()).first(conn).await.optional()
+}
+
+pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    email: &str,
+    name: Option<&str>,
+    roles: &[String],
+    email_verified: bool,
+) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values((
+            users::id.eq(id),
+            users::email.eq(email),
+            users::name.eq(name),
+            users::roles.eq(roles),
+            users::email_verified.eq(email_verified),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn update_profile(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    change: &ProfileUpdate,
+) -> QueryResult<User> {
+    let current = users::table.find(id).select(User::as_select()).for_update().first(conn).await?;
+    let name = change.name.clone().unwrap_or(current.name);
+    let avatar_url = change.avatar_url.clone().unwrap_or(current.avatar_url);
+    let locale = change.locale.clone().unwrap_or(current.locale);
+    let metadata = change.metadata.clone().unwrap_or(current.metadata);
+    diesel::update(users::table.find(id))
+        .set((
+            users::name.eq(name),
+            users::avatar_url.eq(avatar_url),
+            users::locale.eq(locale),
+            users::metadata.eq(metadata),
+            users::updated_at.eq(Utc::now()),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<User> {
+    diesel::update(users::table.find(id))
+        .set((users::email_verified.eq(true), users::updated_at.eq(Utc::now())))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
+    diesel::delete(users::table.find(id)).execute(conn).await
+}
