@@ -35,7 +35,7 @@ pub fn schema_url(database_url: &str, schema: &str) -> Result<String, DbError> {
         return Err(DbError::Url(format!("bad schema name {schema}")));
     }
     let mut url = url::Url::parse(database_url).map_err(|e| DbError::Url(e.to_string()))?;
-    url.query_pairs_mut().append_pair("options", &format!("-c search_path={schema}"));
+    url.query_pairs_mut().append_pair("options", &format!("-csearch_path={schema}"));
     Ok(url.to_string())
 }
 

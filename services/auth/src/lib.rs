@@ -92,7 +92,7 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(settings: Settings, http: reqwest::Client) -> anyhow::Result<Application> {
+    pub async fn build(settings: Settings, listener: TcpListener, http: reqwest::Client) -> anyhow::Result<Application> {
         let state = AuthState::build(settings, http).await?;
         let settings = state.settings.clone();
         let workers = vec![
@@ -103,8 +103,7 @@ impl Application {
             state.keys.spawn_rotation(),
             tokio::spawn(domain::bootstrap::bootstrap_admin(state.clone())),
         ];
-        let listener = TcpListener::bind((settings.auth.host.as_str(), settings.auth.port))?;
-        let port = listener.local_addr()?.port();
+                let port = listener.local_addr()?.port();
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(middleware::from_fn(janua_core::http::request_id))

@@ -1,0 +1,95 @@
+//! The gateway: one front door on :8080. It routes by method and path to the service that
+//! owns the route, and gives every answer the same edges: request id, rate limits and their
+//! headers, body limit, content-type check, early 401 for routes that need a token, and the
+//! error envelope for unknown routes, wrong methods and upstreams that are down.
+
+pub mod health;
+pub mod proxy;
+pub mod rate_limit;
+pub mod route_table;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, middleware, web};
+use janua_core::config::Settings;
+use janua_tokens::jwks::JwksClient;
+use janua_tokens::{RevocationSet, TokenGuard};
+use std::net::TcpListener;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct GatewayState {
+    pub settings: Arc<Settings>,
+    pub table: Arc<route_table::RouteTable>,
+    pub http: reqwest::Client,
+    pub guard: TokenGuard,
+    pub limiter: rate_limit::RateLimiter,
+    pub redis: redis::aio::ConnectionManager,
+}
+
+impl GatewayState {
+    pub async fn build(settings: Settings) -> anyhow::Result<GatewayState> {
+        let settings = Arc::new(settings);
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_millis(settings.http.upstream_connect_timeout_ms))
+            .timeout(std::time::Duration::from_millis(settings.http.upstream_timeout_ms))
+            .pool_idle_timeout(std::time::Duration::from_secs(60))
+            .pool_max_idle_per_host(256)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let redis = redis::Client::open(settings.redis_url.as_str())?.get_connection_manager().await?;
+        let jwks = Arc::new(JwksClient::new(
+            &format!("{}/.well-known/jwks.json", settings.auth.url.trim_end_matches('/')),
+            &settings.public_url,
+            &settings.tokens.audience,
+            http.clone(),
+        ));
+        jwks.spawn_refresher(std::time::Duration::from_secs(300));
+        let revocations = RevocationSet::new(redis.clone(), &settings.redis_prefix, settings.tokens.access_ttl_secs as u64);
+        Ok(GatewayState {
+            table: Arc::new(route_table::RouteTable::janua()),
+            guard: TokenGuard::new(jwks, revocations),
+            limiter: rate_limit::RateLimiter::new(redis.clone(), &settings.redis_prefix, settings.rate_limits.clone()),
+            redis,
+            http,
+            settings,
+        })
+    }
+}
+
+/// Mounts the gateway: every request goes through [`proxy::dispatch`].
+pub fn configure(cfg: &mut web::ServiceConfig, state: GatewayState) {
+    cfg.app_data(web::Data::new(state))
+        .app_data(janua_core::http::query_config())
+        .default_service(web::to(proxy::dispatch));
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    pub async fn build(settings: Settings, listener: TcpListener) -> anyhow::Result<Application> {
+        let state = GatewayState::build(settings).await?;
+                let port = listener.local_addr()?.port();
+        let workers = state.settings.http.workers;
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(middleware::from_fn(janua_core::http::request_id))
+                .configure(|cfg| configure(cfg, state.clone()))
+        });
+        let server = match workers {
+            Some(w) => server.workers(w),
+            None => server,
+        };
+        Ok(Application { port, server: server.listen(listener)?.run() })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -54,7 +54,11 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(settings: Settings, keys: std::sync::Arc<dyn janua_tokens::jwks::KeySource>) -> anyhow::Result<Application> {
+    pub async fn build(
+        settings: Settings,
+        listener: TcpListener,
+        keys: std::sync::Arc<dyn janua_tokens::jwks::KeySource>,
+    ) -> anyhow::Result<Application> {
         let settings = std::sync::Arc::new(settings);
         let url = settings.database_url_for(&settings.identity);
         let pool = janua_db::pool(&url, SCHEMA, settings.identity.db_pool_size)?;
@@ -69,8 +73,7 @@ impl Application {
             janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange).run(),
         );
         let state = IdentityState { pool, settings: settings.clone(), redis };
-        let listener = TcpListener::bind((settings.identity.host.as_str(), settings.identity.port))?;
-        let port = listener.local_addr()?.port();
+                let port = listener.local_addr()?.port();
         let workers = settings.http.workers;
         let server = HttpServer::new(move || {
             App::new()

@@ -1,1 +1,36 @@
-fn main() {}
+//! `janua --target all|gateway|auth|identity`: one binary, any one service or all of them
+//! in one process (the `make up` default).
+
+mod modules;
+
+use clap::Parser;
+
+#[derive(Debug, Parser)]
+#[command(name = "janua", version, about = "Janua identity and access management")]
+struct Cli {
+    /// Which service to run.
+    #[arg(long, value_enum, default_value_t = modules::Target::All, env = "JANUA_TARGET")]
+    target: modules::Target,
+    /// Run the target's database migrations before starting.
+    #[arg(long, default_value_t = false)]
+    migrate: bool,
+    /// Run the target's migrations and exit (the Kubernetes migration Job).
+    #[arg(long, default_value_t = false)]
+    migrate_only: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = janua_core::config::Settings::load()?;
+    janua_core::telemetry::init(&settings);
+    settings.warn_about_dev_secrets();
+    if cli.migrate || cli.migrate_only {
+        modules::migrate(cli.target, &settings).await?;
+        if cli.migrate_only {
+            tracing::info!(target = ?cli.target, "migrations applied");
+            return Ok(());
+        }
+    }
+    modules::run(cli.target, settings).await
+}

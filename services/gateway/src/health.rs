@@ -1,0 +1,85 @@
+//! The Health router, answered by the gateway: `/health` (basic), `/live`, `/ready` (Redis
+//! and every upstream ready), `/detailed` (admin: each dependency with its latency).
+
+use crate::GatewayState;
+use crate::route_table::LocalRoute;
+use actix_web::{HttpResponse, ResponseError};
+use janua_core::ApiError;
+use janua_tokens::Claims;
+use secrecy::ExposeSecret;
+use std::time::Instant;
+
+#[derive(serde::Serialize)]
+struct Check {
+    name: &'static str,
+    status: &'static str,
+    latency_ms: f64,
+}
+
+async fn checks(state: &GatewayState) -> Vec<Check> {
+    let redis = async {
+        let started = Instant::now();
+        let mut conn = state.redis.clone();
+        let ok = redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok();
+        Check { name: "redis", status: if ok { "up" } else { "down" }, latency_ms: ms(started) }
+    };
+    let upstream = |name: &'static str, base: String| {
+        let http = state.http.clone();
+        let token = state.settings.secrets.service_token.expose_secret().to_string();
+        async move {
+            let started = Instant::now();
+            let ok = http
+                .get(format!("{}/internal/v1/health/ready", base.trim_end_matches('/')))
+                .header("x-janua-service-token", token)
+                .timeout(std::time::Duration::from_secs(3))
+                .send()
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            Check { name, status: if ok { "up" } else { "down" }, latency_ms: ms(started) }
+        }
+    };
+    let (r, a, i) = futures::join!(
+        redis,
+        upstream("auth", state.settings.auth.url.clone()),
+        upstream("identity", state.settings.identity.url.clone())
+    );
+    vec![r, a, i]
+}
+
+fn ms(started: Instant) -> f64 {
+    (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0
+}
+
+pub async fn answer(route: LocalRoute, state: &GatewayState, claims: Option<&Claims>) -> HttpResponse {
+    match route {
+        LocalRoute::Health => HttpResponse::Ok().json(serde_json::json!({
+            "status": "ok",
+            "service": "janua",
+            "version": env!("CARGO_PKG_VERSION"),
+        })),
+        LocalRoute::Live => HttpResponse::Ok().json(serde_json::json!({ "status": "alive" })),
+        LocalRoute::Ready => {
+            let checks = checks(state).await;
+            let down: Vec<&str> = checks.iter().filter(|c| c.status != "up").map(|c| c.name).collect();
+            if down.is_empty() {
+                HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))
+            } else {
+                ApiError::new(janua_core::ErrorCode::ServiceUnavailable, "not ready")
+                    .with_details(serde_json::json!({ "down": down }))
+                    .error_response()
+            }
+        }
+        LocalRoute::Detailed => {
+            if !claims.is_some_and(Claims::is_admin) {
+                return ApiError::forbidden().error_response();
+            }
+            let checks = checks(state).await;
+            let ready = checks.iter().all(|c| c.status == "up");
+            HttpResponse::Ok().json(serde_json::json!({
+                "status": if ready { "ready" } else { "degraded" },
+                "version": env!("CARGO_PKG_VERSION"),
+                "dependencies": checks,
+            }))
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! Fixed-window rate limits in Redis (API.md): anonymous 100/min per IP, authenticated
+//! 1000/min per user, admin 5000/min. One round trip per request.
+
+use janua_core::ApiError;
+use janua_core::config::RateLimitSettings;
+use redis::aio::ConnectionManager;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    Anonymous,
+    Authenticated,
+    Admin,
+}
+
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub limit: u32,
+    pub remaining: u32,
+    pub reset: i64,
+    pub allowed: bool,
+}
+
+#[derive(Clone)]
+pub struct RateLimiter {
+    redis: ConnectionManager,
+    prefix: String,
+    limits: RateLimitSettings,
+}
+
+impl RateLimiter {
+    pub fn new(redis: ConnectionManager, prefix: &str, limits: RateLimitSettings) -> Self {
+        Self { redis, prefix: prefix.to_string(), limits }
+    }
+
+    pub fn limit_of(&self, tier: Tier) -> u32 {
+        match tier {
+            Tier::Anonymous => self.limits.anonymous_per_min,
+            Tier::Authenticated => self.limits.authenticated_per_min,
+            Tier::Admin => self.limits.admin_per_min,
+        }
+    }
+
+    /// Counts this request against `who` (an IP or a user id) in the current minute.
+    pub async fn hit(&self, tier: Tier, who: &str) -> Result<Decision, ApiError> {
+        let now = chrono::Utc::now().timestamp();
+        let window = now / 60;
+        let key = format!("{}:rl:{:?}:{}:{}", self.prefix, tier, who, window);
+        let mut conn = self.redis.clone();
+        let (count,): (u32,) = redis::pipe()
+            .cmd("INCR")
+            .arg(&key)
+            .cmd("EXPIRE")
+            .arg(&key)
+            .arg(61)
+            .ignore()
+            .query_async(&mut conn)
+            .await?;
+        let limit = self.limit_of(tier);
+        Ok(Decision {
+            limit,
+            remaining: limit.saturating_sub(count),
+            reset: (window + 1) * 60,
+            allowed: count <= limit,
+        })
+    }
+}

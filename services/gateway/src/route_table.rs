@@ -1,0 +1,188 @@
+//! The gateway's route table: method + path pattern -> where it is served. A path that no
+//! pattern matches is a 404; a matched path with another method is a 405 listing `Allow`.
+//! Routes of ENDPOINTS.md whose feature has not been built yet are simply absent (404).
+
+use actix_web::http::Method;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Upstream {
+    Auth,
+    Identity,
+    /// Answered by the gateway itself.
+    Local(LocalRoute),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LocalRoute {
+    Health,
+    Live,
+    Ready,
+    Detailed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    /// A valid, unrevoked access token is required; the gateway refuses early without one
+    /// (the service checks again).
+    Authenticated,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub method: Method,
+    pub pattern: &'static str,
+    pub upstream: Upstream,
+    pub access: Access,
+}
+
+pub struct RouteTable {
+    routes: Vec<(Vec<Segment>, Route)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Literal(&'static str),
+    Param,
+}
+
+pub enum Match<'a> {
+    Found(&'a Route),
+    MethodNotAllowed(Vec<Method>),
+    NotFound,
+}
+
+fn r(method: Method, pattern: &'static str, upstream: Upstream, access: Access) -> Route {
+    Route { method, pattern, upstream, access }
+}
+
+impl RouteTable {
+    pub fn janua() -> RouteTable {
+        use Access::*;
+        use Upstream::*;
+        let routes = vec![
+            // Auth router
+            r(Method::POST, "/api/v1/auth/signup", Auth, Public),
+            r(Method::POST, "/api/v1/auth/signin", Auth, Public),
+            r(Method::POST, "/api/v1/auth/signout", Auth, Authenticated),
+            r(Method::POST, "/api/v1/auth/refresh", Auth, Public),
+            r(Method::POST, "/api/v1/auth/forgot-password", Auth, Public),
+            r(Method::POST, "/api/v1/auth/reset-password", Auth, Public),
+            r(Method::POST, "/api/v1/auth/verify-email", Auth, Public),
+            r(Method::POST, "/api/v1/auth/resend-verification", Auth, Public),
+            r(Method::GET, "/api/v1/auth/me", Identity, Authenticated),
+            r(Method::GET, "/.well-known/jwks.json", Auth, Public),
+            r(Method::GET, "/api/v1/auth/.well-known/jwks.json", Auth, Public),
+            // Users router (the parts built so far)
+            r(Method::GET, "/api/v1/users/{user_id}", Identity, Authenticated),
+            r(Method::PUT, "/api/v1/users/{user_id}", Identity, Authenticated),
+            // Health, answered here
+            r(Method::GET, "/api/v1/health", Local(LocalRoute::Health), Public),
+            r(Method::GET, "/api/v1/health/live", Local(LocalRoute::Live), Public),
+            r(Method::GET, "/api/v1/health/ready", Local(LocalRoute::Ready), Public),
+            r(Method::GET, "/api/v1/health/detailed", Local(LocalRoute::Detailed), Authenticated),
+        ];
+        RouteTable::new(routes)
+    }
+
+    pub fn new(routes: Vec<Route>) -> RouteTable {
+        let routes = routes.into_iter().map(|route| (parse(route.pattern), route)).collect();
+        RouteTable { routes }
+    }
+
+    /// Literal segments win over parameters (`DELETE /sessions/all` is not a session id).
+    pub fn find(&self, method: &Method, path: &str) -> Match<'_> {
+        let segments: Vec<&str> = split(path);
+        let mut best: Option<(usize, &Route)> = None;
+        let mut allowed = Vec::new();
+        for (pattern, route) in &self.routes {
+            let Some(literals) = matches(pattern, &segments) else { continue };
+            if route.method == *method {
+                if best.is_none_or(|(l, _)| literals > l) {
+                    best = Some((literals, route));
+                }
+            } else if !allowed.contains(&route.method) {
+                allowed.push(route.method.clone());
+            }
+        }
+        match best {
+            Some((_, route)) => Match::Found(route),
+            None if !allowed.is_empty() => Match::MethodNotAllowed(allowed),
+            None => Match::NotFound,
+        }
+    }
+
+    pub fn routes(&self) -> impl Iterator<Item = &Route> {
+        self.routes.iter().map(|(_, r)| r)
+    }
+}
+
+fn split(path: &str) -> Vec<&str> {
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+fn parse(pattern: &'static str) -> Vec<Segment> {
+    split(pattern)
+        .into_iter()
+        .map(|s| if s.starts_with('{') { Segment::Param } else { Segment::Literal(s) })
+        .collect()
+}
+
+/// Number of literal segments if the path matches the pattern.
+fn matches(pattern: &[Segment], path: &[&str]) -> Option<usize> {
+    if pattern.len() != path.len() {
+        return None;
+    }
+    let mut literals = 0;
+    for (seg, part) in pattern.iter().zip(path) {
+        match seg {
+            Segment::Literal(l) if l == part => literals += 1,
+            Segment::Literal(_) => return None,
+            Segment::Param if part.is_empty() => return None,
+            Segment::Param => {}
+        }
+    }
+    Some(literals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> RouteTable {
+        RouteTable::new(vec![
+            r(Method::GET, "/api/v1/sessions/{id}", Upstream::Auth, Access::Authenticated),
+            r(Method::DELETE, "/api/v1/sessions/{id}", Upstream::Auth, Access::Authenticated),
+            r(Method::DELETE, "/api/v1/sessions/all", Upstream::Identity, Access::Authenticated),
+        ])
+    }
+
+    #[test]
+    fn literals_win_over_parameters() {
+        let t = table();
+        match t.find(&Method::DELETE, "/api/v1/sessions/all") {
+            Match::Found(route) => assert_eq!(route.upstream, Upstream::Identity),
+            _ => panic!("expected a match"),
+        }
+        match t.find(&Method::DELETE, "/api/v1/sessions/0190") {
+            Match::Found(route) => assert_eq!(route.upstream, Upstream::Auth),
+            _ => panic!("expected a match"),
+        }
+    }
+
+    #[test]
+    fn wrong_method_lists_allowed_ones_and_unknown_is_404() {
+        let t = table();
+        match t.find(&Method::POST, "/api/v1/sessions/x") {
+            Match::MethodNotAllowed(allowed) => assert_eq!(allowed, vec![Method::GET, Method::DELETE]),
+            _ => panic!("expected 405"),
+        }
+        assert!(matches!(t.find(&Method::GET, "/api/v1/nothing"), Match::NotFound));
+        assert!(matches!(t.find(&Method::GET, "/api/v1/sessions/x/y"), Match::NotFound));
+    }
+
+    #[test]
+    fn trailing_slashes_do_not_matter() {
+        assert!(matches!(table().find(&Method::GET, "/api/v1/sessions/x/"), Match::Found(_)));
+    }
+}

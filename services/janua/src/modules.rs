@@ -1,0 +1,97 @@
+//! The services as named modules with explicit dependencies (in the spirit of Grafana
+//! Mimir's `modules.go`): `all` starts identity, then auth (which asks identity), then the
+//! gateway in front of both.
+
+use janua_core::config::Settings;
+use std::net::TcpListener;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Target {
+    All,
+    Gateway,
+    Auth,
+    Identity,
+}
+
+pub async fn migrate(target: Target, settings: &Settings) -> anyhow::Result<()> {
+    if matches!(target, Target::All | Target::Identity) {
+        janua_identity::migrate(settings).await?;
+    }
+    if matches!(target, Target::All | Target::Auth) {
+        janua_auth::migrate(settings).await?;
+    }
+    Ok(())
+}
+
+fn bind(host: &str, port: u16) -> anyhow::Result<TcpListener> {
+    TcpListener::bind((host, port)).map_err(|e| anyhow::anyhow!("cannot listen on {host}:{port}: {e}"))
+}
+
+pub fn http_client(settings: &Settings) -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_millis(settings.http.upstream_connect_timeout_ms))
+        .pool_max_idle_per_host(64)
+        .build()?)
+}
+
+/// Identity verifies tokens with auth's published keys.
+fn identity_keys(settings: &Settings, http: reqwest::Client) -> Arc<janua_tokens::JwksClient> {
+    Arc::new(janua_tokens::JwksClient::new(
+        &format!("{}/.well-known/jwks.json", settings.auth.url.trim_end_matches('/')),
+        &settings.public_url,
+        &settings.tokens.audience,
+        http,
+    ))
+}
+
+pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
+    let http = http_client(&settings)?;
+    match target {
+        Target::Identity => {
+            let listener = bind(&settings.identity.host, settings.identity.port)?;
+            let keys = identity_keys(&settings, http);
+            let app = janua_identity::Application::build(settings, listener, keys).await?;
+            tracing::info!(port = app.port(), "identity listening");
+            app.run_until_stopped().await?;
+        }
+        Target::Auth => {
+            let listener = bind(&settings.auth.host, settings.auth.port)?;
+            let app = janua_auth::Application::build(settings, listener, http).await?;
+            tracing::info!(port = app.port(), "auth listening");
+            app.run_until_stopped().await?;
+        }
+        Target::Gateway => {
+            let listener = bind(&settings.gateway.host, settings.gateway.port)?;
+            let app = janua_gateway::Application::build(settings, listener).await?;
+            tracing::info!(port = app.port(), "gateway listening");
+            app.run_until_stopped().await?;
+        }
+        Target::All => {
+            let identity = janua_identity::Application::build(
+                settings.clone(),
+                bind(&settings.identity.host, settings.identity.port)?,
+                identity_keys(&settings, http.clone()),
+            )
+            .await?;
+            let auth = janua_auth::Application::build(
+                settings.clone(),
+                bind(&settings.auth.host, settings.auth.port)?,
+                http,
+            )
+            .await?;
+            let gateway = janua_gateway::Application::build(
+                settings.clone(),
+                bind(&settings.gateway.host, settings.gateway.port)?,
+            )
+            .await?;
+            tracing::info!(gateway = gateway.port(), auth = auth.port(), identity = identity.port(), "janua listening");
+            tokio::select! {
+                r = identity.run_until_stopped() => r?,
+                r = auth.run_until_stopped() => r?,
+                r = gateway.run_until_stopped() => r?,
+            }
+        }
+    }
+    Ok(())
+}
