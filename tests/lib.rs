@@ -1,1 +1,1 @@
-
+//! End-to-end tests through the gateway live in `api/`.

@@ -75,9 +75,14 @@ impl KeySource for JwksClient {
 
     fn refresh(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
+            // At most one fetch per interval, however many unknown key ids arrive: callers
+            // queue on the lock and wait out the interval instead of being turned away.
+            const MIN_INTERVAL: Duration = Duration::from_millis(200);
             let mut last = self.last_fetch.lock().await;
-            if last.is_some_and(|t| t.elapsed() < Duration::from_millis(500)) {
-                return;
+            if let Some(t) = *last
+                && t.elapsed() < MIN_INTERVAL
+            {
+                tokio::time::sleep(MIN_INTERVAL - t.elapsed()).await;
             }
             *last = Some(Instant::now());
             match self.fetch().await {

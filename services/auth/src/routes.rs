@@ -1,4 +1,4 @@
-use crate::handlers::{auth, health, jwks};
+use crate::handlers::{auth, health, internal, jwks};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -14,5 +14,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/auth/.well-known/jwks.json", web::get().to(jwks::jwks))
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
-        .route("/internal/v1/health/ready", web::get().to(health::ready));
+        .route("/internal/v1/health/ready", web::get().to(health::ready))
+        .route("/internal/v1/keys/rotate", web::post().to(internal::rotate_keys))
+        .route("/internal/v1/keys/reload", web::post().to(internal::reload_keys));
 }

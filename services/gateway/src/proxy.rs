@@ -2,7 +2,7 @@
 //! conversion happens here and nowhere else (by name and bytes).
 
 use crate::GatewayState;
-use crate::rate_limit::{Decision, Tier};
+use crate::rate_limit::Tier;
 use crate::route_table::{Access, Match, Upstream};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
@@ -50,7 +50,11 @@ pub async fn dispatch(
         Err(e) => return e.error_response(),
     };
     let mut response = match state.table.find(req.method(), req.path()) {
-        Match::Found(route) => answer(&req, payload, &state, route, verified, &decision).await,
+        _ if !decision.allowed => {
+            let retry = (decision.reset - chrono::Utc::now().timestamp()).max(1) as u64;
+            ApiError::too_many_requests(retry).error_response()
+        }
+        Match::Found(route) => answer(&req, payload, &state, route, verified).await,
         Match::MethodNotAllowed(allowed) => {
             let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
             ApiError::new(ErrorCode::MethodNotAllowed, format!("{} is not allowed here", req.method()))
@@ -79,12 +83,7 @@ async fn answer(
     state: &GatewayState,
     route: &crate::route_table::Route,
     verified: Option<Result<Claims, ApiError>>,
-    decision: &Decision,
 ) -> HttpResponse {
-    if !decision.allowed {
-        let retry = (decision.reset - chrono::Utc::now().timestamp()).max(1) as u64;
-        return ApiError::too_many_requests(retry).error_response();
-    }
     let claims = match (route.access, verified) {
         (_, Some(Ok(c))) => Some(c),
         (Access::Authenticated, Some(Err(e))) => return e.error_response(),
