@@ -13,7 +13,9 @@ async fn signup_answers_a_token_pair_and_me_returns_the_user() {
     assert_eq!(pair["user"]["email"], "ada@example.com");
     assert_eq!(pair["user"]["email_verified"], false);
     assert!(pair["user"].get("roles").is_none());
-    let me = app.get("/api/v1/auth/me", pair["access_token"].as_str()).await;
+    let me = app
+        .get("/api/v1/auth/me", pair["access_token"].as_str())
+        .await;
     assert_eq!(me.status(), 200);
     let me = json(me).await;
     assert_eq!(me["id"], pair["user"]["id"]);
@@ -24,20 +26,41 @@ async fn signup_answers_a_token_pair_and_me_returns_the_user() {
 async fn signup_with_a_registered_email_is_a_conflict_and_leaves_no_second_account() {
     let app = TestStack::spawn().await;
     app.signup("grace@example.com", PASSWORD).await;
-    let resp = app.post("/api/v1/auth/signup", &json!({"email":"GRACE@example.com","password":"another good passphrase"}), None).await;
+    let resp = app
+        .post(
+            "/api/v1/auth/signup",
+            &json!({"email":"GRACE@example.com","password":"another good passphrase"}),
+            None,
+        )
+        .await;
     assert_error(resp, 409, "CONFLICT").await;
     // The first password still works; nothing was overwritten.
-    assert_eq!(app.signin("grace@example.com", PASSWORD).await.status(), 200);
+    assert_eq!(
+        app.signin("grace@example.com", PASSWORD).await.status(),
+        200
+    );
 }
 
 #[tokio::test]
 async fn signup_validates_email_and_password() {
     let app = TestStack::spawn().await;
     for (body, field) in [
-        (json!({"email":"ada@example.com","password":"short"}), "password"),
-        (json!({"email":"ada@example.com","password":"x".repeat(129)}), "password"),
-        (json!({"email":"ada@example.com","password":"1234567890"}), "password"),
-        (json!({"email":"ada@example.com","password":"PASSWORD1234"}), "password"),
+        (
+            json!({"email":"ada@example.com","password":"short"}),
+            "password",
+        ),
+        (
+            json!({"email":"ada@example.com","password":"x".repeat(129)}),
+            "password",
+        ),
+        (
+            json!({"email":"ada@example.com","password":"1234567890"}),
+            "password",
+        ),
+        (
+            json!({"email":"ada@example.com","password":"PASSWORD1234"}),
+            "password",
+        ),
         (json!({"email":"not-an-email","password":PASSWORD}), "email"),
         (json!({"password":PASSWORD}), "email"),
     ] {
@@ -49,15 +72,31 @@ async fn signup_validates_email_and_password() {
     let long = "Ä".repeat(120) + "abcdefgh";
     app.signup("long@example.com", &long).await;
     assert_eq!(app.signin("long@example.com", &long).await.status(), 200);
-    assert_eq!(app.signin("long@example.com", &long[..long.len() - 1]).await.status(), 401);
+    assert_eq!(
+        app.signin("long@example.com", &long[..long.len() - 1])
+            .await
+            .status(),
+        401
+    );
 }
 
 #[tokio::test]
 async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let app = TestStack::spawn().await;
     app.signup("ada@example.com", PASSWORD).await;
-    let wrong = assert_error(app.signin("ada@example.com", "wrong password here").await, 401, "INVALID_CREDENTIALS").await;
-    let unknown = assert_error(app.signin("nobody@example.com", "wrong password here").await, 401, "INVALID_CREDENTIALS").await;
+    let wrong = assert_error(
+        app.signin("ada@example.com", "wrong password here").await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    let unknown = assert_error(
+        app.signin("nobody@example.com", "wrong password here")
+            .await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
     assert_eq!(wrong, unknown);
 }
 
@@ -66,22 +105,57 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_whole_session() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let first = pair["refresh_token"].as_str().unwrap();
-    let resp = app.post("/api/v1/auth/refresh", &json!({"refresh_token": first}), None).await;
+    let resp = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": first}),
+            None,
+        )
+        .await;
     assert_eq!(resp.status(), 200);
     let second = json(resp).await;
     assert_ne!(second["refresh_token"], pair["refresh_token"]);
-    assert_eq!(app.get("/api/v1/auth/me", second["access_token"].as_str()).await.status(), 200);
+    assert_eq!(
+        app.get("/api/v1/auth/me", second["access_token"].as_str())
+            .await
+            .status(),
+        200
+    );
 
     // The spent token comes back: refused, and the session is gone for everyone.
-    let reuse = app.post("/api/v1/auth/refresh", &json!({"refresh_token": first}), None).await;
+    let reuse = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": first}),
+            None,
+        )
+        .await;
     let body = assert_error(reuse, 401, "UNAUTHORIZED").await;
     assert_eq!(body["error"]["details"]["reason"], "refresh_token_reused");
-    let me = app.get("/api/v1/auth/me", second["access_token"].as_str()).await;
+    let me = app
+        .get("/api/v1/auth/me", second["access_token"].as_str())
+        .await;
     let body = assert_error(me, 401, "UNAUTHORIZED").await;
     assert_eq!(body["error"]["details"]["reason"], "token_revoked");
-    let next = app.post("/api/v1/auth/refresh", &json!({"refresh_token": second["refresh_token"]}), None).await;
+    let next = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": second["refresh_token"]}),
+            None,
+        )
+        .await;
     assert_error(next, 401, "UNAUTHORIZED").await;
-    assert_error(app.post("/api/v1/auth/refresh", &json!({"refresh_token": "made-up"}), None).await, 401, "UNAUTHORIZED").await;
+    assert_error(
+        app.post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": "made-up"}),
+            None,
+        )
+        .await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -93,13 +167,39 @@ async fn signout_makes_the_access_and_refresh_tokens_fail_at_once() {
     let out = app.post("/api/v1/auth/signout", &json!({}), token).await;
     assert_eq!(out.status(), 204);
     assert_error(app.get("/api/v1/auth/me", token).await, 401, "UNAUTHORIZED").await;
-    assert_error(app.post("/api/v1/auth/refresh", &json!({"refresh_token": pair["refresh_token"]}), None).await, 401, "UNAUTHORIZED").await;
+    assert_error(
+        app.post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": pair["refresh_token"]}),
+            None,
+        )
+        .await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
     // Directly against identity too: services check revocation themselves.
-    let direct = app.http.get(format!("{}/api/v1/auth/me", app.identity_url)).bearer_auth(token.unwrap()).send().await.unwrap();
+    let direct = app
+        .http
+        .get(format!("{}/api/v1/auth/me", app.identity_url))
+        .bearer_auth(token.unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_error(direct, 401, "UNAUTHORIZED").await;
     // The other session lives on.
-    assert_eq!(app.get("/api/v1/auth/me", other["access_token"].as_str()).await.status(), 200);
-    assert_error(app.post("/api/v1/auth/signout", &json!({}), None).await, 401, "UNAUTHORIZED").await;
+    assert_eq!(
+        app.get("/api/v1/auth/me", other["access_token"].as_str())
+            .await
+            .status(),
+        200
+    );
+    assert_error(
+        app.post("/api/v1/auth/signout", &json!({}), None).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -111,24 +211,44 @@ async fn repeated_failed_signins_are_slowed_down_with_429() {
     .await;
     app.signup("ada@example.com", PASSWORD).await;
     for _ in 0..3 {
-        assert_error(app.signin("ada@example.com", "wrong password here").await, 401, "INVALID_CREDENTIALS").await;
+        assert_error(
+            app.signin("ada@example.com", "wrong password here").await,
+            401,
+            "INVALID_CREDENTIALS",
+        )
+        .await;
     }
     let resp = app.signin("ada@example.com", PASSWORD).await;
-    let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry: u64 = resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry > 0 && retry <= 30);
     assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
     // Unknown accounts are throttled the same way (no enumeration through 429s).
     for _ in 0..3 {
         app.signin("ghost@example.com", "wrong password here").await;
     }
-    assert_error(app.signin("ghost@example.com", "wrong password here").await, 429, "RATE_LIMIT_EXCEEDED").await;
+    assert_error(
+        app.signin("ghost@example.com", "wrong password here").await,
+        429,
+        "RATE_LIMIT_EXCEEDED",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn failed_signins_from_one_ip_are_throttled() {
     let app = TestStack::spawn_with(|s| s.rate_limits.signin_failures_per_ip_per_min = 4).await;
     for i in 0..4 {
-        app.signin(&format!("user{i}@example.com"), "wrong password here").await;
+        app.signin(&format!("user{i}@example.com"), "wrong password here")
+            .await;
     }
-    assert_error(app.signin("fresh@example.com", "wrong password here").await, 429, "RATE_LIMIT_EXCEEDED").await;
+    assert_error(
+        app.signin("fresh@example.com", "wrong password here").await,
+        429,
+        "RATE_LIMIT_EXCEEDED",
+    )
+    .await;
 }

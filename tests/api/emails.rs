@@ -6,9 +6,17 @@ use std::time::Duration;
 const PASSWORD: &str = "correct horse battery";
 
 async fn mail_with(app: &TestStack, to: &str, subject: &str, nth: usize) -> janua_testkit::Mail {
-    eventually(&format!("mail '{subject}' #{nth} to {to}"), Duration::from_secs(15), || async {
-        app.smtp.mails_to(to).into_iter().filter(|m| m.subject().as_deref() == Some(subject)).nth(nth)
-    })
+    eventually(
+        &format!("mail '{subject}' #{nth} to {to}"),
+        Duration::from_secs(15),
+        || async {
+            app.smtp
+                .mails_to(to)
+                .into_iter()
+                .filter(|m| m.subject().as_deref() == Some(subject))
+                .nth(nth)
+        },
+    )
     .await
 }
 
@@ -18,15 +26,26 @@ async fn the_verification_link_from_the_real_mail_verifies_once() {
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let mail = mail_with(&app, "ada@example.com", "Confirm your email address", 0).await;
     let body = mail.body();
-    assert!(body.contains(&format!("{}/verify-email?token=", app.gateway_url)), "{body}");
+    assert!(
+        body.contains(&format!("{}/verify-email?token=", app.gateway_url)),
+        "{body}"
+    );
     let token = token_from_link(&body);
     // Only the SHA-256 of the token is stored.
-    let resp = app.post("/api/v1/auth/verify-email", &json!({"token": token}), None).await;
+    let resp = app
+        .post("/api/v1/auth/verify-email", &json!({"token": token}), None)
+        .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["email_verified"], true);
-    let me = json(app.get("/api/v1/auth/me", pair["access_token"].as_str()).await).await;
+    let me = json(
+        app.get("/api/v1/auth/me", pair["access_token"].as_str())
+            .await,
+    )
+    .await;
     assert_eq!(me["email_verified"], true);
-    let again = app.post("/api/v1/auth/verify-email", &json!({"token": token}), None).await;
+    let again = app
+        .post("/api/v1/auth/verify-email", &json!({"token": token}), None)
+        .await;
     assert_error(again, 400, "VALIDATION_ERROR").await;
 }
 
@@ -34,22 +53,54 @@ async fn the_verification_link_from_the_real_mail_verifies_once() {
 async fn resend_verification_sends_a_new_link_and_the_old_one_dies() {
     let app = TestStack::spawn().await;
     app.signup("ada@example.com", PASSWORD).await;
-    let first = token_from_link(&mail_with(&app, "ada@example.com", "Confirm your email address", 0).await.body());
-    let resp = app.post("/api/v1/auth/resend-verification", &json!({"email":"ada@example.com"}), None).await;
+    let first = token_from_link(
+        &mail_with(&app, "ada@example.com", "Confirm your email address", 0)
+            .await
+            .body(),
+    );
+    let resp = app
+        .post(
+            "/api/v1/auth/resend-verification",
+            &json!({"email":"ada@example.com"}),
+            None,
+        )
+        .await;
     assert_eq!(resp.status(), 202);
-    let second = token_from_link(&mail_with(&app, "ada@example.com", "Confirm your email address", 1).await.body());
+    let second = token_from_link(
+        &mail_with(&app, "ada@example.com", "Confirm your email address", 1)
+            .await
+            .body(),
+    );
     assert_ne!(first, second);
-    assert_error(app.post("/api/v1/auth/verify-email", &json!({"token": first}), None).await, 400, "VALIDATION_ERROR").await;
-    assert_eq!(app.post("/api/v1/auth/verify-email", &json!({"token": second}), None).await.status(), 200);
+    assert_error(
+        app.post("/api/v1/auth/verify-email", &json!({"token": first}), None)
+            .await,
+        400,
+        "VALIDATION_ERROR",
+    )
+    .await;
+    assert_eq!(
+        app.post("/api/v1/auth/verify-email", &json!({"token": second}), None)
+            .await
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
 async fn forgot_and_resend_answer_202_for_unknown_emails_and_send_nothing() {
     let app = TestStack::spawn().await;
     app.signup("ada@example.com", PASSWORD).await;
-    for path in ["/api/v1/auth/forgot-password", "/api/v1/auth/resend-verification"] {
-        let known = app.post(path, &json!({"email":"ada@example.com"}), None).await;
-        let unknown = app.post(path, &json!({"email":"nobody@example.com"}), None).await;
+    for path in [
+        "/api/v1/auth/forgot-password",
+        "/api/v1/auth/resend-verification",
+    ] {
+        let known = app
+            .post(path, &json!({"email":"ada@example.com"}), None)
+            .await;
+        let unknown = app
+            .post(path, &json!({"email":"nobody@example.com"}), None)
+            .await;
         assert_eq!(known.status(), 202);
         assert_eq!(unknown.status(), 202);
         assert_eq!(json(known).await, json(unknown).await);
@@ -62,20 +113,66 @@ async fn forgot_and_resend_answer_202_for_unknown_emails_and_send_nothing() {
 async fn reset_password_sets_the_new_password_revokes_sessions_and_is_single_use() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
-    assert_eq!(app.post("/api/v1/auth/forgot-password", &json!({"email":"Ada@example.com"}), None).await.status(), 202);
+    assert_eq!(
+        app.post(
+            "/api/v1/auth/forgot-password",
+            &json!({"email":"Ada@example.com"}),
+            None
+        )
+        .await
+        .status(),
+        202
+    );
     let mail = mail_with(&app, "ada@example.com", "Reset your password", 0).await;
-    assert!(mail.body().contains(&format!("{}/reset-password?token=", app.gateway_url)));
+    assert!(
+        mail.body()
+            .contains(&format!("{}/reset-password?token=", app.gateway_url))
+    );
     let token = token_from_link(&mail.body());
 
-    let weak = app.post("/api/v1/auth/reset-password", &json!({"token": token, "password": "short"}), None).await;
+    let weak = app
+        .post(
+            "/api/v1/auth/reset-password",
+            &json!({"token": token, "password": "short"}),
+            None,
+        )
+        .await;
     assert_error(weak, 400, "VALIDATION_ERROR").await;
-    let resp = app.post("/api/v1/auth/reset-password", &json!({"token": token, "password": "a brand new passphrase"}), None).await;
+    let resp = app
+        .post(
+            "/api/v1/auth/reset-password",
+            &json!({"token": token, "password": "a brand new passphrase"}),
+            None,
+        )
+        .await;
     assert_eq!(resp.status(), 200);
 
-    assert_error(app.get("/api/v1/auth/me", pair["access_token"].as_str()).await, 401, "UNAUTHORIZED").await;
-    assert_error(app.signin("ada@example.com", PASSWORD).await, 401, "INVALID_CREDENTIALS").await;
-    assert_eq!(app.signin("ada@example.com", "a brand new passphrase").await.status(), 200);
-    let reuse = app.post("/api/v1/auth/reset-password", &json!({"token": token, "password": "yet another passphrase"}), None).await;
+    assert_error(
+        app.get("/api/v1/auth/me", pair["access_token"].as_str())
+            .await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    assert_error(
+        app.signin("ada@example.com", PASSWORD).await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    assert_eq!(
+        app.signin("ada@example.com", "a brand new passphrase")
+            .await
+            .status(),
+        200
+    );
+    let reuse = app
+        .post(
+            "/api/v1/auth/reset-password",
+            &json!({"token": token, "password": "yet another passphrase"}),
+            None,
+        )
+        .await;
     assert_error(reuse, 400, "VALIDATION_ERROR").await;
 }
 

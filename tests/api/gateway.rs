@@ -7,33 +7,74 @@ async fn every_edge_case_answers_the_envelope() {
     let app = TestStack::spawn().await;
     // Unknown route (and a route of a feature not built yet).
     assert_error(app.get("/api/v1/nope", None).await, 404, "NOT_FOUND").await;
-    assert_error(app.get("/api/v1/organizations", None).await, 404, "NOT_FOUND").await;
+    assert_error(
+        app.get("/api/v1/organizations", None).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
     // Known path, wrong method.
-    let resp = app.send(reqwest::Method::DELETE, "/api/v1/auth/signin", None, None).await;
+    let resp = app
+        .send(reqwest::Method::DELETE, "/api/v1/auth/signin", None, None)
+        .await;
     assert_eq!(resp.headers()["allow"], "POST");
     assert_error(resp, 405, "METHOD_NOT_ALLOWED").await;
     // Oversized body.
     let big = "x".repeat(1024 * 1024 + 1);
-    let resp = app.http.post(app.url("/api/v1/auth/signin")).header("content-type", "application/json").body(big).send().await.unwrap();
+    let resp = app
+        .http
+        .post(app.url("/api/v1/auth/signin"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
     assert_error(resp, 413, "PAYLOAD_TOO_LARGE").await;
     // Not JSON.
-    let resp = app.http.post(app.url("/api/v1/auth/signin")).header("content-type", "text/plain").body("email=a").send().await.unwrap();
+    let resp = app
+        .http
+        .post(app.url("/api/v1/auth/signin"))
+        .header("content-type", "text/plain")
+        .body("email=a")
+        .send()
+        .await
+        .unwrap();
     assert_error(resp, 415, "UNSUPPORTED_MEDIA_TYPE").await;
     // Malformed JSON and a missing field.
-    let resp = app.http.post(app.url("/api/v1/auth/signin")).header("content-type", "application/json").body("{\"email\":").send().await.unwrap();
+    let resp = app
+        .http
+        .post(app.url("/api/v1/auth/signin"))
+        .header("content-type", "application/json")
+        .body("{\"email\":")
+        .send()
+        .await
+        .unwrap();
     assert_error(resp, 400, "VALIDATION_ERROR").await;
-    let resp = app.post("/api/v1/auth/signin", &json!({"email":"a@b.co"}), None).await;
+    let resp = app
+        .post("/api/v1/auth/signin", &json!({"email":"a@b.co"}), None)
+        .await;
     let body = assert_error(resp, 400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "password");
     // No token, garbage token.
     assert_error(app.get("/api/v1/auth/me", None).await, 401, "UNAUTHORIZED").await;
-    assert_error(app.get("/api/v1/auth/me", Some("garbage")).await, 401, "UNAUTHORIZED").await;
+    assert_error(
+        app.get("/api/v1/auth/me", Some("garbage")).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn request_ids_are_echoed_or_made() {
     let app = TestStack::spawn().await;
-    let resp = app.http.get(app.url("/api/v1/health")).header("x-request-id", "abc-123").send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url("/api/v1/health"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.headers()["x-request-id"], "abc-123");
     let resp = app.get("/api/v1/nope", None).await;
     assert_eq!(resp.headers()["x-request-id"].to_str().unwrap().len(), 36);
@@ -46,8 +87,15 @@ async fn rate_limit_headers_count_down_and_429_comes_with_retry_after() {
         let resp = app.get("/api/v1/health", None).await;
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.headers()["x-ratelimit-limit"], "3");
-        assert_eq!(resp.headers()["x-ratelimit-remaining"], remaining.to_string().as_str());
-        let reset: i64 = resp.headers()["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
+        assert_eq!(
+            resp.headers()["x-ratelimit-remaining"],
+            remaining.to_string().as_str()
+        );
+        let reset: i64 = resp.headers()["x-ratelimit-reset"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(reset > chrono::Utc::now().timestamp());
     }
     let resp = app.get("/api/v1/nope", None).await;
@@ -59,9 +107,14 @@ async fn rate_limit_headers_count_down_and_429_comes_with_retry_after() {
 async fn signed_in_users_get_the_authenticated_tier() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", "correct horse battery").await;
-    let resp = app.get("/api/v1/auth/me", pair["access_token"].as_str()).await;
+    let resp = app
+        .get("/api/v1/auth/me", pair["access_token"].as_str())
+        .await;
     assert_eq!(resp.headers()["x-ratelimit-limit"], "1000");
-    assert_eq!(app.get("/api/v1/health", None).await.headers()["x-ratelimit-limit"], "100");
+    assert_eq!(
+        app.get("/api/v1/health", None).await.headers()["x-ratelimit-limit"],
+        "100"
+    );
 }
 
 #[tokio::test]
@@ -74,10 +127,27 @@ async fn an_upstream_that_is_down_is_a_503() {
         s.identity.url = format!("http://127.0.0.1:{port}");
     })
     .await;
-    let resp = app.post("/api/v1/auth/signin", &json!({"email":"ada@example.com","password":"whatever it is"}), None).await;
+    let resp = app
+        .post(
+            "/api/v1/auth/signin",
+            &json!({"email":"ada@example.com","password":"whatever it is"}),
+            None,
+        )
+        .await;
     assert_error(resp, 503, "SERVICE_UNAVAILABLE").await;
-    let resp = app.http.get(app.url("/api/v1/health/ready")).send().await.unwrap();
+    let resp = app
+        .http
+        .get(app.url("/api/v1/health/ready"))
+        .send()
+        .await
+        .unwrap();
     let body = assert_error(resp, 503, "SERVICE_UNAVAILABLE").await;
-    assert!(body["error"]["details"]["down"].as_array().unwrap().iter().any(|d| d == "identity"));
+    assert!(
+        body["error"]["details"]["down"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d == "identity")
+    );
     let _ = json;
 }

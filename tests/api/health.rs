@@ -7,8 +7,14 @@ async fn health_live_and_ready_answer_without_a_token() {
     let app = TestStack::spawn().await;
     let basic = json(app.get("/api/v1/health", None).await).await;
     assert_eq!(basic["status"], "ok");
-    assert_eq!(json(app.get("/api/v1/health/live", None).await).await["status"], "alive");
-    assert_eq!(json(app.get("/api/v1/health/ready", None).await).await["status"], "ready");
+    assert_eq!(
+        json(app.get("/api/v1/health/live", None).await).await["status"],
+        "alive"
+    );
+    assert_eq!(
+        json(app.get("/api/v1/health/ready", None).await).await["status"],
+        "ready"
+    );
 }
 
 #[tokio::test]
@@ -18,15 +24,34 @@ async fn detailed_health_is_for_admins_only() {
         s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
     })
     .await;
-    assert_error(app.get("/api/v1/health/detailed", None).await, 401, "UNAUTHORIZED").await;
+    assert_error(
+        app.get("/api/v1/health/detailed", None).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
     let user = app.signup("ada@example.com", "correct horse battery").await;
-    assert_error(app.get("/api/v1/health/detailed", user["access_token"].as_str()).await, 403, "FORBIDDEN").await;
+    assert_error(
+        app.get("/api/v1/health/detailed", user["access_token"].as_str())
+            .await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
     let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
-        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
-        if resp.status() == 200 { Some(json(resp).await) } else { None }
+        let resp = app
+            .signin("root@example.com", "bootstrap admin passphrase")
+            .await;
+        if resp.status() == 200 {
+            Some(json(resp).await)
+        } else {
+            None
+        }
     })
     .await;
-    let resp = app.get("/api/v1/health/detailed", admin["access_token"].as_str()).await;
+    let resp = app
+        .get("/api/v1/health/detailed", admin["access_token"].as_str())
+        .await;
     assert_eq!(resp.headers()["x-ratelimit-limit"], "5000");
     let body = json(resp).await;
     let deps = body["dependencies"].as_array().unwrap();
@@ -45,14 +70,24 @@ async fn the_bootstrap_admin_is_created_once() {
     };
     let app = TestStack::spawn_with(configure).await;
     let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
-        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
-        if resp.status() == 200 { Some(json(resp).await) } else { None }
+        let resp = app
+            .signin("root@example.com", "bootstrap admin passphrase")
+            .await;
+        if resp.status() == 200 {
+            Some(json(resp).await)
+        } else {
+            None
+        }
     })
     .await;
     assert_eq!(admin["user"]["email"], "root@example.com");
     // A second start against the same database leaves the account as it is.
     janua_auth_again(&app).await;
-    let again = json(app.signin("root@example.com", "bootstrap admin passphrase").await).await;
+    let again = json(
+        app.signin("root@example.com", "bootstrap admin passphrase")
+            .await,
+    )
+    .await;
     assert_eq!(again["user"]["id"], admin["user"]["id"]);
 }
 
@@ -60,10 +95,22 @@ async fn janua_auth_again(app: &TestStack) {
     use diesel_async::RunQueryDsl;
     let mut conn = app.db("identity").await;
     let count = |c: crate::emails::Count| c.n;
-    let before = count(diesel::sql_query("SELECT count(*) AS n FROM users").get_result(&mut conn).await.unwrap());
+    let before = count(
+        diesel::sql_query("SELECT count(*) AS n FROM users")
+            .get_result(&mut conn)
+            .await
+            .unwrap(),
+    );
     // A second auth instance starting against the same database runs the bootstrap again.
-    let state = janua_auth::AuthState::build(app.settings.clone(), app.http.clone()).await.unwrap();
+    let state = janua_auth::AuthState::build(app.settings.clone(), app.http.clone())
+        .await
+        .unwrap();
     janua_auth::domain::bootstrap::bootstrap_admin(state).await;
-    let after = count(diesel::sql_query("SELECT count(*) AS n FROM users").get_result(&mut conn).await.unwrap());
+    let after = count(
+        diesel::sql_query("SELECT count(*) AS n FROM users")
+            .get_result(&mut conn)
+            .await
+            .unwrap(),
+    );
     assert_eq!(before, after);
 }

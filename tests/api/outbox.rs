@@ -11,19 +11,41 @@ use std::time::Duration;
 
 /// A consumer of every event on this test's vhost: (event id, type) in arrival order.
 async fn listen(app: &TestStack) -> (Connection, Arc<Mutex<Vec<(String, String)>>>) {
-    let conn = Connection::connect(&app.settings.amqp_url, ConnectionProperties::default()).await.unwrap();
+    let conn = Connection::connect(&app.settings.amqp_url, ConnectionProperties::default())
+        .await
+        .unwrap();
     let channel = conn.create_channel().await.unwrap();
-    janua_events::publisher::declare_exchange(&channel, &app.settings.amqp_exchange).await.unwrap();
+    janua_events::publisher::declare_exchange(&channel, &app.settings.amqp_exchange)
+        .await
+        .unwrap();
     let queue = channel
-        .queue_declare("".into(), QueueDeclareOptions { exclusive: true, ..Default::default() }, FieldTable::default())
+        .queue_declare(
+            "".into(),
+            QueueDeclareOptions {
+                exclusive: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
         .await
         .unwrap();
     channel
-        .queue_bind(queue.name().clone(), app.settings.amqp_exchange.as_str().into(), "#".into(), QueueBindOptions::default(), FieldTable::default())
+        .queue_bind(
+            queue.name().clone(),
+            app.settings.amqp_exchange.as_str().into(),
+            "#".into(),
+            QueueBindOptions::default(),
+            FieldTable::default(),
+        )
         .await
         .unwrap();
     let mut consumer = channel
-        .basic_consume(queue.name().clone(), "test".into(), BasicConsumeOptions::default(), FieldTable::default())
+        .basic_consume(
+            queue.name().clone(),
+            "test".into(),
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
         .await
         .unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -31,8 +53,17 @@ async fn listen(app: &TestStack) -> (Connection, Arc<Mutex<Vec<(String, String)>
     tokio::spawn(async move {
         while let Some(Ok(delivery)) = consumer.next().await {
             let envelope = janua_events::decode(&delivery.data).unwrap();
-            assert_eq!(delivery.properties.message_id().as_ref().map(|s| s.as_str()), Some(envelope.id.as_str()));
-            sink.lock().unwrap().push((envelope.id.clone(), envelope.r#type.clone()));
+            assert_eq!(
+                delivery
+                    .properties
+                    .message_id()
+                    .as_ref()
+                    .map(|s| s.as_str()),
+                Some(envelope.id.as_str())
+            );
+            sink.lock()
+                .unwrap()
+                .push((envelope.id.clone(), envelope.r#type.clone()));
             let _ = delivery.ack(BasicAckOptions::default()).await;
         }
     });
@@ -45,14 +76,27 @@ async fn a_signup_publishes_its_events_to_the_exchange() {
     let (_conn, seen) = listen(&app).await;
     app.signup("ada@example.com", "correct horse battery").await;
     let types = eventually("signup events", Duration::from_secs(15), || async {
-        let types: HashSet<String> = seen.lock().unwrap().iter().map(|(_, t)| t.clone()).collect();
-        ["user.created", "session.created", "user.signed_in", "user.password_set"]
+        let types: HashSet<String> = seen
+            .lock()
+            .unwrap()
             .iter()
-            .all(|t| types.contains(*t))
-            .then_some(types)
+            .map(|(_, t)| t.clone())
+            .collect();
+        [
+            "user.created",
+            "session.created",
+            "user.signed_in",
+            "user.password_set",
+        ]
+        .iter()
+        .all(|t| types.contains(*t))
+        .then_some(types)
     })
     .await;
-    assert!(!types.contains("user.deleted"), "no compensation on a good signup");
+    assert!(
+        !types.contains("user.deleted"),
+        "no compensation on a good signup"
+    );
 }
 
 #[tokio::test]
@@ -62,11 +106,19 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
     // A relay of its own, on an outbox of its own, talking to the broker through a proxy we
     // can cut.
     let url = &app.settings.database_url;
-    janua_db::migrate(url, "relay_test", janua_identity::MIGRATIONS).await.unwrap();
+    janua_db::migrate(url, "relay_test", janua_identity::MIGRATIONS)
+        .await
+        .unwrap();
     let pool = janua_db::pool(url, "relay_test", 2).unwrap();
     let proxy = TcpProxy::start("127.0.0.1:5672".parse().unwrap()).await;
     proxy.cut();
-    let vhost = app.settings.amqp_url.rsplit('/').next().unwrap().to_string();
+    let vhost = app
+        .settings
+        .amqp_url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
     let amqp_via_proxy = format!("amqp://guest:guest@127.0.0.1:{}/{vhost}", proxy.port());
 
     let enqueue = |n: usize| {
@@ -83,13 +135,31 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
         }
     };
     let mut expected = enqueue(50).await;
-    let relay = tokio::spawn(janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_via_proxy, &app.settings.amqp_exchange).run());
+    let relay = tokio::spawn(
+        janua_db::outbox::OutboxRelay::new(
+            pool.clone(),
+            &amqp_via_proxy,
+            &app.settings.amqp_exchange,
+        )
+        .run(),
+    );
 
     // Broker unreachable: the relay keeps trying, nothing is lost or marked sent.
-    eventually("reconnection attempts", Duration::from_secs(15), || async { (proxy.attempts() >= 2).then_some(()) }).await;
+    eventually("reconnection attempts", Duration::from_secs(15), || async {
+        (proxy.attempts() >= 2).then_some(())
+    })
+    .await;
     let mut conn = pool.get().await.unwrap();
-    assert_eq!(janua_db::outbox::pending_count(&mut conn).await.unwrap(), 50);
-    assert!(seen.lock().unwrap().iter().all(|(_, t)| t != "test.happened"));
+    assert_eq!(
+        janua_db::outbox::pending_count(&mut conn).await.unwrap(),
+        50
+    );
+    assert!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .all(|(_, t)| t != "test.happened")
+    );
 
     // The broker comes back: everything arrives, once.
     proxy.restore();
@@ -102,18 +172,29 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
         }
         counts
     };
-    eventually("the first 50 events", Duration::from_secs(20), || async { (count_of(&seen).len() == 50).then_some(()) }).await;
-    assert!(count_of(&seen).values().all(|&n| n == 1), "no duplicates after a clean outage");
+    eventually("the first 50 events", Duration::from_secs(20), || async {
+        (count_of(&seen).len() == 50).then_some(())
+    })
+    .await;
+    assert!(
+        count_of(&seen).values().all(|&n| n == 1),
+        "no duplicates after a clean outage"
+    );
 
     // Cut the connection while a stream of events is being published.
     expected.extend(enqueue(300).await);
-    eventually("part of the stream", Duration::from_secs(20), || async { (count_of(&seen).len() > 60).then_some(()) }).await;
+    eventually("part of the stream", Duration::from_secs(20), || async {
+        (count_of(&seen).len() > 60).then_some(())
+    })
+    .await;
     proxy.cut();
     expected.extend(enqueue(50).await);
     proxy.restore();
-    eventually("every event after recovery", Duration::from_secs(30), || async {
-        (count_of(&seen).len() == expected.len()).then_some(())
-    })
+    eventually(
+        "every event after recovery",
+        Duration::from_secs(30),
+        || async { (count_of(&seen).len() == expected.len()).then_some(()) },
+    )
     .await;
     let counts = count_of(&seen);
     assert!(expected.iter().all(|id| counts.contains_key(id)));

@@ -259,7 +259,10 @@ impl Default for HttpSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { format: "pretty".into(), level: "info".into() }
+        Self {
+            format: "pretty".into(),
+            level: "info".into(),
+        }
     }
 }
 
@@ -282,7 +285,10 @@ pub enum ConfigError {
     #[error("configuration: {0}")]
     Figment(#[from] Box<figment::Error>),
     #[error("configuration: cannot read secret file {path}: {source}")]
-    SecretFile { path: String, source: std::io::Error },
+    SecretFile {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl Settings {
@@ -297,10 +303,17 @@ impl Settings {
                     .filter(|k| !k.as_str().ends_with("_file") && k.as_str() != "config"),
             );
         for (key, value) in std::env::vars() {
-            let Some(rest) = key.strip_prefix("JANUA_") else { continue };
-            let Some(name) = rest.strip_suffix("_FILE") else { continue };
-            let secret = std::fs::read_to_string(&value)
-                .map_err(|source| ConfigError::SecretFile { path: value.clone(), source })?;
+            let Some(rest) = key.strip_prefix("JANUA_") else {
+                continue;
+            };
+            let Some(name) = rest.strip_suffix("_FILE") else {
+                continue;
+            };
+            let secret =
+                std::fs::read_to_string(&value).map_err(|source| ConfigError::SecretFile {
+                    path: value.clone(),
+                    source,
+                })?;
             let key_path = name.to_ascii_lowercase().replace("__", ".");
             figment = figment.merge(Serialized::default(&key_path, secret.trim().to_string()));
         }
@@ -313,7 +326,9 @@ impl Settings {
     fn warn_about_unknown_env(&self) {
         let known = self.known_keys();
         for (key, _) in std::env::vars() {
-            let Some(rest) = key.strip_prefix("JANUA_") else { continue };
+            let Some(rest) = key.strip_prefix("JANUA_") else {
+                continue;
+            };
             let rest = rest.strip_suffix("_FILE").unwrap_or(rest);
             let path = rest.to_ascii_lowercase().replace("__", ".");
             if path == "config" || known.contains(&path) {
@@ -329,7 +344,11 @@ impl Settings {
             match v {
                 serde_json::Value::Object(map) => {
                     for (k, v) in map {
-                        let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                        let p = if prefix.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{prefix}.{k}")
+                        };
                         walk(&p, v, out);
                     }
                 }
@@ -346,16 +365,23 @@ impl Settings {
     }
 
     pub fn database_url_for(&self, service: &ServiceSettings) -> String {
-        service.database_url.clone().unwrap_or_else(|| self.database_url.clone())
+        service
+            .database_url
+            .clone()
+            .unwrap_or_else(|| self.database_url.clone())
     }
 
     /// Logs a warning for each development-only secret still in use.
     pub fn warn_about_dev_secrets(&self) {
         if self.secrets.encryption_key.expose_secret() == DEV_ENCRYPTION_KEY {
-            tracing::warn!("JANUA_SECRETS__ENCRYPTION_KEY is the development default; set your own in production");
+            tracing::warn!(
+                "JANUA_SECRETS__ENCRYPTION_KEY is the development default; set your own in production"
+            );
         }
         if self.secrets.service_token.expose_secret() == DEV_SERVICE_TOKEN {
-            tracing::warn!("JANUA_SECRETS__SERVICE_TOKEN is the development default; set your own in production");
+            tracing::warn!(
+                "JANUA_SECRETS__SERVICE_TOKEN is the development default; set your own in production"
+            );
         }
     }
 }

@@ -93,26 +93,48 @@ pub struct ErrorBody {
     pub details: Option<Value>,
 }
 
+/// An error answer. Boxed so that `Result<T, ApiError>` stays one pointer wide on the
+/// happy path.
 #[derive(Debug)]
-pub struct ApiError {
-    pub code: ErrorCode,
-    pub message: String,
-    pub details: Option<Value>,
+pub struct ApiError(Box<ErrorParts>);
+
+#[derive(Debug)]
+struct ErrorParts {
+    code: ErrorCode,
+    message: String,
+    details: Option<Value>,
     headers: Vec<(HeaderName, String)>,
 }
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), details: None, headers: Vec::new() }
+        Self(Box::new(ErrorParts {
+            code,
+            message: message.into(),
+            details: None,
+            headers: Vec::new(),
+        }))
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        self.0.code
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    pub fn details(&self) -> Option<&Value> {
+        self.0.details.as_ref()
     }
 
     pub fn with_details(mut self, details: Value) -> Self {
-        self.details = Some(details);
+        self.0.details = Some(details);
         self
     }
 
     pub fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+        self.0.headers.push((name, value.into()));
         self
     }
 
@@ -122,7 +144,10 @@ impl ApiError {
     }
 
     pub fn invalid_credentials() -> Self {
-        Self::new(ErrorCode::InvalidCredentials, "email or password is incorrect")
+        Self::new(
+            ErrorCode::InvalidCredentials,
+            "email or password is incorrect",
+        )
     }
 
     pub fn unauthorized(reason: &str) -> Self {
@@ -143,13 +168,22 @@ impl ApiError {
     }
 
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
-        Self::new(ErrorCode::RateLimitExceeded, "too many requests; retry later")
-            .with_details(serde_json::json!({ "retry_after": retry_after_secs }))
-            .with_header(actix_web::http::header::RETRY_AFTER, retry_after_secs.to_string())
+        Self::new(
+            ErrorCode::RateLimitExceeded,
+            "too many requests; retry later",
+        )
+        .with_details(serde_json::json!({ "retry_after": retry_after_secs }))
+        .with_header(
+            actix_web::http::header::RETRY_AFTER,
+            retry_after_secs.to_string(),
+        )
     }
 
     pub fn unavailable(what: &str) -> Self {
-        Self::new(ErrorCode::ServiceUnavailable, format!("{what} is unavailable; retry later"))
+        Self::new(
+            ErrorCode::ServiceUnavailable,
+            format!("{what} is unavailable; retry later"),
+        )
     }
 
     /// A bug or an unexpected failure. The cause goes to the log (with the request id of the
@@ -165,9 +199,9 @@ impl ApiError {
     pub fn envelope(&self) -> ErrorEnvelope {
         ErrorEnvelope {
             error: ErrorBody {
-                code: self.code.as_str().to_string(),
-                message: self.message.clone(),
-                details: self.details.clone(),
+                code: self.0.code.as_str().to_string(),
+                message: self.0.message.clone(),
+                details: self.0.details.clone(),
             },
         }
     }
@@ -175,7 +209,7 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code.as_str(), self.message)
+        write!(f, "{}: {}", self.0.code.as_str(), self.0.message)
     }
 }
 
@@ -183,12 +217,12 @@ impl std::error::Error for ApiError {}
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.code.status()
+        self.0.code.status()
     }
 
     fn error_response(&self) -> HttpResponse {
         let mut builder = HttpResponse::build(self.status_code());
-        for (name, value) in &self.headers {
+        for (name, value) in &self.0.headers {
             if let Ok(v) = HeaderValue::from_str(value) {
                 builder.insert_header((name.clone(), v));
             }

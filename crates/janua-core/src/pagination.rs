@@ -20,13 +20,18 @@ impl PageQuery {
         match self.limit {
             None => Ok(20),
             Some(n) if (1..=100).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::validation("limit", "limit must be between 1 and 100")),
+            Some(_) => Err(ApiError::validation(
+                "limit",
+                "limit must be between 1 and 100",
+            )),
         }
     }
 
     /// Decodes the cursor into the key the previous page ended at.
     pub fn after<K: DeserializeOwned>(&self) -> Result<Option<K>, ApiError> {
-        let Some(c) = &self.cursor else { return Ok(None) };
+        let Some(c) = &self.cursor else {
+            return Ok(None);
+        };
         let bad = || ApiError::validation("cursor", "cursor is not valid");
         let bytes = URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?;
         serde_json::from_slice(&bytes).map(Some).map_err(|_| bad())
@@ -51,7 +56,10 @@ impl<T> Page<T> {
         } else {
             None
         };
-        Page { data: rows, next_cursor }
+        Page {
+            data: rows,
+            next_cursor,
+        }
     }
 }
 
@@ -61,7 +69,10 @@ mod tests {
 
     #[test]
     fn limit_is_bounded() {
-        let q = |l| PageQuery { limit: l, cursor: None };
+        let q = |l| PageQuery {
+            limit: l,
+            cursor: None,
+        };
         assert_eq!(q(None).limit().unwrap(), 20);
         assert!(q(Some(0)).limit().is_err());
         assert!(q(Some(101)).limit().is_err());
@@ -72,7 +83,10 @@ mod tests {
     fn cursor_round_trips() {
         let page = Page::from_rows(vec![1, 2, 3], 2, |n| *n);
         assert_eq!(page.data, vec![1, 2]);
-        let q = PageQuery { limit: None, cursor: page.next_cursor };
+        let q = PageQuery {
+            limit: None,
+            cursor: page.next_cursor,
+        };
         assert_eq!(q.after::<i32>().unwrap(), Some(2));
         let last = Page::from_rows(vec![1], 2, |n| *n);
         assert!(last.next_cursor.is_none());

@@ -35,12 +35,14 @@ pub fn schema_url(database_url: &str, schema: &str) -> Result<String, DbError> {
         return Err(DbError::Url(format!("bad schema name {schema}")));
     }
     let mut url = url::Url::parse(database_url).map_err(|e| DbError::Url(e.to_string()))?;
-    url.query_pairs_mut().append_pair("options", &format!("-csearch_path={schema}"));
+    url.query_pairs_mut()
+        .append_pair("options", &format!("-csearch_path={schema}"));
     Ok(url.to_string())
 }
 
 pub fn pool(database_url: &str, schema: &str, max_size: usize) -> Result<Pool, DbError> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(schema_url(database_url, schema)?);
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new(schema_url(database_url, schema)?);
     Ok(Pool::builder(manager)
         .max_size(max_size)
         .wait_timeout(Some(std::time::Duration::from_secs(5)))
@@ -60,20 +62,28 @@ pub async fn migrate(
     migrations: EmbeddedMigrations,
 ) -> Result<(), DbError> {
     let mut conn = AsyncPgConnection::establish(database_url).await?;
-    conn.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}")).await?;
+    conn.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+        .await?;
     drop(conn);
     let url = schema_url(database_url, schema)?;
     tokio::task::spawn_blocking(move || -> Result<(), DbError> {
-        type Wrapper = diesel_async::async_connection_wrapper::AsyncConnectionWrapper<AsyncPgConnection>;
+        type Wrapper =
+            diesel_async::async_connection_wrapper::AsyncConnectionWrapper<AsyncPgConnection>;
         let mut conn = <Wrapper as diesel::Connection>::establish(&url)?;
         // Two replicas starting together must not run the same migration twice.
-        diesel::connection::SimpleConnection::batch_execute(&mut conn, "SELECT pg_advisory_lock(hashtext('janua-migrations'))")?;
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut conn,
+            "SELECT pg_advisory_lock(hashtext('janua-migrations'))",
+        )?;
         let result = match conn.run_pending_migrations(OUTBOX_MIGRATIONS) {
             Ok(_) => conn.run_pending_migrations(migrations).map(|_| ()),
             Err(e) => Err(e),
         }
         .map_err(|e| DbError::Migration(e.to_string()));
-        diesel::connection::SimpleConnection::batch_execute(&mut conn, "SELECT pg_advisory_unlock(hashtext('janua-migrations'))")?;
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut conn,
+            "SELECT pg_advisory_unlock(hashtext('janua-migrations'))",
+        )?;
         result
     })
     .await
@@ -82,7 +92,10 @@ pub async fn migrate(
 
 /// Round-trip to the database for readiness checks.
 pub async fn ping(pool: &Pool) -> Result<(), DbError> {
-    let mut conn = pool.get().await.map_err(|e| DbError::Migration(e.to_string()))?;
+    let mut conn = pool
+        .get()
+        .await
+        .map_err(|e| DbError::Migration(e.to_string()))?;
     conn.batch_execute("SELECT 1").await?;
     Ok(())
 }

@@ -26,7 +26,11 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, event: &Event) -> QueryResult
 }
 
 pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
-    outbox::table.filter(outbox::published_at.is_null()).count().get_result(conn).await
+    outbox::table
+        .filter(outbox::published_at.is_null())
+        .count()
+        .get_result(conn)
+        .await
 }
 
 pub struct OutboxRelay {
@@ -99,7 +103,11 @@ impl OutboxRelay {
     /// Publishes up to one batch of pending events; returns how many were confirmed.
     /// `FOR UPDATE SKIP LOCKED` lets several replicas relay the same outbox safely.
     pub async fn publish_batch(&self, publisher: &Publisher) -> Result<usize, RelayError> {
-        let mut conn = self.pool.get().await.map_err(|e| RelayError::Pool(e.to_string()))?;
+        let mut conn = self
+            .pool
+            .get()
+            .await
+            .map_err(|e| RelayError::Pool(e.to_string()))?;
         let batch_size = self.batch_size;
         conn.transaction::<usize, RelayError, _>(async move |conn| {
             let rows: Vec<(Uuid, String, Vec<u8>)> = outbox::table
@@ -114,7 +122,10 @@ impl OutboxRelay {
             let mut sent = Vec::with_capacity(rows.len());
             let mut failure = None;
             for (id, event_type, payload) in &rows {
-                match publisher.publish(&id.to_string(), event_type, payload).await {
+                match publisher
+                    .publish(&id.to_string(), event_type, payload)
+                    .await
+                {
                     Ok(()) => sent.push(*id),
                     Err(e) => {
                         failure = Some(e);
@@ -124,7 +135,10 @@ impl OutboxRelay {
             }
             if !sent.is_empty() {
                 diesel::update(outbox::table.filter(outbox::id.eq_any(&sent)))
-                    .set((outbox::published_at.eq(Utc::now()), outbox::attempts.eq(outbox::attempts + 1)))
+                    .set((
+                        outbox::published_at.eq(Utc::now()),
+                        outbox::attempts.eq(outbox::attempts + 1),
+                    ))
                     .execute(conn)
                     .await?;
             }
@@ -135,7 +149,15 @@ impl OutboxRelay {
             Ok(sent.len())
         })
         .await
-        .and_then(|n| if publisher.is_connected() { Ok(n) } else { Err(RelayError::Publish(janua_events::PublishError::Nacked("connection closed".into()))) })
+        .and_then(|n| {
+            if publisher.is_connected() {
+                Ok(n)
+            } else {
+                Err(RelayError::Publish(janua_events::PublishError::Nacked(
+                    "connection closed".into(),
+                )))
+            }
+        })
     }
 }
 

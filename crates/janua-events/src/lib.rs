@@ -5,7 +5,7 @@
 
 pub mod publisher;
 
-pub use publisher::{Publisher, PublishError};
+pub use publisher::{PublishError, Publisher};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use prost::Message;
@@ -80,7 +80,9 @@ impl Event {
         EventEnvelope {
             id: self.id.to_string(),
             r#type: self.event_type.clone(),
-            occurred_at: self.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
+            occurred_at: self
+                .occurred_at
+                .to_rfc3339_opts(SecondsFormat::Micros, true),
             actor_id: id_str(self.actor_id),
             organization_id: id_str(self.organization_id),
             subject_id: id_str(self.subject_id),
@@ -102,6 +104,17 @@ pub fn decode(bytes: &[u8]) -> Result<EventEnvelope, prost::DecodeError> {
     EventEnvelope::decode(bytes)
 }
 
+impl From<janua_core::http::RequestMeta> for EventContext {
+    fn from(m: janua_core::http::RequestMeta) -> Self {
+        EventContext {
+            request_id: m.request_id,
+            ip: m.ip,
+            user_agent: m.user_agent,
+            traceparent: m.traceparent,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,20 +122,18 @@ mod tests {
     #[test]
     fn envelope_round_trips() {
         let user = Uuid::now_v7();
-        let event = Event::new("identity", "user.created", serde_json::json!({"email":"a@b.c"}))
-            .subject(user)
-            .actor(user);
+        let event = Event::new(
+            "identity",
+            "user.created",
+            serde_json::json!({"email":"a@b.c"}),
+        )
+        .subject(user)
+        .actor(user);
         let decoded = decode(&event.encode()).unwrap();
         assert_eq!(decoded.r#type, "user.created");
         assert_eq!(decoded.subject_id, user.to_string());
         assert_eq!(decoded.organization_id, "");
         let payload: serde_json::Value = serde_json::from_slice(&decoded.payload).unwrap();
         assert_eq!(payload["email"], "a@b.c");
-    }
-}
-
-impl From<janua_core::http::RequestMeta> for EventContext {
-    fn from(m: janua_core::http::RequestMeta) -> Self {
-        EventContext { request_id: m.request_id, ip: m.ip, user_agent: m.user_agent, traceparent: m.traceparent }
     }
 }

@@ -24,8 +24,14 @@ impl Publisher {
         let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
         let channel = connection.create_channel().await?;
         declare_exchange(&channel, exchange).await?;
-        channel.confirm_select(ConfirmSelectOptions::default()).await?;
-        Ok(Publisher { connection, channel, exchange: exchange.to_string() })
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await?;
+        Ok(Publisher {
+            connection,
+            channel,
+            exchange: exchange.to_string(),
+        })
     }
 
     pub fn is_connected(&self) -> bool {
@@ -71,7 +77,10 @@ pub async fn declare_exchange(channel: &Channel, exchange: &str) -> Result<(), l
         .exchange_declare(
             exchange.into(),
             ExchangeKind::Topic,
-            ExchangeDeclareOptions { durable: true, ..ExchangeDeclareOptions::default() },
+            ExchangeDeclareOptions {
+                durable: true,
+                ..ExchangeDeclareOptions::default()
+            },
             FieldTable::default(),
         )
         .await

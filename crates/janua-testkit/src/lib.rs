@@ -31,10 +31,12 @@ pub struct TestStack {
 /// Settings for one test: its own database, vhost and Redis prefix, cheap argon2 (real
 /// argon2id, small parameters), one worker per server.
 pub fn test_settings(db_name: &str, vhost: &str, smtp_port: u16) -> Settings {
-    let mut s = Settings::default();
-    s.database_url = format!("postgres://postgres@127.0.0.1:5432/{db_name}");
-    s.amqp_url = format!("amqp://guest:guest@127.0.0.1:5672/{}", urlencode(vhost));
-    s.redis_prefix = format!("test:{db_name}");
+    let mut s = Settings {
+        database_url: format!("postgres://postgres@127.0.0.1:5432/{db_name}"),
+        amqp_url: format!("amqp://guest:guest@127.0.0.1:5672/{}", urlencode(vhost)),
+        redis_prefix: format!("test:{db_name}"),
+        ..Default::default()
+    };
     s.smtp.port = smtp_port;
     s.passwords.argon2_memory_kib = 1024;
     s.passwords.argon2_iterations = 1;
@@ -72,18 +74,31 @@ impl TestStack {
         configure(&mut settings);
         janua_core::telemetry::init(&settings);
 
-        janua_identity::migrate(&settings).await.expect("identity migrations");
-        janua_auth::migrate(&settings).await.expect("auth migrations");
-        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+        janua_identity::migrate(&settings)
+            .await
+            .expect("identity migrations");
+        janua_auth::migrate(&settings)
+            .await
+            .expect("auth migrations");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
         let keys = Arc::new(janua_tokens::JwksClient::new(
             &format!("{}/.well-known/jwks.json", settings.auth.url),
             &settings.public_url,
             &settings.tokens.audience,
             http.clone(),
         ));
-        let identity = janua_identity::Application::build(settings.clone(), il, keys).await.expect("identity");
-        let auth = janua_auth::Application::build(settings.clone(), al, http.clone()).await.expect("auth");
-        let gateway = janua_gateway::Application::build(settings.clone(), gl).await.expect("gateway");
+        let identity = janua_identity::Application::build(settings.clone(), il, keys)
+            .await
+            .expect("identity");
+        let auth = janua_auth::Application::build(settings.clone(), al, http.clone())
+            .await
+            .expect("auth");
+        let gateway = janua_gateway::Application::build(settings.clone(), gl)
+            .await
+            .expect("gateway");
         let tasks = vec![
             tokio::spawn(async move {
                 let _ = identity.run_until_stopped().await;
@@ -121,10 +136,17 @@ impl TestStack {
     }
 
     pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
-        self.send(reqwest::Method::POST, path, Some(body), token).await
+        self.send(reqwest::Method::POST, path, Some(body), token)
+            .await
     }
 
-    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<&Value>, token: Option<&str>) -> reqwest::Response {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+        token: Option<&str>,
+    ) -> reqwest::Response {
         let mut req = self.http.request(method, self.url(path));
         if let Some(b) = body {
             req = req.json(b);
@@ -137,24 +159,41 @@ impl TestStack {
 
     /// Signs up and returns the token pair.
     pub async fn signup(&self, email: &str, password: &str) -> Value {
-        let resp = self.post("/api/v1/auth/signup", &serde_json::json!({"email": email, "password": password, "name": "Test User"}), None).await;
+        let resp = self
+            .post(
+                "/api/v1/auth/signup",
+                &serde_json::json!({"email": email, "password": password, "name": "Test User"}),
+                None,
+            )
+            .await;
         assert_eq!(resp.status(), 201, "signup of {email} failed");
         resp.json().await.unwrap()
     }
 
     pub async fn signin(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post("/api/v1/auth/signin", &serde_json::json!({"email": email, "password": password}), None).await
+        self.post(
+            "/api/v1/auth/signin",
+            &serde_json::json!({"email": email, "password": password}),
+            None,
+        )
+        .await
     }
 
     /// A connection to this test's database with the given service schema as search path.
     pub async fn db(&self, schema: &str) -> diesel_async::AsyncPgConnection {
         use diesel_async::AsyncConnection;
         let url = janua_db::schema_url(&self.settings.database_url, schema).unwrap();
-        diesel_async::AsyncPgConnection::establish(&url).await.expect("db connection")
+        diesel_async::AsyncPgConnection::establish(&url)
+            .await
+            .expect("db connection")
     }
 
     pub async fn redis(&self) -> redis::aio::ConnectionManager {
-        redis::Client::open(self.settings.redis_url.as_str()).unwrap().get_connection_manager().await.unwrap()
+        redis::Client::open(self.settings.redis_url.as_str())
+            .unwrap()
+            .get_connection_manager()
+            .await
+            .unwrap()
     }
 }
 
@@ -169,15 +208,23 @@ impl Drop for TestStack {
         let redis_url = self.settings.redis_url.clone();
         // Dropped inside an async test: clean up on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
                 drop_database(&db).await;
                 if let Ok(client) = redis::Client::open(redis_url.as_str())
                     && let Ok(mut conn) = client.get_multiplexed_async_connection().await
                 {
-                    let keys: Vec<String> = redis::cmd("KEYS").arg(format!("{prefix}:*")).query_async(&mut conn).await.unwrap_or_default();
+                    let keys: Vec<String> = redis::cmd("KEYS")
+                        .arg(format!("{prefix}:*"))
+                        .query_async(&mut conn)
+                        .await
+                        .unwrap_or_default();
                     if !keys.is_empty() {
-                        let _: Result<(), _> = redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
+                        let _: Result<(), _> =
+                            redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
                     }
                 }
             });
@@ -189,33 +236,55 @@ impl Drop for TestStack {
 
 pub async fn create_database(name: &str) {
     use diesel_async::{AsyncConnection, SimpleAsyncConnection};
-    let mut conn = diesel_async::AsyncPgConnection::establish(PG_ADMIN_URL).await.expect("postgres on 127.0.0.1:5432");
-    conn.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    let mut conn = diesel_async::AsyncPgConnection::establish(PG_ADMIN_URL)
+        .await
+        .expect("postgres on 127.0.0.1:5432");
+    conn.batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
 }
 
 pub async fn drop_database(name: &str) {
     use diesel_async::{AsyncConnection, SimpleAsyncConnection};
     if let Ok(mut conn) = diesel_async::AsyncPgConnection::establish(PG_ADMIN_URL).await {
-        let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        let _ = conn
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
     }
 }
 
 fn rabbitmqctl(args: &[&str]) {
-    let out = std::process::Command::new("rabbitmqctl").args(args).output();
+    let out = std::process::Command::new("rabbitmqctl")
+        .args(args)
+        .output();
     match out {
         Ok(o) if o.status.success() => {}
-        Ok(o) => panic!("rabbitmqctl {args:?}: {}", String::from_utf8_lossy(&o.stderr)),
+        Ok(o) => panic!(
+            "rabbitmqctl {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        ),
         Err(e) => panic!("rabbitmqctl {args:?}: {e}"),
     }
 }
 
 pub fn create_vhost(vhost: &str) {
     rabbitmqctl(&["-q", "add_vhost", vhost]);
-    rabbitmqctl(&["-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"]);
+    rabbitmqctl(&[
+        "-q",
+        "set_permissions",
+        "-p",
+        vhost,
+        "guest",
+        ".*",
+        ".*",
+        ".*",
+    ]);
 }
 
 pub fn delete_vhost(vhost: &str) {
-    let _ = std::process::Command::new("rabbitmqctl").args(["-q", "delete_vhost", vhost]).output();
+    let _ = std::process::Command::new("rabbitmqctl")
+        .args(["-q", "delete_vhost", vhost])
+        .output();
 }
 
 /// Polls `check` until it yields a value or the deadline passes (no fixed sleeps in tests).
@@ -239,7 +308,10 @@ where
 /// The `?token=` of the first link in a mail body.
 pub fn token_from_link(body: &str) -> String {
     let start = body.find("token=").expect("a link with ?token=") + "token=".len();
-    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
 }
 
 pub fn service_token(settings: &Settings) -> String {

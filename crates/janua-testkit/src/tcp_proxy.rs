@@ -30,7 +30,9 @@ impl TcpProxy {
                 }
                 let mut stop = cut2.subscribe();
                 tokio::spawn(async move {
-                    let Ok(mut outbound) = TcpStream::connect(target).await else { return };
+                    let Ok(mut outbound) = TcpStream::connect(target).await else {
+                        return;
+                    };
                     tokio::select! {
                         _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
                         _ = stop.recv() => {}
@@ -38,7 +40,13 @@ impl TcpProxy {
                 });
             }
         });
-        TcpProxy { port, up, attempts, cut, task }
+        TcpProxy {
+            port,
+            up,
+            attempts,
+            cut,
+            task,
+        }
     }
 
     pub fn port(&self) -> u16 {

@@ -70,7 +70,10 @@ impl JwksClient {
 
 impl KeySource for JwksClient {
     fn current(&self) -> Arc<KeyRing> {
-        self.ring.read().map(|r| Arc::clone(&r)).unwrap_or_else(|p| Arc::clone(&p.into_inner()))
+        self.ring
+            .read()
+            .map(|r| Arc::clone(&r))
+            .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
     }
 
     fn refresh(&self) -> BoxFuture<'_, ()> {

@@ -56,7 +56,9 @@ pub struct SigningKey {
 
 impl SigningKey {
     pub fn generate() -> Result<SigningKey, TokenError> {
-        let pair = EdDSA.generate_key_pair(EdCurve::Ed25519).map_err(|_| TokenError::BadKey)?;
+        let pair = EdDSA
+            .generate_key_pair(EdCurve::Ed25519)
+            .map_err(|_| TokenError::BadKey)?;
         let kid = uuid::Uuid::now_v7().simple().to_string();
         let mut private = pair.to_jwk_private_key();
         private.set_key_id(&kid);
@@ -65,7 +67,11 @@ impl SigningKey {
         public.set_key_use("sig");
         public.set_algorithm("EdDSA");
         let public_jwk = serde_json::Value::Object(public.as_ref().clone());
-        Ok(SigningKey { kid, private_jwk: private.to_string(), public_jwk })
+        Ok(SigningKey {
+            kid,
+            private_jwk: private.to_string(),
+            public_jwk,
+        })
     }
 }
 
@@ -105,7 +111,9 @@ impl KeyRing {
             return Err(TokenError::BadKey);
         }
         let kid = jwk.key_id().ok_or(TokenError::BadKey)?.to_string();
-        let verifier = EdDSA.verifier_from_jwk(&jwk).map_err(|_| TokenError::BadKey)?;
+        let verifier = EdDSA
+            .verifier_from_jwk(&jwk)
+            .map_err(|_| TokenError::BadKey)?;
         self.verifiers.insert(kid, verifier);
         self.public.push(public_jwk.clone());
         Ok(())
@@ -115,7 +123,9 @@ impl KeyRing {
     pub fn set_signer(&mut self, private_jwk: &str) -> Result<(), TokenError> {
         let jwk = Jwk::from_bytes(private_jwk.as_bytes()).map_err(|_| TokenError::BadKey)?;
         let kid = jwk.key_id().ok_or(TokenError::BadKey)?.to_string();
-        let signer = EdDSA.signer_from_jwk(&jwk).map_err(|_| TokenError::BadKey)?;
+        let signer = EdDSA
+            .signer_from_jwk(&jwk)
+            .map_err(|_| TokenError::BadKey)?;
         self.signer = Some((kid, signer));
         Ok(())
     }
@@ -215,13 +225,19 @@ mod tests {
         let token = ring.sign(&c).unwrap();
         assert_eq!(ring.verify(&token).unwrap(), c);
         let header = josekit::jwt::decode_header(&token).unwrap();
-        assert_eq!(header.claim("kid").and_then(|v| v.as_str()), Some(key.kid.as_str()));
+        assert_eq!(
+            header.claim("kid").and_then(|v| v.as_str()),
+            Some(key.kid.as_str())
+        );
     }
 
     #[test]
     fn expired_tampered_and_foreign_tokens_fail() {
         let (ring, _) = ring_with_key();
-        assert_eq!(ring.verify(&ring.sign(&claims(-1)).unwrap()), Err(TokenError::Expired));
+        assert_eq!(
+            ring.verify(&ring.sign(&claims(-1)).unwrap()),
+            Err(TokenError::Expired)
+        );
 
         let token = ring.sign(&claims(60)).unwrap();
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
@@ -232,7 +248,10 @@ mod tests {
         assert_eq!(ring.verify(&parts.join(".")), Err(TokenError::BadSignature));
 
         let (other, _) = ring_with_key();
-        assert_eq!(ring.verify(&other.sign(&claims(60)).unwrap()), Err(TokenError::UnknownKey));
+        assert_eq!(
+            ring.verify(&other.sign(&claims(60)).unwrap()),
+            Err(TokenError::UnknownKey)
+        );
     }
 
     #[test]

@@ -15,7 +15,11 @@ pub struct RevocationSet {
 impl RevocationSet {
     /// `ttl_secs` should be the access-token lifetime; a minute of leeway is added.
     pub fn new(redis: ConnectionManager, prefix: &str, ttl_secs: u64) -> Self {
-        Self { redis, prefix: prefix.to_string(), ttl_secs: ttl_secs + 60 }
+        Self {
+            redis,
+            prefix: prefix.to_string(),
+            ttl_secs: ttl_secs + 60,
+        }
     }
 
     fn key(&self, sid: Uuid) -> String {
@@ -24,7 +28,8 @@ impl RevocationSet {
 
     pub async fn revoke(&self, sid: Uuid) -> redis::RedisResult<()> {
         let mut conn = self.redis.clone();
-        conn.set_ex::<_, _, ()>(self.key(sid), 1u8, self.ttl_secs).await
+        conn.set_ex::<_, _, ()>(self.key(sid), 1u8, self.ttl_secs)
+            .await
     }
 
     pub async fn revoke_many(&self, sids: &[Uuid]) -> redis::RedisResult<()> {

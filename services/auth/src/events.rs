@@ -6,31 +6,54 @@ use uuid::Uuid;
 pub const SOURCE: &str = "auth";
 
 pub fn session_created(user_id: Uuid, session_id: Uuid, method: &str, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "session.created", serde_json::json!({ "session_id": session_id, "user_id": user_id, "method": method }))
-        .actor(user_id)
-        .subject(session_id)
-        .context(ctx)
+    Event::new(
+        SOURCE,
+        "session.created",
+        serde_json::json!({ "session_id": session_id, "user_id": user_id, "method": method }),
+    )
+    .actor(user_id)
+    .subject(session_id)
+    .context(ctx)
 }
 
 pub fn user_signed_in(user_id: Uuid, session_id: Uuid, method: &str, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "user.signed_in", serde_json::json!({ "user_id": user_id, "session_id": session_id, "method": method }))
-        .actor(user_id)
-        .subject(user_id)
-        .context(ctx)
+    Event::new(
+        SOURCE,
+        "user.signed_in",
+        serde_json::json!({ "user_id": user_id, "session_id": session_id, "method": method }),
+    )
+    .actor(user_id)
+    .subject(user_id)
+    .context(ctx)
 }
 
 pub fn user_signin_failed(user_id: Option<Uuid>, reason: &str, ctx: EventContext) -> Event {
-    let mut e = Event::new(SOURCE, "user.signin_failed", serde_json::json!({ "user_id": user_id, "reason": reason })).context(ctx);
+    let mut e = Event::new(
+        SOURCE,
+        "user.signin_failed",
+        serde_json::json!({ "user_id": user_id, "reason": reason }),
+    )
+    .context(ctx);
     if let Some(id) = user_id {
         e = e.subject(id);
     }
     e
 }
 
-pub fn session_revoked(user_id: Uuid, session_id: Uuid, reason: &str, actor: Option<Uuid>, ctx: EventContext) -> Event {
-    let mut e = Event::new(SOURCE, "session.revoked", serde_json::json!({ "session_id": session_id, "user_id": user_id, "reason": reason }))
-        .subject(session_id)
-        .context(ctx);
+pub fn session_revoked(
+    user_id: Uuid,
+    session_id: Uuid,
+    reason: &str,
+    actor: Option<Uuid>,
+    ctx: EventContext,
+) -> Event {
+    let mut e = Event::new(
+        SOURCE,
+        "session.revoked",
+        serde_json::json!({ "session_id": session_id, "user_id": user_id, "reason": reason }),
+    )
+    .subject(session_id)
+    .context(ctx);
     if let Some(a) = actor {
         e = e.actor(a);
     }
@@ -38,30 +61,64 @@ pub fn session_revoked(user_id: Uuid, session_id: Uuid, reason: &str, actor: Opt
 }
 
 pub fn session_refreshed(user_id: Uuid, session_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "session.refreshed", serde_json::json!({ "session_id": session_id, "user_id": user_id }))
-        .actor(user_id)
-        .subject(session_id)
-        .context(ctx)
+    Event::new(
+        SOURCE,
+        "session.refreshed",
+        serde_json::json!({ "session_id": session_id, "user_id": user_id }),
+    )
+    .actor(user_id)
+    .subject(session_id)
+    .context(ctx)
 }
 
 pub fn refresh_token_reused(user_id: Uuid, session_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "session.refresh_reuse_detected", serde_json::json!({ "session_id": session_id, "user_id": user_id }))
-        .subject(session_id)
-        .context(ctx)
+    Event::new(
+        SOURCE,
+        "session.refresh_reuse_detected",
+        serde_json::json!({ "session_id": session_id, "user_id": user_id }),
+    )
+    .subject(session_id)
+    .context(ctx)
 }
 
 pub fn password_reset_requested(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "password.reset_requested", serde_json::json!({ "user_id": user_id })).subject(user_id).context(ctx)
+    Event::new(
+        SOURCE,
+        "password.reset_requested",
+        serde_json::json!({ "user_id": user_id }),
+    )
+    .subject(user_id)
+    .context(ctx)
 }
 
 pub fn password_reset(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "password.reset", serde_json::json!({ "user_id": user_id })).actor(user_id).subject(user_id).context(ctx)
+    Event::new(
+        SOURCE,
+        "password.reset",
+        serde_json::json!({ "user_id": user_id }),
+    )
+    .actor(user_id)
+    .subject(user_id)
+    .context(ctx)
 }
 
 pub fn verification_sent(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "user.verification_sent", serde_json::json!({ "user_id": user_id })).subject(user_id).context(ctx)
+    Event::new(
+        SOURCE,
+        "user.verification_sent",
+        serde_json::json!({ "user_id": user_id }),
+    )
+    .subject(user_id)
+    .context(ctx)
 }
 
 pub fn credential_created(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "user.password_set", serde_json::json!({ "user_id": user_id })).actor(user_id).subject(user_id).context(ctx)
+    Event::new(
+        SOURCE,
+        "user.password_set",
+        serde_json::json!({ "user_id": user_id }),
+    )
+    .actor(user_id)
+    .subject(user_id)
+    .context(ctx)
 }

@@ -45,16 +45,25 @@ pub struct IdentityClient {
 }
 
 pub enum CreateOutcome {
-    Created(IdentityUser),
+    Created(Box<IdentityUser>),
     EmailTaken,
 }
 
 impl IdentityClient {
     pub fn new(base: &str, token: &str, http: reqwest::Client) -> Self {
-        Self { base: base.trim_end_matches('/').to_string(), token: token.to_string(), http }
+        Self {
+            base: base.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+            http,
+        }
     }
 
-    fn request(&self, method: reqwest::Method, path: &str, meta: Option<&RequestMeta>) -> reqwest::RequestBuilder {
+    fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        meta: Option<&RequestMeta>,
+    ) -> reqwest::RequestBuilder {
         let mut req = self
             .http
             .request(method, format!("{}/internal/v1{}", self.base, path))
@@ -99,41 +108,79 @@ impl IdentityClient {
         meta: &RequestMeta,
     ) -> Result<CreateOutcome, ApiError> {
         let body = serde_json::json!({ "email": email, "name": name, "roles": roles });
-        let resp = Self::send(self.request(reqwest::Method::PUT, &format!("/users/{id}"), Some(meta)).json(&body)).await?;
+        let resp = Self::send(
+            self.request(reqwest::Method::PUT, &format!("/users/{id}"), Some(meta))
+                .json(&body),
+        )
+        .await?;
         match resp.status().as_u16() {
             409 => Ok(CreateOutcome::EmailTaken),
             400 => {
-                let body: janua_core::error::ErrorEnvelope = resp.json().await.map_err(ApiError::internal)?;
-                let field = body.error.details.as_ref().and_then(|d| d["field"].as_str()).unwrap_or("email").to_string();
+                let body: janua_core::error::ErrorEnvelope =
+                    resp.json().await.map_err(ApiError::internal)?;
+                let field = body
+                    .error
+                    .details
+                    .as_ref()
+                    .and_then(|d| d["field"].as_str())
+                    .unwrap_or("email")
+                    .to_string();
                 Err(ApiError::validation(&field, body.error.message))
             }
             _ => Self::user_or_none(resp)
                 .await?
-                .map(CreateOutcome::Created)
+                .map(|u| CreateOutcome::Created(Box::new(u)))
                 .ok_or_else(|| ApiError::internal("identity lost a user it just created")),
         }
     }
 
-    pub async fn delete_user(&self, id: Uuid, reason: &str, meta: &RequestMeta) -> Result<(), ApiError> {
-        let resp = Self::send(
-            self.request(reqwest::Method::DELETE, &format!("/users/{id}?reason={reason}"), Some(meta)),
-        )
+    pub async fn delete_user(
+        &self,
+        id: Uuid,
+        reason: &str,
+        meta: &RequestMeta,
+    ) -> Result<(), ApiError> {
+        let resp = Self::send(self.request(
+            reqwest::Method::DELETE,
+            &format!("/users/{id}?reason={reason}"),
+            Some(meta),
+        ))
         .await?;
-        if resp.status().is_success() { Ok(()) } else { Err(ApiError::unavailable("the identity service")) }
+        if resp.status().is_success() {
+            Ok(())
+        } else {
+            Err(ApiError::unavailable("the identity service"))
+        }
     }
 
     pub async fn get_user(&self, id: Uuid) -> Result<Option<IdentityUser>, ApiError> {
-        Self::user_or_none(Self::send(self.request(reqwest::Method::GET, &format!("/users/{id}"), None)).await?).await
+        Self::user_or_none(
+            Self::send(self.request(reqwest::Method::GET, &format!("/users/{id}"), None)).await?,
+        )
+        .await
     }
 
     pub async fn find_by_email(&self, email: &str) -> Result<Option<IdentityUser>, ApiError> {
-        let req = self.request(reqwest::Method::GET, "/users/by-email", None).query(&[("email", email)]);
+        let req = self
+            .request(reqwest::Method::GET, "/users/by-email", None)
+            .query(&[("email", email)]);
         Self::user_or_none(Self::send(req).await?).await
     }
 
-    pub async fn mark_email_verified(&self, id: Uuid, meta: &RequestMeta) -> Result<IdentityUser, ApiError> {
-        let resp = Self::send(self.request(reqwest::Method::POST, &format!("/users/{id}/verify-email"), Some(meta))).await?;
-        Self::user_or_none(resp).await?.ok_or_else(ApiError::not_found)
+    pub async fn mark_email_verified(
+        &self,
+        id: Uuid,
+        meta: &RequestMeta,
+    ) -> Result<IdentityUser, ApiError> {
+        let resp = Self::send(self.request(
+            reqwest::Method::POST,
+            &format!("/users/{id}/verify-email"),
+            Some(meta),
+        ))
+        .await?;
+        Self::user_or_none(resp)
+            .await?
+            .ok_or_else(ApiError::not_found)
     }
 
     pub async fn ready(&self) -> bool {

@@ -42,22 +42,45 @@ pub struct AuthState {
 }
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    janua_db::migrate(&settings.database_url_for(&settings.auth), SCHEMA, MIGRATIONS).await?;
+    janua_db::migrate(
+        &settings.database_url_for(&settings.auth),
+        SCHEMA,
+        MIGRATIONS,
+    )
+    .await?;
     Ok(())
 }
 
 impl AuthState {
     pub async fn build(settings: Settings, http: reqwest::Client) -> anyhow::Result<AuthState> {
         let settings = Arc::new(settings);
-        let pool = janua_db::pool(&settings.database_url_for(&settings.auth), SCHEMA, settings.auth.db_pool_size)?;
-        let redis = redis::Client::open(settings.redis_url.as_str())?.get_connection_manager().await?;
+        let pool = janua_db::pool(
+            &settings.database_url_for(&settings.auth),
+            SCHEMA,
+            settings.auth.db_pool_size,
+        )?;
+        let redis = redis::Client::open(settings.redis_url.as_str())?
+            .get_connection_manager()
+            .await?;
         let sealer = SecretBox::from_base64(settings.secrets.encryption_key.expose_secret())?;
         let keys = LocalKeys::load(pool.clone(), &settings, sealer.clone()).await?;
-        let revocations = RevocationSet::new(redis.clone(), &settings.redis_prefix, settings.tokens.access_ttl_secs as u64);
-        let identity = IdentityClient::new(&settings.identity.url, settings.secrets.service_token.expose_secret(), http);
+        let revocations = RevocationSet::new(
+            redis.clone(),
+            &settings.redis_prefix,
+            settings.tokens.access_ttl_secs as u64,
+        );
+        let identity = IdentityClient::new(
+            &settings.identity.url,
+            settings.secrets.service_token.expose_secret(),
+            http,
+        );
         Ok(AuthState {
             hasher: PasswordHasher::new(&settings.passwords)?,
-            throttle: SigninThrottle::new(redis.clone(), &settings.redis_prefix, settings.rate_limits.clone()),
+            throttle: SigninThrottle::new(
+                redis.clone(),
+                &settings.redis_prefix,
+                settings.rate_limits.clone(),
+            ),
             common_passwords: Arc::new(domain::password::common_passwords()),
             pool,
             redis,
@@ -92,18 +115,34 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(settings: Settings, listener: TcpListener, http: reqwest::Client) -> anyhow::Result<Application> {
+    pub async fn build(
+        settings: Settings,
+        listener: TcpListener,
+        http: reqwest::Client,
+    ) -> anyhow::Result<Application> {
         let state = AuthState::build(settings, http).await?;
         let settings = state.settings.clone();
         let workers = vec![
-            tokio::spawn(janua_db::outbox::OutboxRelay::new(state.pool.clone(), &settings.amqp_url, &settings.amqp_exchange).run()),
             tokio::spawn(
-                mailer::MailWorker { pool: state.pool.clone(), sealer: state.sealer.clone(), smtp: settings.smtp.clone() }.run(),
+                janua_db::outbox::OutboxRelay::new(
+                    state.pool.clone(),
+                    &settings.amqp_url,
+                    &settings.amqp_exchange,
+                )
+                .run(),
+            ),
+            tokio::spawn(
+                mailer::MailWorker {
+                    pool: state.pool.clone(),
+                    sealer: state.sealer.clone(),
+                    smtp: settings.smtp.clone(),
+                }
+                .run(),
             ),
             state.keys.spawn_rotation(),
             tokio::spawn(domain::bootstrap::bootstrap_admin(state.clone())),
         ];
-                let port = listener.local_addr()?.port();
+        let port = listener.local_addr()?.port();
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(middleware::from_fn(janua_core::http::request_id))
@@ -114,7 +153,11 @@ impl Application {
             Some(w) => server.workers(w),
             None => server,
         };
-        Ok(Application { port, server: server.listen(listener)?.run(), workers })
+        Ok(Application {
+            port,
+            server: server.listen(listener)?.run(),
+            workers,
+        })
     }
 
     pub fn port(&self) -> u16 {

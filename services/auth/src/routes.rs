@@ -6,15 +6,36 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/auth/signin", web::post().to(auth::signin))
         .route("/api/v1/auth/signout", web::post().to(auth::signout))
         .route("/api/v1/auth/refresh", web::post().to(auth::refresh))
-        .route("/api/v1/auth/forgot-password", web::post().to(auth::forgot_password))
-        .route("/api/v1/auth/reset-password", web::post().to(auth::reset_password))
-        .route("/api/v1/auth/verify-email", web::post().to(auth::verify_email))
-        .route("/api/v1/auth/resend-verification", web::post().to(auth::resend_verification))
+        .route(
+            "/api/v1/auth/forgot-password",
+            web::post().to(auth::forgot_password),
+        )
+        .route(
+            "/api/v1/auth/reset-password",
+            web::post().to(auth::reset_password),
+        )
+        .route(
+            "/api/v1/auth/verify-email",
+            web::post().to(auth::verify_email),
+        )
+        .route(
+            "/api/v1/auth/resend-verification",
+            web::post().to(auth::resend_verification),
+        )
         .route("/.well-known/jwks.json", web::get().to(jwks::jwks))
-        .route("/api/v1/auth/.well-known/jwks.json", web::get().to(jwks::jwks))
+        .route(
+            "/api/v1/auth/.well-known/jwks.json",
+            web::get().to(jwks::jwks),
+        )
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
         .route("/internal/v1/health/ready", web::get().to(health::ready))
-        .route("/internal/v1/keys/rotate", web::post().to(internal::rotate_keys))
-        .route("/internal/v1/keys/reload", web::post().to(internal::reload_keys));
+        .route(
+            "/internal/v1/keys/rotate",
+            web::post().to(internal::rotate_keys),
+        )
+        .route(
+            "/internal/v1/keys/reload",
+            web::post().to(internal::reload_keys),
+        );
 }

@@ -20,22 +20,41 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
     let redis = async {
         let started = Instant::now();
         let mut conn = state.redis.clone();
-        let ok = redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok();
-        Check { name: "redis", status: if ok { "up" } else { "down" }, latency_ms: ms(started) }
+        let ok = redis::cmd("PING")
+            .query_async::<String>(&mut conn)
+            .await
+            .is_ok();
+        Check {
+            name: "redis",
+            status: if ok { "up" } else { "down" },
+            latency_ms: ms(started),
+        }
     };
     let upstream = |name: &'static str, base: String| {
         let http = state.http.clone();
-        let token = state.settings.secrets.service_token.expose_secret().to_string();
+        let token = state
+            .settings
+            .secrets
+            .service_token
+            .expose_secret()
+            .to_string();
         async move {
             let started = Instant::now();
             let ok = http
-                .get(format!("{}/internal/v1/health/ready", base.trim_end_matches('/')))
+                .get(format!(
+                    "{}/internal/v1/health/ready",
+                    base.trim_end_matches('/')
+                ))
                 .header("x-janua-service-token", token)
                 .timeout(std::time::Duration::from_secs(3))
                 .send()
                 .await
                 .is_ok_and(|r| r.status().is_success());
-            Check { name, status: if ok { "up" } else { "down" }, latency_ms: ms(started) }
+            Check {
+                name,
+                status: if ok { "up" } else { "down" },
+                latency_ms: ms(started),
+            }
         }
     };
     let (r, a, i) = futures::join!(
@@ -50,7 +69,11 @@ fn ms(started: Instant) -> f64 {
     (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0
 }
 
-pub async fn answer(route: LocalRoute, state: &GatewayState, claims: Option<&Claims>) -> HttpResponse {
+pub async fn answer(
+    route: LocalRoute,
+    state: &GatewayState,
+    claims: Option<&Claims>,
+) -> HttpResponse {
     match route {
         LocalRoute::Health => HttpResponse::Ok().json(serde_json::json!({
             "status": "ok",
@@ -60,7 +83,11 @@ pub async fn answer(route: LocalRoute, state: &GatewayState, claims: Option<&Cla
         LocalRoute::Live => HttpResponse::Ok().json(serde_json::json!({ "status": "alive" })),
         LocalRoute::Ready => {
             let checks = checks(state).await;
-            let down: Vec<&str> = checks.iter().filter(|c| c.status != "up").map(|c| c.name).collect();
+            let down: Vec<&str> = checks
+                .iter()
+                .filter(|c| c.status != "up")
+                .map(|c| c.name)
+                .collect();
             if down.is_empty() {
                 HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))
             } else {

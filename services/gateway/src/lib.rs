@@ -30,25 +30,42 @@ impl GatewayState {
     pub async fn build(settings: Settings) -> anyhow::Result<GatewayState> {
         let settings = Arc::new(settings);
         let http = reqwest::Client::builder()
-            .connect_timeout(std::time::Duration::from_millis(settings.http.upstream_connect_timeout_ms))
-            .timeout(std::time::Duration::from_millis(settings.http.upstream_timeout_ms))
+            .connect_timeout(std::time::Duration::from_millis(
+                settings.http.upstream_connect_timeout_ms,
+            ))
+            .timeout(std::time::Duration::from_millis(
+                settings.http.upstream_timeout_ms,
+            ))
             .pool_idle_timeout(std::time::Duration::from_secs(60))
             .pool_max_idle_per_host(256)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        let redis = redis::Client::open(settings.redis_url.as_str())?.get_connection_manager().await?;
+        let redis = redis::Client::open(settings.redis_url.as_str())?
+            .get_connection_manager()
+            .await?;
         let jwks = Arc::new(JwksClient::new(
-            &format!("{}/.well-known/jwks.json", settings.auth.url.trim_end_matches('/')),
+            &format!(
+                "{}/.well-known/jwks.json",
+                settings.auth.url.trim_end_matches('/')
+            ),
             &settings.public_url,
             &settings.tokens.audience,
             http.clone(),
         ));
         jwks.spawn_refresher(std::time::Duration::from_secs(300));
-        let revocations = RevocationSet::new(redis.clone(), &settings.redis_prefix, settings.tokens.access_ttl_secs as u64);
+        let revocations = RevocationSet::new(
+            redis.clone(),
+            &settings.redis_prefix,
+            settings.tokens.access_ttl_secs as u64,
+        );
         Ok(GatewayState {
             table: Arc::new(route_table::RouteTable::janua()),
             guard: TokenGuard::new(jwks, revocations),
-            limiter: rate_limit::RateLimiter::new(redis.clone(), &settings.redis_prefix, settings.rate_limits.clone()),
+            limiter: rate_limit::RateLimiter::new(
+                redis.clone(),
+                &settings.redis_prefix,
+                settings.rate_limits.clone(),
+            ),
             redis,
             http,
             settings,
@@ -71,7 +88,7 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings, listener: TcpListener) -> anyhow::Result<Application> {
         let state = GatewayState::build(settings).await?;
-                let port = listener.local_addr()?.port();
+        let port = listener.local_addr()?.port();
         let workers = state.settings.http.workers;
         let server = HttpServer::new(move || {
             App::new()
@@ -82,7 +99,10 @@ impl Application {
             Some(w) => server.workers(w),
             None => server,
         };
-        Ok(Application { port, server: server.listen(listener)?.run() })
+        Ok(Application {
+            port,
+            server: server.listen(listener)?.run(),
+        })
     }
 
     pub fn port(&self) -> u16 {

@@ -31,12 +31,19 @@ pub async fn dispatch(
     payload: web::Payload,
     state: web::Data<GatewayState>,
 ) -> HttpResponse {
-    let ip = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into());
+    let ip = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
     // Who is calling decides the rate-limit tier; an invalid token on a public route counts
     // as anonymous, on a protected one it is refused after counting.
     let verified: Option<Result<Claims, ApiError>> = match bearer(&req) {
         Some(token) => Some(state.guard.check(token).await.and_then(|c| {
-            if c.scope.is_some() { Err(ApiError::unauthorized("token_scope")) } else { Ok(c) }
+            if c.scope.is_some() {
+                Err(ApiError::unauthorized("token_scope"))
+            } else {
+                Ok(c)
+            }
         })),
         None => None,
     };
@@ -57,10 +64,13 @@ pub async fn dispatch(
         Match::Found(route) => answer(&req, payload, &state, route, verified).await,
         Match::MethodNotAllowed(allowed) => {
             let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
-            ApiError::new(ErrorCode::MethodNotAllowed, format!("{} is not allowed here", req.method()))
-                .with_details(serde_json::json!({ "allow": names }))
-                .with_header(header::ALLOW, names.join(", "))
-                .error_response()
+            ApiError::new(
+                ErrorCode::MethodNotAllowed,
+                format!("{} is not allowed here", req.method()),
+            )
+            .with_details(serde_json::json!({ "allow": names }))
+            .with_header(header::ALLOW, names.join(", "))
+            .error_response()
         }
         Match::NotFound => ApiError::new(ErrorCode::NotFound, "no such route").error_response(),
     };
@@ -87,16 +97,24 @@ async fn answer(
     let claims = match (route.access, verified) {
         (_, Some(Ok(c))) => Some(c),
         (Access::Authenticated, Some(Err(e))) => return e.error_response(),
-        (Access::Authenticated, None) => return ApiError::unauthorized("token_missing").error_response(),
+        (Access::Authenticated, None) => {
+            return ApiError::unauthorized("token_missing").error_response();
+        }
         (Access::Public, _) => None,
     };
     let body = match read_body(req, payload, state.settings.http.body_limit_bytes).await {
         Ok(b) => b,
         Err(e) => return e.error_response(),
     };
-    if !body.is_empty() && matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH) && !is_json(req) {
-        return ApiError::new(ErrorCode::UnsupportedMediaType, "expected a JSON body with Content-Type: application/json")
-            .error_response();
+    if !body.is_empty()
+        && matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
+        && !is_json(req)
+    {
+        return ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            "expected a JSON body with Content-Type: application/json",
+        )
+        .error_response();
     }
     match route.upstream {
         Upstream::Local(local) => crate::health::answer(local, state, claims.as_ref()).await,
@@ -106,21 +124,50 @@ async fn answer(
 }
 
 fn is_json(req: &HttpRequest) -> bool {
-    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
-    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let Some(ct) = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
-async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<Bytes, ApiError> {
-    let too_large = || ApiError::new(ErrorCode::PayloadTooLarge, format!("request body is larger than {limit} bytes"));
-    if let Some(len) = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok())
+async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("request body is larger than {limit} bytes"),
+        )
+    };
+    if let Some(len) = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
         && len > limit
     {
         return Err(too_large());
     }
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| ApiError::new(ErrorCode::ValidationError, "the request body could not be read"))?;
+        let chunk = chunk.map_err(|_| {
+            ApiError::new(
+                ErrorCode::ValidationError,
+                "the request body could not be read",
+            )
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }
@@ -151,8 +198,15 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
         upstream = upstream.header(n, value.as_bytes());
     }
     // The services trust only the right-most entry: the peer this gateway saw.
-    let peer = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    let xff = match req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+    let peer = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    let xff = match req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+    {
         Some(prev) => format!("{prev}, {peer}"),
         None => peer,
     };
@@ -175,7 +229,10 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
         if HOP_BY_HOP.contains(&n) || n == "content-length" || n == "x-request-id" {
             continue;
         }
-        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n.as_bytes()), HeaderValue::from_bytes(value.as_bytes())) {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(n.as_bytes()),
+            HeaderValue::from_bytes(value.as_bytes()),
+        ) {
             headers.append(n, v);
         }
     }

@@ -29,7 +29,11 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(redis: ConnectionManager, prefix: &str, limits: RateLimitSettings) -> Self {
-        Self { redis, prefix: prefix.to_string(), limits }
+        Self {
+            redis,
+            prefix: prefix.to_string(),
+            limits,
+        }
     }
 
     pub fn limit_of(&self, tier: Tier) -> u32 {

@@ -53,7 +53,12 @@ pub enum Match<'a> {
 }
 
 fn r(method: Method, pattern: &'static str, upstream: Upstream, access: Access) -> Route {
-    Route { method, pattern, upstream, access }
+    Route {
+        method,
+        pattern,
+        upstream,
+        access,
+    }
 }
 
 impl RouteTable {
@@ -69,24 +74,67 @@ impl RouteTable {
             r(Method::POST, "/api/v1/auth/forgot-password", Auth, Public),
             r(Method::POST, "/api/v1/auth/reset-password", Auth, Public),
             r(Method::POST, "/api/v1/auth/verify-email", Auth, Public),
-            r(Method::POST, "/api/v1/auth/resend-verification", Auth, Public),
+            r(
+                Method::POST,
+                "/api/v1/auth/resend-verification",
+                Auth,
+                Public,
+            ),
             r(Method::GET, "/api/v1/auth/me", Identity, Authenticated),
             r(Method::GET, "/.well-known/jwks.json", Auth, Public),
-            r(Method::GET, "/api/v1/auth/.well-known/jwks.json", Auth, Public),
+            r(
+                Method::GET,
+                "/api/v1/auth/.well-known/jwks.json",
+                Auth,
+                Public,
+            ),
             // Users router (the parts built so far)
-            r(Method::GET, "/api/v1/users/{user_id}", Identity, Authenticated),
-            r(Method::PUT, "/api/v1/users/{user_id}", Identity, Authenticated),
+            r(
+                Method::GET,
+                "/api/v1/users/{user_id}",
+                Identity,
+                Authenticated,
+            ),
+            r(
+                Method::PUT,
+                "/api/v1/users/{user_id}",
+                Identity,
+                Authenticated,
+            ),
             // Health, answered here
-            r(Method::GET, "/api/v1/health", Local(LocalRoute::Health), Public),
-            r(Method::GET, "/api/v1/health/live", Local(LocalRoute::Live), Public),
-            r(Method::GET, "/api/v1/health/ready", Local(LocalRoute::Ready), Public),
-            r(Method::GET, "/api/v1/health/detailed", Local(LocalRoute::Detailed), Authenticated),
+            r(
+                Method::GET,
+                "/api/v1/health",
+                Local(LocalRoute::Health),
+                Public,
+            ),
+            r(
+                Method::GET,
+                "/api/v1/health/live",
+                Local(LocalRoute::Live),
+                Public,
+            ),
+            r(
+                Method::GET,
+                "/api/v1/health/ready",
+                Local(LocalRoute::Ready),
+                Public,
+            ),
+            r(
+                Method::GET,
+                "/api/v1/health/detailed",
+                Local(LocalRoute::Detailed),
+                Authenticated,
+            ),
         ];
         RouteTable::new(routes)
     }
 
     pub fn new(routes: Vec<Route>) -> RouteTable {
-        let routes = routes.into_iter().map(|route| (parse(route.pattern), route)).collect();
+        let routes = routes
+            .into_iter()
+            .map(|route| (parse(route.pattern), route))
+            .collect();
         RouteTable { routes }
     }
 
@@ -96,7 +144,9 @@ impl RouteTable {
         let mut best: Option<(usize, &Route)> = None;
         let mut allowed = Vec::new();
         for (pattern, route) in &self.routes {
-            let Some(literals) = matches(pattern, &segments) else { continue };
+            let Some(literals) = matches(pattern, &segments) else {
+                continue;
+            };
             if route.method == *method {
                 if best.is_none_or(|(l, _)| literals > l) {
                     best = Some((literals, route));
@@ -124,7 +174,13 @@ fn split(path: &str) -> Vec<&str> {
 fn parse(pattern: &'static str) -> Vec<Segment> {
     split(pattern)
         .into_iter()
-        .map(|s| if s.starts_with('{') { Segment::Param } else { Segment::Literal(s) })
+        .map(|s| {
+            if s.starts_with('{') {
+                Segment::Param
+            } else {
+                Segment::Literal(s)
+            }
+        })
         .collect()
 }
 
@@ -151,9 +207,24 @@ mod tests {
 
     fn table() -> RouteTable {
         RouteTable::new(vec![
-            r(Method::GET, "/api/v1/sessions/{id}", Upstream::Auth, Access::Authenticated),
-            r(Method::DELETE, "/api/v1/sessions/{id}", Upstream::Auth, Access::Authenticated),
-            r(Method::DELETE, "/api/v1/sessions/all", Upstream::Identity, Access::Authenticated),
+            r(
+                Method::GET,
+                "/api/v1/sessions/{id}",
+                Upstream::Auth,
+                Access::Authenticated,
+            ),
+            r(
+                Method::DELETE,
+                "/api/v1/sessions/{id}",
+                Upstream::Auth,
+                Access::Authenticated,
+            ),
+            r(
+                Method::DELETE,
+                "/api/v1/sessions/all",
+                Upstream::Identity,
+                Access::Authenticated,
+            ),
         ])
     }
 
@@ -174,15 +245,26 @@ mod tests {
     fn wrong_method_lists_allowed_ones_and_unknown_is_404() {
         let t = table();
         match t.find(&Method::POST, "/api/v1/sessions/x") {
-            Match::MethodNotAllowed(allowed) => assert_eq!(allowed, vec![Method::GET, Method::DELETE]),
+            Match::MethodNotAllowed(allowed) => {
+                assert_eq!(allowed, vec![Method::GET, Method::DELETE])
+            }
             _ => panic!("expected 405"),
         }
-        assert!(matches!(t.find(&Method::GET, "/api/v1/nothing"), Match::NotFound));
-        assert!(matches!(t.find(&Method::GET, "/api/v1/sessions/x/y"), Match::NotFound));
+        assert!(matches!(
+            t.find(&Method::GET, "/api/v1/nothing"),
+            Match::NotFound
+        ));
+        assert!(matches!(
+            t.find(&Method::GET, "/api/v1/sessions/x/y"),
+            Match::NotFound
+        ));
     }
 
     #[test]
     fn trailing_slashes_do_not_matter() {
-        assert!(matches!(table().find(&Method::GET, "/api/v1/sessions/x/"), Match::Found(_)));
+        assert!(matches!(
+            table().find(&Method::GET, "/api/v1/sessions/x/"),
+            Match::Found(_)
+        ));
     }
 }

@@ -17,21 +17,34 @@ fn user_payload(user: &User) -> serde_json::Value {
 }
 
 pub fn user_created(user: &User, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "user.created", user_payload(user)).subject(user.id).actor(user.id).context(ctx)
+    Event::new(SOURCE, "user.created", user_payload(user))
+        .subject(user.id)
+        .actor(user.id)
+        .context(ctx)
 }
 
 pub fn user_updated(user: &User, fields: Vec<&str>, ctx: EventContext) -> Event {
     let mut payload = user_payload(user);
     payload["changed"] = serde_json::json!(fields);
-    Event::new(SOURCE, "user.updated", payload).subject(user.id).actor(user.id).context(ctx)
+    Event::new(SOURCE, "user.updated", payload)
+        .subject(user.id)
+        .actor(user.id)
+        .context(ctx)
 }
 
 pub fn user_email_verified(user: &User, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "user.email_verified", user_payload(user)).subject(user.id).actor(user.id).context(ctx)
+    Event::new(SOURCE, "user.email_verified", user_payload(user))
+        .subject(user.id)
+        .actor(user.id)
+        .context(ctx)
 }
 
 pub fn user_deleted(user: &User, reason: &str, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "user.deleted", serde_json::json!({ "user_id": user.id, "reason": reason }))
-        .subject(user.id)
-        .context(ctx)
+    Event::new(
+        SOURCE,
+        "user.deleted",
+        serde_json::json!({ "user_id": user.id, "reason": reason }),
+    )
+    .subject(user.id)
+    .context(ctx)
 }

@@ -33,11 +33,7 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 }
 
 /// Mounts identity's routes (used by its own server, the `janua all` process and tests).
-pub fn configure(
-    cfg: &mut web::ServiceConfig,
-    state: IdentityState,
-    guard: TokenGuard,
-) {
+pub fn configure(cfg: &mut web::ServiceConfig, state: IdentityState, guard: TokenGuard) {
     let limit = state.settings.http.body_limit_bytes;
     cfg.app_data(web::Data::new(state))
         .app_data(web::Data::new(guard))
@@ -62,7 +58,9 @@ impl Application {
         let settings = std::sync::Arc::new(settings);
         let url = settings.database_url_for(&settings.identity);
         let pool = janua_db::pool(&url, SCHEMA, settings.identity.db_pool_size)?;
-        let redis = redis::Client::open(settings.redis_url.as_str())?.get_connection_manager().await?;
+        let redis = redis::Client::open(settings.redis_url.as_str())?
+            .get_connection_manager()
+            .await?;
         let revocations = janua_tokens::RevocationSet::new(
             redis.clone(),
             &settings.redis_prefix,
@@ -70,10 +68,19 @@ impl Application {
         );
         let guard = TokenGuard::new(keys, revocations);
         let relay = tokio::spawn(
-            janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange).run(),
+            janua_db::outbox::OutboxRelay::new(
+                pool.clone(),
+                &settings.amqp_url,
+                &settings.amqp_exchange,
+            )
+            .run(),
         );
-        let state = IdentityState { pool, settings: settings.clone(), redis };
-                let port = listener.local_addr()?.port();
+        let state = IdentityState {
+            pool,
+            settings: settings.clone(),
+            redis,
+        };
+        let port = listener.local_addr()?.port();
         let workers = settings.http.workers;
         let server = HttpServer::new(move || {
             App::new()
@@ -86,7 +93,11 @@ impl Application {
             None => server,
         };
         let server = server.listen(listener)?.run();
-        Ok(Application { port, server, relay })
+        Ok(Application {
+            port,
+            server,
+            relay,
+        })
     }
 
     pub fn port(&self) -> u16 {

@@ -9,12 +9,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/health/ready", web::get().to(health::ready))
         .service(
             web::scope("/internal/v1")
-                .wrap(actix_web::middleware::from_fn(internal::require_service_token))
+                .wrap(actix_web::middleware::from_fn(
+                    internal::require_service_token,
+                ))
                 .route("/users/by-email", web::get().to(internal::user_by_email))
                 .route("/users/{user_id}", web::put().to(internal::create_user))
                 .route("/users/{user_id}", web::get().to(internal::get_user))
                 .route("/users/{user_id}", web::delete().to(internal::delete_user))
-                .route("/users/{user_id}/verify-email", web::post().to(internal::verify_email))
+                .route(
+                    "/users/{user_id}/verify-email",
+                    web::post().to(internal::verify_email),
+                )
                 .route("/health/ready", web::get().to(health::ready)),
         );
 }

@@ -25,12 +25,15 @@ pub async fn migrate(target: Target, settings: &Settings) -> anyhow::Result<()> 
 }
 
 fn bind(host: &str, port: u16) -> anyhow::Result<TcpListener> {
-    TcpListener::bind((host, port)).map_err(|e| anyhow::anyhow!("cannot listen on {host}:{port}: {e}"))
+    TcpListener::bind((host, port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {host}:{port}: {e}"))
 }
 
 pub fn http_client(settings: &Settings) -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_millis(settings.http.upstream_connect_timeout_ms))
+        .connect_timeout(std::time::Duration::from_millis(
+            settings.http.upstream_connect_timeout_ms,
+        ))
         .pool_max_idle_per_host(64)
         .build()?)
 }
@@ -38,7 +41,10 @@ pub fn http_client(settings: &Settings) -> anyhow::Result<reqwest::Client> {
 /// Identity verifies tokens with auth's published keys.
 fn identity_keys(settings: &Settings, http: reqwest::Client) -> Arc<janua_tokens::JwksClient> {
     Arc::new(janua_tokens::JwksClient::new(
-        &format!("{}/.well-known/jwks.json", settings.auth.url.trim_end_matches('/')),
+        &format!(
+            "{}/.well-known/jwks.json",
+            settings.auth.url.trim_end_matches('/')
+        ),
         &settings.public_url,
         &settings.tokens.audience,
         http,
@@ -85,7 +91,12 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
                 bind(&settings.gateway.host, settings.gateway.port)?,
             )
             .await?;
-            tracing::info!(gateway = gateway.port(), auth = auth.port(), identity = identity.port(), "janua listening");
+            tracing::info!(
+                gateway = gateway.port(),
+                auth = auth.port(),
+                identity = identity.port(),
+                "janua listening"
+            );
             tokio::select! {
                 r = identity.run_until_stopped() => r?,
                 r = auth.run_until_stopped() => r?,

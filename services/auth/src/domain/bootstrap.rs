@@ -26,7 +26,7 @@ pub async fn bootstrap_admin(state: AuthState) {
                 }
                 return;
             }
-            Err(e) if e.code == janua_core::ErrorCode::ServiceUnavailable => {
+            Err(e) if e.code() == janua_core::ErrorCode::ServiceUnavailable => {
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(std::time::Duration::from_secs(5));
             }
@@ -45,14 +45,22 @@ async fn ensure_admin(state: &AuthState, email: &str, password: &str) -> Result<
     let hash = state.hasher.hash(password).await?;
     let meta = RequestMeta::default();
     let id = janua_core::ids::new_id();
-    let user = match state.identity.create_user(id, email, Some("Administrator"), &["admin"], &meta).await? {
+    let user = match state
+        .identity
+        .create_user(id, email, Some("Administrator"), &["admin"], &meta)
+        .await?
+    {
         CreateOutcome::Created(u) => u,
         CreateOutcome::EmailTaken => return Ok(false),
     };
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         credentials::upsert(conn, user.id, &hash).await?;
-        janua_db::outbox::enqueue(conn, &crate::events::credential_created(user.id, meta.clone().into())).await?;
+        janua_db::outbox::enqueue(
+            conn,
+            &crate::events::credential_created(user.id, meta.clone().into()),
+        )
+        .await?;
         Ok(())
     })
     .await?;

@@ -23,7 +23,11 @@ pub struct LocalKeys {
 }
 
 impl LocalKeys {
-    pub async fn load(pool: Pool, settings: &Settings, sealer: SecretBox) -> anyhow::Result<Arc<LocalKeys>> {
+    pub async fn load(
+        pool: Pool,
+        settings: &Settings,
+        sealer: SecretBox,
+    ) -> anyhow::Result<Arc<LocalKeys>> {
         let keys = Arc::new(LocalKeys {
             pool,
             sealer,
@@ -31,7 +35,10 @@ impl LocalKeys {
             audience: settings.tokens.audience.clone(),
             rotation: Duration::seconds(settings.tokens.signing_key_rotation_secs),
             access_ttl: Duration::seconds(settings.tokens.access_ttl_secs),
-            ring: RwLock::new(Arc::new(KeyRing::new(&settings.public_url, &settings.tokens.audience))),
+            ring: RwLock::new(Arc::new(KeyRing::new(
+                &settings.public_url,
+                &settings.tokens.audience,
+            ))),
         });
         keys.reload(false).await?;
         Ok(keys)
@@ -46,7 +53,8 @@ impl LocalKeys {
         let stored = conn
             .transaction::<_, anyhow::Error, _>(async |conn| {
                 // Replicas starting together must agree on one new key.
-                conn.batch_execute("SELECT pg_advisory_xact_lock(hashtext('janua-signing-keys'))").await?;
+                conn.batch_execute("SELECT pg_advisory_xact_lock(hashtext('janua-signing-keys'))")
+                    .await?;
                 let now = Utc::now();
                 let mut keys = store::live(conn, now).await?;
                 if force_rotation {
@@ -59,7 +67,15 @@ impl LocalKeys {
                     let key = SigningKey::generate()?;
                     let sealed = sealer.seal(key.private_jwk.as_bytes());
                     let signing_until = now + rotation;
-                    store::insert(conn, &key.kid, &sealed, &key.public_jwk, signing_until, signing_until + access_ttl).await?;
+                    store::insert(
+                        conn,
+                        &key.kid,
+                        &sealed,
+                        &key.public_jwk,
+                        signing_until,
+                        signing_until + access_ttl,
+                    )
+                    .await?;
                     tracing::info!(kid = %key.kid, "created a new signing key");
                     keys = store::live(conn, now).await?;
                 }
@@ -98,7 +114,10 @@ impl LocalKeys {
 
 impl KeySource for LocalKeys {
     fn current(&self) -> Arc<KeyRing> {
-        self.ring.read().map(|r| Arc::clone(&r)).unwrap_or_else(|p| Arc::clone(&p.into_inner()))
+        self.ring
+            .read()
+            .map(|r| Arc::clone(&r))
+            .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
     }
 
     fn refresh(&self) -> BoxFuture<'_, ()> {

@@ -17,21 +17,38 @@ static COMMON_PASSWORDS_TXT: &str = include_str!("../../data/common-passwords.tx
 
 /// The shipped list of common passwords (lower-case).
 pub fn common_passwords() -> HashSet<&'static str> {
-    COMMON_PASSWORDS_TXT.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
+    COMMON_PASSWORDS_TXT
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
 }
 
 /// Length is counted in characters, never truncated; a common password is refused whatever
 /// its case.
-pub fn check_policy(password: &str, common: &HashSet<&'static str>, field: &str) -> Result<(), ApiError> {
+pub fn check_policy(
+    password: &str,
+    common: &HashSet<&'static str>,
+    field: &str,
+) -> Result<(), ApiError> {
     let len = password.chars().count();
     if len < MIN_LEN {
-        return Err(ApiError::validation(field, format!("{field} must be at least {MIN_LEN} characters")));
+        return Err(ApiError::validation(
+            field,
+            format!("{field} must be at least {MIN_LEN} characters"),
+        ));
     }
     if len > MAX_LEN {
-        return Err(ApiError::validation(field, format!("{field} must be at most {MAX_LEN} characters")));
+        return Err(ApiError::validation(
+            field,
+            format!("{field} must be at most {MAX_LEN} characters"),
+        ));
     }
     if common.contains(password.to_lowercase().as_str()) {
-        return Err(ApiError::validation(field, format!("{field} is too common; choose another")));
+        return Err(ApiError::validation(
+            field,
+            format!("{field} is too common; choose another"),
+        ));
     }
     Ok(())
 }
@@ -55,9 +72,11 @@ impl PasswordHasher {
         )
         .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let concurrency = settings
-            .hashing_concurrency
-            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+        let concurrency = settings.hashing_concurrency.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        });
         let dummy = janua_core::crypto::random_token();
         let dummy_hash = argon2
             .hash_password(dummy.as_bytes())
@@ -75,7 +94,9 @@ impl PasswordHasher {
         let argon2 = Arc::clone(&self.argon2);
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || {
-            argon2.hash_password(password.as_bytes()).map(|h| h.to_string())
+            argon2
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
         })
         .await
         .map_err(ApiError::internal)?
@@ -87,7 +108,9 @@ impl PasswordHasher {
         let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
         let argon2 = Arc::clone(&self.argon2);
         let known = stored.is_some();
-        let hash = stored.map(str::to_owned).unwrap_or_else(|| self.dummy_hash.as_ref().clone());
+        let hash = stored
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.dummy_hash.as_ref().clone());
         let password = password.to_owned();
         let ok = tokio::task::spawn_blocking(move || {
             PasswordHash::new(&hash)
@@ -117,7 +140,7 @@ mod tests {
         assert!(check_policy("correct horse battery staple", &common, "password").is_ok());
         let a_common_long_one = common.iter().find(|p| p.chars().count() >= 10).unwrap();
         let err = check_policy(&a_common_long_one.to_uppercase(), &common, "password").unwrap_err();
-        assert_eq!(err.details.unwrap()["field"], "password");
+        assert_eq!(err.details().unwrap()["field"], "password");
         // 128 multi-byte characters are 128 characters, not 512 bytes.
         assert!(check_policy(&"é".repeat(128), &common, "password").is_ok());
     }
@@ -133,8 +156,18 @@ mod tests {
         .unwrap();
         let h = hasher.hash("correct horse battery").await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=256,t=1,p=1$"));
-        assert!(hasher.verify("correct horse battery", Some(&h)).await.unwrap());
-        assert!(!hasher.verify("wrong horse battery", Some(&h)).await.unwrap());
+        assert!(
+            hasher
+                .verify("correct horse battery", Some(&h))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify("wrong horse battery", Some(&h))
+                .await
+                .unwrap()
+        );
         assert!(!hasher.verify("anything", None).await.unwrap());
     }
 }

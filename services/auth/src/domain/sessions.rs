@@ -44,13 +44,29 @@ pub async fn create(
     )
     .await?;
     store::insert_refresh_token(conn, session_id, &sha256(refresh_token.as_bytes())).await?;
-    janua_db::outbox::enqueue(conn, &events::session_created(user_id, session_id, method, meta.clone().into())).await?;
-    janua_db::outbox::enqueue(conn, &events::user_signed_in(user_id, session_id, method, meta.clone().into())).await?;
-    Ok(IssuedSession { session_id, refresh_token })
+    janua_db::outbox::enqueue(
+        conn,
+        &events::session_created(user_id, session_id, method, meta.clone().into()),
+    )
+    .await?;
+    janua_db::outbox::enqueue(
+        conn,
+        &events::user_signed_in(user_id, session_id, method, meta.clone().into()),
+    )
+    .await?;
+    Ok(IssuedSession {
+        session_id,
+        refresh_token,
+    })
 }
 
 /// Signs an access token for a session.
-pub fn access_token(state: &AuthState, user_id: Uuid, session_id: Uuid, roles: &[String]) -> Result<String, ApiError> {
+pub fn access_token(
+    state: &AuthState,
+    user_id: Uuid,
+    session_id: Uuid,
+    roles: &[String],
+) -> Result<String, ApiError> {
     let now = Utc::now().timestamp();
     let claims = Claims {
         iss: state.settings.public_url.clone(),
@@ -63,13 +79,24 @@ pub fn access_token(state: &AuthState, user_id: Uuid, session_id: Uuid, roles: &
         roles: roles.to_vec(),
         scope: None,
     };
-    state.keys.current().sign(&claims).map_err(ApiError::internal)
+    state
+        .keys
+        .current()
+        .sign(&claims)
+        .map_err(ApiError::internal)
 }
 
 pub enum RefreshOutcome {
-    Rotated { user_id: Uuid, session_id: Uuid, refresh_token: String },
+    Rotated {
+        user_id: Uuid,
+        session_id: Uuid,
+        refresh_token: String,
+    },
     /// A spent token came back: the session is now revoked.
-    Reused { user_id: Uuid, session_id: Uuid },
+    Reused {
+        user_id: Uuid,
+        session_id: Uuid,
+    },
     Invalid,
 }
 
@@ -89,17 +116,38 @@ pub async fn rotate(
     }
     if spent_at.is_some() || !store::spend_refresh_token(conn, &hash, now).await? {
         store::revoke(conn, session.id, "refresh_token_reuse", now).await?;
-        janua_db::outbox::enqueue(conn, &events::refresh_token_reused(session.user_id, session.id, meta.clone().into())).await?;
         janua_db::outbox::enqueue(
             conn,
-            &events::session_revoked(session.user_id, session.id, "refresh_token_reuse", None, meta.clone().into()),
+            &events::refresh_token_reused(session.user_id, session.id, meta.clone().into()),
         )
         .await?;
-        return Ok(RefreshOutcome::Reused { user_id: session.user_id, session_id: session.id });
+        janua_db::outbox::enqueue(
+            conn,
+            &events::session_revoked(
+                session.user_id,
+                session.id,
+                "refresh_token_reuse",
+                None,
+                meta.clone().into(),
+            ),
+        )
+        .await?;
+        return Ok(RefreshOutcome::Reused {
+            user_id: session.user_id,
+            session_id: session.id,
+        });
     }
     let refresh_token = random_token();
     store::insert_refresh_token(conn, session.id, &sha256(refresh_token.as_bytes())).await?;
     store::touch(conn, session.id, now).await?;
-    janua_db::outbox::enqueue(conn, &events::session_refreshed(session.user_id, session.id, meta.clone().into())).await?;
-    Ok(RefreshOutcome::Rotated { user_id: session.user_id, session_id: session.id, refresh_token })
+    janua_db::outbox::enqueue(
+        conn,
+        &events::session_refreshed(session.user_id, session.id, meta.clone().into()),
+    )
+    .await?;
+    Ok(RefreshOutcome::Rotated {
+        user_id: session.user_id,
+        session_id: session.id,
+        refresh_token,
+    })
 }

@@ -15,15 +15,27 @@ pub struct SigninThrottle {
 
 impl SigninThrottle {
     pub fn new(redis: ConnectionManager, prefix: &str, limits: RateLimitSettings) -> Self {
-        Self { redis, prefix: prefix.to_string(), limits }
+        Self {
+            redis,
+            prefix: prefix.to_string(),
+            limits,
+        }
     }
 
     fn account_key(&self, account: &str) -> String {
-        format!("{}:bf:acct:{}", self.prefix, janua_core::crypto::sha256_hex(account.as_bytes()))
+        format!(
+            "{}:bf:acct:{}",
+            self.prefix,
+            janua_core::crypto::sha256_hex(account.as_bytes())
+        )
     }
 
     fn lock_key(&self, account: &str) -> String {
-        format!("{}:bf:lock:{}", self.prefix, janua_core::crypto::sha256_hex(account.as_bytes()))
+        format!(
+            "{}:bf:lock:{}",
+            self.prefix,
+            janua_core::crypto::sha256_hex(account.as_bytes())
+        )
     }
 
     fn ip_key(&self, ip: &str) -> String {
@@ -60,7 +72,10 @@ impl SigninThrottle {
         let mut conn = self.redis.clone();
         let mut pipe = redis::pipe();
         pipe.cmd("INCR").arg(self.account_key(account));
-        pipe.cmd("EXPIRE").arg(self.account_key(account)).arg(24 * 3600).ignore();
+        pipe.cmd("EXPIRE")
+            .arg(self.account_key(account))
+            .arg(24 * 3600)
+            .ignore();
         if let Some(ip) = ip {
             pipe.cmd("INCR").arg(self.ip_key(ip)).ignore();
             pipe.cmd("EXPIRE").arg(self.ip_key(ip)).arg(120).ignore();
@@ -88,7 +103,10 @@ impl SigninThrottle {
 
     pub async fn record_success(&self, account: &str) -> Result<(), ApiError> {
         let mut conn = self.redis.clone();
-        redis::cmd("DEL").arg(self.account_key(account)).query_async::<()>(&mut conn).await?;
+        redis::cmd("DEL")
+            .arg(self.account_key(account))
+            .query_async::<()>(&mut conn)
+            .await?;
         Ok(())
     }
 }

@@ -61,7 +61,12 @@ pub struct TokenPair {
     pub expires_in: i64,
 }
 
-fn token_pair(state: &AuthState, user: &IdentityUser, session_id: Uuid, refresh_token: String) -> Result<TokenPair, ApiError> {
+fn token_pair(
+    state: &AuthState,
+    user: &IdentityUser,
+    session_id: Uuid,
+    refresh_token: String,
+) -> Result<TokenPair, ApiError> {
     Ok(TokenPair {
         user: user.public(),
         access_token: sessions::access_token(state, user.id, session_id, &user.roles)?,
@@ -99,7 +104,11 @@ pub async fn signup(
     check_policy(&body.password, &state.common_passwords, "password")?;
     let hash = state.hasher.hash(&body.password).await?;
     let user_id = janua_core::ids::new_id();
-    let user = match state.identity.create_user(user_id, &email, body.name.as_deref(), &[], &meta).await? {
+    let user = match state
+        .identity
+        .create_user(user_id, &email, body.name.as_deref(), &[], &meta)
+        .await?
+    {
         CreateOutcome::Created(user) => user,
         CreateOutcome::EmailTaken => {
             return Err(ApiError::conflict("this email is already registered")
@@ -114,7 +123,11 @@ pub async fn signup(
         }
         Err(e) => {
             // No half-made account: take the identity record back before answering.
-            if let Err(undo) = state.identity.delete_user(user.id, "signup_failed", &meta).await {
+            if let Err(undo) = state
+                .identity
+                .delete_user(user.id, "signup_failed", &meta)
+                .await
+            {
                 tracing::error!(user_id = %user.id, error = %undo, "could not undo a failed signup; identity keeps an account without credentials");
             }
             Err(e)
@@ -131,7 +144,11 @@ async fn complete_signup(
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         credentials::upsert(conn, user.id, hash).await?;
-        janua_db::outbox::enqueue(conn, &events::credential_created(user.id, meta.clone().into())).await?;
+        janua_db::outbox::enqueue(
+            conn,
+            &events::credential_created(user.id, meta.clone().into()),
+        )
+        .await?;
         queue_verification(conn, state, user, meta).await?;
         let issued = sessions::create(conn, state, user.id, "password", meta).await?;
         Ok((issued.session_id, issued.refresh_token))
@@ -147,7 +164,8 @@ async fn queue_verification(
 ) -> Result<(), ApiError> {
     let token = janua_core::crypto::random_token();
     let now = Utc::now();
-    one_time_tokens::invalidate_for_user(conn, user.id, one_time_tokens::PURPOSE_VERIFY_EMAIL, now).await?;
+    one_time_tokens::invalidate_for_user(conn, user.id, one_time_tokens::PURPOSE_VERIFY_EMAIL, now)
+        .await?;
     one_time_tokens::insert(
         conn,
         &janua_core::crypto::sha256(token.as_bytes()),
@@ -156,13 +174,31 @@ async fn queue_verification(
         now + Duration::seconds(state.settings.tokens.verify_token_ttl_secs),
     )
     .await?;
-    let link = format!("{}/verify-email?token={}", state.settings.public_url.trim_end_matches('/'), token);
+    let link = format!(
+        "{}/verify-email?token={}",
+        state.settings.public_url.trim_end_matches('/'),
+        token
+    );
     let body = format!(
         "Hello{},\n\nPlease confirm your email address by opening this link:\n\n{link}\n\nThe link is valid for 24 hours and can be used once. If you did not create an account, ignore this message.\n",
-        user.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default()
+        user.name
+            .as_deref()
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default()
     );
-    mailer::queue(conn, &state.sealer, &user.email, "Confirm your email address", &body).await?;
-    janua_db::outbox::enqueue(conn, &events::verification_sent(user.id, meta.clone().into())).await?;
+    mailer::queue(
+        conn,
+        &state.sealer,
+        &user.email,
+        "Confirm your email address",
+        &body,
+    )
+    .await?;
+    janua_db::outbox::enqueue(
+        conn,
+        &events::verification_sent(user.id, meta.clone().into()),
+    )
+    .await?;
     Ok(())
 }
 
@@ -184,7 +220,8 @@ pub async fn signin(
     if email.is_empty() {
         return Err(ApiError::validation("email", "email is required"));
     }
-    if body.password.is_empty() || body.password.chars().count() > crate::domain::password::MAX_LEN {
+    if body.password.is_empty() || body.password.chars().count() > crate::domain::password::MAX_LEN
+    {
         return Err(ApiError::invalid_credentials());
     }
     state.throttle.check(&email, meta.ip.as_deref()).await?;
@@ -196,11 +233,21 @@ pub async fn signin(
         }
         None => None,
     };
-    let ok = state.hasher.verify(&body.password, stored.as_deref()).await?;
+    let ok = state
+        .hasher
+        .verify(&body.password, stored.as_deref())
+        .await?;
     let (true, Some(user)) = (ok, user) else {
-        state.throttle.record_failure(&email, meta.ip.as_deref()).await?;
+        state
+            .throttle
+            .record_failure(&email, meta.ip.as_deref())
+            .await?;
         let mut conn = state.pool.get().await?;
-        janua_db::outbox::enqueue(&mut conn, &events::user_signin_failed(None, "invalid_credentials", meta.into())).await?;
+        janua_db::outbox::enqueue(
+            &mut conn,
+            &events::user_signin_failed(None, "invalid_credentials", meta.into()),
+        )
+        .await?;
         return Err(ApiError::invalid_credentials());
     };
     if user.status != "active" {
@@ -209,9 +256,16 @@ pub async fn signin(
     state.throttle.record_success(&email).await?;
     let mut conn = state.pool.get().await?;
     let issued = conn
-        .transaction::<_, ApiError, _>(async |conn| sessions::create(conn, &state, user.id, "password", &meta).await)
+        .transaction::<_, ApiError, _>(async |conn| {
+            sessions::create(conn, &state, user.id, "password", &meta).await
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(token_pair(&state, &user, issued.session_id, issued.refresh_token)?))
+    Ok(HttpResponse::Ok().json(token_pair(
+        &state,
+        &user,
+        issued.session_id,
+        issued.refresh_token,
+    )?))
 }
 
 /// Ends the current session: its access and refresh tokens stop working at once.
@@ -220,12 +274,26 @@ pub async fn signin(
 #[utoipa::path(post, path = "/api/v1/auth/signout", tag = "Auth",
     responses((status = 204), (status = 401, body = janua_core::error::ErrorEnvelope)), security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
-pub async fn signout(state: web::Data<AuthState>, auth: Authenticated, meta: RequestMeta) -> Result<HttpResponse, ApiError> {
+pub async fn signout(
+    state: web::Data<AuthState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+) -> Result<HttpResponse, ApiError> {
     let (user_id, session_id) = (auth.user_id(), auth.session_id());
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         if session_store::revoke(conn, session_id, "signout", Utc::now()).await? {
-            janua_db::outbox::enqueue(conn, &events::session_revoked(user_id, session_id, "signout", Some(user_id), meta.into())).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::session_revoked(
+                    user_id,
+                    session_id,
+                    "signout",
+                    Some(user_id),
+                    meta.into(),
+                ),
+            )
+            .await?;
         }
         Ok(())
     })
@@ -256,13 +324,24 @@ pub async fn refresh(
         .await?;
     match outcome {
         RefreshOutcome::Invalid => Err(ApiError::unauthorized("refresh_token_invalid")),
-        RefreshOutcome::Reused { user_id, session_id } => {
+        RefreshOutcome::Reused {
+            user_id,
+            session_id,
+        } => {
             tracing::warn!(%user_id, %session_id, "refresh token reuse: session revoked");
             state.revocations.revoke(session_id).await?;
             Err(ApiError::unauthorized("refresh_token_reused"))
         }
-        RefreshOutcome::Rotated { user_id, session_id, refresh_token } => {
-            let user = state.identity.get_user(user_id).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+        RefreshOutcome::Rotated {
+            user_id,
+            session_id,
+            refresh_token,
+        } => {
+            let user = state
+                .identity
+                .get_user(user_id)
+                .await?
+                .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
             if user.status != "active" {
                 return Err(suspended());
             }
@@ -303,7 +382,9 @@ pub async fn forgot_password(
 }
 
 async fn send_reset(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
-    let Some(user) = state.identity.find_by_email(email).await? else { return Ok(()) };
+    let Some(user) = state.identity.find_by_email(email).await? else {
+        return Ok(());
+    };
     if user.status != "active" {
         return Ok(());
     }
@@ -350,20 +431,42 @@ pub async fn reset_password(
     let revoked = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let now = Utc::now();
-            let user_id = one_time_tokens::consume(conn, &token_hash, one_time_tokens::PURPOSE_RESET_PASSWORD, now)
-                .await?
-                .ok_or_else(|| ApiError::validation("token", "the reset link is invalid or has expired"))?;
+            let user_id = one_time_tokens::consume(
+                conn,
+                &token_hash,
+                one_time_tokens::PURPOSE_RESET_PASSWORD,
+                now,
+            )
+            .await?
+            .ok_or_else(|| {
+                ApiError::validation("token", "the reset link is invalid or has expired")
+            })?;
             credentials::upsert(conn, user_id, &hash).await?;
-            let revoked = session_store::revoke_all_of_user(conn, user_id, None, "password_reset", now).await?;
+            let revoked =
+                session_store::revoke_all_of_user(conn, user_id, None, "password_reset", now)
+                    .await?;
             for sid in &revoked {
-                janua_db::outbox::enqueue(conn, &events::session_revoked(user_id, *sid, "password_reset", Some(user_id), meta.clone().into())).await?;
+                janua_db::outbox::enqueue(
+                    conn,
+                    &events::session_revoked(
+                        user_id,
+                        *sid,
+                        "password_reset",
+                        Some(user_id),
+                        meta.clone().into(),
+                    ),
+                )
+                .await?;
             }
-            janua_db::outbox::enqueue(conn, &events::password_reset(user_id, meta.clone().into())).await?;
+            janua_db::outbox::enqueue(conn, &events::password_reset(user_id, meta.clone().into()))
+                .await?;
             Ok(revoked)
         })
         .await?;
     state.revocations.revoke_many(&revoked).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "message": "password has been reset; sign in with the new password" })))
+    Ok(HttpResponse::Ok().json(
+        serde_json::json!({ "message": "password has been reset; sign in with the new password" }),
+    ))
 }
 
 /// Confirms the email address with the token from the verification link.
@@ -382,9 +485,16 @@ pub async fn verify_email(
     // Consumed and confirmed together: if identity cannot be reached the token stays unused.
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let user_id = one_time_tokens::consume(conn, &token_hash, one_time_tokens::PURPOSE_VERIFY_EMAIL, Utc::now())
-                .await?
-                .ok_or_else(|| ApiError::validation("token", "the verification link is invalid or has expired"))?;
+            let user_id = one_time_tokens::consume(
+                conn,
+                &token_hash,
+                one_time_tokens::PURPOSE_VERIFY_EMAIL,
+                Utc::now(),
+            )
+            .await?
+            .ok_or_else(|| {
+                ApiError::validation("token", "the verification link is invalid or has expired")
+            })?;
             state.identity.mark_email_verified(user_id, &meta).await
         })
         .await?;
@@ -409,12 +519,17 @@ pub async fn resend_verification(
     let state = state.into_inner();
     tokio::spawn(async move {
         let work = async {
-            let Some(user) = state.identity.find_by_email(&email).await? else { return Ok(()) };
+            let Some(user) = state.identity.find_by_email(&email).await? else {
+                return Ok(());
+            };
             if user.email_verified || user.status != "active" {
                 return Ok(());
             }
             let mut conn = state.pool.get().await?;
-            conn.transaction::<_, ApiError, _>(async |conn| queue_verification(conn, &state, &user, &meta).await).await
+            conn.transaction::<_, ApiError, _>(async |conn| {
+                queue_verification(conn, &state, &user, &meta).await
+            })
+            .await
         };
         if let Err(e) = work.await {
             tracing::warn!(error = %e, "could not queue a verification email");

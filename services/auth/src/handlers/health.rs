@@ -8,7 +8,9 @@ pub async fn live() -> HttpResponse {
 
 /// Ready when the database, Redis and identity answer.
 pub async fn ready(state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
-    janua_db::ping(&state.pool).await.map_err(|_| ApiError::unavailable("the database"))?;
+    janua_db::ping(&state.pool)
+        .await
+        .map_err(|_| ApiError::unavailable("the database"))?;
     let mut redis = state.redis.clone();
     redis::cmd("PING").query_async::<String>(&mut redis).await?;
     if !state.identity.ready().await {

@@ -9,8 +9,17 @@ use janua_tokens::jwks::KeySource;
 use secrecy::ExposeSecret;
 
 fn require_service_token(req: &HttpRequest, state: &AuthState) -> Result<(), ApiError> {
-    let expected = state.settings.secrets.service_token.expose_secret().as_bytes();
-    let presented = req.headers().get("x-janua-service-token").map(|v| v.as_bytes()).unwrap_or_default();
+    let expected = state
+        .settings
+        .secrets
+        .service_token
+        .expose_secret()
+        .as_bytes();
+    let presented = req
+        .headers()
+        .get("x-janua-service-token")
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected, presented) {
         return Err(ApiError::new(ErrorCode::NotFound, "no such route"));
     }
@@ -19,15 +28,23 @@ fn require_service_token(req: &HttpRequest, state: &AuthState) -> Result<(), Api
 
 /// Retires the current signing key now and starts a new one (e.g. after a suspected leak).
 /// Tokens of the old key keep verifying for one access-token lifetime.
-pub async fn rotate_keys(req: HttpRequest, state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
+pub async fn rotate_keys(
+    req: HttpRequest,
+    state: web::Data<AuthState>,
+) -> Result<HttpResponse, ApiError> {
     require_service_token(&req, &state)?;
     state.keys.reload(true).await.map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "signing_kid": state.keys.current().signing_kid() })))
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "signing_kid": state.keys.current().signing_kid() })))
 }
 
 /// Re-reads the keys from the database (after an operator changed them there).
-pub async fn reload_keys(req: HttpRequest, state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
+pub async fn reload_keys(
+    req: HttpRequest,
+    state: web::Data<AuthState>,
+) -> Result<HttpResponse, ApiError> {
     require_service_token(&req, &state)?;
     state.keys.reload(false).await.map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "signing_kid": state.keys.current().signing_kid() })))
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "signing_kid": state.keys.current().signing_kid() })))
 }

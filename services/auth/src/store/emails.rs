@@ -25,7 +25,11 @@ pub async fn enqueue(
 
 pub type PendingEmail = (Uuid, String, String, Option<Vec<u8>>, i32);
 
-pub async fn lock_due(conn: &mut AsyncPgConnection, now: DateTime<Utc>, limit: i64) -> QueryResult<Vec<PendingEmail>> {
+pub async fn lock_due(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> QueryResult<Vec<PendingEmail>> {
     outgoing_emails::table
         .filter(outgoing_emails::sent_at.is_null())
         .filter(outgoing_emails::next_attempt_at.le(now))
@@ -45,7 +49,11 @@ pub async fn lock_due(conn: &mut AsyncPgConnection, now: DateTime<Utc>, limit: i
 }
 
 /// Sent: the body (with its token link) is wiped.
-pub async fn mark_sent(conn: &mut AsyncPgConnection, id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
+pub async fn mark_sent(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
     diesel::update(outgoing_emails::table.find(id))
         .set((
             outgoing_emails::sent_at.eq(now),

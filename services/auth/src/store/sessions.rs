@@ -43,9 +43,16 @@ pub async fn insert(conn: &mut AsyncPgConnection, s: &NewSession<'_>) -> QueryRe
         .await
 }
 
-pub async fn insert_refresh_token(conn: &mut AsyncPgConnection, session_id: Uuid, hash: &[u8]) -> QueryResult<()> {
+pub async fn insert_refresh_token(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+    hash: &[u8],
+) -> QueryResult<()> {
     diesel::insert_into(refresh_tokens::table)
-        .values((refresh_tokens::token_hash.eq(hash), refresh_tokens::session_id.eq(session_id)))
+        .values((
+            refresh_tokens::token_hash.eq(hash),
+            refresh_tokens::session_id.eq(session_id),
+        ))
         .execute(conn)
         .await?;
     Ok(())
@@ -67,9 +74,15 @@ pub async fn lock_by_refresh_hash(
 }
 
 /// Spends the presented token; false if another request spent it first.
-pub async fn spend_refresh_token(conn: &mut AsyncPgConnection, hash: &[u8], now: DateTime<Utc>) -> QueryResult<bool> {
+pub async fn spend_refresh_token(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
     let n = diesel::update(
-        refresh_tokens::table.filter(refresh_tokens::token_hash.eq(hash)).filter(refresh_tokens::spent_at.is_null()),
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(hash))
+            .filter(refresh_tokens::spent_at.is_null()),
     )
     .set(refresh_tokens::spent_at.eq(now))
     .execute(conn)
@@ -78,16 +91,31 @@ pub async fn spend_refresh_token(conn: &mut AsyncPgConnection, hash: &[u8], now:
 }
 
 pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(sessions::table.find(id)).set(sessions::last_used_at.eq(now)).execute(conn).await?;
+    diesel::update(sessions::table.find(id))
+        .set(sessions::last_used_at.eq(now))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Revokes one live session; returns whether it was live.
-pub async fn revoke(conn: &mut AsyncPgConnection, id: Uuid, reason: &str, now: DateTime<Utc>) -> QueryResult<bool> {
-    let n = diesel::update(sessions::table.find(id).filter(sessions::revoked_at.is_null()))
-        .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
-        .execute(conn)
-        .await?;
+pub async fn revoke(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        sessions::table
+            .find(id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(now),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await?;
     Ok(n == 1)
 }
 
@@ -106,7 +134,10 @@ pub async fn revoke_all_of_user(
             .filter(sessions::revoked_at.is_null())
             .filter(sessions::id.ne(keep)),
     )
-    .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
+    .set((
+        sessions::revoked_at.eq(now),
+        sessions::revoked_reason.eq(reason),
+    ))
     .returning(sessions::id)
     .get_results(conn)
     .await

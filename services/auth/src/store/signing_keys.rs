@@ -53,7 +53,10 @@ pub async fn retire(
     verify_until: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::update(signing_keys::table.find(kid))
-        .set((signing_keys::signing_until.eq(now), signing_keys::verify_until.eq(verify_until)))
+        .set((
+            signing_keys::signing_until.eq(now),
+            signing_keys::verify_until.eq(verify_until),
+        ))
         .execute(conn)
         .await?;
     Ok(())

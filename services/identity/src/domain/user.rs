@@ -67,7 +67,10 @@ pub struct InternalUser {
 
 impl From<&User> for InternalUser {
     fn from(u: &User) -> Self {
-        InternalUser { user: UserView::from(u), roles: u.roles.clone() }
+        InternalUser {
+            user: UserView::from(u),
+            roles: u.roles.clone(),
+        }
     }
 }
 
@@ -125,28 +128,49 @@ impl ProfileUpdate {
         if let Some(Some(name)) = &self.name
             && (name.trim().is_empty() || name.chars().count() > 200)
         {
-            return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
+            return Err(ApiError::validation(
+                "name",
+                "name must be 1 to 200 characters",
+            ));
         }
         if let Some(Some(url)) = &self.avatar_url {
             let ok = url.len() <= 2048
                 && url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "https" | "http"));
             if !ok {
-                return Err(ApiError::validation("avatar_url", "avatar_url must be an http(s) URL"));
+                return Err(ApiError::validation(
+                    "avatar_url",
+                    "avatar_url must be an http(s) URL",
+                ));
             }
         }
         if let Some(locale) = &self.locale {
             let ok = (2..=35).contains(&locale.len())
-                && locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                && locale
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !ok {
-                return Err(ApiError::validation("locale", "locale must be a BCP 47 tag such as en or pt-BR"));
+                return Err(ApiError::validation(
+                    "locale",
+                    "locale must be a BCP 47 tag such as en or pt-BR",
+                ));
             }
         }
         if let Some(metadata) = &self.metadata {
             if !metadata.is_object() {
-                return Err(ApiError::validation("metadata", "metadata must be a JSON object"));
+                return Err(ApiError::validation(
+                    "metadata",
+                    "metadata must be a JSON object",
+                ));
             }
-            if serde_json::to_vec(metadata).map(|v| v.len()).unwrap_or(usize::MAX) > 16 * 1024 {
-                return Err(ApiError::validation("metadata", "metadata must be at most 16 KiB"));
+            if serde_json::to_vec(metadata)
+                .map(|v| v.len())
+                .unwrap_or(usize::MAX)
+                > 16 * 1024
+            {
+                return Err(ApiError::validation(
+                    "metadata",
+                    "metadata must be at most 16 KiB",
+                ));
             }
         }
         Ok(())
@@ -159,17 +183,30 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse(" Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@example.com", "a b@example.com", "ada@localhost", "ada@.com"] {
+        assert_eq!(
+            Email::parse(" Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "a b@example.com",
+            "ada@localhost",
+            "ada@.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn profile_updates_are_validated() {
-        let ok: ProfileUpdate = serde_json::from_str(r#"{"name":"Ada","locale":"pt-BR","metadata":{"a":1}}"#).unwrap();
+        let ok: ProfileUpdate =
+            serde_json::from_str(r#"{"name":"Ada","locale":"pt-BR","metadata":{"a":1}}"#).unwrap();
         assert!(ok.validate().is_ok());
-        let bad: ProfileUpdate = serde_json::from_str(r#"{"avatar_url":"javascript:alert(1)"}"#).unwrap();
+        let bad: ProfileUpdate =
+            serde_json::from_str(r#"{"avatar_url":"javascript:alert(1)"}"#).unwrap();
         assert!(bad.validate().is_err());
         let bad: ProfileUpdate = serde_json::from_str(r#"{"metadata":[1]}"#).unwrap();
         assert!(bad.validate().is_err());

@@ -8,7 +8,9 @@ pub async fn live() -> HttpResponse {
 
 /// Ready when the database and Redis answer.
 pub async fn ready(state: web::Data<IdentityState>) -> Result<HttpResponse, ApiError> {
-    janua_db::ping(&state.pool).await.map_err(|_| ApiError::unavailable("the database"))?;
+    janua_db::ping(&state.pool)
+        .await
+        .map_err(|_| ApiError::unavailable("the database"))?;
     let mut redis = state.redis.clone();
     redis::cmd("PING").query_async::<String>(&mut redis).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))

@@ -26,7 +26,11 @@ pub async fn require_service_token(
         .app_data::<web::Data<IdentityState>>()
         .map(|s| s.settings.secrets.service_token.expose_secret().to_string())
         .unwrap_or_default();
-    let presented = req.headers().get(SERVICE_TOKEN_HEADER).map(|v| v.as_bytes().to_vec()).unwrap_or_default();
+    let presented = req
+        .headers()
+        .get(SERVICE_TOKEN_HEADER)
+        .map(|v| v.as_bytes().to_vec())
+        .unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), &presented) {
         // Looks like any unknown route to whoever probes it.
         return Err(ApiError::new(janua_core::ErrorCode::NotFound, "no such route").into());
@@ -58,7 +62,10 @@ pub async fn create_user(
     if let Some(name) = &body.name
         && (name.trim().is_empty() || name.chars().count() > 200)
     {
-        return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
+        return Err(ApiError::validation(
+            "name",
+            "name must be 1 to 200 characters",
+        ));
     }
     let mut conn = state.pool.get().await?;
     if let Some(existing) = store::users::find(&mut conn, id).await? {
@@ -70,15 +77,23 @@ pub async fn create_user(
     }
     let created = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let user = store::users::insert(conn, id, email.as_str(), body.name.as_deref(), &body.roles, body.email_verified)
-                .await
-                .map_err(|e| match e {
-                    diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                        ApiError::conflict("this email is already registered")
-                            .with_details(serde_json::json!({ "field": "email" }))
-                    }
-                    other => other.into(),
-                })?;
+            let user = store::users::insert(
+                conn,
+                id,
+                email.as_str(),
+                body.name.as_deref(),
+                &body.roles,
+                body.email_verified,
+            )
+            .await
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => ApiError::conflict("this email is already registered")
+                    .with_details(serde_json::json!({ "field": "email" })),
+                other => other.into(),
+            })?;
             janua_db::outbox::enqueue(conn, &events::user_created(&user, meta.into())).await?;
             Ok(user)
         })
@@ -86,9 +101,14 @@ pub async fn create_user(
     Ok(HttpResponse::Created().json(InternalUser::from(&created)))
 }
 
-pub async fn get_user(state: web::Data<IdentityState>, path: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn get_user(
+    state: web::Data<IdentityState>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
-    let user = store::users::find(&mut conn, path.into_inner()).await?.ok_or_else(ApiError::not_found)?;
+    let user = store::users::find(&mut conn, path.into_inner())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
 }
 
@@ -97,10 +117,17 @@ pub struct ByEmail {
     pub email: String,
 }
 
-pub async fn user_by_email(state: web::Data<IdentityState>, q: web::Query<ByEmail>) -> Result<HttpResponse, ApiError> {
-    let Ok(email) = Email::parse(&q.email) else { return Err(ApiError::not_found()) };
+pub async fn user_by_email(
+    state: web::Data<IdentityState>,
+    q: web::Query<ByEmail>,
+) -> Result<HttpResponse, ApiError> {
+    let Ok(email) = Email::parse(&q.email) else {
+        return Err(ApiError::not_found());
+    };
     let mut conn = state.pool.get().await?;
-    let user = store::users::find_by_email(&mut conn, email.as_str()).await?.ok_or_else(ApiError::not_found)?;
+    let user = store::users::find_by_email(&mut conn, email.as_str())
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
 }
 
@@ -122,7 +149,8 @@ pub async fn delete_user(
     conn.transaction::<_, ApiError, _>(async |conn| {
         if let Some(user) = store::users::find(conn, id).await? {
             store::users::delete(conn, id).await?;
-            janua_db::outbox::enqueue(conn, &events::user_deleted(&user, &reason, meta.into())).await?;
+            janua_db::outbox::enqueue(conn, &events::user_deleted(&user, &reason, meta.into()))
+                .await?;
         }
         Ok(())
     })
@@ -139,12 +167,15 @@ pub async fn verify_email(
     let mut conn = state.pool.get().await?;
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let before = store::users::find(conn, id).await?.ok_or_else(ApiError::not_found)?;
+            let before = store::users::find(conn, id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
             if before.email_verified {
                 return Ok(before);
             }
             let user = store::users::mark_email_verified(conn, id).await?;
-            janua_db::outbox::enqueue(conn, &events::user_email_verified(&user, meta.into())).await?;
+            janua_db::outbox::enqueue(conn, &events::user_email_verified(&user, meta.into()))
+                .await?;
             Ok(user)
         })
         .await?;

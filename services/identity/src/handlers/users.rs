@@ -15,11 +15,19 @@ use uuid::Uuid;
     responses((status = 200, body = UserView), (status = 401, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
-pub async fn me(state: web::Data<IdentityState>, auth: Authenticated) -> Result<HttpResponse, ApiError> {
+pub async fn me(
+    state: web::Data<IdentityState>,
+    auth: Authenticated,
+) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
-    let user = store::users::find(&mut conn, auth.user_id()).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+    let user = store::users::find(&mut conn, auth.user_id())
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
     if user.status == "suspended" {
-        return Err(ApiError::new(janua_core::ErrorCode::AccountSuspended, "this account is suspended"));
+        return Err(ApiError::new(
+            janua_core::ErrorCode::AccountSuspended,
+            "this account is suspended",
+        ));
     }
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
@@ -42,7 +50,9 @@ pub async fn get_user(
         return Err(ApiError::not_found());
     }
     let mut conn = state.pool.get().await?;
-    let user = store::users::find(&mut conn, user_id).await?.ok_or_else(ApiError::not_found)?;
+    let user = store::users::find(&mut conn, user_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
 
@@ -70,15 +80,24 @@ pub async fn update_user(
     let change = body.into_inner();
     change.validate()?;
     let mut changed = Vec::new();
-    if change.name.is_some() { changed.push("name"); }
-    if change.avatar_url.is_some() { changed.push("avatar_url"); }
-    if change.locale.is_some() { changed.push("locale"); }
-    if change.metadata.is_some() { changed.push("metadata"); }
+    if change.name.is_some() {
+        changed.push("name");
+    }
+    if change.avatar_url.is_some() {
+        changed.push("avatar_url");
+    }
+    if change.locale.is_some() {
+        changed.push("locale");
+    }
+    if change.metadata.is_some() {
+        changed.push("metadata");
+    }
     let mut conn = state.pool.get().await?;
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let user = store::users::update_profile(conn, user_id, &change).await?;
-            janua_db::outbox::enqueue(conn, &events::user_updated(&user, changed, meta.into())).await?;
+            janua_db::outbox::enqueue(conn, &events::user_updated(&user, changed, meta.into()))
+                .await?;
             Ok(user)
         })
         .await?;

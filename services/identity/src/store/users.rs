@@ -6,7 +6,12 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
-    users::table.find(id).select(User::as_select()).first(conn).await.optional()
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
 }
 
 pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<User>> {
@@ -44,7 +49,12 @@ pub async fn update_profile(
     id: Uuid,
     change: &ProfileUpdate,
 ) -> QueryResult<User> {
-    let current = users::table.find(id).select(User::as_select()).for_update().first(conn).await?;
+    let current = users::table
+        .find(id)
+        .select(User::as_select())
+        .for_update()
+        .first(conn)
+        .await?;
     let name = change.name.clone().unwrap_or(current.name);
     let avatar_url = change.avatar_url.clone().unwrap_or(current.avatar_url);
     let locale = change.locale.clone().unwrap_or(current.locale);
@@ -64,7 +74,10 @@ pub async fn update_profile(
 
 pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<User> {
     diesel::update(users::table.find(id))
-        .set((users::email_verified.eq(true), users::updated_at.eq(Utc::now())))
+        .set((
+            users::email_verified.eq(true),
+            users::updated_at.eq(Utc::now()),
+        ))
         .returning(User::as_returning())
         .get_result(conn)
         .await
