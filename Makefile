@@ -3,7 +3,7 @@ SHELL := /bin/bash
 DATABASE ?= janua
 export JANUA_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(DATABASE)
 
-.PHONY: setup build up run test check fmt clippy deploy-check bench clean-test-state
+.PHONY: setup build up run test check fmt clippy deploy-check clean-test-state
 
 setup:
 	@bash scripts/setup.sh
@@ -34,9 +34,6 @@ clippy:
 
 deploy-check:
 	bash deploy/validate.sh
-
-bench: setup
-	bash scripts/bench.sh
 
 ## Removes test databases and vhosts left by interrupted test runs.
 clean-test-state:
