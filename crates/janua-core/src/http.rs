@@ -173,3 +173,20 @@ impl actix_web::FromRequest for RequestMeta {
         }))
     }
 }
+
+/// Header carrying the shared service token on `/internal/v1` calls between services.
+pub const SERVICE_TOKEN_HEADER: &str = "x-janua-service-token";
+
+/// Checks the service token of an internal call in constant time. A missing or wrong token
+/// answers like an unknown route, so probing `/internal/v1` learns nothing.
+pub fn require_service_token(req: &HttpRequest, expected: &str) -> Result<(), ApiError> {
+    let presented = req
+        .headers()
+        .get(SERVICE_TOKEN_HEADER)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    if expected.is_empty() || !crate::crypto::constant_time_eq(expected.as_bytes(), presented) {
+        return Err(ApiError::new(ErrorCode::NotFound, "no such route"));
+    }
+    Ok(())
+}

@@ -6,8 +6,6 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use uuid::Uuid;
 
-const SERVICE_TOKEN_HEADER: &str = "x-janua-service-token";
-
 /// The user as identity describes it to other services.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IdentityUser {
@@ -67,7 +65,7 @@ impl IdentityClient {
         let mut req = self
             .http
             .request(method, format!("{}/internal/v1{}", self.base, path))
-            .header(SERVICE_TOKEN_HEADER, &self.token)
+            .header(janua_core::http::SERVICE_TOKEN_HEADER, &self.token)
             .timeout(Duration::from_secs(5));
         if let Some(meta) = meta {
             if let Some(id) = &meta.request_id {

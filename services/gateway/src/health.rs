@@ -45,7 +45,7 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
                     "{}/internal/v1/health/ready",
                     base.trim_end_matches('/')
                 ))
-                .header("x-janua-service-token", token)
+                .header(janua_core::http::SERVICE_TOKEN_HEADER, token)
                 .timeout(std::time::Duration::from_secs(3))
                 .send()
                 .await

@@ -3,27 +3,15 @@
 
 use crate::AuthState;
 use actix_web::{HttpRequest, HttpResponse, web};
-use janua_core::crypto::constant_time_eq;
-use janua_core::{ApiError, ErrorCode};
+use janua_core::ApiError;
 use janua_tokens::jwks::KeySource;
 use secrecy::ExposeSecret;
 
 fn require_service_token(req: &HttpRequest, state: &AuthState) -> Result<(), ApiError> {
-    let expected = state
-        .settings
-        .secrets
-        .service_token
-        .expose_secret()
-        .as_bytes();
-    let presented = req
-        .headers()
-        .get("x-janua-service-token")
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
-    if expected.is_empty() || !constant_time_eq(expected, presented) {
-        return Err(ApiError::new(ErrorCode::NotFound, "no such route"));
-    }
-    Ok(())
+    janua_core::http::require_service_token(
+        req,
+        state.settings.secrets.service_token.expose_secret(),
+    )
 }
 
 /// Retires the current signing key now and starts a new one (e.g. after a suspected leak).

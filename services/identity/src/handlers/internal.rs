@@ -10,13 +10,10 @@ use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
 use janua_core::ApiError;
-use janua_core::crypto::constant_time_eq;
 use janua_core::http::RequestMeta;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use uuid::Uuid;
-
-pub const SERVICE_TOKEN_HEADER: &str = "x-janua-service-token";
 
 pub async fn require_service_token(
     req: ServiceRequest,
@@ -26,15 +23,7 @@ pub async fn require_service_token(
         .app_data::<web::Data<IdentityState>>()
         .map(|s| s.settings.secrets.service_token.expose_secret().to_string())
         .unwrap_or_default();
-    let presented = req
-        .headers()
-        .get(SERVICE_TOKEN_HEADER)
-        .map(|v| v.as_bytes().to_vec())
-        .unwrap_or_default();
-    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), &presented) {
-        // Looks like any unknown route to whoever probes it.
-        return Err(ApiError::new(janua_core::ErrorCode::NotFound, "no such route").into());
-    }
+    janua_core::http::require_service_token(req.request(), &expected)?;
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
