@@ -151,3 +151,41 @@ async fn an_upstream_that_is_down_is_a_503() {
     );
     let _ = json;
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
+    let app = TestStack::spawn().await;
+    let resp = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(resp.status(), 200);
+    let doc = json(resp).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let expected = [
+        ("post", "/api/v1/auth/signup"),
+        ("post", "/api/v1/auth/signin"),
+        ("post", "/api/v1/auth/signout"),
+        ("post", "/api/v1/auth/refresh"),
+        ("post", "/api/v1/auth/forgot-password"),
+        ("post", "/api/v1/auth/reset-password"),
+        ("post", "/api/v1/auth/verify-email"),
+        ("post", "/api/v1/auth/resend-verification"),
+        ("get", "/api/v1/auth/me"),
+        ("get", "/.well-known/jwks.json"),
+        ("get", "/api/v1/auth/.well-known/jwks.json"),
+        ("get", "/api/v1/users/{user_id}"),
+        ("put", "/api/v1/users/{user_id}"),
+        ("get", "/api/v1/health"),
+        ("get", "/api/v1/health/live"),
+        ("get", "/api/v1/health/ready"),
+        ("get", "/api/v1/health/detailed"),
+        ("get", "/api/v1/openapi.json"),
+    ];
+    let paths = doc["paths"].as_object().unwrap();
+    for (method, path) in expected {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
+    }
+    let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(operations, expected.len(), "no undocumented extras, no internal routes");
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(doc["components"]["schemas"]["ErrorEnvelope"].is_object());
+    assert!(doc["components"]["schemas"]["TokenPair"].is_object());
+}

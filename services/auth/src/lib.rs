@@ -6,6 +6,7 @@ pub mod events;
 pub mod handlers;
 pub mod identity_client;
 pub mod mailer;
+pub mod openapi;
 pub mod routes;
 pub mod store;
 

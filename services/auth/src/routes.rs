@@ -30,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
         .route("/internal/v1/health/ready", web::get().to(health::ready))
+        .route("/internal/v1/openapi.json", web::get().to(crate::openapi::document))
         .route(
             "/internal/v1/keys/rotate",
             web::post().to(internal::rotate_keys),

@@ -96,6 +96,7 @@ pub async fn answer(
                     .error_response()
             }
         }
+        LocalRoute::OpenApi => crate::openapi::document(state).await,
         LocalRoute::Detailed => {
             if !claims.is_some_and(Claims::is_admin) {
                 return ApiError::forbidden().error_response();

@@ -4,6 +4,7 @@
 //! error envelope for unknown routes, wrong methods and upstreams that are down.
 
 pub mod health;
+pub mod openapi;
 pub mod proxy;
 pub mod rate_limit;
 pub mod route_table;

@@ -18,6 +18,7 @@ pub enum LocalRoute {
     Live,
     Ready,
     Detailed,
+    OpenApi,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +102,7 @@ impl RouteTable {
                 Identity,
                 Authenticated,
             ),
-            // Health, answered here
+            // Health and the API document, answered here
             r(
                 Method::GET,
                 "/api/v1/health",
@@ -126,6 +127,7 @@ impl RouteTable {
                 Local(LocalRoute::Detailed),
                 Authenticated,
             ),
+            r(Method::GET, "/api/v1/openapi.json", Local(LocalRoute::OpenApi), Public),
         ];
         RouteTable::new(routes)
     }

@@ -5,6 +5,7 @@
 pub mod domain;
 pub mod events;
 pub mod handlers;
+pub mod openapi;
 pub mod routes;
 pub mod store;
 

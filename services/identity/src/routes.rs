@@ -7,6 +7,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/users/{user_id}", web::put().to(users::update_user))
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
+        .route("/internal/v1/openapi.json", web::get().to(crate::openapi::document))
         .service(
             web::scope("/internal/v1")
                 .wrap(actix_web::middleware::from_fn(

@@ -1,0 +1,36 @@
+//! Auth's part of the OpenAPI document; the gateway merges every service's part.
+
+use crate::handlers::{auth, jwks};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        auth::signup,
+        auth::signin,
+        auth::signout,
+        auth::refresh,
+        auth::forgot_password,
+        auth::reset_password,
+        auth::verify_email,
+        auth::resend_verification,
+        jwks::jwks,
+        jwks::jwks_under_auth
+    ),
+    components(schemas(
+        auth::SignupRequest,
+        auth::SigninRequest,
+        auth::RefreshRequest,
+        auth::EmailRequest,
+        auth::ResetPasswordRequest,
+        auth::TokenRequest,
+        auth::TokenPair,
+        janua_core::error::ErrorEnvelope,
+        janua_core::error::ErrorBody
+    ))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,102 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 document of every route the gateway serves.
+//! Each service publishes its own part at `/internal/v1/openapi.json`; the gateway merges
+//! them with its own (health) and keeps only the paths of its route table, so the document
+//! never lists a route that answers 404.
+
+use crate::GatewayState;
+use actix_web::{HttpResponse, ResponseError};
+use janua_core::ApiError;
+use std::collections::BTreeSet;
+use utoipa::openapi::OpenApi as Document;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Basic health check.
+///
+/// Permissions: anyone.
+#[utoipa::path(get, path = "/api/v1/health", tag = "Health", responses((status = 200, body = Object)))]
+#[allow(dead_code)]
+fn health() {}
+
+/// Liveness probe: the process answers.
+///
+/// Permissions: anyone.
+#[utoipa::path(get, path = "/api/v1/health/live", tag = "Health", responses((status = 200, body = Object)))]
+#[allow(dead_code)]
+fn live() {}
+
+/// Readiness probe: Redis and every upstream service (each with its database) answer.
+///
+/// Permissions: anyone.
+#[utoipa::path(get, path = "/api/v1/health/ready", tag = "Health",
+    responses((status = 200, body = Object), (status = 503, body = janua_core::error::ErrorEnvelope)))]
+#[allow(dead_code)]
+fn ready() {}
+
+/// Each dependency with its status and latency.
+///
+/// Permissions: platform admin.
+#[utoipa::path(get, path = "/api/v1/health/detailed", tag = "Health", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope)))]
+#[allow(dead_code)]
+fn detailed() {}
+
+/// This document.
+///
+/// Permissions: anyone.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "Meta", responses((status = 200, body = Object)))]
+#[allow(dead_code)]
+fn openapi_json() {}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Janua API", description = "Identity and access management. Errors use the envelope `{\"error\":{\"code\",\"message\",\"details\"}}`."),
+    paths(health, live, ready, detailed, openapi_json),
+    components(schemas(janua_core::error::ErrorEnvelope, janua_core::error::ErrorBody)),
+    modifiers(&BearerAuth)
+)]
+struct GatewayDoc;
+
+pub async fn document(state: &GatewayState) -> HttpResponse {
+    match build(state).await {
+        Ok(doc) => HttpResponse::Ok().json(doc),
+        Err(e) => e.error_response(),
+    }
+}
+
+async fn fetch(state: &GatewayState, base: &str) -> Result<Document, ApiError> {
+    let resp = state
+        .http
+        .get(format!("{}/internal/v1/openapi.json", base.trim_end_matches('/')))
+        .send()
+        .await
+        .map_err(|_| ApiError::unavailable("a service behind the gateway"))?;
+    if !resp.status().is_success() {
+        return Err(ApiError::unavailable("a service behind the gateway"));
+    }
+    resp.json().await.map_err(ApiError::internal)
+}
+
+async fn build(state: &GatewayState) -> Result<Document, ApiError> {
+    let mut doc = GatewayDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    let (auth, identity) = futures::join!(fetch(state, &state.settings.auth.url), fetch(state, &state.settings.identity.url));
+    doc.merge(auth?);
+    doc.merge(identity?);
+    let routed: BTreeSet<&str> = state.table.routes().map(|r| r.pattern).collect();
+    doc.paths.paths.retain(|path, _| routed.contains(path.as_str()));
+    Ok(doc)
+}

@@ -1,0 +1,19 @@
+//! Identity's part of the OpenAPI document; the gateway merges every service's part.
+
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(crate::handlers::users::me, crate::handlers::users::get_user, crate::handlers::users::update_user),
+    components(schemas(
+        crate::domain::user::UserView,
+        crate::domain::user::ProfileUpdate,
+        janua_core::error::ErrorEnvelope,
+        janua_core::error::ErrorBody
+    ))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().json(ApiDoc::openapi())
+}
