@@ -13,9 +13,7 @@ async fn signup_answers_a_token_pair_and_me_returns_the_user() {
     assert_eq!(pair["user"]["email"], "ada@example.com");
     assert_eq!(pair["user"]["email_verified"], false);
     assert!(pair["user"].get("roles").is_none());
-    let me = app
-        .get("/api/v1/auth/me", pair["access_token"].as_str())
-        .await;
+    let me = app.get("/api/v1/auth/me", pair["access_token"].as_str()).await;
     assert_eq!(me.status(), 200);
     let me = json(me).await;
     assert_eq!(me["id"], pair["user"]["id"]);
@@ -35,20 +33,14 @@ async fn signup_with_a_registered_email_is_a_conflict_and_leaves_no_second_accou
         .await;
     assert_error(resp, 409, "CONFLICT").await;
     // The first password still works; nothing was overwritten.
-    assert_eq!(
-        app.signin("grace@example.com", PASSWORD).await.status(),
-        200
-    );
+    assert_eq!(app.signin("grace@example.com", PASSWORD).await.status(), 200);
 }
 
 #[tokio::test]
 async fn signup_validates_email_and_password() {
     let app = TestStack::spawn().await;
     for (body, field) in [
-        (
-            json!({"email":"ada@example.com","password":"short"}),
-            "password",
-        ),
+        (json!({"email":"ada@example.com","password":"short"}), "password"),
         (
             json!({"email":"ada@example.com","password":"x".repeat(129)}),
             "password",
@@ -91,8 +83,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
     )
     .await;
     let unknown = assert_error(
-        app.signin("nobody@example.com", "wrong password here")
-            .await,
+        app.signin("nobody@example.com", "wrong password here").await,
         401,
         "INVALID_CREDENTIALS",
     )
@@ -106,11 +97,7 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_whole_session() {
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let first = pair["refresh_token"].as_str().unwrap();
     let resp = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": first}),
-            None,
-        )
+        .post("/api/v1/auth/refresh", &json!({"refresh_token": first}), None)
         .await;
     assert_eq!(resp.status(), 200);
     let second = json(resp).await;
@@ -124,17 +111,11 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_whole_session() {
 
     // The spent token comes back: refused, and the session is gone for everyone.
     let reuse = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": first}),
-            None,
-        )
+        .post("/api/v1/auth/refresh", &json!({"refresh_token": first}), None)
         .await;
     let body = assert_error(reuse, 401, "UNAUTHORIZED").await;
     assert_eq!(body["error"]["details"]["reason"], "refresh_token_reused");
-    let me = app
-        .get("/api/v1/auth/me", second["access_token"].as_str())
-        .await;
+    let me = app.get("/api/v1/auth/me", second["access_token"].as_str()).await;
     let body = assert_error(me, 401, "UNAUTHORIZED").await;
     assert_eq!(body["error"]["details"]["reason"], "token_revoked");
     let next = app
@@ -146,12 +127,8 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_whole_session() {
         .await;
     assert_error(next, 401, "UNAUTHORIZED").await;
     assert_error(
-        app.post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": "made-up"}),
-            None,
-        )
-        .await,
+        app.post("/api/v1/auth/refresh", &json!({"refresh_token": "made-up"}), None)
+            .await,
         401,
         "UNAUTHORIZED",
     )
@@ -219,11 +196,7 @@ async fn repeated_failed_signins_are_slowed_down_with_429() {
         .await;
     }
     let resp = app.signin("ada@example.com", PASSWORD).await;
-    let retry: u64 = resp.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 30);
     assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
     // Unknown accounts are throttled the same way (no enumeration through 429s).

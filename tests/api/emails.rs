@@ -37,11 +37,7 @@ async fn the_verification_link_from_the_real_mail_verifies_once() {
         .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["email_verified"], true);
-    let me = json(
-        app.get("/api/v1/auth/me", pair["access_token"].as_str())
-            .await,
-    )
-    .await;
+    let me = json(app.get("/api/v1/auth/me", pair["access_token"].as_str()).await).await;
     assert_eq!(me["email_verified"], true);
     let again = app
         .post("/api/v1/auth/verify-email", &json!({"token": token}), None)
@@ -91,16 +87,9 @@ async fn resend_verification_sends_a_new_link_and_the_old_one_dies() {
 async fn forgot_and_resend_answer_202_for_unknown_emails_and_send_nothing() {
     let app = TestStack::spawn().await;
     app.signup("ada@example.com", PASSWORD).await;
-    for path in [
-        "/api/v1/auth/forgot-password",
-        "/api/v1/auth/resend-verification",
-    ] {
-        let known = app
-            .post(path, &json!({"email":"ada@example.com"}), None)
-            .await;
-        let unknown = app
-            .post(path, &json!({"email":"nobody@example.com"}), None)
-            .await;
+    for path in ["/api/v1/auth/forgot-password", "/api/v1/auth/resend-verification"] {
+        let known = app.post(path, &json!({"email":"ada@example.com"}), None).await;
+        let unknown = app.post(path, &json!({"email":"nobody@example.com"}), None).await;
         assert_eq!(known.status(), 202);
         assert_eq!(unknown.status(), 202);
         assert_eq!(json(known).await, json(unknown).await);
@@ -148,8 +137,7 @@ async fn reset_password_sets_the_new_password_revokes_sessions_and_is_single_use
     assert_eq!(resp.status(), 200);
 
     assert_error(
-        app.get("/api/v1/auth/me", pair["access_token"].as_str())
-            .await,
+        app.get("/api/v1/auth/me", pair["access_token"].as_str()).await,
         401,
         "UNAUTHORIZED",
     )
@@ -202,10 +190,12 @@ async fn an_smtp_outage_delays_mail_and_loses_none() {
     let mail = mail_with(&app, "ada@example.com", "Confirm your email address", 0).await;
     assert!(mail.body().contains("verify-email?token="));
     let mut conn = app.db("auth").await;
-    let sent: Count = diesel::sql_query("SELECT count(*) AS n FROM outgoing_emails WHERE sent_at IS NOT NULL AND body_sealed IS NULL")
-        .get_result(&mut conn)
-        .await
-        .unwrap();
+    let sent: Count = diesel::sql_query(
+        "SELECT count(*) AS n FROM outgoing_emails WHERE sent_at IS NOT NULL AND body_sealed IS NULL",
+    )
+    .get_result(&mut conn)
+    .await
+    .unwrap();
     assert_eq!(sent.n, 1, "a sent mail keeps no body");
 }
 

@@ -7,12 +7,7 @@ async fn every_edge_case_answers_the_envelope() {
     let app = TestStack::spawn().await;
     // Unknown route (and a route of a feature not built yet).
     assert_error(app.get("/api/v1/nope", None).await, 404, "NOT_FOUND").await;
-    assert_error(
-        app.get("/api/v1/organizations", None).await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    assert_error(app.get("/api/v1/organizations", None).await, 404, "NOT_FOUND").await;
     // Known path, wrong method.
     let resp = app
         .send(reqwest::Method::DELETE, "/api/v1/auth/signin", None, None)
@@ -107,9 +102,7 @@ async fn rate_limit_headers_count_down_and_429_comes_with_retry_after() {
 async fn signed_in_users_get_the_authenticated_tier() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", "correct horse battery").await;
-    let resp = app
-        .get("/api/v1/auth/me", pair["access_token"].as_str())
-        .await;
+    let resp = app.get("/api/v1/auth/me", pair["access_token"].as_str()).await;
     assert_eq!(resp.headers()["x-ratelimit-limit"], "1000");
     assert_eq!(
         app.get("/api/v1/health", None).await.headers()["x-ratelimit-limit"],
@@ -181,10 +174,17 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} missing"
+        );
     }
     let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(operations, expected.len(), "no undocumented extras, no internal routes");
+    assert_eq!(
+        operations,
+        expected.len(),
+        "no undocumented extras, no internal routes"
+    );
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     assert!(doc["components"]["schemas"]["ErrorEnvelope"].is_object());
     assert!(doc["components"]["schemas"]["TokenPair"].is_object());

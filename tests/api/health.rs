@@ -11,9 +11,44 @@ async fn health_live_and_ready_answer_without_a_token() {
         json(app.get("/api/v1/health/live", None).await).await["status"],
         "alive"
     );
+    // Ready once each service's relay holds its broker connection.
+    let ready = eventually("readiness", Duration::from_secs(15), || async {
+        let resp = app.get("/api/v1/health/ready", None).await;
+        if resp.status() == 200 {
+            Some(json(resp).await)
+        } else {
+            None
+        }
+    })
+    .await;
+    assert_eq!(ready["status"], "ready");
+}
+
+#[tokio::test]
+async fn without_the_broker_nothing_is_ready_but_requests_still_work() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let app =
+        TestStack::spawn_with(|s| s.amqp_url = format!("amqp://guest:guest@127.0.0.1:{port}/%2f")).await;
+    let resp = app.get("/api/v1/health/ready", None).await;
+    let body = assert_error(resp, 503, "SERVICE_UNAVAILABLE").await;
+    let down = body["error"]["details"]["down"].as_array().unwrap().clone();
+    assert!(
+        down.iter().any(|d| d == "auth") && down.iter().any(|d| d == "identity"),
+        "{down:?}"
+    );
     assert_eq!(
-        json(app.get("/api/v1/health/ready", None).await).await["status"],
-        "ready"
+        json(app.get("/api/v1/health/live", None).await).await["status"],
+        "alive"
+    );
+    // A broker outage delays events; it never fails the user's request.
+    let pair = app.signup("ada@example.com", "correct horse battery").await;
+    assert_eq!(
+        app.get("/api/v1/auth/me", pair["access_token"].as_str())
+            .await
+            .status(),
+        200
     );
 }
 
@@ -39,9 +74,7 @@ async fn detailed_health_is_for_admins_only() {
     )
     .await;
     let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
-        let resp = app
-            .signin("root@example.com", "bootstrap admin passphrase")
-            .await;
+        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
         if resp.status() == 200 {
             Some(json(resp).await)
         } else {
@@ -70,9 +103,7 @@ async fn the_bootstrap_admin_is_created_once() {
     };
     let app = TestStack::spawn_with(configure).await;
     let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
-        let resp = app
-            .signin("root@example.com", "bootstrap admin passphrase")
-            .await;
+        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
         if resp.status() == 200 {
             Some(json(resp).await)
         } else {
@@ -83,11 +114,7 @@ async fn the_bootstrap_admin_is_created_once() {
     assert_eq!(admin["user"]["email"], "root@example.com");
     // A second start against the same database leaves the account as it is.
     janua_auth_again(&app).await;
-    let again = json(
-        app.signin("root@example.com", "bootstrap admin passphrase")
-            .await,
-    )
-    .await;
+    let again = json(app.signin("root@example.com", "bootstrap admin passphrase").await).await;
     assert_eq!(again["user"]["id"], admin["user"]["id"]);
 }
 

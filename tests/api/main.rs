@@ -20,11 +20,7 @@ pub async fn assert_error(resp: reqwest::Response, status: u16, code: &str) -> V
     assert_eq!(resp.status().as_u16(), status, "status");
     let body = json(resp).await;
     assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(
-        body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty())
-    );
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
     assert!(body["error"].as_object().unwrap().contains_key("details"));
     body
 }

@@ -54,11 +54,7 @@ async fn listen(app: &TestStack) -> (Connection, Arc<Mutex<Vec<(String, String)>
         while let Some(Ok(delivery)) = consumer.next().await {
             let envelope = janua_events::decode(&delivery.data).unwrap();
             assert_eq!(
-                delivery
-                    .properties
-                    .message_id()
-                    .as_ref()
-                    .map(|s| s.as_str()),
+                delivery.properties.message_id().as_ref().map(|s| s.as_str()),
                 Some(envelope.id.as_str())
             );
             sink.lock()
@@ -76,12 +72,7 @@ async fn a_signup_publishes_its_events_to_the_exchange() {
     let (_conn, seen) = listen(&app).await;
     app.signup("ada@example.com", "correct horse battery").await;
     let types = eventually("signup events", Duration::from_secs(15), || async {
-        let types: HashSet<String> = seen
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(_, t)| t.clone())
-            .collect();
+        let types: HashSet<String> = seen.lock().unwrap().iter().map(|(_, t)| t.clone()).collect();
         [
             "user.created",
             "session.created",
@@ -112,13 +103,7 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
     let pool = janua_db::pool(url, "relay_test", 2).unwrap();
     let proxy = TcpProxy::start("127.0.0.1:5672".parse().unwrap()).await;
     proxy.cut();
-    let vhost = app
-        .settings
-        .amqp_url
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let vhost = app.settings.amqp_url.rsplit('/').next().unwrap().to_string();
     let amqp_via_proxy = format!("amqp://guest:guest@127.0.0.1:{}/{vhost}", proxy.port());
 
     let enqueue = |n: usize| {
@@ -136,12 +121,7 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
     };
     let mut expected = enqueue(50).await;
     let relay = tokio::spawn(
-        janua_db::outbox::OutboxRelay::new(
-            pool.clone(),
-            &amqp_via_proxy,
-            &app.settings.amqp_exchange,
-        )
-        .run(),
+        janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_via_proxy, &app.settings.amqp_exchange).run(),
     );
 
     // Broker unreachable: the relay keeps trying, nothing is lost or marked sent.
@@ -150,16 +130,8 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
     })
     .await;
     let mut conn = pool.get().await.unwrap();
-    assert_eq!(
-        janua_db::outbox::pending_count(&mut conn).await.unwrap(),
-        50
-    );
-    assert!(
-        seen.lock()
-            .unwrap()
-            .iter()
-            .all(|(_, t)| t != "test.happened")
-    );
+    assert_eq!(janua_db::outbox::pending_count(&mut conn).await.unwrap(), 50);
+    assert!(seen.lock().unwrap().iter().all(|(_, t)| t != "test.happened"));
 
     // The broker comes back: everything arrives, once.
     proxy.restore();
@@ -190,11 +162,9 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
     proxy.cut();
     expected.extend(enqueue(50).await);
     proxy.restore();
-    eventually(
-        "every event after recovery",
-        Duration::from_secs(30),
-        || async { (count_of(&seen).len() == expected.len()).then_some(()) },
-    )
+    eventually("every event after recovery", Duration::from_secs(30), || async {
+        (count_of(&seen).len() == expected.len()).then_some(())
+    })
     .await;
     let counts = count_of(&seen);
     assert!(expected.iter().all(|id| counts.contains_key(id)));

@@ -39,10 +39,7 @@ async fn access_tokens_are_eddsa_jwts_with_the_contract_claims_and_a_published_k
         claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
         900
     );
-    for path in [
-        "/.well-known/jwks.json",
-        "/api/v1/auth/.well-known/jwks.json",
-    ] {
+    for path in ["/.well-known/jwks.json", "/api/v1/auth/.well-known/jwks.json"] {
         let jwks = json(app.get(path, None).await).await;
         let keys = jwks["keys"].as_array().unwrap();
         assert!(
@@ -91,9 +88,7 @@ async fn tampered_unsigned_and_confused_tokens_are_refused() {
     let signing_input = format!("{}.{}", enc(&hs_header), enc(&claims));
     for secret in [
         public.to_string().into_bytes(),
-        URL_SAFE_NO_PAD
-            .decode(public["x"].as_str().unwrap())
-            .unwrap(),
+        URL_SAFE_NO_PAD.decode(public["x"].as_str().unwrap()).unwrap(),
     ] {
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&secret).unwrap();
         mac.update(signing_input.as_bytes());
@@ -165,10 +160,7 @@ async fn rotation_keeps_old_tokens_valid_until_their_key_is_retired() {
         "old key still published during the overlap"
     );
     // Overlap: the old token still works, at the gateway and in the services.
-    assert_eq!(
-        app.get("/api/v1/auth/me", Some(old_token)).await.status(),
-        200
-    );
+    assert_eq!(app.get("/api/v1/auth/me", Some(old_token)).await.status(), 200);
     assert_eq!(
         app.get("/api/v1/auth/me", new["access_token"].as_str())
             .await

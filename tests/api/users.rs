@@ -14,9 +14,7 @@ async fn users_read_and_update_their_own_profile_only() {
     let resp = app.get(&path, token).await;
     assert_eq!(json(resp).await["email"], "ada@example.com");
     let update = json!({"name":"Ada Lovelace","avatar_url":"https://example.com/a.png","locale":"en-GB","metadata":{"team":"engines"}});
-    let resp = app
-        .send(reqwest::Method::PUT, &path, Some(&update), token)
-        .await;
+    let resp = app.send(reqwest::Method::PUT, &path, Some(&update), token).await;
     assert_eq!(resp.status(), 200);
     let user = json(resp).await;
     assert_eq!(user["name"], "Ada Lovelace");
@@ -31,23 +29,13 @@ async fn users_read_and_update_their_own_profile_only() {
     let bob_path = format!("/api/v1/users/{}", bob["user"]["id"].as_str().unwrap());
     assert_error(app.get(&bob_path, token).await, 404, "NOT_FOUND").await;
     assert_error(
-        app.send(
-            reqwest::Method::PUT,
-            &bob_path,
-            Some(&json!({"name":"x"})),
-            token,
-        )
-        .await,
+        app.send(reqwest::Method::PUT, &bob_path, Some(&json!({"name":"x"})), token)
+            .await,
         404,
         "NOT_FOUND",
     )
     .await;
-    assert_error(
-        app.get("/api/v1/users/not-a-uuid", token).await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    assert_error(app.get("/api/v1/users/not-a-uuid", token).await, 404, "NOT_FOUND").await;
     assert_error(app.get(&path, None).await, 401, "UNAUTHORIZED").await;
 
     // Bad values name their field; email cannot be changed here.

@@ -270,10 +270,7 @@ fn serialize_secret<S: serde::Serializer>(s: &SecretString, ser: S) -> Result<S:
     ser.serialize_str(s.expose_secret())
 }
 
-fn serialize_secret_opt<S: serde::Serializer>(
-    s: &Option<SecretString>,
-    ser: S,
-) -> Result<S::Ok, S::Error> {
+fn serialize_secret_opt<S: serde::Serializer>(s: &Option<SecretString>, ser: S) -> Result<S::Ok, S::Error> {
     match s {
         Some(s) => ser.serialize_some(s.expose_secret()),
         None => ser.serialize_none(),
@@ -285,10 +282,7 @@ pub enum ConfigError {
     #[error("configuration: {0}")]
     Figment(#[from] Box<figment::Error>),
     #[error("configuration: cannot read secret file {path}: {source}")]
-    SecretFile {
-        path: String,
-        source: std::io::Error,
-    },
+    SecretFile { path: String, source: std::io::Error },
 }
 
 impl Settings {
@@ -309,11 +303,10 @@ impl Settings {
             let Some(name) = rest.strip_suffix("_FILE") else {
                 continue;
             };
-            let secret =
-                std::fs::read_to_string(&value).map_err(|source| ConfigError::SecretFile {
-                    path: value.clone(),
-                    source,
-                })?;
+            let secret = std::fs::read_to_string(&value).map_err(|source| ConfigError::SecretFile {
+                path: value.clone(),
+                source,
+            })?;
             let key_path = name.to_ascii_lowercase().replace("__", ".");
             figment = figment.merge(Serialized::default(&key_path, secret.trim().to_string()));
         }

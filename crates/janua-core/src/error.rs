@@ -139,15 +139,11 @@ impl ApiError {
     }
 
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
-        Self::new(ErrorCode::ValidationError, message)
-            .with_details(serde_json::json!({ "field": field }))
+        Self::new(ErrorCode::ValidationError, message).with_details(serde_json::json!({ "field": field }))
     }
 
     pub fn invalid_credentials() -> Self {
-        Self::new(
-            ErrorCode::InvalidCredentials,
-            "email or password is incorrect",
-        )
+        Self::new(ErrorCode::InvalidCredentials, "email or password is incorrect")
     }
 
     pub fn unauthorized(reason: &str) -> Self {
@@ -168,15 +164,9 @@ impl ApiError {
     }
 
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
-        Self::new(
-            ErrorCode::RateLimitExceeded,
-            "too many requests; retry later",
-        )
-        .with_details(serde_json::json!({ "retry_after": retry_after_secs }))
-        .with_header(
-            actix_web::http::header::RETRY_AFTER,
-            retry_after_secs.to_string(),
-        )
+        Self::new(ErrorCode::RateLimitExceeded, "too many requests; retry later")
+            .with_details(serde_json::json!({ "retry_after": retry_after_secs }))
+            .with_header(actix_web::http::header::RETRY_AFTER, retry_after_secs.to_string())
     }
 
     pub fn unavailable(what: &str) -> Self {

@@ -52,25 +52,18 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
                     ErrorCode::UnsupportedMediaType,
                     "expected a JSON body with Content-Type: application/json",
                 ),
-                JsonPayloadError::OverflowKnownLength { .. }
-                | JsonPayloadError::Overflow { .. } => {
+                JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
                     ApiError::new(ErrorCode::PayloadTooLarge, "request body is too large")
                 }
                 JsonPayloadError::Deserialize(e) => {
                     let field = missing_or_invalid_field(&e.to_string());
-                    let err = ApiError::new(
-                        ErrorCode::ValidationError,
-                        format!("invalid JSON body: {e}"),
-                    );
+                    let err = ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {e}"));
                     match field {
                         Some(f) => err.with_details(serde_json::json!({ "field": f })),
                         None => err,
                     }
                 }
-                other => ApiError::new(
-                    ErrorCode::ValidationError,
-                    format!("invalid JSON body: {other}"),
-                ),
+                other => ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {other}")),
             };
             api.into()
         })
@@ -85,11 +78,7 @@ fn missing_or_invalid_field(message: &str) -> Option<String> {
 
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
-        ApiError::new(
-            ErrorCode::ValidationError,
-            format!("invalid query string: {err}"),
-        )
-        .into()
+        ApiError::new(ErrorCode::ValidationError, format!("invalid query string: {err}")).into()
     })
 }
 
@@ -110,15 +99,8 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
 /// The caller's IP. Behind the gateway the right-most `X-Forwarded-For` entry is the one the
 /// gateway appended (what it saw); anything to its left is client-supplied and untrusted.
 pub fn client_ip(req: &HttpRequest) -> Option<String> {
-    if let Some(xff) = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        && let Some(last) = xff
-            .rsplit(',')
-            .next()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+    if let Some(xff) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(last) = xff.rsplit(',').next().map(str::trim).filter(|s| !s.is_empty())
         && last.parse::<std::net::IpAddr>().is_ok()
     {
         return Some(last.to_string());

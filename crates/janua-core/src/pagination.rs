@@ -20,10 +20,7 @@ impl PageQuery {
         match self.limit {
             None => Ok(20),
             Some(n) if (1..=100).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::validation(
-                "limit",
-                "limit must be between 1 and 100",
-            )),
+            Some(_) => Err(ApiError::validation("limit", "limit must be between 1 and 100")),
         }
     }
 
@@ -50,9 +47,8 @@ impl<T> Page<T> {
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
         let next_cursor = if more {
-            rows.last().map(|last| {
-                URL_SAFE_NO_PAD.encode(serde_json::to_vec(&key(last)).unwrap_or_default())
-            })
+            rows.last()
+                .map(|last| URL_SAFE_NO_PAD.encode(serde_json::to_vec(&key(last)).unwrap_or_default()))
         } else {
             None
         };

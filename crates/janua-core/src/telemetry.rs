@@ -7,8 +7,8 @@ use tracing_subscriber::fmt;
 use tracing_subscriber::prelude::*;
 
 pub fn init(settings: &Settings) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new(settings.log.level.clone()));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(settings.log.level.clone()));
     let registry = tracing_subscriber::registry().with(filter);
     // A second init (tests spawning several apps) is harmless: keep the first subscriber.
     let _ = if settings.log.format == "json" {

@@ -41,8 +41,7 @@ pub fn schema_url(database_url: &str, schema: &str) -> Result<String, DbError> {
 }
 
 pub fn pool(database_url: &str, schema: &str, max_size: usize) -> Result<Pool, DbError> {
-    let manager =
-        AsyncDieselConnectionManager::<AsyncPgConnection>::new(schema_url(database_url, schema)?);
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(schema_url(database_url, schema)?);
     Ok(Pool::builder(manager)
         .max_size(max_size)
         .wait_timeout(Some(std::time::Duration::from_secs(5)))
@@ -67,8 +66,7 @@ pub async fn migrate(
     drop(conn);
     let url = schema_url(database_url, schema)?;
     tokio::task::spawn_blocking(move || -> Result<(), DbError> {
-        type Wrapper =
-            diesel_async::async_connection_wrapper::AsyncConnectionWrapper<AsyncPgConnection>;
+        type Wrapper = diesel_async::async_connection_wrapper::AsyncConnectionWrapper<AsyncPgConnection>;
         let mut conn = <Wrapper as diesel::Connection>::establish(&url)?;
         // Two replicas starting together must not run the same migration twice.
         diesel::connection::SimpleConnection::batch_execute(
@@ -92,10 +90,7 @@ pub async fn migrate(
 
 /// Round-trip to the database for readiness checks.
 pub async fn ping(pool: &Pool) -> Result<(), DbError> {
-    let mut conn = pool
-        .get()
-        .await
-        .map_err(|e| DbError::Migration(e.to_string()))?;
+    let mut conn = pool.get().await.map_err(|e| DbError::Migration(e.to_string()))?;
     conn.batch_execute("SELECT 1").await?;
     Ok(())
 }

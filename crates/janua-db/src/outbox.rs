@@ -33,8 +33,23 @@ pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         .await
 }
 
+/// Whether the relay holds a live broker connection (for readiness probes).
+#[derive(Clone, Default, Debug)]
+pub struct BrokerStatus(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl BrokerStatus {
+    pub fn is_connected(&self) -> bool {
+        std::sync::atomic::AtomicBool::load(&self.0, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn set(&self, up: bool) {
+        self.0.store(up, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 pub struct OutboxRelay {
     pool: Pool,
+    status: BrokerStatus,
     amqp_url: String,
     exchange: String,
     batch_size: i64,
@@ -55,11 +70,18 @@ impl OutboxRelay {
     pub fn new(pool: Pool, amqp_url: &str, exchange: &str) -> Self {
         Self {
             pool,
+            status: BrokerStatus::default(),
             amqp_url: amqp_url.to_string(),
             exchange: exchange.to_string(),
             batch_size: 200,
             idle_poll: Duration::from_millis(100),
         }
+    }
+
+    /// Reports connection state into `status` (shared with the service's readiness check).
+    pub fn with_status(mut self, status: BrokerStatus) -> Self {
+        self.status = status;
+        self
     }
 
     /// Runs until the task is dropped: (re)connects to the broker with backoff and drains
@@ -70,6 +92,7 @@ impl OutboxRelay {
             let publisher = match Publisher::connect(&self.amqp_url, &self.exchange).await {
                 Ok(p) => {
                     backoff = Duration::from_millis(200);
+                    self.status.set(true);
                     p
                 }
                 Err(e) => {
@@ -96,6 +119,7 @@ impl OutboxRelay {
                     break;
                 }
             }
+            self.status.set(false);
             publisher.close().await;
         }
     }
@@ -122,10 +146,7 @@ impl OutboxRelay {
             let mut sent = Vec::with_capacity(rows.len());
             let mut failure = None;
             for (id, event_type, payload) in &rows {
-                match publisher
-                    .publish(&id.to_string(), event_type, payload)
-                    .await
-                {
+                match publisher.publish(&id.to_string(), event_type, payload).await {
                     Ok(()) => sent.push(*id),
                     Err(e) => {
                         failure = Some(e);

@@ -80,9 +80,7 @@ impl Event {
         EventEnvelope {
             id: self.id.to_string(),
             r#type: self.event_type.clone(),
-            occurred_at: self
-                .occurred_at
-                .to_rfc3339_opts(SecondsFormat::Micros, true),
+            occurred_at: self.occurred_at.to_rfc3339_opts(SecondsFormat::Micros, true),
             actor_id: id_str(self.actor_id),
             organization_id: id_str(self.organization_id),
             subject_id: id_str(self.subject_id),
@@ -122,13 +120,9 @@ mod tests {
     #[test]
     fn envelope_round_trips() {
         let user = Uuid::now_v7();
-        let event = Event::new(
-            "identity",
-            "user.created",
-            serde_json::json!({"email":"a@b.c"}),
-        )
-        .subject(user)
-        .actor(user);
+        let event = Event::new("identity", "user.created", serde_json::json!({"email":"a@b.c"}))
+            .subject(user)
+            .actor(user);
         let decoded = decode(&event.encode()).unwrap();
         assert_eq!(decoded.r#type, "user.created");
         assert_eq!(decoded.subject_id, user.to_string());

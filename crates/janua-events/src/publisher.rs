@@ -24,9 +24,7 @@ impl Publisher {
         let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
         let channel = connection.create_channel().await?;
         declare_exchange(&channel, exchange).await?;
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
+        channel.confirm_select(ConfirmSelectOptions::default()).await?;
         Ok(Publisher {
             connection,
             channel,
@@ -39,12 +37,7 @@ impl Publisher {
     }
 
     /// Publishes one encoded envelope (routing key = event type) and waits for the confirm.
-    pub async fn publish(
-        &self,
-        event_id: &str,
-        event_type: &str,
-        body: &[u8],
-    ) -> Result<(), PublishError> {
+    pub async fn publish(&self, event_id: &str, event_type: &str, body: &[u8]) -> Result<(), PublishError> {
         let properties = BasicProperties::default()
             .with_message_id(event_id.into())
             .with_type(event_type.into())

@@ -77,9 +77,7 @@ impl TestStack {
         janua_identity::migrate(&settings)
             .await
             .expect("identity migrations");
-        janua_auth::migrate(&settings)
-            .await
-            .expect("auth migrations");
+        janua_auth::migrate(&settings).await.expect("auth migrations");
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -136,8 +134,7 @@ impl TestStack {
     }
 
     pub async fn post(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
-        self.send(reqwest::Method::POST, path, Some(body), token)
-            .await
+        self.send(reqwest::Method::POST, path, Some(body), token).await
     }
 
     pub async fn send(
@@ -223,8 +220,7 @@ impl Drop for TestStack {
                         .await
                         .unwrap_or_default();
                     if !keys.is_empty() {
-                        let _: Result<(), _> =
-                            redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
+                        let _: Result<(), _> = redis::cmd("DEL").arg(keys).query_async(&mut conn).await;
                     }
                 }
             });
@@ -254,31 +250,17 @@ pub async fn drop_database(name: &str) {
 }
 
 fn rabbitmqctl(args: &[&str]) {
-    let out = std::process::Command::new("rabbitmqctl")
-        .args(args)
-        .output();
+    let out = std::process::Command::new("rabbitmqctl").args(args).output();
     match out {
         Ok(o) if o.status.success() => {}
-        Ok(o) => panic!(
-            "rabbitmqctl {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        ),
+        Ok(o) => panic!("rabbitmqctl {args:?}: {}", String::from_utf8_lossy(&o.stderr)),
         Err(e) => panic!("rabbitmqctl {args:?}: {e}"),
     }
 }
 
 pub fn create_vhost(vhost: &str) {
     rabbitmqctl(&["-q", "add_vhost", vhost]);
-    rabbitmqctl(&[
-        "-q",
-        "set_permissions",
-        "-p",
-        vhost,
-        "guest",
-        ".*",
-        ".*",
-        ".*",
-    ]);
+    rabbitmqctl(&["-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"]);
 }
 
 pub fn delete_vhost(vhost: &str) {

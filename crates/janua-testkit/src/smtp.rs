@@ -40,9 +40,7 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind smtp sink");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp sink");
         let port = listener.local_addr().unwrap().port();
         let mails = Arc::new(Mutex::new(Vec::new()));
         let store = mails.clone();
@@ -86,8 +84,7 @@ impl SmtpSink {
 
     /// While refusing, every connection is answered 421 and closed (an outage).
     pub fn refuse(&self, refusing: bool) {
-        self.refusing
-            .store(refusing, std::sync::atomic::Ordering::SeqCst);
+        self.refusing.store(refusing, std::sync::atomic::Ordering::SeqCst);
     }
 
     pub fn stop(&self) {
@@ -95,10 +92,7 @@ impl SmtpSink {
     }
 }
 
-async fn session(
-    stream: tokio::net::TcpStream,
-    store: Arc<Mutex<Vec<Mail>>>,
-) -> std::io::Result<()> {
+async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<Mail>>>) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 janua-testkit ESMTP\r\n").await?;

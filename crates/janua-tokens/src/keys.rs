@@ -111,9 +111,7 @@ impl KeyRing {
             return Err(TokenError::BadKey);
         }
         let kid = jwk.key_id().ok_or(TokenError::BadKey)?.to_string();
-        let verifier = EdDSA
-            .verifier_from_jwk(&jwk)
-            .map_err(|_| TokenError::BadKey)?;
+        let verifier = EdDSA.verifier_from_jwk(&jwk).map_err(|_| TokenError::BadKey)?;
         self.verifiers.insert(kid, verifier);
         self.public.push(public_jwk.clone());
         Ok(())
@@ -123,9 +121,7 @@ impl KeyRing {
     pub fn set_signer(&mut self, private_jwk: &str) -> Result<(), TokenError> {
         let jwk = Jwk::from_bytes(private_jwk.as_bytes()).map_err(|_| TokenError::BadKey)?;
         let kid = jwk.key_id().ok_or(TokenError::BadKey)?.to_string();
-        let signer = EdDSA
-            .signer_from_jwk(&jwk)
-            .map_err(|_| TokenError::BadKey)?;
+        let signer = EdDSA.signer_from_jwk(&jwk).map_err(|_| TokenError::BadKey)?;
         self.signer = Some((kid, signer));
         Ok(())
     }
@@ -175,9 +171,8 @@ impl KeyRing {
         let verifier = self.verifiers.get(&kid).ok_or(TokenError::UnknownKey)?;
         let (payload, _) = josekit::jwt::decode_with_verifier(token, verifier as &dyn JwsVerifier)
             .map_err(|_| TokenError::BadSignature)?;
-        let claims: Claims =
-            serde_json::from_value(serde_json::Value::Object(payload.claims_set().clone()))
-                .map_err(|_| TokenError::Malformed)?;
+        let claims: Claims = serde_json::from_value(serde_json::Value::Object(payload.claims_set().clone()))
+            .map_err(|_| TokenError::Malformed)?;
         if claims.iss != self.issuer || claims.aud != self.audience {
             return Err(TokenError::WrongIssuerOrAudience);
         }

@@ -28,8 +28,7 @@ impl RevocationSet {
 
     pub async fn revoke(&self, sid: Uuid) -> redis::RedisResult<()> {
         let mut conn = self.redis.clone();
-        conn.set_ex::<_, _, ()>(self.key(sid), 1u8, self.ttl_secs)
-            .await
+        conn.set_ex::<_, _, ()>(self.key(sid), 1u8, self.ttl_secs).await
     }
 
     pub async fn revoke_many(&self, sids: &[Uuid]) -> redis::RedisResult<()> {

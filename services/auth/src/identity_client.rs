@@ -114,8 +114,7 @@ impl IdentityClient {
         match resp.status().as_u16() {
             409 => Ok(CreateOutcome::EmailTaken),
             400 => {
-                let body: janua_core::error::ErrorEnvelope =
-                    resp.json().await.map_err(ApiError::internal)?;
+                let body: janua_core::error::ErrorEnvelope = resp.json().await.map_err(ApiError::internal)?;
                 let field = body
                     .error
                     .details
@@ -132,12 +131,7 @@ impl IdentityClient {
         }
     }
 
-    pub async fn delete_user(
-        &self,
-        id: Uuid,
-        reason: &str,
-        meta: &RequestMeta,
-    ) -> Result<(), ApiError> {
+    pub async fn delete_user(&self, id: Uuid, reason: &str, meta: &RequestMeta) -> Result<(), ApiError> {
         let resp = Self::send(self.request(
             reqwest::Method::DELETE,
             &format!("/users/{id}?reason={reason}"),
@@ -165,20 +159,14 @@ impl IdentityClient {
         Self::user_or_none(Self::send(req).await?).await
     }
 
-    pub async fn mark_email_verified(
-        &self,
-        id: Uuid,
-        meta: &RequestMeta,
-    ) -> Result<IdentityUser, ApiError> {
+    pub async fn mark_email_verified(&self, id: Uuid, meta: &RequestMeta) -> Result<IdentityUser, ApiError> {
         let resp = Self::send(self.request(
             reqwest::Method::POST,
             &format!("/users/{id}/verify-email"),
             Some(meta),
         ))
         .await?;
-        Self::user_or_none(resp)
-            .await?
-            .ok_or_else(ApiError::not_found)
+        Self::user_or_none(resp).await?.ok_or_else(ApiError::not_found)
     }
 
     pub async fn ready(&self) -> bool {

@@ -33,6 +33,7 @@ pub struct AuthState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub redis: redis::aio::ConnectionManager,
+    pub broker: janua_db::outbox::BrokerStatus,
     pub keys: Arc<LocalKeys>,
     pub revocations: RevocationSet,
     pub identity: IdentityClient,
@@ -43,12 +44,7 @@ pub struct AuthState {
 }
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    janua_db::migrate(
-        &settings.database_url_for(&settings.auth),
-        SCHEMA,
-        MIGRATIONS,
-    )
-    .await?;
+    janua_db::migrate(&settings.database_url_for(&settings.auth), SCHEMA, MIGRATIONS).await?;
     Ok(())
 }
 
@@ -85,6 +81,7 @@ impl AuthState {
             common_passwords: Arc::new(domain::password::common_passwords()),
             pool,
             redis,
+            broker: janua_db::outbox::BrokerStatus::default(),
             keys,
             revocations,
             identity,
@@ -130,6 +127,7 @@ impl Application {
                     &settings.amqp_url,
                     &settings.amqp_exchange,
                 )
+                .with_status(state.broker.clone())
                 .run(),
             ),
             tokio::spawn(

@@ -32,10 +32,7 @@ pub fn transport(smtp: &SmtpSettings) -> anyhow::Result<AsyncSmtpTransport<Tokio
     .port(smtp.port)
     .timeout(Some(std::time::Duration::from_secs(10)));
     if let (Some(user), Some(pass)) = (&smtp.username, &smtp.password) {
-        builder = builder.credentials(Credentials::new(
-            user.clone(),
-            pass.expose_secret().to_string(),
-        ));
+        builder = builder.credentials(Credentials::new(user.clone(), pass.expose_secret().to_string()));
     }
     Ok(builder.build())
 }
@@ -63,19 +60,14 @@ impl MailWorker {
         }
     }
 
-    async fn send_due(
-        &self,
-        transport: &AsyncSmtpTransport<Tokio1Executor>,
-    ) -> anyhow::Result<usize> {
+    async fn send_due(&self, transport: &AsyncSmtpTransport<Tokio1Executor>) -> anyhow::Result<usize> {
         let mut conn = self.pool.get().await?;
         let from = self.smtp.from.clone();
         conn.transaction::<usize, anyhow::Error, _>(async |conn| {
             let due = emails::lock_due(conn, Utc::now(), 20).await?;
             let n = due.len();
             for (id, to, subject, body, attempts) in due {
-                let body = body
-                    .and_then(|b| self.sealer.open(&b).ok())
-                    .unwrap_or_default();
+                let body = body.and_then(|b| self.sealer.open(&b).ok()).unwrap_or_default();
                 let message = Message::builder()
                     .from(from.parse()?)
                     .to(to.parse()?)
@@ -85,9 +77,8 @@ impl MailWorker {
                 match transport.send(message).await {
                     Ok(_) => emails::mark_sent(conn, id, Utc::now()).await?,
                     Err(e) => {
-                        let backoff = Duration::seconds(
-                            2i64.saturating_pow((attempts as u32).min(12)).min(3600),
-                        );
+                        let backoff =
+                            Duration::seconds(2i64.saturating_pow((attempts as u32).min(12)).min(3600));
                         tracing::warn!(email_id = %id, error = %e, "SMTP send failed; will retry");
                         emails::mark_failed(conn, id, Utc::now() + backoff, &e.to_string()).await?;
                     }

@@ -14,29 +14,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/v1/auth/reset-password",
             web::post().to(auth::reset_password),
         )
-        .route(
-            "/api/v1/auth/verify-email",
-            web::post().to(auth::verify_email),
-        )
+        .route("/api/v1/auth/verify-email", web::post().to(auth::verify_email))
         .route(
             "/api/v1/auth/resend-verification",
             web::post().to(auth::resend_verification),
         )
         .route("/.well-known/jwks.json", web::get().to(jwks::jwks))
-        .route(
-            "/api/v1/auth/.well-known/jwks.json",
-            web::get().to(jwks::jwks),
-        )
+        .route("/api/v1/auth/.well-known/jwks.json", web::get().to(jwks::jwks))
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
         .route("/internal/v1/health/ready", web::get().to(health::ready))
-        .route("/internal/v1/openapi.json", web::get().to(crate::openapi::document))
         .route(
-            "/internal/v1/keys/rotate",
-            web::post().to(internal::rotate_keys),
+            "/internal/v1/openapi.json",
+            web::get().to(crate::openapi::document),
         )
-        .route(
-            "/internal/v1/keys/reload",
-            web::post().to(internal::reload_keys),
-        );
+        .route("/internal/v1/keys/rotate", web::post().to(internal::rotate_keys))
+        .route("/internal/v1/keys/reload", web::post().to(internal::reload_keys));
 }

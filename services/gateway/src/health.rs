@@ -20,10 +20,7 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
     let redis = async {
         let started = Instant::now();
         let mut conn = state.redis.clone();
-        let ok = redis::cmd("PING")
-            .query_async::<String>(&mut conn)
-            .await
-            .is_ok();
+        let ok = redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok();
         Check {
             name: "redis",
             status: if ok { "up" } else { "down" },
@@ -32,19 +29,11 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
     };
     let upstream = |name: &'static str, base: String| {
         let http = state.http.clone();
-        let token = state
-            .settings
-            .secrets
-            .service_token
-            .expose_secret()
-            .to_string();
+        let token = state.settings.secrets.service_token.expose_secret().to_string();
         async move {
             let started = Instant::now();
             let ok = http
-                .get(format!(
-                    "{}/internal/v1/health/ready",
-                    base.trim_end_matches('/')
-                ))
+                .get(format!("{}/internal/v1/health/ready", base.trim_end_matches('/')))
                 .header(janua_core::http::SERVICE_TOKEN_HEADER, token)
                 .timeout(std::time::Duration::from_secs(3))
                 .send()
@@ -69,11 +58,7 @@ fn ms(started: Instant) -> f64 {
     (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0
 }
 
-pub async fn answer(
-    route: LocalRoute,
-    state: &GatewayState,
-    claims: Option<&Claims>,
-) -> HttpResponse {
+pub async fn answer(route: LocalRoute, state: &GatewayState, claims: Option<&Claims>) -> HttpResponse {
     match route {
         LocalRoute::Health => HttpResponse::Ok().json(serde_json::json!({
             "status": "ok",

@@ -56,7 +56,12 @@ impl Modify for BearerAuth {
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -93,7 +98,10 @@ async fn fetch(state: &GatewayState, base: &str) -> Result<Document, ApiError> {
 async fn build(state: &GatewayState) -> Result<Document, ApiError> {
     let mut doc = GatewayDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-    let (auth, identity) = futures::join!(fetch(state, &state.settings.auth.url), fetch(state, &state.settings.identity.url));
+    let (auth, identity) = futures::join!(
+        fetch(state, &state.settings.auth.url),
+        fetch(state, &state.settings.identity.url)
+    );
     doc.merge(auth?);
     doc.merge(identity?);
     let routed: BTreeSet<&str> = state.table.routes().map(|r| r.pattern).collect();

@@ -131,20 +131,11 @@ fn is_json(req: &HttpRequest) -> bool {
     else {
         return false;
     };
-    let mime = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
 
-async fn read_body(
-    req: &HttpRequest,
-    mut payload: web::Payload,
-    limit: usize,
-) -> Result<Bytes, ApiError> {
+async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<Bytes, ApiError> {
     let too_large = || {
         ApiError::new(
             ErrorCode::PayloadTooLarge,
@@ -162,12 +153,8 @@ async fn read_body(
     }
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| {
-            ApiError::new(
-                ErrorCode::ValidationError,
-                "the request body could not be read",
-            )
-        })?;
+        let chunk = chunk
+            .map_err(|_| ApiError::new(ErrorCode::ValidationError, "the request body could not be read"))?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }
@@ -198,15 +185,8 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
         upstream = upstream.header(n, value.as_bytes());
     }
     // The services trust only the right-most entry: the peer this gateway saw.
-    let peer = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    let xff = match req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-    {
+    let peer = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let xff = match req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
         Some(prev) => format!("{prev}, {peer}"),
         None => peer,
     };

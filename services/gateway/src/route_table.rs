@@ -75,40 +75,15 @@ impl RouteTable {
             r(Method::POST, "/api/v1/auth/forgot-password", Auth, Public),
             r(Method::POST, "/api/v1/auth/reset-password", Auth, Public),
             r(Method::POST, "/api/v1/auth/verify-email", Auth, Public),
-            r(
-                Method::POST,
-                "/api/v1/auth/resend-verification",
-                Auth,
-                Public,
-            ),
+            r(Method::POST, "/api/v1/auth/resend-verification", Auth, Public),
             r(Method::GET, "/api/v1/auth/me", Identity, Authenticated),
             r(Method::GET, "/.well-known/jwks.json", Auth, Public),
-            r(
-                Method::GET,
-                "/api/v1/auth/.well-known/jwks.json",
-                Auth,
-                Public,
-            ),
+            r(Method::GET, "/api/v1/auth/.well-known/jwks.json", Auth, Public),
             // Users router (the parts built so far)
-            r(
-                Method::GET,
-                "/api/v1/users/{user_id}",
-                Identity,
-                Authenticated,
-            ),
-            r(
-                Method::PUT,
-                "/api/v1/users/{user_id}",
-                Identity,
-                Authenticated,
-            ),
+            r(Method::GET, "/api/v1/users/{user_id}", Identity, Authenticated),
+            r(Method::PUT, "/api/v1/users/{user_id}", Identity, Authenticated),
             // Health and the API document, answered here
-            r(
-                Method::GET,
-                "/api/v1/health",
-                Local(LocalRoute::Health),
-                Public,
-            ),
+            r(Method::GET, "/api/v1/health", Local(LocalRoute::Health), Public),
             r(
                 Method::GET,
                 "/api/v1/health/live",
@@ -127,7 +102,12 @@ impl RouteTable {
                 Local(LocalRoute::Detailed),
                 Authenticated,
             ),
-            r(Method::GET, "/api/v1/openapi.json", Local(LocalRoute::OpenApi), Public),
+            r(
+                Method::GET,
+                "/api/v1/openapi.json",
+                Local(LocalRoute::OpenApi),
+                Public,
+            ),
         ];
         RouteTable::new(routes)
     }
@@ -252,10 +232,7 @@ mod tests {
             }
             _ => panic!("expected 405"),
         }
-        assert!(matches!(
-            t.find(&Method::GET, "/api/v1/nothing"),
-            Match::NotFound
-        ));
+        assert!(matches!(t.find(&Method::GET, "/api/v1/nothing"), Match::NotFound));
         assert!(matches!(
             t.find(&Method::GET, "/api/v1/sessions/x/y"),
             Match::NotFound

@@ -25,6 +25,7 @@ pub struct IdentityState {
     pub pool: Pool,
     pub settings: std::sync::Arc<Settings>,
     pub redis: redis::aio::ConnectionManager,
+    pub broker: janua_db::outbox::BrokerStatus,
 }
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -68,18 +69,17 @@ impl Application {
             settings.tokens.access_ttl_secs as u64,
         );
         let guard = TokenGuard::new(keys, revocations);
+        let broker = janua_db::outbox::BrokerStatus::default();
         let relay = tokio::spawn(
-            janua_db::outbox::OutboxRelay::new(
-                pool.clone(),
-                &settings.amqp_url,
-                &settings.amqp_exchange,
-            )
-            .run(),
+            janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange)
+                .with_status(broker.clone())
+                .run(),
         );
         let state = IdentityState {
             pool,
             settings: settings.clone(),
             redis,
+            broker,
         };
         let port = listener.local_addr()?.port();
         let workers = settings.http.workers;
@@ -94,11 +94,7 @@ impl Application {
             None => server,
         };
         let server = server.listen(listener)?.run();
-        Ok(Application {
-            port,
-            server,
-            relay,
-        })
+        Ok(Application { port, server, relay })
     }
 
     pub fn port(&self) -> u16 {

@@ -4,7 +4,11 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(crate::handlers::users::me, crate::handlers::users::get_user, crate::handlers::users::update_user),
+    paths(
+        crate::handlers::users::me,
+        crate::handlers::users::get_user,
+        crate::handlers::users::update_user
+    ),
     components(schemas(
         crate::domain::user::UserView,
         crate::domain::user::ProfileUpdate,

@@ -7,12 +7,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/users/{user_id}", web::put().to(users::update_user))
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
-        .route("/internal/v1/openapi.json", web::get().to(crate::openapi::document))
+        .route(
+            "/internal/v1/openapi.json",
+            web::get().to(crate::openapi::document),
+        )
         .service(
             web::scope("/internal/v1")
-                .wrap(actix_web::middleware::from_fn(
-                    internal::require_service_token,
-                ))
+                .wrap(actix_web::middleware::from_fn(internal::require_service_token))
                 .route("/users/by-email", web::get().to(internal::user_by_email))
                 .route("/users/{user_id}", web::put().to(internal::create_user))
                 .route("/users/{user_id}", web::get().to(internal::get_user))

@@ -6,11 +6,7 @@ mod modules;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "janua",
-    version,
-    about = "Janua identity and access management"
-)]
+#[command(name = "janua", version, about = "Janua identity and access management")]
 struct Cli {
     /// Which service to run.
     #[arg(long, value_enum, default_value_t = modules::Target::All, env = "JANUA_TARGET")]

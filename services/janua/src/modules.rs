@@ -25,8 +25,7 @@ pub async fn migrate(target: Target, settings: &Settings) -> anyhow::Result<()> 
 }
 
 fn bind(host: &str, port: u16) -> anyhow::Result<TcpListener> {
-    TcpListener::bind((host, port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on {host}:{port}: {e}"))
+    TcpListener::bind((host, port)).map_err(|e| anyhow::anyhow!("cannot listen on {host}:{port}: {e}"))
 }
 
 pub fn http_client(settings: &Settings) -> anyhow::Result<reqwest::Client> {

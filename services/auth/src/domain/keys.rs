@@ -23,11 +23,7 @@ pub struct LocalKeys {
 }
 
 impl LocalKeys {
-    pub async fn load(
-        pool: Pool,
-        settings: &Settings,
-        sealer: SecretBox,
-    ) -> anyhow::Result<Arc<LocalKeys>> {
+    pub async fn load(pool: Pool, settings: &Settings, sealer: SecretBox) -> anyhow::Result<Arc<LocalKeys>> {
         let keys = Arc::new(LocalKeys {
             pool,
             sealer,

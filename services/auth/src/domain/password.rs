@@ -26,11 +26,7 @@ pub fn common_passwords() -> HashSet<&'static str> {
 
 /// Length is counted in characters, never truncated; a common password is refused whatever
 /// its case.
-pub fn check_policy(
-    password: &str,
-    common: &HashSet<&'static str>,
-    field: &str,
-) -> Result<(), ApiError> {
+pub fn check_policy(password: &str, common: &HashSet<&'static str>, field: &str) -> Result<(), ApiError> {
     let len = password.chars().count();
     if len < MIN_LEN {
         return Err(ApiError::validation(
@@ -72,11 +68,9 @@ impl PasswordHasher {
         )
         .map_err(|e| anyhow::anyhow!("argon2 parameters: {e}"))?;
         let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let concurrency = settings.hashing_concurrency.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(2)
-        });
+        let concurrency = settings
+            .hashing_concurrency
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
         let dummy = janua_core::crypto::random_token();
         let dummy_hash = argon2
             .hash_password(dummy.as_bytes())
@@ -93,14 +87,10 @@ impl PasswordHasher {
         let _permit = self.permits.acquire().await.map_err(ApiError::internal)?;
         let argon2 = Arc::clone(&self.argon2);
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || {
-            argon2
-                .hash_password(password.as_bytes())
-                .map(|h| h.to_string())
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)
+        tokio::task::spawn_blocking(move || argon2.hash_password(password.as_bytes()).map(|h| h.to_string()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)
     }
 
     /// `None` for an unknown account: the dummy hash is checked instead and the answer is false.
@@ -156,18 +146,8 @@ mod tests {
         .unwrap();
         let h = hasher.hash("correct horse battery").await.unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=256,t=1,p=1$"));
-        assert!(
-            hasher
-                .verify("correct horse battery", Some(&h))
-                .await
-                .unwrap()
-        );
-        assert!(
-            !hasher
-                .verify("wrong horse battery", Some(&h))
-                .await
-                .unwrap()
-        );
+        assert!(hasher.verify("correct horse battery", Some(&h)).await.unwrap());
+        assert!(!hasher.verify("wrong horse battery", Some(&h)).await.unwrap());
         assert!(!hasher.verify("anything", None).await.unwrap());
     }
 }

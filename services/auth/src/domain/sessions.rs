@@ -79,11 +79,7 @@ pub fn access_token(
         roles: roles.to_vec(),
         scope: None,
     };
-    state
-        .keys
-        .current()
-        .sign(&claims)
-        .map_err(ApiError::internal)
+    state.keys.current().sign(&claims).map_err(ApiError::internal)
 }
 
 pub enum RefreshOutcome {

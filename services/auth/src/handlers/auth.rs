@@ -123,11 +123,7 @@ pub async fn signup(
         }
         Err(e) => {
             // No half-made account: take the identity record back before answering.
-            if let Err(undo) = state
-                .identity
-                .delete_user(user.id, "signup_failed", &meta)
-                .await
-            {
+            if let Err(undo) = state.identity.delete_user(user.id, "signup_failed", &meta).await {
                 tracing::error!(user_id = %user.id, error = %undo, "could not undo a failed signup; identity keeps an account without credentials");
             }
             Err(e)
@@ -144,11 +140,7 @@ async fn complete_signup(
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         credentials::upsert(conn, user.id, hash).await?;
-        janua_db::outbox::enqueue(
-            conn,
-            &events::credential_created(user.id, meta.clone().into()),
-        )
-        .await?;
+        janua_db::outbox::enqueue(conn, &events::credential_created(user.id, meta.clone().into())).await?;
         queue_verification(conn, state, user, meta).await?;
         let issued = sessions::create(conn, state, user.id, "password", meta).await?;
         Ok((issued.session_id, issued.refresh_token))
@@ -164,8 +156,7 @@ async fn queue_verification(
 ) -> Result<(), ApiError> {
     let token = janua_core::crypto::random_token();
     let now = Utc::now();
-    one_time_tokens::invalidate_for_user(conn, user.id, one_time_tokens::PURPOSE_VERIFY_EMAIL, now)
-        .await?;
+    one_time_tokens::invalidate_for_user(conn, user.id, one_time_tokens::PURPOSE_VERIFY_EMAIL, now).await?;
     one_time_tokens::insert(
         conn,
         &janua_core::crypto::sha256(token.as_bytes()),
@@ -181,10 +172,7 @@ async fn queue_verification(
     );
     let body = format!(
         "Hello{},\n\nPlease confirm your email address by opening this link:\n\n{link}\n\nThe link is valid for 24 hours and can be used once. If you did not create an account, ignore this message.\n",
-        user.name
-            .as_deref()
-            .map(|n| format!(" {n}"))
-            .unwrap_or_default()
+        user.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default()
     );
     mailer::queue(
         conn,
@@ -194,11 +182,7 @@ async fn queue_verification(
         &body,
     )
     .await?;
-    janua_db::outbox::enqueue(
-        conn,
-        &events::verification_sent(user.id, meta.clone().into()),
-    )
-    .await?;
+    janua_db::outbox::enqueue(conn, &events::verification_sent(user.id, meta.clone().into())).await?;
     Ok(())
 }
 
@@ -220,8 +204,7 @@ pub async fn signin(
     if email.is_empty() {
         return Err(ApiError::validation("email", "email is required"));
     }
-    if body.password.is_empty() || body.password.chars().count() > crate::domain::password::MAX_LEN
-    {
+    if body.password.is_empty() || body.password.chars().count() > crate::domain::password::MAX_LEN {
         return Err(ApiError::invalid_credentials());
     }
     state.throttle.check(&email, meta.ip.as_deref()).await?;
@@ -233,15 +216,9 @@ pub async fn signin(
         }
         None => None,
     };
-    let ok = state
-        .hasher
-        .verify(&body.password, stored.as_deref())
-        .await?;
+    let ok = state.hasher.verify(&body.password, stored.as_deref()).await?;
     let (true, Some(user)) = (ok, user) else {
-        state
-            .throttle
-            .record_failure(&email, meta.ip.as_deref())
-            .await?;
+        state.throttle.record_failure(&email, meta.ip.as_deref()).await?;
         let mut conn = state.pool.get().await?;
         janua_db::outbox::enqueue(
             &mut conn,
@@ -285,13 +262,7 @@ pub async fn signout(
         if session_store::revoke(conn, session_id, "signout", Utc::now()).await? {
             janua_db::outbox::enqueue(
                 conn,
-                &events::session_revoked(
-                    user_id,
-                    session_id,
-                    "signout",
-                    Some(user_id),
-                    meta.into(),
-                ),
+                &events::session_revoked(user_id, session_id, "signout", Some(user_id), meta.into()),
             )
             .await?;
         }
@@ -324,10 +295,7 @@ pub async fn refresh(
         .await?;
     match outcome {
         RefreshOutcome::Invalid => Err(ApiError::unauthorized("refresh_token_invalid")),
-        RefreshOutcome::Reused {
-            user_id,
-            session_id,
-        } => {
+        RefreshOutcome::Reused { user_id, session_id } => {
             tracing::warn!(%user_id, %session_id, "refresh token reuse: session revoked");
             state.revocations.revoke(session_id).await?;
             Err(ApiError::unauthorized("refresh_token_reused"))
@@ -431,20 +399,15 @@ pub async fn reset_password(
     let revoked = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let now = Utc::now();
-            let user_id = one_time_tokens::consume(
-                conn,
-                &token_hash,
-                one_time_tokens::PURPOSE_RESET_PASSWORD,
-                now,
-            )
-            .await?
-            .ok_or_else(|| {
-                ApiError::validation("token", "the reset link is invalid or has expired")
-            })?;
+            let user_id =
+                one_time_tokens::consume(conn, &token_hash, one_time_tokens::PURPOSE_RESET_PASSWORD, now)
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::validation("token", "the reset link is invalid or has expired")
+                    })?;
             credentials::upsert(conn, user_id, &hash).await?;
             let revoked =
-                session_store::revoke_all_of_user(conn, user_id, None, "password_reset", now)
-                    .await?;
+                session_store::revoke_all_of_user(conn, user_id, None, "password_reset", now).await?;
             for sid in &revoked {
                 janua_db::outbox::enqueue(
                     conn,
@@ -458,15 +421,13 @@ pub async fn reset_password(
                 )
                 .await?;
             }
-            janua_db::outbox::enqueue(conn, &events::password_reset(user_id, meta.clone().into()))
-                .await?;
+            janua_db::outbox::enqueue(conn, &events::password_reset(user_id, meta.clone().into())).await?;
             Ok(revoked)
         })
         .await?;
     state.revocations.revoke_many(&revoked).await?;
-    Ok(HttpResponse::Ok().json(
-        serde_json::json!({ "message": "password has been reset; sign in with the new password" }),
-    ))
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "message": "password has been reset; sign in with the new password" })))
 }
 
 /// Confirms the email address with the token from the verification link.

@@ -6,13 +6,16 @@ pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "alive" }))
 }
 
-/// Ready when the database, Redis and identity answer.
+/// Ready when the database, Redis, the message broker and identity answer.
 pub async fn ready(state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
     janua_db::ping(&state.pool)
         .await
         .map_err(|_| ApiError::unavailable("the database"))?;
     let mut redis = state.redis.clone();
     redis::cmd("PING").query_async::<String>(&mut redis).await?;
+    if !state.broker.is_connected() {
+        return Err(ApiError::unavailable("the message broker"));
+    }
     if !state.identity.ready().await {
         return Err(ApiError::unavailable("the identity service"));
     }

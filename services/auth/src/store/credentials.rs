@@ -4,10 +4,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-pub async fn password_hash(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-) -> QueryResult<Option<String>> {
+pub async fn password_hash(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Option<String>> {
     credentials::table
         .find(user_id)
         .select(credentials::password_hash)

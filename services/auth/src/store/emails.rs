@@ -49,11 +49,7 @@ pub async fn lock_due(
 }
 
 /// Sent: the body (with its token link) is wiped.
-pub async fn mark_sent(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    now: DateTime<Utc>,
-) -> QueryResult<()> {
+pub async fn mark_sent(conn: &mut AsyncPgConnection, id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(outgoing_emails::table.find(id))
         .set((
             outgoing_emails::sent_at.eq(now),

@@ -105,17 +105,10 @@ pub async fn revoke(
     reason: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<bool> {
-    let n = diesel::update(
-        sessions::table
-            .find(id)
-            .filter(sessions::revoked_at.is_null()),
-    )
-    .set((
-        sessions::revoked_at.eq(now),
-        sessions::revoked_reason.eq(reason),
-    ))
-    .execute(conn)
-    .await?;
+    let n = diesel::update(sessions::table.find(id).filter(sessions::revoked_at.is_null()))
+        .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
+        .execute(conn)
+        .await?;
     Ok(n == 1)
 }
 
@@ -134,10 +127,7 @@ pub async fn revoke_all_of_user(
             .filter(sessions::revoked_at.is_null())
             .filter(sessions::id.ne(keep)),
     )
-    .set((
-        sessions::revoked_at.eq(now),
-        sessions::revoked_reason.eq(reason),
-    ))
+    .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
     .returning(sessions::id)
     .get_results(conn)
     .await

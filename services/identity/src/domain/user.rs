@@ -128,10 +128,7 @@ impl ProfileUpdate {
         if let Some(Some(name)) = &self.name
             && (name.trim().is_empty() || name.chars().count() > 200)
         {
-            return Err(ApiError::validation(
-                "name",
-                "name must be 1 to 200 characters",
-            ));
+            return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
         }
         if let Some(Some(url)) = &self.avatar_url {
             let ok = url.len() <= 2048
@@ -157,10 +154,7 @@ impl ProfileUpdate {
         }
         if let Some(metadata) = &self.metadata {
             if !metadata.is_object() {
-                return Err(ApiError::validation(
-                    "metadata",
-                    "metadata must be a JSON object",
-                ));
+                return Err(ApiError::validation("metadata", "metadata must be a JSON object"));
             }
             if serde_json::to_vec(metadata)
                 .map(|v| v.len())
@@ -205,8 +199,7 @@ mod tests {
         let ok: ProfileUpdate =
             serde_json::from_str(r#"{"name":"Ada","locale":"pt-BR","metadata":{"a":1}}"#).unwrap();
         assert!(ok.validate().is_ok());
-        let bad: ProfileUpdate =
-            serde_json::from_str(r#"{"avatar_url":"javascript:alert(1)"}"#).unwrap();
+        let bad: ProfileUpdate = serde_json::from_str(r#"{"avatar_url":"javascript:alert(1)"}"#).unwrap();
         assert!(bad.validate().is_err());
         let bad: ProfileUpdate = serde_json::from_str(r#"{"metadata":[1]}"#).unwrap();
         assert!(bad.validate().is_err());

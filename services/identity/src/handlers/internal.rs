@@ -51,10 +51,7 @@ pub async fn create_user(
     if let Some(name) = &body.name
         && (name.trim().is_empty() || name.chars().count() > 200)
     {
-        return Err(ApiError::validation(
-            "name",
-            "name must be 1 to 200 characters",
-        ));
+        return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
     }
     let mut conn = state.pool.get().await?;
     if let Some(existing) = store::users::find(&mut conn, id).await? {
@@ -138,8 +135,7 @@ pub async fn delete_user(
     conn.transaction::<_, ApiError, _>(async |conn| {
         if let Some(user) = store::users::find(conn, id).await? {
             store::users::delete(conn, id).await?;
-            janua_db::outbox::enqueue(conn, &events::user_deleted(&user, &reason, meta.into()))
-                .await?;
+            janua_db::outbox::enqueue(conn, &events::user_deleted(&user, &reason, meta.into())).await?;
         }
         Ok(())
     })
@@ -163,8 +159,7 @@ pub async fn verify_email(
                 return Ok(before);
             }
             let user = store::users::mark_email_verified(conn, id).await?;
-            janua_db::outbox::enqueue(conn, &events::user_email_verified(&user, meta.into()))
-                .await?;
+            janua_db::outbox::enqueue(conn, &events::user_email_verified(&user, meta.into())).await?;
             Ok(user)
         })
         .await?;

@@ -15,10 +15,7 @@ use uuid::Uuid;
     responses((status = 200, body = UserView), (status = 401, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
-pub async fn me(
-    state: web::Data<IdentityState>,
-    auth: Authenticated,
-) -> Result<HttpResponse, ApiError> {
+pub async fn me(state: web::Data<IdentityState>, auth: Authenticated) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let user = store::users::find(&mut conn, auth.user_id())
         .await?
@@ -96,8 +93,7 @@ pub async fn update_user(
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let user = store::users::update_profile(conn, user_id, &change).await?;
-            janua_db::outbox::enqueue(conn, &events::user_updated(&user, changed, meta.into()))
-                .await?;
+            janua_db::outbox::enqueue(conn, &events::user_updated(&user, changed, meta.into())).await?;
             Ok(user)
         })
         .await?;

@@ -74,10 +74,7 @@ pub async fn update_profile(
 
 pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<User> {
     diesel::update(users::table.find(id))
-        .set((
-            users::email_verified.eq(true),
-            users::updated_at.eq(Utc::now()),
-        ))
+        .set((users::email_verified.eq(true), users::updated_at.eq(Utc::now())))
         .returning(User::as_returning())
         .get_result(conn)
         .await
