@@ -3,7 +3,7 @@ SHELL := /bin/bash
 DATABASE ?= janua
 export JANUA_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(DATABASE)
 
-.PHONY: setup build up run test check fmt clippy deploy-check clean-test-state
+.PHONY: setup build up run test check fmt clippy deploy-check bench clean-test-state
 
 setup:
 	@bash scripts/setup.sh
@@ -40,3 +40,8 @@ clean-test-state:
 	@psql -h 127.0.0.1 -U postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'janua_test_%'" \
 		| xargs -r -I{} psql -h 127.0.0.1 -U postgres -qc 'DROP DATABASE "{}" WITH (FORCE)'
 	@rabbitmqctl -q list_vhosts | grep '^janua-test-' | xargs -r -n1 rabbitmqctl -q delete_vhost
+
+## Load figures (release build): argon2 ceiling, sign-ins/s and ratio, refreshes/s, /me
+## through the gateway vs direct, RSS per service; plus criterion on hot token functions.
+bench: setup
+	bash scripts/bench.sh

@@ -225,3 +225,40 @@ async fn failed_signins_from_one_ip_are_throttled() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_signup_that_fails_midway_leaves_no_half_made_account() {
+    use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+    let app = TestStack::spawn().await;
+    // Break auth's side of the exchange after identity has created the user.
+    let mut auth_db = app.db("auth").await;
+    auth_db
+        .batch_execute("ALTER TABLE credentials RENAME TO credentials_broken")
+        .await
+        .unwrap();
+    let resp = app
+        .post(
+            "/api/v1/auth/signup",
+            &json!({"email":"ada@example.com","password":PASSWORD}),
+            None,
+        )
+        .await;
+    let body = assert_error(resp, 500, "INTERNAL_ERROR").await;
+    assert!(
+        !body.to_string().contains("credentials"),
+        "nothing internal leaks: {body}"
+    );
+    let mut identity_db = app.db("identity").await;
+    let left: crate::emails::Count =
+        diesel::sql_query("SELECT count(*) AS n FROM users WHERE email = 'ada@example.com'")
+            .get_result(&mut identity_db)
+            .await
+            .unwrap();
+    assert_eq!(left.n, 0, "identity's record was taken back");
+    // Once auth works again the same email signs up normally.
+    auth_db
+        .batch_execute("ALTER TABLE credentials_broken RENAME TO credentials")
+        .await
+        .unwrap();
+    app.signup("ada@example.com", PASSWORD).await;
+}

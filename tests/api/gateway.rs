@@ -189,3 +189,45 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
     assert!(doc["components"]["schemas"]["ErrorEnvelope"].is_object());
     assert!(doc["components"]["schemas"]["TokenPair"].is_object());
 }
+
+/// The wire codes and messages of the gateway's edge cases, pinned: a change here is a
+/// change of the contract.
+#[tokio::test]
+async fn error_envelopes_do_not_drift() {
+    let app = TestStack::spawn().await;
+    let plain = |path: &str, ct: &str, body: &str| {
+        app.http
+            .post(app.url(path))
+            .header("content-type", ct)
+            .body(body.to_string())
+            .send()
+    };
+    let mut bodies = Vec::new();
+    for resp in [
+        app.get("/api/v1/nope", None).await,
+        app.send(reqwest::Method::PATCH, "/api/v1/auth/me", None, None)
+            .await,
+        plain("/api/v1/auth/signin", "text/plain", "x").await.unwrap(),
+        plain("/api/v1/auth/signin", "application/json", "{")
+            .await
+            .unwrap(),
+        plain(
+            "/api/v1/auth/signin",
+            "application/json",
+            &"x".repeat(1024 * 1024 + 1),
+        )
+        .await
+        .unwrap(),
+        app.post(
+            "/api/v1/auth/signup",
+            &json!({"email":"a@example.com","password":"short"}),
+            None,
+        )
+        .await,
+        app.get("/api/v1/auth/me", None).await,
+        app.signin("nobody@example.com", "wrong password here").await,
+    ] {
+        bodies.push(json!({"status": resp.status().as_u16(), "body": json(resp).await}));
+    }
+    insta::assert_json_snapshot!(bodies);
+}

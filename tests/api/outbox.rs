@@ -175,3 +175,73 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
     assert_eq!(janua_db::outbox::pending_count(&mut conn).await.unwrap(), 0);
     relay.abort();
 }
+
+#[tokio::test]
+async fn each_state_change_publishes_its_event() {
+    let app = TestStack::spawn().await;
+    let (_conn, seen) = listen(&app).await;
+    let pair = app.signup("ada@example.com", "correct horse battery").await;
+    let token = pair["access_token"].as_str();
+    let id = pair["user"]["id"].as_str().unwrap();
+    app.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/users/{id}"),
+        Some(&serde_json::json!({"name":"Ada L."})),
+        token,
+    )
+    .await;
+    let link = eventually("verification mail", Duration::from_secs(15), || async {
+        app.smtp.mails_to("ada@example.com").first().map(|m| m.body())
+    })
+    .await;
+    app.post(
+        "/api/v1/auth/verify-email",
+        &serde_json::json!({"token": janua_testkit::token_from_link(&link)}),
+        None,
+    )
+    .await;
+    app.post(
+        "/api/v1/auth/refresh",
+        &serde_json::json!({"refresh_token": pair["refresh_token"]}),
+        None,
+    )
+    .await;
+    app.post(
+        "/api/v1/auth/forgot-password",
+        &serde_json::json!({"email":"ada@example.com"}),
+        None,
+    )
+    .await;
+    let reset = eventually("reset mail", Duration::from_secs(15), || async {
+        app.smtp
+            .mails_to("ada@example.com")
+            .into_iter()
+            .find(|m| m.subject().as_deref() == Some("Reset your password"))
+            .map(|m| m.body())
+    })
+    .await;
+    app.post("/api/v1/auth/reset-password", &serde_json::json!({"token": janua_testkit::token_from_link(&reset), "password": "a brand new passphrase"}), None).await;
+    let expected = [
+        "user.created",
+        "user.password_set",
+        "session.created",
+        "user.signed_in",
+        "user.updated",
+        "user.email_verified",
+        "session.refreshed",
+        "password.reset_requested",
+        "password.reset",
+        "session.revoked",
+    ];
+    eventually("every event", Duration::from_secs(20), || async {
+        let types: HashSet<String> = seen.lock().unwrap().iter().map(|(_, t)| t.clone()).collect();
+        expected.iter().all(|t| types.contains(*t)).then_some(())
+    })
+    .await;
+    let ids: Vec<String> = seen.lock().unwrap().iter().map(|(id, _)| id.clone()).collect();
+    assert_eq!(
+        ids.len(),
+        ids.iter().collect::<HashSet<_>>().len(),
+        "one delivery per event id"
+    );
+}

@@ -68,12 +68,16 @@ impl MailWorker {
             let n = due.len();
             for (id, to, subject, body, attempts) in due {
                 let body = body.and_then(|b| self.sealer.open(&b).ok()).unwrap_or_default();
-                let message = Message::builder()
-                    .from(from.parse()?)
-                    .to(to.parse()?)
-                    .subject(subject)
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(String::from_utf8_lossy(&body).into_owned())?;
+                let message = match build_message(&from, &to, subject, &body) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        // A message that cannot be built never will be: park it, keep the rest moving.
+                        tracing::error!(email_id = %id, error = %e, "unsendable email parked");
+                        emails::mark_failed(conn, id, Utc::now() + Duration::days(3650), &e.to_string())
+                            .await?;
+                        continue;
+                    }
+                };
                 match transport.send(message).await {
                     Ok(_) => emails::mark_sent(conn, id, Utc::now()).await?,
                     Err(e) => {
@@ -88,4 +92,13 @@ impl MailWorker {
         })
         .await
     }
+}
+
+fn build_message(from: &str, to: &str, subject: String, body: &[u8]) -> anyhow::Result<Message> {
+    Ok(Message::builder()
+        .from(from.parse()?)
+        .to(to.parse()?)
+        .subject(subject)
+        .header(ContentType::TEXT_PLAIN)
+        .body(String::from_utf8_lossy(body).into_owned())?)
 }

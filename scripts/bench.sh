@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# `make bench`: release build, criterion on the hot token functions, then the whole stack as
+# three processes (identity, auth, gateway) with production argon2 parameters, loaded by
+# janua-bench. Everything it starts or creates is removed at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_SCENARIO="${BENCH_SECONDS:-10}"
+CONCURRENCY="${BENCH_CONCURRENCY:-32}"
+DB="janua_bench"
+
+echo "== building release binaries"
+cargo build --release -p janua -p janua-bench
+
+echo "== criterion: hot functions"
+cargo bench -p janua-tokens --bench tokens -- --warm-up-time 1 --measurement-time 3 2>&1 \
+  | grep -E "^(access|refresh)|time:" || true
+
+psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB"
+rabbitmqctl -q add_vhost janua-bench >/dev/null 2>&1 || true
+rabbitmqctl -q set_permissions -p janua-bench guest ".*" ".*" ".*" >/dev/null
+
+export JANUA_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
+export JANUA_AMQP_URL="amqp://guest:guest@127.0.0.1:5672/janua-bench"
+export JANUA_REDIS_PREFIX="bench:$$"
+export JANUA_PUBLIC_URL="http://127.0.0.1:18080"
+export JANUA_GATEWAY__PORT=18080 JANUA_GATEWAY__URL=http://127.0.0.1:18080
+export JANUA_AUTH__PORT=18081 JANUA_AUTH__URL=http://127.0.0.1:18081
+export JANUA_IDENTITY__PORT=18082 JANUA_IDENTITY__URL=http://127.0.0.1:18082
+# The load comes from one address and one user: lift the per-IP and per-user tiers.
+export JANUA_RATE_LIMITS__ANONYMOUS_PER_MIN=100000000
+export JANUA_RATE_LIMITS__AUTHENTICATED_PER_MIN=100000000
+export JANUA_LOG__LEVEL=warn
+export JANUA_SMTP__PORT=1
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
+  rabbitmqctl -q delete_vhost janua-bench >/dev/null 2>&1 || true
+  redis-cli --scan --pattern "bench:$$:*" | xargs -r redis-cli del >/dev/null || true
+}
+trap cleanup EXIT
+
+./target/release/janua --target identity --migrate & identity=$!; pids+=("$identity")
+./target/release/janua --target auth --migrate & auth=$!; pids+=("$auth")
+./target/release/janua --target gateway & gateway=$!; pids+=("$gateway")
+for _ in $(seq 1 100); do
+  curl -sf http://127.0.0.1:18080/api/v1/health/ready >/dev/null && break
+  sleep 0.2
+done
+curl -sf http://127.0.0.1:18080/api/v1/health/ready >/dev/null || { echo "stack did not become ready"; exit 1; }
+
+echo "== load (release build, one process per service)"
+./target/release/janua-bench --gateway http://127.0.0.1:18080 --direct http://127.0.0.1:18082 \
+  --seconds "$SECONDS_PER_SCENARIO" --concurrency "$CONCURRENCY" \
+  --pids "gateway=$gateway,auth=$auth,identity=$identity"

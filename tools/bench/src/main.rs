@@ -1,0 +1,313 @@
+//! `make bench`: load figures for a running stack (started by `scripts/bench.sh` from release
+//! binaries, one process per service), each printed with its baseline from the same run:
+//! - argon2id hashes/s on all cores with the production parameters (the ceiling of sign-ins);
+//! - password sign-ins/s through the gateway, p50/p99, and the ratio to that ceiling;
+//! - refresh grants/s (each worker follows its own rotating chain);
+//! - `GET /api/v1/auth/me` through the gateway and directly against the service, p50/p99,
+//!   and the latency the gateway adds;
+//! - RSS of each service process idle and under load.
+//!
+//! The load generator runs on one thread, so it takes at most one of the machine's cores.
+
+use argon2::password_hash::PasswordHasher as _;
+use argon2::{Algorithm, Argon2, Params, Version};
+use clap::Parser;
+use hdrhistogram::Histogram;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Parser)]
+struct Args {
+    #[arg(long, default_value = "http://127.0.0.1:18080")]
+    gateway: String,
+    /// The service that answers `GET /api/v1/auth/me` (identity), for the direct baseline.
+    #[arg(long, default_value = "http://127.0.0.1:18082")]
+    direct: String,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// `name=pid` of each service process, for RSS.
+    #[arg(long, value_delimiter = ',')]
+    pids: Vec<String>,
+    #[arg(long, default_value_t = 19456)]
+    argon2_memory_kib: u32,
+    #[arg(long, default_value_t = 2)]
+    argon2_iterations: u32,
+}
+
+struct Outcome {
+    ok: u64,
+    errors: u64,
+    elapsed: Duration,
+    latency: Histogram<u64>,
+}
+
+impl Outcome {
+    fn rate(&self) -> f64 {
+        self.ok as f64 / self.elapsed.as_secs_f64()
+    }
+    fn p(&self, q: f64) -> f64 {
+        self.latency.value_at_quantile(q) as f64 / 1000.0
+    }
+    fn line(&self, name: &str) -> String {
+        format!(
+            "{name:<34} {:>10.1} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} ok, {} errors)",
+            self.rate(),
+            self.p(0.50),
+            self.p(0.99),
+            self.ok,
+            self.errors
+        )
+    }
+}
+
+fn rss_kib(pid: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+}
+
+fn rss_all(pids: &[(String, String)]) -> BTreeMap<String, u64> {
+    pids.iter()
+        .filter_map(|(name, pid)| rss_kib(pid).map(|r| (name.clone(), r)))
+        .collect()
+}
+
+/// Hashes on every core for `seconds`: the most sign-ins/s this machine can do.
+fn argon2_ceiling(args: &Args) -> f64 {
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let params = Params::new(args.argon2_memory_kib, args.argon2_iterations, 1, None).expect("argon2 params");
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let params = params.clone();
+            std::thread::spawn(move || {
+                let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+                let mut n = 0u64;
+                while Instant::now() < deadline {
+                    argon2
+                        .hash_password(b"correct horse battery staple")
+                        .expect("hash");
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let total: u64 = handles.into_iter().map(|h| h.join().unwrap_or(0)).sum();
+    total as f64 / started.elapsed().as_secs_f64().max(args.seconds as f64)
+}
+
+/// Runs `concurrency` workers, each calling `step` (which returns whether the request
+/// succeeded) until the time is up; samples RSS while it runs.
+async fn drive<S, F>(
+    args: &Args,
+    pids: &[(String, String)],
+    peak: &mut BTreeMap<String, u64>,
+    make_state: impl Fn(usize) -> S,
+    step: F,
+) -> Outcome
+where
+    S: 'static,
+    F: for<'a> Fn(&'a mut S) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + 'a>>
+        + Clone
+        + 'static,
+{
+    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+    let hist = Arc::new(Mutex::new(Histogram::<u64>::new(3).expect("histogram")));
+    let counts = Arc::new(Mutex::new((0u64, 0u64)));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for i in 0..args.concurrency {
+        let (hist, counts, step) = (hist.clone(), counts.clone(), step.clone());
+        let mut state = make_state(i);
+        tasks.push(tokio::task::spawn_local(async move {
+            let mut local = Histogram::<u64>::new(3).expect("histogram");
+            let (mut ok, mut err) = (0u64, 0u64);
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let good = step(&mut state).await;
+                let _ = local.record(t.elapsed().as_micros() as u64);
+                if good { ok += 1 } else { err += 1 }
+            }
+            let _ = hist.lock().map(|mut h| h.add(&local));
+            if let Ok(mut c) = counts.lock() {
+                c.0 += ok;
+                c.1 += err;
+            }
+        }));
+    }
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        for (name, rss) in rss_all(pids) {
+            let e = peak.entry(name).or_insert(0);
+            *e = (*e).max(rss);
+        }
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    let elapsed = started.elapsed();
+    let (ok, errors) = *counts.lock().expect("counts");
+    let latency = hist.lock().expect("histogram").clone();
+    Outcome {
+        ok,
+        errors,
+        elapsed,
+        latency,
+    }
+}
+
+type MeState = (reqwest::Client, String, String);
+
+fn get_me(s: &mut MeState) -> std::pin::Pin<Box<dyn std::future::Future<Output = bool> + '_>> {
+    Box::pin(async move {
+        match s.0.get(&s.1).bearer_auth(&s.2).send().await {
+            Ok(r) => r.status().is_success() && r.bytes().await.is_ok(),
+            Err(_) => false,
+        }
+    })
+}
+
+async fn post(http: &reqwest::Client, url: &str, body: &Value) -> Option<Value> {
+    let resp = http.post(url).json(body).send().await.ok()?;
+    if !resp.status().is_success() {
+        return None;
+    }
+    resp.json().await.ok()
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let pids: Vec<(String, String)> = args
+        .pids
+        .iter()
+        .filter_map(|p| p.split_once('=').map(|(n, p)| (n.to_string(), p.to_string())))
+        .collect();
+    println!(
+        "janua bench: {} s per scenario, {} concurrent clients, 1 client thread, {} cores",
+        args.seconds,
+        args.concurrency,
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
+    println!();
+    let idle = rss_all(&pids);
+    let ceiling = argon2_ceiling(&args);
+    println!(
+        "{:<34} {:>10.1} hashes/s (m={} KiB, t={}, p=1, all cores) = the ceiling",
+        "argon2id, bare", ceiling, args.argon2_memory_kib, args.argon2_iterations
+    );
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&rt, async move {
+        let http = reqwest::Client::builder().pool_max_idle_per_host(1024).build()?;
+        let email = format!("bench-{}@example.com", uuid::Uuid::new_v4().simple());
+        let password = "correct horse battery staple";
+        let signup = post(
+            &http,
+            &format!("{}/api/v1/auth/signup", args.gateway),
+            &json!({"email": email, "password": password}),
+        )
+        .await
+        .ok_or_else(|| anyhow::anyhow!("signup failed: is the stack up at {}?", args.gateway))?;
+        let access = signup["access_token"].as_str().unwrap_or_default().to_string();
+        let mut peak = BTreeMap::new();
+
+        // Sign-ins: argon2-bound; compared with the bare ceiling.
+        let signin_url = format!("{}/api/v1/auth/signin", args.gateway);
+        let body = Arc::new(json!({"email": email, "password": password}));
+        let signin = drive(
+            &args,
+            &pids,
+            &mut peak,
+            |_| (http.clone(), signin_url.clone(), body.clone()),
+            |s| Box::pin(async move { post(&s.0, &s.1, &s.2).await.is_some() }),
+        )
+        .await;
+
+        // Refresh: each worker rotates its own chain.
+        let refresh_url = format!("{}/api/v1/auth/refresh", args.gateway);
+        let mut chains = Vec::new();
+        for _ in 0..args.concurrency {
+            let pair = post(&http, &signin_url, &body)
+                .await
+                .ok_or_else(|| anyhow::anyhow!("signin failed"))?;
+            chains.push(pair["refresh_token"].as_str().unwrap_or_default().to_string());
+        }
+        let refresh = drive(
+            &args,
+            &pids,
+            &mut peak,
+            |i| (http.clone(), refresh_url.clone(), chains[i].clone()),
+            |s| {
+                Box::pin(async move {
+                    match post(&s.0, &s.1, &json!({"refresh_token": s.2})).await {
+                        Some(pair) => {
+                            s.2 = pair["refresh_token"].as_str().unwrap_or_default().to_string();
+                            true
+                        }
+                        None => false,
+                    }
+                })
+            },
+        )
+        .await;
+
+        // GET /me through the gateway and directly against the service.
+        let me = |base: &str| {
+            let url = format!("{base}/api/v1/auth/me");
+            let (http, access) = (http.clone(), access.clone());
+            move |_: usize| (http.clone(), url.clone(), access.clone())
+        };
+        let me_gateway = drive(&args, &pids, &mut peak, me(&args.gateway), get_me).await;
+        let me_direct = drive(&args, &pids, &mut peak, me(&args.direct), get_me).await;
+
+        println!("{}", signin.line("password sign-in, via gateway"));
+        println!(
+            "{:<34} {:>10.2} (target >= 0.85)",
+            "  ratio to the argon2 ceiling",
+            signin.rate() / ceiling
+        );
+        println!("{}", refresh.line("refresh grant, via gateway"));
+        println!(
+            "{:<34} {:>10.2} (target >= 1.00, i.e. 1500/s)",
+            "  ratio to 1500/s",
+            refresh.rate() / 1500.0
+        );
+        println!("{}", me_gateway.line("GET /auth/me, via gateway"));
+        println!("{}", me_direct.line("GET /auth/me, direct to identity"));
+        println!(
+            "{:<34} {:>10.2} (target >= 1.00, i.e. 5000/s)",
+            "  gateway ratio to 5000/s",
+            me_gateway.rate() / 5000.0
+        );
+        println!(
+            "{:<34} {:>10.2} ms p50 (target < 1 ms); throughput ratio {:.2}",
+            "  gateway adds",
+            me_gateway.p(0.5) - me_direct.p(0.5),
+            me_gateway.rate() / me_direct.rate().max(1e-9)
+        );
+        println!();
+        println!("{:<12} {:>12} {:>16}", "service", "RSS idle", "RSS under load");
+        for (name, _) in &pids {
+            println!(
+                "{:<12} {:>9} KiB {:>13} KiB",
+                name,
+                idle.get(name).copied().unwrap_or(0),
+                peak.get(name).copied().unwrap_or(0)
+            );
+        }
+        anyhow::Ok(())
+    })?;
+    Ok(())
+}
