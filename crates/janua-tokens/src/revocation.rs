@@ -22,7 +22,7 @@ impl RevocationSet {
         }
     }
 
-    fn key(&self, sid: Uuid) -> String {
+    pub fn key(&self, sid: Uuid) -> String {
         format!("{}:revoked:sid:{}", self.prefix, sid)
     }
 

@@ -37,8 +37,8 @@ pub async fn dispatch(
         .unwrap_or_else(|| "unknown".into());
     // Who is calling decides the rate-limit tier; an invalid token on a public route counts
     // as anonymous, on a protected one it is refused after counting.
-    let verified: Option<Result<Claims, ApiError>> = match bearer(&req) {
-        Some(token) => Some(state.guard.check(token).await.and_then(|c| {
+    let mut verified: Option<Result<Claims, ApiError>> = match bearer(&req) {
+        Some(token) => Some(state.guard.verify_signature(token).await.and_then(|c| {
             if c.scope.is_some() {
                 Err(ApiError::unauthorized("token_scope"))
             } else {
@@ -52,10 +52,19 @@ pub async fn dispatch(
         Some(Ok(c)) => (Tier::Authenticated, c.sub.to_string()),
         _ => (Tier::Anonymous, ip.clone()),
     };
-    let decision = match state.limiter.hit(tier, &who).await {
+    // The revocation check rides in the same Redis round trip as the rate-limit count.
+    let revocation_key = match &verified {
+        Some(Ok(c)) => Some(state.guard.revocations.key(c.sid)),
+        _ => None,
+    };
+    let (decision, revoked) = match state.limiter.hit(tier, &who, revocation_key.as_deref()).await {
         Ok(d) => d,
         Err(e) => return e.error_response(),
     };
+    if revoked {
+        // Counted in the user's tier already; the request itself is refused below.
+        verified = Some(Err(ApiError::unauthorized("token_revoked")));
+    }
     let mut response = match state.table.find(req.method(), req.path()) {
         _ if !decision.allowed => {
             let retry = (decision.reset - chrono::Utc::now().timestamp()).max(1) as u64;
@@ -219,5 +228,12 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
     for (n, v) in headers {
         out.append_header((n, v));
     }
-    out.streaming(resp.bytes_stream())
+    // Small answers (nearly all) go out with a Content-Length; large ones stream.
+    match resp.content_length() {
+        Some(len) if len <= 1024 * 1024 => match resp.bytes().await {
+            Ok(body) => out.body(body),
+            Err(_) => ApiError::unavailable("the service behind this route").error_response(),
+        },
+        _ => out.streaming(resp.bytes_stream()),
+    }
 }

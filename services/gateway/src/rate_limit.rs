@@ -44,27 +44,40 @@ impl RateLimiter {
         }
     }
 
-    /// Counts this request against `who` (an IP or a user id) in the current minute.
-    pub async fn hit(&self, tier: Tier, who: &str) -> Result<Decision, ApiError> {
+    /// Counts this request against `who` (an IP or a user id) in the current minute and, in
+    /// the same round trip, looks up `revocation_key` (the caller's session in the revocation
+    /// set). Returns the decision and whether the session is revoked.
+    pub async fn hit(
+        &self,
+        tier: Tier,
+        who: &str,
+        revocation_key: Option<&str>,
+    ) -> Result<(Decision, bool), ApiError> {
         let now = chrono::Utc::now().timestamp();
         let window = now / 60;
         let key = format!("{}:rl:{:?}:{}:{}", self.prefix, tier, who, window);
         let mut conn = self.redis.clone();
-        let (count,): (u32,) = redis::pipe()
-            .cmd("INCR")
+        let mut pipe = redis::pipe();
+        pipe.cmd("INCR")
             .arg(&key)
             .cmd("EXPIRE")
             .arg(&key)
             .arg(61)
-            .ignore()
-            .query_async(&mut conn)
-            .await?;
+            .ignore();
+        let (count, revoked): (u32, bool) = match revocation_key {
+            Some(rk) => pipe.cmd("EXISTS").arg(rk).query_async(&mut conn).await?,
+            None => {
+                let (count,): (u32,) = pipe.query_async(&mut conn).await?;
+                (count, false)
+            }
+        };
         let limit = self.limit_of(tier);
-        Ok(Decision {
+        let decision = Decision {
             limit,
             remaining: limit.saturating_sub(count),
             reset: (window + 1) * 60,
             allowed: count <= limit,
-        })
+        };
+        Ok((decision, revoked))
     }
 }

@@ -110,7 +110,12 @@ pub async fn rotate(
     if session.revoked_at.is_some() || session.expires_at <= now {
         return Ok(RefreshOutcome::Invalid);
     }
-    if spent_at.is_some() || !store::spend_refresh_token(conn, &hash, now).await? {
+    let refresh_token = random_token();
+    let rotated = match spent_at {
+        Some(_) => None,
+        None => store::rotate_refresh_token(conn, &hash, &sha256(refresh_token.as_bytes()), now).await?,
+    };
+    if rotated.is_none() {
         store::revoke(conn, session.id, "refresh_token_reuse", now).await?;
         janua_db::outbox::enqueue(
             conn,
@@ -133,9 +138,6 @@ pub async fn rotate(
             session_id: session.id,
         });
     }
-    let refresh_token = random_token();
-    store::insert_refresh_token(conn, session.id, &sha256(refresh_token.as_bytes())).await?;
-    store::touch(conn, session.id, now).await?;
     janua_db::outbox::enqueue(
         conn,
         &events::session_refreshed(session.user_id, session.id, meta.clone().into()),

@@ -73,31 +73,6 @@ pub async fn lock_by_refresh_hash(
         .optional()
 }
 
-/// Spends the presented token; false if another request spent it first.
-pub async fn spend_refresh_token(
-    conn: &mut AsyncPgConnection,
-    hash: &[u8],
-    now: DateTime<Utc>,
-) -> QueryResult<bool> {
-    let n = diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::token_hash.eq(hash))
-            .filter(refresh_tokens::spent_at.is_null()),
-    )
-    .set(refresh_tokens::spent_at.eq(now))
-    .execute(conn)
-    .await?;
-    Ok(n == 1)
-}
-
-pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
-    diesel::update(sessions::table.find(id))
-        .set(sessions::last_used_at.eq(now))
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// Revokes one live session; returns whether it was live.
 pub async fn revoke(
     conn: &mut AsyncPgConnection,
@@ -131,4 +106,40 @@ pub async fn revoke_all_of_user(
     .returning(sessions::id)
     .get_results(conn)
     .await
+}
+
+/// Spends `old` and chains `new` to the same session in one statement (one round trip): the
+/// old token is marked spent only if it still was unspent, the session's last use is
+/// stamped, and the successor is inserted. `None` if another request spent `old` first.
+pub async fn rotate_refresh_token(
+    conn: &mut AsyncPgConnection,
+    old: &[u8],
+    new: &[u8],
+    now: DateTime<Utc>,
+) -> QueryResult<Option<Uuid>> {
+    #[derive(diesel::QueryableByName)]
+    struct Rotated {
+        #[diesel(sql_type = diesel::sql_types::Uuid)]
+        session_id: Uuid,
+    }
+    diesel::sql_query(
+        "WITH spent AS (
+             UPDATE refresh_tokens SET spent_at = $3
+             WHERE token_hash = $1 AND spent_at IS NULL
+             RETURNING session_id),
+         touched AS (
+             UPDATE sessions SET last_used_at = $3
+             WHERE id IN (SELECT session_id FROM spent)
+             RETURNING id)
+         INSERT INTO refresh_tokens (token_hash, session_id)
+         SELECT $2, id FROM touched
+         RETURNING session_id",
+    )
+    .bind::<diesel::sql_types::Bytea, _>(old)
+    .bind::<diesel::sql_types::Bytea, _>(new)
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
+    .get_result::<Rotated>(conn)
+    .await
+    .optional()
+    .map(|r| r.map(|r| r.session_id))
 }
