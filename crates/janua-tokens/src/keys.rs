@@ -75,14 +75,21 @@ impl SigningKey {
     }
 }
 
-/// The keys in force. Cheap to clone behind an `Arc`; rebuilt on rotation.
+/// The keys in force. Shared behind an `Arc`; rebuilt (never mutated) on rotation.
 pub struct KeyRing {
     issuer: String,
     audience: String,
     signer: Option<(String, EddsaJwsSigner)>,
     verifiers: HashMap<String, EddsaJwsVerifier>,
     public: Vec<serde_json::Value>,
+    /// Tokens whose signature this ring has already checked, by SHA-256 of the token. A
+    /// signature does not stop being valid, so the gateway and a service need not pay for the
+    /// same Ed25519 verification on every request; expiry is still checked each time, and
+    /// the cache dies with the ring when the keys change.
+    verified: std::sync::Mutex<HashMap<[u8; 32], Claims>>,
 }
+
+const VERIFIED_CACHE_MAX: usize = 50_000;
 
 impl KeyRing {
     pub fn new(issuer: &str, audience: &str) -> KeyRing {
@@ -92,6 +99,7 @@ impl KeyRing {
             signer: None,
             verifiers: HashMap::new(),
             public: Vec::new(),
+            verified: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -158,6 +166,29 @@ impl KeyRing {
         if token.len() > 8192 || token.split('.').count() != 3 {
             return Err(TokenError::Malformed);
         }
+        let digest = janua_core::crypto::sha256(token.as_bytes());
+        let cached = self.verified.lock().ok().and_then(|c| c.get(&digest).cloned());
+        let claims = match cached {
+            Some(claims) => claims,
+            None => {
+                let claims = self.verify_uncached(token)?;
+                if let Ok(mut cache) = self.verified.lock() {
+                    if cache.len() >= VERIFIED_CACHE_MAX {
+                        cache.clear();
+                    }
+                    cache.insert(digest, claims.clone());
+                }
+                claims
+            }
+        };
+        if claims.exp <= Utc::now().timestamp() {
+            return Err(TokenError::Expired);
+        }
+        Ok(claims)
+    }
+
+    /// The full check without the cache (what a first sighting of a token costs).
+    pub fn verify_uncached(&self, token: &str) -> Result<Claims, TokenError> {
         let header = josekit::jwt::decode_header(token).map_err(|_| TokenError::Malformed)?;
         match header.claim("alg").and_then(|v| v.as_str()) {
             Some("EdDSA") => {}
@@ -175,9 +206,6 @@ impl KeyRing {
             .map_err(|_| TokenError::Malformed)?;
         if claims.iss != self.issuer || claims.aud != self.audience {
             return Err(TokenError::WrongIssuerOrAudience);
-        }
-        if claims.exp <= Utc::now().timestamp() {
-            return Err(TokenError::Expired);
         }
         Ok(claims)
     }
@@ -218,6 +246,8 @@ mod tests {
         let (ring, key) = ring_with_key();
         let c = claims(60);
         let token = ring.sign(&c).unwrap();
+        assert_eq!(ring.verify(&token).unwrap(), c);
+        // Second time from the cache: same answer.
         assert_eq!(ring.verify(&token).unwrap(), c);
         let header = josekit::jwt::decode_header(&token).unwrap();
         assert_eq!(
