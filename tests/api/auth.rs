@@ -262,3 +262,35 @@ async fn a_signup_that_fails_midway_leaves_no_half_made_account() {
         .unwrap();
     app.signup("ada@example.com", PASSWORD).await;
 }
+
+#[tokio::test]
+async fn two_concurrent_uses_of_one_refresh_token_let_at_most_one_through() {
+    let app = TestStack::spawn().await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let body = json!({"refresh_token": pair["refresh_token"]});
+    let (a, b) = tokio::join!(
+        app.post("/api/v1/auth/refresh", &body, None),
+        app.post("/api/v1/auth/refresh", &body, None)
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [200, 401],
+        "one rotation; the second presenter is a reuse"
+    );
+    // The reuse revoked the family, including the winner's new tokens.
+    let winner = if a.status() == 200 {
+        json(a).await
+    } else {
+        json(b).await
+    };
+    let again = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": winner["refresh_token"]}),
+            None,
+        )
+        .await;
+    assert_error(again, 401, "UNAUTHORIZED").await;
+}

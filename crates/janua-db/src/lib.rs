@@ -4,8 +4,8 @@
 pub mod outbox;
 pub mod schema;
 
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::pooled_connection::deadpool::{BuildError, Pool as DeadPool};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, RecyclingMethod};
 use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -41,7 +41,14 @@ pub fn schema_url(database_url: &str, schema: &str) -> Result<String, DbError> {
 }
 
 pub fn pool(database_url: &str, schema: &str, max_size: usize) -> Result<Pool, DbError> {
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(schema_url(database_url, schema)?);
+    // A checkout does not cost a `SELECT 1`: a connection that died fails its next query,
+    // is marked broken by diesel-async and dropped by the pool (deadpool-postgres's default).
+    let mut config = ManagerConfig::default();
+    config.recycling_method = RecyclingMethod::Fast;
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(
+        schema_url(database_url, schema)?,
+        config,
+    );
     Ok(Pool::builder(manager)
         .max_size(max_size)
         .wait_timeout(Some(std::time::Duration::from_secs(5)))

@@ -104,48 +104,44 @@ pub async fn rotate(
 ) -> Result<RefreshOutcome, ApiError> {
     let hash = sha256(presented.as_bytes());
     let now = Utc::now();
-    let Some((spent_at, session)) = store::lock_by_refresh_hash(conn, &hash).await? else {
+    let refresh_token = random_token();
+    let Some(rotation) =
+        store::rotate_refresh_token(conn, &hash, &sha256(refresh_token.as_bytes()), now).await?
+    else {
         return Ok(RefreshOutcome::Invalid);
     };
-    if session.revoked_at.is_some() || session.expires_at <= now {
+    let (user_id, session_id) = (rotation.user_id, rotation.session_id);
+    if rotation.dead {
         return Ok(RefreshOutcome::Invalid);
     }
-    let refresh_token = random_token();
-    let rotated = match spent_at {
-        Some(_) => None,
-        None => store::rotate_refresh_token(conn, &hash, &sha256(refresh_token.as_bytes()), now).await?,
-    };
-    if rotated.is_none() {
-        store::revoke(conn, session.id, "refresh_token_reuse", now).await?;
+    if !rotation.rotated {
+        store::revoke(conn, session_id, "refresh_token_reuse", now).await?;
         janua_db::outbox::enqueue(
             conn,
-            &events::refresh_token_reused(session.user_id, session.id, meta.clone().into()),
+            &events::refresh_token_reused(user_id, session_id, meta.clone().into()),
         )
         .await?;
         janua_db::outbox::enqueue(
             conn,
             &events::session_revoked(
-                session.user_id,
-                session.id,
+                user_id,
+                session_id,
                 "refresh_token_reuse",
                 None,
                 meta.clone().into(),
             ),
         )
         .await?;
-        return Ok(RefreshOutcome::Reused {
-            user_id: session.user_id,
-            session_id: session.id,
-        });
+        return Ok(RefreshOutcome::Reused { user_id, session_id });
     }
     janua_db::outbox::enqueue(
         conn,
-        &events::session_refreshed(session.user_id, session.id, meta.clone().into()),
+        &events::session_refreshed(user_id, session_id, meta.clone().into()),
     )
     .await?;
     Ok(RefreshOutcome::Rotated {
-        user_id: session.user_id,
-        session_id: session.id,
+        user_id,
+        session_id,
         refresh_token,
     })
 }

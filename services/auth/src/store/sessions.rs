@@ -58,21 +58,6 @@ pub async fn insert_refresh_token(
     Ok(())
 }
 
-/// The refresh token's row and its session, locked for the rotation.
-pub async fn lock_by_refresh_hash(
-    conn: &mut AsyncPgConnection,
-    hash: &[u8],
-) -> QueryResult<Option<(Option<DateTime<Utc>>, Session)>> {
-    refresh_tokens::table
-        .inner_join(sessions::table)
-        .filter(refresh_tokens::token_hash.eq(hash))
-        .select((refresh_tokens::spent_at, Session::as_select()))
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
-}
-
 /// Revokes one live session; returns whether it was live.
 pub async fn revoke(
     conn: &mut AsyncPgConnection,
@@ -108,38 +93,60 @@ pub async fn revoke_all_of_user(
     .await
 }
 
-/// Spends `old` and chains `new` to the same session in one statement (one round trip): the
-/// old token is marked spent only if it still was unspent, the session's last use is
-/// stamped, and the successor is inserted. `None` if another request spent `old` first.
+/// What one rotation attempt found, from [`rotate_refresh_token`].
+#[derive(Debug, diesel::QueryableByName)]
+pub struct Rotation {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub session_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub user_id: Uuid,
+    /// The session was revoked or has expired: the token is simply invalid.
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub dead: bool,
+    /// `new` now continues the family; false on a live session means `old` was spent
+    /// before (reuse).
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    pub rotated: bool,
+}
+
+/// One statement, one round trip: locks the presented token's row and its session, and if
+/// the session is live and the token unspent, spends it, stamps the session's last use and
+/// chains `new` to the family. `None` if no such token exists. Under concurrency the row
+/// lock makes a second presenter of the same token see it spent (reuse).
 pub async fn rotate_refresh_token(
     conn: &mut AsyncPgConnection,
     old: &[u8],
     new: &[u8],
     now: DateTime<Utc>,
-) -> QueryResult<Option<Uuid>> {
-    #[derive(diesel::QueryableByName)]
-    struct Rotated {
-        #[diesel(sql_type = diesel::sql_types::Uuid)]
-        session_id: Uuid,
-    }
+) -> QueryResult<Option<Rotation>> {
     diesel::sql_query(
-        "WITH spent AS (
+        "WITH cur AS (
+             SELECT rt.session_id, s.user_id,
+                    (s.revoked_at IS NOT NULL OR s.expires_at <= $3) AS dead
+             FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
+             WHERE rt.token_hash = $1
+             FOR UPDATE OF rt, s),
+         spent AS (
              UPDATE refresh_tokens SET spent_at = $3
              WHERE token_hash = $1 AND spent_at IS NULL
+               AND EXISTS (SELECT 1 FROM cur WHERE NOT dead)
              RETURNING session_id),
          touched AS (
              UPDATE sessions SET last_used_at = $3
              WHERE id IN (SELECT session_id FROM spent)
-             RETURNING id)
-         INSERT INTO refresh_tokens (token_hash, session_id)
-         SELECT $2, id FROM touched
-         RETURNING session_id",
+             RETURNING id),
+         chained AS (
+             INSERT INTO refresh_tokens (token_hash, session_id)
+             SELECT $2, id FROM touched
+             RETURNING session_id)
+         SELECT cur.session_id, cur.user_id, cur.dead,
+                EXISTS (SELECT 1 FROM chained) AS rotated
+         FROM cur",
     )
     .bind::<diesel::sql_types::Bytea, _>(old)
     .bind::<diesel::sql_types::Bytea, _>(new)
     .bind::<diesel::sql_types::Timestamptz, _>(now)
-    .get_result::<Rotated>(conn)
+    .get_result::<Rotation>(conn)
     .await
     .optional()
-    .map(|r| r.map(|r| r.session_id))
 }
