@@ -171,6 +171,12 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("get", "/api/v1/health/ready"),
         ("get", "/api/v1/health/detailed"),
         ("get", "/api/v1/openapi.json"),
+        ("get", "/api/v1/sessions"),
+        ("delete", "/api/v1/sessions/all"),
+        ("get", "/api/v1/sessions/{session_id}"),
+        ("delete", "/api/v1/sessions/{session_id}"),
+        ("get", "/api/v1/users/{user_id}/sessions"),
+        ("post", "/api/v1/users/{user_id}/change-password"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

@@ -6,6 +6,7 @@ mod emails;
 mod gateway;
 mod health;
 mod outbox;
+mod sessions;
 mod tokens;
 mod users;
 

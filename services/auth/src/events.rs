@@ -122,3 +122,14 @@ pub fn credential_created(user_id: Uuid, ctx: EventContext) -> Event {
     .subject(user_id)
     .context(ctx)
 }
+
+pub fn password_changed(user_id: Uuid, ctx: EventContext) -> Event {
+    Event::new(
+        SOURCE,
+        "password.changed",
+        serde_json::json!({ "user_id": user_id }),
+    )
+    .actor(user_id)
+    .subject(user_id)
+    .context(ctx)
+}

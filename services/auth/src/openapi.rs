@@ -1,6 +1,6 @@
 //! Auth's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{auth, jwks};
+use crate::handlers::{auth, jwks, password, sessions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -15,7 +15,13 @@ use utoipa::OpenApi;
         auth::verify_email,
         auth::resend_verification,
         jwks::jwks,
-        jwks::jwks_under_auth
+        jwks::jwks_under_auth,
+        sessions::list_sessions,
+        sessions::get_session,
+        sessions::revoke_session,
+        sessions::revoke_all_sessions,
+        sessions::list_user_sessions,
+        password::change_password
     ),
     components(schemas(
         auth::SignupRequest,
@@ -25,6 +31,8 @@ use utoipa::OpenApi;
         auth::ResetPasswordRequest,
         auth::TokenRequest,
         auth::TokenPair,
+        sessions::SessionView,
+        password::ChangePasswordRequest,
         janua_core::error::ErrorEnvelope,
         janua_core::error::ErrorBody
     ))

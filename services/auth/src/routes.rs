@@ -1,4 +1,4 @@
-use crate::handlers::{auth, health, internal, jwks};
+use crate::handlers::{auth, health, internal, jwks, password, sessions};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -18,6 +18,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/api/v1/auth/resend-verification",
             web::post().to(auth::resend_verification),
+        )
+        .route("/api/v1/sessions", web::get().to(sessions::list_sessions))
+        .route(
+            "/api/v1/sessions/all",
+            web::delete().to(sessions::revoke_all_sessions),
+        )
+        .route(
+            "/api/v1/sessions/{session_id}",
+            web::get().to(sessions::get_session),
+        )
+        .route(
+            "/api/v1/sessions/{session_id}",
+            web::delete().to(sessions::revoke_session),
+        )
+        .route(
+            "/api/v1/users/{user_id}/sessions",
+            web::get().to(sessions::list_user_sessions),
+        )
+        .route(
+            "/api/v1/users/{user_id}/change-password",
+            web::post().to(password::change_password),
         )
         .route("/.well-known/jwks.json", web::get().to(jwks::jwks))
         .route("/api/v1/auth/.well-known/jwks.json", web::get().to(jwks::jwks))

@@ -82,6 +82,28 @@ impl RouteTable {
             // Users router (the parts built so far)
             r(Method::GET, "/api/v1/users/{user_id}", Identity, Authenticated),
             r(Method::PUT, "/api/v1/users/{user_id}", Identity, Authenticated),
+            // Sessions router and the user's sessions / password
+            r(Method::GET, "/api/v1/sessions", Auth, Authenticated),
+            r(Method::DELETE, "/api/v1/sessions/all", Auth, Authenticated),
+            r(Method::GET, "/api/v1/sessions/{session_id}", Auth, Authenticated),
+            r(
+                Method::DELETE,
+                "/api/v1/sessions/{session_id}",
+                Auth,
+                Authenticated,
+            ),
+            r(
+                Method::GET,
+                "/api/v1/users/{user_id}/sessions",
+                Auth,
+                Authenticated,
+            ),
+            r(
+                Method::POST,
+                "/api/v1/users/{user_id}/change-password",
+                Auth,
+                Authenticated,
+            ),
             // Health and the API document, answered here
             r(Method::GET, "/api/v1/health", Local(LocalRoute::Health), Public),
             r(

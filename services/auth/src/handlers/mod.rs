@@ -2,3 +2,5 @@ pub mod auth;
 pub mod health;
 pub mod internal;
 pub mod jwks;
+pub mod password;
+pub mod sessions;

@@ -150,3 +150,43 @@ pub async fn rotate_refresh_token(
     .await
     .optional()
 }
+
+/// Live sessions of a user, newest first, after `before` (keyset on the time-ordered id).
+pub async fn list_active(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    before: Option<Uuid>,
+    limit: i64,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<Session>> {
+    let mut query = sessions::table
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .order(sessions::id.desc())
+        .limit(limit)
+        .select(Session::as_select())
+        .into_boxed();
+    if let Some(before) = before {
+        query = query.filter(sessions::id.lt(before));
+    }
+    query.load(conn).await
+}
+
+/// One live session of this user (another user's id finds nothing).
+pub async fn find_active(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<Session>> {
+    sessions::table
+        .filter(sessions::id.eq(id))
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
+        .select(Session::as_select())
+        .first(conn)
+        .await
+        .optional()
+}

@@ -1,0 +1,315 @@
+use crate::{assert_error, json};
+use janua_testkit::{TestStack, eventually};
+use serde_json::json;
+use std::time::Duration;
+
+const PASSWORD: &str = "correct horse battery";
+
+#[tokio::test]
+async fn users_list_inspect_and_revoke_their_own_sessions() {
+    let app = TestStack::spawn().await;
+    let first = app.signup("ada@example.com", PASSWORD).await;
+    let resp = app
+        .http
+        .post(app.url("/api/v1/auth/signin"))
+        .header("user-agent", "Firefox/130")
+        .json(&json!({"email":"ada@example.com","password":PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let second = json(resp).await;
+    let token = second["access_token"].as_str();
+
+    let list = json(app.get("/api/v1/sessions", token).await).await;
+    let data = list["data"].as_array().unwrap();
+    assert_eq!(data.len(), 2);
+    assert!(list["next_cursor"].is_null());
+    let current: Vec<_> = data.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert_eq!(current[0]["user_agent"], "Firefox/130");
+    assert_eq!(current[0]["ip"], "127.0.0.1");
+    for field in ["id", "created_at", "last_used_at", "expires_at"] {
+        assert!(current[0].get(field).is_some(), "{field}");
+    }
+    // Pagination: one per page, newest first.
+    let page = json(app.get("/api/v1/sessions?limit=1", token).await).await;
+    assert_eq!(page["data"][0]["current"], true);
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let next = json(
+        app.get(&format!("/api/v1/sessions?limit=1&cursor={cursor}"), token)
+            .await,
+    )
+    .await;
+    assert_eq!(next["data"][0]["current"], false);
+    assert!(next["next_cursor"].is_null());
+    assert_error(
+        app.get("/api/v1/sessions?limit=0", token).await,
+        400,
+        "VALIDATION_ERROR",
+    )
+    .await;
+
+    let other_id = next["data"][0]["id"].as_str().unwrap();
+    let one = json(app.get(&format!("/api/v1/sessions/{other_id}"), token).await).await;
+    assert_eq!(one["id"], other_id);
+
+    // Revoking the first session kills its tokens at once; the current one lives on.
+    let resp = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/sessions/{other_id}"),
+            None,
+            token,
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+    assert_error(
+        app.get("/api/v1/auth/me", first["access_token"].as_str()).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    assert_error(
+        app.post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": first["refresh_token"]}),
+            None,
+        )
+        .await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    assert_eq!(app.get("/api/v1/auth/me", token).await.status(), 200);
+    assert_error(
+        app.get(&format!("/api/v1/sessions/{other_id}"), token).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn another_users_session_is_not_found() {
+    let app = TestStack::spawn().await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    let bob = app.signup("bob@example.com", PASSWORD).await;
+    let bob_session = json(app.get("/api/v1/sessions", bob["access_token"].as_str()).await).await["data"][0]
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ada_token = ada["access_token"].as_str();
+    assert_error(
+        app.get(&format!("/api/v1/sessions/{bob_session}"), ada_token)
+            .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let resp = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/sessions/{bob_session}"),
+            None,
+            ada_token,
+        )
+        .await;
+    assert_error(resp, 404, "NOT_FOUND").await;
+    assert_eq!(
+        app.get("/api/v1/auth/me", bob["access_token"].as_str())
+            .await
+            .status(),
+        200,
+        "untouched"
+    );
+    let bob_id = bob["user"]["id"].as_str().unwrap();
+    assert_error(
+        app.get(&format!("/api/v1/users/{bob_id}/sessions"), ada_token)
+            .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let own = json(
+        app.get(
+            &format!("/api/v1/users/{}/sessions", ada["user"]["id"].as_str().unwrap()),
+            ada_token,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(own["data"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn delete_all_is_not_taken_for_a_session_id() {
+    let app = TestStack::spawn().await;
+    let a = app.signup("ada@example.com", PASSWORD).await;
+    let b = json(app.signin("ada@example.com", PASSWORD).await).await;
+    let c = json(app.signin("ada@example.com", PASSWORD).await).await;
+    // Everywhere but here.
+    let resp = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/sessions/all?keep_current=true",
+            None,
+            c["access_token"].as_str(),
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+    assert_error(
+        app.get("/api/v1/auth/me", a["access_token"].as_str()).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    assert_error(
+        app.get("/api/v1/auth/me", b["access_token"].as_str()).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/v1/auth/me", c["access_token"].as_str())
+            .await
+            .status(),
+        200
+    );
+    // Everywhere.
+    let resp = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/sessions/all",
+            None,
+            c["access_token"].as_str(),
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+    assert_error(
+        app.get("/api/v1/auth/me", c["access_token"].as_str()).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn changing_the_password_revokes_other_sessions_and_notifies() {
+    let app = TestStack::spawn().await;
+    let other = app.signup("ada@example.com", PASSWORD).await;
+    let here = json(app.signin("ada@example.com", PASSWORD).await).await;
+    let token = here["access_token"].as_str();
+    let path = format!(
+        "/api/v1/users/{}/change-password",
+        here["user"]["id"].as_str().unwrap()
+    );
+
+    let wrong = app
+        .post(
+            &path,
+            &json!({"current_password":"not the password","new_password":"a brand new passphrase"}),
+            token,
+        )
+        .await;
+    let body = assert_error(wrong, 401, "INVALID_CREDENTIALS").await;
+    assert_eq!(body["error"]["details"]["field"], "current_password");
+    let weak = app
+        .post(
+            &path,
+            &json!({"current_password":PASSWORD,"new_password":"short"}),
+            token,
+        )
+        .await;
+    assert_eq!(
+        assert_error(weak, 400, "VALIDATION_ERROR").await["error"]["details"]["field"],
+        "new_password"
+    );
+    let same = app
+        .post(
+            &path,
+            &json!({"current_password":PASSWORD,"new_password":PASSWORD}),
+            token,
+        )
+        .await;
+    assert_error(same, 400, "VALIDATION_ERROR").await;
+
+    let ok = app
+        .post(
+            &path,
+            &json!({"current_password":PASSWORD,"new_password":"a brand new passphrase"}),
+            token,
+        )
+        .await;
+    assert_eq!(ok.status(), 204);
+    assert_eq!(
+        app.get("/api/v1/auth/me", token).await.status(),
+        200,
+        "this session stays"
+    );
+    assert_error(
+        app.get("/api/v1/auth/me", other["access_token"].as_str()).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    assert_error(
+        app.signin("ada@example.com", PASSWORD).await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    assert_eq!(
+        app.signin("ada@example.com", "a brand new passphrase")
+            .await
+            .status(),
+        200
+    );
+    eventually("the notification", Duration::from_secs(15), || async {
+        app.smtp
+            .mails_to("ada@example.com")
+            .into_iter()
+            .find(|m| m.subject().as_deref() == Some("Your password was changed"))
+    })
+    .await;
+
+    // Someone else's id is 404.
+    let bob = app.signup("bob@example.com", PASSWORD).await;
+    let bob_path = format!(
+        "/api/v1/users/{}/change-password",
+        bob["user"]["id"].as_str().unwrap()
+    );
+    let resp = app
+        .post(
+            &bob_path,
+            &json!({"current_password":PASSWORD,"new_password":"a brand new passphrase"}),
+            token,
+        )
+        .await;
+    assert_error(resp, 404, "NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_is_throttled() {
+    let app = TestStack::spawn_with(|s| s.rate_limits.signin_failures_per_account = 3).await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let path = format!(
+        "/api/v1/users/{}/change-password",
+        pair["user"]["id"].as_str().unwrap()
+    );
+    let guess = json!({"current_password":"a wrong guess here","new_password":"a brand new passphrase"});
+    for _ in 0..3 {
+        assert_error(
+            app.post(&path, &guess, pair["access_token"].as_str()).await,
+            401,
+            "INVALID_CREDENTIALS",
+        )
+        .await;
+    }
+    assert_error(
+        app.post(&path, &guess, pair["access_token"].as_str()).await,
+        429,
+        "RATE_LIMIT_EXCEEDED",
+    )
+    .await;
+}
