@@ -5,6 +5,7 @@ mod auth;
 mod emails;
 mod gateway;
 mod health;
+mod magic;
 mod outbox;
 mod sessions;
 mod tokens;

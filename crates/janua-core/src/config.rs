@@ -37,6 +37,7 @@ pub struct Settings {
     pub http: HttpSettings,
     pub log: LogSettings,
     pub otel: OtelSettings,
+    pub magic_links: MagicLinkSettings,
     pub gateway: ServiceSettings,
     pub auth: ServiceSettings,
     pub identity: ServiceSettings,
@@ -154,6 +155,26 @@ pub struct LogSettings {
     pub level: String,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MagicLinkSettings {
+    /// Whether a link sent to an unknown email creates the account when followed.
+    pub signup_enabled: bool,
+    pub ttl_secs: i64,
+    /// Links sent to one address per hour, beyond which requests are accepted but dropped.
+    pub per_email_per_hour: u32,
+}
+
+impl Default for MagicLinkSettings {
+    fn default() -> Self {
+        Self {
+            signup_enabled: false,
+            ttl_secs: 15 * 60,
+            per_email_per_hour: 5,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct OtelSettings {
@@ -179,6 +200,7 @@ impl Default for Settings {
             http: HttpSettings::default(),
             log: LogSettings::default(),
             otel: OtelSettings::default(),
+            magic_links: MagicLinkSettings::default(),
             gateway: ServiceSettings::on_port(8080),
             auth: ServiceSettings::on_port(8081),
             identity: ServiceSettings::on_port(8082),

@@ -133,3 +133,16 @@ pub fn password_changed(user_id: Uuid, ctx: EventContext) -> Event {
     .subject(user_id)
     .context(ctx)
 }
+
+pub fn magic_link_sent(user_id: Option<Uuid>, ctx: EventContext) -> Event {
+    let mut e = Event::new(
+        SOURCE,
+        "magic_link.sent",
+        serde_json::json!({ "user_id": user_id, "signup": user_id.is_none() }),
+    )
+    .context(ctx);
+    if let Some(id) = user_id {
+        e = e.subject(id);
+    }
+    e
+}

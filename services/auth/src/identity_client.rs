@@ -103,9 +103,10 @@ impl IdentityClient {
         email: &str,
         name: Option<&str>,
         roles: &[&str],
+        email_verified: bool,
         meta: &RequestMeta,
     ) -> Result<CreateOutcome, ApiError> {
-        let body = serde_json::json!({ "email": email, "name": name, "roles": roles });
+        let body = serde_json::json!({ "email": email, "name": name, "roles": roles, "email_verified": email_verified });
         let resp = Self::send(
             self.request(reqwest::Method::PUT, &format!("/users/{id}"), Some(meta))
                 .json(&body),

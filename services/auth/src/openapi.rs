@@ -1,6 +1,6 @@
 //! Auth's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{auth, jwks, password, sessions};
+use crate::handlers::{auth, jwks, magic, password, sessions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -21,7 +21,9 @@ use utoipa::OpenApi;
         sessions::revoke_session,
         sessions::revoke_all_sessions,
         sessions::list_user_sessions,
-        password::change_password
+        password::change_password,
+        magic::send_magic_link,
+        magic::verify_magic_link
     ),
     components(schemas(
         auth::SignupRequest,

@@ -1,4 +1,4 @@
-use crate::handlers::{auth, health, internal, jwks, password, sessions};
+use crate::handlers::{auth, health, internal, jwks, magic, password, sessions};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -18,6 +18,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/api/v1/auth/resend-verification",
             web::post().to(auth::resend_verification),
+        )
+        .route("/api/v1/auth/magic/send", web::post().to(magic::send_magic_link))
+        .route(
+            "/api/v1/auth/magic/verify",
+            web::get().to(magic::verify_magic_link),
         )
         .route("/api/v1/sessions", web::get().to(sessions::list_sessions))
         .route(

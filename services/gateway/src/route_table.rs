@@ -82,6 +82,9 @@ impl RouteTable {
             // Users router (the parts built so far)
             r(Method::GET, "/api/v1/users/{user_id}", Identity, Authenticated),
             r(Method::PUT, "/api/v1/users/{user_id}", Identity, Authenticated),
+            // Magic links
+            r(Method::POST, "/api/v1/auth/magic/send", Auth, Public),
+            r(Method::GET, "/api/v1/auth/magic/verify", Auth, Public),
             // Sessions router and the user's sessions / password
             r(Method::GET, "/api/v1/sessions", Auth, Authenticated),
             r(Method::DELETE, "/api/v1/sessions/all", Auth, Authenticated),

@@ -47,7 +47,7 @@ async fn ensure_admin(state: &AuthState, email: &str, password: &str) -> Result<
     let id = janua_core::ids::new_id();
     let user = match state
         .identity
-        .create_user(id, email, Some("Administrator"), &["admin"], &meta)
+        .create_user(id, email, Some("Administrator"), &["admin"], true, &meta)
         .await?
     {
         CreateOutcome::Created(u) => u,

@@ -61,7 +61,7 @@ pub struct TokenPair {
     pub expires_in: i64,
 }
 
-fn token_pair(
+pub(crate) fn token_pair(
     state: &AuthState,
     user: &IdentityUser,
     session_id: Uuid,
@@ -76,11 +76,11 @@ fn token_pair(
     })
 }
 
-fn normalise_email(raw: &str) -> String {
+pub(crate) fn normalise_email(raw: &str) -> String {
     raw.trim().to_lowercase()
 }
 
-fn suspended() -> ApiError {
+pub(crate) fn suspended() -> ApiError {
     ApiError::new(ErrorCode::AccountSuspended, "this account is suspended")
 }
 
@@ -106,7 +106,7 @@ pub async fn signup(
     let user_id = janua_core::ids::new_id();
     let user = match state
         .identity
-        .create_user(user_id, &email, body.name.as_deref(), &[], &meta)
+        .create_user(user_id, &email, body.name.as_deref(), &[], false, &meta)
         .await?
     {
         CreateOutcome::Created(user) => user,
@@ -318,7 +318,7 @@ pub async fn refresh(
     }
 }
 
-fn accepted() -> HttpResponse {
+pub(crate) fn accepted() -> HttpResponse {
     HttpResponse::Accepted().json(serde_json::json!({
         "message": "if an account exists for this email, a message is on its way"
     }))

@@ -2,5 +2,6 @@ pub mod auth;
 pub mod health;
 pub mod internal;
 pub mod jwks;
+pub mod magic;
 pub mod password;
 pub mod sessions;

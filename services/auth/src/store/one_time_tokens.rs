@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 pub const PURPOSE_VERIFY_EMAIL: &str = "verify_email";
 pub const PURPOSE_RESET_PASSWORD: &str = "reset_password";
+pub const PURPOSE_MAGIC_LINK: &str = "magic_link";
 
 pub async fn insert(
     conn: &mut AsyncPgConnection,
@@ -43,9 +44,62 @@ pub async fn consume(
     )
     .set(one_time_tokens::used_at.eq(now))
     .returning(one_time_tokens::user_id)
-    .get_result(conn)
+    .get_result::<Option<Uuid>>(conn)
     .await
     .optional()
+    .map(Option::flatten)
+}
+
+/// Who a consumed token was for: an existing user, or (sign-up by link) an email.
+pub enum Holder {
+    User(Uuid),
+    Email(String),
+}
+
+/// Like [`consume`], for tokens that may name an email instead of a user.
+pub async fn consume_for_holder(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    purpose: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<Holder>> {
+    let row: Option<(Option<Uuid>, Option<String>)> = diesel::update(
+        one_time_tokens::table
+            .filter(one_time_tokens::token_hash.eq(hash))
+            .filter(one_time_tokens::purpose.eq(purpose))
+            .filter(one_time_tokens::used_at.is_null())
+            .filter(one_time_tokens::expires_at.gt(now)),
+    )
+    .set(one_time_tokens::used_at.eq(now))
+    .returning((one_time_tokens::user_id, one_time_tokens::email))
+    .get_result(conn)
+    .await
+    .optional()?;
+    Ok(match row {
+        Some((Some(id), _)) => Some(Holder::User(id)),
+        Some((None, Some(email))) => Some(Holder::Email(email)),
+        _ => None,
+    })
+}
+
+/// A token for someone who has no account yet (sign-up by magic link).
+pub async fn insert_for_email(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    email: &str,
+    purpose: &str,
+    expires_at: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::insert_into(one_time_tokens::table)
+        .values((
+            one_time_tokens::token_hash.eq(hash),
+            one_time_tokens::email.eq(email),
+            one_time_tokens::purpose.eq(purpose),
+            one_time_tokens::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Earlier unused tokens of the same purpose stop working when a new one is sent.

@@ -33,11 +33,12 @@ diesel::table! {
 diesel::table! {
     one_time_tokens (token_hash) {
         token_hash -> Bytea,
-        user_id -> Uuid,
+        user_id -> Nullable<Uuid>,
         purpose -> Text,
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
+        email -> Nullable<Text>,
     }
 }
 

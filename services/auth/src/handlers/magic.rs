@@ -1,0 +1,178 @@
+//! Magic links (`/api/v1/auth/magic`): a single-use sign-in link by email, valid 15 minutes.
+//! The link points at the application's page (`{public_url}/magic-link?token=`), which calls
+//! `GET /verify`: mail scanners that fetch links therefore cannot spend the token.
+
+use crate::handlers::auth::{EmailRequest, TokenPair, accepted, normalise_email, suspended, token_pair};
+use crate::identity_client::{CreateOutcome, IdentityUser};
+use crate::store::one_time_tokens::{self, Holder};
+use crate::{AuthState, domain::sessions, events, mailer};
+use actix_web::{HttpResponse, web};
+use chrono::{Duration, Utc};
+use diesel_async::AsyncConnection;
+use janua_core::ApiError;
+use janua_core::http::RequestMeta;
+use serde::Deserialize;
+
+/// Emails a sign-in link. Answers 202 whether or not the email has an account; the work
+/// happens after the answer so its timing says nothing either. With
+/// `magic_links.signup_enabled`, an unknown email gets a link that creates the account.
+///
+/// Permissions: anyone.
+#[utoipa::path(post, path = "/api/v1/auth/magic/send", tag = "Magic Links", request_body = EmailRequest,
+    responses((status = 202), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+pub async fn send_magic_link(
+    state: web::Data<AuthState>,
+    meta: RequestMeta,
+    body: web::Json<EmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let email = normalise_email(&body.email);
+    if email.is_empty() || email.len() > 254 || !email.contains('@') {
+        return Err(ApiError::validation("email", "email is not a valid address"));
+    }
+    let state = state.into_inner();
+    tokio::spawn(async move {
+        if let Err(e) = send(&state, &email, &meta).await {
+            tracing::warn!(error = %e, "could not queue a magic link");
+        }
+    });
+    Ok(accepted())
+}
+
+/// One address cannot be flooded with links: past the hourly budget, requests are dropped.
+async fn within_budget(state: &AuthState, email: &str) -> Result<bool, ApiError> {
+    let key = format!(
+        "{}:magic:{}:{}",
+        state.settings.redis_prefix,
+        janua_core::crypto::sha256_hex(email.as_bytes()),
+        Utc::now().timestamp() / 3600
+    );
+    let mut redis = state.redis.clone();
+    let (count,): (u32,) = redis::pipe()
+        .cmd("INCR")
+        .arg(&key)
+        .cmd("EXPIRE")
+        .arg(&key)
+        .arg(3600)
+        .ignore()
+        .query_async(&mut redis)
+        .await?;
+    Ok(count <= state.settings.magic_links.per_email_per_hour)
+}
+
+async fn send(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
+    if !within_budget(state, email).await? {
+        tracing::info!("magic link budget of an address exhausted; request dropped");
+        return Ok(());
+    }
+    let user = state.identity.find_by_email(email).await?;
+    if user.as_ref().is_some_and(|u| u.status != "active") {
+        return Ok(());
+    }
+    if user.is_none() && !state.settings.magic_links.signup_enabled {
+        return Ok(());
+    }
+    let token = janua_core::crypto::random_token();
+    let hash = janua_core::crypto::sha256(token.as_bytes());
+    let now = Utc::now();
+    let expires_at = now + Duration::seconds(state.settings.magic_links.ttl_secs);
+    let link = format!(
+        "{}/magic-link?token={}",
+        state.settings.public_url.trim_end_matches('/'),
+        token
+    );
+    let minutes = state.settings.magic_links.ttl_secs / 60;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        match &user {
+            Some(user) => {
+                one_time_tokens::insert(conn, &hash, user.id, one_time_tokens::PURPOSE_MAGIC_LINK, expires_at).await?
+            }
+            None => one_time_tokens::insert_for_email(conn, &hash, email, one_time_tokens::PURPOSE_MAGIC_LINK, expires_at).await?,
+        }
+        let body = format!(
+            "Open this link to sign in:\n\n{link}\n\nIt is valid for {minutes} minutes and works once. If you did not ask for it, ignore this message.\n"
+        );
+        mailer::queue(conn, &state.sealer, email, "Your sign-in link", &body).await?;
+        janua_db::outbox::enqueue(conn, &events::magic_link_sent(user.as_ref().map(|u| u.id), meta.clone().into())).await?;
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct VerifyQuery {
+    pub token: String,
+}
+
+/// Trades a magic-link token (single use) for a token pair. Following the link proves the
+/// address, so the email counts as verified.
+///
+/// Permissions: anyone holding a magic-link token.
+#[utoipa::path(get, path = "/api/v1/auth/magic/verify", tag = "Magic Links", params(VerifyQuery),
+    responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope)))]
+#[tracing::instrument(skip_all)]
+pub async fn verify_magic_link(
+    state: web::Data<AuthState>,
+    meta: RequestMeta,
+    q: web::Query<VerifyQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let hash = janua_core::crypto::sha256(q.token.as_bytes());
+    let mut conn = state.pool.get().await?;
+    // One UPDATE: two concurrent uses of a link cannot both get through.
+    let holder = one_time_tokens::consume_for_holder(
+        &mut conn,
+        &hash,
+        one_time_tokens::PURPOSE_MAGIC_LINK,
+        Utc::now(),
+    )
+    .await?
+    .ok_or_else(|| ApiError::unauthorized("magic_link_invalid"))?;
+    let user: IdentityUser = match holder {
+        Holder::User(id) => {
+            let user = state
+                .identity
+                .get_user(id)
+                .await?
+                .ok_or_else(|| ApiError::unauthorized("magic_link_invalid"))?;
+            if user.status != "active" {
+                return Err(suspended());
+            }
+            if user.email_verified {
+                user
+            } else {
+                state.identity.mark_email_verified(id, &meta).await?
+            }
+        }
+        Holder::Email(email) => {
+            if !state.settings.magic_links.signup_enabled {
+                return Err(ApiError::unauthorized("magic_link_invalid"));
+            }
+            match state
+                .identity
+                .create_user(janua_core::ids::new_id(), &email, None, &[], true, &meta)
+                .await?
+            {
+                CreateOutcome::Created(user) => *user,
+                // Someone signed up with this address since the link went out: sign them in.
+                CreateOutcome::EmailTaken => state
+                    .identity
+                    .find_by_email(&email)
+                    .await?
+                    .ok_or_else(|| ApiError::unauthorized("magic_link_invalid"))?,
+            }
+        }
+    };
+    let issued = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            sessions::create(conn, &state, user.id, "magic_link", &meta).await
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(token_pair(
+        &state,
+        &user,
+        issued.session_id,
+        issued.refresh_token,
+    )?))
+}
