@@ -179,6 +179,14 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("post", "/api/v1/users/{user_id}/change-password"),
         ("post", "/api/v1/auth/magic/send"),
         ("get", "/api/v1/auth/magic/verify"),
+        ("post", "/api/v1/mfa/totp/generate"),
+        ("post", "/api/v1/mfa/totp/verify"),
+        ("delete", "/api/v1/mfa/totp/disable"),
+        ("post", "/api/v1/mfa/totp/verify-code"),
+        ("get", "/api/v1/mfa/backup-codes"),
+        ("post", "/api/v1/mfa/backup-codes/regenerate"),
+        ("post", "/api/v1/mfa/backup-codes/verify"),
+        ("get", "/api/v1/mfa/status"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

@@ -6,6 +6,7 @@ mod emails;
 mod gateway;
 mod health;
 mod magic;
+mod mfa;
 mod outbox;
 mod sessions;
 mod tokens;

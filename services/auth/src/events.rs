@@ -146,3 +146,14 @@ pub fn magic_link_sent(user_id: Option<Uuid>, ctx: EventContext) -> Event {
     }
     e
 }
+
+pub fn mfa_changed(event_type: &str, user_id: Uuid, method: &str, ctx: EventContext) -> Event {
+    Event::new(
+        SOURCE,
+        event_type,
+        serde_json::json!({ "user_id": user_id, "method": method }),
+    )
+    .actor(user_id)
+    .subject(user_id)
+    .context(ctx)
+}

@@ -177,3 +177,19 @@ impl IdentityClient {
         )
     }
 }
+
+impl IdentityClient {
+    pub async fn set_mfa_enabled(
+        &self,
+        id: Uuid,
+        enabled: bool,
+        meta: &RequestMeta,
+    ) -> Result<IdentityUser, ApiError> {
+        let req = self
+            .request(reqwest::Method::POST, &format!("/users/{id}/mfa"), Some(meta))
+            .json(&serde_json::json!({ "enabled": enabled }));
+        Self::user_or_none(Self::send(req).await?)
+            .await?
+            .ok_or_else(ApiError::not_found)
+    }
+}

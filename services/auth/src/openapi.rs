@@ -1,6 +1,6 @@
 //! Auth's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{auth, jwks, magic, password, sessions};
+use crate::handlers::{auth, jwks, magic, mfa, password, sessions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -23,7 +23,15 @@ use utoipa::OpenApi;
         sessions::list_user_sessions,
         password::change_password,
         magic::send_magic_link,
-        magic::verify_magic_link
+        magic::verify_magic_link,
+        mfa::generate_totp,
+        mfa::enable_totp,
+        mfa::disable_totp,
+        mfa::verify_totp_code,
+        mfa::backup_codes_remaining,
+        mfa::regenerate_backup_codes,
+        mfa::verify_backup_code,
+        mfa::mfa_status
     ),
     components(schemas(
         auth::SignupRequest,
@@ -35,6 +43,13 @@ use utoipa::OpenApi;
         auth::TokenPair,
         sessions::SessionView,
         password::ChangePasswordRequest,
+        mfa::CodeRequest,
+        mfa::DisableRequest,
+        mfa::TotpSetup,
+        mfa::TotpEnabled,
+        mfa::BackupCodes,
+        mfa::MfaStatus,
+        auth::MfaRequired,
         janua_core::error::ErrorEnvelope,
         janua_core::error::ErrorBody
     ))

@@ -1,4 +1,4 @@
-use crate::handlers::{auth, health, internal, jwks, magic, password, sessions};
+use crate::handlers::{auth, health, internal, jwks, magic, mfa, password, sessions};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -24,6 +24,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/v1/auth/magic/verify",
             web::get().to(magic::verify_magic_link),
         )
+        .route("/api/v1/mfa/totp/generate", web::post().to(mfa::generate_totp))
+        .route("/api/v1/mfa/totp/verify", web::post().to(mfa::enable_totp))
+        .route("/api/v1/mfa/totp/disable", web::delete().to(mfa::disable_totp))
+        .route(
+            "/api/v1/mfa/totp/verify-code",
+            web::post().to(mfa::verify_totp_code),
+        )
+        .route(
+            "/api/v1/mfa/backup-codes",
+            web::get().to(mfa::backup_codes_remaining),
+        )
+        .route(
+            "/api/v1/mfa/backup-codes/regenerate",
+            web::post().to(mfa::regenerate_backup_codes),
+        )
+        .route(
+            "/api/v1/mfa/backup-codes/verify",
+            web::post().to(mfa::verify_backup_code),
+        )
+        .route("/api/v1/mfa/status", web::get().to(mfa::mfa_status))
         .route("/api/v1/sessions", web::get().to(sessions::list_sessions))
         .route(
             "/api/v1/sessions/all",

@@ -38,18 +38,13 @@ pub async fn dispatch(
     // Who is calling decides the rate-limit tier; an invalid token on a public route counts
     // as anonymous, on a protected one it is refused after counting.
     let mut verified: Option<Result<Claims, ApiError>> = match bearer(&req) {
-        Some(token) => Some(state.guard.verify_signature(token).await.and_then(|c| {
-            if c.scope.is_some() {
-                Err(ApiError::unauthorized("token_scope"))
-            } else {
-                Ok(c)
-            }
-        })),
+        Some(token) => Some(state.guard.verify_signature(token).await),
         None => None,
     };
+    // Only full access tokens earn a user's tier; an `mfa_token` counts as anonymous.
     let (tier, who) = match &verified {
-        Some(Ok(c)) if c.is_admin() => (Tier::Admin, c.sub.to_string()),
-        Some(Ok(c)) => (Tier::Authenticated, c.sub.to_string()),
+        Some(Ok(c)) if c.scope.is_none() && c.is_admin() => (Tier::Admin, c.sub.to_string()),
+        Some(Ok(c)) if c.scope.is_none() => (Tier::Authenticated, c.sub.to_string()),
         _ => (Tier::Anonymous, ip.clone()),
     };
     // The revocation check rides in the same Redis round trip as the rate-limit count.
@@ -104,12 +99,13 @@ async fn answer(
     verified: Option<Result<Claims, ApiError>>,
 ) -> HttpResponse {
     let claims = match (route.access, verified) {
-        (_, Some(Ok(c))) => Some(c),
-        (Access::Authenticated, Some(Err(e))) => return e.error_response(),
-        (Access::Authenticated, None) => {
-            return ApiError::unauthorized("token_missing").error_response();
-        }
+        (Access::Public, Some(Ok(c))) if c.scope.is_none() => Some(c),
         (Access::Public, _) => None,
+        (_, Some(Ok(c))) if c.scope.is_none() => Some(c),
+        (Access::MfaChallenge, Some(Ok(c))) if c.scope.as_deref() == Some("mfa") => Some(c),
+        (_, Some(Ok(_))) => return ApiError::unauthorized("token_scope").error_response(),
+        (_, Some(Err(e))) => return e.error_response(),
+        (_, None) => return ApiError::unauthorized("token_missing").error_response(),
     };
     let body = match read_body(req, payload, state.settings.http.body_limit_bytes).await {
         Ok(b) => b,

@@ -27,6 +27,8 @@ pub enum Access {
     /// A valid, unrevoked access token is required; the gateway refuses early without one
     /// (the service checks again).
     Authenticated,
+    /// A full access token, or the short-lived `mfa_token` between password and second factor.
+    MfaChallenge,
 }
 
 #[derive(Debug, Clone)]
@@ -82,6 +84,25 @@ impl RouteTable {
             // Users router (the parts built so far)
             r(Method::GET, "/api/v1/users/{user_id}", Identity, Authenticated),
             r(Method::PUT, "/api/v1/users/{user_id}", Identity, Authenticated),
+            // MFA
+            r(Method::POST, "/api/v1/mfa/totp/generate", Auth, Authenticated),
+            r(Method::POST, "/api/v1/mfa/totp/verify", Auth, Authenticated),
+            r(Method::DELETE, "/api/v1/mfa/totp/disable", Auth, Authenticated),
+            r(Method::POST, "/api/v1/mfa/totp/verify-code", Auth, MfaChallenge),
+            r(Method::GET, "/api/v1/mfa/backup-codes", Auth, Authenticated),
+            r(
+                Method::POST,
+                "/api/v1/mfa/backup-codes/regenerate",
+                Auth,
+                Authenticated,
+            ),
+            r(
+                Method::POST,
+                "/api/v1/mfa/backup-codes/verify",
+                Auth,
+                MfaChallenge,
+            ),
+            r(Method::GET, "/api/v1/mfa/status", Auth, Authenticated),
             // Magic links
             r(Method::POST, "/api/v1/auth/magic/send", Auth, Public),
             r(Method::GET, "/api/v1/auth/magic/verify", Auth, Public),

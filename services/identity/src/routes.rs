@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     "/users/{user_id}/verify-email",
                     web::post().to(internal::verify_email),
                 )
+                .route("/users/{user_id}/mfa", web::post().to(internal::set_mfa))
                 .route("/health/ready", web::get().to(health::ready)),
         );
 }

@@ -1,5 +1,6 @@
 pub mod bootstrap;
 pub mod keys;
+pub mod mfa;
 pub mod password;
 pub mod sessions;
 pub mod throttle;

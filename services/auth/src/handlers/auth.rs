@@ -76,6 +76,45 @@ pub(crate) fn token_pair(
     })
 }
 
+/// Answer of a first factor when a second one is due (API.md).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MfaRequired {
+    pub mfa_required: bool,
+    /// Bearer token for `POST /mfa/totp/verify-code` and `POST /mfa/backup-codes/verify` only.
+    pub mfa_token: String,
+    pub methods: Vec<&'static str>,
+    pub expires_in: i64,
+}
+
+/// After a first factor: the token pair, or, if the user has a second factor, the challenge.
+pub(crate) async fn session_or_mfa_challenge(
+    state: &AuthState,
+    user: &IdentityUser,
+    method: &str,
+    meta: &RequestMeta,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.pool.get().await?;
+    if crate::store::mfa::totp_enabled(&mut conn, user.id).await? {
+        janua_db::outbox::enqueue(
+            &mut conn,
+            &events::mfa_changed("mfa.challenge_issued", user.id, method, meta.clone().into()),
+        )
+        .await?;
+        return Ok(HttpResponse::Ok().json(MfaRequired {
+            mfa_required: true,
+            mfa_token: crate::domain::mfa::mfa_token(state, user.id)?,
+            methods: vec!["totp", "backup_code"],
+            expires_in: crate::domain::mfa::MFA_TOKEN_TTL_SECS,
+        }));
+    }
+    let issued = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            sessions::create(conn, state, user.id, method, meta).await
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(token_pair(state, user, issued.session_id, issued.refresh_token)?))
+}
+
 pub(crate) fn normalise_email(raw: &str) -> String {
     raw.trim().to_lowercase()
 }
@@ -231,18 +270,7 @@ pub async fn signin(
         return Err(suspended());
     }
     state.throttle.record_success(&email).await?;
-    let mut conn = state.pool.get().await?;
-    let issued = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            sessions::create(conn, &state, user.id, "password", &meta).await
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(token_pair(
-        &state,
-        &user,
-        issued.session_id,
-        issued.refresh_token,
-    )?))
+    session_or_mfa_challenge(&state, &user, "password", &meta).await
 }
 
 /// Ends the current session: its access and refresh tokens stop working at once.

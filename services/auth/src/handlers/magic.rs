@@ -2,10 +2,12 @@
 //! The link points at the application's page (`{public_url}/magic-link?token=`), which calls
 //! `GET /verify`: mail scanners that fetch links therefore cannot spend the token.
 
-use crate::handlers::auth::{EmailRequest, TokenPair, accepted, normalise_email, suspended, token_pair};
+use crate::handlers::auth::{
+    EmailRequest, TokenPair, accepted, normalise_email, session_or_mfa_challenge, suspended,
+};
 use crate::identity_client::{CreateOutcome, IdentityUser};
 use crate::store::one_time_tokens::{self, Holder};
-use crate::{AuthState, domain::sessions, events, mailer};
+use crate::{AuthState, events, mailer};
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
@@ -164,15 +166,6 @@ pub async fn verify_magic_link(
             }
         }
     };
-    let issued = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            sessions::create(conn, &state, user.id, "magic_link", &meta).await
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(token_pair(
-        &state,
-        &user,
-        issued.session_id,
-        issued.refresh_token,
-    )?))
+    // A link is one factor: a user with a second factor still has to give it.
+    session_or_mfa_challenge(&state, &user, "magic_link", &meta).await
 }

@@ -1,5 +1,6 @@
 pub mod credentials;
 pub mod emails;
+pub mod mfa;
 pub mod one_time_tokens;
 pub mod schema;
 pub mod sessions;

@@ -69,3 +69,22 @@ diesel::table! {
 
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(sessions, refresh_tokens);
+
+diesel::table! {
+    totp_secrets (user_id) {
+        user_id -> Uuid,
+        secret_sealed -> Bytea,
+        created_at -> Timestamptz,
+        enabled_at -> Nullable<Timestamptz>,
+        last_step -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    backup_codes (user_id, code_hash) {
+        user_id -> Uuid,
+        code_hash -> Bytea,
+        created_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}

@@ -165,3 +165,38 @@ pub async fn verify_email(
         .await?;
     Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct MfaFlag {
+    pub enabled: bool,
+}
+
+/// Auth owns the second factors; identity keeps the `mfa_enabled` flag of the user record.
+pub async fn set_mfa(
+    state: web::Data<IdentityState>,
+    path: web::Path<Uuid>,
+    meta: RequestMeta,
+    body: web::Json<MfaFlag>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let enabled = body.enabled;
+    let mut conn = state.pool.get().await?;
+    let user = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let before = store::users::find(conn, id)
+                .await?
+                .ok_or_else(ApiError::not_found)?;
+            if before.mfa_enabled == enabled {
+                return Ok(before);
+            }
+            let user = store::users::set_mfa_enabled(conn, id, enabled).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::user_updated(&user, vec!["mfa_enabled"], meta.into()),
+            )
+            .await?;
+            Ok(user)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
+}

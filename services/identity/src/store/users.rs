@@ -83,3 +83,11 @@ pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> Quer
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
     diesel::delete(users::table.find(id)).execute(conn).await
 }
+
+pub async fn set_mfa_enabled(conn: &mut AsyncPgConnection, id: Uuid, enabled: bool) -> QueryResult<User> {
+    diesel::update(users::table.find(id))
+        .set((users::mfa_enabled.eq(enabled), users::updated_at.eq(Utc::now())))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}

@@ -1,0 +1,399 @@
+use crate::{assert_error, json};
+use janua_testkit::TestStack;
+use serde_json::{Value, json};
+use totp_rs::{Algorithm, Builder, Secret};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// The code an authenticator app shows `offset` seconds from now.
+fn code(secret_b32: &str, offset: i64) -> String {
+    let secret = Secret::try_from_base32(secret_b32).unwrap();
+    let totp = Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(6)
+        .with_step_duration(30)
+        .with_secret(secret)
+        .with_account_name("x")
+        .build_noncompliant();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    totp.generate((now + offset) as u64).to_string()
+}
+
+/// Signs up and turns TOTP on; returns (token pair, secret, backup codes).
+async fn enrolled(app: &TestStack) -> (Value, String, Vec<String>) {
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let token = pair["access_token"].as_str();
+    let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
+    let secret = setup["secret"].as_str().unwrap().to_string();
+    assert!(
+        setup["otpauth_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/Janua:ada%40example.com?")
+    );
+    assert!(
+        setup["qr_code"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/png;base64,iVBOR")
+    );
+    let resp = app
+        .post(
+            "/api/v1/mfa/totp/verify",
+            &json!({"code": code(&secret, 0)}),
+            token,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let enabled = json(resp).await;
+    assert_eq!(enabled["enabled"], true);
+    let codes: Vec<String> = enabled["backup_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    (pair, secret, codes)
+}
+
+async fn challenge(app: &TestStack) -> String {
+    let resp = app.signin("ada@example.com", PASSWORD).await;
+    assert_eq!(resp.status(), 200);
+    let body = json(resp).await;
+    assert_eq!(body["mfa_required"], true);
+    assert_eq!(body["methods"], json!(["totp", "backup_code"]));
+    assert!(body.get("access_token").is_none());
+    body["mfa_token"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn enrolment_needs_a_correct_code_and_reports_status() {
+    let app = TestStack::spawn().await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let token = pair["access_token"].as_str();
+    let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
+    let wrong = app
+        .post("/api/v1/mfa/totp/verify", &json!({"code":"000000"}), token)
+        .await;
+    assert_error(wrong, 401, "INVALID_CREDENTIALS").await;
+    let status = json(app.get("/api/v1/mfa/status", token).await).await;
+    assert_eq!(
+        status,
+        json!({"totp_enabled": false, "backup_codes_remaining": 0, "passkeys": 0})
+    );
+    // Not enabled yet: sign-in still answers tokens directly.
+    assert!(
+        json(app.signin("ada@example.com", PASSWORD).await)
+            .await
+            .get("access_token")
+            .is_some()
+    );
+
+    let secret = setup["secret"].as_str().unwrap();
+    assert_eq!(
+        app.post(
+            "/api/v1/mfa/totp/verify",
+            &json!({"code": code(secret, 0)}),
+            token
+        )
+        .await
+        .status(),
+        200
+    );
+    let status = json(app.get("/api/v1/mfa/status", token).await).await;
+    assert_eq!(
+        status,
+        json!({"totp_enabled": true, "backup_codes_remaining": 10, "passkeys": 0})
+    );
+    assert_eq!(
+        json(app.get("/api/v1/mfa/backup-codes", token).await).await,
+        json!({"remaining": 10})
+    );
+    assert_eq!(
+        json(app.get("/api/v1/auth/me", token).await).await["mfa_enabled"],
+        true
+    );
+    assert_error(
+        app.post("/api/v1/mfa/totp/generate", &json!({}), token).await,
+        409,
+        "CONFLICT",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn signin_with_totp_goes_through_the_mfa_token_and_codes_cannot_be_replayed() {
+    let app = TestStack::spawn().await;
+    let (_, secret, _) = enrolled(&app).await;
+    let mfa_token = challenge(&app).await;
+    // The mfa_token is no access token.
+    let me = assert_error(
+        app.get("/api/v1/auth/me", Some(&mfa_token)).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    assert_eq!(me["error"]["details"]["reason"], "token_scope");
+    // The code used to enable TOTP is spent (RFC 6238 5.2).
+    let replay = app
+        .post(
+            "/api/v1/mfa/totp/verify-code",
+            &json!({"code": code(&secret, 0)}),
+            Some(&mfa_token),
+        )
+        .await;
+    assert_error(replay, 401, "INVALID_CREDENTIALS").await;
+    let next = code(&secret, 30);
+    let resp = app
+        .post(
+            "/api/v1/mfa/totp/verify-code",
+            &json!({"code": next}),
+            Some(&mfa_token),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let pair = json(resp).await;
+    assert_eq!(pair["token_type"], "Bearer");
+    let sessions = json(app.get("/api/v1/sessions", pair["access_token"].as_str()).await).await;
+    assert!(
+        sessions["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["method"] == "password+totp" && s["current"] == true)
+    );
+    // The mfa_token works once.
+    let again = app
+        .post(
+            "/api/v1/mfa/totp/verify-code",
+            &json!({"code": code(&secret, 30)}),
+            Some(&mfa_token),
+        )
+        .await;
+    assert_error(again, 401, "UNAUTHORIZED").await;
+    // And the same code on a fresh challenge is a replay.
+    let fresh = challenge(&app).await;
+    assert_error(
+        app.post(
+            "/api/v1/mfa/totp/verify-code",
+            &json!({"code": next}),
+            Some(&fresh),
+        )
+        .await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn backup_codes_work_once_and_regeneration_retires_the_old_ones() {
+    let app = TestStack::spawn().await;
+    let (pair, _, codes) = enrolled(&app).await;
+    let token = challenge(&app).await;
+    let typed = codes[0].to_uppercase();
+    let resp = app
+        .post(
+            "/api/v1/mfa/backup-codes/verify",
+            &json!({"code": typed}),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert!(json(resp).await.get("access_token").is_some());
+    let token = challenge(&app).await;
+    assert_error(
+        app.post(
+            "/api/v1/mfa/backup-codes/verify",
+            &json!({"code": codes[0]}),
+            Some(&token),
+        )
+        .await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    assert_eq!(
+        json(
+            app.get("/api/v1/mfa/backup-codes", pair["access_token"].as_str())
+                .await
+        )
+        .await["remaining"],
+        9
+    );
+
+    let fresh = json(
+        app.post(
+            "/api/v1/mfa/backup-codes/regenerate",
+            &json!({}),
+            pair["access_token"].as_str(),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(fresh["backup_codes"].as_array().unwrap().len(), 10);
+    assert_error(
+        app.post(
+            "/api/v1/mfa/backup-codes/verify",
+            &json!({"code": codes[1]}),
+            Some(&token),
+        )
+        .await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    let new_code = fresh["backup_codes"][0].as_str().unwrap();
+    assert_eq!(
+        app.post(
+            "/api/v1/mfa/backup-codes/verify",
+            &json!({"code": new_code}),
+            Some(&token)
+        )
+        .await
+        .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn an_mfa_token_allows_few_attempts_and_failures_count_toward_throttling() {
+    let app = TestStack::spawn_with(|s| s.rate_limits.signin_failures_per_account = 50).await;
+    let (_, secret, _) = enrolled(&app).await;
+    let token = challenge(&app).await;
+    for _ in 0..5 {
+        assert_error(
+            app.post(
+                "/api/v1/mfa/totp/verify-code",
+                &json!({"code":"123456"}),
+                Some(&token),
+            )
+            .await,
+            401,
+            "INVALID_CREDENTIALS",
+        )
+        .await;
+    }
+    // Even the right code is refused now: the challenge is used up.
+    let resp = app
+        .post(
+            "/api/v1/mfa/totp/verify-code",
+            &json!({"code": code(&secret, 30)}),
+            Some(&token),
+        )
+        .await;
+    let body = assert_error(resp, 401, "UNAUTHORIZED").await;
+    assert_eq!(body["error"]["details"]["reason"], "mfa_token_spent");
+}
+
+#[tokio::test]
+async fn repeated_wrong_codes_are_throttled_like_passwords() {
+    let app = TestStack::spawn_with(|s| s.rate_limits.signin_failures_per_account = 3).await;
+    enrolled(&app).await;
+    let token = challenge(&app).await;
+    for _ in 0..3 {
+        app.post(
+            "/api/v1/mfa/backup-codes/verify",
+            &json!({"code":"wrong-guess"}),
+            Some(&token),
+        )
+        .await;
+    }
+    let resp = app
+        .post(
+            "/api/v1/mfa/backup-codes/verify",
+            &json!({"code":"wrong-guess"}),
+            Some(&token),
+        )
+        .await;
+    assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
+}
+
+#[tokio::test]
+async fn disabling_needs_the_password_or_a_code() {
+    let app = TestStack::spawn().await;
+    let (pair, _, _) = enrolled(&app).await;
+    let token = pair["access_token"].as_str();
+    let wrong = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/mfa/totp/disable",
+            Some(&json!({"password":"not it at all"})),
+            token,
+        )
+        .await;
+    assert_error(wrong, 401, "INVALID_CREDENTIALS").await;
+    let empty = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/mfa/totp/disable",
+            Some(&json!({})),
+            token,
+        )
+        .await;
+    assert_error(empty, 400, "VALIDATION_ERROR").await;
+    let ok = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/mfa/totp/disable",
+            Some(&json!({"password": PASSWORD})),
+            token,
+        )
+        .await;
+    assert_eq!(ok.status(), 204);
+    assert_eq!(
+        json(app.get("/api/v1/mfa/status", token).await).await["totp_enabled"],
+        false
+    );
+    assert_eq!(
+        json(app.get("/api/v1/auth/me", token).await).await["mfa_enabled"],
+        false
+    );
+    assert!(
+        json(app.signin("ada@example.com", PASSWORD).await)
+            .await
+            .get("access_token")
+            .is_some()
+    );
+    let again = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/mfa/totp/disable",
+            Some(&json!({"password": PASSWORD})),
+            token,
+        )
+        .await;
+    assert_error(again, 404, "NOT_FOUND").await;
+}
+
+#[tokio::test]
+async fn a_magic_link_is_one_factor_and_still_asks_for_the_second() {
+    let app = TestStack::spawn().await;
+    enrolled(&app).await;
+    app.post(
+        "/api/v1/auth/magic/send",
+        &json!({"email":"ada@example.com"}),
+        None,
+    )
+    .await;
+    let body = janua_testkit::eventually("the link", std::time::Duration::from_secs(15), || async {
+        app.smtp
+            .mails_to("ada@example.com")
+            .into_iter()
+            .find(|m| m.subject().as_deref() == Some("Your sign-in link"))
+            .map(|m| m.body())
+    })
+    .await;
+    let token = janua_testkit::token_from_link(&body);
+    let answer = json(
+        app.get(&format!("/api/v1/auth/magic/verify?token={token}"), None)
+            .await,
+    )
+    .await;
+    assert_eq!(answer["mfa_required"], true);
+    assert!(answer.get("access_token").is_none());
+}
