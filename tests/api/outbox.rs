@@ -1,3 +1,4 @@
+use crate::json;
 use futures::StreamExt;
 use janua_events::Event;
 use janua_testkit::tcp_proxy::TcpProxy;
@@ -250,4 +251,123 @@ async fn each_state_change_publishes_its_event() {
         ids.iter().collect::<HashSet<_>>().len(),
         "one delivery per event id"
     );
+}
+
+#[tokio::test]
+async fn auth_keeps_a_read_model_of_users_from_identity_events() {
+    let app = TestStack::spawn().await;
+    let pair = app.signup("ada@example.com", "correct horse battery").await;
+    let id = pair["user"]["id"].as_str().unwrap().to_string();
+    app.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/users/{id}"),
+        Some(&serde_json::json!({"name":"Ada King"})),
+        pair["access_token"].as_str(),
+    )
+    .await;
+    // The change reaches auth's copy through the bus.
+    use diesel_async::RunQueryDsl;
+    eventually("auth's copy to catch up", Duration::from_secs(15), || async {
+        let mut db = app.db("auth").await;
+        let c: crate::emails::Count =
+            diesel::sql_query("SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'")
+                .get_result(&mut db)
+                .await
+                .ok()?;
+        (c.n == 1).then_some(())
+    })
+    .await;
+    let mut conn = app.db("auth").await;
+    let seen: crate::emails::Count =
+        diesel::sql_query("SELECT count(*) AS n FROM inbox WHERE consumer = 'auth'")
+            .get_result(&mut conn)
+            .await
+            .unwrap();
+    assert!(seen.n >= 2, "user.created and user.updated recorded once each");
+    // Refresh answers from that copy, not from identity: mark the copy and see the mark.
+    diesel::sql_query(
+        "UPDATE user_profiles SET profile = jsonb_set(profile, '{name}', '\"From the read model\"')",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let resp = app
+        .post(
+            "/api/v1/auth/refresh",
+            &serde_json::json!({"refresh_token": pair["refresh_token"]}),
+            None,
+        )
+        .await;
+    assert_eq!(json(resp).await["user"]["name"], "From the read model");
+}
+
+#[tokio::test]
+async fn a_poison_message_is_dead_lettered_and_does_not_block_the_queue() {
+    use lapin::options::{BasicPublishOptions, QueueDeclareOptions};
+    let app = TestStack::spawn().await;
+    // Wait for auth's consumer to have declared its queues.
+    let conn = Connection::connect(&app.settings.amqp_url, ConnectionProperties::default())
+        .await
+        .unwrap();
+    let channel = conn.create_channel().await.unwrap();
+    let passive = QueueDeclareOptions {
+        passive: true,
+        ..Default::default()
+    };
+    // Wait until auth's consumer is attached (its queue and bindings exist by then).
+    eventually("auth's consumer", Duration::from_secs(15), || {
+        let conn = &conn;
+        async move {
+            let ch = conn.create_channel().await.ok()?;
+            let q = ch
+                .queue_declare("auth".into(), passive, FieldTable::default())
+                .await
+                .ok()?;
+            (q.consumer_count() >= 1).then_some(())
+        }
+    })
+    .await;
+    channel
+        .basic_publish(
+            app.settings.amqp_exchange.as_str().into(),
+            "user.updated".into(),
+            BasicPublishOptions::default(),
+            b"not a protobuf envelope",
+            lapin::BasicProperties::default(),
+        )
+        .await
+        .unwrap();
+    eventually("the dead letter", Duration::from_secs(15), || {
+        let conn = &conn;
+        async move {
+            let ch = conn.create_channel().await.ok()?;
+            let q = ch
+                .queue_declare("auth.dead".into(), passive, FieldTable::default())
+                .await
+                .ok()?;
+            (q.message_count() == 1).then_some(())
+        }
+    })
+    .await;
+    // Later events still flow.
+    let pair = app.signup("ada@example.com", "correct horse battery").await;
+    let id = pair["user"]["id"].as_str().unwrap().to_string();
+    app.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/users/{id}"),
+        Some(&serde_json::json!({"name":"Ada King"})),
+        pair["access_token"].as_str(),
+    )
+    .await;
+    eventually("the read model to catch up", Duration::from_secs(15), || async {
+        use diesel_async::RunQueryDsl;
+        let mut db = app.db("auth").await;
+        let c: crate::emails::Count =
+            diesel::sql_query("SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'")
+                .get_result(&mut db)
+                .await
+                .ok()?;
+        (c.n == 1).then_some(())
+    })
+    .await;
 }

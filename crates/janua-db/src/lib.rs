@@ -1,6 +1,7 @@
 //! PostgreSQL for every service: pools (diesel-async + deadpool), one schema per service,
 //! embedded migrations, and the transactional outbox with its relay.
 
+pub mod inbox;
 pub mod outbox;
 pub mod schema;
 

@@ -3,6 +3,7 @@
 
 pub mod domain;
 pub mod events;
+pub mod events_in;
 pub mod handlers;
 pub mod identity_client;
 pub mod mailer;
@@ -90,6 +91,20 @@ impl AuthState {
         })
     }
 
+    /// The user record, from auth's read model of identity's events; asks identity only for a
+    /// user the model has not seen yet (e.g. right after sign-up).
+    pub async fn user(
+        &self,
+        id: uuid::Uuid,
+    ) -> Result<Option<identity_client::IdentityUser>, janua_core::ApiError> {
+        let mut conn = self.pool.get().await?;
+        if let Some(user) = store::user_profiles::find(&mut conn, id).await? {
+            return Ok(Some(user));
+        }
+        drop(conn);
+        self.identity.get_user(id).await
+    }
+
     pub fn token_guard(&self) -> TokenGuard {
         TokenGuard::new(self.keys.clone(), self.revocations.clone())
     }
@@ -139,6 +154,12 @@ impl Application {
                 .run(),
             ),
             state.keys.spawn_rotation(),
+            tokio::spawn(janua_events::consumer::run(
+                settings.amqp_url.clone(),
+                settings.amqp_exchange.clone(),
+                events_in::subscription(),
+                events_in::handler(state.pool.clone()),
+            )),
             tokio::spawn(domain::bootstrap::bootstrap_admin(state.clone())),
         ];
         let port = listener.local_addr()?.port();

@@ -1,18 +1,18 @@
 //! Events identity publishes (through its outbox): `user.created`, `user.updated`,
 //! `user.email_verified`, `user.deleted`. Payloads never carry secrets.
 
-use crate::domain::user::User;
+use crate::domain::user::{InternalUser, User};
 use janua_events::{Event, EventContext};
 
 pub const SOURCE: &str = "identity";
 
+/// Every user event carries the whole record (as the internal API shows it), so consumers
+/// can keep a read model without asking identity.
 fn user_payload(user: &User) -> serde_json::Value {
     serde_json::json!({
         "user_id": user.id,
         "email": user.email,
-        "name": user.name,
-        "email_verified": user.email_verified,
-        "status": user.status,
+        "user": InternalUser::from(user),
     })
 }
 

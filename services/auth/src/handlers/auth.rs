@@ -334,8 +334,7 @@ pub async fn refresh(
             refresh_token,
         } => {
             let user = state
-                .identity
-                .get_user(user_id)
+                .user(user_id)
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
             if user.status != "active" {

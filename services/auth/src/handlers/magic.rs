@@ -134,8 +134,7 @@ pub async fn verify_magic_link(
     let user: IdentityUser = match holder {
         Holder::User(id) => {
             let user = state
-                .identity
-                .get_user(id)
+                .user(id)
                 .await?
                 .ok_or_else(|| ApiError::unauthorized("magic_link_invalid"))?;
             if user.status != "active" {

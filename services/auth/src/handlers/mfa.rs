@@ -140,8 +140,7 @@ async fn email_of(
     user_id: Uuid,
 ) -> Result<crate::identity_client::IdentityUser, ApiError> {
     state
-        .identity
-        .get_user(user_id)
+        .user(user_id)
         .await?
         .ok_or_else(|| ApiError::unauthorized("user_gone"))
 }

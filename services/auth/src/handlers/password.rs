@@ -73,8 +73,7 @@ pub async fn change_password(
     }
     let hash = state.hasher.hash(&body.new_password).await?;
     let user = state
-        .identity
-        .get_user(user_id)
+        .user(user_id)
         .await?
         .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
     let current = auth.session_id();

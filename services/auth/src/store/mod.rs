@@ -5,3 +5,4 @@ pub mod one_time_tokens;
 pub mod schema;
 pub mod sessions;
 pub mod signing_keys;
+pub mod user_profiles;

@@ -88,3 +88,11 @@ diesel::table! {
         used_at -> Nullable<Timestamptz>,
     }
 }
+
+diesel::table! {
+    user_profiles (id) {
+        id -> Uuid,
+        profile -> Jsonb,
+        updated_at -> Timestamptz,
+    }
+}
