@@ -294,3 +294,29 @@ async fn two_concurrent_uses_of_one_refresh_token_let_at_most_one_through() {
         .await;
     assert_error(again, 401, "UNAUTHORIZED").await;
 }
+
+/// A handler that held one pooled connection while asking for another would deadlock a small
+/// pool under concurrency; with two connections, eight concurrent refreshes all go through.
+#[tokio::test]
+async fn concurrent_refreshes_do_not_starve_a_small_pool() {
+    let app = TestStack::spawn_with(|s| s.auth.db_pool_size = 2).await;
+    app.signup("ada@example.com", PASSWORD).await;
+    let mut tokens = Vec::new();
+    for _ in 0..8 {
+        tokens.push(
+            json(app.signin("ada@example.com", PASSWORD).await).await["refresh_token"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let started = std::time::Instant::now();
+    let bodies: Vec<_> = tokens.iter().map(|t| json!({"refresh_token": t})).collect();
+    let answers =
+        futures::future::join_all(bodies.iter().map(|b| app.post("/api/v1/auth/refresh", b, None))).await;
+    assert!(answers.iter().all(|r| r.status() == 200));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "no request waited out the pool timeout"
+    );
+}

@@ -321,6 +321,9 @@ pub async fn refresh(
     let outcome = conn
         .transaction::<_, ApiError, _>(async |conn| sessions::rotate(conn, &presented, &meta).await)
         .await?;
+    // Give the connection back before anything else takes one: holding two at once per
+    // request deadlocks the pool under load.
+    drop(conn);
     match outcome {
         RefreshOutcome::Invalid => Err(ApiError::unauthorized("refresh_token_invalid")),
         RefreshOutcome::Reused { user_id, session_id } => {

@@ -131,6 +131,7 @@ pub async fn verify_magic_link(
     )
     .await?
     .ok_or_else(|| ApiError::unauthorized("magic_link_invalid"))?;
+    drop(conn);
     let user: IdentityUser = match holder {
         Holder::User(id) => {
             let user = state
