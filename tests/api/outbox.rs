@@ -67,6 +67,31 @@ async fn listen(app: &TestStack) -> (Connection, Arc<Mutex<Vec<(String, String)>
     (conn, seen)
 }
 
+/// Until a consumer has declared its queue, events for it have nowhere to go: tests that
+/// check a consumer wait for it to be attached first.
+async fn wait_for_consumer(app: &TestStack, queue: &'static str) {
+    use lapin::options::QueueDeclareOptions;
+    let conn = Connection::connect(&app.settings.amqp_url, ConnectionProperties::default())
+        .await
+        .unwrap();
+    let passive = QueueDeclareOptions {
+        passive: true,
+        ..Default::default()
+    };
+    eventually("the consumer", Duration::from_secs(15), || {
+        let conn = &conn;
+        async move {
+            let ch = conn.create_channel().await.ok()?;
+            let q = ch
+                .queue_declare(queue.into(), passive, FieldTable::default())
+                .await
+                .ok()?;
+            (q.consumer_count() >= 1).then_some(())
+        }
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_signup_publishes_its_events_to_the_exchange() {
     let app = TestStack::spawn().await;
@@ -256,6 +281,7 @@ async fn each_state_change_publishes_its_event() {
 #[tokio::test]
 async fn auth_keeps_a_read_model_of_users_from_identity_events() {
     let app = TestStack::spawn().await;
+    wait_for_consumer(&app, "auth").await;
     let pair = app.signup("ada@example.com", "correct horse battery").await;
     let id = pair["user"]["id"].as_str().unwrap().to_string();
     app.send(
@@ -314,19 +340,7 @@ async fn a_poison_message_is_dead_lettered_and_does_not_block_the_queue() {
         passive: true,
         ..Default::default()
     };
-    // Wait until auth's consumer is attached (its queue and bindings exist by then).
-    eventually("auth's consumer", Duration::from_secs(15), || {
-        let conn = &conn;
-        async move {
-            let ch = conn.create_channel().await.ok()?;
-            let q = ch
-                .queue_declare("auth".into(), passive, FieldTable::default())
-                .await
-                .ok()?;
-            (q.consumer_count() >= 1).then_some(())
-        }
-    })
-    .await;
+    wait_for_consumer(&app, "auth").await;
     channel
         .basic_publish(
             app.settings.amqp_exchange.as_str().into(),
