@@ -7,6 +7,41 @@ use futures::future::BoxFuture;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+/// Spaces out key reloads triggered by unknown key ids: at most one per interval, however
+/// many such tokens arrive. Callers queue and wait out the interval instead of being turned
+/// away, so a genuinely new key is still picked up at once.
+pub struct RefreshGate {
+    last: tokio::sync::Mutex<Option<Instant>>,
+}
+
+impl RefreshGate {
+    pub const MIN_INTERVAL: Duration = Duration::from_millis(200);
+
+    pub fn new() -> Self {
+        Self {
+            last: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// Waits for this caller's turn; the reload happens while the guard is held.
+    pub async fn turn(&self) -> tokio::sync::MutexGuard<'_, Option<Instant>> {
+        let mut last = self.last.lock().await;
+        if let Some(t) = *last
+            && t.elapsed() < Self::MIN_INTERVAL
+        {
+            tokio::time::sleep(Self::MIN_INTERVAL - t.elapsed()).await;
+        }
+        *last = Some(Instant::now());
+        last
+    }
+}
+
+impl Default for RefreshGate {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 pub trait KeySource: Send + Sync {
     fn current(&self) -> Arc<KeyRing>;
     /// Reloads the keys; called when a token names a key the ring does not know.
@@ -19,7 +54,7 @@ pub struct JwksClient {
     audience: String,
     http: reqwest::Client,
     ring: RwLock<Arc<KeyRing>>,
-    last_fetch: tokio::sync::Mutex<Option<Instant>>,
+    gate: RefreshGate,
 }
 
 impl JwksClient {
@@ -30,7 +65,7 @@ impl JwksClient {
             audience: audience.to_string(),
             http,
             ring: RwLock::new(Arc::new(KeyRing::new(issuer, audience))),
-            last_fetch: tokio::sync::Mutex::new(None),
+            gate: RefreshGate::new(),
         }
     }
 
@@ -78,16 +113,7 @@ impl KeySource for JwksClient {
 
     fn refresh(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            // At most one fetch per interval, however many unknown key ids arrive: callers
-            // queue on the lock and wait out the interval instead of being turned away.
-            const MIN_INTERVAL: Duration = Duration::from_millis(200);
-            let mut last = self.last_fetch.lock().await;
-            if let Some(t) = *last
-                && t.elapsed() < MIN_INTERVAL
-            {
-                tokio::time::sleep(MIN_INTERVAL - t.elapsed()).await;
-            }
-            *last = Some(Instant::now());
+            let _turn = self.gate.turn().await;
             match self.fetch().await {
                 Ok(ring) => {
                     if let Ok(mut slot) = self.ring.write() {

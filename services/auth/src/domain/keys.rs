@@ -20,7 +20,7 @@ pub struct LocalKeys {
     rotation: Duration,
     access_ttl: Duration,
     ring: RwLock<Arc<KeyRing>>,
-    last_refresh: tokio::sync::Mutex<Option<std::time::Instant>>,
+    gate: janua_tokens::jwks::RefreshGate,
 }
 
 impl LocalKeys {
@@ -36,7 +36,7 @@ impl LocalKeys {
                 &settings.public_url,
                 &settings.tokens.audience,
             ))),
-            last_refresh: tokio::sync::Mutex::new(None),
+            gate: janua_tokens::jwks::RefreshGate::new(),
         });
         keys.reload(false).await?;
         Ok(keys)
@@ -122,14 +122,7 @@ impl KeySource for LocalKeys {
     /// are spaced out, so tokens with made-up key ids cannot turn into a database load.
     fn refresh(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            const MIN_INTERVAL: std::time::Duration = std::time::Duration::from_millis(200);
-            let mut last = self.last_refresh.lock().await;
-            if let Some(t) = *last
-                && t.elapsed() < MIN_INTERVAL
-            {
-                tokio::time::sleep(MIN_INTERVAL - t.elapsed()).await;
-            }
-            *last = Some(std::time::Instant::now());
+            let _turn = self.gate.turn().await;
             if let Err(e) = self.reload(false).await {
                 tracing::warn!(error = %e, "signing key reload failed");
             }

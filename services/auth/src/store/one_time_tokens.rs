@@ -27,27 +27,18 @@ pub async fn insert(
     Ok(())
 }
 
-/// Uses a token once: marks it used and returns its user if it was unused, unexpired and
-/// of this purpose. A single UPDATE makes two concurrent uses impossible.
+/// Uses a token of a user once: marks it used and returns its user if it was unused,
+/// unexpired and of this purpose. A single UPDATE makes two concurrent uses impossible.
 pub async fn consume(
     conn: &mut AsyncPgConnection,
     hash: &[u8],
     purpose: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<Option<Uuid>> {
-    diesel::update(
-        one_time_tokens::table
-            .filter(one_time_tokens::token_hash.eq(hash))
-            .filter(one_time_tokens::purpose.eq(purpose))
-            .filter(one_time_tokens::used_at.is_null())
-            .filter(one_time_tokens::expires_at.gt(now)),
-    )
-    .set(one_time_tokens::used_at.eq(now))
-    .returning(one_time_tokens::user_id)
-    .get_result::<Option<Uuid>>(conn)
-    .await
-    .optional()
-    .map(Option::flatten)
+    Ok(match consume_for_holder(conn, hash, purpose, now).await? {
+        Some(Holder::User(id)) => Some(id),
+        _ => None,
+    })
 }
 
 /// Who a consumed token was for: an existing user, or (sign-up by link) an email.
@@ -56,7 +47,7 @@ pub enum Holder {
     Email(String),
 }
 
-/// Like [`consume`], for tokens that may name an email instead of a user.
+/// Uses a token once (see [`consume`]); it may name an email instead of a user.
 pub async fn consume_for_holder(
     conn: &mut AsyncPgConnection,
     hash: &[u8],
