@@ -33,19 +33,7 @@ pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
         .await
 }
 
-/// Whether the relay holds a live broker connection (for readiness probes).
-#[derive(Clone, Default, Debug)]
-pub struct BrokerStatus(std::sync::Arc<std::sync::atomic::AtomicBool>);
-
-impl BrokerStatus {
-    pub fn is_connected(&self) -> bool {
-        std::sync::atomic::AtomicBool::load(&self.0, std::sync::atomic::Ordering::Relaxed)
-    }
-
-    fn set(&self, up: bool) {
-        self.0.store(up, std::sync::atomic::Ordering::Relaxed);
-    }
-}
+pub use janua_events::BrokerStatus;
 
 pub struct OutboxRelay {
     pool: Pool,

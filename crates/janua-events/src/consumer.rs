@@ -39,11 +39,20 @@ pub struct Subscription {
     pub prefetch: u16,
 }
 
-/// Consumes until the task is dropped, reconnecting with backoff.
-pub async fn run(amqp_url: String, exchange: String, subscription: Subscription, handler: Handler) {
+/// Consumes until the task is dropped, reconnecting with backoff. `status` is up while the
+/// consumer is attached to its queue.
+pub async fn run(
+    amqp_url: String,
+    exchange: String,
+    subscription: Subscription,
+    handler: Handler,
+    status: crate::BrokerStatus,
+) {
     let mut backoff = Duration::from_millis(200);
     loop {
-        match consume(&amqp_url, &exchange, &subscription, &handler).await {
+        let outcome = consume(&amqp_url, &exchange, &subscription, &handler, &status).await;
+        status.set(false);
+        match outcome {
             Ok(()) => backoff = Duration::from_millis(200),
             Err(e) => {
                 tracing::warn!(queue = %subscription.queue, error = %e, "event consumer lost the broker; reconnecting")
@@ -59,6 +68,7 @@ async fn consume(
     exchange: &str,
     sub: &Subscription,
     handler: &Handler,
+    status: &crate::BrokerStatus,
 ) -> Result<(), lapin::Error> {
     let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
     let channel = connection.create_channel().await?;
@@ -137,6 +147,7 @@ async fn consume(
         )
         .await?;
     tracing::info!(queue = %sub.queue, "event consumer running");
+    status.set(true);
     while let Some(delivery) = deliveries.next().await {
         let delivery = delivery?;
         let outcome = match EventEnvelope::decode(delivery.data.as_slice()) {

@@ -8,6 +8,20 @@ pub mod publisher;
 
 pub use publisher::{PublishError, Publisher};
 
+/// Whether a broker link (the outbox relay's, or a consumer's) is up, for readiness probes.
+#[derive(Clone, Default, Debug)]
+pub struct BrokerStatus(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl BrokerStatus {
+    pub fn is_connected(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub fn set(&self, up: bool) {
+        self.0.store(up, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 use chrono::{DateTime, SecondsFormat, Utc};
 use prost::Message;
 use uuid::Uuid;

@@ -35,6 +35,8 @@ pub struct AuthState {
     pub settings: Arc<Settings>,
     pub redis: redis::aio::ConnectionManager,
     pub broker: janua_db::outbox::BrokerStatus,
+    /// Up while the consumer of identity's events is attached to its queue.
+    pub consumer: janua_events::BrokerStatus,
     pub keys: Arc<LocalKeys>,
     pub revocations: RevocationSet,
     pub identity: IdentityClient,
@@ -83,6 +85,7 @@ impl AuthState {
             pool,
             redis,
             broker: janua_db::outbox::BrokerStatus::default(),
+            consumer: janua_events::BrokerStatus::default(),
             keys,
             revocations,
             identity,
@@ -159,6 +162,7 @@ impl Application {
                 settings.amqp_exchange.clone(),
                 events_in::subscription(),
                 events_in::handler(state.pool.clone()),
+                state.consumer.clone(),
             )),
             tokio::spawn(domain::bootstrap::bootstrap_admin(state.clone())),
         ];

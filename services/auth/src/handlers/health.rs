@@ -13,7 +13,7 @@ pub async fn ready(state: web::Data<AuthState>) -> Result<HttpResponse, ApiError
         .map_err(|_| ApiError::unavailable("the database"))?;
     let mut redis = state.redis.clone();
     redis::cmd("PING").query_async::<String>(&mut redis).await?;
-    if !state.broker.is_connected() {
+    if !state.broker.is_connected() || !state.consumer.is_connected() {
         return Err(ApiError::unavailable("the message broker"));
     }
     if !state.identity.ready().await {
