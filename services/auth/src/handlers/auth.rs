@@ -199,7 +199,7 @@ async fn queue_verification(
     one_time_tokens::insert(
         conn,
         &janua_core::crypto::sha256(token.as_bytes()),
-        user.id,
+        &one_time_tokens::Holder::User(user.id),
         one_time_tokens::PURPOSE_VERIFY_EMAIL,
         now + Duration::seconds(state.settings.tokens.verify_token_ttl_secs),
     )
@@ -348,7 +348,17 @@ pub async fn refresh(
     }
 }
 
-pub(crate) fn accepted() -> HttpResponse {
+/// Answers 202 at once and does `work` after the answer, so neither the answer nor its
+/// timing tells whether the email has an account.
+pub(crate) fn accept_then<F>(what: &'static str, work: F) -> HttpResponse
+where
+    F: std::future::Future<Output = Result<(), ApiError>> + Send + 'static,
+{
+    tokio::spawn(async move {
+        if let Err(e) = work.await {
+            tracing::warn!(error = %e, "could not queue {what}");
+        }
+    });
     HttpResponse::Accepted().json(serde_json::json!({
         "message": "if an account exists for this email, a message is on its way"
     }))
@@ -371,12 +381,9 @@ pub async fn forgot_password(
         return Err(ApiError::validation("email", "email is required"));
     }
     let state = state.into_inner();
-    tokio::spawn(async move {
-        if let Err(e) = send_reset(&state, &email, &meta).await {
-            tracing::warn!(error = %e, "could not queue a password reset email");
-        }
-    });
-    Ok(accepted())
+    Ok(accept_then("a password reset email", async move {
+        send_reset(&state, &email, &meta).await
+    }))
 }
 
 async fn send_reset(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
@@ -394,7 +401,7 @@ async fn send_reset(state: &AuthState, email: &str, meta: &RequestMeta) -> Resul
         one_time_tokens::insert(
             conn,
             &janua_core::crypto::sha256(token.as_bytes()),
-            user.id,
+            &one_time_tokens::Holder::User(user.id),
             one_time_tokens::PURPOSE_RESET_PASSWORD,
             now + Duration::seconds(state.settings.tokens.reset_token_ttl_secs),
         )
@@ -508,23 +515,19 @@ pub async fn resend_verification(
         return Err(ApiError::validation("email", "email is required"));
     }
     let state = state.into_inner();
-    tokio::spawn(async move {
-        let work = async {
-            let Some(user) = state.identity.find_by_email(&email).await? else {
-                return Ok(());
-            };
-            if user.email_verified || user.status != "active" {
-                return Ok(());
-            }
-            let mut conn = state.pool.get().await?;
-            conn.transaction::<_, ApiError, _>(async |conn| {
-                queue_verification(conn, &state, &user, &meta).await
-            })
-            .await
-        };
-        if let Err(e) = work.await {
-            tracing::warn!(error = %e, "could not queue a verification email");
-        }
-    });
-    Ok(accepted())
+    Ok(accept_then("a verification email", async move {
+        resend(&state, &email, &meta).await
+    }))
+}
+
+async fn resend(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
+    let Some(user) = state.identity.find_by_email(email).await? else {
+        return Ok(());
+    };
+    if user.email_verified || user.status != "active" {
+        return Ok(());
+    }
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| queue_verification(conn, state, &user, meta).await)
+        .await
 }

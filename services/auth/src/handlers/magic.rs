@@ -3,7 +3,7 @@
 //! `GET /verify`: mail scanners that fetch links therefore cannot spend the token.
 
 use crate::handlers::auth::{
-    EmailRequest, TokenPair, accepted, normalise_email, session_or_mfa_challenge, suspended,
+    EmailRequest, TokenPair, accept_then, normalise_email, session_or_mfa_challenge, suspended,
 };
 use crate::identity_client::{CreateOutcome, IdentityUser};
 use crate::store::one_time_tokens::{self, Holder};
@@ -33,12 +33,9 @@ pub async fn send_magic_link(
         return Err(ApiError::validation("email", "email is not a valid address"));
     }
     let state = state.into_inner();
-    tokio::spawn(async move {
-        if let Err(e) = send(&state, &email, &meta).await {
-            tracing::warn!(error = %e, "could not queue a magic link");
-        }
-    });
-    Ok(accepted())
+    Ok(accept_then("a magic link", async move {
+        send(&state, &email, &meta).await
+    }))
 }
 
 /// One address cannot be flooded with links: past the hourly budget, requests are dropped.
@@ -88,9 +85,9 @@ async fn send(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), 
     conn.transaction::<_, ApiError, _>(async |conn| {
         match &user {
             Some(user) => {
-                one_time_tokens::insert(conn, &hash, user.id, one_time_tokens::PURPOSE_MAGIC_LINK, expires_at).await?
+                one_time_tokens::insert(conn, &hash, &Holder::User(user.id), one_time_tokens::PURPOSE_MAGIC_LINK, expires_at).await?
             }
-            None => one_time_tokens::insert_for_email(conn, &hash, email, one_time_tokens::PURPOSE_MAGIC_LINK, expires_at).await?,
+            None => one_time_tokens::insert(conn, &hash, &Holder::Email(email.to_string()), one_time_tokens::PURPOSE_MAGIC_LINK, expires_at).await?,
         }
         let body = format!(
             "Open this link to sign in:\n\n{link}\n\nIt is valid for {minutes} minutes and works once. If you did not ask for it, ignore this message.\n"

@@ -8,17 +8,23 @@ pub const PURPOSE_VERIFY_EMAIL: &str = "verify_email";
 pub const PURPOSE_RESET_PASSWORD: &str = "reset_password";
 pub const PURPOSE_MAGIC_LINK: &str = "magic_link";
 
+/// Stores a token (its SHA-256) for a user, or for an email without an account yet.
 pub async fn insert(
     conn: &mut AsyncPgConnection,
     hash: &[u8],
-    user_id: Uuid,
+    holder: &Holder,
     purpose: &str,
     expires_at: DateTime<Utc>,
 ) -> QueryResult<()> {
+    let (user_id, email) = match holder {
+        Holder::User(id) => (Some(*id), None),
+        Holder::Email(email) => (None, Some(email.as_str())),
+    };
     diesel::insert_into(one_time_tokens::table)
         .values((
             one_time_tokens::token_hash.eq(hash),
             one_time_tokens::user_id.eq(user_id),
+            one_time_tokens::email.eq(email),
             one_time_tokens::purpose.eq(purpose),
             one_time_tokens::expires_at.eq(expires_at),
         ))
@@ -71,26 +77,6 @@ pub async fn consume_for_holder(
         Some((None, Some(email))) => Some(Holder::Email(email)),
         _ => None,
     })
-}
-
-/// A token for someone who has no account yet (sign-up by magic link).
-pub async fn insert_for_email(
-    conn: &mut AsyncPgConnection,
-    hash: &[u8],
-    email: &str,
-    purpose: &str,
-    expires_at: DateTime<Utc>,
-) -> QueryResult<()> {
-    diesel::insert_into(one_time_tokens::table)
-        .values((
-            one_time_tokens::token_hash.eq(hash),
-            one_time_tokens::email.eq(email),
-            one_time_tokens::purpose.eq(purpose),
-            one_time_tokens::expires_at.eq(expires_at),
-        ))
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 /// Earlier unused tokens of the same purpose stop working when a new one is sent.
