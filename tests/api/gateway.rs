@@ -187,6 +187,12 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("post", "/api/v1/mfa/backup-codes/regenerate"),
         ("post", "/api/v1/mfa/backup-codes/verify"),
         ("get", "/api/v1/mfa/status"),
+        ("post", "/api/v1/passkeys/register/begin"),
+        ("post", "/api/v1/passkeys/register/complete"),
+        ("post", "/api/v1/passkeys/authenticate/begin"),
+        ("post", "/api/v1/passkeys/authenticate/complete"),
+        ("get", "/api/v1/passkeys"),
+        ("delete", "/api/v1/passkeys/{passkey_id}"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

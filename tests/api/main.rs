@@ -8,6 +8,7 @@ mod health;
 mod magic;
 mod mfa;
 mod outbox;
+mod passkeys;
 mod sessions;
 mod tokens;
 mod users;

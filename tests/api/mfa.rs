@@ -6,7 +6,7 @@ use totp_rs::{Algorithm, Builder, Secret};
 const PASSWORD: &str = "correct horse battery";
 
 /// The code an authenticator app shows `offset` seconds from now.
-fn code(secret_b32: &str, offset: i64) -> String {
+pub(crate) fn code(secret_b32: &str, offset: i64) -> String {
     let secret = Secret::try_from_base32(secret_b32).unwrap();
     let totp = Builder::new()
         .with_algorithm(Algorithm::SHA1)

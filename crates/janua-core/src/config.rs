@@ -38,6 +38,7 @@ pub struct Settings {
     pub log: LogSettings,
     pub otel: OtelSettings,
     pub magic_links: MagicLinkSettings,
+    pub webauthn: WebauthnSettings,
     pub gateway: ServiceSettings,
     pub auth: ServiceSettings,
     pub identity: ServiceSettings,
@@ -175,6 +176,30 @@ impl Default for MagicLinkSettings {
     }
 }
 
+/// The passkey relying party: browsers bind each passkey to `rp_id` (a registrable domain of
+/// the page's origin) and Janua accepts ceremonies only from `rp_origin`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebauthnSettings {
+    pub rp_id: String,
+    pub rp_origin: String,
+    /// Shown by the browser or authenticator when a passkey is made.
+    pub rp_name: String,
+    /// How long a begun registration or authentication may take to complete.
+    pub ceremony_ttl_secs: i64,
+}
+
+impl Default for WebauthnSettings {
+    fn default() -> Self {
+        Self {
+            rp_id: "localhost".into(),
+            rp_origin: "http://localhost:8080".into(),
+            rp_name: "Janua".into(),
+            ceremony_ttl_secs: 300,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct OtelSettings {
@@ -201,6 +226,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             otel: OtelSettings::default(),
             magic_links: MagicLinkSettings::default(),
+            webauthn: WebauthnSettings::default(),
             gateway: ServiceSettings::on_port(8080),
             auth: ServiceSettings::on_port(8081),
             identity: ServiceSettings::on_port(8082),

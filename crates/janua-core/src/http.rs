@@ -69,6 +69,21 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
         })
 }
 
+/// A JSON body that may be left out (`POST` with no body): `None` for an empty body, the value
+/// for valid JSON, and the same 400 as [`json_config`] for anything else.
+pub fn optional_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Option<T>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(body).map(Some).map_err(|e| {
+        let err = ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {e}"));
+        match missing_or_invalid_field(&e.to_string()) {
+            Some(f) => err.with_details(serde_json::json!({ "field": f })),
+            None => err,
+        }
+    })
+}
+
 /// serde names the field in "missing field `email`" and "unknown field `x`" messages.
 fn missing_or_invalid_field(message: &str) -> Option<String> {
     let start = message.find('`')? + 1;

@@ -185,6 +185,29 @@ impl TestStack {
             .expect("db connection")
     }
 
+    /// The events a service has written to its outbox, oldest first: (type, JSON payload).
+    pub async fn outbox_events(&self, schema: &str) -> Vec<(String, serde_json::Value)> {
+        use diesel::prelude::*;
+        use diesel_async::RunQueryDsl;
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Bytea)]
+            payload: Vec<u8>,
+        }
+        let mut conn = self.db(schema).await;
+        let rows: Vec<Row> = diesel::sql_query("SELECT payload FROM outbox ORDER BY id")
+            .load(&mut conn)
+            .await
+            .expect("outbox rows");
+        rows.into_iter()
+            .map(|r| {
+                let e = janua_events::decode(&r.payload).expect("an event envelope");
+                let payload = serde_json::from_slice(&e.payload).unwrap_or(serde_json::Value::Null);
+                (e.r#type, payload)
+            })
+            .collect()
+    }
+
     pub async fn redis(&self) -> redis::aio::ConnectionManager {
         redis::Client::open(self.settings.redis_url.as_str())
             .unwrap()

@@ -157,3 +157,31 @@ pub fn mfa_changed(event_type: &str, user_id: Uuid, method: &str, ctx: EventCont
     .subject(user_id)
     .context(ctx)
 }
+
+pub fn passkey_changed(
+    event_type: &str,
+    user_id: Uuid,
+    passkey_id: Uuid,
+    name: &str,
+    ctx: EventContext,
+) -> Event {
+    Event::new(
+        SOURCE,
+        event_type,
+        serde_json::json!({ "user_id": user_id, "passkey_id": passkey_id, "name": name }),
+    )
+    .actor(user_id)
+    .subject(user_id)
+    .context(ctx)
+}
+
+/// A passkey's signature counter did not move forward: the key may have been copied.
+pub fn passkey_clone_suspected(user_id: Uuid, passkey_id: Uuid, ctx: EventContext) -> Event {
+    Event::new(
+        SOURCE,
+        "passkey.clone_suspected",
+        serde_json::json!({ "user_id": user_id, "passkey_id": passkey_id }),
+    )
+    .subject(user_id)
+    .context(ctx)
+}

@@ -44,6 +44,8 @@ pub struct AuthState {
     pub throttle: SigninThrottle,
     pub sealer: SecretBox,
     pub common_passwords: Arc<HashSet<&'static str>>,
+    /// The passkey relying party.
+    pub webauthn: Arc<webauthn_rs::Webauthn>,
 }
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -82,6 +84,7 @@ impl AuthState {
                 settings.rate_limits.clone(),
             ),
             common_passwords: Arc::new(domain::password::common_passwords()),
+            webauthn: Arc::new(domain::passkeys::relying_party(&settings.webauthn)?),
             pool,
             redis,
             broker: janua_db::outbox::BrokerStatus::default(),

@@ -1,6 +1,6 @@
 //! Auth's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{auth, jwks, magic, mfa, password, sessions};
+use crate::handlers::{auth, jwks, magic, mfa, passkeys, password, sessions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -31,7 +31,13 @@ use utoipa::OpenApi;
         mfa::backup_codes_remaining,
         mfa::regenerate_backup_codes,
         mfa::verify_backup_code,
-        mfa::mfa_status
+        mfa::mfa_status,
+        passkeys::begin_registration,
+        passkeys::complete_registration,
+        passkeys::begin_authentication,
+        passkeys::complete_authentication,
+        passkeys::list_passkeys,
+        passkeys::delete_passkey
     ),
     components(schemas(
         auth::SignupRequest,
@@ -50,6 +56,13 @@ use utoipa::OpenApi;
         mfa::BackupCodes,
         mfa::MfaStatus,
         auth::MfaRequired,
+        passkeys::BeginRegistration,
+        passkeys::CompleteRegistration,
+        passkeys::BeginAuthentication,
+        passkeys::CompleteAuthentication,
+        passkeys::CeremonyOptions,
+        passkeys::PasskeyView,
+        passkeys::PasskeyList,
         janua_core::error::ErrorEnvelope,
         janua_core::error::ErrorBody
     ))

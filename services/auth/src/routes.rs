@@ -1,4 +1,4 @@
-use crate::handlers::{auth, health, internal, jwks, magic, mfa, password, sessions};
+use crate::handlers::{auth, health, internal, jwks, magic, mfa, passkeys, password, sessions};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -44,6 +44,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(mfa::verify_backup_code),
         )
         .route("/api/v1/mfa/status", web::get().to(mfa::mfa_status))
+        .route(
+            "/api/v1/passkeys/register/begin",
+            web::post().to(passkeys::begin_registration),
+        )
+        .route(
+            "/api/v1/passkeys/register/complete",
+            web::post().to(passkeys::complete_registration),
+        )
+        .route(
+            "/api/v1/passkeys/authenticate/begin",
+            web::post().to(passkeys::begin_authentication),
+        )
+        .route(
+            "/api/v1/passkeys/authenticate/complete",
+            web::post().to(passkeys::complete_authentication),
+        )
+        .route("/api/v1/passkeys", web::get().to(passkeys::list_passkeys))
+        .route(
+            "/api/v1/passkeys/{passkey_id}",
+            web::delete().to(passkeys::delete_passkey),
+        )
         .route("/api/v1/sessions", web::get().to(sessions::list_sessions))
         .route(
             "/api/v1/sessions/all",

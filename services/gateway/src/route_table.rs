@@ -103,6 +103,33 @@ impl RouteTable {
                 MfaChallenge,
             ),
             r(Method::GET, "/api/v1/mfa/status", Auth, Authenticated),
+            // Passkeys
+            r(
+                Method::POST,
+                "/api/v1/passkeys/register/begin",
+                Auth,
+                Authenticated,
+            ),
+            r(
+                Method::POST,
+                "/api/v1/passkeys/register/complete",
+                Auth,
+                Authenticated,
+            ),
+            r(Method::POST, "/api/v1/passkeys/authenticate/begin", Auth, Public),
+            r(
+                Method::POST,
+                "/api/v1/passkeys/authenticate/complete",
+                Auth,
+                Public,
+            ),
+            r(Method::GET, "/api/v1/passkeys", Auth, Authenticated),
+            r(
+                Method::DELETE,
+                "/api/v1/passkeys/{passkey_id}",
+                Auth,
+                Authenticated,
+            ),
             // Magic links
             r(Method::POST, "/api/v1/auth/magic/send", Auth, Public),
             r(Method::GET, "/api/v1/auth/magic/verify", Auth, Public),

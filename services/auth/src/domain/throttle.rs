@@ -46,22 +46,33 @@ impl SigninThrottle {
     /// Refuses (429 with Retry-After) while the account is in a delay or the IP is over its
     /// budget of failures for this minute.
     pub async fn check(&self, account: &str, ip: Option<&str>) -> Result<(), ApiError> {
+        self.check_parts(Some(account), ip).await
+    }
+
+    /// The IP's budget alone, before the account is known (a passkey names its user only
+    /// once its assertion is read).
+    pub async fn check_ip(&self, ip: Option<&str>) -> Result<(), ApiError> {
+        self.check_parts(None, ip).await
+    }
+
+    async fn check_parts(&self, account: Option<&str>, ip: Option<&str>) -> Result<(), ApiError> {
+        if account.is_none() && ip.is_none() {
+            return Ok(());
+        }
         let mut conn = self.redis.clone();
         let mut pipe = redis::pipe();
-        pipe.cmd("PTTL").arg(self.lock_key(account));
-        if let Some(ip) = ip {
-            pipe.cmd("GET").arg(self.ip_key(ip));
-        }
-        let (lock_ms, ip_failures): (i64, Option<u32>) = if ip.is_some() {
-            pipe.query_async(&mut conn).await?
-        } else {
-            let (ms,): (i64,) = pipe.query_async(&mut conn).await?;
-            (ms, None)
-        };
-        if lock_ms > 0 {
+        pipe.cmd("PTTL").arg(
+            account
+                .map(|a| self.lock_key(a))
+                .unwrap_or_else(|| self.lock_key("")),
+        );
+        pipe.cmd("GET")
+            .arg(ip.map(|ip| self.ip_key(ip)).unwrap_or_else(|| self.ip_key("-")));
+        let (lock_ms, ip_failures): (i64, Option<u32>) = pipe.query_async(&mut conn).await?;
+        if account.is_some() && lock_ms > 0 {
             return Err(ApiError::too_many_requests(((lock_ms + 999) / 1000) as u64));
         }
-        if ip_failures.unwrap_or(0) >= self.limits.signin_failures_per_ip_per_min {
+        if ip.is_some() && ip_failures.unwrap_or(0) >= self.limits.signin_failures_per_ip_per_min {
             let now = chrono::Utc::now().timestamp();
             return Err(ApiError::too_many_requests((60 - now % 60).max(1) as u64));
         }
@@ -69,17 +80,33 @@ impl SigninThrottle {
     }
 
     pub async fn record_failure(&self, account: &str, ip: Option<&str>) -> Result<(), ApiError> {
+        self.record_failure_parts(Some(account), ip).await
+    }
+
+    /// A failure that names no account (unknown or spent passkey ceremony): it counts
+    /// against the IP only.
+    pub async fn record_ip_failure(&self, ip: Option<&str>) -> Result<(), ApiError> {
+        self.record_failure_parts(None, ip).await
+    }
+
+    async fn record_failure_parts(&self, account: Option<&str>, ip: Option<&str>) -> Result<(), ApiError> {
         let mut conn = self.redis.clone();
         let mut pipe = redis::pipe();
+        if let Some(ip) = ip {
+            pipe.cmd("INCR").arg(self.ip_key(ip)).ignore();
+            pipe.cmd("EXPIRE").arg(self.ip_key(ip)).arg(120).ignore();
+        }
+        let Some(account) = account else {
+            if ip.is_some() {
+                pipe.query_async::<()>(&mut conn).await?;
+            }
+            return Ok(());
+        };
         pipe.cmd("INCR").arg(self.account_key(account));
         pipe.cmd("EXPIRE")
             .arg(self.account_key(account))
             .arg(24 * 3600)
             .ignore();
-        if let Some(ip) = ip {
-            pipe.cmd("INCR").arg(self.ip_key(ip)).ignore();
-            pipe.cmd("EXPIRE").arg(self.ip_key(ip)).arg(120).ignore();
-        }
         let (failures,): (u32,) = pipe.query_async(&mut conn).await?;
         let threshold = self.limits.signin_failures_per_account.max(1);
         if failures >= threshold {
@@ -109,4 +136,9 @@ impl SigninThrottle {
             .await?;
         Ok(())
     }
+}
+
+/// The throttle's account for checks made once the user is known (second factors, passkeys).
+pub fn user_account(user_id: uuid::Uuid) -> String {
+    format!("user:{user_id}")
 }

@@ -107,7 +107,7 @@ fn wrong_code() -> ApiError {
 }
 
 fn account(user_id: Uuid) -> String {
-    format!("user:{user_id}")
+    crate::domain::throttle::user_account(user_id)
 }
 
 /// Checks a TOTP code of an enabled (or, with `pending`, a pending) secret and burns its step.
@@ -443,9 +443,10 @@ pub async fn mfa_status(state: web::Data<AuthState>, auth: Authenticated) -> Res
     let mut conn = state.pool.get().await?;
     let totp_enabled = store::totp_enabled(&mut conn, auth.user_id()).await?;
     let backup_codes_remaining = store::backup_codes_remaining(&mut conn, auth.user_id()).await?;
+    let passkeys = crate::store::passkeys::count(&mut conn, auth.user_id()).await?;
     Ok(HttpResponse::Ok().json(MfaStatus {
         totp_enabled,
         backup_codes_remaining,
-        passkeys: 0,
+        passkeys,
     }))
 }

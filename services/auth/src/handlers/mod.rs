@@ -4,5 +4,6 @@ pub mod internal;
 pub mod jwks;
 pub mod magic;
 pub mod mfa;
+pub mod passkeys;
 pub mod password;
 pub mod sessions;

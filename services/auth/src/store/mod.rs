@@ -1,7 +1,9 @@
 pub mod credentials;
 pub mod emails;
 pub mod mfa;
+pub mod oauth;
 pub mod one_time_tokens;
+pub mod passkeys;
 pub mod schema;
 pub mod sessions;
 pub mod signing_keys;

@@ -96,3 +96,59 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    passkeys (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        credential_id -> Bytea,
+        name -> Text,
+        passkey -> Jsonb,
+        counter -> Int8,
+        backup_eligible -> Bool,
+        backup_state -> Bool,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webauthn_ceremonies (id) {
+        id -> Uuid,
+        purpose -> Text,
+        user_id -> Nullable<Uuid>,
+        decoy -> Bool,
+        name -> Nullable<Text>,
+        state -> Jsonb,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    oauth_links (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        provider -> Text,
+        subject -> Text,
+        email -> Nullable<Text>,
+        email_verified -> Bool,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    oauth_flows (state_hash) {
+        state_hash -> Bytea,
+        provider -> Text,
+        purpose -> Text,
+        user_id -> Nullable<Uuid>,
+        browser_hash -> Bytea,
+        verifier_sealed -> Bytea,
+        nonce -> Text,
+        redirect_uri -> Nullable<Text>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+    }
+}

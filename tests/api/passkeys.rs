@@ -1,0 +1,608 @@
+//! Passkeys over HTTP with a real software authenticator (1Password's `passkey` crate: a
+//! WebAuthn client and a CTAP2 authenticator), rpId `localhost`.
+
+use crate::{assert_error, json};
+use janua_testkit::TestStack;
+use passkey::authenticator::{Authenticator, UiHint, UserCheck, UserValidationMethod};
+use passkey::client::{Client, DefaultClientData};
+use passkey::crypto::rust_crypto::RustCryptoBackend;
+use passkey::types::Passkey;
+use passkey::types::ctap2::{Aaguid, Ctap2Error};
+use passkey::types::webauthn::{CredentialCreationOptions, CredentialRequestOptions};
+use serde_json::{Value, json};
+use url::Url;
+
+const PASSWORD: &str = "correct horse battery";
+const ORIGIN: &str = "http://localhost:8080";
+
+/// A user who is present and verified (a fingerprint that always matches).
+struct Verified;
+
+#[async_trait::async_trait]
+impl UserValidationMethod for Verified {
+    type PasskeyItem = Passkey;
+
+    async fn check_user<'a>(
+        &self,
+        _hint: UiHint<'a, Passkey>,
+        _presence: bool,
+        _verification: bool,
+    ) -> Result<UserCheck, Ctap2Error> {
+        Ok(UserCheck {
+            presence: true,
+            verification: true,
+        })
+    }
+
+    fn is_verification_enabled(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    fn is_presence_enabled(&self) -> bool {
+        true
+    }
+}
+
+/// A software authenticator holding at most one passkey. Cloning it clones the key, counter
+/// included: what an attacker who copied a hardware key would hold.
+#[derive(Clone)]
+struct SoftKey {
+    store: Option<Passkey>,
+    counter: bool,
+}
+
+impl SoftKey {
+    fn new() -> Self {
+        SoftKey {
+            store: None,
+            counter: false,
+        }
+    }
+
+    /// An authenticator that keeps a signature counter, as hardware keys do.
+    fn counting() -> Self {
+        SoftKey {
+            store: None,
+            counter: true,
+        }
+    }
+
+    fn authenticator(&self) -> Authenticator<Option<Passkey>, Verified, RustCryptoBackend> {
+        let mut authenticator = Authenticator::new(
+            Aaguid::new_empty(),
+            self.store.clone(),
+            Verified,
+            RustCryptoBackend,
+        );
+        authenticator.set_make_credentials_with_signature_counter(self.counter);
+        authenticator
+    }
+
+    /// Answers a `register/begin` as a browser at `origin` would (`toJSON()` of the result).
+    async fn create(&mut self, origin: &str, begun: &Value) -> Value {
+        let options: CredentialCreationOptions =
+            serde_json::from_value(begun.clone()).expect("creation options");
+        let mut client = Client::new(self.authenticator()).allows_insecure_localhost(true);
+        let created = client
+            .register(&Url::parse(origin).unwrap(), options, DefaultClientData)
+            .await
+            .expect("the authenticator makes a credential");
+        self.store = client.authenticator().store().clone();
+        serde_json::to_value(created).unwrap()
+    }
+
+    /// Answers an `authenticate/begin` as a browser at `origin` would.
+    async fn get(&mut self, origin: &str, begun: &Value) -> Value {
+        let options: CredentialRequestOptions =
+            serde_json::from_value(begun.clone()).expect("request options");
+        let mut client = Client::new(self.authenticator()).allows_insecure_localhost(true);
+        let asserted = client
+            .authenticate(&Url::parse(origin).unwrap(), options, DefaultClientData)
+            .await
+            .expect("the authenticator signs");
+        self.store = client.authenticator().store().clone();
+        serde_json::to_value(asserted).unwrap()
+    }
+}
+
+/// Registers a passkey for the holder of `token`; returns the stored passkey's view.
+async fn register(app: &TestStack, token: &str, key: &mut SoftKey, name: &str) -> Value {
+    let begun = json(
+        app.post(
+            "/api/v1/passkeys/register/begin",
+            &json!({ "name": name }),
+            Some(token),
+        )
+        .await,
+    )
+    .await;
+    assert!(begun["publicKey"]["challenge"].is_string(), "{begun}");
+    assert_eq!(begun["publicKey"]["rp"]["id"], "localhost");
+    assert_eq!(
+        begun["publicKey"]["authenticatorSelection"]["residentKey"],
+        "preferred"
+    );
+    let credential = key.create(ORIGIN, &begun).await;
+    let resp = app
+        .post(
+            "/api/v1/passkeys/register/complete",
+            &json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
+            Some(token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    json(resp).await
+}
+
+async fn begin_signin(app: &TestStack, email: Option<&str>) -> Value {
+    let body = match email {
+        Some(e) => json!({ "email": e }),
+        None => json!({}),
+    };
+    let resp = app.post("/api/v1/passkeys/authenticate/begin", &body, None).await;
+    assert_eq!(resp.status(), 200);
+    json(resp).await
+}
+
+async fn complete_signin(app: &TestStack, begun: &Value, credential: &Value) -> reqwest::Response {
+    app.post(
+        "/api/v1/passkeys/authenticate/complete",
+        &json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
+        None,
+    )
+    .await
+}
+
+async fn user_with_passkey(app: &TestStack, key: &mut SoftKey) -> Value {
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    register(app, pair["access_token"].as_str().unwrap(), key, "Laptop").await;
+    pair
+}
+
+#[tokio::test]
+async fn a_passkey_is_registered_and_signs_in_without_a_password_or_second_factor() {
+    let app = TestStack::spawn().await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let token = pair["access_token"].as_str().unwrap();
+    let mut key = SoftKey::new();
+    let view = register(&app, token, &mut key, "MacBook Touch ID").await;
+    assert_eq!(view["name"], "MacBook Touch ID");
+    assert!(view["last_used_at"].is_null());
+    assert!(view.get("passkey").is_none() && view.get("credential_id").is_none());
+
+    let list = json(app.get("/api/v1/passkeys", Some(token)).await).await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    assert_eq!(list["next_cursor"], Value::Null);
+    let status = json(app.get("/api/v1/mfa/status", Some(token)).await).await;
+    assert_eq!(status["passkeys"], 1);
+
+    // Usernameless: no email, no allowCredentials; the authenticator picks the passkey.
+    let begun = begin_signin(&app, None).await;
+    assert!(
+        begun["publicKey"]
+            .get("allowCredentials")
+            .is_none_or(|a| a.as_array().unwrap().is_empty())
+    );
+    assert_eq!(begun["publicKey"]["userVerification"], "required");
+    let assertion = key.get(ORIGIN, &begun).await;
+    let resp = complete_signin(&app, &begun, &assertion).await;
+    assert_eq!(resp.status(), 200);
+    let signed_in = json(resp).await;
+    assert_eq!(signed_in["token_type"], "Bearer");
+    assert_eq!(signed_in["user"]["email"], "ada@example.com");
+    let me = app
+        .get("/api/v1/auth/me", signed_in["access_token"].as_str())
+        .await;
+    assert_eq!(me.status(), 200);
+
+    // With TOTP on, a passkey still signs in alone: it verified the user already.
+    let list = json(app.get("/api/v1/passkeys", Some(token)).await).await;
+    assert!(list["data"][0]["last_used_at"].is_string());
+    let events = app.outbox_events("auth").await;
+    assert!(events.iter().any(|(t, _)| t == "passkey.registered"));
+    assert!(
+        events
+            .iter()
+            .any(|(t, p)| t == "user.signed_in" && p["method"] == "passkey"),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_passkey_satisfies_mfa_for_a_user_with_totp() {
+    let app = TestStack::spawn().await;
+    let mut key = SoftKey::new();
+    let pair = user_with_passkey(&app, &mut key).await;
+    let token = pair["access_token"].as_str();
+    // Turn TOTP on so that a password sign-in would need a second factor.
+    let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
+    let code = crate::mfa::code(setup["secret"].as_str().unwrap(), 0);
+    let on = app
+        .post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token)
+        .await;
+    assert_eq!(on.status(), 200);
+    assert_eq!(
+        json(app.signin("ada@example.com", PASSWORD).await).await["mfa_required"],
+        true
+    );
+
+    let begun = begin_signin(&app, Some("ada@example.com")).await;
+    let assertion = key.get(ORIGIN, &begun).await;
+    let resp = complete_signin(&app, &begun, &assertion).await;
+    assert_eq!(resp.status(), 200);
+    let body = json(resp).await;
+    assert!(body["access_token"].is_string() && body.get("mfa_required").is_none());
+}
+
+#[tokio::test]
+async fn an_email_hint_names_the_accounts_passkeys_and_unknown_emails_look_the_same() {
+    let app = TestStack::spawn().await;
+    let mut key = SoftKey::new();
+    user_with_passkey(&app, &mut key).await;
+
+    let known = begin_signin(&app, Some("Ada@Example.com")).await;
+    let allowed = known["publicKey"]["allowCredentials"].as_array().unwrap();
+    assert_eq!(allowed.len(), 1);
+    let assertion = key.get(ORIGIN, &known).await;
+    assert_eq!(assertion["id"], allowed[0]["id"]);
+    assert_eq!(complete_signin(&app, &known, &assertion).await.status(), 200);
+
+    // An email without passkeys gets the same shape, and the same decoy every time.
+    let unknown = begin_signin(&app, Some("nobody@example.com")).await;
+    let again = begin_signin(&app, Some("nobody@example.com")).await;
+    let decoy = unknown["publicKey"]["allowCredentials"].as_array().unwrap();
+    assert_eq!(decoy.len(), 1);
+    assert_eq!(decoy[0]["type"], "public-key");
+    assert_eq!(decoy, again["publicKey"]["allowCredentials"].as_array().unwrap());
+    assert_eq!(
+        decoy[0]["id"].as_str().unwrap().len(),
+        allowed[0]["id"].as_str().unwrap().len()
+    );
+    assert_eq!(
+        unknown["publicKey"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        known["publicKey"].as_object().unwrap().keys().collect::<Vec<_>>()
+    );
+    // No credential completes a decoy ceremony, not even a real one.
+    let mut plain = unknown.clone();
+    plain["publicKey"]
+        .as_object_mut()
+        .unwrap()
+        .remove("allowCredentials");
+    let assertion = key.get(ORIGIN, &plain).await;
+    let resp = complete_signin(&app, &unknown, &assertion).await;
+    assert_error(resp, 401, "INVALID_CREDENTIALS").await;
+}
+
+#[tokio::test]
+async fn a_wrong_origin_is_refused_at_registration_and_sign_in() {
+    let app = TestStack::spawn().await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let token = pair["access_token"].as_str().unwrap();
+    let mut phished = SoftKey::new();
+    let begun = json(
+        app.post("/api/v1/passkeys/register/begin", &json!({}), Some(token))
+            .await,
+    )
+    .await;
+    let credential = phished.create("http://localhost:9999", &begun).await;
+    let resp = app
+        .post(
+            "/api/v1/passkeys/register/complete",
+            &json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
+            Some(token),
+        )
+        .await;
+    let body = assert_error(resp, 400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["reason"], "wrong_origin");
+
+    let mut key = SoftKey::new();
+    register(&app, token, &mut key, "Laptop").await;
+    let begun = begin_signin(&app, None).await;
+    let assertion = key.get("http://localhost:9999", &begun).await;
+    assert_error(
+        complete_signin(&app, &begun, &assertion).await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    let events = app.outbox_events("auth").await;
+    assert!(
+        events
+            .iter()
+            .any(|(t, p)| t == "user.signin_failed" && p["reason"] == "wrong_origin"),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_assertion_cannot_be_replayed() {
+    let app = TestStack::spawn().await;
+    let mut key = SoftKey::new();
+    user_with_passkey(&app, &mut key).await;
+    let begun = begin_signin(&app, None).await;
+    let assertion = key.get(ORIGIN, &begun).await;
+    assert_eq!(complete_signin(&app, &begun, &assertion).await.status(), 200);
+    // The same answer to the same ceremony: the ceremony is spent.
+    let again = complete_signin(&app, &begun, &assertion).await;
+    let body = assert_error(again, 400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["field"], "ceremony_id");
+    // The same answer to a fresh ceremony: its challenge is not the one signed.
+    let fresh = begin_signin(&app, None).await;
+    let replayed = complete_signin(&app, &fresh, &assertion).await;
+    assert_error(replayed, 401, "INVALID_CREDENTIALS").await;
+}
+
+#[tokio::test]
+async fn an_expired_ceremony_is_refused() {
+    use diesel_async::RunQueryDsl;
+    let app = TestStack::spawn().await;
+    let mut key = SoftKey::new();
+    let pair = user_with_passkey(&app, &mut key).await;
+    let begun = begin_signin(&app, None).await;
+    assert_eq!(begun["expires_in"], 300);
+    let assertion = key.get(ORIGIN, &begun).await;
+    let mut db = app.db("auth").await;
+    diesel::sql_query("UPDATE webauthn_ceremonies SET expires_at = now() - interval '1 second'")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    assert_error(
+        complete_signin(&app, &begun, &assertion).await,
+        400,
+        "VALIDATION_ERROR",
+    )
+    .await;
+
+    // Registration ceremonies expire the same way.
+    let token = pair["access_token"].as_str();
+    let begun = json(
+        app.post("/api/v1/passkeys/register/begin", &json!({}), token)
+            .await,
+    )
+    .await;
+    let credential = SoftKey::new().create(ORIGIN, &begun).await;
+    diesel::sql_query("UPDATE webauthn_ceremonies SET expires_at = now() - interval '1 second'")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let resp = app
+        .post(
+            "/api/v1/passkeys/register/complete",
+            &json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
+            token,
+        )
+        .await;
+    assert_error(resp, 400, "VALIDATION_ERROR").await;
+}
+
+#[tokio::test]
+async fn a_cloned_authenticator_is_caught_by_its_counter() {
+    let app = TestStack::spawn().await;
+    let mut key = SoftKey::counting();
+    user_with_passkey(&app, &mut key).await;
+    let mut clone = key.clone();
+
+    let begun = begin_signin(&app, None).await;
+    let assertion = key.get(ORIGIN, &begun).await;
+    assert_eq!(complete_signin(&app, &begun, &assertion).await.status(), 200);
+    let begun = begin_signin(&app, Some("ada@example.com")).await;
+    let assertion = key.get(ORIGIN, &begun).await;
+    assert_eq!(complete_signin(&app, &begun, &assertion).await.status(), 200);
+
+    // The copy signs with a counter the original already used, with or without a hint.
+    let begun = begin_signin(&app, Some("ada@example.com")).await;
+    let assertion = clone.get(ORIGIN, &begun).await;
+    assert_error(
+        complete_signin(&app, &begun, &assertion).await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    let begun = begin_signin(&app, None).await;
+    let assertion = clone.get(ORIGIN, &begun).await;
+    assert_error(
+        complete_signin(&app, &begun, &assertion).await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    let events = app.outbox_events("auth").await;
+    assert_eq!(
+        events
+            .iter()
+            .filter(|(t, _)| t == "passkey.clone_suspected")
+            .count(),
+        2,
+        "{events:?}"
+    );
+    // The original, further ahead, still works.
+    let begun = begin_signin(&app, None).await;
+    let assertion = key.get(ORIGIN, &begun).await;
+    assert_eq!(complete_signin(&app, &begun, &assertion).await.status(), 200);
+}
+
+#[tokio::test]
+async fn failed_passkey_sign_ins_count_toward_throttling() {
+    let app = TestStack::spawn_with(|s| {
+        s.rate_limits.signin_failures_per_account = 2;
+        s.rate_limits.signin_lockout_base_secs = 60;
+    })
+    .await;
+    let mut key = SoftKey::new();
+    user_with_passkey(&app, &mut key).await;
+    for _ in 0..2 {
+        let begun = begin_signin(&app, None).await;
+        let assertion = key.get("http://localhost:9999", &begun).await;
+        assert_error(
+            complete_signin(&app, &begun, &assertion).await,
+            401,
+            "INVALID_CREDENTIALS",
+        )
+        .await;
+    }
+    // Now even a good assertion waits.
+    let begun = begin_signin(&app, None).await;
+    let assertion = key.get(ORIGIN, &begun).await;
+    let resp = complete_signin(&app, &begun, &assertion).await;
+    assert!(resp.headers().contains_key("retry-after"));
+    assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
+}
+
+#[tokio::test]
+async fn passkeys_are_private_to_their_owner() {
+    let app = TestStack::spawn().await;
+    let mut key = SoftKey::new();
+    let ada = user_with_passkey(&app, &mut key).await;
+    let ada_token = ada["access_token"].as_str();
+    let bob = app.signup("bob@example.com", PASSWORD).await;
+    let bob_token = bob["access_token"].as_str();
+    let id = json(app.get("/api/v1/passkeys", ada_token).await).await["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    assert!(
+        json(app.get("/api/v1/passkeys", bob_token).await).await["data"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let foreign = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/passkeys/{id}"),
+            None,
+            bob_token,
+        )
+        .await;
+    assert_error(foreign, 404, "NOT_FOUND").await;
+
+    // Bob cannot finish a registration Ada began.
+    let begun = json(
+        app.post("/api/v1/passkeys/register/begin", &json!({}), ada_token)
+            .await,
+    )
+    .await;
+    let credential = SoftKey::new().create(ORIGIN, &begun).await;
+    let resp = app
+        .post(
+            "/api/v1/passkeys/register/complete",
+            &json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
+            bob_token,
+        )
+        .await;
+    assert_error(resp, 400, "VALIDATION_ERROR").await;
+
+    // The same authenticator cannot register the same credential twice: begin excludes it.
+    let begun = json(
+        app.post("/api/v1/passkeys/register/begin", &json!({}), ada_token)
+            .await,
+    )
+    .await;
+    assert_eq!(
+        begun["publicKey"]["excludeCredentials"].as_array().unwrap().len(),
+        1
+    );
+
+    let own = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/passkeys/{id}"),
+            None,
+            ada_token,
+        )
+        .await;
+    assert_eq!(own.status(), 204);
+    let events = app.outbox_events("auth").await;
+    assert!(events.iter().any(|(t, _)| t == "passkey.deleted"));
+    // A deleted passkey signs in no more.
+    let begun = begin_signin(&app, None).await;
+    let assertion = key.get(ORIGIN, &begun).await;
+    assert_error(
+        complete_signin(&app, &begun, &assertion).await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_last_way_to_sign_in_cannot_be_deleted() {
+    use diesel_async::RunQueryDsl;
+    let app = TestStack::spawn().await;
+    let mut key = SoftKey::new();
+    let pair = user_with_passkey(&app, &mut key).await;
+    let token = pair["access_token"].as_str();
+    // A passkey-only account: the password is gone.
+    let mut db = app.db("auth").await;
+    diesel::sql_query("DELETE FROM credentials")
+        .execute(&mut db)
+        .await
+        .unwrap();
+    let id = json(app.get("/api/v1/passkeys", token).await).await["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let resp = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/passkeys/{id}"),
+            None,
+            token,
+        )
+        .await;
+    let body = assert_error(resp, 409, "CONFLICT").await;
+    assert_eq!(body["error"]["details"]["reason"], "last_sign_in_method");
+
+    // With a second passkey the first may go.
+    register(&app, token.unwrap(), &mut SoftKey::new(), "Phone").await;
+    let resp = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/passkeys/{id}"),
+            None,
+            token,
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+}
+
+#[tokio::test]
+async fn registration_needs_a_signed_in_user_and_valid_input() {
+    let app = TestStack::spawn().await;
+    let anonymous = app
+        .post("/api/v1/passkeys/register/begin", &json!({}), None)
+        .await;
+    assert_error(anonymous, 401, "UNAUTHORIZED").await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let token = pair["access_token"].as_str();
+    let long = "x".repeat(65);
+    let bad_name = app
+        .post("/api/v1/passkeys/register/begin", &json!({ "name": long }), token)
+        .await;
+    let body = assert_error(bad_name, 400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["field"], "name");
+    let garbage = app
+        .post(
+            "/api/v1/passkeys/register/complete",
+            &json!({ "ceremony_id": uuid::Uuid::now_v7(), "credential": {"id": 1} }),
+            token,
+        )
+        .await;
+    let body = assert_error(garbage, 400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["field"], "credential");
+    // A begin with no body at all is fine.
+    let resp = app
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/passkeys/authenticate/begin",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+}
