@@ -193,6 +193,10 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("post", "/api/v1/passkeys/authenticate/complete"),
         ("get", "/api/v1/passkeys"),
         ("delete", "/api/v1/passkeys/{passkey_id}"),
+        ("get", "/api/v1/oauth/{provider}/authorize"),
+        ("get", "/api/v1/oauth/{provider}/callback"),
+        ("post", "/api/v1/oauth/{provider}/link"),
+        ("delete", "/api/v1/oauth/{provider}/unlink"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

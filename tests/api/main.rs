@@ -7,6 +7,7 @@ mod gateway;
 mod health;
 mod magic;
 mod mfa;
+mod oauth;
 mod outbox;
 mod passkeys;
 mod sessions;

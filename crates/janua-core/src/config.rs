@@ -39,6 +39,7 @@ pub struct Settings {
     pub otel: OtelSettings,
     pub magic_links: MagicLinkSettings,
     pub webauthn: WebauthnSettings,
+    pub oauth: OAuthSettings,
     pub gateway: ServiceSettings,
     pub auth: ServiceSettings,
     pub identity: ServiceSettings,
@@ -200,6 +201,85 @@ impl Default for WebauthnSettings {
     }
 }
 
+/// Social sign-in. A provider without a `client_id` is off (its routes answer 404).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OAuthSettings {
+    /// Comma-separated URLs that a `redirect_uri` may start with (same scheme, host and port,
+    /// and a path under the listed one). Empty: no redirects; the callback answers JSON.
+    pub redirect_allowlist: String,
+    /// Whether a first sign-in with a provider creates the account (verified emails only).
+    pub signup_enabled: bool,
+    /// How long a user may take at the provider.
+    pub flow_ttl_secs: i64,
+    pub google: OAuthProviderSettings,
+    pub github: OAuthProviderSettings,
+    pub microsoft: OAuthProviderSettings,
+    pub discord: OAuthProviderSettings,
+    pub twitter: OAuthProviderSettings,
+}
+
+/// One provider: OpenID Connect providers take `issuer` (discovery, JWKS, ID tokens); plain
+/// OAuth 2.0 providers take the three URLs.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct OAuthProviderSettings {
+    pub client_id: Option<String>,
+    #[serde(serialize_with = "serialize_secret_opt")]
+    pub client_secret: Option<SecretString>,
+    pub issuer: Option<String>,
+    pub authorize_url: Option<String>,
+    pub token_url: Option<String>,
+    pub userinfo_url: Option<String>,
+    /// Space-separated; each provider has a sensible default.
+    pub scopes: Option<String>,
+}
+
+impl OAuthProviderSettings {
+    fn oidc(issuer: &str) -> Self {
+        Self {
+            issuer: Some(issuer.into()),
+            ..Self::default()
+        }
+    }
+
+    fn oauth2(authorize: &str, token: &str, userinfo: &str) -> Self {
+        Self {
+            authorize_url: Some(authorize.into()),
+            token_url: Some(token.into()),
+            userinfo_url: Some(userinfo.into()),
+            ..Self::default()
+        }
+    }
+}
+
+impl Default for OAuthSettings {
+    fn default() -> Self {
+        Self {
+            redirect_allowlist: String::new(),
+            signup_enabled: true,
+            flow_ttl_secs: 600,
+            google: OAuthProviderSettings::oidc("https://accounts.google.com"),
+            microsoft: OAuthProviderSettings::oidc("https://login.microsoftonline.com/common/v2.0"),
+            github: OAuthProviderSettings::oauth2(
+                "https://github.com/login/oauth/authorize",
+                "https://github.com/login/oauth/access_token",
+                "https://api.github.com/user",
+            ),
+            discord: OAuthProviderSettings::oauth2(
+                "https://discord.com/oauth2/authorize",
+                "https://discord.com/api/oauth2/token",
+                "https://discord.com/api/users/@me",
+            ),
+            twitter: OAuthProviderSettings::oauth2(
+                "https://x.com/i/oauth2/authorize",
+                "https://api.x.com/2/oauth2/token",
+                "https://api.x.com/2/users/me",
+            ),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct OtelSettings {
@@ -227,6 +307,7 @@ impl Default for Settings {
             otel: OtelSettings::default(),
             magic_links: MagicLinkSettings::default(),
             webauthn: WebauthnSettings::default(),
+            oauth: OAuthSettings::default(),
             gateway: ServiceSettings::on_port(8080),
             auth: ServiceSettings::on_port(8081),
             identity: ServiceSettings::on_port(8082),

@@ -185,3 +185,22 @@ pub fn passkey_clone_suspected(user_id: Uuid, passkey_id: Uuid, ctx: EventContex
     .subject(user_id)
     .context(ctx)
 }
+
+/// A provider account linked to (or unlinked from) a user; `how` is `user` (they asked) or
+/// `verified_email` (matched on first sign-in).
+pub fn oauth_link_changed(
+    event_type: &str,
+    user_id: Uuid,
+    provider: &str,
+    how: &str,
+    ctx: EventContext,
+) -> Event {
+    Event::new(
+        SOURCE,
+        event_type,
+        serde_json::json!({ "user_id": user_id, "provider": provider, "how": how }),
+    )
+    .actor(user_id)
+    .subject(user_id)
+    .context(ctx)
+}

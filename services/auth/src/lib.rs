@@ -46,6 +46,8 @@ pub struct AuthState {
     pub common_passwords: Arc<HashSet<&'static str>>,
     /// The passkey relying party.
     pub webauthn: Arc<webauthn_rs::Webauthn>,
+    /// The configured social sign-in providers.
+    pub oauth: Arc<domain::oauth::OAuthProviders>,
 }
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -85,6 +87,7 @@ impl AuthState {
             ),
             common_passwords: Arc::new(domain::password::common_passwords()),
             webauthn: Arc::new(domain::passkeys::relying_party(&settings.webauthn)?),
+            oauth: Arc::new(domain::oauth::OAuthProviders::from_settings(&settings.oauth)?),
             pool,
             redis,
             broker: janua_db::outbox::BrokerStatus::default(),

@@ -1,6 +1,6 @@
 //! Auth's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{auth, jwks, magic, mfa, passkeys, password, sessions};
+use crate::handlers::{auth, jwks, magic, mfa, oauth, passkeys, password, sessions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -37,7 +37,11 @@ use utoipa::OpenApi;
         passkeys::begin_authentication,
         passkeys::complete_authentication,
         passkeys::list_passkeys,
-        passkeys::delete_passkey
+        passkeys::delete_passkey,
+        oauth::authorize,
+        oauth::callback,
+        oauth::link,
+        oauth::unlink
     ),
     components(schemas(
         auth::SignupRequest,
@@ -63,6 +67,9 @@ use utoipa::OpenApi;
         passkeys::CeremonyOptions,
         passkeys::PasskeyView,
         passkeys::PasskeyList,
+        oauth::LinkRequest,
+        oauth::AuthorizationStarted,
+        oauth::Linked,
         janua_core::error::ErrorEnvelope,
         janua_core::error::ErrorBody
     ))

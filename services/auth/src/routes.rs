@@ -1,4 +1,4 @@
-use crate::handlers::{auth, health, internal, jwks, magic, mfa, passkeys, password, sessions};
+use crate::handlers::{auth, health, internal, jwks, magic, mfa, oauth, passkeys, password, sessions};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -65,6 +65,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/v1/passkeys/{passkey_id}",
             web::delete().to(passkeys::delete_passkey),
         )
+        .route(
+            "/api/v1/oauth/{provider}/authorize",
+            web::get().to(oauth::authorize),
+        )
+        .route(
+            "/api/v1/oauth/{provider}/callback",
+            web::get().to(oauth::callback),
+        )
+        .route("/api/v1/oauth/{provider}/link", web::post().to(oauth::link))
+        .route("/api/v1/oauth/{provider}/unlink", web::delete().to(oauth::unlink))
         .route("/api/v1/sessions", web::get().to(sessions::list_sessions))
         .route(
             "/api/v1/sessions/all",

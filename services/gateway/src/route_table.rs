@@ -130,6 +130,16 @@ impl RouteTable {
                 Auth,
                 Authenticated,
             ),
+            // OAuth
+            r(Method::GET, "/api/v1/oauth/{provider}/authorize", Auth, Public),
+            r(Method::GET, "/api/v1/oauth/{provider}/callback", Auth, Public),
+            r(Method::POST, "/api/v1/oauth/{provider}/link", Auth, Authenticated),
+            r(
+                Method::DELETE,
+                "/api/v1/oauth/{provider}/unlink",
+                Auth,
+                Authenticated,
+            ),
             // Magic links
             r(Method::POST, "/api/v1/auth/magic/send", Auth, Public),
             r(Method::GET, "/api/v1/auth/magic/verify", Auth, Public),

@@ -1,6 +1,7 @@
 pub mod bootstrap;
 pub mod keys;
 pub mod mfa;
+pub mod oauth;
 pub mod passkeys;
 pub mod password;
 pub mod sessions;

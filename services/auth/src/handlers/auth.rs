@@ -93,26 +93,38 @@ pub(crate) async fn session_or_mfa_challenge(
     method: &str,
     meta: &RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(sign_in_outcome(state, user, method, meta).await?))
+}
+
+/// The answer of a first factor as JSON: a [`TokenPair`] or an [`MfaRequired`] challenge.
+pub(crate) async fn sign_in_outcome(
+    state: &AuthState,
+    user: &IdentityUser,
+    method: &str,
+    meta: &RequestMeta,
+) -> Result<serde_json::Value, ApiError> {
     let mut conn = state.pool.get().await?;
-    if crate::store::mfa::totp_enabled(&mut conn, user.id).await? {
+    let answer = if crate::store::mfa::totp_enabled(&mut conn, user.id).await? {
         janua_db::outbox::enqueue(
             &mut conn,
             &events::mfa_changed("mfa.challenge_issued", user.id, method, meta.clone().into()),
         )
         .await?;
-        return Ok(HttpResponse::Ok().json(MfaRequired {
+        serde_json::to_value(MfaRequired {
             mfa_required: true,
             mfa_token: crate::domain::mfa::mfa_token(state, user.id)?,
             methods: vec!["totp", "backup_code"],
             expires_in: crate::domain::mfa::MFA_TOKEN_TTL_SECS,
-        }));
-    }
-    let issued = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            sessions::create(conn, state, user.id, method, meta).await
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(token_pair(state, user, issued.session_id, issued.refresh_token)?))
+    } else {
+        let issued = conn
+            .transaction::<_, ApiError, _>(async |conn| {
+                sessions::create(conn, state, user.id, method, meta).await
+            })
+            .await?;
+        serde_json::to_value(token_pair(state, user, issued.session_id, issued.refresh_token)?)
+    };
+    answer.map_err(ApiError::internal)
 }
 
 pub(crate) fn normalise_email(raw: &str) -> String {

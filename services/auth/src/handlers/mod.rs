@@ -4,6 +4,7 @@ pub mod internal;
 pub mod jwks;
 pub mod magic;
 pub mod mfa;
+pub mod oauth;
 pub mod passkeys;
 pub mod password;
 pub mod sessions;

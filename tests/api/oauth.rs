@@ -1,0 +1,495 @@
+//! Social sign-in against a real OAuth 2.0 / OpenID Connect server on loopback (the test
+//! kit's): discovery, JWKS, PKCE, signed ID tokens. The test plays the browser: it follows
+//! each redirect by hand and keeps Janua's browser cookie.
+
+use crate::{assert_error, json};
+use janua_testkit::TestStack;
+use janua_testkit::oauth_provider::{CLIENT_ID, CLIENT_SECRET, OAuthProvider, ProviderAccount};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+const PASSWORD: &str = "correct horse battery";
+const APP: &str = "http://localhost:3000/auth";
+
+async fn stack(provider: &OAuthProvider) -> TestStack {
+    let base = provider.base.clone();
+    TestStack::spawn_with(move |s| {
+        s.oauth.redirect_allowlist = format!("{APP}, https://app.example.com/");
+        for p in [
+            &mut s.oauth.google,
+            &mut s.oauth.microsoft,
+            &mut s.oauth.github,
+            &mut s.oauth.discord,
+            &mut s.oauth.twitter,
+        ] {
+            p.client_id = Some(CLIENT_ID.into());
+            p.client_secret = Some(CLIENT_SECRET.to_string().into());
+        }
+        s.oauth.google.issuer = Some(base.clone());
+        s.oauth.microsoft.issuer = Some(base.clone());
+        let oauth2 = |p: &mut janua_core::config::OAuthProviderSettings, userinfo: &str| {
+            p.issuer = None;
+            p.authorize_url = Some(format!("{base}/authorize"));
+            p.token_url = Some(format!("{base}/token"));
+            p.userinfo_url = Some(format!("{base}{userinfo}"));
+        };
+        oauth2(&mut s.oauth.github, "/user");
+        oauth2(&mut s.oauth.discord, "/users/@me");
+        oauth2(&mut s.oauth.twitter, "/2/users/me");
+    })
+    .await
+}
+
+/// A browser: follows nothing by itself, keeps Janua's flow cookie.
+struct Browser {
+    http: reqwest::Client,
+    cookie: Option<String>,
+}
+
+impl Browser {
+    fn new() -> Self {
+        Browser {
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookie: None,
+        }
+    }
+
+    async fn get(&mut self, url: &str, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.http.get(url);
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.unwrap();
+        self.keep_cookie(&resp);
+        resp
+    }
+
+    fn keep_cookie(&mut self, resp: &reqwest::Response) {
+        if let Some(set) = resp.headers().get("set-cookie") {
+            let set = set.to_str().unwrap();
+            assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+            self.cookie = Some(set.split(';').next().unwrap().to_string());
+        }
+    }
+
+    /// Janua's authorize, then the provider's consent: answers the callback URL.
+    async fn through_provider(
+        &mut self,
+        app: &TestStack,
+        provider: &str,
+        redirect_uri: Option<&str>,
+    ) -> String {
+        let mut url = app.url(&format!("/api/v1/oauth/{provider}/authorize"));
+        if let Some(r) = redirect_uri {
+            url = format!("{url}?redirect_uri={}", urlencode(r));
+        }
+        let resp = self.get(&url, None).await;
+        assert_eq!(resp.status(), 302, "{:?}", resp.text().await);
+        let to_provider = location(&resp);
+        self.consent(&to_provider).await
+    }
+
+    async fn consent(&mut self, to_provider: &str) -> String {
+        let resp = self.get(to_provider, None).await;
+        assert_eq!(resp.status(), 302);
+        location(&resp)
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn location(resp: &reqwest::Response) -> String {
+    resp.headers()
+        .get("location")
+        .expect("a Location header")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+fn query_of(url: &str) -> HashMap<String, String> {
+    url::Url::parse(url).unwrap().query_pairs().into_owned().collect()
+}
+
+fn fragment_of(url: &str) -> HashMap<String, String> {
+    let fragment = url::Url::parse(url)
+        .unwrap()
+        .fragment()
+        .unwrap_or_default()
+        .to_string();
+    url::form_urlencoded::parse(fragment.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// A whole sign-in with no redirect_uri: the callback's JSON answer.
+async fn sign_in(app: &TestStack, provider: &str) -> reqwest::Response {
+    let mut browser = Browser::new();
+    let callback = browser.through_provider(app, provider, None).await;
+    browser.get(&callback, None).await
+}
+
+#[tokio::test]
+async fn google_signs_up_then_signs_in_the_same_user_with_pkce_state_and_nonce() {
+    let provider = OAuthProvider::start().await;
+    let app = stack(&provider).await;
+    let mut browser = Browser::new();
+    let resp = browser
+        .get(&app.url("/api/v1/oauth/google/authorize"), None)
+        .await;
+    assert_eq!(resp.status(), 302);
+    let to_provider = location(&resp);
+    assert!(to_provider.starts_with(&format!("{}/authorize?", provider.base)));
+    let q = query_of(&to_provider);
+    assert_eq!(q["response_type"], "code");
+    assert_eq!(q["client_id"], CLIENT_ID);
+    assert_eq!(q["code_challenge_method"], "S256");
+    assert_eq!(q["code_challenge"].len(), 43);
+    assert!(q["state"].len() >= 43 && q["nonce"].len() >= 43);
+    assert!(q["scope"].split(' ').any(|s| s == "openid"));
+    assert_eq!(q["redirect_uri"], app.url("/api/v1/oauth/google/callback"));
+
+    let callback = browser.consent(&to_provider).await;
+    let resp = browser.get(&callback, None).await;
+    assert_eq!(resp.status(), 200);
+    let first = json(resp).await;
+    assert_eq!(first["user"]["email"], "ada@example.com");
+    assert_eq!(first["user"]["email_verified"], true);
+    assert_eq!(first["token_type"], "Bearer");
+    let me = app.get("/api/v1/auth/me", first["access_token"].as_str()).await;
+    assert_eq!(me.status(), 200);
+
+    // The provider rotates its signing key: Janua fetches the new JWKS and carries on.
+    provider.rotate_keys();
+    let again = json(sign_in(&app, "google").await).await;
+    assert_eq!(again["user"]["id"], first["user"]["id"]);
+
+    let events = app.outbox_events("auth").await;
+    assert!(
+        events
+            .iter()
+            .any(|(t, p)| t == "oauth.linked" && p["provider"] == "google")
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|(t, p)| t == "user.signed_in" && p["method"] == "oauth:google")
+            .count(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn github_discord_and_x_sign_in_with_their_user_apis() {
+    let provider = OAuthProvider::start().await;
+    let app = stack(&provider).await;
+    for (name, email) in [
+        ("github", "octo@example.com"),
+        ("discord", "disco@example.com"),
+        ("twitter", "x@example.com"),
+    ] {
+        provider.sign_in_as(ProviderAccount::verified(&format!("{name}-42"), email));
+        let resp = sign_in(&app, name).await;
+        assert_eq!(resp.status(), 200, "{name}");
+        let pair = json(resp).await;
+        assert_eq!(pair["user"]["email"], email, "{name}");
+        assert_eq!(pair["user"]["email_verified"], true);
+    }
+    // An address the provider has not verified signs nobody in.
+    for name in ["github", "discord", "twitter"] {
+        provider.sign_in_as(ProviderAccount::unverified(
+            &format!("{name}-7"),
+            "mallory@example.com",
+        ));
+        let body = assert_error(sign_in(&app, name).await, 403, "FORBIDDEN").await;
+        assert_eq!(body["error"]["details"]["reason"], "unverified_email", "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_token_pair_rides_in_the_fragment_of_an_allow_listed_redirect() {
+    let provider = OAuthProvider::start().await;
+    let app = stack(&provider).await;
+    let mut browser = Browser::new();
+    let callback = browser
+        .through_provider(&app, "google", Some("http://localhost:3000/auth/done"))
+        .await;
+    let resp = browser.get(&callback, None).await;
+    assert_eq!(resp.status(), 302);
+    let to_app = location(&resp);
+    assert!(to_app.starts_with("http://localhost:3000/auth/done#"));
+    let tokens = fragment_of(&to_app);
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert_eq!(tokens["expires_in"], "900");
+    let me = app.get("/api/v1/auth/me", Some(&tokens["access_token"])).await;
+    assert_eq!(me.status(), 200);
+
+    // Refusals also go back to the app, in the fragment.
+    provider.deny_next();
+    let mut browser = Browser::new();
+    let callback = browser
+        .through_provider(&app, "google", Some("http://localhost:3000/auth/done"))
+        .await;
+    let to_app = location(&browser.get(&callback, None).await);
+    let error = fragment_of(&to_app);
+    assert_eq!(error["error"], "INVALID_CREDENTIALS");
+    assert_eq!(error["reason"], "provider_denied");
+    assert!(!error.contains_key("access_token"));
+
+    for bad in [
+        "http://localhost:3000/authx",
+        "http://localhost:3000.evil.example/auth",
+        "https://evil.example/auth",
+        "http://localhost:3001/auth",
+    ] {
+        let resp = Browser::new()
+            .get(
+                &app.url(&format!(
+                    "/api/v1/oauth/google/authorize?redirect_uri={}",
+                    urlencode(bad)
+                )),
+                None,
+            )
+            .await;
+        let body = assert_error(resp, 400, "VALIDATION_ERROR").await;
+        assert_eq!(body["error"]["details"]["field"], "redirect_uri", "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn state_is_single_use_and_bound_to_the_browser_that_started_the_flow() {
+    let provider = OAuthProvider::start().await;
+    let app = stack(&provider).await;
+
+    // A forged state.
+    let mut browser = Browser::new();
+    let callback = browser.through_provider(&app, "google", None).await;
+    let forged = callback.replace("state=", "state=x");
+    let body = assert_error(browser.get(&forged, None).await, 400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["field"], "state");
+    // The real one still works once, and only once.
+    assert_eq!(browser.get(&callback, None).await.status(), 200);
+    let body = assert_error(browser.get(&callback, None).await, 400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["reason"], "unknown");
+
+    // Login CSRF: the attacker's callback URL opened in the victim's browser (no cookie, or
+    // another cookie) is refused.
+    let mut attacker = Browser::new();
+    let callback = attacker.through_provider(&app, "google", None).await;
+    let mut victim = Browser::new();
+    let body = assert_error(victim.get(&callback, None).await, 400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["reason"], "browser_mismatch");
+    // A flow for one provider cannot complete at another's callback.
+    let mut browser = Browser::new();
+    let callback = browser.through_provider(&app, "google", None).await;
+    let elsewhere = callback.replace("/oauth/google/", "/oauth/github/");
+    assert_error(browser.get(&elsewhere, None).await, 400, "VALIDATION_ERROR").await;
+}
+
+#[tokio::test]
+async fn an_id_token_with_another_nonce_is_refused() {
+    let provider = OAuthProvider::start().await;
+    let app = stack(&provider).await;
+    provider.put_nonce_in_id_tokens(Some("a-nonce-from-another-flow"));
+    let body = assert_error(sign_in(&app, "google").await, 401, "INVALID_CREDENTIALS").await;
+    assert_eq!(body["error"]["details"]["reason"], "nonce_mismatch");
+    let events = app.outbox_events("auth").await;
+    assert!(
+        events
+            .iter()
+            .any(|(t, p)| t == "user.signin_failed" && p["reason"] == "nonce_mismatch")
+    );
+}
+
+#[tokio::test]
+async fn emails_match_accounts_only_when_both_sides_verified_them() {
+    let provider = OAuthProvider::start().await;
+    let app = stack(&provider).await;
+    // Someone registers the victim's address with a password and never verifies it.
+    let squatter = app.signup("ada@example.com", PASSWORD).await;
+    // The real owner signs in with Google: no way into the squatter's account.
+    let body = assert_error(sign_in(&app, "google").await, 409, "CONFLICT").await;
+    assert_eq!(body["error"]["details"]["reason"], "account_exists");
+
+    // Once the account's address is verified, the same sign-in links and enters it.
+    let link = janua_testkit::eventually(
+        "verification mail",
+        std::time::Duration::from_secs(15),
+        || async { app.smtp.mails_to("ada@example.com").first().map(|m| m.body()) },
+    )
+    .await;
+    let verified = app
+        .post(
+            "/api/v1/auth/verify-email",
+            &json!({"token": janua_testkit::token_from_link(&link)}),
+            None,
+        )
+        .await;
+    assert_eq!(verified.status(), 200);
+    let pair = json(sign_in(&app, "google").await).await;
+    assert_eq!(pair["user"]["id"], squatter["user"]["id"]);
+
+    // An unverified provider address neither creates nor matches anything.
+    provider.sign_in_as(ProviderAccount::unverified("someone-else", "ada@example.com"));
+    let body = assert_error(sign_in(&app, "google").await, 403, "FORBIDDEN").await;
+    assert_eq!(body["error"]["details"]["reason"], "unverified_email");
+}
+
+#[tokio::test]
+async fn microsoft_addresses_need_xms_edov() {
+    let provider = OAuthProvider::start().await;
+    let app = stack(&provider).await;
+    // Entra ID puts whatever a tenant admin typed in `email`; `email_verified` means nothing.
+    provider.sign_in_as(ProviderAccount::verified("ms-1", "ceo@example.com"));
+    let body = assert_error(sign_in(&app, "microsoft").await, 403, "FORBIDDEN").await;
+    assert_eq!(body["error"]["details"]["reason"], "unverified_email");
+    let mut owner = ProviderAccount::verified("ms-2", "cto@example.com");
+    owner.extra = json!({"xms_edov": true});
+    provider.sign_in_as(owner);
+    assert_eq!(sign_in(&app, "microsoft").await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_signed_in_user_links_and_unlinks_a_provider() {
+    let provider = OAuthProvider::start().await;
+    let app = stack(&provider).await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    let token = ada["access_token"].as_str();
+    provider.sign_in_as(ProviderAccount::unverified("gh-1", "ada-personal@example.net"));
+
+    let started = app.post("/api/v1/oauth/github/link", &json!({}), token).await;
+    assert_eq!(started.status(), 200);
+    let mut browser = Browser::new();
+    browser.keep_cookie(&started);
+    let url = json(started).await["authorization_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let callback = browser.consent(&url).await;
+    let resp = browser.get(&callback, None).await;
+    assert_eq!(resp.status(), 200);
+    let linked = json(resp).await;
+    assert_eq!(linked["linked"], true);
+    assert_eq!(linked["provider"], "github");
+
+    // Linked accounts sign in whatever their email says.
+    let pair = json(sign_in(&app, "github").await).await;
+    assert_eq!(pair["user"]["id"], ada["user"]["id"]);
+
+    // One account per provider; and a provider account belongs to one user.
+    let again = app.post("/api/v1/oauth/github/link", &json!({}), token).await;
+    assert_error(again, 409, "CONFLICT").await;
+    let bob = app.signup("bob@example.com", PASSWORD).await;
+    let started = app
+        .post(
+            "/api/v1/oauth/github/link",
+            &json!({}),
+            bob["access_token"].as_str(),
+        )
+        .await;
+    let mut browser = Browser::new();
+    browser.keep_cookie(&started);
+    let url = json(started).await["authorization_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let callback = browser.consent(&url).await;
+    let body = assert_error(browser.get(&callback, None).await, 409, "CONFLICT").await;
+    assert_eq!(body["error"]["details"]["reason"], "linked_elsewhere");
+
+    let unlink = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/oauth/github/unlink",
+            None,
+            token,
+        )
+        .await;
+    assert_eq!(unlink.status(), 204);
+    let again = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/oauth/github/unlink",
+            None,
+            token,
+        )
+        .await;
+    assert_error(again, 404, "NOT_FOUND").await;
+    let events = app.outbox_events("auth").await;
+    assert!(
+        events
+            .iter()
+            .any(|(t, p)| t == "oauth.linked" && p["how"] == "user")
+    );
+    assert!(events.iter().any(|(t, _)| t == "oauth.unlinked"));
+    // Unlinked: the provider account is a stranger again (and its email is unverified).
+    assert_error(sign_in(&app, "github").await, 403, "FORBIDDEN").await;
+}
+
+#[tokio::test]
+async fn the_last_way_to_sign_in_cannot_be_unlinked() {
+    let provider = OAuthProvider::start().await;
+    let app = stack(&provider).await;
+    let pair = json(sign_in(&app, "google").await).await;
+    let token = pair["access_token"].as_str();
+    let resp = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/oauth/google/unlink",
+            None,
+            token,
+        )
+        .await;
+    let body = assert_error(resp, 409, "CONFLICT").await;
+    assert_eq!(body["error"]["details"]["reason"], "last_sign_in_method");
+}
+
+#[tokio::test]
+async fn a_user_with_totp_still_gives_the_second_factor() {
+    let provider = OAuthProvider::start().await;
+    let app = stack(&provider).await;
+    let pair = json(sign_in(&app, "google").await).await;
+    let token = pair["access_token"].as_str();
+    let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
+    let code = crate::mfa::code(setup["secret"].as_str().unwrap(), 0);
+    assert_eq!(
+        app.post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token)
+            .await
+            .status(),
+        200
+    );
+    let challenge = json(sign_in(&app, "google").await).await;
+    assert_eq!(challenge["mfa_required"], true);
+    assert!(challenge["mfa_token"].is_string() && challenge.get("access_token").is_none());
+}
+
+#[tokio::test]
+async fn providers_that_are_not_configured_answer_404() {
+    let app = TestStack::spawn().await;
+    for path in [
+        "/api/v1/oauth/google/authorize",
+        "/api/v1/oauth/myspace/authorize",
+        "/api/v1/oauth/github/callback?code=x&state=y",
+    ] {
+        let resp = Browser::new().get(&app.url(path), None).await;
+        assert_error(resp, 404, "NOT_FOUND").await;
+    }
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let resp = app
+        .post(
+            "/api/v1/oauth/google/link",
+            &json!({}),
+            pair["access_token"].as_str(),
+        )
+        .await;
+    assert_error(resp, 404, "NOT_FOUND").await;
+    let _: Value = json!(null);
+}
