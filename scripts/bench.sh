@@ -31,6 +31,10 @@ export JANUA_IDENTITY__PORT=18082 JANUA_IDENTITY__URL=http://127.0.0.1:18082
 # The load comes from one address and one user: lift the per-IP and per-user tiers.
 export JANUA_RATE_LIMITS__ANONYMOUS_PER_MIN=100000000
 export JANUA_RATE_LIMITS__AUTHENTICATED_PER_MIN=100000000
+# TOTP load repeats codes (refused as replays): keep the brute-force delays out of the figure.
+export JANUA_RATE_LIMITS__SIGNIN_FAILURES_PER_ACCOUNT=100000000
+export JANUA_RATE_LIMITS__SIGNIN_FAILURES_PER_IP_PER_MIN=100000000
+export JANUA_WEBAUTHN__RP_ORIGIN=http://localhost:18080
 export JANUA_LOG__LEVEL=warn
 export JANUA_SMTP__PORT=1
 
@@ -55,5 +59,5 @@ curl -sf http://127.0.0.1:18080/api/v1/health/ready >/dev/null || { echo "stack 
 
 echo "== load (release build, one process per service)"
 ./target/release/janua-bench --gateway http://127.0.0.1:18080 --direct http://127.0.0.1:18082 \
-  --seconds "$SECONDS_PER_SCENARIO" --concurrency "$CONCURRENCY" \
+  --seconds "$SECONDS_PER_SCENARIO" --concurrency "$CONCURRENCY" --webauthn-origin http://localhost:18080 \
   --pids "gateway=$gateway,auth=$auth,identity=$identity"

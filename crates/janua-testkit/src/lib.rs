@@ -2,6 +2,7 @@
 //! fresh database, RabbitMQ vhost and Redis key prefix of its own, plus real protocol peers
 //! (an SMTP sink). Everything it made is removed when the stack is dropped.
 
+pub mod authenticator;
 pub mod oauth_provider;
 pub mod smtp;
 pub mod tcp_proxy;

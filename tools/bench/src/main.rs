@@ -5,6 +5,9 @@
 //! - refresh grants/s (each worker follows its own rotating chain);
 //! - `GET /api/v1/auth/me` through the gateway and directly against the service, p50/p99,
 //!   and the latency the gateway adds;
+//! - TOTP step-up verifications/s (`POST /mfa/totp/verify-code`, every request fully checked:
+//!   a code is accepted once per step, the repeats are refused as replays after the same work);
+//! - passkey sign-ins/s (begin, a software authenticator signs, complete: a token pair);
 //! - RSS of each service process idle and under load.
 //!
 //! The load generator runs on one thread, so it takes at most one of the machine's cores.
@@ -37,6 +40,9 @@ struct Args {
     argon2_memory_kib: u32,
     #[arg(long, default_value_t = 2)]
     argon2_iterations: u32,
+    /// The WebAuthn origin the stack accepts (`JANUA_WEBAUTHN__RP_ORIGIN`).
+    #[arg(long, default_value = "http://localhost:18080")]
+    webauthn_origin: String,
 }
 
 struct Outcome {
@@ -184,6 +190,79 @@ async fn post(http: &reqwest::Client, url: &str, body: &Value) -> Option<Value> 
     resp.json().await.ok()
 }
 
+/// The code an authenticator app shows now for a base32 secret.
+fn totp_now(secret_b32: &str) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret_b32).unwrap_or_default();
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret)
+        .with_account_name("bench")
+        .build_noncompliant();
+    totp.generate_current().to_string()
+}
+
+async fn signup(http: &reqwest::Client, gateway: &str, tag: &str) -> anyhow::Result<String> {
+    let email = format!("bench-{tag}-{}@example.com", uuid::Uuid::new_v4().simple());
+    let pair = post(
+        http,
+        &format!("{gateway}/api/v1/auth/signup"),
+        &json!({"email": email, "password": "correct horse battery staple"}),
+    )
+    .await
+    .ok_or_else(|| anyhow::anyhow!("signup failed"))?;
+    Ok(pair["access_token"].as_str().unwrap_or_default().to_string())
+}
+
+async fn post_bearer(http: &reqwest::Client, url: &str, body: &Value, token: &str) -> Option<reqwest::Response> {
+    http.post(url).bearer_auth(token).json(body).send().await.ok()
+}
+
+/// A user with TOTP on: (access token, base32 secret).
+async fn totp_user(http: &reqwest::Client, gateway: &str) -> anyhow::Result<(String, String)> {
+    let access = signup(http, gateway, "totp").await?;
+    let setup: Value = post_bearer(http, &format!("{gateway}/api/v1/mfa/totp/generate"), &json!({}), &access)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("totp generate failed"))?
+        .json()
+        .await?;
+    let secret = setup["secret"].as_str().unwrap_or_default().to_string();
+    let on = post_bearer(
+        http,
+        &format!("{gateway}/api/v1/mfa/totp/verify"),
+        &json!({"code": totp_now(&secret)}),
+        &access,
+    )
+    .await
+    .ok_or_else(|| anyhow::anyhow!("totp verify failed"))?;
+    anyhow::ensure!(on.status().is_success(), "totp enrolment answered {}", on.status());
+    Ok((access, secret))
+}
+
+/// A user with one passkey in a software authenticator.
+async fn passkey_user(
+    http: &reqwest::Client,
+    gateway: &str,
+    origin: &str,
+) -> anyhow::Result<janua_testkit::authenticator::SoftKey> {
+    let access = signup(http, gateway, "passkey").await?;
+    let begun: Value = post_bearer(http, &format!("{gateway}/api/v1/passkeys/register/begin"), &json!({}), &access)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("passkey begin failed"))?
+        .json()
+        .await?;
+    let mut key = janua_testkit::authenticator::SoftKey::new();
+    let credential = key.create(origin, &begun).await;
+    let done = post_bearer(
+        http,
+        &format!("{gateway}/api/v1/passkeys/register/complete"),
+        &json!({"ceremony_id": begun["ceremony_id"], "credential": credential}),
+        &access,
+    )
+    .await
+    .ok_or_else(|| anyhow::anyhow!("passkey complete failed"))?;
+    anyhow::ensure!(done.status().is_success(), "passkey registration answered {}", done.status());
+    Ok(key)
+}
+
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let pids: Vec<(String, String)> = args
@@ -272,6 +351,73 @@ fn main() -> anyhow::Result<()> {
         let me_gateway = drive(&args, &pids, &mut peak, me(&args.gateway), get_me).await;
         let me_direct = drive(&args, &pids, &mut peak, me(&args.direct), get_me).await;
 
+        // TOTP step-up checks: one enrolled user per worker.
+        let mut totp_users = Vec::new();
+        for _ in 0..args.concurrency {
+            totp_users.push(totp_user(&http, &args.gateway).await?);
+        }
+        let verify_url = format!("{}/api/v1/mfa/totp/verify-code", args.gateway);
+        let accepted = Arc::new(Mutex::new(0u64));
+        let totp = {
+            let accepted = accepted.clone();
+            drive(
+                &args,
+                &pids,
+                &mut peak,
+                |i| (http.clone(), verify_url.clone(), totp_users[i].clone(), accepted.clone()),
+                |s| {
+                    Box::pin(async move {
+                        let code = totp_now(&s.2.1);
+                        match post_bearer(&s.0, &s.1, &json!({ "code": code }), &s.2.0).await {
+                            Some(r) if r.status().is_success() => {
+                                *s.3.lock().expect("count") += 1;
+                                r.bytes().await.is_ok()
+                            }
+                            // A replay: refused after the same full check.
+                            Some(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED => r.bytes().await.is_ok(),
+                            _ => false,
+                        }
+                    })
+                },
+            )
+            .await
+        };
+
+        // Passkey sign-ins: one user and authenticator per worker.
+        let mut keys = Vec::new();
+        for _ in 0..args.concurrency {
+            keys.push(passkey_user(&http, &args.gateway, &args.webauthn_origin).await?);
+        }
+        let begin_url = format!("{}/api/v1/passkeys/authenticate/begin", args.gateway);
+        let complete_url = format!("{}/api/v1/passkeys/authenticate/complete", args.gateway);
+        let origin = args.webauthn_origin.clone();
+        let passkeys = drive(
+            &args,
+            &pids,
+            &mut peak,
+            |i| {
+                (
+                    http.clone(),
+                    begin_url.clone(),
+                    complete_url.clone(),
+                    keys[i].clone(),
+                    origin.clone(),
+                )
+            },
+            |s| {
+                Box::pin(async move {
+                    let Some(begun) = post(&s.0, &s.1, &json!({})).await else {
+                        return false;
+                    };
+                    let credential = s.3.get(&s.4, &begun).await;
+                    post(&s.0, &s.2, &json!({"ceremony_id": begun["ceremony_id"], "credential": credential}))
+                        .await
+                        .is_some_and(|pair| pair["access_token"].is_string())
+                })
+            },
+        )
+        .await;
+
         println!("{}", signin.line("password sign-in, via gateway"));
         println!(
             "{:<34} {:>10.2} (target >= 0.85)",
@@ -296,6 +442,23 @@ fn main() -> anyhow::Result<()> {
             "  gateway adds",
             me_gateway.p(0.5) - me_direct.p(0.5),
             me_gateway.rate() / me_direct.rate().max(1e-9)
+        );
+        println!("{}", totp.line("TOTP verify-code, via gateway"));
+        println!(
+            "{:<34} {:>10} accepted (one per user per 30 s step), the rest refused as replays",
+            "",
+            *accepted.lock().expect("count")
+        );
+        println!(
+            "{:<34} {:>10.2} (baseline: GET /auth/me via gateway)",
+            "  ratio to GET /auth/me",
+            totp.rate() / me_gateway.rate().max(1e-9)
+        );
+        println!("{}", passkeys.line("passkey sign-in (begin+complete)"));
+        println!(
+            "{:<34} {:>10.2} (baseline: password sign-in; no argon2 on this path)",
+            "  ratio to password sign-in",
+            passkeys.rate() / signin.rate().max(1e-9)
         );
         println!();
         println!("{:<12} {:>12} {:>16}", "service", "RSS idle", "RSS under load");
