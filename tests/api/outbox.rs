@@ -69,7 +69,7 @@ async fn listen(app: &TestStack) -> (Connection, Arc<Mutex<Vec<(String, String)>
 
 /// Until a consumer has declared its queue, events for it have nowhere to go: tests that
 /// check a consumer wait for it to be attached first.
-async fn wait_for_consumer(app: &TestStack, queue: &'static str) {
+pub(crate) async fn wait_for_consumer(app: &TestStack, queue: &'static str) {
     use lapin::options::QueueDeclareOptions;
     let conn = Connection::connect(&app.settings.amqp_url, ConnectionProperties::default())
         .await

@@ -510,3 +510,48 @@ async fn registration_needs_a_signed_in_user_and_valid_input() {
         .await;
     assert_eq!(resp.status(), 200);
 }
+
+#[tokio::test]
+async fn a_deleted_users_passkeys_go_with_the_account() {
+    use diesel_async::RunQueryDsl;
+    let app = TestStack::spawn().await;
+    crate::outbox::wait_for_consumer(&app, "auth").await;
+    let mut key = SoftKey::new();
+    let pair = user_with_passkey(&app, &mut key).await;
+    let id = pair["user"]["id"].as_str().unwrap();
+    // Identity deletes the account and says so with `user.deleted`; auth removes its part.
+    let resp = reqwest::Client::new()
+        .delete(format!(
+            "{}/internal/v1/users/{id}?reason=test",
+            app.settings.identity.url
+        ))
+        .header(
+            "x-janua-service-token",
+            janua_testkit::service_token(&app.settings),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    janua_testkit::eventually(
+        "the passkey to go",
+        std::time::Duration::from_secs(15),
+        || async {
+            let mut db = app.db("auth").await;
+            let c: crate::emails::Count = diesel::sql_query("SELECT count(*) AS n FROM passkeys")
+                .get_result(&mut db)
+                .await
+                .ok()?;
+            (c.n == 0).then_some(())
+        },
+    )
+    .await;
+    let begun = begin_signin(&app, None).await;
+    let assertion = key.get(ORIGIN, &begun).await;
+    assert_error(
+        complete_signin(&app, &begun, &assertion).await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+}

@@ -106,4 +106,3 @@ impl SoftKey {
         serde_json::to_value(asserted).unwrap()
     }
 }
-

@@ -212,18 +212,28 @@ async fn signup(http: &reqwest::Client, gateway: &str, tag: &str) -> anyhow::Res
     Ok(pair["access_token"].as_str().unwrap_or_default().to_string())
 }
 
-async fn post_bearer(http: &reqwest::Client, url: &str, body: &Value, token: &str) -> Option<reqwest::Response> {
+async fn post_bearer(
+    http: &reqwest::Client,
+    url: &str,
+    body: &Value,
+    token: &str,
+) -> Option<reqwest::Response> {
     http.post(url).bearer_auth(token).json(body).send().await.ok()
 }
 
 /// A user with TOTP on: (access token, base32 secret).
 async fn totp_user(http: &reqwest::Client, gateway: &str) -> anyhow::Result<(String, String)> {
     let access = signup(http, gateway, "totp").await?;
-    let setup: Value = post_bearer(http, &format!("{gateway}/api/v1/mfa/totp/generate"), &json!({}), &access)
-        .await
-        .ok_or_else(|| anyhow::anyhow!("totp generate failed"))?
-        .json()
-        .await?;
+    let setup: Value = post_bearer(
+        http,
+        &format!("{gateway}/api/v1/mfa/totp/generate"),
+        &json!({}),
+        &access,
+    )
+    .await
+    .ok_or_else(|| anyhow::anyhow!("totp generate failed"))?
+    .json()
+    .await?;
     let secret = setup["secret"].as_str().unwrap_or_default().to_string();
     let on = post_bearer(
         http,
@@ -233,7 +243,11 @@ async fn totp_user(http: &reqwest::Client, gateway: &str) -> anyhow::Result<(Str
     )
     .await
     .ok_or_else(|| anyhow::anyhow!("totp verify failed"))?;
-    anyhow::ensure!(on.status().is_success(), "totp enrolment answered {}", on.status());
+    anyhow::ensure!(
+        on.status().is_success(),
+        "totp enrolment answered {}",
+        on.status()
+    );
     Ok((access, secret))
 }
 
@@ -244,11 +258,16 @@ async fn passkey_user(
     origin: &str,
 ) -> anyhow::Result<janua_testkit::authenticator::SoftKey> {
     let access = signup(http, gateway, "passkey").await?;
-    let begun: Value = post_bearer(http, &format!("{gateway}/api/v1/passkeys/register/begin"), &json!({}), &access)
-        .await
-        .ok_or_else(|| anyhow::anyhow!("passkey begin failed"))?
-        .json()
-        .await?;
+    let begun: Value = post_bearer(
+        http,
+        &format!("{gateway}/api/v1/passkeys/register/begin"),
+        &json!({}),
+        &access,
+    )
+    .await
+    .ok_or_else(|| anyhow::anyhow!("passkey begin failed"))?
+    .json()
+    .await?;
     let mut key = janua_testkit::authenticator::SoftKey::new();
     let credential = key.create(origin, &begun).await;
     let done = post_bearer(
@@ -259,7 +278,11 @@ async fn passkey_user(
     )
     .await
     .ok_or_else(|| anyhow::anyhow!("passkey complete failed"))?;
-    anyhow::ensure!(done.status().is_success(), "passkey registration answered {}", done.status());
+    anyhow::ensure!(
+        done.status().is_success(),
+        "passkey registration answered {}",
+        done.status()
+    );
     Ok(key)
 }
 
@@ -364,7 +387,14 @@ fn main() -> anyhow::Result<()> {
                 &args,
                 &pids,
                 &mut peak,
-                |i| (http.clone(), verify_url.clone(), totp_users[i].clone(), accepted.clone()),
+                |i| {
+                    (
+                        http.clone(),
+                        verify_url.clone(),
+                        totp_users[i].clone(),
+                        accepted.clone(),
+                    )
+                },
                 |s| {
                     Box::pin(async move {
                         let code = totp_now(&s.2.1);
@@ -374,7 +404,9 @@ fn main() -> anyhow::Result<()> {
                                 r.bytes().await.is_ok()
                             }
                             // A replay: refused after the same full check.
-                            Some(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED => r.bytes().await.is_ok(),
+                            Some(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED => {
+                                r.bytes().await.is_ok()
+                            }
                             _ => false,
                         }
                     })
@@ -410,9 +442,13 @@ fn main() -> anyhow::Result<()> {
                         return false;
                     };
                     let credential = s.3.get(&s.4, &begun).await;
-                    post(&s.0, &s.2, &json!({"ceremony_id": begun["ceremony_id"], "credential": credential}))
-                        .await
-                        .is_some_and(|pair| pair["access_token"].is_string())
+                    post(
+                        &s.0,
+                        &s.2,
+                        &json!({"ceremony_id": begun["ceremony_id"], "credential": credential}),
+                    )
+                    .await
+                    .is_some_and(|pair| pair["access_token"].is_string())
                 })
             },
         )
