@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: release build, criterion on the hot token functions, then the whole stack as
-# three processes (identity, auth, gateway) with production argon2 parameters, loaded by
+# four processes (identity, auth, org, gateway) with production argon2 parameters, loaded by
 # janua-bench. Everything it starts or creates is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,7 @@ export JANUA_PUBLIC_URL="http://127.0.0.1:18080"
 export JANUA_GATEWAY__PORT=18080 JANUA_GATEWAY__URL=http://127.0.0.1:18080
 export JANUA_AUTH__PORT=18081 JANUA_AUTH__URL=http://127.0.0.1:18081
 export JANUA_IDENTITY__PORT=18082 JANUA_IDENTITY__URL=http://127.0.0.1:18082
+export JANUA_ORG__PORT=18083 JANUA_ORG__URL=http://127.0.0.1:18083
 # The load comes from one address and one user: lift the per-IP and per-user tiers.
 export JANUA_RATE_LIMITS__ANONYMOUS_PER_MIN=100000000
 export JANUA_RATE_LIMITS__AUTHENTICATED_PER_MIN=100000000
@@ -50,6 +51,7 @@ trap cleanup EXIT
 
 ./target/release/janua --target identity --migrate & identity=$!; pids+=("$identity")
 ./target/release/janua --target auth --migrate & auth=$!; pids+=("$auth")
+./target/release/janua --target org --migrate & org=$!; pids+=("$org")
 ./target/release/janua --target gateway & gateway=$!; pids+=("$gateway")
 for _ in $(seq 1 100); do
   curl -sf http://127.0.0.1:18080/api/v1/health/ready >/dev/null && break
@@ -60,4 +62,4 @@ curl -sf http://127.0.0.1:18080/api/v1/health/ready >/dev/null || { echo "stack 
 echo "== load (release build, one process per service)"
 ./target/release/janua-bench --gateway http://127.0.0.1:18080 --direct http://127.0.0.1:18082 \
   --seconds "$SECONDS_PER_SCENARIO" --concurrency "$CONCURRENCY" --webauthn-origin http://localhost:18080 \
-  --pids "gateway=$gateway,auth=$auth,identity=$identity"
+  --pids "gateway=$gateway,auth=$auth,identity=$identity,org=$org"

@@ -7,7 +7,7 @@ async fn every_edge_case_answers_the_envelope() {
     let app = TestStack::spawn().await;
     // Unknown route (and a route of a feature not built yet).
     assert_error(app.get("/api/v1/nope", None).await, 404, "NOT_FOUND").await;
-    assert_error(app.get("/api/v1/organizations", None).await, 404, "NOT_FOUND").await;
+    assert_error(app.get("/api/v1/rbac/roles", None).await, 404, "NOT_FOUND").await;
     // Known path, wrong method.
     let resp = app
         .send(reqwest::Method::DELETE, "/api/v1/auth/signin", None, None)
@@ -197,6 +197,16 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("get", "/api/v1/oauth/{provider}/callback"),
         ("post", "/api/v1/oauth/{provider}/link"),
         ("delete", "/api/v1/oauth/{provider}/unlink"),
+        ("get", "/api/v1/organizations"),
+        ("post", "/api/v1/organizations"),
+        ("get", "/api/v1/organizations/{org_id}"),
+        ("put", "/api/v1/organizations/{org_id}"),
+        ("delete", "/api/v1/organizations/{org_id}"),
+        ("get", "/api/v1/organizations/{org_id}/members"),
+        ("post", "/api/v1/organizations/{org_id}/members"),
+        ("delete", "/api/v1/organizations/{org_id}/members/{user_id}"),
+        ("put", "/api/v1/organizations/{org_id}/members/{user_id}/role"),
+        ("get", "/api/v1/users/{user_id}/organizations"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

@@ -8,6 +8,7 @@ mod health;
 mod magic;
 mod mfa;
 mod oauth;
+mod organizations;
 mod outbox;
 mod passkeys;
 mod sessions;

@@ -43,6 +43,7 @@ pub struct Settings {
     pub gateway: ServiceSettings,
     pub auth: ServiceSettings,
     pub identity: ServiceSettings,
+    pub org: ServiceSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -311,6 +312,7 @@ impl Default for Settings {
             gateway: ServiceSettings::on_port(8080),
             auth: ServiceSettings::on_port(8081),
             identity: ServiceSettings::on_port(8082),
+            org: ServiceSettings::on_port(8083),
         }
     }
 }

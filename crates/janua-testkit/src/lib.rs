@@ -67,11 +67,12 @@ impl TestStack {
         let smtp = SmtpSink::start().await;
         let mut settings = test_settings(&db_name, &vhost, smtp.port());
         let bind = || TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-        let (gl, al, il) = (bind(), bind(), bind());
+        let (gl, al, il, ol) = (bind(), bind(), bind(), bind());
         let url = |l: &TcpListener| format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
         settings.gateway.url = url(&gl);
         settings.auth.url = url(&al);
         settings.identity.url = url(&il);
+        settings.org.url = url(&ol);
         settings.public_url = settings.gateway.url.clone();
         configure(&mut settings);
         janua_core::telemetry::init(&settings);
@@ -80,6 +81,7 @@ impl TestStack {
             .await
             .expect("identity migrations");
         janua_auth::migrate(&settings).await.expect("auth migrations");
+        janua_org::migrate(&settings).await.expect("org migrations");
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -90,9 +92,12 @@ impl TestStack {
             &settings.tokens.audience,
             http.clone(),
         ));
-        let identity = janua_identity::Application::build(settings.clone(), il, keys)
+        let identity = janua_identity::Application::build(settings.clone(), il, keys.clone())
             .await
             .expect("identity");
+        let org = janua_org::Application::build(settings.clone(), ol, keys, http.clone())
+            .await
+            .expect("org");
         let auth = janua_auth::Application::build(settings.clone(), al, http.clone())
             .await
             .expect("auth");
@@ -108,6 +113,9 @@ impl TestStack {
             }),
             tokio::spawn(async move {
                 let _ = gateway.run_until_stopped().await;
+            }),
+            tokio::spawn(async move {
+                let _ = org.run_until_stopped().await;
             }),
         ];
         TestStack {

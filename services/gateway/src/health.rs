@@ -46,12 +46,13 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
             }
         }
     };
-    let (r, a, i) = futures::join!(
+    let (r, a, i, o) = futures::join!(
         redis,
         upstream("auth", state.settings.auth.url.clone()),
-        upstream("identity", state.settings.identity.url.clone())
+        upstream("identity", state.settings.identity.url.clone()),
+        upstream("org", state.settings.org.url.clone())
     );
-    vec![r, a, i]
+    vec![r, a, i, o]
 }
 
 fn ms(started: Instant) -> f64 {

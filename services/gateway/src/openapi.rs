@@ -98,12 +98,14 @@ async fn fetch(state: &GatewayState, base: &str) -> Result<Document, ApiError> {
 async fn build(state: &GatewayState) -> Result<Document, ApiError> {
     let mut doc = GatewayDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-    let (auth, identity) = futures::join!(
+    let (auth, identity, org) = futures::join!(
         fetch(state, &state.settings.auth.url),
-        fetch(state, &state.settings.identity.url)
+        fetch(state, &state.settings.identity.url),
+        fetch(state, &state.settings.org.url)
     );
     doc.merge(auth?);
     doc.merge(identity?);
+    doc.merge(org?);
     let routed: BTreeSet<&str> = state.table.routes().map(|r| r.pattern).collect();
     doc.paths.paths.retain(|path, _| routed.contains(path.as_str()));
     Ok(doc)

@@ -125,6 +125,7 @@ async fn answer(
         Upstream::Local(local) => crate::health::answer(local, state, claims.as_ref()).await,
         Upstream::Auth => forward(req, body, state, &state.settings.auth.url).await,
         Upstream::Identity => forward(req, body, state, &state.settings.identity.url).await,
+        Upstream::Org => forward(req, body, state, &state.settings.org.url).await,
     }
 }
 

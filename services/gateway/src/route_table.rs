@@ -8,6 +8,7 @@ use actix_web::http::Method;
 pub enum Upstream {
     Auth,
     Identity,
+    Org,
     /// Answered by the gateway itself.
     Local(LocalRoute),
 }
@@ -103,6 +104,47 @@ impl RouteTable {
                 MfaChallenge,
             ),
             r(Method::GET, "/api/v1/mfa/status", Auth, Authenticated),
+            // Organizations
+            r(Method::GET, "/api/v1/organizations", Org, Authenticated),
+            r(Method::POST, "/api/v1/organizations", Org, Authenticated),
+            r(Method::GET, "/api/v1/organizations/{org_id}", Org, Authenticated),
+            r(Method::PUT, "/api/v1/organizations/{org_id}", Org, Authenticated),
+            r(
+                Method::DELETE,
+                "/api/v1/organizations/{org_id}",
+                Org,
+                Authenticated,
+            ),
+            r(
+                Method::GET,
+                "/api/v1/organizations/{org_id}/members",
+                Org,
+                Authenticated,
+            ),
+            r(
+                Method::POST,
+                "/api/v1/organizations/{org_id}/members",
+                Org,
+                Authenticated,
+            ),
+            r(
+                Method::DELETE,
+                "/api/v1/organizations/{org_id}/members/{user_id}",
+                Org,
+                Authenticated,
+            ),
+            r(
+                Method::PUT,
+                "/api/v1/organizations/{org_id}/members/{user_id}/role",
+                Org,
+                Authenticated,
+            ),
+            r(
+                Method::GET,
+                "/api/v1/users/{user_id}/organizations",
+                Org,
+                Authenticated,
+            ),
             // Passkeys
             r(
                 Method::POST,

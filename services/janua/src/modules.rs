@@ -12,6 +12,7 @@ pub enum Target {
     Gateway,
     Auth,
     Identity,
+    Org,
 }
 
 pub async fn migrate(target: Target, settings: &Settings) -> anyhow::Result<()> {
@@ -20,6 +21,9 @@ pub async fn migrate(target: Target, settings: &Settings) -> anyhow::Result<()> 
     }
     if matches!(target, Target::All | Target::Auth) {
         janua_auth::migrate(settings).await?;
+    }
+    if matches!(target, Target::All | Target::Org) {
+        janua_org::migrate(settings).await?;
     }
     Ok(())
 }
@@ -37,7 +41,7 @@ pub fn http_client(settings: &Settings) -> anyhow::Result<reqwest::Client> {
         .build()?)
 }
 
-/// Identity verifies tokens with auth's published keys.
+/// Identity and org verify tokens with auth's published keys.
 fn identity_keys(settings: &Settings, http: reqwest::Client) -> Arc<janua_tokens::JwksClient> {
     Arc::new(janua_tokens::JwksClient::new(
         &format!(
@@ -66,6 +70,13 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
             tracing::info!(port = app.port(), "auth listening");
             app.run_until_stopped().await?;
         }
+        Target::Org => {
+            let listener = bind(&settings.org.host, settings.org.port)?;
+            let keys = identity_keys(&settings, http.clone());
+            let app = janua_org::Application::build(settings, listener, keys, http).await?;
+            tracing::info!(port = app.port(), "org listening");
+            app.run_until_stopped().await?;
+        }
         Target::Gateway => {
             let listener = bind(&settings.gateway.host, settings.gateway.port)?;
             let app = janua_gateway::Application::build(settings, listener).await?;
@@ -77,6 +88,13 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
                 settings.clone(),
                 bind(&settings.identity.host, settings.identity.port)?,
                 identity_keys(&settings, http.clone()),
+            )
+            .await?;
+            let org = janua_org::Application::build(
+                settings.clone(),
+                bind(&settings.org.host, settings.org.port)?,
+                identity_keys(&settings, http.clone()),
+                http.clone(),
             )
             .await?;
             let auth = janua_auth::Application::build(
@@ -94,11 +112,13 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
                 gateway = gateway.port(),
                 auth = auth.port(),
                 identity = identity.port(),
+                org = org.port(),
                 "janua listening"
             );
             tokio::select! {
                 r = identity.run_until_stopped() => r?,
                 r = auth.run_until_stopped() => r?,
+                r = org.run_until_stopped() => r?,
                 r = gateway.run_until_stopped() => r?,
             }
         }

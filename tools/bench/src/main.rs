@@ -8,6 +8,7 @@
 //! - TOTP step-up verifications/s (`POST /mfa/totp/verify-code`, every request fully checked:
 //!   a code is accepted once per step, the repeats are refused as replays after the same work);
 //! - passkey sign-ins/s (begin, a software authenticator signs, complete: a token pair);
+//! - `GET /api/v1/organizations/{id}/members` (20 members) through the gateway;
 //! - RSS of each service process idle and under load.
 //!
 //! The load generator runs on one thread, so it takes at most one of the machine's cores.
@@ -315,14 +316,14 @@ fn main() -> anyhow::Result<()> {
         let http = reqwest::Client::builder().pool_max_idle_per_host(1024).build()?;
         let email = format!("bench-{}@example.com", uuid::Uuid::new_v4().simple());
         let password = "correct horse battery staple";
-        let signup = post(
+        let first = post(
             &http,
             &format!("{}/api/v1/auth/signup", args.gateway),
             &json!({"email": email, "password": password}),
         )
         .await
         .ok_or_else(|| anyhow::anyhow!("signup failed: is the stack up at {}?", args.gateway))?;
-        let access = signup["access_token"].as_str().unwrap_or_default().to_string();
+        let access = first["access_token"].as_str().unwrap_or_default().to_string();
         let mut peak = BTreeMap::new();
 
         // Sign-ins: argon2-bound; compared with the bare ceiling.
@@ -373,6 +374,51 @@ fn main() -> anyhow::Result<()> {
         };
         let me_gateway = drive(&args, &pids, &mut peak, me(&args.gateway), get_me).await;
         let me_direct = drive(&args, &pids, &mut peak, me(&args.direct), get_me).await;
+
+        // An organization of 20 members, listed through the gateway.
+        let org: Value = post_bearer(
+            &http,
+            &format!("{}/api/v1/organizations", args.gateway),
+            &json!({"name": format!("Bench {}", uuid::Uuid::new_v4().simple())}),
+            &access,
+        )
+        .await
+        .ok_or_else(|| anyhow::anyhow!("organization create failed"))?
+        .json()
+        .await?;
+        let org_id = org["id"].as_str().unwrap_or_default().to_string();
+        for _ in 0..19 {
+            let member_token = signup(&http, &args.gateway, "member").await?;
+            let me: Value = http
+                .get(format!("{}/api/v1/auth/me", args.gateway))
+                .bearer_auth(&member_token)
+                .send()
+                .await?
+                .json()
+                .await?;
+            let added = post_bearer(
+                &http,
+                &format!("{}/api/v1/organizations/{org_id}/members", args.gateway),
+                &json!({"user_id": me["id"], "role": "member"}),
+                &access,
+            )
+            .await
+            .ok_or_else(|| anyhow::anyhow!("member add failed"))?;
+            anyhow::ensure!(
+                added.status().is_success(),
+                "member add answered {}",
+                added.status()
+            );
+        }
+        let members_url = format!("{}/api/v1/organizations/{org_id}/members", args.gateway);
+        let members = drive(
+            &args,
+            &pids,
+            &mut peak,
+            |_| (http.clone(), members_url.clone(), access.clone()),
+            get_me,
+        )
+        .await;
 
         // TOTP step-up checks: one enrolled user per worker.
         let mut totp_users = Vec::new();
@@ -478,6 +524,12 @@ fn main() -> anyhow::Result<()> {
             "  gateway adds",
             me_gateway.p(0.5) - me_direct.p(0.5),
             me_gateway.rate() / me_direct.rate().max(1e-9)
+        );
+        println!("{}", members.line("GET /organizations/{id}/members"));
+        println!(
+            "{:<34} {:>10.2} (baseline: GET /auth/me via gateway)",
+            "  ratio to GET /auth/me",
+            members.rate() / me_gateway.rate().max(1e-9)
         );
         println!("{}", totp.line("TOTP verify-code, via gateway"));
         println!(

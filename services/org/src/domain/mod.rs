@@ -1,0 +1,3 @@
+pub mod access;
+pub mod roles;
+pub mod slug;

@@ -1,0 +1,62 @@
+//! What org consumes: identity's user events, into the `users` read model; `user.deleted`
+//! also ends the user's memberships.
+
+use crate::store::{members, users};
+use diesel_async::AsyncConnection;
+use janua_db::Pool;
+use janua_events::EventEnvelope;
+use janua_events::consumer::{HandleError, Handler, Subscription};
+use std::sync::Arc;
+
+pub const QUEUE: &str = "org";
+
+pub fn subscription() -> Subscription {
+    Subscription {
+        queue: QUEUE.into(),
+        bindings: [
+            "user.created",
+            "user.updated",
+            "user.email_verified",
+            "user.deleted",
+        ]
+        .map(String::from)
+        .to_vec(),
+        prefetch: 64,
+    }
+}
+
+pub fn handler(pool: Pool) -> Handler {
+    Arc::new(move |envelope: EventEnvelope| {
+        let pool = pool.clone();
+        Box::pin(async move { apply(&pool, envelope).await })
+    })
+}
+
+async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<(), HandleError> {
+    let event_id =
+        uuid::Uuid::parse_str(&envelope.id).map_err(|e| HandleError::Reject(format!("event id: {e}")))?;
+    let payload: serde_json::Value = serde_json::from_slice(&envelope.payload)
+        .map_err(|e| HandleError::Reject(format!("payload: {e}")))?;
+    let mut conn = pool.get().await.map_err(|e| HandleError::Retry(e.to_string()))?;
+    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        if !janua_db::inbox::first_delivery(conn, QUEUE, event_id).await? {
+            return Ok(());
+        }
+        if envelope.r#type == "user.deleted" {
+            if let Some(id) = payload["user_id"]
+                .as_str()
+                .and_then(|s| uuid::Uuid::parse_str(s).ok())
+            {
+                users::delete(conn, id).await?;
+                members::remove_user_everywhere(conn, id).await?;
+            }
+        } else if let Ok(user) = serde_json::from_value::<users::User>(payload["user"].clone()) {
+            users::upsert(conn, &user).await?;
+        } else {
+            tracing::warn!(event_type = %envelope.r#type, "user event without a user record; skipped");
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|e| HandleError::Retry(e.to_string()))
+}

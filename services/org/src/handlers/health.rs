@@ -1,0 +1,38 @@
+use crate::OrgState;
+use actix_web::{HttpResponse, web};
+use janua_core::ApiError;
+
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "alive" }))
+}
+
+/// Ready when the database, Redis and the message broker answer, and the consumer of
+/// identity's events is attached.
+pub async fn ready(state: web::Data<OrgState>) -> Result<HttpResponse, ApiError> {
+    janua_db::ping(&state.pool)
+        .await
+        .map_err(|_| ApiError::unavailable("the database"))?;
+    let mut redis = state.redis.clone();
+    redis::cmd("PING").query_async::<String>(&mut redis).await?;
+    if !state.broker.is_connected() {
+        return Err(ApiError::unavailable("the message broker"));
+    }
+    if !state.consumer.is_connected() {
+        return Err(ApiError::unavailable("the event consumer"));
+    }
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))
+}
+
+/// Guards `/internal/v1`: only callers holding the service token.
+pub async fn require_service_token(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    use secrecy::ExposeSecret;
+    let expected = req
+        .app_data::<web::Data<OrgState>>()
+        .map(|s| s.settings.secrets.service_token.expose_secret().to_string())
+        .unwrap_or_default();
+    janua_core::http::require_service_token(req.request(), &expected)?;
+    Ok(next.call(req).await?.map_into_boxed_body())
+}

@@ -1,0 +1,264 @@
+//! Members of an organization (`/api/v1/organizations/{org_id}/members`).
+
+use crate::domain::access::OrgAccess;
+use crate::domain::roles::{Action, Role};
+use crate::store::{members as store, users};
+use crate::{OrgState, events};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use janua_core::http::RequestMeta;
+use janua_core::pagination::{Page, PageQuery};
+use janua_core::{ApiError, ErrorCode};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddMember {
+    pub user_id: Uuid,
+    /// `owner`, `admin` or `member`.
+    pub role: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRole {
+    pub role: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct MemberView {
+    pub user_id: Uuid,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub role: String,
+    pub joined_at: DateTime<Utc>,
+}
+
+impl From<store::MemberRow> for MemberView {
+    fn from(r: store::MemberRow) -> Self {
+        MemberView {
+            user_id: r.user_id,
+            email: r.email,
+            name: r.name,
+            role: r.role,
+            joined_at: r.joined_at,
+        }
+    }
+}
+
+fn parse_role(raw: &str) -> Result<Role, ApiError> {
+    Role::parse(raw).ok_or_else(|| ApiError::validation("role", "role must be owner, admin or member"))
+}
+
+fn no_such_member() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such member")
+}
+
+fn last_owner() -> ApiError {
+    ApiError::conflict("an organization keeps at least one owner; make another owner first")
+        .with_details(serde_json::json!({ "reason": "last_owner" }))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct MemberKey(DateTime<Utc>, Uuid);
+
+async fn member_view(state: &OrgState, org: Uuid, user: Uuid) -> Result<MemberView, ApiError> {
+    let mut conn = state.pool.get().await?;
+    store::find(&mut conn, org, user)
+        .await?
+        .map(MemberView::from)
+        .ok_or_else(no_such_member)
+}
+
+/// Members in the order they joined.
+///
+/// Permissions: members of the organization.
+#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/members", tag = "Organizations",
+    params(("org_id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Object), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<OrgState>,
+    access: OrgAccess,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    access.require(Action::ListMembers)?;
+    let limit = q.limit()?;
+    let after = q.after::<MemberKey>()?.map(|k| (k.0, k.1));
+    let mut conn = state.pool.get().await?;
+    let rows = store::list(&mut conn, access.org.id, after, limit + 1).await?;
+    let page = Page::from_rows(
+        rows.into_iter().map(MemberView::from).collect(),
+        limit,
+        |m: &MemberView| MemberKey(m.joined_at, m.user_id),
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// The user as org knows them: from the read model, or (not seen yet) from identity.
+pub(crate) async fn known_user(state: &OrgState, id: Uuid) -> Result<Option<users::User>, ApiError> {
+    {
+        let mut conn = state.pool.get().await?;
+        if let Some(u) = users::find(&mut conn, id).await? {
+            return Ok(Some(u));
+        }
+    }
+    let Some(user) = state.identity.user(id).await? else {
+        return Ok(None);
+    };
+    let mut conn = state.pool.get().await?;
+    users::upsert(&mut conn, &user).await?;
+    Ok(Some(user))
+}
+
+/// Adds a user to the organization with a role.
+///
+/// Permissions: owners (any role) and admins (admin or member).
+#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/members", tag = "Organizations",
+    params(("org_id" = Uuid, Path)), request_body = AddMember,
+    responses((status = 201, body = MemberView), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
+pub async fn add(
+    state: web::Data<OrgState>,
+    access: OrgAccess,
+    meta: RequestMeta,
+    body: web::Json<AddMember>,
+) -> Result<HttpResponse, ApiError> {
+    let role = parse_role(&body.role)?;
+    access.require(Action::AddMember { role })?;
+    if known_user(&state, body.user_id).await?.is_none() {
+        return Err(ApiError::validation("user_id", "no such user"));
+    }
+    let org = access.org.id;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if !store::add(conn, org, body.user_id, role.as_str()).await? {
+            return Err(ApiError::conflict("this user is a member already"));
+        }
+        janua_db::outbox::enqueue(
+            conn,
+            &events::member(
+                "organization.member_added",
+                org,
+                access.caller,
+                body.user_id,
+                role.as_str(),
+                meta.into(),
+            ),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    drop(conn);
+    Ok(HttpResponse::Created().json(member_view(&state, org, body.user_id).await?))
+}
+
+/// Removes a member (or, for their own id, leaves). The last owner cannot go.
+///
+/// Permissions: owners (anyone), admins (admins and members), any member (themself).
+#[utoipa::path(delete, path = "/api/v1/organizations/{org_id}/members/{user_id}", tag = "Organizations",
+    params(("org_id" = Uuid, Path), ("user_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
+pub async fn remove(
+    state: web::Data<OrgState>,
+    access: OrgAccess,
+    meta: RequestMeta,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, user) = path.into_inner();
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let owners = store::owners_for_update(conn, org).await?;
+        let target = store::role_for_update(conn, org, user)
+            .await?
+            .and_then(|r| Role::parse(&r))
+            .ok_or_else(no_such_member)?;
+        access.require(Action::RemoveMember {
+            target,
+            is_self: user == access.caller,
+        })?;
+        if target == Role::Owner && owners.len() <= 1 {
+            return Err(last_owner());
+        }
+        store::remove(conn, org, user).await?;
+        janua_db::outbox::enqueue(
+            conn,
+            &events::member(
+                "organization.member_removed",
+                org,
+                access.caller,
+                user,
+                target.as_str(),
+                meta.into(),
+            ),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Changes a member's role. The last owner cannot be demoted.
+///
+/// Permissions: owners (any change), admins (between admin and member, never for an owner).
+#[utoipa::path(put, path = "/api/v1/organizations/{org_id}/members/{user_id}/role", tag = "Organizations",
+    params(("org_id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = ChangeRole,
+    responses((status = 200, body = MemberView), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
+pub async fn change_role(
+    state: web::Data<OrgState>,
+    access: OrgAccess,
+    meta: RequestMeta,
+    path: web::Path<(Uuid, Uuid)>,
+    body: web::Json<ChangeRole>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, user) = path.into_inner();
+    let to = parse_role(&body.role)?;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let owners = store::owners_for_update(conn, org).await?;
+        let target = store::role_for_update(conn, org, user)
+            .await?
+            .and_then(|r| Role::parse(&r))
+            .ok_or_else(no_such_member)?;
+        access.require(Action::ChangeRole {
+            target,
+            to,
+            is_self: user == access.caller,
+        })?;
+        if target == to {
+            return Ok(());
+        }
+        if target == Role::Owner && owners.len() <= 1 {
+            return Err(last_owner());
+        }
+        store::set_role(conn, org, user, to.as_str()).await?;
+        janua_db::outbox::enqueue(
+            conn,
+            &events::member(
+                "organization.member_role_changed",
+                org,
+                access.caller,
+                user,
+                to.as_str(),
+                meta.into(),
+            ),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    drop(conn);
+    Ok(HttpResponse::Ok().json(member_view(&state, org, user).await?))
+}

@@ -1,0 +1,389 @@
+//! The Organizations router (`/api/v1/organizations`) and `/users/{id}/organizations`.
+
+use crate::domain::access::{OrgAccess, no_such_organization};
+use crate::domain::roles::{Action, Role};
+use crate::domain::slug;
+use crate::store::{members, organizations as store};
+use crate::{OrgState, events};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use janua_core::http::RequestMeta;
+use janua_core::pagination::{Page, PageQuery};
+use janua_core::{ApiError, ErrorCode};
+use janua_tokens::Authenticated;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+const NAME_MAX: usize = 128;
+const DESCRIPTION_MAX: usize = 1024;
+const METADATA_MAX_BYTES: usize = 8 * 1024;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrganization {
+    pub name: String,
+    /// Lower-case letters, digits and hyphens, 3-63; made from the name when left out.
+    pub slug: Option<String>,
+    pub description: Option<String>,
+    #[schema(value_type = Object)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrganization {
+    pub name: Option<String>,
+    pub slug: Option<String>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    #[schema(value_type = Object)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// An organization as its members see it, with the caller's role.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OrganizationView {
+    #[serde(flatten)]
+    pub organization: store::Organization,
+    /// The caller's role (absent for a platform admin who is not a member).
+    pub role: Option<Role>,
+}
+
+fn check_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
+        return Err(ApiError::validation(
+            "name",
+            format!("name must be 1 to {NAME_MAX} printable characters"),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+fn check_slug(s: &str) -> Result<(), ApiError> {
+    if slug::is_valid(s) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(
+            "slug",
+            "slug must be 3 to 63 lower-case letters, digits or single hyphens",
+        ))
+    }
+}
+
+fn check_description(d: Option<&str>) -> Result<(), ApiError> {
+    match d {
+        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::validation(
+            "description",
+            format!("description is at most {DESCRIPTION_MAX} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_metadata(m: &serde_json::Value) -> Result<(), ApiError> {
+    if !m.is_object() || m.to_string().len() > METADATA_MAX_BYTES {
+        return Err(ApiError::validation(
+            "metadata",
+            format!("metadata must be a JSON object of at most {METADATA_MAX_BYTES} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+fn slug_taken() -> ApiError {
+    ApiError::conflict("this slug is taken").with_details(serde_json::json!({ "field": "slug" }))
+}
+
+/// Creates an organization; the caller becomes its owner.
+///
+/// Permissions: any signed-in user.
+#[utoipa::path(post, path = "/api/v1/organizations", tag = "Organizations", request_body = CreateOrganization,
+    responses((status = 201, body = OrganizationView), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
+pub async fn create(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    body: web::Json<CreateOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let name = check_name(&body.name)?;
+    let slug = match body.slug {
+        Some(s) => {
+            check_slug(&s)?;
+            s
+        }
+        None => slug::from_name(&name)
+            .ok_or_else(|| ApiError::validation("slug", "could not make a slug from the name; give one"))?,
+    };
+    check_description(body.description.as_deref())?;
+    let metadata = body.metadata.unwrap_or_else(|| serde_json::json!({}));
+    check_metadata(&metadata)?;
+    let (id, owner) = (janua_core::ids::new_id(), auth.user_id());
+    // Make sure the read model knows the creator, so member lists show who they are.
+    if crate::handlers::members::known_user(&state, owner)
+        .await?
+        .is_none()
+    {
+        return Err(ApiError::unauthorized("user_gone"));
+    }
+    let mut conn = state.pool.get().await?;
+    let org = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let inserted = store::insert(
+                conn,
+                store::NewOrganization {
+                    id,
+                    name: &name,
+                    slug: &slug,
+                    description: body.description.as_deref(),
+                    metadata,
+                    created_by: owner,
+                },
+            )
+            .await?;
+            if !inserted {
+                return Err(slug_taken());
+            }
+            members::add(conn, id, owner, Role::Owner.as_str()).await?;
+            let org = store::find(conn, id)
+                .await?
+                .ok_or_else(|| ApiError::internal("vanished"))?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::organization(
+                    "organization.created",
+                    id,
+                    owner,
+                    serde_json::json!({ "organization_id": id, "name": org.name, "slug": org.slug }),
+                    meta.clone().into(),
+                ),
+            )
+            .await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::member(
+                    "organization.member_added",
+                    id,
+                    owner,
+                    owner,
+                    "owner",
+                    meta.into(),
+                ),
+            )
+            .await?;
+            Ok(org)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(OrganizationView {
+        organization: org,
+        role: Some(Role::Owner),
+    }))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct MembershipKey(DateTime<Utc>, Uuid);
+
+async fn organizations_of(
+    state: &OrgState,
+    user_id: Uuid,
+    q: &PageQuery,
+) -> Result<Page<OrganizationView>, ApiError> {
+    let limit = q.limit()?;
+    let after = q.after::<MembershipKey>()?.map(|k| (k.0, k.1));
+    let mut conn = state.pool.get().await?;
+    let rows = store::of_user(&mut conn, user_id, after, limit + 1).await?;
+    let keyed: Vec<(OrganizationView, MembershipKey)> = rows
+        .into_iter()
+        .map(|(org, role, joined)| {
+            let key = MembershipKey(joined, org.id);
+            (
+                OrganizationView {
+                    organization: org,
+                    role: Role::parse(&role),
+                },
+                key,
+            )
+        })
+        .collect();
+    let page = Page::from_rows(keyed, limit, |(_, k)| MembershipKey(k.0, k.1));
+    Ok(Page {
+        data: page.data.into_iter().map(|(v, _)| v).collect(),
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// The caller's organizations, oldest membership first.
+///
+/// Permissions: any signed-in user.
+#[utoipa::path(get, path = "/api/v1/organizations", tag = "Organizations", params(PageQuery),
+    responses((status = 200, body = Object)), security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(organizations_of(&state, auth.user_id(), &q).await?))
+}
+
+/// A user's organizations.
+///
+/// Permissions: the user themself, or a platform admin; anyone else gets 404.
+#[utoipa::path(get, path = "/api/v1/users/{user_id}/organizations", tag = "Organizations",
+    params(("user_id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Object), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn list_for_user(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    path: web::Path<Uuid>,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = path.into_inner();
+    if user_id != auth.user_id() && !auth.is_admin() {
+        return Err(ApiError::new(ErrorCode::NotFound, "no such user"));
+    }
+    Ok(HttpResponse::Ok().json(organizations_of(&state, user_id, &q).await?))
+}
+
+/// One organization.
+///
+/// Permissions: its members (and platform admins); anyone else gets 404.
+#[utoipa::path(get, path = "/api/v1/organizations/{org_id}", tag = "Organizations",
+    params(("org_id" = Uuid, Path)),
+    responses((status = 200, body = OrganizationView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn get(access: OrgAccess) -> Result<HttpResponse, ApiError> {
+    access.require(Action::View)?;
+    Ok(HttpResponse::Ok().json(OrganizationView {
+        role: access.member.then_some(access.role),
+        organization: access.org,
+    }))
+}
+
+/// Changes the name, slug, description or metadata.
+///
+/// Permissions: owners and admins of the organization.
+#[utoipa::path(put, path = "/api/v1/organizations/{org_id}", tag = "Organizations",
+    params(("org_id" = Uuid, Path)), request_body = UpdateOrganization,
+    responses((status = 200, body = OrganizationView), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
+pub async fn update(
+    state: web::Data<OrgState>,
+    access: OrgAccess,
+    meta: RequestMeta,
+    body: web::Json<UpdateOrganization>,
+) -> Result<HttpResponse, ApiError> {
+    access.require(Action::Update)?;
+    let body = body.into_inner();
+    let name = body.name.as_deref().map(check_name).transpose()?;
+    if let Some(s) = &body.slug {
+        check_slug(s)?;
+    }
+    if let Some(d) = &body.description {
+        check_description(d.as_deref())?;
+    }
+    if let Some(m) = &body.metadata {
+        check_metadata(m)?;
+    }
+    let mut changed = Vec::new();
+    for (field, present) in [
+        ("name", name.is_some()),
+        ("slug", body.slug.is_some()),
+        ("description", body.description.is_some()),
+        ("metadata", body.metadata.is_some()),
+    ] {
+        if present {
+            changed.push(field);
+        }
+    }
+    let org_id = access.org.id;
+    let mut conn = state.pool.get().await?;
+    let org = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let org = store::update(
+                conn,
+                org_id,
+                store::Changes {
+                    name: name.as_deref(),
+                    slug: body.slug.as_deref(),
+                    description: body.description.as_ref().map(|d| d.as_deref()),
+                    metadata: body.metadata.clone(),
+                },
+            )
+            .await?
+            .ok_or_else(slug_taken)?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::organization(
+                    "organization.updated",
+                    org_id,
+                    access.caller,
+                    serde_json::json!({ "organization_id": org_id, "changed": changed }),
+                    meta.into(),
+                ),
+            )
+            .await?;
+            Ok(org)
+        })
+        .await
+        .map_err(|e| match e.code() {
+            // A concurrent change to the same slug loses on the unique index.
+            ErrorCode::Conflict => slug_taken(),
+            _ => e,
+        })?;
+    Ok(HttpResponse::Ok().json(OrganizationView {
+        organization: org,
+        role: access.member.then_some(access.role),
+    }))
+}
+
+/// Deletes the organization with its memberships.
+///
+/// Permissions: owners of the organization.
+#[utoipa::path(delete, path = "/api/v1/organizations/{org_id}", tag = "Organizations",
+    params(("org_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
+pub async fn delete(
+    state: web::Data<OrgState>,
+    access: OrgAccess,
+    meta: RequestMeta,
+) -> Result<HttpResponse, ApiError> {
+    access.require(Action::Delete)?;
+    let org = access.org.id;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if !store::delete(conn, org).await? {
+            return Err(no_such_organization());
+        }
+        janua_db::outbox::enqueue(
+            conn,
+            &events::organization(
+                "organization.deleted",
+                org,
+                access.caller,
+                serde_json::json!({ "organization_id": org, "slug": access.org.slug }),
+                meta.into(),
+            ),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

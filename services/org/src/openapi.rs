@@ -1,0 +1,36 @@
+//! Org's part of the OpenAPI document; the gateway merges every service's part.
+
+use crate::handlers::{members, organizations};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        organizations::create,
+        organizations::list,
+        organizations::get,
+        organizations::update,
+        organizations::delete,
+        organizations::list_for_user,
+        members::list,
+        members::add,
+        members::remove,
+        members::change_role
+    ),
+    components(schemas(
+        organizations::CreateOrganization,
+        organizations::UpdateOrganization,
+        organizations::OrganizationView,
+        members::AddMember,
+        members::ChangeRole,
+        members::MemberView,
+        crate::domain::roles::Role,
+        janua_core::error::ErrorEnvelope,
+        janua_core::error::ErrorBody
+    ))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,134 @@
+use crate::store::schema::{memberships, users};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+pub async fn role_of(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid) -> QueryResult<Option<String>> {
+    memberships::table
+        .find((org, user))
+        .select(memberships::role)
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Locks the membership row until the transaction ends.
+pub async fn role_for_update(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    user: Uuid,
+) -> QueryResult<Option<String>> {
+    memberships::table
+        .find((org, user))
+        .select(memberships::role)
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Inserts; false if already a member.
+pub async fn add(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid, role: &str) -> QueryResult<bool> {
+    let n = diesel::insert_into(memberships::table)
+        .values((
+            memberships::organization_id.eq(org),
+            memberships::user_id.eq(user),
+            memberships::role.eq(role),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+pub async fn remove(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid) -> QueryResult<bool> {
+    let n = diesel::delete(memberships::table.find((org, user)))
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+pub async fn set_role(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid, role: &str) -> QueryResult<bool> {
+    let n = diesel::update(memberships::table.find((org, user)))
+        .set(memberships::role.eq(role))
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+/// Owners of the organization, locked until the transaction ends (so two concurrent changes
+/// cannot both leave it without one).
+pub async fn owners_for_update(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<Vec<Uuid>> {
+    memberships::table
+        .filter(memberships::organization_id.eq(org))
+        .filter(memberships::role.eq("owner"))
+        .select(memberships::user_id)
+        .for_update()
+        .load(conn)
+        .await
+}
+
+#[derive(Debug, Queryable)]
+pub struct MemberRow {
+    pub user_id: Uuid,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub role: String,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// One member.
+pub async fn find(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid) -> QueryResult<Option<MemberRow>> {
+    Ok(select(conn, org, Some(user), None, 1).await?.pop())
+}
+
+/// Members in join order after the keyset `after` (joined_at, user id).
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<MemberRow>> {
+    select(conn, org, None, after, limit).await
+}
+
+async fn select(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    only: Option<Uuid>,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<MemberRow>> {
+    let mut q = memberships::table
+        .left_join(users::table)
+        .filter(memberships::organization_id.eq(org))
+        .into_boxed();
+    if let Some(user) = only {
+        q = q.filter(memberships::user_id.eq(user));
+    }
+    if let Some((at, id)) = after {
+        q = q.filter(
+            memberships::joined_at
+                .gt(at)
+                .or(memberships::joined_at.eq(at).and(memberships::user_id.gt(id))),
+        );
+    }
+    q.order((memberships::joined_at.asc(), memberships::user_id.asc()))
+        .limit(limit)
+        .select((
+            memberships::user_id,
+            users::email.nullable(),
+            users::name.nullable(),
+            memberships::role,
+            memberships::joined_at,
+        ))
+        .load::<MemberRow>(conn)
+        .await
+}
+
+pub async fn remove_user_everywhere(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<usize> {
+    diesel::delete(memberships::table.filter(memberships::user_id.eq(user)))
+        .execute(conn)
+        .await
+}

@@ -1,0 +1,4 @@
+pub mod members;
+pub mod organizations;
+pub mod schema;
+pub mod users;

@@ -1,0 +1,138 @@
+use crate::store::schema::{memberships, organizations};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[diesel(table_name = organizations)]
+pub struct Organization {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+    pub description: Option<String>,
+    #[schema(value_type = Object)]
+    pub metadata: serde_json::Value,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub struct NewOrganization<'a> {
+    pub id: Uuid,
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub description: Option<&'a str>,
+    pub metadata: serde_json::Value,
+    pub created_by: Uuid,
+}
+
+/// Inserts; false if the slug is taken.
+pub async fn insert(conn: &mut AsyncPgConnection, o: NewOrganization<'_>) -> QueryResult<bool> {
+    let n = diesel::insert_into(organizations::table)
+        .values((
+            organizations::id.eq(o.id),
+            organizations::name.eq(o.name),
+            organizations::slug.eq(o.slug),
+            organizations::description.eq(o.description),
+            organizations::metadata.eq(o.metadata),
+            organizations::created_by.eq(o.created_by),
+        ))
+        .on_conflict(organizations::slug)
+        .do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Organization>> {
+    organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub struct Changes<'a> {
+    pub name: Option<&'a str>,
+    pub slug: Option<&'a str>,
+    pub description: Option<Option<&'a str>>,
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// Applies the given changes; Ok(None) if the new slug is taken.
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    c: Changes<'_>,
+) -> QueryResult<Option<Organization>> {
+    let current = organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .for_update()
+        .first(conn)
+        .await?;
+    if let Some(slug) = c.slug
+        && slug != current.slug
+    {
+        let taken: i64 = organizations::table
+            .filter(organizations::slug.eq(slug))
+            .count()
+            .get_result(conn)
+            .await?;
+        if taken > 0 {
+            return Ok(None);
+        }
+    }
+    diesel::update(organizations::table.find(id))
+        .set((
+            organizations::name.eq(c.name.unwrap_or(&current.name)),
+            organizations::slug.eq(c.slug.unwrap_or(&current.slug)),
+            organizations::description.eq(c.description.unwrap_or(current.description.as_deref())),
+            organizations::metadata.eq(c.metadata.unwrap_or(current.metadata.clone())),
+            organizations::updated_at.eq(Utc::now()),
+        ))
+        .returning(Organization::as_returning())
+        .get_result(conn)
+        .await
+        .map(Some)
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    let n = diesel::delete(organizations::table.find(id))
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+/// The organizations a user belongs to with their role, oldest membership first, after the
+/// keyset `after` (joined_at, organization id).
+pub async fn of_user(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<(Organization, String, DateTime<Utc>)>> {
+    let mut q = memberships::table
+        .inner_join(organizations::table)
+        .filter(memberships::user_id.eq(user_id))
+        .into_boxed();
+    if let Some((at, id)) = after {
+        q = q.filter(
+            memberships::joined_at.gt(at).or(memberships::joined_at
+                .eq(at)
+                .and(memberships::organization_id.gt(id))),
+        );
+    }
+    q.order((memberships::joined_at.asc(), memberships::organization_id.asc()))
+        .limit(limit)
+        .select((
+            Organization::as_select(),
+            memberships::role,
+            memberships::joined_at,
+        ))
+        .load(conn)
+        .await
+}

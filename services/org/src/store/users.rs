@@ -1,0 +1,50 @@
+//! The read model of identity's users.
+
+use crate::store::schema::users;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Deserialize;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable, Deserialize)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub name: Option<String>,
+    pub status: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Keeps the newest version: an older event arriving late changes nothing.
+pub async fn upsert(conn: &mut AsyncPgConnection, u: &User) -> QueryResult<()> {
+    diesel::sql_query(
+        "INSERT INTO users (id, email, name, status, updated_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name,
+           status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+         WHERE users.updated_at <= EXCLUDED.updated_at",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(u.id)
+    .bind::<diesel::sql_types::Text, _>(&u.email)
+    .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>(u.name.as_deref())
+    .bind::<diesel::sql_types::Text, _>(&u.status)
+    .bind::<diesel::sql_types::Timestamptz, _>(u.updated_at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::delete(users::table.find(id)).execute(conn).await?;
+    Ok(())
+}

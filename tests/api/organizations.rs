@@ -1,0 +1,445 @@
+//! Organizations and their members through the gateway: roles and what each may do,
+//! isolation between organizations, the last-owner rule.
+
+use crate::{assert_error, json};
+use janua_testkit::TestStack;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Person {
+    id: String,
+    token: String,
+}
+
+async fn person(app: &TestStack, email: &str) -> Person {
+    let pair = app.signup(email, PASSWORD).await;
+    Person {
+        id: pair["user"]["id"].as_str().unwrap().to_string(),
+        token: pair["access_token"].as_str().unwrap().to_string(),
+    }
+}
+
+async fn create_org(app: &TestStack, owner: &Person, name: &str) -> Value {
+    let resp = app
+        .post(
+            "/api/v1/organizations",
+            &json!({ "name": name }),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    json(resp).await
+}
+
+async fn add(app: &TestStack, org: &str, by: &Person, who: &Person, role: &str) -> reqwest::Response {
+    app.post(
+        &format!("/api/v1/organizations/{org}/members"),
+        &json!({ "user_id": who.id, "role": role }),
+        Some(&by.token),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_organization_is_created_listed_read_and_updated() {
+    let app = TestStack::spawn().await;
+    let ada = person(&app, "ada@example.com").await;
+    let org = create_org(&app, &ada, "Acme, Inc.").await;
+    assert_eq!(org["slug"], "acme-inc");
+    assert_eq!(org["role"], "owner");
+    let id = org["id"].as_str().unwrap();
+
+    let taken = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name": "Other", "slug": "acme-inc"}),
+            Some(&ada.token),
+        )
+        .await;
+    let body = assert_error(taken, 409, "CONFLICT").await;
+    assert_eq!(body["error"]["details"]["field"], "slug");
+    let bad = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name": "X", "slug": "Not A Slug"}),
+            Some(&ada.token),
+        )
+        .await;
+    assert_error(bad, 400, "VALIDATION_ERROR").await;
+
+    let mine = json(app.get("/api/v1/organizations", Some(&ada.token)).await).await;
+    assert_eq!(mine["data"].as_array().unwrap().len(), 1);
+    assert_eq!(mine["data"][0]["id"], id);
+    let same = json(
+        app.get(
+            &format!("/api/v1/users/{}/organizations", ada.id),
+            Some(&ada.token),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(same["data"], mine["data"]);
+
+    let updated = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/organizations/{id}"),
+            Some(&json!({"name": "Acme Corp", "description": "Rockets", "metadata": {"tier": "gold"}})),
+            Some(&ada.token),
+        )
+        .await;
+    assert_eq!(updated.status(), 200);
+    let updated = json(updated).await;
+    assert_eq!(updated["name"], "Acme Corp");
+    assert_eq!(updated["slug"], "acme-inc");
+    assert_eq!(updated["metadata"]["tier"], "gold");
+    let got = json(
+        app.get(&format!("/api/v1/organizations/{id}"), Some(&ada.token))
+            .await,
+    )
+    .await;
+    assert_eq!(got["description"], "Rockets");
+
+    // The creator is listed as owner, with the facts org keeps about users.
+    let members = json(
+        app.get(&format!("/api/v1/organizations/{id}/members"), Some(&ada.token))
+            .await,
+    )
+    .await;
+    assert_eq!(members["data"][0]["user_id"], ada.id.as_str());
+    assert_eq!(members["data"][0]["role"], "owner");
+    assert_eq!(members["data"][0]["email"], "ada@example.com");
+
+    let events = app.outbox_events("org").await;
+    let types: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        types,
+        [
+            "organization.created",
+            "organization.member_added",
+            "organization.updated"
+        ]
+    );
+}
+
+/// What each role may do: (action, owner, admin, member) -> expected status.
+#[tokio::test]
+async fn each_role_may_do_what_its_row_says_and_no_more() {
+    let app = TestStack::spawn().await;
+    let owner = person(&app, "owner@example.com").await;
+    let admin = person(&app, "admin@example.com").await;
+    let member = person(&app, "member@example.com").await;
+    let outsider = person(&app, "outsider@example.com").await;
+    let other = person(&app, "other@example.com").await;
+    let second_owner = person(&app, "owner2@example.com").await;
+
+    #[derive(Clone, Copy, Debug)]
+    enum Act {
+        Get,
+        ListMembers,
+        Update,
+        AddMember,
+        AddAdmin,
+        AddOwner,
+        PromoteMemberToAdmin,
+        DemoteAdmin,
+        DemoteOwner,
+        RemoveMember,
+        RemoveAdmin,
+        RemoveOwner,
+        Delete,
+    }
+    use Act::*;
+    // (action, as owner, as admin, as member, as outsider)
+    let table: [(Act, u16, u16, u16, u16); 13] = [
+        (Get, 200, 200, 200, 404),
+        (ListMembers, 200, 200, 200, 404),
+        (Update, 200, 200, 403, 404),
+        (AddMember, 201, 201, 403, 404),
+        (AddAdmin, 201, 201, 403, 404),
+        (AddOwner, 201, 403, 403, 404),
+        (PromoteMemberToAdmin, 200, 200, 403, 404),
+        (DemoteAdmin, 200, 200, 403, 404),
+        (DemoteOwner, 200, 403, 403, 404),
+        (RemoveMember, 204, 204, 403, 404),
+        (RemoveAdmin, 204, 204, 403, 404),
+        (RemoveOwner, 204, 403, 403, 404),
+        (Delete, 204, 403, 403, 404),
+    ];
+    let callers = [&owner, &admin, &member, &outsider];
+    let mut case = 0;
+    for (act, expect_owner, expect_admin, expect_member, expect_outsider) in table {
+        for (caller, expected) in
+            callers
+                .iter()
+                .zip([expect_owner, expect_admin, expect_member, expect_outsider])
+        {
+            // A fresh organization per case: owner, second owner, admin, member; `other` is
+            // either a non-member (for adds) or a member with the role under test.
+            case += 1;
+            let org = create_org(&app, &owner, &format!("Case {case}")).await["id"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            for (who, role) in [(&second_owner, "owner"), (&admin, "admin"), (&member, "member")] {
+                assert_eq!(add(&app, &org, &owner, who, role).await.status(), 201);
+            }
+            let target_role = match act {
+                PromoteMemberToAdmin | RemoveMember => Some("member"),
+                DemoteAdmin | RemoveAdmin => Some("admin"),
+                DemoteOwner | RemoveOwner => Some("owner"),
+                _ => None,
+            };
+            if let Some(role) = target_role {
+                assert_eq!(add(&app, &org, &owner, &other, role).await.status(), 201);
+            }
+            let base = format!("/api/v1/organizations/{org}");
+            let member_path = format!("{base}/members/{}", other.id);
+            let token = Some(caller.token.as_str());
+            let resp = match act {
+                Get => app.get(&base, token).await,
+                ListMembers => app.get(&format!("{base}/members"), token).await,
+                Update => {
+                    app.send(Method::PUT, &base, Some(&json!({"name": "Renamed"})), token)
+                        .await
+                }
+                AddMember => add(&app, &org, caller, &other, "member").await,
+                AddAdmin => add(&app, &org, caller, &other, "admin").await,
+                AddOwner => add(&app, &org, caller, &other, "owner").await,
+                PromoteMemberToAdmin => {
+                    app.send(
+                        Method::PUT,
+                        &format!("{member_path}/role"),
+                        Some(&json!({"role": "admin"})),
+                        token,
+                    )
+                    .await
+                }
+                DemoteAdmin | DemoteOwner => {
+                    app.send(
+                        Method::PUT,
+                        &format!("{member_path}/role"),
+                        Some(&json!({"role": "member"})),
+                        token,
+                    )
+                    .await
+                }
+                RemoveMember | RemoveAdmin | RemoveOwner => {
+                    app.send(Method::DELETE, &member_path, None, token).await
+                }
+                Delete => app.send(Method::DELETE, &base, None, token).await,
+            };
+            let status = resp.status().as_u16();
+            assert_eq!(status, expected, "{act:?} by {}", caller.id);
+            if status >= 400 {
+                let code = match status {
+                    403 => "FORBIDDEN",
+                    _ => "NOT_FOUND",
+                };
+                assert_error(resp, status, code).await;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn nothing_of_one_organization_is_reachable_from_another() {
+    let app = TestStack::spawn().await;
+    let ada = person(&app, "ada@example.com").await;
+    let bob = person(&app, "bob@example.com").await;
+    let bobs_member = person(&app, "carol@example.com").await;
+    let a = create_org(&app, &ada, "Org A").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = create_org(&app, &bob, "Org B").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(add(&app, &b, &bob, &bobs_member, "member").await.status(), 201);
+
+    // Ada (owner of A) on B, by its real id: 404 for everything, like an unknown id.
+    let t = Some(ada.token.as_str());
+    for resp in [
+        app.get(&format!("/api/v1/organizations/{b}"), t).await,
+        app.get(&format!("/api/v1/organizations/{b}/members"), t).await,
+        app.send(
+            Method::PUT,
+            &format!("/api/v1/organizations/{b}"),
+            Some(&json!({"name": "Mine"})),
+            t,
+        )
+        .await,
+        app.send(Method::DELETE, &format!("/api/v1/organizations/{b}"), None, t)
+            .await,
+        add(&app, &b, &ada, &ada, "owner").await,
+        app.send(
+            Method::DELETE,
+            &format!("/api/v1/organizations/{b}/members/{}", bobs_member.id),
+            None,
+            t,
+        )
+        .await,
+        app.get(&format!("/api/v1/organizations/{}", uuid::Uuid::now_v7()), t)
+            .await,
+        app.get(&format!("/api/v1/users/{}/organizations", bob.id), t)
+            .await,
+    ] {
+        assert_error(resp, 404, "NOT_FOUND").await;
+    }
+    // B's member through A's path: not a member of A, so nothing to change.
+    let resp = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/organizations/{a}/members/{}/role", bobs_member.id),
+            Some(&json!({"role": "admin"})),
+            t,
+        )
+        .await;
+    assert_error(resp, 404, "NOT_FOUND").await;
+    let resp = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/organizations/{a}/members/{}", bobs_member.id),
+            None,
+            t,
+        )
+        .await;
+    assert_error(resp, 404, "NOT_FOUND").await;
+    // B is untouched.
+    let members = json(
+        app.get(&format!("/api/v1/organizations/{b}/members"), Some(&bob.token))
+            .await,
+    )
+    .await;
+    assert_eq!(members["data"].as_array().unwrap().len(), 2);
+    let mine = json(app.get("/api/v1/organizations", t).await).await;
+    assert_eq!(mine["data"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_last_owner_stays_until_another_owner_exists() {
+    let app = TestStack::spawn().await;
+    let ada = person(&app, "ada@example.com").await;
+    let bob = person(&app, "bob@example.com").await;
+    let org = create_org(&app, &ada, "Solo").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let me = format!("/api/v1/organizations/{org}/members/{}", ada.id);
+    let leave = app.send(Method::DELETE, &me, None, Some(&ada.token)).await;
+    let body = assert_error(leave, 409, "CONFLICT").await;
+    assert_eq!(body["error"]["details"]["reason"], "last_owner");
+    let demote = app
+        .send(
+            Method::PUT,
+            &format!("{me}/role"),
+            Some(&json!({"role": "admin"})),
+            Some(&ada.token),
+        )
+        .await;
+    assert_error(demote, 409, "CONFLICT").await;
+
+    assert_eq!(add(&app, &org, &ada, &bob, "member").await.status(), 201);
+    let promote = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/organizations/{org}/members/{}/role", bob.id),
+            Some(&json!({"role": "owner"})),
+            Some(&ada.token),
+        )
+        .await;
+    assert_eq!(json(promote).await["role"], "owner");
+    assert_eq!(
+        app.send(Method::DELETE, &me, None, Some(&ada.token))
+            .await
+            .status(),
+        204
+    );
+    // Ada left: the organization is gone for her.
+    assert_error(
+        app.get(&format!("/api/v1/organizations/{org}"), Some(&ada.token))
+            .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    // Members may leave; a bad role is a 400.
+    let bad = add(&app, &org, &bob, &ada, "emperor").await;
+    let body = assert_error(bad, 400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["field"], "role");
+    let twice = add(&app, &org, &bob, &bob, "member").await;
+    assert_error(twice, 409, "CONFLICT").await;
+    let ghost = app
+        .post(
+            &format!("/api/v1/organizations/{org}/members"),
+            &json!({"user_id": uuid::Uuid::now_v7(), "role": "member"}),
+            Some(&bob.token),
+        )
+        .await;
+    assert_error(ghost, 400, "VALIDATION_ERROR").await;
+}
+
+#[tokio::test]
+async fn deleting_an_organization_takes_its_memberships() {
+    let app = TestStack::spawn().await;
+    let ada = person(&app, "ada@example.com").await;
+    let bob = person(&app, "bob@example.com").await;
+    let org = create_org(&app, &ada, "Doomed").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(add(&app, &org, &ada, &bob, "admin").await.status(), 201);
+    let resp = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/organizations/{org}"),
+            None,
+            Some(&ada.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+    for p in [&ada, &bob] {
+        let mine = json(app.get("/api/v1/organizations", Some(&p.token)).await).await;
+        assert!(mine["data"].as_array().unwrap().is_empty());
+        let gone = app
+            .get(&format!("/api/v1/organizations/{org}"), Some(&p.token))
+            .await;
+        assert_error(gone, 404, "NOT_FOUND").await;
+    }
+    let events = app.outbox_events("org").await;
+    assert!(events.iter().any(|(t, _)| t == "organization.deleted"));
+    // The slug is free again.
+    let again = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name": "Doomed"}),
+            Some(&bob.token),
+        )
+        .await;
+    assert_eq!(again.status(), 201);
+}
+
+#[tokio::test]
+async fn lists_page_with_a_cursor() {
+    let app = TestStack::spawn().await;
+    let ada = person(&app, "ada@example.com").await;
+    for i in 0..5 {
+        create_org(&app, &ada, &format!("Org {i}")).await;
+    }
+    let mut seen = Vec::new();
+    let mut url = "/api/v1/organizations?limit=2".to_string();
+    loop {
+        let page = json(app.get(&url, Some(&ada.token)).await).await;
+        for o in page["data"].as_array().unwrap() {
+            seen.push(o["slug"].as_str().unwrap().to_string());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => url = format!("/api/v1/organizations?limit=2&cursor={c}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["org-0", "org-1", "org-2", "org-3", "org-4"]);
+}
