@@ -207,6 +207,12 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("delete", "/api/v1/organizations/{org_id}/members/{user_id}"),
         ("put", "/api/v1/organizations/{org_id}/members/{user_id}/role"),
         ("get", "/api/v1/users/{user_id}/organizations"),
+        ("post", "/api/v1/invitations/organizations/{org_id}/invitations"),
+        ("get", "/api/v1/invitations/organizations/{org_id}/invitations"),
+        ("get", "/api/v1/invitations/invitations/{invite_id}"),
+        ("delete", "/api/v1/invitations/invitations/{invite_id}"),
+        ("post", "/api/v1/invitations/invitations/{invite_id}/accept"),
+        ("post", "/api/v1/invitations/invitations/{invite_id}/resend"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

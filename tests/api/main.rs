@@ -5,6 +5,7 @@ mod auth;
 mod emails;
 mod gateway;
 mod health;
+mod invitations;
 mod magic;
 mod mfa;
 mod oauth;

@@ -1,4 +1,6 @@
-//! What auth consumes: identity's user events, into the `user_profiles` read model.
+//! What auth consumes: identity's user events, into the `user_profiles` read model; and
+//! org's invitation events, which auth's mail queue turns into emails (exactly once: the
+//! mail is queued in the same transaction that records the event as seen).
 
 use crate::identity_client::IdentityUser;
 use crate::store::user_profiles;
@@ -18,6 +20,8 @@ pub fn subscription() -> Subscription {
             "user.updated",
             "user.email_verified",
             "user.deleted",
+            "invitation.created",
+            "invitation.resent",
         ]
         .map(String::from)
         .to_vec(),
@@ -25,14 +29,35 @@ pub fn subscription() -> Subscription {
     }
 }
 
-pub fn handler(pool: Pool) -> Handler {
+#[derive(Clone)]
+pub struct Mail {
+    pub sealer: janua_tokens::SecretBox,
+    pub public_url: String,
+}
+
+pub fn handler(pool: Pool, mail: Mail) -> Handler {
     Arc::new(move |envelope: EventEnvelope| {
-        let pool = pool.clone();
-        Box::pin(async move { apply(&pool, envelope).await })
+        let (pool, mail) = (pool.clone(), mail.clone());
+        Box::pin(async move { apply(&pool, &mail, envelope).await })
     })
 }
 
-async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<(), HandleError> {
+/// The invitation email; the link opens the accept page for the invitation's id.
+fn invitation_mail(mail: &Mail, p: &serde_json::Value) -> Option<(String, String, String)> {
+    let to = p["email"].as_str()?.to_string();
+    let org = p["organization_name"].as_str().unwrap_or("an organization");
+    let id = p["invitation_id"].as_str()?;
+    let inviter = p["invited_by_name"].as_str().unwrap_or("Someone");
+    let role = p["role"].as_str().unwrap_or("member");
+    let link = format!("{}/invitations/{id}", mail.public_url.trim_end_matches('/'));
+    let subject = format!("You are invited to join {org}");
+    let body = format!(
+        "Hello,\n\n{inviter} invited you to join {org} as {role}.\n\nOpen this link to accept (sign in or sign up with this email address):\n\n{link}\n\nThe invitation is valid for 7 days. If you did not expect it, ignore this message.\n"
+    );
+    Some((to, subject, body))
+}
+
+async fn apply(pool: &Pool, mail: &Mail, envelope: EventEnvelope) -> Result<(), HandleError> {
     let event_id =
         uuid::Uuid::parse_str(&envelope.id).map_err(|e| HandleError::Reject(format!("event id: {e}")))?;
     let payload: serde_json::Value = serde_json::from_slice(&envelope.payload)
@@ -42,7 +67,14 @@ async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<(), HandleError> 
         if !janua_db::inbox::first_delivery(conn, QUEUE, event_id).await? {
             return Ok(());
         }
-        if envelope.r#type == "user.deleted" {
+        if envelope.r#type.starts_with("invitation.") {
+            match invitation_mail(mail, &payload) {
+                Some((to, subject, body)) => {
+                    crate::mailer::queue(conn, &mail.sealer, &to, &subject, &body).await?;
+                }
+                None => tracing::warn!(event_type = %envelope.r#type, "invitation event without an address; skipped"),
+            }
+        } else if envelope.r#type == "user.deleted" {
             if let Some(id) = payload["user_id"]
                 .as_str()
                 .and_then(|s| uuid::Uuid::parse_str(s).ok())

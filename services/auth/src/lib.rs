@@ -167,7 +167,13 @@ impl Application {
                 settings.amqp_url.clone(),
                 settings.amqp_exchange.clone(),
                 events_in::subscription(),
-                events_in::handler(state.pool.clone()),
+                events_in::handler(
+                    state.pool.clone(),
+                    events_in::Mail {
+                        sealer: state.sealer.clone(),
+                        public_url: settings.public_url.clone(),
+                    },
+                ),
                 state.consumer.clone(),
             )),
             tokio::spawn(domain::bootstrap::bootstrap_admin(state.clone())),

@@ -1,6 +1,6 @@
 //! Org's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{members, organizations};
+use crate::handlers::{invitations, members, organizations};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -15,7 +15,13 @@ use utoipa::OpenApi;
         members::list,
         members::add,
         members::remove,
-        members::change_role
+        members::change_role,
+        invitations::create,
+        invitations::list,
+        invitations::details,
+        invitations::accept,
+        invitations::revoke,
+        invitations::resend
     ),
     components(schemas(
         organizations::CreateOrganization,
@@ -24,6 +30,10 @@ use utoipa::OpenApi;
         members::AddMember,
         members::ChangeRole,
         members::MemberView,
+        invitations::CreateInvitation,
+        invitations::InvitationView,
+        invitations::PublicInvitation,
+        invitations::OrganizationSummary,
         crate::domain::roles::Role,
         janua_core::error::ErrorEnvelope,
         janua_core::error::ErrorBody

@@ -1,4 +1,4 @@
-use crate::handlers::{health, members, organizations};
+use crate::handlers::{health, invitations, members, organizations};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -36,6 +36,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/v1/users/{user_id}/organizations",
             web::get().to(organizations::list_for_user),
         )
+        .configure(|cfg| invitation_routes(cfg, "/api/invitations"))
+        .configure(|cfg| invitation_routes(cfg, "/api/v1/invitations"))
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
         .route(
@@ -47,4 +49,33 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(actix_web::middleware::from_fn(health::require_service_token))
                 .route("/health/ready", web::get().to(health::ready)),
         );
+}
+
+/// The Invitations router answers under `/api/invitations` and `/api/v1/invitations`, with
+/// ENDPOINTS.md's paths below each.
+fn invitation_routes(cfg: &mut web::ServiceConfig, base: &str) {
+    cfg.route(
+        &format!("{base}/organizations/{{org_id}}/invitations"),
+        web::post().to(invitations::create),
+    )
+    .route(
+        &format!("{base}/organizations/{{org_id}}/invitations"),
+        web::get().to(invitations::list),
+    )
+    .route(
+        &format!("{base}/invitations/{{invite_id}}"),
+        web::get().to(invitations::details),
+    )
+    .route(
+        &format!("{base}/invitations/{{invite_id}}"),
+        web::delete().to(invitations::revoke),
+    )
+    .route(
+        &format!("{base}/invitations/{{invite_id}}/accept"),
+        web::post().to(invitations::accept),
+    )
+    .route(
+        &format!("{base}/invitations/{{invite_id}}/resend"),
+        web::post().to(invitations::resend),
+    );
 }

@@ -51,25 +51,30 @@ impl FromRequest for OrgAccess {
         Box::pin(async move {
             let auth = auth.await?;
             let state = state.ok_or_else(|| ApiError::internal("OrgState is not configured"))?;
-            let org_id = org_id.ok_or_else(no_such_organization)?;
-            let mut conn = state.pool.get().await?;
-            let org = crate::store::organizations::find(&mut conn, org_id)
-                .await?
-                .ok_or_else(no_such_organization)?;
-            let role = members::role_of(&mut conn, org_id, auth.user_id())
-                .await?
-                .and_then(|r| Role::parse(&r));
-            let (role, member) = match (role, auth.is_admin()) {
-                (r, true) => (Role::Owner, r.is_some()),
-                (Some(r), false) => (r, true),
-                (None, false) => return Err(no_such_organization()),
-            };
-            Ok(OrgAccess {
-                org,
-                caller: auth.user_id(),
-                role,
-                member,
-            })
+            resolve(&state, &auth, org_id.ok_or_else(no_such_organization)?).await
         })
     }
+}
+
+/// The caller's access to `org_id` (for routes that reach the organization through another
+/// resource, such as an invitation).
+pub async fn resolve(state: &OrgState, auth: &Authenticated, org_id: Uuid) -> Result<OrgAccess, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let org = crate::store::organizations::find(&mut conn, org_id)
+        .await?
+        .ok_or_else(no_such_organization)?;
+    let role = members::role_of(&mut conn, org_id, auth.user_id())
+        .await?
+        .and_then(|r| Role::parse(&r));
+    let (role, member) = match (role, auth.is_admin()) {
+        (r, true) => (Role::Owner, r.is_some()),
+        (Some(r), false) => (r, true),
+        (None, false) => return Err(no_such_organization()),
+    };
+    Ok(OrgAccess {
+        org,
+        caller: auth.user_id(),
+        role,
+        member,
+    })
 }

@@ -38,9 +38,20 @@ pub enum Action {
     ListMembers,
     Update,
     Delete,
-    AddMember { role: Role },
-    RemoveMember { target: Role, is_self: bool },
-    ChangeRole { target: Role, to: Role, is_self: bool },
+    /// List, revoke and resend invitations.
+    ManageInvitations,
+    AddMember {
+        role: Role,
+    },
+    RemoveMember {
+        target: Role,
+        is_self: bool,
+    },
+    ChangeRole {
+        target: Role,
+        to: Role,
+        is_self: bool,
+    },
 }
 
 /// Whether `caller` (their role in the organization) may do `action`.
@@ -56,7 +67,7 @@ pub fn allowed(caller: Role, action: Action) -> bool {
     use Action::*;
     match action {
         View | ListMembers => true,
-        Update => caller >= Role::Admin,
+        Update | ManageInvitations => caller >= Role::Admin,
         Delete => caller == Role::Owner,
         AddMember { role } => match caller {
             Role::Owner => true,

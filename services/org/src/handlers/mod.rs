@@ -1,3 +1,4 @@
 pub mod health;
+pub mod invitations;
 pub mod members;
 pub mod organizations;

@@ -1,3 +1,4 @@
+pub mod invitations;
 pub mod members;
 pub mod organizations;
 pub mod schema;

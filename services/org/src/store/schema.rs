@@ -27,9 +27,30 @@ diesel::table! {
         name -> Nullable<Text>,
         status -> Text,
         updated_at -> Timestamptz,
+        email_verified -> Bool,
     }
 }
 
+diesel::table! {
+    invitations (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        email -> Text,
+        role -> Text,
+        invited_by -> Uuid,
+        status -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        accepted_at -> Nullable<Timestamptz>,
+        accepted_by -> Nullable<Uuid>,
+        revoked_at -> Nullable<Timestamptz>,
+        sent_count -> Int4,
+        last_sent_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(invitations -> organizations (organization_id));
+
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(organizations, memberships, users);
+diesel::allow_tables_to_appear_in_same_query!(organizations, memberships, users, invitations);

@@ -1,0 +1,469 @@
+//! The Invitations router (`/api/invitations`, also `/api/v1/invitations`): invite by email
+//! with a role, list, public details for an accept page, accept (the invited, signed-in user
+//! with that verified address, once), revoke, resend. The email goes out through the
+//! `invitation.created` / `invitation.resent` events (auth's mail queue sends it).
+
+use crate::domain::access::{OrgAccess, resolve};
+use crate::domain::roles::{Action, Role};
+use crate::handlers::members::{MemberView, known_user};
+use crate::store::invitations::{self as store, Invitation, NewInvitation};
+use crate::store::{members, organizations, users};
+use crate::{OrgState, events};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Duration, Utc};
+use diesel_async::AsyncConnection;
+use janua_core::http::RequestMeta;
+use janua_core::pagination::{Page, PageQuery};
+use janua_core::{ApiError, ErrorCode};
+use janua_tokens::Authenticated;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// How long an invitation (or its latest resend) is good for.
+pub const TTL_DAYS: i64 = 7;
+/// Sends of one invitation (the first included).
+pub const MAX_SENDS: i32 = 5;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvitation {
+    pub email: String,
+    /// `owner`, `admin` or `member`.
+    pub role: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct InvitationView {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub email: String,
+    pub role: String,
+    /// `pending`, `accepted`, `revoked` or `expired`.
+    pub status: String,
+    pub invited_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub sent_count: i32,
+}
+
+impl From<&Invitation> for InvitationView {
+    fn from(i: &Invitation) -> Self {
+        InvitationView {
+            id: i.id,
+            organization_id: i.organization_id,
+            email: i.email.clone(),
+            role: i.role.clone(),
+            status: i.effective_status(Utc::now()).to_string(),
+            invited_by: i.invited_by,
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+            accepted_at: i.accepted_at,
+            sent_count: i.sent_count,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OrganizationSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+}
+
+/// What anyone holding the invitation's id may see: enough for an accept page, no secrets.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicInvitation {
+    pub id: Uuid,
+    pub organization: OrganizationSummary,
+    pub role: String,
+    /// The invited address, partly hidden (`a***@example.com`).
+    pub email_hint: String,
+    pub status: String,
+    pub expires_at: DateTime<Utc>,
+    pub invited_by_name: Option<String>,
+}
+
+fn mask(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".into(),
+    }
+}
+
+fn no_such_invitation() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such invitation")
+}
+
+fn not_pending(reason: &str) -> ApiError {
+    let message = match reason {
+        "expired" => "this invitation has expired; ask for a new one",
+        "accepted" => "this invitation has been used already",
+        "revoked" => "this invitation was revoked",
+        _ => "this invitation is not open",
+    };
+    ApiError::conflict(message).with_details(serde_json::json!({ "reason": reason }))
+}
+
+fn check_email(raw: &str) -> Result<String, ApiError> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && email.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+        })
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(email)
+    } else {
+        Err(ApiError::validation("email", "email is not a valid address"))
+    }
+}
+
+/// The event that gets the email sent: everything the message needs, no secret.
+fn mail_event(
+    kind: &str,
+    inv: &Invitation,
+    org: &organizations::Organization,
+    inviter: Option<&str>,
+    meta: &RequestMeta,
+) -> janua_events::Event {
+    events::organization(
+        kind,
+        org.id,
+        inv.invited_by,
+        serde_json::json!({
+            "invitation_id": inv.id,
+            "organization_id": org.id,
+            "organization_name": org.name,
+            "email": inv.email,
+            "role": inv.role,
+            "invited_by_name": inviter,
+            "expires_at": inv.expires_at,
+        }),
+        meta.clone().into(),
+    )
+}
+
+async fn inviter_name(state: &OrgState, id: Uuid) -> Result<Option<String>, ApiError> {
+    Ok(known_user(state, id).await?.map(|u| u.name.unwrap_or(u.email)))
+}
+
+/// Invites an address to the organization with a role; the invitation is emailed.
+///
+/// Permissions: owners (any role) and admins (admin or member).
+#[utoipa::path(post, path = "/api/v1/invitations/organizations/{org_id}/invitations", tag = "Invitations",
+    params(("org_id" = Uuid, Path)), request_body = CreateInvitation,
+    responses((status = 201, body = InvitationView), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
+pub async fn create(
+    state: web::Data<OrgState>,
+    access: OrgAccess,
+    meta: RequestMeta,
+    body: web::Json<CreateInvitation>,
+) -> Result<HttpResponse, ApiError> {
+    let role = Role::parse(&body.role)
+        .ok_or_else(|| ApiError::validation("role", "role must be owner, admin or member"))?;
+    access.require(Action::AddMember { role })?;
+    let email = check_email(&body.email)?;
+    let inviter = inviter_name(&state, access.caller).await?;
+    let org = access.org.clone();
+    let id = janua_core::ids::new_id();
+    let mut conn = state.pool.get().await?;
+    let inv = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            if users::member_with_email(conn, org.id, &email).await? {
+                return Err(ApiError::conflict("this address belongs to a member already")
+                    .with_details(serde_json::json!({ "reason": "already_member" })));
+            }
+            let inserted = store::insert(
+                conn,
+                NewInvitation {
+                    id,
+                    organization_id: org.id,
+                    email: &email,
+                    role: role.as_str(),
+                    invited_by: access.caller,
+                    expires_at: Utc::now() + Duration::days(TTL_DAYS),
+                },
+            )
+            .await?;
+            if !inserted {
+                return Err(
+                    ApiError::conflict("this address has a pending invitation; resend it instead")
+                        .with_details(serde_json::json!({ "reason": "already_invited" })),
+                );
+            }
+            let inv = store::find(conn, id).await?.ok_or_else(no_such_invitation)?;
+            janua_db::outbox::enqueue(
+                conn,
+                &mail_event("invitation.created", &inv, &org, inviter.as_deref(), &meta),
+            )
+            .await?;
+            Ok(inv)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(InvitationView::from(&inv)))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct InvitationKey(DateTime<Utc>, Uuid);
+
+/// The organization's invitations, oldest first, whatever their status.
+///
+/// Permissions: owners and admins of the organization.
+#[utoipa::path(get, path = "/api/v1/invitations/organizations/{org_id}/invitations", tag = "Invitations",
+    params(("org_id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<OrgState>,
+    access: OrgAccess,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    access.require(Action::ManageInvitations)?;
+    let limit = q.limit()?;
+    let after = q.after::<InvitationKey>()?.map(|k| (k.0, k.1));
+    let mut conn = state.pool.get().await?;
+    let rows = store::list(&mut conn, access.org.id, after, limit + 1).await?;
+    let page = Page::from_rows(
+        rows.iter().map(InvitationView::from).collect(),
+        limit,
+        |v: &InvitationView| InvitationKey(v.created_at, v.id),
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// Public details of an invitation, for an accept page.
+///
+/// Permissions: anyone with the invitation's id.
+#[utoipa::path(get, path = "/api/v1/invitations/invitations/{invite_id}", tag = "Invitations",
+    params(("invite_id" = Uuid, Path)),
+    responses((status = 200, body = PublicInvitation), (status = 404, body = janua_core::error::ErrorEnvelope)))]
+pub async fn details(state: web::Data<OrgState>, path: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let (inv, org) = {
+        let mut conn = state.pool.get().await?;
+        let inv = store::find(&mut conn, path.into_inner())
+            .await?
+            .ok_or_else(no_such_invitation)?;
+        let org = organizations::find(&mut conn, inv.organization_id)
+            .await?
+            .ok_or_else(no_such_invitation)?;
+        (inv, org)
+    };
+    let inviter = inviter_name(&state, inv.invited_by).await.ok().flatten();
+    Ok(HttpResponse::Ok().json(PublicInvitation {
+        id: inv.id,
+        organization: OrganizationSummary {
+            id: org.id,
+            name: org.name,
+            slug: org.slug,
+        },
+        role: inv.role.clone(),
+        email_hint: mask(&inv.email),
+        status: inv.effective_status(Utc::now()).to_string(),
+        expires_at: inv.expires_at,
+        invited_by_name: inviter,
+    }))
+}
+
+/// Accepts an invitation: the caller joins the organization with the invited role.
+///
+/// Permissions: the signed-in user whose verified email is the invited address; once.
+#[utoipa::path(post, path = "/api/v1/invitations/invitations/{invite_id}/accept", tag = "Invitations",
+    params(("invite_id" = Uuid, Path)),
+    responses((status = 200, body = MemberView), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
+pub async fn accept(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let caller = state
+        .identity
+        .user(auth.user_id())
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+    {
+        // Keep the read model as fresh as what was just read.
+        let mut conn = state.pool.get().await?;
+        users::upsert(&mut conn, &caller).await?;
+    }
+    let mut conn = state.pool.get().await?;
+    let org = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let inv = store::find_for_update(conn, id).await?.ok_or_else(no_such_invitation)?;
+            if inv.email != caller.email.to_lowercase() {
+                return Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    "this invitation is for another email address",
+                )
+                .with_details(serde_json::json!({ "reason": "email_mismatch" })));
+            }
+            if !caller.email_verified {
+                return Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    "verify your email address before accepting an invitation",
+                )
+                .with_details(serde_json::json!({ "reason": "email_unverified" })));
+            }
+            match inv.effective_status(Utc::now()) {
+                "pending" => {}
+                other => return Err(not_pending(other)),
+            }
+            if !members::add(conn, inv.organization_id, caller.id, &inv.role).await? {
+                return Err(ApiError::conflict("you are a member already")
+                    .with_details(serde_json::json!({ "reason": "already_member" })));
+            }
+            store::mark_accepted(conn, inv.id, caller.id).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::organization(
+                    "invitation.accepted",
+                    inv.organization_id,
+                    caller.id,
+                    serde_json::json!({ "invitation_id": inv.id, "organization_id": inv.organization_id, "user_id": caller.id }),
+                    meta.clone().into(),
+                ),
+            )
+            .await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::member(
+                    "organization.member_added",
+                    inv.organization_id,
+                    caller.id,
+                    caller.id,
+                    &inv.role,
+                    meta.clone().into(),
+                ),
+            )
+            .await?;
+            Ok(inv.organization_id)
+        })
+        .await?;
+    let view = members::find(&mut conn, org, caller.id)
+        .await?
+        .ok_or_else(|| ApiError::internal("membership vanished"))?;
+    Ok(HttpResponse::Ok().json(MemberView::from(view)))
+}
+
+/// The invitation and the caller's right to manage it (404 for non-members).
+async fn managed(
+    state: &OrgState,
+    auth: &Authenticated,
+    id: Uuid,
+) -> Result<(Invitation, OrgAccess), ApiError> {
+    let inv = {
+        let mut conn = state.pool.get().await?;
+        store::find(&mut conn, id).await?.ok_or_else(no_such_invitation)?
+    };
+    let access = resolve(state, auth, inv.organization_id)
+        .await
+        .map_err(|_| no_such_invitation())?;
+    access.require(Action::ManageInvitations)?;
+    Ok((inv, access))
+}
+
+/// Revokes a pending invitation.
+///
+/// Permissions: owners and admins of its organization.
+#[utoipa::path(delete, path = "/api/v1/invitations/invitations/{invite_id}", tag = "Invitations",
+    params(("invite_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn revoke(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (inv, access) = managed(&state, &auth, path.into_inner()).await?;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let inv = store::find_for_update(conn, inv.id)
+            .await?
+            .ok_or_else(no_such_invitation)?;
+        if inv.status != "pending" {
+            return Err(not_pending(&inv.status));
+        }
+        store::mark_revoked(conn, inv.id).await?;
+        janua_db::outbox::enqueue(
+            conn,
+            &events::organization(
+                "invitation.revoked",
+                inv.organization_id,
+                access.caller,
+                serde_json::json!({ "invitation_id": inv.id, "organization_id": inv.organization_id }),
+                meta.into(),
+            ),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sends the invitation again and gives it a fresh week (at most five sends).
+///
+/// Permissions: owners and admins of its organization.
+#[utoipa::path(post, path = "/api/v1/invitations/invitations/{invite_id}/resend", tag = "Invitations",
+    params(("invite_id" = Uuid, Path)),
+    responses((status = 202, body = InvitationView), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn resend(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let (inv, access) = managed(&state, &auth, path.into_inner()).await?;
+    let inviter = inviter_name(&state, inv.invited_by).await?;
+    let mut conn = state.pool.get().await?;
+    let inv = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let inv = store::find_for_update(conn, inv.id)
+                .await?
+                .ok_or_else(no_such_invitation)?;
+            // A lapsed invitation may be resent: that is what resending is for.
+            if inv.status != "pending" {
+                return Err(not_pending(&inv.status));
+            }
+            if inv.sent_count >= MAX_SENDS {
+                return Err(
+                    ApiError::conflict(format!("an invitation is sent at most {MAX_SENDS} times"))
+                        .with_details(serde_json::json!({ "reason": "send_limit" })),
+                );
+            }
+            let inv = store::mark_resent(conn, inv.id, Utc::now() + Duration::days(TTL_DAYS)).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &mail_event("invitation.resent", &inv, &access.org, inviter.as_deref(), &meta),
+            )
+            .await?;
+            Ok(inv)
+        })
+        .await?;
+    Ok(HttpResponse::Accepted().json(InvitationView::from(&inv)))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn emails_are_masked() {
+        assert_eq!(super::mask("ada@example.com"), "a***@example.com");
+        assert_eq!(super::mask("nope"), "***");
+    }
+}
