@@ -213,6 +213,12 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("delete", "/api/v1/invitations/invitations/{invite_id}"),
         ("post", "/api/v1/invitations/invitations/{invite_id}/accept"),
         ("post", "/api/v1/invitations/invitations/{invite_id}/resend"),
+        ("get", "/api/v1/policies"),
+        ("post", "/api/v1/policies"),
+        ("get", "/api/v1/policies/{policy_id}"),
+        ("put", "/api/v1/policies/{policy_id}"),
+        ("delete", "/api/v1/policies/{policy_id}"),
+        ("post", "/api/v1/policies/{policy_id}/evaluate"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

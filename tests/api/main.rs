@@ -12,6 +12,7 @@ mod oauth;
 mod organizations;
 mod outbox;
 mod passkeys;
+mod policies;
 mod sessions;
 mod tokens;
 mod users;

@@ -135,8 +135,9 @@ impl Policy {
             match test {
                 Test::IpIn(nets) => {
                     for n in nets {
-                        n.parse::<ipnet::IpNet>()
-                            .map_err(|_| invalid("conditions", format!("{path}: {n:?} is not a CIDR network")))?;
+                        n.parse::<ipnet::IpNet>().map_err(|_| {
+                            invalid("conditions", format!("{path}: {n:?} is not a CIDR network"))
+                        })?;
                     }
                 }
                 Test::TimeBetween(a, b) => {
@@ -153,7 +154,10 @@ impl Policy {
                 Test::EqualsAttribute(other) => {
                     let root = other.split('.').next().unwrap_or_default();
                     if !ROOTS.contains(&root) {
-                        return Err(invalid("conditions", format!("{path}: {other:?} is not an attribute path")));
+                        return Err(invalid(
+                            "conditions",
+                            format!("{path}: {other:?} is not an attribute path"),
+                        ));
                     }
                 }
                 _ => {}
@@ -163,7 +167,8 @@ impl Policy {
     }
 
     fn matches_target(&self, req: &Request) -> bool {
-        self.actions.iter().any(|p| glob(p, &req.action)) && self.resources.iter().any(|p| glob(p, &req.resource))
+        self.actions.iter().any(|p| glob(p, &req.action))
+            && self.resources.iter().any(|p| glob(p, &req.resource))
     }
 
     /// Whether the policy applies to the request; if not, why not.
@@ -172,7 +177,10 @@ impl Policy {
             return Err(format!("action {:?} is not among {:?}", req.action, self.actions));
         }
         if !self.resources.iter().any(|p| glob(p, &req.resource)) {
-            return Err(format!("resource {:?} is not among {:?}", req.resource, self.resources));
+            return Err(format!(
+                "resource {:?} is not among {:?}",
+                req.resource, self.resources
+            ));
         }
         for (path, test) in &self.conditions {
             check(req, path, test)?;
@@ -200,7 +208,10 @@ impl Policy {
             Err(why) => Decision {
                 decision: Effect::Deny,
                 policy_id: None,
-                reason: format!("policy {:?} does not apply ({why}); nothing allows it, so it is denied", self.name),
+                reason: format!(
+                    "policy {:?} does not apply ({why}); nothing allows it, so it is denied",
+                    self.name
+                ),
             },
         }
     }
@@ -227,7 +238,10 @@ pub fn evaluate(policies: &[Policy], req: &Request) -> Decision {
         return Decision {
             decision: Effect::Deny,
             policy_id: Some(p.id.clone()),
-            reason: format!("policy {:?} denies {} on {} (deny wins)", p.name, req.action, req.resource),
+            reason: format!(
+                "policy {:?} denies {} on {} (deny wins)",
+                p.name, req.action, req.resource
+            ),
         };
     }
     if let Some(p) = best_allow {
@@ -240,7 +254,10 @@ pub fn evaluate(policies: &[Policy], req: &Request) -> Decision {
     Decision {
         decision: Effect::Deny,
         policy_id: None,
-        reason: format!("no policy allows {} on {}; denied by default", req.action, req.resource),
+        reason: format!(
+            "no policy allows {} on {}; denied by default",
+            req.action, req.resource
+        ),
     }
 }
 
@@ -345,7 +362,11 @@ fn holds(req: &Request, v: &Value, test: &Test) -> bool {
             };
             time_of(v).is_some_and(|x| {
                 let t = x.time();
-                if from <= to { from <= t && t < to } else { t >= from || t < to }
+                if from <= to {
+                    from <= t && t < to
+                } else {
+                    t >= from || t < to
+                }
             })
         }
         Test::WeekdayIn(days) => time_of(v).is_some_and(|x| {

@@ -218,6 +218,29 @@ impl RouteTable {
                 Org,
                 Authenticated,
             ),
+            // Policies (both prefixes)
+            r(Method::GET, "/api/policies", Org, Authenticated),
+            r(Method::POST, "/api/policies", Org, Authenticated),
+            r(Method::GET, "/api/policies/{policy_id}", Org, Authenticated),
+            r(Method::PUT, "/api/policies/{policy_id}", Org, Authenticated),
+            r(Method::DELETE, "/api/policies/{policy_id}", Org, Authenticated),
+            r(
+                Method::POST,
+                "/api/policies/{policy_id}/evaluate",
+                Org,
+                Authenticated,
+            ),
+            r(Method::GET, "/api/v1/policies", Org, Authenticated),
+            r(Method::POST, "/api/v1/policies", Org, Authenticated),
+            r(Method::GET, "/api/v1/policies/{policy_id}", Org, Authenticated),
+            r(Method::PUT, "/api/v1/policies/{policy_id}", Org, Authenticated),
+            r(Method::DELETE, "/api/v1/policies/{policy_id}", Org, Authenticated),
+            r(
+                Method::POST,
+                "/api/v1/policies/{policy_id}/evaluate",
+                Org,
+                Authenticated,
+            ),
             // Passkeys
             r(
                 Method::POST,

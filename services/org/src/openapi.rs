@@ -1,6 +1,6 @@
 //! Org's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{invitations, members, organizations};
+use crate::handlers::{invitations, members, organizations, policies};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -21,7 +21,13 @@ use utoipa::OpenApi;
         invitations::details,
         invitations::accept,
         invitations::revoke,
-        invitations::resend
+        invitations::resend,
+        policies::create,
+        policies::list,
+        policies::get,
+        policies::update,
+        policies::delete,
+        policies::evaluate
     ),
     components(schemas(
         organizations::CreateOrganization,
@@ -34,6 +40,10 @@ use utoipa::OpenApi;
         invitations::InvitationView,
         invitations::PublicInvitation,
         invitations::OrganizationSummary,
+        policies::PolicyInput,
+        policies::PolicyView,
+        policies::EvaluateRequest,
+        policies::DecisionView,
         crate::domain::roles::Role,
         janua_core::error::ErrorEnvelope,
         janua_core::error::ErrorBody

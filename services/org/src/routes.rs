@@ -1,4 +1,4 @@
-use crate::handlers::{health, invitations, members, organizations};
+use crate::handlers::{health, invitations, members, organizations, policies};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -38,6 +38,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .configure(|cfg| invitation_routes(cfg, "/api/invitations"))
         .configure(|cfg| invitation_routes(cfg, "/api/v1/invitations"))
+        .configure(|cfg| policy_routes(cfg, "/api/policies"))
+        .configure(|cfg| policy_routes(cfg, "/api/v1/policies"))
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
         .route(
@@ -78,4 +80,20 @@ fn invitation_routes(cfg: &mut web::ServiceConfig, base: &str) {
         &format!("{base}/invitations/{{invite_id}}/resend"),
         web::post().to(invitations::resend),
     );
+}
+
+/// The Policies router answers under `/api/policies` and `/api/v1/policies`.
+fn policy_routes(cfg: &mut web::ServiceConfig, base: &str) {
+    cfg.route(base, web::get().to(policies::list))
+        .route(base, web::post().to(policies::create))
+        .route(&format!("{base}/{{policy_id}}"), web::get().to(policies::get))
+        .route(&format!("{base}/{{policy_id}}"), web::put().to(policies::update))
+        .route(
+            &format!("{base}/{{policy_id}}"),
+            web::delete().to(policies::delete),
+        )
+        .route(
+            &format!("{base}/{{policy_id}}/evaluate"),
+            web::post().to(policies::evaluate),
+        );
 }

@@ -40,6 +40,8 @@ pub enum Action {
     Delete,
     /// List, revoke and resend invitations.
     ManageInvitations,
+    /// Create, change and delete the organization's policies.
+    ManagePolicies,
     AddMember {
         role: Role,
     },
@@ -67,7 +69,7 @@ pub fn allowed(caller: Role, action: Action) -> bool {
     use Action::*;
     match action {
         View | ListMembers => true,
-        Update | ManageInvitations => caller >= Role::Admin,
+        Update | ManageInvitations | ManagePolicies => caller >= Role::Admin,
         Delete => caller == Role::Owner,
         AddMember { role } => match caller {
             Role::Owner => true,

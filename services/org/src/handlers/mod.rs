@@ -2,3 +2,4 @@ pub mod health;
 pub mod invitations;
 pub mod members;
 pub mod organizations;
+pub mod policies;

@@ -1,5 +1,6 @@
 pub mod invitations;
 pub mod members;
 pub mod organizations;
+pub mod policies;
 pub mod schema;
 pub mod users;

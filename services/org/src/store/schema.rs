@@ -53,4 +53,21 @@ diesel::joinable!(invitations -> organizations (organization_id));
 
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(organizations, memberships, users, invitations);
+diesel::allow_tables_to_appear_in_same_query!(organizations, memberships, users, invitations, policies);
+
+diesel::table! {
+    policies (id) {
+        id -> Uuid,
+        organization_id -> Nullable<Uuid>,
+        name -> Text,
+        description -> Nullable<Text>,
+        effect -> Text,
+        actions -> Array<Text>,
+        resources -> Array<Text>,
+        conditions -> Jsonb,
+        priority -> Int4,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}

@@ -1,0 +1,380 @@
+//! The Policies router (`/api/policies`, also `/api/v1/policies`): attribute-based rules,
+//! platform-wide (platform admins) or per organization (its owners and admins), and
+//! `POST /{id}/evaluate` with a readable explanation. Evaluation is janua-authz's.
+
+use crate::domain::access::resolve;
+use crate::domain::roles::Action;
+use crate::store::policies::{self as store, Fields, PolicyRow};
+use crate::{OrgState, events};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use janua_authz::{Decision, Effect, Policy, Request};
+use janua_core::http::RequestMeta;
+use janua_core::pagination::{Page, PageQuery};
+use janua_core::{ApiError, ErrorCode};
+use janua_tokens::Authenticated;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyInput {
+    pub name: String,
+    pub description: Option<String>,
+    /// `allow` or `deny`.
+    pub effect: String,
+    /// `resource:action` patterns; `*` matches anything.
+    pub actions: Vec<String>,
+    pub resources: Vec<String>,
+    /// Attribute path -> test, e.g. `{"context.ip": {"ip_in": ["10.0.0.0/8"]}}`.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub conditions: serde_json::Value,
+    #[serde(default)]
+    pub priority: i32,
+    /// Set on creation only: the organization the policy belongs to (none: platform-wide).
+    pub organization_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PolicyView {
+    pub id: Uuid,
+    pub organization_id: Option<Uuid>,
+    pub name: String,
+    pub description: Option<String>,
+    pub effect: String,
+    pub actions: Vec<String>,
+    pub resources: Vec<String>,
+    #[schema(value_type = Object)]
+    pub conditions: serde_json::Value,
+    pub priority: i32,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<PolicyRow> for PolicyView {
+    fn from(r: PolicyRow) -> Self {
+        PolicyView {
+            id: r.id,
+            organization_id: r.organization_id,
+            name: r.name,
+            description: r.description,
+            effect: r.effect,
+            actions: r.actions,
+            resources: r.resources,
+            conditions: r.conditions,
+            priority: r.priority,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluateRequest {
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub subject: serde_json::Value,
+    pub action: String,
+    pub resource: String,
+    /// Attributes of the resource, reachable in conditions as `resource.*`.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub resource_attributes: serde_json::Value,
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub context: serde_json::Value,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DecisionView {
+    /// `allow` or `deny`.
+    pub decision: String,
+    pub policy_id: Option<String>,
+    pub reason: String,
+}
+
+impl From<Decision> for DecisionView {
+    fn from(d: Decision) -> Self {
+        DecisionView {
+            decision: match d.decision {
+                Effect::Allow => "allow",
+                Effect::Deny => "deny",
+            }
+            .into(),
+            policy_id: d.policy_id,
+            reason: d.reason,
+        }
+    }
+}
+
+fn no_such_policy() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such policy")
+}
+
+/// The input as janua-authz sees it, checked.
+fn checked(id: Uuid, input: &PolicyInput) -> Result<Policy, ApiError> {
+    let effect = match input.effect.as_str() {
+        "allow" => Effect::Allow,
+        "deny" => Effect::Deny,
+        _ => return Err(ApiError::validation("effect", "effect must be allow or deny")),
+    };
+    let conditions = if input.conditions.is_null() {
+        serde_json::json!({})
+    } else {
+        input.conditions.clone()
+    };
+    let conditions: BTreeMap<String, janua_authz::Test> = serde_json::from_value(conditions)
+        .map_err(|e| ApiError::validation("conditions", format!("conditions: {e}")))?;
+    if input
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 1024)
+    {
+        return Err(ApiError::validation(
+            "description",
+            "description is at most 1024 characters",
+        ));
+    }
+    let policy = Policy {
+        id: id.to_string(),
+        name: input.name.trim().to_string(),
+        effect,
+        actions: input.actions.clone(),
+        resources: input.resources.clone(),
+        conditions,
+        priority: input.priority,
+    };
+    policy.validate().map_err(|e| match e {
+        janua_authz::PolicyError::Invalid { field, message } => ApiError::validation(&field, message),
+    })?;
+    Ok(policy)
+}
+
+fn fields<'a>(input: &'a PolicyInput, policy: &'a Policy) -> Result<Fields<'a>, ApiError> {
+    Ok(Fields {
+        name: &policy.name,
+        description: input.description.as_deref(),
+        effect: &input.effect,
+        actions: &policy.actions,
+        resources: &policy.resources,
+        conditions: serde_json::to_value(&policy.conditions).map_err(ApiError::internal)?,
+        priority: policy.priority,
+    })
+}
+
+/// May the caller manage policies of `org` (None: platform-wide)? Non-members of the
+/// organization learn nothing (404).
+async fn may_manage(state: &OrgState, auth: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
+    match org {
+        None if auth.is_admin() => Ok(()),
+        None => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "platform-wide policies are for platform admins",
+        )),
+        Some(org) => resolve(state, auth, org).await?.require(Action::ManagePolicies),
+    }
+}
+
+/// The policy, if the caller may see (and so manage) it; 404 otherwise.
+async fn visible(state: &OrgState, auth: &Authenticated, id: Uuid) -> Result<PolicyRow, ApiError> {
+    let row = {
+        let mut conn = state.pool.get().await?;
+        store::find(&mut conn, id).await?.ok_or_else(no_such_policy)?
+    };
+    match may_manage(state, auth, row.organization_id).await {
+        Ok(()) => Ok(row),
+        Err(_) => Err(no_such_policy()),
+    }
+}
+
+fn event(kind: &str, row: &PolicyRow, actor: Uuid, meta: RequestMeta) -> janua_events::Event {
+    let payload = serde_json::json!({ "policy_id": row.id, "organization_id": row.organization_id, "name": row.name, "effect": row.effect });
+    let event = janua_events::Event::new(events::SOURCE, kind, payload)
+        .subject(row.id)
+        .actor(actor)
+        .context(meta.into());
+    match row.organization_id {
+        Some(org) => event.organization(org),
+        None => event,
+    }
+}
+
+/// Creates a policy.
+///
+/// Permissions: platform admins (any); owners and admins of the policy's organization.
+#[utoipa::path(post, path = "/api/v1/policies", tag = "Policies", request_body = PolicyInput,
+    responses((status = 201, body = PolicyView), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
+pub async fn create(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    body: web::Json<PolicyInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let id = janua_core::ids::new_id();
+    let policy = checked(id, &input)?;
+    may_manage(&state, &auth, input.organization_id).await?;
+    let f = fields(&input, &policy)?;
+    let mut conn = state.pool.get().await?;
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let row = store::insert(conn, id, input.organization_id, auth.user_id(), f).await?;
+            janua_db::outbox::enqueue(conn, &event("policy.created", &row, auth.user_id(), meta)).await?;
+            Ok(row)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(PolicyView::from(row)))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct PolicyKey(DateTime<Utc>, Uuid);
+
+/// The policies the caller manages: all for platform admins, else those of the
+/// organizations the caller is an owner or admin of.
+///
+/// Permissions: any signed-in user (the list is filtered).
+#[utoipa::path(get, path = "/api/v1/policies", tag = "Policies", params(PageQuery),
+    responses((status = 200, body = Object)), security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = q.limit()?;
+    let after = q.after::<PolicyKey>()?.map(|k| (k.0, k.1));
+    let manager = (!auth.is_admin()).then(|| auth.user_id());
+    let mut conn = state.pool.get().await?;
+    let rows = store::list(&mut conn, manager, after, limit + 1).await?;
+    let page = Page::from_rows(
+        rows.into_iter().map(PolicyView::from).collect(),
+        limit,
+        |p: &PolicyView| PolicyKey(p.created_at, p.id),
+    );
+    Ok(HttpResponse::Ok().json(page))
+}
+
+/// One policy.
+///
+/// Permissions: those who may manage it; anyone else gets 404.
+#[utoipa::path(get, path = "/api/v1/policies/{policy_id}", tag = "Policies",
+    params(("policy_id" = Uuid, Path)),
+    responses((status = 200, body = PolicyView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn get(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(PolicyView::from(visible(&state, &auth, path.into_inner()).await?)))
+}
+
+/// Replaces a policy's rule (its organization stays).
+///
+/// Permissions: those who may manage it; anyone else gets 404.
+#[utoipa::path(put, path = "/api/v1/policies/{policy_id}", tag = "Policies",
+    params(("policy_id" = Uuid, Path)), request_body = PolicyInput,
+    responses((status = 200, body = PolicyView), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
+pub async fn update(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+    body: web::Json<PolicyInput>,
+) -> Result<HttpResponse, ApiError> {
+    let current = visible(&state, &auth, path.into_inner()).await?;
+    let input = body.into_inner();
+    if input.organization_id.is_some() && input.organization_id != current.organization_id {
+        return Err(ApiError::validation(
+            "organization_id",
+            "a policy stays in its organization",
+        ));
+    }
+    let policy = checked(current.id, &input)?;
+    let f = fields(&input, &policy)?;
+    let mut conn = state.pool.get().await?;
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let row = store::update(conn, current.id, f).await?;
+            janua_db::outbox::enqueue(conn, &event("policy.updated", &row, auth.user_id(), meta)).await?;
+            Ok(row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(PolicyView::from(row)))
+}
+
+/// Deletes a policy.
+///
+/// Permissions: those who may manage it; anyone else gets 404.
+#[utoipa::path(delete, path = "/api/v1/policies/{policy_id}", tag = "Policies",
+    params(("policy_id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn delete(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let current = visible(&state, &auth, path.into_inner()).await?;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if !store::delete(conn, current.id).await? {
+            return Err(no_such_policy());
+        }
+        janua_db::outbox::enqueue(conn, &event("policy.deleted", &current, auth.user_id(), meta)).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Evaluates the policy for a request context: the decision, the policy that decided (or
+/// none: the default deny), and why.
+///
+/// Permissions: those who may manage the policy; anyone else gets 404.
+#[utoipa::path(post, path = "/api/v1/policies/{policy_id}/evaluate", tag = "Policies",
+    params(("policy_id" = Uuid, Path)), request_body = EvaluateRequest,
+    responses((status = 200, body = DecisionView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn evaluate(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    path: web::Path<Uuid>,
+    body: web::Json<EvaluateRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let row = visible(&state, &auth, path.into_inner()).await?;
+    let policy = Policy {
+        id: row.id.to_string(),
+        name: row.name.clone(),
+        effect: if row.effect == "deny" {
+            Effect::Deny
+        } else {
+            Effect::Allow
+        },
+        actions: row.actions.clone(),
+        resources: row.resources.clone(),
+        conditions: serde_json::from_value(row.conditions.clone()).map_err(ApiError::internal)?,
+        priority: row.priority,
+    };
+    let body = body.into_inner();
+    let request = Request {
+        subject: body.subject,
+        action: body.action,
+        resource: body.resource,
+        resource_attributes: body.resource_attributes,
+        context: body.context,
+    };
+    Ok(HttpResponse::Ok().json(DecisionView::from(policy.evaluate(&request))))
+}

@@ -1,0 +1,228 @@
+//! Policies through the gateway: who may manage which, and evaluation with explanations.
+
+use crate::{assert_error, json};
+use janua_testkit::{TestStack, eventually};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn admin_token(app: &TestStack) -> String {
+    let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
+        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
+        if resp.status() == 200 {
+            Some(json(resp).await)
+        } else {
+            None
+        }
+    })
+    .await;
+    admin["access_token"].as_str().unwrap().to_string()
+}
+
+fn office_hours_rule() -> Value {
+    json!({
+        "name": "Org admins from the office, with MFA",
+        "effect": "allow",
+        "actions": ["org:*"],
+        "resources": ["organization:*"],
+        "conditions": {
+            "subject.role": {"in": ["owner", "admin"]},
+            "context.ip": {"ip_in": ["10.0.0.0/8"]},
+            "context.mfa": {"equals": true}
+        },
+        "priority": 10
+    })
+}
+
+#[tokio::test]
+async fn platform_policies_are_for_platform_admins_and_evaluate_with_a_reason() {
+    let app = TestStack::spawn_with(|s| {
+        s.bootstrap_admin_email = Some("root@example.com".into());
+        s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
+    })
+    .await;
+    let admin = admin_token(&app).await;
+    let user = app.signup("ada@example.com", PASSWORD).await;
+    let user_token = user["access_token"].as_str();
+
+    let refused = app.post("/api/policies", &office_hours_rule(), user_token).await;
+    assert_error(refused, 403, "FORBIDDEN").await;
+    let created = app
+        .post("/api/policies", &office_hours_rule(), Some(&admin))
+        .await;
+    assert_eq!(created.status(), 201);
+    let policy = json(created).await;
+    assert_eq!(policy["organization_id"], Value::Null);
+    let id = policy["id"].as_str().unwrap();
+
+    let ask = |ip: &str, mfa: bool| {
+        json!({
+            "subject": {"id": "u1", "role": "admin"},
+            "action": "org:update",
+            "resource": "organization:o1",
+            "context": {"ip": ip, "mfa": mfa}
+        })
+    };
+    let allowed = json(
+        app.post(
+            &format!("/api/v1/policies/{id}/evaluate"),
+            &ask("10.1.2.3", true),
+            Some(&admin),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(allowed["decision"], "allow");
+    assert_eq!(allowed["policy_id"], id);
+    let denied = json(
+        app.post(
+            &format!("/api/policies/{id}/evaluate"),
+            &ask("203.0.113.9", true),
+            Some(&admin),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(denied["decision"], "deny");
+    assert_eq!(denied["policy_id"], Value::Null);
+    let reason = denied["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("context.ip") && reason.contains("203.0.113.9"),
+        "{reason}"
+    );
+
+    // Others do not see it at all.
+    assert_error(
+        app.get(&format!("/api/policies/{id}"), user_token).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert!(
+        json(app.get("/api/policies", user_token).await).await["data"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        json(app.get("/api/v1/policies", Some(&admin)).await).await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Update and delete, with events.
+    let mut changed = office_hours_rule();
+    changed["effect"] = json!("deny");
+    let updated = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/policies/{id}"),
+            Some(&changed),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(json(updated).await["effect"], "deny");
+    let deleted = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/policies/{id}"),
+            None,
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(deleted.status(), 204);
+    let types: Vec<String> = app
+        .outbox_events("org")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    for t in ["policy.created", "policy.updated", "policy.deleted"] {
+        assert!(types.iter().any(|x| x == t), "{t} in {types:?}");
+    }
+}
+
+#[tokio::test]
+async fn organization_policies_belong_to_their_admins_and_bad_rules_are_refused() {
+    let app = TestStack::spawn().await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    let bob = app.signup("bob@example.com", PASSWORD).await;
+    let (ada_t, bob_t) = (ada["access_token"].as_str(), bob["access_token"].as_str());
+    let org = json(
+        app.post("/api/v1/organizations", &json!({"name": "Acme"}), ada_t)
+            .await,
+    )
+    .await;
+    let org_id = org["id"].as_str().unwrap();
+    let mut rule = office_hours_rule();
+    rule["organization_id"] = json!(org_id);
+
+    // Bob is not a member: the organization does not exist for him.
+    assert_error(app.post("/api/v1/policies", &rule, bob_t).await, 404, "NOT_FOUND").await;
+    let created = app.post("/api/v1/policies", &rule, ada_t).await;
+    assert_eq!(created.status(), 201);
+    let id = json(created).await["id"].as_str().unwrap().to_string();
+    assert_error(
+        app.get(&format!("/api/v1/policies/{id}"), bob_t).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let eval = app
+        .post(
+            &format!("/api/v1/policies/{id}/evaluate"),
+            &json!({"action": "org:read", "resource": "organization:x"}),
+            bob_t,
+        )
+        .await;
+    assert_error(eval, 404, "NOT_FOUND").await;
+    // As a plain member Bob still cannot manage it.
+    let added = app
+        .post(
+            &format!("/api/v1/organizations/{org_id}/members"),
+            &json!({"user_id": bob["user"]["id"], "role": "member"}),
+            ada_t,
+        )
+        .await;
+    assert_eq!(added.status(), 201);
+    assert_error(
+        app.get(&format!("/api/v1/policies/{id}"), bob_t).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_eq!(
+        json(app.get("/api/v1/policies", ada_t).await).await["data"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    for (field, bad) in [
+        ("effect", json!({"effect": "maybe"})),
+        (
+            "conditions",
+            json!({"conditions": {"context.ip": {"ip_in": ["10.0.0.0/99"]}}}),
+        ),
+        ("conditions", json!({"conditions": {"password": {"equals": "x"}}})),
+        (
+            "conditions",
+            json!({"conditions": {"context.ip": {"sounds_like": "x"}}}),
+        ),
+        ("actions", json!({"actions": []})),
+    ] {
+        let mut body = office_hours_rule();
+        for (k, v) in bad.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body["organization_id"] = json!(org_id);
+        let resp = app.post("/api/v1/policies", &body, ada_t).await;
+        let err = assert_error(resp, 400, "VALIDATION_ERROR").await;
+        assert_eq!(err["error"]["details"]["field"], field, "{bad}");
+    }
+}
