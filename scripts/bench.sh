@@ -15,6 +15,8 @@ cargo build --release -p janua -p janua-bench
 echo "== criterion: hot functions"
 cargo bench -p janua-tokens --bench tokens -- --warm-up-time 1 --measurement-time 3 2>&1 \
   | grep -E "^(access|refresh)|time:" || true
+cargo bench -p janua-authz --bench evaluate -- --warm-up-time 1 --measurement-time 3 2>&1 \
+  | grep -E "^policy|time:" || true
 
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB"

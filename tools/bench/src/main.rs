@@ -9,6 +9,8 @@
 //!   a code is accepted once per step, the repeats are refused as replays after the same work);
 //! - passkey sign-ins/s (begin, a software authenticator signs, complete: a token pair);
 //! - `GET /api/v1/organizations/{id}/members` (20 members) through the gateway;
+//! - policy evaluations/s in process (janua-authz: one policy of five conditions, and a set
+//!   of 50 where a deny wins), on one core;
 //! - RSS of each service process idle and under load.
 //!
 //! The load generator runs on one thread, so it takes at most one of the machine's cores.
@@ -287,6 +289,53 @@ async fn passkey_user(
     Ok(key)
 }
 
+/// Evaluations per second of `f` on this thread for about a second.
+fn per_second(mut f: impl FnMut() -> bool) -> f64 {
+    let started = Instant::now();
+    let mut n = 0u64;
+    while started.elapsed() < Duration::from_secs(1) {
+        for _ in 0..1000 {
+            std::hint::black_box(f());
+        }
+        n += 1000;
+    }
+    n as f64 / started.elapsed().as_secs_f64()
+}
+
+fn policy_figures() -> (f64, f64) {
+    use janua_authz::{Effect, Policy, Request, evaluate};
+    let policy = |i: usize, effect: Effect| -> Policy {
+        serde_json::from_value(json!({
+            "id": format!("p{i}"), "name": format!("policy {i}"), "effect": effect,
+            "actions": [format!("svc{}:*", i % 7), "org:*"], "resources": ["organization:*"],
+            "conditions": {
+                "context.ip": {"ip_in": ["10.0.0.0/8", "192.168.0.0/16"]},
+                "context.mfa": {"equals": true},
+                "context.time": {"time_between": ["08:00", "20:00"]},
+                "subject.roles": {"contains": "admin"},
+                "resource.organization_id": {"equals_attribute": "subject.organization_id"}
+            },
+            "priority": (i % 5) as i32
+        }))
+        .expect("a policy")
+    };
+    let req = Request {
+        subject: json!({"id": "u1", "roles": ["member", "admin"], "organization_id": "o1"}),
+        action: "org:update".into(),
+        resource: "organization:o1".into(),
+        resource_attributes: json!({"organization_id": "o1"}),
+        context: json!({"ip": "10.20.30.40", "mfa": true, "time": "2026-11-24T10:00:00Z"}),
+    };
+    let one = policy(0, Effect::Allow);
+    let set: Vec<Policy> = (0..50)
+        .map(|i| policy(i, if i == 49 { Effect::Deny } else { Effect::Allow }))
+        .collect();
+    (
+        per_second(|| one.evaluate(&req).decision == Effect::Allow),
+        per_second(|| evaluate(&set, &req).decision == Effect::Deny),
+    )
+}
+
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let pids: Vec<(String, String)> = args
@@ -306,6 +355,18 @@ fn main() -> anyhow::Result<()> {
     println!(
         "{:<34} {:>10.1} hashes/s (m={} KiB, t={}, p=1, all cores) = the ceiling",
         "argon2id, bare", ceiling, args.argon2_memory_kib, args.argon2_iterations
+    );
+
+    let (one_policy, fifty_policies) = policy_figures();
+    println!(
+        "{:<34} {:>10.0} evaluations/s (one policy, 5 conditions, in process, 1 core)",
+        "policy evaluation", one_policy
+    );
+    println!(
+        "{:<34} {:>10.0} evaluations/s (50 policies, deny wins); ratio to one policy {:.3}",
+        "policy set evaluation",
+        fifty_policies,
+        fifty_policies / one_policy.max(1e-9)
     );
 
     let rt = tokio::runtime::Builder::new_current_thread()
