@@ -7,7 +7,7 @@ async fn every_edge_case_answers_the_envelope() {
     let app = TestStack::spawn().await;
     // Unknown route (and a route of a feature not built yet).
     assert_error(app.get("/api/v1/nope", None).await, 404, "NOT_FOUND").await;
-    assert_error(app.get("/api/v1/rbac/roles", None).await, 404, "NOT_FOUND").await;
+    assert_error(app.get("/api/v1/admin/stats", None).await, 404, "NOT_FOUND").await;
     // Known path, wrong method.
     let resp = app
         .send(reqwest::Method::DELETE, "/api/v1/auth/signin", None, None)
@@ -219,6 +219,14 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("put", "/api/v1/policies/{policy_id}"),
         ("delete", "/api/v1/policies/{policy_id}"),
         ("post", "/api/v1/policies/{policy_id}/evaluate"),
+        ("get", "/api/v1/rbac/permissions"),
+        ("get", "/api/v1/rbac/roles"),
+        ("post", "/api/v1/rbac/roles"),
+        ("get", "/api/v1/rbac/roles/{role_id}"),
+        ("put", "/api/v1/rbac/roles/{role_id}"),
+        ("delete", "/api/v1/rbac/roles/{role_id}"),
+        ("post", "/api/v1/rbac/users/{user_id}/roles"),
+        ("delete", "/api/v1/rbac/users/{user_id}/roles/{role_id}"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

@@ -13,6 +13,7 @@ mod organizations;
 mod outbox;
 mod passkeys;
 mod policies;
+mod rbac;
 mod sessions;
 mod tokens;
 mod users;

@@ -17,6 +17,8 @@
 //!  "resource.organization_id": {"equals_attribute": "subject.organization_id"}}
 //! ```
 
+pub mod catalogue;
+
 use chrono::{DateTime, Datelike, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -241,6 +241,25 @@ impl RouteTable {
                 Org,
                 Authenticated,
             ),
+            // RBAC
+            r(Method::GET, "/api/v1/rbac/permissions", Org, Authenticated),
+            r(Method::GET, "/api/v1/rbac/roles", Org, Authenticated),
+            r(Method::POST, "/api/v1/rbac/roles", Org, Authenticated),
+            r(Method::GET, "/api/v1/rbac/roles/{role_id}", Org, Authenticated),
+            r(Method::PUT, "/api/v1/rbac/roles/{role_id}", Org, Authenticated),
+            r(Method::DELETE, "/api/v1/rbac/roles/{role_id}", Org, Authenticated),
+            r(
+                Method::POST,
+                "/api/v1/rbac/users/{user_id}/roles",
+                Org,
+                Authenticated,
+            ),
+            r(
+                Method::DELETE,
+                "/api/v1/rbac/users/{user_id}/roles/{role_id}",
+                Org,
+                Authenticated,
+            ),
             // Passkeys
             r(
                 Method::POST,

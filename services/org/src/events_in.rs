@@ -49,6 +49,7 @@ async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<(), HandleError> 
             {
                 users::delete(conn, id).await?;
                 members::remove_user_everywhere(conn, id).await?;
+                crate::store::roles::unassign_all(conn, id).await?;
             }
         } else if let Ok(user) = serde_json::from_value::<users::User>(payload["user"].clone()) {
             users::upsert(conn, &user).await?;

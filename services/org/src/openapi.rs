@@ -1,6 +1,6 @@
 //! Org's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{invitations, members, organizations, policies};
+use crate::handlers::{invitations, members, organizations, policies, rbac};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -27,7 +27,15 @@ use utoipa::OpenApi;
         policies::get,
         policies::update,
         policies::delete,
-        policies::evaluate
+        policies::evaluate,
+        rbac::permissions,
+        rbac::list_roles,
+        rbac::get_role,
+        rbac::create_role,
+        rbac::update_role,
+        rbac::delete_role,
+        rbac::assign,
+        rbac::unassign
     ),
     components(schemas(
         organizations::CreateOrganization,
@@ -44,6 +52,11 @@ use utoipa::OpenApi;
         policies::PolicyView,
         policies::EvaluateRequest,
         policies::DecisionView,
+        rbac::RoleView,
+        rbac::RoleInput,
+        rbac::AssignRole,
+        rbac::Assignment,
+        rbac::PermissionView,
         crate::domain::roles::Role,
         janua_core::error::ErrorEnvelope,
         janua_core::error::ErrorBody

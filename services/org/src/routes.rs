@@ -1,4 +1,4 @@
-use crate::handlers::{health, invitations, members, organizations, policies};
+use crate::handlers::{health, invitations, members, organizations, policies, rbac};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -40,6 +40,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(|cfg| invitation_routes(cfg, "/api/v1/invitations"))
         .configure(|cfg| policy_routes(cfg, "/api/policies"))
         .configure(|cfg| policy_routes(cfg, "/api/v1/policies"))
+        .route("/api/v1/rbac/permissions", web::get().to(rbac::permissions))
+        .route("/api/v1/rbac/roles", web::get().to(rbac::list_roles))
+        .route("/api/v1/rbac/roles", web::post().to(rbac::create_role))
+        .route("/api/v1/rbac/roles/{role_id}", web::get().to(rbac::get_role))
+        .route("/api/v1/rbac/roles/{role_id}", web::put().to(rbac::update_role))
+        .route(
+            "/api/v1/rbac/roles/{role_id}",
+            web::delete().to(rbac::delete_role),
+        )
+        .route("/api/v1/rbac/users/{user_id}/roles", web::post().to(rbac::assign))
+        .route(
+            "/api/v1/rbac/users/{user_id}/roles/{role_id}",
+            web::delete().to(rbac::unassign),
+        )
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
         .route(

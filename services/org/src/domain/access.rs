@@ -3,13 +3,14 @@
 //! a member asking for more than their role allows gets 403.
 
 use crate::OrgState;
-use crate::domain::roles::{Action, Role, allowed};
+use crate::domain::roles::{Action, Role, allowed_with};
 use crate::store::{members, organizations::Organization};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures::future::LocalBoxFuture;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 pub struct OrgAccess {
@@ -18,11 +19,13 @@ pub struct OrgAccess {
     /// The caller's role; platform admins act as owners of every organization.
     pub role: Role,
     pub member: bool,
+    /// Effective permissions in this organization: the built-in role's and custom roles'.
+    pub permissions: BTreeSet<String>,
 }
 
 impl OrgAccess {
     pub fn require(&self, action: Action) -> Result<(), ApiError> {
-        if allowed(self.role, action) {
+        if allowed_with(self.role, &self.permissions, action) {
             Ok(())
         } else {
             Err(ApiError::new(
@@ -71,10 +74,48 @@ pub async fn resolve(state: &OrgState, auth: &Authenticated, org_id: Uuid) -> Re
         (Some(r), false) => (r, true),
         (None, false) => return Err(no_such_organization()),
     };
+    let permissions = effective(&mut conn, auth.user_id(), Some(org_id), auth.is_admin()).await?;
     Ok(OrgAccess {
         org,
         caller: auth.user_id(),
         role,
         member,
+        permissions,
     })
+}
+
+/// A user's effective permissions in an organization (or platform-wide with `None`): those
+/// of their built-in membership role and of the custom roles they hold there; every
+/// permission for a platform admin. Derived from the database on each call, never from what
+/// the client sends.
+pub async fn effective(
+    conn: &mut diesel_async::AsyncPgConnection,
+    user: Uuid,
+    org: Option<Uuid>,
+    platform_admin: bool,
+) -> Result<BTreeSet<String>, ApiError> {
+    if platform_admin {
+        return Ok(janua_authz::catalogue::PERMISSIONS
+            .iter()
+            .map(|(p, _)| p.to_string())
+            .collect());
+    }
+    let mut out = BTreeSet::new();
+    if let Some(org) = org
+        && let Some(role) = members::role_of(conn, org, user).await?
+    {
+        out.extend(
+            janua_authz::catalogue::org_role_permissions(&role)
+                .iter()
+                .map(|p| p.to_string()),
+        );
+        for held in crate::store::roles::held(conn, user, Some(org)).await? {
+            out.extend(held.permissions);
+        }
+    } else if org.is_none() {
+        for held in crate::store::roles::held(conn, user, None).await? {
+            out.extend(held.permissions);
+        }
+    }
+    Ok(out)
 }

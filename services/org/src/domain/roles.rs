@@ -42,6 +42,8 @@ pub enum Action {
     ManageInvitations,
     /// Create, change and delete the organization's policies.
     ManagePolicies,
+    /// Create, change, delete and assign the organization's custom roles.
+    ManageRoles,
     AddMember {
         role: Role,
     },
@@ -54,6 +56,31 @@ pub enum Action {
         to: Role,
         is_self: bool,
     },
+}
+
+impl Action {
+    /// The catalogued permission that stands for this action, for holders of custom roles.
+    pub fn permission(self) -> &'static str {
+        match self {
+            Action::View => "organizations:read",
+            Action::ListMembers => "members:read",
+            Action::Update => "organizations:update",
+            Action::Delete => "organizations:delete",
+            Action::ManageInvitations => "invitations:manage",
+            Action::ManagePolicies => "policies:manage",
+            Action::ManageRoles => "roles:manage",
+            Action::AddMember { .. } | Action::RemoveMember { .. } | Action::ChangeRole { .. } => {
+                "members:manage"
+            }
+        }
+    }
+}
+
+/// Whether a member whose built-in role is `caller` and who holds `permissions` (from custom
+/// roles) may do `action`. A custom role lifts a member at most to what an admin may do with
+/// that permission: it never deletes the organization, touches an owner or makes one.
+pub fn allowed_with(caller: Role, permissions: &std::collections::BTreeSet<String>, action: Action) -> bool {
+    allowed(caller, action) || (permissions.contains(action.permission()) && allowed(Role::Admin, action))
 }
 
 /// Whether `caller` (their role in the organization) may do `action`.
@@ -69,7 +96,7 @@ pub fn allowed(caller: Role, action: Action) -> bool {
     use Action::*;
     match action {
         View | ListMembers => true,
-        Update | ManageInvitations | ManagePolicies => caller >= Role::Admin,
+        Update | ManageInvitations | ManagePolicies | ManageRoles => caller >= Role::Admin,
         Delete => caller == Role::Owner,
         AddMember { role } => match caller {
             Role::Owner => true,
@@ -125,6 +152,24 @@ mod tests {
         assert!(!allowed(Role::Admin, Action::AddMember { role: Role::Owner }));
         assert!(allowed(Role::Admin, Action::AddMember { role: Role::Admin }));
         assert!(!allowed(Role::Admin, Action::Delete));
+    }
+
+    #[test]
+    fn custom_role_permissions_lift_a_member_no_further_than_an_admin() {
+        let perms: std::collections::BTreeSet<String> =
+            ["members:manage".to_string(), "organizations:delete".to_string()].into();
+        assert!(allowed_with(
+            Role::Member,
+            &perms,
+            Action::AddMember { role: Role::Member }
+        ));
+        assert!(!allowed_with(
+            Role::Member,
+            &perms,
+            Action::AddMember { role: Role::Owner }
+        ));
+        assert!(!allowed_with(Role::Member, &perms, Action::Delete));
+        assert!(!allowed_with(Role::Member, &perms, Action::Update));
     }
 
     #[test]

@@ -189,6 +189,8 @@ pub async fn remove(
             return Err(last_owner());
         }
         store::remove(conn, org, user).await?;
+        // The organization's custom roles go with the membership.
+        crate::store::roles::unassign_in_org(conn, user, org).await?;
         janua_db::outbox::enqueue(
             conn,
             &events::member(

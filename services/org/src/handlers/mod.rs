@@ -3,3 +3,4 @@ pub mod invitations;
 pub mod members;
 pub mod organizations;
 pub mod policies;
+pub mod rbac;

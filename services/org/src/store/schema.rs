@@ -53,7 +53,15 @@ diesel::joinable!(invitations -> organizations (organization_id));
 
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(memberships -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(organizations, memberships, users, invitations, policies);
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    memberships,
+    users,
+    invitations,
+    policies,
+    roles,
+    role_assignments
+);
 
 diesel::table! {
     policies (id) {
@@ -71,3 +79,27 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    roles (id) {
+        id -> Uuid,
+        organization_id -> Nullable<Uuid>,
+        name -> Text,
+        description -> Nullable<Text>,
+        permissions -> Array<Text>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    role_assignments (user_id, role_id) {
+        user_id -> Uuid,
+        role_id -> Uuid,
+        assigned_by -> Uuid,
+        assigned_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(role_assignments -> roles (role_id));

@@ -1,0 +1,540 @@
+//! The RBAC router (`/api/v1/rbac`): the permission catalogue, built-in roles (read-only),
+//! custom roles per organization or platform-wide, and their assignment to users. What a
+//! role grants is checked in the `OrgAccess` guard from the database, never from the client.
+
+use crate::domain::access::resolve;
+use crate::domain::roles::Action;
+use crate::handlers::members::known_user;
+use crate::store::members;
+use crate::store::roles::{self as store, RoleRow};
+use crate::{OrgState, events};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use janua_authz::catalogue::{PERMISSIONS, is_permission, org_role_permissions};
+use janua_core::http::RequestMeta;
+use janua_core::{ApiError, ErrorCode};
+use janua_tokens::Authenticated;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The built-in roles: fixed ids, read-only. `platform-admin` is the `admin` role of the
+/// user record (identity), shown here for completeness.
+const BUILT_IN: [(u128, &str, &str); 4] = [
+    (
+        0x0000_0000_0000_7000_8000_0000_0000_0001,
+        "owner",
+        "Owns the organization: everything, including deleting it",
+    ),
+    (
+        0x0000_0000_0000_7000_8000_0000_0000_0002,
+        "admin",
+        "Runs the organization: members, invitations, roles, policies",
+    ),
+    (
+        0x0000_0000_0000_7000_8000_0000_0000_0003,
+        "member",
+        "Belongs to the organization: sees it and its members",
+    ),
+    (
+        0x0000_0000_0000_7000_8000_0000_0000_0004,
+        "platform-admin",
+        "Administers the whole platform",
+    ),
+];
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RoleView {
+    pub id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    pub permissions: Vec<String>,
+    pub organization_id: Option<Uuid>,
+    pub built_in: bool,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl From<RoleRow> for RoleView {
+    fn from(r: RoleRow) -> Self {
+        RoleView {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            permissions: r.permissions,
+            organization_id: r.organization_id,
+            built_in: false,
+            created_at: Some(r.created_at),
+            updated_at: Some(r.updated_at),
+        }
+    }
+}
+
+fn built_ins() -> Vec<RoleView> {
+    BUILT_IN
+        .iter()
+        .map(|(id, name, description)| RoleView {
+            id: Uuid::from_u128(*id),
+            name: name.to_string(),
+            description: Some(description.to_string()),
+            permissions: if *name == "platform-admin" {
+                PERMISSIONS.iter().map(|(p, _)| p.to_string()).collect()
+            } else {
+                org_role_permissions(name).iter().map(|p| p.to_string()).collect()
+            },
+            organization_id: None,
+            built_in: true,
+            created_at: None,
+            updated_at: None,
+        })
+        .collect()
+}
+
+fn built_in(id: Uuid) -> Option<RoleView> {
+    built_ins().into_iter().find(|r| r.id == id)
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleInput {
+    pub name: String,
+    pub description: Option<String>,
+    pub permissions: Vec<String>,
+    /// On creation only: the organization the role belongs to (none: platform-wide).
+    pub organization_id: Option<Uuid>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct RolesQuery {
+    /// Only the built-in roles and the custom roles of this organization (and platform-wide).
+    pub organization_id: Option<Uuid>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRole {
+    pub role_id: Uuid,
+    pub organization_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Assignment {
+    pub user_id: Uuid,
+    pub role_id: Uuid,
+    pub organization_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PermissionView {
+    pub name: String,
+    pub description: String,
+}
+
+fn no_such_role() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such role")
+}
+
+fn read_only() -> ApiError {
+    ApiError::new(ErrorCode::Forbidden, "built-in roles are read-only")
+}
+
+fn check(input: &RoleInput) -> Result<(String, Vec<String>), ApiError> {
+    let name = input.name.trim().to_string();
+    let valid = (1..=64).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ' ' | '.'));
+    if !valid {
+        return Err(ApiError::validation(
+            "name",
+            "name is 1 to 64 letters, digits, spaces, '-', '_' or '.'",
+        ));
+    }
+    if BUILT_IN.iter().any(|(_, n, _)| n.eq_ignore_ascii_case(&name)) {
+        return Err(ApiError::validation(
+            "name",
+            "that name belongs to a built-in role",
+        ));
+    }
+    if input
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 1024)
+    {
+        return Err(ApiError::validation(
+            "description",
+            "description is at most 1024 characters",
+        ));
+    }
+    if input.permissions.is_empty() {
+        return Err(ApiError::validation(
+            "permissions",
+            "a role holds at least one permission",
+        ));
+    }
+    let unknown: Vec<&String> = input.permissions.iter().filter(|p| !is_permission(p)).collect();
+    if !unknown.is_empty() {
+        return Err(ApiError::validation(
+            "permissions",
+            "unknown permissions; see GET /api/v1/rbac/permissions",
+        )
+        .with_details(serde_json::json!({ "field": "permissions", "unknown": unknown })));
+    }
+    let mut permissions = input.permissions.clone();
+    permissions.sort();
+    permissions.dedup();
+    Ok((name, permissions))
+}
+
+/// May the caller manage roles of `org` (None: platform-wide)? Non-members learn nothing.
+async fn may_manage(state: &OrgState, auth: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
+    match org {
+        None if auth.is_admin() => Ok(()),
+        None => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "platform-wide roles are for platform admins",
+        )),
+        Some(org) => resolve(state, auth, org).await?.require(Action::ManageRoles),
+    }
+}
+
+/// A custom role the caller may see.
+async fn visible_role(state: &OrgState, auth: &Authenticated, id: Uuid) -> Result<RoleRow, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let row = store::find(&mut conn, id).await?.ok_or_else(no_such_role)?;
+    match row.organization_id {
+        None => Ok(row),
+        Some(_) if auth.is_admin() => Ok(row),
+        Some(org) => match members::role_of(&mut conn, org, auth.user_id()).await? {
+            Some(_) => Ok(row),
+            None => Err(no_such_role()),
+        },
+    }
+}
+
+fn role_event(
+    kind: &str,
+    row: &RoleRow,
+    actor: Uuid,
+    extra: serde_json::Value,
+    meta: RequestMeta,
+) -> janua_events::Event {
+    let mut payload = serde_json::json!({ "role_id": row.id, "name": row.name, "organization_id": row.organization_id, "permissions": row.permissions });
+    if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
+        p.extend(e.clone());
+    }
+    let event = janua_events::Event::new(events::SOURCE, kind, payload)
+        .subject(row.id)
+        .actor(actor)
+        .context(meta.into());
+    match row.organization_id {
+        Some(org) => event.organization(org),
+        None => event,
+    }
+}
+
+/// The permission catalogue.
+///
+/// Permissions: any signed-in user.
+#[utoipa::path(get, path = "/api/v1/rbac/permissions", tag = "RBAC",
+    responses((status = 200, body = Object)), security(("bearer" = [])))]
+pub async fn permissions(_auth: Authenticated) -> HttpResponse {
+    let data: Vec<PermissionView> = PERMISSIONS
+        .iter()
+        .map(|(name, description)| PermissionView {
+            name: name.to_string(),
+            description: description.to_string(),
+        })
+        .collect();
+    HttpResponse::Ok().json(serde_json::json!({ "data": data, "next_cursor": null }))
+}
+
+/// Roles: the built-in ones, then the custom roles the caller can see.
+///
+/// Permissions: any signed-in user (custom roles of other organizations are not shown).
+#[utoipa::path(get, path = "/api/v1/rbac/roles", tag = "RBAC", params(RolesQuery),
+    responses((status = 200, body = Object)), security(("bearer" = [])))]
+pub async fn list_roles(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    q: web::Query<RolesQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let custom = store::visible(&mut conn, auth.user_id(), auth.is_admin()).await?;
+    let mut data = built_ins();
+    data.extend(
+        custom
+            .into_iter()
+            .filter(|r| {
+                q.organization_id.is_none()
+                    || r.organization_id.is_none()
+                    || r.organization_id == q.organization_id
+            })
+            .map(RoleView::from),
+    );
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "data": data, "next_cursor": null })))
+}
+
+/// One role.
+///
+/// Permissions: any signed-in user who can see it (404 otherwise).
+#[utoipa::path(get, path = "/api/v1/rbac/roles/{role_id}", tag = "RBAC", params(("role_id" = Uuid, Path)),
+    responses((status = 200, body = RoleView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn get_role(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    if let Some(b) = built_in(id) {
+        return Ok(HttpResponse::Ok().json(b));
+    }
+    Ok(HttpResponse::Ok().json(RoleView::from(visible_role(&state, &auth, id).await?)))
+}
+
+/// Creates a custom role.
+///
+/// Permissions: platform admins (platform-wide roles); owners and admins of the role's
+/// organization.
+#[utoipa::path(post, path = "/api/v1/rbac/roles", tag = "RBAC", request_body = RoleInput,
+    responses((status = 201, body = RoleView), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn create_role(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    body: web::Json<RoleInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (name, permissions) = check(&body)?;
+    may_manage(&state, &auth, body.organization_id).await?;
+    let mut conn = state.pool.get().await?;
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let row = store::insert(
+                conn,
+                janua_core::ids::new_id(),
+                body.organization_id,
+                &name,
+                body.description.as_deref(),
+                &permissions,
+                auth.user_id(),
+            )
+            .await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &role_event("role.created", &row, auth.user_id(), serde_json::json!({}), meta),
+            )
+            .await?;
+            Ok(row)
+        })
+        .await
+        .map_err(|e| match e.code() {
+            ErrorCode::Conflict => ApiError::conflict("a role with this name exists here")
+                .with_details(serde_json::json!({ "field": "name" })),
+            _ => e,
+        })?;
+    Ok(HttpResponse::Created().json(RoleView::from(row)))
+}
+
+/// Changes a custom role (built-in roles answer 403).
+///
+/// Permissions: those who may manage roles where it belongs.
+#[utoipa::path(put, path = "/api/v1/rbac/roles/{role_id}", tag = "RBAC", params(("role_id" = Uuid, Path)),
+    request_body = RoleInput,
+    responses((status = 200, body = RoleView), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn update_role(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+    body: web::Json<RoleInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    if built_in(id).is_some() {
+        return Err(read_only());
+    }
+    let current = visible_role(&state, &auth, id).await?;
+    may_manage(&state, &auth, current.organization_id).await?;
+    if body.organization_id.is_some() && body.organization_id != current.organization_id {
+        return Err(ApiError::validation(
+            "organization_id",
+            "a role stays where it was made",
+        ));
+    }
+    let (name, permissions) = check(&body)?;
+    let mut conn = state.pool.get().await?;
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let row = store::update(conn, id, &name, body.description.as_deref(), &permissions).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &role_event("role.updated", &row, auth.user_id(), serde_json::json!({}), meta),
+            )
+            .await?;
+            Ok(row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(RoleView::from(row)))
+}
+
+/// Deletes a custom role and its assignments (built-in roles answer 403).
+///
+/// Permissions: those who may manage roles where it belongs.
+#[utoipa::path(delete, path = "/api/v1/rbac/roles/{role_id}", tag = "RBAC", params(("role_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn delete_role(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    if built_in(id).is_some() {
+        return Err(read_only());
+    }
+    let current = visible_role(&state, &auth, id).await?;
+    may_manage(&state, &auth, current.organization_id).await?;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        store::delete(conn, id).await?;
+        janua_db::outbox::enqueue(
+            conn,
+            &role_event(
+                "role.deleted",
+                &current,
+                auth.user_id(),
+                serde_json::json!({}),
+                meta,
+            ),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Gives a user a custom role (built-in roles come with membership: change the member's
+/// role instead). An organization's role goes to its members only.
+///
+/// Permissions: those who may manage roles where the role belongs.
+#[utoipa::path(post, path = "/api/v1/rbac/users/{user_id}/roles", tag = "RBAC", params(("user_id" = Uuid, Path)),
+    request_body = AssignRole,
+    responses((status = 201, body = Assignment), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope),
+        (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn assign(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+    body: web::Json<AssignRole>,
+) -> Result<HttpResponse, ApiError> {
+    let user = path.into_inner();
+    if built_in(body.role_id).is_some() {
+        return Err(ApiError::validation(
+            "role_id",
+            "built-in roles come with membership; change the member's role instead",
+        ));
+    }
+    let role = visible_role(&state, &auth, body.role_id).await?;
+    if body.organization_id.is_some() && body.organization_id != role.organization_id {
+        return Err(ApiError::validation(
+            "organization_id",
+            "the role belongs to another organization",
+        ));
+    }
+    may_manage(&state, &auth, role.organization_id).await?;
+    match role.organization_id {
+        Some(org) => {
+            let mut conn = state.pool.get().await?;
+            if members::role_of(&mut conn, org, user).await?.is_none() {
+                return Err(ApiError::validation(
+                    "user_id",
+                    "this user is not a member of the role's organization",
+                ));
+            }
+        }
+        None => {
+            if known_user(&state, user).await?.is_none() {
+                return Err(ApiError::validation("user_id", "no such user"));
+            }
+        }
+    }
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if !store::assign(conn, user, role.id, auth.user_id()).await? {
+            return Err(ApiError::conflict("this user holds the role already"));
+        }
+        janua_db::outbox::enqueue(
+            conn,
+            &role_event(
+                "role.assigned",
+                &role,
+                auth.user_id(),
+                serde_json::json!({ "user_id": user }),
+                meta,
+            ),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(Assignment {
+        user_id: user,
+        role_id: role.id,
+        organization_id: role.organization_id,
+    }))
+}
+
+/// Takes a custom role from a user.
+///
+/// Permissions: those who may manage roles where the role belongs.
+#[utoipa::path(delete, path = "/api/v1/rbac/users/{user_id}/roles/{role_id}", tag = "RBAC",
+    params(("user_id" = Uuid, Path), ("role_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn unassign(
+    state: web::Data<OrgState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, ApiError> {
+    let (user, role_id) = path.into_inner();
+    if built_in(role_id).is_some() {
+        return Err(read_only());
+    }
+    let role = visible_role(&state, &auth, role_id).await?;
+    may_manage(&state, &auth, role.organization_id).await?;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if !store::unassign(conn, user, role.id).await? {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                "this user does not hold the role",
+            ));
+        }
+        janua_db::outbox::enqueue(
+            conn,
+            &role_event(
+                "role.removed",
+                &role,
+                auth.user_id(),
+                serde_json::json!({ "user_id": user }),
+                meta,
+            ),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

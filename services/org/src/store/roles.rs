@@ -1,0 +1,157 @@
+use crate::store::schema::{memberships, role_assignments, roles};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = roles)]
+pub struct RoleRow {
+    pub id: Uuid,
+    pub organization_id: Option<Uuid>,
+    pub name: String,
+    pub description: Option<String>,
+    pub permissions: Vec<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    org: Option<Uuid>,
+    name: &str,
+    description: Option<&str>,
+    permissions: &[String],
+    by: Uuid,
+) -> QueryResult<RoleRow> {
+    diesel::insert_into(roles::table)
+        .values((
+            roles::id.eq(id),
+            roles::organization_id.eq(org),
+            roles::name.eq(name),
+            roles::description.eq(description),
+            roles::permissions.eq(permissions),
+            roles::created_by.eq(by),
+        ))
+        .returning(RoleRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    name: &str,
+    description: Option<&str>,
+    permissions: &[String],
+) -> QueryResult<RoleRow> {
+    diesel::update(roles::table.find(id))
+        .set((
+            roles::name.eq(name),
+            roles::description.eq(description),
+            roles::permissions.eq(permissions),
+            roles::updated_at.eq(Utc::now()),
+        ))
+        .returning(RoleRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<RoleRow>> {
+    roles::table
+        .find(id)
+        .select(RoleRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    Ok(diesel::delete(roles::table.find(id)).execute(conn).await? == 1)
+}
+
+/// Custom roles the user may see: platform-wide ones, and those of the user's organizations
+/// (all of them for a platform admin).
+pub async fn visible(
+    conn: &mut AsyncPgConnection,
+    user: Uuid,
+    platform_admin: bool,
+) -> QueryResult<Vec<RoleRow>> {
+    let mut q = roles::table.into_boxed();
+    if !platform_admin {
+        let mine = memberships::table
+            .filter(memberships::user_id.eq(user))
+            .select(memberships::organization_id.nullable());
+        q = q.filter(
+            roles::organization_id
+                .is_null()
+                .or(roles::organization_id.eq_any(mine)),
+        );
+    }
+    q.order((roles::created_at.asc(), roles::id.asc()))
+        .limit(1000)
+        .select(RoleRow::as_select())
+        .load(conn)
+        .await
+}
+
+/// Assigns; false if held already.
+pub async fn assign(conn: &mut AsyncPgConnection, user: Uuid, role: Uuid, by: Uuid) -> QueryResult<bool> {
+    let n = diesel::insert_into(role_assignments::table)
+        .values((
+            role_assignments::user_id.eq(user),
+            role_assignments::role_id.eq(role),
+            role_assignments::assigned_by.eq(by),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+pub async fn unassign(conn: &mut AsyncPgConnection, user: Uuid, role: Uuid) -> QueryResult<bool> {
+    let n = diesel::delete(role_assignments::table.find((user, role)))
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+/// The custom roles a user holds that count in `org` (that organization's, and
+/// platform-wide ones).
+pub async fn held(conn: &mut AsyncPgConnection, user: Uuid, org: Option<Uuid>) -> QueryResult<Vec<RoleRow>> {
+    let mut q = role_assignments::table
+        .inner_join(roles::table)
+        .filter(role_assignments::user_id.eq(user))
+        .into_boxed();
+    q = match org {
+        Some(org) => q.filter(
+            roles::organization_id
+                .is_null()
+                .or(roles::organization_id.eq(org)),
+        ),
+        None => q.filter(roles::organization_id.is_null()),
+    };
+    q.select(RoleRow::as_select()).load(conn).await
+}
+
+/// A user's assignments in one organization end when they leave it.
+pub async fn unassign_in_org(conn: &mut AsyncPgConnection, user: Uuid, org: Uuid) -> QueryResult<usize> {
+    let in_org = roles::table
+        .filter(roles::organization_id.eq(org))
+        .select(roles::id);
+    diesel::delete(
+        role_assignments::table
+            .filter(role_assignments::user_id.eq(user))
+            .filter(role_assignments::role_id.eq_any(in_org)),
+    )
+    .execute(conn)
+    .await
+}
+
+pub async fn unassign_all(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<usize> {
+    diesel::delete(role_assignments::table.filter(role_assignments::user_id.eq(user)))
+        .execute(conn)
+        .await
+}
