@@ -227,6 +227,10 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("delete", "/api/v1/rbac/roles/{role_id}"),
         ("post", "/api/v1/rbac/users/{user_id}/roles"),
         ("delete", "/api/v1/rbac/users/{user_id}/roles/{role_id}"),
+        ("get", "/api/v1/users"),
+        ("get", "/api/v1/admin/users"),
+        ("post", "/api/v1/admin/users/{user_id}/suspend"),
+        ("post", "/api/v1/admin/users/{user_id}/unsuspend"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

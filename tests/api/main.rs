@@ -1,6 +1,7 @@
 //! End-to-end tests through the gateway, against real PostgreSQL, Redis, RabbitMQ and an SMTP
 //! sink on loopback. One binary (link once); each test spawns its own stack.
 
+mod admin;
 mod auth;
 mod emails;
 mod gateway;

@@ -34,7 +34,7 @@ impl TokenGuard {
     /// Signature, expiry and revocation; does not look at the scope.
     pub async fn check(&self, token: &str) -> Result<Claims, ApiError> {
         let claims = self.verify_signature(token).await?;
-        if self.revocations.is_revoked(claims.sid).await? {
+        if self.revocations.is_revoked(claims.sub, claims.sid).await? {
             return Err(ApiError::unauthorized(TokenError::Revoked.reason()));
         }
         Ok(claims)

@@ -1,5 +1,7 @@
 //! The session revocation set in Redis: a revoked session id stays listed for as long as an
 //! access token of it could still be unexpired, and every authenticated request checks it.
+//! A blocked user (suspended) is listed too, for as long as the block lasts: every token of
+//! theirs stops working at once, whatever its session.
 
 use redis::AsyncCommands;
 use redis::aio::ConnectionManager;
@@ -43,8 +45,33 @@ impl RevocationSet {
         pipe.query_async::<()>(&mut conn).await
     }
 
-    pub async fn is_revoked(&self, sid: Uuid) -> redis::RedisResult<bool> {
+    pub fn user_key(&self, user: Uuid) -> String {
+        format!("{}:revoked:user:{}", self.prefix, user)
+    }
+
+    /// The keys whose presence refuses a token of `user` in session `sid`.
+    pub fn keys(&self, user: Uuid, sid: Uuid) -> [String; 2] {
+        [self.key(sid), self.user_key(user)]
+    }
+
+    /// Refuses every token of the user until [`RevocationSet::unblock_user`].
+    pub async fn block_user(&self, user: Uuid) -> redis::RedisResult<()> {
         let mut conn = self.redis.clone();
-        conn.exists(self.key(sid)).await
+        conn.set::<_, _, ()>(self.user_key(user), 1u8).await
+    }
+
+    pub async fn unblock_user(&self, user: Uuid) -> redis::RedisResult<()> {
+        let mut conn = self.redis.clone();
+        conn.del::<_, ()>(self.user_key(user)).await
+    }
+
+    /// Whether the session is revoked or its user blocked (one round trip).
+    pub async fn is_revoked(&self, user: Uuid, sid: Uuid) -> redis::RedisResult<bool> {
+        let mut conn = self.redis.clone();
+        let n: u32 = redis::cmd("EXISTS")
+            .arg(&self.keys(user, sid))
+            .query_async(&mut conn)
+            .await?;
+        Ok(n > 0)
     }
 }

@@ -20,6 +20,8 @@ pub fn subscription() -> Subscription {
             "user.updated",
             "user.email_verified",
             "user.deleted",
+            "user.suspended",
+            "user.unsuspended",
             "invitation.created",
             "invitation.resent",
         ]
@@ -33,6 +35,8 @@ pub fn subscription() -> Subscription {
 pub struct Mail {
     pub sealer: janua_tokens::SecretBox,
     pub public_url: String,
+    /// A suspended user's sessions are revoked here too.
+    pub revocations: janua_tokens::RevocationSet,
 }
 
 pub fn handler(pool: Pool, mail: Mail) -> Handler {
@@ -63,9 +67,15 @@ async fn apply(pool: &Pool, mail: &Mail, envelope: EventEnvelope) -> Result<(), 
     let payload: serde_json::Value = serde_json::from_slice(&envelope.payload)
         .map_err(|e| HandleError::Reject(format!("payload: {e}")))?;
     let mut conn = pool.get().await.map_err(|e| HandleError::Retry(e.to_string()))?;
-    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+    let revoked = conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        let mut revoked = Vec::new();
         if !janua_db::inbox::first_delivery(conn, QUEUE, event_id).await? {
-            return Ok(());
+            return Ok(revoked);
+        }
+        if envelope.r#type == "user.suspended"
+            && let Some(id) = payload["user_id"].as_str().and_then(|s| uuid::Uuid::parse_str(s).ok())
+        {
+            revoked = crate::store::sessions::revoke_all_of_user(conn, id, None, "suspended", chrono::Utc::now()).await?;
         }
         if envelope.r#type.starts_with("invitation.") {
             match invitation_mail(mail, &payload) {
@@ -89,8 +99,16 @@ async fn apply(pool: &Pool, mail: &Mail, envelope: EventEnvelope) -> Result<(), 
         } else {
             tracing::warn!(event_type = %envelope.r#type, "user event without a user record; skipped");
         }
-        Ok(())
+        Ok(revoked)
     })
     .await
-    .map_err(|e| HandleError::Retry(e.to_string()))
+    .map_err(|e| HandleError::Retry(e.to_string()))?;
+    // Committed; a failure here is retried by redelivery (the inbox makes that a no-op for
+    // the database, so list them again now while we can).
+    if !revoked.is_empty()
+        && let Err(e) = mail.revocations.revoke_many(&revoked).await
+    {
+        tracing::warn!(error = %e, "could not list revoked sessions in Redis; the user block still holds");
+    }
+    Ok(())
 }

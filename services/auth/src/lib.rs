@@ -172,6 +172,7 @@ impl Application {
                     events_in::Mail {
                         sealer: state.sealer.clone(),
                         public_url: settings.public_url.clone(),
+                        revocations: state.revocations.clone(),
                     },
                 ),
                 state.consumer.clone(),

@@ -48,11 +48,11 @@ pub async fn dispatch(
         _ => (Tier::Anonymous, ip.clone()),
     };
     // The revocation check rides in the same Redis round trip as the rate-limit count.
-    let revocation_key = match &verified {
-        Some(Ok(c)) => Some(state.guard.revocations.key(c.sid)),
-        _ => None,
+    let revocation_keys = match &verified {
+        Some(Ok(c)) => state.guard.revocations.keys(c.sub, c.sid).to_vec(),
+        _ => Vec::new(),
     };
-    let (decision, revoked) = match state.limiter.hit(tier, &who, revocation_key.as_deref()).await {
+    let (decision, revoked) = match state.limiter.hit(tier, &who, &revocation_keys).await {
         Ok(d) => d,
         Err(e) => return e.error_response(),
     };

@@ -45,13 +45,13 @@ impl RateLimiter {
     }
 
     /// Counts this request against `who` (an IP or a user id) in the current minute and, in
-    /// the same round trip, looks up `revocation_key` (the caller's session in the revocation
-    /// set). Returns the decision and whether the session is revoked.
+    /// the same round trip, looks up `revocation_keys` (the caller's session and user in the
+    /// revocation set). Returns the decision and whether any of them is listed.
     pub async fn hit(
         &self,
         tier: Tier,
         who: &str,
-        revocation_key: Option<&str>,
+        revocation_keys: &[String],
     ) -> Result<(Decision, bool), ApiError> {
         let now = chrono::Utc::now().timestamp();
         let window = now / 60;
@@ -64,12 +64,16 @@ impl RateLimiter {
             .arg(&key)
             .arg(61)
             .ignore();
-        let (count, revoked): (u32, bool) = match revocation_key {
-            Some(rk) => pipe.cmd("EXISTS").arg(rk).query_async(&mut conn).await?,
-            None => {
-                let (count,): (u32,) = pipe.query_async(&mut conn).await?;
-                (count, false)
-            }
+        let (count, revoked): (u32, bool) = if revocation_keys.is_empty() {
+            let (count,): (u32,) = pipe.query_async(&mut conn).await?;
+            (count, false)
+        } else {
+            let (count, listed): (u32, u32) = pipe
+                .cmd("EXISTS")
+                .arg(revocation_keys)
+                .query_async(&mut conn)
+                .await?;
+            (count, listed > 0)
         };
         let limit = self.limit_of(tier);
         let decision = Decision {

@@ -260,6 +260,21 @@ impl RouteTable {
                 Org,
                 Authenticated,
             ),
+            // Users and Admin (the parts built so far)
+            r(Method::GET, "/api/v1/users", Identity, Authenticated),
+            r(Method::GET, "/api/v1/admin/users", Identity, Authenticated),
+            r(
+                Method::POST,
+                "/api/v1/admin/users/{user_id}/suspend",
+                Identity,
+                Authenticated,
+            ),
+            r(
+                Method::POST,
+                "/api/v1/admin/users/{user_id}/unsuspend",
+                Identity,
+                Authenticated,
+            ),
             // Passkeys
             r(
                 Method::POST,

@@ -48,3 +48,19 @@ pub fn user_deleted(user: &User, reason: &str, ctx: EventContext) -> Event {
     .subject(user.id)
     .context(ctx)
 }
+
+/// `user.suspended` / `user.unsuspended`: the whole record, and who did it.
+pub fn user_status_changed(
+    event_type: &str,
+    user: &User,
+    actor: uuid::Uuid,
+    reason: Option<&str>,
+    ctx: EventContext,
+) -> Event {
+    let mut payload = user_payload(user);
+    payload["reason"] = serde_json::json!(reason);
+    Event::new(SOURCE, event_type, payload)
+        .subject(user.id)
+        .actor(actor)
+        .context(ctx)
+}

@@ -26,6 +26,8 @@ pub struct IdentityState {
     pub settings: std::sync::Arc<Settings>,
     pub redis: redis::aio::ConnectionManager,
     pub broker: janua_db::outbox::BrokerStatus,
+    /// Suspension blocks every token of the user at once.
+    pub revocations: janua_tokens::RevocationSet,
 }
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -68,7 +70,7 @@ impl Application {
             &settings.redis_prefix,
             settings.tokens.access_ttl_secs as u64,
         );
-        let guard = TokenGuard::new(keys, revocations);
+        let guard = TokenGuard::new(keys, revocations.clone());
         let broker = janua_db::outbox::BrokerStatus::default();
         let relay = tokio::spawn(
             janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange)
@@ -80,6 +82,7 @@ impl Application {
             settings: settings.clone(),
             redis,
             broker,
+            revocations,
         };
         let port = listener.local_addr()?.port();
         let workers = settings.http.workers;

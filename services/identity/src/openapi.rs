@@ -7,11 +7,16 @@ use utoipa::OpenApi;
     paths(
         crate::handlers::users::me,
         crate::handlers::users::get_user,
-        crate::handlers::users::update_user
+        crate::handlers::users::update_user,
+        crate::handlers::admin::list_users,
+        crate::handlers::admin::admin_users,
+        crate::handlers::admin::suspend,
+        crate::handlers::admin::unsuspend
     ),
     components(schemas(
         crate::domain::user::UserView,
         crate::domain::user::ProfileUpdate,
+        crate::handlers::admin::SuspendRequest,
         janua_core::error::ErrorEnvelope,
         janua_core::error::ErrorBody
     ))

@@ -1,8 +1,18 @@
-use crate::handlers::{health, internal, users};
+use crate::handlers::{admin, health, internal, users};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/auth/me", web::get().to(users::me))
+        .route("/api/v1/users", web::get().to(admin::list_users))
+        .route("/api/v1/admin/users", web::get().to(admin::admin_users))
+        .route(
+            "/api/v1/admin/users/{user_id}/suspend",
+            web::post().to(admin::suspend),
+        )
+        .route(
+            "/api/v1/admin/users/{user_id}/unsuspend",
+            web::post().to(admin::unsuspend),
+        )
         .route("/api/v1/users/{user_id}", web::get().to(users::get_user))
         .route("/api/v1/users/{user_id}", web::put().to(users::update_user))
         .route("/api/v1/health/live", web::get().to(health::live))

@@ -348,6 +348,11 @@ pub async fn refresh(
             session_id,
             refresh_token,
         } => {
+            // A suspension blocks the user in Redis at once, before this service has heard
+            // of it through the event.
+            if state.revocations.is_revoked(user_id, session_id).await? {
+                return Err(suspended());
+            }
             let user = state
                 .user(user_id)
                 .await?

@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod health;
 pub mod internal;
 pub mod users;

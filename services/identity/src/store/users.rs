@@ -91,3 +91,45 @@ pub async fn set_mfa_enabled(conn: &mut AsyncPgConnection, id: Uuid, enabled: bo
         .get_result(conn)
         .await
 }
+
+pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str) -> QueryResult<User> {
+    diesel::update(users::table.find(id))
+        .set((users::status.eq(status), users::updated_at.eq(Utc::now())))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Users in sign-up order after the keyset `after`, optionally only those whose email or
+/// name contains `search` (case-insensitive) and with a given status.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    search: Option<&str>,
+    status: Option<&str>,
+    after: Option<(chrono::DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<User>> {
+    let mut q = users::table.into_boxed();
+    if let Some(s) = search {
+        let pattern = format!(
+            "%{}%",
+            s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+        );
+        q = q.filter(users::email.ilike(pattern.clone()).or(users::name.ilike(pattern)));
+    }
+    if let Some(st) = status {
+        q = q.filter(users::status.eq(st.to_string()));
+    }
+    if let Some((at, id)) = after {
+        q = q.filter(
+            users::created_at
+                .gt(at)
+                .or(users::created_at.eq(at).and(users::id.gt(id))),
+        );
+    }
+    q.order((users::created_at.asc(), users::id.asc()))
+        .limit(limit)
+        .select(User::as_select())
+        .load(conn)
+        .await
+}

@@ -1,0 +1,210 @@
+//! Platform administration of users: the list (`GET /api/v1/users`, `GET /api/v1/admin/users`)
+//! and suspension. Every route here goes through the [`PlatformAdmin`] guard.
+
+use crate::IdentityState;
+use crate::domain::user::UserView;
+use crate::{events, store};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use futures::future::LocalBoxFuture;
+use janua_core::http::{RequestMeta, optional_json};
+use janua_core::pagination::{Page, PageQuery};
+use janua_core::{ApiError, ErrorCode};
+use janua_tokens::Authenticated;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A caller with a full access token and the platform `admin` role; anyone else gets 403.
+pub struct PlatformAdmin(pub Authenticated);
+
+impl FromRequest for PlatformAdmin {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let auth = Authenticated::from_request(req, payload);
+        Box::pin(async move {
+            let auth = auth.await?;
+            if !auth.is_admin() {
+                return Err(ApiError::new(ErrorCode::Forbidden, "platform admins only"));
+            }
+            Ok(PlatformAdmin(auth))
+        })
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct UserListQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// Part of the email or name, case-insensitive.
+    pub q: Option<String>,
+    /// `active`, `suspended`.
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspendRequest {
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct UserKey(DateTime<Utc>, Uuid);
+
+/// Users in sign-up order, with search and a status filter.
+///
+/// Permissions: platform admins.
+#[utoipa::path(get, path = "/api/v1/users", tag = "Users", params(UserListQuery),
+    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn list_users(
+    state: web::Data<IdentityState>,
+    _admin: PlatformAdmin,
+    q: web::Query<UserListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let page = PageQuery {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let limit = page.limit()?;
+    let after = page.after::<UserKey>()?.map(|k| (k.0, k.1));
+    let status = match q.status.as_deref() {
+        None => None,
+        Some(s @ ("active" | "suspended")) => Some(s),
+        Some(_) => {
+            return Err(ApiError::validation(
+                "status",
+                "status must be active or suspended",
+            ));
+        }
+    };
+    let search = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if search.is_some_and(|s| s.len() > 254) {
+        return Err(ApiError::validation("q", "search is at most 254 characters"));
+    }
+    let mut conn = state.pool.get().await?;
+    let rows = store::users::list(&mut conn, search, status, after, limit + 1).await?;
+    let views: Vec<UserView> = rows.iter().map(UserView::from).collect();
+    Ok(
+        HttpResponse::Ok().json(Page::from_rows(views, limit, |u: &UserView| {
+            UserKey(u.created_at, u.id)
+        })),
+    )
+}
+
+/// The same list under the Admin router.
+///
+/// Permissions: platform admins.
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "Admin", params(UserListQuery),
+    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn admin_users(
+    state: web::Data<IdentityState>,
+    admin: PlatformAdmin,
+    q: web::Query<UserListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    list_users(state, admin, q).await
+}
+
+async fn set_status(
+    state: &IdentityState,
+    admin: &PlatformAdmin,
+    user_id: Uuid,
+    to: &str,
+    reason: Option<String>,
+    meta: RequestMeta,
+) -> Result<UserView, ApiError> {
+    if user_id == admin.0.user_id() {
+        return Err(ApiError::conflict("you cannot suspend or unsuspend yourself"));
+    }
+    let event_type = if to == "suspended" {
+        "user.suspended"
+    } else {
+        "user.unsuspended"
+    };
+    let mut conn = state.pool.get().await?;
+    let user = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let current = store::users::find(conn, user_id)
+                .await?
+                .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such user"))?;
+            if current.status == to {
+                return Ok(current);
+            }
+            let user = store::users::set_status(conn, user_id, to).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::user_status_changed(
+                    event_type,
+                    &user,
+                    admin.0.user_id(),
+                    reason.as_deref(),
+                    meta.into(),
+                ),
+            )
+            .await?;
+            Ok(user)
+        })
+        .await?;
+    // At once, for every token of the user; auth also revokes the sessions on the event.
+    if to == "suspended" {
+        state.revocations.block_user(user_id).await?;
+    } else {
+        state.revocations.unblock_user(user_id).await?;
+    }
+    Ok(UserView::from(&user))
+}
+
+/// Suspends a user: every token stops working at once, every session is revoked, and
+/// sign-in answers 403 `ACCOUNT_SUSPENDED` until unsuspended.
+///
+/// Permissions: platform admins (not on themselves).
+#[utoipa::path(post, path = "/api/v1/admin/users/{user_id}/suspend", tag = "Admin",
+    params(("user_id" = Uuid, Path)), request_body(content = SuspendRequest, description = "optional"),
+    responses((status = 200, body = UserView), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn suspend(
+    state: web::Data<IdentityState>,
+    admin: PlatformAdmin,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let request: SuspendRequest = optional_json(&body)?.unwrap_or_default();
+    if request.reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
+        return Err(ApiError::validation("reason", "reason is at most 500 characters"));
+    }
+    let user = set_status(
+        &state,
+        &admin,
+        path.into_inner(),
+        "suspended",
+        request.reason,
+        meta,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(user))
+}
+
+/// Lifts a suspension: the user may sign in again (old sessions stay revoked).
+///
+/// Permissions: platform admins.
+#[utoipa::path(post, path = "/api/v1/admin/users/{user_id}/unsuspend", tag = "Admin",
+    params(("user_id" = Uuid, Path)),
+    responses((status = 200, body = UserView), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn unsuspend(
+    state: web::Data<IdentityState>,
+    admin: PlatformAdmin,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let user = set_status(&state, &admin, path.into_inner(), "active", None, meta).await?;
+    Ok(HttpResponse::Ok().json(user))
+}

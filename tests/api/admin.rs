@@ -1,0 +1,125 @@
+//! Platform administration through the gateway: the user list, and suspension that takes
+//! effect at once.
+
+use crate::{assert_error, json};
+use janua_testkit::{TestStack, eventually};
+use serde_json::json;
+use std::time::Duration;
+
+const PASSWORD: &str = "correct horse battery";
+
+async fn stack_with_admin() -> (TestStack, String) {
+    let app = TestStack::spawn_with(|s| {
+        s.bootstrap_admin_email = Some("root@example.com".into());
+        s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
+    })
+    .await;
+    let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
+        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
+        if resp.status() == 200 { Some(json(resp).await) } else { None }
+    })
+    .await;
+    let token = admin["access_token"].as_str().unwrap().to_string();
+    (app, token)
+}
+
+#[tokio::test]
+async fn admins_list_and_search_users_and_nobody_else_does() {
+    let (app, admin) = stack_with_admin().await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    app.signup("bob@example.com", PASSWORD).await;
+    app.signup("carol@elsewhere.org", PASSWORD).await;
+    for path in ["/api/v1/users", "/api/v1/admin/users"] {
+        assert_error(app.get(path, ada["access_token"].as_str()).await, 403, "FORBIDDEN").await;
+    }
+    let all = json(app.get("/api/v1/users?limit=100", Some(&admin)).await).await;
+    assert_eq!(all["data"].as_array().unwrap().len(), 4);
+    let found = json(app.get("/api/v1/admin/users?q=EXAMPLE.COM", Some(&admin)).await).await;
+    let emails: Vec<&str> = found["data"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+    assert_eq!(emails, ["root@example.com", "ada@example.com", "bob@example.com"]);
+    assert!(found["data"][0].get("roles").is_none());
+    // Wildcards in the search are literal.
+    let none = json(app.get("/api/v1/users?q=%25", Some(&admin)).await).await;
+    assert!(none["data"].as_array().unwrap().is_empty());
+    // Pages.
+    let first = json(app.get("/api/v1/users?limit=3", Some(&admin)).await).await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = json(app.get(&format!("/api/v1/users?limit=3&cursor={cursor}"), Some(&admin)).await).await;
+    assert_eq!(second["data"].as_array().unwrap().len(), 1);
+    assert_error(app.get("/api/v1/users?status=gone", Some(&admin)).await, 400, "VALIDATION_ERROR").await;
+}
+
+#[tokio::test]
+async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
+    let (app, admin) = stack_with_admin().await;
+    crate::outbox::wait_for_consumer(&app, "auth").await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    let id = ada["user"]["id"].as_str().unwrap();
+    let token = ada["access_token"].as_str();
+    assert_eq!(app.get("/api/v1/auth/me", token).await.status(), 200);
+
+    let resp = app
+        .post(&format!("/api/v1/admin/users/{id}/suspend"), &json!({"reason": "abuse"}), Some(&admin))
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(json(resp).await["status"], "suspended");
+
+    // At once: the access token (through the gateway and straight at a service), the refresh
+    // token and sign-in all fail.
+    assert_error(app.get("/api/v1/auth/me", token).await, 401, "UNAUTHORIZED").await;
+    let direct = reqwest::Client::new()
+        .get(format!("{}/api/v1/organizations", app.settings.org.url))
+        .bearer_auth(token.unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_error(direct, 401, "UNAUTHORIZED").await;
+    let refresh = app
+        .post("/api/v1/auth/refresh", &json!({"refresh_token": ada["refresh_token"]}), None)
+        .await;
+    assert!(matches!(refresh.status().as_u16(), 401 | 403), "{}", refresh.status());
+    assert_error(app.signin("ada@example.com", PASSWORD).await, 403, "ACCOUNT_SUSPENDED").await;
+
+    // Auth revokes the sessions when the event arrives.
+    eventually("sessions revoked", Duration::from_secs(15), || async {
+        use diesel_async::RunQueryDsl;
+        let mut db = app.db("auth").await;
+        let c: crate::emails::Count =
+            diesel::sql_query("SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL AND revoked_reason IS NULL")
+                .get_result(&mut db)
+                .await
+                .ok()?;
+        // Only the admin's own session is left.
+        (c.n == 1).then_some(())
+    })
+    .await;
+
+    // An admin cannot suspend themselves; others cannot suspend at all.
+    let admin_id = json(app.get("/api/v1/auth/me", Some(&admin)).await).await["id"].as_str().unwrap().to_string();
+    assert_error(
+        app.post(&format!("/api/v1/admin/users/{admin_id}/suspend"), &json!({}), Some(&admin)).await,
+        409,
+        "CONFLICT",
+    )
+    .await;
+    let bob = app.signup("bob@example.com", PASSWORD).await;
+    assert_error(
+        app.post(&format!("/api/v1/admin/users/{id}/unsuspend"), &json!({}), bob["access_token"].as_str()).await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+
+    let lifted = app
+        .post(&format!("/api/v1/admin/users/{id}/unsuspend"), &json!({}), Some(&admin))
+        .await;
+    assert_eq!(json(lifted).await["status"], "active");
+    let again = app.signin("ada@example.com", PASSWORD).await;
+    assert_eq!(again.status(), 200);
+    let fresh = json(again).await;
+    assert_eq!(app.get("/api/v1/auth/me", fresh["access_token"].as_str()).await.status(), 200);
+    // The old session stays dead.
+    assert_error(app.get("/api/v1/auth/me", token).await, 401, "UNAUTHORIZED").await;
+    let types: Vec<String> = app.outbox_events("identity").await.into_iter().map(|(t, _)| t).collect();
+    assert!(types.iter().any(|t| t == "user.suspended") && types.iter().any(|t| t == "user.unsuspended"));
+}
