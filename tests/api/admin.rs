@@ -16,7 +16,11 @@ async fn stack_with_admin() -> (TestStack, String) {
     .await;
     let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
         let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
-        if resp.status() == 200 { Some(json(resp).await) } else { None }
+        if resp.status() == 200 {
+            Some(json(resp).await)
+        } else {
+            None
+        }
     })
     .await;
     let token = admin["access_token"].as_str().unwrap().to_string();
@@ -30,12 +34,22 @@ async fn admins_list_and_search_users_and_nobody_else_does() {
     app.signup("bob@example.com", PASSWORD).await;
     app.signup("carol@elsewhere.org", PASSWORD).await;
     for path in ["/api/v1/users", "/api/v1/admin/users"] {
-        assert_error(app.get(path, ada["access_token"].as_str()).await, 403, "FORBIDDEN").await;
+        assert_error(
+            app.get(path, ada["access_token"].as_str()).await,
+            403,
+            "FORBIDDEN",
+        )
+        .await;
     }
     let all = json(app.get("/api/v1/users?limit=100", Some(&admin)).await).await;
     assert_eq!(all["data"].as_array().unwrap().len(), 4);
     let found = json(app.get("/api/v1/admin/users?q=EXAMPLE.COM", Some(&admin)).await).await;
-    let emails: Vec<&str> = found["data"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+    let emails: Vec<&str> = found["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
     assert_eq!(emails, ["root@example.com", "ada@example.com", "bob@example.com"]);
     assert!(found["data"][0].get("roles").is_none());
     // Wildcards in the search are literal.
@@ -44,9 +58,18 @@ async fn admins_list_and_search_users_and_nobody_else_does() {
     // Pages.
     let first = json(app.get("/api/v1/users?limit=3", Some(&admin)).await).await;
     let cursor = first["next_cursor"].as_str().unwrap();
-    let second = json(app.get(&format!("/api/v1/users?limit=3&cursor={cursor}"), Some(&admin)).await).await;
+    let second = json(
+        app.get(&format!("/api/v1/users?limit=3&cursor={cursor}"), Some(&admin))
+            .await,
+    )
+    .await;
     assert_eq!(second["data"].as_array().unwrap().len(), 1);
-    assert_error(app.get("/api/v1/users?status=gone", Some(&admin)).await, 400, "VALIDATION_ERROR").await;
+    assert_error(
+        app.get("/api/v1/users?status=gone", Some(&admin)).await,
+        400,
+        "VALIDATION_ERROR",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -59,7 +82,11 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
     assert_eq!(app.get("/api/v1/auth/me", token).await.status(), 200);
 
     let resp = app
-        .post(&format!("/api/v1/admin/users/{id}/suspend"), &json!({"reason": "abuse"}), Some(&admin))
+        .post(
+            &format!("/api/v1/admin/users/{id}/suspend"),
+            &json!({"reason": "abuse"}),
+            Some(&admin),
+        )
         .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["status"], "suspended");
@@ -75,51 +102,274 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
         .unwrap();
     assert_error(direct, 401, "UNAUTHORIZED").await;
     let refresh = app
-        .post("/api/v1/auth/refresh", &json!({"refresh_token": ada["refresh_token"]}), None)
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": ada["refresh_token"]}),
+            None,
+        )
         .await;
-    assert!(matches!(refresh.status().as_u16(), 401 | 403), "{}", refresh.status());
-    assert_error(app.signin("ada@example.com", PASSWORD).await, 403, "ACCOUNT_SUSPENDED").await;
+    assert!(
+        matches!(refresh.status().as_u16(), 401 | 403),
+        "{}",
+        refresh.status()
+    );
+    assert_error(
+        app.signin("ada@example.com", PASSWORD).await,
+        403,
+        "ACCOUNT_SUSPENDED",
+    )
+    .await;
 
     // Auth revokes the sessions when the event arrives.
     eventually("sessions revoked", Duration::from_secs(15), || async {
         use diesel_async::RunQueryDsl;
         let mut db = app.db("auth").await;
-        let c: crate::emails::Count =
-            diesel::sql_query("SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL AND revoked_reason IS NULL")
-                .get_result(&mut db)
-                .await
-                .ok()?;
+        let c: crate::emails::Count = diesel::sql_query(
+            "SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL AND revoked_reason IS NULL",
+        )
+        .get_result(&mut db)
+        .await
+        .ok()?;
         // Only the admin's own session is left.
         (c.n == 1).then_some(())
     })
     .await;
 
     // An admin cannot suspend themselves; others cannot suspend at all.
-    let admin_id = json(app.get("/api/v1/auth/me", Some(&admin)).await).await["id"].as_str().unwrap().to_string();
+    let admin_id = json(app.get("/api/v1/auth/me", Some(&admin)).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert_error(
-        app.post(&format!("/api/v1/admin/users/{admin_id}/suspend"), &json!({}), Some(&admin)).await,
+        app.post(
+            &format!("/api/v1/admin/users/{admin_id}/suspend"),
+            &json!({}),
+            Some(&admin),
+        )
+        .await,
         409,
         "CONFLICT",
     )
     .await;
     let bob = app.signup("bob@example.com", PASSWORD).await;
     assert_error(
-        app.post(&format!("/api/v1/admin/users/{id}/unsuspend"), &json!({}), bob["access_token"].as_str()).await,
+        app.post(
+            &format!("/api/v1/admin/users/{id}/unsuspend"),
+            &json!({}),
+            bob["access_token"].as_str(),
+        )
+        .await,
         403,
         "FORBIDDEN",
     )
     .await;
 
     let lifted = app
-        .post(&format!("/api/v1/admin/users/{id}/unsuspend"), &json!({}), Some(&admin))
+        .post(
+            &format!("/api/v1/admin/users/{id}/unsuspend"),
+            &json!({}),
+            Some(&admin),
+        )
         .await;
     assert_eq!(json(lifted).await["status"], "active");
     let again = app.signin("ada@example.com", PASSWORD).await;
     assert_eq!(again.status(), 200);
     let fresh = json(again).await;
-    assert_eq!(app.get("/api/v1/auth/me", fresh["access_token"].as_str()).await.status(), 200);
+    assert_eq!(
+        app.get("/api/v1/auth/me", fresh["access_token"].as_str())
+            .await
+            .status(),
+        200
+    );
     // The old session stays dead.
     assert_error(app.get("/api/v1/auth/me", token).await, 401, "UNAUTHORIZED").await;
-    let types: Vec<String> = app.outbox_events("identity").await.into_iter().map(|(t, _)| t).collect();
+    let types: Vec<String> = app
+        .outbox_events("identity")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
     assert!(types.iter().any(|t| t == "user.suspended") && types.iter().any(|t| t == "user.unsuspended"));
+}
+
+#[tokio::test]
+async fn deleting_an_account_reaches_every_service() {
+    use diesel_async::RunQueryDsl;
+    let app = TestStack::spawn_with(|s| s.tokens.reauth_window_secs = 0).await;
+    crate::outbox::wait_for_consumer(&app, "auth").await;
+    crate::outbox::wait_for_consumer(&app, "org").await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    let bob = app.signup("bob@example.com", PASSWORD).await;
+    let (ada_t, id) = (ada["access_token"].as_str(), ada["user"]["id"].as_str().unwrap());
+    // Ada owns an organization where Bob is admin, and belongs to one of Bob's.
+    let hers = json(
+        app.post("/api/v1/organizations", &json!({"name": "Hers"}), ada_t)
+            .await,
+    )
+    .await;
+    let hers = hers["id"].as_str().unwrap();
+    let added = app
+        .post(
+            &format!("/api/v1/organizations/{hers}/members"),
+            &json!({"user_id": bob["user"]["id"], "role": "admin"}),
+            ada_t,
+        )
+        .await;
+    assert_eq!(added.status(), 201);
+    let solo = json(
+        app.post("/api/v1/organizations", &json!({"name": "Solo"}), ada_t)
+            .await,
+    )
+    .await;
+    let solo = solo["id"].as_str().unwrap().to_string();
+
+    // Someone else's account: 404. Her own: the password is asked for (the token is not fresh
+    // enough with a zero window), and checked.
+    let other = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/users/{id}"),
+            None,
+            bob["access_token"].as_str(),
+        )
+        .await;
+    assert_error(other, 404, "NOT_FOUND").await;
+    let bare = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/users/{id}"),
+            None,
+            ada_t,
+        )
+        .await;
+    let body = assert_error(bare, 401, "UNAUTHORIZED").await;
+    assert_eq!(body["error"]["details"]["reason"], "reauthentication_required");
+    let wrong = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/users/{id}"),
+            Some(&json!({"password": "not it at all"})),
+            ada_t,
+        )
+        .await;
+    assert_error(wrong, 401, "INVALID_CREDENTIALS").await;
+    let done = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/users/{id}"),
+            Some(&json!({"password": PASSWORD})),
+            ada_t,
+        )
+        .await;
+    assert_eq!(done.status(), 204);
+
+    // At once: her token and her password are dead.
+    assert_error(app.get("/api/v1/auth/me", ada_t).await, 401, "UNAUTHORIZED").await;
+    assert_error(
+        app.signin("ada@example.com", PASSWORD).await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    // Soon, everywhere: auth's credentials and sessions, org's memberships; Bob inherits
+    // her organization, and the one nobody else was in is gone.
+    eventually("auth to forget her", Duration::from_secs(15), || async {
+        let mut db = app.db("auth").await;
+        let c: crate::emails::Count = diesel::sql_query(format!(
+            "SELECT (SELECT count(*) FROM credentials WHERE user_id = '{id}') + (SELECT count(*) FROM sessions WHERE user_id = '{id}') AS n"
+        ))
+        .get_result(&mut db)
+        .await
+        .ok()?;
+        (c.n == 0).then_some(())
+    })
+    .await;
+    let bob_t = bob["access_token"].as_str();
+    let members = eventually(
+        "org to hand her organization on",
+        Duration::from_secs(15),
+        || async {
+            let m = json(
+                app.get(&format!("/api/v1/organizations/{hers}/members"), bob_t)
+                    .await,
+            )
+            .await;
+            (m["data"].as_array()?.len() == 1 && m["data"][0]["role"] == "owner").then_some(m)
+        },
+    )
+    .await;
+    assert_eq!(members["data"][0]["user_id"], bob["user"]["id"]);
+    let mut db = app.db("org").await;
+    let c: crate::emails::Count = diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM organizations WHERE id = '{solo}'"
+    ))
+    .get_result(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(c.n, 0);
+    // The address is free again.
+    app.signup("ada@example.com", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn admins_force_delete_others_but_not_themselves() {
+    let (app, admin) = stack_with_admin().await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    let id = ada["user"]["id"].as_str().unwrap();
+    assert_error(
+        app.send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/admin/users/{id}/force-delete"),
+            None,
+            ada["access_token"].as_str(),
+        )
+        .await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    let resp = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/admin/users/{id}/force-delete"),
+            None,
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+    assert_error(
+        app.get("/api/v1/auth/me", ada["access_token"].as_str()).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    let again = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/admin/users/{id}/force-delete"),
+            None,
+            Some(&admin),
+        )
+        .await;
+    assert_error(again, 404, "NOT_FOUND").await;
+    let admin_id = json(app.get("/api/v1/auth/me", Some(&admin)).await).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let own = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/admin/users/{admin_id}/force-delete"),
+            None,
+            Some(&admin),
+        )
+        .await;
+    assert_error(own, 409, "CONFLICT").await;
+    let types: Vec<String> = app
+        .outbox_events("identity")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert!(types.iter().any(|t| t == "user.deleted"));
 }

@@ -231,6 +231,8 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("get", "/api/v1/admin/users"),
         ("post", "/api/v1/admin/users/{user_id}/suspend"),
         ("post", "/api/v1/admin/users/{user_id}/unsuspend"),
+        ("delete", "/api/v1/users/{user_id}"),
+        ("delete", "/api/v1/admin/users/{user_id}/force-delete"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

@@ -116,6 +116,9 @@ pub struct TokenSettings {
     pub signing_key_rotation_secs: i64,
     pub reset_token_ttl_secs: i64,
     pub verify_token_ttl_secs: i64,
+    /// Sensitive actions (deleting the account) accept an access token at most this old
+    /// instead of the password.
+    pub reauth_window_secs: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -347,6 +350,7 @@ impl Default for RateLimitSettings {
 impl Default for TokenSettings {
     fn default() -> Self {
         Self {
+            reauth_window_secs: 300,
             audience: "janua".into(),
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,

@@ -60,6 +60,13 @@ impl RevocationSet {
         conn.set::<_, _, ()>(self.user_key(user), 1u8).await
     }
 
+    /// Refuses every token of a deleted user until they have all expired.
+    pub async fn block_user_until_tokens_expire(&self, user: Uuid) -> redis::RedisResult<()> {
+        let mut conn = self.redis.clone();
+        conn.set_ex::<_, _, ()>(self.user_key(user), 1u8, self.ttl_secs)
+            .await
+    }
+
     pub async fn unblock_user(&self, user: Uuid) -> redis::RedisResult<()> {
         let mut conn = self.redis.clone();
         conn.del::<_, ()>(self.user_key(user)).await

@@ -90,9 +90,9 @@ async fn apply(pool: &Pool, mail: &Mail, envelope: EventEnvelope) -> Result<(), 
                 .and_then(|s| uuid::Uuid::parse_str(s).ok())
             {
                 user_profiles::delete(conn, id).await?;
-                // Ways to sign in die with the account (each service deletes its own data).
-                crate::store::passkeys::delete_all(conn, id).await?;
-                crate::store::oauth::delete_links_of_user(conn, id).await?;
+                // Credentials, sessions and every way to sign in die with the account (each
+                // service deletes its own data).
+                revoked = crate::store::credentials::delete_user_data(conn, id).await?;
             }
         } else if let Ok(user) = serde_json::from_value::<IdentityUser>(payload["user"].clone()) {
             user_profiles::upsert(conn, &user).await?;

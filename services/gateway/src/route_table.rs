@@ -275,6 +275,13 @@ impl RouteTable {
                 Identity,
                 Authenticated,
             ),
+            r(Method::DELETE, "/api/v1/users/{user_id}", Identity, Authenticated),
+            r(
+                Method::DELETE,
+                "/api/v1/admin/users/{user_id}/force-delete",
+                Identity,
+                Authenticated,
+            ),
             // Passkeys
             r(
                 Method::POST,

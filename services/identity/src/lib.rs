@@ -28,6 +28,8 @@ pub struct IdentityState {
     pub broker: janua_db::outbox::BrokerStatus,
     /// Suspension blocks every token of the user at once.
     pub revocations: janua_tokens::RevocationSet,
+    /// For the one question identity asks auth: is this the user's password?
+    pub http: reqwest::Client,
 }
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
@@ -83,6 +85,9 @@ impl Application {
             redis,
             broker,
             revocations,
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()?,
         };
         let port = listener.local_addr()?.port();
         let workers = settings.http.workers;

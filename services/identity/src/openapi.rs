@@ -11,12 +11,15 @@ use utoipa::OpenApi;
         crate::handlers::admin::list_users,
         crate::handlers::admin::admin_users,
         crate::handlers::admin::suspend,
-        crate::handlers::admin::unsuspend
+        crate::handlers::admin::unsuspend,
+        crate::handlers::admin::delete_user,
+        crate::handlers::admin::force_delete
     ),
     components(schemas(
         crate::domain::user::UserView,
         crate::domain::user::ProfileUpdate,
         crate::handlers::admin::SuspendRequest,
+        crate::handlers::admin::DeleteAccount,
         janua_core::error::ErrorEnvelope,
         janua_core::error::ErrorBody
     ))

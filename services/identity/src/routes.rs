@@ -13,6 +13,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/v1/admin/users/{user_id}/unsuspend",
             web::post().to(admin::unsuspend),
         )
+        .route(
+            "/api/v1/admin/users/{user_id}/force-delete",
+            web::delete().to(admin::force_delete),
+        )
+        .route("/api/v1/users/{user_id}", web::delete().to(admin::delete_user))
         .route("/api/v1/users/{user_id}", web::get().to(users::get_user))
         .route("/api/v1/users/{user_id}", web::put().to(users::update_user))
         .route("/api/v1/health/live", web::get().to(health::live))

@@ -48,8 +48,12 @@ async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<(), HandleError> 
                 .and_then(|s| uuid::Uuid::parse_str(s).ok())
             {
                 users::delete(conn, id).await?;
+                let owned = members::owned_by(conn, id).await?;
                 members::remove_user_everywhere(conn, id).await?;
                 crate::store::roles::unassign_all(conn, id).await?;
+                for org in owned {
+                    succession(conn, org, id).await?;
+                }
             }
         } else if let Ok(user) = serde_json::from_value::<users::User>(payload["user"].clone()) {
             users::upsert(conn, &user).await?;
@@ -60,4 +64,48 @@ async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<(), HandleError> 
     })
     .await
     .map_err(|e| HandleError::Retry(e.to_string()))
+}
+
+/// An organization keeps an owner: when its last owner's account is deleted, the
+/// longest-standing admin (else member) becomes owner; with nobody left it is deleted.
+async fn succession(
+    conn: &mut diesel_async::AsyncPgConnection,
+    org: uuid::Uuid,
+    deleted: uuid::Uuid,
+) -> Result<(), diesel::result::Error> {
+    if !members::owners_for_update(conn, org).await?.is_empty() {
+        return Ok(());
+    }
+    match members::successor(conn, org).await? {
+        Some(heir) => {
+            members::set_role(conn, org, heir, "owner").await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &crate::events::member(
+                    "organization.member_role_changed",
+                    org,
+                    deleted,
+                    heir,
+                    "owner",
+                    janua_events::EventContext::default(),
+                ),
+            )
+            .await?;
+        }
+        None => {
+            crate::store::organizations::delete(conn, org).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &crate::events::organization(
+                    "organization.deleted",
+                    org,
+                    deleted,
+                    serde_json::json!({ "organization_id": org, "reason": "last_owner_deleted" }),
+                    janua_events::EventContext::default(),
+                ),
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }

@@ -25,3 +25,38 @@ pub async fn reload_keys(req: HttpRequest, state: web::Data<AuthState>) -> Resul
     state.keys.reload(false).await.map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "signing_kid": state.keys.current().signing_kid() })))
 }
+
+#[derive(Debug, serde::Deserialize)]
+pub struct PasswordCheck {
+    pub password: String,
+}
+
+/// Re-authentication for a sibling service (identity, before deleting an account): is this
+/// the user's password? Failures count toward the brute-force throttling like sign-ins.
+pub async fn verify_password(
+    req: HttpRequest,
+    state: web::Data<AuthState>,
+    meta: janua_core::http::RequestMeta,
+    path: web::Path<uuid::Uuid>,
+    body: web::Json<PasswordCheck>,
+) -> Result<HttpResponse, ApiError> {
+    require_service_token(&req, &state)?;
+    let user_id = path.into_inner();
+    let account = crate::domain::throttle::user_account(user_id);
+    state.throttle.check(&account, meta.ip.as_deref()).await?;
+    let stored = {
+        let mut conn = state.pool.get().await?;
+        crate::store::credentials::password_hash(&mut conn, user_id).await?
+    };
+    let too_long = body.password.chars().count() > crate::domain::password::MAX_LEN;
+    let valid = !too_long && state.hasher.verify(&body.password, stored.as_deref()).await?;
+    if valid {
+        state.throttle.record_success(&account).await?;
+    } else {
+        state
+            .throttle
+            .record_failure(&account, meta.ip.as_deref())
+            .await?;
+    }
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "valid": valid })))
+}

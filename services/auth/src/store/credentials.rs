@@ -29,3 +29,34 @@ pub async fn upsert(conn: &mut AsyncPgConnection, user_id: Uuid, hash: &str) -> 
         .await?;
     Ok(())
 }
+
+/// Everything auth keeps about a user, for `user.deleted` (each service deletes its own
+/// data). Returns the ids of the sessions that were still live.
+pub async fn delete_user_data(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Vec<Uuid>> {
+    use diesel::sql_types;
+    #[derive(QueryableByName)]
+    struct Sid {
+        #[diesel(sql_type = sql_types::Uuid)]
+        id: Uuid,
+    }
+    let live: Vec<Sid> =
+        diesel::sql_query("SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL")
+            .bind::<sql_types::Uuid, _>(user_id)
+            .load(conn)
+            .await?;
+    for table in [
+        "sessions",
+        "credentials",
+        "one_time_tokens",
+        "totp_secrets",
+        "backup_codes",
+        "passkeys",
+        "oauth_links",
+    ] {
+        diesel::sql_query(format!("DELETE FROM {table} WHERE user_id = $1"))
+            .bind::<sql_types::Uuid, _>(user_id)
+            .execute(conn)
+            .await?;
+    }
+    Ok(live.into_iter().map(|s| s.id).collect())
+}

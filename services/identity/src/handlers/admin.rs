@@ -208,3 +208,150 @@ pub async fn unsuspend(
     let user = set_status(&state, &admin, path.into_inner(), "active", None, meta).await?;
     Ok(HttpResponse::Ok().json(user))
 }
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteAccount {
+    /// The current password; may be left out with a fresh sign-in (a token at most
+    /// `JANUA_TOKENS__REAUTH_WINDOW_SECS` old).
+    pub password: Option<String>,
+}
+
+/// Asks auth whether `password` is the user's (auth throttles the attempts).
+async fn password_matches(
+    state: &IdentityState,
+    user_id: Uuid,
+    password: &str,
+    meta: &RequestMeta,
+) -> Result<bool, ApiError> {
+    use secrecy::ExposeSecret;
+    let mut req = state
+        .http
+        .post(format!(
+            "{}/internal/v1/users/{user_id}/verify-password",
+            state.settings.auth.url.trim_end_matches('/')
+        ))
+        .header(
+            janua_core::http::SERVICE_TOKEN_HEADER,
+            state.settings.secrets.service_token.expose_secret(),
+        )
+        .json(&serde_json::json!({ "password": password }));
+    if let Some(ip) = &meta.ip {
+        // Auth throttles by the caller's address, not identity's.
+        req = req.header("x-forwarded-for", ip);
+    }
+    let resp = req
+        .send()
+        .await
+        .map_err(|_| ApiError::unavailable("the auth service"))?;
+    match resp.status() {
+        s if s.is_success() => {
+            let body: serde_json::Value = resp.json().await.map_err(ApiError::internal)?;
+            Ok(body["valid"] == true)
+        }
+        reqwest::StatusCode::TOO_MANY_REQUESTS => {
+            let retry = resp
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(60);
+            Err(ApiError::too_many_requests(retry))
+        }
+        _ => Err(ApiError::unavailable("the auth service")),
+    }
+}
+
+/// Deletes the account and tells every service (`user.deleted`); its tokens stop working at
+/// once.
+async fn delete_account(
+    state: &IdentityState,
+    user_id: Uuid,
+    reason: &str,
+    meta: RequestMeta,
+) -> Result<(), ApiError> {
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let user = store::users::find(conn, user_id)
+            .await?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such user"))?;
+        store::users::delete(conn, user_id).await?;
+        janua_db::outbox::enqueue(conn, &events::user_deleted(&user, reason, meta.into())).await?;
+        Ok(())
+    })
+    .await?;
+    state.revocations.block_user_until_tokens_expire(user_id).await?;
+    Ok(())
+}
+
+/// Deletes an account everywhere: identity removes the record, and every service deletes
+/// its part when `user.deleted` reaches it.
+///
+/// Permissions: the user themself, with the password or a fresh sign-in; platform admins.
+/// Anyone else gets 404.
+#[utoipa::path(delete, path = "/api/v1/users/{user_id}", tag = "Users",
+    params(("user_id" = Uuid, Path)), request_body(content = DeleteAccount, description = "optional"),
+    responses((status = 204), (status = 401, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 429, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %path))]
+pub async fn delete_user(
+    state: web::Data<IdentityState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = path.into_inner();
+    let own = user_id == auth.user_id();
+    if !own && !auth.is_admin() {
+        return Err(ApiError::new(ErrorCode::NotFound, "no such user"));
+    }
+    if own {
+        let request: DeleteAccount = optional_json(&body)?.unwrap_or_default();
+        match request.password {
+            Some(password) => {
+                if !password_matches(&state, user_id, &password, &meta).await? {
+                    return Err(ApiError::invalid_credentials());
+                }
+            }
+            None => {
+                let age = Utc::now().timestamp() - auth.0.iat;
+                if age >= state.settings.tokens.reauth_window_secs {
+                    return Err(ApiError::unauthorized("reauthentication_required"));
+                }
+            }
+        }
+    }
+    let reason = if own {
+        "deleted_by_user"
+    } else {
+        "deleted_by_admin"
+    };
+    delete_account(&state, user_id, reason, meta).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Deletes an account without asking anything of its holder.
+///
+/// Permissions: platform admins (not on themselves: use `DELETE /api/v1/users/{id}`).
+#[utoipa::path(delete, path = "/api/v1/admin/users/{user_id}/force-delete", tag = "Admin",
+    params(("user_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn force_delete(
+    state: web::Data<IdentityState>,
+    admin: PlatformAdmin,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = path.into_inner();
+    if user_id == admin.0.user_id() {
+        return Err(ApiError::conflict(
+            "delete your own account with DELETE /api/v1/users/{id}",
+        ));
+    }
+    delete_account(&state, user_id, "force_deleted_by_admin", meta).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -132,3 +132,30 @@ pub async fn remove_user_everywhere(conn: &mut AsyncPgConnection, user: Uuid) ->
         .execute(conn)
         .await
 }
+
+/// Organizations where the user is an owner.
+pub async fn owned_by(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<Vec<Uuid>> {
+    memberships::table
+        .filter(memberships::user_id.eq(user))
+        .filter(memberships::role.eq("owner"))
+        .select(memberships::organization_id)
+        .load(conn)
+        .await
+}
+
+/// Who inherits an organization that lost its last owner: its longest-standing admin,
+/// else its longest-standing member.
+pub async fn successor(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<Option<Uuid>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Integer;
+    memberships::table
+        .filter(memberships::organization_id.eq(org))
+        .order((
+            sql::<Integer>("CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END"),
+            memberships::joined_at.asc(),
+        ))
+        .select(memberships::user_id)
+        .first(conn)
+        .await
+        .optional()
+}
