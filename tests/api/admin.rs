@@ -373,3 +373,85 @@ async fn admins_force_delete_others_but_not_themselves() {
         .collect();
     assert!(types.iter().any(|t| t == "user.deleted"));
 }
+
+#[tokio::test]
+async fn stats_count_what_each_service_owns() {
+    let (app, admin) = stack_with_admin().await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    app.post(
+        "/api/v1/organizations",
+        &json!({"name": "Acme"}),
+        ada["access_token"].as_str(),
+    )
+    .await;
+    assert_error(
+        app.get("/api/v1/admin/stats", ada["access_token"].as_str()).await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    let stats = json(app.get("/api/v1/admin/stats", Some(&admin)).await).await;
+    assert_eq!(stats["users"]["total"], 2);
+    assert_eq!(stats["users"]["by_status"]["active"], 2);
+    assert_eq!(stats["organizations"], 1);
+    assert_eq!(stats["sessions_active"], 2);
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    assert_eq!(stats["sign_ups_per_day"][0]["date"], today.as_str());
+    assert_eq!(stats["sign_ups_per_day"][0]["count"], 2);
+    assert_eq!(stats["sign_ins_per_day"][0]["count"], 2);
+    assert_eq!(stats["mfa"]["adoption"], 0.0);
+}
+
+#[tokio::test]
+async fn clearing_counters_lifts_a_lockout_but_not_a_revocation() {
+    let app = TestStack::spawn_with(|s| {
+        s.bootstrap_admin_email = Some("root@example.com".into());
+        s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
+        s.rate_limits.signin_failures_per_account = 2;
+        s.rate_limits.signin_lockout_base_secs = 300;
+    })
+    .await;
+    let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
+        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
+        if resp.status() == 200 {
+            Some(json(resp).await)
+        } else {
+            None
+        }
+    })
+    .await;
+    let admin = admin["access_token"].as_str().unwrap().to_string();
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    let signed_out = ada["access_token"].as_str();
+    assert_eq!(
+        app.post("/api/v1/auth/signout", &json!({}), signed_out)
+            .await
+            .status(),
+        204
+    );
+    for _ in 0..2 {
+        app.signin("ada@example.com", "wrong password here").await;
+    }
+    assert_error(
+        app.signin("ada@example.com", PASSWORD).await,
+        429,
+        "RATE_LIMIT_EXCEEDED",
+    )
+    .await;
+    assert_error(
+        app.post("/api/v1/admin/cache/clear", &json!({}), signed_out)
+            .await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    let cleared = app
+        .post("/api/v1/admin/cache/clear", &json!({}), Some(&admin))
+        .await;
+    assert_eq!(cleared.status(), 200);
+    let cleared = json(cleared).await;
+    assert!(cleared["cleared"]["sign_in_throttles"].as_u64().unwrap() >= 1);
+    assert_eq!(app.signin("ada@example.com", PASSWORD).await.status(), 200);
+    // The signed-out session stays revoked.
+    assert_error(app.get("/api/v1/auth/me", signed_out).await, 401, "UNAUTHORIZED").await;
+}

@@ -107,6 +107,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/internal/v1/keys/rotate", web::post().to(internal::rotate_keys))
         .route("/internal/v1/keys/reload", web::post().to(internal::reload_keys))
+        .route("/internal/v1/stats", web::get().to(internal::stats))
         .route(
             "/internal/v1/users/{user_id}/verify-password",
             web::post().to(internal::verify_password),

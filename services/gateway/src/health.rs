@@ -83,6 +83,24 @@ pub async fn answer(route: LocalRoute, state: &GatewayState, claims: Option<&Cla
             }
         }
         LocalRoute::OpenApi => crate::openapi::document(state).await,
+        LocalRoute::CacheClear => {
+            if !claims.is_some_and(Claims::is_admin) {
+                return ApiError::forbidden().error_response();
+            }
+            match clear_counters(state).await {
+                Ok((rate_limits, throttles)) => {
+                    tracing::info!(
+                        admin = %claims.map(|c| c.sub.to_string()).unwrap_or_default(),
+                        rate_limits, throttles, "counters cleared by an admin"
+                    );
+                    HttpResponse::Ok().json(serde_json::json!({
+                        "cleared": { "rate_limits": rate_limits, "sign_in_throttles": throttles },
+                        "kept": ["session and user revocations", "MFA challenge budgets", "one-time links"],
+                    }))
+                }
+                Err(e) => e.error_response(),
+            }
+        }
         LocalRoute::Detailed => {
             if !claims.is_some_and(Claims::is_admin) {
                 return ApiError::forbidden().error_response();
@@ -96,4 +114,35 @@ pub async fn answer(route: LocalRoute, state: &GatewayState, claims: Option<&Cla
             }))
         }
     }
+}
+
+/// Deletes what Janua keeps in Redis only to slow callers down: the rate-limit windows and
+/// the sign-in throttles (lock-outs). Revocations stay: clearing them would bring revoked
+/// tokens back to life.
+async fn clear_counters(state: &GatewayState) -> Result<(u64, u64), ApiError> {
+    let mut conn = state.redis.clone();
+    let mut counts = [0u64; 2];
+    for (i, kind) in ["rl", "bf"].iter().enumerate() {
+        let pattern = format!("{}:{kind}:*", state.settings.redis_prefix);
+        let mut cursor: u64 = 0;
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(500)
+                .query_async(&mut conn)
+                .await?;
+            if !keys.is_empty() {
+                let n: u64 = redis::cmd("UNLINK").arg(&keys).query_async(&mut conn).await?;
+                counts[i] += n;
+            }
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+    }
+    Ok((counts[0], counts[1]))
 }

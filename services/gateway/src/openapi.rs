@@ -49,6 +49,15 @@ fn detailed() {}
 #[allow(dead_code)]
 fn openapi_json() {}
 
+/// Clears the rate-limit windows and sign-in throttles kept in Redis (revocations stay).
+///
+/// Permissions: platform admin.
+#[utoipa::path(post, path = "/api/v1/admin/cache/clear", tag = "Admin", security(("bearer" = [])),
+    responses((status = 200, body = Object), (status = 401, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope)))]
+#[allow(dead_code)]
+fn cache_clear() {}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -69,7 +78,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Janua API", description = "Identity and access management. Errors use the envelope `{\"error\":{\"code\",\"message\",\"details\"}}`."),
-    paths(health, live, ready, detailed, openapi_json),
+    paths(health, live, ready, detailed, openapi_json, cache_clear),
     components(schemas(janua_core::error::ErrorEnvelope, janua_core::error::ErrorBody)),
     modifiers(&BearerAuth)
 )]

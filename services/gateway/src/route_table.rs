@@ -20,6 +20,7 @@ pub enum LocalRoute {
     Ready,
     Detailed,
     OpenApi,
+    CacheClear,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,6 +283,7 @@ impl RouteTable {
                 Identity,
                 Authenticated,
             ),
+            r(Method::GET, "/api/v1/admin/stats", Identity, Authenticated),
             // Passkeys
             r(
                 Method::POST,
@@ -369,6 +371,12 @@ impl RouteTable {
                 "/api/v1/openapi.json",
                 Local(LocalRoute::OpenApi),
                 Public,
+            ),
+            r(
+                Method::POST,
+                "/api/v1/admin/cache/clear",
+                Local(LocalRoute::CacheClear),
+                Authenticated,
             ),
         ];
         RouteTable::new(routes)

@@ -13,7 +13,8 @@ use utoipa::OpenApi;
         crate::handlers::admin::suspend,
         crate::handlers::admin::unsuspend,
         crate::handlers::admin::delete_user,
-        crate::handlers::admin::force_delete
+        crate::handlers::admin::force_delete,
+        crate::handlers::admin::stats
     ),
     components(schemas(
         crate::domain::user::UserView,

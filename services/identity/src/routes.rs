@@ -5,6 +5,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/auth/me", web::get().to(users::me))
         .route("/api/v1/users", web::get().to(admin::list_users))
         .route("/api/v1/admin/users", web::get().to(admin::admin_users))
+        .route("/api/v1/admin/stats", web::get().to(admin::stats))
         .route(
             "/api/v1/admin/users/{user_id}/suspend",
             web::post().to(admin::suspend),

@@ -63,7 +63,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/internal/v1")
                 .wrap(actix_web::middleware::from_fn(health::require_service_token))
-                .route("/health/ready", web::get().to(health::ready)),
+                .route("/health/ready", web::get().to(health::ready))
+                .route("/stats", web::get().to(health::stats)),
         );
 }
 

@@ -60,3 +60,36 @@ pub async fn verify_password(
     }
     Ok(HttpResponse::Ok().json(serde_json::json!({ "valid": valid })))
 }
+
+/// Figures for the admin dashboard: live sessions, and sign-ins per day (UTC) for 30 days.
+pub async fn stats(req: HttpRequest, state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
+    use diesel::sql_types::{BigInt, Text};
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName, serde::Serialize)]
+    struct Day {
+        #[diesel(sql_type = Text)]
+        date: String,
+        #[diesel(sql_type = BigInt)]
+        count: i64,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    require_service_token(&req, &state)?;
+    let mut conn = state.pool.get().await?;
+    let active: Count = diesel::sql_query(
+        "SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL AND expires_at > now()",
+    )
+    .get_result(&mut conn)
+    .await?;
+    let days: Vec<Day> = diesel::sql_query(
+        "SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS date, count(*) AS count
+         FROM sessions WHERE created_at > now() - interval '30 days'
+         GROUP BY 1 ORDER BY 1",
+    )
+    .load(&mut conn)
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "sessions_active": active.n, "sign_ins_per_day": days })))
+}

@@ -355,3 +355,93 @@ pub async fn force_delete(
     delete_account(&state, user_id, "force_deleted_by_admin", meta).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+async fn internal_json(state: &IdentityState, base: &str, what: &str) -> Result<serde_json::Value, ApiError> {
+    use secrecy::ExposeSecret;
+    let resp = state
+        .http
+        .get(format!("{}/internal/v1/stats", base.trim_end_matches('/')))
+        .header(
+            janua_core::http::SERVICE_TOKEN_HEADER,
+            state.settings.secrets.service_token.expose_secret(),
+        )
+        .timeout(std::time::Duration::from_secs(5))
+        .send()
+        .await
+        .map_err(|_| ApiError::unavailable(what))?;
+    if !resp.status().is_success() {
+        return Err(ApiError::unavailable(what));
+    }
+    resp.json().await.map_err(ApiError::internal)
+}
+
+/// Platform figures: users by status, sign-ups and sign-ins per day (30 days, UTC), MFA
+/// adoption, organizations, live sessions. Each service counts what it owns.
+///
+/// Permissions: platform admins.
+#[utoipa::path(get, path = "/api/v1/admin/stats", tag = "Admin",
+    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 503, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn stats(state: web::Data<IdentityState>, _admin: PlatformAdmin) -> Result<HttpResponse, ApiError> {
+    use diesel::sql_types::{BigInt, Text};
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName, Serialize)]
+    struct Bucket {
+        #[diesel(sql_type = Text)]
+        key: String,
+        #[diesel(sql_type = BigInt)]
+        count: i64,
+    }
+    let (by_status, signups, mfa) = {
+        let mut conn = state.pool.get().await?;
+        let by_status: Vec<Bucket> =
+            diesel::sql_query("SELECT status AS key, count(*) AS count FROM users GROUP BY 1 ORDER BY 1")
+                .load(&mut conn)
+                .await?;
+        let signups: Vec<Bucket> = diesel::sql_query(
+            "SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS key, count(*) AS count
+             FROM users WHERE created_at > now() - interval '30 days' GROUP BY 1 ORDER BY 1",
+        )
+        .load(&mut conn)
+        .await?;
+        let mfa: Vec<Bucket> = diesel::sql_query(
+            "SELECT CASE WHEN mfa_enabled THEN 'enabled' ELSE 'disabled' END AS key, count(*) AS count FROM users GROUP BY 1",
+        )
+        .load(&mut conn)
+        .await?;
+        (by_status, signups, mfa)
+    };
+    let (auth, org) = futures::join!(
+        internal_json(&state, &state.settings.auth.url, "the auth service"),
+        internal_json(&state, &state.settings.org.url, "the org service")
+    );
+    let (auth, org) = (auth?, org?);
+    let total: i64 = by_status.iter().map(|b| b.count).sum();
+    let with_mfa = mfa
+        .iter()
+        .find(|b| b.key == "enabled")
+        .map(|b| b.count)
+        .unwrap_or(0);
+    let statuses: serde_json::Map<String, serde_json::Value> = by_status
+        .iter()
+        .map(|b| (b.key.clone(), b.count.into()))
+        .collect();
+    let per_day = |rows: &[Bucket]| -> Vec<serde_json::Value> {
+        rows.iter()
+            .map(|b| serde_json::json!({ "date": b.key, "count": b.count }))
+            .collect()
+    };
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "users": { "total": total, "by_status": statuses },
+        "sign_ups_per_day": per_day(&signups),
+        "sign_ins_per_day": auth["sign_ins_per_day"],
+        "mfa": {
+            "enabled": with_mfa,
+            "adoption": if total > 0 { with_mfa as f64 / total as f64 } else { 0.0 },
+        },
+        "organizations": org["organizations"],
+        "memberships": org["memberships"],
+        "sessions_active": auth["sessions_active"],
+    })))
+}

@@ -36,3 +36,24 @@ pub async fn require_service_token(
     janua_core::http::require_service_token(req.request(), &expected)?;
     Ok(next.call(req).await?.map_into_boxed_body())
 }
+
+/// Figures for the admin dashboard.
+pub async fn stats(state: web::Data<OrgState>) -> Result<HttpResponse, ApiError> {
+    use diesel::sql_types::BigInt;
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Counts {
+        #[diesel(sql_type = BigInt)]
+        organizations: i64,
+        #[diesel(sql_type = BigInt)]
+        memberships: i64,
+    }
+    let mut conn = state.pool.get().await?;
+    let c: Counts = diesel::sql_query(
+        "SELECT (SELECT count(*) FROM organizations) AS organizations, (SELECT count(*) FROM memberships) AS memberships",
+    )
+    .get_result(&mut conn)
+    .await?;
+    Ok(HttpResponse::Ok()
+        .json(serde_json::json!({ "organizations": c.organizations, "memberships": c.memberships })))
+}
