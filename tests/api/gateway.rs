@@ -240,6 +240,19 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("delete", "/api/v1/admin/users/{user_id}/force-delete"),
         ("get", "/api/v1/admin/stats"),
         ("post", "/api/v1/admin/cache/clear"),
+        // The same routers outside /api/v1.
+        ("post", "/api/invitations/organizations/{org_id}/invitations"),
+        ("get", "/api/invitations/organizations/{org_id}/invitations"),
+        ("get", "/api/invitations/invitations/{invite_id}"),
+        ("delete", "/api/invitations/invitations/{invite_id}"),
+        ("post", "/api/invitations/invitations/{invite_id}/accept"),
+        ("post", "/api/invitations/invitations/{invite_id}/resend"),
+        ("get", "/api/policies"),
+        ("post", "/api/policies"),
+        ("get", "/api/policies/{policy_id}"),
+        ("put", "/api/policies/{policy_id}"),
+        ("delete", "/api/policies/{policy_id}"),
+        ("post", "/api/policies/{policy_id}/evaluate"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {

@@ -164,6 +164,34 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
     assert_eq!(assigned.status(), 201);
     assert_error(add_carol(org_id, "owner").await, 403, "FORBIDDEN").await;
     assert_eq!(add_carol(org_id, "member").await.status(), 201);
+    // Sibling services read the same effective permissions over org's internal API.
+    let effective: serde_json::Value = reqwest::Client::new()
+        .get(format!(
+            "{}/internal/v1/users/{}/permissions?organization_id={org_id}",
+            app.settings.org.url,
+            bob["user"]["id"].as_str().unwrap()
+        ))
+        .header(
+            "x-janua-service-token",
+            janua_testkit::service_token(&app.settings),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let perms: Vec<&str> = effective["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        perms.contains(&"members:manage") && perms.contains(&"organizations:read"),
+        "{perms:?}"
+    );
+    assert!(!perms.contains(&"organizations:delete"));
     assert_error(add_carol(other_id, "member").await, 403, "FORBIDDEN").await;
     // The role goes to members of its organization only.
     let outsider = app

@@ -116,6 +116,17 @@ async fn build(state: &GatewayState) -> Result<Document, ApiError> {
     doc.merge(identity?);
     doc.merge(org?);
     let routed: BTreeSet<&str> = state.table.routes().map(|r| r.pattern).collect();
+    // Routers that also answer outside /api/v1 (Invitations, Policies) are documented once by
+    // their service; list them under both prefixes, as they are served.
+    for alias in &routed {
+        if let Some(rest) = alias.strip_prefix("/api/")
+            && !rest.starts_with("v1/")
+            && !doc.paths.paths.contains_key(*alias)
+            && let Some(item) = doc.paths.paths.get(&format!("/api/v1/{rest}")).cloned()
+        {
+            doc.paths.paths.insert(alias.to_string(), item);
+        }
+    }
     doc.paths.paths.retain(|path, _| routed.contains(path.as_str()));
     Ok(doc)
 }

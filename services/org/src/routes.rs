@@ -64,7 +64,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/internal/v1")
                 .wrap(actix_web::middleware::from_fn(health::require_service_token))
                 .route("/health/ready", web::get().to(health::ready))
-                .route("/stats", web::get().to(health::stats)),
+                .route("/stats", web::get().to(health::stats))
+                .route("/users/{user_id}/permissions", web::get().to(health::permissions)),
         );
 }
 

@@ -66,15 +66,18 @@ pub async fn resolve(state: &OrgState, auth: &Authenticated, org_id: Uuid) -> Re
     let org = crate::store::organizations::find(&mut conn, org_id)
         .await?
         .ok_or_else(no_such_organization)?;
-    let role = members::role_of(&mut conn, org_id, auth.user_id())
-        .await?
-        .and_then(|r| Role::parse(&r));
+    let raw_role = members::role_of(&mut conn, org_id, auth.user_id()).await?;
+    let role = raw_role.as_deref().and_then(Role::parse);
     let (role, member) = match (role, auth.is_admin()) {
         (r, true) => (Role::Owner, r.is_some()),
         (Some(r), false) => (r, true),
         (None, false) => return Err(no_such_organization()),
     };
-    let permissions = effective(&mut conn, auth.user_id(), Some(org_id), auth.is_admin()).await?;
+    let permissions = if auth.is_admin() {
+        all_permissions()
+    } else {
+        member_permissions(&mut conn, auth.user_id(), org_id, raw_role.as_deref()).await?
+    };
     Ok(OrgAccess {
         org,
         caller: auth.user_id(),
@@ -95,27 +98,42 @@ pub async fn effective(
     platform_admin: bool,
 ) -> Result<BTreeSet<String>, ApiError> {
     if platform_admin {
-        return Ok(janua_authz::catalogue::PERMISSIONS
-            .iter()
-            .map(|(p, _)| p.to_string())
-            .collect());
+        return Ok(all_permissions());
+    }
+    if let Some(org) = org {
+        let role = members::role_of(conn, org, user).await?;
+        return member_permissions(conn, user, org, role.as_deref()).await;
     }
     let mut out = BTreeSet::new();
-    if let Some(org) = org
-        && let Some(role) = members::role_of(conn, org, user).await?
-    {
-        out.extend(
-            janua_authz::catalogue::org_role_permissions(&role)
-                .iter()
-                .map(|p| p.to_string()),
-        );
-        for held in crate::store::roles::held(conn, user, Some(org)).await? {
-            out.extend(held.permissions);
-        }
-    } else if org.is_none() {
-        for held in crate::store::roles::held(conn, user, None).await? {
-            out.extend(held.permissions);
-        }
+    for held in crate::store::roles::held(conn, user, None).await? {
+        out.extend(held.permissions);
+    }
+    Ok(out)
+}
+
+fn all_permissions() -> BTreeSet<String> {
+    janua_authz::catalogue::PERMISSIONS
+        .iter()
+        .map(|(p, _)| p.to_string())
+        .collect()
+}
+
+/// A member's permissions in `org` given their membership role (none: not a member).
+async fn member_permissions(
+    conn: &mut diesel_async::AsyncPgConnection,
+    user: Uuid,
+    org: Uuid,
+    role: Option<&str>,
+) -> Result<BTreeSet<String>, ApiError> {
+    let Some(role) = role else {
+        return Ok(BTreeSet::new());
+    };
+    let mut out: BTreeSet<String> = janua_authz::catalogue::org_role_permissions(role)
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+    for held in crate::store::roles::held(conn, user, Some(org)).await? {
+        out.extend(held.permissions);
     }
     Ok(out)
 }

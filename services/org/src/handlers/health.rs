@@ -57,3 +57,24 @@ pub async fn stats(state: web::Data<OrgState>) -> Result<HttpResponse, ApiError>
     Ok(HttpResponse::Ok()
         .json(serde_json::json!({ "organizations": c.organizations, "memberships": c.memberships })))
 }
+
+#[derive(Debug, serde::Deserialize)]
+pub struct PermissionsQuery {
+    pub organization_id: Option<uuid::Uuid>,
+    #[serde(default)]
+    pub platform_admin: bool,
+}
+
+/// A user's effective permissions (in an organization, or platform-wide), for sibling
+/// services that check permissions on data they own.
+pub async fn permissions(
+    state: web::Data<OrgState>,
+    path: web::Path<uuid::Uuid>,
+    q: web::Query<PermissionsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let set =
+        crate::domain::access::effective(&mut conn, path.into_inner(), q.organization_id, q.platform_admin)
+            .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "permissions": set })))
+}
