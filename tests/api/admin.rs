@@ -9,21 +9,8 @@ use std::time::Duration;
 const PASSWORD: &str = "correct horse battery";
 
 async fn stack_with_admin() -> (TestStack, String) {
-    let app = TestStack::spawn_with(|s| {
-        s.bootstrap_admin_email = Some("root@example.com".into());
-        s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
-    })
-    .await;
-    let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
-        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
-        if resp.status() == 200 {
-            Some(json(resp).await)
-        } else {
-            None
-        }
-    })
-    .await;
-    let token = admin["access_token"].as_str().unwrap().to_string();
+    let app = TestStack::spawn_with(janua_testkit::with_bootstrap_admin).await;
+    let token = app.admin_token().await;
     (app, token)
 }
 
@@ -405,22 +392,12 @@ async fn stats_count_what_each_service_owns() {
 #[tokio::test]
 async fn clearing_counters_lifts_a_lockout_but_not_a_revocation() {
     let app = TestStack::spawn_with(|s| {
-        s.bootstrap_admin_email = Some("root@example.com".into());
-        s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
+        janua_testkit::with_bootstrap_admin(s);
         s.rate_limits.signin_failures_per_account = 2;
         s.rate_limits.signin_lockout_base_secs = 300;
     })
     .await;
-    let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
-        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
-        if resp.status() == 200 {
-            Some(json(resp).await)
-        } else {
-            None
-        }
-    })
-    .await;
-    let admin = admin["access_token"].as_str().unwrap().to_string();
+    let admin = app.admin_token().await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let signed_out = ada["access_token"].as_str();
     assert_eq!(

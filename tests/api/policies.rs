@@ -1,25 +1,11 @@
 //! Policies through the gateway: who may manage which, and evaluation with explanations.
 
 use crate::{assert_error, json};
-use janua_testkit::{TestStack, eventually};
+use janua_testkit::TestStack;
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 const PASSWORD: &str = "correct horse battery";
-
-async fn admin_token(app: &TestStack) -> String {
-    let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
-        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
-        if resp.status() == 200 {
-            Some(json(resp).await)
-        } else {
-            None
-        }
-    })
-    .await;
-    admin["access_token"].as_str().unwrap().to_string()
-}
 
 fn office_hours_rule() -> Value {
     json!({
@@ -38,12 +24,8 @@ fn office_hours_rule() -> Value {
 
 #[tokio::test]
 async fn platform_policies_are_for_platform_admins_and_evaluate_with_a_reason() {
-    let app = TestStack::spawn_with(|s| {
-        s.bootstrap_admin_email = Some("root@example.com".into());
-        s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
-    })
-    .await;
-    let admin = admin_token(&app).await;
+    let app = TestStack::spawn_with(janua_testkit::with_bootstrap_admin).await;
+    let admin = app.admin_token().await;
     let user = app.signup("ada@example.com", PASSWORD).await;
     let user_token = user["access_token"].as_str();
 

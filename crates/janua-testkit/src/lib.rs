@@ -32,6 +32,15 @@ pub struct TestStack {
 
 /// Settings for one test: its own database, vhost and Redis prefix, cheap argon2 (real
 /// argon2id, small parameters), one worker per server.
+pub const ADMIN_EMAIL: &str = "root@example.com";
+pub const ADMIN_PASSWORD: &str = "bootstrap admin passphrase";
+
+/// Settings change that makes auth create a platform admin at start.
+pub fn with_bootstrap_admin(s: &mut Settings) {
+    s.bootstrap_admin_email = Some(ADMIN_EMAIL.into());
+    s.bootstrap_admin_password = Some(ADMIN_PASSWORD.into());
+}
+
 pub fn test_settings(db_name: &str, vhost: &str, smtp_port: u16) -> Settings {
     let mut s = Settings {
         database_url: format!("postgres://postgres@127.0.0.1:5432/{db_name}"),
@@ -193,6 +202,24 @@ impl TestStack {
         diesel_async::AsyncPgConnection::establish(&url)
             .await
             .expect("db connection")
+    }
+
+    /// Signs in as the bootstrap admin of a stack made with [`with_bootstrap_admin`] (waits
+    /// for auth to have created it) and answers the access token.
+    pub async fn admin_token(&self) -> String {
+        let pair = eventually("the bootstrap admin", Duration::from_secs(15), || async {
+            let resp = self.signin(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+            if resp.status() == 200 {
+                resp.json::<Value>().await.ok()
+            } else {
+                None
+            }
+        })
+        .await;
+        pair["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_string()
     }
 
     /// The events a service has written to its outbox, oldest first: (type, JSON payload).

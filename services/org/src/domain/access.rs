@@ -137,3 +137,22 @@ async fn member_permissions(
     }
     Ok(out)
 }
+
+/// For things that are platform-wide (no organization: platform admins only) or belong to
+/// one organization (those its role table lets do `action`; non-members get 404).
+pub async fn require_in_scope(
+    state: &OrgState,
+    auth: &Authenticated,
+    org: Option<Uuid>,
+    action: Action,
+    what: &str,
+) -> Result<(), ApiError> {
+    match org {
+        None if auth.is_admin() => Ok(()),
+        None => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!("platform-wide {what} are for platform admins"),
+        )),
+        Some(org) => resolve(state, auth, org).await?.require(action),
+    }
+}

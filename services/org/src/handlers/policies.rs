@@ -2,7 +2,7 @@
 //! platform-wide (platform admins) or per organization (its owners and admins), and
 //! `POST /{id}/evaluate` with a readable explanation. Evaluation is janua-authz's.
 
-use crate::domain::access::resolve;
+use crate::domain::access::require_in_scope;
 use crate::domain::roles::Action;
 use crate::store::policies::{self as store, Fields, PolicyRow};
 use crate::{OrgState, events};
@@ -171,14 +171,7 @@ fn fields<'a>(input: &'a PolicyInput, policy: &'a Policy) -> Result<Fields<'a>, 
 /// May the caller manage policies of `org` (None: platform-wide)? Non-members of the
 /// organization learn nothing (404).
 async fn may_manage(state: &OrgState, auth: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
-    match org {
-        None if auth.is_admin() => Ok(()),
-        None => Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "platform-wide policies are for platform admins",
-        )),
-        Some(org) => resolve(state, auth, org).await?.require(Action::ManagePolicies),
-    }
+    require_in_scope(state, auth, org, Action::ManagePolicies, "policies").await
 }
 
 /// The policy, if the caller may see (and so manage) it; 404 otherwise.

@@ -2,7 +2,7 @@
 //! custom roles per organization or platform-wide, and their assignment to users. What a
 //! role grants is checked in the `OrgAccess` guard from the database, never from the client.
 
-use crate::domain::access::resolve;
+use crate::domain::access::require_in_scope;
 use crate::domain::roles::Action;
 use crate::handlers::members::known_user;
 use crate::store::members;
@@ -188,14 +188,7 @@ fn check(input: &RoleInput) -> Result<(String, Vec<String>), ApiError> {
 
 /// May the caller manage roles of `org` (None: platform-wide)? Non-members learn nothing.
 async fn may_manage(state: &OrgState, auth: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
-    match org {
-        None if auth.is_admin() => Ok(()),
-        None => Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "platform-wide roles are for platform admins",
-        )),
-        Some(org) => resolve(state, auth, org).await?.require(Action::ManageRoles),
-    }
+    require_in_scope(state, auth, org, Action::ManageRoles, "roles").await
 }
 
 /// A custom role the caller may see.
