@@ -176,6 +176,24 @@ pub const SERVICE_TOKEN_HEADER: &str = "x-janua-service-token";
 
 /// Checks the service token of an internal call in constant time. A missing or wrong token
 /// answers like an unknown route, so probing `/internal/v1` learns nothing.
+/// The shared service token, as app data for [`service_token_guard`].
+#[derive(Clone)]
+pub struct ServiceToken(pub String);
+
+/// Middleware for a service's `/internal/v1` scope: only callers presenting the service token
+/// (registered as `web::Data<ServiceToken>`) get through; anyone else gets a 404.
+pub async fn service_token_guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let expected = req
+        .app_data::<web::Data<ServiceToken>>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
+    require_service_token(req.request(), &expected)?;
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
 pub fn require_service_token(req: &HttpRequest, expected: &str) -> Result<(), ApiError> {
     let presented = req
         .headers()

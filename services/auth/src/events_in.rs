@@ -31,23 +31,25 @@ pub fn subscription() -> Subscription {
     }
 }
 
+/// What applying an event touches besides auth's database: the mail queue's sealing key and
+/// link base, and the revocation set.
 #[derive(Clone)]
-pub struct Mail {
+pub struct Effects {
     pub sealer: janua_tokens::SecretBox,
     pub public_url: String,
     /// A suspended user's sessions are revoked here too.
     pub revocations: janua_tokens::RevocationSet,
 }
 
-pub fn handler(pool: Pool, mail: Mail) -> Handler {
+pub fn handler(pool: Pool, effects: Effects) -> Handler {
     Arc::new(move |envelope: EventEnvelope| {
-        let (pool, mail) = (pool.clone(), mail.clone());
-        Box::pin(async move { apply(&pool, &mail, envelope).await })
+        let (pool, effects) = (pool.clone(), effects.clone());
+        Box::pin(async move { apply(&pool, &effects, envelope).await })
     })
 }
 
 /// The invitation email; the link opens the accept page for the invitation's id.
-fn invitation_mail(mail: &Mail, p: &serde_json::Value) -> Option<(String, String, String)> {
+fn invitation_mail(mail: &Effects, p: &serde_json::Value) -> Option<(String, String, String)> {
     let to = p["email"].as_str()?.to_string();
     let org = p["organization_name"].as_str().unwrap_or("an organization");
     let id = p["invitation_id"].as_str()?;
@@ -61,7 +63,7 @@ fn invitation_mail(mail: &Mail, p: &serde_json::Value) -> Option<(String, String
     Some((to, subject, body))
 }
 
-async fn apply(pool: &Pool, mail: &Mail, envelope: EventEnvelope) -> Result<(), HandleError> {
+async fn apply(pool: &Pool, mail: &Effects, envelope: EventEnvelope) -> Result<(), HandleError> {
     let event_id =
         uuid::Uuid::parse_str(&envelope.id).map_err(|e| HandleError::Reject(format!("event id: {e}")))?;
     let payload: serde_json::Value = serde_json::from_slice(&envelope.payload)

@@ -169,7 +169,7 @@ impl Application {
                 events_in::subscription(),
                 events_in::handler(
                     state.pool.clone(),
-                    events_in::Mail {
+                    events_in::Effects {
                         sealer: state.sealer.clone(),
                         public_url: settings.public_url.clone(),
                         revocations: state.revocations.clone(),

@@ -29,7 +29,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::scope("/internal/v1")
-                .wrap(actix_web::middleware::from_fn(internal::require_service_token))
+                .wrap(actix_web::middleware::from_fn(
+                    janua_core::http::service_token_guard,
+                ))
                 .route("/users/by-email", web::get().to(internal::user_by_email))
                 .route("/users/{user_id}", web::put().to(internal::create_user))
                 .route("/users/{user_id}", web::get().to(internal::get_user))

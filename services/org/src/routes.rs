@@ -62,7 +62,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::scope("/internal/v1")
-                .wrap(actix_web::middleware::from_fn(health::require_service_token))
+                .wrap(actix_web::middleware::from_fn(
+                    janua_core::http::service_token_guard,
+                ))
                 .route("/health/ready", web::get().to(health::ready))
                 .route("/stats", web::get().to(health::stats))
                 .route("/users/{user_id}/permissions", web::get().to(health::permissions)),

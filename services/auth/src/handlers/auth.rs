@@ -127,6 +127,22 @@ pub(crate) async fn sign_in_outcome(
     answer.map_err(ApiError::internal)
 }
 
+/// Records a refused sign-in (`user.signin_failed` with why), whatever the method.
+pub(crate) async fn record_signin_failure(
+    state: &AuthState,
+    user_id: Option<Uuid>,
+    reason: &str,
+    meta: &RequestMeta,
+) -> Result<(), ApiError> {
+    let mut conn = state.pool.get().await?;
+    janua_db::outbox::enqueue(
+        &mut conn,
+        &events::user_signin_failed(user_id, reason, meta.clone().into()),
+    )
+    .await?;
+    Ok(())
+}
+
 pub(crate) fn normalise_email(raw: &str) -> String {
     raw.trim().to_lowercase()
 }
@@ -270,12 +286,7 @@ pub async fn signin(
     let ok = state.hasher.verify(&body.password, stored.as_deref()).await?;
     let (true, Some(user)) = (ok, user) else {
         state.throttle.record_failure(&email, meta.ip.as_deref()).await?;
-        let mut conn = state.pool.get().await?;
-        janua_db::outbox::enqueue(
-            &mut conn,
-            &events::user_signin_failed(None, "invalid_credentials", meta.into()),
-        )
-        .await?;
+        record_signin_failure(&state, None, "invalid_credentials", &meta).await?;
         return Err(ApiError::invalid_credentials());
     };
     if user.status != "active" {

@@ -8,7 +8,7 @@
 
 use crate::domain::oauth::{OAuthFailure, Provider, ProviderIdentity, ProviderKind};
 use crate::domain::sign_in_methods::{self, Removing};
-use crate::handlers::auth::{normalise_email, sign_in_outcome, suspended};
+use crate::handlers::auth::{normalise_email, record_signin_failure, sign_in_outcome, suspended};
 use crate::identity_client::{CreateOutcome, IdentityUser};
 use crate::store::oauth::{self as store, NewFlow, NewLink};
 use crate::{AuthState, events};
@@ -590,14 +590,7 @@ async fn finish(
 }
 
 async fn record_failure(state: &AuthState, user_id: Option<Uuid>, reason: &str, meta: &RequestMeta) {
-    let event = events::user_signin_failed(user_id, reason, meta.clone().into());
-    let recorded = async {
-        let mut conn = state.pool.get().await?;
-        janua_db::outbox::enqueue(&mut conn, &event).await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    if let Err(e) = recorded {
+    if let Err(e) = record_signin_failure(state, user_id, reason, meta).await {
         tracing::warn!(error = %e, "could not record a refused OAuth sign-in");
     }
 }

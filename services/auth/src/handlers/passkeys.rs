@@ -9,7 +9,7 @@ use crate::domain::passkeys as rp;
 use crate::domain::sessions;
 use crate::domain::sign_in_methods::{self, Removing};
 use crate::domain::throttle::user_account;
-use crate::handlers::auth::{TokenPair, normalise_email, suspended, token_pair};
+use crate::handlers::auth::{TokenPair, normalise_email, record_signin_failure, suspended, token_pair};
 use crate::store::passkeys::{self as store, NewCeremony, NewPasskey, PasskeyRow};
 use crate::{AuthState, events};
 use actix_web::{HttpResponse, web};
@@ -261,42 +261,36 @@ pub async fn complete_registration(
     let id = janua_core::ids::new_id();
     let name = name.or(ceremony.name).unwrap_or_else(|| "Passkey".into());
     let mut conn = state.pool.get().await?;
-    conn.transaction::<_, ApiError, _>(async |conn| {
-        if store::count(conn, user_id).await? >= MAX_PASSKEYS {
-            return Err(ApiError::conflict(format!(
-                "an account holds at most {MAX_PASSKEYS} passkeys"
-            )));
-        }
-        let inserted = store::insert(
-            conn,
-            NewPasskey {
-                id,
-                user_id,
-                credential_id: &mirrored.credential_id,
-                name: &name,
-                passkey: mirrored.json.clone(),
-                counter: mirrored.counter,
-                backup_eligible: mirrored.backup_eligible,
-                backup_state: mirrored.backup_state,
-            },
-        )
+    let row = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            if store::count(conn, user_id).await? >= MAX_PASSKEYS {
+                return Err(ApiError::conflict(format!(
+                    "an account holds at most {MAX_PASSKEYS} passkeys"
+                )));
+            }
+            let row = store::insert(
+                conn,
+                NewPasskey {
+                    id,
+                    user_id,
+                    credential_id: &mirrored.credential_id,
+                    name: &name,
+                    passkey: mirrored.json.clone(),
+                    counter: mirrored.counter,
+                    backup_eligible: mirrored.backup_eligible,
+                    backup_state: mirrored.backup_state,
+                },
+            )
+            .await?
+            .ok_or_else(|| ApiError::conflict("this passkey is registered already"))?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::passkey_changed("passkey.registered", user_id, id, &name, meta.into()),
+            )
+            .await?;
+            Ok(row)
+        })
         .await?;
-        if !inserted {
-            return Err(ApiError::conflict("this passkey is registered already"));
-        }
-        janua_db::outbox::enqueue(
-            conn,
-            &events::passkey_changed("passkey.registered", user_id, id, &name, meta.into()),
-        )
-        .await?;
-        Ok(())
-    })
-    .await?;
-    let row = store::of_user(&mut conn, user_id)
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-        .ok_or_else(|| internal("passkey vanished after insert"))?;
     Ok(HttpResponse::Created().json(PasskeyView::from(row)))
 }
 
@@ -510,14 +504,7 @@ async fn refuse(state: &AuthState, user_id: Option<Uuid>, reason: &str, meta: &R
     if let Err(e) = counted {
         return e;
     }
-    let event = events::user_signin_failed(user_id, reason, meta.clone().into());
-    let recorded = async {
-        let mut conn = state.pool.get().await?;
-        janua_db::outbox::enqueue(&mut conn, &event).await?;
-        Ok::<_, ApiError>(())
-    }
-    .await;
-    match recorded {
+    match record_signin_failure(state, user_id, reason, meta).await {
         Ok(()) => not_accepted(),
         Err(e) => e,
     }

@@ -32,9 +32,9 @@ pub struct NewPasskey<'a> {
     pub backup_state: bool,
 }
 
-/// Stores a new passkey; false if the credential is registered already (to anyone).
-pub async fn insert(conn: &mut AsyncPgConnection, p: NewPasskey<'_>) -> QueryResult<bool> {
-    let n = diesel::insert_into(passkeys::table)
+/// Stores a new passkey; None if the credential is registered already (to anyone).
+pub async fn insert(conn: &mut AsyncPgConnection, p: NewPasskey<'_>) -> QueryResult<Option<PasskeyRow>> {
+    diesel::insert_into(passkeys::table)
         .values((
             passkeys::id.eq(p.id),
             passkeys::user_id.eq(p.user_id),
@@ -47,9 +47,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, p: NewPasskey<'_>) -> QueryRes
         ))
         .on_conflict(passkeys::credential_id)
         .do_nothing()
-        .execute(conn)
-        .await?;
-    Ok(n == 1)
+        .returning(PasskeyRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
 }
 
 pub async fn of_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Vec<PasskeyRow>> {
@@ -117,12 +118,6 @@ pub async fn delete(conn: &mut AsyncPgConnection, user_id: Uuid, id: Uuid) -> Qu
     .execute(conn)
     .await?;
     Ok(n == 1)
-}
-
-pub async fn delete_all(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<usize> {
-    diesel::delete(passkeys::table.filter(passkeys::user_id.eq(user_id)))
-        .execute(conn)
-        .await
 }
 
 pub struct NewCeremony<'a> {

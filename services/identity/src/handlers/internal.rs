@@ -4,28 +4,12 @@
 use crate::IdentityState;
 use crate::domain::user::{Email, InternalUser};
 use crate::{events, store};
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
 use janua_core::ApiError;
 use janua_core::http::RequestMeta;
-use secrecy::ExposeSecret;
 use serde::Deserialize;
 use uuid::Uuid;
-
-pub async fn require_service_token(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
-    let expected = req
-        .app_data::<web::Data<IdentityState>>()
-        .map(|s| s.settings.secrets.service_token.expose_secret().to_string())
-        .unwrap_or_default();
-    janua_core::http::require_service_token(req.request(), &expected)?;
-    Ok(next.call(req).await?.map_into_boxed_body())
-}
 
 #[derive(Debug, Deserialize)]
 pub struct CreateUser {

@@ -23,20 +23,6 @@ pub async fn ready(state: web::Data<OrgState>) -> Result<HttpResponse, ApiError>
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))
 }
 
-/// Guards `/internal/v1`: only callers holding the service token.
-pub async fn require_service_token(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
-) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
-    use secrecy::ExposeSecret;
-    let expected = req
-        .app_data::<web::Data<OrgState>>()
-        .map(|s| s.settings.secrets.service_token.expose_secret().to_string())
-        .unwrap_or_default();
-    janua_core::http::require_service_token(req.request(), &expected)?;
-    Ok(next.call(req).await?.map_into_boxed_body())
-}
-
 /// Figures for the admin dashboard.
 pub async fn stats(state: web::Data<OrgState>) -> Result<HttpResponse, ApiError> {
     use diesel::sql_types::BigInt;

@@ -140,7 +140,7 @@ pub async fn create(
     let mut conn = state.pool.get().await?;
     let org = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let inserted = store::insert(
+            let org = store::insert(
                 conn,
                 store::NewOrganization {
                     id,
@@ -151,14 +151,9 @@ pub async fn create(
                     created_by: owner,
                 },
             )
-            .await?;
-            if !inserted {
-                return Err(slug_taken());
-            }
+            .await?
+            .ok_or_else(slug_taken)?;
             members::add(conn, id, owner, Role::Owner.as_str()).await?;
-            let org = store::find(conn, id)
-                .await?
-                .ok_or_else(|| ApiError::internal("vanished"))?;
             janua_db::outbox::enqueue(
                 conn,
                 &events::organization(

@@ -28,9 +28,12 @@ pub struct NewOrganization<'a> {
     pub created_by: Uuid,
 }
 
-/// Inserts; false if the slug is taken.
-pub async fn insert(conn: &mut AsyncPgConnection, o: NewOrganization<'_>) -> QueryResult<bool> {
-    let n = diesel::insert_into(organizations::table)
+/// Inserts; None if the slug is taken.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    o: NewOrganization<'_>,
+) -> QueryResult<Option<Organization>> {
+    diesel::insert_into(organizations::table)
         .values((
             organizations::id.eq(o.id),
             organizations::name.eq(o.name),
@@ -41,9 +44,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, o: NewOrganization<'_>) -> Que
         ))
         .on_conflict(organizations::slug)
         .do_nothing()
-        .execute(conn)
-        .await?;
-    Ok(n == 1)
+        .returning(Organization::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Organization>> {
