@@ -44,6 +44,9 @@ pub struct Settings {
     pub auth: ServiceSettings,
     pub identity: ServiceSettings,
     pub org: ServiceSettings,
+    pub audit: ServiceSettings,
+    pub webhooks: WebhookSettings,
+    pub websocket: WebSocketSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -284,6 +287,66 @@ impl Default for OAuthSettings {
     }
 }
 
+/// The webhooks service: where it listens, and how it delivers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebhookSettings {
+    #[serde(flatten)]
+    pub service: ServiceSettings,
+    /// Comma-separated CIDRs that endpoint URLs may resolve to although they are loopback,
+    /// private or link-local (the SSRF guard refuses those otherwise), e.g. `127.0.0.0/8`.
+    pub allowed_networks: String,
+    /// One delivery attempt may take this long (connect, send, read the answer).
+    pub timeout_ms: u64,
+    /// Attempts of one delivery before it is given up (the first plus retries).
+    pub max_attempts: u32,
+    /// The first retry waits about this long (ms); each next one twice as long, with jitter.
+    pub retry_base_ms: u64,
+    /// No retry waits longer than this (ms).
+    pub retry_max_ms: u64,
+    /// An endpoint whose deliveries have all failed for this long is disabled.
+    pub disable_after_secs: i64,
+    /// Bytes of a receiver's answer kept on the delivery record.
+    pub response_excerpt_bytes: usize,
+    /// Deliveries sent at once by one replica.
+    pub concurrency: usize,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self {
+            service: ServiceSettings::on_port(8085),
+            allowed_networks: String::new(),
+            timeout_ms: 10_000,
+            max_attempts: 12,
+            retry_base_ms: 30_000,
+            retry_max_ms: 6 * 3600 * 1000,
+            disable_after_secs: 5 * 24 * 3600,
+            response_excerpt_bytes: 1024,
+            concurrency: 32,
+        }
+    }
+}
+
+/// The gateway's WebSocket (`/api/v1/websocket/ws`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebSocketSettings {
+    /// The gateway pings this often; a client silent for three intervals is dropped.
+    pub heartbeat_secs: u64,
+    /// Open connections per user; the oldest is closed beyond it.
+    pub max_connections_per_user: usize,
+}
+
+impl Default for WebSocketSettings {
+    fn default() -> Self {
+        Self {
+            heartbeat_secs: 20,
+            max_connections_per_user: 16,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct OtelSettings {
@@ -316,6 +379,9 @@ impl Default for Settings {
             auth: ServiceSettings::on_port(8081),
             identity: ServiceSettings::on_port(8082),
             org: ServiceSettings::on_port(8083),
+            audit: ServiceSettings::on_port(8086),
+            webhooks: WebhookSettings::default(),
+            websocket: WebSocketSettings::default(),
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Test harness: the whole stack (identity, auth, gateway) on random loopback ports against a
+//! Test harness: the whole stack (identity, auth, org, audit, webhooks, gateway) on random loopback ports against a
 //! fresh database, RabbitMQ vhost and Redis key prefix of its own, plus real protocol peers
 //! (an SMTP sink). Everything it made is removed when the stack is dropped.
 
@@ -22,6 +22,8 @@ pub struct TestStack {
     pub gateway_url: String,
     pub auth_url: String,
     pub identity_url: String,
+    pub audit_url: String,
+    pub webhooks_url: String,
     pub settings: Settings,
     pub smtp: SmtpSink,
     pub http: reqwest::Client,
@@ -54,6 +56,9 @@ pub fn test_settings(db_name: &str, vhost: &str, smtp_port: u16) -> Settings {
     s.http.workers = Some(1);
     s.auth.db_pool_size = 4;
     s.identity.db_pool_size = 4;
+    s.org.db_pool_size = 4;
+    s.audit.db_pool_size = 4;
+    s.webhooks.service.db_pool_size = 4;
     s.log.level = "warn".into();
     s
 }
@@ -77,11 +82,16 @@ impl TestStack {
         let mut settings = test_settings(&db_name, &vhost, smtp.port());
         let bind = || TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let (gl, al, il, ol) = (bind(), bind(), bind(), bind());
+        let (aul, wl) = (bind(), bind());
         let url = |l: &TcpListener| format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
         settings.gateway.url = url(&gl);
         settings.auth.url = url(&al);
         settings.identity.url = url(&il);
         settings.org.url = url(&ol);
+        settings.audit.url = url(&aul);
+        settings.webhooks.service.url = url(&wl);
+        // Tests deliver webhooks to receivers on loopback.
+        settings.webhooks.allowed_networks = "127.0.0.0/8".into();
         settings.public_url = settings.gateway.url.clone();
         configure(&mut settings);
         janua_core::telemetry::init(&settings);
@@ -91,6 +101,10 @@ impl TestStack {
             .expect("identity migrations");
         janua_auth::migrate(&settings).await.expect("auth migrations");
         janua_org::migrate(&settings).await.expect("org migrations");
+        janua_audit::migrate(&settings).await.expect("audit migrations");
+        janua_webhooks::migrate(&settings)
+            .await
+            .expect("webhooks migrations");
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
@@ -104,9 +118,15 @@ impl TestStack {
         let identity = janua_identity::Application::build(settings.clone(), il, keys.clone())
             .await
             .expect("identity");
-        let org = janua_org::Application::build(settings.clone(), ol, keys, http.clone())
+        let org = janua_org::Application::build(settings.clone(), ol, keys.clone(), http.clone())
             .await
             .expect("org");
+        let audit = janua_audit::Application::build(settings.clone(), aul, keys.clone(), http.clone())
+            .await
+            .expect("audit");
+        let webhooks = janua_webhooks::Application::build(settings.clone(), wl, keys, http.clone())
+            .await
+            .expect("webhooks");
         let auth = janua_auth::Application::build(settings.clone(), al, http.clone())
             .await
             .expect("auth");
@@ -126,11 +146,19 @@ impl TestStack {
             tokio::spawn(async move {
                 let _ = org.run_until_stopped().await;
             }),
+            tokio::spawn(async move {
+                let _ = audit.run_until_stopped().await;
+            }),
+            tokio::spawn(async move {
+                let _ = webhooks.run_until_stopped().await;
+            }),
         ];
         TestStack {
             gateway_url: settings.gateway.url.clone(),
             auth_url: settings.auth.url.clone(),
             identity_url: settings.identity.url.clone(),
+            audit_url: settings.audit.url.clone(),
+            webhooks_url: settings.webhooks.service.url.clone(),
             settings,
             smtp,
             http,

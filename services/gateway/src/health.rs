@@ -46,13 +46,15 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
             }
         }
     };
-    let (r, a, i, o) = futures::join!(
+    let (r, a, i, o, au, w) = futures::join!(
         redis,
         upstream("auth", state.settings.auth.url.clone()),
         upstream("identity", state.settings.identity.url.clone()),
-        upstream("org", state.settings.org.url.clone())
+        upstream("org", state.settings.org.url.clone()),
+        upstream("audit", state.settings.audit.url.clone()),
+        upstream("webhooks", state.settings.webhooks.service.url.clone())
     );
-    vec![r, a, i, o]
+    vec![r, a, i, o, au, w]
 }
 
 fn ms(started: Instant) -> f64 {

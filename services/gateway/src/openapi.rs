@@ -107,16 +107,18 @@ async fn fetch(state: &GatewayState, base: &str) -> Result<Document, ApiError> {
 async fn build(state: &GatewayState) -> Result<Document, ApiError> {
     let mut doc = GatewayDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-    let (auth, identity, org) = futures::join!(
+    let (auth, identity, org, audit, webhooks) = futures::join!(
         fetch(state, &state.settings.auth.url),
         fetch(state, &state.settings.identity.url),
-        fetch(state, &state.settings.org.url)
+        fetch(state, &state.settings.org.url),
+        fetch(state, &state.settings.audit.url),
+        fetch(state, &state.settings.webhooks.service.url)
     );
-    doc.merge(auth?);
-    doc.merge(identity?);
-    doc.merge(org?);
+    for part in [auth, identity, org, audit, webhooks] {
+        doc.merge(part?);
+    }
     let routed: BTreeSet<&str> = state.table.routes().map(|r| r.pattern).collect();
-    // Routers that also answer outside /api/v1 (Invitations, Policies) are documented once by
+    // Routers that also answer outside /api/v1 (Invitations, Policies, Audit Logs) are documented once by
     // their service; list them under both prefixes, as they are served.
     for alias in &routed {
         if let Some(rest) = alias.strip_prefix("/api/")

@@ -9,6 +9,8 @@ pub enum Upstream {
     Auth,
     Identity,
     Org,
+    Audit,
+    Webhooks,
     /// Answered by the gateway itself.
     Local(LocalRoute),
 }

@@ -1,6 +1,6 @@
 //! The services as named modules with explicit dependencies (in the spirit of Grafana
-//! Mimir's `modules.go`): `all` starts identity, then auth (which asks identity), then the
-//! gateway in front of both.
+//! Mimir's `modules.go`): `all` starts identity, org, audit and webhooks, then auth (which asks
+//! identity), then the gateway in front of them.
 
 use janua_core::config::Settings;
 use std::net::TcpListener;
@@ -13,6 +13,8 @@ pub enum Target {
     Auth,
     Identity,
     Org,
+    Audit,
+    Webhooks,
 }
 
 pub async fn migrate(target: Target, settings: &Settings) -> anyhow::Result<()> {
@@ -24,6 +26,12 @@ pub async fn migrate(target: Target, settings: &Settings) -> anyhow::Result<()> 
     }
     if matches!(target, Target::All | Target::Org) {
         janua_org::migrate(settings).await?;
+    }
+    if matches!(target, Target::All | Target::Audit) {
+        janua_audit::migrate(settings).await?;
+    }
+    if matches!(target, Target::All | Target::Webhooks) {
+        janua_webhooks::migrate(settings).await?;
     }
     Ok(())
 }
@@ -77,6 +85,20 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
             tracing::info!(port = app.port(), "org listening");
             app.run_until_stopped().await?;
         }
+        Target::Audit => {
+            let listener = bind(&settings.audit.host, settings.audit.port)?;
+            let keys = identity_keys(&settings, http.clone());
+            let app = janua_audit::Application::build(settings, listener, keys, http).await?;
+            tracing::info!(port = app.port(), "audit listening");
+            app.run_until_stopped().await?;
+        }
+        Target::Webhooks => {
+            let listener = bind(&settings.webhooks.service.host, settings.webhooks.service.port)?;
+            let keys = identity_keys(&settings, http.clone());
+            let app = janua_webhooks::Application::build(settings, listener, keys, http).await?;
+            tracing::info!(port = app.port(), "webhooks listening");
+            app.run_until_stopped().await?;
+        }
         Target::Gateway => {
             let listener = bind(&settings.gateway.host, settings.gateway.port)?;
             let app = janua_gateway::Application::build(settings, listener).await?;
@@ -97,6 +119,20 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
                 http.clone(),
             )
             .await?;
+            let audit = janua_audit::Application::build(
+                settings.clone(),
+                bind(&settings.audit.host, settings.audit.port)?,
+                identity_keys(&settings, http.clone()),
+                http.clone(),
+            )
+            .await?;
+            let webhooks = janua_webhooks::Application::build(
+                settings.clone(),
+                bind(&settings.webhooks.service.host, settings.webhooks.service.port)?,
+                identity_keys(&settings, http.clone()),
+                http.clone(),
+            )
+            .await?;
             let auth = janua_auth::Application::build(
                 settings.clone(),
                 bind(&settings.auth.host, settings.auth.port)?,
@@ -113,12 +149,16 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
                 auth = auth.port(),
                 identity = identity.port(),
                 org = org.port(),
+                audit = audit.port(),
+                webhooks = webhooks.port(),
                 "janua listening"
             );
             tokio::select! {
                 r = identity.run_until_stopped() => r?,
                 r = auth.run_until_stopped() => r?,
                 r = org.run_until_stopped() => r?,
+                r = audit.run_until_stopped() => r?,
+                r = webhooks.run_until_stopped() => r?,
                 r = gateway.run_until_stopped() => r?,
             }
         }
