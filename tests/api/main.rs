@@ -2,6 +2,7 @@
 //! sink on loopback. One binary (link once); each test spawns its own stack.
 
 mod admin;
+mod audit;
 mod auth;
 mod emails;
 mod gateway;
@@ -18,6 +19,7 @@ mod rbac;
 mod sessions;
 mod tokens;
 mod users;
+mod webhooks;
 
 use serde_json::Value;
 

@@ -58,6 +58,8 @@ pub struct ServiceSettings {
     pub url: String,
     /// Per-service database override; falls back to `database_url`.
     pub database_url: Option<String>,
+    /// Per-service broker override; falls back to `amqp_url`.
+    pub amqp_url: Option<String>,
     pub db_pool_size: usize,
 }
 
@@ -68,6 +70,7 @@ impl ServiceSettings {
             port,
             url: format!("http://127.0.0.1:{port}"),
             database_url: None,
+            amqp_url: None,
             db_pool_size: 16,
         }
     }
@@ -150,6 +153,7 @@ pub struct SecretSettings {
 #[serde(default)]
 pub struct HttpSettings {
     pub body_limit_bytes: usize,
+    /// Longest wait for the next bytes of an upstream answer.
     pub upstream_timeout_ms: u64,
     pub upstream_connect_timeout_ms: u64,
     pub workers: Option<usize>,
@@ -563,6 +567,10 @@ impl Settings {
             .database_url
             .clone()
             .unwrap_or_else(|| self.database_url.clone())
+    }
+
+    pub fn amqp_url_for(&self, service: &ServiceSettings) -> String {
+        service.amqp_url.clone().unwrap_or_else(|| self.amqp_url.clone())
     }
 
     /// Logs a warning for each development-only secret still in use.

@@ -24,6 +24,9 @@ impl Publisher {
         let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
         let channel = connection.create_channel().await?;
         declare_exchange(&channel, exchange).await?;
+        for sub in crate::topology::all() {
+            crate::consumer::declare(&channel, exchange, &sub).await?;
+        }
         channel.confirm_select(ConfirmSelectOptions::default()).await?;
         Ok(Publisher {
             connection,

@@ -6,6 +6,7 @@ pub mod authenticator;
 pub mod oauth_provider;
 pub mod smtp;
 pub mod tcp_proxy;
+pub mod webhook_receiver;
 
 use janua_core::config::Settings;
 use serde_json::Value;

@@ -1,1 +1,2 @@
-SELECT 1;
+DROP TABLE audit_chain_head;
+DROP TABLE audit_entries;

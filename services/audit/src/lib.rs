@@ -1,8 +1,15 @@
-//! The audit service.
+//! The audit service: every event of `janua.events` in one append-only, hash-chained log
+//! (see [`chain`]), readable by platform admins and, for their organization, by its owners
+//! and admins; verifiable end to end (`GET /api/v1/audit-logs/verify`).
 
+pub mod chain;
+pub mod events;
+pub mod events_in;
 pub mod handlers;
 pub mod openapi;
 pub mod routes;
+pub mod store;
+pub mod verify;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware, web};
@@ -26,6 +33,7 @@ pub struct AuditState {
     pub consumer: janua_events::BrokerStatus,
     pub orgs: janua_core::org_access::OrgPermissions,
     pub http: reqwest::Client,
+    pub seal: chain::HeadSeal,
 }
 
 fn service(settings: &Settings) -> &ServiceSettings {
@@ -88,12 +96,26 @@ impl Application {
             redis,
             broker: janua_db::outbox::BrokerStatus::default(),
             consumer: janua_events::BrokerStatus::default(),
+            seal: chain::HeadSeal::new(secrecy::ExposeSecret::expose_secret(
+                &settings.secrets.encryption_key,
+            )),
         };
-        let workers = vec![tokio::spawn(
-            janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange)
-                .with_status(state.broker.clone())
-                .run(),
-        )];
+        let amqp_url = settings.amqp_url_for(&settings.audit);
+        let workers = vec![
+            tokio::spawn(
+                janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange)
+                    .with_status(state.broker.clone())
+                    .run(),
+            ),
+            tokio::spawn(janua_events::consumer::run_batched(
+                amqp_url.clone(),
+                settings.amqp_exchange.clone(),
+                events_in::subscription(),
+                events_in::MAX_BATCH,
+                events_in::handler(pool, state.seal.clone()),
+                state.consumer.clone(),
+            )),
+        ];
         let port = listener.local_addr()?.port();
         let server = HttpServer::new(move || {
             App::new()

@@ -13,22 +13,7 @@ use std::sync::Arc;
 pub const QUEUE: &str = "auth";
 
 pub fn subscription() -> Subscription {
-    Subscription {
-        queue: QUEUE.into(),
-        bindings: [
-            "user.created",
-            "user.updated",
-            "user.email_verified",
-            "user.deleted",
-            "user.suspended",
-            "user.unsuspended",
-            "invitation.created",
-            "invitation.resent",
-        ]
-        .map(String::from)
-        .to_vec(),
-        prefetch: 64,
-    }
+    janua_events::topology::auth()
 }
 
 /// What applying an event touches besides auth's database: the mail queue's sealing key and

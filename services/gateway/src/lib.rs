@@ -34,7 +34,8 @@ impl GatewayState {
             .connect_timeout(std::time::Duration::from_millis(
                 settings.http.upstream_connect_timeout_ms,
             ))
-            .timeout(std::time::Duration::from_millis(
+            // Between reads, not for the whole answer: exports stream for as long as they take.
+            .read_timeout(std::time::Duration::from_millis(
                 settings.http.upstream_timeout_ms,
             ))
             .pool_idle_timeout(std::time::Duration::from_secs(60))

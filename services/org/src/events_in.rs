@@ -11,18 +11,7 @@ use std::sync::Arc;
 pub const QUEUE: &str = "org";
 
 pub fn subscription() -> Subscription {
-    Subscription {
-        queue: QUEUE.into(),
-        bindings: [
-            "user.created",
-            "user.updated",
-            "user.email_verified",
-            "user.deleted",
-        ]
-        .map(String::from)
-        .to_vec(),
-        prefetch: 64,
-    }
+    janua_events::topology::org()
 }
 
 pub fn handler(pool: Pool) -> Handler {
