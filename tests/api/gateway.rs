@@ -251,6 +251,7 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("delete", "/api/v1/admin/users/{user_id}/force-delete"),
         ("get", "/api/v1/admin/stats"),
         ("post", "/api/v1/admin/cache/clear"),
+        ("get", "/api/v1/websocket/ws"),
         ("get", "/api/v1/audit-logs"),
         ("get", "/api/v1/audit-logs/{log_id}"),
         ("get", "/api/v1/audit-logs/events"),

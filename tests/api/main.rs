@@ -19,6 +19,7 @@ mod rbac;
 mod sessions;
 mod tokens;
 mod users;
+mod websocket;
 mod webhooks;
 
 use serde_json::Value;

@@ -85,6 +85,8 @@ pub async fn answer(route: LocalRoute, state: &GatewayState, claims: Option<&Cla
             }
         }
         LocalRoute::OpenApi => crate::openapi::document(state).await,
+        // Upgraded before the body is read (see proxy::answer); never reaches here.
+        LocalRoute::WebSocket => ApiError::not_found().error_response(),
         LocalRoute::CacheClear => {
             if !claims.is_some_and(Claims::is_admin) {
                 return ApiError::forbidden().error_response();

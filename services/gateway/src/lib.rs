@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod proxy;
 pub mod rate_limit;
 pub mod route_table;
+pub mod websocket;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware, web};
@@ -25,6 +26,9 @@ pub struct GatewayState {
     pub guard: TokenGuard,
     pub limiter: rate_limit::RateLimiter,
     pub redis: redis::aio::ConnectionManager,
+    pub revocations: RevocationSet,
+    /// The live connections of `/api/v1/websocket/ws` on this replica.
+    pub hub: Arc<websocket::Hub>,
 }
 
 impl GatewayState {
@@ -62,7 +66,9 @@ impl GatewayState {
         );
         Ok(GatewayState {
             table: Arc::new(route_table::RouteTable::janua()),
-            guard: TokenGuard::new(jwks, revocations),
+            guard: TokenGuard::new(jwks, revocations.clone()),
+            revocations,
+            hub: Arc::new(websocket::Hub::default()),
             limiter: rate_limit::RateLimiter::new(
                 redis.clone(),
                 &settings.redis_prefix,
@@ -85,11 +91,17 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: GatewayState) {
 pub struct Application {
     port: u16,
     server: Server,
+    live_feed: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
     pub async fn build(settings: Settings, listener: TcpListener) -> anyhow::Result<Application> {
         let state = GatewayState::build(settings).await?;
+        let live_feed = tokio::spawn(websocket::consume(
+            state.settings.amqp_url_for(&state.settings.gateway),
+            state.settings.amqp_exchange.clone(),
+            state.hub.clone(),
+        ));
         let port = listener.local_addr()?.port();
         let workers = state.settings.http.workers;
         let server = HttpServer::new(move || {
@@ -104,6 +116,7 @@ impl Application {
         Ok(Application {
             port,
             server: server.listen(listener)?.run(),
+            live_feed,
         })
     }
 
@@ -112,6 +125,8 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.live_feed.abort();
+        result
     }
 }

@@ -58,6 +58,20 @@ fn openapi_json() {}
 #[allow(dead_code)]
 fn cache_clear() {}
 
+/// The live event feed (WebSocket). Authenticate with `?token=<access token>`; frames are
+/// `{"type","data"}`: `connection.ready` first, then `user.updated`, `organization.updated`,
+/// `notification.created`, and `session.expired` before the server closes the connection of
+/// a revoked session. The server pings every `heartbeat_secs`; a client may also send
+/// `{"type":"ping"}` and gets `{"type":"pong"}`.
+///
+/// Permissions: any signed-in user (their own events and their organizations').
+#[utoipa::path(get, path = "/api/v1/websocket/ws", tag = "WebSocket",
+    params(("token" = String, Query, description = "an access token")),
+    responses((status = 101, description = "switching to the WebSocket protocol"),
+        (status = 401, body = janua_core::error::ErrorEnvelope)))]
+#[allow(dead_code)]
+fn websocket() {}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {
@@ -78,7 +92,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Janua API", description = "Identity and access management. Errors use the envelope `{\"error\":{\"code\",\"message\",\"details\"}}`."),
-    paths(health, live, ready, detailed, openapi_json, cache_clear),
+    paths(health, live, ready, detailed, openapi_json, cache_clear, websocket),
     components(schemas(janua_core::error::ErrorEnvelope, janua_core::error::ErrorBody)),
     modifiers(&BearerAuth)
 )]

@@ -107,6 +107,9 @@ async fn answer(
         (_, Some(Err(e))) => return e.error_response(),
         (_, None) => return ApiError::unauthorized("token_missing").error_response(),
     };
+    if route.upstream == Upstream::Local(crate::route_table::LocalRoute::WebSocket) {
+        return crate::websocket::connect(req, payload, state).await;
+    }
     let body = match read_body(req, payload, state.settings.http.body_limit_bytes).await {
         Ok(b) => b,
         Err(e) => return e.error_response(),

@@ -23,6 +23,7 @@ pub enum LocalRoute {
     Detailed,
     OpenApi,
     CacheClear,
+    WebSocket,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -446,6 +447,14 @@ impl RouteTable {
                 Method::GET,
                 "/api/v1/openapi.json",
                 Local(LocalRoute::OpenApi),
+                Public,
+            ),
+            // The live feed: the token comes as `?token=` (browsers cannot set headers on a
+            // WebSocket) and is checked before the upgrade.
+            r(
+                Method::GET,
+                "/api/v1/websocket/ws",
+                Local(LocalRoute::WebSocket),
                 Public,
             ),
             r(

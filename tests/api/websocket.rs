@@ -1,0 +1,220 @@
+//! The live feed (`/api/v1/websocket/ws`) through the gateway, with a real WebSocket client:
+//! authentication before the upgrade, frames for the user's own changes and for their
+//! organizations only, security notifications, heartbeats, and the socket closing when its
+//! session is revoked.
+
+use crate::{assert_error, json};
+use futures::{SinkExt, StreamExt};
+use janua_testkit::TestStack;
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+const PASSWORD: &str = "correct horse battery";
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn open(app: &TestStack, token: &str) -> (Socket, Value) {
+    let url = format!(
+        "{}/api/v1/websocket/ws?token={token}",
+        app.gateway_url.replace("http://", "ws://")
+    );
+    let (mut socket, resp) = tokio_tungstenite::connect_async(url).await.expect("a WebSocket");
+    assert_eq!(resp.status(), 101);
+    let ready = next_frame(&mut socket).await;
+    assert_eq!(ready["type"], "connection.ready");
+    (socket, ready)
+}
+
+/// The next JSON frame (pings are answered by the client library).
+async fn next_frame(socket: &mut Socket) -> Value {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(15), socket.next())
+            .await
+            .expect("a frame in time")
+            .expect("the socket open")
+            .expect("a frame");
+        if let Message::Text(text) = msg {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+/// The next frame of `kind`, skipping others.
+async fn frame_of(socket: &mut Socket, kind: &str) -> Value {
+    loop {
+        let f = next_frame(socket).await;
+        if f["type"] == kind {
+            return f;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_user_gets_their_own_updates_and_their_organizations_only() {
+    let app = TestStack::spawn().await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    let ada_token = ada["access_token"].as_str().unwrap();
+    let ada_id = ada["user"]["id"].as_str().unwrap();
+    let bob = app.signup("bob@example.com", PASSWORD).await;
+    let bob_token = bob["access_token"].as_str().unwrap();
+    let eve = app.signup("eve@example.com", PASSWORD).await;
+    let eve_token = eve["access_token"].as_str().unwrap();
+    let org = json(
+        app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(ada_token))
+            .await,
+    )
+    .await;
+    let org_id = org["id"].as_str().unwrap();
+
+    let (mut ada_ws, ready) = open(&app, ada_token).await;
+    assert_eq!(ready["data"]["user_id"], ada_id);
+    assert_eq!(ready["data"]["organizations"], json!([org_id]));
+    let (mut bob_ws, _) = open(&app, bob_token).await;
+    let (mut eve_ws, _) = open(&app, eve_token).await;
+
+    // Bob joins: he is told, Ada's organization view updates, Eve hears nothing.
+    let resp = app
+        .post(
+            &format!("/api/v1/organizations/{org_id}/members"),
+            &json!({"user_id": bob["user"]["id"], "role": "member"}),
+            Some(ada_token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let note = frame_of(&mut bob_ws, "notification.created").await;
+    assert_eq!(note["data"]["kind"], "organization.member_added");
+    assert_eq!(note["data"]["organization_id"], org_id);
+    let change = frame_of(&mut ada_ws, "organization.updated").await;
+    assert_eq!(change["data"]["change"], "member_added");
+
+    // The organization is renamed: both members get it (Bob through the membership he just got).
+    let resp = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/organizations/{org_id}"),
+            Some(&json!({"name": "Acme Ltd"})),
+            Some(ada_token),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    for ws in [&mut ada_ws, &mut bob_ws] {
+        let f = frame_of(ws, "organization.updated").await;
+        if f["data"]["change"].is_null() {
+            assert_eq!(f["data"]["organization_id"], org_id);
+        } else {
+            let f = frame_of(ws, "organization.updated").await;
+            assert_eq!(f["data"]["organization_id"], org_id);
+        }
+    }
+
+    // Ada edits her profile: only her socket hears of it.
+    let resp = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/users/{ada_id}"),
+            Some(&json!({"name": "Ada L."})),
+            Some(ada_token),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let f = frame_of(&mut ada_ws, "user.updated").await;
+    assert_eq!(f["data"]["name"], "Ada L.");
+
+    // Eve has seen nothing but application-level pongs.
+    eve_ws
+        .send(Message::Text(r#"{"type":"ping"}"#.into()))
+        .await
+        .unwrap();
+    let f = next_frame(&mut eve_ws).await;
+    assert_eq!(f["type"], "pong", "Eve got {f}");
+}
+
+#[tokio::test]
+async fn the_socket_closes_when_its_session_is_revoked() {
+    let app = TestStack::spawn().await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let token = pair["access_token"].as_str().unwrap();
+    let other = json(app.signin("ada@example.com", PASSWORD).await).await;
+    let other_token = other["access_token"].as_str().unwrap();
+    let (mut ws, ready) = open(&app, token).await;
+    let (mut other_ws, _) = open(&app, other_token).await;
+
+    // A new sign-in elsewhere is a notification on the open socket.
+    app.signin("ada@example.com", PASSWORD).await;
+    let note = frame_of(&mut ws, "notification.created").await;
+    assert_eq!(note["data"]["kind"], "user.signed_in");
+
+    let sid = ready["data"]["session_id"].as_str().unwrap();
+    let resp = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/sessions/{sid}"),
+            None,
+            Some(other_token),
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+    let expired = frame_of(&mut ws, "session.expired").await;
+    assert_eq!(expired["data"]["session_id"], sid);
+    let closed = loop {
+        match tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("closed in time")
+        {
+            Some(Ok(Message::Close(frame))) => break frame,
+            Some(Ok(_)) => continue,
+            _ => break None,
+        }
+    };
+    assert!(closed.is_some_and(|f| f.reason.contains("expired")));
+
+    // The other session's socket is still open.
+    other_ws
+        .send(Message::Text(r#"{"type":"ping"}"#.into()))
+        .await
+        .unwrap();
+    assert_eq!(frame_of(&mut other_ws, "pong").await["type"], "pong");
+    // And the revoked token cannot open a new one.
+    let url = format!(
+        "{}/api/v1/websocket/ws?token={token}",
+        app.gateway_url.replace("http://", "ws://")
+    );
+    assert!(tokio_tungstenite::connect_async(url).await.is_err());
+}
+
+#[tokio::test]
+async fn a_bad_token_is_refused_before_the_upgrade_and_the_server_pings() {
+    let app = TestStack::spawn_with(|s| s.websocket.heartbeat_secs = 1).await;
+    assert_error(app.get("/api/v1/websocket/ws", None).await, 401, "UNAUTHORIZED").await;
+    assert_error(
+        app.get("/api/v1/websocket/ws?token=not.a.jwt", None).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let token = pair["access_token"].as_str().unwrap();
+    // A valid token but no WebSocket handshake: a clear 400.
+    assert_error(
+        app.get(&format!("/api/v1/websocket/ws?token={token}"), None)
+            .await,
+        400,
+        "VALIDATION_ERROR",
+    )
+    .await;
+
+    let (mut ws, ready) = open(&app, token).await;
+    assert_eq!(ready["data"]["heartbeat_secs"], 1);
+    let ping = loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a ping in time")
+        {
+            Some(Ok(Message::Ping(p))) => break p,
+            Some(Ok(_)) => continue,
+            other => panic!("socket ended: {other:?}"),
+        }
+    };
+    assert!(ping.is_empty());
+}
