@@ -19,8 +19,8 @@ mod rbac;
 mod sessions;
 mod tokens;
 mod users;
-mod websocket;
 mod webhooks;
+mod websocket;
 
 use serde_json::Value;
 

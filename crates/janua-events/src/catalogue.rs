@@ -164,6 +164,11 @@ pub const EVENT_TYPES: &[EventType] = &[
         "a webhook endpoint was disabled after failing for too long",
     ),
     ok("audit.exported", "audit", "someone exported audit entries"),
+    ok(
+        "admin.cache_cleared",
+        "gateway",
+        "an admin cleared the rate-limit windows and sign-in throttles",
+    ),
 ];
 
 pub fn find(name: &str) -> Option<&'static EventType> {

@@ -1,1 +1,3 @@
-SELECT 1;
+DROP TABLE delivery_attempts;
+DROP TABLE deliveries;
+DROP TABLE endpoints;

@@ -15,7 +15,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .wrap(actix_web::middleware::from_fn(
                     janua_core::http::service_token_guard,
                 ))
-                .route("/health/ready", web::get().to(health::ready)),
+                .route("/health/ready", web::get().to(health::ready))
+                .route("/records", web::post().to(crate::events::record)),
         );
 }
 

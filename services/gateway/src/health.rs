@@ -61,7 +61,12 @@ fn ms(started: Instant) -> f64 {
     (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0
 }
 
-pub async fn answer(route: LocalRoute, state: &GatewayState, claims: Option<&Claims>) -> HttpResponse {
+pub async fn answer(
+    route: LocalRoute,
+    req: &actix_web::HttpRequest,
+    state: &GatewayState,
+    claims: Option<&Claims>,
+) -> HttpResponse {
     match route {
         LocalRoute::Health => HttpResponse::Ok().json(serde_json::json!({
             "status": "ok",
@@ -91,6 +96,10 @@ pub async fn answer(route: LocalRoute, state: &GatewayState, claims: Option<&Cla
             if !claims.is_some_and(Claims::is_admin) {
                 return ApiError::forbidden().error_response();
             }
+            // On the record first (durably, in audit's outbox): no record, no clearing.
+            if let Err(e) = record_clear(req, state, claims).await {
+                return e.error_response();
+            }
             match clear_counters(state).await {
                 Ok((rate_limits, throttles)) => {
                     tracing::info!(
@@ -117,6 +126,41 @@ pub async fn answer(route: LocalRoute, state: &GatewayState, claims: Option<&Cla
                 "dependencies": checks,
             }))
         }
+    }
+}
+
+async fn record_clear(
+    req: &actix_web::HttpRequest,
+    state: &GatewayState,
+    claims: Option<&Claims>,
+) -> Result<(), ApiError> {
+    let resp = state
+        .http
+        .post(format!(
+            "{}/internal/v1/records",
+            state.settings.audit.url.trim_end_matches('/')
+        ))
+        .header(
+            janua_core::http::SERVICE_TOKEN_HEADER,
+            state.settings.secrets.service_token.expose_secret(),
+        )
+        .json(&serde_json::json!({
+            "type": "admin.cache_cleared",
+            "actor_id": claims.map(|c| c.sub),
+            "data": { "cleared": ["rate_limits", "sign_in_throttles"] },
+            // The gateway is the edge: the peer is the client (a forwarded-for header is not).
+            "ip": req.peer_addr().map(|a| a.ip().to_string()),
+            "user_agent": janua_core::http::user_agent(req),
+            "request_id": janua_core::http::request_id_of(req),
+        }))
+        .timeout(std::time::Duration::from_secs(5))
+        .send()
+        .await
+        .map_err(|_| ApiError::unavailable("the audit service"))?;
+    if resp.status().is_success() {
+        Ok(())
+    } else {
+        Err(ApiError::unavailable("the audit service"))
     }
 }
 

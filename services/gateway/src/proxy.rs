@@ -125,7 +125,7 @@ async fn answer(
         .error_response();
     }
     match route.upstream {
-        Upstream::Local(local) => crate::health::answer(local, state, claims.as_ref()).await,
+        Upstream::Local(local) => crate::health::answer(local, req, state, claims.as_ref()).await,
         Upstream::Auth => forward(req, body, state, &state.settings.auth.url).await,
         Upstream::Identity => forward(req, body, state, &state.settings.identity.url).await,
         Upstream::Org => forward(req, body, state, &state.settings.org.url).await,

@@ -1,8 +1,16 @@
-//! The webhooks service.
+//! The webhooks service: endpoints that receive Janua's events, signed the Standard Webhooks
+//! way. Events arrive from `janua.events` (`events_in`), become one delivery per subscribed
+//! endpoint, and the dispatcher sends them with retries; request handlers never call a
+//! receiver.
 
+pub mod dispatcher;
+pub mod domain;
+pub mod events;
+pub mod events_in;
 pub mod handlers;
 pub mod openapi;
 pub mod routes;
+pub mod store;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware, web};
@@ -26,6 +34,12 @@ pub struct WebhooksState {
     pub consumer: janua_events::BrokerStatus,
     pub orgs: janua_core::org_access::OrgPermissions,
     pub http: reqwest::Client,
+    /// Seals endpoints' signing secrets at rest.
+    pub secrets: janua_tokens::SecretBox,
+    /// The SSRF guard for endpoint URLs (`webhooks.allowed_networks`).
+    pub guard: Arc<domain::network::NetworkGuard>,
+    /// Wakes the dispatcher when deliveries were added.
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 fn service(settings: &Settings) -> &ServiceSettings {
@@ -80,6 +94,21 @@ impl Application {
             settings.tokens.access_ttl_secs as u64,
         );
         let guard = TokenGuard::new(keys, revocations);
+        let secrets = janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
+            &settings.secrets.encryption_key,
+        ))?;
+        let network = Arc::new(domain::network::NetworkGuard::parse(
+            &settings.webhooks.allowed_networks,
+        )?);
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let dispatcher = dispatcher::Dispatcher::new(
+            pool.clone(),
+            &settings.webhooks,
+            dispatcher::delivery_client(&settings.webhooks, network.clone())?,
+            network.clone(),
+            secrets.clone(),
+            wake.clone(),
+        );
         let state = WebhooksState {
             pool: pool.clone(),
             orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
@@ -88,12 +117,26 @@ impl Application {
             redis,
             broker: janua_db::outbox::BrokerStatus::default(),
             consumer: janua_events::BrokerStatus::default(),
+            secrets,
+            guard: network,
+            wake: wake.clone(),
         };
-        let workers = vec![tokio::spawn(
-            janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange)
-                .with_status(state.broker.clone())
-                .run(),
-        )];
+        let amqp_url = settings.amqp_url_for(&settings.webhooks.service);
+        let workers = vec![
+            tokio::spawn(
+                janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange)
+                    .with_status(state.broker.clone())
+                    .run(),
+            ),
+            tokio::spawn(janua_events::consumer::run(
+                amqp_url.clone(),
+                settings.amqp_exchange.clone(),
+                events_in::subscription(),
+                events_in::handler(pool.clone(), wake),
+                state.consumer.clone(),
+            )),
+            tokio::spawn(dispatcher.run()),
+        ];
         let port = listener.local_addr()?.port();
         let server = HttpServer::new(move || {
             App::new()

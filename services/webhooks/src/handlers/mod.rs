@@ -1,1 +1,3 @@
+pub mod deliveries;
+pub mod endpoints;
 pub mod health;

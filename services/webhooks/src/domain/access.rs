@@ -1,0 +1,89 @@
+//! Who may manage which endpoint. Platform-wide endpoints (no organization: they receive
+//! every event) are for platform admins. An organization's endpoints are for those holding
+//! `webhooks:manage` there (org answers what a user holds); a member without it gets 403,
+//! anyone else 404, as for an endpoint that does not exist.
+
+use crate::WebhooksState;
+use crate::store::endpoints::{self, Endpoint};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures::future::LocalBoxFuture;
+use janua_core::{ApiError, ErrorCode};
+use janua_tokens::Authenticated;
+use uuid::Uuid;
+
+pub const PERMISSION: &str = "webhooks:manage";
+
+pub fn no_such_webhook() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such webhook")
+}
+
+pub fn no_such_organization() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such organization")
+}
+
+/// Whether the caller may manage webhooks of `organization` (None: platform-wide ones).
+/// `hidden` is the error for a caller who may not even know the thing exists.
+pub async fn require_manage(
+    state: &WebhooksState,
+    auth: &Authenticated,
+    organization: Option<Uuid>,
+    hidden: fn() -> ApiError,
+) -> Result<(), ApiError> {
+    if auth.is_admin() {
+        return Ok(());
+    }
+    let Some(org) = organization else {
+        return Err(hidden());
+    };
+    let held = state.orgs.in_organization(auth.user_id(), org).await?;
+    if held.is_empty() {
+        // Not a member: the organization is none of the caller's business.
+        return Err(hidden());
+    }
+    if held.iter().any(|p| p == PERMISSION) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::Forbidden,
+            format!("managing webhooks needs the {PERMISSION} permission in the organization"),
+        ))
+    }
+}
+
+/// An endpoint named by the path (`{webhook_id}`) that the caller may manage; a handler
+/// taking it cannot forget the check.
+pub struct ManagedEndpoint {
+    pub endpoint: Endpoint,
+    pub caller: Uuid,
+}
+
+impl FromRequest for ManagedEndpoint {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let auth = Authenticated::from_request(req, payload);
+        let state = req.app_data::<web::Data<WebhooksState>>().cloned();
+        let id = req
+            .match_info()
+            .get("webhook_id")
+            .and_then(|s| Uuid::parse_str(s).ok());
+        Box::pin(async move {
+            let auth = auth.await?;
+            let state = state.ok_or_else(|| ApiError::internal("WebhooksState is not configured"))?;
+            let id = id.ok_or_else(no_such_webhook)?;
+            let endpoint = {
+                let mut conn = state.pool.get().await?;
+                endpoints::find(&mut conn, id)
+                    .await?
+                    .ok_or_else(no_such_webhook)?
+            };
+            require_manage(&state, &auth, endpoint.organization_id, no_such_webhook).await?;
+            Ok(ManagedEndpoint {
+                endpoint,
+                caller: auth.user_id(),
+            })
+        })
+    }
+}

@@ -1,0 +1,8 @@
+//! The rules of the webhooks service, free of HTTP and database types.
+
+pub mod access;
+pub mod backoff;
+pub mod event_types;
+pub mod network;
+pub mod signature;
+pub mod target;

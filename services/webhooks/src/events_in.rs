@@ -1,0 +1,97 @@
+//! What the webhooks service consumes: every event on `janua.events`. Each one becomes a
+//! delivery for every enabled endpoint that subscribed to its type and may see it (an
+//! organization's endpoints only get that organization's events); the dispatcher sends them.
+//! `organization.deleted` also removes the organization's endpoints.
+
+use crate::domain::event_types;
+use crate::store::{deliveries, endpoints};
+use diesel_async::AsyncConnection;
+use janua_db::Pool;
+use janua_events::EventEnvelope;
+use janua_events::consumer::{HandleError, Handler, Subscription};
+use std::sync::Arc;
+use tokio::sync::Notify;
+use uuid::Uuid;
+
+/// The inbox's consumer name; the queue's name too.
+pub const QUEUE: &str = "webhooks";
+
+/// Every event (`#`), as the shared topology declares the queue.
+pub fn subscription() -> Subscription {
+    janua_events::topology::webhooks()
+}
+
+/// `wake` is told when deliveries were added, so the dispatcher starts at once.
+pub fn handler(pool: Pool, wake: Arc<Notify>) -> Handler {
+    Arc::new(move |envelope: EventEnvelope| {
+        let (pool, wake) = (pool.clone(), wake.clone());
+        Box::pin(async move {
+            let added = apply(&pool, envelope).await?;
+            if added > 0 {
+                wake.notify_one();
+            }
+            Ok(())
+        })
+    })
+}
+
+/// The body receivers get (API.md, "Events on the wire"): the exact bytes are stored with the
+/// delivery and signed on each attempt.
+pub fn body(event_id: Uuid, event_type: &str, occurred_at: &str, data: &serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "id": event_id,
+        "type": event_type,
+        "occurred_at": occurred_at,
+        "data": data,
+    }))
+    .unwrap_or_default()
+}
+
+fn optional_id(s: &str) -> Result<Option<Uuid>, HandleError> {
+    if s.is_empty() {
+        return Ok(None);
+    }
+    Uuid::parse_str(s)
+        .map(Some)
+        .map_err(|e| HandleError::Reject(format!("organization id: {e}")))
+}
+
+/// Records the deliveries of one event; answers how many were added (none for an event seen
+/// before: the inbox drops it, and the unique (endpoint, event) pair would too).
+pub async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<usize, HandleError> {
+    let event_id =
+        Uuid::parse_str(&envelope.id).map_err(|e| HandleError::Reject(format!("event id: {e}")))?;
+    let organization = optional_id(&envelope.organization_id)?;
+    let data: serde_json::Value = if envelope.payload.is_empty() {
+        serde_json::json!({})
+    } else {
+        serde_json::from_slice(&envelope.payload).map_err(|e| HandleError::Reject(format!("payload: {e}")))?
+    };
+    let event_type = envelope.r#type;
+    if !event_types::is_valid(&event_type) || event_type == crate::events::TEST_EVENT {
+        // Not something an endpoint can subscribe to (nor the test ping, which never travels
+        // the bus): nothing to deliver.
+        return Ok(0);
+    }
+    let body = body(event_id, &event_type, &envelope.occurred_at, &data);
+    let selectors = event_types::selectors(&event_type);
+    let mut conn = pool.get().await.map_err(|e| HandleError::Retry(e.to_string()))?;
+    conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        if !janua_db::inbox::first_delivery(conn, QUEUE, event_id).await? {
+            return Ok(0);
+        }
+        let targets = endpoints::subscribed(conn, organization, &selectors).await?;
+        let added = deliveries::insert_for_event(conn, &targets, event_id, &event_type, &body).await?;
+        if event_type == "organization.deleted"
+            && let Some(org) = organization
+        {
+            let removed = endpoints::delete_of_organization(conn, org).await?;
+            if removed > 0 {
+                tracing::info!(organization_id = %org, removed, "webhook endpoints of a deleted organization removed");
+            }
+        }
+        Ok(added)
+    })
+    .await
+    .map_err(|e| HandleError::Retry(e.to_string()))
+}

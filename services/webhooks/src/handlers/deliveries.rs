@@ -1,0 +1,151 @@
+//! An endpoint's deliveries with their attempt history, and redelivery.
+
+use crate::WebhooksState;
+use crate::domain::access::ManagedEndpoint;
+use crate::store::deliveries::{self as store, Attempt, Delivery, Redelivery};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use janua_core::pagination::{Page, PageQuery};
+use janua_core::{ApiError, ErrorCode};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// One try at delivering an event, as the receiver answered it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AttemptView {
+    /// 1 for the first.
+    pub attempt: i32,
+    pub started_at: DateTime<Utc>,
+    pub latency_ms: i32,
+    /// The receiver's HTTP status; null when no answer came (see `error`).
+    pub response_status: Option<i32>,
+    /// Why no answer came (timeout, refused address, connection error).
+    pub error: Option<String>,
+    /// The start of the receiver's answer.
+    pub response_excerpt: Option<String>,
+}
+
+impl From<Attempt> for AttemptView {
+    fn from(a: Attempt) -> Self {
+        AttemptView {
+            attempt: a.attempt,
+            started_at: a.started_at,
+            latency_ms: a.latency_ms,
+            response_status: a.response_status,
+            error: a.error,
+            response_excerpt: a.response_excerpt,
+        }
+    }
+}
+
+/// One event's delivery to one endpoint.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeliveryView {
+    pub id: Uuid,
+    /// Also the `webhook-id` header, the same on every attempt.
+    pub event_id: Uuid,
+    pub event_type: String,
+    /// `pending`, `delivering`, `succeeded` or `failed`.
+    pub status: String,
+    /// Attempts made so far.
+    pub attempts: i32,
+    /// The status of the latest answer.
+    pub response_status: Option<i32>,
+    /// When the next attempt is due (pending deliveries only).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Every attempt, oldest first.
+    pub attempts_detail: Vec<AttemptView>,
+}
+
+impl DeliveryView {
+    pub fn of(d: Delivery, attempts: Vec<Attempt>) -> DeliveryView {
+        DeliveryView {
+            next_attempt_at: (d.status == store::PENDING).then_some(d.next_attempt_at),
+            id: d.id,
+            event_id: d.event_id,
+            event_type: d.event_type,
+            status: d.status,
+            attempts: d.attempts,
+            response_status: d.response_status,
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+            attempts_detail: attempts.into_iter().map(AttemptView::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DeliveryKey(DateTime<Utc>, Uuid);
+
+/// The endpoint's deliveries, newest first, each with its attempts.
+///
+/// Permissions: `webhooks:manage` in the endpoint's organization (platform admins for
+/// platform-wide endpoints).
+#[utoipa::path(get, path = "/api/v1/webhooks/{webhook_id}/deliveries", tag = "Webhooks",
+    params(("webhook_id" = Uuid, Path), PageQuery),
+    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<WebhooksState>,
+    managed: ManagedEndpoint,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = q.limit()?;
+    let before = q.after::<DeliveryKey>()?.map(|k| (k.0, k.1));
+    let mut conn = state.pool.get().await?;
+    let rows = store::list(&mut conn, managed.endpoint.id, before, limit + 1).await?;
+    let page = Page::from_rows(rows, limit, |d| DeliveryKey(d.created_at, d.id));
+    let ids: Vec<Uuid> = page.data.iter().map(|d| d.id).collect();
+    let mut by_delivery: HashMap<Uuid, Vec<Attempt>> = HashMap::new();
+    for a in store::attempts_of(&mut conn, &ids).await? {
+        by_delivery.entry(a.delivery_id).or_default().push(a);
+    }
+    Ok(HttpResponse::Ok().json(Page {
+        data: page
+            .data
+            .into_iter()
+            .map(|d| {
+                let attempts = by_delivery.remove(&d.id).unwrap_or_default();
+                DeliveryView::of(d, attempts)
+            })
+            .collect::<Vec<_>>(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// Sends a delivery again now, with the same `webhook-id` (succeeded or failed ones alike;
+/// one whose attempts were used up gets one more). A new attempt follows in its history.
+///
+/// Permissions: as for listing deliveries.
+#[utoipa::path(post, path = "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", tag = "Webhooks",
+    params(("webhook_id" = Uuid, Path), ("delivery_id" = Uuid, Path)),
+    responses((status = 202, body = DeliveryView), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
+pub async fn redeliver(
+    state: web::Data<WebhooksState>,
+    managed: ManagedEndpoint,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let no_such_delivery = || ApiError::new(ErrorCode::NotFound, "no such delivery");
+    let delivery_id = Uuid::parse_str(&path.1).map_err(|_| no_such_delivery())?;
+    if !managed.endpoint.enabled {
+        return Err(ApiError::conflict("the webhook is disabled; enable it first"));
+    }
+    let mut conn = state.pool.get().await?;
+    let delivery = match store::redeliver(&mut conn, managed.endpoint.id, delivery_id).await? {
+        Redelivery::Scheduled(d) => d,
+        Redelivery::InProgress => {
+            return Err(ApiError::conflict("this delivery is being attempted right now"));
+        }
+        Redelivery::NotFound => return Err(no_such_delivery()),
+    };
+    let attempts = store::attempts_of(&mut conn, &[delivery.id]).await?;
+    state.wake.notify_one();
+    Ok(HttpResponse::Accepted().json(DeliveryView::of(delivery, attempts)))
+}

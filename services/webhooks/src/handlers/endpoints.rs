@@ -1,0 +1,400 @@
+//! The Webhooks router (`/api/v1/webhooks`): endpoints, their signing secrets (shown once,
+//! at creation and rotation) and the test ping.
+
+use crate::domain::access::{ManagedEndpoint, no_such_organization, require_manage};
+use crate::domain::event_types::Subscriptions;
+use crate::domain::signature::SigningKey;
+use crate::domain::target::EndpointUrl;
+use crate::handlers::deliveries::DeliveryView;
+use crate::store::deliveries;
+use crate::store::endpoints::{self as store, Endpoint, Listing};
+use crate::{WebhooksState, events};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use janua_core::http::RequestMeta;
+use janua_core::pagination::{Page, PageQuery};
+use janua_core::{ApiError, ErrorCode};
+use janua_tokens::Authenticated;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+const DESCRIPTION_MAX: usize = 1024;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateWebhook {
+    /// `http` or `https`; must not resolve to a loopback, private or link-local address.
+    pub url: String,
+    /// Event types (`user.created`), patterns (`user.*`) or `*`.
+    pub events: Vec<String>,
+    /// The organization whose events the endpoint receives; without one the endpoint is
+    /// platform-wide and receives every event (platform admins only).
+    pub organization_id: Option<Uuid>,
+    pub description: Option<String>,
+    /// Default true.
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWebhook {
+    pub url: Option<String>,
+    pub events: Option<Vec<String>>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
+    /// Turning an endpoint back on clears its failure history.
+    pub enabled: Option<bool>,
+    /// A new signing secret, shown once in the answer; the old one keeps signing (a second
+    /// signature) for 24 hours.
+    pub rotate_secret: Option<bool>,
+}
+
+fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListScope {
+    /// Only this organization's endpoints (needs `webhooks:manage` there).
+    pub organization_id: Option<Uuid>,
+}
+
+/// An endpoint. `secret` is present only when it was just made (creation, rotation).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct WebhookView {
+    pub id: Uuid,
+    pub url: String,
+    pub description: Option<String>,
+    pub events: Vec<String>,
+    pub organization_id: Option<Uuid>,
+    pub enabled: bool,
+    /// Why it was disabled (by a user, or after failing too long).
+    pub disabled_reason: Option<String>,
+    /// Since when its deliveries have been failing, if they are.
+    pub failing_since: Option<DateTime<Utc>>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// `whsec_` + base64: the Standard Webhooks signing secret. Shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl WebhookView {
+    fn of(e: Endpoint, secret: Option<&SigningKey>) -> WebhookView {
+        WebhookView {
+            id: e.id,
+            url: e.url,
+            description: e.description,
+            events: e.event_types,
+            organization_id: e.organization_id,
+            enabled: e.enabled,
+            disabled_reason: e.disabled_reason,
+            failing_since: e.failing_since,
+            created_by: e.created_by,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+            secret: secret.map(SigningKey::reveal),
+        }
+    }
+}
+
+fn check_description(d: Option<&str>) -> Result<(), ApiError> {
+    match d {
+        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::validation(
+            "description",
+            format!("description is at most {DESCRIPTION_MAX} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+async fn checked_url(state: &WebhooksState, raw: &str) -> Result<EndpointUrl, ApiError> {
+    let url = EndpointUrl::parse(raw)?;
+    url.check_destination(&state.guard).await?;
+    Ok(url)
+}
+
+/// Creates an endpoint and answers its signing secret, which is never shown again.
+///
+/// Permissions: `webhooks:manage` in the organization; platform admins for endpoints without
+/// one.
+#[utoipa::path(post, path = "/api/v1/webhooks", tag = "Webhooks", request_body = CreateWebhook,
+    responses((status = 201, body = WebhookView), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
+pub async fn create(
+    state: web::Data<WebhooksState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    body: web::Json<CreateWebhook>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    if body.organization_id.is_none() && !auth.is_admin() {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "webhooks without an organization receive every event and are for platform admins; give an organization_id",
+        ));
+    }
+    require_manage(&state, &auth, body.organization_id, no_such_organization).await?;
+    let url = checked_url(&state, &body.url).await?;
+    let events = Subscriptions::parse(&body.events)?.into_inner();
+    check_description(body.description.as_deref())?;
+    let key = SigningKey::generate();
+    let mut conn = state.pool.get().await?;
+    let endpoint = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let endpoint = store::insert(
+                conn,
+                store::NewEndpoint {
+                    id: janua_core::ids::new_id(),
+                    created_by: auth.user_id(),
+                    organization_id: body.organization_id,
+                    url: url.as_str(),
+                    description: body.description.as_deref(),
+                    event_types: &events,
+                    enabled: body.enabled.unwrap_or(true),
+                    sealed_secret: state.secrets.seal(key.as_bytes()),
+                },
+            )
+            .await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::endpoint(
+                    "webhook.created",
+                    &endpoint,
+                    Some(auth.user_id()),
+                    serde_json::json!({}),
+                    meta.into(),
+                ),
+            )
+            .await?;
+            Ok(endpoint)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(WebhookView::of(endpoint, Some(&key))))
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct EndpointKey(DateTime<Utc>, Uuid);
+
+/// Endpoints, oldest first. With `organization_id`: that organization's. Without: every
+/// endpoint for a platform admin, the ones the caller created for anyone else.
+///
+/// Permissions: any signed-in user; `webhooks:manage` in the organization to filter by one.
+#[utoipa::path(get, path = "/api/v1/webhooks", tag = "Webhooks", params(ListScope, PageQuery),
+    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<WebhooksState>,
+    auth: Authenticated,
+    scope: web::Query<ListScope>,
+    q: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let limit = q.limit()?;
+    let after = q.after::<EndpointKey>()?.map(|k| (k.0, k.1));
+    let listing = match scope.organization_id {
+        Some(org) => {
+            require_manage(&state, &auth, Some(org), no_such_organization).await?;
+            Listing::Organization(org)
+        }
+        None if auth.is_admin() => Listing::Everything,
+        None => Listing::CreatedBy(auth.user_id()),
+    };
+    let mut conn = state.pool.get().await?;
+    let rows = store::list(&mut conn, listing, after, limit + 1).await?;
+    let page = Page::from_rows(rows, limit, |e| EndpointKey(e.created_at, e.id));
+    Ok(HttpResponse::Ok().json(Page {
+        data: page
+            .data
+            .into_iter()
+            .map(|e| WebhookView::of(e, None))
+            .collect::<Vec<_>>(),
+        next_cursor: page.next_cursor,
+    }))
+}
+
+/// One endpoint (without its secret).
+///
+/// Permissions: `webhooks:manage` in its organization (platform admins for platform-wide
+/// endpoints); a non-member gets 404.
+#[utoipa::path(get, path = "/api/v1/webhooks/{webhook_id}", tag = "Webhooks",
+    params(("webhook_id" = Uuid, Path)),
+    responses((status = 200, body = WebhookView), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn get(managed: ManagedEndpoint) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(WebhookView::of(managed.endpoint, None)))
+}
+
+/// Changes the URL, events, description or enabled state, or rotates the signing secret
+/// (`"rotate_secret": true`; the answer shows the new secret once).
+///
+/// Permissions: as for reading the endpoint.
+#[utoipa::path(put, path = "/api/v1/webhooks/{webhook_id}", tag = "Webhooks",
+    params(("webhook_id" = Uuid, Path)), request_body = UpdateWebhook,
+    responses((status = 200, body = WebhookView), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
+pub async fn update(
+    state: web::Data<WebhooksState>,
+    managed: ManagedEndpoint,
+    meta: RequestMeta,
+    body: web::Json<UpdateWebhook>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let url = match &body.url {
+        Some(raw) => Some(checked_url(&state, raw).await?),
+        None => None,
+    };
+    let events = body
+        .events
+        .as_deref()
+        .map(Subscriptions::parse)
+        .transpose()?
+        .map(Subscriptions::into_inner);
+    if let Some(d) = &body.description {
+        check_description(d.as_deref())?;
+    }
+    let rotated = (body.rotate_secret == Some(true)).then(SigningKey::generate);
+    let mut changed = Vec::new();
+    for (field, present) in [
+        ("url", url.is_some()),
+        ("events", events.is_some()),
+        ("description", body.description.is_some()),
+        ("enabled", body.enabled.is_some()),
+    ] {
+        if present {
+            changed.push(field);
+        }
+    }
+    let (id, caller) = (managed.endpoint.id, managed.caller);
+    let was_enabled = managed.endpoint.enabled;
+    let mut conn = state.pool.get().await?;
+    let endpoint = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let endpoint = store::update(
+                conn,
+                id,
+                store::Changes {
+                    url: url.as_ref().map(EndpointUrl::as_str),
+                    description: body.description.as_ref().map(|d| d.as_deref()),
+                    event_types: events.as_deref(),
+                    enabled: body.enabled,
+                    rotated_secret: rotated.as_ref().map(|k| state.secrets.seal(k.as_bytes())),
+                },
+            )
+            .await?;
+            if was_enabled && !endpoint.enabled {
+                deliveries::abandon_outstanding(conn, id).await?;
+            }
+            if !changed.is_empty() {
+                janua_db::outbox::enqueue(
+                    conn,
+                    &events::endpoint(
+                        "webhook.updated",
+                        &endpoint,
+                        Some(caller),
+                        serde_json::json!({ "changed": changed }),
+                        meta.clone().into(),
+                    ),
+                )
+                .await?;
+            }
+            if rotated.is_some() {
+                janua_db::outbox::enqueue(
+                    conn,
+                    &events::endpoint(
+                        "webhook.secret_rotated",
+                        &endpoint,
+                        Some(caller),
+                        serde_json::json!({ "previous_secret_expires_at": endpoint.previous_secret_expires_at }),
+                        meta.into(),
+                    ),
+                )
+                .await?;
+            }
+            Ok(endpoint)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(WebhookView::of(endpoint, rotated.as_ref())))
+}
+
+/// Deletes the endpoint with its delivery history; nothing more is sent to it.
+///
+/// Permissions: as for reading the endpoint.
+#[utoipa::path(delete, path = "/api/v1/webhooks/{webhook_id}", tag = "Webhooks",
+    params(("webhook_id" = Uuid, Path)),
+    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
+pub async fn delete(
+    state: web::Data<WebhooksState>,
+    managed: ManagedEndpoint,
+    meta: RequestMeta,
+) -> Result<HttpResponse, ApiError> {
+    let endpoint = managed.endpoint;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if !store::delete(conn, endpoint.id).await? {
+            return Err(crate::domain::access::no_such_webhook());
+        }
+        janua_db::outbox::enqueue(
+            conn,
+            &events::endpoint(
+                "webhook.deleted",
+                &endpoint,
+                Some(managed.caller),
+                serde_json::json!({}),
+                meta.into(),
+            ),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Sends a `webhook.test` event to the endpoint (whatever it subscribed to), through the
+/// same queue, signing and retries as every delivery; answers the delivery to follow.
+///
+/// Permissions: as for reading the endpoint.
+#[utoipa::path(post, path = "/api/v1/webhooks/{webhook_id}/test", tag = "Webhooks",
+    params(("webhook_id" = Uuid, Path)),
+    responses((status = 202, body = DeliveryView), (status = 403, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
+pub async fn test(
+    state: web::Data<WebhooksState>,
+    managed: ManagedEndpoint,
+) -> Result<HttpResponse, ApiError> {
+    let endpoint = managed.endpoint;
+    if !endpoint.enabled {
+        return Err(ApiError::conflict("the webhook is disabled; enable it first"));
+    }
+    let event_id = janua_core::ids::new_id();
+    let body = crate::events_in::body(
+        event_id,
+        events::TEST_EVENT,
+        &Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        &serde_json::json!({
+            "webhook_id": endpoint.id,
+            "message": "a test event from Janua",
+            "requested_by": managed.caller,
+        }),
+    );
+    let mut conn = state.pool.get().await?;
+    let delivery =
+        deliveries::insert_one(&mut conn, endpoint.id, event_id, events::TEST_EVENT, &body).await?;
+    state.wake.notify_one();
+    Ok(HttpResponse::Accepted().json(DeliveryView::of(delivery, Vec::new())))
+}

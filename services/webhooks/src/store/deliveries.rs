@@ -1,0 +1,293 @@
+use crate::store::schema::{deliveries, delivery_attempts};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bytea, Int4, Nullable, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+pub const PENDING: &str = "pending";
+pub const DELIVERING: &str = "delivering";
+pub const SUCCEEDED: &str = "succeeded";
+pub const FAILED: &str = "failed";
+
+/// A delivery as lists show it (without the body).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = deliveries)]
+pub struct Delivery {
+    pub id: Uuid,
+    pub endpoint_id: Uuid,
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub response_status: Option<i32>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = delivery_attempts)]
+pub struct Attempt {
+    pub id: Uuid,
+    pub delivery_id: Uuid,
+    pub attempt: i32,
+    pub started_at: DateTime<Utc>,
+    pub latency_ms: i32,
+    pub response_status: Option<i32>,
+    pub error: Option<String>,
+    pub response_excerpt: Option<String>,
+}
+
+/// One delivery per endpoint for an event; an event seen before adds nothing (the unique
+/// (endpoint, event) pair). Answers how many were added.
+pub async fn insert_for_event(
+    conn: &mut AsyncPgConnection,
+    endpoints: &[Uuid],
+    event_id: Uuid,
+    event_type: &str,
+    body: &[u8],
+) -> QueryResult<usize> {
+    if endpoints.is_empty() {
+        return Ok(0);
+    }
+    let rows: Vec<_> = endpoints
+        .iter()
+        .map(|endpoint| {
+            (
+                deliveries::id.eq(janua_core::ids::new_id()),
+                deliveries::endpoint_id.eq(*endpoint),
+                deliveries::event_id.eq(event_id),
+                deliveries::event_type.eq(event_type),
+                deliveries::body.eq(body),
+            )
+        })
+        .collect();
+    diesel::insert_into(deliveries::table)
+        .values(rows)
+        .on_conflict((deliveries::endpoint_id, deliveries::event_id))
+        .do_nothing()
+        .execute(conn)
+        .await
+}
+
+/// A delivery claimed by this replica, with what sending it needs.
+#[derive(QueryableByName)]
+pub struct Claimed {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub endpoint_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub event_id: Uuid,
+    #[diesel(sql_type = Bytea)]
+    pub body: Vec<u8>,
+    /// This attempt's number (1 for the first).
+    #[diesel(sql_type = Int4)]
+    pub attempt: i32,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub url: String,
+    #[diesel(sql_type = Bytea)]
+    pub secret: Vec<u8>,
+    /// The replaced secret while it still signs.
+    #[diesel(sql_type = Nullable<Bytea>)]
+    pub previous_secret: Option<Vec<u8>>,
+}
+
+/// Claims up to `limit` due deliveries of enabled endpoints for `lease_ms`: they turn
+/// `delivering` with `next_attempt_at` at the end of the lease, so a replica that dies
+/// mid-attempt hands them back when it lapses. `SKIP LOCKED` lets replicas claim side by side.
+pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_ms: i64) -> QueryResult<Vec<Claimed>> {
+    diesel::sql_query(
+        "WITH due AS ( \
+             SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id \
+             WHERE d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now() AND e.enabled \
+             ORDER BY d.next_attempt_at \
+             LIMIT $1 \
+             FOR UPDATE OF d SKIP LOCKED) \
+         UPDATE deliveries d \
+         SET status = 'delivering', attempts = d.attempts + 1, updated_at = now(), \
+             next_attempt_at = now() + make_interval(secs => $2::double precision / 1000) \
+         FROM due, endpoints e \
+         WHERE d.id = due.id AND e.id = d.endpoint_id \
+         RETURNING d.id, d.endpoint_id, d.event_id, d.body, d.attempts AS attempt, e.url, e.secret, \
+             CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END AS previous_secret",
+    )
+    .bind::<BigInt, _>(limit)
+    .bind::<BigInt, _>(lease_ms)
+    .load(conn)
+    .await
+}
+
+/// What one attempt came to.
+pub struct AttemptRecord {
+    pub delivery_id: Uuid,
+    pub attempt: i32,
+    pub started_at: DateTime<Utc>,
+    pub latency_ms: i32,
+    pub response_status: Option<i32>,
+    pub error: Option<String>,
+    pub response_excerpt: Option<String>,
+}
+
+pub async fn record_attempt(conn: &mut AsyncPgConnection, a: &AttemptRecord) -> QueryResult<()> {
+    diesel::insert_into(delivery_attempts::table)
+        .values((
+            delivery_attempts::id.eq(janua_core::ids::new_id()),
+            delivery_attempts::delivery_id.eq(a.delivery_id),
+            delivery_attempts::attempt.eq(a.attempt),
+            delivery_attempts::started_at.eq(a.started_at),
+            delivery_attempts::latency_ms.eq(a.latency_ms),
+            delivery_attempts::response_status.eq(a.response_status),
+            delivery_attempts::error.eq(a.error.as_deref()),
+            delivery_attempts::response_excerpt.eq(a.response_excerpt.as_deref()),
+        ))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Where a delivery goes after an attempt.
+#[derive(Debug, Clone, Copy)]
+pub enum Next {
+    Succeeded,
+    RetryAfterMs(i64),
+    Failed,
+}
+
+/// Settles the claim of attempt `attempt`. False when the claim is no longer this attempt's
+/// (the endpoint was disabled meanwhile, or the lease lapsed and another replica took over),
+/// and then nothing changes.
+pub async fn settle(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    attempt: i32,
+    response_status: Option<i32>,
+    next: Next,
+) -> QueryResult<bool> {
+    let (status, delay_ms) = match next {
+        Next::Succeeded => (SUCCEEDED, 0),
+        Next::RetryAfterMs(ms) => (PENDING, ms),
+        Next::Failed => (FAILED, 0),
+    };
+    let n = diesel::sql_query(
+        "UPDATE deliveries SET status = $3, response_status = $4, updated_at = now(), \
+             next_attempt_at = now() + make_interval(secs => $5::double precision / 1000) \
+         WHERE id = $1 AND attempts = $2 AND status = 'delivering'",
+    )
+    .bind::<SqlUuid, _>(id)
+    .bind::<Int4, _>(attempt)
+    .bind::<diesel::sql_types::Text, _>(status)
+    .bind::<Nullable<Int4>, _>(response_status)
+    .bind::<BigInt, _>(delay_ms)
+    .execute(conn)
+    .await?;
+    Ok(n == 1)
+}
+
+/// The outstanding deliveries of an endpoint that was disabled will not be sent.
+pub async fn abandon_outstanding(conn: &mut AsyncPgConnection, endpoint: Uuid) -> QueryResult<usize> {
+    diesel::update(
+        deliveries::table
+            .filter(deliveries::endpoint_id.eq(endpoint))
+            .filter(deliveries::status.eq_any([PENDING, DELIVERING])),
+    )
+    .set((
+        deliveries::status.eq(FAILED),
+        deliveries::updated_at.eq(Utc::now()),
+    ))
+    .execute(conn)
+    .await
+}
+
+/// A delivery of an event made here (the test ping), due at once.
+pub async fn insert_one(
+    conn: &mut AsyncPgConnection,
+    endpoint: Uuid,
+    event_id: Uuid,
+    event_type: &str,
+    body: &[u8],
+) -> QueryResult<Delivery> {
+    diesel::insert_into(deliveries::table)
+        .values((
+            deliveries::id.eq(janua_core::ids::new_id()),
+            deliveries::endpoint_id.eq(endpoint),
+            deliveries::event_id.eq(event_id),
+            deliveries::event_type.eq(event_type),
+            deliveries::body.eq(body),
+        ))
+        .returning(Delivery::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// An endpoint's deliveries, newest first, after the keyset `before` (created_at, id).
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    endpoint: Uuid,
+    before: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<Delivery>> {
+    let mut q = deliveries::table
+        .filter(deliveries::endpoint_id.eq(endpoint))
+        .into_boxed();
+    if let Some((at, id)) = before {
+        q = q.filter(
+            deliveries::created_at
+                .lt(at)
+                .or(deliveries::created_at.eq(at).and(deliveries::id.lt(id))),
+        );
+    }
+    q.order((deliveries::created_at.desc(), deliveries::id.desc()))
+        .limit(limit)
+        .select(Delivery::as_select())
+        .load(conn)
+        .await
+}
+
+/// The attempts of the given deliveries, in the order they were made.
+pub async fn attempts_of(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<Attempt>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    delivery_attempts::table
+        .filter(delivery_attempts::delivery_id.eq_any(ids))
+        .order((delivery_attempts::delivery_id, delivery_attempts::attempt))
+        .select(Attempt::as_select())
+        .load(conn)
+        .await
+}
+
+pub enum Redelivery {
+    Scheduled(Delivery),
+    InProgress,
+    NotFound,
+}
+
+/// Makes a delivery of `endpoint` due now again (its attempts keep counting, so a delivery
+/// that had used them all gets one more try). One statement, so it cannot interleave with a
+/// dispatcher claiming the same delivery.
+pub async fn redeliver(conn: &mut AsyncPgConnection, endpoint: Uuid, id: Uuid) -> QueryResult<Redelivery> {
+    let mine = deliveries::table
+        .filter(deliveries::id.eq(id))
+        .filter(deliveries::endpoint_id.eq(endpoint));
+    let scheduled = diesel::update(mine.filter(deliveries::status.ne(DELIVERING)))
+        .set((
+            deliveries::status.eq(PENDING),
+            deliveries::next_attempt_at.eq(diesel::dsl::now),
+            deliveries::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Delivery::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?;
+    if let Some(d) = scheduled {
+        return Ok(Redelivery::Scheduled(d));
+    }
+    let exists: i64 = mine.count().get_result(conn).await?;
+    Ok(if exists > 0 {
+        Redelivery::InProgress
+    } else {
+        Redelivery::NotFound
+    })
+}

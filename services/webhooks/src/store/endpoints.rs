@@ -1,0 +1,241 @@
+use crate::store::schema::endpoints;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text, Uuid as SqlUuid};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+/// An endpoint row; the secrets are sealed (janua-tokens' `SecretBox`).
+#[derive(Clone, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = endpoints)]
+pub struct Endpoint {
+    pub id: Uuid,
+    pub created_by: Uuid,
+    pub organization_id: Option<Uuid>,
+    pub url: String,
+    pub description: Option<String>,
+    pub event_types: Vec<String>,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub secret: Vec<u8>,
+    pub previous_secret: Option<Vec<u8>>,
+    pub previous_secret_expires_at: Option<DateTime<Utc>>,
+    pub failing_since: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("id", &self.id)
+            .field("organization_id", &self.organization_id)
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
+}
+
+pub struct NewEndpoint<'a> {
+    pub id: Uuid,
+    pub created_by: Uuid,
+    pub organization_id: Option<Uuid>,
+    pub url: &'a str,
+    pub description: Option<&'a str>,
+    pub event_types: &'a [String],
+    pub enabled: bool,
+    pub sealed_secret: Vec<u8>,
+}
+
+#[tracing::instrument(skip_all, fields(endpoint_id = %e.id))]
+pub async fn insert(conn: &mut AsyncPgConnection, e: NewEndpoint<'_>) -> QueryResult<Endpoint> {
+    diesel::insert_into(endpoints::table)
+        .values((
+            endpoints::id.eq(e.id),
+            endpoints::created_by.eq(e.created_by),
+            endpoints::organization_id.eq(e.organization_id),
+            endpoints::url.eq(e.url),
+            endpoints::description.eq(e.description),
+            endpoints::event_types.eq(e.event_types),
+            endpoints::enabled.eq(e.enabled),
+            endpoints::secret.eq(e.sealed_secret),
+        ))
+        .returning(Endpoint::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Endpoint>> {
+    endpoints::table
+        .find(id)
+        .select(Endpoint::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Which endpoints a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing {
+    Everything,
+    Organization(Uuid),
+    CreatedBy(Uuid),
+}
+
+/// Oldest first, after the keyset `after` (created_at, id).
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    listing: Listing,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> QueryResult<Vec<Endpoint>> {
+    let mut q = endpoints::table.into_boxed();
+    q = match listing {
+        Listing::Everything => q,
+        Listing::Organization(org) => q.filter(endpoints::organization_id.eq(org)),
+        Listing::CreatedBy(user) => q.filter(endpoints::created_by.eq(user)),
+    };
+    if let Some((at, id)) = after {
+        q = q.filter(
+            endpoints::created_at
+                .gt(at)
+                .or(endpoints::created_at.eq(at).and(endpoints::id.gt(id))),
+        );
+    }
+    q.order((endpoints::created_at.asc(), endpoints::id.asc()))
+        .limit(limit)
+        .select(Endpoint::as_select())
+        .load(conn)
+        .await
+}
+
+pub struct Changes<'a> {
+    pub url: Option<&'a str>,
+    pub description: Option<Option<&'a str>>,
+    pub event_types: Option<&'a [String]>,
+    pub enabled: Option<bool>,
+    /// A new sealed secret; the current one keeps signing for [`ROTATION_OVERLAP_HOURS`].
+    pub rotated_secret: Option<Vec<u8>>,
+}
+
+/// How long a replaced secret still signs deliveries, so receivers can switch to the new one.
+pub const ROTATION_OVERLAP_HOURS: i64 = 24;
+
+pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, c: Changes<'_>) -> QueryResult<Endpoint> {
+    let current = endpoints::table
+        .find(id)
+        .select(Endpoint::as_select())
+        .for_update()
+        .first(conn)
+        .await?;
+    let enabled = c.enabled.unwrap_or(current.enabled);
+    let (disabled_reason, failing_since) = match (current.enabled, enabled) {
+        // Turned back on: its failure history starts over.
+        (false, true) => (None, None),
+        (true, false) => (Some("disabled by a user".to_string()), current.failing_since),
+        _ => (current.disabled_reason.clone(), current.failing_since),
+    };
+    let (secret, previous, previous_expires) = match c.rotated_secret {
+        Some(new) => (
+            new,
+            Some(current.secret.clone()),
+            Some(Utc::now() + chrono::Duration::hours(ROTATION_OVERLAP_HOURS)),
+        ),
+        None => (
+            current.secret.clone(),
+            current.previous_secret.clone(),
+            current.previous_secret_expires_at,
+        ),
+    };
+    diesel::update(endpoints::table.find(id))
+        .set((
+            endpoints::url.eq(c.url.unwrap_or(&current.url)),
+            endpoints::description.eq(c.description.unwrap_or(current.description.as_deref())),
+            endpoints::event_types.eq(c.event_types.unwrap_or(&current.event_types)),
+            endpoints::enabled.eq(enabled),
+            endpoints::disabled_reason.eq(disabled_reason),
+            endpoints::failing_since.eq(failing_since),
+            endpoints::secret.eq(secret),
+            endpoints::previous_secret.eq(previous),
+            endpoints::previous_secret_expires_at.eq(previous_expires),
+            endpoints::updated_at.eq(Utc::now()),
+        ))
+        .returning(Endpoint::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    let n = diesel::delete(endpoints::table.find(id)).execute(conn).await?;
+    Ok(n == 1)
+}
+
+/// Endpoints of a deleted organization go with it.
+pub async fn delete_of_organization(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<usize> {
+    diesel::delete(endpoints::table.filter(endpoints::organization_id.eq(org)))
+        .execute(conn)
+        .await
+}
+
+/// The enabled endpoints that want an event: subscribed to one of `selectors` (see
+/// `domain::event_types::selectors`), and platform-wide or of the event's organization.
+pub async fn subscribed(
+    conn: &mut AsyncPgConnection,
+    organization: Option<Uuid>,
+    selectors: &[String],
+) -> QueryResult<Vec<Uuid>> {
+    let mut q = endpoints::table
+        .filter(endpoints::enabled.eq(true))
+        .filter(endpoints::event_types.overlaps_with(selectors))
+        .into_boxed();
+    q = match organization {
+        Some(org) => q.filter(
+            endpoints::organization_id
+                .is_null()
+                .or(endpoints::organization_id.eq(org)),
+        ),
+        None => q.filter(endpoints::organization_id.is_null()),
+    };
+    q.select(endpoints::id).load(conn).await
+}
+
+/// A delivery to the endpoint succeeded: it is healthy again.
+pub async fn mark_healthy(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(
+        endpoints::table
+            .find(id)
+            .filter(endpoints::failing_since.is_not_null()),
+    )
+    .set(endpoints::failing_since.eq(None::<DateTime<Utc>>))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A delivery to the endpoint failed. Its failures count from the first one after its last
+/// success; when they have gone on for `disable_after_secs`, the endpoint is disabled with
+/// `reason` and returned (None: still enabled, or disabled already).
+pub async fn mark_failing(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    disable_after_secs: i64,
+    reason: &str,
+) -> QueryResult<Option<Endpoint>> {
+    diesel::sql_query(
+        "UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) \
+         WHERE id = $1 AND enabled",
+    )
+    .bind::<SqlUuid, _>(id)
+    .execute(conn)
+    .await?;
+    diesel::sql_query(
+        "UPDATE endpoints SET enabled = false, disabled_reason = $3, updated_at = now() \
+         WHERE id = $1 AND enabled AND failing_since <= now() - make_interval(secs => $2::double precision) \
+         RETURNING *",
+    )
+    .bind::<SqlUuid, _>(id)
+    .bind::<BigInt, _>(disable_after_secs.max(0))
+    .bind::<Text, _>(reason)
+    .get_result::<Endpoint>(conn)
+    .await
+    .optional()
+}

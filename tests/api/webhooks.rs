@@ -1,0 +1,765 @@
+//! Webhooks through the gateway: endpoints and their secrets, signed deliveries to a real
+//! receiver on loopback, retries with their history, the SSRF guard, organization scoping,
+//! secret rotation, test pings, redelivery, auto-disable and idempotent consumption.
+
+use crate::outbox::wait_for_consumer;
+use crate::{assert_error, json};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, KeyInit, Mac};
+use janua_testkit::webhook_receiver::{ReceivedRequest, Reply, WebhookReceiver};
+use janua_testkit::{TestStack, eventually, with_bootstrap_admin};
+use reqwest::Method;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const PASSWORD: &str = "correct horse battery";
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Person {
+    id: String,
+    token: String,
+}
+
+async fn person(app: &TestStack, email: &str) -> Person {
+    let pair = app.signup(email, PASSWORD).await;
+    Person {
+        id: pair["user"]["id"].as_str().unwrap().to_string(),
+        token: pair["access_token"].as_str().unwrap().to_string(),
+    }
+}
+
+async fn create_org(app: &TestStack, owner: &Person, name: &str) -> String {
+    let resp = app
+        .post(
+            "/api/v1/organizations",
+            &json!({ "name": name }),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    json(resp).await["id"].as_str().unwrap().to_string()
+}
+
+async fn create_webhook(app: &TestStack, token: &str, body: Value) -> Value {
+    let resp = app.post("/api/v1/webhooks", &body, Some(token)).await;
+    assert_eq!(resp.status(), 201, "creating a webhook");
+    json(resp).await
+}
+
+async fn invite(app: &TestStack, org: &str, by: &Person, email: &str) {
+    let resp = app
+        .post(
+            &format!("/api/v1/invitations/organizations/{org}/invitations"),
+            &json!({ "email": email, "role": "member" }),
+            Some(&by.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+}
+
+async fn deliveries(app: &TestStack, webhook: &str, token: &str) -> Vec<Value> {
+    let resp = app
+        .get(&format!("/api/v1/webhooks/{webhook}/deliveries"), Some(token))
+        .await;
+    assert_eq!(resp.status(), 200);
+    json(resp).await["data"].as_array().unwrap().clone()
+}
+
+/// Verifies a delivery the way a receiver would with any Standard Webhooks library: the
+/// HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` under the base64 key after
+/// `whsec_`, against each `v1,` entry of `webhook-signature`.
+fn verifies(secret: &str, req: &ReceivedRequest) -> bool {
+    let key = STANDARD
+        .decode(secret.strip_prefix("whsec_").expect("a whsec_ secret"))
+        .unwrap();
+    let id = req.header("webhook-id").expect("webhook-id");
+    let timestamp = req.header("webhook-timestamp").expect("webhook-timestamp");
+    let sent_at: i64 = timestamp.parse().expect("unix seconds");
+    assert!(
+        (chrono::Utc::now().timestamp() - sent_at).abs() < 300,
+        "a fresh timestamp"
+    );
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    mac.update(&req.body);
+    let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+    req.header("webhook-signature")
+        .expect("webhook-signature")
+        .split(' ')
+        .any(|s| s == expected)
+}
+
+fn of_type<'a>(requests: &'a [ReceivedRequest], event_type: &str) -> Vec<&'a ReceivedRequest> {
+    requests
+        .iter()
+        .filter(|r| r.json()["type"] == event_type)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_signup_reaches_a_matching_endpoint_signed_and_the_secret_is_shown_once() {
+    let app = TestStack::spawn_with(with_bootstrap_admin).await;
+    let admin = app.admin_token().await;
+    let (matching, other) = (WebhookReceiver::start().await, WebhookReceiver::start().await);
+    let hook = create_webhook(
+        &app,
+        &admin,
+        json!({ "url": matching.url(), "events": ["user.created"], "description": "users" }),
+    )
+    .await;
+    let secret = hook["secret"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("whsec_"));
+    assert_eq!(STANDARD.decode(&secret[6..]).unwrap().len(), 32);
+    assert_eq!(hook["events"], json!(["user.created"]));
+    assert_eq!(hook["enabled"], true);
+    assert!(hook["organization_id"].is_null());
+    let id = hook["id"].as_str().unwrap();
+    let unmatched = create_webhook(
+        &app,
+        &admin,
+        json!({ "url": other.url(), "events": ["organization.*", "session.revoked"] }),
+    )
+    .await;
+
+    let read = json(app.get(&format!("/api/v1/webhooks/{id}"), Some(&admin)).await).await;
+    assert!(read.get("secret").is_none(), "{read}");
+    assert_eq!(read["description"], "users");
+    let listed = json(app.get("/api/v1/webhooks", Some(&admin)).await).await;
+    let listed = listed["data"].as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|w| w.get("secret").is_none()));
+    assert!(!listed.iter().any(|w| w.to_string().contains(&secret)));
+
+    wait_for_consumer(&app, "webhooks").await;
+    let ada = person(&app, "ada@example.com").await;
+    let got = eventually("ada's user.created at the receiver", WAIT, || async {
+        matching
+            .requests()
+            .into_iter()
+            .find(|r| r.json()["type"] == "user.created" && r.json()["data"].to_string().contains(&ada.id))
+    })
+    .await;
+    assert!(
+        verifies(&secret, &got),
+        "the signature verifies with the shown secret"
+    );
+    let body = got.json();
+    assert_eq!(got.header("webhook-id").unwrap(), body["id"].as_str().unwrap());
+    assert!(body["occurred_at"].as_str().is_some());
+    assert!(body["data"].to_string().contains("ada@example.com"));
+    assert_eq!(got.method, "POST");
+    assert_eq!(got.header("content-type"), Some("application/json"));
+    assert!(got.header("user-agent").unwrap().starts_with("Janua-Webhooks/"));
+
+    let history = eventually("a succeeded delivery", WAIT, || async {
+        let list = deliveries(&app, id, &admin).await;
+        list.into_iter()
+            .find(|d| d["event_id"] == body["id"] && d["status"] == "succeeded")
+    })
+    .await;
+    assert_eq!(history["event_type"], "user.created");
+    assert_eq!(history["attempts"], 1);
+    assert_eq!(history["response_status"], 200);
+    assert_eq!(history["attempts_detail"][0]["response_status"], 200);
+    assert_eq!(history["attempts_detail"][0]["response_excerpt"], "ok");
+
+    // Both deliveries are made in the same transaction: the other endpoint got none.
+    let unmatched_id = unmatched["id"].as_str().unwrap();
+    assert!(deliveries(&app, unmatched_id, &admin).await.is_empty());
+    assert!(other.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt() {
+    let app = TestStack::spawn_with(|s| {
+        s.webhooks.retry_base_ms = 20;
+        s.webhooks.retry_max_ms = 200;
+    })
+    .await;
+    let ada = person(&app, "ada@example.com").await;
+    let org = create_org(&app, &ada, "Acme").await;
+    let receiver = WebhookReceiver::start().await;
+    receiver.answer_next([500, 500, 500]);
+    let hook = create_webhook(
+        &app,
+        &ada.token,
+        json!({ "url": receiver.url(), "events": ["invitation.created"], "organization_id": org }),
+    )
+    .await;
+    assert_eq!(hook["organization_id"], org.as_str());
+    let id = hook["id"].as_str().unwrap();
+    wait_for_consumer(&app, "webhooks").await;
+    invite(&app, &org, &ada, "bob@example.com").await;
+
+    let got = receiver.wait_for(4, WAIT).await;
+    assert_eq!(
+        got.iter().map(|r| r.answered).collect::<Vec<_>>(),
+        vec![500, 500, 500, 200]
+    );
+    let webhook_id = got[0].header("webhook-id").unwrap();
+    assert!(
+        got.iter().all(|r| r.header("webhook-id") == Some(webhook_id)),
+        "one id on every retry"
+    );
+    assert!(
+        got.iter().all(|r| r.body == got[0].body),
+        "the same bytes every time"
+    );
+    assert!(got.iter().all(|r| verifies(hook["secret"].as_str().unwrap(), r)));
+    assert_eq!(got[0].json()["data"]["email"], "bob@example.com");
+
+    let delivery = eventually("the delivery settled", WAIT, || async {
+        let list = deliveries(&app, id, &ada.token).await;
+        list.into_iter().find(|d| d["status"] == "succeeded")
+    })
+    .await;
+    assert_eq!(delivery["attempts"], 4);
+    assert_eq!(delivery["response_status"], 200);
+    assert!(delivery["next_attempt_at"].is_null());
+    let attempts = delivery["attempts_detail"].as_array().unwrap();
+    assert_eq!(
+        attempts
+            .iter()
+            .map(|a| a["response_status"].clone())
+            .collect::<Vec<_>>(),
+        vec![json!(500), json!(500), json!(500), json!(200)]
+    );
+    assert_eq!(
+        attempts.iter().map(|a| a["attempt"].clone()).collect::<Vec<_>>(),
+        vec![json!(1), json!(2), json!(3), json!(4)]
+    );
+    assert!(
+        attempts[0]["response_excerpt"]
+            .as_str()
+            .unwrap()
+            .contains("answered 500")
+    );
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a["latency_ms"].as_i64().unwrap() >= 0 && a["error"].is_null())
+    );
+    assert_eq!(receiver.requests().len(), 4, "nothing after the success");
+}
+
+#[tokio::test]
+async fn urls_into_internal_networks_are_refused_at_creation_and_at_delivery() {
+    let app = TestStack::spawn_with(|s| {
+        with_bootstrap_admin(s);
+        s.webhooks.allowed_networks = String::new();
+    })
+    .await;
+    let admin = app.admin_token().await;
+    let receiver = WebhookReceiver::start().await;
+    let port = receiver.base().rsplit(':').next().unwrap().to_string();
+    for url in [
+        receiver.url(),
+        format!("http://localhost:{port}/hook"),
+        "http://10.0.0.1/".to_string(),
+        "http://192.168.1.10/".to_string(),
+        "http://169.254.169.254/latest/meta-data".to_string(),
+        "http://[::1]/".to_string(),
+        "http://[::ffff:127.0.0.1]/".to_string(),
+        "http://0x7f000001/".to_string(),
+    ] {
+        let resp = app
+            .post(
+                "/api/v1/webhooks",
+                &json!({ "url": url, "events": ["*"] }),
+                Some(&admin),
+            )
+            .await;
+        let body = assert_error(resp, 400, "VALIDATION_ERROR").await;
+        assert_eq!(body["error"]["details"]["field"], "url", "{url}");
+    }
+    for url in ["ftp://example.com/", "https://user:pw@example.com/", "not a url"] {
+        let resp = app
+            .post(
+                "/api/v1/webhooks",
+                &json!({ "url": url, "events": ["*"] }),
+                Some(&admin),
+            )
+            .await;
+        let body = assert_error(resp, 400, "VALIDATION_ERROR").await;
+        assert_eq!(body["error"]["details"]["field"], "url", "{url}");
+    }
+
+    // A name that pointed somewhere public when the endpoint was saved and at loopback now
+    // (DNS rebinding) is refused when the delivery connects.
+    let hook = create_webhook(
+        &app,
+        &admin,
+        json!({ "url": "http://93.184.216.34/hook", "events": ["user.created"] }),
+    )
+    .await;
+    let id = hook["id"].as_str().unwrap();
+    {
+        use diesel_async::RunQueryDsl;
+        let mut conn = app.db("webhooks").await;
+        diesel::sql_query(format!(
+            "UPDATE endpoints SET url = 'http://localhost:{port}/hook' WHERE id = '{id}'"
+        ))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let resp = app
+        .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+        .await;
+    assert_eq!(resp.status(), 202);
+    let attempt = eventually("a refused attempt", WAIT, || async {
+        let list = deliveries(&app, id, &admin).await;
+        list.first()
+            .and_then(|d| d["attempts_detail"].as_array().and_then(|a| a.first().cloned()))
+    })
+    .await;
+    assert!(attempt["response_status"].is_null());
+    assert!(
+        attempt["error"].as_str().unwrap().contains("may not reach"),
+        "{attempt}"
+    );
+    assert!(
+        receiver.requests().is_empty(),
+        "the receiver on loopback was never reached"
+    );
+}
+
+#[tokio::test]
+async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
+    let app = TestStack::spawn().await;
+    let ada = person(&app, "ada@example.com").await;
+    let bob = person(&app, "bob@example.com").await;
+    let carol = person(&app, "carol@example.com").await;
+    let org = create_org(&app, &ada, "Acme").await;
+    let resp = app
+        .post(
+            &format!("/api/v1/organizations/{org}/members"),
+            &json!({ "user_id": bob.id, "role": "member" }),
+            Some(&ada.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let (acme_receiver, globex_receiver) = (WebhookReceiver::start().await, WebhookReceiver::start().await);
+    let hook = create_webhook(
+        &app,
+        &ada.token,
+        json!({ "url": acme_receiver.url(), "events": ["invitation.*"], "organization_id": org }),
+    )
+    .await;
+    let id = hook["id"].as_str().unwrap();
+    let path = format!("/api/v1/webhooks/{id}");
+
+    // Platform-wide endpoints are for platform admins.
+    let resp = app
+        .post(
+            "/api/v1/webhooks",
+            &json!({ "url": acme_receiver.url(), "events": ["*"] }),
+            Some(&ada.token),
+        )
+        .await;
+    assert_error(resp, 403, "FORBIDDEN").await;
+    // A member without webhooks:manage: 403; an outsider: 404, as if nothing were there.
+    let create_in_org = json!({ "url": acme_receiver.url(), "events": ["*"], "organization_id": org });
+    assert_error(
+        app.post("/api/v1/webhooks", &create_in_org, Some(&bob.token))
+            .await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    assert_error(
+        app.post("/api/v1/webhooks", &create_in_org, Some(&carol.token))
+            .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_error(app.get(&path, Some(&bob.token)).await, 403, "FORBIDDEN").await;
+    assert_error(app.get(&path, Some(&carol.token)).await, 404, "NOT_FOUND").await;
+    let change = json!({ "enabled": false });
+    assert_error(
+        app.send(Method::PUT, &path, Some(&change), Some(&carol.token))
+            .await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    assert_error(
+        app.send(Method::DELETE, &path, None, Some(&bob.token)).await,
+        403,
+        "FORBIDDEN",
+    )
+    .await;
+    assert_error(
+        app.get(&format!("{path}/deliveries"), Some(&carol.token)).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let scoped = format!("/api/v1/webhooks?organization_id={org}");
+    assert_error(app.get(&scoped, Some(&bob.token)).await, 403, "FORBIDDEN").await;
+    assert_error(app.get(&scoped, Some(&carol.token)).await, 404, "NOT_FOUND").await;
+    let carols = json(app.get("/api/v1/webhooks", Some(&carol.token)).await).await;
+    assert_eq!(carols["data"], json!([]));
+    let listed = json(app.get(&scoped, Some(&ada.token)).await).await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    assert_eq!(listed["data"][0]["id"], id);
+    let mine = json(app.get("/api/v1/webhooks", Some(&ada.token)).await).await;
+    assert_eq!(mine["data"][0]["id"], id);
+
+    // Made an admin of the organization, bob may manage its webhooks.
+    let resp = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/organizations/{org}/members/{}/role", bob.id),
+            Some(&json!({ "role": "admin" })),
+            Some(&ada.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let resp = app
+        .send(
+            Method::PUT,
+            &path,
+            Some(&json!({ "description": "by bob" })),
+            Some(&bob.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(json(resp).await["description"], "by bob");
+
+    // Each organization's endpoint gets its own organization's events only.
+    let globex = create_org(&app, &carol, "Globex").await;
+    create_webhook(
+        &app,
+        &carol.token,
+        json!({ "url": globex_receiver.url(), "events": ["invitation.*"], "organization_id": globex }),
+    )
+    .await;
+    wait_for_consumer(&app, "webhooks").await;
+    invite(&app, &org, &ada, "dave@example.com").await;
+    let got = acme_receiver.wait_for_event("invitation.created", WAIT).await;
+    assert_eq!(got.json()["data"]["organization_id"], org.as_str());
+    invite(&app, &globex, &carol, "erin@example.com").await;
+    let got = globex_receiver.wait_for_event("invitation.created", WAIT).await;
+    assert_eq!(got.json()["data"]["email"], "erin@example.com");
+    assert_eq!(of_type(&acme_receiver.requests(), "invitation.created").len(), 1);
+    assert_eq!(
+        of_type(&globex_receiver.requests(), "invitation.created").len(),
+        1
+    );
+
+    // Deleted, it is gone for everyone.
+    assert_eq!(
+        app.send(Method::DELETE, &path, None, Some(&ada.token))
+            .await
+            .status(),
+        204
+    );
+    assert_error(app.get(&path, Some(&ada.token)).await, 404, "NOT_FOUND").await;
+    let events: Vec<String> = app
+        .outbox_events("webhooks")
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    for t in ["webhook.created", "webhook.updated", "webhook.deleted"] {
+        assert!(events.iter().any(|e| e == t), "{t} in {events:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_rotated_secret_and_the_old_one_both_verify_during_the_overlap() {
+    let app = TestStack::spawn_with(with_bootstrap_admin).await;
+    let admin = app.admin_token().await;
+    let receiver = WebhookReceiver::start().await;
+    let hook = create_webhook(
+        &app,
+        &admin,
+        json!({ "url": receiver.url(), "events": ["mfa.enabled"] }),
+    )
+    .await;
+    let (id, old) = (hook["id"].as_str().unwrap(), hook["secret"].as_str().unwrap());
+
+    let resp = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/webhooks/{id}"),
+            Some(&json!({ "rotate_secret": true })),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let rotated = json(resp).await;
+    let new = rotated["secret"].as_str().unwrap();
+    assert!(new.starts_with("whsec_"));
+    assert_ne!(new, old);
+    let read = json(app.get(&format!("/api/v1/webhooks/{id}"), Some(&admin)).await).await;
+    assert!(read.get("secret").is_none());
+
+    let resp = app
+        .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+        .await;
+    assert_eq!(resp.status(), 202);
+    let ping = receiver.wait_for_event("webhook.test", WAIT).await;
+    assert_eq!(ping.header("webhook-signature").unwrap().split(' ').count(), 2);
+    assert!(verifies(new, &ping), "the new secret verifies");
+    assert!(verifies(old, &ping), "the old secret still verifies");
+    assert_eq!(ping.json()["data"]["webhook_id"], id);
+
+    let events = app.outbox_events("webhooks").await;
+    let rotation = events
+        .iter()
+        .find(|(t, _)| t == "webhook.secret_rotated")
+        .expect("a webhook.secret_rotated event");
+    let all = serde_json::to_string(&events.iter().map(|(_, p)| p).collect::<Vec<_>>()).unwrap();
+    assert!(
+        !all.contains(&new[6..]) && !all.contains(&old[6..]),
+        "no secret in events"
+    );
+    assert_eq!(rotation.1["webhook_id"], id);
+}
+
+#[tokio::test]
+async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
+    let app = TestStack::spawn_with(with_bootstrap_admin).await;
+    let admin = app.admin_token().await;
+    let receiver = WebhookReceiver::start().await;
+    let hook = create_webhook(
+        &app,
+        &admin,
+        json!({ "url": receiver.url(), "events": ["mfa.enabled"] }),
+    )
+    .await;
+    let id = hook["id"].as_str().unwrap();
+    let resp = app
+        .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+        .await;
+    assert_eq!(resp.status(), 202);
+    let queued = json(resp).await;
+    assert_eq!(queued["event_type"], "webhook.test");
+    assert_eq!(queued["status"], "pending");
+    let first = receiver.wait_for(1, WAIT).await.remove(0);
+    assert!(verifies(hook["secret"].as_str().unwrap(), &first));
+    assert_eq!(first.json()["type"], "webhook.test");
+    let delivery_id = queued["id"].as_str().unwrap();
+    eventually("the ping settled", WAIT, || async {
+        let list = deliveries(&app, id, &admin).await;
+        (list.len() == 1 && list[0]["status"] == "succeeded").then_some(())
+    })
+    .await;
+
+    let redeliver = format!("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver");
+    let resp = app.post(&redeliver, &json!({}), Some(&admin)).await;
+    assert_eq!(resp.status(), 202);
+    let again = receiver.wait_for(2, WAIT).await.remove(1);
+    assert_eq!(again.header("webhook-id"), first.header("webhook-id"));
+    assert_eq!(again.body, first.body);
+    let delivery = eventually("the redelivery settled", WAIT, || async {
+        let list = deliveries(&app, id, &admin).await;
+        (list[0]["attempts"] == 2 && list[0]["status"] == "succeeded").then(|| list[0].clone())
+    })
+    .await;
+    assert_eq!(delivery["attempts_detail"].as_array().unwrap().len(), 2);
+
+    let unknown = format!(
+        "/api/v1/webhooks/{id}/deliveries/{}/redeliver",
+        uuid::Uuid::now_v7()
+    );
+    assert_error(
+        app.post(&unknown, &json!({}), Some(&admin)).await,
+        404,
+        "NOT_FOUND",
+    )
+    .await;
+    let bad = app
+        .post(
+            "/api/v1/webhooks",
+            &json!({ "url": receiver.url(), "events": ["Not An Event"] }),
+            Some(&admin),
+        )
+        .await;
+    let body = assert_error(bad, 400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["field"], "events");
+    let typo = app
+        .post(
+            "/api/v1/webhooks",
+            &json!({ "url": receiver.url(), "events": ["user.create"] }),
+            Some(&admin),
+        )
+        .await;
+    let body = assert_error(typo, 400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["field"], "events");
+}
+
+#[tokio::test]
+async fn an_endpoint_failing_too_long_is_disabled_until_turned_back_on() {
+    let app = TestStack::spawn_with(|s| {
+        with_bootstrap_admin(s);
+        s.webhooks.disable_after_secs = 0;
+        s.webhooks.max_attempts = 2;
+        s.webhooks.retry_base_ms = 20;
+        s.webhooks.response_excerpt_bytes = 10;
+    })
+    .await;
+    let admin = app.admin_token().await;
+    let receiver = WebhookReceiver::start().await;
+    receiver.answer_always(503);
+    let hook = create_webhook(
+        &app,
+        &admin,
+        json!({ "url": receiver.url(), "events": ["mfa.enabled"] }),
+    )
+    .await;
+    let id = hook["id"].as_str().unwrap();
+    let path = format!("/api/v1/webhooks/{id}");
+    let resp = app.post(&format!("{path}/test"), &json!({}), Some(&admin)).await;
+    assert_eq!(resp.status(), 202);
+
+    let disabled = eventually("the endpoint disabled", WAIT, || async {
+        let w = json(app.get(&path, Some(&admin)).await).await;
+        (w["enabled"] == false).then_some(w)
+    })
+    .await;
+    assert!(disabled["disabled_reason"].as_str().unwrap().contains("failed"));
+    assert!(disabled["failing_since"].is_string());
+    let list = deliveries(&app, id, &admin).await;
+    assert_eq!(list[0]["status"], "failed");
+    assert_eq!(list[0]["attempts_detail"][0]["response_status"], 503);
+    assert_eq!(
+        list[0]["attempts_detail"][0]["response_excerpt"], "janua-test",
+        "capped"
+    );
+    let events = app.outbox_events("webhooks").await;
+    assert!(
+        events
+            .iter()
+            .any(|(t, p)| t == "webhook.disabled" && p["webhook_id"] == id)
+    );
+    assert_error(
+        app.post(&format!("{path}/test"), &json!({}), Some(&admin)).await,
+        409,
+        "CONFLICT",
+    )
+    .await;
+
+    let resp = app
+        .send(
+            Method::PUT,
+            &path,
+            Some(&json!({ "enabled": true })),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let enabled = json(resp).await;
+    assert_eq!(enabled["enabled"], true);
+    assert!(enabled["disabled_reason"].is_null());
+    assert!(enabled["failing_since"].is_null());
+}
+
+#[tokio::test]
+async fn an_event_the_broker_delivers_twice_makes_one_delivery() {
+    let app = TestStack::spawn_with(with_bootstrap_admin).await;
+    let admin = app.admin_token().await;
+    let receiver = WebhookReceiver::start().await;
+    let hook = create_webhook(
+        &app,
+        &admin,
+        json!({ "url": receiver.url(), "events": ["mfa.enabled", "mfa.disabled"] }),
+    )
+    .await;
+    let id = hook["id"].as_str().unwrap();
+    wait_for_consumer(&app, "webhooks").await;
+
+    let publisher = janua_events::Publisher::connect(&app.settings.amqp_url, &app.settings.amqp_exchange)
+        .await
+        .unwrap();
+    let twice = janua_events::Event::new("auth", "mfa.enabled", json!({ "n": 1 }));
+    let marker = janua_events::Event::new("auth", "mfa.disabled", json!({}));
+    for event in [&twice, &twice, &marker] {
+        publisher
+            .publish(&event.id.to_string(), &event.event_type, &event.encode())
+            .await
+            .unwrap();
+    }
+    // One consumer applies the queue in order: once the marker's delivery exists, both
+    // copies of the duplicated event were handled.
+    let list = eventually("both events delivered", WAIT, || async {
+        let list = deliveries(&app, id, &admin).await;
+        (list.len() >= 2 && list.iter().all(|d| d["status"] == "succeeded")).then_some(list)
+    })
+    .await;
+    let duplicated: Vec<&Value> = list.iter().filter(|d| d["event_type"] == "mfa.enabled").collect();
+    assert_eq!(duplicated.len(), 1, "{list:?}");
+    assert_eq!(duplicated[0]["event_id"], twice.id.to_string());
+    assert_eq!(of_type(&receiver.requests(), "mfa.enabled").len(), 1);
+    assert_eq!(receiver.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_receiver_slower_than_the_timeout_fails_the_attempt_and_is_retried() {
+    let app = TestStack::spawn_with(|s| {
+        with_bootstrap_admin(s);
+        s.webhooks.timeout_ms = 300;
+        s.webhooks.retry_base_ms = 20;
+        s.webhooks.retry_max_ms = 50;
+    })
+    .await;
+    let admin = app.admin_token().await;
+    let receiver = WebhookReceiver::start().await;
+    receiver.script([Reply::status(200).after(Duration::from_secs(3))]);
+    let hook = create_webhook(
+        &app,
+        &admin,
+        json!({ "url": receiver.url(), "events": ["mfa.enabled"] }),
+    )
+    .await;
+    let id = hook["id"].as_str().unwrap();
+    let resp = app
+        .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+        .await;
+    assert_eq!(resp.status(), 202);
+    let delivery = eventually("the retry succeeded", WAIT, || async {
+        let list = deliveries(&app, id, &admin).await;
+        list.into_iter().find(|d| d["status"] == "succeeded")
+    })
+    .await;
+    let attempts = delivery["attempts_detail"].as_array().unwrap();
+    assert_eq!(attempts.len(), 2);
+    assert!(attempts[0]["response_status"].is_null());
+    assert_eq!(attempts[0]["error"], "no answer within 300 ms");
+    assert!(attempts[0]["latency_ms"].as_i64().unwrap() >= 300);
+    assert_eq!(attempts[1]["response_status"], 200);
+}
+
+#[tokio::test]
+async fn a_deleted_organization_takes_its_endpoints_with_it() {
+    let app = TestStack::spawn_with(with_bootstrap_admin).await;
+    let admin = app.admin_token().await;
+    let ada = person(&app, "ada@example.com").await;
+    let org = create_org(&app, &ada, "Acme").await;
+    let receiver = WebhookReceiver::start().await;
+    wait_for_consumer(&app, "webhooks").await;
+    let hook = create_webhook(
+        &app,
+        &ada.token,
+        json!({ "url": receiver.url(), "events": ["*"], "organization_id": org }),
+    )
+    .await;
+    let path = format!("/api/v1/webhooks/{}", hook["id"].as_str().unwrap());
+    let resp = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/organizations/{org}"),
+            None,
+            Some(&ada.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+    eventually("the endpoint removed", WAIT, || async {
+        (app.get(&path, Some(&admin)).await.status() == 404).then_some(())
+    })
+    .await;
+}
