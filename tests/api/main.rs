@@ -16,6 +16,7 @@ mod outbox;
 mod passkeys;
 mod policies;
 mod rbac;
+mod reliability;
 mod sessions;
 mod tokens;
 mod users;
