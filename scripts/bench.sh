@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: release build, criterion on the hot token functions, then the whole stack as
-# four processes (identity, auth, org, gateway) with production argon2 parameters, loaded by
+# six processes (identity, auth, org, audit, webhooks, gateway) with production argon2 parameters, loaded by
 # janua-bench. Everything it starts or creates is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,12 @@ export JANUA_GATEWAY__PORT=18080 JANUA_GATEWAY__URL=http://127.0.0.1:18080
 export JANUA_AUTH__PORT=18081 JANUA_AUTH__URL=http://127.0.0.1:18081
 export JANUA_IDENTITY__PORT=18082 JANUA_IDENTITY__URL=http://127.0.0.1:18082
 export JANUA_ORG__PORT=18083 JANUA_ORG__URL=http://127.0.0.1:18083
+export JANUA_WEBHOOKS__PORT=18085 JANUA_WEBHOOKS__URL=http://127.0.0.1:18085
+export JANUA_AUDIT__PORT=18086 JANUA_AUDIT__URL=http://127.0.0.1:18086
+# The audit and webhook figures need an admin, and a receiver on loopback.
+export JANUA_BOOTSTRAP_ADMIN_EMAIL=bench-admin@example.com
+export JANUA_BOOTSTRAP_ADMIN_PASSWORD="bench admin passphrase $$"
+export JANUA_WEBHOOKS__ALLOWED_NETWORKS=127.0.0.0/8
 # The load comes from one address and one user: lift the per-IP and per-user tiers.
 export JANUA_RATE_LIMITS__ANONYMOUS_PER_MIN=100000000
 export JANUA_RATE_LIMITS__AUTHENTICATED_PER_MIN=100000000
@@ -43,7 +49,7 @@ export JANUA_SMTP__PORT=1
 
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
   rabbitmqctl -q delete_vhost janua-bench >/dev/null 2>&1 || true
@@ -54,6 +60,8 @@ trap cleanup EXIT
 ./target/release/janua --target identity --migrate & identity=$!; pids+=("$identity")
 ./target/release/janua --target auth --migrate & auth=$!; pids+=("$auth")
 ./target/release/janua --target org --migrate & org=$!; pids+=("$org")
+./target/release/janua --target audit --migrate & audit=$!; pids+=("$audit")
+./target/release/janua --target webhooks --migrate & webhooks=$!; pids+=("$webhooks")
 ./target/release/janua --target gateway & gateway=$!; pids+=("$gateway")
 for _ in $(seq 1 100); do
   curl -sf http://127.0.0.1:18080/api/v1/health/ready >/dev/null && break
@@ -64,4 +72,5 @@ curl -sf http://127.0.0.1:18080/api/v1/health/ready >/dev/null || { echo "stack 
 echo "== load (release build, one process per service)"
 ./target/release/janua-bench --gateway http://127.0.0.1:18080 --direct http://127.0.0.1:18082 \
   --seconds "$SECONDS_PER_SCENARIO" --concurrency "$CONCURRENCY" --webauthn-origin http://localhost:18080 \
-  --pids "gateway=$gateway,auth=$auth,identity=$identity,org=$org"
+  --admin-email "$JANUA_BOOTSTRAP_ADMIN_EMAIL" --admin-password "$JANUA_BOOTSTRAP_ADMIN_PASSWORD" \
+  --pids "gateway=$gateway,auth=$auth,identity=$identity,org=$org,audit=$audit,webhooks=$webhooks"

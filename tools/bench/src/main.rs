@@ -15,6 +15,8 @@
 //!
 //! The load generator runs on one thread, so it takes at most one of the machine's cores.
 
+mod events;
+
 use argon2::password_hash::PasswordHasher as _;
 use argon2::{Algorithm, Argon2, Params, Version};
 use clap::Parser;
@@ -43,6 +45,11 @@ struct Args {
     argon2_memory_kib: u32,
     #[arg(long, default_value_t = 2)]
     argon2_iterations: u32,
+    /// The platform admin (`JANUA_BOOTSTRAP_ADMIN_*`), for the audit and webhook figures.
+    #[arg(long)]
+    admin_email: Option<String>,
+    #[arg(long)]
+    admin_password: Option<String>,
     /// The WebAuthn origin the stack accepts (`JANUA_WEBAUTHN__RP_ORIGIN`).
     #[arg(long, default_value = "http://localhost:18080")]
     webauthn_origin: String,
@@ -609,6 +616,24 @@ fn main() -> anyhow::Result<()> {
             "  ratio to password sign-in",
             passkeys.rate() / signin.rate().max(1e-9)
         );
+        if let (Some(email), Some(password)) = (&args.admin_email, &args.admin_password) {
+            let pair = post(&http, &signin_url, &json!({"email": email, "password": password}))
+                .await
+                .ok_or_else(|| anyhow::anyhow!("admin sign-in failed"))?;
+            let admin = pair["access_token"].as_str().unwrap_or_default().to_string();
+            let pid = |name: &str| pids.iter().find(|(n, _)| n == name).map(|(_, p)| p.as_str());
+            println!();
+            events::run(events::Setup {
+                http: &http,
+                gateway: &args.gateway,
+                admin: &admin,
+                seconds: args.seconds,
+                concurrency: args.concurrency,
+                audit_pid: pid("audit"),
+                webhooks_pid: pid("webhooks"),
+            })
+            .await?;
+        }
         println!();
         println!("{:<12} {:>12} {:>16}", "service", "RSS idle", "RSS under load");
         for (name, _) in &pids {

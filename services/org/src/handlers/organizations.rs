@@ -326,7 +326,12 @@ pub async fn update(
                     "organization.updated",
                     org_id,
                     access.caller,
-                    serde_json::json!({ "organization_id": org_id, "changed": changed }),
+                    serde_json::json!({
+                        "organization_id": org_id,
+                        "changed": changed,
+                        "name": org.name,
+                        "slug": org.slug,
+                    }),
                     meta.into(),
                 ),
             )
