@@ -1,4 +1,4 @@
-//! Test harness: the whole stack (identity, auth, org, audit, webhooks, gateway) on random loopback ports against a
+//! Test harness: the whole stack (identity, auth, org, enterprise, audit, webhooks, gateway) on random loopback ports against a
 //! fresh database, RabbitMQ vhost and Redis key prefix of its own, plus real protocol peers
 //! (an SMTP sink). Everything it made is removed when the stack is dropped.
 
@@ -24,6 +24,7 @@ pub struct TestStack {
     pub auth_url: String,
     pub identity_url: String,
     pub audit_url: String,
+    pub enterprise_url: String,
     pub webhooks_url: String,
     pub settings: Settings,
     pub smtp: SmtpSink,
@@ -59,6 +60,7 @@ pub fn test_settings(db_name: &str, vhost: &str, smtp_port: u16) -> Settings {
     s.identity.db_pool_size = 4;
     s.org.db_pool_size = 4;
     s.audit.db_pool_size = 4;
+    s.enterprise.db_pool_size = 4;
     s.webhooks.service.db_pool_size = 4;
     s.log.level = "warn".into();
     s
@@ -83,13 +85,14 @@ impl TestStack {
         let mut settings = test_settings(&db_name, &vhost, smtp.port());
         let bind = || TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let (gl, al, il, ol) = (bind(), bind(), bind(), bind());
-        let (aul, wl) = (bind(), bind());
+        let (aul, wl, el) = (bind(), bind(), bind());
         let url = |l: &TcpListener| format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
         settings.gateway.url = url(&gl);
         settings.auth.url = url(&al);
         settings.identity.url = url(&il);
         settings.org.url = url(&ol);
         settings.audit.url = url(&aul);
+        settings.enterprise.url = url(&el);
         settings.webhooks.service.url = url(&wl);
         // Tests deliver webhooks to receivers on loopback.
         settings.webhooks.allowed_networks = "127.0.0.0/8".into();
@@ -103,6 +106,9 @@ impl TestStack {
         janua_auth::migrate(&settings).await.expect("auth migrations");
         janua_org::migrate(&settings).await.expect("org migrations");
         janua_audit::migrate(&settings).await.expect("audit migrations");
+        janua_enterprise::migrate(&settings)
+            .await
+            .expect("enterprise migrations");
         janua_webhooks::migrate(&settings)
             .await
             .expect("webhooks migrations");
@@ -122,6 +128,10 @@ impl TestStack {
         let org = janua_org::Application::build(settings.clone(), ol, keys.clone(), http.clone())
             .await
             .expect("org");
+        let enterprise =
+            janua_enterprise::Application::build(settings.clone(), el, keys.clone(), http.clone())
+                .await
+                .expect("enterprise");
         let audit = janua_audit::Application::build(settings.clone(), aul, keys.clone(), http.clone())
             .await
             .expect("audit");
@@ -151,6 +161,9 @@ impl TestStack {
                 let _ = audit.run_until_stopped().await;
             }),
             tokio::spawn(async move {
+                let _ = enterprise.run_until_stopped().await;
+            }),
+            tokio::spawn(async move {
                 let _ = webhooks.run_until_stopped().await;
             }),
         ];
@@ -159,6 +172,7 @@ impl TestStack {
             auth_url: settings.auth.url.clone(),
             identity_url: settings.identity.url.clone(),
             audit_url: settings.audit.url.clone(),
+            enterprise_url: settings.enterprise.url.clone(),
             webhooks_url: settings.webhooks.service.url.clone(),
             settings,
             smtp,

@@ -129,6 +129,7 @@ async fn answer(
         Upstream::Auth => forward(req, body, state, &state.settings.auth.url).await,
         Upstream::Identity => forward(req, body, state, &state.settings.identity.url).await,
         Upstream::Org => forward(req, body, state, &state.settings.org.url).await,
+        Upstream::Enterprise => forward(req, body, state, &state.settings.enterprise.url).await,
         Upstream::Audit => forward(req, body, state, &state.settings.audit.url).await,
         Upstream::Webhooks => forward(req, body, state, &state.settings.webhooks.service.url).await,
     }

@@ -9,6 +9,7 @@ pub enum Upstream {
     Auth,
     Identity,
     Org,
+    Enterprise,
     Audit,
     Webhooks,
     /// Answered by the gateway itself.

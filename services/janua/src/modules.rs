@@ -1,5 +1,5 @@
 //! The services as named modules with explicit dependencies (in the spirit of Grafana
-//! Mimir's `modules.go`): `all` starts identity, org, audit and webhooks, then auth (which asks
+//! Mimir's `modules.go`): `all` starts identity, org, enterprise, audit and webhooks, then auth (which asks
 //! identity), then the gateway in front of them.
 
 use janua_core::config::Settings;
@@ -13,6 +13,7 @@ pub enum Target {
     Auth,
     Identity,
     Org,
+    Enterprise,
     Audit,
     Webhooks,
 }
@@ -26,6 +27,9 @@ pub async fn migrate(target: Target, settings: &Settings) -> anyhow::Result<()> 
     }
     if matches!(target, Target::All | Target::Org) {
         janua_org::migrate(settings).await?;
+    }
+    if matches!(target, Target::All | Target::Enterprise) {
+        janua_enterprise::migrate(settings).await?;
     }
     if matches!(target, Target::All | Target::Audit) {
         janua_audit::migrate(settings).await?;
@@ -85,6 +89,13 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
             tracing::info!(port = app.port(), "org listening");
             app.run_until_stopped().await?;
         }
+        Target::Enterprise => {
+            let listener = bind(&settings.enterprise.host, settings.enterprise.port)?;
+            let keys = identity_keys(&settings, http.clone());
+            let app = janua_enterprise::Application::build(settings, listener, keys, http).await?;
+            tracing::info!(port = app.port(), "enterprise listening");
+            app.run_until_stopped().await?;
+        }
         Target::Audit => {
             let listener = bind(&settings.audit.host, settings.audit.port)?;
             let keys = identity_keys(&settings, http.clone());
@@ -119,6 +130,13 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
                 http.clone(),
             )
             .await?;
+            let enterprise = janua_enterprise::Application::build(
+                settings.clone(),
+                bind(&settings.enterprise.host, settings.enterprise.port)?,
+                identity_keys(&settings, http.clone()),
+                http.clone(),
+            )
+            .await?;
             let audit = janua_audit::Application::build(
                 settings.clone(),
                 bind(&settings.audit.host, settings.audit.port)?,
@@ -149,6 +167,7 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
                 auth = auth.port(),
                 identity = identity.port(),
                 org = org.port(),
+                enterprise = enterprise.port(),
                 audit = audit.port(),
                 webhooks = webhooks.port(),
                 "janua listening"
@@ -157,6 +176,7 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
                 r = identity.run_until_stopped() => r?,
                 r = auth.run_until_stopped() => r?,
                 r = org.run_until_stopped() => r?,
+                r = enterprise.run_until_stopped() => r?,
                 r = audit.run_until_stopped() => r?,
                 r = webhooks.run_until_stopped() => r?,
                 r = gateway.run_until_stopped() => r?,

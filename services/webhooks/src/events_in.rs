@@ -8,7 +8,7 @@ use crate::store::{deliveries, endpoints};
 use diesel_async::AsyncConnection;
 use janua_db::Pool;
 use janua_events::EventEnvelope;
-use janua_events::consumer::{HandleError, Handler, Subscription};
+use janua_events::consumer::{BatchHandler, HandleError, Subscription};
 use std::sync::Arc;
 use tokio::sync::Notify;
 use uuid::Uuid;
@@ -21,12 +21,16 @@ pub fn subscription() -> Subscription {
     janua_events::topology::webhooks()
 }
 
-/// `wake` is told when deliveries were added, so the dispatcher starts at once.
-pub fn handler(pool: Pool, wake: Arc<Notify>) -> Handler {
-    Arc::new(move |envelope: EventEnvelope| {
+/// Events applied in one transaction at most.
+pub const MAX_BATCH: usize = 64;
+
+/// `wake` is told when deliveries were added, so the dispatcher starts at once. Events already
+/// waiting in the queue are applied together, in one transaction.
+pub fn handler(pool: Pool, wake: Arc<Notify>) -> BatchHandler {
+    Arc::new(move |envelopes: Vec<EventEnvelope>| {
         let (pool, wake) = (pool.clone(), wake.clone());
         Box::pin(async move {
-            let added = apply(&pool, envelope).await?;
+            let added = apply_all(&pool, envelopes).await?;
             if added > 0 {
                 wake.notify_one();
             }
@@ -56,9 +60,18 @@ fn optional_id(s: &str) -> Result<Option<Uuid>, HandleError> {
         .map_err(|e| HandleError::Reject(format!("organization id: {e}")))
 }
 
-/// Records the deliveries of one event; answers how many were added (none for an event seen
-/// before: the inbox drops it, and the unique (endpoint, event) pair would too).
-pub async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<usize, HandleError> {
+/// One event, ready to be turned into deliveries.
+struct Deliverable {
+    event_id: Uuid,
+    organization: Option<Uuid>,
+    event_type: String,
+    body: Vec<u8>,
+    selectors: Vec<String>,
+}
+
+/// `None` for an event no endpoint can subscribe to (nor the test ping, which never travels
+/// the bus); an error for one that can never be handled.
+fn deliverable(envelope: EventEnvelope) -> Result<Option<Deliverable>, HandleError> {
     let event_id =
         Uuid::parse_str(&envelope.id).map_err(|e| HandleError::Reject(format!("event id: {e}")))?;
     let organization = optional_id(&envelope.organization_id)?;
@@ -69,25 +82,51 @@ pub async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<usize, Handle
     };
     let event_type = envelope.r#type;
     if !event_types::is_valid(&event_type) || event_type == crate::events::TEST_EVENT {
-        // Not something an endpoint can subscribe to (nor the test ping, which never travels
-        // the bus): nothing to deliver.
+        return Ok(None);
+    }
+    Ok(Some(Deliverable {
+        body: body(event_id, &event_type, &envelope.occurred_at, &data),
+        selectors: event_types::selectors(&event_type),
+        event_id,
+        organization,
+        event_type,
+    }))
+}
+
+/// Records the deliveries of one event; answers how many were added (none for an event seen
+/// before: the inbox drops it, and the unique (endpoint, event) pair would too).
+pub async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<usize, HandleError> {
+    apply_all(pool, vec![envelope]).await
+}
+
+/// Records the deliveries of several events in one transaction; answers how many were added.
+pub async fn apply_all(pool: &Pool, envelopes: Vec<EventEnvelope>) -> Result<usize, HandleError> {
+    let events: Vec<Deliverable> = envelopes
+        .into_iter()
+        .map(deliverable)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    if events.is_empty() {
         return Ok(0);
     }
-    let body = body(event_id, &event_type, &envelope.occurred_at, &data);
-    let selectors = event_types::selectors(&event_type);
     let mut conn = pool.get().await.map_err(|e| HandleError::Retry(e.to_string()))?;
     conn.transaction::<_, diesel::result::Error, _>(async |conn| {
-        if !janua_db::inbox::first_delivery(conn, QUEUE, event_id).await? {
-            return Ok(0);
-        }
-        let targets = endpoints::subscribed(conn, organization, &selectors).await?;
-        let added = deliveries::insert_for_event(conn, &targets, event_id, &event_type, &body).await?;
-        if event_type == "organization.deleted"
-            && let Some(org) = organization
-        {
-            let removed = endpoints::delete_of_organization(conn, org).await?;
-            if removed > 0 {
-                tracing::info!(organization_id = %org, removed, "webhook endpoints of a deleted organization removed");
+        let mut added = 0;
+        for e in &events {
+            if !janua_db::inbox::first_delivery(conn, QUEUE, e.event_id).await? {
+                continue;
+            }
+            let targets = endpoints::subscribed(conn, e.organization, &e.selectors).await?;
+            added += deliveries::insert_for_event(conn, &targets, e.event_id, &e.event_type, &e.body).await?;
+            if e.event_type == "organization.deleted"
+                && let Some(org) = e.organization
+            {
+                let removed = endpoints::delete_of_organization(conn, org).await?;
+                if removed > 0 {
+                    tracing::info!(organization_id = %org, removed, "webhook endpoints of a deleted organization removed");
+                }
             }
         }
         Ok(added)

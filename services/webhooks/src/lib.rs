@@ -128,10 +128,11 @@ impl Application {
                     .with_status(state.broker.clone())
                     .run(),
             ),
-            tokio::spawn(janua_events::consumer::run(
+            tokio::spawn(janua_events::consumer::run_batched(
                 amqp_url.clone(),
                 settings.amqp_exchange.clone(),
                 events_in::subscription(),
+                events_in::MAX_BATCH,
                 events_in::handler(pool.clone(), wake),
                 state.consumer.clone(),
             )),

@@ -155,6 +155,34 @@ where
     }
 }
 
+/// Waits (up to a minute) until the audit chain has stopped growing for a second: the events
+/// of the previous scenario have all been processed.
+pub async fn quiet(http: &reqwest::Client, gateway: &str, admin: Option<&str>) {
+    let Some(admin) = admin else { return };
+    let head = || async {
+        let page: Value = http
+            .get(format!("{gateway}/api/v1/audit-logs?limit=1"))
+            .bearer_auth(admin)
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        page["data"][0]["seq"].as_i64()
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = head().await;
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let now = head().await;
+        if now == last {
+            return;
+        }
+        last = now;
+    }
+}
+
 fn lag_histogram(pairs: impl Iterator<Item = (i64, i64)>) -> Histogram<u64> {
     let mut h = Histogram::<u64>::new(3).expect("histogram");
     for (occurred, seen) in pairs {

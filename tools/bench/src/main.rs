@@ -393,6 +393,22 @@ fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("signup failed: is the stack up at {}?", args.gateway))?;
         let access = first["access_token"].as_str().unwrap_or_default().to_string();
         let mut peak = BTreeMap::new();
+        let admin = match (&args.admin_email, &args.admin_password) {
+            (Some(email), Some(password)) => {
+                let pair = post(
+                    &http,
+                    &format!("{}/api/v1/auth/signin", args.gateway),
+                    &json!({"email": email, "password": password}),
+                )
+                .await
+                .ok_or_else(|| anyhow::anyhow!("admin sign-in failed"))?;
+                Some(pair["access_token"].as_str().unwrap_or_default().to_string())
+            }
+            _ => None,
+        };
+        // Every request that changes something publishes an event, which audit and webhooks
+        // then process; each scenario starts once that work from the one before is done.
+        let quiet = || events::quiet(&http, &args.gateway, admin.as_deref());
 
         // Sign-ins: argon2-bound; compared with the bare ceiling.
         let signin_url = format!("{}/api/v1/auth/signin", args.gateway);
@@ -415,6 +431,7 @@ fn main() -> anyhow::Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("signin failed"))?;
             chains.push(pair["refresh_token"].as_str().unwrap_or_default().to_string());
         }
+        quiet().await;
         let refresh = drive(
             &args,
             &pids,
@@ -440,6 +457,7 @@ fn main() -> anyhow::Result<()> {
             let (http, access) = (http.clone(), access.clone());
             move |_: usize| (http.clone(), url.clone(), access.clone())
         };
+        quiet().await;
         let me_gateway = drive(&args, &pids, &mut peak, me(&args.gateway), get_me).await;
         let me_direct = drive(&args, &pids, &mut peak, me(&args.direct), get_me).await;
 
@@ -479,6 +497,7 @@ fn main() -> anyhow::Result<()> {
             );
         }
         let members_url = format!("{}/api/v1/organizations/{org_id}/members", args.gateway);
+        quiet().await;
         let members = drive(
             &args,
             &pids,
@@ -495,6 +514,7 @@ fn main() -> anyhow::Result<()> {
         }
         let verify_url = format!("{}/api/v1/mfa/totp/verify-code", args.gateway);
         let accepted = Arc::new(Mutex::new(0u64));
+        quiet().await;
         let totp = {
             let accepted = accepted.clone();
             drive(
@@ -537,6 +557,7 @@ fn main() -> anyhow::Result<()> {
         let begin_url = format!("{}/api/v1/passkeys/authenticate/begin", args.gateway);
         let complete_url = format!("{}/api/v1/passkeys/authenticate/complete", args.gateway);
         let origin = args.webauthn_origin.clone();
+        quiet().await;
         let passkeys = drive(
             &args,
             &pids,
@@ -616,17 +637,14 @@ fn main() -> anyhow::Result<()> {
             "  ratio to password sign-in",
             passkeys.rate() / signin.rate().max(1e-9)
         );
-        if let (Some(email), Some(password)) = (&args.admin_email, &args.admin_password) {
-            let pair = post(&http, &signin_url, &json!({"email": email, "password": password}))
-                .await
-                .ok_or_else(|| anyhow::anyhow!("admin sign-in failed"))?;
-            let admin = pair["access_token"].as_str().unwrap_or_default().to_string();
+        if let Some(admin) = &admin {
+            quiet().await;
             let pid = |name: &str| pids.iter().find(|(n, _)| n == name).map(|(_, p)| p.as_str());
             println!();
             events::run(events::Setup {
                 http: &http,
                 gateway: &args.gateway,
-                admin: &admin,
+                admin,
                 seconds: args.seconds,
                 concurrency: args.concurrency,
                 audit_pid: pid("audit"),

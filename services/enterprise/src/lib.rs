@@ -1,0 +1,127 @@
+//! The enterprise service: single sign-on (SAML, OIDC) and SCIM 2.0 provisioning.
+
+pub mod handlers;
+pub mod openapi;
+pub mod routes;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, middleware, web};
+use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use janua_core::config::{ServiceSettings, Settings};
+use janua_db::Pool;
+use janua_tokens::TokenGuard;
+use std::net::TcpListener;
+use std::sync::Arc;
+
+pub const SCHEMA: &str = "enterprise";
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/enterprise");
+
+#[derive(Clone)]
+pub struct EnterpriseState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    pub redis: redis::aio::ConnectionManager,
+    pub broker: janua_db::outbox::BrokerStatus,
+    pub orgs: janua_core::org_access::OrgPermissions,
+    pub http: reqwest::Client,
+}
+
+fn service(settings: &Settings) -> &ServiceSettings {
+    &settings.enterprise
+}
+
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    janua_db::migrate(&settings.database_url_for(service(settings)), SCHEMA, MIGRATIONS).await?;
+    Ok(())
+}
+
+/// Mounts the service's routes (used by its own server, the `janua all` process and tests).
+pub fn configure(cfg: &mut web::ServiceConfig, state: EnterpriseState, guard: TokenGuard) {
+    let limit = state.settings.http.body_limit_bytes;
+    let service_token = janua_core::http::ServiceToken(
+        secrecy::ExposeSecret::expose_secret(&state.settings.secrets.service_token).to_string(),
+    );
+    cfg.app_data(web::Data::new(state))
+        .app_data(web::Data::new(guard))
+        .app_data(web::Data::new(service_token))
+        .app_data(janua_core::http::json_config(limit))
+        .app_data(janua_core::http::query_config())
+        .app_data(janua_core::http::path_config());
+    routes::routes(cfg);
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    workers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Application {
+    pub async fn build(
+        settings: Settings,
+        listener: TcpListener,
+        keys: Arc<dyn janua_tokens::jwks::KeySource>,
+        http: reqwest::Client,
+    ) -> anyhow::Result<Application> {
+        let settings = Arc::new(settings);
+        let pool = janua_db::pool(
+            &settings.database_url_for(service(&settings)),
+            SCHEMA,
+            service(&settings).db_pool_size,
+        )?;
+        let redis = redis::Client::open(settings.redis_url.as_str())?
+            .get_connection_manager()
+            .await?;
+        let revocations = janua_tokens::RevocationSet::new(
+            redis.clone(),
+            &settings.redis_prefix,
+            settings.tokens.access_ttl_secs as u64,
+        );
+        let guard = TokenGuard::new(keys, revocations);
+        let state = EnterpriseState {
+            pool: pool.clone(),
+            orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
+            http,
+            settings: settings.clone(),
+            redis,
+            broker: janua_db::outbox::BrokerStatus::default(),
+        };
+        let workers = vec![tokio::spawn(
+            janua_db::outbox::OutboxRelay::new(
+                pool.clone(),
+                &settings.amqp_url_for(&settings.enterprise),
+                &settings.amqp_exchange,
+            )
+            .with_status(state.broker.clone())
+            .run(),
+        )];
+        let port = listener.local_addr()?.port();
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(middleware::from_fn(janua_core::http::request_id))
+                .configure(|cfg| configure(cfg, state.clone(), guard.clone()))
+                .default_service(web::to(janua_core::http::not_found))
+        });
+        let server = match settings.http.workers {
+            Some(w) => server.workers(w),
+            None => server,
+        };
+        Ok(Application {
+            port,
+            server: server.listen(listener)?.run(),
+            workers,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        for w in self.workers {
+            w.abort();
+        }
+        result
+    }
+}
