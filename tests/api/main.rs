@@ -17,6 +17,7 @@ mod passkeys;
 mod policies;
 mod rbac;
 mod reliability;
+mod scim;
 mod sessions;
 mod tokens;
 mod users;

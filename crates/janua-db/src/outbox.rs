@@ -12,7 +12,11 @@ use janua_events::{Event, Publisher};
 use std::time::Duration;
 use uuid::Uuid;
 
-/// Writes `event` in the caller's transaction.
+/// The channel a schema's relay listens on; PostgreSQL delivers the notification when the
+/// enqueuing transaction commits (and folds repeats within one transaction into one).
+const CHANNEL_PREFIX: &str = "janua_outbox_";
+
+/// Writes `event` in the caller's transaction, and wakes the relay at commit.
 pub async fn enqueue(conn: &mut AsyncPgConnection, event: &Event) -> QueryResult<()> {
     diesel::insert_into(outbox::table)
         .values((
@@ -22,6 +26,11 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, event: &Event) -> QueryResult
         ))
         .execute(conn)
         .await?;
+    diesel::sql_query(format!(
+        "SELECT pg_notify('{CHANNEL_PREFIX}' || current_schema(), '')"
+    ))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -42,6 +51,8 @@ pub struct OutboxRelay {
     exchange: String,
     batch_size: i64,
     idle_poll: Duration,
+    /// The schema's URL, for a connection of its own that LISTENs for new rows.
+    listen_url: Option<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -63,7 +74,19 @@ impl OutboxRelay {
             exchange: exchange.to_string(),
             batch_size: 200,
             idle_poll: Duration::from_millis(100),
+            listen_url: None,
         }
+    }
+
+    /// Wakes on the commit of each new row (LISTEN/NOTIFY on a connection of its own) instead
+    /// of polling every 100 ms; polls once a second as well, in case a notification is lost
+    /// with that connection.
+    pub fn listen(mut self, database_url: &str, schema: &str) -> Self {
+        if let Ok(url) = crate::schema_url(database_url, schema) {
+            self.listen_url = Some((url, schema.to_string()));
+            self.idle_poll = Duration::from_secs(1);
+        }
+        self
     }
 
     /// Reports connection state into `status` (shared with the service's readiness check).
@@ -76,6 +99,7 @@ impl OutboxRelay {
     /// the outbox as rows appear.
     pub async fn run(self) {
         let mut backoff = Duration::from_millis(200);
+        let mut listener: Option<AsyncPgConnection> = None;
         loop {
             let publisher = match Publisher::connect(&self.amqp_url, &self.exchange).await {
                 Ok(p) => {
@@ -93,7 +117,7 @@ impl OutboxRelay {
             loop {
                 match self.publish_batch(&publisher).await {
                     Ok(n) if n as i64 == self.batch_size => continue,
-                    Ok(_) => tokio::time::sleep(self.idle_poll).await,
+                    Ok(_) => self.wait_for_rows(&mut listener).await,
                     Err(RelayError::Publish(e)) => {
                         tracing::warn!(error = %e, "outbox relay lost the broker; reconnecting");
                         break;
@@ -110,6 +134,44 @@ impl OutboxRelay {
             self.status.set(false);
             publisher.close().await;
         }
+    }
+
+    /// Sleeps until a new row is committed (or the poll interval passes).
+    async fn wait_for_rows(&self, listener: &mut Option<AsyncPgConnection>) {
+        use futures::StreamExt;
+        let Some((url, schema)) = &self.listen_url else {
+            tokio::time::sleep(self.idle_poll).await;
+            return;
+        };
+        if listener.is_none() {
+            *listener = self.connect_listener(url, schema).await;
+        }
+        let Some(conn) = listener.as_mut() else {
+            tokio::time::sleep(self.idle_poll).await;
+            return;
+        };
+        let lost = {
+            let mut stream = std::pin::pin!(conn.notifications_stream());
+            let lost = tokio::select! {
+                n = stream.next() => !matches!(n, Some(Ok(_))),
+                _ = tokio::time::sleep(self.idle_poll) => false,
+            };
+            // Notifications that came meanwhile are covered by the next batch.
+            while let Some(Some(_)) = futures::FutureExt::now_or_never(stream.next()) {}
+            lost
+        };
+        if lost {
+            *listener = None;
+        }
+    }
+
+    async fn connect_listener(&self, url: &str, schema: &str) -> Option<AsyncPgConnection> {
+        let mut conn = AsyncPgConnection::establish(url).await.ok()?;
+        diesel::sql_query(format!("LISTEN \"{CHANNEL_PREFIX}{schema}\""))
+            .execute(&mut conn)
+            .await
+            .ok()?;
+        Some(conn)
     }
 
     /// Publishes up to one batch of pending events; returns how many were confirmed.

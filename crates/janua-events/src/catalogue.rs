@@ -169,6 +169,16 @@ pub const EVENT_TYPES: &[EventType] = &[
         "gateway",
         "an admin cleared the rate-limit windows and sign-in throttles",
     ),
+    ok(
+        "scim.token_created",
+        "enterprise",
+        "an organization's SCIM provisioning token was created",
+    ),
+    ok(
+        "scim.token_revoked",
+        "enterprise",
+        "an organization's SCIM provisioning token was revoked",
+    ),
 ];
 
 pub fn find(name: &str) -> Option<&'static EventType> {

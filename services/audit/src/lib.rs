@@ -104,6 +104,7 @@ impl Application {
         let workers = vec![
             tokio::spawn(
                 janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange)
+                    .listen(&settings.database_url_for(&settings.audit), SCHEMA)
                     .with_status(state.broker.clone())
                     .run(),
             ),

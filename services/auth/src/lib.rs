@@ -151,6 +151,7 @@ impl Application {
                     &settings.amqp_url,
                     &settings.amqp_exchange,
                 )
+                .listen(&settings.database_url_for(&settings.auth), SCHEMA)
                 .with_status(state.broker.clone())
                 .run(),
             ),

@@ -1,8 +1,11 @@
 //! The enterprise service: single sign-on (SAML, OIDC) and SCIM 2.0 provisioning.
 
+pub mod domain;
+pub mod events;
 pub mod handlers;
 pub mod openapi;
 pub mod routes;
+pub mod store;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware, web};
@@ -92,6 +95,7 @@ impl Application {
                 &settings.amqp_url_for(&settings.enterprise),
                 &settings.amqp_exchange,
             )
+            .listen(&settings.database_url_for(&settings.enterprise), SCHEMA)
             .with_status(state.broker.clone())
             .run(),
         )];

@@ -1,4 +1,4 @@
-use crate::handlers::health;
+use crate::handlers::{discovery, health, scim_tokens};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -8,11 +8,42 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/internal/v1/openapi.json",
             web::get().to(crate::openapi::document),
         )
-        .service(
-            web::scope("/internal/v1")
-                .wrap(actix_web::middleware::from_fn(
-                    janua_core::http::service_token_guard,
-                ))
-                .route("/health/ready", web::get().to(health::ready)),
+        .route(
+            "/api/v1/organizations/{org_id}/scim-tokens",
+            web::post().to(scim_tokens::create),
+        )
+        .route(
+            "/api/v1/organizations/{org_id}/scim-tokens",
+            web::get().to(scim_tokens::list),
+        )
+        .route(
+            "/api/v1/organizations/{org_id}/scim-tokens/{token_id}",
+            web::delete().to(scim_tokens::revoke),
         );
+    for base in discovery::BASE_PATHS {
+        cfg.route(
+            &format!("{base}/ServiceProviderConfig"),
+            web::get().to(discovery::service_provider_config),
+        )
+        .route(&format!("{base}/Schemas"), web::get().to(discovery::schemas))
+        .route(
+            &format!("{base}/Schemas/{{id}}"),
+            web::get().to(discovery::schema),
+        )
+        .route(
+            &format!("{base}/ResourceTypes"),
+            web::get().to(discovery::resource_types),
+        )
+        .route(
+            &format!("{base}/ResourceTypes/{{id}}"),
+            web::get().to(discovery::resource_type),
+        );
+    }
+    cfg.service(
+        web::scope("/internal/v1")
+            .wrap(actix_web::middleware::from_fn(
+                janua_core::http::service_token_guard,
+            ))
+            .route("/health/ready", web::get().to(health::ready)),
+    );
 }

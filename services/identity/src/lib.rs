@@ -80,6 +80,7 @@ impl Application {
         let broker = janua_db::outbox::BrokerStatus::default();
         let relay = tokio::spawn(
             janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange)
+                .listen(&settings.database_url_for(&settings.identity), SCHEMA)
                 .with_status(broker.clone())
                 .run(),
         );

@@ -93,6 +93,7 @@ impl Application {
         let workers = vec![
             tokio::spawn(
                 janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange)
+                    .listen(&settings.database_url_for(&settings.org), SCHEMA)
                     .with_status(state.broker.clone())
                     .run(),
             ),

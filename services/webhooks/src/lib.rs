@@ -125,6 +125,7 @@ impl Application {
         let workers = vec![
             tokio::spawn(
                 janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange)
+                    .listen(&settings.database_url_for(&settings.webhooks.service), SCHEMA)
                     .with_status(state.broker.clone())
                     .run(),
             ),

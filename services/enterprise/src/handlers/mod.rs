@@ -1,1 +1,3 @@
+pub mod discovery;
 pub mod health;
+pub mod scim_tokens;

@@ -1,0 +1,5 @@
+//! The enterprise service's rules: who manages an organization's SCIM tokens, and which
+//! organization a SCIM client acts for.
+
+pub mod access;
+pub mod scim_client;

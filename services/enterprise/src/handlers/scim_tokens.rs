@@ -1,0 +1,181 @@
+//! SCIM tokens of an organization (`/api/v1/organizations/{org_id}/scim-tokens`): the bearer
+//! tokens its identity provider provisions with. A token is shown once, at creation, and kept
+//! only as its SHA-256.
+
+use crate::domain::access::ScimManager;
+use crate::domain::scim_client::TOKEN_PREFIX;
+use crate::store::scim_tokens::{self as store, ScimToken};
+use crate::{EnterpriseState, events};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use janua_core::http::RequestMeta;
+use janua_core::{ApiError, ErrorCode};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+const DESCRIPTION_MAX: usize = 1024;
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateScimToken {
+    /// What the token is for ("Okta production"), at most 1024 characters.
+    pub description: Option<String>,
+}
+
+/// A new token: the only time `token` is shown.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CreatedScimToken {
+    pub id: Uuid,
+    /// `scim_…`; send it as `Authorization: Bearer <token>` to the SCIM routes.
+    pub token: String,
+    pub description: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A token as listed: no secret.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ScimTokenView {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub description: Option<String>,
+    pub created_by: Uuid,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<ScimToken> for ScimTokenView {
+    fn from(t: ScimToken) -> Self {
+        ScimTokenView {
+            id: t.id,
+            organization_id: t.organization_id,
+            description: t.description,
+            created_by: t.created_by,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ScimTokenList {
+    pub data: Vec<ScimTokenView>,
+    /// Always null: an organization has few tokens, so they come in one page.
+    #[schema(value_type = Option<String>)]
+    pub next_cursor: Option<String>,
+}
+
+fn check_description(d: Option<&str>) -> Result<(), ApiError> {
+    match d {
+        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::validation(
+            "description",
+            format!("description is at most {DESCRIPTION_MAX} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Creates a SCIM token for the organization and answers it; it is never shown again.
+///
+/// Permissions: `scim:manage` in the organization, or platform admin.
+#[utoipa::path(post, path = "/api/v1/organizations/{org_id}/scim-tokens", tag = "SCIM",
+    params(("org_id" = Uuid, Path)), request_body(content = Option<CreateScimToken>),
+    responses((status = 201, body = CreatedScimToken), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %manager.caller, organization_id = %manager.organization_id))]
+pub async fn create(
+    state: web::Data<EnterpriseState>,
+    manager: ScimManager,
+    meta: RequestMeta,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let body: CreateScimToken = janua_core::http::optional_json(&body)?.unwrap_or_default();
+    let description = body
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    check_description(description)?;
+    let token = format!("{TOKEN_PREFIX}{}", janua_core::crypto::random_token());
+    let hash = janua_core::crypto::sha256(token.as_bytes());
+    let mut conn = state.pool.get().await?;
+    let created = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let created = store::insert(
+                conn,
+                store::NewScimToken {
+                    id: janua_core::ids::new_id(),
+                    organization_id: manager.organization_id,
+                    token_hash: &hash,
+                    description,
+                    created_by: manager.caller,
+                },
+            )
+            .await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::scim_token("scim.token_created", &created, manager.caller, meta.into()),
+            )
+            .await?;
+            Ok(created)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(CreatedScimToken {
+        id: created.id,
+        token,
+        description: created.description,
+        created_at: created.created_at,
+    }))
+}
+
+/// The organization's working SCIM tokens, oldest first, without their secrets.
+///
+/// Permissions: `scim:manage` in the organization, or platform admin.
+#[utoipa::path(get, path = "/api/v1/organizations/{org_id}/scim-tokens", tag = "SCIM",
+    params(("org_id" = Uuid, Path)),
+    responses((status = 200, body = ScimTokenList),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %manager.caller, organization_id = %manager.organization_id))]
+pub async fn list(state: web::Data<EnterpriseState>, manager: ScimManager) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let tokens = store::list_active(&mut conn, manager.organization_id).await?;
+    Ok(HttpResponse::Ok().json(ScimTokenList {
+        data: tokens.into_iter().map(ScimTokenView::from).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// Revokes a SCIM token; it never authenticates again.
+///
+/// Permissions: `scim:manage` in the organization, or platform admin.
+#[utoipa::path(delete, path = "/api/v1/organizations/{org_id}/scim-tokens/{token_id}", tag = "SCIM",
+    params(("org_id" = Uuid, Path), ("token_id" = Uuid, Path)),
+    responses((status = 204),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+#[tracing::instrument(skip_all, fields(user_id = %manager.caller, organization_id = %manager.organization_id))]
+pub async fn revoke(
+    state: web::Data<EnterpriseState>,
+    manager: ScimManager,
+    meta: RequestMeta,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let no_such_token = || ApiError::new(ErrorCode::NotFound, "no such SCIM token");
+    let token_id = Uuid::parse_str(&path.1).map_err(|_| no_such_token())?;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let revoked = store::revoke(conn, manager.organization_id, token_id)
+            .await?
+            .ok_or_else(no_such_token)?;
+        janua_db::outbox::enqueue(
+            conn,
+            &events::scim_token("scim.token_revoked", &revoked, manager.caller, meta.into()),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,4 @@
+//! The enterprise service's tables (diesel-async).
+
+pub mod schema;
+pub mod scim_tokens;

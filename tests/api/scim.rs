@@ -1,0 +1,303 @@
+//! SCIM tokens and SCIM discovery, straight to the enterprise service: the gateway does not
+//! route enterprise paths until the whole of SSO and SCIM is there.
+
+use crate::{assert_error, json};
+use diesel::prelude::*;
+use diesel_async::RunQueryDsl;
+use janua_testkit::{TestStack, with_bootstrap_admin};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "correct horse battery";
+const SCIM_MEDIA_TYPE: &str = "application/scim+json";
+
+struct Person {
+    id: String,
+    token: String,
+}
+
+async fn person(app: &TestStack, email: &str) -> Person {
+    let pair = app.signup(email, PASSWORD).await;
+    Person {
+        id: pair["user"]["id"].as_str().unwrap().to_string(),
+        token: pair["access_token"].as_str().unwrap().to_string(),
+    }
+}
+
+async fn create_org(app: &TestStack, owner: &Person, name: &str) -> String {
+    let resp = app
+        .post(
+            "/api/v1/organizations",
+            &json!({ "name": name }),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    json(resp).await["id"].as_str().unwrap().to_string()
+}
+
+/// A request to the enterprise service itself.
+async fn enterprise(
+    app: &TestStack,
+    method: Method,
+    path: &str,
+    body: Option<&Value>,
+    token: Option<&str>,
+) -> reqwest::Response {
+    let mut req = app.http.request(method, format!("{}{path}", app.enterprise_url));
+    if let Some(b) = body {
+        req = req.json(b);
+    }
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    req.send().await.expect("request")
+}
+
+#[derive(QueryableByName)]
+struct StoredToken {
+    #[diesel(sql_type = diesel::sql_types::Bytea)]
+    token_hash: Vec<u8>,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    revoked: bool,
+}
+
+async fn stored_tokens(app: &TestStack) -> Vec<StoredToken> {
+    let mut conn = app.db("enterprise").await;
+    diesel::sql_query(
+        "SELECT token_hash, revoked_at IS NOT NULL AS revoked FROM scim_tokens ORDER BY created_at, id",
+    )
+    .load(&mut conn)
+    .await
+    .expect("scim_tokens rows")
+}
+
+#[tokio::test]
+async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
+    let app = TestStack::spawn().await;
+    let ada = person(&app, "ada@example.com").await;
+    let org = create_org(&app, &ada, "Acme").await;
+    let tokens = format!("/api/v1/organizations/{org}/scim-tokens");
+
+    let resp = enterprise(
+        &app,
+        Method::POST,
+        &tokens,
+        Some(&json!({ "description": "Okta production" })),
+        Some(&ada.token),
+    )
+    .await;
+    assert_eq!(resp.status(), 201);
+    let okta = json(resp).await;
+    let secret = okta["token"].as_str().unwrap().to_string();
+    assert!(secret.starts_with("scim_") && secret.len() > 30, "{secret}");
+    assert!(okta["created_at"].as_str().is_some());
+    let okta_id = okta["id"].as_str().unwrap().to_string();
+
+    // The body is optional.
+    let resp = enterprise(&app, Method::POST, &tokens, None, Some(&ada.token)).await;
+    assert_eq!(resp.status(), 201);
+    let entra = json(resp).await;
+    assert_ne!(entra["token"], okta["token"]);
+
+    // Listed without secrets.
+    let resp = enterprise(&app, Method::GET, &tokens, None, Some(&ada.token)).await;
+    assert_eq!(resp.status(), 200);
+    let body = json(resp).await;
+    let listed = body["data"].as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0]["id"], okta_id.as_str());
+    assert_eq!(listed[0]["description"], "Okta production");
+    assert_eq!(listed[0]["created_by"], ada.id.as_str());
+    assert_eq!(listed[0]["organization_id"], org.as_str());
+    assert!(listed[0]["last_used_at"].is_null());
+    assert!(listed[1]["description"].is_null());
+    assert!(!body.to_string().contains("scim_"), "{body}");
+    assert!(listed.iter().all(|t| t.get("token").is_none()));
+
+    // Only the SHA-256 is kept.
+    let stored = stored_tokens(&app).await;
+    use sha2::Digest;
+    assert_eq!(
+        stored[0].token_hash,
+        sha2::Sha256::digest(secret.as_bytes()).to_vec()
+    );
+    assert!(!stored[0].revoked);
+
+    // Revoked: gone from the list, marked in the database, and not revocable twice.
+    let one = format!("{tokens}/{okta_id}");
+    let resp = enterprise(&app, Method::DELETE, &one, None, Some(&ada.token)).await;
+    assert_eq!(resp.status(), 204);
+    let resp = enterprise(&app, Method::GET, &tokens, None, Some(&ada.token)).await;
+    let listed = json(resp).await["data"].as_array().unwrap().clone();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], entra["id"]);
+    assert!(stored_tokens(&app).await[0].revoked);
+    let resp = enterprise(&app, Method::DELETE, &one, None, Some(&ada.token)).await;
+    assert_error(resp, 404, "NOT_FOUND").await;
+    let resp = enterprise(
+        &app,
+        Method::DELETE,
+        &format!("{tokens}/nope"),
+        None,
+        Some(&ada.token),
+    )
+    .await;
+    assert_error(resp, 404, "NOT_FOUND").await;
+
+    // Events through the outbox, never with the token.
+    let events = app.outbox_events("enterprise").await;
+    let types: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        types,
+        ["scim.token_created", "scim.token_created", "scim.token_revoked"]
+    );
+    assert_eq!(events[0].1["token_id"], okta_id.as_str());
+    assert_eq!(events[0].1["organization_id"], org.as_str());
+    assert_eq!(events[2].1["token_id"], okta_id.as_str());
+    for (_, payload) in &events {
+        assert!(!payload.to_string().contains("scim_"), "{payload}");
+    }
+}
+
+#[tokio::test]
+async fn only_scim_managers_handle_an_organizations_tokens() {
+    let app = TestStack::spawn_with(with_bootstrap_admin).await;
+    let ada = person(&app, "ada@example.com").await;
+    let bob = person(&app, "bob@example.com").await;
+    let carol = person(&app, "carol@example.com").await;
+    let org = create_org(&app, &ada, "Acme").await;
+    let resp = app
+        .post(
+            &format!("/api/v1/organizations/{org}/members"),
+            &json!({ "user_id": bob.id, "role": "member" }),
+            Some(&ada.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let tokens = format!("/api/v1/organizations/{org}/scim-tokens");
+    let resp = enterprise(&app, Method::POST, &tokens, None, Some(&ada.token)).await;
+    assert_eq!(resp.status(), 201);
+    let id = json(resp).await["id"].as_str().unwrap().to_string();
+    let one = format!("{tokens}/{id}");
+
+    // A member without scim:manage: 403; an outsider: 404, as if nothing were there.
+    for (who, status, code) in [(&bob, 403, "FORBIDDEN"), (&carol, 404, "NOT_FOUND")] {
+        let resp = enterprise(&app, Method::POST, &tokens, None, Some(&who.token)).await;
+        assert_error(resp, status, code).await;
+        let resp = enterprise(&app, Method::GET, &tokens, None, Some(&who.token)).await;
+        assert_error(resp, status, code).await;
+        let resp = enterprise(&app, Method::DELETE, &one, None, Some(&who.token)).await;
+        assert_error(resp, status, code).await;
+    }
+    let resp = enterprise(&app, Method::GET, &tokens, None, None).await;
+    assert_error(resp, 401, "UNAUTHORIZED").await;
+    // The token's secret is not a user token.
+    let resp = enterprise(&app, Method::GET, &tokens, None, Some("scim_not-a-jwt")).await;
+    assert_error(resp, 401, "UNAUTHORIZED").await;
+
+    // Platform admins manage any organization's tokens.
+    let admin = app.admin_token().await;
+    let resp = enterprise(&app, Method::GET, &tokens, None, Some(&admin)).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(json(resp).await["data"].as_array().unwrap().len(), 1);
+    let resp = enterprise(&app, Method::DELETE, &one, None, Some(&admin)).await;
+    assert_eq!(resp.status(), 204);
+
+    let resp = enterprise(
+        &app,
+        Method::POST,
+        &tokens,
+        Some(&json!({ "description": "x".repeat(1025) })),
+        Some(&ada.token),
+    )
+    .await;
+    assert_error(resp, 400, "VALIDATION_ERROR").await;
+}
+
+async fn scim_document(app: &TestStack, path: &str) -> (u16, Value) {
+    let resp = enterprise(app, Method::GET, path, None, None).await;
+    let status = resp.status().as_u16();
+    let content_type = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        content_type.starts_with(SCIM_MEDIA_TYPE),
+        "{path}: {content_type}"
+    );
+    let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).expect("a JSON body");
+    (status, body)
+}
+
+#[tokio::test]
+async fn scim_discovery_documents_name_their_base_and_media_type() {
+    let app = TestStack::spawn().await;
+    let public = app.settings.public_url.trim_end_matches('/').to_string();
+    for base in ["/api/v1/scim/v2", "/api/v1/scim"] {
+        let location = format!("{public}{base}");
+
+        let (status, config) = scim_document(&app, &format!("{base}/ServiceProviderConfig")).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            config["schemas"][0],
+            "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
+        );
+        assert_eq!(config["patch"]["supported"], true);
+        assert_eq!(config["authenticationSchemes"][0]["type"], "oauthbearertoken");
+        assert_eq!(
+            config["meta"]["location"],
+            format!("{location}/ServiceProviderConfig")
+        );
+
+        let (status, schemas) = scim_document(&app, &format!("{base}/Schemas")).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            schemas["schemas"][0],
+            "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+        );
+        let ids: Vec<&str> = schemas["Resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap())
+            .collect();
+        assert!(
+            ids.contains(&"urn:ietf:params:scim:schemas:core:2.0:User"),
+            "{ids:?}"
+        );
+        assert!(
+            ids.contains(&"urn:ietf:params:scim:schemas:core:2.0:Group"),
+            "{ids:?}"
+        );
+        assert_eq!(schemas["totalResults"], ids.len());
+
+        let user = "urn:ietf:params:scim:schemas:core:2.0:User";
+        let (status, schema) = scim_document(&app, &format!("{base}/Schemas/{user}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(schema["id"], user);
+        assert_eq!(schema["meta"]["location"], format!("{location}/Schemas/{user}"));
+
+        let (status, types) = scim_document(&app, &format!("{base}/ResourceTypes")).await;
+        assert_eq!(status, 200);
+        assert_eq!(types["totalResults"], 2);
+        let (status, user_type) = scim_document(&app, &format!("{base}/ResourceTypes/User")).await;
+        assert_eq!(status, 200);
+        assert_eq!(user_type["endpoint"], "/Users");
+        assert_eq!(user_type["schema"], user);
+        assert_eq!(
+            user_type["meta"]["location"],
+            format!("{location}/ResourceTypes/User")
+        );
+
+        // Unknown ones answer a SCIM error, not Janua's envelope.
+        let (status, error) = scim_document(&app, &format!("{base}/Schemas/urn:nothing")).await;
+        assert_eq!(status, 404);
+        assert_eq!(error["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error");
+        assert_eq!(error["status"], "404");
+        let (status, _) = scim_document(&app, &format!("{base}/ResourceTypes/Widget")).await;
+        assert_eq!(status, 404);
+    }
+}
