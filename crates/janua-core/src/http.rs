@@ -102,6 +102,17 @@ pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err: PathError, _req| ApiError::not_found().into())
 }
 
+/// What every service with an internal API mounts: the service token for
+/// [`service_token_guard`], and the JSON, query and path extractors answering with the error
+/// envelope.
+pub fn service_app_data(cfg: &mut web::ServiceConfig, settings: &crate::config::Settings) {
+    let token = secrecy::ExposeSecret::expose_secret(&settings.secrets.service_token).to_string();
+    cfg.app_data(web::Data::new(ServiceToken(token)))
+        .app_data(json_config(settings.http.body_limit_bytes))
+        .app_data(query_config())
+        .app_data(path_config());
+}
+
 pub fn payload_config(limit: usize) -> web::PayloadConfig {
     web::PayloadConfig::new(limit)
 }

@@ -53,16 +53,9 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 
 /// Mounts the service's routes (used by its own server, the `janua all` process and tests).
 pub fn configure(cfg: &mut web::ServiceConfig, state: WebhooksState, guard: TokenGuard) {
-    let limit = state.settings.http.body_limit_bytes;
-    let service_token = janua_core::http::ServiceToken(
-        secrecy::ExposeSecret::expose_secret(&state.settings.secrets.service_token).to_string(),
-    );
+    janua_core::http::service_app_data(cfg, &state.settings);
     cfg.app_data(web::Data::new(state))
-        .app_data(web::Data::new(guard))
-        .app_data(web::Data::new(service_token))
-        .app_data(janua_core::http::json_config(limit))
-        .app_data(janua_core::http::query_config())
-        .app_data(janua_core::http::path_config());
+        .app_data(web::Data::new(guard));
     routes::routes(cfg);
 }
 
