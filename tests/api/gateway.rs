@@ -279,6 +279,43 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("get", "/api/audit-logs/users/{user_id}"),
         ("get", "/api/audit-logs/organizations/{org_id}"),
         ("post", "/api/audit-logs/export"),
+        ("post", "/api/v1/organizations/{org_id}/scim-tokens"),
+        ("get", "/api/v1/organizations/{org_id}/scim-tokens"),
+        ("delete", "/api/v1/organizations/{org_id}/scim-tokens/{token_id}"),
+        ("get", "/api/v1/scim/v2/ServiceProviderConfig"),
+        ("get", "/api/v1/scim/v2/Schemas"),
+        ("get", "/api/v1/scim/v2/Schemas/{id}"),
+        ("get", "/api/v1/scim/v2/ResourceTypes"),
+        ("get", "/api/v1/scim/v2/ResourceTypes/{id}"),
+        ("get", "/api/v1/scim/v2/Users"),
+        ("post", "/api/v1/scim/v2/Users"),
+        ("get", "/api/v1/scim/v2/Users/{user_id}"),
+        ("put", "/api/v1/scim/v2/Users/{user_id}"),
+        ("patch", "/api/v1/scim/v2/Users/{user_id}"),
+        ("delete", "/api/v1/scim/v2/Users/{user_id}"),
+        ("get", "/api/v1/scim/v2/Groups"),
+        ("post", "/api/v1/scim/v2/Groups"),
+        ("get", "/api/v1/scim/v2/Groups/{group_id}"),
+        ("put", "/api/v1/scim/v2/Groups/{group_id}"),
+        ("patch", "/api/v1/scim/v2/Groups/{group_id}"),
+        ("delete", "/api/v1/scim/v2/Groups/{group_id}"),
+        ("get", "/api/v1/scim/ServiceProviderConfig"),
+        ("get", "/api/v1/scim/Schemas"),
+        ("get", "/api/v1/scim/Schemas/{id}"),
+        ("get", "/api/v1/scim/ResourceTypes"),
+        ("get", "/api/v1/scim/ResourceTypes/{id}"),
+        ("get", "/api/v1/scim/Users"),
+        ("post", "/api/v1/scim/Users"),
+        ("get", "/api/v1/scim/Users/{user_id}"),
+        ("put", "/api/v1/scim/Users/{user_id}"),
+        ("patch", "/api/v1/scim/Users/{user_id}"),
+        ("delete", "/api/v1/scim/Users/{user_id}"),
+        ("get", "/api/v1/scim/Groups"),
+        ("post", "/api/v1/scim/Groups"),
+        ("get", "/api/v1/scim/Groups/{group_id}"),
+        ("put", "/api/v1/scim/Groups/{group_id}"),
+        ("patch", "/api/v1/scim/Groups/{group_id}"),
+        ("delete", "/api/v1/scim/Groups/{group_id}"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {
@@ -294,6 +331,7 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         "no undocumented extras, no internal routes"
     );
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(doc["components"]["securitySchemes"]["scim_token"].is_object());
     assert!(doc["components"]["schemas"]["ErrorEnvelope"].is_object());
     assert!(doc["components"]["schemas"]["TokenPair"].is_object());
 }

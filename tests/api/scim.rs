@@ -1,5 +1,4 @@
-//! SCIM tokens and SCIM discovery, straight to the enterprise service: the gateway does not
-//! route enterprise paths until the whole of SSO and SCIM is there.
+//! SCIM tokens and SCIM discovery, through the gateway.
 
 use crate::{assert_error, json};
 use diesel::prelude::*;
@@ -36,7 +35,7 @@ async fn create_org(app: &TestStack, owner: &Person, name: &str) -> String {
     json(resp).await["id"].as_str().unwrap().to_string()
 }
 
-/// A request to the enterprise service itself.
+/// A request through the gateway.
 async fn enterprise(
     app: &TestStack,
     method: Method,
@@ -44,7 +43,7 @@ async fn enterprise(
     body: Option<&Value>,
     token: Option<&str>,
 ) -> reqwest::Response {
-    let mut req = app.http.request(method, format!("{}{path}", app.enterprise_url));
+    let mut req = app.http.request(method, app.url(path));
     if let Some(b) = body {
         req = req.json(b);
     }

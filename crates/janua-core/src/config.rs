@@ -103,6 +103,8 @@ pub struct RateLimitSettings {
     pub anonymous_per_min: u32,
     pub authenticated_per_min: u32,
     pub admin_per_min: u32,
+    /// Requests a minute of one SCIM token (an identity provider provisioning in bulk).
+    pub scim_per_min: u32,
     /// Failed sign-ins from one IP in a minute before sign-ins from it are delayed.
     pub signin_failures_per_ip_per_min: u32,
     /// Consecutive failed sign-ins of one account before it is throttled with growing delays.
@@ -411,6 +413,7 @@ impl Default for RateLimitSettings {
             anonymous_per_min: 100,
             authenticated_per_min: 1000,
             admin_per_min: 5000,
+            scim_per_min: 3000,
             signin_failures_per_ip_per_min: 20,
             signin_failures_per_account: 5,
             signin_lockout_base_secs: 2,

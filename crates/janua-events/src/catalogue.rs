@@ -179,6 +179,36 @@ pub const EVENT_TYPES: &[EventType] = &[
         "enterprise",
         "an organization's SCIM provisioning token was revoked",
     ),
+    ok(
+        "scim.user_provisioned",
+        "enterprise",
+        "an organization's identity provider created (or brought back) a user over SCIM",
+    ),
+    ok(
+        "scim.user_updated",
+        "enterprise",
+        "an organization's identity provider changed a user over SCIM",
+    ),
+    ok(
+        "scim.user_deprovisioned",
+        "enterprise",
+        "an organization's identity provider deleted a user over SCIM: the account is deactivated and leaves the organization",
+    ),
+    ok(
+        "scim.group_created",
+        "enterprise",
+        "an organization's identity provider created a group (an organization role) over SCIM",
+    ),
+    ok(
+        "scim.group_updated",
+        "enterprise",
+        "an organization's identity provider renamed a group or changed its members over SCIM",
+    ),
+    ok(
+        "scim.group_deleted",
+        "enterprise",
+        "an organization's identity provider deleted a group over SCIM",
+    ),
 ];
 
 pub fn find(name: &str) -> Option<&'static EventType> {

@@ -14,6 +14,7 @@
 
 pub mod error;
 pub mod filter;
+pub mod input;
 pub mod list;
 pub mod patch;
 pub mod projection;

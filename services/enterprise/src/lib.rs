@@ -27,6 +27,7 @@ pub struct EnterpriseState {
     pub broker: janua_db::outbox::BrokerStatus,
     pub orgs: janua_core::org_access::OrgPermissions,
     pub http: reqwest::Client,
+    pub upstreams: domain::upstream::Upstreams,
 }
 
 fn service(settings: &Settings) -> &ServiceSettings {
@@ -77,6 +78,7 @@ impl Application {
         let state = EnterpriseState {
             pool: pool.clone(),
             orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
+            upstreams: domain::upstream::Upstreams::new(&settings, http.clone()),
             http,
             settings: settings.clone(),
             redis,

@@ -1,6 +1,6 @@
 //! The enterprise service's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{discovery, scim_tokens};
+use crate::handlers::{discovery, scim_groups, scim_tokens, scim_users};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -13,7 +13,19 @@ use utoipa::OpenApi;
         discovery::schemas,
         discovery::schema,
         discovery::resource_types,
-        discovery::resource_type
+        discovery::resource_type,
+        scim_users::list,
+        scim_users::create,
+        scim_users::get,
+        scim_users::replace,
+        scim_users::patch,
+        scim_users::delete,
+        scim_groups::list,
+        scim_groups::create,
+        scim_groups::get,
+        scim_groups::replace,
+        scim_groups::patch,
+        scim_groups::delete
     ),
     components(schemas(
         scim_tokens::CreateScimToken,

@@ -1,4 +1,4 @@
-use crate::handlers::{discovery, health, scim_tokens};
+use crate::handlers::{discovery, health, scim_groups, scim_tokens, scim_users};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -37,6 +37,36 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             &format!("{base}/ResourceTypes/{{id}}"),
             web::get().to(discovery::resource_type),
+        )
+        .route(&format!("{base}/Users"), web::get().to(scim_users::list))
+        .route(&format!("{base}/Users"), web::post().to(scim_users::create))
+        .route(&format!("{base}/Users/{{id}}"), web::get().to(scim_users::get))
+        .route(
+            &format!("{base}/Users/{{id}}"),
+            web::put().to(scim_users::replace),
+        )
+        .route(
+            &format!("{base}/Users/{{id}}"),
+            web::patch().to(scim_users::patch),
+        )
+        .route(
+            &format!("{base}/Users/{{id}}"),
+            web::delete().to(scim_users::delete),
+        )
+        .route(&format!("{base}/Groups"), web::get().to(scim_groups::list))
+        .route(&format!("{base}/Groups"), web::post().to(scim_groups::create))
+        .route(&format!("{base}/Groups/{{id}}"), web::get().to(scim_groups::get))
+        .route(
+            &format!("{base}/Groups/{{id}}"),
+            web::put().to(scim_groups::replace),
+        )
+        .route(
+            &format!("{base}/Groups/{{id}}"),
+            web::patch().to(scim_groups::patch),
+        )
+        .route(
+            &format!("{base}/Groups/{{id}}"),
+            web::delete().to(scim_groups::delete),
         );
     }
     cfg.service(

@@ -46,15 +46,16 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
             }
         }
     };
-    let (r, a, i, o, au, w) = futures::join!(
+    let (r, a, i, o, au, w, e) = futures::join!(
         redis,
         upstream("auth", state.settings.auth.url.clone()),
         upstream("identity", state.settings.identity.url.clone()),
         upstream("org", state.settings.org.url.clone()),
         upstream("audit", state.settings.audit.url.clone()),
-        upstream("webhooks", state.settings.webhooks.service.url.clone())
+        upstream("webhooks", state.settings.webhooks.service.url.clone()),
+        upstream("enterprise", state.settings.enterprise.url.clone())
     );
-    vec![r, a, i, o, au, w]
+    vec![r, a, i, o, au, w, e]
 }
 
 fn ms(started: Instant) -> f64 {

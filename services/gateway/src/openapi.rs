@@ -86,6 +86,18 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "scim_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("scim_…")
+                    .description(Some(
+                        "An organization's SCIM token (POST /api/v1/organizations/{org_id}/scim-tokens).",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -121,14 +133,15 @@ async fn fetch(state: &GatewayState, base: &str) -> Result<Document, ApiError> {
 async fn build(state: &GatewayState) -> Result<Document, ApiError> {
     let mut doc = GatewayDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-    let (auth, identity, org, audit, webhooks) = futures::join!(
+    let (auth, identity, org, audit, webhooks, enterprise) = futures::join!(
         fetch(state, &state.settings.auth.url),
         fetch(state, &state.settings.identity.url),
         fetch(state, &state.settings.org.url),
         fetch(state, &state.settings.audit.url),
-        fetch(state, &state.settings.webhooks.service.url)
+        fetch(state, &state.settings.webhooks.service.url),
+        fetch(state, &state.settings.enterprise.url)
     );
-    for part in [auth, identity, org, audit, webhooks] {
+    for part in [auth, identity, org, audit, webhooks, enterprise] {
         doc.merge(part?);
     }
     let routed: BTreeSet<&str> = state.table.routes().map(|r| r.pattern).collect();
@@ -139,6 +152,16 @@ async fn build(state: &GatewayState) -> Result<Document, ApiError> {
             && !rest.starts_with("v1/")
             && !doc.paths.paths.contains_key(*alias)
             && let Some(item) = doc.paths.paths.get(&format!("/api/v1/{rest}")).cloned()
+        {
+            doc.paths.paths.insert(alias.to_string(), item);
+        }
+    }
+    // SCIM answers under `/api/v1/scim` and `/api/v1/scim/v2`, documented once (v2).
+    for alias in &routed {
+        if let Some(rest) = alias.strip_prefix("/api/v1/scim/")
+            && !rest.starts_with("v2/")
+            && !doc.paths.paths.contains_key(*alias)
+            && let Some(item) = doc.paths.paths.get(&format!("/api/v1/scim/v2/{rest}")).cloned()
         {
             doc.paths.paths.insert(alias.to_string(), item);
         }

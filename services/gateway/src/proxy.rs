@@ -37,14 +37,21 @@ pub async fn dispatch(
         .unwrap_or_else(|| "unknown".into());
     // Who is calling decides the rate-limit tier; an invalid token on a public route counts
     // as anonymous, on a protected one it is refused after counting.
+    // A SCIM token (`scim_…`, checked by the enterprise service) is no JWT: its client gets
+    // the SCIM tier, counted per token (by its hash; the token never reaches Redis).
+    let scim_client = bearer(&req)
+        .filter(|t| t.starts_with("scim_"))
+        .map(|t| janua_core::crypto::sha256_hex(t.as_bytes())[..32].to_owned());
     let mut verified: Option<Result<Claims, ApiError>> = match bearer(&req) {
+        Some(_) if scim_client.is_some() => None,
         Some(token) => Some(state.guard.verify_signature(token).await),
         None => None,
     };
     // Only full access tokens earn a user's tier; an `mfa_token` counts as anonymous.
-    let (tier, who) = match &verified {
-        Some(Ok(c)) if c.scope.is_none() && c.is_admin() => (Tier::Admin, c.sub.to_string()),
-        Some(Ok(c)) if c.scope.is_none() => (Tier::Authenticated, c.sub.to_string()),
+    let (tier, who) = match (&verified, scim_client) {
+        (_, Some(client)) => (Tier::Scim, client),
+        (Some(Ok(c)), _) if c.scope.is_none() && c.is_admin() => (Tier::Admin, c.sub.to_string()),
+        (Some(Ok(c)), _) if c.scope.is_none() => (Tier::Authenticated, c.sub.to_string()),
         _ => (Tier::Anonymous, ip.clone()),
     };
     // The revocation check rides in the same Redis round trip as the rate-limit count.

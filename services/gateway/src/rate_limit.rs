@@ -10,6 +10,8 @@ pub enum Tier {
     Anonymous,
     Authenticated,
     Admin,
+    /// A provisioning client, by its SCIM token.
+    Scim,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +43,7 @@ impl RateLimiter {
             Tier::Anonymous => self.limits.anonymous_per_min,
             Tier::Authenticated => self.limits.authenticated_per_min,
             Tier::Admin => self.limits.admin_per_min,
+            Tier::Scim => self.limits.scim_per_min,
         }
     }
 

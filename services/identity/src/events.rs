@@ -1,5 +1,6 @@
 //! Events identity publishes (through its outbox): `user.created`, `user.updated`,
-//! `user.email_verified`, `user.deleted`. Payloads never carry secrets.
+//! `user.email_verified`, `user.deleted`, `user.suspended`, `user.unsuspended`. Payloads never
+//! carry secrets.
 
 use crate::domain::user::{InternalUser, User};
 use janua_events::{Event, EventContext};
@@ -24,11 +25,17 @@ pub fn user_created(user: &User, ctx: EventContext) -> Event {
 }
 
 pub fn user_updated(user: &User, fields: Vec<&str>, ctx: EventContext) -> Event {
+    user_updated_by(user, user.id, fields, ctx)
+}
+
+/// `user.updated` made by someone other than the user (a service acting for an admin or a
+/// SCIM client: `Uuid::nil()` when no person is named).
+pub fn user_updated_by(user: &User, actor: uuid::Uuid, fields: Vec<&str>, ctx: EventContext) -> Event {
     let mut payload = user_payload(user);
     payload["changed"] = serde_json::json!(fields);
     Event::new(SOURCE, "user.updated", payload)
         .subject(user.id)
-        .actor(user.id)
+        .actor(actor)
         .context(ctx)
 }
 

@@ -36,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/users/{user_id}", web::put().to(internal::create_user))
                 .route("/users/{user_id}", web::get().to(internal::get_user))
                 .route("/users/{user_id}", web::delete().to(internal::delete_user))
+                .route("/users/{user_id}", web::patch().to(internal::update_user))
                 .route(
                     "/users/{user_id}/verify-email",
                     web::post().to(internal::verify_email),

@@ -1,4 +1,4 @@
-use crate::handlers::{health, invitations, members, organizations, policies, rbac};
+use crate::handlers::{health, internal, invitations, members, organizations, policies, rbac};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -67,7 +67,31 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 ))
                 .route("/health/ready", web::get().to(health::ready))
                 .route("/stats", web::get().to(health::stats))
-                .route("/users/{user_id}/permissions", web::get().to(health::permissions)),
+                .route("/users/{user_id}/permissions", web::get().to(health::permissions))
+                .route(
+                    "/organizations/{org_id}",
+                    web::get().to(internal::get_organization),
+                )
+                .route(
+                    "/organizations/{org_id}/members/{user_id}",
+                    web::put().to(internal::ensure_member),
+                )
+                .route(
+                    "/organizations/{org_id}/members/{user_id}",
+                    web::delete().to(internal::remove_member),
+                )
+                .route(
+                    "/organizations/{org_id}/roles/{role_id}",
+                    web::put().to(internal::put_role),
+                )
+                .route(
+                    "/organizations/{org_id}/roles/{role_id}",
+                    web::delete().to(internal::delete_role),
+                )
+                .route(
+                    "/organizations/{org_id}/roles/{role_id}/members",
+                    web::put().to(internal::set_role_holders),
+                ),
         );
 }
 

@@ -3,3 +3,5 @@
 
 pub mod access;
 pub mod scim_client;
+pub mod scim_resources;
+pub mod upstream;

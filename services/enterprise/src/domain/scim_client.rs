@@ -21,6 +21,8 @@ pub const TOKEN_PREFIX: &str = "scim_";
 pub struct ScimClient {
     pub token_id: Uuid,
     pub organization_id: Uuid,
+    /// The admin who made the token: the actor of what the client changes.
+    pub created_by: Uuid,
 }
 
 /// Why a SCIM request was refused before reaching its handler.
@@ -114,6 +116,7 @@ impl FromRequest for ScimClient {
             Ok(ScimClient {
                 token_id: token.id,
                 organization_id: token.organization_id,
+                created_by: token.created_by,
             })
         })
     }

@@ -11,7 +11,7 @@ use serde_json::Value;
 /// The SCIM base paths, the versioned one first so it wins the prefix match.
 pub const BASE_PATHS: [&str; 2] = ["/api/v1/scim/v2", "/api/v1/scim"];
 
-fn base_url(state: &EnterpriseState, req: &HttpRequest) -> String {
+pub fn base_url(state: &EnterpriseState, req: &HttpRequest) -> String {
     let path = req.path();
     let base = BASE_PATHS
         .into_iter()

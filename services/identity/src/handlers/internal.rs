@@ -6,8 +6,8 @@ use crate::domain::user::{Email, InternalUser};
 use crate::{events, store};
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
-use janua_core::ApiError;
 use janua_core::http::RequestMeta;
+use janua_core::{ApiError, ErrorCode};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -182,5 +182,136 @@ pub async fn set_mfa(
             Ok(user)
         })
         .await?;
+    Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
+}
+
+/// A change made for another service (enterprise's SCIM provisioning): absent fields stay,
+/// `"name": null` clears the name.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    pub email: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    pub name: Option<Option<String>>,
+    /// `active` or `suspended`.
+    pub status: Option<String>,
+    /// Carried on `user.suspended` / `user.unsuspended`.
+    pub reason: Option<String>,
+    /// Who asked for the change (the event actor); none: the system.
+    pub actor_id: Option<Uuid>,
+}
+
+/// Tells a field sent as `null` (Some(None)) from one left out (None).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Changes email, name and status in one transaction. A new email is unverified; a status
+/// change publishes `user.suspended` / `user.unsuspended` and blocks (or unblocks) the
+/// user's tokens at once, as an admin's suspension does. Nothing changed: no event.
+#[tracing::instrument(skip_all, fields(user_id = %path))]
+pub async fn update_user(
+    state: web::Data<IdentityState>,
+    path: web::Path<Uuid>,
+    meta: RequestMeta,
+    body: web::Json<UserChange>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let change = body.into_inner();
+    let email = change.email.as_deref().map(Email::parse).transpose()?;
+    if let Some(Some(name)) = &change.name
+        && (name.trim().is_empty() || name.chars().count() > 200)
+    {
+        return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
+    }
+    let status = match change.status.as_deref() {
+        None => None,
+        Some(s @ ("active" | "suspended")) => Some(s),
+        Some(_) => {
+            return Err(ApiError::validation(
+                "status",
+                "status must be active or suspended",
+            ));
+        }
+    };
+    if change.reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
+        return Err(ApiError::validation("reason", "reason is at most 500 characters"));
+    }
+    let actor = change.actor_id.unwrap_or(Uuid::nil());
+    let mut conn = state.pool.get().await?;
+    let user = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let current = store::users::find_for_update(conn, id)
+                .await?
+                .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such user"))?;
+            let new_email = email.as_ref().map(Email::as_str).filter(|e| *e != current.email);
+            let new_name = change
+                .name
+                .as_ref()
+                .map(Option::as_deref)
+                .filter(|n| *n != current.name.as_deref());
+            let mut user = current.clone();
+            if new_email.is_some() || new_name.is_some() {
+                user = store::users::update_account(conn, id, new_email, new_name)
+                    .await
+                    .map_err(|e| match e {
+                        diesel::result::Error::DatabaseError(
+                            diesel::result::DatabaseErrorKind::UniqueViolation,
+                            _,
+                        ) => ApiError::conflict("this email is already registered")
+                            .with_details(serde_json::json!({ "field": "email" })),
+                        other => other.into(),
+                    })?;
+                let mut changed = Vec::new();
+                if new_email.is_some() {
+                    changed.push("email");
+                    if current.email_verified {
+                        changed.push("email_verified");
+                    }
+                }
+                if new_name.is_some() {
+                    changed.push("name");
+                }
+                janua_db::outbox::enqueue(
+                    conn,
+                    &events::user_updated_by(&user, actor, changed, meta.clone().into()),
+                )
+                .await?;
+            }
+            if let Some(to) = status
+                && to != user.status
+            {
+                user = store::users::set_status(conn, id, to).await?;
+                let event_type = if to == "suspended" {
+                    "user.suspended"
+                } else {
+                    "user.unsuspended"
+                };
+                janua_db::outbox::enqueue(
+                    conn,
+                    &events::user_status_changed(
+                        event_type,
+                        &user,
+                        actor,
+                        change.reason.as_deref(),
+                        meta.clone().into(),
+                    ),
+                )
+                .await?;
+            }
+            Ok(user)
+        })
+        .await?;
+    // At once, for every token of the user; auth also revokes the sessions on the event.
+    // Repeated for an unchanged status too, so a lost block heals (as admin suspension does).
+    match status {
+        Some("suspended") => state.revocations.block_user(id).await?,
+        Some(_) => state.revocations.unblock_user(id).await?,
+        None => {}
+    }
     Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
 }

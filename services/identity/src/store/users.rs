@@ -14,6 +14,17 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
         .optional()
 }
 
+/// Locks the user row until the transaction ends.
+pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
 pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<User>> {
     users::table
         .filter(users::email.eq(email))
@@ -65,6 +76,33 @@ pub async fn update_profile(
             users::avatar_url.eq(avatar_url),
             users::locale.eq(locale),
             users::metadata.eq(metadata),
+            users::updated_at.eq(Utc::now()),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Sets the email and/or the name (`Some(None)` clears it). A new email is not verified:
+/// the old address's proof says nothing about the new one.
+pub async fn update_account(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    email: Option<&str>,
+    name: Option<Option<&str>>,
+) -> QueryResult<User> {
+    let current = users::table
+        .find(id)
+        .select(User::as_select())
+        .for_update()
+        .first(conn)
+        .await?;
+    let email_changed = email.is_some_and(|e| e != current.email);
+    diesel::update(users::table.find(id))
+        .set((
+            users::email.eq(email.unwrap_or(&current.email)),
+            users::email_verified.eq(current.email_verified && !email_changed),
+            users::name.eq(name.unwrap_or(current.name.as_deref())),
             users::updated_at.eq(Utc::now()),
         ))
         .returning(User::as_returning())

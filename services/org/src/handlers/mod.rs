@@ -1,4 +1,5 @@
 pub mod health;
+pub mod internal;
 pub mod invitations;
 pub mod members;
 pub mod organizations;

@@ -138,17 +138,18 @@ fn read_only() -> ApiError {
     ApiError::new(ErrorCode::Forbidden, "built-in roles are read-only")
 }
 
+/// What a role name may be: 1 to 128 characters, no control characters (group names from an
+/// identity provider, such as "Sales (EMEA)", become role names as they are).
+pub fn valid_role_name(name: &str) -> bool {
+    (1..=128).contains(&name.chars().count()) && !name.chars().any(char::is_control)
+}
+
+pub const ROLE_NAME_RULE: &str = "name is 1 to 128 characters, without control characters";
+
 fn check(input: &RoleInput) -> Result<(String, Vec<String>), ApiError> {
     let name = input.name.trim().to_string();
-    let valid = (1..=64).contains(&name.chars().count())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ' ' | '.'));
-    if !valid {
-        return Err(ApiError::validation(
-            "name",
-            "name is 1 to 64 letters, digits, spaces, '-', '_' or '.'",
-        ));
+    if !valid_role_name(&name) {
+        return Err(ApiError::validation("name", ROLE_NAME_RULE));
     }
     if BUILT_IN.iter().any(|(_, n, _)| n.eq_ignore_ascii_case(&name)) {
         return Err(ApiError::validation(

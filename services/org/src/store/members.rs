@@ -57,6 +57,22 @@ pub async fn set_role(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid, role:
     Ok(n == 1)
 }
 
+/// Which of `users` are members of `org`; their membership rows stay locked (shared) until
+/// the transaction ends, so none of them can leave while roles are given to them.
+pub async fn members_among(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    users: &[Uuid],
+) -> QueryResult<Vec<Uuid>> {
+    memberships::table
+        .filter(memberships::organization_id.eq(org))
+        .filter(memberships::user_id.eq_any(users))
+        .select(memberships::user_id)
+        .for_share()
+        .load(conn)
+        .await
+}
+
 /// Owners of the organization, locked until the transaction ends (so two concurrent changes
 /// cannot both leave it without one).
 pub async fn owners_for_update(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<Vec<Uuid>> {

@@ -68,6 +68,45 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
         .optional()
 }
 
+/// Locks the role row until the transaction ends.
+pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<RoleRow>> {
+    roles::table
+        .find(id)
+        .select(RoleRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Inserts a role with a caller-chosen id; None if that id exists already (a concurrent
+/// creation waits for the other and then sees its row). A taken name is still an error.
+pub async fn insert_if_absent(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    org: Option<Uuid>,
+    name: &str,
+    description: Option<&str>,
+    permissions: &[String],
+    by: Uuid,
+) -> QueryResult<Option<RoleRow>> {
+    diesel::insert_into(roles::table)
+        .values((
+            roles::id.eq(id),
+            roles::organization_id.eq(org),
+            roles::name.eq(name),
+            roles::description.eq(description),
+            roles::permissions.eq(permissions),
+            roles::created_by.eq(by),
+        ))
+        .on_conflict(roles::id)
+        .do_nothing()
+        .returning(RoleRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
     Ok(diesel::delete(roles::table.find(id)).execute(conn).await? == 1)
 }
@@ -116,6 +155,16 @@ pub async fn unassign(conn: &mut AsyncPgConnection, user: Uuid, role: Uuid) -> Q
         .execute(conn)
         .await?;
     Ok(n == 1)
+}
+
+/// Who holds the role, sorted.
+pub async fn holders(conn: &mut AsyncPgConnection, role: Uuid) -> QueryResult<Vec<Uuid>> {
+    role_assignments::table
+        .filter(role_assignments::role_id.eq(role))
+        .select(role_assignments::user_id)
+        .order(role_assignments::user_id.asc())
+        .load(conn)
+        .await
 }
 
 /// The custom roles a user holds that count in `org` (that organization's, and

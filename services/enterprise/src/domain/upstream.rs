@@ -1,0 +1,260 @@
+//! The enterprise service's calls to identity (accounts) and org (memberships, roles) over
+//! their internal APIs. Every call is idempotent, so a SCIM client retrying after a failure
+//! converges instead of duplicating.
+
+use janua_core::config::Settings;
+use reqwest::StatusCode;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::time::Duration;
+use uuid::Uuid;
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why an upstream call did not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum UpstreamError {
+    /// The upstream refused with this status and Janua error envelope (a 409, a 400...).
+    #[error("{service} refused: {status} {message}")]
+    Refused {
+        service: &'static str,
+        status: u16,
+        message: String,
+        field: Option<String>,
+    },
+    /// Unreachable, timed out, or a 5xx: the client should retry later.
+    #[error("{0} is unavailable")]
+    Unavailable(&'static str),
+}
+
+impl UpstreamError {
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Self::Refused { status: 409, .. })
+    }
+}
+
+/// An account as identity answers it (the fields SCIM needs).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Account {
+    pub id: Uuid,
+    pub email: String,
+    pub name: Option<String>,
+    pub status: String,
+}
+
+#[derive(Clone)]
+pub struct Upstreams {
+    http: reqwest::Client,
+    identity: String,
+    org: String,
+    token: String,
+}
+
+impl Upstreams {
+    pub fn new(settings: &Settings, http: reqwest::Client) -> Self {
+        Upstreams {
+            http,
+            identity: settings.identity.url.trim_end_matches('/').to_owned(),
+            org: settings.org.url.trim_end_matches('/').to_owned(),
+            token: settings.secrets.service_token.expose_secret().to_owned(),
+        }
+    }
+
+    async fn call(
+        &self,
+        service: &'static str,
+        method: reqwest::Method,
+        url: String,
+        body: Option<Value>,
+    ) -> Result<(StatusCode, Value), UpstreamError> {
+        let mut req = self
+            .http
+            .request(method, url)
+            .header(janua_core::http::SERVICE_TOKEN_HEADER, &self.token)
+            .timeout(TIMEOUT);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.map_err(|e| {
+            tracing::warn!(error = %e, service, "upstream call failed");
+            UpstreamError::Unavailable(service)
+        })?;
+        let status = resp.status();
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|_| UpstreamError::Unavailable(service))?;
+        let value: Value = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
+        if status.is_server_error() {
+            tracing::warn!(%status, service, "upstream answered a server error");
+            return Err(UpstreamError::Unavailable(service));
+        }
+        if status.is_client_error() {
+            let error = &value["error"];
+            return Err(UpstreamError::Refused {
+                service,
+                status: status.as_u16(),
+                message: error["message"].as_str().unwrap_or("refused").to_owned(),
+                field: error["details"]["field"].as_str().map(str::to_owned),
+            });
+        }
+        Ok((status, value))
+    }
+
+    fn account(value: Value) -> Result<Account, UpstreamError> {
+        serde_json::from_value(value).map_err(|e| {
+            tracing::error!(error = %e, "identity answered an account this service cannot read");
+            UpstreamError::Unavailable("identity")
+        })
+    }
+
+    /// Creates the account with this id, or answers it when it exists with this email. A 409
+    /// means the email is another account's, or the id holds another email.
+    pub async fn create_account(
+        &self,
+        id: Uuid,
+        email: &str,
+        name: Option<&str>,
+    ) -> Result<Account, UpstreamError> {
+        let (_, value) = self
+            .call(
+                "identity",
+                reqwest::Method::PUT,
+                format!("{}/internal/v1/users/{id}", self.identity),
+                Some(json!({ "email": email, "name": name })),
+            )
+            .await?;
+        Self::account(value)
+    }
+
+    pub async fn account_of(&self, id: Uuid) -> Result<Option<Account>, UpstreamError> {
+        match self
+            .call(
+                "identity",
+                reqwest::Method::GET,
+                format!("{}/internal/v1/users/{id}", self.identity),
+                None,
+            )
+            .await
+        {
+            Ok((_, value)) => Self::account(value).map(Some),
+            Err(UpstreamError::Refused { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Changes what is given of the account: email, name (`Some(None)` clears it), status.
+    pub async fn update_account(
+        &self,
+        id: Uuid,
+        email: Option<&str>,
+        name: Option<Option<&str>>,
+        active: Option<bool>,
+        reason: &str,
+        actor: Uuid,
+    ) -> Result<Account, UpstreamError> {
+        let mut body = json!({ "actor_id": actor, "reason": reason });
+        if let Some(email) = email {
+            body["email"] = json!(email);
+        }
+        if let Some(name) = name {
+            body["name"] = json!(name);
+        }
+        if let Some(active) = active {
+            body["status"] = json!(if active { "active" } else { "suspended" });
+        }
+        let (_, value) = self
+            .call(
+                "identity",
+                reqwest::Method::PATCH,
+                format!("{}/internal/v1/users/{id}", self.identity),
+                Some(body),
+            )
+            .await?;
+        Self::account(value)
+    }
+
+    pub async fn add_member(&self, org: Uuid, user: Uuid, actor: Uuid) -> Result<(), UpstreamError> {
+        self.call(
+            "org",
+            reqwest::Method::PUT,
+            format!("{}/internal/v1/organizations/{org}/members/{user}", self.org),
+            Some(json!({ "role": "member", "actor_id": actor })),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn remove_member(&self, org: Uuid, user: Uuid, actor: Uuid) -> Result<(), UpstreamError> {
+        self.call(
+            "org",
+            reqwest::Method::DELETE,
+            format!(
+                "{}/internal/v1/organizations/{org}/members/{user}?actor_id={actor}",
+                self.org
+            ),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Creates or renames the organization role backing a group.
+    pub async fn put_role(
+        &self,
+        org: Uuid,
+        role: Uuid,
+        name: &str,
+        actor: Uuid,
+    ) -> Result<(), UpstreamError> {
+        self.call(
+            "org",
+            reqwest::Method::PUT,
+            format!("{}/internal/v1/organizations/{org}/roles/{role}", self.org),
+            Some(json!({
+                "name": name,
+                "description": "Provisioned over SCIM: members of this group hold this role.",
+                "actor_id": actor
+            })),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn delete_role(&self, org: Uuid, role: Uuid) -> Result<(), UpstreamError> {
+        self.call(
+            "org",
+            reqwest::Method::DELETE,
+            format!("{}/internal/v1/organizations/{org}/roles/{role}", self.org),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Makes the role's holders exactly `users`.
+    pub async fn set_role_members(
+        &self,
+        org: Uuid,
+        role: Uuid,
+        users: &[Uuid],
+        actor: Uuid,
+    ) -> Result<(), UpstreamError> {
+        self.call(
+            "org",
+            reqwest::Method::PUT,
+            format!(
+                "{}/internal/v1/organizations/{org}/roles/{role}/members",
+                self.org
+            ),
+            Some(json!({ "user_ids": users, "actor_id": actor })),
+        )
+        .await
+        .map(|_| ())
+    }
+}

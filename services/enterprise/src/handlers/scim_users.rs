@@ -1,0 +1,587 @@
+//! SCIM Users (`/api/v1/scim/v2/Users`, also under `/api/v1/scim`), RFC 7644 §3, for an
+//! organization's identity provider.
+//!
+//! A SCIM user is a Janua account (identity owns it) that is a member of the token's
+//! organization (org owns that); this service keeps the SCIM attributes and the version.
+//! `active: false` suspends the account (every token and session ends at once); `DELETE`
+//! deactivates it the same way, takes it out of the organization and drops it from SCIM,
+//! keeping the account for the record. A later create of the same `userName` brings it back.
+
+use crate::EnterpriseState;
+use crate::domain::scim_client::ScimClient;
+use crate::domain::scim_resources::{self as resources, AccountFields};
+use crate::events;
+use crate::handlers::scim_common::{
+    ScimFailure, ScimResult, base_url, check_if_match, if_match, json_body, not_modified, query_pairs,
+    resource_response, scim_json,
+};
+use crate::store::scim_users::{self as store, ScimUserRow, Write};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use janua_core::http::RequestMeta;
+use janua_scim::filter::IndexedAttribute;
+use janua_scim::{
+    Filter, IndexedLookup, ListQuery, ListResponse, PatchRequest, ResourceType, ScimError, apply_patch,
+    input, list,
+};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+const USER: ResourceType = ResourceType::User;
+
+fn not_found(id: &str) -> ScimFailure {
+    ScimError::NotFound(format!("User {id}")).into()
+}
+
+fn parse_id(raw: &str) -> Result<Uuid, ScimFailure> {
+    Uuid::parse_str(raw).map_err(|_| not_found(raw))
+}
+
+/// Lists the organization's users: `filter`, `startIndex`/`count`, `sortBy`/`sortOrder`,
+/// `attributes`/`excludedAttributes`. `userName`, `externalId`, `id` and `emails.value`
+/// equality are answered from indexes; other filters are evaluated on every user.
+///
+/// Permissions: the organization's SCIM token.
+#[utoipa::path(get, path = "/api/v1/scim/v2/Users", tag = "SCIM",
+    params(("filter" = Option<String>, Query), ("startIndex" = Option<i64>, Query), ("count" = Option<i64>, Query),
+        ("sortBy" = Option<String>, Query), ("sortOrder" = Option<String>, Query),
+        ("attributes" = Option<String>, Query), ("excludedAttributes" = Option<String>, Query)),
+    responses((status = 200, description = "a ListResponse of Users", content_type = "application/scim+json"),
+        (status = 400, description = "a SCIM error (invalidFilter...)", content_type = "application/scim+json"),
+        (status = 401, description = "no or a bad SCIM token", content_type = "application/scim+json")),
+    security(("scim_token" = [])))]
+pub async fn list(state: web::Data<EnterpriseState>, client: ScimClient, req: HttpRequest) -> ScimResult {
+    let pairs = query_pairs(&req)?;
+    let query = ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), USER)?;
+    let base = base_url(&state, &req);
+    let org = client.organization_id;
+    let mut conn = state.pool.get().await?;
+    let (mut page, total) = match (&query.filter, &query.sort_by) {
+        (None, None) => {
+            let total = store::count(&mut conn, org).await? as usize;
+            let rows = if query.paging.count == 0 {
+                Vec::new()
+            } else {
+                store::page(
+                    &mut conn,
+                    org,
+                    query.paging.offset() as i64,
+                    query.paging.count as i64,
+                )
+                .await?
+            };
+            let resources = rows
+                .iter()
+                .map(|r| resources::user_resource(r, &[], &base))
+                .collect();
+            (resources, total)
+        }
+        (filter, sort_by) => {
+            let candidates = match filter.as_ref().and_then(|f| f.indexed_lookup(USER)) {
+                Some(lookup) => by_index(&mut conn, org, &lookup).await?,
+                None => store::all(&mut conn, org).await?,
+            };
+            let groups = if filter.as_ref().is_some_and(mentions_groups) {
+                let ids: Vec<Uuid> = candidates.iter().map(|r| r.id).collect();
+                store::groups_of(&mut conn, &ids).await?
+            } else {
+                HashMap::new()
+            };
+            let mut matched: Vec<Value> = candidates
+                .iter()
+                .map(|r| resources::user_resource(r, groups.get(&r.id).map_or(&[], Vec::as_slice), &base))
+                .filter(|resource| filter.as_ref().is_none_or(|f| f.matches(resource, USER)))
+                .collect();
+            if let Some(sort_by) = sort_by {
+                list::sort_resources(&mut matched, sort_by, query.sort_order, USER);
+            }
+            let total = matched.len();
+            (query.paging.page(&matched).to_vec(), total)
+        }
+    };
+    add_groups(&mut conn, &mut page, &base).await?;
+    let resources = page.iter().map(|r| query.projection.apply(r, USER)).collect();
+    let response = ListResponse::new(resources, total, query.paging.start_index);
+    Ok(scim_json(StatusCode::OK, &response.to_json()))
+}
+
+fn mentions_groups(filter: &Filter) -> bool {
+    filter.to_string().to_ascii_lowercase().contains("groups")
+}
+
+async fn by_index(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    lookup: &IndexedLookup,
+) -> Result<Vec<ScimUserRow>, ScimFailure> {
+    Ok(match lookup.attribute {
+        IndexedAttribute::Id => {
+            let ids: Vec<Uuid> = lookup
+                .values
+                .iter()
+                .filter_map(|v| Uuid::parse_str(v).ok())
+                .collect();
+            store::by_ids(conn, org, &ids).await?
+        }
+        IndexedAttribute::ExternalId => store::by_external_ids(conn, org, &lookup.values).await?,
+        IndexedAttribute::UserName => store::by_user_names(conn, org, &lookup.values).await?,
+        IndexedAttribute::Email => store::by_emails(conn, org, &lookup.values).await?,
+        IndexedAttribute::DisplayName => store::all(conn, org).await?,
+    })
+}
+
+/// Fills in `groups` for the resources of a page (one query).
+async fn add_groups(conn: &mut AsyncPgConnection, page: &mut [Value], base: &str) -> Result<(), ScimFailure> {
+    let ids: Vec<Uuid> = page
+        .iter()
+        .filter(|r| r.get("groups").is_none())
+        .filter_map(|r| r["id"].as_str().and_then(|s| Uuid::parse_str(s).ok()))
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let groups = store::groups_of(conn, &ids).await?;
+    let base = base.trim_end_matches('/');
+    for resource in page.iter_mut() {
+        let Some(id) = resource["id"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else {
+            continue;
+        };
+        if let Some(list) = groups.get(&id) {
+            resource["groups"] = Value::Array(
+                list.iter()
+                    .map(|(gid, name)| {
+                        json!({"value": gid.to_string(), "$ref": format!("{base}/Groups/{gid}"),
+                            "display": name, "type": "direct"})
+                    })
+                    .collect(),
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn live_resource(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    id: Uuid,
+    base: &str,
+) -> Result<Option<(ScimUserRow, Value)>, ScimFailure> {
+    let Some(row) = store::find(conn, org, id).await?.filter(ScimUserRow::is_live) else {
+        return Ok(None);
+    };
+    let groups = store::groups_of(conn, &[id]).await?;
+    let resource = resources::user_resource(&row, groups.get(&id).map_or(&[], Vec::as_slice), base);
+    Ok(Some((row, resource)))
+}
+
+/// One user. `If-None-Match` with the current ETag answers 304.
+///
+/// Permissions: the organization's SCIM token.
+#[utoipa::path(get, path = "/api/v1/scim/v2/Users/{user_id}", tag = "SCIM",
+    params(("user_id" = Uuid, Path), ("attributes" = Option<String>, Query), ("excludedAttributes" = Option<String>, Query)),
+    responses((status = 200, description = "the User, with an ETag", content_type = "application/scim+json"),
+        (status = 304, description = "not modified"),
+        (status = 404, description = "a SCIM error", content_type = "application/scim+json")),
+    security(("scim_token" = [])))]
+pub async fn get(
+    state: web::Data<EnterpriseState>,
+    client: ScimClient,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> ScimResult {
+    let id = parse_id(&path)?;
+    let pairs = query_pairs(&req)?;
+    let query = ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), USER)?;
+    let base = base_url(&state, &req);
+    let mut conn = state.pool.get().await?;
+    let (row, resource) = live_resource(&mut conn, client.organization_id, id, &base)
+        .await?
+        .ok_or_else(|| not_found(&path))?;
+    if not_modified(&req, row.version) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((
+                actix_web::http::header::ETAG,
+                crate::handlers::scim_common::etag(row.version),
+            ))
+            .finish());
+    }
+    Ok(resource_response(
+        StatusCode::OK,
+        &query.projection.apply(&resource, USER),
+        row.version,
+    ))
+}
+
+/// Creates a user: a Janua account with the primary email (else a userName that is an
+/// address), a member of the organization. A userName already provisioned answers 409
+/// `uniqueness`, as does an email that belongs to an account this organization did not
+/// provision (SCIM never takes over an existing account). `password` is ignored.
+///
+/// Permissions: the organization's SCIM token.
+#[utoipa::path(post, path = "/api/v1/scim/v2/Users", tag = "SCIM",
+    request_body(content = Object, content_type = "application/scim+json"),
+    responses((status = 201, description = "the User, with Location and ETag", content_type = "application/scim+json"),
+        (status = 400, description = "a SCIM error", content_type = "application/scim+json"),
+        (status = 409, description = "uniqueness", content_type = "application/scim+json")),
+    security(("scim_token" = [])))]
+pub async fn create(
+    state: web::Data<EnterpriseState>,
+    client: ScimClient,
+    req: HttpRequest,
+    meta: RequestMeta,
+    body: web::Bytes,
+) -> ScimResult {
+    let body = json_body(&body)?;
+    let mut resource = input::from_client(&body, USER)?;
+    let user_name = resource["userName"]
+        .as_str()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    resource["userName"] = json!(user_name);
+    let fields = resources::account_fields(&resource)?;
+    let org = client.organization_id;
+    let base = base_url(&state, &req);
+    let mut conn = state.pool.get().await?;
+
+    // Reserve the userName (or take back a tombstone or an unfinished create).
+    let reserved = match store::find_by_user_name(&mut conn, org, &user_name).await? {
+        Some(row) if row.is_live() => {
+            return Err(
+                ScimError::Uniqueness(format!("userName '{user_name}' is already provisioned")).into(),
+            );
+        }
+        Some(row) => row,
+        None => {
+            let stored = resources::stored_user(&resource);
+            match store::insert_pending(&mut conn, org, Uuid::now_v7(), &user_name, &stored).await {
+                Ok(row) => row,
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => {
+                    return Err(ScimError::Uniqueness(format!(
+                        "userName '{user_name}' is already provisioned"
+                    ))
+                    .into());
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let id = reserved.id;
+    let fresh = reserved.pending && reserved.deleted_at.is_none();
+
+    let account = match state
+        .upstreams
+        .create_account(id, &fields.email, fields.name.as_deref())
+        .await
+    {
+        Ok(account) => account,
+        Err(e) if e.is_conflict() => match state.upstreams.account_of(id).await? {
+            // Ours, under an older email (a user brought back, or a create retried after
+            // the email changed): brought in line below.
+            Some(account) => account,
+            None => {
+                if fresh {
+                    store::delete_pending(&mut conn, id).await?;
+                }
+                return Err(ScimError::Uniqueness(
+                    "an account with this email address already exists and was not provisioned by this organization".into(),
+                )
+                .into());
+            }
+        },
+        Err(e) => return Err(e.into()),
+    };
+    align_account(&state, &client, id, &account, &fields, "scim_provisioned").await?;
+    state.upstreams.add_member(org, id, client.created_by).await?;
+
+    let version = if fresh {
+        reserved.version
+    } else {
+        reserved.version + 1
+    };
+    let stored = resources::stored_user(&resource);
+    let row = conn
+        .transaction::<_, ScimFailure, _>(async |conn| {
+            let row = store::save(
+                conn,
+                id,
+                Write {
+                    user_name: &user_name,
+                    external_id: resource["externalId"].as_str(),
+                    emails: resources::email_index(&resource),
+                    resource: &stored,
+                    active: fields.active,
+                    version,
+                },
+            )
+            .await?;
+            let event = events::scim_change(
+                "scim.user_provisioned",
+                &client,
+                id,
+                json!({
+                    "user_id": id,
+                    "user_name": user_name,
+                    "external_id": row.external_id,
+                    "active": row.active,
+                    "restored": !fresh,
+                }),
+                meta.into(),
+            );
+            janua_db::outbox::enqueue(conn, &event).await?;
+            Ok(row)
+        })
+        .await?;
+    let resource = resources::user_resource(&row, &[], &base);
+    Ok(resource_response(StatusCode::CREATED, &resource, row.version))
+}
+
+/// Makes the account say what the SCIM resource says (email, name, active).
+async fn align_account(
+    state: &EnterpriseState,
+    client: &ScimClient,
+    id: Uuid,
+    account: &crate::domain::upstream::Account,
+    fields: &AccountFields,
+    reason: &str,
+) -> Result<(), ScimFailure> {
+    let email = (account.email != fields.email.to_lowercase()).then_some(fields.email.as_str());
+    let name = (account.name != fields.name).then_some(fields.name.as_deref());
+    let active = ((account.status == "active") != fields.active).then_some(fields.active);
+    if email.is_some() || name.is_some() || active.is_some() {
+        state
+            .upstreams
+            .update_account(id, email, name, active, reason, client.created_by)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Replaces a user with the body (RFC 7644 §3.5.1): attributes left out are cleared.
+///
+/// Permissions: the organization's SCIM token.
+#[utoipa::path(put, path = "/api/v1/scim/v2/Users/{user_id}", tag = "SCIM", params(("user_id" = Uuid, Path)),
+    request_body(content = Object, content_type = "application/scim+json"),
+    responses((status = 200, description = "the User", content_type = "application/scim+json"),
+        (status = 404, description = "a SCIM error", content_type = "application/scim+json"),
+        (status = 409, description = "uniqueness", content_type = "application/scim+json"),
+        (status = 412, description = "If-Match names an old version", content_type = "application/scim+json")),
+    security(("scim_token" = [])))]
+pub async fn replace(
+    state: web::Data<EnterpriseState>,
+    client: ScimClient,
+    req: HttpRequest,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> ScimResult {
+    let id = parse_id(&path)?;
+    let body = json_body(&body)?;
+    let replacement = input::from_client(&body, USER)?;
+    change(&state, &client, &req, meta, id, move |_current| Ok(replacement)).await
+}
+
+/// Changes a user with PATCH operations (RFC 7644 §3.5.2), as Entra ID and Okta send them.
+///
+/// Permissions: the organization's SCIM token.
+#[utoipa::path(patch, path = "/api/v1/scim/v2/Users/{user_id}", tag = "SCIM", params(("user_id" = Uuid, Path)),
+    request_body(content = Object, content_type = "application/scim+json"),
+    responses((status = 200, description = "the User", content_type = "application/scim+json"),
+        (status = 400, description = "a SCIM error", content_type = "application/scim+json"),
+        (status = 404, description = "a SCIM error", content_type = "application/scim+json"),
+        (status = 412, description = "If-Match names an old version", content_type = "application/scim+json")),
+    security(("scim_token" = [])))]
+pub async fn patch(
+    state: web::Data<EnterpriseState>,
+    client: ScimClient,
+    req: HttpRequest,
+    meta: RequestMeta,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> ScimResult {
+    let id = parse_id(&path)?;
+    let body = json_body(&body)?;
+    let request = PatchRequest::from_json(&body)?;
+    change(&state, &client, &req, meta, id, move |current| {
+        let mut next = current.clone();
+        apply_patch(&mut next, &request, USER)?;
+        Ok(next)
+    })
+    .await
+}
+
+/// A PUT or PATCH: under the row's lock, computes the next resource, brings the account in
+/// line, stores it with the next version and publishes `scim.user_updated`. A change that
+/// changes nothing keeps the version and publishes nothing.
+async fn change(
+    state: &EnterpriseState,
+    client: &ScimClient,
+    req: &HttpRequest,
+    meta: RequestMeta,
+    id: Uuid,
+    next_of: impl FnOnce(&Value) -> Result<Value, ScimFailure> + Send,
+) -> ScimResult {
+    let org = client.organization_id;
+    let base = base_url(state, req);
+    let precondition = if_match(req);
+    let mut conn = state.pool.get().await?;
+    let (row, groups) = conn
+        .transaction::<_, ScimFailure, _>(async |conn| {
+            let row = store::find_for_update(conn, org, id)
+                .await?
+                .filter(ScimUserRow::is_live)
+                .ok_or_else(|| not_found(&id.to_string()))?;
+            check_if_match(precondition.as_deref(), row.version)?;
+            let groups = store::groups_of(conn, &[id])
+                .await?
+                .remove(&id)
+                .unwrap_or_default();
+            let current = resources::user_resource(&row, &groups, &base);
+            let mut next = next_of(&current)?;
+            input::check_required(&next, USER)?;
+            let user_name = next["userName"].as_str().unwrap_or_default().trim().to_owned();
+            next["userName"] = json!(user_name);
+            let fields = resources::account_fields(&next)?;
+            let stored = resources::stored_user(&next);
+            if stored == row.resource && fields.active == row.active && user_name == row.user_name {
+                return Ok((row, groups));
+            }
+            if !user_name.eq_ignore_ascii_case(&row.user_name)
+                && store::find_by_user_name(conn, org, &user_name)
+                    .await?
+                    .is_some_and(|other| other.id != id)
+            {
+                return Err(
+                    ScimError::Uniqueness(format!("userName '{user_name}' is already provisioned")).into(),
+                );
+            }
+            let before = resources::account_fields(&current).ok();
+            if before.as_ref() != Some(&fields) {
+                let account = state
+                    .upstreams
+                    .account_of(id)
+                    .await?
+                    .ok_or_else(|| not_found(&id.to_string()))?;
+                let reason = if fields.active {
+                    "scim_updated"
+                } else {
+                    "scim_deactivated"
+                };
+                align_account(state, client, id, &account, &fields, reason).await?;
+            }
+            let mut changed: Vec<String> = Vec::new();
+            if user_name != row.user_name {
+                changed.push("userName".into());
+            }
+            if fields.active != row.active {
+                changed.push("active".into());
+            }
+            if let (Some(old), Some(new)) = (row.resource.as_object(), stored.as_object()) {
+                for key in old.keys().chain(new.keys()) {
+                    if old.get(key) != new.get(key) && !changed.contains(key) {
+                        changed.push(key.clone());
+                    }
+                }
+            }
+            changed.sort();
+            let saved = store::save(
+                conn,
+                id,
+                Write {
+                    user_name: &user_name,
+                    external_id: next["externalId"].as_str(),
+                    emails: resources::email_index(&next),
+                    resource: &stored,
+                    active: fields.active,
+                    version: row.version + 1,
+                },
+            )
+            .await?;
+            let event = events::scim_change(
+                "scim.user_updated",
+                client,
+                id,
+                json!({
+                    "user_id": id,
+                    "user_name": user_name,
+                    "active": fields.active,
+                    "changed": changed,
+                }),
+                meta.into(),
+            );
+            janua_db::outbox::enqueue(conn, &event).await?;
+            Ok((saved, groups))
+        })
+        .await?;
+    let resource = resources::user_resource(&row, &groups, &base);
+    Ok(resource_response(StatusCode::OK, &resource, row.version))
+}
+
+/// Deprovisions a user: the account is suspended (tokens and sessions end at once), leaves
+/// the organization and its groups, and the user is gone from SCIM (404 from now on). The
+/// account is kept; creating the same userName again restores it.
+///
+/// Permissions: the organization's SCIM token.
+#[utoipa::path(delete, path = "/api/v1/scim/v2/Users/{user_id}", tag = "SCIM", params(("user_id" = Uuid, Path)),
+    responses((status = 204, description = "deprovisioned"),
+        (status = 404, description = "a SCIM error", content_type = "application/scim+json")),
+    security(("scim_token" = [])))]
+pub async fn delete(
+    state: web::Data<EnterpriseState>,
+    client: ScimClient,
+    req: HttpRequest,
+    meta: RequestMeta,
+    path: web::Path<String>,
+) -> ScimResult {
+    let id = parse_id(&path)?;
+    let org = client.organization_id;
+    let precondition = if_match(&req);
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ScimFailure, _>(async |conn| {
+        let row = store::find_for_update(conn, org, id)
+            .await?
+            .filter(ScimUserRow::is_live)
+            .ok_or_else(|| not_found(&path))?;
+        check_if_match(precondition.as_deref(), row.version)?;
+        if state.upstreams.account_of(id).await?.is_some() {
+            state
+                .upstreams
+                .update_account(
+                    id,
+                    None,
+                    None,
+                    Some(false),
+                    "scim_deprovisioned",
+                    client.created_by,
+                )
+                .await?;
+        }
+        state
+            .upstreams
+            .remove_member(org, id, client.created_by)
+            .await
+            .map_err(|e| match e {
+                e if e.is_conflict() => ScimFailure::Scim(ScimError::Mutability(
+                    "the organization's last owner cannot be deprovisioned".into(),
+                )),
+                other => other.into(),
+            })?;
+        store::tombstone(conn, id).await?;
+        let event = events::scim_change(
+            "scim.user_deprovisioned",
+            &client,
+            id,
+            json!({ "user_id": id, "user_name": row.user_name }),
+            meta.into(),
+        );
+        janua_db::outbox::enqueue(conn, &event).await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,186 @@
+//! SCIM Groups and their members.
+
+use crate::store::schema::{scim_group_members, scim_groups, scim_users};
+use crate::store::scim_users::lower;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = scim_groups)]
+pub struct ScimGroupRow {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub display_name: String,
+    pub external_id: Option<String>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A member as a group lists it: the user's id and what to display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub display: String,
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, org: Uuid, id: Uuid) -> QueryResult<Option<ScimGroupRow>> {
+    scim_groups::table
+        .filter(scim_groups::id.eq(id))
+        .filter(scim_groups::organization_id.eq(org))
+        .select(ScimGroupRow::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find_for_update(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<ScimGroupRow>> {
+    scim_groups::table
+        .filter(scim_groups::id.eq(id))
+        .filter(scim_groups::organization_id.eq(org))
+        .select(ScimGroupRow::as_select())
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Whether another group of the organization has this name (any case).
+pub async fn name_taken(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    display_name: &str,
+    except: Option<Uuid>,
+) -> QueryResult<bool> {
+    let mut q = scim_groups::table
+        .filter(scim_groups::organization_id.eq(org))
+        .filter(lower(scim_groups::display_name).eq(display_name.to_lowercase()))
+        .into_boxed();
+    if let Some(id) = except {
+        q = q.filter(scim_groups::id.ne(id));
+    }
+    diesel::select(diesel::dsl::exists(q.select(scim_groups::id)))
+        .get_result(conn)
+        .await
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    id: Uuid,
+    display_name: &str,
+    external_id: Option<&str>,
+) -> QueryResult<ScimGroupRow> {
+    diesel::insert_into(scim_groups::table)
+        .values((
+            scim_groups::id.eq(id),
+            scim_groups::organization_id.eq(org),
+            scim_groups::display_name.eq(display_name),
+            scim_groups::external_id.eq(external_id),
+        ))
+        .returning(ScimGroupRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn save(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    display_name: &str,
+    external_id: Option<&str>,
+    version: i64,
+) -> QueryResult<ScimGroupRow> {
+    diesel::update(scim_groups::table.filter(scim_groups::id.eq(id)))
+        .set((
+            scim_groups::display_name.eq(display_name),
+            scim_groups::external_id.eq(external_id),
+            scim_groups::version.eq(version),
+            scim_groups::updated_at.eq(Utc::now()),
+        ))
+        .returning(ScimGroupRow::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    let n = diesel::delete(scim_groups::table.filter(scim_groups::id.eq(id)))
+        .execute(conn)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Makes the group's members exactly `users`.
+pub async fn set_members(conn: &mut AsyncPgConnection, group: Uuid, users: &[Uuid]) -> QueryResult<()> {
+    diesel::delete(
+        scim_group_members::table
+            .filter(scim_group_members::group_id.eq(group))
+            .filter(scim_group_members::user_id.ne_all(users.to_vec())),
+    )
+    .execute(conn)
+    .await?;
+    let rows: Vec<_> = users
+        .iter()
+        .map(|u| {
+            (
+                scim_group_members::group_id.eq(group),
+                scim_group_members::user_id.eq(*u),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        diesel::insert_into(scim_group_members::table)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The members of each of `groups`, with the display name of each (displayName, else
+/// userName), in display order.
+pub async fn members_of(
+    conn: &mut AsyncPgConnection,
+    groups: &[Uuid],
+) -> QueryResult<HashMap<Uuid, Vec<Member>>> {
+    let rows: Vec<(Uuid, Uuid, String, serde_json::Value)> = scim_group_members::table
+        .inner_join(scim_users::table.on(scim_users::id.eq(scim_group_members::user_id)))
+        .filter(scim_group_members::group_id.eq_any(groups.to_vec()))
+        .filter(scim_users::deleted_at.is_null())
+        .order((scim_users::user_name.asc(), scim_users::id.asc()))
+        .select((
+            scim_group_members::group_id,
+            scim_users::id,
+            scim_users::user_name,
+            scim_users::resource,
+        ))
+        .load(conn)
+        .await?;
+    let mut map: HashMap<Uuid, Vec<Member>> = HashMap::new();
+    for (group, user_id, user_name, resource) in rows {
+        let display = resource
+            .get("displayName")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .unwrap_or(user_name);
+        map.entry(group).or_default().push(Member { user_id, display });
+    }
+    Ok(map)
+}
+
+/// Every group of the organization, in creation order.
+pub async fn all(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<Vec<ScimGroupRow>> {
+    scim_groups::table
+        .filter(scim_groups::organization_id.eq(org))
+        .order((scim_groups::created_at.asc(), scim_groups::id.asc()))
+        .select(ScimGroupRow::as_select())
+        .load(conn)
+        .await
+}

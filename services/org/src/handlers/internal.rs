@@ -1,0 +1,470 @@
+//! `/internal/v1`: what other services may ask or tell org synchronously. Never routed by
+//! the gateway, and guarded by the shared service token. Enterprise uses these to provision
+//! over SCIM (RFC 7644): users become members, groups become the organization's custom
+//! roles. Every change is idempotent, so a SCIM client's retries change nothing twice.
+
+use crate::domain::roles::Role;
+use crate::handlers::rbac::RoleView;
+use crate::store::roles::{self as roles_store, RoleRow};
+use crate::store::{members, organizations};
+use crate::{OrgState, events};
+use actix_web::{HttpResponse, web};
+use diesel_async::AsyncConnection;
+use janua_core::http::{RequestMeta, optional_json};
+use janua_core::{ApiError, ErrorCode};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use uuid::Uuid;
+
+fn no_such_organization() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such organization")
+}
+
+fn no_such_role() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such role")
+}
+
+fn last_owner() -> ApiError {
+    ApiError::conflict("an organization keeps at least one owner; make another owner first")
+        .with_details(serde_json::json!({ "reason": "last_owner" }))
+}
+
+/// A unique violation on `roles_name_per_scope` (the only unique index a role write can hit
+/// besides the id, which the writes below handle).
+fn name_taken(e: diesel::result::Error) -> ApiError {
+    match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            ApiError::conflict("a role with this name exists here")
+                .with_details(serde_json::json!({ "field": "name" }))
+        }
+        other => other.into(),
+    }
+}
+
+/// The built-in roles (owner, admin, member, platform-admin) have fixed ids in this range;
+/// they are global and read-only.
+fn is_built_in_id(id: Uuid) -> bool {
+    id.as_u128() >> 32 == 0x0000_0000_0000_7000_8000_0000
+}
+
+/// Tells a field sent as `null` (Some(None)) from one left out (None).
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorQuery {
+    /// Who asked (the event actor); none: the system.
+    pub actor_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OrganizationSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub slug: String,
+}
+
+/// One organization, for a service that only needs to know it exists and what it is called.
+pub async fn get_organization(
+    state: web::Data<OrgState>,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let org = organizations::find(&mut conn, path.into_inner())
+        .await?
+        .ok_or_else(no_such_organization)?;
+    Ok(HttpResponse::Ok().json(OrganizationSummary {
+        id: org.id,
+        name: org.name,
+        slug: org.slug,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnsureMember {
+    /// `member` (the default) or `admin`; owners are made by people, not by provisioning.
+    pub role: Option<String>,
+    pub actor_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InternalMembership {
+    pub organization_id: Uuid,
+    pub user_id: Uuid,
+    pub role: String,
+    pub created: bool,
+}
+
+/// Makes the user a member (201) or answers the membership that exists (200, its role left
+/// as it is). The user need not be in org's read model yet: identity may have created them
+/// a moment ago, and the read model catches up from `user.created`.
+#[tracing::instrument(skip_all, fields(org_id = %path.0, user_id = %path.1))]
+pub async fn ensure_member(
+    state: web::Data<OrgState>,
+    path: web::Path<(Uuid, Uuid)>,
+    meta: RequestMeta,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let (org, user) = path.into_inner();
+    let request: EnsureMember = optional_json(&body)?.unwrap_or_default();
+    let role = match request.role.as_deref().map(Role::parse) {
+        None => Role::Member,
+        Some(Some(Role::Owner)) => {
+            return Err(ApiError::validation(
+                "role",
+                "owners cannot be provisioned; make one in the organization",
+            ));
+        }
+        Some(Some(role)) => role,
+        Some(None) => return Err(ApiError::validation("role", "role must be admin or member")),
+    };
+    let actor = request.actor_id.unwrap_or(Uuid::nil());
+    let mut conn = state.pool.get().await?;
+    let membership = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            organizations::find(conn, org)
+                .await?
+                .ok_or_else(no_such_organization)?;
+            if members::add(conn, org, user, role.as_str()).await? {
+                janua_db::outbox::enqueue(
+                    conn,
+                    &events::member(
+                        "organization.member_added",
+                        org,
+                        actor,
+                        user,
+                        role.as_str(),
+                        meta.into(),
+                    ),
+                )
+                .await?;
+                return Ok(InternalMembership {
+                    organization_id: org,
+                    user_id: user,
+                    role: role.as_str().to_string(),
+                    created: true,
+                });
+            }
+            let existing = members::role_of(conn, org, user)
+                .await?
+                .ok_or_else(|| ApiError::conflict("the membership changed meanwhile; try again"))?;
+            Ok(InternalMembership {
+                organization_id: org,
+                user_id: user,
+                role: existing,
+                created: false,
+            })
+        })
+        .await?;
+    Ok(if membership.created {
+        HttpResponse::Created().json(membership)
+    } else {
+        HttpResponse::Ok().json(membership)
+    })
+}
+
+/// Ends a membership, and with it the user's custom roles of the organization. Idempotent:
+/// no membership (or no organization) is a 204 too. The last owner stays (409).
+#[tracing::instrument(skip_all, fields(org_id = %path.0, user_id = %path.1))]
+pub async fn remove_member(
+    state: web::Data<OrgState>,
+    path: web::Path<(Uuid, Uuid)>,
+    meta: RequestMeta,
+    q: web::Query<ActorQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, user) = path.into_inner();
+    let actor = q.actor_id.unwrap_or(Uuid::nil());
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let owners = members::owners_for_update(conn, org).await?;
+        let target = members::role_for_update(conn, org, user).await?;
+        if target.as_deref() == Some(Role::Owner.as_str()) && owners.len() <= 1 {
+            return Err(last_owner());
+        }
+        // The organization's custom roles go with the membership (and any left over from
+        // an earlier removal go now).
+        roles_store::unassign_in_org(conn, user, org).await?;
+        if let Some(role) = target {
+            members::remove(conn, org, user).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::member(
+                    "organization.member_removed",
+                    org,
+                    actor,
+                    user,
+                    &role,
+                    meta.into(),
+                ),
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleUpsert {
+    pub name: String,
+    /// Left out: unchanged (none on creation); `null`: cleared.
+    #[serde(default, deserialize_with = "present")]
+    pub description: Option<Option<String>>,
+    pub actor_id: Option<Uuid>,
+}
+
+/// The same rules as the public RBAC router, so a role made here can be edited there.
+fn check_role(input: &RoleUpsert) -> Result<String, ApiError> {
+    let name = input.name.trim().to_string();
+    if !crate::handlers::rbac::valid_role_name(&name) {
+        return Err(ApiError::validation(
+            "name",
+            crate::handlers::rbac::ROLE_NAME_RULE,
+        ));
+    }
+    if ["owner", "admin", "member", "platform-admin"]
+        .iter()
+        .any(|n| n.eq_ignore_ascii_case(&name))
+    {
+        return Err(ApiError::validation(
+            "name",
+            "that name belongs to a built-in role",
+        ));
+    }
+    if let Some(Some(d)) = &input.description
+        && d.chars().count() > 1024
+    {
+        return Err(ApiError::validation(
+            "description",
+            "description is at most 1024 characters",
+        ));
+    }
+    Ok(name)
+}
+
+/// Creates the organization's custom role with exactly this id (201, no permissions), or
+/// renames / redescribes it (200). A role of another organization, or a global one, is a
+/// 404. Events only when something changed.
+#[tracing::instrument(skip_all, fields(org_id = %path.0, role_id = %path.1))]
+pub async fn put_role(
+    state: web::Data<OrgState>,
+    path: web::Path<(Uuid, Uuid)>,
+    meta: RequestMeta,
+    body: web::Json<RoleUpsert>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, id) = path.into_inner();
+    if is_built_in_id(id) {
+        return Err(no_such_role());
+    }
+    let name = check_role(&body)?;
+    let actor = body.actor_id.unwrap_or(Uuid::nil());
+    let mut conn = state.pool.get().await?;
+    let (row, created) = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            organizations::find(conn, org)
+                .await?
+                .ok_or_else(no_such_organization)?;
+            let existing = match roles_store::find_for_update(conn, id).await? {
+                Some(row) => Some(row),
+                None => {
+                    let description = body.description.clone().flatten();
+                    let inserted = roles_store::insert_if_absent(
+                        conn,
+                        id,
+                        Some(org),
+                        &name,
+                        description.as_deref(),
+                        &[],
+                        actor,
+                    )
+                    .await
+                    .map_err(name_taken)?;
+                    if let Some(row) = inserted {
+                        janua_db::outbox::enqueue(
+                            conn,
+                            &events::role("role.created", &row, actor, serde_json::json!({}), meta.into()),
+                        )
+                        .await?;
+                        return Ok((row, true));
+                    }
+                    // Made by a concurrent request since we looked.
+                    roles_store::find_for_update(conn, id).await?
+                }
+            };
+            let current = existing
+                .filter(|r| r.organization_id == Some(org))
+                .ok_or_else(no_such_role)?;
+            let description = match &body.description {
+                Some(d) => d.clone(),
+                None => current.description.clone(),
+            };
+            if current.name == name && current.description == description {
+                return Ok((current, false));
+            }
+            let row = roles_store::update(conn, id, &name, description.as_deref(), &current.permissions)
+                .await
+                .map_err(name_taken)?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::role("role.updated", &row, actor, serde_json::json!({}), meta.into()),
+            )
+            .await?;
+            Ok((row, false))
+        })
+        .await?;
+    let view = RoleView::from(row);
+    Ok(if created {
+        HttpResponse::Created().json(view)
+    } else {
+        HttpResponse::Ok().json(view)
+    })
+}
+
+/// The organization's custom role, locked until the transaction ends; 404 for any other.
+async fn org_role_for_update(
+    conn: &mut diesel_async::AsyncPgConnection,
+    org: Uuid,
+    id: Uuid,
+) -> Result<Option<RoleRow>, ApiError> {
+    match roles_store::find_for_update(conn, id).await? {
+        None => Ok(None),
+        Some(row) if row.organization_id == Some(org) => Ok(Some(row)),
+        Some(_) => Err(no_such_role()),
+    }
+}
+
+/// Deletes the organization's custom role and its assignments. Idempotent: a role that is
+/// gone is a 204 too; one of another organization (or global) is a 404.
+#[tracing::instrument(skip_all, fields(org_id = %path.0, role_id = %path.1))]
+pub async fn delete_role(
+    state: web::Data<OrgState>,
+    path: web::Path<(Uuid, Uuid)>,
+    meta: RequestMeta,
+    q: web::Query<ActorQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, id) = path.into_inner();
+    if is_built_in_id(id) {
+        return Err(no_such_role());
+    }
+    let actor = q.actor_id.unwrap_or(Uuid::nil());
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if let Some(current) = org_role_for_update(conn, org, id).await? {
+            roles_store::delete(conn, id).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::role(
+                    "role.deleted",
+                    &current,
+                    actor,
+                    serde_json::json!({}),
+                    meta.into(),
+                ),
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleHolders {
+    pub user_ids: Vec<Uuid>,
+    pub actor_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RoleHoldersChange {
+    pub role_id: Uuid,
+    pub user_ids: Vec<Uuid>,
+    pub added: usize,
+    pub removed: usize,
+}
+
+/// Makes the holders of the organization's custom role exactly `user_ids` (a SCIM group's
+/// members), in one transaction: all members of the organization, or nothing changes.
+#[tracing::instrument(skip_all, fields(org_id = %path.0, role_id = %path.1))]
+pub async fn set_role_holders(
+    state: web::Data<OrgState>,
+    path: web::Path<(Uuid, Uuid)>,
+    meta: RequestMeta,
+    body: web::Json<RoleHolders>,
+) -> Result<HttpResponse, ApiError> {
+    let (org, id) = path.into_inner();
+    if is_built_in_id(id) {
+        return Err(no_such_role());
+    }
+    let actor = body.actor_id.unwrap_or(Uuid::nil());
+    let wanted: BTreeSet<Uuid> = body.user_ids.iter().copied().collect();
+    let wanted_list: Vec<Uuid> = wanted.iter().copied().collect();
+    let mut conn = state.pool.get().await?;
+    let (added, removed) = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let role = org_role_for_update(conn, org, id)
+                .await?
+                .ok_or_else(no_such_role)?;
+            let members: BTreeSet<Uuid> = members::members_among(conn, org, &wanted_list)
+                .await?
+                .into_iter()
+                .collect();
+            let not_members: Vec<&Uuid> = wanted.difference(&members).collect();
+            if !not_members.is_empty() {
+                return Err(ApiError::validation(
+                    "user_ids",
+                    "every holder must be a member of the organization; nothing changed",
+                )
+                .with_details(serde_json::json!({ "field": "user_ids", "not_members": not_members })));
+            }
+            let current: BTreeSet<Uuid> = roles_store::holders(conn, id).await?.into_iter().collect();
+            let to_add: Vec<Uuid> = wanted.difference(&current).copied().collect();
+            let to_remove: Vec<Uuid> = current.difference(&wanted).copied().collect();
+            for user in &to_add {
+                roles_store::assign(conn, *user, id, actor).await?;
+                janua_db::outbox::enqueue(
+                    conn,
+                    &events::role(
+                        "role.assigned",
+                        &role,
+                        actor,
+                        serde_json::json!({ "user_id": user }),
+                        meta.clone().into(),
+                    ),
+                )
+                .await?;
+            }
+            for user in &to_remove {
+                roles_store::unassign(conn, *user, id).await?;
+                janua_db::outbox::enqueue(
+                    conn,
+                    &events::role(
+                        "role.removed",
+                        &role,
+                        actor,
+                        serde_json::json!({ "user_id": user }),
+                        meta.clone().into(),
+                    ),
+                )
+                .await?;
+            }
+            Ok((to_add.len(), to_remove.len()))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(RoleHoldersChange {
+        role_id: id,
+        user_ids: wanted_list,
+        added,
+        removed,
+    }))
+}
