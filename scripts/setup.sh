@@ -43,3 +43,20 @@ if ! rabbitmqctl -q status >/dev/null 2>&1; then
     || for _ in $(seq 1 120); do rabbitmqctl -q status >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 echo "setup: PostgreSQL, Redis and RabbitMQ are up"
+
+# The independent protocol peers the tests run (tests/tools/requirements.txt), in a venv under
+# target/. Reinstalled when the requirements change.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$root/target/test-tools/venv"
+requirements="$root/tests/tools/requirements.txt"
+if ! cmp -s "$requirements" "$venv/requirements.installed" 2>/dev/null; then
+  echo "setup: installing the test tools (tests/tools/requirements.txt)"
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  fi
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$venv/requirements.installed"
+fi

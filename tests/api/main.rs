@@ -18,6 +18,7 @@ mod policies;
 mod rbac;
 mod reliability;
 mod scim;
+mod scim_compliance;
 mod scim_provisioning;
 mod sessions;
 mod tokens;

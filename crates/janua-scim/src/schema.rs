@@ -424,7 +424,8 @@ pub static GROUP: SchemaDef = SchemaDef {
                 AttributeDef::string("type", "The kind of member.")
                     .canonical(&["User", "Group"])
                     .mutability(Immutable),
-                // Not in RFC 7643's Group schema, but Okta and Entra send it with members.
+                // Not in RFC 7643's Group schema, but Okta and Entra send it with members: kept
+                // as sent, else filled in from the member.
                 AttributeDef::string("display", "The member's display name."),
             ],
             "A list of members of the group.",

@@ -18,6 +18,10 @@ CREATE TABLE scim_users (
     active          boolean     NOT NULL DEFAULT true,
     version         bigint      NOT NULL DEFAULT 1,
     pending         boolean     NOT NULL DEFAULT true,
+    -- Whether the Janua account exists: a Janua account is an email address, so a user sent
+    -- without any (only a userName that is not an address) is a directory entry until one
+    -- arrives, and gets its account (same id) then.
+    has_account     boolean     NOT NULL DEFAULT false,
     created_at      timestamptz NOT NULL DEFAULT now(),
     updated_at      timestamptz NOT NULL DEFAULT now(),
     deleted_at      timestamptz
@@ -51,6 +55,8 @@ CREATE INDEX scim_groups_listing ON scim_groups (organization_id, created_at, id
 CREATE TABLE scim_group_members (
     group_id uuid NOT NULL REFERENCES scim_groups (id) ON DELETE CASCADE,
     user_id  uuid NOT NULL,
+    -- The member's `display` as the client sent it; none: the user's own name is shown.
+    display  text,
     PRIMARY KEY (group_id, user_id)
 );
 CREATE INDEX scim_group_members_user ON scim_group_members (user_id);

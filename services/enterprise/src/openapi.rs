@@ -1,6 +1,6 @@
 //! The enterprise service's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{discovery, scim_groups, scim_tokens, scim_users};
+use crate::handlers::{discovery, scim_groups, scim_search, scim_tokens, scim_users};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -25,7 +25,10 @@ use utoipa::OpenApi;
         scim_groups::get,
         scim_groups::replace,
         scim_groups::patch,
-        scim_groups::delete
+        scim_groups::delete,
+        scim_search::all,
+        scim_search::users,
+        scim_search::groups
     ),
     components(schemas(
         scim_tokens::CreateScimToken,

@@ -1,4 +1,4 @@
-use crate::handlers::{discovery, health, scim_groups, scim_tokens, scim_users};
+use crate::handlers::{discovery, health, scim_groups, scim_search, scim_tokens, scim_users};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -37,6 +37,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             &format!("{base}/ResourceTypes/{{id}}"),
             web::get().to(discovery::resource_type),
+        )
+        .route(&format!("{base}/.search"), web::post().to(scim_search::all))
+        .route(
+            &format!("{base}/Users/.search"),
+            web::post().to(scim_search::users),
+        )
+        .route(
+            &format!("{base}/Groups/.search"),
+            web::post().to(scim_search::groups),
         )
         .route(&format!("{base}/Users"), web::get().to(scim_users::list))
         .route(&format!("{base}/Users"), web::post().to(scim_users::create))

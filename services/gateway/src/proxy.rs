@@ -83,6 +83,7 @@ pub async fn dispatch(
             .with_header(header::ALLOW, names.join(", "))
             .error_response()
         }
+        Match::NotFound if is_scim(req.path()) => scim_error(StatusCode::NOT_FOUND, "no such SCIM endpoint"),
         Match::NotFound => ApiError::new(ErrorCode::NotFound, "no such route").error_response(),
     };
     let headers = response.headers_mut();
@@ -140,6 +141,21 @@ async fn answer(
         Upstream::Audit => forward(req, body, state, &state.settings.audit.url).await,
         Upstream::Webhooks => forward(req, body, state, &state.settings.webhooks.service.url).await,
     }
+}
+
+/// SCIM clients read SCIM errors (RFC 7644 §3.12), also for paths no route serves.
+fn is_scim(path: &str) -> bool {
+    path == "/api/v1/scim" || path.starts_with("/api/v1/scim/")
+}
+
+fn scim_error(status: StatusCode, detail: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("application/scim+json")
+        .json(serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+            "status": status.as_u16().to_string(),
+            "detail": detail,
+        }))
 }
 
 fn is_json(req: &HttpRequest) -> bool {

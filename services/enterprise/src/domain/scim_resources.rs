@@ -4,7 +4,6 @@
 use crate::store::scim_groups::{Member, ScimGroupRow};
 use crate::store::scim_users::ScimUserRow;
 use chrono::{DateTime, SecondsFormat, Utc};
-use janua_scim::ScimError;
 use janua_scim::schema::{GROUP_SCHEMA, USER_SCHEMA};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -29,7 +28,7 @@ fn meta(
     })
 }
 
-/// The User resource of a row: what the client set, plus `id`, `active`, `groups`, `meta`.
+/// The User resource of a row: what the client set, plus `id`, `groups`, `meta`.
 pub fn user_resource(row: &ScimUserRow, groups: &[(Uuid, String)], base: &str) -> Value {
     let mut resource = row.resource.clone();
     if !resource.is_object() {
@@ -38,7 +37,6 @@ pub fn user_resource(row: &ScimUserRow, groups: &[(Uuid, String)], base: &str) -
     let base = base.trim_end_matches('/');
     resource["id"] = json!(row.id.to_string());
     resource["userName"] = json!(row.user_name);
-    resource["active"] = json!(row.active);
     if !groups.is_empty() {
         resource["groups"] = Value::Array(
             groups
@@ -97,15 +95,15 @@ pub fn group_resource(row: &ScimGroupRow, members: &[Member], base: &str) -> Val
 /// What the Janua account takes from a User resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountFields {
-    pub email: String,
+    /// `None` for a user sent without any address: no account until one arrives.
+    pub email: Option<String>,
     pub name: Option<String>,
     pub active: bool,
 }
 
 /// The account's email: the primary email, else the `work` one, else the first, else the
-/// userName when it is an address. A user without any is refused: a Janua account is an
-/// email address.
-pub fn account_fields(resource: &Value) -> Result<AccountFields, ScimError> {
+/// userName when it is an address.
+pub fn account_fields(resource: &Value) -> AccountFields {
     let emails: Vec<&Value> = resource
         .get("emails")
         .and_then(Value::as_array)
@@ -119,17 +117,15 @@ pub fn account_fields(resource: &Value) -> Result<AccountFields, ScimError> {
         .and_then(|e| e["value"].as_str());
     let user_name = resource["userName"].as_str().unwrap_or_default();
     let email = match chosen {
-        Some(email) => email.trim().to_owned(),
-        None if user_name.contains('@') => user_name.trim().to_owned(),
-        None => {
-            return Err(ScimError::InvalidValue(
-                "a user needs an email address: in emails, or as the userName".into(),
-            ));
-        }
+        Some(email) => Some(email.trim().to_owned()),
+        None if user_name.contains('@') => Some(user_name.trim().to_owned()),
+        None => None,
     };
-    let name = display_name(resource);
-    let active = resource["active"].as_bool().unwrap_or(true);
-    Ok(AccountFields { email, name, active })
+    AccountFields {
+        email,
+        name: display_name(resource),
+        active: resource["active"].as_bool().unwrap_or(true),
+    }
 }
 
 /// The name shown for the account: `displayName`, else `name.formatted`, else the given and
@@ -178,7 +174,7 @@ pub fn email_index(resource: &Value) -> Vec<String> {
 pub fn stored_user(resource: &Value) -> Value {
     let mut stored = resource.clone();
     if let Some(map) = stored.as_object_mut() {
-        for key in ["id", "meta", "groups", "active", "password"] {
+        for key in ["id", "meta", "groups", "password"] {
             map.remove(key);
         }
     }
@@ -200,8 +196,8 @@ mod tests {
             ],
             "active": false
         });
-        let fields = account_fields(&resource).unwrap();
-        assert_eq!(fields.email, "Ada@Example.com");
+        let fields = account_fields(&resource);
+        assert_eq!(fields.email.as_deref(), Some("Ada@Example.com"));
         assert_eq!(fields.name.as_deref(), Some("Ada Lovelace"));
         assert!(!fields.active);
         assert_eq!(email_index(&resource), ["ada@example.com", "home@example.com"]);
@@ -209,9 +205,9 @@ mod tests {
 
     #[test]
     fn a_user_name_that_is_an_address_serves_when_there_are_no_emails() {
-        let fields = account_fields(&json!({"userName": "bob@example.com"})).unwrap();
-        assert_eq!(fields.email, "bob@example.com");
+        let fields = account_fields(&json!({"userName": "bob@example.com"}));
+        assert_eq!(fields.email.as_deref(), Some("bob@example.com"));
         assert!(fields.active);
-        assert!(account_fields(&json!({"userName": "bob"})).is_err());
+        assert_eq!(account_fields(&json!({"userName": "bob"})).email, None);
     }
 }

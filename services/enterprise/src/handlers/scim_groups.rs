@@ -11,7 +11,7 @@ use crate::handlers::scim_common::{
     ScimFailure, ScimResult, base_url, check_if_match, etag, if_match, json_body, not_modified, query_pairs,
     resource_response, scim_json,
 };
-use crate::store::scim_groups::{self as store, ScimGroupRow};
+use crate::store::scim_groups::{self as store, Member, ScimGroupRow};
 use crate::store::scim_users;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -19,7 +19,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use janua_core::http::RequestMeta;
 use janua_scim::{ListQuery, ListResponse, PatchRequest, ResourceType, ScimError, apply_patch, input, list};
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
 const GROUP: ResourceType = ResourceType::Group;
@@ -57,13 +57,16 @@ fn names(resource: &Value) -> Result<(String, Option<String>), ScimFailure> {
     Ok((display, resource["externalId"].as_str().map(str::to_owned)))
 }
 
-/// The member ids a group resource names, each a live user of the organization.
-async fn member_ids(
+/// The members a group resource names (each a live user of the organization), with the
+/// display to keep: the one the client sent, unless it is just the user's own name as shown
+/// before (`current`).
+async fn members_named(
     conn: &mut AsyncPgConnection,
     org: Uuid,
     resource: &Value,
-) -> Result<Vec<Uuid>, ScimFailure> {
-    let mut ids = BTreeSet::new();
+    current: &[Member],
+) -> Result<Vec<(Uuid, Option<String>)>, ScimFailure> {
+    let mut named: BTreeMap<Uuid, Option<String>> = BTreeMap::new();
     for member in resource["members"]
         .as_array()
         .map(Vec::as_slice)
@@ -79,9 +82,14 @@ async fn member_ids(
         let id = Uuid::parse_str(raw).map_err(|_| {
             ScimError::InvalidValue(format!("member '{raw}' is not a user of this organization"))
         })?;
-        ids.insert(id);
+        let display = member["display"].as_str().map(str::to_owned).filter(|d| {
+            !current
+                .iter()
+                .any(|m| m.user_id == id && !m.display_sent && &m.display == d)
+        });
+        named.insert(id, display);
     }
-    let ids: Vec<Uuid> = ids.into_iter().collect();
+    let ids: Vec<Uuid> = named.keys().copied().collect();
     let live = scim_users::live_ids(conn, org, &ids).await?;
     if let Some(missing) = ids.iter().find(|id| !live.contains(id)) {
         return Err(ScimError::InvalidValue(format!(
@@ -89,7 +97,7 @@ async fn member_ids(
         ))
         .into());
     }
-    Ok(ids)
+    Ok(named.into_iter().collect())
 }
 
 async fn resource_of(
@@ -102,6 +110,33 @@ async fn resource_of(
         .remove(&row.id)
         .unwrap_or_default();
     Ok(resources::group_resource(row, &members, base))
+}
+
+/// Gives the org roles of a user's groups their current holders (after the user got an
+/// account: members without one are not role holders).
+pub(crate) async fn sync_roles_of(
+    conn: &mut AsyncPgConnection,
+    state: &EnterpriseState,
+    client: &ScimClient,
+    user: &scim_users::ScimUserRow,
+) -> Result<(), ScimFailure> {
+    let org = client.organization_id;
+    let groups = scim_users::groups_of(conn, &[user.id])
+        .await?
+        .remove(&user.id)
+        .unwrap_or_default();
+    for (group, _) in groups {
+        let members = store::member_ids(conn, group).await?;
+        let mut holders = scim_users::with_accounts(conn, org, &members).await?;
+        if user.has_account && !holders.contains(&user.id) {
+            holders.push(user.id);
+        }
+        state
+            .upstreams
+            .set_role_members(org, group, &holders, client.created_by)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Lists the organization's groups (`filter`, paging, sorting, projection;
@@ -119,14 +154,7 @@ pub async fn list(state: web::Data<EnterpriseState>, client: ScimClient, req: Ht
     let query = ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), GROUP)?;
     let base = base_url(&state, &req);
     let mut conn = state.pool.get().await?;
-    let rows = store::all(&mut conn, client.organization_id).await?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let members = store::members_of(&mut conn, &ids).await?;
-    let mut matched: Vec<Value> = rows
-        .iter()
-        .map(|r| resources::group_resource(r, members.get(&r.id).map_or(&[], Vec::as_slice), &base))
-        .filter(|resource| query.filter.as_ref().is_none_or(|f| f.matches(resource, GROUP)))
-        .collect();
+    let mut matched = matching(&mut conn, client.organization_id, &base, query.filter.as_ref()).await?;
     if let Some(sort_by) = &query.sort_by {
         list::sort_resources(&mut matched, sort_by, query.sort_order, GROUP);
     }
@@ -139,6 +167,23 @@ pub async fn list(state: web::Data<EnterpriseState>, client: ScimClient, req: Ht
         .collect();
     let response = ListResponse::new(resources, total, query.paging.start_index);
     Ok(scim_json(StatusCode::OK, &response.to_json()))
+}
+
+/// Every group the filter matches (all without one), in creation order, with members.
+pub(crate) async fn matching(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    base: &str,
+    filter: Option<&janua_scim::Filter>,
+) -> Result<Vec<Value>, ScimFailure> {
+    let rows = store::all(conn, org).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let members = store::members_of(conn, &ids).await?;
+    Ok(rows
+        .iter()
+        .map(|r| resources::group_resource(r, members.get(&r.id).map_or(&[], Vec::as_slice), base))
+        .filter(|resource| filter.is_none_or(|f| f.matches(resource, GROUP)))
+        .collect())
 }
 
 /// One group, with its members.
@@ -200,7 +245,8 @@ pub async fn create(
     if store::name_taken(&mut conn, org, &display, None).await? {
         return Err(ScimError::Uniqueness(format!("a group named '{display}' exists")).into());
     }
-    let members = member_ids(&mut conn, org, &resource).await?;
+    let members = members_named(&mut conn, org, &resource, &[]).await?;
+    let member_ids: Vec<Uuid> = members.iter().map(|(id, _)| *id).collect();
     let mut id = group_id(org, &display);
     if store::find(&mut conn, org, id).await?.is_some() {
         // A group renamed away from this name still holds the id.
@@ -223,15 +269,16 @@ pub async fn create(
                 .upstreams
                 .put_role(org, id, &display, client.created_by)
                 .await?;
+            let holders = scim_users::with_accounts(conn, org, &member_ids).await?;
             state
                 .upstreams
-                .set_role_members(org, id, &members, client.created_by)
+                .set_role_members(org, id, &holders, client.created_by)
                 .await?;
             let event = events::scim_change(
                 "scim.group_created",
                 &client,
                 id,
-                json!({ "group_id": id, "display_name": display, "members": members }),
+                json!({ "group_id": id, "display_name": display, "members": member_ids }),
                 meta.into(),
             );
             janua_db::outbox::enqueue(conn, &event).await?;
@@ -311,21 +358,24 @@ async fn change(
                 .await?
                 .ok_or_else(|| not_found(&id.to_string()))?;
             check_if_match(precondition.as_deref(), row.version)?;
-            let current = resource_of(conn, &row, &base).await?;
+            let current_members = store::members_of(conn, &[row.id])
+                .await?
+                .remove(&row.id)
+                .unwrap_or_default();
+            let current = resources::group_resource(&row, &current_members, &base);
             let next = next_of(&current)?;
             input::check_required(&next, GROUP)?;
             let (display, external_id) = names(&next)?;
-            let before: BTreeSet<Uuid> = current["members"]
-                .as_array()
-                .map(Vec::as_slice)
-                .unwrap_or_default()
+            let mut kept: Vec<(Uuid, Option<String>)> = current_members
                 .iter()
-                .filter_map(|m| m["value"].as_str().and_then(|s| Uuid::parse_str(s).ok()))
+                .map(|m| (m.user_id, m.display_sent.then(|| m.display.clone())))
                 .collect();
-            let members = member_ids(conn, org, &next).await?;
-            let after: BTreeSet<Uuid> = members.iter().copied().collect();
+            kept.sort_by_key(|(id, _)| *id);
+            let members = members_named(conn, org, &next, &current_members).await?;
+            let before: BTreeSet<Uuid> = kept.iter().map(|(id, _)| *id).collect();
+            let after: BTreeSet<Uuid> = members.iter().map(|(id, _)| *id).collect();
             let renamed = display != row.display_name;
-            if !renamed && external_id == row.external_id && before == after {
+            if !renamed && external_id == row.external_id && kept == members {
                 return Ok(row);
             }
             if renamed && store::name_taken(conn, org, &display, Some(id)).await? {
@@ -340,9 +390,11 @@ async fn change(
                     .await?;
             }
             if before != after {
+                let ids: Vec<Uuid> = after.iter().copied().collect();
+                let holders = scim_users::with_accounts(conn, org, &ids).await?;
                 state
                     .upstreams
-                    .set_role_members(org, id, &members, client.created_by)
+                    .set_role_members(org, id, &holders, client.created_by)
                     .await?;
             }
             let added: Vec<&Uuid> = after.difference(&before).collect();

@@ -56,7 +56,17 @@ pub async fn list(state: web::Data<EnterpriseState>, client: ScimClient, req: Ht
     let pairs = query_pairs(&req)?;
     let query = ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), USER)?;
     let base = base_url(&state, &req);
-    let org = client.organization_id;
+    let response = answer_list(&state, client.organization_id, &base, &query).await?;
+    Ok(scim_json(StatusCode::OK, &response.to_json()))
+}
+
+/// A list (`GET /Users` or `POST /Users/.search`) answered.
+pub(crate) async fn answer_list(
+    state: &EnterpriseState,
+    org: Uuid,
+    base: &str,
+    query: &ListQuery,
+) -> Result<ListResponse, ScimFailure> {
     let mut conn = state.pool.get().await?;
     let (mut page, total) = match (&query.filter, &query.sort_by) {
         (None, None) => {
@@ -74,26 +84,12 @@ pub async fn list(state: web::Data<EnterpriseState>, client: ScimClient, req: Ht
             };
             let resources = rows
                 .iter()
-                .map(|r| resources::user_resource(r, &[], &base))
+                .map(|r| resources::user_resource(r, &[], base))
                 .collect();
             (resources, total)
         }
         (filter, sort_by) => {
-            let candidates = match filter.as_ref().and_then(|f| f.indexed_lookup(USER)) {
-                Some(lookup) => by_index(&mut conn, org, &lookup).await?,
-                None => store::all(&mut conn, org).await?,
-            };
-            let groups = if filter.as_ref().is_some_and(mentions_groups) {
-                let ids: Vec<Uuid> = candidates.iter().map(|r| r.id).collect();
-                store::groups_of(&mut conn, &ids).await?
-            } else {
-                HashMap::new()
-            };
-            let mut matched: Vec<Value> = candidates
-                .iter()
-                .map(|r| resources::user_resource(r, groups.get(&r.id).map_or(&[], Vec::as_slice), &base))
-                .filter(|resource| filter.as_ref().is_none_or(|f| f.matches(resource, USER)))
-                .collect();
+            let mut matched = matching(&mut conn, org, base, filter.as_ref()).await?;
             if let Some(sort_by) = sort_by {
                 list::sort_resources(&mut matched, sort_by, query.sort_order, USER);
             }
@@ -101,10 +97,34 @@ pub async fn list(state: web::Data<EnterpriseState>, client: ScimClient, req: Ht
             (query.paging.page(&matched).to_vec(), total)
         }
     };
-    add_groups(&mut conn, &mut page, &base).await?;
+    add_groups(&mut conn, &mut page, base).await?;
     let resources = page.iter().map(|r| query.projection.apply(r, USER)).collect();
-    let response = ListResponse::new(resources, total, query.paging.start_index);
-    Ok(scim_json(StatusCode::OK, &response.to_json()))
+    Ok(ListResponse::new(resources, total, query.paging.start_index))
+}
+
+/// Every user the filter matches (all of them without one), in creation order, as full
+/// resources (`groups` filled in only when the filter names it).
+pub(crate) async fn matching(
+    conn: &mut AsyncPgConnection,
+    org: Uuid,
+    base: &str,
+    filter: Option<&Filter>,
+) -> Result<Vec<Value>, ScimFailure> {
+    let candidates = match filter.and_then(|f| f.indexed_lookup(USER)) {
+        Some(lookup) => by_index(conn, org, &lookup).await?,
+        None => store::all(conn, org).await?,
+    };
+    let groups = if filter.is_some_and(mentions_groups) {
+        let ids: Vec<Uuid> = candidates.iter().map(|r| r.id).collect();
+        store::groups_of(conn, &ids).await?
+    } else {
+        HashMap::new()
+    };
+    Ok(candidates
+        .iter()
+        .map(|r| resources::user_resource(r, groups.get(&r.id).map_or(&[], Vec::as_slice), base))
+        .filter(|resource| filter.is_none_or(|f| f.matches(resource, USER)))
+        .collect())
 }
 
 fn mentions_groups(filter: &Filter) -> bool {
@@ -133,7 +153,11 @@ async fn by_index(
 }
 
 /// Fills in `groups` for the resources of a page (one query).
-async fn add_groups(conn: &mut AsyncPgConnection, page: &mut [Value], base: &str) -> Result<(), ScimFailure> {
+pub(crate) async fn add_groups(
+    conn: &mut AsyncPgConnection,
+    page: &mut [Value],
+    base: &str,
+) -> Result<(), ScimFailure> {
     let ids: Vec<Uuid> = page
         .iter()
         .filter(|r| r.get("groups").is_none())
@@ -241,7 +265,7 @@ pub async fn create(
         .trim()
         .to_owned();
     resource["userName"] = json!(user_name);
-    let fields = resources::account_fields(&resource)?;
+    let fields = resources::account_fields(&resource);
     let org = client.organization_id;
     let base = base_url(&state, &req);
     let mut conn = state.pool.get().await?;
@@ -274,30 +298,19 @@ pub async fn create(
     let id = reserved.id;
     let fresh = reserved.pending && reserved.deleted_at.is_none();
 
-    let account = match state
-        .upstreams
-        .create_account(id, &fields.email, fields.name.as_deref())
-        .await
-    {
-        Ok(account) => account,
-        Err(e) if e.is_conflict() => match state.upstreams.account_of(id).await? {
-            // Ours, under an older email (a user brought back, or a create retried after
-            // the email changed): brought in line below.
-            Some(account) => account,
-            None => {
-                if fresh {
-                    store::delete_pending(&mut conn, id).await?;
-                }
-                return Err(ScimError::Uniqueness(
-                    "an account with this email address already exists and was not provisioned by this organization".into(),
-                )
-                .into());
+    let has_account = match sync_account(&state, &client, id, &fields, "scim_provisioned").await {
+        Ok(sync) => sync.exists,
+        Err(e) => {
+            if fresh && matches!(e, ScimFailure::Scim(ScimError::Uniqueness(_))) {
+                store::delete_pending(&mut conn, id).await?;
             }
-        },
-        Err(e) => return Err(e.into()),
+            return Err(e);
+        }
     };
-    align_account(&state, &client, id, &account, &fields, "scim_provisioned").await?;
-    state.upstreams.add_member(org, id, client.created_by).await?;
+    if has_account {
+        // Also for a user brought back: deprovisioning took them out.
+        state.upstreams.add_member(org, id, client.created_by).await?;
+    }
 
     let version = if fresh {
         reserved.version
@@ -317,6 +330,7 @@ pub async fn create(
                     resource: &stored,
                     active: fields.active,
                     version,
+                    has_account,
                 },
             )
             .await?;
@@ -341,16 +355,51 @@ pub async fn create(
     Ok(resource_response(StatusCode::CREATED, &resource, row.version))
 }
 
-/// Makes the account say what the SCIM resource says (email, name, active).
-async fn align_account(
+/// What [`sync_account`] found or did.
+struct AccountSync {
+    exists: bool,
+    created: bool,
+}
+
+/// Makes the Janua account say what the SCIM resource says (email, name, active), creating
+/// it, with the user's id, when the resource first carries an address. A user without one
+/// keeps an existing account's last address.
+async fn sync_account(
     state: &EnterpriseState,
     client: &ScimClient,
     id: Uuid,
-    account: &crate::domain::upstream::Account,
     fields: &AccountFields,
     reason: &str,
-) -> Result<(), ScimFailure> {
-    let email = (account.email != fields.email.to_lowercase()).then_some(fields.email.as_str());
+) -> Result<AccountSync, ScimFailure> {
+    let (account, created) = match (state.upstreams.account_of(id).await?, fields.email.as_deref()) {
+        (Some(account), _) => (account, false),
+        (None, None) => {
+            return Ok(AccountSync {
+                exists: false,
+                created: false,
+            });
+        }
+        (None, Some(email)) => {
+            match state
+                .upstreams
+                .create_account(id, email, fields.name.as_deref())
+                .await
+            {
+                Ok(account) => (account, true),
+                Err(e) if e.is_conflict() => {
+                    return Err(ScimError::Uniqueness(
+                        "an account with this email address already exists and was not provisioned by this organization".into(),
+                    )
+                    .into());
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    let email = fields
+        .email
+        .as_deref()
+        .filter(|e| account.email != e.to_lowercase());
     let name = (account.name != fields.name).then_some(fields.name.as_deref());
     let active = ((account.status == "active") != fields.active).then_some(fields.active);
     if email.is_some() || name.is_some() || active.is_some() {
@@ -359,7 +408,10 @@ async fn align_account(
             .update_account(id, email, name, active, reason, client.created_by)
             .await?;
     }
-    Ok(())
+    Ok(AccountSync {
+        exists: true,
+        created,
+    })
 }
 
 /// Replaces a user with the body (RFC 7644 §3.5.1): attributes left out are cleared.
@@ -446,9 +498,9 @@ async fn change(
             input::check_required(&next, USER)?;
             let user_name = next["userName"].as_str().unwrap_or_default().trim().to_owned();
             next["userName"] = json!(user_name);
-            let fields = resources::account_fields(&next)?;
+            let fields = resources::account_fields(&next);
             let stored = resources::stored_user(&next);
-            if stored == row.resource && fields.active == row.active && user_name == row.user_name {
+            if stored == row.resource && user_name == row.user_name {
                 return Ok((row, groups));
             }
             if !user_name.eq_ignore_ascii_case(&row.user_name)
@@ -460,19 +512,25 @@ async fn change(
                     ScimError::Uniqueness(format!("userName '{user_name}' is already provisioned")).into(),
                 );
             }
-            let before = resources::account_fields(&current).ok();
-            if before.as_ref() != Some(&fields) {
-                let account = state
-                    .upstreams
-                    .account_of(id)
-                    .await?
-                    .ok_or_else(|| not_found(&id.to_string()))?;
+            let before = resources::account_fields(&current);
+            let mut has_account = row.has_account;
+            if before != fields || (!has_account && fields.email.is_some()) {
                 let reason = if fields.active {
                     "scim_updated"
                 } else {
                     "scim_deactivated"
                 };
-                align_account(state, client, id, &account, &fields, reason).await?;
+                let sync = sync_account(state, client, id, &fields, reason).await?;
+                if sync.created {
+                    state.upstreams.add_member(org, id, client.created_by).await?;
+                    // Groups joined before the account existed now grant their roles.
+                    let created = ScimUserRow {
+                        has_account: true,
+                        ..row.clone()
+                    };
+                    crate::handlers::scim_groups::sync_roles_of(conn, state, client, &created).await?;
+                }
+                has_account = sync.exists;
             }
             let mut changed: Vec<String> = Vec::new();
             if user_name != row.user_name {
@@ -499,6 +557,7 @@ async fn change(
                     resource: &stored,
                     active: fields.active,
                     version: row.version + 1,
+                    has_account,
                 },
             )
             .await?;

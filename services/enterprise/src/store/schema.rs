@@ -22,6 +22,7 @@ diesel::table! {
         active -> Bool,
         version -> Int8,
         pending -> Bool,
+        has_account -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deleted_at -> Nullable<Timestamptz>,
@@ -44,6 +45,7 @@ diesel::table! {
     scim_group_members (group_id, user_id) {
         group_id -> Uuid,
         user_id -> Uuid,
+        display -> Nullable<Text>,
     }
 }
 

@@ -24,7 +24,10 @@ pub struct ScimGroupRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     pub user_id: Uuid,
+    /// The display the client sent, else the user's displayName, else userName.
     pub display: String,
+    /// Whether `display` is the client's (else it is the user's own name).
+    pub display_sent: bool,
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, org: Uuid, id: Uuid) -> QueryResult<Option<ScimGroupRow>> {
@@ -116,28 +119,36 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool>
     Ok(n > 0)
 }
 
-/// Makes the group's members exactly `users`.
-pub async fn set_members(conn: &mut AsyncPgConnection, group: Uuid, users: &[Uuid]) -> QueryResult<()> {
+/// Makes the group's members exactly `members` (user id, the display the client sent).
+pub async fn set_members(
+    conn: &mut AsyncPgConnection,
+    group: Uuid,
+    members: &[(Uuid, Option<String>)],
+) -> QueryResult<()> {
+    let ids: Vec<Uuid> = members.iter().map(|(id, _)| *id).collect();
     diesel::delete(
         scim_group_members::table
             .filter(scim_group_members::group_id.eq(group))
-            .filter(scim_group_members::user_id.ne_all(users.to_vec())),
+            .filter(scim_group_members::user_id.ne_all(ids)),
     )
     .execute(conn)
     .await?;
-    let rows: Vec<_> = users
+    let rows: Vec<_> = members
         .iter()
-        .map(|u| {
+        .map(|(user, display)| {
             (
                 scim_group_members::group_id.eq(group),
-                scim_group_members::user_id.eq(*u),
+                scim_group_members::user_id.eq(*user),
+                scim_group_members::display.eq(display.clone()),
             )
         })
         .collect();
     if !rows.is_empty() {
         diesel::insert_into(scim_group_members::table)
             .values(rows)
-            .on_conflict_do_nothing()
+            .on_conflict((scim_group_members::group_id, scim_group_members::user_id))
+            .do_update()
+            .set(scim_group_members::display.eq(diesel::upsert::excluded(scim_group_members::display)))
             .execute(conn)
             .await?;
     }
@@ -150,7 +161,7 @@ pub async fn members_of(
     conn: &mut AsyncPgConnection,
     groups: &[Uuid],
 ) -> QueryResult<HashMap<Uuid, Vec<Member>>> {
-    let rows: Vec<(Uuid, Uuid, String, serde_json::Value)> = scim_group_members::table
+    let rows: Vec<(Uuid, Uuid, Option<String>, String, serde_json::Value)> = scim_group_members::table
         .inner_join(scim_users::table.on(scim_users::id.eq(scim_group_members::user_id)))
         .filter(scim_group_members::group_id.eq_any(groups.to_vec()))
         .filter(scim_users::deleted_at.is_null())
@@ -158,21 +169,38 @@ pub async fn members_of(
         .select((
             scim_group_members::group_id,
             scim_users::id,
+            scim_group_members::display,
             scim_users::user_name,
             scim_users::resource,
         ))
         .load(conn)
         .await?;
     let mut map: HashMap<Uuid, Vec<Member>> = HashMap::new();
-    for (group, user_id, user_name, resource) in rows {
-        let display = resource
-            .get("displayName")
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-            .unwrap_or(user_name);
-        map.entry(group).or_default().push(Member { user_id, display });
+    for (group, user_id, sent, user_name, resource) in rows {
+        let display_sent = sent.is_some();
+        let display = sent.unwrap_or_else(|| {
+            resource
+                .get("displayName")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+                .unwrap_or(user_name)
+        });
+        map.entry(group).or_default().push(Member {
+            user_id,
+            display,
+            display_sent,
+        });
     }
     Ok(map)
+}
+
+/// The user ids of a group's members.
+pub async fn member_ids(conn: &mut AsyncPgConnection, group: Uuid) -> QueryResult<Vec<Uuid>> {
+    scim_group_members::table
+        .filter(scim_group_members::group_id.eq(group))
+        .select(scim_group_members::user_id)
+        .load(conn)
+        .await
 }
 
 /// Every group of the organization, in creation order.

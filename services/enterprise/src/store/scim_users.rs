@@ -24,6 +24,7 @@ pub struct ScimUserRow {
     pub active: bool,
     pub version: i64,
     pub pending: bool,
+    pub has_account: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -119,6 +120,7 @@ pub struct Write<'a> {
     pub resource: &'a Value,
     pub active: bool,
     pub version: i64,
+    pub has_account: bool,
 }
 
 /// Stores the resource as live (creating, reviving or replacing).
@@ -132,6 +134,7 @@ pub async fn save(conn: &mut AsyncPgConnection, id: Uuid, w: Write<'_>) -> Query
             scim_users::active.eq(w.active),
             scim_users::version.eq(w.version),
             scim_users::pending.eq(false),
+            scim_users::has_account.eq(w.has_account),
             scim_users::deleted_at.eq(None::<DateTime<Utc>>),
             scim_users::updated_at.eq(Utc::now()),
         ))
@@ -247,6 +250,16 @@ pub async fn by_emails(
 pub async fn live_ids(conn: &mut AsyncPgConnection, org: Uuid, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
     live(org)
         .filter(scim_users::id.eq_any(ids.to_vec()))
+        .select(scim_users::id)
+        .load(conn)
+        .await
+}
+
+/// Which of `ids` are live users of the organization with a Janua account (org knows them).
+pub async fn with_accounts(conn: &mut AsyncPgConnection, org: Uuid, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
+    live(org)
+        .filter(scim_users::id.eq_any(ids.to_vec()))
+        .filter(scim_users::has_account.eq(true))
         .select(scim_users::id)
         .load(conn)
         .await
