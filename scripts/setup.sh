@@ -4,7 +4,7 @@
 set -euo pipefail
 
 need_pkgs=()
-for pkg in pkg-config libssl-dev libxml2-dev libxmlsec1-dev libclang-dev; do
+for pkg in pkg-config libssl-dev libxml2-dev libxmlsec1-dev libclang-dev xmlsec1; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then
@@ -59,4 +59,17 @@ if ! cmp -s "$requirements" "$venv/requirements.installed" 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
   cp "$requirements" "$venv/requirements.installed"
+fi
+
+# The OpenID Provider the SSO tests run (npm's oidc-provider, pinned by its lockfile).
+if ! cmp -s "$root/tests/tools/oidc-provider/package-lock.json" \
+    "$root/tests/tools/oidc-provider/node_modules/.package-lock.installed" 2>/dev/null; then
+  echo "setup: installing the OpenID Provider for the tests (tests/tools/oidc-provider)"
+  if ! command -v npm >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  npm ci --prefix "$root/tests/tools/oidc-provider" --no-audit --no-fund --loglevel=error
+  cp "$root/tests/tools/oidc-provider/package-lock.json" \
+    "$root/tests/tools/oidc-provider/node_modules/.package-lock.installed"
 fi

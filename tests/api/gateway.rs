@@ -8,7 +8,7 @@ async fn every_edge_case_answers_the_envelope() {
     // Unknown route (and a route of a feature not built yet).
     assert_error(app.get("/api/v1/nope", None).await, 404, "NOT_FOUND").await;
     assert_error(
-        app.get("/api/v1/sso/configurations", None).await,
+        app.get("/api/v1/compliance/reports", None).await,
         404,
         "NOT_FOUND",
     )
@@ -279,6 +279,20 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("get", "/api/audit-logs/users/{user_id}"),
         ("get", "/api/audit-logs/organizations/{org_id}"),
         ("post", "/api/audit-logs/export"),
+        ("get", "/api/v1/sso/configurations"),
+        ("post", "/api/v1/sso/configurations"),
+        ("get", "/api/v1/sso/configurations/{config_id}"),
+        ("put", "/api/v1/sso/configurations/{config_id}"),
+        ("delete", "/api/v1/sso/configurations/{config_id}"),
+        (
+            "post",
+            "/api/v1/sso/configurations/{config_id}/domains/{domain}/verify",
+        ),
+        ("get", "/api/v1/sso/start"),
+        ("get", "/api/v1/sso/saml/metadata/{config_id}"),
+        ("post", "/api/v1/sso/saml/acs"),
+        ("post", "/api/v1/sso/saml/slo"),
+        ("post", "/api/v1/sso/oidc/callback"),
         ("post", "/api/v1/organizations/{org_id}/scim-tokens"),
         ("get", "/api/v1/organizations/{org_id}/scim-tokens"),
         ("delete", "/api/v1/organizations/{org_id}/scim-tokens/{token_id}"),

@@ -21,6 +21,7 @@ mod scim;
 mod scim_compliance;
 mod scim_provisioning;
 mod sessions;
+mod sso;
 mod tokens;
 mod users;
 mod webhooks;

@@ -48,6 +48,7 @@ pub struct Settings {
     pub audit: ServiceSettings,
     pub webhooks: WebhookSettings,
     pub websocket: WebSocketSettings,
+    pub sso: SsoSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -335,6 +336,34 @@ impl Default for WebhookSettings {
     }
 }
 
+/// Enterprise single sign-on (SAML, OIDC) and domain verification.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SsoSettings {
+    /// Comma-separated `ip:port` name servers for domain-verification TXT lookups; empty: the
+    /// system's resolvers.
+    pub dns_servers: String,
+    /// How long a sign-in may take between the redirect to the IdP and its answer.
+    pub flow_ttl_secs: u64,
+    /// Clock difference tolerated on SAML NotBefore / NotOnOrAfter.
+    pub clock_skew_secs: u64,
+    /// Comma-separated URLs a `redirect_uri` of `/api/v1/sso/start` may start with (same
+    /// rules as `oauth.redirect_allowlist`). Empty: no redirects; the ACS and the OIDC
+    /// callback answer JSON.
+    pub redirect_allowlist: String,
+}
+
+impl Default for SsoSettings {
+    fn default() -> Self {
+        Self {
+            dns_servers: String::new(),
+            flow_ttl_secs: 600,
+            clock_skew_secs: 120,
+            redirect_allowlist: String::new(),
+        }
+    }
+}
+
 /// The gateway's WebSocket (`/api/v1/websocket/ws`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -390,6 +419,7 @@ impl Default for Settings {
             audit: ServiceSettings::on_port(8086),
             webhooks: WebhookSettings::default(),
             websocket: WebSocketSettings::default(),
+            sso: SsoSettings::default(),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod http;
 pub mod ids;
 pub mod org_access;
 pub mod pagination;
+pub mod redirect;
 pub mod telemetry;
 
 pub use error::{ApiError, ErrorCode};

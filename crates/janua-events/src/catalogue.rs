@@ -209,6 +209,51 @@ pub const EVENT_TYPES: &[EventType] = &[
         "enterprise",
         "an organization's identity provider deleted a group over SCIM",
     ),
+    ok(
+        "sso.configuration_created",
+        "enterprise",
+        "an organization's single sign-on connection (SAML or OIDC) was created",
+    ),
+    ok(
+        "sso.configuration_updated",
+        "enterprise",
+        "an organization's single sign-on connection was changed",
+    ),
+    ok(
+        "sso.configuration_deleted",
+        "enterprise",
+        "an organization's single sign-on connection was deleted",
+    ),
+    ok(
+        "sso.domain_verified",
+        "enterprise",
+        "an organization proved it owns an email domain (DNS TXT record)",
+    ),
+    ok(
+        "sso.signed_in",
+        "enterprise",
+        "a user signed in through their organization's identity provider",
+    ),
+    ok(
+        "sso.user_provisioned",
+        "enterprise",
+        "a first sign-in through an identity provider created the user's account (just in time)",
+    ),
+    ok(
+        "sso.identity_linked",
+        "enterprise",
+        "an identity provider's user was linked to an existing account with a verified-domain email",
+    ),
+    failed(
+        "sso.signin_failed",
+        "enterprise",
+        "a sign-in through an identity provider was refused (bad signature, replay, wrong audience, unverified domain...)",
+    ),
+    ok(
+        "sso.logged_out",
+        "enterprise",
+        "the identity provider's single logout ended Janua sessions",
+    ),
 ];
 
 pub fn find(name: &str) -> Option<&'static EventType> {

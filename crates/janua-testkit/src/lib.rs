@@ -3,7 +3,10 @@
 //! (an SMTP sink). Everything it made is removed when the stack is dropped.
 
 pub mod authenticator;
+pub mod dns_server;
 pub mod oauth_provider;
+pub mod oidc_provider;
+pub mod saml_idp;
 pub mod smtp;
 pub mod tcp_proxy;
 pub mod webhook_receiver;

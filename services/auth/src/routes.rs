@@ -111,5 +111,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/internal/v1/users/{user_id}/verify-password",
             web::post().to(internal::verify_password),
+        )
+        .route(
+            "/internal/v1/users/{user_id}/sign-in",
+            web::post().to(internal::sign_in_for),
+        )
+        .route(
+            "/internal/v1/sessions/{session_id}",
+            web::delete().to(internal::revoke_session_for),
         );
 }

@@ -42,3 +42,70 @@ pub fn scim_change(
         .actor(client.created_by)
         .context(ctx)
 }
+
+/// `sso.configuration_created` / `_updated` / `_deleted`: never the client secret.
+pub fn sso_configuration(
+    event_type: &str,
+    c: &crate::store::sso::SsoConfiguration,
+    actor: Uuid,
+    ctx: EventContext,
+) -> Event {
+    let payload = serde_json::json!({
+        "configuration_id": c.id,
+        "organization_id": c.organization_id,
+        "name": c.name,
+        "protocol": c.protocol,
+        "enabled": c.enabled,
+        "idp": c.saml_idp_entity_id.as_ref().or(c.oidc_issuer.as_ref()),
+    });
+    Event::new(SOURCE, event_type, payload)
+        .subject(c.id)
+        .organization(c.organization_id)
+        .actor(actor)
+        .context(ctx)
+}
+
+pub fn sso_domain_verified(
+    c: &crate::store::sso::SsoConfiguration,
+    domain: &str,
+    actor: Uuid,
+    ctx: EventContext,
+) -> Event {
+    let payload = serde_json::json!({
+        "configuration_id": c.id,
+        "organization_id": c.organization_id,
+        "domain": domain,
+    });
+    Event::new(SOURCE, "sso.domain_verified", payload)
+        .subject(c.id)
+        .organization(c.organization_id)
+        .actor(actor)
+        .context(ctx)
+}
+
+/// `sso.signed_in`, `sso.user_provisioned`, `sso.identity_linked`, `sso.signin_failed`,
+/// `sso.logged_out`: what happened at an IdP sign-in (never the assertion or a token).
+pub fn sso_signin(
+    event_type: &str,
+    c: &crate::store::sso::SsoConfiguration,
+    user: Option<Uuid>,
+    details: serde_json::Value,
+    ctx: EventContext,
+) -> Event {
+    let mut payload = serde_json::json!({
+        "configuration_id": c.id,
+        "organization_id": c.organization_id,
+        "protocol": c.protocol,
+        "user_id": user,
+    });
+    if let (Some(map), serde_json::Value::Object(extra)) = (payload.as_object_mut(), details) {
+        map.extend(extra);
+    }
+    let mut event = Event::new(SOURCE, event_type, payload)
+        .organization(c.organization_id)
+        .context(ctx);
+    if let Some(user) = user {
+        event = event.subject(user).actor(user);
+    }
+    event
+}

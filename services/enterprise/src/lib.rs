@@ -28,6 +28,12 @@ pub struct EnterpriseState {
     pub orgs: janua_core::org_access::OrgPermissions,
     pub http: reqwest::Client,
     pub upstreams: domain::upstream::Upstreams,
+    /// Seals SSO client secrets at rest.
+    pub sealer: janua_tokens::SecretBox,
+    /// OIDC discovery documents and keys, per issuer.
+    pub discovery: domain::oidc::Discovery,
+    /// TXT lookups proving domain ownership.
+    pub dns: Arc<domain::dns::TxtResolver>,
 }
 
 fn service(settings: &Settings) -> &ServiceSettings {
@@ -45,6 +51,21 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: EnterpriseState, guard: To
     cfg.app_data(web::Data::new(state))
         .app_data(web::Data::new(guard));
     routes::routes(cfg);
+}
+
+/// The name servers of `sso.dns_servers` (empty: the system's).
+fn dns_servers(settings: &Settings) -> anyhow::Result<Vec<std::net::SocketAddr>> {
+    settings
+        .sso
+        .dns_servers
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map_err(|e| anyhow::anyhow!("sso.dns_servers: '{s}' is not ip:port ({e})"))
+        })
+        .collect()
 }
 
 pub struct Application {
@@ -79,6 +100,11 @@ impl Application {
             pool: pool.clone(),
             orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
             upstreams: domain::upstream::Upstreams::new(&settings, http.clone()),
+            sealer: janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
+                &settings.secrets.encryption_key,
+            ))?,
+            discovery: domain::oidc::Discovery::new(http.clone()),
+            dns: Arc::new(domain::dns::TxtResolver::new(&dns_servers(&settings)?)?),
             http,
             settings: settings.clone(),
             redis,

@@ -1,6 +1,6 @@
 //! The enterprise service's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{discovery, scim_groups, scim_search, scim_tokens, scim_users};
+use crate::handlers::{discovery, scim_groups, scim_search, scim_tokens, scim_users, sso_configs, sso_flow};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -28,13 +28,35 @@ use utoipa::OpenApi;
         scim_groups::delete,
         scim_search::all,
         scim_search::users,
-        scim_search::groups
+        scim_search::groups,
+        sso_configs::create,
+        sso_configs::list,
+        sso_configs::get,
+        sso_configs::update,
+        sso_configs::delete,
+        sso_configs::verify_domain,
+        sso_flow::start,
+        sso_flow::sp_metadata,
+        sso_flow::acs,
+        sso_flow::slo,
+        sso_flow::oidc_callback
     ),
     components(schemas(
         scim_tokens::CreateScimToken,
         scim_tokens::CreatedScimToken,
         scim_tokens::ScimTokenView,
         scim_tokens::ScimTokenList,
+        sso_configs::ConfigurationInput,
+        sso_configs::ConfigurationView,
+        sso_configs::ConfigurationList,
+        sso_configs::DomainView,
+        sso_configs::CertificateView,
+        sso_configs::SamlView,
+        sso_configs::OidcView,
+        sso_configs::SamlInput,
+        sso_configs::OidcInput,
+        sso_configs::AttributeMapping,
+        sso_configs::Protocol,
         janua_core::error::ErrorEnvelope,
         janua_core::error::ErrorBody
     ))

@@ -1,4 +1,6 @@
-use crate::handlers::{discovery, health, scim_groups, scim_search, scim_tokens, scim_users};
+use crate::handlers::{
+    discovery, health, scim_groups, scim_search, scim_tokens, scim_users, sso_configs, sso_flow,
+};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -19,6 +21,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/api/v1/organizations/{org_id}/scim-tokens/{token_id}",
             web::delete().to(scim_tokens::revoke),
+        );
+    cfg.route("/api/v1/sso/configurations", web::get().to(sso_configs::list))
+        .route("/api/v1/sso/configurations", web::post().to(sso_configs::create))
+        .route(
+            "/api/v1/sso/configurations/{config_id}",
+            web::get().to(sso_configs::get),
+        )
+        .route(
+            "/api/v1/sso/configurations/{config_id}",
+            web::put().to(sso_configs::update),
+        )
+        .route(
+            "/api/v1/sso/configurations/{config_id}",
+            web::delete().to(sso_configs::delete),
+        )
+        .route(
+            "/api/v1/sso/configurations/{config_id}/domains/{domain}/verify",
+            web::post().to(sso_configs::verify_domain),
+        )
+        .route("/api/v1/sso/start", web::get().to(sso_flow::start))
+        .route(
+            "/api/v1/sso/saml/metadata/{config_id}",
+            web::get().to(sso_flow::sp_metadata),
+        )
+        .route("/api/v1/sso/saml/acs", web::post().to(sso_flow::acs))
+        .route("/api/v1/sso/saml/slo", web::post().to(sso_flow::slo))
+        .route(
+            "/api/v1/sso/oidc/callback",
+            web::post().to(sso_flow::oidc_callback),
         );
     for base in discovery::BASE_PATHS {
         cfg.route(

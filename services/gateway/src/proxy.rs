@@ -124,7 +124,7 @@ async fn answer(
     };
     if !body.is_empty()
         && matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
-        && !is_json(req)
+        && !(is_json(req) || route.form && is_form(req))
     {
         return ApiError::new(
             ErrorCode::UnsupportedMediaType,
@@ -156,6 +156,17 @@ fn scim_error(status: StatusCode, detail: &str) -> HttpResponse {
             "status": status.as_u16().to_string(),
             "detail": detail,
         }))
+}
+
+fn is_form(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|mime| {
+            mime.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
 }
 
 fn is_json(req: &HttpRequest) -> bool {

@@ -43,6 +43,9 @@ pub struct Route {
     pub pattern: &'static str,
     pub upstream: Upstream,
     pub access: Access,
+    /// Takes an HTML form (`application/x-www-form-urlencoded`) instead of JSON: the SAML
+    /// POST binding and OIDC `form_post` answers an identity provider makes the browser send.
+    pub form: bool,
 }
 
 pub struct RouteTable {
@@ -67,6 +70,15 @@ fn r(method: Method, pattern: &'static str, upstream: Upstream, access: Access) 
         pattern,
         upstream,
         access,
+        form: false,
+    }
+}
+
+/// A route whose body is an HTML form posted by a browser (see [`Route::form`]).
+fn form(method: Method, pattern: &'static str, upstream: Upstream) -> Route {
+    Route {
+        form: true,
+        ..r(method, pattern, upstream, Access::Public)
     }
 }
 
@@ -454,6 +466,54 @@ impl RouteTable {
                 Enterprise,
                 Public,
             ),
+            // Single sign-on (enterprise): configurations for organization admins, the
+            // browser's start, SP metadata, and the identity providers' answers.
+            r(
+                Method::GET,
+                "/api/v1/sso/configurations",
+                Enterprise,
+                Authenticated,
+            ),
+            r(
+                Method::POST,
+                "/api/v1/sso/configurations",
+                Enterprise,
+                Authenticated,
+            ),
+            r(
+                Method::GET,
+                "/api/v1/sso/configurations/{config_id}",
+                Enterprise,
+                Authenticated,
+            ),
+            r(
+                Method::PUT,
+                "/api/v1/sso/configurations/{config_id}",
+                Enterprise,
+                Authenticated,
+            ),
+            r(
+                Method::DELETE,
+                "/api/v1/sso/configurations/{config_id}",
+                Enterprise,
+                Authenticated,
+            ),
+            r(
+                Method::POST,
+                "/api/v1/sso/configurations/{config_id}/domains/{domain}/verify",
+                Enterprise,
+                Authenticated,
+            ),
+            r(Method::GET, "/api/v1/sso/start", Enterprise, Public),
+            r(
+                Method::GET,
+                "/api/v1/sso/saml/metadata/{config_id}",
+                Enterprise,
+                Public,
+            ),
+            form(Method::POST, "/api/v1/sso/saml/acs", Enterprise),
+            form(Method::POST, "/api/v1/sso/saml/slo", Enterprise),
+            form(Method::POST, "/api/v1/sso/oidc/callback", Enterprise),
             // Users and Admin (the parts built so far)
             r(Method::GET, "/api/v1/users", Identity, Authenticated),
             r(Method::GET, "/api/v1/admin/users", Identity, Authenticated),

@@ -69,6 +69,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route("/stats", web::get().to(health::stats))
                 .route("/users/{user_id}/permissions", web::get().to(health::permissions))
                 .route(
+                    "/organizations/by-slug/{slug}",
+                    web::get().to(internal::organization_by_slug),
+                )
+                .route(
                     "/organizations/{org_id}",
                     web::get().to(internal::get_organization),
                 )

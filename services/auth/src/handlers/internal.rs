@@ -93,3 +93,91 @@ pub async fn stats(req: HttpRequest, state: web::Data<AuthState>) -> Result<Http
     .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "sessions_active": active.n, "sign_ins_per_day": days })))
 }
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInFor {
+    /// `sso:saml` or `sso:oidc`: how the user proved who they are to the calling service.
+    pub method: String,
+    /// The browser's address and agent, as the calling service saw them.
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// A sign-in another service completed (enterprise, after a verified SAML assertion or OIDC
+/// ID token): answers what a password sign-in would (the token pair, or the MFA challenge when
+/// the user has TOTP), with the same session, event and suspension rules.
+pub async fn sign_in_for(
+    req: HttpRequest,
+    state: web::Data<AuthState>,
+    path: web::Path<uuid::Uuid>,
+    body: web::Json<SignInFor>,
+) -> Result<HttpResponse, ApiError> {
+    require_service_token(&req, &state)?;
+    let body = body.into_inner();
+    if !matches!(body.method.as_str(), "sso:saml" | "sso:oidc") {
+        return Err(ApiError::validation("method", "method is sso:saml or sso:oidc"));
+    }
+    let user = state
+        .user(path.into_inner())
+        .await?
+        .ok_or_else(|| ApiError::new(janua_core::ErrorCode::NotFound, "no such user"))?;
+    if user.status != "active" {
+        return Err(crate::handlers::auth::suspended());
+    }
+    let meta = janua_core::http::RequestMeta {
+        request_id: body.request_id,
+        ip: body.ip,
+        user_agent: body.user_agent,
+        traceparent: None,
+    };
+    let answer = crate::handlers::auth::sign_in_outcome(&state, &user, &body.method, &meta).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(answer))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct RevokeFor {
+    pub user_id: uuid::Uuid,
+}
+
+/// Ends a session for a sibling service (enterprise, on the IdP's single logout): its tokens
+/// stop working at once. Idempotent.
+pub async fn revoke_session_for(
+    req: HttpRequest,
+    state: web::Data<AuthState>,
+    path: web::Path<uuid::Uuid>,
+    q: web::Query<RevokeFor>,
+) -> Result<HttpResponse, ApiError> {
+    require_service_token(&req, &state)?;
+    let session_id = path.into_inner();
+    let user_id = q.user_id;
+    let mut conn = state.pool.get().await?;
+    use diesel_async::AsyncConnection;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        let now = chrono::Utc::now();
+        if crate::store::sessions::find_active(conn, user_id, session_id, now)
+            .await?
+            .is_some()
+            && crate::store::sessions::revoke(conn, session_id, "single_logout", now).await?
+        {
+            janua_db::outbox::enqueue(
+                conn,
+                &crate::events::session_revoked(
+                    user_id,
+                    session_id,
+                    "single_logout",
+                    None,
+                    Default::default(),
+                ),
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .await?;
+    state.revocations.revoke(session_id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

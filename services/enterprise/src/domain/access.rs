@@ -52,20 +52,32 @@ async fn require_manage(
     auth: &Authenticated,
     organization: Uuid,
 ) -> Result<(), ApiError> {
+    require(state, auth, organization, PERMISSION, "managing SCIM tokens").await
+}
+
+/// Platform admins, and holders of `permission` in the organization, pass. A member without
+/// it gets 403; anyone else 404, as for an organization (or resource of one) that does not
+/// exist.
+pub async fn require(
+    state: &EnterpriseState,
+    auth: &Authenticated,
+    organization: Uuid,
+    permission: &str,
+    what: &str,
+) -> Result<(), ApiError> {
     if auth.is_admin() {
         return Ok(());
     }
     let held = state.orgs.in_organization(auth.user_id(), organization).await?;
     if held.is_empty() {
-        // Not a member: the organization is none of the caller's business.
         return Err(no_such_organization());
     }
-    if held.iter().any(|p| p == PERMISSION) {
+    if held.iter().any(|p| p == permission) {
         Ok(())
     } else {
         Err(ApiError::new(
             ErrorCode::Forbidden,
-            format!("managing SCIM tokens needs the {PERMISSION} permission in the organization"),
+            format!("{what} needs the {permission} permission in the organization"),
         ))
     }
 }

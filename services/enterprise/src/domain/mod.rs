@@ -2,6 +2,10 @@
 //! organization a SCIM client acts for.
 
 pub mod access;
+pub mod dns;
+pub mod oidc;
+pub mod saml;
 pub mod scim_client;
 pub mod scim_resources;
+pub mod sso_login;
 pub mod upstream;

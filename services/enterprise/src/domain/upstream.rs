@@ -20,6 +20,8 @@ pub enum UpstreamError {
     Refused {
         service: &'static str,
         status: u16,
+        /// The Janua error code (`ACCOUNT_SUSPENDED`...).
+        code: Option<String>,
         message: String,
         field: Option<String>,
     },
@@ -31,6 +33,36 @@ pub enum UpstreamError {
 impl UpstreamError {
     pub fn is_conflict(&self) -> bool {
         matches!(self, Self::Refused { status: 409, .. })
+    }
+}
+
+/// For the Janua API's own routes (SSO): an upstream's refusal passes through with its code
+/// (a suspended account stays `ACCOUNT_SUSPENDED`); trouble is 503.
+impl From<UpstreamError> for janua_core::ApiError {
+    fn from(e: UpstreamError) -> Self {
+        use janua_core::{ApiError, ErrorCode};
+        match e {
+            UpstreamError::Unavailable(service) => ApiError::unavailable(service),
+            UpstreamError::Refused {
+                code,
+                message,
+                status,
+                ..
+            } => {
+                let code = match code.as_deref() {
+                    Some("ACCOUNT_SUSPENDED") => ErrorCode::AccountSuspended,
+                    Some("CONFLICT") => ErrorCode::Conflict,
+                    Some("VALIDATION_ERROR") => ErrorCode::ValidationError,
+                    Some("NOT_FOUND") => ErrorCode::NotFound,
+                    Some("FORBIDDEN") => ErrorCode::Forbidden,
+                    _ => {
+                        tracing::error!(status, %message, "an upstream refused an internal call");
+                        return ApiError::internal("an internal call was refused");
+                    }
+                };
+                ApiError::new(code, message)
+            }
+        }
     }
 }
 
@@ -48,6 +80,7 @@ pub struct Upstreams {
     http: reqwest::Client,
     identity: String,
     org: String,
+    auth: String,
     token: String,
 }
 
@@ -57,6 +90,7 @@ impl Upstreams {
             http,
             identity: settings.identity.url.trim_end_matches('/').to_owned(),
             org: settings.org.url.trim_end_matches('/').to_owned(),
+            auth: settings.auth.url.trim_end_matches('/').to_owned(),
             token: settings.secrets.service_token.expose_secret().to_owned(),
         }
     }
@@ -99,6 +133,7 @@ impl Upstreams {
             return Err(UpstreamError::Refused {
                 service,
                 status: status.as_u16(),
+                code: error["code"].as_str().map(str::to_owned),
                 message: error["message"].as_str().unwrap_or("refused").to_owned(),
                 field: error["details"]["field"].as_str().map(str::to_owned),
             });
@@ -253,6 +288,120 @@ impl Upstreams {
                 self.org
             ),
             Some(json!({ "user_ids": users, "actor_id": actor })),
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
+/// An organization as org answers it internally.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrganizationRef {
+    pub id: Uuid,
+    pub slug: String,
+}
+
+/// What auth answers for a sign-in it completes for SSO: the token pair, or the MFA
+/// challenge (kept as JSON: it is passed on to the browser as is).
+pub type SignInAnswer = Value;
+
+impl Upstreams {
+    pub async fn organization_by_slug(&self, slug: &str) -> Result<Option<OrganizationRef>, UpstreamError> {
+        let encoded: String = url::form_urlencoded::byte_serialize(slug.as_bytes()).collect();
+        match self
+            .call(
+                "org",
+                reqwest::Method::GET,
+                format!("{}/internal/v1/organizations/by-slug/{encoded}", self.org),
+                None,
+            )
+            .await
+        {
+            Ok((_, value)) => Ok(serde_json::from_value(value).ok()),
+            Err(UpstreamError::Refused { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The account with this email, if any.
+    pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, UpstreamError> {
+        let encoded: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+        match self
+            .call(
+                "identity",
+                reqwest::Method::GET,
+                format!("{}/internal/v1/users/by-email?email={encoded}", self.identity),
+                None,
+            )
+            .await
+        {
+            Ok((_, value)) => Self::account(value).map(Some),
+            Err(UpstreamError::Refused { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates an account whose address the organization's IdP vouches for (a verified
+    /// domain of the organization): verified at once.
+    pub async fn create_verified_account(
+        &self,
+        id: Uuid,
+        email: &str,
+        name: Option<&str>,
+    ) -> Result<Account, UpstreamError> {
+        let (_, value) = self
+            .call(
+                "identity",
+                reqwest::Method::PUT,
+                format!("{}/internal/v1/users/{id}", self.identity),
+                Some(json!({ "email": email, "name": name, "email_verified": true })),
+            )
+            .await?;
+        Self::account(value)
+    }
+
+    /// Adds the user to the organization with `role` (kept if they are a member already).
+    pub async fn ensure_member(&self, org: Uuid, user: Uuid, role: &str) -> Result<(), UpstreamError> {
+        self.call(
+            "org",
+            reqwest::Method::PUT,
+            format!("{}/internal/v1/organizations/{org}/members/{user}", self.org),
+            Some(json!({ "role": role, "actor_id": user })),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Asks auth to sign the user in (sessions, MFA, events are auth's).
+    pub async fn sign_in(
+        &self,
+        user: Uuid,
+        method: &str,
+        meta: &janua_core::http::RequestMeta,
+    ) -> Result<SignInAnswer, UpstreamError> {
+        let (_, value) = self
+            .call(
+                "auth",
+                reqwest::Method::POST,
+                format!("{}/internal/v1/users/{user}/sign-in", self.auth),
+                Some(json!({
+                    "method": method,
+                    "ip": meta.ip,
+                    "user_agent": meta.user_agent,
+                    "request_id": meta.request_id,
+                })),
+            )
+            .await?;
+        Ok(value)
+    }
+
+    /// Revokes a Janua session (single logout).
+    pub async fn revoke_session(&self, session: Uuid, user: Uuid) -> Result<(), UpstreamError> {
+        self.call(
+            "auth",
+            reqwest::Method::DELETE,
+            format!("{}/internal/v1/sessions/{session}?user_id={user}", self.auth),
+            None,
         )
         .await
         .map(|_| ())

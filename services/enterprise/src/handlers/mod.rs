@@ -5,3 +5,5 @@ pub mod scim_groups;
 pub mod scim_search;
 pub mod scim_tokens;
 pub mod scim_users;
+pub mod sso_configs;
+pub mod sso_flow;

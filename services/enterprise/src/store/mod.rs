@@ -4,3 +4,4 @@ pub mod schema;
 pub mod scim_groups;
 pub mod scim_tokens;
 pub mod scim_users;
+pub mod sso;

@@ -86,6 +86,22 @@ pub async fn get_organization(
     }))
 }
 
+/// `GET /internal/v1/organizations/by-slug/{slug}`: the organization a slug names.
+pub async fn organization_by_slug(
+    state: web::Data<OrgState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let org = organizations::find_by_slug(&mut conn, &path.into_inner().to_lowercase())
+        .await?
+        .ok_or_else(no_such_organization)?;
+    Ok(HttpResponse::Ok().json(OrganizationSummary {
+        id: org.id,
+        name: org.name,
+        slug: org.slug,
+    }))
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnsureMember {

@@ -67,6 +67,16 @@ pub struct Changes<'a> {
 }
 
 /// Applies the given changes; Ok(None) if the new slug is taken.
+/// The organization with this slug.
+pub async fn find_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> QueryResult<Option<Organization>> {
+    organizations::table
+        .filter(organizations::slug.eq(slug))
+        .select(Organization::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: Uuid,

@@ -1,0 +1,335 @@
+//! What a verified SSO sign-in becomes: the user it names (their identity at this IdP, or an
+//! account found or made just in time), their membership, and auth's answer (the token pair,
+//! or the MFA challenge).
+//!
+//! Identities are namespaced by configuration: `(configuration, subject)` names a user. The
+//! first sign-in of a subject needs an email in one of the organization's *verified* domains;
+//! then an account with that email is linked (the organization proved it owns the domain, so
+//! its IdP speaks for the address), or an account is made with the address verified. An
+//! address outside the verified domains is refused: an IdP could otherwise claim anyone's
+//! account by asserting their email.
+
+use crate::EnterpriseState;
+use crate::store::sso::{self as store, SsoConfiguration};
+use crate::{domain::upstream::Account, events};
+use diesel_async::AsyncConnection;
+use janua_core::http::RequestMeta;
+use janua_core::{ApiError, ErrorCode};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// The user's details, as the IdP asserted them (after the attribute mapping).
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub email: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub name: Option<String>,
+    pub groups: Vec<String>,
+}
+
+impl Profile {
+    fn display_name(&self) -> Option<String> {
+        self.name.clone().or_else(|| {
+            let parts: Vec<&str> = [self.given_name.as_deref(), self.family_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            (!parts.is_empty()).then(|| parts.join(" "))
+        })
+    }
+}
+
+/// Where the mapping (or the usual names) puts each detail.
+pub fn profile_from(
+    mapping: &Value,
+    lookup: impl Fn(&str) -> Vec<String>,
+    defaults: &ProfileDefaults,
+    name_id: Option<&str>,
+) -> Profile {
+    let pick = |key: &str, fallbacks: &[&str]| -> Vec<String> {
+        if let Some(name) = mapping.get(key).and_then(Value::as_str) {
+            return lookup(name);
+        }
+        fallbacks
+            .iter()
+            .map(|n| lookup(n))
+            .find(|v| !v.is_empty())
+            .unwrap_or_default()
+    };
+    let first = |v: Vec<String>| v.into_iter().find(|s| !s.trim().is_empty());
+    let email = first(pick("email", defaults.email)).or_else(|| {
+        name_id
+            .filter(|n| n.contains('@') && mapping.get("email").is_none())
+            .map(str::to_owned)
+    });
+    Profile {
+        email: email.map(|e| e.trim().to_lowercase()),
+        given_name: first(pick("given_name", defaults.given_name)),
+        family_name: first(pick("family_name", defaults.family_name)),
+        name: first(pick("name", defaults.name)),
+        groups: pick("groups", defaults.groups),
+    }
+}
+
+/// The usual attribute (SAML) or claim (OIDC) names of each detail.
+pub struct ProfileDefaults {
+    pub email: &'static [&'static str],
+    pub given_name: &'static [&'static str],
+    pub family_name: &'static [&'static str],
+    pub name: &'static [&'static str],
+    pub groups: &'static [&'static str],
+}
+
+pub const SAML_DEFAULTS: ProfileDefaults = ProfileDefaults {
+    email: &[
+        "email",
+        "mail",
+        "emailAddress",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        "urn:oid:0.9.2342.19200300.100.1.3",
+    ],
+    given_name: &[
+        "givenName",
+        "firstName",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        "urn:oid:2.5.4.42",
+    ],
+    family_name: &[
+        "sn",
+        "surname",
+        "lastName",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+        "urn:oid:2.5.4.4",
+    ],
+    name: &[
+        "displayName",
+        "name",
+        "http://schemas.microsoft.com/identity/claims/displayname",
+    ],
+    groups: &[
+        "groups",
+        "memberOf",
+        "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+    ],
+};
+
+pub const OIDC_DEFAULTS: ProfileDefaults = ProfileDefaults {
+    email: &["email"],
+    given_name: &["given_name"],
+    family_name: &["family_name"],
+    name: &["name"],
+    groups: &["groups"],
+};
+
+/// The values of a claim (a string, or an array of strings).
+pub fn claim_values(claims: &Value, name: &str) -> Vec<String> {
+    match claims.get(name) {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A refused sign-in: recorded (`sso.signin_failed`) and answered with a reason.
+pub fn refused(status: ErrorCode, reason: &str, message: &str) -> ApiError {
+    ApiError::new(status, message).with_details(json!({ "reason": reason }))
+}
+
+/// Records a refused sign-in on the audit trail.
+pub async fn record_failure(
+    state: &EnterpriseState,
+    config: &SsoConfiguration,
+    user: Option<Uuid>,
+    reason: &str,
+    meta: &RequestMeta,
+) {
+    let event = events::sso_signin(
+        "sso.signin_failed",
+        config,
+        user,
+        json!({ "reason": reason }),
+        meta.clone().into(),
+    );
+    let result = async {
+        let mut conn = state.pool.get().await.map_err(ApiError::from)?;
+        janua_db::outbox::enqueue(&mut conn, &event)
+            .await
+            .map_err(ApiError::from)
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not record a refused SSO sign-in");
+    }
+}
+
+/// A completed sign-in.
+pub struct Outcome {
+    /// What auth answered (token pair or MFA challenge), passed on as is.
+    pub answer: Value,
+    pub user_id: Uuid,
+    /// The Janua session, when one was started (not while MFA is pending).
+    pub session_id: Option<Uuid>,
+}
+
+/// Signs in the user an IdP vouched for.
+pub async fn complete(
+    state: &EnterpriseState,
+    config: &SsoConfiguration,
+    subject: &str,
+    profile: &Profile,
+    method: &str,
+    meta: &RequestMeta,
+) -> Result<Outcome, ApiError> {
+    let org = config.organization_id;
+    let known = {
+        let mut conn = state.pool.get().await?;
+        store::identity(&mut conn, config.id, subject).await?
+    };
+    let mut account: Option<Account> = None;
+    if let Some(identity) = &known {
+        account = state.upstreams.account_of(identity.user_id).await?;
+        if account.is_none() {
+            // The account was deleted: the link is stale; the subject starts afresh.
+            let mut conn = state.pool.get().await?;
+            store::unlink_identity(&mut conn, config.id, subject).await?;
+        }
+    }
+    let mut joined = None;
+    let account = match account {
+        Some(account) => account,
+        None => {
+            let Some(email) = profile
+                .email
+                .clone()
+                .filter(|e| e.contains('@') && e.len() <= 254)
+            else {
+                record_failure(state, config, None, "email_missing", meta).await;
+                return Err(refused(
+                    ErrorCode::Forbidden,
+                    "email_missing",
+                    "the identity provider sent no email address for this user",
+                ));
+            };
+            let domain = email
+                .rsplit_once('@')
+                .map(|(_, d)| d.to_owned())
+                .unwrap_or_default();
+            let verified = {
+                let mut conn = state.pool.get().await?;
+                store::domain_verified_for(&mut conn, org, &domain).await?
+            };
+            if !verified {
+                record_failure(state, config, None, "domain_not_verified", meta).await;
+                return Err(refused(
+                    ErrorCode::Forbidden,
+                    "domain_not_verified",
+                    "the user's email domain is not a verified domain of this organization",
+                ));
+            }
+            let (account, how) = match state.upstreams.account_by_email(&email).await? {
+                Some(existing) => (existing, "sso.identity_linked"),
+                None => {
+                    let created = state
+                        .upstreams
+                        .create_verified_account(Uuid::now_v7(), &email, profile.display_name().as_deref())
+                        .await?;
+                    (created, "sso.user_provisioned")
+                }
+            };
+            let mut conn = state.pool.get().await?;
+            store::link_identity(&mut conn, config.id, subject, account.id, org, Some(&email)).await?;
+            joined = Some(how);
+            account
+        }
+    };
+    let admin = profile
+        .groups
+        .iter()
+        .any(|g| config.admin_groups.iter().any(|a| a == g));
+    let role = if admin {
+        "admin"
+    } else {
+        config.default_role.as_str()
+    };
+    state.upstreams.ensure_member(org, account.id, role).await?;
+    let answer = match state.upstreams.sign_in(account.id, method, meta).await {
+        Ok(answer) => answer,
+        Err(e) => {
+            let error = ApiError::from(e);
+            if error.code() == ErrorCode::AccountSuspended {
+                record_failure(state, config, Some(account.id), "account_suspended", meta).await;
+            }
+            return Err(error);
+        }
+    };
+    let session_id = answer["access_token"].as_str().and_then(session_of).or_else(|| {
+        answer["session_id"]
+            .as_str()
+            .and_then(|s| Uuid::parse_str(s).ok())
+    });
+    {
+        let mut conn = state.pool.get().await?;
+        conn.transaction::<_, ApiError, _>(async |conn| {
+            if known.is_some() {
+                // Seen again: the last sign-in and the address as the IdP now says it.
+                store::link_identity(
+                    conn,
+                    config.id,
+                    subject,
+                    account.id,
+                    org,
+                    profile.email.as_deref(),
+                )
+                .await?;
+            }
+            if let Some(how) = joined {
+                janua_db::outbox::enqueue(
+                    conn,
+                    &events::sso_signin(
+                        how,
+                        config,
+                        Some(account.id),
+                        json!({ "role": role }),
+                        meta.clone().into(),
+                    ),
+                )
+                .await?;
+            }
+            janua_db::outbox::enqueue(
+                conn,
+                &events::sso_signin(
+                    "sso.signed_in",
+                    config,
+                    Some(account.id),
+                    json!({ "mfa_required": answer.get("mfa_required").is_some() }),
+                    meta.clone().into(),
+                ),
+            )
+            .await?;
+            Ok(())
+        })
+        .await?;
+    }
+    Ok(Outcome {
+        answer,
+        user_id: account.id,
+        session_id,
+    })
+}
+
+/// The `sid` claim of an access token auth just issued (read, not verified: it came from
+/// auth over the internal API, not from a client).
+fn session_of(token: &str) -> Option<Uuid> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    let claims: Value = serde_json::from_slice(&bytes).ok()?;
+    Uuid::parse_str(claims["sid"].as_str()?).ok()
+}

@@ -1,0 +1,749 @@
+//! SSO configurations (`/api/v1/sso/configurations`): an organization's identity provider,
+//! SAML or OIDC, managed by holders of `sso:manage` there (owners and admins) and platform
+//! admins; and the DNS proof of the email domains it serves.
+
+use crate::domain::access::{no_such_organization, require};
+use crate::domain::{dns, saml};
+use crate::store::sso::{self as store, SsoConfiguration, SsoDomain};
+use crate::{EnterpriseState, events};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, Utc};
+use diesel_async::AsyncConnection;
+use janua_core::http::RequestMeta;
+use janua_core::{ApiError, ErrorCode};
+use janua_tokens::Authenticated;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub const PERMISSION: &str = "sso:manage";
+const WHAT: &str = "configuring single sign-on";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    Saml,
+    Oidc,
+}
+
+/// Where the user's details are in the assertion (SAML attribute names) or ID token (claims).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeMapping {
+    /// Default: the NameID when it is an address, else `email`, `mail` or the
+    /// `…/claims/emailaddress` URI (SAML); `email` (OIDC).
+    pub email: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub name: Option<String>,
+    /// Default: `groups`.
+    pub groups: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SamlInput {
+    /// The IdP's metadata document; or `idp_metadata_url` to fetch it; or the three fields
+    /// below.
+    pub idp_metadata_xml: Option<String>,
+    pub idp_metadata_url: Option<String>,
+    pub idp_entity_id: Option<String>,
+    pub idp_sso_url: Option<String>,
+    pub idp_slo_url: Option<String>,
+    /// PEM (or base64 DER) signing certificates; list the new one beside the old while the
+    /// IdP rotates. Added to those of the metadata.
+    pub idp_certificates: Option<Vec<String>>,
+    /// Accept unsolicited (IdP-initiated) responses. Default false.
+    pub allow_idp_initiated: Option<bool>,
+    /// Accept RSA-SHA1 signatures and SHA-1 digests (legacy IdPs only). Default false.
+    pub allow_sha1: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OidcInput {
+    /// The issuer; its `/.well-known/openid-configuration` must answer.
+    pub issuer: String,
+    pub client_id: String,
+    /// Required on creation; left out on update, the stored one stays.
+    pub client_secret: Option<String>,
+    /// Default `openid email profile`.
+    pub scopes: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigurationInput {
+    /// On creation, the organization; on update, absent or the same.
+    pub organization_id: Option<Uuid>,
+    pub name: String,
+    pub protocol: Protocol,
+    pub enabled: Option<bool>,
+    /// Email domains this IdP serves; each must be proven with a DNS TXT record before it
+    /// routes sign-ins or links accounts.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// `member` (default) or `admin`: the organization role of users it provisions.
+    pub default_role: Option<String>,
+    /// IdP groups whose members become organization admins.
+    #[serde(default)]
+    pub admin_groups: Vec<String>,
+    #[serde(default)]
+    pub attribute_mapping: AttributeMapping,
+    pub saml: Option<SamlInput>,
+    pub oidc: Option<OidcInput>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DomainView {
+    pub domain: String,
+    pub verified: bool,
+    pub verified_at: Option<DateTime<Utc>>,
+    /// The TXT record to publish: name and value.
+    pub record_name: String,
+    pub record_value: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CertificateView {
+    pub fingerprint_sha256: Option<String>,
+    pub pem: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SamlView {
+    pub idp_entity_id: Option<String>,
+    pub idp_sso_url: Option<String>,
+    pub idp_slo_url: Option<String>,
+    pub idp_metadata_url: Option<String>,
+    pub idp_certificates: Vec<CertificateView>,
+    pub allow_idp_initiated: bool,
+    pub allow_sha1: bool,
+    /// What to enter at the IdP: the SP's entity id (= metadata URL), ACS and SLO URLs.
+    pub sp_entity_id: String,
+    pub sp_metadata_url: String,
+    pub sp_acs_url: String,
+    pub sp_slo_url: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct OidcView {
+    pub issuer: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret_set: bool,
+    pub scopes: Vec<String>,
+    /// What to register at the provider.
+    pub redirect_uri: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConfigurationView {
+    pub id: Uuid,
+    pub organization_id: Uuid,
+    pub name: String,
+    pub protocol: Protocol,
+    pub enabled: bool,
+    pub default_role: String,
+    pub admin_groups: Vec<String>,
+    #[schema(value_type = Object)]
+    pub attribute_mapping: Value,
+    pub domains: Vec<DomainView>,
+    pub saml: Option<SamlView>,
+    pub oidc: Option<OidcView>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ConfigurationList {
+    pub data: Vec<ConfigurationView>,
+}
+
+pub fn oidc_callback_url(public_url: &str) -> String {
+    format!("{}/api/v1/sso/oidc/callback", public_url.trim_end_matches('/'))
+}
+
+fn view(state: &EnterpriseState, c: &SsoConfiguration, domains: &[SsoDomain]) -> ConfigurationView {
+    let public = &state.settings.public_url;
+    let protocol = if c.protocol == "saml" {
+        Protocol::Saml
+    } else {
+        Protocol::Oidc
+    };
+    let saml = (protocol == Protocol::Saml).then(|| {
+        let urls = saml::sp_urls(public, c.id);
+        SamlView {
+            idp_entity_id: c.saml_idp_entity_id.clone(),
+            idp_sso_url: c.saml_idp_sso_url.clone(),
+            idp_slo_url: c.saml_idp_slo_url.clone(),
+            idp_metadata_url: c.saml_idp_metadata_url.clone(),
+            idp_certificates: c
+                .saml_idp_certificates
+                .iter()
+                .map(|pem| CertificateView {
+                    fingerprint_sha256: saml::fingerprint(pem),
+                    pem: pem.clone(),
+                })
+                .collect(),
+            allow_idp_initiated: c.saml_allow_idp_initiated,
+            allow_sha1: c.saml_allow_sha1,
+            sp_entity_id: urls.metadata_url.clone(),
+            sp_metadata_url: urls.metadata_url,
+            sp_acs_url: urls.acs_url,
+            sp_slo_url: urls.slo_url,
+        }
+    });
+    let oidc = (protocol == Protocol::Oidc).then(|| OidcView {
+        issuer: c.oidc_issuer.clone(),
+        client_id: c.oidc_client_id.clone(),
+        client_secret_set: c.oidc_client_secret.is_some(),
+        scopes: c.oidc_scopes.clone(),
+        redirect_uri: oidc_callback_url(public),
+    });
+    ConfigurationView {
+        id: c.id,
+        organization_id: c.organization_id,
+        name: c.name.clone(),
+        protocol,
+        enabled: c.enabled,
+        default_role: c.default_role.clone(),
+        admin_groups: c.admin_groups.clone(),
+        attribute_mapping: c.attribute_mapping.clone(),
+        domains: domains
+            .iter()
+            .filter(|d| d.configuration_id == c.id)
+            .map(|d| DomainView {
+                domain: d.domain.clone(),
+                verified: d.verified_at.is_some(),
+                verified_at: d.verified_at,
+                record_name: dns::challenge_name(&d.domain),
+                record_value: dns::challenge_value(&d.verification_token),
+            })
+            .collect(),
+        saml,
+        oidc,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+    }
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::validation(field, message)
+}
+
+fn no_such_configuration() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such SSO configuration")
+}
+
+/// Checks an http(s) URL an admin entered.
+fn url_field(field: &str, raw: &str) -> Result<String, ApiError> {
+    let url = url::Url::parse(raw.trim()).map_err(|_| invalid(field, format!("{field} is not a URL")))?;
+    if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
+        return Err(invalid(field, format!("{field} must be an http(s) URL")));
+    }
+    Ok(url.to_string().trim_end_matches('/').to_owned())
+}
+
+/// Fetches IdP metadata from its URL (10 s, 1 MiB at most).
+async fn fetch_metadata(state: &EnterpriseState, url: &str) -> Result<String, ApiError> {
+    let resp = state
+        .http
+        .get(url)
+        .timeout(std::time::Duration::from_secs(10))
+        .send()
+        .await
+        .map_err(|e| {
+            invalid(
+                "saml.idp_metadata_url",
+                format!("the metadata URL could not be fetched: {e}"),
+            )
+        })?;
+    if !resp.status().is_success() {
+        return Err(invalid(
+            "saml.idp_metadata_url",
+            format!("the metadata URL answered {}", resp.status()),
+        ));
+    }
+    let mut resp = resp;
+    let mut body = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| invalid("saml.idp_metadata_url", e.to_string()))?
+    {
+        if body.len() + chunk.len() > 1024 * 1024 {
+            return Err(invalid(
+                "saml.idp_metadata_url",
+                "the metadata is larger than 1 MiB",
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body).map_err(|_| invalid("saml.idp_metadata_url", "the metadata is not UTF-8"))
+}
+
+/// Builds the stored configuration from an input (over `base` on update).
+async fn apply(
+    state: &EnterpriseState,
+    mut c: SsoConfiguration,
+    input: ConfigurationInput,
+    creating: bool,
+) -> Result<(SsoConfiguration, Vec<String>), ApiError> {
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(invalid("name", "name must be 1 to 200 characters"));
+    }
+    if !creating && c.protocol != format!("{:?}", input.protocol).to_lowercase() {
+        return Err(invalid(
+            "protocol",
+            "the protocol of a configuration cannot change",
+        ));
+    }
+    c.name = name;
+    c.protocol = match input.protocol {
+        Protocol::Saml => "saml",
+        Protocol::Oidc => "oidc",
+    }
+    .to_owned();
+    c.enabled = input.enabled.unwrap_or(true);
+    c.default_role = match input.default_role.as_deref().unwrap_or("member") {
+        role @ ("member" | "admin") => role.to_owned(),
+        _ => return Err(invalid("default_role", "default_role is member or admin")),
+    };
+    if input.admin_groups.len() > 100
+        || input
+            .admin_groups
+            .iter()
+            .any(|g| g.trim().is_empty() || g.len() > 256)
+    {
+        return Err(invalid(
+            "admin_groups",
+            "admin_groups lists up to 100 group names of 1 to 256 characters",
+        ));
+    }
+    c.admin_groups = input.admin_groups.iter().map(|g| g.trim().to_owned()).collect();
+    c.attribute_mapping = serde_json::to_value(&input.attribute_mapping).map_err(ApiError::internal)?;
+    let mut domains = Vec::new();
+    for raw in &input.domains {
+        let domain = dns::normalise_domain(raw).map_err(|m| invalid("domains", m))?;
+        if !domains.contains(&domain) {
+            domains.push(domain);
+        }
+    }
+    if domains.len() > 50 {
+        return Err(invalid("domains", "at most 50 domains"));
+    }
+    match input.protocol {
+        Protocol::Saml => {
+            if input.oidc.is_some() {
+                return Err(invalid("oidc", "a SAML configuration takes `saml`, not `oidc`"));
+            }
+            let saml = input
+                .saml
+                .ok_or_else(|| invalid("saml", "a SAML configuration needs `saml`"))?;
+            let metadata_xml = match (&saml.idp_metadata_xml, &saml.idp_metadata_url) {
+                (Some(xml), _) => Some(xml.clone()),
+                (None, Some(url)) => {
+                    let url = url_field("saml.idp_metadata_url", url)?;
+                    c.saml_idp_metadata_url = Some(url.clone());
+                    Some(fetch_metadata(state, &url).await?)
+                }
+                (None, None) => {
+                    c.saml_idp_metadata_url = None;
+                    None
+                }
+            };
+            let mut certificates = Vec::new();
+            if let Some(xml) = metadata_xml {
+                let parsed =
+                    saml::parse_idp_metadata(&xml).map_err(|m| invalid("saml.idp_metadata_xml", m))?;
+                c.saml_idp_entity_id = Some(parsed.entity_id);
+                c.saml_idp_sso_url = Some(parsed.sso_url);
+                c.saml_idp_slo_url = parsed.slo_url;
+                certificates = parsed.certificates;
+            }
+            if let Some(entity) = &saml.idp_entity_id {
+                if entity.trim().is_empty() || entity.len() > 1024 {
+                    return Err(invalid(
+                        "saml.idp_entity_id",
+                        "idp_entity_id must be 1 to 1024 characters",
+                    ));
+                }
+                c.saml_idp_entity_id = Some(entity.trim().to_owned());
+            }
+            if let Some(url) = &saml.idp_sso_url {
+                c.saml_idp_sso_url = Some(url_field("saml.idp_sso_url", url)?);
+            }
+            if let Some(url) = &saml.idp_slo_url {
+                c.saml_idp_slo_url = Some(url_field("saml.idp_slo_url", url)?);
+            }
+            for cert in saml.idp_certificates.iter().flatten() {
+                let pem = saml::pem_of(cert).map_err(|m| invalid("saml.idp_certificates", m))?;
+                if !certificates.contains(&pem) {
+                    certificates.push(pem);
+                }
+            }
+            if c.saml_idp_entity_id.is_none() || c.saml_idp_sso_url.is_none() {
+                return Err(invalid(
+                    "saml",
+                    "give the IdP's metadata (idp_metadata_xml or idp_metadata_url), or idp_entity_id and idp_sso_url",
+                ));
+            }
+            if certificates.is_empty() {
+                // Without one, nothing could be verified: unsigned answers would pass.
+                return Err(invalid(
+                    "saml.idp_certificates",
+                    "the IdP's signing certificate is required",
+                ));
+            }
+            c.saml_idp_certificates = certificates;
+            c.saml_allow_idp_initiated = saml.allow_idp_initiated.unwrap_or(false);
+            c.saml_allow_sha1 = saml.allow_sha1.unwrap_or(false);
+            c.oidc_issuer = None;
+            c.oidc_client_id = None;
+            c.oidc_client_secret = None;
+        }
+        Protocol::Oidc => {
+            if input.saml.is_some() {
+                return Err(invalid("saml", "an OIDC configuration takes `oidc`, not `saml`"));
+            }
+            let oidc = input
+                .oidc
+                .ok_or_else(|| invalid("oidc", "an OIDC configuration needs `oidc`"))?;
+            let issuer = url_field("oidc.issuer", &oidc.issuer)?;
+            let client_id = oidc.client_id.trim().to_owned();
+            if client_id.is_empty() || client_id.len() > 512 {
+                return Err(invalid("oidc.client_id", "client_id must be 1 to 512 characters"));
+            }
+            match oidc.client_secret {
+                Some(secret) if !secret.is_empty() && secret.len() <= 4096 => {
+                    c.oidc_client_secret = Some(state.sealer.seal(secret.as_bytes()));
+                }
+                Some(_) => {
+                    return Err(invalid(
+                        "oidc.client_secret",
+                        "client_secret must be 1 to 4096 characters",
+                    ));
+                }
+                None if creating => {
+                    return Err(invalid("oidc.client_secret", "client_secret is required"));
+                }
+                None => {}
+            }
+            let scopes = oidc
+                .scopes
+                .unwrap_or_else(|| vec!["openid".into(), "email".into(), "profile".into()]);
+            if scopes
+                .iter()
+                .any(|s| s.is_empty() || s.contains(' ') || s.len() > 100)
+                || scopes.len() > 20
+            {
+                return Err(invalid("oidc.scopes", "scopes are up to 20 names without spaces"));
+            }
+            let mut scopes = scopes;
+            if !scopes.iter().any(|s| s == "openid") {
+                scopes.insert(0, "openid".into());
+            }
+            state.discovery.check(&issuer).await.map_err(|e| {
+                invalid(
+                    "oidc.issuer",
+                    format!("the issuer's discovery document could not be used: {e}"),
+                )
+            })?;
+            c.oidc_issuer = Some(issuer);
+            c.oidc_client_id = Some(client_id);
+            c.oidc_scopes = scopes;
+            c.saml_idp_entity_id = None;
+            c.saml_idp_sso_url = None;
+            c.saml_idp_slo_url = None;
+            c.saml_idp_certificates = Vec::new();
+            c.saml_idp_metadata_url = None;
+        }
+    }
+    c.updated_at = Utc::now();
+    Ok((c, domains))
+}
+
+fn new_token() -> String {
+    hex::encode(rand::random::<[u8; 16]>())
+}
+
+async fn load(state: &EnterpriseState, auth: &Authenticated, id: Uuid) -> Result<SsoConfiguration, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let config = store::find(&mut conn, id)
+        .await?
+        .ok_or_else(no_such_configuration)?;
+    drop(conn);
+    match require(state, auth, config.organization_id, PERMISSION, WHAT).await {
+        Err(e) if e.code() == ErrorCode::NotFound => Err(no_such_configuration()),
+        other => other.map(|()| config),
+    }
+}
+
+async fn respond(
+    state: &EnterpriseState,
+    config: &SsoConfiguration,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let domains = store::domains_of(&mut conn, &[config.id]).await?;
+    Ok(HttpResponse::build(status).json(view(state, config, &domains)))
+}
+
+/// Creates an SSO configuration for an organization.
+///
+/// Permissions: `sso:manage` in the organization (owners, admins), or platform admin.
+#[utoipa::path(post, path = "/api/v1/sso/configurations", tag = "SSO", request_body = ConfigurationInput,
+    responses((status = 201, body = ConfigurationView), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn create(
+    state: web::Data<EnterpriseState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    body: web::Json<ConfigurationInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let org = input
+        .organization_id
+        .ok_or_else(|| invalid("organization_id", "organization_id is required"))?;
+    require(&state, &auth, org, PERMISSION, WHAT).await?;
+    let now = Utc::now();
+    let base = SsoConfiguration {
+        id: Uuid::now_v7(),
+        organization_id: org,
+        name: String::new(),
+        protocol: String::new(),
+        enabled: true,
+        default_role: "member".into(),
+        admin_groups: Vec::new(),
+        attribute_mapping: json!({}),
+        saml_idp_entity_id: None,
+        saml_idp_sso_url: None,
+        saml_idp_slo_url: None,
+        saml_idp_certificates: Vec::new(),
+        saml_idp_metadata_url: None,
+        saml_allow_idp_initiated: false,
+        saml_allow_sha1: false,
+        oidc_issuer: None,
+        oidc_client_id: None,
+        oidc_client_secret: None,
+        oidc_scopes: Vec::new(),
+        created_by: auth.user_id(),
+        created_at: now,
+        updated_at: now,
+    };
+    let (config, domains) = apply(&state, base, input, true).await?;
+    let mut conn = state.pool.get().await?;
+    let saved = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let saved = store::insert(conn, &config).await?;
+            let claims: Vec<(String, String)> = domains.iter().map(|d| (d.clone(), new_token())).collect();
+            store::set_domains(conn, saved.id, org, &claims).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::sso_configuration("sso.configuration_created", &saved, auth.user_id(), meta.into()),
+            )
+            .await?;
+            Ok(saved)
+        })
+        .await?;
+    drop(conn);
+    respond(&state, &saved, actix_web::http::StatusCode::CREATED).await
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// The organization whose configurations to list; platform admins may leave it out.
+    pub organization_id: Option<Uuid>,
+}
+
+/// Lists SSO configurations of an organization (all, for platform admins without a filter).
+///
+/// Permissions: `sso:manage` in the organization, or platform admin.
+#[utoipa::path(get, path = "/api/v1/sso/configurations", tag = "SSO", params(ListQuery),
+    responses((status = 200, body = ConfigurationList), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 403, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<EnterpriseState>,
+    auth: Authenticated,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let orgs = match q.organization_id {
+        Some(org) => {
+            require(&state, &auth, org, PERMISSION, WHAT).await?;
+            Some(vec![org])
+        }
+        None if auth.is_admin() => None,
+        None => return Err(invalid("organization_id", "organization_id is required")),
+    };
+    let mut conn = state.pool.get().await?;
+    let configs = store::list(&mut conn, orgs.as_deref()).await?;
+    let ids: Vec<Uuid> = configs.iter().map(|c| c.id).collect();
+    let domains = store::domains_of(&mut conn, &ids).await?;
+    let data = configs.iter().map(|c| view(&state, c, &domains)).collect();
+    Ok(HttpResponse::Ok().json(ConfigurationList { data }))
+}
+
+/// One SSO configuration (never the OIDC client secret).
+///
+/// Permissions: `sso:manage` in its organization, or platform admin.
+#[utoipa::path(get, path = "/api/v1/sso/configurations/{config_id}", tag = "SSO", params(("config_id" = Uuid, Path)),
+    responses((status = 200, body = ConfigurationView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn get(
+    state: web::Data<EnterpriseState>,
+    auth: Authenticated,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let config = load(&state, &auth, path.into_inner()).await?;
+    respond(&state, &config, actix_web::http::StatusCode::OK).await
+}
+
+/// Replaces an SSO configuration (the OIDC client secret stays unless given; domains kept
+/// keep their proof, new ones need theirs).
+///
+/// Permissions: `sso:manage` in its organization, or platform admin.
+#[utoipa::path(put, path = "/api/v1/sso/configurations/{config_id}", tag = "SSO", params(("config_id" = Uuid, Path)),
+    request_body = ConfigurationInput,
+    responses((status = 200, body = ConfigurationView), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn update(
+    state: web::Data<EnterpriseState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+    body: web::Json<ConfigurationInput>,
+) -> Result<HttpResponse, ApiError> {
+    let current = load(&state, &auth, path.into_inner()).await?;
+    let input = body.into_inner();
+    if input
+        .organization_id
+        .is_some_and(|o| o != current.organization_id)
+    {
+        return Err(invalid(
+            "organization_id",
+            "a configuration cannot move to another organization",
+        ));
+    }
+    let org = current.organization_id;
+    let (config, domains) = apply(&state, current, input, false).await?;
+    let mut conn = state.pool.get().await?;
+    let saved = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let saved = store::update(conn, &config).await?;
+            let claims: Vec<(String, String)> = domains.iter().map(|d| (d.clone(), new_token())).collect();
+            store::set_domains(conn, saved.id, org, &claims).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::sso_configuration("sso.configuration_updated", &saved, auth.user_id(), meta.into()),
+            )
+            .await?;
+            Ok(saved)
+        })
+        .await?;
+    drop(conn);
+    respond(&state, &saved, actix_web::http::StatusCode::OK).await
+}
+
+/// Deletes an SSO configuration: its users keep their accounts, and sign in otherwise.
+///
+/// Permissions: `sso:manage` in its organization, or platform admin.
+#[utoipa::path(delete, path = "/api/v1/sso/configurations/{config_id}", tag = "SSO", params(("config_id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn delete(
+    state: web::Data<EnterpriseState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let config = load(&state, &auth, path.into_inner()).await?;
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        store::delete(conn, config.id).await?;
+        janua_db::outbox::enqueue(
+            conn,
+            &events::sso_configuration("sso.configuration_deleted", &config, auth.user_id(), meta.into()),
+        )
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Checks the DNS proof of a domain: a TXT record `_janua-verification.<domain>` holding
+/// `janua-domain-verification=<token>` (both in the configuration's `domains`). A domain
+/// another organization has verified cannot be verified again.
+///
+/// Permissions: `sso:manage` in the configuration's organization, or platform admin.
+#[utoipa::path(post, path = "/api/v1/sso/configurations/{config_id}/domains/{domain}/verify", tag = "SSO",
+    params(("config_id" = Uuid, Path), ("domain" = String, Path)),
+    responses((status = 200, body = ConfigurationView), (status = 404, body = janua_core::error::ErrorEnvelope),
+        (status = 409, body = janua_core::error::ErrorEnvelope), (status = 422, body = janua_core::error::ErrorEnvelope),
+        (status = 503, body = janua_core::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn verify_domain(
+    state: web::Data<EnterpriseState>,
+    auth: Authenticated,
+    meta: RequestMeta,
+    path: web::Path<(Uuid, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, raw) = path.into_inner();
+    let config = load(&state, &auth, id).await?;
+    let domain =
+        dns::normalise_domain(&raw).map_err(|_| ApiError::new(ErrorCode::NotFound, "no such domain"))?;
+    let mut conn = state.pool.get().await?;
+    let claim = store::domains_of(&mut conn, &[config.id])
+        .await?
+        .into_iter()
+        .find(|d| d.domain == domain)
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such domain in this configuration"))?;
+    drop(conn);
+    if claim.verified_at.is_none() {
+        let records = state
+            .dns
+            .txt(&dns::challenge_name(&domain))
+            .await
+            .map_err(|_| ApiError::unavailable("DNS"))?;
+        if !dns::proves(&records, &claim.verification_token) {
+            return Err(ApiError::new(
+                ErrorCode::ValidationError,
+                format!(
+                    "no TXT record {} = {} was found",
+                    dns::challenge_name(&domain),
+                    dns::challenge_value(&claim.verification_token)
+                ),
+            )
+            .with_details(json!({ "field": "domain", "reason": "record_not_found" })));
+        }
+        let mut conn = state.pool.get().await?;
+        conn.transaction::<_, ApiError, _>(async |conn| {
+            store::mark_verified(conn, config.id, &domain)
+                .await
+                .map_err(|e| match e {
+                    diesel::result::Error::DatabaseError(
+                        diesel::result::DatabaseErrorKind::UniqueViolation,
+                        _,
+                    ) => ApiError::conflict("another organization has verified this domain"),
+                    other => other.into(),
+                })?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::sso_domain_verified(&config, &domain, auth.user_id(), meta.into()),
+            )
+            .await?;
+            Ok(())
+        })
+        .await?;
+    }
+    respond(&state, &config, actix_web::http::StatusCode::OK).await
+}
+
+/// A platform admin or a member without the right may not see; a stranger gets 404.
+pub fn not_member() -> ApiError {
+    no_such_organization()
+}
