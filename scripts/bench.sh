@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: release build, criterion on the hot token functions, then the whole stack as
-# six processes (identity, auth, org, audit, webhooks, gateway) with production argon2 parameters, loaded by
+# seven processes (identity, auth, org, enterprise, audit, webhooks, gateway) with production argon2 parameters, loaded by
 # janua-bench. Everything it starts or creates is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +31,9 @@ export JANUA_GATEWAY__PORT=18080 JANUA_GATEWAY__URL=http://127.0.0.1:18080
 export JANUA_AUTH__PORT=18081 JANUA_AUTH__URL=http://127.0.0.1:18081
 export JANUA_IDENTITY__PORT=18082 JANUA_IDENTITY__URL=http://127.0.0.1:18082
 export JANUA_ORG__PORT=18083 JANUA_ORG__URL=http://127.0.0.1:18083
+export JANUA_ENTERPRISE__PORT=18084 JANUA_ENTERPRISE__URL=http://127.0.0.1:18084
+# janua-bench serves the SSO domain proofs from a DNS server on this port.
+export JANUA_SSO__DNS_SERVERS=127.0.0.1:18053
 export JANUA_WEBHOOKS__PORT=18085 JANUA_WEBHOOKS__URL=http://127.0.0.1:18085
 export JANUA_AUDIT__PORT=18086 JANUA_AUDIT__URL=http://127.0.0.1:18086
 # The audit and webhook figures need an admin, and a receiver on loopback.
@@ -40,6 +43,7 @@ export JANUA_WEBHOOKS__ALLOWED_NETWORKS=127.0.0.0/8
 # The load comes from one address and one user: lift the per-IP and per-user tiers.
 export JANUA_RATE_LIMITS__ANONYMOUS_PER_MIN=100000000
 export JANUA_RATE_LIMITS__AUTHENTICATED_PER_MIN=100000000
+export JANUA_RATE_LIMITS__SCIM_PER_MIN=100000000
 # TOTP load repeats codes (refused as replays): keep the brute-force delays out of the figure.
 export JANUA_RATE_LIMITS__SIGNIN_FAILURES_PER_ACCOUNT=100000000
 export JANUA_RATE_LIMITS__SIGNIN_FAILURES_PER_IP_PER_MIN=100000000
@@ -60,6 +64,7 @@ trap cleanup EXIT
 ./target/release/janua --target identity --migrate & identity=$!; pids+=("$identity")
 ./target/release/janua --target auth --migrate & auth=$!; pids+=("$auth")
 ./target/release/janua --target org --migrate & org=$!; pids+=("$org")
+./target/release/janua --target enterprise --migrate & enterprise=$!; pids+=("$enterprise")
 ./target/release/janua --target audit --migrate & audit=$!; pids+=("$audit")
 ./target/release/janua --target webhooks --migrate & webhooks=$!; pids+=("$webhooks")
 ./target/release/janua --target gateway & gateway=$!; pids+=("$gateway")
@@ -73,4 +78,5 @@ echo "== load (release build, one process per service)"
 ./target/release/janua-bench --gateway http://127.0.0.1:18080 --direct http://127.0.0.1:18082 \
   --seconds "$SECONDS_PER_SCENARIO" --concurrency "$CONCURRENCY" --webauthn-origin http://localhost:18080 \
   --admin-email "$JANUA_BOOTSTRAP_ADMIN_EMAIL" --admin-password "$JANUA_BOOTSTRAP_ADMIN_PASSWORD" \
-  --pids "gateway=$gateway,auth=$auth,identity=$identity,org=$org,audit=$audit,webhooks=$webhooks"
+  --enterprise http://127.0.0.1:18084 --database "$DB" --dns-port 18053 \
+  --pids "gateway=$gateway,auth=$auth,identity=$identity,org=$org,enterprise=$enterprise,audit=$audit,webhooks=$webhooks"

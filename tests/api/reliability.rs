@@ -37,6 +37,10 @@ async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
         with_bootstrap_admin(s);
         // Every service reaches the broker through the proxy this test cuts.
         s.amqp_url = s.amqp_url.replace("127.0.0.1:5672", &format!("127.0.0.1:{port}"));
+        // This test is about the broker, not the retry schedule: a delivery attempt that
+        // fails on a loaded machine is tried again within seconds, not the default 30 s.
+        s.webhooks.retry_base_ms = 300;
+        s.webhooks.retry_max_ms = 2_000;
     })
     .await;
     let admin = app.admin_token().await;

@@ -37,6 +37,18 @@ impl DnsServer {
     /// Binds UDP and TCP on the same random loopback port.
     pub async fn start() -> DnsServer {
         let (udp, tcp) = bind_pair().await;
+        Self::serve(udp, tcp)
+    }
+
+    /// Binds UDP and TCP on a given loopback port (a stack started before the server names
+    /// it in `sso.dns_servers`: `make bench`).
+    pub async fn start_on(port: u16) -> std::io::Result<DnsServer> {
+        let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        let tcp = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        Ok(Self::serve(udp, tcp))
+    }
+
+    fn serve(udp: UdpSocket, tcp: TcpListener) -> DnsServer {
         let addr = udp.local_addr().expect("the UDP socket's address");
         let zone = Arc::new(Mutex::new(Zone::default()));
         let tasks = vec![

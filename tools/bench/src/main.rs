@@ -15,6 +15,7 @@
 //!
 //! The load generator runs on one thread, so it takes at most one of the machine's cores.
 
+mod enterprise;
 mod events;
 
 use argon2::password_hash::PasswordHasher as _;
@@ -50,6 +51,15 @@ struct Args {
     admin_email: Option<String>,
     #[arg(long)]
     admin_password: Option<String>,
+    /// The enterprise service itself (SCIM lookups direct).
+    #[arg(long, default_value = "http://127.0.0.1:18084")]
+    enterprise: String,
+    /// The scratch database the stack runs on (the SCIM directory is loaded with SQL).
+    #[arg(long, default_value = "janua_bench")]
+    database: String,
+    /// The loopback port of the DNS server the stack's `sso.dns_servers` names.
+    #[arg(long, default_value_t = 18053)]
+    dns_port: u16,
     /// The WebAuthn origin the stack accepts (`JANUA_WEBAUTHN__RP_ORIGIN`).
     #[arg(long, default_value = "http://localhost:18080")]
     webauthn_origin: String,
@@ -649,6 +659,19 @@ fn main() -> anyhow::Result<()> {
                 concurrency: args.concurrency,
                 audit_pid: pid("audit"),
                 webhooks_pid: pid("webhooks"),
+            })
+            .await?;
+            quiet().await;
+            println!();
+            enterprise::run(enterprise::Setup {
+                http: &http,
+                gateway: &args.gateway,
+                enterprise: &args.enterprise,
+                admin,
+                seconds: args.seconds,
+                concurrency: args.concurrency,
+                database: &args.database,
+                dns_port: args.dns_port,
             })
             .await?;
         }

@@ -342,6 +342,9 @@ pub enum SamlRefusal {
     Expired(String),
     #[error("the SAML assertion was already used")]
     Replayed,
+    /// More (or fewer) than one assertion: the shape of signature-wrapping attacks.
+    #[error("a SAML response must carry exactly one assertion")]
+    AssertionCount,
     #[error("the SAML response was refused: {0}")]
     Other(String),
 }
@@ -357,6 +360,7 @@ impl SamlRefusal {
             Self::Unsolicited => "unsolicited_not_allowed",
             Self::Expired(_) => "expired",
             Self::Replayed => "replayed",
+            Self::AssertionCount => "assertion_count",
             Self::Other(_) => "refused",
         }
     }
@@ -371,6 +375,14 @@ pub fn verify(
     xml: &str,
     request_id: Option<&str>,
 ) -> Result<SamlLogin, SamlRefusal> {
+    // No DTDs (entity expansion, external entities), and exactly one assertion: a second,
+    // unsigned one beside the signed one is how signature wrapping tries to be read.
+    if xml.contains("<!DOCTYPE") || xml.contains("<!ENTITY") {
+        return Err(SamlRefusal::Malformed("DTDs are not accepted".into()));
+    }
+    if count_elements(xml, "Assertion") + count_elements(xml, "EncryptedAssertion") != 1 {
+        return Err(SamlRefusal::AssertionCount);
+    }
     let unsolicited = request_id.is_none();
     if unsolicited && !config.saml_allow_idp_initiated {
         return Err(SamlRefusal::Unsolicited);
@@ -397,6 +409,24 @@ pub fn verify(
         )));
     }
     login_of(&assertion)
+}
+
+/// How many elements of this local name (any prefix) the document opens.
+fn count_elements(xml: &str, local_name: &str) -> usize {
+    let mut count = 0;
+    let mut rest = xml;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let end = rest
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        let local = name.rsplit(':').next().unwrap_or(name);
+        if local == local_name && !name.starts_with('/') && !name.starts_with('!') && !name.starts_with('?') {
+            count += 1;
+        }
+    }
+    count
 }
 
 fn in_response_to_of(assertion: &Assertion) -> Option<String> {
@@ -615,6 +645,13 @@ mod tests {
         assert_eq!(h.in_response_to.as_deref(), Some("_abc"));
         assert_eq!(h.audience.as_deref(), Some("https://sp/x"));
         assert_eq!(h.issuer.as_deref(), Some("https://idp"));
+    }
+
+    #[test]
+    fn assertions_are_counted_whatever_their_prefix() {
+        let xml = r#"<samlp:Response><saml:Assertion ID="a"><x/></saml:Assertion><Assertion ID="b"/><saml:AssertionIDRef/></samlp:Response>"#;
+        assert_eq!(count_elements(xml, "Assertion"), 2);
+        assert_eq!(count_elements("<a><b/></a>", "Assertion"), 0);
     }
 
     #[test]
