@@ -424,7 +424,14 @@ async fn saml(
                         }
                     }
                 }
-                let unsigned = response.to_string().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+                // samael's template digests with SHA-1, which Janua refuses: SHA-256 as IdPs do.
+                let unsigned = response
+                    .to_string()
+                    .map_err(|e| anyhow::anyhow!("{e:?}"))?
+                    .replace(
+                        "http://www.w3.org/2000/09/xmldsig#sha1",
+                        "http://www.w3.org/2001/04/xmlenc#sha256",
+                    );
                 let key = idp.export_private_key_der().map_err(|e| anyhow::anyhow!("{e}"))?;
                 let signed =
                     <samael::crypto::Crypto as samael::crypto::CryptoProvider>::sign_xml(unsigned, &key)
@@ -455,7 +462,30 @@ async fn saml(
     };
     let warm = prepare(200).await?;
     let mut warmed = 0;
-    for item in warm {
+    for (i, item) in warm.into_iter().enumerate() {
+        if i == 0 {
+            // The first one answers why, if it fails.
+            let (cookie, response, relay) = item;
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("SAMLResponse", &response)
+                .append_pair("RelayState", &relay)
+                .finish();
+            let resp = browser
+                .post(&acs)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("cookie", cookie)
+                .body(body)
+                .send()
+                .await?;
+            let status = resp.status();
+            let text = resp.text().await.unwrap_or_default();
+            anyhow::ensure!(
+                status.is_success(),
+                "the first SAML sign-in answered {status}: {text}"
+            );
+            warmed += 1;
+            continue;
+        }
         warmed += post(browser.clone(), acs.clone(), item).await as usize;
     }
     anyhow::ensure!(

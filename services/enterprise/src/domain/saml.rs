@@ -660,3 +660,103 @@ mod tests {
         assert!(pem_of(&STANDARD.encode([1u8; 100])).is_err());
     }
 }
+
+#[cfg(test)]
+mod samael_idp_tests {
+    //! Responses signed by samael's own IdP side verify here, and a changed one does not.
+    use super::*;
+    use samael::idp::response_builder::{ResponseAttribute, build_response_template};
+    use samael::idp::sp_extractor::RequiredAttribute;
+    use samael::idp::{CertificateParams, IdentityProvider, KeyType, Rsa};
+
+    const SHA1_DIGEST: &str = "http://www.w3.org/2000/09/xmldsig#sha1";
+    const SHA256_DIGEST: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
+
+    fn config(cert: &CertificateDer) -> SsoConfiguration {
+        let now = Utc::now();
+        SsoConfiguration {
+            id: Uuid::now_v7(),
+            organization_id: Uuid::now_v7(),
+            name: "t".into(),
+            protocol: "saml".into(),
+            enabled: true,
+            default_role: "member".into(),
+            admin_groups: vec![],
+            attribute_mapping: serde_json::json!({}),
+            saml_idp_entity_id: Some("https://idp.example/metadata".into()),
+            saml_idp_sso_url: Some("https://idp.example/sso".into()),
+            saml_idp_slo_url: None,
+            saml_idp_certificates: vec![pem_of(&STANDARD.encode(cert.der_data())).unwrap()],
+            saml_idp_metadata_url: None,
+            saml_allow_idp_initiated: false,
+            saml_allow_sha1: false,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_scopes: vec![],
+            created_by: Uuid::now_v7(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    #[test]
+    fn a_samael_signed_response_verifies() {
+        let idp = IdentityProvider::generate_new(KeyType::Rsa(Rsa::Rsa2048)).unwrap();
+        let cert = idp
+            .create_certificate(&CertificateParams {
+                common_name: "idp",
+                issuer_name: "idp",
+                days_until_expiration: 1,
+            })
+            .unwrap();
+        let config = config(&cert);
+        let public = "http://127.0.0.1:18080";
+        let urls = sp_urls(public, config.id);
+        let email = "ada@bench.test".to_string();
+        let attributes = [ResponseAttribute {
+            required_attribute: RequiredAttribute {
+                name: "email".into(),
+                format: Some("urn:oasis:names:tc:SAML:2.0:attrname-format:basic".into()),
+            },
+            value: &email,
+        }];
+        let mut response = build_response_template(
+            &cert,
+            &email,
+            &urls.metadata_url,
+            "https://idp.example/metadata",
+            &urls.acs_url,
+            "_req1",
+            &attributes,
+        );
+        if let Some(assertion) = response.assertion.as_mut() {
+            for c in assertion
+                .subject
+                .iter_mut()
+                .flat_map(|s| s.subject_confirmations.iter_mut().flatten())
+            {
+                if let Some(d) = c.subject_confirmation_data.as_mut() {
+                    d.not_on_or_after = Some(Utc::now() + Duration::minutes(5));
+                }
+            }
+        }
+        // samael's template digests with SHA-1, which is refused here (see the assertion
+        // below); an IdP of today digests with SHA-256.
+        let sha1 = response.to_string().unwrap();
+        let unsigned = sha1.replace(SHA1_DIGEST, SHA256_DIGEST);
+        let key = idp.export_private_key_der().unwrap();
+        let signed =
+            <samael::crypto::Crypto as samael::crypto::CryptoProvider>::sign_xml(unsigned, &key).unwrap();
+        let login = verify(&config, public, Duration::seconds(120), &signed, Some("_req1"));
+        assert!(login.is_ok(), "{:?}\n{signed}", login.err());
+        let tampered = signed.replace("ada@bench.test", "eve@bench.test");
+        assert!(verify(&config, public, Duration::seconds(120), &tampered, Some("_req1")).is_err());
+        let with_sha1 =
+            <samael::crypto::Crypto as samael::crypto::CryptoProvider>::sign_xml(sha1, &key).unwrap();
+        assert!(matches!(
+            verify(&config, public, Duration::seconds(120), &with_sha1, Some("_req1")),
+            Err(SamlRefusal::Signature)
+        ));
+    }
+}
