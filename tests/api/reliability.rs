@@ -36,7 +36,12 @@ async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
     let app = TestStack::spawn_with(|s| {
         with_bootstrap_admin(s);
         // Every service reaches the broker through the proxy this test cuts.
-        s.amqp_url = s.amqp_url.replace("127.0.0.1:5672", &format!("127.0.0.1:{port}"));
+        // A short heartbeat: a connection the cut leaves half-open on either side is noticed
+        // in seconds, not after RabbitMQ's default minute.
+        s.amqp_url = format!(
+            "{}?heartbeat=5",
+            s.amqp_url.replace("127.0.0.1:5672", &format!("127.0.0.1:{port}"))
+        );
         // This test is about the broker, not the retry schedule: a delivery attempt that
         // fails on a loaded machine is tried again within seconds, not the default 30 s.
         s.webhooks.retry_base_ms = 300;
@@ -90,7 +95,7 @@ async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
     // Audit: each sign-up's user.created exactly once, and the chain verifies.
     let created = eventually(
         "every sign-up in the audit log",
-        Duration::from_secs(60),
+        Duration::from_secs(120),
         || async {
             let entries = audit_entries(&app, &admin, "type=user.created").await;
             (entries.len() > emails.len()).then_some(entries)
@@ -116,7 +121,7 @@ async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
 
     // Webhooks: each endpoint got each sign-up once (by webhook-id and by email).
     for r in &receivers {
-        let got = eventually("every sign-up delivered", Duration::from_secs(60), || async {
+        let got = eventually("every sign-up delivered", Duration::from_secs(120), || async {
             let requests = r.requests();
             let emails_seen: Vec<String> = requests
                 .iter()

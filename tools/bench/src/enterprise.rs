@@ -35,31 +35,7 @@ pub struct Setup<'a> {
     pub dns_port: u16,
 }
 
-struct Figure {
-    ok: u64,
-    errors: u64,
-    elapsed: Duration,
-    latency: Histogram<u64>,
-}
-
-impl Figure {
-    fn rate(&self) -> f64 {
-        self.ok as f64 / self.elapsed.as_secs_f64()
-    }
-    fn p(&self, q: f64) -> f64 {
-        self.latency.value_at_quantile(q) as f64 / 1000.0
-    }
-    fn line(&self, name: &str) -> String {
-        format!(
-            "{name:<34} {:>10.1} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} ok, {} errors)",
-            self.rate(),
-            self.p(0.50),
-            self.p(0.99),
-            self.ok,
-            self.errors
-        )
-    }
-}
+use crate::Outcome as Figure;
 
 /// `concurrency` workers calling `step(worker, n)` until `seconds` are up.
 async fn drive<F, Fut>(concurrency: usize, seconds: u64, step: F) -> Figure

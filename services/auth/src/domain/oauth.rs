@@ -275,7 +275,7 @@ impl OAuthProviders {
         verifier: &str,
         nonce: &str,
     ) -> Result<ProviderIdentity, OAuthFailure> {
-        let http = |req| send(&self.http, req);
+        let http = |req| janua_core::oauth_http::send(&self.http, req, MAX_BODY);
         let code = AuthorizationCode::new(code.to_string());
         let verifier = PkceCodeVerifier::new(verifier.to_string());
         match &provider.endpoints {
@@ -356,7 +356,7 @@ impl OAuthProviders {
             }
         }
         // Claims outside the standard set (tid, xms_edov) ride along in the raw payload.
-        let extra = raw_claims(&id_token.to_string());
+        let extra = janua_core::oauth_http::raw_claims(&id_token.to_string());
         let mut merged = extra;
         if let (Some(m), Value::Object(v)) = (merged.as_object_mut(), value) {
             m.extend(v);
@@ -434,7 +434,7 @@ impl OAuthProviders {
             .await
             .map_err(|e| OAuthFailure::Unavailable(format!("{url}: {e}")))?;
         let status = resp.status();
-        let body = read_capped(resp)
+        let body = janua_core::oauth_http::read_capped(resp, MAX_BODY)
             .await
             .map_err(|e| OAuthFailure::Unavailable(format!("{url}: {e}")))?;
         if !status.is_success() {
@@ -571,20 +571,6 @@ fn oidc_identity(kind: ProviderKind, claims: &Value) -> ProviderIdentity {
     }
 }
 
-/// The payload of a JWT whose signature was verified already.
-fn raw_claims(jwt: &str) -> Value {
-    use base64::Engine;
-    jwt.split('.')
-        .nth(1)
-        .and_then(|p| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(p.trim_end_matches('='))
-                .ok()
-        })
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_else(|| Value::Object(Default::default()))
-}
-
 fn token_error<E: std::error::Error + 'static>(
     e: oauth2::RequestTokenError<E, oauth2::basic::BasicErrorResponse>,
 ) -> OAuthFailure {
@@ -592,32 +578,6 @@ fn token_error<E: std::error::Error + 'static>(
         oauth2::RequestTokenError::Request(e) => OAuthFailure::Unavailable(e.to_string()),
         other => OAuthFailure::Rejected(other.to_string()),
     }
-}
-
-async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, std::io::Error> {
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(std::io::Error::other)? {
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(std::io::Error::other("provider answer is too large"));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// oauth2's HTTP client interface over the workspace's reqwest (one HTTP stack).
-async fn send(
-    http: &reqwest::Client,
-    request: oauth2::HttpRequest,
-) -> Result<oauth2::HttpResponse, std::io::Error> {
-    let request = reqwest::Request::try_from(request).map_err(std::io::Error::other)?;
-    let resp = http.execute(request).await.map_err(std::io::Error::other)?;
-    let mut builder = http::Response::builder().status(resp.status());
-    for (name, value) in resp.headers() {
-        builder = builder.header(name, value);
-    }
-    let body = read_capped(resp).await?;
-    builder.body(body).map_err(std::io::Error::other)
 }
 
 #[cfg(test)]

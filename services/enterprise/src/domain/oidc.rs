@@ -117,7 +117,7 @@ impl Discovery {
     ) -> Result<OidcLogin, OidcFailure> {
         let metadata = self.metadata(provider.issuer, false).await?;
         let client = client(provider, &metadata, callback)?;
-        let http = |req| send(&self.http, req);
+        let http = |req| janua_core::oauth_http::send(&self.http, req, MAX_BODY);
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| OidcFailure::Rejected(e.to_string()))?
@@ -199,7 +199,7 @@ impl Discovery {
             .await
             .map_err(|e| OidcFailure::Unavailable(format!("{url}: {e}")))?;
         let status = resp.status();
-        let body = read_capped(resp)
+        let body = janua_core::oauth_http::read_capped(resp, MAX_BODY)
             .await
             .map_err(|e| OidcFailure::Unavailable(format!("{url}: {e}")))?;
         if status.is_server_error() {
@@ -237,24 +237,11 @@ fn verify(
     let standard =
         serde_json::to_value(claims).map_err(|e| ClaimsVerificationError::Other(format!("claims: {e}")))?;
     // Claims outside the standard set (groups) ride along in the verified payload.
-    let mut merged = raw_claims(&id_token.to_string());
+    let mut merged = janua_core::oauth_http::raw_claims(&id_token.to_string());
     if let (Some(m), Value::Object(v)) = (merged.as_object_mut(), standard) {
         m.extend(v);
     }
     Ok(merged)
-}
-
-fn raw_claims(jwt: &str) -> Value {
-    use base64::Engine;
-    jwt.split('.')
-        .nth(1)
-        .and_then(|p| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(p.trim_end_matches('='))
-                .ok()
-        })
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_else(|| Value::Object(Default::default()))
 }
 
 fn token_error<E: std::error::Error + 'static>(
@@ -264,30 +251,4 @@ fn token_error<E: std::error::Error + 'static>(
         oauth2::RequestTokenError::Request(e) => OidcFailure::Unavailable(e.to_string()),
         other => OidcFailure::Rejected(other.to_string()),
     }
-}
-
-async fn read_capped(mut resp: reqwest::Response) -> Result<Vec<u8>, std::io::Error> {
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(std::io::Error::other)? {
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(std::io::Error::other("provider answer is too large"));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// oauth2's HTTP client interface over the workspace's reqwest (one HTTP stack).
-async fn send(
-    http: &reqwest::Client,
-    request: oauth2::HttpRequest,
-) -> Result<oauth2::HttpResponse, std::io::Error> {
-    let request = reqwest::Request::try_from(request).map_err(std::io::Error::other)?;
-    let resp = http.execute(request).await.map_err(std::io::Error::other)?;
-    let mut builder = http::Response::builder().status(resp.status());
-    for (name, value) in resp.headers() {
-        builder = builder.header(name, value);
-    }
-    let body = read_capped(resp).await?;
-    builder.body(body).map_err(std::io::Error::other)
 }
