@@ -183,7 +183,7 @@ impl OutboxRelay {
             .await
             .map_err(|e| RelayError::Pool(e.to_string()))?;
         let batch_size = self.batch_size;
-        conn.transaction::<usize, RelayError, _>(async move |conn| {
+        conn.transaction::<(usize, bool), RelayError, _>(async move |conn| {
             let rows: Vec<(Uuid, String, Vec<u8>)> = outbox::table
                 .filter(outbox::published_at.is_null())
                 .order(outbox::id)
@@ -214,14 +214,17 @@ impl OutboxRelay {
                     .await?;
             }
             // Confirmed rows are marked even when a later one failed, so they are not re-sent.
+            let mut stuck = false;
             if let Some(e) = failure {
+                stuck = matches!(e, janua_events::PublishError::Timeout(_));
                 tracing::warn!(error = %e, confirmed = sent.len(), "publishing stopped mid-batch");
             }
-            Ok(sent.len())
+            Ok((sent.len(), stuck))
         })
         .await
-        .and_then(|n| {
-            if publisher.is_connected() {
+        .and_then(|(n, stuck)| {
+            // A link that stopped answering is dropped and made again, like a closed one.
+            if publisher.is_connected() && !stuck {
                 Ok(n)
             } else {
                 Err(RelayError::Publish(janua_events::PublishError::Nacked(

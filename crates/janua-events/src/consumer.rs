@@ -101,13 +101,24 @@ pub async fn run_batched(
     }
 }
 
-async fn consume(
+/// How long connecting, declaring and starting to consume may take: a broker link that dies
+/// half-way through its handshake must not leave the consumer waiting forever.
+const SETUP_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Why a consumer lost its broker.
+#[derive(Debug, thiserror::Error)]
+enum ConsumeError {
+    #[error(transparent)]
+    Broker(#[from] lapin::Error),
+    #[error("connecting to the broker took more than {0:?}")]
+    SetupTimeout(Duration),
+}
+
+async fn open(
     amqp_url: &str,
     exchange: &str,
     sub: &Subscription,
-    apply: Apply<'_>,
-    status: &crate::BrokerStatus,
-) -> Result<(), lapin::Error> {
+) -> Result<(Connection, lapin::Channel, lapin::Consumer), lapin::Error> {
     let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
     let channel = connection.create_channel().await?;
     crate::publisher::declare_exchange(&channel, exchange).await?;
@@ -115,7 +126,7 @@ async fn consume(
     channel
         .basic_qos(sub.prefetch, BasicQosOptions::default())
         .await?;
-    let mut deliveries = channel
+    let deliveries = channel
         .basic_consume(
             sub.queue.as_str().into(),
             "".into(),
@@ -123,6 +134,20 @@ async fn consume(
             FieldTable::default(),
         )
         .await?;
+    Ok((connection, channel, deliveries))
+}
+
+async fn consume(
+    amqp_url: &str,
+    exchange: &str,
+    sub: &Subscription,
+    apply: Apply<'_>,
+    status: &crate::BrokerStatus,
+) -> Result<(), ConsumeError> {
+    let (_connection, _channel, mut deliveries) =
+        tokio::time::timeout(SETUP_TIMEOUT, open(amqp_url, exchange, sub))
+            .await
+            .map_err(|_| ConsumeError::SetupTimeout(SETUP_TIMEOUT))??;
     tracing::info!(queue = %sub.queue, "event consumer running");
     status.set(true);
     match apply {

@@ -11,7 +11,13 @@ pub enum PublishError {
     Broker(#[from] lapin::Error),
     #[error("broker refused event {0}")]
     Nacked(String),
+    /// The broker did not answer in time (a link dying half-way): the caller retries.
+    #[error("the broker did not answer within {0:?}")]
+    Timeout(std::time::Duration),
 }
+
+/// How long connecting, or one publish and its confirm, may take.
+const BROKER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
 
 pub struct Publisher {
     connection: Connection,
@@ -21,6 +27,12 @@ pub struct Publisher {
 
 impl Publisher {
     pub async fn connect(amqp_url: &str, exchange: &str) -> Result<Publisher, PublishError> {
+        tokio::time::timeout(BROKER_TIMEOUT, Self::open(amqp_url, exchange))
+            .await
+            .map_err(|_| PublishError::Timeout(BROKER_TIMEOUT))?
+    }
+
+    async fn open(amqp_url: &str, exchange: &str) -> Result<Publisher, PublishError> {
         let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
         let channel = connection.create_channel().await?;
         declare_exchange(&channel, exchange).await?;
@@ -46,17 +58,20 @@ impl Publisher {
             .with_type(event_type.into())
             .with_content_type("application/x-protobuf".into())
             .with_delivery_mode(2);
-        let confirm = self
-            .channel
-            .basic_publish(
-                self.exchange.as_str().into(),
-                event_type.into(),
-                BasicPublishOptions::default(),
-                body,
-                properties,
-            )
-            .await?
-            .await?;
+        let confirm = tokio::time::timeout(BROKER_TIMEOUT, async {
+            self.channel
+                .basic_publish(
+                    self.exchange.as_str().into(),
+                    event_type.into(),
+                    BasicPublishOptions::default(),
+                    body,
+                    properties,
+                )
+                .await?
+                .await
+        })
+        .await
+        .map_err(|_| PublishError::Timeout(BROKER_TIMEOUT))??;
         if confirm.is_nack() {
             return Err(PublishError::Nacked(event_id.to_string()));
         }
