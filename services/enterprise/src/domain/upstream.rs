@@ -141,6 +141,15 @@ impl Upstreams {
         Ok((status, value))
     }
 
+    /// A GET whose 404 means "there is none".
+    async fn get_optional(&self, service: &'static str, url: String) -> Result<Option<Value>, UpstreamError> {
+        match self.call(service, reqwest::Method::GET, url, None).await {
+            Ok((_, value)) => Ok(Some(value)),
+            Err(UpstreamError::Refused { status: 404, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
     fn account(value: Value) -> Result<Account, UpstreamError> {
         serde_json::from_value(value).map_err(|e| {
             tracing::error!(error = %e, "identity answered an account this service cannot read");
@@ -156,31 +165,33 @@ impl Upstreams {
         email: &str,
         name: Option<&str>,
     ) -> Result<Account, UpstreamError> {
+        self.put_account(id, email, name, false).await
+    }
+
+    /// identity's idempotent create (by id), the address verified or not.
+    async fn put_account(
+        &self,
+        id: Uuid,
+        email: &str,
+        name: Option<&str>,
+        email_verified: bool,
+    ) -> Result<Account, UpstreamError> {
         let (_, value) = self
             .call(
                 "identity",
                 reqwest::Method::PUT,
                 format!("{}/internal/v1/users/{id}", self.identity),
-                Some(json!({ "email": email, "name": name })),
+                Some(json!({ "email": email, "name": name, "email_verified": email_verified })),
             )
             .await?;
         Self::account(value)
     }
 
     pub async fn account_of(&self, id: Uuid) -> Result<Option<Account>, UpstreamError> {
-        match self
-            .call(
-                "identity",
-                reqwest::Method::GET,
-                format!("{}/internal/v1/users/{id}", self.identity),
-                None,
-            )
-            .await
-        {
-            Ok((_, value)) => Self::account(value).map(Some),
-            Err(UpstreamError::Refused { status: 404, .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        self.get_optional("identity", format!("{}/internal/v1/users/{id}", self.identity))
+            .await?
+            .map(Self::account)
+            .transpose()
     }
 
     /// Changes what is given of the account: email, name (`Some(None)` clears it), status.
@@ -308,37 +319,21 @@ pub type SignInAnswer = Value;
 impl Upstreams {
     pub async fn organization_by_slug(&self, slug: &str) -> Result<Option<OrganizationRef>, UpstreamError> {
         let encoded: String = url::form_urlencoded::byte_serialize(slug.as_bytes()).collect();
-        match self
-            .call(
-                "org",
-                reqwest::Method::GET,
-                format!("{}/internal/v1/organizations/by-slug/{encoded}", self.org),
-                None,
-            )
-            .await
-        {
-            Ok((_, value)) => Ok(serde_json::from_value(value).ok()),
-            Err(UpstreamError::Refused { status: 404, .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let url = format!("{}/internal/v1/organizations/by-slug/{encoded}", self.org);
+        Ok(self
+            .get_optional("org", url)
+            .await?
+            .and_then(|value| serde_json::from_value(value).ok()))
     }
 
     /// The account with this email, if any.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, UpstreamError> {
         let encoded: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
-        match self
-            .call(
-                "identity",
-                reqwest::Method::GET,
-                format!("{}/internal/v1/users/by-email?email={encoded}", self.identity),
-                None,
-            )
-            .await
-        {
-            Ok((_, value)) => Self::account(value).map(Some),
-            Err(UpstreamError::Refused { status: 404, .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        let url = format!("{}/internal/v1/users/by-email?email={encoded}", self.identity);
+        self.get_optional("identity", url)
+            .await?
+            .map(Self::account)
+            .transpose()
     }
 
     /// Creates an account whose address the organization's IdP vouches for (a verified
@@ -349,15 +344,7 @@ impl Upstreams {
         email: &str,
         name: Option<&str>,
     ) -> Result<Account, UpstreamError> {
-        let (_, value) = self
-            .call(
-                "identity",
-                reqwest::Method::PUT,
-                format!("{}/internal/v1/users/{id}", self.identity),
-                Some(json!({ "email": email, "name": name, "email_verified": true })),
-            )
-            .await?;
-        Self::account(value)
+        self.put_account(id, email, name, true).await
     }
 
     /// Adds the user to the organization with `role` (kept if they are a member already).

@@ -153,8 +153,19 @@ pub async fn list(state: web::Data<EnterpriseState>, client: ScimClient, req: Ht
     let pairs = query_pairs(&req)?;
     let query = ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), GROUP)?;
     let base = base_url(&state, &req);
+    let response = answer_list(&state, client.organization_id, &base, &query).await?;
+    Ok(scim_json(StatusCode::OK, &response.to_json()))
+}
+
+/// A list (`GET /Groups` or `POST /Groups/.search`) answered.
+pub(crate) async fn answer_list(
+    state: &EnterpriseState,
+    org: Uuid,
+    base: &str,
+    query: &ListQuery,
+) -> Result<ListResponse, ScimFailure> {
     let mut conn = state.pool.get().await?;
-    let mut matched = matching(&mut conn, client.organization_id, &base, query.filter.as_ref()).await?;
+    let mut matched = matching(&mut conn, org, base, query.filter.as_ref()).await?;
     if let Some(sort_by) = &query.sort_by {
         list::sort_resources(&mut matched, sort_by, query.sort_order, GROUP);
     }
@@ -165,8 +176,7 @@ pub async fn list(state: web::Data<EnterpriseState>, client: ScimClient, req: Ht
         .iter()
         .map(|r| query.projection.apply(r, GROUP))
         .collect();
-    let response = ListResponse::new(resources, total, query.paging.start_index);
-    Ok(scim_json(StatusCode::OK, &response.to_json()))
+    Ok(ListResponse::new(resources, total, query.paging.start_index))
 }
 
 /// Every group the filter matches (all without one), in creation order, with members.

@@ -91,20 +91,7 @@ pub async fn groups(
 ) -> ScimResult {
     let query = query_of(&pairs_of(&json_body(&body)?)?, ResourceType::Group)?;
     let base = base_url(&state, &req);
-    let mut conn = state.pool.get().await?;
-    let mut matched =
-        scim_groups::matching(&mut conn, client.organization_id, &base, query.filter.as_ref()).await?;
-    if let Some(sort_by) = &query.sort_by {
-        list::sort_resources(&mut matched, sort_by, query.sort_order, ResourceType::Group);
-    }
-    let total = matched.len();
-    let resources = query
-        .paging
-        .page(&matched)
-        .iter()
-        .map(|r| query.projection.apply(r, ResourceType::Group))
-        .collect();
-    let response = ListResponse::new(resources, total, query.paging.start_index);
+    let response = scim_groups::answer_list(&state, client.organization_id, &base, &query).await?;
     Ok(scim_json(StatusCode::OK, &response.to_json()))
 }
 
