@@ -459,7 +459,7 @@ async fn a_user_with_totp_still_gives_the_second_factor() {
     let pair = json(sign_in(&app, "google").await).await;
     let token = pair["access_token"].as_str();
     let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
-    let code = crate::mfa::code(setup["secret"].as_str().unwrap(), 0);
+    let code = janua_testkit::totp_code(setup["secret"].as_str().unwrap(), 0);
     assert_eq!(
         app.post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token)
             .await

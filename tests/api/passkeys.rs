@@ -120,7 +120,7 @@ async fn a_passkey_satisfies_mfa_for_a_user_with_totp() {
     let token = pair["access_token"].as_str();
     // Turn TOTP on so that a password sign-in would need a second factor.
     let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
-    let code = crate::mfa::code(setup["secret"].as_str().unwrap(), 0);
+    let code = janua_testkit::totp_code(setup["secret"].as_str().unwrap(), 0);
     let on = app
         .post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token)
         .await;

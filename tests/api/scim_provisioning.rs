@@ -861,3 +861,49 @@ async fn a_user_without_an_address_gets_an_account_when_one_arrives() {
         "{me}"
     );
 }
+
+/// An identity provider moving a user's address kills every token mailed to the old one and
+/// leaves the new one unverified: mail to the old address proves nothing about the account.
+#[tokio::test]
+async fn a_scim_address_change_kills_tokens_mailed_to_the_old_address() {
+    let app = TestStack::spawn().await;
+    let (_org, scim) = org_with_token(&app, "owner@acme.test", "Acme").await;
+    let created = scim
+        .post(
+            "/Users",
+            &json!({
+                "schemas": [USER_SCHEMA],
+                "userName": "ada@acme.test",
+                "emails": [{"value": "ada@acme.test", "type": "work", "primary": true}],
+                "active": true
+            }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_string();
+    app.post(
+        "/api/v1/auth/forgot-password",
+        &json!({"email": "ada@acme.test"}),
+        None,
+    )
+    .await;
+    let reset = app.mailed_token("ada@acme.test", "Reset your password", 0).await;
+    let patched = scim
+        .patch(
+            &format!("/Users/{id}"),
+            json!([{"op": "Replace", "path": "emails[type eq \"work\"].value", "value": "ada@globex.test"}]),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    let resp = app
+        .post(
+            "/api/v1/auth/reset-password",
+            &json!({"token": reset, "password": "a brand new passphrase"}),
+            None,
+        )
+        .await;
+    assert_error(resp, 400, "VALIDATION_ERROR").await;
+    // The new address gets its own proof to follow.
+    let user = app.verify_email("ada@globex.test", 0).await;
+    assert_eq!(user["email_verified"], true);
+}

@@ -552,7 +552,8 @@ async fn idp_initiated_sign_ins_work_only_where_allowed_and_only_once() {
 #[tokio::test]
 async fn existing_accounts_are_linked_within_verified_domains_only() {
     let sso = stack().await;
-    let existing = sso.app.signup("grace@acme.test", PASSWORD).await;
+    // Grace proved her address: linking keeps everything she set up.
+    let existing = sso.app.signup_verified("grace@acme.test", PASSWORD).await;
     let grace = existing["user"]["id"].as_str().unwrap().to_string();
     let idp = SamlIdp::start().await;
     sso.saml(&idp, json!({})).await;
@@ -569,13 +570,21 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
         Some(grace.as_str())
     );
     assert_eq!(sso.member_role(&grace).await.as_deref(), Some("member"));
-    let events: Vec<String> = sso
-        .enterprise_events()
-        .await
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
-    assert!(events.iter().any(|k| k == "sso.identity_linked"), "{events:?}");
+    let events = sso.enterprise_events().await;
+    let linked = events
+        .iter()
+        .find(|(k, _)| k == "sso.identity_linked")
+        .map(|(_, p)| p.clone())
+        .unwrap_or_else(|| panic!("{events:?}"));
+    assert!(linked.get("account_claimed").is_none(), "{linked}");
+    assert_eq!(sso.app.signin("grace@acme.test", PASSWORD).await.status(), 200);
+    assert_eq!(
+        sso.app
+            .get("/api/v1/auth/me", existing["access_token"].as_str())
+            .await
+            .status(),
+        200
+    );
 
     // Another organization, another IdP asserting the same address.
     let pair = sso.app.signup("boss@globex.test", PASSWORD).await;
@@ -920,4 +929,88 @@ async fn oidc_id_tokens_for_others_stale_forged_or_replayed_are_refused() {
         .await;
     let resp = oidc_login(&sso, &provider, "organization=acme").await;
     refused(resp, 403, "domain_not_verified").await;
+}
+
+/// Linking by email needs proof on both sides: an account registered with an address of a
+/// verified domain but never proven (a squatter's) is taken over by the IdP's user only after
+/// everything its registrant set up is gone: password, TOTP, sessions. The squatter ends up
+/// with nothing; the events say what was removed.
+#[tokio::test]
+async fn an_unproven_account_is_taken_over_only_after_its_registrants_credentials_are_removed() {
+    let sso = stack().await;
+    let squatter = sso.app.signup("grace@acme.test", PASSWORD).await;
+    let grace = squatter["user"]["id"].as_str().unwrap().to_string();
+    let squatter_token = squatter["access_token"].as_str().unwrap().to_string();
+    sso.app.enable_totp(&squatter_token).await;
+    let idp = SamlIdp::start().await;
+    sso.saml(&idp, json!({})).await;
+    idp.set_user("grace-0001", json!({"email": ["grace@acme.test"]}))
+        .await;
+    let (post, cookie) = sso.saml_login(&idp, "grace@acme.test").await;
+    let resp = sso.post_saml(&post, Some(&cookie)).await;
+    assert_eq!(resp.status(), 200);
+    let answer = json(resp).await;
+    // The squatter's TOTP is gone: no challenge stands between the IdP's user and the account.
+    assert!(answer.get("mfa_required").is_none(), "{answer}");
+    let me = sso.me(&answer).await;
+    assert_eq!(me["id"], grace.as_str());
+    assert_eq!(me["email_verified"], true);
+    assert_eq!(me["mfa_enabled"], false);
+
+    // The squatter: the password is gone, the session is revoked, the refresh token is dead.
+    assert_error(
+        sso.app.signin("grace@acme.test", PASSWORD).await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    assert_error(
+        sso.app.get("/api/v1/auth/me", Some(&squatter_token)).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    assert_error(
+        sso.app
+            .post(
+                "/api/v1/auth/refresh",
+                &json!({"refresh_token": squatter["refresh_token"]}),
+                None,
+            )
+            .await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+
+    let events = sso.enterprise_events().await;
+    let linked = events
+        .iter()
+        .find(|(k, _)| k == "sso.identity_linked")
+        .map(|(_, p)| p.clone())
+        .unwrap_or_else(|| panic!("{events:?}"));
+    assert_eq!(linked["account_claimed"], true, "{linked}");
+    let claimed = sso
+        .app
+        .outbox_events("auth")
+        .await
+        .into_iter()
+        .find(|(k, _)| k == "user.account_claimed")
+        .map(|(_, p)| p)
+        .expect("user.account_claimed");
+    assert_eq!(claimed["proven_by"], "sso");
+    let removed: Vec<&str> = claimed["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    for what in ["password", "totp", "sessions"] {
+        assert!(removed.contains(&what), "{removed:?}");
+    }
+
+    // The next sign-in through the IdP is an ordinary one.
+    let (post, cookie) = sso.saml_login(&idp, "grace@acme.test").await;
+    let again = json(sso.post_saml(&post, Some(&cookie)).await).await;
+    assert_eq!(sso.me(&again).await["id"], grace.as_str());
 }

@@ -232,6 +232,47 @@ impl TestStack {
         resp.json().await.unwrap()
     }
 
+    /// The body of the `nth` mail to `to` with this subject (waits for it).
+    pub async fn mail_body(&self, to: &str, subject: &str, nth: usize) -> String {
+        eventually(subject, Duration::from_secs(15), || async {
+            self.smtp
+                .mails_to(to)
+                .into_iter()
+                .filter(|m| m.subject().as_deref() == Some(subject))
+                .nth(nth)
+                .map(|m| m.body())
+        })
+        .await
+    }
+
+    /// The `?token=` of the `nth` mail to `to` with this subject (waits for it).
+    pub async fn mailed_token(&self, to: &str, subject: &str, nth: usize) -> String {
+        token_from_link(&self.mail_body(to, subject, nth).await)
+    }
+
+    /// Follows the newest verification link mailed to `email` (waits for the `nth` one) and
+    /// answers the user.
+    pub async fn verify_email(&self, email: &str, nth: usize) -> Value {
+        let token = self.mailed_token(email, "Confirm your email address", nth).await;
+        let resp = self
+            .post(
+                "/api/v1/auth/verify-email",
+                &serde_json::json!({ "token": token }),
+                None,
+            )
+            .await;
+        assert_eq!(resp.status(), 200, "verification of {email} failed");
+        resp.json().await.unwrap()
+    }
+
+    /// Signs up and proves the address through the mailed link; answers the token pair.
+    pub async fn signup_verified(&self, email: &str, password: &str) -> Value {
+        let pair = self.signup(email, password).await;
+        let user = self.verify_email(email, 0).await;
+        assert_eq!(user["email_verified"], true);
+        pair
+    }
+
     pub async fn signin(&self, email: &str, password: &str) -> reqwest::Response {
         self.post(
             "/api/v1/auth/signin",
@@ -405,4 +446,56 @@ pub fn token_from_link(body: &str) -> String {
 pub fn service_token(settings: &Settings) -> String {
     use secrecy::ExposeSecret;
     settings.secrets.service_token.expose_secret().to_string()
+}
+
+/// The code an authenticator app shows `offset` seconds from now (RFC 6238: SHA-1, 6 digits,
+/// 30-second steps) for a base32 secret.
+pub fn totp_code(secret_b32: &str, offset: i64) -> String {
+    use totp_rs::{Algorithm, Builder, Secret};
+    let secret = Secret::try_from_base32(secret_b32).expect("a base32 TOTP secret");
+    let totp = Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(6)
+        .with_step_duration(30)
+        .with_secret(secret)
+        .with_account_name("x")
+        .build_noncompliant();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    totp.generate((now + offset) as u64).to_string()
+}
+
+impl TestStack {
+    /// Turns TOTP on for the holder of `access_token`; answers (secret, backup codes).
+    pub async fn enable_totp(&self, access_token: &str) -> (String, Vec<String>) {
+        let setup: Value = self
+            .post(
+                "/api/v1/mfa/totp/generate",
+                &serde_json::json!({}),
+                Some(access_token),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let secret = setup["secret"].as_str().expect("a TOTP secret").to_string();
+        let resp = self
+            .post(
+                "/api/v1/mfa/totp/verify",
+                &serde_json::json!({ "code": totp_code(&secret, 0) }),
+                Some(access_token),
+            )
+            .await;
+        assert_eq!(resp.status(), 200, "enabling TOTP failed");
+        let enabled: Value = resp.json().await.unwrap();
+        let codes = enabled["backup_codes"]
+            .as_array()
+            .expect("backup codes")
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .collect();
+        (secret, codes)
+    }
 }

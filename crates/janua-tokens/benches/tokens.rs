@@ -25,6 +25,7 @@ fn claims() -> Claims {
         jti: uuid::Uuid::now_v7(),
         roles: vec![],
         scope: None,
+        auth_time: None,
     }
 }
 

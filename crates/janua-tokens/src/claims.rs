@@ -18,10 +18,21 @@ pub struct Claims {
     /// ordinary access tokens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// When the user last proved a factor in this session (OpenID Connect Core 1.0 section 2,
+    /// `auth_time`): set by a sign-in or a re-authentication, carried unchanged by refreshes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
 }
 
 impl Claims {
     pub fn is_admin(&self) -> bool {
         self.roles.iter().any(|r| r == "admin")
+    }
+
+    /// Whether a factor was proven at most `window_secs` ago. A token without `auth_time`
+    /// proves nothing; a refreshed token keeps the time of the proof, not of the refresh.
+    pub fn authenticated_within(&self, window_secs: i64, now: i64) -> bool {
+        self.auth_time
+            .is_some_and(|t| t <= now + 60 && now - t < window_secs)
     }
 }

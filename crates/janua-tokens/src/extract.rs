@@ -16,11 +16,22 @@ use std::sync::Arc;
 pub struct TokenGuard {
     pub keys: Arc<dyn KeySource>,
     pub revocations: RevocationSet,
+    /// How recent a proven factor must be for [`Reauthenticated`] (`tokens.reauth_window_secs`).
+    pub reauth_window_secs: i64,
 }
 
 impl TokenGuard {
     pub fn new(keys: Arc<dyn KeySource>, revocations: RevocationSet) -> Self {
-        Self { keys, revocations }
+        Self {
+            keys,
+            revocations,
+            reauth_window_secs: 300,
+        }
+    }
+
+    pub fn with_reauth_window(mut self, secs: i64) -> Self {
+        self.reauth_window_secs = secs;
+        self
     }
 
     /// Signature, algorithm, issuer, audience and expiry, without the revocation check (for
@@ -85,6 +96,50 @@ impl FromRequest for Authenticated {
                 return Err(ApiError::unauthorized(TokenError::WrongScope.reason()));
             }
             Ok(Authenticated(claims))
+        })
+    }
+}
+
+/// A caller who proved a factor (password, passkey, TOTP; a sign-in counts) within
+/// `tokens.reauth_window_secs`, as the token's `auth_time` says. Sensitive changes take this
+/// instead of [`Authenticated`]: a stolen or refreshed access token alone cannot make them.
+/// Refused with 401 `reauthentication_required`; `POST /api/v1/auth/reauthenticate` renews
+/// the proof.
+#[derive(Debug, Clone)]
+pub struct Reauthenticated(pub Authenticated);
+
+impl Reauthenticated {
+    pub fn user_id(&self) -> uuid::Uuid {
+        self.0.user_id()
+    }
+    pub fn session_id(&self) -> uuid::Uuid {
+        self.0.session_id()
+    }
+}
+
+/// Whether the claims prove a factor within the guard's window.
+pub fn recently_authenticated(guard: &TokenGuard, claims: &Claims) -> bool {
+    claims.authenticated_within(guard.reauth_window_secs, chrono::Utc::now().timestamp())
+}
+
+pub fn reauthentication_required() -> ApiError {
+    ApiError::unauthorized("reauthentication_required")
+}
+
+impl FromRequest for Reauthenticated {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let guard = req.app_data::<web::Data<TokenGuard>>().cloned();
+        let authenticated = Authenticated::from_request(req, payload);
+        Box::pin(async move {
+            let auth = authenticated.await?;
+            let guard = guard.ok_or_else(|| ApiError::internal("TokenGuard is not configured"))?;
+            if !recently_authenticated(&guard, &auth.0) {
+                return Err(reauthentication_required());
+            }
+            Ok(Reauthenticated(auth))
         })
     }
 }

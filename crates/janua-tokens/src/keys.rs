@@ -238,6 +238,7 @@ mod tests {
             jti: Uuid::now_v7(),
             roles: vec![],
             scope: None,
+            auth_time: None,
         }
     }
 

@@ -10,7 +10,7 @@ pub mod revocation;
 pub mod sealed;
 
 pub use claims::Claims;
-pub use extract::{Authenticated, TokenGuard};
+pub use extract::{Authenticated, Reauthenticated, TokenGuard};
 pub use jwks::JwksClient;
 pub use keys::{KeyRing, SigningKey, TokenError};
 pub use revocation::RevocationSet;

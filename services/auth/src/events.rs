@@ -204,3 +204,15 @@ pub fn oauth_link_changed(
     .subject(user_id)
     .context(ctx)
 }
+
+/// An account registered with an address its registrant never proved was taken over by the
+/// address's proven owner; `removed` lists what the registrant had set up and lost.
+pub fn account_claimed(user_id: Uuid, by: &str, removed: &[&str], ctx: EventContext) -> Event {
+    Event::new(
+        SOURCE,
+        "user.account_claimed",
+        serde_json::json!({ "user_id": user_id, "proven_by": by, "removed": removed }),
+    )
+    .subject(user_id)
+    .context(ctx)
+}

@@ -24,6 +24,50 @@ pub struct Effects {
     pub public_url: String,
     /// A suspended user's sessions are revoked here too.
     pub revocations: janua_tokens::RevocationSet,
+    pub verify_ttl_secs: i64,
+}
+
+/// An account's address moved (profile, SCIM, admin, SSO attributes): every token mailed to
+/// the old address dies, the new address gets a verification link, and the old one is told.
+async fn address_changed(
+    conn: &mut diesel_async::AsyncPgConnection,
+    effects: &Effects,
+    user: &IdentityUser,
+    previous: Option<&str>,
+    ctx: janua_events::EventContext,
+) -> diesel::QueryResult<()> {
+    crate::store::one_time_tokens::invalidate_all_for_user(conn, user.id, chrono::Utc::now()).await?;
+    if !user.email_verified && user.status == "active" {
+        let mailing = crate::domain::email_proof::Mailing {
+            sealer: &effects.sealer,
+            public_url: &effects.public_url,
+            verify_ttl_secs: effects.verify_ttl_secs,
+        };
+        crate::domain::email_proof::queue_verification(
+            conn,
+            &mailing,
+            user.id,
+            user.name.as_deref(),
+            &user.email,
+            ctx,
+        )
+        .await?;
+    }
+    if let Some(old) = previous.filter(|old| *old != user.email) {
+        let body = format!(
+            "The email address of your account was changed from {old} to {}.\n\nMail to this address no longer signs in to the account. If you did not make this change, contact your administrator at once.\n",
+            user.email
+        );
+        crate::mailer::queue(
+            conn,
+            &effects.sealer,
+            old,
+            "Your email address was changed",
+            &body,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 pub fn handler(pool: Pool, effects: Effects) -> Handler {
@@ -83,6 +127,12 @@ async fn apply(pool: &Pool, mail: &Effects, envelope: EventEnvelope) -> Result<(
             }
         } else if let Ok(user) = serde_json::from_value::<IdentityUser>(payload["user"].clone()) {
             user_profiles::upsert(conn, &user).await?;
+            let email_moved = envelope.r#type == "user.updated"
+                && payload["changed"].as_array().is_some_and(|c| c.iter().any(|f| f == "email"));
+            if email_moved {
+                let ctx = janua_events::EventContext::default();
+                address_changed(conn, mail, &user, payload["previous_email"].as_str(), ctx).await?;
+            }
         } else {
             tracing::warn!(event_type = %envelope.r#type, "user event without a user record; skipped");
         }

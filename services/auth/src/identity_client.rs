@@ -160,14 +160,27 @@ impl IdentityClient {
         Self::user_or_none(Self::send(req).await?).await
     }
 
-    pub async fn mark_email_verified(&self, id: Uuid, meta: &RequestMeta) -> Result<IdentityUser, ApiError> {
-        let resp = Self::send(self.request(
-            reqwest::Method::POST,
-            &format!("/users/{id}/verify-email"),
-            Some(meta),
-        ))
+    /// Marks `email` verified if it is still the user's address (`None` when it is not, or
+    /// the user is gone).
+    pub async fn mark_email_verified(
+        &self,
+        id: Uuid,
+        email: &str,
+        meta: &RequestMeta,
+    ) -> Result<Option<IdentityUser>, ApiError> {
+        let resp = Self::send(
+            self.request(
+                reqwest::Method::POST,
+                &format!("/users/{id}/verify-email"),
+                Some(meta),
+            )
+            .json(&serde_json::json!({ "email": email })),
+        )
         .await?;
-        Self::user_or_none(resp).await?.ok_or_else(ApiError::not_found)
+        if resp.status().as_u16() == 409 {
+            return Ok(None);
+        }
+        Self::user_or_none(resp).await
     }
 
     pub async fn ready(&self) -> bool {

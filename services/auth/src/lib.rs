@@ -116,6 +116,7 @@ impl AuthState {
 
     pub fn token_guard(&self) -> TokenGuard {
         TokenGuard::new(self.keys.clone(), self.revocations.clone())
+            .with_reauth_window(self.settings.tokens.reauth_window_secs)
     }
 }
 
@@ -174,6 +175,7 @@ impl Application {
                         sealer: state.sealer.clone(),
                         public_url: settings.public_url.clone(),
                         revocations: state.revocations.clone(),
+                        verify_ttl_secs: settings.tokens.verify_token_ttl_secs,
                     },
                 ),
                 state.consumer.clone(),

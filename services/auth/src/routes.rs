@@ -117,6 +117,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(internal::sign_in_for),
         )
         .route(
+            "/internal/v1/users/{user_id}/claim",
+            web::post().to(internal::claim_account),
+        )
+        .route(
             "/internal/v1/sessions/{session_id}",
             web::delete().to(internal::revoke_session_for),
         );

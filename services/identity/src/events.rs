@@ -31,8 +31,23 @@ pub fn user_updated(user: &User, fields: Vec<&str>, ctx: EventContext) -> Event 
 /// `user.updated` made by someone other than the user (a service acting for an admin or a
 /// SCIM client: `Uuid::nil()` when no person is named).
 pub fn user_updated_by(user: &User, actor: uuid::Uuid, fields: Vec<&str>, ctx: EventContext) -> Event {
+    user_changed(user, actor, fields, None, ctx)
+}
+
+/// `user.updated`; when the address moved, `previous_email` names the old one, so auth can
+/// tell it and kill every token mailed there.
+pub fn user_changed(
+    user: &User,
+    actor: uuid::Uuid,
+    fields: Vec<&str>,
+    previous_email: Option<&str>,
+    ctx: EventContext,
+) -> Event {
     let mut payload = user_payload(user);
     payload["changed"] = serde_json::json!(fields);
+    if let Some(previous) = previous_email {
+        payload["previous_email"] = serde_json::json!(previous);
+    }
     Event::new(SOURCE, "user.updated", payload)
         .subject(user.id)
         .actor(actor)

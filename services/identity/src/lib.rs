@@ -69,7 +69,8 @@ impl Application {
             &settings.redis_prefix,
             settings.tokens.access_ttl_secs as u64,
         );
-        let guard = TokenGuard::new(keys, revocations.clone());
+        let guard =
+            TokenGuard::new(keys, revocations.clone()).with_reauth_window(settings.tokens.reauth_window_secs);
         let broker = janua_db::outbox::BrokerStatus::default();
         let relay = tokio::spawn(
             janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange)

@@ -78,6 +78,7 @@ pub fn mfa_token(state: &AuthState, user_id: Uuid) -> Result<String, ApiError> {
         jti: janua_core::ids::new_id(),
         roles: Vec::new(),
         scope: Some("mfa".into()),
+        auth_time: None,
     };
     state.keys.current().sign(&claims).map_err(ApiError::internal)
 }

@@ -1,4 +1,6 @@
+pub mod account_claim;
 pub mod bootstrap;
+pub mod email_proof;
 pub mod keys;
 pub mod mfa;
 pub mod oauth;

@@ -5,7 +5,7 @@
 
 use crate::store::sessions::{self as store, NewSession};
 use crate::{AuthState, events};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use diesel_async::AsyncPgConnection;
 use janua_core::ApiError;
 use janua_core::crypto::{random_token, sha256};
@@ -17,6 +17,8 @@ use uuid::Uuid;
 pub struct IssuedSession {
     pub session_id: Uuid,
     pub refresh_token: String,
+    /// When the factor that opened (or last re-proved) the session was proven.
+    pub auth_time: DateTime<Utc>,
 }
 
 /// Creates a session and its first refresh token, with their events, in the caller's
@@ -30,7 +32,8 @@ pub async fn create(
 ) -> Result<IssuedSession, ApiError> {
     let session_id = janua_core::ids::new_id();
     let refresh_token = random_token();
-    let expires_at = Utc::now() + Duration::seconds(state.settings.tokens.refresh_ttl_secs);
+    let auth_time = Utc::now();
+    let expires_at = auth_time + Duration::seconds(state.settings.tokens.refresh_ttl_secs);
     store::insert(
         conn,
         &NewSession {
@@ -40,6 +43,7 @@ pub async fn create(
             user_agent: meta.user_agent.as_deref(),
             ip: meta.ip.as_deref(),
             auth_method: method,
+            auth_time,
         },
     )
     .await?;
@@ -57,15 +61,17 @@ pub async fn create(
     Ok(IssuedSession {
         session_id,
         refresh_token,
+        auth_time,
     })
 }
 
-/// Signs an access token for a session.
+/// Signs an access token for a session whose last proven factor dates from `auth_time`.
 pub fn access_token(
     state: &AuthState,
     user_id: Uuid,
     session_id: Uuid,
     roles: &[String],
+    auth_time: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let now = Utc::now().timestamp();
     let claims = Claims {
@@ -78,6 +84,7 @@ pub fn access_token(
         jti: janua_core::ids::new_id(),
         roles: roles.to_vec(),
         scope: None,
+        auth_time: Some(auth_time.timestamp()),
     };
     state.keys.current().sign(&claims).map_err(ApiError::internal)
 }
@@ -85,8 +92,7 @@ pub fn access_token(
 pub enum RefreshOutcome {
     Rotated {
         user_id: Uuid,
-        session_id: Uuid,
-        refresh_token: String,
+        session: IssuedSession,
     },
     /// A spent token came back: the session is now revoked.
     Reused {
@@ -141,7 +147,10 @@ pub async fn rotate(
     .await?;
     Ok(RefreshOutcome::Rotated {
         user_id,
-        session_id,
-        refresh_token,
+        session: IssuedSession {
+            session_id,
+            refresh_token,
+            auth_time: rotation.auth_time,
+        },
     })
 }

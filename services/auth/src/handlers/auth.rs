@@ -4,6 +4,7 @@
 
 use crate::domain::password::check_policy;
 use crate::domain::sessions::{self, RefreshOutcome};
+use crate::domain::{email_proof, sign_in_methods};
 use crate::identity_client::{CreateOutcome, IdentityUser};
 use crate::store::{credentials, one_time_tokens, sessions as session_store};
 use crate::{AuthState, events, mailer};
@@ -64,13 +65,18 @@ pub struct TokenPair {
 pub(crate) fn token_pair(
     state: &AuthState,
     user: &IdentityUser,
-    session_id: Uuid,
-    refresh_token: String,
+    session: sessions::IssuedSession,
 ) -> Result<TokenPair, ApiError> {
     Ok(TokenPair {
         user: user.public(),
-        access_token: sessions::access_token(state, user.id, session_id, &user.roles)?,
-        refresh_token,
+        access_token: sessions::access_token(
+            state,
+            user.id,
+            session.session_id,
+            &user.roles,
+            session.auth_time,
+        )?,
+        refresh_token: session.refresh_token,
         token_type: "Bearer",
         expires_in: state.settings.tokens.access_ttl_secs,
     })
@@ -122,7 +128,7 @@ pub(crate) async fn sign_in_outcome(
                 sessions::create(conn, state, user.id, method, meta).await
             })
             .await?;
-        serde_json::to_value(token_pair(state, user, issued.session_id, issued.refresh_token)?)
+        serde_json::to_value(token_pair(state, user, issued)?)
     };
     answer.map_err(ApiError::internal)
 }
@@ -184,8 +190,8 @@ pub async fn signup(
     };
     let result = complete_signup(&state, &user, &hash, &meta).await;
     match result {
-        Ok((session_id, refresh_token)) => {
-            let pair = token_pair(&state, &user, session_id, refresh_token)?;
+        Ok(session) => {
+            let pair = token_pair(&state, &user, session)?;
             Ok(HttpResponse::Created().json(pair))
         }
         Err(e) => {
@@ -203,14 +209,13 @@ async fn complete_signup(
     user: &IdentityUser,
     hash: &str,
     meta: &RequestMeta,
-) -> Result<(Uuid, String), ApiError> {
+) -> Result<sessions::IssuedSession, ApiError> {
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         credentials::upsert(conn, user.id, hash).await?;
         janua_db::outbox::enqueue(conn, &events::credential_created(user.id, meta.clone().into())).await?;
         queue_verification(conn, state, user, meta).await?;
-        let issued = sessions::create(conn, state, user.id, "password", meta).await?;
-        Ok((issued.session_id, issued.refresh_token))
+        sessions::create(conn, state, user.id, "password", meta).await
     })
     .await
 }
@@ -221,35 +226,16 @@ async fn queue_verification(
     user: &IdentityUser,
     meta: &RequestMeta,
 ) -> Result<(), ApiError> {
-    let token = janua_core::crypto::random_token();
-    let now = Utc::now();
-    one_time_tokens::invalidate_for_user(conn, user.id, one_time_tokens::PURPOSE_VERIFY_EMAIL, now).await?;
-    one_time_tokens::insert(
+    let mailing = email_proof::Mailing::of(state);
+    email_proof::queue_verification(
         conn,
-        &janua_core::crypto::sha256(token.as_bytes()),
-        &one_time_tokens::Holder::User(user.id),
-        one_time_tokens::PURPOSE_VERIFY_EMAIL,
-        now + Duration::seconds(state.settings.tokens.verify_token_ttl_secs),
-    )
-    .await?;
-    let link = format!(
-        "{}/verify-email?token={}",
-        state.settings.public_url.trim_end_matches('/'),
-        token
-    );
-    let body = format!(
-        "Hello{},\n\nPlease confirm your email address by opening this link:\n\n{link}\n\nThe link is valid for 24 hours and can be used once. If you did not create an account, ignore this message.\n",
-        user.name.as_deref().map(|n| format!(" {n}")).unwrap_or_default()
-    );
-    mailer::queue(
-        conn,
-        &state.sealer,
+        &mailing,
+        user.id,
+        user.name.as_deref(),
         &user.email,
-        "Confirm your email address",
-        &body,
+        meta.clone().into(),
     )
     .await?;
-    janua_db::outbox::enqueue(conn, &events::verification_sent(user.id, meta.clone().into())).await?;
     Ok(())
 }
 
@@ -354,11 +340,8 @@ pub async fn refresh(
             state.revocations.revoke(session_id).await?;
             Err(ApiError::unauthorized("refresh_token_reused"))
         }
-        RefreshOutcome::Rotated {
-            user_id,
-            session_id,
-            refresh_token,
-        } => {
+        RefreshOutcome::Rotated { user_id, session } => {
+            let session_id = session.session_id;
             // A suspension blocks the user in Redis at once, before this service has heard
             // of it through the event.
             if state.revocations.is_revoked(user_id, session_id).await? {
@@ -371,7 +354,7 @@ pub async fn refresh(
             if user.status != "active" {
                 return Err(suspended());
             }
-            Ok(HttpResponse::Ok().json(token_pair(&state, &user, session_id, refresh_token)?))
+            Ok(HttpResponse::Ok().json(token_pair(&state, &user, session)?))
         }
     }
 }
@@ -429,7 +412,8 @@ async fn send_reset(state: &AuthState, email: &str, meta: &RequestMeta) -> Resul
         one_time_tokens::insert(
             conn,
             &janua_core::crypto::sha256(token.as_bytes()),
-            &one_time_tokens::Holder::User(user.id),
+            Some(user.id),
+            &user.email,
             one_time_tokens::PURPOSE_RESET_PASSWORD,
             now + Duration::seconds(state.settings.tokens.reset_token_ttl_secs),
         )
@@ -445,11 +429,14 @@ async fn send_reset(state: &AuthState, email: &str, meta: &RequestMeta) -> Resul
     .await
 }
 
-/// Sets a new password with a reset token; every session of the user is revoked.
+/// Sets a new password with a reset token. The token is checked before the new password is
+/// hashed, so a flood of made-up tokens costs no hashing. Every session of the user is
+/// revoked, and the user is told by email which ways to sign in the account still has.
 ///
 /// Permissions: anyone holding a reset token.
 #[utoipa::path(post, path = "/api/v1/auth/reset-password", tag = "Auth", request_body = ResetPasswordRequest,
-    responses((status = 200), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200), (status = 400, body = janua_core::error::ErrorEnvelope),
+        (status = 503, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
     state: web::Data<AuthState>,
@@ -457,19 +444,29 @@ pub async fn reset_password(
     body: web::Json<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    let invalid = || ApiError::validation("token", "the reset link is invalid or has expired");
+    let token_hash = janua_core::crypto::sha256(body.token.as_bytes());
+    let purpose = one_time_tokens::PURPOSE_RESET_PASSWORD;
+    {
+        let mut conn = state.pool.get().await?;
+        one_time_tokens::peek(&mut conn, &token_hash, purpose, Utc::now())
+            .await?
+            .ok_or_else(invalid)?;
+    }
     check_policy(&body.password, &state.common_passwords, "password")?;
     let hash = state.hasher.hash(&body.password).await?;
-    let token_hash = janua_core::crypto::sha256(body.token.as_bytes());
     let mut conn = state.pool.get().await?;
-    let revoked = conn
+    let (user, revoked) = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let now = Utc::now();
-            let user_id =
-                one_time_tokens::consume(conn, &token_hash, one_time_tokens::PURPOSE_RESET_PASSWORD, now)
-                    .await?
-                    .ok_or_else(|| {
-                        ApiError::validation("token", "the reset link is invalid or has expired")
-                    })?;
+            let token = one_time_tokens::consume(conn, &token_hash, purpose, now)
+                .await?
+                .ok_or_else(invalid)?;
+            // Mail to an address the account no longer has proves nothing about it.
+            let user = email_proof::account_of(&state, &token)
+                .await?
+                .ok_or_else(invalid)?;
+            let user_id = user.id;
             credentials::upsert(conn, user_id, &hash).await?;
             let revoked =
                 session_store::revoke_all_of_user(conn, user_id, None, "password_reset", now).await?;
@@ -487,12 +484,43 @@ pub async fn reset_password(
                 .await?;
             }
             janua_db::outbox::enqueue(conn, &events::password_reset(user_id, meta.clone().into())).await?;
-            Ok(revoked)
+            let methods = sign_in_methods::methods(conn, user_id).await?;
+            let text = password_reset_notice(&state, &meta, now, &methods);
+            mailer::queue(conn, &state.sealer, &user.email, "Your password was reset", &text).await?;
+            Ok((user, revoked))
         })
         .await?;
     state.revocations.revoke_many(&revoked).await?;
+    tracing::info!(user_id = %user.id, sessions = revoked.len(), "password reset");
     Ok(HttpResponse::Ok()
         .json(serde_json::json!({ "message": "password has been reset; sign in with the new password" })))
+}
+
+/// The mail after a reset: when, from where, that every session ended, and every way the
+/// account can still be signed in to, so a planted passkey or linked account stands out.
+fn password_reset_notice(
+    state: &AuthState,
+    meta: &RequestMeta,
+    now: chrono::DateTime<Utc>,
+    methods: &sign_in_methods::Methods,
+) -> String {
+    let when = now.format("%Y-%m-%d %H:%M UTC");
+    let from = meta.ip.as_deref().unwrap_or("an unknown address");
+    let mut ways = vec!["- a password (the one just set)".to_string()];
+    if methods.passkeys > 0 {
+        ways.push(format!("- {} passkey(s)", methods.passkeys));
+    }
+    if methods.providers > 0 {
+        ways.push(format!(
+            "- {} linked sign-in provider account(s)",
+            methods.providers
+        ));
+    }
+    format!(
+        "The password of your account was reset on {when} from {from}, and every session was signed out.\n\nYour account can now be signed in to with:\n{}\n\nIf you do not recognise one of these, sign in and remove it. If you did not reset your password, reset it again at once:\n\n{}/forgot-password\n",
+        ways.join("\n"),
+        state.settings.public_url.trim_end_matches('/')
+    )
 }
 
 /// Confirms the email address with the token from the verification link.
@@ -507,21 +535,22 @@ pub async fn verify_email(
     body: web::Json<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let token_hash = janua_core::crypto::sha256(body.token.as_bytes());
+    let invalid = || ApiError::validation("token", "the verification link is invalid or has expired");
     let mut conn = state.pool.get().await?;
     // Consumed and confirmed together: if identity cannot be reached the token stays unused.
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let user_id = one_time_tokens::consume(
+            let token = one_time_tokens::consume(
                 conn,
                 &token_hash,
                 one_time_tokens::PURPOSE_VERIFY_EMAIL,
                 Utc::now(),
             )
             .await?
-            .ok_or_else(|| {
-                ApiError::validation("token", "the verification link is invalid or has expired")
-            })?;
-            state.identity.mark_email_verified(user_id, &meta).await
+            .ok_or_else(invalid)?;
+            email_proof::verify_address(&state, &token, &meta)
+                .await?
+                .ok_or_else(invalid)
         })
         .await?;
     Ok(HttpResponse::Ok().json(user.public()))

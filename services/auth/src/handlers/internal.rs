@@ -181,3 +181,68 @@ pub async fn revoke_session_for(
     state.revocations.revoke(session_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimAccount {
+    /// The address the calling service has proof of (an identity provider speaking for a
+    /// domain its organization verified).
+    pub email: String,
+    /// What proved it (`sso`).
+    pub proven_by: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Hands an account registered with an address nobody proved to the address's proven owner
+/// (enterprise, before an SSO sign-in links the account): everything its registrant set up is
+/// removed first ([`crate::domain::account_claim`]) and the address becomes verified, in one
+/// transaction. Answers the account and what was removed; an account whose address is already
+/// verified is left as it is (`removed: []`). 409 if the account's address is another one.
+pub async fn claim_account(
+    req: HttpRequest,
+    state: web::Data<AuthState>,
+    path: web::Path<uuid::Uuid>,
+    body: web::Json<ClaimAccount>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::domain::{account_claim, email_proof};
+    use diesel_async::AsyncConnection;
+    require_service_token(&req, &state)?;
+    let user_id = path.into_inner();
+    let body = body.into_inner();
+    if body.proven_by != "sso" {
+        return Err(ApiError::validation("proven_by", "proven_by is sso"));
+    }
+    let meta = janua_core::http::RequestMeta {
+        request_id: body.request_id,
+        ip: body.ip,
+        user_agent: body.user_agent,
+        traceparent: None,
+    };
+    let proof = crate::store::one_time_tokens::EmailedToken {
+        user_id: Some(user_id),
+        sent_to: body.email.trim().to_lowercase(),
+    };
+    let moved = || ApiError::conflict("the account's address is not the proven one");
+    let user = email_proof::account_of(&state, &proof).await?.ok_or_else(moved)?;
+    if user.email_verified {
+        return Ok(HttpResponse::Ok().json(serde_json::json!({ "user": user.public(), "removed": [] })));
+    }
+    let mut conn = state.pool.get().await?;
+    let (user, stripped) = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let stripped = account_claim::strip(conn, user_id, &body.proven_by, &meta).await?;
+            let user = email_proof::verify_address(&state, &proof, &meta)
+                .await?
+                .ok_or_else(moved)?;
+            Ok((user, stripped))
+        })
+        .await?;
+    drop(conn);
+    let user = account_claim::after_commit(&state, user_id, &stripped, &meta)
+        .await?
+        .unwrap_or(user);
+    tracing::info!(%user_id, removed = ?stripped.removed(), "an unproven account was claimed by its address's owner");
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "user": user.public(), "removed": stripped.removed() })))
+}

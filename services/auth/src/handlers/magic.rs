@@ -2,11 +2,12 @@
 //! The link points at the application's page (`{public_url}/magic-link?token=`), which calls
 //! `GET /verify`: mail scanners that fetch links therefore cannot spend the token.
 
+use crate::domain::{account_claim, email_proof};
 use crate::handlers::auth::{
     EmailRequest, TokenPair, accept_then, normalise_email, session_or_mfa_challenge, suspended,
 };
 use crate::identity_client::{CreateOutcome, IdentityUser};
-use crate::store::one_time_tokens::{self, Holder};
+use crate::store::one_time_tokens;
 use crate::{AuthState, events, mailer};
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, Utc};
@@ -83,12 +84,8 @@ async fn send(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), 
     let minutes = state.settings.magic_links.ttl_secs / 60;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        match &user {
-            Some(user) => {
-                one_time_tokens::insert(conn, &hash, &Holder::User(user.id), one_time_tokens::PURPOSE_MAGIC_LINK, expires_at).await?
-            }
-            None => one_time_tokens::insert(conn, &hash, &Holder::Email(email.to_string()), one_time_tokens::PURPOSE_MAGIC_LINK, expires_at).await?,
-        }
+        let user_id = user.as_ref().map(|u| u.id);
+        one_time_tokens::insert(conn, &hash, user_id, email, one_time_tokens::PURPOSE_MAGIC_LINK, expires_at).await?;
         let body = format!(
             "Open this link to sign in:\n\n{link}\n\nIt is valid for {minutes} minutes and works once. If you did not ask for it, ignore this message.\n"
         );
@@ -118,51 +115,82 @@ pub async fn verify_magic_link(
     q: web::Query<VerifyQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let hash = janua_core::crypto::sha256(q.token.as_bytes());
+    let invalid = || ApiError::unauthorized("magic_link_invalid");
     let mut conn = state.pool.get().await?;
     // One UPDATE: two concurrent uses of a link cannot both get through.
-    let holder = one_time_tokens::consume_for_holder(
-        &mut conn,
-        &hash,
-        one_time_tokens::PURPOSE_MAGIC_LINK,
-        Utc::now(),
-    )
-    .await?
-    .ok_or_else(|| ApiError::unauthorized("magic_link_invalid"))?;
+    let token = one_time_tokens::consume(&mut conn, &hash, one_time_tokens::PURPOSE_MAGIC_LINK, Utc::now())
+        .await?
+        .ok_or_else(invalid)?;
     drop(conn);
-    let user: IdentityUser = match holder {
-        Holder::User(id) => {
-            let user = state
-                .user(id)
-                .await?
-                .ok_or_else(|| ApiError::unauthorized("magic_link_invalid"))?;
-            if user.status != "active" {
-                return Err(suspended());
-            }
-            if user.email_verified {
-                user
-            } else {
-                state.identity.mark_email_verified(id, &meta).await?
-            }
+    let user: IdentityUser = if token.user_id.is_some() {
+        // The link proves the address it went to, for the account that had it then and has
+        // it still; an account whose address moved since gets nothing from it.
+        let user = email_proof::account_of(&state, &token)
+            .await?
+            .ok_or_else(invalid)?;
+        if user.status != "active" {
+            return Err(suspended());
         }
-        Holder::Email(email) => {
-            if !state.settings.magic_links.signup_enabled {
-                return Err(ApiError::unauthorized("magic_link_invalid"));
-            }
-            match state
-                .identity
-                .create_user(janua_core::ids::new_id(), &email, None, &[], true, &meta)
-                .await?
-            {
-                CreateOutcome::Created(user) => *user,
-                // Someone signed up with this address since the link went out: sign them in.
-                CreateOutcome::EmailTaken => state
-                    .identity
-                    .find_by_email(&email)
-                    .await?
-                    .ok_or_else(|| ApiError::unauthorized("magic_link_invalid"))?,
+        if user.email_verified {
+            user
+        } else {
+            claim(&state, &token, &meta).await?
+        }
+    } else {
+        if !state.settings.magic_links.signup_enabled {
+            return Err(invalid());
+        }
+        let email = token.sent_to;
+        match state
+            .identity
+            .create_user(janua_core::ids::new_id(), &email, None, &[], true, &meta)
+            .await?
+        {
+            CreateOutcome::Created(user) => *user,
+            // Someone signed up with this address since the link went out: the link reached
+            // the address, so it signs that account in and proves the address.
+            CreateOutcome::EmailTaken => {
+                let user = state.identity.find_by_email(&email).await?.ok_or_else(invalid)?;
+                if user.status != "active" {
+                    return Err(suspended());
+                }
+                let proof = one_time_tokens::EmailedToken {
+                    user_id: Some(user.id),
+                    sent_to: email,
+                };
+                match user.email_verified {
+                    true => user,
+                    false => claim(&state, &proof, &meta).await?,
+                }
             }
         }
     };
     // A link is one factor: a user with a second factor still has to give it.
     session_or_mfa_challenge(&state, &user, "magic_link", &meta).await
+}
+
+/// A link to an account whose address was never proven: whoever follows it owns the address,
+/// and whoever registered the account without proving it loses every way back in
+/// ([`account_claim`]) before the address counts as verified. Both happen or neither.
+async fn claim(
+    state: &AuthState,
+    proof: &one_time_tokens::EmailedToken,
+    meta: &RequestMeta,
+) -> Result<IdentityUser, ApiError> {
+    let invalid = || ApiError::unauthorized("magic_link_invalid");
+    let user_id = proof.user_id.ok_or_else(invalid)?;
+    let mut conn = state.pool.get().await?;
+    let (user, stripped) = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let stripped = account_claim::strip(conn, user_id, "magic_link", meta).await?;
+            let user = email_proof::verify_address(state, proof, meta)
+                .await?
+                .ok_or_else(invalid)?;
+            Ok((user, stripped))
+        })
+        .await?;
+    drop(conn);
+    Ok(account_claim::after_commit(state, user_id, &stripped, meta)
+        .await?
+        .unwrap_or(user))
 }

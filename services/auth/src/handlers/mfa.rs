@@ -379,7 +379,7 @@ async fn finish(
                     sessions::create(conn, state, user.id, &method, meta).await
                 })
                 .await?;
-            Ok(HttpResponse::Ok().json(token_pair(state, &user, issued.session_id, issued.refresh_token)?))
+            Ok(HttpResponse::Ok().json(token_pair(state, &user, issued)?))
         }
     }
 }

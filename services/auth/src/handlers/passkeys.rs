@@ -481,12 +481,7 @@ pub async fn complete_authentication(
             sessions::create(conn, &state, user.id, "passkey", &meta).await
         })
         .await?;
-    Ok(HttpResponse::Ok().json(token_pair(
-        &state,
-        &user,
-        issued.session_id,
-        issued.refresh_token,
-    )?))
+    Ok(HttpResponse::Ok().json(token_pair(&state, &user, issued)?))
 }
 
 /// Counts a failed passkey sign-in (per account when known, per IP always), records it, and

@@ -1,3 +1,7 @@
+//! Single-use tokens sent by email (verify, reset, magic link), stored as SHA-256. Each names
+//! the address it was sent to: a token proves that address and nothing else, and the tokens
+//! of an account die when its address changes.
+
 use crate::store::schema::one_time_tokens;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -8,23 +12,29 @@ pub const PURPOSE_VERIFY_EMAIL: &str = "verify_email";
 pub const PURPOSE_RESET_PASSWORD: &str = "reset_password";
 pub const PURPOSE_MAGIC_LINK: &str = "magic_link";
 
-/// Stores a token (its SHA-256) for a user, or for an email without an account yet.
+/// A stored token: the account it was sent for (none for a sign-up by link) and the address
+/// the mail went to.
+#[derive(Debug, Clone, Queryable)]
+pub struct EmailedToken {
+    pub user_id: Option<Uuid>,
+    pub sent_to: String,
+}
+
+/// Stores a token (its SHA-256) mailed to `sent_to`, for an account or (`None`) for an
+/// address without one yet.
 pub async fn insert(
     conn: &mut AsyncPgConnection,
     hash: &[u8],
-    holder: &Holder,
+    user_id: Option<Uuid>,
+    sent_to: &str,
     purpose: &str,
     expires_at: DateTime<Utc>,
 ) -> QueryResult<()> {
-    let (user_id, email) = match holder {
-        Holder::User(id) => (Some(*id), None),
-        Holder::Email(email) => (None, Some(email.as_str())),
-    };
     diesel::insert_into(one_time_tokens::table)
         .values((
             one_time_tokens::token_hash.eq(hash),
             one_time_tokens::user_id.eq(user_id),
-            one_time_tokens::email.eq(email),
+            one_time_tokens::email.eq(sent_to),
             one_time_tokens::purpose.eq(purpose),
             one_time_tokens::expires_at.eq(expires_at),
         ))
@@ -33,34 +43,34 @@ pub async fn insert(
     Ok(())
 }
 
-/// Uses a token of a user once: marks it used and returns its user if it was unused,
-/// unexpired and of this purpose. A single UPDATE makes two concurrent uses impossible.
+/// A token that is unused, unexpired and of this purpose, without using it: the cheap check
+/// that comes before expensive work (hashing a new password).
+pub async fn peek(
+    conn: &mut AsyncPgConnection,
+    hash: &[u8],
+    purpose: &str,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<EmailedToken>> {
+    one_time_tokens::table
+        .filter(one_time_tokens::token_hash.eq(hash))
+        .filter(one_time_tokens::purpose.eq(purpose))
+        .filter(one_time_tokens::used_at.is_null())
+        .filter(one_time_tokens::expires_at.gt(now))
+        .select((one_time_tokens::user_id, one_time_tokens::email))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Uses a token once: marks it used and returns it if it was unused, unexpired and of this
+/// purpose. A single UPDATE makes two concurrent uses impossible.
 pub async fn consume(
     conn: &mut AsyncPgConnection,
     hash: &[u8],
     purpose: &str,
     now: DateTime<Utc>,
-) -> QueryResult<Option<Uuid>> {
-    Ok(match consume_for_holder(conn, hash, purpose, now).await? {
-        Some(Holder::User(id)) => Some(id),
-        _ => None,
-    })
-}
-
-/// Who a consumed token was for: an existing user, or (sign-up by link) an email.
-pub enum Holder {
-    User(Uuid),
-    Email(String),
-}
-
-/// Uses a token once (see [`consume`]); it may name an email instead of a user.
-pub async fn consume_for_holder(
-    conn: &mut AsyncPgConnection,
-    hash: &[u8],
-    purpose: &str,
-    now: DateTime<Utc>,
-) -> QueryResult<Option<Holder>> {
-    let row: Option<(Option<Uuid>, Option<String>)> = diesel::update(
+) -> QueryResult<Option<EmailedToken>> {
+    diesel::update(
         one_time_tokens::table
             .filter(one_time_tokens::token_hash.eq(hash))
             .filter(one_time_tokens::purpose.eq(purpose))
@@ -71,12 +81,7 @@ pub async fn consume_for_holder(
     .returning((one_time_tokens::user_id, one_time_tokens::email))
     .get_result(conn)
     .await
-    .optional()?;
-    Ok(match row {
-        Some((Some(id), _)) => Some(Holder::User(id)),
-        Some((None, Some(email))) => Some(Holder::Email(email)),
-        _ => None,
-    })
+    .optional()
 }
 
 /// Earlier unused tokens of the same purpose stop working when a new one is sent.
@@ -90,6 +95,23 @@ pub async fn invalidate_for_user(
         one_time_tokens::table
             .filter(one_time_tokens::user_id.eq(user_id))
             .filter(one_time_tokens::purpose.eq(purpose))
+            .filter(one_time_tokens::used_at.is_null()),
+    )
+    .set(one_time_tokens::used_at.eq(now))
+    .execute(conn)
+    .await
+}
+
+/// Every unused token of an account, whatever its purpose, stops working: its address
+/// changed, so mail sent to the old one proves nothing any more.
+pub async fn invalidate_all_for_user(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        one_time_tokens::table
+            .filter(one_time_tokens::user_id.eq(user_id))
             .filter(one_time_tokens::used_at.is_null()),
     )
     .set(one_time_tokens::used_at.eq(now))

@@ -18,6 +18,7 @@ diesel::table! {
         user_agent -> Nullable<Text>,
         ip -> Nullable<Text>,
         auth_method -> Text,
+        auth_time -> Timestamptz,
     }
 }
 
@@ -38,7 +39,7 @@ diesel::table! {
         created_at -> Timestamptz,
         expires_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
-        email -> Nullable<Text>,
+        email -> Text,
     }
 }
 

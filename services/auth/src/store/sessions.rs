@@ -17,6 +17,7 @@ pub struct Session {
     pub user_agent: Option<String>,
     pub ip: Option<String>,
     pub auth_method: String,
+    pub auth_time: DateTime<Utc>,
 }
 
 pub struct NewSession<'a> {
@@ -26,6 +27,7 @@ pub struct NewSession<'a> {
     pub user_agent: Option<&'a str>,
     pub ip: Option<&'a str>,
     pub auth_method: &'a str,
+    pub auth_time: DateTime<Utc>,
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, s: &NewSession<'_>) -> QueryResult<Session> {
@@ -37,6 +39,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, s: &NewSession<'_>) -> QueryRe
             sessions::user_agent.eq(s.user_agent),
             sessions::ip.eq(s.ip),
             sessions::auth_method.eq(s.auth_method),
+            sessions::auth_time.eq(s.auth_time),
         ))
         .returning(Session::as_returning())
         .get_result(conn)
@@ -107,6 +110,9 @@ pub struct Rotation {
     /// before (reuse).
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub rotated: bool,
+    /// The session's last proven factor, which the new access token carries unchanged.
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub auth_time: DateTime<Utc>,
 }
 
 /// One statement, one round trip: locks the presented token's row and its session, and if
@@ -121,7 +127,7 @@ pub async fn rotate_refresh_token(
 ) -> QueryResult<Option<Rotation>> {
     diesel::sql_query(
         "WITH cur AS (
-             SELECT rt.session_id, s.user_id,
+             SELECT rt.session_id, s.user_id, s.auth_time,
                     (s.revoked_at IS NOT NULL OR s.expires_at <= $3) AS dead
              FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id
              WHERE rt.token_hash = $1
@@ -139,7 +145,7 @@ pub async fn rotate_refresh_token(
              INSERT INTO refresh_tokens (token_hash, session_id)
              SELECT $2, id FROM touched
              RETURNING session_id)
-         SELECT cur.session_id, cur.user_id, cur.dead,
+         SELECT cur.session_id, cur.user_id, cur.dead, cur.auth_time,
                 EXISTS (SELECT 1 FROM chained) AS rotated
          FROM cur",
     )
@@ -189,4 +195,25 @@ pub async fn find_active(
         .first(conn)
         .await
         .optional()
+}
+
+/// Records a factor proven now in a live session of the user (re-authentication): the next
+/// access tokens of the session carry this `auth_time`. False if the session is not live.
+pub async fn touch_auth_time(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> QueryResult<bool> {
+    Ok(diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(id))
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(now)),
+    )
+    .set(sessions::auth_time.eq(now))
+    .execute(conn)
+    .await?
+        == 1)
 }

@@ -8,6 +8,12 @@
 //! its IdP speaks for the address), or an account is made with the address verified. An
 //! address outside the verified domains is refused: an IdP could otherwise claim anyone's
 //! account by asserting their email.
+//!
+//! Linking by email needs proof on both sides. An existing account whose address its
+//! registrant never proved is taken over only after auth removed everything that registrant
+//! set up (password, passkeys, provider links, TOTP, sessions): whoever registered the
+//! address first ends up with nothing. The identity is linked, and the membership granted,
+//! only after that succeeded.
 
 use crate::EnterpriseState;
 use crate::store::sso::{self as store, SsoConfiguration};
@@ -200,6 +206,7 @@ pub async fn complete(
         }
     }
     let mut joined = None;
+    let mut claimed: Option<Vec<String>> = None;
     let account = match account {
         Some(account) => account,
         None => {
@@ -232,7 +239,11 @@ pub async fn complete(
                 ));
             }
             let (account, how) = match state.upstreams.account_by_email(&email).await? {
-                Some(existing) => (existing, "sso.identity_linked"),
+                Some(existing) if existing.email_verified => (existing, "sso.identity_linked"),
+                Some(unproven) => {
+                    claimed = Some(state.upstreams.claim_account(unproven.id, &email, meta).await?);
+                    (unproven, "sso.identity_linked")
+                }
                 None => {
                     let created = state
                         .upstreams
@@ -241,8 +252,6 @@ pub async fn complete(
                     (created, "sso.user_provisioned")
                 }
             };
-            let mut conn = state.pool.get().await?;
-            store::link_identity(&mut conn, config.id, subject, account.id, org, Some(&email)).await?;
             joined = Some(how);
             account
         }
@@ -275,28 +284,26 @@ pub async fn complete(
     {
         let mut conn = state.pool.get().await?;
         conn.transaction::<_, ApiError, _>(async |conn| {
-            if known.is_some() {
-                // Seen again: the last sign-in and the address as the IdP now says it.
-                store::link_identity(
-                    conn,
-                    config.id,
-                    subject,
-                    account.id,
-                    org,
-                    profile.email.as_deref(),
-                )
-                .await?;
-            }
+            // Linked only now that the sign-in went through (and a claim, if any, before it);
+            // seen again: the last sign-in and the address as the IdP now says it.
+            store::link_identity(
+                conn,
+                config.id,
+                subject,
+                account.id,
+                org,
+                profile.email.as_deref(),
+            )
+            .await?;
             if let Some(how) = joined {
+                let mut data = json!({ "role": role });
+                if let Some(removed) = &claimed {
+                    data["account_claimed"] = json!(true);
+                    data["removed"] = json!(removed);
+                }
                 janua_db::outbox::enqueue(
                     conn,
-                    &events::sso_signin(
-                        how,
-                        config,
-                        Some(account.id),
-                        json!({ "role": role }),
-                        meta.clone().into(),
-                    ),
+                    &events::sso_signin(how, config, Some(account.id), data, meta.clone().into()),
                 )
                 .await?;
             }

@@ -71,6 +71,8 @@ impl From<UpstreamError> for janua_core::ApiError {
 pub struct Account {
     pub id: Uuid,
     pub email: String,
+    #[serde(default)]
+    pub email_verified: bool,
     pub name: Option<String>,
     pub status: String,
 }
@@ -380,6 +382,37 @@ impl Upstreams {
             )
             .await?;
         Ok(value)
+    }
+
+    /// Hands an account whose address was never proven to the address's owner, whom this
+    /// organization's IdP speaks for: auth removes everything the account's registrant set up
+    /// and marks the address verified. Answers what was removed.
+    pub async fn claim_account(
+        &self,
+        user: Uuid,
+        email: &str,
+        meta: &janua_core::http::RequestMeta,
+    ) -> Result<Vec<String>, UpstreamError> {
+        let (_, value) = self
+            .call(
+                "auth",
+                reqwest::Method::POST,
+                format!("{}/internal/v1/users/{user}/claim", self.auth),
+                Some(json!({
+                    "email": email,
+                    "proven_by": "sso",
+                    "ip": meta.ip,
+                    "user_agent": meta.user_agent,
+                    "request_id": meta.request_id,
+                })),
+            )
+            .await?;
+        Ok(value["removed"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect())
     }
 
     /// Revokes a Janua session (single logout).

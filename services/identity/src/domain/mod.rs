@@ -1,1 +1,2 @@
+pub mod account;
 pub mod user;

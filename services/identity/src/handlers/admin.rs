@@ -212,8 +212,8 @@ pub async fn unsuspend(
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteAccount {
-    /// The current password; may be left out with a fresh sign-in (a token at most
-    /// `JANUA_TOKENS__REAUTH_WINDOW_SECS` old).
+    /// The current password; may be left out when a factor was proven (a sign-in or
+    /// `POST /auth/reauthenticate`) at most `JANUA_TOKENS__REAUTH_WINDOW_SECS` ago.
     pub password: Option<String>,
 }
 
@@ -316,9 +316,10 @@ pub async fn delete_user(
                 }
             }
             None => {
-                let age = Utc::now().timestamp() - auth.0.iat;
-                if age >= state.settings.tokens.reauth_window_secs {
-                    return Err(ApiError::unauthorized("reauthentication_required"));
+                // The time a factor was proven, not the token's: a refresh renews `iat`.
+                let window = state.settings.tokens.reauth_window_secs;
+                if !auth.0.authenticated_within(window, Utc::now().timestamp()) {
+                    return Err(janua_tokens::extract::reauthentication_required());
                 }
             }
         }

@@ -2,12 +2,13 @@
 //! gateway, and guarded by the shared service token.
 
 use crate::IdentityState;
+use crate::domain::account;
 use crate::domain::user::{Email, InternalUser};
 use crate::{events, store};
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
+use janua_core::ApiError;
 use janua_core::http::RequestMeta;
-use janua_core::{ApiError, ErrorCode};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -127,18 +128,32 @@ pub async fn delete_user(
     Ok(HttpResponse::NoContent().finish())
 }
 
+#[derive(Debug, Deserialize)]
+pub struct VerifyAddress {
+    /// The address the proof (a token mailed there) was sent to.
+    pub email: String,
+}
+
+/// Marks the user's address verified, only if it is still the address the proof went to:
+/// checked under the row lock, so an address change racing the click cannot be verified by
+/// mail that reached the old one (409).
 pub async fn verify_email(
     state: web::Data<IdentityState>,
     path: web::Path<Uuid>,
     meta: RequestMeta,
+    body: web::Json<VerifyAddress>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
+    let proven = body.into_inner().email.trim().to_lowercase();
     let mut conn = state.pool.get().await?;
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let before = store::users::find(conn, id)
+            let before = store::users::find_for_update(conn, id)
                 .await?
                 .ok_or_else(ApiError::not_found)?;
+            if before.email != proven {
+                return Err(ApiError::conflict("the address changed since the proof was sent"));
+            }
             if before.email_verified {
                 return Ok(before);
             }
@@ -245,43 +260,8 @@ pub async fn update_user(
     let mut conn = state.pool.get().await?;
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let current = store::users::find_for_update(conn, id)
-                .await?
-                .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such user"))?;
-            let new_email = email.as_ref().map(Email::as_str).filter(|e| *e != current.email);
-            let new_name = change
-                .name
-                .as_ref()
-                .map(Option::as_deref)
-                .filter(|n| *n != current.name.as_deref());
-            let mut user = current.clone();
-            if new_email.is_some() || new_name.is_some() {
-                user = store::users::update_account(conn, id, new_email, new_name)
-                    .await
-                    .map_err(|e| match e {
-                        diesel::result::Error::DatabaseError(
-                            diesel::result::DatabaseErrorKind::UniqueViolation,
-                            _,
-                        ) => ApiError::conflict("this email is already registered")
-                            .with_details(serde_json::json!({ "field": "email" })),
-                        other => other.into(),
-                    })?;
-                let mut changed = Vec::new();
-                if new_email.is_some() {
-                    changed.push("email");
-                    if current.email_verified {
-                        changed.push("email_verified");
-                    }
-                }
-                if new_name.is_some() {
-                    changed.push("name");
-                }
-                janua_db::outbox::enqueue(
-                    conn,
-                    &events::user_updated_by(&user, actor, changed, meta.clone().into()),
-                )
-                .await?;
-            }
+            let name = change.name.as_ref().map(Option::as_deref);
+            let mut user = account::change(conn, id, email.as_ref(), name, actor, &meta).await?;
             if let Some(to) = status
                 && to != user.status
             {

@@ -1,5 +1,6 @@
 use crate::IdentityState;
-use crate::domain::user::{ProfileUpdate, UserView};
+use crate::domain::account;
+use crate::domain::user::{Email, ProfileUpdate, UserView};
 use crate::{events, store};
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
@@ -53,14 +54,17 @@ pub async fn get_user(
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
 
-/// Updates the profile (name, avatar_url, locale, metadata). Email and status are not
-/// changed here.
+/// Updates the profile (name, avatar_url, locale, metadata) and the address. A new address
+/// needs a recent proof of a factor (401 `reauthentication_required` otherwise), is
+/// unverified until the link mailed to it is followed, and every token mailed to the old
+/// address stops working; the old address is told.
 ///
 /// Permissions: the user themself. Anyone else gets 404.
 #[utoipa::path(put, path = "/api/v1/users/{user_id}", tag = "Users",
     params(("user_id" = Uuid, Path)), request_body = ProfileUpdate,
     responses((status = 200, body = UserView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+        (status = 401, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope),
+        (status = 409, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn update_user(
@@ -76,6 +80,7 @@ pub async fn update_user(
     }
     let change = body.into_inner();
     change.validate()?;
+    let email = change.email.as_deref().map(Email::parse).transpose()?;
     let mut changed = Vec::new();
     if change.name.is_some() {
         changed.push("name");
@@ -89,11 +94,26 @@ pub async fn update_user(
     if change.metadata.is_some() {
         changed.push("metadata");
     }
+    let recent = auth.0.authenticated_within(
+        state.settings.tokens.reauth_window_secs,
+        chrono::Utc::now().timestamp(),
+    );
     let mut conn = state.pool.get().await?;
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let user = store::users::update_profile(conn, user_id, &change).await?;
-            janua_db::outbox::enqueue(conn, &events::user_updated(&user, changed, meta.into())).await?;
+            let mut user = store::users::find_for_update(conn, user_id)
+                .await?
+                .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+            if let Some(email) = email.as_ref().filter(|e| e.as_str() != user.email) {
+                if !recent {
+                    return Err(janua_tokens::extract::reauthentication_required());
+                }
+                user = account::change(conn, user_id, Some(email), None, user_id, &meta).await?;
+            }
+            if !changed.is_empty() {
+                user = store::users::update_profile(conn, user_id, &change).await?;
+                janua_db::outbox::enqueue(conn, &events::user_updated(&user, changed, meta.into())).await?;
+            }
             Ok(user)
         })
         .await?;

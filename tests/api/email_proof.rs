@@ -1,0 +1,184 @@
+//! Invariant: an address is verified only by mail that reached it. Every emailed token
+//! (verification, reset, magic link) proves the address it went to, for the account that had
+//! it then and has it still; an address change kills them all and leaves the new address
+//! unverified until the link mailed there is followed.
+
+use crate::{assert_error, json};
+use janua_testkit::TestStack;
+use reqwest::Method;
+use serde_json::json;
+
+const PASSWORD: &str = "correct horse battery";
+
+#[tokio::test]
+async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes() {
+    let app = TestStack::spawn().await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let token = pair["access_token"].as_str();
+    let id = pair["user"]["id"].as_str().unwrap().to_string();
+    let verify_old = app
+        .mailed_token("ada@example.com", "Confirm your email address", 0)
+        .await;
+    app.post(
+        "/api/v1/auth/forgot-password",
+        &json!({"email": "ada@example.com"}),
+        None,
+    )
+    .await;
+    let reset_old = app
+        .mailed_token("ada@example.com", "Reset your password", 0)
+        .await;
+    app.post(
+        "/api/v1/auth/magic/send",
+        &json!({"email": "ada@example.com"}),
+        None,
+    )
+    .await;
+    let magic_old = app.mailed_token("ada@example.com", "Your sign-in link", 0).await;
+
+    // A fresh sign-in may change the address; the new one is unverified.
+    let resp = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/users/{id}"),
+            Some(&json!({"email": "Ada.New@Example.com"})),
+            token,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    let changed = json(resp).await;
+    assert_eq!(changed["email"], "ada.new@example.com");
+    assert_eq!(changed["email_verified"], false);
+
+    // Every token mailed to the old address is dead, whatever it was for.
+    let resp = app
+        .post("/api/v1/auth/verify-email", &json!({"token": verify_old}), None)
+        .await;
+    assert_eq!(
+        assert_error(resp, 400, "VALIDATION_ERROR").await["error"]["details"]["field"],
+        "token"
+    );
+    let resp = app
+        .post(
+            "/api/v1/auth/reset-password",
+            &json!({"token": reset_old, "password": "another long passphrase"}),
+            None,
+        )
+        .await;
+    assert_error(resp, 400, "VALIDATION_ERROR").await;
+    let resp = app
+        .get(&format!("/api/v1/auth/magic/verify?token={magic_old}"), None)
+        .await;
+    assert_error(resp, 401, "UNAUTHORIZED").await;
+    let me = json(app.get("/api/v1/auth/me", token).await).await;
+    assert_eq!(me["email"], "ada.new@example.com");
+    assert_eq!(me["email_verified"], false);
+    assert_eq!(app.signin("ada.new@example.com", PASSWORD).await.status(), 200);
+
+    // The old address is told; the new one gets its own link, which proves it.
+    let notice = app
+        .mail_body("ada@example.com", "Your email address was changed", 0)
+        .await;
+    assert!(notice.contains("ada.new@example.com"), "{notice}");
+    let user = app.verify_email("ada.new@example.com", 0).await;
+    assert_eq!(user["email"], "ada.new@example.com");
+    assert_eq!(user["email_verified"], true);
+}
+
+#[tokio::test]
+async fn a_proven_address_that_changes_is_unproven_until_the_new_one_is_proven() {
+    let app = TestStack::spawn().await;
+    let pair = app.signup_verified("grace@example.com", PASSWORD).await;
+    let token = pair["access_token"].as_str();
+    let id = pair["user"]["id"].as_str().unwrap().to_string();
+    let resp = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/users/{id}"),
+            Some(&json!({"email": "grace@elsewhere.example"})),
+            token,
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(json(resp).await["email_verified"], false);
+    let updated = app
+        .outbox_events("identity")
+        .await
+        .into_iter()
+        .filter(|(k, _)| k == "user.updated")
+        .map(|(_, p)| p)
+        .find(|p| {
+            p["changed"]
+                .as_array()
+                .is_some_and(|c| c.iter().any(|f| f == "email"))
+        })
+        .expect("user.updated for the address");
+    assert_eq!(updated["previous_email"], "grace@example.com");
+    assert!(
+        updated["changed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "email_verified")
+    );
+    // An address someone else holds is a conflict, and nothing changes.
+    app.signup("taken@example.com", PASSWORD).await;
+    let resp = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/users/{id}"),
+            Some(&json!({"email": "taken@example.com"})),
+            token,
+        )
+        .await;
+    assert_error(resp, 409, "CONFLICT").await;
+    let me = json(app.get("/api/v1/auth/me", token).await).await;
+    assert_eq!(me["email"], "grace@elsewhere.example");
+}
+
+/// A link to an account whose address was never proven hands it to whoever follows it, and
+/// whoever registered the account without proving the address loses every way back in.
+#[tokio::test]
+async fn a_magic_link_to_an_unproven_account_strips_what_its_registrant_set_up() {
+    let app = TestStack::spawn().await;
+    let squatter = app.signup("ada@example.com", PASSWORD).await;
+    let squatter_token = squatter["access_token"].as_str().unwrap().to_string();
+    app.enable_totp(&squatter_token).await;
+    app.post(
+        "/api/v1/auth/magic/send",
+        &json!({"email": "ada@example.com"}),
+        None,
+    )
+    .await;
+    let link = app.mailed_token("ada@example.com", "Your sign-in link", 0).await;
+    let resp = app
+        .get(&format!("/api/v1/auth/magic/verify?token={link}"), None)
+        .await;
+    assert_eq!(resp.status(), 200);
+    let owner = json(resp).await;
+    assert!(owner.get("mfa_required").is_none(), "{owner}");
+    assert_eq!(owner["user"]["id"], squatter["user"]["id"]);
+    assert_eq!(owner["user"]["email_verified"], true);
+    assert_eq!(owner["user"]["mfa_enabled"], false);
+    assert_error(
+        app.signin("ada@example.com", PASSWORD).await,
+        401,
+        "INVALID_CREDENTIALS",
+    )
+    .await;
+    assert_error(
+        app.get("/api/v1/auth/me", Some(&squatter_token)).await,
+        401,
+        "UNAUTHORIZED",
+    )
+    .await;
+    let claimed = app
+        .outbox_events("auth")
+        .await
+        .into_iter()
+        .find(|(k, _)| k == "user.account_claimed")
+        .map(|(_, p)| p)
+        .expect("user.account_claimed");
+    assert_eq!(claimed["proven_by"], "magic_link");
+    assert_eq!(claimed["removed"], json!(["password", "totp", "sessions"]));
+}
