@@ -17,6 +17,7 @@ mod outbox;
 mod passkeys;
 mod policies;
 mod rbac;
+mod reauth;
 mod reliability;
 mod scim;
 mod scim_compliance;

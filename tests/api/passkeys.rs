@@ -7,33 +7,17 @@ use janua_testkit::authenticator::SoftKey;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery";
-const ORIGIN: &str = "http://localhost:8080";
+use janua_testkit::PASSKEY_ORIGIN as ORIGIN;
 
 /// Registers a passkey for the holder of `token`; returns the stored passkey's view.
 async fn register(app: &TestStack, token: &str, key: &mut SoftKey, name: &str) -> Value {
-    let begun = json(
-        app.post(
-            "/api/v1/passkeys/register/begin",
-            &json!({ "name": name }),
-            Some(token),
-        )
-        .await,
-    )
-    .await;
+    let (begun, resp) = app.register_passkey(token, key, name).await;
     assert!(begun["publicKey"]["challenge"].is_string(), "{begun}");
     assert_eq!(begun["publicKey"]["rp"]["id"], "localhost");
     assert_eq!(
         begun["publicKey"]["authenticatorSelection"]["residentKey"],
         "preferred"
     );
-    let credential = key.create(ORIGIN, &begun).await;
-    let resp = app
-        .post(
-            "/api/v1/passkeys/register/complete",
-            &json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
-            Some(token),
-        )
-        .await;
     assert_eq!(resp.status(), 201);
     json(resp).await
 }

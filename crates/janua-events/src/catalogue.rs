@@ -74,6 +74,11 @@ pub const EVENT_TYPES: &[EventType] = &[
     ),
     ok("session.refreshed", "auth", "a refresh token was rotated"),
     ok(
+        "user.reauthenticated",
+        "auth",
+        "the user proved a factor again in a session, before a sensitive change",
+    ),
+    ok(
         "user.account_claimed",
         "auth",
         "the proven owner of an address took over an account registered with it unproven; the registrant's credentials and sessions were removed",

@@ -499,3 +499,36 @@ impl TestStack {
         (secret, codes)
     }
 }
+
+/// The origin the test stack's WebAuthn relying party expects (`webauthn.rp_origin`).
+pub const PASSKEY_ORIGIN: &str = "http://localhost:8080";
+
+impl TestStack {
+    /// Runs a passkey registration ceremony for the holder of `access_token` with `key`:
+    /// answers the `begin` options and the `complete` response.
+    pub async fn register_passkey(
+        &self,
+        access_token: &str,
+        key: &mut authenticator::SoftKey,
+        name: &str,
+    ) -> (Value, reqwest::Response) {
+        let resp = self
+            .post(
+                "/api/v1/passkeys/register/begin",
+                &serde_json::json!({ "name": name }),
+                Some(access_token),
+            )
+            .await;
+        assert_eq!(resp.status(), 200, "passkey registration could not begin");
+        let begun: Value = resp.json().await.unwrap();
+        let credential = key.create(PASSKEY_ORIGIN, &begun).await;
+        let resp = self
+            .post(
+                "/api/v1/passkeys/register/complete",
+                &serde_json::json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
+                Some(access_token),
+            )
+            .await;
+        (begun, resp)
+    }
+}

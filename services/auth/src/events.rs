@@ -216,3 +216,15 @@ pub fn account_claimed(user_id: Uuid, by: &str, removed: &[&str], ctx: EventCont
     .subject(user_id)
     .context(ctx)
 }
+
+/// The user proved a factor again in a session (re-authentication before a sensitive change).
+pub fn reauthenticated(user_id: Uuid, session_id: Uuid, factor: &str, ctx: EventContext) -> Event {
+    Event::new(
+        SOURCE,
+        "user.reauthenticated",
+        serde_json::json!({ "user_id": user_id, "session_id": session_id, "factor": factor }),
+    )
+    .actor(user_id)
+    .subject(user_id)
+    .context(ctx)
+}

@@ -1,6 +1,6 @@
 //! Auth's part of the OpenAPI document; the gateway merges every service's part.
 
-use crate::handlers::{auth, jwks, magic, mfa, oauth, passkeys, password, sessions};
+use crate::handlers::{auth, jwks, magic, mfa, oauth, passkeys, password, reauth, sessions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -14,6 +14,7 @@ use utoipa::OpenApi;
         auth::reset_password,
         auth::verify_email,
         auth::resend_verification,
+        reauth::reauthenticate,
         jwks::jwks,
         jwks::jwks_under_auth,
         sessions::list_sessions,
@@ -51,6 +52,8 @@ use utoipa::OpenApi;
         auth::ResetPasswordRequest,
         auth::TokenRequest,
         auth::TokenPair,
+        reauth::ReauthRequest,
+        reauth::ReauthAnswer,
         sessions::SessionView,
         password::ChangePasswordRequest,
         mfa::CodeRequest,

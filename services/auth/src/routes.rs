@@ -1,4 +1,6 @@
-use crate::handlers::{auth, health, internal, jwks, magic, mfa, oauth, passkeys, password, sessions};
+use crate::handlers::{
+    auth, health, internal, jwks, magic, mfa, oauth, passkeys, password, reauth, sessions,
+};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -15,6 +17,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(auth::reset_password),
         )
         .route("/api/v1/auth/verify-email", web::post().to(auth::verify_email))
+        .route(
+            "/api/v1/auth/reauthenticate",
+            web::post().to(reauth::reauthenticate),
+        )
         .route(
             "/api/v1/auth/resend-verification",
             web::post().to(auth::resend_verification),

@@ -96,6 +96,7 @@ impl RouteTable {
             r(Method::POST, "/api/v1/auth/reset-password", Auth, Public),
             r(Method::POST, "/api/v1/auth/verify-email", Auth, Public),
             r(Method::POST, "/api/v1/auth/resend-verification", Auth, Public),
+            r(Method::POST, "/api/v1/auth/reauthenticate", Auth, Authenticated),
             r(Method::GET, "/api/v1/auth/me", Identity, Authenticated),
             r(Method::GET, "/.well-known/jwks.json", Auth, Public),
             r(Method::GET, "/api/v1/auth/.well-known/jwks.json", Auth, Public),

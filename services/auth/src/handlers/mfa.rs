@@ -15,7 +15,7 @@ use futures::future::LocalBoxFuture;
 use janua_core::http::RequestMeta;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::extract::bearer;
-use janua_tokens::{Authenticated, Claims, TokenGuard};
+use janua_tokens::{Authenticated, Claims, Reauthenticated, TokenGuard};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -111,7 +111,7 @@ fn account(user_id: Uuid) -> String {
 }
 
 /// Checks a TOTP code of an enabled (or, with `pending`, a pending) secret and burns its step.
-async fn check_totp(
+pub(crate) async fn check_totp(
     state: &AuthState,
     user_id: Uuid,
     email: &str,
@@ -155,7 +155,7 @@ async fn email_of(
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn generate_totp(
     state: web::Data<AuthState>,
-    auth: Authenticated,
+    auth: Reauthenticated,
 ) -> Result<HttpResponse, ApiError> {
     let user = email_of(&state, auth.user_id()).await?;
     let secret = janua_core::crypto::random_bytes(20);
@@ -185,7 +185,7 @@ pub async fn generate_totp(
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn enable_totp(
     state: web::Data<AuthState>,
-    auth: Authenticated,
+    auth: Reauthenticated,
     meta: RequestMeta,
     body: web::Json<CodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -407,7 +407,7 @@ pub async fn backup_codes_remaining(
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn regenerate_backup_codes(
     state: web::Data<AuthState>,
-    auth: Authenticated,
+    auth: Reauthenticated,
     meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id();

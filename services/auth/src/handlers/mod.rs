@@ -7,4 +7,5 @@ pub mod mfa;
 pub mod oauth;
 pub mod passkeys;
 pub mod password;
+pub mod reauth;
 pub mod sessions;

@@ -20,7 +20,7 @@ use diesel_async::AsyncConnection;
 use janua_core::crypto::{constant_time_eq, random_token, sha256};
 use janua_core::http::{RequestMeta, optional_json};
 use janua_core::{ApiError, ErrorCode};
-use janua_tokens::Authenticated;
+use janua_tokens::Reauthenticated;
 use openidconnect::RedirectUrl;
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -185,7 +185,7 @@ pub async fn authorize(
 #[tracing::instrument(skip_all, fields(provider = %path, user_id = %auth.user_id()))]
 pub async fn link(
     state: web::Data<AuthState>,
-    auth: Authenticated,
+    auth: Reauthenticated,
     req: HttpRequest,
     path: web::Path<String>,
     body: web::Bytes,
@@ -564,7 +564,7 @@ async fn record_failure(state: &AuthState, user_id: Option<Uuid>, reason: &str, 
 #[tracing::instrument(skip_all, fields(provider = %path, user_id = %auth.user_id()))]
 pub async fn unlink(
     state: web::Data<AuthState>,
-    auth: Authenticated,
+    auth: Reauthenticated,
     meta: RequestMeta,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use diesel_async::AsyncConnection;
 use janua_core::http::{RequestMeta, optional_json};
 use janua_core::{ApiError, ErrorCode};
-use janua_tokens::Authenticated;
+use janua_tokens::{Authenticated, Reauthenticated};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -180,7 +180,7 @@ fn parse_passkey(row: &PasskeyRow) -> Result<Passkey, ApiError> {
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn begin_registration(
     state: web::Data<AuthState>,
-    auth: Authenticated,
+    auth: Reauthenticated,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let request: BeginRegistration = optional_json(&body)?.unwrap_or_default();
@@ -232,7 +232,7 @@ pub async fn begin_registration(
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn complete_registration(
     state: web::Data<AuthState>,
-    auth: Authenticated,
+    auth: Reauthenticated,
     meta: RequestMeta,
     body: web::Json<CompleteRegistration>,
 ) -> Result<HttpResponse, ApiError> {
@@ -554,7 +554,7 @@ pub async fn list_passkeys(
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn delete_passkey(
     state: web::Data<AuthState>,
-    auth: Authenticated,
+    auth: Reauthenticated,
     meta: RequestMeta,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
