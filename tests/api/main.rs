@@ -13,6 +13,7 @@ mod magic;
 mod mfa;
 mod oauth;
 mod organizations;
+mod outbound;
 mod outbox;
 mod passkeys;
 mod policies;

@@ -12,6 +12,13 @@ const PASSWORD: &str = "correct horse battery";
 const APP: &str = "http://localhost:3000/auth";
 
 async fn stack(provider: &OAuthProvider) -> TestStack {
+    stack_with(provider, |_| {}).await
+}
+
+async fn stack_with(
+    provider: &OAuthProvider,
+    tweak: impl FnOnce(&mut janua_core::config::Settings),
+) -> TestStack {
     let base = provider.base.clone();
     TestStack::spawn_with(move |s| {
         s.oauth.redirect_allowlist = format!("{APP}, https://app.example.com/");
@@ -36,6 +43,7 @@ async fn stack(provider: &OAuthProvider) -> TestStack {
         oauth2(&mut s.oauth.github, "/user");
         oauth2(&mut s.oauth.discord, "/users/@me");
         oauth2(&mut s.oauth.twitter, "/2/users/me");
+        tweak(s);
     })
     .await
 }
@@ -492,4 +500,65 @@ async fn providers_that_are_not_configured_answer_404() {
         .await;
     assert_error(resp, 404, "NOT_FOUND").await;
     let _: Value = json!(null);
+}
+
+/// Providers go through the one guarded outbound client: on an address the operator did not
+/// allow, discovery and the token exchange are never attempted and the answer says only that.
+#[tokio::test]
+async fn providers_at_refused_addresses_are_never_contacted() {
+    let provider = OAuthProvider::start().await;
+    let app = stack_with(&provider, |s| s.outbound.allowed_networks = String::new()).await;
+    let mut browser = Browser::new();
+    // OpenID Connect: discovery is refused before the browser goes anywhere.
+    let resp = browser
+        .get(&app.url("/api/v1/oauth/google/authorize"), None)
+        .await;
+    let error = assert_error(resp, 503, "SERVICE_UNAVAILABLE").await;
+    assert_eq!(error["error"]["details"]["reason"], "provider_not_allowed");
+    // OAuth 2.0: the consent happens at the provider, the code exchange does not.
+    let callback = browser.through_provider(&app, "github", None).await;
+    let resp = browser.get(&callback, None).await;
+    let error = assert_error(resp, 503, "SERVICE_UNAVAILABLE").await;
+    assert_eq!(error["error"]["details"]["reason"], "provider_not_allowed");
+    assert_eq!(provider.token_requests(), 0);
+}
+
+/// OpenID Connect Core 5.3, 5.4: a conforming provider (panva's oidc-provider with its
+/// defaults) keeps scope-requested claims such as `email` and `email_verified` out of the ID
+/// token of the code flow and answers them at UserInfo. Sign-in reads both.
+#[tokio::test]
+async fn a_provider_that_answers_claims_only_at_userinfo_signs_users_in() {
+    use janua_testkit::oidc_provider::{OidcClient, OidcProvider};
+    let conforming = OidcProvider::start(&[]).await;
+    let issuer = conforming.issuer();
+    let app = TestStack::spawn_with(move |s| {
+        s.oauth.google.client_id = Some("janua-social".into());
+        s.oauth.google.client_secret = Some("social-secret".to_string().into());
+        s.oauth.google.issuer = Some(issuer);
+    })
+    .await;
+    conforming
+        .add_client(&OidcClient::basic(
+            "janua-social",
+            "social-secret",
+            &app.url("/api/v1/oauth/google/callback"),
+        ))
+        .await;
+    conforming
+        .set_account(
+            json!({"sub": "g-1", "email": "grace@example.com", "email_verified": true, "name": "Grace"}),
+        )
+        .await;
+    let mut browser = Browser::new();
+    let resp = browser
+        .get(&app.url("/api/v1/oauth/google/authorize"), None)
+        .await;
+    assert_eq!(resp.status(), 302);
+    let callback = conforming.authorize(&location(&resp)).await;
+    let resp = browser.get(callback.as_str(), None).await;
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap_or_default());
+    let pair = json(resp).await;
+    assert_eq!(pair["user"]["email"], "grace@example.com");
+    assert_eq!(pair["user"]["email_verified"], true);
+    assert_eq!(pair["user"]["name"], "Grace");
 }

@@ -247,7 +247,7 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt() {
 async fn urls_into_internal_networks_are_refused_at_creation_and_at_delivery() {
     let app = TestStack::spawn_with(|s| {
         with_bootstrap_admin(s);
-        s.webhooks.allowed_networks = String::new();
+        s.outbound.allowed_networks = String::new();
     })
     .await;
     let admin = app.admin_token().await;

@@ -49,6 +49,29 @@ pub struct Settings {
     pub webhooks: WebhookSettings,
     pub websocket: WebSocketSettings,
     pub sso: SsoSettings,
+    pub outbound: OutboundSettings,
+}
+
+/// Fetches of URLs that a user or a fetched document can name (SSO metadata, OIDC discovery,
+/// JWKS and token endpoints, social OAuth, webhooks): see `janua_core::outbound`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OutboundSettings {
+    /// Comma-separated CIDRs that outbound fetches may reach although they are loopback,
+    /// private or link-local (refused otherwise), e.g. `10.20.0.0/16` for an IdP on the
+    /// internal network.
+    pub allowed_networks: String,
+    /// One fetch may take this long (connect, send, read the answer).
+    pub timeout_ms: u64,
+}
+
+impl Default for OutboundSettings {
+    fn default() -> Self {
+        Self {
+            allowed_networks: String::new(),
+            timeout_ms: 10_000,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -420,6 +443,7 @@ impl Default for Settings {
             webhooks: WebhookSettings::default(),
             websocket: WebSocketSettings::default(),
             sso: SsoSettings::default(),
+            outbound: OutboundSettings::default(),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod http;
 pub mod ids;
 pub mod oauth_http;
 pub mod org_access;
+pub mod outbound;
 pub mod pagination;
 pub mod redirect;
 pub mod telemetry;

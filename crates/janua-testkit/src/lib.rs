@@ -97,8 +97,8 @@ impl TestStack {
         settings.audit.url = url(&aul);
         settings.enterprise.url = url(&el);
         settings.webhooks.service.url = url(&wl);
-        // Tests deliver webhooks to receivers on loopback.
-        settings.webhooks.allowed_networks = "127.0.0.0/8".into();
+        // The test peers (IdPs, OAuth providers, webhook receivers) listen on loopback.
+        settings.outbound.allowed_networks = "127.0.0.0/8".into();
         settings.public_url = settings.gateway.url.clone();
         configure(&mut settings);
         janua_core::telemetry::init(&settings);

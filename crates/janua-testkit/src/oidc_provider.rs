@@ -43,6 +43,16 @@ impl OidcClient {
             auth_method: "client_secret_basic",
         }
     }
+
+    /// The client's registration as the provider takes it.
+    fn registration(&self) -> Value {
+        json!({
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "redirect_uris": self.redirect_uris,
+            "token_endpoint_auth_method": self.auth_method,
+        })
+    }
 }
 
 /// The provider process; killed when dropped.
@@ -78,15 +88,7 @@ impl OidcProvider {
         );
         let node = std::env::var("JANUA_TEST_NODE").unwrap_or_else(|_| "node".into());
         let config = json!({
-            "clients": clients
-                .iter()
-                .map(|c| json!({
-                    "client_id": c.client_id,
-                    "client_secret": c.client_secret,
-                    "redirect_uris": c.redirect_uris,
-                    "token_endpoint_auth_method": c.auth_method,
-                }))
-                .collect::<Vec<_>>(),
+            "clients": clients.iter().map(OidcClient::registration).collect::<Vec<_>>(),
         });
         let mut child = Command::new(&node)
             .arg(&script)
@@ -185,6 +187,13 @@ impl OidcProvider {
     /// `email` scope, name claims with `profile`, in the ID token and at userinfo.
     pub async fn set_account(&self, account: Value) {
         self.admin(reqwest::Method::POST, "account", Some(account)).await;
+    }
+
+    /// Registers another client (a Relying Party that learned its redirect URI after the
+    /// provider started).
+    pub async fn add_client(&self, client: &OidcClient) {
+        self.admin(reqwest::Method::POST, "clients", Some(client.registration()))
+            .await;
     }
 
     /// No account signed in: authorizations end with `error=access_denied`.

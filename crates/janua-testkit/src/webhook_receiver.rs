@@ -39,6 +39,8 @@ impl ReceivedRequest {
 pub struct Reply {
     pub status: u16,
     pub body: String,
+    /// Extra headers (a `location` for a redirect, a `content-type`).
+    pub headers: Vec<(String, String)>,
     /// Waits this long before answering (to run into the sender's timeout).
     pub delay: Duration,
 }
@@ -48,8 +50,26 @@ impl Reply {
         Reply {
             status,
             body: format!("janua-testkit receiver answered {status}"),
+            headers: Vec::new(),
             delay: Duration::ZERO,
         }
+    }
+
+    /// A redirect to `to`.
+    pub fn redirect(to: &str) -> Reply {
+        Reply::status(302).with_header("location", to)
+    }
+
+    /// A 200 JSON document.
+    pub fn json(body: &serde_json::Value) -> Reply {
+        Reply::status(200)
+            .with_body(body.to_string())
+            .with_header("content-type", "application/json")
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_ascii_lowercase(), value.to_string()));
+        self
     }
 
     pub fn with_body(mut self, body: impl Into<String>) -> Reply {
@@ -112,9 +132,14 @@ async fn receive(req: HttpRequest, body: web::Bytes, inner: web::Data<Arc<Mutex<
     }
     let status = actix_web::http::StatusCode::from_u16(reply.status)
         .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
-    HttpResponse::build(status)
-        .content_type("text/plain")
-        .body(reply.body)
+    let mut answer = HttpResponse::build(status);
+    if !reply.headers.iter().any(|(n, _)| n == "content-type") {
+        answer.content_type("text/plain");
+    }
+    for (name, value) in &reply.headers {
+        answer.insert_header((name.as_str(), value.as_str()));
+    }
+    answer.body(reply.body)
 }
 
 impl WebhookReceiver {

@@ -87,7 +87,10 @@ impl AuthState {
             ),
             common_passwords: Arc::new(domain::password::common_passwords()),
             webauthn: Arc::new(domain::passkeys::relying_party(&settings.webauthn)?),
-            oauth: Arc::new(domain::oauth::OAuthProviders::from_settings(&settings.oauth)?),
+            oauth: Arc::new(domain::oauth::OAuthProviders::from_settings(
+                &settings.oauth,
+                janua_core::outbound::Outbound::from_settings(&settings, "", 0)?,
+            )?),
             pool,
             redis,
             broker: janua_db::outbox::BrokerStatus::default(),

@@ -26,7 +26,9 @@ pub struct EnterpriseState {
     pub redis: redis::aio::ConnectionManager,
     pub broker: janua_db::outbox::BrokerStatus,
     pub orgs: janua_core::org_access::OrgPermissions,
-    pub http: reqwest::Client,
+    /// Fetches of URLs an admin or a fetched document names (SAML metadata, OIDC discovery,
+    /// JWKS, token endpoints), through the SSRF guard.
+    pub outbound: janua_core::outbound::Outbound,
     pub upstreams: domain::upstream::Upstreams,
     /// Seals SSO client secrets at rest.
     pub sealer: janua_tokens::SecretBox,
@@ -96,6 +98,7 @@ impl Application {
             settings.tokens.access_ttl_secs as u64,
         );
         let guard = TokenGuard::new(keys, revocations);
+        let outbound = janua_core::outbound::Outbound::from_settings(&settings, "", 3)?;
         let state = EnterpriseState {
             pool: pool.clone(),
             orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
@@ -103,9 +106,9 @@ impl Application {
             sealer: janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
                 &settings.secrets.encryption_key,
             ))?,
-            discovery: domain::oidc::Discovery::new(http.clone()),
+            discovery: domain::oidc::Discovery::new(outbound.clone()),
+            outbound,
             dns: Arc::new(domain::dns::TxtResolver::new(&dns_servers(&settings)?)?),
-            http,
             settings: settings.clone(),
             redis,
             broker: janua_db::outbox::BrokerStatus::default(),

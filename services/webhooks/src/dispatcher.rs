@@ -6,14 +6,13 @@
 //! wake it.
 
 use crate::domain::backoff::RetryPolicy;
-use crate::domain::network::{GuardedResolver, NetworkGuard};
 use crate::domain::signature::{SigningKey, signature_header};
-use crate::domain::target::refused_literal;
 use crate::store::deliveries::{self, AttemptRecord, Claimed, Next};
 use crate::store::endpoints;
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use janua_core::config::WebhookSettings;
+use janua_core::outbound::{NetworkGuard, Outbound, OutboundError};
 use janua_db::Pool;
 use janua_tokens::SecretBox;
 use std::sync::Arc;
@@ -30,21 +29,15 @@ const ERROR_MAX_CHARS: usize = 512;
 
 pub const USER_AGENT: &str = concat!("Janua-Webhooks/", env!("CARGO_PKG_VERSION"));
 
-/// The HTTP client for deliveries: no redirects (a 3xx could point anywhere), no proxy from
-/// the environment, and names resolved through the SSRF guard.
-pub fn delivery_client(
-    settings: &WebhookSettings,
-    guard: Arc<NetworkGuard>,
-) -> reqwest::Result<reqwest::Client> {
-    let timeout = Duration::from_millis(settings.timeout_ms.max(1));
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .dns_resolver(GuardedResolver::new(guard))
-        .timeout(timeout)
-        .connect_timeout(timeout)
-        .user_agent(USER_AGENT)
-        .build()
+/// The client for deliveries: the one outbound client (`janua_core::outbound`) with the
+/// webhooks' timeout and no redirects (a 3xx could point anywhere).
+pub fn delivery_client(settings: &WebhookSettings, guard: Arc<NetworkGuard>) -> reqwest::Result<Outbound> {
+    Outbound::new(
+        guard,
+        Duration::from_millis(settings.timeout_ms.max(1)),
+        0,
+        USER_AGENT,
+    )
 }
 
 #[derive(Clone)]
@@ -54,8 +47,7 @@ pub struct Dispatcher {
 
 struct Inner {
     pool: Pool,
-    client: reqwest::Client,
-    guard: Arc<NetworkGuard>,
+    client: Outbound,
     secrets: SecretBox,
     policy: RetryPolicy,
     timeout_ms: u64,
@@ -90,8 +82,7 @@ impl Dispatcher {
     pub fn new(
         pool: Pool,
         settings: &WebhookSettings,
-        client: reqwest::Client,
-        guard: Arc<NetworkGuard>,
+        client: Outbound,
         secrets: SecretBox,
         wake: Arc<Notify>,
     ) -> Dispatcher {
@@ -99,7 +90,6 @@ impl Dispatcher {
             inner: Arc::new(Inner {
                 pool,
                 client,
-                guard,
                 secrets,
                 policy: RetryPolicy::from_settings(settings),
                 timeout_ms: settings.timeout_ms,
@@ -232,12 +222,11 @@ impl Dispatcher {
     }
 
     async fn send(&self, claimed: &Claimed) -> Outcome {
-        let Ok(url) = url::Url::parse(&claimed.url) else {
-            return Outcome::error("the endpoint's URL is not valid");
+        let request = match self.inner.client.post(&claimed.url) {
+            Ok(request) => request,
+            Err(OutboundError::NotAllowed) => return Outcome::error("the endpoint's address is not allowed"),
+            Err(_) => return Outcome::error("the endpoint's URL is not valid"),
         };
-        if let Some(ip) = refused_literal(&url, &self.inner.guard) {
-            return Outcome::error(format!("{ip} is an address webhooks may not reach"));
-        }
         let Some(keys) = self.signing_keys(claimed) else {
             tracing::error!("a webhook signing secret does not open with the configured encryption key");
             return Outcome::error("the endpoint's signing secret is unavailable");
@@ -247,10 +236,7 @@ impl Dispatcher {
         let msg_id = claimed.event_id.to_string();
         let timestamp = Utc::now().timestamp();
         let signature = signature_header(&keys, &msg_id, timestamp, &claimed.body);
-        let sent = self
-            .inner
-            .client
-            .post(url)
+        let sent = request
             .header("webhook-id", &msg_id)
             .header("webhook-timestamp", timestamp.to_string())
             .header("webhook-signature", signature)

@@ -37,7 +37,7 @@ pub struct WebhooksState {
     /// Seals endpoints' signing secrets at rest.
     pub secrets: janua_tokens::SecretBox,
     /// The SSRF guard for endpoint URLs (`webhooks.allowed_networks`).
-    pub guard: Arc<domain::network::NetworkGuard>,
+    pub guard: Arc<janua_core::outbound::NetworkGuard>,
     /// Wakes the dispatcher when deliveries were added.
     pub wake: Arc<tokio::sync::Notify>,
 }
@@ -90,15 +90,16 @@ impl Application {
         let secrets = janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
             &settings.secrets.encryption_key,
         ))?;
-        let network = Arc::new(domain::network::NetworkGuard::parse(
+        // The operator's allow-list for every outbound fetch, plus the webhooks' own.
+        let network = Arc::new(janua_core::outbound::NetworkGuard::parse_all(&[
+            &settings.outbound.allowed_networks,
             &settings.webhooks.allowed_networks,
-        )?);
+        ])?);
         let wake = Arc::new(tokio::sync::Notify::new());
         let dispatcher = dispatcher::Dispatcher::new(
             pool.clone(),
             &settings.webhooks,
             dispatcher::delivery_client(&settings.webhooks, network.clone())?,
-            network.clone(),
             secrets.clone(),
             wake.clone(),
         );

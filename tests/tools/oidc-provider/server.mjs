@@ -2,7 +2,8 @@
 // tests of its OpenID Connect Relying Party. Driven from Rust by `janua_testkit::oidc_provider`.
 //
 // Config: env OIDC_CONFIG = {"clients":[{client_id, client_secret, redirect_uris,
-// token_endpoint_auth_method}]}. Listens on 127.0.0.1 port 0 and prints `LISTENING <port>`.
+// token_endpoint_auth_method}]}, and more clients with POST /admin/clients. Listens on
+// 127.0.0.1 port 0 and prints `LISTENING <port>`.
 //
 // There is no UI: the login and consent interactions finish at once for the account set with
 // POST /admin/account (or with access_denied when none is set). The /admin/* routes are plain
@@ -29,6 +30,9 @@ const state = {
   requests: [],
   provider: null,
   callback: null,
+  // Registered at start (OIDC_CONFIG) or later (POST /admin/clients), once the Relying
+  // Party knows its redirect URI.
+  clients: config.clients || [],
 };
 const cookieKeys = [randomBytes(32).toString('hex')];
 
@@ -50,7 +54,7 @@ function accountClaims(account) {
 }
 
 function buildProvider() {
-  const clients = (config.clients || []).map((c) => ({
+  const clients = state.clients.map((c) => ({
     client_id: c.client_id,
     client_secret: c.client_secret,
     redirect_uris: c.redirect_uris,
@@ -71,8 +75,9 @@ function buildProvider() {
       email: ['email', 'email_verified'],
       profile: ['name', 'given_name', 'family_name'],
     },
-    // Scope-requested claims in the ID token of the code flow too, as enterprise IdPs do.
-    conformIdTokenClaims: false,
+    // conformIdTokenClaims stays at its default (true): in the code flow, claims requested by
+    // scope (email, email_verified, profile, groups) come only from the UserInfo endpoint
+    // (OpenID Connect Core 5.4), so a Relying Party must read both.
     // PKCE on every authorization request (RFC 9700 2.1.1); oidc-provider only knows S256.
     pkce: { required: () => true },
     features: {
@@ -209,6 +214,15 @@ async function admin(req, res, path) {
     state.keys = body.keep_old ? [fresh, ...state.keys] : [fresh];
     installProvider();
     return sendJson(res, 200, { kid: fresh.kid, kids: state.keys.map((k) => k.kid) });
+  }
+  if (req.method === 'POST' && path === '/admin/clients') {
+    const client = await readJson(req);
+    if (typeof client.client_id !== 'string' || !Array.isArray(client.redirect_uris)) {
+      return sendJson(res, 400, { error: 'client_id and redirect_uris are required' });
+    }
+    state.clients = [...state.clients.filter((c) => c.client_id !== client.client_id), client];
+    installProvider();
+    return sendJson(res, 200, { ok: true });
   }
   if (req.method === 'POST' && path === '/admin/options') {
     state.options = await readJson(req);

@@ -116,6 +116,9 @@ pub enum OAuthFailure {
     Rejected(String),
     /// The provider could not be reached.
     Unavailable(String),
+    /// The provider's address (or one its discovery document names) is refused by the
+    /// outbound guard (`outbound.allowed_networks`).
+    NotAllowed,
 }
 
 impl OAuthFailure {
@@ -124,6 +127,7 @@ impl OAuthFailure {
             OAuthFailure::NonceMismatch => "nonce_mismatch",
             OAuthFailure::Rejected(_) => "provider_rejected",
             OAuthFailure::Unavailable(_) => "provider_unavailable",
+            OAuthFailure::NotAllowed => "provider_not_allowed",
         }
     }
 }
@@ -134,6 +138,11 @@ impl From<OAuthFailure> for ApiError {
             OAuthFailure::Unavailable(what) => {
                 tracing::warn!(%what, "OAuth provider unreachable");
                 ApiError::unavailable("the sign-in provider")
+            }
+            OAuthFailure::NotAllowed => {
+                tracing::warn!("an OAuth provider's address is refused by the outbound guard");
+                ApiError::unavailable("the sign-in provider")
+                    .with_details(serde_json::json!({ "reason": "provider_not_allowed" }))
             }
             other => ApiError::new(
                 janua_core::ErrorCode::InvalidCredentials,
@@ -148,12 +157,17 @@ type Metadata = Arc<CoreProviderMetadata>;
 
 pub struct OAuthProviders {
     providers: HashMap<ProviderKind, Provider>,
-    http: reqwest::Client,
+    /// The guarded outbound client, without redirects: OAuth answers are never followed
+    /// elsewhere (RFC 9700 section 4.11).
+    http: janua_core::outbound::Outbound,
     discovered: Mutex<HashMap<ProviderKind, (Instant, Metadata)>>,
 }
 
 impl OAuthProviders {
-    pub fn from_settings(settings: &OAuthSettings) -> anyhow::Result<OAuthProviders> {
+    pub fn from_settings(
+        settings: &OAuthSettings,
+        http: janua_core::outbound::Outbound,
+    ) -> anyhow::Result<OAuthProviders> {
         let mut providers = HashMap::new();
         for kind in ProviderKind::ALL {
             let s = kind.settings(settings);
@@ -195,13 +209,6 @@ impl OAuthProviders {
                 },
             );
         }
-        let http = reqwest::Client::builder()
-            // OAuth answers are never followed elsewhere (RFC 6749 section 10.5 style SSRF).
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(Duration::from_secs(3))
-            .timeout(Duration::from_secs(10))
-            .user_agent("janua")
-            .build()?;
         Ok(OAuthProviders {
             providers,
             http,
@@ -266,7 +273,9 @@ impl OAuthProviders {
     }
 
     /// Trades the code (with the PKCE verifier) for tokens and says who signed in: from the
-    /// verified ID token (signature, issuer, audience, expiry, nonce) or the user-info API.
+    /// verified ID token (signature, issuer, audience, expiry, nonce) together with the
+    /// UserInfo endpoint's claims (OpenID Connect Core 5.3, 5.4: claims requested by scope may
+    /// be returned only there), or from a plain OAuth 2.0 provider's user-info API.
     pub async fn identify(
         &self,
         provider: &Provider,
@@ -275,7 +284,7 @@ impl OAuthProviders {
         verifier: &str,
         nonce: &str,
     ) -> Result<ProviderIdentity, OAuthFailure> {
-        let http = |req| janua_core::oauth_http::send(&self.http, req, MAX_BODY);
+        let http = |req| self.http.oauth(req, MAX_BODY);
         let code = AuthorizationCode::new(code.to_string());
         let verifier = PkceCodeVerifier::new(verifier.to_string());
         match &provider.endpoints {
@@ -305,6 +314,15 @@ impl OAuthProviders {
                     ClaimsVerificationError::InvalidNonce(_) => OAuthFailure::NonceMismatch,
                     other => OAuthFailure::Rejected(format!("{other:?}")),
                 })?;
+                let userinfo = match metadata.userinfo_endpoint() {
+                    Some(endpoint) => {
+                        let access = openidconnect::OAuth2TokenResponse::access_token(&tokens).secret();
+                        Some(self.get_json(endpoint.url().as_str(), Some(access)).await?)
+                    }
+                    None => None,
+                };
+                let claims = janua_core::oauth_http::with_userinfo(claims, userinfo)
+                    .map_err(OAuthFailure::Rejected)?;
                 Ok(oidc_identity(provider.kind, &claims))
             }
             Endpoints::OAuth2 {
@@ -425,22 +443,15 @@ impl OAuthProviders {
     }
 
     async fn get_json(&self, url: &str, bearer: Option<&str>) -> Result<Value, OAuthFailure> {
-        let mut req = self.http.get(url).header("accept", "application/json");
-        if let Some(token) = bearer {
-            req = req.bearer_auth(token);
-        }
-        let resp = req
-            .send()
+        use janua_core::outbound::OutboundError;
+        self.http
+            .get_json(url, bearer, MAX_BODY)
             .await
-            .map_err(|e| OAuthFailure::Unavailable(format!("{url}: {e}")))?;
-        let status = resp.status();
-        let body = janua_core::oauth_http::read_capped(resp, MAX_BODY)
-            .await
-            .map_err(|e| OAuthFailure::Unavailable(format!("{url}: {e}")))?;
-        if !status.is_success() {
-            return Err(OAuthFailure::Rejected(format!("{url} answered {status}")));
-        }
-        serde_json::from_slice(&body).map_err(|e| OAuthFailure::Rejected(format!("{url}: {e}")))
+            .map_err(|e| match e {
+                OutboundError::NotAllowed => OAuthFailure::NotAllowed,
+                OutboundError::Unreachable(detail) => OAuthFailure::Unavailable(detail),
+                other => OAuthFailure::Rejected(other.log()),
+            })
     }
 
     async fn user_info(
@@ -575,6 +586,9 @@ fn token_error<E: std::error::Error + 'static>(
     e: oauth2::RequestTokenError<E, oauth2::basic::BasicErrorResponse>,
 ) -> OAuthFailure {
     match e {
+        oauth2::RequestTokenError::Request(e) if janua_core::outbound::is_refusal(&e) => {
+            OAuthFailure::NotAllowed
+        }
         oauth2::RequestTokenError::Request(e) => OAuthFailure::Unavailable(e.to_string()),
         other => OAuthFailure::Rejected(other.to_string()),
     }
@@ -595,7 +609,8 @@ mod tests {
 
     #[test]
     fn providers_without_a_client_id_are_off() {
-        let providers = OAuthProviders::from_settings(&OAuthSettings::default()).unwrap();
+        let outbound = janua_core::outbound::Outbound::from_settings(&Default::default(), "", 0).unwrap();
+        let providers = OAuthProviders::from_settings(&OAuthSettings::default(), outbound).unwrap();
         assert!(providers.enabled().is_empty());
         assert!(providers.get("google").is_none());
         assert!(providers.get("myspace").is_none());

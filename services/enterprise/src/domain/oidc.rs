@@ -31,9 +31,13 @@ type Client = CoreClient<
     openidconnect::EndpointMaybeSet,
 >;
 
-/// Why an OIDC sign-in failed.
+/// Why an OIDC sign-in failed. What is said of the provider's side is generic: the detail
+/// goes to the log, never to the caller (an address someone names must not become a probe).
 #[derive(Debug, thiserror::Error)]
 pub enum OidcFailure {
+    /// The provider's address (or one its discovery document names) is not allowed.
+    #[error("the identity provider's address is not allowed")]
+    NotAllowed,
     /// The provider could not be reached or answered a server error: try again later.
     #[error("the identity provider is unavailable: {0}")]
     Unavailable(String),
@@ -52,9 +56,9 @@ pub struct Provider<'a> {
     pub scopes: &'a [String],
 }
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Discovery {
-    http: reqwest::Client,
+    http: janua_core::outbound::Outbound,
     cache: Arc<Mutex<HashMap<String, (Instant, Metadata)>>>,
 }
 
@@ -66,7 +70,7 @@ pub struct OidcLogin {
 }
 
 impl Discovery {
-    pub fn new(http: reqwest::Client) -> Self {
+    pub fn new(http: janua_core::outbound::Outbound) -> Self {
         Discovery {
             http,
             cache: Arc::default(),
@@ -117,7 +121,7 @@ impl Discovery {
     ) -> Result<OidcLogin, OidcFailure> {
         let metadata = self.metadata(provider.issuer, false).await?;
         let client = client(provider, &metadata, callback)?;
-        let http = |req| janua_core::oauth_http::send(&self.http, req, MAX_BODY);
+        let http = |req| self.http.oauth(req, MAX_BODY);
         let tokens = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|e| OidcFailure::Rejected(e.to_string()))?
@@ -128,11 +132,12 @@ impl Discovery {
         let id_token = openidconnect::TokenResponse::id_token(&tokens)
             .ok_or_else(|| OidcFailure::Rejected("no id_token in the token response".into()))?;
         let nonce = Nonce::new(nonce.to_owned());
+        let mut metadata = metadata;
         let verified = match verify(&client, id_token, &nonce) {
             Err(ClaimsVerificationError::SignatureVerification(_)) => {
                 // Perhaps the provider rotated its keys: fetch them once more.
-                let fresh = self.metadata(provider.issuer, true).await?;
-                let client = self::client(provider, &fresh, callback)?;
+                metadata = self.metadata(provider.issuer, true).await?;
+                let client = self::client(provider, &metadata, callback)?;
                 verify(&client, id_token, &nonce)
             }
             other => other,
@@ -141,6 +146,16 @@ impl Discovery {
             ClaimsVerificationError::InvalidNonce(_) => OidcFailure::NonceMismatch,
             other => OidcFailure::Rejected(format!("ID token: {other}")),
         })?;
+        // Claims requested by scope may come only from UserInfo (Core 5.3, 5.4).
+        let userinfo = match metadata.userinfo_endpoint() {
+            Some(endpoint) => {
+                let access = openidconnect::OAuth2TokenResponse::access_token(&tokens).secret();
+                Some(self.get_json_as(endpoint.url().as_str(), Some(access)).await?)
+            }
+            None => None,
+        };
+        let verified =
+            janua_core::oauth_http::with_userinfo(verified, userinfo).map_err(OidcFailure::Rejected)?;
         let subject = verified["sub"]
             .as_str()
             .filter(|s| !s.is_empty())
@@ -190,25 +205,24 @@ impl Discovery {
     }
 
     async fn get_json(&self, url: &str) -> Result<Value, OidcFailure> {
-        let resp = self
-            .http
-            .get(url)
-            .header("accept", "application/json")
-            .timeout(Duration::from_secs(10))
-            .send()
-            .await
-            .map_err(|e| OidcFailure::Unavailable(format!("{url}: {e}")))?;
-        let status = resp.status();
-        let body = janua_core::oauth_http::read_capped(resp, MAX_BODY)
-            .await
-            .map_err(|e| OidcFailure::Unavailable(format!("{url}: {e}")))?;
-        if status.is_server_error() {
-            return Err(OidcFailure::Unavailable(format!("{url} answered {status}")));
-        }
-        if !status.is_success() {
-            return Err(OidcFailure::Rejected(format!("{url} answered {status}")));
-        }
-        serde_json::from_slice(&body).map_err(|e| OidcFailure::Rejected(format!("{url}: {e}")))
+        self.get_json_as(url, None).await
+    }
+
+    /// A JSON document, with the access token as a bearer when given (UserInfo).
+    async fn get_json_as(&self, url: &str, bearer: Option<&str>) -> Result<Value, OidcFailure> {
+        use janua_core::outbound::OutboundError;
+        self.http.get_json(url, bearer, MAX_BODY).await.map_err(|e| {
+            tracing::warn!(error = %e.log(), "an OIDC provider's document could not be used");
+            match e {
+                OutboundError::NotAllowed => OidcFailure::NotAllowed,
+                OutboundError::Unreachable(_) => {
+                    OidcFailure::Unavailable("the provider could not be reached".into())
+                }
+                OutboundError::BadUrl | OutboundError::Invalid(_) => {
+                    OidcFailure::Rejected("the provider's document is invalid".into())
+                }
+            }
+        })
     }
 }
 
@@ -247,8 +261,17 @@ fn verify(
 fn token_error<E: std::error::Error + 'static>(
     e: oauth2::RequestTokenError<E, oauth2::basic::BasicErrorResponse>,
 ) -> OidcFailure {
+    tracing::warn!(error = %e, "an OIDC provider's token endpoint refused or failed");
     match e {
-        oauth2::RequestTokenError::Request(e) => OidcFailure::Unavailable(e.to_string()),
-        other => OidcFailure::Rejected(other.to_string()),
+        oauth2::RequestTokenError::Request(e) if janua_core::outbound::is_refusal(&e) => {
+            OidcFailure::NotAllowed
+        }
+        oauth2::RequestTokenError::Request(_) => {
+            OidcFailure::Unavailable("the token endpoint could not be reached".into())
+        }
+        oauth2::RequestTokenError::ServerResponse(r) => {
+            OidcFailure::Rejected(format!("the token endpoint refused the code ({})", r.error()))
+        }
+        _ => OidcFailure::Rejected("the token endpoint's answer is invalid".into()),
     }
 }

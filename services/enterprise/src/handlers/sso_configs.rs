@@ -3,6 +3,7 @@
 //! admins; and the DNS proof of the email domains it serves.
 
 use crate::domain::access::{no_such_organization, require};
+use crate::domain::oidc::OidcFailure;
 use crate::domain::{dns, saml};
 use crate::store::sso::{self as store, SsoConfiguration, SsoDomain};
 use crate::{EnterpriseState, events};
@@ -244,42 +245,21 @@ fn url_field(field: &str, raw: &str) -> Result<String, ApiError> {
     Ok(url.to_string().trim_end_matches('/').to_owned())
 }
 
-/// Fetches IdP metadata from its URL (10 s, 1 MiB at most).
+/// Fetches IdP metadata from its URL (1 MiB at most) through the guarded outbound client.
+/// The caller learns that the address is not allowed, unreachable, or that its document is
+/// invalid; the detail goes to the log.
 async fn fetch_metadata(state: &EnterpriseState, url: &str) -> Result<String, ApiError> {
-    let resp = state
-        .http
-        .get(url)
-        .timeout(std::time::Duration::from_secs(10))
-        .send()
-        .await
-        .map_err(|e| {
-            invalid(
-                "saml.idp_metadata_url",
-                format!("the metadata URL could not be fetched: {e}"),
-            )
-        })?;
-    if !resp.status().is_success() {
-        return Err(invalid(
-            "saml.idp_metadata_url",
-            format!("the metadata URL answered {}", resp.status()),
-        ));
-    }
-    let mut resp = resp;
-    let mut body = Vec::new();
-    while let Some(chunk) = resp
-        .chunk()
-        .await
-        .map_err(|e| invalid("saml.idp_metadata_url", e.to_string()))?
-    {
-        if body.len() + chunk.len() > 1024 * 1024 {
-            return Err(invalid(
-                "saml.idp_metadata_url",
-                "the metadata is larger than 1 MiB",
-            ));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    String::from_utf8(body).map_err(|_| invalid("saml.idp_metadata_url", "the metadata is not UTF-8"))
+    let field = "saml.idp_metadata_url";
+    let fetched = match state.outbound.get(url) {
+        Ok(req) => state.outbound.fetch(req, 1024 * 1024).await,
+        Err(e) => Err(e),
+    };
+    let body = fetched.map_err(|e| {
+        tracing::info!(error = %e.log(), "SAML metadata could not be fetched");
+        invalid(field, format!("idp_metadata_url: {e}"))
+    })?;
+    String::from_utf8(body)
+        .map_err(|_| invalid(field, "idp_metadata_url: the document at the address is invalid"))
 }
 
 /// Builds the stored configuration from an input (over `base` on update).
@@ -445,10 +425,12 @@ async fn apply(
                 scopes.insert(0, "openid".into());
             }
             state.discovery.check(&issuer).await.map_err(|e| {
-                invalid(
-                    "oidc.issuer",
-                    format!("the issuer's discovery document could not be used: {e}"),
-                )
+                let what = match e {
+                    OidcFailure::NotAllowed => "the address is not allowed",
+                    OidcFailure::Unavailable(_) => "the address could not be reached",
+                    _ => "the discovery document at the address is invalid",
+                };
+                invalid("oidc.issuer", format!("issuer: {what}"))
             })?;
             c.oidc_issuer = Some(issuer);
             c.oidc_client_id = Some(client_id);

@@ -464,6 +464,7 @@ fn oidc_error(e: OidcFailure) -> ApiError {
             ApiError::unavailable("the identity provider")
         }
         OidcFailure::Rejected(m) => refused(ErrorCode::Unauthorized, "id_token_refused", &m),
+        OidcFailure::NotAllowed => refused(ErrorCode::Unauthorized, "provider_not_allowed", &e.to_string()),
         OidcFailure::NonceMismatch => refused(ErrorCode::Unauthorized, "nonce_mismatch", &e.to_string()),
     }
 }
@@ -539,6 +540,7 @@ pub async fn oidc_callback(
         Err(e) => {
             let reason = match &e {
                 OidcFailure::Unavailable(_) => "provider_unavailable",
+                OidcFailure::NotAllowed => "provider_not_allowed",
                 OidcFailure::Rejected(_) => "id_token_refused",
                 OidcFailure::NonceMismatch => "nonce_mismatch",
             };

@@ -3,6 +3,5 @@
 pub mod access;
 pub mod backoff;
 pub mod event_types;
-pub mod network;
 pub mod signature;
 pub mod target;

@@ -1,8 +1,8 @@
 //! Where an endpoint points: an absolute http(s) URL without credentials, whose host does not
 //! resolve into the networks the SSRF guard refuses.
 
-use crate::domain::network::NetworkGuard;
 use janua_core::ApiError;
+use janua_core::outbound::NetworkGuard;
 use std::net::IpAddr;
 use url::{Host, Url};
 
@@ -71,17 +71,6 @@ impl EndpointUrl {
     }
 }
 
-/// For a URL whose host is an IP literal (no name to resolve, so the resolver never sees it):
-/// the address, when the guard refuses it.
-pub fn refused_literal(url: &Url, guard: &NetworkGuard) -> Option<IpAddr> {
-    let ip = match url.host()? {
-        Host::Ipv4(ip) => IpAddr::V4(ip),
-        Host::Ipv6(ip) => IpAddr::V6(ip),
-        Host::Domain(_) => return None,
-    };
-    (!guard.permits(ip)).then_some(ip)
-}
-
 /// Scheme, host and port only: what events and logs may show of an endpoint's URL (its path
 /// or query may carry a credential of the receiver's).
 pub fn origin(url: &str) -> String {
@@ -131,15 +120,6 @@ mod tests {
         let open = NetworkGuard::parse("127.0.0.0/8").unwrap();
         let url = EndpointUrl::parse("http://127.0.0.1:9/").unwrap();
         assert!(url.check_destination(&open).await.is_ok());
-    }
-
-    #[test]
-    fn literals_are_checked_without_resolving() {
-        let guard = NetworkGuard::default();
-        let url = Url::parse("http://[::ffff:169.254.169.254]/").unwrap();
-        assert!(refused_literal(&url, &guard).is_some());
-        assert!(refused_literal(&Url::parse("http://example.com/").unwrap(), &guard).is_none());
-        assert!(refused_literal(&Url::parse("http://8.8.8.8/").unwrap(), &guard).is_none());
     }
 
     #[test]
