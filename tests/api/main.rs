@@ -4,6 +4,7 @@
 mod admin;
 mod audit;
 mod auth;
+mod authority;
 mod email_proof;
 mod emails;
 mod gateway;

@@ -31,6 +31,13 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("admin:access", "use the platform administration routes"),
 ];
 
+/// Permissions that reach any role in the organization: an SSO connection's `admin_groups` and
+/// `default_role` make admins, and a SCIM token changes the holders of every group (custom
+/// role). Held through a custom role they would end a chain of steps in more power than its
+/// start, so they come with the built-in admin and owner roles only: a custom role cannot
+/// carry them.
+pub const BUILT_IN_ONLY: &[&str] = &["sso:manage", "scim:manage"];
+
 pub fn is_permission(p: &str) -> bool {
     PERMISSIONS.iter().any(|(name, _)| *name == p)
 }

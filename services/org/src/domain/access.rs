@@ -106,12 +106,20 @@ pub async fn effective(
     }
     let mut out = BTreeSet::new();
     for held in crate::store::roles::held(conn, user, None).await? {
-        out.extend(held.permissions);
+        out.extend(custom_grants(held.permissions));
     }
     Ok(out)
 }
 
-fn all_permissions() -> BTreeSet<String> {
+/// What a custom role grants: its permissions but those only built-in roles carry (a role
+/// made before that rule keeps them on paper, not in effect).
+fn custom_grants(permissions: Vec<String>) -> impl Iterator<Item = String> {
+    permissions
+        .into_iter()
+        .filter(|p| !janua_authz::catalogue::BUILT_IN_ONLY.contains(&p.as_str()))
+}
+
+pub fn all_permissions() -> BTreeSet<String> {
     janua_authz::catalogue::PERMISSIONS
         .iter()
         .map(|(p, _)| p.to_string())
@@ -133,7 +141,7 @@ async fn member_permissions(
         .map(|p| p.to_string())
         .collect();
     for held in crate::store::roles::held(conn, user, Some(org)).await? {
-        out.extend(held.permissions);
+        out.extend(custom_grants(held.permissions));
     }
     Ok(out)
 }

@@ -44,6 +44,10 @@ pub enum Action {
     ManagePolicies,
     /// Create, change, delete and assign the organization's custom roles.
     ManageRoles,
+    /// Invite an address to join with a role.
+    Invite {
+        role: Role,
+    },
     AddMember {
         role: Role,
     },
@@ -66,7 +70,7 @@ impl Action {
             Action::ListMembers => "members:read",
             Action::Update => "organizations:update",
             Action::Delete => "organizations:delete",
-            Action::ManageInvitations => "invitations:manage",
+            Action::ManageInvitations | Action::Invite { .. } => "invitations:manage",
             Action::ManagePolicies => "policies:manage",
             Action::ManageRoles => "roles:manage",
             Action::AddMember { .. } | Action::RemoveMember { .. } | Action::ChangeRole { .. } => {
@@ -78,9 +82,70 @@ impl Action {
 
 /// Whether a member whose built-in role is `caller` and who holds `permissions` (from custom
 /// roles) may do `action`. A custom role lifts a member at most to what an admin may do with
-/// that permission: it never deletes the organization, touches an owner or makes one.
+/// that permission, and never beyond the caller's own standing: nobody grants themself
+/// authority.
+///
+/// - It never deletes the organization, touches an owner or makes one (admins cannot).
+/// - It acts on others, never on the caller's own role.
+/// - It acts only on members whose built-in role is at most the caller's, and hands out
+///   built-in roles at most the caller's: a member who may manage members adds and removes
+///   members, but makes no admin (who could then promote them: a chain ending in more power
+///   than its start).
 pub fn allowed_with(caller: Role, permissions: &std::collections::BTreeSet<String>, action: Action) -> bool {
-    allowed(caller, action) || (permissions.contains(action.permission()) && allowed(Role::Admin, action))
+    allowed(caller, action)
+        || (permissions.contains(action.permission())
+            && allowed(Role::Admin, action)
+            && within_reach(caller, action))
+}
+
+/// What a permission held through a custom role reaches (see [`allowed_with`]).
+fn within_reach(caller: Role, action: Action) -> bool {
+    match action {
+        Action::AddMember { role } | Action::Invite { role } => role <= caller,
+        Action::RemoveMember { target, is_self } => !is_self && target <= caller,
+        Action::ChangeRole { target, to, is_self } => !is_self && target <= caller && to <= caller,
+        _ => true,
+    }
+}
+
+/// Why a custom role may not be handed out (created, changed, assigned) by this caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GrantRefusal {
+    /// The role would carry permissions the caller does not hold.
+    BeyondOwn(Vec<String>),
+    /// The caller's own grants would change, and only a custom role lets them manage roles.
+    OwnGrants,
+    /// A permission that comes with the built-in roles only.
+    BuiltInOnly(Vec<String>),
+}
+
+/// Whether a caller (built-in role `caller`, effective permissions `held`) may hand out a
+/// custom role carrying `grants`: a role never carries more than its granter holds, nor a
+/// permission that only built-in roles carry; and `on_self` (assigning to oneself, or changing
+/// or deleting a role one holds) needs a built-in role that manages roles: a permission held
+/// through a custom role never changes the holder's own grants.
+pub fn may_grant(
+    caller: Role,
+    held: &std::collections::BTreeSet<String>,
+    grants: &[String],
+    on_self: bool,
+) -> Result<(), GrantRefusal> {
+    let built_in_only: Vec<String> = grants
+        .iter()
+        .filter(|p| janua_authz::catalogue::BUILT_IN_ONLY.contains(&p.as_str()))
+        .cloned()
+        .collect();
+    if !built_in_only.is_empty() {
+        return Err(GrantRefusal::BuiltInOnly(built_in_only));
+    }
+    let beyond: Vec<String> = grants.iter().filter(|p| !held.contains(*p)).cloned().collect();
+    if !beyond.is_empty() {
+        return Err(GrantRefusal::BeyondOwn(beyond));
+    }
+    if on_self && !allowed(caller, Action::ManageRoles) {
+        return Err(GrantRefusal::OwnGrants);
+    }
+    Ok(())
 }
 
 /// Whether `caller` (their role in the organization) may do `action`.
@@ -98,7 +163,7 @@ pub fn allowed(caller: Role, action: Action) -> bool {
         View | ListMembers => true,
         Update | ManageInvitations | ManagePolicies | ManageRoles => caller >= Role::Admin,
         Delete => caller == Role::Owner,
-        AddMember { role } => match caller {
+        AddMember { role } | Invite { role } => match caller {
             Role::Owner => true,
             Role::Admin => role != Role::Owner,
             Role::Member => false,

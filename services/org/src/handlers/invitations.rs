@@ -153,7 +153,8 @@ async fn inviter_name(state: &OrgState, id: Uuid) -> Result<Option<String>, ApiE
 
 /// Invites an address to the organization with a role; the invitation is emailed.
 ///
-/// Permissions: owners (any role) and admins (admin or member).
+/// Permissions: owners (any role) and admins (admin or member); holders of
+/// `invitations:manage` through a custom role, with at most their own role.
 #[utoipa::path(post, path = "/api/v1/invitations/organizations/{org_id}/invitations", tag = "Invitations",
     params(("org_id" = Uuid, Path)), request_body = CreateInvitation,
     responses((status = 201, body = InvitationView), (status = 400, body = janua_core::error::ErrorEnvelope),
@@ -168,7 +169,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let role = Role::parse(&body.role)
         .ok_or_else(|| ApiError::validation("role", "role must be owner, admin or member"))?;
-    access.require(Action::AddMember { role })?;
+    access.require(Action::Invite { role })?;
     let email = check_email(&body.email)?;
     let inviter = inviter_name(&state, access.caller).await?;
     let org = access.org.clone();

@@ -2,8 +2,8 @@
 //! custom roles per organization or platform-wide, and their assignment to users. What a
 //! role grants is checked in the `OrgAccess` guard from the database, never from the client.
 
-use crate::domain::access::require_in_scope;
-use crate::domain::roles::Action;
+use crate::domain::access::{all_permissions, require_in_scope, resolve};
+use crate::domain::roles::{Action, GrantRefusal, Role, may_grant};
 use crate::handlers::members::known_user;
 use crate::store::members;
 use crate::store::roles::{self as store, RoleRow};
@@ -16,6 +16,7 @@ use janua_core::http::RequestMeta;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// The built-in roles: fixed ids, read-only. `platform-admin` is the `admin` role of the
@@ -187,9 +188,64 @@ fn check(input: &RoleInput) -> Result<(String, Vec<String>), ApiError> {
     Ok((name, permissions))
 }
 
-/// May the caller manage roles of `org` (None: platform-wide)? Non-members learn nothing.
-async fn may_manage(state: &OrgState, auth: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
-    require_in_scope(state, auth, org, Action::ManageRoles, "roles").await
+/// The caller's standing where the roles of `org` (None: platform-wide) are managed: their
+/// built-in role and effective permissions there. Those who may not manage roles there are
+/// refused (non-members learn nothing).
+async fn authority(
+    state: &OrgState,
+    auth: &Authenticated,
+    org: Option<Uuid>,
+) -> Result<(Role, BTreeSet<String>), ApiError> {
+    match org {
+        None => {
+            require_in_scope(state, auth, None, Action::ManageRoles, "roles").await?;
+            Ok((Role::Owner, all_permissions()))
+        }
+        Some(org) => {
+            let access = resolve(state, auth, org).await?;
+            access.require(Action::ManageRoles)?;
+            Ok((access.role, access.permissions))
+        }
+    }
+}
+
+/// Whether the caller holds the role (changing or deleting it changes their own grants).
+async fn holds(state: &OrgState, user: Uuid, role: &RoleRow) -> Result<bool, ApiError> {
+    let mut conn = state.pool.get().await?;
+    Ok(store::held(&mut conn, user, role.organization_id)
+        .await?
+        .iter()
+        .any(|r| r.id == role.id))
+}
+
+/// Nobody grants themself authority ([`may_grant`]): the caller may hand out a role carrying
+/// `grants` only if they hold all of it, and touch their own grants only with a built-in role
+/// that manages roles.
+async fn may_hand_out(
+    state: &OrgState,
+    auth: &Authenticated,
+    org: Option<Uuid>,
+    grants: &[String],
+    on_self: bool,
+) -> Result<(), ApiError> {
+    let (role, held) = authority(state, auth, org).await?;
+    may_grant(role, &held, grants, on_self).map_err(|refusal| match refusal {
+        GrantRefusal::BuiltInOnly(permissions) => ApiError::validation(
+            "permissions",
+            "these permissions come with the built-in admin and owner roles only",
+        )
+        .with_details(serde_json::json!({ "field": "permissions", "built_in_only": permissions })),
+        GrantRefusal::BeyondOwn(permissions) => ApiError::new(
+            ErrorCode::Forbidden,
+            "a role can carry only permissions you hold yourself",
+        )
+        .with_details(serde_json::json!({ "reason": "beyond_own_permissions", "permissions": permissions })),
+        GrantRefusal::OwnGrants => ApiError::new(
+            ErrorCode::Forbidden,
+            "a permission held through a custom role never changes your own roles",
+        )
+        .with_details(serde_json::json!({ "reason": "own_grants" })),
+    })
 }
 
 /// A custom role the caller may see.
@@ -302,7 +358,7 @@ pub async fn create_role(
     body: web::Json<RoleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (name, permissions) = check(&body)?;
-    may_manage(&state, &auth, body.organization_id).await?;
+    may_hand_out(&state, &auth, body.organization_id, &permissions, false).await?;
     let mut conn = state.pool.get().await?;
     let row = conn
         .transaction::<_, ApiError, _>(async |conn| {
@@ -352,7 +408,7 @@ pub async fn update_role(
         return Err(read_only());
     }
     let current = visible_role(&state, &auth, id).await?;
-    may_manage(&state, &auth, current.organization_id).await?;
+    authority(&state, &auth, current.organization_id).await?;
     if body.organization_id.is_some() && body.organization_id != current.organization_id {
         return Err(ApiError::validation(
             "organization_id",
@@ -360,6 +416,8 @@ pub async fn update_role(
         ));
     }
     let (name, permissions) = check(&body)?;
+    let on_self = holds(&state, auth.user_id(), &current).await?;
+    may_hand_out(&state, &auth, current.organization_id, &permissions, on_self).await?;
     let mut conn = state.pool.get().await?;
     let row = conn
         .transaction::<_, ApiError, _>(async |conn| {
@@ -393,7 +451,8 @@ pub async fn delete_role(
         return Err(read_only());
     }
     let current = visible_role(&state, &auth, id).await?;
-    may_manage(&state, &auth, current.organization_id).await?;
+    let on_self = holds(&state, auth.user_id(), &current).await?;
+    may_hand_out(&state, &auth, current.organization_id, &[], on_self).await?;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         store::delete(conn, id).await?;
@@ -445,7 +504,14 @@ pub async fn assign(
             "the role belongs to another organization",
         ));
     }
-    may_manage(&state, &auth, role.organization_id).await?;
+    may_hand_out(
+        &state,
+        &auth,
+        role.organization_id,
+        &role.permissions,
+        user == auth.user_id(),
+    )
+    .await?;
     match role.organization_id {
         Some(org) => {
             let mut conn = state.pool.get().await?;
@@ -507,7 +573,7 @@ pub async fn unassign(
         return Err(read_only());
     }
     let role = visible_role(&state, &auth, role_id).await?;
-    may_manage(&state, &auth, role.organization_id).await?;
+    may_hand_out(&state, &auth, role.organization_id, &[], user == auth.user_id()).await?;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         if !store::unassign(conn, user, role.id).await? {

@@ -1,0 +1,585 @@
+//! Invariant: nobody grants themself authority. A permission held through a custom role lets a
+//! member act on others, never on their own role or grants; a role never carries more than its
+//! granter holds; and no chain of steps ends in more power than its start.
+//!
+//! One table: every catalogued permission, held by a plain member through a custom role, x the
+//! targets (the holder themself, another member, an admin, the owner) x every action that
+//! permission touches, with the answer each must get. The same actions by a member without the
+//! role are the baseline.
+
+use crate::json;
+use janua_testkit::TestStack;
+use janua_testkit::webhook_receiver::WebhookReceiver;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "correct horse battery";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Target {
+    /// The holder of the permission.
+    Holder,
+    Member,
+    Admin,
+    Owner,
+    /// Someone not yet in the organization.
+    Outsider,
+    /// No one: the action is on the organization itself.
+    None,
+}
+
+/// (permission, action, target, status for the holder, status for a member without it)
+type Row = (&'static str, &'static str, Target, u16, u16);
+
+const TABLE: &[Row] = &[
+    (
+        "organizations:read",
+        "read the organization",
+        Target::None,
+        200,
+        200,
+    ),
+    ("members:read", "list members", Target::None, 200, 200),
+    ("roles:read", "list roles", Target::None, 200, 200),
+    (
+        "organizations:update",
+        "rename the organization",
+        Target::None,
+        200,
+        403,
+    ),
+    (
+        "organizations:delete",
+        "delete the organization",
+        Target::None,
+        403,
+        403,
+    ),
+    ("members:manage", "make admin", Target::Holder, 403, 403),
+    ("members:manage", "make admin", Target::Member, 403, 403),
+    ("members:manage", "make member", Target::Admin, 403, 403),
+    ("members:manage", "make member", Target::Owner, 403, 403),
+    ("members:manage", "remove", Target::Member, 204, 403),
+    ("members:manage", "remove", Target::Admin, 403, 403),
+    ("members:manage", "remove", Target::Owner, 403, 403),
+    ("members:manage", "add as member", Target::Outsider, 201, 403),
+    ("members:manage", "add as admin", Target::Outsider, 403, 403),
+    ("invitations:manage", "list invitations", Target::None, 200, 403),
+    (
+        "invitations:manage",
+        "invite as member",
+        Target::Outsider,
+        201,
+        403,
+    ),
+    (
+        "invitations:manage",
+        "invite as admin",
+        Target::Outsider,
+        403,
+        403,
+    ),
+    (
+        "roles:manage",
+        "create a role carrying roles:manage",
+        Target::None,
+        201,
+        403,
+    ),
+    (
+        "roles:manage",
+        "create a role carrying members:manage",
+        Target::None,
+        403,
+        403,
+    ),
+    (
+        "roles:manage",
+        "assign a role carrying roles:manage",
+        Target::Holder,
+        403,
+        403,
+    ),
+    (
+        "roles:manage",
+        "assign a role carrying roles:manage",
+        Target::Member,
+        201,
+        403,
+    ),
+    (
+        "roles:manage",
+        "assign a role carrying roles:manage",
+        Target::Admin,
+        201,
+        403,
+    ),
+    (
+        "roles:manage",
+        "assign a role carrying roles:manage",
+        Target::Owner,
+        201,
+        403,
+    ),
+    (
+        "roles:manage",
+        "assign a role carrying members:manage",
+        Target::Member,
+        403,
+        403,
+    ),
+    (
+        "roles:manage",
+        "widen the holder's own role",
+        Target::Holder,
+        403,
+        403,
+    ),
+    (
+        "roles:manage",
+        "take the holder's own role off",
+        Target::Holder,
+        403,
+        403,
+    ),
+    ("policies:manage", "create a policy", Target::None, 201, 403),
+    (
+        "audit:read",
+        "read the organization's audit log",
+        Target::None,
+        200,
+        403,
+    ),
+    (
+        "webhooks:manage",
+        "create an organization webhook",
+        Target::None,
+        201,
+        403,
+    ),
+    ("sso:manage", "carried by a custom role", Target::None, 400, 400),
+    ("scim:manage", "carried by a custom role", Target::None, 400, 400),
+    // Platform permissions: no one in an organization holds them, so no organization role can
+    // carry them (a role never carries more than its granter holds).
+    ("users:read", "carried by a custom role", Target::None, 403, 403),
+    ("users:manage", "carried by a custom role", Target::None, 403, 403),
+    ("users:delete", "carried by a custom role", Target::None, 403, 403),
+    (
+        "sessions:revoke",
+        "carried by a custom role",
+        Target::None,
+        403,
+        403,
+    ),
+    ("admin:access", "carried by a custom role", Target::None, 403, 403),
+];
+
+struct Person {
+    id: String,
+    token: String,
+}
+
+struct World {
+    app: TestStack,
+    owner: Person,
+    org: String,
+    receiver: WebhookReceiver,
+    next: std::cell::Cell<u32>,
+}
+
+impl World {
+    async fn person(&self) -> Person {
+        let n = self.next.get();
+        self.next.set(n + 1);
+        let pair = self.app.signup(&format!("person{n}@example.com"), PASSWORD).await;
+        Person {
+            id: pair["user"]["id"].as_str().unwrap().to_string(),
+            token: pair["access_token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>, token: &str) -> reqwest::Response {
+        self.app.send(method, path, body.as_ref(), Some(token)).await
+    }
+
+    /// A new person in the organization with a built-in role.
+    async fn member(&self, role: &str) -> Person {
+        let person = self.person().await;
+        let resp = self
+            .call(
+                Method::POST,
+                &format!("/api/v1/organizations/{}/members", self.org),
+                Some(json!({"user_id": person.id, "role": role})),
+                &self.owner.token,
+            )
+            .await;
+        assert_eq!(resp.status(), 201);
+        person
+    }
+
+    /// A custom role of the organization carrying `permissions`, made by the owner.
+    async fn role(&self, permissions: &[&str]) -> reqwest::Response {
+        let n = self.next.get();
+        self.next.set(n + 1);
+        self.call(
+            Method::POST,
+            "/api/v1/rbac/roles",
+            Some(
+                json!({"name": format!("role {n}"), "permissions": permissions, "organization_id": self.org}),
+            ),
+            &self.owner.token,
+        )
+        .await
+    }
+
+    async fn role_id(&self, permissions: &[&str]) -> String {
+        let resp = self.role(permissions).await;
+        assert_eq!(resp.status(), 201);
+        json(resp).await["id"].as_str().unwrap().to_string()
+    }
+
+    async fn assign(&self, user: &str, role: &str) {
+        let resp = self
+            .call(
+                Method::POST,
+                &format!("/api/v1/rbac/users/{user}/roles"),
+                Some(json!({"role_id": role})),
+                &self.owner.token,
+            )
+            .await;
+        assert_eq!(resp.status(), 201);
+    }
+
+    /// Who `target` names for an actor, made fresh so no row depends on another.
+    async fn target(&self, target: Target, actor: &Person) -> Option<Person> {
+        match target {
+            Target::Holder => Some(Person {
+                id: actor.id.clone(),
+                token: actor.token.clone(),
+            }),
+            Target::Member => Some(self.member("member").await),
+            Target::Admin => Some(self.member("admin").await),
+            Target::Owner => Some(Person {
+                id: self.owner.id.clone(),
+                token: self.owner.token.clone(),
+            }),
+            Target::Outsider => Some(self.person().await),
+            Target::None => None,
+        }
+    }
+
+    /// Runs one action as `actor` on `target`; answers the status. `held` is the actor's
+    /// custom role (for the rows about the holder's own grants).
+    async fn run(&self, action: &str, actor: &Person, target: Target, held: Option<&str>) -> u16 {
+        let org = &self.org;
+        let who = self.target(target, actor).await;
+        let id = who.as_ref().map(|p| p.id.clone()).unwrap_or_default();
+        let (method, path, body) = match action {
+            "read the organization" => (Method::GET, format!("/api/v1/organizations/{org}"), None),
+            "list members" => (Method::GET, format!("/api/v1/organizations/{org}/members"), None),
+            "list roles" => (
+                Method::GET,
+                format!("/api/v1/rbac/roles?organization_id={org}"),
+                None,
+            ),
+            "rename the organization" => (
+                Method::PUT,
+                format!("/api/v1/organizations/{org}"),
+                Some(json!({"name": "Renamed"})),
+            ),
+            "delete the organization" => (Method::DELETE, format!("/api/v1/organizations/{org}"), None),
+            "make admin" | "make member" => (
+                Method::PUT,
+                format!("/api/v1/organizations/{org}/members/{id}/role"),
+                Some(json!({"role": if action == "make admin" { "admin" } else { "member" }})),
+            ),
+            "remove" => (
+                Method::DELETE,
+                format!("/api/v1/organizations/{org}/members/{id}"),
+                None,
+            ),
+            "add as member" | "add as admin" => (
+                Method::POST,
+                format!("/api/v1/organizations/{org}/members"),
+                Some(
+                    json!({"user_id": id, "role": if action == "add as admin" { "admin" } else { "member" }}),
+                ),
+            ),
+            "list invitations" => (
+                Method::GET,
+                format!("/api/v1/invitations/organizations/{org}/invitations"),
+                None,
+            ),
+            "invite as member" | "invite as admin" => {
+                let n = self.next.get();
+                self.next.set(n + 1);
+                (
+                    Method::POST,
+                    format!("/api/v1/invitations/organizations/{org}/invitations"),
+                    Some(json!({"email": format!("invitee{n}@example.com"),
+                                "role": if action == "invite as admin" { "admin" } else { "member" }})),
+                )
+            }
+            "create a role carrying roles:manage" | "create a role carrying members:manage" => {
+                let n = self.next.get();
+                self.next.set(n + 1);
+                let permission = action.rsplit(' ').next().unwrap();
+                (
+                    Method::POST,
+                    "/api/v1/rbac/roles".into(),
+                    Some(
+                        json!({"name": format!("made {n}"), "permissions": [permission], "organization_id": org}),
+                    ),
+                )
+            }
+            "assign a role carrying roles:manage" | "assign a role carrying members:manage" => {
+                let permission = action.rsplit(' ').next().unwrap();
+                let role = self.role_id(&[permission]).await;
+                (
+                    Method::POST,
+                    format!("/api/v1/rbac/users/{id}/roles"),
+                    Some(json!({"role_id": role})),
+                )
+            }
+            "widen the holder's own role" => (
+                Method::PUT,
+                format!("/api/v1/rbac/roles/{}", held.expect("a held role")),
+                Some(json!({"name": "widened", "permissions": ["roles:manage", "members:read"]})),
+            ),
+            "take the holder's own role off" => (
+                Method::DELETE,
+                format!("/api/v1/rbac/users/{id}/roles/{}", held.expect("a held role")),
+                None,
+            ),
+            "create a policy" => (
+                Method::POST,
+                "/api/v1/policies".into(),
+                Some(
+                    json!({"name": "p", "effect": "allow", "actions": ["doc:read"], "resources": ["*"],
+                            "organization_id": org}),
+                ),
+            ),
+            "read the organization's audit log" => (
+                Method::GET,
+                format!("/api/v1/audit-logs/organizations/{org}"),
+                None,
+            ),
+            "create an organization webhook" => (
+                Method::POST,
+                "/api/v1/webhooks".into(),
+                Some(json!({"url": self.receiver.url(), "events": ["*"], "organization_id": org})),
+            ),
+            other => panic!("no such action in the table: {other}"),
+        };
+        self.call(method, &path, body, &actor.token)
+            .await
+            .status()
+            .as_u16()
+    }
+}
+
+#[tokio::test]
+async fn every_permission_reaches_others_within_its_holders_standing_and_never_the_holder() {
+    let app = TestStack::spawn_with(|s| {
+        // Dozens of sign-ups from one address.
+        s.rate_limits.anonymous_per_min = 100_000;
+    })
+    .await;
+    let pair = app.signup("owner@example.com", PASSWORD).await;
+    let owner = Person {
+        id: pair["user"]["id"].as_str().unwrap().to_string(),
+        token: pair["access_token"].as_str().unwrap().to_string(),
+    };
+    let resp = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name": "Acme"}),
+            Some(&owner.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let org = json(resp).await["id"].as_str().unwrap().to_string();
+    let world = World {
+        app,
+        owner,
+        org,
+        receiver: WebhookReceiver::start().await,
+        next: std::cell::Cell::new(0),
+    };
+    // Every catalogued permission has rows.
+    for (permission, _) in janua_authz::catalogue::PERMISSIONS {
+        assert!(
+            TABLE.iter().any(|row| row.0 == *permission),
+            "{permission} has no row"
+        );
+    }
+    let mut wrong = Vec::new();
+    for &(permission, action, target, with, without) in TABLE {
+        if action == "carried by a custom role" {
+            // Made by the owner, who holds every organization permission.
+            let got = world.role(&[permission]).await.status().as_u16();
+            if got != with {
+                wrong.push(format!("{permission}: {action}: {got}, expected {with}"));
+            }
+            continue;
+        }
+        let holder = world.member("member").await;
+        let role = world.role_id(&[permission]).await;
+        world.assign(&holder.id, &role).await;
+        let got = world.run(action, &holder, target, Some(&role)).await;
+        if got != with {
+            wrong.push(format!(
+                "{permission}: {action} ({target:?}) by its holder: {got}, expected {with}"
+            ));
+        }
+        let plain = world.member("member").await;
+        let got = world.run(action, &plain, target, Some(&role)).await;
+        if got != without {
+            wrong.push(format!(
+                "{permission}: {action} ({target:?}) without it: {got}, expected {without}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The chain the invariant names: `roles:manage` -> a role with `members:manage` -> admin.
+/// Each step is refused where it would end in more power than the start.
+#[tokio::test]
+async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
+    let app = TestStack::spawn().await;
+    let owner = app.signup("owner@example.com", PASSWORD).await;
+    let owner_token = owner["access_token"].as_str().unwrap().to_string();
+    let org = json(
+        app.post(
+            "/api/v1/organizations",
+            &json!({"name": "Acme"}),
+            Some(&owner_token),
+        )
+        .await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mallory = app.signup("mallory@example.com", PASSWORD).await;
+    let mallory_id = mallory["user"]["id"].as_str().unwrap().to_string();
+    let mallory_token = mallory["access_token"].as_str().unwrap().to_string();
+    let accomplice = app.signup("accomplice@example.com", PASSWORD).await;
+    let accomplice_id = accomplice["user"]["id"].as_str().unwrap().to_string();
+    let accomplice_token = accomplice["access_token"].as_str().unwrap().to_string();
+    for id in [&mallory_id, &accomplice_id] {
+        let resp = app
+            .post(
+                &format!("/api/v1/organizations/{org}/members"),
+                &json!({"user_id": id, "role": "member"}),
+                Some(&owner_token),
+            )
+            .await;
+        assert_eq!(resp.status(), 201);
+    }
+    let role = json(
+        app.post(
+            "/api/v1/rbac/roles",
+            &json!({"name": "Role managers", "permissions": ["roles:manage"], "organization_id": org}),
+            Some(&owner_token),
+        )
+        .await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let resp = app
+        .post(
+            &format!("/api/v1/rbac/users/{mallory_id}/roles"),
+            &json!({"role_id": role}),
+            Some(&owner_token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+
+    // Step 1: a role with members:manage. Mallory does not hold it: refused.
+    let resp = app
+        .post(
+            "/api/v1/rbac/roles",
+            &json!({"name": "Escalation", "permissions": ["members:manage"], "organization_id": org}),
+            Some(&mallory_token),
+        )
+        .await;
+    let body = crate::assert_error(resp, 403, "FORBIDDEN").await;
+    assert_eq!(body["error"]["details"]["reason"], "beyond_own_permissions");
+    // Nor by widening the role she holds.
+    let resp = app
+        .send(
+            Method::PUT,
+            &format!("/api/v1/rbac/roles/{role}"),
+            Some(&json!({"name": "Role managers", "permissions": ["roles:manage", "members:manage"]})),
+            Some(&mallory_token),
+        )
+        .await;
+    crate::assert_error(resp, 403, "FORBIDDEN").await;
+    // She may hand what she holds to someone else; that someone can do no more than she could.
+    let resp = app
+        .post(
+            &format!("/api/v1/rbac/users/{accomplice_id}/roles"),
+            &json!({"role_id": role}),
+            Some(&mallory_token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let resp = app
+        .post(
+            "/api/v1/rbac/roles",
+            &json!({"name": "Escalation", "permissions": ["members:manage"], "organization_id": org}),
+            Some(&accomplice_token),
+        )
+        .await;
+    crate::assert_error(resp, 403, "FORBIDDEN").await;
+
+    // Step 2, given members:manage by the owner: no admin can be made, not even of another.
+    let managers = json(
+        app.post(
+            "/api/v1/rbac/roles",
+            &json!({"name": "Member managers", "permissions": ["members:manage"], "organization_id": org}),
+            Some(&owner_token),
+        )
+        .await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.post(
+        &format!("/api/v1/rbac/users/{mallory_id}/roles"),
+        &json!({"role_id": managers}),
+        Some(&owner_token),
+    )
+    .await;
+    for (user, token) in [(&mallory_id, &mallory_token), (&accomplice_id, &mallory_token)] {
+        let resp = app
+            .send(
+                Method::PUT,
+                &format!("/api/v1/organizations/{org}/members/{user}/role"),
+                Some(&json!({"role": "admin"})),
+                Some(token),
+            )
+            .await;
+        crate::assert_error(resp, 403, "FORBIDDEN").await;
+    }
+    let members = json(
+        app.get(
+            &format!("/api/v1/organizations/{org}/members"),
+            Some(&owner_token),
+        )
+        .await,
+    )
+    .await;
+    let admins = members["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] != "member")
+        .count();
+    assert_eq!(admins, 1, "only the owner stands above member: {members}");
+}
