@@ -166,6 +166,7 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("post", "/api/v1/auth/reset-password"),
         ("post", "/api/v1/auth/verify-email"),
         ("post", "/api/v1/auth/resend-verification"),
+        ("post", "/api/v1/auth/reauthenticate"),
         ("get", "/api/v1/auth/me"),
         ("get", "/.well-known/jwks.json"),
         ("get", "/api/v1/auth/.well-known/jwks.json"),

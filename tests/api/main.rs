@@ -10,6 +10,7 @@ mod emails;
 mod gateway;
 mod health;
 mod invitations;
+mod limits;
 mod magic;
 mod mfa;
 mod oauth;

@@ -40,7 +40,7 @@ pub struct Settings {
     pub magic_links: MagicLinkSettings,
     pub webauthn: WebauthnSettings,
     pub oauth: OAuthSettings,
-    pub gateway: ServiceSettings,
+    pub gateway: GatewaySettings,
     pub auth: ServiceSettings,
     pub identity: ServiceSettings,
     pub org: ServiceSettings,
@@ -101,6 +101,27 @@ impl ServiceSettings {
     }
 }
 
+/// The gateway: where it listens, and whom it believes about the client's address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GatewaySettings {
+    #[serde(flatten)]
+    pub service: ServiceSettings,
+    /// Comma-separated CIDRs of the reverse proxies in front of the gateway (a load balancer,
+    /// an ingress). `X-Forwarded-For` and `Forwarded` are believed only from them; from anyone
+    /// else the TCP peer is the client. Empty (the default): the peer is always the client.
+    pub trusted_proxies: String,
+}
+
+impl Default for GatewaySettings {
+    fn default() -> Self {
+        Self {
+            service: ServiceSettings::on_port(8080),
+            trusted_proxies: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SmtpTls {
@@ -131,8 +152,17 @@ pub struct RateLimitSettings {
     pub scim_per_min: u32,
     /// Failed sign-ins from one IP in a minute before sign-ins from it are delayed.
     pub signin_failures_per_ip_per_min: u32,
-    /// Consecutive failed sign-ins of one account before it is throttled with growing delays.
+    /// Consecutive failed sign-ins of one account from one address (an IPv4 address, an IPv6
+    /// /64) before that address is throttled for that account with growing delays; the owner
+    /// elsewhere is not.
     pub signin_failures_per_account: u32,
+    /// Distinct addresses failing to sign in to one account within an hour before sign-ins
+    /// to it from devices that never signed in to it are delayed too (a distributed guess).
+    /// A device that signed in before keeps its own budget.
+    pub signin_failing_addresses_per_account: u32,
+    /// Mails of one kind (reset, verification, sign-in link) one address gets per hour;
+    /// requests beyond are accepted and dropped.
+    pub emails_per_address_per_hour: u32,
     /// First lock-out after the account threshold, doubled on each further failure.
     pub signin_lockout_base_secs: u64,
     pub signin_lockout_max_secs: u64,
@@ -163,6 +193,11 @@ pub struct PasswordSettings {
     pub argon2_parallelism: u32,
     /// How many hashes may run at once on the blocking pool (default: number of cores).
     pub hashing_concurrency: Option<usize>,
+    /// Password checks (sign-ins) that may wait for a hashing thread; beyond, requests are
+    /// refused with 503 and `Retry-After` instead of queueing without end. New hashes
+    /// (sign-ups, resets, changes) may fill half of it, so a flood of them never stalls
+    /// sign-ins, which go first.
+    pub hashing_queue: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -434,7 +469,7 @@ impl Default for Settings {
             magic_links: MagicLinkSettings::default(),
             webauthn: WebauthnSettings::default(),
             oauth: OAuthSettings::default(),
-            gateway: ServiceSettings::on_port(8080),
+            gateway: GatewaySettings::default(),
             auth: ServiceSettings::on_port(8081),
             identity: ServiceSettings::on_port(8082),
             org: ServiceSettings::on_port(8083),
@@ -470,6 +505,8 @@ impl Default for RateLimitSettings {
             scim_per_min: 3000,
             signin_failures_per_ip_per_min: 20,
             signin_failures_per_account: 5,
+            signin_failing_addresses_per_account: 20,
+            emails_per_address_per_hour: 5,
             signin_lockout_base_secs: 2,
             signin_lockout_max_secs: 900,
         }
@@ -497,6 +534,7 @@ impl Default for PasswordSettings {
             argon2_iterations: 2,
             argon2_parallelism: 1,
             hashing_concurrency: None,
+            hashing_queue: 256,
         }
     }
 }
@@ -659,7 +697,7 @@ mod tests {
         assert_eq!(s.rate_limits.admin_per_min, 5000);
         assert_eq!(s.tokens.access_ttl_secs, 900);
         assert_eq!(s.passwords.argon2_memory_kib, 19456);
-        assert_eq!(s.gateway.port, 8080);
+        assert_eq!(s.gateway.service.port, 8080);
     }
 
     #[test]

@@ -122,16 +122,39 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(ErrorCode::NotFound, "no such route"))
 }
 
-/// The caller's IP. Behind the gateway the right-most `X-Forwarded-For` entry is the one the
-/// gateway appended (what it saw); anything to its left is client-supplied and untrusted.
+/// The caller's address. A service believes `X-Forwarded-For` only from the gateway (or a
+/// sibling service): a request carrying the service token, to which the gateway gives the
+/// client's address as it determined it (see the gateway's trusted proxies). Anyone else is
+/// what the TCP connection says.
 pub fn client_ip(req: &HttpRequest) -> Option<String> {
-    if let Some(xff) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+    let from_the_gateway = req
+        .app_data::<web::Data<ServiceToken>>()
+        .is_some_and(|t| require_service_token(req, &t.0).is_ok());
+    if from_the_gateway
+        && let Some(xff) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
         && let Some(last) = xff.rsplit(',').next().map(str::trim).filter(|s| !s.is_empty())
-        && last.parse::<std::net::IpAddr>().is_ok()
+        && let Ok(ip) = last.parse::<std::net::IpAddr>()
     {
-        return Some(last.to_string());
+        return Some(ip.to_string());
     }
     req.peer_addr().map(|a| a.ip().to_string())
+}
+
+/// The unit rate limits and throttles count an address in: an IPv4 address, or the /64 of an
+/// IPv6 address (one subscriber's network gets a /64 or more: counting single IPv6 addresses
+/// would give one client 2^64 budgets). IPv4-mapped IPv6 is its IPv4 address.
+pub fn address_bucket(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Ok(v4) => v4.to_string(),
+        Err(_) => ip.to_string(),
+    }
 }
 
 pub fn user_agent(req: &HttpRequest) -> Option<String> {
@@ -144,6 +167,18 @@ pub fn user_agent(req: &HttpRequest) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_addresses_count_per_64_and_mapped_ones_as_ipv4() {
+        assert_eq!(address_bucket("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+        assert_eq!(address_bucket("2001:db8:1:2:ffff::1"), "2001:db8:1:2::/64");
+        assert_ne!(
+            address_bucket("2001:db8:1:3::1"),
+            address_bucket("2001:db8:1:2::1")
+        );
+        assert_eq!(address_bucket("::ffff:10.1.2.3"), "10.1.2.3");
+        assert_eq!(address_bucket("192.0.2.7"), "192.0.2.7");
+    }
 
     #[test]
     fn field_is_taken_from_serde_messages() {

@@ -90,7 +90,7 @@ impl TestStack {
         let (gl, al, il, ol) = (bind(), bind(), bind(), bind());
         let (aul, wl, el) = (bind(), bind(), bind());
         let url = |l: &TcpListener| format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
-        settings.gateway.url = url(&gl);
+        settings.gateway.service.url = url(&gl);
         settings.auth.url = url(&al);
         settings.identity.url = url(&il);
         settings.org.url = url(&ol);
@@ -99,7 +99,7 @@ impl TestStack {
         settings.webhooks.service.url = url(&wl);
         // The test peers (IdPs, OAuth providers, webhook receivers) listen on loopback.
         settings.outbound.allowed_networks = "127.0.0.0/8".into();
-        settings.public_url = settings.gateway.url.clone();
+        settings.public_url = settings.gateway.service.url.clone();
         configure(&mut settings);
         janua_core::telemetry::init(&settings);
 
@@ -171,7 +171,7 @@ impl TestStack {
             }),
         ];
         TestStack {
-            gateway_url: settings.gateway.url.clone(),
+            gateway_url: settings.gateway.service.url.clone(),
             auth_url: settings.auth.url.clone(),
             identity_url: settings.identity.url.clone(),
             audit_url: settings.audit.url.clone(),

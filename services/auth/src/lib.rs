@@ -42,6 +42,8 @@ pub struct AuthState {
     pub identity: IdentityClient,
     pub hasher: PasswordHasher,
     pub throttle: SigninThrottle,
+    /// Device tokens: devices that signed in to an account keep their own throttling budget.
+    pub devices: domain::throttle::DeviceTokens,
     pub sealer: SecretBox,
     pub common_passwords: Arc<HashSet<&'static str>>,
     /// The passkey relying party.
@@ -85,6 +87,7 @@ impl AuthState {
                 &settings.redis_prefix,
                 settings.rate_limits.clone(),
             ),
+            devices: domain::throttle::DeviceTokens::new(settings.secrets.encryption_key.expose_secret()),
             common_passwords: Arc::new(domain::password::common_passwords()),
             webauthn: Arc::new(domain::passkeys::relying_party(&settings.webauthn)?),
             oauth: Arc::new(domain::oauth::OAuthProviders::from_settings(
@@ -125,12 +128,9 @@ impl AuthState {
 
 /// Mounts auth's routes (used by its own server, the `janua all` process and tests).
 pub fn configure(cfg: &mut web::ServiceConfig, state: AuthState) {
-    let limit = state.settings.http.body_limit_bytes;
+    janua_core::http::service_app_data(cfg, &state.settings);
     cfg.app_data(web::Data::new(state.token_guard()))
-        .app_data(web::Data::new(state))
-        .app_data(janua_core::http::json_config(limit))
-        .app_data(janua_core::http::query_config())
-        .app_data(janua_core::http::path_config());
+        .app_data(web::Data::new(state));
     routes::routes(cfg);
 }
 

@@ -114,6 +114,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .wrap(actix_web::middleware::from_fn(
                 janua_core::http::service_token_guard,
             ))
-            .route("/health/ready", web::get().to(health::ready)),
+            .route("/health/ready", web::get().to(health::ready))
+            .route(
+                "/scim-tokens/{token_hash}",
+                web::get().to(scim_tokens::check_token_hash),
+            ),
     );
 }

@@ -149,8 +149,8 @@ async fn record_clear(
             "type": "admin.cache_cleared",
             "actor_id": claims.map(|c| c.sub),
             "data": { "cleared": ["rate_limits", "sign_in_throttles"] },
-            // The gateway is the edge: the peer is the client (a forwarded-for header is not).
-            "ip": req.peer_addr().map(|a| a.ip().to_string()),
+            // The client as the gateway determined it (its trusted proxies).
+            "ip": crate::proxy::client_address(req).to_string(),
             "user_agent": janua_core::http::user_agent(req),
             "request_id": janua_core::http::request_id_of(req),
         }))

@@ -3,11 +3,13 @@
 //! headers, body limit, content-type check, early 401 for routes that need a token, and the
 //! error envelope for unknown routes, wrong methods and upstreams that are down.
 
+pub mod client;
 pub mod health;
 pub mod openapi;
 pub mod proxy;
 pub mod rate_limit;
 pub mod route_table;
+pub mod scim_tokens;
 pub mod websocket;
 
 use actix_web::dev::Server;
@@ -29,6 +31,10 @@ pub struct GatewayState {
     pub revocations: RevocationSet,
     /// The live connections of `/api/v1/websocket/ws` on this replica.
     pub hub: Arc<websocket::Hub>,
+    /// Whose `X-Forwarded-For` / `Forwarded` is believed (`gateway.trusted_proxies`).
+    pub proxies: Arc<client::TrustedProxies>,
+    /// Which SCIM tokens work, as enterprise last said.
+    pub scim_tokens: Arc<scim_tokens::ScimTokens>,
 }
 
 impl GatewayState {
@@ -65,6 +71,8 @@ impl GatewayState {
             settings.tokens.access_ttl_secs as u64,
         );
         Ok(GatewayState {
+            proxies: Arc::new(client::TrustedProxies::parse(&settings.gateway.trusted_proxies)?),
+            scim_tokens: Arc::default(),
             table: Arc::new(route_table::RouteTable::janua()),
             guard: TokenGuard::new(jwks, revocations.clone()),
             revocations,
@@ -98,7 +106,7 @@ impl Application {
     pub async fn build(settings: Settings, listener: TcpListener) -> anyhow::Result<Application> {
         let state = GatewayState::build(settings).await?;
         let live_feed = tokio::spawn(websocket::consume(
-            state.settings.amqp_url_for(&state.settings.gateway),
+            state.settings.amqp_url_for(&state.settings.gateway.service),
             state.settings.amqp_exchange.clone(),
             state.hub.clone(),
         ));

@@ -6,12 +6,35 @@ use crate::rate_limit::Tier;
 use crate::route_table::{Access, Match, Upstream};
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Claims;
 use janua_tokens::extract::bearer;
+
+/// Headers about the client's address and the gateway's own credential: a client may send
+/// them, but only the gateway writes them for the services.
+const FORWARDING: [&str; 4] = [
+    "x-forwarded-for",
+    "forwarded",
+    "x-real-ip",
+    janua_core::http::SERVICE_TOKEN_HEADER,
+];
+
+/// The client's address as the gateway determined it (see [`crate::client`]), kept with the
+/// request.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+pub fn client_address(req: &HttpRequest) -> std::net::IpAddr {
+    use actix_web::HttpMessage;
+    req.extensions()
+        .get::<ClientAddress>()
+        .map(|c| c.0)
+        .or_else(|| req.peer_addr().map(|a| a.ip()))
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
 
 /// Headers that belong to one hop and must not be forwarded (RFC 9110 section 7.6.1).
 const HOP_BY_HOP: [&str; 9] = [
@@ -31,41 +54,59 @@ pub async fn dispatch(
     payload: web::Payload,
     state: web::Data<GatewayState>,
 ) -> HttpResponse {
-    let ip = req
+    let peer = req
         .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
-    // Who is calling decides the rate-limit tier; an invalid token on a public route counts
-    // as anonymous, on a protected one it is refused after counting.
-    // A SCIM token (`scim_…`, checked by the enterprise service) is no JWT: its client gets
-    // the SCIM tier, counted per token (by its hash; the token never reaches Redis).
-    let scim_client = bearer(&req)
+        .map(|a| a.ip())
+        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    let client = state.proxies.client(peer, &req);
+    req.extensions_mut().insert(ClientAddress(client));
+    let address = janua_core::http::address_bucket(&client.to_string());
+    // Rate limits cannot be bought: a request gets a tier only from a credential the gateway
+    // verified (a JWT that verifies and is not revoked, a SCIM token that exists). Anything
+    // else, made up or revoked, counts as anonymous, by address.
+    // A SCIM token (`scim_…`) is no JWT: a working one gets the SCIM tier, counted per token
+    // (by its hash; the token never reaches Redis).
+    let scim_hash = bearer(&req)
         .filter(|t| t.starts_with("scim_"))
-        .map(|t| janua_core::crypto::sha256_hex(t.as_bytes())[..32].to_owned());
+        .map(|t| janua_core::crypto::sha256_hex(t.as_bytes()));
     let mut verified: Option<Result<Claims, ApiError>> = match bearer(&req) {
-        Some(_) if scim_client.is_some() => None,
+        Some(_) if scim_hash.is_some() => None,
         Some(token) => Some(state.guard.verify_signature(token).await),
         None => None,
     };
+    let scim_works = scim_hash.as_deref().and_then(|h| state.scim_tokens.remembered(h));
     // Only full access tokens earn a user's tier; an `mfa_token` counts as anonymous.
-    let (tier, who) = match (&verified, scim_client) {
-        (_, Some(client)) => (Tier::Scim, client),
-        (Some(Ok(c)), _) if c.scope.is_none() && c.is_admin() => (Tier::Admin, c.sub.to_string()),
-        (Some(Ok(c)), _) if c.scope.is_none() => (Tier::Authenticated, c.sub.to_string()),
-        _ => (Tier::Anonymous, ip.clone()),
+    let (tier, who) = match (&verified, &scim_hash, scim_works) {
+        (_, Some(hash), Some(true)) => (Tier::Scim, hash[..32].to_owned()),
+        (_, Some(_), _) => (Tier::Anonymous, address.clone()),
+        (Some(Ok(c)), _, _) if c.scope.is_none() && c.is_admin() => (Tier::Admin, c.sub.to_string()),
+        (Some(Ok(c)), _, _) if c.scope.is_none() => (Tier::Authenticated, c.sub.to_string()),
+        _ => (Tier::Anonymous, address.clone()),
     };
     // The revocation check rides in the same Redis round trip as the rate-limit count.
     let revocation_keys = match &verified {
         Some(Ok(c)) => state.guard.revocations.keys(c.sub, c.sid).to_vec(),
         _ => Vec::new(),
     };
-    let (decision, revoked) = match state.limiter.hit(tier, &who, &revocation_keys).await {
+    let (mut decision, revoked) = match state.limiter.hit(tier, &who, &revocation_keys).await {
         Ok(d) => d,
         Err(e) => return e.error_response(),
     };
     if revoked {
-        // Counted in the user's tier already; the request itself is refused below.
+        // A revoked token is no credential: the request counts as anonymous too, and is
+        // refused below.
         verified = Some(Err(ApiError::unauthorized("token_revoked")));
+        decision = match state.limiter.hit(Tier::Anonymous, &address, &[]).await {
+            Ok((d, _)) => d,
+            Err(e) => return e.error_response(),
+        };
+    }
+    // A SCIM token not seen for a minute: counted as anonymous above, asked about now (only
+    // within the address's budget, so made-up tokens cannot flood enterprise with questions).
+    if let (Some(hash), None) = (&scim_hash, scim_works)
+        && decision.allowed
+    {
+        state.scim_tokens.check(&state, hash).await;
     }
     let mut response = match state.table.find(req.method(), req.path()) {
         _ if !decision.allowed => {
@@ -225,18 +266,20 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
     let mut upstream = state.http.request(method, &url);
     for (name, value) in req.headers() {
         let n = name.as_str();
-        if HOP_BY_HOP.contains(&n) || n == "content-length" || n == "x-forwarded-for" {
+        if HOP_BY_HOP.contains(&n) || n == "content-length" || FORWARDING.contains(&n) {
             continue;
         }
         upstream = upstream.header(n, value.as_bytes());
     }
-    // The services trust only the right-most entry: the peer this gateway saw.
-    let peer = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
-    let xff = match req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-        Some(prev) => format!("{prev}, {peer}"),
-        None => peer,
-    };
-    upstream = upstream.header("x-forwarded-for", xff);
+    // The services believe a forwarded address only from the gateway: it comes with the
+    // service token, and it is the client as the gateway determined it (nothing the client
+    // wrote itself).
+    upstream = upstream
+        .header("x-forwarded-for", client_address(req).to_string())
+        .header(
+            janua_core::http::SERVICE_TOKEN_HEADER,
+            secrecy::ExposeSecret::expose_secret(&state.settings.secrets.service_token),
+        );
     if let Some(id) = janua_core::http::request_id_of(req) {
         upstream = upstream.header("x-request-id", id);
     }

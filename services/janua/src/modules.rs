@@ -111,7 +111,7 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
         Target::Gateway => {
-            let listener = bind(&settings.gateway.host, settings.gateway.port)?;
+            let listener = bind(&settings.gateway.service.host, settings.gateway.service.port)?;
             let app = janua_gateway::Application::build(settings, listener).await?;
             tracing::info!(port = app.port(), "gateway listening");
             app.run_until_stopped().await?;
@@ -159,7 +159,7 @@ pub async fn run(target: Target, settings: Settings) -> anyhow::Result<()> {
             .await?;
             let gateway = janua_gateway::Application::build(
                 settings.clone(),
-                bind(&settings.gateway.host, settings.gateway.port)?,
+                bind(&settings.gateway.service.host, settings.gateway.service.port)?,
             )
             .await?;
             tracing::info!(

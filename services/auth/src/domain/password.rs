@@ -51,9 +51,16 @@ pub fn check_policy(password: &str, common: &HashSet<&'static str>, field: &str)
 /// reused for every hash: memory stays at `threads x m` KiB however hard sign-ins arrive (a
 /// fresh 19 MiB allocation per hash made the allocator keep hundreds of MiB), no time goes to
 /// zeroing fresh pages, and the async executor never runs argon2.
+///
+/// Work waits in two bounded lanes: checks of a password (sign-ins) go first, new hashes
+/// (sign-ups, resets, changes) after them, in at most half as many places. A full lane sheds
+/// the request with 503 and `Retry-After` at once: a flood of sign-ups never stalls sign-ins,
+/// and nothing queues without end.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    jobs: tokio::sync::mpsc::Sender<Job>,
+    queue: Arc<Queue>,
+    /// Closes the queue (and ends the threads) when the last clone goes.
+    _open: Arc<Opened>,
     /// A real hash of a random password, verified against when the email is unknown so that
     /// both answers cost the same time.
     dummy_hash: Arc<String>,
@@ -69,6 +76,70 @@ enum Job {
         phc: String,
         reply: oneshot::Sender<bool>,
     },
+}
+
+#[derive(Default)]
+struct Lanes {
+    verify: std::collections::VecDeque<Job>,
+    hash: std::collections::VecDeque<Job>,
+    closed: bool,
+}
+
+struct Queue {
+    lanes: std::sync::Mutex<Lanes>,
+    ready: std::sync::Condvar,
+    verify_limit: usize,
+    hash_limit: usize,
+}
+
+impl Queue {
+    fn push(&self, job: Job) -> Result<(), ApiError> {
+        let mut lanes = self
+            .lanes
+            .lock()
+            .map_err(|_| ApiError::internal("password hashing pool poisoned"))?;
+        let (lane, limit) = match &job {
+            Job::Verify { .. } => (&mut lanes.verify, self.verify_limit),
+            Job::Hash { .. } => (&mut lanes.hash, self.hash_limit),
+        };
+        if lane.len() >= limit {
+            tracing::warn!(
+                waiting = lane.len(),
+                "password hashing is saturated; request shed"
+            );
+            return Err(ApiError::unavailable("password hashing")
+                .with_header(actix_web::http::header::RETRY_AFTER, "1"));
+        }
+        lane.push_back(job);
+        drop(lanes);
+        self.ready.notify_one();
+        Ok(())
+    }
+
+    /// The next job, checks before hashes; `None` once closed and drained.
+    fn next(&self) -> Option<Job> {
+        let mut lanes = self.lanes.lock().ok()?;
+        loop {
+            if let Some(job) = lanes.verify.pop_front().or_else(|| lanes.hash.pop_front()) {
+                return Some(job);
+            }
+            if lanes.closed {
+                return None;
+            }
+            lanes = self.ready.wait(lanes).ok()?;
+        }
+    }
+}
+
+struct Opened(Arc<Queue>);
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        if let Ok(mut lanes) = self.0.lanes.lock() {
+            lanes.closed = true;
+        }
+        self.0.ready.notify_all();
+    }
 }
 
 struct Worker {
@@ -149,10 +220,15 @@ impl PasswordHasher {
             .hashing_concurrency
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2))
             .max(1);
-        let (tx, rx) = tokio::sync::mpsc::channel::<Job>(1024);
-        let rx = Arc::new(std::sync::Mutex::new(rx));
+        let verify_limit = settings.hashing_queue.max(1);
+        let queue = Arc::new(Queue {
+            lanes: std::sync::Mutex::new(Lanes::default()),
+            ready: std::sync::Condvar::new(),
+            verify_limit,
+            hash_limit: (verify_limit / 2).max(1),
+        });
         for i in 0..threads {
-            let rx = Arc::clone(&rx);
+            let queue = Arc::clone(&queue);
             let mut worker = Worker {
                 argon2: Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone()),
                 params: params.clone(),
@@ -161,26 +237,21 @@ impl PasswordHasher {
             std::thread::Builder::new()
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
-                    loop {
-                        // One thread waits on the queue at a time; the others wait for the lock.
-                        let job = match rx.lock() {
-                            Ok(mut rx) => rx.blocking_recv(),
-                            Err(_) => None,
-                        };
+                    while let Some(job) = queue.next() {
                         match job {
-                            Some(Job::Hash { password, reply }) => {
+                            Job::Hash { password, reply } => {
                                 let _ = reply.send(worker.hash(password.as_bytes()));
                             }
-                            Some(Job::Verify { password, phc, reply }) => {
+                            Job::Verify { password, phc, reply } => {
                                 let _ = reply.send(worker.verify(password.as_bytes(), &phc));
                             }
-                            None => return,
                         }
                     }
                 })?;
         }
         let mut hasher = PasswordHasher {
-            jobs: tx,
+            _open: Arc::new(Opened(queue.clone())),
+            queue,
             dummy_hash: Arc::new(String::new()),
         };
         let mut worker = Worker {
@@ -199,13 +270,10 @@ impl PasswordHasher {
 
     pub async fn hash(&self, password: &str) -> Result<String, ApiError> {
         let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job::Hash {
-                password: password.to_owned(),
-                reply,
-            })
-            .await
-            .map_err(|_| ApiError::internal("password hashing pool stopped"))?;
+        self.queue.push(Job::Hash {
+            password: password.to_owned(),
+            reply,
+        })?;
         answer
             .await
             .map_err(ApiError::internal)?
@@ -219,14 +287,11 @@ impl PasswordHasher {
             .map(str::to_owned)
             .unwrap_or_else(|| self.dummy_hash.as_ref().clone());
         let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job::Verify {
-                password: password.to_owned(),
-                phc,
-                reply,
-            })
-            .await
-            .map_err(|_| ApiError::internal("password hashing pool stopped"))?;
+        self.queue.push(Job::Verify {
+            password: password.to_owned(),
+            phc,
+            reply,
+        })?;
         let ok = answer.await.map_err(ApiError::internal)?;
         Ok(ok && known)
     }
@@ -261,6 +326,7 @@ mod tests {
             argon2_iterations: 1,
             argon2_parallelism: 1,
             hashing_concurrency: Some(2),
+            hashing_queue: 8,
         })
         .unwrap();
         let h = hasher.hash("correct horse battery").await.unwrap();
@@ -287,5 +353,48 @@ mod tests {
                 .await
                 .unwrap()
         );
+    }
+}
+
+#[cfg(test)]
+mod shedding {
+    use super::*;
+
+    /// With one thread busy and the lanes full, more work is refused at once (503 with
+    /// Retry-After) instead of waiting; checks keep their own, larger lane.
+    #[tokio::test]
+    async fn a_full_lane_sheds_at_once_and_checks_keep_their_places() {
+        let hasher = PasswordHasher::new(&PasswordSettings {
+            argon2_memory_kib: 8 * 1024,
+            argon2_iterations: 4,
+            argon2_parallelism: 1,
+            hashing_concurrency: Some(1),
+            hashing_queue: 4,
+        })
+        .unwrap();
+        let stored = hasher.hash("correct horse battery").await.unwrap();
+        let hashes: Vec<_> = (0..12)
+            .map(|_| {
+                let h = hasher.clone();
+                tokio::spawn(async move { h.hash("a flood of sign-ups").await })
+            })
+            .collect();
+        let check = {
+            let h = hasher.clone();
+            let stored = stored.clone();
+            tokio::spawn(async move { h.verify("correct horse battery", Some(&stored)).await })
+        };
+        let mut shed = 0;
+        for h in hashes {
+            if let Err(e) = h.await.unwrap() {
+                assert_eq!(e.code(), janua_core::ErrorCode::ServiceUnavailable);
+                shed += 1;
+            }
+        }
+        assert!(
+            shed >= 12 - 3,
+            "at most the running hash and two waiting ones go through: {shed}"
+        );
+        assert!(check.await.unwrap().unwrap(), "the sign-in's check was not shed");
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::domain::password::check_policy;
 use crate::domain::sessions::{self, RefreshOutcome};
+use crate::domain::throttle::Origin;
 use crate::domain::{email_proof, sign_in_methods};
 use crate::identity_client::{CreateOutcome, IdentityUser};
 use crate::store::{credentials, one_time_tokens, sessions as session_store};
@@ -28,6 +29,10 @@ pub struct SignupRequest {
 pub struct SigninRequest {
     pub email: String,
     pub password: String,
+    /// The `device_token` an earlier sign-in of this account gave this device (browsers send
+    /// the `janua_device` cookie instead): its failed attempts are throttled apart from
+    /// everyone else's, so a stranger guessing the password cannot lock this device out.
+    pub device_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -248,6 +253,7 @@ async fn queue_verification(
         (status = 403, body = janua_core::error::ErrorEnvelope), (status = 429, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn signin(
+    req: actix_web::HttpRequest,
     state: web::Data<AuthState>,
     meta: RequestMeta,
     body: web::Json<SigninRequest>,
@@ -260,7 +266,18 @@ pub async fn signin(
     if body.password.is_empty() || body.password.chars().count() > crate::domain::password::MAX_LEN {
         return Err(ApiError::invalid_credentials());
     }
-    state.throttle.check(&email, meta.ip.as_deref()).await?;
+    let presented = body.device_token.clone().or_else(|| {
+        req.cookie(crate::domain::throttle::DEVICE_COOKIE)
+            .map(|c| c.value().to_owned())
+    });
+    let device = presented
+        .as_deref()
+        .and_then(|token| state.devices.verify(&email, token));
+    let origin = Origin {
+        ip: meta.ip.as_deref(),
+        device: device.as_deref(),
+    };
+    state.throttle.check_from(&email, origin).await?;
     let user = state.identity.find_by_email(&email).await?;
     let stored = match &user {
         Some(u) => {
@@ -271,15 +288,29 @@ pub async fn signin(
     };
     let ok = state.hasher.verify(&body.password, stored.as_deref()).await?;
     let (true, Some(user)) = (ok, user) else {
-        state.throttle.record_failure(&email, meta.ip.as_deref()).await?;
+        state.throttle.record_failure_from(&email, origin).await?;
         record_signin_failure(&state, None, "invalid_credentials", &meta).await?;
         return Err(ApiError::invalid_credentials());
     };
     if user.status != "active" {
         return Err(suspended());
     }
-    state.throttle.record_success(&email).await?;
-    session_or_mfa_challenge(&state, &user, "password", &meta).await
+    state.throttle.record_success_from(&email, origin).await?;
+    let mut answer = sign_in_outcome(&state, &user, "password", &meta).await?;
+    // This device proved the password: from now on it has its own budget for this account.
+    let token = match device {
+        Some(_) => presented.unwrap_or_default(),
+        None => state.devices.issue(&email),
+    };
+    answer["device_token"] = serde_json::json!(token);
+    let cookie = actix_web::cookie::Cookie::build(crate::domain::throttle::DEVICE_COOKIE, token)
+        .path("/api/v1/auth")
+        .http_only(true)
+        .secure(state.settings.public_url.starts_with("https://"))
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish();
+    Ok(HttpResponse::Ok().cookie(cookie).json(answer))
 }
 
 /// Ends the current session: its access and refresh tokens stop working at once.
@@ -398,6 +429,10 @@ pub async fn forgot_password(
 }
 
 async fn send_reset(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
+    let budget = state.settings.rate_limits.emails_per_address_per_hour;
+    if !state.throttle.mail_allowed("reset", email, budget).await? {
+        return Ok(());
+    }
     let Some(user) = state.identity.find_by_email(email).await? else {
         return Ok(());
     };
@@ -578,6 +613,10 @@ pub async fn resend_verification(
 }
 
 async fn resend(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
+    let budget = state.settings.rate_limits.emails_per_address_per_hour;
+    if !state.throttle.mail_allowed("verify", email, budget).await? {
+        return Ok(());
+    }
     let Some(user) = state.identity.find_by_email(email).await? else {
         return Ok(());
     };

@@ -51,7 +51,10 @@ pub async fn verify_password(
     let too_long = body.password.chars().count() > crate::domain::password::MAX_LEN;
     let valid = !too_long && state.hasher.verify(&body.password, stored.as_deref()).await?;
     if valid {
-        state.throttle.record_success(&account).await?;
+        state
+            .throttle
+            .record_success(&account, meta.ip.as_deref())
+            .await?;
     } else {
         state
             .throttle

@@ -39,30 +39,9 @@ pub async fn send_magic_link(
     }))
 }
 
-/// One address cannot be flooded with links: past the hourly budget, requests are dropped.
-async fn within_budget(state: &AuthState, email: &str) -> Result<bool, ApiError> {
-    let key = format!(
-        "{}:magic:{}:{}",
-        state.settings.redis_prefix,
-        janua_core::crypto::sha256_hex(email.as_bytes()),
-        Utc::now().timestamp() / 3600
-    );
-    let mut redis = state.redis.clone();
-    let (count,): (u32,) = redis::pipe()
-        .cmd("INCR")
-        .arg(&key)
-        .cmd("EXPIRE")
-        .arg(&key)
-        .arg(3600)
-        .ignore()
-        .query_async(&mut redis)
-        .await?;
-    Ok(count <= state.settings.magic_links.per_email_per_hour)
-}
-
 async fn send(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
-    if !within_budget(state, email).await? {
-        tracing::info!("magic link budget of an address exhausted; request dropped");
+    let budget = state.settings.magic_links.per_email_per_hour;
+    if !state.throttle.mail_allowed("magic", email, budget).await? {
         return Ok(());
     }
     let user = state.identity.find_by_email(email).await?;

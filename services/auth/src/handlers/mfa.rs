@@ -362,7 +362,10 @@ async fn finish(
     factor: &str,
     meta: &RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
-    state.throttle.record_success(&account(user.id)).await?;
+    state
+        .throttle
+        .record_success(&account(user.id), meta.ip.as_deref())
+        .await?;
     match caller {
         MfaCaller::SignedIn(_) => Ok(HttpResponse::Ok().json(serde_json::json!({ "verified": true }))),
         MfaCaller::Challenge(claims) => {

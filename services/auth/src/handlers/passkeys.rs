@@ -474,7 +474,10 @@ pub async fn complete_authentication(
     if user.status != "active" {
         return Err(suspended());
     }
-    state.throttle.record_success(&user_account(user_id)).await?;
+    state
+        .throttle
+        .record_success(&user_account(user_id), meta.ip.as_deref())
+        .await?;
     let mut conn = state.pool.get().await?;
     let issued = conn
         .transaction::<_, ApiError, _>(async |conn| {

@@ -63,7 +63,10 @@ pub async fn change_password(
         )
         .with_details(serde_json::json!({ "field": "current_password" })));
     }
-    state.throttle.record_success(&account).await?;
+    state
+        .throttle
+        .record_success(&account, meta.ip.as_deref())
+        .await?;
     check_policy(&body.new_password, &state.common_passwords, "new_password")?;
     if body.new_password == body.current_password {
         return Err(ApiError::validation(

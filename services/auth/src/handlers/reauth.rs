@@ -91,7 +91,10 @@ pub async fn reauthenticate(
         record_signin_failure(&state, Some(user_id), "reauthentication_failed", &meta).await?;
         return Err(ApiError::invalid_credentials());
     }
-    state.throttle.record_success(&account).await?;
+    state
+        .throttle
+        .record_success(&account, meta.ip.as_deref())
+        .await?;
     let now = Utc::now();
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {

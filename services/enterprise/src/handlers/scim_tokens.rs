@@ -179,3 +179,20 @@ pub async fn revoke(
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// Whether a SCIM token (named by its SHA-256, hex) exists and works: the gateway asks before
+/// it gives a request the SCIM rate-limit tier, so a made-up token counts as anonymous.
+/// 204 or 404; the token itself never travels.
+pub async fn check_token_hash(
+    state: web::Data<EnterpriseState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let Ok(hash) = hex::decode(path.into_inner()) else {
+        return Err(ApiError::not_found());
+    };
+    let mut conn = state.pool.get().await?;
+    match crate::store::scim_tokens::find_active_by_hash(&mut conn, &hash).await? {
+        Some(_) => Ok(HttpResponse::NoContent().finish()),
+        None => Err(ApiError::not_found()),
+    }
+}

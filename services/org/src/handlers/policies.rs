@@ -344,6 +344,7 @@ pub async fn delete(
 pub async fn evaluate(
     state: web::Data<OrgState>,
     auth: Authenticated,
+    meta: RequestMeta,
     path: web::Path<Uuid>,
     body: web::Json<EvaluateRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -361,7 +362,17 @@ pub async fn evaluate(
         conditions: serde_json::from_value(row.conditions.clone()).map_err(ApiError::internal)?,
         priority: row.priority,
     };
-    let body = body.into_inner();
+    let mut body = body.into_inner();
+    // `context.ip`, when the caller does not say it, is the client's address as the gateway
+    // determined it (its trusted proxies), never a header the client wrote.
+    if body.context.is_null() {
+        body.context = serde_json::json!({});
+    }
+    if let (Some(context), Some(ip)) = (body.context.as_object_mut(), meta.ip.as_ref())
+        && !context.contains_key("ip")
+    {
+        context.insert("ip".into(), serde_json::json!(ip));
+    }
     let request = Request {
         subject: body.subject,
         action: body.action,
