@@ -134,6 +134,13 @@ impl KeyRing {
         Ok(())
     }
 
+    /// The ids of the verifying keys, sorted.
+    pub fn kids(&self) -> Vec<&str> {
+        let mut kids: Vec<&str> = self.verifiers.keys().map(String::as_str).collect();
+        kids.sort_unstable();
+        kids
+    }
+
     pub fn signing_kid(&self) -> Option<&str> {
         self.signer.as_ref().map(|(kid, _)| kid.as_str())
     }

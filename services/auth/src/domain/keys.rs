@@ -89,6 +89,11 @@ impl LocalKeys {
             let private = self.sealer.open(&signer.private_jwk_sealed)?;
             ring.set_signer(std::str::from_utf8(&private)?)?;
         }
+        // The same keys: keep the ring, and with it the tokens it has verified already.
+        let current = self.current();
+        if ring.kids() == current.kids() && ring.signing_kid() == current.signing_kid() {
+            return Ok(());
+        }
         if let Ok(mut slot) = self.ring.write() {
             *slot = Arc::new(ring);
         }
@@ -122,7 +127,9 @@ impl KeySource for LocalKeys {
     /// are spaced out, so tokens with made-up key ids cannot turn into a database load.
     fn refresh(&self) -> BoxFuture<'_, ()> {
         Box::pin(async move {
-            let _turn = self.gate.turn().await;
+            let Some(_turn) = self.gate.turn().await else {
+                return;
+            };
             if let Err(e) = self.reload(false).await {
                 tracing::warn!(error = %e, "signing key reload failed");
             }
