@@ -234,3 +234,98 @@ async fn a_bad_token_is_refused_before_the_upgrade_and_the_server_pings() {
     };
     assert!(ping.is_empty());
 }
+
+/// The close frame, skipping anything before it.
+async fn close_of(socket: &mut Socket) -> Option<tokio_tungstenite::tungstenite::protocol::CloseFrame> {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(20), socket.next())
+            .await
+            .expect("closed in time")
+        {
+            Some(Ok(Message::Close(frame))) => return frame,
+            Some(Ok(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
+fn expiry(access_token: &str) -> i64 {
+    use base64::Engine;
+    let payload = access_token.split('.').nth(1).unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .unwrap();
+    serde_json::from_slice::<Value>(&bytes).unwrap()["exp"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A connection lives no longer than its token, unless the client hands it a fresh one of the
+/// same user; someone else's token is refused.
+#[tokio::test]
+async fn a_connection_lives_no_longer_than_its_token_unless_renewed() {
+    let app = TestStack::spawn_with(|s| s.tokens.access_ttl_secs = 3).await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let first = pair["access_token"].as_str().unwrap().to_string();
+    let (mut socket, _) = open(&app, &first).await;
+    let warned = frame_of(&mut socket, "token.expiring").await;
+    assert_eq!(warned["data"]["expires_at"], expiry(&first));
+
+    // Another user's token moves nothing.
+    let other = app.signup("bob@example.com", PASSWORD).await;
+    let foreign = json!({"type": "token", "token": other["access_token"]}).to_string();
+    socket.send(Message::Text(foreign.into())).await.unwrap();
+    assert_eq!(
+        frame_of(&mut socket, "error").await["data"]["reason"],
+        "token_invalid"
+    );
+
+    // A refreshed token of the same user, expiring later, moves the deadline.
+    let refresh = std::sync::Mutex::new(pair["refresh_token"].as_str().unwrap().to_string());
+    let renewal = janua_testkit::eventually("a token expiring later", Duration::from_secs(10), || {
+        let (app, refresh, first) = (&app, &refresh, &first);
+        async move {
+            let current = refresh.lock().unwrap().clone();
+            let pair = json(
+                app.post("/api/v1/auth/refresh", &json!({"refresh_token": current}), None)
+                    .await,
+            )
+            .await;
+            *refresh.lock().unwrap() = pair["refresh_token"].as_str().unwrap().to_string();
+            let token = pair["access_token"].as_str().unwrap().to_string();
+            (expiry(&token) > expiry(first)).then_some(token)
+        }
+    })
+    .await;
+    let frame = json!({"type": "token", "token": renewal}).to_string();
+    socket.send(Message::Text(frame.into())).await.unwrap();
+    let accepted = frame_of(&mut socket, "token.accepted").await;
+    assert_eq!(accepted["data"]["expires_at"], expiry(&renewal));
+
+    // It ends at the renewed token's expiry, not the first one's.
+    let expired = frame_of(&mut socket, "session.expired").await;
+    assert_eq!(expired["data"]["reason"], "token_expired");
+    assert!(chrono::Utc::now().timestamp() >= expiry(&renewal));
+    let closed = close_of(&mut socket).await;
+    assert!(closed.is_some_and(|f| f.reason.contains("expired")));
+}
+
+/// The revocation check fails closed: when Redis cannot be read, live connections end.
+#[tokio::test]
+async fn the_revocation_check_fails_closed() {
+    let redis = janua_testkit::tcp_proxy::TcpProxy::start("127.0.0.1:6379".parse().unwrap()).await;
+    let port = redis.port();
+    let app = TestStack::spawn_with(move |s| {
+        s.redis_url = format!("redis://127.0.0.1:{port}");
+        s.websocket.heartbeat_secs = 1;
+    })
+    .await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let (mut socket, _) = open(&app, pair["access_token"].as_str().unwrap()).await;
+    redis.cut();
+    let closed = close_of(&mut socket).await;
+    assert!(
+        closed.is_some_and(|f| f.reason.contains("revocation check unavailable")),
+        "the connection must close when revocations cannot be checked"
+    );
+}

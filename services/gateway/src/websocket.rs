@@ -7,7 +7,14 @@
 //! changes to the user's account and memberships, and `session.expired` just before the
 //! connection of a revoked session (or a suspended or deleted user) is closed. The gateway
 //! pings every `heartbeat_secs`, drops a client silent for three intervals, and re-checks the
-//! revocation set on each beat, so a revocation whose event was missed still closes the socket.
+//! revocation set on each beat, so a revocation whose event was missed still closes the socket;
+//! when that check cannot be made (Redis errs), the connection closes: it fails closed.
+//!
+//! A connection lives no longer than its token: at the token's expiry it gets `session.expired`
+//! (`reason: token_expired`) and is closed, unless the client sent a fresh access token of the
+//! same user in a frame, `{"type":"token","token":"<access token>"}`, which moves the deadline
+//! to that token's expiry (answered `token.accepted`, or an `error` frame if it does not
+//! verify). A minute before the deadline the client is sent `token.expiring`.
 
 use crate::GatewayState;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -115,6 +122,13 @@ impl Hub {
         }
         conns.insert(id, conn);
         id
+    }
+
+    /// A connection's token was renewed with one of another session of the same user.
+    fn moved_session(&self, id: u64, session: Uuid) {
+        if let Some(conn) = self.lock().get_mut(&id) {
+            conn.session = session;
+        }
     }
 
     fn unregister(&self, id: u64) {
@@ -400,6 +414,9 @@ async fn upgrade(
         return Err(ApiError::unauthorized("token_scope"));
     }
     let orgs = organizations(state, &claims, &token).await?;
+    if claims.exp <= chrono::Utc::now().timestamp() {
+        return Err(ApiError::unauthorized("token_expired"));
+    }
     let (response, session, stream) = actix_ws::handle(req, payload)
         .map_err(|e| ApiError::validation("upgrade", format!("not a WebSocket handshake: {e}")))?;
     let (tx, rx) = mpsc::channel(OUTBOX_FRAMES);
@@ -423,16 +440,32 @@ async fn upgrade(
     );
     let state = state.clone();
     actix_web::rt::spawn(async move {
-        run(&state, id, &claims, ready, session, stream, rx).await;
+        run(&state, id, claims, ready, session, stream, rx).await;
         state.hub.unregister(id);
     });
     Ok(response)
 }
 
+/// When a token expiring at `exp` (unix seconds) stops carrying the connection.
+fn deadline_of(exp: i64) -> tokio::time::Instant {
+    let left = (exp - chrono::Utc::now().timestamp()).max(0) as u64;
+    tokio::time::Instant::now() + Duration::from_secs(left)
+}
+
+/// A fresh token sent in a frame: it must verify (signature, expiry, revocation, full scope)
+/// and be the same user's; its session becomes the connection's.
+async fn renewed(state: &GatewayState, current: &Claims, token: &str) -> Result<Claims, &'static str> {
+    let claims = state.guard.check(token).await.map_err(|_| "token_invalid")?;
+    if claims.scope.is_some() || claims.sub != current.sub {
+        return Err("token_invalid");
+    }
+    Ok(claims)
+}
+
 async fn run(
     state: &GatewayState,
     id: u64,
-    claims: &Claims,
+    mut claims: Claims,
     ready: String,
     mut session: actix_ws::Session,
     stream: actix_ws::MessageStream,
@@ -447,8 +480,21 @@ async fn run(
         return;
     }
     tracing::debug!(connection = id, user = %claims.sub, "live connection opened");
+    let mut deadline = deadline_of(claims.exp);
+    let mut warned = false;
     let close = loop {
+        let warning = deadline.checked_sub(Duration::from_secs(60)).unwrap_or(deadline);
         tokio::select! {
+            _ = tokio::time::sleep_until(deadline) => {
+                let _ = session.text(frame("session.expired", json!({ "session_id": claims.sid, "reason": "token_expired" }))).await;
+                break Some(CloseReason { code: CloseCode::Policy, description: Some("token expired".into()) });
+            }
+            _ = tokio::time::sleep_until(warning), if !warned => {
+                warned = true;
+                if session.text(frame("token.expiring", json!({ "expires_at": claims.exp }))).await.is_err() {
+                    return;
+                }
+            }
             out = rx.recv() => match out {
                 Some(Outbound::Frame(text)) => {
                     if session.text(text).await.is_err() {
@@ -468,7 +514,23 @@ async fn run(
                 Some(Ok(Message::Text(text))) => {
                     last_heard = Instant::now();
                     let asked: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-                    if asked["type"] == "ping" && session.text(frame("pong", json!({}))).await.is_err() {
+                    let answer = match asked["type"].as_str() {
+                        Some("ping") => Some(frame("pong", json!({}))),
+                        Some("token") => match renewed(state, &claims, asked["token"].as_str().unwrap_or_default()).await {
+                            Ok(fresh) => {
+                                claims = fresh;
+                                state.hub.moved_session(id, claims.sid);
+                                deadline = deadline_of(claims.exp);
+                                warned = false;
+                                Some(frame("token.accepted", json!({ "expires_at": claims.exp })))
+                            }
+                            Err(reason) => Some(frame("error", json!({ "reason": reason }))),
+                        },
+                        _ => None,
+                    };
+                    if let Some(answer) = answer
+                        && session.text(answer).await.is_err()
+                    {
                         return;
                     }
                 }
@@ -482,10 +544,18 @@ async fn run(
                 if last_heard.elapsed() > beat * 3 {
                     break Some(CloseReason { code: CloseCode::Away, description: Some("no heartbeat".into()) });
                 }
-                // A revocation whose event this replica missed still ends the connection.
-                if state.revocations.is_revoked(claims.sub, claims.sid).await.unwrap_or(false) {
-                    let _ = session.text(frame("session.expired", json!({ "session_id": claims.sid, "reason": "revoked" }))).await;
-                    break Some(CloseReason { code: CloseCode::Policy, description: Some("session expired".into()) });
+                // A revocation whose event this replica missed still ends the connection; a
+                // check that cannot be made ends it too (fail closed).
+                match state.revocations.is_revoked(claims.sub, claims.sid).await {
+                    Ok(false) => {}
+                    Ok(true) => {
+                        let _ = session.text(frame("session.expired", json!({ "session_id": claims.sid, "reason": "revoked" }))).await;
+                        break Some(CloseReason { code: CloseCode::Policy, description: Some("session expired".into()) });
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the revocation set cannot be read; closing a live connection");
+                        break Some(CloseReason { code: CloseCode::Error, description: Some("revocation check unavailable".into()) });
+                    }
                 }
                 if session.ping(b"").await.is_err() {
                     return;
