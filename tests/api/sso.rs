@@ -1014,3 +1014,104 @@ async fn an_unproven_account_is_taken_over_only_after_its_registrants_credential
     let again = json(sso.post_saml(&post, Some(&cookie)).await).await;
     assert_eq!(sso.me(&again).await["id"], grace.as_str());
 }
+
+/// Deleting reaches everything: an organization's deletion ends its SCIM tokens and its SSO
+/// connections with their verified domains (which another organization may then prove) in
+/// the enterprise service, which holds them.
+#[tokio::test]
+async fn deleting_an_organization_ends_its_scim_tokens_sso_connections_and_domains() {
+    let sso = stack().await;
+    let idp = SamlIdp::start().await;
+    let config = sso.saml(&idp, json!({})).await;
+    let id = config["id"].as_str().unwrap().to_string();
+    let scim = json(
+        sso.app
+            .post(
+                &format!("/api/v1/organizations/{}/scim-tokens", sso.org),
+                &json!({"description": "idp"}),
+                Some(&sso.owner),
+            )
+            .await,
+    )
+    .await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        sso.app.get("/api/v1/scim/v2/Users", Some(&scim)).await.status(),
+        200
+    );
+    let resp = sso
+        .app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/organizations/{}", sso.org),
+            None,
+            Some(&sso.owner),
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+    janua_testkit::eventually(
+        "the SCIM token ended",
+        std::time::Duration::from_secs(20),
+        || async { (sso.app.get("/api/v1/scim/v2/Users", Some(&scim)).await.status() == 401).then_some(()) },
+    )
+    .await;
+    // The connection is gone: its metadata, its sign-ins.
+    let metadata = sso
+        .app
+        .http
+        .get(sso.app.url(&format!("/api/v1/sso/saml/metadata/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metadata.status(), 404);
+    let resp = sso
+        .browser
+        .get(sso.app.url("/api/v1/sso/start?email=someone@acme.test"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+    // The domain is free: another organization proves it.
+    let pair = sso.app.signup("boss@globex.test", PASSWORD).await;
+    let boss = pair["access_token"].as_str().unwrap().to_string();
+    let globex = json(
+        sso.app
+            .post("/api/v1/organizations", &json!({"name": "Globex"}), Some(&boss))
+            .await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = SamlIdp::start().await;
+    let resp = sso
+        .app
+        .post(
+            "/api/v1/sso/configurations",
+            &json!({"organization_id": globex, "name": "Globex IdP", "protocol": "saml",
+                    "domains": ["acme.test"], "saml": {"idp_metadata_url": other.metadata_url()}}),
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let config = json(resp).await;
+    let domain = &config["domains"][0];
+    sso.dns.set_txt(
+        domain["record_name"].as_str().unwrap(),
+        &[domain["record_value"].as_str().unwrap()],
+    );
+    let resp = sso
+        .app
+        .post(
+            &format!(
+                "/api/v1/sso/configurations/{}/domains/acme.test/verify",
+                config["id"].as_str().unwrap()
+            ),
+            &json!({}),
+            Some(&boss),
+        )
+        .await;
+    assert_eq!(resp.status(), 200);
+}

@@ -763,3 +763,47 @@ async fn a_deleted_organization_takes_its_endpoints_with_it() {
     })
     .await;
 }
+
+/// Deleting reaches everything: a member who leaves (or loses `webhooks:manage`) no longer
+/// sees the organization's endpoints, in the list or one by one, nor their URLs.
+#[tokio::test]
+async fn a_member_who_leaves_no_longer_sees_the_organizations_webhooks() {
+    let app = TestStack::spawn().await;
+    let ada = person(&app, "ada@example.com").await;
+    let org = create_org(&app, &ada, "Acme").await;
+    let bob = person(&app, "bob@example.com").await;
+    let resp = app
+        .post(
+            &format!("/api/v1/organizations/{org}/members"),
+            &json!({ "user_id": bob.id, "role": "admin" }),
+            Some(&ada.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 201);
+    let receiver = WebhookReceiver::start().await;
+    let hook = create_webhook(
+        &app,
+        &bob.token,
+        json!({ "url": format!("{}?secret=in-the-url", receiver.url()), "events": ["*"], "organization_id": org }),
+    )
+    .await;
+    let path = format!("/api/v1/webhooks/{}", hook["id"].as_str().unwrap());
+    let listed = json(app.get("/api/v1/webhooks", Some(&bob.token)).await).await;
+    assert_eq!(listed["data"].as_array().unwrap().len(), 1);
+    // Bob leaves.
+    let resp = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/organizations/{org}/members/{}", bob.id),
+            None,
+            Some(&bob.token),
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+    let listed = json(app.get("/api/v1/webhooks", Some(&bob.token)).await).await;
+    assert_eq!(listed["data"], json!([]), "{listed}");
+    assert!(!listed.to_string().contains("in-the-url"));
+    assert_error(app.get(&path, Some(&bob.token)).await, 404, "NOT_FOUND").await;
+    // The organization still has it.
+    assert_eq!(app.get(&path, Some(&ada.token)).await.status(), 200);
+}

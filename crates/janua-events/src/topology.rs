@@ -46,6 +46,12 @@ pub fn org() -> Subscription {
     )
 }
 
+/// Enterprise forgets a deleted organization's SSO connections, domains and SCIM tokens, and
+/// a deleted account's identities at the IdPs.
+pub fn enterprise() -> Subscription {
+    sub("enterprise", &["organization.deleted", "user.deleted"], 64)
+}
+
 /// Audit records everything.
 pub fn audit() -> Subscription {
     sub("audit", &["#"], 256)
@@ -57,5 +63,5 @@ pub fn webhooks() -> Subscription {
 }
 
 pub fn all() -> Vec<Subscription> {
-    vec![auth(), org(), audit(), webhooks()]
+    vec![auth(), org(), enterprise(), audit(), webhooks()]
 }

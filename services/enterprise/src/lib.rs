@@ -2,6 +2,7 @@
 
 pub mod domain;
 pub mod events;
+pub mod events_in;
 pub mod handlers;
 pub mod openapi;
 pub mod routes;
@@ -25,6 +26,8 @@ pub struct EnterpriseState {
     pub settings: Arc<Settings>,
     pub redis: redis::aio::ConnectionManager,
     pub broker: janua_db::outbox::BrokerStatus,
+    /// Up while the consumer of organization and account deletions is attached to its queue.
+    pub consumer: janua_events::BrokerStatus,
     pub orgs: janua_core::org_access::OrgPermissions,
     /// Fetches of URLs an admin or a fetched document names (SAML metadata, OIDC discovery,
     /// JWKS, token endpoints), through the SSRF guard.
@@ -112,17 +115,24 @@ impl Application {
             settings: settings.clone(),
             redis,
             broker: janua_db::outbox::BrokerStatus::default(),
+            consumer: janua_events::BrokerStatus::default(),
         };
-        let workers = vec![tokio::spawn(
-            janua_db::outbox::OutboxRelay::new(
-                pool.clone(),
-                &settings.amqp_url_for(&settings.enterprise),
-                &settings.amqp_exchange,
-            )
-            .listen(&settings.database_url_for(&settings.enterprise), SCHEMA)
-            .with_status(state.broker.clone())
-            .run(),
-        )];
+        let amqp_url = settings.amqp_url_for(&settings.enterprise);
+        let workers = vec![
+            tokio::spawn(
+                janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange)
+                    .listen(&settings.database_url_for(&settings.enterprise), SCHEMA)
+                    .with_status(state.broker.clone())
+                    .run(),
+            ),
+            tokio::spawn(janua_events::consumer::run(
+                amqp_url.clone(),
+                settings.amqp_exchange.clone(),
+                events_in::subscription(),
+                events_in::handler(pool.clone()),
+                state.consumer.clone(),
+            )),
+        ];
         let port = listener.local_addr()?.port();
         let server = HttpServer::new(move || {
             App::new()

@@ -204,7 +204,25 @@ pub async fn list(
             Listing::Organization(org)
         }
         None if auth.is_admin() => Listing::Everything,
-        None => Listing::CreatedBy(auth.user_id()),
+        // What the caller made, in the organizations they still manage webhooks of: someone
+        // who left, or lost the permission, no longer sees those endpoints or their URLs.
+        None => {
+            let made_in = {
+                let mut conn = state.pool.get().await?;
+                store::organizations_created_by(&mut conn, auth.user_id()).await?
+            };
+            let mut managed = Vec::new();
+            for org in made_in {
+                if state
+                    .orgs
+                    .holds(auth.user_id(), org, crate::domain::access::PERMISSION)
+                    .await?
+                {
+                    managed.push(org);
+                }
+            }
+            Listing::CreatedByIn(auth.user_id(), managed)
+        }
     };
     let mut conn = state.pool.get().await?;
     let rows = store::list(&mut conn, listing, after, limit + 1).await?;

@@ -74,11 +74,24 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
 }
 
 /// Which endpoints a list shows.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum Listing {
     Everything,
     Organization(Uuid),
-    CreatedBy(Uuid),
+    /// Made by this user, in these organizations.
+    CreatedByIn(Uuid, Vec<Uuid>),
+}
+
+/// The organizations whose endpoints this user made (at most 1000).
+pub async fn organizations_created_by(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<Vec<Uuid>> {
+    endpoints::table
+        .filter(endpoints::created_by.eq(user))
+        .filter(endpoints::organization_id.is_not_null())
+        .select(endpoints::organization_id.assume_not_null())
+        .distinct()
+        .limit(1000)
+        .load(conn)
+        .await
 }
 
 /// Oldest first, after the keyset `after` (created_at, id).
@@ -92,7 +105,9 @@ pub async fn list(
     q = match listing {
         Listing::Everything => q,
         Listing::Organization(org) => q.filter(endpoints::organization_id.eq(org)),
-        Listing::CreatedBy(user) => q.filter(endpoints::created_by.eq(user)),
+        Listing::CreatedByIn(user, orgs) => q
+            .filter(endpoints::created_by.eq(user))
+            .filter(endpoints::organization_id.eq_any(orgs)),
     };
     if let Some((at, id)) = after {
         q = q.filter(
