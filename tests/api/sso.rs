@@ -1115,3 +1115,86 @@ async fn deleting_an_organization_ends_its_scim_tokens_sso_connections_and_domai
         .await;
     assert_eq!(resp.status(), 200);
 }
+
+/// SAML single logout is as strict as sign-in: another Destination, an old or future
+/// IssueInstant and a replayed LogoutRequest are refused and end nothing; unauthenticated
+/// posts write at most `sso.failure_events_per_min` refusals to the audit trail.
+#[tokio::test]
+async fn single_logout_is_as_strict_as_sign_in_and_refusals_are_recorded_within_a_budget() {
+    let dns = DnsServer::start().await;
+    let addr = dns.addr().to_string();
+    let app = TestStack::spawn_with(|s| {
+        s.sso.dns_servers = addr;
+        s.sso.failure_events_per_min = 3;
+    })
+    .await;
+    let pair = app.signup("owner@acme.test", PASSWORD).await;
+    let owner = pair["access_token"].as_str().unwrap().to_string();
+    let org = json(
+        app.post(
+            "/api/v1/organizations",
+            &json!({"name": "Acme", "slug": "acme"}),
+            Some(&owner),
+        )
+        .await,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sso = Sso {
+        app,
+        dns,
+        browser: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        owner,
+        org,
+    };
+    let idp = SamlIdp::start().await;
+    let config = sso.saml(&idp, json!({})).await;
+    let sp = config["saml"]["sp_entity_id"].as_str().unwrap().to_string();
+    idp.set_user("ada@acme.test", ada()).await;
+    let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
+    let answer = json(sso.post_saml(&post, Some(&cookie)).await).await;
+    let token = answer["access_token"].as_str().unwrap().to_string();
+
+    for (tweaks, reason) in [
+        (
+            json!({"destination": "https://elsewhere.example/slo"}),
+            "audience_mismatch",
+        ),
+        (json!({"issue_instant_offset_secs": -3600}), "expired"),
+        (json!({"issue_instant_offset_secs": 3600}), "expired"),
+    ] {
+        let logout = idp
+            .logout_request_with(&sp, "ada@acme.test", None, tweaks.clone())
+            .await;
+        let resp = sso.post(&logout.action, &logout.fields(), None).await;
+        let body = assert_error(resp, 401, "UNAUTHORIZED").await;
+        assert_eq!(body["error"]["details"]["reason"], reason, "{tweaks}: {body}");
+        assert_eq!(sso.app.get("/api/v1/auth/me", Some(&token)).await.status(), 200);
+    }
+    // A genuine one works once; its replay is refused.
+    let logout = idp.logout_request(&sp, "ada@acme.test", None).await;
+    let resp = sso.post(&logout.action, &logout.fields(), None).await;
+    assert_eq!(resp.status(), 200);
+    let resp = sso.post(&logout.action, &logout.fields(), None).await;
+    let body = assert_error(resp, 401, "UNAUTHORIZED").await;
+    assert_eq!(body["error"]["details"]["reason"], "replayed");
+
+    // Many refused posts, few recorded.
+    for _ in 0..8 {
+        let resp = sso.post(&logout.action, &logout.fields(), None).await;
+        assert_eq!(resp.status(), 401);
+    }
+    let recorded = sso
+        .enterprise_events()
+        .await
+        .into_iter()
+        .filter(|(k, _)| k == "sso.signin_failed")
+        .count();
+    // Twelve refusals; three a minute recorded (six if the minute turned meanwhile).
+    assert!((3..=6).contains(&recorded), "{recorded} refusals recorded");
+}

@@ -522,17 +522,29 @@ class IdentityProvider:
             body.get("name_id_format") or self.user["name_id_format"], NAMEID_FORMAT_EMAILADDRESS
         )
         session_index = body.get("session_index")
+        # Refusal tests: another Destination, or an IssueInstant moved by an offset (the
+        # request is then signed after the change, so only that attribute is wrong).
+        destination = body.get("destination") or sp["slo_url"]
+        offset = body.get("issue_instant_offset_secs")
         _, request = self.server.create_logout_request(
-            sp["slo_url"],
+            destination,
             sp_entity_id,
             name_id=saml.NameID(format=fmt, text=name_id),
             reason="urn:oasis:names:tc:SAML:2.0:logout:admin",
             expire=saml_time(time.time() + 300),
             session_indexes=[session_index] if session_index else None,
-            sign=True,
+            sign=offset is None,
             sign_alg=sign_alg,
             digest_alg=digest_alg,
         )
+        if offset is not None:
+            request.issue_instant = saml_time(time.time() + float(offset))
+            request.signature = pre_signature_part(
+                request.id, self.server.sec.my_cert, 1, sign_alg=sign_alg, digest_alg=digest_alg
+            )
+            request = signed_instance_factory(
+                request, self.server.sec, [(class_name(request), request.id)]
+            )
         xml = request if isinstance(request, str) else request.to_string().decode()
         encoded = base64.b64encode(xml.encode()).decode()
         return auto_post_form(

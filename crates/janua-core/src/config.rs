@@ -409,6 +409,10 @@ pub struct SsoSettings {
     /// rules as `oauth.redirect_allowlist`). Empty: no redirects; the ACS and the OIDC
     /// callback answer JSON.
     pub redirect_allowlist: String,
+    /// Refused sign-ins and logouts recorded (`sso.signin_failed`: audit log, webhooks) per
+    /// connection per minute. The ACS and SLO take posts from anyone: beyond this, refusals
+    /// are still refused and logged, but write nothing more to the organization's audit trail.
+    pub failure_events_per_min: u32,
 }
 
 impl Default for SsoSettings {
@@ -418,6 +422,7 @@ impl Default for SsoSettings {
             flow_ttl_secs: 600,
             clock_skew_secs: 120,
             redirect_allowlist: String::new(),
+            failure_events_per_min: 60,
         }
     }
 }

@@ -277,7 +277,24 @@ impl SamlIdp {
         name_id: &str,
         session_index: Option<&str>,
     ) -> SamlPost {
-        let body = json!({"sp": sp_entity_id, "name_id": name_id, "session_index": session_index});
+        self.logout_request_with(sp_entity_id, name_id, session_index, json!({}))
+            .await
+    }
+
+    /// Like [`logout_request`](Self::logout_request), with `destination` (another
+    /// Destination attribute) or `issue_instant_offset_secs` (an IssueInstant moved, signed
+    /// after the change) in `tweaks`.
+    pub async fn logout_request_with(
+        &self,
+        sp_entity_id: &str,
+        name_id: &str,
+        session_index: Option<&str>,
+        tweaks: Value,
+    ) -> SamlPost {
+        let mut body = json!({"sp": sp_entity_id, "name_id": name_id, "session_index": session_index});
+        if let (Some(b), Value::Object(t)) = (body.as_object_mut(), tweaks) {
+            b.extend(t);
+        }
         let url = format!("{}/admin/logout-request", self.base_url());
         let page = self.text(self.http.post(url).json(&body)).await;
         parse_auto_post(&page)

@@ -520,11 +520,25 @@ pub struct LogoutRequest {
     pub id: String,
     pub name_id: String,
     pub session_index: Option<String>,
+    /// Until when its id must be remembered to refuse a replay.
+    pub replayable_until: DateTime<Utc>,
 }
 
-/// Verifies a LogoutRequest (POST binding): signed by the IdP (unsigned content cut away),
-/// issued by it, naming a subject.
-pub fn verify_logout_request(config: &SsoConfiguration, xml: &str) -> Result<LogoutRequest, SamlRefusal> {
+/// How old a LogoutRequest's IssueInstant may be (beyond the clock skew).
+const LOGOUT_MAX_AGE: Duration = Duration::minutes(5);
+
+/// Verifies a LogoutRequest (POST binding) as strictly as a sign-in: signed by the IdP
+/// (unsigned content cut away, SHA-1 only where allowed), issued by it, sent to this SP's
+/// single-logout URL (Destination), issued recently (IssueInstant within the clock skew and
+/// [`LOGOUT_MAX_AGE`]), not expired (NotOnOrAfter), with an ID (the caller refuses a replay),
+/// naming a subject.
+pub fn verify_logout_request(
+    config: &SsoConfiguration,
+    xml: &str,
+    public_url: &str,
+    clock_skew: Duration,
+    now: DateTime<Utc>,
+) -> Result<LogoutRequest, SamlRefusal> {
     use samael::crypto::{Crypto, CryptoProvider, ReduceMode};
     let certs: Vec<CertificateDer> = config
         .saml_idp_certificates
@@ -560,7 +574,30 @@ pub fn verify_logout_request(config: &SsoConfiguration, xml: &str) -> Result<Log
         .find("LogoutRequest ")
         .and_then(|at| reduced[at..].find('>').map(|e| e + at))
         .ok_or_else(|| SamlRefusal::Malformed("not a LogoutRequest".into()))?;
-    let id = attribute(&reduced, tag_end, "ID").unwrap_or_default().to_owned();
+    let id = attribute(&reduced, tag_end, "ID")
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| SamlRefusal::Malformed("the LogoutRequest has no ID".into()))?
+        .to_owned();
+    let destination = attribute(&reduced, tag_end, "Destination").unwrap_or_default();
+    if unescape(destination) != sp_urls(public_url, config.id).slo_url {
+        return Err(SamlRefusal::Audience(format!(
+            "Destination {destination:?} is not this SP's single logout URL"
+        )));
+    }
+    let instant = attribute(&reduced, tag_end, "IssueInstant")
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| SamlRefusal::Malformed("the LogoutRequest has no IssueInstant".into()))?;
+    if instant > now + clock_skew || instant < now - clock_skew - LOGOUT_MAX_AGE {
+        return Err(SamlRefusal::Expired(format!("IssueInstant {instant}")));
+    }
+    if let Some(until) = attribute(&reduced, tag_end, "NotOnOrAfter")
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.with_timezone(&Utc))
+        && until <= now - clock_skew
+    {
+        return Err(SamlRefusal::Expired(format!("NotOnOrAfter {until}")));
+    }
     let name_id = element_text(&reduced, "NameID")
         .filter(|n| !n.is_empty())
         .ok_or_else(|| SamlRefusal::Malformed("the LogoutRequest has no NameID".into()))?
@@ -570,6 +607,7 @@ pub fn verify_logout_request(config: &SsoConfiguration, xml: &str) -> Result<Log
         id,
         name_id: unescape(&name_id),
         session_index,
+        replayable_until: instant + clock_skew + LOGOUT_MAX_AGE,
     })
 }
 

@@ -146,7 +146,36 @@ pub fn refused(status: ErrorCode, reason: &str, message: &str) -> ApiError {
     ApiError::new(status, message).with_details(json!({ "reason": reason }))
 }
 
-/// Records a refused sign-in on the audit trail.
+/// Whether another refusal of this connection may be recorded this minute: unauthenticated
+/// posts to the ACS and SLO cannot flood an organization's audit log and webhooks.
+async fn within_failure_budget(state: &EnterpriseState, config: &SsoConfiguration) -> bool {
+    let key = format!(
+        "{}:sso:failures:{}:{}",
+        state.settings.redis_prefix,
+        config.id,
+        chrono::Utc::now().timestamp() / 60
+    );
+    let mut redis = state.redis.clone();
+    let counted: Result<(u32,), _> = redis::pipe()
+        .cmd("INCR")
+        .arg(&key)
+        .cmd("EXPIRE")
+        .arg(&key)
+        .arg(120)
+        .ignore()
+        .query_async(&mut redis)
+        .await;
+    match counted {
+        Ok((n,)) => n <= state.settings.sso.failure_events_per_min,
+        // Without the counter, record nothing more: the refusal itself still stands.
+        Err(e) => {
+            tracing::warn!(error = %e, "the SSO failure budget cannot be counted");
+            false
+        }
+    }
+}
+
+/// Records a refused sign-in on the audit trail (within the connection's budget).
 pub async fn record_failure(
     state: &EnterpriseState,
     config: &SsoConfiguration,
@@ -154,6 +183,10 @@ pub async fn record_failure(
     reason: &str,
     meta: &RequestMeta,
 ) {
+    if !within_failure_budget(state, config).await {
+        tracing::info!(configuration_id = %config.id, reason, "SSO refusal not recorded: the connection's budget for this minute is spent");
+        return;
+    }
     let event = events::sso_signin(
         "sso.signin_failed",
         config,

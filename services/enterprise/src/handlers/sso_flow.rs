@@ -373,23 +373,56 @@ pub async fn slo(
             })
             .collect::<Vec<_>>()
     };
+    let skew = chrono::Duration::seconds(state.settings.sso.clock_skew_secs as i64);
     let mut verified = None;
+    let mut refusal = None;
     for config in &configs {
-        if let Ok(request) = saml::verify_logout_request(config, &xml) {
-            verified = Some((config.clone(), request));
-            break;
+        match saml::verify_logout_request(config, &xml, &state.settings.public_url, skew, chrono::Utc::now())
+        {
+            Ok(request) => {
+                verified = Some((config.clone(), request));
+                break;
+            }
+            Err(e) => refusal = Some((config.clone(), e)),
         }
     }
     let Some((config, request)) = verified else {
-        if let Some(config) = configs.first() {
-            record_failure(&state, config, None, "logout_signature_invalid", &meta).await;
+        let (reason, message) = match &refusal {
+            Some((
+                _,
+                e @ (saml::SamlRefusal::Audience(_)
+                | saml::SamlRefusal::Expired(_)
+                | saml::SamlRefusal::Malformed(_)),
+            )) => (e.reason(), e.to_string()),
+            _ => (
+                "signature_invalid",
+                "the LogoutRequest is not validly signed by a configured identity provider".to_owned(),
+            ),
+        };
+        if let Some((config, _)) = &refusal {
+            record_failure(&state, config, None, &format!("logout_{reason}"), &meta).await;
         }
+        return Err(refused(ErrorCode::Unauthorized, reason, &message));
+    };
+    // Each LogoutRequest works once.
+    let first_use = {
+        let mut conn = state.pool.get().await?;
+        store::use_assertion(
+            &mut conn,
+            config.id,
+            &format!("logout:{}", request.id),
+            request.replayable_until,
+        )
+        .await?
+    };
+    if !first_use {
+        record_failure(&state, &config, None, "logout_replayed", &meta).await;
         return Err(refused(
             ErrorCode::Unauthorized,
-            "signature_invalid",
-            "the LogoutRequest is not validly signed by a configured identity provider",
+            "replayed",
+            "this LogoutRequest was already used",
         ));
-    };
+    }
     let sessions = {
         let mut conn = state.pool.get().await?;
         store::take_saml_sessions(
