@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod auth;
 mod authority;
+mod contract;
 mod email_proof;
 mod emails;
 mod gateway;

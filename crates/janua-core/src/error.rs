@@ -233,6 +233,17 @@ impl From<diesel::result::Error> for ApiError {
                 tracing::warn!("database connection closed");
                 ApiError::unavailable("the database")
             }
+            // Input PostgreSQL cannot store (a NUL in text or jsonb) is the client's: the
+            // gateway names the field before it gets here; this is the backstop.
+            Error::DatabaseError(_, info)
+                if info.message().contains("0x00")
+                    || info.message().contains("unsupported Unicode escape") =>
+            {
+                ApiError::new(
+                    ErrorCode::ValidationError,
+                    "text may not contain NUL characters (\\u0000)",
+                )
+            }
             other => ApiError::internal(other),
         }
     }

@@ -163,6 +163,19 @@ async fn answer(
         Ok(b) => b,
         Err(e) => return e.error_response(),
     };
+    // Input PostgreSQL cannot store is a 400 naming the field, whichever service would store
+    // it: a NUL character in a JSON string (or key), a query parameter or the path, and a
+    // number jsonb would store but not give back (it writes 1e308 out as 309 digits).
+    let unstorable = nul_in_query(req)
+        .map(|field| (field, NUL))
+        .or_else(|| is_json(req).then(|| unstorable_json(&body)).flatten());
+    if let Some((field, what)) = unstorable {
+        let message = format!("{field} {what}");
+        if is_scim(req.path()) {
+            return scim_error(StatusCode::BAD_REQUEST, &message);
+        }
+        return ApiError::validation(&field, message).error_response();
+    }
     if !body.is_empty()
         && matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
         && !(is_json(req) || route.form && is_form(req))
@@ -182,6 +195,80 @@ async fn answer(
         Upstream::Audit => forward(req, body, state, &state.settings.audit.url).await,
         Upstream::Webhooks => forward(req, body, state, &state.settings.webhooks.service.url).await,
     }
+}
+
+/// Largest magnitude of a JSON number stored as given: beyond it jsonb writes the number out
+/// in full and it no longer reads back as a double.
+const LARGEST_NUMBER: f64 = 1e300;
+
+const NUL: &str = "may not contain NUL characters (\\u0000)";
+
+/// The field (a dotted path, `[i]` for array items) of the first JSON string or key holding a
+/// NUL character, or number too large to store, with what is wrong. Bodies without the
+/// `\u0000` escape, a large exponent or a long run of digits are not parsed at all.
+fn unstorable_json(body: &[u8]) -> Option<(String, &'static str)> {
+    const ESCAPE: &[u8] = b"\\u0000";
+    let large_exponent = body.windows(4).any(|w| {
+        matches!(w[0], b'e' | b'E') && {
+            let digits = if w[1] == b'+' { &w[2..] } else { &w[1..3] };
+            digits.iter().all(u8::is_ascii_digit) && digits[0] >= b'3'
+        }
+    });
+    let long_digits = body.split(|b| !b.is_ascii_digit()).any(|run| run.len() > 300);
+    if !large_exponent && !long_digits && !body.windows(ESCAPE.len()).any(|w| w == ESCAPE) {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    fn find(value: &serde_json::Value, path: &str) -> Option<(String, &'static str)> {
+        let at = |key: &str| {
+            if path.is_empty() {
+                key.to_owned()
+            } else {
+                format!("{path}.{key}")
+            }
+        };
+        let here = || {
+            if path.is_empty() {
+                "body".to_owned()
+            } else {
+                path.to_owned()
+            }
+        };
+        match value {
+            serde_json::Value::String(s) if s.contains('\0') => Some((here(), NUL)),
+            serde_json::Value::Number(n) if n.as_f64().is_none_or(|f| f.abs() >= LARGEST_NUMBER) => Some((
+                here(),
+                "is a number too large to store (at most 1e300 in magnitude)",
+            )),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
+                if k.contains('\0') {
+                    Some((at(&k.replace('\0', "\\u0000")), NUL))
+                } else {
+                    find(v, &at(k))
+                }
+            }),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| find(v, &format!("{path}[{i}]"))),
+            _ => None,
+        }
+    }
+    find(&value, "")
+}
+
+/// The query parameter (or `path`) holding a NUL character once percent-decoded.
+fn nul_in_query(req: &HttpRequest) -> Option<String> {
+    if req.path().to_ascii_lowercase().contains("%00") {
+        return Some("path".into());
+    }
+    let query = req.query_string();
+    if !query.to_ascii_lowercase().contains("%00") {
+        return None;
+    }
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, v)| k.contains('\0') || v.contains('\0'))
+        .map(|(k, _)| k.replace('\0', "\\u0000"))
 }
 
 /// SCIM clients read SCIM errors (RFC 7644 §3.12), also for paths no route serves.

@@ -370,8 +370,16 @@ async fn organizations(
             .send()
             .await
             .map_err(|_| ApiError::unavailable("the org service"))?;
-        if !resp.status().is_success() {
-            return Err(ApiError::unavailable("the org service"));
+        match resp.status().as_u16() {
+            200..=299 => {}
+            401 | 403 | 404 => return Err(ApiError::unauthorized("token_invalid")),
+            status => {
+                tracing::warn!(
+                    status,
+                    "org answered the live feed's membership question with an error"
+                );
+                return Err(ApiError::unavailable("the org service"));
+            }
         }
         let page: OrgPage = resp.json().await.map_err(ApiError::internal)?;
         out.extend(page.data.into_iter().map(|o| o.id));
