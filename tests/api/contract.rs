@@ -52,9 +52,9 @@ async fn input_postgresql_cannot_store_is_a_400_naming_the_field_and_stores_noth
         .await;
     let error = assert_error(resp, 400, "VALIDATION_ERROR").await;
     assert_eq!(error["error"]["details"]["field"], "name");
-    let resp = app.get("/api/v1/admin/users?search=a%00b", Some(&admin)).await;
+    let resp = app.get("/api/v1/admin/users?q=a%00b", Some(&admin)).await;
     let error = assert_error(resp, 400, "VALIDATION_ERROR").await;
-    assert_eq!(error["error"]["details"]["field"], "search");
+    assert_eq!(error["error"]["details"]["field"], "q");
     // A `\\u0000` that is no NUL (an escaped backslash) is stored as written.
     let resp = app
         .post(
