@@ -197,3 +197,37 @@ async fn rotation_keeps_old_tokens_valid_until_their_key_is_retired() {
         .unwrap();
     assert_error(probe, 404, "NOT_FOUND").await;
 }
+
+/// Clients cannot drive key fetches: a flood of well-formed tokens signed by keys nobody
+/// published (each a new `kid`) is refused at once, at the gateway and in the services, and
+/// the genuine token keeps working throughout (its verified entry is not emptied by reloads).
+#[tokio::test]
+async fn tokens_naming_unknown_keys_are_refused_without_disturbing_genuine_ones() {
+    let app = TestStack::spawn().await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let genuine = pair["access_token"].as_str().unwrap().to_string();
+    let (_, claims) = parts(&genuine);
+    let claims: janua_tokens::Claims = serde_json::from_value(claims).unwrap();
+    let forged: Vec<String> = (0..40)
+        .map(|_| {
+            let key = janua_tokens::SigningKey::generate().unwrap();
+            let mut ring = janua_tokens::KeyRing::new(&claims.iss, &claims.aud);
+            ring.set_signer(&key.private_jwk).unwrap();
+            ring.sign(&claims).unwrap()
+        })
+        .collect();
+    let answers = futures::future::join_all(forged.iter().map(|t| app.get("/api/v1/auth/me", Some(t)))).await;
+    for resp in answers {
+        assert_eq!(reason(resp).await, "token_invalid");
+    }
+    // Directly at a service too (identity verifies with its own key cache).
+    let resp = app
+        .http
+        .get(format!("{}/api/v1/auth/me", app.identity_url))
+        .bearer_auth(&forged[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reason(resp).await, "token_invalid");
+    assert_eq!(app.get("/api/v1/auth/me", Some(&genuine)).await.status(), 200);
+}

@@ -7,6 +7,20 @@ use janua_core::ApiError;
 use janua_tokens::jwks::KeySource;
 use secrecy::ExposeSecret;
 
+/// The browser a sibling service acted for, as it saw it (carried into sessions and events).
+fn browser(
+    ip: Option<String>,
+    user_agent: Option<String>,
+    request_id: Option<String>,
+) -> janua_core::http::RequestMeta {
+    janua_core::http::RequestMeta {
+        request_id,
+        ip,
+        user_agent,
+        traceparent: None,
+    }
+}
+
 fn require_service_token(req: &HttpRequest, state: &AuthState) -> Result<(), ApiError> {
     janua_core::http::require_service_token(req, state.settings.secrets.service_token.expose_secret())
 }
@@ -129,12 +143,7 @@ pub async fn sign_in_for(
     if user.status != "active" {
         return Err(crate::handlers::auth::suspended());
     }
-    let meta = janua_core::http::RequestMeta {
-        request_id: body.request_id,
-        ip: body.ip,
-        user_agent: body.user_agent,
-        traceparent: None,
-    };
+    let meta = browser(body.ip, body.user_agent, body.request_id);
     let answer = crate::handlers::auth::sign_in_outcome(&state, &user, &body.method, &meta).await?;
     Ok(HttpResponse::Ok()
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
@@ -217,12 +226,7 @@ pub async fn claim_account(
     if body.proven_by != "sso" {
         return Err(ApiError::validation("proven_by", "proven_by is sso"));
     }
-    let meta = janua_core::http::RequestMeta {
-        request_id: body.request_id,
-        ip: body.ip,
-        user_agent: body.user_agent,
-        traceparent: None,
-    };
+    let meta = browser(body.ip, body.user_agent, body.request_id);
     let proof = crate::store::one_time_tokens::EmailedToken {
         user_id: Some(user_id),
         sent_to: body.email.trim().to_lowercase(),

@@ -77,6 +77,14 @@ pub struct Account {
     pub status: String,
 }
 
+/// `body` with the browser auth is asked to act for (its address, agent and request id).
+fn with_browser(mut body: Value, meta: &janua_core::http::RequestMeta) -> Value {
+    body["ip"] = json!(meta.ip);
+    body["user_agent"] = json!(meta.user_agent);
+    body["request_id"] = json!(meta.request_id);
+    body
+}
+
 #[derive(Clone)]
 pub struct Upstreams {
     http: reqwest::Client,
@@ -373,12 +381,7 @@ impl Upstreams {
                 "auth",
                 reqwest::Method::POST,
                 format!("{}/internal/v1/users/{user}/sign-in", self.auth),
-                Some(json!({
-                    "method": method,
-                    "ip": meta.ip,
-                    "user_agent": meta.user_agent,
-                    "request_id": meta.request_id,
-                })),
+                Some(with_browser(json!({ "method": method }), meta)),
             )
             .await?;
         Ok(value)
@@ -398,13 +401,7 @@ impl Upstreams {
                 "auth",
                 reqwest::Method::POST,
                 format!("{}/internal/v1/users/{user}/claim", self.auth),
-                Some(json!({
-                    "email": email,
-                    "proven_by": "sso",
-                    "ip": meta.ip,
-                    "user_agent": meta.user_agent,
-                    "request_id": meta.request_id,
-                })),
+                Some(with_browser(json!({ "email": email, "proven_by": "sso" }), meta)),
             )
             .await?;
         Ok(value["removed"]
