@@ -39,7 +39,8 @@ export JANUA_AUDIT__PORT=18086 JANUA_AUDIT__URL=http://127.0.0.1:18086
 # The audit and webhook figures need an admin, and a receiver on loopback.
 export JANUA_BOOTSTRAP_ADMIN_EMAIL=bench-admin@example.com
 export JANUA_BOOTSTRAP_ADMIN_PASSWORD="bench admin passphrase $$"
-export JANUA_WEBHOOKS__ALLOWED_NETWORKS=127.0.0.0/8
+# The bench peers (webhook receiver, IdP) listen on loopback.
+export JANUA_OUTBOUND__ALLOWED_NETWORKS=127.0.0.0/8
 # The load comes from one address and one user: lift the per-IP and per-user tiers.
 export JANUA_RATE_LIMITS__ANONYMOUS_PER_MIN=100000000
 export JANUA_RATE_LIMITS__AUTHENTICATED_PER_MIN=100000000
