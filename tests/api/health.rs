@@ -139,7 +139,11 @@ async fn janua_auth_again(app: &TestStack) {
             .unwrap(),
     );
     // A second auth instance starting against the same database runs the bootstrap again.
-    let state = janua_auth::AuthState::build(app.settings.clone(), app.http.clone())
+    let service =
+        janua_service::Connected::connect(&janua_auth::SERVICE, std::sync::Arc::new(app.settings.clone()))
+            .await
+            .unwrap();
+    let state = janua_auth::AuthState::build(&service, app.http.clone())
         .await
         .unwrap();
     janua_auth::domain::bootstrap::bootstrap_admin(state).await;

@@ -14,7 +14,6 @@ pub mod webhook_receiver;
 use janua_core::config::Settings;
 use serde_json::Value;
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -102,74 +101,32 @@ impl TestStack {
         settings.public_url = settings.gateway.service.url.clone();
         configure(&mut settings);
         janua_core::telemetry::init(&settings);
-
-        janua_identity::migrate(&settings)
+        janua::stack::migrate(janua::stack::Target::All, &settings)
             .await
-            .expect("identity migrations");
-        janua_auth::migrate(&settings).await.expect("auth migrations");
-        janua_org::migrate(&settings).await.expect("org migrations");
-        janua_audit::migrate(&settings).await.expect("audit migrations");
-        janua_enterprise::migrate(&settings)
-            .await
-            .expect("enterprise migrations");
-        janua_webhooks::migrate(&settings)
-            .await
-            .expect("webhooks migrations");
+            .expect("migrations");
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
             .unwrap();
-        let keys = Arc::new(janua_tokens::JwksClient::new(
-            &format!("{}/.well-known/jwks.json", settings.auth.url),
-            &settings.public_url,
-            &settings.tokens.audience,
-            http.clone(),
-        ));
-        let identity = janua_identity::Application::build(settings.clone(), il, keys.clone())
+        let listeners = janua::stack::Listeners::default()
+            .with("gateway", gl)
+            .with("auth", al)
+            .with("identity", il)
+            .with("org", ol)
+            .with("audit", aul)
+            .with("enterprise", el)
+            .with("webhooks", wl);
+        let running = janua::stack::start(janua::stack::Target::All, settings.clone(), listeners)
             .await
-            .expect("identity");
-        let org = janua_org::Application::build(settings.clone(), ol, keys.clone(), http.clone())
-            .await
-            .expect("org");
-        let enterprise =
-            janua_enterprise::Application::build(settings.clone(), el, keys.clone(), http.clone())
-                .await
-                .expect("enterprise");
-        let audit = janua_audit::Application::build(settings.clone(), aul, keys.clone(), http.clone())
-            .await
-            .expect("audit");
-        let webhooks = janua_webhooks::Application::build(settings.clone(), wl, keys, http.clone())
-            .await
-            .expect("webhooks");
-        let auth = janua_auth::Application::build(settings.clone(), al, http.clone())
-            .await
-            .expect("auth");
-        let gateway = janua_gateway::Application::build(settings.clone(), gl)
-            .await
-            .expect("gateway");
-        let tasks = vec![
-            tokio::spawn(async move {
-                let _ = identity.run_until_stopped().await;
-            }),
-            tokio::spawn(async move {
-                let _ = auth.run_until_stopped().await;
-            }),
-            tokio::spawn(async move {
-                let _ = gateway.run_until_stopped().await;
-            }),
-            tokio::spawn(async move {
-                let _ = org.run_until_stopped().await;
-            }),
-            tokio::spawn(async move {
-                let _ = audit.run_until_stopped().await;
-            }),
-            tokio::spawn(async move {
-                let _ = enterprise.run_until_stopped().await;
-            }),
-            tokio::spawn(async move {
-                let _ = webhooks.run_until_stopped().await;
-            }),
-        ];
+            .expect("the stack starts");
+        let tasks = running
+            .into_iter()
+            .map(|service| {
+                tokio::spawn(async move {
+                    let _ = service.run_until_stopped().await;
+                })
+            })
+            .collect();
         TestStack {
             gateway_url: settings.gateway.service.url.clone(),
             auth_url: settings.auth.url.clone(),

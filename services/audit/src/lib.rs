@@ -11,12 +11,13 @@ pub mod routes;
 pub mod store;
 pub mod verify;
 
-use actix_web::dev::Server;
-use actix_web::{App, HttpServer, middleware, web};
+use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
+use janua_service::{Connected, Running, Service};
 use janua_tokens::TokenGuard;
+use janua_tokens::jwks::KeySource;
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -36,13 +37,14 @@ pub struct AuditState {
     pub seal: chain::HeadSeal,
 }
 
-fn service(settings: &Settings) -> &ServiceSettings {
-    &settings.audit
-}
+pub static SERVICE: Service = Service {
+    name: "audit",
+    database: Some((SCHEMA, || MIGRATIONS)),
+    section,
+};
 
-pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    janua_db::migrate(&settings.database_url_for(service(settings)), SCHEMA, MIGRATIONS).await?;
-    Ok(())
+fn section(settings: &Settings) -> &ServiceSettings {
+    &settings.audit
 }
 
 /// Mounts the service's routes (used by its own server, the `janua all` process and tests).
@@ -53,90 +55,32 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AuditState, guard: TokenGu
     routes::routes(cfg);
 }
 
-pub struct Application {
-    port: u16,
-    server: Server,
-    workers: Vec<tokio::task::JoinHandle<()>>,
-}
-
-impl Application {
-    pub async fn build(
-        settings: Settings,
-        listener: TcpListener,
-        keys: Arc<dyn janua_tokens::jwks::KeySource>,
-        http: reqwest::Client,
-    ) -> anyhow::Result<Application> {
-        let settings = Arc::new(settings);
-        let pool = janua_db::pool(
-            &settings.database_url_for(service(&settings)),
-            SCHEMA,
-            service(&settings).db_pool_size,
-        )?;
-        let redis = redis::Client::open(settings.redis_url.as_str())?
-            .get_connection_manager()
-            .await?;
-        let revocations = janua_tokens::RevocationSet::new(
-            redis.clone(),
-            &settings.redis_prefix,
-            settings.tokens.access_ttl_secs as u64,
-        );
-        let guard = TokenGuard::new(keys, revocations);
-        let state = AuditState {
-            pool: pool.clone(),
-            orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
-            http,
-            settings: settings.clone(),
-            redis,
-            broker: janua_db::outbox::BrokerStatus::default(),
-            consumer: janua_events::BrokerStatus::default(),
-            seal: chain::HeadSeal::new(secrecy::ExposeSecret::expose_secret(
-                &settings.secrets.encryption_key,
-            )),
-        };
-        let amqp_url = settings.amqp_url_for(&settings.audit);
-        let workers = vec![
-            tokio::spawn(
-                janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange)
-                    .listen(&settings.database_url_for(&settings.audit), SCHEMA)
-                    .with_status(state.broker.clone())
-                    .run(),
-            ),
-            tokio::spawn(janua_events::consumer::run_batched(
-                amqp_url.clone(),
-                settings.amqp_exchange.clone(),
-                events_in::subscription(),
-                events_in::MAX_BATCH,
-                events_in::handler(pool, state.seal.clone()),
-                state.consumer.clone(),
-            )),
-        ];
-        let port = listener.local_addr()?.port();
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(middleware::from_fn(janua_core::http::request_id))
-                .configure(|cfg| configure(cfg, state.clone(), guard.clone()))
-                .default_service(web::to(janua_core::http::not_found))
-        });
-        let server = match settings.http.workers {
-            Some(w) => server.workers(w),
-            None => server,
-        };
-        Ok(Application {
-            port,
-            server: server.listen(listener)?.run(),
-            workers,
-        })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let result = self.server.await;
-        for w in self.workers {
-            w.abort();
-        }
-        result
-    }
+/// Connects, starts the consumer of every event (in batches), and serves.
+pub async fn start(
+    settings: Arc<Settings>,
+    listener: TcpListener,
+    keys: Arc<dyn KeySource>,
+    http: reqwest::Client,
+) -> anyhow::Result<Running> {
+    let mut service = Connected::connect(&SERVICE, settings).await?;
+    let seal = chain::HeadSeal::new(secrecy::ExposeSecret::expose_secret(
+        &service.settings.secrets.encryption_key,
+    ));
+    let consumer = service.consume_batched(
+        events_in::subscription(),
+        events_in::MAX_BATCH,
+        events_in::handler(service.pool.clone(), seal.clone()),
+    );
+    let state = AuditState {
+        pool: service.pool.clone(),
+        orgs: janua_core::org_access::OrgPermissions::new(&service.settings, http.clone()),
+        http,
+        settings: service.settings.clone(),
+        redis: service.redis.clone(),
+        broker: service.broker.clone(),
+        consumer,
+        seal,
+    };
+    let guard = service.guard(keys);
+    service.serve(listener, move |cfg| configure(cfg, state.clone(), guard.clone()))
 }

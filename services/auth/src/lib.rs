@@ -11,15 +11,15 @@ pub mod openapi;
 pub mod routes;
 pub mod store;
 
-use actix_web::dev::Server;
-use actix_web::{App, HttpServer, middleware, web};
+use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use domain::keys::LocalKeys;
 use domain::password::PasswordHasher;
 use domain::throttle::SigninThrottle;
 use identity_client::IdentityClient;
-use janua_core::config::Settings;
+use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
+use janua_service::{Connected, Running, Service};
 use janua_tokens::{RevocationSet, SecretBox, TokenGuard};
 use secrecy::ExposeSecret;
 use std::collections::HashSet;
@@ -52,29 +52,27 @@ pub struct AuthState {
     pub oauth: Arc<domain::oauth::OAuthProviders>,
 }
 
-pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    janua_db::migrate(&settings.database_url_for(&settings.auth), SCHEMA, MIGRATIONS).await?;
-    Ok(())
+pub static SERVICE: Service = Service {
+    name: "auth",
+    database: Some((SCHEMA, || MIGRATIONS)),
+    section,
+};
+
+fn section(settings: &Settings) -> &ServiceSettings {
+    &settings.auth
 }
 
 impl AuthState {
-    pub async fn build(settings: Settings, http: reqwest::Client) -> anyhow::Result<AuthState> {
-        let settings = Arc::new(settings);
-        let pool = janua_db::pool(
-            &settings.database_url_for(&settings.auth),
-            SCHEMA,
-            settings.auth.db_pool_size,
-        )?;
-        let redis = redis::Client::open(settings.redis_url.as_str())?
-            .get_connection_manager()
-            .await?;
+    /// Auth's state over its connected database, Redis and revocation set.
+    pub async fn build(service: &Connected, http: reqwest::Client) -> anyhow::Result<AuthState> {
+        let settings = service.settings.clone();
+        let (pool, redis, revocations) = (
+            service.pool.clone(),
+            service.redis.clone(),
+            service.revocations.clone(),
+        );
         let sealer = SecretBox::from_base64(settings.secrets.encryption_key.expose_secret())?;
         let keys = LocalKeys::load(pool.clone(), &settings, sealer.clone()).await?;
-        let revocations = RevocationSet::new(
-            redis.clone(),
-            &settings.redis_prefix,
-            settings.tokens.access_ttl_secs as u64,
-        );
         let identity = IdentityClient::new(
             &settings.identity.url,
             settings.secrets.service_token.expose_secret(),
@@ -96,7 +94,7 @@ impl AuthState {
             )?),
             pool,
             redis,
-            broker: janua_db::outbox::BrokerStatus::default(),
+            broker: service.broker.clone(),
             consumer: janua_events::BrokerStatus::default(),
             keys,
             revocations,
@@ -134,84 +132,41 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: AuthState) {
     routes::routes(cfg);
 }
 
-pub struct Application {
-    port: u16,
-    server: Server,
-    workers: Vec<tokio::task::JoinHandle<()>>,
-}
-
-impl Application {
-    pub async fn build(
-        settings: Settings,
-        listener: TcpListener,
-        http: reqwest::Client,
-    ) -> anyhow::Result<Application> {
-        let state = AuthState::build(settings, http).await?;
-        let settings = state.settings.clone();
-        let workers = vec![
-            tokio::spawn(
-                janua_db::outbox::OutboxRelay::new(
-                    state.pool.clone(),
-                    &settings.amqp_url,
-                    &settings.amqp_exchange,
-                )
-                .listen(&settings.database_url_for(&settings.auth), SCHEMA)
-                .with_status(state.broker.clone())
-                .run(),
-            ),
-            tokio::spawn(
-                mailer::MailWorker {
-                    pool: state.pool.clone(),
-                    sealer: state.sealer.clone(),
-                    smtp: settings.smtp.clone(),
-                }
-                .run(),
-            ),
-            state.keys.spawn_rotation(),
-            tokio::spawn(janua_events::consumer::run(
-                settings.amqp_url.clone(),
-                settings.amqp_exchange.clone(),
-                events_in::subscription(),
-                events_in::handler(
-                    state.pool.clone(),
-                    events_in::Effects {
-                        sealer: state.sealer.clone(),
-                        public_url: settings.public_url.clone(),
-                        revocations: state.revocations.clone(),
-                        verify_ttl_secs: settings.tokens.verify_token_ttl_secs,
-                    },
-                ),
-                state.consumer.clone(),
-            )),
-            tokio::spawn(domain::bootstrap::bootstrap_admin(state.clone())),
-        ];
-        let port = listener.local_addr()?.port();
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(middleware::from_fn(janua_core::http::request_id))
-                .configure(|cfg| configure(cfg, state.clone()))
-                .default_service(web::to(janua_core::http::not_found))
-        });
-        let server = match settings.http.workers {
-            Some(w) => server.workers(w),
-            None => server,
-        };
-        Ok(Application {
-            port,
-            server: server.listen(listener)?.run(),
-            workers,
-        })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let result = self.server.await;
-        for w in self.workers {
-            w.abort();
+/// Connects, loads the signing keys, starts the mail worker, the key rotation, the consumer of
+/// identity's and org's events and the bootstrap admin, and serves. Auth verifies tokens with
+/// its own keys, not `_keys`.
+pub async fn start(
+    settings: Arc<Settings>,
+    listener: TcpListener,
+    _keys: Arc<dyn janua_tokens::jwks::KeySource>,
+    http: reqwest::Client,
+) -> anyhow::Result<Running> {
+    let mut service = Connected::connect(&SERVICE, settings).await?;
+    let mut state = AuthState::build(&service, http).await?;
+    let settings = state.settings.clone();
+    state.consumer = service.consume(
+        events_in::subscription(),
+        events_in::handler(
+            state.pool.clone(),
+            events_in::Effects {
+                sealer: state.sealer.clone(),
+                public_url: settings.public_url.clone(),
+                revocations: state.revocations.clone(),
+                verify_ttl_secs: settings.tokens.verify_token_ttl_secs,
+            },
+        ),
+    );
+    service.workers.spawn(
+        mailer::MailWorker {
+            pool: state.pool.clone(),
+            sealer: state.sealer.clone(),
+            smtp: settings.smtp.clone(),
         }
-        result
-    }
+        .run(),
+    );
+    service.workers.push(state.keys.spawn_rotation());
+    service
+        .workers
+        .spawn(domain::bootstrap::bootstrap_admin(state.clone()));
+    service.serve(listener, move |cfg| configure(cfg, state.clone()))
 }

@@ -8,12 +8,13 @@ pub mod openapi;
 pub mod routes;
 pub mod store;
 
-use actix_web::dev::Server;
-use actix_web::{App, HttpServer, middleware, web};
+use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
+use janua_service::{Connected, Running, Service};
 use janua_tokens::TokenGuard;
+use janua_tokens::jwks::KeySource;
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -41,13 +42,14 @@ pub struct EnterpriseState {
     pub dns: Arc<domain::dns::TxtResolver>,
 }
 
-fn service(settings: &Settings) -> &ServiceSettings {
-    &settings.enterprise
-}
+pub static SERVICE: Service = Service {
+    name: "enterprise",
+    database: Some((SCHEMA, || MIGRATIONS)),
+    section,
+};
 
-pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    janua_db::migrate(&settings.database_url_for(service(settings)), SCHEMA, MIGRATIONS).await?;
-    Ok(())
+fn section(settings: &Settings) -> &ServiceSettings {
+    &settings.enterprise
 }
 
 /// Mounts the service's routes (used by its own server, the `janua all` process and tests).
@@ -73,93 +75,35 @@ fn dns_servers(settings: &Settings) -> anyhow::Result<Vec<std::net::SocketAddr>>
         .collect()
 }
 
-pub struct Application {
-    port: u16,
-    server: Server,
-    workers: Vec<tokio::task::JoinHandle<()>>,
-}
-
-impl Application {
-    pub async fn build(
-        settings: Settings,
-        listener: TcpListener,
-        keys: Arc<dyn janua_tokens::jwks::KeySource>,
-        http: reqwest::Client,
-    ) -> anyhow::Result<Application> {
-        let settings = Arc::new(settings);
-        let pool = janua_db::pool(
-            &settings.database_url_for(service(&settings)),
-            SCHEMA,
-            service(&settings).db_pool_size,
-        )?;
-        let redis = redis::Client::open(settings.redis_url.as_str())?
-            .get_connection_manager()
-            .await?;
-        let revocations = janua_tokens::RevocationSet::new(
-            redis.clone(),
-            &settings.redis_prefix,
-            settings.tokens.access_ttl_secs as u64,
-        );
-        let guard = TokenGuard::new(keys, revocations);
-        let outbound = janua_core::outbound::Outbound::from_settings(&settings, "", 3)?;
-        let state = EnterpriseState {
-            pool: pool.clone(),
-            orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
-            upstreams: domain::upstream::Upstreams::new(&settings, http.clone()),
-            sealer: janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
-                &settings.secrets.encryption_key,
-            ))?,
-            discovery: domain::oidc::Discovery::new(outbound.clone()),
-            outbound,
-            dns: Arc::new(domain::dns::TxtResolver::new(&dns_servers(&settings)?)?),
-            settings: settings.clone(),
-            redis,
-            broker: janua_db::outbox::BrokerStatus::default(),
-            consumer: janua_events::BrokerStatus::default(),
-        };
-        let amqp_url = settings.amqp_url_for(&settings.enterprise);
-        let workers = vec![
-            tokio::spawn(
-                janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange)
-                    .listen(&settings.database_url_for(&settings.enterprise), SCHEMA)
-                    .with_status(state.broker.clone())
-                    .run(),
-            ),
-            tokio::spawn(janua_events::consumer::run(
-                amqp_url.clone(),
-                settings.amqp_exchange.clone(),
-                events_in::subscription(),
-                events_in::handler(pool.clone()),
-                state.consumer.clone(),
-            )),
-        ];
-        let port = listener.local_addr()?.port();
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(middleware::from_fn(janua_core::http::request_id))
-                .configure(|cfg| configure(cfg, state.clone(), guard.clone()))
-                .default_service(web::to(janua_core::http::not_found))
-        });
-        let server = match settings.http.workers {
-            Some(w) => server.workers(w),
-            None => server,
-        };
-        Ok(Application {
-            port,
-            server: server.listen(listener)?.run(),
-            workers,
-        })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let result = self.server.await;
-        for w in self.workers {
-            w.abort();
-        }
-        result
-    }
+/// Connects, starts the consumer of organization and account deletions, and serves.
+pub async fn start(
+    settings: Arc<Settings>,
+    listener: TcpListener,
+    keys: Arc<dyn KeySource>,
+    http: reqwest::Client,
+) -> anyhow::Result<Running> {
+    let mut service = Connected::connect(&SERVICE, settings).await?;
+    let consumer = service.consume(
+        events_in::subscription(),
+        events_in::handler(service.pool.clone()),
+    );
+    let settings = service.settings.clone();
+    let outbound = janua_core::outbound::Outbound::from_settings(&settings, "", 3)?;
+    let state = EnterpriseState {
+        pool: service.pool.clone(),
+        orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
+        upstreams: domain::upstream::Upstreams::new(&settings, http),
+        sealer: janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
+            &settings.secrets.encryption_key,
+        ))?,
+        discovery: domain::oidc::Discovery::new(outbound.clone()),
+        outbound,
+        dns: Arc::new(domain::dns::TxtResolver::new(&dns_servers(&settings)?)?),
+        settings,
+        redis: service.redis.clone(),
+        broker: service.broker.clone(),
+        consumer,
+    };
+    let guard = service.guard(keys);
+    service.serve(listener, move |cfg| configure(cfg, state.clone(), guard.clone()))
 }

@@ -12,9 +12,9 @@ pub mod route_table;
 pub mod scim_tokens;
 pub mod websocket;
 
-use actix_web::dev::Server;
-use actix_web::{App, HttpServer, middleware, web};
-use janua_core::config::Settings;
+use actix_web::web;
+use janua_core::config::{ServiceSettings, Settings};
+use janua_service::{Running, Service, Workers};
 use janua_tokens::jwks::JwksClient;
 use janua_tokens::{RevocationSet, TokenGuard};
 use std::net::TcpListener;
@@ -52,9 +52,7 @@ impl GatewayState {
             .pool_max_idle_per_host(256)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        let redis = redis::Client::open(settings.redis_url.as_str())?
-            .get_connection_manager()
-            .await?;
+        let redis = janua_service::redis(&settings).await?;
         let jwks = Arc::new(JwksClient::new(
             &format!(
                 "{}/.well-known/jwks.json",
@@ -65,11 +63,7 @@ impl GatewayState {
             http.clone(),
         ));
         jwks.spawn_refresher(std::time::Duration::from_secs(300));
-        let revocations = RevocationSet::new(
-            redis.clone(),
-            &settings.redis_prefix,
-            settings.tokens.access_ttl_secs as u64,
-        );
+        let revocations = janua_service::revocations(&settings, redis.clone());
         Ok(GatewayState {
             proxies: Arc::new(client::TrustedProxies::parse(&settings.gateway.trusted_proxies)?),
             scim_tokens: Arc::default(),
@@ -96,45 +90,32 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: GatewayState) {
         .default_service(web::to(proxy::dispatch));
 }
 
-pub struct Application {
-    port: u16,
-    server: Server,
-    live_feed: tokio::task::JoinHandle<()>,
+pub static SERVICE: Service = Service {
+    name: "gateway",
+    database: None,
+    section,
+};
+
+fn section(settings: &Settings) -> &ServiceSettings {
+    &settings.gateway.service
 }
 
-impl Application {
-    pub async fn build(settings: Settings, listener: TcpListener) -> anyhow::Result<Application> {
-        let state = GatewayState::build(settings).await?;
-        let live_feed = tokio::spawn(websocket::consume(
-            state.settings.amqp_url_for(&state.settings.gateway.service),
-            state.settings.amqp_exchange.clone(),
-            state.hub.clone(),
-        ));
-        let port = listener.local_addr()?.port();
-        let workers = state.settings.http.workers;
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(middleware::from_fn(janua_core::http::request_id))
-                .configure(|cfg| configure(cfg, state.clone()))
-        });
-        let server = match workers {
-            Some(w) => server.workers(w),
-            None => server,
-        };
-        Ok(Application {
-            port,
-            server: server.listen(listener)?.run(),
-            live_feed,
-        })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let result = self.server.await;
-        self.live_feed.abort();
-        result
-    }
+/// Builds the state, starts this replica's live feed, and serves. The gateway keeps its own
+/// JWKS client and upstream client (`_keys` and `_http` are the services' ones).
+pub async fn start(
+    settings: Arc<Settings>,
+    listener: TcpListener,
+    _keys: Arc<dyn janua_tokens::jwks::KeySource>,
+    _http: reqwest::Client,
+) -> anyhow::Result<Running> {
+    let state = GatewayState::build(settings.as_ref().clone()).await?;
+    let mut workers = Workers::default();
+    workers.spawn(websocket::consume(
+        SERVICE.amqp_url(&settings),
+        settings.amqp_exchange.clone(),
+        state.hub.clone(),
+    ));
+    janua_service::serve(SERVICE.name, &settings, listener, workers, move |cfg| {
+        configure(cfg, state.clone())
+    })
 }

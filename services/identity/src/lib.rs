@@ -9,13 +9,15 @@ pub mod openapi;
 pub mod routes;
 pub mod store;
 
-use actix_web::dev::Server;
-use actix_web::{App, HttpServer, middleware, web};
+use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use janua_core::config::Settings;
+use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
+use janua_service::{Connected, Running, Service};
 use janua_tokens::TokenGuard;
+use janua_tokens::jwks::KeySource;
 use std::net::TcpListener;
+use std::sync::Arc;
 
 pub const SCHEMA: &str = "identity";
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/identity");
@@ -32,10 +34,14 @@ pub struct IdentityState {
     pub http: reqwest::Client,
 }
 
-pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    let url = settings.database_url_for(&settings.identity);
-    janua_db::migrate(&url, SCHEMA, MIGRATIONS).await?;
-    Ok(())
+pub static SERVICE: Service = Service {
+    name: "identity",
+    database: Some((SCHEMA, || MIGRATIONS)),
+    section,
+};
+
+fn section(settings: &Settings) -> &ServiceSettings {
+    &settings.identity
 }
 
 /// Mounts identity's routes (used by its own server, the `janua all` process and tests).
@@ -46,71 +52,22 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: IdentityState, guard: Toke
     routes::routes(cfg);
 }
 
-pub struct Application {
-    port: u16,
-    server: Server,
-    relay: tokio::task::JoinHandle<()>,
-}
-
-impl Application {
-    pub async fn build(
-        settings: Settings,
-        listener: TcpListener,
-        keys: std::sync::Arc<dyn janua_tokens::jwks::KeySource>,
-    ) -> anyhow::Result<Application> {
-        let settings = std::sync::Arc::new(settings);
-        let url = settings.database_url_for(&settings.identity);
-        let pool = janua_db::pool(&url, SCHEMA, settings.identity.db_pool_size)?;
-        let redis = redis::Client::open(settings.redis_url.as_str())?
-            .get_connection_manager()
-            .await?;
-        let revocations = janua_tokens::RevocationSet::new(
-            redis.clone(),
-            &settings.redis_prefix,
-            settings.tokens.access_ttl_secs as u64,
-        );
-        let guard =
-            TokenGuard::new(keys, revocations.clone()).with_reauth_window(settings.tokens.reauth_window_secs);
-        let broker = janua_db::outbox::BrokerStatus::default();
-        let relay = tokio::spawn(
-            janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange)
-                .listen(&settings.database_url_for(&settings.identity), SCHEMA)
-                .with_status(broker.clone())
-                .run(),
-        );
-        let state = IdentityState {
-            pool,
-            settings: settings.clone(),
-            redis,
-            broker,
-            revocations,
-            http: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(10))
-                .build()?,
-        };
-        let port = listener.local_addr()?.port();
-        let workers = settings.http.workers;
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(middleware::from_fn(janua_core::http::request_id))
-                .configure(|cfg| configure(cfg, state.clone(), guard.clone()))
-                .default_service(web::to(janua_core::http::not_found))
-        });
-        let server = match workers {
-            Some(w) => server.workers(w),
-            None => server,
-        };
-        let server = server.listen(listener)?.run();
-        Ok(Application { port, server, relay })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let result = self.server.await;
-        self.relay.abort();
-        result
-    }
+/// Connects and serves (identity consumes no events).
+pub async fn start(
+    settings: Arc<Settings>,
+    listener: TcpListener,
+    keys: Arc<dyn KeySource>,
+    http: reqwest::Client,
+) -> anyhow::Result<Running> {
+    let service = Connected::connect(&SERVICE, settings).await?;
+    let state = IdentityState {
+        pool: service.pool.clone(),
+        settings: service.settings.clone(),
+        redis: service.redis.clone(),
+        broker: service.broker.clone(),
+        revocations: service.revocations.clone(),
+        http,
+    };
+    let guard = service.guard(keys);
+    service.serve(listener, move |cfg| configure(cfg, state.clone(), guard.clone()))
 }

@@ -1,16 +1,15 @@
-//! `janua --target all|gateway|auth|identity`: one binary, any one service or all of them
-//! in one process (the `make up` default).
-
-mod modules;
+//! `janua --target all|gateway|auth|identity|org|enterprise|audit|webhooks`: one binary, any one
+//! service or all of them in one process (the `make up` default).
 
 use clap::Parser;
+use janua::stack::{self, Target};
 
 #[derive(Debug, Parser)]
 #[command(name = "janua", version, about = "Janua identity and access management")]
 struct Cli {
     /// Which service to run.
-    #[arg(long, value_enum, default_value_t = modules::Target::All, env = "JANUA_TARGET")]
-    target: modules::Target,
+    #[arg(long, value_enum, default_value_t = Target::All, env = "JANUA_TARGET")]
+    target: Target,
     /// Run the target's database migrations before starting.
     #[arg(long, default_value_t = false)]
     migrate: bool,
@@ -26,11 +25,12 @@ async fn main() -> anyhow::Result<()> {
     janua_core::telemetry::init(&settings);
     settings.warn_about_dev_secrets();
     if cli.migrate || cli.migrate_only {
-        modules::migrate(cli.target, &settings).await?;
+        stack::migrate(cli.target, &settings).await?;
         if cli.migrate_only {
             tracing::info!(target = ?cli.target, "migrations applied");
             return Ok(());
         }
     }
-    modules::run(cli.target, settings).await
+    let running = stack::start(cli.target, settings, stack::Listeners::default()).await?;
+    stack::run_until_stopped(running).await
 }

@@ -1,4 +1,4 @@
-//! The org service: organizations and memberships (invitations, RBAC and policies come next).
+//! The org service: organizations, memberships, invitations, RBAC and policies.
 //! It keeps the user facts it shows (email, name, status) as a read model of identity's
 //! events and never reads identity's tables.
 
@@ -11,12 +11,13 @@ pub mod openapi;
 pub mod routes;
 pub mod store;
 
-use actix_web::dev::Server;
-use actix_web::{App, HttpServer, middleware, web};
+use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use janua_core::config::Settings;
+use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
+use janua_service::{Connected, Running, Service};
 use janua_tokens::TokenGuard;
+use janua_tokens::jwks::KeySource;
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -34,9 +35,14 @@ pub struct OrgState {
     pub identity: identity::IdentityClient,
 }
 
-pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    janua_db::migrate(&settings.database_url_for(&settings.org), SCHEMA, MIGRATIONS).await?;
-    Ok(())
+pub static SERVICE: Service = Service {
+    name: "org",
+    database: Some((SCHEMA, || MIGRATIONS)),
+    section,
+};
+
+fn section(settings: &Settings) -> &ServiceSettings {
+    &settings.org
 }
 
 /// Mounts org's routes (used by its own server, the `janua all` process and tests).
@@ -47,84 +53,26 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: OrgState, guard: TokenGuar
     routes::routes(cfg);
 }
 
-pub struct Application {
-    port: u16,
-    server: Server,
-    workers: Vec<tokio::task::JoinHandle<()>>,
-}
-
-impl Application {
-    pub async fn build(
-        settings: Settings,
-        listener: TcpListener,
-        keys: Arc<dyn janua_tokens::jwks::KeySource>,
-        http: reqwest::Client,
-    ) -> anyhow::Result<Application> {
-        let settings = Arc::new(settings);
-        let pool = janua_db::pool(
-            &settings.database_url_for(&settings.org),
-            SCHEMA,
-            settings.org.db_pool_size,
-        )?;
-        let redis = redis::Client::open(settings.redis_url.as_str())?
-            .get_connection_manager()
-            .await?;
-        let revocations = janua_tokens::RevocationSet::new(
-            redis.clone(),
-            &settings.redis_prefix,
-            settings.tokens.access_ttl_secs as u64,
-        );
-        let guard = TokenGuard::new(keys, revocations);
-        let state = OrgState {
-            pool: pool.clone(),
-            identity: identity::IdentityClient::new(&settings, http),
-            settings: settings.clone(),
-            redis,
-            broker: janua_db::outbox::BrokerStatus::default(),
-            consumer: janua_events::BrokerStatus::default(),
-        };
-        let workers = vec![
-            tokio::spawn(
-                janua_db::outbox::OutboxRelay::new(pool.clone(), &settings.amqp_url, &settings.amqp_exchange)
-                    .listen(&settings.database_url_for(&settings.org), SCHEMA)
-                    .with_status(state.broker.clone())
-                    .run(),
-            ),
-            tokio::spawn(janua_events::consumer::run(
-                settings.amqp_url.clone(),
-                settings.amqp_exchange.clone(),
-                events_in::subscription(),
-                events_in::handler(pool),
-                state.consumer.clone(),
-            )),
-        ];
-        let port = listener.local_addr()?.port();
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(middleware::from_fn(janua_core::http::request_id))
-                .configure(|cfg| configure(cfg, state.clone(), guard.clone()))
-                .default_service(web::to(janua_core::http::not_found))
-        });
-        let server = match settings.http.workers {
-            Some(w) => server.workers(w),
-            None => server,
-        };
-        Ok(Application {
-            port,
-            server: server.listen(listener)?.run(),
-            workers,
-        })
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let result = self.server.await;
-        for w in self.workers {
-            w.abort();
-        }
-        result
-    }
+/// Connects, starts org's consumer of identity's events, and serves.
+pub async fn start(
+    settings: Arc<Settings>,
+    listener: TcpListener,
+    keys: Arc<dyn KeySource>,
+    http: reqwest::Client,
+) -> anyhow::Result<Running> {
+    let mut service = Connected::connect(&SERVICE, settings).await?;
+    let consumer = service.consume(
+        events_in::subscription(),
+        events_in::handler(service.pool.clone()),
+    );
+    let state = OrgState {
+        pool: service.pool.clone(),
+        identity: identity::IdentityClient::new(&service.settings, http),
+        settings: service.settings.clone(),
+        redis: service.redis.clone(),
+        broker: service.broker.clone(),
+        consumer,
+    };
+    let guard = service.guard(keys);
+    service.serve(listener, move |cfg| configure(cfg, state.clone(), guard.clone()))
 }

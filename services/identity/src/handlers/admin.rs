@@ -235,7 +235,8 @@ async fn password_matches(
             janua_core::http::SERVICE_TOKEN_HEADER,
             state.settings.secrets.service_token.expose_secret(),
         )
-        .json(&serde_json::json!({ "password": password }));
+        .json(&serde_json::json!({ "password": password }))
+        .timeout(std::time::Duration::from_secs(10));
     if let Some(ip) = &meta.ip {
         // Auth throttles by the caller's address, not identity's.
         req = req.header("x-forwarded-for", ip);

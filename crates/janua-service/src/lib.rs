@@ -1,0 +1,255 @@
+//! The one way a Janua service starts: connect what it needs with every per-service override
+//! honoured (database, broker), run its background workers, serve its routes with the same
+//! edges (request ids, the envelope 404, the service-token guard on `/internal/v1`, the
+//! configured worker count), and stop them all together. A service's `lib.rs` keeps only its
+//! state, its own workers and its `configure`.
+//!
+//! (It lives in its own crate rather than `janua-core`: it needs `janua-db`, `janua-events`
+//! and `janua-tokens`, which build on `janua-core`.)
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, middleware, web};
+use diesel_migrations::EmbeddedMigrations;
+use janua_core::config::{ServiceSettings, Settings};
+use janua_db::Pool;
+use janua_events::consumer::{BatchHandler, Handler, Subscription};
+use janua_tokens::jwks::KeySource;
+use janua_tokens::{RevocationSet, TokenGuard};
+use std::future::Future;
+use std::net::TcpListener;
+use std::sync::Arc;
+
+/// What the runner knows of a service.
+pub struct Service {
+    pub name: &'static str,
+    /// Its PostgreSQL schema and migrations (a function, as a `const` of embedded migrations
+    /// is a fresh value at each use); none for the gateway.
+    pub database: Option<(&'static str, fn() -> EmbeddedMigrations)>,
+    /// Its section of the settings (listen address, URL, overrides, pool size).
+    pub section: fn(&Settings) -> &ServiceSettings,
+}
+
+impl Service {
+    pub fn settings<'a>(&self, settings: &'a Settings) -> &'a ServiceSettings {
+        (self.section)(settings)
+    }
+
+    /// Its database: `<service>.database_url`, else `database_url`.
+    pub fn database_url(&self, settings: &Settings) -> String {
+        settings.database_url_for(self.settings(settings))
+    }
+
+    /// Its broker: `<service>.amqp_url`, else `amqp_url`.
+    pub fn amqp_url(&self, settings: &Settings) -> String {
+        settings.amqp_url_for(self.settings(settings))
+    }
+
+    /// Applies its migrations (a service without a database has none).
+    pub async fn migrate(&self, settings: &Settings) -> anyhow::Result<()> {
+        if let Some((schema, migrations)) = &self.database {
+            janua_db::migrate(&self.database_url(settings), schema, migrations()).await?;
+        }
+        Ok(())
+    }
+
+    /// Binds its configured listen address.
+    pub fn bind(&self, settings: &Settings) -> anyhow::Result<TcpListener> {
+        let s = self.settings(settings);
+        TcpListener::bind((s.host.as_str(), s.port))
+            .map_err(|e| anyhow::anyhow!("{}: cannot listen on {}:{}: {e}", self.name, s.host, s.port))
+    }
+}
+
+/// Background tasks of a service, aborted when its server stops.
+#[derive(Default)]
+pub struct Workers(Vec<tokio::task::JoinHandle<()>>);
+
+impl Workers {
+    pub fn spawn(&mut self, task: impl Future<Output = ()> + Send + 'static) {
+        self.0.push(tokio::spawn(task));
+    }
+
+    pub fn push(&mut self, handle: tokio::task::JoinHandle<()>) {
+        self.0.push(handle);
+    }
+}
+
+/// A started service: its port, and its server and workers until it stops.
+pub struct Running {
+    name: &'static str,
+    port: u16,
+    server: Server,
+    workers: Workers,
+}
+
+impl Running {
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the server stops (gracefully on SIGTERM/SIGINT), then ends the workers.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        for worker in self.workers.0 {
+            worker.abort();
+        }
+        result
+    }
+}
+
+/// Serves `configure` on `listener` with the edges every Janua server has: the request id and
+/// `http.workers` workers. (`configure` sets the default service: the envelope's 404 for the
+/// services, the proxy for the gateway.)
+pub fn serve<F>(
+    name: &'static str,
+    settings: &Settings,
+    listener: TcpListener,
+    workers: Workers,
+    configure: F,
+) -> anyhow::Result<Running>
+where
+    F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
+{
+    let port = listener.local_addr()?.port();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(middleware::from_fn(janua_core::http::request_id))
+            .configure(configure.clone())
+    });
+    let server = match settings.http.workers {
+        Some(w) => server.workers(w),
+        None => server,
+    };
+    Ok(Running {
+        name,
+        port,
+        server: server.listen(listener)?.run(),
+        workers,
+    })
+}
+
+/// Redis, as every service reaches it.
+pub async fn redis(settings: &Settings) -> anyhow::Result<redis::aio::ConnectionManager> {
+    Ok(redis::Client::open(settings.redis_url.as_str())?
+        .get_connection_manager()
+        .await?)
+}
+
+/// The session revocation set in that Redis.
+pub fn revocations(settings: &Settings, redis: redis::aio::ConnectionManager) -> RevocationSet {
+    RevocationSet::new(
+        redis,
+        &settings.redis_prefix,
+        settings.tokens.access_ttl_secs as u64,
+    )
+}
+
+/// The token guard of a service: `keys` with the revocation set and the re-authentication
+/// window.
+pub fn guard(settings: &Settings, keys: Arc<dyn KeySource>, revocations: RevocationSet) -> TokenGuard {
+    TokenGuard::new(keys, revocations).with_reauth_window(settings.tokens.reauth_window_secs)
+}
+
+/// A service with a database, connected: its pool, Redis, revocation set, and its outbox
+/// relay running, all with the service's own overrides.
+pub struct Connected {
+    pub service: &'static Service,
+    pub settings: Arc<Settings>,
+    pub pool: Pool,
+    pub redis: redis::aio::ConnectionManager,
+    pub revocations: RevocationSet,
+    /// Up while the outbox relay is connected to the broker.
+    pub broker: janua_db::outbox::BrokerStatus,
+    pub workers: Workers,
+}
+
+impl Connected {
+    pub async fn connect(service: &'static Service, settings: Arc<Settings>) -> anyhow::Result<Connected> {
+        let schema = service
+            .database
+            .as_ref()
+            .map(|(schema, _)| *schema)
+            .ok_or_else(|| anyhow::anyhow!("{} has no database", service.name))?;
+        let database_url = service.database_url(&settings);
+        let pool = janua_db::pool(&database_url, schema, service.settings(&settings).db_pool_size)?;
+        let redis = redis(&settings).await?;
+        let broker = janua_db::outbox::BrokerStatus::default();
+        let mut workers = Workers::default();
+        workers.spawn(
+            janua_db::outbox::OutboxRelay::new(
+                pool.clone(),
+                &service.amqp_url(&settings),
+                &settings.amqp_exchange,
+            )
+            .listen(&database_url, schema)
+            .with_status(broker.clone())
+            .run(),
+        );
+        Ok(Connected {
+            service,
+            revocations: revocations(&settings, redis.clone()),
+            settings,
+            pool,
+            redis,
+            broker,
+            workers,
+        })
+    }
+
+    pub fn guard(&self, keys: Arc<dyn KeySource>) -> TokenGuard {
+        guard(&self.settings, keys, self.revocations.clone())
+    }
+
+    /// Consumes `subscription` from the service's broker; answers the consumer's status.
+    pub fn consume(&mut self, subscription: Subscription, handler: Handler) -> janua_events::BrokerStatus {
+        let status = janua_events::BrokerStatus::default();
+        self.workers.spawn(janua_events::consumer::run(
+            self.service.amqp_url(&self.settings),
+            self.settings.amqp_exchange.clone(),
+            subscription,
+            handler,
+            status.clone(),
+        ));
+        status
+    }
+
+    /// Consumes in batches of up to `max_batch` (one transaction for what is waiting).
+    pub fn consume_batched(
+        &mut self,
+        subscription: Subscription,
+        max_batch: usize,
+        handler: BatchHandler,
+    ) -> janua_events::BrokerStatus {
+        let status = janua_events::BrokerStatus::default();
+        self.workers.spawn(janua_events::consumer::run_batched(
+            self.service.amqp_url(&self.settings),
+            self.settings.amqp_exchange.clone(),
+            subscription,
+            max_batch,
+            handler,
+            status.clone(),
+        ));
+        status
+    }
+
+    /// Serves the service's routes; its workers run until the server stops.
+    pub fn serve<F>(self, listener: TcpListener, configure: F) -> anyhow::Result<Running>
+    where
+        F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
+    {
+        serve(
+            self.service.name,
+            &self.settings,
+            listener,
+            self.workers,
+            move |cfg| {
+                configure(cfg);
+                cfg.default_service(web::to(janua_core::http::not_found));
+            },
+        )
+    }
+}

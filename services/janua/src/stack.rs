@@ -1,0 +1,132 @@
+//! Which services a target runs, in which order, and how: every service starts through
+//! `janua_service` with the same arguments; `all` starts identity, org, enterprise, audit and
+//! webhooks, then auth (which asks identity), then the gateway in front of them. In one
+//! process they share one JWKS cache and one internal HTTP client.
+
+use futures::future::BoxFuture;
+use janua_core::config::Settings;
+use janua_service::{Running, Service};
+use janua_tokens::jwks::KeySource;
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Target {
+    All,
+    Gateway,
+    Auth,
+    Identity,
+    Org,
+    Enterprise,
+    Audit,
+    Webhooks,
+}
+
+type Start = fn(
+    Arc<Settings>,
+    TcpListener,
+    Arc<dyn KeySource>,
+    reqwest::Client,
+) -> BoxFuture<'static, anyhow::Result<Running>>;
+
+/// Every service, in start order.
+fn modules() -> [(Target, &'static Service, Start); 7] {
+    [
+        (Target::Identity, &janua_identity::SERVICE, |s, l, k, h| {
+            Box::pin(janua_identity::start(s, l, k, h))
+        }),
+        (Target::Org, &janua_org::SERVICE, |s, l, k, h| {
+            Box::pin(janua_org::start(s, l, k, h))
+        }),
+        (Target::Enterprise, &janua_enterprise::SERVICE, |s, l, k, h| {
+            Box::pin(janua_enterprise::start(s, l, k, h))
+        }),
+        (Target::Audit, &janua_audit::SERVICE, |s, l, k, h| {
+            Box::pin(janua_audit::start(s, l, k, h))
+        }),
+        (Target::Webhooks, &janua_webhooks::SERVICE, |s, l, k, h| {
+            Box::pin(janua_webhooks::start(s, l, k, h))
+        }),
+        (Target::Auth, &janua_auth::SERVICE, |s, l, k, h| {
+            Box::pin(janua_auth::start(s, l, k, h))
+        }),
+        (Target::Gateway, &janua_gateway::SERVICE, |s, l, k, h| {
+            Box::pin(janua_gateway::start(s, l, k, h))
+        }),
+    ]
+}
+
+fn selected(target: Target) -> impl Iterator<Item = (Target, &'static Service, Start)> {
+    modules()
+        .into_iter()
+        .filter(move |(t, _, _)| target == Target::All || *t == target)
+}
+
+/// Applies the migrations of the target's services.
+pub async fn migrate(target: Target, settings: &Settings) -> anyhow::Result<()> {
+    for (_, service, _) in selected(target) {
+        service.migrate(settings).await?;
+    }
+    Ok(())
+}
+
+/// Listeners bound already (the test kit's random ports), by service name; a service without
+/// one binds its configured address.
+#[derive(Default)]
+pub struct Listeners(HashMap<&'static str, TcpListener>);
+
+impl Listeners {
+    pub fn with(mut self, service: &'static str, listener: TcpListener) -> Self {
+        self.0.insert(service, listener);
+        self
+    }
+}
+
+/// The client the services use to call each other.
+pub fn http_client(settings: &Settings) -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_millis(
+            settings.http.upstream_connect_timeout_ms,
+        ))
+        .pool_max_idle_per_host(64)
+        .build()?)
+}
+
+/// Starts the target's services, in order; answers them running.
+pub async fn start(
+    target: Target,
+    settings: Settings,
+    mut listeners: Listeners,
+) -> anyhow::Result<Vec<Running>> {
+    let settings = Arc::new(settings);
+    let http = http_client(&settings)?;
+    // Services verify tokens with auth's published keys (auth and the gateway keep their own).
+    let keys: Arc<dyn KeySource> = Arc::new(janua_tokens::JwksClient::new(
+        &format!(
+            "{}/.well-known/jwks.json",
+            settings.auth.url.trim_end_matches('/')
+        ),
+        &settings.public_url,
+        &settings.tokens.audience,
+        http.clone(),
+    ));
+    let mut running = Vec::new();
+    for (_, service, start) in selected(target) {
+        let listener = match listeners.0.remove(service.name) {
+            Some(listener) => listener,
+            None => service.bind(&settings)?,
+        };
+        let started = start(settings.clone(), listener, keys.clone(), http.clone()).await?;
+        tracing::info!(service = started.name(), port = started.port(), "listening");
+        running.push(started);
+    }
+    Ok(running)
+}
+
+/// Serves until any of them stops.
+pub async fn run_until_stopped(running: Vec<Running>) -> anyhow::Result<()> {
+    let servers = running.into_iter().map(|r| Box::pin(r.run_until_stopped()));
+    let (result, _, _) = futures::future::select_all(servers).await;
+    Ok(result?)
+}
