@@ -22,11 +22,17 @@ use std::sync::Arc;
 /// What the runner knows of a service.
 pub struct Service {
     pub name: &'static str,
-    /// Its PostgreSQL schema and migrations (a function, as a `const` of embedded migrations
-    /// is a fresh value at each use); none for the gateway.
-    pub database: Option<(&'static str, fn() -> EmbeddedMigrations)>,
+    /// Its PostgreSQL schema and migrations; none for the gateway.
+    pub database: Option<Database>,
     /// Its section of the settings (listen address, URL, overrides, pool size).
     pub section: fn(&Settings) -> &ServiceSettings,
+}
+
+/// A service's schema in PostgreSQL and the migrations that make it.
+pub struct Database {
+    pub schema: &'static str,
+    /// A function: a `const` of embedded migrations is a fresh value at each use.
+    pub migrations: fn() -> EmbeddedMigrations,
 }
 
 impl Service {
@@ -46,8 +52,13 @@ impl Service {
 
     /// Applies its migrations (a service without a database has none).
     pub async fn migrate(&self, settings: &Settings) -> anyhow::Result<()> {
-        if let Some((schema, migrations)) = &self.database {
-            janua_db::migrate(&self.database_url(settings), schema, migrations()).await?;
+        if let Some(database) = &self.database {
+            janua_db::migrate(
+                &self.database_url(settings),
+                database.schema,
+                (database.migrations)(),
+            )
+            .await?;
         }
         Ok(())
     }
@@ -172,7 +183,7 @@ impl Connected {
         let schema = service
             .database
             .as_ref()
-            .map(|(schema, _)| *schema)
+            .map(|database| database.schema)
             .ok_or_else(|| anyhow::anyhow!("{} has no database", service.name))?;
         let database_url = service.database_url(&settings);
         let pool = janua_db::pool(&database_url, schema, service.settings(&settings).db_pool_size)?;

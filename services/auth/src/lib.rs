@@ -19,7 +19,7 @@ use domain::throttle::SigninThrottle;
 use identity_client::IdentityClient;
 use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
-use janua_service::{Connected, Running, Service};
+use janua_service::{Connected, Database, Running, Service};
 use janua_tokens::{RevocationSet, SecretBox, TokenGuard};
 use secrecy::ExposeSecret;
 use std::collections::HashSet;
@@ -54,7 +54,10 @@ pub struct AuthState {
 
 pub static SERVICE: Service = Service {
     name: "auth",
-    database: Some((SCHEMA, || MIGRATIONS)),
+    database: Some(Database {
+        schema: SCHEMA,
+        migrations: || MIGRATIONS,
+    }),
     section,
 };
 

@@ -12,7 +12,7 @@ use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
-use janua_service::{Connected, Running, Service};
+use janua_service::{Connected, Database, Running, Service};
 use janua_tokens::TokenGuard;
 use janua_tokens::jwks::KeySource;
 use std::net::TcpListener;
@@ -44,7 +44,10 @@ pub struct EnterpriseState {
 
 pub static SERVICE: Service = Service {
     name: "enterprise",
-    database: Some((SCHEMA, || MIGRATIONS)),
+    database: Some(Database {
+        schema: SCHEMA,
+        migrations: || MIGRATIONS,
+    }),
     section,
 };
 
