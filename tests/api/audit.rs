@@ -222,14 +222,15 @@ async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
         "FORBIDDEN",
     )
     .await;
+    // An entry outside the user's organizations is, for them, no entry at all.
     assert_error(
         app.get(
             &format!("/api/v1/audit-logs/{}", e["id"].as_str().unwrap()),
             Some(&user_token),
         )
         .await,
-        403,
-        "FORBIDDEN",
+        404,
+        "NOT_FOUND",
     )
     .await;
     assert_error(app.get("/api/v1/audit-logs", None).await, 401, "UNAUTHORIZED").await;
@@ -404,23 +405,24 @@ async fn organization_admins_read_their_organization_and_nothing_else() {
         .await;
     assert_eq!(filtered.status(), 200);
 
-    // Not another organization's, not the whole log, not someone else's entry.
+    // Not another organization's, not the whole log, not someone else's entry: to a
+    // stranger an organization's log does not exist (404, as in every service).
     assert_error(
         app.get(
             &format!("/api/v1/audit-logs/organizations/{other_id}"),
             Some(owner_token),
         )
         .await,
-        403,
-        "FORBIDDEN",
+        404,
+        "NOT_FOUND",
     )
     .await;
-    assert_error(app.get(&path, Some(stranger_token)).await, 403, "FORBIDDEN").await;
+    assert_error(app.get(&path, Some(stranger_token)).await, 404, "NOT_FOUND").await;
     assert_error(
         app.get(&format!("/api/v1/audit-logs/{id}"), Some(stranger_token))
             .await,
-        403,
-        "FORBIDDEN",
+        404,
+        "NOT_FOUND",
     )
     .await;
     assert_error(

@@ -23,6 +23,7 @@ mod policies;
 mod rbac;
 mod reauth;
 mod reliability;
+mod runner;
 mod scim;
 mod scim_compliance;
 mod scim_provisioning;

@@ -618,11 +618,17 @@ impl Settings {
             figment = figment.merge(Serialized::default(&key_path, secret.trim().to_string()));
         }
         let settings: Settings = figment.extract().map_err(Box::new)?;
-        settings.warn_about_unknown_env();
         Ok(settings)
     }
 
-    /// Unknown `JANUA_*` variables are most often typos that silently keep a default.
+    /// Logs what an operator should know about the configuration at start: unknown
+    /// `JANUA_*` variables (most often typos that silently keep a default) and development
+    /// secrets still in use. Called once logging is up, so the warnings are seen.
+    pub fn warn_at_start(&self) {
+        self.warn_about_unknown_env();
+        self.warn_about_dev_secrets();
+    }
+
     fn warn_about_unknown_env(&self) {
         let known = self.known_keys();
         for (key, _) in std::env::vars() {

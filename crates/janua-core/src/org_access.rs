@@ -1,8 +1,11 @@
-//! The question services other than org ask about organizations: which permissions does this
-//! user hold in that organization? Org owns memberships and roles and answers over its internal
-//! API; the caller decides on the data it owns (webhook endpoints, audit entries).
+//! The one organization-access rule, in every service that holds an organization's things
+//! (org, enterprise, webhooks, audit): a platform admin passes; a member allowed to passes; a
+//! member not allowed to gets 403; anyone else gets 404, as for an organization (or a thing
+//! of one) that does not exist, so a stranger learns nothing. Org owns memberships and roles
+//! and answers the others' question (which permissions does this user hold there?) over its
+//! internal API.
 
-use crate::ApiError;
+use crate::{ApiError, ErrorCode};
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
@@ -45,6 +48,24 @@ impl OrgPermissions {
         Ok(answer.permissions)
     }
 
+    /// [`decide`] for `permission` in `org`, asking org what the user holds there (a member
+    /// always holds something: `organizations:read`).
+    pub async fn require(
+        &self,
+        user: Uuid,
+        platform_admin: bool,
+        org: Uuid,
+        permission: &str,
+        hidden: fn() -> ApiError,
+    ) -> Result<(), ApiError> {
+        if platform_admin {
+            return Ok(());
+        }
+        let held = self.in_organization(user, org).await?;
+        let allowed = held.iter().any(|p| p == permission);
+        decide(false, !held.is_empty(), allowed, hidden)
+    }
+
     /// Whether the user holds `permission` in `org`.
     pub async fn holds(&self, user: Uuid, org: Uuid, permission: &str) -> Result<bool, ApiError> {
         Ok(self
@@ -52,5 +73,52 @@ impl OrgPermissions {
             .await?
             .iter()
             .any(|p| p == permission))
+    }
+}
+
+/// The rule itself: a platform admin passes; a non-member gets `hidden()` (a 404); a member
+/// who is not `allowed` gets 403.
+pub fn decide(
+    platform_admin: bool,
+    member: bool,
+    allowed: bool,
+    hidden: fn() -> ApiError,
+) -> Result<(), ApiError> {
+    match (platform_admin, member, allowed) {
+        (true, _, _) => Ok(()),
+        (false, false, _) => Err(hidden()),
+        (false, true, false) => Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "your role in the organization does not allow this",
+        )),
+        (false, true, true) => Ok(()),
+    }
+}
+
+/// What a stranger to an organization is told of it.
+pub fn no_such_organization() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such organization")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admins_pass_strangers_learn_nothing_members_may_be_refused() {
+        assert!(decide(true, false, false, no_such_organization).is_ok());
+        assert_eq!(
+            decide(false, false, true, no_such_organization)
+                .unwrap_err()
+                .code(),
+            ErrorCode::NotFound
+        );
+        assert_eq!(
+            decide(false, true, false, no_such_organization)
+                .unwrap_err()
+                .code(),
+            ErrorCode::Forbidden
+        );
+        assert!(decide(false, true, true, no_such_organization).is_ok());
     }
 }

@@ -6,18 +6,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(|cfg| log_routes(cfg, "/api/v1/audit-logs"))
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
-        .route(
-            "/internal/v1/openapi.json",
-            web::get().to(crate::openapi::document),
-        )
-        .service(
-            web::scope("/internal/v1")
-                .wrap(actix_web::middleware::from_fn(
-                    janua_core::http::service_token_guard,
-                ))
-                .route("/health/ready", web::get().to(health::ready))
-                .route("/records", web::post().to(crate::events::record)),
-        );
+        .configure(|cfg| {
+            janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
+                cfg.route("/health/ready", web::get().to(health::ready))
+                    .route("/records", web::post().to(crate::events::record));
+            })
+        });
 }
 
 /// The Audit Logs router answers under `/api/audit-logs` and `/api/v1/audit-logs`; literal

@@ -106,28 +106,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/auth/.well-known/jwks.json", web::get().to(jwks::jwks))
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
-        .route("/internal/v1/health/ready", web::get().to(health::ready))
-        .route(
-            "/internal/v1/openapi.json",
-            web::get().to(crate::openapi::document),
-        )
-        .route("/internal/v1/keys/rotate", web::post().to(internal::rotate_keys))
-        .route("/internal/v1/keys/reload", web::post().to(internal::reload_keys))
-        .route("/internal/v1/stats", web::get().to(internal::stats))
-        .route(
-            "/internal/v1/users/{user_id}/verify-password",
-            web::post().to(internal::verify_password),
-        )
-        .route(
-            "/internal/v1/users/{user_id}/sign-in",
-            web::post().to(internal::sign_in_for),
-        )
-        .route(
-            "/internal/v1/users/{user_id}/claim",
-            web::post().to(internal::claim_account),
-        )
-        .route(
-            "/internal/v1/sessions/{session_id}",
-            web::delete().to(internal::revoke_session_for),
-        );
+        .configure(|cfg| {
+            janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
+                cfg.route("/health/ready", web::get().to(health::ready))
+                    .route("/keys/rotate", web::post().to(internal::rotate_keys))
+                    .route("/keys/reload", web::post().to(internal::reload_keys))
+                    .route("/stats", web::get().to(internal::stats))
+                    .route(
+                        "/users/{user_id}/verify-password",
+                        web::post().to(internal::verify_password),
+                    )
+                    .route("/users/{user_id}/sign-in", web::post().to(internal::sign_in_for))
+                    .route("/users/{user_id}/claim", web::post().to(internal::claim_account))
+                    .route(
+                        "/sessions/{session_id}",
+                        web::delete().to(internal::revoke_session_for),
+                    );
+            })
+        });
 }

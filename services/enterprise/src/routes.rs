@@ -7,10 +7,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
         .route(
-            "/internal/v1/openapi.json",
-            web::get().to(crate::openapi::document),
-        )
-        .route(
             "/api/v1/organizations/{org_id}/scim-tokens",
             web::post().to(scim_tokens::create),
         )
@@ -109,15 +105,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::delete().to(scim_groups::delete),
         );
     }
-    cfg.service(
-        web::scope("/internal/v1")
-            .wrap(actix_web::middleware::from_fn(
-                janua_core::http::service_token_guard,
-            ))
-            .route("/health/ready", web::get().to(health::ready))
-            .route(
+    cfg.configure(|cfg| {
+        janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
+            cfg.route("/health/ready", web::get().to(health::ready)).route(
                 "/scim-tokens/{token_hash}",
                 web::get().to(scim_tokens::check_token_hash),
-            ),
-    );
+            );
+        })
+    });
 }

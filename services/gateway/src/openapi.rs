@@ -121,6 +121,10 @@ async fn fetch(state: &GatewayState, base: &str) -> Result<Document, ApiError> {
     let resp = state
         .http
         .get(format!("{}/internal/v1/openapi.json", base.trim_end_matches('/')))
+        .header(
+            janua_core::http::SERVICE_TOKEN_HEADER,
+            secrecy::ExposeSecret::expose_secret(&state.settings.secrets.service_token),
+        )
         .send()
         .await
         .map_err(|_| ApiError::unavailable("a service behind the gateway"))?;

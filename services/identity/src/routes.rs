@@ -23,25 +23,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/users/{user_id}", web::put().to(users::update_user))
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
-        .route(
-            "/internal/v1/openapi.json",
-            web::get().to(crate::openapi::document),
-        )
-        .service(
-            web::scope("/internal/v1")
-                .wrap(actix_web::middleware::from_fn(
-                    janua_core::http::service_token_guard,
-                ))
-                .route("/users/by-email", web::get().to(internal::user_by_email))
-                .route("/users/{user_id}", web::put().to(internal::create_user))
-                .route("/users/{user_id}", web::get().to(internal::get_user))
-                .route("/users/{user_id}", web::delete().to(internal::delete_user))
-                .route("/users/{user_id}", web::patch().to(internal::update_user))
-                .route(
-                    "/users/{user_id}/verify-email",
-                    web::post().to(internal::verify_email),
-                )
-                .route("/users/{user_id}/mfa", web::post().to(internal::set_mfa))
-                .route("/health/ready", web::get().to(health::ready)),
-        );
+        .configure(|cfg| {
+            janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
+                cfg.route("/users/by-email", web::get().to(internal::user_by_email))
+                    .route("/users/{user_id}", web::put().to(internal::create_user))
+                    .route("/users/{user_id}", web::get().to(internal::get_user))
+                    .route("/users/{user_id}", web::delete().to(internal::delete_user))
+                    .route("/users/{user_id}", web::patch().to(internal::update_user))
+                    .route(
+                        "/users/{user_id}/verify-email",
+                        web::post().to(internal::verify_email),
+                    )
+                    .route("/users/{user_id}/mfa", web::post().to(internal::set_mfa))
+                    .route("/health/ready", web::get().to(health::ready));
+            })
+        });
 }

@@ -23,7 +23,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = janua_core::config::Settings::load()?;
     janua_core::telemetry::init(&settings);
-    settings.warn_about_dev_secrets();
+    settings.warn_at_start();
     if cli.migrate || cli.migrate_only {
         stack::migrate(cli.target, &settings).await?;
         if cli.migrate_only {

@@ -56,47 +56,41 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
-        .route(
-            "/internal/v1/openapi.json",
-            web::get().to(crate::openapi::document),
-        )
-        .service(
-            web::scope("/internal/v1")
-                .wrap(actix_web::middleware::from_fn(
-                    janua_core::http::service_token_guard,
-                ))
-                .route("/health/ready", web::get().to(health::ready))
-                .route("/stats", web::get().to(health::stats))
-                .route("/users/{user_id}/permissions", web::get().to(health::permissions))
-                .route(
-                    "/organizations/by-slug/{slug}",
-                    web::get().to(internal::organization_by_slug),
-                )
-                .route(
-                    "/organizations/{org_id}",
-                    web::get().to(internal::get_organization),
-                )
-                .route(
-                    "/organizations/{org_id}/members/{user_id}",
-                    web::put().to(internal::ensure_member),
-                )
-                .route(
-                    "/organizations/{org_id}/members/{user_id}",
-                    web::delete().to(internal::remove_member),
-                )
-                .route(
-                    "/organizations/{org_id}/roles/{role_id}",
-                    web::put().to(internal::put_role),
-                )
-                .route(
-                    "/organizations/{org_id}/roles/{role_id}",
-                    web::delete().to(internal::delete_role),
-                )
-                .route(
-                    "/organizations/{org_id}/roles/{role_id}/members",
-                    web::put().to(internal::set_role_holders),
-                ),
-        );
+        .configure(|cfg| {
+            janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
+                cfg.route("/health/ready", web::get().to(health::ready))
+                    .route("/stats", web::get().to(health::stats))
+                    .route("/users/{user_id}/permissions", web::get().to(health::permissions))
+                    .route(
+                        "/organizations/by-slug/{slug}",
+                        web::get().to(internal::organization_by_slug),
+                    )
+                    .route(
+                        "/organizations/{org_id}",
+                        web::get().to(internal::get_organization),
+                    )
+                    .route(
+                        "/organizations/{org_id}/members/{user_id}",
+                        web::put().to(internal::ensure_member),
+                    )
+                    .route(
+                        "/organizations/{org_id}/members/{user_id}",
+                        web::delete().to(internal::remove_member),
+                    )
+                    .route(
+                        "/organizations/{org_id}/roles/{role_id}",
+                        web::put().to(internal::put_role),
+                    )
+                    .route(
+                        "/organizations/{org_id}/roles/{role_id}",
+                        web::delete().to(internal::delete_role),
+                    )
+                    .route(
+                        "/organizations/{org_id}/roles/{role_id}/members",
+                        web::put().to(internal::set_role_holders),
+                    );
+            })
+        });
 }
 
 /// The Invitations router answers under `/api/invitations` and `/api/v1/invitations`, with

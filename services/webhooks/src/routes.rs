@@ -24,15 +24,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/api/v1/health/live", web::get().to(health::live))
         .route("/api/v1/health/ready", web::get().to(health::ready))
-        .route(
-            "/internal/v1/openapi.json",
-            web::get().to(crate::openapi::document),
-        )
-        .service(
-            web::scope("/internal/v1")
-                .wrap(actix_web::middleware::from_fn(
-                    janua_core::http::service_token_guard,
-                ))
-                .route("/health/ready", web::get().to(health::ready)),
-        );
+        .configure(|cfg| {
+            janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
+                cfg.route("/health/ready", web::get().to(health::ready));
+            })
+        });
 }

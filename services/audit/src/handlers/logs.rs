@@ -10,6 +10,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use janua_core::ApiError;
 use janua_core::http::RequestMeta;
+use janua_core::org_access::no_such_organization;
 use janua_core::pagination::{Page, PageQuery};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
@@ -141,14 +142,25 @@ fn validate(f: &Filter) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Platform admins read everything; others only an organization where they hold `audit:read`.
+/// Platform admins read everything; others only an organization where they hold `audit:read`
+/// (the shared rule: a member without it gets 403, a stranger 404); the platform-wide log is
+/// the admins' (403).
 async fn require_reader(state: &AuditState, auth: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
-    if auth.is_admin() {
-        return Ok(());
-    }
     match org {
-        Some(org) if state.orgs.holds(auth.user_id(), org, "audit:read").await? => Ok(()),
-        _ => Err(ApiError::forbidden()),
+        None if auth.is_admin() => Ok(()),
+        None => Err(ApiError::forbidden()),
+        Some(org) => {
+            state
+                .orgs
+                .require(
+                    auth.user_id(),
+                    auth.is_admin(),
+                    org,
+                    "audit:read",
+                    no_such_organization,
+                )
+                .await
+        }
     }
 }
 
@@ -194,14 +206,14 @@ pub async fn get(
     let mut conn = state.pool.get().await?;
     let entry = store::get(&mut conn, path.into_inner()).await?;
     drop(conn);
+    // Anyone but an admin learns nothing of entries outside their organizations: an unknown
+    // id, a platform entry and another organization's entry all answer 404.
     match entry {
-        Some(e) => {
+        Some(e) if e.organization_id.is_some() || auth.is_admin() => {
             require_reader(&state, &auth, e.organization_id).await?;
             Ok(HttpResponse::Ok().json(EntryView::from(e)))
         }
-        // Only admins learn that an id is unknown; anyone else is refused the same way either way.
-        None if auth.is_admin() => Err(ApiError::not_found()),
-        None => Err(ApiError::forbidden()),
+        _ => Err(ApiError::not_found()),
     }
 }
 

@@ -1,11 +1,10 @@
-//! `/internal/v1` of auth: operations for operators and sibling services, guarded by the
-//! shared service token and never routed by the gateway.
+//! `/internal/v1` of auth: operations for operators and sibling services, behind the shared
+//! service token (mounted by `janua_core::http::internal`) and never routed by the gateway.
 
 use crate::AuthState;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use janua_core::ApiError;
 use janua_tokens::jwks::KeySource;
-use secrecy::ExposeSecret;
 
 /// The browser a sibling service acted for, as it saw it (carried into sessions and events).
 fn browser(
@@ -21,21 +20,15 @@ fn browser(
     }
 }
 
-fn require_service_token(req: &HttpRequest, state: &AuthState) -> Result<(), ApiError> {
-    janua_core::http::require_service_token(req, state.settings.secrets.service_token.expose_secret())
-}
-
 /// Retires the current signing key now and starts a new one (e.g. after a suspected leak).
 /// Tokens of the old key keep verifying for one access-token lifetime.
-pub async fn rotate_keys(req: HttpRequest, state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
-    require_service_token(&req, &state)?;
+pub async fn rotate_keys(state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
     state.keys.reload(true).await.map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "signing_kid": state.keys.current().signing_kid() })))
 }
 
 /// Re-reads the keys from the database (after an operator changed them there).
-pub async fn reload_keys(req: HttpRequest, state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
-    require_service_token(&req, &state)?;
+pub async fn reload_keys(state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
     state.keys.reload(false).await.map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "signing_kid": state.keys.current().signing_kid() })))
 }
@@ -48,13 +41,11 @@ pub struct PasswordCheck {
 /// Re-authentication for a sibling service (identity, before deleting an account): is this
 /// the user's password? Failures count toward the brute-force throttling like sign-ins.
 pub async fn verify_password(
-    req: HttpRequest,
     state: web::Data<AuthState>,
     meta: janua_core::http::RequestMeta,
     path: web::Path<uuid::Uuid>,
     body: web::Json<PasswordCheck>,
 ) -> Result<HttpResponse, ApiError> {
-    require_service_token(&req, &state)?;
     let user_id = path.into_inner();
     let account = crate::domain::throttle::user_account(user_id);
     state.throttle.check(&account, meta.ip.as_deref()).await?;
@@ -79,7 +70,7 @@ pub async fn verify_password(
 }
 
 /// Figures for the admin dashboard: live sessions, and sign-ins per day (UTC) for 30 days.
-pub async fn stats(req: HttpRequest, state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
+pub async fn stats(state: web::Data<AuthState>) -> Result<HttpResponse, ApiError> {
     use diesel::sql_types::{BigInt, Text};
     use diesel_async::RunQueryDsl;
     #[derive(diesel::QueryableByName, serde::Serialize)]
@@ -94,7 +85,6 @@ pub async fn stats(req: HttpRequest, state: web::Data<AuthState>) -> Result<Http
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    require_service_token(&req, &state)?;
     let mut conn = state.pool.get().await?;
     let active: Count = diesel::sql_query(
         "SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL AND expires_at > now()",
@@ -126,12 +116,10 @@ pub struct SignInFor {
 /// ID token): answers what a password sign-in would (the token pair, or the MFA challenge when
 /// the user has TOTP), with the same session, event and suspension rules.
 pub async fn sign_in_for(
-    req: HttpRequest,
     state: web::Data<AuthState>,
     path: web::Path<uuid::Uuid>,
     body: web::Json<SignInFor>,
 ) -> Result<HttpResponse, ApiError> {
-    require_service_token(&req, &state)?;
     let body = body.into_inner();
     if !matches!(body.method.as_str(), "sso:saml" | "sso:oidc") {
         return Err(ApiError::validation("method", "method is sso:saml or sso:oidc"));
@@ -158,12 +146,10 @@ pub struct RevokeFor {
 /// Ends a session for a sibling service (enterprise, on the IdP's single logout): its tokens
 /// stop working at once. Idempotent.
 pub async fn revoke_session_for(
-    req: HttpRequest,
     state: web::Data<AuthState>,
     path: web::Path<uuid::Uuid>,
     q: web::Query<RevokeFor>,
 ) -> Result<HttpResponse, ApiError> {
-    require_service_token(&req, &state)?;
     let session_id = path.into_inner();
     let user_id = q.user_id;
     let mut conn = state.pool.get().await?;
@@ -213,14 +199,12 @@ pub struct ClaimAccount {
 /// transaction. Answers the account and what was removed; an account whose address is already
 /// verified is left as it is (`removed: []`). 409 if the account's address is another one.
 pub async fn claim_account(
-    req: HttpRequest,
     state: web::Data<AuthState>,
     path: web::Path<uuid::Uuid>,
     body: web::Json<ClaimAccount>,
 ) -> Result<HttpResponse, ApiError> {
     use crate::domain::{account_claim, email_proof};
     use diesel_async::AsyncConnection;
-    require_service_token(&req, &state)?;
     let user_id = path.into_inner();
     let body = body.into_inner();
     if body.proven_by != "sso" {

@@ -6,15 +6,13 @@ use crate::EnterpriseState;
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures::future::LocalBoxFuture;
-use janua_core::{ApiError, ErrorCode};
+use janua_core::ApiError;
 use janua_tokens::Authenticated;
 use uuid::Uuid;
 
 pub const PERMISSION: &str = "scim:manage";
 
-pub fn no_such_organization() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such organization")
-}
+pub use janua_core::org_access::no_such_organization;
 
 /// The organization named by the path (`{org_id}`), whose SCIM tokens the caller may manage;
 /// a handler taking it cannot forget the check.
@@ -55,29 +53,24 @@ async fn require_manage(
     require(state, auth, organization, PERMISSION, "managing SCIM tokens").await
 }
 
-/// Platform admins, and holders of `permission` in the organization, pass. A member without
-/// it gets 403; anyone else 404, as for an organization (or resource of one) that does not
-/// exist.
+/// Platform admins, and holders of `permission` in the organization, pass; a member without
+/// it gets 403; anyone else 404 (the shared rule, `janua_core::org_access`). `_what` names the
+/// action in logs.
 pub async fn require(
     state: &EnterpriseState,
     auth: &Authenticated,
     organization: Uuid,
     permission: &str,
-    what: &str,
+    _what: &str,
 ) -> Result<(), ApiError> {
-    if auth.is_admin() {
-        return Ok(());
-    }
-    let held = state.orgs.in_organization(auth.user_id(), organization).await?;
-    if held.is_empty() {
-        return Err(no_such_organization());
-    }
-    if held.iter().any(|p| p == permission) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::Forbidden,
-            format!("{what} needs the {permission} permission in the organization"),
-        ))
-    }
+    state
+        .orgs
+        .require(
+            auth.user_id(),
+            auth.is_admin(),
+            organization,
+            permission,
+            no_such_organization,
+        )
+        .await
 }

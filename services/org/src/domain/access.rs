@@ -24,21 +24,15 @@ pub struct OrgAccess {
 }
 
 impl OrgAccess {
+    /// The shared rule (`janua_core::org_access::decide`): the caller is a member (or a
+    /// platform admin, acting as owner) by now; one whose role does not allow `action` gets 403.
     pub fn require(&self, action: Action) -> Result<(), ApiError> {
-        if allowed_with(self.role, &self.permissions, action) {
-            Ok(())
-        } else {
-            Err(ApiError::new(
-                ErrorCode::Forbidden,
-                format!("your role ({}) does not allow this", self.role.as_str()),
-            ))
-        }
+        let allowed = allowed_with(self.role, &self.permissions, action);
+        janua_core::org_access::decide(false, true, allowed, no_such_organization)
     }
 }
 
-pub fn no_such_organization() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such organization")
-}
+pub use janua_core::org_access::no_such_organization;
 
 impl FromRequest for OrgAccess {
     type Error = ApiError;
@@ -71,6 +65,7 @@ pub async fn resolve(state: &OrgState, auth: &Authenticated, org_id: Uuid) -> Re
     let (role, member) = match (role, auth.is_admin()) {
         (r, true) => (Role::Owner, r.is_some()),
         (Some(r), false) => (r, true),
+        // A stranger learns nothing (the shared rule's 404).
         (None, false) => return Err(no_such_organization()),
     };
     let permissions = if auth.is_admin() {

@@ -18,36 +18,26 @@ pub fn no_such_webhook() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "no such webhook")
 }
 
-pub fn no_such_organization() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such organization")
-}
+pub use janua_core::org_access::no_such_organization;
 
-/// Whether the caller may manage webhooks of `organization` (None: platform-wide ones).
-/// `hidden` is the error for a caller who may not even know the thing exists.
+/// Whether the caller may manage webhooks of `organization` (None: platform-wide ones, for
+/// platform admins). `hidden` is the error for a caller who may not even know the thing
+/// exists. The rule is the shared one (`janua_core::org_access`).
 pub async fn require_manage(
     state: &WebhooksState,
     auth: &Authenticated,
     organization: Option<Uuid>,
     hidden: fn() -> ApiError,
 ) -> Result<(), ApiError> {
-    if auth.is_admin() {
-        return Ok(());
-    }
-    let Some(org) = organization else {
-        return Err(hidden());
-    };
-    let held = state.orgs.in_organization(auth.user_id(), org).await?;
-    if held.is_empty() {
-        // Not a member: the organization is none of the caller's business.
-        return Err(hidden());
-    }
-    if held.iter().any(|p| p == PERMISSION) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::Forbidden,
-            format!("managing webhooks needs the {PERMISSION} permission in the organization"),
-        ))
+    match organization {
+        None if auth.is_admin() => Ok(()),
+        None => Err(hidden()),
+        Some(org) => {
+            state
+                .orgs
+                .require(auth.user_id(), auth.is_admin(), org, PERMISSION, hidden)
+                .await
+        }
     }
 }
 
