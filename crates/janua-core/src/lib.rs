@@ -11,6 +11,7 @@ pub mod org_access;
 pub mod outbound;
 pub mod pagination;
 pub mod redirect;
+pub mod retry;
 pub mod telemetry;
 
 pub use error::{ApiError, ErrorCode};

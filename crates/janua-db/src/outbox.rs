@@ -98,19 +98,19 @@ impl OutboxRelay {
     /// Runs until the task is dropped: (re)connects to the broker with backoff and drains
     /// the outbox as rows appear.
     pub async fn run(self) {
-        let mut backoff = Duration::from_millis(200);
+        let mut attempts = janua_core::retry::Backoff::RECONNECT.attempts();
         let mut listener: Option<AsyncPgConnection> = None;
         loop {
             let publisher = match Publisher::connect(&self.amqp_url, &self.exchange).await {
                 Ok(p) => {
-                    backoff = Duration::from_millis(200);
+                    attempts.succeeded();
                     self.status.set(true);
                     p
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, retry_in_ms = backoff.as_millis() as u64, "outbox relay cannot reach the broker");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
+                    let wait = attempts.failed();
+                    tracing::warn!(error = %e, retry_in_ms = wait.as_millis() as u64, "outbox relay cannot reach the broker");
+                    tokio::time::sleep(wait).await;
                     continue;
                 }
             };
@@ -124,7 +124,7 @@ impl OutboxRelay {
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "outbox relay cannot read the outbox");
-                        tokio::time::sleep(backoff).await;
+                        tokio::time::sleep(janua_core::retry::Backoff::RECONNECT.base).await;
                     }
                 }
                 if !publisher.is_connected() {

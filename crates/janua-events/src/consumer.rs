@@ -58,18 +58,17 @@ pub async fn run(
     handler: Handler,
     status: crate::BrokerStatus,
 ) {
-    let mut backoff = Duration::from_millis(200);
+    let mut attempts = janua_core::retry::Backoff::RECONNECT.attempts();
     loop {
         let outcome = consume(&amqp_url, &exchange, &subscription, Apply::One(&handler), &status).await;
         status.set(false);
         match outcome {
-            Ok(()) => backoff = Duration::from_millis(200),
+            Ok(()) => attempts.succeeded(),
             Err(e) => {
                 tracing::warn!(queue = %subscription.queue, error = %e, "event consumer lost the broker; reconnecting")
             }
         }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
+        attempts.wait_after_failure().await;
     }
 }
 
@@ -85,19 +84,18 @@ pub async fn run_batched(
     handler: BatchHandler,
     status: crate::BrokerStatus,
 ) {
-    let mut backoff = Duration::from_millis(200);
+    let mut attempts = janua_core::retry::Backoff::RECONNECT.attempts();
     loop {
         let apply = Apply::Batch(&handler, max_batch.max(1));
         let outcome = consume(&amqp_url, &exchange, &subscription, apply, &status).await;
         status.set(false);
         match outcome {
-            Ok(()) => backoff = Duration::from_millis(200),
+            Ok(()) => attempts.succeeded(),
             Err(e) => {
                 tracing::warn!(queue = %subscription.queue, error = %e, "event consumer lost the broker; reconnecting")
             }
         }
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
+        attempts.wait_after_failure().await;
     }
 }
 

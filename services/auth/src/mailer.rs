@@ -81,8 +81,15 @@ impl MailWorker {
                 match transport.send(message).await {
                     Ok(_) => emails::mark_sent(conn, id, Utc::now()).await?,
                     Err(e) => {
-                        let backoff =
-                            Duration::seconds(2i64.saturating_pow((attempts as u32).min(12)).min(3600));
+                        // 2 s doubling to an hour, jittered so a recovered SMTP server is not hit
+                        // by the whole queue at once.
+                        let wait = janua_core::retry::Backoff {
+                            base: std::time::Duration::from_secs(2),
+                            max: std::time::Duration::from_secs(3600),
+                            jitter: 0.25,
+                        }
+                        .delay(attempts as u32 + 1);
+                        let backoff = Duration::from_std(wait).unwrap_or(Duration::hours(1));
                         tracing::warn!(email_id = %id, error = %e, "SMTP send failed; will retry");
                         emails::mark_failed(conn, id, Utc::now() + backoff, &e.to_string()).await?;
                     }

@@ -273,15 +273,14 @@ impl Hub {
 /// task is dropped; reconnects with backoff. At most once: a frame missed while the broker was
 /// away is not replayed (clients refetch on `connection.ready`).
 pub async fn consume(amqp_url: String, exchange: String, hub: Arc<Hub>) {
-    let mut backoff = Duration::from_millis(200);
+    let mut attempts = janua_core::retry::Backoff::RECONNECT.attempts();
     loop {
         match consume_once(&amqp_url, &exchange, &hub).await {
-            Ok(()) => backoff = Duration::from_millis(200),
+            Ok(()) => attempts.succeeded(),
             Err(e) => tracing::warn!(error = %e, "live event feed lost the broker; reconnecting"),
         }
         hub.consumer.set(false);
-        tokio::time::sleep(backoff).await;
-        backoff = (backoff * 2).min(Duration::from_secs(5));
+        attempts.wait_after_failure().await;
     }
 }
 

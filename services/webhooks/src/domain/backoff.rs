@@ -1,7 +1,8 @@
-//! When to try a failed delivery again: exponential backoff with jitter, so a receiver that
-//! comes back after an outage is not hit by every retry at the same instant.
+//! When to try a failed delivery again: the shared backoff (`janua_core::retry`) with jitter,
+//! so a receiver that comes back after an outage is not hit by every retry at the same
+//! instant, and a number of attempts after which a delivery is given up.
 
-use rand::Rng;
+use janua_core::retry::Backoff;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy)]
@@ -22,23 +23,30 @@ impl RetryPolicy {
     }
 
     /// The wait before the attempt after `attempt` (1 for the first) failed, or None when the
-    /// delivery is given up. Without jitter: `base * 2^(attempt-1)` up to `max`; the jitter
-    /// draws from 50% to 150% of that, still no more than `max`.
+    /// delivery is given up: `base * 2^(attempt-1)` up to `max`, drawn from 50% to 150% of
+    /// that, still no more than `max`.
     pub fn after_failure(&self, attempt: u32) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
-        let nominal = self.nominal(attempt);
-        let factor = rand::rng().random_range(0.5..1.5);
-        Some(nominal.mul_f64(factor).min(self.max))
+        Some(
+            Backoff {
+                base: self.base,
+                max: self.max,
+                jitter: 0.5,
+            }
+            .delay(attempt),
+        )
     }
 
+    #[cfg(test)]
     fn nominal(&self, attempt: u32) -> Duration {
-        let doublings = attempt.saturating_sub(1).min(40);
-        self.base
-            .checked_mul(1u32 << doublings.min(31))
-            .unwrap_or(self.max)
-            .min(self.max)
+        Backoff {
+            base: self.base,
+            max: self.max,
+            jitter: 0.0,
+        }
+        .delay(attempt)
     }
 }
 
