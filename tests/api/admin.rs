@@ -6,7 +6,7 @@ use janua_testkit::{TestStack, eventually};
 use serde_json::json;
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 async fn stack_with_admin() -> (TestStack, String) {
     let app = TestStack::spawn_with(janua_testkit::with_bootstrap_admin).await;
@@ -62,7 +62,7 @@ async fn admins_list_and_search_users_and_nobody_else_does() {
 #[tokio::test]
 async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
     let (app, admin) = stack_with_admin().await;
-    crate::outbox::wait_for_consumer(&app, "auth").await;
+    app.wait_for_consumer("auth").await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let id = ada["user"]["id"].as_str().unwrap();
     let token = ada["access_token"].as_str();
@@ -109,16 +109,14 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
 
     // Auth revokes the sessions when the event arrives.
     eventually("sessions revoked", Duration::from_secs(15), || async {
-        use diesel_async::RunQueryDsl;
-        let mut db = app.db("auth").await;
-        let c: crate::emails::Count = diesel::sql_query(
-            "SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL AND revoked_reason IS NULL",
-        )
-        .get_result(&mut db)
-        .await
-        .ok()?;
+        let live = app
+            .count(
+                "auth",
+                "SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL AND revoked_reason IS NULL",
+            )
+            .await;
         // Only the admin's own session is left.
-        (c.n == 1).then_some(())
+        (live == 1).then_some(())
     })
     .await;
 
@@ -181,10 +179,9 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
 
 #[tokio::test]
 async fn deleting_an_account_reaches_every_service() {
-    use diesel_async::RunQueryDsl;
     let app = TestStack::spawn_with(|s| s.tokens.reauth_window_secs = 0).await;
-    crate::outbox::wait_for_consumer(&app, "auth").await;
-    crate::outbox::wait_for_consumer(&app, "org").await;
+    app.wait_for_consumer("auth").await;
+    app.wait_for_consumer("org").await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let bob = app.signup("bob@example.com", PASSWORD).await;
     let (ada_t, id) = (ada["access_token"].as_str(), ada["user"]["id"].as_str().unwrap());
@@ -261,14 +258,15 @@ async fn deleting_an_account_reaches_every_service() {
     // Soon, everywhere: auth's credentials and sessions, org's memberships; Bob inherits
     // her organization, and the one nobody else was in is gone.
     eventually("auth to forget her", Duration::from_secs(15), || async {
-        let mut db = app.db("auth").await;
-        let c: crate::emails::Count = diesel::sql_query(format!(
-            "SELECT (SELECT count(*) FROM credentials WHERE user_id = '{id}') + (SELECT count(*) FROM sessions WHERE user_id = '{id}') AS n"
-        ))
-        .get_result(&mut db)
-        .await
-        .ok()?;
-        (c.n == 0).then_some(())
+        let left = app
+            .count(
+                "auth",
+                &format!(
+                    "SELECT (SELECT count(*) FROM credentials WHERE user_id = '{id}') + (SELECT count(*) FROM sessions WHERE user_id = '{id}') AS n"
+                ),
+            )
+            .await;
+        (left == 0).then_some(())
     })
     .await;
     let bob_t = bob["access_token"].as_str();
@@ -286,14 +284,13 @@ async fn deleting_an_account_reaches_every_service() {
     )
     .await;
     assert_eq!(members["data"][0]["user_id"], bob["user"]["id"]);
-    let mut db = app.db("org").await;
-    let c: crate::emails::Count = diesel::sql_query(format!(
-        "SELECT count(*) AS n FROM organizations WHERE id = '{solo}'"
-    ))
-    .get_result(&mut db)
-    .await
-    .unwrap();
-    assert_eq!(c.n, 0);
+    let solo_left = app
+        .count(
+            "org",
+            &format!("SELECT count(*) AS n FROM organizations WHERE id = '{solo}'"),
+        )
+        .await;
+    assert_eq!(solo_left, 0);
     // The address is free again.
     app.signup("ada@example.com", PASSWORD).await;
 }

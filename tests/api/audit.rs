@@ -9,7 +9,7 @@ use janua_testkit::{TestStack, eventually, with_bootstrap_admin};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 /// Polls the admin's view of the log until `check` holds for the entries matching `query`.
 async fn entries_until(

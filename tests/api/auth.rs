@@ -2,7 +2,7 @@ use crate::{assert_error, json};
 use janua_testkit::TestStack;
 use serde_json::json;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 #[tokio::test]
 async fn signup_answers_a_token_pair_and_me_returns_the_user() {
@@ -228,7 +228,7 @@ async fn failed_signins_from_one_ip_are_throttled() {
 
 #[tokio::test]
 async fn a_signup_that_fails_midway_leaves_no_half_made_account() {
-    use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
+    use diesel_async::SimpleAsyncConnection;
     let app = TestStack::spawn().await;
     // Break auth's side of the exchange after identity has created the user.
     let mut auth_db = app.db("auth").await;
@@ -248,13 +248,13 @@ async fn a_signup_that_fails_midway_leaves_no_half_made_account() {
         !body.to_string().contains("credentials"),
         "nothing internal leaks: {body}"
     );
-    let mut identity_db = app.db("identity").await;
-    let left: crate::emails::Count =
-        diesel::sql_query("SELECT count(*) AS n FROM users WHERE email = 'ada@example.com'")
-            .get_result(&mut identity_db)
-            .await
-            .unwrap();
-    assert_eq!(left.n, 0, "identity's record was taken back");
+    let left = app
+        .count(
+            "identity",
+            "SELECT count(*) AS n FROM users WHERE email = 'ada@example.com'",
+        )
+        .await;
+    assert_eq!(left, 0, "identity's record was taken back");
     // Once auth works again the same email signs up normally.
     auth_db
         .batch_execute("ALTER TABLE credentials_broken RENAME TO credentials")

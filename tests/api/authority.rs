@@ -8,12 +8,12 @@
 //! role are the baseline.
 
 use crate::json;
-use janua_testkit::TestStack;
 use janua_testkit::webhook_receiver::WebhookReceiver;
+use janua_testkit::{Person, TestStack};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Target {
@@ -174,11 +174,6 @@ const TABLE: &[Row] = &[
     ("admin:access", "carried by a custom role", Target::None, 403, 403),
 ];
 
-struct Person {
-    id: String,
-    token: String,
-}
-
 struct World {
     app: TestStack,
     owner: Person,
@@ -191,11 +186,7 @@ impl World {
     async fn person(&self) -> Person {
         let n = self.next.get();
         self.next.set(n + 1);
-        let pair = self.app.signup(&format!("person{n}@example.com"), PASSWORD).await;
-        Person {
-            id: pair["user"]["id"].as_str().unwrap().to_string(),
-            token: pair["access_token"].as_str().unwrap().to_string(),
-        }
+        self.app.person(&format!("person{n}@example.com")).await
     }
 
     async fn call(&self, method: Method, path: &str, body: Option<Value>, token: &str) -> reqwest::Response {
@@ -253,16 +244,10 @@ impl World {
     /// Who `target` names for an actor, made fresh so no row depends on another.
     async fn target(&self, target: Target, actor: &Person) -> Option<Person> {
         match target {
-            Target::Holder => Some(Person {
-                id: actor.id.clone(),
-                token: actor.token.clone(),
-            }),
+            Target::Holder => Some(actor.clone()),
             Target::Member => Some(self.member("member").await),
             Target::Admin => Some(self.member("admin").await),
-            Target::Owner => Some(Person {
-                id: self.owner.id.clone(),
-                token: self.owner.token.clone(),
-            }),
+            Target::Owner => Some(self.owner.clone()),
             Target::Outsider => Some(self.person().await),
             Target::None => None,
         }
@@ -385,11 +370,7 @@ async fn every_permission_reaches_others_within_its_holders_standing_and_never_t
         s.rate_limits.anonymous_per_min = 100_000;
     })
     .await;
-    let pair = app.signup("owner@example.com", PASSWORD).await;
-    let owner = Person {
-        id: pair["user"]["id"].as_str().unwrap().to_string(),
-        token: pair["access_token"].as_str().unwrap().to_string(),
-    };
+    let owner = app.person("owner@example.com").await;
     let resp = app
         .post(
             "/api/v1/organizations",

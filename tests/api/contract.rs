@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::json;
 use std::path::PathBuf;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 #[tokio::test]
 async fn input_postgresql_cannot_store_is_a_400_naming_the_field_and_stores_nothing() {

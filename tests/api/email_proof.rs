@@ -8,7 +8,7 @@ use janua_testkit::TestStack;
 use reqwest::Method;
 use serde_json::json;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 #[tokio::test]
 async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes() {

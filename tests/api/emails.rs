@@ -3,7 +3,7 @@ use janua_testkit::{TestStack, eventually, token_from_link};
 use serde_json::json;
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 async fn mail_with(app: &TestStack, to: &str, subject: &str, nth: usize) -> janua_testkit::Mail {
     eventually(
@@ -169,19 +169,17 @@ async fn an_smtp_outage_delays_mail_and_loses_none() {
     let app = TestStack::spawn().await;
     app.smtp.refuse(true);
     app.signup("ada@example.com", PASSWORD).await;
-    use diesel_async::RunQueryDsl;
     // The server refuses: the mail waits in the queue, sealed, with the failure recorded.
     eventually("a failed send attempt", Duration::from_secs(15), || {
         let app = &app;
         async move {
-            let mut conn = app.db("auth").await;
-            let c: Count = diesel::sql_query(
-                "SELECT count(*) AS n FROM outgoing_emails WHERE sent_at IS NULL AND attempts > 0 AND body_sealed IS NOT NULL",
-            )
-            .get_result(&mut conn)
-            .await
-            .ok()?;
-            (c.n == 1).then_some(())
+            let failed = app
+                .count(
+                    "auth",
+                    "SELECT count(*) AS n FROM outgoing_emails WHERE sent_at IS NULL AND attempts > 0 AND body_sealed IS NOT NULL",
+                )
+                .await;
+            (failed == 1).then_some(())
         }
     })
     .await;
@@ -189,18 +187,11 @@ async fn an_smtp_outage_delays_mail_and_loses_none() {
     app.smtp.refuse(false);
     let mail = mail_with(&app, "ada@example.com", "Confirm your email address", 0).await;
     assert!(mail.body().contains("verify-email?token="));
-    let mut conn = app.db("auth").await;
-    let sent: Count = diesel::sql_query(
-        "SELECT count(*) AS n FROM outgoing_emails WHERE sent_at IS NOT NULL AND body_sealed IS NULL",
-    )
-    .get_result(&mut conn)
-    .await
-    .unwrap();
-    assert_eq!(sent.n, 1, "a sent mail keeps no body");
-}
-
-#[derive(diesel::QueryableByName)]
-pub struct Count {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    pub n: i64,
+    let sent = app
+        .count(
+            "auth",
+            "SELECT count(*) AS n FROM outgoing_emails WHERE sent_at IS NOT NULL AND body_sealed IS NULL",
+        )
+        .await;
+    assert_eq!(sent, 1, "a sent mail keeps no body");
 }

@@ -129,15 +129,7 @@ async fn the_bootstrap_admin_is_created_once() {
 }
 
 async fn janua_auth_again(app: &TestStack) {
-    use diesel_async::RunQueryDsl;
-    let mut conn = app.db("identity").await;
-    let count = |c: crate::emails::Count| c.n;
-    let before = count(
-        diesel::sql_query("SELECT count(*) AS n FROM users")
-            .get_result(&mut conn)
-            .await
-            .unwrap(),
-    );
+    let before = app.count("identity", "SELECT count(*) AS n FROM users").await;
     // A second auth instance starting against the same database runs the bootstrap again.
     let service =
         janua_service::Connected::connect(&janua_auth::SERVICE, std::sync::Arc::new(app.settings.clone()))
@@ -147,11 +139,6 @@ async fn janua_auth_again(app: &TestStack) {
         .await
         .unwrap();
     janua_auth::domain::bootstrap::bootstrap_admin(state).await;
-    let after = count(
-        diesel::sql_query("SELECT count(*) AS n FROM users")
-            .get_result(&mut conn)
-            .await
-            .unwrap(),
-    );
+    let after = app.count("identity", "SELECT count(*) AS n FROM users").await;
     assert_eq!(before, after);
 }

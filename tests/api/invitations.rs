@@ -1,42 +1,12 @@
 //! Invitations through the gateway, with the real email they send (SMTP sink).
 
 use crate::{assert_error, json};
-use janua_testkit::{TestStack, eventually, token_from_link};
+use janua_testkit::{Person, TestStack, eventually};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery";
-
-struct Person {
-    id: String,
-    token: String,
-}
-
-/// Signs up and verifies the address (as clicking the emailed link does).
-async fn verified(app: &TestStack, email: &str) -> Person {
-    let pair = app.signup(email, PASSWORD).await;
-    let mail = eventually("verification mail", Duration::from_secs(15), || async {
-        app.smtp
-            .mails_to(email)
-            .into_iter()
-            .find(|m| m.subject().as_deref() == Some("Confirm your email address"))
-            .map(|m| m.body())
-    })
-    .await;
-    let resp = app
-        .post(
-            "/api/v1/auth/verify-email",
-            &json!({"token": token_from_link(&mail)}),
-            None,
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
-    Person {
-        id: pair["user"]["id"].as_str().unwrap().to_string(),
-        token: pair["access_token"].as_str().unwrap().to_string(),
-    }
-}
+use janua_testkit::PASSWORD;
 
 async fn org_of(app: &TestStack, owner: &Person) -> String {
     let resp = app
@@ -86,8 +56,8 @@ async fn emailed_invitation(app: &TestStack, to: &str, nth: usize) -> String {
 #[tokio::test]
 async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
     let app = TestStack::spawn().await;
-    crate::outbox::wait_for_consumer(&app, "auth").await;
-    let ada = verified(&app, "ada@example.com").await;
+    app.wait_for_consumer("auth").await;
+    let ada = app.verified_person("ada@example.com").await;
     let org = org_of(&app, &ada).await;
     let resp = invite(&app, "/api/invitations", &org, &ada, "Bob@Example.com", "admin").await;
     assert_eq!(resp.status(), 201);
@@ -112,7 +82,7 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
     assert_eq!(v1["id"], details["id"]);
 
     // Someone else (even signed in and verified) cannot take it.
-    let mallory = verified(&app, "mallory@example.com").await;
+    let mallory = app.verified_person("mallory@example.com").await;
     let stolen = app
         .post(
             &format!("/api/invitations/invitations/{id}/accept"),
@@ -123,7 +93,7 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
     let body = assert_error(stolen, 403, "FORBIDDEN").await;
     assert_eq!(body["error"]["details"]["reason"], "email_mismatch");
 
-    let bob = verified(&app, "bob@example.com").await;
+    let bob = app.verified_person("bob@example.com").await;
     let accepted = app
         .post(
             &format!("/api/invitations/invitations/{id}/accept"),
@@ -157,9 +127,9 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
 async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
     use diesel_async::RunQueryDsl;
     let app = TestStack::spawn().await;
-    let ada = verified(&app, "ada@example.com").await;
+    let ada = app.verified_person("ada@example.com").await;
     let org = org_of(&app, &ada).await;
-    let bob = verified(&app, "bob@example.com").await;
+    let bob = app.verified_person("bob@example.com").await;
 
     // Expired.
     let inv = json(
@@ -257,10 +227,10 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
 #[tokio::test]
 async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
     let app = TestStack::spawn().await;
-    let ada = verified(&app, "ada@example.com").await;
+    let ada = app.verified_person("ada@example.com").await;
     let org = org_of(&app, &ada).await;
-    let member = verified(&app, "member@example.com").await;
-    let outsider = verified(&app, "outsider@example.com").await;
+    let member = app.verified_person("member@example.com").await;
+    let outsider = app.verified_person("outsider@example.com").await;
     let added = app
         .post(
             &format!("/api/v1/organizations/{org}/members"),

@@ -11,7 +11,7 @@ use crate::{assert_error, json};
 use janua_testkit::TestStack;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 async fn send_from(
     app: &TestStack,

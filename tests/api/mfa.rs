@@ -2,7 +2,7 @@ use crate::{assert_error, json};
 use janua_testkit::TestStack;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 /// The code an authenticator app shows `offset` seconds from now.
 fn code(secret_b32: &str, offset: i64) -> String {

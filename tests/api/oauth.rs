@@ -8,7 +8,7 @@ use janua_testkit::oauth_provider::{CLIENT_ID, CLIENT_SECRET, OAuthProvider, Pro
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 const APP: &str = "http://localhost:3000/auth";
 
 async fn stack(provider: &OAuthProvider) -> TestStack {

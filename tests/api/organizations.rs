@@ -2,36 +2,9 @@
 //! isolation between organizations, the last-owner rule.
 
 use crate::{assert_error, json};
-use janua_testkit::TestStack;
+use janua_testkit::{Person, TestStack};
 use reqwest::Method;
-use serde_json::{Value, json};
-
-const PASSWORD: &str = "correct horse battery";
-
-struct Person {
-    id: String,
-    token: String,
-}
-
-async fn person(app: &TestStack, email: &str) -> Person {
-    let pair = app.signup(email, PASSWORD).await;
-    Person {
-        id: pair["user"]["id"].as_str().unwrap().to_string(),
-        token: pair["access_token"].as_str().unwrap().to_string(),
-    }
-}
-
-async fn create_org(app: &TestStack, owner: &Person, name: &str) -> Value {
-    let resp = app
-        .post(
-            "/api/v1/organizations",
-            &json!({ "name": name }),
-            Some(&owner.token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
-    json(resp).await
-}
+use serde_json::json;
 
 async fn add(app: &TestStack, org: &str, by: &Person, who: &Person, role: &str) -> reqwest::Response {
     app.post(
@@ -45,8 +18,8 @@ async fn add(app: &TestStack, org: &str, by: &Person, who: &Person, role: &str) 
 #[tokio::test]
 async fn an_organization_is_created_listed_read_and_updated() {
     let app = TestStack::spawn().await;
-    let ada = person(&app, "ada@example.com").await;
-    let org = create_org(&app, &ada, "Acme, Inc.").await;
+    let ada = app.person("ada@example.com").await;
+    let org = app.create_org(&ada.token, "Acme, Inc.").await;
     assert_eq!(org["slug"], "acme-inc");
     assert_eq!(org["role"], "owner");
     let id = org["id"].as_str().unwrap();
@@ -128,12 +101,12 @@ async fn an_organization_is_created_listed_read_and_updated() {
 #[tokio::test]
 async fn each_role_may_do_what_its_row_says_and_no_more() {
     let app = TestStack::spawn().await;
-    let owner = person(&app, "owner@example.com").await;
-    let admin = person(&app, "admin@example.com").await;
-    let member = person(&app, "member@example.com").await;
-    let outsider = person(&app, "outsider@example.com").await;
-    let other = person(&app, "other@example.com").await;
-    let second_owner = person(&app, "owner2@example.com").await;
+    let owner = app.person("owner@example.com").await;
+    let admin = app.person("admin@example.com").await;
+    let member = app.person("member@example.com").await;
+    let outsider = app.person("outsider@example.com").await;
+    let other = app.person("other@example.com").await;
+    let second_owner = app.person("owner2@example.com").await;
 
     #[derive(Clone, Copy, Debug)]
     enum Act {
@@ -179,7 +152,7 @@ async fn each_role_may_do_what_its_row_says_and_no_more() {
             // A fresh organization per case: owner, second owner, admin, member; `other` is
             // either a non-member (for adds) or a member with the role under test.
             case += 1;
-            let org = create_org(&app, &owner, &format!("Case {case}")).await["id"]
+            let org = app.create_org(&owner.token, &format!("Case {case}")).await["id"]
                 .as_str()
                 .unwrap()
                 .to_string();
@@ -247,14 +220,14 @@ async fn each_role_may_do_what_its_row_says_and_no_more() {
 #[tokio::test]
 async fn nothing_of_one_organization_is_reachable_from_another() {
     let app = TestStack::spawn().await;
-    let ada = person(&app, "ada@example.com").await;
-    let bob = person(&app, "bob@example.com").await;
-    let bobs_member = person(&app, "carol@example.com").await;
-    let a = create_org(&app, &ada, "Org A").await["id"]
+    let ada = app.person("ada@example.com").await;
+    let bob = app.person("bob@example.com").await;
+    let bobs_member = app.person("carol@example.com").await;
+    let a = app.create_org(&ada.token, "Org A").await["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let b = create_org(&app, &bob, "Org B").await["id"]
+    let b = app.create_org(&bob.token, "Org B").await["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -322,9 +295,9 @@ async fn nothing_of_one_organization_is_reachable_from_another() {
 #[tokio::test]
 async fn the_last_owner_stays_until_another_owner_exists() {
     let app = TestStack::spawn().await;
-    let ada = person(&app, "ada@example.com").await;
-    let bob = person(&app, "bob@example.com").await;
-    let org = create_org(&app, &ada, "Solo").await["id"]
+    let ada = app.person("ada@example.com").await;
+    let bob = app.person("bob@example.com").await;
+    let org = app.create_org(&ada.token, "Solo").await["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -385,9 +358,9 @@ async fn the_last_owner_stays_until_another_owner_exists() {
 #[tokio::test]
 async fn deleting_an_organization_takes_its_memberships() {
     let app = TestStack::spawn().await;
-    let ada = person(&app, "ada@example.com").await;
-    let bob = person(&app, "bob@example.com").await;
-    let org = create_org(&app, &ada, "Doomed").await["id"]
+    let ada = app.person("ada@example.com").await;
+    let bob = app.person("bob@example.com").await;
+    let org = app.create_org(&ada.token, "Doomed").await["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -425,9 +398,9 @@ async fn deleting_an_organization_takes_its_memberships() {
 #[tokio::test]
 async fn lists_page_with_a_cursor() {
     let app = TestStack::spawn().await;
-    let ada = person(&app, "ada@example.com").await;
+    let ada = app.person("ada@example.com").await;
     for i in 0..5 {
-        create_org(&app, &ada, &format!("Org {i}")).await;
+        app.create_org(&ada.token, &format!("Org {i}")).await;
     }
     let mut seen = Vec::new();
     let mut url = "/api/v1/organizations?limit=2".to_string();

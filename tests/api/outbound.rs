@@ -9,7 +9,7 @@ use janua_testkit::TestStack;
 use janua_testkit::webhook_receiver::{Reply, WebhookReceiver};
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 /// The peers listen on 127.0.0.1, which the stack may reach; 127.0.0.2 stands for the inside
 /// of the network, which it may not.

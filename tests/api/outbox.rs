@@ -67,31 +67,6 @@ async fn listen(app: &TestStack) -> (Connection, Arc<Mutex<Vec<(String, String)>
     (conn, seen)
 }
 
-/// Until a consumer has declared its queue, events for it have nowhere to go: tests that
-/// check a consumer wait for it to be attached first.
-pub(crate) async fn wait_for_consumer(app: &TestStack, queue: &'static str) {
-    use lapin::options::QueueDeclareOptions;
-    let conn = Connection::connect(&app.settings.amqp_url, ConnectionProperties::default())
-        .await
-        .unwrap();
-    let passive = QueueDeclareOptions {
-        passive: true,
-        ..Default::default()
-    };
-    eventually("the consumer", Duration::from_secs(15), || {
-        let conn = &conn;
-        async move {
-            let ch = conn.create_channel().await.ok()?;
-            let q = ch
-                .queue_declare(queue.into(), passive, FieldTable::default())
-                .await
-                .ok()?;
-            (q.consumer_count() >= 1).then_some(())
-        }
-    })
-    .await;
-}
-
 #[tokio::test]
 async fn a_signup_publishes_its_events_to_the_exchange() {
     let app = TestStack::spawn().await;
@@ -281,7 +256,7 @@ async fn each_state_change_publishes_its_event() {
 #[tokio::test]
 async fn auth_keeps_a_read_model_of_users_from_identity_events() {
     let app = TestStack::spawn().await;
-    wait_for_consumer(&app, "auth").await;
+    app.wait_for_consumer("auth").await;
     let pair = app.signup("ada@example.com", "correct horse battery").await;
     let id = pair["user"]["id"].as_str().unwrap().to_string();
     app.send(
@@ -294,22 +269,20 @@ async fn auth_keeps_a_read_model_of_users_from_identity_events() {
     // The change reaches auth's copy through the bus.
     use diesel_async::RunQueryDsl;
     eventually("auth's copy to catch up", Duration::from_secs(15), || async {
-        let mut db = app.db("auth").await;
-        let c: crate::emails::Count =
-            diesel::sql_query("SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'")
-                .get_result(&mut db)
-                .await
-                .ok()?;
-        (c.n == 1).then_some(())
+        let caught_up = app
+            .count(
+                "auth",
+                "SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'",
+            )
+            .await;
+        (caught_up == 1).then_some(())
     })
     .await;
+    let seen = app
+        .count("auth", "SELECT count(*) AS n FROM inbox WHERE consumer = 'auth'")
+        .await;
+    assert!(seen >= 2, "user.created and user.updated recorded once each");
     let mut conn = app.db("auth").await;
-    let seen: crate::emails::Count =
-        diesel::sql_query("SELECT count(*) AS n FROM inbox WHERE consumer = 'auth'")
-            .get_result(&mut conn)
-            .await
-            .unwrap();
-    assert!(seen.n >= 2, "user.created and user.updated recorded once each");
     // Refresh answers from that copy, not from identity: mark the copy and see the mark.
     diesel::sql_query(
         "UPDATE user_profiles SET profile = jsonb_set(profile, '{name}', '\"From the read model\"')",
@@ -340,7 +313,7 @@ async fn a_poison_message_is_dead_lettered_and_does_not_block_the_queue() {
         passive: true,
         ..Default::default()
     };
-    wait_for_consumer(&app, "auth").await;
+    app.wait_for_consumer("auth").await;
     channel
         .basic_publish(
             app.settings.amqp_exchange.as_str().into(),
@@ -374,14 +347,13 @@ async fn a_poison_message_is_dead_lettered_and_does_not_block_the_queue() {
     )
     .await;
     eventually("the read model to catch up", Duration::from_secs(15), || async {
-        use diesel_async::RunQueryDsl;
-        let mut db = app.db("auth").await;
-        let c: crate::emails::Count =
-            diesel::sql_query("SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'")
-                .get_result(&mut db)
-                .await
-                .ok()?;
-        (c.n == 1).then_some(())
+        let caught_up = app
+            .count(
+                "auth",
+                "SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'",
+            )
+            .await;
+        (caught_up == 1).then_some(())
     })
     .await;
 }

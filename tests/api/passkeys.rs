@@ -6,8 +6,8 @@ use janua_testkit::TestStack;
 use janua_testkit::authenticator::SoftKey;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery";
 use janua_testkit::PASSKEY_ORIGIN as ORIGIN;
+use janua_testkit::PASSWORD;
 
 /// Registers a passkey for the holder of `token`; returns the stored passkey's view.
 async fn register(app: &TestStack, token: &str, key: &mut SoftKey, name: &str) -> Value {
@@ -497,9 +497,8 @@ async fn registration_needs_a_signed_in_user_and_valid_input() {
 
 #[tokio::test]
 async fn a_deleted_users_passkeys_go_with_the_account() {
-    use diesel_async::RunQueryDsl;
     let app = TestStack::spawn().await;
-    crate::outbox::wait_for_consumer(&app, "auth").await;
+    app.wait_for_consumer("auth").await;
     let mut key = SoftKey::new();
     let pair = user_with_passkey(&app, &mut key).await;
     let id = pair["user"]["id"].as_str().unwrap();
@@ -521,12 +520,8 @@ async fn a_deleted_users_passkeys_go_with_the_account() {
         "the passkey to go",
         std::time::Duration::from_secs(15),
         || async {
-            let mut db = app.db("auth").await;
-            let c: crate::emails::Count = diesel::sql_query("SELECT count(*) AS n FROM passkeys")
-                .get_result(&mut db)
-                .await
-                .ok()?;
-            (c.n == 0).then_some(())
+            let left = app.count("auth", "SELECT count(*) AS n FROM passkeys").await;
+            (left == 0).then_some(())
         },
     )
     .await;

@@ -5,7 +5,7 @@ use janua_testkit::TestStack;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 fn office_hours_rule() -> Value {
     json!({

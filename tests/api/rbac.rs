@@ -6,7 +6,7 @@ use janua_testkit::TestStack;
 use reqwest::Method;
 use serde_json::json;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 #[tokio::test]
 async fn the_catalogue_and_built_in_roles_are_there_and_read_only() {

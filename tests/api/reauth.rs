@@ -11,7 +11,7 @@ use janua_testkit::authenticator::SoftKey;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 fn claims(access_token: &str) -> Value {
     let payload = access_token.split('.').nth(1).unwrap();

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 async fn audit_entries(app: &TestStack, admin: &str, query: &str) -> Vec<Value> {
     let mut out = Vec::new();

@@ -7,7 +7,7 @@ use janua_testkit::{TestStack, eventually, with_bootstrap_admin};
 use serde_json::json;
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 /// The global broker URL names nothing; each service's override names the real broker. Events
 /// still flow: identity's and auth's relays publish, org's and audit's consumers apply.

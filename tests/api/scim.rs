@@ -7,33 +7,7 @@ use janua_testkit::{TestStack, with_bootstrap_admin};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery";
 const SCIM_MEDIA_TYPE: &str = "application/scim+json";
-
-struct Person {
-    id: String,
-    token: String,
-}
-
-async fn person(app: &TestStack, email: &str) -> Person {
-    let pair = app.signup(email, PASSWORD).await;
-    Person {
-        id: pair["user"]["id"].as_str().unwrap().to_string(),
-        token: pair["access_token"].as_str().unwrap().to_string(),
-    }
-}
-
-async fn create_org(app: &TestStack, owner: &Person, name: &str) -> String {
-    let resp = app
-        .post(
-            "/api/v1/organizations",
-            &json!({ "name": name }),
-            Some(&owner.token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
-    json(resp).await["id"].as_str().unwrap().to_string()
-}
 
 /// A request through the gateway.
 async fn enterprise(
@@ -74,8 +48,11 @@ async fn stored_tokens(app: &TestStack) -> Vec<StoredToken> {
 #[tokio::test]
 async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
     let app = TestStack::spawn().await;
-    let ada = person(&app, "ada@example.com").await;
-    let org = create_org(&app, &ada, "Acme").await;
+    let ada = app.person("ada@example.com").await;
+    let org = app.create_org(&ada.token, "Acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let tokens = format!("/api/v1/organizations/{org}/scim-tokens");
 
     let resp = enterprise(
@@ -162,10 +139,13 @@ async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
 #[tokio::test]
 async fn only_scim_managers_handle_an_organizations_tokens() {
     let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let ada = person(&app, "ada@example.com").await;
-    let bob = person(&app, "bob@example.com").await;
-    let carol = person(&app, "carol@example.com").await;
-    let org = create_org(&app, &ada, "Acme").await;
+    let ada = app.person("ada@example.com").await;
+    let bob = app.person("bob@example.com").await;
+    let carol = app.person("carol@example.com").await;
+    let org = app.create_org(&ada.token, "Acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let resp = app
         .post(
             &format!("/api/v1/organizations/{org}/members"),

@@ -3,7 +3,7 @@ use janua_testkit::{TestStack, eventually};
 use serde_json::json;
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 #[tokio::test]
 async fn users_list_inspect_and_revoke_their_own_sessions() {

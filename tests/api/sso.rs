@@ -10,7 +10,7 @@ use janua_testkit::saml_idp::{SamlIdp, SamlPost, post_form};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 struct Sso {
     app: TestStack,

@@ -6,7 +6,7 @@ use janua_testkit::{TestStack, eventually};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery";
+use janua_testkit::PASSWORD;
 
 fn parts(token: &str) -> (Value, Value) {
     let p: Vec<&str> = token.split('.').collect();

@@ -2,44 +2,17 @@
 //! receiver on loopback, retries with their history, the SSRF guard, organization scoping,
 //! secret rotation, test pings, redelivery, auto-disable and idempotent consumption.
 
-use crate::outbox::wait_for_consumer;
 use crate::{assert_error, json};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
 use janua_testkit::webhook_receiver::{ReceivedRequest, Reply, WebhookReceiver};
-use janua_testkit::{TestStack, eventually, with_bootstrap_admin};
+use janua_testkit::{Person, TestStack, eventually, with_bootstrap_admin};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery";
 const WAIT: Duration = Duration::from_secs(20);
-
-struct Person {
-    id: String,
-    token: String,
-}
-
-async fn person(app: &TestStack, email: &str) -> Person {
-    let pair = app.signup(email, PASSWORD).await;
-    Person {
-        id: pair["user"]["id"].as_str().unwrap().to_string(),
-        token: pair["access_token"].as_str().unwrap().to_string(),
-    }
-}
-
-async fn create_org(app: &TestStack, owner: &Person, name: &str) -> String {
-    let resp = app
-        .post(
-            "/api/v1/organizations",
-            &json!({ "name": name }),
-            Some(&owner.token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
-    json(resp).await["id"].as_str().unwrap().to_string()
-}
 
 async fn create_webhook(app: &TestStack, token: &str, body: Value) -> Value {
     let resp = app.post("/api/v1/webhooks", &body, Some(token)).await;
@@ -131,8 +104,8 @@ async fn a_signup_reaches_a_matching_endpoint_signed_and_the_secret_is_shown_onc
     assert!(listed.iter().all(|w| w.get("secret").is_none()));
     assert!(!listed.iter().any(|w| w.to_string().contains(&secret)));
 
-    wait_for_consumer(&app, "webhooks").await;
-    let ada = person(&app, "ada@example.com").await;
+    app.wait_for_consumer("webhooks").await;
+    let ada = app.person("ada@example.com").await;
     let got = eventually("ada's user.created at the receiver", WAIT, || async {
         matching
             .requests()
@@ -177,8 +150,11 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt() {
         s.webhooks.retry_max_ms = 200;
     })
     .await;
-    let ada = person(&app, "ada@example.com").await;
-    let org = create_org(&app, &ada, "Acme").await;
+    let ada = app.person("ada@example.com").await;
+    let org = app.create_org(&ada.token, "Acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let receiver = WebhookReceiver::start().await;
     receiver.answer_next([500, 500, 500]);
     let hook = create_webhook(
@@ -189,7 +165,7 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt() {
     .await;
     assert_eq!(hook["organization_id"], org.as_str());
     let id = hook["id"].as_str().unwrap();
-    wait_for_consumer(&app, "webhooks").await;
+    app.wait_for_consumer("webhooks").await;
     invite(&app, &org, &ada, "bob@example.com").await;
 
     let got = receiver.wait_for(4, WAIT).await;
@@ -328,10 +304,13 @@ async fn urls_into_internal_networks_are_refused_at_creation_and_at_delivery() {
 #[tokio::test]
 async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
     let app = TestStack::spawn().await;
-    let ada = person(&app, "ada@example.com").await;
-    let bob = person(&app, "bob@example.com").await;
-    let carol = person(&app, "carol@example.com").await;
-    let org = create_org(&app, &ada, "Acme").await;
+    let ada = app.person("ada@example.com").await;
+    let bob = app.person("bob@example.com").await;
+    let carol = app.person("carol@example.com").await;
+    let org = app.create_org(&ada.token, "Acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let resp = app
         .post(
             &format!("/api/v1/organizations/{org}/members"),
@@ -430,14 +409,17 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
     assert_eq!(json(resp).await["description"], "by bob");
 
     // Each organization's endpoint gets its own organization's events only.
-    let globex = create_org(&app, &carol, "Globex").await;
+    let globex = app.create_org(&carol.token, "Globex").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     create_webhook(
         &app,
         &carol.token,
         json!({ "url": globex_receiver.url(), "events": ["invitation.*"], "organization_id": globex }),
     )
     .await;
-    wait_for_consumer(&app, "webhooks").await;
+    app.wait_for_consumer("webhooks").await;
     invite(&app, &org, &ada, "dave@example.com").await;
     let got = acme_receiver.wait_for_event("invitation.created", WAIT).await;
     assert_eq!(got.json()["data"]["organization_id"], org.as_str());
@@ -671,7 +653,7 @@ async fn an_event_the_broker_delivers_twice_makes_one_delivery() {
     )
     .await;
     let id = hook["id"].as_str().unwrap();
-    wait_for_consumer(&app, "webhooks").await;
+    app.wait_for_consumer("webhooks").await;
 
     let publisher = janua_events::Publisher::connect(&app.settings.amqp_url, &app.settings.amqp_exchange)
         .await
@@ -738,10 +720,13 @@ async fn a_receiver_slower_than_the_timeout_fails_the_attempt_and_is_retried() {
 async fn a_deleted_organization_takes_its_endpoints_with_it() {
     let app = TestStack::spawn_with(with_bootstrap_admin).await;
     let admin = app.admin_token().await;
-    let ada = person(&app, "ada@example.com").await;
-    let org = create_org(&app, &ada, "Acme").await;
+    let ada = app.person("ada@example.com").await;
+    let org = app.create_org(&ada.token, "Acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let receiver = WebhookReceiver::start().await;
-    wait_for_consumer(&app, "webhooks").await;
+    app.wait_for_consumer("webhooks").await;
     let hook = create_webhook(
         &app,
         &ada.token,
@@ -769,9 +754,12 @@ async fn a_deleted_organization_takes_its_endpoints_with_it() {
 #[tokio::test]
 async fn a_member_who_leaves_no_longer_sees_the_organizations_webhooks() {
     let app = TestStack::spawn().await;
-    let ada = person(&app, "ada@example.com").await;
-    let org = create_org(&app, &ada, "Acme").await;
-    let bob = person(&app, "bob@example.com").await;
+    let ada = app.person("ada@example.com").await;
+    let org = app.create_org(&ada.token, "Acme").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bob = app.person("bob@example.com").await;
     let resp = app
         .post(
             &format!("/api/v1/organizations/{org}/members"),

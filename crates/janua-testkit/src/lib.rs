@@ -489,3 +489,109 @@ impl TestStack {
         (begun, resp)
     }
 }
+
+/// The password every test account signs up with.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A signed-up user of a test: id, address and access token.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+    /// The whole sign-up answer (token pair and user).
+    pub pair: Value,
+}
+
+/// One number from SQL (`SELECT count(*) AS n ...`).
+#[derive(diesel::QueryableByName)]
+struct Number {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+impl TestStack {
+    /// Signs `email` up with [`PASSWORD`].
+    pub async fn person(&self, email: &str) -> Person {
+        let pair = self.signup(email, PASSWORD).await;
+        Person {
+            id: pair["user"]["id"].as_str().expect("a user id").to_string(),
+            email: email.to_string(),
+            token: pair["access_token"]
+                .as_str()
+                .expect("an access token")
+                .to_string(),
+            pair,
+        }
+    }
+
+    /// Signs `email` up with [`PASSWORD`] and proves the address through the mailed link.
+    pub async fn verified_person(&self, email: &str) -> Person {
+        let mut person = self.person(email).await;
+        person.pair["user"] = self.verify_email(email, 0).await;
+        person
+    }
+
+    /// Creates an organization owned by the holder of `token`; answers it.
+    pub async fn create_org(&self, token: &str, name: &str) -> Value {
+        let resp = self
+            .post(
+                "/api/v1/organizations",
+                &serde_json::json!({ "name": name }),
+                Some(token),
+            )
+            .await;
+        assert_eq!(resp.status(), 201, "creating organization {name}");
+        resp.json().await.unwrap()
+    }
+
+    /// Adds `user` to `org` with `role`, as the holder of `token`.
+    pub async fn add_member(&self, token: &str, org: &str, user: &str, role: &str) {
+        let resp = self
+            .post(
+                &format!("/api/v1/organizations/{org}/members"),
+                &serde_json::json!({ "user_id": user, "role": role }),
+                Some(token),
+            )
+            .await;
+        assert_eq!(resp.status(), 201, "adding {user} to {org} as {role}");
+    }
+
+    /// `sql` (a query answering one row with a bigint `n`) in a service's schema.
+    pub async fn count(&self, schema: &str, sql: &str) -> i64 {
+        use diesel_async::RunQueryDsl;
+        let mut conn = self.db(schema).await;
+        diesel::sql_query(sql)
+            .get_result::<Number>(&mut conn)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .n
+    }
+
+    /// Until a consumer has declared its queue, events for it have nowhere to go: tests that
+    /// check a consumer wait for it to be attached first.
+    pub async fn wait_for_consumer(&self, queue: &'static str) {
+        use lapin::options::QueueDeclareOptions;
+        use lapin::types::FieldTable;
+        let conn =
+            lapin::Connection::connect(&self.settings.amqp_url, lapin::ConnectionProperties::default())
+                .await
+                .expect("the broker");
+        let passive = QueueDeclareOptions {
+            passive: true,
+            ..Default::default()
+        };
+        eventually("the consumer", Duration::from_secs(15), || {
+            let conn = &conn;
+            async move {
+                let ch = conn.create_channel().await.ok()?;
+                let q = ch
+                    .queue_declare(queue.into(), passive, FieldTable::default())
+                    .await
+                    .ok()?;
+                (q.consumer_count() >= 1).then_some(())
+            }
+        })
+        .await;
+    }
+}
