@@ -240,23 +240,6 @@ pub async fn service_token_guard(
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
-/// Mounts a service's internal API: `routes` under `/internal/v1`, every one behind the
-/// service token ([`service_token_guard`]; anyone else gets a 404), and the service's part of
-/// the OpenAPI document at `/internal/v1/openapi.json` (the gateway merges them).
-pub fn internal<R, F>(cfg: &mut web::ServiceConfig, openapi: F, routes: R)
-where
-    R: FnOnce(&mut web::ServiceConfig),
-    F: actix_web::Handler<()> + Clone,
-    F::Output: actix_web::Responder + 'static,
-{
-    cfg.service(
-        web::scope("/internal/v1")
-            .wrap(actix_web::middleware::from_fn(service_token_guard))
-            .route("/openapi.json", web::get().to(openapi))
-            .configure(routes),
-    );
-}
-
 pub fn require_service_token(req: &HttpRequest, expected: &str) -> Result<(), ApiError> {
     let presented = req
         .headers()

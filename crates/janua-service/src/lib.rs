@@ -176,6 +176,8 @@ pub struct Connected {
     /// Up while the outbox relay is connected to the broker.
     pub broker: janua_db::outbox::BrokerStatus,
     pub workers: Workers,
+    consumers: Vec<janua_events::BrokerStatus>,
+    extra: Vec<Check>,
 }
 
 impl Connected {
@@ -208,6 +210,8 @@ impl Connected {
             redis,
             broker,
             workers,
+            consumers: Vec::new(),
+            extra: Vec::new(),
         })
     }
 
@@ -225,6 +229,7 @@ impl Connected {
             handler,
             status.clone(),
         ));
+        self.consumers.push(status.clone());
         status
     }
 
@@ -244,6 +249,7 @@ impl Connected {
             handler,
             status.clone(),
         ));
+        self.consumers.push(status.clone());
         status
     }
 
@@ -262,5 +268,105 @@ impl Connected {
                 cfg.default_service(web::to(janua_core::http::not_found));
             },
         )
+    }
+}
+
+/// What a service needs to answer requests, as its readiness reports it.
+#[derive(Clone)]
+pub struct Readiness {
+    pool: Pool,
+    redis: redis::aio::ConnectionManager,
+    /// The outbox relay's link to the broker.
+    broker: janua_db::outbox::BrokerStatus,
+    /// The service's consumers' links.
+    consumers: Vec<janua_events::BrokerStatus>,
+    /// Checks of the service's own (auth: identity answers).
+    extra: Vec<Check>,
+}
+
+/// A check a service adds to its readiness: what is unavailable when it fails.
+pub type Check =
+    Arc<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Result<(), &'static str>> + Send>> + Send + Sync>;
+
+/// `GET /api/v1/health/live`: the process can serve.
+pub async fn live() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok().json(serde_json::json!({ "status": "alive" }))
+}
+
+/// `GET /api/v1/health/ready` (and `/internal/v1/health/ready`): the database and Redis
+/// answer, the outbox relay and every consumer are attached to the broker, and the service's
+/// own checks pass.
+pub async fn ready(readiness: web::Data<Readiness>) -> Result<actix_web::HttpResponse, janua_core::ApiError> {
+    use janua_core::ApiError;
+    janua_db::ping(&readiness.pool)
+        .await
+        .map_err(|_| ApiError::unavailable("the database"))?;
+    let mut redis = readiness.redis.clone();
+    redis::cmd("PING").query_async::<String>(&mut redis).await?;
+    if !readiness.broker.is_connected() {
+        return Err(ApiError::unavailable("the message broker"));
+    }
+    if readiness.consumers.iter().any(|c| !c.is_connected()) {
+        return Err(ApiError::unavailable("the event consumer"));
+    }
+    for check in &readiness.extra {
+        check().await.map_err(ApiError::unavailable)?;
+    }
+    Ok(actix_web::HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))
+}
+
+/// Mounts a service's internal API: `routes` under `/internal/v1`, every one behind the
+/// service token (`janua_core::http::service_token_guard`; anyone else gets a 404), with the
+/// service's readiness and its part of the OpenAPI document (the gateway merges them).
+pub fn internal<R, F>(cfg: &mut web::ServiceConfig, openapi: F, routes: R)
+where
+    R: FnOnce(&mut web::ServiceConfig),
+    F: actix_web::Handler<()> + Clone,
+    F::Output: actix_web::Responder + 'static,
+{
+    cfg.service(
+        web::scope("/internal/v1")
+            .wrap(middleware::from_fn(janua_core::http::service_token_guard))
+            .route("/openapi.json", web::get().to(openapi))
+            .route("/health/ready", web::get().to(ready))
+            .configure(routes),
+    );
+}
+
+impl Connected {
+    /// Adds a check to the service's readiness.
+    pub fn ready_when(&mut self, check: Check) {
+        self.extra.push(check);
+    }
+
+    /// Serves a service's routes with its state and token guard: the extractors answering the
+    /// envelope, the service token for `/internal/v1`, the health routes, then `routes`.
+    pub fn serve_with<S>(
+        self,
+        listener: TcpListener,
+        state: S,
+        guard: TokenGuard,
+        routes: fn(&mut web::ServiceConfig),
+    ) -> anyhow::Result<Running>
+    where
+        S: Clone + Send + 'static,
+    {
+        let readiness = Readiness {
+            pool: self.pool.clone(),
+            redis: self.redis.clone(),
+            broker: self.broker.clone(),
+            consumers: self.consumers.clone(),
+            extra: self.extra.clone(),
+        };
+        let settings = self.settings.clone();
+        self.serve(listener, move |cfg| {
+            janua_core::http::service_app_data(cfg, &settings);
+            cfg.app_data(web::Data::new(state.clone()))
+                .app_data(web::Data::new(guard.clone()))
+                .app_data(web::Data::new(readiness.clone()))
+                .route("/api/v1/health/live", web::get().to(live))
+                .route("/api/v1/health/ready", web::get().to(ready));
+            routes(cfg);
+        })
     }
 }

@@ -11,12 +11,10 @@ pub mod routes;
 pub mod store;
 pub mod verify;
 
-use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
 use janua_service::{Connected, Database, Running, Service};
-use janua_tokens::TokenGuard;
 use janua_tokens::jwks::KeySource;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -29,9 +27,6 @@ pub struct AuditState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub redis: redis::aio::ConnectionManager,
-    pub broker: janua_db::outbox::BrokerStatus,
-    /// Up while the consumer of `janua.events` is attached to its queue.
-    pub consumer: janua_events::BrokerStatus,
     pub orgs: janua_core::org_access::OrgPermissions,
     pub http: reqwest::Client,
     pub seal: chain::HeadSeal,
@@ -50,14 +45,6 @@ fn section(settings: &Settings) -> &ServiceSettings {
     &settings.audit
 }
 
-/// Mounts the service's routes (used by its own server, the `janua all` process and tests).
-pub fn configure(cfg: &mut web::ServiceConfig, state: AuditState, guard: TokenGuard) {
-    janua_core::http::service_app_data(cfg, &state.settings);
-    cfg.app_data(web::Data::new(state))
-        .app_data(web::Data::new(guard));
-    routes::routes(cfg);
-}
-
 /// Connects, starts the consumer of every event (in batches), and serves.
 pub async fn start(
     settings: Arc<Settings>,
@@ -69,7 +56,7 @@ pub async fn start(
     let seal = chain::HeadSeal::new(secrecy::ExposeSecret::expose_secret(
         &service.settings.secrets.encryption_key,
     ));
-    let consumer = service.consume_batched(
+    service.consume_batched(
         events_in::subscription(),
         events_in::MAX_BATCH,
         events_in::handler(service.pool.clone(), seal.clone()),
@@ -80,10 +67,8 @@ pub async fn start(
         http,
         settings: service.settings.clone(),
         redis: service.redis.clone(),
-        broker: service.broker.clone(),
-        consumer,
         seal,
     };
     let guard = service.guard(keys);
-    service.serve(listener, move |cfg| configure(cfg, state.clone(), guard.clone()))
+    service.serve_with(listener, state, guard, routes::routes)
 }

@@ -1,15 +1,12 @@
-use crate::handlers::{health, logs};
+use crate::handlers::logs;
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(|cfg| log_routes(cfg, "/api/audit-logs"))
         .configure(|cfg| log_routes(cfg, "/api/v1/audit-logs"))
-        .route("/api/v1/health/live", web::get().to(health::live))
-        .route("/api/v1/health/ready", web::get().to(health::ready))
         .configure(|cfg| {
-            janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
-                cfg.route("/health/ready", web::get().to(health::ready))
-                    .route("/records", web::post().to(crate::events::record));
+            janua_service::internal(cfg, crate::openapi::document, |cfg| {
+                cfg.route("/records", web::post().to(crate::events::record));
             })
         });
 }

@@ -11,7 +11,6 @@ pub mod openapi;
 pub mod routes;
 pub mod store;
 
-use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use domain::keys::LocalKeys;
 use domain::password::PasswordHasher;
@@ -34,9 +33,6 @@ pub struct AuthState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub redis: redis::aio::ConnectionManager,
-    pub broker: janua_db::outbox::BrokerStatus,
-    /// Up while the consumer of identity's events is attached to its queue.
-    pub consumer: janua_events::BrokerStatus,
     pub keys: Arc<LocalKeys>,
     pub revocations: RevocationSet,
     pub identity: IdentityClient,
@@ -97,8 +93,6 @@ impl AuthState {
             )?),
             pool,
             redis,
-            broker: service.broker.clone(),
-            consumer: janua_events::BrokerStatus::default(),
             keys,
             revocations,
             identity,
@@ -127,14 +121,6 @@ impl AuthState {
     }
 }
 
-/// Mounts auth's routes (used by its own server, the `janua all` process and tests).
-pub fn configure(cfg: &mut web::ServiceConfig, state: AuthState) {
-    janua_core::http::service_app_data(cfg, &state.settings);
-    cfg.app_data(web::Data::new(state.token_guard()))
-        .app_data(web::Data::new(state));
-    routes::routes(cfg);
-}
-
 /// Connects, loads the signing keys, starts the mail worker, the key rotation, the consumer of
 /// identity's and org's events and the bootstrap admin, and serves. Auth verifies tokens with
 /// its own keys, not `_keys`.
@@ -145,9 +131,9 @@ pub async fn start(
     http: reqwest::Client,
 ) -> anyhow::Result<Running> {
     let mut service = Connected::connect(&SERVICE, settings).await?;
-    let mut state = AuthState::build(&service, http).await?;
+    let state = AuthState::build(&service, http).await?;
     let settings = state.settings.clone();
-    state.consumer = service.consume(
+    service.consume(
         events_in::subscription(),
         events_in::handler(
             state.pool.clone(),
@@ -171,5 +157,17 @@ pub async fn start(
     service
         .workers
         .spawn(domain::bootstrap::bootstrap_admin(state.clone()));
-    service.serve(listener, move |cfg| configure(cfg, state.clone()))
+    let identity = state.identity.clone();
+    service.ready_when(Arc::new(move || {
+        let identity = identity.clone();
+        Box::pin(async move {
+            if identity.ready().await {
+                Ok(())
+            } else {
+                Err("the identity service")
+            }
+        })
+    }));
+    let guard = state.token_guard();
+    service.serve_with(listener, state, guard, routes::routes)
 }

@@ -1,6 +1,4 @@
-use crate::handlers::{
-    auth, health, internal, jwks, magic, mfa, oauth, passkeys, password, reauth, sessions,
-};
+use crate::handlers::{auth, internal, jwks, magic, mfa, oauth, passkeys, password, reauth, sessions};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -104,12 +102,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/.well-known/jwks.json", web::get().to(jwks::jwks))
         .route("/api/v1/auth/.well-known/jwks.json", web::get().to(jwks::jwks))
-        .route("/api/v1/health/live", web::get().to(health::live))
-        .route("/api/v1/health/ready", web::get().to(health::ready))
         .configure(|cfg| {
-            janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
-                cfg.route("/health/ready", web::get().to(health::ready))
-                    .route("/keys/rotate", web::post().to(internal::rotate_keys))
+            janua_service::internal(cfg, crate::openapi::document, |cfg| {
+                cfg.route("/keys/rotate", web::post().to(internal::rotate_keys))
                     .route("/keys/reload", web::post().to(internal::reload_keys))
                     .route("/stats", web::get().to(internal::stats))
                     .route(

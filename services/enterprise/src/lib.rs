@@ -8,12 +8,10 @@ pub mod openapi;
 pub mod routes;
 pub mod store;
 
-use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
 use janua_service::{Connected, Database, Running, Service};
-use janua_tokens::TokenGuard;
 use janua_tokens::jwks::KeySource;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -26,9 +24,6 @@ pub struct EnterpriseState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub redis: redis::aio::ConnectionManager,
-    pub broker: janua_db::outbox::BrokerStatus,
-    /// Up while the consumer of organization and account deletions is attached to its queue.
-    pub consumer: janua_events::BrokerStatus,
     pub orgs: janua_core::org_access::OrgPermissions,
     /// Fetches of URLs an admin or a fetched document names (SAML metadata, OIDC discovery,
     /// JWKS, token endpoints), through the SSRF guard.
@@ -55,14 +50,6 @@ fn section(settings: &Settings) -> &ServiceSettings {
     &settings.enterprise
 }
 
-/// Mounts the service's routes (used by its own server, the `janua all` process and tests).
-pub fn configure(cfg: &mut web::ServiceConfig, state: EnterpriseState, guard: TokenGuard) {
-    janua_core::http::service_app_data(cfg, &state.settings);
-    cfg.app_data(web::Data::new(state))
-        .app_data(web::Data::new(guard));
-    routes::routes(cfg);
-}
-
 /// The name servers of `sso.dns_servers` (empty: the system's).
 fn dns_servers(settings: &Settings) -> anyhow::Result<Vec<std::net::SocketAddr>> {
     settings
@@ -86,7 +73,7 @@ pub async fn start(
     http: reqwest::Client,
 ) -> anyhow::Result<Running> {
     let mut service = Connected::connect(&SERVICE, settings).await?;
-    let consumer = service.consume(
+    service.consume(
         events_in::subscription(),
         events_in::handler(service.pool.clone()),
     );
@@ -104,9 +91,7 @@ pub async fn start(
         dns: Arc::new(domain::dns::TxtResolver::new(&dns_servers(&settings)?)?),
         settings,
         redis: service.redis.clone(),
-        broker: service.broker.clone(),
-        consumer,
     };
     let guard = service.guard(keys);
-    service.serve(listener, move |cfg| configure(cfg, state.clone(), guard.clone()))
+    service.serve_with(listener, state, guard, routes::routes)
 }

@@ -1,23 +1,19 @@
-use crate::handlers::{
-    discovery, health, scim_groups, scim_search, scim_tokens, scim_users, sso_configs, sso_flow,
-};
+use crate::handlers::{discovery, scim_groups, scim_search, scim_tokens, scim_users, sso_configs, sso_flow};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/health/live", web::get().to(health::live))
-        .route("/api/v1/health/ready", web::get().to(health::ready))
-        .route(
-            "/api/v1/organizations/{org_id}/scim-tokens",
-            web::post().to(scim_tokens::create),
-        )
-        .route(
-            "/api/v1/organizations/{org_id}/scim-tokens",
-            web::get().to(scim_tokens::list),
-        )
-        .route(
-            "/api/v1/organizations/{org_id}/scim-tokens/{token_id}",
-            web::delete().to(scim_tokens::revoke),
-        );
+    cfg.route(
+        "/api/v1/organizations/{org_id}/scim-tokens",
+        web::post().to(scim_tokens::create),
+    )
+    .route(
+        "/api/v1/organizations/{org_id}/scim-tokens",
+        web::get().to(scim_tokens::list),
+    )
+    .route(
+        "/api/v1/organizations/{org_id}/scim-tokens/{token_id}",
+        web::delete().to(scim_tokens::revoke),
+    );
     cfg.route("/api/v1/sso/configurations", web::get().to(sso_configs::list))
         .route("/api/v1/sso/configurations", web::post().to(sso_configs::create))
         .route(
@@ -106,8 +102,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
     }
     cfg.configure(|cfg| {
-        janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
-            cfg.route("/health/ready", web::get().to(health::ready)).route(
+        janua_service::internal(cfg, crate::openapi::document, |cfg| {
+            cfg.route(
                 "/scim-tokens/{token_hash}",
                 web::get().to(scim_tokens::check_token_hash),
             );

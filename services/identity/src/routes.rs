@@ -1,4 +1,4 @@
-use crate::handlers::{admin, health, internal, users};
+use crate::handlers::{admin, internal, users};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -21,10 +21,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/users/{user_id}", web::delete().to(admin::delete_user))
         .route("/api/v1/users/{user_id}", web::get().to(users::get_user))
         .route("/api/v1/users/{user_id}", web::put().to(users::update_user))
-        .route("/api/v1/health/live", web::get().to(health::live))
-        .route("/api/v1/health/ready", web::get().to(health::ready))
         .configure(|cfg| {
-            janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
+            janua_service::internal(cfg, crate::openapi::document, |cfg| {
                 cfg.route("/users/by-email", web::get().to(internal::user_by_email))
                     .route("/users/{user_id}", web::put().to(internal::create_user))
                     .route("/users/{user_id}", web::get().to(internal::get_user))
@@ -34,8 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                         "/users/{user_id}/verify-email",
                         web::post().to(internal::verify_email),
                     )
-                    .route("/users/{user_id}/mfa", web::post().to(internal::set_mfa))
-                    .route("/health/ready", web::get().to(health::ready));
+                    .route("/users/{user_id}/mfa", web::post().to(internal::set_mfa));
             })
         });
 }

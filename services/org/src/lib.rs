@@ -11,12 +11,10 @@ pub mod openapi;
 pub mod routes;
 pub mod store;
 
-use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
 use janua_service::{Connected, Database, Running, Service};
-use janua_tokens::TokenGuard;
 use janua_tokens::jwks::KeySource;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -29,9 +27,6 @@ pub struct OrgState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub redis: redis::aio::ConnectionManager,
-    pub broker: janua_db::outbox::BrokerStatus,
-    /// Up while the consumer of identity's events is attached to its queue.
-    pub consumer: janua_events::BrokerStatus,
     pub identity: identity::IdentityClient,
 }
 
@@ -48,14 +43,6 @@ fn section(settings: &Settings) -> &ServiceSettings {
     &settings.org
 }
 
-/// Mounts org's routes (used by its own server, the `janua all` process and tests).
-pub fn configure(cfg: &mut web::ServiceConfig, state: OrgState, guard: TokenGuard) {
-    janua_core::http::service_app_data(cfg, &state.settings);
-    cfg.app_data(web::Data::new(state))
-        .app_data(web::Data::new(guard));
-    routes::routes(cfg);
-}
-
 /// Connects, starts org's consumer of identity's events, and serves.
 pub async fn start(
     settings: Arc<Settings>,
@@ -64,7 +51,7 @@ pub async fn start(
     http: reqwest::Client,
 ) -> anyhow::Result<Running> {
     let mut service = Connected::connect(&SERVICE, settings).await?;
-    let consumer = service.consume(
+    service.consume(
         events_in::subscription(),
         events_in::handler(service.pool.clone()),
     );
@@ -73,9 +60,7 @@ pub async fn start(
         identity: identity::IdentityClient::new(&service.settings, http),
         settings: service.settings.clone(),
         redis: service.redis.clone(),
-        broker: service.broker.clone(),
-        consumer,
     };
     let guard = service.guard(keys);
-    service.serve(listener, move |cfg| configure(cfg, state.clone(), guard.clone()))
+    service.serve_with(listener, state, guard, routes::routes)
 }

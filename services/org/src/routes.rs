@@ -1,4 +1,4 @@
-use crate::handlers::{health, internal, invitations, members, organizations, policies, rbac};
+use crate::handlers::{internal, invitations, members, organizations, policies, rbac};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -54,13 +54,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/v1/rbac/users/{user_id}/roles/{role_id}",
             web::delete().to(rbac::unassign),
         )
-        .route("/api/v1/health/live", web::get().to(health::live))
-        .route("/api/v1/health/ready", web::get().to(health::ready))
         .configure(|cfg| {
-            janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
-                cfg.route("/health/ready", web::get().to(health::ready))
-                    .route("/stats", web::get().to(health::stats))
-                    .route("/users/{user_id}/permissions", web::get().to(health::permissions))
+            janua_service::internal(cfg, crate::openapi::document, |cfg| {
+                cfg.route("/stats", web::get().to(internal::stats))
+                    .route(
+                        "/users/{user_id}/permissions",
+                        web::get().to(internal::permissions),
+                    )
                     .route(
                         "/organizations/by-slug/{slug}",
                         web::get().to(internal::organization_by_slug),

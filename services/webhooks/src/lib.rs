@@ -12,12 +12,10 @@ pub mod openapi;
 pub mod routes;
 pub mod store;
 
-use actix_web::web;
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use janua_core::config::{ServiceSettings, Settings};
 use janua_db::Pool;
 use janua_service::{Connected, Database, Running, Service};
-use janua_tokens::TokenGuard;
 use janua_tokens::jwks::KeySource;
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -30,9 +28,6 @@ pub struct WebhooksState {
     pub pool: Pool,
     pub settings: Arc<Settings>,
     pub redis: redis::aio::ConnectionManager,
-    pub broker: janua_db::outbox::BrokerStatus,
-    /// Up while the consumer of `janua.events` is attached to its queue.
-    pub consumer: janua_events::BrokerStatus,
     pub orgs: janua_core::org_access::OrgPermissions,
     pub http: reqwest::Client,
     /// Seals endpoints' signing secrets at rest.
@@ -54,14 +49,6 @@ pub static SERVICE: Service = Service {
 
 fn section(settings: &Settings) -> &ServiceSettings {
     &settings.webhooks.service
-}
-
-/// Mounts the service's routes (used by its own server, the `janua all` process and tests).
-pub fn configure(cfg: &mut web::ServiceConfig, state: WebhooksState, guard: TokenGuard) {
-    janua_core::http::service_app_data(cfg, &state.settings);
-    cfg.app_data(web::Data::new(state))
-        .app_data(web::Data::new(guard));
-    routes::routes(cfg);
 }
 
 /// Connects, starts the consumer of every event (in batches) and the dispatcher, and serves.
@@ -89,7 +76,7 @@ pub async fn start(
         secrets.clone(),
         wake.clone(),
     );
-    let consumer = service.consume_batched(
+    service.consume_batched(
         events_in::subscription(),
         events_in::MAX_BATCH,
         events_in::handler(service.pool.clone(), wake.clone()),
@@ -101,12 +88,10 @@ pub async fn start(
         http,
         settings,
         redis: service.redis.clone(),
-        broker: service.broker.clone(),
-        consumer,
         secrets,
         guard: network,
         wake,
     };
     let guard = service.guard(keys);
-    service.serve(listener, move |cfg| configure(cfg, state.clone(), guard.clone()))
+    service.serve_with(listener, state, guard, routes::routes)
 }

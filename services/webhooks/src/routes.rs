@@ -1,4 +1,4 @@
-use crate::handlers::{deliveries, endpoints, health};
+use crate::handlers::{deliveries, endpoints};
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -22,11 +22,5 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
             web::post().to(deliveries::redeliver),
         )
-        .route("/api/v1/health/live", web::get().to(health::live))
-        .route("/api/v1/health/ready", web::get().to(health::ready))
-        .configure(|cfg| {
-            janua_core::http::internal(cfg, crate::openapi::document, |cfg| {
-                cfg.route("/health/ready", web::get().to(health::ready));
-            })
-        });
+        .configure(|cfg| janua_service::internal(cfg, crate::openapi::document, |_| {}));
 }

@@ -1,2 +1,1 @@
-pub mod health;
 pub mod logs;

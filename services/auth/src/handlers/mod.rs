@@ -1,5 +1,4 @@
 pub mod auth;
-pub mod health;
 pub mod internal;
 pub mod jwks;
 pub mod magic;

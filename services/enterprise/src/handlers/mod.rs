@@ -1,5 +1,4 @@
 pub mod discovery;
-pub mod health;
 pub mod scim_common;
 pub mod scim_groups;
 pub mod scim_search;

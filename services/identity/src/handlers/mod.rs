@@ -1,4 +1,3 @@
 pub mod admin;
-pub mod health;
 pub mod internal;
 pub mod users;

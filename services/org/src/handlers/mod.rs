@@ -1,4 +1,3 @@
-pub mod health;
 pub mod internal;
 pub mod invitations;
 pub mod members;

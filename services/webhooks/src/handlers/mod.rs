@@ -1,3 +1,2 @@
 pub mod deliveries;
 pub mod endpoints;
-pub mod health;
