@@ -131,13 +131,11 @@ async fn the_bootstrap_admin_is_created_once() {
 async fn janua_auth_again(app: &TestStack) {
     let before = app.count("identity", "SELECT count(*) AS n FROM users").await;
     // A second auth instance starting against the same database runs the bootstrap again.
-    let service =
-        janua_service::Connected::connect(&janua_auth::SERVICE, std::sync::Arc::new(app.settings.clone()))
-            .await
-            .unwrap();
-    let state = janua_auth::AuthState::build(&service, app.http.clone())
+    let launch = janua::stack::launch(app.settings.clone()).unwrap();
+    let service = janua_service::Connected::connect(&janua_auth::SERVICE, launch)
         .await
         .unwrap();
+    let state = janua_auth::AuthState::build(&service).await.unwrap();
     janua_auth::domain::bootstrap::bootstrap_admin(state).await;
     let after = app.count("identity", "SELECT count(*) AS n FROM users").await;
     assert_eq!(before, after);

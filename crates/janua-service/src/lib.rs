@@ -2,7 +2,7 @@
 //! honoured (database, broker), run its background workers, serve its routes with the same
 //! edges (request ids, the envelope 404, the service-token guard on `/internal/v1`, the
 //! configured worker count), and stop them all together. A service's `lib.rs` keeps only its
-//! state, its own workers and its `configure`.
+//! state, its own workers and its routes.
 //!
 //! (It lives in its own crate rather than `janua-core`: it needs `janua-db`, `janua-events`
 //! and `janua-tokens`, which build on `janua-core`.)
@@ -36,6 +36,22 @@ pub struct Database {
 }
 
 impl Service {
+    /// A service with its own schema (named after it) and migrations.
+    pub const fn with_database(
+        name: &'static str,
+        migrations: fn() -> EmbeddedMigrations,
+        section: fn(&Settings) -> &ServiceSettings,
+    ) -> Service {
+        Service {
+            name,
+            database: Some(Database {
+                schema: name,
+                migrations,
+            }),
+            section,
+        }
+    }
+
     pub fn settings<'a>(&self, settings: &'a Settings) -> &'a ServiceSettings {
         (self.section)(settings)
     }
@@ -165,11 +181,56 @@ pub fn guard(settings: &Settings, keys: Arc<dyn KeySource>, revocations: Revocat
     TokenGuard::new(keys, revocations).with_reauth_window(settings.tokens.reauth_window_secs)
 }
 
+/// What every service starts with.
+#[derive(Clone)]
+pub struct Launch {
+    pub settings: Arc<Settings>,
+    /// The keys that verify access tokens (auth's published set; auth keeps its own).
+    pub keys: Arc<dyn KeySource>,
+    /// The client the services call each other with.
+    pub http: reqwest::Client,
+}
+
+/// A service's request state: what every service has, and its own part `S`, reached through
+/// `Deref` so that `state.pool` and `state.identity` read alike.
+pub struct State<S> {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    pub redis: redis::aio::ConnectionManager,
+    /// Sessions revoked before their access tokens expire (sign-out, suspension).
+    pub revocations: RevocationSet,
+    pub http: reqwest::Client,
+    own: Arc<S>,
+}
+
+impl<S> Clone for State<S> {
+    fn clone(&self) -> Self {
+        State {
+            pool: self.pool.clone(),
+            settings: self.settings.clone(),
+            redis: self.redis.clone(),
+            revocations: self.revocations.clone(),
+            http: self.http.clone(),
+            own: self.own.clone(),
+        }
+    }
+}
+
+impl<S> std::ops::Deref for State<S> {
+    type Target = S;
+
+    fn deref(&self) -> &S {
+        &self.own
+    }
+}
+
 /// A service with a database, connected: its pool, Redis, revocation set, and its outbox
 /// relay running, all with the service's own overrides.
 pub struct Connected {
     pub service: &'static Service,
     pub settings: Arc<Settings>,
+    pub keys: Arc<dyn KeySource>,
+    pub http: reqwest::Client,
     pub pool: Pool,
     pub redis: redis::aio::ConnectionManager,
     pub revocations: RevocationSet,
@@ -181,7 +242,8 @@ pub struct Connected {
 }
 
 impl Connected {
-    pub async fn connect(service: &'static Service, settings: Arc<Settings>) -> anyhow::Result<Connected> {
+    pub async fn connect(service: &'static Service, launch: Launch) -> anyhow::Result<Connected> {
+        let Launch { settings, keys, http } = launch;
         let schema = service
             .database
             .as_ref()
@@ -204,6 +266,8 @@ impl Connected {
         );
         Ok(Connected {
             service,
+            keys,
+            http,
             revocations: revocations(&settings, redis.clone()),
             settings,
             pool,
@@ -215,8 +279,21 @@ impl Connected {
         })
     }
 
-    pub fn guard(&self, keys: Arc<dyn KeySource>) -> TokenGuard {
-        guard(&self.settings, keys, self.revocations.clone())
+    /// The token guard over the launch's keys.
+    pub fn guard(&self) -> TokenGuard {
+        guard(&self.settings, self.keys.clone(), self.revocations.clone())
+    }
+
+    /// The service's request state with its own part.
+    pub fn state<S>(&self, own: S) -> State<S> {
+        State {
+            pool: self.pool.clone(),
+            settings: self.settings.clone(),
+            redis: self.redis.clone(),
+            revocations: self.revocations.clone(),
+            http: self.http.clone(),
+            own: Arc::new(own),
+        }
     }
 
     /// Consumes `subscription` from the service's broker; answers the consumer's status.
@@ -254,7 +331,7 @@ impl Connected {
     }
 
     /// Serves the service's routes; its workers run until the server stops.
-    pub fn serve<F>(self, listener: TcpListener, configure: F) -> anyhow::Result<Running>
+    fn serve_routes<F>(self, listener: TcpListener, configure: F) -> anyhow::Result<Running>
     where
         F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
     {
@@ -339,6 +416,20 @@ impl Connected {
         self.extra.push(check);
     }
 
+    /// Serves `routes` with the service's [`State`] holding `own`, guarded by the launch's keys.
+    pub fn serve<S>(
+        self,
+        listener: TcpListener,
+        own: S,
+        routes: fn(&mut web::ServiceConfig),
+    ) -> anyhow::Result<Running>
+    where
+        S: Send + Sync + 'static,
+    {
+        let (state, guard) = (self.state(own), self.guard());
+        self.serve_with(listener, state, guard, routes)
+    }
+
     /// Serves a service's routes with its state and token guard: the extractors answering the
     /// envelope, the service token for `/internal/v1`, the health routes, then `routes`.
     pub fn serve_with<S>(
@@ -359,7 +450,7 @@ impl Connected {
             extra: self.extra.clone(),
         };
         let settings = self.settings.clone();
-        self.serve(listener, move |cfg| {
+        self.serve_routes(listener, move |cfg| {
             janua_core::http::service_app_data(cfg, &settings);
             cfg.app_data(web::Data::new(state.clone()))
                 .app_data(web::Data::new(guard.clone()))

@@ -12,47 +12,25 @@ pub mod store;
 pub mod verify;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use janua_core::config::{ServiceSettings, Settings};
-use janua_db::Pool;
-use janua_service::{Connected, Database, Running, Service};
-use janua_tokens::jwks::KeySource;
-use std::net::TcpListener;
-use std::sync::Arc;
+use janua_service::{Connected, Launch, Running, Service};
 
-pub const SCHEMA: &str = "audit";
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/audit");
 
-#[derive(Clone)]
-pub struct AuditState {
-    pub pool: Pool,
-    pub settings: Arc<Settings>,
-    pub redis: redis::aio::ConnectionManager,
+pub type AuditState = janua_service::State<Audit>;
+
+/// What audit's requests need besides what every service has.
+pub struct Audit {
+    /// Who may read an organization's log.
     pub orgs: janua_core::org_access::OrgPermissions,
-    pub http: reqwest::Client,
+    /// Seals the chain's head against rewriting.
     pub seal: chain::HeadSeal,
 }
 
-pub static SERVICE: Service = Service {
-    name: "audit",
-    database: Some(Database {
-        schema: SCHEMA,
-        migrations: || MIGRATIONS,
-    }),
-    section,
-};
-
-fn section(settings: &Settings) -> &ServiceSettings {
-    &settings.audit
-}
+pub static SERVICE: Service = Service::with_database("audit", || MIGRATIONS, |settings| &settings.audit);
 
 /// Connects, starts the consumer of every event (in batches), and serves.
-pub async fn start(
-    settings: Arc<Settings>,
-    listener: TcpListener,
-    keys: Arc<dyn KeySource>,
-    http: reqwest::Client,
-) -> anyhow::Result<Running> {
-    let mut service = Connected::connect(&SERVICE, settings).await?;
+pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
+    let mut service = Connected::connect(&SERVICE, launch).await?;
     let seal = chain::HeadSeal::new(secrecy::ExposeSecret::expose_secret(
         &service.settings.secrets.encryption_key,
     ));
@@ -61,14 +39,6 @@ pub async fn start(
         events_in::MAX_BATCH,
         events_in::handler(service.pool.clone(), seal.clone()),
     );
-    let state = AuditState {
-        pool: service.pool.clone(),
-        orgs: janua_core::org_access::OrgPermissions::new(&service.settings, http.clone()),
-        http,
-        settings: service.settings.clone(),
-        redis: service.redis.clone(),
-        seal,
-    };
-    let guard = service.guard(keys);
-    service.serve_with(listener, state, guard, routes::routes)
+    let orgs = janua_core::org_access::OrgPermissions::new(&service.settings, service.http.clone());
+    service.serve(listener, Audit { orgs, seal }, routes::routes)
 }

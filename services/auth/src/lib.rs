@@ -16,16 +16,15 @@ use domain::keys::LocalKeys;
 use domain::password::PasswordHasher;
 use domain::throttle::SigninThrottle;
 use identity_client::IdentityClient;
-use janua_core::config::{ServiceSettings, Settings};
+use janua_core::config::Settings;
 use janua_db::Pool;
-use janua_service::{Connected, Database, Running, Service};
+use janua_service::{Connected, Launch, Running, Service};
 use janua_tokens::{RevocationSet, SecretBox, TokenGuard};
 use secrecy::ExposeSecret;
 use std::collections::HashSet;
 use std::net::TcpListener;
 use std::sync::Arc;
 
-pub const SCHEMA: &str = "auth";
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/auth");
 
 #[derive(Clone)]
@@ -48,22 +47,12 @@ pub struct AuthState {
     pub oauth: Arc<domain::oauth::OAuthProviders>,
 }
 
-pub static SERVICE: Service = Service {
-    name: "auth",
-    database: Some(Database {
-        schema: SCHEMA,
-        migrations: || MIGRATIONS,
-    }),
-    section,
-};
-
-fn section(settings: &Settings) -> &ServiceSettings {
-    &settings.auth
-}
+pub static SERVICE: Service = Service::with_database("auth", || MIGRATIONS, |settings| &settings.auth);
 
 impl AuthState {
     /// Auth's state over its connected database, Redis and revocation set.
-    pub async fn build(service: &Connected, http: reqwest::Client) -> anyhow::Result<AuthState> {
+    pub async fn build(service: &Connected) -> anyhow::Result<AuthState> {
+        let http = service.http.clone();
         let settings = service.settings.clone();
         let (pool, redis, revocations) = (
             service.pool.clone(),
@@ -123,15 +112,10 @@ impl AuthState {
 
 /// Connects, loads the signing keys, starts the mail worker, the key rotation, the consumer of
 /// identity's and org's events and the bootstrap admin, and serves. Auth verifies tokens with
-/// its own keys, not `_keys`.
-pub async fn start(
-    settings: Arc<Settings>,
-    listener: TcpListener,
-    _keys: Arc<dyn janua_tokens::jwks::KeySource>,
-    http: reqwest::Client,
-) -> anyhow::Result<Running> {
-    let mut service = Connected::connect(&SERVICE, settings).await?;
-    let state = AuthState::build(&service, http).await?;
+/// its own keys, not the launch's.
+pub async fn start(launch: Launch, listener: TcpListener) -> anyhow::Result<Running> {
+    let mut service = Connected::connect(&SERVICE, launch).await?;
+    let state = AuthState::build(&service).await?;
     let settings = state.settings.clone();
     service.consume(
         events_in::subscription(),

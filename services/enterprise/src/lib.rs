@@ -9,21 +9,17 @@ pub mod routes;
 pub mod store;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use janua_core::config::{ServiceSettings, Settings};
-use janua_db::Pool;
-use janua_service::{Connected, Database, Running, Service};
-use janua_tokens::jwks::KeySource;
-use std::net::TcpListener;
+use janua_core::config::Settings;
+use janua_service::{Connected, Launch, Running, Service};
 use std::sync::Arc;
 
-pub const SCHEMA: &str = "enterprise";
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/enterprise");
 
-#[derive(Clone)]
-pub struct EnterpriseState {
-    pub pool: Pool,
-    pub settings: Arc<Settings>,
-    pub redis: redis::aio::ConnectionManager,
+pub type EnterpriseState = janua_service::State<Enterprise>;
+
+/// What enterprise's requests need besides what every service has.
+pub struct Enterprise {
+    /// Who may manage an organization's SSO and SCIM.
     pub orgs: janua_core::org_access::OrgPermissions,
     /// Fetches of URLs an admin or a fetched document names (SAML metadata, OIDC discovery,
     /// JWKS, token endpoints), through the SSRF guard.
@@ -37,18 +33,8 @@ pub struct EnterpriseState {
     pub dns: Arc<domain::dns::TxtResolver>,
 }
 
-pub static SERVICE: Service = Service {
-    name: "enterprise",
-    database: Some(Database {
-        schema: SCHEMA,
-        migrations: || MIGRATIONS,
-    }),
-    section,
-};
-
-fn section(settings: &Settings) -> &ServiceSettings {
-    &settings.enterprise
-}
+pub static SERVICE: Service =
+    Service::with_database("enterprise", || MIGRATIONS, |settings| &settings.enterprise);
 
 /// The name servers of `sso.dns_servers` (empty: the system's).
 fn dns_servers(settings: &Settings) -> anyhow::Result<Vec<std::net::SocketAddr>> {
@@ -66,21 +52,15 @@ fn dns_servers(settings: &Settings) -> anyhow::Result<Vec<std::net::SocketAddr>>
 }
 
 /// Connects, starts the consumer of organization and account deletions, and serves.
-pub async fn start(
-    settings: Arc<Settings>,
-    listener: TcpListener,
-    keys: Arc<dyn KeySource>,
-    http: reqwest::Client,
-) -> anyhow::Result<Running> {
-    let mut service = Connected::connect(&SERVICE, settings).await?;
+pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
+    let mut service = Connected::connect(&SERVICE, launch).await?;
     service.consume(
         events_in::subscription(),
         events_in::handler(service.pool.clone()),
     );
-    let settings = service.settings.clone();
+    let (settings, http) = (service.settings.clone(), service.http.clone());
     let outbound = janua_core::outbound::Outbound::from_settings(&settings, "", 3)?;
-    let state = EnterpriseState {
-        pool: service.pool.clone(),
+    let own = Enterprise {
         orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
         upstreams: domain::upstream::Upstreams::new(&settings, http),
         sealer: janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
@@ -89,9 +69,6 @@ pub async fn start(
         discovery: domain::oidc::Discovery::new(outbound.clone()),
         outbound,
         dns: Arc::new(domain::dns::TxtResolver::new(&dns_servers(&settings)?)?),
-        settings,
-        redis: service.redis.clone(),
     };
-    let guard = service.guard(keys);
-    service.serve_with(listener, state, guard, routes::routes)
+    service.serve(listener, own, routes::routes)
 }

@@ -13,7 +13,7 @@ pub mod scim_tokens;
 pub mod websocket;
 
 use actix_web::web;
-use janua_core::config::{ServiceSettings, Settings};
+use janua_core::config::Settings;
 use janua_service::{Running, Service, Workers};
 use janua_tokens::jwks::JwksClient;
 use janua_tokens::{RevocationSet, TokenGuard};
@@ -93,21 +93,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: GatewayState) {
 pub static SERVICE: Service = Service {
     name: "gateway",
     database: None,
-    section,
+    section: |settings| &settings.gateway.service,
 };
 
-fn section(settings: &Settings) -> &ServiceSettings {
-    &settings.gateway.service
-}
-
 /// Builds the state, starts this replica's live feed, and serves. The gateway keeps its own
-/// JWKS client and upstream client (`_keys` and `_http` are the services' ones).
-pub async fn start(
-    settings: Arc<Settings>,
-    listener: TcpListener,
-    _keys: Arc<dyn janua_tokens::jwks::KeySource>,
-    _http: reqwest::Client,
-) -> anyhow::Result<Running> {
+/// JWKS client and upstream client (the launch's are the services' ones).
+pub async fn start(launch: janua_service::Launch, listener: TcpListener) -> anyhow::Result<Running> {
+    let settings = launch.settings;
     let state = GatewayState::build(settings.as_ref().clone()).await?;
     let mut workers = Workers::default();
     workers.spawn(websocket::consume(

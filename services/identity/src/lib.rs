@@ -10,55 +10,21 @@ pub mod routes;
 pub mod store;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use janua_core::config::{ServiceSettings, Settings};
-use janua_db::Pool;
-use janua_service::{Connected, Database, Running, Service};
-use janua_tokens::jwks::KeySource;
-use std::net::TcpListener;
-use std::sync::Arc;
+use janua_service::{Connected, Launch, Running, Service};
 
-pub const SCHEMA: &str = "identity";
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/identity");
 
-#[derive(Clone)]
-pub struct IdentityState {
-    pub pool: Pool,
-    pub settings: std::sync::Arc<Settings>,
-    pub redis: redis::aio::ConnectionManager,
-    /// Suspension blocks every token of the user at once.
-    pub revocations: janua_tokens::RevocationSet,
-    /// For the one question identity asks auth: is this the user's password?
-    pub http: reqwest::Client,
-}
+/// Identity's requests need only what every service has: the pool, Redis, the revocation set
+/// (suspension blocks every token of the user at once) and the client for the one question
+/// identity asks auth (is this the user's password?).
+pub type IdentityState = janua_service::State<()>;
 
-pub static SERVICE: Service = Service {
-    name: "identity",
-    database: Some(Database {
-        schema: SCHEMA,
-        migrations: || MIGRATIONS,
-    }),
-    section,
-};
-
-fn section(settings: &Settings) -> &ServiceSettings {
-    &settings.identity
-}
+pub static SERVICE: Service =
+    Service::with_database("identity", || MIGRATIONS, |settings| &settings.identity);
 
 /// Connects and serves (identity consumes no events).
-pub async fn start(
-    settings: Arc<Settings>,
-    listener: TcpListener,
-    keys: Arc<dyn KeySource>,
-    http: reqwest::Client,
-) -> anyhow::Result<Running> {
-    let service = Connected::connect(&SERVICE, settings).await?;
-    let state = IdentityState {
-        pool: service.pool.clone(),
-        settings: service.settings.clone(),
-        redis: service.redis.clone(),
-        revocations: service.revocations.clone(),
-        http,
-    };
-    let guard = service.guard(keys);
-    service.serve_with(listener, state, guard, routes::routes)
+pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
+    Connected::connect(&SERVICE, launch)
+        .await?
+        .serve(listener, (), routes::routes)
 }

@@ -5,7 +5,7 @@
 
 use futures::future::BoxFuture;
 use janua_core::config::Settings;
-use janua_service::{Running, Service};
+use janua_service::{Launch, Running, Service};
 use janua_tokens::jwks::KeySource;
 use std::collections::HashMap;
 use std::net::TcpListener;
@@ -23,36 +23,33 @@ pub enum Target {
     Webhooks,
 }
 
-type Start = fn(
-    Arc<Settings>,
-    TcpListener,
-    Arc<dyn KeySource>,
-    reqwest::Client,
-) -> BoxFuture<'static, anyhow::Result<Running>>;
+type Start = fn(Launch, TcpListener) -> BoxFuture<'static, anyhow::Result<Running>>;
 
 /// Every service, in start order.
 fn modules() -> [(Target, &'static Service, Start); 7] {
     [
-        (Target::Identity, &janua_identity::SERVICE, |s, l, k, h| {
-            Box::pin(janua_identity::start(s, l, k, h))
+        (Target::Identity, &janua_identity::SERVICE, |launch, listener| {
+            Box::pin(janua_identity::start(launch, listener))
         }),
-        (Target::Org, &janua_org::SERVICE, |s, l, k, h| {
-            Box::pin(janua_org::start(s, l, k, h))
+        (Target::Org, &janua_org::SERVICE, |launch, listener| {
+            Box::pin(janua_org::start(launch, listener))
         }),
-        (Target::Enterprise, &janua_enterprise::SERVICE, |s, l, k, h| {
-            Box::pin(janua_enterprise::start(s, l, k, h))
+        (
+            Target::Enterprise,
+            &janua_enterprise::SERVICE,
+            |launch, listener| Box::pin(janua_enterprise::start(launch, listener)),
+        ),
+        (Target::Audit, &janua_audit::SERVICE, |launch, listener| {
+            Box::pin(janua_audit::start(launch, listener))
         }),
-        (Target::Audit, &janua_audit::SERVICE, |s, l, k, h| {
-            Box::pin(janua_audit::start(s, l, k, h))
+        (Target::Webhooks, &janua_webhooks::SERVICE, |launch, listener| {
+            Box::pin(janua_webhooks::start(launch, listener))
         }),
-        (Target::Webhooks, &janua_webhooks::SERVICE, |s, l, k, h| {
-            Box::pin(janua_webhooks::start(s, l, k, h))
+        (Target::Auth, &janua_auth::SERVICE, |launch, listener| {
+            Box::pin(janua_auth::start(launch, listener))
         }),
-        (Target::Auth, &janua_auth::SERVICE, |s, l, k, h| {
-            Box::pin(janua_auth::start(s, l, k, h))
-        }),
-        (Target::Gateway, &janua_gateway::SERVICE, |s, l, k, h| {
-            Box::pin(janua_gateway::start(s, l, k, h))
+        (Target::Gateway, &janua_gateway::SERVICE, |launch, listener| {
+            Box::pin(janua_gateway::start(launch, listener))
         }),
     ]
 }
@@ -93,15 +90,12 @@ pub fn http_client(settings: &Settings) -> anyhow::Result<reqwest::Client> {
         .build()?)
 }
 
-/// Starts the target's services, in order; answers them running.
-pub async fn start(
-    target: Target,
-    settings: Settings,
-    mut listeners: Listeners,
-) -> anyhow::Result<Vec<Running>> {
+/// What every service of the stack starts with: the settings, the client the services call
+/// each other with, and auth's published keys (auth and the gateway keep their own). In one
+/// process the services share them.
+pub fn launch(settings: Settings) -> anyhow::Result<Launch> {
     let settings = Arc::new(settings);
     let http = http_client(&settings)?;
-    // Services verify tokens with auth's published keys (auth and the gateway keep their own).
     let keys: Arc<dyn KeySource> = Arc::new(janua_tokens::JwksClient::new(
         &format!(
             "{}/.well-known/jwks.json",
@@ -111,13 +105,23 @@ pub async fn start(
         &settings.tokens.audience,
         http.clone(),
     ));
+    Ok(Launch { settings, keys, http })
+}
+
+/// Starts the target's services, in order; answers them running.
+pub async fn start(
+    target: Target,
+    settings: Settings,
+    mut listeners: Listeners,
+) -> anyhow::Result<Vec<Running>> {
+    let launch = launch(settings)?;
     let mut running = Vec::new();
     for (_, service, start) in selected(target) {
         let listener = match listeners.0.remove(service.name) {
             Some(listener) => listener,
-            None => service.bind(&settings)?,
+            None => service.bind(&launch.settings)?,
         };
-        let started = start(settings.clone(), listener, keys.clone(), http.clone()).await?;
+        let started = start(launch.clone(), listener).await?;
         tracing::info!(service = started.name(), port = started.port(), "listening");
         running.push(started);
     }

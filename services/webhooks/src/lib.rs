@@ -13,23 +13,17 @@ pub mod routes;
 pub mod store;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
-use janua_core::config::{ServiceSettings, Settings};
-use janua_db::Pool;
-use janua_service::{Connected, Database, Running, Service};
-use janua_tokens::jwks::KeySource;
-use std::net::TcpListener;
+use janua_service::{Connected, Launch, Running, Service};
 use std::sync::Arc;
 
-pub const SCHEMA: &str = "webhooks";
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/webhooks");
 
-#[derive(Clone)]
-pub struct WebhooksState {
-    pub pool: Pool,
-    pub settings: Arc<Settings>,
-    pub redis: redis::aio::ConnectionManager,
+pub type WebhooksState = janua_service::State<Webhooks>;
+
+/// What webhooks' requests need besides what every service has.
+pub struct Webhooks {
+    /// Who may manage an organization's endpoints.
     pub orgs: janua_core::org_access::OrgPermissions,
-    pub http: reqwest::Client,
     /// Seals endpoints' signing secrets at rest.
     pub secrets: janua_tokens::SecretBox,
     /// The SSRF guard for endpoint URLs (`webhooks.allowed_networks`).
@@ -38,27 +32,12 @@ pub struct WebhooksState {
     pub wake: Arc<tokio::sync::Notify>,
 }
 
-pub static SERVICE: Service = Service {
-    name: "webhooks",
-    database: Some(Database {
-        schema: SCHEMA,
-        migrations: || MIGRATIONS,
-    }),
-    section,
-};
-
-fn section(settings: &Settings) -> &ServiceSettings {
-    &settings.webhooks.service
-}
+pub static SERVICE: Service =
+    Service::with_database("webhooks", || MIGRATIONS, |settings| &settings.webhooks.service);
 
 /// Connects, starts the consumer of every event (in batches) and the dispatcher, and serves.
-pub async fn start(
-    settings: Arc<Settings>,
-    listener: TcpListener,
-    keys: Arc<dyn KeySource>,
-    http: reqwest::Client,
-) -> anyhow::Result<Running> {
-    let mut service = Connected::connect(&SERVICE, settings).await?;
+pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
+    let mut service = Connected::connect(&SERVICE, launch).await?;
     let settings = service.settings.clone();
     let secrets = janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
         &settings.secrets.encryption_key,
@@ -82,16 +61,11 @@ pub async fn start(
         events_in::handler(service.pool.clone(), wake.clone()),
     );
     service.workers.spawn(dispatcher.run());
-    let state = WebhooksState {
-        pool: service.pool.clone(),
-        orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
-        http,
-        settings,
-        redis: service.redis.clone(),
+    let own = Webhooks {
+        orgs: janua_core::org_access::OrgPermissions::new(&settings, service.http.clone()),
         secrets,
         guard: network,
         wake,
     };
-    let guard = service.guard(keys);
-    service.serve_with(listener, state, guard, routes::routes)
+    service.serve(listener, own, routes::routes)
 }
