@@ -7,6 +7,15 @@
 //! (It lives in its own crate rather than `janua-core`: it needs `janua-db`, `janua-events`
 //! and `janua-tokens`, which build on `janua-core`.)
 
+pub mod endpoints;
+
+#[doc(hidden)]
+pub use actix_web as __actix_web;
+#[doc(hidden)]
+pub use pastey as __pastey;
+#[doc(hidden)]
+pub use utoipa as __utoipa;
+
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware, web};
 use diesel_migrations::EmbeddedMigrations;
@@ -348,6 +357,14 @@ impl Connected {
     }
 }
 
+/// A service's routes: its public endpoints (each declared once, on its handler) and its
+/// internal API under `/internal/v1`.
+#[derive(Clone, Copy)]
+pub struct Routes {
+    pub public: fn() -> endpoints::Endpoints,
+    pub internal: fn(&mut web::ServiceConfig),
+}
+
 /// What a service needs to answer requests, as its readiness reports it.
 #[derive(Clone)]
 pub struct Readiness {
@@ -394,20 +411,34 @@ pub async fn ready(readiness: web::Data<Readiness>) -> Result<actix_web::HttpRes
 
 /// Mounts a service's internal API: `routes` under `/internal/v1`, every one behind the
 /// service token (`janua_core::http::service_token_guard`; anyone else gets a 404), with the
-/// service's readiness and its part of the OpenAPI document (the gateway merges them).
-pub fn internal<R, F>(cfg: &mut web::ServiceConfig, openapi: F, routes: R)
-where
-    R: FnOnce(&mut web::ServiceConfig),
-    F: actix_web::Handler<()> + Clone,
-    F::Output: actix_web::Responder + 'static,
-{
+/// service's readiness and its part of the OpenAPI document.
+fn internal(
+    cfg: &mut web::ServiceConfig,
+    document: utoipa::openapi::OpenApi,
+    routes: fn(&mut web::ServiceConfig),
+) {
     cfg.service(
         web::scope("/internal/v1")
             .wrap(middleware::from_fn(janua_core::http::service_token_guard))
-            .route("/openapi.json", web::get().to(openapi))
+            .route(
+                "/openapi.json",
+                web::get().to(move || {
+                    let document = document.clone();
+                    async move { actix_web::HttpResponse::Ok().json(document) }
+                }),
+            )
             .route("/health/ready", web::get().to(ready))
             .configure(routes),
     );
+}
+
+/// A service's part of the OpenAPI document: its public endpoints.
+pub fn document(service: &Service, endpoints: &endpoints::Endpoints) -> utoipa::openapi::OpenApi {
+    let info = utoipa::openapi::Info::new(
+        format!("Janua {}", service.name),
+        env!("CARGO_PKG_VERSION").to_string(),
+    );
+    endpoints.document(utoipa::openapi::OpenApiBuilder::new().info(info).build())
 }
 
 impl Connected {
@@ -416,13 +447,9 @@ impl Connected {
         self.extra.push(check);
     }
 
-    /// Serves `routes` with the service's [`State`] holding `own`, guarded by the launch's keys.
-    pub fn serve<S>(
-        self,
-        listener: TcpListener,
-        own: S,
-        routes: fn(&mut web::ServiceConfig),
-    ) -> anyhow::Result<Running>
+    /// Serves the service's routes with its [`State`] holding `own`, guarded by the launch's
+    /// keys.
+    pub fn serve<S>(self, listener: TcpListener, own: S, routes: Routes) -> anyhow::Result<Running>
     where
         S: Send + Sync + 'static,
     {
@@ -431,13 +458,14 @@ impl Connected {
     }
 
     /// Serves a service's routes with its state and token guard: the extractors answering the
-    /// envelope, the service token for `/internal/v1`, the health routes, then `routes`.
+    /// envelope, the health routes, its public endpoints, and its internal API behind the
+    /// service token.
     pub fn serve_with<S>(
         self,
         listener: TcpListener,
         state: S,
         guard: TokenGuard,
-        routes: fn(&mut web::ServiceConfig),
+        routes: Routes,
     ) -> anyhow::Result<Running>
     where
         S: Clone + Send + 'static,
@@ -449,7 +477,7 @@ impl Connected {
             consumers: self.consumers.clone(),
             extra: self.extra.clone(),
         };
-        let settings = self.settings.clone();
+        let (settings, service) = (self.settings.clone(), self.service);
         self.serve_routes(listener, move |cfg| {
             janua_core::http::service_app_data(cfg, &settings);
             cfg.app_data(web::Data::new(state.clone()))
@@ -457,7 +485,9 @@ impl Connected {
                 .app_data(web::Data::new(readiness.clone()))
                 .route("/api/v1/health/live", web::get().to(live))
                 .route("/api/v1/health/ready", web::get().to(ready));
-            routes(cfg);
+            let endpoints = (routes.public)();
+            endpoints.configure(cfg);
+            internal(cfg, document(service, &endpoints), routes.internal);
         })
     }
 }

@@ -6,7 +6,6 @@ pub mod chain;
 pub mod events;
 pub mod events_in;
 pub mod handlers;
-pub mod openapi;
 pub mod routes;
 pub mod store;
 pub mod verify;
@@ -40,5 +39,5 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         events_in::handler(service.pool.clone(), seal.clone()),
     );
     let orgs = janua_core::org_access::OrgPermissions::new(&service.settings, service.http.clone());
-    service.serve(listener, Audit { orgs, seal }, routes::routes)
+    service.serve(listener, Audit { orgs, seal }, routes::ROUTES)
 }

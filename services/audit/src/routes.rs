@@ -1,30 +1,25 @@
+//! Audit's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
+
 use crate::handlers::logs;
 use actix_web::web;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.configure(|cfg| log_routes(cfg, "/api/audit-logs"))
-        .configure(|cfg| log_routes(cfg, "/api/v1/audit-logs"))
-        .configure(|cfg| {
-            janua_service::internal(cfg, crate::openapi::document, |cfg| {
-                cfg.route("/records", web::post().to(crate::events::record));
-            })
-        });
+janua_service::endpoints! {
+    "/api/v1/audit-logs" => "/api/audit-logs";
+    logs::list,
+    logs::event_types,
+    logs::verify,
+    logs::export,
+    logs::for_user,
+    logs::for_organization,
+    logs::get,
 }
 
-/// The Audit Logs router answers under `/api/audit-logs` and `/api/v1/audit-logs`; literal
-/// segments (`events`, `verify`, `export`) are registered before `{log_id}`.
-fn log_routes(cfg: &mut web::ServiceConfig, base: &str) {
-    cfg.route(base, web::get().to(logs::list))
-        .route(&format!("{base}/events"), web::get().to(logs::event_types))
-        .route(&format!("{base}/verify"), web::get().to(logs::verify))
-        .route(&format!("{base}/export"), web::post().to(logs::export))
-        .route(
-            &format!("{base}/users/{{user_id}}"),
-            web::get().to(logs::for_user),
-        )
-        .route(
-            &format!("{base}/organizations/{{org_id}}"),
-            web::get().to(logs::for_organization),
-        )
-        .route(&format!("{base}/{{log_id}}"), web::get().to(logs::get));
+/// `/internal/v1`: what the gateway (no database of its own) asks audit to record.
+pub fn internal_api(cfg: &mut web::ServiceConfig) {
+    cfg.route("/records", web::post().to(crate::events::record));
 }
+
+pub const ROUTES: janua_service::Routes = janua_service::Routes {
+    public: endpoints,
+    internal: internal_api,
+};

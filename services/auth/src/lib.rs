@@ -7,7 +7,6 @@ pub mod events_in;
 pub mod handlers;
 pub mod identity_client;
 pub mod mailer;
-pub mod openapi;
 pub mod routes;
 pub mod store;
 
@@ -153,5 +152,5 @@ pub async fn start(launch: Launch, listener: TcpListener) -> anyhow::Result<Runn
         })
     }));
     let guard = state.token_guard();
-    service.serve_with(listener, state, guard, routes::routes)
+    service.serve_with(listener, state, guard, routes::ROUTES)
 }

@@ -4,7 +4,6 @@ pub mod domain;
 pub mod events;
 pub mod events_in;
 pub mod handlers;
-pub mod openapi;
 pub mod routes;
 pub mod store;
 
@@ -70,5 +69,5 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         outbound,
         dns: Arc::new(domain::dns::TxtResolver::new(&dns_servers(&settings)?)?),
     };
-    service.serve(listener, own, routes::routes)
+    service.serve(listener, own, routes::ROUTES)
 }

@@ -90,7 +90,7 @@ pub async fn answer(
                     .error_response()
             }
         }
-        LocalRoute::OpenApi => crate::openapi::document(state).await,
+        LocalRoute::OpenApi => crate::openapi::document(),
         // Upgraded before the body is read (see proxy::answer); never reaches here.
         LocalRoute::WebSocket => ApiError::not_found().error_response(),
         LocalRoute::CacheClear => {

@@ -1,12 +1,11 @@
-//! `GET /api/v1/openapi.json`: the OpenAPI 3.1 document of every route the gateway serves.
-//! Each service publishes its own part at `/internal/v1/openapi.json`; the gateway merges
-//! them with its own (health) and keeps only the paths of its route table, so the document
-//! never lists a route that answers 404.
+//! `GET /api/v1/openapi.json` and `janua openapi`: the OpenAPI 3.1 document of every route the
+//! gateway serves, built from the same declarations as its route table (each service's
+//! endpoints, and the gateway's own below), so it lists exactly what is routed and needs no
+//! service running.
 
-use crate::GatewayState;
-use actix_web::{HttpResponse, ResponseError};
-use janua_core::ApiError;
-use std::collections::BTreeSet;
+use crate::route_table::{LocalRoute, Route, Upstream};
+use actix_web::HttpResponse;
+use janua_service::endpoints::{Access, operations};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -14,21 +13,21 @@ use utoipa::{Modify, OpenApi};
 /// Basic health check.
 ///
 /// Permissions: anyone.
-#[utoipa::path(get, path = "/api/v1/health", tag = "Health", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/health", operation_id = "health", tag = "Health", responses((status = 200, body = Object)))]
 #[allow(dead_code)]
 fn health() {}
 
 /// Liveness probe: the process answers.
 ///
 /// Permissions: anyone.
-#[utoipa::path(get, path = "/api/v1/health/live", tag = "Health", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/health/live", operation_id = "health_live", tag = "Health", responses((status = 200, body = Object)))]
 #[allow(dead_code)]
 fn live() {}
 
 /// Readiness probe: Redis and every upstream service (each with its database) answer.
 ///
 /// Permissions: anyone.
-#[utoipa::path(get, path = "/api/v1/health/ready", tag = "Health",
+#[utoipa::path(get, path = "/api/v1/health/ready", operation_id = "health_ready", tag = "Health",
     responses((status = 200, body = Object), (status = 503, body = janua_core::error::ErrorEnvelope)))]
 #[allow(dead_code)]
 fn ready() {}
@@ -36,7 +35,7 @@ fn ready() {}
 /// Each dependency with its status and latency.
 ///
 /// Permissions: platform admin.
-#[utoipa::path(get, path = "/api/v1/health/detailed", tag = "Health", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/health/detailed", operation_id = "health_detailed", tag = "Health", security(("bearer" = [])),
     responses((status = 200, body = Object), (status = 401, body = janua_core::error::ErrorEnvelope),
         (status = 403, body = janua_core::error::ErrorEnvelope)))]
 #[allow(dead_code)]
@@ -45,14 +44,14 @@ fn detailed() {}
 /// This document.
 ///
 /// Permissions: anyone.
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "Meta", responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/openapi.json", operation_id = "openapi", tag = "Meta", responses((status = 200, body = Object)))]
 #[allow(dead_code)]
 fn openapi_json() {}
 
 /// Clears the rate-limit windows and sign-in throttles kept in Redis (revocations stay).
 ///
 /// Permissions: platform admin.
-#[utoipa::path(post, path = "/api/v1/admin/cache/clear", tag = "Admin", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/admin/cache/clear", operation_id = "admin_cache_clear", tag = "Admin", security(("bearer" = [])),
     responses((status = 200, body = Object), (status = 401, body = janua_core::error::ErrorEnvelope),
         (status = 403, body = janua_core::error::ErrorEnvelope)))]
 #[allow(dead_code)]
@@ -65,7 +64,7 @@ fn cache_clear() {}
 /// `{"type":"ping"}` and gets `{"type":"pong"}`.
 ///
 /// Permissions: any signed-in user (their own events and their organizations').
-#[utoipa::path(get, path = "/api/v1/websocket/ws", tag = "WebSocket",
+#[utoipa::path(get, path = "/api/v1/websocket/ws", operation_id = "websocket", tag = "WebSocket",
     params(("token" = String, Query, description = "an access token")),
     responses((status = 101, description = "switching to the WebSocket protocol"),
         (status = 401, body = janua_core::error::ErrorEnvelope)))]
@@ -83,6 +82,18 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "mfa_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "The short-lived `mfa_token` sign-in answers between the password and the second factor.",
+                    ))
                     .build(),
             ),
         );
@@ -110,66 +121,42 @@ impl Modify for BearerAuth {
 )]
 struct GatewayDoc;
 
-pub async fn document(state: &GatewayState) -> HttpResponse {
-    match build(state).await {
-        Ok(doc) => HttpResponse::Ok().json(doc),
-        Err(e) => e.error_response(),
-    }
-}
-
-async fn fetch(state: &GatewayState, base: &str) -> Result<Document, ApiError> {
-    let resp = state
-        .http
-        .get(format!("{}/internal/v1/openapi.json", base.trim_end_matches('/')))
-        .header(
-            janua_core::http::SERVICE_TOKEN_HEADER,
-            secrecy::ExposeSecret::expose_secret(&state.settings.secrets.service_token),
-        )
-        .send()
-        .await
-        .map_err(|_| ApiError::unavailable("a service behind the gateway"))?;
-    if !resp.status().is_success() {
-        return Err(ApiError::unavailable("a service behind the gateway"));
-    }
-    resp.json().await.map_err(ApiError::internal)
-}
-
-async fn build(state: &GatewayState) -> Result<Document, ApiError> {
+/// The whole document: the gateway's own routes and every service's.
+pub fn merged() -> Document {
     let mut doc = GatewayDoc::openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
-    let (auth, identity, org, audit, webhooks, enterprise) = futures::join!(
-        fetch(state, &state.settings.auth.url),
-        fetch(state, &state.settings.identity.url),
-        fetch(state, &state.settings.org.url),
-        fetch(state, &state.settings.audit.url),
-        fetch(state, &state.settings.webhooks.service.url),
-        fetch(state, &state.settings.enterprise.url)
-    );
-    for part in [auth, identity, org, audit, webhooks, enterprise] {
-        doc.merge(part?);
+    for (_, service, endpoints) in crate::route_table::services() {
+        doc.merge(janua_service::document(service, &endpoints));
     }
-    let routed: BTreeSet<&str> = state.table.routes().map(|r| r.pattern).collect();
-    // Routers that also answer outside /api/v1 (Invitations, Policies, Audit Logs) are documented once by
-    // their service; list them under both prefixes, as they are served.
-    for alias in &routed {
-        if let Some(rest) = alias.strip_prefix("/api/")
-            && !rest.starts_with("v1/")
-            && !doc.paths.paths.contains_key(*alias)
-            && let Some(item) = doc.paths.paths.get(&format!("/api/v1/{rest}")).cloned()
-        {
-            doc.paths.paths.insert(alias.to_string(), item);
-        }
-    }
-    // SCIM answers under `/api/v1/scim` and `/api/v1/scim/v2`, documented once (v2).
-    for alias in &routed {
-        if let Some(rest) = alias.strip_prefix("/api/v1/scim/")
-            && !rest.starts_with("v2/")
-            && !doc.paths.paths.contains_key(*alias)
-            && let Some(item) = doc.paths.paths.get(&format!("/api/v1/scim/v2/{rest}")).cloned()
-        {
-            doc.paths.paths.insert(alias.to_string(), item);
-        }
-    }
-    doc.paths.paths.retain(|path, _| routed.contains(path.as_str()));
-    Ok(doc)
+    doc
+}
+
+pub fn document() -> HttpResponse {
+    HttpResponse::Ok().json(merged())
+}
+
+/// The routes the gateway answers itself, from their declarations above.
+pub fn local_routes() -> Vec<Route> {
+    operations(&GatewayDoc::openapi())
+        .into_iter()
+        .map(|(method, path, operation)| {
+            let local = match operation.operation_id.as_deref() {
+                Some("health") => LocalRoute::Health,
+                Some("health_live") => LocalRoute::Live,
+                Some("health_ready") => LocalRoute::Ready,
+                Some("health_detailed") => LocalRoute::Detailed,
+                Some("openapi") => LocalRoute::OpenApi,
+                Some("admin_cache_clear") => LocalRoute::CacheClear,
+                Some("websocket") => LocalRoute::WebSocket,
+                other => unreachable!("no local route for the operation {other:?}"),
+            };
+            Route {
+                method,
+                pattern: path.to_string(),
+                upstream: Upstream::Local(local),
+                access: Access::of(operation),
+                form: false,
+            }
+        })
+        .collect()
 }

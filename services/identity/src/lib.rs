@@ -5,7 +5,6 @@
 pub mod domain;
 pub mod events;
 pub mod handlers;
-pub mod openapi;
 pub mod routes;
 pub mod store;
 
@@ -26,5 +25,5 @@ pub static SERVICE: Service =
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
     Connected::connect(&SERVICE, launch)
         .await?
-        .serve(listener, (), routes::routes)
+        .serve(listener, (), routes::ROUTES)
 }

@@ -1,5 +1,6 @@
 //! `janua --target all|gateway|auth|identity|org|enterprise|audit|webhooks`: one binary, any one
-//! service or all of them in one process (the `make up` default).
+//! service or all of them in one process (the `make up` default). `janua openapi` prints the
+//! API's OpenAPI document.
 
 use clap::Parser;
 use janua::stack::{self, Target};
@@ -16,11 +17,27 @@ struct Cli {
     /// Run the target's migrations and exit (the Kubernetes migration Job).
     #[arg(long, default_value_t = false)]
     migrate_only: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Print the OpenAPI 3.1 document of the whole API (what `GET /api/v1/openapi.json`
+    /// answers) and exit; needs no service, database or broker.
+    Openapi,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&janua_gateway::openapi::merged())?
+        );
+        return Ok(());
+    }
     let settings = janua_core::config::Settings::load()?;
     janua_core::telemetry::init(&settings);
     settings.warn_at_start();

@@ -26,3 +26,35 @@ fn unknown_configuration_variables_are_warned_about_where_they_can_be_seen() {
         "{logged}"
     );
 }
+
+/// `janua openapi` prints the whole document with nothing else running: every operation with
+/// an id of its own, as code generators need.
+#[test]
+fn the_openapi_command_prints_the_document_without_any_service() {
+    let output = Command::new(env!("CARGO_BIN_EXE_janua"))
+        .arg("openapi")
+        .env("JANUA_DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("JANUA_REDIS_URL", "redis://127.0.0.1:1")
+        .output()
+        .expect("janua runs");
+    assert!(output.status.success(), "{output:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/auth/signup",
+        "/api/v1/health",
+        "/api/invitations/invitations/{invite_id}",
+    ] {
+        assert!(paths.contains_key(path), "{path} is missing");
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no id"));
+            assert!(ids.insert(id.to_string()), "{id} is used twice");
+        }
+    }
+}

@@ -7,7 +7,6 @@ pub mod events;
 pub mod events_in;
 pub mod handlers;
 pub mod identity;
-pub mod openapi;
 pub mod routes;
 pub mod store;
 
@@ -33,5 +32,5 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         events_in::handler(service.pool.clone()),
     );
     let identity = identity::IdentityClient::new(&service.settings, service.http.clone());
-    service.serve(listener, Org { identity }, routes::routes)
+    service.serve(listener, Org { identity }, routes::ROUTES)
 }

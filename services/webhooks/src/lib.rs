@@ -8,7 +8,6 @@ pub mod domain;
 pub mod events;
 pub mod events_in;
 pub mod handlers;
-pub mod openapi;
 pub mod routes;
 pub mod store;
 
@@ -67,5 +66,5 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         guard: network,
         wake,
     };
-    service.serve(listener, own, routes::routes)
+    service.serve(listener, own, routes::ROUTES)
 }

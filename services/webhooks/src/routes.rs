@@ -1,26 +1,20 @@
-use crate::handlers::{deliveries, endpoints};
-use actix_web::web;
+//! Webhooks's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/webhooks", web::get().to(endpoints::list))
-        .route("/api/v1/webhooks", web::post().to(endpoints::create))
-        .route("/api/v1/webhooks/{webhook_id}", web::get().to(endpoints::get))
-        .route("/api/v1/webhooks/{webhook_id}", web::put().to(endpoints::update))
-        .route(
-            "/api/v1/webhooks/{webhook_id}",
-            web::delete().to(endpoints::delete),
-        )
-        .route(
-            "/api/v1/webhooks/{webhook_id}/test",
-            web::post().to(endpoints::test),
-        )
-        .route(
-            "/api/v1/webhooks/{webhook_id}/deliveries",
-            web::get().to(deliveries::list),
-        )
-        .route(
-            "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
-            web::post().to(deliveries::redeliver),
-        )
-        .configure(|cfg| janua_service::internal(cfg, crate::openapi::document, |_| {}));
+use crate::handlers::{deliveries, endpoints};
+
+janua_service::endpoints! {
+    endpoints::list,
+    endpoints::create,
+    endpoints::get,
+    endpoints::update,
+    endpoints::delete,
+    endpoints::test,
+    deliveries::list,
+    deliveries::redeliver,
 }
+
+/// Webhooks' routes (its internal API has only readiness and its OpenAPI part).
+pub const ROUTES: janua_service::Routes = janua_service::Routes {
+    public: endpoints,
+    internal: |_| {},
+};

@@ -292,7 +292,7 @@ pub async fn disable_totp(
 #[utoipa::path(post, path = "/api/v1/mfa/totp/verify-code", tag = "MFA", request_body = CodeRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope),
         (status = 429, body = janua_core::error::ErrorEnvelope)),
-    security(("bearer" = [])))]
+    security(("mfa_token" = []), ("bearer" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn verify_totp_code(
     state: web::Data<AuthState>,
@@ -318,7 +318,7 @@ pub async fn verify_totp_code(
 /// Permissions: the holder of an `mfa_token`, or any signed-in user (step-up).
 #[utoipa::path(post, path = "/api/v1/mfa/backup-codes/verify", tag = "MFA", request_body = CodeRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope)),
-    security(("bearer" = [])))]
+    security(("mfa_token" = []), ("bearer" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn verify_backup_code(
     state: web::Data<AuthState>,
