@@ -5,7 +5,8 @@
 //! user-info APIs of GitHub (`/user`, `/user/emails`), Discord (`/users/@me`) and X
 //! (`/2/users/me`) for the same account.
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use crate::peer::Peer;
+use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use josekit::jwk::Jwk;
@@ -74,17 +75,7 @@ struct Inner {
 pub struct OAuthProvider {
     pub base: String,
     inner: Arc<Mutex<Inner>>,
-    _server: Arc<ServerGuard>,
-}
-
-struct ServerGuard(actix_web::dev::ServerHandle);
-
-impl Drop for ServerGuard {
-    fn drop(&mut self) {
-        let handle = self.0.clone();
-        // Stop without waiting: the runtime may be going away with the test.
-        drop(handle.stop(false));
-    }
+    _peer: Peer,
 }
 
 fn new_key() -> (Jwk, String) {
@@ -101,8 +92,6 @@ fn random() -> String {
 
 impl OAuthProvider {
     pub async fn start() -> OAuthProvider {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let (key, kid) = new_key();
         let inner = Arc::new(Mutex::new(Inner {
             account: ProviderAccount::verified("provider-user-1", "ada@example.com"),
@@ -114,31 +103,26 @@ impl OAuthProvider {
             deny: false,
             token_requests: 0,
         }));
-        let data = web::Data::new((base.clone(), inner.clone()));
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
-                .route("/.well-known/openid-configuration", web::get().to(discovery))
-                .route("/jwks", web::get().to(jwks))
-                .route("/authorize", web::get().to(authorize))
-                .route("/token", web::post().to(token))
-                .route("/userinfo", web::get().to(userinfo))
-                .route("/user", web::get().to(github_user))
-                .route("/user/emails", web::get().to(github_emails))
-                .route("/users/@me", web::get().to(discord_user))
-                .route("/2/users/me", web::get().to(x_user))
-        })
-        .workers(1)
-        .disable_signals()
-        .listen(listener)
-        .unwrap()
-        .run();
-        let handle = server.handle();
-        tokio::spawn(server);
+        let shared = inner.clone();
+        let peer = Peer::serve_at(move |base| {
+            let data = web::Data::new((base.to_owned(), shared));
+            move |app: &mut web::ServiceConfig| {
+                app.app_data(data.clone())
+                    .route("/.well-known/openid-configuration", web::get().to(discovery))
+                    .route("/jwks", web::get().to(jwks))
+                    .route("/authorize", web::get().to(authorize))
+                    .route("/token", web::post().to(token))
+                    .route("/userinfo", web::get().to(userinfo))
+                    .route("/user", web::get().to(github_user))
+                    .route("/user/emails", web::get().to(github_emails))
+                    .route("/users/@me", web::get().to(discord_user))
+                    .route("/2/users/me", web::get().to(x_user));
+            }
+        });
         OAuthProvider {
-            base,
+            base: peer.base().to_owned(),
             inner,
-            _server: Arc::new(ServerGuard(handle)),
+            _peer: peer,
         }
     }
 

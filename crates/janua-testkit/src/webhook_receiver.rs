@@ -2,7 +2,8 @@
 //! gets (method, path, headers, body bytes) and answers from a script (for example 500 three
 //! times, then 200), or with a default status once the script is used up.
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use crate::peer::Peer;
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde_json::Value;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -91,18 +92,8 @@ struct Inner {
 
 #[derive(Clone)]
 pub struct WebhookReceiver {
-    base: String,
+    peer: Peer,
     inner: Arc<Mutex<Inner>>,
-    _server: Arc<ServerGuard>,
-}
-
-struct ServerGuard(actix_web::dev::ServerHandle);
-
-impl Drop for ServerGuard {
-    fn drop(&mut self) {
-        // Stop without waiting: the runtime may be going away with the test.
-        drop(self.0.stop(false));
-    }
 }
 
 async fn receive(req: HttpRequest, body: web::Bytes, inner: web::Data<Arc<Mutex<Inner>>>) -> HttpResponse {
@@ -145,41 +136,27 @@ async fn receive(req: HttpRequest, body: web::Bytes, inner: web::Data<Arc<Mutex<
 impl WebhookReceiver {
     /// Listens on 127.0.0.1 on a free port; answers 200 until scripted otherwise.
     pub async fn start() -> WebhookReceiver {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the webhook receiver");
-        let base = format!("http://{}", listener.local_addr().unwrap());
         let inner = Arc::new(Mutex::new(Inner {
             received: Vec::new(),
             script: VecDeque::new(),
             default: Reply::status(200).with_body("ok"),
         }));
         let data = web::Data::new(inner.clone());
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(data.clone())
+        let peer = Peer::serve(move |app| {
+            app.app_data(data.clone())
                 .app_data(web::PayloadConfig::new(8 * 1024 * 1024))
-                .default_service(web::to(receive))
-        })
-        .workers(1)
-        .disable_signals()
-        .listen(listener)
-        .unwrap()
-        .run();
-        let handle = server.handle();
-        tokio::spawn(server);
-        WebhookReceiver {
-            base,
-            inner,
-            _server: Arc::new(ServerGuard(handle)),
-        }
+                .default_service(web::to(receive));
+        });
+        WebhookReceiver { peer, inner }
     }
 
     /// The URL to register as an endpoint.
     pub fn url(&self) -> String {
-        format!("{}/hook", self.base)
+        format!("{}/hook", self.peer.base())
     }
 
     pub fn base(&self) -> &str {
-        &self.base
+        self.peer.base()
     }
 
     /// The next requests are answered with these statuses, in order (after any already
@@ -194,7 +171,12 @@ impl WebhookReceiver {
 
     /// Answers every request that the script does not cover with `status`.
     pub fn answer_always(&self, status: u16) {
-        self.inner.lock().unwrap().default = Reply::status(status);
+        self.answer_always_with(Reply::status(status));
+    }
+
+    /// Answers every request that the script does not cover with `reply`.
+    pub fn answer_always_with(&self, reply: Reply) {
+        self.inner.lock().unwrap().default = reply;
     }
 
     /// Every request so far, in arrival order.
@@ -205,7 +187,7 @@ impl WebhookReceiver {
     /// Waits until at least `count` requests came (panics after `timeout`) and answers them all.
     pub async fn wait_for(&self, count: usize, timeout: Duration) -> Vec<ReceivedRequest> {
         crate::eventually(
-            &format!("{count} webhook request(s) at {}", self.base),
+            &format!("{count} webhook request(s) at {}", self.peer.base()),
             timeout,
             || async {
                 let got = self.requests();
@@ -218,7 +200,7 @@ impl WebhookReceiver {
     /// Waits for a request whose JSON body has `"type": event_type`.
     pub async fn wait_for_event(&self, event_type: &str, timeout: Duration) -> ReceivedRequest {
         crate::eventually(
-            &format!("a {event_type} webhook at {}", self.base),
+            &format!("a {event_type} webhook at {}", self.peer.base()),
             timeout,
             || async {
                 self.requests()

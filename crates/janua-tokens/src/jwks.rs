@@ -175,8 +175,7 @@ mod tests {
     use super::*;
     use crate::Claims;
     use crate::keys::SigningKey;
-    use actix_web::{App, HttpResponse, HttpServer, web};
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use janua_testkit::webhook_receiver::{Reply, WebhookReceiver};
 
     fn claims() -> Claims {
         let now = chrono::Utc::now().timestamp();
@@ -201,39 +200,21 @@ mod tests {
         ring
     }
 
-    /// Serves one key's JWKS and counts the fetches.
-    async fn jwks_server(published: &SigningKey) -> (String, Arc<AtomicUsize>) {
-        let fetches = Arc::new(AtomicUsize::new(0));
-        let body = ring_of(published).jwks();
-        let counter = fetches.clone();
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/jwks", listener.local_addr().unwrap());
-        let server = HttpServer::new(move || {
-            let (body, counter) = (body.clone(), counter.clone());
-            App::new().route(
-                "/jwks",
-                web::get().to(move || {
-                    counter.fetch_add(1, Ordering::SeqCst);
-                    let body = body.clone();
-                    async move { HttpResponse::Ok().json(body) }
-                }),
-            )
-        })
-        .workers(1)
-        .disable_signals()
-        .listen(listener)
-        .unwrap()
-        .run();
-        tokio::spawn(server);
-        (url, fetches)
+    /// Serves one key's JWKS; its requests are the fetches.
+    async fn jwks_server(published: &SigningKey) -> WebhookReceiver {
+        let server = WebhookReceiver::start().await;
+        let jwks = serde_json::to_value(ring_of(published).jwks()).unwrap();
+        server.answer_always_with(Reply::json(&jwks));
+        server
     }
 
     #[tokio::test]
     async fn unknown_key_ids_cannot_drive_fetches_or_empty_the_verified_tokens() {
         let published = SigningKey::generate().unwrap();
-        let (url, fetches) = jwks_server(&published).await;
+        let server = jwks_server(&published).await;
+        let fetches = || server.requests().len();
         let client = Arc::new(JwksClient::new(
-            &url,
+            &format!("{}/jwks", server.base()),
             "https://janua.test",
             "janua",
             reqwest::Client::new(),
@@ -243,7 +224,7 @@ mod tests {
             verify_with(client.as_ref(), &good).await.is_ok(),
             "the first unknown key is fetched"
         );
-        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+        assert_eq!(fetches(), 1);
         let ring = client.current();
 
         // A flood of tokens naming keys nobody published: refused, no more fetches.
@@ -253,12 +234,12 @@ mod tests {
         let refused =
             futures::future::join_all(strangers.iter().map(|t| verify_with(client.as_ref(), t))).await;
         assert!(refused.iter().all(|r| matches!(r, Err(TokenError::UnknownKey))));
-        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+        assert_eq!(fetches(), 1);
 
         // A refetch that finds the same keys keeps the ring and the tokens it verified.
         let _ = client.gate.force().await;
         client.reload().await;
-        assert_eq!(fetches.load(Ordering::SeqCst), 2);
+        assert_eq!(fetches(), 2);
         assert!(Arc::ptr_eq(&ring, &client.current()));
         assert!(verify_with(client.as_ref(), &good).await.is_ok());
     }
