@@ -5,9 +5,12 @@
 
 use crate::route_table::{LocalRoute, Route, Upstream};
 use actix_web::HttpResponse;
-use janua_service::endpoints::{Access, operations};
+use janua_service::endpoints::{Access, operations, operations_mut};
 use utoipa::openapi::OpenApi as Document;
+use utoipa::openapi::header::{Header, HeaderBuilder};
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Type};
 use utoipa::{Modify, OpenApi};
 
 /// Basic health check.
@@ -128,7 +131,100 @@ pub fn merged() -> Document {
     for (_, service, endpoints) in crate::route_table::services() {
         doc.merge(janua_service::document(service, &endpoints));
     }
+    document_gateway_answers(&mut doc);
     doc
+}
+
+/// The rate-limit headers the gateway puts on every answer, with what each says.
+const RATE_LIMIT_HEADERS: [(&str, &str); 3] = [
+    (
+        "X-RateLimit-Limit",
+        "Requests allowed in the current window for this caller's tier.",
+    ),
+    ("X-RateLimit-Remaining", "Requests left in the current window."),
+    (
+        "X-RateLimit-Reset",
+        "When the current window ends (Unix seconds).",
+    ),
+];
+
+/// What the gateway adds to every operation it routes, documented where it applies: each
+/// answer carries the caller's rate-limit window, any request may be refused with 429 when
+/// the window is spent, and an operation that needs a credential answers 401 without a valid
+/// one (the services document their own 401s where their body differs, as SCIM's does).
+fn document_gateway_answers(doc: &mut Document) {
+    let integer = |description: &str| -> Header {
+        HeaderBuilder::new()
+            .schema(Some(ObjectBuilder::new().schema_type(Type::Integer)))
+            .description(Some(description))
+            .build()
+    };
+    let error = |description: &str, headers: &[(&str, Header)]| {
+        let mut response = ResponseBuilder::new().description(description).content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorEnvelope")))
+                .build(),
+        );
+        for (name, header) in headers {
+            response = response.header(*name, header.clone());
+        }
+        RefOr::T(response.build())
+    };
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (name, description) in RATE_LIMIT_HEADERS {
+        components
+            .headers
+            .insert(name.to_string(), integer(description).into());
+    }
+    components.responses.insert(
+        "Unauthorized".into(),
+        error(
+            "`UNAUTHORIZED`: no credential, or one that is expired, revoked or not for this route.",
+            &[],
+        ),
+    );
+    components.responses.insert(
+        "TooManyRequests".into(),
+        error(
+            "`RATE_LIMIT_EXCEEDED`: this caller's window is spent; try again after `Retry-After` seconds.",
+            &[("Retry-After", integer("Seconds until the window resets."))],
+        ),
+    );
+    let limit_headers: Vec<(&str, RefOr<Header>)> = RATE_LIMIT_HEADERS
+        .iter()
+        .map(|(name, _)| {
+            (
+                *name,
+                RefOr::Ref(Ref::new(format!("#/components/headers/{name}"))),
+            )
+        })
+        .collect();
+    for operation in operations_mut(doc) {
+        let needs_credential = operation
+            .security
+            .as_ref()
+            .is_some_and(|any_of| !any_of.is_empty() && !any_of.iter().any(|r| r == &Default::default()));
+        let responses = &mut operation.responses.responses;
+        if needs_credential {
+            responses
+                .entry("401".into())
+                .or_insert_with(|| RefOr::Ref(Ref::from_response_name("Unauthorized")));
+        }
+        responses
+            .entry("429".into())
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name("TooManyRequests")));
+        for response in responses.values_mut() {
+            if let RefOr::T(response) = response {
+                for (name, header) in &limit_headers {
+                    response
+                        .headers
+                        .entry(name.to_string())
+                        .or_insert_with(|| header.clone());
+                }
+            }
+        }
+    }
 }
 
 pub fn document() -> HttpResponse {

@@ -28,7 +28,9 @@ fn unknown_configuration_variables_are_warned_about_where_they_can_be_seen() {
 }
 
 /// `janua openapi` prints the whole document with nothing else running: every operation with
-/// an id of its own, as code generators need.
+/// an id of its own, as code generators need, and the answers the gateway adds to every route
+/// documented where they apply (429 and the rate-limit headers everywhere, 401 wherever a
+/// credential is required).
 #[test]
 fn the_openapi_command_prints_the_document_without_any_service() {
     let output = Command::new(env!("CARGO_BIN_EXE_janua"))
@@ -55,6 +57,27 @@ fn the_openapi_command_prints_the_document_without_any_service() {
                 .as_str()
                 .unwrap_or_else(|| panic!("{method} {path} has no id"));
             assert!(ids.insert(id.to_string()), "{id} is used twice");
+            let responses = operation["responses"].as_object().unwrap();
+            assert!(responses.contains_key("429"), "{id} does not document 429");
+            let needs_credential = operation["security"].as_array().is_some_and(|any_of| {
+                !any_of.is_empty() && any_of.iter().all(|r| r != &serde_json::json!({}))
+            });
+            if needs_credential {
+                assert!(responses.contains_key("401"), "{id} does not document 401");
+            }
+            for (status, response) in responses {
+                if response.get("$ref").is_none() {
+                    let headers = response["headers"].as_object();
+                    assert!(
+                        headers.is_some_and(|h| h.contains_key("X-RateLimit-Remaining")),
+                        "{id} does not document the rate-limit headers on {status}"
+                    );
+                }
+            }
         }
     }
+    let limit = &doc["components"]["headers"]["X-RateLimit-Limit"];
+    assert_eq!(limit["schema"]["type"], "integer", "{limit}");
+    let too_many = &doc["components"]["responses"]["TooManyRequests"];
+    assert!(too_many["headers"]["Retry-After"].is_object(), "{too_many}");
 }
