@@ -21,6 +21,55 @@ pub const DEAD_LETTER_EXCHANGE: &str = "janua.events.dead";
 /// Deliveries of one message before it is dead-lettered.
 pub const DELIVERY_LIMIT: i32 = 10;
 
+/// A handler that fails for a passing reason (its database away, its pool exhausted) is tried
+/// again in place, backing off, before its delivery goes back to the queue: each return to the
+/// queue counts toward [`DELIVERY_LIMIT`], so an outage of seconds must not use them up and
+/// dead-letter good events. With these figures a message is dead-lettered only after about
+/// five minutes of failing.
+const IN_PLACE: InPlace = InPlace {
+    backoff: janua_core::retry::Backoff {
+        base: Duration::from_millis(200),
+        max: Duration::from_secs(10),
+        jitter: 0.2,
+    },
+    tries: 6,
+};
+
+struct InPlace {
+    backoff: janua_core::retry::Backoff,
+    tries: u32,
+}
+
+async fn tried_in_place<F, Fut>(queue: &str, handle: F) -> Result<(), HandleError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), HandleError>>,
+{
+    IN_PLACE.run(queue, handle).await
+}
+
+impl InPlace {
+    /// Runs `handle` until it succeeds, rejects, or has failed `tries` times in a row.
+    async fn run<F, Fut>(&self, queue: &str, mut handle: F) -> Result<(), HandleError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<(), HandleError>>,
+    {
+        let mut attempts = self.backoff.attempts();
+        for _ in 1..self.tries {
+            match handle().await {
+                Err(HandleError::Retry(why)) => {
+                    let wait = attempts.failed();
+                    tracing::warn!(queue = %queue, reason = %why, retry_in_ms = wait.as_millis() as u64, "event handling failed; trying again");
+                    tokio::time::sleep(wait).await;
+                }
+                settled => return settled,
+            }
+        }
+        handle().await
+    }
+}
+
 #[derive(Debug)]
 pub enum HandleError {
     /// A dependency is down: deliver again later.
@@ -153,7 +202,7 @@ async fn consume(
             while let Some(delivery) = deliveries.next().await {
                 let delivery = delivery?;
                 let outcome = match EventEnvelope::decode(delivery.data.as_slice()) {
-                    Ok(envelope) => handler(envelope).await,
+                    Ok(envelope) => tried_in_place(&sub.queue, || handler(envelope.clone())).await,
                     Err(e) => Err(HandleError::Reject(format!("undecodable envelope: {e}"))),
                 };
                 settle(&sub.queue, &delivery, outcome).await?;
@@ -176,8 +225,8 @@ async fn consume(
                 if ready.is_empty() {
                     continue;
                 }
-                let envelopes = ready.iter().map(|(_, e)| e.clone()).collect();
-                match handler(envelopes).await {
+                let envelopes: Vec<EventEnvelope> = ready.iter().map(|(_, e)| e.clone()).collect();
+                match tried_in_place(&sub.queue, || handler(envelopes.clone())).await {
                     Ok(()) => {
                         for (delivery, _) in &ready {
                             delivery.ack(BasicAckOptions::default()).await?;
@@ -185,7 +234,6 @@ async fn consume(
                     }
                     Err(HandleError::Retry(why)) => {
                         tracing::warn!(queue = %sub.queue, reason = %why, events = ready.len(), "event batch failed; will be redelivered");
-                        tokio::time::sleep(Duration::from_millis(200)).await;
                         for (delivery, _) in &ready {
                             delivery
                                 .nack(BasicNackOptions {
@@ -197,7 +245,8 @@ async fn consume(
                     }
                     Err(HandleError::Reject(_)) if ready.len() > 1 => {
                         for (delivery, envelope) in ready {
-                            let outcome = handler(vec![envelope]).await;
+                            let outcome =
+                                tried_in_place(&sub.queue, || handler(vec![envelope.clone()])).await;
                             settle(&sub.queue, &delivery, outcome).await?;
                         }
                     }
@@ -228,7 +277,6 @@ async fn settle(
         }
         Err(HandleError::Retry(why)) => {
             tracing::warn!(queue = %queue, reason = %why, "event handling failed; will be redelivered");
-            tokio::time::sleep(Duration::from_millis(200)).await;
             delivery
                 .nack(BasicNackOptions {
                     requeue: true,
@@ -321,4 +369,60 @@ fn quorum() -> FieldTable {
     let mut args = FieldTable::default();
     args.insert("x-queue-type".into(), AMQPValue::LongString("quorum".into()));
     args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    const QUICK: InPlace = InPlace {
+        backoff: janua_core::retry::Backoff {
+            base: Duration::from_millis(1),
+            max: Duration::from_millis(2),
+            jitter: 0.0,
+        },
+        tries: 6,
+    };
+
+    /// A handler failing `failures` times for a passing reason, then succeeding.
+    fn flaky(
+        failures: u32,
+        calls: &AtomicU32,
+    ) -> impl FnMut() -> futures::future::Ready<Result<(), HandleError>> + '_ {
+        move || {
+            let call = calls.fetch_add(1, Ordering::SeqCst) + 1;
+            futures::future::ready(if call <= failures {
+                Err(HandleError::Retry("the database is away".into()))
+            } else {
+                Ok(())
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_passing_failure_is_retried_in_place_without_going_back_to_the_queue() {
+        let calls = AtomicU32::new(0);
+        assert!(QUICK.run("q", flaky(5, &calls)).await.is_ok());
+        assert_eq!(calls.load(Ordering::SeqCst), 6);
+    }
+
+    #[tokio::test]
+    async fn a_lasting_failure_goes_back_to_the_queue_after_the_tries_and_a_reject_at_once() {
+        let calls = AtomicU32::new(0);
+        let outcome = QUICK.run("q", flaky(u32::MAX, &calls)).await;
+        assert!(matches!(outcome, Err(HandleError::Retry(_))));
+        assert_eq!(calls.load(Ordering::SeqCst), 6);
+
+        let calls = AtomicU32::new(0);
+        let reject = || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            futures::future::ready(Err(HandleError::Reject("undecodable".into())))
+        };
+        assert!(matches!(
+            QUICK.run("q", reject).await,
+            Err(HandleError::Reject(_))
+        ));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+    }
 }

@@ -78,8 +78,10 @@ impl Publisher {
         Ok(())
     }
 
+    /// Closes the connection; one the broker no longer answers on is given up after
+    /// [`BROKER_TIMEOUT`].
     pub async fn close(self) {
-        let _ = self.connection.close(200, "bye".into()).await;
+        let _ = tokio::time::timeout(BROKER_TIMEOUT, self.connection.close(200, "bye".into())).await;
     }
 }
 
