@@ -7,7 +7,6 @@ use crate::domain::roles::Action;
 use crate::store::policies::{self as store, Fields, PolicyRow};
 use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use janua_authz::{Decision, Effect, Policy, Request};
 use janua_core::http::RequestMeta;
@@ -38,41 +37,7 @@ pub struct PolicyInput {
     pub organization_id: Option<Uuid>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PolicyView {
-    pub id: Uuid,
-    pub organization_id: Option<Uuid>,
-    pub name: String,
-    pub description: Option<String>,
-    pub effect: String,
-    pub actions: Vec<String>,
-    pub resources: Vec<String>,
-    #[schema(value_type = Object)]
-    pub conditions: serde_json::Value,
-    pub priority: i32,
-    pub created_by: Uuid,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<PolicyRow> for PolicyView {
-    fn from(r: PolicyRow) -> Self {
-        PolicyView {
-            id: r.id,
-            organization_id: r.organization_id,
-            name: r.name,
-            description: r.description,
-            effect: r.effect,
-            actions: r.actions,
-            resources: r.resources,
-            conditions: r.conditions,
-            priority: r.priority,
-            created_by: r.created_by,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
-}
+pub use store::PolicyRow as PolicyView;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -225,33 +190,28 @@ pub async fn create(
             Ok(row)
         })
         .await?;
-    Ok(HttpResponse::Created().json(PolicyView::from(row)))
+    Ok(HttpResponse::Created().json(row))
 }
-
-#[derive(Debug, Serialize, Deserialize)]
-struct PolicyKey(DateTime<Utc>, Uuid);
 
 /// The policies the caller manages: all for platform admins, else those of the
 /// organizations the caller is an owner or admin of.
 ///
 /// Permissions: any signed-in user (the list is filtered).
 #[utoipa::path(get, path = "/api/v1/policies", tag = "Policies", params(PageQuery),
-    responses((status = 200, body = Object)), security(("bearer" = [])))]
+    responses((status = 200, body = Page<PolicyView>)), security(("bearer" = [])))]
 pub async fn list(
     state: web::Data<OrgState>,
     auth: Authenticated,
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = q.limit()?;
-    let after = q.after::<PolicyKey>()?.map(|k| (k.0, k.1));
     let manager = (!auth.is_admin()).then(|| auth.user_id());
     let mut conn = state.pool.get().await?;
-    let rows = store::list(&mut conn, manager, after, limit + 1).await?;
-    let page = Page::from_rows(
-        rows.into_iter().map(PolicyView::from).collect(),
-        limit,
-        |p: &PolicyView| PolicyKey(p.created_at, p.id),
-    );
+    let page = q
+        .fetch(
+            |after, n| store::list(&mut conn, manager, after, n),
+            |p: &PolicyRow| (p.created_at, p.id),
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -267,7 +227,7 @@ pub async fn get(
     auth: Authenticated,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(PolicyView::from(visible(&state, &auth, path.into_inner()).await?)))
+    Ok(HttpResponse::Ok().json(visible(&state, &auth, path.into_inner()).await?))
 }
 
 /// Replaces a policy's rule (its organization stays).
@@ -304,7 +264,7 @@ pub async fn update(
             Ok(row)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(PolicyView::from(row)))
+    Ok(HttpResponse::Ok().json(row))
 }
 
 /// Deletes a policy.
