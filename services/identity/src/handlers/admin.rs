@@ -51,14 +51,11 @@ pub struct SuspendRequest {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct UserKey(DateTime<Utc>, Uuid);
-
 /// Users in sign-up order, with search and a status filter.
 ///
 /// Permissions: platform admins.
 #[utoipa::path(get, path = "/api/v1/users", tag = "Users", params(UserListQuery),
-    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<UserView>), (status = 403, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list_users(
     state: web::Data<IdentityState>,
@@ -71,7 +68,7 @@ pub async fn list_users(
         cursor: q.cursor,
     };
     let limit = page.limit()?;
-    let after = page.after::<UserKey>()?.map(|k| (k.0, k.1));
+    let after = page.after::<(DateTime<Utc>, Uuid)>()?;
     let status = match q.status.as_deref() {
         None => None,
         Some(s @ ("active" | "suspended")) => Some(s),
@@ -88,19 +85,15 @@ pub async fn list_users(
     }
     let mut conn = state.pool.get().await?;
     let rows = store::users::list(&mut conn, search, status, after, limit + 1).await?;
-    let views: Vec<UserView> = rows.iter().map(UserView::from).collect();
-    Ok(
-        HttpResponse::Ok().json(Page::from_rows(views, limit, |u: &UserView| {
-            UserKey(u.created_at, u.id)
-        })),
-    )
+    let page = Page::from_rows(rows, limit, |u| (u.created_at, u.id));
+    Ok(HttpResponse::Ok().json(page.map(|u| UserView::from(&u))))
 }
 
 /// The same list under the Admin router.
 ///
 /// Permissions: platform admins.
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "Admin", params(UserListQuery),
-    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<UserView>), (status = 403, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn admin_users(
     state: web::Data<IdentityState>,
