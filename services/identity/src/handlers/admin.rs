@@ -2,7 +2,7 @@
 //! and suspension. Every route here goes through the [`PlatformAdmin`] guard.
 
 use crate::IdentityState;
-use crate::domain::user::UserView;
+use crate::domain::user::{UserView, parse_status};
 use crate::{events, store};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
@@ -69,16 +69,7 @@ pub async fn list_users(
     };
     let limit = page.limit()?;
     let after = page.after::<(DateTime<Utc>, Uuid)>()?;
-    let status = match q.status.as_deref() {
-        None => None,
-        Some(s @ ("active" | "suspended")) => Some(s),
-        Some(_) => {
-            return Err(ApiError::validation(
-                "status",
-                "status must be active or suspended",
-            ));
-        }
-    };
+    let status = q.status.as_deref().map(parse_status).transpose()?;
     let search = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if search.is_some_and(|s| s.len() > 254) {
         return Err(ApiError::validation("q", "search is at most 254 characters"));

@@ -9,13 +9,13 @@ use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
+use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 const NAME_MAX: usize = 128;
-const DESCRIPTION_MAX: usize = 1024;
 const METADATA_MAX_BYTES: usize = 8 * 1024;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -74,16 +74,6 @@ fn check_slug(s: &str) -> Result<(), ApiError> {
             "slug",
             "slug must be 3 to 63 lower-case letters, digits or single hyphens",
         ))
-    }
-}
-
-fn check_description(d: Option<&str>) -> Result<(), ApiError> {
-    match d {
-        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::validation(
-            "description",
-            format!("description is at most {DESCRIPTION_MAX} characters"),
-        )),
-        _ => Ok(()),
     }
 }
 

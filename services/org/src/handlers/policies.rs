@@ -11,6 +11,7 @@ use diesel_async::AsyncConnection;
 use janua_authz::{Decision, Effect, Policy, Request};
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
+use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
@@ -96,16 +97,7 @@ fn checked(id: Uuid, input: &PolicyInput) -> Result<Policy, ApiError> {
     };
     let conditions: BTreeMap<String, janua_authz::Test> = serde_json::from_value(conditions)
         .map_err(|e| ApiError::validation("conditions", format!("conditions: {e}")))?;
-    if input
-        .description
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > 1024)
-    {
-        return Err(ApiError::validation(
-            "description",
-            "description is at most 1024 characters",
-        ));
-    }
+    check_description(input.description.as_deref())?;
     let policy = Policy {
         id: id.to_string(),
         name: input.name.trim().to_string(),

@@ -14,6 +14,7 @@ use diesel_async::AsyncConnection;
 use janua_authz::catalogue::{PERMISSIONS, is_permission, org_role_permissions};
 use janua_core::http::RequestMeta;
 use janua_core::pagination::Page;
+use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
@@ -163,12 +164,7 @@ pub(crate) fn check_name(name: &str, description: Option<&str>) -> Result<String
             "that name belongs to a built-in role",
         ));
     }
-    if description.is_some_and(|d| d.chars().count() > 1024) {
-        return Err(ApiError::validation(
-            "description",
-            "description is at most 1024 characters",
-        ));
-    }
+    check_description(description)?;
     Ok(name)
 }
 

@@ -14,12 +14,11 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
+use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-const DESCRIPTION_MAX: usize = 1024;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -99,16 +98,6 @@ impl WebhookView {
             updated_at: e.updated_at,
             secret: secret.map(SigningKey::reveal),
         }
-    }
-}
-
-fn check_description(d: Option<&str>) -> Result<(), ApiError> {
-    match d {
-        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::validation(
-            "description",
-            format!("description is at most {DESCRIPTION_MAX} characters"),
-        )),
-        _ => Ok(()),
     }
 }
 
