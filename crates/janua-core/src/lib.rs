@@ -13,5 +13,6 @@ pub mod pagination;
 pub mod redirect;
 pub mod retry;
 pub mod telemetry;
+pub mod text;
 
 pub use error::{ApiError, ErrorCode};

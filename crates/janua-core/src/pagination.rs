@@ -33,6 +33,26 @@ impl PageQuery {
         let bytes = URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?;
         serde_json::from_slice(&bytes).map(Some).map_err(|_| bad())
     }
+
+    /// One page of a keyset listing: `fetch(after, limit + 1)` reads the rows after the
+    /// cursor's key, and `key` names the key a row sorts by.
+    pub async fn fetch<T, K, E, F, Fut>(&self, fetch: F, key: impl Fn(&T) -> K) -> Result<Page<T>, ApiError>
+    where
+        K: Serialize + DeserializeOwned,
+        F: FnOnce(Option<K>, i64) -> Fut,
+        Fut: std::future::Future<Output = Result<Vec<T>, E>>,
+        ApiError: From<E>,
+    {
+        let limit = self.limit()?;
+        let rows = fetch(self.after()?, limit + 1).await?;
+        Ok(Page::from_rows(rows, limit, key))
+    }
+}
+
+/// A whole list in the same envelope as a page, for lists that are never long.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct List<T> {
+    pub data: Vec<T>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -55,6 +75,14 @@ impl<T> Page<T> {
         Page {
             data: rows,
             next_cursor,
+        }
+    }
+
+    /// The same page with each item turned into its view.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            data: self.data.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
         }
     }
 }

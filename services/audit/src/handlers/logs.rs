@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use janua_core::ApiError;
 use janua_core::http::RequestMeta;
 use janua_core::org_access::no_such_organization;
-use janua_core::pagination::{Page, PageQuery};
+use janua_core::pagination::{List, Page, PageQuery};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -165,22 +165,21 @@ async fn require_reader(state: &AuditState, auth: &Authenticated, org: Option<Uu
 }
 
 async fn list_page(state: &AuditState, filter: &Filter, page: &PageQuery) -> Result<HttpResponse, ApiError> {
-    let limit = page.limit()?;
-    let after: Option<i64> = page.after()?;
     let mut conn = state.pool.get().await?;
-    let rows = store::page(&mut conn, filter, after, Order::NewestFirst, limit + 1).await?;
-    let page = Page::from_rows(rows, limit, |e| e.seq);
-    Ok(HttpResponse::Ok().json(Page {
-        data: page.data.into_iter().map(EntryView::from).collect::<Vec<_>>(),
-        next_cursor: page.next_cursor,
-    }))
+    let page = page
+        .fetch(
+            |after, n| store::page(&mut conn, filter, after, Order::NewestFirst, n),
+            |e| e.seq,
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(page.map(EntryView::from)))
 }
 
 /// Audit entries, newest first, with filters and keyset pagination.
 ///
 /// Permissions: platform admins; holders of `audit:read` in `organization_id` (required then).
 #[utoipa::path(get, path = "/api/v1/audit-logs", tag = "Audit Logs", params(ListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 400, body = janua_core::error::ErrorEnvelope),
+    responses((status = 200, body = Page<EntryView>), (status = 400, body = janua_core::error::ErrorEnvelope),
         (status = 401, body = janua_core::error::ErrorEnvelope), (status = 403, body = janua_core::error::ErrorEnvelope)))]
 pub async fn list(
     state: web::Data<AuditState>,
@@ -231,7 +230,7 @@ pub struct EventTypeView {
 ///
 /// Permissions: any signed-in user (it is the published catalogue).
 #[utoipa::path(get, path = "/api/v1/audit-logs/events", tag = "Audit Logs", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 401, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = List<EventTypeView>), (status = 401, body = janua_core::error::ErrorEnvelope)))]
 pub async fn event_types(_auth: Authenticated) -> HttpResponse {
     let data: Vec<EventTypeView> = janua_events::catalogue::EVENT_TYPES
         .iter()
@@ -242,7 +241,7 @@ pub async fn event_types(_auth: Authenticated) -> HttpResponse {
             outcome: if e.failure { "failure" } else { "success" },
         })
         .collect();
-    HttpResponse::Ok().json(serde_json::json!({ "data": data }))
+    HttpResponse::Ok().json(List { data })
 }
 
 /// A user's entries: those where the user acted and those about the user.
@@ -250,7 +249,7 @@ pub async fn event_types(_auth: Authenticated) -> HttpResponse {
 /// Permissions: platform admins.
 #[utoipa::path(get, path = "/api/v1/audit-logs/users/{user_id}", tag = "Audit Logs", security(("bearer" = [])),
     params(("user_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = Page<EntryView>), (status = 403, body = janua_core::error::ErrorEnvelope)))]
 pub async fn for_user(
     state: web::Data<AuditState>,
     auth: Authenticated,
@@ -270,7 +269,7 @@ pub async fn for_user(
 /// Permissions: platform admins; holders of `audit:read` in the organization.
 #[utoipa::path(get, path = "/api/v1/audit-logs/organizations/{org_id}", tag = "Audit Logs", security(("bearer" = [])),
     params(("org_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = Page<EntryView>), (status = 403, body = janua_core::error::ErrorEnvelope)))]
 pub async fn for_organization(
     state: web::Data<AuditState>,
     auth: Authenticated,

@@ -87,6 +87,22 @@ pub(crate) fn token_pair(
     })
 }
 
+/// A new session for a user who has proven all they must: its token pair.
+pub(crate) async fn signed_in(
+    state: &AuthState,
+    user: &IdentityUser,
+    method: &str,
+    meta: &RequestMeta,
+) -> Result<TokenPair, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let issued = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            sessions::create(conn, state, user.id, method, meta).await
+        })
+        .await?;
+    token_pair(state, user, issued)
+}
+
 /// Answer of a first factor when a second one is due (API.md).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MfaRequired {
@@ -128,12 +144,8 @@ pub(crate) async fn sign_in_outcome(
             expires_in: crate::domain::mfa::MFA_TOKEN_TTL_SECS,
         })
     } else {
-        let issued = conn
-            .transaction::<_, ApiError, _>(async |conn| {
-                sessions::create(conn, state, user.id, method, meta).await
-            })
-            .await?;
-        serde_json::to_value(token_pair(state, user, issued)?)
+        drop(conn);
+        serde_json::to_value(signed_in(state, user, method, meta).await?)
     };
     answer.map_err(ApiError::internal)
 }
@@ -390,12 +402,20 @@ pub async fn refresh(
     }
 }
 
-/// Answers 202 at once and does `work` after the answer, so neither the answer nor its
+/// Answers 202 at once and mails `email` after the answer, so neither the answer nor its
 /// timing tells whether the email has an account.
-pub(crate) fn accept_then<F>(what: &'static str, work: F) -> HttpResponse
+pub(crate) fn accept_then<F, Fut>(
+    what: &'static str,
+    state: web::Data<AuthState>,
+    email: String,
+    meta: RequestMeta,
+    mail: F,
+) -> HttpResponse
 where
-    F: std::future::Future<Output = Result<(), ApiError>> + Send + 'static,
+    F: FnOnce(std::sync::Arc<AuthState>, String, RequestMeta) -> Fut,
+    Fut: std::future::Future<Output = Result<(), ApiError>> + Send + 'static,
 {
+    let work = mail(state.into_inner(), email, meta);
     tokio::spawn(async move {
         if let Err(e) = work.await {
             tracing::warn!(error = %e, "could not queue {what}");
@@ -404,6 +424,33 @@ where
     HttpResponse::Accepted().json(serde_json::json!({
         "message": "if an account exists for this email, a message is on its way"
     }))
+}
+
+/// The address of a request to be mailed something about an account.
+fn mail_address(body: &EmailRequest) -> Result<String, ApiError> {
+    let email = normalise_email(&body.email);
+    if email.is_empty() || email.len() > 254 {
+        return Err(ApiError::validation("email", "email is required"));
+    }
+    Ok(email)
+}
+
+/// The active account `email` names, while mail of this `kind` may still go to the address
+/// this hour; none otherwise, and nothing is sent.
+async fn mailable_account(
+    state: &AuthState,
+    kind: &str,
+    email: &str,
+) -> Result<Option<IdentityUser>, ApiError> {
+    let budget = state.settings.rate_limits.emails_per_address_per_hour;
+    if !state.throttle.mail_allowed(kind, email, budget).await? {
+        return Ok(None);
+    }
+    Ok(state
+        .identity
+        .find_by_email(email)
+        .await?
+        .filter(|u| u.status == "active"))
 }
 
 /// Sends a password-reset link (valid 30 minutes). Answers 202 whether or not the email
@@ -418,27 +465,24 @@ pub async fn forgot_password(
     meta: RequestMeta,
     body: web::Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = normalise_email(&body.email);
-    if email.is_empty() || email.len() > 254 {
-        return Err(ApiError::validation("email", "email is required"));
-    }
-    let state = state.into_inner();
-    Ok(accept_then("a password reset email", async move {
-        send_reset(&state, &email, &meta).await
-    }))
+    let email = mail_address(&body)?;
+    Ok(accept_then(
+        "a password reset email",
+        state,
+        email,
+        meta,
+        send_reset,
+    ))
 }
 
-async fn send_reset(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
-    let budget = state.settings.rate_limits.emails_per_address_per_hour;
-    if !state.throttle.mail_allowed("reset", email, budget).await? {
-        return Ok(());
-    }
-    let Some(user) = state.identity.find_by_email(email).await? else {
+async fn send_reset(
+    state: std::sync::Arc<AuthState>,
+    email: String,
+    meta: RequestMeta,
+) -> Result<(), ApiError> {
+    let Some(user) = mailable_account(&state, "reset", &email).await? else {
         return Ok(());
     };
-    if user.status != "active" {
-        return Ok(());
-    }
     let token = janua_core::crypto::random_token();
     let now = Utc::now();
     let mut conn = state.pool.get().await?;
@@ -602,28 +646,16 @@ pub async fn resend_verification(
     meta: RequestMeta,
     body: web::Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let email = normalise_email(&body.email);
-    if email.is_empty() || email.len() > 254 {
-        return Err(ApiError::validation("email", "email is required"));
-    }
-    let state = state.into_inner();
-    Ok(accept_then("a verification email", async move {
-        resend(&state, &email, &meta).await
-    }))
+    let email = mail_address(&body)?;
+    Ok(accept_then("a verification email", state, email, meta, resend))
 }
 
-async fn resend(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
-    let budget = state.settings.rate_limits.emails_per_address_per_hour;
-    if !state.throttle.mail_allowed("verify", email, budget).await? {
-        return Ok(());
-    }
-    let Some(user) = state.identity.find_by_email(email).await? else {
+async fn resend(state: std::sync::Arc<AuthState>, email: String, meta: RequestMeta) -> Result<(), ApiError> {
+    let unverified = mailable_account(&state, "verify", &email).await?;
+    let Some(user) = unverified.filter(|u| !u.email_verified) else {
         return Ok(());
     };
-    if user.email_verified || user.status != "active" {
-        return Ok(());
-    }
     let mut conn = state.pool.get().await?;
-    conn.transaction::<_, ApiError, _>(async |conn| queue_verification(conn, state, &user, meta).await)
+    conn.transaction::<_, ApiError, _>(async |conn| queue_verification(conn, &state, &user, &meta).await)
         .await
 }

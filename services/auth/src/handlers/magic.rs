@@ -33,13 +33,11 @@ pub async fn send_magic_link(
     if email.is_empty() || email.len() > 254 || !email.contains('@') {
         return Err(ApiError::validation("email", "email is not a valid address"));
     }
-    let state = state.into_inner();
-    Ok(accept_then("a magic link", async move {
-        send(&state, &email, &meta).await
-    }))
+    Ok(accept_then("a magic link", state, email, meta, send))
 }
 
-async fn send(state: &AuthState, email: &str, meta: &RequestMeta) -> Result<(), ApiError> {
+async fn send(state: std::sync::Arc<AuthState>, email: String, meta: RequestMeta) -> Result<(), ApiError> {
+    let (state, email) = (&*state, email.as_str());
     let budget = state.settings.magic_links.per_email_per_hour;
     if !state.throttle.mail_allowed("magic", email, budget).await? {
         return Ok(());

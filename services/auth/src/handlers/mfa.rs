@@ -2,8 +2,7 @@
 //! two routes that complete a sign-in with a second factor (they take the `mfa_token`).
 
 use crate::domain::mfa;
-use crate::domain::sessions;
-use crate::handlers::auth::{TokenPair, suspended, token_pair};
+use crate::handlers::auth::{TokenPair, signed_in, suspended};
 use crate::store::{credentials, mfa as store};
 use crate::{AuthState, events};
 use actix_web::dev::Payload;
@@ -110,6 +109,21 @@ fn account(user_id: Uuid) -> String {
     crate::domain::throttle::user_account(user_id)
 }
 
+/// Counts a wrong code or password against the account (and the address it came from), and
+/// answers the refusal to send.
+async fn refused(
+    state: &AuthState,
+    user_id: Uuid,
+    meta: &RequestMeta,
+    refusal: ApiError,
+) -> Result<ApiError, ApiError> {
+    state
+        .throttle
+        .record_failure(&account(user_id), meta.ip.as_deref())
+        .await?;
+    Ok(refusal)
+}
+
 /// Checks a TOTP code of an enabled (or, with `pending`, a pending) secret and burns its step.
 pub(crate) async fn check_totp(
     state: &AuthState,
@@ -196,11 +210,7 @@ pub async fn enable_totp(
         .await?;
     let user = email_of(&state, user_id).await?;
     if !check_totp(&state, user_id, &user.email, &body.code, true).await? {
-        state
-            .throttle
-            .record_failure(&account(user_id), meta.ip.as_deref())
-            .await?;
-        return Err(wrong_code());
+        return Err(refused(&state, user_id, &meta, wrong_code()).await?);
     }
     let (codes, hashes) = mfa::backup_codes();
     let mut conn = state.pool.get().await?;
@@ -264,11 +274,7 @@ pub async fn disable_totp(
         }
     };
     if !proven {
-        state
-            .throttle
-            .record_failure(&account(user_id), meta.ip.as_deref())
-            .await?;
-        return Err(ApiError::invalid_credentials());
+        return Err(refused(&state, user_id, &meta, ApiError::invalid_credentials()).await?);
     }
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
@@ -304,11 +310,7 @@ pub async fn verify_totp_code(
     second_factor(&state, &caller, &meta).await?;
     let user = email_of(&state, user_id).await?;
     if !check_totp(&state, user_id, &user.email, &body.code, false).await? {
-        state
-            .throttle
-            .record_failure(&account(user_id), meta.ip.as_deref())
-            .await?;
-        return Err(wrong_code());
+        return Err(refused(&state, user_id, &meta, wrong_code()).await?);
     }
     finish(&state, caller, user, "totp", &meta).await
 }
@@ -333,11 +335,7 @@ pub async fn verify_backup_code(
         store::use_backup_code(&mut conn, user_id, &mfa::backup_code_hash(&body.code), Utc::now()).await?
     };
     if !used {
-        state
-            .throttle
-            .record_failure(&account(user_id), meta.ip.as_deref())
-            .await?;
-        return Err(wrong_code());
+        return Err(refused(&state, user_id, &meta, wrong_code()).await?);
     }
     let user = email_of(&state, user_id).await?;
     finish(&state, caller, user, "backup_code", &meta).await
@@ -376,13 +374,7 @@ async fn finish(
                 return Err(suspended());
             }
             let method = format!("password+{factor}");
-            let mut conn = state.pool.get().await?;
-            let issued = conn
-                .transaction::<_, ApiError, _>(async |conn| {
-                    sessions::create(conn, state, user.id, &method, meta).await
-                })
-                .await?;
-            Ok(HttpResponse::Ok().json(token_pair(state, &user, issued)?))
+            Ok(HttpResponse::Ok().json(signed_in(state, &user, &method, meta).await?))
         }
     }
 }

@@ -10,11 +10,10 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use janua_core::http::RequestMeta;
+use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-const DESCRIPTION_MAX: usize = 1024;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -63,16 +62,6 @@ pub struct ScimTokenList {
     /// Always null: an organization has few tokens, so they come in one page.
     #[schema(value_type = Option<String>)]
     pub next_cursor: Option<String>,
-}
-
-fn check_description(d: Option<&str>) -> Result<(), ApiError> {
-    match d {
-        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::validation(
-            "description",
-            format!("description is at most {DESCRIPTION_MAX} characters"),
-        )),
-        _ => Ok(()),
-    }
 }
 
 /// Creates a SCIM token for the organization and answers it; it is never shown again.

@@ -21,6 +21,17 @@ pub struct User {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A user's status as a client may name it: `active` or `suspended`.
+pub fn parse_status(raw: &str) -> Result<&str, ApiError> {
+    match raw {
+        "active" | "suspended" => Ok(raw),
+        _ => Err(ApiError::validation(
+            "status",
+            "status must be active or suspended",
+        )),
+    }
+}
+
 /// The user as clients see it (API.md "User").
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UserView {

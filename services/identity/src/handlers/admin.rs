@@ -2,7 +2,7 @@
 //! and suspension. Every route here goes through the [`PlatformAdmin`] guard.
 
 use crate::IdentityState;
-use crate::domain::user::UserView;
+use crate::domain::user::{UserView, parse_status};
 use crate::{events, store};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
@@ -51,14 +51,11 @@ pub struct SuspendRequest {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct UserKey(DateTime<Utc>, Uuid);
-
 /// Users in sign-up order, with search and a status filter.
 ///
 /// Permissions: platform admins.
 #[utoipa::path(get, path = "/api/v1/users", tag = "Users", params(UserListQuery),
-    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<UserView>), (status = 403, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list_users(
     state: web::Data<IdentityState>,
@@ -71,36 +68,23 @@ pub async fn list_users(
         cursor: q.cursor,
     };
     let limit = page.limit()?;
-    let after = page.after::<UserKey>()?.map(|k| (k.0, k.1));
-    let status = match q.status.as_deref() {
-        None => None,
-        Some(s @ ("active" | "suspended")) => Some(s),
-        Some(_) => {
-            return Err(ApiError::validation(
-                "status",
-                "status must be active or suspended",
-            ));
-        }
-    };
+    let after = page.after::<(DateTime<Utc>, Uuid)>()?;
+    let status = q.status.as_deref().map(parse_status).transpose()?;
     let search = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if search.is_some_and(|s| s.len() > 254) {
         return Err(ApiError::validation("q", "search is at most 254 characters"));
     }
     let mut conn = state.pool.get().await?;
     let rows = store::users::list(&mut conn, search, status, after, limit + 1).await?;
-    let views: Vec<UserView> = rows.iter().map(UserView::from).collect();
-    Ok(
-        HttpResponse::Ok().json(Page::from_rows(views, limit, |u: &UserView| {
-            UserKey(u.created_at, u.id)
-        })),
-    )
+    let page = Page::from_rows(rows, limit, |u| (u.created_at, u.id));
+    Ok(HttpResponse::Ok().json(page.map(|u| UserView::from(&u))))
 }
 
 /// The same list under the Admin router.
 ///
 /// Permissions: platform admins.
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "Admin", params(UserListQuery),
-    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<UserView>), (status = 403, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn admin_users(
     state: web::Data<IdentityState>,

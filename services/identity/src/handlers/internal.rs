@@ -3,7 +3,7 @@
 
 use crate::IdentityState;
 use crate::domain::account;
-use crate::domain::user::{Email, InternalUser};
+use crate::domain::user::{Email, InternalUser, parse_status};
 use crate::{events, store};
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
@@ -243,16 +243,7 @@ pub async fn update_user(
     {
         return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
     }
-    let status = match change.status.as_deref() {
-        None => None,
-        Some(s @ ("active" | "suspended")) => Some(s),
-        Some(_) => {
-            return Err(ApiError::validation(
-                "status",
-                "status must be active or suspended",
-            ));
-        }
-    };
+    let status = change.status.as_deref().map(parse_status).transpose()?;
     if change.reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
         return Err(ApiError::validation("reason", "reason is at most 500 characters"));
     }

@@ -3,31 +3,21 @@
 //! over SCIM (RFC 7644): users become members, groups become the organization's custom
 //! roles. Every change is idempotent, so a SCIM client's retries change nothing twice.
 
+use crate::domain::access::no_such_organization;
 use crate::domain::roles::Role;
-use crate::handlers::rbac::RoleView;
+use crate::handlers::invitations::OrganizationSummary;
+use crate::handlers::members::last_owner;
+use crate::handlers::rbac::{RoleView, check_name, no_such_role};
 use crate::store::roles::{self as roles_store, RoleRow};
 use crate::store::{members, organizations};
 use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
+use janua_core::ApiError;
 use janua_core::http::{RequestMeta, optional_json};
-use janua_core::{ApiError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use uuid::Uuid;
-
-fn no_such_organization() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such organization")
-}
-
-fn no_such_role() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such role")
-}
-
-fn last_owner() -> ApiError {
-    ApiError::conflict("an organization keeps at least one owner; make another owner first")
-        .with_details(serde_json::json!({ "reason": "last_owner" }))
-}
 
 /// A unique violation on `roles_name_per_scope` (the only unique index a role write can hit
 /// besides the id, which the writes below handle).
@@ -63,27 +53,14 @@ pub struct ActorQuery {
     pub actor_id: Option<Uuid>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct OrganizationSummary {
-    pub id: Uuid,
-    pub name: String,
-    pub slug: String,
-}
-
 /// One organization, for a service that only needs to know it exists and what it is called.
 pub async fn get_organization(
     state: web::Data<OrgState>,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
-    let org = organizations::find(&mut conn, path.into_inner())
-        .await?
-        .ok_or_else(no_such_organization)?;
-    Ok(HttpResponse::Ok().json(OrganizationSummary {
-        id: org.id,
-        name: org.name,
-        slug: org.slug,
-    }))
+    let org = organizations::find(&mut conn, path.into_inner()).await?;
+    summary(org)
 }
 
 /// `GET /internal/v1/organizations/by-slug/{slug}`: the organization a slug names.
@@ -92,14 +69,13 @@ pub async fn organization_by_slug(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
-    let org = organizations::find_by_slug(&mut conn, &path.into_inner().to_lowercase())
-        .await?
-        .ok_or_else(no_such_organization)?;
-    Ok(HttpResponse::Ok().json(OrganizationSummary {
-        id: org.id,
-        name: org.name,
-        slug: org.slug,
-    }))
+    let org = organizations::find_by_slug(&mut conn, &path.into_inner().to_lowercase()).await?;
+    summary(org)
+}
+
+fn summary(org: Option<organizations::Organization>) -> Result<HttpResponse, ApiError> {
+    let org = org.ok_or_else(no_such_organization)?;
+    Ok(HttpResponse::Ok().json(OrganizationSummary::from(org)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -238,35 +214,6 @@ pub struct RoleUpsert {
     pub actor_id: Option<Uuid>,
 }
 
-/// The same rules as the public RBAC router, so a role made here can be edited there.
-fn check_role(input: &RoleUpsert) -> Result<String, ApiError> {
-    let name = input.name.trim().to_string();
-    if !crate::handlers::rbac::valid_role_name(&name) {
-        return Err(ApiError::validation(
-            "name",
-            crate::handlers::rbac::ROLE_NAME_RULE,
-        ));
-    }
-    if ["owner", "admin", "member", "platform-admin"]
-        .iter()
-        .any(|n| n.eq_ignore_ascii_case(&name))
-    {
-        return Err(ApiError::validation(
-            "name",
-            "that name belongs to a built-in role",
-        ));
-    }
-    if let Some(Some(d)) = &input.description
-        && d.chars().count() > 1024
-    {
-        return Err(ApiError::validation(
-            "description",
-            "description is at most 1024 characters",
-        ));
-    }
-    Ok(name)
-}
-
 /// Creates the organization's custom role with exactly this id (201, no permissions), or
 /// renames / redescribes it (200). A role of another organization, or a global one, is a
 /// 404. Events only when something changed.
@@ -281,7 +228,7 @@ pub async fn put_role(
     if is_built_in_id(id) {
         return Err(no_such_role());
     }
-    let name = check_role(&body)?;
+    let name = check_name(&body.name, body.description.as_ref().and_then(Option::as_deref))?;
     let actor = body.actor_id.unwrap_or(Uuid::nil());
     let mut conn = state.pool.get().await?;
     let (row, created) = conn
@@ -448,31 +395,16 @@ pub async fn set_role_holders(
             let to_remove: Vec<Uuid> = current.difference(&wanted).copied().collect();
             for user in &to_add {
                 roles_store::assign(conn, *user, id, actor).await?;
-                janua_db::outbox::enqueue(
-                    conn,
-                    &events::role(
-                        "role.assigned",
-                        &role,
-                        actor,
-                        serde_json::json!({ "user_id": user }),
-                        meta.clone().into(),
-                    ),
-                )
-                .await?;
             }
             for user in &to_remove {
                 roles_store::unassign(conn, *user, id).await?;
-                janua_db::outbox::enqueue(
-                    conn,
-                    &events::role(
-                        "role.removed",
-                        &role,
-                        actor,
-                        serde_json::json!({ "user_id": user }),
-                        meta.clone().into(),
-                    ),
-                )
-                .await?;
+            }
+            let changes = (to_add.iter().map(|u| ("role.assigned", u)))
+                .chain(to_remove.iter().map(|u| ("role.removed", u)));
+            for (kind, user) in changes {
+                let extra = serde_json::json!({ "user_id": user });
+                let event = events::role(kind, &role, actor, extra, meta.clone().into());
+                janua_db::outbox::enqueue(conn, &event).await?;
             }
             Ok((to_add.len(), to_remove.len()))
         })

@@ -64,11 +64,22 @@ impl From<&Invitation> for InvitationView {
     }
 }
 
+/// An organization as those outside it may know it: what it is called.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OrganizationSummary {
     pub id: Uuid,
     pub name: String,
     pub slug: String,
+}
+
+impl From<organizations::Organization> for OrganizationSummary {
+    fn from(org: organizations::Organization) -> Self {
+        OrganizationSummary {
+            id: org.id,
+            name: org.name,
+            slug: org.slug,
+        }
+    }
 }
 
 /// What anyone holding the invitation's id may see: enough for an accept page, no secrets.
@@ -211,15 +222,12 @@ pub async fn create(
     Ok(HttpResponse::Created().json(InvitationView::from(&inv)))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct InvitationKey(DateTime<Utc>, Uuid);
-
 /// The organization's invitations, oldest first, whatever their status.
 ///
 /// Permissions: owners and admins of the organization.
 #[utoipa::path(get, path = "/api/v1/invitations/organizations/{org_id}/invitations", tag = "Invitations",
     params(("org_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope),
+    responses((status = 200, body = Page<InvitationView>), (status = 403, body = janua_core::error::ErrorEnvelope),
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -228,16 +236,14 @@ pub async fn list(
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     access.require(Action::ManageInvitations)?;
-    let limit = q.limit()?;
-    let after = q.after::<InvitationKey>()?.map(|k| (k.0, k.1));
     let mut conn = state.pool.get().await?;
-    let rows = store::list(&mut conn, access.org.id, after, limit + 1).await?;
-    let page = Page::from_rows(
-        rows.iter().map(InvitationView::from).collect(),
-        limit,
-        |v: &InvitationView| InvitationKey(v.created_at, v.id),
-    );
-    Ok(HttpResponse::Ok().json(page))
+    let page = q
+        .fetch(
+            |after, n| store::list(&mut conn, access.org.id, after, n),
+            |i: &Invitation| (i.created_at, i.id),
+        )
+        .await?;
+    Ok(HttpResponse::Ok().json(page.map(|i| InvitationView::from(&i))))
 }
 
 /// Public details of an invitation, for an accept page.
@@ -260,11 +266,7 @@ pub async fn details(state: web::Data<OrgState>, path: web::Path<Uuid>) -> Resul
     let inviter = inviter_name(&state, inv.invited_by).await.ok().flatten();
     Ok(HttpResponse::Ok().json(PublicInvitation {
         id: inv.id,
-        organization: OrganizationSummary {
-            id: org.id,
-            name: org.name,
-            slug: org.slug,
-        },
+        organization: org.into(),
         role: inv.role.clone(),
         email_hint: mask(&inv.email),
         status: inv.effective_status(Utc::now()).to_string(),
@@ -355,7 +357,7 @@ pub async fn accept(
     let view = members::find(&mut conn, org, caller.id)
         .await?
         .ok_or_else(|| ApiError::internal("membership vanished"))?;
-    Ok(HttpResponse::Ok().json(MemberView::from(view)))
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// The invitation and the caller's right to manage it (404 for non-members).

@@ -5,12 +5,11 @@ use crate::domain::roles::{Action, Role};
 use crate::store::{members as store, users};
 use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
 use janua_core::{ApiError, ErrorCode};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use uuid::Uuid;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -27,26 +26,7 @@ pub struct ChangeRole {
     pub role: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct MemberView {
-    pub user_id: Uuid,
-    pub email: Option<String>,
-    pub name: Option<String>,
-    pub role: String,
-    pub joined_at: DateTime<Utc>,
-}
-
-impl From<store::MemberRow> for MemberView {
-    fn from(r: store::MemberRow) -> Self {
-        MemberView {
-            user_id: r.user_id,
-            email: r.email,
-            name: r.name,
-            role: r.role,
-            joined_at: r.joined_at,
-        }
-    }
-}
+pub use store::MemberRow as MemberView;
 
 fn parse_role(raw: &str) -> Result<Role, ApiError> {
     Role::parse(raw).ok_or_else(|| ApiError::validation("role", "role must be owner, admin or member"))
@@ -56,19 +36,15 @@ fn no_such_member() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "no such member")
 }
 
-fn last_owner() -> ApiError {
+pub(crate) fn last_owner() -> ApiError {
     ApiError::conflict("an organization keeps at least one owner; make another owner first")
         .with_details(serde_json::json!({ "reason": "last_owner" }))
 }
-
-#[derive(Debug, Serialize, Deserialize)]
-struct MemberKey(DateTime<Utc>, Uuid);
 
 async fn member_view(state: &OrgState, org: Uuid, user: Uuid) -> Result<MemberView, ApiError> {
     let mut conn = state.pool.get().await?;
     store::find(&mut conn, org, user)
         .await?
-        .map(MemberView::from)
         .ok_or_else(no_such_member)
 }
 
@@ -77,7 +53,7 @@ async fn member_view(state: &OrgState, org: Uuid, user: Uuid) -> Result<MemberVi
 /// Permissions: members of the organization.
 #[utoipa::path(get, path = "/api/v1/organizations/{org_id}/members", tag = "Organizations",
     params(("org_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Object), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<MemberView>), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list(
     state: web::Data<OrgState>,
@@ -85,15 +61,13 @@ pub async fn list(
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     access.require(Action::ListMembers)?;
-    let limit = q.limit()?;
-    let after = q.after::<MemberKey>()?.map(|k| (k.0, k.1));
     let mut conn = state.pool.get().await?;
-    let rows = store::list(&mut conn, access.org.id, after, limit + 1).await?;
-    let page = Page::from_rows(
-        rows.into_iter().map(MemberView::from).collect(),
-        limit,
-        |m: &MemberView| MemberKey(m.joined_at, m.user_id),
-    );
+    let page = q
+        .fetch(
+            |after, n| store::list(&mut conn, access.org.id, after, n),
+            |m: &MemberView| (m.joined_at, m.user_id),
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 

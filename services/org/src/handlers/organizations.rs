@@ -6,17 +6,16 @@ use crate::domain::slug;
 use crate::store::{members, organizations as store};
 use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
+use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 const NAME_MAX: usize = 128;
-const DESCRIPTION_MAX: usize = 1024;
 const METADATA_MAX_BYTES: usize = 8 * 1024;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -75,16 +74,6 @@ fn check_slug(s: &str) -> Result<(), ApiError> {
             "slug",
             "slug must be 3 to 63 lower-case letters, digits or single hyphens",
         ))
-    }
-}
-
-fn check_description(d: Option<&str>) -> Result<(), ApiError> {
-    match d {
-        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::validation(
-            "description",
-            format!("description is at most {DESCRIPTION_MAX} characters"),
-        )),
-        _ => Ok(()),
     }
 }
 
@@ -186,43 +175,29 @@ pub async fn create(
     }))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct MembershipKey(DateTime<Utc>, Uuid);
-
 async fn organizations_of(
     state: &OrgState,
     user_id: Uuid,
     q: &PageQuery,
 ) -> Result<Page<OrganizationView>, ApiError> {
-    let limit = q.limit()?;
-    let after = q.after::<MembershipKey>()?.map(|k| (k.0, k.1));
     let mut conn = state.pool.get().await?;
-    let rows = store::of_user(&mut conn, user_id, after, limit + 1).await?;
-    let keyed: Vec<(OrganizationView, MembershipKey)> = rows
-        .into_iter()
-        .map(|(org, role, joined)| {
-            let key = MembershipKey(joined, org.id);
-            (
-                OrganizationView {
-                    organization: org,
-                    role: Role::parse(&role),
-                },
-                key,
-            )
-        })
-        .collect();
-    let page = Page::from_rows(keyed, limit, |(_, k)| MembershipKey(k.0, k.1));
-    Ok(Page {
-        data: page.data.into_iter().map(|(v, _)| v).collect(),
-        next_cursor: page.next_cursor,
-    })
+    let page = q
+        .fetch(
+            |after, n| store::of_user(&mut conn, user_id, after, n),
+            |(org, _, joined)| (*joined, org.id),
+        )
+        .await?;
+    Ok(page.map(|(organization, role, _)| OrganizationView {
+        organization,
+        role: Role::parse(&role),
+    }))
 }
 
 /// The caller's organizations, oldest membership first.
 ///
 /// Permissions: any signed-in user.
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "Organizations", params(PageQuery),
-    responses((status = 200, body = Object)), security(("bearer" = [])))]
+    responses((status = 200, body = Page<OrganizationView>)), security(("bearer" = [])))]
 pub async fn list(
     state: web::Data<OrgState>,
     auth: Authenticated,
@@ -236,7 +211,7 @@ pub async fn list(
 /// Permissions: the user themself, or a platform admin; anyone else gets 404.
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/organizations", tag = "Organizations",
     params(("user_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Object), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<OrganizationView>), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list_for_user(
     state: web::Data<OrgState>,

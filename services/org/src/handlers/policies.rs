@@ -7,11 +7,11 @@ use crate::domain::roles::Action;
 use crate::store::policies::{self as store, Fields, PolicyRow};
 use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use janua_authz::{Decision, Effect, Policy, Request};
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
+use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
@@ -38,41 +38,7 @@ pub struct PolicyInput {
     pub organization_id: Option<Uuid>,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct PolicyView {
-    pub id: Uuid,
-    pub organization_id: Option<Uuid>,
-    pub name: String,
-    pub description: Option<String>,
-    pub effect: String,
-    pub actions: Vec<String>,
-    pub resources: Vec<String>,
-    #[schema(value_type = Object)]
-    pub conditions: serde_json::Value,
-    pub priority: i32,
-    pub created_by: Uuid,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<PolicyRow> for PolicyView {
-    fn from(r: PolicyRow) -> Self {
-        PolicyView {
-            id: r.id,
-            organization_id: r.organization_id,
-            name: r.name,
-            description: r.description,
-            effect: r.effect,
-            actions: r.actions,
-            resources: r.resources,
-            conditions: r.conditions,
-            priority: r.priority,
-            created_by: r.created_by,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
-}
+pub use store::PolicyRow as PolicyView;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -131,16 +97,7 @@ fn checked(id: Uuid, input: &PolicyInput) -> Result<Policy, ApiError> {
     };
     let conditions: BTreeMap<String, janua_authz::Test> = serde_json::from_value(conditions)
         .map_err(|e| ApiError::validation("conditions", format!("conditions: {e}")))?;
-    if input
-        .description
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > 1024)
-    {
-        return Err(ApiError::validation(
-            "description",
-            "description is at most 1024 characters",
-        ));
-    }
+    check_description(input.description.as_deref())?;
     let policy = Policy {
         id: id.to_string(),
         name: input.name.trim().to_string(),
@@ -225,33 +182,28 @@ pub async fn create(
             Ok(row)
         })
         .await?;
-    Ok(HttpResponse::Created().json(PolicyView::from(row)))
+    Ok(HttpResponse::Created().json(row))
 }
-
-#[derive(Debug, Serialize, Deserialize)]
-struct PolicyKey(DateTime<Utc>, Uuid);
 
 /// The policies the caller manages: all for platform admins, else those of the
 /// organizations the caller is an owner or admin of.
 ///
 /// Permissions: any signed-in user (the list is filtered).
 #[utoipa::path(get, path = "/api/v1/policies", tag = "Policies", params(PageQuery),
-    responses((status = 200, body = Object)), security(("bearer" = [])))]
+    responses((status = 200, body = Page<PolicyView>)), security(("bearer" = [])))]
 pub async fn list(
     state: web::Data<OrgState>,
     auth: Authenticated,
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = q.limit()?;
-    let after = q.after::<PolicyKey>()?.map(|k| (k.0, k.1));
     let manager = (!auth.is_admin()).then(|| auth.user_id());
     let mut conn = state.pool.get().await?;
-    let rows = store::list(&mut conn, manager, after, limit + 1).await?;
-    let page = Page::from_rows(
-        rows.into_iter().map(PolicyView::from).collect(),
-        limit,
-        |p: &PolicyView| PolicyKey(p.created_at, p.id),
-    );
+    let page = q
+        .fetch(
+            |after, n| store::list(&mut conn, manager, after, n),
+            |p: &PolicyRow| (p.created_at, p.id),
+        )
+        .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -267,7 +219,7 @@ pub async fn get(
     auth: Authenticated,
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(PolicyView::from(visible(&state, &auth, path.into_inner()).await?)))
+    Ok(HttpResponse::Ok().json(visible(&state, &auth, path.into_inner()).await?))
 }
 
 /// Replaces a policy's rule (its organization stays).
@@ -304,7 +256,7 @@ pub async fn update(
             Ok(row)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(PolicyView::from(row)))
+    Ok(HttpResponse::Ok().json(row))
 }
 
 /// Deletes a policy.

@@ -13,6 +13,8 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use janua_authz::catalogue::{PERMISSIONS, is_permission, org_role_permissions};
 use janua_core::http::RequestMeta;
+use janua_core::pagination::Page;
+use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
@@ -131,7 +133,7 @@ pub struct PermissionView {
     pub description: String,
 }
 
-fn no_such_role() -> ApiError {
+pub(crate) fn no_such_role() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "no such role")
 }
 
@@ -145,12 +147,16 @@ pub fn valid_role_name(name: &str) -> bool {
     (1..=128).contains(&name.chars().count()) && !name.chars().any(char::is_control)
 }
 
-pub const ROLE_NAME_RULE: &str = "name is 1 to 128 characters, without control characters";
-
-fn check(input: &RoleInput) -> Result<(String, Vec<String>), ApiError> {
-    let name = input.name.trim().to_string();
+/// The rules for a custom role's name and description, wherever the role is written (here
+/// or by SCIM provisioning over the internal API), so a role made one way can be edited the
+/// other. Answers the trimmed name.
+pub(crate) fn check_name(name: &str, description: Option<&str>) -> Result<String, ApiError> {
+    let name = name.trim().to_string();
     if !valid_role_name(&name) {
-        return Err(ApiError::validation("name", ROLE_NAME_RULE));
+        return Err(ApiError::validation(
+            "name",
+            "name is 1 to 128 characters, without control characters",
+        ));
     }
     if BUILT_IN.iter().any(|(_, n, _)| n.eq_ignore_ascii_case(&name)) {
         return Err(ApiError::validation(
@@ -158,16 +164,12 @@ fn check(input: &RoleInput) -> Result<(String, Vec<String>), ApiError> {
             "that name belongs to a built-in role",
         ));
     }
-    if input
-        .description
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > 1024)
-    {
-        return Err(ApiError::validation(
-            "description",
-            "description is at most 1024 characters",
-        ));
-    }
+    check_description(description)?;
+    Ok(name)
+}
+
+fn check(input: &RoleInput) -> Result<(String, Vec<String>), ApiError> {
+    let name = check_name(&input.name, input.description.as_deref())?;
     if input.permissions.is_empty() {
         return Err(ApiError::validation(
             "permissions",
@@ -262,32 +264,11 @@ async fn visible_role(state: &OrgState, auth: &Authenticated, id: Uuid) -> Resul
     }
 }
 
-fn role_event(
-    kind: &str,
-    row: &RoleRow,
-    actor: Uuid,
-    extra: serde_json::Value,
-    meta: RequestMeta,
-) -> janua_events::Event {
-    let mut payload = serde_json::json!({ "role_id": row.id, "name": row.name, "organization_id": row.organization_id, "permissions": row.permissions });
-    if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
-        p.extend(e.clone());
-    }
-    let event = janua_events::Event::new(events::SOURCE, kind, payload)
-        .subject(row.id)
-        .actor(actor)
-        .context(meta.into());
-    match row.organization_id {
-        Some(org) => event.organization(org),
-        None => event,
-    }
-}
-
 /// The permission catalogue.
 ///
 /// Permissions: any signed-in user.
 #[utoipa::path(get, path = "/api/v1/rbac/permissions", tag = "RBAC",
-    responses((status = 200, body = Object)), security(("bearer" = [])))]
+    responses((status = 200, body = Page<PermissionView>)), security(("bearer" = [])))]
 pub async fn permissions(_auth: Authenticated) -> HttpResponse {
     let data: Vec<PermissionView> = PERMISSIONS
         .iter()
@@ -296,14 +277,17 @@ pub async fn permissions(_auth: Authenticated) -> HttpResponse {
             description: description.to_string(),
         })
         .collect();
-    HttpResponse::Ok().json(serde_json::json!({ "data": data, "next_cursor": null }))
+    HttpResponse::Ok().json(Page {
+        data,
+        next_cursor: None,
+    })
 }
 
 /// Roles: the built-in ones, then the custom roles the caller can see.
 ///
 /// Permissions: any signed-in user (custom roles of other organizations are not shown).
 #[utoipa::path(get, path = "/api/v1/rbac/roles", tag = "RBAC", params(RolesQuery),
-    responses((status = 200, body = Object)), security(("bearer" = [])))]
+    responses((status = 200, body = Page<RoleView>)), security(("bearer" = [])))]
 pub async fn list_roles(
     state: web::Data<OrgState>,
     auth: Authenticated,
@@ -322,7 +306,10 @@ pub async fn list_roles(
             })
             .map(RoleView::from),
     );
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "data": data, "next_cursor": null })))
+    Ok(HttpResponse::Ok().json(Page {
+        data,
+        next_cursor: None,
+    }))
 }
 
 /// One role.
@@ -374,7 +361,13 @@ pub async fn create_role(
             .await?;
             janua_db::outbox::enqueue(
                 conn,
-                &role_event("role.created", &row, auth.user_id(), serde_json::json!({}), meta),
+                &events::role(
+                    "role.created",
+                    &row,
+                    auth.user_id(),
+                    serde_json::json!({}),
+                    meta.into(),
+                ),
             )
             .await?;
             Ok(row)
@@ -424,7 +417,13 @@ pub async fn update_role(
             let row = store::update(conn, id, &name, body.description.as_deref(), &permissions).await?;
             janua_db::outbox::enqueue(
                 conn,
-                &role_event("role.updated", &row, auth.user_id(), serde_json::json!({}), meta),
+                &events::role(
+                    "role.updated",
+                    &row,
+                    auth.user_id(),
+                    serde_json::json!({}),
+                    meta.into(),
+                ),
             )
             .await?;
             Ok(row)
@@ -458,12 +457,12 @@ pub async fn delete_role(
         store::delete(conn, id).await?;
         janua_db::outbox::enqueue(
             conn,
-            &role_event(
+            &events::role(
                 "role.deleted",
                 &current,
                 auth.user_id(),
                 serde_json::json!({}),
-                meta,
+                meta.into(),
             ),
         )
         .await?;
@@ -535,12 +534,12 @@ pub async fn assign(
         }
         janua_db::outbox::enqueue(
             conn,
-            &role_event(
+            &events::role(
                 "role.assigned",
                 &role,
                 auth.user_id(),
                 serde_json::json!({ "user_id": user }),
-                meta,
+                meta.into(),
             ),
         )
         .await?;
@@ -584,12 +583,12 @@ pub async fn unassign(
         }
         janua_db::outbox::enqueue(
             conn,
-            &role_event(
+            &events::role(
                 "role.removed",
                 &role,
                 auth.user_id(),
                 serde_json::json!({ "user_id": user }),
-                meta,
+                meta.into(),
             ),
         )
         .await?;

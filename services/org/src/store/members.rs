@@ -85,7 +85,9 @@ pub async fn owners_for_update(conn: &mut AsyncPgConnection, org: Uuid) -> Query
         .await
 }
 
-#[derive(Debug, Queryable)]
+/// A member as the API shows one.
+#[derive(Debug, Queryable, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = MemberView)]
 pub struct MemberRow {
     pub user_id: Uuid,
     pub email: Option<String>,

@@ -4,8 +4,9 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = policies)]
+#[schema(as = PolicyView)]
 pub struct PolicyRow {
     pub id: Uuid,
     pub organization_id: Option<Uuid>,
@@ -14,6 +15,7 @@ pub struct PolicyRow {
     pub effect: String,
     pub actions: Vec<String>,
     pub resources: Vec<String>,
+    #[schema(value_type = Object)]
     pub conditions: serde_json::Value,
     pub priority: i32,
     pub created_by: Uuid,

@@ -7,37 +7,9 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use janua_core::pagination::{Page, PageQuery};
 use janua_core::{ApiError, ErrorCode};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
-
-/// One try at delivering an event, as the receiver answered it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AttemptView {
-    /// 1 for the first.
-    pub attempt: i32,
-    pub started_at: DateTime<Utc>,
-    pub latency_ms: i32,
-    /// The receiver's HTTP status; null when no answer came (see `error`).
-    pub response_status: Option<i32>,
-    /// Why no answer came (timeout, refused address, connection error).
-    pub error: Option<String>,
-    /// The start of the receiver's answer.
-    pub response_excerpt: Option<String>,
-}
-
-impl From<Attempt> for AttemptView {
-    fn from(a: Attempt) -> Self {
-        AttemptView {
-            attempt: a.attempt,
-            started_at: a.started_at,
-            latency_ms: a.latency_ms,
-            response_status: a.response_status,
-            error: a.error,
-            response_excerpt: a.response_excerpt,
-        }
-    }
-}
 
 /// One event's delivery to one endpoint.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -57,7 +29,7 @@ pub struct DeliveryView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// Every attempt, oldest first.
-    pub attempts_detail: Vec<AttemptView>,
+    pub attempts_detail: Vec<Attempt>,
 }
 
 impl DeliveryView {
@@ -72,13 +44,10 @@ impl DeliveryView {
             response_status: d.response_status,
             created_at: d.created_at,
             updated_at: d.updated_at,
-            attempts_detail: attempts.into_iter().map(AttemptView::from).collect(),
+            attempts_detail: attempts,
         }
     }
 }
-
-#[derive(Debug, Serialize, Deserialize)]
-struct DeliveryKey(DateTime<Utc>, Uuid);
 
 /// The endpoint's deliveries, newest first, each with its attempts.
 ///
@@ -86,7 +55,7 @@ struct DeliveryKey(DateTime<Utc>, Uuid);
 /// platform-wide endpoints).
 #[utoipa::path(get, path = "/api/v1/webhooks/{webhook_id}/deliveries", tag = "Webhooks",
     params(("webhook_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope),
+    responses((status = 200, body = Page<DeliveryView>), (status = 403, body = janua_core::error::ErrorEnvelope),
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -94,27 +63,22 @@ pub async fn list(
     managed: ManagedEndpoint,
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let limit = q.limit()?;
-    let before = q.after::<DeliveryKey>()?.map(|k| (k.0, k.1));
     let mut conn = state.pool.get().await?;
-    let rows = store::list(&mut conn, managed.endpoint.id, before, limit + 1).await?;
-    let page = Page::from_rows(rows, limit, |d| DeliveryKey(d.created_at, d.id));
+    let page = q
+        .fetch(
+            |before, n| store::list(&mut conn, managed.endpoint.id, before, n),
+            |d| (d.created_at, d.id),
+        )
+        .await?;
     let ids: Vec<Uuid> = page.data.iter().map(|d| d.id).collect();
     let mut by_delivery: HashMap<Uuid, Vec<Attempt>> = HashMap::new();
     for a in store::attempts_of(&mut conn, &ids).await? {
         by_delivery.entry(a.delivery_id).or_default().push(a);
     }
-    Ok(HttpResponse::Ok().json(Page {
-        data: page
-            .data
-            .into_iter()
-            .map(|d| {
-                let attempts = by_delivery.remove(&d.id).unwrap_or_default();
-                DeliveryView::of(d, attempts)
-            })
-            .collect::<Vec<_>>(),
-        next_cursor: page.next_cursor,
-    }))
+    Ok(HttpResponse::Ok().json(page.map(|d| {
+        let attempts = by_delivery.remove(&d.id).unwrap_or_default();
+        DeliveryView::of(d, attempts)
+    })))
 }
 
 /// Sends a delivery again now, with the same `webhook-id` (succeeded or failed ones alike;

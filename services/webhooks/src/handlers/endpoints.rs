@@ -14,12 +14,11 @@ use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
+use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-const DESCRIPTION_MAX: usize = 1024;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -102,16 +101,6 @@ impl WebhookView {
     }
 }
 
-fn check_description(d: Option<&str>) -> Result<(), ApiError> {
-    match d {
-        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::validation(
-            "description",
-            format!("description is at most {DESCRIPTION_MAX} characters"),
-        )),
-        _ => Ok(()),
-    }
-}
-
 async fn checked_url(state: &WebhooksState, raw: &str) -> Result<EndpointUrl, ApiError> {
     let url = EndpointUrl::parse(raw)?;
     url.check_destination(&state.guard).await?;
@@ -179,15 +168,12 @@ pub async fn create(
     Ok(HttpResponse::Created().json(WebhookView::of(endpoint, Some(&key))))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct EndpointKey(DateTime<Utc>, Uuid);
-
 /// Endpoints, oldest first. With `organization_id`: that organization's. Without: every
 /// endpoint for a platform admin, the ones the caller created for anyone else.
 ///
 /// Permissions: any signed-in user; `webhooks:manage` in the organization to filter by one.
 #[utoipa::path(get, path = "/api/v1/webhooks", tag = "Webhooks", params(ListScope, PageQuery),
-    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope),
+    responses((status = 200, body = Page<WebhookView>), (status = 403, body = janua_core::error::ErrorEnvelope),
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list(
@@ -197,7 +183,7 @@ pub async fn list(
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = q.limit()?;
-    let after = q.after::<EndpointKey>()?.map(|k| (k.0, k.1));
+    let after = q.after::<(DateTime<Utc>, Uuid)>()?;
     let listing = match scope.organization_id {
         Some(org) => {
             require_manage(&state, &auth, Some(org), no_such_organization).await?;
@@ -226,15 +212,8 @@ pub async fn list(
     };
     let mut conn = state.pool.get().await?;
     let rows = store::list(&mut conn, listing, after, limit + 1).await?;
-    let page = Page::from_rows(rows, limit, |e| EndpointKey(e.created_at, e.id));
-    Ok(HttpResponse::Ok().json(Page {
-        data: page
-            .data
-            .into_iter()
-            .map(|e| WebhookView::of(e, None))
-            .collect::<Vec<_>>(),
-        next_cursor: page.next_cursor,
-    }))
+    let page = Page::from_rows(rows, limit, |e| (e.created_at, e.id));
+    Ok(HttpResponse::Ok().json(page.map(|e| WebhookView::of(e, None))))
 }
 
 /// One endpoint (without its secret).

@@ -26,16 +26,24 @@ pub struct Delivery {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// One try at delivering an event, as the receiver answered it.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = delivery_attempts)]
+#[schema(as = AttemptView)]
 pub struct Attempt {
+    #[serde(skip)]
     pub id: Uuid,
+    #[serde(skip)]
     pub delivery_id: Uuid,
+    /// 1 for the first.
     pub attempt: i32,
     pub started_at: DateTime<Utc>,
     pub latency_ms: i32,
+    /// The receiver's HTTP status; null when no answer came (see `error`).
     pub response_status: Option<i32>,
+    /// Why no answer came (timeout, refused address, connection error).
     pub error: Option<String>,
+    /// The start of the receiver's answer.
     pub response_excerpt: Option<String>,
 }
 

@@ -1,0 +1,29 @@
+//! Checks of the free-text fields that many resources carry, so the same field has the same
+//! rule and the same refusal wherever it is written.
+
+use crate::ApiError;
+
+/// The longest description of anything (an organization, a role, a policy, a webhook, a SCIM
+/// token), in characters.
+pub const DESCRIPTION_MAX: usize = 1024;
+
+/// A description, when given, is at most [`DESCRIPTION_MAX`] characters.
+pub fn check_description(d: Option<&str>) -> Result<(), ApiError> {
+    match d {
+        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::validation(
+            "description",
+            format!("description is at most {DESCRIPTION_MAX} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn descriptions_are_bounded_in_characters() {
+        assert!(super::check_description(None).is_ok());
+        assert!(super::check_description(Some(&"é".repeat(1024))).is_ok());
+        assert!(super::check_description(Some(&"a".repeat(1025))).is_err());
+    }
+}
