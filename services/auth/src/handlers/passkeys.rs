@@ -10,7 +10,7 @@ use crate::domain::sessions;
 use crate::domain::sign_in_methods::{self, Removing};
 use crate::domain::throttle::user_account;
 use crate::handlers::auth::{TokenPair, normalise_email, record_signin_failure, suspended, token_pair};
-use crate::store::passkeys::{self as store, NewCeremony, NewPasskey, PasskeyRow};
+use crate::store::passkeys::{self as store, Ceremony, NewCeremony, NewPasskey, PasskeyRow};
 use crate::{AuthState, events};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
@@ -22,8 +22,8 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use webauthn_rs::prelude::{
-    CredentialID, DiscoverableAuthentication, DiscoverableKey, Passkey, PasskeyAuthentication,
-    PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential,
+    AuthenticationResult, CredentialID, DiscoverableAuthentication, DiscoverableKey, Passkey,
+    PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential, RegisterPublicKeyCredential,
 };
 
 /// Passkeys one account may hold.
@@ -389,87 +389,18 @@ pub async fn complete_authentication(
     state.throttle.check_ip(ip.as_deref()).await?;
     let credential: PublicKeyCredential = serde_json::from_value(body.credential)
         .map_err(|e| ApiError::validation("credential", format!("not a WebAuthn credential: {e}")))?;
-    let ceremony = {
-        let mut conn = state.pool.get().await?;
-        store::take(
-            &mut conn,
-            body.ceremony_id,
-            &["authenticate", "discover"],
-            Utc::now(),
-        )
-        .await?
-    };
-    let Some(ceremony) = ceremony else {
-        state.throttle.record_ip_failure(ip.as_deref()).await?;
-        return Err(ceremony_gone());
-    };
+    let ceremony = take_sign_in_ceremony(&state, body.ceremony_id, ip.as_deref()).await?;
     if ceremony.decoy {
         return Err(refuse(&state, None, "unknown_credential", &meta).await);
     }
-    // Whose passkey: the hinted account's, or the one the credential's user handle names.
-    let user_id = match ceremony.user_id {
-        Some(id) => id,
-        None => match state.webauthn.identify_discoverable_authentication(&credential) {
-            Ok((id, _)) => id,
-            Err(_) => return Err(refuse(&state, None, "no_user_handle", &meta).await),
-        },
-    };
+    let user_id = whose_passkey(&state, &ceremony, &credential, &meta).await?;
     state
         .throttle
         .check(&user_account(user_id), ip.as_deref())
         .await?;
-    let row = {
-        let mut conn = state.pool.get().await?;
-        store::by_credential(&mut conn, user_id, credential.get_credential_id()).await?
-    };
-    let Some(row) = row else {
-        return Err(refuse(&state, Some(user_id), "unknown_credential", &meta).await);
-    };
-    let mut passkey = parse_passkey(&row)?;
-    let verified = if ceremony.purpose == "authenticate" {
-        let authentication: PasskeyAuthentication =
-            serde_json::from_value(ceremony.state).map_err(internal)?;
-        state
-            .webauthn
-            .finish_passkey_authentication(&credential, &authentication)
-    } else {
-        let authentication: DiscoverableAuthentication =
-            serde_json::from_value(ceremony.state).map_err(internal)?;
-        state.webauthn.finish_discoverable_authentication(
-            &credential,
-            authentication,
-            &[DiscoverableKey::from(&passkey)],
-        )
-    };
-    let result = match verified {
-        Ok(result) => result,
-        Err(e) => {
-            let reason = rp::failure_reason(&e);
-            if reason == "counter_regressed" {
-                clone_suspected(&state, user_id, row.id, &meta).await?;
-            }
-            return Err(refuse(&state, Some(user_id), reason, &meta).await);
-        }
-    };
+    let (row, mut passkey, result) = verify_assertion(&state, ceremony, &credential, user_id, &meta).await?;
     passkey.update_credential(&result);
-    let mirrored = rp::mirror(&passkey)?;
-    let recorded = {
-        let mut conn = state.pool.get().await?;
-        store::record_use(
-            &mut conn,
-            row.id,
-            mirrored.json,
-            mirrored.counter,
-            mirrored.backup_state,
-            Utc::now(),
-        )
-        .await?
-    };
-    if !recorded {
-        // A concurrent sign-in already took this counter value: two authenticators hold the key.
-        clone_suspected(&state, user_id, row.id, &meta).await?;
-        return Err(refuse(&state, Some(user_id), "counter_regressed", &meta).await);
-    }
+    record_use(&state, &row, &passkey, &meta).await?;
     let user = state.user(user_id).await?.ok_or_else(not_accepted)?;
     if user.status != "active" {
         return Err(suspended());
@@ -485,6 +416,110 @@ pub async fn complete_authentication(
         })
         .await?;
     Ok(HttpResponse::Ok().json(token_pair(&state, &user, issued)?))
+}
+
+/// Consumes a sign-in ceremony; one that is unknown, expired or already completed counts
+/// against the caller's IP.
+async fn take_sign_in_ceremony(state: &AuthState, id: Uuid, ip: Option<&str>) -> Result<Ceremony, ApiError> {
+    let ceremony = {
+        let mut conn = state.pool.get().await?;
+        store::take(&mut conn, id, &["authenticate", "discover"], Utc::now()).await?
+    };
+    match ceremony {
+        Some(ceremony) => Ok(ceremony),
+        None => {
+            state.throttle.record_ip_failure(ip).await?;
+            Err(ceremony_gone())
+        }
+    }
+}
+
+/// Whose passkey signed: the hinted account's, or the one the credential's user handle names.
+async fn whose_passkey(
+    state: &AuthState,
+    ceremony: &Ceremony,
+    credential: &PublicKeyCredential,
+    meta: &RequestMeta,
+) -> Result<Uuid, ApiError> {
+    match ceremony.user_id {
+        Some(id) => Ok(id),
+        None => match state.webauthn.identify_discoverable_authentication(credential) {
+            Ok((id, _)) => Ok(id),
+            Err(_) => Err(refuse(state, None, "no_user_handle", meta).await),
+        },
+    }
+}
+
+/// Checks the assertion against the user's stored passkey with the ceremony's state: the
+/// passkey's row, the passkey and what the check found.
+async fn verify_assertion(
+    state: &AuthState,
+    ceremony: Ceremony,
+    credential: &PublicKeyCredential,
+    user_id: Uuid,
+    meta: &RequestMeta,
+) -> Result<(PasskeyRow, Passkey, AuthenticationResult), ApiError> {
+    let row = {
+        let mut conn = state.pool.get().await?;
+        store::by_credential(&mut conn, user_id, credential.get_credential_id()).await?
+    };
+    let Some(row) = row else {
+        return Err(refuse(state, Some(user_id), "unknown_credential", meta).await);
+    };
+    let passkey = parse_passkey(&row)?;
+    let verified = if ceremony.purpose == "authenticate" {
+        let authentication: PasskeyAuthentication =
+            serde_json::from_value(ceremony.state).map_err(internal)?;
+        state
+            .webauthn
+            .finish_passkey_authentication(credential, &authentication)
+    } else {
+        let authentication: DiscoverableAuthentication =
+            serde_json::from_value(ceremony.state).map_err(internal)?;
+        state.webauthn.finish_discoverable_authentication(
+            credential,
+            authentication,
+            &[DiscoverableKey::from(&passkey)],
+        )
+    };
+    match verified {
+        Ok(result) => Ok((row, passkey, result)),
+        Err(e) => {
+            let reason = rp::failure_reason(&e);
+            if reason == "counter_regressed" {
+                clone_suspected(state, user_id, row.id, meta).await?;
+            }
+            Err(refuse(state, Some(user_id), reason, meta).await)
+        }
+    }
+}
+
+/// Stores the passkey as the sign-in left it (counter, backup state). A counter value another
+/// sign-in took first means two authenticators hold the key: refused as a suspected clone.
+async fn record_use(
+    state: &AuthState,
+    row: &PasskeyRow,
+    passkey: &Passkey,
+    meta: &RequestMeta,
+) -> Result<(), ApiError> {
+    let mirrored = rp::mirror(passkey)?;
+    let recorded = {
+        let mut conn = state.pool.get().await?;
+        store::record_use(
+            &mut conn,
+            row.id,
+            mirrored.json,
+            mirrored.counter,
+            mirrored.backup_state,
+            Utc::now(),
+        )
+        .await?
+    };
+    if !recorded {
+        clone_suspected(state, row.user_id, row.id, meta).await?;
+        return Err(refuse(state, Some(row.user_id), "counter_regressed", meta).await);
+    }
+    Ok(())
 }
 
 /// Counts a failed passkey sign-in (per account when known, per IP always), records it, and

@@ -38,19 +38,7 @@ pub fn user_resource(row: &ScimUserRow, groups: &[(Uuid, String)], base: &str) -
     resource["id"] = json!(row.id.to_string());
     resource["userName"] = json!(row.user_name);
     if !groups.is_empty() {
-        resource["groups"] = Value::Array(
-            groups
-                .iter()
-                .map(|(id, name)| {
-                    json!({
-                        "value": id.to_string(),
-                        "$ref": format!("{base}/Groups/{id}"),
-                        "display": name,
-                        "type": "direct",
-                    })
-                })
-                .collect(),
-        );
+        resource["groups"] = group_refs(groups, base);
     }
     resource["meta"] = meta(
         "User",
@@ -60,6 +48,24 @@ pub fn user_resource(row: &ScimUserRow, groups: &[(Uuid, String)], base: &str) -
         row.version,
     );
     resource
+}
+
+/// A user's `groups`: a direct reference to each group (id, displayName).
+pub fn group_refs(groups: &[(Uuid, String)], base: &str) -> Value {
+    let base = base.trim_end_matches('/');
+    Value::Array(
+        groups
+            .iter()
+            .map(|(id, name)| {
+                json!({
+                    "value": id.to_string(),
+                    "$ref": format!("{base}/Groups/{id}"),
+                    "display": name,
+                    "type": "direct",
+                })
+            })
+            .collect(),
+    )
 }
 
 /// The Group resource of a row and its members.

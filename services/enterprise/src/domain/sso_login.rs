@@ -215,6 +215,26 @@ pub struct Outcome {
     pub session_id: Option<Uuid>,
 }
 
+/// How an account came to a subject signing in through this connection for the first time.
+struct Joined {
+    /// `sso.identity_linked` or `sso.user_provisioned`.
+    event_type: &'static str,
+    /// What auth removed from an unproven account it handed over.
+    claimed: Option<Vec<String>>,
+}
+
+impl Joined {
+    /// The details of its event.
+    fn details(&self, role: &str) -> Value {
+        let mut data = json!({ "role": role });
+        if let Some(removed) = &self.claimed {
+            data["account_claimed"] = json!(true);
+            data["removed"] = json!(removed);
+        }
+        data
+    }
+}
+
 /// Signs in the user an IdP vouched for.
 pub async fn complete(
     state: &EnterpriseState,
@@ -224,142 +244,203 @@ pub async fn complete(
     method: &str,
     meta: &RequestMeta,
 ) -> Result<Outcome, ApiError> {
-    let org = config.organization_id;
-    let known = {
-        let mut conn = state.pool.get().await?;
-        store::identity(&mut conn, config.id, subject).await?
-    };
-    let mut account: Option<Account> = None;
-    if let Some(identity) = &known {
-        account = state.upstreams.account_of(identity.user_id).await?;
-        if account.is_none() {
-            // The account was deleted: the link is stale; the subject starts afresh.
-            let mut conn = state.pool.get().await?;
-            store::unlink_identity(&mut conn, config.id, subject).await?;
-        }
-    }
-    let mut joined = None;
-    let mut claimed: Option<Vec<String>> = None;
-    let account = match account {
-        Some(account) => account,
+    let (account, joined) = match linked_account(state, config, subject).await? {
+        Some(account) => (account, None),
         None => {
-            let Some(email) = profile
-                .email
-                .clone()
-                .filter(|e| e.contains('@') && e.len() <= 254)
-            else {
-                record_failure(state, config, None, "email_missing", meta).await;
-                return Err(refused(
-                    ErrorCode::Forbidden,
-                    "email_missing",
-                    "the identity provider sent no email address for this user",
-                ));
-            };
-            let domain = email
-                .rsplit_once('@')
-                .map(|(_, d)| d.to_owned())
-                .unwrap_or_default();
-            let verified = {
-                let mut conn = state.pool.get().await?;
-                store::domain_verified_for(&mut conn, org, &domain).await?
-            };
-            if !verified {
-                record_failure(state, config, None, "domain_not_verified", meta).await;
-                return Err(refused(
-                    ErrorCode::Forbidden,
-                    "domain_not_verified",
-                    "the user's email domain is not a verified domain of this organization",
-                ));
-            }
-            let (account, how) = match state.upstreams.account_by_email(&email).await? {
-                Some(existing) if existing.email_verified => (existing, "sso.identity_linked"),
-                Some(unproven) => {
-                    claimed = Some(state.upstreams.claim_account(unproven.id, &email, meta).await?);
-                    (unproven, "sso.identity_linked")
-                }
-                None => {
-                    let created = state
-                        .upstreams
-                        .create_verified_account(Uuid::now_v7(), &email, profile.display_name().as_deref())
-                        .await?;
-                    (created, "sso.user_provisioned")
-                }
-            };
-            joined = Some(how);
-            account
+            let (account, joined) = join(state, config, profile, meta).await?;
+            (account, Some(joined))
         }
     };
-    let admin = profile
-        .groups
-        .iter()
-        .any(|g| config.admin_groups.iter().any(|a| a == g));
-    let role = if admin {
-        "admin"
-    } else {
-        config.default_role.as_str()
-    };
-    state.upstreams.ensure_member(org, account.id, role).await?;
-    let answer = match state.upstreams.sign_in(account.id, method, meta).await {
-        Ok(answer) => answer,
-        Err(e) => {
-            let error = ApiError::from(e);
-            if error.code() == ErrorCode::AccountSuspended {
-                record_failure(state, config, Some(account.id), "account_suspended", meta).await;
-            }
-            return Err(error);
-        }
-    };
-    let session_id = answer["access_token"].as_str().and_then(session_of).or_else(|| {
-        answer["session_id"]
-            .as_str()
-            .and_then(|s| Uuid::parse_str(s).ok())
-    });
-    {
-        let mut conn = state.pool.get().await?;
-        conn.transaction::<_, ApiError, _>(async |conn| {
-            // Linked only now that the sign-in went through (and a claim, if any, before it);
-            // seen again: the last sign-in and the address as the IdP now says it.
-            store::link_identity(
-                conn,
-                config.id,
-                subject,
-                account.id,
-                org,
-                profile.email.as_deref(),
-            )
-            .await?;
-            if let Some(how) = joined {
-                let mut data = json!({ "role": role });
-                if let Some(removed) = &claimed {
-                    data["account_claimed"] = json!(true);
-                    data["removed"] = json!(removed);
-                }
-                janua_db::outbox::enqueue(
-                    conn,
-                    &events::sso_signin(how, config, Some(account.id), data, meta.clone().into()),
-                )
-                .await?;
-            }
-            janua_db::outbox::enqueue(
-                conn,
-                &events::sso_signin(
-                    "sso.signed_in",
-                    config,
-                    Some(account.id),
-                    json!({ "mfa_required": answer.get("mfa_required").is_some() }),
-                    meta.clone().into(),
-                ),
-            )
-            .await?;
-            Ok(())
-        })
-        .await?;
+    let role = role_of(config, profile);
+    let answer = sign_in(state, config, &account, role, method, meta).await?;
+    let session_id = session_id_of(&answer);
+    let mut published = Vec::new();
+    if let Some(joined) = joined {
+        let details = joined.details(role);
+        published.push(events::sso_signin(
+            joined.event_type,
+            config,
+            Some(account.id),
+            details,
+            meta.clone().into(),
+        ));
     }
+    let details = json!({ "mfa_required": answer.get("mfa_required").is_some() });
+    published.push(events::sso_signin(
+        "sso.signed_in",
+        config,
+        Some(account.id),
+        details,
+        meta.clone().into(),
+    ));
+    link_identity(state, config, subject, &account, profile, &published).await?;
     Ok(Outcome {
         answer,
         user_id: account.id,
         session_id,
     })
+}
+
+/// The account the subject's identity at this connection is linked to. A link to a deleted
+/// account is stale: it is dropped and the subject starts afresh.
+async fn linked_account(
+    state: &EnterpriseState,
+    config: &SsoConfiguration,
+    subject: &str,
+) -> Result<Option<Account>, ApiError> {
+    let known = {
+        let mut conn = state.pool.get().await?;
+        store::identity(&mut conn, config.id, subject).await?
+    };
+    let Some(identity) = known else {
+        return Ok(None);
+    };
+    let account = state.upstreams.account_of(identity.user_id).await?;
+    if account.is_none() {
+        let mut conn = state.pool.get().await?;
+        store::unlink_identity(&mut conn, config.id, subject).await?;
+    }
+    Ok(account)
+}
+
+/// The account a first sign-in takes, by its email in a verified domain of the organization:
+/// an account with that address proven, one whose unproven address auth hands over, or a new
+/// one.
+async fn join(
+    state: &EnterpriseState,
+    config: &SsoConfiguration,
+    profile: &Profile,
+    meta: &RequestMeta,
+) -> Result<(Account, Joined), ApiError> {
+    let Some(email) = profile
+        .email
+        .clone()
+        .filter(|e| e.contains('@') && e.len() <= 254)
+    else {
+        record_failure(state, config, None, "email_missing", meta).await;
+        return Err(refused(
+            ErrorCode::Forbidden,
+            "email_missing",
+            "the identity provider sent no email address for this user",
+        ));
+    };
+    let domain = email
+        .rsplit_once('@')
+        .map(|(_, d)| d.to_owned())
+        .unwrap_or_default();
+    let verified = {
+        let mut conn = state.pool.get().await?;
+        store::domain_verified_for(&mut conn, config.organization_id, &domain).await?
+    };
+    if !verified {
+        record_failure(state, config, None, "domain_not_verified", meta).await;
+        return Err(refused(
+            ErrorCode::Forbidden,
+            "domain_not_verified",
+            "the user's email domain is not a verified domain of this organization",
+        ));
+    }
+    let linked = |claimed| Joined {
+        event_type: "sso.identity_linked",
+        claimed,
+    };
+    Ok(match state.upstreams.account_by_email(&email).await? {
+        Some(existing) if existing.email_verified => (existing, linked(None)),
+        Some(unproven) => {
+            let removed = state.upstreams.claim_account(unproven.id, &email, meta).await?;
+            (unproven, linked(Some(removed)))
+        }
+        None => {
+            let created = state
+                .upstreams
+                .create_verified_account(Uuid::now_v7(), &email, profile.display_name().as_deref())
+                .await?;
+            let joined = Joined {
+                event_type: "sso.user_provisioned",
+                claimed: None,
+            };
+            (created, joined)
+        }
+    })
+}
+
+/// The organization role the connection gives: admin for a member of one of its admin
+/// groups, else its default role.
+fn role_of<'c>(config: &'c SsoConfiguration, profile: &Profile) -> &'c str {
+    let admin = profile
+        .groups
+        .iter()
+        .any(|g| config.admin_groups.iter().any(|a| a == g));
+    if admin {
+        "admin"
+    } else {
+        config.default_role.as_str()
+    }
+}
+
+/// Makes the account a member with `role` and asks auth to sign it in (a suspended account's
+/// refusal is recorded).
+async fn sign_in(
+    state: &EnterpriseState,
+    config: &SsoConfiguration,
+    account: &Account,
+    role: &str,
+    method: &str,
+    meta: &RequestMeta,
+) -> Result<Value, ApiError> {
+    state
+        .upstreams
+        .ensure_member(config.organization_id, account.id, role)
+        .await?;
+    match state.upstreams.sign_in(account.id, method, meta).await {
+        Ok(answer) => Ok(answer),
+        Err(e) => {
+            let error = ApiError::from(e);
+            if error.code() == ErrorCode::AccountSuspended {
+                record_failure(state, config, Some(account.id), "account_suspended", meta).await;
+            }
+            Err(error)
+        }
+    }
+}
+
+/// The Janua session auth's answer started (none while MFA is pending).
+fn session_id_of(answer: &Value) -> Option<Uuid> {
+    answer["access_token"].as_str().and_then(session_of).or_else(|| {
+        answer["session_id"]
+            .as_str()
+            .and_then(|s| Uuid::parse_str(s).ok())
+    })
+}
+
+/// Links the identity and publishes the sign-in's events, in one transaction.
+async fn link_identity(
+    state: &EnterpriseState,
+    config: &SsoConfiguration,
+    subject: &str,
+    account: &Account,
+    profile: &Profile,
+    published: &[janua_events::Event],
+) -> Result<(), ApiError> {
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        // Linked only now that the sign-in went through (and a claim, if any, before it);
+        // seen again: the last sign-in and the address as the IdP now says it.
+        store::link_identity(
+            conn,
+            config.id,
+            subject,
+            account.id,
+            config.organization_id,
+            profile.email.as_deref(),
+        )
+        .await?;
+        for event in published {
+            janua_db::outbox::enqueue(conn, event).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// The `sid` claim of an access token auth just issued (read, not verified: it came from

@@ -6,18 +6,14 @@
 use crate::EnterpriseState;
 use crate::domain::scim_client::ScimClient;
 use crate::domain::scim_resources as resources;
-use crate::events;
-use crate::handlers::scim_common::{
-    ScimFailure, ScimResult, base_url, check_if_match, etag, if_match, json_body, not_modified, query_pairs,
-    resource_response, scim_json,
-};
+use crate::handlers::scim_common::{ScimFailure, ScimResult, json_body, query_pairs, resource_response};
+use crate::handlers::scim_resource::{self as lifecycle, ScimCall, ScimEvent, ScimResource};
 use crate::store::scim_groups::{self as store, Member, ScimGroupRow};
 use crate::store::scim_users;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::web;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use janua_core::http::RequestMeta;
-use janua_scim::{ListQuery, ListResponse, PatchRequest, ResourceType, ScimError, apply_patch, input, list};
+use janua_scim::{ListQuery, ListResponse, ResourceType, ScimError, input, list};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -36,12 +32,155 @@ fn group_id(org: Uuid, display: &str) -> Uuid {
     uuid::Builder::from_custom_bytes(bytes).into_uuid()
 }
 
-fn not_found(id: &str) -> ScimFailure {
-    ScimError::NotFound(format!("Group {id}")).into()
+/// A SCIM Group: a row of `scim_groups`, shown with its members; an org role stands behind it.
+pub struct Group;
+
+impl ScimResource for Group {
+    const TYPE: ResourceType = GROUP;
+    type Row = ScimGroupRow;
+    type Related = Vec<Member>;
+
+    fn version(row: &ScimGroupRow) -> i64 {
+        row.version
+    }
+
+    async fn find(
+        conn: &mut AsyncPgConnection,
+        org: Uuid,
+        id: Uuid,
+        lock: bool,
+    ) -> Result<Option<ScimGroupRow>, ScimFailure> {
+        Ok(if lock {
+            store::find_for_update(conn, org, id).await?
+        } else {
+            store::find(conn, org, id).await?
+        })
+    }
+
+    async fn related(conn: &mut AsyncPgConnection, row: &ScimGroupRow) -> Result<Vec<Member>, ScimFailure> {
+        Ok(store::members_of(conn, &[row.id])
+            .await?
+            .remove(&row.id)
+            .unwrap_or_default())
+    }
+
+    fn resource(row: &ScimGroupRow, members: &Vec<Member>, base: &str) -> Value {
+        resources::group_resource(row, members, base)
+    }
+
+    async fn answer_list(
+        state: &EnterpriseState,
+        org: Uuid,
+        base: &str,
+        query: &ListQuery,
+    ) -> Result<ListResponse, ScimFailure> {
+        let mut conn = state.pool.get().await?;
+        let mut matched = matching(&mut conn, org, base, query.filter.as_ref()).await?;
+        if let Some(sort_by) = &query.sort_by {
+            list::sort_resources(&mut matched, sort_by, query.sort_order, GROUP);
+        }
+        let total = matched.len();
+        let resources = query
+            .paging
+            .page(&matched)
+            .iter()
+            .map(|r| query.projection.apply(r, GROUP))
+            .collect();
+        Ok(ListResponse::new(resources, total, query.paging.start_index))
+    }
+
+    /// Renames the org role and gives it the new members' accounts as they change; publishes
+    /// `scim.group_updated` with who joined and who left.
+    async fn update(
+        state: &EnterpriseState,
+        client: &ScimClient,
+        conn: &mut AsyncPgConnection,
+        row: &ScimGroupRow,
+        (_, current_members): (&Value, &Vec<Member>),
+        next: Value,
+    ) -> Result<Option<(ScimGroupRow, ScimEvent)>, ScimFailure> {
+        let (org, id) = (client.organization_id, row.id);
+        let (display, external_id) = names(&next)?;
+        let mut kept: Vec<(Uuid, Option<String>)> = current_members
+            .iter()
+            .map(|m| (m.user_id, m.display_sent.then(|| m.display.clone())))
+            .collect();
+        kept.sort_by_key(|(id, _)| *id);
+        let members = members_named(conn, org, &next, current_members).await?;
+        let before: BTreeSet<Uuid> = kept.iter().map(|(id, _)| *id).collect();
+        let after: BTreeSet<Uuid> = members.iter().map(|(id, _)| *id).collect();
+        let renamed = display != row.display_name;
+        if !renamed && external_id == row.external_id && kept == members {
+            return Ok(None);
+        }
+        if renamed && store::name_taken(conn, org, &display, Some(id)).await? {
+            return Err(name_exists(&display));
+        }
+        let saved = store::save(conn, id, &display, external_id.as_deref(), row.version + 1).await?;
+        store::set_members(conn, id, &members).await?;
+        if renamed {
+            state
+                .upstreams
+                .put_role(org, id, &display, client.created_by)
+                .await?;
+        }
+        if before != after {
+            let ids: Vec<Uuid> = after.iter().copied().collect();
+            grant_role(state, client, conn, id, &ids).await?;
+        }
+        let added: Vec<&Uuid> = after.difference(&before).collect();
+        let removed: Vec<&Uuid> = before.difference(&after).collect();
+        let event = ScimEvent {
+            event_type: "scim.group_updated",
+            details: json!({
+                "group_id": id,
+                "display_name": display,
+                "renamed": renamed,
+                "members_added": added,
+                "members_removed": removed,
+            }),
+        };
+        Ok(Some((saved, event)))
+    }
+
+    /// Deletes the group and the org role behind it; publishes `scim.group_deleted`.
+    async fn remove(
+        state: &EnterpriseState,
+        client: &ScimClient,
+        conn: &mut AsyncPgConnection,
+        row: &ScimGroupRow,
+    ) -> Result<ScimEvent, ScimFailure> {
+        store::delete(conn, row.id).await?;
+        state
+            .upstreams
+            .delete_role(client.organization_id, row.id)
+            .await?;
+        Ok(ScimEvent {
+            event_type: "scim.group_deleted",
+            details: json!({ "group_id": row.id, "display_name": row.display_name }),
+        })
+    }
 }
 
-fn parse_id(raw: &str) -> Result<Uuid, ScimFailure> {
-    Uuid::parse_str(raw).map_err(|_| not_found(raw))
+fn name_exists(display: &str) -> ScimFailure {
+    ScimError::Uniqueness(format!("a group named '{display}' exists")).into()
+}
+
+/// Makes the members among `ids` that have an account the holders of the group's org role.
+async fn grant_role(
+    state: &EnterpriseState,
+    client: &ScimClient,
+    conn: &mut AsyncPgConnection,
+    group: Uuid,
+    ids: &[Uuid],
+) -> Result<(), ScimFailure> {
+    let org = client.organization_id;
+    let holders = scim_users::with_accounts(conn, org, ids).await?;
+    state
+        .upstreams
+        .set_role_members(org, group, &holders, client.created_by)
+        .await?;
+    Ok(())
 }
 
 /// The display name and external id of a group resource, checked.
@@ -100,18 +239,6 @@ async fn members_named(
     Ok(named.into_iter().collect())
 }
 
-async fn resource_of(
-    conn: &mut AsyncPgConnection,
-    row: &ScimGroupRow,
-    base: &str,
-) -> Result<Value, ScimFailure> {
-    let members = store::members_of(conn, &[row.id])
-        .await?
-        .remove(&row.id)
-        .unwrap_or_default();
-    Ok(resources::group_resource(row, &members, base))
-}
-
 /// Gives the org roles of a user's groups their current holders (after the user got an
 /// account: members without one are not role holders).
 pub(crate) async fn sync_roles_of(
@@ -149,34 +276,8 @@ pub(crate) async fn sync_roles_of(
     responses((status = 200, description = "a ListResponse of Groups", content_type = "application/scim+json"),
         (status = 400, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn list(state: web::Data<EnterpriseState>, client: ScimClient, req: HttpRequest) -> ScimResult {
-    let pairs = query_pairs(&req)?;
-    let query = ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), GROUP)?;
-    let base = base_url(&state, &req);
-    let response = answer_list(&state, client.organization_id, &base, &query).await?;
-    Ok(scim_json(StatusCode::OK, &response.to_json()))
-}
-
-/// A list (`GET /Groups` or `POST /Groups/.search`) answered.
-pub(crate) async fn answer_list(
-    state: &EnterpriseState,
-    org: Uuid,
-    base: &str,
-    query: &ListQuery,
-) -> Result<ListResponse, ScimFailure> {
-    let mut conn = state.pool.get().await?;
-    let mut matched = matching(&mut conn, org, base, query.filter.as_ref()).await?;
-    if let Some(sort_by) = &query.sort_by {
-        list::sort_resources(&mut matched, sort_by, query.sort_order, GROUP);
-    }
-    let total = matched.len();
-    let resources = query
-        .paging
-        .page(&matched)
-        .iter()
-        .map(|r| query.projection.apply(r, GROUP))
-        .collect();
-    Ok(ListResponse::new(resources, total, query.paging.start_index))
+pub async fn list(call: ScimCall) -> ScimResult {
+    call.list::<Group>(&query_pairs(&call.req)?).await
 }
 
 /// Every group the filter matches (all without one), in creation order, with members.
@@ -203,31 +304,8 @@ pub(crate) async fn matching(
     responses((status = 200, description = "the Group, with an ETag", content_type = "application/scim+json"),
         (status = 404, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn get(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    path: web::Path<String>,
-) -> ScimResult {
-    let id = parse_id(&path)?;
-    let pairs = query_pairs(&req)?;
-    let query = ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), GROUP)?;
-    let base = base_url(&state, &req);
-    let mut conn = state.pool.get().await?;
-    let row = store::find(&mut conn, client.organization_id, id)
-        .await?
-        .ok_or_else(|| not_found(&path))?;
-    if not_modified(&req, row.version) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((actix_web::http::header::ETAG, etag(row.version)))
-            .finish());
-    }
-    let resource = resource_of(&mut conn, &row, &base).await?;
-    Ok(resource_response(
-        StatusCode::OK,
-        &query.projection.apply(&resource, GROUP),
-        row.version,
-    ))
+pub async fn get(call: ScimCall, path: web::Path<String>) -> ScimResult {
+    call.get::<Group>(&path).await
 }
 
 /// Creates a group (and the organization role behind it) with its members.
@@ -239,21 +317,18 @@ pub async fn get(
         (status = 400, description = "a SCIM error", content_type = "application/scim+json"),
         (status = 409, description = "uniqueness: the displayName is taken", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn create(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    meta: RequestMeta,
-    body: web::Bytes,
-) -> ScimResult {
+pub async fn create(call: ScimCall, body: web::Bytes) -> ScimResult {
+    let base = call.base_url();
+    let ScimCall {
+        state, client, meta, ..
+    } = call;
     let body = json_body(&body)?;
     let resource = input::from_client(&body, GROUP)?;
     let (display, external_id) = names(&resource)?;
     let org = client.organization_id;
-    let base = base_url(&state, &req);
     let mut conn = state.pool.get().await?;
     if store::name_taken(&mut conn, org, &display, None).await? {
-        return Err(ScimError::Uniqueness(format!("a group named '{display}' exists")).into());
+        return Err(name_exists(&display));
     }
     let members = members_named(&mut conn, org, &resource, &[]).await?;
     let member_ids: Vec<Uuid> = members.iter().map(|(id, _)| *id).collect();
@@ -269,9 +344,7 @@ pub async fn create(
                 Err(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
-                )) => {
-                    return Err(ScimError::Uniqueness(format!("a group named '{display}' exists")).into());
-                }
+                )) => return Err(name_exists(&display)),
                 Err(e) => return Err(e.into()),
             };
             store::set_members(conn, id, &members).await?;
@@ -279,23 +352,17 @@ pub async fn create(
                 .upstreams
                 .put_role(org, id, &display, client.created_by)
                 .await?;
-            let holders = scim_users::with_accounts(conn, org, &member_ids).await?;
-            state
-                .upstreams
-                .set_role_members(org, id, &holders, client.created_by)
-                .await?;
-            let event = events::scim_change(
-                "scim.group_created",
-                &client,
-                id,
-                json!({ "group_id": id, "display_name": display, "members": member_ids }),
-                meta.into(),
-            );
-            janua_db::outbox::enqueue(conn, &event).await?;
+            grant_role(&state, &client, conn, id, &member_ids).await?;
+            let event = ScimEvent {
+                event_type: "scim.group_created",
+                details: json!({ "group_id": id, "display_name": display, "members": member_ids }),
+            };
+            lifecycle::publish(conn, &client, id, event, meta).await?;
             Ok(row)
         })
         .await?;
-    let resource = resource_of(&mut conn, &row, &base).await?;
+    let members = Group::related(&mut conn, &row).await?;
+    let resource = resources::group_resource(&row, &members, &base);
     Ok(resource_response(StatusCode::CREATED, &resource, row.version))
 }
 
@@ -307,18 +374,8 @@ pub async fn create(
     responses((status = 200, description = "the Group", content_type = "application/scim+json"),
         (status = 404, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn replace(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    meta: RequestMeta,
-    path: web::Path<String>,
-    body: web::Bytes,
-) -> ScimResult {
-    let id = parse_id(&path)?;
-    let body = json_body(&body)?;
-    let replacement = input::from_client(&body, GROUP)?;
-    change(&state, &client, &req, meta, id, move |_| Ok(replacement)).await
+pub async fn replace(call: ScimCall, path: web::Path<String>, body: web::Bytes) -> ScimResult {
+    call.replace::<Group>(&path, &body).await
 }
 
 /// Changes a group with PATCH operations: `add`/`remove` members (with a value, or a path
@@ -331,103 +388,8 @@ pub async fn replace(
         (status = 400, description = "a SCIM error", content_type = "application/scim+json"),
         (status = 404, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn patch(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    meta: RequestMeta,
-    path: web::Path<String>,
-    body: web::Bytes,
-) -> ScimResult {
-    let id = parse_id(&path)?;
-    let body = json_body(&body)?;
-    let request = PatchRequest::from_json(&body)?;
-    change(&state, &client, &req, meta, id, move |current| {
-        let mut next = current.clone();
-        apply_patch(&mut next, &request, GROUP)?;
-        Ok(next)
-    })
-    .await
-}
-
-async fn change(
-    state: &EnterpriseState,
-    client: &ScimClient,
-    req: &HttpRequest,
-    meta: RequestMeta,
-    id: Uuid,
-    next_of: impl FnOnce(&Value) -> Result<Value, ScimFailure> + Send,
-) -> ScimResult {
-    let org = client.organization_id;
-    let base = base_url(state, req);
-    let precondition = if_match(req);
-    let mut conn = state.pool.get().await?;
-    let row = conn
-        .transaction::<_, ScimFailure, _>(async |conn| {
-            let row = store::find_for_update(conn, org, id)
-                .await?
-                .ok_or_else(|| not_found(&id.to_string()))?;
-            check_if_match(precondition.as_deref(), row.version)?;
-            let current_members = store::members_of(conn, &[row.id])
-                .await?
-                .remove(&row.id)
-                .unwrap_or_default();
-            let current = resources::group_resource(&row, &current_members, &base);
-            let next = next_of(&current)?;
-            input::check_required(&next, GROUP)?;
-            let (display, external_id) = names(&next)?;
-            let mut kept: Vec<(Uuid, Option<String>)> = current_members
-                .iter()
-                .map(|m| (m.user_id, m.display_sent.then(|| m.display.clone())))
-                .collect();
-            kept.sort_by_key(|(id, _)| *id);
-            let members = members_named(conn, org, &next, &current_members).await?;
-            let before: BTreeSet<Uuid> = kept.iter().map(|(id, _)| *id).collect();
-            let after: BTreeSet<Uuid> = members.iter().map(|(id, _)| *id).collect();
-            let renamed = display != row.display_name;
-            if !renamed && external_id == row.external_id && kept == members {
-                return Ok(row);
-            }
-            if renamed && store::name_taken(conn, org, &display, Some(id)).await? {
-                return Err(ScimError::Uniqueness(format!("a group named '{display}' exists")).into());
-            }
-            let saved = store::save(conn, id, &display, external_id.as_deref(), row.version + 1).await?;
-            store::set_members(conn, id, &members).await?;
-            if renamed {
-                state
-                    .upstreams
-                    .put_role(org, id, &display, client.created_by)
-                    .await?;
-            }
-            if before != after {
-                let ids: Vec<Uuid> = after.iter().copied().collect();
-                let holders = scim_users::with_accounts(conn, org, &ids).await?;
-                state
-                    .upstreams
-                    .set_role_members(org, id, &holders, client.created_by)
-                    .await?;
-            }
-            let added: Vec<&Uuid> = after.difference(&before).collect();
-            let removed: Vec<&Uuid> = before.difference(&after).collect();
-            let event = events::scim_change(
-                "scim.group_updated",
-                client,
-                id,
-                json!({
-                    "group_id": id,
-                    "display_name": display,
-                    "renamed": renamed,
-                    "members_added": added,
-                    "members_removed": removed,
-                }),
-                meta.into(),
-            );
-            janua_db::outbox::enqueue(conn, &event).await?;
-            Ok(saved)
-        })
-        .await?;
-    let resource = resource_of(&mut conn, &row, &base).await?;
-    Ok(resource_response(StatusCode::OK, &resource, row.version))
+pub async fn patch(call: ScimCall, path: web::Path<String>, body: web::Bytes) -> ScimResult {
+    call.patch::<Group>(&path, &body).await
 }
 
 /// Deletes a group and the organization role behind it (its members lose that role).
@@ -437,34 +399,6 @@ async fn change(
     responses((status = 204, description = "deleted"),
         (status = 404, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn delete(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    meta: RequestMeta,
-    path: web::Path<String>,
-) -> ScimResult {
-    let id = parse_id(&path)?;
-    let org = client.organization_id;
-    let precondition = if_match(&req);
-    let mut conn = state.pool.get().await?;
-    conn.transaction::<_, ScimFailure, _>(async |conn| {
-        let row = store::find_for_update(conn, org, id)
-            .await?
-            .ok_or_else(|| not_found(&path))?;
-        check_if_match(precondition.as_deref(), row.version)?;
-        store::delete(conn, id).await?;
-        state.upstreams.delete_role(org, id).await?;
-        let event = events::scim_change(
-            "scim.group_deleted",
-            &client,
-            id,
-            json!({ "group_id": id, "display_name": row.display_name }),
-            meta.into(),
-        );
-        janua_db::outbox::enqueue(conn, &event).await?;
-        Ok(())
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+pub async fn delete(call: ScimCall, path: web::Path<String>) -> ScimResult {
+    call.delete::<Group>(&path).await
 }

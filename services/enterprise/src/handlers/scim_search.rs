@@ -1,13 +1,13 @@
 //! `POST /.search` (RFC 7644 §3.4.3): the query of a list in the body rather than the URL,
 //! for Users, for Groups, or for both at once under the base.
 
-use crate::EnterpriseState;
-use crate::domain::scim_client::ScimClient;
-use crate::handlers::scim_common::{ScimFailure, ScimResult, base_url, json_body, scim_json};
-use crate::handlers::{scim_groups, scim_users};
+use crate::handlers::scim_common::{ScimFailure, ScimResult, json_body, scim_json};
+use crate::handlers::scim_groups::{self, Group};
+use crate::handlers::scim_resource::{self as lifecycle, ScimCall};
+use crate::handlers::scim_users::{self, User};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, web};
-use janua_scim::{Filter, ListQuery, ListResponse, ResourceType, ScimError, list};
+use actix_web::web;
+use janua_scim::{Filter, ListResponse, ResourceType, ScimError, list};
 use serde_json::Value;
 
 /// The schema URN of a search request body.
@@ -48,13 +48,6 @@ fn pairs_of(body: &Value) -> Result<Vec<(String, String)>, ScimFailure> {
     Ok(pairs)
 }
 
-fn query_of(pairs: &[(String, String)], resource_type: ResourceType) -> Result<ListQuery, ScimFailure> {
-    Ok(ListQuery::from_pairs(
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        resource_type,
-    )?)
-}
-
 /// Users matching a search request.
 ///
 /// Permissions: the organization's SCIM token.
@@ -63,16 +56,8 @@ fn query_of(pairs: &[(String, String)], resource_type: ResourceType) -> Result<L
     responses((status = 200, description = "a ListResponse of Users", content_type = "application/scim+json"),
         (status = 400, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn users(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> ScimResult {
-    let query = query_of(&pairs_of(&json_body(&body)?)?, ResourceType::User)?;
-    let base = base_url(&state, &req);
-    let response = scim_users::answer_list(&state, client.organization_id, &base, &query).await?;
-    Ok(scim_json(StatusCode::OK, &response.to_json()))
+pub async fn users(call: ScimCall, body: web::Bytes) -> ScimResult {
+    call.list::<User>(&pairs_of(&json_body(&body)?)?).await
 }
 
 /// Groups matching a search request.
@@ -83,16 +68,8 @@ pub async fn users(
     responses((status = 200, description = "a ListResponse of Groups", content_type = "application/scim+json"),
         (status = 400, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn groups(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> ScimResult {
-    let query = query_of(&pairs_of(&json_body(&body)?)?, ResourceType::Group)?;
-    let base = base_url(&state, &req);
-    let response = scim_groups::answer_list(&state, client.organization_id, &base, &query).await?;
-    Ok(scim_json(StatusCode::OK, &response.to_json()))
+pub async fn groups(call: ScimCall, body: web::Bytes) -> ScimResult {
+    call.list::<Group>(&pairs_of(&json_body(&body)?)?).await
 }
 
 /// Users and Groups at once: the filter applies to each type whose schema it fits (Users
@@ -104,19 +81,14 @@ pub async fn groups(
     responses((status = 200, description = "a ListResponse of Users and Groups", content_type = "application/scim+json"),
         (status = 400, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn all(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    body: web::Bytes,
-) -> ScimResult {
+pub async fn all(call: ScimCall, body: web::Bytes) -> ScimResult {
     let mut pairs = pairs_of(&json_body(&body)?)?;
     let filter_text = pairs
         .iter()
         .position(|(k, _)| k.eq_ignore_ascii_case("filter"))
         .map(|i| pairs.remove(i).1)
         .filter(|f| !f.trim().is_empty());
-    let query = query_of(&pairs, ResourceType::User)?;
+    let query = lifecycle::list_query::<User>(&pairs)?;
     let filter = filter_text.as_deref().map(Filter::parse).transpose()?;
     let fits = |rt: ResourceType| filter.as_ref().is_none_or(|f| f.validate(rt).is_ok());
     if let Some(f) = &filter
@@ -125,9 +97,9 @@ pub async fn all(
     {
         f.validate(ResourceType::User)?;
     }
-    let base = base_url(&state, &req);
-    let org = client.organization_id;
-    let mut conn = state.pool.get().await?;
+    let base = call.base_url();
+    let org = call.client.organization_id;
+    let mut conn = call.state.pool.get().await?;
     let mut matched = Vec::new();
     if fits(ResourceType::User) {
         matched.extend(scim_users::matching(&mut conn, org, &base, filter.as_ref()).await?);

@@ -10,33 +10,174 @@
 use crate::EnterpriseState;
 use crate::domain::scim_client::ScimClient;
 use crate::domain::scim_resources::{self as resources, AccountFields};
-use crate::events;
-use crate::handlers::scim_common::{
-    ScimFailure, ScimResult, base_url, check_if_match, if_match, json_body, not_modified, query_pairs,
-    resource_response, scim_json,
-};
+use crate::handlers::scim_common::{ScimFailure, ScimResult, json_body, query_pairs, resource_response};
+use crate::handlers::scim_resource::{self as lifecycle, ScimCall, ScimEvent, ScimResource};
 use crate::store::scim_users::{self as store, ScimUserRow, Write};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::web;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use janua_core::http::RequestMeta;
 use janua_scim::filter::IndexedAttribute;
-use janua_scim::{
-    Filter, IndexedLookup, ListQuery, ListResponse, PatchRequest, ResourceType, ScimError, apply_patch,
-    input, list,
-};
+use janua_scim::{Filter, IndexedLookup, ListQuery, ListResponse, ResourceType, ScimError, input, list};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use uuid::Uuid;
 
 const USER: ResourceType = ResourceType::User;
 
-fn not_found(id: &str) -> ScimFailure {
-    ScimError::NotFound(format!("User {id}")).into()
+/// A SCIM User: a row of `scim_users`, shown with the groups it is a member of.
+pub struct User;
+
+impl ScimResource for User {
+    const TYPE: ResourceType = USER;
+    type Row = ScimUserRow;
+    type Related = Vec<(Uuid, String)>;
+
+    fn version(row: &ScimUserRow) -> i64 {
+        row.version
+    }
+
+    async fn find(
+        conn: &mut AsyncPgConnection,
+        org: Uuid,
+        id: Uuid,
+        lock: bool,
+    ) -> Result<Option<ScimUserRow>, ScimFailure> {
+        let row = if lock {
+            store::find_for_update(conn, org, id).await?
+        } else {
+            store::find(conn, org, id).await?
+        };
+        Ok(row.filter(ScimUserRow::is_live))
+    }
+
+    async fn related(
+        conn: &mut AsyncPgConnection,
+        row: &ScimUserRow,
+    ) -> Result<Vec<(Uuid, String)>, ScimFailure> {
+        Ok(store::groups_of(conn, &[row.id])
+            .await?
+            .remove(&row.id)
+            .unwrap_or_default())
+    }
+
+    fn resource(row: &ScimUserRow, groups: &Vec<(Uuid, String)>, base: &str) -> Value {
+        resources::user_resource(row, groups, base)
+    }
+
+    async fn answer_list(
+        state: &EnterpriseState,
+        org: Uuid,
+        base: &str,
+        query: &ListQuery,
+    ) -> Result<ListResponse, ScimFailure> {
+        answer_list(state, org, base, query).await
+    }
+
+    /// Brings the account in line (creating it when the user first gets an address) and
+    /// publishes `scim.user_updated` with the attributes that changed.
+    async fn update(
+        state: &EnterpriseState,
+        client: &ScimClient,
+        conn: &mut AsyncPgConnection,
+        row: &ScimUserRow,
+        (current, _): (&Value, &Vec<(Uuid, String)>),
+        mut next: Value,
+    ) -> Result<Option<(ScimUserRow, ScimEvent)>, ScimFailure> {
+        let (org, id) = (client.organization_id, row.id);
+        let user_name = next["userName"].as_str().unwrap_or_default().trim().to_owned();
+        next["userName"] = json!(user_name);
+        let fields = resources::account_fields(&next);
+        let stored = resources::stored_user(&next);
+        if stored == row.resource && user_name == row.user_name {
+            return Ok(None);
+        }
+        if !user_name.eq_ignore_ascii_case(&row.user_name)
+            && store::find_by_user_name(conn, org, &user_name)
+                .await?
+                .is_some_and(|other| other.id != id)
+        {
+            return Err(already_provisioned(&user_name));
+        }
+        let mut has_account = row.has_account;
+        if resources::account_fields(current) != fields || (!has_account && fields.email.is_some()) {
+            has_account = sync_changed_account(state, client, conn, row, &fields).await?;
+        }
+        let changed = changed_attributes(row, &user_name, fields.active, &stored);
+        let write = write_of(&next, &stored, fields.active, row.version + 1, has_account);
+        let saved = store::save(conn, id, write).await?;
+        let event = ScimEvent {
+            event_type: "scim.user_updated",
+            details: json!({
+                "user_id": id,
+                "user_name": user_name,
+                "active": fields.active,
+                "changed": changed,
+            }),
+        };
+        Ok(Some((saved, event)))
+    }
+
+    /// Suspends the account, takes it out of the organization and its groups, and leaves a
+    /// tombstone; publishes `scim.user_deprovisioned`.
+    async fn remove(
+        state: &EnterpriseState,
+        client: &ScimClient,
+        conn: &mut AsyncPgConnection,
+        row: &ScimUserRow,
+    ) -> Result<ScimEvent, ScimFailure> {
+        let (org, id) = (client.organization_id, row.id);
+        if state.upstreams.account_of(id).await?.is_some() {
+            state
+                .upstreams
+                .update_account(
+                    id,
+                    None,
+                    None,
+                    Some(false),
+                    "scim_deprovisioned",
+                    client.created_by,
+                )
+                .await?;
+        }
+        state
+            .upstreams
+            .remove_member(org, id, client.created_by)
+            .await
+            .map_err(|e| match e {
+                e if e.is_conflict() => ScimFailure::Scim(ScimError::Mutability(
+                    "the organization's last owner cannot be deprovisioned".into(),
+                )),
+                other => other.into(),
+            })?;
+        store::tombstone(conn, id).await?;
+        Ok(ScimEvent {
+            event_type: "scim.user_deprovisioned",
+            details: json!({ "user_id": id, "user_name": row.user_name }),
+        })
+    }
 }
 
-fn parse_id(raw: &str) -> Result<Uuid, ScimFailure> {
-    Uuid::parse_str(raw).map_err(|_| not_found(raw))
+/// What storing `resource` (its userName trimmed) writes; `stored` is its stored form.
+fn write_of<'a>(
+    resource: &'a Value,
+    stored: &'a Value,
+    active: bool,
+    version: i64,
+    has_account: bool,
+) -> Write<'a> {
+    Write {
+        user_name: resource["userName"].as_str().unwrap_or_default(),
+        external_id: resource["externalId"].as_str(),
+        emails: resources::email_index(resource),
+        resource: stored,
+        active,
+        version,
+        has_account,
+    }
+}
+
+fn already_provisioned(user_name: &str) -> ScimFailure {
+    ScimError::Uniqueness(format!("userName '{user_name}' is already provisioned")).into()
 }
 
 /// Lists the organization's users: `filter`, `startIndex`/`count`, `sortBy`/`sortOrder`,
@@ -52,16 +193,12 @@ fn parse_id(raw: &str) -> Result<Uuid, ScimFailure> {
         (status = 400, description = "a SCIM error (invalidFilter...)", content_type = "application/scim+json"),
         (status = 401, description = "no or a bad SCIM token", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn list(state: web::Data<EnterpriseState>, client: ScimClient, req: HttpRequest) -> ScimResult {
-    let pairs = query_pairs(&req)?;
-    let query = ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), USER)?;
-    let base = base_url(&state, &req);
-    let response = answer_list(&state, client.organization_id, &base, &query).await?;
-    Ok(scim_json(StatusCode::OK, &response.to_json()))
+pub async fn list(call: ScimCall) -> ScimResult {
+    call.list::<User>(&query_pairs(&call.req)?).await
 }
 
 /// A list (`GET /Users` or `POST /Users/.search`) answered.
-pub(crate) async fn answer_list(
+async fn answer_list(
     state: &EnterpriseState,
     org: Uuid,
     base: &str,
@@ -167,37 +304,15 @@ pub(crate) async fn add_groups(
         return Ok(());
     }
     let groups = store::groups_of(conn, &ids).await?;
-    let base = base.trim_end_matches('/');
     for resource in page.iter_mut() {
         let Some(id) = resource["id"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else {
             continue;
         };
         if let Some(list) = groups.get(&id) {
-            resource["groups"] = Value::Array(
-                list.iter()
-                    .map(|(gid, name)| {
-                        json!({"value": gid.to_string(), "$ref": format!("{base}/Groups/{gid}"),
-                            "display": name, "type": "direct"})
-                    })
-                    .collect(),
-            );
+            resource["groups"] = resources::group_refs(list, base);
         }
     }
     Ok(())
-}
-
-async fn live_resource(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    id: Uuid,
-    base: &str,
-) -> Result<Option<(ScimUserRow, Value)>, ScimFailure> {
-    let Some(row) = store::find(conn, org, id).await?.filter(ScimUserRow::is_live) else {
-        return Ok(None);
-    };
-    let groups = store::groups_of(conn, &[id]).await?;
-    let resource = resources::user_resource(&row, groups.get(&id).map_or(&[], Vec::as_slice), base);
-    Ok(Some((row, resource)))
 }
 
 /// One user. `If-None-Match` with the current ETag answers 304.
@@ -209,33 +324,8 @@ async fn live_resource(
         (status = 304, description = "not modified"),
         (status = 404, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn get(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    path: web::Path<String>,
-) -> ScimResult {
-    let id = parse_id(&path)?;
-    let pairs = query_pairs(&req)?;
-    let query = ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), USER)?;
-    let base = base_url(&state, &req);
-    let mut conn = state.pool.get().await?;
-    let (row, resource) = live_resource(&mut conn, client.organization_id, id, &base)
-        .await?
-        .ok_or_else(|| not_found(&path))?;
-    if not_modified(&req, row.version) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((
-                actix_web::http::header::ETAG,
-                crate::handlers::scim_common::etag(row.version),
-            ))
-            .finish());
-    }
-    Ok(resource_response(
-        StatusCode::OK,
-        &query.projection.apply(&resource, USER),
-        row.version,
-    ))
+pub async fn get(call: ScimCall, path: web::Path<String>) -> ScimResult {
+    call.get::<User>(&path).await
 }
 
 /// Creates a user: a Janua account with the primary email (else a userName that is an
@@ -250,13 +340,11 @@ pub async fn get(
         (status = 400, description = "a SCIM error", content_type = "application/scim+json"),
         (status = 409, description = "uniqueness", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn create(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    meta: RequestMeta,
-    body: web::Bytes,
-) -> ScimResult {
+pub async fn create(call: ScimCall, body: web::Bytes) -> ScimResult {
+    let base = call.base_url();
+    let ScimCall {
+        state, client, meta, ..
+    } = call;
     let body = json_body(&body)?;
     let mut resource = input::from_client(&body, USER)?;
     let user_name = resource["userName"]
@@ -267,16 +355,11 @@ pub async fn create(
     resource["userName"] = json!(user_name);
     let fields = resources::account_fields(&resource);
     let org = client.organization_id;
-    let base = base_url(&state, &req);
     let mut conn = state.pool.get().await?;
 
     // Reserve the userName (or take back a tombstone or an unfinished create).
     let reserved = match store::find_by_user_name(&mut conn, org, &user_name).await? {
-        Some(row) if row.is_live() => {
-            return Err(
-                ScimError::Uniqueness(format!("userName '{user_name}' is already provisioned")).into(),
-            );
-        }
+        Some(row) if row.is_live() => return Err(already_provisioned(&user_name)),
         Some(row) => row,
         None => {
             let stored = resources::stored_user(&resource);
@@ -285,12 +368,7 @@ pub async fn create(
                 Err(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
-                )) => {
-                    return Err(ScimError::Uniqueness(format!(
-                        "userName '{user_name}' is already provisioned"
-                    ))
-                    .into());
-                }
+                )) => return Err(already_provisioned(&user_name)),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -320,34 +398,19 @@ pub async fn create(
     let stored = resources::stored_user(&resource);
     let row = conn
         .transaction::<_, ScimFailure, _>(async |conn| {
-            let row = store::save(
-                conn,
-                id,
-                Write {
-                    user_name: &user_name,
-                    external_id: resource["externalId"].as_str(),
-                    emails: resources::email_index(&resource),
-                    resource: &stored,
-                    active: fields.active,
-                    version,
-                    has_account,
-                },
-            )
-            .await?;
-            let event = events::scim_change(
-                "scim.user_provisioned",
-                &client,
-                id,
-                json!({
+            let write = write_of(&resource, &stored, fields.active, version, has_account);
+            let row = store::save(conn, id, write).await?;
+            let event = ScimEvent {
+                event_type: "scim.user_provisioned",
+                details: json!({
                     "user_id": id,
                     "user_name": user_name,
                     "external_id": row.external_id,
                     "active": row.active,
                     "restored": !fresh,
                 }),
-                meta.into(),
-            );
-            janua_db::outbox::enqueue(conn, &event).await?;
+            };
+            lifecycle::publish(conn, &client, id, event, meta).await?;
             Ok(row)
         })
         .await?;
@@ -424,18 +487,8 @@ async fn sync_account(
         (status = 409, description = "uniqueness", content_type = "application/scim+json"),
         (status = 412, description = "If-Match names an old version", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn replace(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    meta: RequestMeta,
-    path: web::Path<String>,
-    body: web::Bytes,
-) -> ScimResult {
-    let id = parse_id(&path)?;
-    let body = json_body(&body)?;
-    let replacement = input::from_client(&body, USER)?;
-    change(&state, &client, &req, meta, id, move |_current| Ok(replacement)).await
+pub async fn replace(call: ScimCall, path: web::Path<String>, body: web::Bytes) -> ScimResult {
+    call.replace::<User>(&path, &body).await
 }
 
 /// Changes a user with PATCH operations (RFC 7644 §3.5.2), as Entra ID and Okta send them.
@@ -448,137 +501,60 @@ pub async fn replace(
         (status = 404, description = "a SCIM error", content_type = "application/scim+json"),
         (status = 412, description = "If-Match names an old version", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn patch(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    meta: RequestMeta,
-    path: web::Path<String>,
-    body: web::Bytes,
-) -> ScimResult {
-    let id = parse_id(&path)?;
-    let body = json_body(&body)?;
-    let request = PatchRequest::from_json(&body)?;
-    change(&state, &client, &req, meta, id, move |current| {
-        let mut next = current.clone();
-        apply_patch(&mut next, &request, USER)?;
-        Ok(next)
-    })
-    .await
+pub async fn patch(call: ScimCall, path: web::Path<String>, body: web::Bytes) -> ScimResult {
+    call.patch::<User>(&path, &body).await
 }
 
-/// A PUT or PATCH: under the row's lock, computes the next resource, brings the account in
-/// line, stores it with the next version and publishes `scim.user_updated`. A change that
-/// changes nothing keeps the version and publishes nothing.
-async fn change(
+/// Makes the account say what a changed user says; a user that got its account only now
+/// joins the organization and the org roles of the groups it was already in. Whether the
+/// user has an account afterwards.
+async fn sync_changed_account(
     state: &EnterpriseState,
     client: &ScimClient,
-    req: &HttpRequest,
-    meta: RequestMeta,
-    id: Uuid,
-    next_of: impl FnOnce(&Value) -> Result<Value, ScimFailure> + Send,
-) -> ScimResult {
-    let org = client.organization_id;
-    let base = base_url(state, req);
-    let precondition = if_match(req);
-    let mut conn = state.pool.get().await?;
-    let (row, groups) = conn
-        .transaction::<_, ScimFailure, _>(async |conn| {
-            let row = store::find_for_update(conn, org, id)
-                .await?
-                .filter(ScimUserRow::is_live)
-                .ok_or_else(|| not_found(&id.to_string()))?;
-            check_if_match(precondition.as_deref(), row.version)?;
-            let groups = store::groups_of(conn, &[id])
-                .await?
-                .remove(&id)
-                .unwrap_or_default();
-            let current = resources::user_resource(&row, &groups, &base);
-            let mut next = next_of(&current)?;
-            input::check_required(&next, USER)?;
-            let user_name = next["userName"].as_str().unwrap_or_default().trim().to_owned();
-            next["userName"] = json!(user_name);
-            let fields = resources::account_fields(&next);
-            let stored = resources::stored_user(&next);
-            if stored == row.resource && user_name == row.user_name {
-                return Ok((row, groups));
-            }
-            if !user_name.eq_ignore_ascii_case(&row.user_name)
-                && store::find_by_user_name(conn, org, &user_name)
-                    .await?
-                    .is_some_and(|other| other.id != id)
-            {
-                return Err(
-                    ScimError::Uniqueness(format!("userName '{user_name}' is already provisioned")).into(),
-                );
-            }
-            let before = resources::account_fields(&current);
-            let mut has_account = row.has_account;
-            if before != fields || (!has_account && fields.email.is_some()) {
-                let reason = if fields.active {
-                    "scim_updated"
-                } else {
-                    "scim_deactivated"
-                };
-                let sync = sync_account(state, client, id, &fields, reason).await?;
-                if sync.created {
-                    state.upstreams.add_member(org, id, client.created_by).await?;
-                    // Groups joined before the account existed now grant their roles.
-                    let created = ScimUserRow {
-                        has_account: true,
-                        ..row.clone()
-                    };
-                    crate::handlers::scim_groups::sync_roles_of(conn, state, client, &created).await?;
-                }
-                has_account = sync.exists;
-            }
-            let mut changed: Vec<String> = Vec::new();
-            if user_name != row.user_name {
-                changed.push("userName".into());
-            }
-            if fields.active != row.active {
-                changed.push("active".into());
-            }
-            if let (Some(old), Some(new)) = (row.resource.as_object(), stored.as_object()) {
-                for key in old.keys().chain(new.keys()) {
-                    if old.get(key) != new.get(key) && !changed.contains(key) {
-                        changed.push(key.clone());
-                    }
-                }
-            }
-            changed.sort();
-            let saved = store::save(
-                conn,
-                id,
-                Write {
-                    user_name: &user_name,
-                    external_id: next["externalId"].as_str(),
-                    emails: resources::email_index(&next),
-                    resource: &stored,
-                    active: fields.active,
-                    version: row.version + 1,
-                    has_account,
-                },
-            )
+    conn: &mut AsyncPgConnection,
+    row: &ScimUserRow,
+    fields: &AccountFields,
+) -> Result<bool, ScimFailure> {
+    let reason = if fields.active {
+        "scim_updated"
+    } else {
+        "scim_deactivated"
+    };
+    let sync = sync_account(state, client, row.id, fields, reason).await?;
+    if sync.created {
+        state
+            .upstreams
+            .add_member(client.organization_id, row.id, client.created_by)
             .await?;
-            let event = events::scim_change(
-                "scim.user_updated",
-                client,
-                id,
-                json!({
-                    "user_id": id,
-                    "user_name": user_name,
-                    "active": fields.active,
-                    "changed": changed,
-                }),
-                meta.into(),
-            );
-            janua_db::outbox::enqueue(conn, &event).await?;
-            Ok((saved, groups))
-        })
-        .await?;
-    let resource = resources::user_resource(&row, &groups, &base);
-    Ok(resource_response(StatusCode::OK, &resource, row.version))
+        // Groups joined before the account existed now grant their roles.
+        let created = ScimUserRow {
+            has_account: true,
+            ..row.clone()
+        };
+        crate::handlers::scim_groups::sync_roles_of(conn, state, client, &created).await?;
+    }
+    Ok(sync.exists)
+}
+
+/// The attributes a change touches, sorted: `userName`, `active`, and every stored key whose
+/// value differs.
+fn changed_attributes(row: &ScimUserRow, user_name: &str, active: bool, stored: &Value) -> Vec<String> {
+    let mut changed: Vec<String> = Vec::new();
+    if user_name != row.user_name {
+        changed.push("userName".into());
+    }
+    if active != row.active {
+        changed.push("active".into());
+    }
+    if let (Some(old), Some(new)) = (row.resource.as_object(), stored.as_object()) {
+        for key in old.keys().chain(new.keys()) {
+            if old.get(key) != new.get(key) && !changed.contains(key) {
+                changed.push(key.clone());
+            }
+        }
+    }
+    changed.sort();
+    changed
 }
 
 /// Deprovisions a user: the account is suspended (tokens and sessions end at once), leaves
@@ -590,57 +566,6 @@ async fn change(
     responses((status = 204, description = "deprovisioned"),
         (status = 404, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
-pub async fn delete(
-    state: web::Data<EnterpriseState>,
-    client: ScimClient,
-    req: HttpRequest,
-    meta: RequestMeta,
-    path: web::Path<String>,
-) -> ScimResult {
-    let id = parse_id(&path)?;
-    let org = client.organization_id;
-    let precondition = if_match(&req);
-    let mut conn = state.pool.get().await?;
-    conn.transaction::<_, ScimFailure, _>(async |conn| {
-        let row = store::find_for_update(conn, org, id)
-            .await?
-            .filter(ScimUserRow::is_live)
-            .ok_or_else(|| not_found(&path))?;
-        check_if_match(precondition.as_deref(), row.version)?;
-        if state.upstreams.account_of(id).await?.is_some() {
-            state
-                .upstreams
-                .update_account(
-                    id,
-                    None,
-                    None,
-                    Some(false),
-                    "scim_deprovisioned",
-                    client.created_by,
-                )
-                .await?;
-        }
-        state
-            .upstreams
-            .remove_member(org, id, client.created_by)
-            .await
-            .map_err(|e| match e {
-                e if e.is_conflict() => ScimFailure::Scim(ScimError::Mutability(
-                    "the organization's last owner cannot be deprovisioned".into(),
-                )),
-                other => other.into(),
-            })?;
-        store::tombstone(conn, id).await?;
-        let event = events::scim_change(
-            "scim.user_deprovisioned",
-            &client,
-            id,
-            json!({ "user_id": id, "user_name": row.user_name }),
-            meta.into(),
-        );
-        janua_db::outbox::enqueue(conn, &event).await?;
-        Ok(())
-    })
-    .await?;
-    Ok(HttpResponse::NoContent().finish())
+pub async fn delete(call: ScimCall, path: web::Path<String>) -> ScimResult {
+    call.delete::<User>(&path).await
 }

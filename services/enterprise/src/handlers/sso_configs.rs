@@ -262,31 +262,89 @@ async fn fetch_metadata(state: &EnterpriseState, url: &str) -> Result<String, Ap
         .map_err(|_| invalid(field, "idp_metadata_url: the document at the address is invalid"))
 }
 
-/// Builds the stored configuration from an input (over `base` on update).
+/// A configuration input with every field checked (its IdP part not yet fetched or
+/// discovered).
+struct CheckedInput {
+    name: String,
+    enabled: bool,
+    default_role: String,
+    admin_groups: Vec<String>,
+    attribute_mapping: Value,
+    domains: Vec<String>,
+    idp: CheckedIdp,
+}
+
+enum CheckedIdp {
+    Saml(CheckedSaml),
+    Oidc(CheckedOidc),
+}
+
+/// Where the IdP's SAML metadata comes from.
+enum MetadataSource {
+    /// Sent in the input, already parsed.
+    Given(saml::IdpMetadata),
+    /// To fetch from this address.
+    Url(String),
+    None,
+}
+
+struct CheckedSaml {
+    metadata: MetadataSource,
+    entity_id: Option<String>,
+    sso_url: Option<String>,
+    slo_url: Option<String>,
+    /// Those of the input, as PEM, on top of the metadata's.
+    certificates: Vec<String>,
+    allow_idp_initiated: bool,
+    allow_sha1: bool,
+}
+
+struct CheckedOidc {
+    issuer: String,
+    client_id: String,
+    /// `None` on an update that keeps the stored secret.
+    client_secret: Option<String>,
+    scopes: Vec<String>,
+}
+
+/// Builds the stored configuration from an input (over `c`, the current one on update): the
+/// input is checked, then the IdP's metadata fetched or its discovery document checked, then
+/// the result mapped onto the row.
 async fn apply(
     state: &EnterpriseState,
-    mut c: SsoConfiguration,
+    c: SsoConfiguration,
     input: ConfigurationInput,
     creating: bool,
 ) -> Result<(SsoConfiguration, Vec<String>), ApiError> {
+    let checked = check_input(input, &c.protocol, creating)?;
+    let metadata = match &checked.idp {
+        CheckedIdp::Saml(saml) => idp_metadata(state, &saml.metadata).await?,
+        CheckedIdp::Oidc(oidc) => {
+            check_discovery(state, &oidc.issuer).await?;
+            None
+        }
+    };
+    let domains = checked.domains.clone();
+    Ok((onto_row(state, c, checked, metadata)?, domains))
+}
+
+/// Checks every field of an input, in the order a client reads the errors.
+fn check_input(
+    input: ConfigurationInput,
+    current_protocol: &str,
+    creating: bool,
+) -> Result<CheckedInput, ApiError> {
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(invalid("name", "name must be 1 to 200 characters"));
     }
-    if !creating && c.protocol != format!("{:?}", input.protocol).to_lowercase() {
+    if !creating && current_protocol != format!("{:?}", input.protocol).to_lowercase() {
         return Err(invalid(
             "protocol",
             "the protocol of a configuration cannot change",
         ));
     }
-    c.name = name;
-    c.protocol = match input.protocol {
-        Protocol::Saml => "saml",
-        Protocol::Oidc => "oidc",
-    }
-    .to_owned();
-    c.enabled = input.enabled.unwrap_or(true);
-    c.default_role = match input.default_role.as_deref().unwrap_or("member") {
+    let default_role = match input.default_role.as_deref().unwrap_or("member") {
         role @ ("member" | "admin") => role.to_owned(),
         _ => return Err(invalid("default_role", "default_role is member or admin")),
     };
@@ -301,8 +359,8 @@ async fn apply(
             "admin_groups lists up to 100 group names of 1 to 256 characters",
         ));
     }
-    c.admin_groups = input.admin_groups.iter().map(|g| g.trim().to_owned()).collect();
-    c.attribute_mapping = serde_json::to_value(&input.attribute_mapping).map_err(ApiError::internal)?;
+    let admin_groups = input.admin_groups.iter().map(|g| g.trim().to_owned()).collect();
+    let attribute_mapping = serde_json::to_value(&input.attribute_mapping).map_err(ApiError::internal)?;
     let mut domains = Vec::new();
     for raw in &input.domains {
         let domain = dns::normalise_domain(raw).map_err(|m| invalid("domains", m))?;
@@ -313,7 +371,7 @@ async fn apply(
     if domains.len() > 50 {
         return Err(invalid("domains", "at most 50 domains"));
     }
-    match input.protocol {
+    let idp = match input.protocol {
         Protocol::Saml => {
             if input.oidc.is_some() {
                 return Err(invalid("oidc", "a SAML configuration takes `saml`, not `oidc`"));
@@ -321,44 +379,178 @@ async fn apply(
             let saml = input
                 .saml
                 .ok_or_else(|| invalid("saml", "a SAML configuration needs `saml`"))?;
-            let metadata_xml = match (&saml.idp_metadata_xml, &saml.idp_metadata_url) {
-                (Some(xml), _) => Some(xml.clone()),
-                (None, Some(url)) => {
-                    let url = url_field("saml.idp_metadata_url", url)?;
-                    c.saml_idp_metadata_url = Some(url.clone());
-                    Some(fetch_metadata(state, &url).await?)
-                }
-                (None, None) => {
-                    c.saml_idp_metadata_url = None;
-                    None
-                }
-            };
+            CheckedIdp::Saml(check_saml(saml)?)
+        }
+        Protocol::Oidc => {
+            if input.saml.is_some() {
+                return Err(invalid("saml", "an OIDC configuration takes `oidc`, not `saml`"));
+            }
+            let oidc = input
+                .oidc
+                .ok_or_else(|| invalid("oidc", "an OIDC configuration needs `oidc`"))?;
+            CheckedIdp::Oidc(check_oidc(oidc, creating)?)
+        }
+    };
+    Ok(CheckedInput {
+        name,
+        enabled: input.enabled.unwrap_or(true),
+        default_role,
+        admin_groups,
+        attribute_mapping,
+        domains,
+        idp,
+    })
+}
+
+fn check_saml(saml: SamlInput) -> Result<CheckedSaml, ApiError> {
+    let metadata = match (&saml.idp_metadata_xml, &saml.idp_metadata_url) {
+        (Some(xml), _) => MetadataSource::Given(parse_metadata(xml)?),
+        (None, Some(url)) => MetadataSource::Url(url_field("saml.idp_metadata_url", url)?),
+        (None, None) => MetadataSource::None,
+    };
+    let entity_id = match &saml.idp_entity_id {
+        Some(entity) if entity.trim().is_empty() || entity.len() > 1024 => {
+            return Err(invalid(
+                "saml.idp_entity_id",
+                "idp_entity_id must be 1 to 1024 characters",
+            ));
+        }
+        Some(entity) => Some(entity.trim().to_owned()),
+        None => None,
+    };
+    let sso_url = saml
+        .idp_sso_url
+        .as_deref()
+        .map(|url| url_field("saml.idp_sso_url", url))
+        .transpose()?;
+    let slo_url = saml
+        .idp_slo_url
+        .as_deref()
+        .map(|url| url_field("saml.idp_slo_url", url))
+        .transpose()?;
+    let certificates = saml
+        .idp_certificates
+        .iter()
+        .flatten()
+        .map(|cert| saml::pem_of(cert).map_err(|m| invalid("saml.idp_certificates", m)))
+        .collect::<Result<_, _>>()?;
+    Ok(CheckedSaml {
+        metadata,
+        entity_id,
+        sso_url,
+        slo_url,
+        certificates,
+        allow_idp_initiated: saml.allow_idp_initiated.unwrap_or(false),
+        allow_sha1: saml.allow_sha1.unwrap_or(false),
+    })
+}
+
+fn check_oidc(oidc: OidcInput, creating: bool) -> Result<CheckedOidc, ApiError> {
+    let issuer = url_field("oidc.issuer", &oidc.issuer)?;
+    let client_id = oidc.client_id.trim().to_owned();
+    if client_id.is_empty() || client_id.len() > 512 {
+        return Err(invalid("oidc.client_id", "client_id must be 1 to 512 characters"));
+    }
+    let client_secret = match oidc.client_secret {
+        Some(secret) if !secret.is_empty() && secret.len() <= 4096 => Some(secret),
+        Some(_) => {
+            return Err(invalid(
+                "oidc.client_secret",
+                "client_secret must be 1 to 4096 characters",
+            ));
+        }
+        None if creating => {
+            return Err(invalid("oidc.client_secret", "client_secret is required"));
+        }
+        None => None,
+    };
+    let mut scopes = oidc
+        .scopes
+        .unwrap_or_else(|| vec!["openid".into(), "email".into(), "profile".into()]);
+    if scopes
+        .iter()
+        .any(|s| s.is_empty() || s.contains(' ') || s.len() > 100)
+        || scopes.len() > 20
+    {
+        return Err(invalid("oidc.scopes", "scopes are up to 20 names without spaces"));
+    }
+    if !scopes.iter().any(|s| s == "openid") {
+        scopes.insert(0, "openid".into());
+    }
+    Ok(CheckedOidc {
+        issuer,
+        client_id,
+        client_secret,
+        scopes,
+    })
+}
+
+fn parse_metadata(xml: &str) -> Result<saml::IdpMetadata, ApiError> {
+    saml::parse_idp_metadata(xml).map_err(|m| invalid("saml.idp_metadata_xml", m))
+}
+
+/// The IdP's metadata: as given, or fetched from its address.
+async fn idp_metadata(
+    state: &EnterpriseState,
+    source: &MetadataSource,
+) -> Result<Option<saml::IdpMetadata>, ApiError> {
+    match source {
+        MetadataSource::Given(metadata) => Ok(Some(metadata.clone())),
+        MetadataSource::Url(url) => Ok(Some(parse_metadata(&fetch_metadata(state, url).await?)?)),
+        MetadataSource::None => Ok(None),
+    }
+}
+
+/// Whether the issuer's discovery document answers (through the guarded outbound client).
+async fn check_discovery(state: &EnterpriseState, issuer: &str) -> Result<(), ApiError> {
+    state.discovery.check(issuer).await.map_err(|e| {
+        let what = match e {
+            OidcFailure::NotAllowed => "the address is not allowed",
+            OidcFailure::Unavailable(_) => "the address could not be reached",
+            _ => "the discovery document at the address is invalid",
+        };
+        invalid("oidc.issuer", format!("issuer: {what}"))
+    })
+}
+
+/// The row a checked input makes of `c`. On update, a SAML IdP field neither the input nor
+/// the metadata gives keeps its stored value; the other protocol's columns are cleared.
+fn onto_row(
+    state: &EnterpriseState,
+    mut c: SsoConfiguration,
+    input: CheckedInput,
+    metadata: Option<saml::IdpMetadata>,
+) -> Result<SsoConfiguration, ApiError> {
+    c.name = input.name;
+    c.enabled = input.enabled;
+    c.default_role = input.default_role;
+    c.admin_groups = input.admin_groups;
+    c.attribute_mapping = input.attribute_mapping;
+    match input.idp {
+        CheckedIdp::Saml(saml) => {
+            c.protocol = "saml".to_owned();
+            match &saml.metadata {
+                MetadataSource::Url(url) => c.saml_idp_metadata_url = Some(url.clone()),
+                MetadataSource::None => c.saml_idp_metadata_url = None,
+                MetadataSource::Given(_) => {}
+            }
             let mut certificates = Vec::new();
-            if let Some(xml) = metadata_xml {
-                let parsed =
-                    saml::parse_idp_metadata(&xml).map_err(|m| invalid("saml.idp_metadata_xml", m))?;
+            if let Some(parsed) = metadata {
                 c.saml_idp_entity_id = Some(parsed.entity_id);
                 c.saml_idp_sso_url = Some(parsed.sso_url);
                 c.saml_idp_slo_url = parsed.slo_url;
                 certificates = parsed.certificates;
             }
-            if let Some(entity) = &saml.idp_entity_id {
-                if entity.trim().is_empty() || entity.len() > 1024 {
-                    return Err(invalid(
-                        "saml.idp_entity_id",
-                        "idp_entity_id must be 1 to 1024 characters",
-                    ));
-                }
-                c.saml_idp_entity_id = Some(entity.trim().to_owned());
+            if let Some(entity) = saml.entity_id {
+                c.saml_idp_entity_id = Some(entity);
             }
-            if let Some(url) = &saml.idp_sso_url {
-                c.saml_idp_sso_url = Some(url_field("saml.idp_sso_url", url)?);
+            if let Some(url) = saml.sso_url {
+                c.saml_idp_sso_url = Some(url);
             }
-            if let Some(url) = &saml.idp_slo_url {
-                c.saml_idp_slo_url = Some(url_field("saml.idp_slo_url", url)?);
+            if let Some(url) = saml.slo_url {
+                c.saml_idp_slo_url = Some(url);
             }
-            for cert in saml.idp_certificates.iter().flatten() {
-                let pem = saml::pem_of(cert).map_err(|m| invalid("saml.idp_certificates", m))?;
+            for pem in saml.certificates {
                 if !certificates.contains(&pem) {
                     certificates.push(pem);
                 }
@@ -377,64 +569,20 @@ async fn apply(
                 ));
             }
             c.saml_idp_certificates = certificates;
-            c.saml_allow_idp_initiated = saml.allow_idp_initiated.unwrap_or(false);
-            c.saml_allow_sha1 = saml.allow_sha1.unwrap_or(false);
+            c.saml_allow_idp_initiated = saml.allow_idp_initiated;
+            c.saml_allow_sha1 = saml.allow_sha1;
             c.oidc_issuer = None;
             c.oidc_client_id = None;
             c.oidc_client_secret = None;
         }
-        Protocol::Oidc => {
-            if input.saml.is_some() {
-                return Err(invalid("saml", "an OIDC configuration takes `oidc`, not `saml`"));
+        CheckedIdp::Oidc(oidc) => {
+            c.protocol = "oidc".to_owned();
+            if let Some(secret) = oidc.client_secret {
+                c.oidc_client_secret = Some(state.sealer.seal(secret.as_bytes()));
             }
-            let oidc = input
-                .oidc
-                .ok_or_else(|| invalid("oidc", "an OIDC configuration needs `oidc`"))?;
-            let issuer = url_field("oidc.issuer", &oidc.issuer)?;
-            let client_id = oidc.client_id.trim().to_owned();
-            if client_id.is_empty() || client_id.len() > 512 {
-                return Err(invalid("oidc.client_id", "client_id must be 1 to 512 characters"));
-            }
-            match oidc.client_secret {
-                Some(secret) if !secret.is_empty() && secret.len() <= 4096 => {
-                    c.oidc_client_secret = Some(state.sealer.seal(secret.as_bytes()));
-                }
-                Some(_) => {
-                    return Err(invalid(
-                        "oidc.client_secret",
-                        "client_secret must be 1 to 4096 characters",
-                    ));
-                }
-                None if creating => {
-                    return Err(invalid("oidc.client_secret", "client_secret is required"));
-                }
-                None => {}
-            }
-            let scopes = oidc
-                .scopes
-                .unwrap_or_else(|| vec!["openid".into(), "email".into(), "profile".into()]);
-            if scopes
-                .iter()
-                .any(|s| s.is_empty() || s.contains(' ') || s.len() > 100)
-                || scopes.len() > 20
-            {
-                return Err(invalid("oidc.scopes", "scopes are up to 20 names without spaces"));
-            }
-            let mut scopes = scopes;
-            if !scopes.iter().any(|s| s == "openid") {
-                scopes.insert(0, "openid".into());
-            }
-            state.discovery.check(&issuer).await.map_err(|e| {
-                let what = match e {
-                    OidcFailure::NotAllowed => "the address is not allowed",
-                    OidcFailure::Unavailable(_) => "the address could not be reached",
-                    _ => "the discovery document at the address is invalid",
-                };
-                invalid("oidc.issuer", format!("issuer: {what}"))
-            })?;
-            c.oidc_issuer = Some(issuer);
-            c.oidc_client_id = Some(client_id);
-            c.oidc_scopes = scopes;
+            c.oidc_issuer = Some(oidc.issuer);
+            c.oidc_client_id = Some(oidc.client_id);
+            c.oidc_scopes = oidc.scopes;
             c.saml_idp_entity_id = None;
             c.saml_idp_sso_url = None;
             c.saml_idp_slo_url = None;
@@ -443,7 +591,44 @@ async fn apply(
         }
     }
     c.updated_at = Utc::now();
-    Ok((c, domains))
+    Ok(c)
+}
+
+/// Stores a configuration [`apply`] built (a new one when `creating`), its domains (a domain
+/// new to it gets a fresh proof token) and its event in one transaction, and answers it.
+async fn save(
+    state: &EnterpriseState,
+    auth: &Authenticated,
+    meta: RequestMeta,
+    config: SsoConfiguration,
+    domains: &[String],
+    creating: bool,
+) -> Result<HttpResponse, ApiError> {
+    let (event_type, status) = if creating {
+        ("sso.configuration_created", actix_web::http::StatusCode::CREATED)
+    } else {
+        ("sso.configuration_updated", actix_web::http::StatusCode::OK)
+    };
+    let mut conn = state.pool.get().await?;
+    let saved = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let saved = if creating {
+                store::insert(conn, &config).await?
+            } else {
+                store::update(conn, &config).await?
+            };
+            let claims: Vec<(String, String)> = domains.iter().map(|d| (d.clone(), new_token())).collect();
+            store::set_domains(conn, saved.id, config.organization_id, &claims).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::sso_configuration(event_type, &saved, auth.user_id(), meta.into()),
+            )
+            .await?;
+            Ok(saved)
+        })
+        .await?;
+    drop(conn);
+    respond(state, &saved, status).await
 }
 
 fn new_token() -> String {
@@ -516,22 +701,7 @@ pub async fn create(
         updated_at: now,
     };
     let (config, domains) = apply(&state, base, input, true).await?;
-    let mut conn = state.pool.get().await?;
-    let saved = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            let saved = store::insert(conn, &config).await?;
-            let claims: Vec<(String, String)> = domains.iter().map(|d| (d.clone(), new_token())).collect();
-            store::set_domains(conn, saved.id, org, &claims).await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::sso_configuration("sso.configuration_created", &saved, auth.user_id(), meta.into()),
-            )
-            .await?;
-            Ok(saved)
-        })
-        .await?;
-    drop(conn);
-    respond(&state, &saved, actix_web::http::StatusCode::CREATED).await
+    save(&state, &auth, meta, config, &domains, true).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -610,24 +780,8 @@ pub async fn update(
             "a configuration cannot move to another organization",
         ));
     }
-    let org = current.organization_id;
     let (config, domains) = apply(&state, current, input, false).await?;
-    let mut conn = state.pool.get().await?;
-    let saved = conn
-        .transaction::<_, ApiError, _>(async |conn| {
-            let saved = store::update(conn, &config).await?;
-            let claims: Vec<(String, String)> = domains.iter().map(|d| (d.clone(), new_token())).collect();
-            store::set_domains(conn, saved.id, org, &claims).await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::sso_configuration("sso.configuration_updated", &saved, auth.user_id(), meta.into()),
-            )
-            .await?;
-            Ok(saved)
-        })
-        .await?;
-    drop(conn);
-    respond(&state, &saved, actix_web::http::StatusCode::OK).await
+    save(&state, &auth, meta, config, &domains, false).await
 }
 
 /// Deletes an SSO configuration: its users keep their accounts, and sign in otherwise.
