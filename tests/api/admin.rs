@@ -87,13 +87,7 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
         .await
         .unwrap();
     direct.expect_error(401, "UNAUTHORIZED").await;
-    let refresh = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": ada["refresh_token"]}),
-            None,
-        )
-        .await;
+    let refresh = app.refresh(&ada).await;
     assert!(
         matches!(refresh.status().as_u16(), 401 | 403),
         "{}",

@@ -118,13 +118,7 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_whole_session() {
     let me = app.get("/api/v1/auth/me", second["access_token"].as_str()).await;
     let body = me.expect_error(401, "UNAUTHORIZED").await;
     assert_eq!(body["error"]["details"]["reason"], "token_revoked");
-    let next = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": second["refresh_token"]}),
-            None,
-        )
-        .await;
+    let next = app.refresh(&second).await;
     next.expect_error(401, "UNAUTHORIZED").await;
     app.post("/api/v1/auth/refresh", &json!({"refresh_token": "made-up"}), None)
         .await
@@ -146,14 +140,7 @@ async fn signout_makes_the_access_and_refresh_tokens_fail_at_once() {
         .await
         .expect_error(401, "UNAUTHORIZED")
         .await;
-    app.post(
-        "/api/v1/auth/refresh",
-        &json!({"refresh_token": pair["refresh_token"]}),
-        None,
-    )
-    .await
-    .expect_error(401, "UNAUTHORIZED")
-    .await;
+    app.refresh(&pair).await.expect_error(401, "UNAUTHORIZED").await;
     // Directly against identity too: services check revocation themselves.
     let direct = app
         .http
@@ -276,13 +263,7 @@ async fn two_concurrent_uses_of_one_refresh_token_let_at_most_one_through() {
     } else {
         json(b).await
     };
-    let again = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": winner["refresh_token"]}),
-            None,
-        )
-        .await;
+    let again = app.refresh(&winner).await;
     again.expect_error(401, "UNAUTHORIZED").await;
 }
 

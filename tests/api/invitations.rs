@@ -226,14 +226,7 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
     let org = org_of(&app, &ada).await;
     let member = app.verified_person("member@example.com").await;
     let outsider = app.verified_person("outsider@example.com").await;
-    app.post(
-        &format!("/api/v1/organizations/{org}/members"),
-        &json!({"user_id": member.id, "role": "member"}),
-        Some(&ada.token),
-    )
-    .await
-    .expect_status(201)
-    .await;
+    app.add_member(&ada.token, &org, &member.id, "member").await;
 
     invite(
         &app,

@@ -338,14 +338,7 @@ async fn deleting_an_organization_takes_its_memberships() {
     let events = app.outbox_events("org").await;
     assert!(events.has("organization.deleted"), "{events:?}");
     // The slug is free again.
-    app.post(
-        "/api/v1/organizations",
-        &json!({"name": "Doomed"}),
-        Some(&bob.token),
-    )
-    .await
-    .expect_status(201)
-    .await;
+    app.create_org(&bob.token, "Doomed").await;
 }
 
 #[tokio::test]

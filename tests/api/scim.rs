@@ -150,14 +150,7 @@ async fn only_scim_managers_handle_an_organizations_tokens() {
         .as_str()
         .unwrap()
         .to_string();
-    app.post(
-        &format!("/api/v1/organizations/{org}/members"),
-        &json!({ "user_id": bob.id, "role": "member" }),
-        Some(&ada.token),
-    )
-    .await
-    .expect_status(201)
-    .await;
+    app.add_member(&ada.token, &org, &bob.id, "member").await;
     let tokens = format!("/api/v1/organizations/{org}/scim-tokens");
     let resp = enterprise(&app, Method::POST, &tokens, None, Some(&ada.token)).await;
     assert_eq!(resp.status(), 201);

@@ -60,14 +60,7 @@ async fn users_list_inspect_and_revoke_their_own_sessions() {
         .await
         .expect_error(401, "UNAUTHORIZED")
         .await;
-    app.post(
-        "/api/v1/auth/refresh",
-        &json!({"refresh_token": first["refresh_token"]}),
-        None,
-    )
-    .await
-    .expect_error(401, "UNAUTHORIZED")
-    .await;
+    app.refresh(&first).await.expect_error(401, "UNAUTHORIZED").await;
     assert_eq!(app.get("/api/v1/auth/me", token).await.status(), 200);
     app.get(&format!("/api/v1/sessions/{other_id}"), token)
         .await

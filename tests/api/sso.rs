@@ -927,11 +927,7 @@ async fn an_unproven_account_is_taken_over_only_after_its_registrants_credential
         .expect_error(401, "UNAUTHORIZED")
         .await;
     sso.app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": squatter["refresh_token"]}),
-            None,
-        )
+        .refresh(&squatter)
         .await
         .expect_error(401, "UNAUTHORIZED")
         .await;

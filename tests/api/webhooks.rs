@@ -310,14 +310,7 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
         .as_str()
         .unwrap()
         .to_string();
-    app.post(
-        &format!("/api/v1/organizations/{org}/members"),
-        &json!({ "user_id": bob.id, "role": "member" }),
-        Some(&ada.token),
-    )
-    .await
-    .expect_status(201)
-    .await;
+    app.add_member(&ada.token, &org, &bob.id, "member").await;
     let (acme_receiver, globex_receiver) = (WebhookReceiver::start().await, WebhookReceiver::start().await);
     let hook = create_webhook(
         &app,
@@ -735,14 +728,7 @@ async fn a_member_who_leaves_no_longer_sees_the_organizations_webhooks() {
         .unwrap()
         .to_string();
     let bob = app.person("bob@example.com").await;
-    app.post(
-        &format!("/api/v1/organizations/{org}/members"),
-        &json!({ "user_id": bob.id, "role": "admin" }),
-        Some(&ada.token),
-    )
-    .await
-    .expect_status(201)
-    .await;
+    app.add_member(&ada.token, &org, &bob.id, "admin").await;
     let receiver = WebhookReceiver::start().await;
     let hook = create_webhook(
         &app,

@@ -252,6 +252,16 @@ impl TestStack {
         .await
     }
 
+    /// Refreshes with the refresh token of this token `pair`.
+    pub async fn refresh(&self, pair: &Value) -> reqwest::Response {
+        self.post(
+            "/api/v1/auth/refresh",
+            &serde_json::json!({ "refresh_token": pair["refresh_token"] }),
+            None,
+        )
+        .await
+    }
+
     /// A connection to this test's database with the given service schema as search path.
     pub async fn db(&self, schema: &str) -> diesel_async::AsyncPgConnection {
         use diesel_async::AsyncConnection;
