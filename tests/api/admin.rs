@@ -204,8 +204,8 @@ async fn deleting_an_account_reaches_every_service() {
         .await;
     other.expect_error(404, "NOT_FOUND").await;
     let bare = app.delete(&format!("/api/v1/users/{id}"), ada_t).await;
-    let body = bare.expect_error(401, "UNAUTHORIZED").await;
-    assert_eq!(body["error"]["details"]["reason"], "reauthentication_required");
+    bare.expect_refusal(401, "UNAUTHORIZED", "reauthentication_required")
+        .await;
     let wrong = app
         .send(
             reqwest::Method::DELETE,

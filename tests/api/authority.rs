@@ -481,8 +481,8 @@ async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
             Some(&mallory_token),
         )
         .await;
-    let body = resp.expect_error(403, "FORBIDDEN").await;
-    assert_eq!(body["error"]["details"]["reason"], "beyond_own_permissions");
+    resp.expect_refusal(403, "FORBIDDEN", "beyond_own_permissions")
+        .await;
     // Nor by widening the role she holds.
     let resp = app
         .put(

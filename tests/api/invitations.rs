@@ -8,14 +8,8 @@ use std::time::Duration;
 use janua_testkit::PASSWORD;
 
 async fn org_of(app: &TestStack, owner: &Person) -> String {
-    let resp = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Acme"}),
-            Some(&owner.token),
-        )
-        .await;
-    json(resp).await["id"].as_str().unwrap().to_string()
+    let org = app.create_org(&owner.token, "Acme").await;
+    org["id"].as_str().unwrap().to_string()
 }
 
 async fn invite(
@@ -30,6 +24,22 @@ async fn invite(
         &format!("{prefix}/organizations/{org}/invitations"),
         &json!({"email": email, "role": role}),
         Some(&by.token),
+    )
+    .await
+}
+
+/// Posts `action` (accept, resend) on invitation `id` as the holder of `token`.
+async fn on_invitation(
+    app: &TestStack,
+    prefix: &str,
+    id: &str,
+    action: &str,
+    token: &str,
+) -> reqwest::Response {
+    app.post(
+        &format!("{prefix}/invitations/{id}/{action}"),
+        &json!({}),
+        Some(token),
     )
     .await
 }
@@ -83,23 +93,11 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
 
     // Someone else (even signed in and verified) cannot take it.
     let mallory = app.verified_person("mallory@example.com").await;
-    let stolen = app
-        .post(
-            &format!("/api/invitations/invitations/{id}/accept"),
-            &json!({}),
-            Some(&mallory.token),
-        )
-        .await;
-    let body = stolen.expect_error(403, "FORBIDDEN").await;
-    assert_eq!(body["error"]["details"]["reason"], "email_mismatch");
+    let stolen = on_invitation(&app, "/api/invitations", &id, "accept", &mallory.token).await;
+    stolen.expect_refusal(403, "FORBIDDEN", "email_mismatch").await;
 
     let bob = app.verified_person("bob@example.com").await;
-    let member = app
-        .post(
-            &format!("/api/invitations/invitations/{id}/accept"),
-            &json!({}),
-            Some(&bob.token),
-        )
+    let member = on_invitation(&app, "/api/invitations", &id, "accept", &bob.token)
         .await
         .expect_status(200)
         .await;
@@ -109,15 +107,8 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
     assert_eq!(orgs["data"][0]["id"], org.as_str());
 
     // Once only.
-    let again = app
-        .post(
-            &format!("/api/invitations/invitations/{id}/accept"),
-            &json!({}),
-            Some(&bob.token),
-        )
-        .await;
-    let body = again.expect_error(409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "accepted");
+    let again = on_invitation(&app, "/api/invitations", &id, "accept", &bob.token).await;
+    again.expect_refusal(409, "CONFLICT", "accepted").await;
     let events = app.outbox_events("org").await;
     assert!(events.has("invitation.created"), "{events:?}");
     assert!(events.has("invitation.accepted"), "{events:?}");
@@ -156,23 +147,10 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
     )
     .await;
     assert_eq!(details["status"], "expired");
-    let late = app
-        .post(
-            &format!("/api/v1/invitations/invitations/{id}/accept"),
-            &json!({}),
-            Some(&bob.token),
-        )
-        .await;
-    let body = late.expect_error(409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "expired");
+    let late = on_invitation(&app, "/api/v1/invitations", &id, "accept", &bob.token).await;
+    late.expect_refusal(409, "CONFLICT", "expired").await;
     // Resending revives it for another week.
-    let resent = app
-        .post(
-            &format!("/api/v1/invitations/invitations/{id}/resend"),
-            &json!({}),
-            Some(&ada.token),
-        )
-        .await;
+    let resent = on_invitation(&app, "/api/v1/invitations", &id, "resend", &ada.token).await;
     assert_eq!(resent.status(), 202);
     assert_eq!(json(resent).await["sent_count"], 2);
 
@@ -181,15 +159,8 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
         .await
         .expect_status(204)
         .await;
-    let refused = app
-        .post(
-            &format!("/api/v1/invitations/invitations/{id}/accept"),
-            &json!({}),
-            Some(&bob.token),
-        )
-        .await;
-    let body = refused.expect_error(409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "revoked");
+    let refused = on_invitation(&app, "/api/v1/invitations", &id, "accept", &bob.token).await;
+    refused.expect_refusal(409, "CONFLICT", "revoked").await;
 
     // An address registered but never verified cannot accept.
     let carol = app.signup("carol@example.com", PASSWORD).await;
@@ -205,18 +176,10 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
         .await,
     )
     .await;
-    let resp = app
-        .post(
-            &format!(
-                "/api/v1/invitations/invitations/{}/accept",
-                inv["id"].as_str().unwrap()
-            ),
-            &json!({}),
-            carol["access_token"].as_str(),
-        )
-        .await;
-    let body = resp.expect_error(403, "FORBIDDEN").await;
-    assert_eq!(body["error"]["details"]["reason"], "email_unverified");
+    let carol_token = carol["access_token"].as_str().unwrap();
+    let inv_id = inv["id"].as_str().unwrap();
+    let resp = on_invitation(&app, "/api/v1/invitations", inv_id, "accept", carol_token).await;
+    resp.expect_refusal(403, "FORBIDDEN", "email_unverified").await;
 }
 
 #[tokio::test]
@@ -255,10 +218,7 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
     let id = inv["id"].as_str().unwrap();
     // One pending invitation per address; members cannot be invited.
     let twice = invite(&app, "/api/v1/invitations", &org, &ada, "x@example.com", "admin").await;
-    assert_eq!(
-        twice.expect_error(409, "CONFLICT").await["error"]["details"]["reason"],
-        "already_invited"
-    );
+    twice.expect_refusal(409, "CONFLICT", "already_invited").await;
     let member_again = invite(
         &app,
         "/api/v1/invitations",
@@ -268,10 +228,9 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
         "admin",
     )
     .await;
-    assert_eq!(
-        member_again.expect_error(409, "CONFLICT").await["error"]["details"]["reason"],
-        "already_member"
-    );
+    member_again
+        .expect_refusal(409, "CONFLICT", "already_member")
+        .await;
 
     let list_path = format!("/api/v1/invitations/organizations/{org}/invitations");
     let listed = json(app.get(&list_path, Some(&ada.token)).await).await;
@@ -289,13 +248,7 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
             .delete(&format!("/api/v1/invitations/invitations/{id}"), Some(&who.token))
             .await;
         revoke.expect_error(404, "NOT_FOUND").await;
-        let resend = app
-            .post(
-                &format!("/api/v1/invitations/invitations/{id}/resend"),
-                &json!({}),
-                Some(&who.token),
-            )
-            .await;
+        let resend = on_invitation(&app, "/api/v1/invitations", &id, "resend", &who.token).await;
         resend.expect_error(404, "NOT_FOUND").await;
     }
     let revoke = app

@@ -181,8 +181,7 @@ async fn a_wrong_origin_is_refused_at_registration_and_sign_in() {
             Some(token),
         )
         .await;
-    let body = resp.expect_error(400, "VALIDATION_ERROR").await;
-    assert_eq!(body["error"]["details"]["reason"], "wrong_origin");
+    resp.expect_refusal(400, "VALIDATION_ERROR", "wrong_origin").await;
 
     let mut key = SoftKey::new();
     register(&app, token, &mut key, "Laptop").await;
@@ -404,8 +403,7 @@ async fn the_last_way_to_sign_in_cannot_be_deleted() {
         .unwrap()
         .to_string();
     let resp = app.delete(&format!("/api/v1/passkeys/{id}"), token).await;
-    let body = resp.expect_error(409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "last_sign_in_method");
+    resp.expect_refusal(409, "CONFLICT", "last_sign_in_method").await;
 
     // With a second passkey the first may go.
     register(&app, token.unwrap(), &mut SoftKey::new(), "Phone").await;

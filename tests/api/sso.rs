@@ -193,6 +193,31 @@ impl Sso {
             .and_then(|m| m["role"].as_str().map(str::to_owned))
     }
 
+    /// Another organization, Globex, configures `idp` for acme.test (unproven); answers its
+    /// owner's token and the configuration.
+    async fn rival_configuration(&self, idp: &SamlIdp) -> (String, Value) {
+        let pair = self.app.signup("boss@globex.test", PASSWORD).await;
+        let boss = pair["access_token"].as_str().unwrap().to_string();
+        let globex = self.app.create_org(&boss, "Globex").await;
+        let config = self
+            .app
+            .post(
+                "/api/v1/sso/configurations",
+                &json!({
+                    "organization_id": globex["id"],
+                    "name": "Globex IdP",
+                    "protocol": "saml",
+                    "domains": ["acme.test"],
+                    "saml": {"idp_metadata_url": idp.metadata_url()}
+                }),
+                Some(&boss),
+            )
+            .await
+            .expect_status(201)
+            .await;
+        (boss, config)
+    }
+
     async fn enterprise_events(&self) -> janua_testkit::Events {
         self.app.outbox_events("enterprise").await
     }
@@ -204,8 +229,7 @@ async fn refused(resp: reqwest::Response, status: u16, reason: &str) {
         403 => "FORBIDDEN",
         _ => "VALIDATION_ERROR",
     };
-    let body = resp.expect_error(status, code).await;
-    assert_eq!(body["error"]["details"]["reason"], reason, "{body}");
+    resp.expect_refusal(status, code, reason).await;
 }
 
 fn ada() -> Value {
@@ -577,34 +601,8 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
     );
 
     // Another organization, another IdP asserting the same address.
-    let pair = sso.app.signup("boss@globex.test", PASSWORD).await;
-    let boss = pair["access_token"].as_str().unwrap().to_string();
-    let globex = json(
-        sso.app
-            .post("/api/v1/organizations", &json!({"name": "Globex"}), Some(&boss))
-            .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let rogue = SamlIdp::start().await;
-    let config = sso
-        .app
-        .post(
-            "/api/v1/sso/configurations",
-            &json!({
-                "organization_id": globex,
-                "name": "Globex IdP",
-                "protocol": "saml",
-                "domains": ["acme.test"],
-                "saml": {"idp_metadata_url": rogue.metadata_url()}
-            }),
-            Some(&boss),
-        )
-        .await
-        .expect_status(201)
-        .await;
+    let (boss, config) = sso.rival_configuration(&rogue).await;
     let id = config["id"].as_str().unwrap();
     // The proof is published (say the DNS was briefly theirs): acme.test is Acme's already.
     let domain = &config["domains"][0];
@@ -1018,29 +1016,8 @@ async fn deleting_an_organization_ends_its_scim_tokens_sso_connections_and_domai
         .unwrap();
     assert_eq!(resp.status(), 404);
     // The domain is free: another organization proves it.
-    let pair = sso.app.signup("boss@globex.test", PASSWORD).await;
-    let boss = pair["access_token"].as_str().unwrap().to_string();
-    let globex = json(
-        sso.app
-            .post("/api/v1/organizations", &json!({"name": "Globex"}), Some(&boss))
-            .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let other = SamlIdp::start().await;
-    let config = sso
-        .app
-        .post(
-            "/api/v1/sso/configurations",
-            &json!({"organization_id": globex, "name": "Globex IdP", "protocol": "saml",
-                    "domains": ["acme.test"], "saml": {"idp_metadata_url": other.metadata_url()}}),
-            Some(&boss),
-        )
-        .await
-        .expect_status(201)
-        .await;
+    let (boss, config) = sso.rival_configuration(&other).await;
     let domain = &config["domains"][0];
     sso.dns.set_txt(
         domain["record_name"].as_str().unwrap(),
@@ -1127,8 +1104,7 @@ async fn single_logout_is_as_strict_as_sign_in_and_refusals_are_recorded_within_
         .expect_status(200)
         .await;
     let resp = sso.post(&logout.action, &logout.fields(), None).await;
-    let body = resp.expect_error(401, "UNAUTHORIZED").await;
-    assert_eq!(body["error"]["details"]["reason"], "replayed");
+    resp.expect_refusal(401, "UNAUTHORIZED", "replayed").await;
 
     // Many refused posts, few recorded.
     for _ in 0..8 {

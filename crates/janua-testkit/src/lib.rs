@@ -699,6 +699,14 @@ pub trait ExpectStatus {
     /// Asserts an error answer: its status and the envelope (`code`, a message, `details`);
     /// answers the body.
     fn expect_error(self, status: u16, code: &str) -> impl std::future::Future<Output = Value>;
+
+    /// [`expect_error`](Self::expect_error) with `details.reason` = `reason`.
+    fn expect_refusal(
+        self,
+        status: u16,
+        code: &str,
+        reason: &str,
+    ) -> impl std::future::Future<Output = Value>;
 }
 
 impl ExpectStatus for reqwest::Response {
@@ -725,6 +733,12 @@ impl ExpectStatus for reqwest::Response {
             body["error"].as_object().unwrap().contains_key("details"),
             "{body}"
         );
+        body
+    }
+
+    async fn expect_refusal(self, status: u16, code: &str, reason: &str) -> Value {
+        let body = self.expect_error(status, code).await;
+        assert_eq!(body["error"]["details"]["reason"], reason, "{body}");
         body
     }
 }
