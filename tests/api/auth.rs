@@ -136,10 +136,7 @@ async fn signout_makes_the_access_and_refresh_tokens_fail_at_once() {
         .await
         .expect_status(204)
         .await;
-    app.get("/api/v1/auth/me", token)
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
+    app.assert_token_refused(token).await;
     app.refresh(&pair).await.expect_error(401, "UNAUTHORIZED").await;
     // Directly against identity too: services check revocation themselves.
     let direct = app

@@ -133,10 +133,7 @@ async fn reset_password_sets_the_new_password_revokes_sessions_and_is_single_use
     .expect_status(200)
     .await;
 
-    app.get("/api/v1/auth/me", pair["access_token"].as_str())
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
+    app.assert_token_refused(pair["access_token"].as_str()).await;
     app.signin("ada@example.com", PASSWORD)
         .await
         .expect_error(401, "INVALID_CREDENTIALS")

@@ -203,10 +203,7 @@ async fn a_password_reset_ends_every_session_and_lists_what_can_still_sign_in() 
     .await
     .expect_status(200)
     .await;
-    app.get("/api/v1/auth/me", Some(&token))
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
+    app.assert_token_refused(Some(&token)).await;
     let notice = app
         .mail_body("ada@example.com", "Your password was reset", 0)
         .await;

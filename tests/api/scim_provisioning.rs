@@ -358,10 +358,7 @@ async fn a_user_is_provisioned_read_filtered_replaced_deactivated_and_deprovisio
         .await;
     assert_eq!(off.status, 200, "{}", off.body);
     assert_eq!(off.body["active"], false);
-    app.get("/api/v1/auth/me", Some(&access))
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
+    app.assert_token_refused(Some(&access)).await;
     assert_eq!(app.signin("grace@acme.test", PASSWORD).await.status(), 403);
     let inactive = scim.get(&filter("active eq false")).await;
     assert_eq!(inactive.body["totalResults"], 1);

@@ -252,6 +252,14 @@ impl TestStack {
         .await
     }
 
+    /// Asserts that an access token no longer works: `/auth/me` answers 401 UNAUTHORIZED.
+    pub async fn assert_token_refused(&self, access_token: Option<&str>) {
+        self.get("/api/v1/auth/me", access_token)
+            .await
+            .expect_error(401, "UNAUTHORIZED")
+            .await;
+    }
+
     /// Refreshes with the refresh token of this token `pair`.
     pub async fn refresh(&self, pair: &Value) -> reqwest::Response {
         self.post(
