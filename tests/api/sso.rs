@@ -941,10 +941,8 @@ async fn an_unproven_account_is_taken_over_only_after_its_registrants_credential
         .app
         .outbox_events("auth")
         .await
-        .into_iter()
-        .find(|(k, _)| k == "user.account_claimed")
-        .map(|(_, p)| p)
-        .expect("user.account_claimed");
+        .first("user.account_claimed")
+        .clone();
     assert_eq!(claimed["proven_by"], "sso");
     let removed: Vec<&str> = claimed["removed"]
         .as_array()
