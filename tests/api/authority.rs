@@ -450,7 +450,7 @@ async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
     let accomplice_id = accomplice["user"]["id"].as_str().unwrap().to_string();
     let accomplice_token = accomplice["access_token"].as_str().unwrap().to_string();
     for id in [&mallory_id, &accomplice_id] {
-        app.add_member(&owner_token, &org, &id, "member").await;
+        app.add_member(&owner_token, &org, id, "member").await;
     }
     let role = json(
         app.post(

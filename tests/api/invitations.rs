@@ -147,10 +147,10 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
     )
     .await;
     assert_eq!(details["status"], "expired");
-    let late = on_invitation(&app, "/api/v1/invitations", &id, "accept", &bob.token).await;
+    let late = on_invitation(&app, "/api/v1/invitations", id, "accept", &bob.token).await;
     late.expect_refusal(409, "CONFLICT", "expired").await;
     // Resending revives it for another week.
-    let resent = on_invitation(&app, "/api/v1/invitations", &id, "resend", &ada.token).await;
+    let resent = on_invitation(&app, "/api/v1/invitations", id, "resend", &ada.token).await;
     assert_eq!(resent.status(), 202);
     assert_eq!(json(resent).await["sent_count"], 2);
 
@@ -159,7 +159,7 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
         .await
         .expect_status(204)
         .await;
-    let refused = on_invitation(&app, "/api/v1/invitations", &id, "accept", &bob.token).await;
+    let refused = on_invitation(&app, "/api/v1/invitations", id, "accept", &bob.token).await;
     refused.expect_refusal(409, "CONFLICT", "revoked").await;
 
     // An address registered but never verified cannot accept.
@@ -248,7 +248,7 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
             .delete(&format!("/api/v1/invitations/invitations/{id}"), Some(&who.token))
             .await;
         revoke.expect_error(404, "NOT_FOUND").await;
-        let resend = on_invitation(&app, "/api/v1/invitations", &id, "resend", &who.token).await;
+        let resend = on_invitation(&app, "/api/v1/invitations", id, "resend", &who.token).await;
         resend.expect_error(404, "NOT_FOUND").await;
     }
     let revoke = app

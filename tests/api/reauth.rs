@@ -35,7 +35,7 @@ async fn age_the_proof(app: &TestStack, session_id: &str) {
 }
 
 async fn refreshed(app: &TestStack, pair: &Value) -> Value {
-    let resp = app.refresh(&pair).await;
+    let resp = app.refresh(pair).await;
     assert_eq!(resp.status(), 200);
     json(resp).await
 }

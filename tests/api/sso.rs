@@ -54,13 +54,11 @@ async fn stack() -> Sso {
 
 impl Sso {
     async fn configure(&self, body: Value) -> Value {
-        let body = self
-            .app
+        self.app
             .post("/api/v1/sso/configurations", &body, Some(&self.owner))
             .await
             .expect_status(201)
-            .await;
-        body
+            .await
     }
 
     /// Publishes the TXT proof of each domain and verifies it.
