@@ -1,8 +1,8 @@
 //! Platform administration through the gateway: the user list, and suspension that takes
 //! effect at once.
 
-use crate::{assert_error, json};
-use janua_testkit::{TestStack, eventually};
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack, eventually};
 use serde_json::json;
 use std::time::Duration;
 
@@ -21,12 +21,10 @@ async fn admins_list_and_search_users_and_nobody_else_does() {
     app.signup("bob@example.com", PASSWORD).await;
     app.signup("carol@elsewhere.org", PASSWORD).await;
     for path in ["/api/v1/users", "/api/v1/admin/users"] {
-        assert_error(
-            app.get(path, ada["access_token"].as_str()).await,
-            403,
-            "FORBIDDEN",
-        )
-        .await;
+        app.get(path, ada["access_token"].as_str())
+            .await
+            .expect_error(403, "FORBIDDEN")
+            .await;
     }
     let all = json(app.get("/api/v1/users?limit=100", Some(&admin)).await).await;
     assert_eq!(all["data"].as_array().unwrap().len(), 4);
@@ -51,12 +49,10 @@ async fn admins_list_and_search_users_and_nobody_else_does() {
     )
     .await;
     assert_eq!(second["data"].as_array().unwrap().len(), 1);
-    assert_error(
-        app.get("/api/v1/users?status=gone", Some(&admin)).await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    app.get("/api/v1/users?status=gone", Some(&admin))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
 }
 
 #[tokio::test]
@@ -80,32 +76,24 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
 
     // At once: the access token (through the gateway and straight at a service), the refresh
     // token and sign-in all fail.
-    assert_error(app.get("/api/v1/auth/me", token).await, 401, "UNAUTHORIZED").await;
+    app.assert_token_refused(token).await;
     let direct = reqwest::Client::new()
         .get(format!("{}/api/v1/organizations", app.settings.org.url))
         .bearer_auth(token.unwrap())
         .send()
         .await
         .unwrap();
-    assert_error(direct, 401, "UNAUTHORIZED").await;
-    let refresh = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": ada["refresh_token"]}),
-            None,
-        )
-        .await;
+    direct.expect_error(401, "UNAUTHORIZED").await;
+    let refresh = app.refresh(&ada).await;
     assert!(
         matches!(refresh.status().as_u16(), 401 | 403),
         "{}",
         refresh.status()
     );
-    assert_error(
-        app.signin("ada@example.com", PASSWORD).await,
-        403,
-        "ACCOUNT_SUSPENDED",
-    )
-    .await;
+    app.signin("ada@example.com", PASSWORD)
+        .await
+        .expect_error(403, "ACCOUNT_SUSPENDED")
+        .await;
 
     // Auth revokes the sessions when the event arrives.
     eventually("sessions revoked", Duration::from_secs(15), || async {
@@ -125,28 +113,22 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
         .as_str()
         .unwrap()
         .to_string();
-    assert_error(
-        app.post(
-            &format!("/api/v1/admin/users/{admin_id}/suspend"),
-            &json!({}),
-            Some(&admin),
-        )
-        .await,
-        409,
-        "CONFLICT",
+    app.post(
+        &format!("/api/v1/admin/users/{admin_id}/suspend"),
+        &json!({}),
+        Some(&admin),
     )
+    .await
+    .expect_error(409, "CONFLICT")
     .await;
     let bob = app.signup("bob@example.com", PASSWORD).await;
-    assert_error(
-        app.post(
-            &format!("/api/v1/admin/users/{id}/unsuspend"),
-            &json!({}),
-            bob["access_token"].as_str(),
-        )
-        .await,
-        403,
-        "FORBIDDEN",
+    app.post(
+        &format!("/api/v1/admin/users/{id}/unsuspend"),
+        &json!({}),
+        bob["access_token"].as_str(),
     )
+    .await
+    .expect_error(403, "FORBIDDEN")
     .await;
 
     let lifted = app
@@ -157,9 +139,11 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
         )
         .await;
     assert_eq!(json(lifted).await["status"], "active");
-    let again = app.signin("ada@example.com", PASSWORD).await;
-    assert_eq!(again.status(), 200);
-    let fresh = json(again).await;
+    let fresh = app
+        .signin("ada@example.com", PASSWORD)
+        .await
+        .expect_status(200)
+        .await;
     assert_eq!(
         app.get("/api/v1/auth/me", fresh["access_token"].as_str())
             .await
@@ -167,14 +151,10 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
         200
     );
     // The old session stays dead.
-    assert_error(app.get("/api/v1/auth/me", token).await, 401, "UNAUTHORIZED").await;
-    let types: Vec<String> = app
-        .outbox_events("identity")
+    app.assert_token_refused(token).await;
+    app.outbox_events("identity")
         .await
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
-    assert!(types.iter().any(|t| t == "user.suspended") && types.iter().any(|t| t == "user.unsuspended"));
+        .assert_has_all(&["user.suspended", "user.unsuspended"]);
 }
 
 #[tokio::test]
@@ -192,14 +172,14 @@ async fn deleting_an_account_reaches_every_service() {
     )
     .await;
     let hers = hers["id"].as_str().unwrap();
-    let added = app
-        .post(
-            &format!("/api/v1/organizations/{hers}/members"),
-            &json!({"user_id": bob["user"]["id"], "role": "admin"}),
-            ada_t,
-        )
-        .await;
-    assert_eq!(added.status(), 201);
+    app.post(
+        &format!("/api/v1/organizations/{hers}/members"),
+        &json!({"user_id": bob["user"]["id"], "role": "admin"}),
+        ada_t,
+    )
+    .await
+    .expect_status(201)
+    .await;
     let solo = json(
         app.post("/api/v1/organizations", &json!({"name": "Solo"}), ada_t)
             .await,
@@ -210,24 +190,12 @@ async fn deleting_an_account_reaches_every_service() {
     // Someone else's account: 404. Her own: the password is asked for (the token is not fresh
     // enough with a zero window), and checked.
     let other = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/users/{id}"),
-            None,
-            bob["access_token"].as_str(),
-        )
+        .delete(&format!("/api/v1/users/{id}"), bob["access_token"].as_str())
         .await;
-    assert_error(other, 404, "NOT_FOUND").await;
-    let bare = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/users/{id}"),
-            None,
-            ada_t,
-        )
+    other.expect_error(404, "NOT_FOUND").await;
+    let bare = app.delete(&format!("/api/v1/users/{id}"), ada_t).await;
+    bare.expect_refusal(401, "UNAUTHORIZED", "reauthentication_required")
         .await;
-    let body = assert_error(bare, 401, "UNAUTHORIZED").await;
-    assert_eq!(body["error"]["details"]["reason"], "reauthentication_required");
     let wrong = app
         .send(
             reqwest::Method::DELETE,
@@ -236,25 +204,23 @@ async fn deleting_an_account_reaches_every_service() {
             ada_t,
         )
         .await;
-    assert_error(wrong, 401, "INVALID_CREDENTIALS").await;
-    let done = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/users/{id}"),
-            Some(&json!({"password": PASSWORD})),
-            ada_t,
-        )
-        .await;
-    assert_eq!(done.status(), 204);
+    wrong.expect_error(401, "INVALID_CREDENTIALS").await;
+    app.send(
+        reqwest::Method::DELETE,
+        &format!("/api/v1/users/{id}"),
+        Some(&json!({"password": PASSWORD})),
+        ada_t,
+    )
+    .await
+    .expect_status(204)
+    .await;
 
     // At once: her token and her password are dead.
-    assert_error(app.get("/api/v1/auth/me", ada_t).await, 401, "UNAUTHORIZED").await;
-    assert_error(
-        app.signin("ada@example.com", PASSWORD).await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
+    app.assert_token_refused(ada_t).await;
+    app.signin("ada@example.com", PASSWORD)
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
     // Soon, everywhere: auth's credentials and sessions, org's memberships; Bob inherits
     // her organization, and the one nobody else was in is gone.
     eventually("auth to forget her", Duration::from_secs(15), || async {
@@ -300,62 +266,36 @@ async fn admins_force_delete_others_but_not_themselves() {
     let (app, admin) = stack_with_admin().await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let id = ada["user"]["id"].as_str().unwrap();
-    assert_error(
-        app.send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/admin/users/{id}/force-delete"),
-            None,
-            ada["access_token"].as_str(),
-        )
-        .await,
-        403,
-        "FORBIDDEN",
+    app.delete(
+        &format!("/api/v1/admin/users/{id}/force-delete"),
+        ada["access_token"].as_str(),
     )
+    .await
+    .expect_error(403, "FORBIDDEN")
     .await;
-    let resp = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/admin/users/{id}/force-delete"),
-            None,
-            Some(&admin),
-        )
+    app.delete(&format!("/api/v1/admin/users/{id}/force-delete"), Some(&admin))
+        .await
+        .expect_status(204)
         .await;
-    assert_eq!(resp.status(), 204);
-    assert_error(
-        app.get("/api/v1/auth/me", ada["access_token"].as_str()).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.assert_token_refused(ada["access_token"].as_str()).await;
     let again = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/admin/users/{id}/force-delete"),
-            None,
-            Some(&admin),
-        )
+        .delete(&format!("/api/v1/admin/users/{id}/force-delete"), Some(&admin))
         .await;
-    assert_error(again, 404, "NOT_FOUND").await;
+    again.expect_error(404, "NOT_FOUND").await;
     let admin_id = json(app.get("/api/v1/auth/me", Some(&admin)).await).await["id"]
         .as_str()
         .unwrap()
         .to_string();
     let own = app
-        .send(
-            reqwest::Method::DELETE,
+        .delete(
             &format!("/api/v1/admin/users/{admin_id}/force-delete"),
-            None,
             Some(&admin),
         )
         .await;
-    assert_error(own, 409, "CONFLICT").await;
-    let types: Vec<String> = app
-        .outbox_events("identity")
+    own.expect_error(409, "CONFLICT").await;
+    app.outbox_events("identity")
         .await
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
-    assert!(types.iter().any(|t| t == "user.deleted"));
+        .assert_has_all(&["user.deleted"]);
 }
 
 #[tokio::test]
@@ -368,12 +308,10 @@ async fn stats_count_what_each_service_owns() {
         ada["access_token"].as_str(),
     )
     .await;
-    assert_error(
-        app.get("/api/v1/admin/stats", ada["access_token"].as_str()).await,
-        403,
-        "FORBIDDEN",
-    )
-    .await;
+    app.get("/api/v1/admin/stats", ada["access_token"].as_str())
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
     let stats = json(app.get("/api/v1/admin/stats", Some(&admin)).await).await;
     assert_eq!(stats["users"]["total"], 2);
     assert_eq!(stats["users"]["by_status"]["active"], 2);
@@ -406,26 +344,21 @@ async fn clearing_counters_lifts_a_lockout_but_not_a_revocation() {
     for _ in 0..2 {
         app.signin("ada@example.com", "wrong password here").await;
     }
-    assert_error(
-        app.signin("ada@example.com", PASSWORD).await,
-        429,
-        "RATE_LIMIT_EXCEEDED",
-    )
-    .await;
-    assert_error(
-        app.post("/api/v1/admin/cache/clear", &json!({}), signed_out)
-            .await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.signin("ada@example.com", PASSWORD)
+        .await
+        .expect_error(429, "RATE_LIMIT_EXCEEDED")
+        .await;
+    app.post("/api/v1/admin/cache/clear", &json!({}), signed_out)
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
     let cleared = app
         .post("/api/v1/admin/cache/clear", &json!({}), Some(&admin))
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(cleared.status(), 200);
-    let cleared = json(cleared).await;
     assert!(cleared["cleared"]["sign_in_throttles"].as_u64().unwrap() >= 1);
     assert_eq!(app.signin("ada@example.com", PASSWORD).await.status(), 200);
     // The signed-out session stays revoked.
-    assert_error(app.get("/api/v1/auth/me", signed_out).await, 401, "UNAUTHORIZED").await;
+    app.assert_token_refused(signed_out).await;
 }

@@ -2,10 +2,10 @@
 //! verifies; tampering in PostgreSQL found at the first broken link; filters, pages, the
 //! per-user and per-organization views, streamed exports, and who may read what.
 
-use crate::{assert_error, json};
+use crate::json;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use janua_testkit::tcp_proxy::TcpProxy;
-use janua_testkit::{TestStack, eventually, with_bootstrap_admin};
+use janua_testkit::{ExpectStatus, TestStack, eventually, with_bootstrap_admin};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -170,25 +170,18 @@ async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
             .iter()
             .any(|e| e["type"] == "user.created")
     );
-    assert_error(
-        app.get("/api/v1/audit-logs?type=DROP%20TABLE", Some(&admin))
-            .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
-    assert_error(
-        app.get("/api/v1/audit-logs?outcome=maybe", Some(&admin)).await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
-    assert_error(
-        app.get("/api/v1/audit-logs?from=yesterday", Some(&admin)).await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    app.get("/api/v1/audit-logs?type=DROP%20TABLE", Some(&admin))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
+    app.get("/api/v1/audit-logs?outcome=maybe", Some(&admin))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
+    app.get("/api/v1/audit-logs?from=yesterday", Some(&admin))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
 
     // Time range: nothing before the epoch of this test.
     let empty = json(
@@ -203,37 +196,30 @@ async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
         .as_str()
         .unwrap()
         .to_string();
-    assert_error(
-        app.get("/api/v1/audit-logs", Some(&user_token)).await,
-        403,
-        "FORBIDDEN",
-    )
-    .await;
-    assert_error(
-        app.get("/api/v1/audit-logs/verify", Some(&user_token)).await,
-        403,
-        "FORBIDDEN",
-    )
-    .await;
-    assert_error(
-        app.get(&format!("/api/v1/audit-logs/users/{user}"), Some(&user_token))
-            .await,
-        403,
-        "FORBIDDEN",
-    )
-    .await;
+    app.get("/api/v1/audit-logs", Some(&user_token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    app.get("/api/v1/audit-logs/verify", Some(&user_token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    app.get(&format!("/api/v1/audit-logs/users/{user}"), Some(&user_token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
     // An entry outside the user's organizations is, for them, no entry at all.
-    assert_error(
-        app.get(
-            &format!("/api/v1/audit-logs/{}", e["id"].as_str().unwrap()),
-            Some(&user_token),
-        )
-        .await,
-        404,
-        "NOT_FOUND",
+    app.get(
+        &format!("/api/v1/audit-logs/{}", e["id"].as_str().unwrap()),
+        Some(&user_token),
     )
+    .await
+    .expect_error(404, "NOT_FOUND")
     .await;
-    assert_error(app.get("/api/v1/audit-logs", None).await, 401, "UNAUTHORIZED").await;
+    app.get("/api/v1/audit-logs", None)
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
 }
 
 async fn sql(app: &TestStack, statement: &str) {
@@ -397,57 +383,49 @@ async fn organization_admins_read_their_organization_and_nothing_else() {
             .status(),
         200
     );
-    let filtered = app
-        .get(
-            &format!("/api/v1/audit-logs?organization_id={org_id}"),
-            Some(owner_token),
-        )
-        .await;
-    assert_eq!(filtered.status(), 200);
+    app.get(
+        &format!("/api/v1/audit-logs?organization_id={org_id}"),
+        Some(owner_token),
+    )
+    .await
+    .expect_status(200)
+    .await;
 
     // Not another organization's, not the whole log, not someone else's entry: to a
     // stranger an organization's log does not exist (404, as in every service).
-    assert_error(
-        app.get(
-            &format!("/api/v1/audit-logs/organizations/{other_id}"),
-            Some(owner_token),
-        )
-        .await,
-        404,
-        "NOT_FOUND",
+    app.get(
+        &format!("/api/v1/audit-logs/organizations/{other_id}"),
+        Some(owner_token),
     )
+    .await
+    .expect_error(404, "NOT_FOUND")
     .await;
-    assert_error(app.get(&path, Some(stranger_token)).await, 404, "NOT_FOUND").await;
-    assert_error(
-        app.get(&format!("/api/v1/audit-logs/{id}"), Some(stranger_token))
-            .await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
-    assert_error(
-        app.get("/api/v1/audit-logs", Some(owner_token)).await,
-        403,
-        "FORBIDDEN",
-    )
-    .await;
+    app.get(&path, Some(stranger_token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
+    app.get(&format!("/api/v1/audit-logs/{id}"), Some(stranger_token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
+    app.get("/api/v1/audit-logs", Some(owner_token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
     // A plain member has no audit:read.
     let member = app.signup("member@example.com", PASSWORD).await;
-    let resp = app
-        .post(
-            &format!("/api/v1/organizations/{org_id}/members"),
-            &json!({"user_id": member["user"]["id"], "role": "member"}),
-            Some(owner_token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
-    assert_error(
-        app.get(&path, Some(member["access_token"].as_str().unwrap()))
-            .await,
-        403,
-        "FORBIDDEN",
+    app.post(
+        &format!("/api/v1/organizations/{org_id}/members"),
+        &json!({"user_id": member["user"]["id"], "role": "member"}),
+        Some(owner_token),
     )
+    .await
+    .expect_status(201)
     .await;
+    app.get(&path, Some(member["access_token"].as_str().unwrap()))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
     // The platform admin reads it all.
     assert_eq!(app.get(&path, Some(&admin)).await.status(), 200);
 }
@@ -522,28 +500,22 @@ async fn exports_stream_csv_and_json_lines_and_are_themselves_recorded() {
         .collect();
     assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
 
-    assert_error(
-        app.post(
-            "/api/v1/audit-logs/export",
-            &json!({"format": "xml"}),
-            Some(&admin),
-        )
-        .await,
-        400,
-        "VALIDATION_ERROR",
+    app.post(
+        "/api/v1/audit-logs/export",
+        &json!({"format": "xml"}),
+        Some(&admin),
     )
+    .await
+    .expect_error(400, "VALIDATION_ERROR")
     .await;
     let user = app.signup("nosy@example.com", PASSWORD).await;
-    assert_error(
-        app.post(
-            "/api/v1/audit-logs/export",
-            &json!({}),
-            Some(user["access_token"].as_str().unwrap()),
-        )
-        .await,
-        403,
-        "FORBIDDEN",
+    app.post(
+        "/api/v1/audit-logs/export",
+        &json!({}),
+        Some(user["access_token"].as_str().unwrap()),
     )
+    .await
+    .expect_error(403, "FORBIDDEN")
     .await;
 
     let exported = entries_until(
@@ -675,10 +647,10 @@ async fn a_duplicate_event_makes_no_second_entry() {
 async fn clearing_the_counters_is_on_the_record() {
     let app = TestStack::spawn_with(with_bootstrap_admin).await;
     let admin = app.admin_token().await;
-    let resp = app
-        .post("/api/v1/admin/cache/clear", &json!({}), Some(&admin))
+    app.post("/api/v1/admin/cache/clear", &json!({}), Some(&admin))
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
     let entries = entries_until(&app, &admin, "type=admin.cache_cleared", "the record", |d| {
         d.len() == 1
     })

@@ -1,5 +1,5 @@
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::json;
 
 use janua_testkit::PASSWORD;
@@ -13,9 +13,11 @@ async fn signup_answers_a_token_pair_and_me_returns_the_user() {
     assert_eq!(pair["user"]["email"], "ada@example.com");
     assert_eq!(pair["user"]["email_verified"], false);
     assert!(pair["user"].get("roles").is_none());
-    let me = app.get("/api/v1/auth/me", pair["access_token"].as_str()).await;
-    assert_eq!(me.status(), 200);
-    let me = json(me).await;
+    let me = app
+        .get("/api/v1/auth/me", pair["access_token"].as_str())
+        .await
+        .expect_status(200)
+        .await;
     assert_eq!(me["id"], pair["user"]["id"]);
     assert_eq!(me["status"], "active");
 }
@@ -31,7 +33,7 @@ async fn signup_with_a_registered_email_is_a_conflict_and_leaves_no_second_accou
             None,
         )
         .await;
-    assert_error(resp, 409, "CONFLICT").await;
+    resp.expect_error(409, "CONFLICT").await;
     // The first password still works; nothing was overwritten.
     assert_eq!(app.signin("grace@example.com", PASSWORD).await.status(), 200);
 }
@@ -57,7 +59,7 @@ async fn signup_validates_email_and_password() {
         (json!({"password":PASSWORD}), "email"),
     ] {
         let resp = app.post("/api/v1/auth/signup", &body, None).await;
-        let err = assert_error(resp, 400, "VALIDATION_ERROR").await;
+        let err = resp.expect_error(400, "VALIDATION_ERROR").await;
         assert_eq!(err["error"]["details"]["field"], field, "{body}");
     }
     // A 128-character password is accepted as it is, not truncated.
@@ -76,18 +78,16 @@ async fn signup_validates_email_and_password() {
 async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let app = TestStack::spawn().await;
     app.signup("ada@example.com", PASSWORD).await;
-    let wrong = assert_error(
-        app.signin("ada@example.com", "wrong password here").await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
-    let unknown = assert_error(
-        app.signin("nobody@example.com", "wrong password here").await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
+    let wrong = app
+        .signin("ada@example.com", "wrong password here")
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
+    let unknown = app
+        .signin("nobody@example.com", "wrong password here")
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
     assert_eq!(wrong, unknown);
 }
 
@@ -96,11 +96,11 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_whole_session() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let first = pair["refresh_token"].as_str().unwrap();
-    let resp = app
+    let second = app
         .post("/api/v1/auth/refresh", &json!({"refresh_token": first}), None)
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
-    let second = json(resp).await;
     assert_ne!(second["refresh_token"], pair["refresh_token"]);
     assert_eq!(
         app.get("/api/v1/auth/me", second["access_token"].as_str())
@@ -113,26 +113,17 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_whole_session() {
     let reuse = app
         .post("/api/v1/auth/refresh", &json!({"refresh_token": first}), None)
         .await;
-    let body = assert_error(reuse, 401, "UNAUTHORIZED").await;
-    assert_eq!(body["error"]["details"]["reason"], "refresh_token_reused");
-    let me = app.get("/api/v1/auth/me", second["access_token"].as_str()).await;
-    let body = assert_error(me, 401, "UNAUTHORIZED").await;
-    assert_eq!(body["error"]["details"]["reason"], "token_revoked");
-    let next = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": second["refresh_token"]}),
-            None,
-        )
+    reuse
+        .expect_refusal(401, "UNAUTHORIZED", "refresh_token_reused")
         .await;
-    assert_error(next, 401, "UNAUTHORIZED").await;
-    assert_error(
-        app.post("/api/v1/auth/refresh", &json!({"refresh_token": "made-up"}), None)
-            .await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    let me = app.get("/api/v1/auth/me", second["access_token"].as_str()).await;
+    me.expect_refusal(401, "UNAUTHORIZED", "token_revoked").await;
+    let next = app.refresh(&second).await;
+    next.expect_error(401, "UNAUTHORIZED").await;
+    app.post("/api/v1/auth/refresh", &json!({"refresh_token": "made-up"}), None)
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
 }
 
 #[tokio::test]
@@ -141,20 +132,12 @@ async fn signout_makes_the_access_and_refresh_tokens_fail_at_once() {
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let other = json(app.signin("ada@example.com", PASSWORD).await).await;
     let token = pair["access_token"].as_str();
-    let out = app.post("/api/v1/auth/signout", &json!({}), token).await;
-    assert_eq!(out.status(), 204);
-    assert_error(app.get("/api/v1/auth/me", token).await, 401, "UNAUTHORIZED").await;
-    assert_error(
-        app.post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": pair["refresh_token"]}),
-            None,
-        )
-        .await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.post("/api/v1/auth/signout", &json!({}), token)
+        .await
+        .expect_status(204)
+        .await;
+    app.assert_token_refused(token).await;
+    app.refresh(&pair).await.expect_error(401, "UNAUTHORIZED").await;
     // Directly against identity too: services check revocation themselves.
     let direct = app
         .http
@@ -163,7 +146,7 @@ async fn signout_makes_the_access_and_refresh_tokens_fail_at_once() {
         .send()
         .await
         .unwrap();
-    assert_error(direct, 401, "UNAUTHORIZED").await;
+    direct.expect_error(401, "UNAUTHORIZED").await;
     // The other session lives on.
     assert_eq!(
         app.get("/api/v1/auth/me", other["access_token"].as_str())
@@ -171,12 +154,10 @@ async fn signout_makes_the_access_and_refresh_tokens_fail_at_once() {
             .status(),
         200
     );
-    assert_error(
-        app.post("/api/v1/auth/signout", &json!({}), None).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.post("/api/v1/auth/signout", &json!({}), None)
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
 }
 
 #[tokio::test]
@@ -188,27 +169,23 @@ async fn repeated_failed_signins_are_slowed_down_with_429() {
     .await;
     app.signup("ada@example.com", PASSWORD).await;
     for _ in 0..3 {
-        assert_error(
-            app.signin("ada@example.com", "wrong password here").await,
-            401,
-            "INVALID_CREDENTIALS",
-        )
-        .await;
+        app.signin("ada@example.com", "wrong password here")
+            .await
+            .expect_error(401, "INVALID_CREDENTIALS")
+            .await;
     }
     let resp = app.signin("ada@example.com", PASSWORD).await;
     let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(retry > 0 && retry <= 30);
-    assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
+    resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
     // Unknown accounts are throttled the same way (no enumeration through 429s).
     for _ in 0..3 {
         app.signin("ghost@example.com", "wrong password here").await;
     }
-    assert_error(
-        app.signin("ghost@example.com", "wrong password here").await,
-        429,
-        "RATE_LIMIT_EXCEEDED",
-    )
-    .await;
+    app.signin("ghost@example.com", "wrong password here")
+        .await
+        .expect_error(429, "RATE_LIMIT_EXCEEDED")
+        .await;
 }
 
 #[tokio::test]
@@ -218,12 +195,10 @@ async fn failed_signins_from_one_ip_are_throttled() {
         app.signin(&format!("user{i}@example.com"), "wrong password here")
             .await;
     }
-    assert_error(
-        app.signin("fresh@example.com", "wrong password here").await,
-        429,
-        "RATE_LIMIT_EXCEEDED",
-    )
-    .await;
+    app.signin("fresh@example.com", "wrong password here")
+        .await
+        .expect_error(429, "RATE_LIMIT_EXCEEDED")
+        .await;
 }
 
 #[tokio::test]
@@ -243,7 +218,7 @@ async fn a_signup_that_fails_midway_leaves_no_half_made_account() {
             None,
         )
         .await;
-    let body = assert_error(resp, 500, "INTERNAL_ERROR").await;
+    let body = resp.expect_error(500, "INTERNAL_ERROR").await;
     assert!(
         !body.to_string().contains("credentials"),
         "nothing internal leaks: {body}"
@@ -285,14 +260,8 @@ async fn two_concurrent_uses_of_one_refresh_token_let_at_most_one_through() {
     } else {
         json(b).await
     };
-    let again = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": winner["refresh_token"]}),
-            None,
-        )
-        .await;
-    assert_error(again, 401, "UNAUTHORIZED").await;
+    let again = app.refresh(&winner).await;
+    again.expect_error(401, "UNAUTHORIZED").await;
 }
 
 /// A handler that held one pooled connection while asking for another would deadlock a small

@@ -9,7 +9,7 @@
 
 use crate::json;
 use janua_testkit::webhook_receiver::WebhookReceiver;
-use janua_testkit::{Person, TestStack};
+use janua_testkit::{ExpectStatus, Person, TestStack};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -196,15 +196,15 @@ impl World {
     /// A new person in the organization with a built-in role.
     async fn member(&self, role: &str) -> Person {
         let person = self.person().await;
-        let resp = self
-            .call(
-                Method::POST,
-                &format!("/api/v1/organizations/{}/members", self.org),
-                Some(json!({"user_id": person.id, "role": role})),
-                &self.owner.token,
-            )
-            .await;
-        assert_eq!(resp.status(), 201);
+        self.call(
+            Method::POST,
+            &format!("/api/v1/organizations/{}/members", self.org),
+            Some(json!({"user_id": person.id, "role": role})),
+            &self.owner.token,
+        )
+        .await
+        .expect_status(201)
+        .await;
         person
     }
 
@@ -230,15 +230,15 @@ impl World {
     }
 
     async fn assign(&self, user: &str, role: &str) {
-        let resp = self
-            .call(
-                Method::POST,
-                &format!("/api/v1/rbac/users/{user}/roles"),
-                Some(json!({"role_id": role})),
-                &self.owner.token,
-            )
-            .await;
-        assert_eq!(resp.status(), 201);
+        self.call(
+            Method::POST,
+            &format!("/api/v1/rbac/users/{user}/roles"),
+            Some(json!({"role_id": role})),
+            &self.owner.token,
+        )
+        .await
+        .expect_status(201)
+        .await;
     }
 
     /// Who `target` names for an actor, made fresh so no row depends on another.
@@ -450,14 +450,7 @@ async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
     let accomplice_id = accomplice["user"]["id"].as_str().unwrap().to_string();
     let accomplice_token = accomplice["access_token"].as_str().unwrap().to_string();
     for id in [&mallory_id, &accomplice_id] {
-        let resp = app
-            .post(
-                &format!("/api/v1/organizations/{org}/members"),
-                &json!({"user_id": id, "role": "member"}),
-                Some(&owner_token),
-            )
-            .await;
-        assert_eq!(resp.status(), 201);
+        app.add_member(&owner_token, &org, id, "member").await;
     }
     let role = json(
         app.post(
@@ -471,14 +464,14 @@ async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
         .as_str()
         .unwrap()
         .to_string();
-    let resp = app
-        .post(
-            &format!("/api/v1/rbac/users/{mallory_id}/roles"),
-            &json!({"role_id": role}),
-            Some(&owner_token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
+    app.post(
+        &format!("/api/v1/rbac/users/{mallory_id}/roles"),
+        &json!({"role_id": role}),
+        Some(&owner_token),
+    )
+    .await
+    .expect_status(201)
+    .await;
 
     // Step 1: a role with members:manage. Mallory does not hold it: refused.
     let resp = app
@@ -488,27 +481,26 @@ async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
             Some(&mallory_token),
         )
         .await;
-    let body = crate::assert_error(resp, 403, "FORBIDDEN").await;
-    assert_eq!(body["error"]["details"]["reason"], "beyond_own_permissions");
+    resp.expect_refusal(403, "FORBIDDEN", "beyond_own_permissions")
+        .await;
     // Nor by widening the role she holds.
     let resp = app
-        .send(
-            Method::PUT,
+        .put(
             &format!("/api/v1/rbac/roles/{role}"),
-            Some(&json!({"name": "Role managers", "permissions": ["roles:manage", "members:manage"]})),
+            &json!({"name": "Role managers", "permissions": ["roles:manage", "members:manage"]}),
             Some(&mallory_token),
         )
         .await;
-    crate::assert_error(resp, 403, "FORBIDDEN").await;
+    resp.expect_error(403, "FORBIDDEN").await;
     // She may hand what she holds to someone else; that someone can do no more than she could.
-    let resp = app
-        .post(
-            &format!("/api/v1/rbac/users/{accomplice_id}/roles"),
-            &json!({"role_id": role}),
-            Some(&mallory_token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
+    app.post(
+        &format!("/api/v1/rbac/users/{accomplice_id}/roles"),
+        &json!({"role_id": role}),
+        Some(&mallory_token),
+    )
+    .await
+    .expect_status(201)
+    .await;
     let resp = app
         .post(
             "/api/v1/rbac/roles",
@@ -516,7 +508,7 @@ async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
             Some(&accomplice_token),
         )
         .await;
-    crate::assert_error(resp, 403, "FORBIDDEN").await;
+    resp.expect_error(403, "FORBIDDEN").await;
 
     // Step 2, given members:manage by the owner: no admin can be made, not even of another.
     let managers = json(
@@ -539,14 +531,13 @@ async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
     .await;
     for (user, token) in [(&mallory_id, &mallory_token), (&accomplice_id, &mallory_token)] {
         let resp = app
-            .send(
-                Method::PUT,
+            .put(
                 &format!("/api/v1/organizations/{org}/members/{user}/role"),
-                Some(&json!({"role": "admin"})),
+                &json!({"role": "admin"}),
                 Some(token),
             )
             .await;
-        crate::assert_error(resp, 403, "FORBIDDEN").await;
+        resp.expect_error(403, "FORBIDDEN").await;
     }
     let members = json(
         app.get(

@@ -2,9 +2,8 @@
 //! holds under fuzzing: schemathesis (PyPI, pinned in `tests/tools/requirements.txt`) runs
 //! over the OpenAPI document with an admin token and any 5xx fails the build.
 
-use crate::{assert_error, json};
-use janua_testkit::{TestStack, with_bootstrap_admin};
-use reqwest::Method;
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack, with_bootstrap_admin};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -37,23 +36,22 @@ async fn input_postgresql_cannot_store_is_a_400_naming_the_field_and_stores_noth
         ),
     ] {
         let resp = app.post("/api/v1/organizations", &body, Some(&token)).await;
-        let error = assert_error(resp, 400, "VALIDATION_ERROR").await;
+        let error = resp.expect_error(400, "VALIDATION_ERROR").await;
         assert_eq!(error["error"]["details"]["field"], field, "{body}");
     }
     let orgs = json(app.get("/api/v1/organizations", Some(&token)).await).await;
     assert_eq!(orgs["data"], json!([]), "nothing was stored");
     let resp = app
-        .send(
-            Method::PUT,
+        .put(
             &format!("/api/v1/users/{id}"),
-            Some(&json!({"name": "Ada\u{0}Lovelace"})),
+            &json!({"name": "Ada\u{0}Lovelace"}),
             Some(&token),
         )
         .await;
-    let error = assert_error(resp, 400, "VALIDATION_ERROR").await;
+    let error = resp.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(error["error"]["details"]["field"], "name");
     let resp = app.get("/api/v1/admin/users?q=a%00b", Some(&admin)).await;
-    let error = assert_error(resp, 400, "VALIDATION_ERROR").await;
+    let error = resp.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(error["error"]["details"]["field"], "q");
     // A `\\u0000` that is no NUL (an escaped backslash) is stored as written.
     let resp = app

@@ -3,9 +3,8 @@
 //! it then and has it still; an address change kills them all and leaves the new address
 //! unverified until the link mailed there is followed.
 
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
-use reqwest::Method;
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::json;
 
 use janua_testkit::PASSWORD;
@@ -37,16 +36,15 @@ async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes(
     let magic_old = app.mailed_token("ada@example.com", "Your sign-in link", 0).await;
 
     // A fresh sign-in may change the address; the new one is unverified.
-    let resp = app
-        .send(
-            Method::PUT,
+    let changed = app
+        .put(
             &format!("/api/v1/users/{id}"),
-            Some(&json!({"email": "Ada.New@Example.com"})),
+            &json!({"email": "Ada.New@Example.com"}),
             token,
         )
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
-    let changed = json(resp).await;
     assert_eq!(changed["email"], "ada.new@example.com");
     assert_eq!(changed["email_verified"], false);
 
@@ -55,7 +53,7 @@ async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes(
         .post("/api/v1/auth/verify-email", &json!({"token": verify_old}), None)
         .await;
     assert_eq!(
-        assert_error(resp, 400, "VALIDATION_ERROR").await["error"]["details"]["field"],
+        resp.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"],
         "token"
     );
     let resp = app
@@ -65,11 +63,11 @@ async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes(
             None,
         )
         .await;
-    assert_error(resp, 400, "VALIDATION_ERROR").await;
+    resp.expect_error(400, "VALIDATION_ERROR").await;
     let resp = app
         .get(&format!("/api/v1/auth/magic/verify?token={magic_old}"), None)
         .await;
-    assert_error(resp, 401, "UNAUTHORIZED").await;
+    resp.expect_error(401, "UNAUTHORIZED").await;
     let me = json(app.get("/api/v1/auth/me", token).await).await;
     assert_eq!(me["email"], "ada.new@example.com");
     assert_eq!(me["email_verified"], false);
@@ -92,10 +90,9 @@ async fn a_proven_address_that_changes_is_unproven_until_the_new_one_is_proven()
     let token = pair["access_token"].as_str();
     let id = pair["user"]["id"].as_str().unwrap().to_string();
     let resp = app
-        .send(
-            Method::PUT,
+        .put(
             &format!("/api/v1/users/{id}"),
-            Some(&json!({"email": "grace@elsewhere.example"})),
+            &json!({"email": "grace@elsewhere.example"}),
             token,
         )
         .await;
@@ -124,14 +121,13 @@ async fn a_proven_address_that_changes_is_unproven_until_the_new_one_is_proven()
     // An address someone else holds is a conflict, and nothing changes.
     app.signup("taken@example.com", PASSWORD).await;
     let resp = app
-        .send(
-            Method::PUT,
+        .put(
             &format!("/api/v1/users/{id}"),
-            Some(&json!({"email": "taken@example.com"})),
+            &json!({"email": "taken@example.com"}),
             token,
         )
         .await;
-    assert_error(resp, 409, "CONFLICT").await;
+    resp.expect_error(409, "CONFLICT").await;
     let me = json(app.get("/api/v1/auth/me", token).await).await;
     assert_eq!(me["email"], "grace@elsewhere.example");
 }
@@ -151,34 +147,25 @@ async fn a_magic_link_to_an_unproven_account_strips_what_its_registrant_set_up()
     )
     .await;
     let link = app.mailed_token("ada@example.com", "Your sign-in link", 0).await;
-    let resp = app
+    let owner = app
         .get(&format!("/api/v1/auth/magic/verify?token={link}"), None)
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
-    let owner = json(resp).await;
     assert!(owner.get("mfa_required").is_none(), "{owner}");
     assert_eq!(owner["user"]["id"], squatter["user"]["id"]);
     assert_eq!(owner["user"]["email_verified"], true);
     assert_eq!(owner["user"]["mfa_enabled"], false);
-    assert_error(
-        app.signin("ada@example.com", PASSWORD).await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
-    assert_error(
-        app.get("/api/v1/auth/me", Some(&squatter_token)).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.signin("ada@example.com", PASSWORD)
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
+    app.assert_token_refused(Some(&squatter_token)).await;
     let claimed = app
         .outbox_events("auth")
         .await
-        .into_iter()
-        .find(|(k, _)| k == "user.account_claimed")
-        .map(|(_, p)| p)
-        .expect("user.account_claimed");
+        .first("user.account_claimed")
+        .clone();
     assert_eq!(claimed["proven_by"], "magic_link");
     assert_eq!(claimed["removed"], json!(["password", "totp", "sessions"]));
 }

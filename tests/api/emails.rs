@@ -1,5 +1,5 @@
-use crate::{assert_error, json};
-use janua_testkit::{TestStack, eventually, token_from_link};
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack, eventually, token_from_link};
 use serde_json::json;
 use std::time::Duration;
 
@@ -42,7 +42,7 @@ async fn the_verification_link_from_the_real_mail_verifies_once() {
     let again = app
         .post("/api/v1/auth/verify-email", &json!({"token": token}), None)
         .await;
-    assert_error(again, 400, "VALIDATION_ERROR").await;
+    again.expect_error(400, "VALIDATION_ERROR").await;
 }
 
 #[tokio::test]
@@ -54,27 +54,24 @@ async fn resend_verification_sends_a_new_link_and_the_old_one_dies() {
             .await
             .body(),
     );
-    let resp = app
-        .post(
-            "/api/v1/auth/resend-verification",
-            &json!({"email":"ada@example.com"}),
-            None,
-        )
-        .await;
-    assert_eq!(resp.status(), 202);
+    app.post(
+        "/api/v1/auth/resend-verification",
+        &json!({"email":"ada@example.com"}),
+        None,
+    )
+    .await
+    .expect_status(202)
+    .await;
     let second = token_from_link(
         &mail_with(&app, "ada@example.com", "Confirm your email address", 1)
             .await
             .body(),
     );
     assert_ne!(first, second);
-    assert_error(
-        app.post("/api/v1/auth/verify-email", &json!({"token": first}), None)
-            .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    app.post("/api/v1/auth/verify-email", &json!({"token": first}), None)
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
     assert_eq!(
         app.post("/api/v1/auth/verify-email", &json!({"token": second}), None)
             .await
@@ -126,28 +123,21 @@ async fn reset_password_sets_the_new_password_revokes_sessions_and_is_single_use
             None,
         )
         .await;
-    assert_error(weak, 400, "VALIDATION_ERROR").await;
-    let resp = app
-        .post(
-            "/api/v1/auth/reset-password",
-            &json!({"token": token, "password": "a brand new passphrase"}),
-            None,
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
+    weak.expect_error(400, "VALIDATION_ERROR").await;
+    app.post(
+        "/api/v1/auth/reset-password",
+        &json!({"token": token, "password": "a brand new passphrase"}),
+        None,
+    )
+    .await
+    .expect_status(200)
+    .await;
 
-    assert_error(
-        app.get("/api/v1/auth/me", pair["access_token"].as_str()).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
-    assert_error(
-        app.signin("ada@example.com", PASSWORD).await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
+    app.assert_token_refused(pair["access_token"].as_str()).await;
+    app.signin("ada@example.com", PASSWORD)
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
     assert_eq!(
         app.signin("ada@example.com", "a brand new passphrase")
             .await
@@ -161,7 +151,7 @@ async fn reset_password_sets_the_new_password_revokes_sessions_and_is_single_use
             None,
         )
         .await;
-    assert_error(reuse, 400, "VALIDATION_ERROR").await;
+    reuse.expect_error(400, "VALIDATION_ERROR").await;
 }
 
 #[tokio::test]

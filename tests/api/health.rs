@@ -1,5 +1,5 @@
-use crate::{assert_error, json};
-use janua_testkit::{TestStack, eventually};
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack, eventually};
 use std::time::Duration;
 
 #[tokio::test]
@@ -32,7 +32,7 @@ async fn without_the_broker_nothing_is_ready_but_requests_still_work() {
     let app =
         TestStack::spawn_with(|s| s.amqp_url = format!("amqp://guest:guest@127.0.0.1:{port}/%2f")).await;
     let resp = app.get("/api/v1/health/ready", None).await;
-    let body = assert_error(resp, 503, "SERVICE_UNAVAILABLE").await;
+    let body = resp.expect_error(503, "SERVICE_UNAVAILABLE").await;
     let down = body["error"]["details"]["down"].as_array().unwrap().clone();
     assert!(
         down.iter().any(|d| d == "auth") && down.iter().any(|d| d == "identity"),
@@ -59,20 +59,15 @@ async fn detailed_health_is_for_admins_only() {
         s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
     })
     .await;
-    assert_error(
-        app.get("/api/v1/health/detailed", None).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.get("/api/v1/health/detailed", None)
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
     let user = app.signup("ada@example.com", "correct horse battery").await;
-    assert_error(
-        app.get("/api/v1/health/detailed", user["access_token"].as_str())
-            .await,
-        403,
-        "FORBIDDEN",
-    )
-    .await;
+    app.get("/api/v1/health/detailed", user["access_token"].as_str())
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
     let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
         let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
         if resp.status() == 200 {

@@ -1,22 +1,15 @@
 //! Invitations through the gateway, with the real email they send (SMTP sink).
 
-use crate::{assert_error, json};
-use janua_testkit::{Person, TestStack, eventually};
-use reqwest::Method;
+use crate::json;
+use janua_testkit::{ExpectStatus, Person, TestStack, eventually};
 use serde_json::{Value, json};
 use std::time::Duration;
 
 use janua_testkit::PASSWORD;
 
 async fn org_of(app: &TestStack, owner: &Person) -> String {
-    let resp = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Acme"}),
-            Some(&owner.token),
-        )
-        .await;
-    json(resp).await["id"].as_str().unwrap().to_string()
+    let org = app.create_org(&owner.token, "Acme").await;
+    org["id"].as_str().unwrap().to_string()
 }
 
 async fn invite(
@@ -31,6 +24,22 @@ async fn invite(
         &format!("{prefix}/organizations/{org}/invitations"),
         &json!({"email": email, "role": role}),
         Some(&by.token),
+    )
+    .await
+}
+
+/// Posts `action` (accept, resend) on invitation `id` as the holder of `token`.
+async fn on_invitation(
+    app: &TestStack,
+    prefix: &str,
+    id: &str,
+    action: &str,
+    token: &str,
+) -> reqwest::Response {
+    app.post(
+        &format!("{prefix}/invitations/{id}/{action}"),
+        &json!({}),
+        Some(token),
     )
     .await
 }
@@ -59,9 +68,10 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
     app.wait_for_consumer("auth").await;
     let ada = app.verified_person("ada@example.com").await;
     let org = org_of(&app, &ada).await;
-    let resp = invite(&app, "/api/invitations", &org, &ada, "Bob@Example.com", "admin").await;
-    assert_eq!(resp.status(), 201);
-    let created = json(resp).await;
+    let created = invite(&app, "/api/invitations", &org, &ada, "Bob@Example.com", "admin")
+        .await
+        .expect_status(201)
+        .await;
     assert_eq!(created["email"], "bob@example.com");
     assert_eq!(created["status"], "pending");
     let id = created["id"].as_str().unwrap().to_string();
@@ -83,44 +93,25 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
 
     // Someone else (even signed in and verified) cannot take it.
     let mallory = app.verified_person("mallory@example.com").await;
-    let stolen = app
-        .post(
-            &format!("/api/invitations/invitations/{id}/accept"),
-            &json!({}),
-            Some(&mallory.token),
-        )
-        .await;
-    let body = assert_error(stolen, 403, "FORBIDDEN").await;
-    assert_eq!(body["error"]["details"]["reason"], "email_mismatch");
+    let stolen = on_invitation(&app, "/api/invitations", &id, "accept", &mallory.token).await;
+    stolen.expect_refusal(403, "FORBIDDEN", "email_mismatch").await;
 
     let bob = app.verified_person("bob@example.com").await;
-    let accepted = app
-        .post(
-            &format!("/api/invitations/invitations/{id}/accept"),
-            &json!({}),
-            Some(&bob.token),
-        )
+    let member = on_invitation(&app, "/api/invitations", &id, "accept", &bob.token)
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(accepted.status(), 200);
-    let member = json(accepted).await;
     assert_eq!(member["role"], "admin");
     assert_eq!(member["user_id"], bob.id.as_str());
     let orgs = json(app.get("/api/v1/organizations", Some(&bob.token)).await).await;
     assert_eq!(orgs["data"][0]["id"], org.as_str());
 
     // Once only.
-    let again = app
-        .post(
-            &format!("/api/invitations/invitations/{id}/accept"),
-            &json!({}),
-            Some(&bob.token),
-        )
-        .await;
-    let body = assert_error(again, 409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "accepted");
+    let again = on_invitation(&app, "/api/invitations", &id, "accept", &bob.token).await;
+    again.expect_refusal(409, "CONFLICT", "accepted").await;
     let events = app.outbox_events("org").await;
-    assert!(events.iter().any(|(t, _)| t == "invitation.created"));
-    assert!(events.iter().any(|(t, _)| t == "invitation.accepted"));
+    assert!(events.has("invitation.created"), "{events:?}");
+    assert!(events.has("invitation.accepted"), "{events:?}");
 }
 
 #[tokio::test]
@@ -156,45 +147,20 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
     )
     .await;
     assert_eq!(details["status"], "expired");
-    let late = app
-        .post(
-            &format!("/api/v1/invitations/invitations/{id}/accept"),
-            &json!({}),
-            Some(&bob.token),
-        )
-        .await;
-    let body = assert_error(late, 409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "expired");
+    let late = on_invitation(&app, "/api/v1/invitations", id, "accept", &bob.token).await;
+    late.expect_refusal(409, "CONFLICT", "expired").await;
     // Resending revives it for another week.
-    let resent = app
-        .post(
-            &format!("/api/v1/invitations/invitations/{id}/resend"),
-            &json!({}),
-            Some(&ada.token),
-        )
-        .await;
+    let resent = on_invitation(&app, "/api/v1/invitations", id, "resend", &ada.token).await;
     assert_eq!(resent.status(), 202);
     assert_eq!(json(resent).await["sent_count"], 2);
 
     // Revoked.
-    let revoke = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/invitations/invitations/{id}"),
-            None,
-            Some(&ada.token),
-        )
+    app.delete(&format!("/api/v1/invitations/invitations/{id}"), Some(&ada.token))
+        .await
+        .expect_status(204)
         .await;
-    assert_eq!(revoke.status(), 204);
-    let refused = app
-        .post(
-            &format!("/api/v1/invitations/invitations/{id}/accept"),
-            &json!({}),
-            Some(&bob.token),
-        )
-        .await;
-    let body = assert_error(refused, 409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "revoked");
+    let refused = on_invitation(&app, "/api/v1/invitations", id, "accept", &bob.token).await;
+    refused.expect_refusal(409, "CONFLICT", "revoked").await;
 
     // An address registered but never verified cannot accept.
     let carol = app.signup("carol@example.com", PASSWORD).await;
@@ -210,18 +176,10 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
         .await,
     )
     .await;
-    let resp = app
-        .post(
-            &format!(
-                "/api/v1/invitations/invitations/{}/accept",
-                inv["id"].as_str().unwrap()
-            ),
-            &json!({}),
-            carol["access_token"].as_str(),
-        )
-        .await;
-    let body = assert_error(resp, 403, "FORBIDDEN").await;
-    assert_eq!(body["error"]["details"]["reason"], "email_unverified");
+    let carol_token = carol["access_token"].as_str().unwrap();
+    let inv_id = inv["id"].as_str().unwrap();
+    let resp = on_invitation(&app, "/api/v1/invitations", inv_id, "accept", carol_token).await;
+    resp.expect_refusal(403, "FORBIDDEN", "email_unverified").await;
 }
 
 #[tokio::test]
@@ -231,52 +189,36 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
     let org = org_of(&app, &ada).await;
     let member = app.verified_person("member@example.com").await;
     let outsider = app.verified_person("outsider@example.com").await;
-    let added = app
-        .post(
-            &format!("/api/v1/organizations/{org}/members"),
-            &json!({"user_id": member.id, "role": "member"}),
-            Some(&ada.token),
-        )
-        .await;
-    assert_eq!(added.status(), 201);
+    app.add_member(&ada.token, &org, &member.id, "member").await;
 
-    assert_error(
-        invite(
-            &app,
-            "/api/v1/invitations",
-            &org,
-            &member,
-            "x@example.com",
-            "member",
-        )
-        .await,
-        403,
-        "FORBIDDEN",
+    invite(
+        &app,
+        "/api/v1/invitations",
+        &org,
+        &member,
+        "x@example.com",
+        "member",
     )
+    .await
+    .expect_error(403, "FORBIDDEN")
     .await;
-    assert_error(
-        invite(
-            &app,
-            "/api/v1/invitations",
-            &org,
-            &outsider,
-            "x@example.com",
-            "member",
-        )
-        .await,
-        404,
-        "NOT_FOUND",
+    invite(
+        &app,
+        "/api/v1/invitations",
+        &org,
+        &outsider,
+        "x@example.com",
+        "member",
     )
+    .await
+    .expect_error(404, "NOT_FOUND")
     .await;
     let inv: Value =
         json(invite(&app, "/api/v1/invitations", &org, &ada, "x@example.com", "member").await).await;
     let id = inv["id"].as_str().unwrap();
     // One pending invitation per address; members cannot be invited.
     let twice = invite(&app, "/api/v1/invitations", &org, &ada, "x@example.com", "admin").await;
-    assert_eq!(
-        assert_error(twice, 409, "CONFLICT").await["error"]["details"]["reason"],
-        "already_invited"
-    );
+    twice.expect_refusal(409, "CONFLICT", "already_invited").await;
     let member_again = invite(
         &app,
         "/api/v1/invitations",
@@ -286,54 +228,45 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
         "admin",
     )
     .await;
-    assert_eq!(
-        assert_error(member_again, 409, "CONFLICT").await["error"]["details"]["reason"],
-        "already_member"
-    );
+    member_again
+        .expect_refusal(409, "CONFLICT", "already_member")
+        .await;
 
     let list_path = format!("/api/v1/invitations/organizations/{org}/invitations");
     let listed = json(app.get(&list_path, Some(&ada.token)).await).await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
-    assert_error(app.get(&list_path, Some(&member.token)).await, 403, "FORBIDDEN").await;
-    assert_error(app.get(&list_path, Some(&outsider.token)).await, 404, "NOT_FOUND").await;
+    app.get(&list_path, Some(&member.token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    app.get(&list_path, Some(&outsider.token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     for who in [&outsider] {
         let revoke = app
-            .send(
-                Method::DELETE,
-                &format!("/api/v1/invitations/invitations/{id}"),
-                None,
-                Some(&who.token),
-            )
+            .delete(&format!("/api/v1/invitations/invitations/{id}"), Some(&who.token))
             .await;
-        assert_error(revoke, 404, "NOT_FOUND").await;
-        let resend = app
-            .post(
-                &format!("/api/v1/invitations/invitations/{id}/resend"),
-                &json!({}),
-                Some(&who.token),
-            )
-            .await;
-        assert_error(resend, 404, "NOT_FOUND").await;
+        revoke.expect_error(404, "NOT_FOUND").await;
+        let resend = on_invitation(&app, "/api/v1/invitations", id, "resend", &who.token).await;
+        resend.expect_error(404, "NOT_FOUND").await;
     }
     let revoke = app
-        .send(
-            Method::DELETE,
+        .delete(
             &format!("/api/v1/invitations/invitations/{id}"),
-            None,
             Some(&member.token),
         )
         .await;
-    assert_error(revoke, 403, "FORBIDDEN").await;
+    revoke.expect_error(403, "FORBIDDEN").await;
     // An admin may not invite an owner.
-    let promoted = app
-        .send(
-            Method::PUT,
-            &format!("/api/v1/organizations/{org}/members/{}/role", member.id),
-            Some(&json!({"role": "admin"})),
-            Some(&ada.token),
-        )
-        .await;
-    assert_eq!(promoted.status(), 200);
+    app.put(
+        &format!("/api/v1/organizations/{org}/members/{}/role", member.id),
+        &json!({"role": "admin"}),
+        Some(&ada.token),
+    )
+    .await
+    .expect_status(200)
+    .await;
     let owner_invite = invite(
         &app,
         "/api/v1/invitations",
@@ -343,12 +276,12 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
         "owner",
     )
     .await;
-    assert_error(owner_invite, 403, "FORBIDDEN").await;
+    owner_invite.expect_error(403, "FORBIDDEN").await;
     let unknown = app
         .get(
             &format!("/api/v1/invitations/invitations/{}", uuid::Uuid::now_v7()),
             None,
         )
         .await;
-    assert_error(unknown, 404, "NOT_FOUND").await;
+    unknown.expect_error(404, "NOT_FOUND").await;
 }

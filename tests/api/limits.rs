@@ -7,8 +7,8 @@
 //!   the hashing pool sheds excess instead of stalling sign-ins;
 //! - a stranger cannot lock an owner out.
 
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::{Value, json};
 
 use janua_testkit::PASSWORD;
@@ -57,10 +57,12 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     assert_eq!(session_ip(&app, &pair).await, "127.0.0.1");
     // Sign-up and sign-in spent two of the address's three; a new forwarded address each
     // time buys nothing.
-    let resp = send_from(&app, "198.51.100.1", "/api/v1/health", None, None).await;
-    assert_eq!(resp.status(), 200);
+    send_from(&app, "198.51.100.1", "/api/v1/health", None, None)
+        .await
+        .expect_status(200)
+        .await;
     let resp = send_from(&app, "198.51.100.2", "/api/v1/health", None, None).await;
-    assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
+    resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
     // A service reached directly believes no forwarded address either.
     let resp = app
         .http
@@ -93,7 +95,7 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
         );
     }
     let resp = send_from(&app, "2001:db8:1:2:ffff::3", "/api/v1/health", None, None).await;
-    assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
+    resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
     let resp = send_from(&app, "2001:db8:1:3::1", "/api/v1/health", None, None).await;
     assert_eq!(resp.status(), 200, "another /64 has its own budget");
 
@@ -185,11 +187,13 @@ async fn rate_limits_cannot_be_bought_with_made_up_or_revoked_credentials() {
     let second = app.get("/api/v1/scim/v2/Users", Some(&scim)).await;
     assert_eq!(limit(&second), "3000");
     // A revoked token is no credential.
-    let resp = app.post("/api/v1/auth/signout", &json!({}), Some(&token)).await;
-    assert_eq!(resp.status(), 204);
+    app.post("/api/v1/auth/signout", &json!({}), Some(&token))
+        .await
+        .expect_status(204)
+        .await;
     let resp = app.get("/api/v1/auth/me", Some(&token)).await;
     assert_eq!(limit(&resp), "50");
-    assert_error(resp, 401, "UNAUTHORIZED").await;
+    resp.expect_error(401, "UNAUTHORIZED").await;
 
     // Cheap checks first: a made-up reset token is refused before the new password is even
     // looked at (let alone hashed).
@@ -200,7 +204,7 @@ async fn rate_limits_cannot_be_bought_with_made_up_or_revoked_credentials() {
             None,
         )
         .await;
-    let error = assert_error(resp, 400, "VALIDATION_ERROR").await;
+    let error = resp.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(error["error"]["details"]["field"], "token");
 }
 
@@ -219,14 +223,14 @@ async fn one_address_gets_a_bounded_number_of_mails() {
             .count()
     };
     for n in 0..3 {
-        let resp = app
-            .post(
-                "/api/v1/auth/forgot-password",
-                &json!({"email": "ada@example.com"}),
-                None,
-            )
-            .await;
-        assert_eq!(resp.status(), 202);
+        app.post(
+            "/api/v1/auth/forgot-password",
+            &json!({"email": "ada@example.com"}),
+            None,
+        )
+        .await
+        .expect_status(202)
+        .await;
         if n < 2 {
             app.mailed_token("ada@example.com", "Reset your password", n)
                 .await;
@@ -295,8 +299,10 @@ async fn the_hashing_pool_sheds_a_flood_of_sign_ups_and_sign_ins_go_first() {
             })
         })
         .collect();
-    let signin = app.signin("ada@example.com", PASSWORD).await;
-    assert_eq!(signin.status(), 200);
+    app.signin("ada@example.com", PASSWORD)
+        .await
+        .expect_status(200)
+        .await;
     let mut shed = 0;
     for resp in flood {
         let resp = resp.await.unwrap();
@@ -304,7 +310,7 @@ async fn the_hashing_pool_sheds_a_flood_of_sign_ups_and_sign_ins_go_first() {
             201 => {}
             503 => {
                 assert_eq!(resp.headers()["retry-after"], "1");
-                assert_error(resp, 503, "SERVICE_UNAVAILABLE").await;
+                resp.expect_error(503, "SERVICE_UNAVAILABLE").await;
                 shed += 1;
             }
             other => panic!("a sign-up answered {other}"),
@@ -341,8 +347,10 @@ async fn a_stranger_cannot_lock_the_owner_out() {
     }
     assert!(refused > 0, "the attacker was never slowed down");
     // ... and the owner, from anywhere else, signs in at once.
-    let resp = signin_from(&app, "192.0.2.10", "owner@example.com", PASSWORD).await;
-    assert_eq!(resp.status(), 200);
+    signin_from(&app, "192.0.2.10", "owner@example.com", PASSWORD)
+        .await
+        .expect_status(200)
+        .await;
 
     // A guess spread over many addresses delays devices that never signed in...
     for n in 1..=4 {
@@ -355,17 +363,18 @@ async fn a_stranger_cannot_lock_the_owner_out() {
         .await;
     }
     let resp = signin_from(&app, "192.0.2.77", "owner@example.com", PASSWORD).await;
-    assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
+    resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
     // ... but not the owner's device, which keeps its own budget.
-    let resp = send_from(
+    send_from(
         &app,
         "192.0.2.77",
         "/api/v1/auth/signin",
         Some(&json!({"email": "owner@example.com", "password": PASSWORD, "device_token": device})),
         None,
     )
+    .await
+    .expect_status(200)
     .await;
-    assert_eq!(resp.status(), 200);
     // A device token is bound to its account.
     app.signup("other@example.com", PASSWORD).await;
     let resp = send_from(
@@ -377,5 +386,5 @@ async fn a_stranger_cannot_lock_the_owner_out() {
         None,
     )
     .await;
-    assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
+    resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
 }

@@ -1,5 +1,5 @@
-use crate::{assert_error, json};
-use janua_testkit::{TestStack, eventually, token_from_link};
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack, eventually, token_from_link};
 use serde_json::json;
 use std::time::Duration;
 
@@ -25,20 +25,20 @@ async fn a_magic_link_signs_in_once_and_verifies_the_email() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", "correct horse battery").await;
     assert_eq!(pair["user"]["email_verified"], false);
-    let resp = app
-        .post(
-            "/api/v1/auth/magic/send",
-            &json!({"email":"Ada@Example.com"}),
-            None,
-        )
-        .await;
-    assert_eq!(resp.status(), 202);
+    app.post(
+        "/api/v1/auth/magic/send",
+        &json!({"email":"Ada@Example.com"}),
+        None,
+    )
+    .await
+    .expect_status(202)
+    .await;
     let token = link_for(&app, "ada@example.com", 0).await;
-    let resp = app
+    let signed_in = app
         .get(&format!("/api/v1/auth/magic/verify?token={token}"), None)
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
-    let signed_in = json(resp).await;
     assert_eq!(signed_in["user"]["id"], pair["user"]["id"]);
     assert_eq!(signed_in["user"]["email_verified"], true);
     assert_eq!(
@@ -63,19 +63,15 @@ async fn a_magic_link_signs_in_once_and_verifies_the_email() {
     let again = app
         .get(&format!("/api/v1/auth/magic/verify?token={token}"), None)
         .await;
-    assert_error(again, 401, "UNAUTHORIZED").await;
-    assert_error(
-        app.get("/api/v1/auth/magic/verify?token=made-up", None).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
-    assert_error(
-        app.get("/api/v1/auth/magic/verify", None).await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    again.expect_error(401, "UNAUTHORIZED").await;
+    app.get("/api/v1/auth/magic/verify?token=made-up", None)
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
+    app.get("/api/v1/auth/magic/verify", None)
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
 }
 
 #[tokio::test]
@@ -126,12 +122,10 @@ async fn with_signup_by_link_a_new_address_gets_an_account() {
         200
     );
     // The account has no password: password sign-in fails the same way as for anyone.
-    assert_error(
-        app.signin("new@example.com", "correct horse battery").await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
+    app.signin("new@example.com", "correct horse battery")
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
 }
 
 #[tokio::test]
@@ -170,7 +164,7 @@ async fn expired_links_fail_and_one_address_cannot_be_flooded() {
     let resp = app
         .get(&format!("/api/v1/auth/magic/verify?token={token}"), None)
         .await;
-    assert_error(resp, 401, "UNAUTHORIZED").await;
+    resp.expect_error(401, "UNAUTHORIZED").await;
     let links = app
         .smtp
         .mails_to("ada@example.com")

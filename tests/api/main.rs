@@ -39,13 +39,3 @@ use serde_json::Value;
 pub async fn json(resp: reqwest::Response) -> Value {
     resp.json().await.expect("a JSON body")
 }
-
-/// Asserts the envelope of an error answer and returns its body.
-pub async fn assert_error(resp: reqwest::Response, status: u16, code: &str) -> Value {
-    assert_eq!(resp.status().as_u16(), status, "status");
-    let body = json(resp).await;
-    assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
-    assert!(body["error"].as_object().unwrap().contains_key("details"));
-    body
-}

@@ -1,5 +1,5 @@
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::{Value, json};
 
 use janua_testkit::PASSWORD;
@@ -27,15 +27,15 @@ async fn enrolled(app: &TestStack) -> (Value, String, Vec<String>) {
             .unwrap()
             .starts_with("data:image/png;base64,iVBOR")
     );
-    let resp = app
+    let enabled = app
         .post(
             "/api/v1/mfa/totp/verify",
             &json!({"code": code(&secret, 0)}),
             token,
         )
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
-    let enabled = json(resp).await;
     assert_eq!(enabled["enabled"], true);
     let codes: Vec<String> = enabled["backup_codes"]
         .as_array()
@@ -48,9 +48,11 @@ async fn enrolled(app: &TestStack) -> (Value, String, Vec<String>) {
 }
 
 async fn challenge(app: &TestStack) -> String {
-    let resp = app.signin("ada@example.com", PASSWORD).await;
-    assert_eq!(resp.status(), 200);
-    let body = json(resp).await;
+    let body = app
+        .signin("ada@example.com", PASSWORD)
+        .await
+        .expect_status(200)
+        .await;
     assert_eq!(body["mfa_required"], true);
     assert_eq!(body["methods"], json!(["totp", "backup_code"]));
     assert!(body.get("access_token").is_none());
@@ -66,7 +68,7 @@ async fn enrolment_needs_a_correct_code_and_reports_status() {
     let wrong = app
         .post("/api/v1/mfa/totp/verify", &json!({"code":"000000"}), token)
         .await;
-    assert_error(wrong, 401, "INVALID_CREDENTIALS").await;
+    wrong.expect_error(401, "INVALID_CREDENTIALS").await;
     let status = json(app.get("/api/v1/mfa/status", token).await).await;
     assert_eq!(
         status,
@@ -104,12 +106,10 @@ async fn enrolment_needs_a_correct_code_and_reports_status() {
         json(app.get("/api/v1/auth/me", token).await).await["mfa_enabled"],
         true
     );
-    assert_error(
-        app.post("/api/v1/mfa/totp/generate", &json!({}), token).await,
-        409,
-        "CONFLICT",
-    )
-    .await;
+    app.post("/api/v1/mfa/totp/generate", &json!({}), token)
+        .await
+        .expect_error(409, "CONFLICT")
+        .await;
 }
 
 #[tokio::test]
@@ -118,13 +118,10 @@ async fn signin_with_totp_goes_through_the_mfa_token_and_codes_cannot_be_replaye
     let (_, secret, _) = enrolled(&app).await;
     let mfa_token = challenge(&app).await;
     // The mfa_token is no access token.
-    let me = assert_error(
-        app.get("/api/v1/auth/me", Some(&mfa_token)).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
-    assert_eq!(me["error"]["details"]["reason"], "token_scope");
+    app.get("/api/v1/auth/me", Some(&mfa_token))
+        .await
+        .expect_refusal(401, "UNAUTHORIZED", "token_scope")
+        .await;
     // The code used to enable TOTP is spent (RFC 6238 5.2).
     let replay = app
         .post(
@@ -133,17 +130,17 @@ async fn signin_with_totp_goes_through_the_mfa_token_and_codes_cannot_be_replaye
             Some(&mfa_token),
         )
         .await;
-    assert_error(replay, 401, "INVALID_CREDENTIALS").await;
+    replay.expect_error(401, "INVALID_CREDENTIALS").await;
     let next = code(&secret, 30);
-    let resp = app
+    let pair = app
         .post(
             "/api/v1/mfa/totp/verify-code",
             &json!({"code": next}),
             Some(&mfa_token),
         )
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
-    let pair = json(resp).await;
     assert_eq!(pair["token_type"], "Bearer");
     let sessions = json(app.get("/api/v1/sessions", pair["access_token"].as_str()).await).await;
     assert!(
@@ -161,19 +158,16 @@ async fn signin_with_totp_goes_through_the_mfa_token_and_codes_cannot_be_replaye
             Some(&mfa_token),
         )
         .await;
-    assert_error(again, 401, "UNAUTHORIZED").await;
+    again.expect_error(401, "UNAUTHORIZED").await;
     // And the same code on a fresh challenge is a replay.
     let fresh = challenge(&app).await;
-    assert_error(
-        app.post(
-            "/api/v1/mfa/totp/verify-code",
-            &json!({"code": next}),
-            Some(&fresh),
-        )
-        .await,
-        401,
-        "INVALID_CREDENTIALS",
+    app.post(
+        "/api/v1/mfa/totp/verify-code",
+        &json!({"code": next}),
+        Some(&fresh),
     )
+    .await
+    .expect_error(401, "INVALID_CREDENTIALS")
     .await;
 }
 
@@ -193,16 +187,13 @@ async fn backup_codes_work_once_and_regeneration_retires_the_old_ones() {
     assert_eq!(resp.status(), 200);
     assert!(json(resp).await.get("access_token").is_some());
     let token = challenge(&app).await;
-    assert_error(
-        app.post(
-            "/api/v1/mfa/backup-codes/verify",
-            &json!({"code": codes[0]}),
-            Some(&token),
-        )
-        .await,
-        401,
-        "INVALID_CREDENTIALS",
+    app.post(
+        "/api/v1/mfa/backup-codes/verify",
+        &json!({"code": codes[0]}),
+        Some(&token),
     )
+    .await
+    .expect_error(401, "INVALID_CREDENTIALS")
     .await;
     assert_eq!(
         json(
@@ -223,16 +214,13 @@ async fn backup_codes_work_once_and_regeneration_retires_the_old_ones() {
     )
     .await;
     assert_eq!(fresh["backup_codes"].as_array().unwrap().len(), 10);
-    assert_error(
-        app.post(
-            "/api/v1/mfa/backup-codes/verify",
-            &json!({"code": codes[1]}),
-            Some(&token),
-        )
-        .await,
-        401,
-        "INVALID_CREDENTIALS",
+    app.post(
+        "/api/v1/mfa/backup-codes/verify",
+        &json!({"code": codes[1]}),
+        Some(&token),
     )
+    .await
+    .expect_error(401, "INVALID_CREDENTIALS")
     .await;
     let new_code = fresh["backup_codes"][0].as_str().unwrap();
     assert_eq!(
@@ -253,16 +241,13 @@ async fn an_mfa_token_allows_few_attempts_and_failures_count_toward_throttling()
     let (_, secret, _) = enrolled(&app).await;
     let token = challenge(&app).await;
     for _ in 0..5 {
-        assert_error(
-            app.post(
-                "/api/v1/mfa/totp/verify-code",
-                &json!({"code":"123456"}),
-                Some(&token),
-            )
-            .await,
-            401,
-            "INVALID_CREDENTIALS",
+        app.post(
+            "/api/v1/mfa/totp/verify-code",
+            &json!({"code":"123456"}),
+            Some(&token),
         )
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
         .await;
     }
     // Even the right code is refused now: the challenge is used up.
@@ -273,8 +258,7 @@ async fn an_mfa_token_allows_few_attempts_and_failures_count_toward_throttling()
             Some(&token),
         )
         .await;
-    let body = assert_error(resp, 401, "UNAUTHORIZED").await;
-    assert_eq!(body["error"]["details"]["reason"], "mfa_token_spent");
+    resp.expect_refusal(401, "UNAUTHORIZED", "mfa_token_spent").await;
 }
 
 #[tokio::test]
@@ -297,7 +281,7 @@ async fn repeated_wrong_codes_are_throttled_like_passwords() {
             Some(&token),
         )
         .await;
-    assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
+    resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
 }
 
 #[tokio::test]
@@ -313,7 +297,7 @@ async fn disabling_needs_the_password_or_a_code() {
             token,
         )
         .await;
-    assert_error(wrong, 401, "INVALID_CREDENTIALS").await;
+    wrong.expect_error(401, "INVALID_CREDENTIALS").await;
     let empty = app
         .send(
             reqwest::Method::DELETE,
@@ -322,16 +306,16 @@ async fn disabling_needs_the_password_or_a_code() {
             token,
         )
         .await;
-    assert_error(empty, 400, "VALIDATION_ERROR").await;
-    let ok = app
-        .send(
-            reqwest::Method::DELETE,
-            "/api/v1/mfa/totp/disable",
-            Some(&json!({"password": PASSWORD})),
-            token,
-        )
-        .await;
-    assert_eq!(ok.status(), 204);
+    empty.expect_error(400, "VALIDATION_ERROR").await;
+    app.send(
+        reqwest::Method::DELETE,
+        "/api/v1/mfa/totp/disable",
+        Some(&json!({"password": PASSWORD})),
+        token,
+    )
+    .await
+    .expect_status(204)
+    .await;
     assert_eq!(
         json(app.get("/api/v1/mfa/status", token).await).await["totp_enabled"],
         false
@@ -354,7 +338,7 @@ async fn disabling_needs_the_password_or_a_code() {
             token,
         )
         .await;
-    assert_error(again, 404, "NOT_FOUND").await;
+    again.expect_error(404, "NOT_FOUND").await;
 }
 
 #[tokio::test]

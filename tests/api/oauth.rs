@@ -2,9 +2,9 @@
 //! kit's): discovery, JWKS, PKCE, signed ID tokens. The test plays the browser: it follows
 //! each redirect by hand and keeps Janua's browser cookie.
 
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
+use crate::json;
 use janua_testkit::oauth_provider::{CLIENT_ID, CLIENT_SECRET, OAuthProvider, ProviderAccount};
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -166,14 +166,14 @@ async fn google_signs_up_then_signs_in_the_same_user_with_pkce_state_and_nonce()
     assert_eq!(q["redirect_uri"], app.url("/api/v1/oauth/google/callback"));
 
     let callback = browser.consent(&to_provider).await;
-    let resp = browser.get(&callback, None).await;
-    assert_eq!(resp.status(), 200);
-    let first = json(resp).await;
+    let first = browser.get(&callback, None).await.expect_status(200).await;
     assert_eq!(first["user"]["email"], "ada@example.com");
     assert_eq!(first["user"]["email_verified"], true);
     assert_eq!(first["token_type"], "Bearer");
-    let me = app.get("/api/v1/auth/me", first["access_token"].as_str()).await;
-    assert_eq!(me.status(), 200);
+    app.get("/api/v1/auth/me", first["access_token"].as_str())
+        .await
+        .expect_status(200)
+        .await;
 
     // The provider rotates its signing key: Janua fetches the new JWKS and carries on.
     provider.rotate_keys();
@@ -181,11 +181,7 @@ async fn google_signs_up_then_signs_in_the_same_user_with_pkce_state_and_nonce()
     assert_eq!(again["user"]["id"], first["user"]["id"]);
 
     let events = app.outbox_events("auth").await;
-    assert!(
-        events
-            .iter()
-            .any(|(t, p)| t == "oauth.linked" && p["provider"] == "google")
-    );
+    events.assert_has_with("oauth.linked", "provider", "google");
     assert_eq!(
         events
             .iter()
@@ -217,7 +213,7 @@ async fn github_discord_and_x_sign_in_with_their_user_apis() {
             &format!("{name}-7"),
             "mallory@example.com",
         ));
-        let body = assert_error(sign_in(&app, name).await, 403, "FORBIDDEN").await;
+        let body = sign_in(&app, name).await.expect_error(403, "FORBIDDEN").await;
         assert_eq!(body["error"]["details"]["reason"], "unverified_email", "{name}");
     }
 }
@@ -237,8 +233,10 @@ async fn the_token_pair_rides_in_the_fragment_of_an_allow_listed_redirect() {
     let tokens = fragment_of(&to_app);
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["expires_in"], "900");
-    let me = app.get("/api/v1/auth/me", Some(&tokens["access_token"])).await;
-    assert_eq!(me.status(), 200);
+    app.get("/api/v1/auth/me", Some(&tokens["access_token"]))
+        .await
+        .expect_status(200)
+        .await;
 
     // Refusals also go back to the app, in the fragment.
     provider.deny_next();
@@ -267,7 +265,7 @@ async fn the_token_pair_rides_in_the_fragment_of_an_allow_listed_redirect() {
                 None,
             )
             .await;
-        let body = assert_error(resp, 400, "VALIDATION_ERROR").await;
+        let body = resp.expect_error(400, "VALIDATION_ERROR").await;
         assert_eq!(body["error"]["details"]["field"], "redirect_uri", "{bad}");
     }
 }
@@ -281,25 +279,39 @@ async fn state_is_single_use_and_bound_to_the_browser_that_started_the_flow() {
     let mut browser = Browser::new();
     let callback = browser.through_provider(&app, "google", None).await;
     let forged = callback.replace("state=", "state=x");
-    let body = assert_error(browser.get(&forged, None).await, 400, "VALIDATION_ERROR").await;
+    let body = browser
+        .get(&forged, None)
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
     assert_eq!(body["error"]["details"]["field"], "state");
     // The real one still works once, and only once.
     assert_eq!(browser.get(&callback, None).await.status(), 200);
-    let body = assert_error(browser.get(&callback, None).await, 400, "VALIDATION_ERROR").await;
-    assert_eq!(body["error"]["details"]["reason"], "unknown");
+    browser
+        .get(&callback, None)
+        .await
+        .expect_refusal(400, "VALIDATION_ERROR", "unknown")
+        .await;
 
     // Login CSRF: the attacker's callback URL opened in the victim's browser (no cookie, or
     // another cookie) is refused.
     let mut attacker = Browser::new();
     let callback = attacker.through_provider(&app, "google", None).await;
     let mut victim = Browser::new();
-    let body = assert_error(victim.get(&callback, None).await, 400, "VALIDATION_ERROR").await;
-    assert_eq!(body["error"]["details"]["reason"], "browser_mismatch");
+    victim
+        .get(&callback, None)
+        .await
+        .expect_refusal(400, "VALIDATION_ERROR", "browser_mismatch")
+        .await;
     // A flow for one provider cannot complete at another's callback.
     let mut browser = Browser::new();
     let callback = browser.through_provider(&app, "google", None).await;
     let elsewhere = callback.replace("/oauth/google/", "/oauth/github/");
-    assert_error(browser.get(&elsewhere, None).await, 400, "VALIDATION_ERROR").await;
+    browser
+        .get(&elsewhere, None)
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
 }
 
 #[tokio::test]
@@ -307,14 +319,12 @@ async fn an_id_token_with_another_nonce_is_refused() {
     let provider = OAuthProvider::start().await;
     let app = stack(&provider).await;
     provider.put_nonce_in_id_tokens(Some("a-nonce-from-another-flow"));
-    let body = assert_error(sign_in(&app, "google").await, 401, "INVALID_CREDENTIALS").await;
-    assert_eq!(body["error"]["details"]["reason"], "nonce_mismatch");
+    sign_in(&app, "google")
+        .await
+        .expect_refusal(401, "INVALID_CREDENTIALS", "nonce_mismatch")
+        .await;
     let events = app.outbox_events("auth").await;
-    assert!(
-        events
-            .iter()
-            .any(|(t, p)| t == "user.signin_failed" && p["reason"] == "nonce_mismatch")
-    );
+    events.assert_has_with("user.signin_failed", "reason", "nonce_mismatch");
 }
 
 #[tokio::test]
@@ -324,8 +334,10 @@ async fn emails_match_accounts_only_when_both_sides_verified_them() {
     // Someone registers the victim's address with a password and never verifies it.
     let squatter = app.signup("ada@example.com", PASSWORD).await;
     // The real owner signs in with Google: no way into the squatter's account.
-    let body = assert_error(sign_in(&app, "google").await, 409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "account_exists");
+    sign_in(&app, "google")
+        .await
+        .expect_refusal(409, "CONFLICT", "account_exists")
+        .await;
 
     // Once the account's address is verified, the same sign-in links and enters it.
     let link = janua_testkit::eventually(
@@ -334,21 +346,23 @@ async fn emails_match_accounts_only_when_both_sides_verified_them() {
         || async { app.smtp.mails_to("ada@example.com").first().map(|m| m.body()) },
     )
     .await;
-    let verified = app
-        .post(
-            "/api/v1/auth/verify-email",
-            &json!({"token": janua_testkit::token_from_link(&link)}),
-            None,
-        )
-        .await;
-    assert_eq!(verified.status(), 200);
+    app.post(
+        "/api/v1/auth/verify-email",
+        &json!({"token": janua_testkit::token_from_link(&link)}),
+        None,
+    )
+    .await
+    .expect_status(200)
+    .await;
     let pair = json(sign_in(&app, "google").await).await;
     assert_eq!(pair["user"]["id"], squatter["user"]["id"]);
 
     // An unverified provider address neither creates nor matches anything.
     provider.sign_in_as(ProviderAccount::unverified("someone-else", "ada@example.com"));
-    let body = assert_error(sign_in(&app, "google").await, 403, "FORBIDDEN").await;
-    assert_eq!(body["error"]["details"]["reason"], "unverified_email");
+    sign_in(&app, "google")
+        .await
+        .expect_refusal(403, "FORBIDDEN", "unverified_email")
+        .await;
 }
 
 #[tokio::test]
@@ -357,8 +371,10 @@ async fn microsoft_addresses_need_xms_edov() {
     let app = stack(&provider).await;
     // Entra ID puts whatever a tenant admin typed in `email`; `email_verified` means nothing.
     provider.sign_in_as(ProviderAccount::verified("ms-1", "ceo@example.com"));
-    let body = assert_error(sign_in(&app, "microsoft").await, 403, "FORBIDDEN").await;
-    assert_eq!(body["error"]["details"]["reason"], "unverified_email");
+    sign_in(&app, "microsoft")
+        .await
+        .expect_refusal(403, "FORBIDDEN", "unverified_email")
+        .await;
     let mut owner = ProviderAccount::verified("ms-2", "cto@example.com");
     owner.extra = json!({"xms_edov": true});
     provider.sign_in_as(owner);
@@ -382,9 +398,7 @@ async fn a_signed_in_user_links_and_unlinks_a_provider() {
         .unwrap()
         .to_string();
     let callback = browser.consent(&url).await;
-    let resp = browser.get(&callback, None).await;
-    assert_eq!(resp.status(), 200);
-    let linked = json(resp).await;
+    let linked = browser.get(&callback, None).await.expect_status(200).await;
     assert_eq!(linked["linked"], true);
     assert_eq!(linked["provider"], "github");
 
@@ -394,7 +408,7 @@ async fn a_signed_in_user_links_and_unlinks_a_provider() {
 
     // One account per provider; and a provider account belongs to one user.
     let again = app.post("/api/v1/oauth/github/link", &json!({}), token).await;
-    assert_error(again, 409, "CONFLICT").await;
+    again.expect_error(409, "CONFLICT").await;
     let bob = app.signup("bob@example.com", PASSWORD).await;
     let started = app
         .post(
@@ -410,36 +424,21 @@ async fn a_signed_in_user_links_and_unlinks_a_provider() {
         .unwrap()
         .to_string();
     let callback = browser.consent(&url).await;
-    let body = assert_error(browser.get(&callback, None).await, 409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "linked_elsewhere");
+    browser
+        .get(&callback, None)
+        .await
+        .expect_refusal(409, "CONFLICT", "linked_elsewhere")
+        .await;
 
-    let unlink = app
-        .send(
-            reqwest::Method::DELETE,
-            "/api/v1/oauth/github/unlink",
-            None,
-            token,
-        )
-        .await;
+    let unlink = app.delete("/api/v1/oauth/github/unlink", token).await;
     assert_eq!(unlink.status(), 204);
-    let again = app
-        .send(
-            reqwest::Method::DELETE,
-            "/api/v1/oauth/github/unlink",
-            None,
-            token,
-        )
-        .await;
-    assert_error(again, 404, "NOT_FOUND").await;
+    let again = app.delete("/api/v1/oauth/github/unlink", token).await;
+    again.expect_error(404, "NOT_FOUND").await;
     let events = app.outbox_events("auth").await;
-    assert!(
-        events
-            .iter()
-            .any(|(t, p)| t == "oauth.linked" && p["how"] == "user")
-    );
-    assert!(events.iter().any(|(t, _)| t == "oauth.unlinked"));
+    events.assert_has_with("oauth.linked", "how", "user");
+    assert!(events.has("oauth.unlinked"), "{events:?}");
     // Unlinked: the provider account is a stranger again (and its email is unverified).
-    assert_error(sign_in(&app, "github").await, 403, "FORBIDDEN").await;
+    sign_in(&app, "github").await.expect_error(403, "FORBIDDEN").await;
 }
 
 #[tokio::test]
@@ -448,16 +447,8 @@ async fn the_last_way_to_sign_in_cannot_be_unlinked() {
     let app = stack(&provider).await;
     let pair = json(sign_in(&app, "google").await).await;
     let token = pair["access_token"].as_str();
-    let resp = app
-        .send(
-            reqwest::Method::DELETE,
-            "/api/v1/oauth/google/unlink",
-            None,
-            token,
-        )
-        .await;
-    let body = assert_error(resp, 409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "last_sign_in_method");
+    let resp = app.delete("/api/v1/oauth/google/unlink", token).await;
+    resp.expect_refusal(409, "CONFLICT", "last_sign_in_method").await;
 }
 
 #[tokio::test]
@@ -488,7 +479,7 @@ async fn providers_that_are_not_configured_answer_404() {
         "/api/v1/oauth/github/callback?code=x&state=y",
     ] {
         let resp = Browser::new().get(&app.url(path), None).await;
-        assert_error(resp, 404, "NOT_FOUND").await;
+        resp.expect_error(404, "NOT_FOUND").await;
     }
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let resp = app
@@ -498,7 +489,7 @@ async fn providers_that_are_not_configured_answer_404() {
             pair["access_token"].as_str(),
         )
         .await;
-    assert_error(resp, 404, "NOT_FOUND").await;
+    resp.expect_error(404, "NOT_FOUND").await;
     let _: Value = json!(null);
 }
 
@@ -513,13 +504,13 @@ async fn providers_at_refused_addresses_are_never_contacted() {
     let resp = browser
         .get(&app.url("/api/v1/oauth/google/authorize"), None)
         .await;
-    let error = assert_error(resp, 503, "SERVICE_UNAVAILABLE").await;
-    assert_eq!(error["error"]["details"]["reason"], "provider_not_allowed");
+    resp.expect_refusal(503, "SERVICE_UNAVAILABLE", "provider_not_allowed")
+        .await;
     // OAuth 2.0: the consent happens at the provider, the code exchange does not.
     let callback = browser.through_provider(&app, "github", None).await;
     let resp = browser.get(&callback, None).await;
-    let error = assert_error(resp, 503, "SERVICE_UNAVAILABLE").await;
-    assert_eq!(error["error"]["details"]["reason"], "provider_not_allowed");
+    resp.expect_refusal(503, "SERVICE_UNAVAILABLE", "provider_not_allowed")
+        .await;
     assert_eq!(provider.token_requests(), 0);
 }
 

@@ -4,9 +4,9 @@
 //! `webhooks.allowed_networks` adds to it for webhooks only). A refusal says that the address
 //! is not allowed or that its document is invalid, never what an internal peer answered.
 
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
+use crate::json;
 use janua_testkit::webhook_receiver::{Reply, WebhookReceiver};
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::{Value, json};
 
 use janua_testkit::PASSWORD;
@@ -31,7 +31,7 @@ async fn stack(allowed: &'static str) -> (TestStack, String, String) {
 /// Tries to save an SSO configuration; answers the refusal's message for `field`.
 async fn refused_configuration(app: &TestStack, owner: &str, body: Value, field: &str) -> String {
     let resp = app.post("/api/v1/sso/configurations", &body, Some(owner)).await;
-    let error = assert_error(resp, 400, "VALIDATION_ERROR").await;
+    let error = resp.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(error["error"]["details"]["field"], field, "{error}");
     error["error"]["message"].as_str().unwrap().to_string()
 }

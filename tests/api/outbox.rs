@@ -190,10 +190,9 @@ async fn each_state_change_publishes_its_event() {
     let pair = app.signup("ada@example.com", "correct horse battery").await;
     let token = pair["access_token"].as_str();
     let id = pair["user"]["id"].as_str().unwrap();
-    app.send(
-        reqwest::Method::PUT,
+    app.put(
         &format!("/api/v1/users/{id}"),
-        Some(&serde_json::json!({"name":"Ada L."})),
+        &serde_json::json!({"name":"Ada L."}),
         token,
     )
     .await;
@@ -259,10 +258,9 @@ async fn auth_keeps_a_read_model_of_users_from_identity_events() {
     app.wait_for_consumer("auth").await;
     let pair = app.signup("ada@example.com", "correct horse battery").await;
     let id = pair["user"]["id"].as_str().unwrap().to_string();
-    app.send(
-        reqwest::Method::PUT,
+    app.put(
         &format!("/api/v1/users/{id}"),
-        Some(&serde_json::json!({"name":"Ada King"})),
+        &serde_json::json!({"name":"Ada King"}),
         pair["access_token"].as_str(),
     )
     .await;
@@ -339,10 +337,9 @@ async fn a_poison_message_is_dead_lettered_and_does_not_block_the_queue() {
     // Later events still flow.
     let pair = app.signup("ada@example.com", "correct horse battery").await;
     let id = pair["user"]["id"].as_str().unwrap().to_string();
-    app.send(
-        reqwest::Method::PUT,
+    app.put(
         &format!("/api/v1/users/{id}"),
-        Some(&serde_json::json!({"name":"Ada King"})),
+        &serde_json::json!({"name":"Ada King"}),
         pair["access_token"].as_str(),
     )
     .await;

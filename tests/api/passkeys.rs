@@ -1,9 +1,9 @@
 //! Passkeys over HTTP with a real software authenticator (1Password's `passkey` crate: a
 //! WebAuthn client and a CTAP2 authenticator), rpId `localhost`.
 
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
+use crate::json;
 use janua_testkit::authenticator::SoftKey;
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::{Value, json};
 
 use janua_testkit::PASSKEY_ORIGIN as ORIGIN;
@@ -73,27 +73,23 @@ async fn a_passkey_is_registered_and_signs_in_without_a_password_or_second_facto
     );
     assert_eq!(begun["publicKey"]["userVerification"], "required");
     let assertion = key.get(ORIGIN, &begun).await;
-    let resp = complete_signin(&app, &begun, &assertion).await;
-    assert_eq!(resp.status(), 200);
-    let signed_in = json(resp).await;
+    let signed_in = complete_signin(&app, &begun, &assertion)
+        .await
+        .expect_status(200)
+        .await;
     assert_eq!(signed_in["token_type"], "Bearer");
     assert_eq!(signed_in["user"]["email"], "ada@example.com");
-    let me = app
-        .get("/api/v1/auth/me", signed_in["access_token"].as_str())
+    app.get("/api/v1/auth/me", signed_in["access_token"].as_str())
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(me.status(), 200);
 
     // With TOTP on, a passkey still signs in alone: it verified the user already.
     let list = json(app.get("/api/v1/passkeys", Some(token)).await).await;
     assert!(list["data"][0]["last_used_at"].is_string());
     let events = app.outbox_events("auth").await;
-    assert!(events.iter().any(|(t, _)| t == "passkey.registered"));
-    assert!(
-        events
-            .iter()
-            .any(|(t, p)| t == "user.signed_in" && p["method"] == "passkey"),
-        "{events:?}"
-    );
+    assert!(events.has("passkey.registered"), "{events:?}");
+    events.assert_has_with("user.signed_in", "method", "passkey");
 }
 
 #[tokio::test]
@@ -105,10 +101,10 @@ async fn a_passkey_satisfies_mfa_for_a_user_with_totp() {
     // Turn TOTP on so that a password sign-in would need a second factor.
     let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
     let code = janua_testkit::totp_code(setup["secret"].as_str().unwrap(), 0);
-    let on = app
-        .post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token)
+    app.post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token)
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(on.status(), 200);
     assert_eq!(
         json(app.signin("ada@example.com", PASSWORD).await).await["mfa_required"],
         true
@@ -116,9 +112,10 @@ async fn a_passkey_satisfies_mfa_for_a_user_with_totp() {
 
     let begun = begin_signin(&app, Some("ada@example.com")).await;
     let assertion = key.get(ORIGIN, &begun).await;
-    let resp = complete_signin(&app, &begun, &assertion).await;
-    assert_eq!(resp.status(), 200);
-    let body = json(resp).await;
+    let body = complete_signin(&app, &begun, &assertion)
+        .await
+        .expect_status(200)
+        .await;
     assert!(body["access_token"].is_string() && body.get("mfa_required").is_none());
 }
 
@@ -162,7 +159,7 @@ async fn an_email_hint_names_the_accounts_passkeys_and_unknown_emails_look_the_s
         .remove("allowCredentials");
     let assertion = key.get(ORIGIN, &plain).await;
     let resp = complete_signin(&app, &unknown, &assertion).await;
-    assert_error(resp, 401, "INVALID_CREDENTIALS").await;
+    resp.expect_error(401, "INVALID_CREDENTIALS").await;
 }
 
 #[tokio::test]
@@ -184,26 +181,18 @@ async fn a_wrong_origin_is_refused_at_registration_and_sign_in() {
             Some(token),
         )
         .await;
-    let body = assert_error(resp, 400, "VALIDATION_ERROR").await;
-    assert_eq!(body["error"]["details"]["reason"], "wrong_origin");
+    resp.expect_refusal(400, "VALIDATION_ERROR", "wrong_origin").await;
 
     let mut key = SoftKey::new();
     register(&app, token, &mut key, "Laptop").await;
     let begun = begin_signin(&app, None).await;
     let assertion = key.get("http://localhost:9999", &begun).await;
-    assert_error(
-        complete_signin(&app, &begun, &assertion).await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
+    complete_signin(&app, &begun, &assertion)
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
     let events = app.outbox_events("auth").await;
-    assert!(
-        events
-            .iter()
-            .any(|(t, p)| t == "user.signin_failed" && p["reason"] == "wrong_origin"),
-        "{events:?}"
-    );
+    events.assert_has_with("user.signin_failed", "reason", "wrong_origin");
 }
 
 #[tokio::test]
@@ -216,12 +205,12 @@ async fn an_assertion_cannot_be_replayed() {
     assert_eq!(complete_signin(&app, &begun, &assertion).await.status(), 200);
     // The same answer to the same ceremony: the ceremony is spent.
     let again = complete_signin(&app, &begun, &assertion).await;
-    let body = assert_error(again, 400, "VALIDATION_ERROR").await;
+    let body = again.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "ceremony_id");
     // The same answer to a fresh ceremony: its challenge is not the one signed.
     let fresh = begin_signin(&app, None).await;
     let replayed = complete_signin(&app, &fresh, &assertion).await;
-    assert_error(replayed, 401, "INVALID_CREDENTIALS").await;
+    replayed.expect_error(401, "INVALID_CREDENTIALS").await;
 }
 
 #[tokio::test]
@@ -238,12 +227,10 @@ async fn an_expired_ceremony_is_refused() {
         .execute(&mut db)
         .await
         .unwrap();
-    assert_error(
-        complete_signin(&app, &begun, &assertion).await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    complete_signin(&app, &begun, &assertion)
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
 
     // Registration ceremonies expire the same way.
     let token = pair["access_token"].as_str();
@@ -264,7 +251,7 @@ async fn an_expired_ceremony_is_refused() {
             token,
         )
         .await;
-    assert_error(resp, 400, "VALIDATION_ERROR").await;
+    resp.expect_error(400, "VALIDATION_ERROR").await;
 }
 
 #[tokio::test]
@@ -284,29 +271,18 @@ async fn a_cloned_authenticator_is_caught_by_its_counter() {
     // The copy signs with a counter the original already used, with or without a hint.
     let begun = begin_signin(&app, Some("ada@example.com")).await;
     let assertion = clone.get(ORIGIN, &begun).await;
-    assert_error(
-        complete_signin(&app, &begun, &assertion).await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
+    complete_signin(&app, &begun, &assertion)
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
     let begun = begin_signin(&app, None).await;
     let assertion = clone.get(ORIGIN, &begun).await;
-    assert_error(
-        complete_signin(&app, &begun, &assertion).await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
+    complete_signin(&app, &begun, &assertion)
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
     let events = app.outbox_events("auth").await;
-    assert_eq!(
-        events
-            .iter()
-            .filter(|(t, _)| t == "passkey.clone_suspected")
-            .count(),
-        2,
-        "{events:?}"
-    );
+    assert_eq!(events.count("passkey.clone_suspected"), 2, "{events:?}");
     // The original, further ahead, still works.
     let begun = begin_signin(&app, None).await;
     let assertion = key.get(ORIGIN, &begun).await;
@@ -325,19 +301,17 @@ async fn failed_passkey_sign_ins_count_toward_throttling() {
     for _ in 0..2 {
         let begun = begin_signin(&app, None).await;
         let assertion = key.get("http://localhost:9999", &begun).await;
-        assert_error(
-            complete_signin(&app, &begun, &assertion).await,
-            401,
-            "INVALID_CREDENTIALS",
-        )
-        .await;
+        complete_signin(&app, &begun, &assertion)
+            .await
+            .expect_error(401, "INVALID_CREDENTIALS")
+            .await;
     }
     // Now even a good assertion waits.
     let begun = begin_signin(&app, None).await;
     let assertion = key.get(ORIGIN, &begun).await;
     let resp = complete_signin(&app, &begun, &assertion).await;
     assert!(resp.headers().contains_key("retry-after"));
-    assert_error(resp, 429, "RATE_LIMIT_EXCEEDED").await;
+    resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
 }
 
 #[tokio::test]
@@ -359,15 +333,8 @@ async fn passkeys_are_private_to_their_owner() {
             .unwrap()
             .is_empty()
     );
-    let foreign = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/passkeys/{id}"),
-            None,
-            bob_token,
-        )
-        .await;
-    assert_error(foreign, 404, "NOT_FOUND").await;
+    let foreign = app.delete(&format!("/api/v1/passkeys/{id}"), bob_token).await;
+    foreign.expect_error(404, "NOT_FOUND").await;
 
     // Bob cannot finish a registration Ada began.
     let begun = json(
@@ -383,7 +350,7 @@ async fn passkeys_are_private_to_their_owner() {
             bob_token,
         )
         .await;
-    assert_error(resp, 400, "VALIDATION_ERROR").await;
+    resp.expect_error(400, "VALIDATION_ERROR").await;
 
     // The same authenticator cannot register the same credential twice: begin excludes it.
     let begun = json(
@@ -396,26 +363,19 @@ async fn passkeys_are_private_to_their_owner() {
         1
     );
 
-    let own = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/passkeys/{id}"),
-            None,
-            ada_token,
-        )
+    app.delete(&format!("/api/v1/passkeys/{id}"), ada_token)
+        .await
+        .expect_status(204)
         .await;
-    assert_eq!(own.status(), 204);
     let events = app.outbox_events("auth").await;
-    assert!(events.iter().any(|(t, _)| t == "passkey.deleted"));
+    assert!(events.has("passkey.deleted"), "{events:?}");
     // A deleted passkey signs in no more.
     let begun = begin_signin(&app, None).await;
     let assertion = key.get(ORIGIN, &begun).await;
-    assert_error(
-        complete_signin(&app, &begun, &assertion).await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
+    complete_signin(&app, &begun, &assertion)
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
 }
 
 #[tokio::test]
@@ -435,28 +395,15 @@ async fn the_last_way_to_sign_in_cannot_be_deleted() {
         .as_str()
         .unwrap()
         .to_string();
-    let resp = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/passkeys/{id}"),
-            None,
-            token,
-        )
-        .await;
-    let body = assert_error(resp, 409, "CONFLICT").await;
-    assert_eq!(body["error"]["details"]["reason"], "last_sign_in_method");
+    let resp = app.delete(&format!("/api/v1/passkeys/{id}"), token).await;
+    resp.expect_refusal(409, "CONFLICT", "last_sign_in_method").await;
 
     // With a second passkey the first may go.
     register(&app, token.unwrap(), &mut SoftKey::new(), "Phone").await;
-    let resp = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/passkeys/{id}"),
-            None,
-            token,
-        )
+    app.delete(&format!("/api/v1/passkeys/{id}"), token)
+        .await
+        .expect_status(204)
         .await;
-    assert_eq!(resp.status(), 204);
 }
 
 #[tokio::test]
@@ -465,14 +412,14 @@ async fn registration_needs_a_signed_in_user_and_valid_input() {
     let anonymous = app
         .post("/api/v1/passkeys/register/begin", &json!({}), None)
         .await;
-    assert_error(anonymous, 401, "UNAUTHORIZED").await;
+    anonymous.expect_error(401, "UNAUTHORIZED").await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str();
     let long = "x".repeat(65);
     let bad_name = app
         .post("/api/v1/passkeys/register/begin", &json!({ "name": long }), token)
         .await;
-    let body = assert_error(bad_name, 400, "VALIDATION_ERROR").await;
+    let body = bad_name.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "name");
     let garbage = app
         .post(
@@ -481,18 +428,18 @@ async fn registration_needs_a_signed_in_user_and_valid_input() {
             token,
         )
         .await;
-    let body = assert_error(garbage, 400, "VALIDATION_ERROR").await;
+    let body = garbage.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "credential");
     // A begin with no body at all is fine.
-    let resp = app
-        .send(
-            reqwest::Method::POST,
-            "/api/v1/passkeys/authenticate/begin",
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
+    app.send(
+        reqwest::Method::POST,
+        "/api/v1/passkeys/authenticate/begin",
+        None,
+        None,
+    )
+    .await
+    .expect_status(200)
+    .await;
 }
 
 #[tokio::test]
@@ -527,10 +474,8 @@ async fn a_deleted_users_passkeys_go_with_the_account() {
     .await;
     let begun = begin_signin(&app, None).await;
     let assertion = key.get(ORIGIN, &begun).await;
-    assert_error(
-        complete_signin(&app, &begun, &assertion).await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
+    complete_signin(&app, &begun, &assertion)
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
 }

@@ -1,8 +1,7 @@
 //! Policies through the gateway: who may manage which, and evaluation with explanations.
 
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
-use reqwest::Method;
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::{Value, json};
 
 use janua_testkit::PASSWORD;
@@ -30,12 +29,12 @@ async fn platform_policies_are_for_platform_admins_and_evaluate_with_a_reason() 
     let user_token = user["access_token"].as_str();
 
     let refused = app.post("/api/policies", &office_hours_rule(), user_token).await;
-    assert_error(refused, 403, "FORBIDDEN").await;
-    let created = app
+    refused.expect_error(403, "FORBIDDEN").await;
+    let policy = app
         .post("/api/policies", &office_hours_rule(), Some(&admin))
+        .await
+        .expect_status(201)
         .await;
-    assert_eq!(created.status(), 201);
-    let policy = json(created).await;
     assert_eq!(policy["organization_id"], Value::Null);
     let id = policy["id"].as_str().unwrap();
 
@@ -76,12 +75,10 @@ async fn platform_policies_are_for_platform_admins_and_evaluate_with_a_reason() 
     );
 
     // Others do not see it at all.
-    assert_error(
-        app.get(&format!("/api/policies/{id}"), user_token).await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    app.get(&format!("/api/policies/{id}"), user_token)
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     assert!(
         json(app.get("/api/policies", user_token).await).await["data"]
             .as_array()
@@ -100,32 +97,14 @@ async fn platform_policies_are_for_platform_admins_and_evaluate_with_a_reason() 
     let mut changed = office_hours_rule();
     changed["effect"] = json!("deny");
     let updated = app
-        .send(
-            Method::PUT,
-            &format!("/api/v1/policies/{id}"),
-            Some(&changed),
-            Some(&admin),
-        )
+        .put(&format!("/api/v1/policies/{id}"), &changed, Some(&admin))
         .await;
     assert_eq!(json(updated).await["effect"], "deny");
-    let deleted = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/policies/{id}"),
-            None,
-            Some(&admin),
-        )
-        .await;
+    let deleted = app.delete(&format!("/api/v1/policies/{id}"), Some(&admin)).await;
     assert_eq!(deleted.status(), 204);
-    let types: Vec<String> = app
-        .outbox_events("org")
+    app.outbox_events("org")
         .await
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
-    for t in ["policy.created", "policy.updated", "policy.deleted"] {
-        assert!(types.iter().any(|x| x == t), "{t} in {types:?}");
-    }
+        .assert_has_all(&["policy.created", "policy.updated", "policy.deleted"]);
 }
 
 #[tokio::test]
@@ -144,16 +123,17 @@ async fn organization_policies_belong_to_their_admins_and_bad_rules_are_refused(
     rule["organization_id"] = json!(org_id);
 
     // Bob is not a member: the organization does not exist for him.
-    assert_error(app.post("/api/v1/policies", &rule, bob_t).await, 404, "NOT_FOUND").await;
+    app.post("/api/v1/policies", &rule, bob_t)
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     let created = app.post("/api/v1/policies", &rule, ada_t).await;
     assert_eq!(created.status(), 201);
     let id = json(created).await["id"].as_str().unwrap().to_string();
-    assert_error(
-        app.get(&format!("/api/v1/policies/{id}"), bob_t).await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    app.get(&format!("/api/v1/policies/{id}"), bob_t)
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     let eval = app
         .post(
             &format!("/api/v1/policies/{id}/evaluate"),
@@ -161,22 +141,20 @@ async fn organization_policies_belong_to_their_admins_and_bad_rules_are_refused(
             bob_t,
         )
         .await;
-    assert_error(eval, 404, "NOT_FOUND").await;
+    eval.expect_error(404, "NOT_FOUND").await;
     // As a plain member Bob still cannot manage it.
-    let added = app
-        .post(
-            &format!("/api/v1/organizations/{org_id}/members"),
-            &json!({"user_id": bob["user"]["id"], "role": "member"}),
-            ada_t,
-        )
-        .await;
-    assert_eq!(added.status(), 201);
-    assert_error(
-        app.get(&format!("/api/v1/policies/{id}"), bob_t).await,
-        404,
-        "NOT_FOUND",
+    app.post(
+        &format!("/api/v1/organizations/{org_id}/members"),
+        &json!({"user_id": bob["user"]["id"], "role": "member"}),
+        ada_t,
     )
+    .await
+    .expect_status(201)
     .await;
+    app.get(&format!("/api/v1/policies/{id}"), bob_t)
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     assert_eq!(
         json(app.get("/api/v1/policies", ada_t).await).await["data"]
             .as_array()
@@ -204,7 +182,7 @@ async fn organization_policies_belong_to_their_admins_and_bad_rules_are_refused(
         }
         body["organization_id"] = json!(org_id);
         let resp = app.post("/api/v1/policies", &body, ada_t).await;
-        let err = assert_error(resp, 400, "VALIDATION_ERROR").await;
+        let err = resp.expect_error(400, "VALIDATION_ERROR").await;
         assert_eq!(err["error"]["details"]["field"], field, "{bad}");
     }
 }

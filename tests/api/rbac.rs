@@ -1,9 +1,8 @@
 //! RBAC through the gateway: the catalogue, read-only built-in roles, custom roles, and
 //! permissions that take effect in the organization's own checks.
 
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
-use reqwest::Method;
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::json;
 
 use janua_testkit::PASSWORD;
@@ -38,18 +37,15 @@ async fn the_catalogue_and_built_in_roles_are_there_and_read_only() {
         "owner"
     );
     let change = app
-        .send(
-            Method::PUT,
+        .put(
             &format!("/api/v1/rbac/roles/{id}"),
-            Some(&json!({"name": "boss", "permissions": ["members:read"]})),
+            &json!({"name": "boss", "permissions": ["members:read"]}),
             t,
         )
         .await;
-    assert_error(change, 403, "FORBIDDEN").await;
-    let delete = app
-        .send(Method::DELETE, &format!("/api/v1/rbac/roles/{id}"), None, t)
-        .await;
-    assert_error(delete, 403, "FORBIDDEN").await;
+    change.expect_error(403, "FORBIDDEN").await;
+    let delete = app.delete(&format!("/api/v1/rbac/roles/{id}"), t).await;
+    delete.expect_error(403, "FORBIDDEN").await;
     // Platform-wide custom roles are for platform admins.
     let platform = app
         .post(
@@ -58,7 +54,7 @@ async fn the_catalogue_and_built_in_roles_are_there_and_read_only() {
             t,
         )
         .await;
-    assert_error(platform, 403, "FORBIDDEN").await;
+    platform.expect_error(403, "FORBIDDEN").await;
 }
 
 #[tokio::test]
@@ -81,14 +77,14 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
     .await;
     let other_id = other["id"].as_str().unwrap();
     for o in [org_id, other_id] {
-        let added = app
-            .post(
-                &format!("/api/v1/organizations/{o}/members"),
-                &json!({"user_id": bob["user"]["id"], "role": "member"}),
-                ada_t,
-            )
-            .await;
-        assert_eq!(added.status(), 201);
+        app.post(
+            &format!("/api/v1/organizations/{o}/members"),
+            &json!({"user_id": bob["user"]["id"], "role": "member"}),
+            ada_t,
+        )
+        .await
+        .expect_status(201)
+        .await;
     }
 
     // Bad input.
@@ -99,7 +95,7 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
             ada_t,
         )
         .await;
-    let body = assert_error(unknown, 400, "VALIDATION_ERROR").await;
+    let body = unknown.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["unknown"][0], "members:fly");
     let clash = app
         .post(
@@ -108,7 +104,7 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
             ada_t,
         )
         .await;
-    assert_error(clash, 400, "VALIDATION_ERROR").await;
+    clash.expect_error(400, "VALIDATION_ERROR").await;
     // Bob, a plain member, may not make roles.
     let refused = app
         .post(
@@ -117,7 +113,7 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
             bob_t,
         )
         .await;
-    assert_error(refused, 403, "FORBIDDEN").await;
+    refused.expect_error(403, "FORBIDDEN").await;
 
     let role = app
         .post(
@@ -125,9 +121,7 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
             &json!({"name": "Recruiter", "description": "adds people", "permissions": ["members:manage", "members:read"], "organization_id": org_id}),
             ada_t,
         )
-        .await;
-    assert_eq!(role.status(), 201);
-    let role = json(role).await;
+        .await.expect_status(201).await;
     let role_id = role["id"].as_str().unwrap();
     assert_eq!(role["built_in"], false);
     let dup = app
@@ -137,7 +131,7 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
             ada_t,
         )
         .await;
-    assert_error(dup, 409, "CONFLICT").await;
+    dup.expect_error(409, "CONFLICT").await;
 
     // Before the role Bob cannot add Carol; after it he can, in Acme only, and never as owner.
     let add_carol = |o: &str, role: &str| {
@@ -153,7 +147,10 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
             .await
         }
     };
-    assert_error(add_carol(org_id, "member").await, 403, "FORBIDDEN").await;
+    add_carol(org_id, "member")
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
     let assigned = app
         .post(
             &format!("/api/v1/rbac/users/{}/roles", bob["user"]["id"].as_str().unwrap()),
@@ -162,7 +159,10 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
         )
         .await;
     assert_eq!(assigned.status(), 201);
-    assert_error(add_carol(org_id, "owner").await, 403, "FORBIDDEN").await;
+    add_carol(org_id, "owner")
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
     assert_eq!(add_carol(org_id, "member").await.status(), 201);
     // Sibling services read the same effective permissions over org's internal API.
     let effective: serde_json::Value = reqwest::Client::new()
@@ -192,7 +192,10 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
         "{perms:?}"
     );
     assert!(!perms.contains(&"organizations:delete"));
-    assert_error(add_carol(other_id, "member").await, 403, "FORBIDDEN").await;
+    add_carol(other_id, "member")
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
     // The role goes to members of its organization only.
     let outsider = app
         .post(
@@ -204,43 +207,37 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
             ada_t,
         )
         .await;
-    assert_error(outsider, 400, "VALIDATION_ERROR").await;
+    outsider.expect_error(400, "VALIDATION_ERROR").await;
 
     // Taking the role away takes the permission away at once.
     let removed = app
-        .send(
-            Method::DELETE,
+        .delete(
             &format!(
                 "/api/v1/rbac/users/{}/roles/{role_id}",
                 bob["user"]["id"].as_str().unwrap()
             ),
-            None,
             ada_t,
         )
         .await;
     assert_eq!(removed.status(), 204);
     let remove_carol = app
-        .send(
-            Method::DELETE,
+        .delete(
             &format!(
                 "/api/v1/organizations/{org_id}/members/{}",
                 carol["user"]["id"].as_str().unwrap()
             ),
-            None,
             bob_t,
         )
         .await;
-    assert_error(remove_carol, 403, "FORBIDDEN").await;
+    remove_carol.expect_error(403, "FORBIDDEN").await;
 
     // Roles of an organization are invisible from outside it.
     let stranger = app.signup("dave@example.com", PASSWORD).await;
     let st = stranger["access_token"].as_str();
-    assert_error(
-        app.get(&format!("/api/v1/rbac/roles/{role_id}"), st).await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    app.get(&format!("/api/v1/rbac/roles/{role_id}"), st)
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     let listed = json(app.get("/api/v1/rbac/roles", st).await).await;
     assert!(
         listed["data"]
@@ -250,22 +247,12 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
             .all(|r| r["built_in"] == true)
     );
 
-    let deleted = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/rbac/roles/{role_id}"),
-            None,
-            ada_t,
-        )
-        .await;
+    let deleted = app.delete(&format!("/api/v1/rbac/roles/{role_id}"), ada_t).await;
     assert_eq!(deleted.status(), 204);
-    let types: Vec<String> = app
-        .outbox_events("org")
-        .await
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
-    for t in ["role.created", "role.assigned", "role.removed", "role.deleted"] {
-        assert!(types.iter().any(|x| x == t), "{t}");
-    }
+    app.outbox_events("org").await.assert_has_all(&[
+        "role.created",
+        "role.assigned",
+        "role.removed",
+        "role.deleted",
+    ]);
 }

@@ -4,10 +4,10 @@
 //! carries unchanged. A password reset ends every session and tells the user what can still
 //! sign in.
 
-use crate::{assert_error, json};
+use crate::json;
 use base64::Engine;
-use janua_testkit::TestStack;
 use janua_testkit::authenticator::SoftKey;
+use janua_testkit::{ExpectStatus, TestStack};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -35,13 +35,7 @@ async fn age_the_proof(app: &TestStack, session_id: &str) {
 }
 
 async fn refreshed(app: &TestStack, pair: &Value) -> Value {
-    let resp = app
-        .post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": pair["refresh_token"]}),
-            None,
-        )
-        .await;
+    let resp = app.refresh(pair).await;
     assert_eq!(resp.status(), 200);
     json(resp).await
 }
@@ -98,7 +92,7 @@ async fn a_refreshed_token_alone_cannot_make_sensitive_changes_until_a_factor_is
     for (method, path, body) in sensitive(&user_id) {
         let body = (!body.is_null()).then_some(&body);
         let resp = app.send(method.clone(), &path, body, Some(&token)).await;
-        let error = assert_error(resp, 401, "UNAUTHORIZED").await;
+        let error = resp.expect_error(401, "UNAUTHORIZED").await;
         assert_eq!(
             error["error"]["details"]["reason"], "reauthentication_required",
             "{method} {path}"
@@ -118,16 +112,16 @@ async fn a_refreshed_token_alone_cannot_make_sensitive_changes_until_a_factor_is
             Some(&token),
         )
         .await;
-    assert_error(resp, 401, "INVALID_CREDENTIALS").await;
-    let resp = app
+    resp.expect_error(401, "INVALID_CREDENTIALS").await;
+    let proven = app
         .post(
             "/api/v1/auth/reauthenticate",
             &json!({"password": PASSWORD}),
             Some(&token),
         )
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
-    let proven = json(resp).await;
     let fresh = proven["access_token"].as_str().unwrap().to_string();
     let fresh_claims = claims(&fresh);
     assert_eq!(fresh_claims["sid"], stale["sid"]);
@@ -142,16 +136,8 @@ async fn a_refreshed_token_alone_cannot_make_sensitive_changes_until_a_factor_is
         proven["auth_time"]
     );
     let events = app.outbox_events("auth").await;
-    assert!(
-        events
-            .iter()
-            .any(|(k, p)| k == "user.reauthenticated" && p["factor"] == "password")
-    );
-    assert!(
-        events
-            .iter()
-            .any(|(k, p)| k == "user.signin_failed" && p["reason"] == "reauthentication_failed")
-    );
+    events.assert_has_with("user.reauthenticated", "factor", "password");
+    events.assert_has_with("user.signin_failed", "reason", "reauthentication_failed");
 }
 
 #[tokio::test]
@@ -171,7 +157,7 @@ async fn a_totp_code_is_a_proof_too() {
     let resp = app
         .post("/api/v1/mfa/backup-codes/regenerate", &json!({}), Some(token))
         .await;
-    assert_error(resp, 401, "UNAUTHORIZED").await;
+    resp.expect_error(401, "UNAUTHORIZED").await;
     // The step the enrolment used is spent; the next one is a fresh code.
     let resp = app
         .post(
@@ -182,14 +168,14 @@ async fn a_totp_code_is_a_proof_too() {
         .await;
     assert_eq!(resp.status(), 200);
     let fresh = json(resp).await["access_token"].as_str().unwrap().to_string();
-    let resp = app
-        .post("/api/v1/mfa/backup-codes/regenerate", &json!({}), Some(&fresh))
+    app.post("/api/v1/mfa/backup-codes/regenerate", &json!({}), Some(&fresh))
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
     let resp = app
         .post("/api/v1/auth/reauthenticate", &json!({}), Some(&fresh))
         .await;
-    assert_error(resp, 400, "VALIDATION_ERROR").await;
+    resp.expect_error(400, "VALIDATION_ERROR").await;
 }
 
 #[tokio::test]
@@ -209,20 +195,15 @@ async fn a_password_reset_ends_every_session_and_lists_what_can_still_sign_in() 
     let reset = app
         .mailed_token("ada@example.com", "Reset your password", 0)
         .await;
-    let resp = app
-        .post(
-            "/api/v1/auth/reset-password",
-            &json!({"token": reset, "password": "a brand new passphrase"}),
-            None,
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
-    assert_error(
-        app.get("/api/v1/auth/me", Some(&token)).await,
-        401,
-        "UNAUTHORIZED",
+    app.post(
+        "/api/v1/auth/reset-password",
+        &json!({"token": reset, "password": "a brand new passphrase"}),
+        None,
     )
+    .await
+    .expect_status(200)
     .await;
+    app.assert_token_refused(Some(&token)).await;
     let notice = app
         .mail_body("ada@example.com", "Your password was reset", 0)
         .await;

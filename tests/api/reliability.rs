@@ -5,7 +5,7 @@
 use crate::json;
 use janua_testkit::tcp_proxy::TcpProxy;
 use janua_testkit::webhook_receiver::WebhookReceiver;
-use janua_testkit::{TestStack, eventually, with_bootstrap_admin};
+use janua_testkit::{ExpectStatus, TestStack, eventually, with_bootstrap_admin};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -51,14 +51,14 @@ async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
     let admin = app.admin_token().await;
     let receivers = [WebhookReceiver::start().await, WebhookReceiver::start().await];
     for r in &receivers {
-        let resp = app
-            .post(
-                "/api/v1/webhooks",
-                &json!({"url": r.url(), "events": ["user.created"]}),
-                Some(&admin),
-            )
-            .await;
-        assert_eq!(resp.status(), 201);
+        app.post(
+            "/api/v1/webhooks",
+            &json!({"url": r.url(), "events": ["user.created"]}),
+            Some(&admin),
+        )
+        .await
+        .expect_status(201)
+        .await;
     }
     eventually("every consumer attached", Duration::from_secs(20), || async {
         (app.get("/api/v1/health/ready", None).await.status() == 200).then_some(())

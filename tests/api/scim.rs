@@ -1,9 +1,9 @@
 //! SCIM tokens and SCIM discovery, through the gateway.
 
-use crate::{assert_error, json};
+use crate::json;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
-use janua_testkit::{TestStack, with_bootstrap_admin};
+use janua_testkit::{ExpectStatus, TestStack, with_bootstrap_admin};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -55,31 +55,33 @@ async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
         .to_string();
     let tokens = format!("/api/v1/organizations/{org}/scim-tokens");
 
-    let resp = enterprise(
+    let okta = enterprise(
         &app,
         Method::POST,
         &tokens,
         Some(&json!({ "description": "Okta production" })),
         Some(&ada.token),
     )
+    .await
+    .expect_status(201)
     .await;
-    assert_eq!(resp.status(), 201);
-    let okta = json(resp).await;
     let secret = okta["token"].as_str().unwrap().to_string();
     assert!(secret.starts_with("scim_") && secret.len() > 30, "{secret}");
     assert!(okta["created_at"].as_str().is_some());
     let okta_id = okta["id"].as_str().unwrap().to_string();
 
     // The body is optional.
-    let resp = enterprise(&app, Method::POST, &tokens, None, Some(&ada.token)).await;
-    assert_eq!(resp.status(), 201);
-    let entra = json(resp).await;
+    let entra = enterprise(&app, Method::POST, &tokens, None, Some(&ada.token))
+        .await
+        .expect_status(201)
+        .await;
     assert_ne!(entra["token"], okta["token"]);
 
     // Listed without secrets.
-    let resp = enterprise(&app, Method::GET, &tokens, None, Some(&ada.token)).await;
-    assert_eq!(resp.status(), 200);
-    let body = json(resp).await;
+    let body = enterprise(&app, Method::GET, &tokens, None, Some(&ada.token))
+        .await
+        .expect_status(200)
+        .await;
     let listed = body["data"].as_array().unwrap();
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0]["id"], okta_id.as_str());
@@ -102,15 +104,17 @@ async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
 
     // Revoked: gone from the list, marked in the database, and not revocable twice.
     let one = format!("{tokens}/{okta_id}");
-    let resp = enterprise(&app, Method::DELETE, &one, None, Some(&ada.token)).await;
-    assert_eq!(resp.status(), 204);
+    enterprise(&app, Method::DELETE, &one, None, Some(&ada.token))
+        .await
+        .expect_status(204)
+        .await;
     let resp = enterprise(&app, Method::GET, &tokens, None, Some(&ada.token)).await;
     let listed = json(resp).await["data"].as_array().unwrap().clone();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["id"], entra["id"]);
     assert!(stored_tokens(&app).await[0].revoked);
     let resp = enterprise(&app, Method::DELETE, &one, None, Some(&ada.token)).await;
-    assert_error(resp, 404, "NOT_FOUND").await;
+    resp.expect_error(404, "NOT_FOUND").await;
     let resp = enterprise(
         &app,
         Method::DELETE,
@@ -119,7 +123,7 @@ async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
         Some(&ada.token),
     )
     .await;
-    assert_error(resp, 404, "NOT_FOUND").await;
+    resp.expect_error(404, "NOT_FOUND").await;
 
     // Events through the outbox, never with the token.
     let events = app.outbox_events("enterprise").await;
@@ -146,14 +150,7 @@ async fn only_scim_managers_handle_an_organizations_tokens() {
         .as_str()
         .unwrap()
         .to_string();
-    let resp = app
-        .post(
-            &format!("/api/v1/organizations/{org}/members"),
-            &json!({ "user_id": bob.id, "role": "member" }),
-            Some(&ada.token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
+    app.add_member(&ada.token, &org, &bob.id, "member").await;
     let tokens = format!("/api/v1/organizations/{org}/scim-tokens");
     let resp = enterprise(&app, Method::POST, &tokens, None, Some(&ada.token)).await;
     assert_eq!(resp.status(), 201);
@@ -163,25 +160,27 @@ async fn only_scim_managers_handle_an_organizations_tokens() {
     // A member without scim:manage: 403; an outsider: 404, as if nothing were there.
     for (who, status, code) in [(&bob, 403, "FORBIDDEN"), (&carol, 404, "NOT_FOUND")] {
         let resp = enterprise(&app, Method::POST, &tokens, None, Some(&who.token)).await;
-        assert_error(resp, status, code).await;
+        resp.expect_error(status, code).await;
         let resp = enterprise(&app, Method::GET, &tokens, None, Some(&who.token)).await;
-        assert_error(resp, status, code).await;
+        resp.expect_error(status, code).await;
         let resp = enterprise(&app, Method::DELETE, &one, None, Some(&who.token)).await;
-        assert_error(resp, status, code).await;
+        resp.expect_error(status, code).await;
     }
     let resp = enterprise(&app, Method::GET, &tokens, None, None).await;
-    assert_error(resp, 401, "UNAUTHORIZED").await;
+    resp.expect_error(401, "UNAUTHORIZED").await;
     // The token's secret is not a user token.
     let resp = enterprise(&app, Method::GET, &tokens, None, Some("scim_not-a-jwt")).await;
-    assert_error(resp, 401, "UNAUTHORIZED").await;
+    resp.expect_error(401, "UNAUTHORIZED").await;
 
     // Platform admins manage any organization's tokens.
     let admin = app.admin_token().await;
     let resp = enterprise(&app, Method::GET, &tokens, None, Some(&admin)).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["data"].as_array().unwrap().len(), 1);
-    let resp = enterprise(&app, Method::DELETE, &one, None, Some(&admin)).await;
-    assert_eq!(resp.status(), 204);
+    enterprise(&app, Method::DELETE, &one, None, Some(&admin))
+        .await
+        .expect_status(204)
+        .await;
 
     let resp = enterprise(
         &app,
@@ -191,7 +190,7 @@ async fn only_scim_managers_handle_an_organizations_tokens() {
         Some(&ada.token),
     )
     .await;
-    assert_error(resp, 400, "VALIDATION_ERROR").await;
+    resp.expect_error(400, "VALIDATION_ERROR").await;
 }
 
 async fn scim_document(app: &TestStack, path: &str) -> (u16, Value) {

@@ -3,8 +3,8 @@
 //! show them: Entra's capitalised ops, string booleans and value-filter paths; Okta's PUT
 //! replaces and path-less PATCH).
 
-use crate::{assert_error, json};
-use janua_testkit::{TestStack, eventually, token_from_link};
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack, eventually, token_from_link};
 use reqwest::Method;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -152,14 +152,14 @@ fn filter(expression: &str) -> String {
 }
 
 async fn member_ids(app: &TestStack, org: &Org) -> Vec<String> {
-    let resp = app
+    let body = app
         .get(
             &format!("/api/v1/organizations/{}/members", org.id),
             Some(&org.owner_token),
         )
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
-    let body = json(resp).await;
     let list = body["data"]
         .as_array()
         .or(body.as_array())
@@ -203,10 +203,10 @@ async fn permissions(app: &TestStack, org: &Org, user: &str) -> Vec<String> {
 
 /// Gives a provisioned user a password through the real reset mail, and signs them in.
 async fn sign_in_provisioned(app: &TestStack, email: &str) -> String {
-    let resp = app
-        .post("/api/v1/auth/forgot-password", &json!({ "email": email }), None)
+    app.post("/api/v1/auth/forgot-password", &json!({ "email": email }), None)
+        .await
+        .expect_status(202)
         .await;
-    assert_eq!(resp.status(), 202);
     let mail = eventually("the reset mail", Duration::from_secs(15), || async {
         app.smtp
             .mails_to(email)
@@ -215,14 +215,14 @@ async fn sign_in_provisioned(app: &TestStack, email: &str) -> String {
     })
     .await;
     let token = token_from_link(&mail.body());
-    let resp = app
-        .post(
-            "/api/v1/auth/reset-password",
-            &json!({ "token": token, "password": PASSWORD }),
-            None,
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
+    app.post(
+        "/api/v1/auth/reset-password",
+        &json!({ "token": token, "password": PASSWORD }),
+        None,
+    )
+    .await
+    .expect_status(200)
+    .await;
     let resp = app.signin(email, PASSWORD).await;
     assert_eq!(resp.status(), 200);
     json(resp).await["access_token"].as_str().unwrap().to_string()
@@ -358,12 +358,7 @@ async fn a_user_is_provisioned_read_filtered_replaced_deactivated_and_deprovisio
         .await;
     assert_eq!(off.status, 200, "{}", off.body);
     assert_eq!(off.body["active"], false);
-    assert_error(
-        app.get("/api/v1/auth/me", Some(&access)).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.assert_token_refused(Some(&access)).await;
     assert_eq!(app.signin("grace@acme.test", PASSWORD).await.status(), 403);
     let inactive = scim.get(&filter("active eq false")).await;
     assert_eq!(inactive.body["totalResults"], 1);
@@ -400,33 +395,17 @@ async fn a_user_is_provisioned_read_filtered_replaced_deactivated_and_deprovisio
     assert_eq!(app.signin("grace@acme.test", PASSWORD).await.status(), 200);
 
     // Every change is on the record.
-    let events: Vec<String> = app
-        .outbox_events("enterprise")
-        .await
-        .into_iter()
-        .map(|(kind, _)| kind)
-        .collect();
-    for kind in [
+    app.outbox_events("enterprise").await.assert_has_all(&[
         "scim.user_provisioned",
         "scim.user_updated",
         "scim.user_deprovisioned",
-    ] {
-        assert!(events.iter().any(|k| k == kind), "{kind} in {events:?}");
-    }
-    let identity: Vec<String> = app
-        .outbox_events("identity")
-        .await
-        .into_iter()
-        .map(|(kind, _)| kind)
-        .collect();
-    for kind in [
+    ]);
+    app.outbox_events("identity").await.assert_has_all(&[
         "user.created",
         "user.updated",
         "user.suspended",
         "user.unsuspended",
-    ] {
-        assert!(identity.iter().any(|k| k == kind), "{kind} in {identity:?}");
-    }
+    ]);
 }
 
 #[tokio::test]
@@ -645,10 +624,9 @@ async fn entra_id_provisioning_sequence() {
 
     // The group is an organization role: an admin grants it permissions, its members hold them.
     let resp = app
-        .send(
-            Method::PUT,
+        .put(
             &format!("/api/v1/rbac/roles/{gid}"),
-            Some(&json!({"name": "Sales (EMEA)", "permissions": ["webhooks:manage"]})),
+            &json!({"name": "Sales (EMEA)", "permissions": ["webhooks:manage"]}),
             Some(&org.owner_token),
         )
         .await;
@@ -830,15 +808,14 @@ async fn a_user_without_an_address_gets_an_account_when_one_arrives() {
         .await;
     assert_eq!(group.status, 201, "{}", group.body);
     let gid = group.body["id"].as_str().unwrap().to_string();
-    let resp = app
-        .send(
-            Method::PUT,
-            &format!("/api/v1/rbac/roles/{gid}"),
-            Some(&json!({"name": "Auditors", "permissions": ["audit:read"]})),
-            Some(&org.owner_token),
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
+    app.put(
+        &format!("/api/v1/rbac/roles/{gid}"),
+        &json!({"name": "Auditors", "permissions": ["audit:read"]}),
+        Some(&org.owner_token),
+    )
+    .await
+    .expect_status(200)
+    .await;
 
     let addressed = scim
         .patch(
@@ -902,7 +879,7 @@ async fn a_scim_address_change_kills_tokens_mailed_to_the_old_address() {
             None,
         )
         .await;
-    assert_error(resp, 400, "VALIDATION_ERROR").await;
+    resp.expect_error(400, "VALIDATION_ERROR").await;
     // The new address gets its own proof to follow.
     let user = app.verify_email("ada@globex.test", 0).await;
     assert_eq!(user["email_verified"], true);

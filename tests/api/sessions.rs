@@ -1,5 +1,5 @@
-use crate::{assert_error, json};
-use janua_testkit::{TestStack, eventually};
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack, eventually};
 use serde_json::json;
 use std::time::Duration;
 
@@ -42,51 +42,27 @@ async fn users_list_inspect_and_revoke_their_own_sessions() {
     .await;
     assert_eq!(next["data"][0]["current"], false);
     assert!(next["next_cursor"].is_null());
-    assert_error(
-        app.get("/api/v1/sessions?limit=0", token).await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    app.get("/api/v1/sessions?limit=0", token)
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
 
     let other_id = next["data"][0]["id"].as_str().unwrap();
     let one = json(app.get(&format!("/api/v1/sessions/{other_id}"), token).await).await;
     assert_eq!(one["id"], other_id);
 
     // Revoking the first session kills its tokens at once; the current one lives on.
-    let resp = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/sessions/{other_id}"),
-            None,
-            token,
-        )
+    app.delete(&format!("/api/v1/sessions/{other_id}"), token)
+        .await
+        .expect_status(204)
         .await;
-    assert_eq!(resp.status(), 204);
-    assert_error(
-        app.get("/api/v1/auth/me", first["access_token"].as_str()).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
-    assert_error(
-        app.post(
-            "/api/v1/auth/refresh",
-            &json!({"refresh_token": first["refresh_token"]}),
-            None,
-        )
-        .await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.assert_token_refused(first["access_token"].as_str()).await;
+    app.refresh(&first).await.expect_error(401, "UNAUTHORIZED").await;
     assert_eq!(app.get("/api/v1/auth/me", token).await.status(), 200);
-    assert_error(
-        app.get(&format!("/api/v1/sessions/{other_id}"), token).await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    app.get(&format!("/api/v1/sessions/{other_id}"), token)
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
 }
 
 #[tokio::test]
@@ -100,22 +76,14 @@ async fn another_users_session_is_not_found() {
         .unwrap()
         .to_string();
     let ada_token = ada["access_token"].as_str();
-    assert_error(
-        app.get(&format!("/api/v1/sessions/{bob_session}"), ada_token)
-            .await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
-    let resp = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/sessions/{bob_session}"),
-            None,
-            ada_token,
-        )
+    app.get(&format!("/api/v1/sessions/{bob_session}"), ada_token)
+        .await
+        .expect_error(404, "NOT_FOUND")
         .await;
-    assert_error(resp, 404, "NOT_FOUND").await;
+    let resp = app
+        .delete(&format!("/api/v1/sessions/{bob_session}"), ada_token)
+        .await;
+    resp.expect_error(404, "NOT_FOUND").await;
     assert_eq!(
         app.get("/api/v1/auth/me", bob["access_token"].as_str())
             .await
@@ -124,13 +92,10 @@ async fn another_users_session_is_not_found() {
         "untouched"
     );
     let bob_id = bob["user"]["id"].as_str().unwrap();
-    assert_error(
-        app.get(&format!("/api/v1/users/{bob_id}/sessions"), ada_token)
-            .await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    app.get(&format!("/api/v1/users/{bob_id}/sessions"), ada_token)
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     let own = json(
         app.get(
             &format!("/api/v1/users/{}/sessions", ada["user"]["id"].as_str().unwrap()),
@@ -149,27 +114,15 @@ async fn delete_all_is_not_taken_for_a_session_id() {
     let b = json(app.signin("ada@example.com", PASSWORD).await).await;
     let c = json(app.signin("ada@example.com", PASSWORD).await).await;
     // Everywhere but here.
-    let resp = app
-        .send(
-            reqwest::Method::DELETE,
-            "/api/v1/sessions/all?keep_current=true",
-            None,
-            c["access_token"].as_str(),
-        )
-        .await;
-    assert_eq!(resp.status(), 204);
-    assert_error(
-        app.get("/api/v1/auth/me", a["access_token"].as_str()).await,
-        401,
-        "UNAUTHORIZED",
+    app.delete(
+        "/api/v1/sessions/all?keep_current=true",
+        c["access_token"].as_str(),
     )
+    .await
+    .expect_status(204)
     .await;
-    assert_error(
-        app.get("/api/v1/auth/me", b["access_token"].as_str()).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.assert_token_refused(a["access_token"].as_str()).await;
+    app.assert_token_refused(b["access_token"].as_str()).await;
     assert_eq!(
         app.get("/api/v1/auth/me", c["access_token"].as_str())
             .await
@@ -177,21 +130,11 @@ async fn delete_all_is_not_taken_for_a_session_id() {
         200
     );
     // Everywhere.
-    let resp = app
-        .send(
-            reqwest::Method::DELETE,
-            "/api/v1/sessions/all",
-            None,
-            c["access_token"].as_str(),
-        )
+    app.delete("/api/v1/sessions/all", c["access_token"].as_str())
+        .await
+        .expect_status(204)
         .await;
-    assert_eq!(resp.status(), 204);
-    assert_error(
-        app.get("/api/v1/auth/me", c["access_token"].as_str()).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.assert_token_refused(c["access_token"].as_str()).await;
 }
 
 #[tokio::test]
@@ -212,7 +155,7 @@ async fn changing_the_password_revokes_other_sessions_and_notifies() {
             token,
         )
         .await;
-    let body = assert_error(wrong, 401, "INVALID_CREDENTIALS").await;
+    let body = wrong.expect_error(401, "INVALID_CREDENTIALS").await;
     assert_eq!(body["error"]["details"]["field"], "current_password");
     let weak = app
         .post(
@@ -222,7 +165,7 @@ async fn changing_the_password_revokes_other_sessions_and_notifies() {
         )
         .await;
     assert_eq!(
-        assert_error(weak, 400, "VALIDATION_ERROR").await["error"]["details"]["field"],
+        weak.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"],
         "new_password"
     );
     let same = app
@@ -232,33 +175,26 @@ async fn changing_the_password_revokes_other_sessions_and_notifies() {
             token,
         )
         .await;
-    assert_error(same, 400, "VALIDATION_ERROR").await;
+    same.expect_error(400, "VALIDATION_ERROR").await;
 
-    let ok = app
-        .post(
-            &path,
-            &json!({"current_password":PASSWORD,"new_password":"a brand new passphrase"}),
-            token,
-        )
-        .await;
-    assert_eq!(ok.status(), 204);
+    app.post(
+        &path,
+        &json!({"current_password":PASSWORD,"new_password":"a brand new passphrase"}),
+        token,
+    )
+    .await
+    .expect_status(204)
+    .await;
     assert_eq!(
         app.get("/api/v1/auth/me", token).await.status(),
         200,
         "this session stays"
     );
-    assert_error(
-        app.get("/api/v1/auth/me", other["access_token"].as_str()).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
-    assert_error(
-        app.signin("ada@example.com", PASSWORD).await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
+    app.assert_token_refused(other["access_token"].as_str()).await;
+    app.signin("ada@example.com", PASSWORD)
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
     assert_eq!(
         app.signin("ada@example.com", "a brand new passphrase")
             .await
@@ -286,7 +222,7 @@ async fn changing_the_password_revokes_other_sessions_and_notifies() {
             token,
         )
         .await;
-    assert_error(resp, 404, "NOT_FOUND").await;
+    resp.expect_error(404, "NOT_FOUND").await;
 }
 
 #[tokio::test]
@@ -299,17 +235,13 @@ async fn guessing_the_current_password_is_throttled() {
     );
     let guess = json!({"current_password":"a wrong guess here","new_password":"a brand new passphrase"});
     for _ in 0..3 {
-        assert_error(
-            app.post(&path, &guess, pair["access_token"].as_str()).await,
-            401,
-            "INVALID_CREDENTIALS",
-        )
-        .await;
+        app.post(&path, &guess, pair["access_token"].as_str())
+            .await
+            .expect_error(401, "INVALID_CREDENTIALS")
+            .await;
     }
-    assert_error(
-        app.post(&path, &guess, pair["access_token"].as_str()).await,
-        429,
-        "RATE_LIMIT_EXCEEDED",
-    )
-    .await;
+    app.post(&path, &guess, pair["access_token"].as_str())
+        .await
+        .expect_error(429, "RATE_LIMIT_EXCEEDED")
+        .await;
 }

@@ -2,12 +2,11 @@
 //! pysaml2 IdP signing with xmlsec1 (RSA-SHA256), npm's oidc-provider (discovery, JWKS, PKCE
 //! required, form_post), and a DNS server holding the domain proofs.
 
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
+use crate::json;
 use janua_testkit::dns_server::DnsServer;
 use janua_testkit::oidc_provider::{OidcClient, OidcProvider};
 use janua_testkit::saml_idp::{SamlIdp, SamlPost, post_form};
-use reqwest::Method;
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::{Value, json};
 
 use janua_testkit::PASSWORD;
@@ -55,14 +54,11 @@ async fn stack() -> Sso {
 
 impl Sso {
     async fn configure(&self, body: Value) -> Value {
-        let resp = self
-            .app
+        self.app
             .post("/api/v1/sso/configurations", &body, Some(&self.owner))
-            .await;
-        let status = resp.status();
-        let body = json(resp).await;
-        assert_eq!(status, 201, "{body}");
-        body
+            .await
+            .expect_status(201)
+            .await
     }
 
     /// Publishes the TXT proof of each domain and verifies it.
@@ -72,8 +68,7 @@ impl Sso {
             let name = domain["record_name"].as_str().unwrap();
             self.dns
                 .set_txt(name, &[domain["record_value"].as_str().unwrap()]);
-            let resp = self
-                .app
+            self.app
                 .post(
                     &format!(
                         "/api/v1/sso/configurations/{id}/domains/{}/verify",
@@ -82,10 +77,9 @@ impl Sso {
                     &json!({}),
                     Some(&self.owner),
                 )
+                .await
+                .expect_status(200)
                 .await;
-            let status = resp.status();
-            let body = json(resp).await;
-            assert_eq!(status, 200, "{body}");
         }
     }
 
@@ -197,7 +191,32 @@ impl Sso {
             .and_then(|m| m["role"].as_str().map(str::to_owned))
     }
 
-    async fn enterprise_events(&self) -> Vec<(String, Value)> {
+    /// Another organization, Globex, configures `idp` for acme.test (unproven); answers its
+    /// owner's token and the configuration.
+    async fn rival_configuration(&self, idp: &SamlIdp) -> (String, Value) {
+        let pair = self.app.signup("boss@globex.test", PASSWORD).await;
+        let boss = pair["access_token"].as_str().unwrap().to_string();
+        let globex = self.app.create_org(&boss, "Globex").await;
+        let config = self
+            .app
+            .post(
+                "/api/v1/sso/configurations",
+                &json!({
+                    "organization_id": globex["id"],
+                    "name": "Globex IdP",
+                    "protocol": "saml",
+                    "domains": ["acme.test"],
+                    "saml": {"idp_metadata_url": idp.metadata_url()}
+                }),
+                Some(&boss),
+            )
+            .await
+            .expect_status(201)
+            .await;
+        (boss, config)
+    }
+
+    async fn enterprise_events(&self) -> janua_testkit::Events {
         self.app.outbox_events("enterprise").await
     }
 }
@@ -208,8 +227,7 @@ async fn refused(resp: reqwest::Response, status: u16, reason: &str) {
         403 => "FORBIDDEN",
         _ => "VALIDATION_ERROR",
     };
-    let body = assert_error(resp, status, code).await;
-    assert_eq!(body["error"]["details"]["reason"], reason, "{body}");
+    resp.expect_refusal(status, code, reason).await;
 }
 
 fn ada() -> Value {
@@ -286,14 +304,11 @@ async fn a_saml_sign_in_provisions_just_in_time_and_single_logout_ends_it() {
     assert_eq!(back.action, idp.slo_url());
     assert!(back.xml().contains("urn:oasis:names:tc:SAML:2.0:status:Success"));
     for token in [&answer, &again] {
-        assert_error(
-            sso.app
-                .get("/api/v1/auth/me", token["access_token"].as_str())
-                .await,
-            401,
-            "UNAUTHORIZED",
-        )
-        .await;
+        sso.app
+            .get("/api/v1/auth/me", token["access_token"].as_str())
+            .await
+            .expect_error(401, "UNAUTHORIZED")
+            .await;
     }
     let events: Vec<String> = sso
         .enterprise_events()
@@ -424,8 +439,7 @@ async fn tampered_wrapped_unsigned_sha1_expired_misdirected_and_replayed_respons
     // A good response, used once; posted again it is refused.
     let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
     assert_eq!(sso.post_saml(&post, Some(&cookie)).await.status(), 200);
-    let resp = sso.post_saml(&post, Some(&cookie)).await;
-    assert_eq!(resp.status(), 401);
+    sso.post_saml(&post, Some(&cookie)).await.expect_status(401).await;
 
     // An address outside the organization's verified domains.
     idp.set_user(
@@ -517,8 +531,7 @@ async fn idp_initiated_sign_ins_work_only_where_allowed_and_only_once() {
 
     // A RelayState off the allow-list is not followed: the answer is JSON.
     let post = idp.idp_initiated(&sp, Some("https://evil.example/steal")).await;
-    let resp = sso.post_saml(&post, None).await;
-    assert_eq!(resp.status(), 200);
+    sso.post_saml(&post, None).await.expect_status(200).await;
 
     // Turned off: unsolicited responses are refused.
     let mut body = json!({
@@ -528,17 +541,16 @@ async fn idp_initiated_sign_ins_work_only_where_allowed_and_only_once() {
         "saml": {"idp_metadata_url": idp.metadata_url(), "allow_idp_initiated": false}
     });
     body["organization_id"] = json!(sso.org);
-    let resp = sso
+    let updated = sso
         .app
-        .send(
-            Method::PUT,
+        .put(
             &format!("/api/v1/sso/configurations/{id}"),
-            Some(&body),
+            &body,
             Some(&sso.owner),
         )
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
-    let updated = json(resp).await;
     assert_eq!(
         updated["domains"][0]["verified"], true,
         "a kept domain keeps its proof"
@@ -587,34 +599,8 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
     );
 
     // Another organization, another IdP asserting the same address.
-    let pair = sso.app.signup("boss@globex.test", PASSWORD).await;
-    let boss = pair["access_token"].as_str().unwrap().to_string();
-    let globex = json(
-        sso.app
-            .post("/api/v1/organizations", &json!({"name": "Globex"}), Some(&boss))
-            .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let rogue = SamlIdp::start().await;
-    let resp = sso
-        .app
-        .post(
-            "/api/v1/sso/configurations",
-            &json!({
-                "organization_id": globex,
-                "name": "Globex IdP",
-                "protocol": "saml",
-                "domains": ["acme.test"],
-                "saml": {"idp_metadata_url": rogue.metadata_url()}
-            }),
-            Some(&boss),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
-    let config = json(resp).await;
+    let (boss, config) = sso.rival_configuration(&rogue).await;
     let id = config["id"].as_str().unwrap();
     // The proof is published (say the DNS was briefly theirs): acme.test is Acme's already.
     let domain = &config["domains"][0];
@@ -630,7 +616,7 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
             Some(&boss),
         )
         .await;
-    assert_error(resp, 409, "CONFLICT").await;
+    resp.expect_error(409, "CONFLICT").await;
     let metadata = sso
         .app
         .http
@@ -661,15 +647,15 @@ async fn sso_configurations_are_for_organization_admins_and_validated() {
     let idp = SamlIdp::start().await;
     let member = sso.app.signup("member@acme.test", PASSWORD).await;
     let member_token = member["access_token"].as_str().unwrap().to_string();
-    let resp = sso
-        .app
+    sso.app
         .post(
             &format!("/api/v1/organizations/{}/members", sso.org),
             &json!({"user_id": member["user"]["id"], "role": "member"}),
             Some(&sso.owner),
         )
+        .await
+        .expect_status(201)
         .await;
-    assert_eq!(resp.status(), 201);
     let stranger = sso.app.signup("stranger@else.test", PASSWORD).await;
     let stranger_token = stranger["access_token"].as_str().unwrap().to_string();
     let body = json!({
@@ -678,39 +664,29 @@ async fn sso_configurations_are_for_organization_admins_and_validated() {
         "protocol": "saml",
         "saml": {"idp_metadata_xml": idp.metadata_xml().await}
     });
-    assert_error(
-        sso.app
-            .post("/api/v1/sso/configurations", &body, Some(&member_token))
-            .await,
-        403,
-        "FORBIDDEN",
-    )
-    .await;
-    assert_error(
-        sso.app
-            .post("/api/v1/sso/configurations", &body, Some(&stranger_token))
-            .await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
-    assert_error(
-        sso.app.post("/api/v1/sso/configurations", &body, None).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    sso.app
+        .post("/api/v1/sso/configurations", &body, Some(&member_token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    sso.app
+        .post("/api/v1/sso/configurations", &body, Some(&stranger_token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
+    sso.app
+        .post("/api/v1/sso/configurations", &body, None)
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
     let config = sso.configure(body).await;
     let id = config["id"].as_str().unwrap().to_string();
     assert!(config["saml"]["idp_certificates"][0]["fingerprint_sha256"].is_string());
-    assert_error(
-        sso.app
-            .get(&format!("/api/v1/sso/configurations/{id}"), Some(&stranger_token))
-            .await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    sso.app
+        .get(&format!("/api/v1/sso/configurations/{id}"), Some(&stranger_token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     let listed = json(
         sso.app
             .get(
@@ -721,12 +697,11 @@ async fn sso_configurations_are_for_organization_admins_and_validated() {
     )
     .await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
-    assert_error(
-        sso.app.get("/api/v1/sso/configurations", Some(&sso.owner)).await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    sso.app
+        .get("/api/v1/sso/configurations", Some(&sso.owner))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
 
     // Refused: metadata without a signing certificate, a bad certificate, nothing at all, a
     // domain that is no domain, an OIDC issuer that does not answer discovery.
@@ -753,65 +728,46 @@ async fn sso_configurations_are_for_organization_admins_and_validated() {
         (json!({}), "saml"),
     ] {
         let body = json!({"organization_id": sso.org, "name": "x", "protocol": "saml", "saml": saml});
-        let err = assert_error(
-            sso.app
-                .post("/api/v1/sso/configurations", &body, Some(&sso.owner))
-                .await,
-            400,
-            "VALIDATION_ERROR",
-        )
-        .await;
+        let err = sso
+            .app
+            .post("/api/v1/sso/configurations", &body, Some(&sso.owner))
+            .await
+            .expect_error(400, "VALIDATION_ERROR")
+            .await;
         assert_eq!(err["error"]["details"]["field"], field, "{err}");
     }
     let _ = no_cert;
     let body = json!({"organization_id": sso.org, "name": "x", "protocol": "saml", "domains": ["https://acme.test/x"],
         "saml": {"idp_metadata_xml": idp.metadata_xml().await}});
-    assert_error(
-        sso.app
-            .post("/api/v1/sso/configurations", &body, Some(&sso.owner))
-            .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    sso.app
+        .post("/api/v1/sso/configurations", &body, Some(&sso.owner))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
     let body = json!({"organization_id": sso.org, "name": "x", "protocol": "oidc",
         "oidc": {"issuer": "http://127.0.0.1:9/nothing", "client_id": "c", "client_secret": "s"}});
-    assert_error(
-        sso.app
-            .post("/api/v1/sso/configurations", &body, Some(&sso.owner))
-            .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    sso.app
+        .post("/api/v1/sso/configurations", &body, Some(&sso.owner))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
 
     // An unverified domain routes nothing.
-    assert_error(
-        sso.app
-            .get("/api/v1/sso/start?email=someone@unknown.test", None)
-            .await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
-    let resp = sso
-        .app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/sso/configurations/{id}"),
-            None,
-            Some(&sso.owner),
-        )
+    sso.app
+        .get("/api/v1/sso/start?email=someone@unknown.test", None)
+        .await
+        .expect_error(404, "NOT_FOUND")
         .await;
-    assert_eq!(resp.status(), 204);
-    assert_error(
-        sso.app
-            .get(&format!("/api/v1/sso/configurations/{id}"), Some(&sso.owner))
-            .await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    sso.app
+        .delete(&format!("/api/v1/sso/configurations/{id}"), Some(&sso.owner))
+        .await
+        .expect_status(204)
+        .await;
+    sso.app
+        .get(&format!("/api/v1/sso/configurations/{id}"), Some(&sso.owner))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
 }
 
 async fn oidc_stack() -> (Sso, OidcProvider, Value) {
@@ -947,9 +903,7 @@ async fn an_unproven_account_is_taken_over_only_after_its_registrants_credential
     idp.set_user("grace-0001", json!({"email": ["grace@acme.test"]}))
         .await;
     let (post, cookie) = sso.saml_login(&idp, "grace@acme.test").await;
-    let resp = sso.post_saml(&post, Some(&cookie)).await;
-    assert_eq!(resp.status(), 200);
-    let answer = json(resp).await;
+    let answer = sso.post_saml(&post, Some(&cookie)).await.expect_status(200).await;
     // The squatter's TOTP is gone: no challenge stands between the IdP's user and the account.
     assert!(answer.get("mfa_required").is_none(), "{answer}");
     let me = sso.me(&answer).await;
@@ -958,30 +912,21 @@ async fn an_unproven_account_is_taken_over_only_after_its_registrants_credential
     assert_eq!(me["mfa_enabled"], false);
 
     // The squatter: the password is gone, the session is revoked, the refresh token is dead.
-    assert_error(
-        sso.app.signin("grace@acme.test", PASSWORD).await,
-        401,
-        "INVALID_CREDENTIALS",
-    )
-    .await;
-    assert_error(
-        sso.app.get("/api/v1/auth/me", Some(&squatter_token)).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
-    assert_error(
-        sso.app
-            .post(
-                "/api/v1/auth/refresh",
-                &json!({"refresh_token": squatter["refresh_token"]}),
-                None,
-            )
-            .await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    sso.app
+        .signin("grace@acme.test", PASSWORD)
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
+    sso.app
+        .get("/api/v1/auth/me", Some(&squatter_token))
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
+    sso.app
+        .refresh(&squatter)
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
 
     let events = sso.enterprise_events().await;
     let linked = events
@@ -994,10 +939,8 @@ async fn an_unproven_account_is_taken_over_only_after_its_registrants_credential
         .app
         .outbox_events("auth")
         .await
-        .into_iter()
-        .find(|(k, _)| k == "user.account_claimed")
-        .map(|(_, p)| p)
-        .expect("user.account_claimed");
+        .first("user.account_claimed")
+        .clone();
     assert_eq!(claimed["proven_by"], "sso");
     let removed: Vec<&str> = claimed["removed"]
         .as_array()
@@ -1041,16 +984,11 @@ async fn deleting_an_organization_ends_its_scim_tokens_sso_connections_and_domai
         sso.app.get("/api/v1/scim/v2/Users", Some(&scim)).await.status(),
         200
     );
-    let resp = sso
-        .app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/organizations/{}", sso.org),
-            None,
-            Some(&sso.owner),
-        )
+    sso.app
+        .delete(&format!("/api/v1/organizations/{}", sso.org), Some(&sso.owner))
+        .await
+        .expect_status(204)
         .await;
-    assert_eq!(resp.status(), 204);
     janua_testkit::eventually(
         "the SCIM token ended",
         std::time::Duration::from_secs(20),
@@ -1074,36 +1012,14 @@ async fn deleting_an_organization_ends_its_scim_tokens_sso_connections_and_domai
         .unwrap();
     assert_eq!(resp.status(), 404);
     // The domain is free: another organization proves it.
-    let pair = sso.app.signup("boss@globex.test", PASSWORD).await;
-    let boss = pair["access_token"].as_str().unwrap().to_string();
-    let globex = json(
-        sso.app
-            .post("/api/v1/organizations", &json!({"name": "Globex"}), Some(&boss))
-            .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let other = SamlIdp::start().await;
-    let resp = sso
-        .app
-        .post(
-            "/api/v1/sso/configurations",
-            &json!({"organization_id": globex, "name": "Globex IdP", "protocol": "saml",
-                    "domains": ["acme.test"], "saml": {"idp_metadata_url": other.metadata_url()}}),
-            Some(&boss),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
-    let config = json(resp).await;
+    let (boss, config) = sso.rival_configuration(&other).await;
     let domain = &config["domains"][0];
     sso.dns.set_txt(
         domain["record_name"].as_str().unwrap(),
         &[domain["record_value"].as_str().unwrap()],
     );
-    let resp = sso
-        .app
+    sso.app
         .post(
             &format!(
                 "/api/v1/sso/configurations/{}/domains/acme.test/verify",
@@ -1112,8 +1028,9 @@ async fn deleting_an_organization_ends_its_scim_tokens_sso_connections_and_domai
             &json!({}),
             Some(&boss),
         )
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
 }
 
 /// SAML single logout is as strict as sign-in: another Destination, an old or future
@@ -1172,22 +1089,25 @@ async fn single_logout_is_as_strict_as_sign_in_and_refusals_are_recorded_within_
             .logout_request_with(&sp, "ada@acme.test", None, tweaks.clone())
             .await;
         let resp = sso.post(&logout.action, &logout.fields(), None).await;
-        let body = assert_error(resp, 401, "UNAUTHORIZED").await;
+        let body = resp.expect_error(401, "UNAUTHORIZED").await;
         assert_eq!(body["error"]["details"]["reason"], reason, "{tweaks}: {body}");
         assert_eq!(sso.app.get("/api/v1/auth/me", Some(&token)).await.status(), 200);
     }
     // A genuine one works once; its replay is refused.
     let logout = idp.logout_request(&sp, "ada@acme.test", None).await;
+    sso.post(&logout.action, &logout.fields(), None)
+        .await
+        .expect_status(200)
+        .await;
     let resp = sso.post(&logout.action, &logout.fields(), None).await;
-    assert_eq!(resp.status(), 200);
-    let resp = sso.post(&logout.action, &logout.fields(), None).await;
-    let body = assert_error(resp, 401, "UNAUTHORIZED").await;
-    assert_eq!(body["error"]["details"]["reason"], "replayed");
+    resp.expect_refusal(401, "UNAUTHORIZED", "replayed").await;
 
     // Many refused posts, few recorded.
     for _ in 0..8 {
-        let resp = sso.post(&logout.action, &logout.fields(), None).await;
-        assert_eq!(resp.status(), 401);
+        sso.post(&logout.action, &logout.fields(), None)
+            .await
+            .expect_status(401)
+            .await;
     }
     let recorded = sso
         .enterprise_events()

@@ -1,8 +1,8 @@
-use crate::{assert_error, json};
+use crate::json;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
-use janua_testkit::{TestStack, eventually};
+use janua_testkit::{ExpectStatus, TestStack, eventually};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -19,7 +19,7 @@ fn enc(v: &Value) -> String {
 }
 
 async fn reason(resp: reqwest::Response) -> String {
-    assert_error(resp, 401, "UNAUTHORIZED").await["error"]["details"]["reason"]
+    resp.expect_error(401, "UNAUTHORIZED").await["error"]["details"]["reason"]
         .as_str()
         .unwrap_or_default()
         .to_string()
@@ -195,7 +195,7 @@ async fn rotation_keeps_old_tokens_valid_until_their_key_is_retired() {
         .send()
         .await
         .unwrap();
-    assert_error(probe, 404, "NOT_FOUND").await;
+    probe.expect_error(404, "NOT_FOUND").await;
 }
 
 /// Clients cannot drive key fetches: a flood of well-formed tokens signed by keys nobody

@@ -1,5 +1,5 @@
-use crate::{assert_error, json};
-use janua_testkit::TestStack;
+use crate::json;
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::json;
 
 #[tokio::test]
@@ -14,9 +14,7 @@ async fn users_read_and_update_their_own_profile_only() {
     let resp = app.get(&path, token).await;
     assert_eq!(json(resp).await["email"], "ada@example.com");
     let update = json!({"name":"Ada Lovelace","avatar_url":"https://example.com/a.png","locale":"en-GB","metadata":{"team":"engines"}});
-    let resp = app.send(reqwest::Method::PUT, &path, Some(&update), token).await;
-    assert_eq!(resp.status(), 200);
-    let user = json(resp).await;
+    let user = app.put(&path, &update, token).await.expect_status(200).await;
     assert_eq!(user["name"], "Ada Lovelace");
     assert_eq!(user["locale"], "en-GB");
     assert_eq!(user["metadata"]["team"], "engines");
@@ -27,40 +25,31 @@ async fn users_read_and_update_their_own_profile_only() {
 
     // Another user's id is 404, for reading and for writing.
     let bob_path = format!("/api/v1/users/{}", bob["user"]["id"].as_str().unwrap());
-    assert_error(app.get(&bob_path, token).await, 404, "NOT_FOUND").await;
-    assert_error(
-        app.send(reqwest::Method::PUT, &bob_path, Some(&json!({"name":"x"})), token)
-            .await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
-    assert_error(app.get("/api/v1/users/not-a-uuid", token).await, 404, "NOT_FOUND").await;
-    assert_error(app.get(&path, None).await, 401, "UNAUTHORIZED").await;
+    app.get(&bob_path, token)
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
+    app.put(&bob_path, &json!({"name":"x"}), token)
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
+    app.get("/api/v1/users/not-a-uuid", token)
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
+    app.get(&path, None).await.expect_error(401, "UNAUTHORIZED").await;
 
     // Bad values name their field.
     let bad = app
-        .send(
-            reqwest::Method::PUT,
-            &path,
-            Some(&json!({"avatar_url":"javascript:alert(1)"})),
-            token,
-        )
+        .put(&path, &json!({"avatar_url":"javascript:alert(1)"}), token)
         .await;
     assert_eq!(
-        assert_error(bad, 400, "VALIDATION_ERROR").await["error"]["details"]["field"],
+        bad.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"],
         "avatar_url"
     );
-    let bad = app
-        .send(
-            reqwest::Method::PUT,
-            &path,
-            Some(&json!({"email":"not an address"})),
-            token,
-        )
-        .await;
+    let bad = app.put(&path, &json!({"email":"not an address"}), token).await;
     assert_eq!(
-        assert_error(bad, 400, "VALIDATION_ERROR").await["error"]["details"]["field"],
+        bad.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"],
         "email"
     );
 }

@@ -2,13 +2,12 @@
 //! receiver on loopback, retries with their history, the SSRF guard, organization scoping,
 //! secret rotation, test pings, redelivery, auto-disable and idempotent consumption.
 
-use crate::{assert_error, json};
+use crate::json;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
 use janua_testkit::webhook_receiver::{ReceivedRequest, Reply, WebhookReceiver};
-use janua_testkit::{Person, TestStack, eventually, with_bootstrap_admin};
-use reqwest::Method;
+use janua_testkit::{ExpectStatus, Person, TestStack, eventually, with_bootstrap_admin};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -21,14 +20,14 @@ async fn create_webhook(app: &TestStack, token: &str, body: Value) -> Value {
 }
 
 async fn invite(app: &TestStack, org: &str, by: &Person, email: &str) {
-    let resp = app
-        .post(
-            &format!("/api/v1/invitations/organizations/{org}/invitations"),
-            &json!({ "email": email, "role": "member" }),
-            Some(&by.token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
+    app.post(
+        &format!("/api/v1/invitations/organizations/{org}/invitations"),
+        &json!({ "email": email, "role": "member" }),
+        Some(&by.token),
+    )
+    .await
+    .expect_status(201)
+    .await;
 }
 
 async fn deliveries(app: &TestStack, webhook: &str, token: &str) -> Vec<Value> {
@@ -246,7 +245,7 @@ async fn urls_into_internal_networks_are_refused_at_creation_and_at_delivery() {
                 Some(&admin),
             )
             .await;
-        let body = assert_error(resp, 400, "VALIDATION_ERROR").await;
+        let body = resp.expect_error(400, "VALIDATION_ERROR").await;
         assert_eq!(body["error"]["details"]["field"], "url", "{url}");
     }
     for url in ["ftp://example.com/", "https://user:pw@example.com/", "not a url"] {
@@ -257,7 +256,7 @@ async fn urls_into_internal_networks_are_refused_at_creation_and_at_delivery() {
                 Some(&admin),
             )
             .await;
-        let body = assert_error(resp, 400, "VALIDATION_ERROR").await;
+        let body = resp.expect_error(400, "VALIDATION_ERROR").await;
         assert_eq!(body["error"]["details"]["field"], "url", "{url}");
     }
 
@@ -280,10 +279,10 @@ async fn urls_into_internal_networks_are_refused_at_creation_and_at_delivery() {
         .await
         .unwrap();
     }
-    let resp = app
-        .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+    app.post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+        .await
+        .expect_status(202)
         .await;
-    assert_eq!(resp.status(), 202);
     let attempt = eventually("a refused attempt", WAIT, || async {
         let list = deliveries(&app, id, &admin).await;
         list.first()
@@ -311,14 +310,7 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
         .as_str()
         .unwrap()
         .to_string();
-    let resp = app
-        .post(
-            &format!("/api/v1/organizations/{org}/members"),
-            &json!({ "user_id": bob.id, "role": "member" }),
-            Some(&ada.token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
+    app.add_member(&ada.token, &org, &bob.id, "member").await;
     let (acme_receiver, globex_receiver) = (WebhookReceiver::start().await, WebhookReceiver::start().await);
     let hook = create_webhook(
         &app,
@@ -337,48 +329,47 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
             Some(&ada.token),
         )
         .await;
-    assert_error(resp, 403, "FORBIDDEN").await;
+    resp.expect_error(403, "FORBIDDEN").await;
     // A member without webhooks:manage: 403; an outsider: 404, as if nothing were there.
     let create_in_org = json!({ "url": acme_receiver.url(), "events": ["*"], "organization_id": org });
-    assert_error(
-        app.post("/api/v1/webhooks", &create_in_org, Some(&bob.token))
-            .await,
-        403,
-        "FORBIDDEN",
-    )
-    .await;
-    assert_error(
-        app.post("/api/v1/webhooks", &create_in_org, Some(&carol.token))
-            .await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
-    assert_error(app.get(&path, Some(&bob.token)).await, 403, "FORBIDDEN").await;
-    assert_error(app.get(&path, Some(&carol.token)).await, 404, "NOT_FOUND").await;
+    app.post("/api/v1/webhooks", &create_in_org, Some(&bob.token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    app.post("/api/v1/webhooks", &create_in_org, Some(&carol.token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
+    app.get(&path, Some(&bob.token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    app.get(&path, Some(&carol.token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     let change = json!({ "enabled": false });
-    assert_error(
-        app.send(Method::PUT, &path, Some(&change), Some(&carol.token))
-            .await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
-    assert_error(
-        app.send(Method::DELETE, &path, None, Some(&bob.token)).await,
-        403,
-        "FORBIDDEN",
-    )
-    .await;
-    assert_error(
-        app.get(&format!("{path}/deliveries"), Some(&carol.token)).await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    app.put(&path, &change, Some(&carol.token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
+    app.delete(&path, Some(&bob.token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    app.get(&format!("{path}/deliveries"), Some(&carol.token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     let scoped = format!("/api/v1/webhooks?organization_id={org}");
-    assert_error(app.get(&scoped, Some(&bob.token)).await, 403, "FORBIDDEN").await;
-    assert_error(app.get(&scoped, Some(&carol.token)).await, 404, "NOT_FOUND").await;
+    app.get(&scoped, Some(&bob.token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    app.get(&scoped, Some(&carol.token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     let carols = json(app.get("/api/v1/webhooks", Some(&carol.token)).await).await;
     assert_eq!(carols["data"], json!([]));
     let listed = json(app.get(&scoped, Some(&ada.token)).await).await;
@@ -388,22 +379,16 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
     assert_eq!(mine["data"][0]["id"], id);
 
     // Made an admin of the organization, bob may manage its webhooks.
+    app.put(
+        &format!("/api/v1/organizations/{org}/members/{}/role", bob.id),
+        &json!({ "role": "admin" }),
+        Some(&ada.token),
+    )
+    .await
+    .expect_status(200)
+    .await;
     let resp = app
-        .send(
-            Method::PUT,
-            &format!("/api/v1/organizations/{org}/members/{}/role", bob.id),
-            Some(&json!({ "role": "admin" })),
-            Some(&ada.token),
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
-    let resp = app
-        .send(
-            Method::PUT,
-            &path,
-            Some(&json!({ "description": "by bob" })),
-            Some(&bob.token),
-        )
+        .put(&path, &json!({ "description": "by bob" }), Some(&bob.token))
         .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["description"], "by bob");
@@ -433,22 +418,16 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
     );
 
     // Deleted, it is gone for everyone.
-    assert_eq!(
-        app.send(Method::DELETE, &path, None, Some(&ada.token))
-            .await
-            .status(),
-        204
-    );
-    assert_error(app.get(&path, Some(&ada.token)).await, 404, "NOT_FOUND").await;
-    let events: Vec<String> = app
-        .outbox_events("webhooks")
+    assert_eq!(app.delete(&path, Some(&ada.token)).await.status(), 204);
+    app.get(&path, Some(&ada.token))
         .await
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
-    for t in ["webhook.created", "webhook.updated", "webhook.deleted"] {
-        assert!(events.iter().any(|e| e == t), "{t} in {events:?}");
-    }
+        .expect_error(404, "NOT_FOUND")
+        .await;
+    app.outbox_events("webhooks").await.assert_has_all(&[
+        "webhook.created",
+        "webhook.updated",
+        "webhook.deleted",
+    ]);
 }
 
 #[tokio::test]
@@ -464,26 +443,25 @@ async fn a_rotated_secret_and_the_old_one_both_verify_during_the_overlap() {
     .await;
     let (id, old) = (hook["id"].as_str().unwrap(), hook["secret"].as_str().unwrap());
 
-    let resp = app
-        .send(
-            Method::PUT,
+    let rotated = app
+        .put(
             &format!("/api/v1/webhooks/{id}"),
-            Some(&json!({ "rotate_secret": true })),
+            &json!({ "rotate_secret": true }),
             Some(&admin),
         )
+        .await
+        .expect_status(200)
         .await;
-    assert_eq!(resp.status(), 200);
-    let rotated = json(resp).await;
     let new = rotated["secret"].as_str().unwrap();
     assert!(new.starts_with("whsec_"));
     assert_ne!(new, old);
     let read = json(app.get(&format!("/api/v1/webhooks/{id}"), Some(&admin)).await).await;
     assert!(read.get("secret").is_none());
 
-    let resp = app
-        .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+    app.post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+        .await
+        .expect_status(202)
         .await;
-    assert_eq!(resp.status(), 202);
     let ping = receiver.wait_for_event("webhook.test", WAIT).await;
     assert_eq!(ping.header("webhook-signature").unwrap().split(' ').count(), 2);
     assert!(verifies(new, &ping), "the new secret verifies");
@@ -515,11 +493,11 @@ async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
     )
     .await;
     let id = hook["id"].as_str().unwrap();
-    let resp = app
+    let queued = app
         .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+        .await
+        .expect_status(202)
         .await;
-    assert_eq!(resp.status(), 202);
-    let queued = json(resp).await;
     assert_eq!(queued["event_type"], "webhook.test");
     assert_eq!(queued["status"], "pending");
     let first = receiver.wait_for(1, WAIT).await.remove(0);
@@ -533,8 +511,10 @@ async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
     .await;
 
     let redeliver = format!("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver");
-    let resp = app.post(&redeliver, &json!({}), Some(&admin)).await;
-    assert_eq!(resp.status(), 202);
+    app.post(&redeliver, &json!({}), Some(&admin))
+        .await
+        .expect_status(202)
+        .await;
     let again = receiver.wait_for(2, WAIT).await.remove(1);
     assert_eq!(again.header("webhook-id"), first.header("webhook-id"));
     assert_eq!(again.body, first.body);
@@ -549,12 +529,10 @@ async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
         "/api/v1/webhooks/{id}/deliveries/{}/redeliver",
         uuid::Uuid::now_v7()
     );
-    assert_error(
-        app.post(&unknown, &json!({}), Some(&admin)).await,
-        404,
-        "NOT_FOUND",
-    )
-    .await;
+    app.post(&unknown, &json!({}), Some(&admin))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     let bad = app
         .post(
             "/api/v1/webhooks",
@@ -562,7 +540,7 @@ async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
             Some(&admin),
         )
         .await;
-    let body = assert_error(bad, 400, "VALIDATION_ERROR").await;
+    let body = bad.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "events");
     let typo = app
         .post(
@@ -571,7 +549,7 @@ async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
             Some(&admin),
         )
         .await;
-    let body = assert_error(typo, 400, "VALIDATION_ERROR").await;
+    let body = typo.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "events");
 }
 
@@ -596,8 +574,10 @@ async fn an_endpoint_failing_too_long_is_disabled_until_turned_back_on() {
     .await;
     let id = hook["id"].as_str().unwrap();
     let path = format!("/api/v1/webhooks/{id}");
-    let resp = app.post(&format!("{path}/test"), &json!({}), Some(&admin)).await;
-    assert_eq!(resp.status(), 202);
+    app.post(&format!("{path}/test"), &json!({}), Some(&admin))
+        .await
+        .expect_status(202)
+        .await;
 
     let disabled = eventually("the endpoint disabled", WAIT, || async {
         let w = json(app.get(&path, Some(&admin)).await).await;
@@ -614,28 +594,17 @@ async fn an_endpoint_failing_too_long_is_disabled_until_turned_back_on() {
         "capped"
     );
     let events = app.outbox_events("webhooks").await;
-    assert!(
-        events
-            .iter()
-            .any(|(t, p)| t == "webhook.disabled" && p["webhook_id"] == id)
-    );
-    assert_error(
-        app.post(&format!("{path}/test"), &json!({}), Some(&admin)).await,
-        409,
-        "CONFLICT",
-    )
-    .await;
-
-    let resp = app
-        .send(
-            Method::PUT,
-            &path,
-            Some(&json!({ "enabled": true })),
-            Some(&admin),
-        )
+    events.assert_has_with("webhook.disabled", "webhook_id", id);
+    app.post(&format!("{path}/test"), &json!({}), Some(&admin))
+        .await
+        .expect_error(409, "CONFLICT")
         .await;
-    assert_eq!(resp.status(), 200);
-    let enabled = json(resp).await;
+
+    let enabled = app
+        .put(&path, &json!({ "enabled": true }), Some(&admin))
+        .await
+        .expect_status(200)
+        .await;
     assert_eq!(enabled["enabled"], true);
     assert!(enabled["disabled_reason"].is_null());
     assert!(enabled["failing_since"].is_null());
@@ -699,10 +668,10 @@ async fn a_receiver_slower_than_the_timeout_fails_the_attempt_and_is_retried() {
     )
     .await;
     let id = hook["id"].as_str().unwrap();
-    let resp = app
-        .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+    app.post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
+        .await
+        .expect_status(202)
         .await;
-    assert_eq!(resp.status(), 202);
     let delivery = eventually("the retry succeeded", WAIT, || async {
         let list = deliveries(&app, id, &admin).await;
         list.into_iter().find(|d| d["status"] == "succeeded")
@@ -734,15 +703,10 @@ async fn a_deleted_organization_takes_its_endpoints_with_it() {
     )
     .await;
     let path = format!("/api/v1/webhooks/{}", hook["id"].as_str().unwrap());
-    let resp = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/organizations/{org}"),
-            None,
-            Some(&ada.token),
-        )
+    app.delete(&format!("/api/v1/organizations/{org}"), Some(&ada.token))
+        .await
+        .expect_status(204)
         .await;
-    assert_eq!(resp.status(), 204);
     eventually("the endpoint removed", WAIT, || async {
         (app.get(&path, Some(&admin)).await.status() == 404).then_some(())
     })
@@ -760,14 +724,7 @@ async fn a_member_who_leaves_no_longer_sees_the_organizations_webhooks() {
         .unwrap()
         .to_string();
     let bob = app.person("bob@example.com").await;
-    let resp = app
-        .post(
-            &format!("/api/v1/organizations/{org}/members"),
-            &json!({ "user_id": bob.id, "role": "admin" }),
-            Some(&ada.token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
+    app.add_member(&ada.token, &org, &bob.id, "admin").await;
     let receiver = WebhookReceiver::start().await;
     let hook = create_webhook(
         &app,
@@ -779,19 +736,20 @@ async fn a_member_who_leaves_no_longer_sees_the_organizations_webhooks() {
     let listed = json(app.get("/api/v1/webhooks", Some(&bob.token)).await).await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
     // Bob leaves.
-    let resp = app
-        .send(
-            Method::DELETE,
-            &format!("/api/v1/organizations/{org}/members/{}", bob.id),
-            None,
-            Some(&bob.token),
-        )
-        .await;
-    assert_eq!(resp.status(), 204);
+    app.delete(
+        &format!("/api/v1/organizations/{org}/members/{}", bob.id),
+        Some(&bob.token),
+    )
+    .await
+    .expect_status(204)
+    .await;
     let listed = json(app.get("/api/v1/webhooks", Some(&bob.token)).await).await;
     assert_eq!(listed["data"], json!([]), "{listed}");
     assert!(!listed.to_string().contains("in-the-url"));
-    assert_error(app.get(&path, Some(&bob.token)).await, 404, "NOT_FOUND").await;
+    app.get(&path, Some(&bob.token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     // The organization still has it.
     assert_eq!(app.get(&path, Some(&ada.token)).await.status(), 200);
 }

@@ -3,9 +3,9 @@
 //! organizations only, security notifications, heartbeats, and the socket closing when its
 //! session is revoked.
 
-use crate::{assert_error, json};
+use crate::json;
 use futures::{SinkExt, StreamExt};
-use janua_testkit::TestStack;
+use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::{Value, json};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
@@ -80,14 +80,14 @@ async fn a_user_gets_their_own_updates_and_their_organizations_only() {
     let (mut eve_ws, _) = open(&app, eve_token).await;
 
     // Bob joins: he is told, Ada's organization view updates, Eve hears nothing.
-    let resp = app
-        .post(
-            &format!("/api/v1/organizations/{org_id}/members"),
-            &json!({"user_id": bob["user"]["id"], "role": "member"}),
-            Some(ada_token),
-        )
-        .await;
-    assert_eq!(resp.status(), 201);
+    app.post(
+        &format!("/api/v1/organizations/{org_id}/members"),
+        &json!({"user_id": bob["user"]["id"], "role": "member"}),
+        Some(ada_token),
+    )
+    .await
+    .expect_status(201)
+    .await;
     let note = frame_where(&mut bob_ws, |f| {
         f["type"] == "notification.created" && f["data"]["kind"] != "user.signed_in"
     })
@@ -98,15 +98,14 @@ async fn a_user_gets_their_own_updates_and_their_organizations_only() {
     assert_eq!(change["data"]["change"], "member_added");
 
     // The organization is renamed: both members get it (Bob through the membership he just got).
-    let resp = app
-        .send(
-            reqwest::Method::PUT,
-            &format!("/api/v1/organizations/{org_id}"),
-            Some(&json!({"name": "Acme Ltd"})),
-            Some(ada_token),
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
+    app.put(
+        &format!("/api/v1/organizations/{org_id}"),
+        &json!({"name": "Acme Ltd"}),
+        Some(ada_token),
+    )
+    .await
+    .expect_status(200)
+    .await;
     for ws in [&mut ada_ws, &mut bob_ws] {
         let f = frame_of(ws, "organization.updated").await;
         if f["data"]["change"].is_null() {
@@ -118,15 +117,14 @@ async fn a_user_gets_their_own_updates_and_their_organizations_only() {
     }
 
     // Ada edits her profile: only her socket hears of it.
-    let resp = app
-        .send(
-            reqwest::Method::PUT,
-            &format!("/api/v1/users/{ada_id}"),
-            Some(&json!({"name": "Ada L."})),
-            Some(ada_token),
-        )
-        .await;
-    assert_eq!(resp.status(), 200);
+    app.put(
+        &format!("/api/v1/users/{ada_id}"),
+        &json!({"name": "Ada L."}),
+        Some(ada_token),
+    )
+    .await
+    .expect_status(200)
+    .await;
     let f = frame_of(&mut ada_ws, "user.updated").await;
     assert_eq!(f["data"]["name"], "Ada L.");
 
@@ -162,15 +160,10 @@ async fn the_socket_closes_when_its_session_is_revoked() {
     assert_eq!(note["data"]["kind"], "user.signed_in");
 
     let sid = ready["data"]["session_id"].as_str().unwrap();
-    let resp = app
-        .send(
-            reqwest::Method::DELETE,
-            &format!("/api/v1/sessions/{sid}"),
-            None,
-            Some(other_token),
-        )
+    app.delete(&format!("/api/v1/sessions/{sid}"), Some(other_token))
+        .await
+        .expect_status(204)
         .await;
-    assert_eq!(resp.status(), 204);
     let expired = frame_of(&mut ws, "session.expired").await;
     assert_eq!(expired["data"]["session_id"], sid);
     let closed = loop {
@@ -202,23 +195,21 @@ async fn the_socket_closes_when_its_session_is_revoked() {
 #[tokio::test]
 async fn a_bad_token_is_refused_before_the_upgrade_and_the_server_pings() {
     let app = TestStack::spawn_with(|s| s.websocket.heartbeat_secs = 1).await;
-    assert_error(app.get("/api/v1/websocket/ws", None).await, 401, "UNAUTHORIZED").await;
-    assert_error(
-        app.get("/api/v1/websocket/ws?token=not.a.jwt", None).await,
-        401,
-        "UNAUTHORIZED",
-    )
-    .await;
+    app.get("/api/v1/websocket/ws", None)
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
+    app.get("/api/v1/websocket/ws?token=not.a.jwt", None)
+        .await
+        .expect_error(401, "UNAUTHORIZED")
+        .await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str().unwrap();
     // A valid token but no WebSocket handshake: a clear 400.
-    assert_error(
-        app.get(&format!("/api/v1/websocket/ws?token={token}"), None)
-            .await,
-        400,
-        "VALIDATION_ERROR",
-    )
-    .await;
+    app.get(&format!("/api/v1/websocket/ws?token={token}"), None)
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
 
     let (mut ws, ready) = open(&app, token).await;
     assert_eq!(ready["data"]["heartbeat_secs"], 1);

@@ -160,6 +160,18 @@ impl TestStack {
         self.send(reqwest::Method::POST, path, Some(body), token).await
     }
 
+    pub async fn put(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
+        self.send(reqwest::Method::PUT, path, Some(body), token).await
+    }
+
+    pub async fn patch(&self, path: &str, body: &Value, token: Option<&str>) -> reqwest::Response {
+        self.send(reqwest::Method::PATCH, path, Some(body), token).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        self.send(reqwest::Method::DELETE, path, None, token).await
+    }
+
     pub async fn send(
         &self,
         method: reqwest::Method,
@@ -240,6 +252,24 @@ impl TestStack {
         .await
     }
 
+    /// Asserts that an access token no longer works: `/auth/me` answers 401 UNAUTHORIZED.
+    pub async fn assert_token_refused(&self, access_token: Option<&str>) {
+        self.get("/api/v1/auth/me", access_token)
+            .await
+            .expect_error(401, "UNAUTHORIZED")
+            .await;
+    }
+
+    /// Refreshes with the refresh token of this token `pair`.
+    pub async fn refresh(&self, pair: &Value) -> reqwest::Response {
+        self.post(
+            "/api/v1/auth/refresh",
+            &serde_json::json!({ "refresh_token": pair["refresh_token"] }),
+            None,
+        )
+        .await
+    }
+
     /// A connection to this test's database with the given service schema as search path.
     pub async fn db(&self, schema: &str) -> diesel_async::AsyncPgConnection {
         use diesel_async::AsyncConnection;
@@ -267,8 +297,8 @@ impl TestStack {
             .to_string()
     }
 
-    /// The events a service has written to its outbox, oldest first: (type, JSON payload).
-    pub async fn outbox_events(&self, schema: &str) -> Vec<(String, serde_json::Value)> {
+    /// The events a service has written to its outbox, oldest first.
+    pub async fn outbox_events(&self, schema: &str) -> Events {
         use diesel::prelude::*;
         use diesel_async::RunQueryDsl;
         #[derive(QueryableByName)]
@@ -281,13 +311,15 @@ impl TestStack {
             .load(&mut conn)
             .await
             .expect("outbox rows");
-        rows.into_iter()
+        let rows = rows
+            .into_iter()
             .map(|r| {
                 let e = janua_events::decode(&r.payload).expect("an event envelope");
                 let payload = serde_json::from_slice(&e.payload).unwrap_or(serde_json::Value::Null);
                 (e.r#type, payload)
             })
-            .collect()
+            .collect();
+        Events(rows)
     }
 
     pub async fn redis(&self) -> redis::aio::ConnectionManager {
@@ -594,5 +626,127 @@ impl TestStack {
             }
         })
         .await;
+    }
+}
+
+/// A service's outbox events, oldest first: (type, JSON payload).
+#[derive(Debug, Clone)]
+pub struct Events(pub Vec<(String, Value)>);
+
+impl std::ops::Deref for Events {
+    type Target = Vec<(String, Value)>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl IntoIterator for Events {
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Events {
+    type Item = &'a (String, Value);
+    type IntoIter = std::slice::Iter<'a, (String, Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl Events {
+    /// The types, oldest first.
+    pub fn types(&self) -> Vec<&str> {
+        self.0.iter().map(|(t, _)| t.as_str()).collect()
+    }
+
+    /// Whether an event of type `kind` was written.
+    pub fn has(&self, kind: &str) -> bool {
+        self.0.iter().any(|(t, _)| t == kind)
+    }
+
+    /// How many events of type `kind` were written.
+    pub fn count(&self, kind: &str) -> usize {
+        self.0.iter().filter(|(t, _)| t == kind).count()
+    }
+
+    /// The payload of the first event of type `kind`; fails listing the events there are.
+    pub fn first(&self, kind: &str) -> &Value {
+        self.0
+            .iter()
+            .find(|(t, _)| t == kind)
+            .map(|(_, p)| p)
+            .unwrap_or_else(|| panic!("no {kind} among {:?}", self.types()))
+    }
+
+    /// Asserts that each of `kinds` was written.
+    pub fn assert_has_all(&self, kinds: &[&str]) {
+        for kind in kinds {
+            assert!(self.has(kind), "no {kind} among {:?}", self.types());
+        }
+    }
+
+    /// Asserts that an event of type `kind` has `field` = `value` in its payload.
+    pub fn assert_has_with(&self, kind: &str, field: &str, value: impl Into<Value>) {
+        let value = value.into();
+        assert!(
+            self.0.iter().any(|(t, p)| t == kind && p[field] == value),
+            "no {kind} with {field} = {value} among {self:?}"
+        );
+    }
+}
+
+/// What tests ask of an answer.
+pub trait ExpectStatus {
+    /// Asserts the status (showing the body when it differs) and answers the JSON body
+    /// (`Null` when there is none).
+    fn expect_status(self, status: u16) -> impl std::future::Future<Output = Value>;
+
+    /// Asserts an error answer: its status and the envelope (`code`, a message, `details`);
+    /// answers the body.
+    fn expect_error(self, status: u16, code: &str) -> impl std::future::Future<Output = Value>;
+
+    /// [`expect_error`](Self::expect_error) with `details.reason` = `reason`.
+    fn expect_refusal(
+        self,
+        status: u16,
+        code: &str,
+        reason: &str,
+    ) -> impl std::future::Future<Output = Value>;
+}
+
+impl ExpectStatus for reqwest::Response {
+    async fn expect_status(self, status: u16) -> Value {
+        let actual = self.status().as_u16();
+        let text = self.text().await.expect("a body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        assert_eq!(actual, status, "{body}");
+        body
+    }
+
+    async fn expect_error(self, status: u16, code: &str) -> Value {
+        let body = self.expect_status(status).await;
+        assert_eq!(body["error"]["code"], code, "{body}");
+        assert!(
+            body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+        assert!(
+            body["error"].as_object().unwrap().contains_key("details"),
+            "{body}"
+        );
+        body
+    }
+
+    async fn expect_refusal(self, status: u16, code: &str, reason: &str) -> Value {
+        let body = self.expect_error(status, code).await;
+        assert_eq!(body["error"]["details"]["reason"], reason, "{body}");
+        body
     }
 }

@@ -114,15 +114,7 @@ impl OidcProvider {
         });
 
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
-        let listening = tokio::time::timeout(START_DEADLINE, async {
-            while let Ok(Some(line)) = stdout.next_line().await {
-                if let Some(port) = line.strip_prefix("LISTENING ") {
-                    return port.trim().parse::<u16>().ok();
-                }
-            }
-            None
-        })
-        .await;
+        let listening = crate::peer::announced_port(&mut stdout, START_DEADLINE).await;
         let port = match listening {
             Ok(Some(port)) => port,
             outcome => {

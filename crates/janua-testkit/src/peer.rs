@@ -53,3 +53,20 @@ impl Peer {
         &self.base
     }
 }
+
+/// Reads a child peer's stdout until it announces `LISTENING <port>`: `Err` when `deadline`
+/// passes first, `Ok(None)` when the output ends without it.
+pub(crate) async fn announced_port(
+    stdout: &mut tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    deadline: std::time::Duration,
+) -> Result<Option<u16>, tokio::time::error::Elapsed> {
+    tokio::time::timeout(deadline, async {
+        while let Ok(Some(line)) = stdout.next_line().await {
+            if let Some(port) = line.strip_prefix("LISTENING ") {
+                return port.trim().parse::<u16>().ok();
+            }
+        }
+        None
+    })
+    .await
+}

@@ -108,15 +108,7 @@ impl SamlIdp {
         });
 
         let mut out_lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
-        let listening = tokio::time::timeout(START_DEADLINE, async {
-            while let Ok(Some(line)) = out_lines.next_line().await {
-                if let Some(port) = line.strip_prefix("LISTENING ") {
-                    return port.trim().parse::<u16>().ok();
-                }
-            }
-            None
-        })
-        .await;
+        let listening = crate::peer::announced_port(&mut out_lines, START_DEADLINE).await;
         let port = match listening {
             Ok(Some(port)) => port,
             outcome => {
