@@ -47,15 +47,14 @@ async fn page_of(
     current: Uuid,
     q: &PageQuery,
 ) -> Result<Page<SessionView>, ApiError> {
-    let limit = q.limit()?;
-    let before: Option<Uuid> = q.after()?;
     let mut conn = state.pool.get().await?;
-    let rows = store::list_active(&mut conn, user_id, before, limit + 1, Utc::now()).await?;
-    let page = Page::from_rows(rows, limit, |s| s.id);
-    Ok(Page {
-        data: page.data.iter().map(|s| view(s, current)).collect(),
-        next_cursor: page.next_cursor,
-    })
+    let page = q
+        .fetch(
+            |before, n| store::list_active(&mut conn, user_id, before, n, Utc::now()),
+            |s| s.id,
+        )
+        .await?;
+    Ok(page.map(|s| view(&s, current)))
 }
 
 /// The caller's active sessions, newest first.
