@@ -1,7 +1,7 @@
-//! The queries every store writes, once: a row read as its `Selectable` type, an update or an
-//! insert that answers the row it wrote, and the keyset condition of a paged list. The stores
-//! still build their own `WHERE` (so a reader sees which row, and whether it is locked); these
-//! only finish the statement.
+//! The statements every store writes, once: a row read as its `Selectable` type, an insert or
+//! update that answers the row it wrote, a delete that answers the row it took, and where a
+//! page of a keyset-paged list starts. The stores still build their own `WHERE` (so a reader
+//! sees which row, and whether it is locked); these only finish the statement.
 
 use chrono::{DateTime, Utc};
 use diesel::dsl::{self, Limit, Select, Update};
@@ -9,7 +9,7 @@ use diesel::expression::{BoxableExpression, Expression};
 use diesel::pg::Pg;
 use diesel::prelude::*;
 use diesel::query_builder::{
-    AsQuery, InsertStatement, IntoUpdateTarget, QueryId, ReturningClause, UpdateStatement,
+    AsQuery, DeleteStatement, InsertStatement, IntoUpdateTarget, QueryId, ReturningClause, UpdateStatement,
 };
 use diesel::query_dsl::methods::{LimitDsl, SelectDsl};
 use diesel::sql_types::{Bool, Timestamptz};
@@ -26,18 +26,26 @@ impl<R: Selectable<Pg, SelectExpression: QueryId> + Send + 'static> Row for R {}
 
 /// The row `query` finds, if any (`table.find(id)`, or `.for_update()` of it to lock the row
 /// until the transaction ends).
-pub async fn first<'q, R, Q>(conn: &mut AsyncPgConnection, query: Q) -> QueryResult<Option<R>>
+pub fn first<'q, R, Q>(
+    conn: &mut AsyncPgConnection,
+    query: Q,
+) -> impl Future<Output = QueryResult<Option<R>>> + Send
 where
     R: Row,
     Q: SelectDsl<AsRow<R>>,
     Select<Q, AsRow<R>>: LimitDsl,
     Limit<Select<Q, AsRow<R>>>: LoadQuery<'q, AsyncPgConnection, R> + Send + 'q,
 {
-    query.select(R::as_select()).first(conn).await.optional()
+    let row = query.select(R::as_select()).first(conn);
+    async move { row.await.optional() }
 }
 
 /// Sets `changes` on the row(s) of `target` and answers the row as it is now.
-pub async fn update<'q, R, T, V>(conn: &mut AsyncPgConnection, target: T, changes: V) -> QueryResult<R>
+pub fn update<'q, R, T, V>(
+    conn: &mut AsyncPgConnection,
+    target: T,
+    changes: V,
+) -> impl Future<Output = QueryResult<R>> + Send
 where
     R: Row,
     T: IntoUpdateTarget,
@@ -50,22 +58,40 @@ where
         .set(changes)
         .returning(R::as_returning())
         .get_result(conn)
-        .await
 }
 
 /// Runs an insert (`insert_into(table).values(..)`, with its `ON CONFLICT` if any) and answers
 /// the row it wrote; with `ON CONFLICT DO NOTHING`, `.optional()` tells a skipped row.
-pub async fn insert<'q, R, T, U, Op>(
+pub fn insert<'q, R, T, U, Op>(
     conn: &mut AsyncPgConnection,
     statement: InsertStatement<T, U, Op>,
-) -> QueryResult<R>
+) -> impl Future<Output = QueryResult<R>> + Send
 where
     R: Row,
     T: diesel::query_source::QuerySource,
     InsertStatement<T, U, Op, ReturningClause<AsRow<R>>>:
         diesel::query_builder::Query + LoadQuery<'q, AsyncPgConnection, R> + Send + 'q,
 {
-    statement.returning(R::as_returning()).get_result(conn).await
+    statement.returning(R::as_returning()).get_result(conn)
+}
+
+/// Deletes the row of `target` and answers it, if there was one: a row taken this way is
+/// taken once, however many callers race for it.
+pub fn take<'q, R, T>(
+    conn: &mut AsyncPgConnection,
+    target: T,
+) -> impl Future<Output = QueryResult<Option<R>>> + Send
+where
+    R: Row,
+    T: IntoUpdateTarget,
+    DeleteStatement<T::Table, T::WhereClause, ReturningClause<AsRow<R>>>:
+        diesel::query_builder::Query + LoadQuery<'q, AsyncPgConnection, R> + Send + 'q,
+    AsRow<R>: SelectableExpression<T::Table>,
+{
+    let row = diesel::delete(target)
+        .returning(R::as_returning())
+        .get_result(conn);
+    async move { row.await.optional() }
 }
 
 /// Where a page of rows ordered by ascending `(created, key)` starts: after the keyset
