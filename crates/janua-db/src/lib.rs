@@ -3,6 +3,7 @@
 
 pub mod inbox;
 pub mod outbox;
+pub mod rows;
 pub mod schema;
 
 use diesel_async::pooled_connection::deadpool::{BuildError, Pool as DeadPool};

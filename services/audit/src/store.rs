@@ -4,6 +4,7 @@ use crate::chain::{self, HeadSeal};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 diesel::table! {
@@ -109,11 +110,9 @@ pub struct Head {
 }
 
 pub async fn head(conn: &mut AsyncPgConnection) -> QueryResult<Head> {
-    audit_chain_head::table
-        .find(CHAIN)
-        .select(Head::as_select())
-        .get_result(conn)
-        .await
+    rows::first(conn, audit_chain_head::table.find(CHAIN))
+        .await?
+        .ok_or(diesel::NotFound)
 }
 
 /// Appends the events not yet in the chain, in order, and moves the head; call inside a
@@ -123,12 +122,9 @@ pub async fn append(
     events: Vec<Pending>,
     seal: &HeadSeal,
 ) -> QueryResult<usize> {
-    let head: Head = audit_chain_head::table
-        .find(CHAIN)
-        .select(Head::as_select())
-        .for_update()
-        .get_result(conn)
-        .await?;
+    let head: Head = rows::first(conn, audit_chain_head::table.find(CHAIN).for_update())
+        .await?
+        .ok_or(diesel::NotFound)?;
     let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
     let mut known: std::collections::HashSet<Uuid> = audit_entries::table
         .filter(audit_entries::id.eq_any(&ids))
@@ -188,12 +184,7 @@ pub async fn append(
 }
 
 pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Entry>> {
-    audit_entries::table
-        .filter(audit_entries::id.eq(id))
-        .select(Entry::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, audit_entries::table.filter(audit_entries::id.eq(id))).await
 }
 
 /// Which entries a list or an export wants.

@@ -2,6 +2,7 @@ use crate::store::schema::{backup_codes, totp_secrets};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -15,12 +16,7 @@ pub struct TotpRow {
 }
 
 pub async fn totp(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Option<TotpRow>> {
-    totp_secrets::table
-        .find(user_id)
-        .select(TotpRow::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, totp_secrets::table.find(user_id)).await
 }
 
 pub async fn totp_enabled(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<bool> {

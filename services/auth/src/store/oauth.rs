@@ -4,6 +4,7 @@ use crate::store::schema::{oauth_flows, oauth_links};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 pub async fn count_links(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<i64> {
@@ -32,13 +33,10 @@ pub async fn link_of(
     provider: &str,
     subject: &str,
 ) -> QueryResult<Option<Link>> {
-    oauth_links::table
+    let link = oauth_links::table
         .filter(oauth_links::provider.eq(provider))
-        .filter(oauth_links::subject.eq(subject))
-        .select(Link::as_select())
-        .first(conn)
-        .await
-        .optional()
+        .filter(oauth_links::subject.eq(subject));
+    rows::first(conn, link).await
 }
 
 pub async fn links_of_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Vec<Link>> {
@@ -50,6 +48,8 @@ pub async fn links_of_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> Query
         .await
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = oauth_links, treat_none_as_default_value = false)]
 pub struct NewLink<'a> {
     pub user_id: Uuid,
     pub provider: &'a str,
@@ -63,11 +63,7 @@ pub async fn insert_link(conn: &mut AsyncPgConnection, l: NewLink<'_>) -> QueryR
     let n = diesel::insert_into(oauth_links::table)
         .values((
             oauth_links::id.eq(janua_core::ids::new_id()),
-            oauth_links::user_id.eq(l.user_id),
-            oauth_links::provider.eq(l.provider),
-            oauth_links::subject.eq(l.subject),
-            oauth_links::email.eq(l.email),
-            oauth_links::email_verified.eq(l.email_verified),
+            l,
             oauth_links::last_used_at.eq(Utc::now()),
         ))
         .on_conflict_do_nothing()
@@ -110,6 +106,8 @@ pub async fn delete_links_of_user(conn: &mut AsyncPgConnection, user_id: Uuid) -
         .await
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = oauth_flows, treat_none_as_default_value = false)]
 pub struct NewFlow<'a> {
     pub state_hash: &'a [u8],
     pub provider: &'a str,
@@ -141,17 +139,7 @@ pub async fn start_flow(conn: &mut AsyncPgConnection, f: NewFlow<'_>) -> QueryRe
         .execute(conn)
         .await?;
     diesel::insert_into(oauth_flows::table)
-        .values((
-            oauth_flows::state_hash.eq(f.state_hash),
-            oauth_flows::provider.eq(f.provider),
-            oauth_flows::purpose.eq(f.purpose),
-            oauth_flows::user_id.eq(f.user_id),
-            oauth_flows::browser_hash.eq(f.browser_hash),
-            oauth_flows::verifier_sealed.eq(f.verifier_sealed),
-            oauth_flows::nonce.eq(f.nonce),
-            oauth_flows::redirect_uri.eq(f.redirect_uri),
-            oauth_flows::expires_at.eq(f.expires_at),
-        ))
+        .values(f)
         .execute(conn)
         .await?;
     Ok(())
@@ -160,11 +148,10 @@ pub async fn start_flow(conn: &mut AsyncPgConnection, f: NewFlow<'_>) -> QueryRe
 /// Takes a flow by its state: gone afterwards whatever the outcome (a callback is answered
 /// once). None if unknown, spent or expired.
 pub async fn take_flow(conn: &mut AsyncPgConnection, state_hash: &[u8]) -> QueryResult<Option<Flow>> {
-    let flow: Option<Flow> =
-        diesel::delete(oauth_flows::table.filter(oauth_flows::state_hash.eq(state_hash)))
-            .returning(Flow::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?;
+    let flow: Option<Flow> = rows::take(
+        conn,
+        oauth_flows::table.filter(oauth_flows::state_hash.eq(state_hash)),
+    )
+    .await?;
     Ok(flow.filter(|f| f.expires_at > Utc::now()))
 }

@@ -6,6 +6,7 @@ use crate::store::schema::one_time_tokens;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 pub const PURPOSE_VERIFY_EMAIL: &str = "verify_email";
@@ -14,9 +15,11 @@ pub const PURPOSE_MAGIC_LINK: &str = "magic_link";
 
 /// A stored token: the account it was sent for (none for a sign-up by link) and the address
 /// the mail went to.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = one_time_tokens)]
 pub struct EmailedToken {
     pub user_id: Option<Uuid>,
+    #[diesel(column_name = email)]
     pub sent_to: String,
 }
 
@@ -51,15 +54,7 @@ pub async fn peek(
     purpose: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<Option<EmailedToken>> {
-    one_time_tokens::table
-        .filter(one_time_tokens::token_hash.eq(hash))
-        .filter(one_time_tokens::purpose.eq(purpose))
-        .filter(one_time_tokens::used_at.is_null())
-        .filter(one_time_tokens::expires_at.gt(now))
-        .select((one_time_tokens::user_id, one_time_tokens::email))
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, usable(hash, purpose, now)).await
 }
 
 /// Uses a token once: marks it used and returns it if it was unused, unexpired and of this
@@ -70,18 +65,19 @@ pub async fn consume(
     purpose: &str,
     now: DateTime<Utc>,
 ) -> QueryResult<Option<EmailedToken>> {
-    diesel::update(
-        one_time_tokens::table
-            .filter(one_time_tokens::token_hash.eq(hash))
-            .filter(one_time_tokens::purpose.eq(purpose))
-            .filter(one_time_tokens::used_at.is_null())
-            .filter(one_time_tokens::expires_at.gt(now)),
-    )
-    .set(one_time_tokens::used_at.eq(now))
-    .returning((one_time_tokens::user_id, one_time_tokens::email))
-    .get_result(conn)
-    .await
-    .optional()
+    rows::update(conn, usable(hash, purpose, now), one_time_tokens::used_at.eq(now))
+        .await
+        .optional()
+}
+
+/// The token with this hash if it is of this purpose, unused and unexpired at `now`.
+#[diesel::dsl::auto_type]
+fn usable<'a>(hash: &'a [u8], purpose: &'a str, now: DateTime<Utc>) -> _ {
+    one_time_tokens::table
+        .filter(one_time_tokens::token_hash.eq(hash))
+        .filter(one_time_tokens::purpose.eq(purpose))
+        .filter(one_time_tokens::used_at.is_null())
+        .filter(one_time_tokens::expires_at.gt(now))
 }
 
 /// Earlier unused tokens of the same purpose stop working when a new one is sent.

@@ -4,6 +4,7 @@ use crate::store::schema::{passkeys, webauthn_ceremonies};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -21,6 +22,8 @@ pub struct PasskeyRow {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = passkeys)]
 pub struct NewPasskey<'a> {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -34,23 +37,11 @@ pub struct NewPasskey<'a> {
 
 /// Stores a new passkey; None if the credential is registered already (to anyone).
 pub async fn insert(conn: &mut AsyncPgConnection, p: NewPasskey<'_>) -> QueryResult<Option<PasskeyRow>> {
-    diesel::insert_into(passkeys::table)
-        .values((
-            passkeys::id.eq(p.id),
-            passkeys::user_id.eq(p.user_id),
-            passkeys::credential_id.eq(p.credential_id),
-            passkeys::name.eq(p.name),
-            passkeys::passkey.eq(p.passkey),
-            passkeys::counter.eq(p.counter),
-            passkeys::backup_eligible.eq(p.backup_eligible),
-            passkeys::backup_state.eq(p.backup_state),
-        ))
+    let insert = diesel::insert_into(passkeys::table)
+        .values(p)
         .on_conflict(passkeys::credential_id)
-        .do_nothing()
-        .returning(PasskeyRow::as_returning())
-        .get_result(conn)
-        .await
-        .optional()
+        .do_nothing();
+    rows::insert(conn, insert).await.optional()
 }
 
 pub async fn of_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Vec<PasskeyRow>> {
@@ -75,13 +66,10 @@ pub async fn by_credential(
     user_id: Uuid,
     credential_id: &[u8],
 ) -> QueryResult<Option<PasskeyRow>> {
-    passkeys::table
+    let passkey = passkeys::table
         .filter(passkeys::user_id.eq(user_id))
-        .filter(passkeys::credential_id.eq(credential_id))
-        .select(PasskeyRow::as_select())
-        .first(conn)
-        .await
-        .optional()
+        .filter(passkeys::credential_id.eq(credential_id));
+    rows::first(conn, passkey).await
 }
 
 /// Records a use. The counter only moves forward: false when a concurrent use already took
@@ -120,6 +108,8 @@ pub async fn delete(conn: &mut AsyncPgConnection, user_id: Uuid, id: Uuid) -> Qu
     Ok(n == 1)
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = webauthn_ceremonies, treat_none_as_default_value = false)]
 pub struct NewCeremony<'a> {
     pub id: Uuid,
     pub purpose: &'a str,
@@ -148,15 +138,7 @@ pub async fn begin(conn: &mut AsyncPgConnection, c: NewCeremony<'_>, now: DateTi
         .execute(conn)
         .await?;
     diesel::insert_into(webauthn_ceremonies::table)
-        .values((
-            webauthn_ceremonies::id.eq(c.id),
-            webauthn_ceremonies::purpose.eq(c.purpose),
-            webauthn_ceremonies::user_id.eq(c.user_id),
-            webauthn_ceremonies::decoy.eq(c.decoy),
-            webauthn_ceremonies::name.eq(c.name),
-            webauthn_ceremonies::state.eq(c.state),
-            webauthn_ceremonies::expires_at.eq(c.expires_at),
-        ))
+        .values(c)
         .execute(conn)
         .await?;
     Ok(())
@@ -170,11 +152,10 @@ pub async fn take(
     purposes: &[&str],
     now: DateTime<Utc>,
 ) -> QueryResult<Option<Ceremony>> {
-    let taken: Option<Ceremony> =
-        diesel::delete(webauthn_ceremonies::table.filter(webauthn_ceremonies::id.eq(id)))
-            .returning(Ceremony::as_returning())
-            .get_result(conn)
-            .await
-            .optional()?;
+    let taken: Option<Ceremony> = rows::take(
+        conn,
+        webauthn_ceremonies::table.filter(webauthn_ceremonies::id.eq(id)),
+    )
+    .await?;
     Ok(taken.filter(|c| c.expires_at > now && purposes.contains(&c.purpose.as_str())))
 }

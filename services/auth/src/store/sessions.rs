@@ -2,6 +2,7 @@ use crate::store::schema::{refresh_tokens, sessions};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -20,6 +21,8 @@ pub struct Session {
     pub auth_time: DateTime<Utc>,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = sessions, treat_none_as_default_value = false)]
 pub struct NewSession<'a> {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -31,19 +34,7 @@ pub struct NewSession<'a> {
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, s: &NewSession<'_>) -> QueryResult<Session> {
-    diesel::insert_into(sessions::table)
-        .values((
-            sessions::id.eq(s.id),
-            sessions::user_id.eq(s.user_id),
-            sessions::expires_at.eq(s.expires_at),
-            sessions::user_agent.eq(s.user_agent),
-            sessions::ip.eq(s.ip),
-            sessions::auth_method.eq(s.auth_method),
-            sessions::auth_time.eq(s.auth_time),
-        ))
-        .returning(Session::as_returning())
-        .get_result(conn)
-        .await
+    rows::insert(conn, diesel::insert_into(sessions::table).values(s)).await
 }
 
 pub async fn insert_refresh_token(
@@ -186,15 +177,7 @@ pub async fn find_active(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> QueryResult<Option<Session>> {
-    sessions::table
-        .filter(sessions::id.eq(id))
-        .filter(sessions::user_id.eq(user_id))
-        .filter(sessions::revoked_at.is_null())
-        .filter(sessions::expires_at.gt(now))
-        .select(Session::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, live_session(user_id, id, now)).await
 }
 
 /// Records a factor proven now in a live session of the user (re-authentication): the next
@@ -205,15 +188,19 @@ pub async fn touch_auth_time(
     id: Uuid,
     now: DateTime<Utc>,
 ) -> QueryResult<bool> {
-    Ok(diesel::update(
-        sessions::table
-            .filter(sessions::id.eq(id))
-            .filter(sessions::user_id.eq(user_id))
-            .filter(sessions::revoked_at.is_null())
-            .filter(sessions::expires_at.gt(now)),
-    )
-    .set(sessions::auth_time.eq(now))
-    .execute(conn)
-    .await?
+    Ok(diesel::update(live_session(user_id, id, now))
+        .set(sessions::auth_time.eq(now))
+        .execute(conn)
+        .await?
         == 1)
+}
+
+/// The session `id` of this user if it is live (neither revoked nor expired at `now`).
+#[diesel::dsl::auto_type]
+fn live_session(user_id: Uuid, id: Uuid, now: DateTime<Utc>) -> _ {
+    sessions::table
+        .filter(sessions::id.eq(id))
+        .filter(sessions::user_id.eq(user_id))
+        .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(now))
 }

@@ -4,6 +4,7 @@ use crate::store::schema::scim_tokens;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 /// How stale `last_used_at` may get before a use writes it again.
@@ -21,6 +22,8 @@ pub struct ScimToken {
     pub last_used_at: Option<DateTime<Utc>>,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = scim_tokens, treat_none_as_default_value = false)]
 pub struct NewScimToken<'a> {
     pub id: Uuid,
     pub organization_id: Uuid,
@@ -31,17 +34,7 @@ pub struct NewScimToken<'a> {
 
 #[tracing::instrument(skip_all, fields(token_id = %t.id, organization_id = %t.organization_id))]
 pub async fn insert(conn: &mut AsyncPgConnection, t: NewScimToken<'_>) -> QueryResult<ScimToken> {
-    diesel::insert_into(scim_tokens::table)
-        .values((
-            scim_tokens::id.eq(t.id),
-            scim_tokens::organization_id.eq(t.organization_id),
-            scim_tokens::token_hash.eq(t.token_hash),
-            scim_tokens::description.eq(t.description),
-            scim_tokens::created_by.eq(t.created_by),
-        ))
-        .returning(ScimToken::as_returning())
-        .get_result(conn)
-        .await
+    rows::insert(conn, diesel::insert_into(scim_tokens::table).values(t)).await
 }
 
 /// The organization's tokens that still work, oldest first.
@@ -63,13 +56,11 @@ pub async fn revoke(
     organization_id: Uuid,
     id: Uuid,
 ) -> QueryResult<Option<ScimToken>> {
-    diesel::update(scim_tokens::table)
+    let working = scim_tokens::table
         .filter(scim_tokens::id.eq(id))
         .filter(scim_tokens::organization_id.eq(organization_id))
-        .filter(scim_tokens::revoked_at.is_null())
-        .set(scim_tokens::revoked_at.eq(Utc::now()))
-        .returning(ScimToken::as_returning())
-        .get_result(conn)
+        .filter(scim_tokens::revoked_at.is_null());
+    rows::update(conn, working, scim_tokens::revoked_at.eq(Utc::now()))
         .await
         .optional()
 }
@@ -81,13 +72,10 @@ pub async fn find_active_by_hash(
     conn: &mut AsyncPgConnection,
     token_hash: &[u8],
 ) -> QueryResult<Option<ScimToken>> {
-    scim_tokens::table
+    let working = scim_tokens::table
         .filter(scim_tokens::token_hash.eq(token_hash))
-        .filter(scim_tokens::revoked_at.is_null())
-        .select(ScimToken::as_select())
-        .first(conn)
-        .await
-        .optional()
+        .filter(scim_tokens::revoked_at.is_null());
+    rows::first(conn, working).await
 }
 
 /// Records a use, unless one was recorded within [`LAST_USED_GRANULARITY`].

@@ -7,6 +7,7 @@ use crate::store::schema::{
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -37,28 +38,15 @@ pub struct SsoConfiguration {
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, c: &SsoConfiguration) -> QueryResult<SsoConfiguration> {
-    diesel::insert_into(sso_configurations::table)
-        .values(c)
-        .returning(SsoConfiguration::as_returning())
-        .get_result(conn)
-        .await
+    rows::insert(conn, diesel::insert_into(sso_configurations::table).values(c)).await
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, c: &SsoConfiguration) -> QueryResult<SsoConfiguration> {
-    diesel::update(sso_configurations::table.filter(sso_configurations::id.eq(c.id)))
-        .set(c)
-        .returning(SsoConfiguration::as_returning())
-        .get_result(conn)
-        .await
+    rows::update(conn, sso_configurations::table.find(c.id), c).await
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<SsoConfiguration>> {
-    sso_configurations::table
-        .filter(sso_configurations::id.eq(id))
-        .select(SsoConfiguration::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, sso_configurations::table.find(id)).await
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
@@ -166,15 +154,12 @@ pub async fn by_verified_domain(
     conn: &mut AsyncPgConnection,
     domain: &str,
 ) -> QueryResult<Option<SsoConfiguration>> {
-    sso_configurations::table
+    let holding = sso_configurations::table
         .inner_join(sso_domains::table)
         .filter(sso_domains::domain.eq(domain))
         .filter(sso_domains::verified_at.is_not_null())
-        .filter(sso_configurations::enabled.eq(true))
-        .select(SsoConfiguration::as_select())
-        .first(conn)
-        .await
-        .optional()
+        .filter(sso_configurations::enabled.eq(true));
+    rows::first(conn, holding).await
 }
 
 /// Whether `domain` is verified for this configuration's organization (by any of its
@@ -204,6 +189,8 @@ pub struct SsoFlow {
     pub expires_at: DateTime<Utc>,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = sso_flows, treat_none_as_default_value = false)]
 pub struct NewFlow<'a> {
     pub state_hash: &'a [u8],
     pub configuration_id: Uuid,
@@ -220,16 +207,7 @@ pub async fn insert_flow(conn: &mut AsyncPgConnection, f: NewFlow<'_>) -> QueryR
         .execute(conn)
         .await?;
     diesel::insert_into(sso_flows::table)
-        .values((
-            sso_flows::state_hash.eq(f.state_hash),
-            sso_flows::configuration_id.eq(f.configuration_id),
-            sso_flows::browser_hash.eq(f.browser_hash),
-            sso_flows::saml_request_id.eq(f.saml_request_id),
-            sso_flows::oidc_nonce.eq(f.oidc_nonce),
-            sso_flows::pkce_verifier.eq(f.pkce_verifier),
-            sso_flows::redirect_uri.eq(f.redirect_uri),
-            sso_flows::expires_at.eq(f.expires_at),
-        ))
+        .values(f)
         .execute(conn)
         .await?;
     Ok(())
@@ -237,11 +215,11 @@ pub async fn insert_flow(conn: &mut AsyncPgConnection, f: NewFlow<'_>) -> QueryR
 
 /// Takes a flow (once): deleted as it is read; an expired one is not answered.
 pub async fn take_flow(conn: &mut AsyncPgConnection, state_hash: &[u8]) -> QueryResult<Option<SsoFlow>> {
-    let flow = diesel::delete(sso_flows::table.filter(sso_flows::state_hash.eq(state_hash)))
-        .returning(SsoFlow::as_returning())
-        .get_result(conn)
-        .await
-        .optional()?;
+    let flow: Option<SsoFlow> = rows::take(
+        conn,
+        sso_flows::table.filter(sso_flows::state_hash.eq(state_hash)),
+    )
+    .await?;
     Ok(flow.filter(|f| f.expires_at > Utc::now()))
 }
 
@@ -284,13 +262,7 @@ pub async fn identity(
     config: Uuid,
     subject: &str,
 ) -> QueryResult<Option<SsoIdentity>> {
-    sso_identities::table
-        .filter(sso_identities::configuration_id.eq(config))
-        .filter(sso_identities::subject.eq(subject))
-        .select(SsoIdentity::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, sso_identities::table.find((config, subject))).await
 }
 
 pub async fn link_identity(

@@ -3,35 +3,25 @@ use crate::store::schema::users;
 use chrono::Utc;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
-    users::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, users::table.find(id)).await
 }
 
 /// Locks the user row until the transaction ends.
 pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
-    users::table
-        .find(id)
-        .select(User::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, users::table.find(id).for_update()).await
 }
 
 pub async fn find_by_email(conn: &mut AsyncPgConnection, email: &str) -> QueryResult<Option<User>> {
-    users::table
-        .filter(users::email.eq(email))
-        .select(User::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, users::table.filter(users::email.eq(email))).await
+}
+
+/// The user, locked until the transaction ends; an unknown id is `NotFound`.
+async fn current(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<User> {
+    find_for_update(conn, id).await?.ok_or(diesel::NotFound)
 }
 
 pub async fn insert(
@@ -42,17 +32,14 @@ pub async fn insert(
     roles: &[String],
     email_verified: bool,
 ) -> QueryResult<User> {
-    diesel::insert_into(users::table)
-        .values((
-            users::id.eq(id),
-            users::email.eq(email),
-            users::name.eq(name),
-            users::roles.eq(roles),
-            users::email_verified.eq(email_verified),
-        ))
-        .returning(User::as_returning())
-        .get_result(conn)
-        .await
+    let values = (
+        users::id.eq(id),
+        users::email.eq(email),
+        users::name.eq(name),
+        users::roles.eq(roles),
+        users::email_verified.eq(email_verified),
+    );
+    rows::insert(conn, diesel::insert_into(users::table).values(values)).await
 }
 
 pub async fn update_profile(
@@ -60,27 +47,19 @@ pub async fn update_profile(
     id: Uuid,
     change: &ProfileUpdate,
 ) -> QueryResult<User> {
-    let current = users::table
-        .find(id)
-        .select(User::as_select())
-        .for_update()
-        .first(conn)
-        .await?;
+    let current = current(conn, id).await?;
     let name = change.name.clone().unwrap_or(current.name);
     let avatar_url = change.avatar_url.clone().unwrap_or(current.avatar_url);
     let locale = change.locale.clone().unwrap_or(current.locale);
     let metadata = change.metadata.clone().unwrap_or(current.metadata);
-    diesel::update(users::table.find(id))
-        .set((
-            users::name.eq(name),
-            users::avatar_url.eq(avatar_url),
-            users::locale.eq(locale),
-            users::metadata.eq(metadata),
-            users::updated_at.eq(Utc::now()),
-        ))
-        .returning(User::as_returning())
-        .get_result(conn)
-        .await
+    let changes = (
+        users::name.eq(name),
+        users::avatar_url.eq(avatar_url),
+        users::locale.eq(locale),
+        users::metadata.eq(metadata),
+        users::updated_at.eq(Utc::now()),
+    );
+    rows::update(conn, users::table.find(id), changes).await
 }
 
 /// Sets the email and/or the name (`Some(None)` clears it). A new email is not verified:
@@ -91,31 +70,20 @@ pub async fn update_account(
     email: Option<&str>,
     name: Option<Option<&str>>,
 ) -> QueryResult<User> {
-    let current = users::table
-        .find(id)
-        .select(User::as_select())
-        .for_update()
-        .first(conn)
-        .await?;
+    let current = current(conn, id).await?;
     let email_changed = email.is_some_and(|e| e != current.email);
-    diesel::update(users::table.find(id))
-        .set((
-            users::email.eq(email.unwrap_or(&current.email)),
-            users::email_verified.eq(current.email_verified && !email_changed),
-            users::name.eq(name.unwrap_or(current.name.as_deref())),
-            users::updated_at.eq(Utc::now()),
-        ))
-        .returning(User::as_returning())
-        .get_result(conn)
-        .await
+    let changes = (
+        users::email.eq(email.unwrap_or(&current.email)),
+        users::email_verified.eq(current.email_verified && !email_changed),
+        users::name.eq(name.unwrap_or(current.name.as_deref())),
+        users::updated_at.eq(Utc::now()),
+    );
+    rows::update(conn, users::table.find(id), changes).await
 }
 
 pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<User> {
-    diesel::update(users::table.find(id))
-        .set((users::email_verified.eq(true), users::updated_at.eq(Utc::now())))
-        .returning(User::as_returning())
-        .get_result(conn)
-        .await
+    let changes = (users::email_verified.eq(true), users::updated_at.eq(Utc::now()));
+    rows::update(conn, users::table.find(id), changes).await
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
@@ -123,19 +91,13 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize
 }
 
 pub async fn set_mfa_enabled(conn: &mut AsyncPgConnection, id: Uuid, enabled: bool) -> QueryResult<User> {
-    diesel::update(users::table.find(id))
-        .set((users::mfa_enabled.eq(enabled), users::updated_at.eq(Utc::now())))
-        .returning(User::as_returning())
-        .get_result(conn)
-        .await
+    let changes = (users::mfa_enabled.eq(enabled), users::updated_at.eq(Utc::now()));
+    rows::update(conn, users::table.find(id), changes).await
 }
 
 pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str) -> QueryResult<User> {
-    diesel::update(users::table.find(id))
-        .set((users::status.eq(status), users::updated_at.eq(Utc::now())))
-        .returning(User::as_returning())
-        .get_result(conn)
-        .await
+    let changes = (users::status.eq(status), users::updated_at.eq(Utc::now()));
+    rows::update(conn, users::table.find(id), changes).await
 }
 
 /// Users in sign-up order after the keyset `after`, optionally only those whose email or
@@ -158,12 +120,8 @@ pub async fn list(
     if let Some(st) = status {
         q = q.filter(users::status.eq(st.to_string()));
     }
-    if let Some((at, id)) = after {
-        q = q.filter(
-            users::created_at
-                .gt(at)
-                .or(users::created_at.eq(at).and(users::id.gt(id))),
-        );
+    if let Some(after) = after {
+        q = q.filter(rows::after(users::created_at, users::id, after));
     }
     q.order((users::created_at.asc(), users::id.asc()))
         .limit(limit)

@@ -2,6 +2,7 @@ use crate::store::schema::invitations;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -33,6 +34,8 @@ impl Invitation {
     }
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = invitations)]
 pub struct NewInvitation<'a> {
     pub id: Uuid,
     pub organization_id: Uuid,
@@ -56,14 +59,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, n: NewInvitation<'_>) -> Query
     .execute(conn)
     .await?;
     let inserted = diesel::insert_into(invitations::table)
-        .values((
-            invitations::id.eq(n.id),
-            invitations::organization_id.eq(n.organization_id),
-            invitations::email.eq(n.email),
-            invitations::role.eq(n.role),
-            invitations::invited_by.eq(n.invited_by),
-            invitations::expires_at.eq(n.expires_at),
-        ))
+        .values(&n)
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
@@ -71,22 +67,11 @@ pub async fn insert(conn: &mut AsyncPgConnection, n: NewInvitation<'_>) -> Query
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Invitation>> {
-    invitations::table
-        .find(id)
-        .select(Invitation::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, invitations::table.find(id)).await
 }
 
 pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Invitation>> {
-    invitations::table
-        .find(id)
-        .select(Invitation::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, invitations::table.find(id).for_update()).await
 }
 
 pub async fn list(
@@ -98,12 +83,8 @@ pub async fn list(
     let mut q = invitations::table
         .filter(invitations::organization_id.eq(org))
         .into_boxed();
-    if let Some((at, id)) = after {
-        q = q.filter(
-            invitations::created_at
-                .gt(at)
-                .or(invitations::created_at.eq(at).and(invitations::id.gt(id))),
-        );
+    if let Some(after) = after {
+        q = q.filter(rows::after(invitations::created_at, invitations::id, after));
     }
     q.order((invitations::created_at.asc(), invitations::id.asc()))
         .limit(limit)
@@ -140,13 +121,10 @@ pub async fn mark_resent(
     id: Uuid,
     expires_at: DateTime<Utc>,
 ) -> QueryResult<Invitation> {
-    diesel::update(invitations::table.find(id))
-        .set((
-            invitations::sent_count.eq(invitations::sent_count + 1),
-            invitations::last_sent_at.eq(Utc::now()),
-            invitations::expires_at.eq(expires_at),
-        ))
-        .returning(Invitation::as_returning())
-        .get_result(conn)
-        .await
+    let changes = (
+        invitations::sent_count.eq(invitations::sent_count + 1),
+        invitations::last_sent_at.eq(Utc::now()),
+        invitations::expires_at.eq(expires_at),
+    );
+    rows::update(conn, invitations::table.find(id), changes).await
 }

@@ -2,6 +2,7 @@ use crate::store::schema::{memberships, users};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 pub async fn role_of(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid) -> QueryResult<Option<String>> {
@@ -125,12 +126,8 @@ async fn select(
     if let Some(user) = only {
         q = q.filter(memberships::user_id.eq(user));
     }
-    if let Some((at, id)) = after {
-        q = q.filter(
-            memberships::joined_at
-                .gt(at)
-                .or(memberships::joined_at.eq(at).and(memberships::user_id.gt(id))),
-        );
+    if let Some(after) = after {
+        q = q.filter(rows::after(memberships::joined_at, memberships::user_id, after));
     }
     q.order((memberships::joined_at.asc(), memberships::user_id.asc()))
         .limit(limit)

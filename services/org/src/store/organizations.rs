@@ -2,6 +2,7 @@ use crate::store::schema::{memberships, organizations};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -19,6 +20,8 @@ pub struct Organization {
     pub updated_at: DateTime<Utc>,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = organizations, treat_none_as_default_value = false)]
 pub struct NewOrganization<'a> {
     pub id: Uuid,
     pub name: &'a str,
@@ -33,30 +36,15 @@ pub async fn insert(
     conn: &mut AsyncPgConnection,
     o: NewOrganization<'_>,
 ) -> QueryResult<Option<Organization>> {
-    diesel::insert_into(organizations::table)
-        .values((
-            organizations::id.eq(o.id),
-            organizations::name.eq(o.name),
-            organizations::slug.eq(o.slug),
-            organizations::description.eq(o.description),
-            organizations::metadata.eq(o.metadata),
-            organizations::created_by.eq(o.created_by),
-        ))
+    let insert = diesel::insert_into(organizations::table)
+        .values(o)
         .on_conflict(organizations::slug)
-        .do_nothing()
-        .returning(Organization::as_returning())
-        .get_result(conn)
-        .await
-        .optional()
+        .do_nothing();
+    rows::insert(conn, insert).await.optional()
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Organization>> {
-    organizations::table
-        .find(id)
-        .select(Organization::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, organizations::table.find(id)).await
 }
 
 pub struct Changes<'a> {
@@ -66,28 +54,20 @@ pub struct Changes<'a> {
     pub metadata: Option<serde_json::Value>,
 }
 
-/// Applies the given changes; Ok(None) if the new slug is taken.
 /// The organization with this slug.
 pub async fn find_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> QueryResult<Option<Organization>> {
-    organizations::table
-        .filter(organizations::slug.eq(slug))
-        .select(Organization::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, organizations::table.filter(organizations::slug.eq(slug))).await
 }
 
+/// Applies the given changes; Ok(None) if the new slug is taken.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     c: Changes<'_>,
 ) -> QueryResult<Option<Organization>> {
-    let current = organizations::table
-        .find(id)
-        .select(Organization::as_select())
-        .for_update()
-        .first(conn)
-        .await?;
+    let current: Organization = rows::first(conn, organizations::table.find(id).for_update())
+        .await?
+        .ok_or(diesel::NotFound)?;
     if let Some(slug) = c.slug
         && slug != current.slug
     {
@@ -100,16 +80,14 @@ pub async fn update(
             return Ok(None);
         }
     }
-    diesel::update(organizations::table.find(id))
-        .set((
-            organizations::name.eq(c.name.unwrap_or(&current.name)),
-            organizations::slug.eq(c.slug.unwrap_or(&current.slug)),
-            organizations::description.eq(c.description.unwrap_or(current.description.as_deref())),
-            organizations::metadata.eq(c.metadata.unwrap_or(current.metadata.clone())),
-            organizations::updated_at.eq(Utc::now()),
-        ))
-        .returning(Organization::as_returning())
-        .get_result(conn)
+    let changes = (
+        organizations::name.eq(c.name.unwrap_or(&current.name)),
+        organizations::slug.eq(c.slug.unwrap_or(&current.slug)),
+        organizations::description.eq(c.description.unwrap_or(current.description.as_deref())),
+        organizations::metadata.eq(c.metadata.unwrap_or(current.metadata.clone())),
+        organizations::updated_at.eq(Utc::now()),
+    );
+    rows::update(conn, organizations::table.find(id), changes)
         .await
         .map(Some)
 }
@@ -133,12 +111,12 @@ pub async fn of_user(
         .inner_join(organizations::table)
         .filter(memberships::user_id.eq(user_id))
         .into_boxed();
-    if let Some((at, id)) = after {
-        q = q.filter(
-            memberships::joined_at.gt(at).or(memberships::joined_at
-                .eq(at)
-                .and(memberships::organization_id.gt(id))),
-        );
+    if let Some(after) = after {
+        q = q.filter(rows::after(
+            memberships::joined_at,
+            memberships::organization_id,
+            after,
+        ));
     }
     q.order((memberships::joined_at.asc(), memberships::organization_id.asc()))
         .limit(limit)

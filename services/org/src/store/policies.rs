@@ -2,6 +2,7 @@ use crate::store::schema::{memberships, policies};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
@@ -23,6 +24,9 @@ pub struct PolicyRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A policy's own fields, as created and as replaced by an update.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = policies, treat_none_as_default_value = false, treat_none_as_null = true)]
 pub struct Fields<'a> {
     pub name: &'a str,
     pub description: Option<&'a str>,
@@ -40,48 +44,26 @@ pub async fn insert(
     by: Uuid,
     f: Fields<'_>,
 ) -> QueryResult<PolicyRow> {
-    diesel::insert_into(policies::table)
-        .values((
-            policies::id.eq(id),
-            policies::organization_id.eq(org),
-            policies::name.eq(f.name),
-            policies::description.eq(f.description),
-            policies::effect.eq(f.effect),
-            policies::actions.eq(f.actions),
-            policies::resources.eq(f.resources),
-            policies::conditions.eq(f.conditions),
-            policies::priority.eq(f.priority),
-            policies::created_by.eq(by),
-        ))
-        .returning(PolicyRow::as_returning())
-        .get_result(conn)
-        .await
+    let values = (
+        policies::id.eq(id),
+        policies::organization_id.eq(org),
+        f,
+        policies::created_by.eq(by),
+    );
+    rows::insert(conn, diesel::insert_into(policies::table).values(values)).await
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, f: Fields<'_>) -> QueryResult<PolicyRow> {
-    diesel::update(policies::table.find(id))
-        .set((
-            policies::name.eq(f.name),
-            policies::description.eq(f.description),
-            policies::effect.eq(f.effect),
-            policies::actions.eq(f.actions),
-            policies::resources.eq(f.resources),
-            policies::conditions.eq(f.conditions),
-            policies::priority.eq(f.priority),
-            policies::updated_at.eq(Utc::now()),
-        ))
-        .returning(PolicyRow::as_returning())
-        .get_result(conn)
-        .await
+    rows::update(
+        conn,
+        policies::table.find(id),
+        (f, policies::updated_at.eq(Utc::now())),
+    )
+    .await
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<PolicyRow>> {
-    policies::table
-        .find(id)
-        .select(PolicyRow::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, policies::table.find(id)).await
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
@@ -104,12 +86,8 @@ pub async fn list(
             .select(memberships::organization_id.nullable());
         q = q.filter(policies::organization_id.eq_any(managed));
     }
-    if let Some((at, id)) = after {
-        q = q.filter(
-            policies::created_at
-                .gt(at)
-                .or(policies::created_at.eq(at).and(policies::id.gt(id))),
-        );
+    if let Some(after) = after {
+        q = q.filter(rows::after(policies::created_at, policies::id, after));
     }
     q.order((policies::created_at.asc(), policies::id.asc()))
         .limit(limit)

@@ -2,6 +2,7 @@ use crate::store::schema::{memberships, role_assignments, roles};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -17,6 +18,17 @@ pub struct RoleRow {
     pub updated_at: DateTime<Utc>,
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = roles, treat_none_as_default_value = false)]
+struct NewRole<'a> {
+    id: Uuid,
+    organization_id: Option<Uuid>,
+    name: &'a str,
+    description: Option<&'a str>,
+    permissions: &'a [String],
+    created_by: Uuid,
+}
+
 pub async fn insert(
     conn: &mut AsyncPgConnection,
     id: Uuid,
@@ -26,18 +38,26 @@ pub async fn insert(
     permissions: &[String],
     by: Uuid,
 ) -> QueryResult<RoleRow> {
-    diesel::insert_into(roles::table)
-        .values((
-            roles::id.eq(id),
-            roles::organization_id.eq(org),
-            roles::name.eq(name),
-            roles::description.eq(description),
-            roles::permissions.eq(permissions),
-            roles::created_by.eq(by),
-        ))
-        .returning(RoleRow::as_returning())
-        .get_result(conn)
-        .await
+    let role = new_role(id, org, name, description, permissions, by);
+    rows::insert(conn, diesel::insert_into(roles::table).values(role)).await
+}
+
+fn new_role<'a>(
+    id: Uuid,
+    organization_id: Option<Uuid>,
+    name: &'a str,
+    description: Option<&'a str>,
+    permissions: &'a [String],
+    created_by: Uuid,
+) -> NewRole<'a> {
+    NewRole {
+        id,
+        organization_id,
+        name,
+        description,
+        permissions,
+        created_by,
+    }
 }
 
 pub async fn update(
@@ -47,36 +67,22 @@ pub async fn update(
     description: Option<&str>,
     permissions: &[String],
 ) -> QueryResult<RoleRow> {
-    diesel::update(roles::table.find(id))
-        .set((
-            roles::name.eq(name),
-            roles::description.eq(description),
-            roles::permissions.eq(permissions),
-            roles::updated_at.eq(Utc::now()),
-        ))
-        .returning(RoleRow::as_returning())
-        .get_result(conn)
-        .await
+    let changes = (
+        roles::name.eq(name),
+        roles::description.eq(description),
+        roles::permissions.eq(permissions),
+        roles::updated_at.eq(Utc::now()),
+    );
+    rows::update(conn, roles::table.find(id), changes).await
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<RoleRow>> {
-    roles::table
-        .find(id)
-        .select(RoleRow::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, roles::table.find(id)).await
 }
 
 /// Locks the role row until the transaction ends.
 pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<RoleRow>> {
-    roles::table
-        .find(id)
-        .select(RoleRow::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, roles::table.find(id).for_update()).await
 }
 
 /// Inserts a role with a caller-chosen id; None if that id exists already (a concurrent
@@ -90,21 +96,12 @@ pub async fn insert_if_absent(
     permissions: &[String],
     by: Uuid,
 ) -> QueryResult<Option<RoleRow>> {
-    diesel::insert_into(roles::table)
-        .values((
-            roles::id.eq(id),
-            roles::organization_id.eq(org),
-            roles::name.eq(name),
-            roles::description.eq(description),
-            roles::permissions.eq(permissions),
-            roles::created_by.eq(by),
-        ))
+    let role = new_role(id, org, name, description, permissions, by);
+    let insert = diesel::insert_into(roles::table)
+        .values(role)
         .on_conflict(roles::id)
-        .do_nothing()
-        .returning(RoleRow::as_returning())
-        .get_result(conn)
-        .await
-        .optional()
+        .do_nothing();
+    rows::insert(conn, insert).await.optional()
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {

@@ -4,6 +4,7 @@ use crate::store::schema::users;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -20,12 +21,7 @@ pub struct User {
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
-    users::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, users::table.find(id)).await
 }
 
 /// Keeps the newest version: an older event arriving late changes nothing.

@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bytea, Int4, Nullable, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 pub const PENDING: &str = "pending";
@@ -59,24 +60,43 @@ pub async fn insert_for_event(
     if endpoints.is_empty() {
         return Ok(0);
     }
-    let rows: Vec<_> = endpoints
+    let new: Vec<_> = endpoints
         .iter()
-        .map(|endpoint| {
-            (
-                deliveries::id.eq(janua_core::ids::new_id()),
-                deliveries::endpoint_id.eq(*endpoint),
-                deliveries::event_id.eq(event_id),
-                deliveries::event_type.eq(event_type),
-                deliveries::body.eq(body),
-            )
-        })
+        .map(|endpoint| new_delivery(*endpoint, event_id, event_type, body))
         .collect();
     diesel::insert_into(deliveries::table)
-        .values(rows)
+        .values(new)
         .on_conflict((deliveries::endpoint_id, deliveries::event_id))
         .do_nothing()
         .execute(conn)
         .await
+}
+
+/// A delivery, due at once, of an event to an endpoint.
+#[derive(Insertable)]
+#[diesel(table_name = deliveries)]
+struct NewDelivery<'a> {
+    id: Uuid,
+    endpoint_id: Uuid,
+    event_id: Uuid,
+    event_type: &'a str,
+    body: &'a [u8],
+}
+
+fn new_delivery<'a>(
+    endpoint_id: Uuid,
+    event_id: Uuid,
+    event_type: &'a str,
+    body: &'a [u8],
+) -> NewDelivery<'a> {
+    let id = janua_core::ids::new_id();
+    NewDelivery {
+        id,
+        endpoint_id,
+        event_id,
+        event_type,
+        body,
+    }
 }
 
 /// A delivery claimed by this replica, with what sending it needs.
@@ -216,17 +236,8 @@ pub async fn insert_one(
     event_type: &str,
     body: &[u8],
 ) -> QueryResult<Delivery> {
-    diesel::insert_into(deliveries::table)
-        .values((
-            deliveries::id.eq(janua_core::ids::new_id()),
-            deliveries::endpoint_id.eq(endpoint),
-            deliveries::event_id.eq(event_id),
-            deliveries::event_type.eq(event_type),
-            deliveries::body.eq(body),
-        ))
-        .returning(Delivery::as_returning())
-        .get_result(conn)
-        .await
+    let values = new_delivery(endpoint, event_id, event_type, body);
+    rows::insert(conn, diesel::insert_into(deliveries::table).values(values)).await
 }
 
 /// An endpoint's deliveries, newest first, after the keyset `before` (created_at, id).
@@ -279,14 +290,12 @@ pub async fn redeliver(conn: &mut AsyncPgConnection, endpoint: Uuid, id: Uuid) -
     let mine = deliveries::table
         .filter(deliveries::id.eq(id))
         .filter(deliveries::endpoint_id.eq(endpoint));
-    let scheduled = diesel::update(mine.filter(deliveries::status.ne(DELIVERING)))
-        .set((
-            deliveries::status.eq(PENDING),
-            deliveries::next_attempt_at.eq(diesel::dsl::now),
-            deliveries::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(Delivery::as_returning())
-        .get_result(conn)
+    let due_now = (
+        deliveries::status.eq(PENDING),
+        deliveries::next_attempt_at.eq(diesel::dsl::now),
+        deliveries::updated_at.eq(diesel::dsl::now),
+    );
+    let scheduled = rows::update(conn, mine.filter(deliveries::status.ne(DELIVERING)), due_now)
         .await
         .optional()?;
     if let Some(d) = scheduled {

@@ -3,6 +3,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use uuid::Uuid;
 
 /// An endpoint row; the secrets are sealed (janua-tokens' `SecretBox`).
@@ -35,6 +36,8 @@ impl std::fmt::Debug for Endpoint {
     }
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = endpoints, treat_none_as_default_value = false)]
 pub struct NewEndpoint<'a> {
     pub id: Uuid,
     pub created_by: Uuid,
@@ -43,34 +46,17 @@ pub struct NewEndpoint<'a> {
     pub description: Option<&'a str>,
     pub event_types: &'a [String],
     pub enabled: bool,
+    #[diesel(column_name = secret)]
     pub sealed_secret: Vec<u8>,
 }
 
 #[tracing::instrument(skip_all, fields(endpoint_id = %e.id))]
 pub async fn insert(conn: &mut AsyncPgConnection, e: NewEndpoint<'_>) -> QueryResult<Endpoint> {
-    diesel::insert_into(endpoints::table)
-        .values((
-            endpoints::id.eq(e.id),
-            endpoints::created_by.eq(e.created_by),
-            endpoints::organization_id.eq(e.organization_id),
-            endpoints::url.eq(e.url),
-            endpoints::description.eq(e.description),
-            endpoints::event_types.eq(e.event_types),
-            endpoints::enabled.eq(e.enabled),
-            endpoints::secret.eq(e.sealed_secret),
-        ))
-        .returning(Endpoint::as_returning())
-        .get_result(conn)
-        .await
+    rows::insert(conn, diesel::insert_into(endpoints::table).values(e)).await
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Endpoint>> {
-    endpoints::table
-        .find(id)
-        .select(Endpoint::as_select())
-        .first(conn)
-        .await
-        .optional()
+    rows::first(conn, endpoints::table.find(id)).await
 }
 
 /// Which endpoints a list shows.
@@ -109,12 +95,8 @@ pub async fn list(
             .filter(endpoints::created_by.eq(user))
             .filter(endpoints::organization_id.eq_any(orgs)),
     };
-    if let Some((at, id)) = after {
-        q = q.filter(
-            endpoints::created_at
-                .gt(at)
-                .or(endpoints::created_at.eq(at).and(endpoints::id.gt(id))),
-        );
+    if let Some(after) = after {
+        q = q.filter(rows::after(endpoints::created_at, endpoints::id, after));
     }
     q.order((endpoints::created_at.asc(), endpoints::id.asc()))
         .limit(limit)
@@ -136,12 +118,9 @@ pub struct Changes<'a> {
 pub const ROTATION_OVERLAP_HOURS: i64 = 24;
 
 pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, c: Changes<'_>) -> QueryResult<Endpoint> {
-    let current = endpoints::table
-        .find(id)
-        .select(Endpoint::as_select())
-        .for_update()
-        .first(conn)
-        .await?;
+    let current: Endpoint = rows::first(conn, endpoints::table.find(id).for_update())
+        .await?
+        .ok_or(diesel::NotFound)?;
     let enabled = c.enabled.unwrap_or(current.enabled);
     let (disabled_reason, failing_since) = match (current.enabled, enabled) {
         // Turned back on: its failure history starts over.
@@ -161,22 +140,19 @@ pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, c: Changes<'_>) -> Q
             current.previous_secret_expires_at,
         ),
     };
-    diesel::update(endpoints::table.find(id))
-        .set((
-            endpoints::url.eq(c.url.unwrap_or(&current.url)),
-            endpoints::description.eq(c.description.unwrap_or(current.description.as_deref())),
-            endpoints::event_types.eq(c.event_types.unwrap_or(&current.event_types)),
-            endpoints::enabled.eq(enabled),
-            endpoints::disabled_reason.eq(disabled_reason),
-            endpoints::failing_since.eq(failing_since),
-            endpoints::secret.eq(secret),
-            endpoints::previous_secret.eq(previous),
-            endpoints::previous_secret_expires_at.eq(previous_expires),
-            endpoints::updated_at.eq(Utc::now()),
-        ))
-        .returning(Endpoint::as_returning())
-        .get_result(conn)
-        .await
+    let changes = (
+        endpoints::url.eq(c.url.unwrap_or(&current.url)),
+        endpoints::description.eq(c.description.unwrap_or(current.description.as_deref())),
+        endpoints::event_types.eq(c.event_types.unwrap_or(&current.event_types)),
+        endpoints::enabled.eq(enabled),
+        endpoints::disabled_reason.eq(disabled_reason),
+        endpoints::failing_since.eq(failing_since),
+        endpoints::secret.eq(secret),
+        endpoints::previous_secret.eq(previous),
+        endpoints::previous_secret_expires_at.eq(previous_expires),
+        endpoints::updated_at.eq(Utc::now()),
+    );
+    rows::update(conn, endpoints::table.find(id), changes).await
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
