@@ -50,11 +50,7 @@ impl ScimResource for Group {
         id: Uuid,
         lock: bool,
     ) -> Result<Option<ScimGroupRow>, ScimFailure> {
-        Ok(if lock {
-            store::find_for_update(conn, org, id).await?
-        } else {
-            store::find(conn, org, id).await?
-        })
+        Ok(store::find(conn, org, id, lock).await?)
     }
 
     async fn related(conn: &mut AsyncPgConnection, row: &ScimGroupRow) -> Result<Vec<Member>, ScimFailure> {
@@ -333,7 +329,7 @@ pub async fn create(call: ScimCall, body: web::Bytes) -> ScimResult {
     let members = members_named(&mut conn, org, &resource, &[]).await?;
     let member_ids: Vec<Uuid> = members.iter().map(|(id, _)| *id).collect();
     let mut id = group_id(org, &display);
-    if store::find(&mut conn, org, id).await?.is_some() {
+    if store::find(&mut conn, org, id, false).await?.is_some() {
         // A group renamed away from this name still holds the id.
         id = Uuid::now_v7();
     }

@@ -42,11 +42,7 @@ impl ScimResource for User {
         id: Uuid,
         lock: bool,
     ) -> Result<Option<ScimUserRow>, ScimFailure> {
-        let row = if lock {
-            store::find_for_update(conn, org, id).await?
-        } else {
-            store::find(conn, org, id).await?
-        };
+        let row = store::find(conn, org, id, lock).await?;
         Ok(row.filter(ScimUserRow::is_live))
     }
 

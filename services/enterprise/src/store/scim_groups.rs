@@ -30,29 +30,22 @@ pub struct Member {
     pub display_sent: bool,
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, org: Uuid, id: Uuid) -> QueryResult<Option<ScimGroupRow>> {
-    scim_groups::table
-        .filter(scim_groups::id.eq(id))
-        .filter(scim_groups::organization_id.eq(org))
-        .select(ScimGroupRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-}
-
-pub async fn find_for_update(
+/// A row of the organization, locked for an update when `lock`.
+pub async fn find(
     conn: &mut AsyncPgConnection,
     org: Uuid,
     id: Uuid,
+    lock: bool,
 ) -> QueryResult<Option<ScimGroupRow>> {
-    scim_groups::table
+    let query = scim_groups::table
         .filter(scim_groups::id.eq(id))
         .filter(scim_groups::organization_id.eq(org))
-        .select(ScimGroupRow::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
+        .select(ScimGroupRow::as_select());
+    if lock {
+        query.for_update().first(conn).await.optional()
+    } else {
+        query.first(conn).await.optional()
+    }
 }
 
 /// Whether another group of the organization has this name (any case).

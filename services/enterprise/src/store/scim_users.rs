@@ -37,31 +37,22 @@ impl ScimUserRow {
     }
 }
 
-/// A row of the organization in any state.
-pub async fn find(conn: &mut AsyncPgConnection, org: Uuid, id: Uuid) -> QueryResult<Option<ScimUserRow>> {
-    scim_users::table
-        .filter(scim_users::id.eq(id))
-        .filter(scim_users::organization_id.eq(org))
-        .select(ScimUserRow::as_select())
-        .first(conn)
-        .await
-        .optional()
-}
-
-/// The same, locked for an update.
-pub async fn find_for_update(
+/// A row of the organization in any state, locked for an update when `lock`.
+pub async fn find(
     conn: &mut AsyncPgConnection,
     org: Uuid,
     id: Uuid,
+    lock: bool,
 ) -> QueryResult<Option<ScimUserRow>> {
-    scim_users::table
+    let query = scim_users::table
         .filter(scim_users::id.eq(id))
         .filter(scim_users::organization_id.eq(org))
-        .select(ScimUserRow::as_select())
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
+        .select(ScimUserRow::as_select());
+    if lock {
+        query.for_update().first(conn).await.optional()
+    } else {
+        query.first(conn).await.optional()
+    }
 }
 
 /// The row holding `user_name` (any case) in the organization, in any state.
@@ -181,10 +172,16 @@ pub async fn page(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<ScimUserRow>> {
-    live(org)
+    in_order(conn, live(org).offset(offset).limit(limit)).await
+}
+
+/// The users `query` selects, in creation order.
+async fn in_order(
+    conn: &mut AsyncPgConnection,
+    query: scim_users::BoxedQuery<'static, diesel::pg::Pg>,
+) -> QueryResult<Vec<ScimUserRow>> {
+    query
         .order((scim_users::created_at.asc(), scim_users::id.asc()))
-        .offset(offset)
-        .limit(limit)
         .select(ScimUserRow::as_select())
         .load(conn)
         .await
@@ -197,12 +194,7 @@ pub async fn all(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<Vec<Sci
 
 /// Live users by an indexed attribute.
 pub async fn by_ids(conn: &mut AsyncPgConnection, org: Uuid, ids: &[Uuid]) -> QueryResult<Vec<ScimUserRow>> {
-    live(org)
-        .filter(scim_users::id.eq_any(ids.to_vec()))
-        .order((scim_users::created_at.asc(), scim_users::id.asc()))
-        .select(ScimUserRow::as_select())
-        .load(conn)
-        .await
+    in_order(conn, live(org).filter(scim_users::id.eq_any(ids.to_vec()))).await
 }
 
 pub async fn by_external_ids(
@@ -210,12 +202,11 @@ pub async fn by_external_ids(
     org: Uuid,
     values: &[String],
 ) -> QueryResult<Vec<ScimUserRow>> {
-    live(org)
-        .filter(scim_users::external_id.eq_any(values.to_vec()))
-        .order((scim_users::created_at.asc(), scim_users::id.asc()))
-        .select(ScimUserRow::as_select())
-        .load(conn)
-        .await
+    in_order(
+        conn,
+        live(org).filter(scim_users::external_id.eq_any(values.to_vec())),
+    )
+    .await
 }
 
 pub async fn by_user_names(
@@ -224,12 +215,11 @@ pub async fn by_user_names(
     values: &[String],
 ) -> QueryResult<Vec<ScimUserRow>> {
     let lowered: Vec<String> = values.iter().map(|v| v.to_lowercase()).collect();
-    live(org)
-        .filter(lower(scim_users::user_name).eq_any(lowered))
-        .order((scim_users::created_at.asc(), scim_users::id.asc()))
-        .select(ScimUserRow::as_select())
-        .load(conn)
-        .await
+    in_order(
+        conn,
+        live(org).filter(lower(scim_users::user_name).eq_any(lowered)),
+    )
+    .await
 }
 
 pub async fn by_emails(
@@ -238,12 +228,7 @@ pub async fn by_emails(
     values: &[String],
 ) -> QueryResult<Vec<ScimUserRow>> {
     let lowered: Vec<String> = values.iter().map(|v| v.to_lowercase()).collect();
-    live(org)
-        .filter(scim_users::emails.overlaps_with(lowered))
-        .order((scim_users::created_at.asc(), scim_users::id.asc()))
-        .select(ScimUserRow::as_select())
-        .load(conn)
-        .await
+    in_order(conn, live(org).filter(scim_users::emails.overlaps_with(lowered))).await
 }
 
 /// Which of `ids` are live users of the organization.
