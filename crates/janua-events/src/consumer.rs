@@ -24,8 +24,9 @@ pub const DELIVERY_LIMIT: i32 = 10;
 /// A handler that fails for a passing reason (its database away, its pool exhausted) is tried
 /// again in place, backing off, before its delivery goes back to the queue: each return to the
 /// queue counts toward [`DELIVERY_LIMIT`], so an outage of seconds must not use them up and
-/// dead-letter good events. With these figures a message is dead-lettered only after about
-/// five minutes of failing.
+/// dead-letter good events. With these figures each delivery is tried for about six seconds
+/// (200 ms doubling, six tries), so a message is dead-lettered only after about a minute of
+/// failing (ten deliveries), not ten quick requeues.
 const IN_PLACE: InPlace = InPlace {
     backoff: janua_core::retry::Backoff {
         base: Duration::from_millis(200),
