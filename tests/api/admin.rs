@@ -21,20 +21,13 @@ async fn admins_list_and_search_users_and_nobody_else_does() {
     app.signup("bob@example.com", PASSWORD).await;
     app.signup("carol@elsewhere.org", PASSWORD).await;
     for path in ["/api/v1/users", "/api/v1/admin/users"] {
-        app.get(path, ada["access_token"].as_str())
-            .await
-            .expect_error(403, "FORBIDDEN")
-            .await;
+        app.get(path, ada["access_token"].as_str()).await.expect_error(403, "FORBIDDEN").await;
     }
     let all = json(app.get("/api/v1/users?limit=100", Some(&admin)).await).await;
     assert_eq!(all["data"].as_array().unwrap().len(), 4);
     let found = json(app.get("/api/v1/admin/users?q=EXAMPLE.COM", Some(&admin)).await).await;
-    let emails: Vec<&str> = found["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["email"].as_str().unwrap())
-        .collect();
+    let emails: Vec<&str> =
+        found["data"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
     assert_eq!(emails, ["root@example.com", "ada@example.com", "bob@example.com"]);
     assert!(found["data"][0].get("roles").is_none());
     // Wildcards in the search are literal.
@@ -43,16 +36,9 @@ async fn admins_list_and_search_users_and_nobody_else_does() {
     // Pages.
     let first = json(app.get("/api/v1/users?limit=3", Some(&admin)).await).await;
     let cursor = first["next_cursor"].as_str().unwrap();
-    let second = json(
-        app.get(&format!("/api/v1/users?limit=3&cursor={cursor}"), Some(&admin))
-            .await,
-    )
-    .await;
+    let second = json(app.get(&format!("/api/v1/users?limit=3&cursor={cursor}"), Some(&admin)).await).await;
     assert_eq!(second["data"].as_array().unwrap().len(), 1);
-    app.get("/api/v1/users?status=gone", Some(&admin))
-        .await
-        .expect_error(400, "VALIDATION_ERROR")
-        .await;
+    app.get("/api/v1/users?status=gone", Some(&admin)).await.expect_error(400, "VALIDATION_ERROR").await;
 }
 
 #[tokio::test]
@@ -65,11 +51,7 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
     assert_eq!(app.get("/api/v1/auth/me", token).await.status(), 200);
 
     let resp = app
-        .post(
-            &format!("/api/v1/admin/users/{id}/suspend"),
-            &json!({"reason": "abuse"}),
-            Some(&admin),
-        )
+        .post(&format!("/api/v1/admin/users/{id}/suspend"), &json!({"reason": "abuse"}), Some(&admin))
         .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["status"], "suspended");
@@ -85,15 +67,8 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
         .unwrap();
     direct.expect_error(401, "UNAUTHORIZED").await;
     let refresh = app.refresh(&ada).await;
-    assert!(
-        matches!(refresh.status().as_u16(), 401 | 403),
-        "{}",
-        refresh.status()
-    );
-    app.signin("ada@example.com", PASSWORD)
-        .await
-        .expect_error(403, "ACCOUNT_SUSPENDED")
-        .await;
+    assert!(matches!(refresh.status().as_u16(), 401 | 403), "{}", refresh.status());
+    app.signin("ada@example.com", PASSWORD).await.expect_error(403, "ACCOUNT_SUSPENDED").await;
 
     // Auth revokes the sessions when the event arrives.
     eventually("sessions revoked", Duration::from_secs(15), || async {
@@ -109,52 +84,25 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
     .await;
 
     // An admin cannot suspend themselves; others cannot suspend at all.
-    let admin_id = json(app.get("/api/v1/auth/me", Some(&admin)).await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    app.post(
-        &format!("/api/v1/admin/users/{admin_id}/suspend"),
-        &json!({}),
-        Some(&admin),
-    )
-    .await
-    .expect_error(409, "CONFLICT")
-    .await;
-    let bob = app.signup("bob@example.com", PASSWORD).await;
-    app.post(
-        &format!("/api/v1/admin/users/{id}/unsuspend"),
-        &json!({}),
-        bob["access_token"].as_str(),
-    )
-    .await
-    .expect_error(403, "FORBIDDEN")
-    .await;
-
-    let lifted = app
-        .post(
-            &format!("/api/v1/admin/users/{id}/unsuspend"),
-            &json!({}),
-            Some(&admin),
-        )
-        .await;
-    assert_eq!(json(lifted).await["status"], "active");
-    let fresh = app
-        .signin("ada@example.com", PASSWORD)
+    let admin_id =
+        json(app.get("/api/v1/auth/me", Some(&admin)).await).await["id"].as_str().unwrap().to_string();
+    app.post(&format!("/api/v1/admin/users/{admin_id}/suspend"), &json!({}), Some(&admin))
         .await
-        .expect_status(200)
+        .expect_error(409, "CONFLICT")
         .await;
-    assert_eq!(
-        app.get("/api/v1/auth/me", fresh["access_token"].as_str())
-            .await
-            .status(),
-        200
-    );
+    let bob = app.signup("bob@example.com", PASSWORD).await;
+    app.post(&format!("/api/v1/admin/users/{id}/unsuspend"), &json!({}), bob["access_token"].as_str())
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+
+    let lifted = app.post(&format!("/api/v1/admin/users/{id}/unsuspend"), &json!({}), Some(&admin)).await;
+    assert_eq!(json(lifted).await["status"], "active");
+    let fresh = app.signin("ada@example.com", PASSWORD).await.expect_status(200).await;
+    assert_eq!(app.get("/api/v1/auth/me", fresh["access_token"].as_str()).await.status(), 200);
     // The old session stays dead.
     app.assert_token_refused(token).await;
-    app.outbox_events("identity")
-        .await
-        .assert_has_all(&["user.suspended", "user.unsuspended"]);
+    app.outbox_events("identity").await.assert_has_all(&["user.suspended", "user.unsuspended"]);
 }
 
 #[tokio::test]
@@ -166,11 +114,7 @@ async fn deleting_an_account_reaches_every_service() {
     let bob = app.signup("bob@example.com", PASSWORD).await;
     let (ada_t, id) = (ada["access_token"].as_str(), ada["user"]["id"].as_str().unwrap());
     // Ada owns an organization where Bob is admin, and belongs to one of Bob's.
-    let hers = json(
-        app.post("/api/v1/organizations", &json!({"name": "Hers"}), ada_t)
-            .await,
-    )
-    .await;
+    let hers = json(app.post("/api/v1/organizations", &json!({"name": "Hers"}), ada_t).await).await;
     let hers = hers["id"].as_str().unwrap();
     app.post(
         &format!("/api/v1/organizations/{hers}/members"),
@@ -180,22 +124,15 @@ async fn deleting_an_account_reaches_every_service() {
     .await
     .expect_status(201)
     .await;
-    let solo = json(
-        app.post("/api/v1/organizations", &json!({"name": "Solo"}), ada_t)
-            .await,
-    )
-    .await;
+    let solo = json(app.post("/api/v1/organizations", &json!({"name": "Solo"}), ada_t).await).await;
     let solo = solo["id"].as_str().unwrap().to_string();
 
     // Someone else's account: 404. Her own: the password is asked for (the token is not fresh
     // enough with a zero window), and checked.
-    let other = app
-        .delete(&format!("/api/v1/users/{id}"), bob["access_token"].as_str())
-        .await;
+    let other = app.delete(&format!("/api/v1/users/{id}"), bob["access_token"].as_str()).await;
     other.expect_error(404, "NOT_FOUND").await;
     let bare = app.delete(&format!("/api/v1/users/{id}"), ada_t).await;
-    bare.expect_refusal(401, "UNAUTHORIZED", "reauthentication_required")
-        .await;
+    bare.expect_refusal(401, "UNAUTHORIZED", "reauthentication_required").await;
     let wrong = app
         .send(
             reqwest::Method::DELETE,
@@ -217,10 +154,7 @@ async fn deleting_an_account_reaches_every_service() {
 
     // At once: her token and her password are dead.
     app.assert_token_refused(ada_t).await;
-    app.signin("ada@example.com", PASSWORD)
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
+    app.signin("ada@example.com", PASSWORD).await.expect_error(401, "INVALID_CREDENTIALS").await;
     // Soon, everywhere: auth's credentials and sessions, org's memberships; Bob inherits
     // her organization, and the one nobody else was in is gone.
     eventually("auth to forget her", Duration::from_secs(15), || async {
@@ -236,26 +170,14 @@ async fn deleting_an_account_reaches_every_service() {
     })
     .await;
     let bob_t = bob["access_token"].as_str();
-    let members = eventually(
-        "org to hand her organization on",
-        Duration::from_secs(15),
-        || async {
-            let m = json(
-                app.get(&format!("/api/v1/organizations/{hers}/members"), bob_t)
-                    .await,
-            )
-            .await;
-            (m["data"].as_array()?.len() == 1 && m["data"][0]["role"] == "owner").then_some(m)
-        },
-    )
+    let members = eventually("org to hand her organization on", Duration::from_secs(15), || async {
+        let m = json(app.get(&format!("/api/v1/organizations/{hers}/members"), bob_t).await).await;
+        (m["data"].as_array()?.len() == 1 && m["data"][0]["role"] == "owner").then_some(m)
+    })
     .await;
     assert_eq!(members["data"][0]["user_id"], bob["user"]["id"]);
-    let solo_left = app
-        .count(
-            "org",
-            &format!("SELECT count(*) AS n FROM organizations WHERE id = '{solo}'"),
-        )
-        .await;
+    let solo_left =
+        app.count("org", &format!("SELECT count(*) AS n FROM organizations WHERE id = '{solo}'")).await;
     assert_eq!(solo_left, 0);
     // The address is free again.
     app.signup("ada@example.com", PASSWORD).await;
@@ -266,52 +188,30 @@ async fn admins_force_delete_others_but_not_themselves() {
     let (app, admin) = stack_with_admin().await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let id = ada["user"]["id"].as_str().unwrap();
-    app.delete(
-        &format!("/api/v1/admin/users/{id}/force-delete"),
-        ada["access_token"].as_str(),
-    )
-    .await
-    .expect_error(403, "FORBIDDEN")
-    .await;
+    app.delete(&format!("/api/v1/admin/users/{id}/force-delete"), ada["access_token"].as_str())
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
     app.delete(&format!("/api/v1/admin/users/{id}/force-delete"), Some(&admin))
         .await
         .expect_status(204)
         .await;
     app.assert_token_refused(ada["access_token"].as_str()).await;
-    let again = app
-        .delete(&format!("/api/v1/admin/users/{id}/force-delete"), Some(&admin))
-        .await;
+    let again = app.delete(&format!("/api/v1/admin/users/{id}/force-delete"), Some(&admin)).await;
     again.expect_error(404, "NOT_FOUND").await;
-    let admin_id = json(app.get("/api/v1/auth/me", Some(&admin)).await).await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let own = app
-        .delete(
-            &format!("/api/v1/admin/users/{admin_id}/force-delete"),
-            Some(&admin),
-        )
-        .await;
+    let admin_id =
+        json(app.get("/api/v1/auth/me", Some(&admin)).await).await["id"].as_str().unwrap().to_string();
+    let own = app.delete(&format!("/api/v1/admin/users/{admin_id}/force-delete"), Some(&admin)).await;
     own.expect_error(409, "CONFLICT").await;
-    app.outbox_events("identity")
-        .await
-        .assert_has_all(&["user.deleted"]);
+    app.outbox_events("identity").await.assert_has_all(&["user.deleted"]);
 }
 
 #[tokio::test]
 async fn stats_count_what_each_service_owns() {
     let (app, admin) = stack_with_admin().await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
-    app.post(
-        "/api/v1/organizations",
-        &json!({"name": "Acme"}),
-        ada["access_token"].as_str(),
-    )
-    .await;
-    app.get("/api/v1/admin/stats", ada["access_token"].as_str())
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
+    app.post("/api/v1/organizations", &json!({"name": "Acme"}), ada["access_token"].as_str()).await;
+    app.get("/api/v1/admin/stats", ada["access_token"].as_str()).await.expect_error(403, "FORBIDDEN").await;
     let stats = json(app.get("/api/v1/admin/stats", Some(&admin)).await).await;
     assert_eq!(stats["users"]["total"], 2);
     assert_eq!(stats["users"]["by_status"]["active"], 2);
@@ -335,28 +235,17 @@ async fn clearing_counters_lifts_a_lockout_but_not_a_revocation() {
     let admin = app.admin_token().await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let signed_out = ada["access_token"].as_str();
-    assert_eq!(
-        app.post("/api/v1/auth/signout", &json!({}), signed_out)
-            .await
-            .status(),
-        204
-    );
+    assert_eq!(app.post("/api/v1/auth/signout", &json!({}), signed_out).await.status(), 204);
     for _ in 0..2 {
         app.signin("ada@example.com", "wrong password here").await;
     }
-    app.signin("ada@example.com", PASSWORD)
-        .await
-        .expect_error(429, "RATE_LIMIT_EXCEEDED")
-        .await;
+    app.signin("ada@example.com", PASSWORD).await.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
     app.post("/api/v1/admin/cache/clear", &json!({}), signed_out)
         .await
         .expect_error(401, "UNAUTHORIZED")
         .await;
-    let cleared = app
-        .post("/api/v1/admin/cache/clear", &json!({}), Some(&admin))
-        .await
-        .expect_status(200)
-        .await;
+    let cleared =
+        app.post("/api/v1/admin/cache/clear", &json!({}), Some(&admin)).await.expect_status(200).await;
     assert!(cleared["cleared"]["sign_in_throttles"].as_u64().unwrap() >= 1);
     assert_eq!(app.signin("ada@example.com", PASSWORD).await.status(), 200);
     // The signed-out session stays revoked.

@@ -13,16 +13,10 @@ use janua_testkit::PASSWORD;
 
 /// Polls the admin's view of the log until `check` holds for the entries matching `query`.
 async fn entries_until(
-    app: &TestStack,
-    admin: &str,
-    query: &str,
-    what: &str,
-    check: impl Fn(&[Value]) -> bool,
+    app: &TestStack, admin: &str, query: &str, what: &str, check: impl Fn(&[Value]) -> bool,
 ) -> Vec<Value> {
     eventually(what, Duration::from_secs(20), || async {
-        let resp = app
-            .get(&format!("/api/v1/audit-logs?limit=100&{query}"), Some(admin))
-            .await;
+        let resp = app.get(&format!("/api/v1/audit-logs?limit=100&{query}"), Some(admin)).await;
         if resp.status() != 200 {
             return None;
         }
@@ -56,14 +50,11 @@ async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
     let user = json(resp).await["user"]["id"].as_str().unwrap().to_string();
     app.signin("ada@example.com", "a wrong password!").await;
 
-    let created = entries_until(
-        &app,
-        &admin,
-        &format!("type=user.created&subject_id={user}"),
-        "user.created",
-        |d| d.len() == 1,
-    )
-    .await;
+    let created =
+        entries_until(&app, &admin, &format!("type=user.created&subject_id={user}"), "user.created", |d| {
+            d.len() == 1
+        })
+        .await;
     let e = &created[0];
     assert_eq!(e["source"], "identity");
     assert_eq!(e["outcome"], "success");
@@ -74,14 +65,8 @@ async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
     assert_eq!(e["hash"].as_str().unwrap().len(), 64);
 
     // A refused sign-in is a failure entry.
-    let failed = entries_until(
-        &app,
-        &admin,
-        "type=user.signin_failed",
-        "the failed sign-in",
-        |d| !d.is_empty(),
-    )
-    .await;
+    let failed =
+        entries_until(&app, &admin, "type=user.signin_failed", "the failed sign-in", |d| !d.is_empty()).await;
     assert_eq!(failed[0]["outcome"], "failure");
     assert!(
         failed[0]["data"].to_string().contains("invalid_credentials")
@@ -90,48 +75,22 @@ async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
 
     // Families, the per-user view, one entry, and the chain links newest to oldest.
     let family = entries_until(&app, &admin, "type=user.*", "the user.* family", |d| d.len() >= 3).await;
-    assert!(
-        family
-            .iter()
-            .all(|e| e["type"].as_str().unwrap().starts_with("user."))
-    );
+    assert!(family.iter().all(|e| e["type"].as_str().unwrap().starts_with("user.")));
     let mine = eventually("the user's own entries", Duration::from_secs(20), || async {
-        let body = json(
-            app.get(
-                &format!("/api/v1/audit-logs/users/{user}?limit=100"),
-                Some(&admin),
-            )
-            .await,
-        )
-        .await;
+        let body =
+            json(app.get(&format!("/api/v1/audit-logs/users/{user}?limit=100"), Some(&admin)).await).await;
         let data = body["data"].as_array()?.clone();
-        data.iter()
-            .any(|e| e["type"] == "session.created")
-            .then_some(data)
+        data.iter().any(|e| e["type"] == "session.created").then_some(data)
     })
     .await;
-    assert!(
-        mine.iter()
-            .all(|e| e["actor_id"] == user.as_str() || e["subject_id"] == user.as_str())
-    );
-    let one = app
-        .get(
-            &format!("/api/audit-logs/{}", e["id"].as_str().unwrap()),
-            Some(&admin),
-        )
-        .await;
+    assert!(mine.iter().all(|e| e["actor_id"] == user.as_str() || e["subject_id"] == user.as_str()));
+    let one = app.get(&format!("/api/audit-logs/{}", e["id"].as_str().unwrap()), Some(&admin)).await;
     assert_eq!(json(one).await["hash"], e["hash"]);
 
     let all = entries_until(&app, &admin, "", "several entries", |d| d.len() >= 5).await;
     for pair in all.windows(2) {
-        assert_eq!(
-            pair[0]["prev_hash"], pair[1]["hash"],
-            "each entry links to the one before"
-        );
-        assert_eq!(
-            pair[0]["seq"].as_i64().unwrap(),
-            pair[1]["seq"].as_i64().unwrap() + 1
-        );
+        assert_eq!(pair[0]["prev_hash"], pair[1]["hash"], "each entry links to the one before");
+        assert_eq!(pair[0]["seq"].as_i64().unwrap(), pair[1]["seq"].as_i64().unwrap() + 1);
     }
     let report = verify(&app, &admin).await;
     assert_eq!(report["valid"], true, "{report}");
@@ -146,13 +105,7 @@ async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
             None => "/api/v1/audit-logs?limit=2".into(),
         };
         let page = json(app.get(&q, Some(&admin)).await).await;
-        seen.extend(
-            page["data"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| e["seq"].as_i64().unwrap()),
-        );
+        seen.extend(page["data"].as_array().unwrap().iter().map(|e| e["seq"].as_i64().unwrap()));
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_string()),
             None => break,
@@ -163,13 +116,7 @@ async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
 
     // The catalogue, and bad filters.
     let events = json(app.get("/api/audit-logs/events", Some(&admin)).await).await;
-    assert!(
-        events["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["type"] == "user.created")
-    );
+    assert!(events["data"].as_array().unwrap().iter().any(|e| e["type"] == "user.created"));
     app.get("/api/v1/audit-logs?type=DROP%20TABLE", Some(&admin))
         .await
         .expect_error(400, "VALIDATION_ERROR")
@@ -184,11 +131,7 @@ async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
         .await;
 
     // Time range: nothing before the epoch of this test.
-    let empty = json(
-        app.get("/api/v1/audit-logs?to=2000-01-01T00:00:00Z", Some(&admin))
-            .await,
-    )
-    .await;
+    let empty = json(app.get("/api/v1/audit-logs?to=2000-01-01T00:00:00Z", Some(&admin)).await).await;
     assert_eq!(empty["data"].as_array().unwrap().len(), 0);
 
     // Not for ordinary users.
@@ -196,30 +139,18 @@ async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
         .as_str()
         .unwrap()
         .to_string();
-    app.get("/api/v1/audit-logs", Some(&user_token))
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
-    app.get("/api/v1/audit-logs/verify", Some(&user_token))
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
+    app.get("/api/v1/audit-logs", Some(&user_token)).await.expect_error(403, "FORBIDDEN").await;
+    app.get("/api/v1/audit-logs/verify", Some(&user_token)).await.expect_error(403, "FORBIDDEN").await;
     app.get(&format!("/api/v1/audit-logs/users/{user}"), Some(&user_token))
         .await
         .expect_error(403, "FORBIDDEN")
         .await;
     // An entry outside the user's organizations is, for them, no entry at all.
-    app.get(
-        &format!("/api/v1/audit-logs/{}", e["id"].as_str().unwrap()),
-        Some(&user_token),
-    )
-    .await
-    .expect_error(404, "NOT_FOUND")
-    .await;
-    app.get("/api/v1/audit-logs", None)
+    app.get(&format!("/api/v1/audit-logs/{}", e["id"].as_str().unwrap()), Some(&user_token))
         .await
-        .expect_error(401, "UNAUTHORIZED")
+        .expect_error(404, "NOT_FOUND")
         .await;
+    app.get("/api/v1/audit-logs", None).await.expect_error(401, "UNAUTHORIZED").await;
 }
 
 async fn sql(app: &TestStack, statement: &str) {
@@ -235,10 +166,7 @@ async fn verification_finds_the_first_row_changed_behind_its_back() {
         app.signup(&format!("user{i}@example.com"), PASSWORD).await;
     }
     // The bootstrap admin's and three sign-ups.
-    entries_until(&app, &admin, "type=user.created", "three sign-ups", |d| {
-        d.len() == 4
-    })
-    .await;
+    entries_until(&app, &admin, "type=user.created", "three sign-ups", |d| d.len() == 4).await;
     let before = settled(&app, &admin).await;
     assert_eq!(before["valid"], true, "{before}");
     let n = before["head_seq"].as_i64().unwrap();
@@ -250,22 +178,12 @@ async fn verification_finds_the_first_row_changed_behind_its_back() {
     assert_eq!(report["valid"], false);
     assert_eq!(report["first_broken"]["seq"], 4);
     assert_eq!(report["first_broken"]["reason"], "hash_mismatch");
-    assert_eq!(
-        report["entries_checked"], 3,
-        "entries before the break still verify"
-    );
+    assert_eq!(report["entries_checked"], 3, "entries before the break still verify");
 
     // ... and then recomputes that entry's hash (no key needed for SHA-256): the next link breaks.
     let entry = janua_audit_entry(&app, 4).await;
     let rehashed = janua_audit::chain::hash(&entry.fields());
-    sql(
-        &app,
-        &format!(
-            "UPDATE audit_entries SET hash = '\\x{}' WHERE seq = 4",
-            hex(&rehashed)
-        ),
-    )
-    .await;
+    sql(&app, &format!("UPDATE audit_entries SET hash = '\\x{}' WHERE seq = 4", hex(&rehashed))).await;
     let report = verify(&app, &admin).await;
     assert_eq!(report["first_broken"]["seq"], 5);
     assert_eq!(report["first_broken"]["reason"], "prev_hash_mismatch");
@@ -288,11 +206,7 @@ async fn verification_finds_the_first_row_changed_behind_its_back() {
         .await;
         prev = h.to_vec();
     }
-    sql(
-        &app,
-        &format!("UPDATE audit_chain_head SET hash = '\\x{}'", hex(&prev)),
-    )
-    .await;
+    sql(&app, &format!("UPDATE audit_chain_head SET hash = '\\x{}'", hex(&prev))).await;
     let report = verify(&app, &admin).await;
     assert_eq!(report["valid"], false);
     assert_eq!(report["first_broken"]["reason"], "head_seal_invalid");
@@ -345,73 +259,40 @@ async fn organization_admins_read_their_organization_and_nothing_else() {
     let owner_token = owner["access_token"].as_str().unwrap();
     let stranger = app.signup("stranger@example.com", PASSWORD).await;
     let stranger_token = stranger["access_token"].as_str().unwrap();
-    let org = json(
-        app.post(
-            "/api/v1/organizations",
-            &json!({"name": "Acme"}),
-            Some(owner_token),
-        )
-        .await,
-    )
-    .await;
+    let org =
+        json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(owner_token)).await).await;
     let org_id = org["id"].as_str().unwrap();
-    let other = json(
-        app.post(
-            "/api/v1/organizations",
-            &json!({"name": "Other"}),
-            Some(stranger_token),
-        )
-        .await,
-    )
-    .await;
+    let other =
+        json(app.post("/api/v1/organizations", &json!({"name": "Other"}), Some(stranger_token)).await).await;
     let other_id = other["id"].as_str().unwrap();
 
     let path = format!("/api/v1/audit-logs/organizations/{org_id}");
     let entries = eventually("the organization's entries", Duration::from_secs(20), || async {
         let body = json(app.get(&path, Some(owner_token)).await).await;
         let data = body["data"].as_array()?.clone();
-        data.iter()
-            .any(|e| e["type"] == "organization.created")
-            .then_some(data)
+        data.iter().any(|e| e["type"] == "organization.created").then_some(data)
     })
     .await;
     assert!(entries.iter().all(|e| e["organization_id"] == org_id));
     let id = entries[0]["id"].as_str().unwrap();
-    assert_eq!(
-        app.get(&format!("/api/v1/audit-logs/{id}"), Some(owner_token))
-            .await
-            .status(),
-        200
-    );
-    app.get(
-        &format!("/api/v1/audit-logs?organization_id={org_id}"),
-        Some(owner_token),
-    )
-    .await
-    .expect_status(200)
-    .await;
+    assert_eq!(app.get(&format!("/api/v1/audit-logs/{id}"), Some(owner_token)).await.status(), 200);
+    app.get(&format!("/api/v1/audit-logs?organization_id={org_id}"), Some(owner_token))
+        .await
+        .expect_status(200)
+        .await;
 
     // Not another organization's, not the whole log, not someone else's entry: to a
     // stranger an organization's log does not exist (404, as in every service).
-    app.get(
-        &format!("/api/v1/audit-logs/organizations/{other_id}"),
-        Some(owner_token),
-    )
-    .await
-    .expect_error(404, "NOT_FOUND")
-    .await;
-    app.get(&path, Some(stranger_token))
+    app.get(&format!("/api/v1/audit-logs/organizations/{other_id}"), Some(owner_token))
         .await
         .expect_error(404, "NOT_FOUND")
         .await;
+    app.get(&path, Some(stranger_token)).await.expect_error(404, "NOT_FOUND").await;
     app.get(&format!("/api/v1/audit-logs/{id}"), Some(stranger_token))
         .await
         .expect_error(404, "NOT_FOUND")
         .await;
-    app.get("/api/v1/audit-logs", Some(owner_token))
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
+    app.get("/api/v1/audit-logs", Some(owner_token)).await.expect_error(403, "FORBIDDEN").await;
     // A plain member has no audit:read.
     let member = app.signup("member@example.com", PASSWORD).await;
     app.post(
@@ -422,10 +303,7 @@ async fn organization_admins_read_their_organization_and_nothing_else() {
     .await
     .expect_status(201)
     .await;
-    app.get(&path, Some(member["access_token"].as_str().unwrap()))
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
+    app.get(&path, Some(member["access_token"].as_str().unwrap())).await.expect_error(403, "FORBIDDEN").await;
     // The platform admin reads it all.
     assert_eq!(app.get(&path, Some(&admin)).await.status(), 200);
 }
@@ -439,10 +317,7 @@ async fn exports_stream_csv_and_json_lines_and_are_themselves_recorded() {
         app.signup(&format!("export{i}@example.com"), PASSWORD).await;
     }
     // The bootstrap admin's and four sign-ups.
-    entries_until(&app, &admin, "type=user.created", "four sign-ups", |d| {
-        d.len() == 5
-    })
-    .await;
+    entries_until(&app, &admin, "type=user.created", "four sign-ups", |d| d.len() == 5).await;
     let range = json!({
         "format": "jsonl",
         "type": "user.created",
@@ -452,32 +327,17 @@ async fn exports_stream_csv_and_json_lines_and_are_themselves_recorded() {
     let resp = app.post("/api/v1/audit-logs/export", &range, Some(&admin)).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "application/x-ndjson");
-    assert!(
-        resp.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .contains("attachment")
-    );
+    assert!(resp.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
     let text = resp.text().await.unwrap();
     let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 5);
-    assert!(
-        lines
-            .windows(2)
-            .all(|w| w[0]["seq"].as_i64() < w[1]["seq"].as_i64()),
-        "chain order"
-    );
+    assert!(lines.windows(2).all(|w| w[0]["seq"].as_i64() < w[1]["seq"].as_i64()), "chain order");
 
     let mut csv_req = range.clone();
     csv_req["format"] = json!("csv");
     let resp = app.post("/api/audit-logs/export", &csv_req, Some(&admin)).await;
     assert_eq!(resp.status(), 200);
-    assert!(
-        resp.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
     let body = resp.text().await.unwrap();
     let mut reader = csv::Reader::from_reader(body.as_bytes());
     assert_eq!(&reader.headers().unwrap()[2], "type");
@@ -488,9 +348,7 @@ async fn exports_stream_csv_and_json_lines_and_are_themselves_recorded() {
     assert!(data["user"]["email"].as_str().unwrap().starts_with("export"));
 
     // More than one page of the database: every entry once, in order.
-    let resp = app
-        .post("/api/v1/audit-logs/export", &json!({}), Some(&admin))
-        .await;
+    let resp = app.post("/api/v1/audit-logs/export", &json!({}), Some(&admin)).await;
     let seqs: Vec<i64> = resp
         .text()
         .await
@@ -500,32 +358,18 @@ async fn exports_stream_csv_and_json_lines_and_are_themselves_recorded() {
         .collect();
     assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
 
-    app.post(
-        "/api/v1/audit-logs/export",
-        &json!({"format": "xml"}),
-        Some(&admin),
-    )
-    .await
-    .expect_error(400, "VALIDATION_ERROR")
-    .await;
+    app.post("/api/v1/audit-logs/export", &json!({"format": "xml"}), Some(&admin))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
     let user = app.signup("nosy@example.com", PASSWORD).await;
-    app.post(
-        "/api/v1/audit-logs/export",
-        &json!({}),
-        Some(user["access_token"].as_str().unwrap()),
-    )
-    .await
-    .expect_error(403, "FORBIDDEN")
-    .await;
+    app.post("/api/v1/audit-logs/export", &json!({}), Some(user["access_token"].as_str().unwrap()))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
 
-    let exported = entries_until(
-        &app,
-        &admin,
-        "type=audit.exported",
-        "the exports on record",
-        |d| d.len() >= 3,
-    )
-    .await;
+    let exported =
+        entries_until(&app, &admin, "type=audit.exported", "the exports on record", |d| d.len() >= 3).await;
     assert_eq!(exported[0]["source"], "audit");
     assert!(exported.iter().any(|e| e["data"]["format"] == "csv"));
 }
@@ -543,17 +387,11 @@ async fn an_event_redelivered_after_a_crash_before_the_ack_is_recorded_once() {
     })
     .await;
     let admin = app.admin_token().await;
-    entries_until(&app, &admin, "type=user.created", "the admin's creation", |d| {
-        d.len() == 1
-    })
-    .await;
+    entries_until(&app, &admin, "type=user.created", "the admin's creation", |d| d.len() == 1).await;
 
     // Hold the chain head: audit's next append waits inside its transaction.
     let mut blocker = app.db("audit").await;
-    blocker
-        .batch_execute("BEGIN; SELECT * FROM audit_chain_head FOR UPDATE")
-        .await
-        .unwrap();
+    blocker.batch_execute("BEGIN; SELECT * FROM audit_chain_head FOR UPDATE").await.unwrap();
     let user = app.signup("crash@example.com", PASSWORD).await;
     let user_id = user["user"]["id"].as_str().unwrap().to_string();
     // Wait until audit is blocked on the lock with the event in hand.
@@ -578,14 +416,11 @@ async fn an_event_redelivered_after_a_crash_before_the_ack_is_recorded_once() {
     blocker.batch_execute("COMMIT").await.unwrap();
     proxy.restore();
 
-    let created = entries_until(
-        &app,
-        &admin,
-        &format!("type=user.created&subject_id={user_id}"),
-        "the sign-up",
-        |d| !d.is_empty(),
-    )
-    .await;
+    let created =
+        entries_until(&app, &admin, &format!("type=user.created&subject_id={user_id}"), "the sign-up", |d| {
+            !d.is_empty()
+        })
+        .await;
     assert_eq!(created.len(), 1);
     // The redelivery has come and gone once the queue is empty; then there is still one entry.
     eventually("the audit queue to drain", Duration::from_secs(20), || async {
@@ -613,30 +448,17 @@ async fn an_event_redelivered_after_a_crash_before_the_ack_is_recorded_once() {
 async fn a_duplicate_event_makes_no_second_entry() {
     let app = TestStack::spawn_with(with_bootstrap_admin).await;
     let admin = app.admin_token().await;
-    let publisher = janua_events::Publisher::connect(&app.settings.amqp_url, &app.settings.amqp_exchange)
-        .await
-        .unwrap();
+    let publisher =
+        janua_events::Publisher::connect(&app.settings.amqp_url, &app.settings.amqp_exchange).await.unwrap();
     let subject = uuid::Uuid::now_v7();
     let event = janua_events::Event::new("test", "user.updated", json!({"n": 1})).subject(subject);
     for _ in 0..3 {
-        publisher
-            .publish(&event.id.to_string(), &event.event_type, &event.encode())
-            .await
-            .unwrap();
+        publisher.publish(&event.id.to_string(), &event.event_type, &event.encode()).await.unwrap();
     }
     let later = janua_events::Event::new("test", "user.updated", json!({"n": 2})).subject(subject);
-    publisher
-        .publish(&later.id.to_string(), &later.event_type, &later.encode())
-        .await
-        .unwrap();
-    let entries = entries_until(
-        &app,
-        &admin,
-        &format!("subject_id={subject}"),
-        "both events",
-        |d| d.len() >= 2,
-    )
-    .await;
+    publisher.publish(&later.id.to_string(), &later.event_type, &later.encode()).await.unwrap();
+    let entries =
+        entries_until(&app, &admin, &format!("subject_id={subject}"), "both events", |d| d.len() >= 2).await;
     assert_eq!(entries.len(), 2, "{entries:?}");
     assert_eq!(verify(&app, &admin).await["valid"], true);
 }
@@ -647,14 +469,9 @@ async fn a_duplicate_event_makes_no_second_entry() {
 async fn clearing_the_counters_is_on_the_record() {
     let app = TestStack::spawn_with(with_bootstrap_admin).await;
     let admin = app.admin_token().await;
-    app.post("/api/v1/admin/cache/clear", &json!({}), Some(&admin))
-        .await
-        .expect_status(200)
-        .await;
-    let entries = entries_until(&app, &admin, "type=admin.cache_cleared", "the record", |d| {
-        d.len() == 1
-    })
-    .await;
+    app.post("/api/v1/admin/cache/clear", &json!({}), Some(&admin)).await.expect_status(200).await;
+    let entries =
+        entries_until(&app, &admin, "type=admin.cache_cleared", "the record", |d| d.len() == 1).await;
     assert_eq!(entries[0]["source"], "gateway");
     assert_eq!(entries[0]["ip"], "127.0.0.1");
     let me = json(app.get("/api/v1/auth/me", Some(&admin)).await).await;

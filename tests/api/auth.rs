@@ -13,11 +13,7 @@ async fn signup_answers_a_token_pair_and_me_returns_the_user() {
     assert_eq!(pair["user"]["email"], "ada@example.com");
     assert_eq!(pair["user"]["email_verified"], false);
     assert!(pair["user"].get("roles").is_none());
-    let me = app
-        .get("/api/v1/auth/me", pair["access_token"].as_str())
-        .await
-        .expect_status(200)
-        .await;
+    let me = app.get("/api/v1/auth/me", pair["access_token"].as_str()).await.expect_status(200).await;
     assert_eq!(me["id"], pair["user"]["id"]);
     assert_eq!(me["status"], "active");
 }
@@ -43,18 +39,9 @@ async fn signup_validates_email_and_password() {
     let app = TestStack::spawn().await;
     for (body, field) in [
         (json!({"email":"ada@example.com","password":"short"}), "password"),
-        (
-            json!({"email":"ada@example.com","password":"x".repeat(129)}),
-            "password",
-        ),
-        (
-            json!({"email":"ada@example.com","password":"1234567890"}),
-            "password",
-        ),
-        (
-            json!({"email":"ada@example.com","password":"PASSWORD1234"}),
-            "password",
-        ),
+        (json!({"email":"ada@example.com","password":"x".repeat(129)}), "password"),
+        (json!({"email":"ada@example.com","password":"1234567890"}), "password"),
+        (json!({"email":"ada@example.com","password":"PASSWORD1234"}), "password"),
         (json!({"email":"not-an-email","password":PASSWORD}), "email"),
         (json!({"password":PASSWORD}), "email"),
     ] {
@@ -66,12 +53,7 @@ async fn signup_validates_email_and_password() {
     let long = "Ä".repeat(120) + "abcdefgh";
     app.signup("long@example.com", &long).await;
     assert_eq!(app.signin("long@example.com", &long).await.status(), 200);
-    assert_eq!(
-        app.signin("long@example.com", &long[..long.len() - 1])
-            .await
-            .status(),
-        401
-    );
+    assert_eq!(app.signin("long@example.com", &long[..long.len() - 1]).await.status(), 401);
 }
 
 #[tokio::test]
@@ -102,20 +84,11 @@ async fn refresh_rotates_the_token_and_reuse_revokes_the_whole_session() {
         .expect_status(200)
         .await;
     assert_ne!(second["refresh_token"], pair["refresh_token"]);
-    assert_eq!(
-        app.get("/api/v1/auth/me", second["access_token"].as_str())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.get("/api/v1/auth/me", second["access_token"].as_str()).await.status(), 200);
 
     // The spent token comes back: refused, and the session is gone for everyone.
-    let reuse = app
-        .post("/api/v1/auth/refresh", &json!({"refresh_token": first}), None)
-        .await;
-    reuse
-        .expect_refusal(401, "UNAUTHORIZED", "refresh_token_reused")
-        .await;
+    let reuse = app.post("/api/v1/auth/refresh", &json!({"refresh_token": first}), None).await;
+    reuse.expect_refusal(401, "UNAUTHORIZED", "refresh_token_reused").await;
     let me = app.get("/api/v1/auth/me", second["access_token"].as_str()).await;
     me.expect_refusal(401, "UNAUTHORIZED", "token_revoked").await;
     let next = app.refresh(&second).await;
@@ -132,10 +105,7 @@ async fn signout_makes_the_access_and_refresh_tokens_fail_at_once() {
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let other = json(app.signin("ada@example.com", PASSWORD).await).await;
     let token = pair["access_token"].as_str();
-    app.post("/api/v1/auth/signout", &json!({}), token)
-        .await
-        .expect_status(204)
-        .await;
+    app.post("/api/v1/auth/signout", &json!({}), token).await.expect_status(204).await;
     app.assert_token_refused(token).await;
     app.refresh(&pair).await.expect_error(401, "UNAUTHORIZED").await;
     // Directly against identity too: services check revocation themselves.
@@ -148,16 +118,8 @@ async fn signout_makes_the_access_and_refresh_tokens_fail_at_once() {
         .unwrap();
     direct.expect_error(401, "UNAUTHORIZED").await;
     // The other session lives on.
-    assert_eq!(
-        app.get("/api/v1/auth/me", other["access_token"].as_str())
-            .await
-            .status(),
-        200
-    );
-    app.post("/api/v1/auth/signout", &json!({}), None)
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
+    assert_eq!(app.get("/api/v1/auth/me", other["access_token"].as_str()).await.status(), 200);
+    app.post("/api/v1/auth/signout", &json!({}), None).await.expect_error(401, "UNAUTHORIZED").await;
 }
 
 #[tokio::test]
@@ -192,8 +154,7 @@ async fn repeated_failed_signins_are_slowed_down_with_429() {
 async fn failed_signins_from_one_ip_are_throttled() {
     let app = TestStack::spawn_with(|s| s.rate_limits.signin_failures_per_ip_per_min = 4).await;
     for i in 0..4 {
-        app.signin(&format!("user{i}@example.com"), "wrong password here")
-            .await;
+        app.signin(&format!("user{i}@example.com"), "wrong password here").await;
     }
     app.signin("fresh@example.com", "wrong password here")
         .await
@@ -207,34 +168,15 @@ async fn a_signup_that_fails_midway_leaves_no_half_made_account() {
     let app = TestStack::spawn().await;
     // Break auth's side of the exchange after identity has created the user.
     let mut auth_db = app.db("auth").await;
-    auth_db
-        .batch_execute("ALTER TABLE credentials RENAME TO credentials_broken")
-        .await
-        .unwrap();
-    let resp = app
-        .post(
-            "/api/v1/auth/signup",
-            &json!({"email":"ada@example.com","password":PASSWORD}),
-            None,
-        )
-        .await;
+    auth_db.batch_execute("ALTER TABLE credentials RENAME TO credentials_broken").await.unwrap();
+    let resp =
+        app.post("/api/v1/auth/signup", &json!({"email":"ada@example.com","password":PASSWORD}), None).await;
     let body = resp.expect_error(500, "INTERNAL_ERROR").await;
-    assert!(
-        !body.to_string().contains("credentials"),
-        "nothing internal leaks: {body}"
-    );
-    let left = app
-        .count(
-            "identity",
-            "SELECT count(*) AS n FROM users WHERE email = 'ada@example.com'",
-        )
-        .await;
+    assert!(!body.to_string().contains("credentials"), "nothing internal leaks: {body}");
+    let left = app.count("identity", "SELECT count(*) AS n FROM users WHERE email = 'ada@example.com'").await;
     assert_eq!(left, 0, "identity's record was taken back");
     // Once auth works again the same email signs up normally.
-    auth_db
-        .batch_execute("ALTER TABLE credentials_broken RENAME TO credentials")
-        .await
-        .unwrap();
+    auth_db.batch_execute("ALTER TABLE credentials_broken RENAME TO credentials").await.unwrap();
     app.signup("ada@example.com", PASSWORD).await;
 }
 
@@ -249,17 +191,9 @@ async fn two_concurrent_uses_of_one_refresh_token_let_at_most_one_through() {
     );
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
-    assert_eq!(
-        statuses,
-        [200, 401],
-        "one rotation; the second presenter is a reuse"
-    );
+    assert_eq!(statuses, [200, 401], "one rotation; the second presenter is a reuse");
     // The reuse revoked the family, including the winner's new tokens.
-    let winner = if a.status() == 200 {
-        json(a).await
-    } else {
-        json(b).await
-    };
+    let winner = if a.status() == 200 { json(a).await } else { json(b).await };
     let again = app.refresh(&winner).await;
     again.expect_error(401, "UNAUTHORIZED").await;
 }
@@ -284,8 +218,5 @@ async fn concurrent_refreshes_do_not_starve_a_small_pool() {
     let answers =
         futures::future::join_all(bodies.iter().map(|b| app.post("/api/v1/auth/refresh", b, None))).await;
     assert!(answers.iter().all(|r| r.status() == 200));
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(4),
-        "no request waited out the pool timeout"
-    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(4), "no request waited out the pool timeout");
 }

@@ -32,29 +32,11 @@ enum Target {
 type Row = (&'static str, &'static str, Target, u16, u16);
 
 const TABLE: &[Row] = &[
-    (
-        "organizations:read",
-        "read the organization",
-        Target::None,
-        200,
-        200,
-    ),
+    ("organizations:read", "read the organization", Target::None, 200, 200),
     ("members:read", "list members", Target::None, 200, 200),
     ("roles:read", "list roles", Target::None, 200, 200),
-    (
-        "organizations:update",
-        "rename the organization",
-        Target::None,
-        200,
-        403,
-    ),
-    (
-        "organizations:delete",
-        "delete the organization",
-        Target::None,
-        403,
-        403,
-    ),
+    ("organizations:update", "rename the organization", Target::None, 200, 403),
+    ("organizations:delete", "delete the organization", Target::None, 403, 403),
     ("members:manage", "make admin", Target::Holder, 403, 403),
     ("members:manage", "make admin", Target::Member, 403, 403),
     ("members:manage", "make member", Target::Admin, 403, 403),
@@ -65,98 +47,20 @@ const TABLE: &[Row] = &[
     ("members:manage", "add as member", Target::Outsider, 201, 403),
     ("members:manage", "add as admin", Target::Outsider, 403, 403),
     ("invitations:manage", "list invitations", Target::None, 200, 403),
-    (
-        "invitations:manage",
-        "invite as member",
-        Target::Outsider,
-        201,
-        403,
-    ),
-    (
-        "invitations:manage",
-        "invite as admin",
-        Target::Outsider,
-        403,
-        403,
-    ),
-    (
-        "roles:manage",
-        "create a role carrying roles:manage",
-        Target::None,
-        201,
-        403,
-    ),
-    (
-        "roles:manage",
-        "create a role carrying members:manage",
-        Target::None,
-        403,
-        403,
-    ),
-    (
-        "roles:manage",
-        "assign a role carrying roles:manage",
-        Target::Holder,
-        403,
-        403,
-    ),
-    (
-        "roles:manage",
-        "assign a role carrying roles:manage",
-        Target::Member,
-        201,
-        403,
-    ),
-    (
-        "roles:manage",
-        "assign a role carrying roles:manage",
-        Target::Admin,
-        201,
-        403,
-    ),
-    (
-        "roles:manage",
-        "assign a role carrying roles:manage",
-        Target::Owner,
-        201,
-        403,
-    ),
-    (
-        "roles:manage",
-        "assign a role carrying members:manage",
-        Target::Member,
-        403,
-        403,
-    ),
-    (
-        "roles:manage",
-        "widen the holder's own role",
-        Target::Holder,
-        403,
-        403,
-    ),
-    (
-        "roles:manage",
-        "take the holder's own role off",
-        Target::Holder,
-        403,
-        403,
-    ),
+    ("invitations:manage", "invite as member", Target::Outsider, 201, 403),
+    ("invitations:manage", "invite as admin", Target::Outsider, 403, 403),
+    ("roles:manage", "create a role carrying roles:manage", Target::None, 201, 403),
+    ("roles:manage", "create a role carrying members:manage", Target::None, 403, 403),
+    ("roles:manage", "assign a role carrying roles:manage", Target::Holder, 403, 403),
+    ("roles:manage", "assign a role carrying roles:manage", Target::Member, 201, 403),
+    ("roles:manage", "assign a role carrying roles:manage", Target::Admin, 201, 403),
+    ("roles:manage", "assign a role carrying roles:manage", Target::Owner, 201, 403),
+    ("roles:manage", "assign a role carrying members:manage", Target::Member, 403, 403),
+    ("roles:manage", "widen the holder's own role", Target::Holder, 403, 403),
+    ("roles:manage", "take the holder's own role off", Target::Holder, 403, 403),
     ("policies:manage", "create a policy", Target::None, 201, 403),
-    (
-        "audit:read",
-        "read the organization's audit log",
-        Target::None,
-        200,
-        403,
-    ),
-    (
-        "webhooks:manage",
-        "create an organization webhook",
-        Target::None,
-        201,
-        403,
-    ),
+    ("audit:read", "read the organization's audit log", Target::None, 200, 403),
+    ("webhooks:manage", "create an organization webhook", Target::None, 201, 403),
     ("sso:manage", "carried by a custom role", Target::None, 400, 400),
     ("scim:manage", "carried by a custom role", Target::None, 400, 400),
     // Platform permissions: no one in an organization holds them, so no organization role can
@@ -164,13 +68,7 @@ const TABLE: &[Row] = &[
     ("users:read", "carried by a custom role", Target::None, 403, 403),
     ("users:manage", "carried by a custom role", Target::None, 403, 403),
     ("users:delete", "carried by a custom role", Target::None, 403, 403),
-    (
-        "sessions:revoke",
-        "carried by a custom role",
-        Target::None,
-        403,
-        403,
-    ),
+    ("sessions:revoke", "carried by a custom role", Target::None, 403, 403),
     ("admin:access", "carried by a custom role", Target::None, 403, 403),
 ];
 
@@ -262,27 +160,17 @@ impl World {
         let (method, path, body) = match action {
             "read the organization" => (Method::GET, format!("/api/v1/organizations/{org}"), None),
             "list members" => (Method::GET, format!("/api/v1/organizations/{org}/members"), None),
-            "list roles" => (
-                Method::GET,
-                format!("/api/v1/rbac/roles?organization_id={org}"),
-                None,
-            ),
-            "rename the organization" => (
-                Method::PUT,
-                format!("/api/v1/organizations/{org}"),
-                Some(json!({"name": "Renamed"})),
-            ),
+            "list roles" => (Method::GET, format!("/api/v1/rbac/roles?organization_id={org}"), None),
+            "rename the organization" => {
+                (Method::PUT, format!("/api/v1/organizations/{org}"), Some(json!({"name": "Renamed"})))
+            }
             "delete the organization" => (Method::DELETE, format!("/api/v1/organizations/{org}"), None),
             "make admin" | "make member" => (
                 Method::PUT,
                 format!("/api/v1/organizations/{org}/members/{id}/role"),
                 Some(json!({"role": if action == "make admin" { "admin" } else { "member" }})),
             ),
-            "remove" => (
-                Method::DELETE,
-                format!("/api/v1/organizations/{org}/members/{id}"),
-                None,
-            ),
+            "remove" => (Method::DELETE, format!("/api/v1/organizations/{org}/members/{id}"), None),
             "add as member" | "add as admin" => (
                 Method::POST,
                 format!("/api/v1/organizations/{org}/members"),
@@ -290,11 +178,9 @@ impl World {
                     json!({"user_id": id, "role": if action == "add as admin" { "admin" } else { "member" }}),
                 ),
             ),
-            "list invitations" => (
-                Method::GET,
-                format!("/api/v1/invitations/organizations/{org}/invitations"),
-                None,
-            ),
+            "list invitations" => {
+                (Method::GET, format!("/api/v1/invitations/organizations/{org}/invitations"), None)
+            }
             "invite as member" | "invite as admin" => {
                 let n = self.next.get();
                 self.next.set(n + 1);
@@ -320,11 +206,7 @@ impl World {
             "assign a role carrying roles:manage" | "assign a role carrying members:manage" => {
                 let permission = action.rsplit(' ').next().unwrap();
                 let role = self.role_id(&[permission]).await;
-                (
-                    Method::POST,
-                    format!("/api/v1/rbac/users/{id}/roles"),
-                    Some(json!({"role_id": role})),
-                )
+                (Method::POST, format!("/api/v1/rbac/users/{id}/roles"), Some(json!({"role_id": role})))
             }
             "widen the holder's own role" => (
                 Method::PUT,
@@ -339,16 +221,12 @@ impl World {
             "create a policy" => (
                 Method::POST,
                 "/api/v1/policies".into(),
-                Some(
-                    json!({"name": "p", "effect": "allow", "actions": ["doc:read"], "resources": ["*"],
-                            "organization_id": org}),
-                ),
+                Some(json!({"name": "p", "effect": "allow", "actions": ["doc:read"], "resources": ["*"],
+                            "organization_id": org})),
             ),
-            "read the organization's audit log" => (
-                Method::GET,
-                format!("/api/v1/audit-logs/organizations/{org}"),
-                None,
-            ),
+            "read the organization's audit log" => {
+                (Method::GET, format!("/api/v1/audit-logs/organizations/{org}"), None)
+            }
             "create an organization webhook" => (
                 Method::POST,
                 "/api/v1/webhooks".into(),
@@ -356,10 +234,7 @@ impl World {
             ),
             other => panic!("no such action in the table: {other}"),
         };
-        self.call(method, &path, body, &actor.token)
-            .await
-            .status()
-            .as_u16()
+        self.call(method, &path, body, &actor.token).await.status().as_u16()
     }
 }
 
@@ -371,28 +246,14 @@ async fn every_permission_reaches_others_within_its_holders_standing_and_never_t
     })
     .await;
     let owner = app.person("owner@example.com").await;
-    let resp = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Acme"}),
-            Some(&owner.token),
-        )
-        .await;
+    let resp = app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner.token)).await;
     assert_eq!(resp.status(), 201);
     let org = json(resp).await["id"].as_str().unwrap().to_string();
-    let world = World {
-        app,
-        owner,
-        org,
-        receiver: WebhookReceiver::start().await,
-        next: std::cell::Cell::new(0),
-    };
+    let world =
+        World { app, owner, org, receiver: WebhookReceiver::start().await, next: std::cell::Cell::new(0) };
     // Every catalogued permission has rows.
     for (permission, _) in janua_authz::catalogue::PERMISSIONS {
-        assert!(
-            TABLE.iter().any(|row| row.0 == *permission),
-            "{permission} has no row"
-        );
+        assert!(TABLE.iter().any(|row| row.0 == *permission), "{permission} has no row");
     }
     let mut wrong = Vec::new();
     for &(permission, action, target, with, without) in TABLE {
@@ -409,16 +270,12 @@ async fn every_permission_reaches_others_within_its_holders_standing_and_never_t
         world.assign(&holder.id, &role).await;
         let got = world.run(action, &holder, target, Some(&role)).await;
         if got != with {
-            wrong.push(format!(
-                "{permission}: {action} ({target:?}) by its holder: {got}, expected {with}"
-            ));
+            wrong.push(format!("{permission}: {action} ({target:?}) by its holder: {got}, expected {with}"));
         }
         let plain = world.member("member").await;
         let got = world.run(action, &plain, target, Some(&role)).await;
         if got != without {
-            wrong.push(format!(
-                "{permission}: {action} ({target:?}) without it: {got}, expected {without}"
-            ));
+            wrong.push(format!("{permission}: {action} ({target:?}) without it: {got}, expected {without}"));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -431,15 +288,8 @@ async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
     let app = TestStack::spawn().await;
     let owner = app.signup("owner@example.com", PASSWORD).await;
     let owner_token = owner["access_token"].as_str().unwrap().to_string();
-    let org = json(
-        app.post(
-            "/api/v1/organizations",
-            &json!({"name": "Acme"}),
-            Some(&owner_token),
-        )
-        .await,
-    )
-    .await["id"]
+    let org = json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner_token)).await)
+        .await["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -481,8 +331,7 @@ async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
             Some(&mallory_token),
         )
         .await;
-    resp.expect_refusal(403, "FORBIDDEN", "beyond_own_permissions")
-        .await;
+    resp.expect_refusal(403, "FORBIDDEN", "beyond_own_permissions").await;
     // Nor by widening the role she holds.
     let resp = app
         .put(
@@ -539,19 +388,8 @@ async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
             .await;
         resp.expect_error(403, "FORBIDDEN").await;
     }
-    let members = json(
-        app.get(
-            &format!("/api/v1/organizations/{org}/members"),
-            Some(&owner_token),
-        )
-        .await,
-    )
-    .await;
-    let admins = members["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["role"] != "member")
-        .count();
+    let members =
+        json(app.get(&format!("/api/v1/organizations/{org}/members"), Some(&owner_token)).await).await;
+    let admins = members["data"].as_array().unwrap().iter().filter(|m| m["role"] != "member").count();
     assert_eq!(admins, 1, "only the owner stands above member: {members}");
 }

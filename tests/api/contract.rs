@@ -18,22 +18,10 @@ async fn input_postgresql_cannot_store_is_a_400_naming_the_field_and_stores_noth
     let id = pair["user"]["id"].as_str().unwrap().to_string();
     for (body, field) in [
         (json!({"name": "Acme\u{0}"}), "name"),
-        (
-            json!({"name": "Acme", "metadata": {"note": "a\u{0}b"}}),
-            "metadata.note",
-        ),
-        (
-            json!({"name": "Acme", "metadata": {"k\u{0}": 1}}),
-            "metadata.k\\u0000",
-        ),
-        (
-            json!({"name": "Acme", "metadata": {"list": [1, ["x\u{0}"]]}}),
-            "metadata.list[1][0]",
-        ),
-        (
-            json!({"name": "Acme", "metadata": {"big": -1.7976931348623155e308}}),
-            "metadata.big",
-        ),
+        (json!({"name": "Acme", "metadata": {"note": "a\u{0}b"}}), "metadata.note"),
+        (json!({"name": "Acme", "metadata": {"k\u{0}": 1}}), "metadata.k\\u0000"),
+        (json!({"name": "Acme", "metadata": {"list": [1, ["x\u{0}"]]}}), "metadata.list[1][0]"),
+        (json!({"name": "Acme", "metadata": {"big": -1.7976931348623155e308}}), "metadata.big"),
     ] {
         let resp = app.post("/api/v1/organizations", &body, Some(&token)).await;
         let error = resp.expect_error(400, "VALIDATION_ERROR").await;
@@ -41,13 +29,8 @@ async fn input_postgresql_cannot_store_is_a_400_naming_the_field_and_stores_noth
     }
     let orgs = json(app.get("/api/v1/organizations", Some(&token)).await).await;
     assert_eq!(orgs["data"], json!([]), "nothing was stored");
-    let resp = app
-        .put(
-            &format!("/api/v1/users/{id}"),
-            &json!({"name": "Ada\u{0}Lovelace"}),
-            Some(&token),
-        )
-        .await;
+    let resp =
+        app.put(&format!("/api/v1/users/{id}"), &json!({"name": "Ada\u{0}Lovelace"}), Some(&token)).await;
     let error = resp.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(error["error"]["details"]["field"], "name");
     let resp = app.get("/api/v1/admin/users?q=a%00b", Some(&admin)).await;
@@ -79,11 +62,7 @@ fn schemathesis() -> PathBuf {
 #[tokio::test]
 async fn schemathesis_finds_no_server_error_in_the_served_contract() {
     let cli = schemathesis();
-    assert!(
-        cli.exists(),
-        "{} is missing: run scripts/setup.sh (make setup)",
-        cli.display()
-    );
+    assert!(cli.exists(), "{} is missing: run scripts/setup.sh (make setup)", cli.display());
     let app = TestStack::spawn_with(|s| {
         with_bootstrap_admin(s);
         s.rate_limits.anonymous_per_min = 1_000_000;
@@ -115,8 +94,5 @@ async fn schemathesis_finds_no_server_error_in_the_served_contract() {
     .expect("schemathesis runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "schemathesis found server errors:\n{stdout}\n{stderr}"
-    );
+    assert!(output.status.success(), "schemathesis found server errors:\n{stdout}\n{stderr}");
 }

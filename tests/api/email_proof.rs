@@ -15,33 +15,15 @@ async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes(
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str();
     let id = pair["user"]["id"].as_str().unwrap().to_string();
-    let verify_old = app
-        .mailed_token("ada@example.com", "Confirm your email address", 0)
-        .await;
-    app.post(
-        "/api/v1/auth/forgot-password",
-        &json!({"email": "ada@example.com"}),
-        None,
-    )
-    .await;
-    let reset_old = app
-        .mailed_token("ada@example.com", "Reset your password", 0)
-        .await;
-    app.post(
-        "/api/v1/auth/magic/send",
-        &json!({"email": "ada@example.com"}),
-        None,
-    )
-    .await;
+    let verify_old = app.mailed_token("ada@example.com", "Confirm your email address", 0).await;
+    app.post("/api/v1/auth/forgot-password", &json!({"email": "ada@example.com"}), None).await;
+    let reset_old = app.mailed_token("ada@example.com", "Reset your password", 0).await;
+    app.post("/api/v1/auth/magic/send", &json!({"email": "ada@example.com"}), None).await;
     let magic_old = app.mailed_token("ada@example.com", "Your sign-in link", 0).await;
 
     // A fresh sign-in may change the address; the new one is unverified.
     let changed = app
-        .put(
-            &format!("/api/v1/users/{id}"),
-            &json!({"email": "Ada.New@Example.com"}),
-            token,
-        )
+        .put(&format!("/api/v1/users/{id}"), &json!({"email": "Ada.New@Example.com"}), token)
         .await
         .expect_status(200)
         .await;
@@ -49,13 +31,8 @@ async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes(
     assert_eq!(changed["email_verified"], false);
 
     // Every token mailed to the old address is dead, whatever it was for.
-    let resp = app
-        .post("/api/v1/auth/verify-email", &json!({"token": verify_old}), None)
-        .await;
-    assert_eq!(
-        resp.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"],
-        "token"
-    );
+    let resp = app.post("/api/v1/auth/verify-email", &json!({"token": verify_old}), None).await;
+    assert_eq!(resp.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"], "token");
     let resp = app
         .post(
             "/api/v1/auth/reset-password",
@@ -64,9 +41,7 @@ async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes(
         )
         .await;
     resp.expect_error(400, "VALIDATION_ERROR").await;
-    let resp = app
-        .get(&format!("/api/v1/auth/magic/verify?token={magic_old}"), None)
-        .await;
+    let resp = app.get(&format!("/api/v1/auth/magic/verify?token={magic_old}"), None).await;
     resp.expect_error(401, "UNAUTHORIZED").await;
     let me = json(app.get("/api/v1/auth/me", token).await).await;
     assert_eq!(me["email"], "ada.new@example.com");
@@ -74,9 +49,7 @@ async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes(
     assert_eq!(app.signin("ada.new@example.com", PASSWORD).await.status(), 200);
 
     // The old address is told; the new one gets its own link, which proves it.
-    let notice = app
-        .mail_body("ada@example.com", "Your email address was changed", 0)
-        .await;
+    let notice = app.mail_body("ada@example.com", "Your email address was changed", 0).await;
     assert!(notice.contains("ada.new@example.com"), "{notice}");
     let user = app.verify_email("ada.new@example.com", 0).await;
     assert_eq!(user["email"], "ada.new@example.com");
@@ -89,13 +62,8 @@ async fn a_proven_address_that_changes_is_unproven_until_the_new_one_is_proven()
     let pair = app.signup_verified("grace@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str();
     let id = pair["user"]["id"].as_str().unwrap().to_string();
-    let resp = app
-        .put(
-            &format!("/api/v1/users/{id}"),
-            &json!({"email": "grace@elsewhere.example"}),
-            token,
-        )
-        .await;
+    let resp =
+        app.put(&format!("/api/v1/users/{id}"), &json!({"email": "grace@elsewhere.example"}), token).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["email_verified"], false);
     let updated = app
@@ -104,29 +72,13 @@ async fn a_proven_address_that_changes_is_unproven_until_the_new_one_is_proven()
         .into_iter()
         .filter(|(k, _)| k == "user.updated")
         .map(|(_, p)| p)
-        .find(|p| {
-            p["changed"]
-                .as_array()
-                .is_some_and(|c| c.iter().any(|f| f == "email"))
-        })
+        .find(|p| p["changed"].as_array().is_some_and(|c| c.iter().any(|f| f == "email")))
         .expect("user.updated for the address");
     assert_eq!(updated["previous_email"], "grace@example.com");
-    assert!(
-        updated["changed"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|f| f == "email_verified")
-    );
+    assert!(updated["changed"].as_array().unwrap().iter().any(|f| f == "email_verified"));
     // An address someone else holds is a conflict, and nothing changes.
     app.signup("taken@example.com", PASSWORD).await;
-    let resp = app
-        .put(
-            &format!("/api/v1/users/{id}"),
-            &json!({"email": "taken@example.com"}),
-            token,
-        )
-        .await;
+    let resp = app.put(&format!("/api/v1/users/{id}"), &json!({"email": "taken@example.com"}), token).await;
     resp.expect_error(409, "CONFLICT").await;
     let me = json(app.get("/api/v1/auth/me", token).await).await;
     assert_eq!(me["email"], "grace@elsewhere.example");
@@ -140,32 +92,17 @@ async fn a_magic_link_to_an_unproven_account_strips_what_its_registrant_set_up()
     let squatter = app.signup("ada@example.com", PASSWORD).await;
     let squatter_token = squatter["access_token"].as_str().unwrap().to_string();
     app.enable_totp(&squatter_token).await;
-    app.post(
-        "/api/v1/auth/magic/send",
-        &json!({"email": "ada@example.com"}),
-        None,
-    )
-    .await;
+    app.post("/api/v1/auth/magic/send", &json!({"email": "ada@example.com"}), None).await;
     let link = app.mailed_token("ada@example.com", "Your sign-in link", 0).await;
-    let owner = app
-        .get(&format!("/api/v1/auth/magic/verify?token={link}"), None)
-        .await
-        .expect_status(200)
-        .await;
+    let owner =
+        app.get(&format!("/api/v1/auth/magic/verify?token={link}"), None).await.expect_status(200).await;
     assert!(owner.get("mfa_required").is_none(), "{owner}");
     assert_eq!(owner["user"]["id"], squatter["user"]["id"]);
     assert_eq!(owner["user"]["email_verified"], true);
     assert_eq!(owner["user"]["mfa_enabled"], false);
-    app.signin("ada@example.com", PASSWORD)
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
+    app.signin("ada@example.com", PASSWORD).await.expect_error(401, "INVALID_CREDENTIALS").await;
     app.assert_token_refused(Some(&squatter_token)).await;
-    let claimed = app
-        .outbox_events("auth")
-        .await
-        .first("user.account_claimed")
-        .clone();
+    let claimed = app.outbox_events("auth").await.first("user.account_claimed").clone();
     assert_eq!(claimed["proven_by"], "magic_link");
     assert_eq!(claimed["removed"], json!(["password", "totp", "sessions"]));
 }

@@ -6,17 +6,9 @@ use std::time::Duration;
 use janua_testkit::PASSWORD;
 
 async fn mail_with(app: &TestStack, to: &str, subject: &str, nth: usize) -> janua_testkit::Mail {
-    eventually(
-        &format!("mail '{subject}' #{nth} to {to}"),
-        Duration::from_secs(15),
-        || async {
-            app.smtp
-                .mails_to(to)
-                .into_iter()
-                .filter(|m| m.subject().as_deref() == Some(subject))
-                .nth(nth)
-        },
-    )
+    eventually(&format!("mail '{subject}' #{nth} to {to}"), Duration::from_secs(15), || async {
+        app.smtp.mails_to(to).into_iter().filter(|m| m.subject().as_deref() == Some(subject)).nth(nth)
+    })
     .await
 }
 
@@ -26,22 +18,15 @@ async fn the_verification_link_from_the_real_mail_verifies_once() {
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let mail = mail_with(&app, "ada@example.com", "Confirm your email address", 0).await;
     let body = mail.body();
-    assert!(
-        body.contains(&format!("{}/verify-email?token=", app.gateway_url)),
-        "{body}"
-    );
+    assert!(body.contains(&format!("{}/verify-email?token=", app.gateway_url)), "{body}");
     let token = token_from_link(&body);
     // Only the SHA-256 of the token is stored.
-    let resp = app
-        .post("/api/v1/auth/verify-email", &json!({"token": token}), None)
-        .await;
+    let resp = app.post("/api/v1/auth/verify-email", &json!({"token": token}), None).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["email_verified"], true);
     let me = json(app.get("/api/v1/auth/me", pair["access_token"].as_str()).await).await;
     assert_eq!(me["email_verified"], true);
-    let again = app
-        .post("/api/v1/auth/verify-email", &json!({"token": token}), None)
-        .await;
+    let again = app.post("/api/v1/auth/verify-email", &json!({"token": token}), None).await;
     again.expect_error(400, "VALIDATION_ERROR").await;
 }
 
@@ -49,35 +34,20 @@ async fn the_verification_link_from_the_real_mail_verifies_once() {
 async fn resend_verification_sends_a_new_link_and_the_old_one_dies() {
     let app = TestStack::spawn().await;
     app.signup("ada@example.com", PASSWORD).await;
-    let first = token_from_link(
-        &mail_with(&app, "ada@example.com", "Confirm your email address", 0)
-            .await
-            .body(),
-    );
-    app.post(
-        "/api/v1/auth/resend-verification",
-        &json!({"email":"ada@example.com"}),
-        None,
-    )
-    .await
-    .expect_status(202)
-    .await;
-    let second = token_from_link(
-        &mail_with(&app, "ada@example.com", "Confirm your email address", 1)
-            .await
-            .body(),
-    );
+    let first =
+        token_from_link(&mail_with(&app, "ada@example.com", "Confirm your email address", 0).await.body());
+    app.post("/api/v1/auth/resend-verification", &json!({"email":"ada@example.com"}), None)
+        .await
+        .expect_status(202)
+        .await;
+    let second =
+        token_from_link(&mail_with(&app, "ada@example.com", "Confirm your email address", 1).await.body());
     assert_ne!(first, second);
     app.post("/api/v1/auth/verify-email", &json!({"token": first}), None)
         .await
         .expect_error(400, "VALIDATION_ERROR")
         .await;
-    assert_eq!(
-        app.post("/api/v1/auth/verify-email", &json!({"token": second}), None)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.post("/api/v1/auth/verify-email", &json!({"token": second}), None).await.status(), 200);
 }
 
 #[tokio::test]
@@ -100,29 +70,15 @@ async fn reset_password_sets_the_new_password_revokes_sessions_and_is_single_use
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
     assert_eq!(
-        app.post(
-            "/api/v1/auth/forgot-password",
-            &json!({"email":"Ada@example.com"}),
-            None
-        )
-        .await
-        .status(),
+        app.post("/api/v1/auth/forgot-password", &json!({"email":"Ada@example.com"}), None).await.status(),
         202
     );
     let mail = mail_with(&app, "ada@example.com", "Reset your password", 0).await;
-    assert!(
-        mail.body()
-            .contains(&format!("{}/reset-password?token=", app.gateway_url))
-    );
+    assert!(mail.body().contains(&format!("{}/reset-password?token=", app.gateway_url)));
     let token = token_from_link(&mail.body());
 
-    let weak = app
-        .post(
-            "/api/v1/auth/reset-password",
-            &json!({"token": token, "password": "short"}),
-            None,
-        )
-        .await;
+    let weak =
+        app.post("/api/v1/auth/reset-password", &json!({"token": token, "password": "short"}), None).await;
     weak.expect_error(400, "VALIDATION_ERROR").await;
     app.post(
         "/api/v1/auth/reset-password",
@@ -134,16 +90,8 @@ async fn reset_password_sets_the_new_password_revokes_sessions_and_is_single_use
     .await;
 
     app.assert_token_refused(pair["access_token"].as_str()).await;
-    app.signin("ada@example.com", PASSWORD)
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
-    assert_eq!(
-        app.signin("ada@example.com", "a brand new passphrase")
-            .await
-            .status(),
-        200
-    );
+    app.signin("ada@example.com", PASSWORD).await.expect_error(401, "INVALID_CREDENTIALS").await;
+    assert_eq!(app.signin("ada@example.com", "a brand new passphrase").await.status(), 200);
     let reuse = app
         .post(
             "/api/v1/auth/reset-password",

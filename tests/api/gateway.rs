@@ -6,14 +6,8 @@ use serde_json::json;
 async fn every_edge_case_answers_the_envelope() {
     let app = TestStack::spawn().await;
     // Unknown route (and a route of a feature not built yet).
-    app.get("/api/v1/nope", None)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
-    app.get("/api/v1/compliance/reports", None)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.get("/api/v1/nope", None).await.expect_error(404, "NOT_FOUND").await;
+    app.get("/api/v1/compliance/reports", None).await.expect_error(404, "NOT_FOUND").await;
     // Known path, wrong method.
     let resp = app.delete("/api/v1/auth/signin", None).await;
     assert_eq!(resp.headers()["allow"], "POST");
@@ -49,9 +43,7 @@ async fn every_edge_case_answers_the_envelope() {
         .await
         .unwrap();
     resp.expect_error(400, "VALIDATION_ERROR").await;
-    let resp = app
-        .post("/api/v1/auth/signin", &json!({"email":"a@b.co"}), None)
-        .await;
+    let resp = app.post("/api/v1/auth/signin", &json!({"email":"a@b.co"}), None).await;
     let body = resp.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "password");
     // No token, garbage token.
@@ -62,13 +54,8 @@ async fn every_edge_case_answers_the_envelope() {
 #[tokio::test]
 async fn request_ids_are_echoed_or_made() {
     let app = TestStack::spawn().await;
-    let resp = app
-        .http
-        .get(app.url("/api/v1/health"))
-        .header("x-request-id", "abc-123")
-        .send()
-        .await
-        .unwrap();
+    let resp =
+        app.http.get(app.url("/api/v1/health")).header("x-request-id", "abc-123").send().await.unwrap();
     assert_eq!(resp.headers()["x-request-id"], "abc-123");
     let resp = app.get("/api/v1/nope", None).await;
     assert_eq!(resp.headers()["x-request-id"].to_str().unwrap().len(), 36);
@@ -81,15 +68,8 @@ async fn rate_limit_headers_count_down_and_429_comes_with_retry_after() {
         let resp = app.get("/api/v1/health", None).await;
         assert_eq!(resp.status(), 200);
         assert_eq!(resp.headers()["x-ratelimit-limit"], "3");
-        assert_eq!(
-            resp.headers()["x-ratelimit-remaining"],
-            remaining.to_string().as_str()
-        );
-        let reset: i64 = resp.headers()["x-ratelimit-reset"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        assert_eq!(resp.headers()["x-ratelimit-remaining"], remaining.to_string().as_str());
+        let reset: i64 = resp.headers()["x-ratelimit-reset"].to_str().unwrap().parse().unwrap();
         assert!(reset > chrono::Utc::now().timestamp());
     }
     let resp = app.get("/api/v1/nope", None).await;
@@ -103,10 +83,7 @@ async fn signed_in_users_get_the_authenticated_tier() {
     let pair = app.signup("ada@example.com", "correct horse battery").await;
     let resp = app.get("/api/v1/auth/me", pair["access_token"].as_str()).await;
     assert_eq!(resp.headers()["x-ratelimit-limit"], "1000");
-    assert_eq!(
-        app.get("/api/v1/health", None).await.headers()["x-ratelimit-limit"],
-        "100"
-    );
+    assert_eq!(app.get("/api/v1/health", None).await.headers()["x-ratelimit-limit"], "100");
 }
 
 #[tokio::test]
@@ -120,38 +97,19 @@ async fn an_upstream_that_is_down_is_a_503() {
     })
     .await;
     let resp = app
-        .post(
-            "/api/v1/auth/signin",
-            &json!({"email":"ada@example.com","password":"whatever it is"}),
-            None,
-        )
+        .post("/api/v1/auth/signin", &json!({"email":"ada@example.com","password":"whatever it is"}), None)
         .await;
     resp.expect_error(503, "SERVICE_UNAVAILABLE").await;
-    let resp = app
-        .http
-        .get(app.url("/api/v1/health/ready"))
-        .send()
-        .await
-        .unwrap();
+    let resp = app.http.get(app.url("/api/v1/health/ready")).send().await.unwrap();
     let body = resp.expect_error(503, "SERVICE_UNAVAILABLE").await;
-    assert!(
-        body["error"]["details"]["down"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|d| d == "identity")
-    );
+    assert!(body["error"]["details"]["down"].as_array().unwrap().iter().any(|d| d == "identity"));
     let _ = json;
 }
 
 #[tokio::test]
 async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
     let app = TestStack::spawn().await;
-    let doc = app
-        .get("/api/v1/openapi.json", None)
-        .await
-        .expect_status(200)
-        .await;
+    let doc = app.get("/api/v1/openapi.json", None).await.expect_status(200).await;
     assert_eq!(doc["openapi"], "3.1.0");
     let expected = [
         ("post", "/api/v1/auth/signup"),
@@ -236,10 +194,7 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("delete", "/api/v1/webhooks/{webhook_id}"),
         ("post", "/api/v1/webhooks/{webhook_id}/test"),
         ("get", "/api/v1/webhooks/{webhook_id}/deliveries"),
-        (
-            "post",
-            "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
-        ),
+        ("post", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"),
         ("get", "/api/v1/users"),
         ("get", "/api/v1/admin/users"),
         ("post", "/api/v1/admin/users/{user_id}/suspend"),
@@ -281,10 +236,7 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("get", "/api/v1/sso/configurations/{config_id}"),
         ("put", "/api/v1/sso/configurations/{config_id}"),
         ("delete", "/api/v1/sso/configurations/{config_id}"),
-        (
-            "post",
-            "/api/v1/sso/configurations/{config_id}/domains/{domain}/verify",
-        ),
+        ("post", "/api/v1/sso/configurations/{config_id}/domains/{domain}/verify"),
         ("get", "/api/v1/sso/start"),
         ("get", "/api/v1/sso/saml/metadata/{config_id}"),
         ("post", "/api/v1/sso/saml/acs"),
@@ -336,17 +288,10 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
     ];
     let paths = doc["paths"].as_object().unwrap();
     for (method, path) in expected {
-        assert!(
-            paths.get(path).and_then(|p| p.get(method)).is_some(),
-            "{method} {path} missing"
-        );
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
     }
     let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(
-        operations,
-        expected.len(),
-        "no undocumented extras, no internal routes"
-    );
+    assert_eq!(operations, expected.len(), "no undocumented extras, no internal routes");
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     assert!(doc["components"]["securitySchemes"]["scim_token"].is_object());
     assert!(doc["components"]["schemas"]["ErrorEnvelope"].is_object());
@@ -359,34 +304,16 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
 async fn error_envelopes_do_not_drift() {
     let app = TestStack::spawn().await;
     let plain = |path: &str, ct: &str, body: &str| {
-        app.http
-            .post(app.url(path))
-            .header("content-type", ct)
-            .body(body.to_string())
-            .send()
+        app.http.post(app.url(path)).header("content-type", ct).body(body.to_string()).send()
     };
     let mut bodies = Vec::new();
     for resp in [
         app.get("/api/v1/nope", None).await,
-        app.send(reqwest::Method::PATCH, "/api/v1/auth/me", None, None)
-            .await,
+        app.send(reqwest::Method::PATCH, "/api/v1/auth/me", None, None).await,
         plain("/api/v1/auth/signin", "text/plain", "x").await.unwrap(),
-        plain("/api/v1/auth/signin", "application/json", "{")
-            .await
-            .unwrap(),
-        plain(
-            "/api/v1/auth/signin",
-            "application/json",
-            &"x".repeat(1024 * 1024 + 1),
-        )
-        .await
-        .unwrap(),
-        app.post(
-            "/api/v1/auth/signup",
-            &json!({"email":"a@example.com","password":"short"}),
-            None,
-        )
-        .await,
+        plain("/api/v1/auth/signin", "application/json", "{").await.unwrap(),
+        plain("/api/v1/auth/signin", "application/json", &"x".repeat(1024 * 1024 + 1)).await.unwrap(),
+        app.post("/api/v1/auth/signup", &json!({"email":"a@example.com","password":"short"}), None).await,
         app.get("/api/v1/auth/me", None).await,
         app.signin("nobody@example.com", "wrong password here").await,
     ] {

@@ -7,18 +7,11 @@ async fn health_live_and_ready_answer_without_a_token() {
     let app = TestStack::spawn().await;
     let basic = json(app.get("/api/v1/health", None).await).await;
     assert_eq!(basic["status"], "ok");
-    assert_eq!(
-        json(app.get("/api/v1/health/live", None).await).await["status"],
-        "alive"
-    );
+    assert_eq!(json(app.get("/api/v1/health/live", None).await).await["status"], "alive");
     // Ready once each service's relay holds its broker connection.
     let ready = eventually("readiness", Duration::from_secs(15), || async {
         let resp = app.get("/api/v1/health/ready", None).await;
-        if resp.status() == 200 {
-            Some(json(resp).await)
-        } else {
-            None
-        }
+        if resp.status() == 200 { Some(json(resp).await) } else { None }
     })
     .await;
     assert_eq!(ready["status"], "ready");
@@ -34,22 +27,11 @@ async fn without_the_broker_nothing_is_ready_but_requests_still_work() {
     let resp = app.get("/api/v1/health/ready", None).await;
     let body = resp.expect_error(503, "SERVICE_UNAVAILABLE").await;
     let down = body["error"]["details"]["down"].as_array().unwrap().clone();
-    assert!(
-        down.iter().any(|d| d == "auth") && down.iter().any(|d| d == "identity"),
-        "{down:?}"
-    );
-    assert_eq!(
-        json(app.get("/api/v1/health/live", None).await).await["status"],
-        "alive"
-    );
+    assert!(down.iter().any(|d| d == "auth") && down.iter().any(|d| d == "identity"), "{down:?}");
+    assert_eq!(json(app.get("/api/v1/health/live", None).await).await["status"], "alive");
     // A broker outage delays events; it never fails the user's request.
     let pair = app.signup("ada@example.com", "correct horse battery").await;
-    assert_eq!(
-        app.get("/api/v1/auth/me", pair["access_token"].as_str())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.get("/api/v1/auth/me", pair["access_token"].as_str()).await.status(), 200);
 }
 
 #[tokio::test]
@@ -59,10 +41,7 @@ async fn detailed_health_is_for_admins_only() {
         s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
     })
     .await;
-    app.get("/api/v1/health/detailed", None)
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
+    app.get("/api/v1/health/detailed", None).await.expect_error(401, "UNAUTHORIZED").await;
     let user = app.signup("ada@example.com", "correct horse battery").await;
     app.get("/api/v1/health/detailed", user["access_token"].as_str())
         .await
@@ -70,26 +49,18 @@ async fn detailed_health_is_for_admins_only() {
         .await;
     let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
         let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
-        if resp.status() == 200 {
-            Some(json(resp).await)
-        } else {
-            None
-        }
+        if resp.status() == 200 { Some(json(resp).await) } else { None }
     })
     .await;
     // Every dependency is up once each relay holds its broker connection.
     let resp = eventually("all dependencies up", Duration::from_secs(15), || async {
-        let resp = app
-            .get("/api/v1/health/detailed", admin["access_token"].as_str())
-            .await;
+        let resp = app.get("/api/v1/health/detailed", admin["access_token"].as_str()).await;
         let ready = resp.status() == 200 && resp.headers().get("x-ratelimit-limit").is_some();
         let body = json(resp).await;
         (ready && body["status"] == "ready").then_some(body)
     })
     .await;
-    let admin_resp = app
-        .get("/api/v1/health/detailed", admin["access_token"].as_str())
-        .await;
+    let admin_resp = app.get("/api/v1/health/detailed", admin["access_token"].as_str()).await;
     assert_eq!(admin_resp.headers()["x-ratelimit-limit"], "5000");
     let body = resp;
     let deps = body["dependencies"].as_array().unwrap();
@@ -109,11 +80,7 @@ async fn the_bootstrap_admin_is_created_once() {
     let app = TestStack::spawn_with(configure).await;
     let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
         let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
-        if resp.status() == 200 {
-            Some(json(resp).await)
-        } else {
-            None
-        }
+        if resp.status() == 200 { Some(json(resp).await) } else { None }
     })
     .await;
     assert_eq!(admin["user"]["email"], "root@example.com");
@@ -127,9 +94,7 @@ async fn janua_auth_again(app: &TestStack) {
     let before = app.count("identity", "SELECT count(*) AS n FROM users").await;
     // A second auth instance starting against the same database runs the bootstrap again.
     let launch = janua::stack::launch(app.settings.clone()).unwrap();
-    let service = janua_service::Connected::connect(&janua_auth::SERVICE, launch)
-        .await
-        .unwrap();
+    let service = janua_service::Connected::connect(&janua_auth::SERVICE, launch).await.unwrap();
     let state = janua_auth::AuthState::build(&service).await.unwrap();
     janua_auth::domain::bootstrap::bootstrap_admin(state).await;
     let after = app.count("identity", "SELECT count(*) AS n FROM users").await;

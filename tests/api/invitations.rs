@@ -13,12 +13,7 @@ async fn org_of(app: &TestStack, owner: &Person) -> String {
 }
 
 async fn invite(
-    app: &TestStack,
-    prefix: &str,
-    org: &str,
-    by: &Person,
-    email: &str,
-    role: &str,
+    app: &TestStack, prefix: &str, org: &str, by: &Person, email: &str, role: &str,
 ) -> reqwest::Response {
     app.post(
         &format!("{prefix}/organizations/{org}/invitations"),
@@ -30,18 +25,9 @@ async fn invite(
 
 /// Posts `action` (accept, resend) on invitation `id` as the holder of `token`.
 async fn on_invitation(
-    app: &TestStack,
-    prefix: &str,
-    id: &str,
-    action: &str,
-    token: &str,
+    app: &TestStack, prefix: &str, id: &str, action: &str, token: &str,
 ) -> reqwest::Response {
-    app.post(
-        &format!("{prefix}/invitations/{id}/{action}"),
-        &json!({}),
-        Some(token),
-    )
-    .await
+    app.post(&format!("{prefix}/invitations/{id}/{action}"), &json!({}), Some(token)).await
 }
 
 /// The invitation link from the email sent to `to`.
@@ -50,10 +36,7 @@ async fn emailed_invitation(app: &TestStack, to: &str, nth: usize) -> String {
         app.smtp
             .mails_to(to)
             .into_iter()
-            .filter(|m| {
-                m.subject()
-                    .is_some_and(|s| s.starts_with("You are invited to join"))
-            })
+            .filter(|m| m.subject().is_some_and(|s| s.starts_with("You are invited to join")))
             .nth(nth)
             .map(|m| m.body())
     })
@@ -84,11 +67,7 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
     assert_eq!(details["email_hint"], "b***@example.com");
     assert!(details.get("email").is_none());
     // The same under /api/v1.
-    let v1 = json(
-        app.get(&format!("/api/v1/invitations/invitations/{id}"), None)
-            .await,
-    )
-    .await;
+    let v1 = json(app.get(&format!("/api/v1/invitations/invitations/{id}"), None).await).await;
     assert_eq!(v1["id"], details["id"]);
 
     // Someone else (even signed in and verified) cannot take it.
@@ -97,10 +76,8 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
     stolen.expect_refusal(403, "FORBIDDEN", "email_mismatch").await;
 
     let bob = app.verified_person("bob@example.com").await;
-    let member = on_invitation(&app, "/api/invitations", &id, "accept", &bob.token)
-        .await
-        .expect_status(200)
-        .await;
+    let member =
+        on_invitation(&app, "/api/invitations", &id, "accept", &bob.token).await.expect_status(200).await;
     assert_eq!(member["role"], "admin");
     assert_eq!(member["user_id"], bob.id.as_str());
     let orgs = json(app.get("/api/v1/organizations", Some(&bob.token)).await).await;
@@ -123,29 +100,14 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
     let bob = app.verified_person("bob@example.com").await;
 
     // Expired.
-    let inv = json(
-        invite(
-            &app,
-            "/api/v1/invitations",
-            &org,
-            &ada,
-            "bob@example.com",
-            "member",
-        )
-        .await,
-    )
-    .await;
+    let inv = json(invite(&app, "/api/v1/invitations", &org, &ada, "bob@example.com", "member").await).await;
     let id = inv["id"].as_str().unwrap();
     let mut db = app.db("org").await;
     diesel::sql_query("UPDATE invitations SET expires_at = now() - interval '1 second'")
         .execute(&mut db)
         .await
         .unwrap();
-    let details = json(
-        app.get(&format!("/api/v1/invitations/invitations/{id}"), None)
-            .await,
-    )
-    .await;
+    let details = json(app.get(&format!("/api/v1/invitations/invitations/{id}"), None).await).await;
     assert_eq!(details["status"], "expired");
     let late = on_invitation(&app, "/api/v1/invitations", id, "accept", &bob.token).await;
     late.expect_refusal(409, "CONFLICT", "expired").await;
@@ -164,18 +126,8 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
 
     // An address registered but never verified cannot accept.
     let carol = app.signup("carol@example.com", PASSWORD).await;
-    let inv = json(
-        invite(
-            &app,
-            "/api/v1/invitations",
-            &org,
-            &ada,
-            "carol@example.com",
-            "member",
-        )
-        .await,
-    )
-    .await;
+    let inv =
+        json(invite(&app, "/api/v1/invitations", &org, &ada, "carol@example.com", "member").await).await;
     let carol_token = carol["access_token"].as_str().unwrap();
     let inv_id = inv["id"].as_str().unwrap();
     let resp = on_invitation(&app, "/api/v1/invitations", inv_id, "accept", carol_token).await;
@@ -191,72 +143,35 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
     let outsider = app.verified_person("outsider@example.com").await;
     app.add_member(&ada.token, &org, &member.id, "member").await;
 
-    invite(
-        &app,
-        "/api/v1/invitations",
-        &org,
-        &member,
-        "x@example.com",
-        "member",
-    )
-    .await
-    .expect_error(403, "FORBIDDEN")
-    .await;
-    invite(
-        &app,
-        "/api/v1/invitations",
-        &org,
-        &outsider,
-        "x@example.com",
-        "member",
-    )
-    .await
-    .expect_error(404, "NOT_FOUND")
-    .await;
+    invite(&app, "/api/v1/invitations", &org, &member, "x@example.com", "member")
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    invite(&app, "/api/v1/invitations", &org, &outsider, "x@example.com", "member")
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
     let inv: Value =
         json(invite(&app, "/api/v1/invitations", &org, &ada, "x@example.com", "member").await).await;
     let id = inv["id"].as_str().unwrap();
     // One pending invitation per address; members cannot be invited.
     let twice = invite(&app, "/api/v1/invitations", &org, &ada, "x@example.com", "admin").await;
     twice.expect_refusal(409, "CONFLICT", "already_invited").await;
-    let member_again = invite(
-        &app,
-        "/api/v1/invitations",
-        &org,
-        &ada,
-        "member@example.com",
-        "admin",
-    )
-    .await;
-    member_again
-        .expect_refusal(409, "CONFLICT", "already_member")
-        .await;
+    let member_again = invite(&app, "/api/v1/invitations", &org, &ada, "member@example.com", "admin").await;
+    member_again.expect_refusal(409, "CONFLICT", "already_member").await;
 
     let list_path = format!("/api/v1/invitations/organizations/{org}/invitations");
     let listed = json(app.get(&list_path, Some(&ada.token)).await).await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
-    app.get(&list_path, Some(&member.token))
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
-    app.get(&list_path, Some(&outsider.token))
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.get(&list_path, Some(&member.token)).await.expect_error(403, "FORBIDDEN").await;
+    app.get(&list_path, Some(&outsider.token)).await.expect_error(404, "NOT_FOUND").await;
     for who in [&outsider] {
-        let revoke = app
-            .delete(&format!("/api/v1/invitations/invitations/{id}"), Some(&who.token))
-            .await;
+        let revoke = app.delete(&format!("/api/v1/invitations/invitations/{id}"), Some(&who.token)).await;
         revoke.expect_error(404, "NOT_FOUND").await;
         let resend = on_invitation(&app, "/api/v1/invitations", id, "resend", &who.token).await;
         resend.expect_error(404, "NOT_FOUND").await;
     }
-    let revoke = app
-        .delete(
-            &format!("/api/v1/invitations/invitations/{id}"),
-            Some(&member.token),
-        )
-        .await;
+    let revoke = app.delete(&format!("/api/v1/invitations/invitations/{id}"), Some(&member.token)).await;
     revoke.expect_error(403, "FORBIDDEN").await;
     // An admin may not invite an owner.
     app.put(
@@ -267,21 +182,8 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
     .await
     .expect_status(200)
     .await;
-    let owner_invite = invite(
-        &app,
-        "/api/v1/invitations",
-        &org,
-        &member,
-        "boss@example.com",
-        "owner",
-    )
-    .await;
+    let owner_invite = invite(&app, "/api/v1/invitations", &org, &member, "boss@example.com", "owner").await;
     owner_invite.expect_error(403, "FORBIDDEN").await;
-    let unknown = app
-        .get(
-            &format!("/api/v1/invitations/invitations/{}", uuid::Uuid::now_v7()),
-            None,
-        )
-        .await;
+    let unknown = app.get(&format!("/api/v1/invitations/invitations/{}", uuid::Uuid::now_v7()), None).await;
     unknown.expect_error(404, "NOT_FOUND").await;
 }

@@ -14,11 +14,7 @@ use serde_json::{Value, json};
 use janua_testkit::PASSWORD;
 
 async fn send_from(
-    app: &TestStack,
-    forwarded_for: &str,
-    path: &str,
-    body: Option<&Value>,
-    token: Option<&str>,
+    app: &TestStack, forwarded_for: &str, path: &str, body: Option<&Value>, token: Option<&str>,
 ) -> reqwest::Response {
     let mut req = match body {
         Some(b) => app.http.post(app.url(path)).json(b),
@@ -57,10 +53,7 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     assert_eq!(session_ip(&app, &pair).await, "127.0.0.1");
     // Sign-up and sign-in spent two of the address's three; a new forwarded address each
     // time buys nothing.
-    send_from(&app, "198.51.100.1", "/api/v1/health", None, None)
-        .await
-        .expect_status(200)
-        .await;
+    send_from(&app, "198.51.100.1", "/api/v1/health", None, None).await.expect_status(200).await;
     let resp = send_from(&app, "198.51.100.2", "/api/v1/health", None, None).await;
     resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
     // A service reached directly believes no forwarded address either.
@@ -87,12 +80,7 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     let signed_in = json(signin_from(&app, "10.9.9.9, 203.0.113.7", "ada@example.com", PASSWORD).await).await;
     assert_eq!(session_ip(&app, &signed_in).await, "203.0.113.7");
     for address in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:abcd::9"] {
-        assert_eq!(
-            send_from(&app, address, "/api/v1/health", None, None)
-                .await
-                .status(),
-            200
-        );
+        assert_eq!(send_from(&app, address, "/api/v1/health", None, None).await.status(), 200);
     }
     let resp = send_from(&app, "2001:db8:1:2:ffff::3", "/api/v1/health", None, None).await;
     resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
@@ -100,14 +88,11 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     assert_eq!(resp.status(), 200, "another /64 has its own budget");
 
     // `ip_in` conditions see the trusted address, not one the caller writes in a header.
-    let org = json(
-        app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner))
-            .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org =
+        json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner)).await).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let policy = json(
         app.post(
             "/api/v1/policies",
@@ -162,14 +147,11 @@ async fn rate_limits_cannot_be_bought_with_made_up_or_revoked_credentials() {
         assert_eq!(resp.status(), 401);
     }
     // A working SCIM token earns the SCIM tier once the gateway has checked it.
-    let org = json(
-        app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&token))
-            .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org =
+        json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&token)).await).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let scim = json(
         app.post(
             &format!("/api/v1/organizations/{org}/scim-tokens"),
@@ -187,10 +169,7 @@ async fn rate_limits_cannot_be_bought_with_made_up_or_revoked_credentials() {
     let second = app.get("/api/v1/scim/v2/Users", Some(&scim)).await;
     assert_eq!(limit(&second), "3000");
     // A revoked token is no credential.
-    app.post("/api/v1/auth/signout", &json!({}), Some(&token))
-        .await
-        .expect_status(204)
-        .await;
+    app.post("/api/v1/auth/signout", &json!({}), Some(&token)).await.expect_status(204).await;
     let resp = app.get("/api/v1/auth/me", Some(&token)).await;
     assert_eq!(limit(&resp), "50");
     resp.expect_error(401, "UNAUTHORIZED").await;
@@ -198,11 +177,7 @@ async fn rate_limits_cannot_be_bought_with_made_up_or_revoked_credentials() {
     // Cheap checks first: a made-up reset token is refused before the new password is even
     // looked at (let alone hashed).
     let resp = app
-        .post(
-            "/api/v1/auth/reset-password",
-            &json!({"token": "made-up", "password": "short"}),
-            None,
-        )
+        .post("/api/v1/auth/reset-password", &json!({"token": "made-up", "password": "short"}), None)
         .await;
     let error = resp.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(error["error"]["details"]["field"], "token");
@@ -223,47 +198,24 @@ async fn one_address_gets_a_bounded_number_of_mails() {
             .count()
     };
     for n in 0..3 {
-        app.post(
-            "/api/v1/auth/forgot-password",
-            &json!({"email": "ada@example.com"}),
-            None,
-        )
-        .await
-        .expect_status(202)
-        .await;
+        app.post("/api/v1/auth/forgot-password", &json!({"email": "ada@example.com"}), None)
+            .await
+            .expect_status(202)
+            .await;
         if n < 2 {
-            app.mailed_token("ada@example.com", "Reset your password", n)
-                .await;
+            app.mailed_token("ada@example.com", "Reset your password", n).await;
         }
     }
     // A later request for another address is mailed after the third was handled.
-    app.post(
-        "/api/v1/auth/forgot-password",
-        &json!({"email": "bob@example.com"}),
-        None,
-    )
-    .await;
-    app.mailed_token("bob@example.com", "Reset your password", 0)
-        .await;
+    app.post("/api/v1/auth/forgot-password", &json!({"email": "bob@example.com"}), None).await;
+    app.mailed_token("bob@example.com", "Reset your password", 0).await;
     assert_eq!(resets("ada@example.com"), 2);
     for _ in 0..3 {
-        app.post(
-            "/api/v1/auth/resend-verification",
-            &json!({"email": "ada@example.com"}),
-            None,
-        )
-        .await;
+        app.post("/api/v1/auth/resend-verification", &json!({"email": "ada@example.com"}), None).await;
     }
-    app.post(
-        "/api/v1/auth/resend-verification",
-        &json!({"email": "bob@example.com"}),
-        None,
-    )
-    .await;
-    app.mailed_token("bob@example.com", "Confirm your email address", 1)
-        .await;
-    app.mailed_token("ada@example.com", "Confirm your email address", 2)
-        .await;
+    app.post("/api/v1/auth/resend-verification", &json!({"email": "bob@example.com"}), None).await;
+    app.mailed_token("bob@example.com", "Confirm your email address", 1).await;
+    app.mailed_token("ada@example.com", "Confirm your email address", 2).await;
     let verifications = app
         .smtp
         .mails_to("ada@example.com")
@@ -299,10 +251,7 @@ async fn the_hashing_pool_sheds_a_flood_of_sign_ups_and_sign_ins_go_first() {
             })
         })
         .collect();
-    app.signin("ada@example.com", PASSWORD)
-        .await
-        .expect_status(200)
-        .await;
+    app.signin("ada@example.com", PASSWORD).await.expect_status(200).await;
     let mut shed = 0;
     for resp in flood {
         let resp = resp.await.unwrap();
@@ -331,10 +280,7 @@ async fn a_stranger_cannot_lock_the_owner_out() {
     app.signup("owner@example.com", PASSWORD).await;
     // The owner's own device, which signed in before, holds a device token.
     let first = json(signin_from(&app, "203.0.113.5", "owner@example.com", PASSWORD).await).await;
-    let device = first["device_token"]
-        .as_str()
-        .expect("a device token")
-        .to_string();
+    let device = first["device_token"].as_str().expect("a device token").to_string();
 
     // Fifty failures from one address: that address is slowed down for this account...
     let mut refused = 0;
@@ -347,20 +293,11 @@ async fn a_stranger_cannot_lock_the_owner_out() {
     }
     assert!(refused > 0, "the attacker was never slowed down");
     // ... and the owner, from anywhere else, signs in at once.
-    signin_from(&app, "192.0.2.10", "owner@example.com", PASSWORD)
-        .await
-        .expect_status(200)
-        .await;
+    signin_from(&app, "192.0.2.10", "owner@example.com", PASSWORD).await.expect_status(200).await;
 
     // A guess spread over many addresses delays devices that never signed in...
     for n in 1..=4 {
-        signin_from(
-            &app,
-            &format!("198.51.100.{n}"),
-            "owner@example.com",
-            "wrong password!",
-        )
-        .await;
+        signin_from(&app, &format!("198.51.100.{n}"), "owner@example.com", "wrong password!").await;
     }
     let resp = signin_from(&app, "192.0.2.77", "owner@example.com", PASSWORD).await;
     resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;

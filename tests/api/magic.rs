@@ -13,10 +13,7 @@ async fn link_for(app: &TestStack, to: &str, nth: usize) -> String {
             .map(|m| m.body())
     })
     .await;
-    assert!(
-        body.contains(&format!("{}/magic-link?token=", app.gateway_url)),
-        "{body}"
-    );
+    assert!(body.contains(&format!("{}/magic-link?token=", app.gateway_url)), "{body}");
     token_from_link(&body)
 }
 
@@ -25,33 +22,17 @@ async fn a_magic_link_signs_in_once_and_verifies_the_email() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", "correct horse battery").await;
     assert_eq!(pair["user"]["email_verified"], false);
-    app.post(
-        "/api/v1/auth/magic/send",
-        &json!({"email":"Ada@Example.com"}),
-        None,
-    )
-    .await
-    .expect_status(202)
-    .await;
-    let token = link_for(&app, "ada@example.com", 0).await;
-    let signed_in = app
-        .get(&format!("/api/v1/auth/magic/verify?token={token}"), None)
+    app.post("/api/v1/auth/magic/send", &json!({"email":"Ada@Example.com"}), None)
         .await
-        .expect_status(200)
+        .expect_status(202)
         .await;
+    let token = link_for(&app, "ada@example.com", 0).await;
+    let signed_in =
+        app.get(&format!("/api/v1/auth/magic/verify?token={token}"), None).await.expect_status(200).await;
     assert_eq!(signed_in["user"]["id"], pair["user"]["id"]);
     assert_eq!(signed_in["user"]["email_verified"], true);
-    assert_eq!(
-        app.get("/api/v1/auth/me", signed_in["access_token"].as_str())
-            .await
-            .status(),
-        200
-    );
-    let sessions = json(
-        app.get("/api/v1/sessions", signed_in["access_token"].as_str())
-            .await,
-    )
-    .await;
+    assert_eq!(app.get("/api/v1/auth/me", signed_in["access_token"].as_str()).await.status(), 200);
+    let sessions = json(app.get("/api/v1/sessions", signed_in["access_token"].as_str()).await).await;
     assert!(
         sessions["data"]
             .as_array()
@@ -60,38 +41,18 @@ async fn a_magic_link_signs_in_once_and_verifies_the_email() {
             .any(|s| s["method"] == "magic_link" && s["current"] == true)
     );
     // Single use.
-    let again = app
-        .get(&format!("/api/v1/auth/magic/verify?token={token}"), None)
-        .await;
+    let again = app.get(&format!("/api/v1/auth/magic/verify?token={token}"), None).await;
     again.expect_error(401, "UNAUTHORIZED").await;
-    app.get("/api/v1/auth/magic/verify?token=made-up", None)
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
-    app.get("/api/v1/auth/magic/verify", None)
-        .await
-        .expect_error(400, "VALIDATION_ERROR")
-        .await;
+    app.get("/api/v1/auth/magic/verify?token=made-up", None).await.expect_error(401, "UNAUTHORIZED").await;
+    app.get("/api/v1/auth/magic/verify", None).await.expect_error(400, "VALIDATION_ERROR").await;
 }
 
 #[tokio::test]
 async fn unknown_emails_get_the_same_answer_and_no_mail_unless_signup_by_link_is_on() {
     let app = TestStack::spawn().await;
     app.signup("ada@example.com", "correct horse battery").await;
-    let known = app
-        .post(
-            "/api/v1/auth/magic/send",
-            &json!({"email":"ada@example.com"}),
-            None,
-        )
-        .await;
-    let unknown = app
-        .post(
-            "/api/v1/auth/magic/send",
-            &json!({"email":"nobody@example.com"}),
-            None,
-        )
-        .await;
+    let known = app.post("/api/v1/auth/magic/send", &json!({"email":"ada@example.com"}), None).await;
+    let unknown = app.post("/api/v1/auth/magic/send", &json!({"email":"nobody@example.com"}), None).await;
     assert_eq!((known.status().as_u16(), unknown.status().as_u16()), (202, 202));
     assert_eq!(json(known).await, json(unknown).await);
     link_for(&app, "ada@example.com", 0).await;
@@ -101,26 +62,12 @@ async fn unknown_emails_get_the_same_answer_and_no_mail_unless_signup_by_link_is
 #[tokio::test]
 async fn with_signup_by_link_a_new_address_gets_an_account() {
     let app = TestStack::spawn_with(|s| s.magic_links.signup_enabled = true).await;
-    app.post(
-        "/api/v1/auth/magic/send",
-        &json!({"email":"new@example.com"}),
-        None,
-    )
-    .await;
+    app.post("/api/v1/auth/magic/send", &json!({"email":"new@example.com"}), None).await;
     let token = link_for(&app, "new@example.com", 0).await;
-    let pair = json(
-        app.get(&format!("/api/v1/auth/magic/verify?token={token}"), None)
-            .await,
-    )
-    .await;
+    let pair = json(app.get(&format!("/api/v1/auth/magic/verify?token={token}"), None).await).await;
     assert_eq!(pair["user"]["email"], "new@example.com");
     assert_eq!(pair["user"]["email_verified"], true);
-    assert_eq!(
-        app.get("/api/v1/auth/me", pair["access_token"].as_str())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.get("/api/v1/auth/me", pair["access_token"].as_str()).await.status(), 200);
     // The account has no password: password sign-in fails the same way as for anyone.
     app.signin("new@example.com", "correct horse battery")
         .await
@@ -138,13 +85,7 @@ async fn expired_links_fail_and_one_address_cannot_be_flooded() {
     app.signup("ada@example.com", "correct horse battery").await;
     for _ in 0..4 {
         assert_eq!(
-            app.post(
-                "/api/v1/auth/magic/send",
-                &json!({"email":"ada@example.com"}),
-                None
-            )
-            .await
-            .status(),
+            app.post("/api/v1/auth/magic/send", &json!({"email":"ada@example.com"}), None).await.status(),
             202
         );
     }
@@ -161,9 +102,7 @@ async fn expired_links_fail_and_one_address_cannot_be_flooded() {
         (live == 0).then_some(())
     })
     .await;
-    let resp = app
-        .get(&format!("/api/v1/auth/magic/verify?token={token}"), None)
-        .await;
+    let resp = app.get(&format!("/api/v1/auth/magic/verify?token={token}"), None).await;
     resp.expect_error(401, "UNAUTHORIZED").await;
     let links = app
         .smtp

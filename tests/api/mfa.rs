@@ -15,44 +15,22 @@ async fn enrolled(app: &TestStack) -> (Value, String, Vec<String>) {
     let token = pair["access_token"].as_str();
     let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
     let secret = setup["secret"].as_str().unwrap().to_string();
-    assert!(
-        setup["otpauth_url"]
-            .as_str()
-            .unwrap()
-            .starts_with("otpauth://totp/Janua:ada%40example.com?")
-    );
-    assert!(
-        setup["qr_code"]
-            .as_str()
-            .unwrap()
-            .starts_with("data:image/png;base64,iVBOR")
-    );
+    assert!(setup["otpauth_url"].as_str().unwrap().starts_with("otpauth://totp/Janua:ada%40example.com?"));
+    assert!(setup["qr_code"].as_str().unwrap().starts_with("data:image/png;base64,iVBOR"));
     let enabled = app
-        .post(
-            "/api/v1/mfa/totp/verify",
-            &json!({"code": code(&secret, 0)}),
-            token,
-        )
+        .post("/api/v1/mfa/totp/verify", &json!({"code": code(&secret, 0)}), token)
         .await
         .expect_status(200)
         .await;
     assert_eq!(enabled["enabled"], true);
-    let codes: Vec<String> = enabled["backup_codes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c.as_str().unwrap().to_string())
-        .collect();
+    let codes: Vec<String> =
+        enabled["backup_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
     assert_eq!(codes.len(), 10);
     (pair, secret, codes)
 }
 
 async fn challenge(app: &TestStack) -> String {
-    let body = app
-        .signin("ada@example.com", PASSWORD)
-        .await
-        .expect_status(200)
-        .await;
+    let body = app.signin("ada@example.com", PASSWORD).await.expect_status(200).await;
     assert_eq!(body["mfa_required"], true);
     assert_eq!(body["methods"], json!(["totp", "backup_code"]));
     assert!(body.get("access_token").is_none());
@@ -65,51 +43,23 @@ async fn enrolment_needs_a_correct_code_and_reports_status() {
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str();
     let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
-    let wrong = app
-        .post("/api/v1/mfa/totp/verify", &json!({"code":"000000"}), token)
-        .await;
+    let wrong = app.post("/api/v1/mfa/totp/verify", &json!({"code":"000000"}), token).await;
     wrong.expect_error(401, "INVALID_CREDENTIALS").await;
     let status = json(app.get("/api/v1/mfa/status", token).await).await;
-    assert_eq!(
-        status,
-        json!({"totp_enabled": false, "backup_codes_remaining": 0, "passkeys": 0})
-    );
+    assert_eq!(status, json!({"totp_enabled": false, "backup_codes_remaining": 0, "passkeys": 0}));
     // Not enabled yet: sign-in still answers tokens directly.
-    assert!(
-        json(app.signin("ada@example.com", PASSWORD).await)
-            .await
-            .get("access_token")
-            .is_some()
-    );
+    assert!(json(app.signin("ada@example.com", PASSWORD).await).await.get("access_token").is_some());
 
     let secret = setup["secret"].as_str().unwrap();
     assert_eq!(
-        app.post(
-            "/api/v1/mfa/totp/verify",
-            &json!({"code": code(secret, 0)}),
-            token
-        )
-        .await
-        .status(),
+        app.post("/api/v1/mfa/totp/verify", &json!({"code": code(secret, 0)}), token).await.status(),
         200
     );
     let status = json(app.get("/api/v1/mfa/status", token).await).await;
-    assert_eq!(
-        status,
-        json!({"totp_enabled": true, "backup_codes_remaining": 10, "passkeys": 0})
-    );
-    assert_eq!(
-        json(app.get("/api/v1/mfa/backup-codes", token).await).await,
-        json!({"remaining": 10})
-    );
-    assert_eq!(
-        json(app.get("/api/v1/auth/me", token).await).await["mfa_enabled"],
-        true
-    );
-    app.post("/api/v1/mfa/totp/generate", &json!({}), token)
-        .await
-        .expect_error(409, "CONFLICT")
-        .await;
+    assert_eq!(status, json!({"totp_enabled": true, "backup_codes_remaining": 10, "passkeys": 0}));
+    assert_eq!(json(app.get("/api/v1/mfa/backup-codes", token).await).await, json!({"remaining": 10}));
+    assert_eq!(json(app.get("/api/v1/auth/me", token).await).await["mfa_enabled"], true);
+    app.post("/api/v1/mfa/totp/generate", &json!({}), token).await.expect_error(409, "CONFLICT").await;
 }
 
 #[tokio::test]
@@ -123,21 +73,12 @@ async fn signin_with_totp_goes_through_the_mfa_token_and_codes_cannot_be_replaye
         .expect_refusal(401, "UNAUTHORIZED", "token_scope")
         .await;
     // The code used to enable TOTP is spent (RFC 6238 5.2).
-    let replay = app
-        .post(
-            "/api/v1/mfa/totp/verify-code",
-            &json!({"code": code(&secret, 0)}),
-            Some(&mfa_token),
-        )
-        .await;
+    let replay =
+        app.post("/api/v1/mfa/totp/verify-code", &json!({"code": code(&secret, 0)}), Some(&mfa_token)).await;
     replay.expect_error(401, "INVALID_CREDENTIALS").await;
     let next = code(&secret, 30);
     let pair = app
-        .post(
-            "/api/v1/mfa/totp/verify-code",
-            &json!({"code": next}),
-            Some(&mfa_token),
-        )
+        .post("/api/v1/mfa/totp/verify-code", &json!({"code": next}), Some(&mfa_token))
         .await
         .expect_status(200)
         .await;
@@ -151,24 +92,15 @@ async fn signin_with_totp_goes_through_the_mfa_token_and_codes_cannot_be_replaye
             .any(|s| s["method"] == "password+totp" && s["current"] == true)
     );
     // The mfa_token works once.
-    let again = app
-        .post(
-            "/api/v1/mfa/totp/verify-code",
-            &json!({"code": code(&secret, 30)}),
-            Some(&mfa_token),
-        )
-        .await;
+    let again =
+        app.post("/api/v1/mfa/totp/verify-code", &json!({"code": code(&secret, 30)}), Some(&mfa_token)).await;
     again.expect_error(401, "UNAUTHORIZED").await;
     // And the same code on a fresh challenge is a replay.
     let fresh = challenge(&app).await;
-    app.post(
-        "/api/v1/mfa/totp/verify-code",
-        &json!({"code": next}),
-        Some(&fresh),
-    )
-    .await
-    .expect_error(401, "INVALID_CREDENTIALS")
-    .await;
+    app.post("/api/v1/mfa/totp/verify-code", &json!({"code": next}), Some(&fresh))
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
 }
 
 #[tokio::test]
@@ -177,60 +109,31 @@ async fn backup_codes_work_once_and_regeneration_retires_the_old_ones() {
     let (pair, _, codes) = enrolled(&app).await;
     let token = challenge(&app).await;
     let typed = codes[0].to_uppercase();
-    let resp = app
-        .post(
-            "/api/v1/mfa/backup-codes/verify",
-            &json!({"code": typed}),
-            Some(&token),
-        )
-        .await;
+    let resp = app.post("/api/v1/mfa/backup-codes/verify", &json!({"code": typed}), Some(&token)).await;
     assert_eq!(resp.status(), 200);
     assert!(json(resp).await.get("access_token").is_some());
     let token = challenge(&app).await;
-    app.post(
-        "/api/v1/mfa/backup-codes/verify",
-        &json!({"code": codes[0]}),
-        Some(&token),
-    )
-    .await
-    .expect_error(401, "INVALID_CREDENTIALS")
-    .await;
+    app.post("/api/v1/mfa/backup-codes/verify", &json!({"code": codes[0]}), Some(&token))
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
     assert_eq!(
-        json(
-            app.get("/api/v1/mfa/backup-codes", pair["access_token"].as_str())
-                .await
-        )
-        .await["remaining"],
+        json(app.get("/api/v1/mfa/backup-codes", pair["access_token"].as_str()).await).await["remaining"],
         9
     );
 
     let fresh = json(
-        app.post(
-            "/api/v1/mfa/backup-codes/regenerate",
-            &json!({}),
-            pair["access_token"].as_str(),
-        )
-        .await,
+        app.post("/api/v1/mfa/backup-codes/regenerate", &json!({}), pair["access_token"].as_str()).await,
     )
     .await;
     assert_eq!(fresh["backup_codes"].as_array().unwrap().len(), 10);
-    app.post(
-        "/api/v1/mfa/backup-codes/verify",
-        &json!({"code": codes[1]}),
-        Some(&token),
-    )
-    .await
-    .expect_error(401, "INVALID_CREDENTIALS")
-    .await;
+    app.post("/api/v1/mfa/backup-codes/verify", &json!({"code": codes[1]}), Some(&token))
+        .await
+        .expect_error(401, "INVALID_CREDENTIALS")
+        .await;
     let new_code = fresh["backup_codes"][0].as_str().unwrap();
     assert_eq!(
-        app.post(
-            "/api/v1/mfa/backup-codes/verify",
-            &json!({"code": new_code}),
-            Some(&token)
-        )
-        .await
-        .status(),
+        app.post("/api/v1/mfa/backup-codes/verify", &json!({"code": new_code}), Some(&token)).await.status(),
         200
     );
 }
@@ -241,23 +144,14 @@ async fn an_mfa_token_allows_few_attempts_and_failures_count_toward_throttling()
     let (_, secret, _) = enrolled(&app).await;
     let token = challenge(&app).await;
     for _ in 0..5 {
-        app.post(
-            "/api/v1/mfa/totp/verify-code",
-            &json!({"code":"123456"}),
-            Some(&token),
-        )
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
+        app.post("/api/v1/mfa/totp/verify-code", &json!({"code":"123456"}), Some(&token))
+            .await
+            .expect_error(401, "INVALID_CREDENTIALS")
+            .await;
     }
     // Even the right code is refused now: the challenge is used up.
-    let resp = app
-        .post(
-            "/api/v1/mfa/totp/verify-code",
-            &json!({"code": code(&secret, 30)}),
-            Some(&token),
-        )
-        .await;
+    let resp =
+        app.post("/api/v1/mfa/totp/verify-code", &json!({"code": code(&secret, 30)}), Some(&token)).await;
     resp.expect_refusal(401, "UNAUTHORIZED", "mfa_token_spent").await;
 }
 
@@ -267,20 +161,10 @@ async fn repeated_wrong_codes_are_throttled_like_passwords() {
     enrolled(&app).await;
     let token = challenge(&app).await;
     for _ in 0..3 {
-        app.post(
-            "/api/v1/mfa/backup-codes/verify",
-            &json!({"code":"wrong-guess"}),
-            Some(&token),
-        )
-        .await;
+        app.post("/api/v1/mfa/backup-codes/verify", &json!({"code":"wrong-guess"}), Some(&token)).await;
     }
-    let resp = app
-        .post(
-            "/api/v1/mfa/backup-codes/verify",
-            &json!({"code":"wrong-guess"}),
-            Some(&token),
-        )
-        .await;
+    let resp =
+        app.post("/api/v1/mfa/backup-codes/verify", &json!({"code":"wrong-guess"}), Some(&token)).await;
     resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
 }
 
@@ -298,14 +182,7 @@ async fn disabling_needs_the_password_or_a_code() {
         )
         .await;
     wrong.expect_error(401, "INVALID_CREDENTIALS").await;
-    let empty = app
-        .send(
-            reqwest::Method::DELETE,
-            "/api/v1/mfa/totp/disable",
-            Some(&json!({})),
-            token,
-        )
-        .await;
+    let empty = app.send(reqwest::Method::DELETE, "/api/v1/mfa/totp/disable", Some(&json!({})), token).await;
     empty.expect_error(400, "VALIDATION_ERROR").await;
     app.send(
         reqwest::Method::DELETE,
@@ -316,20 +193,9 @@ async fn disabling_needs_the_password_or_a_code() {
     .await
     .expect_status(204)
     .await;
-    assert_eq!(
-        json(app.get("/api/v1/mfa/status", token).await).await["totp_enabled"],
-        false
-    );
-    assert_eq!(
-        json(app.get("/api/v1/auth/me", token).await).await["mfa_enabled"],
-        false
-    );
-    assert!(
-        json(app.signin("ada@example.com", PASSWORD).await)
-            .await
-            .get("access_token")
-            .is_some()
-    );
+    assert_eq!(json(app.get("/api/v1/mfa/status", token).await).await["totp_enabled"], false);
+    assert_eq!(json(app.get("/api/v1/auth/me", token).await).await["mfa_enabled"], false);
+    assert!(json(app.signin("ada@example.com", PASSWORD).await).await.get("access_token").is_some());
     let again = app
         .send(
             reqwest::Method::DELETE,
@@ -348,12 +214,7 @@ async fn a_magic_link_is_one_factor_and_still_asks_for_the_second() {
     // A proven address: a link to an unproven one hands the account over instead
     // (magic::a_link_to_an_unproven_account_strips_what_its_registrant_set_up).
     app.verify_email("ada@example.com", 0).await;
-    app.post(
-        "/api/v1/auth/magic/send",
-        &json!({"email":"ada@example.com"}),
-        None,
-    )
-    .await;
+    app.post("/api/v1/auth/magic/send", &json!({"email":"ada@example.com"}), None).await;
     let body = janua_testkit::eventually("the link", std::time::Duration::from_secs(15), || async {
         app.smtp
             .mails_to("ada@example.com")
@@ -363,11 +224,7 @@ async fn a_magic_link_is_one_factor_and_still_asks_for_the_second() {
     })
     .await;
     let token = janua_testkit::token_from_link(&body);
-    let answer = json(
-        app.get(&format!("/api/v1/auth/magic/verify?token={token}"), None)
-            .await,
-    )
-    .await;
+    let answer = json(app.get(&format!("/api/v1/auth/magic/verify?token={token}"), None).await).await;
     assert_eq!(answer["mfa_required"], true);
     assert!(answer.get("access_token").is_none());
 }

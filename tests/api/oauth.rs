@@ -16,8 +16,7 @@ async fn stack(provider: &OAuthProvider) -> TestStack {
 }
 
 async fn stack_with(
-    provider: &OAuthProvider,
-    tweak: impl FnOnce(&mut janua_core::config::Settings),
+    provider: &OAuthProvider, tweak: impl FnOnce(&mut janua_core::config::Settings),
 ) -> TestStack {
     let base = provider.base.clone();
     TestStack::spawn_with(move |s| {
@@ -57,10 +56,7 @@ struct Browser {
 impl Browser {
     fn new() -> Self {
         Browser {
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             cookie: None,
         }
     }
@@ -88,10 +84,7 @@ impl Browser {
 
     /// Janua's authorize, then the provider's consent: answers the callback URL.
     async fn through_provider(
-        &mut self,
-        app: &TestStack,
-        provider: &str,
-        redirect_uri: Option<&str>,
+        &mut self, app: &TestStack, provider: &str, redirect_uri: Option<&str>,
     ) -> String {
         let mut url = app.url(&format!("/api/v1/oauth/{provider}/authorize"));
         if let Some(r) = redirect_uri {
@@ -115,12 +108,7 @@ fn urlencode(s: &str) -> String {
 }
 
 fn location(resp: &reqwest::Response) -> String {
-    resp.headers()
-        .get("location")
-        .expect("a Location header")
-        .to_str()
-        .unwrap()
-        .to_string()
+    resp.headers().get("location").expect("a Location header").to_str().unwrap().to_string()
 }
 
 fn query_of(url: &str) -> HashMap<String, String> {
@@ -128,14 +116,8 @@ fn query_of(url: &str) -> HashMap<String, String> {
 }
 
 fn fragment_of(url: &str) -> HashMap<String, String> {
-    let fragment = url::Url::parse(url)
-        .unwrap()
-        .fragment()
-        .unwrap_or_default()
-        .to_string();
-    url::form_urlencoded::parse(fragment.as_bytes())
-        .into_owned()
-        .collect()
+    let fragment = url::Url::parse(url).unwrap().fragment().unwrap_or_default().to_string();
+    url::form_urlencoded::parse(fragment.as_bytes()).into_owned().collect()
 }
 
 /// A whole sign-in with no redirect_uri: the callback's JSON answer.
@@ -150,9 +132,7 @@ async fn google_signs_up_then_signs_in_the_same_user_with_pkce_state_and_nonce()
     let provider = OAuthProvider::start().await;
     let app = stack(&provider).await;
     let mut browser = Browser::new();
-    let resp = browser
-        .get(&app.url("/api/v1/oauth/google/authorize"), None)
-        .await;
+    let resp = browser.get(&app.url("/api/v1/oauth/google/authorize"), None).await;
     assert_eq!(resp.status(), 302);
     let to_provider = location(&resp);
     assert!(to_provider.starts_with(&format!("{}/authorize?", provider.base)));
@@ -170,10 +150,7 @@ async fn google_signs_up_then_signs_in_the_same_user_with_pkce_state_and_nonce()
     assert_eq!(first["user"]["email"], "ada@example.com");
     assert_eq!(first["user"]["email_verified"], true);
     assert_eq!(first["token_type"], "Bearer");
-    app.get("/api/v1/auth/me", first["access_token"].as_str())
-        .await
-        .expect_status(200)
-        .await;
+    app.get("/api/v1/auth/me", first["access_token"].as_str()).await.expect_status(200).await;
 
     // The provider rotates its signing key: Janua fetches the new JWKS and carries on.
     provider.rotate_keys();
@@ -183,10 +160,7 @@ async fn google_signs_up_then_signs_in_the_same_user_with_pkce_state_and_nonce()
     let events = app.outbox_events("auth").await;
     events.assert_has_with("oauth.linked", "provider", "google");
     assert_eq!(
-        events
-            .iter()
-            .filter(|(t, p)| t == "user.signed_in" && p["method"] == "oauth:google")
-            .count(),
+        events.iter().filter(|(t, p)| t == "user.signed_in" && p["method"] == "oauth:google").count(),
         2
     );
 }
@@ -195,11 +169,9 @@ async fn google_signs_up_then_signs_in_the_same_user_with_pkce_state_and_nonce()
 async fn github_discord_and_x_sign_in_with_their_user_apis() {
     let provider = OAuthProvider::start().await;
     let app = stack(&provider).await;
-    for (name, email) in [
-        ("github", "octo@example.com"),
-        ("discord", "disco@example.com"),
-        ("twitter", "x@example.com"),
-    ] {
+    for (name, email) in
+        [("github", "octo@example.com"), ("discord", "disco@example.com"), ("twitter", "x@example.com")]
+    {
         provider.sign_in_as(ProviderAccount::verified(&format!("{name}-42"), email));
         let resp = sign_in(&app, name).await;
         assert_eq!(resp.status(), 200, "{name}");
@@ -209,10 +181,7 @@ async fn github_discord_and_x_sign_in_with_their_user_apis() {
     }
     // An address the provider has not verified signs nobody in.
     for name in ["github", "discord", "twitter"] {
-        provider.sign_in_as(ProviderAccount::unverified(
-            &format!("{name}-7"),
-            "mallory@example.com",
-        ));
+        provider.sign_in_as(ProviderAccount::unverified(&format!("{name}-7"), "mallory@example.com"));
         let body = sign_in(&app, name).await.expect_error(403, "FORBIDDEN").await;
         assert_eq!(body["error"]["details"]["reason"], "unverified_email", "{name}");
     }
@@ -223,9 +192,7 @@ async fn the_token_pair_rides_in_the_fragment_of_an_allow_listed_redirect() {
     let provider = OAuthProvider::start().await;
     let app = stack(&provider).await;
     let mut browser = Browser::new();
-    let callback = browser
-        .through_provider(&app, "google", Some("http://localhost:3000/auth/done"))
-        .await;
+    let callback = browser.through_provider(&app, "google", Some("http://localhost:3000/auth/done")).await;
     let resp = browser.get(&callback, None).await;
     assert_eq!(resp.status(), 302);
     let to_app = location(&resp);
@@ -233,17 +200,12 @@ async fn the_token_pair_rides_in_the_fragment_of_an_allow_listed_redirect() {
     let tokens = fragment_of(&to_app);
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["expires_in"], "900");
-    app.get("/api/v1/auth/me", Some(&tokens["access_token"]))
-        .await
-        .expect_status(200)
-        .await;
+    app.get("/api/v1/auth/me", Some(&tokens["access_token"])).await.expect_status(200).await;
 
     // Refusals also go back to the app, in the fragment.
     provider.deny_next();
     let mut browser = Browser::new();
-    let callback = browser
-        .through_provider(&app, "google", Some("http://localhost:3000/auth/done"))
-        .await;
+    let callback = browser.through_provider(&app, "google", Some("http://localhost:3000/auth/done")).await;
     let to_app = location(&browser.get(&callback, None).await);
     let error = fragment_of(&to_app);
     assert_eq!(error["error"], "INVALID_CREDENTIALS");
@@ -257,13 +219,7 @@ async fn the_token_pair_rides_in_the_fragment_of_an_allow_listed_redirect() {
         "http://localhost:3001/auth",
     ] {
         let resp = Browser::new()
-            .get(
-                &app.url(&format!(
-                    "/api/v1/oauth/google/authorize?redirect_uri={}",
-                    urlencode(bad)
-                )),
-                None,
-            )
+            .get(&app.url(&format!("/api/v1/oauth/google/authorize?redirect_uri={}", urlencode(bad))), None)
             .await;
         let body = resp.expect_error(400, "VALIDATION_ERROR").await;
         assert_eq!(body["error"]["details"]["field"], "redirect_uri", "{bad}");
@@ -279,39 +235,23 @@ async fn state_is_single_use_and_bound_to_the_browser_that_started_the_flow() {
     let mut browser = Browser::new();
     let callback = browser.through_provider(&app, "google", None).await;
     let forged = callback.replace("state=", "state=x");
-    let body = browser
-        .get(&forged, None)
-        .await
-        .expect_error(400, "VALIDATION_ERROR")
-        .await;
+    let body = browser.get(&forged, None).await.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "state");
     // The real one still works once, and only once.
     assert_eq!(browser.get(&callback, None).await.status(), 200);
-    browser
-        .get(&callback, None)
-        .await
-        .expect_refusal(400, "VALIDATION_ERROR", "unknown")
-        .await;
+    browser.get(&callback, None).await.expect_refusal(400, "VALIDATION_ERROR", "unknown").await;
 
     // Login CSRF: the attacker's callback URL opened in the victim's browser (no cookie, or
     // another cookie) is refused.
     let mut attacker = Browser::new();
     let callback = attacker.through_provider(&app, "google", None).await;
     let mut victim = Browser::new();
-    victim
-        .get(&callback, None)
-        .await
-        .expect_refusal(400, "VALIDATION_ERROR", "browser_mismatch")
-        .await;
+    victim.get(&callback, None).await.expect_refusal(400, "VALIDATION_ERROR", "browser_mismatch").await;
     // A flow for one provider cannot complete at another's callback.
     let mut browser = Browser::new();
     let callback = browser.through_provider(&app, "google", None).await;
     let elsewhere = callback.replace("/oauth/google/", "/oauth/github/");
-    browser
-        .get(&elsewhere, None)
-        .await
-        .expect_error(400, "VALIDATION_ERROR")
-        .await;
+    browser.get(&elsewhere, None).await.expect_error(400, "VALIDATION_ERROR").await;
 }
 
 #[tokio::test]
@@ -319,10 +259,7 @@ async fn an_id_token_with_another_nonce_is_refused() {
     let provider = OAuthProvider::start().await;
     let app = stack(&provider).await;
     provider.put_nonce_in_id_tokens(Some("a-nonce-from-another-flow"));
-    sign_in(&app, "google")
-        .await
-        .expect_refusal(401, "INVALID_CREDENTIALS", "nonce_mismatch")
-        .await;
+    sign_in(&app, "google").await.expect_refusal(401, "INVALID_CREDENTIALS", "nonce_mismatch").await;
     let events = app.outbox_events("auth").await;
     events.assert_has_with("user.signin_failed", "reason", "nonce_mismatch");
 }
@@ -334,35 +271,23 @@ async fn emails_match_accounts_only_when_both_sides_verified_them() {
     // Someone registers the victim's address with a password and never verifies it.
     let squatter = app.signup("ada@example.com", PASSWORD).await;
     // The real owner signs in with Google: no way into the squatter's account.
-    sign_in(&app, "google")
-        .await
-        .expect_refusal(409, "CONFLICT", "account_exists")
-        .await;
+    sign_in(&app, "google").await.expect_refusal(409, "CONFLICT", "account_exists").await;
 
     // Once the account's address is verified, the same sign-in links and enters it.
-    let link = janua_testkit::eventually(
-        "verification mail",
-        std::time::Duration::from_secs(15),
-        || async { app.smtp.mails_to("ada@example.com").first().map(|m| m.body()) },
-    )
+    let link = janua_testkit::eventually("verification mail", std::time::Duration::from_secs(15), || async {
+        app.smtp.mails_to("ada@example.com").first().map(|m| m.body())
+    })
     .await;
-    app.post(
-        "/api/v1/auth/verify-email",
-        &json!({"token": janua_testkit::token_from_link(&link)}),
-        None,
-    )
-    .await
-    .expect_status(200)
-    .await;
+    app.post("/api/v1/auth/verify-email", &json!({"token": janua_testkit::token_from_link(&link)}), None)
+        .await
+        .expect_status(200)
+        .await;
     let pair = json(sign_in(&app, "google").await).await;
     assert_eq!(pair["user"]["id"], squatter["user"]["id"]);
 
     // An unverified provider address neither creates nor matches anything.
     provider.sign_in_as(ProviderAccount::unverified("someone-else", "ada@example.com"));
-    sign_in(&app, "google")
-        .await
-        .expect_refusal(403, "FORBIDDEN", "unverified_email")
-        .await;
+    sign_in(&app, "google").await.expect_refusal(403, "FORBIDDEN", "unverified_email").await;
 }
 
 #[tokio::test]
@@ -371,10 +296,7 @@ async fn microsoft_addresses_need_xms_edov() {
     let app = stack(&provider).await;
     // Entra ID puts whatever a tenant admin typed in `email`; `email_verified` means nothing.
     provider.sign_in_as(ProviderAccount::verified("ms-1", "ceo@example.com"));
-    sign_in(&app, "microsoft")
-        .await
-        .expect_refusal(403, "FORBIDDEN", "unverified_email")
-        .await;
+    sign_in(&app, "microsoft").await.expect_refusal(403, "FORBIDDEN", "unverified_email").await;
     let mut owner = ProviderAccount::verified("ms-2", "cto@example.com");
     owner.extra = json!({"xms_edov": true});
     provider.sign_in_as(owner);
@@ -393,10 +315,7 @@ async fn a_signed_in_user_links_and_unlinks_a_provider() {
     assert_eq!(started.status(), 200);
     let mut browser = Browser::new();
     browser.keep_cookie(&started);
-    let url = json(started).await["authorization_url"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let url = json(started).await["authorization_url"].as_str().unwrap().to_string();
     let callback = browser.consent(&url).await;
     let linked = browser.get(&callback, None).await.expect_status(200).await;
     assert_eq!(linked["linked"], true);
@@ -410,25 +329,12 @@ async fn a_signed_in_user_links_and_unlinks_a_provider() {
     let again = app.post("/api/v1/oauth/github/link", &json!({}), token).await;
     again.expect_error(409, "CONFLICT").await;
     let bob = app.signup("bob@example.com", PASSWORD).await;
-    let started = app
-        .post(
-            "/api/v1/oauth/github/link",
-            &json!({}),
-            bob["access_token"].as_str(),
-        )
-        .await;
+    let started = app.post("/api/v1/oauth/github/link", &json!({}), bob["access_token"].as_str()).await;
     let mut browser = Browser::new();
     browser.keep_cookie(&started);
-    let url = json(started).await["authorization_url"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let url = json(started).await["authorization_url"].as_str().unwrap().to_string();
     let callback = browser.consent(&url).await;
-    browser
-        .get(&callback, None)
-        .await
-        .expect_refusal(409, "CONFLICT", "linked_elsewhere")
-        .await;
+    browser.get(&callback, None).await.expect_refusal(409, "CONFLICT", "linked_elsewhere").await;
 
     let unlink = app.delete("/api/v1/oauth/github/unlink", token).await;
     assert_eq!(unlink.status(), 204);
@@ -459,12 +365,7 @@ async fn a_user_with_totp_still_gives_the_second_factor() {
     let token = pair["access_token"].as_str();
     let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
     let code = janua_testkit::totp_code(setup["secret"].as_str().unwrap(), 0);
-    assert_eq!(
-        app.post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token).await.status(), 200);
     let challenge = json(sign_in(&app, "google").await).await;
     assert_eq!(challenge["mfa_required"], true);
     assert!(challenge["mfa_token"].is_string() && challenge.get("access_token").is_none());
@@ -482,13 +383,7 @@ async fn providers_that_are_not_configured_answer_404() {
         resp.expect_error(404, "NOT_FOUND").await;
     }
     let pair = app.signup("ada@example.com", PASSWORD).await;
-    let resp = app
-        .post(
-            "/api/v1/oauth/google/link",
-            &json!({}),
-            pair["access_token"].as_str(),
-        )
-        .await;
+    let resp = app.post("/api/v1/oauth/google/link", &json!({}), pair["access_token"].as_str()).await;
     resp.expect_error(404, "NOT_FOUND").await;
     let _: Value = json!(null);
 }
@@ -501,16 +396,12 @@ async fn providers_at_refused_addresses_are_never_contacted() {
     let app = stack_with(&provider, |s| s.outbound.allowed_networks = String::new()).await;
     let mut browser = Browser::new();
     // OpenID Connect: discovery is refused before the browser goes anywhere.
-    let resp = browser
-        .get(&app.url("/api/v1/oauth/google/authorize"), None)
-        .await;
-    resp.expect_refusal(503, "SERVICE_UNAVAILABLE", "provider_not_allowed")
-        .await;
+    let resp = browser.get(&app.url("/api/v1/oauth/google/authorize"), None).await;
+    resp.expect_refusal(503, "SERVICE_UNAVAILABLE", "provider_not_allowed").await;
     // OAuth 2.0: the consent happens at the provider, the code exchange does not.
     let callback = browser.through_provider(&app, "github", None).await;
     let resp = browser.get(&callback, None).await;
-    resp.expect_refusal(503, "SERVICE_UNAVAILABLE", "provider_not_allowed")
-        .await;
+    resp.expect_refusal(503, "SERVICE_UNAVAILABLE", "provider_not_allowed").await;
     assert_eq!(provider.token_requests(), 0);
 }
 
@@ -541,9 +432,7 @@ async fn a_provider_that_answers_claims_only_at_userinfo_signs_users_in() {
         )
         .await;
     let mut browser = Browser::new();
-    let resp = browser
-        .get(&app.url("/api/v1/oauth/google/authorize"), None)
-        .await;
+    let resp = browser.get(&app.url("/api/v1/oauth/google/authorize"), None).await;
     assert_eq!(resp.status(), 302);
     let callback = conforming.authorize(&location(&resp)).await;
     let resp = browser.get(callback.as_str(), None).await;

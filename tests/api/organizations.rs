@@ -24,34 +24,20 @@ async fn an_organization_is_created_listed_read_and_updated() {
     let id = org["id"].as_str().unwrap();
 
     let taken = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Other", "slug": "acme-inc"}),
-            Some(&ada.token),
-        )
+        .post("/api/v1/organizations", &json!({"name": "Other", "slug": "acme-inc"}), Some(&ada.token))
         .await;
     let body = taken.expect_error(409, "CONFLICT").await;
     assert_eq!(body["error"]["details"]["field"], "slug");
     let bad = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "X", "slug": "Not A Slug"}),
-            Some(&ada.token),
-        )
+        .post("/api/v1/organizations", &json!({"name": "X", "slug": "Not A Slug"}), Some(&ada.token))
         .await;
     bad.expect_error(400, "VALIDATION_ERROR").await;
 
     let mine = json(app.get("/api/v1/organizations", Some(&ada.token)).await).await;
     assert_eq!(mine["data"].as_array().unwrap().len(), 1);
     assert_eq!(mine["data"][0]["id"], id);
-    let same = json(
-        app.get(
-            &format!("/api/v1/users/{}/organizations", ada.id),
-            Some(&ada.token),
-        )
-        .await,
-    )
-    .await;
+    let same =
+        json(app.get(&format!("/api/v1/users/{}/organizations", ada.id), Some(&ada.token)).await).await;
     assert_eq!(same["data"], mine["data"]);
 
     let updated = app
@@ -66,33 +52,18 @@ async fn an_organization_is_created_listed_read_and_updated() {
     assert_eq!(updated["name"], "Acme Corp");
     assert_eq!(updated["slug"], "acme-inc");
     assert_eq!(updated["metadata"]["tier"], "gold");
-    let got = json(
-        app.get(&format!("/api/v1/organizations/{id}"), Some(&ada.token))
-            .await,
-    )
-    .await;
+    let got = json(app.get(&format!("/api/v1/organizations/{id}"), Some(&ada.token)).await).await;
     assert_eq!(got["description"], "Rockets");
 
     // The creator is listed as owner, with the facts org keeps about users.
-    let members = json(
-        app.get(&format!("/api/v1/organizations/{id}/members"), Some(&ada.token))
-            .await,
-    )
-    .await;
+    let members = json(app.get(&format!("/api/v1/organizations/{id}/members"), Some(&ada.token)).await).await;
     assert_eq!(members["data"][0]["user_id"], ada.id.as_str());
     assert_eq!(members["data"][0]["role"], "owner");
     assert_eq!(members["data"][0]["email"], "ada@example.com");
 
     let events = app.outbox_events("org").await;
     let types: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(
-        types,
-        [
-            "organization.created",
-            "organization.member_added",
-            "organization.updated"
-        ]
-    );
+    assert_eq!(types, ["organization.created", "organization.member_added", "organization.updated"]);
 }
 
 /// What each role may do: (action, owner, admin, member) -> expected status.
@@ -143,9 +114,7 @@ async fn each_role_may_do_what_its_row_says_and_no_more() {
     let mut case = 0;
     for (act, expect_owner, expect_admin, expect_member, expect_outsider) in table {
         for (caller, expected) in
-            callers
-                .iter()
-                .zip([expect_owner, expect_admin, expect_member, expect_outsider])
+            callers.iter().zip([expect_owner, expect_admin, expect_member, expect_outsider])
         {
             // A fresh organization per case: owner, second owner, admin, member; `other` is
             // either a non-member (for adds) or a member with the role under test.
@@ -177,12 +146,10 @@ async fn each_role_may_do_what_its_row_says_and_no_more() {
                 AddAdmin => add(&app, &org, caller, &other, "admin").await,
                 AddOwner => add(&app, &org, caller, &other, "owner").await,
                 PromoteMemberToAdmin => {
-                    app.put(&format!("{member_path}/role"), &json!({"role": "admin"}), token)
-                        .await
+                    app.put(&format!("{member_path}/role"), &json!({"role": "admin"}), token).await
                 }
                 DemoteAdmin | DemoteOwner => {
-                    app.put(&format!("{member_path}/role"), &json!({"role": "member"}), token)
-                        .await
+                    app.put(&format!("{member_path}/role"), &json!({"role": "member"}), token).await
                 }
                 RemoveMember | RemoveAdmin | RemoveOwner => app.delete(&member_path, token).await,
                 Delete => app.delete(&base, token).await,
@@ -206,14 +173,8 @@ async fn nothing_of_one_organization_is_reachable_from_another() {
     let ada = app.person("ada@example.com").await;
     let bob = app.person("bob@example.com").await;
     let bobs_member = app.person("carol@example.com").await;
-    let a = app.create_org(&ada.token, "Org A").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let b = app.create_org(&bob.token, "Org B").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let a = app.create_org(&ada.token, "Org A").await["id"].as_str().unwrap().to_string();
+    let b = app.create_org(&bob.token, "Org B").await["id"].as_str().unwrap().to_string();
     assert_eq!(add(&app, &b, &bob, &bobs_member, "member").await.status(), 201);
 
     // Ada (owner of A) on B, by its real id: 404 for everything, like an unknown id.
@@ -221,19 +182,12 @@ async fn nothing_of_one_organization_is_reachable_from_another() {
     for resp in [
         app.get(&format!("/api/v1/organizations/{b}"), t).await,
         app.get(&format!("/api/v1/organizations/{b}/members"), t).await,
-        app.put(&format!("/api/v1/organizations/{b}"), &json!({"name": "Mine"}), t)
-            .await,
+        app.put(&format!("/api/v1/organizations/{b}"), &json!({"name": "Mine"}), t).await,
         app.delete(&format!("/api/v1/organizations/{b}"), t).await,
         add(&app, &b, &ada, &ada, "owner").await,
-        app.delete(
-            &format!("/api/v1/organizations/{b}/members/{}", bobs_member.id),
-            t,
-        )
-        .await,
-        app.get(&format!("/api/v1/organizations/{}", uuid::Uuid::now_v7()), t)
-            .await,
-        app.get(&format!("/api/v1/users/{}/organizations", bob.id), t)
-            .await,
+        app.delete(&format!("/api/v1/organizations/{b}/members/{}", bobs_member.id), t).await,
+        app.get(&format!("/api/v1/organizations/{}", uuid::Uuid::now_v7()), t).await,
+        app.get(&format!("/api/v1/users/{}/organizations", bob.id), t).await,
     ] {
         resp.expect_error(404, "NOT_FOUND").await;
     }
@@ -246,19 +200,10 @@ async fn nothing_of_one_organization_is_reachable_from_another() {
         )
         .await;
     resp.expect_error(404, "NOT_FOUND").await;
-    let resp = app
-        .delete(
-            &format!("/api/v1/organizations/{a}/members/{}", bobs_member.id),
-            t,
-        )
-        .await;
+    let resp = app.delete(&format!("/api/v1/organizations/{a}/members/{}", bobs_member.id), t).await;
     resp.expect_error(404, "NOT_FOUND").await;
     // B is untouched.
-    let members = json(
-        app.get(&format!("/api/v1/organizations/{b}/members"), Some(&bob.token))
-            .await,
-    )
-    .await;
+    let members = json(app.get(&format!("/api/v1/organizations/{b}/members"), Some(&bob.token)).await).await;
     assert_eq!(members["data"].as_array().unwrap().len(), 2);
     let mine = json(app.get("/api/v1/organizations", t).await).await;
     assert_eq!(mine["data"].as_array().unwrap().len(), 1);
@@ -269,16 +214,11 @@ async fn the_last_owner_stays_until_another_owner_exists() {
     let app = TestStack::spawn().await;
     let ada = app.person("ada@example.com").await;
     let bob = app.person("bob@example.com").await;
-    let org = app.create_org(&ada.token, "Solo").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org = app.create_org(&ada.token, "Solo").await["id"].as_str().unwrap().to_string();
     let me = format!("/api/v1/organizations/{org}/members/{}", ada.id);
     let leave = app.delete(&me, Some(&ada.token)).await;
     leave.expect_refusal(409, "CONFLICT", "last_owner").await;
-    let demote = app
-        .put(&format!("{me}/role"), &json!({"role": "admin"}), Some(&ada.token))
-        .await;
+    let demote = app.put(&format!("{me}/role"), &json!({"role": "admin"}), Some(&ada.token)).await;
     demote.expect_error(409, "CONFLICT").await;
 
     assert_eq!(add(&app, &org, &ada, &bob, "member").await.status(), 201);
@@ -317,21 +257,13 @@ async fn deleting_an_organization_takes_its_memberships() {
     let app = TestStack::spawn().await;
     let ada = app.person("ada@example.com").await;
     let bob = app.person("bob@example.com").await;
-    let org = app.create_org(&ada.token, "Doomed").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org = app.create_org(&ada.token, "Doomed").await["id"].as_str().unwrap().to_string();
     assert_eq!(add(&app, &org, &ada, &bob, "admin").await.status(), 201);
-    app.delete(&format!("/api/v1/organizations/{org}"), Some(&ada.token))
-        .await
-        .expect_status(204)
-        .await;
+    app.delete(&format!("/api/v1/organizations/{org}"), Some(&ada.token)).await.expect_status(204).await;
     for p in [&ada, &bob] {
         let mine = json(app.get("/api/v1/organizations", Some(&p.token)).await).await;
         assert!(mine["data"].as_array().unwrap().is_empty());
-        let gone = app
-            .get(&format!("/api/v1/organizations/{org}"), Some(&p.token))
-            .await;
+        let gone = app.get(&format!("/api/v1/organizations/{org}"), Some(&p.token)).await;
         gone.expect_error(404, "NOT_FOUND").await;
     }
     let events = app.outbox_events("org").await;

@@ -20,9 +20,7 @@ async fn stack(allowed: &'static str) -> (TestStack, String, String) {
     .await;
     let pair = app.signup("owner@acme.test", PASSWORD).await;
     let owner = pair["access_token"].as_str().unwrap().to_string();
-    let resp = app
-        .post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner))
-        .await;
+    let resp = app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner)).await;
     assert_eq!(resp.status(), 201);
     let org = json(resp).await["id"].as_str().unwrap().to_string();
     (app, owner, org)
@@ -90,13 +88,8 @@ async fn sso_fetches_never_reach_refused_addresses_and_say_only_that() {
     // Credentials in the URL are refused before anything is sent.
     let before = peer.requests().len();
     let with_credentials = format!("http://admin:hunter2@127.0.0.1:{port}/metadata");
-    let message = refused_configuration(
-        &app,
-        &owner,
-        saml(&org, &with_credentials),
-        "saml.idp_metadata_url",
-    )
-    .await;
+    let message =
+        refused_configuration(&app, &owner, saml(&org, &with_credentials), "saml.idp_metadata_url").await;
     assert!(!message.contains("hunter2"), "{message}");
     assert_eq!(peer.requests().len(), before);
 
@@ -110,23 +103,14 @@ async fn sso_fetches_never_reach_refused_addresses_and_say_only_that() {
     )
     .await;
     assert!(message.contains("invalid"), "{message}");
-    assert!(
-        !message.contains("404") && !message.contains("SECRET"),
-        "{message}"
-    );
+    assert!(!message.contains("404") && !message.contains("SECRET"), "{message}");
     peer.script([Reply::status(500).with_body("SECRET-INTERNAL-BODY")]);
     let message = refused_configuration(&app, &owner, oidc(&org, &issuer), "oidc.issuer").await;
-    assert!(
-        !message.contains("500") && !message.contains("SECRET"),
-        "{message}"
-    );
+    assert!(!message.contains("500") && !message.contains("SECRET"), "{message}");
 
     // Nothing ever reached the inside: every request the peer saw came to 127.0.0.1 directly.
     for request in peer.requests() {
-        assert_ne!(
-            request.header("host").unwrap_or_default(),
-            format!("127.0.0.2:{port}")
-        );
+        assert_ne!(request.header("host").unwrap_or_default(), format!("127.0.0.2:{port}"));
     }
 }
 
@@ -139,14 +123,11 @@ async fn the_webhooks_allow_list_keeps_working_and_opens_nothing_else() {
     .await;
     let pair = app.signup("owner@acme.test", PASSWORD).await;
     let owner = pair["access_token"].as_str().unwrap().to_string();
-    let org = json(
-        app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner))
-            .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org =
+        json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner)).await).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let receiver = WebhookReceiver::start().await;
     let resp = app
         .post(

@@ -12,20 +12,13 @@ use std::time::Duration;
 
 /// A consumer of every event on this test's vhost: (event id, type) in arrival order.
 async fn listen(app: &TestStack) -> (Connection, Arc<Mutex<Vec<(String, String)>>>) {
-    let conn = Connection::connect(&app.settings.amqp_url, ConnectionProperties::default())
-        .await
-        .unwrap();
+    let conn = Connection::connect(&app.settings.amqp_url, ConnectionProperties::default()).await.unwrap();
     let channel = conn.create_channel().await.unwrap();
-    janua_events::publisher::declare_exchange(&channel, &app.settings.amqp_exchange)
-        .await
-        .unwrap();
+    janua_events::publisher::declare_exchange(&channel, &app.settings.amqp_exchange).await.unwrap();
     let queue = channel
         .queue_declare(
             "".into(),
-            QueueDeclareOptions {
-                exclusive: true,
-                ..Default::default()
-            },
+            QueueDeclareOptions { exclusive: true, ..Default::default() },
             FieldTable::default(),
         )
         .await
@@ -58,9 +51,7 @@ async fn listen(app: &TestStack) -> (Connection, Arc<Mutex<Vec<(String, String)>
                 delivery.properties.message_id().as_ref().map(|s| s.as_str()),
                 Some(envelope.id.as_str())
             );
-            sink.lock()
-                .unwrap()
-                .push((envelope.id.clone(), envelope.r#type.clone()));
+            sink.lock().unwrap().push((envelope.id.clone(), envelope.r#type.clone()));
             let _ = delivery.ack(BasicAckOptions::default()).await;
         }
     });
@@ -74,21 +65,13 @@ async fn a_signup_publishes_its_events_to_the_exchange() {
     app.signup("ada@example.com", "correct horse battery").await;
     let types = eventually("signup events", Duration::from_secs(15), || async {
         let types: HashSet<String> = seen.lock().unwrap().iter().map(|(_, t)| t.clone()).collect();
-        [
-            "user.created",
-            "session.created",
-            "user.signed_in",
-            "user.password_set",
-        ]
-        .iter()
-        .all(|t| types.contains(*t))
-        .then_some(types)
+        ["user.created", "session.created", "user.signed_in", "user.password_set"]
+            .iter()
+            .all(|t| types.contains(*t))
+            .then_some(types)
     })
     .await;
-    assert!(
-        !types.contains("user.deleted"),
-        "no compensation on a good signup"
-    );
+    assert!(!types.contains("user.deleted"), "no compensation on a good signup");
 }
 
 #[tokio::test]
@@ -98,9 +81,7 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
     // A relay of its own, on an outbox of its own, talking to the broker through a proxy we
     // can cut.
     let url = &app.settings.database_url;
-    janua_db::migrate(url, "relay_test", janua_identity::MIGRATIONS)
-        .await
-        .unwrap();
+    janua_db::migrate(url, "relay_test", janua_identity::MIGRATIONS).await.unwrap();
     let pool = janua_db::pool(url, "relay_test", 2).unwrap();
     let proxy = TcpProxy::start("127.0.0.1:5672".parse().unwrap()).await;
     proxy.cut();
@@ -149,10 +130,7 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
         (count_of(&seen).len() == 50).then_some(())
     })
     .await;
-    assert!(
-        count_of(&seen).values().all(|&n| n == 1),
-        "no duplicates after a clean outage"
-    );
+    assert!(count_of(&seen).values().all(|&n| n == 1), "no duplicates after a clean outage");
 
     // Cut the connection while a stream of events is being published.
     expected.extend(enqueue(300).await);
@@ -190,12 +168,7 @@ async fn each_state_change_publishes_its_event() {
     let pair = app.signup("ada@example.com", "correct horse battery").await;
     let token = pair["access_token"].as_str();
     let id = pair["user"]["id"].as_str().unwrap();
-    app.put(
-        &format!("/api/v1/users/{id}"),
-        &serde_json::json!({"name":"Ada L."}),
-        token,
-    )
-    .await;
+    app.put(&format!("/api/v1/users/{id}"), &serde_json::json!({"name":"Ada L."}), token).await;
     let link = eventually("verification mail", Duration::from_secs(15), || async {
         app.smtp.mails_to("ada@example.com").first().map(|m| m.body())
     })
@@ -206,18 +179,9 @@ async fn each_state_change_publishes_its_event() {
         None,
     )
     .await;
-    app.post(
-        "/api/v1/auth/refresh",
-        &serde_json::json!({"refresh_token": pair["refresh_token"]}),
-        None,
-    )
-    .await;
-    app.post(
-        "/api/v1/auth/forgot-password",
-        &serde_json::json!({"email":"ada@example.com"}),
-        None,
-    )
-    .await;
+    app.post("/api/v1/auth/refresh", &serde_json::json!({"refresh_token": pair["refresh_token"]}), None)
+        .await;
+    app.post("/api/v1/auth/forgot-password", &serde_json::json!({"email":"ada@example.com"}), None).await;
     let reset = eventually("reset mail", Duration::from_secs(15), || async {
         app.smtp
             .mails_to("ada@example.com")
@@ -245,11 +209,7 @@ async fn each_state_change_publishes_its_event() {
     })
     .await;
     let ids: Vec<String> = seen.lock().unwrap().iter().map(|(id, _)| id.clone()).collect();
-    assert_eq!(
-        ids.len(),
-        ids.iter().collect::<HashSet<_>>().len(),
-        "one delivery per event id"
-    );
+    assert_eq!(ids.len(), ids.iter().collect::<HashSet<_>>().len(), "one delivery per event id");
 }
 
 #[tokio::test]
@@ -268,17 +228,12 @@ async fn auth_keeps_a_read_model_of_users_from_identity_events() {
     use diesel_async::RunQueryDsl;
     eventually("auth's copy to catch up", Duration::from_secs(15), || async {
         let caught_up = app
-            .count(
-                "auth",
-                "SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'",
-            )
+            .count("auth", "SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'")
             .await;
         (caught_up == 1).then_some(())
     })
     .await;
-    let seen = app
-        .count("auth", "SELECT count(*) AS n FROM inbox WHERE consumer = 'auth'")
-        .await;
+    let seen = app.count("auth", "SELECT count(*) AS n FROM inbox WHERE consumer = 'auth'").await;
     assert!(seen >= 2, "user.created and user.updated recorded once each");
     let mut conn = app.db("auth").await;
     // Refresh answers from that copy, not from identity: mark the copy and see the mark.
@@ -289,11 +244,7 @@ async fn auth_keeps_a_read_model_of_users_from_identity_events() {
     .await
     .unwrap();
     let resp = app
-        .post(
-            "/api/v1/auth/refresh",
-            &serde_json::json!({"refresh_token": pair["refresh_token"]}),
-            None,
-        )
+        .post("/api/v1/auth/refresh", &serde_json::json!({"refresh_token": pair["refresh_token"]}), None)
         .await;
     assert_eq!(json(resp).await["user"]["name"], "From the read model");
 }
@@ -303,14 +254,9 @@ async fn a_poison_message_is_dead_lettered_and_does_not_block_the_queue() {
     use lapin::options::{BasicPublishOptions, QueueDeclareOptions};
     let app = TestStack::spawn().await;
     // Wait for auth's consumer to have declared its queues.
-    let conn = Connection::connect(&app.settings.amqp_url, ConnectionProperties::default())
-        .await
-        .unwrap();
+    let conn = Connection::connect(&app.settings.amqp_url, ConnectionProperties::default()).await.unwrap();
     let channel = conn.create_channel().await.unwrap();
-    let passive = QueueDeclareOptions {
-        passive: true,
-        ..Default::default()
-    };
+    let passive = QueueDeclareOptions { passive: true, ..Default::default() };
     app.wait_for_consumer("auth").await;
     channel
         .basic_publish(
@@ -326,10 +272,7 @@ async fn a_poison_message_is_dead_lettered_and_does_not_block_the_queue() {
         let conn = &conn;
         async move {
             let ch = conn.create_channel().await.ok()?;
-            let q = ch
-                .queue_declare("auth.dead".into(), passive, FieldTable::default())
-                .await
-                .ok()?;
+            let q = ch.queue_declare("auth.dead".into(), passive, FieldTable::default()).await.ok()?;
             (q.message_count() == 1).then_some(())
         }
     })
@@ -345,10 +288,7 @@ async fn a_poison_message_is_dead_lettered_and_does_not_block_the_queue() {
     .await;
     eventually("the read model to catch up", Duration::from_secs(15), || async {
         let caught_up = app
-            .count(
-                "auth",
-                "SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'",
-            )
+            .count("auth", "SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'")
             .await;
         (caught_up == 1).then_some(())
     })

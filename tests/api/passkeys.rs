@@ -14,10 +14,7 @@ async fn register(app: &TestStack, token: &str, key: &mut SoftKey, name: &str) -
     let (begun, resp) = app.register_passkey(token, key, name).await;
     assert!(begun["publicKey"]["challenge"].is_string(), "{begun}");
     assert_eq!(begun["publicKey"]["rp"]["id"], "localhost");
-    assert_eq!(
-        begun["publicKey"]["authenticatorSelection"]["residentKey"],
-        "preferred"
-    );
+    assert_eq!(begun["publicKey"]["authenticatorSelection"]["residentKey"], "preferred");
     assert_eq!(resp.status(), 201);
     json(resp).await
 }
@@ -66,23 +63,13 @@ async fn a_passkey_is_registered_and_signs_in_without_a_password_or_second_facto
 
     // Usernameless: no email, no allowCredentials; the authenticator picks the passkey.
     let begun = begin_signin(&app, None).await;
-    assert!(
-        begun["publicKey"]
-            .get("allowCredentials")
-            .is_none_or(|a| a.as_array().unwrap().is_empty())
-    );
+    assert!(begun["publicKey"].get("allowCredentials").is_none_or(|a| a.as_array().unwrap().is_empty()));
     assert_eq!(begun["publicKey"]["userVerification"], "required");
     let assertion = key.get(ORIGIN, &begun).await;
-    let signed_in = complete_signin(&app, &begun, &assertion)
-        .await
-        .expect_status(200)
-        .await;
+    let signed_in = complete_signin(&app, &begun, &assertion).await.expect_status(200).await;
     assert_eq!(signed_in["token_type"], "Bearer");
     assert_eq!(signed_in["user"]["email"], "ada@example.com");
-    app.get("/api/v1/auth/me", signed_in["access_token"].as_str())
-        .await
-        .expect_status(200)
-        .await;
+    app.get("/api/v1/auth/me", signed_in["access_token"].as_str()).await.expect_status(200).await;
 
     // With TOTP on, a passkey still signs in alone: it verified the user already.
     let list = json(app.get("/api/v1/passkeys", Some(token)).await).await;
@@ -101,21 +88,12 @@ async fn a_passkey_satisfies_mfa_for_a_user_with_totp() {
     // Turn TOTP on so that a password sign-in would need a second factor.
     let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
     let code = janua_testkit::totp_code(setup["secret"].as_str().unwrap(), 0);
-    app.post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token)
-        .await
-        .expect_status(200)
-        .await;
-    assert_eq!(
-        json(app.signin("ada@example.com", PASSWORD).await).await["mfa_required"],
-        true
-    );
+    app.post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token).await.expect_status(200).await;
+    assert_eq!(json(app.signin("ada@example.com", PASSWORD).await).await["mfa_required"], true);
 
     let begun = begin_signin(&app, Some("ada@example.com")).await;
     let assertion = key.get(ORIGIN, &begun).await;
-    let body = complete_signin(&app, &begun, &assertion)
-        .await
-        .expect_status(200)
-        .await;
+    let body = complete_signin(&app, &begun, &assertion).await.expect_status(200).await;
     assert!(body["access_token"].is_string() && body.get("mfa_required").is_none());
 }
 
@@ -139,24 +117,14 @@ async fn an_email_hint_names_the_accounts_passkeys_and_unknown_emails_look_the_s
     assert_eq!(decoy.len(), 1);
     assert_eq!(decoy[0]["type"], "public-key");
     assert_eq!(decoy, again["publicKey"]["allowCredentials"].as_array().unwrap());
+    assert_eq!(decoy[0]["id"].as_str().unwrap().len(), allowed[0]["id"].as_str().unwrap().len());
     assert_eq!(
-        decoy[0]["id"].as_str().unwrap().len(),
-        allowed[0]["id"].as_str().unwrap().len()
-    );
-    assert_eq!(
-        unknown["publicKey"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect::<Vec<_>>(),
+        unknown["publicKey"].as_object().unwrap().keys().collect::<Vec<_>>(),
         known["publicKey"].as_object().unwrap().keys().collect::<Vec<_>>()
     );
     // No credential completes a decoy ceremony, not even a real one.
     let mut plain = unknown.clone();
-    plain["publicKey"]
-        .as_object_mut()
-        .unwrap()
-        .remove("allowCredentials");
+    plain["publicKey"].as_object_mut().unwrap().remove("allowCredentials");
     let assertion = key.get(ORIGIN, &plain).await;
     let resp = complete_signin(&app, &unknown, &assertion).await;
     resp.expect_error(401, "INVALID_CREDENTIALS").await;
@@ -168,11 +136,7 @@ async fn a_wrong_origin_is_refused_at_registration_and_sign_in() {
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str().unwrap();
     let mut phished = SoftKey::new();
-    let begun = json(
-        app.post("/api/v1/passkeys/register/begin", &json!({}), Some(token))
-            .await,
-    )
-    .await;
+    let begun = json(app.post("/api/v1/passkeys/register/begin", &json!({}), Some(token)).await).await;
     let credential = phished.create("http://localhost:9999", &begun).await;
     let resp = app
         .post(
@@ -187,10 +151,7 @@ async fn a_wrong_origin_is_refused_at_registration_and_sign_in() {
     register(&app, token, &mut key, "Laptop").await;
     let begun = begin_signin(&app, None).await;
     let assertion = key.get("http://localhost:9999", &begun).await;
-    complete_signin(&app, &begun, &assertion)
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
+    complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
     let events = app.outbox_events("auth").await;
     events.assert_has_with("user.signin_failed", "reason", "wrong_origin");
 }
@@ -227,18 +188,11 @@ async fn an_expired_ceremony_is_refused() {
         .execute(&mut db)
         .await
         .unwrap();
-    complete_signin(&app, &begun, &assertion)
-        .await
-        .expect_error(400, "VALIDATION_ERROR")
-        .await;
+    complete_signin(&app, &begun, &assertion).await.expect_error(400, "VALIDATION_ERROR").await;
 
     // Registration ceremonies expire the same way.
     let token = pair["access_token"].as_str();
-    let begun = json(
-        app.post("/api/v1/passkeys/register/begin", &json!({}), token)
-            .await,
-    )
-    .await;
+    let begun = json(app.post("/api/v1/passkeys/register/begin", &json!({}), token).await).await;
     let credential = SoftKey::new().create(ORIGIN, &begun).await;
     diesel::sql_query("UPDATE webauthn_ceremonies SET expires_at = now() - interval '1 second'")
         .execute(&mut db)
@@ -271,16 +225,10 @@ async fn a_cloned_authenticator_is_caught_by_its_counter() {
     // The copy signs with a counter the original already used, with or without a hint.
     let begun = begin_signin(&app, Some("ada@example.com")).await;
     let assertion = clone.get(ORIGIN, &begun).await;
-    complete_signin(&app, &begun, &assertion)
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
+    complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
     let begun = begin_signin(&app, None).await;
     let assertion = clone.get(ORIGIN, &begun).await;
-    complete_signin(&app, &begun, &assertion)
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
+    complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
     let events = app.outbox_events("auth").await;
     assert_eq!(events.count("passkey.clone_suspected"), 2, "{events:?}");
     // The original, further ahead, still works.
@@ -301,10 +249,7 @@ async fn failed_passkey_sign_ins_count_toward_throttling() {
     for _ in 0..2 {
         let begun = begin_signin(&app, None).await;
         let assertion = key.get("http://localhost:9999", &begun).await;
-        complete_signin(&app, &begun, &assertion)
-            .await
-            .expect_error(401, "INVALID_CREDENTIALS")
-            .await;
+        complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
     }
     // Now even a good assertion waits.
     let begun = begin_signin(&app, None).await;
@@ -327,21 +272,12 @@ async fn passkeys_are_private_to_their_owner() {
         .unwrap()
         .to_string();
 
-    assert!(
-        json(app.get("/api/v1/passkeys", bob_token).await).await["data"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    assert!(json(app.get("/api/v1/passkeys", bob_token).await).await["data"].as_array().unwrap().is_empty());
     let foreign = app.delete(&format!("/api/v1/passkeys/{id}"), bob_token).await;
     foreign.expect_error(404, "NOT_FOUND").await;
 
     // Bob cannot finish a registration Ada began.
-    let begun = json(
-        app.post("/api/v1/passkeys/register/begin", &json!({}), ada_token)
-            .await,
-    )
-    .await;
+    let begun = json(app.post("/api/v1/passkeys/register/begin", &json!({}), ada_token).await).await;
     let credential = SoftKey::new().create(ORIGIN, &begun).await;
     let resp = app
         .post(
@@ -353,29 +289,16 @@ async fn passkeys_are_private_to_their_owner() {
     resp.expect_error(400, "VALIDATION_ERROR").await;
 
     // The same authenticator cannot register the same credential twice: begin excludes it.
-    let begun = json(
-        app.post("/api/v1/passkeys/register/begin", &json!({}), ada_token)
-            .await,
-    )
-    .await;
-    assert_eq!(
-        begun["publicKey"]["excludeCredentials"].as_array().unwrap().len(),
-        1
-    );
+    let begun = json(app.post("/api/v1/passkeys/register/begin", &json!({}), ada_token).await).await;
+    assert_eq!(begun["publicKey"]["excludeCredentials"].as_array().unwrap().len(), 1);
 
-    app.delete(&format!("/api/v1/passkeys/{id}"), ada_token)
-        .await
-        .expect_status(204)
-        .await;
+    app.delete(&format!("/api/v1/passkeys/{id}"), ada_token).await.expect_status(204).await;
     let events = app.outbox_events("auth").await;
     assert!(events.has("passkey.deleted"), "{events:?}");
     // A deleted passkey signs in no more.
     let begun = begin_signin(&app, None).await;
     let assertion = key.get(ORIGIN, &begun).await;
-    complete_signin(&app, &begun, &assertion)
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
+    complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
 }
 
 #[tokio::test]
@@ -387,38 +310,26 @@ async fn the_last_way_to_sign_in_cannot_be_deleted() {
     let token = pair["access_token"].as_str();
     // A passkey-only account: the password is gone.
     let mut db = app.db("auth").await;
-    diesel::sql_query("DELETE FROM credentials")
-        .execute(&mut db)
-        .await
-        .unwrap();
-    let id = json(app.get("/api/v1/passkeys", token).await).await["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    diesel::sql_query("DELETE FROM credentials").execute(&mut db).await.unwrap();
+    let id =
+        json(app.get("/api/v1/passkeys", token).await).await["data"][0]["id"].as_str().unwrap().to_string();
     let resp = app.delete(&format!("/api/v1/passkeys/{id}"), token).await;
     resp.expect_refusal(409, "CONFLICT", "last_sign_in_method").await;
 
     // With a second passkey the first may go.
     register(&app, token.unwrap(), &mut SoftKey::new(), "Phone").await;
-    app.delete(&format!("/api/v1/passkeys/{id}"), token)
-        .await
-        .expect_status(204)
-        .await;
+    app.delete(&format!("/api/v1/passkeys/{id}"), token).await.expect_status(204).await;
 }
 
 #[tokio::test]
 async fn registration_needs_a_signed_in_user_and_valid_input() {
     let app = TestStack::spawn().await;
-    let anonymous = app
-        .post("/api/v1/passkeys/register/begin", &json!({}), None)
-        .await;
+    let anonymous = app.post("/api/v1/passkeys/register/begin", &json!({}), None).await;
     anonymous.expect_error(401, "UNAUTHORIZED").await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str();
     let long = "x".repeat(65);
-    let bad_name = app
-        .post("/api/v1/passkeys/register/begin", &json!({ "name": long }), token)
-        .await;
+    let bad_name = app.post("/api/v1/passkeys/register/begin", &json!({ "name": long }), token).await;
     let body = bad_name.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "name");
     let garbage = app
@@ -431,15 +342,10 @@ async fn registration_needs_a_signed_in_user_and_valid_input() {
     let body = garbage.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "credential");
     // A begin with no body at all is fine.
-    app.send(
-        reqwest::Method::POST,
-        "/api/v1/passkeys/authenticate/begin",
-        None,
-        None,
-    )
-    .await
-    .expect_status(200)
-    .await;
+    app.send(reqwest::Method::POST, "/api/v1/passkeys/authenticate/begin", None, None)
+        .await
+        .expect_status(200)
+        .await;
 }
 
 #[tokio::test]
@@ -451,31 +357,18 @@ async fn a_deleted_users_passkeys_go_with_the_account() {
     let id = pair["user"]["id"].as_str().unwrap();
     // Identity deletes the account and says so with `user.deleted`; auth removes its part.
     let resp = reqwest::Client::new()
-        .delete(format!(
-            "{}/internal/v1/users/{id}?reason=test",
-            app.settings.identity.url
-        ))
-        .header(
-            "x-janua-service-token",
-            janua_testkit::service_token(&app.settings),
-        )
+        .delete(format!("{}/internal/v1/users/{id}?reason=test", app.settings.identity.url))
+        .header("x-janua-service-token", janua_testkit::service_token(&app.settings))
         .send()
         .await
         .unwrap();
     assert!(resp.status().is_success());
-    janua_testkit::eventually(
-        "the passkey to go",
-        std::time::Duration::from_secs(15),
-        || async {
-            let left = app.count("auth", "SELECT count(*) AS n FROM passkeys").await;
-            (left == 0).then_some(())
-        },
-    )
+    janua_testkit::eventually("the passkey to go", std::time::Duration::from_secs(15), || async {
+        let left = app.count("auth", "SELECT count(*) AS n FROM passkeys").await;
+        (left == 0).then_some(())
+    })
     .await;
     let begun = begin_signin(&app, None).await;
     let assertion = key.get(ORIGIN, &begun).await;
-    complete_signin(&app, &begun, &assertion)
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
+    complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
 }

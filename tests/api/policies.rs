@@ -30,11 +30,7 @@ async fn platform_policies_are_for_platform_admins_and_evaluate_with_a_reason() 
 
     let refused = app.post("/api/policies", &office_hours_rule(), user_token).await;
     refused.expect_error(403, "FORBIDDEN").await;
-    let policy = app
-        .post("/api/policies", &office_hours_rule(), Some(&admin))
-        .await
-        .expect_status(201)
-        .await;
+    let policy = app.post("/api/policies", &office_hours_rule(), Some(&admin)).await.expect_status(201).await;
     assert_eq!(policy["organization_id"], Value::Null);
     let id = policy["id"].as_str().unwrap();
 
@@ -47,64 +43,36 @@ async fn platform_policies_are_for_platform_admins_and_evaluate_with_a_reason() 
         })
     };
     let allowed = json(
-        app.post(
-            &format!("/api/v1/policies/{id}/evaluate"),
-            &ask("10.1.2.3", true),
-            Some(&admin),
-        )
-        .await,
+        app.post(&format!("/api/v1/policies/{id}/evaluate"), &ask("10.1.2.3", true), Some(&admin)).await,
     )
     .await;
     assert_eq!(allowed["decision"], "allow");
     assert_eq!(allowed["policy_id"], id);
     let denied = json(
-        app.post(
-            &format!("/api/policies/{id}/evaluate"),
-            &ask("203.0.113.9", true),
-            Some(&admin),
-        )
-        .await,
+        app.post(&format!("/api/policies/{id}/evaluate"), &ask("203.0.113.9", true), Some(&admin)).await,
     )
     .await;
     assert_eq!(denied["decision"], "deny");
     assert_eq!(denied["policy_id"], Value::Null);
     let reason = denied["reason"].as_str().unwrap();
-    assert!(
-        reason.contains("context.ip") && reason.contains("203.0.113.9"),
-        "{reason}"
-    );
+    assert!(reason.contains("context.ip") && reason.contains("203.0.113.9"), "{reason}");
 
     // Others do not see it at all.
-    app.get(&format!("/api/policies/{id}"), user_token)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
-    assert!(
-        json(app.get("/api/policies", user_token).await).await["data"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    app.get(&format!("/api/policies/{id}"), user_token).await.expect_error(404, "NOT_FOUND").await;
+    assert!(json(app.get("/api/policies", user_token).await).await["data"].as_array().unwrap().is_empty());
     assert_eq!(
-        json(app.get("/api/v1/policies", Some(&admin)).await).await["data"]
-            .as_array()
-            .unwrap()
-            .len(),
+        json(app.get("/api/v1/policies", Some(&admin)).await).await["data"].as_array().unwrap().len(),
         1
     );
 
     // Update and delete, with events.
     let mut changed = office_hours_rule();
     changed["effect"] = json!("deny");
-    let updated = app
-        .put(&format!("/api/v1/policies/{id}"), &changed, Some(&admin))
-        .await;
+    let updated = app.put(&format!("/api/v1/policies/{id}"), &changed, Some(&admin)).await;
     assert_eq!(json(updated).await["effect"], "deny");
     let deleted = app.delete(&format!("/api/v1/policies/{id}"), Some(&admin)).await;
     assert_eq!(deleted.status(), 204);
-    app.outbox_events("org")
-        .await
-        .assert_has_all(&["policy.created", "policy.updated", "policy.deleted"]);
+    app.outbox_events("org").await.assert_has_all(&["policy.created", "policy.updated", "policy.deleted"]);
 }
 
 #[tokio::test]
@@ -113,27 +81,17 @@ async fn organization_policies_belong_to_their_admins_and_bad_rules_are_refused(
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let bob = app.signup("bob@example.com", PASSWORD).await;
     let (ada_t, bob_t) = (ada["access_token"].as_str(), bob["access_token"].as_str());
-    let org = json(
-        app.post("/api/v1/organizations", &json!({"name": "Acme"}), ada_t)
-            .await,
-    )
-    .await;
+    let org = json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), ada_t).await).await;
     let org_id = org["id"].as_str().unwrap();
     let mut rule = office_hours_rule();
     rule["organization_id"] = json!(org_id);
 
     // Bob is not a member: the organization does not exist for him.
-    app.post("/api/v1/policies", &rule, bob_t)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.post("/api/v1/policies", &rule, bob_t).await.expect_error(404, "NOT_FOUND").await;
     let created = app.post("/api/v1/policies", &rule, ada_t).await;
     assert_eq!(created.status(), 201);
     let id = json(created).await["id"].as_str().unwrap().to_string();
-    app.get(&format!("/api/v1/policies/{id}"), bob_t)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.get(&format!("/api/v1/policies/{id}"), bob_t).await.expect_error(404, "NOT_FOUND").await;
     let eval = app
         .post(
             &format!("/api/v1/policies/{id}/evaluate"),
@@ -151,29 +109,14 @@ async fn organization_policies_belong_to_their_admins_and_bad_rules_are_refused(
     .await
     .expect_status(201)
     .await;
-    app.get(&format!("/api/v1/policies/{id}"), bob_t)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
-    assert_eq!(
-        json(app.get("/api/v1/policies", ada_t).await).await["data"]
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    app.get(&format!("/api/v1/policies/{id}"), bob_t).await.expect_error(404, "NOT_FOUND").await;
+    assert_eq!(json(app.get("/api/v1/policies", ada_t).await).await["data"].as_array().unwrap().len(), 1);
 
     for (field, bad) in [
         ("effect", json!({"effect": "maybe"})),
-        (
-            "conditions",
-            json!({"conditions": {"context.ip": {"ip_in": ["10.0.0.0/99"]}}}),
-        ),
+        ("conditions", json!({"conditions": {"context.ip": {"ip_in": ["10.0.0.0/99"]}}})),
         ("conditions", json!({"conditions": {"password": {"equals": "x"}}})),
-        (
-            "conditions",
-            json!({"conditions": {"context.ip": {"sounds_like": "x"}}}),
-        ),
+        ("conditions", json!({"conditions": {"context.ip": {"sounds_like": "x"}}})),
         ("actions", json!({"actions": []})),
     ] {
         let mut body = office_hours_rule();

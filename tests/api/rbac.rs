@@ -13,29 +13,16 @@ async fn the_catalogue_and_built_in_roles_are_there_and_read_only() {
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let t = ada["access_token"].as_str();
     let perms = json(app.get("/api/v1/rbac/permissions", t).await).await;
-    let names: Vec<&str> = perms["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap())
-        .collect();
+    let names: Vec<&str> =
+        perms["data"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"members:manage") && names.contains(&"policies:manage"));
     assert!(names.iter().all(|n| n.split(':').count() == 2));
 
     let roles = json(app.get("/api/v1/rbac/roles", t).await).await;
-    let owner = roles["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == "owner")
-        .unwrap()
-        .clone();
+    let owner = roles["data"].as_array().unwrap().iter().find(|r| r["name"] == "owner").unwrap().clone();
     assert_eq!(owner["built_in"], true);
     let id = owner["id"].as_str().unwrap();
-    assert_eq!(
-        json(app.get(&format!("/api/v1/rbac/roles/{id}"), t).await).await["name"],
-        "owner"
-    );
+    assert_eq!(json(app.get(&format!("/api/v1/rbac/roles/{id}"), t).await).await["name"], "owner");
     let change = app
         .put(
             &format!("/api/v1/rbac/roles/{id}"),
@@ -47,13 +34,8 @@ async fn the_catalogue_and_built_in_roles_are_there_and_read_only() {
     let delete = app.delete(&format!("/api/v1/rbac/roles/{id}"), t).await;
     delete.expect_error(403, "FORBIDDEN").await;
     // Platform-wide custom roles are for platform admins.
-    let platform = app
-        .post(
-            "/api/v1/rbac/roles",
-            &json!({"name": "auditor", "permissions": ["audit:read"]}),
-            t,
-        )
-        .await;
+    let platform =
+        app.post("/api/v1/rbac/roles", &json!({"name": "auditor", "permissions": ["audit:read"]}), t).await;
     platform.expect_error(403, "FORBIDDEN").await;
 }
 
@@ -64,17 +46,9 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
     let bob = app.signup("bob@example.com", PASSWORD).await;
     let carol = app.signup("carol@example.com", PASSWORD).await;
     let (ada_t, bob_t) = (ada["access_token"].as_str(), bob["access_token"].as_str());
-    let org = json(
-        app.post("/api/v1/organizations", &json!({"name": "Acme"}), ada_t)
-            .await,
-    )
-    .await;
+    let org = json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), ada_t).await).await;
     let org_id = org["id"].as_str().unwrap();
-    let other = json(
-        app.post("/api/v1/organizations", &json!({"name": "Elsewhere"}), ada_t)
-            .await,
-    )
-    .await;
+    let other = json(app.post("/api/v1/organizations", &json!({"name": "Elsewhere"}), ada_t).await).await;
     let other_id = other["id"].as_str().unwrap();
     for o in [org_id, other_id] {
         app.post(
@@ -147,10 +121,7 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
             .await
         }
     };
-    add_carol(org_id, "member")
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
+    add_carol(org_id, "member").await.expect_error(403, "FORBIDDEN").await;
     let assigned = app
         .post(
             &format!("/api/v1/rbac/users/{}/roles", bob["user"]["id"].as_str().unwrap()),
@@ -159,10 +130,7 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
         )
         .await;
     assert_eq!(assigned.status(), 201);
-    add_carol(org_id, "owner")
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
+    add_carol(org_id, "owner").await.expect_error(403, "FORBIDDEN").await;
     assert_eq!(add_carol(org_id, "member").await.status(), 201);
     // Sibling services read the same effective permissions over org's internal API.
     let effective: serde_json::Value = reqwest::Client::new()
@@ -171,38 +139,22 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
             app.settings.org.url,
             bob["user"]["id"].as_str().unwrap()
         ))
-        .header(
-            "x-janua-service-token",
-            janua_testkit::service_token(&app.settings),
-        )
+        .header("x-janua-service-token", janua_testkit::service_token(&app.settings))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    let perms: Vec<&str> = effective["permissions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap())
-        .collect();
-    assert!(
-        perms.contains(&"members:manage") && perms.contains(&"organizations:read"),
-        "{perms:?}"
-    );
+    let perms: Vec<&str> =
+        effective["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert!(perms.contains(&"members:manage") && perms.contains(&"organizations:read"), "{perms:?}");
     assert!(!perms.contains(&"organizations:delete"));
-    add_carol(other_id, "member")
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
+    add_carol(other_id, "member").await.expect_error(403, "FORBIDDEN").await;
     // The role goes to members of its organization only.
     let outsider = app
         .post(
-            &format!(
-                "/api/v1/rbac/users/{}/roles",
-                carol["user"]["id"].as_str().unwrap()
-            ),
+            &format!("/api/v1/rbac/users/{}/roles", carol["user"]["id"].as_str().unwrap()),
             &json!({"role_id": role_id, "organization_id": other_id}),
             ada_t,
         )
@@ -211,21 +163,12 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
 
     // Taking the role away takes the permission away at once.
     let removed = app
-        .delete(
-            &format!(
-                "/api/v1/rbac/users/{}/roles/{role_id}",
-                bob["user"]["id"].as_str().unwrap()
-            ),
-            ada_t,
-        )
+        .delete(&format!("/api/v1/rbac/users/{}/roles/{role_id}", bob["user"]["id"].as_str().unwrap()), ada_t)
         .await;
     assert_eq!(removed.status(), 204);
     let remove_carol = app
         .delete(
-            &format!(
-                "/api/v1/organizations/{org_id}/members/{}",
-                carol["user"]["id"].as_str().unwrap()
-            ),
+            &format!("/api/v1/organizations/{org_id}/members/{}", carol["user"]["id"].as_str().unwrap()),
             bob_t,
         )
         .await;
@@ -234,18 +177,9 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
     // Roles of an organization are invisible from outside it.
     let stranger = app.signup("dave@example.com", PASSWORD).await;
     let st = stranger["access_token"].as_str();
-    app.get(&format!("/api/v1/rbac/roles/{role_id}"), st)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.get(&format!("/api/v1/rbac/roles/{role_id}"), st).await.expect_error(404, "NOT_FOUND").await;
     let listed = json(app.get("/api/v1/rbac/roles", st).await).await;
-    assert!(
-        listed["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|r| r["built_in"] == true)
-    );
+    assert!(listed["data"].as_array().unwrap().iter().all(|r| r["built_in"] == true));
 
     let deleted = app.delete(&format!("/api/v1/rbac/roles/{role_id}"), ada_t).await;
     assert_eq!(deleted.status(), 204);

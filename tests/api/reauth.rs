@@ -15,9 +15,7 @@ use janua_testkit::PASSWORD;
 
 fn claims(access_token: &str) -> Value {
     let payload = access_token.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap();
     serde_json::from_slice(&bytes).unwrap()
 }
 
@@ -43,34 +41,14 @@ async fn refreshed(app: &TestStack, pair: &Value) -> Value {
 /// Every sensitive change a stolen, refreshed access token might try, as (method, path, body).
 fn sensitive(user_id: &str) -> Vec<(Method, String, Value)> {
     vec![
-        (
-            Method::POST,
-            "/api/v1/passkeys/register/begin".into(),
-            json!({"name": "Planted"}),
-        ),
-        (
-            Method::DELETE,
-            format!("/api/v1/passkeys/{}", uuid::Uuid::now_v7()),
-            Value::Null,
-        ),
+        (Method::POST, "/api/v1/passkeys/register/begin".into(), json!({"name": "Planted"})),
+        (Method::DELETE, format!("/api/v1/passkeys/{}", uuid::Uuid::now_v7()), Value::Null),
         (Method::POST, "/api/v1/oauth/github/link".into(), json!({})),
         (Method::DELETE, "/api/v1/oauth/github/unlink".into(), Value::Null),
         (Method::POST, "/api/v1/mfa/totp/generate".into(), json!({})),
-        (
-            Method::POST,
-            "/api/v1/mfa/totp/verify".into(),
-            json!({"code": "123456"}),
-        ),
-        (
-            Method::POST,
-            "/api/v1/mfa/backup-codes/regenerate".into(),
-            json!({}),
-        ),
-        (
-            Method::PUT,
-            format!("/api/v1/users/{user_id}"),
-            json!({"email": "thief@example.com"}),
-        ),
+        (Method::POST, "/api/v1/mfa/totp/verify".into(), json!({"code": "123456"})),
+        (Method::POST, "/api/v1/mfa/backup-codes/regenerate".into(), json!({})),
+        (Method::PUT, format!("/api/v1/users/{user_id}"), json!({"email": "thief@example.com"})),
         (Method::DELETE, format!("/api/v1/users/{user_id}"), Value::Null),
     ]
 }
@@ -93,10 +71,7 @@ async fn a_refreshed_token_alone_cannot_make_sensitive_changes_until_a_factor_is
         let body = (!body.is_null()).then_some(&body);
         let resp = app.send(method.clone(), &path, body, Some(&token)).await;
         let error = resp.expect_error(401, "UNAUTHORIZED").await;
-        assert_eq!(
-            error["error"]["details"]["reason"], "reauthentication_required",
-            "{method} {path}"
-        );
+        assert_eq!(error["error"]["details"]["reason"], "reauthentication_required", "{method} {path}");
     }
     // Nothing was planted and nothing changed.
     let me = json(app.get("/api/v1/auth/me", Some(&token)).await).await;
@@ -105,20 +80,11 @@ async fn a_refreshed_token_alone_cannot_make_sensitive_changes_until_a_factor_is
     assert_eq!(status["passkeys"], 0);
 
     // A wrong password proves nothing (and counts toward throttling); the right one does.
-    let resp = app
-        .post(
-            "/api/v1/auth/reauthenticate",
-            &json!({"password": "not the password"}),
-            Some(&token),
-        )
-        .await;
+    let resp =
+        app.post("/api/v1/auth/reauthenticate", &json!({"password": "not the password"}), Some(&token)).await;
     resp.expect_error(401, "INVALID_CREDENTIALS").await;
     let proven = app
-        .post(
-            "/api/v1/auth/reauthenticate",
-            &json!({"password": PASSWORD}),
-            Some(&token),
-        )
+        .post("/api/v1/auth/reauthenticate", &json!({"password": PASSWORD}), Some(&token))
         .await
         .expect_status(200)
         .await;
@@ -131,10 +97,7 @@ async fn a_refreshed_token_alone_cannot_make_sensitive_changes_until_a_factor_is
     assert_eq!(resp.status(), 201);
     // The session remembers the proof: its next refresh carries it.
     let again = refreshed(&app, &pair).await;
-    assert_eq!(
-        claims(again["access_token"].as_str().unwrap())["auth_time"],
-        proven["auth_time"]
-    );
+    assert_eq!(claims(again["access_token"].as_str().unwrap())["auth_time"], proven["auth_time"]);
     let events = app.outbox_events("auth").await;
     events.assert_has_with("user.reauthenticated", "factor", "password");
     events.assert_has_with("user.signin_failed", "reason", "reauthentication_failed");
@@ -145,18 +108,10 @@ async fn a_totp_code_is_a_proof_too() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let (secret, _) = app.enable_totp(pair["access_token"].as_str().unwrap()).await;
-    age_the_proof(
-        &app,
-        claims(pair["access_token"].as_str().unwrap())["sid"]
-            .as_str()
-            .unwrap(),
-    )
-    .await;
+    age_the_proof(&app, claims(pair["access_token"].as_str().unwrap())["sid"].as_str().unwrap()).await;
     let pair = refreshed(&app, &pair).await;
     let token = pair["access_token"].as_str().unwrap();
-    let resp = app
-        .post("/api/v1/mfa/backup-codes/regenerate", &json!({}), Some(token))
-        .await;
+    let resp = app.post("/api/v1/mfa/backup-codes/regenerate", &json!({}), Some(token)).await;
     resp.expect_error(401, "UNAUTHORIZED").await;
     // The step the enrolment used is spent; the next one is a fresh code.
     let resp = app
@@ -168,13 +123,8 @@ async fn a_totp_code_is_a_proof_too() {
         .await;
     assert_eq!(resp.status(), 200);
     let fresh = json(resp).await["access_token"].as_str().unwrap().to_string();
-    app.post("/api/v1/mfa/backup-codes/regenerate", &json!({}), Some(&fresh))
-        .await
-        .expect_status(200)
-        .await;
-    let resp = app
-        .post("/api/v1/auth/reauthenticate", &json!({}), Some(&fresh))
-        .await;
+    app.post("/api/v1/mfa/backup-codes/regenerate", &json!({}), Some(&fresh)).await.expect_status(200).await;
+    let resp = app.post("/api/v1/auth/reauthenticate", &json!({}), Some(&fresh)).await;
     resp.expect_error(400, "VALIDATION_ERROR").await;
 }
 
@@ -186,15 +136,8 @@ async fn a_password_reset_ends_every_session_and_lists_what_can_still_sign_in() 
     let mut key = SoftKey::new();
     let (_, resp) = app.register_passkey(&token, &mut key, "Planted by a thief").await;
     assert_eq!(resp.status(), 201);
-    app.post(
-        "/api/v1/auth/forgot-password",
-        &json!({"email": "ada@example.com"}),
-        None,
-    )
-    .await;
-    let reset = app
-        .mailed_token("ada@example.com", "Reset your password", 0)
-        .await;
+    app.post("/api/v1/auth/forgot-password", &json!({"email": "ada@example.com"}), None).await;
+    let reset = app.mailed_token("ada@example.com", "Reset your password", 0).await;
     app.post(
         "/api/v1/auth/reset-password",
         &json!({"token": reset, "password": "a brand new passphrase"}),
@@ -204,9 +147,7 @@ async fn a_password_reset_ends_every_session_and_lists_what_can_still_sign_in() 
     .expect_status(200)
     .await;
     app.assert_token_refused(Some(&token)).await;
-    let notice = app
-        .mail_body("ada@example.com", "Your password was reset", 0)
-        .await;
+    let notice = app.mail_body("ada@example.com", "Your password was reset", 0).await;
     assert!(notice.contains("every session was signed out"), "{notice}");
     assert!(notice.contains("1 passkey(s)"), "{notice}");
 }

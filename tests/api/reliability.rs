@@ -38,10 +38,8 @@ async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
         // Every service reaches the broker through the proxy this test cuts.
         // A short heartbeat: a connection the cut leaves half-open on either side is noticed
         // in seconds, not after RabbitMQ's default minute.
-        s.amqp_url = format!(
-            "{}?heartbeat=5",
-            s.amqp_url.replace("127.0.0.1:5672", &format!("127.0.0.1:{port}"))
-        );
+        s.amqp_url =
+            format!("{}?heartbeat=5", s.amqp_url.replace("127.0.0.1:5672", &format!("127.0.0.1:{port}")));
         // This test is about the broker, not the retry schedule: a delivery attempt that
         // fails on a loaded machine is tried again within seconds, not the default 30 s.
         s.webhooks.retry_base_ms = 300;
@@ -51,14 +49,10 @@ async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
     let admin = app.admin_token().await;
     let receivers = [WebhookReceiver::start().await, WebhookReceiver::start().await];
     for r in &receivers {
-        app.post(
-            "/api/v1/webhooks",
-            &json!({"url": r.url(), "events": ["user.created"]}),
-            Some(&admin),
-        )
-        .await
-        .expect_status(201)
-        .await;
+        app.post("/api/v1/webhooks", &json!({"url": r.url(), "events": ["user.created"]}), Some(&admin))
+            .await
+            .expect_status(201)
+            .await;
     }
     eventually("every consumer attached", Duration::from_secs(20), || async {
         (app.get("/api/v1/health/ready", None).await.status() == 200).then_some(())
@@ -73,11 +67,7 @@ async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
         app.signup(&email, PASSWORD).await;
         emails.push(email);
     }
-    assert_eq!(
-        app.get("/api/v1/health/ready", None).await.status(),
-        503,
-        "not ready without the broker"
-    );
+    assert_eq!(app.get("/api/v1/health/ready", None).await.status(), 503, "not ready without the broker");
     proxy.restore();
     // More sign-ups while the services reconnect, and a second cut in the middle of them.
     for i in 15..30 {
@@ -93,14 +83,10 @@ async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
     }
 
     // Audit: each sign-up's user.created exactly once, and the chain verifies.
-    let created = eventually(
-        "every sign-up in the audit log",
-        Duration::from_secs(120),
-        || async {
-            let entries = audit_entries(&app, &admin, "type=user.created").await;
-            (entries.len() > emails.len()).then_some(entries)
-        },
-    )
+    let created = eventually("every sign-up in the audit log", Duration::from_secs(120), || async {
+        let entries = audit_entries(&app, &admin, "type=user.created").await;
+        (entries.len() > emails.len()).then_some(entries)
+    })
     .await;
     let mut per_email: HashMap<String, usize> = HashMap::new();
     for e in &created {
@@ -134,21 +120,12 @@ async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
         .await;
         let mut by_id: HashMap<String, usize> = HashMap::new();
         for q in got.iter().filter(|q| q.json()["type"] == "user.created") {
-            *by_id
-                .entry(q.header("webhook-id").unwrap().to_string())
-                .or_default() += 1;
+            *by_id.entry(q.header("webhook-id").unwrap().to_string()).or_default() += 1;
         }
-        assert!(
-            by_id.values().all(|&c| c == 1),
-            "one delivery per event per endpoint"
-        );
+        assert!(by_id.values().all(|&c| c == 1), "one delivery per event per endpoint");
         let outage = got
             .iter()
-            .filter(|q| {
-                q.json()["data"]["user"]["email"]
-                    .as_str()
-                    .is_some_and(|e| e.starts_with("outage"))
-            })
+            .filter(|q| q.json()["data"]["user"]["email"].as_str().is_some_and(|e| e.starts_with("outage")))
             .count();
         assert_eq!(outage, emails.len());
     }

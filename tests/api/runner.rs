@@ -34,36 +34,22 @@ async fn every_service_honours_its_own_broker_override() {
     let admin = app.admin_token().await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str().unwrap().to_string();
-    let org = json(
-        app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&token))
-            .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org =
+        json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&token)).await).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     // org learned Ada's address from identity's event; audit recorded identity's, auth's and
     // org's events.
-    eventually(
-        "org's read model of the new user",
-        Duration::from_secs(20),
-        || async {
-            let members = json(
-                app.get(&format!("/api/v1/organizations/{org}/members"), Some(&token))
-                    .await,
-            )
-            .await;
-            (members["data"][0]["email"] == "ada@example.com").then_some(())
-        },
-    )
+    eventually("org's read model of the new user", Duration::from_secs(20), || async {
+        let members =
+            json(app.get(&format!("/api/v1/organizations/{org}/members"), Some(&token)).await).await;
+        (members["data"][0]["email"] == "ada@example.com").then_some(())
+    })
     .await;
     for kind in ["user.created", "session.created", "organization.created"] {
         eventually(kind, Duration::from_secs(20), || async {
-            let page = json(
-                app.get(&format!("/api/v1/audit-logs?type={kind}"), Some(&admin))
-                    .await,
-            )
-            .await;
+            let page = json(app.get(&format!("/api/v1/audit-logs?type={kind}"), Some(&admin)).await).await;
             (!page["data"].as_array().unwrap().is_empty()).then_some(())
         })
         .await;
@@ -87,24 +73,13 @@ async fn every_internal_api_is_behind_the_service_token() {
             let url = format!("{base}{path}");
             let anonymous = app.http.get(&url).send().await.unwrap();
             assert_eq!(anonymous.status(), 404, "{url} without the token");
-            let wrong = app
-                .http
-                .get(&url)
-                .header("x-janua-service-token", "not-the-token")
-                .send()
-                .await
-                .unwrap();
+            let wrong =
+                app.http.get(&url).header("x-janua-service-token", "not-the-token").send().await.unwrap();
             assert_eq!(wrong.status(), 404, "{url} with a wrong token");
             // With the token: the route itself answers (ready once the service's consumers
             // are attached).
             eventually(&url, Duration::from_secs(20), || async {
-                let ok = app
-                    .http
-                    .get(&url)
-                    .header("x-janua-service-token", &token)
-                    .send()
-                    .await
-                    .unwrap();
+                let ok = app.http.get(&url).header("x-janua-service-token", &token).send().await.unwrap();
                 (ok.status() == 200).then_some(())
             })
             .await;

@@ -11,11 +11,7 @@ const SCIM_MEDIA_TYPE: &str = "application/scim+json";
 
 /// A request through the gateway.
 async fn enterprise(
-    app: &TestStack,
-    method: Method,
-    path: &str,
-    body: Option<&Value>,
-    token: Option<&str>,
+    app: &TestStack, method: Method, path: &str, body: Option<&Value>, token: Option<&str>,
 ) -> reqwest::Response {
     let mut req = app.http.request(method, app.url(path));
     if let Some(b) = body {
@@ -49,10 +45,7 @@ async fn stored_tokens(app: &TestStack) -> Vec<StoredToken> {
 async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
     let app = TestStack::spawn().await;
     let ada = app.person("ada@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
     let tokens = format!("/api/v1/organizations/{org}/scim-tokens");
 
     let okta = enterprise(
@@ -71,17 +64,12 @@ async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
     let okta_id = okta["id"].as_str().unwrap().to_string();
 
     // The body is optional.
-    let entra = enterprise(&app, Method::POST, &tokens, None, Some(&ada.token))
-        .await
-        .expect_status(201)
-        .await;
+    let entra =
+        enterprise(&app, Method::POST, &tokens, None, Some(&ada.token)).await.expect_status(201).await;
     assert_ne!(entra["token"], okta["token"]);
 
     // Listed without secrets.
-    let body = enterprise(&app, Method::GET, &tokens, None, Some(&ada.token))
-        .await
-        .expect_status(200)
-        .await;
+    let body = enterprise(&app, Method::GET, &tokens, None, Some(&ada.token)).await.expect_status(200).await;
     let listed = body["data"].as_array().unwrap();
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0]["id"], okta_id.as_str());
@@ -96,18 +84,12 @@ async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
     // Only the SHA-256 is kept.
     let stored = stored_tokens(&app).await;
     use sha2::Digest;
-    assert_eq!(
-        stored[0].token_hash,
-        sha2::Sha256::digest(secret.as_bytes()).to_vec()
-    );
+    assert_eq!(stored[0].token_hash, sha2::Sha256::digest(secret.as_bytes()).to_vec());
     assert!(!stored[0].revoked);
 
     // Revoked: gone from the list, marked in the database, and not revocable twice.
     let one = format!("{tokens}/{okta_id}");
-    enterprise(&app, Method::DELETE, &one, None, Some(&ada.token))
-        .await
-        .expect_status(204)
-        .await;
+    enterprise(&app, Method::DELETE, &one, None, Some(&ada.token)).await.expect_status(204).await;
     let resp = enterprise(&app, Method::GET, &tokens, None, Some(&ada.token)).await;
     let listed = json(resp).await["data"].as_array().unwrap().clone();
     assert_eq!(listed.len(), 1);
@@ -115,23 +97,13 @@ async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
     assert!(stored_tokens(&app).await[0].revoked);
     let resp = enterprise(&app, Method::DELETE, &one, None, Some(&ada.token)).await;
     resp.expect_error(404, "NOT_FOUND").await;
-    let resp = enterprise(
-        &app,
-        Method::DELETE,
-        &format!("{tokens}/nope"),
-        None,
-        Some(&ada.token),
-    )
-    .await;
+    let resp = enterprise(&app, Method::DELETE, &format!("{tokens}/nope"), None, Some(&ada.token)).await;
     resp.expect_error(404, "NOT_FOUND").await;
 
     // Events through the outbox, never with the token.
     let events = app.outbox_events("enterprise").await;
     let types: Vec<&str> = events.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(
-        types,
-        ["scim.token_created", "scim.token_created", "scim.token_revoked"]
-    );
+    assert_eq!(types, ["scim.token_created", "scim.token_created", "scim.token_revoked"]);
     assert_eq!(events[0].1["token_id"], okta_id.as_str());
     assert_eq!(events[0].1["organization_id"], org.as_str());
     assert_eq!(events[2].1["token_id"], okta_id.as_str());
@@ -146,10 +118,7 @@ async fn only_scim_managers_handle_an_organizations_tokens() {
     let ada = app.person("ada@example.com").await;
     let bob = app.person("bob@example.com").await;
     let carol = app.person("carol@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
     app.add_member(&ada.token, &org, &bob.id, "member").await;
     let tokens = format!("/api/v1/organizations/{org}/scim-tokens");
     let resp = enterprise(&app, Method::POST, &tokens, None, Some(&ada.token)).await;
@@ -177,10 +146,7 @@ async fn only_scim_managers_handle_an_organizations_tokens() {
     let resp = enterprise(&app, Method::GET, &tokens, None, Some(&admin)).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["data"].as_array().unwrap().len(), 1);
-    enterprise(&app, Method::DELETE, &one, None, Some(&admin))
-        .await
-        .expect_status(204)
-        .await;
+    enterprise(&app, Method::DELETE, &one, None, Some(&admin)).await.expect_status(204).await;
 
     let resp = enterprise(
         &app,
@@ -196,16 +162,9 @@ async fn only_scim_managers_handle_an_organizations_tokens() {
 async fn scim_document(app: &TestStack, path: &str) -> (u16, Value) {
     let resp = enterprise(app, Method::GET, path, None, None).await;
     let status = resp.status().as_u16();
-    let content_type = resp
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        content_type.starts_with(SCIM_MEDIA_TYPE),
-        "{path}: {content_type}"
-    );
+    let content_type =
+        resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(content_type.starts_with(SCIM_MEDIA_TYPE), "{path}: {content_type}");
     let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).expect("a JSON body");
     (status, body)
 }
@@ -219,37 +178,18 @@ async fn scim_discovery_documents_name_their_base_and_media_type() {
 
         let (status, config) = scim_document(&app, &format!("{base}/ServiceProviderConfig")).await;
         assert_eq!(status, 200);
-        assert_eq!(
-            config["schemas"][0],
-            "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"
-        );
+        assert_eq!(config["schemas"][0], "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
         assert_eq!(config["patch"]["supported"], true);
         assert_eq!(config["authenticationSchemes"][0]["type"], "oauthbearertoken");
-        assert_eq!(
-            config["meta"]["location"],
-            format!("{location}/ServiceProviderConfig")
-        );
+        assert_eq!(config["meta"]["location"], format!("{location}/ServiceProviderConfig"));
 
         let (status, schemas) = scim_document(&app, &format!("{base}/Schemas")).await;
         assert_eq!(status, 200);
-        assert_eq!(
-            schemas["schemas"][0],
-            "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-        );
-        let ids: Vec<&str> = schemas["Resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap())
-            .collect();
-        assert!(
-            ids.contains(&"urn:ietf:params:scim:schemas:core:2.0:User"),
-            "{ids:?}"
-        );
-        assert!(
-            ids.contains(&"urn:ietf:params:scim:schemas:core:2.0:Group"),
-            "{ids:?}"
-        );
+        assert_eq!(schemas["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:ListResponse");
+        let ids: Vec<&str> =
+            schemas["Resources"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+        assert!(ids.contains(&"urn:ietf:params:scim:schemas:core:2.0:User"), "{ids:?}");
+        assert!(ids.contains(&"urn:ietf:params:scim:schemas:core:2.0:Group"), "{ids:?}");
         assert_eq!(schemas["totalResults"], ids.len());
 
         let user = "urn:ietf:params:scim:schemas:core:2.0:User";
@@ -265,10 +205,7 @@ async fn scim_discovery_documents_name_their_base_and_media_type() {
         assert_eq!(status, 200);
         assert_eq!(user_type["endpoint"], "/Users");
         assert_eq!(user_type["schema"], user);
-        assert_eq!(
-            user_type["meta"]["location"],
-            format!("{location}/ResourceTypes/User")
-        );
+        assert_eq!(user_type["meta"]["location"], format!("{location}/ResourceTypes/User"));
 
         // Unknown ones answer a SCIM error, not Janua's envelope.
         let (status, error) = scim_document(&app, &format!("{base}/Schemas/urn:nothing")).await;

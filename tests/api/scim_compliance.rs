@@ -21,21 +21,11 @@ fn scim_cli() -> PathBuf {
 #[tokio::test]
 async fn scim2_tester_finds_no_failures() {
     let cli = scim_cli();
-    assert!(
-        cli.exists(),
-        "{} is missing: run scripts/setup.sh (make setup)",
-        cli.display()
-    );
+    assert!(cli.exists(), "{} is missing: run scripts/setup.sh (make setup)", cli.display());
     let app = TestStack::spawn().await;
     let pair = app.signup("owner@compliance.test", "correct horse battery").await;
     let owner = pair["access_token"].as_str().unwrap().to_string();
-    let resp = app
-        .post(
-            "/api/v1/organizations",
-            &json!({ "name": "Compliance" }),
-            Some(&owner),
-        )
-        .await;
+    let resp = app.post("/api/v1/organizations", &json!({ "name": "Compliance" }), Some(&owner)).await;
     assert_eq!(resp.status(), 201);
     let org = json(resp).await["id"].as_str().unwrap().to_string();
     let resp = app

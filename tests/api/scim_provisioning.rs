@@ -33,11 +33,7 @@ struct Scim<'a> {
 
 impl Scim<'_> {
     async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-        headers: &[(&str, &str)],
+        &self, method: Method, path: &str, body: Option<&Value>, headers: &[(&str, &str)],
     ) -> Answer {
         let mut req = self
             .app
@@ -45,41 +41,23 @@ impl Scim<'_> {
             .request(method, self.app.url(&format!("{}{path}", self.base)))
             .bearer_auth(&self.token);
         if let Some(body) = body {
-            req = req
-                .header("content-type", SCIM_MEDIA_TYPE)
-                .body(serde_json::to_vec(body).unwrap());
+            req = req.header("content-type", SCIM_MEDIA_TYPE).body(serde_json::to_vec(body).unwrap());
         }
         for (name, value) in headers {
             req = req.header(*name, *value);
         }
         let resp = req.send().await.expect("request");
         let status = resp.status().as_u16();
-        let header = |name: &str| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
+        let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let (etag, location) = (header("etag"), header("location"));
         if status != 204 && status != 304 {
             let content_type = header("content-type").unwrap_or_default();
-            assert!(
-                content_type.starts_with(SCIM_MEDIA_TYPE),
-                "{status} answered as {content_type}"
-            );
+            assert!(content_type.starts_with(SCIM_MEDIA_TYPE), "{status} answered as {content_type}");
         }
         let bytes = resp.bytes().await.unwrap();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).expect("a JSON body")
-        };
-        Answer {
-            status,
-            etag,
-            location,
-            body,
-        }
+        let body =
+            if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).expect("a JSON body") };
+        Answer { status, etag, location, body }
     }
     async fn get(&self, path: &str) -> Answer {
         self.call(Method::GET, path, None, &[]).await
@@ -101,10 +79,7 @@ impl Scim<'_> {
 
 fn assert_scim_error(answer: &Answer, status: u16, scim_type: Option<&str>) {
     assert_eq!(answer.status, status, "{}", answer.body);
-    assert_eq!(
-        answer.body["schemas"],
-        json!(["urn:ietf:params:scim:api:messages:2.0:Error"])
-    );
+    assert_eq!(answer.body["schemas"], json!(["urn:ietf:params:scim:api:messages:2.0:Error"]));
     assert_eq!(answer.body["status"], status.to_string());
     assert_eq!(answer.body["scimType"].as_str(), scim_type, "{}", answer.body);
     assert!(answer.body["detail"].as_str().is_some_and(|d| !d.is_empty()));
@@ -118,13 +93,7 @@ struct Org {
 async fn org_with_token<'a>(app: &'a TestStack, owner_email: &str, name: &str) -> (Org, Scim<'a>) {
     let pair = app.signup(owner_email, PASSWORD).await;
     let owner_token = pair["access_token"].as_str().unwrap().to_string();
-    let resp = app
-        .post(
-            "/api/v1/organizations",
-            &json!({ "name": name }),
-            Some(&owner_token),
-        )
-        .await;
+    let resp = app.post("/api/v1/organizations", &json!({ "name": name }), Some(&owner_token)).await;
     assert_eq!(resp.status(), 201);
     let id = json(resp).await["id"].as_str().unwrap().to_string();
     let resp = app
@@ -136,14 +105,7 @@ async fn org_with_token<'a>(app: &'a TestStack, owner_email: &str, name: &str) -
         .await;
     assert_eq!(resp.status(), 201);
     let token = json(resp).await["token"].as_str().unwrap().to_string();
-    (
-        Org { id, owner_token },
-        Scim {
-            app,
-            token,
-            base: "/api/v1/scim/v2",
-        },
-    )
+    (Org { id, owner_token }, Scim { app, token, base: "/api/v1/scim/v2" })
 }
 
 fn filter(expression: &str) -> String {
@@ -153,25 +115,13 @@ fn filter(expression: &str) -> String {
 
 async fn member_ids(app: &TestStack, org: &Org) -> Vec<String> {
     let body = app
-        .get(
-            &format!("/api/v1/organizations/{}/members", org.id),
-            Some(&org.owner_token),
-        )
+        .get(&format!("/api/v1/organizations/{}/members", org.id), Some(&org.owner_token))
         .await
         .expect_status(200)
         .await;
-    let list = body["data"]
-        .as_array()
-        .or(body.as_array())
-        .cloned()
-        .unwrap_or_default();
+    let list = body["data"].as_array().or(body.as_array()).cloned().unwrap_or_default();
     list.iter()
-        .filter_map(|m| {
-            m["user_id"]
-                .as_str()
-                .or(m["user"]["id"].as_str())
-                .map(str::to_owned)
-        })
+        .filter_map(|m| m["user_id"].as_str().or(m["user"]["id"].as_str()).map(str::to_owned))
         .collect()
 }
 
@@ -184,45 +134,27 @@ async fn permissions(app: &TestStack, org: &Org, user: &str) -> Vec<String> {
             app.settings.org.url.trim_end_matches('/'),
             org.id
         ))
-        .header(
-            janua_core::http::SERVICE_TOKEN_HEADER,
-            janua_testkit::service_token(&app.settings),
-        )
+        .header(janua_core::http::SERVICE_TOKEN_HEADER, janua_testkit::service_token(&app.settings))
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
     let body = json(resp).await;
-    body["permissions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap().to_owned())
-        .collect()
+    body["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect()
 }
 
 /// Gives a provisioned user a password through the real reset mail, and signs them in.
 async fn sign_in_provisioned(app: &TestStack, email: &str) -> String {
-    app.post("/api/v1/auth/forgot-password", &json!({ "email": email }), None)
-        .await
-        .expect_status(202)
-        .await;
+    app.post("/api/v1/auth/forgot-password", &json!({ "email": email }), None).await.expect_status(202).await;
     let mail = eventually("the reset mail", Duration::from_secs(15), || async {
-        app.smtp
-            .mails_to(email)
-            .into_iter()
-            .find(|m| m.subject().as_deref() == Some("Reset your password"))
+        app.smtp.mails_to(email).into_iter().find(|m| m.subject().as_deref() == Some("Reset your password"))
     })
     .await;
     let token = token_from_link(&mail.body());
-    app.post(
-        "/api/v1/auth/reset-password",
-        &json!({ "token": token, "password": PASSWORD }),
-        None,
-    )
-    .await
-    .expect_status(200)
-    .await;
+    app.post("/api/v1/auth/reset-password", &json!({ "token": token, "password": PASSWORD }), None)
+        .await
+        .expect_status(200)
+        .await;
     let resp = app.signin(email, PASSWORD).await;
     assert_eq!(resp.status(), 200);
     json(resp).await["access_token"].as_str().unwrap().to_string()
@@ -251,10 +183,7 @@ async fn a_user_is_provisioned_read_filtered_replaced_deactivated_and_deprovisio
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.body["id"].as_str().unwrap().to_string();
     let location = created.location.clone().expect("a Location");
-    assert!(
-        location.ends_with(&format!("/api/v1/scim/v2/Users/{id}")),
-        "{location}"
-    );
+    assert!(location.ends_with(&format!("/api/v1/scim/v2/Users/{id}")), "{location}");
     assert_eq!(created.body["meta"]["location"], location);
     assert_eq!(created.body["meta"]["resourceType"], "User");
     assert_eq!(created.etag.as_deref(), Some("W/\"1\""));
@@ -268,14 +197,8 @@ async fn a_user_is_provisioned_read_filtered_replaced_deactivated_and_deprovisio
     let got = scim.get(&format!("/Users/{id}")).await;
     assert_eq!(got.status, 200);
     assert_eq!(got.body, created.body);
-    let not_modified = scim
-        .call(
-            Method::GET,
-            &format!("/Users/{id}"),
-            None,
-            &[("if-none-match", "W/\"1\"")],
-        )
-        .await;
+    let not_modified =
+        scim.call(Method::GET, &format!("/Users/{id}"), None, &[("if-none-match", "W/\"1\"")]).await;
     assert_eq!(not_modified.status, 304);
     for expression in [
         r#"userName eq "grace.hopper@ACME.test""#,
@@ -308,10 +231,7 @@ async fn a_user_is_provisioned_read_filtered_replaced_deactivated_and_deprovisio
     assert_eq!(page.body["itemsPerPage"], 1);
     assert_eq!(page.body["Resources"][0]["userName"], "alan@acme.test");
     assert!(page.body["Resources"][0].get("emails").is_none());
-    assert!(
-        page.body["Resources"][0].get("id").is_some(),
-        "id is always returned"
-    );
+    assert!(page.body["Resources"][0].get("id").is_some(), "id is always returned");
     let sorted = scim.get("/Users?sortBy=userName&sortOrder=descending").await;
     assert_eq!(sorted.body["Resources"][0]["userName"], "Grace.Hopper@acme.test");
 
@@ -350,12 +270,8 @@ async fn a_user_is_provisioned_read_filtered_replaced_deactivated_and_deprovisio
     // Deactivation ends the account's tokens at once and refuses sign-in.
     let access = sign_in_provisioned(&app, "grace@acme.test").await;
     assert_eq!(app.get("/api/v1/auth/me", Some(&access)).await.status(), 200);
-    let off = scim
-        .patch(
-            &format!("/Users/{id}"),
-            json!([{"op": "replace", "value": {"active": false}}]),
-        )
-        .await;
+    let off =
+        scim.patch(&format!("/Users/{id}"), json!([{"op": "replace", "value": {"active": false}}])).await;
     assert_eq!(off.status, 200, "{}", off.body);
     assert_eq!(off.body["active"], false);
     app.assert_token_refused(Some(&access)).await;
@@ -366,10 +282,7 @@ async fn a_user_is_provisioned_read_filtered_replaced_deactivated_and_deprovisio
     // Back on, then deprovisioned: gone from SCIM and from the organization, the account kept
     // but deactivated.
     let on = scim
-        .patch(
-            &format!("/Users/{id}"),
-            json!([{"op": "replace", "path": "active", "value": true}]),
-        )
+        .patch(&format!("/Users/{id}"), json!([{"op": "replace", "path": "active", "value": true}]))
         .await;
     assert_eq!(on.body["active"], true);
     assert_eq!(app.signin("grace@acme.test", PASSWORD).await.status(), 200);
@@ -415,11 +328,7 @@ async fn scim_refuses_clearly_and_keeps_organizations_apart() {
     let (_globex, other) = org_with_token(&app, "owner@globex.test", "Globex").await;
 
     // No token, a bad token, a user's access token.
-    let mut anonymous = Scim {
-        app: &app,
-        token: String::new(),
-        base: "/api/v1/scim/v2",
-    };
+    let mut anonymous = Scim { app: &app, token: String::new(), base: "/api/v1/scim/v2" };
     let resp = app.get("/api/v1/scim/v2/Users", None).await;
     assert_eq!(resp.status(), 401);
     assert!(resp.headers().get("www-authenticate").is_some());
@@ -429,12 +338,7 @@ async fn scim_refuses_clearly_and_keeps_organizations_apart() {
     anonymous.token = pair["access_token"].as_str().unwrap().into();
     assert_scim_error(&anonymous.get("/Users").await, 401, None);
 
-    let created = scim
-        .post(
-            "/Users",
-            &json!({"schemas": [USER_SCHEMA], "userName": "ada@acme.test"}),
-        )
-        .await;
+    let created = scim.post("/Users", &json!({"schemas": [USER_SCHEMA], "userName": "ada@acme.test"})).await;
     assert_eq!(created.status, 201);
     let id = created.body["id"].as_str().unwrap().to_string();
 
@@ -444,37 +348,16 @@ async fn scim_refuses_clearly_and_keeps_organizations_apart() {
     assert_scim_error(&other.delete(&format!("/Users/{id}")).await, 404, None);
 
     // Uniqueness: the same userName in any case; an email that is another account's.
-    let again = scim
-        .post(
-            "/Users",
-            &json!({"schemas": [USER_SCHEMA], "userName": "ADA@acme.test"}),
-        )
-        .await;
+    let again = scim.post("/Users", &json!({"schemas": [USER_SCHEMA], "userName": "ADA@acme.test"})).await;
     assert_scim_error(&again, 409, Some("uniqueness"));
-    let taken = other
-        .post(
-            "/Users",
-            &json!({"schemas": [USER_SCHEMA], "userName": "someone@example.com"}),
-        )
-        .await;
+    let taken =
+        other.post("/Users", &json!({"schemas": [USER_SCHEMA], "userName": "someone@example.com"})).await;
     assert_scim_error(&taken, 409, Some("uniqueness"));
-    assert_eq!(
-        other.get("/Users").await.body["totalResults"],
-        0,
-        "nothing half-made"
-    );
+    assert_eq!(other.get("/Users").await.body["totalResults"], 0, "nothing half-made");
 
     // Bad requests.
-    assert_scim_error(
-        &scim.get(&filter(r#"userName eq "unterminated"#)).await,
-        400,
-        Some("invalidFilter"),
-    );
-    assert_scim_error(
-        &scim.get(&filter("active gt true")).await,
-        400,
-        Some("invalidFilter"),
-    );
+    assert_scim_error(&scim.get(&filter(r#"userName eq "unterminated"#)).await, 400, Some("invalidFilter"));
+    assert_scim_error(&scim.get(&filter("active gt true")).await, 400, Some("invalidFilter"));
     assert_scim_error(
         &scim.post("/Users", &json!({"schemas": [USER_SCHEMA]})).await,
         400,
@@ -492,38 +375,23 @@ async fn scim_refuses_clearly_and_keeps_organizations_apart() {
     assert_eq!(raw.status(), 400);
     assert_scim_error(
         &scim
-            .patch(
-                &format!("/Users/{id}"),
-                json!([{"op": "replace", "path": "nonsense", "value": 1}]),
-            )
+            .patch(&format!("/Users/{id}"), json!([{"op": "replace", "path": "nonsense", "value": 1}]))
             .await,
         400,
         Some("invalidPath"),
     );
     assert_scim_error(
-        &scim
-            .patch(
-                &format!("/Users/{id}"),
-                json!([{"op": "replace", "path": "id", "value": "mine"}]),
-            )
-            .await,
+        &scim.patch(&format!("/Users/{id}"), json!([{"op": "replace", "path": "id", "value": "mine"}])).await,
         400,
         Some("mutability"),
     );
     assert_scim_error(&scim.get("/Users/not-a-uuid").await, 404, None);
     // The unversioned base answers the same.
-    let unversioned = Scim {
-        app: &app,
-        token: scim.token.clone(),
-        base: "/api/v1/scim",
-    };
+    let unversioned = Scim { app: &app, token: scim.token.clone(), base: "/api/v1/scim" };
     let listed = unversioned.get("/Users").await;
     assert_eq!(listed.body["totalResults"], 1);
     assert!(
-        listed.body["Resources"][0]["meta"]["location"]
-            .as_str()
-            .unwrap()
-            .contains("/api/v1/scim/Users/")
+        listed.body["Resources"][0]["meta"]["location"].as_str().unwrap().contains("/api/v1/scim/Users/")
     );
 }
 
@@ -537,9 +405,7 @@ async fn entra_id_provisioning_sequence() {
     let app = TestStack::spawn().await;
     let (org, scim) = org_with_token(&app, "owner@contoso.test", "Contoso").await;
 
-    let lookup = scim
-        .get(&filter(r#"userName eq "adele.vance@contoso.test""#))
-        .await;
+    let lookup = scim.get(&filter(r#"userName eq "adele.vance@contoso.test""#)).await;
     assert_eq!(lookup.status, 200);
     assert_eq!(lookup.body["totalResults"], 0);
     let created = scim
@@ -580,9 +446,7 @@ async fn entra_id_provisioning_sequence() {
     assert_eq!(updated.body["name"]["givenName"], "Adèle");
     assert_eq!(updated.body[ENTERPRISE_USER]["department"], "Sales");
     assert_eq!(updated.body["title"], "Account Manager");
-    let by_work_email = scim
-        .get(&filter(r#"emails[type eq "work"].value eq "adele@contoso.test""#))
-        .await;
+    let by_work_email = scim.get(&filter(r#"emails[type eq "work"].value eq "adele@contoso.test""#)).await;
     assert_eq!(by_work_email.body["totalResults"], 1);
 
     // Groups: made empty, then members added and removed.
@@ -602,10 +466,7 @@ async fn entra_id_provisioning_sequence() {
     assert_eq!(group.status, 201, "{}", group.body);
     let gid = group.body["id"].as_str().unwrap().to_string();
     let added = scim
-        .patch(
-            &format!("/Groups/{gid}"),
-            json!([{"op": "Add", "path": "members", "value": [{"value": id}]}]),
-        )
+        .patch(&format!("/Groups/{gid}"), json!([{"op": "Add", "path": "members", "value": [{"value": id}]}]))
         .await;
     assert_eq!(added.status, 200, "{}", added.body);
     assert_eq!(added.body["members"][0]["value"], id.as_str());
@@ -631,11 +492,7 @@ async fn entra_id_provisioning_sequence() {
         )
         .await;
     assert_eq!(resp.status(), 200, "{}", json(resp).await);
-    assert!(
-        permissions(&app, &org, &id)
-            .await
-            .contains(&"webhooks:manage".to_string())
-    );
+    assert!(permissions(&app, &org, &id).await.contains(&"webhooks:manage".to_string()));
     let removed = scim
         .patch(
             &format!("/Groups/{gid}"),
@@ -644,27 +501,18 @@ async fn entra_id_provisioning_sequence() {
         .await;
     assert_eq!(removed.status, 200);
     assert_eq!(removed.body["members"], json!([]));
-    assert!(
-        !permissions(&app, &org, &id)
-            .await
-            .contains(&"webhooks:manage".to_string())
-    );
+    assert!(!permissions(&app, &org, &id).await.contains(&"webhooks:manage".to_string()));
 
     // Soft delete, then delete.
     let soft = scim
-        .patch(
-            &format!("/Users/{id}"),
-            json!([{"op": "Replace", "path": "active", "value": "False"}]),
-        )
+        .patch(&format!("/Users/{id}"), json!([{"op": "Replace", "path": "active", "value": "False"}]))
         .await;
     assert_eq!(soft.status, 200);
     assert_eq!(soft.body["active"], false);
     assert_eq!(scim.delete(&format!("/Users/{id}")).await.status, 204);
     assert_eq!(scim.delete(&format!("/Groups/{gid}")).await.status, 204);
     assert_scim_error(&scim.get(&format!("/Groups/{gid}")).await, 404, None);
-    let role = app
-        .get(&format!("/api/v1/rbac/roles/{gid}"), Some(&org.owner_token))
-        .await;
+    let role = app.get(&format!("/api/v1/rbac/roles/{gid}"), Some(&org.owner_token)).await;
     assert_eq!(role.status(), 404, "the role went with the group");
 }
 
@@ -677,12 +525,8 @@ async fn okta_provisioning_sequence() {
     let app = TestStack::spawn().await;
     let (org, scim) = org_with_token(&app, "owner@initech.test", "Initech").await;
 
-    let lookup = scim
-        .get(&format!(
-            "{}&startIndex=1&count=100",
-            filter(r#"userName eq "peter@initech.test""#)
-        ))
-        .await;
+    let lookup =
+        scim.get(&format!("{}&startIndex=1&count=100", filter(r#"userName eq "peter@initech.test""#))).await;
     assert_eq!(lookup.body["totalResults"], 0);
     let body = json!({
         "schemas": [USER_SCHEMA],
@@ -701,12 +545,7 @@ async fn okta_provisioning_sequence() {
     let id = created.body["id"].as_str().unwrap().to_string();
     assert!(created.body.get("password").is_none());
     // The password was not set: signing in with it fails.
-    assert_eq!(
-        app.signin("peter@initech.test", "1mw7pEAYOHJxD1fm")
-            .await
-            .status(),
-        401
-    );
+    assert_eq!(app.signin("peter@initech.test", "1mw7pEAYOHJxD1fm").await.status(), 401);
 
     let got = scim.get(&format!("/Users/{id}")).await;
     assert_eq!(got.body["name"]["familyName"], "Gibbons");
@@ -719,10 +558,7 @@ async fn okta_provisioning_sequence() {
     assert_eq!(replaced.body["externalId"], "00ujl29u0le5T6Aj10h7");
 
     let group = scim
-        .post(
-            "/Groups",
-            &json!({"schemas": [GROUP_SCHEMA], "displayName": "Engineering", "members": []}),
-        )
+        .post("/Groups", &json!({"schemas": [GROUP_SCHEMA], "displayName": "Engineering", "members": []}))
         .await;
     assert_eq!(group.status, 201, "{}", group.body);
     let gid = group.body["id"].as_str().unwrap().to_string();
@@ -734,9 +570,7 @@ async fn okta_provisioning_sequence() {
         .await;
     assert_eq!(renamed.status, 200, "{}", renamed.body);
     assert_eq!(renamed.body["displayName"], "Platform Engineering");
-    let role = app
-        .get(&format!("/api/v1/rbac/roles/{gid}"), Some(&org.owner_token))
-        .await;
+    let role = app.get(&format!("/api/v1/rbac/roles/{gid}"), Some(&org.owner_token)).await;
     assert_eq!(json(role).await["name"], "Platform Engineering");
     let added = scim
         .patch(
@@ -762,19 +596,11 @@ async fn okta_provisioning_sequence() {
         .await;
     assert_scim_error(&stranger, 400, Some("invalidValue"));
 
-    let deactivated = scim
-        .patch(
-            &format!("/Users/{id}"),
-            json!([{"op": "replace", "value": {"active": false}}]),
-        )
-        .await;
+    let deactivated =
+        scim.patch(&format!("/Users/{id}"), json!([{"op": "replace", "value": {"active": false}}])).await;
     assert_eq!(deactivated.body["active"], false);
-    let reactivated = scim
-        .patch(
-            &format!("/Users/{id}"),
-            json!([{"op": "replace", "value": {"active": true}}]),
-        )
-        .await;
+    let reactivated =
+        scim.patch(&format!("/Users/{id}"), json!([{"op": "replace", "value": {"active": true}}])).await;
     assert_eq!(reactivated.body["active"], true);
     assert_eq!(scim.delete(&format!("/Groups/{gid}")).await.status, 204);
     let groups = scim.get("/Groups").await;
@@ -789,17 +615,11 @@ async fn a_user_without_an_address_gets_an_account_when_one_arrives() {
     let app = TestStack::spawn().await;
     let (org, scim) = org_with_token(&app, "owner@umbrella.test", "Umbrella").await;
     let created = scim
-        .post(
-            "/Users",
-            &json!({"schemas": [USER_SCHEMA], "userName": "jdoe", "displayName": "J. Doe"}),
-        )
+        .post("/Users", &json!({"schemas": [USER_SCHEMA], "userName": "jdoe", "displayName": "J. Doe"}))
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.body["id"].as_str().unwrap().to_string();
-    assert!(
-        !member_ids(&app, &org).await.contains(&id),
-        "no account, no membership"
-    );
+    assert!(!member_ids(&app, &org).await.contains(&id), "no account, no membership");
     let group = scim
         .post(
             "/Groups",
@@ -825,18 +645,10 @@ async fn a_user_without_an_address_gets_an_account_when_one_arrives() {
         .await;
     assert_eq!(addressed.status, 200, "{}", addressed.body);
     assert!(member_ids(&app, &org).await.contains(&id));
-    assert!(
-        permissions(&app, &org, &id)
-            .await
-            .contains(&"audit:read".to_string())
-    );
+    assert!(permissions(&app, &org, &id).await.contains(&"audit:read".to_string()));
     let access = sign_in_provisioned(&app, "jdoe@umbrella.test").await;
     let me = json(app.get("/api/v1/auth/me", Some(&access)).await).await;
-    assert_eq!(
-        me["id"].as_str().or(me["user"]["id"].as_str()),
-        Some(id.as_str()),
-        "{me}"
-    );
+    assert_eq!(me["id"].as_str().or(me["user"]["id"].as_str()), Some(id.as_str()), "{me}");
 }
 
 /// An identity provider moving a user's address kills every token mailed to the old one and
@@ -858,12 +670,7 @@ async fn a_scim_address_change_kills_tokens_mailed_to_the_old_address() {
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
     let id = created.body["id"].as_str().unwrap().to_string();
-    app.post(
-        "/api/v1/auth/forgot-password",
-        &json!({"email": "ada@acme.test"}),
-        None,
-    )
-    .await;
+    app.post("/api/v1/auth/forgot-password", &json!({"email": "ada@acme.test"}), None).await;
     let reset = app.mailed_token("ada@acme.test", "Reset your password", 0).await;
     let patched = scim
         .patch(

@@ -35,34 +35,21 @@ async fn users_list_inspect_and_revoke_their_own_sessions() {
     let page = json(app.get("/api/v1/sessions?limit=1", token).await).await;
     assert_eq!(page["data"][0]["current"], true);
     let cursor = page["next_cursor"].as_str().unwrap();
-    let next = json(
-        app.get(&format!("/api/v1/sessions?limit=1&cursor={cursor}"), token)
-            .await,
-    )
-    .await;
+    let next = json(app.get(&format!("/api/v1/sessions?limit=1&cursor={cursor}"), token).await).await;
     assert_eq!(next["data"][0]["current"], false);
     assert!(next["next_cursor"].is_null());
-    app.get("/api/v1/sessions?limit=0", token)
-        .await
-        .expect_error(400, "VALIDATION_ERROR")
-        .await;
+    app.get("/api/v1/sessions?limit=0", token).await.expect_error(400, "VALIDATION_ERROR").await;
 
     let other_id = next["data"][0]["id"].as_str().unwrap();
     let one = json(app.get(&format!("/api/v1/sessions/{other_id}"), token).await).await;
     assert_eq!(one["id"], other_id);
 
     // Revoking the first session kills its tokens at once; the current one lives on.
-    app.delete(&format!("/api/v1/sessions/{other_id}"), token)
-        .await
-        .expect_status(204)
-        .await;
+    app.delete(&format!("/api/v1/sessions/{other_id}"), token).await.expect_status(204).await;
     app.assert_token_refused(first["access_token"].as_str()).await;
     app.refresh(&first).await.expect_error(401, "UNAUTHORIZED").await;
     assert_eq!(app.get("/api/v1/auth/me", token).await.status(), 200);
-    app.get(&format!("/api/v1/sessions/{other_id}"), token)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.get(&format!("/api/v1/sessions/{other_id}"), token).await.expect_error(404, "NOT_FOUND").await;
 }
 
 #[tokio::test]
@@ -76,32 +63,17 @@ async fn another_users_session_is_not_found() {
         .unwrap()
         .to_string();
     let ada_token = ada["access_token"].as_str();
-    app.get(&format!("/api/v1/sessions/{bob_session}"), ada_token)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
-    let resp = app
-        .delete(&format!("/api/v1/sessions/{bob_session}"), ada_token)
-        .await;
+    app.get(&format!("/api/v1/sessions/{bob_session}"), ada_token).await.expect_error(404, "NOT_FOUND").await;
+    let resp = app.delete(&format!("/api/v1/sessions/{bob_session}"), ada_token).await;
     resp.expect_error(404, "NOT_FOUND").await;
-    assert_eq!(
-        app.get("/api/v1/auth/me", bob["access_token"].as_str())
-            .await
-            .status(),
-        200,
-        "untouched"
-    );
+    assert_eq!(app.get("/api/v1/auth/me", bob["access_token"].as_str()).await.status(), 200, "untouched");
     let bob_id = bob["user"]["id"].as_str().unwrap();
     app.get(&format!("/api/v1/users/{bob_id}/sessions"), ada_token)
         .await
         .expect_error(404, "NOT_FOUND")
         .await;
     let own = json(
-        app.get(
-            &format!("/api/v1/users/{}/sessions", ada["user"]["id"].as_str().unwrap()),
-            ada_token,
-        )
-        .await,
+        app.get(&format!("/api/v1/users/{}/sessions", ada["user"]["id"].as_str().unwrap()), ada_token).await,
     )
     .await;
     assert_eq!(own["data"].as_array().unwrap().len(), 1);
@@ -114,26 +86,15 @@ async fn delete_all_is_not_taken_for_a_session_id() {
     let b = json(app.signin("ada@example.com", PASSWORD).await).await;
     let c = json(app.signin("ada@example.com", PASSWORD).await).await;
     // Everywhere but here.
-    app.delete(
-        "/api/v1/sessions/all?keep_current=true",
-        c["access_token"].as_str(),
-    )
-    .await
-    .expect_status(204)
-    .await;
-    app.assert_token_refused(a["access_token"].as_str()).await;
-    app.assert_token_refused(b["access_token"].as_str()).await;
-    assert_eq!(
-        app.get("/api/v1/auth/me", c["access_token"].as_str())
-            .await
-            .status(),
-        200
-    );
-    // Everywhere.
-    app.delete("/api/v1/sessions/all", c["access_token"].as_str())
+    app.delete("/api/v1/sessions/all?keep_current=true", c["access_token"].as_str())
         .await
         .expect_status(204)
         .await;
+    app.assert_token_refused(a["access_token"].as_str()).await;
+    app.assert_token_refused(b["access_token"].as_str()).await;
+    assert_eq!(app.get("/api/v1/auth/me", c["access_token"].as_str()).await.status(), 200);
+    // Everywhere.
+    app.delete("/api/v1/sessions/all", c["access_token"].as_str()).await.expect_status(204).await;
     app.assert_token_refused(c["access_token"].as_str()).await;
 }
 
@@ -143,10 +104,7 @@ async fn changing_the_password_revokes_other_sessions_and_notifies() {
     let other = app.signup("ada@example.com", PASSWORD).await;
     let here = json(app.signin("ada@example.com", PASSWORD).await).await;
     let token = here["access_token"].as_str();
-    let path = format!(
-        "/api/v1/users/{}/change-password",
-        here["user"]["id"].as_str().unwrap()
-    );
+    let path = format!("/api/v1/users/{}/change-password", here["user"]["id"].as_str().unwrap());
 
     let wrong = app
         .post(
@@ -157,50 +115,19 @@ async fn changing_the_password_revokes_other_sessions_and_notifies() {
         .await;
     let body = wrong.expect_error(401, "INVALID_CREDENTIALS").await;
     assert_eq!(body["error"]["details"]["field"], "current_password");
-    let weak = app
-        .post(
-            &path,
-            &json!({"current_password":PASSWORD,"new_password":"short"}),
-            token,
-        )
-        .await;
-    assert_eq!(
-        weak.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"],
-        "new_password"
-    );
-    let same = app
-        .post(
-            &path,
-            &json!({"current_password":PASSWORD,"new_password":PASSWORD}),
-            token,
-        )
-        .await;
+    let weak = app.post(&path, &json!({"current_password":PASSWORD,"new_password":"short"}), token).await;
+    assert_eq!(weak.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"], "new_password");
+    let same = app.post(&path, &json!({"current_password":PASSWORD,"new_password":PASSWORD}), token).await;
     same.expect_error(400, "VALIDATION_ERROR").await;
 
-    app.post(
-        &path,
-        &json!({"current_password":PASSWORD,"new_password":"a brand new passphrase"}),
-        token,
-    )
-    .await
-    .expect_status(204)
-    .await;
-    assert_eq!(
-        app.get("/api/v1/auth/me", token).await.status(),
-        200,
-        "this session stays"
-    );
-    app.assert_token_refused(other["access_token"].as_str()).await;
-    app.signin("ada@example.com", PASSWORD)
+    app.post(&path, &json!({"current_password":PASSWORD,"new_password":"a brand new passphrase"}), token)
         .await
-        .expect_error(401, "INVALID_CREDENTIALS")
+        .expect_status(204)
         .await;
-    assert_eq!(
-        app.signin("ada@example.com", "a brand new passphrase")
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.get("/api/v1/auth/me", token).await.status(), 200, "this session stays");
+    app.assert_token_refused(other["access_token"].as_str()).await;
+    app.signin("ada@example.com", PASSWORD).await.expect_error(401, "INVALID_CREDENTIALS").await;
+    assert_eq!(app.signin("ada@example.com", "a brand new passphrase").await.status(), 200);
     eventually("the notification", Duration::from_secs(15), || async {
         app.smtp
             .mails_to("ada@example.com")
@@ -211,16 +138,9 @@ async fn changing_the_password_revokes_other_sessions_and_notifies() {
 
     // Someone else's id is 404.
     let bob = app.signup("bob@example.com", PASSWORD).await;
-    let bob_path = format!(
-        "/api/v1/users/{}/change-password",
-        bob["user"]["id"].as_str().unwrap()
-    );
+    let bob_path = format!("/api/v1/users/{}/change-password", bob["user"]["id"].as_str().unwrap());
     let resp = app
-        .post(
-            &bob_path,
-            &json!({"current_password":PASSWORD,"new_password":"a brand new passphrase"}),
-            token,
-        )
+        .post(&bob_path, &json!({"current_password":PASSWORD,"new_password":"a brand new passphrase"}), token)
         .await;
     resp.expect_error(404, "NOT_FOUND").await;
 }
@@ -229,10 +149,7 @@ async fn changing_the_password_revokes_other_sessions_and_notifies() {
 async fn guessing_the_current_password_is_throttled() {
     let app = TestStack::spawn_with(|s| s.rate_limits.signin_failures_per_account = 3).await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
-    let path = format!(
-        "/api/v1/users/{}/change-password",
-        pair["user"]["id"].as_str().unwrap()
-    );
+    let path = format!("/api/v1/users/{}/change-password", pair["user"]["id"].as_str().unwrap());
     let guess = json!({"current_password":"a wrong guess here","new_password":"a brand new passphrase"});
     for _ in 0..3 {
         app.post(&path, &guess, pair["access_token"].as_str())

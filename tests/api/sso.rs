@@ -30,35 +30,17 @@ async fn stack() -> Sso {
     .await;
     let pair = app.signup("owner@acme.test", PASSWORD).await;
     let owner = pair["access_token"].as_str().unwrap().to_string();
-    let resp = app
-        .post(
-            "/api/v1/organizations",
-            &json!({"name": "Acme", "slug": "acme"}),
-            Some(&owner),
-        )
-        .await;
+    let resp =
+        app.post("/api/v1/organizations", &json!({"name": "Acme", "slug": "acme"}), Some(&owner)).await;
     assert_eq!(resp.status(), 201);
     let org = json(resp).await["id"].as_str().unwrap().to_string();
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    Sso {
-        app,
-        dns,
-        browser,
-        owner,
-        org,
-    }
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    Sso { app, dns, browser, owner, org }
 }
 
 impl Sso {
     async fn configure(&self, body: Value) -> Value {
-        self.app
-            .post("/api/v1/sso/configurations", &body, Some(&self.owner))
-            .await
-            .expect_status(201)
-            .await
+        self.app.post("/api/v1/sso/configurations", &body, Some(&self.owner)).await.expect_status(201).await
     }
 
     /// Publishes the TXT proof of each domain and verifies it.
@@ -66,8 +48,7 @@ impl Sso {
         let id = config["id"].as_str().unwrap();
         for domain in config["domains"].as_array().unwrap() {
             let name = domain["record_name"].as_str().unwrap();
-            self.dns
-                .set_txt(name, &[domain["record_value"].as_str().unwrap()]);
+            self.dns.set_txt(name, &[domain["record_value"].as_str().unwrap()]);
             self.app
                 .post(
                     &format!(
@@ -110,10 +91,7 @@ impl Sso {
         let metadata = self
             .app
             .http
-            .get(self.app.url(&format!(
-                "/api/v1/sso/saml/metadata/{}",
-                config["id"].as_str().unwrap()
-            )))
+            .get(self.app.url(&format!("/api/v1/sso/saml/metadata/{}", config["id"].as_str().unwrap())))
             .send()
             .await
             .unwrap();
@@ -124,12 +102,8 @@ impl Sso {
 
     /// `GET /sso/start?…`: the redirect and the browser cookie.
     async fn start(&self, query: &str) -> (String, String) {
-        let resp = self
-            .browser
-            .get(self.app.url(&format!("/api/v1/sso/start?{query}")))
-            .send()
-            .await
-            .unwrap();
+        let resp =
+            self.browser.get(self.app.url(&format!("/api/v1/sso/start?{query}"))).send().await.unwrap();
         assert_eq!(resp.status(), 302, "{}", resp.text().await.unwrap_or_default());
         let location = resp.headers()["location"].to_str().unwrap().to_string();
         let cookie = resp
@@ -175,12 +149,7 @@ impl Sso {
 
     async fn member_role(&self, user: &str) -> Option<String> {
         let body = json(
-            self.app
-                .get(
-                    &format!("/api/v1/organizations/{}/members", self.org),
-                    Some(&self.owner),
-                )
-                .await,
+            self.app.get(&format!("/api/v1/organizations/{}/members", self.org), Some(&self.owner)).await,
         )
         .await;
         body["data"]
@@ -247,35 +216,21 @@ async fn a_saml_sign_in_provisions_just_in_time_and_single_logout_ends_it() {
     assert_eq!(config["protocol"], "saml");
     assert_eq!(config["saml"]["idp_entity_id"], idp.entity_id());
     let id = config["id"].as_str().unwrap();
-    let fetched = json(
-        sso.app
-            .get(&format!("/api/v1/sso/configurations/{id}"), Some(&sso.owner))
-            .await,
-    )
-    .await;
+    let fetched =
+        json(sso.app.get(&format!("/api/v1/sso/configurations/{id}"), Some(&sso.owner)).await).await;
     assert_eq!(fetched["domains"][0]["verified"], true, "{fetched}");
     idp.set_user("ada@acme.test", ada()).await;
 
     let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
     assert_eq!(post.action, sso.app.url("/api/v1/sso/saml/acs"));
     let received = idp.received().await;
-    assert!(
-        received.to_string().contains("AuthnRequest"),
-        "the IdP saw the AuthnRequest: {received}"
-    );
+    assert!(received.to_string().contains("AuthnRequest"), "the IdP saw the AuthnRequest: {received}");
     let resp = sso.post_saml(&post, Some(&cookie)).await;
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap_or_default());
     let answer = json(resp).await;
     let me = sso.me(&answer).await;
-    let user = me["id"]
-        .as_str()
-        .or(me["user"]["id"].as_str())
-        .unwrap()
-        .to_string();
-    assert_eq!(
-        me["email"].as_str().or(me["user"]["email"].as_str()),
-        Some("ada@acme.test")
-    );
+    let user = me["id"].as_str().or(me["user"]["id"].as_str()).unwrap().to_string();
+    assert_eq!(me["email"].as_str().or(me["user"]["email"].as_str()), Some("ada@acme.test"));
     // In the admin group: an organization admin.
     assert_eq!(sso.member_role(&user).await.as_deref(), Some("admin"));
 
@@ -283,19 +238,11 @@ async fn a_saml_sign_in_provisions_just_in_time_and_single_logout_ends_it() {
     let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
     let again = json(sso.post_saml(&post, Some(&cookie)).await).await;
     let me_again = sso.me(&again).await;
-    assert_eq!(
-        me_again["id"].as_str().or(me_again["user"]["id"].as_str()),
-        Some(user.as_str())
-    );
+    assert_eq!(me_again["id"].as_str().or(me_again["user"]["id"].as_str()), Some(user.as_str()));
 
     // The IdP's single logout ends both sessions.
-    let logout = idp
-        .logout_request(
-            config["saml"]["sp_entity_id"].as_str().unwrap(),
-            "ada@acme.test",
-            None,
-        )
-        .await;
+    let logout =
+        idp.logout_request(config["saml"]["sp_entity_id"].as_str().unwrap(), "ada@acme.test", None).await;
     assert_eq!(logout.action, sso.app.url("/api/v1/sso/saml/slo"));
     let resp = sso.post(&logout.action, &logout.fields(), None).await;
     assert_eq!(resp.status(), 200);
@@ -310,12 +257,7 @@ async fn a_saml_sign_in_provisions_just_in_time_and_single_logout_ends_it() {
             .expect_error(401, "UNAUTHORIZED")
             .await;
     }
-    let events: Vec<String> = sso
-        .enterprise_events()
-        .await
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect();
+    let events: Vec<String> = sso.enterprise_events().await.into_iter().map(|(k, _)| k).collect();
     for kind in [
         "sso.configuration_created",
         "sso.domain_verified",
@@ -340,16 +282,10 @@ async fn tampered_wrapped_unsigned_sha1_expired_misdirected_and_replayed_respons
     let (mut post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
     let xml = post.xml().replace("ada@acme.test", "eve@acme.test");
     post.saml_response = Some(base64_of(&xml));
-    refused(
-        sso.post_saml(&post, Some(&cookie)).await,
-        401,
-        "signature_invalid",
-    )
-    .await;
+    refused(sso.post_saml(&post, Some(&cookie)).await, 401, "signature_invalid").await;
 
     // Wrapped: a forged assertion for another user beside the signed one (XSW).
-    idp.set_options(json!({"sign_response": false, "sign_assertion": true}))
-        .await;
+    idp.set_options(json!({"sign_response": false, "sign_assertion": true})).await;
     let (mut post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
     let xml = post.xml();
     let forged = wrap(&xml);
@@ -360,41 +296,23 @@ async fn tampered_wrapped_unsigned_sha1_expired_misdirected_and_replayed_respons
     let (mut post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
     let xml = post.xml();
     let body = xml.trim_start_matches(|c| c != '<');
-    let body = if body.starts_with("<?xml") {
-        &body[body.find("?>").unwrap() + 2..]
-    } else {
-        body
-    };
-    post.saml_response = Some(base64_of(&format!(
-        "<!DOCTYPE r [<!ENTITY boom \"boom\">]>{body}"
-    )));
+    let body = if body.starts_with("<?xml") { &body[body.find("?>").unwrap() + 2..] } else { body };
+    post.saml_response = Some(base64_of(&format!("<!DOCTYPE r [<!ENTITY boom \"boom\">]>{body}")));
     refused(sso.post_saml(&post, Some(&cookie)).await, 401, "malformed").await;
 
     // Unsigned.
-    idp.set_options(json!({"sign_response": false, "sign_assertion": false}))
-        .await;
+    idp.set_options(json!({"sign_response": false, "sign_assertion": false})).await;
     let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
-    refused(
-        sso.post_saml(&post, Some(&cookie)).await,
-        401,
-        "signature_invalid",
-    )
-    .await;
+    refused(sso.post_saml(&post, Some(&cookie)).await, 401, "signature_invalid").await;
 
     // SHA-1 only.
     idp.set_options(json!({"algorithm": "sha1"})).await;
     let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
-    refused(
-        sso.post_saml(&post, Some(&cookie)).await,
-        401,
-        "signature_invalid",
-    )
-    .await;
+    refused(sso.post_saml(&post, Some(&cookie)).await, 401, "signature_invalid").await;
 
     // Expired, and not yet valid.
     idp.reset_options().await;
-    idp.set_options(json!({"not_on_or_after_offset_secs": -900}))
-        .await;
+    idp.set_options(json!({"not_on_or_after_offset_secs": -900})).await;
     let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
     refused(sso.post_saml(&post, Some(&cookie)).await, 401, "expired").await;
     idp.reset_options().await;
@@ -404,37 +322,21 @@ async fn tampered_wrapped_unsigned_sha1_expired_misdirected_and_replayed_respons
 
     // For another SP.
     idp.reset_options().await;
-    idp.set_options(json!({"audience": "https://other.example/sp"}))
-        .await;
+    idp.set_options(json!({"audience": "https://other.example/sp"})).await;
     let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
-    refused(
-        sso.post_saml(&post, Some(&cookie)).await,
-        401,
-        "audience_mismatch",
-    )
-    .await;
+    refused(sso.post_saml(&post, Some(&cookie)).await, 401, "audience_mismatch").await;
 
     // Answering another request.
     idp.reset_options().await;
-    idp.set_options(json!({"in_response_to": "_someone-elses-request"}))
-        .await;
+    idp.set_options(json!({"in_response_to": "_someone-elses-request"})).await;
     let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
-    refused(
-        sso.post_saml(&post, Some(&cookie)).await,
-        401,
-        "in_response_to_mismatch",
-    )
-    .await;
+    refused(sso.post_saml(&post, Some(&cookie)).await, 401, "in_response_to_mismatch").await;
 
     // Posted from another browser (no cookie of this flow): login CSRF.
     idp.reset_options().await;
     let (post, _cookie) = sso.saml_login(&idp, "ada@acme.test").await;
-    refused(
-        sso.post_saml(&post, Some("janua_sso_browser=someone-else")).await,
-        401,
-        "browser_mismatch",
-    )
-    .await;
+    refused(sso.post_saml(&post, Some("janua_sso_browser=someone-else")).await, 401, "browser_mismatch")
+        .await;
 
     // A good response, used once; posted again it is refused.
     let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
@@ -442,18 +344,9 @@ async fn tampered_wrapped_unsigned_sha1_expired_misdirected_and_replayed_respons
     sso.post_saml(&post, Some(&cookie)).await.expect_status(401).await;
 
     // An address outside the organization's verified domains.
-    idp.set_user(
-        "mallory@elsewhere.test",
-        json!({"email": ["mallory@elsewhere.test"]}),
-    )
-    .await;
+    idp.set_user("mallory@elsewhere.test", json!({"email": ["mallory@elsewhere.test"]})).await;
     let (post, cookie) = sso.saml_login(&idp, "ada@acme.test").await;
-    refused(
-        sso.post_saml(&post, Some(&cookie)).await,
-        403,
-        "domain_not_verified",
-    )
-    .await;
+    refused(sso.post_saml(&post, Some(&cookie)).await, 403, "domain_not_verified").await;
 
     let failures: Vec<String> = sso
         .enterprise_events()
@@ -461,11 +354,7 @@ async fn tampered_wrapped_unsigned_sha1_expired_misdirected_and_replayed_respons
         .into_iter()
         .filter(|(k, _)| k == "sso.signin_failed")
         .map(|(_, e)| {
-            e["payload"]["reason"]
-                .as_str()
-                .or(e["reason"].as_str())
-                .unwrap_or_default()
-                .to_string()
+            e["payload"]["reason"].as_str().or(e["reason"].as_str()).unwrap_or_default().to_string()
         })
         .collect();
     for reason in [
@@ -509,23 +398,16 @@ fn wrap(xml: &str) -> String {
 async fn idp_initiated_sign_ins_work_only_where_allowed_and_only_once() {
     let sso = stack().await;
     let idp = SamlIdp::start().await;
-    let config = sso
-        .saml(&idp, json!({"saml": {"allow_idp_initiated": true}}))
-        .await;
+    let config = sso.saml(&idp, json!({"saml": {"allow_idp_initiated": true}})).await;
     let id = config["id"].as_str().unwrap().to_string();
     let sp = config["saml"]["sp_entity_id"].as_str().unwrap().to_string();
     idp.set_user("ada@acme.test", ada()).await;
 
-    let post = idp
-        .idp_initiated(&sp, Some("https://app.example.com/after/home"))
-        .await;
+    let post = idp.idp_initiated(&sp, Some("https://app.example.com/after/home")).await;
     let resp = sso.post_saml(&post, None).await;
     assert_eq!(resp.status(), 302, "{}", resp.text().await.unwrap_or_default());
     let location = resp.headers()["location"].to_str().unwrap().to_string();
-    assert!(
-        location.starts_with("https://app.example.com/after/home#"),
-        "{location}"
-    );
+    assert!(location.starts_with("https://app.example.com/after/home#"), "{location}");
     assert!(location.contains("access_token="));
     refused(sso.post_saml(&post, None).await, 401, "replayed").await;
 
@@ -543,18 +425,11 @@ async fn idp_initiated_sign_ins_work_only_where_allowed_and_only_once() {
     body["organization_id"] = json!(sso.org);
     let updated = sso
         .app
-        .put(
-            &format!("/api/v1/sso/configurations/{id}"),
-            &body,
-            Some(&sso.owner),
-        )
+        .put(&format!("/api/v1/sso/configurations/{id}"), &body, Some(&sso.owner))
         .await
         .expect_status(200)
         .await;
-    assert_eq!(
-        updated["domains"][0]["verified"], true,
-        "a kept domain keeps its proof"
-    );
+    assert_eq!(updated["domains"][0]["verified"], true, "a kept domain keeps its proof");
     let post = idp.idp_initiated(&sp, None).await;
     refused(sso.post_saml(&post, None).await, 401, "unsolicited_not_allowed").await;
 }
@@ -569,18 +444,11 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
     let grace = existing["user"]["id"].as_str().unwrap().to_string();
     let idp = SamlIdp::start().await;
     sso.saml(&idp, json!({})).await;
-    idp.set_user(
-        "grace-0001",
-        json!({"email": ["grace@acme.test"], "givenName": ["Grace"]}),
-    )
-    .await;
+    idp.set_user("grace-0001", json!({"email": ["grace@acme.test"], "givenName": ["Grace"]})).await;
     let (post, cookie) = sso.saml_login(&idp, "grace@acme.test").await;
     let answer = json(sso.post_saml(&post, Some(&cookie)).await).await;
     let me = sso.me(&answer).await;
-    assert_eq!(
-        me["id"].as_str().or(me["user"]["id"].as_str()),
-        Some(grace.as_str())
-    );
+    assert_eq!(me["id"].as_str().or(me["user"]["id"].as_str()), Some(grace.as_str()));
     assert_eq!(sso.member_role(&grace).await.as_deref(), Some("member"));
     let events = sso.enterprise_events().await;
     let linked = events
@@ -590,13 +458,7 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
         .unwrap_or_else(|| panic!("{events:?}"));
     assert!(linked.get("account_claimed").is_none(), "{linked}");
     assert_eq!(sso.app.signin("grace@acme.test", PASSWORD).await.status(), 200);
-    assert_eq!(
-        sso.app
-            .get("/api/v1/auth/me", existing["access_token"].as_str())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(sso.app.get("/api/v1/auth/me", existing["access_token"].as_str()).await.status(), 200);
 
     // Another organization, another IdP asserting the same address.
     let rogue = SamlIdp::start().await;
@@ -604,17 +466,10 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
     let id = config["id"].as_str().unwrap();
     // The proof is published (say the DNS was briefly theirs): acme.test is Acme's already.
     let domain = &config["domains"][0];
-    sso.dns.set_txt(
-        domain["record_name"].as_str().unwrap(),
-        &[domain["record_value"].as_str().unwrap()],
-    );
+    sso.dns.set_txt(domain["record_name"].as_str().unwrap(), &[domain["record_value"].as_str().unwrap()]);
     let resp = sso
         .app
-        .post(
-            &format!("/api/v1/sso/configurations/{id}/domains/acme.test/verify"),
-            &json!({}),
-            Some(&boss),
-        )
+        .post(&format!("/api/v1/sso/configurations/{id}/domains/acme.test/verify"), &json!({}), Some(&boss))
         .await;
     resp.expect_error(409, "CONFLICT").await;
     let metadata = sso
@@ -628,17 +483,10 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
         .await
         .unwrap();
     rogue.register_sp_metadata(&metadata).await;
-    rogue
-        .set_user("grace@acme.test", json!({"email": ["grace@acme.test"]}))
-        .await;
+    rogue.set_user("grace@acme.test", json!({"email": ["grace@acme.test"]})).await;
     let (location, cookie) = sso.start(&format!("configuration_id={id}")).await;
     let post = rogue.follow(&location).await;
-    refused(
-        sso.post_saml(&post, Some(&cookie)).await,
-        403,
-        "domain_not_verified",
-    )
-    .await;
+    refused(sso.post_saml(&post, Some(&cookie)).await, 403, "domain_not_verified").await;
 }
 
 #[tokio::test]
@@ -674,11 +522,7 @@ async fn sso_configurations_are_for_organization_admins_and_validated() {
         .await
         .expect_error(404, "NOT_FOUND")
         .await;
-    sso.app
-        .post("/api/v1/sso/configurations", &body, None)
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
+    sso.app.post("/api/v1/sso/configurations", &body, None).await.expect_error(401, "UNAUTHORIZED").await;
     let config = sso.configure(body).await;
     let id = config["id"].as_str().unwrap().to_string();
     assert!(config["saml"]["idp_certificates"][0]["fingerprint_sha256"].is_string());
@@ -689,10 +533,7 @@ async fn sso_configurations_are_for_organization_admins_and_validated() {
         .await;
     let listed = json(
         sso.app
-            .get(
-                &format!("/api/v1/sso/configurations?organization_id={}", sso.org),
-                Some(&sso.owner),
-            )
+            .get(&format!("/api/v1/sso/configurations?organization_id={}", sso.org), Some(&sso.owner))
             .await,
     )
     .await;
@@ -705,22 +546,10 @@ async fn sso_configurations_are_for_organization_admins_and_validated() {
 
     // Refused: metadata without a signing certificate, a bad certificate, nothing at all, a
     // domain that is no domain, an OIDC issuer that does not answer discovery.
-    let no_cert = idp
-        .metadata_xml()
-        .await
-        .split("<md:KeyDescriptor")
-        .next()
-        .unwrap()
-        .to_string();
+    let no_cert = idp.metadata_xml().await.split("<md:KeyDescriptor").next().unwrap().to_string();
     for (saml, field) in [
-        (
-            json!({"idp_metadata_xml": "<not-metadata/>"}),
-            "saml.idp_metadata_xml",
-        ),
-        (
-            json!({"idp_entity_id": "https://idp", "idp_sso_url": "https://idp/sso"}),
-            "saml.idp_certificates",
-        ),
+        (json!({"idp_metadata_xml": "<not-metadata/>"}), "saml.idp_metadata_xml"),
+        (json!({"idp_entity_id": "https://idp", "idp_sso_url": "https://idp/sso"}), "saml.idp_certificates"),
         (
             json!({"idp_entity_id": "https://idp", "idp_sso_url": "https://idp/sso", "idp_certificates": ["bm90IGEgY2VydA=="]}),
             "saml.idp_certificates",
@@ -785,10 +614,7 @@ async fn oidc_stack() -> (Sso, OidcProvider, Value) {
         }))
         .await;
     assert_eq!(config["oidc"]["client_secret_set"], true);
-    assert!(
-        !config.to_string().contains("client-secret-1"),
-        "the secret is never shown"
-    );
+    assert!(!config.to_string().contains("client-secret-1"), "the secret is never shown");
     assert_eq!(config["oidc"]["redirect_uri"], callback);
     sso.verify_domains(&config).await;
     (sso, provider, config)
@@ -806,20 +632,14 @@ async fn oidc_login(sso: &Sso, provider: &OidcProvider, query: &str) -> reqwest:
 async fn an_oidc_sign_in_uses_pkce_state_and_nonce_and_follows_key_rotation() {
     let (sso, provider, _config) = oidc_stack().await;
     provider
-        .set_account(
-            json!({"sub": "u-100", "email": "linus@acme.test", "email_verified": true,
-            "name": "Linus", "groups": ["Admins"]}),
-        )
+        .set_account(json!({"sub": "u-100", "email": "linus@acme.test", "email_verified": true,
+            "name": "Linus", "groups": ["Admins"]}))
         .await;
     let resp = oidc_login(&sso, &provider, "organization=acme").await;
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap_or_default());
     let answer = json(resp).await;
     let me = sso.me(&answer).await;
-    let user = me["id"]
-        .as_str()
-        .or(me["user"]["id"].as_str())
-        .unwrap()
-        .to_string();
+    let user = me["id"].as_str().or(me["user"]["id"].as_str()).unwrap().to_string();
     assert_eq!(sso.member_role(&user).await.as_deref(), Some("admin"));
     let requests = provider.requests().await;
     let first = &requests.as_array().unwrap()[0];
@@ -834,27 +654,16 @@ async fn an_oidc_sign_in_uses_pkce_state_and_nonce_and_follows_key_rotation() {
     let resp = oidc_login(&sso, &provider, "email=linus@acme.test").await;
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap_or_default());
     let me_again = sso.me(&json(resp).await).await;
-    assert_eq!(
-        me_again["id"].as_str().or(me_again["user"]["id"].as_str()),
-        Some(user.as_str())
-    );
+    assert_eq!(me_again["id"].as_str().or(me_again["user"]["id"].as_str()), Some(user.as_str()));
 }
 
 #[tokio::test]
 async fn oidc_id_tokens_for_others_stale_forged_or_replayed_are_refused() {
     let (sso, provider, _config) = oidc_stack().await;
-    provider
-        .set_account(json!({"sub": "u-200", "email": "ken@acme.test", "email_verified": true}))
-        .await;
+    provider.set_account(json!({"sub": "u-200", "email": "ken@acme.test", "email_verified": true})).await;
     for (options, reason) in [
-        (
-            json!({"id_token_audience_override": "someone-else"}),
-            "id_token_refused",
-        ),
-        (
-            json!({"issuer_override": "https://evil.example"}),
-            "id_token_refused",
-        ),
+        (json!({"id_token_audience_override": "someone-else"}), "id_token_refused"),
+        (json!({"issuer_override": "https://evil.example"}), "id_token_refused"),
         (json!({"expired_id_token": true}), "id_token_refused"),
         (json!({"foreign_signature": true}), "id_token_refused"),
         (json!({"nonce_override": "not-the-nonce"}), "nonce_mismatch"),
@@ -869,20 +678,13 @@ async fn oidc_id_tokens_for_others_stale_forged_or_replayed_are_refused() {
     let (action, fields) = provider.authorize_form_post(&location).await;
     let fields: Vec<(&str, String)> = fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     assert_eq!(sso.post(&action, &fields, Some(&cookie)).await.status(), 200);
-    refused(
-        sso.post(&action, &fields, Some(&cookie)).await,
-        401,
-        "unknown_state",
-    )
-    .await;
+    refused(sso.post(&action, &fields, Some(&cookie)).await, 401, "unknown_state").await;
     // The provider said no.
     provider.clear_account().await;
     let resp = oidc_login(&sso, &provider, "organization=acme").await;
     refused(resp, 401, "provider_error").await;
     // A user outside the verified domains.
-    provider
-        .set_account(json!({"sub": "u-300", "email": "x@elsewhere.test", "email_verified": true}))
-        .await;
+    provider.set_account(json!({"sub": "u-300", "email": "x@elsewhere.test", "email_verified": true})).await;
     let resp = oidc_login(&sso, &provider, "organization=acme").await;
     refused(resp, 403, "domain_not_verified").await;
 }
@@ -900,8 +702,7 @@ async fn an_unproven_account_is_taken_over_only_after_its_registrants_credential
     sso.app.enable_totp(&squatter_token).await;
     let idp = SamlIdp::start().await;
     sso.saml(&idp, json!({})).await;
-    idp.set_user("grace-0001", json!({"email": ["grace@acme.test"]}))
-        .await;
+    idp.set_user("grace-0001", json!({"email": ["grace@acme.test"]})).await;
     let (post, cookie) = sso.saml_login(&idp, "grace@acme.test").await;
     let answer = sso.post_saml(&post, Some(&cookie)).await.expect_status(200).await;
     // The squatter's TOTP is gone: no challenge stands between the IdP's user and the account.
@@ -912,21 +713,9 @@ async fn an_unproven_account_is_taken_over_only_after_its_registrants_credential
     assert_eq!(me["mfa_enabled"], false);
 
     // The squatter: the password is gone, the session is revoked, the refresh token is dead.
-    sso.app
-        .signin("grace@acme.test", PASSWORD)
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
-    sso.app
-        .get("/api/v1/auth/me", Some(&squatter_token))
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
-    sso.app
-        .refresh(&squatter)
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
+    sso.app.signin("grace@acme.test", PASSWORD).await.expect_error(401, "INVALID_CREDENTIALS").await;
+    sso.app.get("/api/v1/auth/me", Some(&squatter_token)).await.expect_error(401, "UNAUTHORIZED").await;
+    sso.app.refresh(&squatter).await.expect_error(401, "UNAUTHORIZED").await;
 
     let events = sso.enterprise_events().await;
     let linked = events
@@ -935,19 +724,10 @@ async fn an_unproven_account_is_taken_over_only_after_its_registrants_credential
         .map(|(_, p)| p.clone())
         .unwrap_or_else(|| panic!("{events:?}"));
     assert_eq!(linked["account_claimed"], true, "{linked}");
-    let claimed = sso
-        .app
-        .outbox_events("auth")
-        .await
-        .first("user.account_claimed")
-        .clone();
+    let claimed = sso.app.outbox_events("auth").await.first("user.account_claimed").clone();
     assert_eq!(claimed["proven_by"], "sso");
-    let removed: Vec<&str> = claimed["removed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|v| v.as_str())
-        .collect();
+    let removed: Vec<&str> =
+        claimed["removed"].as_array().unwrap().iter().filter_map(|v| v.as_str()).collect();
     for what in ["password", "totp", "sessions"] {
         assert!(removed.contains(&what), "{removed:?}");
     }
@@ -980,45 +760,28 @@ async fn deleting_an_organization_ends_its_scim_tokens_sso_connections_and_domai
         .as_str()
         .unwrap()
         .to_string();
-    assert_eq!(
-        sso.app.get("/api/v1/scim/v2/Users", Some(&scim)).await.status(),
-        200
-    );
+    assert_eq!(sso.app.get("/api/v1/scim/v2/Users", Some(&scim)).await.status(), 200);
     sso.app
         .delete(&format!("/api/v1/organizations/{}", sso.org), Some(&sso.owner))
         .await
         .expect_status(204)
         .await;
-    janua_testkit::eventually(
-        "the SCIM token ended",
-        std::time::Duration::from_secs(20),
-        || async { (sso.app.get("/api/v1/scim/v2/Users", Some(&scim)).await.status() == 401).then_some(()) },
-    )
+    janua_testkit::eventually("the SCIM token ended", std::time::Duration::from_secs(20), || async {
+        (sso.app.get("/api/v1/scim/v2/Users", Some(&scim)).await.status() == 401).then_some(())
+    })
     .await;
     // The connection is gone: its metadata, its sign-ins.
-    let metadata = sso
-        .app
-        .http
-        .get(sso.app.url(&format!("/api/v1/sso/saml/metadata/{id}")))
-        .send()
-        .await
-        .unwrap();
+    let metadata =
+        sso.app.http.get(sso.app.url(&format!("/api/v1/sso/saml/metadata/{id}"))).send().await.unwrap();
     assert_eq!(metadata.status(), 404);
-    let resp = sso
-        .browser
-        .get(sso.app.url("/api/v1/sso/start?email=someone@acme.test"))
-        .send()
-        .await
-        .unwrap();
+    let resp =
+        sso.browser.get(sso.app.url("/api/v1/sso/start?email=someone@acme.test")).send().await.unwrap();
     assert_eq!(resp.status(), 404);
     // The domain is free: another organization proves it.
     let other = SamlIdp::start().await;
     let (boss, config) = sso.rival_configuration(&other).await;
     let domain = &config["domains"][0];
-    sso.dns.set_txt(
-        domain["record_name"].as_str().unwrap(),
-        &[domain["record_value"].as_str().unwrap()],
-    );
+    sso.dns.set_txt(domain["record_name"].as_str().unwrap(), &[domain["record_value"].as_str().unwrap()]);
     sso.app
         .post(
             &format!(
@@ -1047,25 +810,16 @@ async fn single_logout_is_as_strict_as_sign_in_and_refusals_are_recorded_within_
     .await;
     let pair = app.signup("owner@acme.test", PASSWORD).await;
     let owner = pair["access_token"].as_str().unwrap().to_string();
-    let org = json(
-        app.post(
-            "/api/v1/organizations",
-            &json!({"name": "Acme", "slug": "acme"}),
-            Some(&owner),
-        )
-        .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org =
+        json(app.post("/api/v1/organizations", &json!({"name": "Acme", "slug": "acme"}), Some(&owner)).await)
+            .await["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let sso = Sso {
         app,
         dns,
-        browser: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        browser: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
         owner,
         org,
     };
@@ -1078,16 +832,11 @@ async fn single_logout_is_as_strict_as_sign_in_and_refusals_are_recorded_within_
     let token = answer["access_token"].as_str().unwrap().to_string();
 
     for (tweaks, reason) in [
-        (
-            json!({"destination": "https://elsewhere.example/slo"}),
-            "audience_mismatch",
-        ),
+        (json!({"destination": "https://elsewhere.example/slo"}), "audience_mismatch"),
         (json!({"issue_instant_offset_secs": -3600}), "expired"),
         (json!({"issue_instant_offset_secs": 3600}), "expired"),
     ] {
-        let logout = idp
-            .logout_request_with(&sp, "ada@acme.test", None, tweaks.clone())
-            .await;
+        let logout = idp.logout_request_with(&sp, "ada@acme.test", None, tweaks.clone()).await;
         let resp = sso.post(&logout.action, &logout.fields(), None).await;
         let body = resp.expect_error(401, "UNAUTHORIZED").await;
         assert_eq!(body["error"]["details"]["reason"], reason, "{tweaks}: {body}");
@@ -1095,26 +844,16 @@ async fn single_logout_is_as_strict_as_sign_in_and_refusals_are_recorded_within_
     }
     // A genuine one works once; its replay is refused.
     let logout = idp.logout_request(&sp, "ada@acme.test", None).await;
-    sso.post(&logout.action, &logout.fields(), None)
-        .await
-        .expect_status(200)
-        .await;
+    sso.post(&logout.action, &logout.fields(), None).await.expect_status(200).await;
     let resp = sso.post(&logout.action, &logout.fields(), None).await;
     resp.expect_refusal(401, "UNAUTHORIZED", "replayed").await;
 
     // Many refused posts, few recorded.
     for _ in 0..8 {
-        sso.post(&logout.action, &logout.fields(), None)
-            .await
-            .expect_status(401)
-            .await;
+        sso.post(&logout.action, &logout.fields(), None).await.expect_status(401).await;
     }
-    let recorded = sso
-        .enterprise_events()
-        .await
-        .into_iter()
-        .filter(|(k, _)| k == "sso.signin_failed")
-        .count();
+    let recorded =
+        sso.enterprise_events().await.into_iter().filter(|(k, _)| k == "sso.signin_failed").count();
     // Twelve refusals; three a minute recorded (six if the minute turned meanwhile).
     assert!((3..=6).contains(&recorded), "{recorded} refusals recorded");
 }

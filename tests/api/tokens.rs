@@ -35,21 +35,12 @@ async fn access_tokens_are_eddsa_jwts_with_the_contract_claims_and_a_published_k
         assert!(claims.get(claim).is_some(), "missing {claim}");
     }
     assert_eq!(claims["sub"], pair["user"]["id"]);
-    assert_eq!(
-        claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(),
-        900
-    );
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 900);
     for path in ["/.well-known/jwks.json", "/api/v1/auth/.well-known/jwks.json"] {
         let jwks = json(app.get(path, None).await).await;
         let keys = jwks["keys"].as_array().unwrap();
-        assert!(
-            keys.iter()
-                .any(|k| k["kid"] == header["kid"] && k["kty"] == "OKP" && k["crv"] == "Ed25519")
-        );
-        assert!(
-            keys.iter().all(|k| k.get("d").is_none()),
-            "no private key material"
-        );
+        assert!(keys.iter().any(|k| k["kid"] == header["kid"] && k["kty"] == "OKP" && k["crv"] == "Ed25519"));
+        assert!(keys.iter().all(|k| k.get("d").is_none()), "no private key material");
     }
 }
 
@@ -64,42 +55,25 @@ async fn tampered_unsigned_and_confused_tokens_are_refused() {
     // Another subject under the original signature.
     claims["sub"] = json!(uuid::Uuid::now_v7());
     let tampered = format!("{}.{}.{}", enc(&header), enc(&claims), sig);
-    assert_eq!(
-        reason(app.get("/api/v1/auth/me", Some(&tampered)).await).await,
-        "token_invalid"
-    );
+    assert_eq!(reason(app.get("/api/v1/auth/me", Some(&tampered)).await).await, "token_invalid");
 
     // alg: none.
     let (_, claims) = parts(token);
-    let none = format!(
-        "{}.{}.",
-        enc(&json!({"alg":"none","kid":header["kid"]})),
-        enc(&claims)
-    );
-    assert_eq!(
-        reason(app.get("/api/v1/auth/me", Some(&none)).await).await,
-        "token_invalid"
-    );
+    let none = format!("{}.{}.", enc(&json!({"alg":"none","kid":header["kid"]})), enc(&claims));
+    assert_eq!(reason(app.get("/api/v1/auth/me", Some(&none)).await).await, "token_invalid");
 
     // HS256 "signed" with the public key as the HMAC secret.
     let jwks = json(app.get("/.well-known/jwks.json", None).await).await;
     let public = jwks["keys"][0].clone();
     let hs_header = json!({"alg":"HS256","typ":"JWT","kid":header["kid"]});
     let signing_input = format!("{}.{}", enc(&hs_header), enc(&claims));
-    for secret in [
-        public.to_string().into_bytes(),
-        URL_SAFE_NO_PAD.decode(public["x"].as_str().unwrap()).unwrap(),
-    ] {
+    for secret in
+        [public.to_string().into_bytes(), URL_SAFE_NO_PAD.decode(public["x"].as_str().unwrap()).unwrap()]
+    {
         let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&secret).unwrap();
         mac.update(signing_input.as_bytes());
-        let forged = format!(
-            "{signing_input}.{}",
-            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-        );
-        assert_eq!(
-            reason(app.get("/api/v1/auth/me", Some(&forged)).await).await,
-            "token_invalid"
-        );
+        let forged = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()));
+        assert_eq!(reason(app.get("/api/v1/auth/me", Some(&forged)).await).await, "token_invalid");
         // Directly against identity as well: the service does not rely on the gateway.
         let direct = app
             .http
@@ -122,11 +96,7 @@ async fn an_expired_token_is_refused() {
         let token = token.clone();
         async move {
             let resp = app.get("/api/v1/auth/me", Some(&token)).await;
-            if resp.status() == 401 {
-                Some(reason(resp).await)
-            } else {
-                None
-            }
+            if resp.status() == 401 { Some(reason(resp).await) } else { None }
         }
     })
     .await;
@@ -142,10 +112,7 @@ async fn rotation_keeps_old_tokens_valid_until_their_key_is_retired() {
     let internal = |path: &str| {
         app.http
             .post(format!("{}/internal/v1/keys/{path}", app.auth_url))
-            .header(
-                "x-janua-service-token",
-                janua_testkit::service_token(&app.settings),
-            )
+            .header("x-janua-service-token", janua_testkit::service_token(&app.settings))
             .send()
     };
     assert_eq!(internal("rotate").await.unwrap().status(), 200);
@@ -154,19 +121,10 @@ async fn rotation_keeps_old_tokens_valid_until_their_key_is_retired() {
     let (new_header, _) = parts(new["access_token"].as_str().unwrap());
     assert_ne!(new_header["kid"], old_header["kid"]);
     let jwks = json(app.get("/.well-known/jwks.json", None).await).await;
-    assert_eq!(
-        jwks["keys"].as_array().unwrap().len(),
-        2,
-        "old key still published during the overlap"
-    );
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2, "old key still published during the overlap");
     // Overlap: the old token still works, at the gateway and in the services.
     assert_eq!(app.get("/api/v1/auth/me", Some(old_token)).await.status(), 200);
-    assert_eq!(
-        app.get("/api/v1/auth/me", new["access_token"].as_str())
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.get("/api/v1/auth/me", new["access_token"].as_str()).await.status(), 200);
 
     // The old key's verification window ends: its tokens fail.
     use diesel_async::RunQueryDsl;
@@ -189,12 +147,7 @@ async fn rotation_keeps_old_tokens_valid_until_their_key_is_retired() {
         .unwrap();
     assert_eq!(reason(direct).await, "token_invalid");
     // And the internal routes are invisible without the service token.
-    let probe = app
-        .http
-        .post(format!("{}/internal/v1/keys/rotate", app.auth_url))
-        .send()
-        .await
-        .unwrap();
+    let probe = app.http.post(format!("{}/internal/v1/keys/rotate", app.auth_url)).send().await.unwrap();
     probe.expect_error(404, "NOT_FOUND").await;
 }
 

@@ -18,38 +18,18 @@ async fn users_read_and_update_their_own_profile_only() {
     assert_eq!(user["name"], "Ada Lovelace");
     assert_eq!(user["locale"], "en-GB");
     assert_eq!(user["metadata"]["team"], "engines");
-    assert_eq!(
-        json(app.get("/api/v1/auth/me", token).await).await["name"],
-        "Ada Lovelace"
-    );
+    assert_eq!(json(app.get("/api/v1/auth/me", token).await).await["name"], "Ada Lovelace");
 
     // Another user's id is 404, for reading and for writing.
     let bob_path = format!("/api/v1/users/{}", bob["user"]["id"].as_str().unwrap());
-    app.get(&bob_path, token)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
-    app.put(&bob_path, &json!({"name":"x"}), token)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
-    app.get("/api/v1/users/not-a-uuid", token)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.get(&bob_path, token).await.expect_error(404, "NOT_FOUND").await;
+    app.put(&bob_path, &json!({"name":"x"}), token).await.expect_error(404, "NOT_FOUND").await;
+    app.get("/api/v1/users/not-a-uuid", token).await.expect_error(404, "NOT_FOUND").await;
     app.get(&path, None).await.expect_error(401, "UNAUTHORIZED").await;
 
     // Bad values name their field.
-    let bad = app
-        .put(&path, &json!({"avatar_url":"javascript:alert(1)"}), token)
-        .await;
-    assert_eq!(
-        bad.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"],
-        "avatar_url"
-    );
+    let bad = app.put(&path, &json!({"avatar_url":"javascript:alert(1)"}), token).await;
+    assert_eq!(bad.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"], "avatar_url");
     let bad = app.put(&path, &json!({"email":"not an address"}), token).await;
-    assert_eq!(
-        bad.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"],
-        "email"
-    );
+    assert_eq!(bad.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"], "email");
 }

@@ -31,9 +31,7 @@ async fn invite(app: &TestStack, org: &str, by: &Person, email: &str) {
 }
 
 async fn deliveries(app: &TestStack, webhook: &str, token: &str) -> Vec<Value> {
-    let resp = app
-        .get(&format!("/api/v1/webhooks/{webhook}/deliveries"), Some(token))
-        .await;
+    let resp = app.get(&format!("/api/v1/webhooks/{webhook}/deliveries"), Some(token)).await;
     assert_eq!(resp.status(), 200);
     json(resp).await["data"].as_array().unwrap().clone()
 }
@@ -42,31 +40,20 @@ async fn deliveries(app: &TestStack, webhook: &str, token: &str) -> Vec<Value> {
 /// HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}` under the base64 key after
 /// `whsec_`, against each `v1,` entry of `webhook-signature`.
 fn verifies(secret: &str, req: &ReceivedRequest) -> bool {
-    let key = STANDARD
-        .decode(secret.strip_prefix("whsec_").expect("a whsec_ secret"))
-        .unwrap();
+    let key = STANDARD.decode(secret.strip_prefix("whsec_").expect("a whsec_ secret")).unwrap();
     let id = req.header("webhook-id").expect("webhook-id");
     let timestamp = req.header("webhook-timestamp").expect("webhook-timestamp");
     let sent_at: i64 = timestamp.parse().expect("unix seconds");
-    assert!(
-        (chrono::Utc::now().timestamp() - sent_at).abs() < 300,
-        "a fresh timestamp"
-    );
+    assert!((chrono::Utc::now().timestamp() - sent_at).abs() < 300, "a fresh timestamp");
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
     mac.update(format!("{id}.{timestamp}.").as_bytes());
     mac.update(&req.body);
     let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
-    req.header("webhook-signature")
-        .expect("webhook-signature")
-        .split(' ')
-        .any(|s| s == expected)
+    req.header("webhook-signature").expect("webhook-signature").split(' ').any(|s| s == expected)
 }
 
 fn of_type<'a>(requests: &'a [ReceivedRequest], event_type: &str) -> Vec<&'a ReceivedRequest> {
-    requests
-        .iter()
-        .filter(|r| r.json()["type"] == event_type)
-        .collect()
+    requests.iter().filter(|r| r.json()["type"] == event_type).collect()
 }
 
 #[tokio::test]
@@ -112,10 +99,7 @@ async fn a_signup_reaches_a_matching_endpoint_signed_and_the_secret_is_shown_onc
             .find(|r| r.json()["type"] == "user.created" && r.json()["data"].to_string().contains(&ada.id))
     })
     .await;
-    assert!(
-        verifies(&secret, &got),
-        "the signature verifies with the shown secret"
-    );
+    assert!(verifies(&secret, &got), "the signature verifies with the shown secret");
     let body = got.json();
     assert_eq!(got.header("webhook-id").unwrap(), body["id"].as_str().unwrap());
     assert!(body["occurred_at"].as_str().is_some());
@@ -126,8 +110,7 @@ async fn a_signup_reaches_a_matching_endpoint_signed_and_the_secret_is_shown_onc
 
     let history = eventually("a succeeded delivery", WAIT, || async {
         let list = deliveries(&app, id, &admin).await;
-        list.into_iter()
-            .find(|d| d["event_id"] == body["id"] && d["status"] == "succeeded")
+        list.into_iter().find(|d| d["event_id"] == body["id"] && d["status"] == "succeeded")
     })
     .await;
     assert_eq!(history["event_type"], "user.created");
@@ -150,10 +133,7 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt() {
     })
     .await;
     let ada = app.person("ada@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
     let receiver = WebhookReceiver::start().await;
     receiver.answer_next([500, 500, 500]);
     let hook = create_webhook(
@@ -168,19 +148,10 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt() {
     invite(&app, &org, &ada, "bob@example.com").await;
 
     let got = receiver.wait_for(4, WAIT).await;
-    assert_eq!(
-        got.iter().map(|r| r.answered).collect::<Vec<_>>(),
-        vec![500, 500, 500, 200]
-    );
+    assert_eq!(got.iter().map(|r| r.answered).collect::<Vec<_>>(), vec![500, 500, 500, 200]);
     let webhook_id = got[0].header("webhook-id").unwrap();
-    assert!(
-        got.iter().all(|r| r.header("webhook-id") == Some(webhook_id)),
-        "one id on every retry"
-    );
-    assert!(
-        got.iter().all(|r| r.body == got[0].body),
-        "the same bytes every time"
-    );
+    assert!(got.iter().all(|r| r.header("webhook-id") == Some(webhook_id)), "one id on every retry");
+    assert!(got.iter().all(|r| r.body == got[0].body), "the same bytes every time");
     assert!(got.iter().all(|r| verifies(hook["secret"].as_str().unwrap(), r)));
     assert_eq!(got[0].json()["data"]["email"], "bob@example.com");
 
@@ -194,27 +165,15 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt() {
     assert!(delivery["next_attempt_at"].is_null());
     let attempts = delivery["attempts_detail"].as_array().unwrap();
     assert_eq!(
-        attempts
-            .iter()
-            .map(|a| a["response_status"].clone())
-            .collect::<Vec<_>>(),
+        attempts.iter().map(|a| a["response_status"].clone()).collect::<Vec<_>>(),
         vec![json!(500), json!(500), json!(500), json!(200)]
     );
     assert_eq!(
         attempts.iter().map(|a| a["attempt"].clone()).collect::<Vec<_>>(),
         vec![json!(1), json!(2), json!(3), json!(4)]
     );
-    assert!(
-        attempts[0]["response_excerpt"]
-            .as_str()
-            .unwrap()
-            .contains("answered 500")
-    );
-    assert!(
-        attempts
-            .iter()
-            .all(|a| a["latency_ms"].as_i64().unwrap() >= 0 && a["error"].is_null())
-    );
+    assert!(attempts[0]["response_excerpt"].as_str().unwrap().contains("answered 500"));
+    assert!(attempts.iter().all(|a| a["latency_ms"].as_i64().unwrap() >= 0 && a["error"].is_null()));
     assert_eq!(receiver.requests().len(), 4, "nothing after the success");
 }
 
@@ -238,24 +197,12 @@ async fn urls_into_internal_networks_are_refused_at_creation_and_at_delivery() {
         "http://[::ffff:127.0.0.1]/".to_string(),
         "http://0x7f000001/".to_string(),
     ] {
-        let resp = app
-            .post(
-                "/api/v1/webhooks",
-                &json!({ "url": url, "events": ["*"] }),
-                Some(&admin),
-            )
-            .await;
+        let resp = app.post("/api/v1/webhooks", &json!({ "url": url, "events": ["*"] }), Some(&admin)).await;
         let body = resp.expect_error(400, "VALIDATION_ERROR").await;
         assert_eq!(body["error"]["details"]["field"], "url", "{url}");
     }
     for url in ["ftp://example.com/", "https://user:pw@example.com/", "not a url"] {
-        let resp = app
-            .post(
-                "/api/v1/webhooks",
-                &json!({ "url": url, "events": ["*"] }),
-                Some(&admin),
-            )
-            .await;
+        let resp = app.post("/api/v1/webhooks", &json!({ "url": url, "events": ["*"] }), Some(&admin)).await;
         let body = resp.expect_error(400, "VALIDATION_ERROR").await;
         assert_eq!(body["error"]["details"]["field"], "url", "{url}");
     }
@@ -279,25 +226,15 @@ async fn urls_into_internal_networks_are_refused_at_creation_and_at_delivery() {
         .await
         .unwrap();
     }
-    app.post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
-        .await
-        .expect_status(202)
-        .await;
+    app.post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin)).await.expect_status(202).await;
     let attempt = eventually("a refused attempt", WAIT, || async {
         let list = deliveries(&app, id, &admin).await;
-        list.first()
-            .and_then(|d| d["attempts_detail"].as_array().and_then(|a| a.first().cloned()))
+        list.first().and_then(|d| d["attempts_detail"].as_array().and_then(|a| a.first().cloned()))
     })
     .await;
     assert!(attempt["response_status"].is_null());
-    assert!(
-        attempt["error"].as_str().unwrap().contains("may not reach"),
-        "{attempt}"
-    );
-    assert!(
-        receiver.requests().is_empty(),
-        "the receiver on loopback was never reached"
-    );
+    assert!(attempt["error"].as_str().unwrap().contains("may not reach"), "{attempt}");
+    assert!(receiver.requests().is_empty(), "the receiver on loopback was never reached");
 }
 
 #[tokio::test]
@@ -306,10 +243,7 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
     let ada = app.person("ada@example.com").await;
     let bob = app.person("bob@example.com").await;
     let carol = app.person("carol@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
     app.add_member(&ada.token, &org, &bob.id, "member").await;
     let (acme_receiver, globex_receiver) = (WebhookReceiver::start().await, WebhookReceiver::start().await);
     let hook = create_webhook(
@@ -323,53 +257,25 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
 
     // Platform-wide endpoints are for platform admins.
     let resp = app
-        .post(
-            "/api/v1/webhooks",
-            &json!({ "url": acme_receiver.url(), "events": ["*"] }),
-            Some(&ada.token),
-        )
+        .post("/api/v1/webhooks", &json!({ "url": acme_receiver.url(), "events": ["*"] }), Some(&ada.token))
         .await;
     resp.expect_error(403, "FORBIDDEN").await;
     // A member without webhooks:manage: 403; an outsider: 404, as if nothing were there.
     let create_in_org = json!({ "url": acme_receiver.url(), "events": ["*"], "organization_id": org });
-    app.post("/api/v1/webhooks", &create_in_org, Some(&bob.token))
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
+    app.post("/api/v1/webhooks", &create_in_org, Some(&bob.token)).await.expect_error(403, "FORBIDDEN").await;
     app.post("/api/v1/webhooks", &create_in_org, Some(&carol.token))
         .await
         .expect_error(404, "NOT_FOUND")
         .await;
-    app.get(&path, Some(&bob.token))
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
-    app.get(&path, Some(&carol.token))
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.get(&path, Some(&bob.token)).await.expect_error(403, "FORBIDDEN").await;
+    app.get(&path, Some(&carol.token)).await.expect_error(404, "NOT_FOUND").await;
     let change = json!({ "enabled": false });
-    app.put(&path, &change, Some(&carol.token))
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
-    app.delete(&path, Some(&bob.token))
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
-    app.get(&format!("{path}/deliveries"), Some(&carol.token))
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.put(&path, &change, Some(&carol.token)).await.expect_error(404, "NOT_FOUND").await;
+    app.delete(&path, Some(&bob.token)).await.expect_error(403, "FORBIDDEN").await;
+    app.get(&format!("{path}/deliveries"), Some(&carol.token)).await.expect_error(404, "NOT_FOUND").await;
     let scoped = format!("/api/v1/webhooks?organization_id={org}");
-    app.get(&scoped, Some(&bob.token))
-        .await
-        .expect_error(403, "FORBIDDEN")
-        .await;
-    app.get(&scoped, Some(&carol.token))
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.get(&scoped, Some(&bob.token)).await.expect_error(403, "FORBIDDEN").await;
+    app.get(&scoped, Some(&carol.token)).await.expect_error(404, "NOT_FOUND").await;
     let carols = json(app.get("/api/v1/webhooks", Some(&carol.token)).await).await;
     assert_eq!(carols["data"], json!([]));
     let listed = json(app.get(&scoped, Some(&ada.token)).await).await;
@@ -387,17 +293,12 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
     .await
     .expect_status(200)
     .await;
-    let resp = app
-        .put(&path, &json!({ "description": "by bob" }), Some(&bob.token))
-        .await;
+    let resp = app.put(&path, &json!({ "description": "by bob" }), Some(&bob.token)).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["description"], "by bob");
 
     // Each organization's endpoint gets its own organization's events only.
-    let globex = app.create_org(&carol.token, "Globex").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let globex = app.create_org(&carol.token, "Globex").await["id"].as_str().unwrap().to_string();
     create_webhook(
         &app,
         &carol.token,
@@ -412,17 +313,11 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
     let got = globex_receiver.wait_for_event("invitation.created", WAIT).await;
     assert_eq!(got.json()["data"]["email"], "erin@example.com");
     assert_eq!(of_type(&acme_receiver.requests(), "invitation.created").len(), 1);
-    assert_eq!(
-        of_type(&globex_receiver.requests(), "invitation.created").len(),
-        1
-    );
+    assert_eq!(of_type(&globex_receiver.requests(), "invitation.created").len(), 1);
 
     // Deleted, it is gone for everyone.
     assert_eq!(app.delete(&path, Some(&ada.token)).await.status(), 204);
-    app.get(&path, Some(&ada.token))
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.get(&path, Some(&ada.token)).await.expect_error(404, "NOT_FOUND").await;
     app.outbox_events("webhooks").await.assert_has_all(&[
         "webhook.created",
         "webhook.updated",
@@ -435,20 +330,12 @@ async fn a_rotated_secret_and_the_old_one_both_verify_during_the_overlap() {
     let app = TestStack::spawn_with(with_bootstrap_admin).await;
     let admin = app.admin_token().await;
     let receiver = WebhookReceiver::start().await;
-    let hook = create_webhook(
-        &app,
-        &admin,
-        json!({ "url": receiver.url(), "events": ["mfa.enabled"] }),
-    )
-    .await;
+    let hook =
+        create_webhook(&app, &admin, json!({ "url": receiver.url(), "events": ["mfa.enabled"] })).await;
     let (id, old) = (hook["id"].as_str().unwrap(), hook["secret"].as_str().unwrap());
 
     let rotated = app
-        .put(
-            &format!("/api/v1/webhooks/{id}"),
-            &json!({ "rotate_secret": true }),
-            Some(&admin),
-        )
+        .put(&format!("/api/v1/webhooks/{id}"), &json!({ "rotate_secret": true }), Some(&admin))
         .await
         .expect_status(200)
         .await;
@@ -458,10 +345,7 @@ async fn a_rotated_secret_and_the_old_one_both_verify_during_the_overlap() {
     let read = json(app.get(&format!("/api/v1/webhooks/{id}"), Some(&admin)).await).await;
     assert!(read.get("secret").is_none());
 
-    app.post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
-        .await
-        .expect_status(202)
-        .await;
+    app.post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin)).await.expect_status(202).await;
     let ping = receiver.wait_for_event("webhook.test", WAIT).await;
     assert_eq!(ping.header("webhook-signature").unwrap().split(' ').count(), 2);
     assert!(verifies(new, &ping), "the new secret verifies");
@@ -469,15 +353,10 @@ async fn a_rotated_secret_and_the_old_one_both_verify_during_the_overlap() {
     assert_eq!(ping.json()["data"]["webhook_id"], id);
 
     let events = app.outbox_events("webhooks").await;
-    let rotation = events
-        .iter()
-        .find(|(t, _)| t == "webhook.secret_rotated")
-        .expect("a webhook.secret_rotated event");
+    let rotation =
+        events.iter().find(|(t, _)| t == "webhook.secret_rotated").expect("a webhook.secret_rotated event");
     let all = serde_json::to_string(&events.iter().map(|(_, p)| p).collect::<Vec<_>>()).unwrap();
-    assert!(
-        !all.contains(&new[6..]) && !all.contains(&old[6..]),
-        "no secret in events"
-    );
+    assert!(!all.contains(&new[6..]) && !all.contains(&old[6..]), "no secret in events");
     assert_eq!(rotation.1["webhook_id"], id);
 }
 
@@ -486,12 +365,8 @@ async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
     let app = TestStack::spawn_with(with_bootstrap_admin).await;
     let admin = app.admin_token().await;
     let receiver = WebhookReceiver::start().await;
-    let hook = create_webhook(
-        &app,
-        &admin,
-        json!({ "url": receiver.url(), "events": ["mfa.enabled"] }),
-    )
-    .await;
+    let hook =
+        create_webhook(&app, &admin, json!({ "url": receiver.url(), "events": ["mfa.enabled"] })).await;
     let id = hook["id"].as_str().unwrap();
     let queued = app
         .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
@@ -511,10 +386,7 @@ async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
     .await;
 
     let redeliver = format!("/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver");
-    app.post(&redeliver, &json!({}), Some(&admin))
-        .await
-        .expect_status(202)
-        .await;
+    app.post(&redeliver, &json!({}), Some(&admin)).await.expect_status(202).await;
     let again = receiver.wait_for(2, WAIT).await.remove(1);
     assert_eq!(again.header("webhook-id"), first.header("webhook-id"));
     assert_eq!(again.body, first.body);
@@ -525,29 +397,15 @@ async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
     .await;
     assert_eq!(delivery["attempts_detail"].as_array().unwrap().len(), 2);
 
-    let unknown = format!(
-        "/api/v1/webhooks/{id}/deliveries/{}/redeliver",
-        uuid::Uuid::now_v7()
-    );
-    app.post(&unknown, &json!({}), Some(&admin))
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    let unknown = format!("/api/v1/webhooks/{id}/deliveries/{}/redeliver", uuid::Uuid::now_v7());
+    app.post(&unknown, &json!({}), Some(&admin)).await.expect_error(404, "NOT_FOUND").await;
     let bad = app
-        .post(
-            "/api/v1/webhooks",
-            &json!({ "url": receiver.url(), "events": ["Not An Event"] }),
-            Some(&admin),
-        )
+        .post("/api/v1/webhooks", &json!({ "url": receiver.url(), "events": ["Not An Event"] }), Some(&admin))
         .await;
     let body = bad.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "events");
     let typo = app
-        .post(
-            "/api/v1/webhooks",
-            &json!({ "url": receiver.url(), "events": ["user.create"] }),
-            Some(&admin),
-        )
+        .post("/api/v1/webhooks", &json!({ "url": receiver.url(), "events": ["user.create"] }), Some(&admin))
         .await;
     let body = typo.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["field"], "events");
@@ -566,18 +424,11 @@ async fn an_endpoint_failing_too_long_is_disabled_until_turned_back_on() {
     let admin = app.admin_token().await;
     let receiver = WebhookReceiver::start().await;
     receiver.answer_always(503);
-    let hook = create_webhook(
-        &app,
-        &admin,
-        json!({ "url": receiver.url(), "events": ["mfa.enabled"] }),
-    )
-    .await;
+    let hook =
+        create_webhook(&app, &admin, json!({ "url": receiver.url(), "events": ["mfa.enabled"] })).await;
     let id = hook["id"].as_str().unwrap();
     let path = format!("/api/v1/webhooks/{id}");
-    app.post(&format!("{path}/test"), &json!({}), Some(&admin))
-        .await
-        .expect_status(202)
-        .await;
+    app.post(&format!("{path}/test"), &json!({}), Some(&admin)).await.expect_status(202).await;
 
     let disabled = eventually("the endpoint disabled", WAIT, || async {
         let w = json(app.get(&path, Some(&admin)).await).await;
@@ -589,22 +440,12 @@ async fn an_endpoint_failing_too_long_is_disabled_until_turned_back_on() {
     let list = deliveries(&app, id, &admin).await;
     assert_eq!(list[0]["status"], "failed");
     assert_eq!(list[0]["attempts_detail"][0]["response_status"], 503);
-    assert_eq!(
-        list[0]["attempts_detail"][0]["response_excerpt"], "janua-test",
-        "capped"
-    );
+    assert_eq!(list[0]["attempts_detail"][0]["response_excerpt"], "janua-test", "capped");
     let events = app.outbox_events("webhooks").await;
     events.assert_has_with("webhook.disabled", "webhook_id", id);
-    app.post(&format!("{path}/test"), &json!({}), Some(&admin))
-        .await
-        .expect_error(409, "CONFLICT")
-        .await;
+    app.post(&format!("{path}/test"), &json!({}), Some(&admin)).await.expect_error(409, "CONFLICT").await;
 
-    let enabled = app
-        .put(&path, &json!({ "enabled": true }), Some(&admin))
-        .await
-        .expect_status(200)
-        .await;
+    let enabled = app.put(&path, &json!({ "enabled": true }), Some(&admin)).await.expect_status(200).await;
     assert_eq!(enabled["enabled"], true);
     assert!(enabled["disabled_reason"].is_null());
     assert!(enabled["failing_since"].is_null());
@@ -624,16 +465,12 @@ async fn an_event_the_broker_delivers_twice_makes_one_delivery() {
     let id = hook["id"].as_str().unwrap();
     app.wait_for_consumer("webhooks").await;
 
-    let publisher = janua_events::Publisher::connect(&app.settings.amqp_url, &app.settings.amqp_exchange)
-        .await
-        .unwrap();
+    let publisher =
+        janua_events::Publisher::connect(&app.settings.amqp_url, &app.settings.amqp_exchange).await.unwrap();
     let twice = janua_events::Event::new("auth", "mfa.enabled", json!({ "n": 1 }));
     let marker = janua_events::Event::new("auth", "mfa.disabled", json!({}));
     for event in [&twice, &twice, &marker] {
-        publisher
-            .publish(&event.id.to_string(), &event.event_type, &event.encode())
-            .await
-            .unwrap();
+        publisher.publish(&event.id.to_string(), &event.event_type, &event.encode()).await.unwrap();
     }
     // One consumer applies the queue in order: once the marker's delivery exists, both
     // copies of the duplicated event were handled.
@@ -661,17 +498,10 @@ async fn a_receiver_slower_than_the_timeout_fails_the_attempt_and_is_retried() {
     let admin = app.admin_token().await;
     let receiver = WebhookReceiver::start().await;
     receiver.script([Reply::status(200).after(Duration::from_secs(3))]);
-    let hook = create_webhook(
-        &app,
-        &admin,
-        json!({ "url": receiver.url(), "events": ["mfa.enabled"] }),
-    )
-    .await;
+    let hook =
+        create_webhook(&app, &admin, json!({ "url": receiver.url(), "events": ["mfa.enabled"] })).await;
     let id = hook["id"].as_str().unwrap();
-    app.post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
-        .await
-        .expect_status(202)
-        .await;
+    app.post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin)).await.expect_status(202).await;
     let delivery = eventually("the retry succeeded", WAIT, || async {
         let list = deliveries(&app, id, &admin).await;
         list.into_iter().find(|d| d["status"] == "succeeded")
@@ -690,10 +520,7 @@ async fn a_deleted_organization_takes_its_endpoints_with_it() {
     let app = TestStack::spawn_with(with_bootstrap_admin).await;
     let admin = app.admin_token().await;
     let ada = app.person("ada@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
     let receiver = WebhookReceiver::start().await;
     app.wait_for_consumer("webhooks").await;
     let hook = create_webhook(
@@ -703,10 +530,7 @@ async fn a_deleted_organization_takes_its_endpoints_with_it() {
     )
     .await;
     let path = format!("/api/v1/webhooks/{}", hook["id"].as_str().unwrap());
-    app.delete(&format!("/api/v1/organizations/{org}"), Some(&ada.token))
-        .await
-        .expect_status(204)
-        .await;
+    app.delete(&format!("/api/v1/organizations/{org}"), Some(&ada.token)).await.expect_status(204).await;
     eventually("the endpoint removed", WAIT, || async {
         (app.get(&path, Some(&admin)).await.status() == 404).then_some(())
     })
@@ -719,10 +543,7 @@ async fn a_deleted_organization_takes_its_endpoints_with_it() {
 async fn a_member_who_leaves_no_longer_sees_the_organizations_webhooks() {
     let app = TestStack::spawn().await;
     let ada = app.person("ada@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
     let bob = app.person("bob@example.com").await;
     app.add_member(&ada.token, &org, &bob.id, "admin").await;
     let receiver = WebhookReceiver::start().await;
@@ -736,20 +557,14 @@ async fn a_member_who_leaves_no_longer_sees_the_organizations_webhooks() {
     let listed = json(app.get("/api/v1/webhooks", Some(&bob.token)).await).await;
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
     // Bob leaves.
-    app.delete(
-        &format!("/api/v1/organizations/{org}/members/{}", bob.id),
-        Some(&bob.token),
-    )
-    .await
-    .expect_status(204)
-    .await;
+    app.delete(&format!("/api/v1/organizations/{org}/members/{}", bob.id), Some(&bob.token))
+        .await
+        .expect_status(204)
+        .await;
     let listed = json(app.get("/api/v1/webhooks", Some(&bob.token)).await).await;
     assert_eq!(listed["data"], json!([]), "{listed}");
     assert!(!listed.to_string().contains("in-the-url"));
-    app.get(&path, Some(&bob.token))
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    app.get(&path, Some(&bob.token)).await.expect_error(404, "NOT_FOUND").await;
     // The organization still has it.
     assert_eq!(app.get(&path, Some(&ada.token)).await.status(), 200);
 }

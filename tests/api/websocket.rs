@@ -15,10 +15,7 @@ use janua_testkit::PASSWORD;
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn open(app: &TestStack, token: &str) -> (Socket, Value) {
-    let url = format!(
-        "{}/api/v1/websocket/ws?token={token}",
-        app.gateway_url.replace("http://", "ws://")
-    );
+    let url = format!("{}/api/v1/websocket/ws?token={token}", app.gateway_url.replace("http://", "ws://"));
     let (mut socket, resp) = tokio_tungstenite::connect_async(url).await.expect("a WebSocket");
     assert_eq!(resp.status(), 101);
     let ready = next_frame(&mut socket).await;
@@ -66,11 +63,7 @@ async fn a_user_gets_their_own_updates_and_their_organizations_only() {
     let bob_token = bob["access_token"].as_str().unwrap();
     let eve = app.signup("eve@example.com", PASSWORD).await;
     let eve_token = eve["access_token"].as_str().unwrap();
-    let org = json(
-        app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(ada_token))
-            .await,
-    )
-    .await;
+    let org = json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(ada_token)).await).await;
     let org_id = org["id"].as_str().unwrap();
 
     let (mut ada_ws, ready) = open(&app, ada_token).await;
@@ -98,14 +91,10 @@ async fn a_user_gets_their_own_updates_and_their_organizations_only() {
     assert_eq!(change["data"]["change"], "member_added");
 
     // The organization is renamed: both members get it (Bob through the membership he just got).
-    app.put(
-        &format!("/api/v1/organizations/{org_id}"),
-        &json!({"name": "Acme Ltd"}),
-        Some(ada_token),
-    )
-    .await
-    .expect_status(200)
-    .await;
+    app.put(&format!("/api/v1/organizations/{org_id}"), &json!({"name": "Acme Ltd"}), Some(ada_token))
+        .await
+        .expect_status(200)
+        .await;
     for ws in [&mut ada_ws, &mut bob_ws] {
         let f = frame_of(ws, "organization.updated").await;
         if f["data"]["change"].is_null() {
@@ -117,22 +106,15 @@ async fn a_user_gets_their_own_updates_and_their_organizations_only() {
     }
 
     // Ada edits her profile: only her socket hears of it.
-    app.put(
-        &format!("/api/v1/users/{ada_id}"),
-        &json!({"name": "Ada L."}),
-        Some(ada_token),
-    )
-    .await
-    .expect_status(200)
-    .await;
+    app.put(&format!("/api/v1/users/{ada_id}"), &json!({"name": "Ada L."}), Some(ada_token))
+        .await
+        .expect_status(200)
+        .await;
     let f = frame_of(&mut ada_ws, "user.updated").await;
     assert_eq!(f["data"]["name"], "Ada L.");
 
     // Eve has seen nothing of Ada's or her organization's (her own sign-up notices aside).
-    eve_ws
-        .send(Message::Text(r#"{"type":"ping"}"#.into()))
-        .await
-        .unwrap();
+    eve_ws.send(Message::Text(r#"{"type":"ping"}"#.into())).await.unwrap();
     loop {
         let f = next_frame(&mut eve_ws).await;
         if f["type"] == "pong" {
@@ -160,17 +142,11 @@ async fn the_socket_closes_when_its_session_is_revoked() {
     assert_eq!(note["data"]["kind"], "user.signed_in");
 
     let sid = ready["data"]["session_id"].as_str().unwrap();
-    app.delete(&format!("/api/v1/sessions/{sid}"), Some(other_token))
-        .await
-        .expect_status(204)
-        .await;
+    app.delete(&format!("/api/v1/sessions/{sid}"), Some(other_token)).await.expect_status(204).await;
     let expired = frame_of(&mut ws, "session.expired").await;
     assert_eq!(expired["data"]["session_id"], sid);
     let closed = loop {
-        match tokio::time::timeout(Duration::from_secs(10), ws.next())
-            .await
-            .expect("closed in time")
-        {
+        match tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("closed in time") {
             Some(Ok(Message::Close(frame))) => break frame,
             Some(Ok(_)) => continue,
             _ => break None,
@@ -179,30 +155,18 @@ async fn the_socket_closes_when_its_session_is_revoked() {
     assert!(closed.is_some_and(|f| f.reason.contains("expired")));
 
     // The other session's socket is still open.
-    other_ws
-        .send(Message::Text(r#"{"type":"ping"}"#.into()))
-        .await
-        .unwrap();
+    other_ws.send(Message::Text(r#"{"type":"ping"}"#.into())).await.unwrap();
     assert_eq!(frame_of(&mut other_ws, "pong").await["type"], "pong");
     // And the revoked token cannot open a new one.
-    let url = format!(
-        "{}/api/v1/websocket/ws?token={token}",
-        app.gateway_url.replace("http://", "ws://")
-    );
+    let url = format!("{}/api/v1/websocket/ws?token={token}", app.gateway_url.replace("http://", "ws://"));
     assert!(tokio_tungstenite::connect_async(url).await.is_err());
 }
 
 #[tokio::test]
 async fn a_bad_token_is_refused_before_the_upgrade_and_the_server_pings() {
     let app = TestStack::spawn_with(|s| s.websocket.heartbeat_secs = 1).await;
-    app.get("/api/v1/websocket/ws", None)
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
-    app.get("/api/v1/websocket/ws?token=not.a.jwt", None)
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
+    app.get("/api/v1/websocket/ws", None).await.expect_error(401, "UNAUTHORIZED").await;
+    app.get("/api/v1/websocket/ws?token=not.a.jwt", None).await.expect_error(401, "UNAUTHORIZED").await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str().unwrap();
     // A valid token but no WebSocket handshake: a clear 400.
@@ -214,10 +178,7 @@ async fn a_bad_token_is_refused_before_the_upgrade_and_the_server_pings() {
     let (mut ws, ready) = open(&app, token).await;
     assert_eq!(ready["data"]["heartbeat_secs"], 1);
     let ping = loop {
-        match tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .expect("a ping in time")
-        {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("a ping in time") {
             Some(Ok(Message::Ping(p))) => break p,
             Some(Ok(_)) => continue,
             other => panic!("socket ended: {other:?}"),
@@ -229,10 +190,7 @@ async fn a_bad_token_is_refused_before_the_upgrade_and_the_server_pings() {
 /// The close frame, skipping anything before it.
 async fn close_of(socket: &mut Socket) -> Option<tokio_tungstenite::tungstenite::protocol::CloseFrame> {
     loop {
-        match tokio::time::timeout(Duration::from_secs(20), socket.next())
-            .await
-            .expect("closed in time")
-        {
+        match tokio::time::timeout(Duration::from_secs(20), socket.next()).await.expect("closed in time") {
             Some(Ok(Message::Close(frame))) => return frame,
             Some(Ok(_)) => continue,
             _ => return None,
@@ -243,12 +201,8 @@ async fn close_of(socket: &mut Socket) -> Option<tokio_tungstenite::tungstenite:
 fn expiry(access_token: &str) -> i64 {
     use base64::Engine;
     let payload = access_token.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
-    serde_json::from_slice::<Value>(&bytes).unwrap()["exp"]
-        .as_i64()
-        .unwrap()
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap();
+    serde_json::from_slice::<Value>(&bytes).unwrap()["exp"].as_i64().unwrap()
 }
 
 /// A connection lives no longer than its token, unless the client hands it a fresh one of the
@@ -266,10 +220,7 @@ async fn a_connection_lives_no_longer_than_its_token_unless_renewed() {
     let other = app.signup("bob@example.com", PASSWORD).await;
     let foreign = json!({"type": "token", "token": other["access_token"]}).to_string();
     socket.send(Message::Text(foreign.into())).await.unwrap();
-    assert_eq!(
-        frame_of(&mut socket, "error").await["data"]["reason"],
-        "token_invalid"
-    );
+    assert_eq!(frame_of(&mut socket, "error").await["data"]["reason"], "token_invalid");
 
     // A refreshed token of the same user, expiring later, moves the deadline.
     let refresh = std::sync::Mutex::new(pair["refresh_token"].as_str().unwrap().to_string());
@@ -277,11 +228,8 @@ async fn a_connection_lives_no_longer_than_its_token_unless_renewed() {
         let (app, refresh, first) = (&app, &refresh, &first);
         async move {
             let current = refresh.lock().unwrap().clone();
-            let pair = json(
-                app.post("/api/v1/auth/refresh", &json!({"refresh_token": current}), None)
-                    .await,
-            )
-            .await;
+            let pair =
+                json(app.post("/api/v1/auth/refresh", &json!({"refresh_token": current}), None).await).await;
             *refresh.lock().unwrap() = pair["refresh_token"].as_str().unwrap().to_string();
             let token = pair["access_token"].as_str().unwrap().to_string();
             (expiry(&token) > expiry(first)).then_some(token)

@@ -37,9 +37,8 @@ fn bench(c: &mut Criterion) {
     c.bench_function("policy: evaluate one (5 conditions)", |b| {
         b.iter(|| black_box(one.evaluate(black_box(&req))))
     });
-    let set: Vec<Policy> = (0..50)
-        .map(|i| policy(i, if i == 49 { Effect::Deny } else { Effect::Allow }))
-        .collect();
+    let set: Vec<Policy> =
+        (0..50).map(|i| policy(i, if i == 49 { Effect::Deny } else { Effect::Allow })).collect();
     c.bench_function("policy: evaluate a set of 50 (deny wins)", |b| {
         b.iter(|| black_box(evaluate(black_box(&set), black_box(&req))))
     });

@@ -3,22 +3,13 @@
 /// Every permission a role may hold, with what it lets one do.
 pub const PERMISSIONS: &[(&str, &str)] = &[
     ("organizations:read", "see the organization and its settings"),
-    (
-        "organizations:update",
-        "change the organization's name, slug, description and metadata",
-    ),
+    ("organizations:update", "change the organization's name, slug, description and metadata"),
     ("organizations:delete", "delete the organization"),
     ("members:read", "list the organization's members"),
     ("members:manage", "add and remove members and change their roles"),
-    (
-        "invitations:manage",
-        "invite people, and list, resend and revoke invitations",
-    ),
+    ("invitations:manage", "invite people, and list, resend and revoke invitations"),
     ("roles:read", "see roles and their permissions"),
-    (
-        "roles:manage",
-        "create, change and delete custom roles, and assign them",
-    ),
+    ("roles:manage", "create, change and delete custom roles, and assign them"),
     ("policies:manage", "create, change, delete and evaluate policies"),
     ("users:read", "list and read user accounts"),
     ("users:manage", "suspend, unsuspend and change user accounts"),
@@ -89,10 +80,7 @@ mod tests {
     #[test]
     fn built_in_roles_hold_only_catalogued_permissions_and_nest() {
         for role in ["owner", "admin", "member"] {
-            assert!(
-                org_role_permissions(role).iter().all(|p| is_permission(p)),
-                "{role}"
-            );
+            assert!(org_role_permissions(role).iter().all(|p| is_permission(p)), "{role}");
         }
         let admin = org_role_permissions("admin");
         assert!(org_role_permissions("member").iter().all(|p| admin.contains(p)));

@@ -101,10 +101,7 @@ pub enum PolicyError {
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> PolicyError {
-    PolicyError::Invalid {
-        field: field.into(),
-        message: message.into(),
-    }
+    PolicyError::Invalid { field: field.into(), message: message.into() }
 }
 
 const ROOTS: [&str; 3] = ["subject", "resource", "context"];
@@ -179,10 +176,7 @@ impl Policy {
             return Err(format!("action {:?} is not among {:?}", req.action, self.actions));
         }
         if !self.resources.iter().any(|p| glob(p, &req.resource)) {
-            return Err(format!(
-                "resource {:?} is not among {:?}",
-                req.resource, self.resources
-            ));
+            return Err(format!("resource {:?} is not among {:?}", req.resource, self.resources));
         }
         for (path, test) in &self.conditions {
             check(req, path, test)?;
@@ -240,10 +234,7 @@ pub fn evaluate(policies: &[Policy], req: &Request) -> Decision {
         return Decision {
             decision: Effect::Deny,
             policy_id: Some(p.id.clone()),
-            reason: format!(
-                "policy {:?} denies {} on {} (deny wins)",
-                p.name, req.action, req.resource
-            ),
+            reason: format!("policy {:?} denies {} on {} (deny wins)", p.name, req.action, req.resource),
         };
     }
     if let Some(p) = best_allow {
@@ -256,10 +247,7 @@ pub fn evaluate(policies: &[Policy], req: &Request) -> Decision {
     Decision {
         decision: Effect::Deny,
         policy_id: None,
-        reason: format!(
-            "no policy allows {} on {}; denied by default",
-            req.action, req.resource
-        ),
+        reason: format!("no policy allows {} on {}; denied by default", req.action, req.resource),
     }
 }
 
@@ -345,30 +333,20 @@ fn holds(req: &Request, v: &Value, test: &Test) -> bool {
         Test::NotIn(xs) => !xs.contains(v),
         Test::Contains(x) => v.as_array().is_some_and(|a| a.contains(x)),
         Test::StartsWith(prefix) => v.as_str().is_some_and(|s| s.starts_with(prefix.as_str())),
-        Test::IpIn(nets) => v
-            .as_str()
-            .and_then(|s| s.parse::<IpAddr>().ok())
-            .is_some_and(|ip| {
-                nets.iter()
-                    .filter_map(|n| n.parse::<ipnet::IpNet>().ok())
-                    .any(|n| n.contains(&ip))
-            }),
+        Test::IpIn(nets) => v.as_str().and_then(|s| s.parse::<IpAddr>().ok()).is_some_and(|ip| {
+            nets.iter().filter_map(|n| n.parse::<ipnet::IpNet>().ok()).any(|n| n.contains(&ip))
+        }),
         Test::Before(t) => time_of(v).is_some_and(|x| x < *t),
         Test::After(t) => time_of(v).is_some_and(|x| x > *t),
         Test::TimeBetween(from, to) => {
-            let (Ok(from), Ok(to)) = (
-                NaiveTime::parse_from_str(from, "%H:%M"),
-                NaiveTime::parse_from_str(to, "%H:%M"),
-            ) else {
+            let (Ok(from), Ok(to)) =
+                (NaiveTime::parse_from_str(from, "%H:%M"), NaiveTime::parse_from_str(to, "%H:%M"))
+            else {
                 return false;
             };
             time_of(v).is_some_and(|x| {
                 let t = x.time();
-                if from <= to {
-                    from <= t && t < to
-                } else {
-                    t >= from || t < to
-                }
+                if from <= to { from <= t && t < to } else { t >= from || t < to }
             })
         }
         Test::WeekdayIn(days) => time_of(v).is_some_and(|x| {
@@ -383,9 +361,7 @@ fn holds(req: &Request, v: &Value, test: &Test) -> bool {
 }
 
 fn time_of(v: &Value) -> Option<DateTime<Utc>> {
-    v.as_str()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.with_timezone(&Utc))
+    v.as_str().and_then(|s| DateTime::parse_from_rfc3339(s).ok()).map(|t| t.with_timezone(&Utc))
 }
 
 #[cfg(test)]

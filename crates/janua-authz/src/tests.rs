@@ -52,15 +52,10 @@ fn conditions_on_ip_mfa_time_and_attributes() {
     );
     p.validate().unwrap();
     let ok = json!({"ip": "10.1.2.3", "mfa": true, "time": "2026-11-24T10:00:00Z"});
-    assert_eq!(
-        p.evaluate(&request("org:update", ok.clone())).decision,
-        Effect::Allow
-    );
-    for (key, bad) in [
-        ("ip", json!("192.168.1.1")),
-        ("mfa", json!(false)),
-        ("time", json!("2026-11-24T18:00:00Z")),
-    ] {
+    assert_eq!(p.evaluate(&request("org:update", ok.clone())).decision, Effect::Allow);
+    for (key, bad) in
+        [("ip", json!("192.168.1.1")), ("mfa", json!(false)), ("time", json!("2026-11-24T18:00:00Z"))]
+    {
         let mut ctx = ok.clone();
         ctx[key] = bad;
         let d = p.evaluate(&request("org:update", ctx));
@@ -74,13 +69,7 @@ fn conditions_on_ip_mfa_time_and_attributes() {
 
 #[test]
 fn validation_names_the_problem() {
-    let bad_net = policy(
-        "p",
-        Effect::Allow,
-        &["*"],
-        json!({"context.ip": {"ip_in": ["10.0.0.0/33"]}}),
-        0,
-    );
+    let bad_net = policy("p", Effect::Allow, &["*"], json!({"context.ip": {"ip_in": ["10.0.0.0/33"]}}), 0);
     assert!(bad_net.validate().is_err());
     let bad_path = policy("p", Effect::Allow, &["*"], json!({"secret.x": {"equals": 1}}), 0);
     assert!(bad_path.validate().is_err());
@@ -91,49 +80,20 @@ fn validation_names_the_problem() {
 
 #[test]
 fn time_windows_wrap_past_midnight_and_weekdays_count() {
-    let night = policy(
-        "n",
-        Effect::Deny,
-        &["*"],
-        json!({"context.time": {"time_between": ["22:00", "06:00"]}}),
-        0,
-    );
-    assert_eq!(
-        night
-            .evaluate(&request("x", json!({"time": "2026-11-24T23:30:00Z"})))
-            .decision,
-        Effect::Deny
-    );
-    assert!(
-        night
-            .evaluate(&request("x", json!({"time": "2026-11-24T23:30:00Z"})))
-            .policy_id
-            .is_some()
-    );
-    assert!(
-        night
-            .evaluate(&request("x", json!({"time": "2026-11-24T12:00:00Z"})))
-            .policy_id
-            .is_none()
-    );
+    let night =
+        policy("n", Effect::Deny, &["*"], json!({"context.time": {"time_between": ["22:00", "06:00"]}}), 0);
+    assert_eq!(night.evaluate(&request("x", json!({"time": "2026-11-24T23:30:00Z"}))).decision, Effect::Deny);
+    assert!(night.evaluate(&request("x", json!({"time": "2026-11-24T23:30:00Z"}))).policy_id.is_some());
+    assert!(night.evaluate(&request("x", json!({"time": "2026-11-24T12:00:00Z"}))).policy_id.is_none());
     // 2026-11-24 is a Tuesday.
-    let weekdays = policy(
-        "w",
-        Effect::Allow,
-        &["*"],
-        json!({"context.time": {"weekday_in": ["mon", "tue"]}}),
-        0,
-    );
+    let weekdays =
+        policy("w", Effect::Allow, &["*"], json!({"context.time": {"weekday_in": ["mon", "tue"]}}), 0);
     assert_eq!(
-        weekdays
-            .evaluate(&request("x", json!({"time": "2026-11-24T12:00:00Z"})))
-            .decision,
+        weekdays.evaluate(&request("x", json!({"time": "2026-11-24T12:00:00Z"}))).decision,
         Effect::Allow
     );
     assert_eq!(
-        weekdays
-            .evaluate(&request("x", json!({"time": "2026-11-28T12:00:00Z"})))
-            .decision,
+        weekdays.evaluate(&request("x", json!({"time": "2026-11-28T12:00:00Z"}))).decision,
         Effect::Deny
     );
 }
@@ -144,10 +104,7 @@ fn deny_wins_and_priority_picks_the_allow() {
     let high = policy("high", Effect::Allow, &["*"], json!({}), 10);
     let deny = policy("deny", Effect::Deny, &["org:delete"], json!({}), -5);
     let d = evaluate(&[low.clone(), high.clone()], &request("org:read", json!({})));
-    assert_eq!(
-        (d.decision, d.policy_id.as_deref()),
-        (Effect::Allow, Some("high"))
-    );
+    assert_eq!((d.decision, d.policy_id.as_deref()), (Effect::Allow, Some("high")));
     let d = evaluate(&[low, high, deny], &request("org:delete", json!({})));
     assert_eq!((d.decision, d.policy_id.as_deref()), (Effect::Deny, Some("deny")));
     let d = evaluate(&[], &request("org:read", json!({})));
@@ -167,21 +124,12 @@ fn arb_policy() -> impl Strategy<Value = Policy> {
                 Some(m) => json!({"context.mfa": {"equals": m}}),
                 None => json!({}),
             };
-            policy(
-                &id,
-                if deny { Effect::Deny } else { Effect::Allow },
-                &actions,
-                conditions,
-                priority,
-            )
+            policy(&id, if deny { Effect::Deny } else { Effect::Allow }, &actions, conditions, priority)
         })
 }
 
 fn arb_request() -> impl Strategy<Value = Request> {
-    (
-        prop::sample::select(vec!["org:read", "org:update", "users:read", "billing:pay"]),
-        prop::bool::ANY,
-    )
+    (prop::sample::select(vec!["org:read", "org:update", "users:read", "billing:pay"]), prop::bool::ANY)
         .prop_map(|(action, mfa)| request(action, json!({ "mfa": mfa })))
 }
 

@@ -67,10 +67,7 @@ pub struct OutboundSettings {
 
 impl Default for OutboundSettings {
     fn default() -> Self {
-        Self {
-            allowed_networks: String::new(),
-            timeout_ms: 10_000,
-        }
+        Self { allowed_networks: String::new(), timeout_ms: 10_000 }
     }
 }
 
@@ -115,10 +112,7 @@ pub struct GatewaySettings {
 
 impl Default for GatewaySettings {
     fn default() -> Self {
-        Self {
-            service: ServiceSettings::on_port(8080),
-            trusted_proxies: String::new(),
-        }
+        Self { service: ServiceSettings::on_port(8080), trusted_proxies: String::new() }
     }
 }
 
@@ -242,11 +236,7 @@ pub struct MagicLinkSettings {
 
 impl Default for MagicLinkSettings {
     fn default() -> Self {
-        Self {
-            signup_enabled: false,
-            ttl_secs: 15 * 60,
-            per_email_per_hour: 5,
-        }
+        Self { signup_enabled: false, ttl_secs: 15 * 60, per_email_per_hour: 5 }
     }
 }
 
@@ -310,10 +300,7 @@ pub struct OAuthProviderSettings {
 
 impl OAuthProviderSettings {
     fn oidc(issuer: &str) -> Self {
-        Self {
-            issuer: Some(issuer.into()),
-            ..Self::default()
-        }
+        Self { issuer: Some(issuer.into()), ..Self::default() }
     }
 
     fn oauth2(authorize: &str, token: &str, userinfo: &str) -> Self {
@@ -439,10 +426,7 @@ pub struct WebSocketSettings {
 
 impl Default for WebSocketSettings {
     fn default() -> Self {
-        Self {
-            heartbeat_secs: 20,
-            max_connections_per_user: 16,
-        }
+        Self { heartbeat_secs: 20, max_connections_per_user: 16 }
     }
 }
 
@@ -566,10 +550,7 @@ impl Default for HttpSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self {
-            format: "pretty".into(),
-            level: "info".into(),
-        }
+        Self { format: "pretty".into(), level: "info".into() }
     }
 }
 
@@ -596,9 +577,8 @@ impl Settings {
     /// Loads the configuration the way operators set it (see the module docs).
     pub fn load() -> Result<Settings, ConfigError> {
         let path = std::env::var("JANUA_CONFIG").unwrap_or_else(|_| "janua.toml".into());
-        let mut figment = Figment::from(Serialized::defaults(Settings::default()))
-            .merge(Toml::file(&path))
-            .merge(
+        let mut figment =
+            Figment::from(Serialized::defaults(Settings::default())).merge(Toml::file(&path)).merge(
                 Env::prefixed("JANUA_")
                     .split("__")
                     .filter(|k| !k.as_str().ends_with("_file") && k.as_str() != "config"),
@@ -610,10 +590,8 @@ impl Settings {
             let Some(name) = rest.strip_suffix("_FILE") else {
                 continue;
             };
-            let secret = std::fs::read_to_string(&value).map_err(|source| ConfigError::SecretFile {
-                path: value.clone(),
-                source,
-            })?;
+            let secret = std::fs::read_to_string(&value)
+                .map_err(|source| ConfigError::SecretFile { path: value.clone(), source })?;
             let key_path = name.to_ascii_lowercase().replace("__", ".");
             figment = figment.merge(Serialized::default(&key_path, secret.trim().to_string()));
         }
@@ -650,11 +628,7 @@ impl Settings {
             match v {
                 serde_json::Value::Object(map) => {
                     for (k, v) in map {
-                        let p = if prefix.is_empty() {
-                            k.clone()
-                        } else {
-                            format!("{prefix}.{k}")
-                        };
+                        let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
                         walk(&p, v, out);
                     }
                 }
@@ -671,10 +645,7 @@ impl Settings {
     }
 
     pub fn database_url_for(&self, service: &ServiceSettings) -> String {
-        service
-            .database_url
-            .clone()
-            .unwrap_or_else(|| self.database_url.clone())
+        service.database_url.clone().unwrap_or_else(|| self.database_url.clone())
     }
 
     pub fn amqp_url_for(&self, service: &ServiceSettings) -> String {

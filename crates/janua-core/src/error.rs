@@ -108,12 +108,7 @@ struct ErrorParts {
 
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self(Box::new(ErrorParts {
-            code,
-            message: message.into(),
-            details: None,
-            headers: Vec::new(),
-        }))
+        Self(Box::new(ErrorParts { code, message: message.into(), details: None, headers: Vec::new() }))
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -170,20 +165,14 @@ impl ApiError {
     }
 
     pub fn unavailable(what: &str) -> Self {
-        Self::new(
-            ErrorCode::ServiceUnavailable,
-            format!("{what} is unavailable; retry later"),
-        )
+        Self::new(ErrorCode::ServiceUnavailable, format!("{what} is unavailable; retry later"))
     }
 
     /// A bug or an unexpected failure. The cause goes to the log (with the request id of the
     /// current span); the client learns nothing internal.
     pub fn internal(cause: impl fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(
-            ErrorCode::Internal,
-            "internal error; quote the X-Request-Id header when reporting it",
-        )
+        Self::new(ErrorCode::Internal, "internal error; quote the X-Request-Id header when reporting it")
     }
 
     pub fn envelope(&self) -> ErrorEnvelope {
@@ -239,10 +228,7 @@ impl From<diesel::result::Error> for ApiError {
                 if info.message().contains("0x00")
                     || info.message().contains("unsupported Unicode escape") =>
             {
-                ApiError::new(
-                    ErrorCode::ValidationError,
-                    "text may not contain NUL characters (\\u0000)",
-                )
+                ApiError::new(ErrorCode::ValidationError, "text may not contain NUL characters (\\u0000)")
             }
             other => ApiError::internal(other),
         }

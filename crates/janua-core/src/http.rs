@@ -19,8 +19,7 @@ pub struct RequestId(pub String);
 /// Echoes a sane client-sent `X-Request-Id` or makes one, puts it on the response and in the
 /// tracing span of the request.
 pub async fn request_id(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
+    req: ServiceRequest, next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let id = req
         .headers()
@@ -44,29 +43,27 @@ pub fn request_id_of(req: &HttpRequest) -> Option<String> {
 
 /// JSON bodies: bad JSON -> 400 naming the problem, wrong content type -> 415, too big -> 413.
 pub fn json_config(limit: usize) -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(limit)
-        .error_handler(|err, _req| {
-            let api = match &err {
-                JsonPayloadError::ContentType => ApiError::new(
-                    ErrorCode::UnsupportedMediaType,
-                    "expected a JSON body with Content-Type: application/json",
-                ),
-                JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-                    ApiError::new(ErrorCode::PayloadTooLarge, "request body is too large")
+    web::JsonConfig::default().limit(limit).error_handler(|err, _req| {
+        let api = match &err {
+            JsonPayloadError::ContentType => ApiError::new(
+                ErrorCode::UnsupportedMediaType,
+                "expected a JSON body with Content-Type: application/json",
+            ),
+            JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+                ApiError::new(ErrorCode::PayloadTooLarge, "request body is too large")
+            }
+            JsonPayloadError::Deserialize(e) => {
+                let field = missing_or_invalid_field(&e.to_string());
+                let err = ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {e}"));
+                match field {
+                    Some(f) => err.with_details(serde_json::json!({ "field": f })),
+                    None => err,
                 }
-                JsonPayloadError::Deserialize(e) => {
-                    let field = missing_or_invalid_field(&e.to_string());
-                    let err = ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {e}"));
-                    match field {
-                        Some(f) => err.with_details(serde_json::json!({ "field": f })),
-                        None => err,
-                    }
-                }
-                other => ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {other}")),
-            };
-            api.into()
-        })
+            }
+            other => ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {other}")),
+        };
+        api.into()
+    })
 }
 
 /// A JSON body that may be left out (`POST` with no body): `None` for an empty body, the value
@@ -127,9 +124,8 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
 /// client's address as it determined it (see the gateway's trusted proxies). Anyone else is
 /// what the TCP connection says.
 pub fn client_ip(req: &HttpRequest) -> Option<String> {
-    let from_the_gateway = req
-        .app_data::<web::Data<ServiceToken>>()
-        .is_some_and(|t| require_service_token(req, &t.0).is_ok());
+    let from_the_gateway =
+        req.app_data::<web::Data<ServiceToken>>().is_some_and(|t| require_service_token(req, &t.0).is_ok());
     if from_the_gateway
         && let Some(xff) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
         && let Some(last) = xff.rsplit(',').next().map(str::trim).filter(|s| !s.is_empty())
@@ -172,10 +168,7 @@ mod tests {
     fn ipv6_addresses_count_per_64_and_mapped_ones_as_ipv4() {
         assert_eq!(address_bucket("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
         assert_eq!(address_bucket("2001:db8:1:2:ffff::1"), "2001:db8:1:2::/64");
-        assert_ne!(
-            address_bucket("2001:db8:1:3::1"),
-            address_bucket("2001:db8:1:2::1")
-        );
+        assert_ne!(address_bucket("2001:db8:1:3::1"), address_bucket("2001:db8:1:2::1"));
         assert_eq!(address_bucket("::ffff:10.1.2.3"), "10.1.2.3");
         assert_eq!(address_bucket("192.0.2.7"), "192.0.2.7");
     }
@@ -208,11 +201,7 @@ impl actix_web::FromRequest for RequestMeta {
             request_id: request_id_of(req),
             ip: client_ip(req),
             user_agent: user_agent(req),
-            traceparent: req
-                .headers()
-                .get("traceparent")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
+            traceparent: req.headers().get("traceparent").and_then(|v| v.to_str().ok()).map(str::to_owned),
         }))
     }
 }
@@ -229,23 +218,15 @@ pub struct ServiceToken(pub String);
 /// Middleware for a service's `/internal/v1` scope: only callers presenting the service token
 /// (registered as `web::Data<ServiceToken>`) get through; anyone else gets a 404.
 pub async fn service_token_guard(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
+    req: ServiceRequest, next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
-    let expected = req
-        .app_data::<web::Data<ServiceToken>>()
-        .map(|t| t.0.clone())
-        .unwrap_or_default();
+    let expected = req.app_data::<web::Data<ServiceToken>>().map(|t| t.0.clone()).unwrap_or_default();
     require_service_token(req.request(), &expected)?;
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 pub fn require_service_token(req: &HttpRequest, expected: &str) -> Result<(), ApiError> {
-    let presented = req
-        .headers()
-        .get(SERVICE_TOKEN_HEADER)
-        .map(|v| v.as_bytes())
-        .unwrap_or_default();
+    let presented = req.headers().get(SERVICE_TOKEN_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
     if expected.is_empty() || !crate::crypto::constant_time_eq(expected.as_bytes(), presented) {
         return Err(ApiError::new(ErrorCode::NotFound, "no such route"));
     }

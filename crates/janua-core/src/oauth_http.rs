@@ -21,11 +21,7 @@ pub fn raw_claims(jwt: &str) -> serde_json::Value {
     use base64::Engine;
     jwt.split('.')
         .nth(1)
-        .and_then(|p| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(p.trim_end_matches('='))
-                .ok()
-        })
+        .and_then(|p| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(p.trim_end_matches('=')).ok())
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_else(|| serde_json::Value::Object(Default::default()))
 }
@@ -36,8 +32,7 @@ pub fn raw_claims(jwt: &str) -> serde_json::Value {
 /// ID token left out (a conforming provider keeps `email` and `email_verified` there when an
 /// access token is issued, 5.4); the signed ID token wins where both speak.
 pub fn with_userinfo(
-    id_token_claims: serde_json::Value,
-    userinfo: Option<serde_json::Value>,
+    id_token_claims: serde_json::Value, userinfo: Option<serde_json::Value>,
 ) -> Result<serde_json::Value, String> {
     let Some(info) = userinfo else {
         return Ok(id_token_claims);

@@ -51,12 +51,7 @@ impl OrgPermissions {
     /// [`decide`] for `permission` in `org`, asking org what the user holds there (a member
     /// always holds something: `organizations:read`).
     pub async fn require(
-        &self,
-        user: Uuid,
-        platform_admin: bool,
-        org: Uuid,
-        permission: &str,
-        hidden: fn() -> ApiError,
+        &self, user: Uuid, platform_admin: bool, org: Uuid, permission: &str, hidden: fn() -> ApiError,
     ) -> Result<(), ApiError> {
         if platform_admin {
             return Ok(());
@@ -68,29 +63,21 @@ impl OrgPermissions {
 
     /// Whether the user holds `permission` in `org`.
     pub async fn holds(&self, user: Uuid, org: Uuid, permission: &str) -> Result<bool, ApiError> {
-        Ok(self
-            .in_organization(user, org)
-            .await?
-            .iter()
-            .any(|p| p == permission))
+        Ok(self.in_organization(user, org).await?.iter().any(|p| p == permission))
     }
 }
 
 /// The rule itself: a platform admin passes; a non-member gets `hidden()` (a 404); a member
 /// who is not `allowed` gets 403.
 pub fn decide(
-    platform_admin: bool,
-    member: bool,
-    allowed: bool,
-    hidden: fn() -> ApiError,
+    platform_admin: bool, member: bool, allowed: bool, hidden: fn() -> ApiError,
 ) -> Result<(), ApiError> {
     match (platform_admin, member, allowed) {
         (true, _, _) => Ok(()),
         (false, false, _) => Err(hidden()),
-        (false, true, false) => Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "your role in the organization does not allow this",
-        )),
+        (false, true, false) => {
+            Err(ApiError::new(ErrorCode::Forbidden, "your role in the organization does not allow this"))
+        }
         (false, true, true) => Ok(()),
     }
 }
@@ -107,16 +94,9 @@ mod tests {
     #[test]
     fn admins_pass_strangers_learn_nothing_members_may_be_refused() {
         assert!(decide(true, false, false, no_such_organization).is_ok());
+        assert_eq!(decide(false, false, true, no_such_organization).unwrap_err().code(), ErrorCode::NotFound);
         assert_eq!(
-            decide(false, false, true, no_such_organization)
-                .unwrap_err()
-                .code(),
-            ErrorCode::NotFound
-        );
-        assert_eq!(
-            decide(false, true, false, no_such_organization)
-                .unwrap_err()
-                .code(),
+            decide(false, true, false, no_such_organization).unwrap_err().code(),
             ErrorCode::Forbidden
         );
         assert!(decide(false, true, true, no_such_organization).is_ok());

@@ -77,12 +77,7 @@ impl NetworkGuard {
     /// The union of several comma-separated lists.
     pub fn parse_all(lists: &[&str]) -> Result<NetworkGuard, BadNetwork> {
         let mut allowed = Vec::new();
-        for item in lists
-            .iter()
-            .flat_map(|l| l.split(','))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        for item in lists.iter().flat_map(|l| l.split(',')).map(str::trim).filter(|s| !s.is_empty()) {
             let net = item
                 .parse::<IpNet>()
                 .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
@@ -130,12 +125,7 @@ fn is_internal_v6(ip: Ipv6Addr) -> bool {
         Some(Ipv4Addr::from(u128::from(ip) as u32))
     } else if s[0] == 0x2002 {
         // 6to4 (RFC 3056): 2002:AABB:CCDD::/48
-        Some(Ipv4Addr::new(
-            (s[1] >> 8) as u8,
-            s[1] as u8,
-            (s[2] >> 8) as u8,
-            s[2] as u8,
-        ))
+        Some(Ipv4Addr::new((s[1] >> 8) as u8, s[1] as u8, (s[2] >> 8) as u8, s[2] as u8))
     } else {
         None
     };
@@ -223,10 +213,7 @@ pub struct Outbound {
 
 impl Outbound {
     pub fn new(
-        guard: Arc<NetworkGuard>,
-        timeout: std::time::Duration,
-        max_redirects: usize,
-        user_agent: &str,
+        guard: Arc<NetworkGuard>, timeout: std::time::Duration, max_redirects: usize, user_agent: &str,
     ) -> reqwest::Result<Outbound> {
         let for_redirects = guard.clone();
         let redirect = reqwest::redirect::Policy::custom(move |attempt| {
@@ -256,9 +243,7 @@ impl Outbound {
     /// The client of every fetch Janua makes on behalf of a URL someone named: the operator's
     /// `outbound.allowed_networks` plus `extra` (webhooks add their own list).
     pub fn from_settings(
-        settings: &crate::config::Settings,
-        extra_allowed: &str,
-        max_redirects: usize,
+        settings: &crate::config::Settings, extra_allowed: &str, max_redirects: usize,
     ) -> anyhow::Result<Outbound> {
         let guard = NetworkGuard::parse_all(&[&settings.outbound.allowed_networks, extra_allowed])?;
         Ok(Outbound::new(
@@ -276,9 +261,7 @@ impl Outbound {
     /// A request to `url` after the checks a resolver cannot make (syntax, credentials, an IP
     /// literal's range).
     pub fn request(
-        &self,
-        method: reqwest::Method,
-        url: &str,
+        &self, method: reqwest::Method, url: &str,
     ) -> Result<reqwest::RequestBuilder, OutboundError> {
         let parsed = url::Url::parse(url).map_err(|_| OutboundError::BadUrl)?;
         check_url(&parsed, &self.guard)?;
@@ -320,10 +303,7 @@ impl Outbound {
     /// GETs a JSON document of at most `max` bytes (see [`Outbound::fetch`]), with `bearer`
     /// as the access token when given (a UserInfo or user API).
     pub async fn get_json(
-        &self,
-        url: &str,
-        bearer: Option<&str>,
-        max: usize,
+        &self, url: &str, bearer: Option<&str>, max: usize,
     ) -> Result<serde_json::Value, OutboundError> {
         let mut req = self.get(url)?.header("accept", "application/json");
         if let Some(token) = bearer {
@@ -336,17 +316,12 @@ impl Outbound {
     /// oauth2's HTTP client interface (token endpoints, possibly named by a fetched discovery
     /// document), through the same guard, answers capped at `max` bytes.
     pub async fn oauth(
-        &self,
-        request: oauth2::HttpRequest,
-        max: usize,
+        &self, request: oauth2::HttpRequest, max: usize,
     ) -> Result<oauth2::HttpResponse, std::io::Error> {
         let request = reqwest::Request::try_from(request).map_err(std::io::Error::other)?;
         check_url(request.url(), &self.guard).map_err(std::io::Error::other)?;
-        let resp = self
-            .client
-            .execute(request)
-            .await
-            .map_err(|e| std::io::Error::other(OutboundError::of(e)))?;
+        let resp =
+            self.client.execute(request).await.map_err(|e| std::io::Error::other(OutboundError::of(e)))?;
         let mut builder = http::Response::builder().status(resp.status());
         for (name, value) in resp.headers() {
             builder = builder.header(name, value);
@@ -362,14 +337,9 @@ pub fn is_refusal(error: &(dyn std::error::Error + 'static)) -> bool {
     std::iter::successors(Some(error), |e| e.source()).any(|e| {
         matches!(e.downcast_ref::<OutboundError>(), Some(OutboundError::NotAllowed))
             || e.is::<RefusedAddress>()
-            || e.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .is_some_and(|inner| {
-                    matches!(
-                        inner.downcast_ref::<OutboundError>(),
-                        Some(OutboundError::NotAllowed)
-                    )
-                })
+            || e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()).is_some_and(|inner| {
+                matches!(inner.downcast_ref::<OutboundError>(), Some(OutboundError::NotAllowed))
+            })
     })
 }
 
@@ -472,30 +442,17 @@ mod tests {
         assert!(refused_literal(&url("http://[::ffff:169.254.169.254]/"), &guard).is_some());
         assert!(refused_literal(&url("http://example.com/"), &guard).is_none());
         assert!(refused_literal(&url("http://8.8.8.8/"), &guard).is_none());
-        assert!(matches!(
-            check_url(&url("http://10.0.0.1/x"), &guard),
-            Err(OutboundError::NotAllowed)
-        ));
-        assert!(matches!(
-            check_url(&url("https://u:p@example.com/"), &guard),
-            Err(OutboundError::BadUrl)
-        ));
-        assert!(matches!(
-            check_url(&url("file:///etc/passwd"), &guard),
-            Err(OutboundError::BadUrl)
-        ));
+        assert!(matches!(check_url(&url("http://10.0.0.1/x"), &guard), Err(OutboundError::NotAllowed)));
+        assert!(matches!(check_url(&url("https://u:p@example.com/"), &guard), Err(OutboundError::BadUrl)));
+        assert!(matches!(check_url(&url("file:///etc/passwd"), &guard), Err(OutboundError::BadUrl)));
         assert!(check_url(&url("https://idp.example.com/metadata"), &guard).is_ok());
     }
 
     #[tokio::test]
     async fn a_fetch_of_a_refused_address_says_only_that_it_is_not_allowed() {
-        let outbound = Outbound::new(
-            Arc::new(NetworkGuard::default()),
-            std::time::Duration::from_secs(2),
-            3,
-            "test",
-        )
-        .unwrap();
+        let outbound =
+            Outbound::new(Arc::new(NetworkGuard::default()), std::time::Duration::from_secs(2), 3, "test")
+                .unwrap();
         for refused in ["http://127.0.0.1:9/x", "http://localhost:9/x", "http://[::1]:9/"] {
             let err = outbound.get_json(refused, None, 1024).await.unwrap_err();
             assert!(matches!(err, OutboundError::NotAllowed), "{refused}: {err:?}");
@@ -515,11 +472,7 @@ mod tests {
         let name: Name = "localhost".parse().unwrap();
         assert!(refusing.resolve(name).await.is_err());
         let allowing = GuardedResolver::new(Arc::new(NetworkGuard::parse("127.0.0.0/8, ::1/128").unwrap()));
-        let addrs: Vec<SocketAddr> = allowing
-            .resolve("localhost".parse().unwrap())
-            .await
-            .unwrap()
-            .collect();
+        let addrs: Vec<SocketAddr> = allowing.resolve("localhost".parse().unwrap()).await.unwrap().collect();
         assert!(!addrs.is_empty());
         assert!(addrs.iter().all(|a| a.ip().is_loopback()));
     }

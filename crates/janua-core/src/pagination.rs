@@ -67,23 +67,16 @@ impl<T> Page<T> {
         let more = rows.len() as i64 > limit;
         rows.truncate(limit as usize);
         let next_cursor = if more {
-            rows.last()
-                .map(|last| URL_SAFE_NO_PAD.encode(serde_json::to_vec(&key(last)).unwrap_or_default()))
+            rows.last().map(|last| URL_SAFE_NO_PAD.encode(serde_json::to_vec(&key(last)).unwrap_or_default()))
         } else {
             None
         };
-        Page {
-            data: rows,
-            next_cursor,
-        }
+        Page { data: rows, next_cursor }
     }
 
     /// The same page with each item turned into its view.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            data: self.data.into_iter().map(f).collect(),
-            next_cursor: self.next_cursor,
-        }
+        Page { data: self.data.into_iter().map(f).collect(), next_cursor: self.next_cursor }
     }
 }
 
@@ -93,10 +86,7 @@ mod tests {
 
     #[test]
     fn limit_is_bounded() {
-        let q = |l| PageQuery {
-            limit: l,
-            cursor: None,
-        };
+        let q = |l| PageQuery { limit: l, cursor: None };
         assert_eq!(q(None).limit().unwrap(), 20);
         assert!(q(Some(0)).limit().is_err());
         assert!(q(Some(101)).limit().is_err());
@@ -107,10 +97,7 @@ mod tests {
     fn cursor_round_trips() {
         let page = Page::from_rows(vec![1, 2, 3], 2, |n| *n);
         assert_eq!(page.data, vec![1, 2]);
-        let q = PageQuery {
-            limit: None,
-            cursor: page.next_cursor,
-        };
+        let q = PageQuery { limit: None, cursor: page.next_cursor };
         assert_eq!(q.after::<i32>().unwrap(), Some(2));
         let last = Page::from_rows(vec![1], 2, |n| *n);
         assert!(last.next_cursor.is_none());

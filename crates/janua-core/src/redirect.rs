@@ -14,23 +14,17 @@ pub fn allowed(allowlist: &str, candidate: &str) -> bool {
     if !url.username().is_empty() || url.password().is_some() || url.fragment().is_some() {
         return false;
     }
-    allowlist
-        .split(',')
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .filter_map(|e| Url::parse(e).ok())
-        .any(|entry| {
+    allowlist.split(',').map(str::trim).filter(|e| !e.is_empty()).filter_map(|e| Url::parse(e).ok()).any(
+        |entry| {
             let base = entry.path().trim_end_matches('/');
             entry.scheme() == url.scheme()
                 && entry.host_str() == url.host_str()
                 && entry.port_or_known_default() == url.port_or_known_default()
                 && (url.path() == base
                     || base.is_empty()
-                    || url
-                        .path()
-                        .strip_prefix(base)
-                        .is_some_and(|rest| rest.starts_with('/')))
-        })
+                    || url.path().strip_prefix(base).is_some_and(|rest| rest.starts_with('/')))
+        },
+    )
 }
 
 /// A 302 to `uri` with `answer`'s scalar fields in the fragment (never sent to servers, so

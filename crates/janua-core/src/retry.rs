@@ -18,21 +18,14 @@ pub struct Backoff {
 
 impl Backoff {
     /// Reconnecting to a dependency (broker, database): 200 ms doubling to 5 s, no jitter.
-    pub const RECONNECT: Backoff = Backoff {
-        base: Duration::from_millis(200),
-        max: Duration::from_secs(5),
-        jitter: 0.0,
-    };
+    pub const RECONNECT: Backoff =
+        Backoff { base: Duration::from_millis(200), max: Duration::from_secs(5), jitter: 0.0 };
 
     /// The wait after the `attempt`-th failure (1 for the first): `base * 2^(attempt - 1)`, up
     /// to `max`, jittered.
     pub fn delay(&self, attempt: u32) -> Duration {
         let doublings = attempt.saturating_sub(1).min(31);
-        let nominal = self
-            .base
-            .checked_mul(1u32 << doublings)
-            .unwrap_or(self.max)
-            .min(self.max);
+        let nominal = self.base.checked_mul(1u32 << doublings).unwrap_or(self.max).min(self.max);
         if self.jitter <= 0.0 {
             return nominal;
         }
@@ -42,10 +35,7 @@ impl Backoff {
 
     /// A counter of consecutive failures for a reconnect loop.
     pub fn attempts(self) -> Attempts {
-        Attempts {
-            policy: self,
-            failures: 0,
-        }
+        Attempts { policy: self, failures: 0 }
     }
 }
 
@@ -85,11 +75,7 @@ mod tests {
         assert_eq!(plain.delay(2), Duration::from_millis(400));
         assert_eq!(plain.delay(6), Duration::from_secs(5));
         assert_eq!(plain.delay(1000), Duration::from_secs(5));
-        let jittered = Backoff {
-            base: Duration::from_secs(30),
-            max: Duration::from_secs(3600),
-            jitter: 0.5,
-        };
+        let jittered = Backoff { base: Duration::from_secs(30), max: Duration::from_secs(3600), jitter: 0.5 };
         for attempt in 1..8 {
             let nominal = Duration::from_secs(30 * (1 << (attempt - 1))).min(Duration::from_secs(3600));
             let d = jittered.delay(attempt);

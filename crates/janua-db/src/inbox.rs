@@ -8,9 +8,7 @@ use uuid::Uuid;
 
 /// True the first time `consumer` sees `event_id` (call it in the applying transaction).
 pub async fn first_delivery(
-    conn: &mut AsyncPgConnection,
-    consumer: &str,
-    event_id: Uuid,
+    conn: &mut AsyncPgConnection, consumer: &str, event_id: Uuid,
 ) -> QueryResult<bool> {
     let n = diesel::insert_into(inbox::table)
         .values((inbox::event_id.eq(event_id), inbox::consumer.eq(consumer)))

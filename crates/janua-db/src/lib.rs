@@ -37,8 +37,7 @@ pub fn schema_url(database_url: &str, schema: &str) -> Result<String, DbError> {
         return Err(DbError::Url(format!("bad schema name {schema}")));
     }
     let mut url = url::Url::parse(database_url).map_err(|e| DbError::Url(e.to_string()))?;
-    url.query_pairs_mut()
-        .append_pair("options", &format!("-csearch_path={schema}"));
+    url.query_pairs_mut().append_pair("options", &format!("-csearch_path={schema}"));
     Ok(url.to_string())
 }
 
@@ -65,13 +64,10 @@ fn deadpool_runtime() -> deadpool::Runtime {
 
 /// Creates the schema if needed, then runs the outbox migrations and the service's own.
 pub async fn migrate(
-    database_url: &str,
-    schema: &str,
-    migrations: EmbeddedMigrations,
+    database_url: &str, schema: &str, migrations: EmbeddedMigrations,
 ) -> Result<(), DbError> {
     let mut conn = AsyncPgConnection::establish(database_url).await?;
-    conn.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
-        .await?;
+    conn.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}")).await?;
     drop(conn);
     let url = schema_url(database_url, schema)?;
     tokio::task::spawn_blocking(move || -> Result<(), DbError> {

@@ -26,20 +26,14 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, event: &Event) -> QueryResult
         ))
         .execute(conn)
         .await?;
-    diesel::sql_query(format!(
-        "SELECT pg_notify('{CHANNEL_PREFIX}' || current_schema(), '')"
-    ))
-    .execute(conn)
-    .await?;
+    diesel::sql_query(format!("SELECT pg_notify('{CHANNEL_PREFIX}' || current_schema(), '')"))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
-    outbox::table
-        .filter(outbox::published_at.is_null())
-        .count()
-        .get_result(conn)
-        .await
+    outbox::table.filter(outbox::published_at.is_null()).count().get_result(conn).await
 }
 
 pub use janua_events::BrokerStatus;
@@ -167,21 +161,14 @@ impl OutboxRelay {
 
     async fn connect_listener(&self, url: &str, schema: &str) -> Option<AsyncPgConnection> {
         let mut conn = AsyncPgConnection::establish(url).await.ok()?;
-        diesel::sql_query(format!("LISTEN \"{CHANNEL_PREFIX}{schema}\""))
-            .execute(&mut conn)
-            .await
-            .ok()?;
+        diesel::sql_query(format!("LISTEN \"{CHANNEL_PREFIX}{schema}\"")).execute(&mut conn).await.ok()?;
         Some(conn)
     }
 
     /// Publishes up to one batch of pending events; returns how many were confirmed.
     /// `FOR UPDATE SKIP LOCKED` lets several replicas relay the same outbox safely.
     pub async fn publish_batch(&self, publisher: &Publisher) -> Result<usize, RelayError> {
-        let mut conn = self
-            .pool
-            .get()
-            .await
-            .map_err(|e| RelayError::Pool(e.to_string()))?;
+        let mut conn = self.pool.get().await.map_err(|e| RelayError::Pool(e.to_string()))?;
         let batch_size = self.batch_size;
         conn.transaction::<(usize, bool), RelayError, _>(async move |conn| {
             let rows: Vec<(Uuid, String, Vec<u8>)> = outbox::table
@@ -206,10 +193,7 @@ impl OutboxRelay {
             }
             if !sent.is_empty() {
                 diesel::update(outbox::table.filter(outbox::id.eq_any(&sent)))
-                    .set((
-                        outbox::published_at.eq(Utc::now()),
-                        outbox::attempts.eq(outbox::attempts + 1),
-                    ))
+                    .set((outbox::published_at.eq(Utc::now()), outbox::attempts.eq(outbox::attempts + 1)))
                     .execute(conn)
                     .await?;
             }
@@ -227,9 +211,7 @@ impl OutboxRelay {
             if publisher.is_connected() && !stuck {
                 Ok(n)
             } else {
-                Err(RelayError::Publish(janua_events::PublishError::Nacked(
-                    "connection closed".into(),
-                )))
+                Err(RelayError::Publish(janua_events::PublishError::Nacked("connection closed".into())))
             }
         })
     }

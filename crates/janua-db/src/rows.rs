@@ -27,8 +27,7 @@ impl<R: Selectable<Pg, SelectExpression: QueryId> + Send + 'static> Row for R {}
 /// The row `query` finds, if any (`table.find(id)`, or `.for_update()` of it to lock the row
 /// until the transaction ends).
 pub fn first<'q, R, Q>(
-    conn: &mut AsyncPgConnection,
-    query: Q,
+    conn: &mut AsyncPgConnection, query: Q,
 ) -> impl Future<Output = QueryResult<Option<R>>> + Send
 where
     R: Row,
@@ -42,9 +41,7 @@ where
 
 /// Sets `changes` on the row(s) of `target` and answers the row as it is now.
 pub fn update<'q, R, T, V>(
-    conn: &mut AsyncPgConnection,
-    target: T,
-    changes: V,
+    conn: &mut AsyncPgConnection, target: T, changes: V,
 ) -> impl Future<Output = QueryResult<R>> + Send
 where
     R: Row,
@@ -54,17 +51,13 @@ where
     UpdateStatement<T::Table, T::WhereClause, V::Changeset, ReturningClause<AsRow<R>>>:
         diesel::query_builder::Query + LoadQuery<'q, AsyncPgConnection, R> + Send + 'q,
 {
-    diesel::update(target)
-        .set(changes)
-        .returning(R::as_returning())
-        .get_result(conn)
+    diesel::update(target).set(changes).returning(R::as_returning()).get_result(conn)
 }
 
 /// Runs an insert (`insert_into(table).values(..)`, with its `ON CONFLICT` if any) and answers
 /// the row it wrote; with `ON CONFLICT DO NOTHING`, `.optional()` tells a skipped row.
 pub fn insert<'q, R, T, U, Op>(
-    conn: &mut AsyncPgConnection,
-    statement: InsertStatement<T, U, Op>,
+    conn: &mut AsyncPgConnection, statement: InsertStatement<T, U, Op>,
 ) -> impl Future<Output = QueryResult<R>> + Send
 where
     R: Row,
@@ -78,8 +71,7 @@ where
 /// Deletes the row of `target` and answers it, if there was one: a row taken this way is
 /// taken once, however many callers race for it.
 pub fn take<'q, R, T>(
-    conn: &mut AsyncPgConnection,
-    target: T,
+    conn: &mut AsyncPgConnection, target: T,
 ) -> impl Future<Output = QueryResult<Option<R>>> + Send
 where
     R: Row,
@@ -88,9 +80,7 @@ where
         diesel::query_builder::Query + LoadQuery<'q, AsyncPgConnection, R> + Send + 'q,
     AsRow<R>: SelectableExpression<T::Table>,
 {
-    let row = diesel::delete(target)
-        .returning(R::as_returning())
-        .get_result(conn);
+    let row = diesel::delete(target).returning(R::as_returning()).get_result(conn);
     async move { row.await.optional() }
 }
 
@@ -98,9 +88,7 @@ where
 /// `(at, id)` of the last row of the page before. A row created at the same instant is told
 /// apart by its key, so no row is skipped or repeated.
 pub fn after<QS, C, K>(
-    created: C,
-    key: K,
-    (at, id): (DateTime<Utc>, Uuid),
+    created: C, key: K, (at, id): (DateTime<Utc>, Uuid),
 ) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>>
 where
     C: Expression<SqlType = Timestamptz> + ExpressionMethods + Copy + 'static,

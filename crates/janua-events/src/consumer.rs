@@ -102,10 +102,7 @@ pub struct Subscription {
 /// Consumes until the task is dropped, reconnecting with backoff. `status` is up while the
 /// consumer is attached to its queue.
 pub async fn run(
-    amqp_url: String,
-    exchange: String,
-    subscription: Subscription,
-    handler: Handler,
+    amqp_url: String, exchange: String, subscription: Subscription, handler: Handler,
     status: crate::BrokerStatus,
 ) {
     let mut attempts = janua_core::retry::Backoff::RECONNECT.attempts();
@@ -127,11 +124,7 @@ pub async fn run(
 /// A batch that cannot be applied is retried one event at a time, so one poison message is
 /// dead-lettered alone.
 pub async fn run_batched(
-    amqp_url: String,
-    exchange: String,
-    subscription: Subscription,
-    max_batch: usize,
-    handler: BatchHandler,
+    amqp_url: String, exchange: String, subscription: Subscription, max_batch: usize, handler: BatchHandler,
     status: crate::BrokerStatus,
 ) {
     let mut attempts = janua_core::retry::Backoff::RECONNECT.attempts();
@@ -163,17 +156,13 @@ enum ConsumeError {
 }
 
 async fn open(
-    amqp_url: &str,
-    exchange: &str,
-    sub: &Subscription,
+    amqp_url: &str, exchange: &str, sub: &Subscription,
 ) -> Result<(Connection, lapin::Channel, lapin::Consumer), lapin::Error> {
     let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
     let channel = connection.create_channel().await?;
     crate::publisher::declare_exchange(&channel, exchange).await?;
     declare(&channel, exchange, sub).await?;
-    channel
-        .basic_qos(sub.prefetch, BasicQosOptions::default())
-        .await?;
+    channel.basic_qos(sub.prefetch, BasicQosOptions::default()).await?;
     let deliveries = channel
         .basic_consume(
             sub.queue.as_str().into(),
@@ -186,11 +175,7 @@ async fn open(
 }
 
 async fn consume(
-    amqp_url: &str,
-    exchange: &str,
-    sub: &Subscription,
-    apply: Apply<'_>,
-    status: &crate::BrokerStatus,
+    amqp_url: &str, exchange: &str, sub: &Subscription, apply: Apply<'_>, status: &crate::BrokerStatus,
 ) -> Result<(), ConsumeError> {
     let (_connection, _channel, mut deliveries) =
         tokio::time::timeout(SETUP_TIMEOUT, open(amqp_url, exchange, sub))
@@ -236,12 +221,7 @@ async fn consume(
                     Err(HandleError::Retry(why)) => {
                         tracing::warn!(queue = %sub.queue, reason = %why, events = ready.len(), "event batch failed; will be redelivered");
                         for (delivery, _) in &ready {
-                            delivery
-                                .nack(BasicNackOptions {
-                                    requeue: true,
-                                    ..Default::default()
-                                })
-                                .await?;
+                            delivery.nack(BasicNackOptions { requeue: true, ..Default::default() }).await?;
                         }
                     }
                     Err(HandleError::Reject(_)) if ready.len() > 1 => {
@@ -268,9 +248,7 @@ async fn consume(
 
 /// Acks a handled delivery, requeues one to retry, dead-letters one that can never be handled.
 async fn settle(
-    queue: &str,
-    delivery: &lapin::message::Delivery,
-    outcome: Result<(), HandleError>,
+    queue: &str, delivery: &lapin::message::Delivery, outcome: Result<(), HandleError>,
 ) -> Result<(), lapin::Error> {
     match outcome {
         Ok(()) => {
@@ -278,12 +256,7 @@ async fn settle(
         }
         Err(HandleError::Retry(why)) => {
             tracing::warn!(queue = %queue, reason = %why, "event handling failed; will be redelivered");
-            delivery
-                .nack(BasicNackOptions {
-                    requeue: true,
-                    ..Default::default()
-                })
-                .await?;
+            delivery.nack(BasicNackOptions { requeue: true, ..Default::default() }).await?;
         }
         Err(HandleError::Reject(why)) => {
             tracing::error!(queue = %queue, reason = %why, "event dead-lettered");
@@ -297,18 +270,13 @@ async fn settle(
 /// publishers declare every known subscription too, so no event published before a consumer
 /// first started is lost).
 pub async fn declare(
-    channel: &lapin::Channel,
-    exchange: &str,
-    sub: &Subscription,
+    channel: &lapin::Channel, exchange: &str, sub: &Subscription,
 ) -> Result<(), lapin::Error> {
     channel
         .exchange_declare(
             DEAD_LETTER_EXCHANGE.into(),
             ExchangeKind::Direct,
-            ExchangeDeclareOptions {
-                durable: true,
-                ..Default::default()
-            },
+            ExchangeDeclareOptions { durable: true, ..Default::default() },
             FieldTable::default(),
         )
         .await?;
@@ -316,10 +284,7 @@ pub async fn declare(
     channel
         .queue_declare(
             dead.as_str().into(),
-            QueueDeclareOptions {
-                durable: true,
-                ..Default::default()
-            },
+            QueueDeclareOptions { durable: true, ..Default::default() },
             quorum(),
         )
         .await?;
@@ -333,22 +298,13 @@ pub async fn declare(
         )
         .await?;
     let mut args = quorum();
-    args.insert(
-        "x-dead-letter-exchange".into(),
-        AMQPValue::LongString(DEAD_LETTER_EXCHANGE.into()),
-    );
-    args.insert(
-        "x-dead-letter-routing-key".into(),
-        AMQPValue::LongString(sub.queue.as_str().into()),
-    );
+    args.insert("x-dead-letter-exchange".into(), AMQPValue::LongString(DEAD_LETTER_EXCHANGE.into()));
+    args.insert("x-dead-letter-routing-key".into(), AMQPValue::LongString(sub.queue.as_str().into()));
     args.insert("x-delivery-limit".into(), AMQPValue::LongInt(DELIVERY_LIMIT));
     channel
         .queue_declare(
             sub.queue.as_str().into(),
-            QueueDeclareOptions {
-                durable: true,
-                ..Default::default()
-            },
+            QueueDeclareOptions { durable: true, ..Default::default() },
             args,
         )
         .await?;
@@ -388,8 +344,7 @@ mod tests {
 
     /// A handler failing `failures` times for a passing reason, then succeeding.
     fn flaky(
-        failures: u32,
-        calls: &AtomicU32,
+        failures: u32, calls: &AtomicU32,
     ) -> impl FnMut() -> futures::future::Ready<Result<(), HandleError>> + '_ {
         move || {
             let call = calls.fetch_add(1, Ordering::SeqCst) + 1;
@@ -420,10 +375,7 @@ mod tests {
             calls.fetch_add(1, Ordering::SeqCst);
             futures::future::ready(Err(HandleError::Reject("undecodable".into())))
         };
-        assert!(matches!(
-            QUICK.run("q", reject).await,
-            Err(HandleError::Reject(_))
-        ));
+        assert!(matches!(QUICK.run("q", reject).await, Err(HandleError::Reject(_))));
         assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 }

@@ -40,11 +40,7 @@ impl Publisher {
             crate::consumer::declare(&channel, exchange, &sub).await?;
         }
         channel.confirm_select(ConfirmSelectOptions::default()).await?;
-        Ok(Publisher {
-            connection,
-            channel,
-            exchange: exchange.to_string(),
-        })
+        Ok(Publisher { connection, channel, exchange: exchange.to_string() })
     }
 
     pub fn is_connected(&self) -> bool {
@@ -90,10 +86,7 @@ pub async fn declare_exchange(channel: &Channel, exchange: &str) -> Result<(), l
         .exchange_declare(
             exchange.into(),
             ExchangeKind::Topic,
-            ExchangeDeclareOptions {
-                durable: true,
-                ..ExchangeDeclareOptions::default()
-            },
+            ExchangeDeclareOptions { durable: true, ..ExchangeDeclareOptions::default() },
             FieldTable::default(),
         )
         .await

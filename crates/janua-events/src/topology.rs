@@ -6,11 +6,7 @@
 use crate::consumer::Subscription;
 
 fn sub(queue: &str, bindings: &[&str], prefetch: u16) -> Subscription {
-    Subscription {
-        queue: queue.into(),
-        bindings: bindings.iter().map(|b| b.to_string()).collect(),
-        prefetch,
-    }
+    Subscription { queue: queue.into(), bindings: bindings.iter().map(|b| b.to_string()).collect(), prefetch }
 }
 
 /// Auth keeps a user read model, ends a suspended user's sessions, deletes a deleted user's
@@ -34,16 +30,7 @@ pub fn auth() -> Subscription {
 
 /// Org keeps a user read model and ends a deleted user's memberships.
 pub fn org() -> Subscription {
-    sub(
-        "org",
-        &[
-            "user.created",
-            "user.updated",
-            "user.email_verified",
-            "user.deleted",
-        ],
-        64,
-    )
+    sub("org", &["user.created", "user.updated", "user.email_verified", "user.deleted"], 64)
 }
 
 /// Enterprise forgets a deleted organization's SSO connections, domains and SCIM tokens, and

@@ -23,10 +23,7 @@ pub enum ScimError {
     /// boolean). `position` is the character offset (0-based) where the parser found the
     /// problem; `None` for problems found after parsing (by [`crate::filter::Filter::validate`]).
     #[error("{}", filter_detail(*position, message))]
-    InvalidFilter {
-        position: Option<usize>,
-        message: String,
-    },
+    InvalidFilter { position: Option<usize>, message: String },
     /// A PATCH `path` (or an `attributes` entry) that does not parse or names no attribute of
     /// the resource's schemas.
     #[error("invalid path: {0}")]
@@ -61,10 +58,7 @@ pub enum ScimError {
 impl ScimError {
     /// Shorthand for a filter error at a character offset.
     pub fn invalid_filter(position: usize, message: impl Into<String>) -> Self {
-        Self::InvalidFilter {
-            position: Some(position),
-            message: message.into(),
-        }
+        Self::InvalidFilter { position: Some(position), message: message.into() }
     }
 
     /// The HTTP status of this error.
@@ -168,11 +162,7 @@ mod tests {
             (ScimError::NoTarget(String::new()), 400, Some("noTarget")),
             (ScimError::InvalidValue(String::new()), 400, Some("invalidValue")),
             (ScimError::Mutability(String::new()), 400, Some("mutability")),
-            (
-                ScimError::InvalidSyntax(String::new()),
-                400,
-                Some("invalidSyntax"),
-            ),
+            (ScimError::InvalidSyntax(String::new()), 400, Some("invalidSyntax")),
             (ScimError::TooMany(String::new()), 400, Some("tooMany")),
             (ScimError::Uniqueness(String::new()), 409, Some("uniqueness")),
         ];

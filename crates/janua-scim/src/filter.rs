@@ -45,20 +45,12 @@ pub struct AttrPath {
 impl AttrPath {
     /// An unqualified path to a top-level attribute.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            urn: None,
-            name: name.into(),
-            sub_attr: None,
-        }
+        Self { urn: None, name: name.into(), sub_attr: None }
     }
 
     /// An unqualified path to a sub-attribute (`name.familyName`).
     pub fn with_sub(name: impl Into<String>, sub_attr: impl Into<String>) -> Self {
-        Self {
-            urn: None,
-            name: name.into(),
-            sub_attr: Some(sub_attr.into()),
-        }
+        Self { urn: None, name: name.into(), sub_attr: Some(sub_attr.into()) }
     }
 
     /// Parses one attribute path on its own (as in `attributes=` or `sortBy=`).
@@ -71,10 +63,9 @@ impl AttrPath {
                 parser.expect_end("end of attribute path")?;
                 Ok(path)
             }
-            (token, start) => Err(parser.error(
-                start,
-                format!("expected an attribute path, found {}", token.describe()),
-            )),
+            (token, start) => {
+                Err(parser.error(start, format!("expected an attribute path, found {}", token.describe())))
+            }
         }
     }
 }
@@ -284,10 +275,7 @@ impl Filter {
                 test_values(&values, def, test)
             }
             Filter::ValuePath { path, filter, sub } => {
-                let attribute = AttrPath {
-                    sub_attr: None,
-                    ..path.clone()
-                };
+                let attribute = AttrPath { sub_attr: None, ..path.clone() };
                 let (elements, def) = scope.values(node, &attribute);
                 elements.into_iter().any(|element| {
                     filter.matches_in(element, Scope::Element(def))
@@ -308,36 +296,22 @@ impl Filter {
         match self {
             Filter::Attr(path, AttrTest::Compare(CompareOp::Eq, CompValue::String(value))) => {
                 let attribute = IndexedAttribute::of(resource_type, path)?;
-                Some(IndexedLookup {
-                    attribute,
-                    values: vec![value.clone()],
-                    exact: true,
-                })
+                Some(IndexedLookup { attribute, values: vec![value.clone()], exact: true })
             }
             Filter::ValuePath {
                 path,
                 sub: Some((sub, AttrTest::Compare(CompareOp::Eq, CompValue::String(value)))),
                 ..
             } if path.sub_attr.is_none() => {
-                let full = AttrPath {
-                    sub_attr: Some(sub.clone()),
-                    ..path.clone()
-                };
+                let full = AttrPath { sub_attr: Some(sub.clone()), ..path.clone() };
                 let attribute = IndexedAttribute::of(resource_type, &full)?;
                 // The bracketed condition (`type eq "work"`) still has to be checked.
-                Some(IndexedLookup {
-                    attribute,
-                    values: vec![value.clone()],
-                    exact: false,
-                })
+                Some(IndexedLookup { attribute, values: vec![value.clone()], exact: false })
             }
             Filter::And(l, r) => l
                 .indexed_lookup(resource_type)
                 .or_else(|| r.indexed_lookup(resource_type))
-                .map(|lookup| IndexedLookup {
-                    exact: false,
-                    ..lookup
-                }),
+                .map(|lookup| IndexedLookup { exact: false, ..lookup }),
             Filter::Or(l, r) => {
                 let (mut left, right) = (l.indexed_lookup(resource_type)?, r.indexed_lookup(resource_type)?);
                 if left.attribute != right.attribute {
@@ -482,10 +456,7 @@ impl Scope {
             None => (flatten(top), def),
             Some(sub) => {
                 let sub_def = def.and_then(|d| d.sub_attribute(sub));
-                let values = flatten(top)
-                    .into_iter()
-                    .flat_map(|v| flatten(get_ci(v, sub)))
-                    .collect();
+                let values = flatten(top).into_iter().flat_map(|v| flatten(get_ci(v, sub))).collect();
                 (values, sub_def)
             }
         }
@@ -494,9 +465,7 @@ impl Scope {
 
 /// The top-level attribute `path` names (extension attributes live under their schema URN).
 pub(crate) fn lookup_top<'v>(
-    resource: &'v Value,
-    resource_type: ResourceType,
-    path: &AttrPath,
+    resource: &'v Value, resource_type: ResourceType, path: &AttrPath,
 ) -> (Option<&'v Value>, Option<&'static AttributeDef>) {
     match resource_type.resolve(path.urn.as_deref(), &path.name) {
         Some(resolved) => {
@@ -504,10 +473,7 @@ pub(crate) fn lookup_top<'v>(
                 Some(schema) => get_ci(resource, schema.id),
                 None => Some(resource),
             };
-            (
-                container.and_then(|c| get_ci(c, resolved.def.name)),
-                Some(resolved.def),
-            )
+            (container.and_then(|c| get_ci(c, resolved.def.name)), Some(resolved.def))
         }
         // Not in our schemas: look where the client would have put it, with no metadata.
         None => {
@@ -526,10 +492,7 @@ fn check_test(path: &AttrPath, def: Option<&'static AttributeDef>, test: &AttrTe
     let AttrTest::Compare(op, value) = test else {
         return Ok(());
     };
-    let invalid = |message: String| ScimError::InvalidFilter {
-        position: None,
-        message,
-    };
+    let invalid = |message: String| ScimError::InvalidFilter { position: None, message };
     if op.is_ordering()
         && let Some(def) = def
         && matches!(def.ty, AttributeType::Boolean | AttributeType::Binary)
@@ -538,19 +501,12 @@ fn check_test(path: &AttrPath, def: Option<&'static AttributeDef>, test: &AttrTe
             "'{}' cannot be compared with '{}': it is a {} attribute",
             path,
             op.keyword(),
-            if def.ty == AttributeType::Boolean {
-                "boolean"
-            } else {
-                "binary"
-            }
+            if def.ty == AttributeType::Boolean { "boolean" } else { "binary" }
         )));
     }
     let literal_is_keyword = matches!(value, CompValue::Bool(_) | CompValue::Null);
     if literal_is_keyword && !matches!(op, CompareOp::Eq | CompareOp::Ne) {
-        return Err(invalid(format!(
-            "'{}' needs a string or number, not {value}",
-            op.keyword()
-        )));
+        return Err(invalid(format!("'{}' needs a string or number, not {value}", op.keyword())));
     }
     Ok(())
 }
@@ -636,11 +592,7 @@ pub(crate) fn parse_date_time(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .ok()
-        .or_else(|| {
-            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-                .ok()
-                .map(|t| t.and_utc())
-        })
+        .or_else(|| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f").ok().map(|t| t.and_utc()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -692,13 +644,7 @@ fn is_word_char(c: char) -> bool {
 
 impl<'a> Parser<'a> {
     pub(crate) fn new(src: &'a str) -> Self {
-        Self {
-            src,
-            pos: 0,
-            depth: 0,
-            terms: 0,
-            in_value_filter: false,
-        }
+        Self { src, pos: 0, depth: 0, terms: 0, in_value_filter: false }
     }
 
     pub(crate) fn error(&self, byte_offset: usize, message: impl Into<String>) -> ScimError {
@@ -746,20 +692,13 @@ impl<'a> Parser<'a> {
             // default float parsing is not), so numbers print back to what was read.
             let mut number = serde_json::from_str::<Number>(text).map_err(|_| invalid())?;
             if number.is_f64() {
-                number = text
-                    .parse::<f64>()
-                    .ok()
-                    .and_then(Number::from_f64)
-                    .ok_or_else(invalid)?;
+                number = text.parse::<f64>().ok().and_then(Number::from_f64).ok_or_else(invalid)?;
             }
             self.pos += len;
             return Ok((Token::Num(number), start));
         }
         if is_word_start(c) {
-            let len = self
-                .rest()
-                .find(|c: char| !is_word_char(c))
-                .unwrap_or(self.rest().len());
+            let len = self.rest().find(|c: char| !is_word_char(c)).unwrap_or(self.rest().len());
             let word = &self.rest()[..len];
             self.pos += len;
             return Ok((Token::Word(word), start));
@@ -843,10 +782,9 @@ impl<'a> Parser<'a> {
     pub(crate) fn expect_end(&mut self, expected: &str) -> Result<(), ScimError> {
         match self.next_token()? {
             (Token::End, _) => Ok(()),
-            (token, at) => Err(self.error(
-                at,
-                format!("unexpected {}; expected {expected}", token.describe()),
-            )),
+            (token, at) => {
+                Err(self.error(at, format!("unexpected {}; expected {expected}", token.describe())))
+            }
         }
     }
 
@@ -893,13 +831,8 @@ impl<'a> Parser<'a> {
                 }
                 self.attr_expr(word, at)
             }
-            (token, at) => Err(self.error(
-                at,
-                format!(
-                    "expected an attribute path, '(' or 'not', found {}",
-                    token.describe()
-                ),
-            )),
+            (token, at) => Err(self
+                .error(at, format!("expected an attribute path, '(' or 'not', found {}", token.describe()))),
         }
     }
 
@@ -933,18 +866,12 @@ impl<'a> Parser<'a> {
             Some(name) => Some((name, self.test()?)),
             None => None,
         };
-        Ok(Filter::ValuePath {
-            path,
-            filter: Box::new(filter),
-            sub,
-        })
+        Ok(Filter::ValuePath { path, filter: Box::new(filter), sub })
     }
 
     /// After `path[`: the value filter, `]`, and an optional `.subAttr`.
     pub(crate) fn value_filter(
-        &mut self,
-        path: &AttrPath,
-        bracket: usize,
+        &mut self, path: &AttrPath, bracket: usize,
     ) -> Result<(Filter, Option<String>), ScimError> {
         if self.in_value_filter {
             return Err(self.error(bracket, "value filters cannot be nested"));
@@ -984,17 +911,15 @@ impl<'a> Parser<'a> {
     pub(crate) fn attr_path_token(&mut self) -> Result<AttrPath, ScimError> {
         match self.next_token()? {
             (Token::Word(word), at) => self.attr_path(word, at),
-            (token, at) => Err(self.error(
-                at,
-                format!("expected an attribute path, found {}", token.describe()),
-            )),
+            (token, at) => {
+                Err(self.error(at, format!("expected an attribute path, found {}", token.describe())))
+            }
         }
     }
 
     /// `[filter]` and an optional `.subAttr` after `path`, if a `[` follows (PATCH paths).
     pub(crate) fn value_filter_if_present(
-        &mut self,
-        path: &AttrPath,
+        &mut self, path: &AttrPath,
     ) -> Result<Option<(Filter, Option<String>)>, ScimError> {
         let (Token::LBracket, bracket) = self.peek()? else {
             return Ok(None);
@@ -1057,11 +982,7 @@ impl<'a> Parser<'a> {
         if !valid || (urn.is_none() && word.contains(':')) {
             return Err(self.error(at, format!("'{word}' is not a valid attribute path")));
         }
-        Ok(AttrPath {
-            urn,
-            name: name.to_owned(),
-            sub_attr: sub_attr.map(str::to_owned),
-        })
+        Ok(AttrPath { urn, name: name.to_owned(), sub_attr: sub_attr.map(str::to_owned) })
     }
 }
 

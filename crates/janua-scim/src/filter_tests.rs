@@ -17,10 +17,7 @@ fn string(s: &str) -> CompValue {
 
 fn error_at(text: &str) -> (usize, String) {
     match Filter::parse(text) {
-        Err(ScimError::InvalidFilter {
-            position: Some(p),
-            message,
-        }) => (p, message),
+        Err(ScimError::InvalidFilter { position: Some(p), message }) => (p, message),
         other => panic!("{text}: expected an invalidFilter error, got {other:?}"),
     }
 }
@@ -68,39 +65,20 @@ fn parses_every_comparison_operator_case_insensitively() {
         ("le", CompareOp::Le),
     ];
     for (keyword, op) in ops {
-        assert_eq!(
-            parse(&format!("title {keyword} \"x\"")),
-            attr("title", op, string("x"))
-        );
+        assert_eq!(parse(&format!("title {keyword} \"x\"")), attr("title", op, string("x")));
     }
-    assert_eq!(
-        parse("title PR"),
-        Filter::Attr(AttrPath::new("title"), AttrTest::Present)
-    );
+    assert_eq!(parse("title PR"), Filter::Attr(AttrPath::new("title"), AttrTest::Present));
 }
 
 #[test]
 fn parses_literals() {
-    assert_eq!(
-        parse("a eq true"),
-        attr("a", CompareOp::Eq, CompValue::Bool(true))
-    );
-    assert_eq!(
-        parse("a eq False"),
-        attr("a", CompareOp::Eq, CompValue::Bool(false))
-    );
+    assert_eq!(parse("a eq true"), attr("a", CompareOp::Eq, CompValue::Bool(true)));
+    assert_eq!(parse("a eq False"), attr("a", CompareOp::Eq, CompValue::Bool(false)));
     assert_eq!(parse("a eq NULL"), attr("a", CompareOp::Eq, CompValue::Null));
-    assert_eq!(
-        parse("a gt 42"),
-        attr("a", CompareOp::Gt, CompValue::Number(42.into()))
-    );
+    assert_eq!(parse("a gt 42"), attr("a", CompareOp::Gt, CompValue::Number(42.into())));
     assert_eq!(
         parse("a lt -1.5e3"),
-        attr(
-            "a",
-            CompareOp::Lt,
-            CompValue::Number(Number::from_f64(-1500.0).unwrap())
-        )
+        attr("a", CompareOp::Lt, CompValue::Number(Number::from_f64(-1500.0).unwrap()))
     );
     assert_eq!(
         parse(r#"a eq "q\"b\\s\/ \n\t\u00e9\ud83d\ude00""#),
@@ -126,10 +104,7 @@ fn parses_attribute_paths() {
     let Filter::Attr(path, _) = parse("urn:ietf:params:scim:schemas:core:2.0:User:name.givenName pr") else {
         panic!()
     };
-    assert_eq!(
-        path.urn.as_deref(),
-        Some("urn:ietf:params:scim:schemas:core:2.0:User")
-    );
+    assert_eq!(path.urn.as_deref(), Some("urn:ietf:params:scim:schemas:core:2.0:User"));
     assert_eq!(path.sub_attr.as_deref(), Some("givenName"));
 }
 
@@ -160,11 +135,7 @@ fn parses_value_paths_with_and_without_a_sub_attribute_test() {
     ));
     assert_eq!(
         parse(r#"emails[type eq "work" and primary eq true]"#),
-        Filter::ValuePath {
-            path: AttrPath::new("emails"),
-            filter: Box::new(inner.clone()),
-            sub: None
-        }
+        Filter::ValuePath { path: AttrPath::new("emails"), filter: Box::new(inner.clone()), sub: None }
     );
     assert_eq!(
         parse(r#"emails[type eq "work" and primary eq true].value eq "x""#),
@@ -178,10 +149,7 @@ fn parses_value_paths_with_and_without_a_sub_attribute_test() {
 
 #[test]
 fn keywords_can_be_attribute_names() {
-    assert_eq!(
-        parse("not pr"),
-        Filter::Attr(AttrPath::new("not"), AttrTest::Present)
-    );
+    assert_eq!(parse("not pr"), Filter::Attr(AttrPath::new("not"), AttrTest::Present));
     assert_eq!(
         parse("and eq 1 and or pr"),
         attr("and", CompareOp::Eq, CompValue::Number(1.into()))
@@ -213,11 +181,7 @@ fn errors_say_where_and_what() {
     assert!(error_at("a eq 1 and").1.contains("expected an attribute path"));
     assert!(error_at("1abc pr").1.contains("not a valid JSON number"));
     assert!(error_at("a:b pr").1.contains("not a valid attribute path"));
-    assert!(
-        error_at("name.given.family pr")
-            .1
-            .contains("not a valid attribute path")
-    );
+    assert!(error_at("name.given.family pr").1.contains("not a valid attribute path"));
     assert!(error_at("a eq 'x'").1.contains("unexpected character"));
     // Offsets count characters, not bytes.
     assert_eq!(error_at(r#"a eq "é" é"#).0, 9);
@@ -245,10 +209,7 @@ fn display_prints_canonical_filters() {
         ("(a pr or b pr) and c pr", "(a pr or b pr) and c pr"),
         ("a pr and (b pr and c pr)", "a pr and (b pr and c pr)"),
         ("not(a pr)", "not (a pr)"),
-        (
-            r#"emails[type eq "work"].value co "@""#,
-            r#"emails[type eq "work"].value co "@""#,
-        ),
+        (r#"emails[type eq "work"].value co "@""#, r#"emails[type eq "work"].value co "@""#),
         (r#"a eq "tab\there""#, r#"a eq "tab\there""#),
     ];
     for (input, printed) in cases {
@@ -339,9 +300,7 @@ fn multi_valued_attributes_match_when_any_value_does() {
     assert!(matches(r#"emails.type eq "home""#));
     assert!(!matches(r#"emails.type eq "other""#));
     assert!(!matches(r#"emails.value ne "babs@jensen.org""#));
-    assert!(matches(
-        r#"schemas eq "urn:ietf:params:scim:schemas:core:2.0:User""#
-    ));
+    assert!(matches(r#"schemas eq "urn:ietf:params:scim:schemas:core:2.0:User""#));
 }
 
 #[test]
@@ -349,12 +308,8 @@ fn value_paths_match_within_one_element() {
     assert!(matches(r#"emails[type eq "work" and value co "@example.com"]"#));
     // The work address is not the one at jensen.org: both conditions must hold on one element.
     assert!(!matches(r#"emails[type eq "work" and value co "jensen.org"]"#));
-    assert!(matches(
-        r#"emails[type eq "work"].value eq "bjensen@example.com""#
-    ));
-    assert!(!matches(
-        r#"emails[type eq "home"].value eq "bjensen@example.com""#
-    ));
+    assert!(matches(r#"emails[type eq "work"].value eq "bjensen@example.com""#));
+    assert!(!matches(r#"emails[type eq "home"].value eq "bjensen@example.com""#));
     assert!(matches(r#"emails[not (type eq "work")].value ew ".org""#));
     assert!(matches(r#"Emails[TYPE EQ "WORK" and PRIMARY eq true]"#));
     assert!(!matches(r#"phoneNumbers[type eq "mobile"]"#));
@@ -365,95 +320,48 @@ fn logical_operators_evaluate() {
     assert!(matches(r#"title pr and userType eq "Employee""#));
     assert!(!matches(r#"title pr and userType eq "Intern""#));
     assert!(matches(r#"title pr or userType eq "Intern""#));
-    assert!(matches(
-        r#"userType eq "Intern" or (title pr and not (nickName pr))"#
-    ));
+    assert!(matches(r#"userType eq "Intern" or (title pr and not (nickName pr))"#));
     assert!(!matches(r#"not (userName sw "bj")"#));
 }
 
 #[test]
 fn extension_attributes_by_qualified_or_bare_name() {
-    assert!(matches(&format!(
-        "{ENTERPRISE_USER_SCHEMA}:employeeNumber eq \"701984\""
-    )));
+    assert!(matches(&format!("{ENTERPRISE_USER_SCHEMA}:employeeNumber eq \"701984\"")));
     assert!(matches("employeeNumber eq \"701984\""));
-    assert!(matches(&format!(
-        "{ENTERPRISE_USER_SCHEMA}:manager.value eq \"26118915\""
-    )));
+    assert!(matches(&format!("{ENTERPRISE_USER_SCHEMA}:manager.value eq \"26118915\"")));
     assert!(!matches(&format!("{ENTERPRISE_USER_SCHEMA}:costCenter eq \"1\"")));
-    assert!(matches(
-        "urn:ietf:params:scim:schemas:core:2.0:User:userName sw \"BJ\""
-    ));
+    assert!(matches("urn:ietf:params:scim:schemas:core:2.0:User:userName sw \"BJ\""));
 }
 
 #[test]
 fn validate_refuses_ordering_on_booleans_and_keywords() {
     let invalid = |text: &str| parse(text).validate(ResourceType::User).unwrap_err();
     assert_eq!(invalid("active gt true").scim_type(), Some("invalidFilter"));
-    assert!(
-        invalid("emails[primary ge false]")
-            .to_string()
-            .contains("boolean")
-    );
-    assert!(
-        invalid("x509Certificates.value lt \"a\"")
-            .to_string()
-            .contains("binary")
-    );
-    assert!(
-        invalid("title co null")
-            .to_string()
-            .contains("needs a string or number")
-    );
-    assert!(
-        parse("active eq true and title sw \"T\"")
-            .validate(ResourceType::User)
-            .is_ok()
-    );
+    assert!(invalid("emails[primary ge false]").to_string().contains("boolean"));
+    assert!(invalid("x509Certificates.value lt \"a\"").to_string().contains("binary"));
+    assert!(invalid("title co null").to_string().contains("needs a string or number"));
+    assert!(parse("active eq true and title sw \"T\"").validate(ResourceType::User).is_ok());
 }
 
 #[test]
 fn indexed_lookups() {
     let lookup = |text: &str, rt| parse(text).indexed_lookup(rt);
     let exact = |attribute, value: &str| {
-        Some(IndexedLookup {
-            attribute,
-            values: vec![value.to_owned()],
-            exact: true,
-        })
+        Some(IndexedLookup { attribute, values: vec![value.to_owned()], exact: true })
     };
     let user = ResourceType::User;
-    assert_eq!(
-        lookup(r#"userName eq "Ada""#, user),
-        exact(IndexedAttribute::UserName, "Ada")
-    );
-    assert_eq!(
-        lookup(r#"USERNAME EQ "Ada""#, user),
-        exact(IndexedAttribute::UserName, "Ada")
-    );
-    assert_eq!(
-        lookup(r#"externalId eq "e1""#, user),
-        exact(IndexedAttribute::ExternalId, "e1")
-    );
+    assert_eq!(lookup(r#"userName eq "Ada""#, user), exact(IndexedAttribute::UserName, "Ada"));
+    assert_eq!(lookup(r#"USERNAME EQ "Ada""#, user), exact(IndexedAttribute::UserName, "Ada"));
+    assert_eq!(lookup(r#"externalId eq "e1""#, user), exact(IndexedAttribute::ExternalId, "e1"));
     assert_eq!(lookup(r#"id eq "1""#, user), exact(IndexedAttribute::Id, "1"));
+    assert_eq!(lookup(r#"emails.value eq "a@b""#, user), exact(IndexedAttribute::Email, "a@b"));
     assert_eq!(
-        lookup(r#"emails.value eq "a@b""#, user),
-        exact(IndexedAttribute::Email, "a@b")
-    );
-    assert_eq!(
-        lookup(
-            r#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "Ada""#,
-            user
-        ),
+        lookup(r#"urn:ietf:params:scim:schemas:core:2.0:User:userName eq "Ada""#, user),
         exact(IndexedAttribute::UserName, "Ada")
     );
     assert_eq!(
         lookup(r#"emails[type eq "work"].value eq "a@b""#, user),
-        Some(IndexedLookup {
-            attribute: IndexedAttribute::Email,
-            values: vec!["a@b".into()],
-            exact: false
-        })
+        Some(IndexedLookup { attribute: IndexedAttribute::Email, values: vec!["a@b".into()], exact: false })
     );
     assert_eq!(
         lookup(r#"userName eq "Ada" and active eq true"#, user),
@@ -508,19 +416,13 @@ fn real_world_filters() {
         (r#"name.familyName co "O'Malley""#, false),
         (r#"title pr and userType eq "Employee""#, true),
         (r#"title pr or userType eq "Intern""#, true),
-        (
-            r#"userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")"#,
-            true,
-        ),
+        (r#"userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")"#, true),
         (
             r#"userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")"#,
             false,
         ),
         (r#"userType eq "Employee" and (emails.type eq "work")"#, true),
-        (
-            r#"userType eq "Employee" and emails[type eq "work" and value co "@example.com"]"#,
-            true,
-        ),
+        (r#"userType eq "Employee" and emails[type eq "work" and value co "@example.com"]"#, true),
         (
             r#"emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]"#,
             true,
@@ -576,9 +478,7 @@ fn arb_value() -> impl Strategy<Value = CompValue> {
         Just(CompValue::Null),
         any::<bool>().prop_map(CompValue::Bool),
         any::<i64>().prop_map(|n| CompValue::Number(n.into())),
-        any::<f64>()
-            .prop_filter_map("finite", Number::from_f64)
-            .prop_map(CompValue::Number),
+        any::<f64>().prop_filter_map("finite", Number::from_f64).prop_map(CompValue::Number),
         any::<String>().prop_map(CompValue::String),
     ]
 }
@@ -619,11 +519,7 @@ fn arb_filter() -> impl Strategy<Value = Filter> {
         arb_plain_filter(),
         proptest::option::of((arb_name(), arb_test())),
     )
-        .prop_map(|(path, filter, sub)| Filter::ValuePath {
-            path,
-            filter: Box::new(filter),
-            sub,
-        });
+        .prop_map(|(path, filter, sub)| Filter::ValuePath { path, filter: Box::new(filter), sub });
     let leaf = prop_oneof![
         3 => (arb_path(), arb_test()).prop_map(|(p, t)| Filter::Attr(p, t)),
         1 => value_path,

@@ -21,27 +21,16 @@ use crate::schema::{Mutability, ResourceType};
 /// Builds the stored form of a resource from a create or replace body.
 pub fn from_client(body: &Value, resource_type: ResourceType) -> Result<Value, ScimError> {
     let Value::Object(entries) = body else {
-        return Err(ScimError::InvalidSyntax(
-            "the request body must be a JSON object".into(),
-        ));
+        return Err(ScimError::InvalidSyntax("the request body must be a JSON object".into()));
     };
     let core = resource_type.core_schema();
-    if let Some(schemas) = entries
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("schemas"))
-        .map(|(_, v)| v)
-    {
+    if let Some(schemas) = entries.iter().find(|(k, _)| k.eq_ignore_ascii_case("schemas")).map(|(_, v)| v) {
         let listed = schemas
             .as_array()
             .ok_or_else(|| ScimError::InvalidSyntax("schemas must be an array of schema URNs".into()))?;
-        let names_core = listed
-            .iter()
-            .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(core.id)));
+        let names_core = listed.iter().any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(core.id)));
         if !names_core {
-            return Err(ScimError::InvalidSyntax(format!(
-                "schemas must include {}",
-                core.id
-            )));
+            return Err(ScimError::InvalidSyntax(format!("schemas must include {}", core.id)));
         }
     }
     let mut writable = Map::new();
@@ -149,11 +138,8 @@ mod tests {
     fn a_user_needs_a_user_name_and_a_group_a_display_name() {
         let err = from_client(&json!({"schemas": [USER_SCHEMA]}), ResourceType::User).unwrap_err();
         assert_eq!(err.scim_type(), Some("invalidValue"));
-        let err = from_client(
-            &json!({"schemas": [USER_SCHEMA], "userName": "  "}),
-            ResourceType::User,
-        )
-        .unwrap_err();
+        let err = from_client(&json!({"schemas": [USER_SCHEMA], "userName": "  "}), ResourceType::User)
+            .unwrap_err();
         assert_eq!(err.scim_type(), Some("invalidValue"));
         let err = from_client(&json!({"schemas": [GROUP_SCHEMA]}), ResourceType::Group).unwrap_err();
         assert_eq!(err.scim_type(), Some("invalidValue"));
@@ -167,11 +153,8 @@ mod tests {
 
     #[test]
     fn wrong_schemas_and_wrong_types_are_refused() {
-        let err = from_client(
-            &json!({"schemas": [GROUP_SCHEMA], "userName": "x"}),
-            ResourceType::User,
-        )
-        .unwrap_err();
+        let err = from_client(&json!({"schemas": [GROUP_SCHEMA], "userName": "x"}), ResourceType::User)
+            .unwrap_err();
         assert_eq!(err.scim_type(), Some("invalidSyntax"));
         let err = from_client(&json!({"userName": "x", "active": "maybe"}), ResourceType::User).unwrap_err();
         assert_eq!(err.scim_type(), Some("invalidValue"));

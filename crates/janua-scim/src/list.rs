@@ -64,10 +64,7 @@ pub struct Paging {
 
 impl Default for Paging {
     fn default() -> Self {
-        Self {
-            start_index: 1,
-            count: MAX_RESULTS,
-        }
+        Self { start_index: 1, count: MAX_RESULTS }
     }
 }
 
@@ -126,33 +123,17 @@ impl ListQuery {
     /// Reads query-string pairs (already percent-decoded). Parameter names are matched
     /// case-insensitively; unknown ones are ignored.
     pub fn from_pairs<'a>(
-        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
-        resource_type: ResourceType,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>, resource_type: ResourceType,
     ) -> Result<Self, ScimError> {
         let mut raw: [Option<&str>; 7] = [None; 7];
-        const NAMES: [&str; 7] = [
-            "filter",
-            "startIndex",
-            "count",
-            "sortBy",
-            "sortOrder",
-            "attributes",
-            "excludedAttributes",
-        ];
+        const NAMES: [&str; 7] =
+            ["filter", "startIndex", "count", "sortBy", "sortOrder", "attributes", "excludedAttributes"];
         for (key, value) in pairs {
             if let Some(i) = NAMES.iter().position(|n| n.eq_ignore_ascii_case(key)) {
                 raw[i] = Some(value);
             }
         }
-        let [
-            filter,
-            start_index,
-            count,
-            sort_by,
-            sort_order,
-            attributes,
-            excluded,
-        ] = raw;
+        let [filter, start_index, count, sort_by, sort_order, attributes, excluded] = raw;
         let filter = match filter.filter(|f| !f.trim().is_empty()) {
             Some(text) => {
                 let filter = Filter::parse(text)?;
@@ -189,15 +170,10 @@ impl ListQuery {
 /// primary (else first) value; strings compare as their `caseExact` says, `dateTime` as
 /// instants; resources without a value sort last in ascending order, first in descending.
 pub fn sort_resources(
-    resources: &mut [Value],
-    sort_by: &AttrPath,
-    order: SortOrder,
-    resource_type: ResourceType,
+    resources: &mut [Value], sort_by: &AttrPath, order: SortOrder, resource_type: ResourceType,
 ) {
     let (ty, case_exact) = {
-        let def = resource_type
-            .resolve(sort_by.urn.as_deref(), &sort_by.name)
-            .map(|r| r.def);
+        let def = resource_type.resolve(sort_by.urn.as_deref(), &sort_by.name).map(|r| r.def);
         let def = match &sort_by.sub_attr {
             Some(sub) => def.and_then(|d| d.sub_attribute(sub)),
             None => def,
@@ -227,21 +203,15 @@ pub fn sort_resources(
                 {
                     return a.cmp(&b);
                 }
-                if case_exact {
-                    a.cmp(b)
-                } else {
-                    a.to_lowercase().cmp(&b.to_lowercase())
-                }
+                if case_exact { a.cmp(b) } else { a.to_lowercase().cmp(&b.to_lowercase()) }
             }
             (Value::Number(a), Value::Number(b)) => compare_numbers(a, b).unwrap_or(Ordering::Equal),
             (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
             _ => Ordering::Equal,
         }
     };
-    let mut keyed: Vec<(Option<Value>, Value)> = resources
-        .iter_mut()
-        .map(|r| (key(r), std::mem::take(r)))
-        .collect();
+    let mut keyed: Vec<(Option<Value>, Value)> =
+        resources.iter_mut().map(|r| (key(r), std::mem::take(r))).collect();
     // Stable, so ties keep their order.
     keyed.sort_by(|(a, _), (b, _)| match (a, b) {
         (Some(a), Some(b)) => match order {
@@ -270,34 +240,10 @@ mod tests {
 
     #[test]
     fn paging_defaults_and_clamps() {
-        assert_eq!(
-            Paging::parse(None, None).unwrap(),
-            Paging {
-                start_index: 1,
-                count: 200
-            }
-        );
-        assert_eq!(
-            Paging::parse(Some("0"), Some("-5")).unwrap(),
-            Paging {
-                start_index: 1,
-                count: 0
-            }
-        );
-        assert_eq!(
-            Paging::parse(Some("-3"), Some("1000")).unwrap(),
-            Paging {
-                start_index: 1,
-                count: 200
-            }
-        );
-        assert_eq!(
-            Paging::parse(Some(" 11 "), Some("10")).unwrap(),
-            Paging {
-                start_index: 11,
-                count: 10
-            }
-        );
+        assert_eq!(Paging::parse(None, None).unwrap(), Paging { start_index: 1, count: 200 });
+        assert_eq!(Paging::parse(Some("0"), Some("-5")).unwrap(), Paging { start_index: 1, count: 0 });
+        assert_eq!(Paging::parse(Some("-3"), Some("1000")).unwrap(), Paging { start_index: 1, count: 200 });
+        assert_eq!(Paging::parse(Some(" 11 "), Some("10")).unwrap(), Paging { start_index: 11, count: 10 });
         let error = Paging::parse(Some("one"), None).unwrap_err();
         assert_eq!(error.scim_type(), Some("invalidValue"));
         assert!(Paging::parse(None, Some("1.5")).is_err());
@@ -306,27 +252,12 @@ mod tests {
     #[test]
     fn paging_slices_within_bounds() {
         let items: Vec<u32> = (1..=10).collect();
-        let page = |s, c| {
-            Paging {
-                start_index: s,
-                count: c,
-            }
-            .page(&items)
-            .to_vec()
-        };
+        let page = |s, c| Paging { start_index: s, count: c }.page(&items).to_vec();
         assert_eq!(page(1, 3), [1, 2, 3]);
         assert_eq!(page(9, 5), [9, 10]);
         assert_eq!(page(11, 5), Vec::<u32>::new());
         assert_eq!(page(1, 0), Vec::<u32>::new());
-        assert_eq!(
-            Paging {
-                start_index: usize::MAX,
-                count: usize::MAX
-            }
-            .page(&items)
-            .len(),
-            0
-        );
+        assert_eq!(Paging { start_index: usize::MAX, count: usize::MAX }.page(&items).len(), 0);
     }
 
     #[test]
@@ -360,21 +291,10 @@ mod tests {
         )
         .unwrap();
         assert!(query.filter.is_some());
-        assert_eq!(
-            query.paging,
-            Paging {
-                start_index: 3,
-                count: 7
-            }
-        );
+        assert_eq!(query.paging, Paging { start_index: 3, count: 7 });
         assert_eq!(query.sort_by, Some(AttrPath::with_sub("name", "familyName")));
         assert_eq!(query.sort_order, SortOrder::Descending);
-        assert!(
-            ListQuery::from_pairs([("filter", "")], ResourceType::User)
-                .unwrap()
-                .filter
-                .is_none()
-        );
+        assert!(ListQuery::from_pairs([("filter", "")], ResourceType::User).unwrap().filter.is_none());
     }
 
     #[test]
@@ -395,20 +315,10 @@ mod tests {
             json!({"id": "3", "userName": "Alice"}),
             json!({"id": "4", "userName": "carol"}),
         ];
-        sort_resources(
-            &mut users,
-            &AttrPath::new("userName"),
-            SortOrder::Ascending,
-            ResourceType::User,
-        );
+        sort_resources(&mut users, &AttrPath::new("userName"), SortOrder::Ascending, ResourceType::User);
         let ids: Vec<&str> = users.iter().map(|u| u["id"].as_str().unwrap()).collect();
         assert_eq!(ids, ["3", "1", "4", "2"]);
-        sort_resources(
-            &mut users,
-            &AttrPath::new("username"),
-            SortOrder::Descending,
-            ResourceType::User,
-        );
+        sort_resources(&mut users, &AttrPath::new("username"), SortOrder::Descending, ResourceType::User);
         let ids: Vec<&str> = users.iter().map(|u| u["id"].as_str().unwrap()).collect();
         assert_eq!(ids, ["2", "4", "1", "3"]);
     }
@@ -421,20 +331,10 @@ mod tests {
             json!({"id": "2", "emails": [{"value": "m@x"}],
                    "meta": {"lastModified": "2023-12-31T23:00:00Z"}}),
         ];
-        sort_resources(
-            &mut users,
-            &AttrPath::new("emails"),
-            SortOrder::Ascending,
-            ResourceType::User,
-        );
+        sort_resources(&mut users, &AttrPath::new("emails"), SortOrder::Ascending, ResourceType::User);
         assert_eq!(users[0]["id"], "2");
         let last_modified = AttrPath::with_sub("meta", "lastModified");
-        sort_resources(
-            &mut users,
-            &last_modified,
-            SortOrder::Ascending,
-            ResourceType::User,
-        );
+        sort_resources(&mut users, &last_modified, SortOrder::Ascending, ResourceType::User);
         // 2024-01-01T00:00+02:00 is 2023-12-31T22:00Z, before 23:00Z.
         assert_eq!(users[0]["id"], "1");
     }

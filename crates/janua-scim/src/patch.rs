@@ -46,14 +46,9 @@ impl PatchRequest {
         let request: PatchRequest = serde_json::from_value(body.clone())
             .map_err(|e| ScimError::InvalidSyntax(format!("not a SCIM PatchOp message: {e}")))?;
         if !request.schemas.is_empty()
-            && !request
-                .schemas
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(PATCH_OP_SCHEMA))
+            && !request.schemas.iter().any(|s| s.eq_ignore_ascii_case(PATCH_OP_SCHEMA))
         {
-            return Err(ScimError::InvalidSyntax(format!(
-                "schemas must contain {PATCH_OP_SCHEMA}"
-            )));
+            return Err(ScimError::InvalidSyntax(format!("schemas must contain {PATCH_OP_SCHEMA}")));
         }
         if request.operations.is_empty() {
             return Err(ScimError::InvalidSyntax("Operations is empty".into()));
@@ -97,9 +92,9 @@ impl<'de> Deserialize<'de> for PatchOp {
             "add" => Ok(PatchOp::Add),
             "remove" => Ok(PatchOp::Remove),
             "replace" => Ok(PatchOp::Replace),
-            _ => Err(serde::de::Error::custom(format!(
-                "unknown op '{op}' (expected add, remove or replace)"
-            ))),
+            _ => {
+                Err(serde::de::Error::custom(format!("unknown op '{op}' (expected add, remove or replace)")))
+            }
         }
     }
 }
@@ -126,11 +121,7 @@ impl PatchPath {
             None => (None, path.sub_attr.take()),
         };
         parser.expect_end("the end of the path").map_err(invalid)?;
-        Ok(Self {
-            attr: path,
-            filter,
-            sub,
-        })
+        Ok(Self { attr: path, filter, sub })
     }
 }
 
@@ -150,14 +141,10 @@ impl PatchOutcome {
 
 /// Applies `request` to `resource` (a SCIM resource of `resource_type`, as JSON), atomically.
 pub fn apply_patch(
-    resource: &mut Value,
-    request: &PatchRequest,
-    resource_type: ResourceType,
+    resource: &mut Value, request: &PatchRequest, resource_type: ResourceType,
 ) -> Result<PatchOutcome, ScimError> {
     if !resource.is_object() {
-        return Err(ScimError::InvalidValue(
-            "the resource is not a JSON object".into(),
-        ));
+        return Err(ScimError::InvalidValue("the resource is not a JSON object".into()));
     }
     let mut working = resource.clone();
     for operation in &request.operations {
@@ -171,21 +158,12 @@ pub fn apply_patch(
 
 fn diff(before: &Value, after: &Value) -> PatchOutcome {
     let empty = Map::new();
-    let (before, after) = (
-        before.as_object().unwrap_or(&empty),
-        after.as_object().unwrap_or(&empty),
-    );
-    let mut changed: Vec<String> = before
-        .keys()
-        .chain(after.keys())
-        .filter(|k| before.get(*k) != after.get(*k))
-        .cloned()
-        .collect();
+    let (before, after) = (before.as_object().unwrap_or(&empty), after.as_object().unwrap_or(&empty));
+    let mut changed: Vec<String> =
+        before.keys().chain(after.keys()).filter(|k| before.get(*k) != after.get(*k)).cloned().collect();
     changed.sort();
     changed.dedup();
-    PatchOutcome {
-        changed_attributes: changed,
-    }
+    PatchOutcome { changed_attributes: changed }
 }
 
 /// Drops emptied extension objects and keeps `schemas` listing the extensions in use.
@@ -204,9 +182,8 @@ fn tidy_extensions(resource: &mut Value, resource_type: ResourceType) {
         };
         let schemas = map.entry("schemas").or_insert_with(|| Value::Array(Vec::new()));
         if let Value::Array(list) = schemas {
-            let listed = list
-                .iter()
-                .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(extension.id)));
+            let listed =
+                list.iter().any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(extension.id)));
             if used && !listed {
                 list.push(Value::String(extension.id.to_owned()));
             } else if !used && listed {
@@ -217,9 +194,7 @@ fn tidy_extensions(resource: &mut Value, resource_type: ResourceType) {
 }
 
 fn apply_operation(
-    resource: &mut Value,
-    operation: &PatchOperation,
-    resource_type: ResourceType,
+    resource: &mut Value, operation: &PatchOperation, resource_type: ResourceType,
 ) -> Result<(), ScimError> {
     let op = operation.op;
     let Some(path) = operation.path.as_deref().filter(|p| !p.trim().is_empty()) else {
@@ -236,13 +211,7 @@ fn apply_operation(
             }
             return Ok(());
         }
-        return apply_object(
-            resource,
-            op,
-            Some(extension),
-            operation.value.as_ref(),
-            resource_type,
-        );
+        return apply_object(resource, op, Some(extension), operation.value.as_ref(), resource_type);
     }
     let path = PatchPath::parse(path)?;
     apply_path(resource, op, &path, operation.value.clone(), resource_type)
@@ -250,16 +219,11 @@ fn apply_operation(
 
 /// `add`/`replace` without a path: every key of the object value is a path.
 fn apply_object(
-    resource: &mut Value,
-    op: PatchOp,
-    extension: Option<&'static SchemaDef>,
-    value: Option<&Value>,
+    resource: &mut Value, op: PatchOp, extension: Option<&'static SchemaDef>, value: Option<&Value>,
     resource_type: ResourceType,
 ) -> Result<(), ScimError> {
     let Some(Value::Object(entries)) = value else {
-        return Err(ScimError::InvalidValue(format!(
-            "{op} without a path needs an object value"
-        )));
+        return Err(ScimError::InvalidValue(format!("{op} without a path needs an object value")));
     };
     for (key, value) in entries {
         if key.eq_ignore_ascii_case("schemas") {
@@ -281,21 +245,11 @@ fn apply_object(
 }
 
 fn apply_path(
-    resource: &mut Value,
-    op: PatchOp,
-    path: &PatchPath,
-    value: Option<Value>,
-    resource_type: ResourceType,
+    resource: &mut Value, op: PatchOp, path: &PatchPath, value: Option<Value>, resource_type: ResourceType,
 ) -> Result<(), ScimError> {
-    let resolved = resource_type
-        .resolve(path.attr.urn.as_deref(), &path.attr.name)
-        .ok_or_else(|| {
-            ScimError::InvalidPath(format!(
-                "'{}' is not an attribute of {}",
-                path.attr,
-                resource_type.name()
-            ))
-        })?;
+    let resolved = resource_type.resolve(path.attr.urn.as_deref(), &path.attr.name).ok_or_else(|| {
+        ScimError::InvalidPath(format!("'{}' is not an attribute of {}", path.attr, resource_type.name()))
+    })?;
     let def = resolved.def;
     let sub_def =
         match &path.sub {
@@ -312,17 +266,10 @@ fn apply_path(
     }
     // `replace` with null means "unassign" (RFC 7643 §2.5).
     let value = value.filter(|v| !v.is_null());
-    let op = if op == PatchOp::Replace && value.is_none() {
-        PatchOp::Remove
-    } else {
-        op
-    };
+    let op = if op == PatchOp::Replace && value.is_none() { PatchOp::Remove } else { op };
     let target = sub_def.unwrap_or(def);
     if op != PatchOp::Remove && value.is_none() {
-        return Err(ScimError::InvalidValue(format!(
-            "{op} of '{}' needs a value",
-            target.name
-        )));
+        return Err(ScimError::InvalidValue(format!("{op} of '{}' needs a value", target.name)));
     }
 
     let map = container(resource, resolved.extension)?;
@@ -342,18 +289,12 @@ fn apply_path(
     }
     if op == PatchOp::Remove && path.sub.is_none() && path.filter.is_none() && def.required && value.is_none()
     {
-        return Err(ScimError::InvalidValue(format!(
-            "'{}' is required and cannot be removed",
-            def.name
-        )));
+        return Err(ScimError::InvalidValue(format!("'{}' is required and cannot be removed", def.name)));
     }
     if def.mutability == Mutability::Immutable
         && let Some(current) = current.as_ref().filter(|c| has_value(c))
     {
-        let proposed = value
-            .as_ref()
-            .map(|v| coerce(v, def, def.multi_valued))
-            .transpose()?;
+        let proposed = value.as_ref().map(|v| coerce(v, def, def.multi_valued)).transpose()?;
         if proposed.as_ref() != Some(current) {
             return Err(ScimError::Mutability(format!("'{}' is immutable", def.name)));
         }
@@ -382,8 +323,7 @@ fn apply_path(
 
 /// The object holding the attribute: the resource, or its extension object (created).
 fn container<'r>(
-    resource: &'r mut Value,
-    extension: Option<&'static SchemaDef>,
+    resource: &'r mut Value, extension: Option<&'static SchemaDef>,
 ) -> Result<&'r mut Map<String, Value>, ScimError> {
     let map = resource
         .as_object_mut()
@@ -396,16 +336,12 @@ fn container<'r>(
     if !slot.is_object() {
         *slot = Value::Object(Map::new());
     }
-    slot.as_object_mut()
-        .ok_or_else(|| ScimError::InvalidValue("extension is not an object".into()))
+    slot.as_object_mut().ok_or_else(|| ScimError::InvalidValue("extension is not an object".into()))
 }
 
 /// The whole attribute (`active`, `emails`, `name`).
 fn whole(
-    op: PatchOp,
-    def: &AttributeDef,
-    current: Option<Value>,
-    value: Option<Value>,
+    op: PatchOp, def: &AttributeDef, current: Option<Value>, value: Option<Value>,
 ) -> Result<Option<Value>, ScimError> {
     let Some(value) = value else {
         // Entra removes members by sending them as the value of a `remove` on `members`.
@@ -448,9 +384,7 @@ fn whole(
         }
         // RFC 7644 §3.5.2.1/.3: a complex value's unspecified sub-attributes stay as they were.
         PatchOp::Add | PatchOp::Replace if def.ty == AttributeType::Complex => {
-            let mut merged = current
-                .filter(Value::is_object)
-                .unwrap_or_else(|| Value::Object(Map::new()));
+            let mut merged = current.filter(Value::is_object).unwrap_or_else(|| Value::Object(Map::new()));
             merge(&mut merged, coerce(&value, def, false)?);
             Ok(Some(merged))
         }
@@ -460,15 +394,9 @@ fn whole(
 
 /// A sub-attribute without a filter: `name.givenName`, or on every element (`emails.type`).
 fn every_element(
-    op: PatchOp,
-    def: &AttributeDef,
-    sub_def: &AttributeDef,
-    current: Option<Value>,
-    value: Option<Value>,
+    op: PatchOp, def: &AttributeDef, sub_def: &AttributeDef, current: Option<Value>, value: Option<Value>,
 ) -> Result<Option<Value>, ScimError> {
-    let value = value
-        .map(|v| coerce(&v, sub_def, sub_def.multi_valued))
-        .transpose()?;
+    let value = value.map(|v| coerce(&v, sub_def, sub_def.multi_valued)).transpose()?;
     if let Some(new) = &value
         && let Some(current) = &current
     {
@@ -495,9 +423,7 @@ fn every_element(
         }
         Ok(Some(Value::Array(items)))
     } else {
-        let mut object = current
-            .filter(Value::is_object)
-            .unwrap_or_else(|| Value::Object(Map::new()));
+        let mut object = current.filter(Value::is_object).unwrap_or_else(|| Value::Object(Map::new()));
         set(&mut object);
         Ok(Some(object))
     }
@@ -505,17 +431,11 @@ fn every_element(
 
 /// Through a value filter: `members[value eq "…"]`, `emails[type eq "work"].value`.
 fn filtered(
-    op: PatchOp,
-    def: &'static AttributeDef,
-    filter: &Filter,
-    sub_def: Option<&'static AttributeDef>,
-    current: Option<Value>,
-    value: Option<Value>,
+    op: PatchOp, def: &'static AttributeDef, filter: &Filter, sub_def: Option<&'static AttributeDef>,
+    current: Option<Value>, value: Option<Value>,
 ) -> Result<Option<Value>, ScimError> {
     let mut items = current.map(into_items).unwrap_or_default();
-    let matched: Vec<usize> = (0..items.len())
-        .filter(|&i| filter.matches_element(&items[i], def))
-        .collect();
+    let matched: Vec<usize> = (0..items.len()).filter(|&i| filter.matches_element(&items[i], def)).collect();
     if op == PatchOp::Remove {
         // Removing what is not there is a no-op: clients retry, and the state is as asked.
         match sub_def {
@@ -545,10 +465,7 @@ fn filtered(
     let mut preferred = None;
     if matched.is_empty() {
         let Some(mut element) = element_from_filter(filter) else {
-            return Err(ScimError::NoTarget(format!(
-                "no value of '{}' matches [{filter}]",
-                def.name
-            )));
+            return Err(ScimError::NoTarget(format!("no value of '{}' matches [{filter}]", def.name)));
         };
         match sub_def {
             Some(sub_def) => {
@@ -621,14 +538,8 @@ fn coerce(value: &Value, def: &AttributeDef, as_multi: bool) -> Result<Value, Sc
         };
         return Ok(Value::Array(items));
     }
-    let wrong = || {
-        ScimError::InvalidValue(format!(
-            "'{}' must be {}, not {}",
-            def.name,
-            expected(def.ty),
-            value
-        ))
-    };
+    let wrong =
+        || ScimError::InvalidValue(format!("'{}' must be {}, not {}", def.name, expected(def.ty), value));
     match (def.ty, value) {
         (AttributeType::Boolean, Value::Bool(_)) => Ok(value.clone()),
         (AttributeType::Boolean, Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
@@ -729,15 +640,11 @@ fn is_primary(value: Option<&Value>) -> bool {
 /// RFC 7643 §2.4: at most one value is `primary`. The one just written wins (`preferred`),
 /// else the last one.
 fn one_primary(items: &mut [Value], preferred: Option<usize>) {
-    let primaries: Vec<usize> = (0..items.len())
-        .filter(|&i| is_primary(Some(&items[i])))
-        .collect();
+    let primaries: Vec<usize> = (0..items.len()).filter(|&i| is_primary(Some(&items[i]))).collect();
     if primaries.len() < 2 {
         return;
     }
-    let keep = preferred
-        .filter(|p| primaries.contains(p))
-        .or(primaries.last().copied());
+    let keep = preferred.filter(|p| primaries.contains(p)).or(primaries.last().copied());
     for i in primaries {
         if Some(i) != keep
             && let Some(map) = items[i].as_object_mut()

@@ -77,18 +77,8 @@ fn paths_parse_with_filters_and_sub_attributes() {
     );
     let path = PatchPath::parse(&format!("{ENTERPRISE_USER_SCHEMA}:manager")).unwrap();
     assert_eq!(path.attr.urn.as_deref(), Some(ENTERPRISE_USER_SCHEMA));
-    for bad in [
-        "",
-        "emails[type eq",
-        "emails[type eq \"w\"] extra",
-        "a b",
-        "emails[x pr].y.z",
-    ] {
-        assert_eq!(
-            PatchPath::parse(bad).unwrap_err().scim_type(),
-            Some("invalidPath"),
-            "{bad}"
-        );
+    for bad in ["", "emails[type eq", "emails[type eq \"w\"] extra", "a b", "emails[x pr].y.z"] {
+        assert_eq!(PatchPath::parse(bad).unwrap_err().scim_type(), Some("invalidPath"), "{bad}");
     }
 }
 
@@ -101,10 +91,7 @@ fn add_sets_simple_attributes_and_merges_complex_ones() {
         {"op": "add", "path": "name", "value": {"middleName": "Jane"}}
     ]));
     assert_eq!(out["title"], "Tour Guide");
-    assert_eq!(
-        out["name"],
-        json!({"givenName": "Barbara", "familyName": "Jensen", "middleName": "Jane"})
-    );
+    assert_eq!(out["name"], json!({"givenName": "Barbara", "familyName": "Jensen", "middleName": "Jane"}));
 }
 
 #[test]
@@ -140,10 +127,7 @@ fn add_without_path_sets_each_key_and_keys_may_be_paths() {
     }}]));
     assert_eq!(out["nickName"], "Babs");
     assert_eq!(out["name"]["middleName"], "Jane");
-    assert_eq!(
-        out[ENTERPRISE_USER_SCHEMA],
-        json!({"employeeNumber": "42", "department": "Tours"})
-    );
+    assert_eq!(out[ENTERPRISE_USER_SCHEMA], json!({"employeeNumber": "42", "department": "Tours"}));
     assert_eq!(out["schemas"], json!([USER_SCHEMA, ENTERPRISE_USER_SCHEMA]));
 }
 
@@ -156,12 +140,9 @@ fn attribute_names_are_matched_case_insensitively_and_written_canonically() {
     assert_eq!(out["name"]["givenName"], "Ada");
     let mut odd = user();
     odd["DisplayName"] = json!("old");
-    let out = patch(
-        odd,
-        ResourceType::User,
-        json!([{"op": "replace", "path": "displayName", "value": "new"}]),
-    )
-    .unwrap();
+    let out =
+        patch(odd, ResourceType::User, json!([{"op": "replace", "path": "displayName", "value": "new"}]))
+            .unwrap();
     assert_eq!(out["displayName"], "new");
     assert!(out.get("DisplayName").is_none());
 }
@@ -195,10 +176,7 @@ fn replace_through_a_filter_changes_only_matching_elements() {
         json!([{"op": "replace", "path": "emails[type eq \"work\"].value", "value": "new@x"}]),
     )
     .unwrap();
-    assert_eq!(
-        out["emails"],
-        json!([{"value": "new@x", "type": "work"}, {"value": "h@x", "type": "home"}])
-    );
+    assert_eq!(out["emails"], json!([{"value": "new@x", "type": "work"}, {"value": "h@x", "type": "home"}]));
 }
 
 #[test]
@@ -206,10 +184,7 @@ fn a_filter_that_matches_nothing_creates_the_element_it_describes() {
     let out = patch_user(
         json!([{"op": "replace", "path": "phoneNumbers[type eq \"mobile\"].value", "value": "555-1234"}]),
     );
-    assert_eq!(
-        out["phoneNumbers"],
-        json!([{"type": "mobile", "value": "555-1234"}])
-    );
+    assert_eq!(out["phoneNumbers"], json!([{"type": "mobile", "value": "555-1234"}]));
     // A filter that describes no single element is a noTarget.
     let error = patch_user_err(
         json!([{"op": "replace", "path": "emails[value co \"nobody\"].type", "value": "home"}]),
@@ -229,10 +204,7 @@ fn remove_unassigns_and_needs_a_path() {
         json!([{"op": "remove", "path": "name.givenName"}, {"op": "remove", "path": "name.familyName"}]),
     );
     assert!(out.get("name").is_none());
-    assert_eq!(
-        patch_user_err(json!([{"op": "remove"}])).scim_type(),
-        Some("noTarget")
-    );
+    assert_eq!(patch_user_err(json!([{"op": "remove"}])).scim_type(), Some("noTarget"));
 }
 
 #[test]
@@ -243,10 +215,7 @@ fn remove_through_a_filter_removes_matching_elements_and_is_idempotent() {
     let twice = patch(once.clone(), ResourceType::Group, remove).unwrap();
     assert_eq!(twice, once);
     let out = patch_user(json!([{"op": "remove", "path": "emails[type eq \"work\"].primary"}]));
-    assert_eq!(
-        out["emails"],
-        json!([{"value": "bjensen@example.com", "type": "work"}])
-    );
+    assert_eq!(out["emails"], json!([{"value": "bjensen@example.com", "type": "work"}]));
 }
 
 #[test]
@@ -265,10 +234,7 @@ fn read_only_attributes_refuse_changes_but_accept_their_own_value() {
         let error = patch_user_err(json!([{"op": "replace", "path": path, "value": "x"}]));
         assert_eq!(error.scim_type(), Some("mutability"), "{path}");
     }
-    assert_eq!(
-        patch_user_err(json!([{"op": "remove", "path": "id"}])).scim_type(),
-        Some("mutability")
-    );
+    assert_eq!(patch_user_err(json!([{"op": "remove", "path": "id"}])).scim_type(), Some("mutability"));
     let out = patch_user(json!([{"op": "replace", "value": {"id": "u-1", "active": false}}]));
     assert_eq!(out["active"], false);
 }
@@ -315,10 +281,7 @@ fn unknown_attributes_and_bad_values_are_refused() {
         patch_user_err(json!([{"op": "add", "value": "not an object"}])).scim_type(),
         Some("invalidValue")
     );
-    assert_eq!(
-        patch_user_err(json!([{"op": "add", "path": "title"}])).scim_type(),
-        Some("invalidValue")
-    );
+    assert_eq!(patch_user_err(json!([{"op": "add", "path": "title"}])).scim_type(), Some("invalidValue"));
 }
 
 #[test]

@@ -39,10 +39,7 @@ struct Target {
 impl Projection {
     /// Parses the two comma-separated query parameters; an unparsable entry is `invalidPath`.
     pub fn parse(attributes: Option<&str>, excluded: Option<&str>) -> Result<Self, ScimError> {
-        Ok(Self {
-            attributes: parse_list(attributes)?,
-            excluded: parse_list(excluded)?,
-        })
+        Ok(Self { attributes: parse_list(attributes)?, excluded: parse_list(excluded)? })
     }
 
     /// Whether the resource is returned with its default attributes.
@@ -70,9 +67,7 @@ impl Projection {
                 let Some(inner) = value.as_object() else { continue };
                 let mut kept = Map::new();
                 for (name, inner_value) in inner {
-                    let returned = extension
-                        .attribute(name)
-                        .map_or(Returned::Default, |d| d.returned);
+                    let returned = extension.attribute(name).map_or(Returned::Default, |d| d.returned);
                     let selected = |ts: &[Target]| matching(ts, Some(extension.id), name);
                     let shown = if !self.attributes.is_empty() && !whole_in {
                         project_in(inner_value, returned, &selected(&attributes))
@@ -111,10 +106,7 @@ fn parse_list(raw: Option<&str>) -> Result<Vec<Selector>, ScimError> {
         .map(str::trim)
         .filter(|entry| !entry.is_empty())
         .map(|entry| {
-            if let Some(schema) = all_schemas()
-                .into_iter()
-                .find(|s| s.id.eq_ignore_ascii_case(entry))
-            {
+            if let Some(schema) = all_schemas().into_iter().find(|s| s.id.eq_ignore_ascii_case(entry)) {
                 return Ok(Selector::Schema(schema.id.to_owned()));
             }
             AttrPath::parse(entry)
@@ -199,9 +191,7 @@ fn project_out(value: &Value, returned: Returned, named: &Option<Vec<String>>) -
 
 fn keep_subs(value: &Value, subs: &[String]) -> Option<Value> {
     let keep = |object: &Map<String, Value>| -> Map<String, Value> {
-        subs.iter()
-            .filter_map(|sub| find_key(object, sub).map(|k| (k.clone(), object[&k].clone())))
-            .collect()
+        subs.iter().filter_map(|sub| find_key(object, sub).map(|k| (k.clone(), object[&k].clone()))).collect()
     };
     match value {
         Value::Object(object) => {
@@ -235,10 +225,7 @@ fn drop_subs(value: &Value, subs: &[String]) -> Value {
     match value {
         Value::Object(object) => strip(object),
         Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|item| item.as_object().map_or_else(|| item.clone(), strip))
-                .collect(),
+            items.iter().map(|item| item.as_object().map_or_else(|| item.clone(), strip)).collect(),
         ),
         other => other.clone(),
     }
@@ -269,9 +256,7 @@ mod tests {
     }
 
     fn project(attributes: Option<&str>, excluded: Option<&str>) -> Value {
-        Projection::parse(attributes, excluded)
-            .unwrap()
-            .apply(&user(), ResourceType::User)
+        Projection::parse(attributes, excluded).unwrap().apply(&user(), ResourceType::User)
     }
 
     #[test]
@@ -301,10 +286,7 @@ mod tests {
     #[test]
     fn attributes_select_sub_attributes_of_every_element_case_insensitively() {
         let out = project(Some("EMAILS.VALUE"), None);
-        assert_eq!(
-            out["emails"],
-            json!([{"value": "bjensen@example.com"}, {"value": "babs@example.org"}])
-        );
+        assert_eq!(out["emails"], json!([{"value": "bjensen@example.com"}, {"value": "babs@example.org"}]));
         assert!(out.get("userName").is_none());
     }
 
@@ -344,9 +326,7 @@ mod tests {
     fn entra_excludes_members_of_groups() {
         let group = json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "g1",
                            "displayName": "Admins", "members": [{"value": "u1"}]});
-        let out = Projection::parse(None, Some("members"))
-            .unwrap()
-            .apply(&group, ResourceType::Group);
+        let out = Projection::parse(None, Some("members")).unwrap().apply(&group, ResourceType::Group);
         assert_eq!(
             out,
             json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "id": "g1", "displayName": "Admins"})

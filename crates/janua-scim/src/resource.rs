@@ -9,11 +9,7 @@ use serde_json::{Map, Value};
 /// The value under `key`, matched case-insensitively.
 pub(crate) fn get_ci<'v>(object: &'v Value, key: &str) -> Option<&'v Value> {
     let map = object.as_object()?;
-    map.get(key).or_else(|| {
-        map.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
+    map.get(key).or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v))
 }
 
 /// The actual key under which `key` is stored, matched case-insensitively.

@@ -159,18 +159,14 @@ impl AttributeDef {
         Self::new(name, AttributeType::DateTime, description)
     }
     const fn reference(
-        name: &'static str,
-        types: &'static [&'static str],
-        description: &'static str,
+        name: &'static str, types: &'static [&'static str], description: &'static str,
     ) -> Self {
         let mut def = Self::new(name, AttributeType::Reference, description);
         def.reference_types = types;
         def
     }
     const fn complex(
-        name: &'static str,
-        sub_attributes: &'static [AttributeDef],
-        description: &'static str,
+        name: &'static str, sub_attributes: &'static [AttributeDef], description: &'static str,
     ) -> Self {
         let mut def = Self::new(name, AttributeType::Complex, description);
         def.sub_attributes = sub_attributes;
@@ -207,9 +203,7 @@ impl AttributeDef {
 
     /// The sub-attribute named `name` (case-insensitive, RFC 7643 §2.1).
     pub fn sub_attribute(&self, name: &str) -> Option<&'static AttributeDef> {
-        self.sub_attributes
-            .iter()
-            .find(|a| a.name.eq_ignore_ascii_case(name))
+        self.sub_attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
     /// The RFC 7643 §7 representation of this attribute.
@@ -224,10 +218,7 @@ impl AttributeDef {
             "returned": self.returned.as_str(),
         });
         let object = out.as_object_mut().expect("json! object");
-        if matches!(
-            self.ty,
-            AttributeType::String | AttributeType::Reference | AttributeType::Binary
-        ) {
+        if matches!(self.ty, AttributeType::String | AttributeType::Reference | AttributeType::Binary) {
             object.insert("caseExact".into(), json!(self.case_exact));
             object.insert("uniqueness".into(), json!(self.uniqueness.as_str()));
         }
@@ -285,8 +276,7 @@ const TYPE_PHOTO: &[&str] = &["photo", "thumbnail"];
 const TYPE_IM: &[&str] = &["aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"];
 
 const fn value_display_type_primary(
-    value: AttributeDef,
-    types: &'static [&'static str],
+    value: AttributeDef, types: &'static [&'static str],
 ) -> [AttributeDef; 4] {
     [
         value,
@@ -312,10 +302,8 @@ const PHONE_SUBS: &[AttributeDef] = &value_display_type_primary(
     AttributeDef::string("value", "The phone number, as per RFC 3966 where possible."),
     TYPE_PHONE,
 );
-const IM_SUBS: &[AttributeDef] = &value_display_type_primary(
-    AttributeDef::string("value", "The instant messaging address."),
-    TYPE_IM,
-);
+const IM_SUBS: &[AttributeDef] =
+    &value_display_type_primary(AttributeDef::string("value", "The instant messaging address."), TYPE_IM);
 const PHOTO_SUBS: &[AttributeDef] = &value_display_type_primary(
     AttributeDef::reference("value", &["external"], "The URL of a photo of the user."),
     TYPE_PHOTO,
@@ -388,10 +376,7 @@ pub static ENTERPRISE_USER: SchemaDef = SchemaDef {
     name: "EnterpriseUser",
     description: "Enterprise User",
     attributes: &[
-        AttributeDef::string(
-            "employeeNumber",
-            "A string identifier of the user in the organization.",
-        ),
+        AttributeDef::string("employeeNumber", "A string identifier of the user in the organization."),
         AttributeDef::string("costCenter", "The name of a cost center."),
         AttributeDef::string("organization", "The name of an organization."),
         AttributeDef::string("division", "The name of a division."),
@@ -441,11 +426,7 @@ pub static COMMON_ATTRIBUTES: &[AttributeDef] = &[
         .mutability(ReadOnly)
         .returned(Returned::Always)
         .unique(),
-    AttributeDef::string(
-        "externalId",
-        "The provisioning client's identifier of the resource.",
-    )
-    .case_exact(),
+    AttributeDef::string("externalId", "The provisioning client's identifier of the resource.").case_exact(),
     AttributeDef::complex(
         "meta",
         &[
@@ -529,10 +510,7 @@ impl ResourceType {
 
     /// The extension with this URN (case-insensitive).
     pub fn extension(self, urn: &str) -> Option<&'static SchemaDef> {
-        self.extensions()
-            .iter()
-            .copied()
-            .find(|s| s.id.eq_ignore_ascii_case(urn))
+        self.extensions().iter().copied().find(|s| s.id.eq_ignore_ascii_case(urn))
     }
 
     /// Resolves an attribute name, optionally qualified by a schema URN, to its definition.
@@ -554,17 +532,11 @@ impl ResourceType {
             Some(urn) if urn.eq_ignore_ascii_case(core.id) => in_core(),
             Some(urn) => {
                 let schema = self.extension(urn)?;
-                schema.attribute(name).map(|def| ResolvedAttribute {
-                    extension: Some(schema),
-                    def,
-                })
+                schema.attribute(name).map(|def| ResolvedAttribute { extension: Some(schema), def })
             }
             None => in_core().or_else(|| {
                 self.extensions().iter().find_map(|schema| {
-                    schema.attribute(name).map(|def| ResolvedAttribute {
-                        extension: Some(*schema),
-                        def,
-                    })
+                    schema.attribute(name).map(|def| ResolvedAttribute { extension: Some(*schema), def })
                 })
             }),
         }
@@ -572,11 +544,8 @@ impl ResourceType {
 
     /// The `/ResourceTypes/{name}` document (RFC 7643 §6).
     pub fn to_json(self, base_url: &str) -> Value {
-        let extensions: Vec<Value> = self
-            .extensions()
-            .iter()
-            .map(|s| json!({"schema": s.id, "required": false}))
-            .collect();
+        let extensions: Vec<Value> =
+            self.extensions().iter().map(|s| json!({"schema": s.id, "required": false})).collect();
         let mut out = json!({
             "schemas": [RESOURCE_TYPE_SCHEMA],
             "id": self.name(),
@@ -606,10 +575,7 @@ pub fn all_schemas() -> [&'static SchemaDef; 3] {
 
 /// The `/Schemas/{id}` document, if Janua serves that schema (URN compared case-insensitively).
 pub fn schema_document(base_url: &str, id: &str) -> Option<Value> {
-    all_schemas()
-        .into_iter()
-        .find(|s| s.id.eq_ignore_ascii_case(id))
-        .map(|s| s.to_json(base_url))
+    all_schemas().into_iter().find(|s| s.id.eq_ignore_ascii_case(id)).map(|s| s.to_json(base_url))
 }
 
 /// The `/Schemas` list (a `ListResponse`, RFC 7644 §4).
@@ -620,10 +586,7 @@ pub fn schemas_document(base_url: &str) -> Value {
 
 /// The `/ResourceTypes/{name}` document.
 pub fn resource_type_document(base_url: &str, name: &str) -> Option<Value> {
-    ResourceType::ALL
-        .into_iter()
-        .find(|r| r.name().eq_ignore_ascii_case(name))
-        .map(|r| r.to_json(base_url))
+    ResourceType::ALL.into_iter().find(|r| r.name().eq_ignore_ascii_case(name)).map(|r| r.to_json(base_url))
 }
 
 /// The `/ResourceTypes` list.
@@ -678,10 +641,7 @@ mod tests {
         assert_eq!(config["sort"]["supported"], true);
         assert_eq!(config["etag"]["supported"], true);
         assert_eq!(config["authenticationSchemes"][0]["type"], "oauthbearertoken");
-        assert_eq!(
-            config["meta"]["location"],
-            "https://janua.example/api/v1/scim/ServiceProviderConfig"
-        );
+        assert_eq!(config["meta"]["location"], "https://janua.example/api/v1/scim/ServiceProviderConfig");
     }
 
     #[test]
@@ -711,12 +671,8 @@ mod tests {
     fn schemas_list_has_user_enterprise_and_group() {
         let doc = schemas_document(BASE);
         assert_eq!(doc["totalResults"], 3);
-        let ids: Vec<&str> = doc["Resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap())
-            .collect();
+        let ids: Vec<&str> =
+            doc["Resources"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
         assert_eq!(ids, [USER_SCHEMA, ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA]);
         assert!(schema_document(BASE, "urn:nope").is_none());
         assert!(schema_document(BASE, &GROUP_SCHEMA.to_uppercase()).is_some());
@@ -729,16 +685,10 @@ mod tests {
         let user = resource_type_document(BASE, "user").unwrap();
         assert_eq!(user["endpoint"], "/Users");
         assert_eq!(user["schema"], USER_SCHEMA);
-        assert_eq!(
-            user["schemaExtensions"],
-            json!([{"schema": ENTERPRISE_USER_SCHEMA, "required": false}])
-        );
+        assert_eq!(user["schemaExtensions"], json!([{"schema": ENTERPRISE_USER_SCHEMA, "required": false}]));
         let group = resource_type_document(BASE, "Group").unwrap();
         assert!(group.get("schemaExtensions").is_none());
-        assert_eq!(
-            group["meta"]["location"],
-            "https://janua.example/api/v1/scim/ResourceTypes/Group"
-        );
+        assert_eq!(group["meta"]["location"], "https://janua.example/api/v1/scim/ResourceTypes/Group");
     }
 
     #[test]
@@ -746,22 +696,13 @@ mod tests {
         let user = ResourceType::User;
         assert_eq!(user.resolve(None, "USERNAME").unwrap().def.name, "userName");
         assert!(user.resolve(None, "id").unwrap().def.case_exact);
-        assert_eq!(
-            user.resolve(Some(USER_SCHEMA), "emails").unwrap().def.name,
-            "emails"
-        );
-        let employee = user
-            .resolve(Some(ENTERPRISE_USER_SCHEMA), "employeeNumber")
-            .unwrap();
+        assert_eq!(user.resolve(Some(USER_SCHEMA), "emails").unwrap().def.name, "emails");
+        let employee = user.resolve(Some(ENTERPRISE_USER_SCHEMA), "employeeNumber").unwrap();
         assert_eq!(employee.extension.unwrap().id, ENTERPRISE_USER_SCHEMA);
         // Unqualified extension attributes are accepted too.
         assert!(user.resolve(None, "department").unwrap().extension.is_some());
         assert!(user.resolve(None, "members").is_none());
         assert!(ResourceType::Group.resolve(None, "members").is_some());
-        assert!(
-            ResourceType::Group
-                .resolve(Some(ENTERPRISE_USER_SCHEMA), "manager")
-                .is_none()
-        );
+        assert!(ResourceType::Group.resolve(Some(ENTERPRISE_USER_SCHEMA), "manager").is_none());
     }
 }

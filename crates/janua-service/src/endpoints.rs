@@ -77,12 +77,7 @@ impl Endpoint {
         operation.operation_id = Some(operation_id.to_string());
         P::methods()
             .into_iter()
-            .map(|method| Endpoint {
-                method,
-                path: P::path(),
-                operation: operation.clone(),
-                route,
-            })
+            .map(|method| Endpoint { method, path: P::path(), operation: operation.clone(), route })
             .collect()
     }
 
@@ -118,15 +113,10 @@ pub struct Endpoints {
 
 impl Endpoints {
     pub fn new(
-        aliases: &[(&'static str, &'static str)],
-        endpoints: Vec<Vec<Endpoint>>,
+        aliases: &[(&'static str, &'static str)], endpoints: Vec<Vec<Endpoint>>,
         schemas: Vec<(String, RefOr<Schema>)>,
     ) -> Endpoints {
-        Endpoints {
-            endpoints: endpoints.into_iter().flatten().collect(),
-            aliases: aliases.to_vec(),
-            schemas,
-        }
+        Endpoints { endpoints: endpoints.into_iter().flatten().collect(), aliases: aliases.to_vec(), schemas }
     }
 
     /// Every path each endpoint answers at, declared ones first; for one method, paths with a
@@ -155,12 +145,7 @@ impl Endpoints {
                 }
             }
         }
-        served.sort_by_key(|s| {
-            s.path
-                .split('/')
-                .map(|segment| segment.starts_with('{'))
-                .collect::<Vec<_>>()
-        });
+        served.sort_by_key(|s| s.path.split('/').map(|segment| segment.starts_with('{')).collect::<Vec<_>>());
         served
     }
 
@@ -184,10 +169,7 @@ impl Endpoints {
         doc.paths.merge(paths);
         let components = doc.components.get_or_insert_with(Components::new);
         for (name, schema) in &self.schemas {
-            components
-                .schemas
-                .entry(name.clone())
-                .or_insert_with(|| schema.clone());
+            components.schemas.entry(name.clone()).or_insert_with(|| schema.clone());
         }
         doc
     }

@@ -47,18 +47,10 @@ pub struct Database {
 impl Service {
     /// A service with its own schema (named after it) and migrations.
     pub const fn with_database(
-        name: &'static str,
-        migrations: fn() -> EmbeddedMigrations,
+        name: &'static str, migrations: fn() -> EmbeddedMigrations,
         section: fn(&Settings) -> &ServiceSettings,
     ) -> Service {
-        Service {
-            name,
-            database: Some(Database {
-                schema: name,
-                migrations,
-            }),
-            section,
-        }
+        Service { name, database: Some(Database { schema: name, migrations }), section }
     }
 
     pub fn settings<'a>(&self, settings: &'a Settings) -> &'a ServiceSettings {
@@ -78,12 +70,7 @@ impl Service {
     /// Applies its migrations (a service without a database has none).
     pub async fn migrate(&self, settings: &Settings) -> anyhow::Result<()> {
         if let Some(database) = &self.database {
-            janua_db::migrate(
-                &self.database_url(settings),
-                database.schema,
-                (database.migrations)(),
-            )
-            .await?;
+            janua_db::migrate(&self.database_url(settings), database.schema, (database.migrations)()).await?;
         }
         Ok(())
     }
@@ -141,47 +128,30 @@ impl Running {
 /// `http.workers` workers. (`configure` sets the default service: the envelope's 404 for the
 /// services, the proxy for the gateway.)
 pub fn serve<F>(
-    name: &'static str,
-    settings: &Settings,
-    listener: TcpListener,
-    workers: Workers,
-    configure: F,
+    name: &'static str, settings: &Settings, listener: TcpListener, workers: Workers, configure: F,
 ) -> anyhow::Result<Running>
 where
     F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
 {
     let port = listener.local_addr()?.port();
     let server = HttpServer::new(move || {
-        App::new()
-            .wrap(middleware::from_fn(janua_core::http::request_id))
-            .configure(configure.clone())
+        App::new().wrap(middleware::from_fn(janua_core::http::request_id)).configure(configure.clone())
     });
     let server = match settings.http.workers {
         Some(w) => server.workers(w),
         None => server,
     };
-    Ok(Running {
-        name,
-        port,
-        server: server.listen(listener)?.run(),
-        workers,
-    })
+    Ok(Running { name, port, server: server.listen(listener)?.run(), workers })
 }
 
 /// Redis, as every service reaches it.
 pub async fn redis(settings: &Settings) -> anyhow::Result<redis::aio::ConnectionManager> {
-    Ok(redis::Client::open(settings.redis_url.as_str())?
-        .get_connection_manager()
-        .await?)
+    Ok(redis::Client::open(settings.redis_url.as_str())?.get_connection_manager().await?)
 }
 
 /// The session revocation set in that Redis.
 pub fn revocations(settings: &Settings, redis: redis::aio::ConnectionManager) -> RevocationSet {
-    RevocationSet::new(
-        redis,
-        &settings.redis_prefix,
-        settings.tokens.access_ttl_secs as u64,
-    )
+    RevocationSet::new(redis, &settings.redis_prefix, settings.tokens.access_ttl_secs as u64)
 }
 
 /// The token guard of a service: `keys` with the revocation set and the re-authentication
@@ -321,10 +291,7 @@ impl Connected {
 
     /// Consumes in batches of up to `max_batch` (one transaction for what is waiting).
     pub fn consume_batched(
-        &mut self,
-        subscription: Subscription,
-        max_batch: usize,
-        handler: BatchHandler,
+        &mut self, subscription: Subscription, max_batch: usize, handler: BatchHandler,
     ) -> janua_events::BrokerStatus {
         let status = janua_events::BrokerStatus::default();
         self.workers.spawn(janua_events::consumer::run_batched(
@@ -344,16 +311,10 @@ impl Connected {
     where
         F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
     {
-        serve(
-            self.service.name,
-            &self.settings,
-            listener,
-            self.workers,
-            move |cfg| {
-                configure(cfg);
-                cfg.default_service(web::to(janua_core::http::not_found));
-            },
-        )
+        serve(self.service.name, &self.settings, listener, self.workers, move |cfg| {
+            configure(cfg);
+            cfg.default_service(web::to(janua_core::http::not_found));
+        })
     }
 }
 
@@ -392,9 +353,7 @@ pub async fn live() -> actix_web::HttpResponse {
 /// own checks pass.
 pub async fn ready(readiness: web::Data<Readiness>) -> Result<actix_web::HttpResponse, janua_core::ApiError> {
     use janua_core::ApiError;
-    janua_db::ping(&readiness.pool)
-        .await
-        .map_err(|_| ApiError::unavailable("the database"))?;
+    janua_db::ping(&readiness.pool).await.map_err(|_| ApiError::unavailable("the database"))?;
     let mut redis = readiness.redis.clone();
     redis::cmd("PING").query_async::<String>(&mut redis).await?;
     if !readiness.broker.is_connected() {
@@ -413,9 +372,7 @@ pub async fn ready(readiness: web::Data<Readiness>) -> Result<actix_web::HttpRes
 /// service token (`janua_core::http::service_token_guard`; anyone else gets a 404), with the
 /// service's readiness and its part of the OpenAPI document.
 fn internal(
-    cfg: &mut web::ServiceConfig,
-    document: utoipa::openapi::OpenApi,
-    routes: fn(&mut web::ServiceConfig),
+    cfg: &mut web::ServiceConfig, document: utoipa::openapi::OpenApi, routes: fn(&mut web::ServiceConfig),
 ) {
     cfg.service(
         web::scope("/internal/v1")
@@ -434,10 +391,8 @@ fn internal(
 
 /// A service's part of the OpenAPI document: its public endpoints.
 pub fn document(service: &Service, endpoints: &endpoints::Endpoints) -> utoipa::openapi::OpenApi {
-    let info = utoipa::openapi::Info::new(
-        format!("Janua {}", service.name),
-        env!("CARGO_PKG_VERSION").to_string(),
-    );
+    let info =
+        utoipa::openapi::Info::new(format!("Janua {}", service.name), env!("CARGO_PKG_VERSION").to_string());
     endpoints.document(utoipa::openapi::OpenApiBuilder::new().info(info).build())
 }
 
@@ -461,11 +416,7 @@ impl Connected {
     /// envelope, the health routes, its public endpoints, and its internal API behind the
     /// service token.
     pub fn serve_with<S>(
-        self,
-        listener: TcpListener,
-        state: S,
-        guard: TokenGuard,
-        routes: Routes,
+        self, listener: TcpListener, state: S, guard: TokenGuard, routes: Routes,
     ) -> anyhow::Result<Running>
     where
         S: Clone + Send + 'static,

@@ -19,15 +19,9 @@ impl UserValidationMethod for Verified {
     type PasskeyItem = Passkey;
 
     async fn check_user<'a>(
-        &self,
-        _hint: UiHint<'a, Passkey>,
-        _presence: bool,
-        _verification: bool,
+        &self, _hint: UiHint<'a, Passkey>, _presence: bool, _verification: bool,
     ) -> Result<UserCheck, Ctap2Error> {
-        Ok(UserCheck {
-            presence: true,
-            verification: true,
-        })
+        Ok(UserCheck { presence: true, verification: true })
     }
 
     fn is_verification_enabled(&self) -> Option<bool> {
@@ -55,27 +49,17 @@ impl Default for SoftKey {
 
 impl SoftKey {
     pub fn new() -> Self {
-        SoftKey {
-            store: None,
-            counter: false,
-        }
+        SoftKey { store: None, counter: false }
     }
 
     /// An authenticator that keeps a signature counter, as hardware keys do.
     pub fn counting() -> Self {
-        SoftKey {
-            store: None,
-            counter: true,
-        }
+        SoftKey { store: None, counter: true }
     }
 
     fn authenticator(&self) -> Authenticator<Option<Passkey>, Verified, RustCryptoBackend> {
-        let mut authenticator = Authenticator::new(
-            Aaguid::new_empty(),
-            self.store.clone(),
-            Verified,
-            RustCryptoBackend,
-        );
+        let mut authenticator =
+            Authenticator::new(Aaguid::new_empty(), self.store.clone(), Verified, RustCryptoBackend);
         authenticator.set_make_credentials_with_signature_counter(self.counter);
         authenticator
     }

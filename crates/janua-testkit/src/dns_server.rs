@@ -51,10 +51,8 @@ impl DnsServer {
     fn serve(udp: UdpSocket, tcp: TcpListener) -> DnsServer {
         let addr = udp.local_addr().expect("the UDP socket's address");
         let zone = Arc::new(Mutex::new(Zone::default()));
-        let tasks = vec![
-            tokio::spawn(serve_udp(udp, zone.clone())),
-            tokio::spawn(serve_tcp(tcp, zone.clone())),
-        ];
+        let tasks =
+            vec![tokio::spawn(serve_udp(udp, zone.clone())), tokio::spawn(serve_tcp(tcp, zone.clone()))];
         DnsServer { addr, zone, tasks }
     }
 
@@ -95,9 +93,7 @@ fn key(name: &str) -> String {
 async fn bind_pair() -> (UdpSocket, TcpListener) {
     // The UDP port the OS picks may be taken for TCP; a few tries find a free pair.
     for _ in 0..20 {
-        let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .expect("bind a loopback UDP port");
+        let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.expect("bind a loopback UDP port");
         let addr = udp.local_addr().expect("the UDP socket's address");
         if let Ok(tcp) = TcpListener::bind(addr).await {
             return (udp, tcp);
@@ -186,9 +182,10 @@ fn answer(packet: &[u8], zone: &Mutex<Zone>) -> Option<(Message, usize)> {
     if request.metadata.message_type != MessageType::Query {
         return None;
     }
-    let max_len = request.edns.as_ref().map_or(CLASSIC_UDP_PAYLOAD, |edns| {
-        usize::from(edns.max_payload().clamp(512, EDNS_UDP_PAYLOAD))
-    });
+    let max_len = request
+        .edns
+        .as_ref()
+        .map_or(CLASSIC_UDP_PAYLOAD, |edns| usize::from(edns.max_payload().clamp(512, EDNS_UDP_PAYLOAD)));
 
     let mut response = Message::response(request.metadata.id, request.metadata.op_code);
     response.metadata = Metadata::response_from_request(&request.metadata);
@@ -200,11 +197,8 @@ fn answer(packet: &[u8], zone: &Mutex<Zone>) -> Option<(Message, usize)> {
     }
 
     let [query] = request.queries.as_slice() else {
-        response.metadata.response_code = if request.queries.is_empty() {
-            ResponseCode::FormErr
-        } else {
-            ResponseCode::NotImp
-        };
+        response.metadata.response_code =
+            if request.queries.is_empty() { ResponseCode::FormErr } else { ResponseCode::NotImp };
         return Some((response, max_len));
     };
     // Echo the question exactly as asked: resolvers using 0x20 case randomisation check it.

@@ -102,13 +102,8 @@ impl TestStack {
         settings.public_url = settings.gateway.service.url.clone();
         configure(&mut settings);
         janua_core::telemetry::init(&settings);
-        janua::stack::migrate(janua::stack::Target::All, &settings)
-            .await
-            .expect("migrations");
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap();
+        janua::stack::migrate(janua::stack::Target::All, &settings).await.expect("migrations");
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
         let listeners = janua::stack::Listeners::default()
             .with("gateway", gl)
             .with("auth", al)
@@ -173,11 +168,7 @@ impl TestStack {
     }
 
     pub async fn send(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        body: Option<&Value>,
-        token: Option<&str>,
+        &self, method: reqwest::Method, path: &str, body: Option<&Value>, token: Option<&str>,
     ) -> reqwest::Response {
         let mut req = self.http.request(method, self.url(path));
         if let Some(b) = body {
@@ -224,13 +215,7 @@ impl TestStack {
     /// answers the user.
     pub async fn verify_email(&self, email: &str, nth: usize) -> Value {
         let token = self.mailed_token(email, "Confirm your email address", nth).await;
-        let resp = self
-            .post(
-                "/api/v1/auth/verify-email",
-                &serde_json::json!({ "token": token }),
-                None,
-            )
-            .await;
+        let resp = self.post("/api/v1/auth/verify-email", &serde_json::json!({ "token": token }), None).await;
         assert_eq!(resp.status(), 200, "verification of {email} failed");
         resp.json().await.unwrap()
     }
@@ -244,20 +229,13 @@ impl TestStack {
     }
 
     pub async fn signin(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post(
-            "/api/v1/auth/signin",
-            &serde_json::json!({"email": email, "password": password}),
-            None,
-        )
-        .await
+        self.post("/api/v1/auth/signin", &serde_json::json!({"email": email, "password": password}), None)
+            .await
     }
 
     /// Asserts that an access token no longer works: `/auth/me` answers 401 UNAUTHORIZED.
     pub async fn assert_token_refused(&self, access_token: Option<&str>) {
-        self.get("/api/v1/auth/me", access_token)
-            .await
-            .expect_error(401, "UNAUTHORIZED")
-            .await;
+        self.get("/api/v1/auth/me", access_token).await.expect_error(401, "UNAUTHORIZED").await;
     }
 
     /// Refreshes with the refresh token of this token `pair`.
@@ -274,9 +252,7 @@ impl TestStack {
     pub async fn db(&self, schema: &str) -> diesel_async::AsyncPgConnection {
         use diesel_async::AsyncConnection;
         let url = janua_db::schema_url(&self.settings.database_url, schema).unwrap();
-        diesel_async::AsyncPgConnection::establish(&url)
-            .await
-            .expect("db connection")
+        diesel_async::AsyncPgConnection::establish(&url).await.expect("db connection")
     }
 
     /// Signs in as the bootstrap admin of a stack made with [`with_bootstrap_admin`] (waits
@@ -284,17 +260,10 @@ impl TestStack {
     pub async fn admin_token(&self) -> String {
         let pair = eventually("the bootstrap admin", Duration::from_secs(15), || async {
             let resp = self.signin(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-            if resp.status() == 200 {
-                resp.json::<Value>().await.ok()
-            } else {
-                None
-            }
+            if resp.status() == 200 { resp.json::<Value>().await.ok() } else { None }
         })
         .await;
-        pair["access_token"]
-            .as_str()
-            .expect("an access token")
-            .to_string()
+        pair["access_token"].as_str().expect("an access token").to_string()
     }
 
     /// The events a service has written to its outbox, oldest first.
@@ -323,11 +292,7 @@ impl TestStack {
     }
 
     pub async fn redis(&self) -> redis::aio::ConnectionManager {
-        redis::Client::open(self.settings.redis_url.as_str())
-            .unwrap()
-            .get_connection_manager()
-            .await
-            .unwrap()
+        redis::Client::open(self.settings.redis_url.as_str()).unwrap().get_connection_manager().await.unwrap()
     }
 }
 
@@ -342,10 +307,7 @@ impl Drop for TestStack {
         let redis_url = self.settings.redis_url.clone();
         // Dropped inside an async test: clean up on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async {
                 drop_database(&db).await;
                 if let Ok(client) = redis::Client::open(redis_url.as_str())
@@ -369,20 +331,15 @@ impl Drop for TestStack {
 
 pub async fn create_database(name: &str) {
     use diesel_async::{AsyncConnection, SimpleAsyncConnection};
-    let mut conn = diesel_async::AsyncPgConnection::establish(PG_ADMIN_URL)
-        .await
-        .expect("postgres on 127.0.0.1:5432");
-    conn.batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create test database");
+    let mut conn =
+        diesel_async::AsyncPgConnection::establish(PG_ADMIN_URL).await.expect("postgres on 127.0.0.1:5432");
+    conn.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create test database");
 }
 
 pub async fn drop_database(name: &str) {
     use diesel_async::{AsyncConnection, SimpleAsyncConnection};
     if let Ok(mut conn) = diesel_async::AsyncPgConnection::establish(PG_ADMIN_URL).await {
-        let _ = conn
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await;
+        let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
     }
 }
 
@@ -401,9 +358,7 @@ pub fn create_vhost(vhost: &str) {
 }
 
 pub fn delete_vhost(vhost: &str) {
-    let _ = std::process::Command::new("rabbitmqctl")
-        .args(["-q", "delete_vhost", vhost])
-        .output();
+    let _ = std::process::Command::new("rabbitmqctl").args(["-q", "delete_vhost", vhost]).output();
 }
 
 /// Polls `check` until it yields a value or the deadline passes (no fixed sleeps in tests).
@@ -427,10 +382,7 @@ where
 /// The `?token=` of the first link in a mail body.
 pub fn token_from_link(body: &str) -> String {
     let start = body.find("token=").expect("a link with ?token=") + "token=".len();
-    body[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+    body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
 pub fn service_token(settings: &Settings) -> String {
@@ -450,10 +402,7 @@ pub fn totp_code(secret_b32: &str, offset: i64) -> String {
         .with_secret(secret)
         .with_account_name("x")
         .build_noncompliant();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
     totp.generate((now + offset) as u64).to_string()
 }
 
@@ -461,11 +410,7 @@ impl TestStack {
     /// Turns TOTP on for the holder of `access_token`; answers (secret, backup codes).
     pub async fn enable_totp(&self, access_token: &str) -> (String, Vec<String>) {
         let setup: Value = self
-            .post(
-                "/api/v1/mfa/totp/generate",
-                &serde_json::json!({}),
-                Some(access_token),
-            )
+            .post("/api/v1/mfa/totp/generate", &serde_json::json!({}), Some(access_token))
             .await
             .json()
             .await
@@ -497,17 +442,10 @@ impl TestStack {
     /// Runs a passkey registration ceremony for the holder of `access_token` with `key`:
     /// answers the `begin` options and the `complete` response.
     pub async fn register_passkey(
-        &self,
-        access_token: &str,
-        key: &mut authenticator::SoftKey,
-        name: &str,
+        &self, access_token: &str, key: &mut authenticator::SoftKey, name: &str,
     ) -> (Value, reqwest::Response) {
         let resp = self
-            .post(
-                "/api/v1/passkeys/register/begin",
-                &serde_json::json!({ "name": name }),
-                Some(access_token),
-            )
+            .post("/api/v1/passkeys/register/begin", &serde_json::json!({ "name": name }), Some(access_token))
             .await;
         assert_eq!(resp.status(), 200, "passkey registration could not begin");
         let begun: Value = resp.json().await.unwrap();
@@ -550,10 +488,7 @@ impl TestStack {
         Person {
             id: pair["user"]["id"].as_str().expect("a user id").to_string(),
             email: email.to_string(),
-            token: pair["access_token"]
-                .as_str()
-                .expect("an access token")
-                .to_string(),
+            token: pair["access_token"].as_str().expect("an access token").to_string(),
             pair,
         }
     }
@@ -567,13 +502,8 @@ impl TestStack {
 
     /// Creates an organization owned by the holder of `token`; answers it.
     pub async fn create_org(&self, token: &str, name: &str) -> Value {
-        let resp = self
-            .post(
-                "/api/v1/organizations",
-                &serde_json::json!({ "name": name }),
-                Some(token),
-            )
-            .await;
+        let resp =
+            self.post("/api/v1/organizations", &serde_json::json!({ "name": name }), Some(token)).await;
         assert_eq!(resp.status(), 201, "creating organization {name}");
         resp.json().await.unwrap()
     }
@@ -610,18 +540,12 @@ impl TestStack {
             lapin::Connection::connect(&self.settings.amqp_url, lapin::ConnectionProperties::default())
                 .await
                 .expect("the broker");
-        let passive = QueueDeclareOptions {
-            passive: true,
-            ..Default::default()
-        };
+        let passive = QueueDeclareOptions { passive: true, ..Default::default() };
         eventually("the consumer", Duration::from_secs(15), || {
             let conn = &conn;
             async move {
                 let ch = conn.create_channel().await.ok()?;
-                let q = ch
-                    .queue_declare(queue.into(), passive, FieldTable::default())
-                    .await
-                    .ok()?;
+                let q = ch.queue_declare(queue.into(), passive, FieldTable::default()).await.ok()?;
                 (q.consumer_count() >= 1).then_some(())
             }
         })
@@ -710,10 +634,7 @@ pub trait ExpectStatus {
 
     /// [`expect_error`](Self::expect_error) with `details.reason` = `reason`.
     fn expect_refusal(
-        self,
-        status: u16,
-        code: &str,
-        reason: &str,
+        self, status: u16, code: &str, reason: &str,
     ) -> impl std::future::Future<Output = Value>;
 }
 
@@ -733,14 +654,8 @@ impl ExpectStatus for reqwest::Response {
     async fn expect_error(self, status: u16, code: &str) -> Value {
         let body = self.expect_status(status).await;
         assert_eq!(body["error"]["code"], code, "{body}");
-        assert!(
-            body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
-            "{body}"
-        );
-        assert!(
-            body["error"].as_object().unwrap().contains_key("details"),
-            "{body}"
-        );
+        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+        assert!(body["error"].as_object().unwrap().contains_key("details"), "{body}");
         body
     }
 

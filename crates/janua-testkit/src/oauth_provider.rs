@@ -43,10 +43,7 @@ impl ProviderAccount {
     }
 
     pub fn unverified(subject: &str, email: &str) -> Self {
-        ProviderAccount {
-            email_verified: false,
-            ..ProviderAccount::verified(subject, email)
-        }
+        ProviderAccount { email_verified: false, ..ProviderAccount::verified(subject, email) }
     }
 }
 
@@ -119,11 +116,7 @@ impl OAuthProvider {
                     .route("/2/users/me", web::get().to(x_user));
             }
         });
-        OAuthProvider {
-            base: peer.base().to_owned(),
-            inner,
-            _peer: peer,
-        }
+        OAuthProvider { base: peer.base().to_owned(), inner, _peer: peer }
     }
 
     /// The account that the next authorizations consent for.
@@ -199,13 +192,8 @@ async fn authorize(data: Data, query: web::Query<HashMap<String, String>>) -> Ht
     let mut target = url::Url::parse(&redirect_uri).unwrap();
     let mut inner = data.1.lock().unwrap();
     if std::mem::take(&mut inner.deny) {
-        target
-            .query_pairs_mut()
-            .append_pair("error", "access_denied")
-            .append_pair("state", &state);
-        return HttpResponse::Found()
-            .insert_header(("location", target.to_string()))
-            .finish();
+        target.query_pairs_mut().append_pair("error", "access_denied").append_pair("state", &state);
+        return HttpResponse::Found().insert_header(("location", target.to_string())).finish();
     }
     // PKCE is required, S256 only (RFC 7636; OAuth 2.1).
     if get("response_type").as_deref() != Some("code")
@@ -223,13 +211,8 @@ async fn authorize(data: Data, query: web::Query<HashMap<String, String>>) -> Ht
         account: inner.account.clone(),
     };
     inner.codes.insert(code.clone(), grant);
-    target
-        .query_pairs_mut()
-        .append_pair("code", &code)
-        .append_pair("state", &state);
-    HttpResponse::Found()
-        .insert_header(("location", target.to_string()))
-        .finish()
+    target.query_pairs_mut().append_pair("code", &code).append_pair("state", &state);
+    HttpResponse::Found().insert_header(("location", target.to_string())).finish()
 }
 
 fn client_authenticated(req: &HttpRequest, form: &HashMap<String, String>) -> bool {
@@ -239,10 +222,7 @@ fn client_authenticated(req: &HttpRequest, form: &HashMap<String, String>) -> bo
         .and_then(|h| h.to_str().ok())
         .and_then(|h| h.strip_prefix("Basic "))
     {
-        let decoded = STANDARD
-            .decode(basic)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok());
+        let decoded = STANDARD.decode(basic).ok().and_then(|b| String::from_utf8(b).ok());
         let expected = format!(
             "{}:{}",
             url::form_urlencoded::byte_serialize(CLIENT_ID.as_bytes()).collect::<String>(),
@@ -300,9 +280,7 @@ async fn token(data: Data, req: HttpRequest, form: web::Form<HashMap<String, Str
         }
         if let Some(e) = &account.email {
             payload.set_claim("email", Some(json!(e))).unwrap();
-            payload
-                .set_claim("email_verified", Some(json!(account.email_verified)))
-                .unwrap();
+            payload.set_claim("email_verified", Some(json!(account.email_verified))).unwrap();
         }
         payload.set_claim("name", Some(json!(account.name))).unwrap();
         if let Some(extra) = account.extra.as_object() {
@@ -320,13 +298,7 @@ async fn token(data: Data, req: HttpRequest, form: web::Form<HashMap<String, Str
 }
 
 fn bearer_account(data: &Data, req: &HttpRequest) -> Option<ProviderAccount> {
-    let token = req
-        .headers()
-        .get("authorization")?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")?
-        .to_string();
+    let token = req.headers().get("authorization")?.to_str().ok()?.strip_prefix("Bearer ")?.to_string();
     data.1.lock().unwrap().tokens.get(&token).cloned()
 }
 
@@ -342,13 +314,7 @@ async fn github_user(data: Data, req: HttpRequest) -> HttpResponse {
     let Some(a) = bearer_account(&data, &req) else {
         return oauth_error(401, "bad_credentials");
     };
-    let id: i64 = a
-        .subject
-        .chars()
-        .filter(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap_or(1);
+    let id: i64 = a.subject.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap_or(1);
     // The profile email is whatever the user typed: not a statement of verification.
     HttpResponse::Ok().json(json!({"id": id, "login": "octo", "name": a.name, "email": a.email, "avatar_url": "https://avatars.example/octo.png"}))
 }

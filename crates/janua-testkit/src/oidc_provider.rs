@@ -142,12 +142,7 @@ impl OidcProvider {
             .build()
             .expect("an HTTP client");
         let stdin = child.stdin.take();
-        OidcProvider {
-            port,
-            http,
-            _child: child,
-            _stdin: stdin,
-        }
+        OidcProvider { port, http, _child: child, _stdin: stdin }
     }
 
     pub fn port(&self) -> u16 {
@@ -184,8 +179,7 @@ impl OidcProvider {
     /// Registers another client (a Relying Party that learned its redirect URI after the
     /// provider started).
     pub async fn add_client(&self, client: &OidcClient) {
-        self.admin(reqwest::Method::POST, "clients", Some(client.registration()))
-            .await;
+        self.admin(reqwest::Method::POST, "clients", Some(client.registration())).await;
     }
 
     /// No account signed in: authorizations end with `error=access_denied`.
@@ -196,12 +190,7 @@ impl OidcProvider {
     /// Signs ID tokens with a new RS256 key (new `kid`) from now on. The JWKS publishes the new
     /// key, and the previous ones too with `keep_old`.
     pub async fn rotate_keys(&self, keep_old: bool) {
-        self.admin(
-            reqwest::Method::POST,
-            "rotate-keys",
-            Some(json!({ "keep_old": keep_old })),
-        )
-        .await;
+        self.admin(reqwest::Method::POST, "rotate-keys", Some(json!({ "keep_old": keep_old }))).await;
     }
 
     /// Tampers with the ID tokens the token endpoint answers from now on (replaces any previous
@@ -255,17 +244,11 @@ impl OidcProvider {
         for _ in 0..MAX_REDIRECTS {
             let mut request = self.http.get(current.clone());
             if !jar.is_empty() {
-                let cookie = jar
-                    .iter()
-                    .map(|(name, value)| format!("{name}={value}"))
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                let cookie =
+                    jar.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("; ");
                 request = request.header(reqwest::header::COOKIE, cookie);
             }
-            let resp = request
-                .send()
-                .await
-                .unwrap_or_else(|e| panic!("GET {current}: {e}"));
+            let resp = request.send().await.unwrap_or_else(|e| panic!("GET {current}: {e}"));
             for set_cookie in resp.headers().get_all(reqwest::header::SET_COOKIE) {
                 store_cookie(&mut jar, set_cookie.to_str().unwrap_or_default());
             }
@@ -284,9 +267,7 @@ impl OidcProvider {
                 .and_then(|l| l.to_str().ok())
                 .unwrap_or_else(|| panic!("GET {current}: {status} without a Location"))
                 .to_string();
-            let next = current
-                .join(&location)
-                .unwrap_or_else(|e| panic!("Location {location:?}: {e}"));
+            let next = current.join(&location).unwrap_or_else(|e| panic!("Location {location:?}: {e}"));
             if next.origin() != issuer.origin() {
                 return Ending::Redirect(next);
             }
@@ -333,10 +314,7 @@ mod tests {
         let mut jar = BTreeMap::new();
         store_cookie(&mut jar, "_interaction=abc; path=/interaction/x; httponly");
         assert_eq!(jar.get("_interaction").map(String::as_str), Some("abc"));
-        store_cookie(
-            &mut jar,
-            "_interaction=; path=/interaction/x; expires=Thu, 01 Jan 1970 00:00:00 GMT",
-        );
+        store_cookie(&mut jar, "_interaction=; path=/interaction/x; expires=Thu, 01 Jan 1970 00:00:00 GMT");
         assert!(jar.is_empty());
     }
 }

@@ -42,10 +42,7 @@ impl Peer {
             .run();
         let handle = server.handle();
         tokio::spawn(server);
-        Peer {
-            base,
-            _server: Arc::new(ServerGuard(handle)),
-        }
+        Peer { base, _server: Arc::new(ServerGuard(handle)) }
     }
 
     /// `http://127.0.0.1:<port>`.

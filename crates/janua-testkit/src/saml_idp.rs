@@ -59,9 +59,7 @@ impl SamlPost {
             .as_ref()
             .or(self.saml_request.as_ref())
             .expect("a form with a SAMLResponse or a SAMLRequest");
-        let bytes = STANDARD
-            .decode(encoded.as_bytes())
-            .expect("the SAML message is base64");
+        let bytes = STANDARD.decode(encoded.as_bytes()).expect("the SAML message is base64");
         String::from_utf8(bytes).expect("the SAML message is UTF-8")
     }
 }
@@ -132,13 +130,7 @@ impl SamlIdp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("an HTTP client");
-        SamlIdp {
-            _child: child,
-            port,
-            state_dir,
-            stderr,
-            http,
-        }
+        SamlIdp { _child: child, port, state_dir, stderr, http }
     }
 
     pub fn port(&self) -> u16 {
@@ -191,17 +183,13 @@ impl SamlIdp {
     /// Registers a Service Provider (the IdP builds its metadata: one HTTP-POST ACS, and an
     /// HTTP-POST SingleLogoutService when `slo_url` is given). Registering again replaces it.
     pub async fn register_sp(&self, entity_id: &str, acs_url: &str, slo_url: Option<&str>) {
-        self.admin(
-            "/admin/sp",
-            json!({"entity_id": entity_id, "acs_url": acs_url, "slo_url": slo_url}),
-        )
-        .await;
+        self.admin("/admin/sp", json!({"entity_id": entity_id, "acs_url": acs_url, "slo_url": slo_url}))
+            .await;
     }
 
     /// Registers a Service Provider from its own metadata (e.g. Janua's SP metadata document).
     pub async fn register_sp_metadata(&self, metadata_xml: &str) {
-        self.admin("/admin/sp", json!({"metadata_xml": metadata_xml}))
-            .await;
+        self.admin("/admin/sp", json!({"metadata_xml": metadata_xml})).await;
     }
 
     /// The user the next logins authenticate as, with an emailAddress NameID. `attributes`
@@ -245,9 +233,7 @@ impl SamlIdp {
         if let Some(relay_state) = relay_state {
             form.push(("RelayState", relay_state.to_string()));
         }
-        let page = self
-            .text(post_form(&self.http, &self.sso_post_url(), &form))
-            .await;
+        let page = self.text(post_form(&self.http, &self.sso_post_url(), &form)).await;
         parse_auto_post(&page)
     }
 
@@ -264,24 +250,16 @@ impl SamlIdp {
 
     /// A signed LogoutRequest to the SP's SingleLogoutService, as an auto-post form.
     pub async fn logout_request(
-        &self,
-        sp_entity_id: &str,
-        name_id: &str,
-        session_index: Option<&str>,
+        &self, sp_entity_id: &str, name_id: &str, session_index: Option<&str>,
     ) -> SamlPost {
-        self.logout_request_with(sp_entity_id, name_id, session_index, json!({}))
-            .await
+        self.logout_request_with(sp_entity_id, name_id, session_index, json!({})).await
     }
 
     /// Like [`logout_request`](Self::logout_request), with `destination` (another
     /// Destination attribute) or `issue_instant_offset_secs` (an IssueInstant moved, signed
     /// after the change) in `tweaks`.
     pub async fn logout_request_with(
-        &self,
-        sp_entity_id: &str,
-        name_id: &str,
-        session_index: Option<&str>,
-        tweaks: Value,
+        &self, sp_entity_id: &str, name_id: &str, session_index: Option<&str>, tweaks: Value,
     ) -> SamlPost {
         let mut body = json!({"sp": sp_entity_id, "name_id": name_id, "session_index": session_index});
         if let (Some(b), Value::Object(t)) = (body.as_object_mut(), tweaks) {
@@ -314,10 +292,7 @@ impl SamlIdp {
         let status = response.status();
         let url = response.url().clone();
         let body = response.text().await.expect("the SAML IdP's answer");
-        assert!(
-            status == reqwest::StatusCode::OK,
-            "the SAML IdP answered {status} to {url}: {body}"
-        );
+        assert!(status == reqwest::StatusCode::OK, "the SAML IdP answered {status} to {url}: {body}");
         body
     }
 }
@@ -331,12 +306,8 @@ impl Drop for SamlIdp {
 /// A POST of `application/x-www-form-urlencoded` fields, as a browser submits a form (the
 /// workspace's reqwest is built without its `form` feature).
 pub fn post_form(http: &reqwest::Client, url: &str, fields: &[(&str, String)]) -> reqwest::RequestBuilder {
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields)
-        .finish();
-    http.post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(body)
+    let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    http.post(url).header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(body)
 }
 
 /// The action and hidden fields of the first `<form>` in an HTML page: enough HTML for the
@@ -348,12 +319,7 @@ pub fn parse_auto_post(page: &str) -> SamlPost {
     let action =
         attribute(form_tag, "action").unwrap_or_else(|| panic!("a <form> without an action:\n{page}"));
     let body_end = find_ascii_ci(page, form_end, "</form").unwrap_or(page.len());
-    let mut post = SamlPost {
-        action,
-        saml_response: None,
-        saml_request: None,
-        relay_state: None,
-    };
+    let mut post = SamlPost { action, saml_response: None, saml_request: None, relay_state: None };
     let mut at = form_end;
     while let Some(start) = find_tag(&page[..body_end], at, "input") {
         let (tag, end) = tag_at(page, start);
@@ -537,9 +503,6 @@ mod tests {
 
     #[test]
     fn leaves_unknown_references_alone() {
-        assert_eq!(
-            unescape_html("a &b; &amp c &#xZZ; &nbsp"),
-            "a &b; &amp c &#xZZ; &nbsp"
-        );
+        assert_eq!(unescape_html("a &b; &amp c &#xZZ; &nbsp"), "a &b; &amp c &#xZZ; &nbsp");
     }
 }

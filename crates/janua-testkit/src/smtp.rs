@@ -15,18 +15,12 @@ pub struct Mail {
 impl Mail {
     /// The body with quoted-printable soft line breaks undone.
     pub fn body(&self) -> String {
-        let body = self
-            .data
-            .split_once("\r\n\r\n")
-            .map(|(_, b)| b)
-            .unwrap_or(&self.data);
+        let body = self.data.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or(&self.data);
         body.replace("=\r\n", "").replace("=3D", "=")
     }
 
     pub fn subject(&self) -> Option<String> {
-        self.data
-            .lines()
-            .find_map(|l| l.strip_prefix("Subject: ").map(str::to_owned))
+        self.data.lines().find_map(|l| l.strip_prefix("Subject: ").map(str::to_owned))
     }
 }
 
@@ -59,12 +53,7 @@ impl SmtpSink {
                 });
             }
         });
-        SmtpSink {
-            port,
-            mails,
-            refusing,
-            task: Arc::new(task),
-        }
+        SmtpSink { port, mails, refusing, task: Arc::new(task) }
     }
 
     pub fn port(&self) -> u16 {
@@ -76,10 +65,7 @@ impl SmtpSink {
     }
 
     pub fn mails_to(&self, to: &str) -> Vec<Mail> {
-        self.mails()
-            .into_iter()
-            .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to)))
-            .collect()
+        self.mails().into_iter().filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to))).collect()
     }
 
     /// While refusing, every connection is answered 421 and closed (an outage).
@@ -106,9 +92,7 @@ async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<Mail>>>) ->
         let cmd = line.trim_end().to_string();
         let upper = cmd.to_ascii_uppercase();
         if upper.starts_with("EHLO") {
-            write
-                .write_all(b"250-janua-testkit\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n")
-                .await?;
+            write.write_all(b"250-janua-testkit\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n").await?;
         } else if upper.starts_with("HELO") || upper.starts_with("NOOP") {
             write.write_all(b"250 ok\r\n").await?;
         } else if upper.starts_with("MAIL FROM:") {
@@ -132,11 +116,7 @@ async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<Mail>>>) ->
                 let l = line.strip_prefix('.').unwrap_or(&line);
                 data.push_str(l);
             }
-            store.lock().unwrap().push(Mail {
-                from: from.clone(),
-                to: to.clone(),
-                data,
-            });
+            store.lock().unwrap().push(Mail { from: from.clone(), to: to.clone(), data });
             write.write_all(b"250 queued\r\n").await?;
         } else if upper == "RSET" {
             from.clear();
@@ -153,10 +133,6 @@ async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<Mail>>>) ->
 
 fn address(arg: &str) -> String {
     let arg = arg.trim();
-    let inner = arg
-        .split_once('<')
-        .and_then(|(_, r)| r.split_once('>'))
-        .map(|(a, _)| a)
-        .unwrap_or(arg);
+    let inner = arg.split_once('<').and_then(|(_, r)| r.split_once('>')).map(|(a, _)| a).unwrap_or(arg);
     inner.to_string()
 }

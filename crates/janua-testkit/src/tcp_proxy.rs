@@ -40,13 +40,7 @@ impl TcpProxy {
                 });
             }
         });
-        TcpProxy {
-            port,
-            up,
-            attempts,
-            cut,
-            task,
-        }
+        TcpProxy { port, up, attempts, cut, task }
     }
 
     pub fn port(&self) -> u16 {

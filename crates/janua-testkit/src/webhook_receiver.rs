@@ -24,10 +24,7 @@ pub struct ReceivedRequest {
 impl ReceivedRequest {
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
     }
 
     pub fn json(&self) -> Value {
@@ -63,9 +60,7 @@ impl Reply {
 
     /// A 200 JSON document.
     pub fn json(body: &serde_json::Value) -> Reply {
-        Reply::status(200)
-            .with_body(body.to_string())
-            .with_header("content-type", "application/json")
+        Reply::status(200).with_body(body.to_string()).with_header("content-type", "application/json")
     }
 
     pub fn with_header(mut self, name: &str, value: &str) -> Reply {
@@ -107,10 +102,7 @@ async fn receive(req: HttpRequest, body: web::Bytes, inner: web::Data<Arc<Mutex<
                 .headers()
                 .iter()
                 .map(|(n, v)| {
-                    (
-                        n.as_str().to_ascii_lowercase(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
+                    (n.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned())
                 })
                 .collect(),
             body: body.to_vec(),
@@ -186,28 +178,20 @@ impl WebhookReceiver {
 
     /// Waits until at least `count` requests came (panics after `timeout`) and answers them all.
     pub async fn wait_for(&self, count: usize, timeout: Duration) -> Vec<ReceivedRequest> {
-        crate::eventually(
-            &format!("{count} webhook request(s) at {}", self.peer.base()),
-            timeout,
-            || async {
-                let got = self.requests();
-                (got.len() >= count).then_some(got)
-            },
-        )
+        crate::eventually(&format!("{count} webhook request(s) at {}", self.peer.base()), timeout, || async {
+            let got = self.requests();
+            (got.len() >= count).then_some(got)
+        })
         .await
     }
 
     /// Waits for a request whose JSON body has `"type": event_type`.
     pub async fn wait_for_event(&self, event_type: &str, timeout: Duration) -> ReceivedRequest {
-        crate::eventually(
-            &format!("a {event_type} webhook at {}", self.peer.base()),
-            timeout,
-            || async {
-                self.requests()
-                    .into_iter()
-                    .find(|r| serde_json::from_slice::<Value>(&r.body).is_ok_and(|v| v["type"] == event_type))
-            },
-        )
+        crate::eventually(&format!("a {event_type} webhook at {}", self.peer.base()), timeout, || async {
+            self.requests()
+                .into_iter()
+                .find(|r| serde_json::from_slice::<Value>(&r.body).is_ok_and(|v| v["type"] == event_type))
+        })
         .await
     }
 }

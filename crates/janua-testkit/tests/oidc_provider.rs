@@ -48,11 +48,7 @@ struct Authorization {
 
 /// An authorization URL as an RP builds it (RFC 7636 S256 challenge).
 fn authorization(config: &Value, with_pkce: bool) -> Authorization {
-    let verifier = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
+    let verifier = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
     let state = uuid::Uuid::new_v4().simple().to_string();
     let nonce = uuid::Uuid::new_v4().simple().to_string();
     let mut url = url::Url::parse(config["authorization_endpoint"].as_str().unwrap()).unwrap();
@@ -67,23 +63,14 @@ fn authorization(config: &Value, with_pkce: bool) -> Authorization {
             .append_pair("nonce", &nonce);
         if with_pkce {
             let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-            query
-                .append_pair("code_challenge", &challenge)
-                .append_pair("code_challenge_method", "S256");
+            query.append_pair("code_challenge", &challenge).append_pair("code_challenge_method", "S256");
         }
     }
-    Authorization {
-        url: url.to_string(),
-        state,
-        nonce,
-        verifier,
-    }
+    Authorization { url: url.to_string(), state, nonce, verifier }
 }
 
 fn param(url: &url::Url, name: &str) -> Option<String> {
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// The token endpoint's answer to a code exchange (client_secret_basic).
@@ -117,9 +104,7 @@ async fn signature_verifies(config: &Value, id_token: &str) -> bool {
         .find(|k| k["kid"] == kid)
         .expect("the header's kid in the JWKS");
     let jwk = josekit::jwk::Jwk::from_bytes(key.to_string()).expect("an RSA JWK");
-    let verifier = josekit::jws::RS256
-        .verifier_from_jwk(&jwk)
-        .expect("an RS256 verifier");
+    let verifier = josekit::jws::RS256.verifier_from_jwk(&jwk).expect("an RS256 verifier");
     josekit::jwt::decode_with_verifier(id_token, &verifier).is_ok()
 }
 
@@ -232,10 +217,7 @@ async fn rotated_keys_sign_new_id_tokens_and_the_jwks_follows() {
 
     provider.rotate_keys(false).await;
     let third = jwt_part(&sign_in(&provider, &config).await, 0)["kid"].clone();
-    assert_eq!(
-        published_kids(&get_json(&jwks_uri).await),
-        vec![third.as_str().unwrap().to_string()]
-    );
+    assert_eq!(published_kids(&get_json(&jwks_uri).await), vec![third.as_str().unwrap().to_string()]);
 }
 
 #[tokio::test]
@@ -254,10 +236,7 @@ async fn options_tamper_with_the_id_token() {
     assert_eq!(claims["aud"], "someone-else");
     assert_eq!(claims["iss"], "http://evil.example");
     assert_eq!(claims["nonce"], "not-your-nonce");
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     assert!(claims["exp"].as_u64().unwrap() < now);
 
     provider.set_options(json!({})).await;

@@ -41,10 +41,7 @@ fn xmlsec_verifies(idp: &SamlIdp, xml: &str, extra: &[&str]) -> bool {
     let cert = dir.join("idp-cert.pem");
     let doc = dir.join("message.xml");
     std::fs::write(&cert, idp.certificate_pem()).unwrap();
-    std::fs::File::create(&doc)
-        .unwrap()
-        .write_all(xml.as_bytes())
-        .unwrap();
+    std::fs::File::create(&doc).unwrap().write_all(xml.as_bytes()).unwrap();
     let out = Command::new("xmlsec1")
         .arg("--verify")
         .arg("--pubkey-cert-pem")
@@ -99,19 +96,11 @@ async fn metadata_names_the_signing_key_and_both_sso_bindings() {
     let metadata = idp.metadata_xml().await;
     assert!(metadata.contains(&format!(r#"entityID="{}""#, idp.entity_id())));
     assert!(metadata.contains(r#"KeyDescriptor use="signing""#));
-    let cert_body: String = idp
-        .certificate_pem()
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .collect();
-    assert!(
-        metadata.contains(&cert_body),
-        "the metadata carries the signing certificate"
-    );
-    for (binding, location) in [
-        ("HTTP-Redirect", idp.sso_url()),
-        ("HTTP-POST", format!("{}/sso/post", idp.base_url())),
-    ] {
+    let cert_body: String = idp.certificate_pem().lines().filter(|l| !l.starts_with("-----")).collect();
+    assert!(metadata.contains(&cert_body), "the metadata carries the signing certificate");
+    for (binding, location) in
+        [("HTTP-Redirect", idp.sso_url()), ("HTTP-POST", format!("{}/sso/post", idp.base_url()))]
+    {
         assert!(metadata.contains(&format!(
             r#"SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:{binding}" Location="{location}""#
         )));
@@ -189,9 +178,7 @@ async fn an_sp_initiated_login_answers_the_request() {
 #[tokio::test]
 async fn a_logout_request_is_signed_and_the_sps_answer_is_recorded() {
     let idp = idp_with_sp_and_user().await;
-    let post = idp
-        .logout_request(SP, "alice@example.com", Some("session-1"))
-        .await;
+    let post = idp.logout_request(SP, "alice@example.com", Some("session-1")).await;
     assert_eq!(post.action, SLO);
     let xml = post.xml();
     assert!(xml.contains(">session-1</") && xml.contains(">alice@example.com</"));
@@ -202,40 +189,23 @@ async fn a_logout_request_is_signed_and_the_sps_answer_is_recorded() {
         now(),
         idp.slo_url()
     );
-    let fields = [
-        ("SAMLResponse", STANDARD.encode(answer)),
-        ("RelayState", "r".to_string()),
-    ];
-    let status = post_form(&reqwest::Client::new(), &idp.slo_url(), &fields)
-        .send()
-        .await
-        .unwrap()
-        .status();
+    let fields = [("SAMLResponse", STANDARD.encode(answer)), ("RelayState", "r".to_string())];
+    let status = post_form(&reqwest::Client::new(), &idp.slo_url(), &fields).send().await.unwrap().status();
     assert_eq!(status, 200);
     let received = idp.received().await;
     assert_eq!(received[0]["kind"], "LogoutResponse");
     assert_eq!(received[0]["in_response_to"], "_logout");
-    assert_eq!(
-        received[0]["status"],
-        "urn:oasis:names:tc:SAML:2.0:status:Success"
-    );
+    assert_eq!(received[0]["status"], "urn:oasis:names:tc:SAML:2.0:status:Success");
 }
 
 #[tokio::test]
 async fn bad_input_is_a_400_not_a_crash() {
     let idp = idp_with_sp_and_user().await;
     let http = reqwest::Client::new();
-    let garbage = http
-        .get(format!("{}?SAMLRequest=not-base64!", idp.sso_url()))
-        .send()
-        .await
-        .unwrap();
+    let garbage = http.get(format!("{}?SAMLRequest=not-base64!", idp.sso_url())).send().await.unwrap();
     assert_eq!(garbage.status(), 400);
-    let unknown_sp = http
-        .get(format!("{}/idp-initiated?sp=urn:nobody", idp.base_url()))
-        .send()
-        .await
-        .unwrap();
+    let unknown_sp =
+        http.get(format!("{}/idp-initiated?sp=urn:nobody", idp.base_url())).send().await.unwrap();
     assert_eq!(unknown_sp.status(), 400);
     assert!(unknown_sp.text().await.unwrap().contains("urn:nobody"));
     // Still serving.

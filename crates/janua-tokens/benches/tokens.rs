@@ -33,9 +33,7 @@ fn bench(c: &mut Criterion) {
     let ring = ring();
     let claims = claims();
     let token = ring.sign(&claims).expect("sign");
-    c.bench_function("access token: sign (EdDSA)", |b| {
-        b.iter(|| ring.sign(black_box(&claims)))
-    });
+    c.bench_function("access token: sign (EdDSA)", |b| b.iter(|| ring.sign(black_box(&claims))));
     c.bench_function("access token: verify, first sighting (EdDSA)", |b| {
         b.iter(|| ring.verify_uncached(black_box(&token)))
     });

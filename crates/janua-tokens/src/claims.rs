@@ -32,7 +32,6 @@ impl Claims {
     /// Whether a factor was proven at most `window_secs` ago. A token without `auth_time`
     /// proves nothing; a refreshed token keeps the time of the proof, not of the refresh.
     pub fn authenticated_within(&self, window_secs: i64, now: i64) -> bool {
-        self.auth_time
-            .is_some_and(|t| t <= now + 60 && now - t < window_secs)
+        self.auth_time.is_some_and(|t| t <= now + 60 && now - t < window_secs)
     }
 }

@@ -22,11 +22,7 @@ pub struct TokenGuard {
 
 impl TokenGuard {
     pub fn new(keys: Arc<dyn KeySource>, revocations: RevocationSet) -> Self {
-        Self {
-            keys,
-            revocations,
-            reauth_window_secs: 300,
-        }
+        Self { keys, revocations, reauth_window_secs: 300 }
     }
 
     pub fn with_reauth_window(mut self, secs: i64) -> Self {
@@ -37,9 +33,7 @@ impl TokenGuard {
     /// Signature, algorithm, issuer, audience and expiry, without the revocation check (for
     /// callers that batch that check with other Redis work, as the gateway does).
     pub async fn verify_signature(&self, token: &str) -> Result<Claims, ApiError> {
-        verify_with(self.keys.as_ref(), token)
-            .await
-            .map_err(|e| ApiError::unauthorized(e.reason()))
+        verify_with(self.keys.as_ref(), token).await.map_err(|e| ApiError::unauthorized(e.reason()))
     }
 
     /// Signature, expiry and revocation; does not look at the scope.
@@ -53,16 +47,9 @@ impl TokenGuard {
 }
 
 pub fn bearer(req: &HttpRequest) -> Option<&str> {
-    let value = req
-        .headers()
-        .get(actix_web::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let value = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then_some(token.trim())
-        .filter(|t| !t.is_empty())
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
 }
 
 /// A caller with a full access token.

@@ -26,10 +26,7 @@ impl RefreshGate {
     }
 
     pub fn every(interval: Duration) -> Self {
-        Self {
-            last: tokio::sync::Mutex::new(None),
-            interval,
-        }
+        Self { last: tokio::sync::Mutex::new(None), interval }
     }
 
     /// This caller's turn to reload, if one is due; the reload happens while the guard is
@@ -144,10 +141,7 @@ impl JwksClient {
 
 impl KeySource for JwksClient {
     fn current(&self) -> Arc<KeyRing> {
-        self.ring
-            .read()
-            .map(|r| Arc::clone(&r))
-            .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
+        self.ring.read().map(|r| Arc::clone(&r)).unwrap_or_else(|p| Arc::clone(&p.into_inner()))
     }
 
     fn refresh(&self) -> BoxFuture<'_, ()> {
@@ -220,17 +214,13 @@ mod tests {
             reqwest::Client::new(),
         ));
         let good = ring_of(&published).sign(&claims()).unwrap();
-        assert!(
-            verify_with(client.as_ref(), &good).await.is_ok(),
-            "the first unknown key is fetched"
-        );
+        assert!(verify_with(client.as_ref(), &good).await.is_ok(), "the first unknown key is fetched");
         assert_eq!(fetches(), 1);
         let ring = client.current();
 
         // A flood of tokens naming keys nobody published: refused, no more fetches.
-        let strangers: Vec<String> = (0..20)
-            .map(|_| ring_of(&SigningKey::generate().unwrap()).sign(&claims()).unwrap())
-            .collect();
+        let strangers: Vec<String> =
+            (0..20).map(|_| ring_of(&SigningKey::generate().unwrap()).sign(&claims()).unwrap()).collect();
         let refused =
             futures::future::join_all(strangers.iter().map(|t| verify_with(client.as_ref(), t))).await;
         assert!(refused.iter().all(|r| matches!(r, Err(TokenError::UnknownKey))));

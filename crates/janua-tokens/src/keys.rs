@@ -56,9 +56,7 @@ pub struct SigningKey {
 
 impl SigningKey {
     pub fn generate() -> Result<SigningKey, TokenError> {
-        let pair = EdDSA
-            .generate_key_pair(EdCurve::Ed25519)
-            .map_err(|_| TokenError::BadKey)?;
+        let pair = EdDSA.generate_key_pair(EdCurve::Ed25519).map_err(|_| TokenError::BadKey)?;
         let kid = uuid::Uuid::now_v7().simple().to_string();
         let mut private = pair.to_jwk_private_key();
         private.set_key_id(&kid);
@@ -67,11 +65,7 @@ impl SigningKey {
         public.set_key_use("sig");
         public.set_algorithm("EdDSA");
         let public_jwk = serde_json::Value::Object(public.as_ref().clone());
-        Ok(SigningKey {
-            kid,
-            private_jwk: private.to_string(),
-            public_jwk,
-        })
+        Ok(SigningKey { kid, private_jwk: private.to_string(), public_jwk })
     }
 }
 
@@ -201,11 +195,7 @@ impl KeyRing {
             Some("EdDSA") => {}
             _ => return Err(TokenError::UnsupportedAlgorithm),
         }
-        let kid = header
-            .claim("kid")
-            .and_then(|v| v.as_str())
-            .ok_or(TokenError::UnknownKey)?
-            .to_string();
+        let kid = header.claim("kid").and_then(|v| v.as_str()).ok_or(TokenError::UnknownKey)?.to_string();
         let verifier = self.verifiers.get(&kid).ok_or(TokenError::UnknownKey)?;
         let (payload, _) = josekit::jwt::decode_with_verifier(token, verifier as &dyn JwsVerifier)
             .map_err(|_| TokenError::BadSignature)?;
@@ -258,19 +248,13 @@ mod tests {
         // Second time from the cache: same answer.
         assert_eq!(ring.verify(&token).unwrap(), c);
         let header = josekit::jwt::decode_header(&token).unwrap();
-        assert_eq!(
-            header.claim("kid").and_then(|v| v.as_str()),
-            Some(key.kid.as_str())
-        );
+        assert_eq!(header.claim("kid").and_then(|v| v.as_str()), Some(key.kid.as_str()));
     }
 
     #[test]
     fn expired_tampered_and_foreign_tokens_fail() {
         let (ring, _) = ring_with_key();
-        assert_eq!(
-            ring.verify(&ring.sign(&claims(-1)).unwrap()),
-            Err(TokenError::Expired)
-        );
+        assert_eq!(ring.verify(&ring.sign(&claims(-1)).unwrap()), Err(TokenError::Expired));
 
         let token = ring.sign(&claims(60)).unwrap();
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
@@ -281,10 +265,7 @@ mod tests {
         assert_eq!(ring.verify(&parts.join(".")), Err(TokenError::BadSignature));
 
         let (other, _) = ring_with_key();
-        assert_eq!(
-            ring.verify(&other.sign(&claims(60)).unwrap()),
-            Err(TokenError::UnknownKey)
-        );
+        assert_eq!(ring.verify(&other.sign(&claims(60)).unwrap()), Err(TokenError::UnknownKey));
     }
 
     #[test]

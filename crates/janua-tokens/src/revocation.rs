@@ -17,11 +17,7 @@ pub struct RevocationSet {
 impl RevocationSet {
     /// `ttl_secs` should be the access-token lifetime; a minute of leeway is added.
     pub fn new(redis: ConnectionManager, prefix: &str, ttl_secs: u64) -> Self {
-        Self {
-            redis,
-            prefix: prefix.to_string(),
-            ttl_secs: ttl_secs + 60,
-        }
+        Self { redis, prefix: prefix.to_string(), ttl_secs: ttl_secs + 60 }
     }
 
     pub fn key(&self, sid: Uuid) -> String {
@@ -63,8 +59,7 @@ impl RevocationSet {
     /// Refuses every token of a deleted user until they have all expired.
     pub async fn block_user_until_tokens_expire(&self, user: Uuid) -> redis::RedisResult<()> {
         let mut conn = self.redis.clone();
-        conn.set_ex::<_, _, ()>(self.user_key(user), 1u8, self.ttl_secs)
-            .await
+        conn.set_ex::<_, _, ()>(self.user_key(user), 1u8, self.ttl_secs).await
     }
 
     pub async fn unblock_user(&self, user: Uuid) -> redis::RedisResult<()> {
@@ -75,10 +70,7 @@ impl RevocationSet {
     /// Whether the session is revoked or its user blocked (one round trip).
     pub async fn is_revoked(&self, user: Uuid, sid: Uuid) -> redis::RedisResult<bool> {
         let mut conn = self.redis.clone();
-        let n: u32 = redis::cmd("EXISTS")
-            .arg(&self.keys(user, sid))
-            .query_async(&mut conn)
-            .await?;
+        let n: u32 = redis::cmd("EXISTS").arg(&self.keys(user, sid)).query_async(&mut conn).await?;
         Ok(n > 0)
     }
 }

@@ -57,9 +57,7 @@ impl SecretBox {
         }
         let (nonce, ciphertext) = sealed.split_at(12);
         let nonce: [u8; 12] = nonce.try_into().map_err(|_| SealError::Open)?;
-        self.cipher
-            .decrypt(&Nonce::from(nonce), ciphertext)
-            .map_err(|_| SealError::Open)
+        self.cipher.decrypt(&Nonce::from(nonce), ciphertext).map_err(|_| SealError::Open)
     }
 }
 

@@ -98,9 +98,7 @@ impl HeadSeal {
         let mut mac =
             HmacSha256::new_from_slice(encryption_key.as_bytes()).expect("HMAC takes any key length");
         mac.update(b"janua.audit.head.v1");
-        HeadSeal {
-            key: mac.finalize().into_bytes().into(),
-        }
+        HeadSeal { key: mac.finalize().into_bytes().into() }
     }
 
     pub fn seal(&self, seq: i64, hash: &[u8]) -> Vec<u8> {

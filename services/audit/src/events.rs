@@ -8,11 +8,7 @@ use janua_core::http::RequestMeta;
 use janua_tokens::Authenticated;
 
 pub async fn record_export(
-    state: &AuditState,
-    auth: &Authenticated,
-    filter: &Filter,
-    format: &str,
-    meta: RequestMeta,
+    state: &AuditState, auth: &Authenticated, filter: &Filter, format: &str, meta: RequestMeta,
 ) -> Result<(), ApiError> {
     let mut event = janua_events::Event::new(
         "audit",
@@ -58,15 +54,11 @@ pub struct RecordRequest {
 /// `POST /internal/v1/records` (service token): the event goes through audit's outbox, so it
 /// is in the chain (and reaches webhooks) like any other, once this answers 202.
 pub async fn record(
-    state: actix_web::web::Data<AuditState>,
-    body: actix_web::web::Json<RecordRequest>,
+    state: actix_web::web::Data<AuditState>, body: actix_web::web::Json<RecordRequest>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let req = body.into_inner();
     let Some(kind) = janua_events::catalogue::find(&req.event_type).filter(|e| e.source == "gateway") else {
-        return Err(ApiError::validation(
-            "type",
-            "not an event type the gateway records",
-        ));
+        return Err(ApiError::validation("type", "not an event type the gateway records"));
     };
     let mut event =
         janua_events::Event::new("gateway", kind.name, req.data).context(janua_events::EventContext {

@@ -29,14 +29,9 @@ pub fn handler(pool: Pool, seal: HeadSeal) -> BatchHandler {
 
 /// Appends the events to the chain; answers how many were new.
 pub async fn record(
-    pool: &Pool,
-    seal: &HeadSeal,
-    envelopes: Vec<EventEnvelope>,
+    pool: &Pool, seal: &HeadSeal, envelopes: Vec<EventEnvelope>,
 ) -> Result<usize, HandleError> {
-    let pending = envelopes
-        .into_iter()
-        .map(pending)
-        .collect::<Result<Vec<_>, _>>()?;
+    let pending = envelopes.into_iter().map(pending).collect::<Result<Vec<_>, _>>()?;
     let mut conn = pool.get().await.map_err(|e| HandleError::Retry(e.to_string()))?;
     conn.transaction::<_, diesel::result::Error, _>(async |conn| store::append(conn, pending, seal).await)
         .await
@@ -57,11 +52,7 @@ pub fn pending(e: EventEnvelope) -> Result<Pending, HandleError> {
     let occurred_at = DateTime::parse_from_rfc3339(&e.occurred_at)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| HandleError::Reject(format!("event {event_id}: occurred_at")))?;
-    let outcome = if janua_events::catalogue::is_failure(&e.r#type) {
-        "failure"
-    } else {
-        "success"
-    };
+    let outcome = if janua_events::catalogue::is_failure(&e.r#type) { "failure" } else { "success" };
     Ok(Pending {
         id: event_id,
         outcome: outcome.into(),
@@ -74,10 +65,6 @@ pub fn pending(e: EventEnvelope) -> Result<Pending, HandleError> {
         user_agent: text(e.user_agent),
         request_id: text(e.request_id),
         occurred_at,
-        data: if e.payload.is_empty() {
-            b"{}".to_vec()
-        } else {
-            e.payload
-        },
+        data: if e.payload.is_empty() { b"{}".to_vec() } else { e.payload },
     })
 }

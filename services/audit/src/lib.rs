@@ -30,9 +30,8 @@ pub static SERVICE: Service = Service::with_database("audit", || MIGRATIONS, |se
 /// Connects, starts the consumer of every event (in batches), and serves.
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
     let mut service = Connected::connect(&SERVICE, launch).await?;
-    let seal = chain::HeadSeal::new(secrecy::ExposeSecret::expose_secret(
-        &service.settings.secrets.encryption_key,
-    ));
+    let seal =
+        chain::HeadSeal::new(secrecy::ExposeSecret::expose_secret(&service.settings.secrets.encryption_key));
     service.consume_batched(
         events_in::subscription(),
         events_in::MAX_BATCH,

@@ -19,7 +19,4 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
     cfg.route("/records", web::post().to(crate::events::record));
 }
 
-pub const ROUTES: janua_service::Routes = janua_service::Routes {
-    public: endpoints,
-    internal: internal_api,
-};
+pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };

@@ -110,21 +110,16 @@ pub struct Head {
 }
 
 pub async fn head(conn: &mut AsyncPgConnection) -> QueryResult<Head> {
-    rows::first(conn, audit_chain_head::table.find(CHAIN))
-        .await?
-        .ok_or(diesel::NotFound)
+    rows::first(conn, audit_chain_head::table.find(CHAIN)).await?.ok_or(diesel::NotFound)
 }
 
 /// Appends the events not yet in the chain, in order, and moves the head; call inside a
 /// transaction. Answers how many were new (a redelivered event is skipped by its id).
 pub async fn append(
-    conn: &mut AsyncPgConnection,
-    events: Vec<Pending>,
-    seal: &HeadSeal,
+    conn: &mut AsyncPgConnection, events: Vec<Pending>, seal: &HeadSeal,
 ) -> QueryResult<usize> {
-    let head: Head = rows::first(conn, audit_chain_head::table.find(CHAIN).for_update())
-        .await?
-        .ok_or(diesel::NotFound)?;
+    let head: Head =
+        rows::first(conn, audit_chain_head::table.find(CHAIN).for_update()).await?.ok_or(diesel::NotFound)?;
     let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
     let mut known: std::collections::HashSet<Uuid> = audit_entries::table
         .filter(audit_entries::id.eq_any(&ids))
@@ -167,10 +162,7 @@ pub async fn append(
         return Ok(0);
     }
     let n = rows.len();
-    diesel::insert_into(audit_entries::table)
-        .values(&rows)
-        .execute(conn)
-        .await?;
+    diesel::insert_into(audit_entries::table).values(&rows).execute(conn).await?;
     diesel::update(audit_chain_head::table.find(CHAIN))
         .set((
             audit_chain_head::seq.eq(seq),
@@ -210,20 +202,13 @@ pub enum Order {
 
 /// One page of entries after the `after` sequence number (in `order`).
 pub async fn page(
-    conn: &mut AsyncPgConnection,
-    filter: &Filter,
-    after: Option<i64>,
-    order: Order,
-    limit: i64,
+    conn: &mut AsyncPgConnection, filter: &Filter, after: Option<i64>, order: Order, limit: i64,
 ) -> QueryResult<Vec<Entry>> {
     let mut q = audit_entries::table.select(Entry::as_select()).into_boxed();
     if let Some(t) = &filter.event_type {
         match t.strip_suffix(".*") {
             Some(prefix) => {
-                let escaped = prefix
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
+                let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
                 q = q.filter(audit_entries::event_type.like(format!("{escaped}.%")))
             }
             None => q = q.filter(audit_entries::event_type.eq(t.clone())),
@@ -264,10 +249,7 @@ pub async fn page(
 
 /// Entries in chain order from `from_seq` (inclusive) up to `to_seq` (inclusive).
 pub async fn chain_slice(
-    conn: &mut AsyncPgConnection,
-    from_seq: i64,
-    to_seq: i64,
-    limit: i64,
+    conn: &mut AsyncPgConnection, from_seq: i64, to_seq: i64, limit: i64,
 ) -> QueryResult<Vec<Entry>> {
     audit_entries::table
         .filter(audit_entries::seq.ge(from_seq))

@@ -91,12 +91,7 @@ pub async fn run(conn: &mut AsyncPgConnection, seal: &HeadSeal) -> Result<Report
                 reason: "head_mismatch",
                 message: "the chain does not end where its head says".into(),
             });
-        } else if head.seq > 0
-            && !head
-                .mac
-                .as_deref()
-                .is_some_and(|m| seal.verify(head.seq, &head.hash, m))
-        {
+        } else if head.seq > 0 && !head.mac.as_deref().is_some_and(|m| seal.verify(head.seq, &head.hash, m)) {
             broken = Some(BrokenLink {
                 seq: head.seq,
                 id: None,

@@ -28,12 +28,9 @@ pub fn user_signed_in(user_id: Uuid, session_id: Uuid, method: &str, ctx: EventC
 }
 
 pub fn user_signin_failed(user_id: Option<Uuid>, reason: &str, ctx: EventContext) -> Event {
-    let mut e = Event::new(
-        SOURCE,
-        "user.signin_failed",
-        serde_json::json!({ "user_id": user_id, "reason": reason }),
-    )
-    .context(ctx);
+    let mut e =
+        Event::new(SOURCE, "user.signin_failed", serde_json::json!({ "user_id": user_id, "reason": reason }))
+            .context(ctx);
     if let Some(id) = user_id {
         e = e.subject(id);
     }
@@ -41,11 +38,7 @@ pub fn user_signin_failed(user_id: Option<Uuid>, reason: &str, ctx: EventContext
 }
 
 pub fn session_revoked(
-    user_id: Uuid,
-    session_id: Uuid,
-    reason: &str,
-    actor: Option<Uuid>,
-    ctx: EventContext,
+    user_id: Uuid, session_id: Uuid, reason: &str, actor: Option<Uuid>, ctx: EventContext,
 ) -> Event {
     let mut e = Event::new(
         SOURCE,
@@ -82,56 +75,36 @@ pub fn refresh_token_reused(user_id: Uuid, session_id: Uuid, ctx: EventContext) 
 }
 
 pub fn password_reset_requested(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(
-        SOURCE,
-        "password.reset_requested",
-        serde_json::json!({ "user_id": user_id }),
-    )
-    .subject(user_id)
-    .context(ctx)
+    Event::new(SOURCE, "password.reset_requested", serde_json::json!({ "user_id": user_id }))
+        .subject(user_id)
+        .context(ctx)
 }
 
 pub fn password_reset(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(
-        SOURCE,
-        "password.reset",
-        serde_json::json!({ "user_id": user_id }),
-    )
-    .actor(user_id)
-    .subject(user_id)
-    .context(ctx)
+    Event::new(SOURCE, "password.reset", serde_json::json!({ "user_id": user_id }))
+        .actor(user_id)
+        .subject(user_id)
+        .context(ctx)
 }
 
 pub fn verification_sent(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(
-        SOURCE,
-        "user.verification_sent",
-        serde_json::json!({ "user_id": user_id }),
-    )
-    .subject(user_id)
-    .context(ctx)
+    Event::new(SOURCE, "user.verification_sent", serde_json::json!({ "user_id": user_id }))
+        .subject(user_id)
+        .context(ctx)
 }
 
 pub fn credential_created(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(
-        SOURCE,
-        "user.password_set",
-        serde_json::json!({ "user_id": user_id }),
-    )
-    .actor(user_id)
-    .subject(user_id)
-    .context(ctx)
+    Event::new(SOURCE, "user.password_set", serde_json::json!({ "user_id": user_id }))
+        .actor(user_id)
+        .subject(user_id)
+        .context(ctx)
 }
 
 pub fn password_changed(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(
-        SOURCE,
-        "password.changed",
-        serde_json::json!({ "user_id": user_id }),
-    )
-    .actor(user_id)
-    .subject(user_id)
-    .context(ctx)
+    Event::new(SOURCE, "password.changed", serde_json::json!({ "user_id": user_id }))
+        .actor(user_id)
+        .subject(user_id)
+        .context(ctx)
 }
 
 pub fn magic_link_sent(user_id: Option<Uuid>, ctx: EventContext) -> Event {
@@ -148,22 +121,14 @@ pub fn magic_link_sent(user_id: Option<Uuid>, ctx: EventContext) -> Event {
 }
 
 pub fn mfa_changed(event_type: &str, user_id: Uuid, method: &str, ctx: EventContext) -> Event {
-    Event::new(
-        SOURCE,
-        event_type,
-        serde_json::json!({ "user_id": user_id, "method": method }),
-    )
-    .actor(user_id)
-    .subject(user_id)
-    .context(ctx)
+    Event::new(SOURCE, event_type, serde_json::json!({ "user_id": user_id, "method": method }))
+        .actor(user_id)
+        .subject(user_id)
+        .context(ctx)
 }
 
 pub fn passkey_changed(
-    event_type: &str,
-    user_id: Uuid,
-    passkey_id: Uuid,
-    name: &str,
-    ctx: EventContext,
+    event_type: &str, user_id: Uuid, passkey_id: Uuid, name: &str, ctx: EventContext,
 ) -> Event {
     Event::new(
         SOURCE,
@@ -189,11 +154,7 @@ pub fn passkey_clone_suspected(user_id: Uuid, passkey_id: Uuid, ctx: EventContex
 /// A provider account linked to (or unlinked from) a user; `how` is `user` (they asked) or
 /// `verified_email` (matched on first sign-in).
 pub fn oauth_link_changed(
-    event_type: &str,
-    user_id: Uuid,
-    provider: &str,
-    how: &str,
-    ctx: EventContext,
+    event_type: &str, user_id: Uuid, provider: &str, how: &str, ctx: EventContext,
 ) -> Event {
     Event::new(
         SOURCE,

@@ -30,11 +30,8 @@ pub struct Effects {
 /// An account's address moved (profile, SCIM, admin, SSO attributes): every token mailed to
 /// the old address dies, the new address gets a verification link, and the old one is told.
 async fn address_changed(
-    conn: &mut diesel_async::AsyncPgConnection,
-    effects: &Effects,
-    user: &IdentityUser,
-    previous: Option<&str>,
-    ctx: janua_events::EventContext,
+    conn: &mut diesel_async::AsyncPgConnection, effects: &Effects, user: &IdentityUser,
+    previous: Option<&str>, ctx: janua_events::EventContext,
 ) -> diesel::QueryResult<()> {
     crate::store::one_time_tokens::invalidate_all_for_user(conn, user.id, chrono::Utc::now()).await?;
     if !user.email_verified && user.status == "active" {
@@ -58,14 +55,7 @@ async fn address_changed(
             "The email address of your account was changed from {old} to {}.\n\nMail to this address no longer signs in to the account. If you did not make this change, contact your administrator at once.\n",
             user.email
         );
-        crate::mailer::queue(
-            conn,
-            &effects.sealer,
-            old,
-            "Your email address was changed",
-            &body,
-        )
-        .await?;
+        crate::mailer::queue(conn, &effects.sealer, old, "Your email address was changed", &body).await?;
     }
     Ok(())
 }

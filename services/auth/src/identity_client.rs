@@ -49,18 +49,11 @@ pub enum CreateOutcome {
 
 impl IdentityClient {
     pub fn new(base: &str, token: &str, http: reqwest::Client) -> Self {
-        Self {
-            base: base.trim_end_matches('/').to_string(),
-            token: token.to_string(),
-            http,
-        }
+        Self { base: base.trim_end_matches('/').to_string(), token: token.to_string(), http }
     }
 
     fn request(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        meta: Option<&RequestMeta>,
+        &self, method: reqwest::Method, path: &str, meta: Option<&RequestMeta>,
     ) -> reqwest::RequestBuilder {
         let mut req = self
             .http
@@ -98,20 +91,13 @@ impl IdentityClient {
     }
 
     pub async fn create_user(
-        &self,
-        id: Uuid,
-        email: &str,
-        name: Option<&str>,
-        roles: &[&str],
-        email_verified: bool,
+        &self, id: Uuid, email: &str, name: Option<&str>, roles: &[&str], email_verified: bool,
         meta: &RequestMeta,
     ) -> Result<CreateOutcome, ApiError> {
         let body = serde_json::json!({ "email": email, "name": name, "roles": roles, "email_verified": email_verified });
-        let resp = Self::send(
-            self.request(reqwest::Method::PUT, &format!("/users/{id}"), Some(meta))
-                .json(&body),
-        )
-        .await?;
+        let resp =
+            Self::send(self.request(reqwest::Method::PUT, &format!("/users/{id}"), Some(meta)).json(&body))
+                .await?;
         match resp.status().as_u16() {
             409 => Ok(CreateOutcome::EmailTaken),
             400 => {
@@ -139,11 +125,7 @@ impl IdentityClient {
             Some(meta),
         ))
         .await?;
-        if resp.status().is_success() {
-            Ok(())
-        } else {
-            Err(ApiError::unavailable("the identity service"))
-        }
+        if resp.status().is_success() { Ok(()) } else { Err(ApiError::unavailable("the identity service")) }
     }
 
     pub async fn get_user(&self, id: Uuid) -> Result<Option<IdentityUser>, ApiError> {
@@ -154,27 +136,18 @@ impl IdentityClient {
     }
 
     pub async fn find_by_email(&self, email: &str) -> Result<Option<IdentityUser>, ApiError> {
-        let req = self
-            .request(reqwest::Method::GET, "/users/by-email", None)
-            .query(&[("email", email)]);
+        let req = self.request(reqwest::Method::GET, "/users/by-email", None).query(&[("email", email)]);
         Self::user_or_none(Self::send(req).await?).await
     }
 
     /// Marks `email` verified if it is still the user's address (`None` when it is not, or
     /// the user is gone).
     pub async fn mark_email_verified(
-        &self,
-        id: Uuid,
-        email: &str,
-        meta: &RequestMeta,
+        &self, id: Uuid, email: &str, meta: &RequestMeta,
     ) -> Result<Option<IdentityUser>, ApiError> {
         let resp = Self::send(
-            self.request(
-                reqwest::Method::POST,
-                &format!("/users/{id}/verify-email"),
-                Some(meta),
-            )
-            .json(&serde_json::json!({ "email": email })),
+            self.request(reqwest::Method::POST, &format!("/users/{id}/verify-email"), Some(meta))
+                .json(&serde_json::json!({ "email": email })),
         )
         .await?;
         if resp.status().as_u16() == 409 {
@@ -193,16 +166,11 @@ impl IdentityClient {
 
 impl IdentityClient {
     pub async fn set_mfa_enabled(
-        &self,
-        id: Uuid,
-        enabled: bool,
-        meta: &RequestMeta,
+        &self, id: Uuid, enabled: bool, meta: &RequestMeta,
     ) -> Result<IdentityUser, ApiError> {
         let req = self
             .request(reqwest::Method::POST, &format!("/users/{id}/mfa"), Some(meta))
             .json(&serde_json::json!({ "enabled": enabled }));
-        Self::user_or_none(Self::send(req).await?)
-            .await?
-            .ok_or_else(ApiError::not_found)
+        Self::user_or_none(Self::send(req).await?).await?.ok_or_else(ApiError::not_found)
     }
 }

@@ -53,18 +53,12 @@ impl AuthState {
     pub async fn build(service: &Connected) -> anyhow::Result<AuthState> {
         let http = service.http.clone();
         let settings = service.settings.clone();
-        let (pool, redis, revocations) = (
-            service.pool.clone(),
-            service.redis.clone(),
-            service.revocations.clone(),
-        );
+        let (pool, redis, revocations) =
+            (service.pool.clone(), service.redis.clone(), service.revocations.clone());
         let sealer = SecretBox::from_base64(settings.secrets.encryption_key.expose_secret())?;
         let keys = LocalKeys::load(pool.clone(), &settings, sealer.clone()).await?;
-        let identity = IdentityClient::new(
-            &settings.identity.url,
-            settings.secrets.service_token.expose_secret(),
-            http,
-        );
+        let identity =
+            IdentityClient::new(&settings.identity.url, settings.secrets.service_token.expose_secret(), http);
         Ok(AuthState {
             hasher: PasswordHasher::new(&settings.passwords)?,
             throttle: SigninThrottle::new(
@@ -92,8 +86,7 @@ impl AuthState {
     /// The user record, from auth's read model of identity's events; asks identity only for a
     /// user the model has not seen yet (e.g. right after sign-up).
     pub async fn user(
-        &self,
-        id: uuid::Uuid,
+        &self, id: uuid::Uuid,
     ) -> Result<Option<identity_client::IdentityUser>, janua_core::ApiError> {
         let mut conn = self.pool.get().await?;
         if let Some(user) = store::user_profiles::find(&mut conn, id).await? {
@@ -137,19 +130,11 @@ pub async fn start(launch: Launch, listener: TcpListener) -> anyhow::Result<Runn
         .run(),
     );
     service.workers.push(state.keys.spawn_rotation());
-    service
-        .workers
-        .spawn(domain::bootstrap::bootstrap_admin(state.clone()));
+    service.workers.spawn(domain::bootstrap::bootstrap_admin(state.clone()));
     let identity = state.identity.clone();
     service.ready_when(Arc::new(move || {
         let identity = identity.clone();
-        Box::pin(async move {
-            if identity.ready().await {
-                Ok(())
-            } else {
-                Err("the identity service")
-            }
-        })
+        Box::pin(async move { if identity.ready().await { Ok(()) } else { Err("the identity service") } })
     }));
     let guard = state.token_guard();
     service.serve_with(listener, state, guard, routes::ROUTES)

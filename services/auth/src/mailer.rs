@@ -13,11 +13,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
 pub async fn queue(
-    conn: &mut AsyncPgConnection,
-    sealer: &SecretBox,
-    to: &str,
-    subject: &str,
-    body: &str,
+    conn: &mut AsyncPgConnection, sealer: &SecretBox, to: &str, subject: &str, body: &str,
 ) -> diesel::QueryResult<()> {
     emails::enqueue(conn, to, subject, &sealer.seal(body.as_bytes())).await?;
     Ok(())

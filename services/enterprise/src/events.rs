@@ -23,11 +23,8 @@ pub fn scim_token(event_type: &str, t: &ScimToken, actor: Uuid, ctx: EventContex
 /// A SCIM change to a user or group (`scim.user_*`, `scim.group_*`). The actor is the admin
 /// who made the SCIM token; the token is named so the audit trail tells clients apart.
 pub fn scim_change(
-    event_type: &str,
-    client: &crate::domain::scim_client::ScimClient,
-    subject: Uuid,
-    details: serde_json::Value,
-    ctx: EventContext,
+    event_type: &str, client: &crate::domain::scim_client::ScimClient, subject: Uuid,
+    details: serde_json::Value, ctx: EventContext,
 ) -> Event {
     let mut payload = serde_json::json!({
         "organization_id": client.organization_id,
@@ -45,10 +42,7 @@ pub fn scim_change(
 
 /// `sso.configuration_created` / `_updated` / `_deleted`: never the client secret.
 pub fn sso_configuration(
-    event_type: &str,
-    c: &crate::store::sso::SsoConfiguration,
-    actor: Uuid,
-    ctx: EventContext,
+    event_type: &str, c: &crate::store::sso::SsoConfiguration, actor: Uuid, ctx: EventContext,
 ) -> Event {
     let payload = serde_json::json!({
         "configuration_id": c.id,
@@ -66,10 +60,7 @@ pub fn sso_configuration(
 }
 
 pub fn sso_domain_verified(
-    c: &crate::store::sso::SsoConfiguration,
-    domain: &str,
-    actor: Uuid,
-    ctx: EventContext,
+    c: &crate::store::sso::SsoConfiguration, domain: &str, actor: Uuid, ctx: EventContext,
 ) -> Event {
     let payload = serde_json::json!({
         "configuration_id": c.id,
@@ -86,11 +77,8 @@ pub fn sso_domain_verified(
 /// `sso.signed_in`, `sso.user_provisioned`, `sso.identity_linked`, `sso.signin_failed`,
 /// `sso.logged_out`: what happened at an IdP sign-in (never the assertion or a token).
 pub fn sso_signin(
-    event_type: &str,
-    c: &crate::store::sso::SsoConfiguration,
-    user: Option<Uuid>,
-    details: serde_json::Value,
-    ctx: EventContext,
+    event_type: &str, c: &crate::store::sso::SsoConfiguration, user: Option<Uuid>,
+    details: serde_json::Value, ctx: EventContext,
 ) -> Event {
     let mut payload = serde_json::json!({
         "configuration_id": c.id,
@@ -101,9 +89,7 @@ pub fn sso_signin(
     if let (Some(map), serde_json::Value::Object(extra)) = (payload.as_object_mut(), details) {
         map.extend(extra);
     }
-    let mut event = Event::new(SOURCE, event_type, payload)
-        .organization(c.organization_id)
-        .context(ctx);
+    let mut event = Event::new(SOURCE, event_type, payload).organization(c.organization_id).context(ctx);
     if let Some(user) = user {
         event = event.subject(user).actor(user);
     }

@@ -75,12 +75,8 @@ async fn forget_organization(conn: &mut diesel_async::AsyncPgConnection, org: Uu
         diesel::delete(sso_configurations::table.filter(sso_configurations::organization_id.eq(org)))
             .execute(conn)
             .await?;
-    diesel::delete(scim_groups::table.filter(scim_groups::organization_id.eq(org)))
-        .execute(conn)
-        .await?;
-    diesel::delete(scim_users::table.filter(scim_users::organization_id.eq(org)))
-        .execute(conn)
-        .await?;
+    diesel::delete(scim_groups::table.filter(scim_groups::organization_id.eq(org))).execute(conn).await?;
+    diesel::delete(scim_users::table.filter(scim_users::organization_id.eq(org))).execute(conn).await?;
     tracing::info!(organization_id = %org, configurations, "a deleted organization's SSO and SCIM are gone");
     Ok(())
 }

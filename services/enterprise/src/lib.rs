@@ -43,20 +43,14 @@ fn dns_servers(settings: &Settings) -> anyhow::Result<Vec<std::net::SocketAddr>>
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse()
-                .map_err(|e| anyhow::anyhow!("sso.dns_servers: '{s}' is not ip:port ({e})"))
-        })
+        .map(|s| s.parse().map_err(|e| anyhow::anyhow!("sso.dns_servers: '{s}' is not ip:port ({e})")))
         .collect()
 }
 
 /// Connects, starts the consumer of organization and account deletions, and serves.
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
     let mut service = Connected::connect(&SERVICE, launch).await?;
-    service.consume(
-        events_in::subscription(),
-        events_in::handler(service.pool.clone()),
-    );
+    service.consume(events_in::subscription(), events_in::handler(service.pool.clone()));
     let (settings, http) = (service.settings.clone(), service.http.clone());
     let outbound = janua_core::outbound::Outbound::from_settings(&settings, "", 3)?;
     let own = Enterprise {

@@ -43,13 +43,7 @@ janua_service::endpoints! {
 
 /// `/internal/v1`: SCIM token checks for the gateway.
 pub fn internal_api(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/scim-tokens/{token_hash}",
-        web::get().to(scim_tokens::check_token_hash),
-    );
+    cfg.route("/scim-tokens/{token_hash}", web::get().to(scim_tokens::check_token_hash));
 }
 
-pub const ROUTES: janua_service::Routes = janua_service::Routes {
-    public: endpoints,
-    internal: internal_api,
-};
+pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };

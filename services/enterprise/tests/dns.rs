@@ -24,10 +24,7 @@ async fn an_unknown_name_has_no_records_rather_than_an_error() {
     let server = DnsServer::start().await;
     let resolver = TxtResolver::new(&[server.addr()]).unwrap();
 
-    let records = resolver
-        .txt(&challenge_name("nothing-here.example"))
-        .await
-        .unwrap();
+    let records = resolver.txt(&challenge_name("nothing-here.example")).await.unwrap();
 
     assert!(records.is_empty());
     assert_eq!(server.queries(), vec!["_janua-verification.nothing-here.example"]);
@@ -53,15 +50,9 @@ async fn records_added_changed_or_removed_are_seen_at_once() {
     // Checked before publishing: the negative answer must not be cached.
     assert!(resolver.txt(&name).await.unwrap().is_empty());
     server.set_txt(&name, &["janua-domain-verification=first"]);
-    assert_eq!(
-        resolver.txt(&name).await.unwrap(),
-        vec!["janua-domain-verification=first"]
-    );
+    assert_eq!(resolver.txt(&name).await.unwrap(), vec!["janua-domain-verification=first"]);
     server.set_txt(&name, &["janua-domain-verification=second"]);
-    assert_eq!(
-        resolver.txt(&name).await.unwrap(),
-        vec!["janua-domain-verification=second"]
-    );
+    assert_eq!(resolver.txt(&name).await.unwrap(), vec!["janua-domain-verification=second"]);
     server.clear(&name);
     assert!(resolver.txt(&name).await.unwrap().is_empty());
     assert_eq!(server.queries().len(), 4, "every lookup reached the server");
@@ -73,14 +64,8 @@ async fn names_are_matched_case_insensitively_and_as_absolute_names() {
     server.set_txt("_janua-verification.Example.COM.", &["v"]);
     let resolver = TxtResolver::new(&[server.addr()]).unwrap();
 
-    assert_eq!(
-        resolver.txt("_janua-verification.example.com").await.unwrap(),
-        vec!["v"]
-    );
-    assert_eq!(
-        resolver.txt("_JANUA-verification.example.com.").await.unwrap(),
-        vec!["v"]
-    );
+    assert_eq!(resolver.txt("_janua-verification.example.com").await.unwrap(), vec!["v"]);
+    assert_eq!(resolver.txt("_JANUA-verification.example.com.").await.unwrap(), vec!["v"]);
 }
 
 #[tokio::test]

@@ -57,11 +57,7 @@ impl TrustedProxies {
 /// parameters when present, else `X-Forwarded-For`. `None` for an entry that is no address.
 fn forwarded_for(req: &HttpRequest) -> Vec<Option<IpAddr>> {
     let joined = |name: &str| -> Option<String> {
-        let values: Vec<&str> = req
-            .headers()
-            .get_all(name)
-            .filter_map(|v| v.to_str().ok())
-            .collect();
+        let values: Vec<&str> = req.headers().get_all(name).filter_map(|v| v.to_str().ok()).collect();
         (!values.is_empty()).then(|| values.join(","))
     };
     if let Some(forwarded) = joined("forwarded") {
@@ -70,9 +66,7 @@ fn forwarded_for(req: &HttpRequest) -> Vec<Option<IpAddr>> {
             .filter_map(|element| {
                 element.split(';').find_map(|pair| {
                     let (key, value) = pair.split_once('=')?;
-                    key.trim()
-                        .eq_ignore_ascii_case("for")
-                        .then(|| parse_node(value.trim().trim_matches('"')))
+                    key.trim().eq_ignore_ascii_case("for").then(|| parse_node(value.trim().trim_matches('"')))
                 })
             })
             .collect();
@@ -91,9 +85,7 @@ fn parse_node(node: &str) -> Option<IpAddr> {
     if let Some(rest) = node.strip_prefix('[') {
         return rest.split(']').next()?.parse().ok();
     }
-    node.rsplit_once(':')
-        .and_then(|(host, _port)| host.parse::<std::net::Ipv4Addr>().ok())
-        .map(IpAddr::V4)
+    node.rsplit_once(':').and_then(|(host, _port)| host.parse::<std::net::Ipv4Addr>().ok()).map(IpAddr::V4)
 }
 
 #[cfg(test)]
@@ -124,10 +116,7 @@ mod tests {
             .to_http_request();
         assert_eq!(proxies.client(ip("192.168.1.1"), &req), ip("203.0.113.9"));
         let req = TestRequest::default()
-            .insert_header((
-                "forwarded",
-                "for=1.2.3.4, for=\"[2001:db8::7]:443\";proto=https, for=10.0.0.7",
-            ))
+            .insert_header(("forwarded", "for=1.2.3.4, for=\"[2001:db8::7]:443\";proto=https, for=10.0.0.7"))
             .to_http_request();
         assert_eq!(proxies.client(ip("10.1.1.1"), &req), ip("2001:db8::7"));
         let req = TestRequest::default()

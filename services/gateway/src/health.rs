@@ -21,11 +21,7 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
         let started = Instant::now();
         let mut conn = state.redis.clone();
         let ok = redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok();
-        Check {
-            name: "redis",
-            status: if ok { "up" } else { "down" },
-            latency_ms: ms(started),
-        }
+        Check { name: "redis", status: if ok { "up" } else { "down" }, latency_ms: ms(started) }
     };
     let upstream = |name: &'static str, base: String| {
         let http = state.http.clone();
@@ -39,11 +35,7 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
                 .send()
                 .await
                 .is_ok_and(|r| r.status().is_success());
-            Check {
-                name,
-                status: if ok { "up" } else { "down" },
-                latency_ms: ms(started),
-            }
+            Check { name, status: if ok { "up" } else { "down" }, latency_ms: ms(started) }
         }
     };
     let (r, a, i, o, au, w, e) = futures::join!(
@@ -63,10 +55,7 @@ fn ms(started: Instant) -> f64 {
 }
 
 pub async fn answer(
-    route: LocalRoute,
-    req: &actix_web::HttpRequest,
-    state: &GatewayState,
-    claims: Option<&Claims>,
+    route: LocalRoute, req: &actix_web::HttpRequest, state: &GatewayState, claims: Option<&Claims>,
 ) -> HttpResponse {
     match route {
         LocalRoute::Health => HttpResponse::Ok().json(serde_json::json!({
@@ -77,11 +66,7 @@ pub async fn answer(
         LocalRoute::Live => HttpResponse::Ok().json(serde_json::json!({ "status": "alive" })),
         LocalRoute::Ready => {
             let checks = checks(state).await;
-            let down: Vec<&str> = checks
-                .iter()
-                .filter(|c| c.status != "up")
-                .map(|c| c.name)
-                .collect();
+            let down: Vec<&str> = checks.iter().filter(|c| c.status != "up").map(|c| c.name).collect();
             if down.is_empty() {
                 HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))
             } else {
@@ -131,20 +116,12 @@ pub async fn answer(
 }
 
 async fn record_clear(
-    req: &actix_web::HttpRequest,
-    state: &GatewayState,
-    claims: Option<&Claims>,
+    req: &actix_web::HttpRequest, state: &GatewayState, claims: Option<&Claims>,
 ) -> Result<(), ApiError> {
     let resp = state
         .http
-        .post(format!(
-            "{}/internal/v1/records",
-            state.settings.audit.url.trim_end_matches('/')
-        ))
-        .header(
-            janua_core::http::SERVICE_TOKEN_HEADER,
-            state.settings.secrets.service_token.expose_secret(),
-        )
+        .post(format!("{}/internal/v1/records", state.settings.audit.url.trim_end_matches('/')))
+        .header(janua_core::http::SERVICE_TOKEN_HEADER, state.settings.secrets.service_token.expose_secret())
         .json(&serde_json::json!({
             "type": "admin.cache_cleared",
             "actor_id": claims.map(|c| c.sub),
@@ -158,11 +135,7 @@ async fn record_clear(
         .send()
         .await
         .map_err(|_| ApiError::unavailable("the audit service"))?;
-    if resp.status().is_success() {
-        Ok(())
-    } else {
-        Err(ApiError::unavailable("the audit service"))
-    }
+    if resp.status().is_success() { Ok(()) } else { Err(ApiError::unavailable("the audit service")) }
 }
 
 /// Deletes what Janua keeps in Redis only to slow callers down: the rate-limit windows and

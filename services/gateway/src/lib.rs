@@ -41,23 +41,16 @@ impl GatewayState {
     pub async fn build(settings: Settings) -> anyhow::Result<GatewayState> {
         let settings = Arc::new(settings);
         let http = reqwest::Client::builder()
-            .connect_timeout(std::time::Duration::from_millis(
-                settings.http.upstream_connect_timeout_ms,
-            ))
+            .connect_timeout(std::time::Duration::from_millis(settings.http.upstream_connect_timeout_ms))
             // Between reads, not for the whole answer: exports stream for as long as they take.
-            .read_timeout(std::time::Duration::from_millis(
-                settings.http.upstream_timeout_ms,
-            ))
+            .read_timeout(std::time::Duration::from_millis(settings.http.upstream_timeout_ms))
             .pool_idle_timeout(std::time::Duration::from_secs(60))
             .pool_max_idle_per_host(256)
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         let redis = janua_service::redis(&settings).await?;
         let jwks = Arc::new(JwksClient::new(
-            &format!(
-                "{}/.well-known/jwks.json",
-                settings.auth.url.trim_end_matches('/')
-            ),
+            &format!("{}/.well-known/jwks.json", settings.auth.url.trim_end_matches('/')),
             &settings.public_url,
             &settings.tokens.audience,
             http.clone(),
@@ -90,11 +83,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, state: GatewayState) {
         .default_service(web::to(proxy::dispatch));
 }
 
-pub static SERVICE: Service = Service {
-    name: "gateway",
-    database: None,
-    section: |settings| &settings.gateway.service,
-};
+pub static SERVICE: Service =
+    Service { name: "gateway", database: None, section: |settings| &settings.gateway.service };
 
 /// Builds the state, starts this replica's live feed, and serves. The gateway keeps its own
 /// JWKS client and upstream client (the launch's are the services' ones).
@@ -107,7 +97,5 @@ pub async fn start(launch: janua_service::Launch, listener: TcpListener) -> anyh
         settings.amqp_exchange.clone(),
         state.hub.clone(),
     ));
-    janua_service::serve(SERVICE.name, &settings, listener, workers, move |cfg| {
-        configure(cfg, state.clone())
-    })
+    janua_service::serve(SERVICE.name, &settings, listener, workers, move |cfg| configure(cfg, state.clone()))
 }

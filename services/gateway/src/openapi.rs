@@ -82,10 +82,7 @@ impl Modify for BearerAuth {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build(),
             ),
         );
         components.add_security_scheme(
@@ -137,15 +134,9 @@ pub fn merged() -> Document {
 
 /// The rate-limit headers the gateway puts on every answer, with what each says.
 const RATE_LIMIT_HEADERS: [(&str, &str); 3] = [
-    (
-        "X-RateLimit-Limit",
-        "Requests allowed in the current window for this caller's tier.",
-    ),
+    ("X-RateLimit-Limit", "Requests allowed in the current window for this caller's tier."),
     ("X-RateLimit-Remaining", "Requests left in the current window."),
-    (
-        "X-RateLimit-Reset",
-        "When the current window ends (Unix seconds).",
-    ),
+    ("X-RateLimit-Reset", "When the current window ends (Unix seconds)."),
 ];
 
 /// What the gateway adds to every operation it routes, documented where it applies: each
@@ -162,9 +153,7 @@ fn document_gateway_answers(doc: &mut Document) {
     let error = |description: &str, headers: &[(&str, Header)]| {
         let mut response = ResponseBuilder::new().description(description).content(
             "application/json",
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("ErrorEnvelope")))
-                .build(),
+            ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorEnvelope"))).build(),
         );
         for (name, header) in headers {
             response = response.header(*name, header.clone());
@@ -173,16 +162,11 @@ fn document_gateway_answers(doc: &mut Document) {
     };
     let components = doc.components.get_or_insert_with(Default::default);
     for (name, description) in RATE_LIMIT_HEADERS {
-        components
-            .headers
-            .insert(name.to_string(), integer(description).into());
+        components.headers.insert(name.to_string(), integer(description).into());
     }
     components.responses.insert(
         "Unauthorized".into(),
-        error(
-            "`UNAUTHORIZED`: no credential, or one that is expired, revoked or not for this route.",
-            &[],
-        ),
+        error("`UNAUTHORIZED`: no credential, or one that is expired, revoked or not for this route.", &[]),
     );
     components.responses.insert(
         "TooManyRequests".into(),
@@ -193,12 +177,7 @@ fn document_gateway_answers(doc: &mut Document) {
     );
     let limit_headers: Vec<(&str, RefOr<Header>)> = RATE_LIMIT_HEADERS
         .iter()
-        .map(|(name, _)| {
-            (
-                *name,
-                RefOr::Ref(Ref::new(format!("#/components/headers/{name}"))),
-            )
-        })
+        .map(|(name, _)| (*name, RefOr::Ref(Ref::new(format!("#/components/headers/{name}")))))
         .collect();
     for operation in operations_mut(doc) {
         let needs_credential = operation
@@ -217,10 +196,7 @@ fn document_gateway_answers(doc: &mut Document) {
         for response in responses.values_mut() {
             if let RefOr::T(response) = response {
                 for (name, header) in &limit_headers {
-                    response
-                        .headers
-                        .entry(name.to_string())
-                        .or_insert_with(|| header.clone());
+                    response.headers.entry(name.to_string()).or_insert_with(|| header.clone());
                 }
             }
         }

@@ -15,12 +15,8 @@ use janua_tokens::extract::bearer;
 
 /// Headers about the client's address and the gateway's own credential: a client may send
 /// them, but only the gateway writes them for the services.
-const FORWARDING: [&str; 4] = [
-    "x-forwarded-for",
-    "forwarded",
-    "x-real-ip",
-    janua_core::http::SERVICE_TOKEN_HEADER,
-];
+const FORWARDING: [&str; 4] =
+    ["x-forwarded-for", "forwarded", "x-real-ip", janua_core::http::SERVICE_TOKEN_HEADER];
 
 /// The client's address as the gateway determined it (see [`crate::client`]), kept with the
 /// request.
@@ -50,14 +46,10 @@ const HOP_BY_HOP: [&str; 9] = [
 ];
 
 pub async fn dispatch(
-    req: HttpRequest,
-    payload: web::Payload,
-    state: web::Data<GatewayState>,
+    req: HttpRequest, payload: web::Payload, state: web::Data<GatewayState>,
 ) -> HttpResponse {
-    let peer = req
-        .peer_addr()
-        .map(|a| a.ip())
-        .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
+    let peer =
+        req.peer_addr().map(|a| a.ip()).unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
     let client = state.proxies.client(peer, &req);
     req.extensions_mut().insert(ClientAddress(client));
     let address = janua_core::http::address_bucket(&client.to_string());
@@ -66,9 +58,8 @@ pub async fn dispatch(
     // else, made up or revoked, counts as anonymous, by address.
     // A SCIM token (`scim_…`) is no JWT: a working one gets the SCIM tier, counted per token
     // (by its hash; the token never reaches Redis).
-    let scim_hash = bearer(&req)
-        .filter(|t| t.starts_with("scim_"))
-        .map(|t| janua_core::crypto::sha256_hex(t.as_bytes()));
+    let scim_hash =
+        bearer(&req).filter(|t| t.starts_with("scim_")).map(|t| janua_core::crypto::sha256_hex(t.as_bytes()));
     let mut verified: Option<Result<Claims, ApiError>> = match bearer(&req) {
         Some(_) if scim_hash.is_some() => None,
         Some(token) => Some(state.guard.verify_signature(token).await),
@@ -116,13 +107,10 @@ pub async fn dispatch(
         Match::Found(route) => answer(&req, payload, &state, route, verified).await,
         Match::MethodNotAllowed(allowed) => {
             let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
-            ApiError::new(
-                ErrorCode::MethodNotAllowed,
-                format!("{} is not allowed here", req.method()),
-            )
-            .with_details(serde_json::json!({ "allow": names }))
-            .with_header(header::ALLOW, names.join(", "))
-            .error_response()
+            ApiError::new(ErrorCode::MethodNotAllowed, format!("{} is not allowed here", req.method()))
+                .with_details(serde_json::json!({ "allow": names }))
+                .with_header(header::ALLOW, names.join(", "))
+                .error_response()
         }
         Match::NotFound if is_scim(req.path()) => scim_error(StatusCode::NOT_FOUND, "no such SCIM endpoint"),
         Match::NotFound => ApiError::new(ErrorCode::NotFound, "no such route").error_response(),
@@ -141,10 +129,7 @@ pub async fn dispatch(
 }
 
 async fn answer(
-    req: &HttpRequest,
-    payload: web::Payload,
-    state: &GatewayState,
-    route: &crate::route_table::Route,
+    req: &HttpRequest, payload: web::Payload, state: &GatewayState, route: &crate::route_table::Route,
     verified: Option<Result<Claims, ApiError>>,
 ) -> HttpResponse {
     let claims = match (route.access, verified) {
@@ -221,36 +206,22 @@ fn unstorable_json(body: &[u8]) -> Option<(String, &'static str)> {
     let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     fn find(value: &serde_json::Value, path: &str) -> Option<(String, &'static str)> {
         let at = |key: &str| {
-            if path.is_empty() {
-                key.to_owned()
-            } else {
-                format!("{path}.{key}")
-            }
+            if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
         };
         let here = || {
-            if path.is_empty() {
-                "body".to_owned()
-            } else {
-                path.to_owned()
-            }
+            if path.is_empty() { "body".to_owned() } else { path.to_owned() }
         };
         match value {
             serde_json::Value::String(s) if s.contains('\0') => Some((here(), NUL)),
-            serde_json::Value::Number(n) if n.as_f64().is_none_or(|f| f.abs() >= LARGEST_NUMBER) => Some((
-                here(),
-                "is a number too large to store (at most 1e300 in magnitude)",
-            )),
+            serde_json::Value::Number(n) if n.as_f64().is_none_or(|f| f.abs() >= LARGEST_NUMBER) => {
+                Some((here(), "is a number too large to store (at most 1e300 in magnitude)"))
+            }
             serde_json::Value::Object(map) => map.iter().find_map(|(k, v)| {
-                if k.contains('\0') {
-                    Some((at(&k.replace('\0', "\\u0000")), NUL))
-                } else {
-                    find(v, &at(k))
-                }
+                if k.contains('\0') { Some((at(&k.replace('\0', "\\u0000")), NUL)) } else { find(v, &at(k)) }
             }),
-            serde_json::Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(i, v)| find(v, &format!("{path}[{i}]"))),
+            serde_json::Value::Array(items) => {
+                items.iter().enumerate().find_map(|(i, v)| find(v, &format!("{path}[{i}]")))
+            }
             _ => None,
         }
     }
@@ -277,13 +248,11 @@ fn is_scim(path: &str) -> bool {
 }
 
 fn scim_error(status: StatusCode, detail: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("application/scim+json")
-        .json(serde_json::json!({
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
-            "status": status.as_u16().to_string(),
-            "detail": detail,
-        }))
+    HttpResponse::build(status).content_type("application/scim+json").json(serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        "status": status.as_u16().to_string(),
+        "detail": detail,
+    }))
 }
 
 fn is_form(req: &HttpRequest) -> bool {
@@ -291,18 +260,11 @@ fn is_form(req: &HttpRequest) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|ct| ct.split(';').next())
-        .is_some_and(|mime| {
-            mime.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
 }
 
 fn is_json(req: &HttpRequest) -> bool {
-    let Some(ct) = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
     let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
@@ -310,12 +272,8 @@ fn is_json(req: &HttpRequest) -> bool {
 }
 
 async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<Bytes, ApiError> {
-    let too_large = || {
-        ApiError::new(
-            ErrorCode::PayloadTooLarge,
-            format!("request body is larger than {limit} bytes"),
-        )
-    };
+    let too_large =
+        || ApiError::new(ErrorCode::PayloadTooLarge, format!("request body is larger than {limit} bytes"));
     if let Some(len) = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -361,12 +319,10 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
     // The services believe a forwarded address only from the gateway: it comes with the
     // service token, and it is the client as the gateway determined it (nothing the client
     // wrote itself).
-    upstream = upstream
-        .header("x-forwarded-for", client_address(req).to_string())
-        .header(
-            janua_core::http::SERVICE_TOKEN_HEADER,
-            secrecy::ExposeSecret::expose_secret(&state.settings.secrets.service_token),
-        );
+    upstream = upstream.header("x-forwarded-for", client_address(req).to_string()).header(
+        janua_core::http::SERVICE_TOKEN_HEADER,
+        secrecy::ExposeSecret::expose_secret(&state.settings.secrets.service_token),
+    );
     if let Some(id) = janua_core::http::request_id_of(req) {
         upstream = upstream.header("x-request-id", id);
     }
@@ -385,10 +341,9 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
         if HOP_BY_HOP.contains(&n) || n == "content-length" || n == "x-request-id" {
             continue;
         }
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(n.as_bytes()),
-            HeaderValue::from_bytes(value.as_bytes()),
-        ) {
+        if let (Ok(n), Ok(v)) =
+            (HeaderName::from_bytes(n.as_bytes()), HeaderValue::from_bytes(value.as_bytes()))
+        {
             headers.append(n, v);
         }
     }

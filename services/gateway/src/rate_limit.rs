@@ -31,11 +31,7 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(redis: ConnectionManager, prefix: &str, limits: RateLimitSettings) -> Self {
-        Self {
-            redis,
-            prefix: prefix.to_string(),
-            limits,
-        }
+        Self { redis, prefix: prefix.to_string(), limits }
     }
 
     pub fn limit_of(&self, tier: Tier) -> u32 {
@@ -51,31 +47,20 @@ impl RateLimiter {
     /// the same round trip, looks up `revocation_keys` (the caller's session and user in the
     /// revocation set). Returns the decision and whether any of them is listed.
     pub async fn hit(
-        &self,
-        tier: Tier,
-        who: &str,
-        revocation_keys: &[String],
+        &self, tier: Tier, who: &str, revocation_keys: &[String],
     ) -> Result<(Decision, bool), ApiError> {
         let now = chrono::Utc::now().timestamp();
         let window = now / 60;
         let key = format!("{}:rl:{:?}:{}:{}", self.prefix, tier, who, window);
         let mut conn = self.redis.clone();
         let mut pipe = redis::pipe();
-        pipe.cmd("INCR")
-            .arg(&key)
-            .cmd("EXPIRE")
-            .arg(&key)
-            .arg(61)
-            .ignore();
+        pipe.cmd("INCR").arg(&key).cmd("EXPIRE").arg(&key).arg(61).ignore();
         let (count, revoked): (u32, bool) = if revocation_keys.is_empty() {
             let (count,): (u32,) = pipe.query_async(&mut conn).await?;
             (count, false)
         } else {
-            let (count, listed): (u32, u32) = pipe
-                .cmd("EXISTS")
-                .arg(revocation_keys)
-                .query_async(&mut conn)
-                .await?;
+            let (count, listed): (u32, u32) =
+                pipe.cmd("EXISTS").arg(revocation_keys).query_async(&mut conn).await?;
             (count, listed > 0)
         };
         let limit = self.limit_of(tier);

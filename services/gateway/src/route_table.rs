@@ -61,32 +61,12 @@ pub enum Match<'a> {
 /// The services behind the gateway, with their public endpoints.
 pub fn services() -> [(Upstream, &'static Service, Endpoints); 6] {
     [
-        (
-            Upstream::Auth,
-            &janua_auth::SERVICE,
-            janua_auth::routes::endpoints(),
-        ),
-        (
-            Upstream::Identity,
-            &janua_identity::SERVICE,
-            janua_identity::routes::endpoints(),
-        ),
+        (Upstream::Auth, &janua_auth::SERVICE, janua_auth::routes::endpoints()),
+        (Upstream::Identity, &janua_identity::SERVICE, janua_identity::routes::endpoints()),
         (Upstream::Org, &janua_org::SERVICE, janua_org::routes::endpoints()),
-        (
-            Upstream::Enterprise,
-            &janua_enterprise::SERVICE,
-            janua_enterprise::routes::endpoints(),
-        ),
-        (
-            Upstream::Audit,
-            &janua_audit::SERVICE,
-            janua_audit::routes::endpoints(),
-        ),
-        (
-            Upstream::Webhooks,
-            &janua_webhooks::SERVICE,
-            janua_webhooks::routes::endpoints(),
-        ),
+        (Upstream::Enterprise, &janua_enterprise::SERVICE, janua_enterprise::routes::endpoints()),
+        (Upstream::Audit, &janua_audit::SERVICE, janua_audit::routes::endpoints()),
+        (Upstream::Webhooks, &janua_webhooks::SERVICE, janua_webhooks::routes::endpoints()),
     ]
 }
 
@@ -109,10 +89,7 @@ impl RouteTable {
     }
 
     pub fn new(routes: Vec<Route>) -> RouteTable {
-        let routes = routes
-            .into_iter()
-            .map(|route| (parse(&route.pattern), route))
-            .collect();
+        let routes = routes.into_iter().map(|route| (parse(&route.pattern), route)).collect();
         RouteTable { routes }
     }
 
@@ -152,13 +129,7 @@ fn split(path: &str) -> Vec<&str> {
 fn parse(pattern: &str) -> Vec<Segment> {
     split(pattern)
         .into_iter()
-        .map(|s| {
-            if s.starts_with('{') {
-                Segment::Param
-            } else {
-                Segment::Literal(s.to_string())
-            }
-        })
+        .map(|s| if s.starts_with('{') { Segment::Param } else { Segment::Literal(s.to_string()) })
         .collect()
 }
 
@@ -184,35 +155,14 @@ mod tests {
     use super::*;
 
     fn r(method: Method, pattern: &str, upstream: Upstream, access: Access) -> Route {
-        Route {
-            method,
-            pattern: pattern.to_string(),
-            upstream,
-            access,
-            form: false,
-        }
+        Route { method, pattern: pattern.to_string(), upstream, access, form: false }
     }
 
     fn table() -> RouteTable {
         RouteTable::new(vec![
-            r(
-                Method::GET,
-                "/api/v1/sessions/{id}",
-                Upstream::Auth,
-                Access::Authenticated,
-            ),
-            r(
-                Method::DELETE,
-                "/api/v1/sessions/{id}",
-                Upstream::Auth,
-                Access::Authenticated,
-            ),
-            r(
-                Method::DELETE,
-                "/api/v1/sessions/all",
-                Upstream::Identity,
-                Access::Authenticated,
-            ),
+            r(Method::GET, "/api/v1/sessions/{id}", Upstream::Auth, Access::Authenticated),
+            r(Method::DELETE, "/api/v1/sessions/{id}", Upstream::Auth, Access::Authenticated),
+            r(Method::DELETE, "/api/v1/sessions/all", Upstream::Identity, Access::Authenticated),
         ])
     }
 
@@ -239,17 +189,11 @@ mod tests {
             _ => panic!("expected 405"),
         }
         assert!(matches!(t.find(&Method::GET, "/api/v1/nothing"), Match::NotFound));
-        assert!(matches!(
-            t.find(&Method::GET, "/api/v1/sessions/x/y"),
-            Match::NotFound
-        ));
+        assert!(matches!(t.find(&Method::GET, "/api/v1/sessions/x/y"), Match::NotFound));
     }
 
     #[test]
     fn trailing_slashes_do_not_matter() {
-        assert!(matches!(
-            table().find(&Method::GET, "/api/v1/sessions/x/"),
-            Match::Found(_)
-        ));
+        assert!(matches!(table().find(&Method::GET, "/api/v1/sessions/x/"), Match::Found(_)));
     }
 }

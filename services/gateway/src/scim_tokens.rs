@@ -22,19 +22,14 @@ impl ScimTokens {
     /// What is remembered of a token (by its SHA-256, hex): `Some(works)`, or `None`.
     pub fn remembered(&self, hash: &str) -> Option<bool> {
         let known = self.known.lock().ok()?;
-        known
-            .get(hash)
-            .filter(|(_, at)| at.elapsed() < REMEMBERED)
-            .map(|(works, _)| *works)
+        known.get(hash).filter(|(_, at)| at.elapsed() < REMEMBERED).map(|(works, _)| *works)
     }
 
     /// Asks enterprise whether the token works, and remembers the answer. Enterprise being
     /// unreachable counts as "no" (anonymous) and is not remembered.
     pub async fn check(&self, state: &crate::GatewayState, hash: &str) -> bool {
-        let url = format!(
-            "{}/internal/v1/scim-tokens/{hash}",
-            state.settings.enterprise.url.trim_end_matches('/')
-        );
+        let url =
+            format!("{}/internal/v1/scim-tokens/{hash}", state.settings.enterprise.url.trim_end_matches('/'));
         let answer = state
             .http
             .get(url)

@@ -107,11 +107,8 @@ impl Hub {
     fn register(&self, conn: Conn, max_per_user: usize) -> u64 {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         let mut conns = self.lock();
-        let mut mine: Vec<u64> = conns
-            .iter()
-            .filter(|(_, c)| c.user == conn.user)
-            .map(|(id, _)| *id)
-            .collect();
+        let mut mine: Vec<u64> =
+            conns.iter().filter(|(_, c)| c.user == conn.user).map(|(id, _)| *id).collect();
         mine.sort_unstable();
         // Over the limit, the oldest connections make room.
         while mine.len() >= max_per_user.max(1) {
@@ -202,21 +199,14 @@ impl Hub {
             }
             "user.suspended" | "user.deleted" => {
                 if let Some(user) = user {
-                    let reason = if kind == "user.deleted" {
-                        "user_deleted"
-                    } else {
-                        "user_suspended"
-                    };
+                    let reason = if kind == "user.deleted" { "user_deleted" } else { "user_suspended" };
                     self.expire(|c| c.user == user, json!({ "reason": reason }));
                 }
             }
             "session.revoked" => {
                 if let Some(sid) = payload["session_id"].as_str().and_then(uuid) {
                     let reason = payload["reason"].clone();
-                    self.expire(
-                        |c| c.session == sid,
-                        json!({ "session_id": sid, "reason": reason }),
-                    );
+                    self.expire(|c| c.session == sid, json!({ "session_id": sid, "reason": reason }));
                 }
             }
             "organization.updated" | "organization.deleted" => {
@@ -291,11 +281,7 @@ async fn consume_once(amqp_url: &str, exchange: &str, hub: &Hub) -> Result<(), l
     let queue = channel
         .queue_declare(
             "".into(),
-            QueueDeclareOptions {
-                exclusive: true,
-                auto_delete: true,
-                ..Default::default()
-            },
+            QueueDeclareOptions { exclusive: true, auto_delete: true, ..Default::default() },
             FieldTable::default(),
         )
         .await?;
@@ -314,10 +300,7 @@ async fn consume_once(amqp_url: &str, exchange: &str, hub: &Hub) -> Result<(), l
         .basic_consume(
             queue.name().clone(),
             "gateway-live".into(),
-            BasicConsumeOptions {
-                no_ack: true,
-                ..Default::default()
-            },
+            BasicConsumeOptions { no_ack: true, ..Default::default() },
             FieldTable::default(),
         )
         .await?;
@@ -345,9 +328,7 @@ struct OrgRef {
 
 /// The user's organizations, asked of org with the user's own token.
 async fn organizations(
-    state: &GatewayState,
-    claims: &Claims,
-    token: &str,
+    state: &GatewayState, claims: &Claims, token: &str,
 ) -> Result<HashSet<Uuid>, ApiError> {
     let mut out = HashSet::new();
     let mut cursor: Option<String> = None;
@@ -365,18 +346,12 @@ async fn organizations(
         if let Some(c) = &cursor {
             req = req.query(&[("cursor", c.as_str())]);
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|_| ApiError::unavailable("the org service"))?;
+        let resp = req.send().await.map_err(|_| ApiError::unavailable("the org service"))?;
         match resp.status().as_u16() {
             200..=299 => {}
             401 | 403 | 404 => return Err(ApiError::unauthorized("token_invalid")),
             status => {
-                tracing::warn!(
-                    status,
-                    "org answered the live feed's membership question with an error"
-                );
+                tracing::warn!(status, "org answered the live feed's membership question with an error");
                 return Err(ApiError::unavailable("the org service"));
             }
         }
@@ -405,9 +380,7 @@ pub async fn connect(req: &HttpRequest, payload: web::Payload, state: &GatewaySt
 }
 
 async fn upgrade(
-    req: &HttpRequest,
-    payload: web::Payload,
-    state: &GatewayState,
+    req: &HttpRequest, payload: web::Payload, state: &GatewayState,
 ) -> Result<HttpResponse, ApiError> {
     let query = web::Query::<WsQuery>::from_query(req.query_string())
         .map_err(|_| ApiError::validation("token", "the query string is malformed"))?;
@@ -437,12 +410,7 @@ async fn upgrade(
         }),
     );
     let id = state.hub.register(
-        Conn {
-            user: claims.sub,
-            session: claims.sid,
-            orgs,
-            tx,
-        },
+        Conn { user: claims.sub, session: claims.sid, orgs, tx },
         state.settings.websocket.max_connections_per_user,
     );
     let state = state.clone();
@@ -470,13 +438,8 @@ async fn renewed(state: &GatewayState, current: &Claims, token: &str) -> Result<
 }
 
 async fn run(
-    state: &GatewayState,
-    id: u64,
-    mut claims: Claims,
-    ready: String,
-    mut session: actix_ws::Session,
-    stream: actix_ws::MessageStream,
-    mut rx: mpsc::Receiver<Outbound>,
+    state: &GatewayState, id: u64, mut claims: Claims, ready: String, mut session: actix_ws::Session,
+    stream: actix_ws::MessageStream, mut rx: mpsc::Receiver<Outbound>,
 ) {
     let beat = Duration::from_secs(state.settings.websocket.heartbeat_secs.max(1));
     let mut stream = stream.max_frame_size(MAX_CLIENT_FRAME);

@@ -18,10 +18,7 @@ fn user_payload(user: &User) -> serde_json::Value {
 }
 
 pub fn user_created(user: &User, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "user.created", user_payload(user))
-        .subject(user.id)
-        .actor(user.id)
-        .context(ctx)
+    Event::new(SOURCE, "user.created", user_payload(user)).subject(user.id).actor(user.id).context(ctx)
 }
 
 pub fn user_updated(user: &User, fields: Vec<&str>, ctx: EventContext) -> Event {
@@ -37,52 +34,31 @@ pub fn user_updated_by(user: &User, actor: uuid::Uuid, fields: Vec<&str>, ctx: E
 /// `user.updated`; when the address moved, `previous_email` names the old one, so auth can
 /// tell it and kill every token mailed there.
 pub fn user_changed(
-    user: &User,
-    actor: uuid::Uuid,
-    fields: Vec<&str>,
-    previous_email: Option<&str>,
-    ctx: EventContext,
+    user: &User, actor: uuid::Uuid, fields: Vec<&str>, previous_email: Option<&str>, ctx: EventContext,
 ) -> Event {
     let mut payload = user_payload(user);
     payload["changed"] = serde_json::json!(fields);
     if let Some(previous) = previous_email {
         payload["previous_email"] = serde_json::json!(previous);
     }
-    Event::new(SOURCE, "user.updated", payload)
-        .subject(user.id)
-        .actor(actor)
-        .context(ctx)
+    Event::new(SOURCE, "user.updated", payload).subject(user.id).actor(actor).context(ctx)
 }
 
 pub fn user_email_verified(user: &User, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "user.email_verified", user_payload(user))
-        .subject(user.id)
-        .actor(user.id)
-        .context(ctx)
+    Event::new(SOURCE, "user.email_verified", user_payload(user)).subject(user.id).actor(user.id).context(ctx)
 }
 
 pub fn user_deleted(user: &User, reason: &str, ctx: EventContext) -> Event {
-    Event::new(
-        SOURCE,
-        "user.deleted",
-        serde_json::json!({ "user_id": user.id, "reason": reason }),
-    )
-    .subject(user.id)
-    .context(ctx)
+    Event::new(SOURCE, "user.deleted", serde_json::json!({ "user_id": user.id, "reason": reason }))
+        .subject(user.id)
+        .context(ctx)
 }
 
 /// `user.suspended` / `user.unsuspended`: the whole record, and who did it.
 pub fn user_status_changed(
-    event_type: &str,
-    user: &User,
-    actor: uuid::Uuid,
-    reason: Option<&str>,
-    ctx: EventContext,
+    event_type: &str, user: &User, actor: uuid::Uuid, reason: Option<&str>, ctx: EventContext,
 ) -> Event {
     let mut payload = user_payload(user);
     payload["reason"] = serde_json::json!(reason);
-    Event::new(SOURCE, event_type, payload)
-        .subject(user.id)
-        .actor(actor)
-        .context(ctx)
+    Event::new(SOURCE, event_type, payload).subject(user.id).actor(actor).context(ctx)
 }

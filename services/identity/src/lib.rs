@@ -23,7 +23,5 @@ pub static SERVICE: Service =
 
 /// Connects and serves (identity consumes no events).
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
-    Connected::connect(&SERVICE, launch)
-        .await?
-        .serve(listener, (), routes::ROUTES)
+    Connected::connect(&SERVICE, launch).await?.serve(listener, (), routes::ROUTES)
 }

@@ -23,14 +23,8 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
         .route("/users/{user_id}", web::get().to(internal::get_user))
         .route("/users/{user_id}", web::delete().to(internal::delete_user))
         .route("/users/{user_id}", web::patch().to(internal::update_user))
-        .route(
-            "/users/{user_id}/verify-email",
-            web::post().to(internal::verify_email),
-        )
+        .route("/users/{user_id}/verify-email", web::post().to(internal::verify_email))
         .route("/users/{user_id}/mfa", web::post().to(internal::set_mfa));
 }
 
-pub const ROUTES: janua_service::Routes = janua_service::Routes {
-    public: endpoints,
-    internal: internal_api,
-};
+pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };

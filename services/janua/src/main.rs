@@ -32,10 +32,7 @@ enum Command {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Some(Command::Openapi) = cli.command {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&janua_gateway::openapi::merged())?
-        );
+        println!("{}", serde_json::to_string_pretty(&janua_gateway::openapi::merged())?);
         return Ok(());
     }
     let settings = janua_core::config::Settings::load()?;

@@ -31,14 +31,10 @@ fn modules() -> [(Target, &'static Service, Start); 7] {
         (Target::Identity, &janua_identity::SERVICE, |launch, listener| {
             Box::pin(janua_identity::start(launch, listener))
         }),
-        (Target::Org, &janua_org::SERVICE, |launch, listener| {
-            Box::pin(janua_org::start(launch, listener))
+        (Target::Org, &janua_org::SERVICE, |launch, listener| Box::pin(janua_org::start(launch, listener))),
+        (Target::Enterprise, &janua_enterprise::SERVICE, |launch, listener| {
+            Box::pin(janua_enterprise::start(launch, listener))
         }),
-        (
-            Target::Enterprise,
-            &janua_enterprise::SERVICE,
-            |launch, listener| Box::pin(janua_enterprise::start(launch, listener)),
-        ),
         (Target::Audit, &janua_audit::SERVICE, |launch, listener| {
             Box::pin(janua_audit::start(launch, listener))
         }),
@@ -55,9 +51,7 @@ fn modules() -> [(Target, &'static Service, Start); 7] {
 }
 
 fn selected(target: Target) -> impl Iterator<Item = (Target, &'static Service, Start)> {
-    modules()
-        .into_iter()
-        .filter(move |(t, _, _)| target == Target::All || *t == target)
+    modules().into_iter().filter(move |(t, _, _)| target == Target::All || *t == target)
 }
 
 /// Applies the migrations of the target's services.
@@ -83,9 +77,7 @@ impl Listeners {
 /// The client the services use to call each other.
 pub fn http_client(settings: &Settings) -> anyhow::Result<reqwest::Client> {
     Ok(reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_millis(
-            settings.http.upstream_connect_timeout_ms,
-        ))
+        .connect_timeout(std::time::Duration::from_millis(settings.http.upstream_connect_timeout_ms))
         .pool_max_idle_per_host(64)
         .build()?)
 }
@@ -97,10 +89,7 @@ pub fn launch(settings: Settings) -> anyhow::Result<Launch> {
     let settings = Arc::new(settings);
     let http = http_client(&settings)?;
     let keys: Arc<dyn KeySource> = Arc::new(janua_tokens::JwksClient::new(
-        &format!(
-            "{}/.well-known/jwks.json",
-            settings.auth.url.trim_end_matches('/')
-        ),
+        &format!("{}/.well-known/jwks.json", settings.auth.url.trim_end_matches('/')),
         &settings.public_url,
         &settings.tokens.audience,
         http.clone(),
@@ -110,9 +99,7 @@ pub fn launch(settings: Settings) -> anyhow::Result<Launch> {
 
 /// Starts the target's services, in order; answers them running.
 pub async fn start(
-    target: Target,
-    settings: Settings,
-    mut listeners: Listeners,
+    target: Target, settings: Settings, mut listeners: Listeners,
 ) -> anyhow::Result<Vec<Running>> {
     let launch = launch(settings)?;
     let mut running = Vec::new();

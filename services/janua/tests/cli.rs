@@ -15,11 +15,8 @@ fn unknown_configuration_variables_are_warned_about_where_they_can_be_seen() {
         .output()
         .expect("janua runs");
     assert!(output.status.success(), "{output:?}");
-    let logged = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let logged =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(
         logged.contains("unknown configuration variable ignored")
             && logged.contains("JANUA_RATE_LIMTS__ANONYMOUS_PER_MIN"),
@@ -43,19 +40,13 @@ fn the_openapi_command_prints_the_document_without_any_service() {
     let doc: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
-    for path in [
-        "/api/v1/auth/signup",
-        "/api/v1/health",
-        "/api/invitations/invitations/{invite_id}",
-    ] {
+    for path in ["/api/v1/auth/signup", "/api/v1/health", "/api/invitations/invitations/{invite_id}"] {
         assert!(paths.contains_key(path), "{path} is missing");
     }
     let mut ids = std::collections::BTreeSet::new();
     for (path, item) in paths {
         for (method, operation) in item.as_object().unwrap() {
-            let id = operation["operationId"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{method} {path} has no id"));
+            let id = operation["operationId"].as_str().unwrap_or_else(|| panic!("{method} {path} has no id"));
             assert!(ids.insert(id.to_string()), "{id} is used twice");
             let responses = operation["responses"].as_object().unwrap();
             assert!(responses.contains_key("429"), "{id} does not document 429");

@@ -7,17 +7,9 @@ use uuid::Uuid;
 pub const SOURCE: &str = "org";
 
 pub fn organization(
-    event_type: &str,
-    org: Uuid,
-    actor: Uuid,
-    payload: serde_json::Value,
-    ctx: EventContext,
+    event_type: &str, org: Uuid, actor: Uuid, payload: serde_json::Value, ctx: EventContext,
 ) -> Event {
-    Event::new(SOURCE, event_type, payload)
-        .organization(org)
-        .subject(org)
-        .actor(actor)
-        .context(ctx)
+    Event::new(SOURCE, event_type, payload).organization(org).subject(org).actor(actor).context(ctx)
 }
 
 pub fn member(event_type: &str, org: Uuid, actor: Uuid, user: Uuid, role: &str, ctx: EventContext) -> Event {
@@ -44,10 +36,7 @@ pub fn role(kind: &str, row: &RoleRow, actor: Uuid, extra: serde_json::Value, ct
     if let (Some(p), Some(e)) = (payload.as_object_mut(), extra.as_object()) {
         p.extend(e.clone());
     }
-    let event = Event::new(SOURCE, kind, payload)
-        .subject(row.id)
-        .actor(actor)
-        .context(ctx);
+    let event = Event::new(SOURCE, kind, payload).subject(row.id).actor(actor).context(ctx);
     match row.organization_id {
         Some(org) => event.organization(org),
         None => event,

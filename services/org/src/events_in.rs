@@ -32,10 +32,7 @@ async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<(), HandleError> 
             return Ok(());
         }
         if envelope.r#type == "user.deleted" {
-            if let Some(id) = payload["user_id"]
-                .as_str()
-                .and_then(|s| uuid::Uuid::parse_str(s).ok())
-            {
+            if let Some(id) = payload["user_id"].as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()) {
                 users::delete(conn, id).await?;
                 let owned = members::owned_by(conn, id).await?;
                 members::remove_user_everywhere(conn, id).await?;
@@ -58,9 +55,7 @@ async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<(), HandleError> 
 /// An organization keeps an owner: when its last owner's account is deleted, the
 /// longest-standing admin (else member) becomes owner; with nobody left it is deleted.
 async fn succession(
-    conn: &mut diesel_async::AsyncPgConnection,
-    org: uuid::Uuid,
-    deleted: uuid::Uuid,
+    conn: &mut diesel_async::AsyncPgConnection, org: uuid::Uuid, deleted: uuid::Uuid,
 ) -> Result<(), diesel::result::Error> {
     if !members::owners_for_update(conn, org).await?.is_empty() {
         return Ok(());

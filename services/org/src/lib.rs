@@ -27,10 +27,7 @@ pub static SERVICE: Service = Service::with_database("org", || MIGRATIONS, |sett
 /// Connects, starts org's consumer of identity's events, and serves.
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
     let mut service = Connected::connect(&SERVICE, launch).await?;
-    service.consume(
-        events_in::subscription(),
-        events_in::handler(service.pool.clone()),
-    );
+    service.consume(events_in::subscription(), events_in::handler(service.pool.clone()));
     let identity = identity::IdentityClient::new(&service.settings, service.http.clone());
     service.serve(listener, Org { identity }, routes::ROUTES)
 }

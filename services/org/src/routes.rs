@@ -41,41 +41,14 @@ janua_service::endpoints! {
 /// `/internal/v1`: figures, permissions, and the memberships and roles enterprise provisions over SCIM.
 pub fn internal_api(cfg: &mut web::ServiceConfig) {
     cfg.route("/stats", web::get().to(internal::stats))
-        .route(
-            "/users/{user_id}/permissions",
-            web::get().to(internal::permissions),
-        )
-        .route(
-            "/organizations/by-slug/{slug}",
-            web::get().to(internal::organization_by_slug),
-        )
-        .route(
-            "/organizations/{org_id}",
-            web::get().to(internal::get_organization),
-        )
-        .route(
-            "/organizations/{org_id}/members/{user_id}",
-            web::put().to(internal::ensure_member),
-        )
-        .route(
-            "/organizations/{org_id}/members/{user_id}",
-            web::delete().to(internal::remove_member),
-        )
-        .route(
-            "/organizations/{org_id}/roles/{role_id}",
-            web::put().to(internal::put_role),
-        )
-        .route(
-            "/organizations/{org_id}/roles/{role_id}",
-            web::delete().to(internal::delete_role),
-        )
-        .route(
-            "/organizations/{org_id}/roles/{role_id}/members",
-            web::put().to(internal::set_role_holders),
-        );
+        .route("/users/{user_id}/permissions", web::get().to(internal::permissions))
+        .route("/organizations/by-slug/{slug}", web::get().to(internal::organization_by_slug))
+        .route("/organizations/{org_id}", web::get().to(internal::get_organization))
+        .route("/organizations/{org_id}/members/{user_id}", web::put().to(internal::ensure_member))
+        .route("/organizations/{org_id}/members/{user_id}", web::delete().to(internal::remove_member))
+        .route("/organizations/{org_id}/roles/{role_id}", web::put().to(internal::put_role))
+        .route("/organizations/{org_id}/roles/{role_id}", web::delete().to(internal::delete_role))
+        .route("/organizations/{org_id}/roles/{role_id}/members", web::put().to(internal::set_role_holders));
 }
 
-pub const ROUTES: janua_service::Routes = janua_service::Routes {
-    public: endpoints,
-    internal: internal_api,
-};
+pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };

@@ -32,12 +32,7 @@ pub const USER_AGENT: &str = concat!("Janua-Webhooks/", env!("CARGO_PKG_VERSION"
 /// The client for deliveries: the one outbound client (`janua_core::outbound`) with the
 /// webhooks' timeout and no redirects (a 3xx could point anywhere).
 pub fn delivery_client(settings: &WebhookSettings, guard: Arc<NetworkGuard>) -> reqwest::Result<Outbound> {
-    Outbound::new(
-        guard,
-        Duration::from_millis(settings.timeout_ms.max(1)),
-        0,
-        USER_AGENT,
-    )
+    Outbound::new(guard, Duration::from_millis(settings.timeout_ms.max(1)), 0, USER_AGENT)
 }
 
 #[derive(Clone)]
@@ -66,11 +61,7 @@ struct Outcome {
 
 impl Outcome {
     fn error(message: impl Into<String>) -> Outcome {
-        Outcome {
-            status: None,
-            excerpt: None,
-            error: Some(message.into()),
-        }
+        Outcome { status: None, excerpt: None, error: Some(message.into()) }
     }
 
     fn succeeded(&self) -> bool {
@@ -80,11 +71,7 @@ impl Outcome {
 
 impl Dispatcher {
     pub fn new(
-        pool: Pool,
-        settings: &WebhookSettings,
-        client: Outbound,
-        secrets: SecretBox,
-        wake: Arc<Notify>,
+        pool: Pool, settings: &WebhookSettings, client: Outbound, secrets: SecretBox, wake: Arc<Notify>,
     ) -> Dispatcher {
         Dispatcher {
             inner: Arc::new(Inner {
@@ -212,9 +199,7 @@ impl Dispatcher {
     }
 
     fn signing_keys(&self, claimed: &Claimed) -> Option<Vec<SigningKey>> {
-        let mut keys = vec![SigningKey::from_bytes(
-            self.inner.secrets.open(&claimed.secret).ok()?,
-        )];
+        let mut keys = vec![SigningKey::from_bytes(self.inner.secrets.open(&claimed.secret).ok()?)];
         if let Some(previous) = &claimed.previous_secret {
             keys.push(SigningKey::from_bytes(self.inner.secrets.open(previous).ok()?));
         }

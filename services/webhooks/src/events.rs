@@ -14,11 +14,7 @@ pub const SOURCE: &str = "webhooks";
 pub const TEST_EVENT: &str = "webhook.test";
 
 pub fn endpoint(
-    event_type: &str,
-    e: &Endpoint,
-    actor: Option<Uuid>,
-    extra: serde_json::Value,
-    ctx: EventContext,
+    event_type: &str, e: &Endpoint, actor: Option<Uuid>, extra: serde_json::Value, ctx: EventContext,
 ) -> Event {
     let mut payload = serde_json::json!({
         "webhook_id": e.id,

@@ -55,9 +55,7 @@ fn optional_id(s: &str) -> Result<Option<Uuid>, HandleError> {
     if s.is_empty() {
         return Ok(None);
     }
-    Uuid::parse_str(s)
-        .map(Some)
-        .map_err(|e| HandleError::Reject(format!("organization id: {e}")))
+    Uuid::parse_str(s).map(Some).map_err(|e| HandleError::Reject(format!("organization id: {e}")))
 }
 
 /// One event, ready to be turned into deliveries.

@@ -14,7 +14,4 @@ janua_service::endpoints! {
 }
 
 /// Webhooks' routes (its internal API has only readiness and its OpenAPI part).
-pub const ROUTES: janua_service::Routes = janua_service::Routes {
-    public: endpoints,
-    internal: |_| {},
-};
+pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: |_| {} };

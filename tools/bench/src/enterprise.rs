@@ -73,12 +73,7 @@ where
     let elapsed = started.elapsed();
     let (ok, errors) = *counts.lock().expect("counts");
     let latency = hist.lock().expect("histogram").clone();
-    Figure {
-        ok,
-        errors,
-        elapsed,
-        latency,
-    }
+    Figure { ok, errors, elapsed, latency }
 }
 
 async fn ok_json(resp: reqwest::Response, what: &str) -> anyhow::Result<Value> {
@@ -93,25 +88,12 @@ fn psql(database: &str, sql: &str) -> anyhow::Result<String> {
         .args(["-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAqc", sql])
         .output()
         .context("psql")?;
-    anyhow::ensure!(
-        out.status.success(),
-        "psql: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    anyhow::ensure!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
-    let Setup {
-        http,
-        gateway,
-        enterprise,
-        admin,
-        seconds,
-        concurrency,
-        database,
-        dns_port,
-    } = s;
+    let Setup { http, gateway, enterprise, admin, seconds, concurrency, database, dns_port } = s;
     let tag = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
     let org = ok_json(
         http.post(format!("{gateway}/api/v1/organizations"))
@@ -140,12 +122,8 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
 
     // 1. Creates through the API.
     let creates = {
-        let (http, url, token, tag) = (
-            http.clone(),
-            format!("{gateway}/api/v1/scim/v2/Users"),
-            token.clone(),
-            tag.clone(),
-        );
+        let (http, url, token, tag) =
+            (http.clone(), format!("{gateway}/api/v1/scim/v2/Users"), token.clone(), tag.clone());
         drive(concurrency.min(8), seconds, move |worker, n| {
             let (http, url, token, tag) = (http.clone(), url.clone(), token.clone(), tag.clone());
             async move {
@@ -266,27 +244,16 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
 /// The request id inside a SAMLRequest of an HTTP-Redirect URL.
 fn request_id(location: &str) -> Option<String> {
     let url = url::Url::parse(location).ok()?;
-    let encoded = url
-        .query_pairs()
-        .find(|(k, _)| k == "SAMLRequest")?
-        .1
-        .into_owned();
+    let encoded = url.query_pairs().find(|(k, _)| k == "SAMLRequest")?.1.into_owned();
     let deflated = STANDARD.decode(encoded).ok()?;
     let mut xml = String::new();
-    flate2::read::DeflateDecoder::new(&deflated[..])
-        .read_to_string(&mut xml)
-        .ok()?;
+    flate2::read::DeflateDecoder::new(&deflated[..]).read_to_string(&mut xml).ok()?;
     let at = xml.find(" ID=\"")? + 5;
     Some(xml[at..at + xml[at..].find('"')?].to_owned())
 }
 
 async fn saml(
-    http: &reqwest::Client,
-    gateway: &str,
-    admin: &str,
-    org: &str,
-    seconds: u64,
-    concurrency: usize,
+    http: &reqwest::Client, gateway: &str, admin: &str, org: &str, seconds: u64, concurrency: usize,
     dns_port: u16,
 ) -> anyhow::Result<()> {
     use samael::idp::response_builder::{ResponseAttribute, build_response_template};
@@ -330,26 +297,16 @@ async fn saml(
         &[domain["record_value"].as_str().unwrap_or_default()],
     );
     ok_json(
-        http.post(format!(
-            "{gateway}/api/v1/sso/configurations/{id}/domains/bench-sso.test/verify"
-        ))
-        .bearer_auth(admin)
-        .send()
-        .await?,
+        http.post(format!("{gateway}/api/v1/sso/configurations/{id}/domains/bench-sso.test/verify"))
+            .bearer_auth(admin)
+            .send()
+            .await?,
         "verifying the domain",
     )
     .await?;
-    let audience = config["saml"]["sp_entity_id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let acs = config["saml"]["sp_acs_url"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
+    let audience = config["saml"]["sp_entity_id"].as_str().unwrap_or_default().to_owned();
+    let acs = config["saml"]["sp_acs_url"].as_str().unwrap_or_default().to_owned();
+    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
     // Signed before the clock starts: (cookie, SAMLResponse, RelayState) per sign-in, for 200
     // users (their accounts made on their first sign-in, in the warm-up).
     let prepare = |count: usize| {
@@ -359,10 +316,8 @@ async fn saml(
         async move {
             let mut prepared = Vec::with_capacity(count);
             for n in 0..count {
-                let resp = browser
-                    .get(format!("{gateway}/api/v1/sso/start?configuration_id={id}"))
-                    .send()
-                    .await?;
+                let resp =
+                    browser.get(format!("{gateway}/api/v1/sso/start?configuration_id={id}")).send().await?;
                 let location = resp.headers()["location"].to_str()?.to_owned();
                 let cookie = resp
                     .headers()
@@ -401,13 +356,10 @@ async fn saml(
                     }
                 }
                 // samael's template digests with SHA-1, which Janua refuses: SHA-256 as IdPs do.
-                let unsigned = response
-                    .to_string()
-                    .map_err(|e| anyhow::anyhow!("{e:?}"))?
-                    .replace(
-                        "http://www.w3.org/2000/09/xmldsig#sha1",
-                        "http://www.w3.org/2001/04/xmlenc#sha256",
-                    );
+                let unsigned = response.to_string().map_err(|e| anyhow::anyhow!("{e:?}"))?.replace(
+                    "http://www.w3.org/2000/09/xmldsig#sha1",
+                    "http://www.w3.org/2001/04/xmlenc#sha256",
+                );
                 let key = idp.export_private_key_der().map_err(|e| anyhow::anyhow!("{e}"))?;
                 let signed =
                     <samael::crypto::Crypto as samael::crypto::CryptoProvider>::sign_xml(unsigned, &key)
@@ -455,19 +407,13 @@ async fn saml(
                 .await?;
             let status = resp.status();
             let text = resp.text().await.unwrap_or_default();
-            anyhow::ensure!(
-                status.is_success(),
-                "the first SAML sign-in answered {status}: {text}"
-            );
+            anyhow::ensure!(status.is_success(), "the first SAML sign-in answered {status}: {text}");
             warmed += 1;
             continue;
         }
         warmed += post(browser.clone(), acs.clone(), item).await as usize;
     }
-    anyhow::ensure!(
-        warmed == 200,
-        "only {warmed} of 200 warm-up SAML sign-ins succeeded"
-    );
+    anyhow::ensure!(warmed == 200, "only {warmed} of 200 warm-up SAML sign-ins succeeded");
     let budget = (seconds as usize * 250).max(500);
     let signing = Instant::now();
     let prepared = Arc::new(Mutex::new(prepare(budget).await?));

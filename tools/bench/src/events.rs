@@ -15,16 +15,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 fn now_micros() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_micros() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_micros() as i64).unwrap_or(0)
 }
 
 fn micros(rfc3339: &str) -> Option<i64> {
-    chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .ok()
-        .map(|t| t.timestamp_micros())
+    chrono::DateTime::parse_from_rfc3339(rfc3339).ok().map(|t| t.timestamp_micros())
 }
 
 fn ms(h: &Histogram<u64>, q: f64) -> f64 {
@@ -56,16 +51,12 @@ impl Receiver {
     }
 
     pub fn count(&self, kind: &str) -> usize {
-        self.got
-            .lock()
-            .map(|g| g.iter().filter(|(_, _, t)| t == kind).count())
-            .unwrap_or(0)
+        self.got.lock().map(|g| g.iter().filter(|(_, _, t)| t == kind).count()).unwrap_or(0)
     }
 }
 
 async fn serve(
-    stream: tokio::net::TcpStream,
-    got: Arc<Mutex<Vec<(i64, i64, String)>>>,
+    stream: tokio::net::TcpStream, got: Arc<Mutex<Vec<(i64, i64, String)>>>,
 ) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
@@ -97,21 +88,14 @@ async fn serve(
                 g.push((arrived, occurred, kind));
             }
         }
-        write
-            .write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
-            .await?;
+        write.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n").await?;
     }
 }
 
 /// Audit entries of `kind` with `occurred_at` in the window, as (occurred, recorded) micros,
 /// read with the streamed export.
 async fn audit_times(
-    http: &reqwest::Client,
-    gateway: &str,
-    admin: &str,
-    kind: &str,
-    from: i64,
-    to: i64,
+    http: &reqwest::Client, gateway: &str, admin: &str, kind: &str, from: i64, to: i64,
 ) -> anyhow::Result<Vec<(i64, i64)>> {
     let t = |m: i64| chrono::DateTime::from_timestamp_micros(m).unwrap_or_default();
     let text = http
@@ -126,12 +110,7 @@ async fn audit_times(
     Ok(text
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter_map(|e| {
-            Some((
-                micros(e["occurred_at"].as_str()?)?,
-                micros(e["recorded_at"].as_str()?)?,
-            ))
-        })
+        .filter_map(|e| Some((micros(e["occurred_at"].as_str()?)?, micros(e["recorded_at"].as_str()?)?)))
         .collect())
 }
 
@@ -147,10 +126,7 @@ where
         if n >= want {
             return Ok(());
         }
-        anyhow::ensure!(
-            Instant::now() < deadline,
-            "{what}: {n} of {want} after {timeout:?}"
-        );
+        anyhow::ensure!(Instant::now() < deadline, "{what}: {n} of {want} after {timeout:?}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
@@ -216,11 +192,7 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
         .json(&json!({"url": hook_url, "events": ["user.created", "user.updated"], "description": "bench"}))
         .send()
         .await?;
-    anyhow::ensure!(
-        created.status().is_success(),
-        "webhook endpoint: {}",
-        created.status()
-    );
+    anyhow::ensure!(created.status().is_success(), "webhook endpoint: {}", created.status());
 
     // Steady state: sign-ups as fast as the machine hashes passwords.
     let from = now_micros();
@@ -250,25 +222,13 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
     let to = now_micros();
     let n = *signups.lock().expect("count");
     let window = (to - from) as f64 / 1e6;
-    until(
-        "sign-ups in the audit log",
-        n,
-        Duration::from_secs(60),
-        || async {
-            Ok(
-                audit_times(s.http, s.gateway, s.admin, "user.created", from, to + 60_000_000)
-                    .await?
-                    .len(),
-            )
-        },
-    )
+    until("sign-ups in the audit log", n, Duration::from_secs(60), || async {
+        Ok(audit_times(s.http, s.gateway, s.admin, "user.created", from, to + 60_000_000).await?.len())
+    })
     .await?;
-    until(
-        "sign-ups at the webhook receiver",
-        n,
-        Duration::from_secs(60),
-        || async { Ok(receiver.count("user.created")) },
-    )
+    until("sign-ups at the webhook receiver", n, Duration::from_secs(60), || async {
+        Ok(receiver.count("user.created"))
+    })
     .await?;
     let audited = audit_times(s.http, s.gateway, s.admin, "user.created", from, to + 60_000_000).await?;
     let audit_lag = lag_histogram(audited.iter().copied());
@@ -303,19 +263,9 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
 
     // Capacity: a backlog built while audit and webhooks are paused, then drained.
     let token = crate::signup(s.http, s.gateway, "updates").await?;
-    let me: Value = s
-        .http
-        .get(format!("{}/api/v1/auth/me", s.gateway))
-        .bearer_auth(&token)
-        .send()
-        .await?
-        .json()
-        .await?;
-    let me_url = format!(
-        "{}/api/v1/users/{}",
-        s.gateway,
-        me["id"].as_str().unwrap_or_default()
-    );
+    let me: Value =
+        s.http.get(format!("{}/api/v1/auth/me", s.gateway)).bearer_auth(&token).send().await?.json().await?;
+    let me_url = format!("{}/api/v1/users/{}", s.gateway, me["id"].as_str().unwrap_or_default());
     signal(s.audit_pid, "-STOP");
     signal(s.webhooks_pid, "-STOP");
     let from = now_micros();
@@ -349,28 +299,16 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
     let resumed = now_micros();
     signal(s.audit_pid, "-CONT");
     signal(s.webhooks_pid, "-CONT");
-    until(
-        "the backlog in the audit log",
-        backlog,
-        Duration::from_secs(180),
-        || async {
-            Ok(
-                audit_times(s.http, s.gateway, s.admin, "user.updated", from, to + 1_000_000)
-                    .await?
-                    .len(),
-            )
-        },
-    )
+    until("the backlog in the audit log", backlog, Duration::from_secs(180), || async {
+        Ok(audit_times(s.http, s.gateway, s.admin, "user.updated", from, to + 1_000_000).await?.len())
+    })
     .await?;
     let audited = audit_times(s.http, s.gateway, s.admin, "user.updated", from, to + 1_000_000).await?;
     let last_recorded = audited.iter().map(|(_, r)| *r).max().unwrap_or(resumed);
     let audit_rate = audited.len() as f64 / ((last_recorded - resumed) as f64 / 1e6).max(1e-3);
-    until(
-        "the backlog at the webhook receiver",
-        backlog,
-        Duration::from_secs(300),
-        || async { Ok(receiver.count("user.updated")) },
-    )
+    until("the backlog at the webhook receiver", backlog, Duration::from_secs(300), || async {
+        Ok(receiver.count("user.updated"))
+    })
     .await?;
     let last_delivered = receiver
         .got
@@ -472,11 +410,7 @@ async fn fan_out(s: &Setup<'_>) -> anyhow::Result<()> {
             .json(&json!({"name": name}))
             .send()
             .await?;
-        anyhow::ensure!(
-            resp.status().is_success(),
-            "organization update: {}",
-            resp.status()
-        );
+        anyhow::ensure!(resp.status().is_success(), "organization update: {}", resp.status());
         let mut seen = 0;
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         while seen < MEMBERS {

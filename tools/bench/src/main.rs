@@ -100,9 +100,7 @@ fn rss_kib(pid: &str) -> Option<u64> {
 }
 
 fn rss_all(pids: &[(String, String)]) -> BTreeMap<String, u64> {
-    pids.iter()
-        .filter_map(|(name, pid)| rss_kib(pid).map(|r| (name.clone(), r)))
-        .collect()
+    pids.iter().filter_map(|(name, pid)| rss_kib(pid).map(|r| (name.clone(), r))).collect()
 }
 
 /// Hashes on every core for `seconds`: the most sign-ins/s this machine can do.
@@ -117,9 +115,7 @@ fn argon2_ceiling(args: &Args) -> f64 {
                 let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
                 let mut n = 0u64;
                 while Instant::now() < deadline {
-                    argon2
-                        .hash_password(b"correct horse battery staple")
-                        .expect("hash");
+                    argon2.hash_password(b"correct horse battery staple").expect("hash");
                     n += 1;
                 }
                 n
@@ -134,11 +130,8 @@ fn argon2_ceiling(args: &Args) -> f64 {
 /// Runs `concurrency` workers, each calling `step` (which returns whether the request
 /// succeeded) until the time is up; samples RSS while it runs.
 async fn drive<S, F>(
-    args: &Args,
-    pids: &[(String, String)],
-    peak: &mut BTreeMap<String, u64>,
-    make_state: impl Fn(usize) -> S,
-    step: F,
+    args: &Args, pids: &[(String, String)], peak: &mut BTreeMap<String, u64>,
+    make_state: impl Fn(usize) -> S, step: F,
 ) -> Outcome
 where
     S: 'static,
@@ -183,12 +176,7 @@ where
     let elapsed = started.elapsed();
     let (ok, errors) = *counts.lock().expect("counts");
     let latency = hist.lock().expect("histogram").clone();
-    Outcome {
-        ok,
-        errors,
-        elapsed,
-        latency,
-    }
+    Outcome { ok, errors, elapsed, latency }
 }
 
 type MeState = (reqwest::Client, String, String);
@@ -213,10 +201,7 @@ async fn post(http: &reqwest::Client, url: &str, body: &Value) -> Option<Value> 
 /// The code an authenticator app shows now for a base32 secret.
 fn totp_now(secret_b32: &str) -> String {
     let secret = totp_rs::Secret::try_from_base32(secret_b32).unwrap_or_default();
-    let totp = totp_rs::Builder::new()
-        .with_secret(secret)
-        .with_account_name("bench")
-        .build_noncompliant();
+    let totp = totp_rs::Builder::new().with_secret(secret).with_account_name("bench").build_noncompliant();
     totp.generate_current().to_string()
 }
 
@@ -233,10 +218,7 @@ async fn signup(http: &reqwest::Client, gateway: &str, tag: &str) -> anyhow::Res
 }
 
 async fn post_bearer(
-    http: &reqwest::Client,
-    url: &str,
-    body: &Value,
-    token: &str,
+    http: &reqwest::Client, url: &str, body: &Value, token: &str,
 ) -> Option<reqwest::Response> {
     http.post(url).bearer_auth(token).json(body).send().await.ok()
 }
@@ -244,16 +226,11 @@ async fn post_bearer(
 /// A user with TOTP on: (access token, base32 secret).
 async fn totp_user(http: &reqwest::Client, gateway: &str) -> anyhow::Result<(String, String)> {
     let access = signup(http, gateway, "totp").await?;
-    let setup: Value = post_bearer(
-        http,
-        &format!("{gateway}/api/v1/mfa/totp/generate"),
-        &json!({}),
-        &access,
-    )
-    .await
-    .ok_or_else(|| anyhow::anyhow!("totp generate failed"))?
-    .json()
-    .await?;
+    let setup: Value = post_bearer(http, &format!("{gateway}/api/v1/mfa/totp/generate"), &json!({}), &access)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("totp generate failed"))?
+        .json()
+        .await?;
     let secret = setup["secret"].as_str().unwrap_or_default().to_string();
     let on = post_bearer(
         http,
@@ -263,31 +240,21 @@ async fn totp_user(http: &reqwest::Client, gateway: &str) -> anyhow::Result<(Str
     )
     .await
     .ok_or_else(|| anyhow::anyhow!("totp verify failed"))?;
-    anyhow::ensure!(
-        on.status().is_success(),
-        "totp enrolment answered {}",
-        on.status()
-    );
+    anyhow::ensure!(on.status().is_success(), "totp enrolment answered {}", on.status());
     Ok((access, secret))
 }
 
 /// A user with one passkey in a software authenticator.
 async fn passkey_user(
-    http: &reqwest::Client,
-    gateway: &str,
-    origin: &str,
+    http: &reqwest::Client, gateway: &str, origin: &str,
 ) -> anyhow::Result<janua_testkit::authenticator::SoftKey> {
     let access = signup(http, gateway, "passkey").await?;
-    let begun: Value = post_bearer(
-        http,
-        &format!("{gateway}/api/v1/passkeys/register/begin"),
-        &json!({}),
-        &access,
-    )
-    .await
-    .ok_or_else(|| anyhow::anyhow!("passkey begin failed"))?
-    .json()
-    .await?;
+    let begun: Value =
+        post_bearer(http, &format!("{gateway}/api/v1/passkeys/register/begin"), &json!({}), &access)
+            .await
+            .ok_or_else(|| anyhow::anyhow!("passkey begin failed"))?
+            .json()
+            .await?;
     let mut key = janua_testkit::authenticator::SoftKey::new();
     let credential = key.create(origin, &begun).await;
     let done = post_bearer(
@@ -298,11 +265,7 @@ async fn passkey_user(
     )
     .await
     .ok_or_else(|| anyhow::anyhow!("passkey complete failed"))?;
-    anyhow::ensure!(
-        done.status().is_success(),
-        "passkey registration answered {}",
-        done.status()
-    );
+    anyhow::ensure!(done.status().is_success(), "passkey registration answered {}", done.status());
     Ok(key)
 }
 
@@ -344,9 +307,8 @@ fn policy_figures() -> (f64, f64) {
         context: json!({"ip": "10.20.30.40", "mfa": true, "time": "2026-11-24T10:00:00Z"}),
     };
     let one = policy(0, Effect::Allow);
-    let set: Vec<Policy> = (0..50)
-        .map(|i| policy(i, if i == 49 { Effect::Deny } else { Effect::Allow }))
-        .collect();
+    let set: Vec<Policy> =
+        (0..50).map(|i| policy(i, if i == 49 { Effect::Deny } else { Effect::Allow })).collect();
     (
         per_second(|| one.evaluate(&req).decision == Effect::Allow),
         per_second(|| evaluate(&set, &req).decision == Effect::Deny),
@@ -386,9 +348,7 @@ fn main() -> anyhow::Result<()> {
         fifty_policies / one_policy.max(1e-9)
     );
 
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let local = tokio::task::LocalSet::new();
     local.block_on(&rt, async move {
         let http = reqwest::Client::builder().pool_max_idle_per_host(1024).build()?;
@@ -436,9 +396,8 @@ fn main() -> anyhow::Result<()> {
         let refresh_url = format!("{}/api/v1/auth/refresh", args.gateway);
         let mut chains = Vec::new();
         for _ in 0..args.concurrency {
-            let pair = post(&http, &signin_url, &body)
-                .await
-                .ok_or_else(|| anyhow::anyhow!("signin failed"))?;
+            let pair =
+                post(&http, &signin_url, &body).await.ok_or_else(|| anyhow::anyhow!("signin failed"))?;
             chains.push(pair["refresh_token"].as_str().unwrap_or_default().to_string());
         }
         quiet().await;
@@ -500,22 +459,13 @@ fn main() -> anyhow::Result<()> {
             )
             .await
             .ok_or_else(|| anyhow::anyhow!("member add failed"))?;
-            anyhow::ensure!(
-                added.status().is_success(),
-                "member add answered {}",
-                added.status()
-            );
+            anyhow::ensure!(added.status().is_success(), "member add answered {}", added.status());
         }
         let members_url = format!("{}/api/v1/organizations/{org_id}/members", args.gateway);
         quiet().await;
-        let members = drive(
-            &args,
-            &pids,
-            &mut peak,
-            |_| (http.clone(), members_url.clone(), access.clone()),
-            get_me,
-        )
-        .await;
+        let members =
+            drive(&args, &pids, &mut peak, |_| (http.clone(), members_url.clone(), access.clone()), get_me)
+                .await;
 
         // TOTP step-up checks: one enrolled user per worker.
         let mut totp_users = Vec::new();
@@ -531,14 +481,7 @@ fn main() -> anyhow::Result<()> {
                 &args,
                 &pids,
                 &mut peak,
-                |i| {
-                    (
-                        http.clone(),
-                        verify_url.clone(),
-                        totp_users[i].clone(),
-                        accepted.clone(),
-                    )
-                },
+                |i| (http.clone(), verify_url.clone(), totp_users[i].clone(), accepted.clone()),
                 |s| {
                     Box::pin(async move {
                         let code = totp_now(&s.2.1);
@@ -572,28 +515,16 @@ fn main() -> anyhow::Result<()> {
             &args,
             &pids,
             &mut peak,
-            |i| {
-                (
-                    http.clone(),
-                    begin_url.clone(),
-                    complete_url.clone(),
-                    keys[i].clone(),
-                    origin.clone(),
-                )
-            },
+            |i| (http.clone(), begin_url.clone(), complete_url.clone(), keys[i].clone(), origin.clone()),
             |s| {
                 Box::pin(async move {
                     let Some(begun) = post(&s.0, &s.1, &json!({})).await else {
                         return false;
                     };
                     let credential = s.3.get(&s.4, &begun).await;
-                    post(
-                        &s.0,
-                        &s.2,
-                        &json!({"ceremony_id": begun["ceremony_id"], "credential": credential}),
-                    )
-                    .await
-                    .is_some_and(|pair| pair["access_token"].is_string())
+                    post(&s.0, &s.2, &json!({"ceremony_id": begun["ceremony_id"], "credential": credential}))
+                        .await
+                        .is_some_and(|pair| pair["access_token"].is_string())
                 })
             },
         )

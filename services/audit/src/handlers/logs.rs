@@ -103,10 +103,7 @@ impl ListQuery {
     }
 
     fn page(&self) -> PageQuery {
-        PageQuery {
-            limit: self.limit,
-            cursor: self.cursor.clone(),
-        }
+        PageQuery { limit: self.limit, cursor: self.cursor.clone() }
     }
 }
 
@@ -115,9 +112,7 @@ fn validate(f: &Filter) -> Result<(), ApiError> {
         let name = t.strip_suffix(".*").unwrap_or(t);
         if name.is_empty()
             || name.len() > 100
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+            || !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
         {
             return Err(ApiError::validation(
                 "type",
@@ -129,10 +124,7 @@ fn validate(f: &Filter) -> Result<(), ApiError> {
         && o != "success"
         && o != "failure"
     {
-        return Err(ApiError::validation(
-            "outcome",
-            "outcome must be success or failure",
-        ));
+        return Err(ApiError::validation("outcome", "outcome must be success or failure"));
     }
     if let (Some(from), Some(to)) = (f.from, f.to)
         && from >= to
@@ -150,16 +142,7 @@ async fn require_reader(state: &AuditState, auth: &Authenticated, org: Option<Uu
         None if auth.is_admin() => Ok(()),
         None => Err(ApiError::forbidden()),
         Some(org) => {
-            state
-                .orgs
-                .require(
-                    auth.user_id(),
-                    auth.is_admin(),
-                    org,
-                    "audit:read",
-                    no_such_organization,
-                )
-                .await
+            state.orgs.require(auth.user_id(), auth.is_admin(), org, "audit:read", no_such_organization).await
         }
     }
 }
@@ -167,10 +150,7 @@ async fn require_reader(state: &AuditState, auth: &Authenticated, org: Option<Uu
 async fn list_page(state: &AuditState, filter: &Filter, page: &PageQuery) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let page = page
-        .fetch(
-            |after, n| store::page(&mut conn, filter, after, Order::NewestFirst, n),
-            |e| e.seq,
-        )
+        .fetch(|after, n| store::page(&mut conn, filter, after, Order::NewestFirst, n), |e| e.seq)
         .await?;
     Ok(HttpResponse::Ok().json(page.map(EntryView::from)))
 }
@@ -182,9 +162,7 @@ async fn list_page(state: &AuditState, filter: &Filter, page: &PageQuery) -> Res
     responses((status = 200, body = Page<EntryView>), (status = 400, body = janua_core::error::ErrorEnvelope),
         (status = 401, body = janua_core::error::ErrorEnvelope), (status = 403, body = janua_core::error::ErrorEnvelope)))]
 pub async fn list(
-    state: web::Data<AuditState>,
-    auth: Authenticated,
-    q: web::Query<ListQuery>,
+    state: web::Data<AuditState>, auth: Authenticated, q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     require_reader(&state, &auth, q.organization_id).await?;
     list_page(&state, &q.filter()?, &q.page()).await
@@ -198,9 +176,7 @@ pub async fn list(
     responses((status = 200, body = EntryView), (status = 403, body = janua_core::error::ErrorEnvelope),
         (status = 404, body = janua_core::error::ErrorEnvelope)))]
 pub async fn get(
-    state: web::Data<AuditState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
+    state: web::Data<AuditState>, auth: Authenticated, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let entry = store::get(&mut conn, path.into_inner()).await?;
@@ -251,16 +227,10 @@ pub async fn event_types(_auth: Authenticated) -> HttpResponse {
     params(("user_id" = Uuid, Path), PageQuery),
     responses((status = 200, body = Page<EntryView>), (status = 403, body = janua_core::error::ErrorEnvelope)))]
 pub async fn for_user(
-    state: web::Data<AuditState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
-    page: web::Query<PageQuery>,
+    state: web::Data<AuditState>, auth: Authenticated, path: web::Path<Uuid>, page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     require_reader(&state, &auth, None).await?;
-    let filter = Filter {
-        user_id: Some(path.into_inner()),
-        ..Filter::default()
-    };
+    let filter = Filter { user_id: Some(path.into_inner()), ..Filter::default() };
     list_page(&state, &filter, &page).await
 }
 
@@ -271,17 +241,11 @@ pub async fn for_user(
     params(("org_id" = Uuid, Path), PageQuery),
     responses((status = 200, body = Page<EntryView>), (status = 403, body = janua_core::error::ErrorEnvelope)))]
 pub async fn for_organization(
-    state: web::Data<AuditState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
-    page: web::Query<PageQuery>,
+    state: web::Data<AuditState>, auth: Authenticated, path: web::Path<Uuid>, page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let org = path.into_inner();
     require_reader(&state, &auth, Some(org)).await?;
-    let filter = Filter {
-        organization_id: Some(org),
-        ..Filter::default()
-    };
+    let filter = Filter { organization_id: Some(org), ..Filter::default() };
     list_page(&state, &filter, &page).await
 }
 
@@ -338,10 +302,7 @@ const CSV_HEADER: [&str; 16] = [
     responses((status = 200, description = "text/csv or application/x-ndjson, streamed"),
         (status = 400, body = janua_core::error::ErrorEnvelope), (status = 403, body = janua_core::error::ErrorEnvelope)))]
 pub async fn export(
-    state: web::Data<AuditState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    body: web::Bytes,
+    state: web::Data<AuditState>, auth: Authenticated, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let req: ExportRequest = janua_core::http::optional_json(&body)?.unwrap_or(ExportRequest {
         format: None,
@@ -406,10 +367,7 @@ pub async fn export(
         .insert_header((header::CONTENT_TYPE, content_type))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"audit-{}.{ext}\"",
-                Utc::now().format("%Y%m%dT%H%M%SZ")
-            ),
+            format!("attachment; filename=\"audit-{}.{ext}\"", Utc::now().format("%Y%m%dT%H%M%SZ")),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .streaming(stream))

@@ -54,10 +54,7 @@ impl Stripped {
 /// The caller lists the returned sessions in the revocation set after commit, and clears
 /// identity's `mfa_enabled` flag when `totp` was removed.
 pub async fn strip(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    by: &str,
-    meta: &RequestMeta,
+    conn: &mut AsyncPgConnection, user_id: Uuid, by: &str, meta: &RequestMeta,
 ) -> Result<Stripped, ApiError> {
     crate::domain::sign_in_methods::lock_user(conn, user_id).await?;
     let now = Utc::now();
@@ -86,13 +83,7 @@ pub async fn strip(
         )
         .await?;
     }
-    let stripped = Stripped {
-        password,
-        passkeys: passkey_count,
-        providers,
-        totp,
-        sessions: revoked,
-    };
+    let stripped = Stripped { password, passkeys: passkey_count, providers, totp, sessions: revoked };
     janua_db::outbox::enqueue(
         conn,
         &events::account_claimed(user_id, by, &stripped.removed(), meta.clone().into()),
@@ -104,10 +95,7 @@ pub async fn strip(
 /// After the transaction of [`strip`] committed: the removed sessions' tokens stop at once and
 /// identity's `mfa_enabled` follows the removed TOTP (the user as it is then, if it changed).
 pub async fn after_commit(
-    state: &AuthState,
-    user_id: Uuid,
-    stripped: &Stripped,
-    meta: &RequestMeta,
+    state: &AuthState, user_id: Uuid, stripped: &Stripped, meta: &RequestMeta,
 ) -> Result<Option<IdentityUser>, ApiError> {
     state.revocations.revoke_many(&stripped.sessions).await?;
     if stripped.totp {

@@ -10,10 +10,9 @@ use janua_core::http::RequestMeta;
 use secrecy::ExposeSecret;
 
 pub async fn bootstrap_admin(state: AuthState) {
-    let (Some(email), Some(password)) = (
-        state.settings.bootstrap_admin_email.clone(),
-        state.settings.bootstrap_admin_password.clone(),
-    ) else {
+    let (Some(email), Some(password)) =
+        (state.settings.bootstrap_admin_email.clone(), state.settings.bootstrap_admin_password.clone())
+    else {
         return;
     };
     let email = email.trim().to_lowercase();
@@ -45,22 +44,16 @@ async fn ensure_admin(state: &AuthState, email: &str, password: &str) -> Result<
     let hash = state.hasher.hash(password).await?;
     let meta = RequestMeta::default();
     let id = janua_core::ids::new_id();
-    let user = match state
-        .identity
-        .create_user(id, email, Some("Administrator"), &["admin"], true, &meta)
-        .await?
-    {
-        CreateOutcome::Created(u) => u,
-        CreateOutcome::EmailTaken => return Ok(false),
-    };
+    let user =
+        match state.identity.create_user(id, email, Some("Administrator"), &["admin"], true, &meta).await? {
+            CreateOutcome::Created(u) => u,
+            CreateOutcome::EmailTaken => return Ok(false),
+        };
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         credentials::upsert(conn, user.id, &hash).await?;
-        janua_db::outbox::enqueue(
-            conn,
-            &crate::events::credential_created(user.id, meta.clone().into()),
-        )
-        .await?;
+        janua_db::outbox::enqueue(conn, &crate::events::credential_created(user.id, meta.clone().into()))
+            .await?;
         Ok(())
     })
     .await?;

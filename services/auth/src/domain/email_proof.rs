@@ -16,19 +16,13 @@ pub async fn account_of(state: &AuthState, token: &EmailedToken) -> Result<Optio
     let Some(id) = token.user_id else {
         return Ok(None);
     };
-    Ok(state
-        .identity
-        .get_user(id)
-        .await?
-        .filter(|user| user.email == token.sent_to))
+    Ok(state.identity.get_user(id).await?.filter(|user| user.email == token.sent_to))
 }
 
 /// Marks the address the token went to as verified. Identity checks, under the row lock, that
 /// the account still has that address: `None` when it moved, whatever the race.
 pub async fn verify_address(
-    state: &AuthState,
-    token: &EmailedToken,
-    meta: &RequestMeta,
+    state: &AuthState, token: &EmailedToken, meta: &RequestMeta,
 ) -> Result<Option<IdentityUser>, ApiError> {
     let Some(id) = token.user_id else {
         return Ok(None);
@@ -56,12 +50,8 @@ impl<'a> Mailing<'a> {
 /// Inside the caller's transaction: a new verification link for the account's current
 /// address (earlier ones stop working), its mail, and `user.verification_sent`.
 pub async fn queue_verification(
-    conn: &mut diesel_async::AsyncPgConnection,
-    mailing: &Mailing<'_>,
-    user_id: uuid::Uuid,
-    name: Option<&str>,
-    email: &str,
-    ctx: janua_events::EventContext,
+    conn: &mut diesel_async::AsyncPgConnection, mailing: &Mailing<'_>, user_id: uuid::Uuid,
+    name: Option<&str>, email: &str, ctx: janua_events::EventContext,
 ) -> diesel::QueryResult<()> {
     use crate::store::one_time_tokens;
     let token = janua_core::crypto::random_token();
@@ -76,11 +66,7 @@ pub async fn queue_verification(
         now + chrono::Duration::seconds(mailing.verify_ttl_secs),
     )
     .await?;
-    let link = format!(
-        "{}/verify-email?token={}",
-        mailing.public_url.trim_end_matches('/'),
-        token
-    );
+    let link = format!("{}/verify-email?token={}", mailing.public_url.trim_end_matches('/'), token);
     let hours = (mailing.verify_ttl_secs / 3600).max(1);
     let body = format!(
         "Hello{},\n\nPlease confirm your email address by opening this link:\n\n{link}\n\nThe link is valid for {hours} hours and can be used once. If you did not create an account or change its address, ignore this message.\n",

@@ -32,10 +32,7 @@ impl LocalKeys {
             audience: settings.tokens.audience.clone(),
             rotation: Duration::seconds(settings.tokens.signing_key_rotation_secs),
             access_ttl: Duration::seconds(settings.tokens.access_ttl_secs),
-            ring: RwLock::new(Arc::new(KeyRing::new(
-                &settings.public_url,
-                &settings.tokens.audience,
-            ))),
+            ring: RwLock::new(Arc::new(KeyRing::new(&settings.public_url, &settings.tokens.audience))),
             gate: janua_tokens::jwks::RefreshGate::new(),
         });
         keys.reload(false).await?;
@@ -51,8 +48,7 @@ impl LocalKeys {
         let stored = conn
             .transaction::<_, anyhow::Error, _>(async |conn| {
                 // Replicas starting together must agree on one new key.
-                conn.batch_execute("SELECT pg_advisory_xact_lock(hashtext('janua-signing-keys'))")
-                    .await?;
+                conn.batch_execute("SELECT pg_advisory_xact_lock(hashtext('janua-signing-keys'))").await?;
                 let now = Utc::now();
                 let mut keys = store::live(conn, now).await?;
                 if force_rotation {
@@ -117,10 +113,7 @@ impl LocalKeys {
 
 impl KeySource for LocalKeys {
     fn current(&self) -> Arc<KeyRing> {
-        self.ring
-            .read()
-            .map(|r| Arc::clone(&r))
-            .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
+        self.ring.read().map(|r| Arc::clone(&r)).unwrap_or_else(|p| Arc::clone(&p.into_inner()))
     }
 
     /// A token naming an unknown key may come from a key another replica just made. Reloads

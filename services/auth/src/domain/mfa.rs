@@ -57,11 +57,8 @@ pub fn backup_codes() -> (Vec<String>, Vec<[u8; 32]>) {
 
 /// The digest of a code as typed (any case, with or without the dash or spaces).
 pub fn backup_code_hash(typed: &str) -> [u8; 32] {
-    let normal: String = typed
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_lowercase();
+    let normal: String =
+        typed.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_lowercase();
     janua_core::crypto::sha256(normal.as_bytes())
 }
 
@@ -132,19 +129,13 @@ mod tests {
         let unique: std::collections::HashSet<_> = codes.iter().collect();
         assert_eq!(unique.len(), 10);
         assert_eq!(backup_code_hash(&codes[0]), hashes[0]);
-        assert_eq!(
-            backup_code_hash(&codes[0].to_uppercase().replace('-', " ")),
-            hashes[0]
-        );
+        assert_eq!(backup_code_hash(&codes[0].to_uppercase().replace('-', " ")), hashes[0]);
     }
 
     #[test]
     fn totp_codes_match_their_step_only() {
         let t = totp(&[7u8; 20], "ada@example.com").unwrap();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
         let code = t.generate(now).to_string();
         assert_eq!(matching_step(&t, &code), Some((now / 30) as i64));
         assert_eq!(matching_step(&t, "12345"), None);

@@ -78,14 +78,8 @@ impl ProviderKind {
 // Built once per provider at start-up; the size difference does not matter.
 #[allow(clippy::large_enum_variant)]
 enum Endpoints {
-    Oidc {
-        issuer: String,
-    },
-    OAuth2 {
-        authorize: AuthUrl,
-        token: TokenUrl,
-        userinfo: Url,
-    },
+    Oidc { issuer: String },
+    OAuth2 { authorize: AuthUrl, token: TokenUrl, userinfo: Url },
 }
 
 pub struct Provider {
@@ -165,8 +159,7 @@ pub struct OAuthProviders {
 
 impl OAuthProviders {
     pub fn from_settings(
-        settings: &OAuthSettings,
-        http: janua_core::outbound::Outbound,
+        settings: &OAuthSettings, http: janua_core::outbound::Outbound,
     ) -> anyhow::Result<OAuthProviders> {
         let mut providers = HashMap::new();
         for kind in ProviderKind::ALL {
@@ -175,9 +168,9 @@ impl OAuthProviders {
                 continue;
             };
             let endpoints = match (&s.issuer, &s.authorize_url, &s.token_url, &s.userinfo_url) {
-                (Some(issuer), _, _, _) if !issuer.is_empty() => Endpoints::Oidc {
-                    issuer: issuer.trim_end_matches('/').to_string(),
-                },
+                (Some(issuer), _, _, _) if !issuer.is_empty() => {
+                    Endpoints::Oidc { issuer: issuer.trim_end_matches('/').to_string() }
+                }
                 (_, Some(a), Some(t), Some(u)) => Endpoints::OAuth2 {
                     authorize: AuthUrl::new(a.clone())?,
                     token: TokenUrl::new(t.clone())?,
@@ -209,11 +202,7 @@ impl OAuthProviders {
                 },
             );
         }
-        Ok(OAuthProviders {
-            providers,
-            http,
-            discovered: Mutex::new(HashMap::new()),
-        })
+        Ok(OAuthProviders { providers, http, discovered: Mutex::new(HashMap::new()) })
     }
 
     /// The provider by its route name, if it is configured.
@@ -231,12 +220,7 @@ impl OAuthProviders {
 
     /// Where to send the browser: the provider's consent page for this flow.
     pub async fn authorization_url(
-        &self,
-        provider: &Provider,
-        callback: &RedirectUrl,
-        state: &str,
-        nonce: &str,
-        verifier: &str,
+        &self, provider: &Provider, callback: &RedirectUrl, state: &str, nonce: &str, verifier: &str,
     ) -> Result<Url, OAuthFailure> {
         let challenge =
             PkceCodeChallenge::from_code_verifier_sha256(&PkceCodeVerifier::new(verifier.to_string()));
@@ -277,12 +261,7 @@ impl OAuthProviders {
     /// UserInfo endpoint's claims (OpenID Connect Core 5.3, 5.4: claims requested by scope may
     /// be returned only there), or from a plain OAuth 2.0 provider's user-info API.
     pub async fn identify(
-        &self,
-        provider: &Provider,
-        callback: &RedirectUrl,
-        code: &str,
-        verifier: &str,
-        nonce: &str,
+        &self, provider: &Provider, callback: &RedirectUrl, code: &str, verifier: &str, nonce: &str,
     ) -> Result<ProviderIdentity, OAuthFailure> {
         let http = |req| self.http.oauth(req, MAX_BODY);
         let code = AuthorizationCode::new(code.to_string());
@@ -325,11 +304,7 @@ impl OAuthProviders {
                     .map_err(OAuthFailure::Rejected)?;
                 Ok(oidc_identity(provider.kind, &claims))
             }
-            Endpoints::OAuth2 {
-                authorize,
-                token,
-                userinfo,
-            } => {
+            Endpoints::OAuth2 { authorize, token, userinfo } => {
                 let client = oauth2::basic::BasicClient::new(provider.client_id.clone())
                     .set_auth_uri(authorize.clone())
                     .set_token_uri(token.clone())
@@ -351,12 +326,8 @@ impl OAuthProviders {
     }
 
     fn verify(
-        &self,
-        provider: &Provider,
-        client: &OidcClient,
-        id_token: &openidconnect::core::CoreIdToken,
-        nonce: &Nonce,
-        issuer: &str,
+        &self, provider: &Provider, client: &OidcClient, id_token: &openidconnect::core::CoreIdToken,
+        nonce: &Nonce, issuer: &str,
     ) -> Result<Value, ClaimsVerificationError> {
         let tenant_template = multi_tenant(provider.kind, issuer);
         let verifier = client.id_token_verifier().require_issuer_match(!tenant_template);
@@ -368,9 +339,7 @@ impl OAuthProviders {
             let tid = value.get("tid").and_then(Value::as_str).unwrap_or_default();
             let expected = format!("https://login.microsoftonline.com/{tid}/v2.0");
             if tid.is_empty() || value.get("iss").and_then(Value::as_str) != Some(expected.as_str()) {
-                return Err(ClaimsVerificationError::InvalidIssuer(
-                    "issuer does not match tid".into(),
-                ));
+                return Err(ClaimsVerificationError::InvalidIssuer("issuer does not match tid".into()));
             }
         }
         // Claims outside the standard set (tid, xms_edov) ride along in the raw payload.
@@ -383,10 +352,7 @@ impl OAuthProviders {
     }
 
     fn oidc_client(
-        &self,
-        provider: &Provider,
-        metadata: &CoreProviderMetadata,
-        callback: &RedirectUrl,
+        &self, provider: &Provider, metadata: &CoreProviderMetadata, callback: &RedirectUrl,
     ) -> OidcClient {
         CoreClient::from_provider_metadata(
             metadata.clone(),
@@ -398,10 +364,7 @@ impl OAuthProviders {
 
     /// The discovery document and keys, cached for an hour (or fetched now with `refresh`).
     async fn metadata(
-        &self,
-        kind: ProviderKind,
-        issuer: &str,
-        refresh: bool,
+        &self, kind: ProviderKind, issuer: &str, refresh: bool,
     ) -> Result<Metadata, OAuthFailure> {
         if !refresh
             && let Some((at, m)) = self.discovered.lock().expect("discovery cache").get(&kind)
@@ -417,9 +380,7 @@ impl OAuthProviders {
             false => announced.trim_end_matches('/') == issuer,
         };
         if !issuer_ok {
-            return Err(OAuthFailure::Rejected(format!(
-                "discovery at {url} announces issuer {announced:?}"
-            )));
+            return Err(OAuthFailure::Rejected(format!("discovery at {url} announces issuer {announced:?}")));
         }
         let mut metadata: CoreProviderMetadata = serde_json::from_value(doc)
             .map_err(|e| OAuthFailure::Rejected(format!("discovery document: {e}")))?;
@@ -435,30 +396,21 @@ impl OAuthProviders {
             );
         }
         let metadata = Arc::new(metadata);
-        self.discovered
-            .lock()
-            .expect("discovery cache")
-            .insert(kind, (Instant::now(), metadata.clone()));
+        self.discovered.lock().expect("discovery cache").insert(kind, (Instant::now(), metadata.clone()));
         Ok(metadata)
     }
 
     async fn get_json(&self, url: &str, bearer: Option<&str>) -> Result<Value, OAuthFailure> {
         use janua_core::outbound::OutboundError;
-        self.http
-            .get_json(url, bearer, MAX_BODY)
-            .await
-            .map_err(|e| match e {
-                OutboundError::NotAllowed => OAuthFailure::NotAllowed,
-                OutboundError::Unreachable(detail) => OAuthFailure::Unavailable(detail),
-                other => OAuthFailure::Rejected(other.log()),
-            })
+        self.http.get_json(url, bearer, MAX_BODY).await.map_err(|e| match e {
+            OutboundError::NotAllowed => OAuthFailure::NotAllowed,
+            OutboundError::Unreachable(detail) => OAuthFailure::Unavailable(detail),
+            other => OAuthFailure::Rejected(other.log()),
+        })
     }
 
     async fn user_info(
-        &self,
-        kind: ProviderKind,
-        url: &Url,
-        access: &str,
+        &self, kind: ProviderKind, url: &Url, access: &str,
     ) -> Result<ProviderIdentity, OAuthFailure> {
         let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
         match kind {
@@ -470,10 +422,7 @@ impl OAuthProviders {
                     .ok_or_else(|| OAuthFailure::Rejected("GitHub user without id".into()))?;
                 // The profile email may be unverified; /user/emails says which are.
                 let emails = self
-                    .get_json(
-                        &format!("{}/emails", url.as_str().trim_end_matches('/')),
-                        Some(access),
-                    )
+                    .get_json(&format!("{}/emails", url.as_str().trim_end_matches('/')), Some(access))
                     .await?;
                 let primary = emails
                     .as_array()
@@ -506,8 +455,7 @@ impl OAuthProviders {
             ProviderKind::Twitter | ProviderKind::Google | ProviderKind::Microsoft => {
                 let mut url = url.clone();
                 if kind == ProviderKind::Twitter {
-                    url.query_pairs_mut()
-                        .append_pair("user.fields", "profile_image_url,confirmed_email");
+                    url.query_pairs_mut().append_pair("user.fields", "profile_image_url,confirmed_email");
                 }
                 let body = self.get_json(url.as_str(), Some(access)).await?;
                 let user = body.get("data").cloned().unwrap_or(body);
@@ -543,9 +491,7 @@ type OidcClient = openidconnect::core::CoreClient<
 /// is the user's tenant, not the configured URL.
 fn multi_tenant(kind: ProviderKind, issuer: &str) -> bool {
     kind == ProviderKind::Microsoft
-        && ["/common/", "/organizations/", "/consumers/"]
-            .iter()
-            .any(|t| issuer.contains(t))
+        && ["/common/", "/organizations/", "/consumers/"].iter().any(|t| issuer.contains(t))
 }
 
 fn oidc_identity(kind: ProviderKind, claims: &Value) -> ProviderIdentity {
@@ -569,13 +515,8 @@ fn oidc_identity(kind: ProviderKind, claims: &Value) -> ProviderIdentity {
     });
     ProviderIdentity {
         subject: text("sub").unwrap_or_default(),
-        email: text("email").or_else(|| {
-            if kind == ProviderKind::Microsoft {
-                text("preferred_username")
-            } else {
-                None
-            }
-        }),
+        email: text("email")
+            .or_else(|| if kind == ProviderKind::Microsoft { text("preferred_username") } else { None }),
         email_verified,
         name,
         avatar_url: picture,

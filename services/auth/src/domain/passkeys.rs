@@ -14,9 +14,7 @@ pub fn relying_party(settings: &WebauthnSettings) -> anyhow::Result<Webauthn> {
     let webauthn = WebauthnBuilder::new(&settings.rp_id, &origin)
         .map_err(|e| anyhow::anyhow!("webauthn.rp_id {:?} does not fit {origin}: {e}", settings.rp_id))?
         .rp_name(&settings.rp_name)
-        .timeout(std::time::Duration::from_secs(
-            settings.ceremony_ttl_secs.clamp(30, 3600) as u64,
-        ))
+        .timeout(std::time::Duration::from_secs(settings.ceremony_ttl_secs.clamp(30, 3600) as u64))
         .build()
         .map_err(|e| anyhow::anyhow!("webauthn: {e}"))?;
     Ok(webauthn)
@@ -35,9 +33,8 @@ pub fn decoy_credential_id(key: &[u8], email: &str) -> Vec<u8> {
 /// webauthn-rs asks for a server-side credential (`residentKey: discouraged`); passkeys are
 /// meant to be discoverable so that sign-in needs no username, so prefer one.
 pub fn prefer_discoverable(options: &mut Value) {
-    if let Some(selection) = options
-        .pointer_mut("/publicKey/authenticatorSelection")
-        .and_then(Value::as_object_mut)
+    if let Some(selection) =
+        options.pointer_mut("/publicKey/authenticatorSelection").and_then(Value::as_object_mut)
     {
         selection.insert("residentKey".into(), json!("preferred"));
         selection.insert("requireResidentKey".into(), json!(false));

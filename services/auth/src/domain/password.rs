@@ -15,11 +15,7 @@ static COMMON_PASSWORDS_TXT: &str = include_str!("../../data/common-passwords.tx
 
 /// The shipped list of common passwords (lower-case).
 pub fn common_passwords() -> HashSet<&'static str> {
-    COMMON_PASSWORDS_TXT
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect()
+    COMMON_PASSWORDS_TXT.lines().map(str::trim).filter(|l| !l.is_empty()).collect()
 }
 
 /// Length is counted in characters, never truncated; a common password is refused whatever
@@ -27,22 +23,13 @@ pub fn common_passwords() -> HashSet<&'static str> {
 pub fn check_policy(password: &str, common: &HashSet<&'static str>, field: &str) -> Result<(), ApiError> {
     let len = password.chars().count();
     if len < MIN_LEN {
-        return Err(ApiError::validation(
-            field,
-            format!("{field} must be at least {MIN_LEN} characters"),
-        ));
+        return Err(ApiError::validation(field, format!("{field} must be at least {MIN_LEN} characters")));
     }
     if len > MAX_LEN {
-        return Err(ApiError::validation(
-            field,
-            format!("{field} must be at most {MAX_LEN} characters"),
-        ));
+        return Err(ApiError::validation(field, format!("{field} must be at most {MAX_LEN} characters")));
     }
     if common.contains(password.to_lowercase().as_str()) {
-        return Err(ApiError::validation(
-            field,
-            format!("{field} is too common; choose another"),
-        ));
+        return Err(ApiError::validation(field, format!("{field} is too common; choose another")));
     }
     Ok(())
 }
@@ -67,15 +54,8 @@ pub struct PasswordHasher {
 }
 
 enum Job {
-    Hash {
-        password: String,
-        reply: oneshot::Sender<Result<String, String>>,
-    },
-    Verify {
-        password: String,
-        phc: String,
-        reply: oneshot::Sender<bool>,
-    },
+    Hash { password: String, reply: oneshot::Sender<Result<String, String>> },
+    Verify { password: String, phc: String, reply: oneshot::Sender<bool> },
 }
 
 #[derive(Default)]
@@ -94,19 +74,14 @@ struct Queue {
 
 impl Queue {
     fn push(&self, job: Job) -> Result<(), ApiError> {
-        let mut lanes = self
-            .lanes
-            .lock()
-            .map_err(|_| ApiError::internal("password hashing pool poisoned"))?;
+        let mut lanes =
+            self.lanes.lock().map_err(|_| ApiError::internal("password hashing pool poisoned"))?;
         let (lane, limit) = match &job {
             Job::Verify { .. } => (&mut lanes.verify, self.verify_limit),
             Job::Hash { .. } => (&mut lanes.hash, self.hash_limit),
         };
         if lane.len() >= limit {
-            tracing::warn!(
-                waiting = lane.len(),
-                "password hashing is saturated; request shed"
-            );
+            tracing::warn!(waiting = lane.len(), "password hashing is saturated; request shed");
             return Err(ApiError::unavailable("password hashing")
                 .with_header(actix_web::http::header::RETRY_AFTER, "1"));
         }
@@ -181,10 +156,9 @@ impl Worker {
         let Ok(parsed) = PasswordHash::new(phc) else {
             return false;
         };
-        let (Ok(params), Ok(algorithm)) = (
-            Params::try_from(&parsed),
-            Algorithm::try_from(parsed.algorithm.as_str()),
-        ) else {
+        let (Ok(params), Ok(algorithm)) =
+            (Params::try_from(&parsed), Algorithm::try_from(parsed.algorithm.as_str()))
+        else {
             return false;
         };
         let version = match parsed.version.map(Version::try_from) {
@@ -234,20 +208,18 @@ impl PasswordHasher {
                 params: params.clone(),
                 memory: Vec::new(),
             };
-            std::thread::Builder::new()
-                .name(format!("argon2-{i}"))
-                .spawn(move || {
-                    while let Some(job) = queue.next() {
-                        match job {
-                            Job::Hash { password, reply } => {
-                                let _ = reply.send(worker.hash(password.as_bytes()));
-                            }
-                            Job::Verify { password, phc, reply } => {
-                                let _ = reply.send(worker.verify(password.as_bytes(), &phc));
-                            }
+            std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
+                while let Some(job) = queue.next() {
+                    match job {
+                        Job::Hash { password, reply } => {
+                            let _ = reply.send(worker.hash(password.as_bytes()));
+                        }
+                        Job::Verify { password, phc, reply } => {
+                            let _ = reply.send(worker.verify(password.as_bytes(), &phc));
                         }
                     }
-                })?;
+                }
+            })?;
         }
         let mut hasher = PasswordHasher {
             _open: Arc::new(Opened(queue.clone())),
@@ -260,38 +232,23 @@ impl PasswordHasher {
             memory: Vec::new(),
         };
         let dummy = janua_core::crypto::random_token();
-        hasher.dummy_hash = Arc::new(
-            worker
-                .hash(dummy.as_bytes())
-                .map_err(|e| anyhow::anyhow!("argon2: {e}"))?,
-        );
+        hasher.dummy_hash =
+            Arc::new(worker.hash(dummy.as_bytes()).map_err(|e| anyhow::anyhow!("argon2: {e}"))?);
         Ok(hasher)
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, ApiError> {
         let (reply, answer) = oneshot::channel();
-        self.queue.push(Job::Hash {
-            password: password.to_owned(),
-            reply,
-        })?;
-        answer
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(ApiError::internal)
+        self.queue.push(Job::Hash { password: password.to_owned(), reply })?;
+        answer.await.map_err(ApiError::internal)?.map_err(ApiError::internal)
     }
 
     /// `None` for an unknown account: the dummy hash is checked instead and the answer is false.
     pub async fn verify(&self, password: &str, stored: Option<&str>) -> Result<bool, ApiError> {
         let known = stored.is_some();
-        let phc = stored
-            .map(str::to_owned)
-            .unwrap_or_else(|| self.dummy_hash.as_ref().clone());
+        let phc = stored.map(str::to_owned).unwrap_or_else(|| self.dummy_hash.as_ref().clone());
         let (reply, answer) = oneshot::channel();
-        self.queue.push(Job::Verify {
-            password: password.to_owned(),
-            phc,
-            reply,
-        })?;
+        self.queue.push(Job::Verify { password: password.to_owned(), phc, reply })?;
         let ok = answer.await.map_err(ApiError::internal)?;
         Ok(ok && known)
     }
@@ -337,22 +294,10 @@ mod tests {
         // Interoperable with the argon2 crate's own PHC handling, both ways.
         use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
         let reference = Argon2::default();
-        assert!(
-            reference
-                .verify_password(b"correct horse battery", &PasswordHash::new(&h).unwrap())
-                .is_ok()
-        );
-        let theirs = reference
-            .hash_password(b"another passphrase")
-            .unwrap()
-            .to_string();
+        assert!(reference.verify_password(b"correct horse battery", &PasswordHash::new(&h).unwrap()).is_ok());
+        let theirs = reference.hash_password(b"another passphrase").unwrap().to_string();
         assert!(hasher.verify("another passphrase", Some(&theirs)).await.unwrap());
-        assert!(
-            !hasher
-                .verify("another passphrase", Some("not a phc string"))
-                .await
-                .unwrap()
-        );
+        assert!(!hasher.verify("another passphrase", Some("not a phc string")).await.unwrap());
     }
 }
 
@@ -391,10 +336,7 @@ mod shedding {
                 shed += 1;
             }
         }
-        assert!(
-            shed >= 12 - 3,
-            "at most the running hash and two waiting ones go through: {shed}"
-        );
+        assert!(shed >= 12 - 3, "at most the running hash and two waiting ones go through: {shed}");
         assert!(check.await.unwrap().unwrap(), "the sign-in's check was not shed");
     }
 }

@@ -24,11 +24,7 @@ pub struct IssuedSession {
 /// Creates a session and its first refresh token, with their events, in the caller's
 /// transaction.
 pub async fn create(
-    conn: &mut AsyncPgConnection,
-    state: &AuthState,
-    user_id: Uuid,
-    method: &str,
-    meta: &RequestMeta,
+    conn: &mut AsyncPgConnection, state: &AuthState, user_id: Uuid, method: &str, meta: &RequestMeta,
 ) -> Result<IssuedSession, ApiError> {
     let session_id = janua_core::ids::new_id();
     let refresh_token = random_token();
@@ -58,20 +54,12 @@ pub async fn create(
         &events::user_signed_in(user_id, session_id, method, meta.clone().into()),
     )
     .await?;
-    Ok(IssuedSession {
-        session_id,
-        refresh_token,
-        auth_time,
-    })
+    Ok(IssuedSession { session_id, refresh_token, auth_time })
 }
 
 /// Signs an access token for a session whose last proven factor dates from `auth_time`.
 pub fn access_token(
-    state: &AuthState,
-    user_id: Uuid,
-    session_id: Uuid,
-    roles: &[String],
-    auth_time: DateTime<Utc>,
+    state: &AuthState, user_id: Uuid, session_id: Uuid, roles: &[String], auth_time: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let now = Utc::now().timestamp();
     let claims = Claims {
@@ -104,9 +92,7 @@ pub enum RefreshOutcome {
 
 /// Spends `presented` and issues its successor, in the caller's transaction.
 pub async fn rotate(
-    conn: &mut AsyncPgConnection,
-    presented: &str,
-    meta: &RequestMeta,
+    conn: &mut AsyncPgConnection, presented: &str, meta: &RequestMeta,
 ) -> Result<RefreshOutcome, ApiError> {
     let hash = sha256(presented.as_bytes());
     let now = Utc::now();
@@ -129,28 +115,15 @@ pub async fn rotate(
         .await?;
         janua_db::outbox::enqueue(
             conn,
-            &events::session_revoked(
-                user_id,
-                session_id,
-                "refresh_token_reuse",
-                None,
-                meta.clone().into(),
-            ),
+            &events::session_revoked(user_id, session_id, "refresh_token_reuse", None, meta.clone().into()),
         )
         .await?;
         return Ok(RefreshOutcome::Reused { user_id, session_id });
     }
-    janua_db::outbox::enqueue(
-        conn,
-        &events::session_refreshed(user_id, session_id, meta.clone().into()),
-    )
-    .await?;
+    janua_db::outbox::enqueue(conn, &events::session_refreshed(user_id, session_id, meta.clone().into()))
+        .await?;
     Ok(RefreshOutcome::Rotated {
         user_id,
-        session: IssuedSession {
-            session_id,
-            refresh_token,
-            auth_time: rotation.auth_time,
-        },
+        session: IssuedSession { session_id, refresh_token, auth_time: rotation.auth_time },
     })
 }

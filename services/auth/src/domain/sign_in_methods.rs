@@ -48,9 +48,7 @@ pub async fn methods(conn: &mut AsyncPgConnection, user_id: Uuid) -> Result<Meth
 /// the account no way to sign in. Magic links do not count: they can be switched off, and an
 /// inbox alone is a weak way back in.
 pub async fn ensure_another_remains(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    removing: Removing<'_>,
+    conn: &mut AsyncPgConnection, user_id: Uuid, removing: Removing<'_>,
 ) -> Result<Methods, ApiError> {
     lock_user(conn, user_id).await?;
     let now = methods(conn, user_id).await?;

@@ -37,11 +37,7 @@ impl<'a> Origin<'a> {
 
 impl SigninThrottle {
     pub fn new(redis: ConnectionManager, prefix: &str, limits: RateLimitSettings) -> Self {
-        Self {
-            redis,
-            prefix: prefix.to_string(),
-            limits,
-        }
+        Self { redis, prefix: prefix.to_string(), limits }
     }
 
     fn account(account: &str) -> String {
@@ -78,12 +74,7 @@ impl SigninThrottle {
 
     fn ip_key(&self, ip: &str) -> String {
         let minute = chrono::Utc::now().timestamp() / 60;
-        format!(
-            "{}:bf:ip:{}:{}",
-            self.prefix,
-            janua_core::http::address_bucket(ip),
-            minute
-        )
+        format!("{}:bf:ip:{}:{}", self.prefix, janua_core::http::address_bucket(ip), minute)
     }
 
     /// Refuses (429 with Retry-After) while the attempt's budget is in a delay, the account
@@ -98,19 +89,10 @@ impl SigninThrottle {
         let mut pipe = redis::pipe();
         pipe.cmd("PTTL").arg(self.lock_key(&budget));
         pipe.cmd("PTTL").arg(self.wide_lock_key(account));
-        pipe.cmd("GET").arg(
-            origin
-                .ip
-                .map(|ip| self.ip_key(ip))
-                .unwrap_or_else(|| self.ip_key("-")),
-        );
+        pipe.cmd("GET").arg(origin.ip.map(|ip| self.ip_key(ip)).unwrap_or_else(|| self.ip_key("-")));
         let (lock_ms, wide_ms, ip_failures): (i64, i64, Option<u32>) = pipe.query_async(&mut conn).await?;
         let known_device = origin.device.is_some();
-        let wait_ms = if known_device {
-            lock_ms
-        } else {
-            lock_ms.max(wide_ms)
-        };
+        let wait_ms = if known_device { lock_ms } else { lock_ms.max(wide_ms) };
         if wait_ms > 0 {
             return Err(ApiError::too_many_requests(((wait_ms + 999) / 1000) as u64));
         }
@@ -131,10 +113,7 @@ impl SigninThrottle {
             return Ok(());
         };
         let mut conn = self.redis.clone();
-        let failures: Option<u32> = redis::cmd("GET")
-            .arg(self.ip_key(ip))
-            .query_async(&mut conn)
-            .await?;
+        let failures: Option<u32> = redis::cmd("GET").arg(self.ip_key(ip)).query_async(&mut conn).await?;
         if failures.unwrap_or(0) >= self.limits.signin_failures_per_ip_per_min {
             let now = chrono::Utc::now().timestamp();
             return Err(ApiError::too_many_requests((60 - now % 60).max(1) as u64));
@@ -155,10 +134,7 @@ impl SigninThrottle {
             pipe.cmd("EXPIRE").arg(self.ip_key(ip)).arg(120).ignore();
         }
         pipe.cmd("INCR").arg(self.failures_key(&budget));
-        pipe.cmd("EXPIRE")
-            .arg(self.failures_key(&budget))
-            .arg(24 * 3600)
-            .ignore();
+        pipe.cmd("EXPIRE").arg(self.failures_key(&budget)).arg(24 * 3600).ignore();
         let addresses = self.failing_addresses_key(account);
         let counts_addresses = origin.device.is_none() && origin.ip.is_some();
         if counts_addresses {
@@ -179,8 +155,7 @@ impl SigninThrottle {
         }
         let spread = self.limits.signin_failing_addresses_per_account.max(1);
         if distinct >= spread {
-            self.delay(&self.wide_lock_key(account), distinct - spread)
-                .await?;
+            self.delay(&self.wide_lock_key(account), distinct - spread).await?;
         }
         Ok(())
     }
@@ -194,13 +169,7 @@ impl SigninThrottle {
             .min(self.limits.signin_lockout_max_secs)
             .max(1);
         let mut conn = self.redis.clone();
-        redis::cmd("SET")
-            .arg(key)
-            .arg(1)
-            .arg("EX")
-            .arg(delay)
-            .query_async::<()>(&mut conn)
-            .await?;
+        redis::cmd("SET").arg(key).arg(1).arg("EX").arg(delay).query_async::<()>(&mut conn).await?;
         Ok(())
     }
 
@@ -256,9 +225,7 @@ impl DeviceTokens {
     pub fn new(encryption_key: &str) -> DeviceTokens {
         let mut material = b"janua device tokens\0".to_vec();
         material.extend_from_slice(encryption_key.as_bytes());
-        DeviceTokens {
-            key: janua_core::crypto::sha256(&material),
-        }
+        DeviceTokens { key: janua_core::crypto::sha256(&material) }
     }
 
     fn mac(&self, account: &str, id: &str) -> String {
@@ -336,11 +303,7 @@ mod tests {
         let id = tokens.verify("ada@example.com", &token).expect("its own account");
         assert_eq!(token.split('.').next(), Some(id.as_str()));
         assert!(tokens.verify("bob@example.com", &token).is_none());
-        assert!(
-            DeviceTokens::new("other key")
-                .verify("ada@example.com", &token)
-                .is_none()
-        );
+        assert!(DeviceTokens::new("other key").verify("ada@example.com", &token).is_none());
         assert!(tokens.verify("ada@example.com", "forged.token").is_none());
         assert!(tokens.verify("ada@example.com", "no-dot").is_none());
     }

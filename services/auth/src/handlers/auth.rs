@@ -68,9 +68,7 @@ pub struct TokenPair {
 }
 
 pub(crate) fn token_pair(
-    state: &AuthState,
-    user: &IdentityUser,
-    session: sessions::IssuedSession,
+    state: &AuthState, user: &IdentityUser, session: sessions::IssuedSession,
 ) -> Result<TokenPair, ApiError> {
     Ok(TokenPair {
         user: user.public(),
@@ -89,10 +87,7 @@ pub(crate) fn token_pair(
 
 /// A new session for a user who has proven all they must: its token pair.
 pub(crate) async fn signed_in(
-    state: &AuthState,
-    user: &IdentityUser,
-    method: &str,
-    meta: &RequestMeta,
+    state: &AuthState, user: &IdentityUser, method: &str, meta: &RequestMeta,
 ) -> Result<TokenPair, ApiError> {
     let mut conn = state.pool.get().await?;
     let issued = conn
@@ -115,20 +110,14 @@ pub struct MfaRequired {
 
 /// After a first factor: the token pair, or, if the user has a second factor, the challenge.
 pub(crate) async fn session_or_mfa_challenge(
-    state: &AuthState,
-    user: &IdentityUser,
-    method: &str,
-    meta: &RequestMeta,
+    state: &AuthState, user: &IdentityUser, method: &str, meta: &RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(sign_in_outcome(state, user, method, meta).await?))
 }
 
 /// The answer of a first factor as JSON: a [`TokenPair`] or an [`MfaRequired`] challenge.
 pub(crate) async fn sign_in_outcome(
-    state: &AuthState,
-    user: &IdentityUser,
-    method: &str,
-    meta: &RequestMeta,
+    state: &AuthState, user: &IdentityUser, method: &str, meta: &RequestMeta,
 ) -> Result<serde_json::Value, ApiError> {
     let mut conn = state.pool.get().await?;
     let answer = if crate::store::mfa::totp_enabled(&mut conn, user.id).await? {
@@ -152,17 +141,11 @@ pub(crate) async fn sign_in_outcome(
 
 /// Records a refused sign-in (`user.signin_failed` with why), whatever the method.
 pub(crate) async fn record_signin_failure(
-    state: &AuthState,
-    user_id: Option<Uuid>,
-    reason: &str,
-    meta: &RequestMeta,
+    state: &AuthState, user_id: Option<Uuid>, reason: &str, meta: &RequestMeta,
 ) -> Result<(), ApiError> {
     let mut conn = state.pool.get().await?;
-    janua_db::outbox::enqueue(
-        &mut conn,
-        &events::user_signin_failed(user_id, reason, meta.clone().into()),
-    )
-    .await?;
+    janua_db::outbox::enqueue(&mut conn, &events::user_signin_failed(user_id, reason, meta.clone().into()))
+        .await?;
     Ok(())
 }
 
@@ -182,9 +165,7 @@ pub(crate) fn suspended() -> ApiError {
         (status = 409, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn signup(
-    state: web::Data<AuthState>,
-    meta: RequestMeta,
-    body: web::Json<SignupRequest>,
+    state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<SignupRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let email = normalise_email(&body.email);
@@ -194,17 +175,14 @@ pub async fn signup(
     check_policy(&body.password, &state.common_passwords, "password")?;
     let hash = state.hasher.hash(&body.password).await?;
     let user_id = janua_core::ids::new_id();
-    let user = match state
-        .identity
-        .create_user(user_id, &email, body.name.as_deref(), &[], false, &meta)
-        .await?
-    {
-        CreateOutcome::Created(user) => user,
-        CreateOutcome::EmailTaken => {
-            return Err(ApiError::conflict("this email is already registered")
-                .with_details(serde_json::json!({ "field": "email" })));
-        }
-    };
+    let user =
+        match state.identity.create_user(user_id, &email, body.name.as_deref(), &[], false, &meta).await? {
+            CreateOutcome::Created(user) => user,
+            CreateOutcome::EmailTaken => {
+                return Err(ApiError::conflict("this email is already registered")
+                    .with_details(serde_json::json!({ "field": "email" })));
+            }
+        };
     let result = complete_signup(&state, &user, &hash, &meta).await;
     match result {
         Ok(session) => {
@@ -222,10 +200,7 @@ pub async fn signup(
 }
 
 async fn complete_signup(
-    state: &AuthState,
-    user: &IdentityUser,
-    hash: &str,
-    meta: &RequestMeta,
+    state: &AuthState, user: &IdentityUser, hash: &str, meta: &RequestMeta,
 ) -> Result<sessions::IssuedSession, ApiError> {
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
@@ -238,10 +213,7 @@ async fn complete_signup(
 }
 
 async fn queue_verification(
-    conn: &mut diesel_async::AsyncPgConnection,
-    state: &AuthState,
-    user: &IdentityUser,
-    meta: &RequestMeta,
+    conn: &mut diesel_async::AsyncPgConnection, state: &AuthState, user: &IdentityUser, meta: &RequestMeta,
 ) -> Result<(), ApiError> {
     let mailing = email_proof::Mailing::of(state);
     email_proof::queue_verification(
@@ -265,9 +237,7 @@ async fn queue_verification(
         (status = 403, body = janua_core::error::ErrorEnvelope), (status = 429, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn signin(
-    req: actix_web::HttpRequest,
-    state: web::Data<AuthState>,
-    meta: RequestMeta,
+    req: actix_web::HttpRequest, state: web::Data<AuthState>, meta: RequestMeta,
     body: web::Json<SigninRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -278,17 +248,12 @@ pub async fn signin(
     if body.password.is_empty() || body.password.chars().count() > crate::domain::password::MAX_LEN {
         return Err(ApiError::invalid_credentials());
     }
-    let presented = body.device_token.clone().or_else(|| {
-        req.cookie(crate::domain::throttle::DEVICE_COOKIE)
-            .map(|c| c.value().to_owned())
-    });
-    let device = presented
-        .as_deref()
-        .and_then(|token| state.devices.verify(&email, token));
-    let origin = Origin {
-        ip: meta.ip.as_deref(),
-        device: device.as_deref(),
-    };
+    let presented = body
+        .device_token
+        .clone()
+        .or_else(|| req.cookie(crate::domain::throttle::DEVICE_COOKIE).map(|c| c.value().to_owned()));
+    let device = presented.as_deref().and_then(|token| state.devices.verify(&email, token));
+    let origin = Origin { ip: meta.ip.as_deref(), device: device.as_deref() };
     state.throttle.check_from(&email, origin).await?;
     let user = state.identity.find_by_email(&email).await?;
     let stored = match &user {
@@ -332,9 +297,7 @@ pub async fn signin(
     responses((status = 204), (status = 401, body = janua_core::error::ErrorEnvelope)), security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn signout(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
-    meta: RequestMeta,
+    state: web::Data<AuthState>, auth: Authenticated, meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     let (user_id, session_id) = (auth.user_id(), auth.session_id());
     let mut conn = state.pool.get().await?;
@@ -361,9 +324,7 @@ pub async fn signout(
     responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
-    state: web::Data<AuthState>,
-    meta: RequestMeta,
-    body: web::Json<RefreshRequest>,
+    state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let presented = body.into_inner().refresh_token;
     if presented.is_empty() || presented.len() > 256 {
@@ -390,10 +351,7 @@ pub async fn refresh(
             if state.revocations.is_revoked(user_id, session_id).await? {
                 return Err(suspended());
             }
-            let user = state
-                .user(user_id)
-                .await?
-                .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+            let user = state.user(user_id).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;
             if user.status != "active" {
                 return Err(suspended());
             }
@@ -405,11 +363,7 @@ pub async fn refresh(
 /// Answers 202 at once and mails `email` after the answer, so neither the answer nor its
 /// timing tells whether the email has an account.
 pub(crate) fn accept_then<F, Fut>(
-    what: &'static str,
-    state: web::Data<AuthState>,
-    email: String,
-    meta: RequestMeta,
-    mail: F,
+    what: &'static str, state: web::Data<AuthState>, email: String, meta: RequestMeta, mail: F,
 ) -> HttpResponse
 where
     F: FnOnce(std::sync::Arc<AuthState>, String, RequestMeta) -> Fut,
@@ -438,19 +392,13 @@ fn mail_address(body: &EmailRequest) -> Result<String, ApiError> {
 /// The active account `email` names, while mail of this `kind` may still go to the address
 /// this hour; none otherwise, and nothing is sent.
 async fn mailable_account(
-    state: &AuthState,
-    kind: &str,
-    email: &str,
+    state: &AuthState, kind: &str, email: &str,
 ) -> Result<Option<IdentityUser>, ApiError> {
     let budget = state.settings.rate_limits.emails_per_address_per_hour;
     if !state.throttle.mail_allowed(kind, email, budget).await? {
         return Ok(None);
     }
-    Ok(state
-        .identity
-        .find_by_email(email)
-        .await?
-        .filter(|u| u.status == "active"))
+    Ok(state.identity.find_by_email(email).await?.filter(|u| u.status == "active"))
 }
 
 /// Sends a password-reset link (valid 30 minutes). Answers 202 whether or not the email
@@ -461,24 +409,14 @@ async fn mailable_account(
     responses((status = 202), (status = 400, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn forgot_password(
-    state: web::Data<AuthState>,
-    meta: RequestMeta,
-    body: web::Json<EmailRequest>,
+    state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let email = mail_address(&body)?;
-    Ok(accept_then(
-        "a password reset email",
-        state,
-        email,
-        meta,
-        send_reset,
-    ))
+    Ok(accept_then("a password reset email", state, email, meta, send_reset))
 }
 
 async fn send_reset(
-    state: std::sync::Arc<AuthState>,
-    email: String,
-    meta: RequestMeta,
+    state: std::sync::Arc<AuthState>, email: String, meta: RequestMeta,
 ) -> Result<(), ApiError> {
     let Some(user) = mailable_account(&state, "reset", &email).await? else {
         return Ok(());
@@ -518,9 +456,7 @@ async fn send_reset(
         (status = 503, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
-    state: web::Data<AuthState>,
-    meta: RequestMeta,
-    body: web::Json<ResetPasswordRequest>,
+    state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let invalid = || ApiError::validation("token", "the reset link is invalid or has expired");
@@ -528,9 +464,7 @@ pub async fn reset_password(
     let purpose = one_time_tokens::PURPOSE_RESET_PASSWORD;
     {
         let mut conn = state.pool.get().await?;
-        one_time_tokens::peek(&mut conn, &token_hash, purpose, Utc::now())
-            .await?
-            .ok_or_else(invalid)?;
+        one_time_tokens::peek(&mut conn, &token_hash, purpose, Utc::now()).await?.ok_or_else(invalid)?;
     }
     check_policy(&body.password, &state.common_passwords, "password")?;
     let hash = state.hasher.hash(&body.password).await?;
@@ -538,13 +472,10 @@ pub async fn reset_password(
     let (user, revoked) = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let now = Utc::now();
-            let token = one_time_tokens::consume(conn, &token_hash, purpose, now)
-                .await?
-                .ok_or_else(invalid)?;
+            let token =
+                one_time_tokens::consume(conn, &token_hash, purpose, now).await?.ok_or_else(invalid)?;
             // Mail to an address the account no longer has proves nothing about it.
-            let user = email_proof::account_of(&state, &token)
-                .await?
-                .ok_or_else(invalid)?;
+            let user = email_proof::account_of(&state, &token).await?.ok_or_else(invalid)?;
             let user_id = user.id;
             credentials::upsert(conn, user_id, &hash).await?;
             let revoked =
@@ -578,10 +509,7 @@ pub async fn reset_password(
 /// The mail after a reset: when, from where, that every session ended, and every way the
 /// account can still be signed in to, so a planted passkey or linked account stands out.
 fn password_reset_notice(
-    state: &AuthState,
-    meta: &RequestMeta,
-    now: chrono::DateTime<Utc>,
-    methods: &sign_in_methods::Methods,
+    state: &AuthState, meta: &RequestMeta, now: chrono::DateTime<Utc>, methods: &sign_in_methods::Methods,
 ) -> String {
     let when = now.format("%Y-%m-%d %H:%M UTC");
     let from = meta.ip.as_deref().unwrap_or("an unknown address");
@@ -590,10 +518,7 @@ fn password_reset_notice(
         ways.push(format!("- {} passkey(s)", methods.passkeys));
     }
     if methods.providers > 0 {
-        ways.push(format!(
-            "- {} linked sign-in provider account(s)",
-            methods.providers
-        ));
+        ways.push(format!("- {} linked sign-in provider account(s)", methods.providers));
     }
     format!(
         "The password of your account was reset on {when} from {from}, and every session was signed out.\n\nYour account can now be signed in to with:\n{}\n\nIf you do not recognise one of these, sign in and remove it. If you did not reset your password, reset it again at once:\n\n{}/forgot-password\n",
@@ -609,9 +534,7 @@ fn password_reset_notice(
     responses((status = 200, body = Object), (status = 400, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn verify_email(
-    state: web::Data<AuthState>,
-    meta: RequestMeta,
-    body: web::Json<TokenRequest>,
+    state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let token_hash = janua_core::crypto::sha256(body.token.as_bytes());
     let invalid = || ApiError::validation("token", "the verification link is invalid or has expired");
@@ -627,9 +550,7 @@ pub async fn verify_email(
             )
             .await?
             .ok_or_else(invalid)?;
-            email_proof::verify_address(&state, &token, &meta)
-                .await?
-                .ok_or_else(invalid)
+            email_proof::verify_address(&state, &token, &meta).await?.ok_or_else(invalid)
         })
         .await?;
     Ok(HttpResponse::Ok().json(user.public()))
@@ -642,9 +563,7 @@ pub async fn verify_email(
     responses((status = 202), (status = 400, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn resend_verification(
-    state: web::Data<AuthState>,
-    meta: RequestMeta,
-    body: web::Json<EmailRequest>,
+    state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let email = mail_address(&body)?;
     Ok(accept_then("a verification email", state, email, meta, resend))

@@ -8,16 +8,9 @@ use janua_tokens::jwks::KeySource;
 
 /// The browser a sibling service acted for, as it saw it (carried into sessions and events).
 fn browser(
-    ip: Option<String>,
-    user_agent: Option<String>,
-    request_id: Option<String>,
+    ip: Option<String>, user_agent: Option<String>, request_id: Option<String>,
 ) -> janua_core::http::RequestMeta {
-    janua_core::http::RequestMeta {
-        request_id,
-        ip,
-        user_agent,
-        traceparent: None,
-    }
+    janua_core::http::RequestMeta { request_id, ip, user_agent, traceparent: None }
 }
 
 /// Retires the current signing key now and starts a new one (e.g. after a suspected leak).
@@ -41,9 +34,7 @@ pub struct PasswordCheck {
 /// Re-authentication for a sibling service (identity, before deleting an account): is this
 /// the user's password? Failures count toward the brute-force throttling like sign-ins.
 pub async fn verify_password(
-    state: web::Data<AuthState>,
-    meta: janua_core::http::RequestMeta,
-    path: web::Path<uuid::Uuid>,
+    state: web::Data<AuthState>, meta: janua_core::http::RequestMeta, path: web::Path<uuid::Uuid>,
     body: web::Json<PasswordCheck>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
@@ -56,15 +47,9 @@ pub async fn verify_password(
     let too_long = body.password.chars().count() > crate::domain::password::MAX_LEN;
     let valid = !too_long && state.hasher.verify(&body.password, stored.as_deref()).await?;
     if valid {
-        state
-            .throttle
-            .record_success(&account, meta.ip.as_deref())
-            .await?;
+        state.throttle.record_success(&account, meta.ip.as_deref()).await?;
     } else {
-        state
-            .throttle
-            .record_failure(&account, meta.ip.as_deref())
-            .await?;
+        state.throttle.record_failure(&account, meta.ip.as_deref()).await?;
     }
     Ok(HttpResponse::Ok().json(serde_json::json!({ "valid": valid })))
 }
@@ -116,9 +101,7 @@ pub struct SignInFor {
 /// ID token): answers what a password sign-in would (the token pair, or the MFA challenge when
 /// the user has TOTP), with the same session, event and suspension rules.
 pub async fn sign_in_for(
-    state: web::Data<AuthState>,
-    path: web::Path<uuid::Uuid>,
-    body: web::Json<SignInFor>,
+    state: web::Data<AuthState>, path: web::Path<uuid::Uuid>, body: web::Json<SignInFor>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     if !matches!(body.method.as_str(), "sso:saml" | "sso:oidc") {
@@ -133,9 +116,7 @@ pub async fn sign_in_for(
     }
     let meta = browser(body.ip, body.user_agent, body.request_id);
     let answer = crate::handlers::auth::sign_in_outcome(&state, &user, &body.method, &meta).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .json(answer))
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(answer))
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -146,9 +127,7 @@ pub struct RevokeFor {
 /// Ends a session for a sibling service (enterprise, on the IdP's single logout): its tokens
 /// stop working at once. Idempotent.
 pub async fn revoke_session_for(
-    state: web::Data<AuthState>,
-    path: web::Path<uuid::Uuid>,
-    q: web::Query<RevokeFor>,
+    state: web::Data<AuthState>, path: web::Path<uuid::Uuid>, q: web::Query<RevokeFor>,
 ) -> Result<HttpResponse, ApiError> {
     let session_id = path.into_inner();
     let user_id = q.user_id;
@@ -156,9 +135,7 @@ pub async fn revoke_session_for(
     use diesel_async::AsyncConnection;
     conn.transaction::<_, ApiError, _>(async |conn| {
         let now = chrono::Utc::now();
-        if crate::store::sessions::find_active(conn, user_id, session_id, now)
-            .await?
-            .is_some()
+        if crate::store::sessions::find_active(conn, user_id, session_id, now).await?.is_some()
             && crate::store::sessions::revoke(conn, session_id, "single_logout", now).await?
         {
             janua_db::outbox::enqueue(
@@ -199,9 +176,7 @@ pub struct ClaimAccount {
 /// transaction. Answers the account and what was removed; an account whose address is already
 /// verified is left as it is (`removed: []`). 409 if the account's address is another one.
 pub async fn claim_account(
-    state: web::Data<AuthState>,
-    path: web::Path<uuid::Uuid>,
-    body: web::Json<ClaimAccount>,
+    state: web::Data<AuthState>, path: web::Path<uuid::Uuid>, body: web::Json<ClaimAccount>,
 ) -> Result<HttpResponse, ApiError> {
     use crate::domain::{account_claim, email_proof};
     use diesel_async::AsyncConnection;
@@ -224,16 +199,12 @@ pub async fn claim_account(
     let (user, stripped) = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let stripped = account_claim::strip(conn, user_id, &body.proven_by, &meta).await?;
-            let user = email_proof::verify_address(&state, &proof, &meta)
-                .await?
-                .ok_or_else(moved)?;
+            let user = email_proof::verify_address(&state, &proof, &meta).await?.ok_or_else(moved)?;
             Ok((user, stripped))
         })
         .await?;
     drop(conn);
-    let user = account_claim::after_commit(&state, user_id, &stripped, &meta)
-        .await?
-        .unwrap_or(user);
+    let user = account_claim::after_commit(&state, user_id, &stripped, &meta).await?.unwrap_or(user);
     tracing::info!(%user_id, removed = ?stripped.removed(), "an unproven account was claimed by its address's owner");
     Ok(HttpResponse::Ok().json(serde_json::json!({ "user": user.public(), "removed": stripped.removed() })))
 }

@@ -25,9 +25,7 @@ use serde::Deserialize;
     responses((status = 202), (status = 400, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn send_magic_link(
-    state: web::Data<AuthState>,
-    meta: RequestMeta,
-    body: web::Json<EmailRequest>,
+    state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<EmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let email = normalise_email(&body.email);
     if email.is_empty() || email.len() > 254 || !email.contains('@') {
@@ -53,11 +51,7 @@ async fn send(state: std::sync::Arc<AuthState>, email: String, meta: RequestMeta
     let hash = janua_core::crypto::sha256(token.as_bytes());
     let now = Utc::now();
     let expires_at = now + Duration::seconds(state.settings.magic_links.ttl_secs);
-    let link = format!(
-        "{}/magic-link?token={}",
-        state.settings.public_url.trim_end_matches('/'),
-        token
-    );
+    let link = format!("{}/magic-link?token={}", state.settings.public_url.trim_end_matches('/'), token);
     let minutes = state.settings.magic_links.ttl_secs / 60;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
@@ -87,9 +81,7 @@ pub struct VerifyQuery {
         (status = 403, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn verify_magic_link(
-    state: web::Data<AuthState>,
-    meta: RequestMeta,
-    q: web::Query<VerifyQuery>,
+    state: web::Data<AuthState>, meta: RequestMeta, q: web::Query<VerifyQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let hash = janua_core::crypto::sha256(q.token.as_bytes());
     let invalid = || ApiError::unauthorized("magic_link_invalid");
@@ -102,27 +94,17 @@ pub async fn verify_magic_link(
     let user: IdentityUser = if token.user_id.is_some() {
         // The link proves the address it went to, for the account that had it then and has
         // it still; an account whose address moved since gets nothing from it.
-        let user = email_proof::account_of(&state, &token)
-            .await?
-            .ok_or_else(invalid)?;
+        let user = email_proof::account_of(&state, &token).await?.ok_or_else(invalid)?;
         if user.status != "active" {
             return Err(suspended());
         }
-        if user.email_verified {
-            user
-        } else {
-            claim(&state, &token, &meta).await?
-        }
+        if user.email_verified { user } else { claim(&state, &token, &meta).await? }
     } else {
         if !state.settings.magic_links.signup_enabled {
             return Err(invalid());
         }
         let email = token.sent_to;
-        match state
-            .identity
-            .create_user(janua_core::ids::new_id(), &email, None, &[], true, &meta)
-            .await?
-        {
+        match state.identity.create_user(janua_core::ids::new_id(), &email, None, &[], true, &meta).await? {
             CreateOutcome::Created(user) => *user,
             // Someone signed up with this address since the link went out: the link reached
             // the address, so it signs that account in and proves the address.
@@ -131,10 +113,7 @@ pub async fn verify_magic_link(
                 if user.status != "active" {
                     return Err(suspended());
                 }
-                let proof = one_time_tokens::EmailedToken {
-                    user_id: Some(user.id),
-                    sent_to: email,
-                };
+                let proof = one_time_tokens::EmailedToken { user_id: Some(user.id), sent_to: email };
                 match user.email_verified {
                     true => user,
                     false => claim(&state, &proof, &meta).await?,
@@ -150,9 +129,7 @@ pub async fn verify_magic_link(
 /// and whoever registered the account without proving it loses every way back in
 /// ([`account_claim`]) before the address counts as verified. Both happen or neither.
 async fn claim(
-    state: &AuthState,
-    proof: &one_time_tokens::EmailedToken,
-    meta: &RequestMeta,
+    state: &AuthState, proof: &one_time_tokens::EmailedToken, meta: &RequestMeta,
 ) -> Result<IdentityUser, ApiError> {
     let invalid = || ApiError::unauthorized("magic_link_invalid");
     let user_id = proof.user_id.ok_or_else(invalid)?;
@@ -160,14 +137,10 @@ async fn claim(
     let (user, stripped) = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let stripped = account_claim::strip(conn, user_id, "magic_link", meta).await?;
-            let user = email_proof::verify_address(state, proof, meta)
-                .await?
-                .ok_or_else(invalid)?;
+            let user = email_proof::verify_address(state, proof, meta).await?.ok_or_else(invalid)?;
             Ok((user, stripped))
         })
         .await?;
     drop(conn);
-    Ok(account_claim::after_commit(state, user_id, &stripped, meta)
-        .await?
-        .unwrap_or(user))
+    Ok(account_claim::after_commit(state, user_id, &stripped, meta).await?.unwrap_or(user))
 }

@@ -112,25 +112,15 @@ fn account(user_id: Uuid) -> String {
 /// Counts a wrong code or password against the account (and the address it came from), and
 /// answers the refusal to send.
 async fn refused(
-    state: &AuthState,
-    user_id: Uuid,
-    meta: &RequestMeta,
-    refusal: ApiError,
+    state: &AuthState, user_id: Uuid, meta: &RequestMeta, refusal: ApiError,
 ) -> Result<ApiError, ApiError> {
-    state
-        .throttle
-        .record_failure(&account(user_id), meta.ip.as_deref())
-        .await?;
+    state.throttle.record_failure(&account(user_id), meta.ip.as_deref()).await?;
     Ok(refusal)
 }
 
 /// Checks a TOTP code of an enabled (or, with `pending`, a pending) secret and burns its step.
 pub(crate) async fn check_totp(
-    state: &AuthState,
-    user_id: Uuid,
-    email: &str,
-    code: &str,
-    pending: bool,
+    state: &AuthState, user_id: Uuid, email: &str, code: &str, pending: bool,
 ) -> Result<bool, ApiError> {
     let mut conn = state.pool.get().await?;
     let Some(row) = store::totp(&mut conn, user_id).await? else {
@@ -139,10 +129,7 @@ pub(crate) async fn check_totp(
     if row.enabled_at.is_some() == pending {
         return Ok(false);
     }
-    let secret = state
-        .sealer
-        .open(&row.secret_sealed)
-        .map_err(ApiError::internal)?;
+    let secret = state.sealer.open(&row.secret_sealed).map_err(ApiError::internal)?;
     let Some(step) = mfa::matching_step(&mfa::totp(&secret, email)?, code) else {
         return Ok(false);
     };
@@ -150,13 +137,9 @@ pub(crate) async fn check_totp(
 }
 
 async fn email_of(
-    state: &AuthState,
-    user_id: Uuid,
+    state: &AuthState, user_id: Uuid,
 ) -> Result<crate::identity_client::IdentityUser, ApiError> {
-    state
-        .user(user_id)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("user_gone"))
+    state.user(user_id).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))
 }
 
 /// Starts TOTP enrolment: a new secret, its otpauth URL and QR code. Not active until a code
@@ -168,8 +151,7 @@ async fn email_of(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn generate_totp(
-    state: web::Data<AuthState>,
-    auth: Reauthenticated,
+    state: web::Data<AuthState>, auth: Reauthenticated,
 ) -> Result<HttpResponse, ApiError> {
     let user = email_of(&state, auth.user_id()).await?;
     let secret = janua_core::crypto::random_bytes(20);
@@ -182,10 +164,7 @@ pub async fn generate_totp(
     Ok(HttpResponse::Ok().json(TotpSetup {
         secret: totp.secret().to_base32(),
         otpauth_url: totp.to_url().map_err(ApiError::internal)?,
-        qr_code: format!(
-            "data:image/png;base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(png)
-        ),
+        qr_code: format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png)),
     }))
 }
 
@@ -198,16 +177,10 @@ pub async fn generate_totp(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn enable_totp(
-    state: web::Data<AuthState>,
-    auth: Reauthenticated,
-    meta: RequestMeta,
-    body: web::Json<CodeRequest>,
+    state: web::Data<AuthState>, auth: Reauthenticated, meta: RequestMeta, body: web::Json<CodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id();
-    state
-        .throttle
-        .check(&account(user_id), meta.ip.as_deref())
-        .await?;
+    state.throttle.check(&account(user_id), meta.ip.as_deref()).await?;
     let user = email_of(&state, user_id).await?;
     if !check_totp(&state, user_id, &user.email, &body.code, true).await? {
         return Err(refused(&state, user_id, &meta, wrong_code()).await?);
@@ -226,10 +199,7 @@ pub async fn enable_totp(
     })
     .await?;
     sync_mfa_flag(&state, user_id, true, &meta).await;
-    Ok(HttpResponse::Ok().json(TotpEnabled {
-        enabled: true,
-        backup_codes: codes,
-    }))
+    Ok(HttpResponse::Ok().json(TotpEnabled { enabled: true, backup_codes: codes }))
 }
 
 /// Turns TOTP off (and drops the backup codes) after a current code or the password.
@@ -240,16 +210,10 @@ pub async fn enable_totp(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn disable_totp(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    body: web::Json<DisableRequest>,
+    state: web::Data<AuthState>, auth: Authenticated, meta: RequestMeta, body: web::Json<DisableRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id();
-    state
-        .throttle
-        .check(&account(user_id), meta.ip.as_deref())
-        .await?;
+    state.throttle.check(&account(user_id), meta.ip.as_deref()).await?;
     {
         let mut conn = state.pool.get().await?;
         if !store::totp_enabled(&mut conn, user_id).await? {
@@ -267,10 +231,7 @@ pub async fn disable_totp(
             state.hasher.verify(password, stored.as_deref()).await?
         }
         (None, None) => {
-            return Err(ApiError::validation(
-                "code",
-                "give a current code or the password",
-            ));
+            return Err(ApiError::validation("code", "give a current code or the password"));
         }
     };
     if !proven {
@@ -301,10 +262,7 @@ pub async fn disable_totp(
     security(("mfa_token" = []), ("bearer" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn verify_totp_code(
-    state: web::Data<AuthState>,
-    caller: MfaCaller,
-    meta: RequestMeta,
-    body: web::Json<CodeRequest>,
+    state: web::Data<AuthState>, caller: MfaCaller, meta: RequestMeta, body: web::Json<CodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = caller.user_id();
     second_factor(&state, &caller, &meta).await?;
@@ -323,10 +281,7 @@ pub async fn verify_totp_code(
     security(("mfa_token" = []), ("bearer" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn verify_backup_code(
-    state: web::Data<AuthState>,
-    caller: MfaCaller,
-    meta: RequestMeta,
-    body: web::Json<CodeRequest>,
+    state: web::Data<AuthState>, caller: MfaCaller, meta: RequestMeta, body: web::Json<CodeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = caller.user_id();
     second_factor(&state, &caller, &meta).await?;
@@ -343,10 +298,7 @@ pub async fn verify_backup_code(
 
 /// Throttling and the challenge's attempt budget, before any code is looked at.
 async fn second_factor(state: &AuthState, caller: &MfaCaller, meta: &RequestMeta) -> Result<(), ApiError> {
-    state
-        .throttle
-        .check(&account(caller.user_id()), meta.ip.as_deref())
-        .await?;
+    state.throttle.check(&account(caller.user_id()), meta.ip.as_deref()).await?;
     if let MfaCaller::Challenge(claims) = caller {
         mfa::attempt(state, claims.sid).await?;
     }
@@ -354,16 +306,10 @@ async fn second_factor(state: &AuthState, caller: &MfaCaller, meta: &RequestMeta
 }
 
 async fn finish(
-    state: &AuthState,
-    caller: MfaCaller,
-    user: crate::identity_client::IdentityUser,
-    factor: &str,
+    state: &AuthState, caller: MfaCaller, user: crate::identity_client::IdentityUser, factor: &str,
     meta: &RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
-    state
-        .throttle
-        .record_success(&account(user.id), meta.ip.as_deref())
-        .await?;
+    state.throttle.record_success(&account(user.id), meta.ip.as_deref()).await?;
     match caller {
         MfaCaller::SignedIn(_) => Ok(HttpResponse::Ok().json(serde_json::json!({ "verified": true }))),
         MfaCaller::Challenge(claims) => {
@@ -385,8 +331,7 @@ async fn finish(
 #[utoipa::path(get, path = "/api/v1/mfa/backup-codes", tag = "MFA",
     responses((status = 200, body = Object)), security(("bearer" = [])))]
 pub async fn backup_codes_remaining(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
+    state: web::Data<AuthState>, auth: Authenticated,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let remaining = store::backup_codes_remaining(&mut conn, auth.user_id()).await?;
@@ -401,9 +346,7 @@ pub async fn backup_codes_remaining(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn regenerate_backup_codes(
-    state: web::Data<AuthState>,
-    auth: Reauthenticated,
-    meta: RequestMeta,
+    state: web::Data<AuthState>, auth: Reauthenticated, meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id();
     let (codes, hashes) = mfa::backup_codes();
@@ -415,12 +358,7 @@ pub async fn regenerate_backup_codes(
         store::replace_backup_codes(conn, user_id, &hashes).await?;
         janua_db::outbox::enqueue(
             conn,
-            &events::mfa_changed(
-                "mfa.backup_codes_regenerated",
-                user_id,
-                "backup_code",
-                meta.into(),
-            ),
+            &events::mfa_changed("mfa.backup_codes_regenerated", user_id, "backup_code", meta.into()),
         )
         .await?;
         Ok(())
@@ -439,9 +377,5 @@ pub async fn mfa_status(state: web::Data<AuthState>, auth: Authenticated) -> Res
     let totp_enabled = store::totp_enabled(&mut conn, auth.user_id()).await?;
     let backup_codes_remaining = store::backup_codes_remaining(&mut conn, auth.user_id()).await?;
     let passkeys = crate::store::passkeys::count(&mut conn, auth.user_id()).await?;
-    Ok(HttpResponse::Ok().json(MfaStatus {
-        totp_enabled,
-        backup_codes_remaining,
-        passkeys,
-    }))
+    Ok(HttpResponse::Ok().json(MfaStatus { totp_enabled, backup_codes_remaining, passkeys }))
 }

@@ -63,10 +63,7 @@ pub struct Linked {
 }
 
 fn provider<'a>(state: &'a AuthState, name: &str) -> Result<&'a Provider, ApiError> {
-    state
-        .oauth
-        .get(name)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such sign-in provider"))
+    state.oauth.get(name).ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such sign-in provider"))
 }
 
 /// Whether `candidate` is on the allow-list (see [`janua_core::redirect::allowed`]).
@@ -85,20 +82,16 @@ fn callback_url(state: &AuthState, provider: &Provider) -> Result<RedirectUrl, A
 
 fn check_redirect(state: &AuthState, redirect_uri: Option<&str>) -> Result<(), ApiError> {
     match redirect_uri {
-        Some(uri) if !allowed_redirect(&state.settings.oauth.redirect_allowlist, uri) => Err(
-            ApiError::validation("redirect_uri", "redirect_uri is not on the allow-list"),
-        ),
+        Some(uri) if !allowed_redirect(&state.settings.oauth.redirect_allowlist, uri) => {
+            Err(ApiError::validation("redirect_uri", "redirect_uri is not on the allow-list"))
+        }
         _ => Ok(()),
     }
 }
 
 /// Starts a flow: stores it and answers (authorization URL, the browser cookie to set).
 async fn start(
-    state: &AuthState,
-    req: &HttpRequest,
-    provider: &Provider,
-    purpose: &str,
-    user_id: Option<Uuid>,
+    state: &AuthState, req: &HttpRequest, provider: &Provider, purpose: &str, user_id: Option<Uuid>,
     redirect_uri: Option<&str>,
 ) -> Result<(Url, Cookie<'static>), ApiError> {
     check_redirect(state, redirect_uri)?;
@@ -110,10 +103,7 @@ async fn start(
         .unwrap_or_else(random_token);
     let (flow_state, nonce, verifier) = (random_token(), random_token(), random_token());
     let callback = callback_url(state, provider)?;
-    let url = state
-        .oauth
-        .authorization_url(provider, &callback, &flow_state, &nonce, &verifier)
-        .await?;
+    let url = state.oauth.authorization_url(provider, &callback, &flow_state, &nonce, &verifier).await?;
     let ttl = state.settings.oauth.flow_ttl_secs;
     let mut conn = state.pool.get().await?;
     store::start_flow(
@@ -151,21 +141,10 @@ async fn start(
         (status = 404, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all, fields(provider = %path))]
 pub async fn authorize(
-    state: web::Data<AuthState>,
-    req: HttpRequest,
-    path: web::Path<String>,
-    query: web::Query<AuthorizeQuery>,
+    state: web::Data<AuthState>, req: HttpRequest, path: web::Path<String>, query: web::Query<AuthorizeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let provider = provider(&state, &path)?;
-    let (url, cookie) = start(
-        &state,
-        &req,
-        provider,
-        "signin",
-        None,
-        query.redirect_uri.as_deref(),
-    )
-    .await?;
+    let (url, cookie) = start(&state, &req, provider, "signin", None, query.redirect_uri.as_deref()).await?;
     Ok(HttpResponse::Found()
         .insert_header((header::LOCATION, url.to_string()))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -184,10 +163,7 @@ pub async fn authorize(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(provider = %path, user_id = %auth.user_id()))]
 pub async fn link(
-    state: web::Data<AuthState>,
-    auth: Reauthenticated,
-    req: HttpRequest,
-    path: web::Path<String>,
+    state: web::Data<AuthState>, auth: Reauthenticated, req: HttpRequest, path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let request: LinkRequest = optional_json(&body)?.unwrap_or_default();
@@ -199,29 +175,17 @@ pub async fn link(
             return Err(already_linked(provider.kind));
         }
     }
-    let (url, cookie) = start(
-        &state,
-        &req,
-        provider,
-        "link",
-        Some(auth.user_id()),
-        request.redirect_uri.as_deref(),
-    )
-    .await?;
+    let (url, cookie) =
+        start(&state, &req, provider, "link", Some(auth.user_id()), request.redirect_uri.as_deref()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .cookie(cookie)
-        .json(AuthorizationStarted {
-            authorization_url: url.to_string(),
-        }))
+        .json(AuthorizationStarted { authorization_url: url.to_string() }))
 }
 
 fn already_linked(kind: ProviderKind) -> ApiError {
-    ApiError::conflict(format!(
-        "a {} account is linked already; unlink it first",
-        kind.name()
-    ))
-    .with_details(serde_json::json!({ "reason": "provider_already_linked" }))
+    ApiError::conflict(format!("a {} account is linked already; unlink it first", kind.name()))
+        .with_details(serde_json::json!({ "reason": "provider_already_linked" }))
 }
 
 fn bad_state(reason: &str) -> ApiError {
@@ -244,10 +208,7 @@ fn bad_state(reason: &str) -> ApiError {
         (status = 403, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all, fields(provider = %path))]
 pub async fn callback(
-    state: web::Data<AuthState>,
-    req: HttpRequest,
-    meta: RequestMeta,
-    path: web::Path<String>,
+    state: web::Data<AuthState>, req: HttpRequest, meta: RequestMeta, path: web::Path<String>,
     query: web::Query<CallbackQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let provider = provider(&state, &path)?;
@@ -263,10 +224,7 @@ pub async fn callback(
     let Some(flow) = flow.filter(|f| f.provider == provider.kind.name()) else {
         return Err(bad_state("unknown"));
     };
-    let browser = req
-        .cookie(BROWSER_COOKIE)
-        .map(|c| c.value().to_string())
-        .unwrap_or_default();
+    let browser = req.cookie(BROWSER_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
     if !constant_time_eq(&sha256(browser.as_bytes()), &flow.browser_hash) {
         record_failure(&state, flow.user_id, "browser_mismatch", &meta).await;
         return Err(bad_state("browser_mismatch"));
@@ -274,9 +232,9 @@ pub async fn callback(
     let outcome = complete(&state, provider, &flow, &query, &meta).await;
     let redirect = flow.redirect_uri.as_deref();
     match (outcome, redirect) {
-        (Ok(answer), None) => Ok(HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .json(answer)),
+        (Ok(answer), None) => {
+            Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(answer))
+        }
         (Ok(answer), Some(uri)) => Ok(redirect_with(uri, &answer)),
         (Err(e), None) => Err(e),
         (Err(e), Some(uri)) => {
@@ -295,11 +253,7 @@ fn redirect_with(uri: &str, answer: &serde_json::Value) -> HttpResponse {
 }
 
 async fn complete(
-    state: &AuthState,
-    provider: &Provider,
-    flow: &store::Flow,
-    query: &CallbackQuery,
-    meta: &RequestMeta,
+    state: &AuthState, provider: &Provider, flow: &store::Flow, query: &CallbackQuery, meta: &RequestMeta,
 ) -> Result<serde_json::Value, ApiError> {
     if let Some(error) = &query.error {
         record_failure(state, flow.user_id, "provider_denied", meta).await;
@@ -314,25 +268,14 @@ async fn complete(
         .as_deref()
         .filter(|c| !c.is_empty() && c.len() <= 2048)
         .ok_or_else(|| ApiError::validation("code", "code is required"))?;
-    let verifier = state
-        .sealer
-        .open(&flow.verifier_sealed)
-        .map_err(ApiError::internal)?;
+    let verifier = state.sealer.open(&flow.verifier_sealed).map_err(ApiError::internal)?;
     let verifier = String::from_utf8(verifier).map_err(ApiError::internal)?;
     let callback = callback_url(state, provider)?;
-    let identity = match state
-        .oauth
-        .identify(provider, &callback, code, &verifier, &flow.nonce)
-        .await
-    {
+    let identity = match state.oauth.identify(provider, &callback, code, &verifier, &flow.nonce).await {
         Ok(identity) => identity,
         Err(failure) => {
             if !matches!(failure, OAuthFailure::Unavailable(_)) {
-                tracing::warn!(
-                    provider = provider.kind.name(),
-                    ?failure,
-                    "OAuth callback refused"
-                );
+                tracing::warn!(provider = provider.kind.name(), ?failure, "OAuth callback refused");
                 record_failure(state, flow.user_id, failure.reason(), meta).await;
             }
             return Err(failure.into());
@@ -345,11 +288,7 @@ async fn complete(
 }
 
 async fn link_account(
-    state: &AuthState,
-    kind: ProviderKind,
-    user_id: Uuid,
-    identity: &ProviderIdentity,
-    meta: &RequestMeta,
+    state: &AuthState, kind: ProviderKind, user_id: Uuid, identity: &ProviderIdentity, meta: &RequestMeta,
 ) -> Result<serde_json::Value, ApiError> {
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
@@ -404,10 +343,7 @@ fn unverified_email() -> ApiError {
 }
 
 async fn sign_in(
-    state: &AuthState,
-    kind: ProviderKind,
-    identity: &ProviderIdentity,
-    meta: &RequestMeta,
+    state: &AuthState, kind: ProviderKind, identity: &ProviderIdentity, meta: &RequestMeta,
 ) -> Result<serde_json::Value, ApiError> {
     let method = format!("oauth:{}", kind.name());
     let linked = {
@@ -418,13 +354,8 @@ async fn sign_in(
         if let Some(user) = state.user(link.user_id).await? {
             {
                 let mut conn = state.pool.get().await?;
-                store::touch_link(
-                    &mut conn,
-                    link.id,
-                    identity.email.as_deref(),
-                    identity.email_verified,
-                )
-                .await?;
+                store::touch_link(&mut conn, link.id, identity.email.as_deref(), identity.email_verified)
+                    .await?;
             }
             return finish(state, &user, &method, meta).await;
         }
@@ -459,26 +390,15 @@ async fn sign_in(
         }
         None => {
             if !state.settings.oauth.signup_enabled {
-                return Err(
-                    ApiError::new(ErrorCode::Forbidden, "sign-up with this provider is closed")
-                        .with_details(serde_json::json!({ "reason": "signup_disabled" })),
-                );
+                return Err(ApiError::new(ErrorCode::Forbidden, "sign-up with this provider is closed")
+                    .with_details(serde_json::json!({ "reason": "signup_disabled" })));
             }
             let created = state
                 .identity
-                .create_user(
-                    janua_core::ids::new_id(),
-                    &email,
-                    identity.name.as_deref(),
-                    &[],
-                    true,
-                    meta,
-                )
+                .create_user(janua_core::ids::new_id(), &email, identity.name.as_deref(), &[], true, meta)
                 .await?;
             let CreateOutcome::Created(user) = created else {
-                return Err(ApiError::conflict(
-                    "an account with this email was just created; try again",
-                ));
+                return Err(ApiError::conflict("an account with this email was just created; try again"));
             };
             let user = *user;
             if let Err(e) = auto_link(state, kind, user.id, identity, &email, meta).await {
@@ -494,11 +414,7 @@ async fn sign_in(
 }
 
 async fn auto_link(
-    state: &AuthState,
-    kind: ProviderKind,
-    user_id: Uuid,
-    identity: &ProviderIdentity,
-    email: &str,
+    state: &AuthState, kind: ProviderKind, user_id: Uuid, identity: &ProviderIdentity, email: &str,
     meta: &RequestMeta,
 ) -> Result<(), ApiError> {
     let mut conn = state.pool.get().await?;
@@ -535,10 +451,7 @@ async fn auto_link(
 }
 
 async fn finish(
-    state: &AuthState,
-    user: &IdentityUser,
-    method: &str,
-    meta: &RequestMeta,
+    state: &AuthState, user: &IdentityUser, method: &str, meta: &RequestMeta,
 ) -> Result<serde_json::Value, ApiError> {
     if user.status != "active" {
         return Err(suspended());
@@ -563,10 +476,7 @@ async fn record_failure(state: &AuthState, user_id: Option<Uuid>, reason: &str, 
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(provider = %path, user_id = %auth.user_id()))]
 pub async fn unlink(
-    state: web::Data<AuthState>,
-    auth: Reauthenticated,
-    meta: RequestMeta,
-    path: web::Path<String>,
+    state: web::Data<AuthState>, auth: Reauthenticated, meta: RequestMeta, path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let kind = ProviderKind::parse(&path).ok_or_else(ApiError::not_found)?;
     let user_id = auth.user_id();

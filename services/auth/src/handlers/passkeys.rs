@@ -116,10 +116,7 @@ fn clean_name(raw: Option<&str>) -> Result<Option<String>, ApiError> {
 }
 
 fn ceremony_gone() -> ApiError {
-    ApiError::validation(
-        "ceremony_id",
-        "this ceremony is unknown, expired or already completed; begin again",
-    )
+    ApiError::validation("ceremony_id", "this ceremony is unknown, expired or already completed; begin again")
 }
 
 fn not_accepted() -> ApiError {
@@ -139,11 +136,7 @@ fn options(state: &AuthState, public_key: serde_json::Value, ceremony_id: Uuid) 
 }
 
 async fn store_ceremony(
-    state: &AuthState,
-    purpose: &str,
-    user_id: Option<Uuid>,
-    decoy: bool,
-    name: Option<&str>,
+    state: &AuthState, purpose: &str, user_id: Option<Uuid>, decoy: bool, name: Option<&str>,
     ceremony_state: serde_json::Value,
 ) -> Result<Uuid, ApiError> {
     let id = janua_core::ids::new_id();
@@ -179,16 +172,11 @@ fn parse_passkey(row: &PasskeyRow) -> Result<Passkey, ApiError> {
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn begin_registration(
-    state: web::Data<AuthState>,
-    auth: Reauthenticated,
-    body: web::Bytes,
+    state: web::Data<AuthState>, auth: Reauthenticated, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let request: BeginRegistration = optional_json(&body)?.unwrap_or_default();
     let name = clean_name(request.name.as_deref())?;
-    let user = state
-        .user(auth.user_id())
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+    let user = state.user(auth.user_id()).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;
     let existing = {
         let mut conn = state.pool.get().await?;
         store::of_user(&mut conn, user.id).await?
@@ -198,10 +186,8 @@ pub async fn begin_registration(
             "an account holds at most {MAX_PASSKEYS} passkeys; delete one first"
         )));
     }
-    let exclude: Vec<CredentialID> = existing
-        .iter()
-        .map(|r| CredentialID::from(r.credential_id.clone()))
-        .collect();
+    let exclude: Vec<CredentialID> =
+        existing.iter().map(|r| CredentialID::from(r.credential_id.clone())).collect();
     let display = user.name.clone().unwrap_or_else(|| user.email.clone());
     let (challenge, registration) = state
         .webauthn
@@ -231,9 +217,7 @@ pub async fn begin_registration(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn complete_registration(
-    state: web::Data<AuthState>,
-    auth: Reauthenticated,
-    meta: RequestMeta,
+    state: web::Data<AuthState>, auth: Reauthenticated, meta: RequestMeta,
     body: web::Json<CompleteRegistration>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -246,17 +230,12 @@ pub async fn complete_registration(
         store::take(&mut conn, body.ceremony_id, &["register"], Utc::now()).await?
     };
     // Another user's ceremony is as good as none.
-    let ceremony = ceremony
-        .filter(|c| c.user_id == Some(user_id))
-        .ok_or_else(ceremony_gone)?;
+    let ceremony = ceremony.filter(|c| c.user_id == Some(user_id)).ok_or_else(ceremony_gone)?;
     let registration: PasskeyRegistration = serde_json::from_value(ceremony.state).map_err(internal)?;
-    let passkey = state
-        .webauthn
-        .finish_passkey_registration(&credential, &registration)
-        .map_err(|e| {
-            ApiError::validation("credential", "the authenticator's answer was not accepted")
-                .with_details(serde_json::json!({ "field": "credential", "reason": rp::failure_reason(&e) }))
-        })?;
+    let passkey = state.webauthn.finish_passkey_registration(&credential, &registration).map_err(|e| {
+        ApiError::validation("credential", "the authenticator's answer was not accepted")
+            .with_details(serde_json::json!({ "field": "credential", "reason": rp::failure_reason(&e) }))
+    })?;
     let mirrored = rp::mirror(&passkey)?;
     let id = janua_core::ids::new_id();
     let name = name.or(ceremony.name).unwrap_or_else(|| "Passkey".into());
@@ -264,9 +243,7 @@ pub async fn complete_registration(
     let row = conn
         .transaction::<_, ApiError, _>(async |conn| {
             if store::count(conn, user_id).await? >= MAX_PASSKEYS {
-                return Err(ApiError::conflict(format!(
-                    "an account holds at most {MAX_PASSKEYS} passkeys"
-                )));
+                return Err(ApiError::conflict(format!("an account holds at most {MAX_PASSKEYS} passkeys")));
             }
             let row = store::insert(
                 conn,
@@ -304,15 +281,10 @@ pub async fn complete_registration(
     responses((status = 200, body = CeremonyOptions), (status = 400, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn begin_authentication(
-    state: web::Data<AuthState>,
-    body: web::Bytes,
+    state: web::Data<AuthState>, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let request: BeginAuthentication = optional_json(&body)?.unwrap_or_default();
-    let email = request
-        .email
-        .as_deref()
-        .map(normalise_email)
-        .filter(|e| !e.is_empty());
+    let email = request.email.as_deref().map(normalise_email).filter(|e| !e.is_empty());
     if email.as_ref().is_some_and(|e| e.len() > 254) {
         return Err(ApiError::validation("email", "email is too long"));
     }
@@ -329,10 +301,8 @@ pub async fn begin_authentication(
     };
     let (public_key, ceremony_id) = if let Some((user_id, rows)) = known {
         let passkeys = rows.iter().map(parse_passkey).collect::<Result<Vec<_>, _>>()?;
-        let (challenge, authentication) = state
-            .webauthn
-            .start_passkey_authentication(&passkeys)
-            .map_err(internal)?;
+        let (challenge, authentication) =
+            state.webauthn.start_passkey_authentication(&passkeys).map_err(internal)?;
         let id = store_ceremony(
             &state,
             "authenticate",
@@ -344,15 +314,10 @@ pub async fn begin_authentication(
         .await?;
         (serde_json::to_value(&challenge).map_err(internal)?, id)
     } else {
-        let (challenge, authentication) = state
-            .webauthn
-            .start_discoverable_authentication()
-            .map_err(internal)?;
+        let (challenge, authentication) =
+            state.webauthn.start_discoverable_authentication().map_err(internal)?;
         let decoy = email.as_deref().map(|e| {
-            rp::decoy_credential_id(
-                state.settings.secrets.encryption_key.expose_secret().as_bytes(),
-                e,
-            )
+            rp::decoy_credential_id(state.settings.secrets.encryption_key.expose_secret().as_bytes(), e)
         });
         let id = store_ceremony(
             &state,
@@ -380,9 +345,7 @@ pub async fn begin_authentication(
         (status = 429, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn complete_authentication(
-    state: web::Data<AuthState>,
-    meta: RequestMeta,
-    body: web::Json<CompleteAuthentication>,
+    state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<CompleteAuthentication>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let ip = meta.ip.clone();
@@ -394,10 +357,7 @@ pub async fn complete_authentication(
         return Err(refuse(&state, None, "unknown_credential", &meta).await);
     }
     let user_id = whose_passkey(&state, &ceremony, &credential, &meta).await?;
-    state
-        .throttle
-        .check(&user_account(user_id), ip.as_deref())
-        .await?;
+    state.throttle.check(&user_account(user_id), ip.as_deref()).await?;
     let (row, mut passkey, result) = verify_assertion(&state, ceremony, &credential, user_id, &meta).await?;
     passkey.update_credential(&result);
     record_use(&state, &row, &passkey, &meta).await?;
@@ -405,10 +365,7 @@ pub async fn complete_authentication(
     if user.status != "active" {
         return Err(suspended());
     }
-    state
-        .throttle
-        .record_success(&user_account(user_id), meta.ip.as_deref())
-        .await?;
+    state.throttle.record_success(&user_account(user_id), meta.ip.as_deref()).await?;
     let mut conn = state.pool.get().await?;
     let issued = conn
         .transaction::<_, ApiError, _>(async |conn| {
@@ -436,10 +393,7 @@ async fn take_sign_in_ceremony(state: &AuthState, id: Uuid, ip: Option<&str>) ->
 
 /// Whose passkey signed: the hinted account's, or the one the credential's user handle names.
 async fn whose_passkey(
-    state: &AuthState,
-    ceremony: &Ceremony,
-    credential: &PublicKeyCredential,
-    meta: &RequestMeta,
+    state: &AuthState, ceremony: &Ceremony, credential: &PublicKeyCredential, meta: &RequestMeta,
 ) -> Result<Uuid, ApiError> {
     match ceremony.user_id {
         Some(id) => Ok(id),
@@ -453,10 +407,7 @@ async fn whose_passkey(
 /// Checks the assertion against the user's stored passkey with the ceremony's state: the
 /// passkey's row, the passkey and what the check found.
 async fn verify_assertion(
-    state: &AuthState,
-    ceremony: Ceremony,
-    credential: &PublicKeyCredential,
-    user_id: Uuid,
+    state: &AuthState, ceremony: Ceremony, credential: &PublicKeyCredential, user_id: Uuid,
     meta: &RequestMeta,
 ) -> Result<(PasskeyRow, Passkey, AuthenticationResult), ApiError> {
     let row = {
@@ -470,9 +421,7 @@ async fn verify_assertion(
     let verified = if ceremony.purpose == "authenticate" {
         let authentication: PasskeyAuthentication =
             serde_json::from_value(ceremony.state).map_err(internal)?;
-        state
-            .webauthn
-            .finish_passkey_authentication(credential, &authentication)
+        state.webauthn.finish_passkey_authentication(credential, &authentication)
     } else {
         let authentication: DiscoverableAuthentication =
             serde_json::from_value(ceremony.state).map_err(internal)?;
@@ -497,10 +446,7 @@ async fn verify_assertion(
 /// Stores the passkey as the sign-in left it (counter, backup state). A counter value another
 /// sign-in took first means two authenticators hold the key: refused as a suspected clone.
 async fn record_use(
-    state: &AuthState,
-    row: &PasskeyRow,
-    passkey: &Passkey,
-    meta: &RequestMeta,
+    state: &AuthState, row: &PasskeyRow, passkey: &Passkey, meta: &RequestMeta,
 ) -> Result<(), ApiError> {
     let mirrored = rp::mirror(passkey)?;
     let recorded = {
@@ -526,12 +472,7 @@ async fn record_use(
 /// gives the one answer every failure gets.
 async fn refuse(state: &AuthState, user_id: Option<Uuid>, reason: &str, meta: &RequestMeta) -> ApiError {
     let counted = match user_id {
-        Some(id) => {
-            state
-                .throttle
-                .record_failure(&user_account(id), meta.ip.as_deref())
-                .await
-        }
+        Some(id) => state.throttle.record_failure(&user_account(id), meta.ip.as_deref()).await,
         None => state.throttle.record_ip_failure(meta.ip.as_deref()).await,
     };
     if let Err(e) = counted {
@@ -544,10 +485,7 @@ async fn refuse(state: &AuthState, user_id: Option<Uuid>, reason: &str, meta: &R
 }
 
 async fn clone_suspected(
-    state: &AuthState,
-    user_id: Uuid,
-    passkey_id: Uuid,
-    meta: &RequestMeta,
+    state: &AuthState, user_id: Uuid, passkey_id: Uuid, meta: &RequestMeta,
 ) -> Result<(), ApiError> {
     tracing::warn!(%user_id, %passkey_id, "passkey signature counter went backwards: possible cloned authenticator");
     let mut conn = state.pool.get().await?;
@@ -565,19 +503,11 @@ async fn clone_suspected(
 #[utoipa::path(get, path = "/api/v1/passkeys", tag = "Passkeys",
     responses((status = 200, body = PasskeyList)), security(("bearer" = [])))]
 pub async fn list_passkeys(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
+    state: web::Data<AuthState>, auth: Authenticated,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
-    let data = store::of_user(&mut conn, auth.user_id())
-        .await?
-        .into_iter()
-        .map(PasskeyView::from)
-        .collect();
-    Ok(HttpResponse::Ok().json(PasskeyList {
-        data,
-        next_cursor: None,
-    }))
+    let data = store::of_user(&mut conn, auth.user_id()).await?.into_iter().map(PasskeyView::from).collect();
+    Ok(HttpResponse::Ok().json(PasskeyList { data, next_cursor: None }))
 }
 
 /// Removes one of the caller's passkeys. Refused (409) when it is the account's last way to
@@ -591,10 +521,7 @@ pub async fn list_passkeys(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn delete_passkey(
-    state: web::Data<AuthState>,
-    auth: Reauthenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<AuthState>, auth: Reauthenticated, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (user_id, passkey_id) = (auth.user_id(), path.into_inner());
     let mut conn = state.pool.get().await?;

@@ -30,10 +30,7 @@ pub struct ChangePasswordRequest {
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn change_password(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
-    meta: RequestMeta,
+    state: web::Data<AuthState>, auth: Authenticated, path: web::Path<Uuid>, meta: RequestMeta,
     body: web::Json<ChangePasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
@@ -48,25 +45,15 @@ pub async fn change_password(
         let mut conn = state.pool.get().await?;
         credentials::password_hash(&mut conn, user_id).await?
     };
-    if !state
-        .hasher
-        .verify(&body.current_password, stored.as_deref())
-        .await?
-    {
-        state
-            .throttle
-            .record_failure(&account, meta.ip.as_deref())
-            .await?;
+    if !state.hasher.verify(&body.current_password, stored.as_deref()).await? {
+        state.throttle.record_failure(&account, meta.ip.as_deref()).await?;
         return Err(ApiError::new(
             janua_core::ErrorCode::InvalidCredentials,
             "the current password is incorrect",
         )
         .with_details(serde_json::json!({ "field": "current_password" })));
     }
-    state
-        .throttle
-        .record_success(&account, meta.ip.as_deref())
-        .await?;
+    state.throttle.record_success(&account, meta.ip.as_deref()).await?;
     check_policy(&body.new_password, &state.common_passwords, "new_password")?;
     if body.new_password == body.current_password {
         return Err(ApiError::validation(
@@ -75,10 +62,7 @@ pub async fn change_password(
         ));
     }
     let hash = state.hasher.hash(&body.new_password).await?;
-    let user = state
-        .user(user_id)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+    let user = state.user(user_id).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;
     let current = auth.session_id();
     let mut conn = state.pool.get().await?;
     let revoked = conn

@@ -48,18 +48,12 @@ pub struct ReauthAnswer {
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn reauthenticate(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    body: web::Json<ReauthRequest>,
+    state: web::Data<AuthState>, auth: Authenticated, meta: RequestMeta, body: web::Json<ReauthRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let (user_id, session_id) = (auth.user_id(), auth.session_id());
     let account = user_account(user_id);
     state.throttle.check(&account, meta.ip.as_deref()).await?;
-    let user = state
-        .user(user_id)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+    let user = state.user(user_id).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;
     let (proven, factor) = match (&body.password, &body.code) {
         (Some(password), None) => {
             let stored = {
@@ -67,15 +61,11 @@ pub async fn reauthenticate(
                 credentials::password_hash(&mut conn, user_id).await?
             };
             let too_long = password.chars().count() > crate::domain::password::MAX_LEN;
-            (
-                !too_long && state.hasher.verify(password, stored.as_deref()).await?,
-                "password",
-            )
+            (!too_long && state.hasher.verify(password, stored.as_deref()).await?, "password")
         }
-        (None, Some(code)) => (
-            crate::handlers::mfa::check_totp(&state, user_id, &user.email, code, false).await?,
-            "totp",
-        ),
+        (None, Some(code)) => {
+            (crate::handlers::mfa::check_totp(&state, user_id, &user.email, code, false).await?, "totp")
+        }
         _ => {
             return Err(ApiError::validation(
                 "password",
@@ -84,17 +74,11 @@ pub async fn reauthenticate(
         }
     };
     if !proven {
-        state
-            .throttle
-            .record_failure(&account, meta.ip.as_deref())
-            .await?;
+        state.throttle.record_failure(&account, meta.ip.as_deref()).await?;
         record_signin_failure(&state, Some(user_id), "reauthentication_failed", &meta).await?;
         return Err(ApiError::invalid_credentials());
     }
-    state
-        .throttle
-        .record_success(&account, meta.ip.as_deref())
-        .await?;
+    state.throttle.record_success(&account, meta.ip.as_deref()).await?;
     let now = Utc::now();
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
@@ -111,12 +95,12 @@ pub async fn reauthenticate(
     .await?;
     drop(conn);
     let access_token = sessions::access_token(&state, user_id, session_id, &user.roles, now)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .json(ReauthAnswer {
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(
+        ReauthAnswer {
             access_token,
             token_type: "Bearer",
             expires_in: state.settings.tokens.access_ttl_secs,
             auth_time: now.timestamp(),
-        }))
+        },
+    ))
 }

@@ -42,18 +42,11 @@ fn view(s: &Session, current: Uuid) -> SessionView {
 }
 
 async fn page_of(
-    state: &AuthState,
-    user_id: Uuid,
-    current: Uuid,
-    q: &PageQuery,
+    state: &AuthState, user_id: Uuid, current: Uuid, q: &PageQuery,
 ) -> Result<Page<SessionView>, ApiError> {
     let mut conn = state.pool.get().await?;
-    let page = q
-        .fetch(
-            |before, n| store::list_active(&mut conn, user_id, before, n, Utc::now()),
-            |s| s.id,
-        )
-        .await?;
+    let page =
+        q.fetch(|before, n| store::list_active(&mut conn, user_id, before, n, Utc::now()), |s| s.id).await?;
     Ok(page.map(|s| view(&s, current)))
 }
 
@@ -65,9 +58,7 @@ async fn page_of(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn list_sessions(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
-    q: web::Query<PageQuery>,
+    state: web::Data<AuthState>, auth: Authenticated, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(page_of(&state, auth.user_id(), auth.session_id(), &q).await?))
 }
@@ -81,10 +72,7 @@ pub async fn list_sessions(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn list_user_sessions(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
-    q: web::Query<PageQuery>,
+    state: web::Data<AuthState>, auth: Authenticated, path: web::Path<Uuid>, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
     if user_id != auth.user_id() && !auth.is_admin() {
@@ -102,9 +90,7 @@ pub async fn list_user_sessions(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(session_id = %path))]
 pub async fn get_session(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
+    state: web::Data<AuthState>, auth: Authenticated, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let session = store::find_active(&mut conn, auth.user_id(), path.into_inner(), Utc::now())
@@ -122,18 +108,13 @@ pub async fn get_session(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(session_id = %path))]
 pub async fn revoke_session(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
-    meta: RequestMeta,
+    state: web::Data<AuthState>, auth: Authenticated, path: web::Path<Uuid>, meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     let (user_id, session_id) = (auth.user_id(), path.into_inner());
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         let now = Utc::now();
-        store::find_active(conn, user_id, session_id, now)
-            .await?
-            .ok_or_else(ApiError::not_found)?;
+        store::find_active(conn, user_id, session_id, now).await?.ok_or_else(ApiError::not_found)?;
         store::revoke(conn, session_id, "revoked_by_user", now).await?;
         janua_db::outbox::enqueue(
             conn,
@@ -162,10 +143,7 @@ pub struct RevokeAllQuery {
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn revoke_all_sessions(
-    state: web::Data<AuthState>,
-    auth: Authenticated,
-    q: web::Query<RevokeAllQuery>,
-    meta: RequestMeta,
+    state: web::Data<AuthState>, auth: Authenticated, q: web::Query<RevokeAllQuery>, meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = auth.user_id();
     let keep = q.keep_current.then_some(auth.session_id());
@@ -177,11 +155,7 @@ pub async fn revoke_all_sessions(
 /// Revokes every live session of `user_id` but `keep`, with their events, then lists them in
 /// the revocation set. Returns the revoked ids.
 pub async fn revoke_all(
-    state: &AuthState,
-    user_id: Uuid,
-    keep: Option<Uuid>,
-    reason: &str,
-    actor: Option<Uuid>,
+    state: &AuthState, user_id: Uuid, keep: Option<Uuid>, reason: &str, actor: Option<Uuid>,
     meta: &RequestMeta,
 ) -> Result<Vec<Uuid>, ApiError> {
     let mut conn = state.pool.get().await?;

@@ -5,10 +5,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 pub async fn enqueue(
-    conn: &mut AsyncPgConnection,
-    recipient: &str,
-    subject: &str,
-    body_sealed: &[u8],
+    conn: &mut AsyncPgConnection, recipient: &str, subject: &str, body_sealed: &[u8],
 ) -> QueryResult<Uuid> {
     let id = janua_core::ids::new_id();
     diesel::insert_into(outgoing_emails::table)
@@ -26,9 +23,7 @@ pub async fn enqueue(
 pub type PendingEmail = (Uuid, String, String, Option<Vec<u8>>, i32);
 
 pub async fn lock_due(
-    conn: &mut AsyncPgConnection,
-    now: DateTime<Utc>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, now: DateTime<Utc>, limit: i64,
 ) -> QueryResult<Vec<PendingEmail>> {
     outgoing_emails::table
         .filter(outgoing_emails::sent_at.is_null())
@@ -62,10 +57,7 @@ pub async fn mark_sent(conn: &mut AsyncPgConnection, id: Uuid, now: DateTime<Utc
 }
 
 pub async fn mark_failed(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    next_attempt_at: DateTime<Utc>,
-    error: &str,
+    conn: &mut AsyncPgConnection, id: Uuid, next_attempt_at: DateTime<Utc>, error: &str,
 ) -> QueryResult<()> {
     diesel::update(outgoing_emails::table.find(id))
         .set((

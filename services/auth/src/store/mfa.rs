@@ -49,11 +49,7 @@ pub async fn use_step(conn: &mut AsyncPgConnection, user_id: Uuid, step: i64) ->
     let n = diesel::update(
         totp_secrets::table
             .filter(totp_secrets::user_id.eq(user_id))
-            .filter(
-                totp_secrets::last_step
-                    .is_null()
-                    .or(totp_secrets::last_step.lt(step)),
-            ),
+            .filter(totp_secrets::last_step.is_null().or(totp_secrets::last_step.lt(step))),
     )
     .set(totp_secrets::last_step.eq(step))
     .execute(conn)
@@ -70,36 +66,20 @@ pub async fn enable(conn: &mut AsyncPgConnection, user_id: Uuid, now: DateTime<U
 }
 
 pub async fn delete_all(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<()> {
-    diesel::delete(totp_secrets::table.find(user_id))
-        .execute(conn)
-        .await?;
-    diesel::delete(backup_codes::table.filter(backup_codes::user_id.eq(user_id)))
-        .execute(conn)
-        .await?;
+    diesel::delete(totp_secrets::table.find(user_id)).execute(conn).await?;
+    diesel::delete(backup_codes::table.filter(backup_codes::user_id.eq(user_id))).execute(conn).await?;
     Ok(())
 }
 
 pub async fn replace_backup_codes(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    hashes: &[[u8; 32]],
+    conn: &mut AsyncPgConnection, user_id: Uuid, hashes: &[[u8; 32]],
 ) -> QueryResult<()> {
-    diesel::delete(backup_codes::table.filter(backup_codes::user_id.eq(user_id)))
-        .execute(conn)
-        .await?;
+    diesel::delete(backup_codes::table.filter(backup_codes::user_id.eq(user_id))).execute(conn).await?;
     let rows: Vec<_> = hashes
         .iter()
-        .map(|h| {
-            (
-                backup_codes::user_id.eq(user_id),
-                backup_codes::code_hash.eq(h.to_vec()),
-            )
-        })
+        .map(|h| (backup_codes::user_id.eq(user_id), backup_codes::code_hash.eq(h.to_vec())))
         .collect();
-    diesel::insert_into(backup_codes::table)
-        .values(rows)
-        .execute(conn)
-        .await?;
+    diesel::insert_into(backup_codes::table).values(rows).execute(conn).await?;
     Ok(())
 }
 
@@ -114,10 +94,7 @@ pub async fn backup_codes_remaining(conn: &mut AsyncPgConnection, user_id: Uuid)
 
 /// Spends a backup code; false if it is unknown or spent.
 pub async fn use_backup_code(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    hash: &[u8],
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, user_id: Uuid, hash: &[u8], now: DateTime<Utc>,
 ) -> QueryResult<bool> {
     let n = diesel::update(
         backup_codes::table

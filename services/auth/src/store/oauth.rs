@@ -8,11 +8,7 @@ use janua_db::rows;
 use uuid::Uuid;
 
 pub async fn count_links(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<i64> {
-    oauth_links::table
-        .filter(oauth_links::user_id.eq(user_id))
-        .count()
-        .get_result(conn)
-        .await
+    oauth_links::table.filter(oauth_links::user_id.eq(user_id)).count().get_result(conn).await
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -29,9 +25,7 @@ pub struct Link {
 }
 
 pub async fn link_of(
-    conn: &mut AsyncPgConnection,
-    provider: &str,
-    subject: &str,
+    conn: &mut AsyncPgConnection, provider: &str, subject: &str,
 ) -> QueryResult<Option<Link>> {
     let link = oauth_links::table
         .filter(oauth_links::provider.eq(provider))
@@ -61,11 +55,7 @@ pub struct NewLink<'a> {
 /// Links a provider account; false if that account or this provider is linked already.
 pub async fn insert_link(conn: &mut AsyncPgConnection, l: NewLink<'_>) -> QueryResult<bool> {
     let n = diesel::insert_into(oauth_links::table)
-        .values((
-            oauth_links::id.eq(janua_core::ids::new_id()),
-            l,
-            oauth_links::last_used_at.eq(Utc::now()),
-        ))
+        .values((oauth_links::id.eq(janua_core::ids::new_id()), l, oauth_links::last_used_at.eq(Utc::now())))
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
@@ -73,10 +63,7 @@ pub async fn insert_link(conn: &mut AsyncPgConnection, l: NewLink<'_>) -> QueryR
 }
 
 pub async fn touch_link(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    email: Option<&str>,
-    verified: bool,
+    conn: &mut AsyncPgConnection, id: Uuid, email: Option<&str>, verified: bool,
 ) -> QueryResult<()> {
     diesel::update(oauth_links::table.find(id))
         .set((
@@ -101,9 +88,7 @@ pub async fn delete_link(conn: &mut AsyncPgConnection, user_id: Uuid, provider: 
 }
 
 pub async fn delete_links_of_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<usize> {
-    diesel::delete(oauth_links::table.filter(oauth_links::user_id.eq(user_id)))
-        .execute(conn)
-        .await
+    diesel::delete(oauth_links::table.filter(oauth_links::user_id.eq(user_id))).execute(conn).await
 }
 
 #[derive(Insertable)]
@@ -135,23 +120,15 @@ pub struct Flow {
 
 /// Stores a started flow, clearing out expired ones.
 pub async fn start_flow(conn: &mut AsyncPgConnection, f: NewFlow<'_>) -> QueryResult<()> {
-    diesel::delete(oauth_flows::table.filter(oauth_flows::expires_at.lt(Utc::now())))
-        .execute(conn)
-        .await?;
-    diesel::insert_into(oauth_flows::table)
-        .values(f)
-        .execute(conn)
-        .await?;
+    diesel::delete(oauth_flows::table.filter(oauth_flows::expires_at.lt(Utc::now()))).execute(conn).await?;
+    diesel::insert_into(oauth_flows::table).values(f).execute(conn).await?;
     Ok(())
 }
 
 /// Takes a flow by its state: gone afterwards whatever the outcome (a callback is answered
 /// once). None if unknown, spent or expired.
 pub async fn take_flow(conn: &mut AsyncPgConnection, state_hash: &[u8]) -> QueryResult<Option<Flow>> {
-    let flow: Option<Flow> = rows::take(
-        conn,
-        oauth_flows::table.filter(oauth_flows::state_hash.eq(state_hash)),
-    )
-    .await?;
+    let flow: Option<Flow> =
+        rows::take(conn, oauth_flows::table.filter(oauth_flows::state_hash.eq(state_hash))).await?;
     Ok(flow.filter(|f| f.expires_at > Utc::now()))
 }

@@ -26,11 +26,7 @@ pub struct EmailedToken {
 /// Stores a token (its SHA-256) mailed to `sent_to`, for an account or (`None`) for an
 /// address without one yet.
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    hash: &[u8],
-    user_id: Option<Uuid>,
-    sent_to: &str,
-    purpose: &str,
+    conn: &mut AsyncPgConnection, hash: &[u8], user_id: Option<Uuid>, sent_to: &str, purpose: &str,
     expires_at: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::insert_into(one_time_tokens::table)
@@ -49,10 +45,7 @@ pub async fn insert(
 /// A token that is unused, unexpired and of this purpose, without using it: the cheap check
 /// that comes before expensive work (hashing a new password).
 pub async fn peek(
-    conn: &mut AsyncPgConnection,
-    hash: &[u8],
-    purpose: &str,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, hash: &[u8], purpose: &str, now: DateTime<Utc>,
 ) -> QueryResult<Option<EmailedToken>> {
     rows::first(conn, usable(hash, purpose, now)).await
 }
@@ -60,14 +53,9 @@ pub async fn peek(
 /// Uses a token once: marks it used and returns it if it was unused, unexpired and of this
 /// purpose. A single UPDATE makes two concurrent uses impossible.
 pub async fn consume(
-    conn: &mut AsyncPgConnection,
-    hash: &[u8],
-    purpose: &str,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, hash: &[u8], purpose: &str, now: DateTime<Utc>,
 ) -> QueryResult<Option<EmailedToken>> {
-    rows::update(conn, usable(hash, purpose, now), one_time_tokens::used_at.eq(now))
-        .await
-        .optional()
+    rows::update(conn, usable(hash, purpose, now), one_time_tokens::used_at.eq(now)).await.optional()
 }
 
 /// The token with this hash if it is of this purpose, unused and unexpired at `now`.
@@ -82,10 +70,7 @@ fn usable<'a>(hash: &'a [u8], purpose: &'a str, now: DateTime<Utc>) -> _ {
 
 /// Earlier unused tokens of the same purpose stop working when a new one is sent.
 pub async fn invalidate_for_user(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    purpose: &str,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, user_id: Uuid, purpose: &str, now: DateTime<Utc>,
 ) -> QueryResult<usize> {
     diesel::update(
         one_time_tokens::table
@@ -101,9 +86,7 @@ pub async fn invalidate_for_user(
 /// Every unused token of an account, whatever its purpose, stops working: its address
 /// changed, so mail sent to the old one proves nothing any more.
 pub async fn invalidate_all_for_user(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, user_id: Uuid, now: DateTime<Utc>,
 ) -> QueryResult<usize> {
     diesel::update(
         one_time_tokens::table

@@ -37,10 +37,8 @@ pub struct NewPasskey<'a> {
 
 /// Stores a new passkey; None if the credential is registered already (to anyone).
 pub async fn insert(conn: &mut AsyncPgConnection, p: NewPasskey<'_>) -> QueryResult<Option<PasskeyRow>> {
-    let insert = diesel::insert_into(passkeys::table)
-        .values(p)
-        .on_conflict(passkeys::credential_id)
-        .do_nothing();
+    let insert =
+        diesel::insert_into(passkeys::table).values(p).on_conflict(passkeys::credential_id).do_nothing();
     rows::insert(conn, insert).await.optional()
 }
 
@@ -54,17 +52,11 @@ pub async fn of_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult
 }
 
 pub async fn count(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<i64> {
-    passkeys::table
-        .filter(passkeys::user_id.eq(user_id))
-        .count()
-        .get_result(conn)
-        .await
+    passkeys::table.filter(passkeys::user_id.eq(user_id)).count().get_result(conn).await
 }
 
 pub async fn by_credential(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    credential_id: &[u8],
+    conn: &mut AsyncPgConnection, user_id: Uuid, credential_id: &[u8],
 ) -> QueryResult<Option<PasskeyRow>> {
     let passkey = passkeys::table
         .filter(passkeys::user_id.eq(user_id))
@@ -75,11 +67,7 @@ pub async fn by_credential(
 /// Records a use. The counter only moves forward: false when a concurrent use already took
 /// this counter value (two authenticators holding one credential).
 pub async fn record_use(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    passkey: serde_json::Value,
-    counter: i64,
-    backup_state: bool,
+    conn: &mut AsyncPgConnection, id: Uuid, passkey: serde_json::Value, counter: i64, backup_state: bool,
     now: DateTime<Utc>,
 ) -> QueryResult<bool> {
     // An authenticator that keeps no counter always says 0 (WebAuthn section 6.1.1).
@@ -98,13 +86,9 @@ pub async fn record_use(
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, user_id: Uuid, id: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(
-        passkeys::table
-            .filter(passkeys::id.eq(id))
-            .filter(passkeys::user_id.eq(user_id)),
-    )
-    .execute(conn)
-    .await?;
+    let n = diesel::delete(passkeys::table.filter(passkeys::id.eq(id)).filter(passkeys::user_id.eq(user_id)))
+        .execute(conn)
+        .await?;
     Ok(n == 1)
 }
 
@@ -137,25 +121,16 @@ pub async fn begin(conn: &mut AsyncPgConnection, c: NewCeremony<'_>, now: DateTi
     diesel::delete(webauthn_ceremonies::table.filter(webauthn_ceremonies::expires_at.lt(now)))
         .execute(conn)
         .await?;
-    diesel::insert_into(webauthn_ceremonies::table)
-        .values(c)
-        .execute(conn)
-        .await?;
+    diesel::insert_into(webauthn_ceremonies::table).values(c).execute(conn).await?;
     Ok(())
 }
 
 /// Takes a ceremony for completion: it is gone afterwards whatever the outcome, so a
 /// challenge is answered at most once. None if unknown, spent, expired or of another purpose.
 pub async fn take(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    purposes: &[&str],
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, id: Uuid, purposes: &[&str], now: DateTime<Utc>,
 ) -> QueryResult<Option<Ceremony>> {
-    let taken: Option<Ceremony> = rows::take(
-        conn,
-        webauthn_ceremonies::table.filter(webauthn_ceremonies::id.eq(id)),
-    )
-    .await?;
+    let taken: Option<Ceremony> =
+        rows::take(conn, webauthn_ceremonies::table.filter(webauthn_ceremonies::id.eq(id))).await?;
     Ok(taken.filter(|c| c.expires_at > now && purposes.contains(&c.purpose.as_str())))
 }

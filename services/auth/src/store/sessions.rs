@@ -38,15 +38,10 @@ pub async fn insert(conn: &mut AsyncPgConnection, s: &NewSession<'_>) -> QueryRe
 }
 
 pub async fn insert_refresh_token(
-    conn: &mut AsyncPgConnection,
-    session_id: Uuid,
-    hash: &[u8],
+    conn: &mut AsyncPgConnection, session_id: Uuid, hash: &[u8],
 ) -> QueryResult<()> {
     diesel::insert_into(refresh_tokens::table)
-        .values((
-            refresh_tokens::token_hash.eq(hash),
-            refresh_tokens::session_id.eq(session_id),
-        ))
+        .values((refresh_tokens::token_hash.eq(hash), refresh_tokens::session_id.eq(session_id)))
         .execute(conn)
         .await?;
     Ok(())
@@ -54,10 +49,7 @@ pub async fn insert_refresh_token(
 
 /// Revokes one live session; returns whether it was live.
 pub async fn revoke(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    reason: &str,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, id: Uuid, reason: &str, now: DateTime<Utc>,
 ) -> QueryResult<bool> {
     let n = diesel::update(sessions::table.find(id).filter(sessions::revoked_at.is_null()))
         .set((sessions::revoked_at.eq(now), sessions::revoked_reason.eq(reason)))
@@ -68,11 +60,7 @@ pub async fn revoke(
 
 /// Revokes every live session of a user, but `keep` if given; returns the revoked ids.
 pub async fn revoke_all_of_user(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    keep: Option<Uuid>,
-    reason: &str,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, user_id: Uuid, keep: Option<Uuid>, reason: &str, now: DateTime<Utc>,
 ) -> QueryResult<Vec<Uuid>> {
     let keep = keep.unwrap_or(Uuid::nil());
     diesel::update(
@@ -111,10 +99,7 @@ pub struct Rotation {
 /// chains `new` to the family. `None` if no such token exists. Under concurrency the row
 /// lock makes a second presenter of the same token see it spent (reuse).
 pub async fn rotate_refresh_token(
-    conn: &mut AsyncPgConnection,
-    old: &[u8],
-    new: &[u8],
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, old: &[u8], new: &[u8], now: DateTime<Utc>,
 ) -> QueryResult<Option<Rotation>> {
     diesel::sql_query(
         "WITH cur AS (
@@ -150,11 +135,7 @@ pub async fn rotate_refresh_token(
 
 /// Live sessions of a user, newest first, after `before` (keyset on the time-ordered id).
 pub async fn list_active(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    before: Option<Uuid>,
-    limit: i64,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, user_id: Uuid, before: Option<Uuid>, limit: i64, now: DateTime<Utc>,
 ) -> QueryResult<Vec<Session>> {
     let mut query = sessions::table
         .filter(sessions::user_id.eq(user_id))
@@ -172,10 +153,7 @@ pub async fn list_active(
 
 /// One live session of this user (another user's id finds nothing).
 pub async fn find_active(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    id: Uuid,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, user_id: Uuid, id: Uuid, now: DateTime<Utc>,
 ) -> QueryResult<Option<Session>> {
     rows::first(conn, live_session(user_id, id, now)).await
 }
@@ -183,15 +161,9 @@ pub async fn find_active(
 /// Records a factor proven now in a live session of the user (re-authentication): the next
 /// access tokens of the session carry this `auth_time`. False if the session is not live.
 pub async fn touch_auth_time(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    id: Uuid,
-    now: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, user_id: Uuid, id: Uuid, now: DateTime<Utc>,
 ) -> QueryResult<bool> {
-    Ok(diesel::update(live_session(user_id, id, now))
-        .set(sessions::auth_time.eq(now))
-        .execute(conn)
-        .await?
+    Ok(diesel::update(live_session(user_id, id, now)).set(sessions::auth_time.eq(now)).execute(conn).await?
         == 1)
 }
 

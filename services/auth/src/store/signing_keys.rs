@@ -25,12 +25,8 @@ pub async fn live(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> QueryResu
 }
 
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    kid: &str,
-    sealed: &[u8],
-    public_jwk: &serde_json::Value,
-    signing_until: DateTime<Utc>,
-    verify_until: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, kid: &str, sealed: &[u8], public_jwk: &serde_json::Value,
+    signing_until: DateTime<Utc>, verify_until: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::insert_into(signing_keys::table)
         .values((
@@ -47,16 +43,10 @@ pub async fn insert(
 
 /// Stops a key signing now; it keeps verifying until `verify_until`.
 pub async fn retire(
-    conn: &mut AsyncPgConnection,
-    kid: &str,
-    now: DateTime<Utc>,
-    verify_until: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, kid: &str, now: DateTime<Utc>, verify_until: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::update(signing_keys::table.find(kid))
-        .set((
-            signing_keys::signing_until.eq(now),
-            signing_keys::verify_until.eq(verify_until),
-        ))
+        .set((signing_keys::signing_until.eq(now), signing_keys::verify_until.eq(verify_until)))
         .execute(conn)
         .await?;
     Ok(())

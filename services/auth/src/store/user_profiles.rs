@@ -5,12 +5,8 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<IdentityUser>> {
-    let profile: Option<serde_json::Value> = user_profiles::table
-        .find(id)
-        .select(user_profiles::profile)
-        .first(conn)
-        .await
-        .optional()?;
+    let profile: Option<serde_json::Value> =
+        user_profiles::table.find(id).select(user_profiles::profile).first(conn).await.optional()?;
     Ok(profile.and_then(|p| serde_json::from_value(p).ok()))
 }
 
@@ -31,8 +27,6 @@ pub async fn upsert(conn: &mut AsyncPgConnection, user: &IdentityUser) -> QueryR
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    diesel::delete(user_profiles::table.find(id))
-        .execute(conn)
-        .await?;
+    diesel::delete(user_profiles::table.find(id)).execute(conn).await?;
     Ok(())
 }

@@ -28,27 +28,19 @@ impl FromRequest for ScimManager {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let auth = Authenticated::from_request(req, payload);
         let state = req.app_data::<web::Data<EnterpriseState>>().cloned();
-        let org = req
-            .match_info()
-            .get("org_id")
-            .and_then(|s| Uuid::parse_str(s).ok());
+        let org = req.match_info().get("org_id").and_then(|s| Uuid::parse_str(s).ok());
         Box::pin(async move {
             let auth = auth.await?;
             let state = state.ok_or_else(|| ApiError::internal("EnterpriseState is not configured"))?;
             let organization_id = org.ok_or_else(no_such_organization)?;
             require_manage(&state, &auth, organization_id).await?;
-            Ok(ScimManager {
-                organization_id,
-                caller: auth.user_id(),
-            })
+            Ok(ScimManager { organization_id, caller: auth.user_id() })
         })
     }
 }
 
 async fn require_manage(
-    state: &EnterpriseState,
-    auth: &Authenticated,
-    organization: Uuid,
+    state: &EnterpriseState, auth: &Authenticated, organization: Uuid,
 ) -> Result<(), ApiError> {
     require(state, auth, organization, PERMISSION, "managing SCIM tokens").await
 }
@@ -57,20 +49,7 @@ async fn require_manage(
 /// it gets 403; anyone else 404 (the shared rule, `janua_core::org_access`). `_what` names the
 /// action in logs.
 pub async fn require(
-    state: &EnterpriseState,
-    auth: &Authenticated,
-    organization: Uuid,
-    permission: &str,
-    _what: &str,
+    state: &EnterpriseState, auth: &Authenticated, organization: Uuid, permission: &str, _what: &str,
 ) -> Result<(), ApiError> {
-    state
-        .orgs
-        .require(
-            auth.user_id(),
-            auth.is_admin(),
-            organization,
-            permission,
-            no_such_organization,
-        )
-        .await
+    state.orgs.require(auth.user_id(), auth.is_admin(), organization, permission, no_such_organization).await
 }

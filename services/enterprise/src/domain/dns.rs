@@ -48,9 +48,7 @@ impl TxtResolver {
             )
         };
         configure(builder.options_mut());
-        let resolver = builder
-            .build()
-            .map_err(|e| anyhow::anyhow!("building the DNS resolver: {e}"))?;
+        let resolver = builder.build().map_err(|e| anyhow::anyhow!("building the DNS resolver: {e}"))?;
         Ok(TxtResolver { resolver })
     }
 
@@ -145,9 +143,7 @@ pub fn normalise_domain(raw: &str) -> Result<String, String> {
     }
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2 {
-        return Err(format!(
-            "{domain:?} is a top-level domain; enter a domain such as example.com"
-        ));
+        return Err(format!("{domain:?} is a top-level domain; enter a domain such as example.com"));
     }
     for label in &labels {
         if label.is_empty() {
@@ -156,9 +152,7 @@ pub fn normalise_domain(raw: &str) -> Result<String, String> {
         if label.len() > 63 {
             return Err(format!("the label {label:?} is longer than 63 characters"));
         }
-        if let Some(c) = label
-            .chars()
-            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+        if let Some(c) = label.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
         {
             return Err(format!(
                 "the label {label:?} contains {c:?}; only letters, digits and hyphens are allowed"
@@ -169,10 +163,7 @@ pub fn normalise_domain(raw: &str) -> Result<String, String> {
         }
     }
     // RFC 3696 §2: top-level domains are never all-numeric, so this is an IPv4 address.
-    if labels
-        .last()
-        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
-    {
+    if labels.last().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit())) {
         return Err("enter a domain name, not an IP address".into());
     }
     Ok(domain.to_string())
@@ -186,10 +177,7 @@ mod tests {
     fn normalise_domain_lowercases_and_trims() {
         assert_eq!(normalise_domain("  Example.COM ").unwrap(), "example.com");
         assert_eq!(normalise_domain("example.com.").unwrap(), "example.com");
-        assert_eq!(
-            normalise_domain("mail.eu.Acme-Corp.co.uk").unwrap(),
-            "mail.eu.acme-corp.co.uk"
-        );
+        assert_eq!(normalise_domain("mail.eu.Acme-Corp.co.uk").unwrap(), "mail.eu.acme-corp.co.uk");
         assert_eq!(normalise_domain("xn--bcher-kva.de").unwrap(), "xn--bcher-kva.de");
         assert_eq!(normalise_domain("123.example").unwrap(), "123.example");
     }
@@ -208,11 +196,7 @@ mod tests {
         ] {
             assert!(normalise_domain(raw).is_err(), "{raw} should be refused");
         }
-        assert!(
-            normalise_domain("https://example.com")
-                .unwrap_err()
-                .contains("scheme")
-        );
+        assert!(normalise_domain("https://example.com").unwrap_err().contains("scheme"));
         assert!(normalise_domain("example.com:8080").unwrap_err().contains("port"));
     }
 
@@ -270,23 +254,14 @@ mod tests {
         let value = challenge_value(token);
         assert!(proves(std::slice::from_ref(&value), token));
         assert!(proves(&[format!("  {value}\t")], token));
-        assert!(proves(
-            &["v=spf1 -all".into(), value.clone(), "other".into()],
-            token
-        ));
+        assert!(proves(&["v=spf1 -all".into(), value.clone(), "other".into()], token));
 
         assert!(!proves(&[], token));
         assert!(!proves(&["v=spf1 -all".into()], token));
         assert!(!proves(&[challenge_value("k3y-t0ken")], token), "case matters");
         assert!(!proves(&[format!("{value}x")], token), "no prefix match");
         assert!(!proves(&[format!("x{value}")], token), "no suffix match");
-        assert!(
-            !proves(&[token.to_string()], token),
-            "the bare token is not enough"
-        );
-        assert!(
-            !proves(&[challenge_value("")], ""),
-            "an empty token proves nothing"
-        );
+        assert!(!proves(&[token.to_string()], token), "the bare token is not enough");
+        assert!(!proves(&[challenge_value("")], ""), "an empty token proves nothing");
     }
 }

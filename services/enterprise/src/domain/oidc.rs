@@ -71,20 +71,12 @@ pub struct OidcLogin {
 
 impl Discovery {
     pub fn new(http: janua_core::outbound::Outbound) -> Self {
-        Discovery {
-            http,
-            cache: Arc::default(),
-        }
+        Discovery { http, cache: Arc::default() }
     }
 
     /// The authorization URL (code flow, PKCE S256, form_post) for a new sign-in.
     pub async fn authorize_url(
-        &self,
-        provider: &Provider<'_>,
-        callback: &str,
-        state: &str,
-        nonce: &str,
-        verifier: &str,
+        &self, provider: &Provider<'_>, callback: &str, state: &str, nonce: &str, verifier: &str,
     ) -> Result<Url, OidcFailure> {
         let metadata = self.metadata(provider.issuer, false).await?;
         let client = client(provider, &metadata, callback)?;
@@ -97,13 +89,7 @@ impl Discovery {
                 move || CsrfToken::new(state),
                 move || Nonce::new(nonce),
             )
-            .add_scopes(
-                provider
-                    .scopes
-                    .iter()
-                    .filter(|s| *s != "openid")
-                    .map(|s| Scope::new(s.clone())),
-            )
+            .add_scopes(provider.scopes.iter().filter(|s| *s != "openid").map(|s| Scope::new(s.clone())))
             .add_extra_param("response_mode", "form_post")
             .set_pkce_challenge(challenge)
             .url();
@@ -112,12 +98,7 @@ impl Discovery {
 
     /// Trades the code (with the PKCE verifier) for tokens and verifies the ID token.
     pub async fn sign_in(
-        &self,
-        provider: &Provider<'_>,
-        callback: &str,
-        code: &str,
-        verifier: &str,
-        nonce: &str,
+        &self, provider: &Provider<'_>, callback: &str, code: &str, verifier: &str, nonce: &str,
     ) -> Result<OidcLogin, OidcFailure> {
         let metadata = self.metadata(provider.issuer, false).await?;
         let client = client(provider, &metadata, callback)?;
@@ -161,10 +142,7 @@ impl Discovery {
             .filter(|s| !s.is_empty())
             .ok_or_else(|| OidcFailure::Rejected("ID token without sub".into()))?
             .to_owned();
-        Ok(OidcLogin {
-            subject,
-            claims: verified,
-        })
+        Ok(OidcLogin { subject, claims: verified })
     }
 
     /// The discovery document with its keys, cached for an hour (or fetched now).
@@ -180,9 +158,7 @@ impl Discovery {
         let doc = self.get_json(&url).await?;
         let announced = doc.get("issuer").and_then(Value::as_str).unwrap_or_default();
         if announced.trim_end_matches('/') != issuer {
-            return Err(OidcFailure::Rejected(format!(
-                "discovery at {url} announces issuer {announced:?}"
-            )));
+            return Err(OidcFailure::Rejected(format!("discovery at {url} announces issuer {announced:?}")));
         }
         let mut metadata: CoreProviderMetadata = serde_json::from_value(doc)
             .map_err(|e| OidcFailure::Rejected(format!("discovery document: {e}")))?;
@@ -227,9 +203,7 @@ impl Discovery {
 }
 
 fn client(
-    provider: &Provider<'_>,
-    metadata: &CoreProviderMetadata,
-    callback: &str,
+    provider: &Provider<'_>, metadata: &CoreProviderMetadata, callback: &str,
 ) -> Result<Client, OidcFailure> {
     let redirect = RedirectUrl::new(callback.to_owned()).map_err(|e| OidcFailure::Rejected(e.to_string()))?;
     let _ = IssuerUrl::new(provider.issuer.to_owned()).map_err(|e| OidcFailure::Rejected(e.to_string()))?;
@@ -242,9 +216,7 @@ fn client(
 }
 
 fn verify(
-    client: &Client,
-    id_token: &openidconnect::core::CoreIdToken,
-    nonce: &Nonce,
+    client: &Client, id_token: &openidconnect::core::CoreIdToken, nonce: &Nonce,
 ) -> Result<Value, ClaimsVerificationError> {
     let verifier = client.id_token_verifier();
     let claims = id_token.claims(&verifier, nonce)?;

@@ -48,9 +48,7 @@ pub fn sp_urls(public_url: &str, config: Uuid) -> SpUrls {
 /// The configuration id in an SP entity id (an assertion's Audience).
 pub fn config_of_entity_id(public_url: &str, entity_id: &str) -> Option<Uuid> {
     let prefix = format!("{}/api/v1/sso/saml/metadata/", public_url.trim_end_matches('/'));
-    entity_id
-        .strip_prefix(&prefix)
-        .and_then(|id| Uuid::parse_str(id).ok())
+    entity_id.strip_prefix(&prefix).and_then(|id| Uuid::parse_str(id).ok())
 }
 
 /// What an IdP's metadata says.
@@ -69,14 +67,10 @@ const POST_BINDING: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 /// URL, and the signing certificates (as PEM). Metadata without a signing certificate is
 /// refused: samael would then accept unsigned responses.
 pub fn parse_idp_metadata(xml: &str) -> Result<IdpMetadata, String> {
-    let descriptor: EntityDescriptor = xml
-        .parse()
-        .map_err(|e| format!("the IdP metadata is not a SAML EntityDescriptor: {e}"))?;
-    let entity_id = descriptor
-        .entity_id
-        .clone()
-        .filter(|e| !e.is_empty())
-        .ok_or("the IdP metadata has no entityID")?;
+    let descriptor: EntityDescriptor =
+        xml.parse().map_err(|e| format!("the IdP metadata is not a SAML EntityDescriptor: {e}"))?;
+    let entity_id =
+        descriptor.entity_id.clone().filter(|e| !e.is_empty()).ok_or("the IdP metadata has no entityID")?;
     let idp = descriptor
         .idp_sso_descriptors
         .as_ref()
@@ -105,27 +99,16 @@ pub fn parse_idp_metadata(xml: &str) -> Result<IdpMetadata, String> {
     if certificates.is_empty() {
         return Err("the IdP metadata has no signing certificate".into());
     }
-    Ok(IdpMetadata {
-        entity_id,
-        sso_url,
-        slo_url,
-        certificates,
-    })
+    Ok(IdpMetadata { entity_id, sso_url, slo_url, certificates })
 }
 
 /// A certificate as PEM, from PEM or bare base64 DER; refused if it is not X.509 DER.
 pub fn pem_of(certificate: &str) -> Result<String, String> {
     let der = der_of(certificate)?;
     let body = STANDARD.encode(&der);
-    let lines: Vec<&str> = body
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).unwrap_or_default())
-        .collect();
-    Ok(format!(
-        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-        lines.join("\n")
-    ))
+    let lines: Vec<&str> =
+        body.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap_or_default()).collect();
+    Ok(format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", lines.join("\n")))
 }
 
 fn der_of(certificate: &str) -> Result<Vec<u8>, String> {
@@ -136,9 +119,7 @@ fn der_of(certificate: &str) -> Result<Vec<u8>, String> {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    let der = STANDARD
-        .decode(body)
-        .map_err(|_| "a certificate is neither PEM nor base64 DER".to_string())?;
+    let der = STANDARD.decode(body).map_err(|_| "a certificate is neither PEM nor base64 DER".to_string())?;
     // An X.509 certificate is a DER SEQUENCE; anything else is refused early.
     if der.len() < 64 || der[0] != 0x30 {
         return Err("a certificate is not an X.509 certificate".into());
@@ -150,21 +131,11 @@ fn der_of(certificate: &str) -> Result<Vec<u8>, String> {
 pub fn fingerprint(certificate: &str) -> Option<String> {
     let der = der_of(certificate).ok()?;
     let digest = janua_core::crypto::sha256(&der);
-    Some(
-        digest
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect::<Vec<_>>()
-            .join(":"),
-    )
+    Some(digest.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":"))
 }
 
 fn escape(value: &str) -> String {
-    value
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The IdP as samael's metadata, built from the stored configuration (entity id, SSO URL,
@@ -193,10 +164,7 @@ fn idp_descriptor(config: &SsoConfiguration) -> Result<EntityDescriptor, String>
 
 /// The samael Service Provider of a configuration.
 pub fn service_provider(
-    config: &SsoConfiguration,
-    public_url: &str,
-    clock_skew: Duration,
-    unsolicited: bool,
+    config: &SsoConfiguration, public_url: &str, clock_skew: Duration, unsolicited: bool,
 ) -> Result<ServiceProvider, String> {
     let urls = sp_urls(public_url, config.id);
     let allowed = (!config.saml_allow_sha1).then(|| {
@@ -233,15 +201,11 @@ pub fn sp_metadata(config: &SsoConfiguration, public_url: &str) -> Result<String
 
 /// An AuthnRequest over HTTP-Redirect: its id (for InResponseTo) and the URL at the IdP.
 pub fn authn_redirect(
-    config: &SsoConfiguration,
-    public_url: &str,
-    relay_state: &str,
+    config: &SsoConfiguration, public_url: &str, relay_state: &str,
 ) -> Result<(String, url::Url), String> {
     let sp = service_provider(config, public_url, Duration::seconds(120), false)?;
     let sso_url = config.saml_idp_sso_url.as_deref().ok_or("no IdP SSO URL")?;
-    let mut request = sp
-        .make_authentication_request(sso_url)
-        .map_err(|e| format!("AuthnRequest: {e}"))?;
+    let mut request = sp.make_authentication_request(sso_url).map_err(|e| format!("AuthnRequest: {e}"))?;
     // samael's own ids carry 32 random bits; this one is unguessable.
     request.id = format!("_{}", hex::encode(rand::random::<[u8; 20]>()));
     let url = request
@@ -274,9 +238,7 @@ pub struct ResponseHints {
 
 pub fn decode(saml_response: &str) -> Result<String, String> {
     let compact: String = saml_response.chars().filter(|c| !c.is_whitespace()).collect();
-    let bytes = STANDARD
-        .decode(compact)
-        .map_err(|_| "SAMLResponse is not base64".to_string())?;
+    let bytes = STANDARD.decode(compact).map_err(|_| "SAMLResponse is not base64".to_string())?;
     String::from_utf8(bytes).map_err(|_| "SAMLResponse is not UTF-8 XML".to_string())
 }
 
@@ -311,9 +273,7 @@ fn element_text<'a>(xml: &'a str, local_name: &str) -> Option<&'a str> {
 
 /// Reads hints from an unverified Response (InResponseTo, Audience, Issuer).
 pub fn hints(xml: &str) -> ResponseHints {
-    let response_tag_end = xml
-        .find("Response ")
-        .and_then(|at| xml[at..].find('>').map(|e| e + at));
+    let response_tag_end = xml.find("Response ").and_then(|at| xml[at..].find('>').map(|e| e + at));
     ResponseHints {
         in_response_to: response_tag_end
             .and_then(|end| attribute(xml, end, "InResponseTo"))
@@ -369,11 +329,7 @@ impl SamlRefusal {
 /// Verifies a Response (XML) for a configuration. `request_id` is the AuthnRequest of the
 /// browser's flow, `None` for an unsolicited Response.
 pub fn verify(
-    config: &SsoConfiguration,
-    public_url: &str,
-    clock_skew: Duration,
-    xml: &str,
-    request_id: Option<&str>,
+    config: &SsoConfiguration, public_url: &str, clock_skew: Duration, xml: &str, request_id: Option<&str>,
 ) -> Result<SamlLogin, SamlRefusal> {
     // No DTDs (entity expansion, external entities), and exactly one assertion: a second,
     // unsigned one beside the signed one is how signature wrapping tries to be read.
@@ -389,9 +345,7 @@ pub fn verify(
     }
     let sp = service_provider(config, public_url, clock_skew, unsolicited).map_err(SamlRefusal::Other)?;
     let ids: Vec<&str> = request_id.into_iter().collect();
-    let assertion = sp
-        .parse_xml_response(xml, (!unsolicited).then_some(ids.as_slice()))
-        .map_err(classify)?;
+    let assertion = sp.parse_xml_response(xml, (!unsolicited).then_some(ids.as_slice())).map_err(classify)?;
     if unsolicited && in_response_to_of(&assertion).is_some() {
         // A Response answering some request, posted without that request's flow: not ours.
         return Err(SamlRefusal::InResponseTo("no sign-in under way for it".into()));
@@ -404,9 +358,7 @@ pub fn verify(
         .flat_map(|r| r.audience.iter().map(String::as_str))
         .collect();
     if !audiences.contains(&expected.as_str()) {
-        return Err(SamlRefusal::Audience(format!(
-            "expected {expected}, got {audiences:?}"
-        )));
+        return Err(SamlRefusal::Audience(format!("expected {expected}, got {audiences:?}")));
     }
     login_of(&assertion)
 }
@@ -417,9 +369,7 @@ fn count_elements(xml: &str, local_name: &str) -> usize {
     let mut rest = xml;
     while let Some(at) = rest.find('<') {
         rest = &rest[at + 1..];
-        let end = rest
-            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-            .unwrap_or(rest.len());
+        let end = rest.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(rest.len());
         let name = &rest[..end];
         let local = name.rsplit(':').next().unwrap_or(name);
         if local == local_name && !name.starts_with('/') && !name.starts_with('!') && !name.starts_with('?') {
@@ -482,22 +432,12 @@ fn login_of(assertion: &Assertion) -> Result<SamlLogin, SamlRefusal> {
                 .map(|v| v.trim().to_owned())
                 .filter(|v| !v.is_empty())
                 .collect();
-            for name in [attribute.name.as_ref(), attribute.friendly_name.as_ref()]
-                .into_iter()
-                .flatten()
-            {
-                attributes
-                    .entry(name.clone())
-                    .or_default()
-                    .extend(values.iter().cloned());
+            for name in [attribute.name.as_ref(), attribute.friendly_name.as_ref()].into_iter().flatten() {
+                attributes.entry(name.clone()).or_default().extend(values.iter().cloned());
             }
         }
     }
-    let session_index = assertion
-        .authn_statements
-        .iter()
-        .flatten()
-        .find_map(|s| s.session_index.clone());
+    let session_index = assertion.authn_statements.iter().flatten().find_map(|s| s.session_index.clone());
     let expires_at = assertion
         .conditions
         .as_ref()
@@ -533,11 +473,7 @@ const LOGOUT_MAX_AGE: Duration = Duration::minutes(5);
 /// [`LOGOUT_MAX_AGE`]), not expired (NotOnOrAfter), with an ID (the caller refuses a replay),
 /// naming a subject.
 pub fn verify_logout_request(
-    config: &SsoConfiguration,
-    xml: &str,
-    public_url: &str,
-    clock_skew: Duration,
-    now: DateTime<Utc>,
+    config: &SsoConfiguration, xml: &str, public_url: &str, clock_skew: Duration, now: DateTime<Utc>,
 ) -> Result<LogoutRequest, SamlRefusal> {
     use samael::crypto::{Crypto, CryptoProvider, ReduceMode};
     let certs: Vec<CertificateDer> = config
@@ -622,9 +558,7 @@ fn unescape(value: &str) -> String {
 
 /// The unsigned LogoutResponse (Success) answering `request`, posted back to the IdP.
 pub fn logout_response(
-    config: &SsoConfiguration,
-    public_url: &str,
-    in_response_to: &str,
+    config: &SsoConfiguration, public_url: &str, in_response_to: &str,
 ) -> Option<(String, String)> {
     let destination = config.saml_idp_slo_url.as_deref()?;
     let issuer = sp_urls(public_url, config.id).metadata_url;
@@ -643,13 +577,7 @@ pub fn logout_response(
 pub fn auto_post(action: &str, fields: &[(&str, &str)]) -> String {
     let inputs: String = fields
         .iter()
-        .map(|(k, v)| {
-            format!(
-                r#"<input type="hidden" name="{}" value="{}"/>"#,
-                escape(k),
-                escape(v)
-            )
-        })
+        .map(|(k, v)| format!(r#"<input type="hidden" name="{}" value="{}"/>"#, escape(k), escape(v)))
         .collect();
     format!(
         r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>Continuing</title></head><body onload="document.forms[0].submit()"><form method="post" action="{}">{inputs}<noscript><button type="submit">Continue</button></noscript></form></body></html>"#,
@@ -666,14 +594,8 @@ mod tests {
         let id = Uuid::now_v7();
         let urls = sp_urls("https://id.example/", id);
         assert_eq!(urls.acs_url, "https://id.example/api/v1/sso/saml/acs");
-        assert_eq!(
-            config_of_entity_id("https://id.example", &urls.metadata_url),
-            Some(id)
-        );
-        assert_eq!(
-            config_of_entity_id("https://id.example", "https://evil.example/x"),
-            None
-        );
+        assert_eq!(config_of_entity_id("https://id.example", &urls.metadata_url), Some(id));
+        assert_eq!(config_of_entity_id("https://id.example", "https://evil.example/x"), None);
     }
 
     #[test]
@@ -769,11 +691,7 @@ mod samael_idp_tests {
             &attributes,
         );
         if let Some(assertion) = response.assertion.as_mut() {
-            for c in assertion
-                .subject
-                .iter_mut()
-                .flat_map(|s| s.subject_confirmations.iter_mut().flatten())
-            {
+            for c in assertion.subject.iter_mut().flat_map(|s| s.subject_confirmations.iter_mut().flatten()) {
                 if let Some(d) = c.subject_confirmation_data.as_mut() {
                     d.not_on_or_after = Some(Utc::now() + Duration::minutes(5));
                 }

@@ -129,36 +129,27 @@ mod tests {
 
     #[test]
     fn only_bearer_scim_tokens_are_taken() {
-        let req = TestRequest::default()
-            .insert_header((AUTHORIZATION, "Bearer scim_abc"))
-            .to_http_request();
+        let req = TestRequest::default().insert_header((AUTHORIZATION, "Bearer scim_abc")).to_http_request();
         assert_eq!(bearer_token(&req), Some("scim_abc"));
-        let req = TestRequest::default()
-            .insert_header((AUTHORIZATION, "bearer scim_abc"))
-            .to_http_request();
+        let req = TestRequest::default().insert_header((AUTHORIZATION, "bearer scim_abc")).to_http_request();
         assert_eq!(bearer_token(&req), Some("scim_abc"));
         for value in ["Bearer eyJhbGciOi", "Basic scim_abc", "scim_abc", "Bearer "] {
-            let req = TestRequest::default()
-                .insert_header((AUTHORIZATION, value))
-                .to_http_request();
+            let req = TestRequest::default().insert_header((AUTHORIZATION, value)).to_http_request();
             assert_eq!(bearer_token(&req), None, "{value}");
         }
     }
 
     #[actix_web::test]
     async fn a_request_without_a_scim_token_gets_a_scim_401_challenge() {
-        for (header, error) in [
-            (None, "\"Bearer realm=\\\"scim\\\"\""),
-            (Some("Bearer nope"), "invalid_token"),
-        ] {
+        for (header, error) in
+            [(None, "\"Bearer realm=\\\"scim\\\"\""), (Some("Bearer nope"), "invalid_token")]
+        {
             let mut req = TestRequest::default();
             if let Some(h) = header {
                 req = req.insert_header((AUTHORIZATION, h));
             }
             let (req, mut payload) = req.to_http_parts();
-            let refused = ScimClient::from_request(&req, &mut payload)
-                .await
-                .expect_err("refused");
+            let refused = ScimClient::from_request(&req, &mut payload).await.expect_err("refused");
             let resp = refused.error_response();
             assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
             let challenge = resp.headers().get(WWW_AUTHENTICATE).unwrap().to_str().unwrap();

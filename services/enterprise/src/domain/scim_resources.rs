@@ -13,11 +13,7 @@ fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 fn meta(
-    resource_type: &str,
-    location: String,
-    created: DateTime<Utc>,
-    modified: DateTime<Utc>,
-    version: i64,
+    resource_type: &str, location: String, created: DateTime<Utc>, modified: DateTime<Utc>, version: i64,
 ) -> Value {
     json!({
         "resourceType": resource_type,
@@ -40,13 +36,8 @@ pub fn user_resource(row: &ScimUserRow, groups: &[(Uuid, String)], base: &str) -
     if !groups.is_empty() {
         resource["groups"] = group_refs(groups, base);
     }
-    resource["meta"] = meta(
-        "User",
-        format!("{base}/Users/{}", row.id),
-        row.created_at,
-        row.updated_at,
-        row.version,
-    );
+    resource["meta"] =
+        meta("User", format!("{base}/Users/{}", row.id), row.created_at, row.updated_at, row.version);
     resource
 }
 
@@ -88,13 +79,8 @@ pub fn group_resource(row: &ScimGroupRow, members: &[Member], base: &str) -> Val
     if let Some(external_id) = &row.external_id {
         resource["externalId"] = json!(external_id);
     }
-    resource["meta"] = meta(
-        "Group",
-        format!("{base}/Groups/{}", row.id),
-        row.created_at,
-        row.updated_at,
-        row.version,
-    );
+    resource["meta"] =
+        meta("Group", format!("{base}/Groups/{}", row.id), row.created_at, row.updated_at, row.version);
     resource
 }
 
@@ -137,12 +123,7 @@ pub fn account_fields(resource: &Value) -> AccountFields {
 /// The name shown for the account: `displayName`, else `name.formatted`, else the given and
 /// family names.
 fn display_name(resource: &Value) -> Option<String> {
-    let text = |v: &Value| {
-        v.as_str()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
+    let text = |v: &Value| v.as_str().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     if let Some(name) = text(&resource["displayName"]) {
         return Some(name);
     }
@@ -150,13 +131,9 @@ fn display_name(resource: &Value) -> Option<String> {
     if let Some(formatted) = text(&name["formatted"]) {
         return Some(formatted);
     }
-    let parts: Vec<String> = ["givenName", "middleName", "familyName"]
-        .iter()
-        .filter_map(|k| text(&name[*k]))
-        .collect();
-    (!parts.is_empty())
-        .then(|| parts.join(" "))
-        .map(|n| n.chars().take(200).collect())
+    let parts: Vec<String> =
+        ["givenName", "middleName", "familyName"].iter().filter_map(|k| text(&name[*k])).collect();
+    (!parts.is_empty()).then(|| parts.join(" ")).map(|n| n.chars().take(200).collect())
 }
 
 /// The lower-cased email values, for the email index.
@@ -165,10 +142,7 @@ pub fn email_index(resource: &Value) -> Vec<String> {
         .get("emails")
         .and_then(Value::as_array)
         .map(|list| {
-            list.iter()
-                .filter_map(|e| e["value"].as_str())
-                .map(|v| v.trim().to_lowercase())
-                .collect()
+            list.iter().filter_map(|e| e["value"].as_str()).map(|v| v.trim().to_lowercase()).collect()
         })
         .unwrap_or_default();
     emails.sort();

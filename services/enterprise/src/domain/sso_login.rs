@@ -37,10 +37,8 @@ pub struct Profile {
 impl Profile {
     fn display_name(&self) -> Option<String> {
         self.name.clone().or_else(|| {
-            let parts: Vec<&str> = [self.given_name.as_deref(), self.family_name.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect();
+            let parts: Vec<&str> =
+                [self.given_name.as_deref(), self.family_name.as_deref()].into_iter().flatten().collect();
             (!parts.is_empty()).then(|| parts.join(" "))
         })
     }
@@ -48,27 +46,17 @@ impl Profile {
 
 /// Where the mapping (or the usual names) puts each detail.
 pub fn profile_from(
-    mapping: &Value,
-    lookup: impl Fn(&str) -> Vec<String>,
-    defaults: &ProfileDefaults,
-    name_id: Option<&str>,
+    mapping: &Value, lookup: impl Fn(&str) -> Vec<String>, defaults: &ProfileDefaults, name_id: Option<&str>,
 ) -> Profile {
     let pick = |key: &str, fallbacks: &[&str]| -> Vec<String> {
         if let Some(name) = mapping.get(key).and_then(Value::as_str) {
             return lookup(name);
         }
-        fallbacks
-            .iter()
-            .map(|n| lookup(n))
-            .find(|v| !v.is_empty())
-            .unwrap_or_default()
+        fallbacks.iter().map(|n| lookup(n)).find(|v| !v.is_empty()).unwrap_or_default()
     };
     let first = |v: Vec<String>| v.into_iter().find(|s| !s.trim().is_empty());
-    let email = first(pick("email", defaults.email)).or_else(|| {
-        name_id
-            .filter(|n| n.contains('@') && mapping.get("email").is_none())
-            .map(str::to_owned)
-    });
+    let email = first(pick("email", defaults.email))
+        .or_else(|| name_id.filter(|n| n.contains('@') && mapping.get("email").is_none()).map(str::to_owned));
     Profile {
         email: email.map(|e| e.trim().to_lowercase()),
         given_name: first(pick("given_name", defaults.given_name)),
@@ -108,16 +96,8 @@ pub const SAML_DEFAULTS: ProfileDefaults = ProfileDefaults {
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
         "urn:oid:2.5.4.4",
     ],
-    name: &[
-        "displayName",
-        "name",
-        "http://schemas.microsoft.com/identity/claims/displayname",
-    ],
-    groups: &[
-        "groups",
-        "memberOf",
-        "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
-    ],
+    name: &["displayName", "name", "http://schemas.microsoft.com/identity/claims/displayname"],
+    groups: &["groups", "memberOf", "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"],
 };
 
 pub const OIDC_DEFAULTS: ProfileDefaults = ProfileDefaults {
@@ -132,11 +112,7 @@ pub const OIDC_DEFAULTS: ProfileDefaults = ProfileDefaults {
 pub fn claim_values(claims: &Value, name: &str) -> Vec<String> {
     match claims.get(name) {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
         _ => Vec::new(),
     }
 }
@@ -177,11 +153,7 @@ async fn within_failure_budget(state: &EnterpriseState, config: &SsoConfiguratio
 
 /// Records a refused sign-in on the audit trail (within the connection's budget).
 pub async fn record_failure(
-    state: &EnterpriseState,
-    config: &SsoConfiguration,
-    user: Option<Uuid>,
-    reason: &str,
-    meta: &RequestMeta,
+    state: &EnterpriseState, config: &SsoConfiguration, user: Option<Uuid>, reason: &str, meta: &RequestMeta,
 ) {
     if !within_failure_budget(state, config).await {
         tracing::info!(configuration_id = %config.id, reason, "SSO refusal not recorded: the connection's budget for this minute is spent");
@@ -196,9 +168,7 @@ pub async fn record_failure(
     );
     let result = async {
         let mut conn = state.pool.get().await.map_err(ApiError::from)?;
-        janua_db::outbox::enqueue(&mut conn, &event)
-            .await
-            .map_err(ApiError::from)
+        janua_db::outbox::enqueue(&mut conn, &event).await.map_err(ApiError::from)
     }
     .await;
     if let Err(e) = result {
@@ -237,11 +207,7 @@ impl Joined {
 
 /// Signs in the user an IdP vouched for.
 pub async fn complete(
-    state: &EnterpriseState,
-    config: &SsoConfiguration,
-    subject: &str,
-    profile: &Profile,
-    method: &str,
+    state: &EnterpriseState, config: &SsoConfiguration, subject: &str, profile: &Profile, method: &str,
     meta: &RequestMeta,
 ) -> Result<Outcome, ApiError> {
     let (account, joined) = match linked_account(state, config, subject).await? {
@@ -274,19 +240,13 @@ pub async fn complete(
         meta.clone().into(),
     ));
     link_identity(state, config, subject, &account, profile, &published).await?;
-    Ok(Outcome {
-        answer,
-        user_id: account.id,
-        session_id,
-    })
+    Ok(Outcome { answer, user_id: account.id, session_id })
 }
 
 /// The account the subject's identity at this connection is linked to. A link to a deleted
 /// account is stale: it is dropped and the subject starts afresh.
 async fn linked_account(
-    state: &EnterpriseState,
-    config: &SsoConfiguration,
-    subject: &str,
+    state: &EnterpriseState, config: &SsoConfiguration, subject: &str,
 ) -> Result<Option<Account>, ApiError> {
     let known = {
         let mut conn = state.pool.get().await?;
@@ -307,16 +267,9 @@ async fn linked_account(
 /// an account with that address proven, one whose unproven address auth hands over, or a new
 /// one.
 async fn join(
-    state: &EnterpriseState,
-    config: &SsoConfiguration,
-    profile: &Profile,
-    meta: &RequestMeta,
+    state: &EnterpriseState, config: &SsoConfiguration, profile: &Profile, meta: &RequestMeta,
 ) -> Result<(Account, Joined), ApiError> {
-    let Some(email) = profile
-        .email
-        .clone()
-        .filter(|e| e.contains('@') && e.len() <= 254)
-    else {
+    let Some(email) = profile.email.clone().filter(|e| e.contains('@') && e.len() <= 254) else {
         record_failure(state, config, None, "email_missing", meta).await;
         return Err(refused(
             ErrorCode::Forbidden,
@@ -324,10 +277,7 @@ async fn join(
             "the identity provider sent no email address for this user",
         ));
     };
-    let domain = email
-        .rsplit_once('@')
-        .map(|(_, d)| d.to_owned())
-        .unwrap_or_default();
+    let domain = email.rsplit_once('@').map(|(_, d)| d.to_owned()).unwrap_or_default();
     let verified = {
         let mut conn = state.pool.get().await?;
         store::domain_verified_for(&mut conn, config.organization_id, &domain).await?
@@ -340,10 +290,7 @@ async fn join(
             "the user's email domain is not a verified domain of this organization",
         ));
     }
-    let linked = |claimed| Joined {
-        event_type: "sso.identity_linked",
-        claimed,
-    };
+    let linked = |claimed| Joined { event_type: "sso.identity_linked", claimed };
     Ok(match state.upstreams.account_by_email(&email).await? {
         Some(existing) if existing.email_verified => (existing, linked(None)),
         Some(unproven) => {
@@ -355,10 +302,7 @@ async fn join(
                 .upstreams
                 .create_verified_account(Uuid::now_v7(), &email, profile.display_name().as_deref())
                 .await?;
-            let joined = Joined {
-                event_type: "sso.user_provisioned",
-                claimed: None,
-            };
+            let joined = Joined { event_type: "sso.user_provisioned", claimed: None };
             (created, joined)
         }
     })
@@ -367,31 +311,17 @@ async fn join(
 /// The organization role the connection gives: admin for a member of one of its admin
 /// groups, else its default role.
 fn role_of<'c>(config: &'c SsoConfiguration, profile: &Profile) -> &'c str {
-    let admin = profile
-        .groups
-        .iter()
-        .any(|g| config.admin_groups.iter().any(|a| a == g));
-    if admin {
-        "admin"
-    } else {
-        config.default_role.as_str()
-    }
+    let admin = profile.groups.iter().any(|g| config.admin_groups.iter().any(|a| a == g));
+    if admin { "admin" } else { config.default_role.as_str() }
 }
 
 /// Makes the account a member with `role` and asks auth to sign it in (a suspended account's
 /// refusal is recorded).
 async fn sign_in(
-    state: &EnterpriseState,
-    config: &SsoConfiguration,
-    account: &Account,
-    role: &str,
-    method: &str,
+    state: &EnterpriseState, config: &SsoConfiguration, account: &Account, role: &str, method: &str,
     meta: &RequestMeta,
 ) -> Result<Value, ApiError> {
-    state
-        .upstreams
-        .ensure_member(config.organization_id, account.id, role)
-        .await?;
+    state.upstreams.ensure_member(config.organization_id, account.id, role).await?;
     match state.upstreams.sign_in(account.id, method, meta).await {
         Ok(answer) => Ok(answer),
         Err(e) => {
@@ -406,20 +336,15 @@ async fn sign_in(
 
 /// The Janua session auth's answer started (none while MFA is pending).
 fn session_id_of(answer: &Value) -> Option<Uuid> {
-    answer["access_token"].as_str().and_then(session_of).or_else(|| {
-        answer["session_id"]
-            .as_str()
-            .and_then(|s| Uuid::parse_str(s).ok())
-    })
+    answer["access_token"]
+        .as_str()
+        .and_then(session_of)
+        .or_else(|| answer["session_id"].as_str().and_then(|s| Uuid::parse_str(s).ok()))
 }
 
 /// Links the identity and publishes the sign-in's events, in one transaction.
 async fn link_identity(
-    state: &EnterpriseState,
-    config: &SsoConfiguration,
-    subject: &str,
-    account: &Account,
-    profile: &Profile,
+    state: &EnterpriseState, config: &SsoConfiguration, subject: &str, account: &Account, profile: &Profile,
     published: &[janua_events::Event],
 ) -> Result<(), ApiError> {
     let mut conn = state.pool.get().await?;
@@ -448,9 +373,8 @@ async fn link_identity(
 fn session_of(token: &str) -> Option<Uuid> {
     use base64::Engine;
     let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
+    let bytes =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: Value = serde_json::from_slice(&bytes).ok()?;
     Uuid::parse_str(claims["sid"].as_str()?).ok()
 }

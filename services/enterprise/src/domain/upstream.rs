@@ -43,12 +43,7 @@ impl From<UpstreamError> for janua_core::ApiError {
         use janua_core::{ApiError, ErrorCode};
         match e {
             UpstreamError::Unavailable(service) => ApiError::unavailable(service),
-            UpstreamError::Refused {
-                code,
-                message,
-                status,
-                ..
-            } => {
+            UpstreamError::Refused { code, message, status, .. } => {
                 let code = match code.as_deref() {
                     Some("ACCOUNT_SUSPENDED") => ErrorCode::AccountSuspended,
                     Some("CONFLICT") => ErrorCode::Conflict,
@@ -106,11 +101,7 @@ impl Upstreams {
     }
 
     async fn call(
-        &self,
-        service: &'static str,
-        method: reqwest::Method,
-        url: String,
-        body: Option<Value>,
+        &self, service: &'static str, method: reqwest::Method, url: String, body: Option<Value>,
     ) -> Result<(StatusCode, Value), UpstreamError> {
         let mut req = self
             .http
@@ -125,10 +116,7 @@ impl Upstreams {
             UpstreamError::Unavailable(service)
         })?;
         let status = resp.status();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|_| UpstreamError::Unavailable(service))?;
+        let bytes = resp.bytes().await.map_err(|_| UpstreamError::Unavailable(service))?;
         let value: Value = if bytes.is_empty() {
             Value::Null
         } else {
@@ -170,21 +158,14 @@ impl Upstreams {
     /// Creates the account with this id, or answers it when it exists with this email. A 409
     /// means the email is another account's, or the id holds another email.
     pub async fn create_account(
-        &self,
-        id: Uuid,
-        email: &str,
-        name: Option<&str>,
+        &self, id: Uuid, email: &str, name: Option<&str>,
     ) -> Result<Account, UpstreamError> {
         self.put_account(id, email, name, false).await
     }
 
     /// identity's idempotent create (by id), the address verified or not.
     async fn put_account(
-        &self,
-        id: Uuid,
-        email: &str,
-        name: Option<&str>,
-        email_verified: bool,
+        &self, id: Uuid, email: &str, name: Option<&str>, email_verified: bool,
     ) -> Result<Account, UpstreamError> {
         let (_, value) = self
             .call(
@@ -206,12 +187,7 @@ impl Upstreams {
 
     /// Changes what is given of the account: email, name (`Some(None)` clears it), status.
     pub async fn update_account(
-        &self,
-        id: Uuid,
-        email: Option<&str>,
-        name: Option<Option<&str>>,
-        active: Option<bool>,
-        reason: &str,
+        &self, id: Uuid, email: Option<&str>, name: Option<Option<&str>>, active: Option<bool>, reason: &str,
         actor: Uuid,
     ) -> Result<Account, UpstreamError> {
         let mut body = json!({ "actor_id": actor, "reason": reason });
@@ -250,10 +226,7 @@ impl Upstreams {
         self.call(
             "org",
             reqwest::Method::DELETE,
-            format!(
-                "{}/internal/v1/organizations/{org}/members/{user}?actor_id={actor}",
-                self.org
-            ),
+            format!("{}/internal/v1/organizations/{org}/members/{user}?actor_id={actor}", self.org),
             None,
         )
         .await
@@ -262,11 +235,7 @@ impl Upstreams {
 
     /// Creates or renames the organization role backing a group.
     pub async fn put_role(
-        &self,
-        org: Uuid,
-        role: Uuid,
-        name: &str,
-        actor: Uuid,
+        &self, org: Uuid, role: Uuid, name: &str, actor: Uuid,
     ) -> Result<(), UpstreamError> {
         self.call(
             "org",
@@ -295,19 +264,12 @@ impl Upstreams {
 
     /// Makes the role's holders exactly `users`.
     pub async fn set_role_members(
-        &self,
-        org: Uuid,
-        role: Uuid,
-        users: &[Uuid],
-        actor: Uuid,
+        &self, org: Uuid, role: Uuid, users: &[Uuid], actor: Uuid,
     ) -> Result<(), UpstreamError> {
         self.call(
             "org",
             reqwest::Method::PUT,
-            format!(
-                "{}/internal/v1/organizations/{org}/roles/{role}/members",
-                self.org
-            ),
+            format!("{}/internal/v1/organizations/{org}/roles/{role}/members", self.org),
             Some(json!({ "user_ids": users, "actor_id": actor })),
         )
         .await
@@ -330,29 +292,20 @@ impl Upstreams {
     pub async fn organization_by_slug(&self, slug: &str) -> Result<Option<OrganizationRef>, UpstreamError> {
         let encoded: String = url::form_urlencoded::byte_serialize(slug.as_bytes()).collect();
         let url = format!("{}/internal/v1/organizations/by-slug/{encoded}", self.org);
-        Ok(self
-            .get_optional("org", url)
-            .await?
-            .and_then(|value| serde_json::from_value(value).ok()))
+        Ok(self.get_optional("org", url).await?.and_then(|value| serde_json::from_value(value).ok()))
     }
 
     /// The account with this email, if any.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, UpstreamError> {
         let encoded: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
         let url = format!("{}/internal/v1/users/by-email?email={encoded}", self.identity);
-        self.get_optional("identity", url)
-            .await?
-            .map(Self::account)
-            .transpose()
+        self.get_optional("identity", url).await?.map(Self::account).transpose()
     }
 
     /// Creates an account whose address the organization's IdP vouches for (a verified
     /// domain of the organization): verified at once.
     pub async fn create_verified_account(
-        &self,
-        id: Uuid,
-        email: &str,
-        name: Option<&str>,
+        &self, id: Uuid, email: &str, name: Option<&str>,
     ) -> Result<Account, UpstreamError> {
         self.put_account(id, email, name, true).await
     }
@@ -371,10 +324,7 @@ impl Upstreams {
 
     /// Asks auth to sign the user in (sessions, MFA, events are auth's).
     pub async fn sign_in(
-        &self,
-        user: Uuid,
-        method: &str,
-        meta: &janua_core::http::RequestMeta,
+        &self, user: Uuid, method: &str, meta: &janua_core::http::RequestMeta,
     ) -> Result<SignInAnswer, UpstreamError> {
         let (_, value) = self
             .call(
@@ -391,10 +341,7 @@ impl Upstreams {
     /// organization's IdP speaks for: auth removes everything the account's registrant set up
     /// and marks the address verified. Answers what was removed.
     pub async fn claim_account(
-        &self,
-        user: Uuid,
-        email: &str,
-        meta: &janua_core::http::RequestMeta,
+        &self, user: Uuid, email: &str, meta: &janua_core::http::RequestMeta,
     ) -> Result<Vec<String>, UpstreamError> {
         let (_, value) = self
             .call(

@@ -13,17 +13,12 @@ pub const BASE_PATHS: [&str; 2] = ["/api/v1/scim/v2", "/api/v1/scim"];
 
 pub fn base_url(state: &EnterpriseState, req: &HttpRequest) -> String {
     let path = req.path();
-    let base = BASE_PATHS
-        .into_iter()
-        .find(|b| path.starts_with(&format!("{b}/")))
-        .unwrap_or(BASE_PATHS[1]);
+    let base = BASE_PATHS.into_iter().find(|b| path.starts_with(&format!("{b}/"))).unwrap_or(BASE_PATHS[1]);
     format!("{}{base}", state.settings.public_url.trim_end_matches('/'))
 }
 
 fn scim_json(status: actix_web::http::StatusCode, body: &impl serde::Serialize) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type(SCIM_MEDIA_TYPE)
-        .json(body)
+    HttpResponse::build(status).content_type(SCIM_MEDIA_TYPE).json(body)
 }
 
 fn found(document: Option<Value>, what: &str, id: &str) -> HttpResponse {
@@ -64,9 +59,7 @@ pub async fn schemas(state: web::Data<EnterpriseState>, req: HttpRequest) -> Htt
     responses((status = 200, description = "a Schema document", content_type = "application/scim+json"),
         (status = 404, description = "a SCIM error", content_type = "application/scim+json")))]
 pub async fn schema(
-    state: web::Data<EnterpriseState>,
-    req: HttpRequest,
-    id: web::Path<String>,
+    state: web::Data<EnterpriseState>, req: HttpRequest, id: web::Path<String>,
 ) -> HttpResponse {
     let doc = schema::schema_document(&base_url(&state, &req), &id);
     found(doc, "Schema", &id)
@@ -90,9 +83,7 @@ pub async fn resource_types(state: web::Data<EnterpriseState>, req: HttpRequest)
     responses((status = 200, description = "a ResourceType document", content_type = "application/scim+json"),
         (status = 404, description = "a SCIM error", content_type = "application/scim+json")))]
 pub async fn resource_type(
-    state: web::Data<EnterpriseState>,
-    req: HttpRequest,
-    id: web::Path<String>,
+    state: web::Data<EnterpriseState>, req: HttpRequest, id: web::Path<String>,
 ) -> HttpResponse {
     let doc = schema::resource_type_document(&base_url(&state, &req), &id);
     found(doc, "ResourceType", &id)

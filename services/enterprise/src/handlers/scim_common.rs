@@ -41,15 +41,15 @@ impl From<UpstreamError> for ScimFailure {
     fn from(e: UpstreamError) -> Self {
         match e {
             UpstreamError::Unavailable(service) => ScimFailure::Unavailable(service),
-            UpstreamError::Refused {
-                status: 409, message, ..
-            } => ScimFailure::Scim(ScimError::Uniqueness(message)),
-            UpstreamError::Refused {
-                status: 400, message, ..
-            } => ScimFailure::Scim(ScimError::InvalidValue(message)),
-            UpstreamError::Refused {
-                status: 404, message, ..
-            } => ScimFailure::Scim(ScimError::NotFound(message)),
+            UpstreamError::Refused { status: 409, message, .. } => {
+                ScimFailure::Scim(ScimError::Uniqueness(message))
+            }
+            UpstreamError::Refused { status: 400, message, .. } => {
+                ScimFailure::Scim(ScimError::InvalidValue(message))
+            }
+            UpstreamError::Refused { status: 404, message, .. } => {
+                ScimFailure::Scim(ScimError::NotFound(message))
+            }
             UpstreamError::Refused { service, status, .. } => {
                 tracing::error!(service, status, "an upstream refused an internal call");
                 ScimFailure::Internal
@@ -110,10 +110,7 @@ pub fn etag(version: i64) -> String {
 
 /// The `If-Match` header of a write, read before a transaction (the request is not `Send`).
 pub fn if_match(req: &HttpRequest) -> Option<String> {
-    req.headers()
-        .get(IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    req.headers().get(IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 /// RFC 7644 §3.14: a write with `If-Match` goes ahead only on the current version.
@@ -135,29 +132,23 @@ pub fn check_if_match(if_match: Option<&str>, version: i64) -> Result<(), ScimFa
 /// `If-None-Match` on a read: whether the client's copy is current (answer 304).
 pub fn not_modified(req: &HttpRequest, version: i64) -> bool {
     let current = etag(version);
-    req.headers()
-        .get(IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|value| {
-            value
-                .split(',')
-                .map(str::trim)
-                .any(|tag| tag.trim_start_matches("W/") == current.trim_start_matches("W/"))
-        })
+    req.headers().get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|value| {
+        value
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag.trim_start_matches("W/") == current.trim_start_matches("W/"))
+    })
 }
 
 /// A SCIM answer.
 pub fn scim_json(status: StatusCode, body: &Value) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type(SCIM_MEDIA_TYPE)
-        .json(body)
+    HttpResponse::build(status).content_type(SCIM_MEDIA_TYPE).json(body)
 }
 
 /// A single resource, with its ETag (and `Location` when created).
 pub fn resource_response(status: StatusCode, resource: &Value, version: i64) -> HttpResponse {
     let mut resp = HttpResponse::build(status);
-    resp.content_type(SCIM_MEDIA_TYPE)
-        .insert_header((ETAG, etag(version)));
+    resp.content_type(SCIM_MEDIA_TYPE).insert_header((ETAG, etag(version)));
     if status == StatusCode::CREATED
         && let Some(location) = resource["meta"]["location"].as_str()
     {

@@ -45,19 +45,13 @@ impl ScimResource for Group {
     }
 
     async fn find(
-        conn: &mut AsyncPgConnection,
-        org: Uuid,
-        id: Uuid,
-        lock: bool,
+        conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, lock: bool,
     ) -> Result<Option<ScimGroupRow>, ScimFailure> {
         Ok(store::find(conn, org, id, lock).await?)
     }
 
     async fn related(conn: &mut AsyncPgConnection, row: &ScimGroupRow) -> Result<Vec<Member>, ScimFailure> {
-        Ok(store::members_of(conn, &[row.id])
-            .await?
-            .remove(&row.id)
-            .unwrap_or_default())
+        Ok(store::members_of(conn, &[row.id]).await?.remove(&row.id).unwrap_or_default())
     }
 
     fn resource(row: &ScimGroupRow, members: &Vec<Member>, base: &str) -> Value {
@@ -65,10 +59,7 @@ impl ScimResource for Group {
     }
 
     async fn answer_list(
-        state: &EnterpriseState,
-        org: Uuid,
-        base: &str,
-        query: &ListQuery,
+        state: &EnterpriseState, org: Uuid, base: &str, query: &ListQuery,
     ) -> Result<ListResponse, ScimFailure> {
         let mut conn = state.pool.get().await?;
         let mut matched = matching(&mut conn, org, base, query.filter.as_ref()).await?;
@@ -76,31 +67,21 @@ impl ScimResource for Group {
             list::sort_resources(&mut matched, sort_by, query.sort_order, GROUP);
         }
         let total = matched.len();
-        let resources = query
-            .paging
-            .page(&matched)
-            .iter()
-            .map(|r| query.projection.apply(r, GROUP))
-            .collect();
+        let resources =
+            query.paging.page(&matched).iter().map(|r| query.projection.apply(r, GROUP)).collect();
         Ok(ListResponse::new(resources, total, query.paging.start_index))
     }
 
     /// Renames the org role and gives it the new members' accounts as they change; publishes
     /// `scim.group_updated` with who joined and who left.
     async fn update(
-        state: &EnterpriseState,
-        client: &ScimClient,
-        conn: &mut AsyncPgConnection,
-        row: &ScimGroupRow,
-        (_, current_members): (&Value, &Vec<Member>),
-        next: Value,
+        state: &EnterpriseState, client: &ScimClient, conn: &mut AsyncPgConnection, row: &ScimGroupRow,
+        (_, current_members): (&Value, &Vec<Member>), next: Value,
     ) -> Result<Option<(ScimGroupRow, ScimEvent)>, ScimFailure> {
         let (org, id) = (client.organization_id, row.id);
         let (display, external_id) = names(&next)?;
-        let mut kept: Vec<(Uuid, Option<String>)> = current_members
-            .iter()
-            .map(|m| (m.user_id, m.display_sent.then(|| m.display.clone())))
-            .collect();
+        let mut kept: Vec<(Uuid, Option<String>)> =
+            current_members.iter().map(|m| (m.user_id, m.display_sent.then(|| m.display.clone()))).collect();
         kept.sort_by_key(|(id, _)| *id);
         let members = members_named(conn, org, &next, current_members).await?;
         let before: BTreeSet<Uuid> = kept.iter().map(|(id, _)| *id).collect();
@@ -115,10 +96,7 @@ impl ScimResource for Group {
         let saved = store::save(conn, id, &display, external_id.as_deref(), row.version + 1).await?;
         store::set_members(conn, id, &members).await?;
         if renamed {
-            state
-                .upstreams
-                .put_role(org, id, &display, client.created_by)
-                .await?;
+            state.upstreams.put_role(org, id, &display, client.created_by).await?;
         }
         if before != after {
             let ids: Vec<Uuid> = after.iter().copied().collect();
@@ -141,16 +119,10 @@ impl ScimResource for Group {
 
     /// Deletes the group and the org role behind it; publishes `scim.group_deleted`.
     async fn remove(
-        state: &EnterpriseState,
-        client: &ScimClient,
-        conn: &mut AsyncPgConnection,
-        row: &ScimGroupRow,
+        state: &EnterpriseState, client: &ScimClient, conn: &mut AsyncPgConnection, row: &ScimGroupRow,
     ) -> Result<ScimEvent, ScimFailure> {
         store::delete(conn, row.id).await?;
-        state
-            .upstreams
-            .delete_role(client.organization_id, row.id)
-            .await?;
+        state.upstreams.delete_role(client.organization_id, row.id).await?;
         Ok(ScimEvent {
             event_type: "scim.group_deleted",
             details: json!({ "group_id": row.id, "display_name": row.display_name }),
@@ -164,28 +136,17 @@ fn name_exists(display: &str) -> ScimFailure {
 
 /// Makes the members among `ids` that have an account the holders of the group's org role.
 async fn grant_role(
-    state: &EnterpriseState,
-    client: &ScimClient,
-    conn: &mut AsyncPgConnection,
-    group: Uuid,
-    ids: &[Uuid],
+    state: &EnterpriseState, client: &ScimClient, conn: &mut AsyncPgConnection, group: Uuid, ids: &[Uuid],
 ) -> Result<(), ScimFailure> {
     let org = client.organization_id;
     let holders = scim_users::with_accounts(conn, org, ids).await?;
-    state
-        .upstreams
-        .set_role_members(org, group, &holders, client.created_by)
-        .await?;
+    state.upstreams.set_role_members(org, group, &holders, client.created_by).await?;
     Ok(())
 }
 
 /// The display name and external id of a group resource, checked.
 fn names(resource: &Value) -> Result<(String, Option<String>), ScimFailure> {
-    let display = resource["displayName"]
-        .as_str()
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
+    let display = resource["displayName"].as_str().unwrap_or_default().trim().to_owned();
     if display.is_empty() || display.chars().count() > 200 {
         return Err(ScimError::InvalidValue("displayName must be 1 to 200 characters".into()).into());
     }
@@ -196,32 +157,21 @@ fn names(resource: &Value) -> Result<(String, Option<String>), ScimFailure> {
 /// display to keep: the one the client sent, unless it is just the user's own name as shown
 /// before (`current`).
 async fn members_named(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    resource: &Value,
-    current: &[Member],
+    conn: &mut AsyncPgConnection, org: Uuid, resource: &Value, current: &[Member],
 ) -> Result<Vec<(Uuid, Option<String>)>, ScimFailure> {
     let mut named: BTreeMap<Uuid, Option<String>> = BTreeMap::new();
-    for member in resource["members"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-    {
-        if member["type"]
-            .as_str()
-            .is_some_and(|t| t.eq_ignore_ascii_case("group"))
-        {
+    for member in resource["members"].as_array().map(Vec::as_slice).unwrap_or_default() {
+        if member["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case("group")) {
             return Err(ScimError::InvalidValue("nested groups are not supported".into()).into());
         }
         let raw = member["value"].as_str().unwrap_or_default();
         let id = Uuid::parse_str(raw).map_err(|_| {
             ScimError::InvalidValue(format!("member '{raw}' is not a user of this organization"))
         })?;
-        let display = member["display"].as_str().map(str::to_owned).filter(|d| {
-            !current
-                .iter()
-                .any(|m| m.user_id == id && !m.display_sent && &m.display == d)
-        });
+        let display = member["display"]
+            .as_str()
+            .map(str::to_owned)
+            .filter(|d| !current.iter().any(|m| m.user_id == id && !m.display_sent && &m.display == d));
         named.insert(id, display);
     }
     let ids: Vec<Uuid> = named.keys().copied().collect();
@@ -238,26 +188,18 @@ async fn members_named(
 /// Gives the org roles of a user's groups their current holders (after the user got an
 /// account: members without one are not role holders).
 pub(crate) async fn sync_roles_of(
-    conn: &mut AsyncPgConnection,
-    state: &EnterpriseState,
-    client: &ScimClient,
+    conn: &mut AsyncPgConnection, state: &EnterpriseState, client: &ScimClient,
     user: &scim_users::ScimUserRow,
 ) -> Result<(), ScimFailure> {
     let org = client.organization_id;
-    let groups = scim_users::groups_of(conn, &[user.id])
-        .await?
-        .remove(&user.id)
-        .unwrap_or_default();
+    let groups = scim_users::groups_of(conn, &[user.id]).await?.remove(&user.id).unwrap_or_default();
     for (group, _) in groups {
         let members = store::member_ids(conn, group).await?;
         let mut holders = scim_users::with_accounts(conn, org, &members).await?;
         if user.has_account && !holders.contains(&user.id) {
             holders.push(user.id);
         }
-        state
-            .upstreams
-            .set_role_members(org, group, &holders, client.created_by)
-            .await?;
+        state.upstreams.set_role_members(org, group, &holders, client.created_by).await?;
     }
     Ok(())
 }
@@ -278,10 +220,7 @@ pub async fn list(call: ScimCall) -> ScimResult {
 
 /// Every group the filter matches (all without one), in creation order, with members.
 pub(crate) async fn matching(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    base: &str,
-    filter: Option<&janua_scim::Filter>,
+    conn: &mut AsyncPgConnection, org: Uuid, base: &str, filter: Option<&janua_scim::Filter>,
 ) -> Result<Vec<Value>, ScimFailure> {
     let rows = store::all(conn, org).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
@@ -315,9 +254,7 @@ pub async fn get(call: ScimCall, path: web::Path<String>) -> ScimResult {
     security(("scim_token" = [])))]
 pub async fn create(call: ScimCall, body: web::Bytes) -> ScimResult {
     let base = call.base_url();
-    let ScimCall {
-        state, client, meta, ..
-    } = call;
+    let ScimCall { state, client, meta, .. } = call;
     let body = json_body(&body)?;
     let resource = input::from_client(&body, GROUP)?;
     let (display, external_id) = names(&resource)?;
@@ -344,10 +281,7 @@ pub async fn create(call: ScimCall, body: web::Bytes) -> ScimResult {
                 Err(e) => return Err(e.into()),
             };
             store::set_members(conn, id, &members).await?;
-            state
-                .upstreams
-                .put_role(org, id, &display, client.created_by)
-                .await?;
+            state.upstreams.put_role(org, id, &display, client.created_by).await?;
             grant_role(&state, &client, conn, id, &member_ids).await?;
             let event = ScimEvent {
                 event_type: "scim.group_created",

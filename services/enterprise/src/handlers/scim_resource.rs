@@ -44,15 +44,11 @@ pub trait ScimResource {
 
     /// A readable row of the organization (locked for an update when `lock`).
     fn find(
-        conn: &mut AsyncPgConnection,
-        org: Uuid,
-        id: Uuid,
-        lock: bool,
+        conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, lock: bool,
     ) -> impl Future<Output = Result<Option<Self::Row>, ScimFailure>> + Send;
 
     fn related(
-        conn: &mut AsyncPgConnection,
-        row: &Self::Row,
+        conn: &mut AsyncPgConnection, row: &Self::Row,
     ) -> impl Future<Output = Result<Self::Related, ScimFailure>> + Send;
 
     /// The resource as clients see it.
@@ -60,29 +56,19 @@ pub trait ScimResource {
 
     /// A list (`GET` or `POST .search`) answered.
     fn answer_list(
-        state: &EnterpriseState,
-        org: Uuid,
-        base: &str,
-        query: &ListQuery,
+        state: &EnterpriseState, org: Uuid, base: &str, query: &ListQuery,
     ) -> impl Future<Output = Result<ListResponse, ScimFailure>>;
 
     /// Makes the row (and what stands behind it) say what `next` says, with the next version;
     /// `None` when `next` changes nothing (the version stays, nothing is published).
     fn update(
-        state: &EnterpriseState,
-        client: &ScimClient,
-        conn: &mut AsyncPgConnection,
-        row: &Self::Row,
-        current: (&Value, &Self::Related),
-        next: Value,
+        state: &EnterpriseState, client: &ScimClient, conn: &mut AsyncPgConnection, row: &Self::Row,
+        current: (&Value, &Self::Related), next: Value,
     ) -> impl Future<Output = Result<Option<(Self::Row, ScimEvent)>, ScimFailure>> + Send;
 
     /// Takes the resource out of SCIM (and what stands behind it).
     fn remove(
-        state: &EnterpriseState,
-        client: &ScimClient,
-        conn: &mut AsyncPgConnection,
-        row: &Self::Row,
+        state: &EnterpriseState, client: &ScimClient, conn: &mut AsyncPgConnection, row: &Self::Row,
     ) -> impl Future<Output = Result<ScimEvent, ScimFailure>> + Send;
 }
 
@@ -97,10 +83,7 @@ fn parse_id<R: ScimResource>(raw: &str) -> Result<Uuid, ScimFailure> {
 
 /// A list query of the resource type from its parameters.
 pub fn list_query<R: ScimResource>(pairs: &[(String, String)]) -> Result<ListQuery, ScimFailure> {
-    Ok(ListQuery::from_pairs(
-        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        R::TYPE,
-    )?)
+    Ok(ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), R::TYPE)?)
 }
 
 /// What every SCIM resource route is called with: the service's state, the client (its token
@@ -121,12 +104,7 @@ impl FromRequest for ScimCall {
         let req = req.clone();
         Box::pin(async move {
             let (state, client, meta) = parts.await?;
-            Ok(ScimCall {
-                state,
-                client,
-                req,
-                meta,
-            })
+            Ok(ScimCall { state, client, req, meta })
         })
     }
 }
@@ -147,9 +125,7 @@ impl ScimCall {
 
     /// One resource, with its ETag; `If-None-Match` with the current ETag answers 304.
     pub async fn get<R: ScimResource>(&self, path: &str) -> ScimResult {
-        let Self {
-            state, client, req, ..
-        } = self;
+        let Self { state, client, req, .. } = self;
         let id = parse_id::<R>(path)?;
         let query = list_query::<R>(&query_pairs(req)?)?;
         let base = self.base_url();
@@ -159,17 +135,11 @@ impl ScimCall {
             .ok_or_else(|| not_found::<R>(path))?;
         let version = R::version(&row);
         if not_modified(req, version) {
-            return Ok(HttpResponse::NotModified()
-                .insert_header((ETAG, etag(version)))
-                .finish());
+            return Ok(HttpResponse::NotModified().insert_header((ETAG, etag(version))).finish());
         }
         let related = R::related(&mut conn, &row).await?;
         let resource = R::resource(&row, &related, &base);
-        Ok(resource_response(
-            StatusCode::OK,
-            &query.projection.apply(&resource, R::TYPE),
-            version,
-        ))
+        Ok(resource_response(StatusCode::OK, &query.projection.apply(&resource, R::TYPE), version))
     }
 
     /// PUT (RFC 7644 §3.5.1): the body replaces the resource; attributes left out are cleared.
@@ -194,15 +164,11 @@ impl ScimCall {
     /// A PUT or PATCH: under the row's lock and on the version `If-Match` names, computes the
     /// next resource, checks it, and lets the type store it and name its event.
     async fn change<R: ScimResource>(
-        self,
-        id: Uuid,
-        next_of: impl FnOnce(&Value) -> Result<Value, ScimFailure> + Send,
+        self, id: Uuid, next_of: impl FnOnce(&Value) -> Result<Value, ScimFailure> + Send,
     ) -> ScimResult {
         let base = self.base_url();
         let precondition = if_match(&self.req);
-        let Self {
-            state, client, meta, ..
-        } = self;
+        let Self { state, client, meta, .. } = self;
         let mut conn = state.pool.get().await?;
         let row = conn
             .transaction::<_, ScimFailure, _>(async |conn| {
@@ -229,9 +195,7 @@ impl ScimCall {
     pub async fn delete<R: ScimResource>(self, path: &str) -> ScimResult {
         let id = parse_id::<R>(path)?;
         let precondition = if_match(&self.req);
-        let Self {
-            state, client, meta, ..
-        } = self;
+        let Self { state, client, meta, .. } = self;
         let mut conn = state.pool.get().await?;
         conn.transaction::<_, ScimFailure, _>(async |conn| {
             let row = lock::<R>(conn, &client, id, precondition.as_deref(), path).await?;
@@ -246,26 +210,17 @@ impl ScimCall {
 /// The row, locked, when it is there (else a 404 naming `shown_id`) and at the version
 /// `If-Match` names (else a 412).
 async fn lock<R: ScimResource>(
-    conn: &mut AsyncPgConnection,
-    client: &ScimClient,
-    id: Uuid,
-    if_match: Option<&str>,
-    shown_id: &str,
+    conn: &mut AsyncPgConnection, client: &ScimClient, id: Uuid, if_match: Option<&str>, shown_id: &str,
 ) -> Result<R::Row, ScimFailure> {
-    let row = R::find(conn, client.organization_id, id, true)
-        .await?
-        .ok_or_else(|| not_found::<R>(shown_id))?;
+    let row =
+        R::find(conn, client.organization_id, id, true).await?.ok_or_else(|| not_found::<R>(shown_id))?;
     check_if_match(if_match, R::version(&row))?;
     Ok(row)
 }
 
 /// Writes a change's event to the outbox, in the change's transaction.
 pub async fn publish(
-    conn: &mut AsyncPgConnection,
-    client: &ScimClient,
-    id: Uuid,
-    event: ScimEvent,
-    meta: RequestMeta,
+    conn: &mut AsyncPgConnection, client: &ScimClient, id: Uuid, event: ScimEvent, meta: RequestMeta,
 ) -> Result<(), ScimFailure> {
     let event = events::scim_change(event.event_type, client, id, event.details, meta.into());
     janua_db::outbox::enqueue(conn, &event).await?;

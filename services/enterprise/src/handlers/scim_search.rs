@@ -19,13 +19,9 @@ fn pairs_of(body: &Value) -> Result<Vec<(String, String)>, ScimFailure> {
         return Err(ScimError::InvalidSyntax("a SearchRequest is a JSON object".into()).into());
     };
     if let Some(schemas) = map.get("schemas")
-        && !schemas
-            .as_array()
-            .is_some_and(|l| l.iter().any(|s| s.as_str() == Some(SEARCH_REQUEST_SCHEMA)))
+        && !schemas.as_array().is_some_and(|l| l.iter().any(|s| s.as_str() == Some(SEARCH_REQUEST_SCHEMA)))
     {
-        return Err(
-            ScimError::InvalidSyntax(format!("schemas must be [\"{SEARCH_REQUEST_SCHEMA}\"]")).into(),
-        );
+        return Err(ScimError::InvalidSyntax(format!("schemas must be [\"{SEARCH_REQUEST_SCHEMA}\"]")).into());
     }
     let mut pairs = Vec::new();
     for (key, value) in map {
@@ -116,11 +112,8 @@ pub async fn all(call: ScimCall, body: web::Bytes) -> ScimResult {
     let resources = page
         .iter()
         .map(|r| {
-            let rt = if r["meta"]["resourceType"] == "Group" {
-                ResourceType::Group
-            } else {
-                ResourceType::User
-            };
+            let rt =
+                if r["meta"]["resourceType"] == "Group" { ResourceType::Group } else { ResourceType::User };
             query.projection.apply(r, rt)
         })
         .collect();

@@ -74,17 +74,10 @@ pub struct ScimTokenList {
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %manager.caller, organization_id = %manager.organization_id))]
 pub async fn create(
-    state: web::Data<EnterpriseState>,
-    manager: ScimManager,
-    meta: RequestMeta,
-    body: web::Bytes,
+    state: web::Data<EnterpriseState>, manager: ScimManager, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let body: CreateScimToken = janua_core::http::optional_json(&body)?.unwrap_or_default();
-    let description = body
-        .description
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty());
+    let description = body.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
     check_description(description)?;
     let token = format!("{TOKEN_PREFIX}{}", janua_core::crypto::random_token());
     let hash = janua_core::crypto::sha256(token.as_bytes());
@@ -146,18 +139,15 @@ pub async fn list(state: web::Data<EnterpriseState>, manager: ScimManager) -> Re
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %manager.caller, organization_id = %manager.organization_id))]
 pub async fn revoke(
-    state: web::Data<EnterpriseState>,
-    manager: ScimManager,
-    meta: RequestMeta,
+    state: web::Data<EnterpriseState>, manager: ScimManager, meta: RequestMeta,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let no_such_token = || ApiError::new(ErrorCode::NotFound, "no such SCIM token");
     let token_id = Uuid::parse_str(&path.1).map_err(|_| no_such_token())?;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let revoked = store::revoke(conn, manager.organization_id, token_id)
-            .await?
-            .ok_or_else(no_such_token)?;
+        let revoked =
+            store::revoke(conn, manager.organization_id, token_id).await?.ok_or_else(no_such_token)?;
         janua_db::outbox::enqueue(
             conn,
             &events::scim_token("scim.token_revoked", &revoked, manager.caller, meta.into()),
@@ -173,8 +163,7 @@ pub async fn revoke(
 /// it gives a request the SCIM rate-limit tier, so a made-up token counts as anonymous.
 /// 204 or 404; the token itself never travels.
 pub async fn check_token_hash(
-    state: web::Data<EnterpriseState>,
-    path: web::Path<String>,
+    state: web::Data<EnterpriseState>, path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let Ok(hash) = hex::decode(path.into_inner()) else {
         return Err(ApiError::not_found());

@@ -37,23 +37,16 @@ impl ScimResource for User {
     }
 
     async fn find(
-        conn: &mut AsyncPgConnection,
-        org: Uuid,
-        id: Uuid,
-        lock: bool,
+        conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, lock: bool,
     ) -> Result<Option<ScimUserRow>, ScimFailure> {
         let row = store::find(conn, org, id, lock).await?;
         Ok(row.filter(ScimUserRow::is_live))
     }
 
     async fn related(
-        conn: &mut AsyncPgConnection,
-        row: &ScimUserRow,
+        conn: &mut AsyncPgConnection, row: &ScimUserRow,
     ) -> Result<Vec<(Uuid, String)>, ScimFailure> {
-        Ok(store::groups_of(conn, &[row.id])
-            .await?
-            .remove(&row.id)
-            .unwrap_or_default())
+        Ok(store::groups_of(conn, &[row.id]).await?.remove(&row.id).unwrap_or_default())
     }
 
     fn resource(row: &ScimUserRow, groups: &Vec<(Uuid, String)>, base: &str) -> Value {
@@ -61,10 +54,7 @@ impl ScimResource for User {
     }
 
     async fn answer_list(
-        state: &EnterpriseState,
-        org: Uuid,
-        base: &str,
-        query: &ListQuery,
+        state: &EnterpriseState, org: Uuid, base: &str, query: &ListQuery,
     ) -> Result<ListResponse, ScimFailure> {
         answer_list(state, org, base, query).await
     }
@@ -72,12 +62,8 @@ impl ScimResource for User {
     /// Brings the account in line (creating it when the user first gets an address) and
     /// publishes `scim.user_updated` with the attributes that changed.
     async fn update(
-        state: &EnterpriseState,
-        client: &ScimClient,
-        conn: &mut AsyncPgConnection,
-        row: &ScimUserRow,
-        (current, _): (&Value, &Vec<(Uuid, String)>),
-        mut next: Value,
+        state: &EnterpriseState, client: &ScimClient, conn: &mut AsyncPgConnection, row: &ScimUserRow,
+        (current, _): (&Value, &Vec<(Uuid, String)>), mut next: Value,
     ) -> Result<Option<(ScimUserRow, ScimEvent)>, ScimFailure> {
         let (org, id) = (client.organization_id, row.id);
         let user_name = next["userName"].as_str().unwrap_or_default().trim().to_owned();
@@ -88,9 +74,7 @@ impl ScimResource for User {
             return Ok(None);
         }
         if !user_name.eq_ignore_ascii_case(&row.user_name)
-            && store::find_by_user_name(conn, org, &user_name)
-                .await?
-                .is_some_and(|other| other.id != id)
+            && store::find_by_user_name(conn, org, &user_name).await?.is_some_and(|other| other.id != id)
         {
             return Err(already_provisioned(&user_name));
         }
@@ -116,35 +100,21 @@ impl ScimResource for User {
     /// Suspends the account, takes it out of the organization and its groups, and leaves a
     /// tombstone; publishes `scim.user_deprovisioned`.
     async fn remove(
-        state: &EnterpriseState,
-        client: &ScimClient,
-        conn: &mut AsyncPgConnection,
-        row: &ScimUserRow,
+        state: &EnterpriseState, client: &ScimClient, conn: &mut AsyncPgConnection, row: &ScimUserRow,
     ) -> Result<ScimEvent, ScimFailure> {
         let (org, id) = (client.organization_id, row.id);
         if state.upstreams.account_of(id).await?.is_some() {
             state
                 .upstreams
-                .update_account(
-                    id,
-                    None,
-                    None,
-                    Some(false),
-                    "scim_deprovisioned",
-                    client.created_by,
-                )
+                .update_account(id, None, None, Some(false), "scim_deprovisioned", client.created_by)
                 .await?;
         }
-        state
-            .upstreams
-            .remove_member(org, id, client.created_by)
-            .await
-            .map_err(|e| match e {
-                e if e.is_conflict() => ScimFailure::Scim(ScimError::Mutability(
-                    "the organization's last owner cannot be deprovisioned".into(),
-                )),
-                other => other.into(),
-            })?;
+        state.upstreams.remove_member(org, id, client.created_by).await.map_err(|e| match e {
+            e if e.is_conflict() => ScimFailure::Scim(ScimError::Mutability(
+                "the organization's last owner cannot be deprovisioned".into(),
+            )),
+            other => other.into(),
+        })?;
         store::tombstone(conn, id).await?;
         Ok(ScimEvent {
             event_type: "scim.user_deprovisioned",
@@ -155,11 +125,7 @@ impl ScimResource for User {
 
 /// What storing `resource` (its userName trimmed) writes; `stored` is its stored form.
 fn write_of<'a>(
-    resource: &'a Value,
-    stored: &'a Value,
-    active: bool,
-    version: i64,
-    has_account: bool,
+    resource: &'a Value, stored: &'a Value, active: bool, version: i64, has_account: bool,
 ) -> Write<'a> {
     Write {
         user_name: resource["userName"].as_str().unwrap_or_default(),
@@ -195,10 +161,7 @@ pub async fn list(call: ScimCall) -> ScimResult {
 
 /// A list (`GET /Users` or `POST /Users/.search`) answered.
 async fn answer_list(
-    state: &EnterpriseState,
-    org: Uuid,
-    base: &str,
-    query: &ListQuery,
+    state: &EnterpriseState, org: Uuid, base: &str, query: &ListQuery,
 ) -> Result<ListResponse, ScimFailure> {
     let mut conn = state.pool.get().await?;
     let (mut page, total) = match (&query.filter, &query.sort_by) {
@@ -207,18 +170,9 @@ async fn answer_list(
             let rows = if query.paging.count == 0 {
                 Vec::new()
             } else {
-                store::page(
-                    &mut conn,
-                    org,
-                    query.paging.offset() as i64,
-                    query.paging.count as i64,
-                )
-                .await?
+                store::page(&mut conn, org, query.paging.offset() as i64, query.paging.count as i64).await?
             };
-            let resources = rows
-                .iter()
-                .map(|r| resources::user_resource(r, &[], base))
-                .collect();
+            let resources = rows.iter().map(|r| resources::user_resource(r, &[], base)).collect();
             (resources, total)
         }
         (filter, sort_by) => {
@@ -238,10 +192,7 @@ async fn answer_list(
 /// Every user the filter matches (all of them without one), in creation order, as full
 /// resources (`groups` filled in only when the filter names it).
 pub(crate) async fn matching(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    base: &str,
-    filter: Option<&Filter>,
+    conn: &mut AsyncPgConnection, org: Uuid, base: &str, filter: Option<&Filter>,
 ) -> Result<Vec<Value>, ScimFailure> {
     let candidates = match filter.and_then(|f| f.indexed_lookup(USER)) {
         Some(lookup) => by_index(conn, org, &lookup).await?,
@@ -265,17 +216,11 @@ fn mentions_groups(filter: &Filter) -> bool {
 }
 
 async fn by_index(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    lookup: &IndexedLookup,
+    conn: &mut AsyncPgConnection, org: Uuid, lookup: &IndexedLookup,
 ) -> Result<Vec<ScimUserRow>, ScimFailure> {
     Ok(match lookup.attribute {
         IndexedAttribute::Id => {
-            let ids: Vec<Uuid> = lookup
-                .values
-                .iter()
-                .filter_map(|v| Uuid::parse_str(v).ok())
-                .collect();
+            let ids: Vec<Uuid> = lookup.values.iter().filter_map(|v| Uuid::parse_str(v).ok()).collect();
             store::by_ids(conn, org, &ids).await?
         }
         IndexedAttribute::ExternalId => store::by_external_ids(conn, org, &lookup.values).await?,
@@ -287,9 +232,7 @@ async fn by_index(
 
 /// Fills in `groups` for the resources of a page (one query).
 pub(crate) async fn add_groups(
-    conn: &mut AsyncPgConnection,
-    page: &mut [Value],
-    base: &str,
+    conn: &mut AsyncPgConnection, page: &mut [Value], base: &str,
 ) -> Result<(), ScimFailure> {
     let ids: Vec<Uuid> = page
         .iter()
@@ -338,16 +281,10 @@ pub async fn get(call: ScimCall, path: web::Path<String>) -> ScimResult {
     security(("scim_token" = [])))]
 pub async fn create(call: ScimCall, body: web::Bytes) -> ScimResult {
     let base = call.base_url();
-    let ScimCall {
-        state, client, meta, ..
-    } = call;
+    let ScimCall { state, client, meta, .. } = call;
     let body = json_body(&body)?;
     let mut resource = input::from_client(&body, USER)?;
-    let user_name = resource["userName"]
-        .as_str()
-        .unwrap_or_default()
-        .trim()
-        .to_owned();
+    let user_name = resource["userName"].as_str().unwrap_or_default().trim().to_owned();
     resource["userName"] = json!(user_name);
     let fields = resources::account_fields(&resource);
     let org = client.organization_id;
@@ -386,11 +323,7 @@ pub async fn create(call: ScimCall, body: web::Bytes) -> ScimResult {
         state.upstreams.add_member(org, id, client.created_by).await?;
     }
 
-    let version = if fresh {
-        reserved.version
-    } else {
-        reserved.version + 1
-    };
+    let version = if fresh { reserved.version } else { reserved.version + 1 };
     let stored = resources::stored_user(&resource);
     let row = conn
         .transaction::<_, ScimFailure, _>(async |conn| {
@@ -424,26 +357,15 @@ struct AccountSync {
 /// it, with the user's id, when the resource first carries an address. A user without one
 /// keeps an existing account's last address.
 async fn sync_account(
-    state: &EnterpriseState,
-    client: &ScimClient,
-    id: Uuid,
-    fields: &AccountFields,
-    reason: &str,
+    state: &EnterpriseState, client: &ScimClient, id: Uuid, fields: &AccountFields, reason: &str,
 ) -> Result<AccountSync, ScimFailure> {
     let (account, created) = match (state.upstreams.account_of(id).await?, fields.email.as_deref()) {
         (Some(account), _) => (account, false),
         (None, None) => {
-            return Ok(AccountSync {
-                exists: false,
-                created: false,
-            });
+            return Ok(AccountSync { exists: false, created: false });
         }
         (None, Some(email)) => {
-            match state
-                .upstreams
-                .create_account(id, email, fields.name.as_deref())
-                .await
-            {
+            match state.upstreams.create_account(id, email, fields.name.as_deref()).await {
                 Ok(account) => (account, true),
                 Err(e) if e.is_conflict() => {
                     return Err(ScimError::Uniqueness(
@@ -455,22 +377,13 @@ async fn sync_account(
             }
         }
     };
-    let email = fields
-        .email
-        .as_deref()
-        .filter(|e| account.email != e.to_lowercase());
+    let email = fields.email.as_deref().filter(|e| account.email != e.to_lowercase());
     let name = (account.name != fields.name).then_some(fields.name.as_deref());
     let active = ((account.status == "active") != fields.active).then_some(fields.active);
     if email.is_some() || name.is_some() || active.is_some() {
-        state
-            .upstreams
-            .update_account(id, email, name, active, reason, client.created_by)
-            .await?;
+        state.upstreams.update_account(id, email, name, active, reason, client.created_by).await?;
     }
-    Ok(AccountSync {
-        exists: true,
-        created,
-    })
+    Ok(AccountSync { exists: true, created })
 }
 
 /// Replaces a user with the body (RFC 7644 §3.5.1): attributes left out are cleared.
@@ -505,28 +418,15 @@ pub async fn patch(call: ScimCall, path: web::Path<String>, body: web::Bytes) ->
 /// joins the organization and the org roles of the groups it was already in. Whether the
 /// user has an account afterwards.
 async fn sync_changed_account(
-    state: &EnterpriseState,
-    client: &ScimClient,
-    conn: &mut AsyncPgConnection,
-    row: &ScimUserRow,
+    state: &EnterpriseState, client: &ScimClient, conn: &mut AsyncPgConnection, row: &ScimUserRow,
     fields: &AccountFields,
 ) -> Result<bool, ScimFailure> {
-    let reason = if fields.active {
-        "scim_updated"
-    } else {
-        "scim_deactivated"
-    };
+    let reason = if fields.active { "scim_updated" } else { "scim_deactivated" };
     let sync = sync_account(state, client, row.id, fields, reason).await?;
     if sync.created {
-        state
-            .upstreams
-            .add_member(client.organization_id, row.id, client.created_by)
-            .await?;
+        state.upstreams.add_member(client.organization_id, row.id, client.created_by).await?;
         // Groups joined before the account existed now grant their roles.
-        let created = ScimUserRow {
-            has_account: true,
-            ..row.clone()
-        };
+        let created = ScimUserRow { has_account: true, ..row.clone() };
         crate::handlers::scim_groups::sync_roles_of(conn, state, client, &created).await?;
     }
     Ok(sync.exists)

@@ -166,11 +166,7 @@ pub fn oidc_callback_url(public_url: &str) -> String {
 
 fn view(state: &EnterpriseState, c: &SsoConfiguration, domains: &[SsoDomain]) -> ConfigurationView {
     let public = &state.settings.public_url;
-    let protocol = if c.protocol == "saml" {
-        Protocol::Saml
-    } else {
-        Protocol::Oidc
-    };
+    let protocol = if c.protocol == "saml" { Protocol::Saml } else { Protocol::Oidc };
     let saml = (protocol == Protocol::Saml).then(|| {
         let urls = saml::sp_urls(public, c.id);
         SamlView {
@@ -181,10 +177,7 @@ fn view(state: &EnterpriseState, c: &SsoConfiguration, domains: &[SsoDomain]) ->
             idp_certificates: c
                 .saml_idp_certificates
                 .iter()
-                .map(|pem| CertificateView {
-                    fingerprint_sha256: saml::fingerprint(pem),
-                    pem: pem.clone(),
-                })
+                .map(|pem| CertificateView { fingerprint_sha256: saml::fingerprint(pem), pem: pem.clone() })
                 .collect(),
             allow_idp_initiated: c.saml_allow_idp_initiated,
             allow_sha1: c.saml_allow_sha1,
@@ -311,10 +304,7 @@ struct CheckedOidc {
 /// input is checked, then the IdP's metadata fetched or its discovery document checked, then
 /// the result mapped onto the row.
 async fn apply(
-    state: &EnterpriseState,
-    c: SsoConfiguration,
-    input: ConfigurationInput,
-    creating: bool,
+    state: &EnterpriseState, c: SsoConfiguration, input: ConfigurationInput, creating: bool,
 ) -> Result<(SsoConfiguration, Vec<String>), ApiError> {
     let checked = check_input(input, &c.protocol, creating)?;
     let metadata = match &checked.idp {
@@ -330,29 +320,21 @@ async fn apply(
 
 /// Checks every field of an input, in the order a client reads the errors.
 fn check_input(
-    input: ConfigurationInput,
-    current_protocol: &str,
-    creating: bool,
+    input: ConfigurationInput, current_protocol: &str, creating: bool,
 ) -> Result<CheckedInput, ApiError> {
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(invalid("name", "name must be 1 to 200 characters"));
     }
     if !creating && current_protocol != format!("{:?}", input.protocol).to_lowercase() {
-        return Err(invalid(
-            "protocol",
-            "the protocol of a configuration cannot change",
-        ));
+        return Err(invalid("protocol", "the protocol of a configuration cannot change"));
     }
     let default_role = match input.default_role.as_deref().unwrap_or("member") {
         role @ ("member" | "admin") => role.to_owned(),
         _ => return Err(invalid("default_role", "default_role is member or admin")),
     };
     if input.admin_groups.len() > 100
-        || input
-            .admin_groups
-            .iter()
-            .any(|g| g.trim().is_empty() || g.len() > 256)
+        || input.admin_groups.iter().any(|g| g.trim().is_empty() || g.len() > 256)
     {
         return Err(invalid(
             "admin_groups",
@@ -376,18 +358,14 @@ fn check_input(
             if input.oidc.is_some() {
                 return Err(invalid("oidc", "a SAML configuration takes `saml`, not `oidc`"));
             }
-            let saml = input
-                .saml
-                .ok_or_else(|| invalid("saml", "a SAML configuration needs `saml`"))?;
+            let saml = input.saml.ok_or_else(|| invalid("saml", "a SAML configuration needs `saml`"))?;
             CheckedIdp::Saml(check_saml(saml)?)
         }
         Protocol::Oidc => {
             if input.saml.is_some() {
                 return Err(invalid("saml", "an OIDC configuration takes `oidc`, not `saml`"));
             }
-            let oidc = input
-                .oidc
-                .ok_or_else(|| invalid("oidc", "an OIDC configuration needs `oidc`"))?;
+            let oidc = input.oidc.ok_or_else(|| invalid("oidc", "an OIDC configuration needs `oidc`"))?;
             CheckedIdp::Oidc(check_oidc(oidc, creating)?)
         }
     };
@@ -410,24 +388,13 @@ fn check_saml(saml: SamlInput) -> Result<CheckedSaml, ApiError> {
     };
     let entity_id = match &saml.idp_entity_id {
         Some(entity) if entity.trim().is_empty() || entity.len() > 1024 => {
-            return Err(invalid(
-                "saml.idp_entity_id",
-                "idp_entity_id must be 1 to 1024 characters",
-            ));
+            return Err(invalid("saml.idp_entity_id", "idp_entity_id must be 1 to 1024 characters"));
         }
         Some(entity) => Some(entity.trim().to_owned()),
         None => None,
     };
-    let sso_url = saml
-        .idp_sso_url
-        .as_deref()
-        .map(|url| url_field("saml.idp_sso_url", url))
-        .transpose()?;
-    let slo_url = saml
-        .idp_slo_url
-        .as_deref()
-        .map(|url| url_field("saml.idp_slo_url", url))
-        .transpose()?;
+    let sso_url = saml.idp_sso_url.as_deref().map(|url| url_field("saml.idp_sso_url", url)).transpose()?;
+    let slo_url = saml.idp_slo_url.as_deref().map(|url| url_field("saml.idp_slo_url", url)).transpose()?;
     let certificates = saml
         .idp_certificates
         .iter()
@@ -454,35 +421,21 @@ fn check_oidc(oidc: OidcInput, creating: bool) -> Result<CheckedOidc, ApiError> 
     let client_secret = match oidc.client_secret {
         Some(secret) if !secret.is_empty() && secret.len() <= 4096 => Some(secret),
         Some(_) => {
-            return Err(invalid(
-                "oidc.client_secret",
-                "client_secret must be 1 to 4096 characters",
-            ));
+            return Err(invalid("oidc.client_secret", "client_secret must be 1 to 4096 characters"));
         }
         None if creating => {
             return Err(invalid("oidc.client_secret", "client_secret is required"));
         }
         None => None,
     };
-    let mut scopes = oidc
-        .scopes
-        .unwrap_or_else(|| vec!["openid".into(), "email".into(), "profile".into()]);
-    if scopes
-        .iter()
-        .any(|s| s.is_empty() || s.contains(' ') || s.len() > 100)
-        || scopes.len() > 20
-    {
+    let mut scopes = oidc.scopes.unwrap_or_else(|| vec!["openid".into(), "email".into(), "profile".into()]);
+    if scopes.iter().any(|s| s.is_empty() || s.contains(' ') || s.len() > 100) || scopes.len() > 20 {
         return Err(invalid("oidc.scopes", "scopes are up to 20 names without spaces"));
     }
     if !scopes.iter().any(|s| s == "openid") {
         scopes.insert(0, "openid".into());
     }
-    Ok(CheckedOidc {
-        issuer,
-        client_id,
-        client_secret,
-        scopes,
-    })
+    Ok(CheckedOidc { issuer, client_id, client_secret, scopes })
 }
 
 fn parse_metadata(xml: &str) -> Result<saml::IdpMetadata, ApiError> {
@@ -491,8 +444,7 @@ fn parse_metadata(xml: &str) -> Result<saml::IdpMetadata, ApiError> {
 
 /// The IdP's metadata: as given, or fetched from its address.
 async fn idp_metadata(
-    state: &EnterpriseState,
-    source: &MetadataSource,
+    state: &EnterpriseState, source: &MetadataSource,
 ) -> Result<Option<saml::IdpMetadata>, ApiError> {
     match source {
         MetadataSource::Given(metadata) => Ok(Some(metadata.clone())),
@@ -516,9 +468,7 @@ async fn check_discovery(state: &EnterpriseState, issuer: &str) -> Result<(), Ap
 /// The row a checked input makes of `c`. On update, a SAML IdP field neither the input nor
 /// the metadata gives keeps its stored value; the other protocol's columns are cleared.
 fn onto_row(
-    state: &EnterpriseState,
-    mut c: SsoConfiguration,
-    input: CheckedInput,
+    state: &EnterpriseState, mut c: SsoConfiguration, input: CheckedInput,
     metadata: Option<saml::IdpMetadata>,
 ) -> Result<SsoConfiguration, ApiError> {
     c.name = input.name;
@@ -563,10 +513,7 @@ fn onto_row(
             }
             if certificates.is_empty() {
                 // Without one, nothing could be verified: unsigned answers would pass.
-                return Err(invalid(
-                    "saml.idp_certificates",
-                    "the IdP's signing certificate is required",
-                ));
+                return Err(invalid("saml.idp_certificates", "the IdP's signing certificate is required"));
             }
             c.saml_idp_certificates = certificates;
             c.saml_allow_idp_initiated = saml.allow_idp_initiated;
@@ -597,12 +544,8 @@ fn onto_row(
 /// Stores a configuration [`apply`] built (a new one when `creating`), its domains (a domain
 /// new to it gets a fresh proof token) and its event in one transaction, and answers it.
 async fn save(
-    state: &EnterpriseState,
-    auth: &Authenticated,
-    meta: RequestMeta,
-    config: SsoConfiguration,
-    domains: &[String],
-    creating: bool,
+    state: &EnterpriseState, auth: &Authenticated, meta: RequestMeta, config: SsoConfiguration,
+    domains: &[String], creating: bool,
 ) -> Result<HttpResponse, ApiError> {
     let (event_type, status) = if creating {
         ("sso.configuration_created", actix_web::http::StatusCode::CREATED)
@@ -637,9 +580,7 @@ fn new_token() -> String {
 
 async fn load(state: &EnterpriseState, auth: &Authenticated, id: Uuid) -> Result<SsoConfiguration, ApiError> {
     let mut conn = state.pool.get().await?;
-    let config = store::find(&mut conn, id)
-        .await?
-        .ok_or_else(no_such_configuration)?;
+    let config = store::find(&mut conn, id).await?.ok_or_else(no_such_configuration)?;
     drop(conn);
     match require(state, auth, config.organization_id, PERMISSION, WHAT).await {
         Err(e) if e.code() == ErrorCode::NotFound => Err(no_such_configuration()),
@@ -648,9 +589,7 @@ async fn load(state: &EnterpriseState, auth: &Authenticated, id: Uuid) -> Result
 }
 
 async fn respond(
-    state: &EnterpriseState,
-    config: &SsoConfiguration,
-    status: actix_web::http::StatusCode,
+    state: &EnterpriseState, config: &SsoConfiguration, status: actix_web::http::StatusCode,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let domains = store::domains_of(&mut conn, &[config.id]).await?;
@@ -665,15 +604,12 @@ async fn respond(
         (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn create(
-    state: web::Data<EnterpriseState>,
-    auth: Authenticated,
-    meta: RequestMeta,
+    state: web::Data<EnterpriseState>, auth: Authenticated, meta: RequestMeta,
     body: web::Json<ConfigurationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
-    let org = input
-        .organization_id
-        .ok_or_else(|| invalid("organization_id", "organization_id is required"))?;
+    let org =
+        input.organization_id.ok_or_else(|| invalid("organization_id", "organization_id is required"))?;
     require(&state, &auth, org, PERMISSION, WHAT).await?;
     let now = Utc::now();
     let base = SsoConfiguration {
@@ -718,9 +654,7 @@ pub struct ListQuery {
         (status = 403, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<EnterpriseState>,
-    auth: Authenticated,
-    q: web::Query<ListQuery>,
+    state: web::Data<EnterpriseState>, auth: Authenticated, q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let orgs = match q.organization_id {
         Some(org) => {
@@ -745,9 +679,7 @@ pub async fn list(
     responses((status = 200, body = ConfigurationView), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn get(
-    state: web::Data<EnterpriseState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
+    state: web::Data<EnterpriseState>, auth: Authenticated, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let config = load(&state, &auth, path.into_inner()).await?;
     respond(&state, &config, actix_web::http::StatusCode::OK).await
@@ -763,22 +695,13 @@ pub async fn get(
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn update(
-    state: web::Data<EnterpriseState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<EnterpriseState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
     body: web::Json<ConfigurationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let current = load(&state, &auth, path.into_inner()).await?;
     let input = body.into_inner();
-    if input
-        .organization_id
-        .is_some_and(|o| o != current.organization_id)
-    {
-        return Err(invalid(
-            "organization_id",
-            "a configuration cannot move to another organization",
-        ));
+    if input.organization_id.is_some_and(|o| o != current.organization_id) {
+        return Err(invalid("organization_id", "a configuration cannot move to another organization"));
     }
     let (config, domains) = apply(&state, current, input, false).await?;
     save(&state, &auth, meta, config, &domains, false).await
@@ -791,10 +714,7 @@ pub async fn update(
     responses((status = 204), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn delete(
-    state: web::Data<EnterpriseState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<EnterpriseState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let config = load(&state, &auth, path.into_inner()).await?;
     let mut conn = state.pool.get().await?;
@@ -823,9 +743,7 @@ pub async fn delete(
         (status = 503, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn verify_domain(
-    state: web::Data<EnterpriseState>,
-    auth: Authenticated,
-    meta: RequestMeta,
+    state: web::Data<EnterpriseState>, auth: Authenticated, meta: RequestMeta,
     path: web::Path<(Uuid, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, raw) = path.into_inner();
@@ -840,11 +758,8 @@ pub async fn verify_domain(
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such domain in this configuration"))?;
     drop(conn);
     if claim.verified_at.is_none() {
-        let records = state
-            .dns
-            .txt(&dns::challenge_name(&domain))
-            .await
-            .map_err(|_| ApiError::unavailable("DNS"))?;
+        let records =
+            state.dns.txt(&dns::challenge_name(&domain)).await.map_err(|_| ApiError::unavailable("DNS"))?;
         if !dns::proves(&records, &claim.verification_token) {
             return Err(ApiError::new(
                 ErrorCode::ValidationError,
@@ -858,15 +773,13 @@ pub async fn verify_domain(
         }
         let mut conn = state.pool.get().await?;
         conn.transaction::<_, ApiError, _>(async |conn| {
-            store::mark_verified(conn, config.id, &domain)
-                .await
-                .map_err(|e| match e {
-                    diesel::result::Error::DatabaseError(
-                        diesel::result::DatabaseErrorKind::UniqueViolation,
-                        _,
-                    ) => ApiError::conflict("another organization has verified this domain"),
-                    other => other.into(),
-                })?;
+            store::mark_verified(conn, config.id, &domain).await.map_err(|e| match e {
+                diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                ) => ApiError::conflict("another organization has verified this domain"),
+                other => other.into(),
+            })?;
             janua_db::outbox::enqueue(
                 conn,
                 &events::sso_domain_verified(&config, &domain, auth.user_id(), meta.into()),

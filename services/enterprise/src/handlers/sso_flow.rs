@@ -53,10 +53,7 @@ pub struct StartQuery {
 async fn configuration_for(state: &EnterpriseState, q: &StartQuery) -> Result<SsoConfiguration, ApiError> {
     let mut conn = state.pool.get().await?;
     if let Some(id) = q.configuration_id {
-        return store::find(&mut conn, id)
-            .await?
-            .filter(|c| c.enabled)
-            .ok_or_else(no_sso);
+        return store::find(&mut conn, id).await?.filter(|c| c.enabled).ok_or_else(no_sso);
     }
     if let Some(email) = &q.email {
         let domain = email
@@ -65,34 +62,21 @@ async fn configuration_for(state: &EnterpriseState, q: &StartQuery) -> Result<Ss
             .map(|(_, d)| d.to_lowercase())
             .filter(|d| !d.is_empty())
             .ok_or_else(|| ApiError::validation("email", "email is not an address"))?;
-        return store::by_verified_domain(&mut conn, &domain)
-            .await?
-            .ok_or_else(no_sso);
+        return store::by_verified_domain(&mut conn, &domain).await?.ok_or_else(no_sso);
     }
     if let Some(org) = &q.organization {
         let id = match Uuid::parse_str(org) {
             Ok(id) => id,
             Err(_) => {
                 drop(conn);
-                let found = state
-                    .upstreams
-                    .organization_by_slug(org)
-                    .await?
-                    .ok_or_else(no_sso)?;
+                let found = state.upstreams.organization_by_slug(org).await?.ok_or_else(no_sso)?;
                 conn = state.pool.get().await?;
                 found.id
             }
         };
-        return store::enabled_of(&mut conn, id)
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(no_sso);
+        return store::enabled_of(&mut conn, id).await?.into_iter().next().ok_or_else(no_sso);
     }
-    Err(ApiError::validation(
-        "email",
-        "give email, organization or configuration_id",
-    ))
+    Err(ApiError::validation("email", "give email, organization or configuration_id"))
 }
 
 fn browser_cookie(state: &EnterpriseState, value: String) -> Cookie<'static> {
@@ -105,9 +89,7 @@ fn browser_cookie(state: &EnterpriseState, value: String) -> Cookie<'static> {
         .http_only(true)
         .secure(https)
         .same_site(if https { SameSite::None } else { SameSite::Lax })
-        .max_age(actix_web::cookie::time::Duration::seconds(
-            state.settings.sso.flow_ttl_secs as i64,
-        ))
+        .max_age(actix_web::cookie::time::Duration::seconds(state.settings.sso.flow_ttl_secs as i64))
         .finish()
 }
 
@@ -119,17 +101,12 @@ fn browser_cookie(state: &EnterpriseState, value: String) -> Cookie<'static> {
     responses((status = 302, description = "to the identity provider"),
         (status = 400, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)))]
 pub async fn start(
-    state: web::Data<EnterpriseState>,
-    req: HttpRequest,
-    q: web::Query<StartQuery>,
+    state: web::Data<EnterpriseState>, req: HttpRequest, q: web::Query<StartQuery>,
 ) -> Result<HttpResponse, ApiError> {
     if let Some(uri) = &q.redirect_uri
         && !janua_core::redirect::allowed(&state.settings.sso.redirect_allowlist, uri)
     {
-        return Err(ApiError::validation(
-            "redirect_uri",
-            "redirect_uri is not on the allow-list",
-        ));
+        return Err(ApiError::validation("redirect_uri", "redirect_uri is not on the allow-list"));
     }
     let config = configuration_for(&state, &q).await?;
     let browser = req
@@ -151,13 +128,7 @@ pub async fn start(
         let provider = provider_of(&config, secret)?;
         let url = state
             .discovery
-            .authorize_url(
-                &provider,
-                &oidc_callback_url(public),
-                &flow_state,
-                &nonce,
-                &verifier,
-            )
+            .authorize_url(&provider, &oidc_callback_url(public), &flow_state, &nonce, &verifier)
             .await
             .map_err(oidc_error)?;
         (url, None, Some(nonce), Some(verifier))
@@ -192,8 +163,7 @@ pub async fn start(
     responses((status = 200, description = "SAML metadata", content_type = "application/samlmetadata+xml"),
         (status = 404, body = janua_core::error::ErrorEnvelope)))]
 pub async fn sp_metadata(
-    state: web::Data<EnterpriseState>,
-    path: web::Path<Uuid>,
+    state: web::Data<EnterpriseState>, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let config = store::find(&mut conn, path.into_inner())
@@ -201,9 +171,7 @@ pub async fn sp_metadata(
         .filter(|c| c.protocol == "saml")
         .ok_or_else(no_sso)?;
     let xml = saml::sp_metadata(&config, &state.settings.public_url).map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/samlmetadata+xml")
-        .body(xml))
+    Ok(HttpResponse::Ok().content_type("application/samlmetadata+xml").body(xml))
 }
 
 fn form_of(body: &[u8]) -> HashMap<String, String> {
@@ -212,9 +180,7 @@ fn form_of(body: &[u8]) -> HashMap<String, String> {
 
 /// Takes the flow a state names, checking it belongs to this browser.
 async fn take_flow(
-    state: &EnterpriseState,
-    req: &HttpRequest,
-    flow_state: &str,
+    state: &EnterpriseState, req: &HttpRequest, flow_state: &str,
 ) -> Result<Option<SsoFlow>, ApiError> {
     if flow_state.is_empty() || flow_state.len() > 256 {
         return Ok(None);
@@ -223,10 +189,7 @@ async fn take_flow(
     let Some(flow) = store::take_flow(&mut conn, &sha256(flow_state.as_bytes())).await? else {
         return Ok(None);
     };
-    let browser = req
-        .cookie(BROWSER_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
+    let browser = req.cookie(BROWSER_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
     if !constant_time_eq(&sha256(browser.as_bytes()), &flow.browser_hash) {
         return Err(refused(
             ErrorCode::Unauthorized,
@@ -240,9 +203,7 @@ async fn take_flow(
 fn finish(answer: &Value, redirect_uri: Option<&str>) -> HttpResponse {
     match redirect_uri {
         Some(uri) => janua_core::redirect::with_fragment(uri, answer),
-        None => HttpResponse::Ok()
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .json(answer),
+        None => HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).json(answer),
     }
 }
 
@@ -261,10 +222,7 @@ fn saml_refusal(e: &SamlRefusal) -> ApiError {
         (status = 400, body = janua_core::error::ErrorEnvelope), (status = 401, body = janua_core::error::ErrorEnvelope),
         (status = 403, body = janua_core::error::ErrorEnvelope)))]
 pub async fn acs(
-    state: web::Data<EnterpriseState>,
-    req: HttpRequest,
-    meta: RequestMeta,
-    body: web::Bytes,
+    state: web::Data<EnterpriseState>, req: HttpRequest, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let form = form_of(&body);
     let encoded = form
@@ -278,9 +236,7 @@ pub async fn acs(
     let config = {
         let id = match &flow {
             Some(flow) => Some(flow.configuration_id),
-            None => saml::hints(&xml)
-                .audience
-                .and_then(|a| saml::config_of_entity_id(&public, &a)),
+            None => saml::hints(&xml).audience.and_then(|a| saml::config_of_entity_id(&public, &a)),
         };
         let mut conn = state.pool.get().await?;
         match id {
@@ -352,9 +308,7 @@ pub async fn acs(
     responses((status = 200, description = "an auto-posting form with the LogoutResponse, or JSON when the IdP has no SLO URL"),
         (status = 400, body = janua_core::error::ErrorEnvelope), (status = 401, body = janua_core::error::ErrorEnvelope)))]
 pub async fn slo(
-    state: web::Data<EnterpriseState>,
-    meta: RequestMeta,
-    body: web::Bytes,
+    state: web::Data<EnterpriseState>, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let form = form_of(&body);
     let encoded = form
@@ -417,21 +371,12 @@ pub async fn slo(
     };
     if !first_use {
         record_failure(&state, &config, None, "logout_replayed", &meta).await;
-        return Err(refused(
-            ErrorCode::Unauthorized,
-            "replayed",
-            "this LogoutRequest was already used",
-        ));
+        return Err(refused(ErrorCode::Unauthorized, "replayed", "this LogoutRequest was already used"));
     }
     let sessions = {
         let mut conn = state.pool.get().await?;
-        store::take_saml_sessions(
-            &mut conn,
-            config.id,
-            &request.name_id,
-            request.session_index.as_deref(),
-        )
-        .await?
+        store::take_saml_sessions(&mut conn, config.id, &request.name_id, request.session_index.as_deref())
+            .await?
     };
     for (session, user) in &sessions {
         state.upstreams.revoke_session(*session, *user).await?;
@@ -514,19 +459,12 @@ fn oidc_error(e: OidcFailure) -> ApiError {
         (status = 400, body = janua_core::error::ErrorEnvelope), (status = 401, body = janua_core::error::ErrorEnvelope),
         (status = 403, body = janua_core::error::ErrorEnvelope)))]
 pub async fn oidc_callback(
-    state: web::Data<EnterpriseState>,
-    req: HttpRequest,
-    meta: RequestMeta,
-    body: web::Bytes,
+    state: web::Data<EnterpriseState>, req: HttpRequest, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let form = form_of(&body);
     let flow_state = form.get("state").map(String::as_str).unwrap_or_default();
     let flow = take_flow(&state, &req, flow_state).await?.ok_or_else(|| {
-        refused(
-            ErrorCode::Unauthorized,
-            "unknown_state",
-            "no sign-in under way for this state",
-        )
+        refused(ErrorCode::Unauthorized, "unknown_state", "no sign-in under way for this state")
     })?;
     let config = {
         let mut conn = state.pool.get().await?;
@@ -560,13 +498,7 @@ pub async fn oidc_callback(
     let provider = provider_of(&config, secret)?;
     let login = match state
         .discovery
-        .sign_in(
-            &provider,
-            &oidc_callback_url(&state.settings.public_url),
-            code,
-            &verifier,
-            &nonce,
-        )
+        .sign_in(&provider, &oidc_callback_url(&state.settings.public_url), code, &verifier, &nonce)
         .await
     {
         Ok(login) => login,

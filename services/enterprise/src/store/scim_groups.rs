@@ -32,28 +32,18 @@ pub struct Member {
 
 /// A row of the organization, locked for an update when `lock`.
 pub async fn find(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    id: Uuid,
-    lock: bool,
+    conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, lock: bool,
 ) -> QueryResult<Option<ScimGroupRow>> {
     let query = scim_groups::table
         .filter(scim_groups::id.eq(id))
         .filter(scim_groups::organization_id.eq(org))
         .select(ScimGroupRow::as_select());
-    if lock {
-        query.for_update().first(conn).await.optional()
-    } else {
-        query.first(conn).await.optional()
-    }
+    if lock { query.for_update().first(conn).await.optional() } else { query.first(conn).await.optional() }
 }
 
 /// Whether another group of the organization has this name (any case).
 pub async fn name_taken(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    display_name: &str,
-    except: Option<Uuid>,
+    conn: &mut AsyncPgConnection, org: Uuid, display_name: &str, except: Option<Uuid>,
 ) -> QueryResult<bool> {
     let mut q = scim_groups::table
         .filter(scim_groups::organization_id.eq(org))
@@ -62,17 +52,11 @@ pub async fn name_taken(
     if let Some(id) = except {
         q = q.filter(scim_groups::id.ne(id));
     }
-    diesel::select(diesel::dsl::exists(q.select(scim_groups::id)))
-        .get_result(conn)
-        .await
+    diesel::select(diesel::dsl::exists(q.select(scim_groups::id))).get_result(conn).await
 }
 
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    id: Uuid,
-    display_name: &str,
-    external_id: Option<&str>,
+    conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, display_name: &str, external_id: Option<&str>,
 ) -> QueryResult<ScimGroupRow> {
     diesel::insert_into(scim_groups::table)
         .values((
@@ -87,11 +71,7 @@ pub async fn insert(
 }
 
 pub async fn save(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    display_name: &str,
-    external_id: Option<&str>,
-    version: i64,
+    conn: &mut AsyncPgConnection, id: Uuid, display_name: &str, external_id: Option<&str>, version: i64,
 ) -> QueryResult<ScimGroupRow> {
     diesel::update(scim_groups::table.filter(scim_groups::id.eq(id)))
         .set((
@@ -106,17 +86,13 @@ pub async fn save(
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(scim_groups::table.filter(scim_groups::id.eq(id)))
-        .execute(conn)
-        .await?;
+    let n = diesel::delete(scim_groups::table.filter(scim_groups::id.eq(id))).execute(conn).await?;
     Ok(n > 0)
 }
 
 /// Makes the group's members exactly `members` (user id, the display the client sent).
 pub async fn set_members(
-    conn: &mut AsyncPgConnection,
-    group: Uuid,
-    members: &[(Uuid, Option<String>)],
+    conn: &mut AsyncPgConnection, group: Uuid, members: &[(Uuid, Option<String>)],
 ) -> QueryResult<()> {
     let ids: Vec<Uuid> = members.iter().map(|(id, _)| *id).collect();
     diesel::delete(
@@ -151,8 +127,7 @@ pub async fn set_members(
 /// The members of each of `groups`, with the display name of each (displayName, else
 /// userName), in display order.
 pub async fn members_of(
-    conn: &mut AsyncPgConnection,
-    groups: &[Uuid],
+    conn: &mut AsyncPgConnection, groups: &[Uuid],
 ) -> QueryResult<HashMap<Uuid, Vec<Member>>> {
     let rows: Vec<(Uuid, Uuid, Option<String>, String, serde_json::Value)> = scim_group_members::table
         .inner_join(scim_users::table.on(scim_users::id.eq(scim_group_members::user_id)))
@@ -172,17 +147,9 @@ pub async fn members_of(
     for (group, user_id, sent, user_name, resource) in rows {
         let display_sent = sent.is_some();
         let display = sent.unwrap_or_else(|| {
-            resource
-                .get("displayName")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-                .unwrap_or(user_name)
+            resource.get("displayName").and_then(|v| v.as_str()).map(str::to_owned).unwrap_or(user_name)
         });
-        map.entry(group).or_default().push(Member {
-            user_id,
-            display,
-            display_sent,
-        });
+        map.entry(group).or_default().push(Member { user_id, display, display_sent });
     }
     Ok(map)
 }

@@ -52,25 +52,20 @@ pub async fn list_active(conn: &mut AsyncPgConnection, organization_id: Uuid) ->
 /// Revokes a working token of the organization; `None` when there is none to revoke.
 #[tracing::instrument(skip(conn))]
 pub async fn revoke(
-    conn: &mut AsyncPgConnection,
-    organization_id: Uuid,
-    id: Uuid,
+    conn: &mut AsyncPgConnection, organization_id: Uuid, id: Uuid,
 ) -> QueryResult<Option<ScimToken>> {
     let working = scim_tokens::table
         .filter(scim_tokens::id.eq(id))
         .filter(scim_tokens::organization_id.eq(organization_id))
         .filter(scim_tokens::revoked_at.is_null());
-    rows::update(conn, working, scim_tokens::revoked_at.eq(Utc::now()))
-        .await
-        .optional()
+    rows::update(conn, working, scim_tokens::revoked_at.eq(Utc::now())).await.optional()
 }
 
 /// The working token with this hash. The lookup goes through the unique index on the hash;
 /// the presented token itself is never compared, so timing tells nothing about stored tokens.
 #[tracing::instrument(skip_all)]
 pub async fn find_active_by_hash(
-    conn: &mut AsyncPgConnection,
-    token_hash: &[u8],
+    conn: &mut AsyncPgConnection, token_hash: &[u8],
 ) -> QueryResult<Option<ScimToken>> {
     let working = scim_tokens::table
         .filter(scim_tokens::token_hash.eq(token_hash))
@@ -85,9 +80,7 @@ pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
     diesel::update(scim_tokens::table)
         .filter(scim_tokens::id.eq(id))
         .filter(
-            scim_tokens::last_used_at
-                .is_null()
-                .or(scim_tokens::last_used_at.lt(now - LAST_USED_GRANULARITY)),
+            scim_tokens::last_used_at.is_null().or(scim_tokens::last_used_at.lt(now - LAST_USED_GRANULARITY)),
         )
         .set(scim_tokens::last_used_at.eq(now))
         .execute(conn)

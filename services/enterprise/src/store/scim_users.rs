@@ -39,27 +39,18 @@ impl ScimUserRow {
 
 /// A row of the organization in any state, locked for an update when `lock`.
 pub async fn find(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    id: Uuid,
-    lock: bool,
+    conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, lock: bool,
 ) -> QueryResult<Option<ScimUserRow>> {
     let query = scim_users::table
         .filter(scim_users::id.eq(id))
         .filter(scim_users::organization_id.eq(org))
         .select(ScimUserRow::as_select());
-    if lock {
-        query.for_update().first(conn).await.optional()
-    } else {
-        query.first(conn).await.optional()
-    }
+    if lock { query.for_update().first(conn).await.optional() } else { query.first(conn).await.optional() }
 }
 
 /// The row holding `user_name` (any case) in the organization, in any state.
 pub async fn find_by_user_name(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    user_name: &str,
+    conn: &mut AsyncPgConnection, org: Uuid, user_name: &str,
 ) -> QueryResult<Option<ScimUserRow>> {
     scim_users::table
         .filter(scim_users::organization_id.eq(org))
@@ -72,11 +63,7 @@ pub async fn find_by_user_name(
 
 /// Reserves `user_name` for a new user before identity is asked for the account.
 pub async fn insert_pending(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    id: Uuid,
-    user_name: &str,
-    resource: &Value,
+    conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, user_name: &str, resource: &Value,
 ) -> QueryResult<ScimUserRow> {
     diesel::insert_into(scim_users::table)
         .values((
@@ -93,13 +80,9 @@ pub async fn insert_pending(
 
 /// Drops a reservation whose account could not be made.
 pub async fn delete_pending(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    diesel::delete(
-        scim_users::table
-            .filter(scim_users::id.eq(id))
-            .filter(scim_users::pending.eq(true)),
-    )
-    .execute(conn)
-    .await?;
+    diesel::delete(scim_users::table.filter(scim_users::id.eq(id)).filter(scim_users::pending.eq(true)))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -167,18 +150,14 @@ pub async fn count(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<i64> 
 
 /// One page of live users in creation order.
 pub async fn page(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    offset: i64,
-    limit: i64,
+    conn: &mut AsyncPgConnection, org: Uuid, offset: i64, limit: i64,
 ) -> QueryResult<Vec<ScimUserRow>> {
     in_order(conn, live(org).offset(offset).limit(limit)).await
 }
 
 /// The users `query` selects, in creation order.
 async fn in_order(
-    conn: &mut AsyncPgConnection,
-    query: scim_users::BoxedQuery<'static, diesel::pg::Pg>,
+    conn: &mut AsyncPgConnection, query: scim_users::BoxedQuery<'static, diesel::pg::Pg>,
 ) -> QueryResult<Vec<ScimUserRow>> {
     query
         .order((scim_users::created_at.asc(), scim_users::id.asc()))
@@ -198,34 +177,20 @@ pub async fn by_ids(conn: &mut AsyncPgConnection, org: Uuid, ids: &[Uuid]) -> Qu
 }
 
 pub async fn by_external_ids(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    values: &[String],
+    conn: &mut AsyncPgConnection, org: Uuid, values: &[String],
 ) -> QueryResult<Vec<ScimUserRow>> {
-    in_order(
-        conn,
-        live(org).filter(scim_users::external_id.eq_any(values.to_vec())),
-    )
-    .await
+    in_order(conn, live(org).filter(scim_users::external_id.eq_any(values.to_vec()))).await
 }
 
 pub async fn by_user_names(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    values: &[String],
+    conn: &mut AsyncPgConnection, org: Uuid, values: &[String],
 ) -> QueryResult<Vec<ScimUserRow>> {
     let lowered: Vec<String> = values.iter().map(|v| v.to_lowercase()).collect();
-    in_order(
-        conn,
-        live(org).filter(lower(scim_users::user_name).eq_any(lowered)),
-    )
-    .await
+    in_order(conn, live(org).filter(lower(scim_users::user_name).eq_any(lowered))).await
 }
 
 pub async fn by_emails(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    values: &[String],
+    conn: &mut AsyncPgConnection, org: Uuid, values: &[String],
 ) -> QueryResult<Vec<ScimUserRow>> {
     let lowered: Vec<String> = values.iter().map(|v| v.to_lowercase()).collect();
     in_order(conn, live(org).filter(scim_users::emails.overlaps_with(lowered))).await
@@ -233,11 +198,7 @@ pub async fn by_emails(
 
 /// Which of `ids` are live users of the organization.
 pub async fn live_ids(conn: &mut AsyncPgConnection, org: Uuid, ids: &[Uuid]) -> QueryResult<Vec<Uuid>> {
-    live(org)
-        .filter(scim_users::id.eq_any(ids.to_vec()))
-        .select(scim_users::id)
-        .load(conn)
-        .await
+    live(org).filter(scim_users::id.eq_any(ids.to_vec())).select(scim_users::id).load(conn).await
 }
 
 /// Which of `ids` are live users of the organization with a Janua account (org knows them).
@@ -252,18 +213,13 @@ pub async fn with_accounts(conn: &mut AsyncPgConnection, org: Uuid, ids: &[Uuid]
 
 /// The groups (id, displayName) of each of `users`.
 pub async fn groups_of(
-    conn: &mut AsyncPgConnection,
-    users: &[Uuid],
+    conn: &mut AsyncPgConnection, users: &[Uuid],
 ) -> QueryResult<HashMap<Uuid, Vec<(Uuid, String)>>> {
     let rows: Vec<(Uuid, Uuid, String)> = scim_group_members::table
         .inner_join(scim_groups::table)
         .filter(scim_group_members::user_id.eq_any(users.to_vec()))
         .order((scim_groups::display_name.asc(), scim_groups::id.asc()))
-        .select((
-            scim_group_members::user_id,
-            scim_groups::id,
-            scim_groups::display_name,
-        ))
+        .select((scim_group_members::user_id, scim_groups::id, scim_groups::display_name))
         .load(conn)
         .await?;
     let mut map: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();

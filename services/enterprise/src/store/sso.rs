@@ -50,9 +50,8 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(sso_configurations::table.filter(sso_configurations::id.eq(id)))
-        .execute(conn)
-        .await?;
+    let n =
+        diesel::delete(sso_configurations::table.filter(sso_configurations::id.eq(id))).execute(conn).await?;
     Ok(n > 0)
 }
 
@@ -102,10 +101,7 @@ pub async fn domains_of(conn: &mut AsyncPgConnection, configs: &[Uuid]) -> Query
 /// Adds the domains not yet claimed by the configuration (each with a fresh token) and drops
 /// the ones no longer listed.
 pub async fn set_domains(
-    conn: &mut AsyncPgConnection,
-    config: Uuid,
-    org: Uuid,
-    domains: &[(String, String)],
+    conn: &mut AsyncPgConnection, config: Uuid, org: Uuid, domains: &[(String, String)],
 ) -> QueryResult<()> {
     let names: Vec<String> = domains.iter().map(|(d, _)| d.clone()).collect();
     diesel::delete(
@@ -127,11 +123,7 @@ pub async fn set_domains(
         })
         .collect();
     if !rows.is_empty() {
-        diesel::insert_into(sso_domains::table)
-            .values(rows)
-            .on_conflict_do_nothing()
-            .execute(conn)
-            .await?;
+        diesel::insert_into(sso_domains::table).values(rows).on_conflict_do_nothing().execute(conn).await?;
     }
     Ok(())
 }
@@ -151,8 +143,7 @@ pub async fn mark_verified(conn: &mut AsyncPgConnection, config: Uuid, domain: &
 
 /// The enabled configuration holding `domain` verified, if any.
 pub async fn by_verified_domain(
-    conn: &mut AsyncPgConnection,
-    domain: &str,
+    conn: &mut AsyncPgConnection, domain: &str,
 ) -> QueryResult<Option<SsoConfiguration>> {
     let holding = sso_configurations::table
         .inner_join(sso_domains::table)
@@ -203,32 +194,21 @@ pub struct NewFlow<'a> {
 }
 
 pub async fn insert_flow(conn: &mut AsyncPgConnection, f: NewFlow<'_>) -> QueryResult<()> {
-    diesel::delete(sso_flows::table.filter(sso_flows::expires_at.lt(Utc::now())))
-        .execute(conn)
-        .await?;
-    diesel::insert_into(sso_flows::table)
-        .values(f)
-        .execute(conn)
-        .await?;
+    diesel::delete(sso_flows::table.filter(sso_flows::expires_at.lt(Utc::now()))).execute(conn).await?;
+    diesel::insert_into(sso_flows::table).values(f).execute(conn).await?;
     Ok(())
 }
 
 /// Takes a flow (once): deleted as it is read; an expired one is not answered.
 pub async fn take_flow(conn: &mut AsyncPgConnection, state_hash: &[u8]) -> QueryResult<Option<SsoFlow>> {
-    let flow: Option<SsoFlow> = rows::take(
-        conn,
-        sso_flows::table.filter(sso_flows::state_hash.eq(state_hash)),
-    )
-    .await?;
+    let flow: Option<SsoFlow> =
+        rows::take(conn, sso_flows::table.filter(sso_flows::state_hash.eq(state_hash))).await?;
     Ok(flow.filter(|f| f.expires_at > Utc::now()))
 }
 
 /// Records an assertion id; false when it was used already (a replay).
 pub async fn use_assertion(
-    conn: &mut AsyncPgConnection,
-    config: Uuid,
-    assertion_id: &str,
-    expires_at: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, config: Uuid, assertion_id: &str, expires_at: DateTime<Utc>,
 ) -> QueryResult<bool> {
     diesel::delete(saml_assertions_used::table.filter(saml_assertions_used::expires_at.lt(Utc::now())))
         .execute(conn)
@@ -258,20 +238,13 @@ pub struct SsoIdentity {
 }
 
 pub async fn identity(
-    conn: &mut AsyncPgConnection,
-    config: Uuid,
-    subject: &str,
+    conn: &mut AsyncPgConnection, config: Uuid, subject: &str,
 ) -> QueryResult<Option<SsoIdentity>> {
     rows::first(conn, sso_identities::table.find((config, subject))).await
 }
 
 pub async fn link_identity(
-    conn: &mut AsyncPgConnection,
-    config: Uuid,
-    subject: &str,
-    user: Uuid,
-    org: Uuid,
-    email: Option<&str>,
+    conn: &mut AsyncPgConnection, config: Uuid, subject: &str, user: Uuid, org: Uuid, email: Option<&str>,
 ) -> QueryResult<()> {
     diesel::insert_into(sso_identities::table)
         .values((
@@ -306,11 +279,7 @@ pub async fn unlink_identity(conn: &mut AsyncPgConnection, config: Uuid, subject
 }
 
 pub async fn record_saml_session(
-    conn: &mut AsyncPgConnection,
-    config: Uuid,
-    subject: &str,
-    session_index: Option<&str>,
-    session_id: Uuid,
+    conn: &mut AsyncPgConnection, config: Uuid, subject: &str, session_index: Option<&str>, session_id: Uuid,
     user: Uuid,
 ) -> QueryResult<()> {
     diesel::insert_into(saml_sessions::table)
@@ -329,10 +298,7 @@ pub async fn record_saml_session(
 
 /// Takes the Janua sessions of a SAML subject (those of one SessionIndex when given).
 pub async fn take_saml_sessions(
-    conn: &mut AsyncPgConnection,
-    config: Uuid,
-    subject: &str,
-    session_index: Option<&str>,
+    conn: &mut AsyncPgConnection, config: Uuid, subject: &str, session_index: Option<&str>,
 ) -> QueryResult<Vec<(Uuid, Uuid)>> {
     let mut q = diesel::delete(
         saml_sessions::table
@@ -343,7 +309,5 @@ pub async fn take_saml_sessions(
     if let Some(index) = session_index {
         q = q.filter(saml_sessions::session_index.eq(index));
     }
-    q.returning((saml_sessions::session_id, saml_sessions::user_id))
-        .get_results(conn)
-        .await
+    q.returning((saml_sessions::session_id, saml_sessions::user_id)).get_results(conn).await
 }

@@ -14,11 +14,7 @@ use uuid::Uuid;
 /// of a locked user row and writes `user.updated` when something changed. Answers the user
 /// as it is now.
 pub async fn change(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    email: Option<&Email>,
-    name: Option<Option<&str>>,
-    actor: Uuid,
+    conn: &mut AsyncPgConnection, id: Uuid, email: Option<&Email>, name: Option<Option<&str>>, actor: Uuid,
     meta: &RequestMeta,
 ) -> Result<User, ApiError> {
     let current = store::users::find_for_update(conn, id)
@@ -29,15 +25,13 @@ pub async fn change(
     if new_email.is_none() && new_name.is_none() {
         return Ok(current);
     }
-    let user = store::users::update_account(conn, id, new_email, new_name)
-        .await
-        .map_err(|e| match e {
-            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::conflict("this email is already registered")
-                    .with_details(serde_json::json!({ "field": "email" }))
-            }
-            other => other.into(),
-        })?;
+    let user = store::users::update_account(conn, id, new_email, new_name).await.map_err(|e| match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            ApiError::conflict("this email is already registered")
+                .with_details(serde_json::json!({ "field": "email" }))
+        }
+        other => other.into(),
+    })?;
     let mut changed = Vec::new();
     if new_email.is_some() {
         changed.push("email");

@@ -25,10 +25,7 @@ pub struct User {
 pub fn parse_status(raw: &str) -> Result<&str, ApiError> {
     match raw {
         "active" | "suspended" => Ok(raw),
-        _ => Err(ApiError::validation(
-            "status",
-            "status must be active or suspended",
-        )),
+        _ => Err(ApiError::validation("status", "status must be active or suspended")),
     }
 }
 
@@ -78,10 +75,7 @@ pub struct InternalUser {
 
 impl From<&User> for InternalUser {
     fn from(u: &User) -> Self {
-        InternalUser {
-            user: UserView::from(u),
-            roles: u.roles.clone(),
-        }
+        InternalUser { user: UserView::from(u), roles: u.roles.clone() }
     }
 }
 
@@ -148,17 +142,12 @@ impl ProfileUpdate {
             let ok = url.len() <= 2048
                 && url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "https" | "http"));
             if !ok {
-                return Err(ApiError::validation(
-                    "avatar_url",
-                    "avatar_url must be an http(s) URL",
-                ));
+                return Err(ApiError::validation("avatar_url", "avatar_url must be an http(s) URL"));
             }
         }
         if let Some(locale) = &self.locale {
             let ok = (2..=35).contains(&locale.len())
-                && locale
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                && locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
             if !ok {
                 return Err(ApiError::validation(
                     "locale",
@@ -170,15 +159,8 @@ impl ProfileUpdate {
             if !metadata.is_object() {
                 return Err(ApiError::validation("metadata", "metadata must be a JSON object"));
             }
-            if serde_json::to_vec(metadata)
-                .map(|v| v.len())
-                .unwrap_or(usize::MAX)
-                > 16 * 1024
-            {
-                return Err(ApiError::validation(
-                    "metadata",
-                    "metadata must be at most 16 KiB",
-                ));
+            if serde_json::to_vec(metadata).map(|v| v.len()).unwrap_or(usize::MAX) > 16 * 1024 {
+                return Err(ApiError::validation("metadata", "metadata must be at most 16 KiB"));
             }
         }
         Ok(())
@@ -191,19 +173,8 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(
-            Email::parse(" Ada@Example.COM ").unwrap().as_str(),
-            "ada@example.com"
-        );
-        for bad in [
-            "",
-            "ada",
-            "ada@",
-            "@example.com",
-            "a b@example.com",
-            "ada@localhost",
-            "ada@.com",
-        ] {
+        assert_eq!(Email::parse(" Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
+        for bad in ["", "ada", "ada@", "@example.com", "a b@example.com", "ada@localhost", "ada@.com"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

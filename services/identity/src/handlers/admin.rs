@@ -58,15 +58,10 @@ pub struct SuspendRequest {
     responses((status = 200, body = Page<UserView>), (status = 403, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list_users(
-    state: web::Data<IdentityState>,
-    _admin: PlatformAdmin,
-    q: web::Query<UserListQuery>,
+    state: web::Data<IdentityState>, _admin: PlatformAdmin, q: web::Query<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let page = PageQuery {
-        limit: q.limit,
-        cursor: q.cursor,
-    };
+    let page = PageQuery { limit: q.limit, cursor: q.cursor };
     let limit = page.limit()?;
     let after = page.after::<(DateTime<Utc>, Uuid)>()?;
     let status = q.status.as_deref().map(parse_status).transpose()?;
@@ -87,29 +82,19 @@ pub async fn list_users(
     responses((status = 200, body = Page<UserView>), (status = 403, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn admin_users(
-    state: web::Data<IdentityState>,
-    admin: PlatformAdmin,
-    q: web::Query<UserListQuery>,
+    state: web::Data<IdentityState>, admin: PlatformAdmin, q: web::Query<UserListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     list_users(state, admin, q).await
 }
 
 async fn set_status(
-    state: &IdentityState,
-    admin: &PlatformAdmin,
-    user_id: Uuid,
-    to: &str,
-    reason: Option<String>,
+    state: &IdentityState, admin: &PlatformAdmin, user_id: Uuid, to: &str, reason: Option<String>,
     meta: RequestMeta,
 ) -> Result<UserView, ApiError> {
     if user_id == admin.0.user_id() {
         return Err(ApiError::conflict("you cannot suspend or unsuspend yourself"));
     }
-    let event_type = if to == "suspended" {
-        "user.suspended"
-    } else {
-        "user.unsuspended"
-    };
+    let event_type = if to == "suspended" { "user.suspended" } else { "user.unsuspended" };
     let mut conn = state.pool.get().await?;
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
@@ -153,25 +138,14 @@ async fn set_status(
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn suspend(
-    state: web::Data<IdentityState>,
-    admin: PlatformAdmin,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<IdentityState>, admin: PlatformAdmin, meta: RequestMeta, path: web::Path<Uuid>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let request: SuspendRequest = optional_json(&body)?.unwrap_or_default();
     if request.reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
         return Err(ApiError::validation("reason", "reason is at most 500 characters"));
     }
-    let user = set_status(
-        &state,
-        &admin,
-        path.into_inner(),
-        "suspended",
-        request.reason,
-        meta,
-    )
-    .await?;
+    let user = set_status(&state, &admin, path.into_inner(), "suspended", request.reason, meta).await?;
     Ok(HttpResponse::Ok().json(user))
 }
 
@@ -184,10 +158,7 @@ pub async fn suspend(
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn unsuspend(
-    state: web::Data<IdentityState>,
-    admin: PlatformAdmin,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<IdentityState>, admin: PlatformAdmin, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let user = set_status(&state, &admin, path.into_inner(), "active", None, meta).await?;
     Ok(HttpResponse::Ok().json(user))
@@ -203,10 +174,7 @@ pub struct DeleteAccount {
 
 /// Asks auth whether `password` is the user's (auth throttles the attempts).
 async fn password_matches(
-    state: &IdentityState,
-    user_id: Uuid,
-    password: &str,
-    meta: &RequestMeta,
+    state: &IdentityState, user_id: Uuid, password: &str, meta: &RequestMeta,
 ) -> Result<bool, ApiError> {
     use secrecy::ExposeSecret;
     let mut req = state
@@ -215,20 +183,14 @@ async fn password_matches(
             "{}/internal/v1/users/{user_id}/verify-password",
             state.settings.auth.url.trim_end_matches('/')
         ))
-        .header(
-            janua_core::http::SERVICE_TOKEN_HEADER,
-            state.settings.secrets.service_token.expose_secret(),
-        )
+        .header(janua_core::http::SERVICE_TOKEN_HEADER, state.settings.secrets.service_token.expose_secret())
         .json(&serde_json::json!({ "password": password }))
         .timeout(std::time::Duration::from_secs(10));
     if let Some(ip) = &meta.ip {
         // Auth throttles by the caller's address, not identity's.
         req = req.header("x-forwarded-for", ip);
     }
-    let resp = req
-        .send()
-        .await
-        .map_err(|_| ApiError::unavailable("the auth service"))?;
+    let resp = req.send().await.map_err(|_| ApiError::unavailable("the auth service"))?;
     match resp.status() {
         s if s.is_success() => {
             let body: serde_json::Value = resp.json().await.map_err(ApiError::internal)?;
@@ -250,10 +212,7 @@ async fn password_matches(
 /// Deletes the account and tells every service (`user.deleted`); its tokens stop working at
 /// once.
 async fn delete_account(
-    state: &IdentityState,
-    user_id: Uuid,
-    reason: &str,
-    meta: RequestMeta,
+    state: &IdentityState, user_id: Uuid, reason: &str, meta: RequestMeta,
 ) -> Result<(), ApiError> {
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
@@ -281,10 +240,7 @@ async fn delete_account(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn delete_user(
-    state: web::Data<IdentityState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<IdentityState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
@@ -309,11 +265,7 @@ pub async fn delete_user(
             }
         }
     }
-    let reason = if own {
-        "deleted_by_user"
-    } else {
-        "deleted_by_admin"
-    };
+    let reason = if own { "deleted_by_user" } else { "deleted_by_admin" };
     delete_account(&state, user_id, reason, meta).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -327,16 +279,11 @@ pub async fn delete_user(
         (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn force_delete(
-    state: web::Data<IdentityState>,
-    admin: PlatformAdmin,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<IdentityState>, admin: PlatformAdmin, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
     if user_id == admin.0.user_id() {
-        return Err(ApiError::conflict(
-            "delete your own account with DELETE /api/v1/users/{id}",
-        ));
+        return Err(ApiError::conflict("delete your own account with DELETE /api/v1/users/{id}"));
     }
     delete_account(&state, user_id, "force_deleted_by_admin", meta).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -347,10 +294,7 @@ async fn internal_json(state: &IdentityState, base: &str, what: &str) -> Result<
     let resp = state
         .http
         .get(format!("{}/internal/v1/stats", base.trim_end_matches('/')))
-        .header(
-            janua_core::http::SERVICE_TOKEN_HEADER,
-            state.settings.secrets.service_token.expose_secret(),
-        )
+        .header(janua_core::http::SERVICE_TOKEN_HEADER, state.settings.secrets.service_token.expose_secret())
         .timeout(std::time::Duration::from_secs(5))
         .send()
         .await
@@ -404,19 +348,11 @@ pub async fn stats(state: web::Data<IdentityState>, _admin: PlatformAdmin) -> Re
     );
     let (auth, org) = (auth?, org?);
     let total: i64 = by_status.iter().map(|b| b.count).sum();
-    let with_mfa = mfa
-        .iter()
-        .find(|b| b.key == "enabled")
-        .map(|b| b.count)
-        .unwrap_or(0);
-    let statuses: serde_json::Map<String, serde_json::Value> = by_status
-        .iter()
-        .map(|b| (b.key.clone(), b.count.into()))
-        .collect();
+    let with_mfa = mfa.iter().find(|b| b.key == "enabled").map(|b| b.count).unwrap_or(0);
+    let statuses: serde_json::Map<String, serde_json::Value> =
+        by_status.iter().map(|b| (b.key.clone(), b.count.into())).collect();
     let per_day = |rows: &[Bucket]| -> Vec<serde_json::Value> {
-        rows.iter()
-            .map(|b| serde_json::json!({ "date": b.key, "count": b.count }))
-            .collect()
+        rows.iter().map(|b| serde_json::json!({ "date": b.key, "count": b.count })).collect()
     };
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "users": { "total": total, "by_status": statuses },

@@ -25,10 +25,7 @@ pub struct CreateUser {
 /// Idempotent by the id the caller chose: the same id with the same email answers the
 /// existing user (200); an email held by another id is a 409.
 pub async fn create_user(
-    state: web::Data<IdentityState>,
-    path: web::Path<Uuid>,
-    meta: RequestMeta,
-    body: web::Json<CreateUser>,
+    state: web::Data<IdentityState>, path: web::Path<Uuid>, meta: RequestMeta, body: web::Json<CreateUser>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let body = body.into_inner();
@@ -73,13 +70,10 @@ pub async fn create_user(
 }
 
 pub async fn get_user(
-    state: web::Data<IdentityState>,
-    path: web::Path<Uuid>,
+    state: web::Data<IdentityState>, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
-    let user = store::users::find(&mut conn, path.into_inner())
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let user = store::users::find(&mut conn, path.into_inner()).await?.ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
 }
 
@@ -89,16 +83,14 @@ pub struct ByEmail {
 }
 
 pub async fn user_by_email(
-    state: web::Data<IdentityState>,
-    q: web::Query<ByEmail>,
+    state: web::Data<IdentityState>, q: web::Query<ByEmail>,
 ) -> Result<HttpResponse, ApiError> {
     let Ok(email) = Email::parse(&q.email) else {
         return Err(ApiError::not_found());
     };
     let mut conn = state.pool.get().await?;
-    let user = store::users::find_by_email(&mut conn, email.as_str())
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let user =
+        store::users::find_by_email(&mut conn, email.as_str()).await?.ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(InternalUser::from(&user)))
 }
 
@@ -109,10 +101,7 @@ pub struct DeleteReason {
 
 /// Removes a user; used by signup to undo a half-made account. Idempotent.
 pub async fn delete_user(
-    state: web::Data<IdentityState>,
-    path: web::Path<Uuid>,
-    meta: RequestMeta,
-    q: web::Query<DeleteReason>,
+    state: web::Data<IdentityState>, path: web::Path<Uuid>, meta: RequestMeta, q: web::Query<DeleteReason>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let reason = q.reason.clone().unwrap_or_else(|| "deleted".into());
@@ -138,19 +127,14 @@ pub struct VerifyAddress {
 /// checked under the row lock, so an address change racing the click cannot be verified by
 /// mail that reached the old one (409).
 pub async fn verify_email(
-    state: web::Data<IdentityState>,
-    path: web::Path<Uuid>,
-    meta: RequestMeta,
-    body: web::Json<VerifyAddress>,
+    state: web::Data<IdentityState>, path: web::Path<Uuid>, meta: RequestMeta, body: web::Json<VerifyAddress>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let proven = body.into_inner().email.trim().to_lowercase();
     let mut conn = state.pool.get().await?;
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let before = store::users::find_for_update(conn, id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
+            let before = store::users::find_for_update(conn, id).await?.ok_or_else(ApiError::not_found)?;
             if before.email != proven {
                 return Err(ApiError::conflict("the address changed since the proof was sent"));
             }
@@ -172,28 +156,20 @@ pub struct MfaFlag {
 
 /// Auth owns the second factors; identity keeps the `mfa_enabled` flag of the user record.
 pub async fn set_mfa(
-    state: web::Data<IdentityState>,
-    path: web::Path<Uuid>,
-    meta: RequestMeta,
-    body: web::Json<MfaFlag>,
+    state: web::Data<IdentityState>, path: web::Path<Uuid>, meta: RequestMeta, body: web::Json<MfaFlag>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let enabled = body.enabled;
     let mut conn = state.pool.get().await?;
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let before = store::users::find(conn, id)
-                .await?
-                .ok_or_else(ApiError::not_found)?;
+            let before = store::users::find(conn, id).await?.ok_or_else(ApiError::not_found)?;
             if before.mfa_enabled == enabled {
                 return Ok(before);
             }
             let user = store::users::set_mfa_enabled(conn, id, enabled).await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::user_updated(&user, vec!["mfa_enabled"], meta.into()),
-            )
-            .await?;
+            janua_db::outbox::enqueue(conn, &events::user_updated(&user, vec!["mfa_enabled"], meta.into()))
+                .await?;
             Ok(user)
         })
         .await?;
@@ -230,10 +206,7 @@ where
 /// user's tokens at once, as an admin's suspension does. Nothing changed: no event.
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn update_user(
-    state: web::Data<IdentityState>,
-    path: web::Path<Uuid>,
-    meta: RequestMeta,
-    body: web::Json<UserChange>,
+    state: web::Data<IdentityState>, path: web::Path<Uuid>, meta: RequestMeta, body: web::Json<UserChange>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let change = body.into_inner();
@@ -257,11 +230,7 @@ pub async fn update_user(
                 && to != user.status
             {
                 user = store::users::set_status(conn, id, to).await?;
-                let event_type = if to == "suspended" {
-                    "user.suspended"
-                } else {
-                    "user.unsuspended"
-                };
+                let event_type = if to == "suspended" { "user.suspended" } else { "user.unsuspended" };
                 janua_db::outbox::enqueue(
                     conn,
                     &events::user_status_changed(

@@ -22,10 +22,7 @@ pub async fn me(state: web::Data<IdentityState>, auth: Authenticated) -> Result<
         .await?
         .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
     if user.status == "suspended" {
-        return Err(ApiError::new(
-            janua_core::ErrorCode::AccountSuspended,
-            "this account is suspended",
-        ));
+        return Err(ApiError::new(janua_core::ErrorCode::AccountSuspended, "this account is suspended"));
     }
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
@@ -39,18 +36,14 @@ pub async fn me(state: web::Data<IdentityState>, auth: Authenticated) -> Result<
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn get_user(
-    state: web::Data<IdentityState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
+    state: web::Data<IdentityState>, auth: Authenticated, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
     if user_id != auth.user_id() && !auth.is_admin() {
         return Err(ApiError::not_found());
     }
     let mut conn = state.pool.get().await?;
-    let user = store::users::find(&mut conn, user_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
+    let user = store::users::find(&mut conn, user_id).await?.ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
 
@@ -68,10 +61,7 @@ pub async fn get_user(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn update_user(
-    state: web::Data<IdentityState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
-    meta: RequestMeta,
+    state: web::Data<IdentityState>, auth: Authenticated, path: web::Path<Uuid>, meta: RequestMeta,
     body: web::Json<ProfileUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
@@ -94,10 +84,8 @@ pub async fn update_user(
     if change.metadata.is_some() {
         changed.push("metadata");
     }
-    let recent = auth.0.authenticated_within(
-        state.settings.tokens.reauth_window_secs,
-        chrono::Utc::now().timestamp(),
-    );
+    let recent =
+        auth.0.authenticated_within(state.settings.tokens.reauth_window_secs, chrono::Utc::now().timestamp());
     let mut conn = state.pool.get().await?;
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {

@@ -25,11 +25,7 @@ async fn current(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<User> {
 }
 
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    email: &str,
-    name: Option<&str>,
-    roles: &[String],
+    conn: &mut AsyncPgConnection, id: Uuid, email: &str, name: Option<&str>, roles: &[String],
     email_verified: bool,
 ) -> QueryResult<User> {
     let values = (
@@ -43,9 +39,7 @@ pub async fn insert(
 }
 
 pub async fn update_profile(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    change: &ProfileUpdate,
+    conn: &mut AsyncPgConnection, id: Uuid, change: &ProfileUpdate,
 ) -> QueryResult<User> {
     let current = current(conn, id).await?;
     let name = change.name.clone().unwrap_or(current.name);
@@ -65,10 +59,7 @@ pub async fn update_profile(
 /// Sets the email and/or the name (`Some(None)` clears it). A new email is not verified:
 /// the old address's proof says nothing about the new one.
 pub async fn update_account(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    email: Option<&str>,
-    name: Option<Option<&str>>,
+    conn: &mut AsyncPgConnection, id: Uuid, email: Option<&str>, name: Option<Option<&str>>,
 ) -> QueryResult<User> {
     let current = current(conn, id).await?;
     let email_changed = email.is_some_and(|e| e != current.email);
@@ -103,18 +94,12 @@ pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str) ->
 /// Users in sign-up order after the keyset `after`, optionally only those whose email or
 /// name contains `search` (case-insensitive) and with a given status.
 pub async fn list(
-    conn: &mut AsyncPgConnection,
-    search: Option<&str>,
-    status: Option<&str>,
-    after: Option<(chrono::DateTime<Utc>, Uuid)>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, search: Option<&str>, status: Option<&str>,
+    after: Option<(chrono::DateTime<Utc>, Uuid)>, limit: i64,
 ) -> QueryResult<Vec<User>> {
     let mut q = users::table.into_boxed();
     if let Some(s) = search {
-        let pattern = format!(
-            "%{}%",
-            s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-        );
+        let pattern = format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         q = q.filter(users::email.ilike(pattern.clone()).or(users::name.ilike(pattern)));
     }
     if let Some(st) = status {

@@ -41,10 +41,7 @@ impl FromRequest for OrgAccess {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let auth = Authenticated::from_request(req, payload);
         let state = req.app_data::<web::Data<OrgState>>().cloned();
-        let org_id = req
-            .match_info()
-            .get("org_id")
-            .and_then(|s| Uuid::parse_str(s).ok());
+        let org_id = req.match_info().get("org_id").and_then(|s| Uuid::parse_str(s).ok());
         Box::pin(async move {
             let auth = auth.await?;
             let state = state.ok_or_else(|| ApiError::internal("OrgState is not configured"))?;
@@ -57,9 +54,7 @@ impl FromRequest for OrgAccess {
 /// resource, such as an invitation).
 pub async fn resolve(state: &OrgState, auth: &Authenticated, org_id: Uuid) -> Result<OrgAccess, ApiError> {
     let mut conn = state.pool.get().await?;
-    let org = crate::store::organizations::find(&mut conn, org_id)
-        .await?
-        .ok_or_else(no_such_organization)?;
+    let org = crate::store::organizations::find(&mut conn, org_id).await?.ok_or_else(no_such_organization)?;
     let raw_role = members::role_of(&mut conn, org_id, auth.user_id()).await?;
     let role = raw_role.as_deref().and_then(Role::parse);
     let (role, member) = match (role, auth.is_admin()) {
@@ -73,13 +68,7 @@ pub async fn resolve(state: &OrgState, auth: &Authenticated, org_id: Uuid) -> Re
     } else {
         member_permissions(&mut conn, auth.user_id(), org_id, raw_role.as_deref()).await?
     };
-    Ok(OrgAccess {
-        org,
-        caller: auth.user_id(),
-        role,
-        member,
-        permissions,
-    })
+    Ok(OrgAccess { org, caller: auth.user_id(), role, member, permissions })
 }
 
 /// A user's effective permissions in an organization (or platform-wide with `None`): those
@@ -87,10 +76,7 @@ pub async fn resolve(state: &OrgState, auth: &Authenticated, org_id: Uuid) -> Re
 /// permission for a platform admin. Derived from the database on each call, never from what
 /// the client sends.
 pub async fn effective(
-    conn: &mut diesel_async::AsyncPgConnection,
-    user: Uuid,
-    org: Option<Uuid>,
-    platform_admin: bool,
+    conn: &mut diesel_async::AsyncPgConnection, user: Uuid, org: Option<Uuid>, platform_admin: bool,
 ) -> Result<BTreeSet<String>, ApiError> {
     if platform_admin {
         return Ok(all_permissions());
@@ -109,32 +95,22 @@ pub async fn effective(
 /// What a custom role grants: its permissions but those only built-in roles carry (a role
 /// made before that rule keeps them on paper, not in effect).
 fn custom_grants(permissions: Vec<String>) -> impl Iterator<Item = String> {
-    permissions
-        .into_iter()
-        .filter(|p| !janua_authz::catalogue::BUILT_IN_ONLY.contains(&p.as_str()))
+    permissions.into_iter().filter(|p| !janua_authz::catalogue::BUILT_IN_ONLY.contains(&p.as_str()))
 }
 
 pub fn all_permissions() -> BTreeSet<String> {
-    janua_authz::catalogue::PERMISSIONS
-        .iter()
-        .map(|(p, _)| p.to_string())
-        .collect()
+    janua_authz::catalogue::PERMISSIONS.iter().map(|(p, _)| p.to_string()).collect()
 }
 
 /// A member's permissions in `org` given their membership role (none: not a member).
 async fn member_permissions(
-    conn: &mut diesel_async::AsyncPgConnection,
-    user: Uuid,
-    org: Uuid,
-    role: Option<&str>,
+    conn: &mut diesel_async::AsyncPgConnection, user: Uuid, org: Uuid, role: Option<&str>,
 ) -> Result<BTreeSet<String>, ApiError> {
     let Some(role) = role else {
         return Ok(BTreeSet::new());
     };
-    let mut out: BTreeSet<String> = janua_authz::catalogue::org_role_permissions(role)
-        .iter()
-        .map(|p| p.to_string())
-        .collect();
+    let mut out: BTreeSet<String> =
+        janua_authz::catalogue::org_role_permissions(role).iter().map(|p| p.to_string()).collect();
     for held in crate::store::roles::held(conn, user, Some(org)).await? {
         out.extend(custom_grants(held.permissions));
     }
@@ -144,18 +120,13 @@ async fn member_permissions(
 /// For things that are platform-wide (no organization: platform admins only) or belong to
 /// one organization (those its role table lets do `action`; non-members get 404).
 pub async fn require_in_scope(
-    state: &OrgState,
-    auth: &Authenticated,
-    org: Option<Uuid>,
-    action: Action,
-    what: &str,
+    state: &OrgState, auth: &Authenticated, org: Option<Uuid>, action: Action, what: &str,
 ) -> Result<(), ApiError> {
     match org {
         None if auth.is_admin() => Ok(()),
-        None => Err(ApiError::new(
-            ErrorCode::Forbidden,
-            format!("platform-wide {what} are for platform admins"),
-        )),
+        None => {
+            Err(ApiError::new(ErrorCode::Forbidden, format!("platform-wide {what} are for platform admins")))
+        }
         Some(org) => resolve(state, auth, org).await?.require(action),
     }
 }

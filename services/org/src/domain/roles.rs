@@ -125,10 +125,7 @@ pub enum GrantRefusal {
 /// or deleting a role one holds) needs a built-in role that manages roles: a permission held
 /// through a custom role never changes the holder's own grants.
 pub fn may_grant(
-    caller: Role,
-    held: &std::collections::BTreeSet<String>,
-    grants: &[String],
-    on_self: bool,
+    caller: Role, held: &std::collections::BTreeSet<String>, grants: &[String], on_self: bool,
 ) -> Result<(), GrantRefusal> {
     let built_in_only: Vec<String> = grants
         .iter()
@@ -191,28 +188,14 @@ mod tests {
 
     #[test]
     fn admins_never_touch_owners() {
+        assert!(!allowed(Role::Admin, Action::RemoveMember { target: Role::Owner, is_self: false }));
         assert!(!allowed(
             Role::Admin,
-            Action::RemoveMember {
-                target: Role::Owner,
-                is_self: false
-            }
+            Action::ChangeRole { target: Role::Owner, to: Role::Member, is_self: false }
         ));
         assert!(!allowed(
             Role::Admin,
-            Action::ChangeRole {
-                target: Role::Owner,
-                to: Role::Member,
-                is_self: false
-            }
-        ));
-        assert!(!allowed(
-            Role::Admin,
-            Action::ChangeRole {
-                target: Role::Member,
-                to: Role::Owner,
-                is_self: false
-            }
+            Action::ChangeRole { target: Role::Member, to: Role::Owner, is_self: false }
         ));
         assert!(!allowed(Role::Admin, Action::AddMember { role: Role::Owner }));
         assert!(allowed(Role::Admin, Action::AddMember { role: Role::Admin }));
@@ -223,16 +206,8 @@ mod tests {
     fn custom_role_permissions_lift_a_member_no_further_than_an_admin() {
         let perms: std::collections::BTreeSet<String> =
             ["members:manage".to_string(), "organizations:delete".to_string()].into();
-        assert!(allowed_with(
-            Role::Member,
-            &perms,
-            Action::AddMember { role: Role::Member }
-        ));
-        assert!(!allowed_with(
-            Role::Member,
-            &perms,
-            Action::AddMember { role: Role::Owner }
-        ));
+        assert!(allowed_with(Role::Member, &perms, Action::AddMember { role: Role::Member }));
+        assert!(!allowed_with(Role::Member, &perms, Action::AddMember { role: Role::Owner }));
         assert!(!allowed_with(Role::Member, &perms, Action::Delete));
         assert!(!allowed_with(Role::Member, &perms, Action::Update));
     }
@@ -240,28 +215,12 @@ mod tests {
     #[test]
     fn members_may_look_and_leave_only() {
         assert!(allowed(Role::Member, Action::View));
-        assert!(allowed(
-            Role::Member,
-            Action::RemoveMember {
-                target: Role::Member,
-                is_self: true
-            }
-        ));
-        assert!(!allowed(
-            Role::Member,
-            Action::RemoveMember {
-                target: Role::Member,
-                is_self: false
-            }
-        ));
+        assert!(allowed(Role::Member, Action::RemoveMember { target: Role::Member, is_self: true }));
+        assert!(!allowed(Role::Member, Action::RemoveMember { target: Role::Member, is_self: false }));
         assert!(!allowed(Role::Member, Action::Update));
         assert!(!allowed(
             Role::Member,
-            Action::ChangeRole {
-                target: Role::Member,
-                to: Role::Admin,
-                is_self: true
-            }
+            Action::ChangeRole { target: Role::Member, to: Role::Admin, is_self: true }
         ));
     }
 }

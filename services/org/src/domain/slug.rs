@@ -5,9 +5,7 @@ pub const MAX: usize = 63;
 
 pub fn is_valid(slug: &str) -> bool {
     (MIN..=MAX).contains(&slug.len())
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
         && !slug.contains("--")

@@ -55,8 +55,7 @@ pub struct ActorQuery {
 
 /// One organization, for a service that only needs to know it exists and what it is called.
 pub async fn get_organization(
-    state: web::Data<OrgState>,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let org = organizations::find(&mut conn, path.into_inner()).await?;
@@ -65,8 +64,7 @@ pub async fn get_organization(
 
 /// `GET /internal/v1/organizations/by-slug/{slug}`: the organization a slug names.
 pub async fn organization_by_slug(
-    state: web::Data<OrgState>,
-    path: web::Path<String>,
+    state: web::Data<OrgState>, path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let org = organizations::find_by_slug(&mut conn, &path.into_inner().to_lowercase()).await?;
@@ -99,10 +97,7 @@ pub struct InternalMembership {
 /// a moment ago, and the read model catches up from `user.created`.
 #[tracing::instrument(skip_all, fields(org_id = %path.0, user_id = %path.1))]
 pub async fn ensure_member(
-    state: web::Data<OrgState>,
-    path: web::Path<(Uuid, Uuid)>,
-    meta: RequestMeta,
-    body: web::Bytes,
+    state: web::Data<OrgState>, path: web::Path<(Uuid, Uuid)>, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let (org, user) = path.into_inner();
     let request: EnsureMember = optional_json(&body)?.unwrap_or_default();
@@ -121,9 +116,7 @@ pub async fn ensure_member(
     let mut conn = state.pool.get().await?;
     let membership = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            organizations::find(conn, org)
-                .await?
-                .ok_or_else(no_such_organization)?;
+            organizations::find(conn, org).await?.ok_or_else(no_such_organization)?;
             if members::add(conn, org, user, role.as_str()).await? {
                 janua_db::outbox::enqueue(
                     conn,
@@ -147,12 +140,7 @@ pub async fn ensure_member(
             let existing = members::role_of(conn, org, user)
                 .await?
                 .ok_or_else(|| ApiError::conflict("the membership changed meanwhile; try again"))?;
-            Ok(InternalMembership {
-                organization_id: org,
-                user_id: user,
-                role: existing,
-                created: false,
-            })
+            Ok(InternalMembership { organization_id: org, user_id: user, role: existing, created: false })
         })
         .await?;
     Ok(if membership.created {
@@ -166,10 +154,7 @@ pub async fn ensure_member(
 /// no membership (or no organization) is a 204 too. The last owner stays (409).
 #[tracing::instrument(skip_all, fields(org_id = %path.0, user_id = %path.1))]
 pub async fn remove_member(
-    state: web::Data<OrgState>,
-    path: web::Path<(Uuid, Uuid)>,
-    meta: RequestMeta,
-    q: web::Query<ActorQuery>,
+    state: web::Data<OrgState>, path: web::Path<(Uuid, Uuid)>, meta: RequestMeta, q: web::Query<ActorQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, user) = path.into_inner();
     let actor = q.actor_id.unwrap_or(Uuid::nil());
@@ -187,14 +172,7 @@ pub async fn remove_member(
             members::remove(conn, org, user).await?;
             janua_db::outbox::enqueue(
                 conn,
-                &events::member(
-                    "organization.member_removed",
-                    org,
-                    actor,
-                    user,
-                    &role,
-                    meta.into(),
-                ),
+                &events::member("organization.member_removed", org, actor, user, &role, meta.into()),
             )
             .await?;
         }
@@ -219,10 +197,7 @@ pub struct RoleUpsert {
 /// 404. Events only when something changed.
 #[tracing::instrument(skip_all, fields(org_id = %path.0, role_id = %path.1))]
 pub async fn put_role(
-    state: web::Data<OrgState>,
-    path: web::Path<(Uuid, Uuid)>,
-    meta: RequestMeta,
-    body: web::Json<RoleUpsert>,
+    state: web::Data<OrgState>, path: web::Path<(Uuid, Uuid)>, meta: RequestMeta, body: web::Json<RoleUpsert>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, id) = path.into_inner();
     if is_built_in_id(id) {
@@ -233,9 +208,7 @@ pub async fn put_role(
     let mut conn = state.pool.get().await?;
     let (row, created) = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            organizations::find(conn, org)
-                .await?
-                .ok_or_else(no_such_organization)?;
+            organizations::find(conn, org).await?.ok_or_else(no_such_organization)?;
             let existing = match roles_store::find_for_update(conn, id).await? {
                 Some(row) => Some(row),
                 None => {
@@ -263,9 +236,7 @@ pub async fn put_role(
                     roles_store::find_for_update(conn, id).await?
                 }
             };
-            let current = existing
-                .filter(|r| r.organization_id == Some(org))
-                .ok_or_else(no_such_role)?;
+            let current = existing.filter(|r| r.organization_id == Some(org)).ok_or_else(no_such_role)?;
             let description = match &body.description {
                 Some(d) => d.clone(),
                 None => current.description.clone(),
@@ -285,18 +256,12 @@ pub async fn put_role(
         })
         .await?;
     let view = RoleView::from(row);
-    Ok(if created {
-        HttpResponse::Created().json(view)
-    } else {
-        HttpResponse::Ok().json(view)
-    })
+    Ok(if created { HttpResponse::Created().json(view) } else { HttpResponse::Ok().json(view) })
 }
 
 /// The organization's custom role, locked until the transaction ends; 404 for any other.
 async fn org_role_for_update(
-    conn: &mut diesel_async::AsyncPgConnection,
-    org: Uuid,
-    id: Uuid,
+    conn: &mut diesel_async::AsyncPgConnection, org: Uuid, id: Uuid,
 ) -> Result<Option<RoleRow>, ApiError> {
     match roles_store::find_for_update(conn, id).await? {
         None => Ok(None),
@@ -309,10 +274,7 @@ async fn org_role_for_update(
 /// gone is a 204 too; one of another organization (or global) is a 404.
 #[tracing::instrument(skip_all, fields(org_id = %path.0, role_id = %path.1))]
 pub async fn delete_role(
-    state: web::Data<OrgState>,
-    path: web::Path<(Uuid, Uuid)>,
-    meta: RequestMeta,
-    q: web::Query<ActorQuery>,
+    state: web::Data<OrgState>, path: web::Path<(Uuid, Uuid)>, meta: RequestMeta, q: web::Query<ActorQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, id) = path.into_inner();
     if is_built_in_id(id) {
@@ -325,13 +287,7 @@ pub async fn delete_role(
             roles_store::delete(conn, id).await?;
             janua_db::outbox::enqueue(
                 conn,
-                &events::role(
-                    "role.deleted",
-                    &current,
-                    actor,
-                    serde_json::json!({}),
-                    meta.into(),
-                ),
+                &events::role("role.deleted", &current, actor, serde_json::json!({}), meta.into()),
             )
             .await?;
         }
@@ -360,9 +316,7 @@ pub struct RoleHoldersChange {
 /// members), in one transaction: all members of the organization, or nothing changes.
 #[tracing::instrument(skip_all, fields(org_id = %path.0, role_id = %path.1))]
 pub async fn set_role_holders(
-    state: web::Data<OrgState>,
-    path: web::Path<(Uuid, Uuid)>,
-    meta: RequestMeta,
+    state: web::Data<OrgState>, path: web::Path<(Uuid, Uuid)>, meta: RequestMeta,
     body: web::Json<RoleHolders>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, id) = path.into_inner();
@@ -375,13 +329,9 @@ pub async fn set_role_holders(
     let mut conn = state.pool.get().await?;
     let (added, removed) = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let role = org_role_for_update(conn, org, id)
-                .await?
-                .ok_or_else(no_such_role)?;
-            let members: BTreeSet<Uuid> = members::members_among(conn, org, &wanted_list)
-                .await?
-                .into_iter()
-                .collect();
+            let role = org_role_for_update(conn, org, id).await?.ok_or_else(no_such_role)?;
+            let members: BTreeSet<Uuid> =
+                members::members_among(conn, org, &wanted_list).await?.into_iter().collect();
             let not_members: Vec<&Uuid> = wanted.difference(&members).collect();
             if !not_members.is_empty() {
                 return Err(ApiError::validation(
@@ -409,12 +359,7 @@ pub async fn set_role_holders(
             Ok((to_add.len(), to_remove.len()))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(RoleHoldersChange {
-        role_id: id,
-        user_ids: wanted_list,
-        added,
-        removed,
-    }))
+    Ok(HttpResponse::Ok().json(RoleHoldersChange { role_id: id, user_ids: wanted_list, added, removed }))
 }
 
 /// Figures for the admin dashboard.
@@ -448,9 +393,7 @@ pub struct PermissionsQuery {
 /// A user's effective permissions (in an organization, or platform-wide), for sibling
 /// services that check permissions on data they own.
 pub async fn permissions(
-    state: web::Data<OrgState>,
-    path: web::Path<uuid::Uuid>,
-    q: web::Query<PermissionsQuery>,
+    state: web::Data<OrgState>, path: web::Path<uuid::Uuid>, q: web::Query<PermissionsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let set =

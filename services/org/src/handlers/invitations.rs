@@ -74,11 +74,7 @@ pub struct OrganizationSummary {
 
 impl From<organizations::Organization> for OrganizationSummary {
     fn from(org: organizations::Organization) -> Self {
-        OrganizationSummary {
-            id: org.id,
-            name: org.name,
-            slug: org.slug,
-        }
+        OrganizationSummary { id: org.id, name: org.name, slug: org.slug }
     }
 }
 
@@ -126,19 +122,12 @@ fn check_email(raw: &str) -> Result<String, ApiError> {
             !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
         })
         && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    if valid {
-        Ok(email)
-    } else {
-        Err(ApiError::validation("email", "email is not a valid address"))
-    }
+    if valid { Ok(email) } else { Err(ApiError::validation("email", "email is not a valid address")) }
 }
 
 /// The event that gets the email sent: everything the message needs, no secret.
 fn mail_event(
-    kind: &str,
-    inv: &Invitation,
-    org: &organizations::Organization,
-    inviter: Option<&str>,
+    kind: &str, inv: &Invitation, org: &organizations::Organization, inviter: Option<&str>,
     meta: &RequestMeta,
 ) -> janua_events::Event {
     events::organization(
@@ -173,10 +162,7 @@ async fn inviter_name(state: &OrgState, id: Uuid) -> Result<Option<String>, ApiE
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn create(
-    state: web::Data<OrgState>,
-    access: OrgAccess,
-    meta: RequestMeta,
-    body: web::Json<CreateInvitation>,
+    state: web::Data<OrgState>, access: OrgAccess, meta: RequestMeta, body: web::Json<CreateInvitation>,
 ) -> Result<HttpResponse, ApiError> {
     let role = Role::parse(&body.role)
         .ok_or_else(|| ApiError::validation("role", "role must be owner, admin or member"))?;
@@ -205,10 +191,8 @@ pub async fn create(
             )
             .await?;
             if !inserted {
-                return Err(
-                    ApiError::conflict("this address has a pending invitation; resend it instead")
-                        .with_details(serde_json::json!({ "reason": "already_invited" })),
-                );
+                return Err(ApiError::conflict("this address has a pending invitation; resend it instead")
+                    .with_details(serde_json::json!({ "reason": "already_invited" })));
             }
             let inv = store::find(conn, id).await?.ok_or_else(no_such_invitation)?;
             janua_db::outbox::enqueue(
@@ -231,9 +215,7 @@ pub async fn create(
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<OrgState>,
-    access: OrgAccess,
-    q: web::Query<PageQuery>,
+    state: web::Data<OrgState>, access: OrgAccess, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     access.require(Action::ManageInvitations)?;
     let mut conn = state.pool.get().await?;
@@ -255,12 +237,9 @@ pub async fn list(
 pub async fn details(state: web::Data<OrgState>, path: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let (inv, org) = {
         let mut conn = state.pool.get().await?;
-        let inv = store::find(&mut conn, path.into_inner())
-            .await?
-            .ok_or_else(no_such_invitation)?;
-        let org = organizations::find(&mut conn, inv.organization_id)
-            .await?
-            .ok_or_else(no_such_invitation)?;
+        let inv = store::find(&mut conn, path.into_inner()).await?.ok_or_else(no_such_invitation)?;
+        let org =
+            organizations::find(&mut conn, inv.organization_id).await?.ok_or_else(no_such_invitation)?;
         (inv, org)
     };
     let inviter = inviter_name(&state, inv.invited_by).await.ok().flatten();
@@ -285,17 +264,11 @@ pub async fn details(state: web::Data<OrgState>, path: web::Path<Uuid>) -> Resul
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn accept(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let caller = state
-        .identity
-        .user(auth.user_id())
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+    let caller =
+        state.identity.user(auth.user_id()).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;
     {
         // Keep the read model as fresh as what was just read.
         let mut conn = state.pool.get().await?;
@@ -362,17 +335,13 @@ pub async fn accept(
 
 /// The invitation and the caller's right to manage it (404 for non-members).
 async fn managed(
-    state: &OrgState,
-    auth: &Authenticated,
-    id: Uuid,
+    state: &OrgState, auth: &Authenticated, id: Uuid,
 ) -> Result<(Invitation, OrgAccess), ApiError> {
     let inv = {
         let mut conn = state.pool.get().await?;
         store::find(&mut conn, id).await?.ok_or_else(no_such_invitation)?
     };
-    let access = resolve(state, auth, inv.organization_id)
-        .await
-        .map_err(|_| no_such_invitation())?;
+    let access = resolve(state, auth, inv.organization_id).await.map_err(|_| no_such_invitation())?;
     access.require(Action::ManageInvitations)?;
     Ok((inv, access))
 }
@@ -386,17 +355,12 @@ async fn managed(
         (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn revoke(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (inv, access) = managed(&state, &auth, path.into_inner()).await?;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let inv = store::find_for_update(conn, inv.id)
-            .await?
-            .ok_or_else(no_such_invitation)?;
+        let inv = store::find_for_update(conn, inv.id).await?.ok_or_else(no_such_invitation)?;
         if inv.status != "pending" {
             return Err(not_pending(&inv.status));
         }
@@ -427,28 +391,21 @@ pub async fn revoke(
         (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn resend(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (inv, access) = managed(&state, &auth, path.into_inner()).await?;
     let inviter = inviter_name(&state, inv.invited_by).await?;
     let mut conn = state.pool.get().await?;
     let inv = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let inv = store::find_for_update(conn, inv.id)
-                .await?
-                .ok_or_else(no_such_invitation)?;
+            let inv = store::find_for_update(conn, inv.id).await?.ok_or_else(no_such_invitation)?;
             // A lapsed invitation may be resent: that is what resending is for.
             if inv.status != "pending" {
                 return Err(not_pending(&inv.status));
             }
             if inv.sent_count >= MAX_SENDS {
-                return Err(
-                    ApiError::conflict(format!("an invitation is sent at most {MAX_SENDS} times"))
-                        .with_details(serde_json::json!({ "reason": "send_limit" })),
-                );
+                return Err(ApiError::conflict(format!("an invitation is sent at most {MAX_SENDS} times"))
+                    .with_details(serde_json::json!({ "reason": "send_limit" })));
             }
             let inv = store::mark_resent(conn, inv.id, Utc::now() + Duration::days(TTL_DAYS)).await?;
             janua_db::outbox::enqueue(

@@ -43,9 +43,7 @@ pub(crate) fn last_owner() -> ApiError {
 
 async fn member_view(state: &OrgState, org: Uuid, user: Uuid) -> Result<MemberView, ApiError> {
     let mut conn = state.pool.get().await?;
-    store::find(&mut conn, org, user)
-        .await?
-        .ok_or_else(no_such_member)
+    store::find(&mut conn, org, user).await?.ok_or_else(no_such_member)
 }
 
 /// Members in the order they joined.
@@ -56,9 +54,7 @@ async fn member_view(state: &OrgState, org: Uuid, user: Uuid) -> Result<MemberVi
     responses((status = 200, body = Page<MemberView>), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<OrgState>,
-    access: OrgAccess,
-    q: web::Query<PageQuery>,
+    state: web::Data<OrgState>, access: OrgAccess, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     access.require(Action::ListMembers)?;
     let mut conn = state.pool.get().await?;
@@ -97,10 +93,7 @@ pub(crate) async fn known_user(state: &OrgState, id: Uuid) -> Result<Option<user
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn add(
-    state: web::Data<OrgState>,
-    access: OrgAccess,
-    meta: RequestMeta,
-    body: web::Json<AddMember>,
+    state: web::Data<OrgState>, access: OrgAccess, meta: RequestMeta, body: web::Json<AddMember>,
 ) -> Result<HttpResponse, ApiError> {
     let role = parse_role(&body.role)?;
     access.require(Action::AddMember { role })?;
@@ -142,10 +135,7 @@ pub async fn add(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn remove(
-    state: web::Data<OrgState>,
-    access: OrgAccess,
-    meta: RequestMeta,
-    path: web::Path<(Uuid, Uuid)>,
+    state: web::Data<OrgState>, access: OrgAccess, meta: RequestMeta, path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, user) = path.into_inner();
     let mut conn = state.pool.get().await?;
@@ -155,10 +145,7 @@ pub async fn remove(
             .await?
             .and_then(|r| Role::parse(&r))
             .ok_or_else(no_such_member)?;
-        access.require(Action::RemoveMember {
-            target,
-            is_self: user == access.caller,
-        })?;
+        access.require(Action::RemoveMember { target, is_self: user == access.caller })?;
         if target == Role::Owner && owners.len() <= 1 {
             return Err(last_owner());
         }
@@ -193,10 +180,7 @@ pub async fn remove(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn change_role(
-    state: web::Data<OrgState>,
-    access: OrgAccess,
-    meta: RequestMeta,
-    path: web::Path<(Uuid, Uuid)>,
+    state: web::Data<OrgState>, access: OrgAccess, meta: RequestMeta, path: web::Path<(Uuid, Uuid)>,
     body: web::Json<ChangeRole>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, user) = path.into_inner();
@@ -208,11 +192,7 @@ pub async fn change_role(
             .await?
             .and_then(|r| Role::parse(&r))
             .ok_or_else(no_such_member)?;
-        access.require(Action::ChangeRole {
-            target,
-            to,
-            is_self: user == access.caller,
-        })?;
+        access.require(Action::ChangeRole { target, to, is_self: user == access.caller })?;
         if target == to {
             return Ok(());
         }

@@ -70,10 +70,7 @@ fn check_slug(s: &str) -> Result<(), ApiError> {
     if slug::is_valid(s) {
         Ok(())
     } else {
-        Err(ApiError::validation(
-            "slug",
-            "slug must be 3 to 63 lower-case letters, digits or single hyphens",
-        ))
+        Err(ApiError::validation("slug", "slug must be 3 to 63 lower-case letters, digits or single hyphens"))
     }
 }
 
@@ -100,10 +97,7 @@ fn slug_taken() -> ApiError {
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn create(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    body: web::Json<CreateOrganization>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, body: web::Json<CreateOrganization>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let name = check_name(&body.name)?;
@@ -120,10 +114,7 @@ pub async fn create(
     check_metadata(&metadata)?;
     let (id, owner) = (janua_core::ids::new_id(), auth.user_id());
     // Make sure the read model knows the creator, so member lists show who they are.
-    if crate::handlers::members::known_user(&state, owner)
-        .await?
-        .is_none()
-    {
+    if crate::handlers::members::known_user(&state, owner).await?.is_none() {
         return Err(ApiError::unauthorized("user_gone"));
     }
     let mut conn = state.pool.get().await?;
@@ -156,41 +147,23 @@ pub async fn create(
             .await?;
             janua_db::outbox::enqueue(
                 conn,
-                &events::member(
-                    "organization.member_added",
-                    id,
-                    owner,
-                    owner,
-                    "owner",
-                    meta.into(),
-                ),
+                &events::member("organization.member_added", id, owner, owner, "owner", meta.into()),
             )
             .await?;
             Ok(org)
         })
         .await?;
-    Ok(HttpResponse::Created().json(OrganizationView {
-        organization: org,
-        role: Some(Role::Owner),
-    }))
+    Ok(HttpResponse::Created().json(OrganizationView { organization: org, role: Some(Role::Owner) }))
 }
 
 async fn organizations_of(
-    state: &OrgState,
-    user_id: Uuid,
-    q: &PageQuery,
+    state: &OrgState, user_id: Uuid, q: &PageQuery,
 ) -> Result<Page<OrganizationView>, ApiError> {
     let mut conn = state.pool.get().await?;
     let page = q
-        .fetch(
-            |after, n| store::of_user(&mut conn, user_id, after, n),
-            |(org, _, joined)| (*joined, org.id),
-        )
+        .fetch(|after, n| store::of_user(&mut conn, user_id, after, n), |(org, _, joined)| (*joined, org.id))
         .await?;
-    Ok(page.map(|(organization, role, _)| OrganizationView {
-        organization,
-        role: Role::parse(&role),
-    }))
+    Ok(page.map(|(organization, role, _)| OrganizationView { organization, role: Role::parse(&role) }))
 }
 
 /// The caller's organizations, oldest membership first.
@@ -199,9 +172,7 @@ async fn organizations_of(
 #[utoipa::path(get, path = "/api/v1/organizations", tag = "Organizations", params(PageQuery),
     responses((status = 200, body = Page<OrganizationView>)), security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    q: web::Query<PageQuery>,
+    state: web::Data<OrgState>, auth: Authenticated, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(organizations_of(&state, auth.user_id(), &q).await?))
 }
@@ -214,10 +185,7 @@ pub async fn list(
     responses((status = 200, body = Page<OrganizationView>), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list_for_user(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
-    q: web::Query<PageQuery>,
+    state: web::Data<OrgState>, auth: Authenticated, path: web::Path<Uuid>, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
     if user_id != auth.user_id() && !auth.is_admin() {
@@ -235,10 +203,8 @@ pub async fn list_for_user(
     security(("bearer" = [])))]
 pub async fn get(access: OrgAccess) -> Result<HttpResponse, ApiError> {
     access.require(Action::View)?;
-    Ok(HttpResponse::Ok().json(OrganizationView {
-        role: access.member.then_some(access.role),
-        organization: access.org,
-    }))
+    Ok(HttpResponse::Ok()
+        .json(OrganizationView { role: access.member.then_some(access.role), organization: access.org }))
 }
 
 /// Changes the name, slug, description or metadata.
@@ -251,10 +217,7 @@ pub async fn get(access: OrgAccess) -> Result<HttpResponse, ApiError> {
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn update(
-    state: web::Data<OrgState>,
-    access: OrgAccess,
-    meta: RequestMeta,
-    body: web::Json<UpdateOrganization>,
+    state: web::Data<OrgState>, access: OrgAccess, meta: RequestMeta, body: web::Json<UpdateOrganization>,
 ) -> Result<HttpResponse, ApiError> {
     access.require(Action::Update)?;
     let body = body.into_inner();
@@ -319,10 +282,8 @@ pub async fn update(
             ErrorCode::Conflict => slug_taken(),
             _ => e,
         })?;
-    Ok(HttpResponse::Ok().json(OrganizationView {
-        organization: org,
-        role: access.member.then_some(access.role),
-    }))
+    Ok(HttpResponse::Ok()
+        .json(OrganizationView { organization: org, role: access.member.then_some(access.role) }))
 }
 
 /// Deletes the organization with its memberships.
@@ -335,9 +296,7 @@ pub async fn update(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn delete(
-    state: web::Data<OrgState>,
-    access: OrgAccess,
-    meta: RequestMeta,
+    state: web::Data<OrgState>, access: OrgAccess, meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     access.require(Action::Delete)?;
     let org = access.org.id;

@@ -90,11 +90,8 @@ fn checked(id: Uuid, input: &PolicyInput) -> Result<Policy, ApiError> {
         "deny" => Effect::Deny,
         _ => return Err(ApiError::validation("effect", "effect must be allow or deny")),
     };
-    let conditions = if input.conditions.is_null() {
-        serde_json::json!({})
-    } else {
-        input.conditions.clone()
-    };
+    let conditions =
+        if input.conditions.is_null() { serde_json::json!({}) } else { input.conditions.clone() };
     let conditions: BTreeMap<String, janua_authz::Test> = serde_json::from_value(conditions)
         .map_err(|e| ApiError::validation("conditions", format!("conditions: {e}")))?;
     check_description(input.description.as_deref())?;
@@ -164,10 +161,7 @@ fn event(kind: &str, row: &PolicyRow, actor: Uuid, meta: RequestMeta) -> janua_e
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn create(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    body: web::Json<PolicyInput>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, body: web::Json<PolicyInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let id = janua_core::ids::new_id();
@@ -192,17 +186,12 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/policies", tag = "Policies", params(PageQuery),
     responses((status = 200, body = Page<PolicyView>)), security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    q: web::Query<PageQuery>,
+    state: web::Data<OrgState>, auth: Authenticated, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let manager = (!auth.is_admin()).then(|| auth.user_id());
     let mut conn = state.pool.get().await?;
     let page = q
-        .fetch(
-            |after, n| store::list(&mut conn, manager, after, n),
-            |p: &PolicyRow| (p.created_at, p.id),
-        )
+        .fetch(|after, n| store::list(&mut conn, manager, after, n), |p: &PolicyRow| (p.created_at, p.id))
         .await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -215,9 +204,7 @@ pub async fn list(
     responses((status = 200, body = PolicyView), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn get(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(visible(&state, &auth, path.into_inner()).await?))
 }
@@ -232,19 +219,13 @@ pub async fn get(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn update(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
     body: web::Json<PolicyInput>,
 ) -> Result<HttpResponse, ApiError> {
     let current = visible(&state, &auth, path.into_inner()).await?;
     let input = body.into_inner();
     if input.organization_id.is_some() && input.organization_id != current.organization_id {
-        return Err(ApiError::validation(
-            "organization_id",
-            "a policy stays in its organization",
-        ));
+        return Err(ApiError::validation("organization_id", "a policy stays in its organization"));
     }
     let policy = checked(current.id, &input)?;
     let f = fields(&input, &policy)?;
@@ -267,10 +248,7 @@ pub async fn update(
     responses((status = 204), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn delete(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let current = visible(&state, &auth, path.into_inner()).await?;
     let mut conn = state.pool.get().await?;
@@ -294,21 +272,14 @@ pub async fn delete(
     responses((status = 200, body = DecisionView), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn evaluate(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
     body: web::Json<EvaluateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let row = visible(&state, &auth, path.into_inner()).await?;
     let policy = Policy {
         id: row.id.to_string(),
         name: row.name.clone(),
-        effect: if row.effect == "deny" {
-            Effect::Deny
-        } else {
-            Effect::Allow
-        },
+        effect: if row.effect == "deny" { Effect::Deny } else { Effect::Allow },
         actions: row.actions.clone(),
         resources: row.resources.clone(),
         conditions: serde_json::from_value(row.conditions.clone()).map_err(ApiError::internal)?,

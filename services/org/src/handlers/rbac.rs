@@ -39,11 +39,7 @@ const BUILT_IN: [(u128, &str, &str); 4] = [
         "member",
         "Belongs to the organization: sees it and its members",
     ),
-    (
-        0x0000_0000_0000_7000_8000_0000_0000_0004,
-        "platform-admin",
-        "Administers the whole platform",
-    ),
+    (0x0000_0000_0000_7000_8000_0000_0000_0004, "platform-admin", "Administers the whole platform"),
 ];
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -153,16 +149,10 @@ pub fn valid_role_name(name: &str) -> bool {
 pub(crate) fn check_name(name: &str, description: Option<&str>) -> Result<String, ApiError> {
     let name = name.trim().to_string();
     if !valid_role_name(&name) {
-        return Err(ApiError::validation(
-            "name",
-            "name is 1 to 128 characters, without control characters",
-        ));
+        return Err(ApiError::validation("name", "name is 1 to 128 characters, without control characters"));
     }
     if BUILT_IN.iter().any(|(_, n, _)| n.eq_ignore_ascii_case(&name)) {
-        return Err(ApiError::validation(
-            "name",
-            "that name belongs to a built-in role",
-        ));
+        return Err(ApiError::validation("name", "that name belongs to a built-in role"));
     }
     check_description(description)?;
     Ok(name)
@@ -171,10 +161,7 @@ pub(crate) fn check_name(name: &str, description: Option<&str>) -> Result<String
 fn check(input: &RoleInput) -> Result<(String, Vec<String>), ApiError> {
     let name = check_name(&input.name, input.description.as_deref())?;
     if input.permissions.is_empty() {
-        return Err(ApiError::validation(
-            "permissions",
-            "a role holds at least one permission",
-        ));
+        return Err(ApiError::validation("permissions", "a role holds at least one permission"));
     }
     let unknown: Vec<&String> = input.permissions.iter().filter(|p| !is_permission(p)).collect();
     if !unknown.is_empty() {
@@ -194,9 +181,7 @@ fn check(input: &RoleInput) -> Result<(String, Vec<String>), ApiError> {
 /// built-in role and effective permissions there. Those who may not manage roles there are
 /// refused (non-members learn nothing).
 async fn authority(
-    state: &OrgState,
-    auth: &Authenticated,
-    org: Option<Uuid>,
+    state: &OrgState, auth: &Authenticated, org: Option<Uuid>,
 ) -> Result<(Role, BTreeSet<String>), ApiError> {
     match org {
         None => {
@@ -214,21 +199,14 @@ async fn authority(
 /// Whether the caller holds the role (changing or deleting it changes their own grants).
 async fn holds(state: &OrgState, user: Uuid, role: &RoleRow) -> Result<bool, ApiError> {
     let mut conn = state.pool.get().await?;
-    Ok(store::held(&mut conn, user, role.organization_id)
-        .await?
-        .iter()
-        .any(|r| r.id == role.id))
+    Ok(store::held(&mut conn, user, role.organization_id).await?.iter().any(|r| r.id == role.id))
 }
 
 /// Nobody grants themself authority ([`may_grant`]): the caller may hand out a role carrying
 /// `grants` only if they hold all of it, and touch their own grants only with a built-in role
 /// that manages roles.
 async fn may_hand_out(
-    state: &OrgState,
-    auth: &Authenticated,
-    org: Option<Uuid>,
-    grants: &[String],
-    on_self: bool,
+    state: &OrgState, auth: &Authenticated, org: Option<Uuid>, grants: &[String], on_self: bool,
 ) -> Result<(), ApiError> {
     let (role, held) = authority(state, auth, org).await?;
     may_grant(role, &held, grants, on_self).map_err(|refusal| match refusal {
@@ -237,11 +215,12 @@ async fn may_hand_out(
             "these permissions come with the built-in admin and owner roles only",
         )
         .with_details(serde_json::json!({ "field": "permissions", "built_in_only": permissions })),
-        GrantRefusal::BeyondOwn(permissions) => ApiError::new(
-            ErrorCode::Forbidden,
-            "a role can carry only permissions you hold yourself",
-        )
-        .with_details(serde_json::json!({ "reason": "beyond_own_permissions", "permissions": permissions })),
+        GrantRefusal::BeyondOwn(permissions) => {
+            ApiError::new(ErrorCode::Forbidden, "a role can carry only permissions you hold yourself")
+                .with_details(
+                    serde_json::json!({ "reason": "beyond_own_permissions", "permissions": permissions }),
+                )
+        }
         GrantRefusal::OwnGrants => ApiError::new(
             ErrorCode::Forbidden,
             "a permission held through a custom role never changes your own roles",
@@ -277,10 +256,7 @@ pub async fn permissions(_auth: Authenticated) -> HttpResponse {
             description: description.to_string(),
         })
         .collect();
-    HttpResponse::Ok().json(Page {
-        data,
-        next_cursor: None,
-    })
+    HttpResponse::Ok().json(Page { data, next_cursor: None })
 }
 
 /// Roles: the built-in ones, then the custom roles the caller can see.
@@ -289,9 +265,7 @@ pub async fn permissions(_auth: Authenticated) -> HttpResponse {
 #[utoipa::path(get, path = "/api/v1/rbac/roles", tag = "RBAC", params(RolesQuery),
     responses((status = 200, body = Page<RoleView>)), security(("bearer" = [])))]
 pub async fn list_roles(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    q: web::Query<RolesQuery>,
+    state: web::Data<OrgState>, auth: Authenticated, q: web::Query<RolesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let custom = store::visible(&mut conn, auth.user_id(), auth.is_admin()).await?;
@@ -306,10 +280,7 @@ pub async fn list_roles(
             })
             .map(RoleView::from),
     );
-    Ok(HttpResponse::Ok().json(Page {
-        data,
-        next_cursor: None,
-    }))
+    Ok(HttpResponse::Ok().json(Page { data, next_cursor: None }))
 }
 
 /// One role.
@@ -319,9 +290,7 @@ pub async fn list_roles(
     responses((status = 200, body = RoleView), (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn get_role(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     if let Some(b) = built_in(id) {
@@ -339,10 +308,7 @@ pub async fn get_role(
         (status = 403, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn create_role(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    body: web::Json<RoleInput>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, body: web::Json<RoleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let (name, permissions) = check(&body)?;
     may_hand_out(&state, &auth, body.organization_id, &permissions, false).await?;
@@ -361,13 +327,7 @@ pub async fn create_role(
             .await?;
             janua_db::outbox::enqueue(
                 conn,
-                &events::role(
-                    "role.created",
-                    &row,
-                    auth.user_id(),
-                    serde_json::json!({}),
-                    meta.into(),
-                ),
+                &events::role("role.created", &row, auth.user_id(), serde_json::json!({}), meta.into()),
             )
             .await?;
             Ok(row)
@@ -390,10 +350,7 @@ pub async fn create_role(
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn update_role(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
     body: web::Json<RoleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
@@ -403,10 +360,7 @@ pub async fn update_role(
     let current = visible_role(&state, &auth, id).await?;
     authority(&state, &auth, current.organization_id).await?;
     if body.organization_id.is_some() && body.organization_id != current.organization_id {
-        return Err(ApiError::validation(
-            "organization_id",
-            "a role stays where it was made",
-        ));
+        return Err(ApiError::validation("organization_id", "a role stays where it was made"));
     }
     let (name, permissions) = check(&body)?;
     let on_self = holds(&state, auth.user_id(), &current).await?;
@@ -417,13 +371,7 @@ pub async fn update_role(
             let row = store::update(conn, id, &name, body.description.as_deref(), &permissions).await?;
             janua_db::outbox::enqueue(
                 conn,
-                &events::role(
-                    "role.updated",
-                    &row,
-                    auth.user_id(),
-                    serde_json::json!({}),
-                    meta.into(),
-                ),
+                &events::role("role.updated", &row, auth.user_id(), serde_json::json!({}), meta.into()),
             )
             .await?;
             Ok(row)
@@ -440,10 +388,7 @@ pub async fn update_role(
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn delete_role(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     if built_in(id).is_some() {
@@ -457,13 +402,7 @@ pub async fn delete_role(
         store::delete(conn, id).await?;
         janua_db::outbox::enqueue(
             conn,
-            &events::role(
-                "role.deleted",
-                &current,
-                auth.user_id(),
-                serde_json::json!({}),
-                meta.into(),
-            ),
+            &events::role("role.deleted", &current, auth.user_id(), serde_json::json!({}), meta.into()),
         )
         .await?;
         Ok(())
@@ -483,10 +422,7 @@ pub async fn delete_role(
         (status = 409, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn assign(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<Uuid>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
     body: web::Json<AssignRole>,
 ) -> Result<HttpResponse, ApiError> {
     let user = path.into_inner();
@@ -498,19 +434,9 @@ pub async fn assign(
     }
     let role = visible_role(&state, &auth, body.role_id).await?;
     if body.organization_id.is_some() && body.organization_id != role.organization_id {
-        return Err(ApiError::validation(
-            "organization_id",
-            "the role belongs to another organization",
-        ));
+        return Err(ApiError::validation("organization_id", "the role belongs to another organization"));
     }
-    may_hand_out(
-        &state,
-        &auth,
-        role.organization_id,
-        &role.permissions,
-        user == auth.user_id(),
-    )
-    .await?;
+    may_hand_out(&state, &auth, role.organization_id, &role.permissions, user == auth.user_id()).await?;
     match role.organization_id {
         Some(org) => {
             let mut conn = state.pool.get().await?;
@@ -562,10 +488,7 @@ pub async fn assign(
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn unassign(
-    state: web::Data<OrgState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    path: web::Path<(Uuid, Uuid)>,
+    state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (user, role_id) = path.into_inner();
     if built_in(role_id).is_some() {
@@ -576,10 +499,7 @@ pub async fn unassign(
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         if !store::unassign(conn, user, role.id).await? {
-            return Err(ApiError::new(
-                ErrorCode::NotFound,
-                "this user does not hold the role",
-            ));
+            return Err(ApiError::new(ErrorCode::NotFound, "this user does not hold the role"));
         }
         janua_db::outbox::enqueue(
             conn,

@@ -26,11 +26,7 @@ pub struct Invitation {
 impl Invitation {
     /// `pending` that has lapsed reads as `expired`.
     pub fn effective_status(&self, now: DateTime<Utc>) -> &str {
-        if self.status == "pending" && self.expires_at <= now {
-            "expired"
-        } else {
-            &self.status
-        }
+        if self.status == "pending" && self.expires_at <= now { "expired" } else { &self.status }
     }
 }
 
@@ -58,11 +54,8 @@ pub async fn insert(conn: &mut AsyncPgConnection, n: NewInvitation<'_>) -> Query
     .set(invitations::status.eq("expired"))
     .execute(conn)
     .await?;
-    let inserted = diesel::insert_into(invitations::table)
-        .values(&n)
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
+    let inserted =
+        diesel::insert_into(invitations::table).values(&n).on_conflict_do_nothing().execute(conn).await?;
     Ok(inserted == 1)
 }
 
@@ -75,14 +68,9 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 }
 
 pub async fn list(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, org: Uuid, after: Option<(DateTime<Utc>, Uuid)>, limit: i64,
 ) -> QueryResult<Vec<Invitation>> {
-    let mut q = invitations::table
-        .filter(invitations::organization_id.eq(org))
-        .into_boxed();
+    let mut q = invitations::table.filter(invitations::organization_id.eq(org)).into_boxed();
     if let Some(after) = after {
         q = q.filter(rows::after(invitations::created_at, invitations::id, after));
     }
@@ -107,19 +95,14 @@ pub async fn mark_accepted(conn: &mut AsyncPgConnection, id: Uuid, by: Uuid) -> 
 
 pub async fn mark_revoked(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
     diesel::update(invitations::table.find(id))
-        .set((
-            invitations::status.eq("revoked"),
-            invitations::revoked_at.eq(Utc::now()),
-        ))
+        .set((invitations::status.eq("revoked"), invitations::revoked_at.eq(Utc::now())))
         .execute(conn)
         .await?;
     Ok(())
 }
 
 pub async fn mark_resent(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    expires_at: DateTime<Utc>,
+    conn: &mut AsyncPgConnection, id: Uuid, expires_at: DateTime<Utc>,
 ) -> QueryResult<Invitation> {
     let changes = (
         invitations::sent_count.eq(invitations::sent_count + 1),

@@ -6,27 +6,14 @@ use janua_db::rows;
 use uuid::Uuid;
 
 pub async fn role_of(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid) -> QueryResult<Option<String>> {
-    memberships::table
-        .find((org, user))
-        .select(memberships::role)
-        .first(conn)
-        .await
-        .optional()
+    memberships::table.find((org, user)).select(memberships::role).first(conn).await.optional()
 }
 
 /// Locks the membership row until the transaction ends.
 pub async fn role_for_update(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    user: Uuid,
+    conn: &mut AsyncPgConnection, org: Uuid, user: Uuid,
 ) -> QueryResult<Option<String>> {
-    memberships::table
-        .find((org, user))
-        .select(memberships::role)
-        .for_update()
-        .first(conn)
-        .await
-        .optional()
+    memberships::table.find((org, user)).select(memberships::role).for_update().first(conn).await.optional()
 }
 
 /// Inserts; false if already a member.
@@ -44,9 +31,7 @@ pub async fn add(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid, role: &str
 }
 
 pub async fn remove(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(memberships::table.find((org, user)))
-        .execute(conn)
-        .await?;
+    let n = diesel::delete(memberships::table.find((org, user))).execute(conn).await?;
     Ok(n == 1)
 }
 
@@ -61,9 +46,7 @@ pub async fn set_role(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid, role:
 /// Which of `users` are members of `org`; their membership rows stay locked (shared) until
 /// the transaction ends, so none of them can leave while roles are given to them.
 pub async fn members_among(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    users: &[Uuid],
+    conn: &mut AsyncPgConnection, org: Uuid, users: &[Uuid],
 ) -> QueryResult<Vec<Uuid>> {
     memberships::table
         .filter(memberships::organization_id.eq(org))
@@ -104,25 +87,17 @@ pub async fn find(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid) -> QueryR
 
 /// Members in join order after the keyset `after` (joined_at, user id).
 pub async fn list(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, org: Uuid, after: Option<(DateTime<Utc>, Uuid)>, limit: i64,
 ) -> QueryResult<Vec<MemberRow>> {
     select(conn, org, None, after, limit).await
 }
 
 async fn select(
-    conn: &mut AsyncPgConnection,
-    org: Uuid,
-    only: Option<Uuid>,
-    after: Option<(DateTime<Utc>, Uuid)>,
+    conn: &mut AsyncPgConnection, org: Uuid, only: Option<Uuid>, after: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
 ) -> QueryResult<Vec<MemberRow>> {
-    let mut q = memberships::table
-        .left_join(users::table)
-        .filter(memberships::organization_id.eq(org))
-        .into_boxed();
+    let mut q =
+        memberships::table.left_join(users::table).filter(memberships::organization_id.eq(org)).into_boxed();
     if let Some(user) = only {
         q = q.filter(memberships::user_id.eq(user));
     }
@@ -143,9 +118,7 @@ async fn select(
 }
 
 pub async fn remove_user_everywhere(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<usize> {
-    diesel::delete(memberships::table.filter(memberships::user_id.eq(user)))
-        .execute(conn)
-        .await
+    diesel::delete(memberships::table.filter(memberships::user_id.eq(user))).execute(conn).await
 }
 
 /// Organizations where the user is an owner.

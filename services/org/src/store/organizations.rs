@@ -33,13 +33,10 @@ pub struct NewOrganization<'a> {
 
 /// Inserts; None if the slug is taken.
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    o: NewOrganization<'_>,
+    conn: &mut AsyncPgConnection, o: NewOrganization<'_>,
 ) -> QueryResult<Option<Organization>> {
-    let insert = diesel::insert_into(organizations::table)
-        .values(o)
-        .on_conflict(organizations::slug)
-        .do_nothing();
+    let insert =
+        diesel::insert_into(organizations::table).values(o).on_conflict(organizations::slug).do_nothing();
     rows::insert(conn, insert).await.optional()
 }
 
@@ -61,21 +58,15 @@ pub async fn find_by_slug(conn: &mut AsyncPgConnection, slug: &str) -> QueryResu
 
 /// Applies the given changes; Ok(None) if the new slug is taken.
 pub async fn update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    c: Changes<'_>,
+    conn: &mut AsyncPgConnection, id: Uuid, c: Changes<'_>,
 ) -> QueryResult<Option<Organization>> {
-    let current: Organization = rows::first(conn, organizations::table.find(id).for_update())
-        .await?
-        .ok_or(diesel::NotFound)?;
+    let current: Organization =
+        rows::first(conn, organizations::table.find(id).for_update()).await?.ok_or(diesel::NotFound)?;
     if let Some(slug) = c.slug
         && slug != current.slug
     {
-        let taken: i64 = organizations::table
-            .filter(organizations::slug.eq(slug))
-            .count()
-            .get_result(conn)
-            .await?;
+        let taken: i64 =
+            organizations::table.filter(organizations::slug.eq(slug)).count().get_result(conn).await?;
         if taken > 0 {
             return Ok(None);
         }
@@ -87,44 +78,29 @@ pub async fn update(
         organizations::metadata.eq(c.metadata.unwrap_or(current.metadata.clone())),
         organizations::updated_at.eq(Utc::now()),
     );
-    rows::update(conn, organizations::table.find(id), changes)
-        .await
-        .map(Some)
+    rows::update(conn, organizations::table.find(id), changes).await.map(Some)
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(organizations::table.find(id))
-        .execute(conn)
-        .await?;
+    let n = diesel::delete(organizations::table.find(id)).execute(conn).await?;
     Ok(n == 1)
 }
 
 /// The organizations a user belongs to with their role, oldest membership first, after the
 /// keyset `after` (joined_at, organization id).
 pub async fn of_user(
-    conn: &mut AsyncPgConnection,
-    user_id: Uuid,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, user_id: Uuid, after: Option<(DateTime<Utc>, Uuid)>, limit: i64,
 ) -> QueryResult<Vec<(Organization, String, DateTime<Utc>)>> {
     let mut q = memberships::table
         .inner_join(organizations::table)
         .filter(memberships::user_id.eq(user_id))
         .into_boxed();
     if let Some(after) = after {
-        q = q.filter(rows::after(
-            memberships::joined_at,
-            memberships::organization_id,
-            after,
-        ));
+        q = q.filter(rows::after(memberships::joined_at, memberships::organization_id, after));
     }
     q.order((memberships::joined_at.asc(), memberships::organization_id.asc()))
         .limit(limit)
-        .select((
-            Organization::as_select(),
-            memberships::role,
-            memberships::joined_at,
-        ))
+        .select((Organization::as_select(), memberships::role, memberships::joined_at))
         .load(conn)
         .await
 }

@@ -38,28 +38,14 @@ pub struct Fields<'a> {
 }
 
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    org: Option<Uuid>,
-    by: Uuid,
-    f: Fields<'_>,
+    conn: &mut AsyncPgConnection, id: Uuid, org: Option<Uuid>, by: Uuid, f: Fields<'_>,
 ) -> QueryResult<PolicyRow> {
-    let values = (
-        policies::id.eq(id),
-        policies::organization_id.eq(org),
-        f,
-        policies::created_by.eq(by),
-    );
+    let values = (policies::id.eq(id), policies::organization_id.eq(org), f, policies::created_by.eq(by));
     rows::insert(conn, diesel::insert_into(policies::table).values(values)).await
 }
 
 pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, f: Fields<'_>) -> QueryResult<PolicyRow> {
-    rows::update(
-        conn,
-        policies::table.find(id),
-        (f, policies::updated_at.eq(Utc::now())),
-    )
-    .await
+    rows::update(conn, policies::table.find(id), (f, policies::updated_at.eq(Utc::now()))).await
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<PolicyRow>> {
@@ -73,10 +59,7 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool>
 /// Policies after the keyset `after`: all of them (platform admins), or those of the
 /// organizations where `manager` is an owner or admin.
 pub async fn list(
-    conn: &mut AsyncPgConnection,
-    manager: Option<Uuid>,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, manager: Option<Uuid>, after: Option<(DateTime<Utc>, Uuid)>, limit: i64,
 ) -> QueryResult<Vec<PolicyRow>> {
     let mut q = policies::table.into_boxed();
     if let Some(user) = manager {

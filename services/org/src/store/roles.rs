@@ -30,42 +30,22 @@ struct NewRole<'a> {
 }
 
 pub async fn insert(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    org: Option<Uuid>,
-    name: &str,
-    description: Option<&str>,
-    permissions: &[String],
-    by: Uuid,
+    conn: &mut AsyncPgConnection, id: Uuid, org: Option<Uuid>, name: &str, description: Option<&str>,
+    permissions: &[String], by: Uuid,
 ) -> QueryResult<RoleRow> {
     let role = new_role(id, org, name, description, permissions, by);
     rows::insert(conn, diesel::insert_into(roles::table).values(role)).await
 }
 
 fn new_role<'a>(
-    id: Uuid,
-    organization_id: Option<Uuid>,
-    name: &'a str,
-    description: Option<&'a str>,
-    permissions: &'a [String],
-    created_by: Uuid,
+    id: Uuid, organization_id: Option<Uuid>, name: &'a str, description: Option<&'a str>,
+    permissions: &'a [String], created_by: Uuid,
 ) -> NewRole<'a> {
-    NewRole {
-        id,
-        organization_id,
-        name,
-        description,
-        permissions,
-        created_by,
-    }
+    NewRole { id, organization_id, name, description, permissions, created_by }
 }
 
 pub async fn update(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    name: &str,
-    description: Option<&str>,
-    permissions: &[String],
+    conn: &mut AsyncPgConnection, id: Uuid, name: &str, description: Option<&str>, permissions: &[String],
 ) -> QueryResult<RoleRow> {
     let changes = (
         roles::name.eq(name),
@@ -88,19 +68,11 @@ pub async fn find_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> QueryRes
 /// Inserts a role with a caller-chosen id; None if that id exists already (a concurrent
 /// creation waits for the other and then sees its row). A taken name is still an error.
 pub async fn insert_if_absent(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    org: Option<Uuid>,
-    name: &str,
-    description: Option<&str>,
-    permissions: &[String],
-    by: Uuid,
+    conn: &mut AsyncPgConnection, id: Uuid, org: Option<Uuid>, name: &str, description: Option<&str>,
+    permissions: &[String], by: Uuid,
 ) -> QueryResult<Option<RoleRow>> {
     let role = new_role(id, org, name, description, permissions, by);
-    let insert = diesel::insert_into(roles::table)
-        .values(role)
-        .on_conflict(roles::id)
-        .do_nothing();
+    let insert = diesel::insert_into(roles::table).values(role).on_conflict(roles::id).do_nothing();
     rows::insert(conn, insert).await.optional()
 }
 
@@ -111,20 +83,14 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool>
 /// Custom roles the user may see: platform-wide ones, and those of the user's organizations
 /// (all of them for a platform admin).
 pub async fn visible(
-    conn: &mut AsyncPgConnection,
-    user: Uuid,
-    platform_admin: bool,
+    conn: &mut AsyncPgConnection, user: Uuid, platform_admin: bool,
 ) -> QueryResult<Vec<RoleRow>> {
     let mut q = roles::table.into_boxed();
     if !platform_admin {
         let mine = memberships::table
             .filter(memberships::user_id.eq(user))
             .select(memberships::organization_id.nullable());
-        q = q.filter(
-            roles::organization_id
-                .is_null()
-                .or(roles::organization_id.eq_any(mine)),
-        );
+        q = q.filter(roles::organization_id.is_null().or(roles::organization_id.eq_any(mine)));
     }
     q.order((roles::created_at.asc(), roles::id.asc()))
         .limit(1000)
@@ -148,9 +114,7 @@ pub async fn assign(conn: &mut AsyncPgConnection, user: Uuid, role: Uuid, by: Uu
 }
 
 pub async fn unassign(conn: &mut AsyncPgConnection, user: Uuid, role: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(role_assignments::table.find((user, role)))
-        .execute(conn)
-        .await?;
+    let n = diesel::delete(role_assignments::table.find((user, role))).execute(conn).await?;
     Ok(n == 1)
 }
 
@@ -172,11 +136,7 @@ pub async fn held(conn: &mut AsyncPgConnection, user: Uuid, org: Option<Uuid>) -
         .filter(role_assignments::user_id.eq(user))
         .into_boxed();
     q = match org {
-        Some(org) => q.filter(
-            roles::organization_id
-                .is_null()
-                .or(roles::organization_id.eq(org)),
-        ),
+        Some(org) => q.filter(roles::organization_id.is_null().or(roles::organization_id.eq(org))),
         None => q.filter(roles::organization_id.is_null()),
     };
     q.select(RoleRow::as_select()).load(conn).await
@@ -184,9 +144,7 @@ pub async fn held(conn: &mut AsyncPgConnection, user: Uuid, org: Option<Uuid>) -
 
 /// A user's assignments in one organization end when they leave it.
 pub async fn unassign_in_org(conn: &mut AsyncPgConnection, user: Uuid, org: Uuid) -> QueryResult<usize> {
-    let in_org = roles::table
-        .filter(roles::organization_id.eq(org))
-        .select(roles::id);
+    let in_org = roles::table.filter(roles::organization_id.eq(org)).select(roles::id);
     diesel::delete(
         role_assignments::table
             .filter(role_assignments::user_id.eq(user))
@@ -197,7 +155,5 @@ pub async fn unassign_in_org(conn: &mut AsyncPgConnection, user: Uuid, org: Uuid
 }
 
 pub async fn unassign_all(conn: &mut AsyncPgConnection, user: Uuid) -> QueryResult<usize> {
-    diesel::delete(role_assignments::table.filter(role_assignments::user_id.eq(user)))
-        .execute(conn)
-        .await
+    diesel::delete(role_assignments::table.filter(role_assignments::user_id.eq(user))).execute(conn).await
 }

@@ -24,20 +24,12 @@ pub use janua_core::org_access::no_such_organization;
 /// platform admins). `hidden` is the error for a caller who may not even know the thing
 /// exists. The rule is the shared one (`janua_core::org_access`).
 pub async fn require_manage(
-    state: &WebhooksState,
-    auth: &Authenticated,
-    organization: Option<Uuid>,
-    hidden: fn() -> ApiError,
+    state: &WebhooksState, auth: &Authenticated, organization: Option<Uuid>, hidden: fn() -> ApiError,
 ) -> Result<(), ApiError> {
     match organization {
         None if auth.is_admin() => Ok(()),
         None => Err(hidden()),
-        Some(org) => {
-            state
-                .orgs
-                .require(auth.user_id(), auth.is_admin(), org, PERMISSION, hidden)
-                .await
-        }
+        Some(org) => state.orgs.require(auth.user_id(), auth.is_admin(), org, PERMISSION, hidden).await,
     }
 }
 
@@ -55,25 +47,17 @@ impl FromRequest for ManagedEndpoint {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let auth = Authenticated::from_request(req, payload);
         let state = req.app_data::<web::Data<WebhooksState>>().cloned();
-        let id = req
-            .match_info()
-            .get("webhook_id")
-            .and_then(|s| Uuid::parse_str(s).ok());
+        let id = req.match_info().get("webhook_id").and_then(|s| Uuid::parse_str(s).ok());
         Box::pin(async move {
             let auth = auth.await?;
             let state = state.ok_or_else(|| ApiError::internal("WebhooksState is not configured"))?;
             let id = id.ok_or_else(no_such_webhook)?;
             let endpoint = {
                 let mut conn = state.pool.get().await?;
-                endpoints::find(&mut conn, id)
-                    .await?
-                    .ok_or_else(no_such_webhook)?
+                endpoints::find(&mut conn, id).await?.ok_or_else(no_such_webhook)?
             };
             require_manage(&state, &auth, endpoint.organization_id, no_such_webhook).await?;
-            Ok(ManagedEndpoint {
-                endpoint,
-                caller: auth.user_id(),
-            })
+            Ok(ManagedEndpoint { endpoint, caller: auth.user_id() })
         })
     }
 }

@@ -29,24 +29,12 @@ impl RetryPolicy {
         if attempt >= self.max_attempts {
             return None;
         }
-        Some(
-            Backoff {
-                base: self.base,
-                max: self.max,
-                jitter: 0.5,
-            }
-            .delay(attempt),
-        )
+        Some(Backoff { base: self.base, max: self.max, jitter: 0.5 }.delay(attempt))
     }
 
     #[cfg(test)]
     fn nominal(&self, attempt: u32) -> Duration {
-        Backoff {
-            base: self.base,
-            max: self.max,
-            jitter: 0.0,
-        }
-        .delay(attempt)
+        Backoff { base: self.base, max: self.max, jitter: 0.0 }.delay(attempt)
     }
 }
 
@@ -55,11 +43,7 @@ mod tests {
     use super::*;
 
     fn policy() -> RetryPolicy {
-        RetryPolicy {
-            max_attempts: 12,
-            base: Duration::from_secs(30),
-            max: Duration::from_secs(6 * 3600),
-        }
+        RetryPolicy { max_attempts: 12, base: Duration::from_secs(30), max: Duration::from_secs(6 * 3600) }
     }
 
     #[test]
@@ -91,10 +75,7 @@ mod tests {
 
     #[test]
     fn one_attempt_means_no_retry() {
-        let p = RetryPolicy {
-            max_attempts: 1,
-            ..policy()
-        };
+        let p = RetryPolicy { max_attempts: 1, ..policy() };
         assert!(p.after_failure(1).is_none());
     }
 }

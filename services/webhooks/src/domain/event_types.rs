@@ -74,9 +74,7 @@ pub fn is_valid(entry: &str) -> bool {
 }
 
 fn selects_a_known_type(entry: &str) -> bool {
-    janua_events::catalogue::EVENT_TYPES
-        .iter()
-        .any(|t| selectors(t.name).iter().any(|s| s == entry))
+    janua_events::catalogue::EVENT_TYPES.iter().any(|t| selectors(t.name).iter().any(|s| s == entry))
 }
 
 fn is_segment(s: &str) -> bool {
@@ -121,10 +119,7 @@ mod tests {
         assert!(!matches(&subs(&["user.*"]), "users.deleted"));
         assert!(!matches(&subs(&["user.*"]), "session.created"));
         assert!(matches(&subs(&["organization.*"]), "organization.member.added"));
-        assert!(matches(
-            &subs(&["organization.member.*"]),
-            "organization.member.added"
-        ));
+        assert!(matches(&subs(&["organization.member.*"]), "organization.member.added"));
         assert!(matches(&subs(&["*"]), "anything.at_all"));
         assert!(!matches(&subs(&[]), "user.created"));
     }
@@ -138,14 +133,7 @@ mod tests {
 
     #[test]
     fn syntax_is_checked() {
-        for ok in [
-            "*",
-            "user.created",
-            "user.*",
-            "organization.member_added",
-            "a.b.*",
-            "mfa2.x",
-        ] {
+        for ok in ["*", "user.created", "user.*", "organization.member_added", "a.b.*", "mfa2.x"] {
             assert!(is_valid(ok), "{ok}");
         }
         for bad in [

@@ -34,11 +34,7 @@ impl SigningKey {
     /// `whsec_<base64>` (the prefix is optional, as the reference libraries have it).
     pub fn parse(secret: &str) -> Option<SigningKey> {
         let b64 = secret.strip_prefix(SECRET_PREFIX).unwrap_or(secret);
-        STANDARD
-            .decode(b64)
-            .ok()
-            .filter(|k| !k.is_empty())
-            .map(SigningKey)
+        STANDARD.decode(b64).ok().filter(|k| !k.is_empty()).map(SigningKey)
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -65,10 +61,7 @@ impl SigningKey {
 
 /// The `webhook-signature` header value: one signature per key, space-separated.
 pub fn signature_header(keys: &[SigningKey], msg_id: &str, timestamp: i64, body: &[u8]) -> String {
-    keys.iter()
-        .map(|k| k.sign(msg_id, timestamp, body))
-        .collect::<Vec<_>>()
-        .join(" ")
+    keys.iter().map(|k| k.sign(msg_id, timestamp, body)).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -81,11 +74,7 @@ mod tests {
     fn signatures_match_the_standard_webhooks_test_vector() {
         let key = SigningKey::parse("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
         assert_eq!(
-            key.sign(
-                "msg_p5jXN8AQM9LWM0D4loKWxJek",
-                1614265330,
-                br#"{"test": 2432232314}"#
-            ),
+            key.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#),
             "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
         );
     }

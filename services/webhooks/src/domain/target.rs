@@ -74,9 +74,7 @@ impl EndpointUrl {
 /// Scheme, host and port only: what events and logs may show of an endpoint's URL (its path
 /// or query may carry a credential of the receiver's).
 pub fn origin(url: &str) -> String {
-    Url::parse(url)
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_default()
+    Url::parse(url).map(|u| u.origin().ascii_serialization()).unwrap_or_default()
 }
 
 #[cfg(test)]

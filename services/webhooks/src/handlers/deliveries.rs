@@ -59,16 +59,11 @@ impl DeliveryView {
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<WebhooksState>,
-    managed: ManagedEndpoint,
-    q: web::Query<PageQuery>,
+    state: web::Data<WebhooksState>, managed: ManagedEndpoint, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let page = q
-        .fetch(
-            |before, n| store::list(&mut conn, managed.endpoint.id, before, n),
-            |d| (d.created_at, d.id),
-        )
+        .fetch(|before, n| store::list(&mut conn, managed.endpoint.id, before, n), |d| (d.created_at, d.id))
         .await?;
     let ids: Vec<Uuid> = page.data.iter().map(|d| d.id).collect();
     let mut by_delivery: HashMap<Uuid, Vec<Attempt>> = HashMap::new();
@@ -92,9 +87,7 @@ pub async fn list(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
 pub async fn redeliver(
-    state: web::Data<WebhooksState>,
-    managed: ManagedEndpoint,
-    path: web::Path<(String, String)>,
+    state: web::Data<WebhooksState>, managed: ManagedEndpoint, path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let no_such_delivery = || ApiError::new(ErrorCode::NotFound, "no such delivery");
     let delivery_id = Uuid::parse_str(&path.1).map_err(|_| no_such_delivery())?;

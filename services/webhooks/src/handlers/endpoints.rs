@@ -117,10 +117,7 @@ async fn checked_url(state: &WebhooksState, raw: &str) -> Result<EndpointUrl, Ap
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn create(
-    state: web::Data<WebhooksState>,
-    auth: Authenticated,
-    meta: RequestMeta,
-    body: web::Json<CreateWebhook>,
+    state: web::Data<WebhooksState>, auth: Authenticated, meta: RequestMeta, body: web::Json<CreateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     if body.organization_id.is_none() && !auth.is_admin() {
@@ -177,9 +174,7 @@ pub async fn create(
         (status = 404, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn list(
-    state: web::Data<WebhooksState>,
-    auth: Authenticated,
-    scope: web::Query<ListScope>,
+    state: web::Data<WebhooksState>, auth: Authenticated, scope: web::Query<ListScope>,
     q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = q.limit()?;
@@ -199,11 +194,7 @@ pub async fn list(
             };
             let mut managed = Vec::new();
             for org in made_in {
-                if state
-                    .orgs
-                    .holds(auth.user_id(), org, crate::domain::access::PERMISSION)
-                    .await?
-                {
+                if state.orgs.holds(auth.user_id(), org, crate::domain::access::PERMISSION).await? {
                     managed.push(org);
                 }
             }
@@ -240,9 +231,7 @@ pub async fn get(managed: ManagedEndpoint) -> Result<HttpResponse, ApiError> {
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
 pub async fn update(
-    state: web::Data<WebhooksState>,
-    managed: ManagedEndpoint,
-    meta: RequestMeta,
+    state: web::Data<WebhooksState>, managed: ManagedEndpoint, meta: RequestMeta,
     body: web::Json<UpdateWebhook>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
@@ -250,12 +239,7 @@ pub async fn update(
         Some(raw) => Some(checked_url(&state, raw).await?),
         None => None,
     };
-    let events = body
-        .events
-        .as_deref()
-        .map(Subscriptions::parse)
-        .transpose()?
-        .map(Subscriptions::into_inner);
+    let events = body.events.as_deref().map(Subscriptions::parse).transpose()?.map(Subscriptions::into_inner);
     if let Some(d) = &body.description {
         check_description(d.as_deref())?;
     }
@@ -333,9 +317,7 @@ pub async fn update(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
 pub async fn delete(
-    state: web::Data<WebhooksState>,
-    managed: ManagedEndpoint,
-    meta: RequestMeta,
+    state: web::Data<WebhooksState>, managed: ManagedEndpoint, meta: RequestMeta,
 ) -> Result<HttpResponse, ApiError> {
     let endpoint = managed.endpoint;
     let mut conn = state.pool.get().await?;
@@ -371,8 +353,7 @@ pub async fn delete(
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
 pub async fn test(
-    state: web::Data<WebhooksState>,
-    managed: ManagedEndpoint,
+    state: web::Data<WebhooksState>, managed: ManagedEndpoint,
 ) -> Result<HttpResponse, ApiError> {
     let endpoint = managed.endpoint;
     if !endpoint.enabled {

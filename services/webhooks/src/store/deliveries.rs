@@ -51,19 +51,13 @@ pub struct Attempt {
 /// One delivery per endpoint for an event; an event seen before adds nothing (the unique
 /// (endpoint, event) pair). Answers how many were added.
 pub async fn insert_for_event(
-    conn: &mut AsyncPgConnection,
-    endpoints: &[Uuid],
-    event_id: Uuid,
-    event_type: &str,
-    body: &[u8],
+    conn: &mut AsyncPgConnection, endpoints: &[Uuid], event_id: Uuid, event_type: &str, body: &[u8],
 ) -> QueryResult<usize> {
     if endpoints.is_empty() {
         return Ok(0);
     }
-    let new: Vec<_> = endpoints
-        .iter()
-        .map(|endpoint| new_delivery(*endpoint, event_id, event_type, body))
-        .collect();
+    let new: Vec<_> =
+        endpoints.iter().map(|endpoint| new_delivery(*endpoint, event_id, event_type, body)).collect();
     diesel::insert_into(deliveries::table)
         .values(new)
         .on_conflict((deliveries::endpoint_id, deliveries::event_id))
@@ -84,19 +78,10 @@ struct NewDelivery<'a> {
 }
 
 fn new_delivery<'a>(
-    endpoint_id: Uuid,
-    event_id: Uuid,
-    event_type: &'a str,
-    body: &'a [u8],
+    endpoint_id: Uuid, event_id: Uuid, event_type: &'a str, body: &'a [u8],
 ) -> NewDelivery<'a> {
     let id = janua_core::ids::new_id();
-    NewDelivery {
-        id,
-        endpoint_id,
-        event_id,
-        event_type,
-        body,
-    }
+    NewDelivery { id, endpoint_id, event_id, event_type, body }
 }
 
 /// A delivery claimed by this replica, with what sending it needs.
@@ -187,11 +172,7 @@ pub enum Next {
 /// (the endpoint was disabled meanwhile, or the lease lapsed and another replica took over),
 /// and then nothing changes.
 pub async fn settle(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    attempt: i32,
-    response_status: Option<i32>,
-    next: Next,
+    conn: &mut AsyncPgConnection, id: Uuid, attempt: i32, response_status: Option<i32>, next: Next,
 ) -> QueryResult<bool> {
     let (status, delay_ms) = match next {
         Next::Succeeded => (SUCCEEDED, 0),
@@ -220,21 +201,14 @@ pub async fn abandon_outstanding(conn: &mut AsyncPgConnection, endpoint: Uuid) -
             .filter(deliveries::endpoint_id.eq(endpoint))
             .filter(deliveries::status.eq_any([PENDING, DELIVERING])),
     )
-    .set((
-        deliveries::status.eq(FAILED),
-        deliveries::updated_at.eq(Utc::now()),
-    ))
+    .set((deliveries::status.eq(FAILED), deliveries::updated_at.eq(Utc::now())))
     .execute(conn)
     .await
 }
 
 /// A delivery of an event made here (the test ping), due at once.
 pub async fn insert_one(
-    conn: &mut AsyncPgConnection,
-    endpoint: Uuid,
-    event_id: Uuid,
-    event_type: &str,
-    body: &[u8],
+    conn: &mut AsyncPgConnection, endpoint: Uuid, event_id: Uuid, event_type: &str, body: &[u8],
 ) -> QueryResult<Delivery> {
     let values = new_delivery(endpoint, event_id, event_type, body);
     rows::insert(conn, diesel::insert_into(deliveries::table).values(values)).await
@@ -242,19 +216,12 @@ pub async fn insert_one(
 
 /// An endpoint's deliveries, newest first, after the keyset `before` (created_at, id).
 pub async fn list(
-    conn: &mut AsyncPgConnection,
-    endpoint: Uuid,
-    before: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, endpoint: Uuid, before: Option<(DateTime<Utc>, Uuid)>, limit: i64,
 ) -> QueryResult<Vec<Delivery>> {
-    let mut q = deliveries::table
-        .filter(deliveries::endpoint_id.eq(endpoint))
-        .into_boxed();
+    let mut q = deliveries::table.filter(deliveries::endpoint_id.eq(endpoint)).into_boxed();
     if let Some((at, id)) = before {
         q = q.filter(
-            deliveries::created_at
-                .lt(at)
-                .or(deliveries::created_at.eq(at).and(deliveries::id.lt(id))),
+            deliveries::created_at.lt(at).or(deliveries::created_at.eq(at).and(deliveries::id.lt(id))),
         );
     }
     q.order((deliveries::created_at.desc(), deliveries::id.desc()))
@@ -287,24 +254,17 @@ pub enum Redelivery {
 /// that had used them all gets one more try). One statement, so it cannot interleave with a
 /// dispatcher claiming the same delivery.
 pub async fn redeliver(conn: &mut AsyncPgConnection, endpoint: Uuid, id: Uuid) -> QueryResult<Redelivery> {
-    let mine = deliveries::table
-        .filter(deliveries::id.eq(id))
-        .filter(deliveries::endpoint_id.eq(endpoint));
+    let mine = deliveries::table.filter(deliveries::id.eq(id)).filter(deliveries::endpoint_id.eq(endpoint));
     let due_now = (
         deliveries::status.eq(PENDING),
         deliveries::next_attempt_at.eq(diesel::dsl::now),
         deliveries::updated_at.eq(diesel::dsl::now),
     );
-    let scheduled = rows::update(conn, mine.filter(deliveries::status.ne(DELIVERING)), due_now)
-        .await
-        .optional()?;
+    let scheduled =
+        rows::update(conn, mine.filter(deliveries::status.ne(DELIVERING)), due_now).await.optional()?;
     if let Some(d) = scheduled {
         return Ok(Redelivery::Scheduled(d));
     }
     let exists: i64 = mine.count().get_result(conn).await?;
-    Ok(if exists > 0 {
-        Redelivery::InProgress
-    } else {
-        Redelivery::NotFound
-    })
+    Ok(if exists > 0 { Redelivery::InProgress } else { Redelivery::NotFound })
 }

@@ -82,18 +82,15 @@ pub async fn organizations_created_by(conn: &mut AsyncPgConnection, user: Uuid) 
 
 /// Oldest first, after the keyset `after` (created_at, id).
 pub async fn list(
-    conn: &mut AsyncPgConnection,
-    listing: Listing,
-    after: Option<(DateTime<Utc>, Uuid)>,
-    limit: i64,
+    conn: &mut AsyncPgConnection, listing: Listing, after: Option<(DateTime<Utc>, Uuid)>, limit: i64,
 ) -> QueryResult<Vec<Endpoint>> {
     let mut q = endpoints::table.into_boxed();
     q = match listing {
         Listing::Everything => q,
         Listing::Organization(org) => q.filter(endpoints::organization_id.eq(org)),
-        Listing::CreatedByIn(user, orgs) => q
-            .filter(endpoints::created_by.eq(user))
-            .filter(endpoints::organization_id.eq_any(orgs)),
+        Listing::CreatedByIn(user, orgs) => {
+            q.filter(endpoints::created_by.eq(user)).filter(endpoints::organization_id.eq_any(orgs))
+        }
     };
     if let Some(after) = after {
         q = q.filter(rows::after(endpoints::created_at, endpoints::id, after));
@@ -118,9 +115,8 @@ pub struct Changes<'a> {
 pub const ROTATION_OVERLAP_HOURS: i64 = 24;
 
 pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, c: Changes<'_>) -> QueryResult<Endpoint> {
-    let current: Endpoint = rows::first(conn, endpoints::table.find(id).for_update())
-        .await?
-        .ok_or(diesel::NotFound)?;
+    let current: Endpoint =
+        rows::first(conn, endpoints::table.find(id).for_update()).await?.ok_or(diesel::NotFound)?;
     let enabled = c.enabled.unwrap_or(current.enabled);
     let (disabled_reason, failing_since) = match (current.enabled, enabled) {
         // Turned back on: its failure history starts over.
@@ -134,11 +130,7 @@ pub async fn update(conn: &mut AsyncPgConnection, id: Uuid, c: Changes<'_>) -> Q
             Some(current.secret.clone()),
             Some(Utc::now() + chrono::Duration::hours(ROTATION_OVERLAP_HOURS)),
         ),
-        None => (
-            current.secret.clone(),
-            current.previous_secret.clone(),
-            current.previous_secret_expires_at,
-        ),
+        None => (current.secret.clone(), current.previous_secret.clone(), current.previous_secret_expires_at),
     };
     let changes = (
         endpoints::url.eq(c.url.unwrap_or(&current.url)),
@@ -162,28 +154,20 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool>
 
 /// Endpoints of a deleted organization go with it.
 pub async fn delete_of_organization(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<usize> {
-    diesel::delete(endpoints::table.filter(endpoints::organization_id.eq(org)))
-        .execute(conn)
-        .await
+    diesel::delete(endpoints::table.filter(endpoints::organization_id.eq(org))).execute(conn).await
 }
 
 /// The enabled endpoints that want an event: subscribed to one of `selectors` (see
 /// `domain::event_types::selectors`), and platform-wide or of the event's organization.
 pub async fn subscribed(
-    conn: &mut AsyncPgConnection,
-    organization: Option<Uuid>,
-    selectors: &[String],
+    conn: &mut AsyncPgConnection, organization: Option<Uuid>, selectors: &[String],
 ) -> QueryResult<Vec<Uuid>> {
     let mut q = endpoints::table
         .filter(endpoints::enabled.eq(true))
         .filter(endpoints::event_types.overlaps_with(selectors))
         .into_boxed();
     q = match organization {
-        Some(org) => q.filter(
-            endpoints::organization_id
-                .is_null()
-                .or(endpoints::organization_id.eq(org)),
-        ),
+        Some(org) => q.filter(endpoints::organization_id.is_null().or(endpoints::organization_id.eq(org))),
         None => q.filter(endpoints::organization_id.is_null()),
     };
     q.select(endpoints::id).load(conn).await
@@ -191,14 +175,10 @@ pub async fn subscribed(
 
 /// A delivery to the endpoint succeeded: it is healthy again.
 pub async fn mark_healthy(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    diesel::update(
-        endpoints::table
-            .find(id)
-            .filter(endpoints::failing_since.is_not_null()),
-    )
-    .set(endpoints::failing_since.eq(None::<DateTime<Utc>>))
-    .execute(conn)
-    .await?;
+    diesel::update(endpoints::table.find(id).filter(endpoints::failing_since.is_not_null()))
+        .set(endpoints::failing_since.eq(None::<DateTime<Utc>>))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -206,10 +186,7 @@ pub async fn mark_healthy(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult
 /// success; when they have gone on for `disable_after_secs`, the endpoint is disabled with
 /// `reason` and returned (None: still enabled, or disabled already).
 pub async fn mark_failing(
-    conn: &mut AsyncPgConnection,
-    id: Uuid,
-    disable_after_secs: i64,
-    reason: &str,
+    conn: &mut AsyncPgConnection, id: Uuid, disable_after_secs: i64, reason: &str,
 ) -> QueryResult<Option<Endpoint>> {
     diesel::sql_query(
         "UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) \
