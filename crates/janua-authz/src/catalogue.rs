@@ -33,44 +33,31 @@ pub fn is_permission(p: &str) -> bool {
     PERMISSIONS.iter().any(|(name, _)| *name == p)
 }
 
-/// Permissions of the built-in organization roles.
-pub fn org_role_permissions(role: &str) -> &'static [&'static str] {
-    const MEMBER: &[&str] = &["organizations:read", "members:read", "roles:read"];
-    const ADMIN: &[&str] = &[
-        "organizations:read",
-        "organizations:update",
-        "members:read",
-        "members:manage",
-        "invitations:manage",
-        "roles:read",
-        "roles:manage",
-        "policies:manage",
-        "audit:read",
-        "webhooks:manage",
-        "sso:manage",
-        "scim:manage",
-    ];
-    const OWNER: &[&str] = &[
-        "organizations:read",
-        "organizations:update",
-        "organizations:delete",
-        "members:read",
-        "members:manage",
-        "invitations:manage",
-        "roles:read",
-        "roles:manage",
-        "policies:manage",
-        "audit:read",
-        "webhooks:manage",
-        "sso:manage",
-        "scim:manage",
-    ];
-    match role {
-        "owner" => OWNER,
-        "admin" => ADMIN,
-        "member" => MEMBER,
-        _ => &[],
-    }
+/// The built-in organization roles, least first: each holds what the ones before it hold.
+const ORG_ROLES: [&str; 3] = ["member", "admin", "owner"];
+
+/// Each organization permission of the built-in roles with the least role that holds it.
+const ORG_GRANTS: &[(&str, &str)] = &[
+    ("organizations:read", "member"),
+    ("organizations:update", "admin"),
+    ("organizations:delete", "owner"),
+    ("members:read", "member"),
+    ("members:manage", "admin"),
+    ("invitations:manage", "admin"),
+    ("roles:read", "member"),
+    ("roles:manage", "admin"),
+    ("policies:manage", "admin"),
+    ("audit:read", "admin"),
+    ("webhooks:manage", "admin"),
+    ("sso:manage", "admin"),
+    ("scim:manage", "admin"),
+];
+
+/// Permissions of the built-in organization roles (none for any other name).
+pub fn org_role_permissions(role: &str) -> Vec<&'static str> {
+    let rank = |r: &str| ORG_ROLES.iter().position(|x| *x == r);
+    let Some(held) = rank(role) else { return Vec::new() };
+    ORG_GRANTS.iter().filter(|(_, least)| rank(least).is_some_and(|l| l <= held)).map(|(p, _)| *p).collect()
 }
 
 #[cfg(test)]

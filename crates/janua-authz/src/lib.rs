@@ -18,6 +18,7 @@
 //! ```
 
 pub mod catalogue;
+pub mod sample;
 
 use chrono::{DateTime, Datelike, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -9,45 +9,48 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
 
-/// Stable wire codes. The strings are written out here, never derived from variant names,
-/// so renaming a variant cannot change the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorCode {
-    ValidationError,
-    InvalidCredentials,
-    Unauthorized,
-    Forbidden,
-    AccountSuspended,
-    NotFound,
-    MethodNotAllowed,
-    Conflict,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    RateLimitExceeded,
-    Internal,
-    ServiceUnavailable,
+/// Writes the one table of API.md's "Errors" section: each variant with its wire code and HTTP
+/// status. The strings are written out, never derived from variant names, so renaming a variant
+/// cannot change the contract.
+macro_rules! error_codes {
+    ($($variant:ident => $wire:literal, $status:literal;)*) => {
+        /// Stable wire codes.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in the table's order.
+            pub const ALL: &[ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// (wire code, HTTP status).
+            pub const fn spec(self) -> (&'static str, u16) {
+                match self {
+                    $(ErrorCode::$variant => ($wire, $status),)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    ValidationError => "VALIDATION_ERROR", 400;
+    InvalidCredentials => "INVALID_CREDENTIALS", 401;
+    Unauthorized => "UNAUTHORIZED", 401;
+    Forbidden => "FORBIDDEN", 403;
+    AccountSuspended => "ACCOUNT_SUSPENDED", 403;
+    NotFound => "NOT_FOUND", 404;
+    MethodNotAllowed => "METHOD_NOT_ALLOWED", 405;
+    Conflict => "CONFLICT", 409;
+    PayloadTooLarge => "PAYLOAD_TOO_LARGE", 413;
+    UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE", 415;
+    RateLimitExceeded => "RATE_LIMIT_EXCEEDED", 429;
+    Internal => "INTERNAL_ERROR", 500;
+    ServiceUnavailable => "SERVICE_UNAVAILABLE", 503;
 }
 
 impl ErrorCode {
-    /// (wire code, HTTP status): the single table of API.md's "Errors" section.
-    pub const fn spec(self) -> (&'static str, u16) {
-        match self {
-            ErrorCode::ValidationError => ("VALIDATION_ERROR", 400),
-            ErrorCode::InvalidCredentials => ("INVALID_CREDENTIALS", 401),
-            ErrorCode::Unauthorized => ("UNAUTHORIZED", 401),
-            ErrorCode::Forbidden => ("FORBIDDEN", 403),
-            ErrorCode::AccountSuspended => ("ACCOUNT_SUSPENDED", 403),
-            ErrorCode::NotFound => ("NOT_FOUND", 404),
-            ErrorCode::MethodNotAllowed => ("METHOD_NOT_ALLOWED", 405),
-            ErrorCode::Conflict => ("CONFLICT", 409),
-            ErrorCode::PayloadTooLarge => ("PAYLOAD_TOO_LARGE", 413),
-            ErrorCode::UnsupportedMediaType => ("UNSUPPORTED_MEDIA_TYPE", 415),
-            ErrorCode::RateLimitExceeded => ("RATE_LIMIT_EXCEEDED", 429),
-            ErrorCode::Internal => ("INTERNAL_ERROR", 500),
-            ErrorCode::ServiceUnavailable => ("SERVICE_UNAVAILABLE", 503),
-        }
-    }
-
     pub const fn as_str(self) -> &'static str {
         self.spec().0
     }
@@ -57,25 +60,42 @@ impl ErrorCode {
     }
 
     pub fn from_wire(code: &str) -> Option<ErrorCode> {
-        use ErrorCode::*;
-        [
-            ValidationError,
-            InvalidCredentials,
-            Unauthorized,
-            Forbidden,
-            AccountSuspended,
-            NotFound,
-            MethodNotAllowed,
-            Conflict,
-            PayloadTooLarge,
-            UnsupportedMediaType,
-            RateLimitExceeded,
-            Internal,
-            ServiceUnavailable,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == code)
+        Self::ALL.iter().copied().find(|c| c.as_str() == code)
     }
+}
+
+/// The refusals an operation documents next to its own answers, written once:
+/// `responses((status = 200, body = View), Invalid, Forbidden, NotFound)`. Each is the error
+/// envelope under its status. (401 and 429 are added by the gateway's document to every
+/// operation that can answer them.)
+pub mod refusals {
+    use super::ErrorEnvelope;
+
+    /// 400 `VALIDATION_ERROR`.
+    #[derive(utoipa::IntoResponses)]
+    #[response(
+        status = 400,
+        description = "`VALIDATION_ERROR`: the input is refused; `details.field` names it."
+    )]
+    pub struct Invalid(pub ErrorEnvelope);
+
+    /// 403 `FORBIDDEN` (or `ACCOUNT_SUSPENDED` where a sign-in reaches a suspended account).
+    #[derive(utoipa::IntoResponses)]
+    #[response(
+        status = 403,
+        description = "`FORBIDDEN`: the caller is known but may not do this (`ACCOUNT_SUSPENDED` for a suspended account)."
+    )]
+    pub struct Forbidden(pub ErrorEnvelope);
+
+    /// 404 `NOT_FOUND`, also for what exists but the caller may not see.
+    #[derive(utoipa::IntoResponses)]
+    #[response(status = 404, description = "`NOT_FOUND`: no such resource, or none this caller may see.")]
+    pub struct NotFound(pub ErrorEnvelope);
+
+    /// 409 `CONFLICT`.
+    #[derive(utoipa::IntoResponses)]
+    #[response(status = 409, description = "`CONFLICT`: the change clashes with what exists.")]
+    pub struct Conflict(pub ErrorEnvelope);
 }
 
 /// The body of every non-2xx answer.
@@ -257,12 +277,7 @@ mod tests {
 
     #[test]
     fn every_code_round_trips_through_its_wire_string() {
-        for code in [
-            ErrorCode::ValidationError,
-            ErrorCode::RateLimitExceeded,
-            ErrorCode::ServiceUnavailable,
-            ErrorCode::AccountSuspended,
-        ] {
+        for &code in ErrorCode::ALL {
             assert_eq!(ErrorCode::from_wire(code.as_str()), Some(code));
         }
     }

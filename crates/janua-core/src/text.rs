@@ -27,3 +27,14 @@ mod tests {
         assert!(super::check_description(Some(&"a".repeat(1025))).is_err());
     }
 }
+
+/// For `#[serde(default, deserialize_with = "janua_core::text::null_or_value")]` on an
+/// `Option<Option<T>>` field of a change: `null` clears (`Some(None)`), a value sets
+/// (`Some(Some(v))`), and a field left out stays as it is (`None`).
+pub fn null_or_value<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}

@@ -85,6 +85,7 @@ pub type Handler = Arc<dyn Fn(EventEnvelope) -> BoxFuture<'static, Result<(), Ha
 pub type BatchHandler =
     Arc<dyn Fn(Vec<EventEnvelope>) -> BoxFuture<'static, Result<(), HandleError>> + Send + Sync>;
 
+#[derive(Clone, Copy)]
 enum Apply<'a> {
     One(&'a Handler),
     /// Up to this many deliveries that are already waiting are applied together.
@@ -105,18 +106,7 @@ pub async fn run(
     amqp_url: String, exchange: String, subscription: Subscription, handler: Handler,
     status: crate::BrokerStatus,
 ) {
-    let mut attempts = janua_core::retry::Backoff::RECONNECT.attempts();
-    loop {
-        let outcome = consume(&amqp_url, &exchange, &subscription, Apply::One(&handler), &status).await;
-        status.set(false);
-        match outcome {
-            Ok(()) => attempts.succeeded(),
-            Err(e) => {
-                tracing::warn!(queue = %subscription.queue, error = %e, "event consumer lost the broker; reconnecting")
-            }
-        }
-        attempts.wait_after_failure().await;
-    }
+    keep_consuming(&amqp_url, &exchange, &subscription, Apply::One(&handler), &status).await
 }
 
 /// Like [`run`], for a handler that applies what is already waiting (up to `max_batch`
@@ -127,10 +117,17 @@ pub async fn run_batched(
     amqp_url: String, exchange: String, subscription: Subscription, max_batch: usize, handler: BatchHandler,
     status: crate::BrokerStatus,
 ) {
+    let apply = Apply::Batch(&handler, max_batch.max(1));
+    keep_consuming(&amqp_url, &exchange, &subscription, apply, &status).await
+}
+
+async fn keep_consuming(
+    amqp_url: &str, exchange: &str, subscription: &Subscription, apply: Apply<'_>,
+    status: &crate::BrokerStatus,
+) {
     let mut attempts = janua_core::retry::Backoff::RECONNECT.attempts();
     loop {
-        let apply = Apply::Batch(&handler, max_batch.max(1));
-        let outcome = consume(&amqp_url, &exchange, &subscription, apply, &status).await;
+        let outcome = consume(amqp_url, exchange, subscription, apply, status).await;
         status.set(false);
         match outcome {
             Ok(()) => attempts.succeeded(),

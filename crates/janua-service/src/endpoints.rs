@@ -229,29 +229,29 @@ fn method(method: &HttpMethod) -> Method {
 }
 
 /// Defines `pub fn endpoints() -> janua_service::endpoints::Endpoints` from handlers annotated
-/// with `#[utoipa::path]`, written `module::handler` (the module in scope), after any
-/// `"<declared prefix>" => "<alias prefix>";` lines.
+/// with `#[utoipa::path]`, written `module::{handler, ...}` (the module in scope), after any
+/// `"<declared prefix>" => "<alias prefix>";` lines. Routes are matched in the order written.
 #[macro_export]
 macro_rules! endpoints {
-    ($($declared:literal => $alias:literal;)* $($module:ident :: $handler:ident),+ $(,)?) => {
+    ($($declared:literal => $alias:literal;)* $($module:ident :: { $($handler:ident),+ $(,)? }),+ $(,)?) => {
         /// This service's public endpoints: method and path from each handler's
         /// `#[utoipa::path]`.
         pub fn endpoints() -> $crate::endpoints::Endpoints {
             $crate::__pastey::paste! {
                 let mut schemas = Vec::new();
-                $(
+                $($(
                     <$module::[<__path_ $handler>] as $crate::__utoipa::__dev::SchemaReferences>::schemas(
                         &mut schemas,
                     );
-                )+
+                )+)+
                 $crate::endpoints::Endpoints::new(
                     &[$(($declared, $alias)),*],
-                    vec![$(
+                    vec![$($(
                         $crate::endpoints::Endpoint::of::<$module::[<__path_ $handler>]>(
                             concat!(stringify!($module), "_", stringify!($handler)),
                             || $crate::__actix_web::web::to($module::$handler),
                         )
-                    ),+],
+                    ),+),+],
                     schemas,
                 )
             }

@@ -66,6 +66,24 @@ impl Authenticated {
     pub fn is_admin(&self) -> bool {
         self.0.is_admin()
     }
+
+    /// `user_id` if it is the caller's own or the caller is a platform admin; anyone else gets
+    /// 404, as if the user did not exist.
+    pub fn own_or_admin(&self, user_id: uuid::Uuid) -> Result<uuid::Uuid, ApiError> {
+        if user_id == self.user_id() || self.is_admin() { Ok(user_id) } else { Err(ApiError::not_found()) }
+    }
+}
+
+/// The verified, unrevoked claims of the request's bearer token, whatever its scope: the one
+/// check behind every token extractor.
+pub fn verified_claims(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Claims, ApiError>> {
+    let guard = req.app_data::<web::Data<TokenGuard>>().cloned();
+    let token = bearer(req).map(str::to_owned);
+    Box::pin(async move {
+        let guard = guard.ok_or_else(|| ApiError::internal("TokenGuard is not configured"))?;
+        let token = token.ok_or_else(|| ApiError::unauthorized("token_missing"))?;
+        guard.check(&token).await
+    })
 }
 
 impl FromRequest for Authenticated {
@@ -73,12 +91,9 @@ impl FromRequest for Authenticated {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let guard = req.app_data::<web::Data<TokenGuard>>().cloned();
-        let token = bearer(req).map(str::to_owned);
+        let claims = verified_claims(req);
         Box::pin(async move {
-            let guard = guard.ok_or_else(|| ApiError::internal("TokenGuard is not configured"))?;
-            let token = token.ok_or_else(|| ApiError::unauthorized("token_missing"))?;
-            let claims = guard.check(&token).await?;
+            let claims = claims.await?;
             if claims.scope.is_some() {
                 return Err(ApiError::unauthorized(TokenError::WrongScope.reason()));
             }

@@ -5,13 +5,7 @@ use actix_web::web;
 
 janua_service::endpoints! {
     "/api/v1/audit-logs" => "/api/audit-logs";
-    logs::list,
-    logs::event_types,
-    logs::verify,
-    logs::export,
-    logs::for_user,
-    logs::for_organization,
-    logs::get,
+    logs::{list, event_types, verify, export, for_user, for_organization, get},
 }
 
 /// `/internal/v1`: what the gateway (no database of its own) asks audit to record.

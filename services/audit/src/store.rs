@@ -41,51 +41,44 @@ diesel::table! {
 
 pub const CHAIN: &str = "main";
 
+/// An entry of the chain: the event at its position, with the hashes that link it.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = audit_entries)]
 pub struct Entry {
     pub seq: i64,
-    pub id: Uuid,
-    pub event_type: String,
-    pub source: String,
-    pub outcome: String,
-    pub actor_id: Option<Uuid>,
-    pub subject_id: Option<Uuid>,
-    pub organization_id: Option<Uuid>,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub request_id: Option<String>,
-    pub occurred_at: DateTime<Utc>,
+    #[diesel(embed)]
+    pub event: Pending,
     pub recorded_at: DateTime<Utc>,
-    pub data: Vec<u8>,
     pub prev_hash: Vec<u8>,
     pub hash: Vec<u8>,
 }
 
 impl Entry {
     pub fn fields(&self) -> chain::Fields<'_> {
+        let e = &self.event;
         chain::Fields {
             seq: self.seq,
-            id: self.id,
-            event_type: &self.event_type,
-            source: &self.source,
-            outcome: &self.outcome,
-            actor_id: self.actor_id,
-            subject_id: self.subject_id,
-            organization_id: self.organization_id,
-            ip: self.ip.as_deref(),
-            user_agent: self.user_agent.as_deref(),
-            request_id: self.request_id.as_deref(),
-            occurred_at: self.occurred_at,
+            id: e.id,
+            event_type: &e.event_type,
+            source: &e.source,
+            outcome: &e.outcome,
+            actor_id: e.actor_id,
+            subject_id: e.subject_id,
+            organization_id: e.organization_id,
+            ip: e.ip.as_deref(),
+            user_agent: e.user_agent.as_deref(),
+            request_id: e.request_id.as_deref(),
+            occurred_at: e.occurred_at,
             recorded_at: self.recorded_at,
-            data: &self.data,
+            data: &e.data,
             prev_hash: &self.prev_hash,
         }
     }
 }
 
-/// An event on its way into the chain (no position yet).
-#[derive(Debug, Clone)]
+/// An event on its way into the chain (no position yet), and the event of an [`Entry`].
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = audit_entries)]
 pub struct Pending {
     pub id: Uuid,
     pub event_type: String,
@@ -136,24 +129,8 @@ pub async fn append(
             continue;
         }
         seq += 1;
-        let mut entry = Entry {
-            seq,
-            id: e.id,
-            event_type: e.event_type,
-            source: e.source,
-            outcome: e.outcome,
-            actor_id: e.actor_id,
-            subject_id: e.subject_id,
-            organization_id: e.organization_id,
-            ip: e.ip,
-            user_agent: e.user_agent,
-            request_id: e.request_id,
-            occurred_at: chain::to_micros(e.occurred_at),
-            recorded_at,
-            data: e.data,
-            prev_hash: prev,
-            hash: Vec::new(),
-        };
+        let event = Pending { occurred_at: chain::to_micros(e.occurred_at), ..e };
+        let mut entry = Entry { seq, event, recorded_at, prev_hash: prev, hash: Vec::new() };
         entry.hash = chain::hash(&entry.fields()).to_vec();
         prev = entry.hash.clone();
         rows.push(entry);

@@ -60,22 +60,19 @@ pub async fn run(conn: &mut AsyncPgConnection, seal: &HeadSeal) -> Result<Report
                 });
                 break 'pages;
             }
-            if entry.prev_hash != prev {
+            let fault = if entry.prev_hash != prev {
+                Some(("prev_hash_mismatch", "does not link to the entry before it"))
+            } else if chain::hash(&entry.fields()).as_slice() != entry.hash.as_slice() {
+                Some(("hash_mismatch", "was changed after it was recorded"))
+            } else {
+                None
+            };
+            if let Some((reason, what)) = fault {
                 broken = Some(BrokenLink {
                     seq: entry.seq,
-                    id: Some(entry.id),
-                    reason: "prev_hash_mismatch",
-                    message: format!("entry {} does not link to the entry before it", entry.seq),
-                });
-                break 'pages;
-            }
-            let computed = chain::hash(&entry.fields());
-            if computed.as_slice() != entry.hash.as_slice() {
-                broken = Some(BrokenLink {
-                    seq: entry.seq,
-                    id: Some(entry.id),
-                    reason: "hash_mismatch",
-                    message: format!("entry {} was changed after it was recorded", entry.seq),
+                    id: Some(entry.event.id),
+                    reason,
+                    message: format!("entry {} {what}", entry.seq),
                 });
                 break 'pages;
             }

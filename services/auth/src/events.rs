@@ -75,36 +75,23 @@ pub fn refresh_token_reused(user_id: Uuid, session_id: Uuid, ctx: EventContext) 
 }
 
 pub fn password_reset_requested(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "password.reset_requested", serde_json::json!({ "user_id": user_id }))
-        .subject(user_id)
-        .context(ctx)
+    about_user("password.reset_requested", user_id, ctx)
 }
 
 pub fn password_reset(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "password.reset", serde_json::json!({ "user_id": user_id }))
-        .actor(user_id)
-        .subject(user_id)
-        .context(ctx)
+    by_user("password.reset", user_id, ctx)
 }
 
 pub fn verification_sent(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "user.verification_sent", serde_json::json!({ "user_id": user_id }))
-        .subject(user_id)
-        .context(ctx)
+    about_user("user.verification_sent", user_id, ctx)
 }
 
 pub fn credential_created(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "user.password_set", serde_json::json!({ "user_id": user_id }))
-        .actor(user_id)
-        .subject(user_id)
-        .context(ctx)
+    by_user("user.password_set", user_id, ctx)
 }
 
 pub fn password_changed(user_id: Uuid, ctx: EventContext) -> Event {
-    Event::new(SOURCE, "password.changed", serde_json::json!({ "user_id": user_id }))
-        .actor(user_id)
-        .subject(user_id)
-        .context(ctx)
+    by_user("password.changed", user_id, ctx)
 }
 
 pub fn magic_link_sent(user_id: Option<Uuid>, ctx: EventContext) -> Event {
@@ -188,4 +175,14 @@ pub fn reauthenticated(user_id: Uuid, session_id: Uuid, factor: &str, ctx: Event
     .actor(user_id)
     .subject(user_id)
     .context(ctx)
+}
+
+/// An event about a user's account, `{"user_id"}`, that someone else or no one set off.
+fn about_user(kind: &str, user_id: Uuid, ctx: EventContext) -> Event {
+    Event::new(SOURCE, kind, serde_json::json!({ "user_id": user_id })).subject(user_id).context(ctx)
+}
+
+/// An event about a user's account, `{"user_id"}`, that the user set off themself.
+fn by_user(kind: &str, user_id: Uuid, ctx: EventContext) -> Event {
+    about_user(kind, user_id, ctx).actor(user_id)
 }

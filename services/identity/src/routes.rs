@@ -4,16 +4,8 @@ use crate::handlers::{admin, internal, users};
 use actix_web::web;
 
 janua_service::endpoints! {
-    users::me,
-    users::get_user,
-    users::update_user,
-    admin::list_users,
-    admin::admin_users,
-    admin::stats,
-    admin::suspend,
-    admin::unsuspend,
-    admin::force_delete,
-    admin::delete_user,
+    users::{me, get_user, update_user},
+    admin::{list_users, admin_users, stats, suspend, unsuspend, force_delete, delete_user},
 }
 
 /// `/internal/v1`: the user record, for auth (sign-up, sign-in, MFA) and enterprise (SCIM).

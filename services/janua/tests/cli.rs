@@ -27,7 +27,9 @@ fn unknown_configuration_variables_are_warned_about_where_they_can_be_seen() {
 /// `janua openapi` prints the whole document with nothing else running: every operation with
 /// an id of its own, as code generators need, and the answers the gateway adds to every route
 /// documented where they apply (429 and the rate-limit headers everywhere, 401 wherever a
-/// credential is required).
+/// credential is required), and 403 wherever the `Permissions:` line names a gate a signed-in
+/// caller can fail (a permission, platform admins, owners) rather than hiding the resource
+/// behind a 404.
 #[test]
 fn the_openapi_command_prints_the_document_without_any_service() {
     let output = Command::new(env!("CARGO_BIN_EXE_janua"))
@@ -56,6 +58,9 @@ fn the_openapi_command_prints_the_document_without_any_service() {
             if needs_credential {
                 assert!(responses.contains_key("401"), "{id} does not document 401");
             }
+            if gated(operation["description"].as_str().unwrap_or_default()) {
+                assert!(responses.contains_key("403"), "{id} does not document 403");
+            }
             for (status, response) in responses {
                 if response.get("$ref").is_none() {
                     let headers = response["headers"].as_object();
@@ -71,4 +76,24 @@ fn the_openapi_command_prints_the_document_without_any_service() {
     assert_eq!(limit["schema"]["type"], "integer", "{limit}");
     let too_many = &doc["components"]["responses"]["TooManyRequests"];
     assert!(too_many["headers"]["Retry-After"].is_object(), "{too_many}");
+}
+
+/// Whether an operation's `Permissions:` line names a gate that answers 403 to a signed-in
+/// caller who fails it: a permission (`resource:action`), platform admins, or owners and
+/// admins, unless it says that anyone else gets 404.
+fn gated(description: &str) -> bool {
+    let Some((_, permissions)) = description.split_once("Permissions:") else { return false };
+    let permissions = permissions.to_lowercase();
+    if permissions.contains("gets 404") || permissions.contains("404 otherwise") {
+        return false;
+    }
+    let names_permission = permissions.split('`').skip(1).step_by(2).any(|quoted| {
+        quoted.split_once(':').is_some_and(|(resource, action)| {
+            [resource, action]
+                .iter()
+                .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        })
+    });
+    names_permission
+        || ["platform admins", "owners", "admins of"].iter().any(|gate| permissions.contains(gate))
 }

@@ -3,14 +3,8 @@
 use crate::handlers::{deliveries, endpoints};
 
 janua_service::endpoints! {
-    endpoints::list,
-    endpoints::create,
-    endpoints::get,
-    endpoints::update,
-    endpoints::delete,
-    endpoints::test,
-    deliveries::list,
-    deliveries::redeliver,
+    endpoints::{list, create, get, update, delete, test},
+    deliveries::{list, redeliver},
 }
 
 /// Webhooks' routes (its internal API has only readiness and its OpenAPI part).

@@ -283,32 +283,10 @@ fn per_second(mut f: impl FnMut() -> bool) -> f64 {
 }
 
 fn policy_figures() -> (f64, f64) {
-    use janua_authz::{Effect, Policy, Request, evaluate};
-    let policy = |i: usize, effect: Effect| -> Policy {
-        serde_json::from_value(json!({
-            "id": format!("p{i}"), "name": format!("policy {i}"), "effect": effect,
-            "actions": [format!("svc{}:*", i % 7), "org:*"], "resources": ["organization:*"],
-            "conditions": {
-                "context.ip": {"ip_in": ["10.0.0.0/8", "192.168.0.0/16"]},
-                "context.mfa": {"equals": true},
-                "context.time": {"time_between": ["08:00", "20:00"]},
-                "subject.roles": {"contains": "admin"},
-                "resource.organization_id": {"equals_attribute": "subject.organization_id"}
-            },
-            "priority": (i % 5) as i32
-        }))
-        .expect("a policy")
-    };
-    let req = Request {
-        subject: json!({"id": "u1", "roles": ["member", "admin"], "organization_id": "o1"}),
-        action: "org:update".into(),
-        resource: "organization:o1".into(),
-        resource_attributes: json!({"organization_id": "o1"}),
-        context: json!({"ip": "10.20.30.40", "mfa": true, "time": "2026-11-24T10:00:00Z"}),
-    };
-    let one = policy(0, Effect::Allow);
-    let set: Vec<Policy> =
-        (0..50).map(|i| policy(i, if i == 49 { Effect::Deny } else { Effect::Allow })).collect();
+    use janua_authz::{Effect, evaluate, sample};
+    let req = sample::request();
+    let one = sample::policy(0, Effect::Allow);
+    let set = sample::set_of_fifty();
     (
         per_second(|| one.evaluate(&req).decision == Effect::Allow),
         per_second(|| evaluate(&set, &req).decision == Effect::Deny),

@@ -9,6 +9,7 @@ use actix_web::{HttpResponse, web};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use janua_core::ApiError;
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::org_access::no_such_organization;
 use janua_core::pagination::{List, Page, PageQuery};
@@ -43,10 +44,11 @@ pub struct EntryView {
 }
 
 impl From<Entry> for EntryView {
-    fn from(e: Entry) -> Self {
+    fn from(entry: Entry) -> Self {
+        let e = entry.event;
         EntryView {
             id: e.id,
-            seq: e.seq,
+            seq: entry.seq,
             data: serde_json::from_slice(&e.data)
                 .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&e.data).into())),
             event_type: e.event_type,
@@ -59,9 +61,9 @@ impl From<Entry> for EntryView {
             user_agent: e.user_agent,
             request_id: e.request_id,
             occurred_at: e.occurred_at,
-            recorded_at: e.recorded_at,
-            prev_hash: hex::encode(&e.prev_hash),
-            hash: hex::encode(&e.hash),
+            recorded_at: entry.recorded_at,
+            prev_hash: hex::encode(&entry.prev_hash),
+            hash: hex::encode(&entry.hash),
         }
     }
 }
@@ -159,8 +161,8 @@ async fn list_page(state: &AuditState, filter: &Filter, page: &PageQuery) -> Res
 ///
 /// Permissions: platform admins; holders of `audit:read` in `organization_id` (required then).
 #[utoipa::path(get, path = "/api/v1/audit-logs", tag = "Audit Logs", params(ListQuery), security(("bearer" = [])),
-    responses((status = 200, body = Page<EntryView>), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 401, body = janua_core::error::ErrorEnvelope), (status = 403, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = Page<EntryView>), refusals::Invalid,
+        (status = 401, body = janua_core::error::ErrorEnvelope), refusals::Forbidden))]
 pub async fn list(
     state: web::Data<AuditState>, auth: Authenticated, q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -173,8 +175,8 @@ pub async fn list(
 /// Permissions: platform admins; holders of `audit:read` in the entry's organization.
 #[utoipa::path(get, path = "/api/v1/audit-logs/{log_id}", tag = "Audit Logs", security(("bearer" = [])),
     params(("log_id" = Uuid, Path, description = "the entry's id (the event's id)")),
-    responses((status = 200, body = EntryView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = EntryView), refusals::Forbidden,
+        refusals::NotFound))]
 pub async fn get(
     state: web::Data<AuditState>, auth: Authenticated, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
@@ -184,8 +186,8 @@ pub async fn get(
     // Anyone but an admin learns nothing of entries outside their organizations: an unknown
     // id, a platform entry and another organization's entry all answer 404.
     match entry {
-        Some(e) if e.organization_id.is_some() || auth.is_admin() => {
-            require_reader(&state, &auth, e.organization_id).await?;
+        Some(e) if e.event.organization_id.is_some() || auth.is_admin() => {
+            require_reader(&state, &auth, e.event.organization_id).await?;
             Ok(HttpResponse::Ok().json(EntryView::from(e)))
         }
         _ => Err(ApiError::not_found()),
@@ -225,7 +227,7 @@ pub async fn event_types(_auth: Authenticated) -> HttpResponse {
 /// Permissions: platform admins.
 #[utoipa::path(get, path = "/api/v1/audit-logs/users/{user_id}", tag = "Audit Logs", security(("bearer" = [])),
     params(("user_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Page<EntryView>), (status = 403, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = Page<EntryView>), refusals::Forbidden))]
 pub async fn for_user(
     state: web::Data<AuditState>, auth: Authenticated, path: web::Path<Uuid>, page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -239,7 +241,7 @@ pub async fn for_user(
 /// Permissions: platform admins; holders of `audit:read` in the organization.
 #[utoipa::path(get, path = "/api/v1/audit-logs/organizations/{org_id}", tag = "Audit Logs", security(("bearer" = [])),
     params(("org_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Page<EntryView>), (status = 403, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = Page<EntryView>), refusals::Forbidden))]
 pub async fn for_organization(
     state: web::Data<AuditState>, auth: Authenticated, path: web::Path<Uuid>, page: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -300,7 +302,7 @@ const CSV_HEADER: [&str; 16] = [
 #[utoipa::path(post, path = "/api/v1/audit-logs/export", tag = "Audit Logs", request_body = ExportRequest,
     security(("bearer" = [])),
     responses((status = 200, description = "text/csv or application/x-ndjson, streamed"),
-        (status = 400, body = janua_core::error::ErrorEnvelope), (status = 403, body = janua_core::error::ErrorEnvelope)))]
+        refusals::Invalid, refusals::Forbidden))]
 pub async fn export(
     state: web::Data<AuditState>, auth: Authenticated, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -427,7 +429,7 @@ fn encode(format: Format, first: bool, rows: Vec<Entry>) -> Bytes {
 ///
 /// Permissions: platform admins.
 #[utoipa::path(get, path = "/api/v1/audit-logs/verify", tag = "Audit Logs", security(("bearer" = [])),
-    responses((status = 200, body = crate::verify::Report), (status = 403, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = crate::verify::Report), refusals::Forbidden))]
 pub async fn verify(state: web::Data<AuditState>, auth: Authenticated) -> Result<HttpResponse, ApiError> {
     require_reader(&state, &auth, None).await?;
     let mut conn = state.pool.get().await?;

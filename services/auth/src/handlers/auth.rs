@@ -12,6 +12,7 @@ use crate::{AuthState, events, mailer};
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
@@ -161,8 +162,8 @@ pub(crate) fn suspended() -> ApiError {
 ///
 /// Permissions: anyone.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "Auth", request_body = SignupRequest,
-    responses((status = 201, body = TokenPair), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 409, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 201, body = TokenPair), refusals::Invalid,
+        refusals::Conflict))]
 #[tracing::instrument(skip_all)]
 pub async fn signup(
     state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<SignupRequest>,
@@ -234,7 +235,7 @@ async fn queue_verification(
 /// Permissions: anyone.
 #[utoipa::path(post, path = "/api/v1/auth/signin", tag = "Auth", request_body = SigninRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 429, body = janua_core::error::ErrorEnvelope)))]
+        refusals::Forbidden, (status = 429, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn signin(
     req: actix_web::HttpRequest, state: web::Data<AuthState>, meta: RequestMeta,
@@ -321,7 +322,8 @@ pub async fn signout(
 ///
 /// Permissions: anyone holding a refresh token.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "Auth", request_body = RefreshRequest,
-    responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope),
+        refusals::Forbidden))]
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
     state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<RefreshRequest>,
@@ -406,7 +408,7 @@ async fn mailable_account(
 ///
 /// Permissions: anyone.
 #[utoipa::path(post, path = "/api/v1/auth/forgot-password", tag = "Auth", request_body = EmailRequest,
-    responses((status = 202), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 202), refusals::Invalid))]
 #[tracing::instrument(skip_all)]
 pub async fn forgot_password(
     state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<EmailRequest>,
@@ -452,7 +454,7 @@ async fn send_reset(
 ///
 /// Permissions: anyone holding a reset token.
 #[utoipa::path(post, path = "/api/v1/auth/reset-password", tag = "Auth", request_body = ResetPasswordRequest,
-    responses((status = 200), (status = 400, body = janua_core::error::ErrorEnvelope),
+    responses((status = 200), refusals::Invalid,
         (status = 503, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
@@ -531,7 +533,7 @@ fn password_reset_notice(
 ///
 /// Permissions: anyone holding a verification token.
 #[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "Auth", request_body = TokenRequest,
-    responses((status = 200, body = Object), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = Object), refusals::Invalid))]
 #[tracing::instrument(skip_all)]
 pub async fn verify_email(
     state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<TokenRequest>,
@@ -560,7 +562,7 @@ pub async fn verify_email(
 ///
 /// Permissions: anyone.
 #[utoipa::path(post, path = "/api/v1/auth/resend-verification", tag = "Auth", request_body = EmailRequest,
-    responses((status = 202), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 202), refusals::Invalid))]
 #[tracing::instrument(skip_all)]
 pub async fn resend_verification(
     state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<EmailRequest>,

@@ -13,6 +13,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
 use janua_core::ApiError;
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use serde::Deserialize;
 
@@ -22,7 +23,7 @@ use serde::Deserialize;
 ///
 /// Permissions: anyone.
 #[utoipa::path(post, path = "/api/v1/auth/magic/send", tag = "Magic Links", request_body = EmailRequest,
-    responses((status = 202), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 202), refusals::Invalid))]
 #[tracing::instrument(skip_all)]
 pub async fn send_magic_link(
     state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<EmailRequest>,
@@ -78,7 +79,7 @@ pub struct VerifyQuery {
 /// Permissions: anyone holding a magic-link token.
 #[utoipa::path(get, path = "/api/v1/auth/magic/verify", tag = "Magic Links", params(VerifyQuery),
     responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope)))]
+        refusals::Forbidden))]
 #[tracing::instrument(skip_all)]
 pub async fn verify_magic_link(
     state: web::Data<AuthState>, meta: RequestMeta, q: web::Query<VerifyQuery>,

@@ -13,8 +13,9 @@ use diesel_async::AsyncConnection;
 use futures::future::LocalBoxFuture;
 use janua_core::http::RequestMeta;
 use janua_core::{ApiError, ErrorCode};
-use janua_tokens::extract::bearer;
-use janua_tokens::{Authenticated, Claims, Reauthenticated, TokenGuard};
+
+use janua_core::error::refusals;
+use janua_tokens::{Authenticated, Claims, Reauthenticated};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -77,12 +78,9 @@ impl FromRequest for MfaCaller {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let guard = req.app_data::<web::Data<TokenGuard>>().cloned();
-        let token = bearer(req).map(str::to_owned);
+        let claims = janua_tokens::extract::verified_claims(req);
         Box::pin(async move {
-            let guard = guard.ok_or_else(|| ApiError::internal("TokenGuard is not configured"))?;
-            let token = token.ok_or_else(|| ApiError::unauthorized("token_missing"))?;
-            let claims = guard.check(&token).await?;
+            let claims = claims.await?;
             match claims.scope.as_deref() {
                 Some("mfa") => Ok(MfaCaller::Challenge(claims)),
                 None => Ok(MfaCaller::SignedIn(claims)),
@@ -147,7 +145,7 @@ async fn email_of(
 ///
 /// Permissions: any signed-in user (their own account).
 #[utoipa::path(post, path = "/api/v1/mfa/totp/generate", tag = "MFA",
-    responses((status = 200, body = TotpSetup), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = TotpSetup), refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn generate_totp(
@@ -206,7 +204,7 @@ pub async fn enable_totp(
 ///
 /// Permissions: any signed-in user (their own account).
 #[utoipa::path(delete, path = "/api/v1/mfa/totp/disable", tag = "MFA", request_body = DisableRequest,
-    responses((status = 204), (status = 401, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), (status = 401, body = janua_core::error::ErrorEnvelope), refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn disable_totp(
@@ -258,7 +256,7 @@ pub async fn disable_totp(
 /// Permissions: the holder of an `mfa_token`, or any signed-in user.
 #[utoipa::path(post, path = "/api/v1/mfa/totp/verify-code", tag = "MFA", request_body = CodeRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope),
-        (status = 429, body = janua_core::error::ErrorEnvelope)),
+        refusals::Forbidden, (status = 429, body = janua_core::error::ErrorEnvelope)),
     security(("mfa_token" = []), ("bearer" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn verify_totp_code(
@@ -277,7 +275,8 @@ pub async fn verify_totp_code(
 ///
 /// Permissions: the holder of an `mfa_token`, or any signed-in user (step-up).
 #[utoipa::path(post, path = "/api/v1/mfa/backup-codes/verify", tag = "MFA", request_body = CodeRequest,
-    responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = TokenPair), (status = 401, body = janua_core::error::ErrorEnvelope),
+        refusals::Forbidden),
     security(("mfa_token" = []), ("bearer" = [])))]
 #[tracing::instrument(skip_all)]
 pub async fn verify_backup_code(
@@ -342,7 +341,7 @@ pub async fn backup_codes_remaining(
 ///
 /// Permissions: any signed-in user with TOTP enabled (their own account).
 #[utoipa::path(post, path = "/api/v1/mfa/backup-codes/regenerate", tag = "MFA",
-    responses((status = 200, body = BackupCodes), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = BackupCodes), refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn regenerate_backup_codes(

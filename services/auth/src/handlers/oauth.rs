@@ -18,6 +18,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
 use janua_core::crypto::{constant_time_eq, random_token, sha256};
+use janua_core::error::refusals;
 use janua_core::http::{RequestMeta, optional_json};
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Reauthenticated;
@@ -137,8 +138,8 @@ async fn start(
 /// Permissions: anyone.
 #[utoipa::path(get, path = "/api/v1/oauth/{provider}/authorize", tag = "OAuth",
     params(("provider" = String, Path, description = "google, github, microsoft, discord or twitter"), AuthorizeQuery),
-    responses((status = 302, description = "to the provider"), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 302, description = "to the provider"), refusals::Invalid,
+        refusals::NotFound))]
 #[tracing::instrument(skip_all, fields(provider = %path))]
 pub async fn authorize(
     state: web::Data<AuthState>, req: HttpRequest, path: web::Path<String>, query: web::Query<AuthorizeQuery>,
@@ -158,8 +159,8 @@ pub async fn authorize(
 /// Permissions: any signed-in user (their own account).
 #[utoipa::path(post, path = "/api/v1/oauth/{provider}/link", tag = "OAuth",
     params(("provider" = String, Path)), request_body(content = LinkRequest, description = "optional"),
-    responses((status = 200, body = AuthorizationStarted), (status = 404, body = janua_core::error::ErrorEnvelope),
-        (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = AuthorizationStarted), refusals::NotFound,
+        refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(provider = %path, user_id = %auth.user_id()))]
 pub async fn link(
@@ -204,8 +205,8 @@ fn bad_state(reason: &str) -> ApiError {
 #[utoipa::path(get, path = "/api/v1/oauth/{provider}/callback", tag = "OAuth",
     params(("provider" = String, Path), CallbackQuery),
     responses((status = 200, body = crate::handlers::auth::TokenPair), (status = 302, description = "to redirect_uri"),
-        (status = 400, body = janua_core::error::ErrorEnvelope), (status = 401, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)))]
+        refusals::Invalid, (status = 401, body = janua_core::error::ErrorEnvelope),
+        refusals::Forbidden, refusals::Conflict))]
 #[tracing::instrument(skip_all, fields(provider = %path))]
 pub async fn callback(
     state: web::Data<AuthState>, req: HttpRequest, meta: RequestMeta, path: web::Path<String>,
@@ -471,8 +472,8 @@ async fn record_failure(state: &AuthState, user_id: Option<Uuid>, reason: &str, 
 /// Permissions: any signed-in user (their own account).
 #[utoipa::path(delete, path = "/api/v1/oauth/{provider}/unlink", tag = "OAuth",
     params(("provider" = String, Path)),
-    responses((status = 204), (status = 404, body = janua_core::error::ErrorEnvelope),
-        (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::NotFound,
+        refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(provider = %path, user_id = %auth.user_id()))]
 pub async fn unlink(

@@ -15,6 +15,7 @@ use crate::{AuthState, events};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
 use diesel_async::AsyncConnection;
+use janua_core::error::refusals;
 use janua_core::http::{RequestMeta, optional_json};
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::{Authenticated, Reauthenticated};
@@ -168,7 +169,7 @@ fn parse_passkey(row: &PasskeyRow) -> Result<Passkey, ApiError> {
 /// Permissions: any signed-in user (their own account).
 #[utoipa::path(post, path = "/api/v1/passkeys/register/begin", tag = "Passkeys",
     request_body(content = BeginRegistration, description = "optional"),
-    responses((status = 200, body = CeremonyOptions), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = CeremonyOptions), refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn begin_registration(
@@ -212,8 +213,8 @@ pub async fn begin_registration(
 /// Permissions: the signed-in user who began the ceremony.
 #[utoipa::path(post, path = "/api/v1/passkeys/register/complete", tag = "Passkeys",
     request_body = CompleteRegistration,
-    responses((status = 201, body = PasskeyView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 201, body = PasskeyView), refusals::Invalid,
+        refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn complete_registration(
@@ -278,7 +279,7 @@ pub async fn complete_registration(
 /// Permissions: anyone.
 #[utoipa::path(post, path = "/api/v1/passkeys/authenticate/begin", tag = "Passkeys",
     request_body(content = BeginAuthentication, description = "optional"),
-    responses((status = 200, body = CeremonyOptions), (status = 400, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = CeremonyOptions), refusals::Invalid))]
 #[tracing::instrument(skip_all)]
 pub async fn begin_authentication(
     state: web::Data<AuthState>, body: web::Bytes,
@@ -340,8 +341,8 @@ pub async fn begin_authentication(
 /// Permissions: anyone holding a registered passkey.
 #[utoipa::path(post, path = "/api/v1/passkeys/authenticate/complete", tag = "Passkeys",
     request_body = CompleteAuthentication,
-    responses((status = 200, body = TokenPair), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 401, body = janua_core::error::ErrorEnvelope), (status = 403, body = janua_core::error::ErrorEnvelope),
+    responses((status = 200, body = TokenPair), refusals::Invalid,
+        (status = 401, body = janua_core::error::ErrorEnvelope), refusals::Forbidden,
         (status = 429, body = janua_core::error::ErrorEnvelope)))]
 #[tracing::instrument(skip_all)]
 pub async fn complete_authentication(
@@ -516,8 +517,8 @@ pub async fn list_passkeys(
 /// Permissions: any signed-in user (their own passkeys; another user's answers 404).
 #[utoipa::path(delete, path = "/api/v1/passkeys/{passkey_id}", tag = "Passkeys",
     params(("passkey_id" = Uuid, Path)),
-    responses((status = 204), (status = 404, body = janua_core::error::ErrorEnvelope),
-        (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::NotFound,
+        refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn delete_passkey(

@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use janua_core::ApiError;
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_tokens::Authenticated;
 use serde::Deserialize;
@@ -24,8 +25,8 @@ pub struct ChangePasswordRequest {
 /// Permissions: the user themself. Anyone else gets 404.
 #[utoipa::path(post, path = "/api/v1/users/{user_id}/change-password", tag = "Users",
     params(("user_id" = Uuid, Path)), request_body = ChangePasswordRequest,
-    responses((status = 204), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 401, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope),
+    responses((status = 204), refusals::Invalid,
+        (status = 401, body = janua_core::error::ErrorEnvelope), refusals::NotFound,
         (status = 429, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]

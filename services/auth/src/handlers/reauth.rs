@@ -14,6 +14,7 @@ use actix_web::{HttpResponse, web};
 use chrono::Utc;
 use diesel_async::AsyncConnection;
 use janua_core::ApiError;
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
@@ -43,7 +44,7 @@ pub struct ReauthAnswer {
 ///
 /// Permissions: any signed-in user (their own account).
 #[utoipa::path(post, path = "/api/v1/auth/reauthenticate", tag = "Auth", request_body = ReauthRequest,
-    responses((status = 200, body = ReauthAnswer), (status = 400, body = janua_core::error::ErrorEnvelope),
+    responses((status = 200, body = ReauthAnswer), refusals::Invalid,
         (status = 401, body = janua_core::error::ErrorEnvelope), (status = 429, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]

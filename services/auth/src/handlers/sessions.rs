@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use janua_core::ApiError;
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
 use janua_tokens::Authenticated;
@@ -68,16 +69,13 @@ pub async fn list_sessions(
 /// Permissions: the user themself; platform admins. Anyone else gets 404.
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/sessions", tag = "Users",
     params(("user_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Page<SessionView>), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<SessionView>), refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn list_user_sessions(
     state: web::Data<AuthState>, auth: Authenticated, path: web::Path<Uuid>, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = path.into_inner();
-    if user_id != auth.user_id() && !auth.is_admin() {
-        return Err(ApiError::not_found());
-    }
+    let user_id = auth.own_or_admin(path.into_inner())?;
     Ok(HttpResponse::Ok().json(page_of(&state, user_id, auth.session_id(), &q).await?))
 }
 
@@ -86,7 +84,7 @@ pub async fn list_user_sessions(
 /// Permissions: the session's owner. Anyone else gets 404.
 #[utoipa::path(get, path = "/api/v1/sessions/{session_id}", tag = "Sessions",
     params(("session_id" = Uuid, Path)),
-    responses((status = 200, body = SessionView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = SessionView), refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(session_id = %path))]
 pub async fn get_session(
@@ -104,7 +102,7 @@ pub async fn get_session(
 /// Permissions: the session's owner. Anyone else gets 404.
 #[utoipa::path(delete, path = "/api/v1/sessions/{session_id}", tag = "Sessions",
     params(("session_id" = Uuid, Path)),
-    responses((status = 204), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(session_id = %path))]
 pub async fn revoke_session(

@@ -109,10 +109,10 @@ impl Email {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileUpdate {
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "janua_core::text::null_or_value")]
     #[schema(value_type = Option<String>)]
     pub name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "janua_core::text::null_or_value")]
     #[schema(value_type = Option<String>)]
     pub avatar_url: Option<Option<String>>,
     pub locale: Option<String>,
@@ -121,14 +121,6 @@ pub struct ProfileUpdate {
     /// A new address: needs a factor proven within `tokens.reauth_window_secs`; it is
     /// unverified until the link mailed to it is followed.
     pub email: Option<String>,
-}
-
-fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }
 
 impl ProfileUpdate {

@@ -9,6 +9,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use futures::future::LocalBoxFuture;
+use janua_core::error::refusals;
 use janua_core::http::{RequestMeta, optional_json};
 use janua_core::pagination::{Page, PageQuery};
 use janua_core::{ApiError, ErrorCode};
@@ -55,7 +56,7 @@ pub struct SuspendRequest {
 ///
 /// Permissions: platform admins.
 #[utoipa::path(get, path = "/api/v1/users", tag = "Users", params(UserListQuery),
-    responses((status = 200, body = Page<UserView>), (status = 403, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<UserView>), refusals::Forbidden),
     security(("bearer" = [])))]
 pub async fn list_users(
     state: web::Data<IdentityState>, _admin: PlatformAdmin, q: web::Query<UserListQuery>,
@@ -79,7 +80,7 @@ pub async fn list_users(
 ///
 /// Permissions: platform admins.
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "Admin", params(UserListQuery),
-    responses((status = 200, body = Page<UserView>), (status = 403, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<UserView>), refusals::Forbidden),
     security(("bearer" = [])))]
 pub async fn admin_users(
     state: web::Data<IdentityState>, admin: PlatformAdmin, q: web::Query<UserListQuery>,
@@ -134,8 +135,8 @@ async fn set_status(
 /// Permissions: platform admins (not on themselves).
 #[utoipa::path(post, path = "/api/v1/admin/users/{user_id}/suspend", tag = "Admin",
     params(("user_id" = Uuid, Path)), request_body(content = SuspendRequest, description = "optional"),
-    responses((status = 200, body = UserView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = UserView), refusals::Forbidden,
+        refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn suspend(
     state: web::Data<IdentityState>, admin: PlatformAdmin, meta: RequestMeta, path: web::Path<Uuid>,
@@ -154,8 +155,8 @@ pub async fn suspend(
 /// Permissions: platform admins.
 #[utoipa::path(post, path = "/api/v1/admin/users/{user_id}/unsuspend", tag = "Admin",
     params(("user_id" = Uuid, Path)),
-    responses((status = 200, body = UserView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = UserView), refusals::Forbidden,
+        refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn unsuspend(
     state: web::Data<IdentityState>, admin: PlatformAdmin, meta: RequestMeta, path: web::Path<Uuid>,
@@ -236,7 +237,7 @@ async fn delete_account(
 #[utoipa::path(delete, path = "/api/v1/users/{user_id}", tag = "Users",
     params(("user_id" = Uuid, Path)), request_body(content = DeleteAccount, description = "optional"),
     responses((status = 204), (status = 401, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 429, body = janua_core::error::ErrorEnvelope)),
+        refusals::NotFound, (status = 429, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn delete_user(
@@ -275,8 +276,8 @@ pub async fn delete_user(
 /// Permissions: platform admins (not on themselves: use `DELETE /api/v1/users/{id}`).
 #[utoipa::path(delete, path = "/api/v1/admin/users/{user_id}/force-delete", tag = "Admin",
     params(("user_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::Forbidden,
+        refusals::NotFound, refusals::Conflict),
     security(("bearer" = [])))]
 pub async fn force_delete(
     state: web::Data<IdentityState>, admin: PlatformAdmin, meta: RequestMeta, path: web::Path<Uuid>,
@@ -310,7 +311,7 @@ async fn internal_json(state: &IdentityState, base: &str, what: &str) -> Result<
 ///
 /// Permissions: platform admins.
 #[utoipa::path(get, path = "/api/v1/admin/stats", tag = "Admin",
-    responses((status = 200, body = Object), (status = 403, body = janua_core::error::ErrorEnvelope),
+    responses((status = 200, body = Object), refusals::Forbidden,
         (status = 503, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn stats(state: web::Data<IdentityState>, _admin: PlatformAdmin) -> Result<HttpResponse, ApiError> {

@@ -182,7 +182,7 @@ pub async fn set_mfa(
 #[serde(deny_unknown_fields)]
 pub struct UserChange {
     pub email: Option<String>,
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "janua_core::text::null_or_value")]
     pub name: Option<Option<String>>,
     /// `active` or `suspended`.
     pub status: Option<String>,
@@ -190,15 +190,6 @@ pub struct UserChange {
     pub reason: Option<String>,
     /// Who asked for the change (the event actor); none: the system.
     pub actor_id: Option<Uuid>,
-}
-
-/// Tells a field sent as `null` (Some(None)) from one left out (None).
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Changes email, name and status in one transaction. A new email is unverified; a status

@@ -5,6 +5,7 @@ use crate::{events, store};
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
 use janua_core::ApiError;
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_tokens::Authenticated;
 use uuid::Uuid;
@@ -32,16 +33,13 @@ pub async fn me(state: web::Data<IdentityState>, auth: Authenticated) -> Result<
 /// Permissions: the user themself; platform admins. Anyone else gets 404.
 #[utoipa::path(get, path = "/api/v1/users/{user_id}", tag = "Users",
     params(("user_id" = Uuid, Path)),
-    responses((status = 200, body = UserView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = UserView), refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn get_user(
     state: web::Data<IdentityState>, auth: Authenticated, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = path.into_inner();
-    if user_id != auth.user_id() && !auth.is_admin() {
-        return Err(ApiError::not_found());
-    }
+    let user_id = auth.own_or_admin(path.into_inner())?;
     let mut conn = state.pool.get().await?;
     let user = store::users::find(&mut conn, user_id).await?.ok_or_else(ApiError::not_found)?;
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
@@ -55,9 +53,9 @@ pub async fn get_user(
 /// Permissions: the user themself. Anyone else gets 404.
 #[utoipa::path(put, path = "/api/v1/users/{user_id}", tag = "Users",
     params(("user_id" = Uuid, Path)), request_body = ProfileUpdate,
-    responses((status = 200, body = UserView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 401, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope),
-        (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = UserView), refusals::Invalid,
+        (status = 401, body = janua_core::error::ErrorEnvelope), refusals::NotFound,
+        refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %path))]
 pub async fn update_user(
