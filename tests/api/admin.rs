@@ -8,15 +8,9 @@ use std::time::Duration;
 
 use janua_testkit::PASSWORD;
 
-async fn stack_with_admin() -> (TestStack, String) {
-    let app = TestStack::spawn_with(janua_testkit::with_bootstrap_admin).await;
-    let token = app.admin_token().await;
-    (app, token)
-}
-
 #[tokio::test]
 async fn admins_list_and_search_users_and_nobody_else_does() {
-    let (app, admin) = stack_with_admin().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     app.signup("bob@example.com", PASSWORD).await;
     app.signup("carol@elsewhere.org", PASSWORD).await;
@@ -43,7 +37,7 @@ async fn admins_list_and_search_users_and_nobody_else_does() {
 
 #[tokio::test]
 async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
-    let (app, admin) = stack_with_admin().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     app.wait_for_consumer("auth").await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let id = ada["user"]["id"].as_str().unwrap();
@@ -71,17 +65,9 @@ async fn a_suspension_takes_effect_at_once_and_can_be_lifted() {
     app.signin("ada@example.com", PASSWORD).await.expect_error(403, "ACCOUNT_SUSPENDED").await;
 
     // Auth revokes the sessions when the event arrives.
-    eventually("sessions revoked", Duration::from_secs(15), || async {
-        let live = app
-            .count(
-                "auth",
-                "SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL AND revoked_reason IS NULL",
-            )
-            .await;
-        // Only the admin's own session is left.
-        (live == 1).then_some(())
-    })
-    .await;
+    // Only the admin's own session is left.
+    let live = "SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL AND revoked_reason IS NULL";
+    app.wait_for_count("sessions revoked", "auth", live, 1).await;
 
     // An admin cannot suspend themselves; others cannot suspend at all.
     let admin_id =
@@ -110,26 +96,16 @@ async fn deleting_an_account_reaches_every_service() {
     let app = TestStack::spawn_with(|s| s.tokens.reauth_window_secs = 0).await;
     app.wait_for_consumer("auth").await;
     app.wait_for_consumer("org").await;
-    let ada = app.signup("ada@example.com", PASSWORD).await;
-    let bob = app.signup("bob@example.com", PASSWORD).await;
-    let (ada_t, id) = (ada["access_token"].as_str(), ada["user"]["id"].as_str().unwrap());
+    let [ada, bob] = app.people(["ada@example.com", "bob@example.com"]).await;
+    let (ada_t, id) = (Some(ada.token.as_str()), &ada.id);
     // Ada owns an organization where Bob is admin, and belongs to one of Bob's.
-    let hers = json(app.post("/api/v1/organizations", &json!({"name": "Hers"}), ada_t).await).await;
-    let hers = hers["id"].as_str().unwrap();
-    app.post(
-        &format!("/api/v1/organizations/{hers}/members"),
-        &json!({"user_id": bob["user"]["id"], "role": "admin"}),
-        ada_t,
-    )
-    .await
-    .expect_status(201)
-    .await;
-    let solo = json(app.post("/api/v1/organizations", &json!({"name": "Solo"}), ada_t).await).await;
-    let solo = solo["id"].as_str().unwrap().to_string();
+    let hers = app.create_org_id(&ada.token, "Hers").await;
+    app.add_member(&ada.token, &hers, &bob.id, "admin").await;
+    let solo = app.create_org_id(&ada.token, "Solo").await;
 
     // Someone else's account: 404. Her own: the password is asked for (the token is not fresh
     // enough with a zero window), and checked.
-    let other = app.delete(&format!("/api/v1/users/{id}"), bob["access_token"].as_str()).await;
+    let other = app.delete(&format!("/api/v1/users/{id}"), Some(&bob.token)).await;
     other.expect_error(404, "NOT_FOUND").await;
     let bare = app.delete(&format!("/api/v1/users/{id}"), ada_t).await;
     bare.expect_refusal(401, "UNAUTHORIZED", "reauthentication_required").await;
@@ -157,25 +133,16 @@ async fn deleting_an_account_reaches_every_service() {
     app.signin("ada@example.com", PASSWORD).await.expect_error(401, "INVALID_CREDENTIALS").await;
     // Soon, everywhere: auth's credentials and sessions, org's memberships; Bob inherits
     // her organization, and the one nobody else was in is gone.
-    eventually("auth to forget her", Duration::from_secs(15), || async {
-        let left = app
-            .count(
-                "auth",
-                &format!(
-                    "SELECT (SELECT count(*) FROM credentials WHERE user_id = '{id}') + (SELECT count(*) FROM sessions WHERE user_id = '{id}') AS n"
-                ),
-            )
-            .await;
-        (left == 0).then_some(())
-    })
-    .await;
-    let bob_t = bob["access_token"].as_str();
+    let left = format!(
+        "SELECT (SELECT count(*) FROM credentials WHERE user_id = '{id}') + (SELECT count(*) FROM sessions WHERE user_id = '{id}') AS n"
+    );
+    app.wait_for_count("auth to forget her", "auth", &left, 0).await;
     let members = eventually("org to hand her organization on", Duration::from_secs(15), || async {
-        let m = json(app.get(&format!("/api/v1/organizations/{hers}/members"), bob_t).await).await;
+        let m = json(app.get(&format!("/api/v1/organizations/{hers}/members"), Some(&bob.token)).await).await;
         (m["data"].as_array()?.len() == 1 && m["data"][0]["role"] == "owner").then_some(m)
     })
     .await;
-    assert_eq!(members["data"][0]["user_id"], bob["user"]["id"]);
+    assert_eq!(members["data"][0]["user_id"], bob.id.as_str());
     let solo_left =
         app.count("org", &format!("SELECT count(*) AS n FROM organizations WHERE id = '{solo}'")).await;
     assert_eq!(solo_left, 0);
@@ -185,7 +152,7 @@ async fn deleting_an_account_reaches_every_service() {
 
 #[tokio::test]
 async fn admins_force_delete_others_but_not_themselves() {
-    let (app, admin) = stack_with_admin().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let id = ada["user"]["id"].as_str().unwrap();
     app.delete(&format!("/api/v1/admin/users/{id}/force-delete"), ada["access_token"].as_str())
@@ -208,7 +175,7 @@ async fn admins_force_delete_others_but_not_themselves() {
 
 #[tokio::test]
 async fn stats_count_what_each_service_owns() {
-    let (app, admin) = stack_with_admin().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     app.post("/api/v1/organizations", &json!({"name": "Acme"}), ada["access_token"].as_str()).await;
     app.get("/api/v1/admin/stats", ada["access_token"].as_str()).await.expect_error(403, "FORBIDDEN").await;
@@ -226,13 +193,7 @@ async fn stats_count_what_each_service_owns() {
 
 #[tokio::test]
 async fn clearing_counters_lifts_a_lockout_but_not_a_revocation() {
-    let app = TestStack::spawn_with(|s| {
-        janua_testkit::with_bootstrap_admin(s);
-        s.rate_limits.signin_failures_per_account = 2;
-        s.rate_limits.signin_lockout_base_secs = 300;
-    })
-    .await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestStack::spawn_with_admin(janua_testkit::signin_lockout(2, 300)).await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let signed_out = ada["access_token"].as_str();
     assert_eq!(app.post("/api/v1/auth/signout", &json!({}), signed_out).await.status(), 204);

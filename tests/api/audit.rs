@@ -5,7 +5,7 @@
 use crate::json;
 use diesel_async::{RunQueryDsl, SimpleAsyncConnection};
 use janua_testkit::tcp_proxy::TcpProxy;
-use janua_testkit::{ExpectStatus, TestStack, eventually, with_bootstrap_admin};
+use janua_testkit::{ExpectStatus, TestStack, eventually};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -35,8 +35,7 @@ async fn verify(app: &TestStack, admin: &str) -> Value {
 
 #[tokio::test]
 async fn every_event_is_recorded_once_in_a_chain_that_verifies() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     let resp = app
         .http
         .post(app.url("/api/v1/auth/signup"))
@@ -160,8 +159,7 @@ async fn sql(app: &TestStack, statement: &str) {
 
 #[tokio::test]
 async fn verification_finds_the_first_row_changed_behind_its_back() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     for i in 0..3 {
         app.signup(&format!("user{i}@example.com"), PASSWORD).await;
     }
@@ -212,8 +210,7 @@ async fn verification_finds_the_first_row_changed_behind_its_back() {
     assert_eq!(report["first_broken"]["reason"], "head_seal_invalid");
 
     // A deleted entry is a missing link.
-    let app2 = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin2 = app2.admin_token().await;
+    let (app2, admin2) = TestStack::spawn_with_admin(|_| {}).await;
     app2.signup("solo@example.com", PASSWORD).await;
     // The bootstrap admin's and the sign-up.
     entries_until(&app2, &admin2, "type=user.created", "a sign-up", |d| d.len() == 2).await;
@@ -253,18 +250,13 @@ async fn janua_audit_entry(app: &TestStack, seq: i64) -> janua_audit::store::Ent
 
 #[tokio::test]
 async fn organization_admins_read_their_organization_and_nothing_else() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
-    let owner = app.signup("owner@example.com", PASSWORD).await;
-    let owner_token = owner["access_token"].as_str().unwrap();
-    let stranger = app.signup("stranger@example.com", PASSWORD).await;
-    let stranger_token = stranger["access_token"].as_str().unwrap();
-    let org =
-        json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(owner_token)).await).await;
-    let org_id = org["id"].as_str().unwrap();
-    let other =
-        json(app.post("/api/v1/organizations", &json!({"name": "Other"}), Some(stranger_token)).await).await;
-    let other_id = other["id"].as_str().unwrap();
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
+    let owner = app.person("owner@example.com").await;
+    let owner_token = owner.token.as_str();
+    let stranger = app.person("stranger@example.com").await;
+    let stranger_token = stranger.token.as_str();
+    let org_id = app.create_org_id(owner_token, "Acme").await;
+    let other_id = app.create_org_id(stranger_token, "Other").await;
 
     let path = format!("/api/v1/audit-logs/organizations/{org_id}");
     let entries = eventually("the organization's entries", Duration::from_secs(20), || async {
@@ -294,24 +286,16 @@ async fn organization_admins_read_their_organization_and_nothing_else() {
         .await;
     app.get("/api/v1/audit-logs", Some(owner_token)).await.expect_error(403, "FORBIDDEN").await;
     // A plain member has no audit:read.
-    let member = app.signup("member@example.com", PASSWORD).await;
-    app.post(
-        &format!("/api/v1/organizations/{org_id}/members"),
-        &json!({"user_id": member["user"]["id"], "role": "member"}),
-        Some(owner_token),
-    )
-    .await
-    .expect_status(201)
-    .await;
-    app.get(&path, Some(member["access_token"].as_str().unwrap())).await.expect_error(403, "FORBIDDEN").await;
+    let member = app.person("member@example.com").await;
+    app.add_member(owner_token, &org_id, &member.id, "member").await;
+    app.get(&path, Some(&member.token)).await.expect_error(403, "FORBIDDEN").await;
     // The platform admin reads it all.
     assert_eq!(app.get(&path, Some(&admin)).await.status(), 200);
 }
 
 #[tokio::test]
 async fn exports_stream_csv_and_json_lines_and_are_themselves_recorded() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     let start = chrono::Utc::now() - chrono::Duration::minutes(5);
     for i in 0..4 {
         app.signup(&format!("export{i}@example.com"), PASSWORD).await;
@@ -378,15 +362,10 @@ async fn exports_stream_csv_and_json_lines_and_are_themselves_recorded() {
 /// it) is recorded once.
 #[tokio::test]
 async fn an_event_redelivered_after_a_crash_before_the_ack_is_recorded_once() {
-    let proxy = TcpProxy::start("127.0.0.1:5672".parse().unwrap()).await;
-    let port = proxy.port();
-    let app = TestStack::spawn_with(|s| {
-        with_bootstrap_admin(s);
-        // Only audit talks to the broker through the proxy we cut.
-        s.audit.amqp_url = Some(s.amqp_url.replace("127.0.0.1:5672", &format!("127.0.0.1:{port}")));
-    })
-    .await;
-    let admin = app.admin_token().await;
+    let proxy = TcpProxy::broker().await;
+    // Only audit talks to the broker through the proxy we cut.
+    let (app, admin) =
+        TestStack::spawn_with_admin(|s| s.audit.amqp_url = Some(proxy.proxied(&s.amqp_url))).await;
     entries_until(&app, &admin, "type=user.created", "the admin's creation", |d| d.len() == 1).await;
 
     // Hold the chain head: audit's next append waits inside its transaction.
@@ -446,8 +425,7 @@ async fn an_event_redelivered_after_a_crash_before_the_ack_is_recorded_once() {
 /// The same event published twice (a relay that lost a confirm) makes one entry.
 #[tokio::test]
 async fn a_duplicate_event_makes_no_second_entry() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     let publisher =
         janua_events::Publisher::connect(&app.settings.amqp_url, &app.settings.amqp_exchange).await.unwrap();
     let subject = uuid::Uuid::now_v7();
@@ -467,8 +445,7 @@ async fn a_duplicate_event_makes_no_second_entry() {
 /// is recorded through audit before it happens.
 #[tokio::test]
 async fn clearing_the_counters_is_on_the_record() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     app.post("/api/v1/admin/cache/clear", &json!({}), Some(&admin)).await.expect_status(200).await;
     let entries =
         entries_until(&app, &admin, "type=admin.cache_cleared", "the record", |d| d.len() == 1).await;

@@ -3,6 +3,7 @@ use janua_testkit::{ExpectStatus, TestStack};
 use serde_json::json;
 
 use janua_testkit::PASSWORD;
+const WRONG_PASSWORD: &str = "wrong password here";
 
 #[tokio::test]
 async fn signup_answers_a_token_pair_and_me_returns_the_user() {
@@ -60,16 +61,10 @@ async fn signup_validates_email_and_password() {
 async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let app = TestStack::spawn().await;
     app.signup("ada@example.com", PASSWORD).await;
-    let wrong = app
-        .signin("ada@example.com", "wrong password here")
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
-    let unknown = app
-        .signin("nobody@example.com", "wrong password here")
-        .await
-        .expect_error(401, "INVALID_CREDENTIALS")
-        .await;
+    let wrong =
+        app.signin("ada@example.com", WRONG_PASSWORD).await.expect_error(401, "INVALID_CREDENTIALS").await;
+    let unknown =
+        app.signin("nobody@example.com", WRONG_PASSWORD).await.expect_error(401, "INVALID_CREDENTIALS").await;
     assert_eq!(wrong, unknown);
 }
 
@@ -77,26 +72,18 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
 async fn refresh_rotates_the_token_and_reuse_revokes_the_whole_session() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
-    let first = pair["refresh_token"].as_str().unwrap();
-    let second = app
-        .post("/api/v1/auth/refresh", &json!({"refresh_token": first}), None)
-        .await
-        .expect_status(200)
-        .await;
+    let second = app.refresh(&pair).await.expect_status(200).await;
     assert_ne!(second["refresh_token"], pair["refresh_token"]);
     assert_eq!(app.get("/api/v1/auth/me", second["access_token"].as_str()).await.status(), 200);
 
     // The spent token comes back: refused, and the session is gone for everyone.
-    let reuse = app.post("/api/v1/auth/refresh", &json!({"refresh_token": first}), None).await;
+    let reuse = app.refresh(&pair).await;
     reuse.expect_refusal(401, "UNAUTHORIZED", "refresh_token_reused").await;
     let me = app.get("/api/v1/auth/me", second["access_token"].as_str()).await;
     me.expect_refusal(401, "UNAUTHORIZED", "token_revoked").await;
     let next = app.refresh(&second).await;
     next.expect_error(401, "UNAUTHORIZED").await;
-    app.post("/api/v1/auth/refresh", &json!({"refresh_token": "made-up"}), None)
-        .await
-        .expect_error(401, "UNAUTHORIZED")
-        .await;
+    app.refresh(&json!({"refresh_token": "made-up"})).await.expect_error(401, "UNAUTHORIZED").await;
 }
 
 #[tokio::test]
@@ -124,17 +111,10 @@ async fn signout_makes_the_access_and_refresh_tokens_fail_at_once() {
 
 #[tokio::test]
 async fn repeated_failed_signins_are_slowed_down_with_429() {
-    let app = TestStack::spawn_with(|s| {
-        s.rate_limits.signin_failures_per_account = 3;
-        s.rate_limits.signin_lockout_base_secs = 30;
-    })
-    .await;
+    let app = TestStack::spawn_with(janua_testkit::signin_lockout(3, 30)).await;
     app.signup("ada@example.com", PASSWORD).await;
     for _ in 0..3 {
-        app.signin("ada@example.com", "wrong password here")
-            .await
-            .expect_error(401, "INVALID_CREDENTIALS")
-            .await;
+        app.signin("ada@example.com", WRONG_PASSWORD).await.expect_error(401, "INVALID_CREDENTIALS").await;
     }
     let resp = app.signin("ada@example.com", PASSWORD).await;
     let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
@@ -142,24 +122,18 @@ async fn repeated_failed_signins_are_slowed_down_with_429() {
     resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
     // Unknown accounts are throttled the same way (no enumeration through 429s).
     for _ in 0..3 {
-        app.signin("ghost@example.com", "wrong password here").await;
+        app.signin("ghost@example.com", WRONG_PASSWORD).await;
     }
-    app.signin("ghost@example.com", "wrong password here")
-        .await
-        .expect_error(429, "RATE_LIMIT_EXCEEDED")
-        .await;
+    app.signin("ghost@example.com", WRONG_PASSWORD).await.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
 }
 
 #[tokio::test]
 async fn failed_signins_from_one_ip_are_throttled() {
     let app = TestStack::spawn_with(|s| s.rate_limits.signin_failures_per_ip_per_min = 4).await;
     for i in 0..4 {
-        app.signin(&format!("user{i}@example.com"), "wrong password here").await;
+        app.signin(&format!("user{i}@example.com"), WRONG_PASSWORD).await;
     }
-    app.signin("fresh@example.com", "wrong password here")
-        .await
-        .expect_error(429, "RATE_LIMIT_EXCEEDED")
-        .await;
+    app.signin("fresh@example.com", WRONG_PASSWORD).await.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
 }
 
 #[tokio::test]
@@ -184,11 +158,7 @@ async fn a_signup_that_fails_midway_leaves_no_half_made_account() {
 async fn two_concurrent_uses_of_one_refresh_token_let_at_most_one_through() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
-    let body = json!({"refresh_token": pair["refresh_token"]});
-    let (a, b) = tokio::join!(
-        app.post("/api/v1/auth/refresh", &body, None),
-        app.post("/api/v1/auth/refresh", &body, None)
-    );
+    let (a, b) = tokio::join!(app.refresh(&pair), app.refresh(&pair));
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [200, 401], "one rotation; the second presenter is a reuse");
@@ -204,19 +174,12 @@ async fn two_concurrent_uses_of_one_refresh_token_let_at_most_one_through() {
 async fn concurrent_refreshes_do_not_starve_a_small_pool() {
     let app = TestStack::spawn_with(|s| s.auth.db_pool_size = 2).await;
     app.signup("ada@example.com", PASSWORD).await;
-    let mut tokens = Vec::new();
+    let mut pairs = Vec::new();
     for _ in 0..8 {
-        tokens.push(
-            json(app.signin("ada@example.com", PASSWORD).await).await["refresh_token"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        );
+        pairs.push(json(app.signin("ada@example.com", PASSWORD).await).await);
     }
     let started = std::time::Instant::now();
-    let bodies: Vec<_> = tokens.iter().map(|t| json!({"refresh_token": t})).collect();
-    let answers =
-        futures::future::join_all(bodies.iter().map(|b| app.post("/api/v1/auth/refresh", b, None))).await;
+    let answers = futures::future::join_all(pairs.iter().map(|pair| app.refresh(pair))).await;
     assert!(answers.iter().all(|r| r.status() == 200));
     assert!(started.elapsed() < std::time::Duration::from_secs(4), "no request waited out the pool timeout");
 }

@@ -13,8 +13,6 @@ use janua_testkit::{ExpectStatus, Person, TestStack};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use janua_testkit::PASSWORD;
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Target {
     /// The holder of the permission.
@@ -94,15 +92,7 @@ impl World {
     /// A new person in the organization with a built-in role.
     async fn member(&self, role: &str) -> Person {
         let person = self.person().await;
-        self.call(
-            Method::POST,
-            &format!("/api/v1/organizations/{}/members", self.org),
-            Some(json!({"user_id": person.id, "role": role})),
-            &self.owner.token,
-        )
-        .await
-        .expect_status(201)
-        .await;
+        self.app.add_member(&self.owner.token, &self.org, &person.id, role).await;
         person
     }
 
@@ -110,15 +100,7 @@ impl World {
     async fn role(&self, permissions: &[&str]) -> reqwest::Response {
         let n = self.next.get();
         self.next.set(n + 1);
-        self.call(
-            Method::POST,
-            "/api/v1/rbac/roles",
-            Some(
-                json!({"name": format!("role {n}"), "permissions": permissions, "organization_id": self.org}),
-            ),
-            &self.owner.token,
-        )
-        .await
+        self.app.create_role(&self.owner.token, &self.org, &format!("role {n}"), permissions).await
     }
 
     async fn role_id(&self, permissions: &[&str]) -> String {
@@ -128,15 +110,7 @@ impl World {
     }
 
     async fn assign(&self, user: &str, role: &str) {
-        self.call(
-            Method::POST,
-            &format!("/api/v1/rbac/users/{user}/roles"),
-            Some(json!({"role_id": role})),
-            &self.owner.token,
-        )
-        .await
-        .expect_status(201)
-        .await;
+        self.app.assign_role(&self.owner.token, user, role).await.expect_status(201).await;
     }
 
     /// Who `target` names for an actor, made fresh so no row depends on another.
@@ -246,9 +220,7 @@ async fn every_permission_reaches_others_within_its_holders_standing_and_never_t
     })
     .await;
     let owner = app.person("owner@example.com").await;
-    let resp = app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner.token)).await;
-    assert_eq!(resp.status(), 201);
-    let org = json(resp).await["id"].as_str().unwrap().to_string();
+    let org = app.create_org_id(&owner.token, "Acme").await;
     let world =
         World { app, owner, org, receiver: WebhookReceiver::start().await, next: std::cell::Cell::new(0) };
     // Every catalogued permission has rows.
@@ -286,110 +258,41 @@ async fn every_permission_reaches_others_within_its_holders_standing_and_never_t
 #[tokio::test]
 async fn no_chain_of_steps_ends_in_more_power_than_its_start() {
     let app = TestStack::spawn().await;
-    let owner = app.signup("owner@example.com", PASSWORD).await;
-    let owner_token = owner["access_token"].as_str().unwrap().to_string();
-    let org = json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner_token)).await)
-        .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let mallory = app.signup("mallory@example.com", PASSWORD).await;
-    let mallory_id = mallory["user"]["id"].as_str().unwrap().to_string();
-    let mallory_token = mallory["access_token"].as_str().unwrap().to_string();
-    let accomplice = app.signup("accomplice@example.com", PASSWORD).await;
-    let accomplice_id = accomplice["user"]["id"].as_str().unwrap().to_string();
-    let accomplice_token = accomplice["access_token"].as_str().unwrap().to_string();
-    for id in [&mallory_id, &accomplice_id] {
-        app.add_member(&owner_token, &org, id, "member").await;
+    let owner = app.person("owner@example.com").await;
+    let org = app.create_org_id(&owner.token, "Acme").await;
+    let [mallory, accomplice] = app.people(["mallory@example.com", "accomplice@example.com"]).await;
+    for id in [&mallory.id, &accomplice.id] {
+        app.add_member(&owner.token, &org, id, "member").await;
     }
-    let role = json(
-        app.post(
-            "/api/v1/rbac/roles",
-            &json!({"name": "Role managers", "permissions": ["roles:manage"], "organization_id": org}),
-            Some(&owner_token),
-        )
-        .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    app.post(
-        &format!("/api/v1/rbac/users/{mallory_id}/roles"),
-        &json!({"role_id": role}),
-        Some(&owner_token),
-    )
-    .await
-    .expect_status(201)
-    .await;
+    let role = app.create_role_id(&owner.token, &org, "Role managers", &["roles:manage"]).await;
+    app.assign_role(&owner.token, &mallory.id, &role).await.expect_status(201).await;
 
     // Step 1: a role with members:manage. Mallory does not hold it: refused.
-    let resp = app
-        .post(
-            "/api/v1/rbac/roles",
-            &json!({"name": "Escalation", "permissions": ["members:manage"], "organization_id": org}),
-            Some(&mallory_token),
-        )
-        .await;
+    let resp = app.create_role(&mallory.token, &org, "Escalation", &["members:manage"]).await;
     resp.expect_refusal(403, "FORBIDDEN", "beyond_own_permissions").await;
     // Nor by widening the role she holds.
     let resp = app
         .put(
             &format!("/api/v1/rbac/roles/{role}"),
             &json!({"name": "Role managers", "permissions": ["roles:manage", "members:manage"]}),
-            Some(&mallory_token),
+            Some(&mallory.token),
         )
         .await;
     resp.expect_error(403, "FORBIDDEN").await;
     // She may hand what she holds to someone else; that someone can do no more than she could.
-    app.post(
-        &format!("/api/v1/rbac/users/{accomplice_id}/roles"),
-        &json!({"role_id": role}),
-        Some(&mallory_token),
-    )
-    .await
-    .expect_status(201)
-    .await;
-    let resp = app
-        .post(
-            "/api/v1/rbac/roles",
-            &json!({"name": "Escalation", "permissions": ["members:manage"], "organization_id": org}),
-            Some(&accomplice_token),
-        )
-        .await;
+    app.assign_role(&mallory.token, &accomplice.id, &role).await.expect_status(201).await;
+    let resp = app.create_role(&accomplice.token, &org, "Escalation", &["members:manage"]).await;
     resp.expect_error(403, "FORBIDDEN").await;
 
     // Step 2, given members:manage by the owner: no admin can be made, not even of another.
-    let managers = json(
-        app.post(
-            "/api/v1/rbac/roles",
-            &json!({"name": "Member managers", "permissions": ["members:manage"], "organization_id": org}),
-            Some(&owner_token),
-        )
-        .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    app.post(
-        &format!("/api/v1/rbac/users/{mallory_id}/roles"),
-        &json!({"role_id": managers}),
-        Some(&owner_token),
-    )
-    .await;
-    for (user, token) in [(&mallory_id, &mallory_token), (&accomplice_id, &mallory_token)] {
-        let resp = app
-            .put(
-                &format!("/api/v1/organizations/{org}/members/{user}/role"),
-                &json!({"role": "admin"}),
-                Some(token),
-            )
-            .await;
+    let managers = app.create_role_id(&owner.token, &org, "Member managers", &["members:manage"]).await;
+    app.assign_role(&owner.token, &mallory.id, &managers).await;
+    for user in [&mallory.id, &accomplice.id] {
+        let resp = app.set_member_role(&mallory.token, &org, user, "admin").await;
         resp.expect_error(403, "FORBIDDEN").await;
     }
     let members =
-        json(app.get(&format!("/api/v1/organizations/{org}/members"), Some(&owner_token)).await).await;
+        json(app.get(&format!("/api/v1/organizations/{org}/members"), Some(&owner.token)).await).await;
     let admins = members["data"].as_array().unwrap().iter().filter(|m| m["role"] != "member").count();
     assert_eq!(admins, 1, "only the owner stands above member: {members}");
 }

@@ -3,19 +3,14 @@
 //! over the OpenAPI document with an admin token and any 5xx fails the build.
 
 use crate::json;
-use janua_testkit::{ExpectStatus, TestStack, with_bootstrap_admin};
+use janua_testkit::{ExpectStatus, Person, TestStack, test_tool};
 use serde_json::json;
 use std::path::PathBuf;
 
-use janua_testkit::PASSWORD;
-
 #[tokio::test]
 async fn input_postgresql_cannot_store_is_a_400_naming_the_field_and_stores_nothing() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
-    let pair = app.signup("ada@example.com", PASSWORD).await;
-    let token = pair["access_token"].as_str().unwrap().to_string();
-    let id = pair["user"]["id"].as_str().unwrap().to_string();
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
+    let Person { id, token, .. } = app.person("ada@example.com").await;
     for (body, field) in [
         (json!({"name": "Acme\u{0}"}), "name"),
         (json!({"name": "Acme", "metadata": {"note": "a\u{0}b"}}), "metadata.note"),
@@ -48,28 +43,18 @@ async fn input_postgresql_cannot_store_is_a_400_naming_the_field_and_stores_noth
     assert_eq!(json(resp).await["metadata"]["path"], "C:\\u0000");
 }
 
-fn schemathesis() -> PathBuf {
-    if let Ok(path) = std::env::var("JANUA_SCHEMATHESIS") {
-        return PathBuf::from(path);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-tools/venv/bin/schemathesis")
-}
-
 /// Every operation of the served document, with generated valid and invalid inputs (NUL
 /// characters, huge numbers, wrong types, missing fields), stateful sequences included: not
 /// one answer may be a 5xx. Operations that would end the admin's own session or account are
 /// left out so the run keeps its credential.
 #[tokio::test]
 async fn schemathesis_finds_no_server_error_in_the_served_contract() {
-    let cli = schemathesis();
-    assert!(cli.exists(), "{} is missing: run scripts/setup.sh (make setup)", cli.display());
-    let app = TestStack::spawn_with(|s| {
-        with_bootstrap_admin(s);
+    let cli = test_tool("JANUA_SCHEMATHESIS", "schemathesis");
+    let (app, admin) = TestStack::spawn_with_admin(|s| {
         s.rate_limits.anonymous_per_min = 1_000_000;
         s.rate_limits.admin_per_min = 1_000_000;
     })
     .await;
-    let admin = app.admin_token().await;
     let config = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tools/schemathesis.toml");
     let mut command = tokio::process::Command::new(&cli);
     command

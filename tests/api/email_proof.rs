@@ -12,13 +12,12 @@ use janua_testkit::PASSWORD;
 #[tokio::test]
 async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes() {
     let app = TestStack::spawn().await;
-    let pair = app.signup("ada@example.com", PASSWORD).await;
-    let token = pair["access_token"].as_str();
-    let id = pair["user"]["id"].as_str().unwrap().to_string();
+    let ada = app.person("ada@example.com").await;
+    let (token, id) = (Some(ada.token.as_str()), &ada.id);
     let verify_old = app.mailed_token("ada@example.com", "Confirm your email address", 0).await;
-    app.post("/api/v1/auth/forgot-password", &json!({"email": "ada@example.com"}), None).await;
+    app.forgot_password("ada@example.com").await;
     let reset_old = app.mailed_token("ada@example.com", "Reset your password", 0).await;
-    app.post("/api/v1/auth/magic/send", &json!({"email": "ada@example.com"}), None).await;
+    app.send_magic_link("ada@example.com").await;
     let magic_old = app.mailed_token("ada@example.com", "Your sign-in link", 0).await;
 
     // A fresh sign-in may change the address; the new one is unverified.
@@ -33,13 +32,7 @@ async fn tokens_mailed_to_an_old_address_prove_nothing_once_the_address_changes(
     // Every token mailed to the old address is dead, whatever it was for.
     let resp = app.post("/api/v1/auth/verify-email", &json!({"token": verify_old}), None).await;
     assert_eq!(resp.expect_error(400, "VALIDATION_ERROR").await["error"]["details"]["field"], "token");
-    let resp = app
-        .post(
-            "/api/v1/auth/reset-password",
-            &json!({"token": reset_old, "password": "another long passphrase"}),
-            None,
-        )
-        .await;
+    let resp = app.reset_password(&reset_old, "another long passphrase").await;
     resp.expect_error(400, "VALIDATION_ERROR").await;
     let resp = app.get(&format!("/api/v1/auth/magic/verify?token={magic_old}"), None).await;
     resp.expect_error(401, "UNAUTHORIZED").await;
@@ -92,7 +85,7 @@ async fn a_magic_link_to_an_unproven_account_strips_what_its_registrant_set_up()
     let squatter = app.signup("ada@example.com", PASSWORD).await;
     let squatter_token = squatter["access_token"].as_str().unwrap().to_string();
     app.enable_totp(&squatter_token).await;
-    app.post("/api/v1/auth/magic/send", &json!({"email": "ada@example.com"}), None).await;
+    app.send_magic_link("ada@example.com").await;
     let link = app.mailed_token("ada@example.com", "Your sign-in link", 0).await;
     let owner =
         app.get(&format!("/api/v1/auth/magic/verify?token={link}"), None).await.expect_status(200).await;

@@ -1,23 +1,14 @@
 use crate::json;
-use janua_testkit::{ExpectStatus, TestStack, eventually, token_from_link};
+use janua_testkit::{ExpectStatus, TestStack, token_from_link};
 use serde_json::json;
-use std::time::Duration;
 
 use janua_testkit::PASSWORD;
-
-async fn mail_with(app: &TestStack, to: &str, subject: &str, nth: usize) -> janua_testkit::Mail {
-    eventually(&format!("mail '{subject}' #{nth} to {to}"), Duration::from_secs(15), || async {
-        app.smtp.mails_to(to).into_iter().filter(|m| m.subject().as_deref() == Some(subject)).nth(nth)
-    })
-    .await
-}
 
 #[tokio::test]
 async fn the_verification_link_from_the_real_mail_verifies_once() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
-    let mail = mail_with(&app, "ada@example.com", "Confirm your email address", 0).await;
-    let body = mail.body();
+    let body = app.mail_body("ada@example.com", "Confirm your email address", 0).await;
     assert!(body.contains(&format!("{}/verify-email?token=", app.gateway_url)), "{body}");
     let token = token_from_link(&body);
     // Only the SHA-256 of the token is stored.
@@ -34,14 +25,12 @@ async fn the_verification_link_from_the_real_mail_verifies_once() {
 async fn resend_verification_sends_a_new_link_and_the_old_one_dies() {
     let app = TestStack::spawn().await;
     app.signup("ada@example.com", PASSWORD).await;
-    let first =
-        token_from_link(&mail_with(&app, "ada@example.com", "Confirm your email address", 0).await.body());
+    let first = app.mailed_token("ada@example.com", "Confirm your email address", 0).await;
     app.post("/api/v1/auth/resend-verification", &json!({"email":"ada@example.com"}), None)
         .await
         .expect_status(202)
         .await;
-    let second =
-        token_from_link(&mail_with(&app, "ada@example.com", "Confirm your email address", 1).await.body());
+    let second = app.mailed_token("ada@example.com", "Confirm your email address", 1).await;
     assert_ne!(first, second);
     app.post("/api/v1/auth/verify-email", &json!({"token": first}), None)
         .await
@@ -61,7 +50,7 @@ async fn forgot_and_resend_answer_202_for_unknown_emails_and_send_nothing() {
         assert_eq!(unknown.status(), 202);
         assert_eq!(json(known).await, json(unknown).await);
     }
-    mail_with(&app, "ada@example.com", "Reset your password", 0).await;
+    app.mail_body("ada@example.com", "Reset your password", 0).await;
     assert!(app.smtp.mails_to("nobody@example.com").is_empty());
 }
 
@@ -69,36 +58,18 @@ async fn forgot_and_resend_answer_202_for_unknown_emails_and_send_nothing() {
 async fn reset_password_sets_the_new_password_revokes_sessions_and_is_single_use() {
     let app = TestStack::spawn().await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
-    assert_eq!(
-        app.post("/api/v1/auth/forgot-password", &json!({"email":"Ada@example.com"}), None).await.status(),
-        202
-    );
-    let mail = mail_with(&app, "ada@example.com", "Reset your password", 0).await;
-    assert!(mail.body().contains(&format!("{}/reset-password?token=", app.gateway_url)));
-    let token = token_from_link(&mail.body());
+    assert_eq!(app.forgot_password("Ada@example.com").await.status(), 202);
+    let body = app.mail_body("ada@example.com", "Reset your password", 0).await;
+    assert!(body.contains(&format!("{}/reset-password?token=", app.gateway_url)));
+    let token = token_from_link(&body);
 
-    let weak =
-        app.post("/api/v1/auth/reset-password", &json!({"token": token, "password": "short"}), None).await;
-    weak.expect_error(400, "VALIDATION_ERROR").await;
-    app.post(
-        "/api/v1/auth/reset-password",
-        &json!({"token": token, "password": "a brand new passphrase"}),
-        None,
-    )
-    .await
-    .expect_status(200)
-    .await;
+    app.reset_password(&token, "short").await.expect_error(400, "VALIDATION_ERROR").await;
+    app.reset_password(&token, "a brand new passphrase").await.expect_status(200).await;
 
     app.assert_token_refused(pair["access_token"].as_str()).await;
     app.signin("ada@example.com", PASSWORD).await.expect_error(401, "INVALID_CREDENTIALS").await;
     assert_eq!(app.signin("ada@example.com", "a brand new passphrase").await.status(), 200);
-    let reuse = app
-        .post(
-            "/api/v1/auth/reset-password",
-            &json!({"token": token, "password": "yet another passphrase"}),
-            None,
-        )
-        .await;
+    let reuse = app.reset_password(&token, "yet another passphrase").await;
     reuse.expect_error(400, "VALIDATION_ERROR").await;
 }
 
@@ -108,23 +79,12 @@ async fn an_smtp_outage_delays_mail_and_loses_none() {
     app.smtp.refuse(true);
     app.signup("ada@example.com", PASSWORD).await;
     // The server refuses: the mail waits in the queue, sealed, with the failure recorded.
-    eventually("a failed send attempt", Duration::from_secs(15), || {
-        let app = &app;
-        async move {
-            let failed = app
-                .count(
-                    "auth",
-                    "SELECT count(*) AS n FROM outgoing_emails WHERE sent_at IS NULL AND attempts > 0 AND body_sealed IS NOT NULL",
-                )
-                .await;
-            (failed == 1).then_some(())
-        }
-    })
-    .await;
+    let failed = "SELECT count(*) AS n FROM outgoing_emails WHERE sent_at IS NULL AND attempts > 0 AND body_sealed IS NOT NULL";
+    app.wait_for_count("a failed send attempt", "auth", failed, 1).await;
     assert!(app.smtp.mails().is_empty());
     app.smtp.refuse(false);
-    let mail = mail_with(&app, "ada@example.com", "Confirm your email address", 0).await;
-    assert!(mail.body().contains("verify-email?token="));
+    let body = app.mail_body("ada@example.com", "Confirm your email address", 0).await;
+    assert!(body.contains("verify-email?token="));
     let sent = app
         .count(
             "auth",

@@ -1,5 +1,5 @@
 use crate::json;
-use janua_testkit::{ExpectStatus, TestStack};
+use janua_testkit::{ExpectStatus, PASSWORD, TestStack};
 use serde_json::json;
 
 #[tokio::test]
@@ -14,34 +14,13 @@ async fn every_edge_case_answers_the_envelope() {
     resp.expect_error(405, "METHOD_NOT_ALLOWED").await;
     // Oversized body.
     let big = "x".repeat(1024 * 1024 + 1);
-    let resp = app
-        .http
-        .post(app.url("/api/v1/auth/signin"))
-        .header("content-type", "application/json")
-        .body(big)
-        .send()
-        .await
-        .unwrap();
+    let resp = app.post_raw("/api/v1/auth/signin", "application/json", big).await;
     resp.expect_error(413, "PAYLOAD_TOO_LARGE").await;
     // Not JSON.
-    let resp = app
-        .http
-        .post(app.url("/api/v1/auth/signin"))
-        .header("content-type", "text/plain")
-        .body("email=a")
-        .send()
-        .await
-        .unwrap();
+    let resp = app.post_raw("/api/v1/auth/signin", "text/plain", "email=a").await;
     resp.expect_error(415, "UNSUPPORTED_MEDIA_TYPE").await;
     // Malformed JSON and a missing field.
-    let resp = app
-        .http
-        .post(app.url("/api/v1/auth/signin"))
-        .header("content-type", "application/json")
-        .body("{\"email\":")
-        .send()
-        .await
-        .unwrap();
+    let resp = app.post_raw("/api/v1/auth/signin", "application/json", "{\"email\":").await;
     resp.expect_error(400, "VALIDATION_ERROR").await;
     let resp = app.post("/api/v1/auth/signin", &json!({"email":"a@b.co"}), None).await;
     let body = resp.expect_error(400, "VALIDATION_ERROR").await;
@@ -80,7 +59,7 @@ async fn rate_limit_headers_count_down_and_429_comes_with_retry_after() {
 #[tokio::test]
 async fn signed_in_users_get_the_authenticated_tier() {
     let app = TestStack::spawn().await;
-    let pair = app.signup("ada@example.com", "correct horse battery").await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
     let resp = app.get("/api/v1/auth/me", pair["access_token"].as_str()).await;
     assert_eq!(resp.headers()["x-ratelimit-limit"], "1000");
     assert_eq!(app.get("/api/v1/health", None).await.headers()["x-ratelimit-limit"], "100");
@@ -303,16 +282,13 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
 #[tokio::test]
 async fn error_envelopes_do_not_drift() {
     let app = TestStack::spawn().await;
-    let plain = |path: &str, ct: &str, body: &str| {
-        app.http.post(app.url(path)).header("content-type", ct).body(body.to_string()).send()
-    };
     let mut bodies = Vec::new();
     for resp in [
         app.get("/api/v1/nope", None).await,
         app.send(reqwest::Method::PATCH, "/api/v1/auth/me", None, None).await,
-        plain("/api/v1/auth/signin", "text/plain", "x").await.unwrap(),
-        plain("/api/v1/auth/signin", "application/json", "{").await.unwrap(),
-        plain("/api/v1/auth/signin", "application/json", &"x".repeat(1024 * 1024 + 1)).await.unwrap(),
+        app.post_raw("/api/v1/auth/signin", "text/plain", "x").await,
+        app.post_raw("/api/v1/auth/signin", "application/json", "{").await,
+        app.post_raw("/api/v1/auth/signin", "application/json", "x".repeat(1024 * 1024 + 1)).await,
         app.post("/api/v1/auth/signup", &json!({"email":"a@example.com","password":"short"}), None).await,
         app.get("/api/v1/auth/me", None).await,
         app.signin("nobody@example.com", "wrong password here").await,

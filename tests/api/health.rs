@@ -1,5 +1,7 @@
 use crate::json;
-use janua_testkit::{ExpectStatus, TestStack, eventually};
+use janua_testkit::{
+    ADMIN_EMAIL, ADMIN_PASSWORD, ExpectStatus, PASSWORD, TestStack, eventually, with_bootstrap_admin,
+};
 use std::time::Duration;
 
 #[tokio::test]
@@ -30,28 +32,20 @@ async fn without_the_broker_nothing_is_ready_but_requests_still_work() {
     assert!(down.iter().any(|d| d == "auth") && down.iter().any(|d| d == "identity"), "{down:?}");
     assert_eq!(json(app.get("/api/v1/health/live", None).await).await["status"], "alive");
     // A broker outage delays events; it never fails the user's request.
-    let pair = app.signup("ada@example.com", "correct horse battery").await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
     assert_eq!(app.get("/api/v1/auth/me", pair["access_token"].as_str()).await.status(), 200);
 }
 
 #[tokio::test]
 async fn detailed_health_is_for_admins_only() {
-    let app = TestStack::spawn_with(|s| {
-        s.bootstrap_admin_email = Some("root@example.com".into());
-        s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
-    })
-    .await;
+    let app = TestStack::spawn_with(with_bootstrap_admin).await;
     app.get("/api/v1/health/detailed", None).await.expect_error(401, "UNAUTHORIZED").await;
-    let user = app.signup("ada@example.com", "correct horse battery").await;
+    let user = app.signup("ada@example.com", PASSWORD).await;
     app.get("/api/v1/health/detailed", user["access_token"].as_str())
         .await
         .expect_error(403, "FORBIDDEN")
         .await;
-    let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
-        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
-        if resp.status() == 200 { Some(json(resp).await) } else { None }
-    })
-    .await;
+    let admin = app.admin_signin().await;
     // Every dependency is up once each relay holds its broker connection.
     let resp = eventually("all dependencies up", Duration::from_secs(15), || async {
         let resp = app.get("/api/v1/health/detailed", admin["access_token"].as_str()).await;
@@ -73,20 +67,12 @@ async fn detailed_health_is_for_admins_only() {
 
 #[tokio::test]
 async fn the_bootstrap_admin_is_created_once() {
-    let configure = |s: &mut janua_core::config::Settings| {
-        s.bootstrap_admin_email = Some("root@example.com".into());
-        s.bootstrap_admin_password = Some("bootstrap admin passphrase".into());
-    };
-    let app = TestStack::spawn_with(configure).await;
-    let admin = eventually("the bootstrap admin", Duration::from_secs(15), || async {
-        let resp = app.signin("root@example.com", "bootstrap admin passphrase").await;
-        if resp.status() == 200 { Some(json(resp).await) } else { None }
-    })
-    .await;
+    let app = TestStack::spawn_with(with_bootstrap_admin).await;
+    let admin = app.admin_signin().await;
     assert_eq!(admin["user"]["email"], "root@example.com");
     // A second start against the same database leaves the account as it is.
     janua_auth_again(&app).await;
-    let again = json(app.signin("root@example.com", "bootstrap admin passphrase").await).await;
+    let again = json(app.signin(ADMIN_EMAIL, ADMIN_PASSWORD).await).await;
     assert_eq!(again["user"]["id"], admin["user"]["id"]);
 }
 

@@ -7,9 +7,12 @@ use std::time::Duration;
 
 use janua_testkit::PASSWORD;
 
-async fn org_of(app: &TestStack, owner: &Person) -> String {
-    let org = app.create_org(&owner.token, "Acme").await;
-    org["id"].as_str().unwrap().to_string()
+/// A fresh stack with Ada (her address proven) and her organization, Acme.
+async fn ada_and_her_organization() -> (TestStack, Person, String) {
+    let app = TestStack::spawn().await;
+    let ada = app.verified_person("ada@example.com").await;
+    let org = app.create_org_id(&ada.token, "Acme").await;
+    (app, ada, org)
 }
 
 async fn invite(
@@ -50,7 +53,7 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
     let app = TestStack::spawn().await;
     app.wait_for_consumer("auth").await;
     let ada = app.verified_person("ada@example.com").await;
-    let org = org_of(&app, &ada).await;
+    let org = app.create_org_id(&ada.token, "Acme").await;
     let created = invite(&app, "/api/invitations", &org, &ada, "Bob@Example.com", "admin")
         .await
         .expect_status(201)
@@ -94,9 +97,7 @@ async fn an_invitation_is_emailed_shown_and_accepted_once_by_its_addressee() {
 #[tokio::test]
 async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
     use diesel_async::RunQueryDsl;
-    let app = TestStack::spawn().await;
-    let ada = app.verified_person("ada@example.com").await;
-    let org = org_of(&app, &ada).await;
+    let (app, ada, org) = ada_and_her_organization().await;
     let bob = app.verified_person("bob@example.com").await;
 
     // Expired.
@@ -136,9 +137,7 @@ async fn expired_revoked_and_unverified_invitations_do_not_open_the_door() {
 
 #[tokio::test]
 async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
-    let app = TestStack::spawn().await;
-    let ada = app.verified_person("ada@example.com").await;
-    let org = org_of(&app, &ada).await;
+    let (app, ada, org) = ada_and_her_organization().await;
     let member = app.verified_person("member@example.com").await;
     let outsider = app.verified_person("outsider@example.com").await;
     app.add_member(&ada.token, &org, &member.id, "member").await;
@@ -174,14 +173,7 @@ async fn only_owners_and_admins_manage_invitations_and_outsiders_see_nothing() {
     let revoke = app.delete(&format!("/api/v1/invitations/invitations/{id}"), Some(&member.token)).await;
     revoke.expect_error(403, "FORBIDDEN").await;
     // An admin may not invite an owner.
-    app.put(
-        &format!("/api/v1/organizations/{org}/members/{}/role", member.id),
-        &json!({"role": "admin"}),
-        Some(&ada.token),
-    )
-    .await
-    .expect_status(200)
-    .await;
+    app.set_member_role(&ada.token, &org, &member.id, "admin").await.expect_status(200).await;
     let owner_invite = invite(&app, "/api/v1/invitations", &org, &member, "boss@example.com", "owner").await;
     owner_invite.expect_error(403, "FORBIDDEN").await;
     let unknown = app.get(&format!("/api/v1/invitations/invitations/{}", uuid::Uuid::now_v7()), None).await;

@@ -75,8 +75,7 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
         s.rate_limits.anonymous_per_min = 3;
     })
     .await;
-    let pair = app.signup("ada@example.com", PASSWORD).await;
-    let owner = pair["access_token"].as_str().unwrap().to_string();
+    let owner = app.person("ada@example.com").await.token;
     let signed_in = json(signin_from(&app, "10.9.9.9, 203.0.113.7", "ada@example.com", PASSWORD).await).await;
     assert_eq!(session_ip(&app, &signed_in).await, "203.0.113.7");
     for address in ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:abcd::9"] {
@@ -88,24 +87,11 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     assert_eq!(resp.status(), 200, "another /64 has its own budget");
 
     // `ip_in` conditions see the trusted address, not one the caller writes in a header.
-    let org =
-        json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&owner)).await).await["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    let policy = json(
-        app.post(
-            "/api/v1/policies",
-            &json!({"name": "office", "effect": "allow", "actions": ["doc:read"], "resources": ["*"],
-                    "conditions": {"context.ip": {"ip_in": ["203.0.113.0/24"]}}, "organization_id": org}),
-            Some(&owner),
-        )
-        .await,
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org = app.create_org_id(&owner, "Acme").await;
+    let office = json!({"name": "office", "effect": "allow", "actions": ["doc:read"], "resources": ["*"],
+                        "conditions": {"context.ip": {"ip_in": ["203.0.113.0/24"]}}, "organization_id": org});
+    let policy = json(app.post("/api/v1/policies", &office, Some(&owner)).await).await;
+    let policy = policy["id"].as_str().unwrap().to_string();
     let evaluate = |from: &'static str| {
         let app = &app;
         let policy = policy.clone();
@@ -134,8 +120,7 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
 async fn rate_limits_cannot_be_bought_with_made_up_or_revoked_credentials() {
     let app = TestStack::spawn_with(|s| s.rate_limits.anonymous_per_min = 50).await;
     let limit = |resp: &reqwest::Response| resp.headers()["x-ratelimit-limit"].to_str().unwrap().to_string();
-    let pair = app.signup("owner@acme.test", PASSWORD).await;
-    let token = pair["access_token"].as_str().unwrap().to_string();
+    let token = app.person("owner@acme.test").await.token;
     assert_eq!(limit(&app.get("/api/v1/auth/me", Some(&token)).await), "1000");
     // A made-up JWT and a made-up SCIM token are anonymous.
     let forged = format!("{}.e30.AAAA", token.split('.').next().unwrap());
@@ -147,23 +132,8 @@ async fn rate_limits_cannot_be_bought_with_made_up_or_revoked_credentials() {
         assert_eq!(resp.status(), 401);
     }
     // A working SCIM token earns the SCIM tier once the gateway has checked it.
-    let org =
-        json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&token)).await).await["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    let scim = json(
-        app.post(
-            &format!("/api/v1/organizations/{org}/scim-tokens"),
-            &json!({"description": "idp"}),
-            Some(&token),
-        )
-        .await,
-    )
-    .await["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let org = app.create_org_id(&token, "Acme").await;
+    let scim = app.create_scim_token(&token, &org, "idp").await;
     let first = app.get("/api/v1/scim/v2/Users", Some(&scim)).await;
     assert_eq!(first.status(), 200);
     let second = app.get("/api/v1/scim/v2/Users", Some(&scim)).await;
@@ -176,10 +146,7 @@ async fn rate_limits_cannot_be_bought_with_made_up_or_revoked_credentials() {
 
     // Cheap checks first: a made-up reset token is refused before the new password is even
     // looked at (let alone hashed).
-    let resp = app
-        .post("/api/v1/auth/reset-password", &json!({"token": "made-up", "password": "short"}), None)
-        .await;
-    let error = resp.expect_error(400, "VALIDATION_ERROR").await;
+    let error = app.reset_password("made-up", "short").await.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(error["error"]["details"]["field"], "token");
 }
 
@@ -190,40 +157,24 @@ async fn one_address_gets_a_bounded_number_of_mails() {
     let app = TestStack::spawn_with(|s| s.rate_limits.emails_per_address_per_hour = 2).await;
     app.signup("ada@example.com", PASSWORD).await;
     app.signup("bob@example.com", PASSWORD).await;
-    let resets = |to: &str| {
-        app.smtp
-            .mails_to(to)
-            .into_iter()
-            .filter(|m| m.subject().as_deref() == Some("Reset your password"))
-            .count()
-    };
     for n in 0..3 {
-        app.post("/api/v1/auth/forgot-password", &json!({"email": "ada@example.com"}), None)
-            .await
-            .expect_status(202)
-            .await;
+        app.forgot_password("ada@example.com").await.expect_status(202).await;
         if n < 2 {
             app.mailed_token("ada@example.com", "Reset your password", n).await;
         }
     }
     // A later request for another address is mailed after the third was handled.
-    app.post("/api/v1/auth/forgot-password", &json!({"email": "bob@example.com"}), None).await;
+    app.forgot_password("bob@example.com").await;
     app.mailed_token("bob@example.com", "Reset your password", 0).await;
-    assert_eq!(resets("ada@example.com"), 2);
+    assert_eq!(app.mail_count("ada@example.com", "Reset your password"), 2);
     for _ in 0..3 {
         app.post("/api/v1/auth/resend-verification", &json!({"email": "ada@example.com"}), None).await;
     }
     app.post("/api/v1/auth/resend-verification", &json!({"email": "bob@example.com"}), None).await;
     app.mailed_token("bob@example.com", "Confirm your email address", 1).await;
     app.mailed_token("ada@example.com", "Confirm your email address", 2).await;
-    let verifications = app
-        .smtp
-        .mails_to("ada@example.com")
-        .into_iter()
-        .filter(|m| m.subject().as_deref() == Some("Confirm your email address"))
-        .count();
     // The one sent at sign-up, and two of the three asked for.
-    assert_eq!(verifications, 3);
+    assert_eq!(app.mail_count("ada@example.com", "Confirm your email address"), 3);
 }
 
 /// A flood of sign-ups fills only the new-hash lane of the hashing pool; the excess is shed

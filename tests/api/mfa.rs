@@ -83,14 +83,7 @@ async fn signin_with_totp_goes_through_the_mfa_token_and_codes_cannot_be_replaye
         .expect_status(200)
         .await;
     assert_eq!(pair["token_type"], "Bearer");
-    let sessions = json(app.get("/api/v1/sessions", pair["access_token"].as_str()).await).await;
-    assert!(
-        sessions["data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s["method"] == "password+totp" && s["current"] == true)
-    );
+    app.assert_current_session_method(pair["access_token"].as_str(), "password+totp").await;
     // The mfa_token works once.
     let again =
         app.post("/api/v1/mfa/totp/verify-code", &json!({"code": code(&secret, 30)}), Some(&mfa_token)).await;
@@ -173,38 +166,17 @@ async fn disabling_needs_the_password_or_a_code() {
     let app = TestStack::spawn().await;
     let (pair, _, _) = enrolled(&app).await;
     let token = pair["access_token"].as_str();
-    let wrong = app
-        .send(
-            reqwest::Method::DELETE,
-            "/api/v1/mfa/totp/disable",
-            Some(&json!({"password":"not it at all"})),
-            token,
-        )
-        .await;
-    wrong.expect_error(401, "INVALID_CREDENTIALS").await;
-    let empty = app.send(reqwest::Method::DELETE, "/api/v1/mfa/totp/disable", Some(&json!({})), token).await;
-    empty.expect_error(400, "VALIDATION_ERROR").await;
-    app.send(
-        reqwest::Method::DELETE,
-        "/api/v1/mfa/totp/disable",
-        Some(&json!({"password": PASSWORD})),
-        token,
-    )
-    .await
-    .expect_status(204)
-    .await;
+    let disable = |proof: Value| {
+        let app = &app;
+        async move { app.send(reqwest::Method::DELETE, "/api/v1/mfa/totp/disable", Some(&proof), token).await }
+    };
+    disable(json!({"password":"not it at all"})).await.expect_error(401, "INVALID_CREDENTIALS").await;
+    disable(json!({})).await.expect_error(400, "VALIDATION_ERROR").await;
+    disable(json!({"password": PASSWORD})).await.expect_status(204).await;
     assert_eq!(json(app.get("/api/v1/mfa/status", token).await).await["totp_enabled"], false);
     assert_eq!(json(app.get("/api/v1/auth/me", token).await).await["mfa_enabled"], false);
     assert!(json(app.signin("ada@example.com", PASSWORD).await).await.get("access_token").is_some());
-    let again = app
-        .send(
-            reqwest::Method::DELETE,
-            "/api/v1/mfa/totp/disable",
-            Some(&json!({"password": PASSWORD})),
-            token,
-        )
-        .await;
-    again.expect_error(404, "NOT_FOUND").await;
+    disable(json!({"password": PASSWORD})).await.expect_error(404, "NOT_FOUND").await;
 }
 
 #[tokio::test]
@@ -214,16 +186,8 @@ async fn a_magic_link_is_one_factor_and_still_asks_for_the_second() {
     // A proven address: a link to an unproven one hands the account over instead
     // (magic::a_link_to_an_unproven_account_strips_what_its_registrant_set_up).
     app.verify_email("ada@example.com", 0).await;
-    app.post("/api/v1/auth/magic/send", &json!({"email":"ada@example.com"}), None).await;
-    let body = janua_testkit::eventually("the link", std::time::Duration::from_secs(15), || async {
-        app.smtp
-            .mails_to("ada@example.com")
-            .into_iter()
-            .find(|m| m.subject().as_deref() == Some("Your sign-in link"))
-            .map(|m| m.body())
-    })
-    .await;
-    let token = janua_testkit::token_from_link(&body);
+    app.send_magic_link("ada@example.com").await;
+    let token = app.mailed_token("ada@example.com", "Your sign-in link", 0).await;
     let answer = json(app.get(&format!("/api/v1/auth/magic/verify?token={token}"), None).await).await;
     assert_eq!(answer["mfa_required"], true);
     assert!(answer.get("access_token").is_none());

@@ -11,8 +11,11 @@ use std::collections::HashMap;
 use janua_testkit::PASSWORD;
 const APP: &str = "http://localhost:3000/auth";
 
-async fn stack(provider: &OAuthProvider) -> TestStack {
-    stack_with(provider, |_| {}).await
+/// A provider and a stack whose social sign-in goes to it.
+async fn provider_and_stack() -> (OAuthProvider, TestStack) {
+    let provider = OAuthProvider::start().await;
+    let app = stack_with(&provider, |_| {}).await;
+    (provider, app)
 }
 
 async fn stack_with(
@@ -120,6 +123,18 @@ fn fragment_of(url: &str) -> HashMap<String, String> {
     url::form_urlencoded::parse(fragment.as_bytes()).into_owned().collect()
 }
 
+/// Starts linking `provider` to the holder of `token`, and consents at the provider in a
+/// browser that keeps the flow's cookie: answers that browser and the callback URL.
+async fn start_linking(app: &TestStack, provider: &str, token: Option<&str>) -> (Browser, String) {
+    let started = app.post(&format!("/api/v1/oauth/{provider}/link"), &json!({}), token).await;
+    assert_eq!(started.status(), 200);
+    let mut browser = Browser::new();
+    browser.keep_cookie(&started);
+    let url = json(started).await["authorization_url"].as_str().unwrap().to_string();
+    let callback = browser.consent(&url).await;
+    (browser, callback)
+}
+
 /// A whole sign-in with no redirect_uri: the callback's JSON answer.
 async fn sign_in(app: &TestStack, provider: &str) -> reqwest::Response {
     let mut browser = Browser::new();
@@ -129,8 +144,7 @@ async fn sign_in(app: &TestStack, provider: &str) -> reqwest::Response {
 
 #[tokio::test]
 async fn google_signs_up_then_signs_in_the_same_user_with_pkce_state_and_nonce() {
-    let provider = OAuthProvider::start().await;
-    let app = stack(&provider).await;
+    let (provider, app) = provider_and_stack().await;
     let mut browser = Browser::new();
     let resp = browser.get(&app.url("/api/v1/oauth/google/authorize"), None).await;
     assert_eq!(resp.status(), 302);
@@ -167,8 +181,7 @@ async fn google_signs_up_then_signs_in_the_same_user_with_pkce_state_and_nonce()
 
 #[tokio::test]
 async fn github_discord_and_x_sign_in_with_their_user_apis() {
-    let provider = OAuthProvider::start().await;
-    let app = stack(&provider).await;
+    let (provider, app) = provider_and_stack().await;
     for (name, email) in
         [("github", "octo@example.com"), ("discord", "disco@example.com"), ("twitter", "x@example.com")]
     {
@@ -189,8 +202,7 @@ async fn github_discord_and_x_sign_in_with_their_user_apis() {
 
 #[tokio::test]
 async fn the_token_pair_rides_in_the_fragment_of_an_allow_listed_redirect() {
-    let provider = OAuthProvider::start().await;
-    let app = stack(&provider).await;
+    let (provider, app) = provider_and_stack().await;
     let mut browser = Browser::new();
     let callback = browser.through_provider(&app, "google", Some("http://localhost:3000/auth/done")).await;
     let resp = browser.get(&callback, None).await;
@@ -228,8 +240,7 @@ async fn the_token_pair_rides_in_the_fragment_of_an_allow_listed_redirect() {
 
 #[tokio::test]
 async fn state_is_single_use_and_bound_to_the_browser_that_started_the_flow() {
-    let provider = OAuthProvider::start().await;
-    let app = stack(&provider).await;
+    let (_provider, app) = provider_and_stack().await;
 
     // A forged state.
     let mut browser = Browser::new();
@@ -256,8 +267,7 @@ async fn state_is_single_use_and_bound_to_the_browser_that_started_the_flow() {
 
 #[tokio::test]
 async fn an_id_token_with_another_nonce_is_refused() {
-    let provider = OAuthProvider::start().await;
-    let app = stack(&provider).await;
+    let (provider, app) = provider_and_stack().await;
     provider.put_nonce_in_id_tokens(Some("a-nonce-from-another-flow"));
     sign_in(&app, "google").await.expect_refusal(401, "INVALID_CREDENTIALS", "nonce_mismatch").await;
     let events = app.outbox_events("auth").await;
@@ -266,22 +276,14 @@ async fn an_id_token_with_another_nonce_is_refused() {
 
 #[tokio::test]
 async fn emails_match_accounts_only_when_both_sides_verified_them() {
-    let provider = OAuthProvider::start().await;
-    let app = stack(&provider).await;
+    let (provider, app) = provider_and_stack().await;
     // Someone registers the victim's address with a password and never verifies it.
     let squatter = app.signup("ada@example.com", PASSWORD).await;
     // The real owner signs in with Google: no way into the squatter's account.
     sign_in(&app, "google").await.expect_refusal(409, "CONFLICT", "account_exists").await;
 
     // Once the account's address is verified, the same sign-in links and enters it.
-    let link = janua_testkit::eventually("verification mail", std::time::Duration::from_secs(15), || async {
-        app.smtp.mails_to("ada@example.com").first().map(|m| m.body())
-    })
-    .await;
-    app.post("/api/v1/auth/verify-email", &json!({"token": janua_testkit::token_from_link(&link)}), None)
-        .await
-        .expect_status(200)
-        .await;
+    app.verify_email("ada@example.com", 0).await;
     let pair = json(sign_in(&app, "google").await).await;
     assert_eq!(pair["user"]["id"], squatter["user"]["id"]);
 
@@ -292,8 +294,7 @@ async fn emails_match_accounts_only_when_both_sides_verified_them() {
 
 #[tokio::test]
 async fn microsoft_addresses_need_xms_edov() {
-    let provider = OAuthProvider::start().await;
-    let app = stack(&provider).await;
+    let (provider, app) = provider_and_stack().await;
     // Entra ID puts whatever a tenant admin typed in `email`; `email_verified` means nothing.
     provider.sign_in_as(ProviderAccount::verified("ms-1", "ceo@example.com"));
     sign_in(&app, "microsoft").await.expect_refusal(403, "FORBIDDEN", "unverified_email").await;
@@ -305,18 +306,12 @@ async fn microsoft_addresses_need_xms_edov() {
 
 #[tokio::test]
 async fn a_signed_in_user_links_and_unlinks_a_provider() {
-    let provider = OAuthProvider::start().await;
-    let app = stack(&provider).await;
+    let (provider, app) = provider_and_stack().await;
     let ada = app.signup("ada@example.com", PASSWORD).await;
     let token = ada["access_token"].as_str();
     provider.sign_in_as(ProviderAccount::unverified("gh-1", "ada-personal@example.net"));
 
-    let started = app.post("/api/v1/oauth/github/link", &json!({}), token).await;
-    assert_eq!(started.status(), 200);
-    let mut browser = Browser::new();
-    browser.keep_cookie(&started);
-    let url = json(started).await["authorization_url"].as_str().unwrap().to_string();
-    let callback = browser.consent(&url).await;
+    let (mut browser, callback) = start_linking(&app, "github", token).await;
     let linked = browser.get(&callback, None).await.expect_status(200).await;
     assert_eq!(linked["linked"], true);
     assert_eq!(linked["provider"], "github");
@@ -329,11 +324,7 @@ async fn a_signed_in_user_links_and_unlinks_a_provider() {
     let again = app.post("/api/v1/oauth/github/link", &json!({}), token).await;
     again.expect_error(409, "CONFLICT").await;
     let bob = app.signup("bob@example.com", PASSWORD).await;
-    let started = app.post("/api/v1/oauth/github/link", &json!({}), bob["access_token"].as_str()).await;
-    let mut browser = Browser::new();
-    browser.keep_cookie(&started);
-    let url = json(started).await["authorization_url"].as_str().unwrap().to_string();
-    let callback = browser.consent(&url).await;
+    let (mut browser, callback) = start_linking(&app, "github", bob["access_token"].as_str()).await;
     browser.get(&callback, None).await.expect_refusal(409, "CONFLICT", "linked_elsewhere").await;
 
     let unlink = app.delete("/api/v1/oauth/github/unlink", token).await;
@@ -349,8 +340,7 @@ async fn a_signed_in_user_links_and_unlinks_a_provider() {
 
 #[tokio::test]
 async fn the_last_way_to_sign_in_cannot_be_unlinked() {
-    let provider = OAuthProvider::start().await;
-    let app = stack(&provider).await;
+    let (_provider, app) = provider_and_stack().await;
     let pair = json(sign_in(&app, "google").await).await;
     let token = pair["access_token"].as_str();
     let resp = app.delete("/api/v1/oauth/google/unlink", token).await;
@@ -359,13 +349,10 @@ async fn the_last_way_to_sign_in_cannot_be_unlinked() {
 
 #[tokio::test]
 async fn a_user_with_totp_still_gives_the_second_factor() {
-    let provider = OAuthProvider::start().await;
-    let app = stack(&provider).await;
+    let (_provider, app) = provider_and_stack().await;
     let pair = json(sign_in(&app, "google").await).await;
     let token = pair["access_token"].as_str();
-    let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
-    let code = janua_testkit::totp_code(setup["secret"].as_str().unwrap(), 0);
-    assert_eq!(app.post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token).await.status(), 200);
+    app.enable_totp(token.unwrap()).await;
     let challenge = json(sign_in(&app, "google").await).await;
     assert_eq!(challenge["mfa_required"], true);
     assert!(challenge["mfa_token"].is_string() && challenge.get("access_token").is_none());

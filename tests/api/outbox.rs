@@ -2,7 +2,7 @@ use crate::json;
 use futures::StreamExt;
 use janua_events::Event;
 use janua_testkit::tcp_proxy::TcpProxy;
-use janua_testkit::{TestStack, eventually};
+use janua_testkit::{PASSWORD, TestStack, eventually};
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use lapin::{Connection, ConnectionProperties};
@@ -58,11 +58,32 @@ async fn listen(app: &TestStack) -> (Connection, Arc<Mutex<Vec<(String, String)>
     (conn, seen)
 }
 
+/// Signs Ada up, renames her "Ada King" and waits until auth's read model of users has the
+/// new name; answers her sign-up.
+async fn signup_renamed_in_auths_read_model(app: &TestStack) -> serde_json::Value {
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let id = pair["user"]["id"].as_str().unwrap().to_string();
+    app.put(
+        &format!("/api/v1/users/{id}"),
+        &serde_json::json!({"name":"Ada King"}),
+        pair["access_token"].as_str(),
+    )
+    .await;
+    app.wait_for_count(
+        "auth's copy to catch up",
+        "auth",
+        "SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'",
+        1,
+    )
+    .await;
+    pair
+}
+
 #[tokio::test]
 async fn a_signup_publishes_its_events_to_the_exchange() {
     let app = TestStack::spawn().await;
     let (_conn, seen) = listen(&app).await;
-    app.signup("ada@example.com", "correct horse battery").await;
+    app.signup("ada@example.com", PASSWORD).await;
     let types = eventually("signup events", Duration::from_secs(15), || async {
         let types: HashSet<String> = seen.lock().unwrap().iter().map(|(_, t)| t.clone()).collect();
         ["user.created", "session.created", "user.signed_in", "user.password_set"]
@@ -83,10 +104,9 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
     let url = &app.settings.database_url;
     janua_db::migrate(url, "relay_test", janua_identity::MIGRATIONS).await.unwrap();
     let pool = janua_db::pool(url, "relay_test", 2).unwrap();
-    let proxy = TcpProxy::start("127.0.0.1:5672".parse().unwrap()).await;
+    let proxy = TcpProxy::broker().await;
     proxy.cut();
-    let vhost = app.settings.amqp_url.rsplit('/').next().unwrap().to_string();
-    let amqp_via_proxy = format!("amqp://guest:guest@127.0.0.1:{}/{vhost}", proxy.port());
+    let amqp_via_proxy = proxy.proxied(&app.settings.amqp_url);
 
     let enqueue = |n: usize| {
         let pool = pool.clone();
@@ -165,7 +185,7 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
 async fn each_state_change_publishes_its_event() {
     let app = TestStack::spawn().await;
     let (_conn, seen) = listen(&app).await;
-    let pair = app.signup("ada@example.com", "correct horse battery").await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str();
     let id = pair["user"]["id"].as_str().unwrap();
     app.put(&format!("/api/v1/users/{id}"), &serde_json::json!({"name":"Ada L."}), token).await;
@@ -179,18 +199,10 @@ async fn each_state_change_publishes_its_event() {
         None,
     )
     .await;
-    app.post("/api/v1/auth/refresh", &serde_json::json!({"refresh_token": pair["refresh_token"]}), None)
-        .await;
-    app.post("/api/v1/auth/forgot-password", &serde_json::json!({"email":"ada@example.com"}), None).await;
-    let reset = eventually("reset mail", Duration::from_secs(15), || async {
-        app.smtp
-            .mails_to("ada@example.com")
-            .into_iter()
-            .find(|m| m.subject().as_deref() == Some("Reset your password"))
-            .map(|m| m.body())
-    })
-    .await;
-    app.post("/api/v1/auth/reset-password", &serde_json::json!({"token": janua_testkit::token_from_link(&reset), "password": "a brand new passphrase"}), None).await;
+    app.refresh(&pair).await;
+    app.forgot_password("ada@example.com").await;
+    let reset = app.mailed_token("ada@example.com", "Reset your password", 0).await;
+    app.reset_password(&reset, "a brand new passphrase").await;
     let expected = [
         "user.created",
         "user.password_set",
@@ -216,25 +228,11 @@ async fn each_state_change_publishes_its_event() {
 async fn auth_keeps_a_read_model_of_users_from_identity_events() {
     let app = TestStack::spawn().await;
     app.wait_for_consumer("auth").await;
-    let pair = app.signup("ada@example.com", "correct horse battery").await;
-    let id = pair["user"]["id"].as_str().unwrap().to_string();
-    app.put(
-        &format!("/api/v1/users/{id}"),
-        &serde_json::json!({"name":"Ada King"}),
-        pair["access_token"].as_str(),
-    )
-    .await;
     // The change reaches auth's copy through the bus.
-    use diesel_async::RunQueryDsl;
-    eventually("auth's copy to catch up", Duration::from_secs(15), || async {
-        let caught_up = app
-            .count("auth", "SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'")
-            .await;
-        (caught_up == 1).then_some(())
-    })
-    .await;
+    let pair = signup_renamed_in_auths_read_model(&app).await;
     let seen = app.count("auth", "SELECT count(*) AS n FROM inbox WHERE consumer = 'auth'").await;
     assert!(seen >= 2, "user.created and user.updated recorded once each");
+    use diesel_async::RunQueryDsl;
     let mut conn = app.db("auth").await;
     // Refresh answers from that copy, not from identity: mark the copy and see the mark.
     diesel::sql_query(
@@ -243,10 +241,7 @@ async fn auth_keeps_a_read_model_of_users_from_identity_events() {
     .execute(&mut conn)
     .await
     .unwrap();
-    let resp = app
-        .post("/api/v1/auth/refresh", &serde_json::json!({"refresh_token": pair["refresh_token"]}), None)
-        .await;
-    assert_eq!(json(resp).await["user"]["name"], "From the read model");
+    assert_eq!(json(app.refresh(&pair).await).await["user"]["name"], "From the read model");
 }
 
 #[tokio::test]
@@ -278,19 +273,5 @@ async fn a_poison_message_is_dead_lettered_and_does_not_block_the_queue() {
     })
     .await;
     // Later events still flow.
-    let pair = app.signup("ada@example.com", "correct horse battery").await;
-    let id = pair["user"]["id"].as_str().unwrap().to_string();
-    app.put(
-        &format!("/api/v1/users/{id}"),
-        &serde_json::json!({"name":"Ada King"}),
-        pair["access_token"].as_str(),
-    )
-    .await;
-    eventually("the read model to catch up", Duration::from_secs(15), || async {
-        let caught_up = app
-            .count("auth", "SELECT count(*) AS n FROM user_profiles WHERE profile->>'name' = 'Ada King'")
-            .await;
-        (caught_up == 1).then_some(())
-    })
-    .await;
+    signup_renamed_in_auths_read_model(&app).await;
 }

@@ -38,10 +38,44 @@ async fn complete_signin(app: &TestStack, begun: &Value, credential: &Value) -> 
     .await
 }
 
+/// A whole passkey sign-in: begun (with an email hint, or none), answered by `key` as a
+/// browser at `origin` would, completed.
+async fn passkey_sign_in(
+    app: &TestStack, key: &mut SoftKey, email: Option<&str>, origin: &str,
+) -> reqwest::Response {
+    let begun = begin_signin(app, email).await;
+    let assertion = key.get(origin, &begun).await;
+    complete_signin(app, &begun, &assertion).await
+}
+
+/// Begins a passkey registration for the holder of `token`; answers the options.
+async fn begin_registration(app: &TestStack, token: &str) -> Value {
+    json(app.post("/api/v1/passkeys/register/begin", &json!({}), Some(token)).await).await
+}
+
+/// Makes every pending ceremony (registration or sign-in) an expired one.
+async fn expire_ceremonies(app: &TestStack) {
+    use diesel_async::RunQueryDsl;
+    let mut db = app.db("auth").await;
+    diesel::sql_query("UPDATE webauthn_ceremonies SET expires_at = now() - interval '1 second'")
+        .execute(&mut db)
+        .await
+        .unwrap();
+}
+
 async fn user_with_passkey(app: &TestStack, key: &mut SoftKey) -> Value {
     let pair = app.signup("ada@example.com", PASSWORD).await;
     register(app, pair["access_token"].as_str().unwrap(), key, "Laptop").await;
     pair
+}
+
+/// A fresh stack with Ada signed up and a passkey of hers on a new authenticator; answers the
+/// stack, the authenticator and her sign-up.
+async fn stack_with_passkey_user() -> (TestStack, SoftKey, Value) {
+    let app = TestStack::spawn().await;
+    let mut key = SoftKey::new();
+    let pair = user_with_passkey(&app, &mut key).await;
+    (app, key, pair)
 }
 
 #[tokio::test]
@@ -81,27 +115,19 @@ async fn a_passkey_is_registered_and_signs_in_without_a_password_or_second_facto
 
 #[tokio::test]
 async fn a_passkey_satisfies_mfa_for_a_user_with_totp() {
-    let app = TestStack::spawn().await;
-    let mut key = SoftKey::new();
-    let pair = user_with_passkey(&app, &mut key).await;
-    let token = pair["access_token"].as_str();
+    let (app, mut key, pair) = stack_with_passkey_user().await;
     // Turn TOTP on so that a password sign-in would need a second factor.
-    let setup = json(app.post("/api/v1/mfa/totp/generate", &json!({}), token).await).await;
-    let code = janua_testkit::totp_code(setup["secret"].as_str().unwrap(), 0);
-    app.post("/api/v1/mfa/totp/verify", &json!({ "code": code }), token).await.expect_status(200).await;
+    app.enable_totp(pair["access_token"].as_str().unwrap()).await;
     assert_eq!(json(app.signin("ada@example.com", PASSWORD).await).await["mfa_required"], true);
 
-    let begun = begin_signin(&app, Some("ada@example.com")).await;
-    let assertion = key.get(ORIGIN, &begun).await;
-    let body = complete_signin(&app, &begun, &assertion).await.expect_status(200).await;
+    let resp = passkey_sign_in(&app, &mut key, Some("ada@example.com"), ORIGIN).await;
+    let body = resp.expect_status(200).await;
     assert!(body["access_token"].is_string() && body.get("mfa_required").is_none());
 }
 
 #[tokio::test]
 async fn an_email_hint_names_the_accounts_passkeys_and_unknown_emails_look_the_same() {
-    let app = TestStack::spawn().await;
-    let mut key = SoftKey::new();
-    user_with_passkey(&app, &mut key).await;
+    let (app, mut key, _) = stack_with_passkey_user().await;
 
     let known = begin_signin(&app, Some("Ada@Example.com")).await;
     let allowed = known["publicKey"]["allowCredentials"].as_array().unwrap();
@@ -133,34 +159,24 @@ async fn an_email_hint_names_the_accounts_passkeys_and_unknown_emails_look_the_s
 #[tokio::test]
 async fn a_wrong_origin_is_refused_at_registration_and_sign_in() {
     let app = TestStack::spawn().await;
-    let pair = app.signup("ada@example.com", PASSWORD).await;
-    let token = pair["access_token"].as_str().unwrap();
+    let token = app.person("ada@example.com").await.token;
     let mut phished = SoftKey::new();
-    let begun = json(app.post("/api/v1/passkeys/register/begin", &json!({}), Some(token)).await).await;
+    let begun = begin_registration(&app, &token).await;
     let credential = phished.create("http://localhost:9999", &begun).await;
-    let resp = app
-        .post(
-            "/api/v1/passkeys/register/complete",
-            &json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
-            Some(token),
-        )
-        .await;
+    let resp = app.complete_passkey_registration(&token, &begun, &credential).await;
     resp.expect_refusal(400, "VALIDATION_ERROR", "wrong_origin").await;
 
     let mut key = SoftKey::new();
-    register(&app, token, &mut key, "Laptop").await;
-    let begun = begin_signin(&app, None).await;
-    let assertion = key.get("http://localhost:9999", &begun).await;
-    complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
+    register(&app, &token, &mut key, "Laptop").await;
+    let resp = passkey_sign_in(&app, &mut key, None, "http://localhost:9999").await;
+    resp.expect_error(401, "INVALID_CREDENTIALS").await;
     let events = app.outbox_events("auth").await;
     events.assert_has_with("user.signin_failed", "reason", "wrong_origin");
 }
 
 #[tokio::test]
 async fn an_assertion_cannot_be_replayed() {
-    let app = TestStack::spawn().await;
-    let mut key = SoftKey::new();
-    user_with_passkey(&app, &mut key).await;
+    let (app, mut key, _) = stack_with_passkey_user().await;
     let begun = begin_signin(&app, None).await;
     let assertion = key.get(ORIGIN, &begun).await;
     assert_eq!(complete_signin(&app, &begun, &assertion).await.status(), 200);
@@ -176,35 +192,19 @@ async fn an_assertion_cannot_be_replayed() {
 
 #[tokio::test]
 async fn an_expired_ceremony_is_refused() {
-    use diesel_async::RunQueryDsl;
-    let app = TestStack::spawn().await;
-    let mut key = SoftKey::new();
-    let pair = user_with_passkey(&app, &mut key).await;
+    let (app, mut key, pair) = stack_with_passkey_user().await;
     let begun = begin_signin(&app, None).await;
     assert_eq!(begun["expires_in"], 300);
     let assertion = key.get(ORIGIN, &begun).await;
-    let mut db = app.db("auth").await;
-    diesel::sql_query("UPDATE webauthn_ceremonies SET expires_at = now() - interval '1 second'")
-        .execute(&mut db)
-        .await
-        .unwrap();
+    expire_ceremonies(&app).await;
     complete_signin(&app, &begun, &assertion).await.expect_error(400, "VALIDATION_ERROR").await;
 
     // Registration ceremonies expire the same way.
-    let token = pair["access_token"].as_str();
-    let begun = json(app.post("/api/v1/passkeys/register/begin", &json!({}), token).await).await;
+    let token = pair["access_token"].as_str().unwrap();
+    let begun = begin_registration(&app, token).await;
     let credential = SoftKey::new().create(ORIGIN, &begun).await;
-    diesel::sql_query("UPDATE webauthn_ceremonies SET expires_at = now() - interval '1 second'")
-        .execute(&mut db)
-        .await
-        .unwrap();
-    let resp = app
-        .post(
-            "/api/v1/passkeys/register/complete",
-            &json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
-            token,
-        )
-        .await;
+    expire_ceremonies(&app).await;
+    let resp = app.complete_passkey_registration(token, &begun, &credential).await;
     resp.expect_error(400, "VALIDATION_ERROR").await;
 }
 
@@ -215,98 +215,74 @@ async fn a_cloned_authenticator_is_caught_by_its_counter() {
     user_with_passkey(&app, &mut key).await;
     let mut clone = key.clone();
 
-    let begun = begin_signin(&app, None).await;
-    let assertion = key.get(ORIGIN, &begun).await;
-    assert_eq!(complete_signin(&app, &begun, &assertion).await.status(), 200);
-    let begun = begin_signin(&app, Some("ada@example.com")).await;
-    let assertion = key.get(ORIGIN, &begun).await;
-    assert_eq!(complete_signin(&app, &begun, &assertion).await.status(), 200);
+    for email in [None, Some("ada@example.com")] {
+        assert_eq!(passkey_sign_in(&app, &mut key, email, ORIGIN).await.status(), 200);
+    }
 
     // The copy signs with a counter the original already used, with or without a hint.
-    let begun = begin_signin(&app, Some("ada@example.com")).await;
-    let assertion = clone.get(ORIGIN, &begun).await;
-    complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
-    let begun = begin_signin(&app, None).await;
-    let assertion = clone.get(ORIGIN, &begun).await;
-    complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
+    for email in [Some("ada@example.com"), None] {
+        let resp = passkey_sign_in(&app, &mut clone, email, ORIGIN).await;
+        resp.expect_error(401, "INVALID_CREDENTIALS").await;
+    }
     let events = app.outbox_events("auth").await;
     assert_eq!(events.count("passkey.clone_suspected"), 2, "{events:?}");
     // The original, further ahead, still works.
-    let begun = begin_signin(&app, None).await;
-    let assertion = key.get(ORIGIN, &begun).await;
-    assert_eq!(complete_signin(&app, &begun, &assertion).await.status(), 200);
+    assert_eq!(passkey_sign_in(&app, &mut key, None, ORIGIN).await.status(), 200);
 }
 
 #[tokio::test]
 async fn failed_passkey_sign_ins_count_toward_throttling() {
-    let app = TestStack::spawn_with(|s| {
-        s.rate_limits.signin_failures_per_account = 2;
-        s.rate_limits.signin_lockout_base_secs = 60;
-    })
-    .await;
+    let app = TestStack::spawn_with(janua_testkit::signin_lockout(2, 60)).await;
     let mut key = SoftKey::new();
     user_with_passkey(&app, &mut key).await;
     for _ in 0..2 {
-        let begun = begin_signin(&app, None).await;
-        let assertion = key.get("http://localhost:9999", &begun).await;
-        complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
+        let resp = passkey_sign_in(&app, &mut key, None, "http://localhost:9999").await;
+        resp.expect_error(401, "INVALID_CREDENTIALS").await;
     }
     // Now even a good assertion waits.
-    let begun = begin_signin(&app, None).await;
-    let assertion = key.get(ORIGIN, &begun).await;
-    let resp = complete_signin(&app, &begun, &assertion).await;
+    let resp = passkey_sign_in(&app, &mut key, None, ORIGIN).await;
     assert!(resp.headers().contains_key("retry-after"));
     resp.expect_error(429, "RATE_LIMIT_EXCEEDED").await;
 }
 
 #[tokio::test]
 async fn passkeys_are_private_to_their_owner() {
-    let app = TestStack::spawn().await;
-    let mut key = SoftKey::new();
-    let ada = user_with_passkey(&app, &mut key).await;
-    let ada_token = ada["access_token"].as_str();
+    let (app, mut key, ada) = stack_with_passkey_user().await;
+    let ada_token = ada["access_token"].as_str().unwrap();
     let bob = app.signup("bob@example.com", PASSWORD).await;
-    let bob_token = bob["access_token"].as_str();
-    let id = json(app.get("/api/v1/passkeys", ada_token).await).await["data"][0]["id"]
+    let bob_token = bob["access_token"].as_str().unwrap();
+    let id = json(app.get("/api/v1/passkeys", Some(ada_token)).await).await["data"][0]["id"]
         .as_str()
         .unwrap()
         .to_string();
 
-    assert!(json(app.get("/api/v1/passkeys", bob_token).await).await["data"].as_array().unwrap().is_empty());
-    let foreign = app.delete(&format!("/api/v1/passkeys/{id}"), bob_token).await;
+    let bobs = json(app.get("/api/v1/passkeys", Some(bob_token)).await).await;
+    assert!(bobs["data"].as_array().unwrap().is_empty());
+    let foreign = app.delete(&format!("/api/v1/passkeys/{id}"), Some(bob_token)).await;
     foreign.expect_error(404, "NOT_FOUND").await;
 
     // Bob cannot finish a registration Ada began.
-    let begun = json(app.post("/api/v1/passkeys/register/begin", &json!({}), ada_token).await).await;
+    let begun = begin_registration(&app, ada_token).await;
     let credential = SoftKey::new().create(ORIGIN, &begun).await;
-    let resp = app
-        .post(
-            "/api/v1/passkeys/register/complete",
-            &json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
-            bob_token,
-        )
-        .await;
+    let resp = app.complete_passkey_registration(bob_token, &begun, &credential).await;
     resp.expect_error(400, "VALIDATION_ERROR").await;
 
     // The same authenticator cannot register the same credential twice: begin excludes it.
-    let begun = json(app.post("/api/v1/passkeys/register/begin", &json!({}), ada_token).await).await;
+    let begun = begin_registration(&app, ada_token).await;
     assert_eq!(begun["publicKey"]["excludeCredentials"].as_array().unwrap().len(), 1);
 
-    app.delete(&format!("/api/v1/passkeys/{id}"), ada_token).await.expect_status(204).await;
+    app.delete(&format!("/api/v1/passkeys/{id}"), Some(ada_token)).await.expect_status(204).await;
     let events = app.outbox_events("auth").await;
     assert!(events.has("passkey.deleted"), "{events:?}");
     // A deleted passkey signs in no more.
-    let begun = begin_signin(&app, None).await;
-    let assertion = key.get(ORIGIN, &begun).await;
-    complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
+    let resp = passkey_sign_in(&app, &mut key, None, ORIGIN).await;
+    resp.expect_error(401, "INVALID_CREDENTIALS").await;
 }
 
 #[tokio::test]
 async fn the_last_way_to_sign_in_cannot_be_deleted() {
     use diesel_async::RunQueryDsl;
-    let app = TestStack::spawn().await;
-    let mut key = SoftKey::new();
-    let pair = user_with_passkey(&app, &mut key).await;
+    let (app, _key, pair) = stack_with_passkey_user().await;
     let token = pair["access_token"].as_str();
     // A passkey-only account: the password is gone.
     let mut db = app.db("auth").await;
@@ -363,12 +339,7 @@ async fn a_deleted_users_passkeys_go_with_the_account() {
         .await
         .unwrap();
     assert!(resp.status().is_success());
-    janua_testkit::eventually("the passkey to go", std::time::Duration::from_secs(15), || async {
-        let left = app.count("auth", "SELECT count(*) AS n FROM passkeys").await;
-        (left == 0).then_some(())
-    })
-    .await;
-    let begun = begin_signin(&app, None).await;
-    let assertion = key.get(ORIGIN, &begun).await;
-    complete_signin(&app, &begun, &assertion).await.expect_error(401, "INVALID_CREDENTIALS").await;
+    app.wait_for_count("the passkey to go", "auth", "SELECT count(*) AS n FROM passkeys", 0).await;
+    let resp = passkey_sign_in(&app, &mut key, None, ORIGIN).await;
+    resp.expect_error(401, "INVALID_CREDENTIALS").await;
 }

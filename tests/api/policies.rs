@@ -23,8 +23,7 @@ fn office_hours_rule() -> Value {
 
 #[tokio::test]
 async fn platform_policies_are_for_platform_admins_and_evaluate_with_a_reason() {
-    let app = TestStack::spawn_with(janua_testkit::with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     let user = app.signup("ada@example.com", PASSWORD).await;
     let user_token = user["access_token"].as_str();
 
@@ -78,11 +77,9 @@ async fn platform_policies_are_for_platform_admins_and_evaluate_with_a_reason() 
 #[tokio::test]
 async fn organization_policies_belong_to_their_admins_and_bad_rules_are_refused() {
     let app = TestStack::spawn().await;
-    let ada = app.signup("ada@example.com", PASSWORD).await;
-    let bob = app.signup("bob@example.com", PASSWORD).await;
-    let (ada_t, bob_t) = (ada["access_token"].as_str(), bob["access_token"].as_str());
-    let org = json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), ada_t).await).await;
-    let org_id = org["id"].as_str().unwrap();
+    let [ada, bob] = app.people(["ada@example.com", "bob@example.com"]).await;
+    let (ada_t, bob_t) = (Some(ada.token.as_str()), Some(bob.token.as_str()));
+    let org_id = app.create_org_id(&ada.token, "Acme").await;
     let mut rule = office_hours_rule();
     rule["organization_id"] = json!(org_id);
 
@@ -101,14 +98,7 @@ async fn organization_policies_belong_to_their_admins_and_bad_rules_are_refused(
         .await;
     eval.expect_error(404, "NOT_FOUND").await;
     // As a plain member Bob still cannot manage it.
-    app.post(
-        &format!("/api/v1/organizations/{org_id}/members"),
-        &json!({"user_id": bob["user"]["id"], "role": "member"}),
-        ada_t,
-    )
-    .await
-    .expect_status(201)
-    .await;
+    app.add_member(&ada.token, &org_id, &bob.id, "member").await;
     app.get(&format!("/api/v1/policies/{id}"), bob_t).await.expect_error(404, "NOT_FOUND").await;
     assert_eq!(json(app.get("/api/v1/policies", ada_t).await).await["data"].as_array().unwrap().len(), 1);
 

@@ -42,136 +42,69 @@ async fn the_catalogue_and_built_in_roles_are_there_and_read_only() {
 #[tokio::test]
 async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
     let app = TestStack::spawn().await;
-    let ada = app.signup("ada@example.com", PASSWORD).await;
-    let bob = app.signup("bob@example.com", PASSWORD).await;
-    let carol = app.signup("carol@example.com", PASSWORD).await;
-    let (ada_t, bob_t) = (ada["access_token"].as_str(), bob["access_token"].as_str());
-    let org = json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), ada_t).await).await;
-    let org_id = org["id"].as_str().unwrap();
-    let other = json(app.post("/api/v1/organizations", &json!({"name": "Elsewhere"}), ada_t).await).await;
-    let other_id = other["id"].as_str().unwrap();
-    for o in [org_id, other_id] {
-        app.post(
-            &format!("/api/v1/organizations/{o}/members"),
-            &json!({"user_id": bob["user"]["id"], "role": "member"}),
-            ada_t,
-        )
-        .await
-        .expect_status(201)
-        .await;
+    let [ada, bob, carol] = app.people(["ada@example.com", "bob@example.com", "carol@example.com"]).await;
+    let org_id = app.create_org_id(&ada.token, "Acme").await;
+    let other_id = app.create_org_id(&ada.token, "Elsewhere").await;
+    for o in [&org_id, &other_id] {
+        app.add_member(&ada.token, o, &bob.id, "member").await;
     }
 
     // Bad input.
-    let unknown = app
-        .post(
-            "/api/v1/rbac/roles",
-            &json!({"name": "x", "permissions": ["members:fly"], "organization_id": org_id}),
-            ada_t,
-        )
-        .await;
+    let unknown = app.create_role(&ada.token, &org_id, "x", &["members:fly"]).await;
     let body = unknown.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["unknown"][0], "members:fly");
-    let clash = app
-        .post(
-            "/api/v1/rbac/roles",
-            &json!({"name": "Owner", "permissions": ["members:read"], "organization_id": org_id}),
-            ada_t,
-        )
-        .await;
+    let clash = app.create_role(&ada.token, &org_id, "Owner", &["members:read"]).await;
     clash.expect_error(400, "VALIDATION_ERROR").await;
     // Bob, a plain member, may not make roles.
-    let refused = app
-        .post(
-            "/api/v1/rbac/roles",
-            &json!({"name": "x", "permissions": ["members:read"], "organization_id": org_id}),
-            bob_t,
-        )
-        .await;
+    let refused = app.create_role(&bob.token, &org_id, "x", &["members:read"]).await;
     refused.expect_error(403, "FORBIDDEN").await;
 
     let role = app
         .post(
             "/api/v1/rbac/roles",
             &json!({"name": "Recruiter", "description": "adds people", "permissions": ["members:manage", "members:read"], "organization_id": org_id}),
-            ada_t,
+            Some(&ada.token),
         )
         .await.expect_status(201).await;
     let role_id = role["id"].as_str().unwrap();
     assert_eq!(role["built_in"], false);
-    let dup = app
-        .post(
-            "/api/v1/rbac/roles",
-            &json!({"name": "recruiter", "permissions": ["members:read"], "organization_id": org_id}),
-            ada_t,
-        )
-        .await;
+    let dup = app.create_role(&ada.token, &org_id, "recruiter", &["members:read"]).await;
     dup.expect_error(409, "CONFLICT").await;
 
     // Before the role Bob cannot add Carol; after it he can, in Acme only, and never as owner.
     let add_carol = |o: &str, role: &str| {
-        let (o, role) = (o.to_string(), role.to_string());
-        let carol_id = carol["user"]["id"].clone();
-        let app = &app;
-        async move {
-            app.post(
-                &format!("/api/v1/organizations/{o}/members"),
-                &json!({"user_id": carol_id, "role": role}),
-                bob_t,
-            )
-            .await
-        }
+        let path = format!("/api/v1/organizations/{o}/members");
+        let body = json!({"user_id": carol.id, "role": role});
+        let (app, bob_t) = (&app, &bob.token);
+        async move { app.post(&path, &body, Some(bob_t)).await }
     };
-    add_carol(org_id, "member").await.expect_error(403, "FORBIDDEN").await;
-    let assigned = app
-        .post(
-            &format!("/api/v1/rbac/users/{}/roles", bob["user"]["id"].as_str().unwrap()),
-            &json!({"role_id": role_id}),
-            ada_t,
-        )
-        .await;
+    add_carol(&org_id, "member").await.expect_error(403, "FORBIDDEN").await;
+    let assigned = app.assign_role(&ada.token, &bob.id, role_id).await;
     assert_eq!(assigned.status(), 201);
-    add_carol(org_id, "owner").await.expect_error(403, "FORBIDDEN").await;
-    assert_eq!(add_carol(org_id, "member").await.status(), 201);
+    add_carol(&org_id, "owner").await.expect_error(403, "FORBIDDEN").await;
+    assert_eq!(add_carol(&org_id, "member").await.status(), 201);
     // Sibling services read the same effective permissions over org's internal API.
-    let effective: serde_json::Value = reqwest::Client::new()
-        .get(format!(
-            "{}/internal/v1/users/{}/permissions?organization_id={org_id}",
-            app.settings.org.url,
-            bob["user"]["id"].as_str().unwrap()
-        ))
-        .header("x-janua-service-token", janua_testkit::service_token(&app.settings))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let perms: Vec<&str> =
-        effective["permissions"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    let perms = app.effective_permissions(&bob.id, &org_id).await;
+    let perms: Vec<&str> = perms.iter().map(String::as_str).collect();
     assert!(perms.contains(&"members:manage") && perms.contains(&"organizations:read"), "{perms:?}");
     assert!(!perms.contains(&"organizations:delete"));
-    add_carol(other_id, "member").await.expect_error(403, "FORBIDDEN").await;
+    add_carol(&other_id, "member").await.expect_error(403, "FORBIDDEN").await;
     // The role goes to members of its organization only.
     let outsider = app
         .post(
-            &format!("/api/v1/rbac/users/{}/roles", carol["user"]["id"].as_str().unwrap()),
+            &format!("/api/v1/rbac/users/{}/roles", carol.id),
             &json!({"role_id": role_id, "organization_id": other_id}),
-            ada_t,
+            Some(&ada.token),
         )
         .await;
     outsider.expect_error(400, "VALIDATION_ERROR").await;
 
     // Taking the role away takes the permission away at once.
-    let removed = app
-        .delete(&format!("/api/v1/rbac/users/{}/roles/{role_id}", bob["user"]["id"].as_str().unwrap()), ada_t)
-        .await;
+    let removed =
+        app.delete(&format!("/api/v1/rbac/users/{}/roles/{role_id}", bob.id), Some(&ada.token)).await;
     assert_eq!(removed.status(), 204);
-    let remove_carol = app
-        .delete(
-            &format!("/api/v1/organizations/{org_id}/members/{}", carol["user"]["id"].as_str().unwrap()),
-            bob_t,
-        )
-        .await;
+    let remove_carol =
+        app.delete(&format!("/api/v1/organizations/{org_id}/members/{}", carol.id), Some(&bob.token)).await;
     remove_carol.expect_error(403, "FORBIDDEN").await;
 
     // Roles of an organization are invisible from outside it.
@@ -181,7 +114,7 @@ async fn a_custom_role_grants_its_permissions_in_its_organization_only() {
     let listed = json(app.get("/api/v1/rbac/roles", st).await).await;
     assert!(listed["data"].as_array().unwrap().iter().all(|r| r["built_in"] == true));
 
-    let deleted = app.delete(&format!("/api/v1/rbac/roles/{role_id}"), ada_t).await;
+    let deleted = app.delete(&format!("/api/v1/rbac/roles/{role_id}"), Some(&ada.token)).await;
     assert_eq!(deleted.status(), 204);
     app.outbox_events("org").await.assert_has_all(&[
         "role.created",

@@ -131,21 +131,13 @@ async fn a_totp_code_is_a_proof_too() {
 #[tokio::test]
 async fn a_password_reset_ends_every_session_and_lists_what_can_still_sign_in() {
     let app = TestStack::spawn().await;
-    let pair = app.signup("ada@example.com", PASSWORD).await;
-    let token = pair["access_token"].as_str().unwrap().to_string();
+    let token = app.person("ada@example.com").await.token;
     let mut key = SoftKey::new();
     let (_, resp) = app.register_passkey(&token, &mut key, "Planted by a thief").await;
     assert_eq!(resp.status(), 201);
-    app.post("/api/v1/auth/forgot-password", &json!({"email": "ada@example.com"}), None).await;
+    app.forgot_password("ada@example.com").await;
     let reset = app.mailed_token("ada@example.com", "Reset your password", 0).await;
-    app.post(
-        "/api/v1/auth/reset-password",
-        &json!({"token": reset, "password": "a brand new passphrase"}),
-        None,
-    )
-    .await
-    .expect_status(200)
-    .await;
+    app.reset_password(&reset, "a brand new passphrase").await.expect_status(200).await;
     app.assert_token_refused(Some(&token)).await;
     let notice = app.mail_body("ada@example.com", "Your password was reset", 0).await;
     assert!(notice.contains("every session was signed out"), "{notice}");

@@ -5,7 +5,7 @@
 use crate::json;
 use janua_testkit::tcp_proxy::TcpProxy;
 use janua_testkit::webhook_receiver::WebhookReceiver;
-use janua_testkit::{ExpectStatus, TestStack, eventually, with_bootstrap_admin};
+use janua_testkit::{ExpectStatus, TestStack, eventually};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -31,22 +31,18 @@ async fn audit_entries(app: &TestStack, admin: &str, query: &str) -> Vec<Value> 
 
 #[tokio::test]
 async fn a_broker_outage_during_signups_delays_events_and_loses_none() {
-    let proxy = TcpProxy::start("127.0.0.1:5672".parse().unwrap()).await;
-    let port = proxy.port();
-    let app = TestStack::spawn_with(|s| {
-        with_bootstrap_admin(s);
+    let proxy = TcpProxy::broker().await;
+    let (app, admin) = TestStack::spawn_with_admin(|s| {
         // Every service reaches the broker through the proxy this test cuts.
         // A short heartbeat: a connection the cut leaves half-open on either side is noticed
         // in seconds, not after RabbitMQ's default minute.
-        s.amqp_url =
-            format!("{}?heartbeat=5", s.amqp_url.replace("127.0.0.1:5672", &format!("127.0.0.1:{port}")));
+        s.amqp_url = format!("{}?heartbeat=5", proxy.proxied(&s.amqp_url));
         // This test is about the broker, not the retry schedule: a delivery attempt that
         // fails on a loaded machine is tried again within seconds, not the default 30 s.
         s.webhooks.retry_base_ms = 300;
         s.webhooks.retry_max_ms = 2_000;
     })
     .await;
-    let admin = app.admin_token().await;
     let receivers = [WebhookReceiver::start().await, WebhookReceiver::start().await];
     for r in &receivers {
         app.post("/api/v1/webhooks", &json!({"url": r.url(), "events": ["user.created"]}), Some(&admin))

@@ -4,18 +4,14 @@
 //! gateway routes reaches a handler.
 
 use crate::json;
-use janua_testkit::{TestStack, eventually, with_bootstrap_admin};
-use serde_json::json;
+use janua_testkit::{TestStack, eventually};
 use std::time::Duration;
-
-use janua_testkit::PASSWORD;
 
 /// The global broker URL names nothing; each service's override names the real broker. Events
 /// still flow: identity's and auth's relays publish, org's and audit's consumers apply.
 #[tokio::test]
 async fn every_service_honours_its_own_broker_override() {
-    let app = TestStack::spawn_with(|s| {
-        with_bootstrap_admin(s);
+    let (app, admin) = TestStack::spawn_with_admin(|s| {
         let real = Some(s.amqp_url.clone());
         s.amqp_url = "amqp://guest:guest@127.0.0.1:9/nowhere".into();
         for service in [
@@ -31,14 +27,8 @@ async fn every_service_honours_its_own_broker_override() {
         }
     })
     .await;
-    let admin = app.admin_token().await;
-    let pair = app.signup("ada@example.com", PASSWORD).await;
-    let token = pair["access_token"].as_str().unwrap().to_string();
-    let org =
-        json(app.post("/api/v1/organizations", &json!({"name": "Acme"}), Some(&token)).await).await["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
+    let token = app.person("ada@example.com").await.token;
+    let org = app.create_org_id(&token, "Acme").await;
     // org learned Ada's address from identity's event; audit recorded identity's, auth's and
     // org's events.
     eventually("org's read model of the new user", Duration::from_secs(20), || async {

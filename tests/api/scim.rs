@@ -3,25 +3,10 @@
 use crate::json;
 use diesel::prelude::*;
 use diesel_async::RunQueryDsl;
+use janua_testkit::scim::{ERROR, GROUP_SCHEMA, LIST_RESPONSE, MEDIA_TYPE, USER_SCHEMA};
 use janua_testkit::{ExpectStatus, TestStack, with_bootstrap_admin};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-const SCIM_MEDIA_TYPE: &str = "application/scim+json";
-
-/// A request through the gateway.
-async fn enterprise(
-    app: &TestStack, method: Method, path: &str, body: Option<&Value>, token: Option<&str>,
-) -> reqwest::Response {
-    let mut req = app.http.request(method, app.url(path));
-    if let Some(b) = body {
-        req = req.json(b);
-    }
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    req.send().await.expect("request")
-}
 
 #[derive(QueryableByName)]
 struct StoredToken {
@@ -45,31 +30,25 @@ async fn stored_tokens(app: &TestStack) -> Vec<StoredToken> {
 async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
     let app = TestStack::spawn().await;
     let ada = app.person("ada@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
+    let org = app.create_org_id(&ada.token, "Acme").await;
     let tokens = format!("/api/v1/organizations/{org}/scim-tokens");
 
-    let okta = enterprise(
-        &app,
-        Method::POST,
-        &tokens,
-        Some(&json!({ "description": "Okta production" })),
-        Some(&ada.token),
-    )
-    .await
-    .expect_status(201)
-    .await;
+    let okta = app
+        .post(&tokens, &json!({ "description": "Okta production" }), Some(&ada.token))
+        .await
+        .expect_status(201)
+        .await;
     let secret = okta["token"].as_str().unwrap().to_string();
     assert!(secret.starts_with("scim_") && secret.len() > 30, "{secret}");
     assert!(okta["created_at"].as_str().is_some());
     let okta_id = okta["id"].as_str().unwrap().to_string();
 
     // The body is optional.
-    let entra =
-        enterprise(&app, Method::POST, &tokens, None, Some(&ada.token)).await.expect_status(201).await;
+    let entra = app.send(Method::POST, &tokens, None, Some(&ada.token)).await.expect_status(201).await;
     assert_ne!(entra["token"], okta["token"]);
 
     // Listed without secrets.
-    let body = enterprise(&app, Method::GET, &tokens, None, Some(&ada.token)).await.expect_status(200).await;
+    let body = app.get(&tokens, Some(&ada.token)).await.expect_status(200).await;
     let listed = body["data"].as_array().unwrap();
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0]["id"], okta_id.as_str());
@@ -89,15 +68,15 @@ async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
 
     // Revoked: gone from the list, marked in the database, and not revocable twice.
     let one = format!("{tokens}/{okta_id}");
-    enterprise(&app, Method::DELETE, &one, None, Some(&ada.token)).await.expect_status(204).await;
-    let resp = enterprise(&app, Method::GET, &tokens, None, Some(&ada.token)).await;
+    app.delete(&one, Some(&ada.token)).await.expect_status(204).await;
+    let resp = app.get(&tokens, Some(&ada.token)).await;
     let listed = json(resp).await["data"].as_array().unwrap().clone();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["id"], entra["id"]);
     assert!(stored_tokens(&app).await[0].revoked);
-    let resp = enterprise(&app, Method::DELETE, &one, None, Some(&ada.token)).await;
+    let resp = app.delete(&one, Some(&ada.token)).await;
     resp.expect_error(404, "NOT_FOUND").await;
-    let resp = enterprise(&app, Method::DELETE, &format!("{tokens}/nope"), None, Some(&ada.token)).await;
+    let resp = app.delete(&format!("{tokens}/nope"), Some(&ada.token)).await;
     resp.expect_error(404, "NOT_FOUND").await;
 
     // Events through the outbox, never with the token.
@@ -115,56 +94,47 @@ async fn scim_tokens_are_shown_once_stored_hashed_listed_and_revoked() {
 #[tokio::test]
 async fn only_scim_managers_handle_an_organizations_tokens() {
     let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let ada = app.person("ada@example.com").await;
-    let bob = app.person("bob@example.com").await;
-    let carol = app.person("carol@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
+    let [ada, bob, carol] = app.people(["ada@example.com", "bob@example.com", "carol@example.com"]).await;
+    let org = app.create_org_id(&ada.token, "Acme").await;
     app.add_member(&ada.token, &org, &bob.id, "member").await;
     let tokens = format!("/api/v1/organizations/{org}/scim-tokens");
-    let resp = enterprise(&app, Method::POST, &tokens, None, Some(&ada.token)).await;
+    let resp = app.send(Method::POST, &tokens, None, Some(&ada.token)).await;
     assert_eq!(resp.status(), 201);
     let id = json(resp).await["id"].as_str().unwrap().to_string();
     let one = format!("{tokens}/{id}");
 
     // A member without scim:manage: 403; an outsider: 404, as if nothing were there.
     for (who, status, code) in [(&bob, 403, "FORBIDDEN"), (&carol, 404, "NOT_FOUND")] {
-        let resp = enterprise(&app, Method::POST, &tokens, None, Some(&who.token)).await;
+        let resp = app.send(Method::POST, &tokens, None, Some(&who.token)).await;
         resp.expect_error(status, code).await;
-        let resp = enterprise(&app, Method::GET, &tokens, None, Some(&who.token)).await;
+        let resp = app.get(&tokens, Some(&who.token)).await;
         resp.expect_error(status, code).await;
-        let resp = enterprise(&app, Method::DELETE, &one, None, Some(&who.token)).await;
+        let resp = app.delete(&one, Some(&who.token)).await;
         resp.expect_error(status, code).await;
     }
-    let resp = enterprise(&app, Method::GET, &tokens, None, None).await;
+    let resp = app.get(&tokens, None).await;
     resp.expect_error(401, "UNAUTHORIZED").await;
     // The token's secret is not a user token.
-    let resp = enterprise(&app, Method::GET, &tokens, None, Some("scim_not-a-jwt")).await;
+    let resp = app.get(&tokens, Some("scim_not-a-jwt")).await;
     resp.expect_error(401, "UNAUTHORIZED").await;
 
     // Platform admins manage any organization's tokens.
     let admin = app.admin_token().await;
-    let resp = enterprise(&app, Method::GET, &tokens, None, Some(&admin)).await;
+    let resp = app.get(&tokens, Some(&admin)).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["data"].as_array().unwrap().len(), 1);
-    enterprise(&app, Method::DELETE, &one, None, Some(&admin)).await.expect_status(204).await;
+    app.delete(&one, Some(&admin)).await.expect_status(204).await;
 
-    let resp = enterprise(
-        &app,
-        Method::POST,
-        &tokens,
-        Some(&json!({ "description": "x".repeat(1025) })),
-        Some(&ada.token),
-    )
-    .await;
+    let resp = app.post(&tokens, &json!({ "description": "x".repeat(1025) }), Some(&ada.token)).await;
     resp.expect_error(400, "VALIDATION_ERROR").await;
 }
 
 async fn scim_document(app: &TestStack, path: &str) -> (u16, Value) {
-    let resp = enterprise(app, Method::GET, path, None, None).await;
+    let resp = app.get(path, None).await;
     let status = resp.status().as_u16();
     let content_type =
         resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
-    assert!(content_type.starts_with(SCIM_MEDIA_TYPE), "{path}: {content_type}");
+    assert!(content_type.starts_with(MEDIA_TYPE), "{path}: {content_type}");
     let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).expect("a JSON body");
     (status, body)
 }
@@ -185,14 +155,14 @@ async fn scim_discovery_documents_name_their_base_and_media_type() {
 
         let (status, schemas) = scim_document(&app, &format!("{base}/Schemas")).await;
         assert_eq!(status, 200);
-        assert_eq!(schemas["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:ListResponse");
+        assert_eq!(schemas["schemas"][0], LIST_RESPONSE);
         let ids: Vec<&str> =
             schemas["Resources"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
-        assert!(ids.contains(&"urn:ietf:params:scim:schemas:core:2.0:User"), "{ids:?}");
-        assert!(ids.contains(&"urn:ietf:params:scim:schemas:core:2.0:Group"), "{ids:?}");
+        assert!(ids.contains(&USER_SCHEMA), "{ids:?}");
+        assert!(ids.contains(&GROUP_SCHEMA), "{ids:?}");
         assert_eq!(schemas["totalResults"], ids.len());
 
-        let user = "urn:ietf:params:scim:schemas:core:2.0:User";
+        let user = USER_SCHEMA;
         let (status, schema) = scim_document(&app, &format!("{base}/Schemas/{user}")).await;
         assert_eq!(status, 200);
         assert_eq!(schema["id"], user);
@@ -210,7 +180,7 @@ async fn scim_discovery_documents_name_their_base_and_media_type() {
         // Unknown ones answer a SCIM error, not Janua's envelope.
         let (status, error) = scim_document(&app, &format!("{base}/Schemas/urn:nothing")).await;
         assert_eq!(status, 404);
-        assert_eq!(error["schemas"][0], "urn:ietf:params:scim:api:messages:2.0:Error");
+        assert_eq!(error["schemas"][0], ERROR);
         assert_eq!(error["status"], "404");
         let (status, _) = scim_document(&app, &format!("{base}/ResourceTypes/Widget")).await;
         assert_eq!(status, 404);

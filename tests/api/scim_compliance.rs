@@ -6,36 +6,15 @@
 //! `scripts/setup.sh` installs it in `target/test-tools/venv`; `JANUA_SCIM2_CLI` names
 //! another `scim` executable.
 
-use crate::json;
-use janua_testkit::TestStack;
-use serde_json::json;
-use std::path::PathBuf;
-
-fn scim_cli() -> PathBuf {
-    if let Ok(path) = std::env::var("JANUA_SCIM2_CLI") {
-        return PathBuf::from(path);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-tools/venv/bin/scim")
-}
+use janua_testkit::{TestStack, test_tool};
 
 #[tokio::test]
 async fn scim2_tester_finds_no_failures() {
-    let cli = scim_cli();
-    assert!(cli.exists(), "{} is missing: run scripts/setup.sh (make setup)", cli.display());
+    let cli = test_tool("JANUA_SCIM2_CLI", "scim");
     let app = TestStack::spawn().await;
-    let pair = app.signup("owner@compliance.test", "correct horse battery").await;
-    let owner = pair["access_token"].as_str().unwrap().to_string();
-    let resp = app.post("/api/v1/organizations", &json!({ "name": "Compliance" }), Some(&owner)).await;
-    assert_eq!(resp.status(), 201);
-    let org = json(resp).await["id"].as_str().unwrap().to_string();
-    let resp = app
-        .post(
-            &format!("/api/v1/organizations/{org}/scim-tokens"),
-            &json!({ "description": "scim2-tester" }),
-            Some(&owner),
-        )
-        .await;
-    let token = json(resp).await["token"].as_str().unwrap().to_string();
+    let owner = app.person("owner@compliance.test").await.token;
+    let org = app.create_org_id(&owner, "Compliance").await;
+    let token = app.create_scim_token(&owner, &org, "scim2-tester").await;
 
     let output = tokio::process::Command::new(&cli)
         .arg("--url")

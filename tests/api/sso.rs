@@ -21,15 +21,19 @@ struct Sso {
 }
 
 async fn stack() -> Sso {
+    stack_with(|s| s.sso.redirect_allowlist = "https://app.example.com/after".into()).await
+}
+
+/// A stack made with `configure` whose SSO asks this test's DNS server, and Acme's owner.
+async fn stack_with(configure: impl FnOnce(&mut janua_core::config::Settings)) -> Sso {
     let dns = DnsServer::start().await;
     let addr = dns.addr().to_string();
     let app = TestStack::spawn_with(|s| {
         s.sso.dns_servers = addr;
-        s.sso.redirect_allowlist = "https://app.example.com/after".into();
+        configure(s);
     })
     .await;
-    let pair = app.signup("owner@acme.test", PASSWORD).await;
-    let owner = pair["access_token"].as_str().unwrap().to_string();
+    let owner = app.person("owner@acme.test").await.token;
     let resp =
         app.post("/api/v1/organizations", &json!({"name": "Acme", "slug": "acme"}), Some(&owner)).await;
     assert_eq!(resp.status(), 201);
@@ -45,23 +49,24 @@ impl Sso {
 
     /// Publishes the TXT proof of each domain and verifies it.
     async fn verify_domains(&self, config: &Value) {
-        let id = config["id"].as_str().unwrap();
         for domain in config["domains"].as_array().unwrap() {
-            let name = domain["record_name"].as_str().unwrap();
-            self.dns.set_txt(name, &[domain["record_value"].as_str().unwrap()]);
-            self.app
-                .post(
-                    &format!(
-                        "/api/v1/sso/configurations/{id}/domains/{}/verify",
-                        domain["domain"].as_str().unwrap()
-                    ),
-                    &json!({}),
-                    Some(&self.owner),
-                )
-                .await
-                .expect_status(200)
-                .await;
+            self.publish_proof(domain);
+            let resp = self.verify_domain(config, domain["domain"].as_str().unwrap(), &self.owner).await;
+            resp.expect_status(200).await;
         }
+    }
+
+    /// Publishes the TXT record that proves `domain` (one of a configuration's `domains`).
+    fn publish_proof(&self, domain: &Value) {
+        self.dns
+            .set_txt(domain["record_name"].as_str().unwrap(), &[domain["record_value"].as_str().unwrap()]);
+    }
+
+    /// Asks for `domain` of `config` to be verified, as the holder of `token`.
+    async fn verify_domain(&self, config: &Value, domain: &str, token: &str) -> reqwest::Response {
+        let id = config["id"].as_str().unwrap();
+        let path = format!("/api/v1/sso/configurations/{id}/domains/{domain}/verify");
+        self.app.post(&path, &json!({}), Some(token)).await
     }
 
     /// A SAML configuration of `idp` (from its metadata URL), its domains verified, and the
@@ -106,18 +111,10 @@ impl Sso {
             self.browser.get(self.app.url(&format!("/api/v1/sso/start?{query}"))).send().await.unwrap();
         assert_eq!(resp.status(), 302, "{}", resp.text().await.unwrap_or_default());
         let location = resp.headers()["location"].to_str().unwrap().to_string();
-        let cookie = resp
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find(|c| c.starts_with("janua_sso_browser="))
-            .expect("the browser cookie")
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        (location, cookie)
+        let set_cookies = resp.headers().get_all("set-cookie");
+        let mut pairs = set_cookies.iter().filter_map(|v| v.to_str().ok()?.split(';').next());
+        let cookie = pairs.find(|pair| pair.starts_with("janua_sso_browser=")).expect("the browser cookie");
+        (location, cookie.to_string())
     }
 
     /// Posts a form to Janua as the browser (with its cookie, if any).
@@ -163,8 +160,7 @@ impl Sso {
     /// Another organization, Globex, configures `idp` for acme.test (unproven); answers its
     /// owner's token and the configuration.
     async fn rival_configuration(&self, idp: &SamlIdp) -> (String, Value) {
-        let pair = self.app.signup("boss@globex.test", PASSWORD).await;
-        let boss = pair["access_token"].as_str().unwrap().to_string();
+        let boss = self.app.person("boss@globex.test").await.token;
         let globex = self.app.create_org(&boss, "Globex").await;
         let config = self
             .app
@@ -450,12 +446,7 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
     let me = sso.me(&answer).await;
     assert_eq!(me["id"].as_str().or(me["user"]["id"].as_str()), Some(grace.as_str()));
     assert_eq!(sso.member_role(&grace).await.as_deref(), Some("member"));
-    let events = sso.enterprise_events().await;
-    let linked = events
-        .iter()
-        .find(|(k, _)| k == "sso.identity_linked")
-        .map(|(_, p)| p.clone())
-        .unwrap_or_else(|| panic!("{events:?}"));
+    let linked = sso.enterprise_events().await.first("sso.identity_linked").clone();
     assert!(linked.get("account_claimed").is_none(), "{linked}");
     assert_eq!(sso.app.signin("grace@acme.test", PASSWORD).await.status(), 200);
     assert_eq!(sso.app.get("/api/v1/auth/me", existing["access_token"].as_str()).await.status(), 200);
@@ -465,13 +456,8 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
     let (boss, config) = sso.rival_configuration(&rogue).await;
     let id = config["id"].as_str().unwrap();
     // The proof is published (say the DNS was briefly theirs): acme.test is Acme's already.
-    let domain = &config["domains"][0];
-    sso.dns.set_txt(domain["record_name"].as_str().unwrap(), &[domain["record_value"].as_str().unwrap()]);
-    let resp = sso
-        .app
-        .post(&format!("/api/v1/sso/configurations/{id}/domains/acme.test/verify"), &json!({}), Some(&boss))
-        .await;
-    resp.expect_error(409, "CONFLICT").await;
+    sso.publish_proof(&config["domains"][0]);
+    sso.verify_domain(&config, "acme.test", &boss).await.expect_error(409, "CONFLICT").await;
     let metadata = sso
         .app
         .http
@@ -493,19 +479,10 @@ async fn existing_accounts_are_linked_within_verified_domains_only() {
 async fn sso_configurations_are_for_organization_admins_and_validated() {
     let sso = stack().await;
     let idp = SamlIdp::start().await;
-    let member = sso.app.signup("member@acme.test", PASSWORD).await;
-    let member_token = member["access_token"].as_str().unwrap().to_string();
-    sso.app
-        .post(
-            &format!("/api/v1/organizations/{}/members", sso.org),
-            &json!({"user_id": member["user"]["id"], "role": "member"}),
-            Some(&sso.owner),
-        )
-        .await
-        .expect_status(201)
-        .await;
-    let stranger = sso.app.signup("stranger@else.test", PASSWORD).await;
-    let stranger_token = stranger["access_token"].as_str().unwrap().to_string();
+    let member = sso.app.person("member@acme.test").await;
+    sso.app.add_member(&sso.owner, &sso.org, &member.id, "member").await;
+    let member_token = member.token;
+    let stranger_token = sso.app.person("stranger@else.test").await.token;
     let body = json!({
         "organization_id": sso.org,
         "name": "Acme IdP",
@@ -717,12 +694,7 @@ async fn an_unproven_account_is_taken_over_only_after_its_registrants_credential
     sso.app.get("/api/v1/auth/me", Some(&squatter_token)).await.expect_error(401, "UNAUTHORIZED").await;
     sso.app.refresh(&squatter).await.expect_error(401, "UNAUTHORIZED").await;
 
-    let events = sso.enterprise_events().await;
-    let linked = events
-        .iter()
-        .find(|(k, _)| k == "sso.identity_linked")
-        .map(|(_, p)| p.clone())
-        .unwrap_or_else(|| panic!("{events:?}"));
+    let linked = sso.enterprise_events().await.first("sso.identity_linked").clone();
     assert_eq!(linked["account_claimed"], true, "{linked}");
     let claimed = sso.app.outbox_events("auth").await.first("user.account_claimed").clone();
     assert_eq!(claimed["proven_by"], "sso");
@@ -747,19 +719,7 @@ async fn deleting_an_organization_ends_its_scim_tokens_sso_connections_and_domai
     let idp = SamlIdp::start().await;
     let config = sso.saml(&idp, json!({})).await;
     let id = config["id"].as_str().unwrap().to_string();
-    let scim = json(
-        sso.app
-            .post(
-                &format!("/api/v1/organizations/{}/scim-tokens", sso.org),
-                &json!({"description": "idp"}),
-                Some(&sso.owner),
-            )
-            .await,
-    )
-    .await["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let scim = sso.app.create_scim_token(&sso.owner, &sso.org, "idp").await;
     assert_eq!(sso.app.get("/api/v1/scim/v2/Users", Some(&scim)).await.status(), 200);
     sso.app
         .delete(&format!("/api/v1/organizations/{}", sso.org), Some(&sso.owner))
@@ -780,20 +740,8 @@ async fn deleting_an_organization_ends_its_scim_tokens_sso_connections_and_domai
     // The domain is free: another organization proves it.
     let other = SamlIdp::start().await;
     let (boss, config) = sso.rival_configuration(&other).await;
-    let domain = &config["domains"][0];
-    sso.dns.set_txt(domain["record_name"].as_str().unwrap(), &[domain["record_value"].as_str().unwrap()]);
-    sso.app
-        .post(
-            &format!(
-                "/api/v1/sso/configurations/{}/domains/acme.test/verify",
-                config["id"].as_str().unwrap()
-            ),
-            &json!({}),
-            Some(&boss),
-        )
-        .await
-        .expect_status(200)
-        .await;
+    sso.publish_proof(&config["domains"][0]);
+    sso.verify_domain(&config, "acme.test", &boss).await.expect_status(200).await;
 }
 
 /// SAML single logout is as strict as sign-in: another Destination, an old or future
@@ -801,28 +749,7 @@ async fn deleting_an_organization_ends_its_scim_tokens_sso_connections_and_domai
 /// posts write at most `sso.failure_events_per_min` refusals to the audit trail.
 #[tokio::test]
 async fn single_logout_is_as_strict_as_sign_in_and_refusals_are_recorded_within_a_budget() {
-    let dns = DnsServer::start().await;
-    let addr = dns.addr().to_string();
-    let app = TestStack::spawn_with(|s| {
-        s.sso.dns_servers = addr;
-        s.sso.failure_events_per_min = 3;
-    })
-    .await;
-    let pair = app.signup("owner@acme.test", PASSWORD).await;
-    let owner = pair["access_token"].as_str().unwrap().to_string();
-    let org =
-        json(app.post("/api/v1/organizations", &json!({"name": "Acme", "slug": "acme"}), Some(&owner)).await)
-            .await["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-    let sso = Sso {
-        app,
-        dns,
-        browser: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
-        owner,
-        org,
-    };
+    let sso = stack_with(|s| s.sso.failure_events_per_min = 3).await;
     let idp = SamlIdp::start().await;
     let config = sso.saml(&idp, json!({})).await;
     let sp = config["saml"]["sp_entity_id"].as_str().unwrap().to_string();

@@ -1,12 +1,12 @@
 use crate::json;
-use janua_testkit::{ExpectStatus, TestStack};
+use janua_testkit::{ExpectStatus, PASSWORD, TestStack};
 use serde_json::json;
 
 #[tokio::test]
 async fn users_read_and_update_their_own_profile_only() {
     let app = TestStack::spawn().await;
-    let ada = app.signup("ada@example.com", "correct horse battery").await;
-    let bob = app.signup("bob@example.com", "correct horse battery").await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    let bob = app.signup("bob@example.com", PASSWORD).await;
     let token = ada["access_token"].as_str();
     let id = ada["user"]["id"].as_str().unwrap();
     let path = format!("/api/v1/users/{id}");

@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
 use janua_testkit::webhook_receiver::{ReceivedRequest, Reply, WebhookReceiver};
-use janua_testkit::{ExpectStatus, Person, TestStack, eventually, with_bootstrap_admin};
+use janua_testkit::{ExpectStatus, Person, TestStack, eventually};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -17,6 +17,13 @@ async fn create_webhook(app: &TestStack, token: &str, body: Value) -> Value {
     let resp = app.post("/api/v1/webhooks", &body, Some(token)).await;
     assert_eq!(resp.status(), 201, "creating a webhook");
     json(resp).await
+}
+
+/// A receiver, and an endpoint the holder of `token` made that sends it `events`.
+async fn hook_to_new_receiver(app: &TestStack, token: &str, events: Value) -> (WebhookReceiver, Value) {
+    let receiver = WebhookReceiver::start().await;
+    let hook = create_webhook(app, token, json!({ "url": receiver.url(), "events": events })).await;
+    (receiver, hook)
 }
 
 async fn invite(app: &TestStack, org: &str, by: &Person, email: &str) {
@@ -58,8 +65,7 @@ fn of_type<'a>(requests: &'a [ReceivedRequest], event_type: &str) -> Vec<&'a Rec
 
 #[tokio::test]
 async fn a_signup_reaches_a_matching_endpoint_signed_and_the_secret_is_shown_once() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     let (matching, other) = (WebhookReceiver::start().await, WebhookReceiver::start().await);
     let hook = create_webhook(
         &app,
@@ -133,7 +139,7 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt() {
     })
     .await;
     let ada = app.person("ada@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
+    let org = app.create_org_id(&ada.token, "Acme").await;
     let receiver = WebhookReceiver::start().await;
     receiver.answer_next([500, 500, 500]);
     let hook = create_webhook(
@@ -179,12 +185,7 @@ async fn a_receiver_failing_three_times_gets_the_event_on_the_fourth_attempt() {
 
 #[tokio::test]
 async fn urls_into_internal_networks_are_refused_at_creation_and_at_delivery() {
-    let app = TestStack::spawn_with(|s| {
-        with_bootstrap_admin(s);
-        s.outbound.allowed_networks = String::new();
-    })
-    .await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestStack::spawn_with_admin(|s| s.outbound.allowed_networks = String::new()).await;
     let receiver = WebhookReceiver::start().await;
     let port = receiver.base().rsplit(':').next().unwrap().to_string();
     for url in [
@@ -240,10 +241,8 @@ async fn urls_into_internal_networks_are_refused_at_creation_and_at_delivery() {
 #[tokio::test]
 async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
     let app = TestStack::spawn().await;
-    let ada = app.person("ada@example.com").await;
-    let bob = app.person("bob@example.com").await;
-    let carol = app.person("carol@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
+    let [ada, bob, carol] = app.people(["ada@example.com", "bob@example.com", "carol@example.com"]).await;
+    let org = app.create_org_id(&ada.token, "Acme").await;
     app.add_member(&ada.token, &org, &bob.id, "member").await;
     let (acme_receiver, globex_receiver) = (WebhookReceiver::start().await, WebhookReceiver::start().await);
     let hook = create_webhook(
@@ -285,20 +284,13 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
     assert_eq!(mine["data"][0]["id"], id);
 
     // Made an admin of the organization, bob may manage its webhooks.
-    app.put(
-        &format!("/api/v1/organizations/{org}/members/{}/role", bob.id),
-        &json!({ "role": "admin" }),
-        Some(&ada.token),
-    )
-    .await
-    .expect_status(200)
-    .await;
+    app.set_member_role(&ada.token, &org, &bob.id, "admin").await.expect_status(200).await;
     let resp = app.put(&path, &json!({ "description": "by bob" }), Some(&bob.token)).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json(resp).await["description"], "by bob");
 
     // Each organization's endpoint gets its own organization's events only.
-    let globex = app.create_org(&carol.token, "Globex").await["id"].as_str().unwrap().to_string();
+    let globex = app.create_org_id(&carol.token, "Globex").await;
     create_webhook(
         &app,
         &carol.token,
@@ -327,11 +319,8 @@ async fn organization_endpoints_are_for_its_managers_and_get_only_its_events() {
 
 #[tokio::test]
 async fn a_rotated_secret_and_the_old_one_both_verify_during_the_overlap() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
-    let receiver = WebhookReceiver::start().await;
-    let hook =
-        create_webhook(&app, &admin, json!({ "url": receiver.url(), "events": ["mfa.enabled"] })).await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
+    let (receiver, hook) = hook_to_new_receiver(&app, &admin, json!(["mfa.enabled"])).await;
     let (id, old) = (hook["id"].as_str().unwrap(), hook["secret"].as_str().unwrap());
 
     let rotated = app
@@ -362,11 +351,8 @@ async fn a_rotated_secret_and_the_old_one_both_verify_during_the_overlap() {
 
 #[tokio::test]
 async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
-    let receiver = WebhookReceiver::start().await;
-    let hook =
-        create_webhook(&app, &admin, json!({ "url": receiver.url(), "events": ["mfa.enabled"] })).await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
+    let (receiver, hook) = hook_to_new_receiver(&app, &admin, json!(["mfa.enabled"])).await;
     let id = hook["id"].as_str().unwrap();
     let queued = app
         .post(&format!("/api/v1/webhooks/{id}/test"), &json!({}), Some(&admin))
@@ -413,15 +399,13 @@ async fn a_test_ping_and_a_redelivery_reach_the_receiver_with_the_same_id() {
 
 #[tokio::test]
 async fn an_endpoint_failing_too_long_is_disabled_until_turned_back_on() {
-    let app = TestStack::spawn_with(|s| {
-        with_bootstrap_admin(s);
+    let (app, admin) = TestStack::spawn_with_admin(|s| {
         s.webhooks.disable_after_secs = 0;
         s.webhooks.max_attempts = 2;
         s.webhooks.retry_base_ms = 20;
         s.webhooks.response_excerpt_bytes = 10;
     })
     .await;
-    let admin = app.admin_token().await;
     let receiver = WebhookReceiver::start().await;
     receiver.answer_always(503);
     let hook =
@@ -453,15 +437,8 @@ async fn an_endpoint_failing_too_long_is_disabled_until_turned_back_on() {
 
 #[tokio::test]
 async fn an_event_the_broker_delivers_twice_makes_one_delivery() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
-    let receiver = WebhookReceiver::start().await;
-    let hook = create_webhook(
-        &app,
-        &admin,
-        json!({ "url": receiver.url(), "events": ["mfa.enabled", "mfa.disabled"] }),
-    )
-    .await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
+    let (receiver, hook) = hook_to_new_receiver(&app, &admin, json!(["mfa.enabled", "mfa.disabled"])).await;
     let id = hook["id"].as_str().unwrap();
     app.wait_for_consumer("webhooks").await;
 
@@ -488,14 +465,12 @@ async fn an_event_the_broker_delivers_twice_makes_one_delivery() {
 
 #[tokio::test]
 async fn a_receiver_slower_than_the_timeout_fails_the_attempt_and_is_retried() {
-    let app = TestStack::spawn_with(|s| {
-        with_bootstrap_admin(s);
+    let (app, admin) = TestStack::spawn_with_admin(|s| {
         s.webhooks.timeout_ms = 300;
         s.webhooks.retry_base_ms = 20;
         s.webhooks.retry_max_ms = 50;
     })
     .await;
-    let admin = app.admin_token().await;
     let receiver = WebhookReceiver::start().await;
     receiver.script([Reply::status(200).after(Duration::from_secs(3))]);
     let hook =
@@ -517,10 +492,9 @@ async fn a_receiver_slower_than_the_timeout_fails_the_attempt_and_is_retried() {
 
 #[tokio::test]
 async fn a_deleted_organization_takes_its_endpoints_with_it() {
-    let app = TestStack::spawn_with(with_bootstrap_admin).await;
-    let admin = app.admin_token().await;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
     let ada = app.person("ada@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
+    let org = app.create_org_id(&ada.token, "Acme").await;
     let receiver = WebhookReceiver::start().await;
     app.wait_for_consumer("webhooks").await;
     let hook = create_webhook(
@@ -543,7 +517,7 @@ async fn a_deleted_organization_takes_its_endpoints_with_it() {
 async fn a_member_who_leaves_no_longer_sees_the_organizations_webhooks() {
     let app = TestStack::spawn().await;
     let ada = app.person("ada@example.com").await;
-    let org = app.create_org(&ada.token, "Acme").await["id"].as_str().unwrap().to_string();
+    let org = app.create_org_id(&ada.token, "Acme").await;
     let bob = app.person("bob@example.com").await;
     app.add_member(&ada.token, &org, &bob.id, "admin").await;
     let receiver = WebhookReceiver::start().await;

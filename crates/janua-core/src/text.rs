@@ -18,16 +18,6 @@ pub fn check_description(d: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn descriptions_are_bounded_in_characters() {
-        assert!(super::check_description(None).is_ok());
-        assert!(super::check_description(Some(&"é".repeat(1024))).is_ok());
-        assert!(super::check_description(Some(&"a".repeat(1025))).is_err());
-    }
-}
-
 /// For `#[serde(default, deserialize_with = "janua_core::text::null_or_value")]` on an
 /// `Option<Option<T>>` field of a change: `null` clears (`Some(None)`), a value sets
 /// (`Some(Some(v))`), and a field left out stays as it is (`None`).
@@ -37,4 +27,14 @@ where
     T: serde::Deserialize<'de>,
 {
     <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn descriptions_are_bounded_in_characters() {
+        assert!(super::check_description(None).is_ok());
+        assert!(super::check_description(Some(&"é".repeat(1024))).is_ok());
+        assert!(super::check_description(Some(&"a".repeat(1025))).is_err());
+    }
 }

@@ -81,6 +81,17 @@ pub enum HandleError {
 
 pub type Handler = Arc<dyn Fn(EventEnvelope) -> BoxFuture<'static, Result<(), HandleError>> + Send + Sync>;
 
+/// A [`Handler`] that applies each event with `apply`, handing it its own clone of `context`
+/// (a pool, a service's state).
+pub fn handler<C, F, Fut>(context: C, apply: F) -> Handler
+where
+    C: Clone + Send + Sync + 'static,
+    F: Fn(C, EventEnvelope) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<(), HandleError>> + Send + 'static,
+{
+    Arc::new(move |envelope| Box::pin(apply(context.clone(), envelope)))
+}
+
 /// Applies several events in one go (one transaction); all of them or none.
 pub type BatchHandler =
     Arc<dyn Fn(Vec<EventEnvelope>) -> BoxFuture<'static, Result<(), HandleError>> + Send + Sync>;

@@ -130,6 +130,24 @@ impl From<janua_core::http::RequestMeta> for EventContext {
     }
 }
 
+/// What a consumer reads first from any envelope. A malformed one can never be handled, so it
+/// is rejected (dead-lettered), never retried.
+impl EventEnvelope {
+    /// The event's id, which the inbox deduplicates by.
+    pub fn event_id(&self) -> Result<Uuid, consumer::HandleError> {
+        Uuid::parse_str(&self.id).map_err(|e| consumer::HandleError::Reject(format!("event id: {e}")))
+    }
+
+    /// The JSON payload (`{}` when there is none).
+    pub fn json_payload(&self) -> Result<serde_json::Value, consumer::HandleError> {
+        if self.payload.is_empty() {
+            return Ok(serde_json::json!({}));
+        }
+        serde_json::from_slice(&self.payload)
+            .map_err(|e| consumer::HandleError::Reject(format!("payload: {e}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 //! and `janua-tokens`, which build on `janua-core`.)
 
 pub mod endpoints;
+pub mod extract;
 
 #[doc(hidden)]
 pub use actix_web as __actix_web;

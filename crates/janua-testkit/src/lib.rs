@@ -8,6 +8,7 @@ pub mod oauth_provider;
 pub mod oidc_provider;
 pub mod peer;
 pub mod saml_idp;
+pub mod scim;
 pub mod smtp;
 pub mod tcp_proxy;
 pub mod webhook_receiver;
@@ -46,6 +47,15 @@ pub const ADMIN_PASSWORD: &str = "bootstrap admin passphrase";
 pub fn with_bootstrap_admin(s: &mut Settings) {
     s.bootstrap_admin_email = Some(ADMIN_EMAIL.into());
     s.bootstrap_admin_password = Some(ADMIN_PASSWORD.into());
+}
+
+/// Settings change: `failures` failed sign-ins in a row lock an account out, at first for
+/// `base_secs`.
+pub fn signin_lockout(failures: u32, base_secs: u64) -> impl FnOnce(&mut Settings) {
+    move |s| {
+        s.rate_limits.signin_failures_per_account = failures;
+        s.rate_limits.signin_lockout_base_secs = base_secs;
+    }
 }
 
 pub fn test_settings(db_name: &str, vhost: &str, smtp_port: u16) -> Settings {
@@ -139,6 +149,18 @@ impl TestStack {
         }
     }
 
+    /// Spawns a stack made with [`with_bootstrap_admin`] and then `configure`; answers it with
+    /// the bootstrap admin's access token.
+    pub async fn spawn_with_admin(configure: impl FnOnce(&mut Settings)) -> (TestStack, String) {
+        let app = Self::spawn_with(|s| {
+            with_bootstrap_admin(s);
+            configure(s);
+        })
+        .await;
+        let admin = app.admin_token().await;
+        (app, admin)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.gateway_url, path)
     }
@@ -180,6 +202,20 @@ impl TestStack {
         req.send().await.expect("request")
     }
 
+    /// Posts `body` as it is, labelled `content_type` (for what [`post`](Self::post) cannot
+    /// send: bodies that are not JSON, malformed or oversized).
+    pub async fn post_raw(
+        &self, path: &str, content_type: &str, body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// Signs up and returns the token pair.
     pub async fn signup(&self, email: &str, password: &str) -> Value {
         let resp = self
@@ -209,6 +245,31 @@ impl TestStack {
     /// The `?token=` of the `nth` mail to `to` with this subject (waits for it).
     pub async fn mailed_token(&self, to: &str, subject: &str, nth: usize) -> String {
         token_from_link(&self.mail_body(to, subject, nth).await)
+    }
+
+    /// How many mails to `to` with this subject have arrived so far (does not wait).
+    pub fn mail_count(&self, to: &str, subject: &str) -> usize {
+        self.smtp.mails_to(to).into_iter().filter(|m| m.subject().as_deref() == Some(subject)).count()
+    }
+
+    /// Asks for a password reset link to be mailed to `email`.
+    pub async fn forgot_password(&self, email: &str) -> reqwest::Response {
+        self.post("/api/v1/auth/forgot-password", &serde_json::json!({ "email": email }), None).await
+    }
+
+    /// Sets `password` with a mailed reset `token`.
+    pub async fn reset_password(&self, token: &str, password: &str) -> reqwest::Response {
+        self.post(
+            "/api/v1/auth/reset-password",
+            &serde_json::json!({ "token": token, "password": password }),
+            None,
+        )
+        .await
+    }
+
+    /// Asks for a sign-in link to be mailed to `email`.
+    pub async fn send_magic_link(&self, email: &str) -> reqwest::Response {
+        self.post("/api/v1/auth/magic/send", &serde_json::json!({ "email": email }), None).await
     }
 
     /// Follows the newest verification link mailed to `email` (waits for the `nth` one) and
@@ -256,14 +317,28 @@ impl TestStack {
     }
 
     /// Signs in as the bootstrap admin of a stack made with [`with_bootstrap_admin`] (waits
-    /// for auth to have created it) and answers the access token.
-    pub async fn admin_token(&self) -> String {
-        let pair = eventually("the bootstrap admin", Duration::from_secs(15), || async {
+    /// for auth to have created it) and answers the sign-in (token pair and user).
+    pub async fn admin_signin(&self) -> Value {
+        eventually("the bootstrap admin", Duration::from_secs(15), || async {
             let resp = self.signin(ADMIN_EMAIL, ADMIN_PASSWORD).await;
             if resp.status() == 200 { resp.json::<Value>().await.ok() } else { None }
         })
-        .await;
+        .await
+    }
+
+    /// [`admin_signin`](Self::admin_signin), answering only the access token.
+    pub async fn admin_token(&self) -> String {
+        let pair = self.admin_signin().await;
         pair["access_token"].as_str().expect("an access token").to_string()
+    }
+
+    /// Asserts that `/sessions` lists the session of `access_token` as the current one, signed
+    /// in by `method`.
+    pub async fn assert_current_session_method(&self, access_token: Option<&str>, method: &str) {
+        let sessions: Value =
+            self.get("/api/v1/sessions", access_token).await.json().await.expect("a JSON body");
+        let listed = sessions["data"].as_array().expect("a list of sessions");
+        assert!(listed.iter().any(|s| s["method"] == method && s["current"] == true), "{sessions}");
     }
 
     /// The events a service has written to its outbox, oldest first.
@@ -385,6 +460,19 @@ pub fn token_from_link(body: &str) -> String {
     body[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
 }
 
+/// A command-line tool the tests run: the one `env_var` names, else `name` from the
+/// virtualenv `scripts/setup.sh` makes in `target/test-tools/venv`. Fails when it is missing.
+pub fn test_tool(env_var: &str, name: &str) -> std::path::PathBuf {
+    let path = match std::env::var(env_var) {
+        Ok(path) => std::path::PathBuf::from(path),
+        Err(_) => std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target/test-tools/venv/bin")
+            .join(name),
+    };
+    assert!(path.exists(), "{} is missing: run scripts/setup.sh (make setup)", path.display());
+    path
+}
+
 pub fn service_token(settings: &Settings) -> String {
     use secrecy::ExposeSecret;
     settings.secrets.service_token.expose_secret().to_string()
@@ -450,14 +538,21 @@ impl TestStack {
         assert_eq!(resp.status(), 200, "passkey registration could not begin");
         let begun: Value = resp.json().await.unwrap();
         let credential = key.create(PASSKEY_ORIGIN, &begun).await;
-        let resp = self
-            .post(
-                "/api/v1/passkeys/register/complete",
-                &serde_json::json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
-                Some(access_token),
-            )
-            .await;
+        let resp = self.complete_passkey_registration(access_token, &begun, &credential).await;
         (begun, resp)
+    }
+
+    /// Completes the passkey registration `begun` with `credential` (an authenticator's answer
+    /// to it), as the holder of `access_token`.
+    pub async fn complete_passkey_registration(
+        &self, access_token: &str, begun: &Value, credential: &Value,
+    ) -> reqwest::Response {
+        self.post(
+            "/api/v1/passkeys/register/complete",
+            &serde_json::json!({ "ceremony_id": begun["ceremony_id"], "credential": credential }),
+            Some(access_token),
+        )
+        .await
     }
 }
 
@@ -493,6 +588,15 @@ impl TestStack {
         }
     }
 
+    /// [`person`](Self::person) for each of `emails`, signed up in that order.
+    pub async fn people<const N: usize>(&self, emails: [&str; N]) -> [Person; N] {
+        let mut people = Vec::with_capacity(N);
+        for email in emails {
+            people.push(self.person(email).await);
+        }
+        people.try_into().expect("one person per address")
+    }
+
     /// Signs `email` up with [`PASSWORD`] and proves the address through the mailed link.
     pub async fn verified_person(&self, email: &str) -> Person {
         let mut person = self.person(email).await;
@@ -520,6 +624,83 @@ impl TestStack {
         assert_eq!(resp.status(), 201, "adding {user} to {org} as {role}");
     }
 
+    /// [`create_org`](Self::create_org), answering only the organization's id.
+    pub async fn create_org_id(&self, token: &str, name: &str) -> String {
+        self.create_org(token, name).await["id"].as_str().expect("an organization id").to_string()
+    }
+
+    /// Gives member `user` of `org` the built-in `role`, as the holder of `token`.
+    pub async fn set_member_role(&self, token: &str, org: &str, user: &str, role: &str) -> reqwest::Response {
+        self.put(
+            &format!("/api/v1/organizations/{org}/members/{user}/role"),
+            &serde_json::json!({ "role": role }),
+            Some(token),
+        )
+        .await
+    }
+
+    /// Creates a custom role of `org` carrying `permissions`, as the holder of `token`.
+    pub async fn create_role(
+        &self, token: &str, org: &str, name: &str, permissions: &[&str],
+    ) -> reqwest::Response {
+        self.post(
+            "/api/v1/rbac/roles",
+            &serde_json::json!({ "name": name, "permissions": permissions, "organization_id": org }),
+            Some(token),
+        )
+        .await
+    }
+
+    /// [`create_role`](Self::create_role), asserting that the role was made; answers its id.
+    pub async fn create_role_id(&self, token: &str, org: &str, name: &str, permissions: &[&str]) -> String {
+        let resp = self.create_role(token, org, name, permissions).await;
+        assert_eq!(resp.status(), 201, "creating role {name}");
+        let role: Value = resp.json().await.expect("a JSON body");
+        role["id"].as_str().expect("a role id").to_string()
+    }
+
+    /// Gives `user` the role `role_id`, as the holder of `token`.
+    pub async fn assign_role(&self, token: &str, user: &str, role_id: &str) -> reqwest::Response {
+        self.post(
+            &format!("/api/v1/rbac/users/{user}/roles"),
+            &serde_json::json!({ "role_id": role_id }),
+            Some(token),
+        )
+        .await
+    }
+
+    /// The permissions `user` holds in `org`, as org's internal API answers the other services.
+    pub async fn effective_permissions(&self, user: &str, org: &str) -> Vec<String> {
+        let resp = self
+            .http
+            .get(format!(
+                "{}/internal/v1/users/{user}/permissions?organization_id={org}",
+                self.settings.org.url.trim_end_matches('/')
+            ))
+            .header(janua_core::http::SERVICE_TOKEN_HEADER, service_token(&self.settings))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(resp.status(), 200, "the permissions of {user} in {org}");
+        let body: Value = resp.json().await.expect("a JSON body");
+        let permissions = body["permissions"].as_array().expect("a list of permissions");
+        permissions.iter().map(|p| p.as_str().expect("a permission name").to_string()).collect()
+    }
+
+    /// Creates a SCIM token of `org`, as the holder of `token`; answers its secret.
+    pub async fn create_scim_token(&self, token: &str, org: &str, description: &str) -> String {
+        let resp = self
+            .post(
+                &format!("/api/v1/organizations/{org}/scim-tokens"),
+                &serde_json::json!({ "description": description }),
+                Some(token),
+            )
+            .await;
+        assert_eq!(resp.status(), 201, "creating a SCIM token for {org}");
+        let created: Value = resp.json().await.expect("a JSON body");
+        created["token"].as_str().expect("a SCIM token").to_string()
+    }
+
     /// `sql` (a query answering one row with a bigint `n`) in a service's schema.
     pub async fn count(&self, schema: &str, sql: &str) -> i64 {
         use diesel_async::RunQueryDsl;
@@ -529,6 +710,14 @@ impl TestStack {
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
             .n
+    }
+
+    /// Polls `sql` (as [`count`](Self::count)) until it answers `expected`.
+    pub async fn wait_for_count(&self, what: &str, schema: &str, sql: &str, expected: i64) {
+        eventually(what, Duration::from_secs(15), || async {
+            (self.count(schema, sql).await == expected).then_some(())
+        })
+        .await;
     }
 
     /// Until a consumer has declared its queue, events for it have nowhere to go: tests that

@@ -6,6 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::broadcast;
 
+/// Where the local RabbitMQ listens.
+const BROKER: &str = "127.0.0.1:5672";
+
 pub struct TcpProxy {
     port: u16,
     up: Arc<AtomicBool>,
@@ -41,6 +44,16 @@ impl TcpProxy {
             }
         });
         TcpProxy { port, up, attempts, cut, task }
+    }
+
+    /// A proxy in front of the local RabbitMQ, the broker every test stack uses.
+    pub async fn broker() -> TcpProxy {
+        TcpProxy::start(BROKER.parse().expect("a socket address")).await
+    }
+
+    /// `amqp_url`, which names the local RabbitMQ, through this proxy instead.
+    pub fn proxied(&self, amqp_url: &str) -> String {
+        amqp_url.replace(BROKER, &format!("127.0.0.1:{}", self.port))
     }
 
     pub fn port(&self) -> u16 {

@@ -48,7 +48,7 @@ fn text(s: String) -> Option<String> {
 
 /// An envelope as an entry; one without a valid id or time can never be recorded.
 pub fn pending(e: EventEnvelope) -> Result<Pending, HandleError> {
-    let event_id = id(&e.id).ok_or_else(|| HandleError::Reject(format!("event id {:?}", e.id)))?;
+    let event_id = e.event_id()?;
     let occurred_at = DateTime::parse_from_rfc3339(&e.occurred_at)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| HandleError::Reject(format!("event {event_id}: occurred_at")))?;

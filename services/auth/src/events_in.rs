@@ -83,10 +83,7 @@ fn invitation_mail(mail: &Effects, p: &serde_json::Value) -> Option<(String, Str
 }
 
 async fn apply(pool: &Pool, mail: &Effects, envelope: EventEnvelope) -> Result<(), HandleError> {
-    let event_id =
-        uuid::Uuid::parse_str(&envelope.id).map_err(|e| HandleError::Reject(format!("event id: {e}")))?;
-    let payload: serde_json::Value = serde_json::from_slice(&envelope.payload)
-        .map_err(|e| HandleError::Reject(format!("payload: {e}")))?;
+    let (event_id, payload) = (envelope.event_id()?, envelope.json_payload()?);
     let mut conn = pool.get().await.map_err(|e| HandleError::Retry(e.to_string()))?;
     let revoked = conn.transaction::<_, diesel::result::Error, _>(async |conn| {
         let mut revoked = Vec::new();

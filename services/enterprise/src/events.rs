@@ -50,7 +50,7 @@ pub fn sso_configuration(
         "name": c.name,
         "protocol": c.protocol,
         "enabled": c.enabled,
-        "idp": c.saml_idp_entity_id.as_ref().or(c.oidc_issuer.as_ref()),
+        "idp": c.saml.entity_id.as_ref().or(c.oidc.issuer.as_ref()),
     });
     Event::new(SOURCE, event_type, payload)
         .subject(c.id)

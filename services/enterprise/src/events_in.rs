@@ -9,7 +9,6 @@ use diesel_async::{AsyncConnection, RunQueryDsl};
 use janua_db::Pool;
 use janua_events::EventEnvelope;
 use janua_events::consumer::{HandleError, Handler, Subscription};
-use std::sync::Arc;
 use uuid::Uuid;
 
 pub const QUEUE: &str = "enterprise";
@@ -19,20 +18,15 @@ pub fn subscription() -> Subscription {
 }
 
 pub fn handler(pool: Pool) -> Handler {
-    Arc::new(move |envelope: EventEnvelope| {
-        let pool = pool.clone();
-        Box::pin(async move { apply(&pool, envelope).await })
-    })
+    janua_events::consumer::handler(pool, apply)
 }
 
 fn id_of(raw: &str, what: &str) -> Result<Uuid, HandleError> {
     Uuid::parse_str(raw).map_err(|e| HandleError::Reject(format!("{what}: {e}")))
 }
 
-async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<(), HandleError> {
-    let event_id = id_of(&envelope.id, "event id")?;
-    let payload: serde_json::Value = serde_json::from_slice(&envelope.payload)
-        .map_err(|e| HandleError::Reject(format!("payload: {e}")))?;
+async fn apply(pool: Pool, envelope: EventEnvelope) -> Result<(), HandleError> {
+    let (event_id, payload) = (envelope.event_id()?, envelope.json_payload()?);
     let mut conn = pool.get().await.map_err(|e| HandleError::Retry(e.to_string()))?;
     conn.transaction::<_, diesel::result::Error, _>(async |conn| {
         if !janua_db::inbox::first_delivery(conn, QUEUE, event_id).await? {

@@ -5,6 +5,7 @@
 
 use crate::route_table::{LocalRoute, Route, Upstream};
 use actix_web::HttpResponse;
+use janua_core::error::refusals;
 use janua_service::endpoints::{Access, operations, operations_mut};
 use utoipa::openapi::OpenApi as Document;
 use utoipa::openapi::header::{Header, HeaderBuilder};
@@ -40,7 +41,7 @@ fn ready() {}
 /// Permissions: platform admin.
 #[utoipa::path(get, path = "/api/v1/health/detailed", operation_id = "health_detailed", tag = "Health", security(("bearer" = [])),
     responses((status = 200, body = Object), (status = 401, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope)))]
+        refusals::Forbidden))]
 #[allow(dead_code)]
 fn detailed() {}
 
@@ -56,7 +57,7 @@ fn openapi_json() {}
 /// Permissions: platform admin.
 #[utoipa::path(post, path = "/api/v1/admin/cache/clear", operation_id = "admin_cache_clear", tag = "Admin", security(("bearer" = [])),
     responses((status = 200, body = Object), (status = 401, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope)))]
+        refusals::Forbidden))]
 #[allow(dead_code)]
 fn cache_clear() {}
 

@@ -1,12 +1,13 @@
 //! What org consumes: identity's user events, into the `users` read model; `user.deleted`
 //! also ends the user's memberships.
 
+use crate::domain::membership;
+use crate::domain::roles::Role;
 use crate::store::{members, users};
 use diesel_async::AsyncConnection;
 use janua_db::Pool;
 use janua_events::EventEnvelope;
 use janua_events::consumer::{HandleError, Handler, Subscription};
-use std::sync::Arc;
 
 pub const QUEUE: &str = "org";
 
@@ -15,17 +16,11 @@ pub fn subscription() -> Subscription {
 }
 
 pub fn handler(pool: Pool) -> Handler {
-    Arc::new(move |envelope: EventEnvelope| {
-        let pool = pool.clone();
-        Box::pin(async move { apply(&pool, envelope).await })
-    })
+    janua_events::consumer::handler(pool, apply)
 }
 
-async fn apply(pool: &Pool, envelope: EventEnvelope) -> Result<(), HandleError> {
-    let event_id =
-        uuid::Uuid::parse_str(&envelope.id).map_err(|e| HandleError::Reject(format!("event id: {e}")))?;
-    let payload: serde_json::Value = serde_json::from_slice(&envelope.payload)
-        .map_err(|e| HandleError::Reject(format!("payload: {e}")))?;
+async fn apply(pool: Pool, envelope: EventEnvelope) -> Result<(), HandleError> {
+    let (event_id, payload) = (envelope.event_id()?, envelope.json_payload()?);
     let mut conn = pool.get().await.map_err(|e| HandleError::Retry(e.to_string()))?;
     conn.transaction::<_, diesel::result::Error, _>(async |conn| {
         if !janua_db::inbox::first_delivery(conn, QUEUE, event_id).await? {
@@ -60,36 +55,14 @@ async fn succession(
     if !members::owners_for_update(conn, org).await?.is_empty() {
         return Ok(());
     }
+    let ctx = janua_events::EventContext::default();
     match members::successor(conn, org).await? {
-        Some(heir) => {
-            members::set_role(conn, org, heir, "owner").await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &crate::events::member(
-                    "organization.member_role_changed",
-                    org,
-                    deleted,
-                    heir,
-                    "owner",
-                    janua_events::EventContext::default(),
-                ),
-            )
-            .await?;
-        }
+        Some(heir) => membership::change_role(conn, org, heir, Role::Owner.as_str(), deleted, ctx).await,
         None => {
             crate::store::organizations::delete(conn, org).await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &crate::events::organization(
-                    "organization.deleted",
-                    org,
-                    deleted,
-                    serde_json::json!({ "organization_id": org, "reason": "last_owner_deleted" }),
-                    janua_events::EventContext::default(),
-                ),
-            )
-            .await?;
+            let gone = serde_json::json!({ "organization_id": org, "reason": "last_owner_deleted" });
+            let event = crate::events::organization("organization.deleted", org, deleted, gone, ctx);
+            janua_db::outbox::enqueue(conn, &event).await
         }
     }
-    Ok(())
 }

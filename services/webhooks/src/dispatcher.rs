@@ -7,7 +7,7 @@
 
 use crate::domain::backoff::RetryPolicy;
 use crate::domain::signature::{SigningKey, signature_header};
-use crate::store::deliveries::{self, AttemptRecord, Claimed, Next};
+use crate::store::deliveries::{self, Attempt, Claimed, Next};
 use crate::store::endpoints;
 use chrono::Utc;
 use diesel_async::AsyncConnection;
@@ -147,7 +147,8 @@ impl Dispatcher {
             }
         };
         tracing::debug!(status = ?outcome.status, ?next, latency_ms, "webhook attempt made");
-        let record = AttemptRecord {
+        let record = Attempt {
+            id: janua_core::ids::new_id(),
             delivery_id: claimed.id,
             attempt: claimed.attempt,
             started_at,
@@ -162,7 +163,7 @@ impl Dispatcher {
         }
     }
 
-    async fn settle(&self, claimed: &Claimed, record: AttemptRecord, next: Next) -> anyhow::Result<()> {
+    async fn settle(&self, claimed: &Claimed, record: Attempt, next: Next) -> anyhow::Result<()> {
         let disable_after = self.inner.disable_after_secs;
         let mut conn = self.inner.pool.get().await?;
         conn.transaction::<_, diesel::result::Error, _>(async |conn| {

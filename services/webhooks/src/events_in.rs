@@ -70,14 +70,8 @@ struct Deliverable {
 /// `None` for an event no endpoint can subscribe to (nor the test ping, which never travels
 /// the bus); an error for one that can never be handled.
 fn deliverable(envelope: EventEnvelope) -> Result<Option<Deliverable>, HandleError> {
-    let event_id =
-        Uuid::parse_str(&envelope.id).map_err(|e| HandleError::Reject(format!("event id: {e}")))?;
+    let (event_id, data) = (envelope.event_id()?, envelope.json_payload()?);
     let organization = optional_id(&envelope.organization_id)?;
-    let data: serde_json::Value = if envelope.payload.is_empty() {
-        serde_json::json!({})
-    } else {
-        serde_json::from_slice(&envelope.payload).map_err(|e| HandleError::Reject(format!("payload: {e}")))?
-    };
     let event_type = envelope.r#type;
     if !event_types::is_valid(&event_type) || event_type == crate::events::TEST_EVENT {
         return Ok(None);

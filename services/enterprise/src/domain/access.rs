@@ -7,6 +7,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures::future::LocalBoxFuture;
 use janua_core::ApiError;
+use janua_service::extract::resolve_path_id;
 use janua_tokens::Authenticated;
 use uuid::Uuid;
 
@@ -26,16 +27,16 @@ impl FromRequest for ScimManager {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let auth = Authenticated::from_request(req, payload);
-        let state = req.app_data::<web::Data<EnterpriseState>>().cloned();
-        let org = req.match_info().get("org_id").and_then(|s| Uuid::parse_str(s).ok());
-        Box::pin(async move {
-            let auth = auth.await?;
-            let state = state.ok_or_else(|| ApiError::internal("EnterpriseState is not configured"))?;
-            let organization_id = org.ok_or_else(no_such_organization)?;
-            require_manage(&state, &auth, organization_id).await?;
-            Ok(ScimManager { organization_id, caller: auth.user_id() })
-        })
+        resolve_path_id(
+            req,
+            payload,
+            "org_id",
+            no_such_organization,
+            async |state: web::Data<EnterpriseState>, auth, organization_id| {
+                require_manage(&state, &auth, organization_id).await?;
+                Ok(ScimManager { organization_id, caller: auth.user_id() })
+            },
+        )
     }
 }
 

@@ -48,6 +48,18 @@ pub enum OidcFailure {
     NonceMismatch,
 }
 
+impl OidcFailure {
+    /// The short reason recorded in events and answered in `details.reason`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::NotAllowed => "provider_not_allowed",
+            Self::Unavailable(_) => "provider_unavailable",
+            Self::Rejected(_) => "id_token_refused",
+            Self::NonceMismatch => "nonce_mismatch",
+        }
+    }
+}
+
 /// One provider's connection details, from an SSO configuration.
 pub struct Provider<'a> {
     pub issuer: &'a str,

@@ -141,10 +141,10 @@ fn escape(value: &str) -> String {
 /// The IdP as samael's metadata, built from the stored configuration (entity id, SSO URL,
 /// every certificate: during a rotation the old and the new both verify).
 fn idp_descriptor(config: &SsoConfiguration) -> Result<EntityDescriptor, String> {
-    let entity_id = config.saml_idp_entity_id.as_deref().ok_or("no IdP entity id")?;
-    let sso_url = config.saml_idp_sso_url.as_deref().ok_or("no IdP SSO URL")?;
+    let entity_id = config.saml.entity_id.as_deref().ok_or("no IdP entity id")?;
+    let sso_url = config.saml.sso_url.as_deref().ok_or("no IdP SSO URL")?;
     let mut keys = String::new();
-    for cert in &config.saml_idp_certificates {
+    for cert in &config.saml.certificates {
         let der = der_of(cert)?;
         keys.push_str(&format!(
             r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
@@ -167,7 +167,7 @@ pub fn service_provider(
     config: &SsoConfiguration, public_url: &str, clock_skew: Duration, unsolicited: bool,
 ) -> Result<ServiceProvider, String> {
     let urls = sp_urls(public_url, config.id);
-    let allowed = (!config.saml_allow_sha1).then(|| {
+    let allowed = (!config.saml.allow_sha1).then(|| {
         vec![
             AllowedSignatureAlgorithm::RsaSha256,
             AllowedSignatureAlgorithm::RsaSha384,
@@ -204,7 +204,7 @@ pub fn authn_redirect(
     config: &SsoConfiguration, public_url: &str, relay_state: &str,
 ) -> Result<(String, url::Url), String> {
     let sp = service_provider(config, public_url, Duration::seconds(120), false)?;
-    let sso_url = config.saml_idp_sso_url.as_deref().ok_or("no IdP SSO URL")?;
+    let sso_url = config.saml.sso_url.as_deref().ok_or("no IdP SSO URL")?;
     let mut request = sp.make_authentication_request(sso_url).map_err(|e| format!("AuthnRequest: {e}"))?;
     // samael's own ids carry 32 random bits; this one is unguessable.
     request.id = format!("_{}", hex::encode(rand::random::<[u8; 20]>()));
@@ -340,7 +340,7 @@ pub fn verify(
         return Err(SamlRefusal::AssertionCount);
     }
     let unsolicited = request_id.is_none();
-    if unsolicited && !config.saml_allow_idp_initiated {
+    if unsolicited && !config.saml.allow_idp_initiated {
         return Err(SamlRefusal::Unsolicited);
     }
     let sp = service_provider(config, public_url, clock_skew, unsolicited).map_err(SamlRefusal::Other)?;
@@ -476,16 +476,12 @@ pub fn verify_logout_request(
     config: &SsoConfiguration, xml: &str, public_url: &str, clock_skew: Duration, now: DateTime<Utc>,
 ) -> Result<LogoutRequest, SamlRefusal> {
     use samael::crypto::{Crypto, CryptoProvider, ReduceMode};
-    let certs: Vec<CertificateDer> = config
-        .saml_idp_certificates
-        .iter()
-        .filter_map(|c| der_of(c).ok())
-        .map(CertificateDer::from)
-        .collect();
+    let certs: Vec<CertificateDer> =
+        config.saml.certificates.iter().filter_map(|c| der_of(c).ok()).map(CertificateDer::from).collect();
     if certs.is_empty() {
         return Err(SamlRefusal::Signature);
     }
-    let allowed: Option<Vec<AllowedSignatureAlgorithm>> = (!config.saml_allow_sha1).then(|| {
+    let allowed: Option<Vec<AllowedSignatureAlgorithm>> = (!config.saml.allow_sha1).then(|| {
         vec![
             AllowedSignatureAlgorithm::RsaSha256,
             AllowedSignatureAlgorithm::RsaSha512,
@@ -503,7 +499,7 @@ pub fn verify_logout_request(
         return Err(SamlRefusal::Malformed("not a LogoutRequest".into()));
     }
     let issuer = element_text(&reduced, "Issuer").unwrap_or_default();
-    if Some(issuer) != config.saml_idp_entity_id.as_deref() {
+    if Some(issuer) != config.saml.entity_id.as_deref() {
         return Err(SamlRefusal::Other(format!("issuer {issuer:?} is not the IdP")));
     }
     let tag_end = reduced
@@ -560,7 +556,7 @@ fn unescape(value: &str) -> String {
 pub fn logout_response(
     config: &SsoConfiguration, public_url: &str, in_response_to: &str,
 ) -> Option<(String, String)> {
-    let destination = config.saml_idp_slo_url.as_deref()?;
+    let destination = config.saml.slo_url.as_deref()?;
     let issuer = sp_urls(public_url, config.id).metadata_url;
     let xml = format!(
         r#"<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_{}" Version="2.0" IssueInstant="{}" Destination="{}" InResponseTo="{}"><saml:Issuer>{}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>"#,
@@ -633,30 +629,16 @@ mod samael_idp_tests {
     const SHA256_DIGEST: &str = "http://www.w3.org/2001/04/xmlenc#sha256";
 
     fn config(cert: &CertificateDer) -> SsoConfiguration {
-        let now = Utc::now();
         SsoConfiguration {
-            id: Uuid::now_v7(),
-            organization_id: Uuid::now_v7(),
             name: "t".into(),
             protocol: "saml".into(),
-            enabled: true,
-            default_role: "member".into(),
-            admin_groups: vec![],
-            attribute_mapping: serde_json::json!({}),
-            saml_idp_entity_id: Some("https://idp.example/metadata".into()),
-            saml_idp_sso_url: Some("https://idp.example/sso".into()),
-            saml_idp_slo_url: None,
-            saml_idp_certificates: vec![pem_of(&STANDARD.encode(cert.der_data())).unwrap()],
-            saml_idp_metadata_url: None,
-            saml_allow_idp_initiated: false,
-            saml_allow_sha1: false,
-            oidc_issuer: None,
-            oidc_client_id: None,
-            oidc_client_secret: None,
-            oidc_scopes: vec![],
-            created_by: Uuid::now_v7(),
-            created_at: now,
-            updated_at: now,
+            saml: crate::store::sso::SamlIdp {
+                entity_id: Some("https://idp.example/metadata".into()),
+                sso_url: Some("https://idp.example/sso".into()),
+                certificates: vec![pem_of(&STANDARD.encode(cert.der_data())).unwrap()],
+                ..Default::default()
+            },
+            ..SsoConfiguration::new(Uuid::now_v7(), Uuid::now_v7())
         }
     }
 

@@ -3,7 +3,6 @@
 //! converges instead of duplicating.
 
 use janua_core::config::Settings;
-use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -80,6 +79,30 @@ fn with_browser(mut body: Value, meta: &janua_core::http::RequestMeta) -> Value 
     body
 }
 
+/// A service whose internal API (`/internal/v1`) this one calls.
+#[derive(Debug, Clone, Copy)]
+enum Service {
+    Identity,
+    Org,
+    Auth,
+}
+
+impl Service {
+    /// Its name, as errors and logs give it.
+    fn name(self) -> &'static str {
+        match self {
+            Service::Identity => "identity",
+            Service::Org => "org",
+            Service::Auth => "auth",
+        }
+    }
+}
+
+/// `text` as a URL path segment or query value.
+fn encoded(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 #[derive(Clone)]
 pub struct Upstreams {
     http: reqwest::Client,
@@ -100,12 +123,19 @@ impl Upstreams {
         }
     }
 
+    /// Calls `path` of the service's internal API and answers the body (`null` when empty).
     async fn call(
-        &self, service: &'static str, method: reqwest::Method, url: String, body: Option<Value>,
-    ) -> Result<(StatusCode, Value), UpstreamError> {
+        &self, service: Service, method: reqwest::Method, path: &str, body: Option<Value>,
+    ) -> Result<Value, UpstreamError> {
+        let base = match service {
+            Service::Identity => &self.identity,
+            Service::Org => &self.org,
+            Service::Auth => &self.auth,
+        };
+        let service = service.name();
         let mut req = self
             .http
-            .request(method, url)
+            .request(method, format!("{base}/internal/v1{path}"))
             .header(janua_core::http::SERVICE_TOKEN_HEADER, &self.token)
             .timeout(TIMEOUT);
         if let Some(body) = body {
@@ -136,13 +166,20 @@ impl Upstreams {
                 field: error["details"]["field"].as_str().map(str::to_owned),
             });
         }
-        Ok((status, value))
+        Ok(value)
+    }
+
+    /// A call whose answer is only whether it succeeded.
+    async fn send(
+        &self, service: Service, method: reqwest::Method, path: &str, body: Option<Value>,
+    ) -> Result<(), UpstreamError> {
+        self.call(service, method, path, body).await.map(drop)
     }
 
     /// A GET whose 404 means "there is none".
-    async fn get_optional(&self, service: &'static str, url: String) -> Result<Option<Value>, UpstreamError> {
-        match self.call(service, reqwest::Method::GET, url, None).await {
-            Ok((_, value)) => Ok(Some(value)),
+    async fn get_optional(&self, service: Service, path: &str) -> Result<Option<Value>, UpstreamError> {
+        match self.call(service, reqwest::Method::GET, path, None).await {
+            Ok(value) => Ok(Some(value)),
             Err(UpstreamError::Refused { status: 404, .. }) => Ok(None),
             Err(e) => Err(e),
         }
@@ -153,6 +190,13 @@ impl Upstreams {
             tracing::error!(error = %e, "identity answered an account this service cannot read");
             UpstreamError::Unavailable("identity")
         })
+    }
+
+    /// An account identity answers: `method` on the account's `/users/{id}`.
+    async fn account_call(
+        &self, method: reqwest::Method, id: Uuid, body: Value,
+    ) -> Result<Account, UpstreamError> {
+        Self::account(self.call(Service::Identity, method, &format!("/users/{id}"), Some(body)).await?)
     }
 
     /// Creates the account with this id, or answers it when it exists with this email. A 409
@@ -167,22 +211,12 @@ impl Upstreams {
     async fn put_account(
         &self, id: Uuid, email: &str, name: Option<&str>, email_verified: bool,
     ) -> Result<Account, UpstreamError> {
-        let (_, value) = self
-            .call(
-                "identity",
-                reqwest::Method::PUT,
-                format!("{}/internal/v1/users/{id}", self.identity),
-                Some(json!({ "email": email, "name": name, "email_verified": email_verified })),
-            )
-            .await?;
-        Self::account(value)
+        let body = json!({ "email": email, "name": name, "email_verified": email_verified });
+        self.account_call(reqwest::Method::PUT, id, body).await
     }
 
     pub async fn account_of(&self, id: Uuid) -> Result<Option<Account>, UpstreamError> {
-        self.get_optional("identity", format!("{}/internal/v1/users/{id}", self.identity))
-            .await?
-            .map(Self::account)
-            .transpose()
+        self.get_optional(Service::Identity, &format!("/users/{id}")).await?.map(Self::account).transpose()
     }
 
     /// Changes what is given of the account: email, name (`Some(None)` clears it), status.
@@ -200,80 +234,51 @@ impl Upstreams {
         if let Some(active) = active {
             body["status"] = json!(if active { "active" } else { "suspended" });
         }
-        let (_, value) = self
-            .call(
-                "identity",
-                reqwest::Method::PATCH,
-                format!("{}/internal/v1/users/{id}", self.identity),
-                Some(body),
-            )
-            .await?;
-        Self::account(value)
+        self.account_call(reqwest::Method::PATCH, id, body).await
+    }
+
+    /// Makes the user a member of the organization with `role` (kept if they are a member
+    /// already), `actor` acting.
+    async fn put_member(&self, org: Uuid, user: Uuid, role: &str, actor: Uuid) -> Result<(), UpstreamError> {
+        let path = format!("/organizations/{org}/members/{user}");
+        self.send(Service::Org, reqwest::Method::PUT, &path, Some(json!({ "role": role, "actor_id": actor })))
+            .await
     }
 
     pub async fn add_member(&self, org: Uuid, user: Uuid, actor: Uuid) -> Result<(), UpstreamError> {
-        self.call(
-            "org",
-            reqwest::Method::PUT,
-            format!("{}/internal/v1/organizations/{org}/members/{user}", self.org),
-            Some(json!({ "role": "member", "actor_id": actor })),
-        )
-        .await
-        .map(|_| ())
+        self.put_member(org, user, "member", actor).await
     }
 
     pub async fn remove_member(&self, org: Uuid, user: Uuid, actor: Uuid) -> Result<(), UpstreamError> {
-        self.call(
-            "org",
-            reqwest::Method::DELETE,
-            format!("{}/internal/v1/organizations/{org}/members/{user}?actor_id={actor}", self.org),
-            None,
-        )
-        .await
-        .map(|_| ())
+        let path = format!("/organizations/{org}/members/{user}?actor_id={actor}");
+        self.send(Service::Org, reqwest::Method::DELETE, &path, None).await
     }
 
     /// Creates or renames the organization role backing a group.
     pub async fn put_role(
         &self, org: Uuid, role: Uuid, name: &str, actor: Uuid,
     ) -> Result<(), UpstreamError> {
-        self.call(
-            "org",
-            reqwest::Method::PUT,
-            format!("{}/internal/v1/organizations/{org}/roles/{role}", self.org),
-            Some(json!({
-                "name": name,
-                "description": "Provisioned over SCIM: members of this group hold this role.",
-                "actor_id": actor
-            })),
-        )
-        .await
-        .map(|_| ())
+        let body = json!({
+            "name": name,
+            "description": "Provisioned over SCIM: members of this group hold this role.",
+            "actor_id": actor
+        });
+        let path = format!("/organizations/{org}/roles/{role}");
+        self.send(Service::Org, reqwest::Method::PUT, &path, Some(body)).await
     }
 
     pub async fn delete_role(&self, org: Uuid, role: Uuid) -> Result<(), UpstreamError> {
-        self.call(
-            "org",
-            reqwest::Method::DELETE,
-            format!("{}/internal/v1/organizations/{org}/roles/{role}", self.org),
-            None,
-        )
-        .await
-        .map(|_| ())
+        let path = format!("/organizations/{org}/roles/{role}");
+        self.send(Service::Org, reqwest::Method::DELETE, &path, None).await
     }
 
     /// Makes the role's holders exactly `users`.
     pub async fn set_role_members(
         &self, org: Uuid, role: Uuid, users: &[Uuid], actor: Uuid,
     ) -> Result<(), UpstreamError> {
-        self.call(
-            "org",
-            reqwest::Method::PUT,
-            format!("{}/internal/v1/organizations/{org}/roles/{role}/members", self.org),
-            Some(json!({ "user_ids": users, "actor_id": actor })),
-        )
-        .await
-        .map(|_| ())
+        let path = format!("/organizations/{org}/roles/{role}/members");
+        let body = json!({ "user_ids": users, "actor_id": actor });
+        self.send(Service::Org, reqwest::Method::PUT, &path, Some(body)).await
     }
 }
 
@@ -290,16 +295,14 @@ pub type SignInAnswer = Value;
 
 impl Upstreams {
     pub async fn organization_by_slug(&self, slug: &str) -> Result<Option<OrganizationRef>, UpstreamError> {
-        let encoded: String = url::form_urlencoded::byte_serialize(slug.as_bytes()).collect();
-        let url = format!("{}/internal/v1/organizations/by-slug/{encoded}", self.org);
-        Ok(self.get_optional("org", url).await?.and_then(|value| serde_json::from_value(value).ok()))
+        let path = format!("/organizations/by-slug/{}", encoded(slug));
+        Ok(self.get_optional(Service::Org, &path).await?.and_then(|value| serde_json::from_value(value).ok()))
     }
 
     /// The account with this email, if any.
     pub async fn account_by_email(&self, email: &str) -> Result<Option<Account>, UpstreamError> {
-        let encoded: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
-        let url = format!("{}/internal/v1/users/by-email?email={encoded}", self.identity);
-        self.get_optional("identity", url).await?.map(Self::account).transpose()
+        let path = format!("/users/by-email?email={}", encoded(email));
+        self.get_optional(Service::Identity, &path).await?.map(Self::account).transpose()
     }
 
     /// Creates an account whose address the organization's IdP vouches for (a verified
@@ -312,29 +315,22 @@ impl Upstreams {
 
     /// Adds the user to the organization with `role` (kept if they are a member already).
     pub async fn ensure_member(&self, org: Uuid, user: Uuid, role: &str) -> Result<(), UpstreamError> {
-        self.call(
-            "org",
-            reqwest::Method::PUT,
-            format!("{}/internal/v1/organizations/{org}/members/{user}", self.org),
-            Some(json!({ "role": role, "actor_id": user })),
-        )
-        .await
-        .map(|_| ())
+        self.put_member(org, user, role, user).await
+    }
+
+    /// What auth answers to an action (`sign-in`, `claim`) on the user for the browser.
+    async fn act_for_browser(
+        &self, user: Uuid, action: &str, body: Value, meta: &janua_core::http::RequestMeta,
+    ) -> Result<Value, UpstreamError> {
+        let path = format!("/users/{user}/{action}");
+        self.call(Service::Auth, reqwest::Method::POST, &path, Some(with_browser(body, meta))).await
     }
 
     /// Asks auth to sign the user in (sessions, MFA, events are auth's).
     pub async fn sign_in(
         &self, user: Uuid, method: &str, meta: &janua_core::http::RequestMeta,
     ) -> Result<SignInAnswer, UpstreamError> {
-        let (_, value) = self
-            .call(
-                "auth",
-                reqwest::Method::POST,
-                format!("{}/internal/v1/users/{user}/sign-in", self.auth),
-                Some(with_browser(json!({ "method": method }), meta)),
-            )
-            .await?;
-        Ok(value)
+        self.act_for_browser(user, "sign-in", json!({ "method": method }), meta).await
     }
 
     /// Hands an account whose address was never proven to the address's owner, whom this
@@ -343,14 +339,8 @@ impl Upstreams {
     pub async fn claim_account(
         &self, user: Uuid, email: &str, meta: &janua_core::http::RequestMeta,
     ) -> Result<Vec<String>, UpstreamError> {
-        let (_, value) = self
-            .call(
-                "auth",
-                reqwest::Method::POST,
-                format!("{}/internal/v1/users/{user}/claim", self.auth),
-                Some(with_browser(json!({ "email": email, "proven_by": "sso" }), meta)),
-            )
-            .await?;
+        let value =
+            self.act_for_browser(user, "claim", json!({ "email": email, "proven_by": "sso" }), meta).await?;
         Ok(value["removed"]
             .as_array()
             .into_iter()
@@ -361,13 +351,7 @@ impl Upstreams {
 
     /// Revokes a Janua session (single logout).
     pub async fn revoke_session(&self, session: Uuid, user: Uuid) -> Result<(), UpstreamError> {
-        self.call(
-            "auth",
-            reqwest::Method::DELETE,
-            format!("{}/internal/v1/sessions/{session}?user_id={user}", self.auth),
-            None,
-        )
-        .await
-        .map(|_| ())
+        let path = format!("/sessions/{session}?user_id={user}");
+        self.send(Service::Auth, reqwest::Method::DELETE, &path, None).await
     }
 }

@@ -4,8 +4,10 @@
 //! was asked under, since clients follow `meta.location`.
 
 use crate::EnterpriseState;
+use crate::handlers::scim_common::{ScimResult, scim_json};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use janua_scim::{SCIM_MEDIA_TYPE, ScimError, schema};
+use janua_scim::{ScimError, schema};
 use serde_json::Value;
 
 /// The SCIM base paths, the versioned one first so it wins the prefix match.
@@ -17,18 +19,19 @@ pub fn base_url(state: &EnterpriseState, req: &HttpRequest) -> String {
     format!("{}{base}", state.settings.public_url.trim_end_matches('/'))
 }
 
-fn scim_json(status: actix_web::http::StatusCode, body: &impl serde::Serialize) -> HttpResponse {
-    HttpResponse::build(status).content_type(SCIM_MEDIA_TYPE).json(body)
+/// A document made for the base the request came in under.
+fn document(state: &EnterpriseState, req: &HttpRequest, of: impl FnOnce(&str) -> Value) -> HttpResponse {
+    scim_json(StatusCode::OK, &of(&base_url(state, req)))
 }
 
-fn found(document: Option<Value>, what: &str, id: &str) -> HttpResponse {
-    match document {
-        Some(doc) => scim_json(actix_web::http::StatusCode::OK, &doc),
-        None => {
-            let error = ScimError::NotFound(format!("{what} {id}"));
-            scim_json(actix_web::http::StatusCode::NOT_FOUND, &error.to_body())
-        }
-    }
+/// One document of a list (the `what` named `id`), made for the request's base; a SCIM 404
+/// when there is none.
+fn one_document(
+    state: &EnterpriseState, req: &HttpRequest, what: &str, id: &str,
+    of: impl FnOnce(&str, &str) -> Option<Value>,
+) -> ScimResult {
+    let doc = of(&base_url(state, req), id).ok_or_else(|| ScimError::NotFound(format!("{what} {id}")))?;
+    Ok(scim_json(StatusCode::OK, &doc))
 }
 
 /// What Janua's SCIM service supports (RFC 7643 §5).
@@ -37,8 +40,7 @@ fn found(document: Option<Value>, what: &str, id: &str) -> HttpResponse {
 #[utoipa::path(get, path = "/api/v1/scim/v2/ServiceProviderConfig", tag = "SCIM",
     responses((status = 200, description = "the ServiceProviderConfig document", content_type = "application/scim+json")))]
 pub async fn service_provider_config(state: web::Data<EnterpriseState>, req: HttpRequest) -> HttpResponse {
-    let doc = schema::service_provider_config(&base_url(&state, &req));
-    scim_json(actix_web::http::StatusCode::OK, &doc)
+    document(&state, &req, schema::service_provider_config)
 }
 
 /// The schemas Janua serves, as a `ListResponse` (RFC 7644 §4).
@@ -47,8 +49,7 @@ pub async fn service_provider_config(state: web::Data<EnterpriseState>, req: Htt
 #[utoipa::path(get, path = "/api/v1/scim/v2/Schemas", tag = "SCIM",
     responses((status = 200, description = "a ListResponse of Schema documents", content_type = "application/scim+json")))]
 pub async fn schemas(state: web::Data<EnterpriseState>, req: HttpRequest) -> HttpResponse {
-    let doc = schema::schemas_document(&base_url(&state, &req));
-    scim_json(actix_web::http::StatusCode::OK, &doc)
+    document(&state, &req, schema::schemas_document)
 }
 
 /// One schema by its URN.
@@ -60,9 +61,8 @@ pub async fn schemas(state: web::Data<EnterpriseState>, req: HttpRequest) -> Htt
         (status = 404, description = "a SCIM error", content_type = "application/scim+json")))]
 pub async fn schema(
     state: web::Data<EnterpriseState>, req: HttpRequest, id: web::Path<String>,
-) -> HttpResponse {
-    let doc = schema::schema_document(&base_url(&state, &req), &id);
-    found(doc, "Schema", &id)
+) -> ScimResult {
+    one_document(&state, &req, "Schema", &id, schema::schema_document)
 }
 
 /// The resource types Janua serves (User, Group), as a `ListResponse`.
@@ -71,8 +71,7 @@ pub async fn schema(
 #[utoipa::path(get, path = "/api/v1/scim/v2/ResourceTypes", tag = "SCIM",
     responses((status = 200, description = "a ListResponse of ResourceType documents", content_type = "application/scim+json")))]
 pub async fn resource_types(state: web::Data<EnterpriseState>, req: HttpRequest) -> HttpResponse {
-    let doc = schema::resource_types_document(&base_url(&state, &req));
-    scim_json(actix_web::http::StatusCode::OK, &doc)
+    document(&state, &req, schema::resource_types_document)
 }
 
 /// One resource type by name (`User`, `Group`).
@@ -84,7 +83,6 @@ pub async fn resource_types(state: web::Data<EnterpriseState>, req: HttpRequest)
         (status = 404, description = "a SCIM error", content_type = "application/scim+json")))]
 pub async fn resource_type(
     state: web::Data<EnterpriseState>, req: HttpRequest, id: web::Path<String>,
-) -> HttpResponse {
-    let doc = schema::resource_type_document(&base_url(&state, &req), &id);
-    found(doc, "ResourceType", &id)
+) -> ScimResult {
+    one_document(&state, &req, "ResourceType", &id, schema::resource_type_document)
 }

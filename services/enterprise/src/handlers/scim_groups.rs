@@ -6,14 +6,14 @@
 use crate::EnterpriseState;
 use crate::domain::scim_client::ScimClient;
 use crate::domain::scim_resources as resources;
-use crate::handlers::scim_common::{ScimFailure, ScimResult, json_body, query_pairs, resource_response};
+use crate::handlers::scim_common::{ScimFailure, ScimResult, query_pairs};
 use crate::handlers::scim_resource::{self as lifecycle, ScimCall, ScimEvent, ScimResource};
-use crate::store::scim_groups::{self as store, Member, ScimGroupRow};
-use crate::store::scim_users;
-use actix_web::http::StatusCode;
+use crate::store::scim_groups::{self as store, Member, Names, ScimGroupRow};
+use crate::store::{scim_users, taken_as};
 use actix_web::web;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use janua_scim::{ListQuery, ListResponse, ResourceType, ScimError, input, list};
+use janua_core::http::RequestMeta;
+use janua_scim::{ListQuery, ListResponse, ResourceType, ScimError};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -62,14 +62,45 @@ impl ScimResource for Group {
         state: &EnterpriseState, org: Uuid, base: &str, query: &ListQuery,
     ) -> Result<ListResponse, ScimFailure> {
         let mut conn = state.pool.get().await?;
-        let mut matched = matching(&mut conn, org, base, query.filter.as_ref()).await?;
-        if let Some(sort_by) = &query.sort_by {
-            list::sort_resources(&mut matched, sort_by, query.sort_order, GROUP);
+        let matched = matching(&mut conn, org, base, query.filter.as_ref()).await?;
+        let (page, total) = lifecycle::sorted_page(matched, query, GROUP);
+        Ok(lifecycle::list_response(&page, total, query))
+    }
+
+    /// Creates the group and the org role behind it, held by the members with an account;
+    /// publishes `scim.group_created`.
+    async fn create(
+        state: &EnterpriseState, client: &ScimClient, resource: Value, meta: RequestMeta,
+    ) -> Result<(ScimGroupRow, Vec<Member>), ScimFailure> {
+        let names = names(&resource)?;
+        let display = &names.display_name;
+        let org = client.organization_id;
+        let mut conn = state.pool.get().await?;
+        check_name_free(&mut conn, org, display, None).await?;
+        let members = members_named(&mut conn, org, &resource, &[]).await?;
+        let member_ids: Vec<Uuid> = members.iter().map(|(id, _)| *id).collect();
+        let mut id = group_id(org, display);
+        if store::find(&mut conn, org, id, false).await?.is_some() {
+            // A group renamed away from this name still holds the id.
+            id = Uuid::now_v7();
         }
-        let total = matched.len();
-        let resources =
-            query.paging.page(&matched).iter().map(|r| query.projection.apply(r, GROUP)).collect();
-        Ok(ListResponse::new(resources, total, query.paging.start_index))
+        let row = conn
+            .transaction::<_, ScimFailure, _>(async |conn| {
+                let row =
+                    store::insert(conn, org, id, &names).await.map_err(taken_as(|| name_exists(display)))?;
+                store::set_members(conn, id, &members).await?;
+                state.upstreams.put_role(org, id, display, client.created_by).await?;
+                grant_role(state, client, conn, id, &member_ids).await?;
+                let event = ScimEvent {
+                    event_type: "scim.group_created",
+                    details: json!({ "group_id": id, "display_name": display, "members": member_ids }),
+                };
+                lifecycle::publish(conn, client, id, event, meta).await?;
+                Ok(row)
+            })
+            .await?;
+        let members = Self::related(&mut conn, &row).await?;
+        Ok((row, members))
     }
 
     /// Renames the org role and gives it the new members' accounts as they change; publishes
@@ -79,24 +110,25 @@ impl ScimResource for Group {
         (_, current_members): (&Value, &Vec<Member>), next: Value,
     ) -> Result<Option<(ScimGroupRow, ScimEvent)>, ScimFailure> {
         let (org, id) = (client.organization_id, row.id);
-        let (display, external_id) = names(&next)?;
+        let names = names(&next)?;
+        let display = &names.display_name;
         let mut kept: Vec<(Uuid, Option<String>)> =
             current_members.iter().map(|m| (m.user_id, m.display_sent.then(|| m.display.clone()))).collect();
         kept.sort_by_key(|(id, _)| *id);
         let members = members_named(conn, org, &next, current_members).await?;
         let before: BTreeSet<Uuid> = kept.iter().map(|(id, _)| *id).collect();
         let after: BTreeSet<Uuid> = members.iter().map(|(id, _)| *id).collect();
-        let renamed = display != row.display_name;
-        if !renamed && external_id == row.external_id && kept == members {
+        let renamed = *display != row.display_name;
+        if !renamed && names.external_id == row.external_id && kept == members {
             return Ok(None);
         }
-        if renamed && store::name_taken(conn, org, &display, Some(id)).await? {
-            return Err(name_exists(&display));
+        if renamed {
+            check_name_free(conn, org, display, Some(id)).await?;
         }
-        let saved = store::save(conn, id, &display, external_id.as_deref(), row.version + 1).await?;
+        let saved = store::save(conn, id, &names, row.version + 1).await?;
         store::set_members(conn, id, &members).await?;
         if renamed {
-            state.upstreams.put_role(org, id, &display, client.created_by).await?;
+            state.upstreams.put_role(org, id, display, client.created_by).await?;
         }
         if before != after {
             let ids: Vec<Uuid> = after.iter().copied().collect();
@@ -134,6 +166,16 @@ fn name_exists(display: &str) -> ScimFailure {
     ScimError::Uniqueness(format!("a group named '{display}' exists")).into()
 }
 
+/// Refuses a name another group of the organization (but `except`) has, in any case.
+async fn check_name_free(
+    conn: &mut AsyncPgConnection, org: Uuid, display: &str, except: Option<Uuid>,
+) -> Result<(), ScimFailure> {
+    if store::name_taken(conn, org, display, except).await? {
+        return Err(name_exists(display));
+    }
+    Ok(())
+}
+
 /// Makes the members among `ids` that have an account the holders of the group's org role.
 async fn grant_role(
     state: &EnterpriseState, client: &ScimClient, conn: &mut AsyncPgConnection, group: Uuid, ids: &[Uuid],
@@ -145,12 +187,12 @@ async fn grant_role(
 }
 
 /// The display name and external id of a group resource, checked.
-fn names(resource: &Value) -> Result<(String, Option<String>), ScimFailure> {
-    let display = resource["displayName"].as_str().unwrap_or_default().trim().to_owned();
-    if display.is_empty() || display.chars().count() > 200 {
+fn names(resource: &Value) -> Result<Names, ScimFailure> {
+    let display_name = resource["displayName"].as_str().unwrap_or_default().trim().to_owned();
+    if display_name.is_empty() || display_name.chars().count() > 200 {
         return Err(ScimError::InvalidValue("displayName must be 1 to 200 characters".into()).into());
     }
-    Ok((display, resource["externalId"].as_str().map(str::to_owned)))
+    Ok(Names { display_name, external_id: resource["externalId"].as_str().map(str::to_owned) })
 }
 
 /// The members a group resource names (each a live user of the organization), with the
@@ -253,47 +295,7 @@ pub async fn get(call: ScimCall, path: web::Path<String>) -> ScimResult {
         (status = 409, description = "uniqueness: the displayName is taken", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
 pub async fn create(call: ScimCall, body: web::Bytes) -> ScimResult {
-    let base = call.base_url();
-    let ScimCall { state, client, meta, .. } = call;
-    let body = json_body(&body)?;
-    let resource = input::from_client(&body, GROUP)?;
-    let (display, external_id) = names(&resource)?;
-    let org = client.organization_id;
-    let mut conn = state.pool.get().await?;
-    if store::name_taken(&mut conn, org, &display, None).await? {
-        return Err(name_exists(&display));
-    }
-    let members = members_named(&mut conn, org, &resource, &[]).await?;
-    let member_ids: Vec<Uuid> = members.iter().map(|(id, _)| *id).collect();
-    let mut id = group_id(org, &display);
-    if store::find(&mut conn, org, id, false).await?.is_some() {
-        // A group renamed away from this name still holds the id.
-        id = Uuid::now_v7();
-    }
-    let row = conn
-        .transaction::<_, ScimFailure, _>(async |conn| {
-            let row = match store::insert(conn, org, id, &display, external_id.as_deref()).await {
-                Ok(row) => row,
-                Err(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                )) => return Err(name_exists(&display)),
-                Err(e) => return Err(e.into()),
-            };
-            store::set_members(conn, id, &members).await?;
-            state.upstreams.put_role(org, id, &display, client.created_by).await?;
-            grant_role(&state, &client, conn, id, &member_ids).await?;
-            let event = ScimEvent {
-                event_type: "scim.group_created",
-                details: json!({ "group_id": id, "display_name": display, "members": member_ids }),
-            };
-            lifecycle::publish(conn, &client, id, event, meta).await?;
-            Ok(row)
-        })
-        .await?;
-    let members = Group::related(&mut conn, &row).await?;
-    let resource = resources::group_resource(&row, &members, &base);
-    Ok(resource_response(StatusCode::CREATED, &resource, row.version))
+    call.create::<Group>(&body).await
 }
 
 /// Replaces a group: its name, external id and members.

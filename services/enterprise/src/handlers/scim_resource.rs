@@ -1,8 +1,8 @@
-//! The life cycle every SCIM resource type shares (RFC 7644 §3.4-§3.6, §3.14): list, read
-//! with `If-None-Match`, and PUT, PATCH and DELETE under the row's lock, each write checked
-//! against `If-Match`, stored with the next version and published through the outbox in the
-//! same transaction. What a User and a Group are (their rows, what a change does to the
-//! account or the org role behind them, the event they publish) is theirs, in
+//! The life cycle every SCIM resource type shares (RFC 7644 §3.3-§3.6, §3.14): list, read
+//! with `If-None-Match`, create, and PUT, PATCH and DELETE under the row's lock, each write
+//! checked against `If-Match`, stored with the next version and published through the outbox
+//! in the same transaction. What a User and a Group are (their rows, what a create or a change
+//! does to the account or the org role behind them, the event they publish) is theirs, in
 //! [`ScimResource`].
 
 use crate::EnterpriseState;
@@ -19,7 +19,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use futures::future::LocalBoxFuture;
 use janua_core::http::RequestMeta;
-use janua_scim::{ListQuery, ListResponse, PatchRequest, ResourceType, ScimError, apply_patch, input};
+use janua_scim::{ListQuery, ListResponse, PatchRequest, ResourceType, ScimError, apply_patch, input, list};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -59,6 +59,13 @@ pub trait ScimResource {
         state: &EnterpriseState, org: Uuid, base: &str, query: &ListQuery,
     ) -> impl Future<Output = Result<ListResponse, ScimFailure>>;
 
+    /// POST (RFC 7644 §3.3): makes what `resource` (checked against the schema) describes,
+    /// and what stands behind it, publishing its event through the outbox; answers the row
+    /// and what the resource shows besides.
+    fn create(
+        state: &EnterpriseState, client: &ScimClient, resource: Value, meta: RequestMeta,
+    ) -> impl Future<Output = Result<(Self::Row, Self::Related), ScimFailure>>;
+
     /// Makes the row (and what stands behind it) say what `next` says, with the next version;
     /// `None` when `next` changes nothing (the version stays, nothing is published).
     fn update(
@@ -84,6 +91,31 @@ fn parse_id<R: ScimResource>(raw: &str) -> Result<Uuid, ScimFailure> {
 /// A list query of the resource type from its parameters.
 pub fn list_query<R: ScimResource>(pairs: &[(String, String)]) -> Result<ListQuery, ScimFailure> {
     Ok(ListQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), R::TYPE)?)
+}
+
+/// The page a list query asks for of the resources it matched, sorted as it says (by the
+/// attributes of `sort_type`), and how many matched.
+pub fn sorted_page(
+    mut matched: Vec<Value>, query: &ListQuery, sort_type: ResourceType,
+) -> (Vec<Value>, usize) {
+    if let Some(sort_by) = &query.sort_by {
+        list::sort_resources(&mut matched, sort_by, query.sort_order, sort_type);
+    }
+    let total = matched.len();
+    (query.paging.page(&matched).to_vec(), total)
+}
+
+/// A list's answer: the page, each resource projected as the schema of its type says.
+pub fn list_response(page: &[Value], total: usize, query: &ListQuery) -> ListResponse {
+    let resources = page
+        .iter()
+        .map(|r| {
+            let rt =
+                if r["meta"]["resourceType"] == "Group" { ResourceType::Group } else { ResourceType::User };
+            query.projection.apply(r, rt)
+        })
+        .collect();
+    ListResponse::new(resources, total, query.paging.start_index)
 }
 
 /// What every SCIM resource route is called with: the service's state, the client (its token
@@ -140,6 +172,15 @@ impl ScimCall {
         let related = R::related(&mut conn, &row).await?;
         let resource = R::resource(&row, &related, &base);
         Ok(resource_response(StatusCode::OK, &query.projection.apply(&resource, R::TYPE), version))
+    }
+
+    /// POST: the body makes a new resource, answered 201 with its `Location` and ETag.
+    pub async fn create<R: ScimResource>(self, body: &[u8]) -> ScimResult {
+        let base = self.base_url();
+        let resource = input::from_client(&json_body(body)?, R::TYPE)?;
+        let (row, related) = R::create(&self.state, &self.client, resource, self.meta).await?;
+        let resource = R::resource(&row, &related, &base);
+        Ok(resource_response(StatusCode::CREATED, &resource, R::version(&row)))
     }
 
     /// PUT (RFC 7644 §3.5.1): the body replaces the resource; attributes left out are cleared.

@@ -7,15 +7,15 @@ use crate::handlers::scim_resource::{self as lifecycle, ScimCall};
 use crate::handlers::scim_users::{self, User};
 use actix_web::http::StatusCode;
 use actix_web::web;
-use janua_scim::{Filter, ListResponse, ResourceType, ScimError, list};
+use janua_scim::{Filter, ResourceType, ScimError};
 use serde_json::Value;
 
 /// The schema URN of a search request body.
 pub const SEARCH_REQUEST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 
-/// The body's parameters as the query-string pairs a `GET` would carry.
-fn pairs_of(body: &Value) -> Result<Vec<(String, String)>, ScimFailure> {
-    let Value::Object(map) = body else {
+/// A search request's parameters as the query-string pairs a `GET` would carry.
+fn pairs_of(body: &[u8]) -> Result<Vec<(String, String)>, ScimFailure> {
+    let Value::Object(map) = json_body(body)? else {
         return Err(ScimError::InvalidSyntax("a SearchRequest is a JSON object".into()).into());
     };
     if let Some(schemas) = map.get("schemas")
@@ -24,7 +24,7 @@ fn pairs_of(body: &Value) -> Result<Vec<(String, String)>, ScimFailure> {
         return Err(ScimError::InvalidSyntax(format!("schemas must be [\"{SEARCH_REQUEST_SCHEMA}\"]")).into());
     }
     let mut pairs = Vec::new();
-    for (key, value) in map {
+    for (key, value) in &map {
         if key == "schemas" || value.is_null() {
             continue;
         }
@@ -53,7 +53,7 @@ fn pairs_of(body: &Value) -> Result<Vec<(String, String)>, ScimFailure> {
         (status = 400, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
 pub async fn users(call: ScimCall, body: web::Bytes) -> ScimResult {
-    call.list::<User>(&pairs_of(&json_body(&body)?)?).await
+    call.list::<User>(&pairs_of(&body)?).await
 }
 
 /// Groups matching a search request.
@@ -65,7 +65,7 @@ pub async fn users(call: ScimCall, body: web::Bytes) -> ScimResult {
         (status = 400, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
 pub async fn groups(call: ScimCall, body: web::Bytes) -> ScimResult {
-    call.list::<Group>(&pairs_of(&json_body(&body)?)?).await
+    call.list::<Group>(&pairs_of(&body)?).await
 }
 
 /// Users and Groups at once: the filter applies to each type whose schema it fits (Users
@@ -78,7 +78,7 @@ pub async fn groups(call: ScimCall, body: web::Bytes) -> ScimResult {
         (status = 400, description = "a SCIM error", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
 pub async fn all(call: ScimCall, body: web::Bytes) -> ScimResult {
-    let mut pairs = pairs_of(&json_body(&body)?)?;
+    let mut pairs = pairs_of(&body)?;
     let filter_text = pairs
         .iter()
         .position(|(k, _)| k.eq_ignore_ascii_case("filter"))
@@ -103,20 +103,7 @@ pub async fn all(call: ScimCall, body: web::Bytes) -> ScimResult {
     if fits(ResourceType::Group) {
         matched.extend(scim_groups::matching(&mut conn, org, &base, filter.as_ref()).await?);
     }
-    if let Some(sort_by) = &query.sort_by {
-        list::sort_resources(&mut matched, sort_by, query.sort_order, ResourceType::User);
-    }
-    let total = matched.len();
-    let mut page = query.paging.page(&matched).to_vec();
+    let (mut page, total) = lifecycle::sorted_page(matched, &query, ResourceType::User);
     scim_users::add_groups(&mut conn, &mut page, &base).await?;
-    let resources = page
-        .iter()
-        .map(|r| {
-            let rt =
-                if r["meta"]["resourceType"] == "Group" { ResourceType::Group } else { ResourceType::User };
-            query.projection.apply(r, rt)
-        })
-        .collect();
-    let response = ListResponse::new(resources, total, query.paging.start_index);
-    Ok(scim_json(StatusCode::OK, &response.to_json()))
+    Ok(scim_json(StatusCode::OK, &lifecycle::list_response(&page, total, &query).to_json()))
 }

@@ -9,6 +9,7 @@ use crate::{EnterpriseState, events};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
@@ -32,33 +33,9 @@ pub struct CreatedScimToken {
     pub created_at: DateTime<Utc>,
 }
 
-/// A token as listed: no secret.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ScimTokenView {
-    pub id: Uuid,
-    pub organization_id: Uuid,
-    pub description: Option<String>,
-    pub created_by: Uuid,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-}
-
-impl From<ScimToken> for ScimTokenView {
-    fn from(t: ScimToken) -> Self {
-        ScimTokenView {
-            id: t.id,
-            organization_id: t.organization_id,
-            description: t.description,
-            created_by: t.created_by,
-            created_at: t.created_at,
-            last_used_at: t.last_used_at,
-        }
-    }
-}
-
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ScimTokenList {
-    pub data: Vec<ScimTokenView>,
+    pub data: Vec<ScimToken>,
     /// Always null: an organization has few tokens, so they come in one page.
     #[schema(value_type = Option<String>)]
     pub next_cursor: Option<String>,
@@ -69,8 +46,8 @@ pub struct ScimTokenList {
 /// Permissions: `scim:manage` in the organization, or platform admin.
 #[utoipa::path(post, path = "/api/v1/organizations/{org_id}/scim-tokens", tag = "SCIM",
     params(("org_id" = Uuid, Path)), request_body(content = Option<CreateScimToken>),
-    responses((status = 201, body = CreatedScimToken), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 201, body = CreatedScimToken), refusals::Invalid,
+        refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %manager.caller, organization_id = %manager.organization_id))]
 pub async fn create(
@@ -117,16 +94,13 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/organizations/{org_id}/scim-tokens", tag = "SCIM",
     params(("org_id" = Uuid, Path)),
     responses((status = 200, body = ScimTokenList),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+        refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %manager.caller, organization_id = %manager.organization_id))]
 pub async fn list(state: web::Data<EnterpriseState>, manager: ScimManager) -> Result<HttpResponse, ApiError> {
     let mut conn = state.pool.get().await?;
     let tokens = store::list_active(&mut conn, manager.organization_id).await?;
-    Ok(HttpResponse::Ok().json(ScimTokenList {
-        data: tokens.into_iter().map(ScimTokenView::from).collect(),
-        next_cursor: None,
-    }))
+    Ok(HttpResponse::Ok().json(ScimTokenList { data: tokens, next_cursor: None }))
 }
 
 /// Revokes a SCIM token; it never authenticates again.
@@ -135,7 +109,7 @@ pub async fn list(state: web::Data<EnterpriseState>, manager: ScimManager) -> Re
 #[utoipa::path(delete, path = "/api/v1/organizations/{org_id}/scim-tokens/{token_id}", tag = "SCIM",
     params(("org_id" = Uuid, Path), ("token_id" = Uuid, Path)),
     responses((status = 204),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+        refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %manager.caller, organization_id = %manager.organization_id))]
 pub async fn revoke(

@@ -10,14 +10,15 @@
 use crate::EnterpriseState;
 use crate::domain::scim_client::ScimClient;
 use crate::domain::scim_resources::{self as resources, AccountFields};
-use crate::handlers::scim_common::{ScimFailure, ScimResult, json_body, query_pairs, resource_response};
+use crate::handlers::scim_common::{ScimFailure, ScimResult, query_pairs};
 use crate::handlers::scim_resource::{self as lifecycle, ScimCall, ScimEvent, ScimResource};
 use crate::store::scim_users::{self as store, ScimUserRow, Write};
-use actix_web::http::StatusCode;
+use crate::store::taken_as;
 use actix_web::web;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use janua_core::http::RequestMeta;
 use janua_scim::filter::IndexedAttribute;
-use janua_scim::{Filter, IndexedLookup, ListQuery, ListResponse, ResourceType, ScimError, input, list};
+use janua_scim::{Filter, IndexedLookup, ListQuery, ListResponse, ResourceType, ScimError};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -59,6 +60,70 @@ impl ScimResource for User {
         answer_list(state, org, base, query).await
     }
 
+    /// Reserves the userName (or takes back a tombstone or an unfinished create), makes or
+    /// updates the account and its membership, and stores the user as live; publishes
+    /// `scim.user_provisioned`.
+    async fn create(
+        state: &EnterpriseState, client: &ScimClient, mut resource: Value, meta: RequestMeta,
+    ) -> Result<(ScimUserRow, Vec<(Uuid, String)>), ScimFailure> {
+        let user_name = trim_user_name(&mut resource);
+        let fields = resources::account_fields(&resource);
+        let org = client.organization_id;
+        let mut conn = state.pool.get().await?;
+
+        // Reserve the userName (or take back a tombstone or an unfinished create).
+        let reserved = match store::find_by_user_name(&mut conn, org, &user_name).await? {
+            Some(row) if row.is_live() => return Err(already_provisioned(&user_name)),
+            Some(row) => row,
+            None => {
+                let stored = resources::stored_user(&resource);
+                store::insert_pending(&mut conn, org, Uuid::now_v7(), &user_name, &stored)
+                    .await
+                    .map_err(taken_as(|| already_provisioned(&user_name)))?
+            }
+        };
+        let id = reserved.id;
+        let fresh = reserved.pending && reserved.deleted_at.is_none();
+
+        let has_account = match sync_account(state, client, id, &fields, "scim_provisioned").await {
+            Ok(sync) => sync.exists,
+            Err(e) => {
+                if fresh && matches!(e, ScimFailure::Scim(ScimError::Uniqueness(_))) {
+                    store::delete_pending(&mut conn, id).await?;
+                }
+                return Err(e);
+            }
+        };
+        if has_account {
+            // Also for a user brought back: deprovisioning took them out.
+            state.upstreams.add_member(org, id, client.created_by).await?;
+        }
+
+        let version = if fresh { reserved.version } else { reserved.version + 1 };
+        let stored = resources::stored_user(&resource);
+        let row = conn
+            .transaction::<_, ScimFailure, _>(async |conn| {
+                let write = write_of(&resource, &stored, fields.active, version, has_account);
+                let row = store::save(conn, id, write).await?;
+                let event = ScimEvent {
+                    event_type: "scim.user_provisioned",
+                    details: json!({
+                        "user_id": id,
+                        "user_name": user_name,
+                        "external_id": row.external_id,
+                        "active": row.active,
+                        "restored": !fresh,
+                    }),
+                };
+                lifecycle::publish(conn, client, id, event, meta).await?;
+                Ok(row)
+            })
+            .await?;
+        // A user just made, or brought back (deprovisioning took it out of its groups), is in
+        // no group.
+        Ok((row, Vec::new()))
+    }
+
     /// Brings the account in line (creating it when the user first gets an address) and
     /// publishes `scim.user_updated` with the attributes that changed.
     async fn update(
@@ -66,8 +131,7 @@ impl ScimResource for User {
         (current, _): (&Value, &Vec<(Uuid, String)>), mut next: Value,
     ) -> Result<Option<(ScimUserRow, ScimEvent)>, ScimFailure> {
         let (org, id) = (client.organization_id, row.id);
-        let user_name = next["userName"].as_str().unwrap_or_default().trim().to_owned();
-        next["userName"] = json!(user_name);
+        let user_name = trim_user_name(&mut next);
         let fields = resources::account_fields(&next);
         let stored = resources::stored_user(&next);
         if stored == row.resource && user_name == row.user_name {
@@ -123,6 +187,13 @@ impl ScimResource for User {
     }
 }
 
+/// Trims the resource's userName, and answers it.
+fn trim_user_name(resource: &mut Value) -> String {
+    let user_name = resource["userName"].as_str().unwrap_or_default().trim().to_owned();
+    resource["userName"] = json!(user_name);
+    user_name
+}
+
 /// What storing `resource` (its userName trimmed) writes; `stored` is its stored form.
 fn write_of<'a>(
     resource: &'a Value, stored: &'a Value, active: bool, version: i64, has_account: bool,
@@ -175,18 +246,12 @@ async fn answer_list(
             let resources = rows.iter().map(|r| resources::user_resource(r, &[], base)).collect();
             (resources, total)
         }
-        (filter, sort_by) => {
-            let mut matched = matching(&mut conn, org, base, filter.as_ref()).await?;
-            if let Some(sort_by) = sort_by {
-                list::sort_resources(&mut matched, sort_by, query.sort_order, USER);
-            }
-            let total = matched.len();
-            (query.paging.page(&matched).to_vec(), total)
+        (filter, _) => {
+            lifecycle::sorted_page(matching(&mut conn, org, base, filter.as_ref()).await?, query, USER)
         }
     };
     add_groups(&mut conn, &mut page, base).await?;
-    let resources = page.iter().map(|r| query.projection.apply(r, USER)).collect();
-    Ok(ListResponse::new(resources, total, query.paging.start_index))
+    Ok(lifecycle::list_response(&page, total, query))
 }
 
 /// Every user the filter matches (all of them without one), in creation order, as full
@@ -280,71 +345,7 @@ pub async fn get(call: ScimCall, path: web::Path<String>) -> ScimResult {
         (status = 409, description = "uniqueness", content_type = "application/scim+json")),
     security(("scim_token" = [])))]
 pub async fn create(call: ScimCall, body: web::Bytes) -> ScimResult {
-    let base = call.base_url();
-    let ScimCall { state, client, meta, .. } = call;
-    let body = json_body(&body)?;
-    let mut resource = input::from_client(&body, USER)?;
-    let user_name = resource["userName"].as_str().unwrap_or_default().trim().to_owned();
-    resource["userName"] = json!(user_name);
-    let fields = resources::account_fields(&resource);
-    let org = client.organization_id;
-    let mut conn = state.pool.get().await?;
-
-    // Reserve the userName (or take back a tombstone or an unfinished create).
-    let reserved = match store::find_by_user_name(&mut conn, org, &user_name).await? {
-        Some(row) if row.is_live() => return Err(already_provisioned(&user_name)),
-        Some(row) => row,
-        None => {
-            let stored = resources::stored_user(&resource);
-            match store::insert_pending(&mut conn, org, Uuid::now_v7(), &user_name, &stored).await {
-                Ok(row) => row,
-                Err(diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                )) => return Err(already_provisioned(&user_name)),
-                Err(e) => return Err(e.into()),
-            }
-        }
-    };
-    let id = reserved.id;
-    let fresh = reserved.pending && reserved.deleted_at.is_none();
-
-    let has_account = match sync_account(&state, &client, id, &fields, "scim_provisioned").await {
-        Ok(sync) => sync.exists,
-        Err(e) => {
-            if fresh && matches!(e, ScimFailure::Scim(ScimError::Uniqueness(_))) {
-                store::delete_pending(&mut conn, id).await?;
-            }
-            return Err(e);
-        }
-    };
-    if has_account {
-        // Also for a user brought back: deprovisioning took them out.
-        state.upstreams.add_member(org, id, client.created_by).await?;
-    }
-
-    let version = if fresh { reserved.version } else { reserved.version + 1 };
-    let stored = resources::stored_user(&resource);
-    let row = conn
-        .transaction::<_, ScimFailure, _>(async |conn| {
-            let write = write_of(&resource, &stored, fields.active, version, has_account);
-            let row = store::save(conn, id, write).await?;
-            let event = ScimEvent {
-                event_type: "scim.user_provisioned",
-                details: json!({
-                    "user_id": id,
-                    "user_name": user_name,
-                    "external_id": row.external_id,
-                    "active": row.active,
-                    "restored": !fresh,
-                }),
-            };
-            lifecycle::publish(conn, &client, id, event, meta).await?;
-            Ok(row)
-        })
-        .await?;
-    let resource = resources::user_resource(&row, &[], &base);
-    Ok(resource_response(StatusCode::CREATED, &resource, row.version))
+    call.create::<User>(&body).await
 }
 
 /// What [`sync_account`] found or did.

@@ -5,11 +5,13 @@
 use crate::domain::access::{no_such_organization, require};
 use crate::domain::oidc::OidcFailure;
 use crate::domain::{dns, saml};
-use crate::store::sso::{self as store, SsoConfiguration, SsoDomain};
+use crate::store::sso::{self as store, OidcIdp, SamlIdp, SsoConfiguration, SsoDomain};
+use crate::store::taken_as;
 use crate::{EnterpriseState, events};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
@@ -170,17 +172,18 @@ fn view(state: &EnterpriseState, c: &SsoConfiguration, domains: &[SsoDomain]) ->
     let saml = (protocol == Protocol::Saml).then(|| {
         let urls = saml::sp_urls(public, c.id);
         SamlView {
-            idp_entity_id: c.saml_idp_entity_id.clone(),
-            idp_sso_url: c.saml_idp_sso_url.clone(),
-            idp_slo_url: c.saml_idp_slo_url.clone(),
-            idp_metadata_url: c.saml_idp_metadata_url.clone(),
+            idp_entity_id: c.saml.entity_id.clone(),
+            idp_sso_url: c.saml.sso_url.clone(),
+            idp_slo_url: c.saml.slo_url.clone(),
+            idp_metadata_url: c.saml.metadata_url.clone(),
             idp_certificates: c
-                .saml_idp_certificates
+                .saml
+                .certificates
                 .iter()
                 .map(|pem| CertificateView { fingerprint_sha256: saml::fingerprint(pem), pem: pem.clone() })
                 .collect(),
-            allow_idp_initiated: c.saml_allow_idp_initiated,
-            allow_sha1: c.saml_allow_sha1,
+            allow_idp_initiated: c.saml.allow_idp_initiated,
+            allow_sha1: c.saml.allow_sha1,
             sp_entity_id: urls.metadata_url.clone(),
             sp_metadata_url: urls.metadata_url,
             sp_acs_url: urls.acs_url,
@@ -188,10 +191,10 @@ fn view(state: &EnterpriseState, c: &SsoConfiguration, domains: &[SsoDomain]) ->
         }
     });
     let oidc = (protocol == Protocol::Oidc).then(|| OidcView {
-        issuer: c.oidc_issuer.clone(),
-        client_id: c.oidc_client_id.clone(),
-        client_secret_set: c.oidc_client_secret.is_some(),
-        scopes: c.oidc_scopes.clone(),
+        issuer: c.oidc.issuer.clone(),
+        client_id: c.oidc.client_id.clone(),
+        client_secret_set: c.oidc.client_secret.is_some(),
+        scopes: c.oidc.scopes.clone(),
         redirect_uri: oidc_callback_url(public),
     });
     ConfigurationView {
@@ -480,32 +483,32 @@ fn onto_row(
         CheckedIdp::Saml(saml) => {
             c.protocol = "saml".to_owned();
             match &saml.metadata {
-                MetadataSource::Url(url) => c.saml_idp_metadata_url = Some(url.clone()),
-                MetadataSource::None => c.saml_idp_metadata_url = None,
+                MetadataSource::Url(url) => c.saml.metadata_url = Some(url.clone()),
+                MetadataSource::None => c.saml.metadata_url = None,
                 MetadataSource::Given(_) => {}
             }
             let mut certificates = Vec::new();
             if let Some(parsed) = metadata {
-                c.saml_idp_entity_id = Some(parsed.entity_id);
-                c.saml_idp_sso_url = Some(parsed.sso_url);
-                c.saml_idp_slo_url = parsed.slo_url;
+                c.saml.entity_id = Some(parsed.entity_id);
+                c.saml.sso_url = Some(parsed.sso_url);
+                c.saml.slo_url = parsed.slo_url;
                 certificates = parsed.certificates;
             }
             if let Some(entity) = saml.entity_id {
-                c.saml_idp_entity_id = Some(entity);
+                c.saml.entity_id = Some(entity);
             }
             if let Some(url) = saml.sso_url {
-                c.saml_idp_sso_url = Some(url);
+                c.saml.sso_url = Some(url);
             }
             if let Some(url) = saml.slo_url {
-                c.saml_idp_slo_url = Some(url);
+                c.saml.slo_url = Some(url);
             }
             for pem in saml.certificates {
                 if !certificates.contains(&pem) {
                     certificates.push(pem);
                 }
             }
-            if c.saml_idp_entity_id.is_none() || c.saml_idp_sso_url.is_none() {
+            if c.saml.entity_id.is_none() || c.saml.sso_url.is_none() {
                 return Err(invalid(
                     "saml",
                     "give the IdP's metadata (idp_metadata_xml or idp_metadata_url), or idp_entity_id and idp_sso_url",
@@ -515,26 +518,24 @@ fn onto_row(
                 // Without one, nothing could be verified: unsigned answers would pass.
                 return Err(invalid("saml.idp_certificates", "the IdP's signing certificate is required"));
             }
-            c.saml_idp_certificates = certificates;
-            c.saml_allow_idp_initiated = saml.allow_idp_initiated;
-            c.saml_allow_sha1 = saml.allow_sha1;
-            c.oidc_issuer = None;
-            c.oidc_client_id = None;
-            c.oidc_client_secret = None;
+            c.saml.certificates = certificates;
+            c.saml.allow_idp_initiated = saml.allow_idp_initiated;
+            c.saml.allow_sha1 = saml.allow_sha1;
+            c.oidc = OidcIdp::default();
         }
         CheckedIdp::Oidc(oidc) => {
             c.protocol = "oidc".to_owned();
-            if let Some(secret) = oidc.client_secret {
-                c.oidc_client_secret = Some(state.sealer.seal(secret.as_bytes()));
-            }
-            c.oidc_issuer = Some(oidc.issuer);
-            c.oidc_client_id = Some(oidc.client_id);
-            c.oidc_scopes = oidc.scopes;
-            c.saml_idp_entity_id = None;
-            c.saml_idp_sso_url = None;
-            c.saml_idp_slo_url = None;
-            c.saml_idp_certificates = Vec::new();
-            c.saml_idp_metadata_url = None;
+            let client_secret = match oidc.client_secret {
+                Some(secret) => Some(state.sealer.seal(secret.as_bytes())),
+                None => c.oidc.client_secret.take(),
+            };
+            c.oidc = OidcIdp {
+                issuer: Some(oidc.issuer),
+                client_id: Some(oidc.client_id),
+                client_secret,
+                scopes: oidc.scopes,
+            };
+            c.saml = SamlIdp::default();
         }
     }
     c.updated_at = Utc::now();
@@ -600,8 +601,8 @@ async fn respond(
 ///
 /// Permissions: `sso:manage` in the organization (owners, admins), or platform admin.
 #[utoipa::path(post, path = "/api/v1/sso/configurations", tag = "SSO", request_body = ConfigurationInput,
-    responses((status = 201, body = ConfigurationView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 201, body = ConfigurationView), refusals::Invalid,
+        refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn create(
     state: web::Data<EnterpriseState>, auth: Authenticated, meta: RequestMeta,
@@ -611,31 +612,7 @@ pub async fn create(
     let org =
         input.organization_id.ok_or_else(|| invalid("organization_id", "organization_id is required"))?;
     require(&state, &auth, org, PERMISSION, WHAT).await?;
-    let now = Utc::now();
-    let base = SsoConfiguration {
-        id: Uuid::now_v7(),
-        organization_id: org,
-        name: String::new(),
-        protocol: String::new(),
-        enabled: true,
-        default_role: "member".into(),
-        admin_groups: Vec::new(),
-        attribute_mapping: json!({}),
-        saml_idp_entity_id: None,
-        saml_idp_sso_url: None,
-        saml_idp_slo_url: None,
-        saml_idp_certificates: Vec::new(),
-        saml_idp_metadata_url: None,
-        saml_allow_idp_initiated: false,
-        saml_allow_sha1: false,
-        oidc_issuer: None,
-        oidc_client_id: None,
-        oidc_client_secret: None,
-        oidc_scopes: Vec::new(),
-        created_by: auth.user_id(),
-        created_at: now,
-        updated_at: now,
-    };
+    let base = SsoConfiguration::new(org, auth.user_id());
     let (config, domains) = apply(&state, base, input, true).await?;
     save(&state, &auth, meta, config, &domains, true).await
 }
@@ -650,8 +627,8 @@ pub struct ListQuery {
 ///
 /// Permissions: `sso:manage` in the organization, or platform admin.
 #[utoipa::path(get, path = "/api/v1/sso/configurations", tag = "SSO", params(ListQuery),
-    responses((status = 200, body = ConfigurationList), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = ConfigurationList), refusals::Invalid,
+        refusals::Forbidden),
     security(("bearer" = [])))]
 pub async fn list(
     state: web::Data<EnterpriseState>, auth: Authenticated, q: web::Query<ListQuery>,
@@ -676,7 +653,8 @@ pub async fn list(
 ///
 /// Permissions: `sso:manage` in its organization, or platform admin.
 #[utoipa::path(get, path = "/api/v1/sso/configurations/{config_id}", tag = "SSO", params(("config_id" = Uuid, Path)),
-    responses((status = 200, body = ConfigurationView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = ConfigurationView), refusals::Forbidden,
+        refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn get(
     state: web::Data<EnterpriseState>, auth: Authenticated, path: web::Path<Uuid>,
@@ -691,8 +669,8 @@ pub async fn get(
 /// Permissions: `sso:manage` in its organization, or platform admin.
 #[utoipa::path(put, path = "/api/v1/sso/configurations/{config_id}", tag = "SSO", params(("config_id" = Uuid, Path)),
     request_body = ConfigurationInput,
-    responses((status = 200, body = ConfigurationView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = ConfigurationView), refusals::Invalid,
+        refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn update(
     state: web::Data<EnterpriseState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
@@ -711,7 +689,8 @@ pub async fn update(
 ///
 /// Permissions: `sso:manage` in its organization, or platform admin.
 #[utoipa::path(delete, path = "/api/v1/sso/configurations/{config_id}", tag = "SSO", params(("config_id" = Uuid, Path)),
-    responses((status = 204), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::Forbidden,
+        refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn delete(
     state: web::Data<EnterpriseState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
@@ -738,8 +717,9 @@ pub async fn delete(
 /// Permissions: `sso:manage` in the configuration's organization, or platform admin.
 #[utoipa::path(post, path = "/api/v1/sso/configurations/{config_id}/domains/{domain}/verify", tag = "SSO",
     params(("config_id" = Uuid, Path), ("domain" = String, Path)),
-    responses((status = 200, body = ConfigurationView), (status = 404, body = janua_core::error::ErrorEnvelope),
-        (status = 409, body = janua_core::error::ErrorEnvelope), (status = 422, body = janua_core::error::ErrorEnvelope),
+    responses((status = 200, body = ConfigurationView), refusals::Forbidden,
+        refusals::NotFound,
+        refusals::Conflict, (status = 422, body = janua_core::error::ErrorEnvelope),
         (status = 503, body = janua_core::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn verify_domain(
@@ -773,13 +753,9 @@ pub async fn verify_domain(
         }
         let mut conn = state.pool.get().await?;
         conn.transaction::<_, ApiError, _>(async |conn| {
-            store::mark_verified(conn, config.id, &domain).await.map_err(|e| match e {
-                diesel::result::Error::DatabaseError(
-                    diesel::result::DatabaseErrorKind::UniqueViolation,
-                    _,
-                ) => ApiError::conflict("another organization has verified this domain"),
-                other => other.into(),
-            })?;
+            store::mark_verified(conn, config.id, &domain)
+                .await
+                .map_err(taken_as(|| ApiError::conflict("another organization has verified this domain")))?;
             janua_db::outbox::enqueue(
                 conn,
                 &events::sso_domain_verified(&config, &domain, auth.user_id(), meta.into()),

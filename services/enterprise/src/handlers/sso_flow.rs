@@ -13,7 +13,7 @@ use crate::domain::sso_login::{
     self, OIDC_DEFAULTS, Profile, SAML_DEFAULTS, claim_values, record_failure, refused,
 };
 use crate::handlers::sso_configs::oidc_callback_url;
-use crate::store::sso::{self as store, NewFlow, SsoConfiguration, SsoFlow};
+use crate::store::sso::{self as store, NewSamlSession, SsoConfiguration, SsoFlow};
 use crate::{EnterpriseState, events};
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header;
@@ -21,6 +21,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use janua_core::crypto::{constant_time_eq, sha256};
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::{ApiError, ErrorCode};
 use serde::Deserialize;
@@ -99,7 +100,7 @@ fn browser_cookie(state: &EnterpriseState, value: String) -> Cookie<'static> {
 /// Permissions: anyone.
 #[utoipa::path(get, path = "/api/v1/sso/start", tag = "SSO", params(StartQuery),
     responses((status = 302, description = "to the identity provider"),
-        (status = 400, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)))]
+        refusals::Invalid, refusals::NotFound))]
 pub async fn start(
     state: web::Data<EnterpriseState>, req: HttpRequest, q: web::Query<StartQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -116,7 +117,7 @@ pub async fn start(
         .unwrap_or_else(random_token);
     let flow_state = random_token();
     let public = &state.settings.public_url;
-    let expires_at = chrono::Utc::now() + chrono::Duration::seconds(state.settings.sso.flow_ttl_secs as i64);
+    let now = chrono::Utc::now();
     let (location, request_id, nonce, verifier) = if config.protocol == "saml" {
         let (request_id, url) =
             saml::authn_redirect(&config, public, &flow_state).map_err(ApiError::internal)?;
@@ -133,22 +134,19 @@ pub async fn start(
             .map_err(oidc_error)?;
         (url, None, Some(nonce), Some(verifier))
     };
-    let sealed_verifier = verifier.as_ref().map(|v| state.sealer.seal(v.as_bytes()));
+    let flow = SsoFlow {
+        state_hash: sha256(flow_state.as_bytes()).to_vec(),
+        configuration_id: config.id,
+        browser_hash: sha256(browser.as_bytes()).to_vec(),
+        saml_request_id: request_id,
+        oidc_nonce: nonce,
+        pkce_verifier: verifier.map(|v| state.sealer.seal(v.as_bytes())),
+        redirect_uri: q.redirect_uri.clone(),
+        created_at: now,
+        expires_at: now + chrono::Duration::seconds(state.settings.sso.flow_ttl_secs as i64),
+    };
     let mut conn = state.pool.get().await?;
-    store::insert_flow(
-        &mut conn,
-        NewFlow {
-            state_hash: &sha256(flow_state.as_bytes()),
-            configuration_id: config.id,
-            browser_hash: &sha256(browser.as_bytes()),
-            saml_request_id: request_id.as_deref(),
-            oidc_nonce: nonce.as_deref(),
-            pkce_verifier: sealed_verifier.as_deref(),
-            redirect_uri: q.redirect_uri.as_deref(),
-            expires_at,
-        },
-    )
-    .await?;
+    store::insert_flow(&mut conn, &flow).await?;
     Ok(HttpResponse::Found()
         .insert_header((header::LOCATION, location.to_string()))
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -161,7 +159,7 @@ pub async fn start(
 /// Permissions: anyone.
 #[utoipa::path(get, path = "/api/v1/sso/saml/metadata/{config_id}", tag = "SSO", params(("config_id" = Uuid, Path)),
     responses((status = 200, description = "SAML metadata", content_type = "application/samlmetadata+xml"),
-        (status = 404, body = janua_core::error::ErrorEnvelope)))]
+        refusals::NotFound))]
 pub async fn sp_metadata(
     state: web::Data<EnterpriseState>, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
@@ -207,6 +205,19 @@ fn finish(answer: &Value, redirect_uri: Option<&str>) -> HttpResponse {
     }
 }
 
+/// The SAML message a form posts (`SAMLResponse`, `SAMLRequest`), decoded; `required` is
+/// the answer when it is missing.
+fn saml_message(form: &HashMap<String, String>, field: &str, required: &str) -> Result<String, ApiError> {
+    let encoded =
+        form.get(field).filter(|m| !m.is_empty()).ok_or_else(|| ApiError::validation(field, required))?;
+    saml::decode(encoded).map_err(|m| refused(ErrorCode::ValidationError, "malformed", &m))
+}
+
+/// How far the IdP's clock may be from ours.
+fn clock_skew(state: &EnterpriseState) -> chrono::Duration {
+    chrono::Duration::seconds(state.settings.sso.clock_skew_secs as i64)
+}
+
 fn saml_refusal(e: &SamlRefusal) -> ApiError {
     refused(ErrorCode::Unauthorized, e.reason(), &e.to_string())
 }
@@ -219,17 +230,13 @@ fn saml_refusal(e: &SamlRefusal) -> ApiError {
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "SAMLResponse, RelayState"),
     responses((status = 200, body = Object, description = "the token pair (or the MFA challenge)"),
         (status = 302, description = "to the sign-in's redirect_uri, the answer in the fragment"),
-        (status = 400, body = janua_core::error::ErrorEnvelope), (status = 401, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope)))]
+        refusals::Invalid, (status = 401, body = janua_core::error::ErrorEnvelope),
+        refusals::Forbidden))]
 pub async fn acs(
     state: web::Data<EnterpriseState>, req: HttpRequest, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let form = form_of(&body);
-    let encoded = form
-        .get("SAMLResponse")
-        .filter(|r| !r.is_empty())
-        .ok_or_else(|| ApiError::validation("SAMLResponse", "SAMLResponse is required"))?;
-    let xml = saml::decode(encoded).map_err(|m| refused(ErrorCode::ValidationError, "malformed", &m))?;
+    let xml = saml_message(&form, "SAMLResponse", "SAMLResponse is required")?;
     let relay_state = form.get("RelayState").map(String::as_str).unwrap_or_default();
     let flow = take_flow(&state, &req, relay_state).await?;
     let public = state.settings.public_url.clone();
@@ -243,7 +250,7 @@ pub async fn acs(
             Some(id) => store::find(&mut conn, id).await?,
             None => None,
         }
-        .filter(|c| c.enabled && c.protocol == "saml")
+        .filter(|c| c.serves("saml"))
         .ok_or_else(|| {
             refused(
                 ErrorCode::Unauthorized,
@@ -252,7 +259,7 @@ pub async fn acs(
             )
         })?
     };
-    let skew = chrono::Duration::seconds(state.settings.sso.clock_skew_secs as i64);
+    let skew = clock_skew(&state);
     let request_id = flow.as_ref().and_then(|f| f.saml_request_id.as_deref());
     let login = match saml::verify(&config, &public, skew, &xml, request_id) {
         Ok(login) => login,
@@ -281,11 +288,13 @@ pub async fn acs(
         let mut conn = state.pool.get().await?;
         store::record_saml_session(
             &mut conn,
-            config.id,
-            &login.subject,
-            login.session_index.as_deref(),
-            session,
-            outcome.user_id,
+            NewSamlSession {
+                configuration_id: config.id,
+                subject: &login.subject,
+                session_index: login.session_index.as_deref(),
+                session_id: session,
+                user_id: outcome.user_id,
+            },
         )
         .await?;
     }
@@ -306,28 +315,22 @@ pub async fn acs(
 #[utoipa::path(post, path = "/api/v1/sso/saml/slo", tag = "SSO",
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "SAMLRequest, RelayState"),
     responses((status = 200, description = "an auto-posting form with the LogoutResponse, or JSON when the IdP has no SLO URL"),
-        (status = 400, body = janua_core::error::ErrorEnvelope), (status = 401, body = janua_core::error::ErrorEnvelope)))]
+        refusals::Invalid, (status = 401, body = janua_core::error::ErrorEnvelope)))]
 pub async fn slo(
     state: web::Data<EnterpriseState>, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let form = form_of(&body);
-    let encoded = form
-        .get("SAMLRequest")
-        .filter(|r| !r.is_empty())
-        .ok_or_else(|| ApiError::validation("SAMLRequest", "SAMLRequest (a LogoutRequest) is required"))?;
-    let xml = saml::decode(encoded).map_err(|m| refused(ErrorCode::ValidationError, "malformed", &m))?;
+    let xml = saml_message(&form, "SAMLRequest", "SAMLRequest (a LogoutRequest) is required")?;
     let issuer = saml::hints(&xml).issuer.unwrap_or_default();
     let configs = {
         let mut conn = state.pool.get().await?;
         store::list(&mut conn, None)
             .await?
             .into_iter()
-            .filter(|c| {
-                c.enabled && c.protocol == "saml" && c.saml_idp_entity_id.as_deref() == Some(issuer.as_str())
-            })
+            .filter(|c| c.serves("saml") && c.saml.entity_id.as_deref() == Some(issuer.as_str()))
             .collect::<Vec<_>>()
     };
-    let skew = chrono::Duration::seconds(state.settings.sso.clock_skew_secs as i64);
+    let skew = clock_skew(&state);
     let mut verified = None;
     let mut refusal = None;
     for config in &configs {
@@ -414,7 +417,8 @@ pub async fn slo(
 
 fn open_secret(state: &EnterpriseState, config: &SsoConfiguration) -> Result<Option<String>, ApiError> {
     config
-        .oidc_client_secret
+        .oidc
+        .client_secret
         .as_deref()
         .map(|sealed| {
             state
@@ -428,23 +432,23 @@ fn open_secret(state: &EnterpriseState, config: &SsoConfiguration) -> Result<Opt
 
 fn provider_of(config: &SsoConfiguration, secret: Option<String>) -> Result<Provider<'_>, ApiError> {
     Ok(Provider {
-        issuer: config.oidc_issuer.as_deref().ok_or_else(no_sso)?,
-        client_id: config.oidc_client_id.as_deref().ok_or_else(no_sso)?,
+        issuer: config.oidc.issuer.as_deref().ok_or_else(no_sso)?,
+        client_id: config.oidc.client_id.as_deref().ok_or_else(no_sso)?,
         client_secret: secret,
-        scopes: &config.oidc_scopes,
+        scopes: &config.oidc.scopes,
     })
 }
 
 fn oidc_error(e: OidcFailure) -> ApiError {
-    match e {
+    let message = match &e {
         OidcFailure::Unavailable(m) => {
             tracing::warn!(error = %m, "OIDC provider unavailable");
-            ApiError::unavailable("the identity provider")
+            return ApiError::unavailable("the identity provider");
         }
-        OidcFailure::Rejected(m) => refused(ErrorCode::Unauthorized, "id_token_refused", &m),
-        OidcFailure::NotAllowed => refused(ErrorCode::Unauthorized, "provider_not_allowed", &e.to_string()),
-        OidcFailure::NonceMismatch => refused(ErrorCode::Unauthorized, "nonce_mismatch", &e.to_string()),
-    }
+        OidcFailure::Rejected(m) => m.clone(),
+        other => other.to_string(),
+    };
+    refused(ErrorCode::Unauthorized, e.reason(), &message)
 }
 
 /// The OIDC callback (`response_mode=form_post`): the provider's `code` and `state` (or its
@@ -456,8 +460,8 @@ fn oidc_error(e: OidcFailure) -> ApiError {
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "code, state (or error)"),
     responses((status = 200, body = Object, description = "the token pair (or the MFA challenge)"),
         (status = 302, description = "to the sign-in's redirect_uri, the answer in the fragment"),
-        (status = 400, body = janua_core::error::ErrorEnvelope), (status = 401, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope)))]
+        refusals::Invalid, (status = 401, body = janua_core::error::ErrorEnvelope),
+        refusals::Forbidden))]
 pub async fn oidc_callback(
     state: web::Data<EnterpriseState>, req: HttpRequest, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
@@ -470,7 +474,7 @@ pub async fn oidc_callback(
         let mut conn = state.pool.get().await?;
         store::find(&mut conn, flow.configuration_id)
             .await?
-            .filter(|c| c.enabled && c.protocol == "oidc")
+            .filter(|c| c.serves("oidc"))
             .ok_or_else(no_sso)?
     };
     if let Some(error) = form.get("error") {
@@ -503,12 +507,7 @@ pub async fn oidc_callback(
     {
         Ok(login) => login,
         Err(e) => {
-            let reason = match &e {
-                OidcFailure::Unavailable(_) => "provider_unavailable",
-                OidcFailure::NotAllowed => "provider_not_allowed",
-                OidcFailure::Rejected(_) => "id_token_refused",
-                OidcFailure::NonceMismatch => "nonce_mismatch",
-            };
+            let reason = e.reason();
             tracing::info!(reason, configuration_id = %config.id, "OIDC sign-in refused: {e}");
             record_failure(&state, &config, None, reason, &meta).await;
             return Err(oidc_error(e));

@@ -5,6 +5,7 @@ use crate::store::scim_users::lower;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -34,11 +35,9 @@ pub struct Member {
 pub async fn find(
     conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, lock: bool,
 ) -> QueryResult<Option<ScimGroupRow>> {
-    let query = scim_groups::table
-        .filter(scim_groups::id.eq(id))
-        .filter(scim_groups::organization_id.eq(org))
-        .select(ScimGroupRow::as_select());
-    if lock { query.for_update().first(conn).await.optional() } else { query.first(conn).await.optional() }
+    let query =
+        scim_groups::table.filter(scim_groups::id.eq(id)).filter(scim_groups::organization_id.eq(org));
+    first_locked_if!(conn, query.select(ScimGroupRow::as_select()), lock)
 }
 
 /// Whether another group of the organization has this name (any case).
@@ -55,39 +54,30 @@ pub async fn name_taken(
     diesel::select(diesel::dsl::exists(q.select(scim_groups::id))).get_result(conn).await
 }
 
+/// A group's own fields, as created and as replaced.
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = scim_groups, treat_none_as_default_value = false, treat_none_as_null = true)]
+pub struct Names {
+    pub display_name: String,
+    pub external_id: Option<String>,
+}
+
 pub async fn insert(
-    conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, display_name: &str, external_id: Option<&str>,
+    conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, names: &Names,
 ) -> QueryResult<ScimGroupRow> {
-    diesel::insert_into(scim_groups::table)
-        .values((
-            scim_groups::id.eq(id),
-            scim_groups::organization_id.eq(org),
-            scim_groups::display_name.eq(display_name),
-            scim_groups::external_id.eq(external_id),
-        ))
-        .returning(ScimGroupRow::as_returning())
-        .get_result(conn)
-        .await
+    let values = (scim_groups::id.eq(id), scim_groups::organization_id.eq(org), names);
+    rows::insert(conn, diesel::insert_into(scim_groups::table).values(values)).await
 }
 
 pub async fn save(
-    conn: &mut AsyncPgConnection, id: Uuid, display_name: &str, external_id: Option<&str>, version: i64,
+    conn: &mut AsyncPgConnection, id: Uuid, names: &Names, version: i64,
 ) -> QueryResult<ScimGroupRow> {
-    diesel::update(scim_groups::table.filter(scim_groups::id.eq(id)))
-        .set((
-            scim_groups::display_name.eq(display_name),
-            scim_groups::external_id.eq(external_id),
-            scim_groups::version.eq(version),
-            scim_groups::updated_at.eq(Utc::now()),
-        ))
-        .returning(ScimGroupRow::as_returning())
-        .get_result(conn)
-        .await
+    let changes = (names, scim_groups::version.eq(version), scim_groups::updated_at.eq(Utc::now()));
+    rows::update(conn, scim_groups::table.find(id), changes).await
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(scim_groups::table.filter(scim_groups::id.eq(id))).execute(conn).await?;
-    Ok(n > 0)
+    Ok(diesel::delete(scim_groups::table.find(id)).execute(conn).await? > 0)
 }
 
 /// Makes the group's members exactly `members` (user id, the display the client sent).

@@ -10,9 +10,12 @@ use uuid::Uuid;
 /// How stale `last_used_at` may get before a use writes it again.
 pub const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);
 
-/// A token's record; there is no secret in it, only the hash (left unselected).
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A token as listed: no secret.
+// The record holds only the token's hash, and that is left unselected; the API shows the
+// record as it is read.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = scim_tokens)]
+#[schema(as = ScimTokenView)]
 pub struct ScimToken {
     pub id: Uuid,
     pub organization_id: Uuid,

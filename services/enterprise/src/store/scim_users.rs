@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use janua_db::rows;
 use serde_json::Value;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -41,11 +42,8 @@ impl ScimUserRow {
 pub async fn find(
     conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, lock: bool,
 ) -> QueryResult<Option<ScimUserRow>> {
-    let query = scim_users::table
-        .filter(scim_users::id.eq(id))
-        .filter(scim_users::organization_id.eq(org))
-        .select(ScimUserRow::as_select());
-    if lock { query.for_update().first(conn).await.optional() } else { query.first(conn).await.optional() }
+    let query = scim_users::table.filter(scim_users::id.eq(id)).filter(scim_users::organization_id.eq(org));
+    first_locked_if!(conn, query.select(ScimUserRow::as_select()), lock)
 }
 
 /// The row holding `user_name` (any case) in the organization, in any state.
@@ -65,17 +63,14 @@ pub async fn find_by_user_name(
 pub async fn insert_pending(
     conn: &mut AsyncPgConnection, org: Uuid, id: Uuid, user_name: &str, resource: &Value,
 ) -> QueryResult<ScimUserRow> {
-    diesel::insert_into(scim_users::table)
-        .values((
-            scim_users::id.eq(id),
-            scim_users::organization_id.eq(org),
-            scim_users::user_name.eq(user_name),
-            scim_users::resource.eq(resource),
-            scim_users::pending.eq(true),
-        ))
-        .returning(ScimUserRow::as_returning())
-        .get_result(conn)
-        .await
+    let values = (
+        scim_users::id.eq(id),
+        scim_users::organization_id.eq(org),
+        scim_users::user_name.eq(user_name),
+        scim_users::resource.eq(resource),
+        scim_users::pending.eq(true),
+    );
+    rows::insert(conn, diesel::insert_into(scim_users::table).values(values)).await
 }
 
 /// Drops a reservation whose account could not be made.
@@ -86,7 +81,9 @@ pub async fn delete_pending(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResu
     Ok(())
 }
 
-/// What a write stores.
+/// What a write stores (besides making the user live).
+#[derive(AsChangeset)]
+#[diesel(table_name = scim_users, treat_none_as_null = true)]
 pub struct Write<'a> {
     pub user_name: &'a str,
     pub external_id: Option<&'a str>,
@@ -99,22 +96,12 @@ pub struct Write<'a> {
 
 /// Stores the resource as live (creating, reviving or replacing).
 pub async fn save(conn: &mut AsyncPgConnection, id: Uuid, w: Write<'_>) -> QueryResult<ScimUserRow> {
-    diesel::update(scim_users::table.filter(scim_users::id.eq(id)))
-        .set((
-            scim_users::user_name.eq(w.user_name),
-            scim_users::external_id.eq(w.external_id),
-            scim_users::emails.eq(w.emails),
-            scim_users::resource.eq(w.resource),
-            scim_users::active.eq(w.active),
-            scim_users::version.eq(w.version),
-            scim_users::pending.eq(false),
-            scim_users::has_account.eq(w.has_account),
-            scim_users::deleted_at.eq(None::<DateTime<Utc>>),
-            scim_users::updated_at.eq(Utc::now()),
-        ))
-        .returning(ScimUserRow::as_returning())
-        .get_result(conn)
-        .await
+    let live = (
+        scim_users::pending.eq(false),
+        scim_users::deleted_at.eq(None::<DateTime<Utc>>),
+        scim_users::updated_at.eq(Utc::now()),
+    );
+    rows::update(conn, scim_users::table.find(id), (w, live)).await
 }
 
 /// Marks a user deleted: gone from SCIM, its account deactivated by the caller.

@@ -21,20 +21,78 @@ pub struct SsoConfiguration {
     pub default_role: String,
     pub admin_groups: Vec<String>,
     pub attribute_mapping: serde_json::Value,
-    pub saml_idp_entity_id: Option<String>,
-    pub saml_idp_sso_url: Option<String>,
-    pub saml_idp_slo_url: Option<String>,
-    pub saml_idp_certificates: Vec<String>,
-    pub saml_idp_metadata_url: Option<String>,
-    pub saml_allow_idp_initiated: bool,
-    pub saml_allow_sha1: bool,
-    pub oidc_issuer: Option<String>,
-    pub oidc_client_id: Option<String>,
-    pub oidc_client_secret: Option<Vec<u8>>,
-    pub oidc_scopes: Vec<String>,
+    #[diesel(embed)]
+    pub saml: SamlIdp,
+    #[diesel(embed)]
+    pub oidc: OidcIdp,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The SAML identity provider of a configuration (all empty for an OIDC one).
+#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = sso_configurations, treat_none_as_null = true)]
+pub struct SamlIdp {
+    #[diesel(column_name = saml_idp_entity_id)]
+    pub entity_id: Option<String>,
+    #[diesel(column_name = saml_idp_sso_url)]
+    pub sso_url: Option<String>,
+    #[diesel(column_name = saml_idp_slo_url)]
+    pub slo_url: Option<String>,
+    /// PEM.
+    #[diesel(column_name = saml_idp_certificates)]
+    pub certificates: Vec<String>,
+    #[diesel(column_name = saml_idp_metadata_url)]
+    pub metadata_url: Option<String>,
+    #[diesel(column_name = saml_allow_idp_initiated)]
+    pub allow_idp_initiated: bool,
+    #[diesel(column_name = saml_allow_sha1)]
+    pub allow_sha1: bool,
+}
+
+/// The OIDC provider of a configuration (all empty for a SAML one).
+#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = sso_configurations, treat_none_as_null = true)]
+pub struct OidcIdp {
+    #[diesel(column_name = oidc_issuer)]
+    pub issuer: Option<String>,
+    #[diesel(column_name = oidc_client_id)]
+    pub client_id: Option<String>,
+    /// Sealed.
+    #[diesel(column_name = oidc_client_secret)]
+    pub client_secret: Option<Vec<u8>>,
+    #[diesel(column_name = oidc_scopes)]
+    pub scopes: Vec<String>,
+}
+
+impl SsoConfiguration {
+    /// Whether sign-ins over `protocol` (`saml`, `oidc`) may use it: it is enabled and of
+    /// that protocol.
+    pub fn serves(&self, protocol: &str) -> bool {
+        self.enabled && self.protocol == protocol
+    }
+
+    /// A new, enabled configuration of the organization with no identity provider set yet:
+    /// no name or protocol, role `member`, nothing mapped.
+    pub fn new(organization_id: Uuid, created_by: Uuid) -> Self {
+        let now = Utc::now();
+        SsoConfiguration {
+            id: Uuid::now_v7(),
+            organization_id,
+            name: String::new(),
+            protocol: String::new(),
+            enabled: true,
+            default_role: "member".into(),
+            admin_groups: Vec::new(),
+            attribute_mapping: serde_json::json!({}),
+            saml: SamlIdp::default(),
+            oidc: OidcIdp::default(),
+            created_by,
+            created_at: now,
+            updated_at: now,
+        }
+    }
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, c: &SsoConfiguration) -> QueryResult<SsoConfiguration> {
@@ -50,9 +108,7 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    let n =
-        diesel::delete(sso_configurations::table.filter(sso_configurations::id.eq(id))).execute(conn).await?;
-    Ok(n > 0)
+    Ok(diesel::delete(sso_configurations::table.find(id)).execute(conn).await? > 0)
 }
 
 /// Configurations of some organizations (all with `None`), oldest first.
@@ -130,14 +186,10 @@ pub async fn set_domains(
 
 /// Marks a domain verified; a unique violation means another organization holds it verified.
 pub async fn mark_verified(conn: &mut AsyncPgConnection, config: Uuid, domain: &str) -> QueryResult<()> {
-    diesel::update(
-        sso_domains::table
-            .filter(sso_domains::configuration_id.eq(config))
-            .filter(sso_domains::domain.eq(domain)),
-    )
-    .set(sso_domains::verified_at.eq(Some(Utc::now())))
-    .execute(conn)
-    .await?;
+    diesel::update(sso_domains::table.find((config, domain)))
+        .set(sso_domains::verified_at.eq(Some(Utc::now())))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -166,8 +218,9 @@ pub async fn domain_verified_for(conn: &mut AsyncPgConnection, org: Uuid, domain
     .await
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = sso_flows)]
+/// A sign-in under way, as started and as taken back.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = sso_flows, treat_none_as_default_value = false)]
 pub struct SsoFlow {
     pub state_hash: Vec<u8>,
     pub configuration_id: Uuid,
@@ -176,24 +229,14 @@ pub struct SsoFlow {
     pub oidc_nonce: Option<String>,
     pub pkce_verifier: Option<Vec<u8>>,
     pub redirect_uri: Option<String>,
+    /// Set by the database.
+    #[diesel(skip_insertion)]
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = sso_flows, treat_none_as_default_value = false)]
-pub struct NewFlow<'a> {
-    pub state_hash: &'a [u8],
-    pub configuration_id: Uuid,
-    pub browser_hash: &'a [u8],
-    pub saml_request_id: Option<&'a str>,
-    pub oidc_nonce: Option<&'a str>,
-    pub pkce_verifier: Option<&'a [u8]>,
-    pub redirect_uri: Option<&'a str>,
-    pub expires_at: DateTime<Utc>,
-}
-
-pub async fn insert_flow(conn: &mut AsyncPgConnection, f: NewFlow<'_>) -> QueryResult<()> {
+/// Stores a flow (and drops the expired ones).
+pub async fn insert_flow(conn: &mut AsyncPgConnection, f: &SsoFlow) -> QueryResult<()> {
     diesel::delete(sso_flows::table.filter(sso_flows::expires_at.lt(Utc::now()))).execute(conn).await?;
     diesel::insert_into(sso_flows::table).values(f).execute(conn).await?;
     Ok(())
@@ -243,56 +286,49 @@ pub async fn identity(
     rows::first(conn, sso_identities::table.find((config, subject))).await
 }
 
+/// What a sign-in writes of an identity, first seen or seen again: the account it is linked
+/// to, the address as the IdP now says it, and when.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = sso_identities, treat_none_as_default_value = false, treat_none_as_null = true)]
+struct SignIn<'a> {
+    user_id: Uuid,
+    email: Option<&'a str>,
+    last_sign_in_at: Option<DateTime<Utc>>,
+}
+
 pub async fn link_identity(
     conn: &mut AsyncPgConnection, config: Uuid, subject: &str, user: Uuid, org: Uuid, email: Option<&str>,
 ) -> QueryResult<()> {
+    let sign_in = SignIn { user_id: user, email, last_sign_in_at: Some(Utc::now()) };
+    let key = (sso_identities::configuration_id.eq(config), sso_identities::subject.eq(subject));
     diesel::insert_into(sso_identities::table)
-        .values((
-            sso_identities::configuration_id.eq(config),
-            sso_identities::subject.eq(subject),
-            sso_identities::user_id.eq(user),
-            sso_identities::organization_id.eq(org),
-            sso_identities::email.eq(email),
-            sso_identities::last_sign_in_at.eq(Some(Utc::now())),
-        ))
+        .values((key, sso_identities::organization_id.eq(org), &sign_in))
         .on_conflict((sso_identities::configuration_id, sso_identities::subject))
         .do_update()
-        .set((
-            sso_identities::user_id.eq(user),
-            sso_identities::email.eq(email),
-            sso_identities::last_sign_in_at.eq(Some(Utc::now())),
-        ))
+        .set(&sign_in)
         .execute(conn)
         .await?;
     Ok(())
 }
 
 pub async fn unlink_identity(conn: &mut AsyncPgConnection, config: Uuid, subject: &str) -> QueryResult<()> {
-    diesel::delete(
-        sso_identities::table
-            .filter(sso_identities::configuration_id.eq(config))
-            .filter(sso_identities::subject.eq(subject)),
-    )
-    .execute(conn)
-    .await?;
+    diesel::delete(sso_identities::table.find((config, subject))).execute(conn).await?;
     Ok(())
 }
 
-pub async fn record_saml_session(
-    conn: &mut AsyncPgConnection, config: Uuid, subject: &str, session_index: Option<&str>, session_id: Uuid,
-    user: Uuid,
-) -> QueryResult<()> {
-    diesel::insert_into(saml_sessions::table)
-        .values((
-            saml_sessions::configuration_id.eq(config),
-            saml_sessions::subject.eq(subject),
-            saml_sessions::session_index.eq(session_index),
-            saml_sessions::session_id.eq(session_id),
-            saml_sessions::user_id.eq(user),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
+/// The Janua session a SAML sign-in started, kept for the IdP's single logout.
+#[derive(Insertable)]
+#[diesel(table_name = saml_sessions, treat_none_as_default_value = false)]
+pub struct NewSamlSession<'a> {
+    pub configuration_id: Uuid,
+    pub subject: &'a str,
+    pub session_index: Option<&'a str>,
+    pub session_id: Uuid,
+    pub user_id: Uuid,
+}
+
+pub async fn record_saml_session(conn: &mut AsyncPgConnection, s: NewSamlSession<'_>) -> QueryResult<()> {
+    diesel::insert_into(saml_sessions::table).values(s).on_conflict_do_nothing().execute(conn).await?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures::future::LocalBoxFuture;
 use janua_core::{ApiError, ErrorCode};
+use janua_service::extract::resolve_path_id;
 use janua_tokens::Authenticated;
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -24,6 +25,11 @@ pub struct OrgAccess {
 }
 
 impl OrgAccess {
+    /// The caller's role as shown to them: none for a platform admin who is not a member.
+    pub fn shown_role(&self) -> Option<Role> {
+        self.member.then_some(self.role)
+    }
+
     /// The shared rule (`janua_core::org_access::decide`): the caller is a member (or a
     /// platform admin, acting as owner) by now; one whose role does not allow `action` gets 403.
     pub fn require(&self, action: Action) -> Result<(), ApiError> {
@@ -39,14 +45,13 @@ impl FromRequest for OrgAccess {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let auth = Authenticated::from_request(req, payload);
-        let state = req.app_data::<web::Data<OrgState>>().cloned();
-        let org_id = req.match_info().get("org_id").and_then(|s| Uuid::parse_str(s).ok());
-        Box::pin(async move {
-            let auth = auth.await?;
-            let state = state.ok_or_else(|| ApiError::internal("OrgState is not configured"))?;
-            resolve(&state, &auth, org_id.ok_or_else(no_such_organization)?).await
-        })
+        resolve_path_id(
+            req,
+            payload,
+            "org_id",
+            no_such_organization,
+            async |state: web::Data<OrgState>, auth, org_id| resolve(&state, &auth, org_id).await,
+        )
     }
 }
 

@@ -1,3 +1,4 @@
 pub mod access;
+pub mod membership;
 pub mod roles;
 pub mod slug;

@@ -4,10 +4,10 @@
 //! roles. Every change is idempotent, so a SCIM client's retries change nothing twice.
 
 use crate::domain::access::no_such_organization;
+use crate::domain::membership::{self, Locked};
 use crate::domain::roles::Role;
 use crate::handlers::invitations::OrganizationSummary;
-use crate::handlers::members::last_owner;
-use crate::handlers::rbac::{RoleView, check_name, no_such_role};
+use crate::handlers::rbac::{self, RoleView, check_name, no_such_role};
 use crate::store::roles::{self as roles_store, RoleRow};
 use crate::store::{members, organizations};
 use crate::{OrgState, events};
@@ -24,26 +24,25 @@ use uuid::Uuid;
 fn name_taken(e: diesel::result::Error) -> ApiError {
     match e {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            ApiError::conflict("a role with this name exists here")
-                .with_details(serde_json::json!({ "field": "name" }))
+            rbac::name_taken()
         }
         other => other.into(),
     }
 }
 
-/// The built-in roles (owner, admin, member, platform-admin) have fixed ids in this range;
-/// they are global and read-only.
-fn is_built_in_id(id: Uuid) -> bool {
-    id.as_u128() >> 32 == 0x0000_0000_0000_7000_8000_0000
+/// The organization and custom role a path names. The built-in roles (owner, admin, member,
+/// platform-admin) have fixed ids in one range; they are global and read-only (404 here).
+fn custom_role_path(path: web::Path<(Uuid, Uuid)>) -> Result<(Uuid, Uuid), ApiError> {
+    let (org, id) = path.into_inner();
+    if id.as_u128() >> 32 == 0x0000_0000_0000_7000_8000_0000 {
+        return Err(no_such_role());
+    }
+    Ok((org, id))
 }
 
-/// Tells a field sent as `null` (Some(None)) from one left out (None).
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
+/// Who a change is recorded as made by: the `actor_id` sent, else the system (the nil id).
+fn actor(sent: Option<Uuid>) -> Uuid {
+    sent.unwrap_or(Uuid::nil())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -112,24 +111,12 @@ pub async fn ensure_member(
         Some(Some(role)) => role,
         Some(None) => return Err(ApiError::validation("role", "role must be admin or member")),
     };
-    let actor = request.actor_id.unwrap_or(Uuid::nil());
+    let actor = actor(request.actor_id);
     let mut conn = state.pool.get().await?;
     let membership = conn
         .transaction::<_, ApiError, _>(async |conn| {
             organizations::find(conn, org).await?.ok_or_else(no_such_organization)?;
-            if members::add(conn, org, user, role.as_str()).await? {
-                janua_db::outbox::enqueue(
-                    conn,
-                    &events::member(
-                        "organization.member_added",
-                        org,
-                        actor,
-                        user,
-                        role.as_str(),
-                        meta.into(),
-                    ),
-                )
-                .await?;
+            if membership::join(conn, org, user, role.as_str(), actor, meta.into()).await? {
                 return Ok(InternalMembership {
                     organization_id: org,
                     user_id: user,
@@ -157,24 +144,18 @@ pub async fn remove_member(
     state: web::Data<OrgState>, path: web::Path<(Uuid, Uuid)>, meta: RequestMeta, q: web::Query<ActorQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (org, user) = path.into_inner();
-    let actor = q.actor_id.unwrap_or(Uuid::nil());
+    let actor = actor(q.actor_id);
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let owners = members::owners_for_update(conn, org).await?;
-        let target = members::role_for_update(conn, org, user).await?;
-        if target.as_deref() == Some(Role::Owner.as_str()) && owners.len() <= 1 {
-            return Err(last_owner());
-        }
-        // The organization's custom roles go with the membership (and any left over from
-        // an earlier removal go now).
-        roles_store::unassign_in_org(conn, user, org).await?;
-        if let Some(role) = target {
-            members::remove(conn, org, user).await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::member("organization.member_removed", org, actor, user, &role, meta.into()),
-            )
-            .await?;
+        match Locked::of(conn, org, user).await? {
+            Some(member) => {
+                member.may_lose_role()?;
+                membership::leave(conn, org, user, &member.role, actor, meta.into()).await?;
+            }
+            // Custom roles of the organization left over from an earlier removal go now.
+            None => {
+                roles_store::unassign_in_org(conn, user, org).await?;
+            }
         }
         Ok(())
     })
@@ -187,7 +168,7 @@ pub async fn remove_member(
 pub struct RoleUpsert {
     pub name: String,
     /// Left out: unchanged (none on creation); `null`: cleared.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "janua_core::text::null_or_value")]
     pub description: Option<Option<String>>,
     pub actor_id: Option<Uuid>,
 }
@@ -199,12 +180,9 @@ pub struct RoleUpsert {
 pub async fn put_role(
     state: web::Data<OrgState>, path: web::Path<(Uuid, Uuid)>, meta: RequestMeta, body: web::Json<RoleUpsert>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org, id) = path.into_inner();
-    if is_built_in_id(id) {
-        return Err(no_such_role());
-    }
+    let (org, id) = custom_role_path(path)?;
     let name = check_name(&body.name, body.description.as_ref().and_then(Option::as_deref))?;
-    let actor = body.actor_id.unwrap_or(Uuid::nil());
+    let actor = actor(body.actor_id);
     let mut conn = state.pool.get().await?;
     let (row, created) = conn
         .transaction::<_, ApiError, _>(async |conn| {
@@ -227,7 +205,7 @@ pub async fn put_role(
                     if let Some(row) = inserted {
                         janua_db::outbox::enqueue(
                             conn,
-                            &events::role("role.created", &row, actor, serde_json::json!({}), meta.into()),
+                            &events::role("role.created", &row, actor, meta.into()),
                         )
                         .await?;
                         return Ok((row, true));
@@ -244,14 +222,17 @@ pub async fn put_role(
             if current.name == name && current.description == description {
                 return Ok((current, false));
             }
-            let row = roles_store::update(conn, id, &name, description.as_deref(), &current.permissions)
-                .await
-                .map_err(name_taken)?;
-            janua_db::outbox::enqueue(
+            let row = rbac::rewrite(
                 conn,
-                &events::role("role.updated", &row, actor, serde_json::json!({}), meta.into()),
+                id,
+                &name,
+                description.as_deref(),
+                &current.permissions,
+                actor,
+                meta.into(),
             )
-            .await?;
+            .await
+            .map_err(name_taken)?;
             Ok((row, false))
         })
         .await?;
@@ -276,20 +257,12 @@ async fn org_role_for_update(
 pub async fn delete_role(
     state: web::Data<OrgState>, path: web::Path<(Uuid, Uuid)>, meta: RequestMeta, q: web::Query<ActorQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org, id) = path.into_inner();
-    if is_built_in_id(id) {
-        return Err(no_such_role());
-    }
-    let actor = q.actor_id.unwrap_or(Uuid::nil());
+    let (org, id) = custom_role_path(path)?;
+    let actor = actor(q.actor_id);
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         if let Some(current) = org_role_for_update(conn, org, id).await? {
-            roles_store::delete(conn, id).await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::role("role.deleted", &current, actor, serde_json::json!({}), meta.into()),
-            )
-            .await?;
+            rbac::remove(conn, &current, actor, meta.into()).await?;
         }
         Ok(())
     })
@@ -319,11 +292,8 @@ pub async fn set_role_holders(
     state: web::Data<OrgState>, path: web::Path<(Uuid, Uuid)>, meta: RequestMeta,
     body: web::Json<RoleHolders>,
 ) -> Result<HttpResponse, ApiError> {
-    let (org, id) = path.into_inner();
-    if is_built_in_id(id) {
-        return Err(no_such_role());
-    }
-    let actor = body.actor_id.unwrap_or(Uuid::nil());
+    let (org, id) = custom_role_path(path)?;
+    let actor = actor(body.actor_id);
     let wanted: BTreeSet<Uuid> = body.user_ids.iter().copied().collect();
     let wanted_list: Vec<Uuid> = wanted.iter().copied().collect();
     let mut conn = state.pool.get().await?;
@@ -343,18 +313,9 @@ pub async fn set_role_holders(
             let current: BTreeSet<Uuid> = roles_store::holders(conn, id).await?.into_iter().collect();
             let to_add: Vec<Uuid> = wanted.difference(&current).copied().collect();
             let to_remove: Vec<Uuid> = current.difference(&wanted).copied().collect();
-            for user in &to_add {
-                roles_store::assign(conn, *user, id, actor).await?;
-            }
-            for user in &to_remove {
-                roles_store::unassign(conn, *user, id).await?;
-            }
-            let changes = (to_add.iter().map(|u| ("role.assigned", u)))
-                .chain(to_remove.iter().map(|u| ("role.removed", u)));
-            for (kind, user) in changes {
-                let extra = serde_json::json!({ "user_id": user });
-                let event = events::role(kind, &role, actor, extra, meta.clone().into());
-                janua_db::outbox::enqueue(conn, &event).await?;
+            let changes = to_add.iter().map(|u| (u, true)).chain(to_remove.iter().map(|u| (u, false)));
+            for (user, give) in changes {
+                rbac::set_holder(conn, &role, *user, give, actor, meta.clone().into()).await?;
             }
             Ok((to_add.len(), to_remove.len()))
         })

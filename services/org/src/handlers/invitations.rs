@@ -4,14 +4,17 @@
 //! `invitation.created` / `invitation.resent` events (auth's mail queue sends it).
 
 use crate::domain::access::{OrgAccess, resolve};
+use crate::domain::membership;
 use crate::domain::roles::{Action, Role};
 use crate::handlers::members::{MemberView, known_user};
+use crate::handlers::org_page;
 use crate::store::invitations::{self as store, Invitation, NewInvitation};
 use crate::store::{members, organizations, users};
 use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
-use diesel_async::AsyncConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
 use janua_core::{ApiError, ErrorCode};
@@ -130,21 +133,24 @@ fn mail_event(
     kind: &str, inv: &Invitation, org: &organizations::Organization, inviter: Option<&str>,
     meta: &RequestMeta,
 ) -> janua_events::Event {
-    events::organization(
-        kind,
-        org.id,
-        inv.invited_by,
-        serde_json::json!({
-            "invitation_id": inv.id,
-            "organization_id": org.id,
-            "organization_name": org.name,
-            "email": inv.email,
-            "role": inv.role,
-            "invited_by_name": inviter,
-            "expires_at": inv.expires_at,
-        }),
-        meta.clone().into(),
-    )
+    let message = serde_json::json!({
+        "organization_name": org.name,
+        "email": inv.email,
+        "role": inv.role,
+        "invited_by_name": inviter,
+        "expires_at": inv.expires_at,
+    });
+    events::invitation(kind, inv, inv.invited_by, message, meta.clone().into())
+}
+
+/// The invitation, locked until the transaction ends, while it is open: pending (a lapsed one
+/// too); 409 once accepted or revoked.
+async fn pending_for_update(conn: &mut AsyncPgConnection, id: Uuid) -> Result<Invitation, ApiError> {
+    let inv = store::find_for_update(conn, id).await?.ok_or_else(no_such_invitation)?;
+    if inv.status != "pending" {
+        return Err(not_pending(&inv.status));
+    }
+    Ok(inv)
 }
 
 async fn inviter_name(state: &OrgState, id: Uuid) -> Result<Option<String>, ApiError> {
@@ -157,8 +163,8 @@ async fn inviter_name(state: &OrgState, id: Uuid) -> Result<Option<String>, ApiE
 /// `invitations:manage` through a custom role, with at most their own role.
 #[utoipa::path(post, path = "/api/v1/invitations/organizations/{org_id}/invitations", tag = "Invitations",
     params(("org_id" = Uuid, Path)), request_body = CreateInvitation,
-    responses((status = 201, body = InvitationView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 201, body = InvitationView), refusals::Invalid, refusals::Forbidden,
+        refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn create(
@@ -211,20 +217,13 @@ pub async fn create(
 /// Permissions: owners and admins of the organization.
 #[utoipa::path(get, path = "/api/v1/invitations/organizations/{org_id}/invitations", tag = "Invitations",
     params(("org_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Page<InvitationView>), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<InvitationView>), refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn list(
     state: web::Data<OrgState>, access: OrgAccess, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    access.require(Action::ManageInvitations)?;
-    let mut conn = state.pool.get().await?;
-    let page = q
-        .fetch(
-            |after, n| store::list(&mut conn, access.org.id, after, n),
-            |i: &Invitation| (i.created_at, i.id),
-        )
-        .await?;
+    let key = |i: &Invitation| (i.created_at, i.id);
+    let page = org_page(&state, &access, Action::ManageInvitations, &q, store::list, key).await?;
     Ok(HttpResponse::Ok().json(page.map(|i| InvitationView::from(&i))))
 }
 
@@ -233,7 +232,7 @@ pub async fn list(
 /// Permissions: anyone with the invitation's id.
 #[utoipa::path(get, path = "/api/v1/invitations/invitations/{invite_id}", tag = "Invitations",
     params(("invite_id" = Uuid, Path)),
-    responses((status = 200, body = PublicInvitation), (status = 404, body = janua_core::error::ErrorEnvelope)))]
+    responses((status = 200, body = PublicInvitation), refusals::NotFound))]
 pub async fn details(state: web::Data<OrgState>, path: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let (inv, org) = {
         let mut conn = state.pool.get().await?;
@@ -259,8 +258,7 @@ pub async fn details(state: web::Data<OrgState>, path: web::Path<Uuid>) -> Resul
 /// Permissions: the signed-in user whose verified email is the invited address; once.
 #[utoipa::path(post, path = "/api/v1/invitations/invitations/{invite_id}/accept", tag = "Invitations",
     params(("invite_id" = Uuid, Path)),
-    responses((status = 200, body = MemberView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = MemberView), refusals::Forbidden, refusals::NotFound, refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn accept(
@@ -296,35 +294,18 @@ pub async fn accept(
                 "pending" => {}
                 other => return Err(not_pending(other)),
             }
-            if !members::add(conn, inv.organization_id, caller.id, &inv.role).await? {
+            store::mark_accepted(conn, inv.id, caller.id).await?;
+            let joined = serde_json::json!({ "user_id": caller.id });
+            let event =
+                events::invitation("invitation.accepted", &inv, caller.id, joined, meta.clone().into());
+            janua_db::outbox::enqueue(conn, &event).await?;
+            // Already a member: the error rolls the acceptance back.
+            let org = inv.organization_id;
+            if !membership::join(conn, org, caller.id, &inv.role, caller.id, meta.into()).await? {
                 return Err(ApiError::conflict("you are a member already")
                     .with_details(serde_json::json!({ "reason": "already_member" })));
             }
-            store::mark_accepted(conn, inv.id, caller.id).await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::organization(
-                    "invitation.accepted",
-                    inv.organization_id,
-                    caller.id,
-                    serde_json::json!({ "invitation_id": inv.id, "organization_id": inv.organization_id, "user_id": caller.id }),
-                    meta.clone().into(),
-                ),
-            )
-            .await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::member(
-                    "organization.member_added",
-                    inv.organization_id,
-                    caller.id,
-                    caller.id,
-                    &inv.role,
-                    meta.clone().into(),
-                ),
-            )
-            .await?;
-            Ok(inv.organization_id)
+            Ok(org)
         })
         .await?;
     let view = members::find(&mut conn, org, caller.id)
@@ -351,8 +332,7 @@ async fn managed(
 /// Permissions: owners and admins of its organization.
 #[utoipa::path(delete, path = "/api/v1/invitations/invitations/{invite_id}", tag = "Invitations",
     params(("invite_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::Forbidden, refusals::NotFound, refusals::Conflict),
     security(("bearer" = [])))]
 pub async fn revoke(
     state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
@@ -360,22 +340,11 @@ pub async fn revoke(
     let (inv, access) = managed(&state, &auth, path.into_inner()).await?;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let inv = store::find_for_update(conn, inv.id).await?.ok_or_else(no_such_invitation)?;
-        if inv.status != "pending" {
-            return Err(not_pending(&inv.status));
-        }
+        let inv = pending_for_update(conn, inv.id).await?;
         store::mark_revoked(conn, inv.id).await?;
-        janua_db::outbox::enqueue(
-            conn,
-            &events::organization(
-                "invitation.revoked",
-                inv.organization_id,
-                access.caller,
-                serde_json::json!({ "invitation_id": inv.id, "organization_id": inv.organization_id }),
-                meta.into(),
-            ),
-        )
-        .await?;
+        let event =
+            events::invitation("invitation.revoked", &inv, access.caller, serde_json::json!({}), meta.into());
+        janua_db::outbox::enqueue(conn, &event).await?;
         Ok(())
     })
     .await?;
@@ -387,8 +356,8 @@ pub async fn revoke(
 /// Permissions: owners and admins of its organization.
 #[utoipa::path(post, path = "/api/v1/invitations/invitations/{invite_id}/resend", tag = "Invitations",
     params(("invite_id" = Uuid, Path)),
-    responses((status = 202, body = InvitationView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 202, body = InvitationView), refusals::Forbidden, refusals::NotFound,
+        refusals::Conflict),
     security(("bearer" = [])))]
 pub async fn resend(
     state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
@@ -398,11 +367,8 @@ pub async fn resend(
     let mut conn = state.pool.get().await?;
     let inv = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let inv = store::find_for_update(conn, inv.id).await?.ok_or_else(no_such_invitation)?;
             // A lapsed invitation may be resent: that is what resending is for.
-            if inv.status != "pending" {
-                return Err(not_pending(&inv.status));
-            }
+            let inv = pending_for_update(conn, inv.id).await?;
             if inv.sent_count >= MAX_SENDS {
                 return Err(ApiError::conflict(format!("an invitation is sent at most {MAX_SENDS} times"))
                     .with_details(serde_json::json!({ "reason": "send_limit" })));

@@ -1,11 +1,14 @@
 //! Members of an organization (`/api/v1/organizations/{org_id}/members`).
 
+use crate::OrgState;
 use crate::domain::access::OrgAccess;
+use crate::domain::membership::{self, Locked};
 use crate::domain::roles::{Action, Role};
+use crate::handlers::org_page;
 use crate::store::{members as store, users};
-use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
-use diesel_async::AsyncConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
 use janua_core::{ApiError, ErrorCode};
@@ -36,9 +39,11 @@ fn no_such_member() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "no such member")
 }
 
-pub(crate) fn last_owner() -> ApiError {
-    ApiError::conflict("an organization keeps at least one owner; make another owner first")
-        .with_details(serde_json::json!({ "reason": "last_owner" }))
+/// The member's role (404 for anyone else), locked until the transaction ends: see [`Locked`].
+async fn locked(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid) -> Result<(Locked, Role), ApiError> {
+    let member = Locked::of(conn, org, user).await?.ok_or_else(no_such_member)?;
+    let role = member.built_in().ok_or_else(no_such_member)?;
+    Ok((member, role))
 }
 
 async fn member_view(state: &OrgState, org: Uuid, user: Uuid) -> Result<MemberView, ApiError> {
@@ -51,20 +56,13 @@ async fn member_view(state: &OrgState, org: Uuid, user: Uuid) -> Result<MemberVi
 /// Permissions: members of the organization.
 #[utoipa::path(get, path = "/api/v1/organizations/{org_id}/members", tag = "Organizations",
     params(("org_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Page<MemberView>), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<MemberView>), refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn list(
     state: web::Data<OrgState>, access: OrgAccess, q: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    access.require(Action::ListMembers)?;
-    let mut conn = state.pool.get().await?;
-    let page = q
-        .fetch(
-            |after, n| store::list(&mut conn, access.org.id, after, n),
-            |m: &MemberView| (m.joined_at, m.user_id),
-        )
-        .await?;
-    Ok(HttpResponse::Ok().json(page))
+    let key = |m: &MemberView| (m.joined_at, m.user_id);
+    Ok(HttpResponse::Ok().json(org_page(&state, &access, Action::ListMembers, &q, store::list, key).await?))
 }
 
 /// The user as org knows them: from the read model, or (not seen yet) from identity.
@@ -88,8 +86,7 @@ pub(crate) async fn known_user(state: &OrgState, id: Uuid) -> Result<Option<user
 /// Permissions: owners (any role) and admins (admin or member).
 #[utoipa::path(post, path = "/api/v1/organizations/{org_id}/members", tag = "Organizations",
     params(("org_id" = Uuid, Path)), request_body = AddMember,
-    responses((status = 201, body = MemberView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 201, body = MemberView), refusals::Invalid, refusals::Forbidden, refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn add(
@@ -103,21 +100,9 @@ pub async fn add(
     let org = access.org.id;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        if !store::add(conn, org, body.user_id, role.as_str()).await? {
+        if !membership::join(conn, org, body.user_id, role.as_str(), access.caller, meta.into()).await? {
             return Err(ApiError::conflict("this user is a member already"));
         }
-        janua_db::outbox::enqueue(
-            conn,
-            &events::member(
-                "organization.member_added",
-                org,
-                access.caller,
-                body.user_id,
-                role.as_str(),
-                meta.into(),
-            ),
-        )
-        .await?;
         Ok(())
     })
     .await?;
@@ -130,8 +115,7 @@ pub async fn add(
 /// Permissions: owners (anyone), admins (admins and members), any member (themself).
 #[utoipa::path(delete, path = "/api/v1/organizations/{org_id}/members/{user_id}", tag = "Organizations",
     params(("org_id" = Uuid, Path), ("user_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::Forbidden, refusals::NotFound, refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn remove(
@@ -140,30 +124,10 @@ pub async fn remove(
     let (org, user) = path.into_inner();
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let owners = store::owners_for_update(conn, org).await?;
-        let target = store::role_for_update(conn, org, user)
-            .await?
-            .and_then(|r| Role::parse(&r))
-            .ok_or_else(no_such_member)?;
+        let (member, target) = locked(conn, org, user).await?;
         access.require(Action::RemoveMember { target, is_self: user == access.caller })?;
-        if target == Role::Owner && owners.len() <= 1 {
-            return Err(last_owner());
-        }
-        store::remove(conn, org, user).await?;
-        // The organization's custom roles go with the membership.
-        crate::store::roles::unassign_in_org(conn, user, org).await?;
-        janua_db::outbox::enqueue(
-            conn,
-            &events::member(
-                "organization.member_removed",
-                org,
-                access.caller,
-                user,
-                target.as_str(),
-                meta.into(),
-            ),
-        )
-        .await?;
+        member.may_lose_role()?;
+        membership::leave(conn, org, user, &member.role, access.caller, meta.into()).await?;
         Ok(())
     })
     .await?;
@@ -175,8 +139,7 @@ pub async fn remove(
 /// Permissions: owners (any change), admins (between admin and member, never for an owner).
 #[utoipa::path(put, path = "/api/v1/organizations/{org_id}/members/{user_id}/role", tag = "Organizations",
     params(("org_id" = Uuid, Path), ("user_id" = Uuid, Path)), request_body = ChangeRole,
-    responses((status = 200, body = MemberView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = MemberView), refusals::Forbidden, refusals::NotFound, refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn change_role(
@@ -187,31 +150,13 @@ pub async fn change_role(
     let to = parse_role(&body.role)?;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        let owners = store::owners_for_update(conn, org).await?;
-        let target = store::role_for_update(conn, org, user)
-            .await?
-            .and_then(|r| Role::parse(&r))
-            .ok_or_else(no_such_member)?;
+        let (member, target) = locked(conn, org, user).await?;
         access.require(Action::ChangeRole { target, to, is_self: user == access.caller })?;
         if target == to {
             return Ok(());
         }
-        if target == Role::Owner && owners.len() <= 1 {
-            return Err(last_owner());
-        }
-        store::set_role(conn, org, user, to.as_str()).await?;
-        janua_db::outbox::enqueue(
-            conn,
-            &events::member(
-                "organization.member_role_changed",
-                org,
-                access.caller,
-                user,
-                to.as_str(),
-                meta.into(),
-            ),
-        )
-        .await?;
+        member.may_lose_role()?;
+        membership::change_role(conn, org, user, to.as_str(), access.caller, meta.into()).await?;
         Ok(())
     })
     .await?;

@@ -1,12 +1,15 @@
 //! The Organizations router (`/api/v1/organizations`) and `/users/{id}/organizations`.
 
 use crate::domain::access::{OrgAccess, no_such_organization};
+use crate::domain::membership;
 use crate::domain::roles::{Action, Role};
 use crate::domain::slug;
-use crate::store::{members, organizations as store};
+use crate::handlers::conflict_as;
+use crate::store::organizations as store;
 use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
 use janua_core::text::check_description;
@@ -35,15 +38,11 @@ pub struct UpdateOrganization {
     pub name: Option<String>,
     pub slug: Option<String>,
     /// `null` clears it.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "janua_core::text::null_or_value")]
     #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
     #[schema(value_type = Object)]
     pub metadata: Option<serde_json::Value>,
-}
-
-fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
 }
 
 /// An organization as its members see it, with the caller's role.
@@ -92,8 +91,7 @@ fn slug_taken() -> ApiError {
 ///
 /// Permissions: any signed-in user.
 #[utoipa::path(post, path = "/api/v1/organizations", tag = "Organizations", request_body = CreateOrganization,
-    responses((status = 201, body = OrganizationView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 201, body = OrganizationView), refusals::Invalid, refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn create(
@@ -133,23 +131,10 @@ pub async fn create(
             )
             .await?
             .ok_or_else(slug_taken)?;
-            members::add(conn, id, owner, Role::Owner.as_str()).await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::organization(
-                    "organization.created",
-                    id,
-                    owner,
-                    serde_json::json!({ "organization_id": id, "name": org.name, "slug": org.slug }),
-                    meta.clone().into(),
-                ),
-            )
-            .await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::member("organization.member_added", id, owner, owner, "owner", meta.into()),
-            )
-            .await?;
+            let created = serde_json::json!({ "organization_id": id, "name": org.name, "slug": org.slug });
+            let event = events::organization("organization.created", id, owner, created, meta.clone().into());
+            janua_db::outbox::enqueue(conn, &event).await?;
+            membership::join(conn, id, owner, Role::Owner.as_str(), owner, meta.into()).await?;
             Ok(org)
         })
         .await?;
@@ -182,7 +167,7 @@ pub async fn list(
 /// Permissions: the user themself, or a platform admin; anyone else gets 404.
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/organizations", tag = "Organizations",
     params(("user_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Page<OrganizationView>), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<OrganizationView>), refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn list_for_user(
     state: web::Data<OrgState>, auth: Authenticated, path: web::Path<Uuid>, q: web::Query<PageQuery>,
@@ -199,12 +184,11 @@ pub async fn list_for_user(
 /// Permissions: its members (and platform admins); anyone else gets 404.
 #[utoipa::path(get, path = "/api/v1/organizations/{org_id}", tag = "Organizations",
     params(("org_id" = Uuid, Path)),
-    responses((status = 200, body = OrganizationView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = OrganizationView), refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn get(access: OrgAccess) -> Result<HttpResponse, ApiError> {
     access.require(Action::View)?;
-    Ok(HttpResponse::Ok()
-        .json(OrganizationView { role: access.member.then_some(access.role), organization: access.org }))
+    Ok(HttpResponse::Ok().json(OrganizationView { role: access.shown_role(), organization: access.org }))
 }
 
 /// Changes the name, slug, description or metadata.
@@ -212,8 +196,8 @@ pub async fn get(access: OrgAccess) -> Result<HttpResponse, ApiError> {
 /// Permissions: owners and admins of the organization.
 #[utoipa::path(put, path = "/api/v1/organizations/{org_id}", tag = "Organizations",
     params(("org_id" = Uuid, Path)), request_body = UpdateOrganization,
-    responses((status = 200, body = OrganizationView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = OrganizationView), refusals::Forbidden, refusals::NotFound,
+        refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn update(
@@ -277,13 +261,9 @@ pub async fn update(
             Ok(org)
         })
         .await
-        .map_err(|e| match e.code() {
-            // A concurrent change to the same slug loses on the unique index.
-            ErrorCode::Conflict => slug_taken(),
-            _ => e,
-        })?;
-    Ok(HttpResponse::Ok()
-        .json(OrganizationView { organization: org, role: access.member.then_some(access.role) }))
+        // A concurrent change to the same slug loses on the unique index.
+        .map_err(conflict_as(slug_taken))?;
+    Ok(HttpResponse::Ok().json(OrganizationView { organization: org, role: access.shown_role() }))
 }
 
 /// Deletes the organization with its memberships.
@@ -291,8 +271,7 @@ pub async fn update(
 /// Permissions: owners of the organization.
 #[utoipa::path(delete, path = "/api/v1/organizations/{org_id}", tag = "Organizations",
     params(("org_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(org_id = %access.org.id))]
 pub async fn delete(

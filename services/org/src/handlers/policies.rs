@@ -7,8 +7,10 @@ use crate::domain::roles::Action;
 use crate::store::policies::{self as store, Fields, PolicyRow};
 use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
-use diesel_async::AsyncConnection;
+use diesel::QueryResult;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use janua_authz::{Decision, Effect, Policy, Request};
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
 use janua_core::text::check_description;
@@ -140,24 +142,19 @@ async fn visible(state: &OrgState, auth: &Authenticated, id: Uuid) -> Result<Pol
     }
 }
 
-fn event(kind: &str, row: &PolicyRow, actor: Uuid, meta: RequestMeta) -> janua_events::Event {
-    let payload = serde_json::json!({ "policy_id": row.id, "organization_id": row.organization_id, "name": row.name, "effect": row.effect });
-    let event = janua_events::Event::new(events::SOURCE, kind, payload)
-        .subject(row.id)
-        .actor(actor)
-        .context(meta.into());
-    match row.organization_id {
-        Some(org) => event.organization(org),
-        None => event,
-    }
+/// Records the caller's change of a policy (`policy.created`, `.updated`, `.deleted`), in the
+/// change's transaction.
+async fn record(
+    conn: &mut AsyncPgConnection, kind: &str, row: &PolicyRow, auth: &Authenticated, meta: RequestMeta,
+) -> QueryResult<()> {
+    janua_db::outbox::enqueue(conn, &events::policy(kind, row, auth.user_id(), meta.into())).await
 }
 
 /// Creates a policy.
 ///
 /// Permissions: platform admins (any); owners and admins of the policy's organization.
 #[utoipa::path(post, path = "/api/v1/policies", tag = "Policies", request_body = PolicyInput,
-    responses((status = 201, body = PolicyView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 201, body = PolicyView), refusals::Invalid, refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn create(
@@ -172,7 +169,7 @@ pub async fn create(
     let row = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let row = store::insert(conn, id, input.organization_id, auth.user_id(), f).await?;
-            janua_db::outbox::enqueue(conn, &event("policy.created", &row, auth.user_id(), meta)).await?;
+            record(conn, "policy.created", &row, &auth, meta).await?;
             Ok(row)
         })
         .await?;
@@ -201,7 +198,7 @@ pub async fn list(
 /// Permissions: those who may manage it; anyone else gets 404.
 #[utoipa::path(get, path = "/api/v1/policies/{policy_id}", tag = "Policies",
     params(("policy_id" = Uuid, Path)),
-    responses((status = 200, body = PolicyView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = PolicyView), refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn get(
     state: web::Data<OrgState>, auth: Authenticated, path: web::Path<Uuid>,
@@ -214,8 +211,7 @@ pub async fn get(
 /// Permissions: those who may manage it; anyone else gets 404.
 #[utoipa::path(put, path = "/api/v1/policies/{policy_id}", tag = "Policies",
     params(("policy_id" = Uuid, Path)), request_body = PolicyInput,
-    responses((status = 200, body = PolicyView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = PolicyView), refusals::Invalid, refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn update(
@@ -233,7 +229,7 @@ pub async fn update(
     let row = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let row = store::update(conn, current.id, f).await?;
-            janua_db::outbox::enqueue(conn, &event("policy.updated", &row, auth.user_id(), meta)).await?;
+            record(conn, "policy.updated", &row, &auth, meta).await?;
             Ok(row)
         })
         .await?;
@@ -245,7 +241,7 @@ pub async fn update(
 /// Permissions: those who may manage it; anyone else gets 404.
 #[utoipa::path(delete, path = "/api/v1/policies/{policy_id}", tag = "Policies",
     params(("policy_id" = Uuid, Path)),
-    responses((status = 204), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn delete(
     state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
@@ -256,7 +252,7 @@ pub async fn delete(
         if !store::delete(conn, current.id).await? {
             return Err(no_such_policy());
         }
-        janua_db::outbox::enqueue(conn, &event("policy.deleted", &current, auth.user_id(), meta)).await?;
+        record(conn, "policy.deleted", &current, &auth, meta).await?;
         Ok(())
     })
     .await?;
@@ -269,7 +265,7 @@ pub async fn delete(
 /// Permissions: those who may manage the policy; anyone else gets 404.
 #[utoipa::path(post, path = "/api/v1/policies/{policy_id}/evaluate", tag = "Policies",
     params(("policy_id" = Uuid, Path)), request_body = EvaluateRequest,
-    responses((status = 200, body = DecisionView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = DecisionView), refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn evaluate(
     state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,

@@ -4,18 +4,22 @@
 
 use crate::domain::access::{all_permissions, require_in_scope, resolve};
 use crate::domain::roles::{Action, GrantRefusal, Role, may_grant};
+use crate::handlers::conflict_as;
 use crate::handlers::members::known_user;
 use crate::store::members;
 use crate::store::roles::{self as store, RoleRow};
 use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use diesel_async::AsyncConnection;
+use diesel::QueryResult;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use janua_authz::catalogue::{PERMISSIONS, is_permission, org_role_permissions};
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::Page;
 use janua_core::text::check_description;
 use janua_core::{ApiError, ErrorCode};
+use janua_events::EventContext;
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -137,6 +141,12 @@ fn read_only() -> ApiError {
     ApiError::new(ErrorCode::Forbidden, "built-in roles are read-only")
 }
 
+/// A role name taken where the role belongs (`roles_name_per_scope`).
+pub(crate) fn name_taken() -> ApiError {
+    ApiError::conflict("a role with this name exists here")
+        .with_details(serde_json::json!({ "field": "name" }))
+}
+
 /// What a role name may be: 1 to 128 characters, no control characters (group names from an
 /// identity provider, such as "Sales (EMEA)", become role names as they are).
 pub fn valid_role_name(name: &str) -> bool {
@@ -243,6 +253,66 @@ async fn visible_role(state: &OrgState, auth: &Authenticated, id: Uuid) -> Resul
     }
 }
 
+/// A custom role the caller may see, for changing it: built-in roles are read-only (403).
+async fn custom_role(state: &OrgState, auth: &Authenticated, id: Uuid) -> Result<RoleRow, ApiError> {
+    if built_in(id).is_some() {
+        return Err(read_only());
+    }
+    visible_role(state, auth, id).await
+}
+
+/// Changes a custom role (`role.updated`), in the caller's transaction.
+pub(crate) async fn rewrite(
+    conn: &mut AsyncPgConnection, id: Uuid, name: &str, description: Option<&str>, permissions: &[String],
+    actor: Uuid, ctx: EventContext,
+) -> QueryResult<RoleRow> {
+    let row = store::update(conn, id, name, description, permissions).await?;
+    janua_db::outbox::enqueue(conn, &events::role("role.updated", &row, actor, ctx)).await?;
+    Ok(row)
+}
+
+/// Deletes a custom role with its assignments (`role.deleted`), in the caller's transaction.
+pub(crate) async fn remove(
+    conn: &mut AsyncPgConnection, row: &RoleRow, actor: Uuid, ctx: EventContext,
+) -> QueryResult<()> {
+    store::delete(conn, row.id).await?;
+    janua_db::outbox::enqueue(conn, &events::role("role.deleted", row, actor, ctx)).await
+}
+
+/// Gives `user` the role (`give`, `role.assigned`) or takes it (`role.removed`), in the
+/// caller's transaction; false, with nothing recorded, when that changes nothing.
+pub(crate) async fn set_holder(
+    conn: &mut AsyncPgConnection, role: &RoleRow, user: Uuid, give: bool, actor: Uuid, ctx: EventContext,
+) -> QueryResult<bool> {
+    let (changed, kind) = if give {
+        (store::assign(conn, user, role.id, actor).await?, "role.assigned")
+    } else {
+        (store::unassign(conn, user, role.id).await?, "role.removed")
+    };
+    if changed {
+        janua_db::outbox::enqueue(conn, &events::role_holder(kind, role, actor, user, ctx)).await?;
+    }
+    Ok(changed)
+}
+
+/// [`set_holder`] in a transaction of its own: 409 when the user holds the role already, 404
+/// when they do not hold it.
+async fn change_holder(
+    state: &OrgState, role: &RoleRow, user: Uuid, give: bool, auth: &Authenticated, meta: RequestMeta,
+) -> Result<(), ApiError> {
+    let mut conn = state.pool.get().await?;
+    let changed = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            Ok(set_holder(conn, role, user, give, auth.user_id(), meta.into()).await?)
+        })
+        .await?;
+    match (changed, give) {
+        (true, _) => Ok(()),
+        (false, true) => Err(ApiError::conflict("this user holds the role already")),
+        (false, false) => Err(ApiError::new(ErrorCode::NotFound, "this user does not hold the role")),
+    }
+}
+
 /// The permission catalogue.
 ///
 /// Permissions: any signed-in user.
@@ -287,7 +357,7 @@ pub async fn list_roles(
 ///
 /// Permissions: any signed-in user who can see it (404 otherwise).
 #[utoipa::path(get, path = "/api/v1/rbac/roles/{role_id}", tag = "RBAC", params(("role_id" = Uuid, Path)),
-    responses((status = 200, body = RoleView), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = RoleView), refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn get_role(
     state: web::Data<OrgState>, auth: Authenticated, path: web::Path<Uuid>,
@@ -304,8 +374,7 @@ pub async fn get_role(
 /// Permissions: platform admins (platform-wide roles); owners and admins of the role's
 /// organization.
 #[utoipa::path(post, path = "/api/v1/rbac/roles", tag = "RBAC", request_body = RoleInput,
-    responses((status = 201, body = RoleView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 201, body = RoleView), refusals::Invalid, refusals::Forbidden, refusals::Conflict),
     security(("bearer" = [])))]
 pub async fn create_role(
     state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, body: web::Json<RoleInput>,
@@ -325,19 +394,12 @@ pub async fn create_role(
                 auth.user_id(),
             )
             .await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::role("role.created", &row, auth.user_id(), serde_json::json!({}), meta.into()),
-            )
-            .await?;
+            janua_db::outbox::enqueue(conn, &events::role("role.created", &row, auth.user_id(), meta.into()))
+                .await?;
             Ok(row)
         })
         .await
-        .map_err(|e| match e.code() {
-            ErrorCode::Conflict => ApiError::conflict("a role with this name exists here")
-                .with_details(serde_json::json!({ "field": "name" })),
-            _ => e,
-        })?;
+        .map_err(conflict_as(name_taken))?;
     Ok(HttpResponse::Created().json(RoleView::from(row)))
 }
 
@@ -346,18 +408,14 @@ pub async fn create_role(
 /// Permissions: those who may manage roles where it belongs.
 #[utoipa::path(put, path = "/api/v1/rbac/roles/{role_id}", tag = "RBAC", params(("role_id" = Uuid, Path)),
     request_body = RoleInput,
-    responses((status = 200, body = RoleView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = RoleView), refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn update_role(
     state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
     body: web::Json<RoleInput>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    if built_in(id).is_some() {
-        return Err(read_only());
-    }
-    let current = visible_role(&state, &auth, id).await?;
+    let current = custom_role(&state, &auth, id).await?;
     authority(&state, &auth, current.organization_id).await?;
     if body.organization_id.is_some() && body.organization_id != current.organization_id {
         return Err(ApiError::validation("organization_id", "a role stays where it was made"));
@@ -368,13 +426,8 @@ pub async fn update_role(
     let mut conn = state.pool.get().await?;
     let row = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            let row = store::update(conn, id, &name, body.description.as_deref(), &permissions).await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::role("role.updated", &row, auth.user_id(), serde_json::json!({}), meta.into()),
-            )
-            .await?;
-            Ok(row)
+            let description = body.description.as_deref();
+            Ok(rewrite(conn, id, &name, description, &permissions, auth.user_id(), meta.into()).await?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(RoleView::from(row)))
@@ -384,28 +437,17 @@ pub async fn update_role(
 ///
 /// Permissions: those who may manage roles where it belongs.
 #[utoipa::path(delete, path = "/api/v1/rbac/roles/{role_id}", tag = "RBAC", params(("role_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn delete_role(
     state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    if built_in(id).is_some() {
-        return Err(read_only());
-    }
-    let current = visible_role(&state, &auth, id).await?;
+    let current = custom_role(&state, &auth, path.into_inner()).await?;
     let on_self = holds(&state, auth.user_id(), &current).await?;
     may_hand_out(&state, &auth, current.organization_id, &[], on_self).await?;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        store::delete(conn, id).await?;
-        janua_db::outbox::enqueue(
-            conn,
-            &events::role("role.deleted", &current, auth.user_id(), serde_json::json!({}), meta.into()),
-        )
-        .await?;
-        Ok(())
+        Ok(remove(conn, &current, auth.user_id(), meta.into()).await?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -417,9 +459,8 @@ pub async fn delete_role(
 /// Permissions: those who may manage roles where the role belongs.
 #[utoipa::path(post, path = "/api/v1/rbac/users/{user_id}/roles", tag = "RBAC", params(("user_id" = Uuid, Path)),
     request_body = AssignRole,
-    responses((status = 201, body = Assignment), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope),
-        (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 201, body = Assignment), refusals::Invalid, refusals::Forbidden, refusals::NotFound,
+        refusals::Conflict),
     security(("bearer" = [])))]
 pub async fn assign(
     state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
@@ -453,25 +494,7 @@ pub async fn assign(
             }
         }
     }
-    let mut conn = state.pool.get().await?;
-    conn.transaction::<_, ApiError, _>(async |conn| {
-        if !store::assign(conn, user, role.id, auth.user_id()).await? {
-            return Err(ApiError::conflict("this user holds the role already"));
-        }
-        janua_db::outbox::enqueue(
-            conn,
-            &events::role(
-                "role.assigned",
-                &role,
-                auth.user_id(),
-                serde_json::json!({ "user_id": user }),
-                meta.into(),
-            ),
-        )
-        .await?;
-        Ok(())
-    })
-    .await?;
+    change_holder(&state, &role, user, true, &auth, meta).await?;
     Ok(HttpResponse::Created().json(Assignment {
         user_id: user,
         role_id: role.id,
@@ -484,36 +507,14 @@ pub async fn assign(
 /// Permissions: those who may manage roles where the role belongs.
 #[utoipa::path(delete, path = "/api/v1/rbac/users/{user_id}/roles/{role_id}", tag = "RBAC",
     params(("user_id" = Uuid, Path), ("role_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn unassign(
     state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (user, role_id) = path.into_inner();
-    if built_in(role_id).is_some() {
-        return Err(read_only());
-    }
-    let role = visible_role(&state, &auth, role_id).await?;
+    let role = custom_role(&state, &auth, role_id).await?;
     may_hand_out(&state, &auth, role.organization_id, &[], user == auth.user_id()).await?;
-    let mut conn = state.pool.get().await?;
-    conn.transaction::<_, ApiError, _>(async |conn| {
-        if !store::unassign(conn, user, role.id).await? {
-            return Err(ApiError::new(ErrorCode::NotFound, "this user does not hold the role"));
-        }
-        janua_db::outbox::enqueue(
-            conn,
-            &events::role(
-                "role.removed",
-                &role,
-                auth.user_id(),
-                serde_json::json!({ "user_id": user }),
-                meta.into(),
-            ),
-        )
-        .await?;
-        Ok(())
-    })
-    .await?;
+    change_holder(&state, &role, user, false, &auth, meta).await?;
     Ok(HttpResponse::NoContent().finish())
 }

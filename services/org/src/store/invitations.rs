@@ -1,4 +1,5 @@
 use crate::store::schema::invitations;
+use crate::store::wrote_one;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -54,9 +55,7 @@ pub async fn insert(conn: &mut AsyncPgConnection, n: NewInvitation<'_>) -> Query
     .set(invitations::status.eq("expired"))
     .execute(conn)
     .await?;
-    let inserted =
-        diesel::insert_into(invitations::table).values(&n).on_conflict_do_nothing().execute(conn).await?;
-    Ok(inserted == 1)
+    wrote_one(conn, diesel::insert_into(invitations::table).values(&n).on_conflict_do_nothing()).await
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Invitation>> {

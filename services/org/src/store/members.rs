@@ -1,4 +1,5 @@
 use crate::store::schema::{memberships, users};
+use crate::store::wrote_one;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -16,31 +17,27 @@ pub async fn role_for_update(
     memberships::table.find((org, user)).select(memberships::role).for_update().first(conn).await.optional()
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = memberships)]
+struct NewMembership<'a> {
+    organization_id: Uuid,
+    user_id: Uuid,
+    role: &'a str,
+}
+
 /// Inserts; false if already a member.
 pub async fn add(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid, role: &str) -> QueryResult<bool> {
-    let n = diesel::insert_into(memberships::table)
-        .values((
-            memberships::organization_id.eq(org),
-            memberships::user_id.eq(user),
-            memberships::role.eq(role),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    Ok(n == 1)
+    let membership = NewMembership { organization_id: org, user_id: user, role };
+    wrote_one(conn, diesel::insert_into(memberships::table).values(membership).on_conflict_do_nothing()).await
 }
 
 pub async fn remove(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(memberships::table.find((org, user))).execute(conn).await?;
-    Ok(n == 1)
+    wrote_one(conn, diesel::delete(memberships::table.find((org, user)))).await
 }
 
 pub async fn set_role(conn: &mut AsyncPgConnection, org: Uuid, user: Uuid, role: &str) -> QueryResult<bool> {
-    let n = diesel::update(memberships::table.find((org, user)))
-        .set(memberships::role.eq(role))
-        .execute(conn)
-        .await?;
-    Ok(n == 1)
+    wrote_one(conn, diesel::update(memberships::table.find((org, user))).set(memberships::role.eq(role)))
+        .await
 }
 
 /// Which of `users` are members of `org`; their membership rows stay locked (shared) until

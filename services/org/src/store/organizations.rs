@@ -1,4 +1,5 @@
 use crate::store::schema::{memberships, organizations};
+use crate::store::wrote_one;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -82,8 +83,7 @@ pub async fn update(
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(organizations::table.find(id)).execute(conn).await?;
-    Ok(n == 1)
+    wrote_one(conn, diesel::delete(organizations::table.find(id))).await
 }
 
 /// The organizations a user belongs to with their role, oldest membership first, after the

@@ -1,4 +1,5 @@
 use crate::store::schema::{memberships, policies};
+use crate::store::wrote_one;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -53,7 +54,7 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    Ok(diesel::delete(policies::table.find(id)).execute(conn).await? == 1)
+    wrote_one(conn, diesel::delete(policies::table.find(id))).await
 }
 
 /// Policies after the keyset `after`: all of them (platform admins), or those of the

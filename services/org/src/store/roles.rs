@@ -1,4 +1,5 @@
 use crate::store::schema::{memberships, role_assignments, roles};
+use crate::store::wrote_one;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
@@ -77,7 +78,7 @@ pub async fn insert_if_absent(
 }
 
 pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
-    Ok(diesel::delete(roles::table.find(id)).execute(conn).await? == 1)
+    wrote_one(conn, diesel::delete(roles::table.find(id))).await
 }
 
 /// Custom roles the user may see: platform-wide ones, and those of the user's organizations
@@ -99,23 +100,23 @@ pub async fn visible(
         .await
 }
 
+#[derive(Insertable)]
+#[diesel(table_name = role_assignments)]
+struct NewAssignment {
+    user_id: Uuid,
+    role_id: Uuid,
+    assigned_by: Uuid,
+}
+
 /// Assigns; false if held already.
 pub async fn assign(conn: &mut AsyncPgConnection, user: Uuid, role: Uuid, by: Uuid) -> QueryResult<bool> {
-    let n = diesel::insert_into(role_assignments::table)
-        .values((
-            role_assignments::user_id.eq(user),
-            role_assignments::role_id.eq(role),
-            role_assignments::assigned_by.eq(by),
-        ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await?;
-    Ok(n == 1)
+    let assignment = NewAssignment { user_id: user, role_id: role, assigned_by: by };
+    wrote_one(conn, diesel::insert_into(role_assignments::table).values(assignment).on_conflict_do_nothing())
+        .await
 }
 
 pub async fn unassign(conn: &mut AsyncPgConnection, user: Uuid, role: Uuid) -> QueryResult<bool> {
-    let n = diesel::delete(role_assignments::table.find((user, role))).execute(conn).await?;
-    Ok(n == 1)
+    wrote_one(conn, diesel::delete(role_assignments::table.find((user, role)))).await
 }
 
 /// Who holds the role, sorted.

@@ -8,7 +8,9 @@ use crate::store::endpoints::{self, Endpoint};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures::future::LocalBoxFuture;
+use janua_core::org_access::decide;
 use janua_core::{ApiError, ErrorCode};
+use janua_service::extract::resolve_path_id;
 use janua_tokens::Authenticated;
 use uuid::Uuid;
 
@@ -22,14 +24,14 @@ pub use janua_core::org_access::no_such_organization;
 
 /// Whether the caller may manage webhooks of `organization` (None: platform-wide ones, for
 /// platform admins). `hidden` is the error for a caller who may not even know the thing
-/// exists. The rule is the shared one (`janua_core::org_access`).
+/// exists. The rule is the shared one (`janua_core::org_access`); nobody is a member of the
+/// platform.
 pub async fn require_manage(
     state: &WebhooksState, auth: &Authenticated, organization: Option<Uuid>, hidden: fn() -> ApiError,
 ) -> Result<(), ApiError> {
     match organization {
-        None if auth.is_admin() => Ok(()),
-        None => Err(hidden()),
         Some(org) => state.orgs.require(auth.user_id(), auth.is_admin(), org, PERMISSION, hidden).await,
+        None => decide(auth.is_admin(), false, false, hidden),
     }
 }
 
@@ -45,19 +47,19 @@ impl FromRequest for ManagedEndpoint {
     type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let auth = Authenticated::from_request(req, payload);
-        let state = req.app_data::<web::Data<WebhooksState>>().cloned();
-        let id = req.match_info().get("webhook_id").and_then(|s| Uuid::parse_str(s).ok());
-        Box::pin(async move {
-            let auth = auth.await?;
-            let state = state.ok_or_else(|| ApiError::internal("WebhooksState is not configured"))?;
-            let id = id.ok_or_else(no_such_webhook)?;
-            let endpoint = {
-                let mut conn = state.pool.get().await?;
-                endpoints::find(&mut conn, id).await?.ok_or_else(no_such_webhook)?
-            };
-            require_manage(&state, &auth, endpoint.organization_id, no_such_webhook).await?;
-            Ok(ManagedEndpoint { endpoint, caller: auth.user_id() })
-        })
+        resolve_path_id(
+            req,
+            payload,
+            "webhook_id",
+            no_such_webhook,
+            async |state: web::Data<WebhooksState>, auth, id| {
+                let endpoint = {
+                    let mut conn = state.pool.get().await?;
+                    endpoints::find(&mut conn, id).await?.ok_or_else(no_such_webhook)?
+                };
+                require_manage(&state, &auth, endpoint.organization_id, no_such_webhook).await?;
+                Ok(ManagedEndpoint { endpoint, caller: auth.user_id() })
+            },
+        )
     }
 }

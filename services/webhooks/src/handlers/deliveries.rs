@@ -5,6 +5,7 @@ use crate::domain::access::ManagedEndpoint;
 use crate::store::deliveries::{self as store, Attempt, Delivery, Redelivery};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
+use janua_core::error::refusals;
 use janua_core::pagination::{Page, PageQuery};
 use janua_core::{ApiError, ErrorCode};
 use serde::Serialize;
@@ -55,8 +56,7 @@ impl DeliveryView {
 /// platform-wide endpoints).
 #[utoipa::path(get, path = "/api/v1/webhooks/{webhook_id}/deliveries", tag = "Webhooks",
     params(("webhook_id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = Page<DeliveryView>), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<DeliveryView>), refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn list(
     state: web::Data<WebhooksState>, managed: ManagedEndpoint, q: web::Query<PageQuery>,
@@ -82,8 +82,8 @@ pub async fn list(
 /// Permissions: as for listing deliveries.
 #[utoipa::path(post, path = "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", tag = "Webhooks",
     params(("webhook_id" = Uuid, Path), ("delivery_id" = Uuid, Path)),
-    responses((status = 202, body = DeliveryView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 202, body = DeliveryView), refusals::Forbidden, refusals::NotFound,
+        refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
 pub async fn redeliver(

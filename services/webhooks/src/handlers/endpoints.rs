@@ -11,7 +11,9 @@ use crate::store::endpoints::{self as store, Endpoint, Listing};
 use crate::{WebhooksState, events};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use diesel_async::AsyncConnection;
+use diesel::QueryResult;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::pagination::{Page, PageQuery};
 use janua_core::text::check_description;
@@ -41,7 +43,7 @@ pub struct UpdateWebhook {
     pub url: Option<String>,
     pub events: Option<Vec<String>>,
     /// `null` clears it.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "janua_core::text::null_or_value")]
     #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
     /// Turning an endpoint back on clears its failure history.
@@ -49,10 +51,6 @@ pub struct UpdateWebhook {
     /// A new signing secret, shown once in the answer; the old one keeps signing (a second
     /// signature) for 24 hours.
     pub rotate_secret: Option<bool>,
-}
-
-fn double_option<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    Option::<String>::deserialize(d).map(Some)
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -101,6 +99,16 @@ impl WebhookView {
     }
 }
 
+/// Records the caller's change of an endpoint (`webhook.created`, `.updated`, `.deleted`,
+/// `.secret_rotated`), in the change's transaction.
+async fn record(
+    conn: &mut AsyncPgConnection, kind: &str, endpoint: &Endpoint, caller: Uuid, extra: serde_json::Value,
+    meta: &RequestMeta,
+) -> QueryResult<()> {
+    let event = events::endpoint(kind, endpoint, Some(caller), extra, meta.clone().into());
+    janua_db::outbox::enqueue(conn, &event).await
+}
+
 async fn checked_url(state: &WebhooksState, raw: &str) -> Result<EndpointUrl, ApiError> {
     let url = EndpointUrl::parse(raw)?;
     url.check_destination(&state.guard).await?;
@@ -112,8 +120,7 @@ async fn checked_url(state: &WebhooksState, raw: &str) -> Result<EndpointUrl, Ap
 /// Permissions: `webhooks:manage` in the organization; platform admins for endpoints without
 /// one.
 #[utoipa::path(post, path = "/api/v1/webhooks", tag = "Webhooks", request_body = CreateWebhook,
-    responses((status = 201, body = WebhookView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 201, body = WebhookView), refusals::Invalid, refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(user_id = %auth.user_id()))]
 pub async fn create(
@@ -148,17 +155,7 @@ pub async fn create(
                 },
             )
             .await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::endpoint(
-                    "webhook.created",
-                    &endpoint,
-                    Some(auth.user_id()),
-                    serde_json::json!({}),
-                    meta.into(),
-                ),
-            )
-            .await?;
+            record(conn, "webhook.created", &endpoint, auth.user_id(), serde_json::json!({}), &meta).await?;
             Ok(endpoint)
         })
         .await?;
@@ -170,8 +167,7 @@ pub async fn create(
 ///
 /// Permissions: any signed-in user; `webhooks:manage` in the organization to filter by one.
 #[utoipa::path(get, path = "/api/v1/webhooks", tag = "Webhooks", params(ListScope, PageQuery),
-    responses((status = 200, body = Page<WebhookView>), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = Page<WebhookView>), refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn list(
     state: web::Data<WebhooksState>, auth: Authenticated, scope: web::Query<ListScope>,
@@ -213,8 +209,7 @@ pub async fn list(
 /// endpoints); a non-member gets 404.
 #[utoipa::path(get, path = "/api/v1/webhooks/{webhook_id}", tag = "Webhooks",
     params(("webhook_id" = Uuid, Path)),
-    responses((status = 200, body = WebhookView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = WebhookView), refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn get(managed: ManagedEndpoint) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(WebhookView::of(managed.endpoint, None)))
@@ -226,8 +221,7 @@ pub async fn get(managed: ManagedEndpoint) -> Result<HttpResponse, ApiError> {
 /// Permissions: as for reading the endpoint.
 #[utoipa::path(put, path = "/api/v1/webhooks/{webhook_id}", tag = "Webhooks",
     params(("webhook_id" = Uuid, Path)), request_body = UpdateWebhook,
-    responses((status = 200, body = WebhookView), (status = 400, body = janua_core::error::ErrorEnvelope),
-        (status = 403, body = janua_core::error::ErrorEnvelope), (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 200, body = WebhookView), refusals::Invalid, refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
 pub async fn update(
@@ -276,30 +270,13 @@ pub async fn update(
                 deliveries::abandon_outstanding(conn, id).await?;
             }
             if !changed.is_empty() {
-                janua_db::outbox::enqueue(
-                    conn,
-                    &events::endpoint(
-                        "webhook.updated",
-                        &endpoint,
-                        Some(caller),
-                        serde_json::json!({ "changed": changed }),
-                        meta.clone().into(),
-                    ),
-                )
-                .await?;
+                let extra = serde_json::json!({ "changed": changed });
+                record(conn, "webhook.updated", &endpoint, caller, extra, &meta).await?;
             }
             if rotated.is_some() {
-                janua_db::outbox::enqueue(
-                    conn,
-                    &events::endpoint(
-                        "webhook.secret_rotated",
-                        &endpoint,
-                        Some(caller),
-                        serde_json::json!({ "previous_secret_expires_at": endpoint.previous_secret_expires_at }),
-                        meta.into(),
-                    ),
-                )
-                .await?;
+                let extra =
+                    serde_json::json!({ "previous_secret_expires_at": endpoint.previous_secret_expires_at });
+                record(conn, "webhook.secret_rotated", &endpoint, caller, extra, &meta).await?;
             }
             Ok(endpoint)
         })
@@ -312,8 +289,7 @@ pub async fn update(
 /// Permissions: as for reading the endpoint.
 #[utoipa::path(delete, path = "/api/v1/webhooks/{webhook_id}", tag = "Webhooks",
     params(("webhook_id" = Uuid, Path)),
-    responses((status = 204), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 204), refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
 pub async fn delete(
@@ -325,17 +301,7 @@ pub async fn delete(
         if !store::delete(conn, endpoint.id).await? {
             return Err(crate::domain::access::no_such_webhook());
         }
-        janua_db::outbox::enqueue(
-            conn,
-            &events::endpoint(
-                "webhook.deleted",
-                &endpoint,
-                Some(managed.caller),
-                serde_json::json!({}),
-                meta.into(),
-            ),
-        )
-        .await?;
+        record(conn, "webhook.deleted", &endpoint, managed.caller, serde_json::json!({}), &meta).await?;
         Ok(())
     })
     .await?;
@@ -348,8 +314,8 @@ pub async fn delete(
 /// Permissions: as for reading the endpoint.
 #[utoipa::path(post, path = "/api/v1/webhooks/{webhook_id}/test", tag = "Webhooks",
     params(("webhook_id" = Uuid, Path)),
-    responses((status = 202, body = DeliveryView), (status = 403, body = janua_core::error::ErrorEnvelope),
-        (status = 404, body = janua_core::error::ErrorEnvelope), (status = 409, body = janua_core::error::ErrorEnvelope)),
+    responses((status = 202, body = DeliveryView), refusals::Forbidden, refusals::NotFound,
+        refusals::Conflict),
     security(("bearer" = [])))]
 #[tracing::instrument(skip_all, fields(webhook_id = %managed.endpoint.id))]
 pub async fn test(

@@ -27,9 +27,10 @@ pub struct Delivery {
     pub updated_at: DateTime<Utc>,
 }
 
-/// One try at delivering an event, as the receiver answered it.
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
-#[diesel(table_name = delivery_attempts)]
+/// One try at delivering an event, as the receiver answered it: recorded by the dispatcher,
+/// shown with its delivery.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = delivery_attempts, treat_none_as_default_value = false)]
 #[schema(as = AttemptView)]
 pub struct Attempt {
     #[serde(skip)]
@@ -132,31 +133,8 @@ pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_ms: i64) 
     .await
 }
 
-/// What one attempt came to.
-pub struct AttemptRecord {
-    pub delivery_id: Uuid,
-    pub attempt: i32,
-    pub started_at: DateTime<Utc>,
-    pub latency_ms: i32,
-    pub response_status: Option<i32>,
-    pub error: Option<String>,
-    pub response_excerpt: Option<String>,
-}
-
-pub async fn record_attempt(conn: &mut AsyncPgConnection, a: &AttemptRecord) -> QueryResult<()> {
-    diesel::insert_into(delivery_attempts::table)
-        .values((
-            delivery_attempts::id.eq(janua_core::ids::new_id()),
-            delivery_attempts::delivery_id.eq(a.delivery_id),
-            delivery_attempts::attempt.eq(a.attempt),
-            delivery_attempts::started_at.eq(a.started_at),
-            delivery_attempts::latency_ms.eq(a.latency_ms),
-            delivery_attempts::response_status.eq(a.response_status),
-            delivery_attempts::error.eq(a.error.as_deref()),
-            delivery_attempts::response_excerpt.eq(a.response_excerpt.as_deref()),
-        ))
-        .execute(conn)
-        .await?;
+pub async fn record_attempt(conn: &mut AsyncPgConnection, a: &Attempt) -> QueryResult<()> {
+    diesel::insert_into(delivery_attempts::table).values(a).execute(conn).await?;
     Ok(())
 }
 
