@@ -190,6 +190,8 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("get", "/api/v1/audit-logs/users/{user_id}"),
         ("get", "/api/v1/audit-logs/organizations/{org_id}"),
         ("post", "/api/v1/audit-logs/export"),
+        ("get", "/api/v1/compliance/frameworks"),
+        ("get", "/api/v1/compliance/controls"),
         // The same routers outside /api/v1.
         ("post", "/api/invitations/organizations/{org_id}/invitations"),
         ("get", "/api/invitations/organizations/{org_id}/invitations"),

@@ -5,6 +5,7 @@ mod admin;
 mod audit;
 mod auth;
 mod authority;
+mod compliance;
 mod contract;
 mod email_proof;
 mod emails;

@@ -15,7 +15,7 @@ pub const PERMISSIONS: &[(&str, &str)] = &[
     ("users:manage", "suspend, unsuspend and change user accounts"),
     ("users:delete", "delete user accounts"),
     ("sessions:revoke", "revoke other users' sessions"),
-    ("audit:read", "read the audit log"),
+    ("audit:read", "read the audit log and the compliance controls"),
     ("webhooks:manage", "manage webhook endpoints"),
     ("sso:manage", "configure single sign-on"),
     ("scim:manage", "manage SCIM provisioning tokens"),

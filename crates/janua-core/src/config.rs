@@ -652,9 +652,14 @@ impl Settings {
         service.amqp_url.clone().unwrap_or_else(|| self.amqp_url.clone())
     }
 
+    /// Whether secrets at rest are sealed with the published development key.
+    pub fn uses_dev_encryption_key(&self) -> bool {
+        self.secrets.encryption_key.expose_secret() == DEV_ENCRYPTION_KEY
+    }
+
     /// Logs a warning for each development-only secret still in use.
     pub fn warn_about_dev_secrets(&self) {
-        if self.secrets.encryption_key.expose_secret() == DEV_ENCRYPTION_KEY {
+        if self.uses_dev_encryption_key() {
             tracing::warn!(
                 "JANUA_SECRETS__ENCRYPTION_KEY is the development default; set your own in production"
             );

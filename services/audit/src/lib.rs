@@ -3,6 +3,7 @@
 //! and admins; verifiable end to end (`GET /api/v1/audit-logs/verify`).
 
 pub mod chain;
+pub mod compliance;
 pub mod events;
 pub mod events_in;
 pub mod handlers;
@@ -11,6 +12,7 @@ pub mod store;
 pub mod verify;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use janua_core::internal::InternalClient;
 use janua_service::{Connected, Launch, Running, Service};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/audit");
@@ -23,6 +25,10 @@ pub struct Audit {
     pub orgs: janua_core::org_access::OrgPermissions,
     /// Seals the chain's head against rewriting.
     pub seal: chain::HeadSeal,
+    /// The siblings that report the facts compliance controls judge.
+    pub auth: InternalClient,
+    pub org: InternalClient,
+    pub webhooks: InternalClient,
 }
 
 pub static SERVICE: Service = Service::with_database("audit", || MIGRATIONS, |settings| &settings.audit);
@@ -37,6 +43,15 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         events_in::MAX_BATCH,
         events_in::handler(service.pool.clone(), seal.clone()),
     );
-    let orgs = janua_core::org_access::OrgPermissions::new(&service.settings, service.http.clone());
-    service.serve(listener, Audit { orgs, seal }, routes::ROUTES)
+    let settings = &service.settings;
+    let orgs = janua_core::org_access::OrgPermissions::new(settings, service.http.clone());
+    let sibling = |name, url: &str| InternalClient::new(name, url, settings, service.http.clone());
+    let audit = Audit {
+        orgs,
+        seal,
+        auth: sibling("auth", &settings.auth.url),
+        org: sibling("org", &settings.org.url),
+        webhooks: sibling("webhooks", &settings.webhooks.service.url),
+    };
+    service.serve(listener, audit, routes::ROUTES)
 }

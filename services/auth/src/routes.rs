@@ -26,7 +26,8 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
         .route("/users/{user_id}/verify-password", web::post().to(internal::verify_password))
         .route("/users/{user_id}/sign-in", web::post().to(internal::sign_in_for))
         .route("/users/{user_id}/claim", web::post().to(internal::claim_account))
-        .route("/sessions/{session_id}", web::delete().to(internal::revoke_session_for));
+        .route("/sessions/{session_id}", web::delete().to(internal::revoke_session_for))
+        .route("/compliance/facts", web::post().to(internal::compliance_facts));
 }
 
 pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };

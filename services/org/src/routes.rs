@@ -19,6 +19,7 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
         .route("/users/{user_id}/permissions", web::get().to(internal::permissions))
         .route("/organizations/by-slug/{slug}", web::get().to(internal::organization_by_slug))
         .route("/organizations/{org_id}", web::get().to(internal::get_organization))
+        .route("/organizations/{org_id}/people", web::get().to(internal::people))
         .route("/organizations/{org_id}/members/{user_id}", web::put().to(internal::ensure_member))
         .route("/organizations/{org_id}/members/{user_id}", web::delete().to(internal::remove_member))
         .route("/organizations/{org_id}/roles/{role_id}", web::put().to(internal::put_role))

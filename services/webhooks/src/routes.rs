@@ -1,11 +1,16 @@
 //! Webhooks's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
-use crate::handlers::{deliveries, endpoints};
+use crate::handlers::{deliveries, endpoints, internal};
+use actix_web::web;
 
 janua_service::endpoints! {
     endpoints::{list, create, get, update, delete, test},
     deliveries::{list, redeliver},
 }
 
-/// Webhooks' routes (its internal API has only readiness and its OpenAPI part).
-pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: |_| {} };
+/// `/internal/v1`: what audit's compliance controls ask about endpoints.
+pub fn internal_api(cfg: &mut web::ServiceConfig) {
+    cfg.route("/compliance/facts", web::get().to(internal::compliance_facts));
+}
+
+pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };

@@ -139,7 +139,9 @@ fn validate(f: &Filter) -> Result<(), ApiError> {
 /// Platform admins read everything; others only an organization where they hold `audit:read`
 /// (the shared rule: a member without it gets 403, a stranger 404); the platform-wide log is
 /// the admins' (403).
-async fn require_reader(state: &AuditState, auth: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
+pub(crate) async fn require_reader(
+    state: &AuditState, auth: &Authenticated, org: Option<Uuid>,
+) -> Result<(), ApiError> {
     match org {
         None if auth.is_admin() => Ok(()),
         None => Err(ApiError::forbidden()),

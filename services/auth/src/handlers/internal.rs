@@ -208,3 +208,65 @@ pub async fn claim_account(
     tracing::info!(%user_id, removed = ?stripped.removed(), "an unproven account was claimed by its address's owner");
     Ok(HttpResponse::Ok().json(serde_json::json!({ "user": user.public(), "removed": stripped.removed() })))
 }
+
+/// Whose facts a compliance check asks for: an organization's people, or (`None`) the platform.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactsScope {
+    /// Users whose second factor is checked; `None`: the platform's admins.
+    pub privileged: Option<Vec<uuid::Uuid>>,
+    /// Users counted for dormancy and live sessions; `None`: every account.
+    pub population: Option<Vec<uuid::Uuid>>,
+}
+
+/// Days without a sign-in after which an active account counts as dormant.
+pub const DORMANT_AFTER_DAYS: i64 = 90;
+
+/// What auth enforces and holds, as evidence for compliance controls (audit asks): the
+/// password-hashing, token, signing-key, brute-force, mail and sealing settings in force here,
+/// and the state of the scope's accounts. No secret is part of it.
+pub async fn compliance_facts(
+    state: web::Data<AuthState>, body: web::Json<FactsScope>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::store::compliance;
+    let scope = body.into_inner();
+    let settings = &state.settings;
+    let since = chrono::Utc::now() - chrono::Duration::days(DORMANT_AFTER_DAYS);
+    let mut conn = state.pool.get().await?;
+    let (privileged, without_factor) =
+        compliance::second_factors(&mut conn, scope.privileged.as_deref()).await?;
+    let population = scope.population.as_deref();
+    let (active, dormant) = compliance::dormant_accounts(&mut conn, population, since).await?;
+    let suspended_live = compliance::suspended_with_live_sessions(&mut conn, population).await?;
+    let signing_key = compliance::current_signing_key(&mut conn).await?;
+    let limits = &settings.rate_limits;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "password_hashing": {
+            "algorithm": "argon2id",
+            "memory_kib": settings.passwords.argon2_memory_kib,
+            "iterations": settings.passwords.argon2_iterations,
+            "parallelism": settings.passwords.argon2_parallelism,
+        },
+        "tokens": {
+            "access_ttl_secs": settings.tokens.access_ttl_secs,
+            "refresh_ttl_secs": settings.tokens.refresh_ttl_secs,
+        },
+        "signing_key": {
+            "current": signing_key,
+            "rotation_secs": settings.tokens.signing_key_rotation_secs,
+        },
+        "rate_limits": {
+            "anonymous_per_min": limits.anonymous_per_min,
+            "authenticated_per_min": limits.authenticated_per_min,
+            "signin_failures_per_ip_per_min": limits.signin_failures_per_ip_per_min,
+            "signin_failures_per_account": limits.signin_failures_per_account,
+            "signin_lockout_base_secs": limits.signin_lockout_base_secs,
+            "signin_lockout_max_secs": limits.signin_lockout_max_secs,
+        },
+        "mail": { "host": settings.smtp.host, "tls": settings.smtp.tls },
+        "encryption_key": { "development_default": settings.uses_dev_encryption_key() },
+        "privileged": { "users": privileged, "without_second_factor": without_factor },
+        "accounts": { "active": active, "dormant": dormant, "dormant_after_days": DORMANT_AFTER_DAYS },
+        "suspended_with_live_sessions": suspended_live,
+    })))
+}

@@ -1,3 +1,4 @@
+pub mod compliance;
 pub mod credentials;
 pub mod emails;
 pub mod mfa;

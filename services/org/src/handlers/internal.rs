@@ -362,3 +362,19 @@ pub async fn permissions(
             .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "permissions": set })))
 }
+
+/// `GET /internal/v1/organizations/{org_id}/people`: who belongs to the organization, and who
+/// of them holds it (owners and admins), for the compliance controls audit checks.
+pub async fn people(state: web::Data<OrgState>, path: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let org_id = path.into_inner();
+    let mut conn = state.pool.get().await?;
+    organizations::find(&mut conn, org_id).await?.ok_or_else(no_such_organization)?;
+    let roles = members::roles_in(&mut conn, org_id).await?;
+    let privileged: Vec<Uuid> = roles
+        .iter()
+        .filter(|(_, role)| matches!(Role::parse(role), Some(Role::Owner | Role::Admin)))
+        .map(|(id, _)| *id)
+        .collect();
+    let members: Vec<Uuid> = roles.into_iter().map(|(id, _)| id).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "members": members, "privileged": privileged })))
+}

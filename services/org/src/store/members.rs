@@ -144,3 +144,13 @@ pub async fn successor(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<O
         .await
         .optional()
 }
+
+/// Every member of `org` with their built-in role (`owner`, `admin`, `member`).
+pub async fn roles_in(conn: &mut AsyncPgConnection, org: Uuid) -> QueryResult<Vec<(Uuid, String)>> {
+    memberships::table
+        .filter(memberships::organization_id.eq(org))
+        .select((memberships::user_id, memberships::role))
+        .order(memberships::user_id)
+        .load(conn)
+        .await
+}

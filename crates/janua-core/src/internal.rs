@@ -1,0 +1,69 @@
+//! A client of a sibling service's `/internal/v1`, with the shared service token. A sibling
+//! that cannot be reached, or answers with an error, makes the caller answer 503: the work is
+//! delayed, never faked.
+
+use crate::ApiError;
+use secrecy::ExposeSecret;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct InternalClient {
+    /// The sibling's name, for errors ("the org service").
+    name: &'static str,
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl InternalClient {
+    /// The sibling `name` at `url` (its `ServiceSettings::url`).
+    pub fn new(
+        name: &'static str, url: &str, settings: &crate::config::Settings, http: reqwest::Client,
+    ) -> Self {
+        InternalClient {
+            name,
+            base: format!("{}/internal/v1", url.trim_end_matches('/')),
+            token: settings.secrets.service_token.expose_secret().to_string(),
+            http,
+        }
+    }
+
+    /// `GET {path}` with `query`; `Ok(None)` when the sibling answers 404.
+    pub async fn get<T: DeserializeOwned>(
+        &self, path: &str, query: &[(&str, String)],
+    ) -> Result<Option<T>, ApiError> {
+        self.send(self.http.get(format!("{}{path}", self.base)).query(query)).await
+    }
+
+    /// `POST {path}` with a JSON body; `Ok(None)` when the sibling answers 404.
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self, path: &str, body: &B,
+    ) -> Result<Option<T>, ApiError> {
+        self.send(self.http.post(format!("{}{path}", self.base)).json(body)).await
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self, request: reqwest::RequestBuilder,
+    ) -> Result<Option<T>, ApiError> {
+        let unavailable = || ApiError::unavailable(&format!("the {} service", self.name));
+        let resp = request
+            .header(crate::http::SERVICE_TOKEN_HEADER, &self.token)
+            .timeout(Duration::from_secs(10))
+            .send()
+            .await
+            .map_err(|e| {
+                tracing::warn!(service = self.name, error = %e, "internal call failed");
+                unavailable()
+            })?;
+        match resp.status() {
+            s if s.is_success() => resp.json().await.map(Some).map_err(ApiError::internal),
+            reqwest::StatusCode::NOT_FOUND => Ok(None),
+            s => {
+                tracing::warn!(service = self.name, status = %s, "internal call refused");
+                Err(unavailable())
+            }
+        }
+    }
+}
