@@ -220,3 +220,131 @@ async fn controls_filter_by_framework_and_status_and_report_the_settings_in_forc
         .expect_error(400, "VALIDATION_ERROR")
         .await;
 }
+
+/// Verifies `jws` against the stack's published keys with an independent JOSE library (npm's
+/// `jose`, under node); answers the signed payload.
+async fn verify_with_jose(app: &TestStack, jws: &str) -> Value {
+    use tokio::io::AsyncWriteExt;
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tools/oidc-provider");
+    let node = std::env::var("JANUA_TEST_NODE").unwrap_or_else(|_| "node".into());
+    let mut child = tokio::process::Command::new(node)
+        .arg(dir.join("verify-jws.mjs"))
+        .arg(app.url("/.well-known/jwks.json"))
+        .arg("janua-compliance-report+jws")
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs");
+    child.stdin.take().unwrap().write_all(jws.as_bytes()).await.unwrap();
+    let out = tokio::time::timeout(WAIT, child.wait_with_output()).await.expect("jose answers").unwrap();
+    assert!(out.status.success(), "jose refused the report: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("the signed report is JSON")
+}
+
+/// Requests a report as the holder of `token` and waits until it is generated.
+async fn generated_report(app: &TestStack, token: &str, body: Value) -> Value {
+    let resp = app.post("/api/v1/compliance/reports", &body, Some(token)).await;
+    assert_eq!(resp.status(), 202, "requesting a report");
+    let accepted = json(resp).await;
+    assert_eq!(accepted["status"], "pending");
+    let id = accepted["id"].as_str().unwrap().to_string();
+    eventually("the report generated", WAIT, || async {
+        let report = json(app.get(&format!("/api/v1/compliance/reports/{id}"), Some(token)).await).await;
+        (report["status"] == "completed").then_some(report)
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_signed_report_verifies_with_an_independent_library_and_downloads_as_json_and_csv() {
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
+    let report = generated_report(&app, &admin, json!({ "framework": "soc2" })).await;
+    let id = report["id"].as_str().unwrap();
+    let jws = report["jws"].as_str().expect("a JWS");
+    let signed = verify_with_jose(&app, jws).await;
+    assert_eq!(signed["id"], id);
+    assert_eq!(signed["framework"], "soc2");
+    let listed = controls(&app, &admin, "?framework=soc2").await;
+    let controls = signed["controls"].as_array().unwrap();
+    assert_eq!(controls.len(), listed.len());
+    assert!(controls.iter().all(|c| c["status"].is_string() && c["evidence"].is_object()));
+    assert!(signed["audit_chain_head"]["seq"].as_i64().is_some_and(|s| s >= 0), "{signed}");
+    assert_eq!(signed["audit_chain_head"], report["audit_chain_head"]);
+    let total: u64 = signed["summary"].as_object().unwrap().values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(total as usize, controls.len());
+    // A signed report is never an access token.
+    app.get("/api/v1/auth/me", Some(jws)).await.expect_error(401, "UNAUTHORIZED").await;
+
+    let path = format!("/api/v1/compliance/reports/{id}/download");
+    let resp = app.get(&path, Some(&admin)).await;
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-disposition"].to_str().unwrap().contains(".json"));
+    assert_eq!(json(resp).await, signed, "the download is the signed document");
+    let resp = app.get(&format!("{path}?format=csv"), Some(&admin)).await;
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = resp.text().await.unwrap();
+    assert!(csv.starts_with("control,framework,reference,title,status,checked_at,evidence"), "{csv}");
+    assert_eq!(csv.lines().count(), controls.len() + 1, "{csv}");
+    app.get(&format!("{path}?format=pdf"), Some(&admin)).await.expect_error(400, "VALIDATION_ERROR").await;
+
+    // Generation is on the record.
+    let entries = eventually("the report in the audit log", WAIT, || async {
+        let page =
+            json(app.get("/api/v1/audit-logs?type=compliance.report_generated", Some(&admin)).await).await;
+        (!page["data"].as_array().unwrap().is_empty()).then_some(page)
+    })
+    .await;
+    assert_eq!(entries["data"][0]["data"]["report_id"], id);
+    let listed = json(app.get("/api/v1/compliance/reports", Some(&admin)).await).await;
+    assert_eq!(listed["data"][0]["id"], id);
+}
+
+#[tokio::test]
+async fn an_organizations_reports_are_its_owners_and_admins_alone() {
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
+    let [owner, member, stranger] =
+        app.people(["owner@example.com", "member@example.com", "x@example.com"]).await;
+    let org = app.create_org_id(&owner.token, "Acme").await;
+    app.add_member(&owner.token, &org, &member.id, "member").await;
+    let body = json!({ "framework": "hipaa", "organization_id": org });
+    app.post("/api/v1/compliance/reports", &body, Some(&member.token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    app.post("/api/v1/compliance/reports", &body, Some(&stranger.token))
+        .await
+        .expect_error(404, "NOT_FOUND")
+        .await;
+    app.post("/api/v1/compliance/reports", &json!({ "framework": "soc2" }), Some(&owner.token))
+        .await
+        .expect_error(403, "FORBIDDEN")
+        .await;
+    app.post("/api/v1/compliance/reports", &json!({ "framework": "pci" }), Some(&admin))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
+    let report = generated_report(&app, &owner.token, body).await;
+    let id = report["id"].as_str().unwrap();
+    let signed = verify_with_jose(&app, report["jws"].as_str().unwrap()).await;
+    assert_eq!(signed["organization_id"], org.as_str());
+    let mfa =
+        signed["controls"].as_array().unwrap().iter().find(|c| c["id"] == "hipaa-164.312d").cloned().unwrap();
+    assert_eq!(mfa["evidence"]["privileged_mfa"]["privileged_users"], 1, "{mfa}");
+
+    for token in [&member.token, &stranger.token] {
+        app.get(&format!("/api/v1/compliance/reports/{id}"), Some(token))
+            .await
+            .expect_error(404, "NOT_FOUND")
+            .await;
+    }
+    app.get(&format!("/api/v1/compliance/reports/{id}"), Some(&admin)).await.expect_status(200).await;
+    let mine =
+        json(app.get(&format!("/api/v1/compliance/reports?organization_id={org}"), Some(&owner.token)).await)
+            .await;
+    assert_eq!(mine["data"].as_array().unwrap().len(), 1);
+    app.get("/api/v1/compliance/reports", Some(&owner.token)).await.expect_error(403, "FORBIDDEN").await;
+}

@@ -88,6 +88,7 @@ pub const EVENT_TYPES: &[EventType] = &[
     ok("webhook.secret_rotated", "webhooks", "a webhook endpoint's signing secret was rotated"),
     failed("webhook.disabled", "webhooks", "a webhook endpoint was disabled after failing for too long"),
     ok("audit.exported", "audit", "someone exported audit entries"),
+    ok("compliance.report_generated", "audit", "a signed compliance report was generated"),
     ok("admin.cache_cleared", "gateway", "an admin cleared the rate-limit windows and sign-in throttles"),
     ok("scim.token_created", "enterprise", "an organization's SCIM provisioning token was created"),
     ok("scim.token_revoked", "enterprise", "an organization's SCIM provisioning token was revoked"),

@@ -161,6 +161,21 @@ impl KeyRing {
         josekit::jwt::encode_with_signer(&payload, &header, signer).map_err(|_| TokenError::BadKey)
     }
 
+    /// Signs a document that is not a token (a compliance report) as a compact JWS with the
+    /// current key, under its own `typ`: access-token verification accepts only `typ: JWT`, so
+    /// a signed document can never pass for a token.
+    pub fn sign_document(&self, typ: &str, payload: &[u8]) -> Result<String, TokenError> {
+        if typ.eq_ignore_ascii_case("JWT") {
+            return Err(TokenError::Malformed);
+        }
+        let (kid, signer) = self.signer.as_ref().ok_or(TokenError::NoSigningKey)?;
+        let mut header = JwsHeader::new();
+        header.set_token_type(typ);
+        header.set_content_type("json");
+        header.set_key_id(kid);
+        josekit::jws::serialize_compact(payload, &header, signer).map_err(|_| TokenError::BadKey)
+    }
+
     /// Verifies signature, algorithm (only EdDSA: no `none`, no HMAC with a public key),
     /// key id, issuer, audience and expiry.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
@@ -195,6 +210,9 @@ impl KeyRing {
             Some("EdDSA") => {}
             _ => return Err(TokenError::UnsupportedAlgorithm),
         }
+        if header.claim("typ").and_then(|v| v.as_str()).is_some_and(|t| !t.eq_ignore_ascii_case("JWT")) {
+            return Err(TokenError::Malformed);
+        }
         let kid = header.claim("kid").and_then(|v| v.as_str()).ok_or(TokenError::UnknownKey)?.to_string();
         let verifier = self.verifiers.get(&kid).ok_or(TokenError::UnknownKey)?;
         let (payload, _) = josekit::jwt::decode_with_verifier(token, verifier as &dyn JwsVerifier)
@@ -214,6 +232,15 @@ mod tests {
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use uuid::Uuid;
+
+    #[test]
+    fn a_signed_document_never_passes_for_a_token() {
+        let (ring, _) = ring_with_key();
+        let claims = serde_json::to_vec(&claims(60)).unwrap();
+        let document = ring.sign_document("janua-compliance-report+jws", &claims).unwrap();
+        assert!(matches!(ring.verify(&document), Err(TokenError::Malformed)));
+        assert!(ring.sign_document("JWT", &claims).is_err());
+    }
 
     fn ring_with_key() -> (KeyRing, SigningKey) {
         let key = SigningKey::generate().unwrap();

@@ -29,6 +29,8 @@ pub struct Audit {
     pub auth: InternalClient,
     pub org: InternalClient,
     pub webhooks: InternalClient,
+    /// Wakes the compliance-report worker.
+    pub reports: compliance::reports::Wake,
 }
 
 pub static SERVICE: Service = Service::with_database("audit", || MIGRATIONS, |settings| &settings.audit);
@@ -52,6 +54,10 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         auth: sibling("auth", &settings.auth.url),
         org: sibling("org", &settings.org.url),
         webhooks: sibling("webhooks", &settings.webhooks.service.url),
+        reports: compliance::reports::Wake::default(),
     };
-    service.serve(listener, audit, routes::ROUTES)
+    let wake = audit.reports.clone();
+    let (state, guard) = (service.state(audit), service.guard());
+    service.workers.spawn(compliance::reports::worker(state.clone(), wake));
+    service.serve_with(listener, state, guard, routes::ROUTES)
 }

@@ -6,7 +6,7 @@ use actix_web::web;
 janua_service::endpoints! {
     "/api/v1/audit-logs" => "/api/audit-logs";
     logs::{list, event_types, verify, export, for_user, for_organization, get},
-    compliance::{frameworks, controls},
+    compliance::{frameworks, controls, create_report, list_reports, get_report, download_report},
 }
 
 /// `/internal/v1`: what the gateway (no database of its own) asks audit to record.

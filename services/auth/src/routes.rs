@@ -27,7 +27,8 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
         .route("/users/{user_id}/sign-in", web::post().to(internal::sign_in_for))
         .route("/users/{user_id}/claim", web::post().to(internal::claim_account))
         .route("/sessions/{session_id}", web::delete().to(internal::revoke_session_for))
-        .route("/compliance/facts", web::post().to(internal::compliance_facts));
+        .route("/compliance/facts", web::post().to(internal::compliance_facts))
+        .route("/signatures", web::post().to(internal::sign_report));
 }
 
 pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };

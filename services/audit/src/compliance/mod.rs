@@ -5,6 +5,7 @@
 
 pub mod catalogue;
 pub mod checks;
+pub mod reports;
 
 use crate::AuditState;
 use catalogue::{CONTROLS, Control};

@@ -270,3 +270,17 @@ pub async fn compliance_facts(
         "suspended_with_live_sessions": suspended_live,
     })))
 }
+
+/// The one kind of document auth signs for a sibling: audit's compliance reports.
+pub const REPORT_TYP: &str = "janua-compliance-report+jws";
+
+/// `POST /internal/v1/signatures`: signs audit's compliance report (the JSON body, exactly as
+/// sent) with the platform's current signing key, as a compact JWS that anyone can verify
+/// against `/.well-known/jwks.json`. Its `typ` keeps it from ever passing for an access token.
+pub async fn sign_report(state: web::Data<AuthState>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    if serde_json::from_slice::<serde_json::Value>(&body).map_or(true, |v| !v.is_object()) {
+        return Err(ApiError::validation("body", "the report must be a JSON object"));
+    }
+    let jws = state.keys.current().sign_document(REPORT_TYP, &body).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "jws": jws })))
+}

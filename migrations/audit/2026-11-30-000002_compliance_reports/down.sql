@@ -1,0 +1,1 @@
+DROP TABLE compliance_reports;
