@@ -7,10 +7,9 @@ async fn every_edge_case_answers_the_envelope() {
     let app = TestStack::spawn().await;
     // Unknown route (and a route of a feature not built yet).
     app.get("/api/v1/nope", None).await.expect_error(404, "NOT_FOUND").await;
-    app.get("/api/v1/compliance/privacy/data-subject-requests", None)
-        .await
-        .expect_error(404, "NOT_FOUND")
-        .await;
+    let someone = app.person("edge@example.com").await;
+    let unbuilt = app.post("/api/v1/compliance/privacy/data-export", &json!({}), Some(&someone.token)).await;
+    unbuilt.expect_error(404, "NOT_FOUND").await;
     // Known path, wrong method.
     let resp = app.delete("/api/v1/auth/signin", None).await;
     assert_eq!(resp.headers()["allow"], "POST");
@@ -199,6 +198,10 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("post", "/api/v1/compliance/reports"),
         ("get", "/api/v1/compliance/reports/{report_id}"),
         ("get", "/api/v1/compliance/reports/{report_id}/download"),
+        ("get", "/api/v1/compliance/privacy/data-subject-requests"),
+        ("post", "/api/v1/compliance/privacy/data-subject-requests"),
+        ("get", "/api/v1/compliance/privacy/data-subject-requests/{request_id}"),
+        ("patch", "/api/v1/compliance/privacy/data-subject-requests/{request_id}"),
         // The same routers outside /api/v1.
         ("post", "/api/invitations/organizations/{org_id}/invitations"),
         ("get", "/api/invitations/organizations/{org_id}/invitations"),

@@ -21,6 +21,7 @@ mod outbound;
 mod outbox;
 mod passkeys;
 mod policies;
+mod privacy;
 mod rbac;
 mod reauth;
 mod reliability;

@@ -89,6 +89,21 @@ pub const EVENT_TYPES: &[EventType] = &[
     failed("webhook.disabled", "webhooks", "a webhook endpoint was disabled after failing for too long"),
     ok("audit.exported", "audit", "someone exported audit entries"),
     ok("compliance.report_generated", "audit", "a signed compliance report was generated"),
+    ok(
+        "privacy.request_received",
+        "audit",
+        "a data-subject request was filed (by the subject or on their behalf)",
+    ),
+    ok(
+        "privacy.request_updated",
+        "audit",
+        "a data-subject request moved on: in progress, completed, rejected or cancelled",
+    ),
+    ok(
+        "privacy.request_extended",
+        "audit",
+        "a data-subject request's due date was extended, with a reason the subject is told",
+    ),
     ok("admin.cache_cleared", "gateway", "an admin cleared the rate-limit windows and sign-in throttles"),
     ok("scim.token_created", "enterprise", "an organization's SCIM provisioning token was created"),
     ok("scim.token_revoked", "enterprise", "an organization's SCIM provisioning token was revoked"),

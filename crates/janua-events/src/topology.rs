@@ -10,7 +10,7 @@ fn sub(queue: &str, bindings: &[&str], prefetch: u16) -> Subscription {
 }
 
 /// Auth keeps a user read model, ends a suspended user's sessions, deletes a deleted user's
-/// credentials and mails invitations.
+/// credentials, mails invitations and tells a data subject their request was extended.
 pub fn auth() -> Subscription {
     sub(
         "auth",
@@ -23,6 +23,7 @@ pub fn auth() -> Subscription {
             "user.unsuspended",
             "invitation.created",
             "invitation.resent",
+            "privacy.request_extended",
         ],
         64,
     )

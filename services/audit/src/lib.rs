@@ -7,6 +7,7 @@ pub mod compliance;
 pub mod events;
 pub mod events_in;
 pub mod handlers;
+pub mod privacy;
 pub mod routes;
 pub mod store;
 pub mod verify;
@@ -27,6 +28,7 @@ pub struct Audit {
     pub seal: chain::HeadSeal,
     /// The siblings that report the facts compliance controls judge.
     pub auth: InternalClient,
+    pub identity: InternalClient,
     pub org: InternalClient,
     pub webhooks: InternalClient,
     /// Wakes the compliance-report worker.
@@ -52,6 +54,7 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         orgs,
         seal,
         auth: sibling("auth", &settings.auth.url),
+        identity: sibling("identity", &settings.identity.url),
         org: sibling("org", &settings.org.url),
         webhooks: sibling("webhooks", &settings.webhooks.service.url),
         reports: compliance::reports::Wake::default(),

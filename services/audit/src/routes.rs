@@ -1,12 +1,13 @@
 //! Audit's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
-use crate::handlers::{compliance, logs};
+use crate::handlers::{compliance, logs, privacy};
 use actix_web::web;
 
 janua_service::endpoints! {
     "/api/v1/audit-logs" => "/api/audit-logs";
     logs::{list, event_types, verify, export, for_user, for_organization, get},
     compliance::{frameworks, controls, create_report, list_reports, get_report, download_report},
+    privacy::{create, list, get, update},
 }
 
 /// `/internal/v1`: what the gateway (no database of its own) asks audit to record.

@@ -67,6 +67,28 @@ pub fn handler(pool: Pool, effects: Effects) -> Handler {
     })
 }
 
+/// Tells a data subject that their request takes longer, until when and why (GDPR Art. 12(3)).
+async fn extension_mail(
+    conn: &mut diesel_async::AsyncPgConnection, mail: &Effects, p: &serde_json::Value,
+) -> diesel::QueryResult<()> {
+    let Some(subject) = p["subject_id"].as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()) else {
+        tracing::warn!("privacy.request_extended without a subject; skipped");
+        return Ok(());
+    };
+    let Some(user) = user_profiles::find(conn, subject).await? else {
+        tracing::warn!(%subject, "privacy.request_extended for an unknown account; skipped");
+        return Ok(());
+    };
+    let kind = p["type"].as_str().unwrap_or("data");
+    let due = p["due_at"].as_str().and_then(|d| d.get(..10)).unwrap_or("a later date");
+    let reason = p["extension_reason"].as_str().unwrap_or("");
+    let body = format!(
+        "Hello,\n\nYour {kind} request needs more time than the usual month. We will answer it by {due}.\n\nWhy: {reason}\n\nRequest: {}\n",
+        p["request_id"].as_str().unwrap_or_default()
+    );
+    crate::mailer::queue(conn, &mail.sealer, &user.email, "Your data request: more time needed", &body).await
+}
+
 /// The invitation email; the link opens the accept page for the invitation's id.
 fn invitation_mail(mail: &Effects, p: &serde_json::Value) -> Option<(String, String, String)> {
     let to = p["email"].as_str()?.to_string();
@@ -95,7 +117,9 @@ async fn apply(pool: &Pool, mail: &Effects, envelope: EventEnvelope) -> Result<(
         {
             revoked = crate::store::sessions::revoke_all_of_user(conn, id, None, "suspended", chrono::Utc::now()).await?;
         }
-        if envelope.r#type.starts_with("invitation.") {
+        if envelope.r#type == "privacy.request_extended" {
+            extension_mail(conn, mail, &payload).await?;
+        } else if envelope.r#type.starts_with("invitation.") {
             match invitation_mail(mail, &payload) {
                 Some((to, subject, body)) => {
                     crate::mailer::queue(conn, &mail.sealer, &to, &subject, &body).await?;

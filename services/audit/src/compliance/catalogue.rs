@@ -250,8 +250,8 @@ pub static CONTROLS: &[Control] = &[
         "Art. 12",
         "Transparent information and modalities",
         "Requests of data subjects are answered without undue delay, within one month, extendable by two months.",
-        "Data-subject requests are tracked with their due dates (Compliance API).",
-        &[],
+        "Data-subject requests are tracked with their due dates; none may be open past it (Compliance API).",
+        &[DsrOverdue],
     ),
     control(
         "gdpr-art15",
@@ -260,7 +260,7 @@ pub static CONTROLS: &[Control] = &[
         "Right of access",
         "The data subject obtains confirmation and a copy of the personal data processed.",
         "The user's profile, sessions and memberships are readable through the API; a full export is a data-subject request.",
-        &[],
+        &[DsrOverdue],
     ),
     control(
         "gdpr-art17",
@@ -269,7 +269,7 @@ pub static CONTROLS: &[Control] = &[
         "Right to erasure",
         "The data subject obtains the erasure of personal data without undue delay.",
         "Deleting an account removes it from every service through the event bus.",
-        &[],
+        &[DsrOverdue],
     ),
     control(
         "gdpr-art20",
@@ -278,7 +278,7 @@ pub static CONTROLS: &[Control] = &[
         "Right to data portability",
         "The data subject receives their data in a structured, commonly used, machine-readable format.",
         "JSON through the API; a full export is a data-subject request.",
-        &[],
+        &[DsrOverdue],
     ),
     control(
         "gdpr-art25",

@@ -20,6 +20,7 @@ pub enum Check {
     RateLimiting,
     SecretsSealed,
     MailTls,
+    DsrOverdue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -151,6 +152,8 @@ pub struct ChainFacts {
 
 /// Everything one evaluation judges, gathered once.
 pub struct Facts {
+    /// Open data-subject requests past their due date, in scope.
+    pub dsr_overdue: i64,
     pub auth: AuthFacts,
     pub webhooks: WebhookFacts,
     pub chain: ChainFacts,
@@ -179,6 +182,7 @@ impl Check {
             Check::RateLimiting => "rate_limiting",
             Check::SecretsSealed => "secrets_sealed",
             Check::MailTls => "mail_tls",
+            Check::DsrOverdue => "dsr_overdue",
         }
     }
 
@@ -289,6 +293,9 @@ impl Check {
             Check::MailTls => {
                 let m = &facts.auth.mail;
                 (m.tls != "none", json!({ "smtp_host": m.host, "tls": m.tls }))
+            }
+            Check::DsrOverdue => {
+                (facts.dsr_overdue == 0, json!({ "overdue_data_subject_requests": facts.dsr_overdue }))
             }
         };
         Verdict {

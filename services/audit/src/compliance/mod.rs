@@ -31,15 +31,20 @@ struct People {
 
 /// Gathers what the checks judge. `Ok(None)`: the organization does not exist.
 pub async fn facts(state: &AuditState, scope: Scope) -> Result<Option<Facts>, ApiError> {
-    let (auth_scope, organization) = match scope {
-        Scope::Platform => (serde_json::json!({ "privileged": null, "population": null }), None),
+    let (auth_scope, organization, subjects) = match scope {
+        Scope::Platform => (serde_json::json!({ "privileged": null, "population": null }), None, None),
         Scope::Organization(org) => {
             let Some(people) = state.org.get::<People>(&format!("/organizations/{org}/people"), &[]).await?
             else {
                 return Ok(None);
             };
-            (serde_json::json!({ "privileged": people.privileged, "population": people.members }), Some(org))
+            let scope = serde_json::json!({ "privileged": people.privileged, "population": people.members });
+            (scope, Some(org), Some(people.members))
         }
+    };
+    let dsr_overdue = {
+        let mut conn = state.pool.get().await?;
+        crate::privacy::overdue_count(&mut conn, subjects.as_deref()).await?
     };
     let query: Vec<(&str, String)> =
         organization.map(|o| ("organization_id", o.to_string())).into_iter().collect();
@@ -50,6 +55,7 @@ pub async fn facts(state: &AuditState, scope: Scope) -> Result<Option<Facts>, Ap
     );
     let unavailable = |what: &str| ApiError::unavailable(what);
     Ok(Some(Facts {
+        dsr_overdue,
         auth: auth?.ok_or_else(|| unavailable("the auth service"))?,
         webhooks: webhooks?.ok_or_else(|| unavailable("the webhooks service"))?,
         chain: chain?,

@@ -1,2 +1,3 @@
 pub mod compliance;
 pub mod logs;
+pub mod privacy;

@@ -1,0 +1,311 @@
+//! Data-subject requests under `/api/v1/compliance/privacy`: a signed-in user files one for
+//! themself; a platform admin records one on a subject's behalf (by user id or email), sees
+//! them all and moves them on; a subject sees and may cancel their own.
+
+use crate::AuditState;
+use crate::privacy::{self, Filter, MAX_EXTENSION_MONTHS, Request, TYPES};
+use actix_web::{HttpResponse, web};
+use chrono::{Months, Utc};
+use diesel_async::AsyncConnection;
+use janua_core::error::refusals;
+use janua_core::http::RequestMeta;
+use janua_core::pagination::{Page, PageQuery};
+use janua_core::{ApiError, ErrorCode};
+use janua_tokens::Authenticated;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A request as clients see it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RequestView {
+    #[serde(flatten)]
+    pub request: Request,
+    /// Open past its due date.
+    pub overdue: bool,
+}
+
+impl From<Request> for RequestView {
+    fn from(request: Request) -> Self {
+        RequestView { overdue: request.overdue(Utc::now()), request }
+    }
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRequest {
+    /// `access`, `portability`, `erasure`, `rectification`, `restriction` or `objection`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The subject, for a platform admin recording a request on their behalf (or
+    /// `subject_email`); none: the caller.
+    pub subject_id: Option<Uuid>,
+    pub subject_email: Option<String>,
+    /// What the subject asks, in their words.
+    pub description: Option<String>,
+}
+
+fn no_such_request() -> ApiError {
+    ApiError::new(ErrorCode::NotFound, "no such request")
+}
+
+fn check_kind(kind: &str) -> Result<(), ApiError> {
+    if TYPES.contains(&kind) {
+        Ok(())
+    } else {
+        Err(ApiError::validation(
+            "type",
+            "type must be access, portability, erasure, rectification, restriction or objection",
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+struct IdentityUser {
+    id: Uuid,
+}
+
+/// Whose request this is: the caller's own, or (platform admins only) the named subject's.
+async fn subject_of(state: &AuditState, auth: &Authenticated, body: &NewRequest) -> Result<Uuid, ApiError> {
+    let named = match (body.subject_id, body.subject_email.as_deref()) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::validation("subject_email", "give subject_id or subject_email, not both"));
+        }
+        (Some(id), None) => Some(id),
+        (None, Some(email)) => {
+            if !auth.is_admin() {
+                return Err(ApiError::forbidden());
+            }
+            let user: Option<IdentityUser> =
+                state.identity.get("/users/by-email", &[("email", email.to_owned())]).await?;
+            Some(user.ok_or_else(|| ApiError::validation("subject_email", "no account has this address"))?.id)
+        }
+        (None, None) => None,
+    };
+    match named {
+        None => Ok(auth.user_id()),
+        Some(id) if id == auth.user_id() || auth.is_admin() => Ok(id),
+        Some(_) => Err(ApiError::forbidden()),
+    }
+}
+
+/// Records the event of a request's change in the same transaction as the change.
+async fn save_with_event(
+    state: &AuditState, request: &Request, kind: &str, actor: Uuid, meta: RequestMeta, new: bool,
+) -> Result<(), ApiError> {
+    let event = janua_events::Event::new(
+        "audit",
+        kind,
+        serde_json::json!({
+            "request_id": request.id,
+            "type": request.kind,
+            "status": request.status,
+            "subject_id": request.subject_id,
+            "due_at": request.due_at,
+            "extension_reason": request.extension_reason,
+            "resolution": request.resolution,
+        }),
+    )
+    .actor(actor)
+    .subject(request.subject_id)
+    .context(meta.into());
+    let mut conn = state.pool.get().await?;
+    conn.transaction::<_, ApiError, _>(async |conn| {
+        if new {
+            privacy::insert(conn, request).await?;
+        } else {
+            privacy::save(conn, request).await?;
+        }
+        janua_db::outbox::enqueue(conn, &event).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Files a data-subject request: due one month after receipt.
+///
+/// Permissions: any signed-in user (for themself); platform admins (on a subject's behalf, by
+/// `subject_id` or `subject_email`).
+#[utoipa::path(post, path = "/api/v1/compliance/privacy/data-subject-requests", tag = "Compliance",
+    security(("bearer" = [])), request_body = NewRequest,
+    responses((status = 201, body = RequestView), refusals::Invalid, refusals::Forbidden))]
+pub async fn create(
+    state: web::Data<AuditState>, auth: Authenticated, meta: RequestMeta, body: web::Json<NewRequest>,
+) -> Result<HttpResponse, ApiError> {
+    check_kind(&body.kind)?;
+    let description = body.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    janua_core::text::check_description(description)?;
+    let description = description.map(str::to_owned);
+    let subject = subject_of(&state, &auth, &body).await?;
+    let request = Request::received(&body.kind, subject, auth.user_id(), description);
+    save_with_event(&state, &request, "privacy.request_received", auth.user_id(), meta, true).await?;
+    Ok(HttpResponse::Created().json(RequestView::from(request)))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+    /// `received`, `in_progress`, `completed`, `rejected`, `cancelled`.
+    pub status: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Only open requests past their due date (`true`), or all others (`false`).
+    pub overdue: Option<bool>,
+    /// One subject's requests (platform admins; others always see only their own).
+    pub subject_id: Option<Uuid>,
+}
+
+/// Data-subject requests, newest first: all of them for platform admins, one's own for anyone
+/// else.
+///
+/// Permissions: platform admins (all); any signed-in user (their own).
+#[utoipa::path(get, path = "/api/v1/compliance/privacy/data-subject-requests", tag = "Compliance",
+    security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page<RequestView>), refusals::Invalid))]
+pub async fn list(
+    state: web::Data<AuditState>, auth: Authenticated, query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    if let Some(kind) = &query.kind {
+        check_kind(kind)?;
+    }
+    if let Some(status) = &query.status
+        && !["received", "in_progress", "completed", "rejected", "cancelled"].contains(&status.as_str())
+    {
+        return Err(ApiError::validation(
+            "status",
+            "status must be received, in_progress, completed, rejected or cancelled",
+        ));
+    }
+    let filter = Filter {
+        subject: if auth.is_admin() { query.subject_id } else { Some(auth.user_id()) },
+        status: query.status.clone(),
+        kind: query.kind.clone(),
+        overdue: query.overdue,
+    };
+    let page = PageQuery { limit: query.limit, cursor: query.cursor.clone() };
+    let mut conn = state.pool.get().await?;
+    let page = page.fetch(|after, n| privacy::page(&mut conn, &filter, after, n), |r: &Request| r.id).await?;
+    Ok(HttpResponse::Ok().json(page.map(RequestView::from)))
+}
+
+/// A request the caller may see: any for platform admins, their own for subjects.
+async fn visible(state: &AuditState, auth: &Authenticated, id: Uuid) -> Result<Request, ApiError> {
+    let mut conn = state.pool.get().await?;
+    let request = privacy::find(&mut conn, id).await?.ok_or_else(no_such_request)?;
+    if request.subject_id == auth.user_id() || auth.is_admin() { Ok(request) } else { Err(no_such_request()) }
+}
+
+/// One data-subject request.
+///
+/// Permissions: platform admins; its subject. Anyone else gets 404.
+#[utoipa::path(get, path = "/api/v1/compliance/privacy/data-subject-requests/{request_id}", tag = "Compliance",
+    security(("bearer" = [])), params(("request_id" = Uuid, Path)),
+    responses((status = 200, body = RequestView), refusals::NotFound))]
+pub async fn get(
+    state: web::Data<AuditState>, auth: Authenticated, path: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(RequestView::from(visible(&state, &auth, path.into_inner()).await?)))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Extension {
+    /// 1 or 2.
+    pub months: u32,
+    /// Why it takes longer; the subject is told.
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestChange {
+    /// `in_progress`, `completed`, `rejected` (with `reason`) or `cancelled`.
+    pub status: Option<String>,
+    /// Why it was rejected, or what was done.
+    pub reason: Option<String>,
+    /// Extends the due date, once.
+    pub extend: Option<Extension>,
+}
+
+/// A reason given with a change: trimmed, at most as long as a description.
+fn reason_text(field: &str, raw: Option<&str>) -> Result<Option<String>, ApiError> {
+    let limit = janua_core::text::DESCRIPTION_MAX;
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) if r.chars().count() > limit => {
+            Err(ApiError::validation(field, format!("a reason is at most {limit} characters")))
+        }
+        other => Ok(other.map(str::to_owned)),
+    }
+}
+
+/// Moves a request on (`in_progress`, `completed`, `rejected` with a reason, `cancelled`), or
+/// extends its due date once by up to two months with a reason the subject is told by email.
+///
+/// Permissions: platform admins; its subject may only cancel it while it is open. Anyone else
+/// gets 404.
+#[utoipa::path(patch, path = "/api/v1/compliance/privacy/data-subject-requests/{request_id}", tag = "Compliance",
+    security(("bearer" = [])), params(("request_id" = Uuid, Path)), request_body = RequestChange,
+    responses((status = 200, body = RequestView), refusals::Invalid, refusals::Forbidden, refusals::NotFound,
+        refusals::Conflict))]
+pub async fn update(
+    state: web::Data<AuditState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
+    body: web::Json<RequestChange>,
+) -> Result<HttpResponse, ApiError> {
+    let change = body.into_inner();
+    if change.status.is_none() && change.extend.is_none() {
+        return Err(ApiError::validation("status", "give a status or an extension"));
+    }
+    let reason = reason_text("reason", change.reason.as_deref())?;
+    let mut request = visible(&state, &auth, path.into_inner()).await?;
+    let own_cancel = change.status.as_deref() == Some("cancelled") && change.extend.is_none();
+    if !auth.is_admin() && !own_cancel {
+        return Err(ApiError::forbidden());
+    }
+    let now = privacy::now();
+    let mut kind = "privacy.request_updated";
+    if let Some(extension) = &change.extend {
+        if !(1..=MAX_EXTENSION_MONTHS).contains(&extension.months) {
+            return Err(ApiError::validation("extend.months", "an extension is 1 or 2 months"));
+        }
+        let why = reason_text("extend.reason", Some(&extension.reason))?
+            .ok_or_else(|| ApiError::validation("extend.reason", "an extension needs a reason"))?;
+        if !request.is_open() {
+            return Err(ApiError::conflict(format!("the request is {}", request.status)));
+        }
+        if request.extended_at.is_some() {
+            return Err(ApiError::conflict("the request was extended already"));
+        }
+        request.due_at =
+            request.due_at.checked_add_months(Months::new(extension.months)).unwrap_or(request.due_at);
+        request.extended_at = Some(now);
+        request.extension_reason = Some(why);
+        kind = "privacy.request_extended";
+    }
+    if let Some(status) = change.status.as_deref() {
+        if !["in_progress", "completed", "rejected", "cancelled"].contains(&status) {
+            return Err(ApiError::validation(
+                "status",
+                "status must be in_progress, completed, rejected or cancelled",
+            ));
+        }
+        if !privacy::may_move(&request.status, status) {
+            return Err(ApiError::conflict(format!(
+                "a request that is {} cannot become {status}",
+                request.status
+            )));
+        }
+        if status == "rejected" && reason.is_none() {
+            return Err(ApiError::validation("reason", "a rejection needs a reason"));
+        }
+        request.status = status.to_owned();
+        if reason.is_some() {
+            request.resolution = reason;
+        }
+        if !request.is_open() {
+            request.closed_at = Some(now);
+        }
+    }
+    request.updated_at = now;
+    save_with_event(&state, &request, kind, auth.user_id(), meta, false).await?;
+    Ok(HttpResponse::Ok().json(RequestView::from(request)))
+}
