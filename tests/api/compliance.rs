@@ -348,3 +348,32 @@ async fn an_organizations_reports_are_its_owners_and_admins_alone() {
     assert_eq!(mine["data"].as_array().unwrap().len(), 1);
     app.get("/api/v1/compliance/reports", Some(&owner.token)).await.expect_error(403, "FORBIDDEN").await;
 }
+
+#[tokio::test]
+async fn one_person_cannot_queue_more_than_three_reports_and_the_chain_is_verified_once_a_minute() {
+    use diesel_async::RunQueryDsl;
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
+    let admin_id: uuid::Uuid = app.admin_signin().await["user"]["id"].as_str().unwrap().parse().unwrap();
+    // Three reports still waiting (not yet due for the worker).
+    let mut audit = app.db("audit").await;
+    for _ in 0..3 {
+        diesel::sql_query(
+            "INSERT INTO compliance_reports (id, framework, requested_by, created_at)
+             VALUES (gen_random_uuid(), 'soc2', $1, now() + interval '1 day')",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(admin_id)
+        .execute(&mut audit)
+        .await
+        .unwrap();
+    }
+    app.post("/api/v1/compliance/reports", &json!({ "framework": "gdpr" }), Some(&admin))
+        .await
+        .expect_error(409, "CONFLICT")
+        .await;
+
+    let first = control(&app, &admin, "?framework=hipaa", "hipaa-164.312b").await;
+    let again = control(&app, &admin, "?framework=hipaa", "hipaa-164.312b").await;
+    let chain = |c: &Value| c["evidence"]["audit_chain"]["verified_at"].clone();
+    assert!(chain(&first).is_string(), "{first}");
+    assert_eq!(chain(&first), chain(&again), "one verification serves both reads");
+}

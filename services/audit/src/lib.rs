@@ -33,6 +33,8 @@ pub struct Audit {
     pub webhooks: InternalClient,
     /// Wakes the compliance-report worker.
     pub reports: compliance::reports::Wake,
+    /// The chain's last verification, reused by the compliance controls for a minute.
+    pub chain_cache: compliance::ChainCache,
 }
 
 pub static SERVICE: Service = Service::with_database("audit", || MIGRATIONS, |settings| &settings.audit);
@@ -58,6 +60,7 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         org: sibling("org", &settings.org.url),
         webhooks: sibling("webhooks", &settings.webhooks.service.url),
         reports: compliance::reports::Wake::default(),
+        chain_cache: compliance::ChainCache::default(),
     };
     let wake = audit.reports.clone();
     let (state, guard) = (service.state(audit), service.guard());

@@ -148,6 +148,7 @@ pub struct ChainFacts {
     pub entries_checked: i64,
     pub head_seq: i64,
     pub first_broken: Option<String>,
+    pub verified_at: DateTime<Utc>,
 }
 
 /// Everything one evaluation judges, gathered once.
@@ -242,6 +243,7 @@ impl Check {
                         "entries_checked": c.entries_checked,
                         "head_seq": c.head_seq,
                         "first_broken": c.first_broken,
+                        "verified_at": c.verified_at,
                     }),
                 )
             }

@@ -63,15 +63,34 @@ pub async fn facts(state: &AuditState, scope: Scope) -> Result<Option<Facts>, Ap
     }))
 }
 
+/// How long one verification of the whole chain serves the controls: reads of the controls
+/// cannot make audit re-hash a long chain on every request, and a tampered entry still shows
+/// within this long.
+pub const CHAIN_VERIFICATION_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The last verification of the chain and when it ran, shared by this process's evaluations.
+#[derive(Clone, Default)]
+pub struct ChainCache(std::sync::Arc<tokio::sync::Mutex<Option<(std::time::Instant, ChainFacts)>>>);
+
 async fn chain(state: &AuditState) -> Result<ChainFacts, ApiError> {
+    // One verification at a time: concurrent reads wait for it instead of each running one.
+    let mut cached = state.chain_cache.0.lock().await;
+    if let Some((at, facts)) = cached.as_ref()
+        && at.elapsed() < CHAIN_VERIFICATION_TTL
+    {
+        return Ok(facts.clone());
+    }
     let mut conn = state.pool.get().await?;
     let report = crate::verify::run(&mut conn, &state.seal).await?;
-    Ok(ChainFacts {
+    let facts = ChainFacts {
         valid: report.valid,
         entries_checked: report.entries_checked,
         head_seq: report.head_seq,
         first_broken: report.first_broken.map(|b| format!("{} at {}", b.reason, b.seq)),
-    })
+        verified_at: report.checked_at,
+    };
+    *cached = Some((std::time::Instant::now(), facts.clone()));
+    Ok(facts)
 }
 
 /// A control as judged now.

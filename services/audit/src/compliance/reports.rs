@@ -109,6 +109,28 @@ pub async fn insert(
         .await
 }
 
+/// Reports one person may have waiting at once: requesting cannot queue unbounded work.
+pub const MAX_PENDING_PER_REQUESTER: i64 = 3;
+
+/// Serialises report requests of one requester until the transaction ends.
+pub async fn lock_requester(conn: &mut AsyncPgConnection, requester: Uuid) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        .bind::<diesel::sql_types::Text, _>(format!("compliance-report:{requester}"))
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// How many of `requester`'s reports are still pending.
+pub async fn pending_of(conn: &mut AsyncPgConnection, requester: Uuid) -> QueryResult<i64> {
+    compliance_reports::table
+        .filter(compliance_reports::requested_by.eq(requester))
+        .filter(compliance_reports::status.eq("pending"))
+        .count()
+        .get_result(conn)
+        .await
+}
+
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Report>> {
     compliance_reports::table.find(id).select(Report::as_select()).first(conn).await.optional()
 }

@@ -9,6 +9,7 @@ use crate::compliance::reports::{self, Report, ReportView};
 use crate::compliance::{self, ControlView, Scope};
 use crate::handlers::logs::require_reader;
 use actix_web::{HttpResponse, web};
+use diesel_async::AsyncConnection;
 use janua_core::error::refusals;
 use janua_core::org_access::no_such_organization;
 use janua_core::pagination::{List, Page, PageQuery};
@@ -148,14 +149,28 @@ fn known_framework(framework: &str) -> Result<&str, ApiError> {
 /// Permissions: platform admins; holders of `audit:read` in `organization_id` (required then).
 #[utoipa::path(post, path = "/api/v1/compliance/reports", tag = "Compliance", security(("bearer" = [])),
     request_body = ReportRequest,
-    responses((status = 202, body = ReportAccepted), refusals::Invalid, refusals::Forbidden, refusals::NotFound))]
+    responses((status = 202, body = ReportAccepted), refusals::Invalid, refusals::Forbidden, refusals::NotFound,
+        refusals::Conflict))]
 pub async fn create_report(
     state: web::Data<AuditState>, auth: Authenticated, body: web::Json<ReportRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let framework = known_framework(&body.framework)?;
     scope_of(&state, &auth, body.organization_id).await?;
     let mut conn = state.pool.get().await?;
-    let report = reports::insert(&mut conn, framework, body.organization_id, auth.user_id()).await?;
+    let (framework, organization, requester) = (framework.to_owned(), body.organization_id, auth.user_id());
+    let report = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            // One requester's requests queue one behind the other here, so the cap holds.
+            reports::lock_requester(conn, requester).await?;
+            if reports::pending_of(conn, requester).await? >= reports::MAX_PENDING_PER_REQUESTER {
+                return Err(ApiError::conflict(format!(
+                    "{} of your reports are still being generated; wait for them",
+                    reports::MAX_PENDING_PER_REQUESTER
+                )));
+            }
+            Ok(reports::insert(conn, &framework, organization, requester).await?)
+        })
+        .await?;
     state.reports.now();
     Ok(HttpResponse::Accepted().json(ReportAccepted { id: report.id, status: "pending" }))
 }
