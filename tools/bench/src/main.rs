@@ -15,6 +15,7 @@
 //!
 //! The load generator runs on one thread, so it takes at most one of the machine's cores.
 
+mod compliance;
 mod enterprise;
 mod events;
 
@@ -583,6 +584,9 @@ fn main() -> anyhow::Result<()> {
                 dns_port: args.dns_port,
             })
             .await?;
+            quiet().await;
+            println!();
+            compliance::run(compliance::Setup { http: &http, gateway: &args.gateway, admin }, quiet).await?;
         }
         println!();
         println!("{:<12} {:>12} {:>16}", "service", "RSS idle", "RSS under load");
