@@ -66,6 +66,8 @@ async fn frameworks_and_controls_are_for_platform_admins_and_an_organizations_ow
     }
     let unknown = format!("/api/v1/compliance/controls?organization_id={}", uuid::Uuid::now_v7());
     app.get(&unknown, Some(&admin)).await.expect_error(404, "NOT_FOUND").await;
+    let body = json!({ "framework": "soc2", "organization_id": uuid::Uuid::now_v7() });
+    app.post("/api/v1/compliance/reports", &body, Some(&admin)).await.expect_error(404, "NOT_FOUND").await;
 }
 
 #[tokio::test]

@@ -50,6 +50,10 @@ async fn a_user_files_for_themself_and_an_admin_records_for_a_subject() {
         .await
         .expect_error(400, "VALIDATION_ERROR")
         .await;
+    app.post(DSR, &json!({ "type": "erasure", "subject_id": uuid::Uuid::now_v7() }), Some(&admin))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
     app.post(DSR, &json!({ "type": "erasure", "subject_email": "nobody@example.com" }), Some(&admin))
         .await
         .expect_error(400, "VALIDATION_ERROR")

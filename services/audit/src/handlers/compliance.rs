@@ -42,6 +42,13 @@ async fn scope_of(
     state: &AuditState, auth: &Authenticated, organization: Option<Uuid>,
 ) -> Result<Scope, ApiError> {
     require_reader(state, auth, organization).await?;
+    // A platform admin passes the rule for any id: the organization must still exist.
+    if let Some(org) = organization
+        && auth.is_admin()
+        && state.org.get::<serde_json::Value>(&format!("/organizations/{org}"), &[]).await?.is_none()
+    {
+        return Err(no_such_organization());
+    }
     Ok(organization.map_or(Scope::Platform, Scope::Organization))
 }
 

@@ -83,7 +83,11 @@ async fn subject_of(state: &AuditState, auth: &Authenticated, body: &NewRequest)
     };
     match named {
         None => Ok(auth.user_id()),
-        Some(id) if id == auth.user_id() || auth.is_admin() => Ok(id),
+        Some(id) if id == auth.user_id() => Ok(id),
+        Some(id) if auth.is_admin() => {
+            let user: Option<IdentityUser> = state.identity.get(&format!("/users/{id}"), &[]).await?;
+            Ok(user.ok_or_else(|| ApiError::validation("subject_id", "no account has this id"))?.id)
+        }
         Some(_) => Err(ApiError::forbidden()),
     }
 }
