@@ -163,7 +163,8 @@ pub struct ListQuery {
 /// Data-subject requests, newest first: all of them for platform admins, one's own for anyone
 /// else.
 ///
-/// Permissions: platform admins (all); any signed-in user (their own).
+/// Permissions: any signed-in user; the list holds every request for a platform admin, and one's
+/// own requests for anyone else.
 #[utoipa::path(get, path = "/api/v1/compliance/privacy/data-subject-requests", tag = "Compliance",
     security(("bearer" = [])), params(ListQuery), responses((status = 200, body = Page<RequestView>), refusals::Invalid))]
 pub async fn list(
