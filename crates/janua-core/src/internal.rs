@@ -15,6 +15,7 @@ pub struct InternalClient {
     base: String,
     token: String,
     http: reqwest::Client,
+    timeout: Duration,
 }
 
 impl InternalClient {
@@ -27,7 +28,14 @@ impl InternalClient {
             base: format!("{}/internal/v1", url.trim_end_matches('/')),
             token: settings.secrets.service_token.expose_secret().to_string(),
             http,
+            timeout: Duration::from_secs(10),
         }
+    }
+
+    /// The longest a call may take (10 s unless set).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
     }
 
     /// `GET {path}` with `query`; `Ok(None)` when the sibling answers 404.
@@ -50,7 +58,7 @@ impl InternalClient {
         let unavailable = || ApiError::unavailable(&format!("the {} service", self.name));
         let resp = request
             .header(crate::http::SERVICE_TOKEN_HEADER, &self.token)
-            .timeout(Duration::from_secs(10))
+            .timeout(self.timeout)
             .send()
             .await
             .map_err(|e| {

@@ -6,14 +6,11 @@
 //! internal API.
 
 use crate::{ApiError, ErrorCode};
-use secrecy::ExposeSecret;
 use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct OrgPermissions {
-    base: String,
-    token: String,
-    http: reqwest::Client,
+    org: crate::internal::InternalClient,
 }
 
 #[derive(serde::Deserialize)]
@@ -23,29 +20,18 @@ struct Answer {
 
 impl OrgPermissions {
     pub fn new(settings: &crate::config::Settings, http: reqwest::Client) -> Self {
-        OrgPermissions {
-            base: settings.org.url.trim_end_matches('/').to_string(),
-            token: settings.secrets.service_token.expose_secret().to_string(),
-            http,
-        }
+        let org = crate::internal::InternalClient::new("org", &settings.org.url, settings, http)
+            .with_timeout(std::time::Duration::from_secs(5));
+        OrgPermissions { org }
     }
 
     /// The user's effective permissions in `org` (empty when not a member).
     pub async fn in_organization(&self, user: Uuid, org: Uuid) -> Result<Vec<String>, ApiError> {
-        let resp = self
-            .http
-            .get(format!("{}/internal/v1/users/{user}/permissions", self.base))
-            .query(&[("organization_id", org.to_string())])
-            .header(crate::http::SERVICE_TOKEN_HEADER, &self.token)
-            .timeout(std::time::Duration::from_secs(5))
-            .send()
-            .await
-            .map_err(|_| ApiError::unavailable("the org service"))?;
-        if !resp.status().is_success() {
-            return Err(ApiError::unavailable("the org service"));
-        }
-        let answer: Answer = resp.json().await.map_err(ApiError::internal)?;
-        Ok(answer.permissions)
+        let answer: Option<Answer> = self
+            .org
+            .get(&format!("/users/{user}/permissions"), &[("organization_id", org.to_string())])
+            .await?;
+        Ok(answer.ok_or_else(|| ApiError::unavailable("the org service"))?.permissions)
     }
 
     /// [`decide`] for `permission` in `org`, asking org what the user holds there (a member

@@ -28,6 +28,13 @@ diesel::table! {
     }
 }
 
+/// A request is open (its clock running) while it is in one of these.
+pub const OPEN: [&str; 2] = ["received", "in_progress"];
+/// Where an open request may go.
+pub const NEXT: [&str; 4] = ["in_progress", "completed", "rejected", "cancelled"];
+/// Every status, in life-cycle order.
+pub const STATUSES: [&str; 5] = ["received", "in_progress", "completed", "rejected", "cancelled"];
+
 pub const TYPES: [&str; 6] =
     ["access", "portability", "erasure", "rectification", "restriction", "objection"];
 
@@ -79,7 +86,7 @@ impl Request {
     }
 
     pub fn is_open(&self) -> bool {
-        matches!(self.status.as_str(), "received" | "in_progress")
+        OPEN.contains(&self.status.as_str())
     }
 
     /// Whether it is open past its due date.
@@ -95,11 +102,7 @@ pub fn now() -> DateTime<Utc> {
 
 /// Whether `to` may follow the request's status (closed requests stay closed).
 pub fn may_move(from: &str, to: &str) -> bool {
-    matches!(
-        (from, to),
-        ("received", "in_progress" | "completed" | "rejected" | "cancelled")
-            | ("in_progress", "completed" | "rejected" | "cancelled")
-    )
+    OPEN.contains(&from) && NEXT.contains(&to) && from != to
 }
 
 pub async fn insert(conn: &mut AsyncPgConnection, request: &Request) -> QueryResult<()> {
@@ -148,11 +151,9 @@ pub async fn page(
         q = q.filter(r::kind.eq(kind.clone()));
     }
     match filter.overdue {
-        Some(true) => {
-            q = q.filter(r::status.eq_any(["received", "in_progress"])).filter(r::due_at.lt(Utc::now()))
-        }
+        Some(true) => q = q.filter(r::status.eq_any(OPEN)).filter(r::due_at.lt(Utc::now())),
         Some(false) => {
-            q = q.filter(r::status.ne_all(["received", "in_progress"]).or(r::due_at.ge(Utc::now())));
+            q = q.filter(r::status.ne_all(OPEN).or(r::due_at.ge(Utc::now())));
         }
         None => {}
     }
@@ -166,7 +167,7 @@ pub async fn page(
 pub async fn overdue_count(conn: &mut AsyncPgConnection, subjects: Option<&[Uuid]>) -> QueryResult<i64> {
     use data_subject_requests::dsl as r;
     let mut q = r::data_subject_requests
-        .filter(r::status.eq_any(["received", "in_progress"]))
+        .filter(r::status.eq_any(OPEN))
         .filter(r::due_at.lt(Utc::now()))
         .count()
         .into_boxed();

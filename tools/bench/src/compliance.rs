@@ -5,8 +5,10 @@
 //! - generating a signed SOC 2 report: from the request (202) to the report read back
 //!   `completed` (controls judged, chain head taken, auth's JWS, audit event), five in a row.
 
+use crate::enterprise::ok_json;
+use crate::events::ms;
 use hdrhistogram::Histogram;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::{Duration, Instant};
 
 /// Audit entries the subject of the figures has.
@@ -18,17 +20,6 @@ pub struct Setup<'a> {
     pub admin: &'a str,
 }
 
-async fn json_ok(resp: reqwest::Response, what: &str) -> anyhow::Result<Value> {
-    let status = resp.status();
-    let body = resp.text().await.unwrap_or_default();
-    anyhow::ensure!(status.is_success(), "{what} answered {status}: {body}");
-    Ok(serde_json::from_str(&body)?)
-}
-
-fn ms(h: &Histogram<u64>, q: f64) -> f64 {
-    h.value_at_quantile(q) as f64 / 1000.0
-}
-
 /// Entries of the audit log whose subject is `user` (counted page by page).
 async fn entries_about(s: &Setup<'_>, user: &str) -> anyhow::Result<usize> {
     let (mut n, mut cursor) = (0, None::<String>);
@@ -37,7 +28,7 @@ async fn entries_about(s: &Setup<'_>, user: &str) -> anyhow::Result<usize> {
         if let Some(c) = &cursor {
             url.push_str(&format!("&cursor={c}"));
         }
-        let page = json_ok(s.http.get(url).bearer_auth(s.admin).send().await?, "audit page").await?;
+        let page = ok_json(s.http.get(url).bearer_auth(s.admin).send().await?, "audit page").await?;
         n += page["data"].as_array().map_or(0, Vec::len);
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
@@ -54,7 +45,7 @@ pub async fn run(s: Setup<'_>, quiet: impl AsyncFn()) -> anyhow::Result<()> {
         .json(&json!({"email": email, "password": "correct horse battery staple"}))
         .send()
         .await?;
-    let pair = json_ok(signup, "sign-up").await?;
+    let pair = ok_json(signup, "sign-up").await?;
     let (user, token) =
         (pair["user"]["id"].as_str().unwrap_or_default(), pair["access_token"].as_str().unwrap_or_default());
     let url = format!("{}/api/v1/users/{user}", s.gateway);
@@ -85,7 +76,7 @@ pub async fn run(s: Setup<'_>, quiet: impl AsyncFn()) -> anyhow::Result<()> {
     let controls_url = format!("{}/api/v1/compliance/controls", s.gateway);
     let timed_read = async || -> anyhow::Result<(f64, usize, i64)> {
         let t = Instant::now();
-        let page = json_ok(s.http.get(&controls_url).bearer_auth(s.admin).send().await?, "controls").await?;
+        let page = ok_json(s.http.get(&controls_url).bearer_auth(s.admin).send().await?, "controls").await?;
         let controls = page["data"].as_array().cloned().unwrap_or_default();
         let chain = controls
             .iter()
@@ -121,11 +112,11 @@ pub async fn run(s: Setup<'_>, quiet: impl AsyncFn()) -> anyhow::Result<()> {
             .json(&json!({"framework": "soc2"}))
             .send()
             .await?;
-        let id = json_ok(accepted, "report request").await?["id"].as_str().unwrap_or_default().to_owned();
+        let id = ok_json(accepted, "report request").await?["id"].as_str().unwrap_or_default().to_owned();
         let report_url = format!("{}/api/v1/compliance/reports/{id}", s.gateway);
         loop {
             let report =
-                json_ok(s.http.get(&report_url).bearer_auth(s.admin).send().await?, "report").await?;
+                ok_json(s.http.get(&report_url).bearer_auth(s.admin).send().await?, "report").await?;
             match report["status"].as_str() {
                 Some("completed") => break,
                 Some("failed") => anyhow::bail!("report failed: {}", report["error"]),

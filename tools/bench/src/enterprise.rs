@@ -76,7 +76,7 @@ where
     Figure { ok, errors, elapsed, latency }
 }
 
-async fn ok_json(resp: reqwest::Response, what: &str) -> anyhow::Result<Value> {
+pub(crate) async fn ok_json(resp: reqwest::Response, what: &str) -> anyhow::Result<Value> {
     let status = resp.status();
     let body = resp.text().await.unwrap_or_default();
     anyhow::ensure!(status.is_success(), "{what} answered {status}: {body}");

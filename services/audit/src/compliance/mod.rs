@@ -53,11 +53,10 @@ pub async fn facts(state: &AuditState, scope: Scope) -> Result<Option<Facts>, Ap
         state.webhooks.get::<WebhookFacts>("/compliance/facts", &query),
         chain(state),
     );
-    let unavailable = |what: &str| ApiError::unavailable(what);
     Ok(Some(Facts {
         dsr_overdue,
-        auth: auth?.ok_or_else(|| unavailable("the auth service"))?,
-        webhooks: webhooks?.ok_or_else(|| unavailable("the webhooks service"))?,
+        auth: auth?.ok_or_else(|| ApiError::unavailable("the auth service"))?,
+        webhooks: webhooks?.ok_or_else(|| ApiError::unavailable("the webhooks service"))?,
         chain: chain?,
         now: Utc::now(),
     }))

@@ -99,15 +99,7 @@ pub struct ControlsQuery {
 pub async fn controls(
     state: web::Data<AuditState>, auth: Authenticated, query: web::Query<ControlsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let framework = match query.framework.as_deref() {
-        Some(f) if !FRAMEWORKS.iter().any(|known| known.id == f) => {
-            return Err(ApiError::validation(
-                "framework",
-                "framework must be one of soc2, iso27001, gdpr, hipaa",
-            ));
-        }
-        other => other,
-    };
+    let framework = query.framework.as_deref().map(known_framework).transpose()?;
     let status = match query.status.as_deref() {
         Some(raw) => Some(Status::parse(raw).ok_or_else(|| {
             ApiError::validation("status", "status must be passing, failing, not_applicable or manual")

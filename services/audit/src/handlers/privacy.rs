@@ -174,7 +174,7 @@ pub async fn list(
         check_kind(kind)?;
     }
     if let Some(status) = &query.status
-        && !["received", "in_progress", "completed", "rejected", "cancelled"].contains(&status.as_str())
+        && !privacy::STATUSES.contains(&status.as_str())
     {
         return Err(ApiError::validation(
             "status",
@@ -287,7 +287,7 @@ pub async fn update(
         kind = "privacy.request_extended";
     }
     if let Some(status) = change.status.as_deref() {
-        if !["in_progress", "completed", "rejected", "cancelled"].contains(&status) {
+        if !privacy::NEXT.contains(&status) {
             return Err(ApiError::validation(
                 "status",
                 "status must be in_progress, completed, rejected or cancelled",
