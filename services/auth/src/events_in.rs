@@ -75,9 +75,13 @@ async fn extension_mail(
         tracing::warn!("privacy.request_extended without a subject; skipped");
         return Ok(());
     };
+    // Identity's events and audit's travel apart: the subject's profile may not be here yet.
+    // Failing rolls the delivery back, so it is retried (and dead-lettered only if the account
+    // never arrives), never dropped.
     let Some(user) = user_profiles::find(conn, subject).await? else {
-        tracing::warn!(%subject, "privacy.request_extended for an unknown account; skipped");
-        return Ok(());
+        return Err(diesel::result::Error::QueryBuilderError(
+            format!("the profile of {subject} has not reached auth yet").into(),
+        ));
     };
     let kind = p["type"].as_str().unwrap_or("data");
     let due = p["due_at"].as_str().and_then(|d| d.get(..10)).unwrap_or("a later date");
