@@ -50,6 +50,31 @@ pub struct Settings {
     pub websocket: WebSocketSettings,
     pub sso: SsoSettings,
     pub outbound: OutboundSettings,
+    pub privacy: PrivacySettings,
+}
+
+/// Data-subject rights: exports and erasure.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrivacySettings {
+    /// A data export (and its mailed single-use link) is removed this long after it is ready.
+    /// Fractions are allowed (tests use seconds' worth).
+    pub export_ttl_hours: f64,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        Self { export_ttl_hours: 24.0 }
+    }
+}
+
+impl PrivacySettings {
+    /// How long an export stays, at least a second.
+    pub fn export_ttl(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(
+            (self.export_ttl_hours * 3600.0).clamp(1.0, 10.0 * 365.0 * 86400.0),
+        )
+    }
 }
 
 /// Fetches of URLs that a user or a fetched document can name (SSO metadata, OIDC discovery,
@@ -468,6 +493,7 @@ impl Default for Settings {
             websocket: WebSocketSettings::default(),
             sso: SsoSettings::default(),
             outbound: OutboundSettings::default(),
+            privacy: PrivacySettings::default(),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod inbox;
 pub mod outbox;
+pub mod personal_data;
 pub mod rows;
 pub mod schema;
 

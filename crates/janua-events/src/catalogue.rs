@@ -104,6 +104,21 @@ pub const EVENT_TYPES: &[EventType] = &[
         "audit",
         "a data-subject request's due date was extended, with a reason the subject is told",
     ),
+    ok(
+        "privacy.export_requested",
+        "audit",
+        "a copy of a person's data was asked for (by them or on their behalf)",
+    ),
+    ok(
+        "privacy.export_ready",
+        "audit",
+        "a person's data export was assembled and its single-use link mailed to them",
+    ),
+    ok(
+        "privacy.export_downloaded",
+        "audit",
+        "a person's data export was downloaded through its link (and removed)",
+    ),
     ok("admin.cache_cleared", "gateway", "an admin cleared the rate-limit windows and sign-in throttles"),
     ok("scim.token_created", "enterprise", "an organization's SCIM provisioning token was created"),
     ok("scim.token_revoked", "enterprise", "an organization's SCIM provisioning token was revoked"),

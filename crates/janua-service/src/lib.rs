@@ -325,6 +325,28 @@ impl Connected {
 pub struct Routes {
     pub public: fn() -> endpoints::Endpoints,
     pub internal: fn(&mut web::ServiceConfig),
+    /// What the service holds about a person, answered at
+    /// `GET /internal/v1/users/{user_id}/personal-data` for the data export.
+    pub personal_data: &'static [Section],
+}
+
+pub use janua_db::personal_data::Section;
+
+/// The service's personal-data sections, with the pool that answers them.
+#[derive(Clone)]
+struct PersonalData {
+    pool: Pool,
+    sections: &'static [Section],
+}
+
+/// `GET /internal/v1/users/{user_id}/personal-data`: every section's rows about the person
+/// (empty arrays for someone the service knows nothing of).
+async fn personal_data(
+    data: web::Data<PersonalData>, path: web::Path<uuid::Uuid>,
+) -> Result<actix_web::HttpResponse, janua_core::ApiError> {
+    let mut conn = data.pool.get().await?;
+    let found = janua_db::personal_data::collect(&mut conn, path.into_inner(), data.sections).await?;
+    Ok(actix_web::HttpResponse::Ok().json(found))
 }
 
 /// What a service needs to answer requests, as its readiness reports it.
@@ -372,12 +394,12 @@ pub async fn ready(readiness: web::Data<Readiness>) -> Result<actix_web::HttpRes
 /// Mounts a service's internal API: `routes` under `/internal/v1`, every one behind the
 /// service token (`janua_core::http::service_token_guard`; anyone else gets a 404), with the
 /// service's readiness and its part of the OpenAPI document.
-fn internal(
-    cfg: &mut web::ServiceConfig, document: utoipa::openapi::OpenApi, routes: fn(&mut web::ServiceConfig),
-) {
+fn internal(cfg: &mut web::ServiceConfig, document: utoipa::openapi::OpenApi, routes: Routes, pool: Pool) {
     cfg.service(
         web::scope("/internal/v1")
             .wrap(middleware::from_fn(janua_core::http::service_token_guard))
+            .app_data(web::Data::new(PersonalData { pool, sections: routes.personal_data }))
+            .route("/users/{user_id}/personal-data", web::get().to(personal_data))
             .route(
                 "/openapi.json",
                 web::get().to(move || {
@@ -386,7 +408,7 @@ fn internal(
                 }),
             )
             .route("/health/ready", web::get().to(ready))
-            .configure(routes),
+            .configure(routes.internal),
     );
 }
 
@@ -429,7 +451,7 @@ impl Connected {
             consumers: self.consumers.clone(),
             extra: self.extra.clone(),
         };
-        let (settings, service) = (self.settings.clone(), self.service);
+        let (settings, service, pool) = (self.settings.clone(), self.service, self.pool.clone());
         self.serve_routes(listener, move |cfg| {
             janua_core::http::service_app_data(cfg, &settings);
             cfg.app_data(web::Data::new(state.clone()))
@@ -439,7 +461,7 @@ impl Connected {
                 .route("/api/v1/health/ready", web::get().to(ready));
             let endpoints = (routes.public)();
             endpoints.configure(cfg);
-            internal(cfg, document(service, &endpoints), routes.internal);
+            internal(cfg, document(service, &endpoints), routes, pool.clone());
         })
     }
 }

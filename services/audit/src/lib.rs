@@ -6,7 +6,9 @@ pub mod chain;
 pub mod compliance;
 pub mod events;
 pub mod events_in;
+pub mod export;
 pub mod handlers;
+pub mod jobs;
 pub mod privacy;
 pub mod routes;
 pub mod store;
@@ -31,8 +33,13 @@ pub struct Audit {
     pub identity: InternalClient,
     pub org: InternalClient,
     pub webhooks: InternalClient,
+    pub enterprise: InternalClient,
+    /// Seals data exports at rest.
+    pub sealer: janua_tokens::SecretBox,
     /// Wakes the compliance-report worker.
-    pub reports: compliance::reports::Wake,
+    pub reports: jobs::Wake,
+    /// Wakes the data-export worker.
+    pub exports: jobs::Wake,
     /// The chain's last verification, reused by the compliance controls for a minute.
     pub chain_cache: compliance::ChainCache,
 }
@@ -59,11 +66,17 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         identity: sibling("identity", &settings.identity.url),
         org: sibling("org", &settings.org.url),
         webhooks: sibling("webhooks", &settings.webhooks.service.url),
-        reports: compliance::reports::Wake::default(),
+        enterprise: sibling("enterprise", &settings.enterprise.url),
+        sealer: janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
+            &settings.secrets.encryption_key,
+        ))?,
+        reports: jobs::Wake::default(),
+        exports: jobs::Wake::default(),
         chain_cache: compliance::ChainCache::default(),
     };
-    let wake = audit.reports.clone();
+    let (reports, exports) = (audit.reports.clone(), audit.exports.clone());
     let (state, guard) = (service.state(audit), service.guard());
-    service.workers.spawn(compliance::reports::worker(state.clone(), wake));
+    service.workers.spawn(compliance::reports::worker(state.clone(), reports));
+    service.workers.spawn(export::worker(state.clone(), exports));
     service.serve_with(listener, state, guard, routes::ROUTES)
 }

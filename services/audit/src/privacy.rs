@@ -89,6 +89,26 @@ impl Request {
         OPEN.contains(&self.status.as_str())
     }
 
+    /// The audit event of this request's change `kind` (`privacy.request_received`,
+    /// `privacy.request_updated`, `privacy.request_extended`) by `actor`.
+    pub fn event(&self, kind: &str, actor: Uuid) -> janua_events::Event {
+        janua_events::Event::new(
+            "audit",
+            kind,
+            serde_json::json!({
+                "request_id": self.id,
+                "type": self.kind,
+                "status": self.status,
+                "subject_id": self.subject_id,
+                "due_at": self.due_at,
+                "extension_reason": self.extension_reason,
+                "resolution": self.resolution,
+            }),
+        )
+        .actor(actor)
+        .subject(self.subject_id)
+    }
+
     /// Whether it is open past its due date.
     pub fn overdue(&self, now: DateTime<Utc>) -> bool {
         self.is_open() && self.due_at < now
@@ -125,6 +145,24 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
 
 pub async fn save(conn: &mut AsyncPgConnection, request: &Request) -> QueryResult<()> {
     diesel::update(data_subject_requests::table.find(request.id)).set(request).execute(conn).await.map(|_| ())
+}
+
+/// Completes an open request that an export or an erasure fulfilled, with its event; a closed
+/// one stays as it is. Call inside the fulfilling transaction.
+pub async fn fulfil(
+    conn: &mut AsyncPgConnection, id: Uuid, resolution: &str, actor: Uuid,
+) -> QueryResult<()> {
+    let Some(mut request) = find_for_update(conn, id).await? else { return Ok(()) };
+    if !request.is_open() {
+        return Ok(());
+    }
+    let now = now();
+    request.status = "completed".into();
+    request.resolution = Some(resolution.to_owned());
+    request.closed_at = Some(now);
+    request.updated_at = now;
+    save(conn, &request).await?;
+    janua_db::outbox::enqueue(conn, &request.event("privacy.request_updated", actor)).await.map(|_| ())
 }
 
 #[derive(Debug, Default, Clone)]

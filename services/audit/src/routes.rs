@@ -1,6 +1,6 @@
 //! Audit's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
-use crate::handlers::{compliance, logs, privacy};
+use crate::handlers::{compliance, export, logs, privacy};
 use actix_web::web;
 
 janua_service::endpoints! {
@@ -8,6 +8,7 @@ janua_service::endpoints! {
     logs::{list, event_types, verify, export, for_user, for_organization, get},
     compliance::{frameworks, controls, create_report, list_reports, get_report, download_report},
     privacy::{create, list, get, update},
+    export::{create, get, download},
 }
 
 /// `/internal/v1`: what the gateway (no database of its own) asks audit to record.
@@ -15,4 +16,8 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
     cfg.route("/records", web::post().to(crate::events::record));
 }
 
-pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };
+/// Audit answers for no personal data here (its own part of an export is assembled where the archive is).
+const PERSONAL_DATA: &[janua_service::Section] = &[];
+
+pub const ROUTES: janua_service::Routes =
+    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };

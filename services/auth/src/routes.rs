@@ -28,7 +28,49 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
         .route("/users/{user_id}/claim", web::post().to(internal::claim_account))
         .route("/sessions/{session_id}", web::delete().to(internal::revoke_session_for))
         .route("/compliance/facts", web::post().to(internal::compliance_facts))
-        .route("/signatures", web::post().to(internal::sign_report));
+        .route("/signatures", web::post().to(internal::sign_report))
+        .route("/users/{user_id}/data-export-mail", web::post().to(internal::mail_data_export));
 }
 
-pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };
+/// What auth holds about a person: every sign-in (each opens a session, with its address and
+/// user agent), when the password was set, MFA and passkey metadata, linked providers, the
+/// links mailed and the mail sent. Never a hash, secret or sealed value.
+const PERSONAL_DATA: &[janua_service::Section] = &[
+    janua_service::Section {
+        name: "sessions",
+        query: "SELECT id, auth_method, created_at, auth_time, last_used_at, expires_at, revoked_at, revoked_reason,
+                ip, user_agent FROM sessions WHERE user_id = $1 ORDER BY created_at",
+    },
+    janua_service::Section { name: "password", query: "SELECT updated_at AS set_at FROM credentials WHERE user_id = $1" },
+    janua_service::Section {
+        name: "totp",
+        query: "SELECT created_at, enabled_at FROM totp_secrets WHERE user_id = $1",
+    },
+    janua_service::Section {
+        name: "backup_codes",
+        query: "SELECT created_at, used_at FROM backup_codes WHERE user_id = $1 ORDER BY created_at, used_at",
+    },
+    janua_service::Section {
+        name: "passkeys",
+        query: "SELECT id, name, backup_eligible, backup_state, created_at, last_used_at FROM passkeys
+                WHERE user_id = $1 ORDER BY created_at",
+    },
+    janua_service::Section {
+        name: "linked_providers",
+        query: "SELECT provider, subject, email, email_verified, created_at, last_used_at FROM oauth_links
+                WHERE user_id = $1 ORDER BY created_at",
+    },
+    janua_service::Section {
+        name: "email_links",
+        query: "SELECT purpose, email, created_at, expires_at, used_at FROM one_time_tokens WHERE user_id = $1
+                ORDER BY created_at",
+    },
+    janua_service::Section {
+        name: "emails_sent",
+        query: "SELECT e.recipient, e.subject, e.created_at, e.sent_at FROM outgoing_emails e
+                JOIN user_profiles p ON e.recipient = p.profile->>'email' WHERE p.id = $1 ORDER BY e.created_at",
+    },
+];
+
+pub const ROUTES: janua_service::Routes =
+    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };

@@ -19,4 +19,31 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
     cfg.route("/scim-tokens/{token_hash}", web::get().to(scim_tokens::check_token_hash));
 }
 
-pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };
+/// What enterprise holds about a person: their SCIM resource and groups, SSO identities and
+/// SAML sessions.
+const PERSONAL_DATA: &[janua_service::Section] = &[
+    janua_service::Section {
+        name: "scim_users",
+        query: "SELECT id, organization_id, user_name, external_id, emails, resource, active, created_at, updated_at,
+                deleted_at FROM scim_users WHERE id = $1",
+    },
+    janua_service::Section {
+        name: "scim_groups",
+        query: "SELECT g.id, g.organization_id, g.display_name FROM scim_group_members m
+                JOIN scim_groups g ON g.id = m.group_id WHERE m.user_id = $1 ORDER BY g.display_name",
+    },
+    janua_service::Section {
+        name: "sso_identities",
+        query: "SELECT i.configuration_id, c.name AS connection, c.protocol, i.organization_id, i.subject, i.email,
+                i.created_at, i.last_sign_in_at FROM sso_identities i
+                JOIN sso_configurations c ON c.id = i.configuration_id WHERE i.user_id = $1 ORDER BY i.created_at",
+    },
+    janua_service::Section {
+        name: "saml_sessions",
+        query: "SELECT configuration_id, session_id, created_at FROM saml_sessions WHERE user_id = $1
+                ORDER BY created_at",
+    },
+];
+
+pub const ROUTES: janua_service::Routes =
+    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };

@@ -19,4 +19,12 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
         .route("/users/{user_id}/mfa", web::post().to(internal::set_mfa));
 }
 
-pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };
+/// What identity holds about a person: the profile.
+const PERSONAL_DATA: &[janua_service::Section] = &[janua_service::Section {
+    name: "profile",
+    query: "SELECT id, email, email_verified, name, avatar_url, locale, status, mfa_enabled, metadata, roles,
+            created_at, updated_at FROM users WHERE id = $1",
+}];
+
+pub const ROUTES: janua_service::Routes =
+    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };

@@ -27,4 +27,26 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
         .route("/organizations/{org_id}/roles/{role_id}/members", web::put().to(internal::set_role_holders));
 }
 
-pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };
+/// What org holds about a person: memberships, roles held, and invitations to them.
+const PERSONAL_DATA: &[janua_service::Section] = &[
+    janua_service::Section {
+        name: "memberships",
+        query: "SELECT m.organization_id, o.name AS organization_name, o.slug AS organization_slug, m.role, m.joined_at
+                FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.user_id = $1
+                ORDER BY m.joined_at",
+    },
+    janua_service::Section {
+        name: "roles",
+        query: "SELECT r.id AS role_id, r.organization_id, r.name, r.permissions, a.assigned_at
+                FROM role_assignments a JOIN roles r ON r.id = a.role_id WHERE a.user_id = $1 ORDER BY a.assigned_at",
+    },
+    janua_service::Section {
+        name: "invitations",
+        query: "SELECT i.id, i.organization_id, o.name AS organization_name, i.email, i.role, i.status, i.created_at,
+                i.expires_at, i.accepted_at FROM invitations i JOIN organizations o ON o.id = i.organization_id
+                WHERE i.accepted_by = $1 OR i.email = (SELECT email FROM users WHERE id = $1) ORDER BY i.created_at",
+    },
+];
+
+pub const ROUTES: janua_service::Routes =
+    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };

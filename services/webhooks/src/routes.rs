@@ -13,4 +13,8 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
     cfg.route("/compliance/facts", web::get().to(internal::compliance_facts));
 }
 
-pub const ROUTES: janua_service::Routes = janua_service::Routes { public: endpoints, internal: internal_api };
+/// Webhooks answers for no personal data here (deliveries carry events, which the audit part covers).
+const PERSONAL_DATA: &[janua_service::Section] = &[];
+
+pub const ROUTES: janua_service::Routes =
+    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };

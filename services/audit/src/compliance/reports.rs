@@ -1,19 +1,17 @@
 //! Compliance reports: a request is stored `pending` (202); the worker judges every control of
 //! the framework for the request's scope, takes the audit chain's head at that moment, has auth
 //! sign the document with the platform's key, and stores it `completed`. A sibling that is away
-//! delays a report (it stays pending and is retried with backoff); only after
-//! [`MAX_ATTEMPTS`] is it `failed`, with the reason. Generation is an audit event.
+//! delays a report (it stays pending and is retried with backoff, see [`crate::jobs`]); only
+//! after [`jobs::MAX_ATTEMPTS`] is it `failed`, with the reason. Generation is an audit event.
 
 use super::{Scope, judge_all};
 use crate::AuditState;
+use crate::jobs::{self, Wake};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use janua_core::ApiError;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
-use std::time::Duration;
-use tokio::sync::Notify;
 use uuid::Uuid;
 
 diesel::table! {
@@ -31,9 +29,6 @@ diesel::table! {
         completed_at -> Nullable<Timestamptz>,
     }
 }
-
-/// Tries before a report is given up on (about a quarter of an hour with the backoff).
-pub const MAX_ATTEMPTS: i32 = 8;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = compliance_reports)]
@@ -109,28 +104,6 @@ pub async fn insert(
         .await
 }
 
-/// Reports one person may have waiting at once: requesting cannot queue unbounded work.
-pub const MAX_PENDING_PER_REQUESTER: i64 = 3;
-
-/// Serialises report requests of one requester until the transaction ends.
-pub async fn lock_requester(conn: &mut AsyncPgConnection, requester: Uuid) -> QueryResult<()> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .bind::<diesel::sql_types::Text, _>(format!("compliance-report:{requester}"))
-        .execute(conn)
-        .await
-        .map(|_| ())
-}
-
-/// How many of `requester`'s reports are still pending.
-pub async fn pending_of(conn: &mut AsyncPgConnection, requester: Uuid) -> QueryResult<i64> {
-    compliance_reports::table
-        .filter(compliance_reports::requested_by.eq(requester))
-        .filter(compliance_reports::status.eq("pending"))
-        .count()
-        .get_result(conn)
-        .await
-}
-
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Report>> {
     compliance_reports::table.find(id).select(Report::as_select()).first(conn).await.optional()
 }
@@ -149,61 +122,18 @@ pub async fn page(
     q.order(compliance_reports::id.desc()).limit(limit).load(conn).await
 }
 
-/// Wakes the worker when a report is requested.
-#[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>);
-
-impl Wake {
-    pub fn now(&self) {
-        self.0.notify_one();
-    }
-}
-
-/// Generates pending reports until the task is dropped: at once when woken, and every few
-/// seconds for those waiting on a retry (or left by a replica that stopped).
+/// Generates pending reports until the task is dropped.
 pub async fn worker(state: AuditState, wake: Wake) {
-    loop {
-        loop {
-            match next_pending(&state).await {
-                Ok(Some(report)) => generate(&state, report).await,
-                Ok(None) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "compliance reports: cannot read pending reports");
-                    break;
-                }
-            }
+    jobs::run("compliance reports", wake, || async {
+        let mut conn = state.pool.get().await?;
+        let Some(id) = jobs::claim(&mut conn, "compliance_reports").await? else { return Ok(false) };
+        if let Some(report) = find(&mut conn, id).await? {
+            drop(conn);
+            generate(&state, report).await;
         }
-        let _ = tokio::time::timeout(Duration::from_secs(5), wake.0.notified()).await;
-    }
-}
-
-/// The oldest pending report whose backoff has passed, claimed by counting the attempt.
-async fn next_pending(state: &AuditState) -> Result<Option<Report>, ApiError> {
-    let mut conn = state.pool.get().await?;
-    let claimed = conn
-        .transaction::<_, diesel::result::Error, _>(async |conn| {
-            // Attempt n waits 2^n seconds (capped at 5 minutes) after the request.
-            let due: Option<Report> = compliance_reports::table
-                .filter(compliance_reports::status.eq("pending"))
-                .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
-                    "created_at + least(power(2, attempts), 300) * interval '1 second' - interval '1 second' <= now()",
-                ))
-                .order(compliance_reports::created_at)
-                .select(Report::as_select())
-                .for_update()
-                .skip_locked()
-                .first(conn)
-                .await
-                .optional()?;
-            let Some(report) = due else { return Ok(None) };
-            diesel::update(compliance_reports::table.find(report.id))
-                .set(compliance_reports::attempts.eq(report.attempts + 1))
-                .execute(conn)
-                .await?;
-            Ok(Some(report))
-        })
-        .await?;
-    Ok(claimed)
+        Ok(true)
+    })
+    .await
 }
 
 async fn generate(state: &AuditState, report: Report) {
@@ -213,7 +143,7 @@ async fn generate(state: &AuditState, report: Report) {
                 tracing::warn!(report = %report.id, error = %e, "compliance report not stored; retried");
             }
         }
-        Err(e) if e.code() == janua_core::ErrorCode::NotFound || report.attempts + 1 >= MAX_ATTEMPTS => {
+        Err(e) if e.code() == janua_core::ErrorCode::NotFound || report.attempts >= jobs::MAX_ATTEMPTS => {
             let _ = fail(state, report.id, e.message()).await;
         }
         Err(e) => tracing::warn!(report = %report.id, error = %e, "compliance report delayed; retried"),

@@ -159,14 +159,7 @@ pub async fn create_report(
     let (framework, organization, requester) = (framework.to_owned(), body.organization_id, auth.user_id());
     let report = conn
         .transaction::<_, ApiError, _>(async |conn| {
-            // One requester's requests queue one behind the other here, so the cap holds.
-            reports::lock_requester(conn, requester).await?;
-            if reports::pending_of(conn, requester).await? >= reports::MAX_PENDING_PER_REQUESTER {
-                return Err(ApiError::conflict(format!(
-                    "{} of your reports are still being generated; wait for them",
-                    reports::MAX_PENDING_PER_REQUESTER
-                )));
-            }
+            crate::jobs::admit(conn, "compliance_reports", requester, "reports").await?;
             Ok(reports::insert(conn, &framework, organization, requester).await?)
         })
         .await?;

@@ -1,3 +1,4 @@
 pub mod compliance;
+pub mod export;
 pub mod logs;
 pub mod privacy;

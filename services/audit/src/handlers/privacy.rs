@@ -60,13 +60,17 @@ fn check_kind(kind: &str) -> Result<(), ApiError> {
 }
 
 #[derive(Deserialize)]
-struct IdentityUser {
-    id: Uuid,
+pub(crate) struct IdentityUser {
+    pub id: Uuid,
+    pub email_verified: bool,
 }
 
-/// Whose request this is: the caller's own, or (platform admins only) the named subject's.
-async fn subject_of(state: &AuditState, auth: &Authenticated, body: &NewRequest) -> Result<Uuid, ApiError> {
-    let named = match (body.subject_id, body.subject_email.as_deref()) {
+/// Whose request this is: the caller's own, or (platform admins only) the subject named by id
+/// or email address.
+pub(crate) async fn subject_of(
+    state: &AuditState, auth: &Authenticated, subject_id: Option<Uuid>, subject_email: Option<&str>,
+) -> Result<Uuid, ApiError> {
+    let named = match (subject_id, subject_email) {
         (Some(_), Some(_)) => {
             return Err(ApiError::validation("subject_email", "give subject_id or subject_email, not both"));
         }
@@ -96,22 +100,7 @@ async fn subject_of(state: &AuditState, auth: &Authenticated, body: &NewRequest)
 async fn save_with_event(
     state: &AuditState, request: &Request, kind: &str, actor: Uuid, meta: RequestMeta, new: bool,
 ) -> Result<(), ApiError> {
-    let event = janua_events::Event::new(
-        "audit",
-        kind,
-        serde_json::json!({
-            "request_id": request.id,
-            "type": request.kind,
-            "status": request.status,
-            "subject_id": request.subject_id,
-            "due_at": request.due_at,
-            "extension_reason": request.extension_reason,
-            "resolution": request.resolution,
-        }),
-    )
-    .actor(actor)
-    .subject(request.subject_id)
-    .context(meta.into());
+    let event = request.event(kind, actor).context(meta.into());
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         if new {
@@ -139,7 +128,7 @@ pub async fn create(
     let description = body.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
     janua_core::text::check_description(description)?;
     let description = description.map(str::to_owned);
-    let subject = subject_of(&state, &auth, &body).await?;
+    let subject = subject_of(&state, &auth, body.subject_id, body.subject_email.as_deref()).await?;
     let request = Request::received(&body.kind, subject, auth.user_id(), description);
     save_with_event(&state, &request, "privacy.request_received", auth.user_id(), meta, true).await?;
     Ok(HttpResponse::Created().json(RequestView::from(request)))
@@ -194,7 +183,7 @@ pub async fn list(
 }
 
 /// A request the caller may see: any for platform admins, their own for subjects.
-async fn visible(state: &AuditState, auth: &Authenticated, id: Uuid) -> Result<Request, ApiError> {
+pub(crate) async fn visible(state: &AuditState, auth: &Authenticated, id: Uuid) -> Result<Request, ApiError> {
     let mut conn = state.pool.get().await?;
     let request = privacy::find(&mut conn, id).await?.ok_or_else(no_such_request)?;
     if request.subject_id == auth.user_id() || auth.is_admin() { Ok(request) } else { Err(no_such_request()) }

@@ -284,3 +284,32 @@ pub async fn sign_report(state: web::Data<AuthState>, body: web::Bytes) -> Resul
     let jws = state.keys.current().sign_document(REPORT_TYP, &body).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "jws": jws })))
 }
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ExportMail {
+    /// The single-use download link (audit mints it and keeps only its hash).
+    pub link: String,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `POST /internal/v1/users/{user_id}/data-export-mail`: mails the subject of a data export
+/// its download link, to the account's verified address as identity knows it now, never to an
+/// unproven one (`{"queued": false}`), and 404 for an account that no longer exists.
+pub async fn mail_data_export(
+    state: web::Data<AuthState>, path: web::Path<uuid::Uuid>, body: web::Json<ExportMail>,
+) -> Result<HttpResponse, ApiError> {
+    let Some(user) = state.identity.get_user(path.into_inner()).await? else {
+        return Err(ApiError::new(janua_core::ErrorCode::NotFound, "no such account"));
+    };
+    if !user.email_verified || user.status != "active" {
+        return Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": false })));
+    }
+    let expires = body.expires_at.format("%Y-%m-%d %H:%M UTC");
+    let text = format!(
+        "Hello,\n\nThe copy of your personal data that was asked for is ready. Download it from:\n\n{}\n\nThe link works once, until {expires}; then the archive is deleted. If nobody you know asked for it, tell your administrator.\n",
+        body.link
+    );
+    let mut conn = state.pool.get().await?;
+    crate::mailer::queue(&mut conn, &state.sealer, &user.email, "Your personal data export", &text).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": true })))
+}
