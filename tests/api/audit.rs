@@ -170,6 +170,25 @@ async fn verification_finds_the_first_row_changed_behind_its_back() {
     let n = before["head_seq"].as_i64().unwrap();
     assert!(n >= 8, "{before}");
 
+    // Someone with database access changes the personal data kept apart from an entry: its
+    // commitment no longer matches.
+    let personal = app
+        .count("audit", "SELECT min(e.seq) AS n FROM audit_pii p JOIN audit_entries e ON e.id = p.entry_id")
+        .await;
+    sql(&app, &format!("UPDATE audit_pii SET ip = '198.51.100.66' WHERE entry_id = (SELECT id FROM audit_entries WHERE seq = {personal})")).await;
+    let report = verify(&app, &admin).await;
+    assert_eq!(report["first_broken"]["seq"], personal, "{report}");
+    assert_eq!(report["first_broken"]["reason"], "personal_data_mismatch");
+    // Erasing it is no fault: the entry still verifies.
+    sql(
+        &app,
+        &format!(
+            "DELETE FROM audit_pii WHERE entry_id = (SELECT id FROM audit_entries WHERE seq = {personal})"
+        ),
+    )
+    .await;
+    assert_eq!(verify(&app, &admin).await["valid"], true);
+
     // Someone with database access rewrites what an entry says.
     sql(&app, "UPDATE audit_entries SET data = convert_to('{\"user\":{\"email\":\"mallory@example.com\"}}', 'UTF8') WHERE seq = 4").await;
     let report = verify(&app, &admin).await;

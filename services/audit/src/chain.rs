@@ -17,6 +17,9 @@ use uuid::Uuid;
 
 pub const GENESIS: [u8; 32] = [0; 32];
 const DOMAIN: &[u8] = b"janua.audit.v1\n";
+/// Entries whose personal data is kept apart (see [`crate::pii`]): the hash covers the keyed
+/// commitment to it instead of the data itself.
+const DOMAIN_V2: &[u8] = b"janua.audit.v2\n";
 
 /// What one entry says, as hashed.
 #[derive(Debug, Clone)]
@@ -36,6 +39,8 @@ pub struct Fields<'a> {
     pub recorded_at: DateTime<Utc>,
     pub data: &'a [u8],
     pub prev_hash: &'a [u8],
+    /// The keyed commitment to the entry's personal data, kept elsewhere (erasable).
+    pub pii_commitment: Option<&'a [u8]>,
 }
 
 fn field(h: &mut Sha256, bytes: Option<&[u8]>) {
@@ -54,7 +59,7 @@ fn time(t: DateTime<Utc>) -> String {
 
 pub fn hash(f: &Fields<'_>) -> [u8; 32] {
     let mut h = Sha256::new();
-    h.update(DOMAIN);
+    h.update(if f.pii_commitment.is_some() { DOMAIN_V2 } else { DOMAIN });
     h.update(f.seq.to_be_bytes());
     field(&mut h, Some(f.prev_hash));
     field(&mut h, Some(f.id.as_bytes()));
@@ -70,6 +75,9 @@ pub fn hash(f: &Fields<'_>) -> [u8; 32] {
     field(&mut h, Some(time(f.occurred_at).as_bytes()));
     field(&mut h, Some(time(f.recorded_at).as_bytes()));
     field(&mut h, Some(f.data));
+    if let Some(commitment) = f.pii_commitment {
+        field(&mut h, Some(commitment));
+    }
     h.finalize().into()
 }
 
@@ -79,10 +87,13 @@ pub fn to_micros(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
 
-/// Seals and checks the chain head.
+/// The chain's keys, derived from the operator's encryption key: one seals and checks the
+/// head; one commits to the personal data kept apart from entries and names erased addresses
+/// (see [`crate::pii`]).
 #[derive(Clone)]
 pub struct HeadSeal {
     key: [u8; 32],
+    pii_key: [u8; 32],
 }
 
 impl std::fmt::Debug for HeadSeal {
@@ -98,7 +109,30 @@ impl HeadSeal {
         let mut mac =
             HmacSha256::new_from_slice(encryption_key.as_bytes()).expect("HMAC takes any key length");
         mac.update(b"janua.audit.head.v1");
-        HeadSeal { key: mac.finalize().into_bytes().into() }
+        let key = mac.finalize().into_bytes().into();
+        let mut mac =
+            HmacSha256::new_from_slice(encryption_key.as_bytes()).expect("HMAC takes any key length");
+        mac.update(b"janua.audit.pii.v1");
+        HeadSeal { key, pii_key: mac.finalize().into_bytes().into() }
+    }
+
+    /// The keyed commitment to an entry's personal data (`salt` is the entry's own, erased
+    /// with the data, so nothing can be tested against the commitment afterwards).
+    pub fn commit(&self, salt: &[u8], personal: &[u8]) -> Vec<u8> {
+        let mut mac = HmacSha256::new_from_slice(&self.pii_key).expect("HMAC takes any key length");
+        mac.update(b"entry\n");
+        mac.update(&(salt.len() as u32).to_be_bytes());
+        mac.update(salt);
+        mac.update(personal);
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// Names an erased address without keeping it.
+    pub fn address_mac(&self, address: &str) -> Vec<u8> {
+        let mut mac = HmacSha256::new_from_slice(&self.pii_key).expect("HMAC takes any key length");
+        mac.update(b"address\n");
+        mac.update(address.trim().to_lowercase().as_bytes());
+        mac.finalize().into_bytes().to_vec()
     }
 
     pub fn seal(&self, seq: i64, hash: &[u8]) -> Vec<u8> {
@@ -134,6 +168,7 @@ mod tests {
             recorded_at: DateTime::from_timestamp_micros(1_700_000_000_223_456).unwrap(),
             data,
             prev_hash: prev,
+            pii_commitment: None,
         }
     }
 
@@ -171,6 +206,21 @@ mod tests {
         b.ip = Some("1.2.3.4");
         b.user_agent = Some("xy");
         assert_ne!(hash(&a), hash(&b));
+    }
+
+    #[test]
+    fn a_commitment_to_personal_data_is_hashed_in_its_place() {
+        let base = hash(&fields(b"{}", &GENESIS));
+        let mut a = fields(b"{}", &GENESIS);
+        a.pii_commitment = Some(&[1; 32]);
+        let mut b = fields(b"{}", &GENESIS);
+        b.pii_commitment = Some(&[2; 32]);
+        assert_ne!(hash(&a), base);
+        assert_ne!(hash(&a), hash(&b));
+        let keys = HeadSeal::new("key one");
+        assert_ne!(keys.commit(b"salt one", b"ada"), keys.commit(b"salt two", b"ada"));
+        assert_ne!(keys.commit(b"salt", b"ada"), HeadSeal::new("key two").commit(b"salt", b"ada"));
+        assert_eq!(keys.address_mac(" Ada@Example.com"), keys.address_mac("ada@example.com"));
     }
 
     #[test]

@@ -66,5 +66,6 @@ pub fn pending(e: EventEnvelope) -> Result<Pending, HandleError> {
         request_id: text(e.request_id),
         occurred_at,
         data: if e.payload.is_empty() { b"{}".to_vec() } else { e.payload },
+        pii_commitment: None,
     })
 }

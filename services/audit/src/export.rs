@@ -351,18 +351,13 @@ fn zip_files(files: Vec<(String, Vec<u8>)>, manifest: Vec<u8>) -> zip::result::Z
 /// Every email address in a part: the subject's own (the parts are about them alone).
 fn addresses(v: &Value, into: &mut HashSet<String>) {
     match v {
-        Value::String(s) if looks_like_address(s) => {
+        Value::String(s) if crate::pii::looks_like_address(s) => {
             into.insert(s.to_lowercase());
         }
         Value::Array(items) => items.iter().for_each(|i| addresses(i, into)),
         Value::Object(map) => map.values().for_each(|i| addresses(i, into)),
         _ => {}
     }
-}
-
-fn looks_like_address(s: &str) -> bool {
-    s.len() <= 320
-        && s.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !s.contains(' '))
 }
 
 /// What stands in for someone else's data in the subject's copy (Art. 15(4)).
@@ -380,6 +375,7 @@ async fn audit_part(
         .select(crate::store::Entry::as_select())
         .load(conn)
         .await?;
+    let rows = crate::pii::attach(conn, rows).await?;
     Ok(rows
         .into_iter()
         .map(|entry| {
@@ -416,7 +412,7 @@ fn withhold(v: &mut Value, others: &[String], own: &HashSet<String>) {
     match v {
         Value::String(s)
             if others.iter().any(|o| o == s)
-                || (looks_like_address(s) && !own.contains(&s.to_lowercase())) =>
+                || (crate::pii::looks_like_address(s) && !own.contains(&s.to_lowercase())) =>
         {
             *s = WITHHELD.to_owned();
         }

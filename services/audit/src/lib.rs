@@ -9,6 +9,7 @@ pub mod events_in;
 pub mod export;
 pub mod handlers;
 pub mod jobs;
+pub mod pii;
 pub mod privacy;
 pub mod routes;
 pub mod store;

@@ -26,6 +26,7 @@ diesel::table! {
         data -> Bytea,
         prev_hash -> Bytea,
         hash -> Bytea,
+        pii_commitment -> Nullable<Bytea>,
     }
 }
 
@@ -72,6 +73,7 @@ impl Entry {
             recorded_at: self.recorded_at,
             data: &e.data,
             prev_hash: &self.prev_hash,
+            pii_commitment: e.pii_commitment.as_deref(),
         }
     }
 }
@@ -92,6 +94,8 @@ pub struct Pending {
     pub request_id: Option<String>,
     pub occurred_at: DateTime<Utc>,
     pub data: Vec<u8>,
+    /// Set when the entry's personal data is kept apart ([`crate::pii`]).
+    pub pii_commitment: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -124,12 +128,16 @@ pub async fn append(
     let recorded_at = chain::to_micros(Utc::now());
     let (mut seq, mut prev) = (head.seq, head.hash);
     let mut rows = Vec::with_capacity(events.len());
+    let mut personal = Vec::new();
     for e in events {
         if !known.insert(e.id) {
             continue;
         }
         seq += 1;
-        let event = Pending { occurred_at: chain::to_micros(e.occurred_at), ..e };
+        let mut event = Pending { occurred_at: chain::to_micros(e.occurred_at), ..e };
+        if let Some(p) = crate::pii::split(&mut event, seal, recorded_at) {
+            personal.push((p, [event.actor_id, event.subject_id]));
+        }
         let mut entry = Entry { seq, event, recorded_at, prev_hash: prev, hash: Vec::new() };
         entry.hash = chain::hash(&entry.fields()).to_vec();
         prev = entry.hash.clone();
@@ -140,6 +148,7 @@ pub async fn append(
     }
     let n = rows.len();
     diesel::insert_into(audit_entries::table).values(&rows).execute(conn).await?;
+    crate::pii::keep(conn, personal, seal).await?;
     diesel::update(audit_chain_head::table.find(CHAIN))
         .set((
             audit_chain_head::seq.eq(seq),
@@ -152,8 +161,11 @@ pub async fn append(
     Ok(n)
 }
 
+/// One entry, with its personal data (while it is kept).
 pub async fn get(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Entry>> {
-    rows::first(conn, audit_entries::table.filter(audit_entries::id.eq(id))).await
+    let found: Option<Entry> =
+        rows::first(conn, audit_entries::table.filter(audit_entries::id.eq(id))).await?;
+    Ok(crate::pii::attach(conn, found.into_iter().collect()).await?.pop())
 }
 
 /// Which entries a list or an export wants.
@@ -177,7 +189,8 @@ pub enum Order {
     OldestFirst,
 }
 
-/// One page of entries after the `after` sequence number (in `order`).
+/// One page of entries after the `after` sequence number (in `order`), with their personal
+/// data (while it is kept).
 pub async fn page(
     conn: &mut AsyncPgConnection, filter: &Filter, after: Option<i64>, order: Order, limit: i64,
 ) -> QueryResult<Vec<Entry>> {
@@ -221,10 +234,11 @@ pub async fn page(
         Order::NewestFirst => q.order(audit_entries::seq.desc()),
         Order::OldestFirst => q.order(audit_entries::seq.asc()),
     };
-    q.limit(limit).load(conn).await
+    let entries = q.limit(limit).load(conn).await?;
+    crate::pii::attach(conn, entries).await
 }
 
-/// Entries in chain order from `from_seq` (inclusive) up to `to_seq` (inclusive).
+/// Entries in chain order, as hashed (their personal data apart) from `from_seq` (inclusive) up to `to_seq` (inclusive).
 pub async fn chain_slice(
     conn: &mut AsyncPgConnection, from_seq: i64, to_seq: i64, limit: i64,
 ) -> QueryResult<Vec<Entry>> {

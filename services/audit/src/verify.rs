@@ -1,4 +1,6 @@
-//! Recomputes the chain from its first entry to the head and reports the first broken link.
+//! Recomputes the chain from its first entry to the head and reports the first broken link;
+//! personal data kept apart from an entry is checked against the entry's commitment while it
+//! is there (erased, the entry still verifies).
 
 use crate::chain::{self, HeadSeal};
 use crate::store;
@@ -29,7 +31,9 @@ pub struct BrokenLink {
     pub id: Option<Uuid>,
     /// `hash_mismatch` (the entry was changed), `prev_hash_mismatch` (an entry before it was
     /// replaced or the chain was spliced), `missing_entry` (deleted), `head_mismatch` (the
-    /// tail was cut or rewritten), `head_seal_invalid` (the head was forged).
+    /// tail was cut or rewritten), `head_seal_invalid` (the head was forged),
+    /// `personal_data_mismatch` (the personal data kept apart from the entry was changed; its
+    /// erasure is not a fault).
     pub reason: &'static str,
     pub message: String,
 }
@@ -50,6 +54,7 @@ pub async fn run(conn: &mut AsyncPgConnection, seal: &HeadSeal) -> Result<Report
             });
             break;
         }
+        let altered = crate::pii::first_mismatch(conn, &rows, seal).await?.map(|(seq, _)| seq);
         for entry in rows {
             if entry.seq != expected_seq {
                 broken = Some(BrokenLink {
@@ -64,6 +69,8 @@ pub async fn run(conn: &mut AsyncPgConnection, seal: &HeadSeal) -> Result<Report
                 Some(("prev_hash_mismatch", "does not link to the entry before it"))
             } else if chain::hash(&entry.fields()).as_slice() != entry.hash.as_slice() {
                 Some(("hash_mismatch", "was changed after it was recorded"))
+            } else if altered == Some(entry.seq) {
+                Some(("personal_data_mismatch", "has personal data it was not recorded with"))
             } else {
                 None
             };
