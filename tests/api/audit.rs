@@ -384,7 +384,7 @@ async fn an_event_redelivered_after_a_crash_before_the_ack_is_recorded_once() {
     let proxy = TcpProxy::broker().await;
     // Only audit talks to the broker through the proxy we cut.
     let (app, admin) =
-        TestStack::spawn_with_admin(|s| s.audit.amqp_url = Some(proxy.proxied(&s.amqp_url))).await;
+        TestStack::spawn_with_admin(|s| s.audit.service.amqp_url = Some(proxy.proxied(&s.amqp_url))).await;
     entries_until(&app, &admin, "type=user.created", "the admin's creation", |d| d.len() == 1).await;
 
     // Hold the chain head: audit's next append waits inside its transaction.

@@ -8,8 +8,7 @@ async fn every_edge_case_answers_the_envelope() {
     // Unknown route (and a route of a feature not built yet).
     app.get("/api/v1/nope", None).await.expect_error(404, "NOT_FOUND").await;
     let someone = app.person("edge@example.com").await;
-    let unbuilt =
-        app.post("/api/v1/compliance/privacy/data-deletion", &json!({}), Some(&someone.token)).await;
+    let unbuilt = app.get("/api/v1/localization/locales", Some(&someone.token)).await;
     unbuilt.expect_error(404, "NOT_FOUND").await;
     // Known path, wrong method.
     let resp = app.delete("/api/v1/auth/signin", None).await;
@@ -206,6 +205,9 @@ async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
         ("post", "/api/v1/compliance/privacy/data-export"),
         ("get", "/api/v1/compliance/privacy/data-export/{export_id}"),
         ("get", "/api/v1/compliance/privacy/data-export/{export_id}/download"),
+        ("post", "/api/v1/compliance/privacy/data-deletion"),
+        ("get", "/api/v1/compliance/privacy/data-deletion/{deletion_id}"),
+        ("post", "/api/v1/compliance/privacy/data-deletion/{deletion_id}/cancel"),
         // The same routers outside /api/v1.
         ("post", "/api/invitations/organizations/{org_id}/invitations"),
         ("get", "/api/invitations/organizations/{org_id}/invitations"),

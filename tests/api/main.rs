@@ -7,6 +7,7 @@ mod auth;
 mod authority;
 mod compliance;
 mod contract;
+mod data_deletion;
 mod data_export;
 mod email_proof;
 mod emails;

@@ -20,7 +20,7 @@ async fn every_service_honours_its_own_broker_override() {
             &mut s.identity,
             &mut s.org,
             &mut s.enterprise,
-            &mut s.audit,
+            &mut s.audit.service,
             &mut s.webhooks.service,
         ] {
             service.amqp_url = real.clone();
@@ -55,7 +55,7 @@ async fn every_internal_api_is_behind_the_service_token() {
         &app.settings.identity.url,
         &app.settings.org.url,
         &app.settings.enterprise.url,
-        &app.settings.audit.url,
+        &app.settings.audit.service.url,
         &app.settings.webhooks.service.url,
     ];
     for base in services {
@@ -95,7 +95,7 @@ async fn every_routed_path_reaches_a_handler() {
             Upstream::Identity => &s.identity.url,
             Upstream::Org => &s.org.url,
             Upstream::Enterprise => &s.enterprise.url,
-            Upstream::Audit => &s.audit.url,
+            Upstream::Audit => &s.audit.service.url,
             Upstream::Webhooks => &s.webhooks.service.url,
             Upstream::Local(_) => &app.url(""),
         };

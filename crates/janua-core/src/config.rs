@@ -45,12 +45,23 @@ pub struct Settings {
     pub identity: ServiceSettings,
     pub org: ServiceSettings,
     pub enterprise: ServiceSettings,
-    pub audit: ServiceSettings,
+    pub audit: AuditSettings,
     pub webhooks: WebhookSettings,
     pub websocket: WebSocketSettings,
     pub sso: SsoSettings,
     pub outbound: OutboundSettings,
     pub privacy: PrivacySettings,
+}
+
+/// The audit service, and how long it keeps personal data in its log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuditSettings {
+    #[serde(flatten)]
+    pub service: ServiceSettings,
+    /// Personal data in audit entries (addresses, names, IPs, user agents) is removed this
+    /// many days after it was recorded; the entries stay and still verify. Unset: kept as long
+    /// as the entries.
+    pub pii_retention_days: Option<u32>,
 }
 
 /// Data-subject rights: exports and erasure.
@@ -60,15 +71,25 @@ pub struct PrivacySettings {
     /// A data export (and its mailed single-use link) is removed this long after it is ready.
     /// Fractions are allowed (tests use seconds' worth).
     pub export_ttl_hours: f64,
+    /// An erasure waits this long after it is asked for (the account is deactivated at once
+    /// and the person may cancel meanwhile). Fractions are allowed (tests use seconds' worth).
+    pub deletion_grace_days: f64,
 }
 
 impl Default for PrivacySettings {
     fn default() -> Self {
-        Self { export_ttl_hours: 24.0 }
+        Self { export_ttl_hours: 24.0, deletion_grace_days: 30.0 }
     }
 }
 
 impl PrivacySettings {
+    /// How long an erasure waits, at least a second.
+    pub fn deletion_grace(&self) -> std::time::Duration {
+        std::time::Duration::from_secs_f64(
+            (self.deletion_grace_days * 86400.0).clamp(1.0, 10.0 * 365.0 * 86400.0),
+        )
+    }
+
     /// How long an export stays, at least a second.
     pub fn export_ttl(&self) -> std::time::Duration {
         std::time::Duration::from_secs_f64(
@@ -488,7 +509,7 @@ impl Default for Settings {
             identity: ServiceSettings::on_port(8082),
             org: ServiceSettings::on_port(8083),
             enterprise: ServiceSettings::on_port(8084),
-            audit: ServiceSettings::on_port(8086),
+            audit: AuditSettings { service: ServiceSettings::on_port(8086), pii_retention_days: Some(365) },
             webhooks: WebhookSettings::default(),
             websocket: WebSocketSettings::default(),
             sso: SsoSettings::default(),

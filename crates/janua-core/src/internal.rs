@@ -52,6 +52,20 @@ impl InternalClient {
         self.send(self.http.post(format!("{}{path}", self.base)).json(body)).await
     }
 
+    /// `PATCH {path}` with a JSON body; `Ok(None)` when the sibling answers 404.
+    pub async fn patch<B: Serialize, T: DeserializeOwned>(
+        &self, path: &str, body: &B,
+    ) -> Result<Option<T>, ApiError> {
+        self.send(self.http.patch(format!("{}{path}", self.base)).json(body)).await
+    }
+
+    /// `DELETE {path}` with `query`; answers whether it was there (404: it was not).
+    pub async fn delete(&self, path: &str, query: &[(&str, String)]) -> Result<bool, ApiError> {
+        let found: Option<serde::de::IgnoredAny> =
+            self.send(self.http.delete(format!("{}{path}", self.base)).query(query)).await?;
+        Ok(found.is_some())
+    }
+
     async fn send<T: DeserializeOwned>(
         &self, request: reqwest::RequestBuilder,
     ) -> Result<Option<T>, ApiError> {
@@ -66,6 +80,9 @@ impl InternalClient {
                 unavailable()
             })?;
         match resp.status() {
+            reqwest::StatusCode::NO_CONTENT => {
+                serde_json::from_slice(b"null").map(Some).map_err(ApiError::internal)
+            }
             s if s.is_success() => resp.json().await.map(Some).map_err(ApiError::internal),
             reqwest::StatusCode::NOT_FOUND => Ok(None),
             s => {

@@ -328,6 +328,9 @@ pub struct Routes {
     /// What the service holds about a person, answered at
     /// `GET /internal/v1/users/{user_id}/personal-data` for the data export.
     pub personal_data: &'static [Section],
+    /// What removes a person from the service's schema, run at
+    /// `POST /internal/v1/users/{user_id}/erase` (see `janua_db::personal_data::erase`).
+    pub erase: &'static [&'static str],
 }
 
 pub use janua_db::personal_data::Section;
@@ -337,6 +340,7 @@ pub use janua_db::personal_data::Section;
 struct PersonalData {
     pool: Pool,
     sections: &'static [Section],
+    erase: &'static [&'static str],
 }
 
 /// `GET /internal/v1/users/{user_id}/personal-data`: every section's rows about the person
@@ -347,6 +351,25 @@ async fn personal_data(
     let mut conn = data.pool.get().await?;
     let found = janua_db::personal_data::collect(&mut conn, path.into_inner(), data.sections).await?;
     Ok(actix_web::HttpResponse::Ok().json(found))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Erasure {
+    /// The person's addresses (rows that name them by address go too).
+    #[serde(default)]
+    addresses: Vec<String>,
+}
+
+/// `POST /internal/v1/users/{user_id}/erase`: removes the person from the service's schema
+/// (idempotent); answers how many rows went.
+async fn erase_person(
+    data: web::Data<PersonalData>, path: web::Path<uuid::Uuid>, body: web::Json<Erasure>,
+) -> Result<actix_web::HttpResponse, janua_core::ApiError> {
+    let mut conn = data.pool.get().await?;
+    let rows =
+        janua_db::personal_data::erase(&mut conn, path.into_inner(), &body.addresses, data.erase).await?;
+    Ok(actix_web::HttpResponse::Ok().json(serde_json::json!({ "rows": rows })))
 }
 
 /// What a service needs to answer requests, as its readiness reports it.
@@ -398,8 +421,13 @@ fn internal(cfg: &mut web::ServiceConfig, document: utoipa::openapi::OpenApi, ro
     cfg.service(
         web::scope("/internal/v1")
             .wrap(middleware::from_fn(janua_core::http::service_token_guard))
-            .app_data(web::Data::new(PersonalData { pool, sections: routes.personal_data }))
+            .app_data(web::Data::new(PersonalData {
+                pool,
+                sections: routes.personal_data,
+                erase: routes.erase,
+            }))
             .route("/users/{user_id}/personal-data", web::get().to(personal_data))
+            .route("/users/{user_id}/erase", web::post().to(erase_person))
             .route(
                 "/openapi.json",
                 web::get().to(move || {

@@ -72,7 +72,7 @@ pub fn test_settings(db_name: &str, vhost: &str, smtp_port: u16) -> Settings {
     s.auth.db_pool_size = 4;
     s.identity.db_pool_size = 4;
     s.org.db_pool_size = 4;
-    s.audit.db_pool_size = 4;
+    s.audit.service.db_pool_size = 4;
     s.enterprise.db_pool_size = 4;
     s.webhooks.service.db_pool_size = 4;
     s.log.level = "warn".into();
@@ -104,7 +104,7 @@ impl TestStack {
         settings.auth.url = url(&al);
         settings.identity.url = url(&il);
         settings.org.url = url(&ol);
-        settings.audit.url = url(&aul);
+        settings.audit.service.url = url(&aul);
         settings.enterprise.url = url(&el);
         settings.webhooks.service.url = url(&wl);
         // The test peers (IdPs, OAuth providers, webhook receivers) listen on loopback.
@@ -137,7 +137,7 @@ impl TestStack {
             gateway_url: settings.gateway.service.url.clone(),
             auth_url: settings.auth.url.clone(),
             identity_url: settings.identity.url.clone(),
-            audit_url: settings.audit.url.clone(),
+            audit_url: settings.audit.service.url.clone(),
             enterprise_url: settings.enterprise.url.clone(),
             webhooks_url: settings.webhooks.service.url.clone(),
             settings,

@@ -228,8 +228,8 @@ async fn assemble_and_mail(state: &AuditState, export: &Export) -> Result<(), Ap
     let mailed: Mailed = state
         .auth
         .post(
-            &format!("/users/{}/data-export-mail", export.subject_id),
-            &json!({ "link": link, "expires_at": expires_at }),
+            &format!("/users/{}/privacy-mail", export.subject_id),
+            &json!({ "kind": "export_ready", "link": link, "until": expires_at }),
         )
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "the account no longer exists"))?;

@@ -56,11 +56,19 @@ struct Claimed {
 
 /// Claims the oldest pending row of `table` whose backoff has passed, counting the attempt.
 pub async fn claim(conn: &mut AsyncPgConnection, table: &'static str) -> diesel::QueryResult<Option<Uuid>> {
+    claim_due(conn, table, "pending", "created_at").await
+}
+
+/// Claims the row of `table` in `status` that has been due longest (its `due` column, plus the
+/// backoff of the attempts made), counting the attempt.
+pub async fn claim_due(
+    conn: &mut AsyncPgConnection, table: &'static str, status: &'static str, due: &'static str,
+) -> diesel::QueryResult<Option<Uuid>> {
     let claimed: Option<Claimed> = diesel::sql_query(format!(
         "UPDATE {table} SET attempts = attempts + 1 WHERE id = (
-             SELECT id FROM {table} WHERE status = 'pending'
-               AND created_at + least(power(2, attempts), 300) * interval '1 second' - interval '1 second' <= now()
-             ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
+             SELECT id FROM {table} WHERE status = '{status}'
+               AND {due} + least(power(2, attempts), 300) * interval '1 second' - interval '1 second' <= now()
+             ORDER BY {due} FOR UPDATE SKIP LOCKED LIMIT 1)
          RETURNING id"
     ))
     .get_result(conn)

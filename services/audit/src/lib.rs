@@ -4,6 +4,7 @@
 
 pub mod chain;
 pub mod compliance;
+pub mod deletion;
 pub mod events;
 pub mod events_in;
 pub mod export;
@@ -41,11 +42,14 @@ pub struct Audit {
     pub reports: jobs::Wake,
     /// Wakes the data-export worker.
     pub exports: jobs::Wake,
+    /// Wakes the erasure worker.
+    pub deletions: jobs::Wake,
     /// The chain's last verification, reused by the compliance controls for a minute.
     pub chain_cache: compliance::ChainCache,
 }
 
-pub static SERVICE: Service = Service::with_database("audit", || MIGRATIONS, |settings| &settings.audit);
+pub static SERVICE: Service =
+    Service::with_database("audit", || MIGRATIONS, |settings| &settings.audit.service);
 
 /// Connects, starts the consumer of every event (in batches), and serves.
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
@@ -73,11 +77,14 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         ))?,
         reports: jobs::Wake::default(),
         exports: jobs::Wake::default(),
+        deletions: jobs::Wake::default(),
         chain_cache: compliance::ChainCache::default(),
     };
-    let (reports, exports) = (audit.reports.clone(), audit.exports.clone());
+    let (reports, exports, deletions) =
+        (audit.reports.clone(), audit.exports.clone(), audit.deletions.clone());
     let (state, guard) = (service.state(audit), service.guard());
     service.workers.spawn(compliance::reports::worker(state.clone(), reports));
     service.workers.spawn(export::worker(state.clone(), exports));
+    service.workers.spawn(deletion::worker(state.clone(), deletions));
     service.serve_with(listener, state, guard, routes::ROUTES)
 }

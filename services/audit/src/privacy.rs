@@ -165,6 +165,19 @@ pub async fn fulfil(
     janua_db::outbox::enqueue(conn, &request.event("privacy.request_updated", actor)).await.map(|_| ())
 }
 
+/// Forgets what an erased person wrote in their requests (the requests stay, as the record of
+/// what was asked and done).
+pub async fn erase_descriptions(conn: &mut AsyncPgConnection, subject: Uuid) -> QueryResult<usize> {
+    diesel::update(
+        data_subject_requests::table
+            .filter(data_subject_requests::subject_id.eq(subject))
+            .filter(data_subject_requests::description.is_not_null()),
+    )
+    .set(data_subject_requests::description.eq(None::<String>))
+    .execute(conn)
+    .await
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Filter {
     pub subject: Option<Uuid>,

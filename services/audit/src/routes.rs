@@ -1,6 +1,6 @@
 //! Audit's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
-use crate::handlers::{compliance, export, logs, privacy};
+use crate::handlers::{compliance, deletion, export, logs, privacy};
 use actix_web::web;
 
 janua_service::endpoints! {
@@ -9,6 +9,7 @@ janua_service::endpoints! {
     compliance::{frameworks, controls, create_report, list_reports, get_report, download_report},
     privacy::{create, list, get, update},
     export::{create, get, download},
+    deletion::{create, get, cancel},
 }
 
 /// `/internal/v1`: what the gateway (no database of its own) asks audit to record.
@@ -18,6 +19,12 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
 
 /// Audit answers for no personal data here (its own part of an export is assembled where the archive is).
 const PERSONAL_DATA: &[janua_service::Section] = &[];
+/// Audit erases its own part where the erasure runs (`crate::deletion`).
+const ERASE: &[&str] = &[];
 
-pub const ROUTES: janua_service::Routes =
-    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };
+pub const ROUTES: janua_service::Routes = janua_service::Routes {
+    public: endpoints,
+    internal: internal_api,
+    personal_data: PERSONAL_DATA,
+    erase: ERASE,
+};

@@ -29,7 +29,7 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
         .route("/sessions/{session_id}", web::delete().to(internal::revoke_session_for))
         .route("/compliance/facts", web::post().to(internal::compliance_facts))
         .route("/signatures", web::post().to(internal::sign_report))
-        .route("/users/{user_id}/data-export-mail", web::post().to(internal::mail_data_export));
+        .route("/users/{user_id}/privacy-mail", web::post().to(internal::privacy_mail));
 }
 
 /// What auth holds about a person: every sign-in (each opens a session, with its address and
@@ -71,6 +71,25 @@ const PERSONAL_DATA: &[janua_service::Section] = &[
                 JOIN user_profiles p ON e.recipient = p.profile->>'email' WHERE p.id = $1 ORDER BY e.created_at",
     },
 ];
+/// Everything auth holds about a person: sessions (with their refresh tokens), credentials,
+/// second factors, provider links, pending flows and links, the mail sent to them, the profile.
+const ERASE: &[&str] = &[
+    "DELETE FROM sessions WHERE user_id = $1",
+    "DELETE FROM credentials WHERE user_id = $1",
+    "DELETE FROM one_time_tokens WHERE user_id = $1 OR lower(email) = ANY($2)",
+    "DELETE FROM totp_secrets WHERE user_id = $1",
+    "DELETE FROM backup_codes WHERE user_id = $1",
+    "DELETE FROM passkeys WHERE user_id = $1",
+    "DELETE FROM webauthn_ceremonies WHERE user_id = $1",
+    "DELETE FROM oauth_links WHERE user_id = $1",
+    "DELETE FROM oauth_flows WHERE user_id = $1",
+    "DELETE FROM outgoing_emails WHERE lower(recipient) = ANY($2)",
+    "DELETE FROM user_profiles WHERE id = $1",
+];
 
-pub const ROUTES: janua_service::Routes =
-    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };
+pub const ROUTES: janua_service::Routes = janua_service::Routes {
+    public: endpoints,
+    internal: internal_api,
+    personal_data: PERSONAL_DATA,
+    erase: ERASE,
+};

@@ -44,6 +44,17 @@ const PERSONAL_DATA: &[janua_service::Section] = &[
                 ORDER BY created_at",
     },
 ];
+/// A person's SCIM resource and group memberships, SSO identities and SAML sessions.
+const ERASE: &[&str] = &[
+    "DELETE FROM scim_group_members WHERE user_id = $1",
+    "DELETE FROM scim_users WHERE id = $1",
+    "DELETE FROM sso_identities WHERE user_id = $1 OR lower(email) = ANY($2)",
+    "DELETE FROM saml_sessions WHERE user_id = $1",
+];
 
-pub const ROUTES: janua_service::Routes =
-    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };
+pub const ROUTES: janua_service::Routes = janua_service::Routes {
+    public: endpoints,
+    internal: internal_api,
+    personal_data: PERSONAL_DATA,
+    erase: ERASE,
+};

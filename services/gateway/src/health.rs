@@ -43,7 +43,7 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
         upstream("auth", state.settings.auth.url.clone()),
         upstream("identity", state.settings.identity.url.clone()),
         upstream("org", state.settings.org.url.clone()),
-        upstream("audit", state.settings.audit.url.clone()),
+        upstream("audit", state.settings.audit.service.url.clone()),
         upstream("webhooks", state.settings.webhooks.service.url.clone()),
         upstream("enterprise", state.settings.enterprise.url.clone())
     );
@@ -120,7 +120,7 @@ async fn record_clear(
 ) -> Result<(), ApiError> {
     let resp = state
         .http
-        .post(format!("{}/internal/v1/records", state.settings.audit.url.trim_end_matches('/')))
+        .post(format!("{}/internal/v1/records", state.settings.audit.service.url.trim_end_matches('/')))
         .header(janua_core::http::SERVICE_TOKEN_HEADER, state.settings.secrets.service_token.expose_secret())
         .json(&serde_json::json!({
             "type": "admin.cache_cleared",

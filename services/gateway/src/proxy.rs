@@ -177,7 +177,7 @@ async fn answer(
         Upstream::Identity => forward(req, body, state, &state.settings.identity.url).await,
         Upstream::Org => forward(req, body, state, &state.settings.org.url).await,
         Upstream::Enterprise => forward(req, body, state, &state.settings.enterprise.url).await,
-        Upstream::Audit => forward(req, body, state, &state.settings.audit.url).await,
+        Upstream::Audit => forward(req, body, state, &state.settings.audit.service.url).await,
         Upstream::Webhooks => forward(req, body, state, &state.settings.webhooks.service.url).await,
     }
 }

@@ -47,6 +47,17 @@ const PERSONAL_DATA: &[janua_service::Section] = &[
                 WHERE i.accepted_by = $1 OR i.email = (SELECT email FROM users WHERE id = $1) ORDER BY i.created_at",
     },
 ];
+/// A person's memberships, roles, the invitations to their addresses, and the read model.
+const ERASE: &[&str] = &[
+    "DELETE FROM role_assignments WHERE user_id = $1",
+    "DELETE FROM memberships WHERE user_id = $1",
+    "DELETE FROM invitations WHERE lower(email) = ANY($2)",
+    "DELETE FROM users WHERE id = $1",
+];
 
-pub const ROUTES: janua_service::Routes =
-    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };
+pub const ROUTES: janua_service::Routes = janua_service::Routes {
+    public: endpoints,
+    internal: internal_api,
+    personal_data: PERSONAL_DATA,
+    erase: ERASE,
+};

@@ -15,6 +15,15 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
 
 /// Webhooks answers for no personal data here (deliveries carry events, which the audit part covers).
 const PERSONAL_DATA: &[janua_service::Section] = &[];
+/// Deliveries whose event names the person (by id or address), except one being attempted
+/// right now (it goes the next time).
+const ERASE: &[&str] = &["DELETE FROM deliveries WHERE status <> 'delivering'
+    AND (position(convert_to($1::text, 'UTF8') in body) > 0
+         OR EXISTS (SELECT 1 FROM unnest($2::text[]) a WHERE position(convert_to(a, 'UTF8') in body) > 0))"];
 
-pub const ROUTES: janua_service::Routes =
-    janua_service::Routes { public: endpoints, internal: internal_api, personal_data: PERSONAL_DATA };
+pub const ROUTES: janua_service::Routes = janua_service::Routes {
+    public: endpoints,
+    internal: internal_api,
+    personal_data: PERSONAL_DATA,
+    erase: ERASE,
+};

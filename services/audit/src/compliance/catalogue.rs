@@ -213,8 +213,8 @@ pub static CONTROLS: &[Control] = &[
         "A.8.15",
         "Logging",
         "Logs that record activities, exceptions and faults are produced, stored, protected and analysed.",
-        "A hash-chained, sealed audit log that verifies end to end.",
-        &[AuditChain],
+        "A hash-chained, sealed audit log that verifies end to end; personal data in it kept for a configured period.",
+        &[AuditChain, AuditRetention],
     ),
     control(
         "iso27001-8.16",
@@ -241,8 +241,8 @@ pub static CONTROLS: &[Control] = &[
         "Art. 5",
         "Principles relating to processing of personal data",
         "Personal data is processed lawfully, limited in purpose and storage, accurate, and kept with integrity and confidentiality.",
-        "Secrets sealed at rest; an append-only, verifiable audit log of processing.",
-        &[SecretsSealed, AuditChain],
+        "Secrets sealed at rest; an append-only, verifiable audit log of processing whose personal data is kept for a limited period (storage limitation).",
+        &[SecretsSealed, AuditChain, AuditRetention],
     ),
     control(
         "gdpr-art12",
@@ -259,7 +259,7 @@ pub static CONTROLS: &[Control] = &[
         "Art. 15",
         "Right of access",
         "The data subject obtains confirmation and a copy of the personal data processed.",
-        "The user's profile, sessions and memberships are readable through the API; a full export is a data-subject request.",
+        "POST /api/v1/compliance/privacy/data-export assembles every service's part into one archive (JSON per service, SHA-256 manifest) whose single-use link goes to the verified address.",
         &[DsrOverdue],
     ),
     control(
@@ -268,7 +268,7 @@ pub static CONTROLS: &[Control] = &[
         "Art. 17",
         "Right to erasure",
         "The data subject obtains the erasure of personal data without undue delay.",
-        "Deleting an account removes it from every service through the event bus.",
+        "POST /api/v1/compliance/privacy/data-deletion deactivates the account at once and, after a grace period the person may cancel in, erases them from every service; the audit log keeps its entries and still verifies.",
         &[DsrOverdue],
     ),
     control(
@@ -277,7 +277,7 @@ pub static CONTROLS: &[Control] = &[
         "Art. 20",
         "Right to data portability",
         "The data subject receives their data in a structured, commonly used, machine-readable format.",
-        "JSON through the API; a full export is a data-subject request.",
+        "The data export: a ZIP of one JSON document per service with a manifest of SHA-256s.",
         &[DsrOverdue],
     ),
     control(

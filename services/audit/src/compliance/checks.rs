@@ -21,6 +21,7 @@ pub enum Check {
     SecretsSealed,
     MailTls,
     DsrOverdue,
+    AuditRetention,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -155,6 +156,8 @@ pub struct ChainFacts {
 pub struct Facts {
     /// Open data-subject requests past their due date, in scope.
     pub dsr_overdue: i64,
+    /// `audit.pii_retention_days`: how long personal data stays in audit entries.
+    pub audit_pii_retention_days: Option<u32>,
     pub auth: AuthFacts,
     pub webhooks: WebhookFacts,
     pub chain: ChainFacts,
@@ -184,6 +187,7 @@ impl Check {
             Check::SecretsSealed => "secrets_sealed",
             Check::MailTls => "mail_tls",
             Check::DsrOverdue => "dsr_overdue",
+            Check::AuditRetention => "audit_retention",
         }
     }
 
@@ -299,6 +303,13 @@ impl Check {
             Check::DsrOverdue => {
                 (facts.dsr_overdue == 0, json!({ "overdue_data_subject_requests": facts.dsr_overdue }))
             }
+            Check::AuditRetention => (
+                facts.audit_pii_retention_days.is_some(),
+                json!({
+                    "audit.pii_retention_days": facts.audit_pii_retention_days,
+                    "entries": "kept and verifiable; their personal data removed after the retention period or at erasure",
+                }),
+            ),
         };
         Verdict {
             check: self.id(),

@@ -55,6 +55,7 @@ pub async fn facts(state: &AuditState, scope: Scope) -> Result<Option<Facts>, Ap
     );
     Ok(Some(Facts {
         dsr_overdue,
+        audit_pii_retention_days: state.settings.audit.pii_retention_days,
         auth: auth?.ok_or_else(|| ApiError::unavailable("the auth service"))?,
         webhooks: webhooks?.ok_or_else(|| ApiError::unavailable("the webhooks service"))?,
         chain: chain?,

@@ -5,7 +5,7 @@
 
 use crate::AuditState;
 use crate::export::{self, ExportView};
-use crate::handlers::privacy::{IdentityUser, subject_of, visible};
+use crate::handlers::privacy::{IdentityUser, subject_for};
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
@@ -32,26 +32,6 @@ fn no_such_export() -> ApiError {
     ApiError::new(ErrorCode::NotFound, "no such export")
 }
 
-/// The subject of an export: the request's, or as for any data-subject request.
-async fn subject(state: &AuditState, auth: &Authenticated, body: &ExportRequest) -> Result<Uuid, ApiError> {
-    let named = subject_of(state, auth, body.subject_id, body.subject_email.as_deref()).await?;
-    let Some(request) = body.request_id else { return Ok(named) };
-    let request = visible(state, auth, request).await?;
-    if !matches!(request.kind.as_str(), "access" | "portability") {
-        return Err(ApiError::validation("request_id", "an export fulfils an access or portability request"));
-    }
-    if !request.is_open() {
-        return Err(ApiError::conflict(format!("the request is {}", request.status)));
-    }
-    if (body.subject_id.is_some() || body.subject_email.is_some()) && named != request.subject_id {
-        return Err(ApiError::validation("request_id", "the request is about another subject"));
-    }
-    if request.subject_id != auth.user_id() && !auth.is_admin() {
-        return Err(ApiError::forbidden());
-    }
-    Ok(request.subject_id)
-}
-
 /// Asks for a copy of the subject's personal data: every service's part, packed as a ZIP of
 /// one JSON file per service with a manifest of their SHA-256s. The single-use link to it is
 /// mailed to the subject's verified address; the archive is removed after
@@ -66,7 +46,14 @@ async fn subject(state: &AuditState, auth: &Authenticated, body: &ExportRequest)
 pub async fn create(
     state: web::Data<AuditState>, auth: Authenticated, meta: RequestMeta, body: web::Json<ExportRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let subject = subject(&state, &auth, &body).await?;
+    let subject = subject_for(
+        &state,
+        &auth,
+        (body.subject_id, body.subject_email.as_deref(), body.request_id),
+        &["access", "portability"],
+        "an export fulfils an access or portability request",
+    )
+    .await?;
     let user: IdentityUser = state
         .identity
         .get(&format!("/users/{subject}"), &[])

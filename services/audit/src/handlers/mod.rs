@@ -1,4 +1,5 @@
 pub mod compliance;
+pub mod deletion;
 pub mod export;
 pub mod logs;
 pub mod privacy;

@@ -96,6 +96,32 @@ pub(crate) async fn subject_of(
     }
 }
 
+/// The subject of an export or an erasure, named as for any data-subject request, or by an
+/// open request of one of `kinds` that it fulfils (`named` = subject id, subject email,
+/// request id).
+pub(crate) async fn subject_for(
+    state: &AuditState, auth: &Authenticated, named: (Option<Uuid>, Option<&str>, Option<Uuid>),
+    kinds: &[&str], wrong_kind: &str,
+) -> Result<Uuid, ApiError> {
+    let (subject_id, subject_email, request) = named;
+    let subject = subject_of(state, auth, subject_id, subject_email).await?;
+    let Some(request) = request else { return Ok(subject) };
+    let request = visible(state, auth, request).await?;
+    if !kinds.contains(&request.kind.as_str()) {
+        return Err(ApiError::validation("request_id", wrong_kind));
+    }
+    if !request.is_open() {
+        return Err(ApiError::conflict(format!("the request is {}", request.status)));
+    }
+    if (subject_id.is_some() || subject_email.is_some()) && subject != request.subject_id {
+        return Err(ApiError::validation("request_id", "the request is about another subject"));
+    }
+    if request.subject_id != auth.user_id() && !auth.is_admin() {
+        return Err(ApiError::forbidden());
+    }
+    Ok(request.subject_id)
+}
+
 /// Records the event of a request's change in the same transaction as the change.
 async fn save_with_event(
     state: &AuditState, request: &Request, kind: &str, actor: Uuid, meta: RequestMeta, new: bool,

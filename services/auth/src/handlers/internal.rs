@@ -286,30 +286,50 @@ pub async fn sign_report(state: web::Data<AuthState>, body: web::Bytes) -> Resul
 }
 
 #[derive(Debug, serde::Deserialize)]
-pub struct ExportMail {
-    /// The single-use download link (audit mints it and keeps only its hash).
+#[serde(deny_unknown_fields)]
+pub struct PrivacyMail {
+    /// `export_ready` (the archive's single-use download link) or `deletion_scheduled` (the
+    /// link that cancels the erasure).
+    pub kind: String,
+    /// The link; audit mints its token and keeps only the hash.
     pub link: String,
-    pub expires_at: chrono::DateTime<chrono::Utc>,
+    /// Until when the link works (the export's removal, the erasure).
+    pub until: chrono::DateTime<chrono::Utc>,
 }
 
-/// `POST /internal/v1/users/{user_id}/data-export-mail`: mails the subject of a data export
-/// its download link, to the account's verified address as identity knows it now, never to an
-/// unproven one (`{"queued": false}`), and 404 for an account that no longer exists.
-pub async fn mail_data_export(
-    state: web::Data<AuthState>, path: web::Path<uuid::Uuid>, body: web::Json<ExportMail>,
+/// `POST /internal/v1/users/{user_id}/privacy-mail`: mails a data subject the link of their
+/// export or of the cancellation of their erasure, to the account's verified address as
+/// identity knows it now, never to an unproven one (`{"queued": false}`); 404 for an account
+/// that no longer exists.
+pub async fn privacy_mail(
+    state: web::Data<AuthState>, path: web::Path<uuid::Uuid>, body: web::Json<PrivacyMail>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(user) = state.identity.get_user(path.into_inner()).await? else {
         return Err(ApiError::new(janua_core::ErrorCode::NotFound, "no such account"));
     };
-    if !user.email_verified || user.status != "active" {
+    let until = body.until.format("%Y-%m-%d %H:%M UTC");
+    let (subject, text) = match body.kind.as_str() {
+        "export_ready" if user.status == "active" => (
+            "Your personal data export",
+            format!(
+                "Hello,\n\nThe copy of your personal data that was asked for is ready. Download it from:\n\n{}\n\nThe link works once, until {until}; then the archive is deleted. If nobody you know asked for it, tell your administrator.\n",
+                body.link
+            ),
+        ),
+        "deletion_scheduled" => (
+            "Your account is scheduled for deletion",
+            format!(
+                "Hello,\n\nYour account was deactivated and everything Janua holds about you will be erased on {until}.\n\nTo keep your account, cancel the deletion before then:\n\n{}\n\nIf you asked for this, there is nothing to do.\n",
+                body.link
+            ),
+        ),
+        "export_ready" => return Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": false }))),
+        _ => return Err(ApiError::validation("kind", "kind must be export_ready or deletion_scheduled")),
+    };
+    if !user.email_verified {
         return Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": false })));
     }
-    let expires = body.expires_at.format("%Y-%m-%d %H:%M UTC");
-    let text = format!(
-        "Hello,\n\nThe copy of your personal data that was asked for is ready. Download it from:\n\n{}\n\nThe link works once, until {expires}; then the archive is deleted. If nobody you know asked for it, tell your administrator.\n",
-        body.link
-    );
     let mut conn = state.pool.get().await?;
-    crate::mailer::queue(&mut conn, &state.sealer, &user.email, "Your personal data export", &text).await?;
+    crate::mailer::queue(&mut conn, &state.sealer, &user.email, subject, &text).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": true })))
 }
