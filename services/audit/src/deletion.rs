@@ -392,7 +392,8 @@ async fn erase(state: &AuditState, d: &Deletion) -> Result<(), ApiError> {
         // Audit's own published events, as every service's (the generic erasure, run here).
         let published = janua_db::personal_data::erase(conn, d.subject_id, &addresses, &[]).await?;
         let entries = crate::pii::erase(conn, d.subject_id, &addresses, &state.seal).await? + published;
-        let requests = privacy::erase_descriptions(conn, d.subject_id).await?;
+        let requests = privacy::erase_descriptions(conn, d.subject_id).await?
+            + crate::export::discard_of(conn, d.subject_id).await?;
         erased.insert("audit".to_owned(), json!(entries + requests));
         let erased = Value::Object(erased);
         let done: Deletion = diesel::update(data_deletions::table.find(d.id))

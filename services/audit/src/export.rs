@@ -157,6 +157,22 @@ pub async fn expire(conn: &mut AsyncPgConnection) -> QueryResult<usize> {
     .await
 }
 
+/// Drops the subject's exports not yet downloaded (at their erasure): the archives and links go.
+pub async fn discard_of(conn: &mut AsyncPgConnection, subject: Uuid) -> QueryResult<usize> {
+    diesel::update(
+        data_exports::table
+            .filter(data_exports::subject_id.eq(subject))
+            .filter(data_exports::status.eq_any(["pending", "ready"])),
+    )
+    .set((
+        data_exports::status.eq("expired"),
+        data_exports::archive_sealed.eq(None::<Vec<u8>>),
+        data_exports::link_hash.eq(None::<Vec<u8>>),
+    ))
+    .execute(conn)
+    .await
+}
+
 async fn prepare(state: &AuditState, export: Export) {
     match assemble_and_mail(state, &export).await {
         Ok(()) => {}
@@ -201,7 +217,7 @@ async fn assemble_and_mail(state: &AuditState, export: &Export) -> Result<(), Ap
             let size = archive.len() as i64;
             let sealed = state.sealer.seal(&archive);
             let mut conn = state.pool.get().await?;
-            diesel::update(data_exports::table.find(export.id))
+            diesel::update(data_exports::table.find(export.id).filter(data_exports::status.eq("pending")))
                 .set((data_exports::archive_sealed.eq(Some(sealed)), data_exports::size_bytes.eq(Some(size))))
                 .execute(&mut conn)
                 .await?;
@@ -215,7 +231,7 @@ async fn assemble_and_mail(state: &AuditState, export: &Export) -> Result<(), Ap
     let expires_at = Utc::now() + ttl;
     {
         let mut conn = state.pool.get().await?;
-        diesel::update(data_exports::table.find(export.id))
+        diesel::update(data_exports::table.find(export.id).filter(data_exports::status.eq("pending")))
             .set(data_exports::link_hash.eq(Some(janua_core::crypto::sha256(token.as_bytes()).to_vec())))
             .execute(&mut conn)
             .await?;
@@ -253,7 +269,7 @@ async fn ready(
     .subject(export.subject_id);
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        diesel::update(data_exports::table.find(export.id))
+        diesel::update(data_exports::table.find(export.id).filter(data_exports::status.eq("pending")))
             .set((
                 data_exports::status.eq("ready"),
                 data_exports::error.eq(None::<String>),

@@ -25,8 +25,9 @@ const PERSONAL_DATA: &[janua_service::Section] = &[janua_service::Section {
     query: "SELECT id, email, email_verified, name, avatar_url, locale, status, mfa_enabled, metadata, roles,
             created_at, updated_at FROM users WHERE id = $1",
 }];
-/// Identity's account row goes through `DELETE /internal/v1/users/{id}` (with its
-/// `user.deleted`); erasure here clears what its outbox published about the person.
+/// The account row goes first through `DELETE /internal/v1/users/{id}` (with `user.deleted`,
+/// which carries no personal data); erasure here makes sure of it and clears what identity's
+/// outbox published about the person.
 const ERASE: &[&str] = &["DELETE FROM users WHERE id = $1"];
 
 pub const ROUTES: janua_service::Routes = janua_service::Routes {
