@@ -228,6 +228,15 @@ async fn after_the_grace_period_no_schema_holds_a_trace_and_the_audit_chain_stil
     assert_eq!(completed["status"], "completed");
     app.get(&format!("/api/v1/users/{id}"), Some(&admin)).await.expect_error(404, "NOT_FOUND").await;
 
+    // Acme keeps an owner: its longest-standing member, Bob, succeeds Ada.
+    eventually("Bob owns Acme", WAIT, || async {
+        let members =
+            json(app.get(&format!("/api/v1/organizations/{acme}/members"), Some(&bob.token)).await).await;
+        let rows = members["data"].as_array()?.clone();
+        (rows.len() == 1 && rows[0]["role"] == "owner").then_some(())
+    })
+    .await;
+
     // Nobody else lost anything.
     let bobs = json(
         app.get(&format!("/api/v1/audit-logs?type=user.created&subject_id={}", bob.id), Some(&admin)).await,

@@ -47,13 +47,12 @@ const PERSONAL_DATA: &[janua_service::Section] = &[
                 WHERE i.accepted_by = $1 OR i.email = (SELECT email FROM users WHERE id = $1) ORDER BY i.created_at",
     },
 ];
-/// A person's memberships, roles, the invitations to their addresses, and the read model.
-const ERASE: &[&str] = &[
-    "DELETE FROM role_assignments WHERE user_id = $1",
-    "DELETE FROM memberships WHERE user_id = $1",
-    "DELETE FROM invitations WHERE lower(email) = ANY($2)",
-    "DELETE FROM users WHERE id = $1",
-];
+/// The invitations to a person's addresses and the read model. Their memberships and roles end
+/// through `user.deleted` (which identity publishes before any service erases), where an
+/// organization losing its last owner gets its successor: erasing them here first would skip
+/// that rule.
+const ERASE: &[&str] =
+    &["DELETE FROM invitations WHERE lower(email) = ANY($2)", "DELETE FROM users WHERE id = $1"];
 
 pub const ROUTES: janua_service::Routes = janua_service::Routes {
     public: endpoints,
