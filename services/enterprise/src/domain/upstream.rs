@@ -3,7 +3,7 @@
 //! converges instead of duplicating.
 
 use janua_core::config::Settings;
-use secrecy::ExposeSecret;
+use janua_core::internal::InternalClient;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -105,21 +105,19 @@ fn encoded(text: &str) -> String {
 
 #[derive(Clone)]
 pub struct Upstreams {
-    http: reqwest::Client,
-    identity: String,
-    org: String,
-    auth: String,
-    token: String,
+    identity: InternalClient,
+    org: InternalClient,
+    auth: InternalClient,
 }
 
 impl Upstreams {
     pub fn new(settings: &Settings, http: reqwest::Client) -> Self {
+        let client =
+            |name, url: &str| InternalClient::new(name, url, settings, http.clone()).with_timeout(TIMEOUT);
         Upstreams {
-            http,
-            identity: settings.identity.url.trim_end_matches('/').to_owned(),
-            org: settings.org.url.trim_end_matches('/').to_owned(),
-            auth: settings.auth.url.trim_end_matches('/').to_owned(),
-            token: settings.secrets.service_token.expose_secret().to_owned(),
+            identity: client("identity", &settings.identity.url),
+            org: client("org", &settings.org.url),
+            auth: client("auth", &settings.auth.url),
         }
     }
 
@@ -127,24 +125,17 @@ impl Upstreams {
     async fn call(
         &self, service: Service, method: reqwest::Method, path: &str, body: Option<Value>,
     ) -> Result<Value, UpstreamError> {
-        let base = match service {
+        let client = match service {
             Service::Identity => &self.identity,
             Service::Org => &self.org,
             Service::Auth => &self.auth,
         };
         let service = service.name();
-        let mut req = self
-            .http
-            .request(method, format!("{base}/internal/v1{path}"))
-            .header(janua_core::http::SERVICE_TOKEN_HEADER, &self.token)
-            .timeout(TIMEOUT);
+        let mut req = client.request(method, path);
         if let Some(body) = body {
             req = req.json(&body);
         }
-        let resp = req.send().await.map_err(|e| {
-            tracing::warn!(error = %e, service, "upstream call failed");
-            UpstreamError::Unavailable(service)
-        })?;
+        let resp = client.send_raw(req).await.map_err(|_| UpstreamError::Unavailable(service))?;
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(|_| UpstreamError::Unavailable(service))?;
         let value: Value = if bytes.is_empty() {
