@@ -38,56 +38,31 @@ impl InternalClient {
         self
     }
 
-    /// The sibling's name ("org"), as errors and logs give it.
-    pub fn name(&self) -> &'static str {
-        self.name
-    }
-
-    /// A request to `path` of the sibling's internal API with the service token and the
-    /// timeout, for a caller that reads the answer's status itself (then [`send_raw`]).
-    ///
-    /// [`send_raw`]: Self::send_raw
-    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        self.http
-            .request(method, format!("{}{path}", self.base))
-            .header(crate::http::SERVICE_TOKEN_HEADER, &self.token)
-            .timeout(self.timeout)
-    }
-
-    /// Sends a [`request`](Self::request): a sibling that cannot be reached is 503; any answer
-    /// is the caller's to read.
-    pub async fn send_raw(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, ApiError> {
-        request.send().await.map_err(|e| {
-            tracing::warn!(service = self.name, error = %e, "internal call failed");
-            ApiError::unavailable(&format!("the {} service", self.name))
-        })
-    }
-
     /// `GET {path}` with `query`; `Ok(None)` when the sibling answers 404.
     pub async fn get<T: DeserializeOwned>(
         &self, path: &str, query: &[(&str, String)],
     ) -> Result<Option<T>, ApiError> {
-        self.send(self.request(reqwest::Method::GET, path).query(query)).await
+        self.send(self.http.get(format!("{}{path}", self.base)).query(query)).await
     }
 
     /// `POST {path}` with a JSON body; `Ok(None)` when the sibling answers 404.
     pub async fn post<B: Serialize, T: DeserializeOwned>(
         &self, path: &str, body: &B,
     ) -> Result<Option<T>, ApiError> {
-        self.send(self.request(reqwest::Method::POST, path).json(body)).await
+        self.send(self.http.post(format!("{}{path}", self.base)).json(body)).await
     }
 
     /// `PATCH {path}` with a JSON body; `Ok(None)` when the sibling answers 404.
     pub async fn patch<B: Serialize, T: DeserializeOwned>(
         &self, path: &str, body: &B,
     ) -> Result<Option<T>, ApiError> {
-        self.send(self.request(reqwest::Method::PATCH, path).json(body)).await
+        self.send(self.http.patch(format!("{}{path}", self.base)).json(body)).await
     }
 
     /// `DELETE {path}` with `query`; answers whether it was there (404: it was not).
     pub async fn delete(&self, path: &str, query: &[(&str, String)]) -> Result<bool, ApiError> {
         let found: Option<serde::de::IgnoredAny> =
-            self.send(self.request(reqwest::Method::DELETE, path).query(query)).await?;
+            self.send(self.http.delete(format!("{}{path}", self.base)).query(query)).await?;
         Ok(found.is_some())
     }
 
@@ -95,7 +70,15 @@ impl InternalClient {
         &self, request: reqwest::RequestBuilder,
     ) -> Result<Option<T>, ApiError> {
         let unavailable = || ApiError::unavailable(&format!("the {} service", self.name));
-        let resp = self.send_raw(request).await?;
+        let resp = request
+            .header(crate::http::SERVICE_TOKEN_HEADER, &self.token)
+            .timeout(self.timeout)
+            .send()
+            .await
+            .map_err(|e| {
+                tracing::warn!(service = self.name, error = %e, "internal call failed");
+                unavailable()
+            })?;
         match resp.status() {
             reqwest::StatusCode::NO_CONTENT => {
                 serde_json::from_slice(b"null").map(Some).map_err(ApiError::internal)

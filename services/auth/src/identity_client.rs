@@ -2,7 +2,6 @@
 
 use janua_core::ApiError;
 use janua_core::http::RequestMeta;
-use janua_core::internal::InternalClient;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use uuid::Uuid;
@@ -36,12 +35,11 @@ impl IdentityUser {
     }
 }
 
-/// Identity's internal API through the one [`InternalClient`], with the answers auth reads
-/// itself (a taken address, a moved one) and the browser's request id, address and agent
-/// passed along.
 #[derive(Clone)]
 pub struct IdentityClient {
-    client: InternalClient,
+    base: String,
+    token: String,
+    http: reqwest::Client,
 }
 
 pub enum CreateOutcome {
@@ -50,16 +48,18 @@ pub enum CreateOutcome {
 }
 
 impl IdentityClient {
-    pub fn new(settings: &janua_core::config::Settings, http: reqwest::Client) -> Self {
-        let client = InternalClient::new("identity", &settings.identity.url, settings, http)
-            .with_timeout(Duration::from_secs(5));
-        Self { client }
+    pub fn new(base: &str, token: &str, http: reqwest::Client) -> Self {
+        Self { base: base.trim_end_matches('/').to_string(), token: token.to_string(), http }
     }
 
     fn request(
         &self, method: reqwest::Method, path: &str, meta: Option<&RequestMeta>,
     ) -> reqwest::RequestBuilder {
-        let mut req = self.client.request(method, path);
+        let mut req = self
+            .http
+            .request(method, format!("{}/internal/v1{}", self.base, path))
+            .header(janua_core::http::SERVICE_TOKEN_HEADER, &self.token)
+            .timeout(Duration::from_secs(5));
         if let Some(meta) = meta {
             if let Some(id) = &meta.request_id {
                 req = req.header("x-request-id", id);
@@ -74,8 +74,11 @@ impl IdentityClient {
         req
     }
 
-    async fn send(&self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, ApiError> {
-        self.client.send_raw(req).await
+    async fn send(req: reqwest::RequestBuilder) -> Result<reqwest::Response, ApiError> {
+        req.send().await.map_err(|e| {
+            tracing::warn!(error = %e, "identity service unreachable");
+            ApiError::unavailable("the identity service")
+        })
     }
 
     async fn user_or_none(resp: reqwest::Response) -> Result<Option<IdentityUser>, ApiError> {
@@ -92,9 +95,9 @@ impl IdentityClient {
         meta: &RequestMeta,
     ) -> Result<CreateOutcome, ApiError> {
         let body = serde_json::json!({ "email": email, "name": name, "roles": roles, "email_verified": email_verified });
-        let resp = self
-            .send(self.request(reqwest::Method::PUT, &format!("/users/{id}"), Some(meta)).json(&body))
-            .await?;
+        let resp =
+            Self::send(self.request(reqwest::Method::PUT, &format!("/users/{id}"), Some(meta)).json(&body))
+                .await?;
         match resp.status().as_u16() {
             409 => Ok(CreateOutcome::EmailTaken),
             400 => {
@@ -116,22 +119,25 @@ impl IdentityClient {
     }
 
     pub async fn delete_user(&self, id: Uuid, reason: &str, meta: &RequestMeta) -> Result<(), ApiError> {
-        let resp = self
-            .send(self.request(reqwest::Method::DELETE, &format!("/users/{id}?reason={reason}"), Some(meta)))
-            .await?;
+        let resp = Self::send(self.request(
+            reqwest::Method::DELETE,
+            &format!("/users/{id}?reason={reason}"),
+            Some(meta),
+        ))
+        .await?;
         if resp.status().is_success() { Ok(()) } else { Err(ApiError::unavailable("the identity service")) }
     }
 
     pub async fn get_user(&self, id: Uuid) -> Result<Option<IdentityUser>, ApiError> {
         Self::user_or_none(
-            self.send(self.request(reqwest::Method::GET, &format!("/users/{id}"), None)).await?,
+            Self::send(self.request(reqwest::Method::GET, &format!("/users/{id}"), None)).await?,
         )
         .await
     }
 
     pub async fn find_by_email(&self, email: &str) -> Result<Option<IdentityUser>, ApiError> {
         let req = self.request(reqwest::Method::GET, "/users/by-email", None).query(&[("email", email)]);
-        Self::user_or_none(self.send(req).await?).await
+        Self::user_or_none(Self::send(req).await?).await
     }
 
     /// Marks `email` verified if it is still the user's address (`None` when it is not, or
@@ -139,12 +145,11 @@ impl IdentityClient {
     pub async fn mark_email_verified(
         &self, id: Uuid, email: &str, meta: &RequestMeta,
     ) -> Result<Option<IdentityUser>, ApiError> {
-        let resp = self
-            .send(
-                self.request(reqwest::Method::POST, &format!("/users/{id}/verify-email"), Some(meta))
-                    .json(&serde_json::json!({ "email": email })),
-            )
-            .await?;
+        let resp = Self::send(
+            self.request(reqwest::Method::POST, &format!("/users/{id}/verify-email"), Some(meta))
+                .json(&serde_json::json!({ "email": email })),
+        )
+        .await?;
         if resp.status().as_u16() == 409 {
             return Ok(None);
         }
@@ -166,6 +171,6 @@ impl IdentityClient {
         let req = self
             .request(reqwest::Method::POST, &format!("/users/{id}/mfa"), Some(meta))
             .json(&serde_json::json!({ "enabled": enabled }));
-        Self::user_or_none(self.send(req).await?).await?.ok_or_else(ApiError::not_found)
+        Self::user_or_none(Self::send(req).await?).await?.ok_or_else(ApiError::not_found)
     }
 }

@@ -57,7 +57,8 @@ impl AuthState {
             (service.pool.clone(), service.redis.clone(), service.revocations.clone());
         let sealer = SecretBox::from_base64(settings.secrets.encryption_key.expose_secret())?;
         let keys = LocalKeys::load(pool.clone(), &settings, sealer.clone()).await?;
-        let identity = IdentityClient::new(&settings, http);
+        let identity =
+            IdentityClient::new(&settings.identity.url, settings.secrets.service_token.expose_secret(), http);
         Ok(AuthState {
             hasher: PasswordHasher::new(&settings.passwords)?,
             throttle: SigninThrottle::new(

@@ -6,6 +6,7 @@ pub mod domain;
 pub mod events;
 pub mod events_in;
 pub mod handlers;
+pub mod identity;
 pub mod routes;
 pub mod store;
 
@@ -18,8 +19,7 @@ pub type OrgState = janua_service::State<Org>;
 
 /// What org's requests need besides what every service has.
 pub struct Org {
-    /// Users org has not seen an event for yet (right after sign-up), for the read model.
-    pub identity: janua_core::internal::InternalClient,
+    pub identity: identity::IdentityClient,
 }
 
 pub static SERVICE: Service = Service::with_database("org", || MIGRATIONS, |settings| &settings.org);
@@ -28,12 +28,6 @@ pub static SERVICE: Service = Service::with_database("org", || MIGRATIONS, |sett
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
     let mut service = Connected::connect(&SERVICE, launch).await?;
     service.consume(events_in::subscription(), events_in::handler(service.pool.clone()));
-    let identity = janua_core::internal::InternalClient::new(
-        "identity",
-        &service.settings.identity.url,
-        &service.settings,
-        service.http.clone(),
-    )
-    .with_timeout(std::time::Duration::from_secs(5));
+    let identity = identity::IdentityClient::new(&service.settings, service.http.clone());
     service.serve(listener, Org { identity }, routes::ROUTES)
 }

@@ -3,7 +3,7 @@
 //! converges instead of duplicating.
 
 use janua_core::config::Settings;
-use janua_core::internal::InternalClient;
+use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -105,19 +105,21 @@ fn encoded(text: &str) -> String {
 
 #[derive(Clone)]
 pub struct Upstreams {
-    identity: InternalClient,
-    org: InternalClient,
-    auth: InternalClient,
+    http: reqwest::Client,
+    identity: String,
+    org: String,
+    auth: String,
+    token: String,
 }
 
 impl Upstreams {
     pub fn new(settings: &Settings, http: reqwest::Client) -> Self {
-        let client =
-            |name, url: &str| InternalClient::new(name, url, settings, http.clone()).with_timeout(TIMEOUT);
         Upstreams {
-            identity: client("identity", &settings.identity.url),
-            org: client("org", &settings.org.url),
-            auth: client("auth", &settings.auth.url),
+            http,
+            identity: settings.identity.url.trim_end_matches('/').to_owned(),
+            org: settings.org.url.trim_end_matches('/').to_owned(),
+            auth: settings.auth.url.trim_end_matches('/').to_owned(),
+            token: settings.secrets.service_token.expose_secret().to_owned(),
         }
     }
 
@@ -125,17 +127,24 @@ impl Upstreams {
     async fn call(
         &self, service: Service, method: reqwest::Method, path: &str, body: Option<Value>,
     ) -> Result<Value, UpstreamError> {
-        let client = match service {
+        let base = match service {
             Service::Identity => &self.identity,
             Service::Org => &self.org,
             Service::Auth => &self.auth,
         };
         let service = service.name();
-        let mut req = client.request(method, path);
+        let mut req = self
+            .http
+            .request(method, format!("{base}/internal/v1{path}"))
+            .header(janua_core::http::SERVICE_TOKEN_HEADER, &self.token)
+            .timeout(TIMEOUT);
         if let Some(body) = body {
             req = req.json(&body);
         }
-        let resp = client.send_raw(req).await.map_err(|_| UpstreamError::Unavailable(service))?;
+        let resp = req.send().await.map_err(|e| {
+            tracing::warn!(error = %e, service, "upstream call failed");
+            UpstreamError::Unavailable(service)
+        })?;
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(|_| UpstreamError::Unavailable(service))?;
         let value: Value = if bytes.is_empty() {

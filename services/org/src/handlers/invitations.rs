@@ -265,11 +265,8 @@ pub async fn accept(
     state: web::Data<OrgState>, auth: Authenticated, meta: RequestMeta, path: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let caller = state
-        .identity
-        .get::<crate::store::users::User>(&format!("/users/{}", auth.user_id()), &[])
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+    let caller =
+        state.identity.user(auth.user_id()).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;
     {
         // Keep the read model as fresh as what was just read.
         let mut conn = state.pool.get().await?;

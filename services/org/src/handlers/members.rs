@@ -73,8 +73,7 @@ pub(crate) async fn known_user(state: &OrgState, id: Uuid) -> Result<Option<user
             return Ok(Some(u));
         }
     }
-    let Some(user) = state.identity.get::<crate::store::users::User>(&format!("/users/{}", id), &[]).await?
-    else {
+    let Some(user) = state.identity.user(id).await? else {
         return Ok(None);
     };
     let mut conn = state.pool.get().await?;
