@@ -139,12 +139,13 @@ async fn keep_consuming(
     let mut attempts = janua_core::retry::Backoff::RECONNECT.attempts();
     loop {
         let outcome = consume(amqp_url, exchange, subscription, apply, status).await;
+        // A consumer that was attached starts its reconnection backoff afresh.
+        if status.is_connected() {
+            attempts.succeeded();
+        }
         status.set(false);
-        match outcome {
-            Ok(()) => attempts.succeeded(),
-            Err(e) => {
-                tracing::warn!(queue = %subscription.queue, error = %e, "event consumer lost the broker; reconnecting")
-            }
+        if let Err(e) = outcome {
+            tracing::warn!(queue = %subscription.queue, error = %e, "event consumer lost the broker; reconnecting")
         }
         attempts.wait_after_failure().await;
     }
@@ -161,7 +162,15 @@ enum ConsumeError {
     Broker(#[from] lapin::Error),
     #[error("connecting to the broker took more than {0:?}")]
     SetupTimeout(Duration),
+    #[error("the broker connection is down")]
+    Down,
+    #[error("the broker ended the delivery stream")]
+    Ended,
 }
+
+/// How often a consumer checks that its connection is still up: a link that dies without
+/// the delivery stream saying so must not leave the consumer waiting forever.
+const LINK_CHECK: Duration = Duration::from_secs(1);
 
 async fn open(
     amqp_url: &str, exchange: &str, sub: &Subscription,
@@ -185,12 +194,30 @@ async fn open(
 async fn consume(
     amqp_url: &str, exchange: &str, sub: &Subscription, apply: Apply<'_>, status: &crate::BrokerStatus,
 ) -> Result<(), ConsumeError> {
-    let (_connection, _channel, mut deliveries) =
+    let (connection, _channel, mut deliveries) =
         tokio::time::timeout(SETUP_TIMEOUT, open(amqp_url, exchange, sub))
             .await
             .map_err(|_| ConsumeError::SetupTimeout(SETUP_TIMEOUT))??;
     tracing::info!(queue = %sub.queue, "event consumer running");
     status.set(true);
+    let link = async {
+        loop {
+            tokio::time::sleep(LINK_CHECK).await;
+            if !connection.status().connected() {
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        outcome = deliver(sub, apply, &mut deliveries) => outcome,
+        () = link => Err(ConsumeError::Down),
+    }
+}
+
+/// Applies deliveries until the stream ends (an error: the consumer reconnects).
+async fn deliver(
+    sub: &Subscription, apply: Apply<'_>, deliveries: &mut lapin::Consumer,
+) -> Result<(), ConsumeError> {
     match apply {
         Apply::One(handler) => {
             while let Some(delivery) = deliveries.next().await {
@@ -203,7 +230,7 @@ async fn consume(
             }
         }
         Apply::Batch(handler, max) => {
-            let mut batches = deliveries.ready_chunks(max);
+            let mut batches = deliveries.by_ref().ready_chunks(max);
             while let Some(batch) = batches.next().await {
                 let mut ready = Vec::with_capacity(batch.len());
                 for delivery in batch {
@@ -251,7 +278,7 @@ async fn consume(
             }
         }
     }
-    Ok(())
+    Err(ConsumeError::Ended)
 }
 
 /// Acks a handled delivery, requeues one to retry, dead-letters one that can never be handled.
