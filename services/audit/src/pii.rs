@@ -204,21 +204,27 @@ pub async fn keep(
     diesel::insert_into(audit_pii::table).values(&kept).execute(conn).await.map(|_| ())
 }
 
-/// Puts entries' personal data back where it was taken from (or [`ERASED`] once it is gone).
-pub async fn attach(conn: &mut AsyncPgConnection, mut entries: Vec<Entry>) -> QueryResult<Vec<Entry>> {
+/// The personal data still kept for `entries`, by entry id (only entries that committed to
+/// some are looked up).
+async fn kept_for(conn: &mut AsyncPgConnection, entries: &[Entry]) -> QueryResult<HashMap<Uuid, Personal>> {
     let ids: Vec<Uuid> =
         entries.iter().filter(|e| e.event.pii_commitment.is_some()).map(|e| e.event.id).collect();
     if ids.is_empty() {
-        return Ok(entries);
+        return Ok(HashMap::new());
     }
-    let found: HashMap<Uuid, Personal> = audit_pii::table
+    Ok(audit_pii::table
         .filter(audit_pii::entry_id.eq_any(&ids))
         .select(Personal::as_select())
         .load(conn)
         .await?
         .into_iter()
         .map(|p| (p.entry_id, p))
-        .collect();
+        .collect())
+}
+
+/// Puts entries' personal data back where it was taken from (or [`ERASED`] once it is gone).
+pub async fn attach(conn: &mut AsyncPgConnection, mut entries: Vec<Entry>) -> QueryResult<Vec<Entry>> {
+    let found = kept_for(conn, &entries).await?;
     for entry in entries.iter_mut().filter(|e| e.event.pii_commitment.is_some()) {
         restore(entry, found.get(&entry.event.id));
     }
@@ -258,19 +264,7 @@ fn mark_erased(v: &mut Value) {
 pub async fn first_mismatch(
     conn: &mut AsyncPgConnection, entries: &[Entry], keys: &HeadSeal,
 ) -> QueryResult<Option<(i64, Uuid)>> {
-    let ids: Vec<Uuid> =
-        entries.iter().filter(|e| e.event.pii_commitment.is_some()).map(|e| e.event.id).collect();
-    if ids.is_empty() {
-        return Ok(None);
-    }
-    let found: HashMap<Uuid, Personal> = audit_pii::table
-        .filter(audit_pii::entry_id.eq_any(&ids))
-        .select(Personal::as_select())
-        .load(conn)
-        .await?
-        .into_iter()
-        .map(|p| (p.entry_id, p))
-        .collect();
+    let found = kept_for(conn, entries).await?;
     for entry in entries {
         if let (Some(p), Some(commitment)) =
             (found.get(&entry.event.id), entry.event.pii_commitment.as_deref())
