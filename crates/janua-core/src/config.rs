@@ -51,6 +51,22 @@ pub struct Settings {
     pub sso: SsoSettings,
     pub outbound: OutboundSettings,
     pub privacy: PrivacySettings,
+    pub localization: LocalizationSettings,
+}
+
+/// Messages: the language a reader gets when nothing they ask for is available.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LocalizationSettings {
+    /// A BCP 47 tag; after it, `en` (see `janua_i18n`'s fallback chain). A tag that is not
+    /// valid counts as `en`.
+    pub default_locale: String,
+}
+
+impl Default for LocalizationSettings {
+    fn default() -> Self {
+        Self { default_locale: "en".into() }
+    }
 }
 
 /// The audit service, and how long it keeps personal data in its log.
@@ -515,6 +531,7 @@ impl Default for Settings {
             sso: SsoSettings::default(),
             outbound: OutboundSettings::default(),
             privacy: PrivacySettings::default(),
+            localization: LocalizationSettings::default(),
         }
     }
 }

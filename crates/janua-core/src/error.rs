@@ -122,13 +122,91 @@ pub struct ApiError(Box<ErrorParts>);
 struct ErrorParts {
     code: ErrorCode,
     message: String,
+    /// The catalogue key of the message and its variables, when it has one.
+    text: Option<Text>,
     details: Option<Value>,
     headers: Vec<(HeaderName, String)>,
 }
 
+/// An error message from the catalogue (`error.*` keys of `janua_i18n`).
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub key: &'static str,
+    pub args: janua_i18n::Args,
+}
+
+/// What an error answer carries for [`crate::http::localize`]: enough to write its message
+/// again in the reader's language. (Kept in the response's extensions.)
+#[derive(Debug, Clone)]
+pub struct Localizable {
+    pub code: ErrorCode,
+    pub message: String,
+    pub text: Option<Text>,
+    pub details: Option<Value>,
+}
+
+impl Localizable {
+    /// The message for a reader resolved by `resolver`: English as written; otherwise the
+    /// key's message in the reader's language, or, for a message that has no key yet, the
+    /// code's own message in that language (the code never changes).
+    pub fn message_for(&self, resolver: &janua_i18n::Resolver) -> String {
+        if resolver.language() == "en" {
+            return self.message.clone();
+        }
+        match &self.text {
+            Some(text) => resolver.format(text.key, &text.args),
+            None => resolver.format(&format!("error.{}", self.code.as_str().to_ascii_lowercase()), &[]),
+        }
+    }
+
+    pub fn envelope_for(&self, resolver: &janua_i18n::Resolver) -> ErrorEnvelope {
+        ErrorEnvelope {
+            error: ErrorBody {
+                code: self.code.as_str().to_string(),
+                message: self.message_for(resolver),
+                details: self.details.clone(),
+            },
+        }
+    }
+}
+
 impl ApiError {
+    /// An error with a message not (yet) in the catalogue: readers of other languages get
+    /// the code's message in their language.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self(Box::new(ErrorParts { code, message: message.into(), details: None, headers: Vec::new() }))
+        Self(Box::new(ErrorParts { code, message: message.into(), text: None, details: None, headers: Vec::new() }))
+    }
+
+    /// An error whose message is the catalogue's `key` (an `error.*` key of `janua_i18n`)
+    /// with `args`: English here, the reader's language on the wire.
+    pub fn keyed(code: ErrorCode, key: &'static str, args: janua_i18n::Args) -> Self {
+        let message = janua_i18n::english(key, &args);
+        Self(Box::new(ErrorParts {
+            code,
+            message,
+            text: Some(Text { key, args }),
+            details: None,
+            headers: Vec::new(),
+        }))
+    }
+
+    /// [`ApiError::keyed`] for `VALIDATION_ERROR` on `field`.
+    pub fn invalid(field: &str, key: &'static str, args: janua_i18n::Args) -> Self {
+        Self::keyed(ErrorCode::ValidationError, key, args).with_details(serde_json::json!({ "field": field }))
+    }
+
+    /// `field` is required (`VALIDATION_ERROR`).
+    pub fn required(field: &str) -> Self {
+        Self::invalid(field, "error.field.required", vec![("field", field.to_string().into())])
+    }
+
+    pub fn localizable(&self) -> Localizable {
+        Localizable {
+            code: self.0.code,
+            message: self.0.message.clone(),
+            text: self.0.text.clone(),
+            details: self.0.details.clone(),
+        }
     }
 
     pub fn code(&self) -> ErrorCode {
@@ -158,20 +236,24 @@ impl ApiError {
     }
 
     pub fn invalid_credentials() -> Self {
-        Self::new(ErrorCode::InvalidCredentials, "email or password is incorrect")
+        Self::keyed(ErrorCode::InvalidCredentials, "error.invalid_credentials", vec![])
     }
 
     pub fn unauthorized(reason: &str) -> Self {
-        Self::new(ErrorCode::Unauthorized, "authentication required")
+        Self::keyed(ErrorCode::Unauthorized, "error.unauthorized", vec![])
             .with_details(serde_json::json!({ "reason": reason }))
     }
 
     pub fn forbidden() -> Self {
-        Self::new(ErrorCode::Forbidden, "you are not allowed to do this")
+        Self::keyed(ErrorCode::Forbidden, "error.forbidden", vec![])
     }
 
     pub fn not_found() -> Self {
-        Self::new(ErrorCode::NotFound, "resource not found")
+        Self::keyed(ErrorCode::NotFound, "error.not_found", vec![])
+    }
+
+    pub fn suspended() -> Self {
+        Self::keyed(ErrorCode::AccountSuspended, "error.account_suspended", vec![])
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
@@ -179,7 +261,7 @@ impl ApiError {
     }
 
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
-        Self::new(ErrorCode::RateLimitExceeded, "too many requests; retry later")
+        Self::keyed(ErrorCode::RateLimitExceeded, "error.rate_limit_exceeded", vec![])
             .with_details(serde_json::json!({ "retry_after": retry_after_secs }))
             .with_header(actix_web::http::header::RETRY_AFTER, retry_after_secs.to_string())
     }
@@ -192,7 +274,7 @@ impl ApiError {
     /// current span); the client learns nothing internal.
     pub fn internal(cause: impl fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        Self::new(ErrorCode::Internal, "internal error; quote the X-Request-Id header when reporting it")
+        Self::keyed(ErrorCode::Internal, "error.internal_error", vec![])
     }
 
     pub fn envelope(&self) -> ErrorEnvelope {
@@ -226,7 +308,9 @@ impl ResponseError for ApiError {
                 builder.insert_header((name.clone(), v));
             }
         }
-        builder.json(self.envelope())
+        let mut response = builder.json(self.envelope());
+        response.extensions_mut().insert(self.localizable());
+        response
     }
 }
 
@@ -279,6 +363,26 @@ mod tests {
     fn every_code_round_trips_through_its_wire_string() {
         for &code in ErrorCode::ALL {
             assert_eq!(ErrorCode::from_wire(code.as_str()), Some(code));
+        }
+    }
+
+    #[test]
+    fn a_keyed_error_reads_in_the_readers_language_and_keeps_its_code() {
+        let e = ApiError::invalid("email", "error.email.invalid", vec![]).localizable();
+        assert_eq!(e.message, "email is not a valid address");
+        let de = janua_i18n::Resolver::new("de", "en");
+        let german = e.envelope_for(&de);
+        assert_eq!(german.error.code, "VALIDATION_ERROR");
+        assert_ne!(german.error.message, e.message);
+        assert_eq!(german.error.details, Some(serde_json::json!({ "field": "email" })));
+        // Without a key: the code's message in German; English stays as written.
+        let plain = ApiError::new(ErrorCode::Conflict, "slug is taken").localizable();
+        assert_eq!(plain.message_for(&de), janua_i18n::Resolver::new("de", "en").format("error.conflict", &[]));
+        assert_eq!(plain.message_for(&janua_i18n::Resolver::new("en-GB", "en")), "slug is taken");
+        // Every code has its message in the catalogue.
+        for code in ErrorCode::ALL {
+            let key = format!("error.{}", code.as_str().to_ascii_lowercase());
+            assert!(janua_i18n::builtin().key(&key).is_some(), "{key}");
         }
     }
 

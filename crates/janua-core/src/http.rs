@@ -37,6 +37,41 @@ pub async fn request_id(
     Ok(res)
 }
 
+/// The configured default locale (`localization.default_locale`), for [`localize`].
+#[derive(Debug, Clone)]
+pub struct DefaultLocale(pub String);
+
+/// Writes every error answer's `message` in the language the request's `Accept-Language`
+/// asks for (q-values honoured; the best shipped locale, else the configured default, else
+/// English), with `Content-Language` and `Vary: Accept-Language`. The `code` and `details`
+/// never change. Answers that are not errors pass untouched.
+pub async fn localize(
+    req: ServiceRequest, next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use actix_web::http::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE, VARY};
+    let wanted = req.headers().get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let default =
+        req.app_data::<web::Data<DefaultLocale>>().map(|d| d.0.clone()).unwrap_or_else(|| "en".to_string());
+    let res = next.call(req).await?;
+    let Some(error) = res.response().extensions().get::<crate::error::Localizable>().cloned() else {
+        return Ok(res.map_into_left_body());
+    };
+    let locale = janua_i18n::tag::negotiate(wanted.as_deref()).unwrap_or_else(|| default.clone());
+    let resolver = janua_i18n::Resolver::new(&locale, &default);
+    let language = resolver.language().to_string();
+    let (req, mut response) = res.into_parts();
+    if let Ok(v) = HeaderValue::from_str(&language) {
+        response.headers_mut().insert(CONTENT_LANGUAGE, v);
+    }
+    response.headers_mut().append(VARY, HeaderValue::from_static("Accept-Language"));
+    if language == "en" {
+        return Ok(ServiceResponse::new(req, response).map_into_left_body());
+    }
+    let body = serde_json::to_vec(&error.envelope_for(&resolver)).unwrap_or_default();
+    let response = response.set_body(body);
+    Ok(ServiceResponse::new(req, response).map_into_right_body())
+}
+
 pub fn request_id_of(req: &HttpRequest) -> Option<String> {
     req.extensions().get::<RequestId>().map(|r| r.0.clone())
 }

@@ -62,7 +62,7 @@ pub fn decide(
         (true, _, _) => Ok(()),
         (false, false, _) => Err(hidden()),
         (false, true, false) => {
-            Err(ApiError::new(ErrorCode::Forbidden, "your role in the organization does not allow this"))
+            Err(ApiError::keyed(ErrorCode::Forbidden, "error.organization.role_forbidden", vec![]))
         }
         (false, true, true) => Ok(()),
     }
@@ -70,7 +70,7 @@ pub fn decide(
 
 /// What a stranger to an organization is told of it.
 pub fn no_such_organization() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such organization")
+    ApiError::keyed(ErrorCode::NotFound, "error.organization.not_found", vec![])
 }
 
 #[cfg(test)]

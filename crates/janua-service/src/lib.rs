@@ -125,9 +125,9 @@ impl Running {
     }
 }
 
-/// Serves `configure` on `listener` with the edges every Janua server has: the request id and
-/// `http.workers` workers. (`configure` sets the default service: the envelope's 404 for the
-/// services, the proxy for the gateway.)
+/// Serves `configure` on `listener` with the edges every Janua server has: the request id,
+/// error messages in the reader's language, and `http.workers` workers. (`configure` sets the
+/// default service: the envelope's 404 for the services, the proxy for the gateway.)
 pub fn serve<F>(
     name: &'static str, settings: &Settings, listener: TcpListener, workers: Workers, configure: F,
 ) -> anyhow::Result<Running>
@@ -135,8 +135,13 @@ where
     F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
 {
     let port = listener.local_addr()?.port();
+    let default_locale = janua_core::http::DefaultLocale(settings.localization.default_locale.clone());
     let server = HttpServer::new(move || {
-        App::new().wrap(middleware::from_fn(janua_core::http::request_id)).configure(configure.clone())
+        App::new()
+            .app_data(web::Data::new(default_locale.clone()))
+            .wrap(middleware::from_fn(janua_core::http::localize))
+            .wrap(middleware::from_fn(janua_core::http::request_id))
+            .configure(configure.clone())
     });
     let server = match settings.http.workers {
         Some(w) => server.workers(w),

@@ -1,6 +1,6 @@
 //! Events identity publishes (through its outbox): `user.created`, `user.updated`,
-//! `user.email_verified`, `user.deleted`, `user.suspended`, `user.unsuspended`. Payloads never
-//! carry secrets.
+//! `user.email_verified`, `user.deleted`, `user.suspended`, `user.unsuspended`,
+//! `localization.updated`, `localization.key_created`. Payloads never carry secrets.
 
 use crate::domain::user::{InternalUser, User};
 use janua_events::{Event, EventContext};
@@ -61,4 +61,29 @@ pub fn user_status_changed(
     let mut payload = user_payload(user);
     payload["reason"] = serde_json::json!(reason);
     Event::new(SOURCE, event_type, payload).subject(user.id).actor(actor).context(ctx)
+}
+
+/// `localization.updated`: overrides of `locale` were written or removed, for the platform
+/// (no organization) or one organization. Services that cache messages drop that scope.
+pub fn localization_updated(
+    locale: &str, organization: Option<uuid::Uuid>, written: &[&str], removed: &[&str], actor: uuid::Uuid,
+    ctx: EventContext,
+) -> Event {
+    let payload = serde_json::json!({
+        "locale": locale,
+        "organization_id": organization,
+        "keys": written,
+        "removed": removed,
+    });
+    let event = Event::new(SOURCE, "localization.updated", payload).actor(actor).context(ctx);
+    match organization {
+        Some(org) => event.organization(org),
+        None => event,
+    }
+}
+
+/// `localization.key_created`.
+pub fn translation_key_created(key: &janua_i18n::Key, actor: uuid::Uuid, ctx: EventContext) -> Event {
+    let payload = serde_json::json!({ "key": key.key, "namespace": key.namespace, "variables": key.variables });
+    Event::new(SOURCE, "localization.key_created", payload).actor(actor).context(ctx)
 }

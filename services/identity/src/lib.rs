@@ -13,15 +13,22 @@ use janua_service::{Connected, Launch, Running, Service};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/identity");
 
-/// Identity's requests need only what every service has: the pool, Redis, the revocation set
-/// (suspension blocks every token of the user at once) and the client for the one question
-/// identity asks auth (is this the user's password?).
-pub type IdentityState = janua_service::State<()>;
+/// Identity's requests need what every service has (the pool, Redis, the revocation set:
+/// suspension blocks every token of the user at once) and [`Identity`].
+pub type IdentityState = janua_service::State<Identity>;
+
+/// What identity's requests need besides what every service has.
+pub struct Identity {
+    /// Who may write an organization's messages (org answers).
+    pub orgs: janua_core::org_access::OrgPermissions,
+}
 
 pub static SERVICE: Service =
     Service::with_database("identity", || MIGRATIONS, |settings| &settings.identity);
 
 /// Connects and serves (identity consumes no events).
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
-    Connected::connect(&SERVICE, launch).await?.serve(listener, (), routes::ROUTES)
+    let service = Connected::connect(&SERVICE, launch).await?;
+    let orgs = janua_core::org_access::OrgPermissions::new(&service.settings, service.http.clone());
+    service.serve(listener, Identity { orgs }, routes::ROUTES)
 }

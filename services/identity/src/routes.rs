@@ -1,11 +1,12 @@
 //! Identity's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
-use crate::handlers::{admin, internal, users};
+use crate::handlers::{admin, internal, localization, users};
 use actix_web::web;
 
 janua_service::endpoints! {
     users::{me, get_user, update_user},
     admin::{list_users, admin_users, stats, suspend, unsuspend, force_delete, delete_user},
+    localization::{locales, translations, write_translations, delete_translation, list_keys, create_key},
 }
 
 /// `/internal/v1`: the user record, for auth (sign-up, sign-in, MFA) and enterprise (SCIM).
@@ -16,7 +17,8 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
         .route("/users/{user_id}", web::delete().to(internal::delete_user))
         .route("/users/{user_id}", web::patch().to(internal::update_user))
         .route("/users/{user_id}/verify-email", web::post().to(internal::verify_email))
-        .route("/users/{user_id}/mfa", web::post().to(internal::set_mfa));
+        .route("/users/{user_id}/mfa", web::post().to(internal::set_mfa))
+        .route("/localization/overrides", web::get().to(localization::internal_overrides));
 }
 
 /// What identity holds about a person: the profile.
@@ -28,7 +30,11 @@ const PERSONAL_DATA: &[janua_service::Section] = &[janua_service::Section {
 /// The account row goes first through `DELETE /internal/v1/users/{id}` (with `user.deleted`,
 /// which carries no personal data); erasure here makes sure of it and clears what identity's
 /// outbox published about the person.
-const ERASE: &[&str] = &["DELETE FROM users WHERE id = $1"];
+const ERASE: &[&str] = &[
+    "DELETE FROM users WHERE id = $1",
+    "UPDATE translations SET updated_by = NULL WHERE updated_by = $1",
+    "UPDATE translation_keys SET created_by = NULL WHERE created_by = $1",
+];
 
 pub const ROUTES: janua_service::Routes = janua_service::Routes {
     public: endpoints,

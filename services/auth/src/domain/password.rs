@@ -23,13 +23,15 @@ pub fn common_passwords() -> HashSet<&'static str> {
 pub fn check_policy(password: &str, common: &HashSet<&'static str>, field: &str) -> Result<(), ApiError> {
     let len = password.chars().count();
     if len < MIN_LEN {
-        return Err(ApiError::validation(field, format!("{field} must be at least {MIN_LEN} characters")));
+        let args = vec![("field", field.to_string().into()), ("min", MIN_LEN.into())];
+        return Err(ApiError::invalid(field, "error.password.too_short", args));
     }
     if len > MAX_LEN {
-        return Err(ApiError::validation(field, format!("{field} must be at most {MAX_LEN} characters")));
+        let args = vec![("field", field.to_string().into()), ("max", MAX_LEN.into())];
+        return Err(ApiError::invalid(field, "error.password.too_long", args));
     }
     if common.contains(password.to_lowercase().as_str()) {
-        return Err(ApiError::validation(field, format!("{field} is too common; choose another")));
+        return Err(ApiError::invalid(field, "error.password.too_common", vec![("field", field.to_string().into())]));
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
 use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
-use janua_core::{ApiError, ErrorCode};
+use janua_core::ApiError;
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -155,7 +155,7 @@ pub(crate) fn normalise_email(raw: &str) -> String {
 }
 
 pub(crate) fn suspended() -> ApiError {
-    ApiError::new(ErrorCode::AccountSuspended, "this account is suspended")
+    ApiError::suspended()
 }
 
 /// Creates an account and signs it in. The email gets a verification link.
@@ -171,7 +171,7 @@ pub async fn signup(
     let body = body.into_inner();
     let email = normalise_email(&body.email);
     if email.is_empty() {
-        return Err(ApiError::validation("email", "email is required"));
+        return Err(ApiError::required("email"));
     }
     check_policy(&body.password, &state.common_passwords, "password")?;
     let hash = state.hasher.hash(&body.password).await?;
@@ -244,7 +244,7 @@ pub async fn signin(
     let body = body.into_inner();
     let email = normalise_email(&body.email);
     if email.is_empty() {
-        return Err(ApiError::validation("email", "email is required"));
+        return Err(ApiError::required("email"));
     }
     if body.password.is_empty() || body.password.chars().count() > crate::domain::password::MAX_LEN {
         return Err(ApiError::invalid_credentials());
@@ -386,7 +386,7 @@ where
 fn mail_address(body: &EmailRequest) -> Result<String, ApiError> {
     let email = normalise_email(&body.email);
     if email.is_empty() || email.len() > 254 {
-        return Err(ApiError::validation("email", "email is required"));
+        return Err(ApiError::required("email"));
     }
     Ok(email)
 }
@@ -461,7 +461,7 @@ pub async fn reset_password(
     state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let invalid = || ApiError::validation("token", "the reset link is invalid or has expired");
+    let invalid = || ApiError::invalid("token", "error.link.reset_invalid", vec![]);
     let token_hash = janua_core::crypto::sha256(body.token.as_bytes());
     let purpose = one_time_tokens::PURPOSE_RESET_PASSWORD;
     {
@@ -539,7 +539,7 @@ pub async fn verify_email(
     state: web::Data<AuthState>, meta: RequestMeta, body: web::Json<TokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let token_hash = janua_core::crypto::sha256(body.token.as_bytes());
-    let invalid = || ApiError::validation("token", "the verification link is invalid or has expired");
+    let invalid = || ApiError::invalid("token", "error.link.verify_invalid", vec![]);
     let mut conn = state.pool.get().await?;
     // Consumed and confirmed together: if identity cannot be reached the token stays unused.
     let user = conn

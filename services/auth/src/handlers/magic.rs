@@ -30,7 +30,7 @@ pub async fn send_magic_link(
 ) -> Result<HttpResponse, ApiError> {
     let email = normalise_email(&body.email);
     if email.is_empty() || email.len() > 254 || !email.contains('@') {
-        return Err(ApiError::validation("email", "email is not a valid address"));
+        return Err(ApiError::invalid("email", "error.email.invalid", vec![]));
     }
     Ok(accept_then("a magic link", state, email, meta, send))
 }

@@ -268,7 +268,7 @@ async fn complete(
         .code
         .as_deref()
         .filter(|c| !c.is_empty() && c.len() <= 2048)
-        .ok_or_else(|| ApiError::validation("code", "code is required"))?;
+        .ok_or_else(|| ApiError::required("code"))?;
     let verifier = state.sealer.open(&flow.verifier_sealed).map_err(ApiError::internal)?;
     let verifier = String::from_utf8(verifier).map_err(ApiError::internal)?;
     let callback = callback_url(state, provider)?;

@@ -48,19 +48,17 @@ pub async fn change_password(
     };
     if !state.hasher.verify(&body.current_password, stored.as_deref()).await? {
         state.throttle.record_failure(&account, meta.ip.as_deref()).await?;
-        return Err(ApiError::new(
+        return Err(ApiError::keyed(
             janua_core::ErrorCode::InvalidCredentials,
-            "the current password is incorrect",
+            "error.password.current_incorrect",
+            vec![],
         )
         .with_details(serde_json::json!({ "field": "current_password" })));
     }
     state.throttle.record_success(&account, meta.ip.as_deref()).await?;
     check_policy(&body.new_password, &state.common_passwords, "new_password")?;
     if body.new_password == body.current_password {
-        return Err(ApiError::validation(
-            "new_password",
-            "new_password must differ from the current password",
-        ));
+        return Err(ApiError::invalid("new_password", "error.password.unchanged", vec![]));
     }
     let hash = state.hasher.hash(&body.new_password).await?;
     let user = state.user(user_id).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;

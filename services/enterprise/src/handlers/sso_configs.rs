@@ -327,7 +327,7 @@ fn check_input(
 ) -> Result<CheckedInput, ApiError> {
     let name = input.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(invalid("name", "name must be 1 to 200 characters"));
+        return Err(ApiError::invalid("name", "error.name.length", vec![]));
     }
     if !creating && current_protocol != format!("{:?}", input.protocol).to_lowercase() {
         return Err(invalid("protocol", "the protocol of a configuration cannot change"));
@@ -427,7 +427,7 @@ fn check_oidc(oidc: OidcInput, creating: bool) -> Result<CheckedOidc, ApiError> 
             return Err(invalid("oidc.client_secret", "client_secret must be 1 to 4096 characters"));
         }
         None if creating => {
-            return Err(invalid("oidc.client_secret", "client_secret is required"));
+            return Err(ApiError::required("oidc.client_secret"));
         }
         None => None,
     };
@@ -610,7 +610,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let org =
-        input.organization_id.ok_or_else(|| invalid("organization_id", "organization_id is required"))?;
+        input.organization_id.ok_or_else(|| ApiError::required("organization_id"))?;
     require(&state, &auth, org, PERMISSION, WHAT).await?;
     let base = SsoConfiguration::new(org, auth.user_id());
     let (config, domains) = apply(&state, base, input, true).await?;
@@ -639,7 +639,7 @@ pub async fn list(
             Some(vec![org])
         }
         None if auth.is_admin() => None,
-        None => return Err(invalid("organization_id", "organization_id is required")),
+        None => return Err(ApiError::required("organization_id")),
     };
     let mut conn = state.pool.get().await?;
     let configs = store::list(&mut conn, orgs.as_deref()).await?;

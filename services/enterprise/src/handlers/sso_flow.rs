@@ -62,7 +62,7 @@ async fn configuration_for(state: &EnterpriseState, q: &StartQuery) -> Result<Ss
             .rsplit_once('@')
             .map(|(_, d)| d.to_lowercase())
             .filter(|d| !d.is_empty())
-            .ok_or_else(|| ApiError::validation("email", "email is not an address"))?;
+            .ok_or_else(|| ApiError::invalid("email", "error.email.invalid", vec![]))?;
         return store::by_verified_domain(&mut conn, &domain).await?.ok_or_else(no_sso);
     }
     if let Some(org) = &q.organization {
@@ -488,7 +488,7 @@ pub async fn oidc_callback(
     let code = form
         .get("code")
         .filter(|c| !c.is_empty() && c.len() <= 4096)
-        .ok_or_else(|| ApiError::validation("code", "code is required"))?;
+        .ok_or_else(|| ApiError::required("code"))?;
     let verifier = flow
         .pkce_verifier
         .as_deref()

@@ -86,7 +86,7 @@ pub struct Email(String);
 impl Email {
     pub fn parse(raw: &str) -> Result<Email, ApiError> {
         let e = raw.trim().to_lowercase();
-        let bad = || ApiError::validation("email", "email is not a valid address");
+        let bad = || ApiError::invalid("email", "error.email.invalid", vec![]);
         if e.len() > 254 || e.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
         }
@@ -124,11 +124,12 @@ pub struct ProfileUpdate {
 }
 
 impl ProfileUpdate {
-    pub fn validate(&self) -> Result<(), ApiError> {
+    /// Checks the update and writes its locale canonically (`pt-br` -> `pt-BR`).
+    pub fn validate(&mut self) -> Result<(), ApiError> {
         if let Some(Some(name)) = &self.name
             && (name.trim().is_empty() || name.chars().count() > 200)
         {
-            return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
+            return Err(ApiError::invalid("name", "error.name.length", vec![]));
         }
         if let Some(Some(url)) = &self.avatar_url {
             let ok = url.len() <= 2048
@@ -138,14 +139,10 @@ impl ProfileUpdate {
             }
         }
         if let Some(locale) = &self.locale {
-            let ok = (2..=35).contains(&locale.len())
-                && locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-            if !ok {
-                return Err(ApiError::validation(
-                    "locale",
-                    "locale must be a BCP 47 tag such as en or pt-BR",
-                ));
-            }
+            // Any valid BCP 47 tag: mail and messages fall back along the tag's chain.
+            let canonical = janua_i18n::tag::canonical(locale)
+                .ok_or_else(|| ApiError::invalid("locale", "error.locale.invalid", vec![]))?;
+            self.locale = Some(canonical);
         }
         if let Some(metadata) = &self.metadata {
             if !metadata.is_object() {
@@ -173,13 +170,18 @@ mod tests {
 
     #[test]
     fn profile_updates_are_validated() {
-        let ok: ProfileUpdate =
-            serde_json::from_str(r#"{"name":"Ada","locale":"pt-BR","metadata":{"a":1}}"#).unwrap();
+        let mut ok: ProfileUpdate =
+            serde_json::from_str(r#"{"name":"Ada","locale":"pt-br","metadata":{"a":1}}"#).unwrap();
         assert!(ok.validate().is_ok());
-        let bad: ProfileUpdate = serde_json::from_str(r#"{"avatar_url":"javascript:alert(1)"}"#).unwrap();
+        assert_eq!(ok.locale.as_deref(), Some("pt-BR"));
+        let mut bad: ProfileUpdate = serde_json::from_str(r#"{"avatar_url":"javascript:alert(1)"}"#).unwrap();
         assert!(bad.validate().is_err());
-        let bad: ProfileUpdate = serde_json::from_str(r#"{"metadata":[1]}"#).unwrap();
+        let mut bad: ProfileUpdate = serde_json::from_str(r#"{"metadata":[1]}"#).unwrap();
         assert!(bad.validate().is_err());
+        for tag in ["en_US", "english", "zz-ZZ-zz-bad-tag-x", ""] {
+            let mut bad: ProfileUpdate = serde_json::from_str(&format!(r#"{{"locale":"{tag}"}}"#)).unwrap();
+            assert!(bad.validate().is_err(), "{tag}");
+        }
         let clear: ProfileUpdate = serde_json::from_str(r#"{"name":null}"#).unwrap();
         assert_eq!(clear.name, Some(None));
         assert!(serde_json::from_str::<ProfileUpdate>(r#"{"email":"x@y.z"}"#).is_ok());

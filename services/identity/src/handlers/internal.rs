@@ -33,7 +33,7 @@ pub async fn create_user(
     if let Some(name) = &body.name
         && (name.trim().is_empty() || name.chars().count() > 200)
     {
-        return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
+        return Err(ApiError::invalid("name", "error.name.length", vec![]));
     }
     let mut conn = state.pool.get().await?;
     if let Some(existing) = store::users::find(&mut conn, id).await? {
@@ -205,7 +205,7 @@ pub async fn update_user(
     if let Some(Some(name)) = &change.name
         && (name.trim().is_empty() || name.chars().count() > 200)
     {
-        return Err(ApiError::validation("name", "name must be 1 to 200 characters"));
+        return Err(ApiError::invalid("name", "error.name.length", vec![]));
     }
     let status = change.status.as_deref().map(parse_status).transpose()?;
     if change.reason.as_ref().is_some_and(|r| r.chars().count() > 500) {

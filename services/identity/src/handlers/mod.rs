@@ -1,3 +1,4 @@
 pub mod admin;
 pub mod internal;
+pub mod localization;
 pub mod users;

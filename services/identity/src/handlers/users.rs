@@ -23,7 +23,7 @@ pub async fn me(state: web::Data<IdentityState>, auth: Authenticated) -> Result<
         .await?
         .ok_or_else(|| ApiError::unauthorized("user_gone"))?;
     if user.status == "suspended" {
-        return Err(ApiError::new(janua_core::ErrorCode::AccountSuspended, "this account is suspended"));
+        return Err(ApiError::suspended());
     }
     Ok(HttpResponse::Ok().json(UserView::from(&user)))
 }
@@ -66,7 +66,7 @@ pub async fn update_user(
     if user_id != auth.user_id() {
         return Err(ApiError::not_found());
     }
-    let change = body.into_inner();
+    let mut change = body.into_inner();
     change.validate()?;
     let email = change.email.as_deref().map(Email::parse).transpose()?;
     let mut changed = Vec::new();

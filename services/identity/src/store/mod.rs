@@ -1,2 +1,3 @@
 pub mod schema;
 pub mod users;
+pub mod translations;

@@ -14,3 +14,26 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    translation_keys (key) {
+        key -> Text,
+        namespace -> Text,
+        description -> Text,
+        variables -> Array<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    translations (id) {
+        id -> Uuid,
+        organization_id -> Nullable<Uuid>,
+        locale -> Text,
+        key -> Text,
+        message -> Text,
+        updated_by -> Nullable<Uuid>,
+        updated_at -> Timestamptz,
+    }
+}

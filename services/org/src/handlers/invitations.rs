@@ -125,7 +125,7 @@ fn check_email(raw: &str) -> Result<String, ApiError> {
             !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
         })
         && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    if valid { Ok(email) } else { Err(ApiError::validation("email", "email is not a valid address")) }
+    if valid { Ok(email) } else { Err(ApiError::invalid("email", "error.email.invalid", vec![])) }
 }
 
 /// The event that gets the email sent: everything the message needs, no secret.
