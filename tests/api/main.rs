@@ -15,6 +15,7 @@ mod gateway;
 mod health;
 mod invitations;
 mod limits;
+mod localization;
 mod magic;
 mod mfa;
 mod oauth;
