@@ -8,7 +8,8 @@ async fn locales_list_the_shipped_languages_complete() {
     let app = TestStack::spawn().await;
     let body = app.get("/api/v1/localization/locales", None).await.expect_status(200).await;
     assert_eq!(body["default"], "en");
-    let codes: Vec<&str> = body["data"].as_array().unwrap().iter().map(|l| l["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        body["data"].as_array().unwrap().iter().map(|l| l["code"].as_str().unwrap()).collect();
     for shipped in ["en", "es", "fr", "de", "pt-BR", "ja"] {
         assert!(codes.contains(&shipped), "{codes:?}");
     }
@@ -59,27 +60,36 @@ async fn overrides_apply_at_once_fall_back_when_removed_and_are_checked() {
     assert!(body["error"]["details"]["column"].as_u64().unwrap() >= 7, "{body}");
     // A variable the key does not declare.
     let resp = app
-        .post(path, &json!({"locale":"es","messages":{"email.invitation.subject":"Únete a { $org }"}}), Some(&admin))
+        .post(
+            path,
+            &json!({"locale":"es","messages":{"email.invitation.subject":"Únete a { $org }"}}),
+            Some(&admin),
+        )
         .await;
     let body = resp.expect_error(400, "VALIDATION_ERROR").await;
     assert_eq!(body["error"]["details"]["column"], 11, "{body}");
     // An unknown key.
-    let resp = app.post(path, &json!({"locale":"es","messages":{"email.nope.subject":"x"}}), Some(&admin)).await;
+    let resp =
+        app.post(path, &json!({"locale":"es","messages":{"email.nope.subject":"x"}}), Some(&admin)).await;
     resp.expect_error(400, "VALIDATION_ERROR").await;
     // Nothing of the refused writes landed.
     let es = app.get("/api/v1/localization/translations/es", None).await.expect_status(200).await;
     let shipped = es["messages"]["email.invitation.subject"].clone();
     // A good override answers the effective messages and applies to the next read.
     let text = "¡Te esperan en { $organization }!";
-    let resp = app.post(path, &json!({"locale":"es","messages":{"email.invitation.subject":text}}), Some(&admin)).await;
+    let resp = app
+        .post(path, &json!({"locale":"es","messages":{"email.invitation.subject":text}}), Some(&admin))
+        .await;
     let body = resp.expect_status(200).await;
     assert_eq!(body["messages"]["email.invitation.subject"], text);
     let es_mx = app.get("/api/v1/localization/translations/es-MX", None).await.expect_status(200).await;
     assert_eq!(es_mx["messages"]["email.invitation.subject"], text);
     // Removing it falls back to the shipped message.
-    let resp = app.delete("/api/v1/localization/translations/es/email.invitation.subject", Some(&admin)).await;
+    let resp =
+        app.delete("/api/v1/localization/translations/es/email.invitation.subject", Some(&admin)).await;
     assert_eq!(resp.expect_status(200).await["messages"]["email.invitation.subject"], shipped);
-    let again = app.delete("/api/v1/localization/translations/es/email.invitation.subject", Some(&admin)).await;
+    let again =
+        app.delete("/api/v1/localization/translations/es/email.invitation.subject", Some(&admin)).await;
     again.expect_error(404, "NOT_FOUND").await;
     // The write and the removal were published (audit and webhooks see them).
     let events = app.outbox_events("identity").await;
@@ -94,7 +104,8 @@ async fn organizations_override_their_own_messages_only() {
     let org = app.create_org_id(&owner.token, "Acme").await;
     app.add_member(&owner.token, &org, &member.id, "member").await;
     let path = "/api/v1/localization/translations";
-    let write = json!({"locale":"en","organization_id": org, "messages":{"email.verify.subject":"Welcome to Acme"}});
+    let write =
+        json!({"locale":"en","organization_id": org, "messages":{"email.verify.subject":"Welcome to Acme"}});
     app.post(path, &write, Some(&stranger.token)).await.expect_error(404, "NOT_FOUND").await;
     app.post(path, &write, Some(&member.token)).await.expect_error(403, "FORBIDDEN").await;
     // Platform overrides are for platform admins.
@@ -110,7 +121,10 @@ async fn organizations_override_their_own_messages_only() {
         .expect_status(200)
         .await;
     assert_eq!(acme["messages"]["email.verify.subject"], "Welcome to Acme");
-    assert_eq!(acme["messages"]["email.verify.heading"], "Platform heading", "the organization inherits the platform");
+    assert_eq!(
+        acme["messages"]["email.verify.heading"], "Platform heading",
+        "the organization inherits the platform"
+    );
     let everyone = app.get("/api/v1/localization/translations/en", None).await.expect_status(200).await;
     assert_eq!(everyone["messages"]["email.verify.subject"], "Platform subject");
 }
@@ -122,7 +136,8 @@ async fn platform_admins_add_keys_to_the_catalogue() {
     let keys = "/api/v1/localization/translation-keys";
     app.get(keys, Some(&someone.token)).await.expect_error(403, "FORBIDDEN").await;
     let list = app.get(&format!("{keys}?namespace=email"), Some(&admin)).await.expect_status(200).await;
-    let invitation = list["data"].as_array().unwrap().iter().find(|k| k["key"] == "email.invitation.body").unwrap();
+    let invitation =
+        list["data"].as_array().unwrap().iter().find(|k| k["key"] == "email.invitation.body").unwrap();
     assert_eq!(invitation["variables"], json!(["inviter", "organization", "role"]));
     assert_eq!(invitation["builtin"], true);
     let new = json!({"key":"app.login.title","namespace":"app","description":"Title of our login page","variables":["brand"]});
@@ -135,7 +150,8 @@ async fn platform_admins_add_keys_to_the_catalogue() {
     // Its messages are overrides like any other; it counts in completeness.
     let write = json!({"locale":"fr","messages":{"app.login.title":"Bienvenue chez { $brand }"}});
     app.post("/api/v1/localization/translations", &write, Some(&admin)).await.expect_status(200).await;
-    let fr = app.get("/api/v1/localization/translations/fr?namespace=app", None).await.expect_status(200).await;
+    let fr =
+        app.get("/api/v1/localization/translations/fr?namespace=app", None).await.expect_status(200).await;
     assert_eq!(fr["messages"], json!({"app.login.title": "Bienvenue chez { $brand }"}));
     let locales = app.get("/api/v1/localization/locales", None).await.expect_status(200).await;
     let de = locales["data"].as_array().unwrap().iter().find(|l| l["code"] == "de").unwrap();
@@ -171,4 +187,80 @@ async fn errors_follow_accept_language_and_keep_their_code() {
     assert_ne!(body["error"]["message"], "no such route");
     let resp = app.http.get(app.url("/api/v1/nope")).header("accept-language", "tlh").send().await.unwrap();
     assert_eq!(resp.headers()["content-language"], "en");
+}
+
+#[tokio::test]
+async fn mail_goes_out_in_the_recipients_language_as_text_and_html() {
+    let app = TestStack::spawn().await;
+    let ana = app.person("ana@example.com").await;
+    let profile =
+        app.put(&format!("/api/v1/users/{}", ana.id), &json!({"locale":"es-mx"}), Some(&ana.token)).await;
+    assert_eq!(profile.expect_status(200).await["locale"], "es-MX");
+    let bad =
+        app.put(&format!("/api/v1/users/{}", ana.id), &json!({"locale":"español"}), Some(&ana.token)).await;
+    bad.expect_error(400, "VALIDATION_ERROR").await;
+    app.post("/api/v1/auth/resend-verification", &json!({"email":"ana@example.com"}), None)
+        .await
+        .expect_status(202)
+        .await;
+    let subject = "Confirma tu dirección de correo electrónico";
+    let es =
+        app.get("/api/v1/localization/translations/es?namespace=email", None).await.expect_status(200).await;
+    assert_eq!(es["messages"]["email.verify.subject"], subject, "the shipped Spanish subject");
+    let text = app.mail_body("ana@example.com", subject, 0).await;
+    assert!(text.contains("/verify-email?token="), "{text}");
+    let mail = app
+        .smtp
+        .mails_to("ana@example.com")
+        .into_iter()
+        .find(|m| m.subject().as_deref() == Some(subject))
+        .unwrap();
+    let html = mail.html().expect("an HTML part");
+    assert!(html.contains("lang=\"es\"") && html.contains("verify-email?token="), "{html}");
+    // The lifetime is the configured one, in Spanish words (24 hours is one day).
+    let day =
+        app.get("/api/v1/localization/translations/es?namespace=time", None).await.expect_status(200).await;
+    assert!(day["messages"]["time.days"].as_str().unwrap().contains("día"));
+    assert!(text.contains("1 día") || text.contains("un día"), "{text}");
+    // The token it carries works (the English one of the sign-up died with the resend).
+    let token = janua_testkit::token_from_link(&text);
+    app.post("/api/v1/auth/verify-email", &json!({ "token": token }), None).await.expect_status(200).await;
+}
+
+#[tokio::test]
+async fn an_organizations_override_reaches_its_next_invitation_at_once() {
+    let app = TestStack::spawn().await;
+    let ada = app.verified_person("ada@example.com").await;
+    let org = app.create_org_id(&ada.token, "Acme").await;
+    let write = |subject: &'static str| json!({"locale":"en","organization_id": org, "messages":{"email.invitation.subject": subject}});
+    let path = "/api/v1/localization/translations";
+    app.post(path, &write("Come build rockets at { $organization }"), Some(&ada.token))
+        .await
+        .expect_status(200)
+        .await;
+    let invitations = format!("/api/v1/invitations/organizations/{org}/invitations");
+    let invite = |to: &'static str| {
+        let body = json!({"email": to, "role": "member"});
+        let (app, path, token) = (&app, invitations.clone(), ada.token.clone());
+        async move { app.post(&path, &body, Some(&token)).await }
+    };
+    invite("bob@example.com").await.expect_status(201).await;
+    let body = app.mail_body("bob@example.com", "Come build rockets at Acme", 0).await;
+    assert!(body.contains("/invitations/") && body.contains("Acme"), "{body}");
+    // Changed again: the very next invitation says so, no restart, no wait.
+    app.post(path, &write("Acme needs you"), Some(&ada.token)).await.expect_status(200).await;
+    invite("carol@example.com").await.expect_status(201).await;
+    let body = app.mail_body("carol@example.com", "Acme needs you", 0).await;
+    assert!(body.contains("7 days"), "the configured lifetime: {body}");
+    // Other organizations keep the shipped subject.
+    let other = app.create_org_id(&ada.token, "Globex").await;
+    let resp = app
+        .post(
+            &format!("/api/v1/invitations/organizations/{other}/invitations"),
+            &json!({"email":"dan@example.com","role":"member"}),
+            Some(&ada.token),
+        )
+        .await;
+    resp.expect_status(201).await;
+    app.mail_body("dan@example.com", "You are invited to join Globex", 0).await;
 }

@@ -174,7 +174,13 @@ impl ApiError {
     /// An error with a message not (yet) in the catalogue: readers of other languages get
     /// the code's message in their language.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self(Box::new(ErrorParts { code, message: message.into(), text: None, details: None, headers: Vec::new() }))
+        Self(Box::new(ErrorParts {
+            code,
+            message: message.into(),
+            text: None,
+            details: None,
+            headers: Vec::new(),
+        }))
     }
 
     /// An error whose message is the catalogue's `key` (an `error.*` key of `janua_i18n`)
@@ -377,7 +383,10 @@ mod tests {
         assert_eq!(german.error.details, Some(serde_json::json!({ "field": "email" })));
         // Without a key: the code's message in German; English stays as written.
         let plain = ApiError::new(ErrorCode::Conflict, "slug is taken").localizable();
-        assert_eq!(plain.message_for(&de), janua_i18n::Resolver::new("de", "en").format("error.conflict", &[]));
+        assert_eq!(
+            plain.message_for(&de),
+            janua_i18n::Resolver::new("de", "en").format("error.conflict", &[])
+        );
         assert_eq!(plain.message_for(&janua_i18n::Resolver::new("en-GB", "en")), "slug is taken");
         // Every code has its message in the catalogue.
         for code in ErrorCode::ALL {

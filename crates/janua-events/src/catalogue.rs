@@ -25,7 +25,11 @@ pub const EVENT_TYPES: &[EventType] = &[
     ok("user.suspended", "identity", "an admin suspended the account; its sessions ended"),
     ok("user.unsuspended", "identity", "an admin lifted a suspension"),
     ok("user.deleted", "identity", "the account and its data were deleted"),
-    ok("localization.updated", "identity", "overrides of messages were written or removed (platform or organization)"),
+    ok(
+        "localization.updated",
+        "identity",
+        "overrides of messages were written or removed (platform or organization)",
+    ),
     ok("localization.key_created", "identity", "a platform admin added a message key"),
     ok("user.password_set", "auth", "a password credential was stored for a new account"),
     ok("user.verification_sent", "auth", "an email verification link was sent"),

@@ -138,6 +138,13 @@ impl EventEnvelope {
         Uuid::parse_str(&self.id).map_err(|e| consumer::HandleError::Reject(format!("event id: {e}")))
     }
 
+    /// When the event happened (now, for a time that does not parse).
+    pub fn occurred(&self) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(&self.occurred_at)
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_else(|_| Utc::now())
+    }
+
     /// The JSON payload (`{}` when there is none).
     pub fn json_payload(&self) -> Result<serde_json::Value, consumer::HandleError> {
         if self.payload.is_empty() {

@@ -2,8 +2,8 @@
 //! defined there, its comment is its description and declares its variables) and the shipped
 //! locales' messages.
 
-use crate::message::{Messages, variables_used};
 use crate::key_of;
+use crate::message::{Messages, variables_used};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -124,9 +124,8 @@ fn describe(source: &str) -> Vec<Key> {
             for c in comment.drain(..) {
                 match c.strip_prefix("Variables:") {
                     Some(v) => {
-                        variables = Some(
-                            v.split(',').map(|s| s.trim().trim_start_matches('$').to_string()).collect(),
-                        )
+                        variables =
+                            Some(v.split(',').map(|s| s.trim().trim_start_matches('$').to_string()).collect())
                     }
                     None => description.push(c),
                 }

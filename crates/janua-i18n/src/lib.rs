@@ -155,13 +155,13 @@ impl Resolver {
 
     /// The formatted message; the key itself when no layer of any locale has it (never for
     /// a built-in key: English is complete).
-    pub fn format(&self, key: &str, args: &[(&'static str, Value)]) -> String {
+    pub fn format(&self, key: &str, args: &[(&str, Value)]) -> String {
         self.find(key).and_then(|m| m.format(key, args)).unwrap_or_else(|| key.to_string())
     }
 }
 
 /// A built-in key's English text formatted (what an error says before it is localized).
-pub fn english(key: &str, args: &[(&'static str, Value)]) -> String {
+pub fn english(key: &str, args: &[(&str, Value)]) -> String {
     builtin().locale("en").and_then(|m| m.format(key, args)).unwrap_or_else(|| key.to_string())
 }
 

@@ -66,7 +66,7 @@ impl Messages {
     }
 
     /// `key` formatted with `args`; a variable not given shows as `{$name}` (never a panic).
-    pub fn format(&self, key: &str, args: &[(&'static str, Value)]) -> Option<String> {
+    pub fn format(&self, key: &str, args: &[(&str, Value)]) -> Option<String> {
         let message = self.bundle.get_message(&message_id(key))?;
         let pattern = message.value()?;
         let mut fluent_args = FluentArgs::new();
@@ -167,8 +167,10 @@ pub fn check(text: &str, variables: &[String]) -> Result<(), Problem> {
         return Err(Problem { line: 1, column: 1, kind: ProblemKind::Syntax("the message is empty".into()) });
     };
     let mut used = Vec::new();
-    walk_pattern(pattern, &mut used).map_err(|reason| {
-        Problem { line: 1, column: 1, kind: ProblemKind::Syntax(reason) }
+    walk_pattern(pattern, &mut used).map_err(|reason| Problem {
+        line: 1,
+        column: 1,
+        kind: ProblemKind::Syntax(reason),
     })?;
     for name in used {
         if !variables.iter().any(|v| v == name) {

@@ -63,7 +63,10 @@ pub fn names(tag: &str) -> (String, String) {
     let Some((_, en, native)) = LANGUAGES.iter().find(|(l, _, _)| *l == language) else {
         return (tag.to_string(), tag.to_string());
     };
-    let region = tag.split('-').skip(1).find(|s| s.len() == 2 || s.len() == 3 && s.chars().all(|c| c.is_ascii_digit()));
+    let region = tag
+        .split('-')
+        .skip(1)
+        .find(|s| s.len() == 2 || s.len() == 3 && s.chars().all(|c| c.is_ascii_digit()));
     match region {
         None => (en.to_string(), native.to_string()),
         Some(r) => match REGIONS.iter().find(|(code, _, _)| *code == r) {

@@ -81,12 +81,22 @@ fn a_key_missing_in_a_locale_falls_back_along_the_chain() {
     ]));
     let pt = Resolver::new("pt-BR", "en").with_overrides(None, Some(platform.clone()));
     assert_eq!(pt.format("app.custom.hello", &[]), "Olá");
-    assert_eq!(pt.text("email.verify.subject"), builtin().locale("pt-BR").unwrap().text("email.verify.subject"));
+    assert_eq!(
+        pt.text("email.verify.subject"),
+        builtin().locale("pt-BR").unwrap().text("email.verify.subject")
+    );
     let ch = Resolver::new("de-CH", "en").with_overrides(None, Some(platform.clone()));
     assert_eq!(ch.format("email.verify.subject", &[]), "Adresse bestätigen (CH)");
-    assert_eq!(ch.format("email.verify.heading", &[]), builtin().locale("de").unwrap().format("email.verify.heading", &[]).unwrap());
+    assert_eq!(
+        ch.format("email.verify.heading", &[]),
+        builtin().locale("de").unwrap().format("email.verify.heading", &[]).unwrap()
+    );
     // The organization's layer comes before the platform's.
-    let org = Arc::new(Overrides::from_rows([("de-CH".to_string(), "email.verify.subject".to_string(), "Acme".to_string())]));
+    let org = Arc::new(Overrides::from_rows([(
+        "de-CH".to_string(),
+        "email.verify.subject".to_string(),
+        "Acme".to_string(),
+    )]));
     let ch = Resolver::new("de-CH", "en").with_overrides(Some(org), Some(platform));
     assert_eq!(ch.format("email.verify.subject", &[]), "Acme");
     // A key nobody has is its own text.

@@ -13,14 +13,32 @@ pub struct Mail {
 }
 
 impl Mail {
-    /// The body with quoted-printable soft line breaks undone.
-    pub fn body(&self) -> String {
-        let body = self.data.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or(&self.data);
-        body.replace("=\r\n", "").replace("=3D", "=")
+    fn parsed(&self) -> Option<mail_parser::Message<'_>> {
+        mail_parser::MessageParser::default().parse(self.data.as_bytes())
     }
 
+    /// The text part, decoded (the text of a multipart message).
+    pub fn body(&self) -> String {
+        self.parsed().and_then(|m| m.body_text(0).map(|t| t.into_owned())).unwrap_or_default()
+    }
+
+    /// The HTML part, decoded, when the message has one.
+    pub fn html(&self) -> Option<String> {
+        let parsed = self.parsed()?;
+        if parsed.html_body_count() == 0 || parsed.html_body.first() == parsed.text_body.first() {
+            return None;
+        }
+        parsed.body_html(0).map(|h| h.into_owned())
+    }
+
+    /// The subject, decoded (RFC 2047).
     pub fn subject(&self) -> Option<String> {
-        self.data.lines().find_map(|l| l.strip_prefix("Subject: ").map(str::to_owned))
+        self.parsed().and_then(|m| m.subject().map(str::to_owned))
+    }
+
+    /// A header's raw value.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.parsed().and_then(|m| m.header_raw(name).map(|v| v.trim().to_owned()))
     }
 }
 

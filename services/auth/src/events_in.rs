@@ -3,6 +3,7 @@
 //! mail is queued in the same transaction that records the event as seen).
 
 use crate::identity_client::IdentityUser;
+use crate::letters::{Kind, Letter, Organization};
 use crate::store::user_profiles;
 use diesel_async::AsyncConnection;
 use janua_db::Pool;
@@ -25,6 +26,8 @@ pub struct Effects {
     /// A suspended user's sessions are revoked here too.
     pub revocations: janua_tokens::RevocationSet,
     pub verify_ttl_secs: i64,
+    /// Letters to someone whose locale is unknown (an invitee) are in this one.
+    pub default_locale: String,
 }
 
 /// An account's address moved (profile, SCIM, admin, SSO attributes): every token mailed to
@@ -40,22 +43,14 @@ async fn address_changed(
             public_url: &effects.public_url,
             verify_ttl_secs: effects.verify_ttl_secs,
         };
-        crate::domain::email_proof::queue_verification(
-            conn,
-            &mailing,
-            user.id,
-            user.name.as_deref(),
-            &user.email,
-            ctx,
-        )
-        .await?;
+        crate::domain::email_proof::queue_verification(conn, &mailing, user, ctx).await?;
     }
     if let Some(old) = previous.filter(|old| *old != user.email) {
-        let body = format!(
-            "The email address of your account was changed from {old} to {}.\n\nMail to this address no longer signs in to the account. If you did not make this change, contact your administrator at once.\n",
-            user.email
-        );
-        crate::mailer::queue(conn, &effects.sealer, old, "Your email address was changed", &body).await?;
+        let letter = Letter::new(Kind::EmailChanged, &user.locale)
+            .name(user.name.as_deref())
+            .text("old_email", old)
+            .text("new_email", user.email.clone());
+        crate::mailer::queue(conn, &effects.sealer, old, &letter).await?;
     }
     Ok(())
 }
@@ -83,29 +78,45 @@ async fn extension_mail(
             format!("the profile of {subject} has not reached auth yet").into(),
         ));
     };
-    let kind = p["type"].as_str().unwrap_or("data");
-    let due = p["due_at"].as_str().and_then(|d| d.get(..10)).unwrap_or("a later date");
-    let reason = p["extension_reason"].as_str().unwrap_or("");
-    let body = format!(
-        "Hello,\n\nYour {kind} request needs more time than the usual month. We will answer it by {due}.\n\nWhy: {reason}\n\nRequest: {}\n",
-        p["request_id"].as_str().unwrap_or_default()
-    );
-    crate::mailer::queue(conn, &mail.sealer, &user.email, "Your data request: more time needed", &body).await
+    let letter = Letter::new(Kind::RequestExtended, &user.locale)
+        .name(user.name.as_deref())
+        .text("request_type", p["type"].as_str().unwrap_or("data"))
+        .text("due", p["due_at"].as_str().and_then(|d| d.get(..10)).unwrap_or("?"))
+        .text("reason", p["extension_reason"].as_str().unwrap_or(""))
+        .text("request_id", p["request_id"].as_str().unwrap_or_default());
+    crate::mailer::queue(conn, &mail.sealer, &user.email, &letter).await
 }
 
-/// The invitation email; the link opens the accept page for the invitation's id.
-fn invitation_mail(mail: &Effects, p: &serde_json::Value) -> Option<(String, String, String)> {
+/// The invitation email, in the locale the invitation names (else the organization's, else
+/// the default), on behalf of the organization; the link opens the accept page for the
+/// invitation's id.
+fn invitation_mail(
+    mail: &Effects, p: &serde_json::Value, sent_at: chrono::DateTime<chrono::Utc>,
+) -> Option<(String, Letter)> {
     let to = p["email"].as_str()?.to_string();
-    let org = p["organization_name"].as_str().unwrap_or("an organization");
     let id = p["invitation_id"].as_str()?;
-    let inviter = p["invited_by_name"].as_str().unwrap_or("Someone");
-    let role = p["role"].as_str().unwrap_or("member");
-    let link = format!("{}/invitations/{id}", mail.public_url.trim_end_matches('/'));
-    let subject = format!("You are invited to join {org}");
-    let body = format!(
-        "Hello,\n\n{inviter} invited you to join {org} as {role}.\n\nOpen this link to accept (sign in or sign up with this email address):\n\n{link}\n\nThe invitation is valid for 7 days. If you did not expect it, ignore this message.\n"
-    );
-    Some((to, subject, body))
+    let organization = Organization {
+        id: p["organization_id"].as_str().and_then(|s| uuid::Uuid::parse_str(s).ok())?,
+        name: p["organization_name"].as_str().unwrap_or("?").to_string(),
+        logo_url: p["organization_logo_url"].as_str().map(str::to_string),
+    };
+    let locale = p["locale"].as_str().unwrap_or(&mail.default_locale);
+    let lifetime = p["expires_at"]
+        .as_str()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| (t.with_timezone(&chrono::Utc) - sent_at).num_seconds())
+        .unwrap_or(7 * 86_400);
+    // Whole hours: the event leaves a moment after the invitation was made.
+    let lifetime = ((lifetime + 1_800) / 3_600).max(1) * 3_600;
+    let mut letter = Letter::new(Kind::Invitation, locale)
+        .link(format!("{}/invitations/{id}", mail.public_url.trim_end_matches('/')))
+        .organization(organization)
+        .text("role", p["role"].as_str().unwrap_or("member"))
+        .lifetime(lifetime);
+    if let Some(inviter) = p["invited_by_name"].as_str() {
+        letter = letter.text("inviter", inviter);
+    }
+    Some((to, letter))
 }
 
 async fn apply(pool: &Pool, mail: &Effects, envelope: EventEnvelope) -> Result<(), HandleError> {
@@ -124,9 +135,9 @@ async fn apply(pool: &Pool, mail: &Effects, envelope: EventEnvelope) -> Result<(
         if envelope.r#type == "privacy.request_extended" {
             extension_mail(conn, mail, &payload).await?;
         } else if envelope.r#type.starts_with("invitation.") {
-            match invitation_mail(mail, &payload) {
-                Some((to, subject, body)) => {
-                    crate::mailer::queue(conn, &mail.sealer, &to, &subject, &body).await?;
+            match invitation_mail(mail, &payload, envelope.occurred()) {
+                Some((to, letter)) => {
+                    crate::mailer::queue(conn, &mail.sealer, &to, &letter).await?;
                 }
                 None => tracing::warn!(event_type = %envelope.r#type, "invitation event without an address; skipped"),
             }

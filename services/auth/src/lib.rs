@@ -6,6 +6,7 @@ pub mod events;
 pub mod events_in;
 pub mod handlers;
 pub mod identity_client;
+pub mod letters;
 pub mod mailer;
 pub mod routes;
 pub mod store;
@@ -118,6 +119,7 @@ pub async fn start(launch: Launch, listener: TcpListener) -> anyhow::Result<Runn
                 public_url: settings.public_url.clone(),
                 revocations: state.revocations.clone(),
                 verify_ttl_secs: settings.tokens.verify_token_ttl_secs,
+                default_locale: settings.localization.default_locale.clone(),
             },
         ),
     );
@@ -126,6 +128,15 @@ pub async fn start(launch: Launch, listener: TcpListener) -> anyhow::Result<Runn
             pool: state.pool.clone(),
             sealer: state.sealer.clone(),
             smtp: settings.smtp.clone(),
+            localizer: letters::Localizer::new(
+                janua_core::internal::InternalClient::new(
+                    "identity",
+                    &settings.identity.url,
+                    &settings,
+                    service.http.clone(),
+                ),
+                &settings.localization.default_locale,
+            ),
         }
         .run(),
     );

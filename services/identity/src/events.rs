@@ -84,6 +84,7 @@ pub fn localization_updated(
 
 /// `localization.key_created`.
 pub fn translation_key_created(key: &janua_i18n::Key, actor: uuid::Uuid, ctx: EventContext) -> Event {
-    let payload = serde_json::json!({ "key": key.key, "namespace": key.namespace, "variables": key.variables });
+    let payload =
+        serde_json::json!({ "key": key.key, "namespace": key.namespace, "variables": key.variables });
     Event::new(SOURCE, "localization.key_created", payload).actor(actor).context(ctx)
 }

@@ -5,6 +5,7 @@
 
 use crate::AuthState;
 use crate::identity_client::IdentityUser;
+use crate::letters::{Kind, Letter};
 use crate::store::one_time_tokens::EmailedToken;
 use janua_core::ApiError;
 use janua_core::http::RequestMeta;
@@ -50,9 +51,10 @@ impl<'a> Mailing<'a> {
 /// Inside the caller's transaction: a new verification link for the account's current
 /// address (earlier ones stop working), its mail, and `user.verification_sent`.
 pub async fn queue_verification(
-    conn: &mut diesel_async::AsyncPgConnection, mailing: &Mailing<'_>, user_id: uuid::Uuid,
-    name: Option<&str>, email: &str, ctx: janua_events::EventContext,
+    conn: &mut diesel_async::AsyncPgConnection, mailing: &Mailing<'_>, user: &IdentityUser,
+    ctx: janua_events::EventContext,
 ) -> diesel::QueryResult<()> {
+    let (user_id, email) = (user.id, user.email.as_str());
     use crate::store::one_time_tokens;
     let token = janua_core::crypto::random_token();
     let now = chrono::Utc::now();
@@ -67,12 +69,11 @@ pub async fn queue_verification(
     )
     .await?;
     let link = format!("{}/verify-email?token={}", mailing.public_url.trim_end_matches('/'), token);
-    let hours = (mailing.verify_ttl_secs / 3600).max(1);
-    let body = format!(
-        "Hello{},\n\nPlease confirm your email address by opening this link:\n\n{link}\n\nThe link is valid for {hours} hours and can be used once. If you did not create an account or change its address, ignore this message.\n",
-        name.map(|n| format!(" {n}")).unwrap_or_default()
-    );
-    crate::mailer::queue(conn, mailing.sealer, email, "Confirm your email address", &body).await?;
+    let letter = Letter::new(Kind::Verify, &user.locale)
+        .name(user.name.as_deref())
+        .link(link)
+        .lifetime(mailing.verify_ttl_secs);
+    crate::mailer::queue(conn, mailing.sealer, email, &letter).await?;
     janua_db::outbox::enqueue(conn, &crate::events::verification_sent(user_id, ctx)).await?;
     Ok(())
 }

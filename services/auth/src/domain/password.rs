@@ -31,7 +31,11 @@ pub fn check_policy(password: &str, common: &HashSet<&'static str>, field: &str)
         return Err(ApiError::invalid(field, "error.password.too_long", args));
     }
     if common.contains(password.to_lowercase().as_str()) {
-        return Err(ApiError::invalid(field, "error.password.too_common", vec![("field", field.to_string().into())]));
+        return Err(ApiError::invalid(
+            field,
+            "error.password.too_common",
+            vec![("field", field.to_string().into())],
+        ));
     }
     Ok(())
 }

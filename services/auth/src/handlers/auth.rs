@@ -7,14 +7,15 @@ use crate::domain::sessions::{self, RefreshOutcome};
 use crate::domain::throttle::Origin;
 use crate::domain::{email_proof, sign_in_methods};
 use crate::identity_client::{CreateOutcome, IdentityUser};
+use crate::letters::{Kind, Letter};
 use crate::store::{credentials, one_time_tokens, sessions as session_store};
 use crate::{AuthState, events, mailer};
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, Utc};
 use diesel_async::AsyncConnection;
+use janua_core::ApiError;
 use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
-use janua_core::ApiError;
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -217,15 +218,7 @@ async fn queue_verification(
     conn: &mut diesel_async::AsyncPgConnection, state: &AuthState, user: &IdentityUser, meta: &RequestMeta,
 ) -> Result<(), ApiError> {
     let mailing = email_proof::Mailing::of(state);
-    email_proof::queue_verification(
-        conn,
-        &mailing,
-        user.id,
-        user.name.as_deref(),
-        &user.email,
-        meta.clone().into(),
-    )
-    .await?;
+    email_proof::queue_verification(conn, &mailing, user, meta.clone().into()).await?;
     Ok(())
 }
 
@@ -427,7 +420,8 @@ async fn send_reset(
     let now = Utc::now();
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
-        one_time_tokens::invalidate_for_user(conn, user.id, one_time_tokens::PURPOSE_RESET_PASSWORD, now).await?;
+        one_time_tokens::invalidate_for_user(conn, user.id, one_time_tokens::PURPOSE_RESET_PASSWORD, now)
+            .await?;
         one_time_tokens::insert(
             conn,
             &janua_core::crypto::sha256(token.as_bytes()),
@@ -437,12 +431,15 @@ async fn send_reset(
             now + Duration::seconds(state.settings.tokens.reset_token_ttl_secs),
         )
         .await?;
-        let link = format!("{}/reset-password?token={}", state.settings.public_url.trim_end_matches('/'), token);
-        let body = format!(
-            "Someone asked to reset the password of this account.\n\nTo choose a new password, open:\n\n{link}\n\nThe link is valid for 30 minutes and can be used once. If it was not you, ignore this message; your password stays as it is.\n"
-        );
-        mailer::queue(conn, &state.sealer, &user.email, "Reset your password", &body).await?;
-        janua_db::outbox::enqueue(conn, &events::password_reset_requested(user.id, meta.clone().into())).await?;
+        let link =
+            format!("{}/reset-password?token={}", state.settings.public_url.trim_end_matches('/'), token);
+        let letter = Letter::new(Kind::Reset, &user.locale)
+            .name(user.name.as_deref())
+            .link(link)
+            .lifetime(state.settings.tokens.reset_token_ttl_secs);
+        mailer::queue(conn, &state.sealer, &user.email, &letter).await?;
+        janua_db::outbox::enqueue(conn, &events::password_reset_requested(user.id, meta.clone().into()))
+            .await?;
         Ok(())
     })
     .await
@@ -497,8 +494,8 @@ pub async fn reset_password(
             }
             janua_db::outbox::enqueue(conn, &events::password_reset(user_id, meta.clone().into())).await?;
             let methods = sign_in_methods::methods(conn, user_id).await?;
-            let text = password_reset_notice(&state, &meta, now, &methods);
-            mailer::queue(conn, &state.sealer, &user.email, "Your password was reset", &text).await?;
+            let letter = password_reset_notice(&state, &user, &meta, now, &methods);
+            mailer::queue(conn, &state.sealer, &user.email, &letter).await?;
             Ok((user, revoked))
         })
         .await?;
@@ -511,22 +508,16 @@ pub async fn reset_password(
 /// The mail after a reset: when, from where, that every session ended, and every way the
 /// account can still be signed in to, so a planted passkey or linked account stands out.
 fn password_reset_notice(
-    state: &AuthState, meta: &RequestMeta, now: chrono::DateTime<Utc>, methods: &sign_in_methods::Methods,
-) -> String {
-    let when = now.format("%Y-%m-%d %H:%M UTC");
-    let from = meta.ip.as_deref().unwrap_or("an unknown address");
-    let mut ways = vec!["- a password (the one just set)".to_string()];
-    if methods.passkeys > 0 {
-        ways.push(format!("- {} passkey(s)", methods.passkeys));
-    }
-    if methods.providers > 0 {
-        ways.push(format!("- {} linked sign-in provider account(s)", methods.providers));
-    }
-    format!(
-        "The password of your account was reset on {when} from {from}, and every session was signed out.\n\nYour account can now be signed in to with:\n{}\n\nIf you do not recognise one of these, sign in and remove it. If you did not reset your password, reset it again at once:\n\n{}/forgot-password\n",
-        ways.join("\n"),
-        state.settings.public_url.trim_end_matches('/')
-    )
+    state: &AuthState, user: &IdentityUser, meta: &RequestMeta, now: chrono::DateTime<Utc>,
+    methods: &sign_in_methods::Methods,
+) -> Letter {
+    Letter::new(Kind::PasswordReset, &user.locale)
+        .name(user.name.as_deref())
+        .text("when", now.format("%Y-%m-%d %H:%M UTC").to_string())
+        .text("address", meta.ip.as_deref().unwrap_or("?"))
+        .number("passkeys", methods.passkeys as i64)
+        .number("providers", methods.providers as i64)
+        .link(format!("{}/forgot-password", state.settings.public_url.trim_end_matches('/')))
 }
 
 /// Confirms the email address with the token from the verification link.

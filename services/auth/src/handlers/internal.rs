@@ -2,6 +2,7 @@
 //! service token (mounted by `janua_core::http::internal`) and never routed by the gateway.
 
 use crate::AuthState;
+use crate::letters::{Kind, Letter};
 use actix_web::{HttpResponse, web};
 use janua_core::ApiError;
 use janua_tokens::jwks::KeySource;
@@ -307,29 +308,21 @@ pub async fn privacy_mail(
     let Some(user) = state.identity.get_user(path.into_inner()).await? else {
         return Err(ApiError::new(janua_core::ErrorCode::NotFound, "no such account"));
     };
-    let until = body.until.format("%Y-%m-%d %H:%M UTC");
-    let (subject, text) = match body.kind.as_str() {
-        "export_ready" if user.status == "active" => (
-            "Your personal data export",
-            format!(
-                "Hello,\n\nThe copy of your personal data that was asked for is ready. Download it from:\n\n{}\n\nThe link works once, until {until}; then the archive is deleted. If nobody you know asked for it, tell your administrator.\n",
-                body.link
-            ),
-        ),
-        "deletion_scheduled" => (
-            "Your account is scheduled for deletion",
-            format!(
-                "Hello,\n\nYour account was deactivated and everything Janua holds about you will be erased on {until}.\n\nTo keep your account, cancel the deletion before then:\n\n{}\n\nIf you asked for this, there is nothing to do.\n",
-                body.link
-            ),
-        ),
+    let until = body.until.format("%Y-%m-%d %H:%M UTC").to_string();
+    let kind = match body.kind.as_str() {
+        "export_ready" if user.status == "active" => Kind::ExportReady,
+        "deletion_scheduled" => Kind::DeletionScheduled,
         "export_ready" => return Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": false }))),
         _ => return Err(ApiError::validation("kind", "kind must be export_ready or deletion_scheduled")),
     };
     if !user.email_verified {
         return Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": false })));
     }
+    let letter = Letter::new(kind, &user.locale)
+        .name(user.name.as_deref())
+        .link(body.link.clone())
+        .text("until", until);
     let mut conn = state.pool.get().await?;
-    crate::mailer::queue(&mut conn, &state.sealer, &user.email, subject, &text).await?;
+    crate::mailer::queue(&mut conn, &state.sealer, &user.email, &letter).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": true })))
 }

@@ -7,6 +7,7 @@ use crate::handlers::auth::{
     EmailRequest, TokenPair, accept_then, normalise_email, session_or_mfa_challenge, suspended,
 };
 use crate::identity_client::{CreateOutcome, IdentityUser};
+use crate::letters::{Kind, Letter};
 use crate::store::one_time_tokens;
 use crate::{AuthState, events, mailer};
 use actix_web::{HttpResponse, web};
@@ -53,16 +54,25 @@ async fn send(state: std::sync::Arc<AuthState>, email: String, meta: RequestMeta
     let now = Utc::now();
     let expires_at = now + Duration::seconds(state.settings.magic_links.ttl_secs);
     let link = format!("{}/magic-link?token={}", state.settings.public_url.trim_end_matches('/'), token);
-    let minutes = state.settings.magic_links.ttl_secs / 60;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         let user_id = user.as_ref().map(|u| u.id);
-        one_time_tokens::insert(conn, &hash, user_id, email, one_time_tokens::PURPOSE_MAGIC_LINK, expires_at).await?;
-        let body = format!(
-            "Open this link to sign in:\n\n{link}\n\nIt is valid for {minutes} minutes and works once. If you did not ask for it, ignore this message.\n"
-        );
-        mailer::queue(conn, &state.sealer, email, "Your sign-in link", &body).await?;
-        janua_db::outbox::enqueue(conn, &events::magic_link_sent(user.as_ref().map(|u| u.id), meta.clone().into())).await?;
+        one_time_tokens::insert(conn, &hash, user_id, email, one_time_tokens::PURPOSE_MAGIC_LINK, expires_at)
+            .await?;
+        let locale = user
+            .as_ref()
+            .map(|u| u.locale.as_str())
+            .unwrap_or(state.settings.localization.default_locale.as_str());
+        let letter = Letter::new(Kind::MagicLink, locale)
+            .name(user.as_ref().and_then(|u| u.name.as_deref()))
+            .link(link.clone())
+            .lifetime(state.settings.magic_links.ttl_secs);
+        mailer::queue(conn, &state.sealer, email, &letter).await?;
+        janua_db::outbox::enqueue(
+            conn,
+            &events::magic_link_sent(user.as_ref().map(|u| u.id), meta.clone().into()),
+        )
+        .await?;
         Ok(())
     })
     .await

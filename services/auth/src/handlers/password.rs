@@ -1,6 +1,7 @@
 //! `POST /api/v1/users/{user_id}/change-password`.
 
 use crate::domain::password::check_policy;
+use crate::letters::{Kind, Letter};
 use crate::store::{credentials, sessions as session_store};
 use crate::{AuthState, events, mailer};
 use actix_web::{HttpResponse, web};
@@ -68,22 +69,29 @@ pub async fn change_password(
         .transaction::<_, ApiError, _>(async |conn| {
             let now = Utc::now();
             credentials::upsert(conn, user_id, &hash).await?;
-            let revoked = session_store::revoke_all_of_user(conn, user_id, Some(current), "password_changed", now).await?;
+            let revoked =
+                session_store::revoke_all_of_user(conn, user_id, Some(current), "password_changed", now)
+                    .await?;
             for sid in &revoked {
                 janua_db::outbox::enqueue(
                     conn,
-                    &events::session_revoked(user_id, *sid, "password_changed", Some(user_id), meta.clone().into()),
+                    &events::session_revoked(
+                        user_id,
+                        *sid,
+                        "password_changed",
+                        Some(user_id),
+                        meta.clone().into(),
+                    ),
                 )
                 .await?;
             }
             janua_db::outbox::enqueue(conn, &events::password_changed(user_id, meta.clone().into())).await?;
-            let when = now.format("%Y-%m-%d %H:%M UTC");
-            let from = meta.ip.as_deref().unwrap_or("an unknown address");
-            let text = format!(
-                "The password of your account was changed on {when} from {from}.\n\nEvery other session was signed out. If this was not you, reset your password at once:\n\n{}/forgot-password\n",
-                state.settings.public_url.trim_end_matches('/')
-            );
-            mailer::queue(conn, &state.sealer, &user.email, "Your password was changed", &text).await?;
+            let letter = Letter::new(Kind::PasswordChanged, &user.locale)
+                .name(user.name.as_deref())
+                .text("when", now.format("%Y-%m-%d %H:%M UTC").to_string())
+                .text("address", meta.ip.as_deref().unwrap_or("?"))
+                .link(format!("{}/forgot-password", state.settings.public_url.trim_end_matches('/')));
+            mailer::queue(conn, &state.sealer, &user.email, &letter).await?;
             Ok(revoked)
         })
         .await?;

@@ -609,8 +609,7 @@ pub async fn create(
     body: web::Json<ConfigurationInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
-    let org =
-        input.organization_id.ok_or_else(|| ApiError::required("organization_id"))?;
+    let org = input.organization_id.ok_or_else(|| ApiError::required("organization_id"))?;
     require(&state, &auth, org, PERMISSION, WHAT).await?;
     let base = SsoConfiguration::new(org, auth.user_id());
     let (config, domains) = apply(&state, base, input, true).await?;

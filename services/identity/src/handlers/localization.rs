@@ -68,7 +68,8 @@ pub async fn locales(state: web::Data<IdentityState>) -> Result<HttpResponse, Ap
             let translated = all
                 .iter()
                 .filter(|k| {
-                    shipped.is_some_and(|m| m.has(k)) || platform.iter().any(|o| o.locale == tag && o.key == **k)
+                    shipped.is_some_and(|m| m.has(k))
+                        || platform.iter().any(|o| o.locale == tag && o.key == **k)
                 })
                 .count();
             let (name, native_name) = janua_i18n::names::names(&tag);
@@ -135,11 +136,10 @@ pub async fn translations(
     };
     let bytes = serde_json::to_vec(&body).map_err(ApiError::internal)?;
     let etag = format!("\"{}\"", &janua_core::crypto::sha256_hex(&bytes)[..32]);
-    let unchanged = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*"));
+    let unchanged =
+        req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+            v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag || t.trim() == "*")
+        });
     let mut answer = if unchanged { HttpResponse::NotModified() } else { HttpResponse::Ok() };
     answer.insert_header((header::ETAG, etag)).insert_header((header::CACHE_CONTROL, "no-cache"));
     if unchanged {
@@ -179,7 +179,8 @@ pub struct Written {
     responses((status = 200, body = Written), refusals::Invalid, refusals::Forbidden, refusals::NotFound),
     security(("bearer" = [])))]
 pub async fn write_translations(
-    state: web::Data<IdentityState>, auth: Authenticated, meta: RequestMeta, body: web::Json<TranslationsWrite>,
+    state: web::Data<IdentityState>, auth: Authenticated, meta: RequestMeta,
+    body: web::Json<TranslationsWrite>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let locale = locale_param(&body.locale, "locale")?;
@@ -219,11 +220,8 @@ pub async fn write_translations(
     })
     .await?;
     let resolver = resolver(&mut conn, &state, &locale, org).await?;
-    let messages = body
-        .messages
-        .keys()
-        .filter_map(|k| resolver.text(k).map(|t| (k.clone(), t.to_string())))
-        .collect();
+    let messages =
+        body.messages.keys().filter_map(|k| resolver.text(k).map(|t| (k.clone(), t.to_string()))).collect();
     Ok(HttpResponse::Ok().json(Written { locale, organization_id: org, messages }))
 }
 
@@ -382,7 +380,8 @@ pub async fn create_key(
         if !store::insert_key(conn, &key, by).await? {
             return Err(ApiError::conflict("this key exists already"));
         }
-        janua_db::outbox::enqueue(conn, &crate::events::translation_key_created(&key, by, meta.into())).await?;
+        janua_db::outbox::enqueue(conn, &crate::events::translation_key_created(&key, by, meta.into()))
+            .await?;
         Ok(())
     })
     .await?;
@@ -419,7 +418,10 @@ async fn may_write(state: &IdentityState, auth: &Authenticated, org: Option<Uuid
         None if auth.is_admin() => Ok(()),
         None => Err(ApiError::new(ErrorCode::Forbidden, "platform admins only")),
         Some(org) => {
-            state.orgs.require(auth.user_id(), auth.is_admin(), org, "organizations:update", no_such_organization).await
+            state
+                .orgs
+                .require(auth.user_id(), auth.is_admin(), org, "organizations:update", no_such_organization)
+                .await
         }
     }
 }

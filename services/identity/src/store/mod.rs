@@ -1,3 +1,3 @@
 pub mod schema;
-pub mod users;
 pub mod translations;
+pub mod users;

@@ -35,19 +35,13 @@ pub async fn keys(conn: &mut AsyncPgConnection) -> QueryResult<Vec<janua_i18n::K
 }
 
 pub async fn key(conn: &mut AsyncPgConnection, key: &str) -> QueryResult<Option<janua_i18n::Key>> {
-    let row: Option<KeyRow> = translation_keys::table
-        .find(key)
-        .select(KeyRow::as_select())
-        .first(conn)
-        .await
-        .optional()?;
+    let row: Option<KeyRow> =
+        translation_keys::table.find(key).select(KeyRow::as_select()).first(conn).await.optional()?;
     Ok(row.map(Into::into))
 }
 
 /// Adds an operator's key; `false` when it exists already.
-pub async fn insert_key(
-    conn: &mut AsyncPgConnection, key: &janua_i18n::Key, by: Uuid,
-) -> QueryResult<bool> {
+pub async fn insert_key(conn: &mut AsyncPgConnection, key: &janua_i18n::Key, by: Uuid) -> QueryResult<bool> {
     let n = diesel::insert_into(translation_keys::table)
         .values((
             translation_keys::key.eq(&key.key),
@@ -73,8 +67,11 @@ pub struct Override {
 }
 
 /// Every override of one scope (all locales): the platform's for `None`.
-pub async fn of_scope(conn: &mut AsyncPgConnection, organization: Option<Uuid>) -> QueryResult<Vec<Override>> {
-    let query = translations::table.select(Override::as_select()).order((translations::locale, translations::key));
+pub async fn of_scope(
+    conn: &mut AsyncPgConnection, organization: Option<Uuid>,
+) -> QueryResult<Vec<Override>> {
+    let query =
+        translations::table.select(Override::as_select()).order((translations::locale, translations::key));
     match organization {
         Some(org) => query.filter(translations::organization_id.eq(org)).load(conn).await,
         None => query.filter(translations::organization_id.is_null()).load(conn).await,
@@ -111,9 +108,12 @@ pub async fn upsert(
 pub async fn delete(
     conn: &mut AsyncPgConnection, organization: Option<Uuid>, locale: &str, key: &str,
 ) -> QueryResult<bool> {
-    let target = translations::table.filter(translations::locale.eq(locale)).filter(translations::key.eq(key));
+    let target =
+        translations::table.filter(translations::locale.eq(locale)).filter(translations::key.eq(key));
     let n = match organization {
-        Some(org) => diesel::delete(target.filter(translations::organization_id.eq(org))).execute(conn).await?,
+        Some(org) => {
+            diesel::delete(target.filter(translations::organization_id.eq(org))).execute(conn).await?
+        }
         None => diesel::delete(target.filter(translations::organization_id.is_null())).execute(conn).await?,
     };
     Ok(n > 0)
@@ -121,5 +121,7 @@ pub async fn delete(
 
 /// Forgets a deleted organization's overrides.
 pub async fn delete_organization(conn: &mut AsyncPgConnection, organization: Uuid) -> QueryResult<usize> {
-    diesel::delete(translations::table.filter(translations::organization_id.eq(organization))).execute(conn).await
+    diesel::delete(translations::table.filter(translations::organization_id.eq(organization)))
+        .execute(conn)
+        .await
 }
