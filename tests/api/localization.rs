@@ -127,6 +127,14 @@ async fn organizations_override_their_own_messages_only() {
     );
     let everyone = app.get("/api/v1/localization/translations/en", None).await.expect_status(200).await;
     assert_eq!(everyone["messages"]["email.verify.subject"], "Platform subject");
+    // A deleted organization's overrides go with it.
+    app.delete(&format!("/api/v1/organizations/{org}"), Some(&owner.token)).await.expect_status(204).await;
+    let left = format!("SELECT count(*) AS n FROM translations WHERE organization_id = '{org}'");
+    app.wait_for_count("the organization's overrides", "identity", &left, 0).await;
+    assert_eq!(
+        app.count("identity", "SELECT count(*) AS n FROM translations WHERE organization_id IS NULL").await,
+        2
+    );
 }
 
 #[tokio::test]
@@ -263,4 +271,69 @@ async fn an_organizations_override_reaches_its_next_invitation_at_once() {
         .await;
     resp.expect_status(201).await;
     app.mail_body("dan@example.com", "You are invited to join Globex", 0).await;
+}
+
+#[tokio::test]
+async fn an_invitation_speaks_its_own_or_its_organizations_language_and_shows_its_logo() {
+    let app = TestStack::spawn().await;
+    let ada = app.verified_person("ada@example.com").await;
+    let logo = "https://cdn.example.com/acme.png";
+    let bad = json!({"name":"Acme","locale":"français"});
+    app.post("/api/v1/organizations", &bad, Some(&ada.token))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
+    let bad = json!({"name":"Acme","logo_url":"javascript:alert(1)"});
+    app.post("/api/v1/organizations", &bad, Some(&ada.token))
+        .await
+        .expect_error(400, "VALIDATION_ERROR")
+        .await;
+    let org = app
+        .post(
+            "/api/v1/organizations",
+            &json!({"name":"Acme","locale":"fr-ca","logo_url": logo}),
+            Some(&ada.token),
+        )
+        .await
+        .expect_status(201)
+        .await;
+    assert_eq!(org["locale"], "fr-CA");
+    assert_eq!(org["logo_url"], logo);
+    let id = org["id"].as_str().unwrap();
+    let invitations = format!("/api/v1/invitations/organizations/{id}/invitations");
+    let fr =
+        app.get("/api/v1/localization/translations/fr?namespace=email", None).await.expect_status(200).await;
+    let subject =
+        fr["messages"]["email.invitation.subject"].as_str().unwrap().replace("{ $organization }", "Acme");
+    app.post(&invitations, &json!({"email":"bob@example.com","role":"member"}), Some(&ada.token))
+        .await
+        .expect_status(201)
+        .await;
+    app.mail_body("bob@example.com", &subject, 0).await;
+    let mail = app.smtp.mails_to("bob@example.com").pop().unwrap();
+    let html = mail.html().expect("an HTML part");
+    assert!(html.contains("cdn.example.com") && html.contains("lang=\"fr\""), "{html}");
+    // The invitation's own locale wins over the organization's.
+    let de =
+        app.get("/api/v1/localization/translations/de?namespace=email", None).await.expect_status(200).await;
+    let subject =
+        de["messages"]["email.invitation.subject"].as_str().unwrap().replace("{ $organization }", "Acme");
+    let body = json!({"email":"carol@example.com","role":"member","locale":"de-AT"});
+    app.post(&invitations, &body, Some(&ada.token)).await.expect_status(201).await;
+    app.mail_body("carol@example.com", &subject, 0).await;
+    // Cleared, the organization's mail falls back to the default language.
+    let cleared = app
+        .put(
+            &format!("/api/v1/organizations/{id}"),
+            &json!({"locale": null, "logo_url": null}),
+            Some(&ada.token),
+        )
+        .await;
+    let cleared = cleared.expect_status(200).await;
+    assert!(cleared["locale"].is_null() && cleared["logo_url"].is_null(), "{cleared}");
+    app.post(&invitations, &json!({"email":"dan@example.com","role":"member"}), Some(&ada.token))
+        .await
+        .expect_status(201)
+        .await;
+    app.mail_body("dan@example.com", "You are invited to join Acme", 0).await;
 }

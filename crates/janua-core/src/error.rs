@@ -326,7 +326,7 @@ impl From<diesel::result::Error> for ApiError {
         match err {
             Error::NotFound => ApiError::not_found(),
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::conflict("a resource with these values already exists")
+                ApiError::keyed(ErrorCode::Conflict, "error.platform.already_exists", vec![])
             }
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => {
                 tracing::warn!("database connection closed");
@@ -338,7 +338,7 @@ impl From<diesel::result::Error> for ApiError {
                 if info.message().contains("0x00")
                     || info.message().contains("unsupported Unicode escape") =>
             {
-                ApiError::new(ErrorCode::ValidationError, "text may not contain NUL characters (\\u0000)")
+                ApiError::keyed(ErrorCode::ValidationError, "error.platform.text_contains_nul", vec![])
             }
             other => ApiError::internal(other),
         }

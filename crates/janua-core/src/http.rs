@@ -80,22 +80,21 @@ pub fn request_id_of(req: &HttpRequest) -> Option<String> {
 pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default().limit(limit).error_handler(|err, _req| {
         let api = match &err {
-            JsonPayloadError::ContentType => ApiError::new(
-                ErrorCode::UnsupportedMediaType,
-                "expected a JSON body with Content-Type: application/json",
-            ),
+            JsonPayloadError::ContentType => {
+                ApiError::keyed(ErrorCode::UnsupportedMediaType, "error.platform.json_body_expected", vec![])
+            }
             JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-                ApiError::new(ErrorCode::PayloadTooLarge, "request body is too large")
+                ApiError::keyed(ErrorCode::PayloadTooLarge, "error.platform.body_too_large", vec![])
             }
             JsonPayloadError::Deserialize(e) => {
                 let field = missing_or_invalid_field(&e.to_string());
-                let err = ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {e}"));
+                let err = invalid_json(e);
                 match field {
                     Some(f) => err.with_details(serde_json::json!({ "field": f })),
                     None => err,
                 }
             }
-            other => ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {other}")),
+            other => invalid_json(other),
         };
         api.into()
     })
@@ -108,12 +107,18 @@ pub fn optional_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<Opti
         return Ok(None);
     }
     serde_json::from_slice(body).map(Some).map_err(|e| {
-        let err = ApiError::new(ErrorCode::ValidationError, format!("invalid JSON body: {e}"));
+        let err = invalid_json(&e);
         match missing_or_invalid_field(&e.to_string()) {
             Some(f) => err.with_details(serde_json::json!({ "field": f })),
             None => err,
         }
     })
+}
+
+/// `invalid JSON body: <what the parser says>` (400).
+fn invalid_json(reason: impl std::fmt::Display) -> ApiError {
+    let reason = vec![("reason", reason.to_string().into())];
+    ApiError::keyed(ErrorCode::ValidationError, "error.platform.json_invalid", reason)
 }
 
 /// serde names the field in "missing field `email`" and "unknown field `x`" messages.
@@ -125,7 +130,8 @@ fn missing_or_invalid_field(message: &str) -> Option<String> {
 
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
-        ApiError::new(ErrorCode::ValidationError, format!("invalid query string: {err}")).into()
+        let reason = vec![("reason", err.to_string().into())];
+        ApiError::keyed(ErrorCode::ValidationError, "error.platform.query_invalid", reason).into()
     })
 }
 
@@ -151,7 +157,7 @@ pub fn payload_config(limit: usize) -> web::PayloadConfig {
 
 /// The fallback of every service: an unknown route is a 404 in the envelope.
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(ErrorCode::NotFound, "no such route"))
+    Err(ApiError::keyed(ErrorCode::NotFound, "error.platform.no_such_route", vec![]))
 }
 
 /// The caller's address. A service believes `X-Forwarded-For` only from the gateway (or a
@@ -263,7 +269,7 @@ pub async fn service_token_guard(
 pub fn require_service_token(req: &HttpRequest, expected: &str) -> Result<(), ApiError> {
     let presented = req.headers().get(SERVICE_TOKEN_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
     if expected.is_empty() || !crate::crypto::constant_time_eq(expected.as_bytes(), presented) {
-        return Err(ApiError::new(ErrorCode::NotFound, "no such route"));
+        return Err(ApiError::keyed(ErrorCode::NotFound, "error.platform.no_such_route", vec![]));
     }
     Ok(())
 }

@@ -20,7 +20,7 @@ impl PageQuery {
         match self.limit {
             None => Ok(20),
             Some(n) if (1..=100).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::validation("limit", "limit must be between 1 and 100")),
+            Some(_) => Err(ApiError::invalid("limit", "error.platform.limit_range", vec![])),
         }
     }
 
@@ -29,7 +29,7 @@ impl PageQuery {
         let Some(c) = &self.cursor else {
             return Ok(None);
         };
-        let bad = || ApiError::validation("cursor", "cursor is not valid");
+        let bad = || ApiError::invalid("cursor", "error.platform.cursor_invalid", vec![]);
         let bytes = URL_SAFE_NO_PAD.decode(c).map_err(|_| bad())?;
         serde_json::from_slice(&bytes).map(Some).map_err(|_| bad())
     }

@@ -10,9 +10,10 @@ pub const DESCRIPTION_MAX: usize = 1024;
 /// A description, when given, is at most [`DESCRIPTION_MAX`] characters.
 pub fn check_description(d: Option<&str>) -> Result<(), ApiError> {
     match d {
-        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::validation(
+        Some(d) if d.chars().count() > DESCRIPTION_MAX => Err(ApiError::invalid(
             "description",
-            format!("description is at most {DESCRIPTION_MAX} characters"),
+            "error.platform.description_too_long",
+            vec![("max", DESCRIPTION_MAX.to_string().into())],
         )),
         _ => Ok(()),
     }

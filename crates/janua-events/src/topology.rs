@@ -34,6 +34,11 @@ pub fn org() -> Subscription {
     sub("org", &["user.created", "user.updated", "user.email_verified", "user.deleted"], 64)
 }
 
+/// Identity forgets a deleted organization's overrides of messages.
+pub fn identity() -> Subscription {
+    sub("identity", &["organization.deleted"], 16)
+}
+
 /// Enterprise forgets a deleted organization's SSO connections, domains and SCIM tokens, and
 /// a deleted account's identities at the IdPs.
 pub fn enterprise() -> Subscription {
@@ -51,5 +56,5 @@ pub fn webhooks() -> Subscription {
 }
 
 pub fn all() -> Vec<Subscription> {
-    vec![auth(), org(), enterprise(), audit(), webhooks()]
+    vec![auth(), identity(), org(), enterprise(), audit(), webhooks()]
 }

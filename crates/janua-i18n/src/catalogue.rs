@@ -7,15 +7,25 @@ use crate::message::{Messages, variables_used};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-/// The shipped locales: tag and Fluent source. A test checks each is complete.
-const SHIPPED: &[(&str, &str)] = &[
-    ("en", include_str!("../locales/en.ftl")),
-    ("es", include_str!("../locales/es.ftl")),
-    ("fr", include_str!("../locales/fr.ftl")),
-    ("de", include_str!("../locales/de.ftl")),
-    ("pt-BR", include_str!("../locales/pt-BR.ftl")),
-    ("ja", include_str!("../locales/ja.ftl")),
-];
+/// The files of one shipped locale: the main catalogue, then each area's error messages.
+macro_rules! shipped {
+    ($tag:literal) => {
+        (
+            $tag,
+            &[
+                include_str!(concat!("../locales/", $tag, ".ftl")),
+                include_str!(concat!("../locales/errors/auth/", $tag, ".ftl")),
+                include_str!(concat!("../locales/errors/accounts/", $tag, ".ftl")),
+                include_str!(concat!("../locales/errors/enterprise/", $tag, ".ftl")),
+                include_str!(concat!("../locales/errors/platform/", $tag, ".ftl")),
+            ],
+        )
+    };
+}
+
+/// The shipped locales: tag and Fluent sources. A test checks each is complete.
+pub(crate) const SHIPPED: &[(&str, &[&str])] =
+    &[shipped!("en"), shipped!("es"), shipped!("fr"), shipped!("de"), shipped!("pt-BR"), shipped!("ja")];
 
 /// A message key of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -44,8 +54,12 @@ pub fn builtin() -> &'static Builtin {
 
 impl Builtin {
     fn load() -> Builtin {
-        let keys = describe(SHIPPED[0].1);
-        let locales = SHIPPED.iter().map(|(tag, source)| Messages::new(tag, split(source))).collect();
+        let keys = SHIPPED[0].1.iter().flat_map(|source| describe(source)).collect::<BTreeMap<_, _>>();
+        let keys = keys.into_values().collect();
+        let locales = SHIPPED
+            .iter()
+            .map(|(tag, sources)| Messages::new(tag, sources.iter().flat_map(|source| split(source))))
+            .collect();
         Builtin { keys, locales }
     }
 
@@ -111,7 +125,7 @@ pub fn split(source: &str) -> Vec<(String, String)> {
 
 /// The keys of the reference file, with the description and the declared variables of each
 /// (from the comment above it: `Variables: $a, $b`; without one, the variables it uses).
-fn describe(source: &str) -> Vec<Key> {
+fn describe(source: &str) -> Vec<(String, Key)> {
     let mut comment: Vec<String> = Vec::new();
     let mut described: BTreeMap<String, (String, Option<Vec<String>>)> = BTreeMap::new();
     for line in source.lines() {
@@ -142,7 +156,7 @@ fn describe(source: &str) -> Vec<Key> {
             let variables =
                 variables.unwrap_or_else(|| texts.get(&key).map(|t| variables_used(t)).unwrap_or_default());
             let namespace = key.split('.').next().unwrap_or_default().to_string();
-            Key { key, namespace, description, variables, builtin: true }
+            (key.clone(), Key { key, namespace, description, variables, builtin: true })
         })
         .collect()
 }

@@ -89,10 +89,8 @@ pub fn accept_language(header: &str) -> Vec<String> {
         for p in parts {
             let p = p.trim();
             if let Some(v) = p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")) {
-                q = match parse_q(v) {
-                    Some(q) => q,
-                    None => 0,
-                };
+                // A malformed q-value drops the range.
+                q = parse_q(v).unwrap_or_default();
             }
         }
         if q == 0 || range.is_empty() {

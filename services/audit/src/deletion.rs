@@ -13,7 +13,7 @@ use crate::privacy;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use janua_core::ApiError;
+use janua_core::{ApiError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -133,7 +133,7 @@ pub async fn schedule(
         .identity
         .get(&format!("/users/{subject}"), &[])
         .await?
-        .ok_or_else(|| ApiError::validation("subject_id", "no account has this id"))?;
+        .ok_or_else(|| ApiError::invalid("subject_id", "error.platform.no_account_with_id", vec![]))?;
     let grace = chrono::Duration::from_std(state.settings.privacy.deletion_grace())
         .unwrap_or(chrono::Duration::days(30));
     let addresses = serde_json::to_vec(&[account.email.to_lowercase()]).unwrap_or_default();
@@ -157,7 +157,10 @@ pub async fn schedule(
                     diesel::result::Error::DatabaseError(
                         diesel::result::DatabaseErrorKind::UniqueViolation,
                         _,
-                    ) => ApiError::conflict("the erasure of this account is scheduled already"),
+                    ) => {
+                        let key = "error.platform.erasure_scheduled_already";
+                        ApiError::keyed(ErrorCode::Conflict, key, vec![])
+                    }
                     other => other.into(),
                 })?;
             let scheduled =
@@ -262,10 +265,11 @@ pub async fn cancel(
                 Canceller::Person(who) => who,
             };
             if d.status != "scheduled" {
-                return Err(ApiError::conflict(format!("the erasure is {}", d.status)));
+                let status = vec![("status", d.status.clone().into())];
+                return Err(ApiError::keyed(ErrorCode::Conflict, "error.platform.erasure_status", status));
             }
             if d.scheduled_for <= Utc::now() {
-                return Err(ApiError::conflict("the erasure has begun; it can no longer be cancelled"));
+                return Err(ApiError::keyed(ErrorCode::Conflict, "error.platform.erasure_begun", vec![]));
             }
             let d: Deletion = diesel::update(data_deletions::table.find(id))
                 .set((

@@ -58,7 +58,7 @@ pub async fn record(
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let req = body.into_inner();
     let Some(kind) = janua_events::catalogue::find(&req.event_type).filter(|e| e.source == "gateway") else {
-        return Err(ApiError::validation("type", "not an event type the gateway records"));
+        return Err(ApiError::invalid("type", "error.platform.event_not_recorded", vec![]));
     };
     let mut event =
         janua_events::Event::new("gateway", kind.name, req.data).context(janua_events::EventContext {

@@ -248,9 +248,9 @@ async fn assemble_and_mail(state: &AuditState, export: &Export) -> Result<(), Ap
             &json!({ "kind": "export_ready", "link": link, "until": expires_at }),
         )
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "the account no longer exists"))?;
+        .ok_or_else(|| ApiError::keyed(ErrorCode::NotFound, "error.platform.account_gone", vec![]))?;
     if !mailed.queued {
-        return Err(ApiError::conflict("the account has no verified email address to send the link to"));
+        return Err(ApiError::keyed(ErrorCode::Conflict, "error.platform.no_verified_address", vec![]));
     }
     ready(state, export, size, expires_at).await
 }
@@ -309,7 +309,7 @@ async fn assemble(state: &AuditState, export: &Export) -> Result<Vec<u8>, ApiErr
         part(&state.enterprise)
     )?;
     if identity["profile"].as_array().is_none_or(|p| p.is_empty()) {
-        return Err(ApiError::new(ErrorCode::NotFound, "the account no longer exists"));
+        return Err(ApiError::keyed(ErrorCode::NotFound, "error.platform.account_gone", vec![]));
     }
     let parts = [identity, auth, org, enterprise];
     let mut own = HashSet::new();

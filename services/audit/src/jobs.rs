@@ -5,7 +5,7 @@
 
 use diesel::QueryableByName;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use janua_core::ApiError;
+use janua_core::{ApiError, ErrorCode};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -106,9 +106,11 @@ pub async fn admit(
     .get_result(conn)
     .await?;
     if pending.n >= MAX_PENDING_PER_REQUESTER {
-        return Err(ApiError::conflict(format!(
-            "{MAX_PENDING_PER_REQUESTER} of your {what} are still being prepared; wait for them"
-        )));
+        return Err(ApiError::keyed(
+            ErrorCode::Conflict,
+            "error.platform.too_many_pending",
+            vec![("max", MAX_PENDING_PER_REQUESTER.to_string().into()), ("what", what.into())],
+        ));
     }
     Ok(())
 }

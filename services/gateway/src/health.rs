@@ -70,7 +70,7 @@ pub async fn answer(
             if down.is_empty() {
                 HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))
             } else {
-                ApiError::new(janua_core::ErrorCode::ServiceUnavailable, "not ready")
+                ApiError::keyed(janua_core::ErrorCode::ServiceUnavailable, "error.platform.not_ready", vec![])
                     .with_details(serde_json::json!({ "down": down }))
                     .error_response()
             }

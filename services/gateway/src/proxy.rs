@@ -107,13 +107,16 @@ pub async fn dispatch(
         Match::Found(route) => answer(&req, payload, &state, route, verified).await,
         Match::MethodNotAllowed(allowed) => {
             let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
-            ApiError::new(ErrorCode::MethodNotAllowed, format!("{} is not allowed here", req.method()))
+            let method = vec![("method", req.method().to_string().into())];
+            ApiError::keyed(ErrorCode::MethodNotAllowed, "error.platform.method_not_allowed_here", method)
                 .with_details(serde_json::json!({ "allow": names }))
                 .with_header(header::ALLOW, names.join(", "))
                 .error_response()
         }
         Match::NotFound if is_scim(req.path()) => scim_error(StatusCode::NOT_FOUND, "no such SCIM endpoint"),
-        Match::NotFound => ApiError::new(ErrorCode::NotFound, "no such route").error_response(),
+        Match::NotFound => {
+            ApiError::keyed(ErrorCode::NotFound, "error.platform.no_such_route", vec![]).error_response()
+        }
     };
     let headers = response.headers_mut();
     for (name, value) in [
@@ -159,17 +162,16 @@ async fn answer(
         if is_scim(req.path()) {
             return scim_error(StatusCode::BAD_REQUEST, &message);
         }
-        return ApiError::validation(&field, message).error_response();
+        let key =
+            if what == NUL { "error.platform.field_contains_nul" } else { "error.platform.number_too_large" };
+        return ApiError::invalid(&field, key, vec![("field", field.clone().into())]).error_response();
     }
     if !body.is_empty()
         && matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
         && !(is_json(req) || route.form && is_form(req))
     {
-        return ApiError::new(
-            ErrorCode::UnsupportedMediaType,
-            "expected a JSON body with Content-Type: application/json",
-        )
-        .error_response();
+        return ApiError::keyed(ErrorCode::UnsupportedMediaType, "error.platform.json_body_expected", vec![])
+            .error_response();
     }
     match route.upstream {
         Upstream::Local(local) => crate::health::answer(local, req, state, claims.as_ref()).await,
@@ -272,8 +274,13 @@ fn is_json(req: &HttpRequest) -> bool {
 }
 
 async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> Result<Bytes, ApiError> {
-    let too_large =
-        || ApiError::new(ErrorCode::PayloadTooLarge, format!("request body is larger than {limit} bytes"));
+    let too_large = || {
+        ApiError::keyed(
+            ErrorCode::PayloadTooLarge,
+            "error.platform.body_larger_than",
+            vec![("limit", limit.to_string().into())],
+        )
+    };
     if let Some(len) = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -285,8 +292,9 @@ async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -
     }
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk
-            .map_err(|_| ApiError::new(ErrorCode::ValidationError, "the request body could not be read"))?;
+        let chunk = chunk.map_err(|_| {
+            ApiError::keyed(ErrorCode::ValidationError, "error.platform.body_unreadable", vec![])
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }
@@ -306,7 +314,8 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
         url.push_str(req.query_string());
     }
     let Ok(method) = reqwest::Method::from_bytes(req.method().as_str().as_bytes()) else {
-        return ApiError::new(ErrorCode::MethodNotAllowed, "method not supported").error_response();
+        return ApiError::keyed(ErrorCode::MethodNotAllowed, "error.platform.method_not_supported", vec![])
+            .error_response();
     };
     let mut upstream = state.http.request(method, &url);
     for (name, value) in req.headers() {

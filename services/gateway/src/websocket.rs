@@ -383,7 +383,7 @@ async fn upgrade(
     req: &HttpRequest, payload: web::Payload, state: &GatewayState,
 ) -> Result<HttpResponse, ApiError> {
     let query = web::Query::<WsQuery>::from_query(req.query_string())
-        .map_err(|_| ApiError::validation("token", "the query string is malformed"))?;
+        .map_err(|_| ApiError::invalid("token", "error.platform.query_malformed", vec![]))?;
     let token = query
         .token
         .clone()
@@ -397,8 +397,10 @@ async fn upgrade(
     if claims.exp <= chrono::Utc::now().timestamp() {
         return Err(ApiError::unauthorized("token_expired"));
     }
-    let (response, session, stream) = actix_ws::handle(req, payload)
-        .map_err(|e| ApiError::validation("upgrade", format!("not a WebSocket handshake: {e}")))?;
+    let (response, session, stream) = actix_ws::handle(req, payload).map_err(|e| {
+        let reason = vec![("reason", e.to_string().into())];
+        ApiError::invalid("upgrade", "error.platform.not_websocket_handshake", reason)
+    })?;
     let (tx, rx) = mpsc::channel(OUTBOX_FRAMES);
     let ready = frame(
         "connection.ready",

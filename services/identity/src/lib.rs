@@ -4,6 +4,7 @@
 
 pub mod domain;
 pub mod events;
+pub mod events_in;
 pub mod handlers;
 pub mod routes;
 pub mod store;
@@ -26,9 +27,10 @@ pub struct Identity {
 pub static SERVICE: Service =
     Service::with_database("identity", || MIGRATIONS, |settings| &settings.identity);
 
-/// Connects and serves (identity consumes no events).
+/// Connects, follows `organization.deleted`, and serves.
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
-    let service = Connected::connect(&SERVICE, launch).await?;
+    let mut service = Connected::connect(&SERVICE, launch).await?;
+    service.consume(events_in::subscription(), events_in::handler(service.pool.clone()));
     let orgs = janua_core::org_access::OrgPermissions::new(&service.settings, service.http.clone());
     service.serve(listener, Identity { orgs }, routes::ROUTES)
 }

@@ -9,6 +9,8 @@
 //!   a code is accepted once per step, the repeats are refused as replays after the same work);
 //! - passkey sign-ins/s (begin, a software authenticator signs, complete: a token pair);
 //! - `GET /api/v1/organizations/{id}/members` (20 members) through the gateway;
+//! - messages formatted and invitation emails rendered per second in process, and
+//!   `GET /api/v1/localization/translations/{locale}` through the gateway;
 //! - policy evaluations/s in process (janua-authz: one policy of five conditions, and a set
 //!   of 50 where a deny wins), on one core;
 //! - RSS of each service process idle and under load.
@@ -283,6 +285,29 @@ fn per_second(mut f: impl FnMut() -> bool) -> f64 {
     n as f64 / started.elapsed().as_secs_f64()
 }
 
+/// Messages formatted per second in process (one message with a plural and variables, in
+/// pt-BR after fallback), and whole letters (an invitation: every message, text and HTML).
+fn message_figures() -> (f64, f64) {
+    use janua_auth::letters::{Kind, Letter, Organization};
+    use janua_i18n::{Resolver, Value};
+    let resolver = Resolver::new("pt-BR", "en");
+    let args = [
+        ("inviter", Value::from("Ada")),
+        ("organization", Value::from("Acme")),
+        ("role", Value::from("admin")),
+    ];
+    let letter = Letter::new(Kind::Invitation, "pt-BR")
+        .link("https://id.example.com/invitations/0b9f6c1e-0000-4000-8000-000000000000")
+        .organization(Organization { id: uuid::Uuid::nil(), name: "Acme".into(), logo_url: None })
+        .text("inviter", "Ada")
+        .text("role", "admin")
+        .lifetime(7 * 86_400);
+    (
+        per_second(|| !resolver.format("email.invitation.body", &args).is_empty()),
+        per_second(|| !letter.render(&resolver).html.is_empty()),
+    )
+}
+
 fn policy_figures() -> (f64, f64) {
     use janua_authz::{Effect, evaluate, sample};
     let req = sample::request();
@@ -325,6 +350,21 @@ fn main() -> anyhow::Result<()> {
         "policy set evaluation",
         fifty_policies,
         fifty_policies / one_policy.max(1e-9)
+    );
+
+    let (messages, letters) = message_figures();
+    println!(
+        "{:<34} {:>10.0} messages/s ({:.2} us each; pt-BR, plural and variables, in process, 1 core)",
+        "message formatting",
+        messages,
+        1e6 / messages.max(1e-9)
+    );
+    println!(
+        "{:<34} {:>10.0} letters/s ({:.1} us each: every message, text + HTML); ratio to one message {:.4}",
+        "email rendering (invitation)",
+        letters,
+        1e6 / letters.max(1e-9),
+        letters / messages.max(1e-9)
     );
 
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -408,6 +448,17 @@ fn main() -> anyhow::Result<()> {
         quiet().await;
         let me_gateway = drive(&args, &pids, &mut peak, me(&args.gateway), get_me).await;
         let me_direct = drive(&args, &pids, &mut peak, me(&args.direct), get_me).await;
+
+        // A locale's effective messages (public, after fallback), through the gateway.
+        let translations_url = format!("{}/api/v1/localization/translations/pt-BR", args.gateway);
+        let translations = drive(
+            &args,
+            &pids,
+            &mut peak,
+            |_| (http.clone(), translations_url.clone(), access.clone()),
+            get_me,
+        )
+        .await;
 
         // An organization of 20 members, listed through the gateway.
         let org: Value = post_bearer(
@@ -533,6 +584,12 @@ fn main() -> anyhow::Result<()> {
             "  gateway adds",
             me_gateway.p(0.5) - me_direct.p(0.5),
             me_gateway.rate() / me_direct.rate().max(1e-9)
+        );
+        println!("{}", translations.line("GET /localization/translations"));
+        println!(
+            "{:<34} {:>10.2} (baseline: GET /auth/me via gateway; pt-BR, every key, ETag)",
+            "  ratio to GET /auth/me",
+            translations.rate() / me_gateway.rate().max(1e-9)
         );
         println!("{}", members.line("GET /organizations/{id}/members"));
         println!(

@@ -160,9 +160,9 @@ async fn build_and_sign(
     state: &AuditState, report: &Report,
 ) -> Result<(serde_json::Value, String), ApiError> {
     let scope = report.organization_id.map_or(Scope::Platform, Scope::Organization);
-    let facts = super::facts(state, scope)
-        .await?
-        .ok_or_else(|| ApiError::new(janua_core::ErrorCode::NotFound, "the organization no longer exists"))?;
+    let facts = super::facts(state, scope).await?.ok_or_else(|| {
+        ApiError::keyed(janua_core::ErrorCode::NotFound, "error.platform.organization_gone", vec![])
+    })?;
     let head = {
         let mut conn = state.pool.get().await?;
         crate::store::head(&mut conn).await?

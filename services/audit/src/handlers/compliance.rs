@@ -100,12 +100,13 @@ pub async fn controls(
     state: web::Data<AuditState>, auth: Authenticated, query: web::Query<ControlsQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let framework = query.framework.as_deref().map(known_framework).transpose()?;
-    let status = match query.status.as_deref() {
-        Some(raw) => Some(Status::parse(raw).ok_or_else(|| {
-            ApiError::validation("status", "status must be passing, failing, not_applicable or manual")
-        })?),
-        None => None,
-    };
+    let status =
+        match query.status.as_deref() {
+            Some(raw) => Some(Status::parse(raw).ok_or_else(|| {
+                ApiError::invalid("status", "error.platform.control_status_invalid", vec![])
+            })?),
+            None => None,
+        };
     let scope = scope_of(&state, &auth, query.organization_id).await?;
     let facts = compliance::facts(&state, scope).await?.ok_or_else(no_such_organization)?;
     let data: Vec<ControlView> = compliance::judge_all(framework, &facts)
@@ -134,9 +135,7 @@ pub struct ReportAccepted {
 fn known_framework(framework: &str) -> Result<&str, ApiError> {
     match FRAMEWORKS.iter().find(|f| f.id == framework) {
         Some(f) => Ok(f.id),
-        None => {
-            Err(ApiError::validation("framework", "framework must be one of soc2, iso27001, gdpr, hipaa"))
-        }
+        None => Err(ApiError::invalid("framework", "error.platform.framework_invalid", vec![])),
     }
 }
 
@@ -215,7 +214,7 @@ async fn readable_report(state: &AuditState, auth: &Authenticated, id: Uuid) -> 
 }
 
 fn no_such_report() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such report")
+    ApiError::keyed(ErrorCode::NotFound, "error.platform.no_such_report", vec![])
 }
 
 /// One report: its status, summary, the audit chain's head it was generated at, and the
@@ -255,11 +254,12 @@ pub async fn download_report(
     let csv = match query.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
-        Some(_) => return Err(ApiError::validation("format", "format must be json or csv")),
+        Some(_) => return Err(ApiError::invalid("format", "error.platform.report_format_invalid", vec![])),
     };
     let report = readable_report(&state, &auth, path.into_inner()).await?;
     let Some(document) = report.document.filter(|_| report.status == "completed") else {
-        return Err(ApiError::conflict(format!("the report is {}, not completed", report.status)));
+        let status = vec![("status", report.status.clone().into())];
+        return Err(ApiError::keyed(ErrorCode::Conflict, "error.platform.report_not_completed", status));
     };
     let name = format!("compliance-{}-{}", report.framework, report.id);
     let disposition = |ext: &str| format!("attachment; filename=\"{name}.{ext}\"");

@@ -26,7 +26,7 @@ pub struct DeletionRequest {
 }
 
 fn no_such_deletion() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such erasure")
+    ApiError::keyed(ErrorCode::NotFound, "error.platform.no_such_erasure", vec![])
 }
 
 /// Schedules the erasure of everything Janua holds about the subject after
@@ -49,7 +49,7 @@ pub async fn create(
         &auth,
         (body.subject_id, body.subject_email.as_deref(), body.request_id),
         &["erasure"],
-        "an erasure fulfils an erasure request",
+        "error.platform.erasure_request_kind",
     )
     .await?;
     let scheduled = deletion::schedule(&state, subject, auth.user_id(), body.request_id, meta).await?;
@@ -107,7 +107,7 @@ pub async fn cancel(
             }
             Canceller::Person(auth.user_id())
         }
-        (None, None) => return Err(ApiError::validation("token", "give the token of the mailed link")),
+        (None, None) => return Err(ApiError::invalid("token", "error.platform.token_needed", vec![])),
     };
     let cancelled = deletion::cancel(&state, id, by, meta).await?.ok_or_else(no_such_deletion)?;
     Ok(HttpResponse::Ok().json(DeletionView::from(cancelled)))

@@ -29,7 +29,7 @@ pub struct ExportRequest {
 }
 
 fn no_such_export() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such export")
+    ApiError::keyed(ErrorCode::NotFound, "error.platform.no_such_export", vec![])
 }
 
 /// Asks for a copy of the subject's personal data: every service's part, packed as a ZIP of
@@ -51,18 +51,16 @@ pub async fn create(
         &auth,
         (body.subject_id, body.subject_email.as_deref(), body.request_id),
         &["access", "portability"],
-        "an export fulfils an access or portability request",
+        "error.platform.export_request_kind",
     )
     .await?;
     let user: IdentityUser = state
         .identity
         .get(&format!("/users/{subject}"), &[])
         .await?
-        .ok_or_else(|| ApiError::validation("subject_id", "no account has this id"))?;
+        .ok_or_else(|| ApiError::invalid("subject_id", "error.platform.no_account_with_id", vec![]))?;
     if !user.email_verified {
-        return Err(ApiError::conflict(
-            "the account's email address is not verified: the export's link is mailed only to a verified address",
-        ));
+        return Err(ApiError::keyed(ErrorCode::Conflict, "error.platform.export_email_unverified", vec![]));
     }
     let (requester, request) = (auth.user_id(), body.request_id);
     let mut conn = state.pool.get().await?;
@@ -123,7 +121,7 @@ pub async fn download(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let mut conn = state.pool.get().await?;
-    let gone = || ApiError::new(ErrorCode::NotFound, "no such export, or its link was used or has expired");
+    let gone = || ApiError::keyed(ErrorCode::NotFound, "error.platform.export_link_gone", vec![]);
     let (found, sealed) = export::take(&mut conn, id, &query.token, meta).await?.ok_or_else(gone)?;
     let archive = state.sealer.open(&sealed).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()

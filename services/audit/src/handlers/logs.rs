@@ -116,22 +116,19 @@ fn validate(f: &Filter) -> Result<(), ApiError> {
             || name.len() > 100
             || !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
         {
-            return Err(ApiError::validation(
-                "type",
-                "type must be an event type such as user.created, or a family such as user.*",
-            ));
+            return Err(ApiError::invalid("type", "error.platform.log_type_invalid", vec![]));
         }
     }
     if let Some(o) = &f.outcome
         && o != "success"
         && o != "failure"
     {
-        return Err(ApiError::validation("outcome", "outcome must be success or failure"));
+        return Err(ApiError::invalid("outcome", "error.platform.outcome_invalid", vec![]));
     }
     if let (Some(from), Some(to)) = (f.from, f.to)
         && from >= to
     {
-        return Err(ApiError::validation("to", "to must be after from"));
+        return Err(ApiError::invalid("to", "error.platform.range_invalid", vec![]));
     }
     Ok(())
 }
@@ -321,7 +318,7 @@ pub async fn export(
     let format = match req.format.as_deref() {
         None | Some("jsonl") | Some("ndjson") => Format::Jsonl,
         Some("csv") => Format::Csv,
-        Some(_) => return Err(ApiError::validation("format", "format must be csv or jsonl")),
+        Some(_) => return Err(ApiError::invalid("format", "error.platform.log_format_invalid", vec![])),
     };
     let filter = Filter {
         event_type: req.event_type,

@@ -45,17 +45,14 @@ pub struct NewRequest {
 }
 
 fn no_such_request() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such request")
+    ApiError::keyed(ErrorCode::NotFound, "error.platform.no_such_request", vec![])
 }
 
 fn check_kind(kind: &str) -> Result<(), ApiError> {
     if TYPES.contains(&kind) {
         Ok(())
     } else {
-        Err(ApiError::validation(
-            "type",
-            "type must be access, portability, erasure, rectification, restriction or objection",
-        ))
+        Err(ApiError::invalid("type", "error.platform.request_type_invalid", vec![]))
     }
 }
 
@@ -72,7 +69,7 @@ pub(crate) async fn subject_of(
 ) -> Result<Uuid, ApiError> {
     let named = match (subject_id, subject_email) {
         (Some(_), Some(_)) => {
-            return Err(ApiError::validation("subject_email", "give subject_id or subject_email, not both"));
+            return Err(ApiError::invalid("subject_email", "error.platform.subject_both_given", vec![]));
         }
         (Some(id), None) => Some(id),
         (None, Some(email)) => {
@@ -81,7 +78,9 @@ pub(crate) async fn subject_of(
             }
             let user: Option<IdentityUser> =
                 state.identity.get("/users/by-email", &[("email", email.to_owned())]).await?;
-            Some(user.ok_or_else(|| ApiError::validation("subject_email", "no account has this address"))?.id)
+            let unknown =
+                || ApiError::invalid("subject_email", "error.platform.no_account_with_address", vec![]);
+            Some(user.ok_or_else(unknown)?.id)
         }
         (None, None) => None,
     };
@@ -90,7 +89,8 @@ pub(crate) async fn subject_of(
         Some(id) if id == auth.user_id() => Ok(id),
         Some(id) if auth.is_admin() => {
             let user: Option<IdentityUser> = state.identity.get(&format!("/users/{id}"), &[]).await?;
-            Ok(user.ok_or_else(|| ApiError::validation("subject_id", "no account has this id"))?.id)
+            let unknown = || ApiError::invalid("subject_id", "error.platform.no_account_with_id", vec![]);
+            Ok(user.ok_or_else(unknown)?.id)
         }
         Some(_) => Err(ApiError::forbidden()),
     }
@@ -98,23 +98,24 @@ pub(crate) async fn subject_of(
 
 /// The subject of an export or an erasure, named as for any data-subject request, or by an
 /// open request of one of `kinds` that it fulfils (`named` = subject id, subject email,
-/// request id).
+/// request id). `wrong_kind` is the catalogue key of the refusal of a request of another kind.
 pub(crate) async fn subject_for(
     state: &AuditState, auth: &Authenticated, named: (Option<Uuid>, Option<&str>, Option<Uuid>),
-    kinds: &[&str], wrong_kind: &str,
+    kinds: &[&str], wrong_kind: &'static str,
 ) -> Result<Uuid, ApiError> {
     let (subject_id, subject_email, request) = named;
     let subject = subject_of(state, auth, subject_id, subject_email).await?;
     let Some(request) = request else { return Ok(subject) };
     let request = visible(state, auth, request).await?;
     if !kinds.contains(&request.kind.as_str()) {
-        return Err(ApiError::validation("request_id", wrong_kind));
+        return Err(ApiError::invalid("request_id", wrong_kind, vec![]));
     }
     if !request.is_open() {
-        return Err(ApiError::conflict(format!("the request is {}", request.status)));
+        let status = vec![("status", request.status.clone().into())];
+        return Err(ApiError::keyed(ErrorCode::Conflict, "error.platform.request_status", status));
     }
     if (subject_id.is_some() || subject_email.is_some()) && subject != request.subject_id {
-        return Err(ApiError::validation("request_id", "the request is about another subject"));
+        return Err(ApiError::invalid("request_id", "error.platform.request_other_subject", vec![]));
     }
     if request.subject_id != auth.user_id() && !auth.is_admin() {
         return Err(ApiError::forbidden());
@@ -191,10 +192,7 @@ pub async fn list(
     if let Some(status) = &query.status
         && !privacy::STATUSES.contains(&status.as_str())
     {
-        return Err(ApiError::validation(
-            "status",
-            "status must be received, in_progress, completed, rejected or cancelled",
-        ));
+        return Err(ApiError::invalid("status", "error.platform.request_status_filter_invalid", vec![]));
     }
     let filter = Filter {
         subject: if auth.is_admin() { query.subject_id } else { Some(auth.user_id()) },
@@ -252,7 +250,8 @@ fn reason_text(field: &str, raw: Option<&str>) -> Result<Option<String>, ApiErro
     let limit = janua_core::text::DESCRIPTION_MAX;
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         Some(r) if r.chars().count() > limit => {
-            Err(ApiError::validation(field, format!("a reason is at most {limit} characters")))
+            let max = vec![("max", limit.to_string().into())];
+            Err(ApiError::invalid(field, "error.platform.reason_too_long", max))
         }
         other => Ok(other.map(str::to_owned)),
     }
@@ -273,7 +272,7 @@ pub async fn update(
 ) -> Result<HttpResponse, ApiError> {
     let change = body.into_inner();
     if change.status.is_none() && change.extend.is_none() {
-        return Err(ApiError::validation("status", "give a status or an extension"));
+        return Err(ApiError::invalid("status", "error.platform.status_or_extension_needed", vec![]));
     }
     let reason = reason_text("reason", change.reason.as_deref())?;
     let mut request = visible(&state, &auth, path.into_inner()).await?;
@@ -285,15 +284,18 @@ pub async fn update(
     let mut kind = "privacy.request_updated";
     if let Some(extension) = &change.extend {
         if !(1..=MAX_EXTENSION_MONTHS).contains(&extension.months) {
-            return Err(ApiError::validation("extend.months", "an extension is 1 or 2 months"));
+            return Err(ApiError::invalid("extend.months", "error.platform.extension_months", vec![]));
         }
-        let why = reason_text("extend.reason", Some(&extension.reason))?
-            .ok_or_else(|| ApiError::validation("extend.reason", "an extension needs a reason"))?;
+        let why = reason_text("extend.reason", Some(&extension.reason))?.ok_or_else(|| {
+            ApiError::invalid("extend.reason", "error.platform.extension_reason_needed", vec![])
+        })?;
         if !request.is_open() {
-            return Err(ApiError::conflict(format!("the request is {}", request.status)));
+            let status = vec![("status", request.status.clone().into())];
+            return Err(ApiError::keyed(ErrorCode::Conflict, "error.platform.request_status", status));
         }
         if request.extended_at.is_some() {
-            return Err(ApiError::conflict("the request was extended already"));
+            let key = "error.platform.request_extended_already";
+            return Err(ApiError::keyed(ErrorCode::Conflict, key, vec![]));
         }
         request.due_at =
             request.due_at.checked_add_months(Months::new(extension.months)).unwrap_or(request.due_at);
@@ -303,19 +305,17 @@ pub async fn update(
     }
     if let Some(status) = change.status.as_deref() {
         if !privacy::NEXT.contains(&status) {
-            return Err(ApiError::validation(
-                "status",
-                "status must be in_progress, completed, rejected or cancelled",
-            ));
+            return Err(ApiError::invalid("status", "error.platform.request_next_status_invalid", vec![]));
         }
         if !privacy::may_move(&request.status, status) {
-            return Err(ApiError::conflict(format!(
-                "a request that is {} cannot become {status}",
-                request.status
-            )));
+            return Err(ApiError::keyed(
+                ErrorCode::Conflict,
+                "error.platform.request_transition",
+                vec![("current", request.status.clone().into()), ("status", status.into())],
+            ));
         }
         if status == "rejected" && reason.is_none() {
-            return Err(ApiError::validation("reason", "a rejection needs a reason"));
+            return Err(ApiError::invalid("reason", "error.platform.rejection_reason_needed", vec![]));
         }
         request.status = status.to_owned();
         if reason.is_some() {

@@ -138,9 +138,10 @@ impl From<OAuthFailure> for ApiError {
                 ApiError::unavailable("the sign-in provider")
                     .with_details(serde_json::json!({ "reason": "provider_not_allowed" }))
             }
-            other => ApiError::new(
+            other => ApiError::keyed(
                 janua_core::ErrorCode::InvalidCredentials,
-                "the sign-in provider's answer was not accepted",
+                "error.auth.provider_answer_refused",
+                vec![],
             )
             .with_details(serde_json::json!({ "reason": other.reason() })),
         }

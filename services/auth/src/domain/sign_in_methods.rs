@@ -53,14 +53,12 @@ pub async fn ensure_another_remains(
     lock_user(conn, user_id).await?;
     let now = methods(conn, user_id).await?;
     if now.total() <= 1 {
-        let what = match removing {
-            Removing::Passkey(_) => "passkey",
-            Removing::Provider(_) => "linked account",
+        let key = match removing {
+            Removing::Passkey(_) => "error.auth.last_passkey",
+            Removing::Provider(_) => "error.auth.last_linked_account",
         };
-        return Err(ApiError::conflict(format!(
-            "this {what} is the account's last way to sign in; set a password or add another method first"
-        ))
-        .with_details(serde_json::json!({ "reason": "last_sign_in_method" })));
+        return Err(ApiError::keyed(janua_core::ErrorCode::Conflict, key, vec![])
+            .with_details(serde_json::json!({ "reason": "last_sign_in_method" })));
     }
     Ok(now)
 }

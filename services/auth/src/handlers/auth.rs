@@ -177,14 +177,17 @@ pub async fn signup(
     check_policy(&body.password, &state.common_passwords, "password")?;
     let hash = state.hasher.hash(&body.password).await?;
     let user_id = janua_core::ids::new_id();
-    let user =
-        match state.identity.create_user(user_id, &email, body.name.as_deref(), &[], false, &meta).await? {
-            CreateOutcome::Created(user) => user,
-            CreateOutcome::EmailTaken => {
-                return Err(ApiError::conflict("this email is already registered")
-                    .with_details(serde_json::json!({ "field": "email" })));
-            }
-        };
+    let user = match state
+        .identity
+        .create_user(user_id, &email, body.name.as_deref(), &[], false, &meta)
+        .await?
+    {
+        CreateOutcome::Created(user) => user,
+        CreateOutcome::EmailTaken => {
+            return Err(ApiError::keyed(janua_core::ErrorCode::Conflict, "error.auth.email_taken", vec![])
+                .with_details(serde_json::json!({ "field": "email" })));
+        }
+    };
     let result = complete_signup(&state, &user, &hash, &meta).await;
     match result {
         Ok(session) => {

@@ -106,12 +106,11 @@ pub async fn sign_in_for(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     if !matches!(body.method.as_str(), "sso:saml" | "sso:oidc") {
-        return Err(ApiError::validation("method", "method is sso:saml or sso:oidc"));
+        return Err(ApiError::invalid("method", "error.auth.sso_method_invalid", vec![]));
     }
-    let user = state
-        .user(path.into_inner())
-        .await?
-        .ok_or_else(|| ApiError::new(janua_core::ErrorCode::NotFound, "no such user"))?;
+    let user = state.user(path.into_inner()).await?.ok_or_else(|| {
+        ApiError::keyed(janua_core::ErrorCode::NotFound, "error.auth.user_not_found", vec![])
+    })?;
     if user.status != "active" {
         return Err(crate::handlers::auth::suspended());
     }
@@ -184,14 +183,14 @@ pub async fn claim_account(
     let user_id = path.into_inner();
     let body = body.into_inner();
     if body.proven_by != "sso" {
-        return Err(ApiError::validation("proven_by", "proven_by is sso"));
+        return Err(ApiError::invalid("proven_by", "error.auth.proven_by_invalid", vec![]));
     }
     let meta = browser(body.ip, body.user_agent, body.request_id);
     let proof = crate::store::one_time_tokens::EmailedToken {
         user_id: Some(user_id),
         sent_to: body.email.trim().to_lowercase(),
     };
-    let moved = || ApiError::conflict("the account's address is not the proven one");
+    let moved = || ApiError::keyed(janua_core::ErrorCode::Conflict, "error.auth.address_not_proven", vec![]);
     let user = email_proof::account_of(&state, &proof).await?.ok_or_else(moved)?;
     if user.email_verified {
         return Ok(HttpResponse::Ok().json(serde_json::json!({ "user": user.public(), "removed": [] })));
@@ -280,7 +279,7 @@ pub const REPORT_TYP: &str = "janua-compliance-report+jws";
 /// against `/.well-known/jwks.json`. Its `typ` keeps it from ever passing for an access token.
 pub async fn sign_report(state: web::Data<AuthState>, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     if serde_json::from_slice::<serde_json::Value>(&body).map_or(true, |v| !v.is_object()) {
-        return Err(ApiError::validation("body", "the report must be a JSON object"));
+        return Err(ApiError::invalid("body", "error.auth.report_not_object", vec![]));
     }
     let jws = state.keys.current().sign_document(REPORT_TYP, &body).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "jws": jws })))
@@ -306,14 +305,14 @@ pub async fn privacy_mail(
     state: web::Data<AuthState>, path: web::Path<uuid::Uuid>, body: web::Json<PrivacyMail>,
 ) -> Result<HttpResponse, ApiError> {
     let Some(user) = state.identity.get_user(path.into_inner()).await? else {
-        return Err(ApiError::new(janua_core::ErrorCode::NotFound, "no such account"));
+        return Err(ApiError::keyed(janua_core::ErrorCode::NotFound, "error.auth.account_not_found", vec![]));
     };
     let until = body.until.format("%Y-%m-%d %H:%M UTC").to_string();
     let kind = match body.kind.as_str() {
         "export_ready" if user.status == "active" => Kind::ExportReady,
         "deletion_scheduled" => Kind::DeletionScheduled,
         "export_ready" => return Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": false }))),
-        _ => return Err(ApiError::validation("kind", "kind must be export_ready or deletion_scheduled")),
+        _ => return Err(ApiError::invalid("kind", "error.auth.privacy_mail_kind_invalid", vec![])),
     };
     if !user.email_verified {
         return Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": false })));

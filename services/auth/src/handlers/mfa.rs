@@ -99,7 +99,7 @@ async fn sync_mfa_flag(state: &AuthState, user_id: Uuid, enabled: bool, meta: &R
 }
 
 fn wrong_code() -> ApiError {
-    ApiError::new(ErrorCode::InvalidCredentials, "the code is incorrect")
+    ApiError::keyed(ErrorCode::InvalidCredentials, "error.auth.code_incorrect", vec![])
         .with_details(serde_json::json!({ "field": "code" }))
 }
 
@@ -156,7 +156,7 @@ pub async fn generate_totp(
     let totp = mfa::totp(&secret, &user.email)?;
     let mut conn = state.pool.get().await?;
     if store::put_pending(&mut conn, user.id, &state.sealer.seal(&secret)).await? == 0 {
-        return Err(ApiError::conflict("TOTP is already enabled; disable it first"));
+        return Err(ApiError::keyed(ErrorCode::Conflict, "error.auth.totp_already_enabled", vec![]));
     }
     let png = totp.to_qr_png().map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().json(TotpSetup {
@@ -215,7 +215,7 @@ pub async fn disable_totp(
     {
         let mut conn = state.pool.get().await?;
         if !store::totp_enabled(&mut conn, user_id).await? {
-            return Err(ApiError::new(ErrorCode::NotFound, "TOTP is not enabled"));
+            return Err(ApiError::keyed(ErrorCode::NotFound, "error.auth.totp_not_enabled", vec![]));
         }
     }
     let proven = match (&body.code, &body.password) {
@@ -229,7 +229,7 @@ pub async fn disable_totp(
             state.hasher.verify(password, stored.as_deref()).await?
         }
         (None, None) => {
-            return Err(ApiError::validation("code", "give a current code or the password"));
+            return Err(ApiError::invalid("code", "error.auth.disable_proof_required", vec![]));
         }
     };
     if !proven {
@@ -352,7 +352,7 @@ pub async fn regenerate_backup_codes(
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         if !store::totp_enabled(conn, user_id).await? {
-            return Err(ApiError::conflict("enable TOTP before making backup codes"));
+            return Err(ApiError::keyed(ErrorCode::Conflict, "error.auth.backup_codes_need_totp", vec![]));
         }
         store::replace_backup_codes(conn, user_id, &hashes).await?;
         janua_db::outbox::enqueue(

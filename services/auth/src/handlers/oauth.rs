@@ -64,7 +64,10 @@ pub struct Linked {
 }
 
 fn provider<'a>(state: &'a AuthState, name: &str) -> Result<&'a Provider, ApiError> {
-    state.oauth.get(name).ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such sign-in provider"))
+    state
+        .oauth
+        .get(name)
+        .ok_or_else(|| ApiError::keyed(ErrorCode::NotFound, "error.auth.provider_not_found", vec![]))
 }
 
 /// Whether `candidate` is on the allow-list (see [`janua_core::redirect::allowed`]).
@@ -84,7 +87,7 @@ fn callback_url(state: &AuthState, provider: &Provider) -> Result<RedirectUrl, A
 fn check_redirect(state: &AuthState, redirect_uri: Option<&str>) -> Result<(), ApiError> {
     match redirect_uri {
         Some(uri) if !allowed_redirect(&state.settings.oauth.redirect_allowlist, uri) => {
-            Err(ApiError::validation("redirect_uri", "redirect_uri is not on the allow-list"))
+            Err(ApiError::invalid("redirect_uri", "error.auth.redirect_uri_not_allowed", vec![]))
         }
         _ => Ok(()),
     }
@@ -185,16 +188,17 @@ pub async fn link(
 }
 
 fn already_linked(kind: ProviderKind) -> ApiError {
-    ApiError::conflict(format!("a {} account is linked already; unlink it first", kind.name()))
-        .with_details(serde_json::json!({ "reason": "provider_already_linked" }))
+    ApiError::keyed(
+        ErrorCode::Conflict,
+        "error.auth.provider_already_linked",
+        vec![("provider", kind.name().to_string().into())],
+    )
+    .with_details(serde_json::json!({ "reason": "provider_already_linked" }))
 }
 
 fn bad_state(reason: &str) -> ApiError {
-    ApiError::validation(
-        "state",
-        "this sign-in is unknown, expired, already used or from another browser; start again",
-    )
-    .with_details(serde_json::json!({ "field": "state", "reason": reason }))
+    ApiError::invalid("state", "error.auth.oauth_state_invalid", vec![])
+        .with_details(serde_json::json!({ "field": "state", "reason": reason }))
 }
 
 /// Where the provider sends the browser back. Answers the token pair (or the MFA challenge)
@@ -258,11 +262,8 @@ async fn complete(
 ) -> Result<serde_json::Value, ApiError> {
     if let Some(error) = &query.error {
         record_failure(state, flow.user_id, "provider_denied", meta).await;
-        return Err(ApiError::new(
-            ErrorCode::InvalidCredentials,
-            "the sign-in provider did not grant access",
-        )
-        .with_details(serde_json::json!({ "reason": "provider_denied", "provider_error": error.chars().take(64).collect::<String>() })));
+        return Err(ApiError::keyed(ErrorCode::InvalidCredentials, "error.auth.provider_denied", vec![])
+            .with_details(serde_json::json!({ "reason": "provider_denied", "provider_error": error.chars().take(64).collect::<String>() })));
     }
     let code = query
         .code
@@ -297,10 +298,11 @@ async fn link_account(
         match store::link_of(conn, kind.name(), &identity.subject).await? {
             Some(l) if l.user_id == user_id => return Ok(()),
             Some(_) => {
-                return Err(ApiError::conflict(format!(
-                    "this {} account is linked to another user",
-                    kind.name()
-                ))
+                return Err(ApiError::keyed(
+                    ErrorCode::Conflict,
+                    "error.auth.provider_linked_elsewhere",
+                    vec![("provider", kind.name().to_string().into())],
+                )
                 .with_details(serde_json::json!({ "reason": "linked_elsewhere" })));
             }
             None => {}
@@ -336,11 +338,8 @@ async fn link_account(
 }
 
 fn unverified_email() -> ApiError {
-    ApiError::new(
-        ErrorCode::Forbidden,
-        "the provider did not confirm an email address for this account; sign in another way and link it from there",
-    )
-    .with_details(serde_json::json!({ "reason": "unverified_email" }))
+    ApiError::keyed(ErrorCode::Forbidden, "error.auth.provider_email_unverified", vec![])
+        .with_details(serde_json::json!({ "reason": "unverified_email" }))
 }
 
 async fn sign_in(
@@ -380,10 +379,11 @@ async fn sign_in(
             // whoever registered it unverified (with a password they know) would get in.
             if !existing.email_verified {
                 record_failure(state, Some(existing.id), "account_exists_unverified", meta).await;
-                return Err(ApiError::conflict(format!(
-                    "an account with this email exists; sign in to it and link {} from there",
-                    kind.name()
-                ))
+                return Err(ApiError::keyed(
+                    ErrorCode::Conflict,
+                    "error.auth.provider_account_exists",
+                    vec![("provider", kind.name().to_string().into())],
+                )
                 .with_details(serde_json::json!({ "reason": "account_exists" })));
             }
             auto_link(state, kind, existing.id, identity, &email, meta).await?;
@@ -391,15 +391,19 @@ async fn sign_in(
         }
         None => {
             if !state.settings.oauth.signup_enabled {
-                return Err(ApiError::new(ErrorCode::Forbidden, "sign-up with this provider is closed")
-                    .with_details(serde_json::json!({ "reason": "signup_disabled" })));
+                return Err(ApiError::keyed(
+                    ErrorCode::Forbidden,
+                    "error.auth.provider_signup_closed",
+                    vec![],
+                )
+                .with_details(serde_json::json!({ "reason": "signup_disabled" })));
             }
             let created = state
                 .identity
                 .create_user(janua_core::ids::new_id(), &email, identity.name.as_deref(), &[], true, meta)
                 .await?;
             let CreateOutcome::Created(user) = created else {
-                return Err(ApiError::conflict("an account with this email was just created; try again"));
+                return Err(ApiError::keyed(ErrorCode::Conflict, "error.auth.provider_signup_race", vec![]));
             };
             let user = *user;
             if let Err(e) = auto_link(state, kind, user.id, identity, &email, meta).await {
@@ -485,7 +489,7 @@ pub async fn unlink(
     conn.transaction::<_, ApiError, _>(async |conn| {
         let links = store::links_of_user(conn, user_id).await?;
         if !links.iter().any(|l| l.provider == kind.name()) {
-            return Err(ApiError::new(ErrorCode::NotFound, "no such linked account"));
+            return Err(ApiError::keyed(ErrorCode::NotFound, "error.auth.linked_account_not_found", vec![]));
         }
         sign_in_methods::ensure_another_remains(conn, user_id, Removing::Provider(kind.name())).await?;
         store::delete_link(conn, user_id, kind.name()).await?;

@@ -108,20 +108,21 @@ fn clean_name(raw: Option<&str>) -> Result<Option<String>, ApiError> {
         return Ok(None);
     };
     if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
-        return Err(ApiError::validation(
+        return Err(ApiError::invalid(
             "name",
-            format!("name must be 1 to {NAME_MAX} printable characters"),
+            "error.auth.passkey_name_invalid",
+            vec![("max", NAME_MAX.to_string().into())],
         ));
     }
     Ok(Some(name.to_string()))
 }
 
 fn ceremony_gone() -> ApiError {
-    ApiError::validation("ceremony_id", "this ceremony is unknown, expired or already completed; begin again")
+    ApiError::invalid("ceremony_id", "error.auth.ceremony_gone", vec![])
 }
 
 fn not_accepted() -> ApiError {
-    ApiError::new(ErrorCode::InvalidCredentials, "the passkey was not accepted")
+    ApiError::keyed(ErrorCode::InvalidCredentials, "error.auth.passkey_not_accepted", vec![])
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -183,9 +184,11 @@ pub async fn begin_registration(
         store::of_user(&mut conn, user.id).await?
     };
     if existing.len() as i64 >= MAX_PASSKEYS {
-        return Err(ApiError::conflict(format!(
-            "an account holds at most {MAX_PASSKEYS} passkeys; delete one first"
-        )));
+        return Err(ApiError::keyed(
+            ErrorCode::Conflict,
+            "error.auth.passkey_limit_reached",
+            vec![("max", MAX_PASSKEYS.to_string().into())],
+        ));
     }
     let exclude: Vec<CredentialID> =
         existing.iter().map(|r| CredentialID::from(r.credential_id.clone())).collect();
@@ -224,8 +227,13 @@ pub async fn complete_registration(
     let body = body.into_inner();
     let user_id = auth.user_id();
     let name = clean_name(body.name.as_deref())?;
-    let credential: RegisterPublicKeyCredential = serde_json::from_value(body.credential)
-        .map_err(|e| ApiError::validation("credential", format!("not a WebAuthn credential: {e}")))?;
+    let credential: RegisterPublicKeyCredential = serde_json::from_value(body.credential).map_err(|e| {
+        ApiError::invalid(
+            "credential",
+            "error.auth.credential_malformed",
+            vec![("reason", e.to_string().into())],
+        )
+    })?;
     let ceremony = {
         let mut conn = state.pool.get().await?;
         store::take(&mut conn, body.ceremony_id, &["register"], Utc::now()).await?
@@ -234,7 +242,7 @@ pub async fn complete_registration(
     let ceremony = ceremony.filter(|c| c.user_id == Some(user_id)).ok_or_else(ceremony_gone)?;
     let registration: PasskeyRegistration = serde_json::from_value(ceremony.state).map_err(internal)?;
     let passkey = state.webauthn.finish_passkey_registration(&credential, &registration).map_err(|e| {
-        ApiError::validation("credential", "the authenticator's answer was not accepted")
+        ApiError::invalid("credential", "error.auth.credential_refused", vec![])
             .with_details(serde_json::json!({ "field": "credential", "reason": rp::failure_reason(&e) }))
     })?;
     let mirrored = rp::mirror(&passkey)?;
@@ -244,7 +252,11 @@ pub async fn complete_registration(
     let row = conn
         .transaction::<_, ApiError, _>(async |conn| {
             if store::count(conn, user_id).await? >= MAX_PASSKEYS {
-                return Err(ApiError::conflict(format!("an account holds at most {MAX_PASSKEYS} passkeys")));
+                return Err(ApiError::keyed(
+                    ErrorCode::Conflict,
+                    "error.auth.passkey_limit",
+                    vec![("max", MAX_PASSKEYS.to_string().into())],
+                ));
             }
             let row = store::insert(
                 conn,
@@ -260,7 +272,7 @@ pub async fn complete_registration(
                 },
             )
             .await?
-            .ok_or_else(|| ApiError::conflict("this passkey is registered already"))?;
+            .ok_or_else(|| ApiError::keyed(ErrorCode::Conflict, "error.auth.passkey_taken", vec![]))?;
             janua_db::outbox::enqueue(
                 conn,
                 &events::passkey_changed("passkey.registered", user_id, id, &name, meta.into()),
@@ -287,7 +299,7 @@ pub async fn begin_authentication(
     let request: BeginAuthentication = optional_json(&body)?.unwrap_or_default();
     let email = request.email.as_deref().map(normalise_email).filter(|e| !e.is_empty());
     if email.as_ref().is_some_and(|e| e.len() > 254) {
-        return Err(ApiError::validation("email", "email is too long"));
+        return Err(ApiError::invalid("email", "error.auth.email_too_long", vec![]));
     }
     let known = match &email {
         Some(email) => match state.identity.find_by_email(email).await? {
@@ -351,8 +363,13 @@ pub async fn complete_authentication(
     let body = body.into_inner();
     let ip = meta.ip.clone();
     state.throttle.check_ip(ip.as_deref()).await?;
-    let credential: PublicKeyCredential = serde_json::from_value(body.credential)
-        .map_err(|e| ApiError::validation("credential", format!("not a WebAuthn credential: {e}")))?;
+    let credential: PublicKeyCredential = serde_json::from_value(body.credential).map_err(|e| {
+        ApiError::invalid(
+            "credential",
+            "error.auth.credential_malformed",
+            vec![("reason", e.to_string().into())],
+        )
+    })?;
     let ceremony = take_sign_in_ceremony(&state, body.ceremony_id, ip.as_deref()).await?;
     if ceremony.decoy {
         return Err(refuse(&state, None, "unknown_credential", &meta).await);

@@ -68,10 +68,7 @@ pub async fn reauthenticate(
             (crate::handlers::mfa::check_totp(&state, user_id, &user.email, code, false).await?, "totp")
         }
         _ => {
-            return Err(ApiError::validation(
-                "password",
-                "give the password or a current authenticator code",
-            ));
+            return Err(ApiError::invalid("password", "error.auth.reauth_proof_required", vec![]));
         }
     };
     if !proven {

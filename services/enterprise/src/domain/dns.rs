@@ -11,6 +11,7 @@ use hickory_resolver::config::{
 };
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::proto::rr::{Name, RData};
+use janua_core::error::Text;
 
 /// Where TXT records are looked up: the system's resolvers (/etc/resolv.conf), or the given
 /// name servers (tests, split-horizon setups).
@@ -112,59 +113,71 @@ pub fn proves(records: &[String], token: &str) -> bool {
 
 /// Normalises and checks a domain an admin enters: lower-case, ASCII (internationalised names
 /// in their `xn--` form), no scheme/port/path, at least two labels of 1..=63 letters, digits and
-/// hyphens not starting or ending with a hyphen, at most 253 characters.
-pub fn normalise_domain(raw: &str) -> Result<String, String> {
+/// hyphens not starting or ending with a hyphen, at most 253 characters. A refusal is the
+/// catalogue message saying why.
+pub fn normalise_domain(raw: &str) -> Result<String, Text> {
+    let refusal = |key: &'static str| Text { key, args: vec![] };
     let trimmed = raw.trim();
     if trimmed.is_empty() {
-        return Err("enter a domain, such as example.com".into());
+        return Err(refusal("error.enterprise.domain_empty"));
     }
     if trimmed.contains("://") {
-        return Err("enter the domain only, without a scheme such as https://".into());
+        return Err(refusal("error.enterprise.domain_has_scheme"));
     }
     if !trimmed.is_ascii() {
         // No IDNA mapping here (the `idna` crate is not a workspace dependency): ask for the
         // punycode form rather than guess at a mapping.
-        return Err("internationalised domain names must be entered in their ASCII form (xn--...)".into());
+        return Err(refusal("error.enterprise.domain_not_ascii"));
     }
     if trimmed.contains('/') || trimmed.contains('?') || trimmed.contains('#') {
-        return Err("enter the domain only, without a path".into());
+        return Err(refusal("error.enterprise.domain_has_path"));
     }
     if trimmed.contains(':') {
-        return Err("enter the domain only, without a port".into());
+        return Err(refusal("error.enterprise.domain_has_port"));
     }
     if trimmed.contains('@') {
-        return Err("enter a domain, not an email address".into());
+        return Err(refusal("error.enterprise.domain_is_email"));
     }
     let lower = trimmed.to_ascii_lowercase();
     // `example.com.` (absolute form) is the same domain.
     let domain = lower.strip_suffix('.').unwrap_or(&lower);
     if domain.len() > 253 {
-        return Err("a domain is at most 253 characters long".into());
+        return Err(refusal("error.enterprise.domain_too_long"));
     }
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2 {
-        return Err(format!("{domain:?} is a top-level domain; enter a domain such as example.com"));
+        return Err(Text {
+            key: "error.enterprise.domain_top_level",
+            args: vec![("domain", format!("{domain:?}").into())],
+        });
     }
     for label in &labels {
         if label.is_empty() {
-            return Err("a domain cannot have empty labels (two dots in a row, or a leading dot)".into());
+            return Err(refusal("error.enterprise.domain_empty_label"));
         }
         if label.len() > 63 {
-            return Err(format!("the label {label:?} is longer than 63 characters"));
+            return Err(Text {
+                key: "error.enterprise.domain_label_too_long",
+                args: vec![("label", format!("{label:?}").into())],
+            });
         }
         if let Some(c) = label.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
         {
-            return Err(format!(
-                "the label {label:?} contains {c:?}; only letters, digits and hyphens are allowed"
-            ));
+            return Err(Text {
+                key: "error.enterprise.domain_label_character",
+                args: vec![("label", format!("{label:?}").into()), ("character", format!("{c:?}").into())],
+            });
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(format!("the label {label:?} cannot start or end with a hyphen"));
+            return Err(Text {
+                key: "error.enterprise.domain_label_hyphen",
+                args: vec![("label", format!("{label:?}").into())],
+            });
         }
     }
     // RFC 3696 §2: top-level domains are never all-numeric, so this is an IPv4 address.
     if labels.last().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit())) {
-        return Err("enter a domain name, not an IP address".into());
+        return Err(refusal("error.enterprise.domain_is_ip"));
     }
     Ok(domain.to_string())
 }
@@ -196,8 +209,9 @@ mod tests {
         ] {
             assert!(normalise_domain(raw).is_err(), "{raw} should be refused");
         }
-        assert!(normalise_domain("https://example.com").unwrap_err().contains("scheme"));
-        assert!(normalise_domain("example.com:8080").unwrap_err().contains("port"));
+        let key = |raw: &str| normalise_domain(raw).unwrap_err().key;
+        assert_eq!(key("https://example.com"), "error.enterprise.domain_has_scheme");
+        assert_eq!(key("example.com:8080"), "error.enterprise.domain_has_port");
     }
 
     #[test]
@@ -224,7 +238,7 @@ mod tests {
     #[test]
     fn normalise_domain_refuses_non_ascii() {
         let err = normalise_domain("bücher.de").unwrap_err();
-        assert!(err.contains("xn--"), "{err}");
+        assert_eq!(err.key, "error.enterprise.domain_not_ascii", "{err:?}");
     }
 
     #[test]

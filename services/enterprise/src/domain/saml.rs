@@ -17,6 +17,7 @@ use crate::store::sso::SsoConfiguration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
+use janua_core::error::Text;
 use samael::crypto::{AllowedSignatureAlgorithm, CertificateDer};
 use samael::metadata::EntityDescriptor;
 use samael::schema::Assertion;
@@ -26,6 +27,11 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 pub const NAMEID_EMAIL: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+
+/// A catalogue message without variables (a refusal of input, or of a Response).
+fn refusal(key: &'static str) -> Text {
+    Text { key, args: vec![] }
+}
 
 /// Where this configuration's SP lives.
 #[derive(Debug, Clone)]
@@ -66,22 +72,27 @@ const POST_BINDING: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 /// Reads IdP metadata: entity id, the HTTP-Redirect single sign-on URL, the single logout
 /// URL, and the signing certificates (as PEM). Metadata without a signing certificate is
 /// refused: samael would then accept unsigned responses.
-pub fn parse_idp_metadata(xml: &str) -> Result<IdpMetadata, String> {
-    let descriptor: EntityDescriptor =
-        xml.parse().map_err(|e| format!("the IdP metadata is not a SAML EntityDescriptor: {e}"))?;
-    let entity_id =
-        descriptor.entity_id.clone().filter(|e| !e.is_empty()).ok_or("the IdP metadata has no entityID")?;
+pub fn parse_idp_metadata(xml: &str) -> Result<IdpMetadata, Text> {
+    let descriptor: EntityDescriptor = xml.parse().map_err(|e| Text {
+        key: "error.enterprise.metadata_not_entity_descriptor",
+        args: vec![("reason", format!("{e}").into())],
+    })?;
+    let entity_id = descriptor
+        .entity_id
+        .clone()
+        .filter(|e| !e.is_empty())
+        .ok_or_else(|| refusal("error.enterprise.metadata_no_entity_id"))?;
     let idp = descriptor
         .idp_sso_descriptors
         .as_ref()
         .and_then(|d| d.first())
-        .ok_or("the metadata describes no IdP (IDPSSODescriptor)")?;
+        .ok_or_else(|| refusal("error.enterprise.metadata_no_idp"))?;
     let sso_url = idp
         .single_sign_on_services
         .iter()
         .find(|s| s.binding == REDIRECT_BINDING)
         .map(|s| s.location.clone())
-        .ok_or("the IdP offers no HTTP-Redirect single sign-on service")?;
+        .ok_or_else(|| refusal("error.enterprise.metadata_no_redirect_sso"))?;
     let slo_url = idp
         .single_logout_services
         .iter()
@@ -97,13 +108,13 @@ pub fn parse_idp_metadata(xml: &str) -> Result<IdpMetadata, String> {
         }
     }
     if certificates.is_empty() {
-        return Err("the IdP metadata has no signing certificate".into());
+        return Err(refusal("error.enterprise.metadata_no_certificate"));
     }
     Ok(IdpMetadata { entity_id, sso_url, slo_url, certificates })
 }
 
 /// A certificate as PEM, from PEM or bare base64 DER; refused if it is not X.509 DER.
-pub fn pem_of(certificate: &str) -> Result<String, String> {
+pub fn pem_of(certificate: &str) -> Result<String, Text> {
     let der = der_of(certificate)?;
     let body = STANDARD.encode(&der);
     let lines: Vec<&str> =
@@ -111,7 +122,7 @@ pub fn pem_of(certificate: &str) -> Result<String, String> {
     Ok(format!("-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n", lines.join("\n")))
 }
 
-fn der_of(certificate: &str) -> Result<Vec<u8>, String> {
+fn der_of(certificate: &str) -> Result<Vec<u8>, Text> {
     let body: String = certificate
         .lines()
         .filter(|l| !l.starts_with("-----"))
@@ -119,10 +130,10 @@ fn der_of(certificate: &str) -> Result<Vec<u8>, String> {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    let der = STANDARD.decode(body).map_err(|_| "a certificate is neither PEM nor base64 DER".to_string())?;
+    let der = STANDARD.decode(body).map_err(|_| refusal("error.enterprise.certificate_encoding"))?;
     // An X.509 certificate is a DER SEQUENCE; anything else is refused early.
     if der.len() < 64 || der[0] != 0x30 {
-        return Err("a certificate is not an X.509 certificate".into());
+        return Err(refusal("error.enterprise.certificate_not_x509"));
     }
     Ok(der)
 }
@@ -145,7 +156,7 @@ fn idp_descriptor(config: &SsoConfiguration) -> Result<EntityDescriptor, String>
     let sso_url = config.saml.sso_url.as_deref().ok_or("no IdP SSO URL")?;
     let mut keys = String::new();
     for cert in &config.saml.certificates {
-        let der = der_of(cert)?;
+        let der = der_of(cert).map_err(|t| format!("IdP certificate: {}", t.key))?;
         keys.push_str(&format!(
             r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
             STANDARD.encode(der)
@@ -236,10 +247,10 @@ pub struct ResponseHints {
     pub issuer: Option<String>,
 }
 
-pub fn decode(saml_response: &str) -> Result<String, String> {
+pub fn decode(saml_response: &str) -> Result<String, Text> {
     let compact: String = saml_response.chars().filter(|c| !c.is_whitespace()).collect();
-    let bytes = STANDARD.decode(compact).map_err(|_| "SAMLResponse is not base64".to_string())?;
-    String::from_utf8(bytes).map_err(|_| "SAMLResponse is not UTF-8 XML".to_string())
+    let bytes = STANDARD.decode(compact).map_err(|_| refusal("error.enterprise.saml_not_base64"))?;
+    String::from_utf8(bytes).map_err(|_| refusal("error.enterprise.saml_not_utf8"))
 }
 
 fn attribute<'a>(xml: &'a str, element_end: usize, name: &str) -> Option<&'a str> {
@@ -322,6 +333,24 @@ impl SamlRefusal {
             Self::Replayed => "replayed",
             Self::AssertionCount => "assertion_count",
             Self::Other(_) => "refused",
+        }
+    }
+
+    /// The catalogue message of the refusal (in English, its `Display`); the detail a
+    /// variant carries is the `reason` variable, as written.
+    pub fn text(&self) -> Text {
+        let with =
+            |key: &'static str, detail: &String| Text { key, args: vec![("reason", detail.clone().into())] };
+        match self {
+            Self::Malformed(d) => with("error.enterprise.saml_malformed", d),
+            Self::Signature => refusal("error.enterprise.saml_signature_invalid"),
+            Self::Audience(d) => with("error.enterprise.saml_audience_mismatch", d),
+            Self::InResponseTo(d) => with("error.enterprise.saml_in_response_to_mismatch", d),
+            Self::Unsolicited => refusal("error.enterprise.saml_unsolicited"),
+            Self::Expired(d) => with("error.enterprise.saml_expired", d),
+            Self::Replayed => refusal("error.enterprise.saml_replayed"),
+            Self::AssertionCount => refusal("error.enterprise.saml_assertion_count"),
+            Self::Other(d) => with("error.enterprise.saml_refused", d),
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::EnterpriseState;
 use crate::store::sso::{self as store, SsoConfiguration};
 use crate::{domain::upstream::Account, events};
 use diesel_async::AsyncConnection;
+use janua_core::error::Text;
 use janua_core::http::RequestMeta;
 use janua_core::{ApiError, ErrorCode};
 use serde_json::{Value, json};
@@ -117,9 +118,15 @@ pub fn claim_values(claims: &Value, name: &str) -> Vec<String> {
     }
 }
 
-/// A refused sign-in: recorded (`sso.signin_failed`) and answered with a reason.
-pub fn refused(status: ErrorCode, reason: &str, message: &str) -> ApiError {
-    ApiError::new(status, message).with_details(json!({ "reason": reason }))
+/// A refused sign-in: recorded (`sso.signin_failed`) and answered with a reason and the
+/// catalogue message `text`.
+pub fn refused(status: ErrorCode, reason: &str, text: Text) -> ApiError {
+    ApiError::keyed(status, text.key, text.args).with_details(json!({ "reason": reason }))
+}
+
+/// [`refused`] with a catalogue message without variables.
+pub fn refused_as(status: ErrorCode, reason: &str, key: &'static str) -> ApiError {
+    refused(status, reason, Text { key, args: vec![] })
 }
 
 /// Whether another refusal of this connection may be recorded this minute: unauthenticated
@@ -271,11 +278,7 @@ async fn join(
 ) -> Result<(Account, Joined), ApiError> {
     let Some(email) = profile.email.clone().filter(|e| e.contains('@') && e.len() <= 254) else {
         record_failure(state, config, None, "email_missing", meta).await;
-        return Err(refused(
-            ErrorCode::Forbidden,
-            "email_missing",
-            "the identity provider sent no email address for this user",
-        ));
+        return Err(refused_as(ErrorCode::Forbidden, "email_missing", "error.enterprise.email_missing"));
     };
     let domain = email.rsplit_once('@').map(|(_, d)| d.to_owned()).unwrap_or_default();
     let verified = {
@@ -284,10 +287,10 @@ async fn join(
     };
     if !verified {
         record_failure(state, config, None, "domain_not_verified", meta).await;
-        return Err(refused(
+        return Err(refused_as(
             ErrorCode::Forbidden,
             "domain_not_verified",
-            "the user's email domain is not a verified domain of this organization",
+            "error.enterprise.domain_not_verified",
         ));
     }
     let linked = |claimed| Joined { event_type: "sso.identity_linked", claimed };

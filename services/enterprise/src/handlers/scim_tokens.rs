@@ -116,7 +116,8 @@ pub async fn revoke(
     state: web::Data<EnterpriseState>, manager: ScimManager, meta: RequestMeta,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let no_such_token = || ApiError::new(ErrorCode::NotFound, "no such SCIM token");
+    let no_such_token =
+        || ApiError::keyed(ErrorCode::NotFound, "error.enterprise.scim_token_not_found", vec![]);
     let token_id = Uuid::parse_str(&path.1).map_err(|_| no_such_token())?;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {

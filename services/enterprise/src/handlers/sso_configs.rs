@@ -11,8 +11,9 @@ use crate::{EnterpriseState, events};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
-use janua_core::error::refusals;
+use janua_core::error::{Text, refusals};
 use janua_core::http::RequestMeta;
+use janua_core::outbound::OutboundError;
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::Authenticated;
 use serde::{Deserialize, Serialize};
@@ -224,19 +225,26 @@ fn view(state: &EnterpriseState, c: &SsoConfiguration, domains: &[SsoDomain]) ->
     }
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::validation(field, message)
+/// `field` refused with a message the domain checks gave.
+fn invalid_text(field: &str, text: Text) -> ApiError {
+    ApiError::invalid(field, text.key, text.args)
 }
 
 fn no_such_configuration() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such SSO configuration")
+    ApiError::keyed(ErrorCode::NotFound, "error.enterprise.sso_configuration_not_found", vec![])
 }
 
 /// Checks an http(s) URL an admin entered.
 fn url_field(field: &str, raw: &str) -> Result<String, ApiError> {
-    let url = url::Url::parse(raw.trim()).map_err(|_| invalid(field, format!("{field} is not a URL")))?;
+    let url = url::Url::parse(raw.trim()).map_err(|_| {
+        ApiError::invalid(field, "error.enterprise.url_invalid", vec![("field", field.to_string().into())])
+    })?;
     if !matches!(url.scheme(), "https" | "http") || url.host_str().is_none() {
-        return Err(invalid(field, format!("{field} must be an http(s) URL")));
+        return Err(ApiError::invalid(
+            field,
+            "error.enterprise.url_not_http",
+            vec![("field", field.to_string().into())],
+        ));
     }
     Ok(url.to_string().trim_end_matches('/').to_owned())
 }
@@ -252,10 +260,16 @@ async fn fetch_metadata(state: &EnterpriseState, url: &str) -> Result<String, Ap
     };
     let body = fetched.map_err(|e| {
         tracing::info!(error = %e.log(), "SAML metadata could not be fetched");
-        invalid(field, format!("idp_metadata_url: {e}"))
+        let key = match e {
+            OutboundError::BadUrl => "error.enterprise.metadata_url_bad",
+            OutboundError::NotAllowed => "error.enterprise.metadata_url_not_allowed",
+            OutboundError::Unreachable(_) => "error.enterprise.metadata_url_unreachable",
+            OutboundError::Invalid(_) => "error.enterprise.metadata_url_document_invalid",
+        };
+        ApiError::invalid(field, key, vec![])
     })?;
     String::from_utf8(body)
-        .map_err(|_| invalid(field, "idp_metadata_url: the document at the address is invalid"))
+        .map_err(|_| ApiError::invalid(field, "error.enterprise.metadata_url_document_invalid", vec![]))
 }
 
 /// A configuration input with every field checked (its IdP part not yet fetched or
@@ -330,45 +344,46 @@ fn check_input(
         return Err(ApiError::invalid("name", "error.name.length", vec![]));
     }
     if !creating && current_protocol != format!("{:?}", input.protocol).to_lowercase() {
-        return Err(invalid("protocol", "the protocol of a configuration cannot change"));
+        return Err(ApiError::invalid("protocol", "error.enterprise.protocol_immutable", vec![]));
     }
     let default_role = match input.default_role.as_deref().unwrap_or("member") {
         role @ ("member" | "admin") => role.to_owned(),
-        _ => return Err(invalid("default_role", "default_role is member or admin")),
+        _ => return Err(ApiError::invalid("default_role", "error.enterprise.default_role_invalid", vec![])),
     };
     if input.admin_groups.len() > 100
         || input.admin_groups.iter().any(|g| g.trim().is_empty() || g.len() > 256)
     {
-        return Err(invalid(
-            "admin_groups",
-            "admin_groups lists up to 100 group names of 1 to 256 characters",
-        ));
+        return Err(ApiError::invalid("admin_groups", "error.enterprise.admin_groups_invalid", vec![]));
     }
     let admin_groups = input.admin_groups.iter().map(|g| g.trim().to_owned()).collect();
     let attribute_mapping = serde_json::to_value(&input.attribute_mapping).map_err(ApiError::internal)?;
     let mut domains = Vec::new();
     for raw in &input.domains {
-        let domain = dns::normalise_domain(raw).map_err(|m| invalid("domains", m))?;
+        let domain = dns::normalise_domain(raw).map_err(|t| invalid_text("domains", t))?;
         if !domains.contains(&domain) {
             domains.push(domain);
         }
     }
     if domains.len() > 50 {
-        return Err(invalid("domains", "at most 50 domains"));
+        return Err(ApiError::invalid("domains", "error.enterprise.domains_too_many", vec![]));
     }
     let idp = match input.protocol {
         Protocol::Saml => {
             if input.oidc.is_some() {
-                return Err(invalid("oidc", "a SAML configuration takes `saml`, not `oidc`"));
+                return Err(ApiError::invalid("oidc", "error.enterprise.saml_with_oidc", vec![]));
             }
-            let saml = input.saml.ok_or_else(|| invalid("saml", "a SAML configuration needs `saml`"))?;
+            let saml = input
+                .saml
+                .ok_or_else(|| ApiError::invalid("saml", "error.enterprise.saml_missing", vec![]))?;
             CheckedIdp::Saml(check_saml(saml)?)
         }
         Protocol::Oidc => {
             if input.saml.is_some() {
-                return Err(invalid("saml", "an OIDC configuration takes `oidc`, not `saml`"));
+                return Err(ApiError::invalid("saml", "error.enterprise.oidc_with_saml", vec![]));
             }
-            let oidc = input.oidc.ok_or_else(|| invalid("oidc", "an OIDC configuration needs `oidc`"))?;
+            let oidc = input
+                .oidc
+                .ok_or_else(|| ApiError::invalid("oidc", "error.enterprise.oidc_missing", vec![]))?;
             CheckedIdp::Oidc(check_oidc(oidc, creating)?)
         }
     };
@@ -391,7 +406,11 @@ fn check_saml(saml: SamlInput) -> Result<CheckedSaml, ApiError> {
     };
     let entity_id = match &saml.idp_entity_id {
         Some(entity) if entity.trim().is_empty() || entity.len() > 1024 => {
-            return Err(invalid("saml.idp_entity_id", "idp_entity_id must be 1 to 1024 characters"));
+            return Err(ApiError::invalid(
+                "saml.idp_entity_id",
+                "error.enterprise.idp_entity_id_length",
+                vec![],
+            ));
         }
         Some(entity) => Some(entity.trim().to_owned()),
         None => None,
@@ -402,7 +421,7 @@ fn check_saml(saml: SamlInput) -> Result<CheckedSaml, ApiError> {
         .idp_certificates
         .iter()
         .flatten()
-        .map(|cert| saml::pem_of(cert).map_err(|m| invalid("saml.idp_certificates", m)))
+        .map(|cert| saml::pem_of(cert).map_err(|t| invalid_text("saml.idp_certificates", t)))
         .collect::<Result<_, _>>()?;
     Ok(CheckedSaml {
         metadata,
@@ -419,12 +438,16 @@ fn check_oidc(oidc: OidcInput, creating: bool) -> Result<CheckedOidc, ApiError> 
     let issuer = url_field("oidc.issuer", &oidc.issuer)?;
     let client_id = oidc.client_id.trim().to_owned();
     if client_id.is_empty() || client_id.len() > 512 {
-        return Err(invalid("oidc.client_id", "client_id must be 1 to 512 characters"));
+        return Err(ApiError::invalid("oidc.client_id", "error.enterprise.client_id_length", vec![]));
     }
     let client_secret = match oidc.client_secret {
         Some(secret) if !secret.is_empty() && secret.len() <= 4096 => Some(secret),
         Some(_) => {
-            return Err(invalid("oidc.client_secret", "client_secret must be 1 to 4096 characters"));
+            return Err(ApiError::invalid(
+                "oidc.client_secret",
+                "error.enterprise.client_secret_length",
+                vec![],
+            ));
         }
         None if creating => {
             return Err(ApiError::required("oidc.client_secret"));
@@ -433,7 +456,7 @@ fn check_oidc(oidc: OidcInput, creating: bool) -> Result<CheckedOidc, ApiError> 
     };
     let mut scopes = oidc.scopes.unwrap_or_else(|| vec!["openid".into(), "email".into(), "profile".into()]);
     if scopes.iter().any(|s| s.is_empty() || s.contains(' ') || s.len() > 100) || scopes.len() > 20 {
-        return Err(invalid("oidc.scopes", "scopes are up to 20 names without spaces"));
+        return Err(ApiError::invalid("oidc.scopes", "error.enterprise.scopes_invalid", vec![]));
     }
     if !scopes.iter().any(|s| s == "openid") {
         scopes.insert(0, "openid".into());
@@ -442,7 +465,7 @@ fn check_oidc(oidc: OidcInput, creating: bool) -> Result<CheckedOidc, ApiError> 
 }
 
 fn parse_metadata(xml: &str) -> Result<saml::IdpMetadata, ApiError> {
-    saml::parse_idp_metadata(xml).map_err(|m| invalid("saml.idp_metadata_xml", m))
+    saml::parse_idp_metadata(xml).map_err(|t| invalid_text("saml.idp_metadata_xml", t))
 }
 
 /// The IdP's metadata: as given, or fetched from its address.
@@ -459,12 +482,12 @@ async fn idp_metadata(
 /// Whether the issuer's discovery document answers (through the guarded outbound client).
 async fn check_discovery(state: &EnterpriseState, issuer: &str) -> Result<(), ApiError> {
     state.discovery.check(issuer).await.map_err(|e| {
-        let what = match e {
-            OidcFailure::NotAllowed => "the address is not allowed",
-            OidcFailure::Unavailable(_) => "the address could not be reached",
-            _ => "the discovery document at the address is invalid",
+        let key = match e {
+            OidcFailure::NotAllowed => "error.enterprise.issuer_not_allowed",
+            OidcFailure::Unavailable(_) => "error.enterprise.issuer_unreachable",
+            _ => "error.enterprise.issuer_discovery_invalid",
         };
-        invalid("oidc.issuer", format!("issuer: {what}"))
+        ApiError::invalid("oidc.issuer", key, vec![])
     })
 }
 
@@ -509,14 +532,15 @@ fn onto_row(
                 }
             }
             if c.saml.entity_id.is_none() || c.saml.sso_url.is_none() {
-                return Err(invalid(
-                    "saml",
-                    "give the IdP's metadata (idp_metadata_xml or idp_metadata_url), or idp_entity_id and idp_sso_url",
-                ));
+                return Err(ApiError::invalid("saml", "error.enterprise.saml_idp_missing", vec![]));
             }
             if certificates.is_empty() {
                 // Without one, nothing could be verified: unsigned answers would pass.
-                return Err(invalid("saml.idp_certificates", "the IdP's signing certificate is required"));
+                return Err(ApiError::invalid(
+                    "saml.idp_certificates",
+                    "error.enterprise.saml_certificate_required",
+                    vec![],
+                ));
             }
             c.saml.certificates = certificates;
             c.saml.allow_idp_initiated = saml.allow_idp_initiated;
@@ -678,7 +702,7 @@ pub async fn update(
     let current = load(&state, &auth, path.into_inner()).await?;
     let input = body.into_inner();
     if input.organization_id.is_some_and(|o| o != current.organization_id) {
-        return Err(invalid("organization_id", "a configuration cannot move to another organization"));
+        return Err(ApiError::invalid("organization_id", "error.enterprise.organization_immutable", vec![]));
     }
     let (config, domains) = apply(&state, current, input, false).await?;
     save(&state, &auth, meta, config, &domains, false).await
@@ -727,34 +751,36 @@ pub async fn verify_domain(
 ) -> Result<HttpResponse, ApiError> {
     let (id, raw) = path.into_inner();
     let config = load(&state, &auth, id).await?;
-    let domain =
-        dns::normalise_domain(&raw).map_err(|_| ApiError::new(ErrorCode::NotFound, "no such domain"))?;
+    let domain = dns::normalise_domain(&raw)
+        .map_err(|_| ApiError::keyed(ErrorCode::NotFound, "error.enterprise.domain_not_found", vec![]))?;
     let mut conn = state.pool.get().await?;
     let claim = store::domains_of(&mut conn, &[config.id])
         .await?
         .into_iter()
         .find(|d| d.domain == domain)
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such domain in this configuration"))?;
+        .ok_or_else(|| {
+            ApiError::keyed(ErrorCode::NotFound, "error.enterprise.domain_not_in_configuration", vec![])
+        })?;
     drop(conn);
     if claim.verified_at.is_none() {
         let records =
             state.dns.txt(&dns::challenge_name(&domain)).await.map_err(|_| ApiError::unavailable("DNS"))?;
         if !dns::proves(&records, &claim.verification_token) {
-            return Err(ApiError::new(
+            return Err(ApiError::keyed(
                 ErrorCode::ValidationError,
-                format!(
-                    "no TXT record {} = {} was found",
-                    dns::challenge_name(&domain),
-                    dns::challenge_value(&claim.verification_token)
-                ),
+                "error.enterprise.dns_record_not_found",
+                vec![
+                    ("name", dns::challenge_name(&domain).into()),
+                    ("value", dns::challenge_value(&claim.verification_token).into()),
+                ],
             )
             .with_details(json!({ "field": "domain", "reason": "record_not_found" })));
         }
         let mut conn = state.pool.get().await?;
         conn.transaction::<_, ApiError, _>(async |conn| {
-            store::mark_verified(conn, config.id, &domain)
-                .await
-                .map_err(taken_as(|| ApiError::conflict("another organization has verified this domain")))?;
+            store::mark_verified(conn, config.id, &domain).await.map_err(taken_as(|| {
+                ApiError::keyed(ErrorCode::Conflict, "error.enterprise.domain_taken", vec![])
+            }))?;
             janua_db::outbox::enqueue(
                 conn,
                 &events::sso_domain_verified(&config, &domain, auth.user_id(), meta.into()),

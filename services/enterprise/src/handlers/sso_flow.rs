@@ -10,7 +10,7 @@
 use crate::domain::oidc::{OidcFailure, Provider};
 use crate::domain::saml::{self, SamlRefusal};
 use crate::domain::sso_login::{
-    self, OIDC_DEFAULTS, Profile, SAML_DEFAULTS, claim_values, record_failure, refused,
+    self, OIDC_DEFAULTS, Profile, SAML_DEFAULTS, claim_values, record_failure, refused, refused_as,
 };
 use crate::handlers::sso_configs::oidc_callback_url;
 use crate::store::sso::{self as store, NewSamlSession, SsoConfiguration, SsoFlow};
@@ -21,7 +21,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use janua_core::crypto::{constant_time_eq, sha256};
-use janua_core::error::refusals;
+use janua_core::error::{Text, refusals};
 use janua_core::http::RequestMeta;
 use janua_core::{ApiError, ErrorCode};
 use serde::Deserialize;
@@ -36,7 +36,7 @@ fn random_token() -> String {
 }
 
 fn no_sso() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no single sign-on is set up for this")
+    ApiError::keyed(ErrorCode::NotFound, "error.enterprise.sso_not_found", vec![])
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -77,7 +77,7 @@ async fn configuration_for(state: &EnterpriseState, q: &StartQuery) -> Result<Ss
         };
         return store::enabled_of(&mut conn, id).await?.into_iter().next().ok_or_else(no_sso);
     }
-    Err(ApiError::validation("email", "give email, organization or configuration_id"))
+    Err(ApiError::invalid("email", "error.enterprise.sso_target_missing", vec![]))
 }
 
 fn browser_cookie(state: &EnterpriseState, value: String) -> Cookie<'static> {
@@ -107,7 +107,7 @@ pub async fn start(
     if let Some(uri) = &q.redirect_uri
         && !janua_core::redirect::allowed(&state.settings.sso.redirect_allowlist, uri)
     {
-        return Err(ApiError::validation("redirect_uri", "redirect_uri is not on the allow-list"));
+        return Err(ApiError::invalid("redirect_uri", "error.enterprise.redirect_uri_not_allowed", vec![]));
     }
     let config = configuration_for(&state, &q).await?;
     let browser = req
@@ -189,10 +189,10 @@ async fn take_flow(
     };
     let browser = req.cookie(BROWSER_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
     if !constant_time_eq(&sha256(browser.as_bytes()), &flow.browser_hash) {
-        return Err(refused(
+        return Err(refused_as(
             ErrorCode::Unauthorized,
             "browser_mismatch",
-            "this sign-in was started in another browser",
+            "error.enterprise.browser_mismatch",
         ));
     }
     Ok(Some(flow))
@@ -205,12 +205,13 @@ fn finish(answer: &Value, redirect_uri: Option<&str>) -> HttpResponse {
     }
 }
 
-/// The SAML message a form posts (`SAMLResponse`, `SAMLRequest`), decoded; `required` is
+/// The SAML message a form posts (`SAMLResponse`, `SAMLRequest`), decoded; `missing` makes
 /// the answer when it is missing.
-fn saml_message(form: &HashMap<String, String>, field: &str, required: &str) -> Result<String, ApiError> {
-    let encoded =
-        form.get(field).filter(|m| !m.is_empty()).ok_or_else(|| ApiError::validation(field, required))?;
-    saml::decode(encoded).map_err(|m| refused(ErrorCode::ValidationError, "malformed", &m))
+fn saml_message(
+    form: &HashMap<String, String>, field: &str, missing: impl FnOnce() -> ApiError,
+) -> Result<String, ApiError> {
+    let encoded = form.get(field).filter(|m| !m.is_empty()).ok_or_else(missing)?;
+    saml::decode(encoded).map_err(|t| refused(ErrorCode::ValidationError, "malformed", t))
 }
 
 /// How far the IdP's clock may be from ours.
@@ -219,7 +220,7 @@ fn clock_skew(state: &EnterpriseState) -> chrono::Duration {
 }
 
 fn saml_refusal(e: &SamlRefusal) -> ApiError {
-    refused(ErrorCode::Unauthorized, e.reason(), &e.to_string())
+    refused(ErrorCode::Unauthorized, e.reason(), e.text())
 }
 
 /// The SAML Assertion Consumer Service: the IdP's Response, posted by the browser
@@ -236,7 +237,7 @@ pub async fn acs(
     state: web::Data<EnterpriseState>, req: HttpRequest, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let form = form_of(&body);
-    let xml = saml_message(&form, "SAMLResponse", "SAMLResponse is required")?;
+    let xml = saml_message(&form, "SAMLResponse", || ApiError::required("SAMLResponse"))?;
     let relay_state = form.get("RelayState").map(String::as_str).unwrap_or_default();
     let flow = take_flow(&state, &req, relay_state).await?;
     let public = state.settings.public_url.clone();
@@ -252,10 +253,10 @@ pub async fn acs(
         }
         .filter(|c| c.serves("saml"))
         .ok_or_else(|| {
-            refused(
+            refused_as(
                 ErrorCode::Unauthorized,
                 "unknown_service_provider",
-                "the SAML response is for no enabled SSO configuration",
+                "error.enterprise.saml_unknown_service_provider",
             )
         })?
     };
@@ -320,7 +321,9 @@ pub async fn slo(
     state: web::Data<EnterpriseState>, meta: RequestMeta, body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let form = form_of(&body);
-    let xml = saml_message(&form, "SAMLRequest", "SAMLRequest (a LogoutRequest) is required")?;
+    let xml = saml_message(&form, "SAMLRequest", || {
+        ApiError::invalid("SAMLRequest", "error.enterprise.saml_request_required", vec![])
+    })?;
     let issuer = saml::hints(&xml).issuer.unwrap_or_default();
     let configs = {
         let mut conn = state.pool.get().await?;
@@ -344,22 +347,21 @@ pub async fn slo(
         }
     }
     let Some((config, request)) = verified else {
-        let (reason, message) = match &refusal {
+        let (reason, text) = match &refusal {
             Some((
                 _,
                 e @ (saml::SamlRefusal::Audience(_)
                 | saml::SamlRefusal::Expired(_)
                 | saml::SamlRefusal::Malformed(_)),
-            )) => (e.reason(), e.to_string()),
-            _ => (
-                "signature_invalid",
-                "the LogoutRequest is not validly signed by a configured identity provider".to_owned(),
-            ),
+            )) => (e.reason(), e.text()),
+            _ => {
+                ("signature_invalid", Text { key: "error.enterprise.logout_signature_invalid", args: vec![] })
+            }
         };
         if let Some((config, _)) = &refusal {
             record_failure(&state, config, None, &format!("logout_{reason}"), &meta).await;
         }
-        return Err(refused(ErrorCode::Unauthorized, reason, &message));
+        return Err(refused(ErrorCode::Unauthorized, reason, text));
     };
     // Each LogoutRequest works once.
     let first_use = {
@@ -374,7 +376,7 @@ pub async fn slo(
     };
     if !first_use {
         record_failure(&state, &config, None, "logout_replayed", &meta).await;
-        return Err(refused(ErrorCode::Unauthorized, "replayed", "this LogoutRequest was already used"));
+        return Err(refused_as(ErrorCode::Unauthorized, "replayed", "error.enterprise.logout_replayed"));
     }
     let sessions = {
         let mut conn = state.pool.get().await?;
@@ -440,15 +442,20 @@ fn provider_of(config: &SsoConfiguration, secret: Option<String>) -> Result<Prov
 }
 
 fn oidc_error(e: OidcFailure) -> ApiError {
-    let message = match &e {
+    let key = match &e {
         OidcFailure::Unavailable(m) => {
             tracing::warn!(error = %m, "OIDC provider unavailable");
             return ApiError::unavailable("the identity provider");
         }
-        OidcFailure::Rejected(m) => m.clone(),
-        other => other.to_string(),
+        // The provider's or the OIDC library's own words: answered as they are.
+        OidcFailure::Rejected(m) => {
+            return ApiError::new(ErrorCode::Unauthorized, m.clone())
+                .with_details(json!({ "reason": e.reason() }));
+        }
+        OidcFailure::NotAllowed => "error.enterprise.oidc_provider_not_allowed",
+        OidcFailure::NonceMismatch => "error.enterprise.oidc_nonce_mismatch",
     };
-    refused(ErrorCode::Unauthorized, e.reason(), &message)
+    refused_as(ErrorCode::Unauthorized, e.reason(), key)
 }
 
 /// The OIDC callback (`response_mode=form_post`): the provider's `code` and `state` (or its
@@ -468,7 +475,7 @@ pub async fn oidc_callback(
     let form = form_of(&body);
     let flow_state = form.get("state").map(String::as_str).unwrap_or_default();
     let flow = take_flow(&state, &req, flow_state).await?.ok_or_else(|| {
-        refused(ErrorCode::Unauthorized, "unknown_state", "no sign-in under way for this state")
+        refused_as(ErrorCode::Unauthorized, "unknown_state", "error.enterprise.unknown_state")
     })?;
     let config = {
         let mut conn = state.pool.get().await?;
@@ -482,7 +489,7 @@ pub async fn oidc_callback(
         return Err(refused(
             ErrorCode::Unauthorized,
             "provider_error",
-            &format!("the identity provider answered {error}"),
+            Text { key: "error.enterprise.provider_error", args: vec![("error", error.clone().into())] },
         ));
     }
     let code = form

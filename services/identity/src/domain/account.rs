@@ -19,7 +19,7 @@ pub async fn change(
 ) -> Result<User, ApiError> {
     let current = store::users::find_for_update(conn, id)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such user"))?;
+        .ok_or_else(|| ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_user", vec![]))?;
     let new_email = email.map(Email::as_str).filter(|e| *e != current.email);
     let new_name = name.filter(|n| *n != current.name.as_deref());
     if new_email.is_none() && new_name.is_none() {
@@ -27,7 +27,7 @@ pub async fn change(
     }
     let user = store::users::update_account(conn, id, new_email, new_name).await.map_err(|e| match e {
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            ApiError::conflict("this email is already registered")
+            ApiError::keyed(ErrorCode::Conflict, "error.accounts.email_taken", vec![])
                 .with_details(serde_json::json!({ "field": "email" }))
         }
         other => other.into(),

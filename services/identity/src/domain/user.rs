@@ -25,7 +25,7 @@ pub struct User {
 pub fn parse_status(raw: &str) -> Result<&str, ApiError> {
     match raw {
         "active" | "suspended" => Ok(raw),
-        _ => Err(ApiError::validation("status", "status must be active or suspended")),
+        _ => Err(ApiError::invalid("status", "error.accounts.status_invalid", vec![])),
     }
 }
 
@@ -135,7 +135,7 @@ impl ProfileUpdate {
             let ok = url.len() <= 2048
                 && url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "https" | "http"));
             if !ok {
-                return Err(ApiError::validation("avatar_url", "avatar_url must be an http(s) URL"));
+                return Err(ApiError::invalid("avatar_url", "error.accounts.avatar_url_invalid", vec![]));
             }
         }
         if let Some(locale) = &self.locale {
@@ -146,10 +146,10 @@ impl ProfileUpdate {
         }
         if let Some(metadata) = &self.metadata {
             if !metadata.is_object() {
-                return Err(ApiError::validation("metadata", "metadata must be a JSON object"));
+                return Err(ApiError::invalid("metadata", "error.accounts.metadata_not_object", vec![]));
             }
             if serde_json::to_vec(metadata).map(|v| v.len()).unwrap_or(usize::MAX) > 16 * 1024 {
-                return Err(ApiError::validation("metadata", "metadata must be at most 16 KiB"));
+                return Err(ApiError::invalid("metadata", "error.accounts.metadata_too_large", vec![]));
             }
         }
         Ok(())

@@ -29,7 +29,11 @@ impl FromRequest for PlatformAdmin {
         Box::pin(async move {
             let auth = auth.await?;
             if !auth.is_admin() {
-                return Err(ApiError::new(ErrorCode::Forbidden, "platform admins only"));
+                return Err(ApiError::keyed(
+                    ErrorCode::Forbidden,
+                    "error.accounts.platform_admins_only",
+                    vec![],
+                ));
             }
             Ok(PlatformAdmin(auth))
         })
@@ -68,7 +72,7 @@ pub async fn list_users(
     let status = q.status.as_deref().map(parse_status).transpose()?;
     let search = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if search.is_some_and(|s| s.len() > 254) {
-        return Err(ApiError::validation("q", "search is at most 254 characters"));
+        return Err(ApiError::invalid("q", "error.accounts.search_too_long", vec![]));
     }
     let mut conn = state.pool.get().await?;
     let rows = store::users::list(&mut conn, search, status, after, limit + 1).await?;
@@ -93,7 +97,7 @@ async fn set_status(
     meta: RequestMeta,
 ) -> Result<UserView, ApiError> {
     if user_id == admin.0.user_id() {
-        return Err(ApiError::conflict("you cannot suspend or unsuspend yourself"));
+        return Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.suspend_self", vec![]));
     }
     let event_type = if to == "suspended" { "user.suspended" } else { "user.unsuspended" };
     let mut conn = state.pool.get().await?;
@@ -101,7 +105,7 @@ async fn set_status(
         .transaction::<_, ApiError, _>(async |conn| {
             let current = store::users::find(conn, user_id)
                 .await?
-                .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such user"))?;
+                .ok_or_else(|| ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_user", vec![]))?;
             if current.status == to {
                 return Ok(current);
             }
@@ -144,7 +148,7 @@ pub async fn suspend(
 ) -> Result<HttpResponse, ApiError> {
     let request: SuspendRequest = optional_json(&body)?.unwrap_or_default();
     if request.reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
-        return Err(ApiError::validation("reason", "reason is at most 500 characters"));
+        return Err(ApiError::invalid("reason", "error.accounts.reason_too_long", vec![]));
     }
     let user = set_status(&state, &admin, path.into_inner(), "suspended", request.reason, meta).await?;
     Ok(HttpResponse::Ok().json(user))
@@ -219,7 +223,7 @@ async fn delete_account(
     conn.transaction::<_, ApiError, _>(async |conn| {
         let user = store::users::find(conn, user_id)
             .await?
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such user"))?;
+            .ok_or_else(|| ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_user", vec![]))?;
         store::users::delete(conn, user_id).await?;
         janua_db::outbox::enqueue(conn, &events::user_deleted(&user, reason, meta.into())).await?;
         Ok(())
@@ -247,7 +251,7 @@ pub async fn delete_user(
     let user_id = path.into_inner();
     let own = user_id == auth.user_id();
     if !own && !auth.is_admin() {
-        return Err(ApiError::new(ErrorCode::NotFound, "no such user"));
+        return Err(ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_user", vec![]));
     }
     if own {
         let request: DeleteAccount = optional_json(&body)?.unwrap_or_default();
@@ -284,7 +288,7 @@ pub async fn force_delete(
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
     if user_id == admin.0.user_id() {
-        return Err(ApiError::conflict("delete your own account with DELETE /api/v1/users/{id}"));
+        return Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.delete_self", vec![]));
     }
     delete_account(&state, user_id, "force_deleted_by_admin", meta).await?;
     Ok(HttpResponse::NoContent().finish())

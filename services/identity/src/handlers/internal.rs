@@ -7,8 +7,8 @@ use crate::domain::user::{Email, InternalUser, parse_status};
 use crate::{events, store};
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
-use janua_core::ApiError;
 use janua_core::http::RequestMeta;
+use janua_core::{ApiError, ErrorCode};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -40,7 +40,7 @@ pub async fn create_user(
         return if existing.email == email.as_str() {
             Ok(HttpResponse::Ok().json(InternalUser::from(&existing)))
         } else {
-            Err(ApiError::conflict("this id belongs to another user"))
+            Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.id_taken", vec![]))
         };
     }
     let created = conn
@@ -58,7 +58,7 @@ pub async fn create_user(
                 diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
-                ) => ApiError::conflict("this email is already registered")
+                ) => ApiError::keyed(ErrorCode::Conflict, "error.accounts.email_taken", vec![])
                     .with_details(serde_json::json!({ "field": "email" })),
                 other => other.into(),
             })?;
@@ -136,7 +136,7 @@ pub async fn verify_email(
         .transaction::<_, ApiError, _>(async |conn| {
             let before = store::users::find_for_update(conn, id).await?.ok_or_else(ApiError::not_found)?;
             if before.email != proven {
-                return Err(ApiError::conflict("the address changed since the proof was sent"));
+                return Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.address_changed", vec![]));
             }
             if before.email_verified {
                 return Ok(before);
@@ -209,7 +209,7 @@ pub async fn update_user(
     }
     let status = change.status.as_deref().map(parse_status).transpose()?;
     if change.reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
-        return Err(ApiError::validation("reason", "reason is at most 500 characters"));
+        return Err(ApiError::invalid("reason", "error.accounts.reason_too_long", vec![]));
     }
     let actor = change.actor_id.unwrap_or(Uuid::nil());
     let mut conn = state.pool.get().await?;

@@ -116,7 +116,7 @@ pub async fn translations(
     if let Some(ns) = &q.namespace
         && !(1..=64).contains(&ns.len())
     {
-        return Err(ApiError::validation("namespace", "namespace is 1 to 64 characters"));
+        return Err(ApiError::invalid("namespace", "error.accounts.namespace_length", vec![]));
     }
     let mut conn = state.pool.get().await?;
     let custom = store::keys(&mut conn).await?;
@@ -186,7 +186,11 @@ pub async fn write_translations(
     let locale = locale_param(&body.locale, "locale")?;
     may_write(&state, &auth, body.organization_id).await?;
     if body.messages.is_empty() || body.messages.len() > MAX_MESSAGES {
-        return Err(ApiError::validation("messages", format!("give 1 to {MAX_MESSAGES} messages")));
+        return Err(ApiError::invalid(
+            "messages",
+            "error.accounts.messages_count",
+            vec![("max", MAX_MESSAGES.to_string().into())],
+        ));
     }
     let mut conn = state.pool.get().await?;
     for (key, text) in &body.messages {
@@ -250,7 +254,7 @@ pub async fn delete_translation(
     let by = auth.user_id();
     conn.transaction::<_, ApiError, _>(async |conn| {
         if !store::delete(conn, org, &locale, &key).await? {
-            return Err(ApiError::new(ErrorCode::NotFound, "no such override"));
+            return Err(ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_override", vec![]));
         }
         let event = crate::events::localization_updated(&locale, org, &[], &[key.as_str()], by, meta.into());
         janua_db::outbox::enqueue(conn, &event).await?;
@@ -343,18 +347,15 @@ pub async fn create_key(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     if !janua_i18n::is_valid_key(&body.key) {
-        return Err(ApiError::validation(
-            "key",
-            "key is at least two dot-separated segments of a-z, 0-9 and _, at most 128 characters",
-        ));
+        return Err(ApiError::invalid("key", "error.accounts.key_invalid", vec![]));
     }
     let first = body.key.split('.').next().unwrap_or_default().to_string();
     let namespace = body.namespace.unwrap_or_else(|| first.clone());
     if namespace != first {
-        return Err(ApiError::validation("namespace", "namespace is the key's first segment"));
+        return Err(ApiError::invalid("namespace", "error.accounts.namespace_mismatch", vec![]));
     }
     if body.description.chars().count() > 500 {
-        return Err(ApiError::validation("description", "description is at most 500 characters"));
+        return Err(ApiError::invalid("description", "error.accounts.description_too_long", vec![]));
     }
     if body.variables.len() > 20
         || !body.variables.iter().all(|v| {
@@ -363,13 +364,10 @@ pub async fn create_key(
                 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         })
     {
-        return Err(ApiError::validation(
-            "variables",
-            "variables are up to 20 names of letters, digits, _ and - (without $)",
-        ));
+        return Err(ApiError::invalid("variables", "error.accounts.variables_invalid", vec![]));
     }
     if builtin().key(&body.key).is_some() {
-        return Err(ApiError::conflict("a built-in key has this name"));
+        return Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.key_builtin", vec![]));
     }
     let mut variables = body.variables;
     variables.dedup();
@@ -378,7 +376,7 @@ pub async fn create_key(
     let by = admin.0.user_id();
     conn.transaction::<_, ApiError, _>(async |conn| {
         if !store::insert_key(conn, &key, by).await? {
-            return Err(ApiError::conflict("this key exists already"));
+            return Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.key_exists", vec![]));
         }
         janua_db::outbox::enqueue(conn, &crate::events::translation_key_created(&key, by, meta.into()))
             .await?;
@@ -416,7 +414,7 @@ fn locale_param(value: &str, field: &str) -> Result<String, ApiError> {
 async fn may_write(state: &IdentityState, auth: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
     match org {
         None if auth.is_admin() => Ok(()),
-        None => Err(ApiError::new(ErrorCode::Forbidden, "platform admins only")),
+        None => Err(ApiError::keyed(ErrorCode::Forbidden, "error.accounts.platform_admins_only", vec![])),
         Some(org) => {
             state
                 .orgs

@@ -129,9 +129,19 @@ pub async fn require_in_scope(
 ) -> Result<(), ApiError> {
     match org {
         None if auth.is_admin() => Ok(()),
-        None => {
-            Err(ApiError::new(ErrorCode::Forbidden, format!("platform-wide {what} are for platform admins")))
-        }
+        None => Err(match what {
+            "policies" => {
+                ApiError::keyed(ErrorCode::Forbidden, "error.accounts.platform_policies_admins_only", vec![])
+            }
+            "roles" => {
+                ApiError::keyed(ErrorCode::Forbidden, "error.accounts.platform_roles_admins_only", vec![])
+            }
+            _ => ApiError::keyed(
+                ErrorCode::Forbidden,
+                "error.accounts.platform_wide_admins_only",
+                vec![("what", what.to_string().into())],
+            ),
+        }),
         Some(org) => resolve(state, auth, org).await?.require(action),
     }
 }

@@ -7,7 +7,7 @@ use crate::events;
 use crate::store::{members, roles};
 use diesel::QueryResult;
 use diesel_async::AsyncPgConnection;
-use janua_core::ApiError;
+use janua_core::{ApiError, ErrorCode};
 use janua_events::EventContext;
 use uuid::Uuid;
 
@@ -66,10 +66,8 @@ impl Locked {
     /// An organization keeps at least one owner: its last one may not leave or be demoted (409).
     pub fn may_lose_role(&self) -> Result<(), ApiError> {
         if self.sole_owner {
-            return Err(ApiError::conflict(
-                "an organization keeps at least one owner; make another owner first",
-            )
-            .with_details(serde_json::json!({ "reason": "last_owner" })));
+            return Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.last_owner", vec![])
+                .with_details(serde_json::json!({ "reason": "last_owner" })));
         }
         Ok(())
     }

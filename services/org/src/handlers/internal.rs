@@ -13,8 +13,8 @@ use crate::store::{members, organizations};
 use crate::{OrgState, events};
 use actix_web::{HttpResponse, web};
 use diesel_async::AsyncConnection;
-use janua_core::ApiError;
 use janua_core::http::{RequestMeta, optional_json};
+use janua_core::{ApiError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use uuid::Uuid;
@@ -103,13 +103,12 @@ pub async fn ensure_member(
     let role = match request.role.as_deref().map(Role::parse) {
         None => Role::Member,
         Some(Some(Role::Owner)) => {
-            return Err(ApiError::validation(
-                "role",
-                "owners cannot be provisioned; make one in the organization",
-            ));
+            return Err(ApiError::invalid("role", "error.accounts.owner_not_provisioned", vec![]));
         }
         Some(Some(role)) => role,
-        Some(None) => return Err(ApiError::validation("role", "role must be admin or member")),
+        Some(None) => {
+            return Err(ApiError::invalid("role", "error.accounts.provisioned_role_invalid", vec![]));
+        }
     };
     let actor = actor(request.actor_id);
     let mut conn = state.pool.get().await?;
@@ -124,9 +123,9 @@ pub async fn ensure_member(
                     created: true,
                 });
             }
-            let existing = members::role_of(conn, org, user)
-                .await?
-                .ok_or_else(|| ApiError::conflict("the membership changed meanwhile; try again"))?;
+            let existing = members::role_of(conn, org, user).await?.ok_or_else(|| {
+                ApiError::keyed(ErrorCode::Conflict, "error.accounts.membership_changed", vec![])
+            })?;
             Ok(InternalMembership { organization_id: org, user_id: user, role: existing, created: false })
         })
         .await?;
@@ -304,11 +303,8 @@ pub async fn set_role_holders(
                 members::members_among(conn, org, &wanted_list).await?.into_iter().collect();
             let not_members: Vec<&Uuid> = wanted.difference(&members).collect();
             if !not_members.is_empty() {
-                return Err(ApiError::validation(
-                    "user_ids",
-                    "every holder must be a member of the organization; nothing changed",
-                )
-                .with_details(serde_json::json!({ "field": "user_ids", "not_members": not_members })));
+                return Err(ApiError::invalid("user_ids", "error.accounts.holders_not_members", vec![])
+                    .with_details(serde_json::json!({ "field": "user_ids", "not_members": not_members })));
             }
             let current: BTreeSet<Uuid> = roles_store::holders(conn, id).await?.into_iter().collect();
             let to_add: Vec<Uuid> = wanted.difference(&current).copied().collect();

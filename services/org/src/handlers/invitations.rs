@@ -33,6 +33,9 @@ pub struct CreateInvitation {
     pub email: String,
     /// `owner`, `admin` or `member`.
     pub role: String,
+    /// BCP 47 tag: the language of the invitation's mail (else the organization's, else the
+    /// platform's default).
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -105,17 +108,17 @@ fn mask(email: &str) -> String {
 }
 
 fn no_such_invitation() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such invitation")
+    ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_invitation", vec![])
 }
 
 fn not_pending(reason: &str) -> ApiError {
-    let message = match reason {
-        "expired" => "this invitation has expired; ask for a new one",
-        "accepted" => "this invitation has been used already",
-        "revoked" => "this invitation was revoked",
-        _ => "this invitation is not open",
+    let key = match reason {
+        "expired" => "error.accounts.invitation_expired",
+        "accepted" => "error.accounts.invitation_used",
+        "revoked" => "error.accounts.invitation_revoked",
+        _ => "error.accounts.invitation_not_open",
     };
-    ApiError::conflict(message).with_details(serde_json::json!({ "reason": reason }))
+    ApiError::keyed(ErrorCode::Conflict, key, vec![]).with_details(serde_json::json!({ "reason": reason }))
 }
 
 fn check_email(raw: &str) -> Result<String, ApiError> {
@@ -135,6 +138,8 @@ fn mail_event(
 ) -> janua_events::Event {
     let message = serde_json::json!({
         "organization_name": org.name,
+        "organization_logo_url": org.logo_url,
+        "locale": inv.locale.as_ref().or(org.locale.as_ref()),
         "email": inv.email,
         "role": inv.role,
         "invited_by_name": inviter,
@@ -171,9 +176,10 @@ pub async fn create(
     state: web::Data<OrgState>, access: OrgAccess, meta: RequestMeta, body: web::Json<CreateInvitation>,
 ) -> Result<HttpResponse, ApiError> {
     let role = Role::parse(&body.role)
-        .ok_or_else(|| ApiError::validation("role", "role must be owner, admin or member"))?;
+        .ok_or_else(|| ApiError::invalid("role", "error.accounts.role_invalid", vec![]))?;
     access.require(Action::Invite { role })?;
     let email = check_email(&body.email)?;
+    let locale = body.locale.as_deref().map(crate::handlers::organizations::check_locale).transpose()?;
     let inviter = inviter_name(&state, access.caller).await?;
     let org = access.org.clone();
     let id = janua_core::ids::new_id();
@@ -181,7 +187,7 @@ pub async fn create(
     let inv = conn
         .transaction::<_, ApiError, _>(async |conn| {
             if users::member_with_email(conn, org.id, &email).await? {
-                return Err(ApiError::conflict("this address belongs to a member already")
+                return Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.address_is_member", vec![])
                     .with_details(serde_json::json!({ "reason": "already_member" })));
             }
             let inserted = store::insert(
@@ -193,11 +199,12 @@ pub async fn create(
                     role: role.as_str(),
                     invited_by: access.caller,
                     expires_at: Utc::now() + Duration::days(TTL_DAYS),
+                    locale: locale.as_deref(),
                 },
             )
             .await?;
             if !inserted {
-                return Err(ApiError::conflict("this address has a pending invitation; resend it instead")
+                return Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.address_invited", vec![])
                     .with_details(serde_json::json!({ "reason": "already_invited" })));
             }
             let inv = store::find(conn, id).await?.ok_or_else(no_such_invitation)?;
@@ -277,16 +284,18 @@ pub async fn accept(
         .transaction::<_, ApiError, _>(async |conn| {
             let inv = store::find_for_update(conn, id).await?.ok_or_else(no_such_invitation)?;
             if inv.email != caller.email.to_lowercase() {
-                return Err(ApiError::new(
+                return Err(ApiError::keyed(
                     ErrorCode::Forbidden,
-                    "this invitation is for another email address",
+                    "error.accounts.invitation_other_address",
+                    vec![],
                 )
                 .with_details(serde_json::json!({ "reason": "email_mismatch" })));
             }
             if !caller.email_verified {
-                return Err(ApiError::new(
+                return Err(ApiError::keyed(
                     ErrorCode::Forbidden,
-                    "verify your email address before accepting an invitation",
+                    "error.accounts.invitation_unverified",
+                    vec![],
                 )
                 .with_details(serde_json::json!({ "reason": "email_unverified" })));
             }
@@ -302,7 +311,7 @@ pub async fn accept(
             // Already a member: the error rolls the acceptance back.
             let org = inv.organization_id;
             if !membership::join(conn, org, caller.id, &inv.role, caller.id, meta.into()).await? {
-                return Err(ApiError::conflict("you are a member already")
+                return Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.you_are_member", vec![])
                     .with_details(serde_json::json!({ "reason": "already_member" })));
             }
             Ok(org)
@@ -370,8 +379,12 @@ pub async fn resend(
             // A lapsed invitation may be resent: that is what resending is for.
             let inv = pending_for_update(conn, inv.id).await?;
             if inv.sent_count >= MAX_SENDS {
-                return Err(ApiError::conflict(format!("an invitation is sent at most {MAX_SENDS} times"))
-                    .with_details(serde_json::json!({ "reason": "send_limit" })));
+                return Err(ApiError::keyed(
+                    ErrorCode::Conflict,
+                    "error.accounts.invitation_send_limit",
+                    vec![("max", MAX_SENDS.to_string().into())],
+                )
+                .with_details(serde_json::json!({ "reason": "send_limit" })));
             }
             let inv = store::mark_resent(conn, inv.id, Utc::now() + Duration::days(TTL_DAYS)).await?;
             janua_db::outbox::enqueue(

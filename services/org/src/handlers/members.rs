@@ -32,11 +32,11 @@ pub struct ChangeRole {
 pub use store::MemberRow as MemberView;
 
 fn parse_role(raw: &str) -> Result<Role, ApiError> {
-    Role::parse(raw).ok_or_else(|| ApiError::validation("role", "role must be owner, admin or member"))
+    Role::parse(raw).ok_or_else(|| ApiError::invalid("role", "error.accounts.role_invalid", vec![]))
 }
 
 fn no_such_member() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such member")
+    ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_member", vec![])
 }
 
 /// The member's role (404 for anyone else), locked until the transaction ends: see [`Locked`].
@@ -95,13 +95,13 @@ pub async fn add(
     let role = parse_role(&body.role)?;
     access.require(Action::AddMember { role })?;
     if known_user(&state, body.user_id).await?.is_none() {
-        return Err(ApiError::validation("user_id", "no such user"));
+        return Err(ApiError::invalid("user_id", "error.accounts.no_such_user", vec![]));
     }
     let org = access.org.id;
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         if !membership::join(conn, org, body.user_id, role.as_str(), access.caller, meta.into()).await? {
-            return Err(ApiError::conflict("this user is a member already"));
+            return Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.already_member", vec![]));
         }
         Ok(())
     })

@@ -30,6 +30,10 @@ pub struct CreateOrganization {
     pub description: Option<String>,
     #[schema(value_type = Object)]
     pub metadata: Option<serde_json::Value>,
+    /// BCP 47 tag: the language of the organization's mail (invitations).
+    pub locale: Option<String>,
+    /// An https URL of the logo shown at the top of the organization's mail.
+    pub logo_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -43,6 +47,14 @@ pub struct UpdateOrganization {
     pub description: Option<Option<String>>,
     #[schema(value_type = Object)]
     pub metadata: Option<serde_json::Value>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "janua_core::text::null_or_value")]
+    #[schema(value_type = Option<String>)]
+    pub locale: Option<Option<String>>,
+    /// `null` clears it.
+    #[serde(default, deserialize_with = "janua_core::text::null_or_value")]
+    #[schema(value_type = Option<String>)]
+    pub logo_url: Option<Option<String>>,
 }
 
 /// An organization as its members see it, with the caller's role.
@@ -57,9 +69,10 @@ pub struct OrganizationView {
 fn check_name(name: &str) -> Result<String, ApiError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
-        return Err(ApiError::validation(
+        return Err(ApiError::invalid(
             "name",
-            format!("name must be 1 to {NAME_MAX} printable characters"),
+            "error.accounts.organization_name_length",
+            vec![("max", NAME_MAX.to_string().into())],
         ));
     }
     Ok(name.to_string())
@@ -69,22 +82,37 @@ fn check_slug(s: &str) -> Result<(), ApiError> {
     if slug::is_valid(s) {
         Ok(())
     } else {
-        Err(ApiError::validation("slug", "slug must be 3 to 63 lower-case letters, digits or single hyphens"))
+        Err(ApiError::invalid("slug", "error.accounts.slug_invalid", vec![]))
     }
 }
 
 fn check_metadata(m: &serde_json::Value) -> Result<(), ApiError> {
     if !m.is_object() || m.to_string().len() > METADATA_MAX_BYTES {
-        return Err(ApiError::validation(
+        return Err(ApiError::invalid(
             "metadata",
-            format!("metadata must be a JSON object of at most {METADATA_MAX_BYTES} bytes"),
+            "error.accounts.organization_metadata_invalid",
+            vec![("max", METADATA_MAX_BYTES.to_string().into())],
         ));
     }
     Ok(())
 }
 
+/// A BCP 47 tag, written canonically.
+pub fn check_locale(locale: &str) -> Result<String, ApiError> {
+    janua_i18n::tag::canonical(locale)
+        .ok_or_else(|| ApiError::invalid("locale", "error.locale.invalid", vec![]))
+}
+
+/// An https URL (mail clients load it), at most 2048 characters.
+fn check_logo_url(url: &str) -> Result<(), ApiError> {
+    let ok =
+        url.len() <= 2048 && url::Url::parse(url).is_ok_and(|u| u.scheme() == "https" && u.host().is_some());
+    if ok { Ok(()) } else { Err(ApiError::invalid("logo_url", "error.accounts.logo_url_invalid", vec![])) }
+}
+
 fn slug_taken() -> ApiError {
-    ApiError::conflict("this slug is taken").with_details(serde_json::json!({ "field": "slug" }))
+    ApiError::keyed(ErrorCode::Conflict, "error.accounts.slug_taken", vec![])
+        .with_details(serde_json::json!({ "field": "slug" }))
 }
 
 /// Creates an organization; the caller becomes its owner.
@@ -105,11 +133,15 @@ pub async fn create(
             s
         }
         None => slug::from_name(&name)
-            .ok_or_else(|| ApiError::validation("slug", "could not make a slug from the name; give one"))?,
+            .ok_or_else(|| ApiError::invalid("slug", "error.accounts.slug_from_name", vec![]))?,
     };
     check_description(body.description.as_deref())?;
     let metadata = body.metadata.unwrap_or_else(|| serde_json::json!({}));
     check_metadata(&metadata)?;
+    let locale = body.locale.as_deref().map(check_locale).transpose()?;
+    if let Some(url) = &body.logo_url {
+        check_logo_url(url)?;
+    }
     let (id, owner) = (janua_core::ids::new_id(), auth.user_id());
     // Make sure the read model knows the creator, so member lists show who they are.
     if crate::handlers::members::known_user(&state, owner).await?.is_none() {
@@ -127,6 +159,8 @@ pub async fn create(
                     description: body.description.as_deref(),
                     metadata,
                     created_by: owner,
+                    locale: locale.as_deref(),
+                    logo_url: body.logo_url.as_deref(),
                 },
             )
             .await?
@@ -174,7 +208,7 @@ pub async fn list_for_user(
 ) -> Result<HttpResponse, ApiError> {
     let user_id = path.into_inner();
     if user_id != auth.user_id() && !auth.is_admin() {
-        return Err(ApiError::new(ErrorCode::NotFound, "no such user"));
+        return Err(ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_user", vec![]));
     }
     Ok(HttpResponse::Ok().json(organizations_of(&state, user_id, &q).await?))
 }
@@ -191,7 +225,7 @@ pub async fn get(access: OrgAccess) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(OrganizationView { role: access.shown_role(), organization: access.org }))
 }
 
-/// Changes the name, slug, description or metadata.
+/// Changes the name, slug, description, metadata, mail language or logo.
 ///
 /// Permissions: owners and admins of the organization.
 #[utoipa::path(put, path = "/api/v1/organizations/{org_id}", tag = "Organizations",
@@ -215,12 +249,22 @@ pub async fn update(
     if let Some(m) = &body.metadata {
         check_metadata(m)?;
     }
+    let locale = match &body.locale {
+        Some(Some(l)) => Some(Some(check_locale(l)?)),
+        Some(None) => Some(None),
+        None => None,
+    };
+    if let Some(Some(url)) = &body.logo_url {
+        check_logo_url(url)?;
+    }
     let mut changed = Vec::new();
     for (field, present) in [
         ("name", name.is_some()),
         ("slug", body.slug.is_some()),
         ("description", body.description.is_some()),
         ("metadata", body.metadata.is_some()),
+        ("locale", locale.is_some()),
+        ("logo_url", body.logo_url.is_some()),
     ] {
         if present {
             changed.push(field);
@@ -238,6 +282,8 @@ pub async fn update(
                     slug: body.slug.as_deref(),
                     description: body.description.as_ref().map(|d| d.as_deref()),
                     metadata: body.metadata.clone(),
+                    locale: locale.as_ref().map(|l| l.as_deref()),
+                    logo_url: body.logo_url.as_ref().map(|u| u.as_deref()),
                 },
             )
             .await?

@@ -82,7 +82,7 @@ impl From<Decision> for DecisionView {
 }
 
 fn no_such_policy() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such policy")
+    ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_policy", vec![])
 }
 
 /// The input as janua-authz sees it, checked.
@@ -90,12 +90,18 @@ fn checked(id: Uuid, input: &PolicyInput) -> Result<Policy, ApiError> {
     let effect = match input.effect.as_str() {
         "allow" => Effect::Allow,
         "deny" => Effect::Deny,
-        _ => return Err(ApiError::validation("effect", "effect must be allow or deny")),
+        _ => return Err(ApiError::invalid("effect", "error.accounts.effect_invalid", vec![])),
     };
     let conditions =
         if input.conditions.is_null() { serde_json::json!({}) } else { input.conditions.clone() };
-    let conditions: BTreeMap<String, janua_authz::Test> = serde_json::from_value(conditions)
-        .map_err(|e| ApiError::validation("conditions", format!("conditions: {e}")))?;
+    let conditions: BTreeMap<String, janua_authz::Test> =
+        serde_json::from_value(conditions).map_err(|e| {
+            ApiError::invalid(
+                "conditions",
+                "error.accounts.conditions_invalid",
+                vec![("reason", e.to_string().into())],
+            )
+        })?;
     check_description(input.description.as_deref())?;
     let policy = Policy {
         id: id.to_string(),
@@ -221,7 +227,7 @@ pub async fn update(
     let current = visible(&state, &auth, path.into_inner()).await?;
     let input = body.into_inner();
     if input.organization_id.is_some() && input.organization_id != current.organization_id {
-        return Err(ApiError::validation("organization_id", "a policy stays in its organization"));
+        return Err(ApiError::invalid("organization_id", "error.accounts.policy_moved", vec![]));
     }
     let policy = checked(current.id, &input)?;
     let f = fields(&input, &policy)?;

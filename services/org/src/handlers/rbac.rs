@@ -134,16 +134,16 @@ pub struct PermissionView {
 }
 
 pub(crate) fn no_such_role() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such role")
+    ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_role", vec![])
 }
 
 fn read_only() -> ApiError {
-    ApiError::new(ErrorCode::Forbidden, "built-in roles are read-only")
+    ApiError::keyed(ErrorCode::Forbidden, "error.accounts.builtin_role_read_only", vec![])
 }
 
 /// A role name taken where the role belongs (`roles_name_per_scope`).
 pub(crate) fn name_taken() -> ApiError {
-    ApiError::conflict("a role with this name exists here")
+    ApiError::keyed(ErrorCode::Conflict, "error.accounts.role_name_taken", vec![])
         .with_details(serde_json::json!({ "field": "name" }))
 }
 
@@ -159,10 +159,10 @@ pub fn valid_role_name(name: &str) -> bool {
 pub(crate) fn check_name(name: &str, description: Option<&str>) -> Result<String, ApiError> {
     let name = name.trim().to_string();
     if !valid_role_name(&name) {
-        return Err(ApiError::validation("name", "name is 1 to 128 characters, without control characters"));
+        return Err(ApiError::invalid("name", "error.accounts.role_name_invalid", vec![]));
     }
     if BUILT_IN.iter().any(|(_, n, _)| n.eq_ignore_ascii_case(&name)) {
-        return Err(ApiError::validation("name", "that name belongs to a built-in role"));
+        return Err(ApiError::invalid("name", "error.accounts.role_name_builtin", vec![]));
     }
     check_description(description)?;
     Ok(name)
@@ -171,15 +171,12 @@ pub(crate) fn check_name(name: &str, description: Option<&str>) -> Result<String
 fn check(input: &RoleInput) -> Result<(String, Vec<String>), ApiError> {
     let name = check_name(&input.name, input.description.as_deref())?;
     if input.permissions.is_empty() {
-        return Err(ApiError::validation("permissions", "a role holds at least one permission"));
+        return Err(ApiError::invalid("permissions", "error.accounts.role_permissions_empty", vec![]));
     }
     let unknown: Vec<&String> = input.permissions.iter().filter(|p| !is_permission(p)).collect();
     if !unknown.is_empty() {
-        return Err(ApiError::validation(
-            "permissions",
-            "unknown permissions; see GET /api/v1/rbac/permissions",
-        )
-        .with_details(serde_json::json!({ "field": "permissions", "unknown": unknown })));
+        return Err(ApiError::invalid("permissions", "error.accounts.permissions_unknown", vec![])
+            .with_details(serde_json::json!({ "field": "permissions", "unknown": unknown })));
     }
     let mut permissions = input.permissions.clone();
     permissions.sort();
@@ -220,22 +217,18 @@ async fn may_hand_out(
 ) -> Result<(), ApiError> {
     let (role, held) = authority(state, auth, org).await?;
     may_grant(role, &held, grants, on_self).map_err(|refusal| match refusal {
-        GrantRefusal::BuiltInOnly(permissions) => ApiError::validation(
-            "permissions",
-            "these permissions come with the built-in admin and owner roles only",
-        )
-        .with_details(serde_json::json!({ "field": "permissions", "built_in_only": permissions })),
+        GrantRefusal::BuiltInOnly(permissions) => {
+            ApiError::invalid("permissions", "error.accounts.permissions_built_in_only", vec![])
+                .with_details(serde_json::json!({ "field": "permissions", "built_in_only": permissions }))
+        }
         GrantRefusal::BeyondOwn(permissions) => {
-            ApiError::new(ErrorCode::Forbidden, "a role can carry only permissions you hold yourself")
+            ApiError::keyed(ErrorCode::Forbidden, "error.accounts.permissions_beyond_own", vec![])
                 .with_details(
                     serde_json::json!({ "reason": "beyond_own_permissions", "permissions": permissions }),
                 )
         }
-        GrantRefusal::OwnGrants => ApiError::new(
-            ErrorCode::Forbidden,
-            "a permission held through a custom role never changes your own roles",
-        )
-        .with_details(serde_json::json!({ "reason": "own_grants" })),
+        GrantRefusal::OwnGrants => ApiError::keyed(ErrorCode::Forbidden, "error.accounts.own_grants", vec![])
+            .with_details(serde_json::json!({ "reason": "own_grants" })),
     })
 }
 
@@ -308,8 +301,8 @@ async fn change_holder(
         .await?;
     match (changed, give) {
         (true, _) => Ok(()),
-        (false, true) => Err(ApiError::conflict("this user holds the role already")),
-        (false, false) => Err(ApiError::new(ErrorCode::NotFound, "this user does not hold the role")),
+        (false, true) => Err(ApiError::keyed(ErrorCode::Conflict, "error.accounts.role_held", vec![])),
+        (false, false) => Err(ApiError::keyed(ErrorCode::NotFound, "error.accounts.role_not_held", vec![])),
     }
 }
 
@@ -418,7 +411,7 @@ pub async fn update_role(
     let current = custom_role(&state, &auth, id).await?;
     authority(&state, &auth, current.organization_id).await?;
     if body.organization_id.is_some() && body.organization_id != current.organization_id {
-        return Err(ApiError::validation("organization_id", "a role stays where it was made"));
+        return Err(ApiError::invalid("organization_id", "error.accounts.role_moved", vec![]));
     }
     let (name, permissions) = check(&body)?;
     let on_self = holds(&state, auth.user_id(), &current).await?;
@@ -468,29 +461,23 @@ pub async fn assign(
 ) -> Result<HttpResponse, ApiError> {
     let user = path.into_inner();
     if built_in(body.role_id).is_some() {
-        return Err(ApiError::validation(
-            "role_id",
-            "built-in roles come with membership; change the member's role instead",
-        ));
+        return Err(ApiError::invalid("role_id", "error.accounts.builtin_role_assign", vec![]));
     }
     let role = visible_role(&state, &auth, body.role_id).await?;
     if body.organization_id.is_some() && body.organization_id != role.organization_id {
-        return Err(ApiError::validation("organization_id", "the role belongs to another organization"));
+        return Err(ApiError::invalid("organization_id", "error.accounts.role_other_organization", vec![]));
     }
     may_hand_out(&state, &auth, role.organization_id, &role.permissions, user == auth.user_id()).await?;
     match role.organization_id {
         Some(org) => {
             let mut conn = state.pool.get().await?;
             if members::role_of(&mut conn, org, user).await?.is_none() {
-                return Err(ApiError::validation(
-                    "user_id",
-                    "this user is not a member of the role's organization",
-                ));
+                return Err(ApiError::invalid("user_id", "error.accounts.role_user_not_member", vec![]));
             }
         }
         None => {
             if known_user(&state, user).await?.is_none() {
-                return Err(ApiError::validation("user_id", "no such user"));
+                return Err(ApiError::invalid("user_id", "error.accounts.no_such_user", vec![]));
             }
         }
     }

@@ -22,6 +22,8 @@ pub struct Invitation {
     pub revoked_at: Option<DateTime<Utc>>,
     pub sent_count: i32,
     pub last_sent_at: DateTime<Utc>,
+    /// The language of its mail (else the organization's).
+    pub locale: Option<String>,
 }
 
 impl Invitation {
@@ -40,6 +42,7 @@ pub struct NewInvitation<'a> {
     pub role: &'a str,
     pub invited_by: Uuid,
     pub expires_at: DateTime<Utc>,
+    pub locale: Option<&'a str>,
 }
 
 /// Inserts, first retiring a lapsed pending invitation for the same address; false if a live

@@ -19,6 +19,10 @@ pub struct Organization {
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The language of its mail (an invitation's, unless the invitation names one).
+    pub locale: Option<String>,
+    /// Shown at the top of its mail.
+    pub logo_url: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -30,6 +34,8 @@ pub struct NewOrganization<'a> {
     pub description: Option<&'a str>,
     pub metadata: serde_json::Value,
     pub created_by: Uuid,
+    pub locale: Option<&'a str>,
+    pub logo_url: Option<&'a str>,
 }
 
 /// Inserts; None if the slug is taken.
@@ -50,6 +56,8 @@ pub struct Changes<'a> {
     pub slug: Option<&'a str>,
     pub description: Option<Option<&'a str>>,
     pub metadata: Option<serde_json::Value>,
+    pub locale: Option<Option<&'a str>>,
+    pub logo_url: Option<Option<&'a str>>,
 }
 
 /// The organization with this slug.
@@ -77,6 +85,8 @@ pub async fn update(
         organizations::slug.eq(c.slug.unwrap_or(&current.slug)),
         organizations::description.eq(c.description.unwrap_or(current.description.as_deref())),
         organizations::metadata.eq(c.metadata.unwrap_or(current.metadata.clone())),
+        organizations::locale.eq(c.locale.unwrap_or(current.locale.as_deref())),
+        organizations::logo_url.eq(c.logo_url.unwrap_or(current.logo_url.as_deref())),
         organizations::updated_at.eq(Utc::now()),
     );
     rows::update(conn, organizations::table.find(id), changes).await.map(Some)

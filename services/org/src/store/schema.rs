@@ -8,6 +8,8 @@ diesel::table! {
         created_by -> Uuid,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        locale -> Nullable<Text>,
+        logo_url -> Nullable<Text>,
     }
 }
 
@@ -46,6 +48,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamptz>,
         sent_count -> Int4,
         last_sent_at -> Timestamptz,
+        locale -> Nullable<Text>,
     }
 }
 

@@ -17,7 +17,7 @@ use uuid::Uuid;
 pub const PERMISSION: &str = "webhooks:manage";
 
 pub fn no_such_webhook() -> ApiError {
-    ApiError::new(ErrorCode::NotFound, "no such webhook")
+    ApiError::keyed(ErrorCode::NotFound, "error.platform.no_such_webhook", vec![])
 }
 
 pub use janua_core::org_access::no_such_organization;

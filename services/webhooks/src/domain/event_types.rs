@@ -18,27 +18,27 @@ pub struct Subscriptions(Vec<String>);
 impl Subscriptions {
     pub fn parse(entries: &[String]) -> Result<Subscriptions, ApiError> {
         if entries.is_empty() || entries.len() > MAX_SUBSCRIPTIONS {
-            return Err(ApiError::validation(
+            return Err(ApiError::invalid(
                 "events",
-                format!("events must list 1 to {MAX_SUBSCRIPTIONS} event types or patterns"),
+                "error.platform.events_count",
+                vec![("max", MAX_SUBSCRIPTIONS.to_string().into())],
             ));
         }
         let mut out = Vec::with_capacity(entries.len());
         for entry in entries {
             let entry = entry.trim();
             if !is_valid(entry) {
-                return Err(ApiError::validation(
+                return Err(ApiError::invalid(
                     "events",
-                    format!(
-                        "'{}' is not an event type (`user.created`), a pattern (`user.*`) or `*`",
-                        entry.chars().take(MAX_LEN).collect::<String>()
-                    ),
+                    "error.platform.event_pattern_invalid",
+                    vec![("entry", entry.chars().take(MAX_LEN).collect::<String>().into())],
                 ));
             }
             if !selects_a_known_type(entry) {
-                return Err(ApiError::validation(
+                return Err(ApiError::invalid(
                     "events",
-                    format!("'{entry}' matches no event type Janua publishes"),
+                    "error.platform.event_pattern_unknown",
+                    vec![("entry", entry.to_string().into())],
                 ));
             }
             out.push(entry.to_string());

@@ -11,8 +11,9 @@ const MAX_LEN: usize = 2048;
 #[derive(Debug, Clone)]
 pub struct EndpointUrl(Url);
 
-fn refused(message: impl Into<String>) -> ApiError {
-    ApiError::validation("url", message)
+/// The refusal of the URL with the catalogue's message `key` (no variables).
+fn refused(key: &'static str) -> ApiError {
+    ApiError::invalid("url", key, vec![])
 }
 
 impl EndpointUrl {
@@ -20,20 +21,21 @@ impl EndpointUrl {
     pub fn parse(raw: &str) -> Result<EndpointUrl, ApiError> {
         let raw = raw.trim();
         if raw.len() > MAX_LEN {
-            return Err(refused(format!("url is at most {MAX_LEN} characters")));
+            let max = vec![("max", MAX_LEN.to_string().into())];
+            return Err(ApiError::invalid("url", "error.platform.url_too_long", max));
         }
-        let url = Url::parse(raw).map_err(|_| refused("url must be an absolute http or https URL"))?;
+        let url = Url::parse(raw).map_err(|_| refused("error.platform.url_not_absolute"))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(refused("url must use http or https"));
+            return Err(refused("error.platform.url_scheme"));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(refused("url must not carry a user name or password"));
+            return Err(refused("error.platform.url_credentials"));
         }
         if url.host().is_none() {
-            return Err(refused("url must name a host"));
+            return Err(refused("error.platform.url_no_host"));
         }
         if url.fragment().is_some() {
-            return Err(refused("url must not have a fragment"));
+            return Err(refused("error.platform.url_fragment"));
         }
         Ok(EndpointUrl(url))
     }
@@ -52,12 +54,11 @@ impl EndpointUrl {
             None => Vec::new(),
         };
         if addresses.is_empty() {
-            return Err(refused("url's host does not resolve"));
+            return Err(refused("error.platform.url_unresolved"));
         }
         if let Some(ip) = addresses.iter().find(|ip| !guard.permits(**ip)) {
-            return Err(refused(format!(
-                "url resolves to {ip}, a loopback, private, link-local or reserved address"
-            )));
+            let address = vec![("address", ip.to_string().into())];
+            return Err(ApiError::invalid("url", "error.platform.url_refused_address", address));
         }
         Ok(())
     }

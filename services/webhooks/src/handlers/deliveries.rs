@@ -89,16 +89,16 @@ pub async fn list(
 pub async fn redeliver(
     state: web::Data<WebhooksState>, managed: ManagedEndpoint, path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let no_such_delivery = || ApiError::new(ErrorCode::NotFound, "no such delivery");
+    let no_such_delivery = || ApiError::keyed(ErrorCode::NotFound, "error.platform.no_such_delivery", vec![]);
     let delivery_id = Uuid::parse_str(&path.1).map_err(|_| no_such_delivery())?;
     if !managed.endpoint.enabled {
-        return Err(ApiError::conflict("the webhook is disabled; enable it first"));
+        return Err(ApiError::keyed(ErrorCode::Conflict, "error.platform.webhook_disabled", vec![]));
     }
     let mut conn = state.pool.get().await?;
     let delivery = match store::redeliver(&mut conn, managed.endpoint.id, delivery_id).await? {
         Redelivery::Scheduled(d) => d,
         Redelivery::InProgress => {
-            return Err(ApiError::conflict("this delivery is being attempted right now"));
+            return Err(ApiError::keyed(ErrorCode::Conflict, "error.platform.delivery_in_progress", vec![]));
         }
         Redelivery::NotFound => return Err(no_such_delivery()),
     };

@@ -128,10 +128,8 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     if body.organization_id.is_none() && !auth.is_admin() {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "webhooks without an organization receive every event and are for platform admins; give an organization_id",
-        ));
+        let key = "error.platform.webhook_organization_required";
+        return Err(ApiError::keyed(ErrorCode::Forbidden, key, vec![]));
     }
     require_manage(&state, &auth, body.organization_id, no_such_organization).await?;
     let url = checked_url(&state, &body.url).await?;
@@ -323,7 +321,7 @@ pub async fn test(
 ) -> Result<HttpResponse, ApiError> {
     let endpoint = managed.endpoint;
     if !endpoint.enabled {
-        return Err(ApiError::conflict("the webhook is disabled; enable it first"));
+        return Err(ApiError::keyed(ErrorCode::Conflict, "error.platform.webhook_disabled", vec![]));
     }
     let event_id = janua_core::ids::new_id();
     let body = crate::events_in::body(
