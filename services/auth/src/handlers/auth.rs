@@ -518,8 +518,8 @@ fn password_reset_notice(
         .name(user.name.as_deref())
         .text("when", now.format("%Y-%m-%d %H:%M UTC").to_string())
         .text("address", meta.ip.as_deref().unwrap_or("?"))
-        .number("passkeys", methods.passkeys as i64)
-        .number("providers", methods.providers as i64)
+        .number("passkeys", methods.passkeys)
+        .number("providers", methods.providers)
         .link(format!("{}/forgot-password", state.settings.public_url.trim_end_matches('/')))
 }
 

@@ -227,13 +227,8 @@ pub async fn complete_registration(
     let body = body.into_inner();
     let user_id = auth.user_id();
     let name = clean_name(body.name.as_deref())?;
-    let credential: RegisterPublicKeyCredential = serde_json::from_value(body.credential).map_err(|e| {
-        ApiError::invalid(
-            "credential",
-            "error.auth.credential_malformed",
-            vec![("reason", e.to_string().into())],
-        )
-    })?;
+    let credential: RegisterPublicKeyCredential =
+        serde_json::from_value(body.credential).map_err(malformed_credential)?;
     let ceremony = {
         let mut conn = state.pool.get().await?;
         store::take(&mut conn, body.ceremony_id, &["register"], Utc::now()).await?
@@ -363,13 +358,8 @@ pub async fn complete_authentication(
     let body = body.into_inner();
     let ip = meta.ip.clone();
     state.throttle.check_ip(ip.as_deref()).await?;
-    let credential: PublicKeyCredential = serde_json::from_value(body.credential).map_err(|e| {
-        ApiError::invalid(
-            "credential",
-            "error.auth.credential_malformed",
-            vec![("reason", e.to_string().into())],
-        )
-    })?;
+    let credential: PublicKeyCredential =
+        serde_json::from_value(body.credential).map_err(malformed_credential)?;
     let ceremony = take_sign_in_ceremony(&state, body.ceremony_id, ip.as_deref()).await?;
     if ceremony.decoy {
         return Err(refuse(&state, None, "unknown_credential", &meta).await);
@@ -559,4 +549,9 @@ pub async fn delete_passkey(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// A `credential` that is not a WebAuthn credential (the parser says why).
+fn malformed_credential(e: serde_json::Error) -> ApiError {
+    ApiError::invalid("credential", "error.auth.credential_malformed", vec![("reason", e.to_string().into())])
 }
