@@ -337,3 +337,40 @@ async fn an_invitation_speaks_its_own_or_its_organizations_language_and_shows_it
         .await;
     app.mail_body("dan@example.com", "You are invited to join Acme", 0).await;
 }
+
+#[tokio::test]
+async fn a_new_account_speaks_the_language_it_signed_up_in() {
+    let app = TestStack::spawn().await;
+    let signup = |email: &'static str, lang: Option<&'static str>, locale: Option<&'static str>| {
+        let mut req = app.http.post(app.url("/api/v1/auth/signup"));
+        if let Some(lang) = lang {
+            req = req.header("accept-language", lang);
+        }
+        let mut body = json!({"email": email, "password": janua_testkit::PASSWORD});
+        if let Some(locale) = locale {
+            body["locale"] = json!(locale);
+        }
+        async move { req.json(&body).send().await.unwrap() }
+    };
+    // The browser's language, among the shipped ones.
+    let fr = signup("fr@example.com", Some("fr-CH, en;q=0.5"), None).await.expect_status(201).await;
+    assert_eq!(fr["user"]["locale"], "fr");
+    let subject = janua_i18n_subject(&app, "fr").await;
+    let text = app.mail_body("fr@example.com", &subject, 0).await;
+    assert!(text.contains("/verify-email?token="), "{text}");
+    // A locale given wins; none at all is the default.
+    let pt = signup("pt@example.com", Some("fr"), Some("pt-br")).await.expect_status(201).await;
+    assert_eq!(pt["user"]["locale"], "pt-BR");
+    let en = signup("en@example.com", None, None).await.expect_status(201).await;
+    assert_eq!(en["user"]["locale"], "en");
+    let bad = signup("bad@example.com", None, Some("klingon!")).await;
+    let body = bad.expect_error(400, "VALIDATION_ERROR").await;
+    assert_eq!(body["error"]["details"]["field"], "locale");
+}
+
+/// The shipped subject of the verification email in `locale`.
+async fn janua_i18n_subject(app: &TestStack, locale: &str) -> String {
+    let path = format!("/api/v1/localization/translations/{locale}?namespace=email");
+    let body = app.get(&path, None).await.expect_status(200).await;
+    body["messages"]["email.verify.subject"].as_str().unwrap().to_string()
+}

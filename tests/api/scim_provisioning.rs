@@ -645,3 +645,31 @@ async fn a_scim_address_change_kills_tokens_mailed_to_the_old_address() {
     let user = app.verify_email("ada@globex.test", 0).await;
     assert_eq!(user["email_verified"], true);
 }
+
+#[tokio::test]
+async fn a_provisioned_users_preferred_language_becomes_their_accounts_locale() {
+    let app = TestStack::spawn().await;
+    let (_org, scim) = org_with_token(&app, "owner@example.com", "Acme").await;
+    let user = json!({"schemas": [USER_SCHEMA], "userName": "hans@example.com", "preferredLanguage": "de-CH, en;q=0.5"});
+    let id = scim.create("/Users", &user).await.id();
+    let locale_is = |tag: &'static str| {
+        let sql = format!("SELECT count(*) AS n FROM users WHERE id = '{id}' AND locale = '{tag}'");
+        let app = &app;
+        async move { app.count("identity", &sql).await }
+    };
+    assert_eq!(locale_is("de-CH").await, 1);
+    let changed = scim
+        .patch(
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": "preferredLanguage", "value": "ja"}]),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(locale_is("ja").await, 1);
+    // Something that is not a language changes nothing.
+    let ignored = scim
+        .patch(&format!("/Users/{id}"), json!([{"op": "replace", "path": "preferredLanguage", "value": "?"}]))
+        .await;
+    assert_eq!(ignored.status, 200, "{}", ignored.body);
+    assert_eq!(locale_is("ja").await, 1);
+}

@@ -231,6 +231,9 @@ pub struct RequestMeta {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub traceparent: Option<String>,
+    /// The shipped locale the request's `Accept-Language` asks for, if any (a new account's
+    /// language when it gives none).
+    pub language: Option<String>,
 }
 
 impl actix_web::FromRequest for RequestMeta {
@@ -243,6 +246,9 @@ impl actix_web::FromRequest for RequestMeta {
             ip: client_ip(req),
             user_agent: user_agent(req),
             traceparent: req.headers().get("traceparent").and_then(|v| v.to_str().ok()).map(str::to_owned),
+            language: janua_i18n::tag::negotiate(
+                req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+            ),
         }))
     }
 }

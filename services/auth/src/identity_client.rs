@@ -90,11 +90,25 @@ impl IdentityClient {
         }
     }
 
+    /// Creates the account; its locale is `locale`, else the language the browser asks for
+    /// (`Accept-Language`, among the shipped ones), else identity's default.
     pub async fn create_user(
         &self, id: Uuid, email: &str, name: Option<&str>, roles: &[&str], email_verified: bool,
         meta: &RequestMeta,
     ) -> Result<CreateOutcome, ApiError> {
-        let body = serde_json::json!({ "email": email, "name": name, "roles": roles, "email_verified": email_verified });
+        self.create_user_in(id, email, name, roles, email_verified, None, meta).await
+    }
+
+    /// [`create_user`](Self::create_user) with the locale the person chose.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_user_in(
+        &self, id: Uuid, email: &str, name: Option<&str>, roles: &[&str], email_verified: bool,
+        locale: Option<&str>, meta: &RequestMeta,
+    ) -> Result<CreateOutcome, ApiError> {
+        let locale = locale.or(meta.language.as_deref());
+        let body = serde_json::json!({
+            "email": email, "name": name, "roles": roles, "email_verified": email_verified, "locale": locale,
+        });
         let resp =
             Self::send(self.request(reqwest::Method::PUT, &format!("/users/{id}"), Some(meta)).json(&body))
                 .await?;

@@ -25,6 +25,9 @@ pub struct SignupRequest {
     pub email: String,
     pub password: String,
     pub name: Option<String>,
+    /// BCP 47 tag: the language of the account's mail; else the one `Accept-Language` asks
+    /// for (among the shipped ones), else the configured default.
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -179,7 +182,7 @@ pub async fn signup(
     let user_id = janua_core::ids::new_id();
     let user = match state
         .identity
-        .create_user(user_id, &email, body.name.as_deref(), &[], false, &meta)
+        .create_user_in(user_id, &email, body.name.as_deref(), &[], false, body.locale.as_deref(), &meta)
         .await?
     {
         CreateOutcome::Created(user) => user,

@@ -91,6 +91,9 @@ pub struct AccountFields {
     pub email: Option<String>,
     pub name: Option<String>,
     pub active: bool,
+    /// `preferredLanguage` (its first language range), else `locale`, as a BCP 47 tag; a
+    /// value that is not one is ignored.
+    pub locale: Option<String>,
 }
 
 /// The account's email: the primary email, else the `work` one, else the first, else the
@@ -117,7 +120,19 @@ pub fn account_fields(resource: &Value) -> AccountFields {
         email,
         name: display_name(resource),
         active: resource["active"].as_bool().unwrap_or(true),
+        locale: preferred_locale(resource),
     }
+}
+
+/// The language of the user's mail: SCIM's `preferredLanguage` (an `Accept-Language` value,
+/// RFC 7643 section 4.1.1), else `locale`.
+fn preferred_locale(resource: &Value) -> Option<String> {
+    let preferred = resource["preferredLanguage"]
+        .as_str()
+        .and_then(|v| janua_i18n::tag::accept_language(v).into_iter().find(|r| r != "*"));
+    preferred
+        .or_else(|| resource["locale"].as_str().map(|l| l.replace('_', "-")))
+        .and_then(|tag| janua_i18n::tag::canonical(&tag))
 }
 
 /// The name shown for the account: `displayName`, else `name.formatted`, else the given and

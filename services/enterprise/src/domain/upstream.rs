@@ -69,6 +69,8 @@ pub struct Account {
     pub email_verified: bool,
     pub name: Option<String>,
     pub status: String,
+    #[serde(default)]
+    pub locale: String,
 }
 
 /// `body` with the browser auth is asked to act for (its address, agent and request id).
@@ -202,16 +204,18 @@ impl Upstreams {
     /// Creates the account with this id, or answers it when it exists with this email. A 409
     /// means the email is another account's, or the id holds another email.
     pub async fn create_account(
-        &self, id: Uuid, email: &str, name: Option<&str>,
+        &self, id: Uuid, email: &str, name: Option<&str>, locale: Option<&str>,
     ) -> Result<Account, UpstreamError> {
-        self.put_account(id, email, name, false).await
+        self.put_account(id, email, name, false, locale).await
     }
 
-    /// identity's idempotent create (by id), the address verified or not.
+    /// identity's idempotent create (by id), the address verified or not; without a locale,
+    /// identity's default.
     async fn put_account(
-        &self, id: Uuid, email: &str, name: Option<&str>, email_verified: bool,
+        &self, id: Uuid, email: &str, name: Option<&str>, email_verified: bool, locale: Option<&str>,
     ) -> Result<Account, UpstreamError> {
-        let body = json!({ "email": email, "name": name, "email_verified": email_verified });
+        let body =
+            json!({ "email": email, "name": name, "email_verified": email_verified, "locale": locale });
         self.account_call(reqwest::Method::PUT, id, body).await
     }
 
@@ -219,12 +223,17 @@ impl Upstreams {
         self.get_optional(Service::Identity, &format!("/users/{id}")).await?.map(Self::account).transpose()
     }
 
-    /// Changes what is given of the account: email, name (`Some(None)` clears it), status.
+    /// Changes what is given of the account: email, name (`Some(None)` clears it), status,
+    /// locale.
+    #[allow(clippy::too_many_arguments)]
     pub async fn update_account(
-        &self, id: Uuid, email: Option<&str>, name: Option<Option<&str>>, active: Option<bool>, reason: &str,
-        actor: Uuid,
+        &self, id: Uuid, email: Option<&str>, name: Option<Option<&str>>, active: Option<bool>,
+        locale: Option<&str>, reason: &str, actor: Uuid,
     ) -> Result<Account, UpstreamError> {
         let mut body = json!({ "actor_id": actor, "reason": reason });
+        if let Some(locale) = locale {
+            body["locale"] = json!(locale);
+        }
         if let Some(email) = email {
             body["email"] = json!(email);
         }
@@ -310,7 +319,7 @@ impl Upstreams {
     pub async fn create_verified_account(
         &self, id: Uuid, email: &str, name: Option<&str>,
     ) -> Result<Account, UpstreamError> {
-        self.put_account(id, email, name, true).await
+        self.put_account(id, email, name, true, None).await
     }
 
     /// Adds the user to the organization with `role` (kept if they are a member already).

@@ -170,7 +170,7 @@ impl ScimResource for User {
         if state.upstreams.account_of(id).await?.is_some() {
             state
                 .upstreams
-                .update_account(id, None, None, Some(false), "scim_deprovisioned", client.created_by)
+                .update_account(id, None, None, Some(false), None, "scim_deprovisioned", client.created_by)
                 .await?;
         }
         state.upstreams.remove_member(org, id, client.created_by).await.map_err(|e| match e {
@@ -366,7 +366,11 @@ async fn sync_account(
             return Ok(AccountSync { exists: false, created: false });
         }
         (None, Some(email)) => {
-            match state.upstreams.create_account(id, email, fields.name.as_deref()).await {
+            match state
+                .upstreams
+                .create_account(id, email, fields.name.as_deref(), fields.locale.as_deref())
+                .await
+            {
                 Ok(account) => (account, true),
                 Err(e) if e.is_conflict() => {
                     return Err(ScimError::Uniqueness(
@@ -381,8 +385,9 @@ async fn sync_account(
     let email = fields.email.as_deref().filter(|e| account.email != e.to_lowercase());
     let name = (account.name != fields.name).then_some(fields.name.as_deref());
     let active = ((account.status == "active") != fields.active).then_some(fields.active);
-    if email.is_some() || name.is_some() || active.is_some() {
-        state.upstreams.update_account(id, email, name, active, reason, client.created_by).await?;
+    let locale = fields.locale.as_deref().filter(|l| *l != account.locale);
+    if email.is_some() || name.is_some() || active.is_some() || locale.is_some() {
+        state.upstreams.update_account(id, email, name, active, locale, reason, client.created_by).await?;
     }
     Ok(AccountSync { exists: true, created })
 }

@@ -14,24 +14,27 @@ use uuid::Uuid;
 /// of a locked user row and writes `user.updated` when something changed. Answers the user
 /// as it is now.
 pub async fn change(
-    conn: &mut AsyncPgConnection, id: Uuid, email: Option<&Email>, name: Option<Option<&str>>, actor: Uuid,
-    meta: &RequestMeta,
+    conn: &mut AsyncPgConnection, id: Uuid, email: Option<&Email>, name: Option<Option<&str>>,
+    locale: Option<&str>, actor: Uuid, meta: &RequestMeta,
 ) -> Result<User, ApiError> {
     let current = store::users::find_for_update(conn, id)
         .await?
         .ok_or_else(|| ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_user", vec![]))?;
     let new_email = email.map(Email::as_str).filter(|e| *e != current.email);
     let new_name = name.filter(|n| *n != current.name.as_deref());
-    if new_email.is_none() && new_name.is_none() {
+    let new_locale = locale.filter(|l| *l != current.locale);
+    if new_email.is_none() && new_name.is_none() && new_locale.is_none() {
         return Ok(current);
     }
-    let user = store::users::update_account(conn, id, new_email, new_name).await.map_err(|e| match e {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            ApiError::keyed(ErrorCode::Conflict, "error.accounts.email_taken", vec![])
-                .with_details(serde_json::json!({ "field": "email" }))
-        }
-        other => other.into(),
-    })?;
+    let user = store::users::update_account(conn, id, new_email, new_name, new_locale).await.map_err(
+        |e| match e {
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::keyed(ErrorCode::Conflict, "error.accounts.email_taken", vec![])
+                    .with_details(serde_json::json!({ "field": "email" }))
+            }
+            other => other.into(),
+        },
+    )?;
     let mut changed = Vec::new();
     if new_email.is_some() {
         changed.push("email");
@@ -41,6 +44,9 @@ pub async fn change(
     }
     if new_name.is_some() {
         changed.push("name");
+    }
+    if new_locale.is_some() {
+        changed.push("locale");
     }
     let previous = new_email.map(|_| current.email.as_str());
     janua_db::outbox::enqueue(

@@ -20,6 +20,8 @@ pub struct CreateUser {
     pub roles: Vec<String>,
     #[serde(default)]
     pub email_verified: bool,
+    /// BCP 47; the configured default locale when left out.
+    pub locale: Option<String>,
 }
 
 /// Idempotent by the id the caller chose: the same id with the same email answers the
@@ -30,6 +32,12 @@ pub async fn create_user(
     let id = path.into_inner();
     let body = body.into_inner();
     let email = Email::parse(&body.email)?;
+    let locale = match &body.locale {
+        Some(l) => janua_i18n::tag::canonical(l)
+            .ok_or_else(|| ApiError::invalid("locale", "error.locale.invalid", vec![]))?,
+        None => janua_i18n::tag::canonical(&state.settings.localization.default_locale)
+            .unwrap_or_else(|| "en".into()),
+    };
     if let Some(name) = &body.name
         && (name.trim().is_empty() || name.chars().count() > 200)
     {
@@ -52,6 +60,7 @@ pub async fn create_user(
                 body.name.as_deref(),
                 &body.roles,
                 body.email_verified,
+                &locale,
             )
             .await
             .map_err(|e| match e {
@@ -186,6 +195,8 @@ pub struct UserChange {
     pub name: Option<Option<String>>,
     /// `active` or `suspended`.
     pub status: Option<String>,
+    /// BCP 47 (SCIM's `preferredLanguage`).
+    pub locale: Option<String>,
     /// Carried on `user.suspended` / `user.unsuspended`.
     pub reason: Option<String>,
     /// Who asked for the change (the event actor); none: the system.
@@ -208,6 +219,14 @@ pub async fn update_user(
         return Err(ApiError::invalid("name", "error.name.length", vec![]));
     }
     let status = change.status.as_deref().map(parse_status).transpose()?;
+    let locale = change
+        .locale
+        .as_deref()
+        .map(|l| {
+            janua_i18n::tag::canonical(l)
+                .ok_or_else(|| ApiError::invalid("locale", "error.locale.invalid", vec![]))
+        })
+        .transpose()?;
     if change.reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
         return Err(ApiError::invalid("reason", "error.accounts.reason_too_long", vec![]));
     }
@@ -216,7 +235,8 @@ pub async fn update_user(
     let user = conn
         .transaction::<_, ApiError, _>(async |conn| {
             let name = change.name.as_ref().map(Option::as_deref);
-            let mut user = account::change(conn, id, email.as_ref(), name, actor, &meta).await?;
+            let mut user =
+                account::change(conn, id, email.as_ref(), name, locale.as_deref(), actor, &meta).await?;
             if let Some(to) = status
                 && to != user.status
             {

@@ -94,7 +94,7 @@ pub async fn update_user(
                 if !recent {
                     return Err(janua_tokens::extract::reauthentication_required());
                 }
-                user = account::change(conn, user_id, Some(email), None, user_id, &meta).await?;
+                user = account::change(conn, user_id, Some(email), None, None, user_id, &meta).await?;
             }
             if !changed.is_empty() {
                 user = store::users::update_profile(conn, user_id, &change).await?;

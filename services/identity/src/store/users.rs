@@ -26,7 +26,7 @@ async fn current(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<User> {
 
 pub async fn insert(
     conn: &mut AsyncPgConnection, id: Uuid, email: &str, name: Option<&str>, roles: &[String],
-    email_verified: bool,
+    email_verified: bool, locale: &str,
 ) -> QueryResult<User> {
     let values = (
         users::id.eq(id),
@@ -34,6 +34,7 @@ pub async fn insert(
         users::name.eq(name),
         users::roles.eq(roles),
         users::email_verified.eq(email_verified),
+        users::locale.eq(locale),
     );
     rows::insert(conn, diesel::insert_into(users::table).values(values)).await
 }
@@ -56,10 +57,11 @@ pub async fn update_profile(
     rows::update(conn, users::table.find(id), changes).await
 }
 
-/// Sets the email and/or the name (`Some(None)` clears it). A new email is not verified:
-/// the old address's proof says nothing about the new one.
+/// Sets the email, the name (`Some(None)` clears it) and/or the locale. A new email is not
+/// verified: the old address's proof says nothing about the new one.
 pub async fn update_account(
     conn: &mut AsyncPgConnection, id: Uuid, email: Option<&str>, name: Option<Option<&str>>,
+    locale: Option<&str>,
 ) -> QueryResult<User> {
     let current = current(conn, id).await?;
     let email_changed = email.is_some_and(|e| e != current.email);
@@ -67,6 +69,7 @@ pub async fn update_account(
         users::email.eq(email.unwrap_or(&current.email)),
         users::email_verified.eq(current.email_verified && !email_changed),
         users::name.eq(name.unwrap_or(current.name.as_deref())),
+        users::locale.eq(locale.unwrap_or(&current.locale)),
         users::updated_at.eq(Utc::now()),
     );
     rows::update(conn, users::table.find(id), changes).await
