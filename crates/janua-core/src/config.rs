@@ -63,6 +63,13 @@ pub struct LocalizationSettings {
     pub default_locale: String,
 }
 
+impl LocalizationSettings {
+    /// The default locale written canonically; `en` when the setting is not a valid tag.
+    pub fn default_tag(&self) -> String {
+        janua_i18n::tag::canonical(&self.default_locale).unwrap_or_else(|| "en".into())
+    }
+}
+
 impl Default for LocalizationSettings {
     fn default() -> Self {
         Self { default_locale: "en".into() }

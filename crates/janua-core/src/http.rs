@@ -231,9 +231,8 @@ pub struct RequestMeta {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     pub traceparent: Option<String>,
-    /// The shipped locale the request's `Accept-Language` asks for, if any (a new account's
-    /// language when it gives none).
-    pub language: Option<String>,
+    /// The request's `Accept-Language` (a new account's language when it gives none).
+    pub accept_language: Option<String>,
 }
 
 impl actix_web::FromRequest for RequestMeta {
@@ -246,9 +245,11 @@ impl actix_web::FromRequest for RequestMeta {
             ip: client_ip(req),
             user_agent: user_agent(req),
             traceparent: req.headers().get("traceparent").and_then(|v| v.to_str().ok()).map(str::to_owned),
-            language: janua_i18n::tag::negotiate(
-                req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
-            ),
+            accept_language: req
+                .headers()
+                .get(actix_web::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
         }))
     }
 }

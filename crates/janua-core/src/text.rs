@@ -7,6 +7,13 @@ use crate::ApiError;
 /// token), in characters.
 pub const DESCRIPTION_MAX: usize = 1024;
 
+/// A language tag as every resource that carries one takes it: valid BCP 47 (RFC 5646 and
+/// the IANA registry), written canonically (`pt-br` -> `pt-BR`); else `VALIDATION_ERROR` on
+/// `field`.
+pub fn check_locale(field: &str, tag: &str) -> Result<String, ApiError> {
+    janua_i18n::tag::canonical(tag).ok_or_else(|| ApiError::invalid(field, "error.locale.invalid", vec![]))
+}
+
 /// A description, when given, is at most [`DESCRIPTION_MAX`] characters.
 pub fn check_description(d: Option<&str>) -> Result<(), ApiError> {
     match d {

@@ -105,7 +105,8 @@ impl IdentityClient {
         &self, id: Uuid, email: &str, name: Option<&str>, roles: &[&str], email_verified: bool,
         locale: Option<&str>, meta: &RequestMeta,
     ) -> Result<CreateOutcome, ApiError> {
-        let locale = locale.or(meta.language.as_deref());
+        let negotiated = janua_i18n::tag::negotiate(meta.accept_language.as_deref());
+        let locale = locale.or(negotiated.as_deref());
         let body = serde_json::json!({
             "email": email, "name": name, "roles": roles, "email_verified": email_verified, "locale": locale,
         });

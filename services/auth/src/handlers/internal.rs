@@ -11,7 +11,7 @@ use janua_tokens::jwks::KeySource;
 fn browser(
     ip: Option<String>, user_agent: Option<String>, request_id: Option<String>,
 ) -> janua_core::http::RequestMeta {
-    janua_core::http::RequestMeta { request_id, ip, user_agent, traceparent: None, language: None }
+    janua_core::http::RequestMeta { request_id, ip, user_agent, traceparent: None, accept_language: None }
 }
 
 /// Retires the current signing key now and starts a new one (e.g. after a suspected leak).

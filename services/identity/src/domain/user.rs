@@ -140,8 +140,7 @@ impl ProfileUpdate {
         }
         if let Some(locale) = &self.locale {
             // Any valid BCP 47 tag: mail and messages fall back along the tag's chain.
-            let canonical = janua_i18n::tag::canonical(locale)
-                .ok_or_else(|| ApiError::invalid("locale", "error.locale.invalid", vec![]))?;
+            let canonical = janua_core::text::check_locale("locale", locale)?;
             self.locale = Some(canonical);
         }
         if let Some(metadata) = &self.metadata {

@@ -33,10 +33,8 @@ pub async fn create_user(
     let body = body.into_inner();
     let email = Email::parse(&body.email)?;
     let locale = match &body.locale {
-        Some(l) => janua_i18n::tag::canonical(l)
-            .ok_or_else(|| ApiError::invalid("locale", "error.locale.invalid", vec![]))?,
-        None => janua_i18n::tag::canonical(&state.settings.localization.default_locale)
-            .unwrap_or_else(|| "en".into()),
+        Some(l) => janua_core::text::check_locale("locale", l)?,
+        None => state.settings.localization.default_tag(),
     };
     if let Some(name) = &body.name
         && (name.trim().is_empty() || name.chars().count() > 200)
@@ -219,14 +217,7 @@ pub async fn update_user(
         return Err(ApiError::invalid("name", "error.name.length", vec![]));
     }
     let status = change.status.as_deref().map(parse_status).transpose()?;
-    let locale = change
-        .locale
-        .as_deref()
-        .map(|l| {
-            janua_i18n::tag::canonical(l)
-                .ok_or_else(|| ApiError::invalid("locale", "error.locale.invalid", vec![]))
-        })
-        .transpose()?;
+    let locale = change.locale.as_deref().map(|l| janua_core::text::check_locale("locale", l)).transpose()?;
     if change.reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
         return Err(ApiError::invalid("reason", "error.accounts.reason_too_long", vec![]));
     }

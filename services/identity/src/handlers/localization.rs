@@ -13,6 +13,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use janua_core::error::refusals;
 use janua_core::http::RequestMeta;
 use janua_core::org_access::no_such_organization;
+use janua_core::text::check_locale;
 use janua_core::{ApiError, ErrorCode};
 use janua_i18n::message::{Problem, ProblemKind};
 use janua_i18n::{Key, Overrides, Resolver, builtin};
@@ -77,7 +78,7 @@ pub async fn locales(state: web::Data<IdentityState>) -> Result<HttpResponse, Ap
             LocaleView { builtin: shipped.is_some(), code: tag, name, native_name, completeness }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(LocaleList { data, default: default_locale(&state) }))
+    Ok(HttpResponse::Ok().json(LocaleList { data, default: state.settings.localization.default_tag() }))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -112,7 +113,7 @@ pub async fn translations(
     state: web::Data<IdentityState>, req: HttpRequest, path: web::Path<String>,
     q: web::Query<TranslationsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let locale = locale_param(&path, "locale_code")?;
+    let locale = check_locale("locale_code", &path)?;
     if let Some(ns) = &q.namespace
         && !(1..=64).contains(&ns.len())
     {
@@ -183,7 +184,7 @@ pub async fn write_translations(
     body: web::Json<TranslationsWrite>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
-    let locale = locale_param(&body.locale, "locale")?;
+    let locale = check_locale("locale", &body.locale)?;
     may_write(&state, &auth, body.organization_id).await?;
     if body.messages.is_empty() || body.messages.len() > MAX_MESSAGES {
         return Err(ApiError::invalid(
@@ -247,7 +248,7 @@ pub async fn delete_translation(
     path: web::Path<(String, String)>, q: web::Query<ScopeQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (locale, key) = path.into_inner();
-    let locale = locale_param(&locale, "locale_code")?;
+    let locale = check_locale("locale_code", &locale)?;
     may_write(&state, &auth, q.organization_id).await?;
     let org = q.organization_id;
     let mut conn = state.pool.get().await?;
@@ -401,14 +402,6 @@ pub async fn internal_overrides(
     Ok(HttpResponse::Ok().json(ScopeOverrides { overrides }))
 }
 
-fn default_locale(state: &IdentityState) -> String {
-    janua_i18n::tag::canonical(&state.settings.localization.default_locale).unwrap_or_else(|| "en".into())
-}
-
-fn locale_param(value: &str, field: &str) -> Result<String, ApiError> {
-    janua_i18n::tag::canonical(value).ok_or_else(|| ApiError::invalid(field, "error.locale.invalid", vec![]))
-}
-
 /// Platform overrides need a platform admin; an organization's, one who may update it (a
 /// stranger learns nothing of the organization).
 async fn may_write(state: &IdentityState, auth: &Authenticated, org: Option<Uuid>) -> Result<(), ApiError> {
@@ -481,5 +474,6 @@ async fn resolver(
         Some(org) => Some(rows(store::of_scope(conn, Some(org)).await?)),
         None => None,
     };
-    Ok(Resolver::new(locale, &default_locale(state)).with_overrides(organization, Some(platform)))
+    Ok(Resolver::new(locale, &state.settings.localization.default_tag())
+        .with_overrides(organization, Some(platform)))
 }

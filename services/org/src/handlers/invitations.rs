@@ -179,7 +179,7 @@ pub async fn create(
         .ok_or_else(|| ApiError::invalid("role", "error.accounts.role_invalid", vec![]))?;
     access.require(Action::Invite { role })?;
     let email = check_email(&body.email)?;
-    let locale = body.locale.as_deref().map(crate::handlers::organizations::check_locale).transpose()?;
+    let locale = body.locale.as_deref().map(|l| janua_core::text::check_locale("locale", l)).transpose()?;
     let inviter = inviter_name(&state, access.caller).await?;
     let org = access.org.clone();
     let id = janua_core::ids::new_id();

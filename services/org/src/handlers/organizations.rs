@@ -97,12 +97,6 @@ fn check_metadata(m: &serde_json::Value) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// A BCP 47 tag, written canonically.
-pub fn check_locale(locale: &str) -> Result<String, ApiError> {
-    janua_i18n::tag::canonical(locale)
-        .ok_or_else(|| ApiError::invalid("locale", "error.locale.invalid", vec![]))
-}
-
 /// An https URL (mail clients load it), at most 2048 characters.
 fn check_logo_url(url: &str) -> Result<(), ApiError> {
     let ok =
@@ -138,7 +132,7 @@ pub async fn create(
     check_description(body.description.as_deref())?;
     let metadata = body.metadata.unwrap_or_else(|| serde_json::json!({}));
     check_metadata(&metadata)?;
-    let locale = body.locale.as_deref().map(check_locale).transpose()?;
+    let locale = body.locale.as_deref().map(|l| janua_core::text::check_locale("locale", l)).transpose()?;
     if let Some(url) = &body.logo_url {
         check_logo_url(url)?;
     }
@@ -250,7 +244,7 @@ pub async fn update(
         check_metadata(m)?;
     }
     let locale = match &body.locale {
-        Some(Some(l)) => Some(Some(check_locale(l)?)),
+        Some(Some(l)) => Some(Some(janua_core::text::check_locale("locale", l)?)),
         Some(None) => Some(None),
         None => None,
     };
