@@ -37,6 +37,7 @@ pub struct Settings {
     pub http: HttpSettings,
     pub log: LogSettings,
     pub otel: OtelSettings,
+    pub metrics: MetricsSettings,
     pub magic_links: MagicLinkSettings,
     pub webauthn: WebauthnSettings,
     pub oauth: OAuthSettings,
@@ -291,6 +292,25 @@ pub struct LogSettings {
     pub format: String,
     /// An `EnvFilter` directive, e.g. `info,janua_auth=debug`. `RUST_LOG` wins when set.
     pub level: String,
+    /// One line per request (target `janua::access`, level info): method, route template,
+    /// status, latency, request id, user id.
+    pub access: bool,
+}
+
+/// The management listener: Prometheus `/metrics` of every service this process runs, on a
+/// port of its own (never routed by the gateway).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MetricsSettings {
+    pub enabled: bool,
+    pub host: String,
+    pub port: u16,
+}
+
+impl Default for MetricsSettings {
+    fn default() -> Self {
+        Self { enabled: true, host: "127.0.0.1".into(), port: 9464 }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -524,6 +544,7 @@ impl Default for Settings {
             http: HttpSettings::default(),
             log: LogSettings::default(),
             otel: OtelSettings::default(),
+            metrics: MetricsSettings::default(),
             magic_links: MagicLinkSettings::default(),
             webauthn: WebauthnSettings::default(),
             oauth: OAuthSettings::default(),
@@ -621,7 +642,7 @@ impl Default for HttpSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { format: "pretty".into(), level: "info".into() }
+        Self { format: "pretty".into(), level: "info".into(), access: true }
     }
 }
 

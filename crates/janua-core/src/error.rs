@@ -348,13 +348,18 @@ impl From<diesel::result::Error> for ApiError {
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for ApiError {
     fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
         tracing::warn!(error = %err, "database pool error");
-        ApiError::unavailable("the database")
+        if matches!(err, diesel_async::pooled_connection::deadpool::PoolError::Timeout(_)) {
+            // Every connection busy for the whole wait: shed, and say when to come back.
+            metrics::counter!(crate::metrics::DB_POOL_TIMEOUTS).increment(1);
+        }
+        ApiError::unavailable("the database").with_header(actix_web::http::header::RETRY_AFTER, "1")
     }
 }
 
 impl From<redis::RedisError> for ApiError {
     fn from(err: redis::RedisError) -> Self {
         tracing::warn!(error = %err, "redis error");
+        metrics::counter!(crate::metrics::REDIS_ERRORS).increment(1);
         ApiError::unavailable("the cache")
     }
 }

@@ -37,6 +37,15 @@ pub async fn request_id(
     Ok(res)
 }
 
+/// The route a request matched, as declared (`/api/v1/users/{user_id}`), for the metrics and
+/// the access log when actix's own pattern does not know it (the gateway routes by its table).
+#[derive(Debug, Clone)]
+pub struct RouteTemplate(pub String);
+
+/// The user a request was authenticated as (its verified token's subject), for the access log.
+#[derive(Debug, Clone, Copy)]
+pub struct Principal(pub uuid::Uuid);
+
 /// The configured default locale (`localization.default_locale`), for [`localize`].
 #[derive(Debug, Clone)]
 pub struct DefaultLocale(pub String);

@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod error;
 pub mod http;
 pub mod ids;
+pub mod metrics;
 pub mod internal;
 pub mod oauth_http;
 pub mod org_access;

@@ -36,6 +36,33 @@ pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     outbox::table.filter(outbox::published_at.is_null()).count().get_result(conn).await
 }
 
+/// What waits to be published: how many events, and how long the oldest has waited.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Backlog {
+    pub unsent: i64,
+    /// Seconds; zero when nothing waits.
+    pub oldest_unsent_secs: f64,
+}
+
+/// The schema's outbox backlog (the pending rows are indexed).
+pub async fn backlog(conn: &mut AsyncPgConnection) -> QueryResult<Backlog> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        unsent: i64,
+        #[diesel(sql_type = diesel::sql_types::Double)]
+        oldest: f64,
+    }
+    let row: Row = diesel::sql_query(
+        "SELECT count(*) AS unsent, \
+                COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest \
+         FROM outbox WHERE published_at IS NULL",
+    )
+    .get_result(conn)
+    .await?;
+    Ok(Backlog { unsent: row.unsent, oldest_unsent_secs: row.oldest.max(0.0) })
+}
+
 pub use janua_events::BrokerStatus;
 
 pub struct OutboxRelay {

@@ -9,6 +9,8 @@
 
 pub mod endpoints;
 pub mod extract;
+pub mod health;
+pub mod observe;
 
 #[doc(hidden)]
 pub use actix_web as __actix_web;
@@ -126,7 +128,8 @@ impl Running {
 }
 
 /// Serves `configure` on `listener` with the edges every Janua server has: the request id,
-/// error messages in the reader's language, and `http.workers` workers. (`configure` sets the
+/// its metrics and access-log line, error messages in the reader's language, and
+/// `http.workers` workers. (`configure` sets the
 /// default service: the envelope's 404 for the services, the proxy for the gateway.)
 pub fn serve<F>(
     name: &'static str, settings: &Settings, listener: TcpListener, workers: Workers, configure: F,
@@ -135,11 +138,15 @@ where
     F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
 {
     let port = listener.local_addr()?.port();
+    janua_core::metrics::install();
     let default_locale = janua_core::http::DefaultLocale(settings.localization.default_locale.clone());
+    let observed = observe::Observed { service: name, access_log: settings.log.access };
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(default_locale.clone()))
+            .app_data(web::Data::new(observed))
             .wrap(middleware::from_fn(janua_core::http::localize))
+            .wrap(middleware::from_fn(observe::observe))
             .wrap(middleware::from_fn(janua_core::http::request_id))
             .configure(configure.clone())
     });
@@ -148,6 +155,29 @@ where
         None => server,
     };
     Ok(Running { name, port, server: server.listen(listener)?.run(), workers })
+}
+
+/// The management listener: `GET /metrics`, the Prometheus text format of every service this
+/// process runs (the gauges sampled at the scrape). Nothing else answers there.
+pub fn serve_metrics(listener: TcpListener) -> anyhow::Result<Running> {
+    let port = listener.local_addr()?.port();
+    janua_core::metrics::install();
+    let server = HttpServer::new(|| {
+        App::new()
+            .route(
+                "/metrics",
+                web::get().to(|| async {
+                    actix_web::HttpResponse::Ok()
+                        .content_type("text/plain; version=0.0.4; charset=utf-8")
+                        .body(janua_core::metrics::scrape().await)
+                }),
+            )
+            .default_service(web::to(janua_core::http::not_found))
+    })
+    .workers(1)
+    .listen(listener)?
+    .run();
+    Ok(Running { name: "metrics", port, server, workers: Workers::default() })
 }
 
 /// Redis, as every service reaches it.
@@ -222,8 +252,8 @@ pub struct Connected {
     /// Up while the outbox relay is connected to the broker.
     pub broker: janua_db::outbox::BrokerStatus,
     pub workers: Workers,
-    consumers: Vec<janua_events::BrokerStatus>,
-    extra: Vec<Check>,
+    consumers: Vec<(String, janua_events::BrokerStatus)>,
+    dependencies: Vec<(&'static str, health::Check)>,
 }
 
 impl Connected {
@@ -260,7 +290,7 @@ impl Connected {
             broker,
             workers,
             consumers: Vec::new(),
-            extra: Vec::new(),
+            dependencies: Vec::new(),
         })
     }
 
@@ -284,6 +314,7 @@ impl Connected {
     /// Consumes `subscription` from the service's broker; answers the consumer's status.
     pub fn consume(&mut self, subscription: Subscription, handler: Handler) -> janua_events::BrokerStatus {
         let status = janua_events::BrokerStatus::default();
+        self.consumers.push((subscription.queue.clone(), status.clone()));
         self.workers.spawn(janua_events::consumer::run(
             self.service.amqp_url(&self.settings),
             self.settings.amqp_exchange.clone(),
@@ -291,7 +322,6 @@ impl Connected {
             handler,
             status.clone(),
         ));
-        self.consumers.push(status.clone());
         status
     }
 
@@ -300,6 +330,7 @@ impl Connected {
         &mut self, subscription: Subscription, max_batch: usize, handler: BatchHandler,
     ) -> janua_events::BrokerStatus {
         let status = janua_events::BrokerStatus::default();
+        self.consumers.push((subscription.queue.clone(), status.clone()));
         self.workers.spawn(janua_events::consumer::run_batched(
             self.service.amqp_url(&self.settings),
             self.settings.amqp_exchange.clone(),
@@ -308,7 +339,6 @@ impl Connected {
             handler,
             status.clone(),
         ));
-        self.consumers.push(status.clone());
         status
     }
 
@@ -377,48 +407,6 @@ async fn erase_person(
     Ok(actix_web::HttpResponse::Ok().json(serde_json::json!({ "rows": rows })))
 }
 
-/// What a service needs to answer requests, as its readiness reports it.
-#[derive(Clone)]
-pub struct Readiness {
-    pool: Pool,
-    redis: redis::aio::ConnectionManager,
-    /// The outbox relay's link to the broker.
-    broker: janua_db::outbox::BrokerStatus,
-    /// The service's consumers' links.
-    consumers: Vec<janua_events::BrokerStatus>,
-    /// Checks of the service's own (auth: identity answers).
-    extra: Vec<Check>,
-}
-
-/// A check a service adds to its readiness: what is unavailable when it fails.
-pub type Check =
-    Arc<dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Result<(), &'static str>> + Send>> + Send + Sync>;
-
-/// `GET /api/v1/health/live`: the process can serve.
-pub async fn live() -> actix_web::HttpResponse {
-    actix_web::HttpResponse::Ok().json(serde_json::json!({ "status": "alive" }))
-}
-
-/// `GET /api/v1/health/ready` (and `/internal/v1/health/ready`): the database and Redis
-/// answer, the outbox relay and every consumer are attached to the broker, and the service's
-/// own checks pass.
-pub async fn ready(readiness: web::Data<Readiness>) -> Result<actix_web::HttpResponse, janua_core::ApiError> {
-    use janua_core::ApiError;
-    janua_db::ping(&readiness.pool).await.map_err(|_| ApiError::unavailable("the database"))?;
-    let mut redis = readiness.redis.clone();
-    redis::cmd("PING").query_async::<String>(&mut redis).await?;
-    if !readiness.broker.is_connected() {
-        return Err(ApiError::unavailable("the message broker"));
-    }
-    if readiness.consumers.iter().any(|c| !c.is_connected()) {
-        return Err(ApiError::unavailable("the event consumer"));
-    }
-    for check in &readiness.extra {
-        check().await.map_err(ApiError::unavailable)?;
-    }
-    Ok(actix_web::HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))
-}
-
 /// Mounts a service's internal API: `routes` under `/internal/v1`, every one behind the
 /// service token (`janua_core::http::service_token_guard`; anyone else gets a 404), with the
 /// service's readiness and its part of the OpenAPI document.
@@ -440,7 +428,8 @@ fn internal(cfg: &mut web::ServiceConfig, document: utoipa::openapi::OpenApi, ro
                     async move { actix_web::HttpResponse::Ok().json(document) }
                 }),
             )
-            .route("/health/ready", web::get().to(ready))
+            .route("/health", web::get().to(health::detailed))
+            .route("/health/ready", web::get().to(health::ready))
             .configure(routes.internal),
     );
 }
@@ -453,9 +442,9 @@ pub fn document(service: &Service, endpoints: &endpoints::Endpoints) -> utoipa::
 }
 
 impl Connected {
-    /// Adds a check to the service's readiness.
-    pub fn ready_when(&mut self, check: Check) {
-        self.extra.push(check);
+    /// Adds a dependency to the service's detailed health (never to its readiness).
+    pub fn depends_on(&mut self, name: &'static str, check: health::Check) {
+        self.dependencies.push((name, check));
     }
 
     /// Serves the service's routes with its [`State`] holding `own`, guarded by the launch's
@@ -477,21 +466,22 @@ impl Connected {
     where
         S: Clone + Send + 'static,
     {
-        let readiness = Readiness {
+        let health = health::Health {
+            service: self.service.name,
             pool: self.pool.clone(),
             redis: self.redis.clone(),
-            broker: self.broker.clone(),
+            relay: self.broker.clone(),
             consumers: self.consumers.clone(),
-            extra: self.extra.clone(),
+            dependencies: self.dependencies.clone(),
         };
         let (settings, service, pool) = (self.settings.clone(), self.service, self.pool.clone());
         self.serve_routes(listener, move |cfg| {
             janua_core::http::service_app_data(cfg, &settings);
             cfg.app_data(web::Data::new(state.clone()))
                 .app_data(web::Data::new(guard.clone()))
-                .app_data(web::Data::new(readiness.clone()))
-                .route("/api/v1/health/live", web::get().to(live))
-                .route("/api/v1/health/ready", web::get().to(ready));
+                .app_data(web::Data::new(health.clone()))
+                .route("/api/v1/health/live", web::get().to(health::live))
+                .route("/api/v1/health/ready", web::get().to(health::ready));
             let endpoints = (routes.public)();
             endpoints.configure(cfg);
             internal(cfg, document(service, &endpoints), routes, pool.clone());

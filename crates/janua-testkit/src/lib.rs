@@ -30,6 +30,8 @@ pub struct TestStack {
     pub audit_url: String,
     pub enterprise_url: String,
     pub webhooks_url: String,
+    /// The management listener (`/metrics`).
+    pub metrics_url: String,
     pub settings: Settings,
     pub smtp: SmtpSink,
     pub http: reqwest::Client,
@@ -98,8 +100,9 @@ impl TestStack {
         let mut settings = test_settings(&db_name, &vhost, smtp.port());
         let bind = || TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let (gl, al, il, ol) = (bind(), bind(), bind(), bind());
-        let (aul, wl, el) = (bind(), bind(), bind());
+        let (aul, wl, el, ml) = (bind(), bind(), bind(), bind());
         let url = |l: &TcpListener| format!("http://127.0.0.1:{}", l.local_addr().unwrap().port());
+        let metrics_url = url(&ml);
         settings.gateway.service.url = url(&gl);
         settings.auth.url = url(&al);
         settings.identity.url = url(&il);
@@ -121,7 +124,8 @@ impl TestStack {
             .with("org", ol)
             .with("audit", aul)
             .with("enterprise", el)
-            .with("webhooks", wl);
+            .with("webhooks", wl)
+            .with("metrics", ml);
         let running = janua::stack::start(janua::stack::Target::All, settings.clone(), listeners)
             .await
             .expect("the stack starts");
@@ -140,6 +144,7 @@ impl TestStack {
             audit_url: settings.audit.service.url.clone(),
             enterprise_url: settings.enterprise.url.clone(),
             webhooks_url: settings.webhooks.service.url.clone(),
+            metrics_url,
             settings,
             smtp,
             http,
@@ -716,6 +721,57 @@ impl TestStack {
     pub async fn wait_for_count(&self, what: &str, schema: &str, sql: &str, expected: i64) {
         eventually(what, Duration::from_secs(15), || async {
             (self.count(schema, sql).await == expected).then_some(())
+        })
+        .await;
+    }
+
+    /// The process's metrics as Prometheus scrapes them.
+    pub async fn metrics(&self) -> String {
+        let resp = self.http.get(format!("{}/metrics", self.metrics_url)).send().await.expect("metrics answer");
+        assert_eq!(resp.status(), 200);
+        resp.text().await.unwrap()
+    }
+
+    /// Each service's own base URL, by name.
+    pub fn service_urls(&self) -> [(&'static str, &str); 6] {
+        [
+            ("auth", &self.settings.auth.url),
+            ("identity", &self.settings.identity.url),
+            ("org", &self.settings.org.url),
+            ("audit", &self.settings.audit.service.url),
+            ("webhooks", &self.settings.webhooks.service.url),
+            ("enterprise", &self.settings.enterprise.url),
+        ]
+    }
+
+    /// A service's own report on its dependencies (`GET /internal/v1/health`).
+    pub async fn service_health(&self, service_url: &str) -> Value {
+        self.http
+            .get(format!("{service_url}/internal/v1/health"))
+            .header(janua_core::http::SERVICE_TOKEN_HEADER, service_token(&self.settings))
+            .send()
+            .await
+            .expect("the service answers")
+            .json()
+            .await
+            .expect("a health report")
+    }
+
+    /// Waits until every service holds its links to the broker (its relay and each consumer)
+    /// (events published from then on reach their queues without waiting in an outbox).
+    pub async fn wait_until_attached(&self) {
+        eventually("every broker link up", Duration::from_secs(30), || async {
+            for (_, url) in self.service_urls() {
+                let report = self.service_health(url).await;
+                let links = report["dependencies"].as_array()?.iter().filter(|d| {
+                    let name = d["name"].as_str().unwrap_or_default();
+                    name == "broker" || name.starts_with("consumer:")
+                });
+                if links.into_iter().any(|d| d["status"] != "up") {
+                    return None;
+                }
+            }
+            Some(())
         })
         .await;
     }

@@ -79,10 +79,14 @@ impl Authenticated {
 pub fn verified_claims(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Claims, ApiError>> {
     let guard = req.app_data::<web::Data<TokenGuard>>().cloned();
     let token = bearer(req).map(str::to_owned);
+    let req = req.clone();
     Box::pin(async move {
         let guard = guard.ok_or_else(|| ApiError::internal("TokenGuard is not configured"))?;
         let token = token.ok_or_else(|| ApiError::unauthorized("token_missing"))?;
-        guard.check(&token).await
+        let claims = guard.check(&token).await?;
+        // Who the request is from, for the access log.
+        actix_web::HttpMessage::extensions_mut(&req).insert(janua_core::http::Principal(claims.sub));
+        Ok(claims)
     })
 }
 

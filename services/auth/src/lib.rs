@@ -143,10 +143,13 @@ pub async fn start(launch: Launch, listener: TcpListener) -> anyhow::Result<Runn
     service.workers.push(state.keys.spawn_rotation());
     service.workers.spawn(domain::bootstrap::bootstrap_admin(state.clone()));
     let identity = state.identity.clone();
-    service.ready_when(Arc::new(move || {
-        let identity = identity.clone();
-        Box::pin(async move { if identity.ready().await { Ok(()) } else { Err("the identity service") } })
-    }));
+    service.depends_on(
+        "identity",
+        Arc::new(move || {
+            let identity = identity.clone();
+            Box::pin(async move { identity.ready().await })
+        }),
+    );
     let guard = state.token_guard();
     service.serve_with(listener, state, guard, routes::ROUTES)
 }

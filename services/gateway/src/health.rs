@@ -1,5 +1,6 @@
-//! The Health router, answered by the gateway: `/health` (basic), `/live`, `/ready` (Redis
-//! and every upstream ready), `/detailed` (admin: each dependency with its latency).
+//! The Health router, answered by the gateway: `/health` (basic), `/live`, `/ready` (the
+//! gateway's own Redis answers), `/detailed` (admin: Redis, the live feed's broker link and
+//! each upstream's own report, with latencies and outbox backlogs).
 
 use crate::GatewayState;
 use crate::route_table::LocalRoute;
@@ -7,35 +8,56 @@ use actix_web::{HttpResponse, ResponseError};
 use janua_core::ApiError;
 use janua_tokens::Claims;
 use secrecy::ExposeSecret;
+use janua_service::health::Dependency;
 use std::time::Instant;
 
+/// One upstream's health as it reports it (`GET /internal/v1/health`), or down.
 #[derive(serde::Serialize)]
-struct Check {
-    name: &'static str,
-    status: &'static str,
-    latency_ms: f64,
+struct Upstream {
+    #[serde(flatten)]
+    reachable: Dependency,
+    /// The upstream's own dependencies (database, Redis, broker, consumers, ...).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    dependencies: Vec<Dependency>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outbox: Option<serde_json::Value>,
 }
 
-async fn checks(state: &GatewayState) -> Vec<Check> {
+impl Upstream {
+    fn is_up(&self) -> bool {
+        self.reachable.is_up() && self.dependencies.iter().all(Dependency::is_up)
+    }
+}
+
+/// Every dependency of the platform as the gateway sees it: its Redis, its live feed's link to
+/// the broker, and each upstream's own report.
+async fn checks(state: &GatewayState) -> (Vec<Dependency>, Vec<Upstream>) {
     let redis = async {
         let started = Instant::now();
-        let mut conn = state.redis.clone();
-        let ok = redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok();
-        Check { name: "redis", status: if ok { "up" } else { "down" }, latency_ms: ms(started) }
+        Dependency::new("redis", janua_service::health::redis_up(&state.redis).await, started)
     };
     let upstream = |name: &'static str, base: String| {
         let http = state.http.clone();
         let token = state.settings.secrets.service_token.expose_secret().to_string();
         async move {
             let started = Instant::now();
-            let ok = http
-                .get(format!("{}/internal/v1/health/ready", base.trim_end_matches('/')))
-                .header(janua_core::http::SERVICE_TOKEN_HEADER, token)
-                .timeout(std::time::Duration::from_secs(3))
-                .send()
-                .await
-                .is_ok_and(|r| r.status().is_success());
-            Check { name, status: if ok { "up" } else { "down" }, latency_ms: ms(started) }
+            let report = async {
+                let resp = http
+                    .get(format!("{}/internal/v1/health", base.trim_end_matches('/')))
+                    .header(janua_core::http::SERVICE_TOKEN_HEADER, token)
+                    .timeout(std::time::Duration::from_secs(5))
+                    .send()
+                    .await
+                    .ok()
+                    .filter(|r| r.status().is_success())?;
+                resp.json::<serde_json::Value>().await.ok()
+            }
+            .await;
+            let reachable = Dependency::new(name, report.is_some(), started);
+            let mut report = report.unwrap_or_default();
+            let dependencies = serde_json::from_value(report["dependencies"].take()).unwrap_or_default();
+            let outbox = Some(report["outbox"].take()).filter(|o| !o.is_null());
+            Upstream { reachable, dependencies, outbox }
         }
     };
     let (r, a, i, o, au, w, e) = futures::join!(
@@ -47,11 +69,8 @@ async fn checks(state: &GatewayState) -> Vec<Check> {
         upstream("webhooks", state.settings.webhooks.service.url.clone()),
         upstream("enterprise", state.settings.enterprise.url.clone())
     );
-    vec![r, a, i, o, au, w, e]
-}
-
-fn ms(started: Instant) -> f64 {
-    (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0
+    let own = vec![r, Dependency::new("broker:live-feed", state.hub.consumer.is_connected(), Instant::now())];
+    (own, vec![a, i, o, au, w, e])
 }
 
 pub async fn answer(
@@ -64,14 +83,14 @@ pub async fn answer(
             "version": env!("CARGO_PKG_VERSION"),
         })),
         LocalRoute::Live => HttpResponse::Ok().json(serde_json::json!({ "status": "alive" })),
+        // What the gateway itself needs to answer: Redis (rate limits, revocations). Never the
+        // upstreams: each has its own readiness, and a sibling's blip must not empty this one.
         LocalRoute::Ready => {
-            let checks = checks(state).await;
-            let down: Vec<&str> = checks.iter().filter(|c| c.status != "up").map(|c| c.name).collect();
-            if down.is_empty() {
+            if janua_service::health::redis_up(&state.redis).await {
                 HttpResponse::Ok().json(serde_json::json!({ "status": "ready" }))
             } else {
                 ApiError::keyed(janua_core::ErrorCode::ServiceUnavailable, "error.platform.not_ready", vec![])
-                    .with_details(serde_json::json!({ "down": down }))
+                    .with_details(serde_json::json!({ "down": ["redis"] }))
                     .error_response()
             }
         }
@@ -104,12 +123,16 @@ pub async fn answer(
             if !claims.is_some_and(Claims::is_admin) {
                 return ApiError::forbidden().error_response();
             }
-            let checks = checks(state).await;
-            let ready = checks.iter().all(|c| c.status == "up");
+            let (own, upstreams) = checks(state).await;
+            let ready = own.iter().all(Dependency::is_up) && upstreams.iter().all(Upstream::is_up);
+            let mut dependencies = serde_json::to_value(&own).unwrap_or_default();
+            if let Some(list) = dependencies.as_array_mut() {
+                list.extend(upstreams.iter().filter_map(|u| serde_json::to_value(u).ok()));
+            }
             HttpResponse::Ok().json(serde_json::json!({
                 "status": if ready { "ready" } else { "degraded" },
                 "version": env!("CARGO_PKG_VERSION"),
-                "dependencies": checks,
+                "dependencies": dependencies,
             }))
         }
     }

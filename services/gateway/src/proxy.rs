@@ -101,10 +101,17 @@ pub async fn dispatch(
     }
     let mut response = match state.table.find(req.method(), req.path()) {
         _ if !decision.allowed => {
+            metrics::counter!(janua_core::metrics::RATE_LIMITED, "tier" => tier.name()).increment(1);
             let retry = (decision.reset - chrono::Utc::now().timestamp()).max(1) as u64;
             ApiError::too_many_requests(retry).error_response()
         }
-        Match::Found(route) => answer(&req, payload, &state, route, verified).await,
+        Match::Found(route) => {
+            req.extensions_mut().insert(janua_core::http::RouteTemplate(route.pattern.clone()));
+            if let Some(Ok(claims)) = &verified {
+                req.extensions_mut().insert(janua_core::http::Principal(claims.sub));
+            }
+            answer(&req, payload, &state, route, verified).await
+        }
         Match::MethodNotAllowed(allowed) => {
             let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
             let method = vec![("method", req.method().to_string().into())];

@@ -14,6 +14,18 @@ pub enum Tier {
     Scim,
 }
 
+impl Tier {
+    /// The tier's name in metrics.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Anonymous => "anonymous",
+            Tier::Authenticated => "authenticated",
+            Tier::Admin => "admin",
+            Tier::Scim => "scim",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Decision {
     pub limit: u32,

@@ -103,6 +103,18 @@ pub async fn start(
 ) -> anyhow::Result<Vec<Running>> {
     let launch = launch(settings)?;
     let mut running = Vec::new();
+    let metrics = &launch.settings.metrics;
+    if metrics.enabled {
+        let listener = match listeners.0.remove("metrics") {
+            Some(listener) => listener,
+            None => TcpListener::bind((metrics.host.as_str(), metrics.port)).map_err(|e| {
+                anyhow::anyhow!("metrics: cannot listen on {}:{}: {e}", metrics.host, metrics.port)
+            })?,
+        };
+        let started = janua_service::serve_metrics(listener)?;
+        tracing::info!(port = started.port(), "metrics listening");
+        running.push(started);
+    }
     for (_, service, start) in selected(target) {
         let listener = match listeners.0.remove(service.name) {
             Some(listener) => listener,
