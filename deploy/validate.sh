@@ -5,8 +5,9 @@
 #   2. kustomization.yaml lists exactly the manifests in the folder;
 #   3. Janua's own rules: every Deployment has liveness and readiness probes on the health
 #      routes, resource requests and limits, a non-root read-only container, and takes its
-#      environment from the ConfigMap janua-config and the Secret janua-secrets; Services,
-#      HPAs and the migration Job point at things that exist.
+#      environment from the ConfigMap janua-config and the Secret janua-secrets, and carries
+#      prometheus.io/* annotations naming one of its container ports and the path /metrics;
+#      Services, HPAs and the migration Job point at things that exist.
 # Prints one line per file (and per Deployment checked); exits non-zero on any failure.
 #
 # Usage: deploy/validate.sh            (K8S_VERSION=1.33.0 deploy/validate.sh for another version)
@@ -58,6 +59,7 @@ import yaml
 files = sys.argv[1:]
 HEALTH = {"livenessProbe": "/api/v1/health/live", "readinessProbe": "/api/v1/health/ready"}
 CONFIGMAP, SECRET = "janua-config", "janua-secrets"
+METRICS_PATH = "/metrics"
 failed = False
 docs = []  # (file, doc)
 kustomizations = []
@@ -186,6 +188,20 @@ for f, d in by_kind("Deployment"):
     labels = spec.get("template", {}).get("metadata", {}).get("labels", {})
     if not selector or any(labels.get(k) != v for k, v in selector.items()):
         errors.append("selector does not match the pod labels")
+    # Prometheus scrapes each pod by annotation: the port must be a declared container port
+    # (the management listener, metrics.port) and the path the metrics route.
+    annotations = spec.get("template", {}).get("metadata", {}).get("annotations", {}) or {}
+    container_ports = {p.get("containerPort") for c in pod.get("containers", []) for p in c.get("ports", []) or []}
+    if annotations.get("prometheus.io/scrape") != "true":
+        errors.append('annotation prometheus.io/scrape is not "true"')
+    prom_port = annotations.get("prometheus.io/port")
+    if not isinstance(prom_port, str) or not prom_port.isdigit():
+        errors.append(f"annotation prometheus.io/port is {prom_port!r}, want a quoted port number")
+    elif int(prom_port) not in container_ports:
+        errors.append(f"annotation prometheus.io/port {prom_port} is not a declared containerPort "
+                      f"({sorted(p for p in container_ports if p is not None)})")
+    if annotations.get("prometheus.io/path") != METRICS_PATH:
+        errors.append(f"annotation prometheus.io/path is {annotations.get('prometheus.io/path')!r}, want {METRICS_PATH}")
     for c in pod.get("containers", []):
         args = list(c.get("command", [])) + list(c.get("args", []))
         if "--target" not in args or args[args.index("--target") + 1:][:1] != [n]:
@@ -196,7 +212,8 @@ for f, d in by_kind("Deployment"):
         for e in errors:
             print(f"       {e}")
     else:
-        print(f"ok   Deployment/{n} ({f}): probes, resources, security, env from {CONFIGMAP}+{SECRET}")
+        print(f"ok   Deployment/{n} ({f}): probes, resources, security, env from {CONFIGMAP}+{SECRET}, "
+              f"scraped on {annotations['prometheus.io/port']}{METRICS_PATH}")
 
 # --- Jobs --------------------------------------------------------------------------------------
 for f, d in by_kind("Job"):

@@ -19,6 +19,7 @@ mod localization;
 mod magic;
 mod mfa;
 mod oauth;
+mod operations;
 mod organizations;
 mod outbound;
 mod outbox;

@@ -135,8 +135,14 @@ impl OutboxRelay {
                     continue;
                 }
             };
+            let service = self.listen_url.as_ref().map(|(_, schema)| schema.clone()).unwrap_or_default();
+            let published = metrics::counter!(janua_core::metrics::OUTBOX_PUBLISHED, "service" => service);
             loop {
-                match self.publish_batch(&publisher).await {
+                let batch = self.publish_batch(&publisher).await;
+                if let Ok(n) = batch {
+                    published.increment(n as u64);
+                }
+                match batch {
                     Ok(n) if n as i64 == self.batch_size => continue,
                     Ok(_) => self.wait_for_rows(&mut listener).await,
                     Err(RelayError::Publish(e)) => {

@@ -222,11 +222,11 @@ async fn deliver(
         Apply::One(handler) => {
             while let Some(delivery) = deliveries.next().await {
                 let delivery = delivery?;
-                let outcome = match EventEnvelope::decode(delivery.data.as_slice()) {
-                    Ok(envelope) => tried_in_place(&sub.queue, || handler(envelope.clone())).await,
-                    Err(e) => Err(HandleError::Reject(format!("undecodable envelope: {e}"))),
+                let (outcome, envelope) = match EventEnvelope::decode(delivery.data.as_slice()) {
+                    Ok(envelope) => (tried_in_place(&sub.queue, || handler(envelope.clone())).await, Some(envelope)),
+                    Err(e) => (Err(HandleError::Reject(format!("undecodable envelope: {e}"))), None),
                 };
-                settle(&sub.queue, &delivery, outcome).await?;
+                settle(&sub.queue, &delivery, envelope.as_ref(), outcome).await?;
             }
         }
         Apply::Batch(handler, max) => {
@@ -239,7 +239,7 @@ async fn deliver(
                         Ok(envelope) => ready.push((delivery, envelope)),
                         Err(e) => {
                             let why = format!("undecodable envelope: {e}");
-                            settle(&sub.queue, &delivery, Err(HandleError::Reject(why))).await?;
+                            settle(&sub.queue, &delivery, None, Err(HandleError::Reject(why))).await?;
                         }
                     }
                 }
@@ -249,29 +249,31 @@ async fn deliver(
                 let envelopes: Vec<EventEnvelope> = ready.iter().map(|(_, e)| e.clone()).collect();
                 match tried_in_place(&sub.queue, || handler(envelopes.clone())).await {
                     Ok(()) => {
-                        for (delivery, _) in &ready {
+                        for (delivery, envelope) in &ready {
                             delivery.ack(BasicAckOptions::default()).await?;
+                            observe(&sub.queue, delivery, Some(envelope), Outcome::Handled);
                         }
                     }
                     Err(HandleError::Retry(why)) => {
                         tracing::warn!(queue = %sub.queue, reason = %why, events = ready.len(), "event batch failed; will be redelivered");
-                        for (delivery, _) in &ready {
+                        for (delivery, envelope) in &ready {
                             delivery.nack(BasicNackOptions { requeue: true, ..Default::default() }).await?;
+                            observe(&sub.queue, delivery, Some(envelope), Outcome::Retried);
                         }
                     }
                     Err(HandleError::Reject(_)) if ready.len() > 1 => {
                         for (delivery, envelope) in ready {
                             let outcome =
                                 tried_in_place(&sub.queue, || handler(vec![envelope.clone()])).await;
-                            settle(&sub.queue, &delivery, outcome).await?;
+                            settle(&sub.queue, &delivery, Some(&envelope), outcome).await?;
                         }
                     }
                     Err(reject) => {
-                        for (delivery, _) in &ready {
+                        for (delivery, envelope) in &ready {
                             let why = match &reject {
                                 HandleError::Reject(w) | HandleError::Retry(w) => w.clone(),
                             };
-                            settle(&sub.queue, delivery, Err(HandleError::Reject(why))).await?;
+                            settle(&sub.queue, delivery, Some(envelope), Err(HandleError::Reject(why))).await?;
                         }
                     }
                 }
@@ -283,22 +285,60 @@ async fn deliver(
 
 /// Acks a handled delivery, requeues one to retry, dead-letters one that can never be handled.
 async fn settle(
-    queue: &str, delivery: &lapin::message::Delivery, outcome: Result<(), HandleError>,
+    queue: &str, delivery: &lapin::message::Delivery, envelope: Option<&EventEnvelope>,
+    outcome: Result<(), HandleError>,
 ) -> Result<(), lapin::Error> {
     match outcome {
         Ok(()) => {
             delivery.ack(BasicAckOptions::default()).await?;
+            observe(queue, delivery, envelope, Outcome::Handled);
         }
         Err(HandleError::Retry(why)) => {
             tracing::warn!(queue = %queue, reason = %why, "event handling failed; will be redelivered");
             delivery.nack(BasicNackOptions { requeue: true, ..Default::default() }).await?;
+            observe(queue, delivery, envelope, Outcome::Retried);
         }
         Err(HandleError::Reject(why)) => {
             tracing::error!(queue = %queue, reason = %why, "event dead-lettered");
             delivery.reject(BasicRejectOptions { requeue: false }).await?;
+            observe(queue, delivery, envelope, Outcome::DeadLettered);
         }
     }
     Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Outcome {
+    Handled,
+    Retried,
+    DeadLettered,
+}
+
+/// A settled delivery in the metrics: its outcome, whether the broker redelivered it, and
+/// (once handled) how long after it occurred.
+fn observe(queue: &str, delivery: &lapin::message::Delivery, envelope: Option<&EventEnvelope>, outcome: Outcome) {
+    use janua_core::metrics as m;
+    let queue = queue.to_string();
+    let name = match outcome {
+        Outcome::Handled => "handled",
+        Outcome::Retried => "retried",
+        Outcome::DeadLettered => "dead_lettered",
+    };
+    metrics::counter!(m::CONSUMED, "queue" => queue.clone(), "outcome" => name).increment(1);
+    if delivery.redelivered {
+        metrics::counter!(m::REDELIVERED, "queue" => queue.clone()).increment(1);
+    }
+    match outcome {
+        Outcome::DeadLettered => metrics::counter!(m::DEAD_LETTERED, "queue" => queue).increment(1),
+        Outcome::Handled => {
+            let occurred = envelope.and_then(|e| chrono::DateTime::parse_from_rfc3339(&e.occurred_at).ok());
+            if let Some(occurred) = occurred {
+                let lag = (chrono::Utc::now() - occurred.to_utc()).num_microseconds().unwrap_or(0).max(0);
+                metrics::histogram!(m::CONSUMER_LAG, "queue" => queue).record(lag as f64 / 1e6);
+            }
+        }
+        Outcome::Retried => {}
+    }
 }
 
 /// Declares a consumer's durable queue, its dead-letter queue and its bindings (idempotent;

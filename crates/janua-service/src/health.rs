@@ -116,3 +116,41 @@ pub async fn detailed(health: web::Data<Health>) -> HttpResponse {
         "outbox": backlog,
     }))
 }
+
+impl Health {
+    /// Samples, at each scrape, what this service's health knows as gauges: its broker links,
+    /// its database pool and its outbox backlog.
+    pub(crate) fn collect_metrics(&self) {
+        let health = self.clone();
+        janua_core::metrics::on_scrape(move || {
+            let health = health.clone();
+            Box::pin(async move { health.sample().await })
+        });
+    }
+
+    async fn sample(&self) {
+        use janua_core::metrics as m;
+        let service = self.service;
+        let link = |name: String, up: bool| {
+            metrics::gauge!(m::BROKER_LINK, "service" => service, "link" => name).set(if up { 1.0 } else { 0.0 });
+        };
+        link("relay".into(), self.relay.is_connected());
+        for (queue, status) in &self.consumers {
+            link(format!("consumer:{queue}"), status.is_connected());
+        }
+        let pool = self.pool.status();
+        let idle = pool.available as f64;
+        metrics::gauge!(m::DB_POOL_SIZE, "service" => service, "state" => "in_use").set(pool.size as f64 - idle);
+        metrics::gauge!(m::DB_POOL_SIZE, "service" => service, "state" => "idle").set(idle);
+        metrics::gauge!(m::DB_POOL_WAITING, "service" => service).set(pool.waiting as f64);
+        metrics::gauge!(m::DB_POOL_MAX, "service" => service).set(pool.max_size as f64);
+        let backlog = async {
+            let mut conn = self.pool.get().await.ok()?;
+            janua_db::outbox::backlog(&mut conn).await.ok()
+        };
+        if let Ok(Some(backlog)) = tokio::time::timeout(CHECK_TIMEOUT, backlog).await {
+            metrics::gauge!(m::OUTBOX_UNSENT, "service" => service).set(backlog.unsent as f64);
+            metrics::gauge!(m::OUTBOX_OLDEST, "service" => service).set(backlog.oldest_unsent_secs);
+        }
+    }
+}

@@ -474,6 +474,7 @@ impl Connected {
             consumers: self.consumers.clone(),
             dependencies: self.dependencies.clone(),
         };
+        health.collect_metrics();
         let (settings, service, pool) = (self.settings.clone(), self.service, self.pool.clone());
         self.serve_routes(listener, move |cfg| {
             janua_core::http::service_app_data(cfg, &settings);

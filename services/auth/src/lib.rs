@@ -141,6 +141,7 @@ pub async fn start(launch: Launch, listener: TcpListener) -> anyhow::Result<Runn
         .run(),
     );
     service.workers.push(state.keys.spawn_rotation());
+    mailer::collect_metrics(service.pool.clone());
     service.workers.spawn(domain::bootstrap::bootstrap_admin(state.clone()));
     let identity = state.identity.clone();
     service.depends_on(

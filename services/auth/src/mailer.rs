@@ -77,6 +77,7 @@ impl MailWorker {
                     Err(e) => {
                         let retry = Utc::now() + Duration::from_std(backoff(attempts)).unwrap_or(Duration::hours(1));
                         tracing::warn!(email_id = %id, error = %e, "email cannot be rendered yet; will retry");
+                        failed("transient");
                         emails::mark_failed(conn, id, retry, &e.to_string()).await?;
                         continue;
                     }
@@ -86,14 +87,19 @@ impl MailWorker {
                     Err(e) => {
                         // A message that cannot be built never will be: park it, keep the rest moving.
                         tracing::error!(email_id = %id, error = %e, "unsendable email parked");
+                        failed("permanent");
                         emails::mark_failed(conn, id, Utc::now() + Duration::days(3650), &e.to_string())
                             .await?;
                         continue;
                     }
                 };
                 match transport.send(message).await {
-                    Ok(_) => emails::mark_sent(conn, id, Utc::now()).await?,
+                    Ok(_) => {
+                        emails::mark_sent(conn, id, Utc::now()).await?;
+                        metrics::counter!(janua_core::metrics::MAIL_SENT).increment(1);
+                    }
                     Err(e) => {
+                        failed("transient");
                         let backoff = Duration::from_std(backoff(attempts)).unwrap_or(Duration::hours(1));
                         tracing::warn!(email_id = %id, error = %e, "SMTP send failed; will retry");
                         emails::mark_failed(conn, id, Utc::now() + backoff, &e.to_string()).await?;
@@ -119,6 +125,25 @@ impl MailWorker {
             }),
         }
     }
+}
+
+fn failed(kind: &'static str) {
+    metrics::counter!(janua_core::metrics::MAIL_FAILURES, "kind" => kind).increment(1);
+}
+
+/// The mail queue's depth, sampled at each scrape.
+pub fn collect_metrics(pool: Pool) {
+    janua_core::metrics::on_scrape(move || {
+        let pool = pool.clone();
+        Box::pin(async move {
+            let Ok(mut conn) = pool.get().await else {
+                return;
+            };
+            if let Ok(n) = emails::queued(&mut conn).await {
+                metrics::gauge!(janua_core::metrics::MAIL_QUEUE).set(n as f64);
+            }
+        })
+    });
 }
 
 /// 2 s doubling to an hour, jittered so a recovered SMTP server is not hit by the whole queue

@@ -91,6 +91,16 @@ pub static SERVICE: Service =
 pub async fn start(launch: janua_service::Launch, listener: TcpListener) -> anyhow::Result<Running> {
     let settings = launch.settings;
     let state = GatewayState::build(settings.as_ref().clone()).await?;
+    let hub = state.hub.clone();
+    janua_core::metrics::on_scrape(move || {
+        let hub = hub.clone();
+        Box::pin(async move {
+            use janua_core::metrics as m;
+            metrics::gauge!(m::WEBSOCKET_CONNECTIONS).set(hub.connections() as f64);
+            let up = if hub.consumer.is_connected() { 1.0 } else { 0.0 };
+            metrics::gauge!(m::BROKER_LINK, "service" => SERVICE.name, "link" => "live-feed").set(up);
+        })
+    });
     let mut workers = Workers::default();
     workers.spawn(websocket::consume(
         SERVICE.amqp_url(&settings),

@@ -147,6 +147,12 @@ impl Dispatcher {
             }
         };
         tracing::debug!(status = ?outcome.status, ?next, latency_ms, "webhook attempt made");
+        let counted = match next {
+            Next::Succeeded => "delivered",
+            Next::RetryAfterMs(_) => "failed",
+            Next::Failed => "exhausted",
+        };
+        metrics::counter!(janua_core::metrics::WEBHOOK_DELIVERIES, "outcome" => counted).increment(1);
         let record = Attempt {
             id: janua_core::ids::new_id(),
             delivery_id: claimed.id,

@@ -60,6 +60,7 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         events_in::handler(service.pool.clone(), wake.clone()),
     );
     service.workers.spawn(dispatcher.run());
+    store::endpoints::collect_metrics(service.pool.clone());
     let own = Webhooks {
         orgs: janua_core::org_access::OrgPermissions::new(&settings, service.http.clone()),
         secrets,

@@ -84,6 +84,9 @@ impl LocalKeys {
         if let Some(signer) = stored.iter().find(|k| k.signing_until > now) {
             let private = self.sealer.open(&signer.private_jwk_sealed)?;
             ring.set_signer(std::str::from_utf8(&private)?)?;
+            // It began signing one rotation period before it stops.
+            let age = now - (signer.signing_until - self.rotation);
+            metrics::gauge!(janua_core::metrics::SIGNING_KEY_AGE).set(age.num_seconds().max(0) as f64);
         }
         // The same keys: keep the ring, and with it the tokens it has verified already.
         let current = self.current();

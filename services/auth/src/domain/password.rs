@@ -64,11 +64,23 @@ enum Job {
     Verify { password: String, phc: String, reply: oneshot::Sender<bool> },
 }
 
+/// A job and when it was queued.
+type Queued = (std::time::Instant, Job);
+
 #[derive(Default)]
 struct Lanes {
-    verify: std::collections::VecDeque<Job>,
-    hash: std::collections::VecDeque<Job>,
+    verify: std::collections::VecDeque<Queued>,
+    hash: std::collections::VecDeque<Queued>,
     closed: bool,
+}
+
+impl Lanes {
+    /// The lanes' depths in the metrics.
+    fn observe(&self) {
+        use janua_core::metrics as m;
+        metrics::gauge!(m::ARGON2_QUEUE, "lane" => "verify").set(self.verify.len() as f64);
+        metrics::gauge!(m::ARGON2_QUEUE, "lane" => "hash").set(self.hash.len() as f64);
+    }
 }
 
 struct Queue {
@@ -88,10 +100,12 @@ impl Queue {
         };
         if lane.len() >= limit {
             tracing::warn!(waiting = lane.len(), "password hashing is saturated; request shed");
+            metrics::counter!(janua_core::metrics::SHED, "service" => "auth", "queue" => "argon2").increment(1);
             return Err(ApiError::unavailable("password hashing")
                 .with_header(actix_web::http::header::RETRY_AFTER, "1"));
         }
-        lane.push_back(job);
+        lane.push_back((std::time::Instant::now(), job));
+        lanes.observe();
         drop(lanes);
         self.ready.notify_one();
         Ok(())
@@ -101,7 +115,14 @@ impl Queue {
     fn next(&self) -> Option<Job> {
         let mut lanes = self.lanes.lock().ok()?;
         loop {
-            if let Some(job) = lanes.verify.pop_front().or_else(|| lanes.hash.pop_front()) {
+            let (lane, queued) = match lanes.verify.pop_front() {
+                Some(queued) => ("verify", Some(queued)),
+                None => ("hash", lanes.hash.pop_front()),
+            };
+            if let Some((since, job)) = queued {
+                lanes.observe();
+                metrics::histogram!(janua_core::metrics::ARGON2_WAIT, "lane" => lane)
+                    .record(since.elapsed().as_secs_f64());
                 return Some(job);
             }
             if lanes.closed {

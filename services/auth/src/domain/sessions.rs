@@ -54,6 +54,7 @@ pub async fn create(
         &events::user_signed_in(user_id, session_id, method, meta.clone().into()),
     )
     .await?;
+    crate::handlers::auth::count_signin(method, "success");
     Ok(IssuedSession { session_id, refresh_token, auth_time })
 }
 

@@ -94,14 +94,14 @@ impl SigninThrottle {
         let known_device = origin.device.is_some();
         let wait_ms = if known_device { lock_ms } else { lock_ms.max(wide_ms) };
         if wait_ms > 0 {
-            return Err(ApiError::too_many_requests(((wait_ms + 999) / 1000) as u64));
+            return Err(throttled(ApiError::too_many_requests(((wait_ms + 999) / 1000) as u64)));
         }
         if !known_device
             && origin.ip.is_some()
             && ip_failures.unwrap_or(0) >= self.limits.signin_failures_per_ip_per_min
         {
             let now = chrono::Utc::now().timestamp();
-            return Err(ApiError::too_many_requests((60 - now % 60).max(1) as u64));
+            return Err(throttled(ApiError::too_many_requests((60 - now % 60).max(1) as u64)));
         }
         Ok(())
     }
@@ -116,7 +116,7 @@ impl SigninThrottle {
         let failures: Option<u32> = redis::cmd("GET").arg(self.ip_key(ip)).query_async(&mut conn).await?;
         if failures.unwrap_or(0) >= self.limits.signin_failures_per_ip_per_min {
             let now = chrono::Utc::now().timestamp();
-            return Err(ApiError::too_many_requests((60 - now % 60).max(1) as u64));
+            return Err(throttled(ApiError::too_many_requests((60 - now % 60).max(1) as u64)));
         }
         Ok(())
     }
@@ -282,9 +282,16 @@ impl SigninThrottle {
             .await?;
         if count > per_hour {
             tracing::info!(kind, "the mail budget of an address is spent; request dropped");
+            metrics::counter!(janua_core::metrics::THROTTLED, "kind" => "mail").increment(1);
         }
         Ok(count <= per_hour)
     }
+}
+
+/// A sign-in refused by a lock-out or an address's failure budget, counted.
+fn throttled(refusal: ApiError) -> ApiError {
+    metrics::counter!(janua_core::metrics::THROTTLED, "kind" => "signin").increment(1);
+    refusal
 }
 
 /// The throttle's account for checks made once the user is known (second factors, passkeys).

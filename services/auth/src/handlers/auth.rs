@@ -126,6 +126,7 @@ pub(crate) async fn sign_in_outcome(
 ) -> Result<serde_json::Value, ApiError> {
     let mut conn = state.pool.get().await?;
     let answer = if crate::store::mfa::totp_enabled(&mut conn, user.id).await? {
+        count_signin(method, "mfa_required");
         janua_db::outbox::enqueue(
             &mut conn,
             &events::mfa_changed("mfa.challenge_issued", user.id, method, meta.clone().into()),
@@ -144,10 +145,29 @@ pub(crate) async fn sign_in_outcome(
     answer.map_err(ApiError::internal)
 }
 
+/// A sign-in attempt in the metrics: its method (`password`, `magic_link`, `passkey`, `mfa`,
+/// `oauth`, `sso`, `reauth`; a provider or connection never becomes a label) and outcome
+/// (`success`, `failure`, `mfa_required`).
+pub(crate) fn count_signin(method: &str, outcome: &'static str) {
+    let method = match method {
+        m if m.starts_with("password+") => "mfa",
+        m if m.starts_with("oauth:") => "oauth",
+        m if m.starts_with("sso:") => "sso",
+        "password" => "password",
+        "magic_link" => "magic_link",
+        "passkey" => "passkey",
+        "reauth" => "reauth",
+        "mfa" => "mfa",
+        _ => "other",
+    };
+    metrics::counter!(janua_core::metrics::SIGNINS, "method" => method, "outcome" => outcome).increment(1);
+}
+
 /// Records a refused sign-in (`user.signin_failed` with why), whatever the method.
 pub(crate) async fn record_signin_failure(
-    state: &AuthState, user_id: Option<Uuid>, reason: &str, meta: &RequestMeta,
+    state: &AuthState, method: &str, user_id: Option<Uuid>, reason: &str, meta: &RequestMeta,
 ) -> Result<(), ApiError> {
+    count_signin(method, "failure");
     let mut conn = state.pool.get().await?;
     janua_db::outbox::enqueue(&mut conn, &events::user_signin_failed(user_id, reason, meta.clone().into()))
         .await?;
@@ -266,7 +286,7 @@ pub async fn signin(
     let ok = state.hasher.verify(&body.password, stored.as_deref()).await?;
     let (true, Some(user)) = (ok, user) else {
         state.throttle.record_failure_from(&email, origin).await?;
-        record_signin_failure(&state, None, "invalid_credentials", &meta).await?;
+        record_signin_failure(&state, "password", None, "invalid_credentials", &meta).await?;
         return Err(ApiError::invalid_credentials());
     };
     if user.status != "active" {

@@ -113,6 +113,7 @@ async fn refused(
     state: &AuthState, user_id: Uuid, meta: &RequestMeta, refusal: ApiError,
 ) -> Result<ApiError, ApiError> {
     state.throttle.record_failure(&account(user_id), meta.ip.as_deref()).await?;
+    crate::handlers::auth::count_signin("mfa", "failure");
     Ok(refusal)
 }
 

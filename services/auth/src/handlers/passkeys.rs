@@ -486,7 +486,7 @@ async fn refuse(state: &AuthState, user_id: Option<Uuid>, reason: &str, meta: &R
     if let Err(e) = counted {
         return e;
     }
-    match record_signin_failure(state, user_id, reason, meta).await {
+    match record_signin_failure(state, "passkey", user_id, reason, meta).await {
         Ok(()) => not_accepted(),
         Err(e) => e,
     }

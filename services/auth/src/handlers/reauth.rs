@@ -73,7 +73,7 @@ pub async fn reauthenticate(
     };
     if !proven {
         state.throttle.record_failure(&account, meta.ip.as_deref()).await?;
-        record_signin_failure(&state, Some(user_id), "reauthentication_failed", &meta).await?;
+        record_signin_failure(&state, "reauth", Some(user_id), "reauthentication_failed", &meta).await?;
         return Err(ApiError::invalid_credentials());
     }
     state.throttle.record_success(&account, meta.ip.as_deref()).await?;

@@ -43,6 +43,16 @@ pub async fn lock_due(
         .await
 }
 
+/// Mails waiting to be sent, due now or at their next retry (not those parked as unsendable).
+pub async fn queued(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
+    outgoing_emails::table
+        .filter(outgoing_emails::sent_at.is_null())
+        .filter(outgoing_emails::next_attempt_at.lt(Utc::now() + chrono::Duration::days(30)))
+        .count()
+        .get_result(conn)
+        .await
+}
+
 /// Sent: the body (with its token link) is wiped.
 pub async fn mark_sent(conn: &mut AsyncPgConnection, id: Uuid, now: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(outgoing_emails::table.find(id))

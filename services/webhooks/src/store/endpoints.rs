@@ -207,3 +207,25 @@ pub async fn mark_failing(
     .await
     .optional()
 }
+
+/// Endpoints disabled after failing too long (not those a user switched off), sampled at each
+/// scrape.
+pub fn collect_metrics(pool: janua_db::Pool) {
+    janua_core::metrics::on_scrape(move || {
+        let pool = pool.clone();
+        Box::pin(async move {
+            let Ok(mut conn) = pool.get().await else {
+                return;
+            };
+            let disabled = endpoints::table
+                .filter(endpoints::enabled.eq(false))
+                .filter(endpoints::disabled_reason.ne("disabled by a user"))
+                .count()
+                .get_result::<i64>(&mut conn)
+                .await;
+            if let Ok(n) = disabled {
+                metrics::gauge!(janua_core::metrics::WEBHOOK_DISABLED).set(n as f64);
+            }
+        })
+    });
+}

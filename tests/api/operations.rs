@@ -1,0 +1,166 @@
+//! What an operator sees: Prometheus metrics on the management listener (never through the
+//! gateway) and one access-log line per request.
+
+use janua_testkit::{ExpectStatus, PASSWORD, TestStack, eventually};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The value of the first sample of `metric` whose labels include every one of `labels`.
+fn sample(scrape: &str, metric: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    scrape.lines().filter(|l| !l.starts_with('#')).find_map(|line| {
+        let (series, value) = line.rsplit_once(' ')?;
+        let (name, rest) = series.split_once('{').unwrap_or((series, ""));
+        if name != metric {
+            return None;
+        }
+        let all = labels.iter().all(|(k, v)| rest.contains(&format!("{k}=\"{v}\"")));
+        all.then(|| value.parse().ok()).flatten()
+    })
+}
+
+#[tokio::test]
+async fn every_service_reports_its_requests_and_what_on_call_alerts_on() {
+    let app = TestStack::spawn().await;
+    app.wait_until_attached().await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    app.signin("ada@example.com", "not her password").await.expect_error(401, "INVALID_CREDENTIALS").await;
+    app.signin("ada@example.com", PASSWORD).await.expect_status(200).await;
+    let me = format!("/api/v1/users/{}", ada["user"]["id"].as_str().unwrap());
+    app.get(&me, ada["access_token"].as_str()).await.expect_status(200).await;
+    app.get("/api/v1/no/such/route/abc123", None).await.expect_status(404).await;
+    // The gateway does not route the metrics: they are on the management port only.
+    app.get("/metrics", None).await.expect_status(404).await;
+
+    let scrape = eventually("the sign-up's events handled", Duration::from_secs(20), || async {
+        let scrape = app.metrics().await;
+        sample(&scrape, "janua_events_consumed_total", &[("queue", "audit"), ("outcome", "handled")])
+            .is_some()
+            .then_some(scrape)
+    })
+    .await;
+    let count = |metric: &str, labels: &[(&str, &str)]| sample(&scrape, metric, labels).unwrap_or(0.0);
+    // Per route template (never the path as sent), method and status, at the gateway and at
+    // the service that answered.
+    for service in ["gateway", "auth"] {
+        let signup = [("service", service), ("route", "/api/v1/auth/signup"), ("method", "POST"), ("status", "201")];
+        assert_eq!(count("janua_http_requests_total", &signup), 1.0, "{service}: {scrape}");
+        let timed = [("service", service), ("route", "/api/v1/auth/signup"), ("le", "+Inf")];
+        assert_eq!(count("janua_http_request_duration_seconds_bucket", &timed), 1.0, "{service}");
+    }
+    let user = [("service", "identity"), ("route", "/api/v1/users/{user_id}"), ("status", "200")];
+    assert_eq!(count("janua_http_requests_total", &user), 1.0);
+    assert!(!scrape.contains(ada["user"]["id"].as_str().unwrap()), "no identifier becomes a label");
+    assert!(!scrape.contains("abc123"), "a made-up path is not a label");
+    assert_eq!(count("janua_http_requests_total", &[("service", "gateway"), ("route", "unmatched")]), 2.0);
+    // Sign-ins by method and outcome.
+    assert_eq!(count("janua_signins_total", &[("method", "password"), ("outcome", "failure")]), 1.0);
+    assert!(count("janua_signins_total", &[("method", "password"), ("outcome", "success")]) >= 1.0);
+    // Passwords, events, pools, keys.
+    assert!(sample(&scrape, "janua_argon2_wait_seconds_count", &[("lane", "verify")]).is_some());
+    assert!(sample(&scrape, "janua_argon2_queue_depth", &[("lane", "hash")]).is_some());
+    for service in ["auth", "identity", "org", "audit", "webhooks", "enterprise"] {
+        assert!(sample(&scrape, "janua_outbox_unsent", &[("service", service)]).is_some(), "{service}");
+        assert!(sample(&scrape, "janua_outbox_oldest_unsent_seconds", &[("service", service)]).is_some());
+        assert_eq!(count("janua_broker_link_up", &[("service", service), ("link", "relay")]), 1.0, "{service}");
+        assert!(count("janua_db_pool_max_connections", &[("service", service)]) >= 1.0);
+        assert!(sample(&scrape, "janua_db_pool_connections", &[("service", service), ("state", "idle")]).is_some());
+    }
+    assert!(count("janua_outbox_published_total", &[("service", "identity")]) >= 1.0);
+    assert!(sample(&scrape, "janua_event_consumer_lag_seconds_count", &[("queue", "audit")]).is_some());
+    assert!(sample(&scrape, "janua_mail_queue_depth", &[]).is_some());
+    assert!(sample(&scrape, "janua_webhook_endpoints_disabled", &[]).is_some());
+    assert!(sample(&scrape, "janua_websocket_connections", &[]).is_some());
+    let key_age = count("janua_signing_key_age_seconds", &[]);
+    assert!((0.0..3600.0).contains(&key_age), "a fresh key: {key_age}");
+    assert!(scrape.contains("# HELP janua_http_requests_total"), "described");
+    assert!(scrape.contains("# TYPE janua_http_request_duration_seconds histogram"));
+}
+
+#[tokio::test]
+async fn the_metrics_port_answers_nothing_else() {
+    let app = TestStack::spawn().await;
+    let resp = app.http.get(format!("{}/api/v1/health", app.metrics_url)).send().await.unwrap();
+    assert_eq!(resp.status(), 404);
+    let resp = app.http.get(format!("{}/metrics", app.metrics_url)).send().await.unwrap();
+    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+}
+
+/// Where the test's access-log lines go.
+#[derive(Clone, Default)]
+struct Lines(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Lines {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_request_leaves_one_json_access_line_without_secrets() {
+    use tracing_subscriber::prelude::*;
+    let lines = Lines::default();
+    let writer = lines.clone();
+    // This process's subscriber (the stack's own init keeps the first one): JSON, as
+    // `log.format = "json"` writes it, for the access log only.
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .json()
+                .with_writer(move || writer.clone())
+                .with_filter(tracing_subscriber::filter::Targets::new().with_target("janua::access", tracing::Level::INFO)),
+        )
+        .init();
+    let app = TestStack::spawn().await;
+    let ada = app.signup("ada@example.com", PASSWORD).await;
+    let user_id = ada["user"]["id"].as_str().unwrap().to_string();
+    let secret = "c2VjcmV0LXRva2VuLXRoYXQtbXVzdC1ub3QtYmUtbG9nZ2Vk";
+    let resp = app
+        .http
+        .get(app.url(&format!(
+            "/api/v1/compliance/privacy/data-export/{}/download?token={secret}",
+            uuid::Uuid::new_v4()
+        )))
+        .header("x-request-id", "trace-me-1")
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_client_error() || resp.status().is_success());
+    app.http
+        .get(app.url("/api/v1/auth/me"))
+        .bearer_auth(ada["access_token"].as_str().unwrap())
+        .header("x-request-id", "trace-me-2")
+        .send()
+        .await
+        .unwrap()
+        .expect_status(200)
+        .await;
+    let parsed = eventually("the access lines", Duration::from_secs(5), || async {
+        let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        let parsed: Vec<serde_json::Value> =
+            text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
+        (parsed.iter().filter(|l| l["fields"]["request_id"] == "trace-me-2").count() >= 2).then_some((text, parsed))
+    })
+    .await;
+    let (text, parsed) = parsed;
+    assert!(!text.contains(secret), "a token in the query never reaches the log");
+    assert!(!text.contains(ada["access_token"].as_str().unwrap()));
+    // One line at the gateway and one at the service for each request.
+    let me: Vec<&serde_json::Value> = parsed.iter().filter(|l| l["fields"]["request_id"] == "trace-me-2").collect();
+    assert_eq!(me.len(), 2, "{me:?}");
+    for line in &me {
+        assert_eq!(line["target"], "janua::access");
+        assert_eq!(line["fields"]["method"], "GET");
+        assert_eq!(line["fields"]["route"], "/api/v1/auth/me");
+        assert_eq!(line["fields"]["status"], 200);
+        assert_eq!(line["fields"]["user_id"], user_id.as_str());
+        assert!(line["fields"]["latency_ms"].as_f64().unwrap() >= 0.0);
+    }
+    let services: Vec<&str> = me.iter().filter_map(|l| l["fields"]["service"].as_str()).collect();
+    assert!(services.contains(&"gateway") && services.contains(&"identity"), "{services:?}");
+    let verify = parsed.iter().find(|l| l["fields"]["request_id"] == "trace-me-1").unwrap();
+    assert_eq!(verify["fields"]["route"], "/api/v1/compliance/privacy/data-export/{export_id}/download");
+}
