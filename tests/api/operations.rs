@@ -164,3 +164,62 @@ async fn each_request_leaves_one_json_access_line_without_secrets() {
     let verify = parsed.iter().find(|l| l["fields"]["request_id"] == "trace-me-1").unwrap();
     assert_eq!(verify["fields"]["route"], "/api/v1/compliance/privacy/data-export/{export_id}/download");
 }
+
+/// Redis restarted empty (here: this stack's keys deleted): the revocation set is written back
+/// from PostgreSQL, and in the meantime no token is taken on trust. A suspended user's, a
+/// signed-out session's and a deleted user's unexpired tokens are never accepted.
+#[tokio::test]
+async fn after_redis_loses_everything_revoked_tokens_stay_refused() {
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
+    let [ada, bob, carol, dave] =
+        app.people(["ada@example.com", "bob@example.com", "carol@example.com", "dave@example.com"]).await;
+    app.post(&format!("/api/v1/admin/users/{}/suspend", ada.id), &serde_json::json!({}), Some(&admin))
+        .await
+        .expect_status(200)
+        .await;
+    app.post("/api/v1/auth/signout", &serde_json::json!({}), Some(&bob.token)).await.expect_status(204).await;
+    app.delete(&format!("/api/v1/admin/users/{}/force-delete", carol.id), Some(&admin))
+        .await
+        .expect_status(204)
+        .await;
+    for refused in [&ada, &bob, &carol] {
+        app.assert_token_refused(Some(&refused.token)).await;
+    }
+
+    // Everything this stack keeps in Redis goes: revocations, markers, rate limits.
+    let mut redis = app.redis().await;
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{}:*", app.settings.redis_prefix))
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    assert!(keys.iter().any(|k| k.contains(":revoked:")), "{keys:?}");
+    let _: () = redis::cmd("DEL").arg(&keys).query_async(&mut redis).await.unwrap();
+
+    // Until the set is whole again, a token is refused (503, Retry-After) or, once restored,
+    // refused for what it is (401); never accepted.
+    for (who, person) in [("suspended", &ada), ("signed out", &bob), ("deleted", &carol)] {
+        eventually(who, Duration::from_secs(15), || async {
+            let resp = app.get("/api/v1/auth/me", Some(&person.token)).await;
+            match resp.status().as_u16() {
+                401 => Some(()),
+                503 => {
+                    assert!(resp.headers().contains_key("retry-after"));
+                    None
+                }
+                other => panic!("{who}: a revoked token answered {other} after Redis lost the set"),
+            }
+        })
+        .await;
+    }
+    // Straight at a service too (no gateway in front).
+    let resp = app
+        .http
+        .get(format!("{}/api/v1/auth/me", app.identity_url))
+        .bearer_auth(&ada.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    app.get("/api/v1/auth/me", Some(&dave.token)).await.expect_status(200).await;
+}

@@ -60,9 +60,9 @@ pub const CATALOGUE: &[(&str, Kind, &[&str], &str)] = &[
     (WEBSOCKET_CONNECTIONS, Kind::Gauge, &[], "Live-feed WebSocket connections this replica holds."),
     (SIGNING_KEY_AGE, Kind::Gauge, &[], "Age of the key that signs new access tokens."),
     // Housekeeping.
-    (HOUSEKEEPING_DELETED, Kind::Counter, &["service", "job"], "Rows a retention job deleted."),
-    (HOUSEKEEPING_LAST_RUN, Kind::Gauge, &["service", "job"], "Unix time a retention job last completed."),
-    (HOUSEKEEPING_FAILURES, Kind::Counter, &["service", "job"], "Retention job runs that failed (retried at the next interval)."),
+    (HOUSEKEEPING_DELETED, Kind::Counter, &["service", "task"], "Rows a retention job deleted."),
+    (HOUSEKEEPING_LAST_RUN, Kind::Gauge, &["service", "task"], "Unix time a retention job last completed."),
+    (HOUSEKEEPING_FAILURES, Kind::Counter, &["service", "task"], "Retention job runs that failed (retried at the next interval)."),
 ];
 
 pub const HTTP_REQUESTS: &str = "janua_http_requests_total";

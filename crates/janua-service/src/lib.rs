@@ -442,6 +442,25 @@ pub fn document(service: &Service, endpoints: &endpoints::Endpoints) -> utoipa::
 }
 
 impl Connected {
+    /// Makes this service the keeper of `owner`'s part of the revocation set: written back
+    /// from PostgreSQL (`load`) now if Redis lacks it, and whenever Redis loses it later.
+    pub async fn keep_revocations<F>(&mut self, owner: &'static str, load: F)
+    where
+        F: Fn(Pool) -> futures::future::BoxFuture<'static, anyhow::Result<janua_tokens::revocation::Restore>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        let (pool, revocations) = (self.pool.clone(), self.revocations.clone());
+        let load = move || load(pool.clone());
+        // Before the first request: a token is not refused for want of a restore that had
+        // not run yet.
+        if let Err(e) = revocations.restore_if_lost(owner, load()).await {
+            tracing::warn!(owner, error = %e, "the revocation set cannot be restored yet");
+        }
+        self.workers.spawn(revocations.keep_restored(owner, load));
+    }
+
     /// Adds a dependency to the service's detailed health (never to its readiness).
     pub fn depends_on(&mut self, name: &'static str, check: health::Check) {
         self.dependencies.push((name, check));

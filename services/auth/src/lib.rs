@@ -142,6 +142,17 @@ pub async fn start(launch: Launch, listener: TcpListener) -> anyhow::Result<Runn
     );
     service.workers.push(state.keys.spawn_rotation());
     mailer::collect_metrics(service.pool.clone());
+    state.keys.collect_metrics();
+    // Auth is the source of truth for revoked sessions: written back if Redis loses them.
+    let within = service.revocations.ttl_secs();
+    service
+        .keep_revocations("sessions", move |pool| {
+            Box::pin(async move {
+                let mut conn = pool.get().await?;
+                Ok(store::sessions::revocations(&mut conn, within).await?)
+            })
+        })
+        .await;
     service.workers.spawn(domain::bootstrap::bootstrap_admin(state.clone()));
     let identity = state.identity.clone();
     service.depends_on(

@@ -79,7 +79,8 @@ pub async fn dispatch(
         Some(Ok(c)) => state.guard.revocations.keys(c.sub, c.sid).to_vec(),
         _ => Vec::new(),
     };
-    let (mut decision, revoked) = match state.limiter.hit(tier, &who, &revocation_keys).await {
+    let restored_keys = state.revocations.restored_keys();
+    let (mut decision, revoked) = match state.limiter.hit(tier, &who, &revocation_keys, &restored_keys).await {
         Ok(d) => d,
         Err(e) => return e.error_response(),
     };
@@ -87,7 +88,7 @@ pub async fn dispatch(
         // A revoked token is no credential: the request counts as anonymous too, and is
         // refused below.
         verified = Some(Err(ApiError::unauthorized("token_revoked")));
-        decision = match state.limiter.hit(Tier::Anonymous, &address, &[]).await {
+        decision = match state.limiter.hit(Tier::Anonymous, &address, &[], &[]).await {
             Ok((d, _)) => d,
             Err(e) => return e.error_response(),
         };

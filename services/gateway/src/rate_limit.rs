@@ -57,9 +57,10 @@ impl RateLimiter {
 
     /// Counts this request against `who` (an IP or a user id) in the current minute and, in
     /// the same round trip, looks up `revocation_keys` (the caller's session and user in the
-    /// revocation set). Returns the decision and whether any of them is listed.
+    /// revocation set) and the set's `restored_keys` (its owners' markers). Returns the
+    /// decision and whether any of them is listed; 503 while the set is being restored.
     pub async fn hit(
-        &self, tier: Tier, who: &str, revocation_keys: &[String],
+        &self, tier: Tier, who: &str, revocation_keys: &[String], restored_keys: &[String],
     ) -> Result<(Decision, bool), ApiError> {
         let now = chrono::Utc::now().timestamp();
         let window = now / 60;
@@ -71,8 +72,16 @@ impl RateLimiter {
             let (count,): (u32,) = pipe.query_async(&mut conn).await?;
             (count, false)
         } else {
-            let (count, listed): (u32, u32) =
-                pipe.cmd("EXISTS").arg(revocation_keys).query_async(&mut conn).await?;
+            let (count, listed, restored): (u32, u32, usize) = pipe
+                .cmd("EXISTS")
+                .arg(revocation_keys)
+                .cmd("EXISTS")
+                .arg(restored_keys)
+                .query_async(&mut conn)
+                .await?;
+            if restored < restored_keys.len() {
+                return Err(janua_tokens::revocation::unrestored());
+            }
             (count, listed > 0)
         };
         let limit = self.limit_of(tier);

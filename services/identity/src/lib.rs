@@ -31,6 +31,15 @@ pub static SERVICE: Service =
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
     let mut service = Connected::connect(&SERVICE, launch).await?;
     service.consume(events_in::subscription(), events_in::handler(service.pool.clone()));
+    // Identity is the source of truth for blocked users: written back if Redis loses them.
+    service
+        .keep_revocations("users", |pool| {
+            Box::pin(async move {
+                let mut conn = pool.get().await?;
+                Ok(store::users::revocations(&mut conn).await?)
+            })
+        })
+        .await;
     let orgs = janua_core::org_access::OrgPermissions::new(&service.settings, service.http.clone());
     service.serve(listener, Identity { orgs }, routes::ROUTES)
 }

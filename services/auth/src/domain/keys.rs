@@ -21,6 +21,8 @@ pub struct LocalKeys {
     access_ttl: Duration,
     ring: RwLock<Arc<KeyRing>>,
     gate: janua_tokens::jwks::RefreshGate,
+    /// When the current signer began signing (Unix seconds), for its age in the metrics.
+    signing_since: std::sync::atomic::AtomicI64,
 }
 
 impl LocalKeys {
@@ -34,6 +36,7 @@ impl LocalKeys {
             access_ttl: Duration::seconds(settings.tokens.access_ttl_secs),
             ring: RwLock::new(Arc::new(KeyRing::new(&settings.public_url, &settings.tokens.audience))),
             gate: janua_tokens::jwks::RefreshGate::new(),
+            signing_since: std::sync::atomic::AtomicI64::new(0),
         });
         keys.reload(false).await?;
         Ok(keys)
@@ -85,8 +88,8 @@ impl LocalKeys {
             let private = self.sealer.open(&signer.private_jwk_sealed)?;
             ring.set_signer(std::str::from_utf8(&private)?)?;
             // It began signing one rotation period before it stops.
-            let age = now - (signer.signing_until - self.rotation);
-            metrics::gauge!(janua_core::metrics::SIGNING_KEY_AGE).set(age.num_seconds().max(0) as f64);
+            let since = (signer.signing_until - self.rotation).timestamp();
+            self.signing_since.store(since, std::sync::atomic::Ordering::Relaxed);
         }
         // The same keys: keep the ring, and with it the tokens it has verified already.
         let current = self.current();
@@ -97,6 +100,20 @@ impl LocalKeys {
             *slot = Arc::new(ring);
         }
         Ok(())
+    }
+
+    /// The signer's age, sampled at each scrape: it keeps growing if rotation stalls.
+    pub fn collect_metrics(self: &Arc<Self>) {
+        let this = Arc::clone(self);
+        janua_core::metrics::on_scrape(move || {
+            let since = this.signing_since.load(std::sync::atomic::Ordering::Relaxed);
+            Box::pin(async move {
+                if since > 0 {
+                    let age = (Utc::now().timestamp() - since).max(0);
+                    metrics::gauge!(janua_core::metrics::SIGNING_KEY_AGE).set(age as f64);
+                }
+            })
+        });
     }
 
     /// Checks once a minute whether the signer is due for replacement and picks up keys

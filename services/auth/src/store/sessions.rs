@@ -176,3 +176,22 @@ fn live_session(user_id: Uuid, id: Uuid, now: DateTime<Utc>) -> _ {
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
 }
+
+/// What auth restores into the revocation set: sessions revoked recently enough that an
+/// access token of theirs may be unexpired (`within_secs`), with the seconds left.
+pub async fn revocations(
+    conn: &mut AsyncPgConnection, within_secs: u64,
+) -> QueryResult<janua_tokens::revocation::Restore> {
+    let now = Utc::now();
+    let since = now - chrono::Duration::seconds(within_secs as i64);
+    let revoked: Vec<(Uuid, Option<DateTime<Utc>>)> = sessions::table
+        .filter(sessions::revoked_at.gt(since))
+        .select((sessions::id, sessions::revoked_at))
+        .load(conn)
+        .await?;
+    let sessions = revoked
+        .into_iter()
+        .filter_map(|(id, at)| Some((id, (within_secs as i64 - (now - at?).num_seconds()).max(1) as u64)))
+        .collect();
+    Ok(janua_tokens::revocation::Restore { sessions, ..Default::default() })
+}

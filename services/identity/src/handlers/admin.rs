@@ -224,7 +224,7 @@ async fn delete_account(
         let user = store::users::find(conn, user_id)
             .await?
             .ok_or_else(|| ApiError::keyed(ErrorCode::NotFound, "error.accounts.no_such_user", vec![]))?;
-        store::users::delete(conn, user_id).await?;
+        store::users::delete(conn, user_id, state.revocations.ttl_secs()).await?;
         janua_db::outbox::enqueue(conn, &events::user_deleted(&user, reason, meta.into())).await?;
         Ok(())
     })

@@ -113,14 +113,21 @@ pub async fn delete_user(
     let id = path.into_inner();
     let reason = q.reason.clone().unwrap_or_else(|| "deleted".into());
     let mut conn = state.pool.get().await?;
-    conn.transaction::<_, ApiError, _>(async |conn| {
-        if let Some(user) = store::users::find(conn, id).await? {
-            store::users::delete(conn, id).await?;
+    let block_secs = state.revocations.ttl_secs();
+    let deleted = conn
+        .transaction::<_, ApiError, _>(async |conn| {
+            let Some(user) = store::users::find(conn, id).await? else {
+                return Ok(false);
+            };
+            store::users::delete(conn, id, block_secs).await?;
             janua_db::outbox::enqueue(conn, &events::user_deleted(&user, &reason, meta.into())).await?;
-        }
-        Ok(())
-    })
-    .await?;
+            Ok(true)
+        })
+        .await?;
+    if deleted {
+        // Whatever tokens the account still has stop working at once.
+        state.revocations.block_user_until_tokens_expire(id).await?;
+    }
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -37,3 +37,10 @@ diesel::table! {
         updated_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    revoked_users (user_id) {
+        user_id -> Uuid,
+        until -> Timestamptz,
+    }
+}

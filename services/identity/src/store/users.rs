@@ -1,6 +1,6 @@
 use crate::domain::user::{ProfileUpdate, User};
 use crate::store::schema::users;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use janua_db::rows;
@@ -80,8 +80,36 @@ pub async fn mark_email_verified(conn: &mut AsyncPgConnection, id: Uuid) -> Quer
     rows::update(conn, users::table.find(id), changes).await
 }
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<usize> {
+/// Deletes the account, and remembers for `block_secs` (its access tokens' remaining life)
+/// that its tokens are refused: the source of the block in Redis if Redis loses it.
+pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid, block_secs: u64) -> QueryResult<usize> {
+    use crate::store::schema::revoked_users;
+    let until = Utc::now() + chrono::Duration::seconds(block_secs as i64);
+    diesel::insert_into(revoked_users::table)
+        .values((revoked_users::user_id.eq(id), revoked_users::until.eq(until)))
+        .on_conflict(revoked_users::user_id)
+        .do_update()
+        .set(revoked_users::until.eq(until))
+        .execute(conn)
+        .await?;
     diesel::delete(users::table.find(id)).execute(conn).await
+}
+
+/// What identity restores into the revocation set: suspended users, and deleted ones whose
+/// tokens may still be unexpired (with the seconds left).
+pub async fn revocations(conn: &mut AsyncPgConnection) -> QueryResult<janua_tokens::revocation::Restore> {
+    use crate::store::schema::revoked_users;
+    let now = Utc::now();
+    let blocked_users = users::table.filter(users::status.eq("suspended")).select(users::id).load(conn).await?;
+    let users_for = revoked_users::table
+        .filter(revoked_users::until.gt(now))
+        .select((revoked_users::user_id, revoked_users::until))
+        .load::<(Uuid, DateTime<Utc>)>(conn)
+        .await?
+        .into_iter()
+        .map(|(id, until)| (id, (until - now).num_seconds().max(1) as u64))
+        .collect();
+    Ok(janua_tokens::revocation::Restore { blocked_users, users_for, ..Default::default() })
 }
 
 pub async fn set_mfa_enabled(conn: &mut AsyncPgConnection, id: Uuid, enabled: bool) -> QueryResult<User> {
@@ -98,7 +126,7 @@ pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str) ->
 /// name contains `search` (case-insensitive) and with a given status.
 pub async fn list(
     conn: &mut AsyncPgConnection, search: Option<&str>, status: Option<&str>,
-    after: Option<(chrono::DateTime<Utc>, Uuid)>, limit: i64,
+    after: Option<(DateTime<Utc>, Uuid)>, limit: i64,
 ) -> QueryResult<Vec<User>> {
     let mut q = users::table.into_boxed();
     if let Some(s) = search {
