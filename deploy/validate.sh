@@ -278,6 +278,27 @@ if [[ -f deploy/compose.yaml ]]; then
     fi
 fi
 
+# The alert rules: promtool when it is installed (Debian: the prometheus package); the metric
+# names and labels are checked against the catalogue by crates/janua-core/tests/monitoring.rs
+# either way.
+if command -v promtool >/dev/null 2>&1; then
+    if out="$(promtool check rules deploy/monitoring/alerts.yaml 2>&1)"; then
+        echo "ok   deploy/monitoring/alerts.yaml (promtool check rules)"
+    else
+        echo "FAIL deploy/monitoring/alerts.yaml (promtool check rules)"
+        sed 's/^/       /' <<<"$out"
+        failed=1
+    fi
+else
+    echo "skip deploy/monitoring/alerts.yaml (promtool not installed; the catalogue test still checks it)"
+fi
+if "$venv/bin/python" -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["panels"]' deploy/monitoring/grafana-dashboard.json 2>/dev/null; then
+    echo "ok   deploy/monitoring/grafana-dashboard.json (JSON parses, has panels)"
+else
+    echo "FAIL deploy/monitoring/grafana-dashboard.json"
+    failed=1
+fi
+
 if [[ $failed -ne 0 ]]; then
     echo "validation FAILED"
     exit 1
