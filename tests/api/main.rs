@@ -13,6 +13,7 @@ mod email_proof;
 mod emails;
 mod gateway;
 mod health;
+mod housekeeping;
 mod invitations;
 mod limits;
 mod localization;

@@ -53,6 +53,7 @@ pub struct Settings {
     pub outbound: OutboundSettings,
     pub privacy: PrivacySettings,
     pub localization: LocalizationSettings,
+    pub housekeeping: HousekeepingSettings,
 }
 
 /// Messages: the language a reader gets when nothing they ask for is available.
@@ -86,6 +87,51 @@ pub struct AuditSettings {
     /// many days after it was recorded; the entries stay and still verify. Unset: kept as long
     /// as the entries.
     pub pii_retention_days: Option<u32>,
+}
+
+/// Retention jobs: every service deletes, in batches and safely with many replicas (`FOR
+/// UPDATE SKIP LOCKED`), what it no longer needs. Each `*_secs` is how long a row is kept
+/// past the moment it stopped mattering (sent, processed, expired, revoked, settled).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HousekeepingSettings {
+    pub enabled: bool,
+    /// Seconds between runs.
+    pub interval_secs: u64,
+    /// Rows deleted per statement (one short transaction each).
+    pub batch_size: i64,
+    /// Published outbox events.
+    pub outbox_secs: u64,
+    /// Consumers' inbox entries (duplicate detection): longer than any redelivery can come.
+    pub inbox_secs: u64,
+    /// Sent mail (its body is wiped at sending; the row records that it went).
+    pub sent_mail_secs: u64,
+    /// Sessions past their expiry or revocation (with their refresh tokens).
+    pub sessions_secs: u64,
+    /// One-time tokens (verification, reset, magic links) past their expiry.
+    pub one_time_tokens_secs: u64,
+    /// Passkey ceremonies, OAuth and SSO flows, used SAML assertion ids past their expiry.
+    pub flows_secs: u64,
+    /// Settled webhook deliveries and their attempts.
+    pub webhook_deliveries_secs: u64,
+}
+
+impl Default for HousekeepingSettings {
+    fn default() -> Self {
+        const DAY: u64 = 24 * 3600;
+        Self {
+            enabled: true,
+            interval_secs: 300,
+            batch_size: 1000,
+            outbox_secs: 7 * DAY,
+            inbox_secs: 14 * DAY,
+            sent_mail_secs: 7 * DAY,
+            sessions_secs: 30 * DAY,
+            one_time_tokens_secs: DAY,
+            flows_secs: 3600,
+            webhook_deliveries_secs: 30 * DAY,
+        }
+    }
 }
 
 /// Data-subject rights: exports and erasure.
@@ -560,6 +606,7 @@ impl Default for Settings {
             outbound: OutboundSettings::default(),
             privacy: PrivacySettings::default(),
             localization: LocalizationSettings::default(),
+            housekeeping: HousekeepingSettings::default(),
         }
     }
 }

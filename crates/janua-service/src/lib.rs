@@ -10,6 +10,7 @@
 pub mod endpoints;
 pub mod extract;
 pub mod health;
+pub mod housekeeping;
 pub mod observe;
 
 #[doc(hidden)]
@@ -366,6 +367,9 @@ pub struct Routes {
     /// What removes a person from the service's schema, run at
     /// `POST /internal/v1/users/{user_id}/erase` (see `janua_db::personal_data::erase`).
     pub erase: &'static [&'static str],
+    /// The service's retention jobs, beside its outbox's and inbox's
+    /// ([`housekeeping::COMMON`]).
+    pub retention: &'static [housekeeping::Retention],
 }
 
 pub use janua_db::personal_data::Section;
@@ -480,11 +484,15 @@ impl Connected {
     /// envelope, the health routes, its public endpoints, and its internal API behind the
     /// service token.
     pub fn serve_with<S>(
-        self, listener: TcpListener, state: S, guard: TokenGuard, routes: Routes,
+        mut self, listener: TcpListener, state: S, guard: TokenGuard, routes: Routes,
     ) -> anyhow::Result<Running>
     where
         S: Clone + Send + 'static,
     {
+        if self.settings.housekeeping.enabled {
+            let (pool, settings) = (self.pool.clone(), self.settings.housekeeping.clone());
+            self.workers.spawn(housekeeping::run(self.service.name, pool, settings, routes.retention));
+        }
         let health = health::Health {
             service: self.service.name,
             pool: self.pool.clone(),

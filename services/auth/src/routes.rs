@@ -1,5 +1,6 @@
 //! Auth's routes: the public ones are declared on their handlers (`#[utoipa::path]`).
 
+use janua_service::housekeeping::Retention;
 use crate::handlers::{auth, internal, jwks, magic, mfa, oauth, passkeys, password, reauth, sessions};
 use actix_web::web;
 
@@ -87,9 +88,46 @@ const ERASE: &[&str] = &[
     "DELETE FROM user_profiles WHERE id = $1",
 ];
 
+/// What auth deletes by age (see `housekeeping.*`).
+const RETENTION: &[Retention] = &[
+    Retention {
+        task: "sent_mail",
+        table: "outgoing_emails",
+        due: "sent_at IS NOT NULL AND sent_at < now() - make_interval(secs => $1)",
+        keep: |s| s.sent_mail_secs,
+    },
+    // Their refresh tokens go with them (ON DELETE CASCADE).
+    Retention {
+        task: "sessions",
+        table: "sessions",
+        due: "expires_at < now() - make_interval(secs => $1) \
+              OR (revoked_at IS NOT NULL AND revoked_at < now() - make_interval(secs => $1))",
+        keep: |s| s.sessions_secs,
+    },
+    Retention {
+        task: "one_time_tokens",
+        table: "one_time_tokens",
+        due: "expires_at < now() - make_interval(secs => $1)",
+        keep: |s| s.one_time_tokens_secs,
+    },
+    Retention {
+        task: "passkey_ceremonies",
+        table: "webauthn_ceremonies",
+        due: "expires_at < now() - make_interval(secs => $1)",
+        keep: |s| s.flows_secs,
+    },
+    Retention {
+        task: "oauth_flows",
+        table: "oauth_flows",
+        due: "expires_at < now() - make_interval(secs => $1)",
+        keep: |s| s.flows_secs,
+    },
+];
+
 pub const ROUTES: janua_service::Routes = janua_service::Routes {
     public: endpoints,
     internal: internal_api,
     personal_data: PERSONAL_DATA,
     erase: ERASE,
+    retention: RETENTION,
 };

@@ -1,5 +1,6 @@
 //! Enterprise's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
+use janua_service::housekeeping::Retention;
 use crate::handlers::{discovery, scim_groups, scim_search, scim_tokens, scim_users, sso_configs, sso_flow};
 use actix_web::web;
 
@@ -52,9 +53,27 @@ const ERASE: &[&str] = &[
     "DELETE FROM saml_sessions WHERE user_id = $1",
 ];
 
+/// What enterprise deletes by age (see `housekeeping.*`).
+const RETENTION: &[Retention] = &[
+    Retention {
+        task: "sso_flows",
+        table: "sso_flows",
+        due: "expires_at < now() - make_interval(secs => $1)",
+        keep: |s| s.flows_secs,
+    },
+    // An assertion past its own expiry can no longer be replayed: its id need not be kept.
+    Retention {
+        task: "saml_assertions",
+        table: "saml_assertions_used",
+        due: "expires_at < now() - make_interval(secs => $1)",
+        keep: |s| s.flows_secs,
+    },
+];
+
 pub const ROUTES: janua_service::Routes = janua_service::Routes {
     public: endpoints,
     internal: internal_api,
     personal_data: PERSONAL_DATA,
     erase: ERASE,
+    retention: RETENTION,
 };

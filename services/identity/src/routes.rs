@@ -1,5 +1,6 @@
 //! Identity's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
+use janua_service::housekeeping::Retention;
 use crate::handlers::{admin, internal, localization, users};
 use actix_web::web;
 
@@ -36,9 +37,19 @@ const ERASE: &[&str] = &[
     "UPDATE translation_keys SET created_by = NULL WHERE created_by = $1",
 ];
 
+/// What identity deletes by age: the tombstones of deleted accounts once their tokens have
+/// all expired.
+const RETENTION: &[Retention] = &[Retention {
+    task: "revoked_users",
+    table: "revoked_users",
+    due: "until < now() - make_interval(secs => $1)",
+    keep: |_| 0,
+}];
+
 pub const ROUTES: janua_service::Routes = janua_service::Routes {
     public: endpoints,
     internal: internal_api,
     personal_data: PERSONAL_DATA,
     erase: ERASE,
+    retention: RETENTION,
 };

@@ -59,4 +59,5 @@ pub const ROUTES: janua_service::Routes = janua_service::Routes {
     internal: internal_api,
     personal_data: PERSONAL_DATA,
     erase: ERASE,
+    retention: &[],
 };

@@ -1,5 +1,6 @@
 //! Webhooks's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
+use janua_service::housekeeping::Retention;
 use crate::handlers::{deliveries, endpoints, internal};
 use actix_web::web;
 
@@ -21,9 +22,19 @@ const ERASE: &[&str] = &["DELETE FROM deliveries WHERE status <> 'delivering'
     AND (position(convert_to($1::text, 'UTF8') in body) > 0
          OR EXISTS (SELECT 1 FROM unnest($2::text[]) a WHERE position(convert_to(a, 'UTF8') in body) > 0))"];
 
+/// What webhooks deletes by age (see `housekeeping.*`): settled deliveries, with their
+/// attempts (ON DELETE CASCADE).
+const RETENTION: &[Retention] = &[Retention {
+    task: "webhook_deliveries",
+    table: "deliveries",
+    due: "status IN ('succeeded', 'failed') AND updated_at < now() - make_interval(secs => $1)",
+    keep: |s| s.webhook_deliveries_secs,
+}];
+
 pub const ROUTES: janua_service::Routes = janua_service::Routes {
     public: endpoints,
     internal: internal_api,
     personal_data: PERSONAL_DATA,
     erase: ERASE,
+    retention: RETENTION,
 };

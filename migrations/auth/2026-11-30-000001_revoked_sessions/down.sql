@@ -1,2 +1,0 @@
-DROP INDEX sessions_expires_at;
-DROP INDEX sessions_revoked_at;

@@ -1,0 +1,1 @@
+DROP INDEX saml_assertions_used_expiry;

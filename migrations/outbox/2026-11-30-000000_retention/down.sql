@@ -1,0 +1,2 @@
+DROP INDEX inbox_processed;
+DROP INDEX outbox_published;
