@@ -223,3 +223,75 @@ async fn after_redis_loses_everything_revoked_tokens_stay_refused() {
     assert_eq!(resp.status(), 401);
     app.get("/api/v1/auth/me", Some(&dave.token)).await.expect_status(200).await;
 }
+
+/// With `otel.endpoint` set, one sign-up is one trace: the client's context is the gateway's
+/// parent, the gateway the service's, auth's call to identity, the events' consumers (audit,
+/// webhooks, the live feed) and the webhook delivery all join it, and the receiver gets the
+/// `traceparent` too.
+#[tokio::test]
+async fn one_sign_up_is_one_trace_from_the_gateway_to_the_webhook() {
+    use janua_testkit::otlp::OtlpReceiver;
+    use janua_testkit::webhook_receiver::WebhookReceiver;
+    let collector = OtlpReceiver::start().await;
+    let receiver = WebhookReceiver::start().await;
+    let (app, admin) = TestStack::spawn_with_admin(|s| {
+        s.otel.endpoint = Some(collector.endpoint().to_string());
+        s.otel.export_delay_ms = 200;
+    })
+    .await;
+    app.post("/api/v1/webhooks", &serde_json::json!({"url": receiver.url(), "events": ["user.created"]}), Some(&admin))
+        .await
+        .expect_status(201)
+        .await;
+    app.wait_until_attached().await;
+    let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let client_span = "00f067aa0ba902b7";
+    app.http
+        .post(app.url("/api/v1/auth/signup"))
+        .header("traceparent", format!("00-{trace_id}-{client_span}-01"))
+        .json(&serde_json::json!({"email": "ada@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .expect_status(201)
+        .await;
+
+    let spans = eventually("the sign-up's trace", Duration::from_secs(30), || async {
+        let spans: Vec<_> = collector.spans().into_iter().filter(|s| s.trace_id == trace_id).collect();
+        let has = |f: &dyn Fn(&janua_testkit::otlp::ReceivedSpan) -> bool| spans.iter().any(f);
+        let complete = has(&|s| s.attribute("janua.service") == Some("identity"))
+            && has(&|s| s.attribute("messaging.destination.name") == Some("audit"))
+            && has(&|s| s.attribute("messaging.destination.name") == Some("webhooks"))
+            && has(&|s| s.attribute("messaging.destination.name") == Some("live-feed"))
+            && has(&|s| s.name == "webhook delivery");
+        complete.then_some(spans)
+    })
+    .await;
+    let request = |service: &str| {
+        spans
+            .iter()
+            .find(|s| {
+                s.attribute("janua.service") == Some(service) && s.attribute("http.route") == Some("/api/v1/auth/signup")
+            })
+            .unwrap_or_else(|| panic!("{service}'s span of the sign-up: {spans:#?}"))
+    };
+    let (gateway, auth) = (request("gateway"), request("auth"));
+    assert_eq!(gateway.name, "POST /api/v1/auth/signup");
+    assert_eq!(gateway.parent_span_id, client_span, "the client's context is the gateway's parent");
+    assert_eq!(gateway.attribute("http.response.status_code"), Some("201"));
+    assert_eq!(auth.parent_span_id, gateway.span_id, "the gateway is the service's parent");
+    // Auth's internal call: identity's span hangs under a span of auth's.
+    let identity = spans.iter().find(|s| s.attribute("janua.service") == Some("identity")).unwrap();
+    assert!(spans.iter().any(|s| s.span_id == identity.parent_span_id && s.attribute("janua.service") != Some("identity")));
+    let audit = spans.iter().find(|s| s.attribute("messaging.destination.name") == Some("audit")).unwrap();
+    assert_eq!(audit.attribute("event.type"), Some("user.created"));
+    assert!(spans.iter().any(|s| s.span_id == audit.parent_span_id), "the consumer's parent is in the trace");
+    assert!(spans.iter().all(|s| s.service_name == "janua"));
+    // The receiver can join the trace too.
+    let delivered = eventually("the delivery", Duration::from_secs(15), || async {
+        receiver.requests().into_iter().find(|r| r.json()["type"] == "user.created")
+    })
+    .await;
+    let traceparent = delivered.header("traceparent").expect("a traceparent on the delivery").to_string();
+    assert!(traceparent.starts_with(&format!("00-{trace_id}-")), "{traceparent}");
+}

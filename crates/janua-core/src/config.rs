@@ -565,10 +565,28 @@ impl Default for WebSocketSettings {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+/// Traces over OTLP/HTTP (protobuf). Unset `endpoint`: no export (the W3C `traceparent` a
+/// request came with is still passed on).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OtelSettings {
+    /// The collector's OTLP/HTTP base (`http://otel-collector:4318`); spans go to
+    /// `{endpoint}/v1/traces`.
     pub endpoint: Option<String>,
+    /// The resource's `service.name`; by default `janua` (and `janua-<target>` for one
+    /// service).
+    pub service_name: Option<String>,
+    /// Share of new traces recorded (0.0 to 1.0); a trace a caller sampled is always
+    /// followed.
+    pub sample_ratio: f64,
+    /// Longest wait before a batch of spans is sent.
+    pub export_delay_ms: u64,
+}
+
+impl Default for OtelSettings {
+    fn default() -> Self {
+        Self { endpoint: None, service_name: None, sample_ratio: 1.0, export_delay_ms: 2000 }
+    }
 }
 
 impl Default for Settings {

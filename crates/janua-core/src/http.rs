@@ -8,7 +8,6 @@ use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use tracing::Instrument;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -16,8 +15,8 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-/// Echoes a sane client-sent `X-Request-Id` or makes one, puts it on the response and in the
-/// tracing span of the request.
+/// Echoes a sane client-sent `X-Request-Id` or makes one, and puts it on the response (the
+/// request's span and access-log line take it from the request's extensions).
 pub async fn request_id(
     req: ServiceRequest, next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
@@ -29,18 +28,12 @@ pub async fn request_id(
         .map(str::to_owned)
         .unwrap_or_else(|| crate::ids::new_id().to_string());
     req.extensions_mut().insert(RequestId(id.clone()));
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
-    let mut res = next.call(req).instrument(span).await?;
+    let mut res = next.call(req).await?;
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, v);
     }
     Ok(res)
 }
-
-/// The route a request matched, as declared (`/api/v1/users/{user_id}`), for the metrics and
-/// the access log when actix's own pattern does not know it (the gateway routes by its table).
-#[derive(Debug, Clone)]
-pub struct RouteTemplate(pub String);
 
 /// The user a request was authenticated as (its verified token's subject), for the access log.
 #[derive(Debug, Clone, Copy)]

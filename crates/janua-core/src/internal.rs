@@ -72,6 +72,7 @@ impl InternalClient {
         let unavailable = || ApiError::unavailable(&format!("the {} service", self.name));
         let resp = request
             .header(crate::http::SERVICE_TOKEN_HEADER, &self.token)
+            .headers(crate::telemetry::trace_headers())
             .timeout(self.timeout)
             .send()
             .await

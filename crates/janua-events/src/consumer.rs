@@ -16,6 +16,7 @@ use lapin::{Connection, ConnectionProperties, ExchangeKind};
 use prost::Message;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 pub const DEAD_LETTER_EXCHANGE: &str = "janua.events.dead";
 /// Deliveries of one message before it is dead-lettered.
@@ -223,7 +224,11 @@ async fn deliver(
             while let Some(delivery) = deliveries.next().await {
                 let delivery = delivery?;
                 let (outcome, envelope) = match EventEnvelope::decode(delivery.data.as_slice()) {
-                    Ok(envelope) => (tried_in_place(&sub.queue, || handler(envelope.clone())).await, Some(envelope)),
+                    Ok(envelope) => {
+                        let span = span(&sub.queue, &delivery, &envelope);
+                        let handled = tried_in_place(&sub.queue, || handler(envelope.clone())).instrument(span).await;
+                        (handled, Some(envelope))
+                    }
                     Err(e) => (Err(HandleError::Reject(format!("undecodable envelope: {e}"))), None),
                 };
                 settle(&sub.queue, &delivery, envelope.as_ref(), outcome).await?;
@@ -247,7 +252,11 @@ async fn deliver(
                     continue;
                 }
                 let envelopes: Vec<EventEnvelope> = ready.iter().map(|(_, e)| e.clone()).collect();
-                match tried_in_place(&sub.queue, || handler(envelopes.clone())).await {
+                // One span per event, each in its own trace, for as long as the batch takes.
+                let spans: Vec<tracing::Span> = ready.iter().map(|(d, e)| span(&sub.queue, d, e)).collect();
+                let applied = tried_in_place(&sub.queue, || handler(envelopes.clone())).await;
+                drop(spans);
+                match applied {
                     Ok(()) => {
                         for (delivery, envelope) in &ready {
                             delivery.ack(BasicAckOptions::default()).await?;
@@ -305,6 +314,29 @@ async fn settle(
         }
     }
     Ok(())
+}
+
+/// The span of handling one event: a child of the trace context the message carries (its
+/// `traceparent` header, else the envelope's).
+pub fn span(queue: &str, delivery: &lapin::message::Delivery, envelope: &EventEnvelope) -> tracing::Span {
+    let span = tracing::info_span!(
+        "consume",
+        otel.name = format!("{queue} process"),
+        otel.kind = "consumer",
+        messaging.system = "rabbitmq",
+        messaging.destination.name = queue,
+        messaging.message.id = %envelope.id,
+        event.r#type = %envelope.r#type,
+    );
+    let header = delivery.properties.headers().as_ref().and_then(|headers| {
+        headers.inner().iter().find(|(name, _)| name.as_str() == "traceparent").and_then(|(_, value)| match value {
+            AMQPValue::LongString(s) => Some(String::from_utf8_lossy(s.as_bytes()).into_owned()),
+            _ => None,
+        })
+    });
+    let traceparent = header.unwrap_or_else(|| envelope.traceparent.clone());
+    janua_core::telemetry::parent_from(&span, &traceparent, None);
+    span
 }
 
 #[derive(Clone, Copy)]

@@ -103,7 +103,10 @@ impl Event {
             subject_id: id_str(self.subject_id),
             source: self.source.clone(),
             payload: serde_json::to_vec(&self.payload).unwrap_or_default(),
-            traceparent: self.context.traceparent.clone().unwrap_or_default(),
+            // The span it happens in (a request's, a consumer's), else what the request said.
+            traceparent: janua_core::telemetry::current_traceparent()
+                .or_else(|| self.context.traceparent.clone())
+                .unwrap_or_default(),
             request_id: self.context.request_id.clone().unwrap_or_default(),
             ip: self.context.ip.clone().unwrap_or_default(),
             user_agent: self.context.user_agent.clone().unwrap_or_default(),

@@ -49,11 +49,20 @@ impl Publisher {
 
     /// Publishes one encoded envelope (routing key = event type) and waits for the confirm.
     pub async fn publish(&self, event_id: &str, event_type: &str, body: &[u8]) -> Result<(), PublishError> {
-        let properties = BasicProperties::default()
+        let mut properties = BasicProperties::default()
             .with_message_id(event_id.into())
             .with_type(event_type.into())
             .with_content_type("application/x-protobuf".into())
             .with_delivery_mode(2);
+        // The event's trace context travels in the message's headers too (W3C names), for
+        // consumers and tools that do not read the envelope.
+        if let Ok(envelope) = crate::decode(body)
+            && !envelope.traceparent.is_empty()
+        {
+            let mut headers = lapin::types::FieldTable::default();
+            headers.insert("traceparent".into(), lapin::types::AMQPValue::LongString(envelope.traceparent.into()));
+            properties = properties.with_headers(headers);
+        }
         let confirm = tokio::time::timeout(BROKER_TIMEOUT, async {
             self.channel
                 .basic_publish(

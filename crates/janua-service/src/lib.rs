@@ -133,7 +133,8 @@ impl Running {
 /// `http.workers` workers. (`configure` sets the
 /// default service: the envelope's 404 for the services, the proxy for the gateway.)
 pub fn serve<F>(
-    name: &'static str, settings: &Settings, listener: TcpListener, workers: Workers, configure: F,
+    name: &'static str, settings: &Settings, listener: TcpListener, workers: Workers,
+    route_of: Option<observe::RouteOf>, configure: F,
 ) -> anyhow::Result<Running>
 where
     F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
@@ -141,11 +142,11 @@ where
     let port = listener.local_addr()?.port();
     janua_core::metrics::install();
     let default_locale = janua_core::http::DefaultLocale(settings.localization.default_locale.clone());
-    let observed = observe::Observed { service: name, access_log: settings.log.access };
+    let observed = observe::Observed { service: name, access_log: settings.log.access, route_of };
     let server = HttpServer::new(move || {
         App::new()
             .app_data(web::Data::new(default_locale.clone()))
-            .app_data(web::Data::new(observed))
+            .app_data(web::Data::new(observed.clone()))
             .wrap(middleware::from_fn(janua_core::http::localize))
             .wrap(middleware::from_fn(observe::observe))
             .wrap(middleware::from_fn(janua_core::http::request_id))
@@ -348,7 +349,7 @@ impl Connected {
     where
         F: Fn(&mut web::ServiceConfig) + Clone + Send + 'static,
     {
-        serve(self.service.name, &self.settings, listener, self.workers, move |cfg| {
+        serve(self.service.name, &self.settings, listener, self.workers, None, move |cfg| {
             configure(cfg);
             cfg.default_service(web::to(janua_core::http::not_found));
         })

@@ -6,15 +6,21 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
-use janua_core::http::{Principal, RouteTemplate};
+use janua_core::http::Principal;
 use janua_core::metrics as m;
 use std::time::Instant;
+use tracing::Instrument;
 
-/// Which service answers, and whether it writes the access log.
-#[derive(Debug, Clone, Copy)]
+/// The route template a request will match, for a server that routes by itself (the
+/// gateway, by its table): `None` for no route.
+pub type RouteOf = std::sync::Arc<dyn Fn(&actix_web::http::Method, &str) -> Option<String> + Send + Sync>;
+
+/// Which service answers, whether it writes the access log, and (the gateway) how it routes.
+#[derive(Clone)]
 pub struct Observed {
     pub service: &'static str,
     pub access_log: bool,
+    pub route_of: Option<RouteOf>,
 }
 
 /// Counts down the in-flight gauge however the request ends (answered, failed, dropped).
@@ -43,21 +49,40 @@ pub async fn observe(
     let started = Instant::now();
     let observed = req
         .app_data::<web::Data<Observed>>()
-        .map(|o| *o.get_ref())
-        .unwrap_or(Observed { service: "janua", access_log: false });
+        .map(|o| o.get_ref().clone())
+        .unwrap_or(Observed { service: "janua", access_log: false, route_of: None });
     let _in_flight = InFlight::start(observed.service);
     let method = req.method().clone();
-    // The request is not cloned before routing (actix routes it in place); what the answer
-    // knows about it is read from the answer.
-    let outcome = next.call(req).await;
+    let request_id = req.extensions().get::<janua_core::http::RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    // The route it will match, known before routing (the span is named when it is made).
+    let route = match &observed.route_of {
+        Some(route_of) => route_of(&method, req.path()),
+        None => req.match_pattern(),
+    }
+    .unwrap_or_else(|| UNMATCHED.to_string());
+    // The request's span, a child of the caller's trace context.
+    let span = tracing::info_span!(
+        "request",
+        otel.name = format!("{method} {route}"),
+        otel.kind = "server",
+        otel.status_code = tracing::field::Empty,
+        janua.service = observed.service,
+        request_id = %request_id,
+        http.request.method = %method,
+        http.route = route.as_str(),
+        http.response.status_code = tracing::field::Empty,
+    );
+    janua_core::telemetry::extract(&span, req.headers());
+    let outcome = next.call(req).instrument(span.clone()).await;
     let (status, request) = match &outcome {
         Ok(res) => (res.status().as_u16(), Some(res.request())),
         Err(e) => (e.as_response_error().status_code().as_u16(), None),
     };
-    let route = request
-        .and_then(|r| r.extensions().get::<RouteTemplate>().map(|t| t.0.clone()).or_else(|| r.match_pattern()))
-        .unwrap_or_else(|| UNMATCHED.to_string());
     let elapsed = started.elapsed();
+    span.record("http.response.status_code", status);
+    if status >= 500 {
+        span.record("otel.status_code", "ERROR");
+    }
     let labels = [("service", observed.service.to_string()), ("method", method.to_string()), ("route", route)];
     metrics::histogram!(m::HTTP_DURATION, &labels[..]).record(elapsed.as_secs_f64());
     let [service, method, route] = labels;

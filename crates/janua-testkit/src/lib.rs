@@ -6,6 +6,7 @@ pub mod authenticator;
 pub mod dns_server;
 pub mod oauth_provider;
 pub mod oidc_provider;
+pub mod otlp;
 pub mod peer;
 pub mod saml_idp;
 pub mod scim;

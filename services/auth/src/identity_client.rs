@@ -59,6 +59,7 @@ impl IdentityClient {
             .http
             .request(method, format!("{}/internal/v1{}", self.base, path))
             .header(janua_core::http::SERVICE_TOKEN_HEADER, &self.token)
+            .headers(janua_core::telemetry::trace_headers())
             .timeout(Duration::from_secs(5));
         if let Some(meta) = meta {
             if let Some(id) = &meta.request_id {

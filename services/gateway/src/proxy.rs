@@ -107,7 +107,6 @@ pub async fn dispatch(
             ApiError::too_many_requests(retry).error_response()
         }
         Match::Found(route) => {
-            req.extensions_mut().insert(janua_core::http::RouteTemplate(route.pattern.clone()));
             if let Some(Ok(claims)) = &verified {
                 req.extensions_mut().insert(janua_core::http::Principal(claims.sub));
             }
@@ -343,6 +342,9 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
     if let Some(id) = janua_core::http::request_id_of(req) {
         upstream = upstream.header("x-request-id", id);
     }
+    // The gateway's span is the service's parent (replacing a client's `traceparent`, which
+    // is the gateway's parent); without export, the client's passes through.
+    upstream = upstream.headers(janua_core::telemetry::trace_headers());
     let resp = match upstream.body(body).send().await {
         Ok(r) => r,
         Err(e) => {

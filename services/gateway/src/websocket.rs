@@ -308,7 +308,10 @@ async fn consume_once(amqp_url: &str, exchange: &str, hub: &Hub) -> Result<(), l
     while let Some(delivery) = deliveries.next().await {
         let delivery = delivery?;
         match janua_events::decode(delivery.data.as_slice()) {
-            Ok(envelope) => hub.apply(&envelope),
+            Ok(envelope) => {
+                let span = janua_events::consumer::span("live-feed", &delivery, &envelope);
+                span.in_scope(|| hub.apply(&envelope));
+            }
             Err(e) => tracing::warn!(error = %e, "undecodable event on the live feed"),
         }
     }

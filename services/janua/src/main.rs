@@ -36,7 +36,11 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let settings = janua_core::config::Settings::load()?;
-    janua_core::telemetry::init(&settings);
+    let name = match cli.target {
+        Target::All => "janua".to_string(),
+        target => format!("janua-{}", format!("{target:?}").to_lowercase()),
+    };
+    janua_core::telemetry::init_named(&settings, &name);
     settings.warn_at_start();
     if cli.migrate || cli.migrate_only {
         stack::migrate(cli.target, &settings).await?;
@@ -46,5 +50,8 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     let running = stack::start(cli.target, settings, stack::Listeners::default()).await?;
-    stack::run_until_stopped(running).await
+    let stopped = stack::run_until_stopped(running).await;
+    // Spans still waiting go out before the process ends.
+    tokio::task::spawn_blocking(janua_core::telemetry::shutdown).await?;
+    stopped
 }

@@ -27,6 +27,7 @@ impl IdentityClient {
             .http
             .get(format!("{}/internal/v1/users/{id}", self.base))
             .header(janua_core::http::SERVICE_TOKEN_HEADER, &self.token)
+            .headers(janua_core::telemetry::trace_headers())
             .timeout(std::time::Duration::from_secs(5))
             .send()
             .await

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
+use tracing::Instrument;
 
 /// How often the dispatcher looks for due retries when nobody wakes it.
 const POLL: Duration = Duration::from_millis(250);
@@ -132,8 +133,24 @@ impl Dispatcher {
         Ok(deliveries::claim_due(&mut conn, limit as i64, lease as i64).await?)
     }
 
-    #[tracing::instrument(skip_all, fields(delivery_id = %claimed.id, endpoint_id = %claimed.endpoint_id, attempt = claimed.attempt))]
+    /// One attempt, in a span of its own that joins the trace of the request that caused the
+    /// event.
     async fn deliver(&self, claimed: Claimed) {
+        let span = tracing::info_span!(
+            "deliver",
+            otel.name = "webhook delivery",
+            otel.kind = "client",
+            delivery_id = %claimed.id,
+            endpoint_id = %claimed.endpoint_id,
+            attempt = claimed.attempt,
+        );
+        if let Some(traceparent) = &claimed.traceparent {
+            janua_core::telemetry::parent_from(&span, traceparent, None);
+        }
+        self.attempt(claimed).instrument(span).await
+    }
+
+    async fn attempt(&self, claimed: Claimed) {
         let started_at = Utc::now();
         let clock = Instant::now();
         let outcome = self.send(&claimed).await;
@@ -233,6 +250,7 @@ impl Dispatcher {
             .header("webhook-timestamp", timestamp.to_string())
             .header("webhook-signature", signature)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .headers(janua_core::telemetry::trace_headers())
             .body(claimed.body.clone())
             .send()
             .await;

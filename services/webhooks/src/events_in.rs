@@ -65,6 +65,8 @@ struct Deliverable {
     event_type: String,
     body: Vec<u8>,
     selectors: Vec<String>,
+    /// The trace of the request that caused the event.
+    traceparent: Option<String>,
 }
 
 /// `None` for an event no endpoint can subscribe to (nor the test ping, which never travels
@@ -73,6 +75,7 @@ fn deliverable(envelope: EventEnvelope) -> Result<Option<Deliverable>, HandleErr
     let (event_id, data) = (envelope.event_id()?, envelope.json_payload()?);
     let organization = optional_id(&envelope.organization_id)?;
     let event_type = envelope.r#type;
+    let traceparent = Some(envelope.traceparent).filter(|t| !t.is_empty());
     if !event_types::is_valid(&event_type) || event_type == crate::events::TEST_EVENT {
         return Ok(None);
     }
@@ -82,6 +85,7 @@ fn deliverable(envelope: EventEnvelope) -> Result<Option<Deliverable>, HandleErr
         event_id,
         organization,
         event_type,
+        traceparent,
     }))
 }
 
@@ -111,7 +115,8 @@ pub async fn apply_all(pool: &Pool, envelopes: Vec<EventEnvelope>) -> Result<usi
                 continue;
             }
             let targets = endpoints::subscribed(conn, e.organization, &e.selectors).await?;
-            added += deliveries::insert_for_event(conn, &targets, e.event_id, &e.event_type, &e.body).await?;
+            added += deliveries::insert_for_event(conn, &targets, e.event_id, &e.event_type, &e.body, e.traceparent.as_deref())
+                .await?;
             if e.event_type == "organization.deleted"
                 && let Some(org) = e.organization
             {

@@ -139,6 +139,7 @@ impl Upstreams {
             .http
             .request(method, format!("{base}/internal/v1{path}"))
             .header(janua_core::http::SERVICE_TOKEN_HEADER, &self.token)
+            .headers(janua_core::telemetry::trace_headers())
             .timeout(TIMEOUT);
         if let Some(body) = body {
             req = req.json(&body);

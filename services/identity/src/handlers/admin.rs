@@ -189,6 +189,7 @@ async fn password_matches(
             state.settings.auth.url.trim_end_matches('/')
         ))
         .header(janua_core::http::SERVICE_TOKEN_HEADER, state.settings.secrets.service_token.expose_secret())
+        .headers(janua_core::telemetry::trace_headers())
         .json(&serde_json::json!({ "password": password }))
         .timeout(std::time::Duration::from_secs(10));
     if let Some(ip) = &meta.ip {
@@ -300,6 +301,7 @@ async fn internal_json(state: &IdentityState, base: &str, what: &str) -> Result<
         .http
         .get(format!("{}/internal/v1/stats", base.trim_end_matches('/')))
         .header(janua_core::http::SERVICE_TOKEN_HEADER, state.settings.secrets.service_token.expose_secret())
+        .headers(janua_core::telemetry::trace_headers())
         .timeout(std::time::Duration::from_secs(5))
         .send()
         .await

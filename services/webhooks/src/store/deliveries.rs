@@ -53,12 +53,13 @@ pub struct Attempt {
 /// (endpoint, event) pair). Answers how many were added.
 pub async fn insert_for_event(
     conn: &mut AsyncPgConnection, endpoints: &[Uuid], event_id: Uuid, event_type: &str, body: &[u8],
+    traceparent: Option<&str>,
 ) -> QueryResult<usize> {
     if endpoints.is_empty() {
         return Ok(0);
     }
     let new: Vec<_> =
-        endpoints.iter().map(|endpoint| new_delivery(*endpoint, event_id, event_type, body)).collect();
+        endpoints.iter().map(|endpoint| new_delivery(*endpoint, event_id, event_type, body, traceparent)).collect();
     diesel::insert_into(deliveries::table)
         .values(new)
         .on_conflict((deliveries::endpoint_id, deliveries::event_id))
@@ -76,13 +77,14 @@ struct NewDelivery<'a> {
     event_id: Uuid,
     event_type: &'a str,
     body: &'a [u8],
+    traceparent: Option<&'a str>,
 }
 
 fn new_delivery<'a>(
-    endpoint_id: Uuid, event_id: Uuid, event_type: &'a str, body: &'a [u8],
+    endpoint_id: Uuid, event_id: Uuid, event_type: &'a str, body: &'a [u8], traceparent: Option<&'a str>,
 ) -> NewDelivery<'a> {
     let id = janua_core::ids::new_id();
-    NewDelivery { id, endpoint_id, event_id, event_type, body }
+    NewDelivery { id, endpoint_id, event_id, event_type, body, traceparent }
 }
 
 /// A delivery claimed by this replica, with what sending it needs.
@@ -106,6 +108,9 @@ pub struct Claimed {
     /// The replaced secret while it still signs.
     #[diesel(sql_type = Nullable<Bytea>)]
     pub previous_secret: Option<Vec<u8>>,
+    /// The trace the delivered event belongs to.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub traceparent: Option<String>,
 }
 
 /// Claims up to `limit` due deliveries of enabled endpoints for `lease_ms`: they turn
@@ -125,7 +130,8 @@ pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_ms: i64) 
          FROM due, endpoints e \
          WHERE d.id = due.id AND e.id = d.endpoint_id \
          RETURNING d.id, d.endpoint_id, d.event_id, d.body, d.attempts AS attempt, e.url, e.secret, \
-             CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END AS previous_secret",
+             CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END AS previous_secret, \
+             d.traceparent",
     )
     .bind::<BigInt, _>(limit)
     .bind::<BigInt, _>(lease_ms)
@@ -188,7 +194,8 @@ pub async fn abandon_outstanding(conn: &mut AsyncPgConnection, endpoint: Uuid) -
 pub async fn insert_one(
     conn: &mut AsyncPgConnection, endpoint: Uuid, event_id: Uuid, event_type: &str, body: &[u8],
 ) -> QueryResult<Delivery> {
-    let values = new_delivery(endpoint, event_id, event_type, body);
+    let traceparent = janua_core::telemetry::current_traceparent();
+    let values = new_delivery(endpoint, event_id, event_type, body, traceparent.as_deref());
     rows::insert(conn, diesel::insert_into(deliveries::table).values(values)).await
 }
 

@@ -30,6 +30,7 @@ diesel::table! {
         response_status -> Nullable<Int4>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        traceparent -> Nullable<Text>,
     }
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE deliveries DROP COLUMN traceparent;
+DROP INDEX deliveries_settled;
