@@ -295,3 +295,80 @@ async fn one_sign_up_is_one_trace_from_the_gateway_to_the_webhook() {
     let traceparent = delivered.header("traceparent").expect("a traceparent on the delivery").to_string();
     assert!(traceparent.starts_with(&format!("00-{trace_id}-")), "{traceparent}");
 }
+
+/// Stopping as on SIGTERM, in the middle of sign-ups: no sign-up that got its 201 is lost, and
+/// every event their requests wrote has been published before the services are gone.
+#[tokio::test]
+async fn a_graceful_stop_mid_load_loses_no_answered_request_and_no_event() {
+    let mut app = TestStack::spawn().await;
+    app.wait_until_attached().await;
+    let answered = Arc::new(Mutex::new(Vec::new()));
+    let mut load = Vec::new();
+    for i in 0..40 {
+        let (http, url, answered) = (app.http.clone(), app.url("/api/v1/auth/signup"), answered.clone());
+        load.push(tokio::spawn(async move {
+            let email = format!("load{i}@example.com");
+            let body = serde_json::json!({"email": email, "password": PASSWORD});
+            let status = http.post(url).json(&body).send().await.map(|r| r.status().as_u16()).unwrap_or(0);
+            answered.lock().unwrap().push((email, status));
+        }));
+    }
+    // Some have been answered, the rest are in flight or not yet sent.
+    eventually("the first answers", Duration::from_secs(30), || async {
+        (answered.lock().unwrap().len() >= 3).then_some(())
+    })
+    .await;
+    app.shut_down().await;
+    for task in load {
+        task.await.unwrap();
+    }
+    let answered = answered.lock().unwrap().clone();
+    let created: Vec<&String> = answered.iter().filter(|(_, s)| *s == 201).map(|(e, _)| e).collect();
+    assert!(created.len() >= 3, "{answered:?}");
+    for email in &created {
+        let sql = format!("SELECT count(*) AS n FROM users WHERE email = '{email}'");
+        assert_eq!(app.count("identity", &sql).await, 1, "{email} answered 201 and exists");
+        let sql = format!(
+            "SELECT count(*) AS n FROM outbox WHERE event_type = 'user.created' \
+             AND published_at IS NOT NULL AND position('{email}' in convert_from(payload, 'LATIN1')) > 0"
+        );
+        assert_eq!(app.count("identity", &sql).await, 1, "{email}'s user.created was published");
+    }
+    for schema in ["auth", "identity", "org", "audit", "webhooks", "enterprise"] {
+        let waiting = app.count(schema, "SELECT count(*) AS n FROM outbox WHERE published_at IS NULL").await;
+        assert_eq!(waiting, 0, "{schema}'s outbox flushed at the stop");
+    }
+}
+
+/// Past the gateway's bound, requests are shed at once with 503 and `Retry-After`, never
+/// queued; its own answers (the probes) are not counted against it.
+#[tokio::test]
+async fn past_the_proxy_bound_requests_are_shed_with_retry_after() {
+    let app = TestStack::spawn_with(|s| s.gateway.max_in_flight = 1).await;
+    let attempts = (0..20).map(|i| {
+        let (http, url) = (app.http.clone(), app.url("/api/v1/auth/signup"));
+        async move {
+            let body = serde_json::json!({"email": format!("burst{i}@example.com"), "password": PASSWORD});
+            let resp = http.post(url).json(&body).send().await.unwrap();
+            let retry = resp.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
+            let status = resp.status().as_u16();
+            let code = resp.json::<serde_json::Value>().await.unwrap()["error"]["code"].clone();
+            (status, retry, code)
+        }
+    });
+    let answers = futures::future::join_all(attempts).await;
+    let shed: Vec<_> = answers.iter().filter(|(s, _, _)| *s == 503).collect();
+    assert!(!shed.is_empty(), "20 at once through one place: {answers:?}");
+    for (_, retry, code) in &shed {
+        assert_eq!(retry.as_deref(), Some("1"));
+        assert_eq!(code, "SERVICE_UNAVAILABLE");
+    }
+    assert!(answers.iter().all(|(s, _, _)| *s == 201 || *s == 503), "{answers:?}");
+    assert_eq!(app.get("/api/v1/health/ready", None).await.status(), 200);
+    let scrape = app.metrics().await;
+    let line = scrape
+        .lines()
+        .find(|l| l.starts_with("janua_shed_requests_total{") && l.contains("queue=\"proxy\""))
+        .expect("the shed requests counted");
+    assert!(line.ends_with(&format!(" {}", shed.len())), "{line}");
+}

@@ -224,11 +224,14 @@ pub struct GatewaySettings {
     /// an ingress). `X-Forwarded-For` and `Forwarded` are believed only from them; from anyone
     /// else the TCP peer is the client. Empty (the default): the peer is always the client.
     pub trusted_proxies: String,
+    /// Requests the gateway forwards at once; past it, the answer is 503 with `Retry-After` at
+    /// once rather than a queue that grows while the services are saturated.
+    pub max_in_flight: usize,
 }
 
 impl Default for GatewaySettings {
     fn default() -> Self {
-        Self { service: ServiceSettings::on_port(8080), trusted_proxies: String::new() }
+        Self { service: ServiceSettings::on_port(8080), trusted_proxies: String::new(), max_in_flight: 1024 }
     }
 }
 
@@ -329,6 +332,9 @@ pub struct HttpSettings {
     pub upstream_timeout_ms: u64,
     pub upstream_connect_timeout_ms: u64,
     pub workers: Option<usize>,
+    /// On SIGTERM a server stops accepting and gives requests in flight this long to finish
+    /// (below Kubernetes' `terminationGracePeriodSeconds`).
+    pub shutdown_timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -701,6 +707,7 @@ impl Default for HttpSettings {
             upstream_timeout_ms: 10_000,
             upstream_connect_timeout_ms: 1_000,
             workers: None,
+            shutdown_timeout_secs: 25,
         }
     }
 }

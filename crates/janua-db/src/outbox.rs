@@ -163,6 +163,26 @@ impl OutboxRelay {
         }
     }
 
+    /// Publishes what waits, once (a stopping service's last work); gives up quietly if the
+    /// broker is away (the rows stay for the next start).
+    pub async fn flush(self) {
+        let Ok(publisher) = Publisher::connect(&self.amqp_url, &self.exchange).await else {
+            tracing::warn!("the outbox cannot be flushed at shutdown: the broker is away; events wait for the next start");
+            return;
+        };
+        loop {
+            match self.publish_batch(&publisher).await {
+                Ok(n) if n as i64 == self.batch_size => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the outbox flush at shutdown stopped; events wait for the next start");
+                    break;
+                }
+            }
+        }
+        publisher.close().await;
+    }
+
     /// Sleeps until a new row is committed (or the poll interval passes).
     async fn wait_for_rows(&self, listener: &mut Option<AsyncPgConnection>) {
         use futures::StreamExt;

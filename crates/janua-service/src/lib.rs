@@ -87,17 +87,44 @@ impl Service {
     }
 }
 
-/// Background tasks of a service, aborted when its server stops.
+/// Background tasks of a service, stopped when its server has stopped, and what they still
+/// do then (the outbox relay publishes what waits).
 #[derive(Default)]
-pub struct Workers(Vec<tokio::task::JoinHandle<()>>);
+pub struct Workers {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    last: Vec<Box<dyn FnOnce() -> futures::future::BoxFuture<'static, ()> + Send + Sync>>,
+}
+
+/// How long a stopping service's last work (the relay's flush) may take.
+const LAST_WORK: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl Workers {
     pub fn spawn(&mut self, task: impl Future<Output = ()> + Send + 'static) {
-        self.0.push(tokio::spawn(task));
+        self.tasks.push(tokio::spawn(task));
     }
 
     pub fn push(&mut self, handle: tokio::task::JoinHandle<()>) {
-        self.0.push(handle);
+        self.tasks.push(handle);
+    }
+
+    /// Work to do once the tasks have stopped.
+    pub fn at_stop(&mut self, last: impl FnOnce() -> futures::future::BoxFuture<'static, ()> + Send + Sync + 'static) {
+        self.last.push(Box::new(last));
+    }
+
+    /// Stops the tasks (a consumer stops consuming: what it had not acknowledged is delivered
+    /// again, to this service's next replica), then does the last work, within [`LAST_WORK`].
+    async fn stop(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        let last = futures::future::join_all(self.last.into_iter().map(|last| last()));
+        if tokio::time::timeout(LAST_WORK, last).await.is_err() {
+            tracing::warn!("a stopping service's last work did not finish in time");
+        }
     }
 }
 
@@ -118,12 +145,18 @@ impl Running {
         self.port
     }
 
-    /// Serves until the server stops (gracefully on SIGTERM/SIGINT), then ends the workers.
+    /// Stops the server: gracefully (in-flight requests finish, within
+    /// `http.shutdown_timeout_secs`) or at once.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the server stops (gracefully on SIGTERM/SIGINT: it stops accepting and
+    /// finishes what is in flight), then stops the workers and lets the relay publish what
+    /// the last requests wrote.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        for worker in self.workers.0 {
-            worker.abort();
-        }
+        self.workers.stop().await;
         result
     }
 }
@@ -152,6 +185,7 @@ where
             .wrap(middleware::from_fn(janua_core::http::request_id))
             .configure(configure.clone())
     });
+    let server = server.shutdown_timeout(settings.http.shutdown_timeout_secs);
     let server = match settings.http.workers {
         Some(w) => server.workers(w),
         None => server,
@@ -271,16 +305,16 @@ impl Connected {
         let redis = redis(&settings).await?;
         let broker = janua_db::outbox::BrokerStatus::default();
         let mut workers = Workers::default();
+        let amqp_url = service.amqp_url(&settings);
         workers.spawn(
-            janua_db::outbox::OutboxRelay::new(
-                pool.clone(),
-                &service.amqp_url(&settings),
-                &settings.amqp_exchange,
-            )
-            .listen(&database_url, schema)
-            .with_status(broker.clone())
-            .run(),
+            janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange)
+                .listen(&database_url, schema)
+                .with_status(broker.clone())
+                .run(),
         );
+        // At shutdown, what the last requests wrote goes out now rather than at the next start.
+        let relay = janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange);
+        workers.at_stop(move || Box::pin(relay.flush()));
         Ok(Connected {
             service,
             keys,

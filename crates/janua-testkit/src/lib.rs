@@ -39,6 +39,7 @@ pub struct TestStack {
     pub db_name: String,
     pub vhost: String,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+    servers: Vec<actix_web::dev::ServerHandle>,
 }
 
 /// Settings for one test: its own database, vhost and Redis prefix, cheap argon2 (real
@@ -130,6 +131,7 @@ impl TestStack {
         let running = janua::stack::start(janua::stack::Target::All, settings.clone(), listeners)
             .await
             .expect("the stack starts");
+        let servers = running.iter().map(janua_service::Running::handle).collect();
         let tasks = running
             .into_iter()
             .map(|service| {
@@ -152,6 +154,7 @@ impl TestStack {
             db_name,
             vhost,
             tasks,
+            servers,
         }
     }
 
@@ -724,6 +727,15 @@ impl TestStack {
             (self.count(schema, sql).await == expected).then_some(())
         })
         .await;
+    }
+
+    /// Stops every server as SIGTERM does (no new connections, requests in flight finish) and
+    /// waits until each service has stopped and done its last work (the relay's flush).
+    pub async fn shut_down(&mut self) {
+        futures::future::join_all(self.servers.iter().map(|s| s.stop(true))).await;
+        for task in std::mem::take(&mut self.tasks) {
+            let _ = task.await;
+        }
     }
 
     /// The process's metrics as Prometheus scrapes them.

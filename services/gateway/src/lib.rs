@@ -35,6 +35,8 @@ pub struct GatewayState {
     pub proxies: Arc<client::TrustedProxies>,
     /// Which SCIM tokens work, as enterprise last said.
     pub scim_tokens: Arc<scim_tokens::ScimTokens>,
+    /// Places for requests being forwarded (`gateway.max_in_flight`).
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl GatewayState {
@@ -60,6 +62,7 @@ impl GatewayState {
         Ok(GatewayState {
             proxies: Arc::new(client::TrustedProxies::parse(&settings.gateway.trusted_proxies)?),
             scim_tokens: Arc::default(),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(settings.gateway.max_in_flight.max(1))),
             table: Arc::new(route_table::RouteTable::janua()),
             guard: TokenGuard::new(jwks, revocations.clone()),
             revocations,

@@ -180,15 +180,23 @@ async fn answer(
         return ApiError::keyed(ErrorCode::UnsupportedMediaType, "error.platform.json_body_expected", vec![])
             .error_response();
     }
-    match route.upstream {
-        Upstream::Local(local) => crate::health::answer(local, req, state, claims.as_ref()).await,
-        Upstream::Auth => forward(req, body, state, &state.settings.auth.url).await,
-        Upstream::Identity => forward(req, body, state, &state.settings.identity.url).await,
-        Upstream::Org => forward(req, body, state, &state.settings.org.url).await,
-        Upstream::Enterprise => forward(req, body, state, &state.settings.enterprise.url).await,
-        Upstream::Audit => forward(req, body, state, &state.settings.audit.service.url).await,
-        Upstream::Webhooks => forward(req, body, state, &state.settings.webhooks.service.url).await,
-    }
+    let settings = &state.settings;
+    let base = match route.upstream {
+        Upstream::Local(local) => return crate::health::answer(local, req, state, claims.as_ref()).await,
+        Upstream::Auth => &settings.auth.url,
+        Upstream::Identity => &settings.identity.url,
+        Upstream::Org => &settings.org.url,
+        Upstream::Enterprise => &settings.enterprise.url,
+        Upstream::Audit => &settings.audit.service.url,
+        Upstream::Webhooks => &settings.webhooks.service.url,
+    };
+    // Bounded: a request the services cannot take now is shed at once, with when to retry
+    // (the gateway's own answers, its probes among them, are not counted).
+    let Ok(_place) = state.in_flight.try_acquire() else {
+        metrics::counter!(janua_core::metrics::SHED, "service" => "gateway", "queue" => "proxy").increment(1);
+        return ApiError::unavailable("the gateway").with_header(header::RETRY_AFTER, "1").error_response();
+    };
+    forward(req, body, state, base).await
 }
 
 /// Largest magnitude of a JSON number stored as given: beyond it jsonb writes the number out

@@ -127,9 +127,15 @@ pub async fn start(
     Ok(running)
 }
 
-/// Serves until any of them stops.
+/// Serves until any of them stops (SIGTERM stops each gracefully), then stops the others
+/// gracefully too and waits for every one to finish its last work.
 pub async fn run_until_stopped(running: Vec<Running>) -> anyhow::Result<()> {
-    let servers = running.into_iter().map(|r| Box::pin(r.run_until_stopped()));
-    let (result, _, _) = futures::future::select_all(servers).await;
-    Ok(result?)
+    use futures::StreamExt;
+    let handles: Vec<_> = running.iter().map(Running::handle).collect();
+    let mut servers: futures::stream::FuturesUnordered<_> =
+        running.into_iter().map(Running::run_until_stopped).collect();
+    let first = servers.next().await;
+    futures::future::join_all(handles.iter().map(|h| h.stop(true))).await;
+    while servers.next().await.is_some() {}
+    Ok(first.transpose()?.unwrap_or_default())
 }
