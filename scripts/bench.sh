@@ -62,18 +62,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./target/release/janua --target identity --migrate & identity=$!; pids+=("$identity")
-./target/release/janua --target auth --migrate & auth=$!; pids+=("$auth")
-./target/release/janua --target org --migrate & org=$!; pids+=("$org")
-./target/release/janua --target enterprise --migrate & enterprise=$!; pids+=("$enterprise")
-./target/release/janua --target audit --migrate & audit=$!; pids+=("$audit")
-./target/release/janua --target webhooks --migrate & webhooks=$!; pids+=("$webhooks")
-./target/release/janua --target gateway & gateway=$!; pids+=("$gateway")
-for _ in $(seq 1 100); do
-  curl -sf http://127.0.0.1:18080/api/v1/health/ready >/dev/null && break
-  sleep 0.2
+# Each process has its own management listener (Prometheus metrics).
+JANUA_METRICS__PORT=19462 ./target/release/janua --target identity --migrate & identity=$!; pids+=("$identity")
+JANUA_METRICS__PORT=19461 ./target/release/janua --target auth --migrate & auth=$!; pids+=("$auth")
+JANUA_METRICS__PORT=19463 ./target/release/janua --target org --migrate & org=$!; pids+=("$org")
+JANUA_METRICS__PORT=19464 ./target/release/janua --target enterprise --migrate & enterprise=$!; pids+=("$enterprise")
+JANUA_METRICS__PORT=19466 ./target/release/janua --target audit --migrate & audit=$!; pids+=("$audit")
+JANUA_METRICS__PORT=19465 ./target/release/janua --target webhooks --migrate & webhooks=$!; pids+=("$webhooks")
+JANUA_METRICS__PORT=19460 ./target/release/janua --target gateway & gateway=$!; pids+=("$gateway")
+# Readiness is per process (the gateway's does not wait for the services): wait for each.
+for port in 18080 18081 18082 18083 18084 18085 18086; do
+  for _ in $(seq 1 150); do
+    curl -sf "http://127.0.0.1:$port/api/v1/health/ready" >/dev/null && break
+    sleep 0.2
+  done
+  curl -sf "http://127.0.0.1:$port/api/v1/health/ready" >/dev/null || { echo "the service on :$port did not become ready"; exit 1; }
 done
-curl -sf http://127.0.0.1:18080/api/v1/health/ready >/dev/null || { echo "stack did not become ready"; exit 1; }
 
 echo "== load (release build, one process per service)"
 ./target/release/janua-bench --gateway http://127.0.0.1:18080 --direct http://127.0.0.1:18082 \

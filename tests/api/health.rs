@@ -32,7 +32,8 @@ async fn without_the_broker_every_service_stays_ready_and_requests_work() {
         assert_eq!(resp.status(), 200, "{name} ready without the broker");
         let report = app.service_health(url).await;
         assert_eq!(report["status"], "degraded", "{name}: {report}");
-        let broker = report["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "broker").cloned();
+        let broker =
+            report["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "broker").cloned();
         assert_eq!(broker.unwrap()["status"], "down", "{name}");
         assert_eq!(report["dependencies"][0]["name"], "database");
         assert_eq!(report["dependencies"][0]["status"], "up");
@@ -47,7 +48,13 @@ async fn without_the_broker_every_service_stays_ready_and_requests_work() {
     let deps = detailed["dependencies"].as_array().unwrap();
     let auth = deps.iter().find(|d| d["name"] == "auth").unwrap();
     assert_eq!(auth["status"], "up", "auth answers: {auth}");
-    assert!(auth["dependencies"].as_array().unwrap().iter().any(|d| d["name"] == "broker" && d["status"] == "down"));
+    assert!(
+        auth["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "broker" && d["status"] == "down")
+    );
     let identity = deps.iter().find(|d| d["name"] == "identity").unwrap();
     assert!(identity["outbox"]["unsent"].as_i64().unwrap() >= 2, "the sign-ups' events wait: {identity}");
 }
@@ -81,7 +88,8 @@ async fn detailed_health_is_for_admins_only() {
     }
     // Each service's own dependencies, as it reports them.
     let auth = deps.iter().find(|d| d["name"] == "auth").unwrap();
-    let names: Vec<&str> = auth["dependencies"].as_array().unwrap().iter().filter_map(|d| d["name"].as_str()).collect();
+    let names: Vec<&str> =
+        auth["dependencies"].as_array().unwrap().iter().filter_map(|d| d["name"].as_str()).collect();
     for name in ["database", "redis", "broker", "identity"] {
         assert!(names.contains(&name), "{names:?}");
     }

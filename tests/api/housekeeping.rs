@@ -127,7 +127,8 @@ async fn each_retention_job_deletes_what_is_due_and_nothing_else() {
         ("enterprise", "saml_assertions"),
         ("webhooks", "webhook_deliveries"),
     ] {
-        let series = format!("janua_housekeeping_last_run_timestamp_seconds{{service=\"{service}\",task=\"{task}\"}}");
+        let series =
+            format!("janua_housekeeping_last_run_timestamp_seconds{{service=\"{service}\",task=\"{task}\"}}");
         assert!(scrape.contains(&series), "{series}");
     }
     let deleted = "janua_housekeeping_deleted_total{service=\"auth\",task=\"sessions\"} 2";

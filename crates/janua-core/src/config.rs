@@ -311,6 +311,11 @@ pub struct PasswordSettings {
     /// (sign-ups, resets, changes) may fill half of it, so a flood of them never stalls
     /// sign-ins, which go first.
     pub hashing_queue: usize,
+    /// The longest a password job may expect to wait for a thread (jobs ahead of it times the
+    /// measured time of one hash, over the threads): past it the request is shed at once with
+    /// 503 and `Retry-After`, so that under overload the requests admitted still answer in
+    /// about the time they do at capacity.
+    pub hashing_max_wait_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -687,6 +692,7 @@ impl Default for PasswordSettings {
             argon2_parallelism: 1,
             hashing_concurrency: None,
             hashing_queue: 256,
+            hashing_max_wait_ms: 250,
         }
     }
 }

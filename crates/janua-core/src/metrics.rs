@@ -23,38 +23,113 @@ pub enum Kind {
 /// Every metric: name, kind, labels, help.
 pub const CATALOGUE: &[(&str, Kind, &[&str], &str)] = &[
     // HTTP, at every service and the gateway.
-    (HTTP_REQUESTS, Kind::Counter, &["service", "method", "route", "status"], "Requests answered, by route template, method and status."),
-    (HTTP_DURATION, Kind::Histogram, &["service", "method", "route"], "Time to answer a request, by route template and method."),
+    (
+        HTTP_REQUESTS,
+        Kind::Counter,
+        &["service", "method", "route", "status"],
+        "Requests answered, by route template, method and status.",
+    ),
+    (
+        HTTP_DURATION,
+        Kind::Histogram,
+        &["service", "method", "route"],
+        "Time to answer a request, by route template and method.",
+    ),
     (HTTP_IN_FLIGHT, Kind::Gauge, &["service"], "Requests being answered now."),
-    (SHED, Kind::Counter, &["service", "queue"], "Requests answered 503 with Retry-After because a bounded queue was full (argon2, database pool, proxy)."),
+    (
+        SHED,
+        Kind::Counter,
+        &["service", "queue"],
+        "Requests answered 503 with Retry-After because a bounded queue was full (argon2, database pool, proxy).",
+    ),
     // Sign-in and abuse.
-    (SIGNINS, Kind::Counter, &["method", "outcome"], "Sign-in attempts by method (password, magic_link, passkey, mfa, oauth, sso, refresh) and outcome (success, failure, mfa_required, locked)."),
+    (
+        SIGNINS,
+        Kind::Counter,
+        &["method", "outcome"],
+        "Sign-in attempts by method (password, magic_link, passkey, mfa, oauth, sso, refresh) and outcome (success, failure, mfa_required, locked).",
+    ),
     (RATE_LIMITED, Kind::Counter, &["tier"], "Requests refused 429 by the gateway's rate limits, by tier."),
-    (THROTTLED, Kind::Counter, &["kind"], "Requests refused by a per-account or per-address throttle (sign-in lock-out, MFA budget, mail budget)."),
+    (
+        THROTTLED,
+        Kind::Counter,
+        &["kind"],
+        "Requests refused by a per-account or per-address throttle (sign-in lock-out, MFA budget, mail budget).",
+    ),
     // Passwords.
-    (ARGON2_QUEUE, Kind::Gauge, &["lane"], "Password checks (verify) and new hashes (hash) waiting for an argon2 thread."),
+    (
+        ARGON2_QUEUE,
+        Kind::Gauge,
+        &["lane"],
+        "Password checks (verify) and new hashes (hash) waiting for an argon2 thread.",
+    ),
     (ARGON2_WAIT, Kind::Histogram, &["lane"], "Time a password job waited for an argon2 thread."),
     // Events.
     (OUTBOX_UNSENT, Kind::Gauge, &["service"], "Events in the service's outbox not yet published."),
-    (OUTBOX_OLDEST, Kind::Gauge, &["service"], "Age of the oldest unpublished event in the service's outbox."),
+    (
+        OUTBOX_OLDEST,
+        Kind::Gauge,
+        &["service"],
+        "Age of the oldest unpublished event in the service's outbox.",
+    ),
     (OUTBOX_PUBLISHED, Kind::Counter, &["service"], "Events the outbox relay published (broker-confirmed)."),
-    (BROKER_LINK, Kind::Gauge, &["service", "link"], "1 while a link to the broker (the relay, a consumer, the live feed) is up."),
-    (CONSUMED, Kind::Counter, &["queue", "outcome"], "Events a consumer settled: handled, retried (requeued) or dead_lettered."),
-    (CONSUMER_LAG, Kind::Histogram, &["queue"], "Time from an event's occurrence to its handling by a consumer."),
+    (
+        BROKER_LINK,
+        Kind::Gauge,
+        &["service", "link"],
+        "1 while a link to the broker (the relay, a consumer, the live feed) is up.",
+    ),
+    (
+        CONSUMED,
+        Kind::Counter,
+        &["queue", "outcome"],
+        "Events a consumer settled: handled, retried (requeued) or dead_lettered.",
+    ),
+    (
+        CONSUMER_LAG,
+        Kind::Histogram,
+        &["queue"],
+        "Time from an event's occurrence to its handling by a consumer.",
+    ),
     (REDELIVERED, Kind::Counter, &["queue"], "Deliveries the broker marked as redelivered."),
-    (DEAD_LETTERED, Kind::Counter, &["queue"], "Events sent to the dead-letter queue (poison or undecodable)."),
+    (
+        DEAD_LETTERED,
+        Kind::Counter,
+        &["queue"],
+        "Events sent to the dead-letter queue (poison or undecodable).",
+    ),
     // Mail.
     (MAIL_QUEUE, Kind::Gauge, &[], "Mails waiting to be sent (including those waiting for a retry)."),
     (MAIL_SENT, Kind::Counter, &[], "Mails the SMTP server accepted."),
-    (MAIL_FAILURES, Kind::Counter, &["kind"], "Mail attempts that failed: transient (retried later) or permanent (given up)."),
+    (
+        MAIL_FAILURES,
+        Kind::Counter,
+        &["kind"],
+        "Mail attempts that failed: transient (retried later) or permanent (given up).",
+    ),
     // Webhooks.
-    (WEBHOOK_DELIVERIES, Kind::Counter, &["outcome"], "Webhook delivery attempts by outcome: delivered, failed (will retry), exhausted (gave up)."),
+    (
+        WEBHOOK_DELIVERIES,
+        Kind::Counter,
+        &["outcome"],
+        "Webhook delivery attempts by outcome: delivered, failed (will retry), exhausted (gave up).",
+    ),
     (WEBHOOK_DISABLED, Kind::Gauge, &[], "Webhook endpoints disabled after repeated failures."),
     // Dependencies.
-    (DB_POOL_SIZE, Kind::Gauge, &["service", "state"], "Database connections of the service's pool: in_use, idle."),
+    (
+        DB_POOL_SIZE,
+        Kind::Gauge,
+        &["service", "state"],
+        "Database connections of the service's pool: in_use, idle.",
+    ),
     (DB_POOL_WAITING, Kind::Gauge, &["service"], "Requests waiting for a database connection."),
     (DB_POOL_MAX, Kind::Gauge, &["service"], "The service's pool size (db_pool_size)."),
-    (DB_POOL_TIMEOUTS, Kind::Counter, &[], "Requests that found no database connection within the pool's wait (answered 503)."),
+    (
+        DB_POOL_TIMEOUTS,
+        Kind::Counter,
+        &[],
+        "Requests that found no database connection within the pool's wait (answered 503).",
+    ),
     (REDIS_ERRORS, Kind::Counter, &[], "Redis commands that failed."),
     // The live feed and keys.
     (WEBSOCKET_CONNECTIONS, Kind::Gauge, &[], "Live-feed WebSocket connections this replica holds."),
@@ -62,7 +137,12 @@ pub const CATALOGUE: &[(&str, Kind, &[&str], &str)] = &[
     // Housekeeping.
     (HOUSEKEEPING_DELETED, Kind::Counter, &["service", "task"], "Rows a retention job deleted."),
     (HOUSEKEEPING_LAST_RUN, Kind::Gauge, &["service", "task"], "Unix time a retention job last completed."),
-    (HOUSEKEEPING_FAILURES, Kind::Counter, &["service", "task"], "Retention job runs that failed (retried at the next interval)."),
+    (
+        HOUSEKEEPING_FAILURES,
+        Kind::Counter,
+        &["service", "task"],
+        "Retention job runs that failed (retried at the next interval).",
+    ),
 ];
 
 pub const HTTP_REQUESTS: &str = "janua_http_requests_total";

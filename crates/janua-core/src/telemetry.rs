@@ -47,9 +47,9 @@ pub fn init_named(settings: &Settings, service_name: &str) {
         }
     });
     // Spans of every crate at info and above are exported, whatever the log level.
-    let otel = provider
-        .as_ref()
-        .map(|p| tracing_opentelemetry::layer().with_tracer(p.tracer("janua")).with_filter(LevelFilter::INFO));
+    let otel = provider.as_ref().map(|p| {
+        tracing_opentelemetry::layer().with_tracer(p.tracer("janua")).with_filter(LevelFilter::INFO)
+    });
     let installed = tracing_subscriber::registry().with(json).with(pretty).with(otel).try_init().is_ok();
     if installed && let Some(provider) = provider {
         opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new());
@@ -77,7 +77,9 @@ fn provider(endpoint: &str, service_name: &str, settings: &Settings) -> anyhow::
     Ok(SdkTracerProvider::builder()
         .with_span_processor(BatchSpanProcessor::builder(exporter).with_batch_config(batch).build())
         .with_sampler(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(ratio))))
-        .with_resource(opentelemetry_sdk::Resource::builder().with_service_name(service_name.to_string()).build())
+        .with_resource(
+            opentelemetry_sdk::Resource::builder().with_service_name(service_name.to_string()).build(),
+        )
         .build())
 }
 

@@ -49,10 +49,10 @@ fn resolve(name: &str) -> Result<Resolved, String> {
         return Ok(Resolved { base: e.0, labels: e.2, bucket: false });
     }
     for suffix in ["_bucket", "_sum", "_count"] {
-        if let Some(e) = name.strip_suffix(suffix).and_then(entry) {
-            if e.1 == Kind::Histogram {
-                return Ok(Resolved { base: e.0, labels: e.2, bucket: suffix == "_bucket" });
-            }
+        if let Some(e) = name.strip_suffix(suffix).and_then(entry)
+            && e.1 == Kind::Histogram
+        {
+            return Ok(Resolved { base: e.0, labels: e.2, bucket: suffix == "_bucket" });
         }
     }
     Err(format!("unknown metric {name}: it is not in janua_core::metrics::CATALOGUE"))
@@ -61,10 +61,11 @@ fn resolve(name: &str) -> Result<Resolved, String> {
 /// Whether `label` can be selected or grouped by on `name`.
 fn label_ok(name: &str, r: &Resolved, label: &str) -> Result<(), String> {
     // A metric label that clashes with a target label is stored as exported_<label>.
-    if let Some(own) = label.strip_prefix("exported_") {
-        if TARGET_LABELS.contains(&own) && r.labels.contains(&own) {
-            return Ok(());
-        }
+    if let Some(own) = label.strip_prefix("exported_")
+        && TARGET_LABELS.contains(&own)
+        && r.labels.contains(&own)
+    {
+        return Ok(());
     }
     if TARGET_LABELS.contains(&label) {
         if r.labels.contains(&label) {
@@ -255,10 +256,10 @@ fn label_problems(expr: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (tok, label) in &a.matchers {
         let Some((name, _)) = a.metrics.iter().find(|(_, t)| t == tok) else { continue };
-        if let Ok(r) = resolve(name) {
-            if let Err(e) = label_ok(name, &r, label) {
-                out.push(format!("selector {name}{{{label}...}}: {e}"));
-            }
+        if let Ok(r) = resolve(name)
+            && let Err(e) = label_ok(name, &r, label)
+        {
+            out.push(format!("selector {name}{{{label}...}}: {e}"));
         }
     }
     for g in &a.groupings {

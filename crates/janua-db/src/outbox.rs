@@ -167,7 +167,9 @@ impl OutboxRelay {
     /// broker is away (the rows stay for the next start).
     pub async fn flush(self) {
         let Ok(publisher) = Publisher::connect(&self.amqp_url, &self.exchange).await else {
-            tracing::warn!("the outbox cannot be flushed at shutdown: the broker is away; events wait for the next start");
+            tracing::warn!(
+                "the outbox cannot be flushed at shutdown: the broker is away; events wait for the next start"
+            );
             return;
         };
         loop {

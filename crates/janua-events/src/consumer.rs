@@ -226,7 +226,8 @@ async fn deliver(
                 let (outcome, envelope) = match EventEnvelope::decode(delivery.data.as_slice()) {
                     Ok(envelope) => {
                         let span = span(&sub.queue, &delivery, &envelope);
-                        let handled = tried_in_place(&sub.queue, || handler(envelope.clone())).instrument(span).await;
+                        let handled =
+                            tried_in_place(&sub.queue, || handler(envelope.clone())).instrument(span).await;
                         (handled, Some(envelope))
                     }
                     Err(e) => (Err(HandleError::Reject(format!("undecodable envelope: {e}"))), None),
@@ -282,7 +283,8 @@ async fn deliver(
                             let why = match &reject {
                                 HandleError::Reject(w) | HandleError::Retry(w) => w.clone(),
                             };
-                            settle(&sub.queue, delivery, Some(envelope), Err(HandleError::Reject(why))).await?;
+                            settle(&sub.queue, delivery, Some(envelope), Err(HandleError::Reject(why)))
+                                .await?;
                         }
                     }
                 }
@@ -329,9 +331,11 @@ pub fn span(queue: &str, delivery: &lapin::message::Delivery, envelope: &EventEn
         event.r#type = %envelope.r#type,
     );
     let header = delivery.properties.headers().as_ref().and_then(|headers| {
-        headers.inner().iter().find(|(name, _)| name.as_str() == "traceparent").and_then(|(_, value)| match value {
-            AMQPValue::LongString(s) => Some(String::from_utf8_lossy(s.as_bytes()).into_owned()),
-            _ => None,
+        headers.inner().iter().find(|(name, _)| name.as_str() == "traceparent").and_then(|(_, value)| {
+            match value {
+                AMQPValue::LongString(s) => Some(String::from_utf8_lossy(s.as_bytes()).into_owned()),
+                _ => None,
+            }
         })
     });
     let traceparent = header.unwrap_or_else(|| envelope.traceparent.clone());
@@ -348,7 +352,9 @@ enum Outcome {
 
 /// A settled delivery in the metrics: its outcome, whether the broker redelivered it, and
 /// (once handled) how long after it occurred.
-fn observe(queue: &str, delivery: &lapin::message::Delivery, envelope: Option<&EventEnvelope>, outcome: Outcome) {
+fn observe(
+    queue: &str, delivery: &lapin::message::Delivery, envelope: Option<&EventEnvelope>, outcome: Outcome,
+) {
     use janua_core::metrics as m;
     let queue = queue.to_string();
     let name = match outcome {

@@ -60,7 +60,10 @@ impl Publisher {
             && !envelope.traceparent.is_empty()
         {
             let mut headers = lapin::types::FieldTable::default();
-            headers.insert("traceparent".into(), lapin::types::AMQPValue::LongString(envelope.traceparent.into()));
+            headers.insert(
+                "traceparent".into(),
+                lapin::types::AMQPValue::LongString(envelope.traceparent.into()),
+            );
             properties = properties.with_headers(headers);
         }
         let confirm = tokio::time::timeout(BROKER_TIMEOUT, async {

@@ -105,7 +105,10 @@ pub async fn detailed(health: web::Data<Health>) -> HttpResponse {
     let (database, redis, own, backlog) = futures::join!(database, redis, own, backlog);
     let mut dependencies = vec![database, redis, Dependency::link("broker", health.relay.is_connected())];
     dependencies.extend(
-        health.consumers.iter().map(|(queue, link)| Dependency::link(format!("consumer:{queue}"), link.is_connected())),
+        health
+            .consumers
+            .iter()
+            .map(|(queue, link)| Dependency::link(format!("consumer:{queue}"), link.is_connected())),
     );
     dependencies.extend(own);
     let up = dependencies.iter().all(Dependency::is_up);
@@ -132,7 +135,11 @@ impl Health {
         use janua_core::metrics as m;
         let service = self.service;
         let link = |name: String, up: bool| {
-            metrics::gauge!(m::BROKER_LINK, "service" => service, "link" => name).set(if up { 1.0 } else { 0.0 });
+            metrics::gauge!(m::BROKER_LINK, "service" => service, "link" => name).set(if up {
+                1.0
+            } else {
+                0.0
+            });
         };
         link("relay".into(), self.relay.is_connected());
         for (queue, status) in &self.consumers {
@@ -140,7 +147,8 @@ impl Health {
         }
         let pool = self.pool.status();
         let idle = pool.available as f64;
-        metrics::gauge!(m::DB_POOL_SIZE, "service" => service, "state" => "in_use").set(pool.size as f64 - idle);
+        metrics::gauge!(m::DB_POOL_SIZE, "service" => service, "state" => "in_use")
+            .set(pool.size as f64 - idle);
         metrics::gauge!(m::DB_POOL_SIZE, "service" => service, "state" => "idle").set(idle);
         metrics::gauge!(m::DB_POOL_WAITING, "service" => service).set(pool.waiting as f64);
         metrics::gauge!(m::DB_POOL_MAX, "service" => service).set(pool.max_size as f64);

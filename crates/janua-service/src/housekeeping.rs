@@ -37,6 +37,13 @@ pub const COMMON: &[Retention] = &[
 ];
 
 impl Retention {
+    /// The rows of `table` whose `expires_at` passed more than `keep` ago.
+    pub const fn past_expiry(
+        task: &'static str, table: &'static str, keep: fn(&HousekeepingSettings) -> u64,
+    ) -> Retention {
+        Retention { task, table, due: "expires_at < now() - make_interval(secs => $1)", keep }
+    }
+
     /// Deletes one batch of due rows; answers how many went. The rows are picked by their
     /// physical address (a TID scan), so the statement works for any table, whatever its key.
     pub async fn delete_batch(&self, pool: &Pool, settings: &HousekeepingSettings) -> anyhow::Result<usize> {
@@ -71,7 +78,9 @@ impl Retention {
 
 /// Runs `jobs` (with [`COMMON`]) for `service` every `housekeeping.interval_secs` until the
 /// task is dropped; the first run comes one interval after start.
-pub async fn run(service: &'static str, pool: Pool, settings: HousekeepingSettings, jobs: &'static [Retention]) {
+pub async fn run(
+    service: &'static str, pool: Pool, settings: HousekeepingSettings, jobs: &'static [Retention],
+) {
     let mut ticks = tokio::time::interval(Duration::from_secs(settings.interval_secs.max(1)));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     ticks.tick().await;
@@ -82,7 +91,9 @@ pub async fn run(service: &'static str, pool: Pool, settings: HousekeepingSettin
 }
 
 /// One pass of every job, each reported on its own.
-pub async fn run_once(service: &'static str, pool: &Pool, settings: &HousekeepingSettings, jobs: &[Retention]) {
+pub async fn run_once(
+    service: &'static str, pool: &Pool, settings: &HousekeepingSettings, jobs: &[Retention],
+) {
     for job in COMMON.iter().chain(jobs) {
         match job.run(pool, settings).await {
             Ok(deleted) => {
@@ -95,7 +106,8 @@ pub async fn run_once(service: &'static str, pool: &Pool, settings: &Housekeepin
                 }
             }
             Err(e) => {
-                metrics::counter!(m::HOUSEKEEPING_FAILURES, "service" => service, "task" => job.task).increment(1);
+                metrics::counter!(m::HOUSEKEEPING_FAILURES, "service" => service, "task" => job.task)
+                    .increment(1);
                 tracing::warn!(service, task = job.task, error = %e, "retention job failed; retried at the next run");
             }
         }

@@ -108,7 +108,9 @@ impl Workers {
     }
 
     /// Work to do once the tasks have stopped.
-    pub fn at_stop(&mut self, last: impl FnOnce() -> futures::future::BoxFuture<'static, ()> + Send + Sync + 'static) {
+    pub fn at_stop(
+        &mut self, last: impl FnOnce() -> futures::future::BoxFuture<'static, ()> + Send + Sync + 'static,
+    ) {
         self.last.push(Box::new(last));
     }
 

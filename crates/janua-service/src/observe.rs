@@ -47,13 +47,15 @@ pub async fn observe(
     req: ServiceRequest, next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let observed = req
-        .app_data::<web::Data<Observed>>()
-        .map(|o| o.get_ref().clone())
-        .unwrap_or(Observed { service: "janua", access_log: false, route_of: None });
+    let observed = req.app_data::<web::Data<Observed>>().map(|o| o.get_ref().clone()).unwrap_or(Observed {
+        service: "janua",
+        access_log: false,
+        route_of: None,
+    });
     let _in_flight = InFlight::start(observed.service);
     let method = req.method().clone();
-    let request_id = req.extensions().get::<janua_core::http::RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let request_id =
+        req.extensions().get::<janua_core::http::RequestId>().map(|r| r.0.clone()).unwrap_or_default();
     // The route it will match, known before routing (the span is named when it is made).
     let route = match &observed.route_of {
         Some(route_of) => route_of(&method, req.path()),
@@ -83,7 +85,8 @@ pub async fn observe(
     if status >= 500 {
         span.record("otel.status_code", "ERROR");
     }
-    let labels = [("service", observed.service.to_string()), ("method", method.to_string()), ("route", route)];
+    let labels =
+        [("service", observed.service.to_string()), ("method", method.to_string()), ("route", route)];
     metrics::histogram!(m::HTTP_DURATION, &labels[..]).record(elapsed.as_secs_f64());
     let [service, method, route] = labels;
     let counted = [service, method, route, ("status", status.to_string())];

@@ -740,7 +740,8 @@ impl TestStack {
 
     /// The process's metrics as Prometheus scrapes them.
     pub async fn metrics(&self) -> String {
-        let resp = self.http.get(format!("{}/metrics", self.metrics_url)).send().await.expect("metrics answer");
+        let resp =
+            self.http.get(format!("{}/metrics", self.metrics_url)).send().await.expect("metrics answer");
         assert_eq!(resp.status(), 200);
         resp.text().await.unwrap()
     }

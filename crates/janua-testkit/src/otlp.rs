@@ -3,7 +3,9 @@
 
 use crate::peer::Peer;
 use actix_web::{HttpResponse, web};
-use opentelemetry_proto::tonic::collector::trace::v1::{ExportTraceServiceRequest, ExportTraceServiceResponse};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
 use prost::Message;
 use std::sync::{Arc, Mutex};
@@ -64,7 +66,11 @@ async fn receive(spans: web::Data<Arc<Mutex<Vec<ReceivedSpan>>>>, body: web::Byt
                     parent_span_id: hex(&span.parent_span_id),
                     name: span.name,
                     service_name: service_name.clone(),
-                    attributes: span.attributes.iter().map(|a| (a.key.clone(), text(a.value.as_ref()))).collect(),
+                    attributes: span
+                        .attributes
+                        .iter()
+                        .map(|a| (a.key.clone(), text(a.value.as_ref())))
+                        .collect(),
                 });
             }
         }

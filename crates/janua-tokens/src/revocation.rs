@@ -107,7 +107,7 @@ impl RevocationSet {
             .cmd("EXISTS")
             .arg(&self.keys(user, sid))
             .cmd("EXISTS")
-            .arg(&self.restored_keys())
+            .arg(self.restored_keys())
             .query_async(&mut conn)
             .await?;
         if restored < OWNERS.len() as u32 {

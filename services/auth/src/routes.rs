@@ -1,8 +1,8 @@
 //! Auth's routes: the public ones are declared on their handlers (`#[utoipa::path]`).
 
-use janua_service::housekeeping::Retention;
 use crate::handlers::{auth, internal, jwks, magic, mfa, oauth, passkeys, password, reauth, sessions};
 use actix_web::web;
+use janua_service::housekeeping::Retention;
 
 janua_service::endpoints! {
     auth::{signup, signin, signout, refresh, forgot_password, reset_password, verify_email,
@@ -104,24 +104,9 @@ const RETENTION: &[Retention] = &[
               OR (revoked_at IS NOT NULL AND revoked_at < now() - make_interval(secs => $1))",
         keep: |s| s.sessions_secs,
     },
-    Retention {
-        task: "one_time_tokens",
-        table: "one_time_tokens",
-        due: "expires_at < now() - make_interval(secs => $1)",
-        keep: |s| s.one_time_tokens_secs,
-    },
-    Retention {
-        task: "passkey_ceremonies",
-        table: "webauthn_ceremonies",
-        due: "expires_at < now() - make_interval(secs => $1)",
-        keep: |s| s.flows_secs,
-    },
-    Retention {
-        task: "oauth_flows",
-        table: "oauth_flows",
-        due: "expires_at < now() - make_interval(secs => $1)",
-        keep: |s| s.flows_secs,
-    },
+    Retention::past_expiry("one_time_tokens", "one_time_tokens", |s| s.one_time_tokens_secs),
+    Retention::past_expiry("passkey_ceremonies", "webauthn_ceremonies", |s| s.flows_secs),
+    Retention::past_expiry("oauth_flows", "oauth_flows", |s| s.flows_secs),
 ];
 
 pub const ROUTES: janua_service::Routes = janua_service::Routes {

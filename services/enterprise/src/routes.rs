@@ -1,8 +1,8 @@
 //! Enterprise's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
-use janua_service::housekeeping::Retention;
 use crate::handlers::{discovery, scim_groups, scim_search, scim_tokens, scim_users, sso_configs, sso_flow};
 use actix_web::web;
+use janua_service::housekeeping::Retention;
 
 janua_service::endpoints! {
     "/api/v1/scim/v2" => "/api/v1/scim";
@@ -55,19 +55,9 @@ const ERASE: &[&str] = &[
 
 /// What enterprise deletes by age (see `housekeeping.*`).
 const RETENTION: &[Retention] = &[
-    Retention {
-        task: "sso_flows",
-        table: "sso_flows",
-        due: "expires_at < now() - make_interval(secs => $1)",
-        keep: |s| s.flows_secs,
-    },
+    Retention::past_expiry("sso_flows", "sso_flows", |s| s.flows_secs),
     // An assertion past its own expiry can no longer be replayed: its id need not be kept.
-    Retention {
-        task: "saml_assertions",
-        table: "saml_assertions_used",
-        due: "expires_at < now() - make_interval(secs => $1)",
-        keep: |s| s.flows_secs,
-    },
+    Retention::past_expiry("saml_assertions", "saml_assertions_used", |s| s.flows_secs),
 ];
 
 pub const ROUTES: janua_service::Routes = janua_service::Routes {

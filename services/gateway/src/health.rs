@@ -6,9 +6,9 @@ use crate::GatewayState;
 use crate::route_table::LocalRoute;
 use actix_web::{HttpResponse, ResponseError};
 use janua_core::ApiError;
+use janua_service::health::Dependency;
 use janua_tokens::Claims;
 use secrecy::ExposeSecret;
-use janua_service::health::Dependency;
 use std::time::Instant;
 
 /// One upstream's health as it reports it (`GET /internal/v1/health`), or down.

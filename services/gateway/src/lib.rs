@@ -112,10 +112,11 @@ pub async fn start(launch: janua_service::Launch, listener: TcpListener) -> anyh
     ));
     // Requests are named by the route of the table they match (the gateway has no actix routes).
     let table = state.table.clone();
-    let route_of: janua_service::observe::RouteOf = Arc::new(move |method, path| match table.find(method, path) {
-        route_table::Match::Found(route) => Some(route.pattern.clone()),
-        _ => None,
-    });
+    let route_of: janua_service::observe::RouteOf =
+        Arc::new(move |method, path| match table.find(method, path) {
+            route_table::Match::Found(route) => Some(route.pattern.clone()),
+            _ => None,
+        });
     janua_service::serve(SERVICE.name, &settings, listener, workers, Some(route_of), move |cfg| {
         configure(cfg, state.clone())
     })

@@ -80,7 +80,8 @@ pub async fn dispatch(
         _ => Vec::new(),
     };
     let restored_keys = state.revocations.restored_keys();
-    let (mut decision, revoked) = match state.limiter.hit(tier, &who, &revocation_keys, &restored_keys).await {
+    let (mut decision, revoked) = match state.limiter.hit(tier, &who, &revocation_keys, &restored_keys).await
+    {
         Ok(d) => d,
         Err(e) => return e.error_response(),
     };

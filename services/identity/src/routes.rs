@@ -1,8 +1,8 @@
 //! Identity's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
-use janua_service::housekeeping::Retention;
 use crate::handlers::{admin, internal, localization, users};
 use actix_web::web;
+use janua_service::housekeeping::Retention;
 
 janua_service::endpoints! {
     users::{me, get_user, update_user},

@@ -137,5 +137,8 @@ pub async fn run_until_stopped(running: Vec<Running>) -> anyhow::Result<()> {
     let first = servers.next().await;
     futures::future::join_all(handles.iter().map(|h| h.stop(true))).await;
     while servers.next().await.is_some() {}
-    Ok(first.transpose()?.unwrap_or_default())
+    if let Some(result) = first {
+        result?;
+    }
+    Ok(())
 }

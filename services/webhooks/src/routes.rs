@@ -1,8 +1,8 @@
 //! Webhooks's routes: the public ones are declared on their handlers (`#[utoipa::path]`), each once.
 
-use janua_service::housekeeping::Retention;
 use crate::handlers::{deliveries, endpoints, internal};
 use actix_web::web;
+use janua_service::housekeeping::Retention;
 
 janua_service::endpoints! {
     endpoints::{list, create, get, update, delete, test},

@@ -13,13 +13,17 @@
 //!   `GET /api/v1/localization/translations/{locale}` through the gateway;
 //! - policy evaluations/s in process (janua-authz: one policy of five conditions, and a set
 //!   of 50 where a deny wins), on one core;
-//! - RSS of each service process idle and under load.
+//! - RSS of each service process idle and under load;
+//! - overload: sign-ins offered at twice the capacity just measured, open loop, for 30 s: the
+//!   share shed (429/503 with `Retry-After`), the p99 of those admitted against the p99 at
+//!   capacity, and that every service process survived without growing without bound.
 //!
 //! The load generator runs on one thread, so it takes at most one of the machine's cores.
 
 mod compliance;
 mod enterprise;
 mod events;
+mod overload;
 
 use argon2::password_hash::PasswordHasher as _;
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -63,6 +67,9 @@ struct Args {
     /// The loopback port of the DNS server the stack's `sso.dns_servers` names.
     #[arg(long, default_value_t = 18053)]
     dns_port: u16,
+    /// Seconds of the overload scenario.
+    #[arg(long, default_value_t = 30)]
+    overload_seconds: u64,
     /// The WebAuthn origin the stack accepts (`JANUA_WEBAUTHN__RP_ORIGIN`).
     #[arg(long, default_value = "http://localhost:18080")]
     webauthn_origin: String,
@@ -566,6 +573,19 @@ fn main() -> anyhow::Result<()> {
             "  ratio to the argon2 ceiling",
             signin.rate() / ceiling
         );
+        // Twice what was just measured, offered whatever the answers.
+        let overload = overload::run(
+            &http,
+            &signin_url,
+            body.clone(),
+            2.0 * signin.rate(),
+            args.overload_seconds,
+            &pids,
+        )
+        .await;
+        overload.print(signin.p(0.99));
+        // The overload's events are handled before the next figures.
+        quiet().await;
         println!("{}", refresh.line("refresh grant, via gateway"));
         println!(
             "{:<34} {:>10.2} (target >= 1.00, i.e. 1500/s)",

@@ -88,19 +88,40 @@ struct Queue {
     ready: std::sync::Condvar,
     verify_limit: usize,
     hash_limit: usize,
+    threads: usize,
+    /// `passwords.hashing_max_wait_ms`, in microseconds.
+    max_wait_us: u64,
+    /// The measured time of one job (moving average), in microseconds.
+    job_us: std::sync::atomic::AtomicU64,
 }
 
 impl Queue {
     fn push(&self, job: Job) -> Result<(), ApiError> {
         let mut lanes =
             self.lanes.lock().map_err(|_| ApiError::internal("password hashing pool poisoned"))?;
-        let (lane, limit) = match &job {
-            Job::Verify { .. } => (&mut lanes.verify, self.verify_limit),
-            Job::Hash { .. } => (&mut lanes.hash, self.hash_limit),
+        let limit = match &job {
+            Job::Verify { .. } => self.verify_limit,
+            Job::Hash { .. } => self.hash_limit,
         };
-        if lane.len() >= limit {
-            tracing::warn!(waiting = lane.len(), "password hashing is saturated; request shed");
-            metrics::counter!(janua_core::metrics::SHED, "service" => "auth", "queue" => "argon2").increment(1);
+        // Checks go first: a check waits behind checks, a new hash behind everything.
+        let ahead = match &job {
+            Job::Verify { .. } => lanes.verify.len(),
+            Job::Hash { .. } => lanes.verify.len() + lanes.hash.len(),
+        };
+        let job_us = self.job_us.load(std::sync::atomic::Ordering::Relaxed);
+        let expected_wait_us = ahead as u64 * job_us / self.threads as u64;
+        let lane = match &job {
+            Job::Verify { .. } => &mut lanes.verify,
+            Job::Hash { .. } => &mut lanes.hash,
+        };
+        if lane.len() >= limit || expected_wait_us > self.max_wait_us {
+            tracing::warn!(
+                waiting = lane.len(),
+                expected_wait_us,
+                "password hashing is saturated; request shed"
+            );
+            metrics::counter!(janua_core::metrics::SHED, "service" => "auth", "queue" => "argon2")
+                .increment(1);
             return Err(ApiError::unavailable("password hashing")
                 .with_header(actix_web::http::header::RETRY_AFTER, "1"));
         }
@@ -109,6 +130,14 @@ impl Queue {
         drop(lanes);
         self.ready.notify_one();
         Ok(())
+    }
+
+    /// Folds the time one job took into the moving average (1/8 weight).
+    fn measured(&self, took: std::time::Duration) {
+        let took = took.as_micros() as u64;
+        let old = self.job_us.load(std::sync::atomic::Ordering::Relaxed);
+        let new = if old == 0 { took } else { old - old / 8 + took / 8 };
+        self.job_us.store(new, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The next job, checks before hashes; `None` once closed and drained.
@@ -227,6 +256,9 @@ impl PasswordHasher {
             ready: std::sync::Condvar::new(),
             verify_limit,
             hash_limit: (verify_limit / 2).max(1),
+            threads,
+            max_wait_us: settings.hashing_max_wait_ms.saturating_mul(1000),
+            job_us: std::sync::atomic::AtomicU64::new(0),
         });
         for i in 0..threads {
             let queue = Arc::clone(&queue);
@@ -237,6 +269,7 @@ impl PasswordHasher {
             };
             std::thread::Builder::new().name(format!("argon2-{i}")).spawn(move || {
                 while let Some(job) = queue.next() {
+                    let started = std::time::Instant::now();
                     match job {
                         Job::Hash { password, reply } => {
                             let _ = reply.send(worker.hash(password.as_bytes()));
@@ -245,6 +278,7 @@ impl PasswordHasher {
                             let _ = reply.send(worker.verify(password.as_bytes(), &phc));
                         }
                     }
+                    queue.measured(started.elapsed());
                 }
             })?;
         }
@@ -259,8 +293,11 @@ impl PasswordHasher {
             memory: Vec::new(),
         };
         let dummy = janua_core::crypto::random_token();
+        let started = std::time::Instant::now();
         hasher.dummy_hash =
             Arc::new(worker.hash(dummy.as_bytes()).map_err(|e| anyhow::anyhow!("argon2: {e}"))?);
+        // The first estimate of a job's time, before any request has measured one.
+        hasher.queue.measured(started.elapsed());
         Ok(hasher)
     }
 
@@ -311,6 +348,7 @@ mod tests {
             argon2_parallelism: 1,
             hashing_concurrency: Some(2),
             hashing_queue: 8,
+            hashing_max_wait_ms: 500,
         })
         .unwrap();
         let h = hasher.hash("correct horse battery").await.unwrap();
@@ -334,6 +372,43 @@ mod shedding {
 
     /// With one thread busy and the lanes full, more work is refused at once (503 with
     /// Retry-After) instead of waiting; checks keep their own, larger lane.
+    /// However long the lanes, a job that would wait longer than `hashing_max_wait_ms` (the
+    /// jobs ahead of it at the measured time of one) is shed at once; the first is admitted.
+    #[tokio::test]
+    async fn a_job_that_would_wait_too_long_is_shed_at_once() {
+        let hasher = PasswordHasher::new(&PasswordSettings {
+            argon2_memory_kib: 8 * 1024,
+            argon2_iterations: 4,
+            argon2_parallelism: 1,
+            hashing_concurrency: Some(1),
+            hashing_queue: 256,
+            hashing_max_wait_ms: 0,
+        })
+        .unwrap();
+        let stored = hasher.hash("correct horse battery").await.unwrap();
+        let checks: Vec<_> = (0..8)
+            .map(|_| {
+                let (h, stored) = (hasher.clone(), stored.clone());
+                tokio::spawn(async move { h.verify("correct horse battery", Some(&stored)).await })
+            })
+            .collect();
+        let (mut shed, mut checked) = (0, 0);
+        for c in checks {
+            match c.await.unwrap() {
+                Ok(ok) => {
+                    assert!(ok);
+                    checked += 1;
+                }
+                Err(e) => {
+                    assert_eq!(e.code(), janua_core::ErrorCode::ServiceUnavailable);
+                    shed += 1;
+                }
+            }
+        }
+        assert!(shed >= 1, "eight at once on one thread with no wait allowed: {shed} shed");
+        assert_eq!(shed + checked, 8);
+    }
+
     #[tokio::test]
     async fn a_full_lane_sheds_at_once_and_checks_keep_their_places() {
         let hasher = PasswordHasher::new(&PasswordSettings {
@@ -342,6 +417,7 @@ mod shedding {
             argon2_parallelism: 1,
             hashing_concurrency: Some(1),
             hashing_queue: 4,
+            hashing_max_wait_ms: 60_000,
         })
         .unwrap();
         let stored = hasher.hash("correct horse battery").await.unwrap();

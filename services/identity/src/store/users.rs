@@ -100,7 +100,8 @@ pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid, block_secs: u64) -> 
 pub async fn revocations(conn: &mut AsyncPgConnection) -> QueryResult<janua_tokens::revocation::Restore> {
     use crate::store::schema::revoked_users;
     let now = Utc::now();
-    let blocked_users = users::table.filter(users::status.eq("suspended")).select(users::id).load(conn).await?;
+    let blocked_users =
+        users::table.filter(users::status.eq("suspended")).select(users::id).load(conn).await?;
     let users_for = revoked_users::table
         .filter(revoked_users::until.gt(now))
         .select((revoked_users::user_id, revoked_users::until))

@@ -58,8 +58,10 @@ pub async fn insert_for_event(
     if endpoints.is_empty() {
         return Ok(0);
     }
-    let new: Vec<_> =
-        endpoints.iter().map(|endpoint| new_delivery(*endpoint, event_id, event_type, body, traceparent)).collect();
+    let new: Vec<_> = endpoints
+        .iter()
+        .map(|endpoint| new_delivery(*endpoint, event_id, event_type, body, traceparent))
+        .collect();
     diesel::insert_into(deliveries::table)
         .values(new)
         .on_conflict((deliveries::endpoint_id, deliveries::event_id))
