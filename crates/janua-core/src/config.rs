@@ -692,7 +692,7 @@ impl Default for PasswordSettings {
             argon2_parallelism: 1,
             hashing_concurrency: None,
             hashing_queue: 256,
-            hashing_max_wait_ms: 250,
+            hashing_max_wait_ms: 500,
         }
     }
 }
@@ -713,7 +713,7 @@ impl Default for HttpSettings {
             upstream_timeout_ms: 10_000,
             upstream_connect_timeout_ms: 1_000,
             workers: None,
-            shutdown_timeout_secs: 25,
+            shutdown_timeout_secs: 20,
         }
     }
 }

@@ -135,7 +135,11 @@ pub async fn run_until_stopped(running: Vec<Running>) -> anyhow::Result<()> {
     let mut servers: futures::stream::FuturesUnordered<_> =
         running.into_iter().map(Running::run_until_stopped).collect();
     let first = servers.next().await;
-    futures::future::join_all(handles.iter().map(|h| h.stop(true))).await;
+    // The stop is sent when asked for; it completes as the servers, polled below, stop (a
+    // server that stopped already answers nothing: awaiting it here would wait for ever).
+    for handle in &handles {
+        drop(handle.stop(true));
+    }
     while servers.next().await.is_some() {}
     if let Some(result) = first {
         result?;
