@@ -65,6 +65,7 @@ pub async fn backlog(conn: &mut AsyncPgConnection) -> QueryResult<Backlog> {
 
 pub use janua_events::BrokerStatus;
 
+#[derive(Clone)]
 pub struct OutboxRelay {
     pool: Pool,
     status: BrokerStatus,
@@ -135,16 +136,9 @@ impl OutboxRelay {
                     continue;
                 }
             };
-            let service = self.listen_url.as_ref().map(|(_, schema)| schema.clone()).unwrap_or_default();
-            let published = metrics::counter!(janua_core::metrics::OUTBOX_PUBLISHED, "service" => service);
             loop {
-                let batch = self.publish_batch(&publisher).await;
-                if let Ok(n) = batch {
-                    published.increment(n as u64);
-                }
-                match batch {
-                    Ok(n) if n as i64 == self.batch_size => continue,
-                    Ok(_) => self.wait_for_rows(&mut listener).await,
+                match self.drain(&publisher).await {
+                    Ok(()) => self.wait_for_rows(&mut listener).await,
                     Err(RelayError::Publish(e)) => {
                         tracing::warn!(error = %e, "outbox relay lost the broker; reconnecting");
                         break;
@@ -172,17 +166,24 @@ impl OutboxRelay {
             );
             return;
         };
-        loop {
-            match self.publish_batch(&publisher).await {
-                Ok(n) if n as i64 == self.batch_size => continue,
-                Ok(_) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "the outbox flush at shutdown stopped; events wait for the next start");
-                    break;
-                }
-            }
+        if let Err(e) = self.drain(&publisher).await {
+            tracing::warn!(error = %e, "the outbox flush at shutdown stopped; events wait for the next start");
         }
         publisher.close().await;
+    }
+
+    /// Publishes batch after batch until one is not full (what waits has gone out), counting
+    /// what was published.
+    async fn drain(&self, publisher: &Publisher) -> Result<(), RelayError> {
+        let service = self.listen_url.as_ref().map(|(_, schema)| schema.clone()).unwrap_or_default();
+        let published = metrics::counter!(janua_core::metrics::OUTBOX_PUBLISHED, "service" => service);
+        loop {
+            let n = self.publish_batch(publisher).await?;
+            published.increment(n as u64);
+            if (n as i64) < self.batch_size {
+                return Ok(());
+            }
+        }
     }
 
     /// Sleeps until a new row is committed (or the poll interval passes).

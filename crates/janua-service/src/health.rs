@@ -11,7 +11,7 @@ use janua_db::Pool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A dependency a service reports on (auth: identity answers): `Ok` when it is up.
+/// A dependency a service reports on (auth: identity answers): `true` when it is up.
 pub type Check = Arc<dyn Fn() -> BoxFuture<'static, bool> + Send + Sync>;
 
 /// How long one dependency may take to answer a health check.
@@ -51,7 +51,7 @@ impl Dependency {
     }
 
     /// A link that is up or not right now (no round trip).
-    fn link(name: impl Into<String>, up: bool) -> Dependency {
+    pub fn link(name: impl Into<String>, up: bool) -> Dependency {
         Dependency { name: name.into(), status: if up { "up" } else { "down" }.into(), latency_ms: 0.0 }
     }
 }
@@ -98,11 +98,7 @@ pub async fn detailed(health: web::Data<Health>) -> HttpResponse {
         let up = tokio::time::timeout(CHECK_TIMEOUT, check()).await.unwrap_or(false);
         Dependency::new(*name, up, started)
     }));
-    let backlog = async {
-        let mut conn = health.pool.get().await.ok()?;
-        janua_db::outbox::backlog(&mut conn).await.ok()
-    };
-    let (database, redis, own, backlog) = futures::join!(database, redis, own, backlog);
+    let (database, redis, own, backlog) = futures::join!(database, redis, own, health.backlog());
     let mut dependencies = vec![database, redis, Dependency::link("broker", health.relay.is_connected())];
     dependencies.extend(
         health
@@ -121,6 +117,12 @@ pub async fn detailed(health: web::Data<Health>) -> HttpResponse {
 }
 
 impl Health {
+    /// The service's outbox backlog, if the database answers.
+    async fn backlog(&self) -> Option<janua_db::outbox::Backlog> {
+        let mut conn = self.pool.get().await.ok()?;
+        janua_db::outbox::backlog(&mut conn).await.ok()
+    }
+
     /// Samples, at each scrape, what this service's health knows as gauges: its broker links,
     /// its database pool and its outbox backlog.
     pub(crate) fn collect_metrics(&self) {
@@ -152,11 +154,7 @@ impl Health {
         metrics::gauge!(m::DB_POOL_SIZE, "service" => service, "state" => "idle").set(idle);
         metrics::gauge!(m::DB_POOL_WAITING, "service" => service).set(pool.waiting as f64);
         metrics::gauge!(m::DB_POOL_MAX, "service" => service).set(pool.max_size as f64);
-        let backlog = async {
-            let mut conn = self.pool.get().await.ok()?;
-            janua_db::outbox::backlog(&mut conn).await.ok()
-        };
-        if let Ok(Some(backlog)) = tokio::time::timeout(CHECK_TIMEOUT, backlog).await {
+        if let Ok(Some(backlog)) = tokio::time::timeout(CHECK_TIMEOUT, self.backlog()).await {
             metrics::gauge!(m::OUTBOX_UNSENT, "service" => service).set(backlog.unsent as f64);
             metrics::gauge!(m::OUTBOX_OLDEST, "service" => service).set(backlog.oldest_unsent_secs);
         }

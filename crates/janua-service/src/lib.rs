@@ -307,15 +307,15 @@ impl Connected {
         let redis = redis(&settings).await?;
         let broker = janua_db::outbox::BrokerStatus::default();
         let mut workers = Workers::default();
-        let amqp_url = service.amqp_url(&settings);
-        workers.spawn(
-            janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange)
-                .listen(&database_url, schema)
-                .with_status(broker.clone())
-                .run(),
-        );
+        let relay = janua_db::outbox::OutboxRelay::new(
+            pool.clone(),
+            &service.amqp_url(&settings),
+            &settings.amqp_exchange,
+        )
+        .listen(&database_url, schema)
+        .with_status(broker.clone());
+        workers.spawn(relay.clone().run());
         // At shutdown, what the last requests wrote goes out now rather than at the next start.
-        let relay = janua_db::outbox::OutboxRelay::new(pool.clone(), &amqp_url, &settings.amqp_exchange);
         workers.at_stop(move || Box::pin(relay.flush()));
         Ok(Connected {
             service,

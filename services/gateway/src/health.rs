@@ -37,22 +37,12 @@ async fn checks(state: &GatewayState) -> (Vec<Dependency>, Vec<Upstream>) {
         Dependency::new("redis", janua_service::health::redis_up(&state.redis).await, started)
     };
     let upstream = |name: &'static str, base: String| {
-        let http = state.http.clone();
-        let token = state.settings.secrets.service_token.expose_secret().to_string();
+        let client =
+            janua_core::internal::InternalClient::new(name, &base, &state.settings, state.http.clone())
+                .with_timeout(std::time::Duration::from_secs(5));
         async move {
             let started = Instant::now();
-            let report = async {
-                let resp = http
-                    .get(format!("{}/internal/v1/health", base.trim_end_matches('/')))
-                    .header(janua_core::http::SERVICE_TOKEN_HEADER, token)
-                    .timeout(std::time::Duration::from_secs(5))
-                    .send()
-                    .await
-                    .ok()
-                    .filter(|r| r.status().is_success())?;
-                resp.json::<serde_json::Value>().await.ok()
-            }
-            .await;
+            let report = client.get::<serde_json::Value>("/health", &[]).await.ok().flatten();
             let reachable = Dependency::new(name, report.is_some(), started);
             let mut report = report.unwrap_or_default();
             let dependencies = serde_json::from_value(report["dependencies"].take()).unwrap_or_default();
@@ -69,7 +59,7 @@ async fn checks(state: &GatewayState) -> (Vec<Dependency>, Vec<Upstream>) {
         upstream("webhooks", state.settings.webhooks.service.url.clone()),
         upstream("enterprise", state.settings.enterprise.url.clone())
     );
-    let own = vec![r, Dependency::new("broker:live-feed", state.hub.consumer.is_connected(), Instant::now())];
+    let own = vec![r, Dependency::link("broker:live-feed", state.hub.consumer.is_connected())];
     (own, vec![a, i, o, au, w, e])
 }
 

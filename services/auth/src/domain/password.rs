@@ -99,21 +99,14 @@ impl Queue {
     fn push(&self, job: Job) -> Result<(), ApiError> {
         let mut lanes =
             self.lanes.lock().map_err(|_| ApiError::internal("password hashing pool poisoned"))?;
-        let limit = match &job {
-            Job::Verify { .. } => self.verify_limit,
-            Job::Hash { .. } => self.hash_limit,
-        };
         // Checks go first: a check waits behind checks, a new hash behind everything.
-        let ahead = match &job {
-            Job::Verify { .. } => lanes.verify.len(),
-            Job::Hash { .. } => lanes.verify.len() + lanes.hash.len(),
+        let (checks, hashes) = (lanes.verify.len(), lanes.hash.len());
+        let (lane, limit, ahead) = match &job {
+            Job::Verify { .. } => (&mut lanes.verify, self.verify_limit, checks),
+            Job::Hash { .. } => (&mut lanes.hash, self.hash_limit, checks + hashes),
         };
         let job_us = self.job_us.load(std::sync::atomic::Ordering::Relaxed);
         let expected_wait_us = ahead as u64 * job_us / self.threads as u64;
-        let lane = match &job {
-            Job::Verify { .. } => &mut lanes.verify,
-            Job::Hash { .. } => &mut lanes.hash,
-        };
         if lane.len() >= limit || expected_wait_us > self.max_wait_us {
             tracing::warn!(
                 waiting = lane.len(),

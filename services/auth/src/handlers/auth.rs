@@ -151,7 +151,7 @@ pub(crate) async fn sign_in_outcome(
 pub(crate) fn count_signin(method: &str, outcome: &'static str) {
     let method = match method {
         m if m.starts_with("password+") => "mfa",
-        m if m.starts_with("oauth:") => "oauth",
+        m if m == "oauth" || m.starts_with("oauth:") => "oauth",
         m if m.starts_with("sso:") => "sso",
         "password" => "password",
         "magic_link" => "magic_link",

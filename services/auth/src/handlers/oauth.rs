@@ -465,7 +465,7 @@ async fn finish(
 }
 
 async fn record_failure(state: &AuthState, user_id: Option<Uuid>, reason: &str, meta: &RequestMeta) {
-    if let Err(e) = record_signin_failure(state, "oauth:", user_id, reason, meta).await {
+    if let Err(e) = record_signin_failure(state, "oauth", user_id, reason, meta).await {
         tracing::warn!(error = %e, "could not record a refused OAuth sign-in");
     }
 }
