@@ -44,6 +44,34 @@ if ! rabbitmqctl -q status >/dev/null 2>&1; then
 fi
 echo "setup: PostgreSQL, Redis and RabbitMQ are up"
 
+# PgBouncer for the pooler tests (tests/api/pooler.rs). Debian 12 ships 1.18, which cannot carry
+# protocol-level prepared statements in transaction mode (every tokio-postgres client, JDBC and
+# psycopg 3 use them); 1.21 added max_prepared_statements. So: Debian 13's source package
+# (1.24.1, from Debian's archive, checksum pinned), built here against bookworm's libraries.
+pgbouncer_version="1.24.1"
+pgbouncer_sha256="da72a3aba13072876d055a3e58dd4aba4a5de4ed6148e73033185245598fd3e0"
+pgbouncer_root="$(cd "$(dirname "$0")/.." && pwd)/target/test-tools/pgbouncer"
+if [ ! -x "$pgbouncer_root/bin/pgbouncer" ]; then
+  echo "setup: building PgBouncer $pgbouncer_version (Debian source package) for the pooler tests"
+  need_pkgs=()
+  for pkg in libevent-dev libc-ares-dev pkg-config make gcc; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || need_pkgs+=("$pkg")
+  done
+  if [ ${#need_pkgs[@]} -gt 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  fi
+  work="$(mktemp -d)"
+  curl -fsSL -o "$work/pgbouncer.tar.gz" \
+    "http://deb.debian.org/debian/pool/main/p/pgbouncer/pgbouncer_${pgbouncer_version}.orig.tar.gz"
+  echo "$pgbouncer_sha256  $work/pgbouncer.tar.gz" | sha256sum -c --quiet
+  tar -xzf "$work/pgbouncer.tar.gz" -C "$work"
+  (cd "$work/pgbouncer-$pgbouncer_version" \
+    && ./configure -q --prefix="$pgbouncer_root" --without-systemd --without-pam --without-ldap >/dev/null \
+    && make -s -j2 >/dev/null && make -s install >/dev/null)
+  rm -rf "$work"
+fi
+
 # The independent protocol peers the tests run (tests/tools/requirements.txt), in a venv under
 # target/. Reinstalled when the requirements change.
 root="$(cd "$(dirname "$0")/.." && pwd)"

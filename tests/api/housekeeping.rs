@@ -149,8 +149,8 @@ async fn replicas_share_a_retention_job_without_waiting_on_each_other() {
         )
         .await
         .unwrap();
-    let url = &app.settings.database_url;
-    let (a, b) = (janua_db::pool(url, "org", 2).unwrap(), janua_db::pool(url, "org", 2).unwrap());
+    let org = janua_db::Endpoint::direct(&app.settings.database_url, "org");
+    let (a, b) = (janua_db::pool(&org, 2).unwrap(), janua_db::pool(&org, 2).unwrap());
     let mut settings = app.settings.housekeeping.clone();
     settings.batch_size = 100;
     let job = &janua_service::housekeeping::COMMON[0];

@@ -9,6 +9,7 @@ mod compliance;
 mod contract;
 mod data_deletion;
 mod data_export;
+mod deployment;
 mod email_proof;
 mod emails;
 mod gateway;

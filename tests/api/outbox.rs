@@ -101,9 +101,9 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
     let (_conn, seen) = listen(&app).await;
     // A relay of its own, on an outbox of its own, talking to the broker through a proxy we
     // can cut.
-    let url = &app.settings.database_url;
-    janua_db::migrate(url, "relay_test", janua_identity::MIGRATIONS).await.unwrap();
-    let pool = janua_db::pool(url, "relay_test", 2).unwrap();
+    let relay_test = janua_db::Endpoint::direct(&app.settings.database_url, "relay_test");
+    janua_db::migrate(&relay_test, janua_identity::MIGRATIONS).await.unwrap();
+    let pool = janua_db::pool(&relay_test, 2).unwrap();
     let proxy = TcpProxy::broker().await;
     proxy.cut();
     let amqp_via_proxy = proxy.proxied(&app.settings.amqp_url);

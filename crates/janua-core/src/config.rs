@@ -17,9 +17,21 @@ pub const DEV_SERVICE_TOKEN: &str = "dev-only-janua-service-token";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
+    /// `production` refuses to start (and `janua config check` fails) while a development
+    /// secret is in use.
+    pub environment: Environment,
     /// Base of links in emails, and the `iss` of access tokens.
     pub public_url: String,
+    /// PostgreSQL, as libpq takes it: `sslmode` (disable, prefer (default), require,
+    /// verify-ca, verify-full), `sslrootcert`, `sslcert`/`sslkey` in the query.
     pub database_url: String,
+    /// PostgreSQL itself when `database_url` is a pooler: migrations and the outbox relay's
+    /// LISTEN need a session of their own. Defaults to `database_url`.
+    pub database_direct_url: Option<String>,
+    /// `database_url` is a pooler (PgBouncer, RDS Proxy) that selects each service's schema on
+    /// the server side; the services then send no startup `options` and check the schema at
+    /// start (see the README, "Deploying to production").
+    pub database_pooled: bool,
     pub redis_url: String,
     /// Prefix of every Redis key Janua writes (tests use one per test).
     pub redis_prefix: String,
@@ -54,6 +66,15 @@ pub struct Settings {
     pub privacy: PrivacySettings,
     pub localization: LocalizationSettings,
     pub housekeeping: HousekeepingSettings,
+}
+
+/// Where Janua runs: the development defaults are refused in production.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    #[default]
+    Development,
+    Production,
 }
 
 /// Messages: the language a reader gets when nothing they ask for is available.
@@ -196,6 +217,8 @@ pub struct ServiceSettings {
     pub url: String,
     /// Per-service database override; falls back to `database_url`.
     pub database_url: Option<String>,
+    /// Per-service override of `database_direct_url`.
+    pub database_direct_url: Option<String>,
     /// Per-service broker override; falls back to `amqp_url`.
     pub amqp_url: Option<String>,
     pub db_pool_size: usize,
@@ -208,6 +231,7 @@ impl ServiceSettings {
             port,
             url: format!("http://127.0.0.1:{port}"),
             database_url: None,
+            database_direct_url: None,
             amqp_url: None,
             db_pool_size: 16,
         }
@@ -604,7 +628,10 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             public_url: "http://127.0.0.1:8080".into(),
+            environment: Environment::Development,
             database_url: "postgres://postgres@127.0.0.1:5432/janua".into(),
+            database_direct_url: None,
+            database_pooled: false,
             redis_url: "redis://127.0.0.1:6379".into(),
             redis_prefix: "janua".into(),
             amqp_url: "amqp://guest:guest@127.0.0.1:5672/%2f".into(),
@@ -778,17 +805,8 @@ impl Settings {
     }
 
     fn warn_about_unknown_env(&self) {
-        let known = self.known_keys();
-        for (key, _) in std::env::vars() {
-            let Some(rest) = key.strip_prefix("JANUA_") else {
-                continue;
-            };
-            let rest = rest.strip_suffix("_FILE").unwrap_or(rest);
-            let path = rest.to_ascii_lowercase().replace("__", ".");
-            if path == "config" || known.contains(&path) {
-                continue;
-            }
-            tracing::warn!(variable = %key, "unknown configuration variable ignored");
+        for variable in self.unknown_env() {
+            tracing::warn!(%variable, "unknown configuration variable ignored");
         }
     }
 
@@ -818,6 +836,16 @@ impl Settings {
         service.database_url.clone().unwrap_or_else(|| self.database_url.clone())
     }
 
+    /// PostgreSQL itself for `service`: its override, else `database_direct_url`, else its
+    /// `database_url`.
+    pub fn database_direct_url_for(&self, service: &ServiceSettings) -> String {
+        service
+            .database_direct_url
+            .clone()
+            .or_else(|| self.database_direct_url.clone())
+            .unwrap_or_else(|| self.database_url_for(service))
+    }
+
     pub fn amqp_url_for(&self, service: &ServiceSettings) -> String {
         service.amqp_url.clone().unwrap_or_else(|| self.amqp_url.clone())
     }
@@ -827,17 +855,92 @@ impl Settings {
         self.secrets.encryption_key.expose_secret() == DEV_ENCRYPTION_KEY
     }
 
-    /// Logs a warning for each development-only secret still in use.
-    pub fn warn_about_dev_secrets(&self) {
+    /// The development-only secrets still in use, by variable.
+    pub fn dev_secrets_in_use(&self) -> Vec<&'static str> {
+        let mut found = Vec::new();
         if self.uses_dev_encryption_key() {
-            tracing::warn!(
-                "JANUA_SECRETS__ENCRYPTION_KEY is the development default; set your own in production"
-            );
+            found.push("JANUA_SECRETS__ENCRYPTION_KEY");
         }
         if self.secrets.service_token.expose_secret() == DEV_SERVICE_TOKEN {
-            tracing::warn!(
-                "JANUA_SECRETS__SERVICE_TOKEN is the development default; set your own in production"
-            );
+            found.push("JANUA_SECRETS__SERVICE_TOKEN");
+        }
+        found
+    }
+
+    /// Why this configuration must not run: in production, any development secret.
+    pub fn refusals(&self) -> Vec<String> {
+        if self.environment != Environment::Production {
+            return Vec::new();
+        }
+        self.dev_secrets_in_use()
+            .into_iter()
+            .map(|variable| {
+                format!("{variable} is the published development default; JANUA_ENVIRONMENT is production")
+            })
+            .collect()
+    }
+
+    /// `JANUA_*` variables that name no configuration key.
+    pub fn unknown_env(&self) -> Vec<String> {
+        let known = self.known_keys();
+        let mut unknown: Vec<String> = std::env::vars()
+            .filter_map(|(key, _)| {
+                let rest = key.strip_prefix("JANUA_")?;
+                let rest = rest.strip_suffix("_FILE").unwrap_or(rest);
+                let path = rest.to_ascii_lowercase().replace("__", ".");
+                (!Self::is_known(&known, &path)).then_some(key)
+            })
+            .collect();
+        unknown.sort();
+        unknown
+    }
+
+    /// A dotted key the configuration takes, or one of the variables the `janua` command
+    /// itself reads (`JANUA_CONFIG`, `JANUA_TARGET`).
+    fn is_known(known: &BTreeSet<String>, path: &str) -> bool {
+        matches!(path, "config" | "target") || known.contains(path)
+    }
+
+    /// The effective configuration with every secret, and every password inside a URL,
+    /// replaced by `[redacted]`: what `janua config check` prints.
+    pub fn redacted(&self) -> serde_json::Value {
+        fn is_secret(key: &str) -> bool {
+            key.ends_with("password")
+                || key.ends_with("secret")
+                || key.ends_with("encryption_key")
+                || key.ends_with("encryption_keys")
+                || key.ends_with("service_token")
+        }
+        fn walk(key: &str, v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::Object(map) => {
+                    for (k, v) in map.iter_mut() {
+                        walk(k, v);
+                    }
+                }
+                serde_json::Value::String(s) if is_secret(key) && !s.is_empty() => {
+                    *s = "[redacted]".into();
+                }
+                serde_json::Value::String(s) => {
+                    if let Ok(mut url) = url::Url::parse(s)
+                        && url.password().is_some()
+                    {
+                        let _ = url.set_password(Some("[redacted]"));
+                        *s = url.to_string();
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut value = serde_json::to_value(self).unwrap_or_default();
+        walk("", &mut value);
+        value
+    }
+
+    /// Logs a warning for each development-only secret still in use.
+    pub fn warn_about_dev_secrets(&self) {
+        for variable in self.dev_secrets_in_use() {
+            tracing::warn!(%variable, "the development default is in use; set your own in production");
         }
     }
 }

@@ -66,11 +66,19 @@ impl InternalClient {
         Ok(found.is_some())
     }
 
-    async fn send<T: DeserializeOwned>(
-        &self, request: reqwest::RequestBuilder,
-    ) -> Result<Option<T>, ApiError> {
-        let unavailable = || ApiError::unavailable(&format!("the {} service", self.name));
-        let resp = request
+    /// `POST {path}` answering the sibling's status and JSON body as they came, refusals
+    /// included, for a caller that shows them (the `janua` command).
+    pub async fn post_answer<B: Serialize>(
+        &self, path: &str, body: &B,
+    ) -> Result<(reqwest::StatusCode, serde_json::Value), ApiError> {
+        let resp = self.deliver(self.http.post(format!("{}{path}", self.base)).json(body)).await?;
+        let status = resp.status();
+        let body = resp.json().await.unwrap_or(serde_json::Value::Null);
+        Ok((status, body))
+    }
+
+    async fn deliver(&self, request: reqwest::RequestBuilder) -> Result<reqwest::Response, ApiError> {
+        request
             .header(crate::http::SERVICE_TOKEN_HEADER, &self.token)
             .headers(crate::telemetry::trace_headers())
             .timeout(self.timeout)
@@ -78,8 +86,15 @@ impl InternalClient {
             .await
             .map_err(|e| {
                 tracing::warn!(service = self.name, error = %e, "internal call failed");
-                unavailable()
-            })?;
+                ApiError::unavailable(&format!("the {} service", self.name))
+            })
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self, request: reqwest::RequestBuilder,
+    ) -> Result<Option<T>, ApiError> {
+        let unavailable = || ApiError::unavailable(&format!("the {} service", self.name));
+        let resp = self.deliver(request).await?;
         match resp.status() {
             reqwest::StatusCode::NO_CONTENT => {
                 serde_json::from_slice(b"null").map(Some).map_err(ApiError::internal)

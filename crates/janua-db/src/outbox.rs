@@ -73,8 +73,9 @@ pub struct OutboxRelay {
     exchange: String,
     batch_size: i64,
     idle_poll: Duration,
-    /// The schema's URL, for a connection of its own that LISTENs for new rows.
-    listen_url: Option<(String, String)>,
+    /// A session of its own with PostgreSQL (not through a pooler), that LISTENs for new
+    /// rows of the schema.
+    listen_url: Option<(crate::Connector, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -103,9 +104,9 @@ impl OutboxRelay {
     /// Wakes on the commit of each new row (LISTEN/NOTIFY on a connection of its own) instead
     /// of polling every 100 ms; polls once a second as well, in case a notification is lost
     /// with that connection.
-    pub fn listen(mut self, database_url: &str, schema: &str) -> Self {
-        if let Ok(url) = crate::schema_url(database_url, schema) {
-            self.listen_url = Some((url, schema.to_string()));
+    pub fn listen(mut self, endpoint: &crate::Endpoint) -> Self {
+        if let Ok(connector) = endpoint.session_connector() {
+            self.listen_url = Some((connector, endpoint.schema.clone()));
             self.idle_poll = Duration::from_secs(1);
         }
         self
@@ -189,12 +190,12 @@ impl OutboxRelay {
     /// Sleeps until a new row is committed (or the poll interval passes).
     async fn wait_for_rows(&self, listener: &mut Option<AsyncPgConnection>) {
         use futures::StreamExt;
-        let Some((url, schema)) = &self.listen_url else {
+        let Some((connector, schema)) = &self.listen_url else {
             tokio::time::sleep(self.idle_poll).await;
             return;
         };
         if listener.is_none() {
-            *listener = self.connect_listener(url, schema).await;
+            *listener = Self::connect_listener(connector, schema).await;
         }
         let Some(conn) = listener.as_mut() else {
             tokio::time::sleep(self.idle_poll).await;
@@ -215,8 +216,8 @@ impl OutboxRelay {
         }
     }
 
-    async fn connect_listener(&self, url: &str, schema: &str) -> Option<AsyncPgConnection> {
-        let mut conn = AsyncPgConnection::establish(url).await.ok()?;
+    async fn connect_listener(connector: &crate::Connector, schema: &str) -> Option<AsyncPgConnection> {
+        let mut conn = connector.connect().await.ok()?;
         diesel::sql_query(format!("LISTEN \"{CHANNEL_PREFIX}{schema}\"")).execute(&mut conn).await.ok()?;
         Some(conn)
     }

@@ -71,12 +71,35 @@ impl Service {
         settings.amqp_url_for(self.settings(settings))
     }
 
+    /// Where its tables are and how to reach them (none for a service without a database).
+    pub fn endpoint(&self, settings: &Settings) -> Option<janua_db::Endpoint> {
+        let database = self.database.as_ref()?;
+        Some(janua_db::Endpoint {
+            url: self.database_url(settings),
+            direct_url: settings.database_direct_url_for(self.settings(settings)),
+            schema: database.schema.to_string(),
+            pooled: settings.database_pooled,
+        })
+    }
+
     /// Applies its migrations (a service without a database has none).
     pub async fn migrate(&self, settings: &Settings) -> anyhow::Result<()> {
-        if let Some(database) = &self.database {
-            janua_db::migrate(&self.database_url(settings), database.schema, (database.migrations)()).await?;
+        if let (Some(endpoint), Some(database)) = (self.endpoint(settings), &self.database) {
+            janua_db::migrate(&endpoint, (database.migrations)()).await?;
         }
         Ok(())
+    }
+
+    /// Its migrations and whether each is applied (empty for a service without a database).
+    pub async fn migration_status(
+        &self, settings: &Settings,
+    ) -> anyhow::Result<Vec<janua_db::MigrationState>> {
+        match (self.endpoint(settings), &self.database) {
+            (Some(endpoint), Some(database)) => {
+                Ok(janua_db::migration_status(&endpoint, (database.migrations)()).await?)
+            }
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// Binds its configured listen address.
@@ -297,13 +320,18 @@ pub struct Connected {
 impl Connected {
     pub async fn connect(service: &'static Service, launch: Launch) -> anyhow::Result<Connected> {
         let Launch { settings, keys, http } = launch;
-        let schema = service
-            .database
-            .as_ref()
-            .map(|database| database.schema)
-            .ok_or_else(|| anyhow::anyhow!("{} has no database", service.name))?;
-        let database_url = service.database_url(&settings);
-        let pool = janua_db::pool(&database_url, schema, service.settings(&settings).db_pool_size)?;
+        let endpoint =
+            service.endpoint(&settings).ok_or_else(|| anyhow::anyhow!("{} has no database", service.name))?;
+        let pool = janua_db::pool(&endpoint, service.settings(&settings).db_pool_size)?;
+        // A pooler that does not select the schema is a configuration error: refuse to start.
+        // A database that is only down is not: the service starts unready, as before.
+        match janua_db::check_schema(&pool, &endpoint.schema).await {
+            Err(wrong @ janua_db::DbError::WrongSchema { .. }) => return Err(wrong.into()),
+            Err(e) => {
+                tracing::warn!(service = service.name, error = %e, "could not check the database schema at start")
+            }
+            Ok(()) => {}
+        }
         let redis = redis(&settings).await?;
         let broker = janua_db::outbox::BrokerStatus::default();
         let mut workers = Workers::default();
@@ -312,7 +340,7 @@ impl Connected {
             &service.amqp_url(&settings),
             &settings.amqp_exchange,
         )
-        .listen(&database_url, schema)
+        .listen(&endpoint)
         .with_status(broker.clone());
         workers.spawn(relay.clone().run());
         // At shutdown, what the last requests wrote goes out now rather than at the next start.

@@ -8,6 +8,7 @@ pub mod oauth_provider;
 pub mod oidc_provider;
 pub mod otlp;
 pub mod peer;
+pub mod postgres;
 pub mod saml_idp;
 pub mod scim;
 pub mod smtp;
@@ -318,11 +319,11 @@ impl TestStack {
         .await
     }
 
-    /// A connection to this test's database with the given service schema as search path.
+    /// A connection to this test's database (PostgreSQL itself, with the stack's TLS settings)
+    /// with the given service schema as search path.
     pub async fn db(&self, schema: &str) -> diesel_async::AsyncPgConnection {
-        use diesel_async::AsyncConnection;
-        let url = janua_db::schema_url(&self.settings.database_url, schema).unwrap();
-        diesel_async::AsyncPgConnection::establish(&url).await.expect("db connection")
+        let url = self.settings.database_direct_url.as_deref().unwrap_or(&self.settings.database_url);
+        janua_db::Connector::new(url, Some(schema)).unwrap().connect().await.expect("db connection")
     }
 
     /// Signs in as the bootstrap admin of a stack made with [`with_bootstrap_admin`] (waits

@@ -24,6 +24,7 @@ pub fn internal_api(cfg: &mut web::ServiceConfig) {
     cfg.route("/keys/rotate", web::post().to(internal::rotate_keys))
         .route("/keys/reload", web::post().to(internal::reload_keys))
         .route("/stats", web::get().to(internal::stats))
+        .route("/users", web::post().to(internal::create_account))
         .route("/users/{user_id}/verify-password", web::post().to(internal::verify_password))
         .route("/users/{user_id}/sign-in", web::post().to(internal::sign_in_for))
         .route("/users/{user_id}/claim", web::post().to(internal::claim_account))

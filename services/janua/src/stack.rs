@@ -54,6 +54,49 @@ fn selected(target: Target) -> impl Iterator<Item = (Target, &'static Service, S
     modules().into_iter().filter(move |(t, _, _)| target == Target::All || *t == target)
 }
 
+impl Target {
+    /// As `--target` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::All => "all",
+            Target::Gateway => "gateway",
+            Target::Auth => "auth",
+            Target::Identity => "identity",
+            Target::Org => "org",
+            Target::Enterprise => "enterprise",
+            Target::Audit => "audit",
+            Target::Webhooks => "webhooks",
+        }
+    }
+}
+
+/// The `--target` of the process this container runs (PID 1), for a command run beside it
+/// (Docker's `HEALTHCHECK` does not inherit its arguments).
+pub fn target_of_pid1() -> Option<Target> {
+    use clap::ValueEnum;
+    let cmdline = std::fs::read("/proc/1/cmdline").ok()?;
+    let args: Vec<String> =
+        cmdline.split(|b| *b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+    let value = args.iter().enumerate().find_map(|(i, arg)| match arg.strip_prefix("--target") {
+        Some("") => args.get(i + 1).cloned(),
+        Some(rest) => rest.strip_prefix('=').map(str::to_string),
+        None => None,
+    })?;
+    Target::from_str(&value, true).ok()
+}
+
+/// The target's services, in start order.
+pub fn services(target: Target) -> impl Iterator<Item = &'static Service> {
+    selected(target).map(|(_, service, _)| service)
+}
+
+/// The listener whose readiness stands for the target's: its own, the gateway's for `all`.
+pub fn probed(target: Target, settings: &Settings) -> &janua_core::config::ServiceSettings {
+    let probed = if target == Target::All { Target::Gateway } else { target };
+    let (_, service, _) = selected(probed).next().expect("every target has a service");
+    service.settings(settings)
+}
+
 /// Applies the migrations of the target's services.
 pub async fn migrate(target: Target, settings: &Settings) -> anyhow::Result<()> {
     for (_, service, _) in selected(target) {

@@ -2,7 +2,7 @@
 //! an existing account is left as it is. Retries until identity answers.
 
 use crate::AuthState;
-use crate::identity_client::CreateOutcome;
+use crate::identity_client::{CreateOutcome, IdentityUser};
 use crate::store::credentials;
 use diesel_async::AsyncConnection;
 use janua_core::ApiError;
@@ -41,14 +41,24 @@ async fn ensure_admin(state: &AuthState, email: &str, password: &str) -> Result<
     if state.identity.find_by_email(email).await?.is_some() {
         return Ok(false);
     }
+    let created =
+        create_account(state, email, password, Some("Administrator"), &["admin"], &RequestMeta::default())
+            .await?;
+    Ok(created.is_some())
+}
+
+/// An account with a password whose address counts as proven, made by an operator (the
+/// bootstrap admin, `janua admin create-user`): identity creates the user, auth keeps the
+/// password. `None` when the address is taken.
+pub async fn create_account(
+    state: &AuthState, email: &str, password: &str, name: Option<&str>, roles: &[&str], meta: &RequestMeta,
+) -> Result<Option<IdentityUser>, ApiError> {
     let hash = state.hasher.hash(password).await?;
-    let meta = RequestMeta::default();
     let id = janua_core::ids::new_id();
-    let user =
-        match state.identity.create_user(id, email, Some("Administrator"), &["admin"], true, &meta).await? {
-            CreateOutcome::Created(u) => u,
-            CreateOutcome::EmailTaken => return Ok(false),
-        };
+    let user = match state.identity.create_user(id, email, name, roles, true, meta).await? {
+        CreateOutcome::Created(u) => u,
+        CreateOutcome::EmailTaken => return Ok(None),
+    };
     let mut conn = state.pool.get().await?;
     conn.transaction::<_, ApiError, _>(async |conn| {
         credentials::upsert(conn, user.id, &hash).await?;
@@ -57,5 +67,5 @@ async fn ensure_admin(state: &AuthState, email: &str, password: &str) -> Result<
         Ok(())
     })
     .await?;
-    Ok(true)
+    Ok(Some(*user))
 }

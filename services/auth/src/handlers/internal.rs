@@ -27,6 +27,40 @@ pub async fn reload_keys(state: web::Data<AuthState>) -> Result<HttpResponse, Ap
     Ok(HttpResponse::Ok().json(serde_json::json!({ "signing_kid": state.keys.current().signing_kid() })))
 }
 
+/// `janua admin create-user`: an account with a password, its address proven, a platform admin
+/// with `admin`.
+#[derive(serde::Deserialize)]
+pub struct NewAccount {
+    pub email: String,
+    pub password: String,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub admin: bool,
+}
+
+pub async fn create_account(
+    state: web::Data<AuthState>, meta: janua_core::http::RequestMeta, body: web::Json<NewAccount>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let email = crate::handlers::auth::normalise_email(&body.email);
+    if email.is_empty() {
+        return Err(ApiError::required("email"));
+    }
+    crate::domain::password::check_policy(&body.password, &state.common_passwords, "password")?;
+    let (roles, name): (&[&str], _) = match body.admin {
+        true => (&["admin"], body.name.as_deref().or(Some("Administrator"))),
+        false => (&[], body.name.as_deref()),
+    };
+    match crate::domain::bootstrap::create_account(&state, &email, &body.password, name, roles, &meta).await?
+    {
+        Some(user) => Ok(HttpResponse::Created().json(serde_json::json!({
+            "id": user.id, "email": user.email, "roles": user.roles,
+        }))),
+        None => Err(ApiError::keyed(janua_core::ErrorCode::Conflict, "error.auth.email_taken", vec![])
+            .with_details(serde_json::json!({ "field": "email" }))),
+    }
+}
+
 #[derive(Debug, serde::Deserialize)]
 pub struct PasswordCheck {
     pub password: String,
