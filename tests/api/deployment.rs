@@ -36,7 +36,7 @@ async fn the_whole_stack_runs_on_a_postgres_that_requires_tls_with_verify_full()
         1,
     )
     .await;
-    let me = json(app.get("/api/v1/users/me", Some(&person.token)).await).await;
+    let me = json(app.get("/api/v1/auth/me", Some(&person.token)).await).await;
     assert_eq!(me["email"], "tls@example.com");
     // The server's own view: every client connection of this database is encrypted.
     let plain = app
@@ -129,7 +129,7 @@ async fn every_service_runs_through_pgbouncer_in_transaction_mode() {
         async move {
             app.refresh(&p.pair).await.expect_status(200).await;
             app.create_org_id(&p.token, &format!("Org of {}", p.email)).await;
-            json(app.get("/api/v1/users/me", Some(&p.token)).await).await
+            json(app.get("/api/v1/auth/me", Some(&p.token)).await).await
         }
     }))
     .await;

@@ -925,8 +925,8 @@ impl Settings {
                     if let Ok(mut url) = url::Url::parse(s)
                         && url.password().is_some()
                     {
-                        let _ = url.set_password(Some("[redacted]"));
-                        *s = url.to_string();
+                        let _ = url.set_password(Some("REDACTED"));
+                        *s = url.to_string().replacen(":REDACTED@", ":[redacted]@", 1);
                     }
                 }
                 _ => {}
