@@ -1,10 +1,11 @@
 //! The infrastructure production has: a PostgreSQL that accepts only TLS (the whole stack on it
-//! with `sslmode=verify-full`), and PgBouncer in transaction mode between the services and
-//! PostgreSQL.
+//! with `sslmode=verify-full`), PgBouncer in transaction mode between the services and
+//! PostgreSQL, Redis over TLS, and RabbitMQ behind a TLS terminator (amqps://).
 
 use crate::json;
 use janua_db::{Connector, DbError, Endpoint};
 use janua_testkit::postgres::{PgBouncer, TlsPostgres};
+use janua_testkit::tls::{TlsRedis, TlsTerminator};
 use janua_testkit::{ExpectStatus, TestStack};
 
 /// The test database's name, from the URL the stack was given.
@@ -175,4 +176,48 @@ async fn a_pooler_that_does_not_select_the_schema_is_refused_at_start() {
     assert!(refused.to_string().contains("connect_query"), "the error says what to do: {refused}");
     drop(pool);
     janua_testkit::drop_database(&name).await;
+}
+
+#[tokio::test]
+async fn redis_over_tls_carries_the_rate_limits_and_revocations() {
+    let redis = TlsRedis::start();
+    let app = TestStack::spawn_with(|s| {
+        s.redis_url = redis.url();
+        s.redis_ca_file = Some(redis.ca_file().display().to_string());
+    })
+    .await;
+    let before = redis.commands_processed();
+    let person = app.person("rediss@example.com").await;
+    app.get("/api/v1/auth/me", Some(&person.token)).await.expect_status(200).await;
+    app.post("/api/v1/auth/signout", &serde_json::json!({}), Some(&person.token))
+        .await
+        .expect_status(204)
+        .await;
+    app.assert_token_refused(Some(&person.token)).await;
+    assert!(redis.commands_processed() > before, "the stack used the TLS Redis");
+    assert_eq!(json(app.get("/api/v1/health/ready", None).await).await["status"], "ready");
+}
+
+#[tokio::test]
+async fn events_travel_over_amqps_to_every_consumer() {
+    let terminator = TlsTerminator::start(5672).await;
+    let app = TestStack::spawn_with(|s| {
+        let vhost = s.amqp_url.rsplit('/').next().unwrap().to_string();
+        s.amqp_url = format!(
+            "amqps://guest:guest@localhost:{}/{vhost}?cacertfile={}",
+            terminator.port(),
+            terminator.ca_file().display()
+        );
+    })
+    .await;
+    app.wait_until_attached().await;
+    app.person("amqps@example.com").await;
+    app.wait_for_count(
+        "the sign-up's audit entry, relayed and consumed over AMQPS",
+        "audit",
+        "SELECT count(*) AS n FROM audit_entries WHERE type = 'user.created'",
+        1,
+    )
+    .await;
+    assert!(terminator.handshakes() >= 2, "publisher and consumers connected through TLS");
 }

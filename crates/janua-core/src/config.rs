@@ -32,7 +32,11 @@ pub struct Settings {
     /// the server side; the services then send no startup `options` and check the schema at
     /// start (see the README, "Deploying to production").
     pub database_pooled: bool,
+    /// `redis://`, or `rediss://` for TLS.
     pub redis_url: String,
+    /// PEM of the authorities a `rediss://` server's certificate must chain to (default: the
+    /// system's trust store).
+    pub redis_ca_file: Option<String>,
     /// Prefix of every Redis key Janua writes (tests use one per test).
     pub redis_prefix: String,
     pub amqp_url: String,
@@ -632,6 +636,7 @@ impl Default for Settings {
             database_url: "postgres://postgres@127.0.0.1:5432/janua".into(),
             database_direct_url: None,
             database_pooled: false,
+            redis_ca_file: None,
             redis_url: "redis://127.0.0.1:6379".into(),
             redis_prefix: "janua".into(),
             amqp_url: "amqp://guest:guest@127.0.0.1:5672/%2f".into(),

@@ -12,7 +12,7 @@ use lapin::options::{
     ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable};
-use lapin::{Connection, ConnectionProperties, ExchangeKind};
+use lapin::{Connection, ExchangeKind};
 use prost::Message;
 use std::sync::Arc;
 use std::time::Duration;
@@ -176,7 +176,7 @@ const LINK_CHECK: Duration = Duration::from_secs(1);
 async fn open(
     amqp_url: &str, exchange: &str, sub: &Subscription,
 ) -> Result<(Connection, lapin::Channel, lapin::Consumer), lapin::Error> {
-    let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
+    let connection = crate::broker::connect(amqp_url).await?;
     let channel = connection.create_channel().await?;
     crate::publisher::declare_exchange(&channel, exchange).await?;
     declare(&channel, exchange, sub).await?;

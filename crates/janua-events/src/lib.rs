@@ -3,6 +3,7 @@
 //! Services never publish from a request handler: they write an [`Event`] to their outbox in
 //! the transaction of the change, and the outbox relay (janua-db) publishes it here.
 
+pub mod broker;
 pub mod catalogue;
 pub mod consumer;
 pub mod publisher;

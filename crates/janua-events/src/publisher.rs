@@ -3,7 +3,7 @@
 
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions};
 use lapin::types::FieldTable;
-use lapin::{BasicProperties, Channel, Connection, ConnectionProperties, ExchangeKind};
+use lapin::{BasicProperties, Channel, Connection, ExchangeKind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
@@ -33,7 +33,7 @@ impl Publisher {
     }
 
     async fn open(amqp_url: &str, exchange: &str) -> Result<Publisher, PublishError> {
-        let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
+        let connection = crate::broker::connect(amqp_url).await?;
         let channel = connection.create_channel().await?;
         declare_exchange(&channel, exchange).await?;
         for sub in crate::topology::all() {

@@ -243,7 +243,20 @@ pub fn serve_metrics(listener: TcpListener) -> anyhow::Result<Running> {
 
 /// Redis, as every service reaches it.
 pub async fn redis(settings: &Settings) -> anyhow::Result<redis::aio::ConnectionManager> {
-    Ok(redis::Client::open(settings.redis_url.as_str())?.get_connection_manager().await?)
+    Ok(redis_client(settings)?.get_connection_manager().await?)
+}
+
+/// A client of `redis_url`: `rediss://` is TLS (rustls), the server's certificate checked
+/// against `redis_ca_file` when set, else the system's trust store.
+pub fn redis_client(settings: &Settings) -> anyhow::Result<redis::Client> {
+    match &settings.redis_ca_file {
+        Some(path) if settings.redis_url.starts_with("rediss://") => {
+            let pem = std::fs::read(path).map_err(|e| anyhow::anyhow!("redis_ca_file {path}: {e}"))?;
+            let certificates = redis::TlsCertificates { client_tls: None, root_cert: Some(pem) };
+            Ok(redis::Client::build_with_tls(settings.redis_url.as_str(), certificates)?)
+        }
+        _ => Ok(redis::Client::open(settings.redis_url.as_str())?),
+    }
 }
 
 /// The session revocation set in that Redis.

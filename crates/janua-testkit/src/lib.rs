@@ -13,6 +13,7 @@ pub mod saml_idp;
 pub mod scim;
 pub mod smtp;
 pub mod tcp_proxy;
+pub mod tls;
 pub mod webhook_receiver;
 
 use janua_core::config::Settings;
@@ -377,7 +378,7 @@ impl TestStack {
     }
 
     pub async fn redis(&self) -> redis::aio::ConnectionManager {
-        redis::Client::open(self.settings.redis_url.as_str()).unwrap().get_connection_manager().await.unwrap()
+        janua_service::redis_client(&self.settings).unwrap().get_connection_manager().await.unwrap()
     }
 }
 
@@ -389,13 +390,13 @@ impl Drop for TestStack {
         let db = self.db_name.clone();
         let vhost = self.vhost.clone();
         let prefix = self.settings.redis_prefix.clone();
-        let redis_url = self.settings.redis_url.clone();
+        let settings = self.settings.clone();
         // Dropped inside an async test: clean up on a thread of its own.
         let _ = std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async {
                 drop_database(&db).await;
-                if let Ok(client) = redis::Client::open(redis_url.as_str())
+                if let Ok(client) = janua_service::redis_client(&settings)
                     && let Ok(mut conn) = client.get_multiplexed_async_connection().await
                 {
                     let keys: Vec<String> = redis::cmd("KEYS")
@@ -796,10 +797,7 @@ impl TestStack {
     pub async fn wait_for_consumer(&self, queue: &'static str) {
         use lapin::options::QueueDeclareOptions;
         use lapin::types::FieldTable;
-        let conn =
-            lapin::Connection::connect(&self.settings.amqp_url, lapin::ConnectionProperties::default())
-                .await
-                .expect("the broker");
+        let conn = janua_events::broker::connect(&self.settings.amqp_url).await.expect("the broker");
         let passive = QueueDeclareOptions { passive: true, ..Default::default() };
         eventually("the consumer", Duration::from_secs(15), || {
             let conn = &conn;

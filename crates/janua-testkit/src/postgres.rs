@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::tls::TestCa;
+
 /// A folder the `postgres` user owns, removed when dropped.
 struct Scratch(PathBuf);
 
@@ -41,7 +43,7 @@ impl Drop for Scratch {
     }
 }
 
-fn run(command: &mut Command) -> String {
+pub(crate) fn run(command: &mut Command) -> String {
     let out = command.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("{command:?}: {e}"));
     assert!(
         out.status.success(),
@@ -64,7 +66,7 @@ fn as_postgres(program: &Path) -> Command {
     command
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
 }
 
@@ -79,83 +81,11 @@ fn postgres_bin(name: &str) -> PathBuf {
     PathBuf::from(format!("/usr/lib/postgresql/{major}/bin/{name}"))
 }
 
-fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
+pub(crate) fn wait_until(what: &str, mut ready: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(30);
     while !ready() {
         assert!(Instant::now() < deadline, "{what} did not come up within 30 s");
         std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// A certificate authority made for one test, and the certificates it signs.
-pub struct TestCa {
-    dir: PathBuf,
-    name: String,
-}
-
-impl TestCa {
-    fn new(dir: &Path, name: &str) -> TestCa {
-        let ca = TestCa { dir: dir.to_path_buf(), name: name.to_string() };
-        run(Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-days",
-                "2",
-            ])
-            .args(["-subj", &format!("/CN={name}")])
-            .arg("-keyout")
-            .arg(ca.key())
-            .arg("-out")
-            .arg(ca.cert()));
-        ca
-    }
-
-    /// The authority's certificate (what `sslrootcert` names).
-    pub fn cert(&self) -> PathBuf {
-        self.dir.join(format!("{}.pem", self.name))
-    }
-
-    fn key(&self) -> PathBuf {
-        self.dir.join(format!("{}.key", self.name))
-    }
-
-    /// A server certificate for `dns_name` (and no other name or address); answers the paths of
-    /// the certificate and of its key.
-    fn issue(&self, file: &str, dns_name: &str) -> (PathBuf, PathBuf) {
-        let (cert, key, csr) = (
-            self.dir.join(format!("{file}.crt")),
-            self.dir.join(format!("{file}.key")),
-            self.dir.join(format!("{file}.csr")),
-        );
-        let ext = self.dir.join(format!("{file}.ext"));
-        std::fs::write(&ext, format!("subjectAltName=DNS:{dns_name}\nextendedKeyUsage=serverAuth\n"))
-            .unwrap();
-        run(Command::new("openssl")
-            .args(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"])
-            .args(["-subj", &format!("/CN={dns_name}")])
-            .arg("-keyout")
-            .arg(&key)
-            .arg("-out")
-            .arg(&csr));
-        run(Command::new("openssl")
-            .args(["x509", "-req", "-days", "2", "-CAcreateserial"])
-            .arg("-in")
-            .arg(&csr)
-            .arg("-CA")
-            .arg(self.cert())
-            .arg("-CAkey")
-            .arg(self.key())
-            .arg("-extfile")
-            .arg(&ext)
-            .arg("-out")
-            .arg(&cert));
-        (cert, key)
     }
 }
 
@@ -172,9 +102,12 @@ pub struct TlsPostgres {
 impl TlsPostgres {
     pub fn start() -> TlsPostgres {
         let scratch = Scratch::new("tls-postgres");
-        let ca = TestCa::new(&scratch.0, "janua-test-ca");
-        let other_ca = TestCa::new(&scratch.0, "unrelated-ca");
-        let (cert, key) = ca.issue("server", "localhost");
+        let ca = TestCa::new("janua-test-ca");
+        let other_ca = TestCa::new("unrelated-ca");
+        let (issued_cert, issued_key) = ca.issue("server", "localhost");
+        let (cert, key) = (scratch.path("server.crt"), scratch.path("server.key"));
+        std::fs::copy(issued_cert, &cert).unwrap();
+        std::fs::copy(issued_key, &key).unwrap();
         scratch.give_to_postgres();
         run(Command::new("chmod").arg("0600").arg(&key));
         let data = scratch.path("data");

@@ -25,7 +25,6 @@ use janua_events::EventEnvelope;
 use janua_tokens::Claims;
 use lapin::options::{BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
-use lapin::{Connection, ConnectionProperties};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -275,7 +274,7 @@ pub async fn consume(amqp_url: String, exchange: String, hub: Arc<Hub>) {
 }
 
 async fn consume_once(amqp_url: &str, exchange: &str, hub: &Hub) -> Result<(), lapin::Error> {
-    let connection = Connection::connect(amqp_url, ConnectionProperties::default()).await?;
+    let connection = janua_events::broker::connect(amqp_url).await?;
     let channel = connection.create_channel().await?;
     janua_events::publisher::declare_exchange(&channel, exchange).await?;
     let queue = channel
