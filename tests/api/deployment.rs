@@ -166,6 +166,7 @@ async fn a_pooler_that_does_not_select_the_schema_is_refused_at_start() {
         direct_url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
         schema: "auth".into(),
         pooled: true,
+        idle_in_transaction_timeout_secs: 0,
     };
     let pool = janua_db::pool(&endpoint, 2).unwrap();
     let refused = janua_db::check_schema(&pool, "auth").await.unwrap_err();

@@ -32,6 +32,9 @@ pub struct Settings {
     /// the server side; the services then send no startup `options` and check the schema at
     /// start (see the README, "Deploying to production").
     pub database_pooled: bool,
+    /// PostgreSQL ends a service's session left idle inside a transaction this long (0:
+    /// never): an abandoned transaction cannot hold row locks for ever.
+    pub database_idle_in_transaction_timeout_secs: u64,
     /// `redis://`, or `rediss://` for TLS.
     pub redis_url: String,
     /// PEM of the authorities a `rediss://` server's certificate must chain to (default: the
@@ -315,9 +318,10 @@ pub struct TokenSettings {
     pub audience: String,
     pub access_ttl_secs: i64,
     pub refresh_ttl_secs: i64,
-    /// A signing key is used for this long, then replaced; the old one keeps verifying
-    /// until every token it signed has expired.
-    pub signing_key_rotation_secs: i64,
+    /// A signing key signs for this many days, then a new one replaces it (every auth
+    /// replica checks once a minute); the old one keeps verifying until every token it signed
+    /// has expired. `janua keys rotate-signing` rotates at once.
+    pub signing_key_rotation_days: i64,
     pub reset_token_ttl_secs: i64,
     pub verify_token_ttl_secs: i64,
     /// Sensitive actions (deleting the account) accept an access token at most this old
@@ -352,6 +356,10 @@ pub struct SecretSettings {
     /// base64 (or base64url) of 32 bytes: encrypts signing keys and other secrets at rest.
     #[serde(serialize_with = "serialize_secret")]
     pub encryption_key: SecretString,
+    /// Earlier encryption keys, comma-separated: they still open what they sealed until
+    /// `janua keys reseal` has moved everything to `encryption_key`; then remove them.
+    #[serde(serialize_with = "serialize_secret")]
+    pub previous_encryption_keys: SecretString,
     /// Shared by the services for `/internal/v1` calls; never leaves the cluster.
     #[serde(serialize_with = "serialize_secret")]
     pub service_token: SecretString,
@@ -636,6 +644,7 @@ impl Default for Settings {
             database_url: "postgres://postgres@127.0.0.1:5432/janua".into(),
             database_direct_url: None,
             database_pooled: false,
+            database_idle_in_transaction_timeout_secs: 120,
             redis_ca_file: None,
             redis_url: "redis://127.0.0.1:6379".into(),
             redis_prefix: "janua".into(),
@@ -709,7 +718,7 @@ impl Default for TokenSettings {
             audience: "janua".into(),
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,
-            signing_key_rotation_secs: 30 * 24 * 3600,
+            signing_key_rotation_days: 30,
             reset_token_ttl_secs: 30 * 60,
             verify_token_ttl_secs: 24 * 3600,
         }
@@ -733,6 +742,7 @@ impl Default for SecretSettings {
     fn default() -> Self {
         Self {
             encryption_key: SecretString::from(DEV_ENCRYPTION_KEY),
+            previous_encryption_keys: SecretString::from(""),
             service_token: SecretString::from(DEV_SERVICE_TOKEN),
         }
     }

@@ -109,6 +109,15 @@ impl Connector {
         Ok(Connector { config, mode, tls })
     }
 
+    /// A server setting for the whole session, in the startup packet (`-c name=value`).
+    pub fn set_option(&mut self, name: &str, value: &str) {
+        let options = match self.config.get_options() {
+            Some(existing) if !existing.is_empty() => format!("{existing} -c{name}={value}"),
+            _ => format!("-c{name}={value}"),
+        };
+        self.config.options(options);
+    }
+
     pub fn ssl_mode(&self) -> SslMode {
         self.mode
     }

@@ -64,6 +64,11 @@ pub struct Endpoint {
     /// `search_path`, PgBouncer's `connect_query`, RDS Proxy's initialization query); the
     /// service checks at start that it did.
     pub pooled: bool,
+    /// PostgreSQL ends a session left idle inside a transaction this long (0: never), so a
+    /// transaction abandoned mid-way (a cancelled request, a stopped worker) cannot hold its
+    /// row locks for ever. Sent in the startup packet, so not behind a pooler (PgBouncer has
+    /// `idle_transaction_timeout` for that).
+    pub idle_in_transaction_timeout_secs: u64,
 }
 
 impl Endpoint {
@@ -74,13 +79,21 @@ impl Endpoint {
             direct_url: url.to_string(),
             schema: schema.to_string(),
             pooled: false,
+            idle_in_transaction_timeout_secs: 0,
         }
     }
 
     /// Connections for queries: the schema in the startup packet unless a pooler selects it.
     pub fn connector(&self) -> Result<Connector, DbError> {
         check_schema_name(&self.schema)?;
-        Connector::new(&self.url, (!self.pooled).then_some(self.schema.as_str()))
+        let mut connector = Connector::new(&self.url, (!self.pooled).then_some(self.schema.as_str()))?;
+        if !self.pooled && self.idle_in_transaction_timeout_secs > 0 {
+            connector.set_option(
+                "idle_in_transaction_session_timeout",
+                &format!("{}s", self.idle_in_transaction_timeout_secs),
+            );
+        }
+        Ok(connector)
     }
 
     /// A session with PostgreSQL itself, in the service's schema.

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod health;
 pub mod housekeeping;
 pub mod observe;
+pub mod sealed;
 
 #[doc(hidden)]
 pub use actix_web as __actix_web;
@@ -46,6 +47,8 @@ pub struct Database {
     pub schema: &'static str,
     /// A function: a `const` of embedded migrations is a fresh value at each use.
     pub migrations: fn() -> EmbeddedMigrations,
+    /// Its columns of sealed values (besides [`sealed::COMMON`]).
+    pub sealed: &'static [sealed::Sealed],
 }
 
 impl Service {
@@ -54,7 +57,19 @@ impl Service {
         name: &'static str, migrations: fn() -> EmbeddedMigrations,
         section: fn(&Settings) -> &ServiceSettings,
     ) -> Service {
-        Service { name, database: Some(Database { schema: name, migrations }), section }
+        Service { name, database: Some(Database { schema: name, migrations, sealed: &[] }), section }
+    }
+
+    /// The same, with columns of sealed values that `janua keys reseal` moves to a new key.
+    pub const fn sealing(self, columns: &'static [sealed::Sealed]) -> Service {
+        let Service { name, database, section } = self;
+        let database = match database {
+            Some(Database { schema, migrations, .. }) => {
+                Some(Database { schema, migrations, sealed: columns })
+            }
+            None => None,
+        };
+        Service { name, database, section }
     }
 
     pub fn settings<'a>(&self, settings: &'a Settings) -> &'a ServiceSettings {
@@ -79,6 +94,7 @@ impl Service {
             direct_url: settings.database_direct_url_for(self.settings(settings)),
             schema: database.schema.to_string(),
             pooled: settings.database_pooled,
+            idle_in_transaction_timeout_secs: settings.database_idle_in_transaction_timeout_secs,
         })
     }
 
@@ -88,6 +104,22 @@ impl Service {
             janua_db::migrate(&endpoint, (database.migrations)()).await?;
         }
         Ok(())
+    }
+
+    /// Moves every sealed value of its schema to the newest encryption key (none for a service
+    /// without a database); safe while it runs, and resumable.
+    pub async fn reseal(
+        &self, settings: &Settings, sealer: &janua_tokens::SecretBox,
+    ) -> anyhow::Result<Vec<sealed::Resealed>> {
+        let (Some(endpoint), Some(database)) = (self.endpoint(settings), &self.database) else {
+            return Ok(Vec::new());
+        };
+        let mut conn = endpoint.session_connector()?.connect().await?;
+        let mut reports = Vec::new();
+        for column in sealed::COMMON.iter().chain(database.sealed) {
+            reports.push(sealed::reseal_column(&mut conn, column, sealer).await?);
+        }
+        Ok(reports)
     }
 
     /// Its migrations and whether each is applied (empty for a service without a database).

@@ -116,6 +116,19 @@ impl HeadSeal {
         HeadSeal { key, pii_key: mac.finalize().into_bytes().into() }
     }
 
+    /// The MAC keys kept in the schema (`service_keys`), first derived from the encryption key
+    /// as before they were kept, so the chain's seals and commitments verify across rotations
+    /// of the encryption key.
+    pub async fn kept(
+        conn: &mut diesel_async::AsyncPgConnection, secrets: &janua_core::config::SecretSettings,
+    ) -> anyhow::Result<HeadSeal> {
+        let sealer = janua_tokens::SecretBox::from_settings(secrets)?;
+        let first = HeadSeal::new(secrecy::ExposeSecret::expose_secret(&secrets.encryption_key));
+        let key = janua_service::sealed::kept_key(conn, &sealer, "audit.head", || first.key).await?;
+        let pii_key = janua_service::sealed::kept_key(conn, &sealer, "audit.pii", || first.pii_key).await?;
+        Ok(HeadSeal { key, pii_key })
+    }
+
     /// The keyed commitment to an entry's personal data (`salt` is the entry's own, erased
     /// with the data, so nothing can be tested against the commitment afterwards).
     pub fn commit(&self, salt: &[u8], personal: &[u8]) -> Vec<u8> {

@@ -18,6 +18,7 @@ pub mod verify;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use janua_core::internal::InternalClient;
+use janua_service::sealed::Sealed;
 use janua_service::{Connected, Launch, Running, Service};
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/audit");
@@ -49,13 +50,15 @@ pub struct Audit {
 }
 
 pub static SERVICE: Service =
-    Service::with_database("audit", || MIGRATIONS, |settings| &settings.audit.service);
+    Service::with_database("audit", || MIGRATIONS, |settings| &settings.audit.service).sealing(&[
+        Sealed { table: "data_exports", key: "id", key_type: "uuid", column: "archive_sealed" },
+        Sealed { table: "data_deletions", key: "id", key_type: "uuid", column: "addresses_sealed" },
+    ]);
 
 /// Connects, starts the consumer of every event (in batches), and serves.
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
     let mut service = Connected::connect(&SERVICE, launch).await?;
-    let seal =
-        chain::HeadSeal::new(secrecy::ExposeSecret::expose_secret(&service.settings.secrets.encryption_key));
+    let seal = chain::HeadSeal::kept(&mut *service.pool.get().await?, &service.settings.secrets).await?;
     service.consume_batched(
         events_in::subscription(),
         events_in::MAX_BATCH,
@@ -72,9 +75,7 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
         org: sibling("org", &settings.org.url),
         webhooks: sibling("webhooks", &settings.webhooks.service.url),
         enterprise: sibling("enterprise", &settings.enterprise.url),
-        sealer: janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
-            &settings.secrets.encryption_key,
-        ))?,
+        sealer: janua_tokens::SecretBox::from_settings(&settings.secrets)?,
         reports: jobs::Wake::default(),
         exports: jobs::Wake::default(),
         deletions: jobs::Wake::default(),

@@ -18,6 +18,7 @@ use domain::throttle::SigninThrottle;
 use identity_client::IdentityClient;
 use janua_core::config::Settings;
 use janua_db::Pool;
+use janua_service::sealed::Sealed;
 use janua_service::{Connected, Launch, Running, Service};
 use janua_tokens::{RevocationSet, SecretBox, TokenGuard};
 use secrecy::ExposeSecret;
@@ -39,6 +40,9 @@ pub struct AuthState {
     pub throttle: SigninThrottle,
     /// Device tokens: devices that signed in to an account keep their own throttling budget.
     pub devices: domain::throttle::DeviceTokens,
+    /// The key of the decoy credential ids shown for unknown addresses (kept across
+    /// encryption-key rotations, so a decoy never changes).
+    pub decoy_key: [u8; 32],
     pub sealer: SecretBox,
     pub common_passwords: Arc<HashSet<&'static str>>,
     /// The passkey relying party.
@@ -47,7 +51,13 @@ pub struct AuthState {
     pub oauth: Arc<domain::oauth::OAuthProviders>,
 }
 
-pub static SERVICE: Service = Service::with_database("auth", || MIGRATIONS, |settings| &settings.auth);
+pub static SERVICE: Service = Service::with_database("auth", || MIGRATIONS, |settings| &settings.auth)
+    .sealing(&[
+        Sealed { table: "signing_keys", key: "kid", key_type: "text", column: "private_jwk_sealed" },
+        Sealed { table: "totp_secrets", key: "user_id", key_type: "uuid", column: "secret_sealed" },
+        Sealed { table: "outgoing_emails", key: "id", key_type: "uuid", column: "body_sealed" },
+        Sealed { table: "oauth_flows", key: "state_hash", key_type: "bytea", column: "verifier_sealed" },
+    ]);
 
 impl AuthState {
     /// Auth's state over its connected database, Redis and revocation set.
@@ -56,8 +66,20 @@ impl AuthState {
         let settings = service.settings.clone();
         let (pool, redis, revocations) =
             (service.pool.clone(), service.redis.clone(), service.revocations.clone());
-        let sealer = SecretBox::from_base64(settings.secrets.encryption_key.expose_secret())?;
+        let sealer = SecretBox::from_settings(&settings.secrets)?;
         let keys = LocalKeys::load(pool.clone(), &settings, sealer.clone()).await?;
+        let encryption_key = settings.secrets.encryption_key.expose_secret();
+        let (device_key, decoy_key) = {
+            use janua_service::sealed::kept_key;
+            let mut conn = pool.get().await?;
+            let devices = domain::throttle::DeviceTokens::derive(encryption_key);
+            let decoys =
+                janua_core::crypto::sha256(format!("janua passkey decoys\0{encryption_key}").as_bytes());
+            (
+                kept_key(&mut conn, &sealer, "auth.devices", || devices).await?,
+                kept_key(&mut conn, &sealer, "auth.passkey-decoys", || decoys).await?,
+            )
+        };
         let identity =
             IdentityClient::new(&settings.identity.url, settings.secrets.service_token.expose_secret(), http);
         Ok(AuthState {
@@ -67,7 +89,8 @@ impl AuthState {
                 &settings.redis_prefix,
                 settings.rate_limits.clone(),
             ),
-            devices: domain::throttle::DeviceTokens::new(settings.secrets.encryption_key.expose_secret()),
+            devices: domain::throttle::DeviceTokens::from_key(device_key),
+            decoy_key,
             common_passwords: Arc::new(domain::password::common_passwords()),
             webauthn: Arc::new(domain::passkeys::relying_party(&settings.webauthn)?),
             oauth: Arc::new(domain::oauth::OAuthProviders::from_settings(

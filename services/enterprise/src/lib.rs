@@ -9,6 +9,7 @@ pub mod store;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
 use janua_core::config::Settings;
+use janua_service::sealed::Sealed;
 use janua_service::{Connected, Launch, Running, Service};
 use std::sync::Arc;
 
@@ -33,7 +34,10 @@ pub struct Enterprise {
 }
 
 pub static SERVICE: Service =
-    Service::with_database("enterprise", || MIGRATIONS, |settings| &settings.enterprise);
+    Service::with_database("enterprise", || MIGRATIONS, |settings| &settings.enterprise).sealing(&[
+        Sealed { table: "sso_configurations", key: "id", key_type: "uuid", column: "oidc_client_secret" },
+        Sealed { table: "sso_flows", key: "state_hash", key_type: "bytea", column: "pkce_verifier" },
+    ]);
 
 /// The name servers of `sso.dns_servers` (empty: the system's).
 fn dns_servers(settings: &Settings) -> anyhow::Result<Vec<std::net::SocketAddr>> {
@@ -56,9 +60,7 @@ pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::R
     let own = Enterprise {
         orgs: janua_core::org_access::OrgPermissions::new(&settings, http.clone()),
         upstreams: domain::upstream::Upstreams::new(&settings, http),
-        sealer: janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
-            &settings.secrets.encryption_key,
-        ))?,
+        sealer: janua_tokens::SecretBox::from_settings(&settings.secrets)?,
         discovery: domain::oidc::Discovery::new(outbound.clone()),
         outbound,
         dns: Arc::new(domain::dns::TxtResolver::new(&dns_servers(&settings)?)?),

@@ -176,14 +176,43 @@ pub async fn rotate_signing(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `janua keys reseal`: every sealed value of the target's services moved to the newest
+/// encryption key (`secrets.encryption_key`), opened with any configured one. Safe while the
+/// services run (each row is compare-and-swapped) and resumable (what is done is skipped).
+/// Fails while any value is sealed with a key that is not configured, so the old key is not
+/// removed too early.
+pub async fn reseal(target: Target, settings: &Settings) -> anyhow::Result<()> {
+    let sealer = janua_tokens::SecretBox::from_settings(&settings.secrets)?;
+    let (mut moved, mut unreadable) = (0, 0);
+    for service in stack::services(target) {
+        for report in service.reseal(settings, &sealer).await? {
+            println!(
+                "{:<11} {}.{}: {} resealed, {} unreadable",
+                service.name, report.table, report.column, report.resealed, report.unreadable
+            );
+            moved += report.resealed;
+            unreadable += report.unreadable;
+        }
+    }
+    if unreadable > 0 {
+        return Err(refused(format!(
+            "{unreadable} value(s) are sealed with a key that is not configured: add it to \
+             secrets.previous_encryption_keys and run again"
+        )));
+    }
+    println!(
+        "{moved} value(s) resealed; everything is sealed with key {}: the previous keys can be removed",
+        sealer.current_key_id()
+    );
+    Ok(())
+}
+
 /// `janua audit verify`: recomputes the audit chain from the database (not through the
 /// service, so a compromised service cannot vouch for itself) and fails when a link is broken.
 pub async fn audit_verify(settings: &Settings) -> anyhow::Result<()> {
     let endpoint = janua_audit::SERVICE.endpoint(settings).expect("audit has a database");
     let mut conn = endpoint.session_connector()?.connect().await?;
-    let seal = janua_audit::chain::HeadSeal::new(secrecy::ExposeSecret::expose_secret(
-        &settings.secrets.encryption_key,
-    ));
+    let seal = janua_audit::chain::HeadSeal::kept(&mut conn, &settings.secrets).await?;
     let report = janua_audit::verify::run(&mut conn, &seal).await?;
     println!("{}", serde_json::to_string_pretty(&report)?);
     if !report.valid {

@@ -81,6 +81,8 @@ enum Admin {
 enum Keys {
     /// Sign with a new key from now on; the old one verifies until its tokens expire.
     RotateSigning,
+    /// Move every sealed secret to the newest encryption key (safe while running, resumable).
+    Reseal,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -139,6 +141,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             cli::create_user(&settings, &email, admin, source).await
         }
         Some(Command::Keys(Keys::RotateSigning)) => cli::rotate_signing(&settings).await,
+        Some(Command::Keys(Keys::Reseal)) => cli::reseal(target, &settings).await,
         Some(Command::Audit(Audit::Verify)) => cli::audit_verify(&settings).await,
         Some(Command::Openapi | Command::Healthcheck | Command::Config(_)) => unreachable!("answered above"),
         None => {

@@ -1,7 +1,9 @@
 //! The `janua` command's operator subcommands, each run as the binary against a stack on real
 //! PostgreSQL, RabbitMQ and Redis (or, for `migrate`, a database of its own).
 
-use janua_testkit::{ExpectStatus, PASSWORD, TestStack, eventually};
+use janua_testkit::webhook_receiver::{ReceivedRequest, WebhookReceiver};
+use janua_testkit::{ExpectStatus, PASSWORD, TestStack, eventually, with_bootstrap_admin};
+use secrecy::ExposeSecret;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
@@ -17,6 +19,8 @@ fn janua(app: &TestStack, args: &[&str]) -> Command {
         .env("JANUA_AMQP_URL", &s.amqp_url)
         .env("JANUA_REDIS_PREFIX", &s.redis_prefix)
         .env("JANUA_AUTH__URL", &app.auth_url)
+        .env("JANUA_SECRETS__ENCRYPTION_KEY", s.secrets.encryption_key.expose_secret())
+        .env("JANUA_SECRETS__PREVIOUS_ENCRYPTION_KEYS", s.secrets.previous_encryption_keys.expose_secret())
         .env("JANUA_LOG__LEVEL", "warn");
     command
 }
@@ -254,4 +258,145 @@ async fn audit_verify_passes_on_the_chain_and_fails_on_a_tampered_entry() {
     let bad = run(&mut janua(&app, &["audit", "verify"]));
     assert_eq!(bad.status.code(), Some(1), "{}", text(&bad));
     assert!(text(&bad).contains("does not verify"), "{}", text(&bad));
+}
+
+/// A stack on the database (and broker vhost and Redis prefix) of `first`, with other
+/// encryption keys: what a restart after changing the configuration is.
+async fn restarted(first: &TestStack, current: &str, previous: &str) -> TestStack {
+    let (database, amqp, prefix) = (
+        first.settings.database_url.clone(),
+        first.settings.amqp_url.clone(),
+        first.settings.redis_prefix.clone(),
+    );
+    // The same issuer, as a restarted deployment keeps its public address.
+    let public_url = first.settings.public_url.clone();
+    let (current, previous) = (current.to_string(), previous.to_string());
+    TestStack::spawn_with(move |s| {
+        with_bootstrap_admin(s);
+        s.database_url = database;
+        s.amqp_url = amqp;
+        s.redis_prefix = prefix;
+        s.public_url = public_url;
+        s.database_idle_in_transaction_timeout_secs = 3;
+        s.secrets.encryption_key = current.into();
+        s.secrets.previous_encryption_keys = previous.into();
+    })
+    .await
+}
+
+/// The Standard Webhooks signature of a delivery under `secret` (`whsec_...`).
+fn signed_with(secret: &str, req: &ReceivedRequest) -> bool {
+    use base64::Engine;
+    use hmac::{KeyInit, Mac};
+    let engine = base64::engine::general_purpose::STANDARD;
+    let key = engine.decode(secret.strip_prefix("whsec_").unwrap()).unwrap();
+    let (id, timestamp) = (req.header("webhook-id").unwrap(), req.header("webhook-timestamp").unwrap());
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    mac.update(&req.body);
+    let expected = format!("v1,{}", engine.encode(mac.finalize().into_bytes()));
+    req.header("webhook-signature").unwrap().split(' ').any(|s| s == expected)
+}
+
+/// Signs `email` up on `app` and waits for the signed `user.created` delivery to `receiver`.
+async fn signup_is_delivered_signed(app: &TestStack, receiver: &WebhookReceiver, secret: &str, email: &str) {
+    app.person(email).await;
+    let delivery = eventually(&format!("the user.created of {email}"), Duration::from_secs(20), || async {
+        receiver.requests().into_iter().find(|r| {
+            serde_json::from_slice::<serde_json::Value>(&r.body).is_ok_and(|v| v["data"]["email"] == email)
+        })
+    })
+    .await;
+    assert!(signed_with(secret, &delivery), "the delivery for {email} is signed with the endpoint's secret");
+}
+
+/// Rotation of the encryption key end to end: a new key with the old one as previous (all
+/// still opens), `janua keys reseal` (while running), then the old key removed: TOTP secrets,
+/// webhook secrets, the signing key, the audit chain's MAC keys and the device-token key all
+/// still work. A reseal without the key that sealed something refuses and changes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotate_the_encryption_key_reseal_remove_the_old_key_and_everything_works() {
+    use base64::Engine;
+    let new_key = base64::engine::general_purpose::STANDARD.encode(rand_bytes());
+    let old_key = janua_core::config::DEV_ENCRYPTION_KEY;
+    // Before: TOTP on, a webhook endpoint with its secret, a signing key, the audit chain.
+    // A stopped stack's pools outlive it in this process (its metrics collectors hold them):
+    // PostgreSQL ends what they left idle in a transaction, as it would for a crashed replica.
+    let (mut first, admin) =
+        TestStack::spawn_with_admin(|s| s.database_idle_in_transaction_timeout_secs = 3).await;
+    let totp = first.person("totp@example.com").await;
+    let (totp_secret, _) = first.enable_totp(&totp.token).await;
+    let receiver = WebhookReceiver::start().await;
+    let hook = first
+        .post(
+            "/api/v1/webhooks",
+            &serde_json::json!({ "url": receiver.url(), "events": ["user.created"] }),
+            Some(&admin),
+        )
+        .await
+        .expect_status(201)
+        .await;
+    let webhook_secret = hook["secret"].as_str().unwrap().to_string();
+    signup_is_delivered_signed(&first, &receiver, &webhook_secret, "before@example.com").await;
+    let early_token = first.signin("before@example.com", PASSWORD).await.expect_status(200).await;
+    first.shut_down().await;
+
+    // The new key seals, the old one still opens.
+    let mut second = restarted(&first, &new_key, old_key).await;
+    signup_is_delivered_signed(&second, &receiver, &webhook_secret, "during@example.com").await;
+    second.get("/api/v1/auth/me", early_token["access_token"].as_str()).await.expect_status(200).await;
+    let sealed_by_new = second.count("auth", "SELECT count(*) AS n FROM service_keys").await;
+    assert!(sealed_by_new >= 2, "auth keeps its device and decoy keys");
+
+    // A reseal that lacks the key that sealed them refuses and writes nothing.
+    let stranger = base64::engine::general_purpose::STANDARD.encode(rand_bytes());
+    let lacking = run(janua(&second, &["keys", "reseal"])
+        .env("JANUA_SECRETS__ENCRYPTION_KEY", &stranger)
+        .env("JANUA_SECRETS__PREVIOUS_ENCRYPTION_KEYS", ""));
+    assert_eq!(lacking.status.code(), Some(1), "{}", text(&lacking));
+    assert!(text(&lacking).contains("not configured"), "{}", text(&lacking));
+
+    // Reseal while the services run; a second run finds nothing left to do.
+    let resealed = run(&mut janua(&second, &["keys", "reseal"]));
+    assert!(resealed.status.success(), "{}", text(&resealed));
+    let said = text(&resealed);
+    for column in [
+        "signing_keys.private_jwk_sealed",
+        "totp_secrets.secret_sealed",
+        "endpoints.secret",
+        "service_keys.sealed",
+    ] {
+        assert!(said.contains(column), "{column} was not resealed: {said}");
+    }
+    assert!(said.contains("the previous keys can be removed"), "{said}");
+    let again = run(&mut janua(&second, &["keys", "reseal"]));
+    assert!(text(&again).contains("0 value(s) resealed"), "{}", text(&again));
+    second.shut_down().await;
+
+    // The old key gone: everything sealed still opens.
+    let third = restarted(&first, &new_key, "").await;
+    signup_is_delivered_signed(&third, &receiver, &webhook_secret, "after@example.com").await;
+    third.get("/api/v1/auth/me", early_token["access_token"].as_str()).await.expect_status(200).await;
+    let challenge = third.signin("totp@example.com", PASSWORD).await.expect_status(200).await;
+    let code = janua_testkit::totp_code(&totp_secret, 30);
+    third
+        .post(
+            "/api/v1/mfa/totp/verify-code",
+            &serde_json::json!({ "code": code }),
+            challenge["mfa_token"].as_str(),
+        )
+        .await
+        .expect_status(200)
+        .await;
+    let verified = run(&mut janua(&third, &["audit", "verify"]));
+    assert!(verified.status.success(), "the audit chain verifies under the new key: {}", text(&verified));
+    drop(second);
+}
+
+fn rand_bytes() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    for (i, b) in uuid::Uuid::new_v4().as_bytes().iter().chain(uuid::Uuid::new_v4().as_bytes()).enumerate() {
+        bytes[i] = *b;
+    }
+    bytes
 }

@@ -12,6 +12,7 @@ pub mod routes;
 pub mod store;
 
 use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+use janua_service::sealed::Sealed;
 use janua_service::{Connected, Launch, Running, Service};
 use std::sync::Arc;
 
@@ -32,15 +33,16 @@ pub struct Webhooks {
 }
 
 pub static SERVICE: Service =
-    Service::with_database("webhooks", || MIGRATIONS, |settings| &settings.webhooks.service);
+    Service::with_database("webhooks", || MIGRATIONS, |settings| &settings.webhooks.service).sealing(&[
+        Sealed { table: "endpoints", key: "id", key_type: "uuid", column: "secret" },
+        Sealed { table: "endpoints", key: "id", key_type: "uuid", column: "previous_secret" },
+    ]);
 
 /// Connects, starts the consumer of every event (in batches) and the dispatcher, and serves.
 pub async fn start(launch: Launch, listener: std::net::TcpListener) -> anyhow::Result<Running> {
     let mut service = Connected::connect(&SERVICE, launch).await?;
     let settings = service.settings.clone();
-    let secrets = janua_tokens::SecretBox::from_base64(secrecy::ExposeSecret::expose_secret(
-        &settings.secrets.encryption_key,
-    ))?;
+    let secrets = janua_tokens::SecretBox::from_settings(&settings.secrets)?;
     // The operator's allow-list for every outbound fetch, plus the webhooks' own.
     let network = Arc::new(janua_core::outbound::NetworkGuard::parse_all(&[
         &settings.outbound.allowed_networks,

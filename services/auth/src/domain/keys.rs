@@ -1,5 +1,5 @@
 //! Auth's signing keys: created at first start, sealed at rest, rotated with overlap.
-//! A key signs for `signing_key_rotation_secs`, then verifies for one more access-token
+//! A key signs for `tokens.signing_key_rotation_days`, then verifies for one more access-token
 //! lifetime so no token it signed is cut short.
 
 use crate::store::signing_keys as store;
@@ -32,7 +32,7 @@ impl LocalKeys {
             sealer,
             issuer: settings.public_url.clone(),
             audience: settings.tokens.audience.clone(),
-            rotation: Duration::seconds(settings.tokens.signing_key_rotation_secs),
+            rotation: Duration::days(settings.tokens.signing_key_rotation_days.max(1)),
             access_ttl: Duration::seconds(settings.tokens.access_ttl_secs),
             ring: RwLock::new(Arc::new(KeyRing::new(&settings.public_url, &settings.tokens.audience))),
             gate: janua_tokens::jwks::RefreshGate::new(),

@@ -223,9 +223,19 @@ pub const DEVICE_COOKIE: &str = "janua_device";
 
 impl DeviceTokens {
     pub fn new(encryption_key: &str) -> DeviceTokens {
+        DeviceTokens { key: Self::derive(encryption_key) }
+    }
+
+    /// The key as it was derived before auth kept it (`service_keys`), so the devices known
+    /// then stay known.
+    pub fn derive(encryption_key: &str) -> [u8; 32] {
         let mut material = b"janua device tokens\0".to_vec();
         material.extend_from_slice(encryption_key.as_bytes());
-        DeviceTokens { key: janua_core::crypto::sha256(&material) }
+        janua_core::crypto::sha256(&material)
+    }
+
+    pub fn from_key(key: [u8; 32]) -> DeviceTokens {
+        DeviceTokens { key }
     }
 
     fn mac(&self, account: &str, id: &str) -> String {

@@ -287,7 +287,7 @@ pub async fn compliance_facts(
         },
         "signing_key": {
             "current": signing_key,
-            "rotation_secs": settings.tokens.signing_key_rotation_secs,
+            "rotation_secs": settings.tokens.signing_key_rotation_days.max(1) * 86_400,
         },
         "rate_limits": {
             "anonymous_per_min": limits.anonymous_per_min,

@@ -19,7 +19,6 @@ use janua_core::error::refusals;
 use janua_core::http::{RequestMeta, optional_json};
 use janua_core::{ApiError, ErrorCode};
 use janua_tokens::{Authenticated, Reauthenticated};
-use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use webauthn_rs::prelude::{
@@ -324,9 +323,7 @@ pub async fn begin_authentication(
     } else {
         let (challenge, authentication) =
             state.webauthn.start_discoverable_authentication().map_err(internal)?;
-        let decoy = email.as_deref().map(|e| {
-            rp::decoy_credential_id(state.settings.secrets.encryption_key.expose_secret().as_bytes(), e)
-        });
+        let decoy = email.as_deref().map(|e| rp::decoy_credential_id(&state.decoy_key, e));
         let id = store_ceremony(
             &state,
             "discover",
