@@ -895,19 +895,31 @@ impl Settings {
             .collect()
     }
 
-    /// `JANUA_*` variables that name no configuration key.
+    /// `JANUA_*` variables of this process that name no configuration key.
     pub fn unknown_env(&self) -> Vec<String> {
-        let known = self.known_keys();
-        let mut unknown: Vec<String> = std::env::vars()
-            .filter_map(|(key, _)| {
-                let rest = key.strip_prefix("JANUA_")?;
-                let rest = rest.strip_suffix("_FILE").unwrap_or(rest);
-                let path = rest.to_ascii_lowercase().replace("__", ".");
-                (!Self::is_known(&known, &path)).then_some(key)
-            })
-            .collect();
+        let names: Vec<String> =
+            std::env::vars().map(|(key, _)| key).filter(|k| k.starts_with("JANUA_")).collect();
+        let mut unknown = self.unknown_variables(names.iter().map(String::as_str));
         unknown.sort();
         unknown
+    }
+
+    /// Which of `names` (`JANUA_*` variables, `_FILE` forms included) name no configuration
+    /// key: what `janua config check` and the manifests' test refuse.
+    pub fn unknown_variables<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let known = self.known_keys();
+        names
+            .into_iter()
+            .filter(|name| {
+                let Some(rest) = name.strip_prefix("JANUA_") else {
+                    return false;
+                };
+                let rest = rest.strip_suffix("_FILE").unwrap_or(rest);
+                let path = rest.to_ascii_lowercase().replace("__", ".");
+                !Self::is_known(&known, &path)
+            })
+            .map(str::to_string)
+            .collect()
     }
 
     /// A dotted key the configuration takes, or one of the variables the `janua` command
