@@ -28,6 +28,7 @@ mod outbox;
 mod passkeys;
 mod policies;
 mod privacy;
+mod query_plans;
 mod rbac;
 mod reauth;
 mod reliability;

@@ -2,7 +2,7 @@ use crate::json;
 use futures::StreamExt;
 use janua_events::Event;
 use janua_testkit::tcp_proxy::TcpProxy;
-use janua_testkit::{PASSWORD, TestStack, eventually};
+use janua_testkit::{ExpectStatus, PASSWORD, TestStack, eventually};
 use lapin::options::{BasicAckOptions, BasicConsumeOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 use lapin::{Connection, ConnectionProperties};
@@ -183,7 +183,8 @@ async fn the_outbox_survives_a_broker_outage_and_delivers_every_event() {
 
 #[tokio::test]
 async fn each_state_change_publishes_its_event() {
-    let app = TestStack::spawn().await;
+    // Refreshes are recorded only when asked for (tokens.refresh_events).
+    let app = TestStack::spawn_with(|s| s.tokens.refresh_events = true).await;
     let (_conn, seen) = listen(&app).await;
     let pair = app.signup("ada@example.com", PASSWORD).await;
     let token = pair["access_token"].as_str();
@@ -274,4 +275,27 @@ async fn a_poison_message_is_dead_lettered_and_does_not_block_the_queue() {
     .await;
     // Later events still flow.
     signup_renamed_in_auths_read_model(&app).await;
+}
+
+/// By default a refresh is not an event (no outbox row, so no audit entry, webhook or live
+/// message per refresh), yet the session's last use moves, reuse of the spent token still
+/// revokes the session with its events, and the rotated pair works.
+#[tokio::test]
+async fn a_refresh_records_the_sessions_last_use_without_an_event_by_default() {
+    let app = TestStack::spawn().await;
+    let pair = app.signup("ada@example.com", PASSWORD).await;
+    let rows = "SELECT count(*) AS n FROM outbox";
+    let last_use = "SELECT (extract(epoch FROM max(last_used_at)) * 1000000)::bigint AS n FROM sessions";
+    let (before, used_before) = (app.count("auth", rows).await, app.count("auth", last_use).await);
+    let rotated: serde_json::Value = app.refresh(&pair).await.json().await.unwrap();
+    assert!(rotated["refresh_token"].is_string(), "{rotated}");
+    assert_eq!(app.count("auth", rows).await, before, "a refresh wrote an event");
+    assert!(app.count("auth", last_use).await > used_before, "the session's last use did not move");
+    app.get("/api/v1/auth/me", rotated["access_token"].as_str()).await.expect_status(200).await;
+    // The spent token again: the session is revoked, and that is recorded.
+    let reused = app.refresh(&pair).await;
+    assert_eq!(reused.status(), 401);
+    let events = app.outbox_events("auth").await;
+    events.assert_has_all(&["session.refresh_reuse_detected", "session.revoked"]);
+    assert!(!events.has("session.refreshed"));
 }

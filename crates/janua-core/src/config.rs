@@ -327,6 +327,11 @@ pub struct TokenSettings {
     /// Sensitive actions (deleting the account) accept an access token at most this old
     /// instead of the password.
     pub reauth_window_secs: i64,
+    /// Whether each refresh also emits `session.refreshed` (audit entry, webhooks, live feed).
+    /// Off by default: a refresh is routine, and recording each one costs the whole event
+    /// pipeline per refresh. The session's last use, reuse detection and revocation do not
+    /// depend on it.
+    pub refresh_events: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -715,6 +720,7 @@ impl Default for TokenSettings {
     fn default() -> Self {
         Self {
             reauth_window_secs: 300,
+            refresh_events: false,
             audience: "janua".into(),
             access_ttl_secs: 900,
             refresh_ttl_secs: 30 * 24 * 3600,

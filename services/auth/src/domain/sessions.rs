@@ -91,9 +91,10 @@ pub enum RefreshOutcome {
     Invalid,
 }
 
-/// Spends `presented` and issues its successor, in the caller's transaction.
+/// Spends `presented` and issues its successor, in the caller's transaction. The session's
+/// last use is recorded either way; `session.refreshed` only with `record` (`tokens.refresh_events`).
 pub async fn rotate(
-    conn: &mut AsyncPgConnection, presented: &str, meta: &RequestMeta,
+    conn: &mut AsyncPgConnection, presented: &str, meta: &RequestMeta, record: bool,
 ) -> Result<RefreshOutcome, ApiError> {
     let hash = sha256(presented.as_bytes());
     let now = Utc::now();
@@ -121,8 +122,10 @@ pub async fn rotate(
         .await?;
         return Ok(RefreshOutcome::Reused { user_id, session_id });
     }
-    janua_db::outbox::enqueue(conn, &events::session_refreshed(user_id, session_id, meta.clone().into()))
-        .await?;
+    if record {
+        janua_db::outbox::enqueue(conn, &events::session_refreshed(user_id, session_id, meta.clone().into()))
+            .await?;
+    }
     Ok(RefreshOutcome::Rotated {
         user_id,
         session: IssuedSession { session_id, refresh_token, auth_time: rotation.auth_time },

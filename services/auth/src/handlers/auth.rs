@@ -352,8 +352,9 @@ pub async fn refresh(
         return Err(ApiError::unauthorized("refresh_token_invalid"));
     }
     let mut conn = state.pool.get().await?;
+    let record = state.settings.tokens.refresh_events;
     let outcome = conn
-        .transaction::<_, ApiError, _>(async |conn| sessions::rotate(conn, &presented, &meta).await)
+        .transaction::<_, ApiError, _>(async |conn| sessions::rotate(conn, &presented, &meta, record).await)
         .await?;
     // Give the connection back before anything else takes one: holding two at once per
     // request deadlocks the pool under load.

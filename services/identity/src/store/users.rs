@@ -140,9 +140,18 @@ pub async fn list(
     if let Some(after) = after {
         q = q.filter(rows::after(users::created_at, users::id, after));
     }
-    q.order((users::created_at.asc(), users::id.asc()))
-        .limit(limit)
-        .select(User::as_select())
-        .load(conn)
-        .await
+    // A search of three characters or more finds its rows through the trigram indexes and sorts
+    // them: ordering by an expression keeps the planner from walking the sign-up index instead,
+    // filtering row after row until it has a page (the whole table when few match). Shorter
+    // terms have no trigram, so they walk the sign-up order.
+    let by_trigrams = search.is_some_and(|s| s.chars().count() >= 3);
+    let q = if by_trigrams {
+        q.order((
+            diesel::dsl::sql::<diesel::sql_types::Timestamptz>("created_at + interval '0 seconds'").asc(),
+            users::id.asc(),
+        ))
+    } else {
+        q.order((users::created_at.asc(), users::id.asc()))
+    };
+    q.limit(limit).select(User::as_select()).load(conn).await
 }

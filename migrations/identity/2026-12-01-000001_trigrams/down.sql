@@ -1,0 +1,1 @@
+-- pg_trgm may serve others; it stays.

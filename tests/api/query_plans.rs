@@ -1,0 +1,100 @@
+//! The list queries that grow with the number of accounts read a page's worth of rows, not the
+//! table. Each test loads 5,000 more rows by SQL (and `ANALYZE`s them), runs the stores' own list
+//! functions (the ones the handlers call) in one transaction with sequential scans disabled,
+//! and reads PostgreSQL's counters for that transaction (`pg_stat_xact_user_tables`): no
+//! sequential scan, and few tuples read in all. A query no index serves in order or by filter
+//! either scans the table or walks a whole index; both read thousands of tuples.
+
+use diesel::sql_types::{BigInt, Text};
+use diesel_async::{AsyncPgConnection, RunQueryDsl, SimpleAsyncConnection};
+use janua_testkit::TestStack;
+
+#[derive(diesel::QueryableByName, Debug)]
+struct Reads {
+    #[diesel(sql_type = BigInt)]
+    seq_scan: i64,
+    #[diesel(sql_type = BigInt)]
+    tuples: i64,
+}
+
+/// Opens a transaction with sequential scans off; what runs until [`reads_then_end`] is
+/// counted.
+async fn indexes_only(conn: &mut AsyncPgConnection) {
+    conn.batch_execute("BEGIN; SET LOCAL enable_seqscan = off").await.unwrap();
+}
+
+/// Sequential scans and tuples read of `table` in the transaction, which then ends (rolled
+/// back: it only read).
+async fn reads_then_end(conn: &mut AsyncPgConnection, table: &str) -> Reads {
+    let reads = diesel::sql_query(
+        "SELECT COALESCE(seq_scan, 0) AS seq_scan, COALESCE(seq_tup_read, 0) + COALESCE(idx_tup_fetch, 0) AS tuples \
+         FROM pg_stat_xact_user_tables WHERE schemaname = current_schema() AND relname = $1",
+    )
+    .bind::<Text, _>(table)
+    .get_result(conn)
+    .await
+    .unwrap_or(Reads { seq_scan: 0, tuples: 0 });
+    conn.batch_execute("ROLLBACK").await.unwrap();
+    reads
+}
+
+#[tokio::test]
+async fn the_admin_user_list_first_page_deep_page_and_search_read_a_page_not_the_table() {
+    let app = TestStack::spawn().await;
+    app.people(["ada@example.com", "bob@example.com", "carol@example.org"]).await;
+    let mut conn = app.db("identity").await;
+    conn.batch_execute(
+        "INSERT INTO users (id, email, name, created_at) \
+         SELECT gen_random_uuid(), 'bulk' || g || '@example.net', 'Bulk ' || g, now() - g * interval '1 second' \
+         FROM generate_series(1, 5000) g; ANALYZE users",
+    )
+    .await
+    .unwrap();
+    indexes_only(&mut conn).await;
+    {
+        use janua_identity::store::users::list;
+        let conn = &mut conn;
+        let first = list(conn, None, None, None, 20).await.unwrap();
+        assert_eq!(first.len(), 20);
+        // A deep page: the keyset after the 20th, walking on.
+        let after = first.last().map(|u| (u.created_at, u.id));
+        assert_eq!(list(conn, None, None, after, 20).await.unwrap().len(), 20);
+        assert_eq!(list(conn, Some("example.com"), None, None, 20).await.unwrap().len(), 2);
+        assert_eq!(list(conn, Some("carol"), Some("active"), None, 20).await.unwrap().len(), 1);
+        assert_eq!(list(conn, Some("nobody-here"), None, None, 20).await.unwrap().len(), 0);
+    }
+    let users = reads_then_end(&mut conn, "users").await;
+    assert_eq!(users.seq_scan, 0, "a user list scanned the table: {users:?}");
+    assert!(users.tuples < 500, "five pages read {} tuples of 5,003", users.tuples);
+}
+
+#[tokio::test]
+async fn members_of_an_organization_and_organizations_of_a_member_read_a_page_not_the_table() {
+    let app = TestStack::spawn().await;
+    let [ada, bob] = app.people(["ada@example.com", "bob@example.com"]).await;
+    let org = app.create_org_id(&ada.token, "Acme").await;
+    app.add_member(&ada.token, &org, &bob.id, "member").await;
+    let (org, bob) = (org.parse().unwrap(), bob.id.parse().unwrap());
+    let mut conn = app.db("org").await;
+    // 5,000 other memberships in 50 other organizations.
+    conn.batch_execute(
+        "INSERT INTO organizations (id, name, slug, created_by) \
+         SELECT gen_random_uuid(), 'Bulk ' || g, 'bulk-' || g, gen_random_uuid() FROM generate_series(1, 50) g; \
+         INSERT INTO memberships (organization_id, user_id, role) \
+         SELECT o.id, gen_random_uuid(), 'member' FROM organizations o, generate_series(1, 100) \
+         WHERE o.slug LIKE 'bulk-%'; ANALYZE memberships; ANALYZE organizations",
+    )
+    .await
+    .unwrap();
+    indexes_only(&mut conn).await;
+    {
+        let conn = &mut conn;
+        let members = janua_org::store::members::list(conn, org, None, 50).await.unwrap();
+        assert_eq!(members.len(), 2);
+        let mine = janua_org::store::organizations::of_user(conn, bob, None, 50).await.unwrap();
+        assert_eq!(mine.len(), 1);
+    }
+    let memberships = reads_then_end(&mut conn, "memberships").await;
+    assert_eq!(memberships.seq_scan, 0, "{memberships:?}");
+    assert!(memberships.tuples < 50, "two short lists read {} memberships of 5,002", memberships.tuples);
+}
