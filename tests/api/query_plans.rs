@@ -98,3 +98,52 @@ async fn members_of_an_organization_and_organizations_of_a_member_read_a_page_no
     assert_eq!(memberships.seq_scan, 0, "{memberships:?}");
     assert!(memberships.tuples < 50, "two short lists read {} memberships of 5,002", memberships.tuples);
 }
+
+#[tokio::test]
+async fn audit_lists_by_actor_subject_user_type_and_organization_read_a_page_not_the_log() {
+    let app = TestStack::spawn().await;
+    let ada = app.person("ada@example.com").await;
+    janua_testkit::eventually("ada's audit entries", std::time::Duration::from_secs(15), || async {
+        let n = app
+            .count(
+                "audit",
+                &format!("SELECT count(*) AS n FROM audit_entries WHERE subject_id = '{}'", ada.id),
+            )
+            .await;
+        (n > 0).then_some(())
+    })
+    .await;
+    let mut conn = app.db("audit").await;
+    // 5,000 entries of other people after hers (as a busy log has), each actor its own.
+    conn.batch_execute(
+        "INSERT INTO audit_entries (seq, id, type, source, outcome, actor_id, subject_id, organization_id, \
+             occurred_at, recorded_at, data, prev_hash, hash) \
+         SELECT (SELECT max(seq) FROM audit_entries) + g, gen_random_uuid(), 'bulk.event', 'bulk', 'success', \
+             gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), now(), now(), '\\x00', '\\x00', '\\x00' \
+         FROM generate_series(1, 5000) g; ANALYZE audit_entries",
+    )
+    .await
+    .unwrap();
+    let ada: uuid::Uuid = ada.id.parse().unwrap();
+    indexes_only(&mut conn).await;
+    {
+        use janua_audit::store::{Filter, Order, page};
+        let conn = &mut conn;
+        for filter in [
+            Filter { subject_id: Some(ada), ..Default::default() },
+            Filter { actor_id: Some(uuid::Uuid::new_v4()), ..Default::default() },
+            Filter { user_id: Some(ada), ..Default::default() },
+            Filter { organization_id: Some(uuid::Uuid::new_v4()), ..Default::default() },
+            Filter { event_type: Some("user.created".into()), ..Default::default() },
+        ] {
+            page(conn, &filter, None, Order::NewestFirst, 50).await.unwrap();
+        }
+        // The newest page of everything, and the one after it.
+        let newest = page(conn, &Filter::default(), None, Order::NewestFirst, 50).await.unwrap();
+        let after = newest.last().map(|e| e.seq);
+        page(conn, &Filter::default(), after, Order::NewestFirst, 50).await.unwrap();
+    }
+    let entries = reads_then_end(&mut conn, "audit_entries").await;
+    assert_eq!(entries.seq_scan, 0, "{entries:?}");
+    assert!(entries.tuples < 500, "seven pages read {} entries of 5,000 and more", entries.tuples);
+}
