@@ -114,11 +114,12 @@ async fn audit_lists_by_actor_subject_user_type_and_organization_read_a_page_not
     })
     .await;
     let mut conn = app.db("audit").await;
-    // 5,000 entries of other people after hers (as a busy log has), each actor its own.
+    // 5,000 entries of other people after hers (as a busy log has), each actor its own; far
+    // past the head, so the audit consumer appending meanwhile never meets them.
     conn.batch_execute(
         "INSERT INTO audit_entries (seq, id, type, source, outcome, actor_id, subject_id, organization_id, \
              occurred_at, recorded_at, data, prev_hash, hash) \
-         SELECT (SELECT max(seq) FROM audit_entries) + g, gen_random_uuid(), 'bulk.event', 'bulk', 'success', \
+         SELECT 1000000 + g, gen_random_uuid(), 'bulk.event', 'bulk', 'success', \
              gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), now(), now(), '\\x00', '\\x00', '\\x00' \
          FROM generate_series(1, 5000) g; ANALYZE audit_entries",
     )
