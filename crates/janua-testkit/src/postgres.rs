@@ -188,7 +188,9 @@ impl Drop for TlsPostgres {
 
 /// PgBouncer (built by scripts/setup.sh) in transaction mode, in front of the machine's
 /// PostgreSQL: one pooled database per entry, each with the `connect_query` its server
-/// connections run once when they are opened.
+/// connections run once when they are opened. At least two server connections per database,
+/// taken in turn (`server_round_robin`), so consecutive transactions of one client land on
+/// different server connections, as they do under load.
 pub struct PgBouncer {
     port: u16,
     process: Child,
@@ -213,7 +215,8 @@ impl PgBouncer {
         ini.push_str(&format!(
             "[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n\
              auth_type = trust\nauth_file = {users}\npool_mode = transaction\n\
-             max_prepared_statements = 200\ndefault_pool_size = 4\nmax_client_conn = 500\n\
+             max_prepared_statements = 200\ndefault_pool_size = 4\nmin_pool_size = 2\n\
+             server_round_robin = 1\nmax_client_conn = 500\n\
              ignore_startup_parameters = extra_float_digits\nadmin_users = postgres\n\
              logfile = {log}\n",
             users = scratch.path("users.txt").display(),

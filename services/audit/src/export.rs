@@ -316,6 +316,26 @@ async fn assemble(state: &AuditState, export: &Export) -> Result<Vec<u8>, ApiErr
     for p in &parts {
         addresses(p, &mut own);
     }
+    // The request itself belongs on the subject's record: its event travels the outbox and the
+    // broker to the chain, so give it a moment (never more: a broker outage delays that entry,
+    // not the export).
+    let requested = export.created_at - chrono::Duration::seconds(5);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let mut conn = state.pool.get().await?;
+        let on_record: i64 = audit_entries::table
+            .filter(audit_entries::subject_id.eq(user))
+            .filter(audit_entries::event_type.eq("privacy.export_requested"))
+            .filter(audit_entries::occurred_at.ge(requested))
+            .count()
+            .get_result(&mut conn)
+            .await?;
+        if on_record > 0 || std::time::Instant::now() >= deadline {
+            break;
+        }
+        drop(conn);
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     let entries = {
         let mut conn = state.pool.get().await?;
         audit_part(&mut conn, user, &own).await?
