@@ -90,9 +90,6 @@ impl Connector {
         }
         let mut config: tokio_postgres::Config =
             parsed.as_str().parse().map_err(|e: tokio_postgres::Error| DbError::Url(e.to_string()))?;
-        if let Some(schema) = search_path {
-            config.options(format!("-csearch_path={schema}"));
-        }
         // libpq: `require` with a root certificate file behaves like `verify-ca`.
         if mode == SslMode::Require && root.as_deref().is_some_and(|r| r != "system") {
             mode = SslMode::VerifyCa;
@@ -106,7 +103,11 @@ impl Connector {
             SslMode::Disable => None,
             mode => Some(Arc::new(client_config(mode, root.as_deref(), cert.as_deref(), key.as_deref())?)),
         };
-        Ok(Connector { config, mode, tls })
+        let mut connector = Connector { config, mode, tls };
+        if let Some(schema) = search_path {
+            connector.set_option("search_path", schema);
+        }
+        Ok(connector)
     }
 
     /// A server setting for the whole session, in the startup packet (`-c name=value`).

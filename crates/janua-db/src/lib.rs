@@ -156,14 +156,27 @@ pub async fn migrate(endpoint: &Endpoint, migrations: EmbeddedMigrations) -> Res
     conn.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {}", endpoint.schema)).await?;
     drop(conn);
     let conn = endpoint.session_connector()?.connect().await?;
-    with_migrations(conn, move |conn| {
+    tokio::task::spawn_blocking(move || -> Result<(), DbError> {
+        type Wrapper = diesel_async::async_connection_wrapper::AsyncConnectionWrapper<AsyncPgConnection>;
+        let mut conn = Wrapper::from(conn);
+        // Two replicas starting together must not run the same migration twice.
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut conn,
+            "SELECT pg_advisory_lock(hashtext('janua-migrations'))",
+        )?;
         let result = match conn.run_pending_migrations(OUTBOX_MIGRATIONS) {
             Ok(_) => conn.run_pending_migrations(migrations).map(|_| ()),
             Err(e) => Err(e),
-        };
-        result.map_err(|e| DbError::Migration(e.to_string()))
+        }
+        .map_err(|e| DbError::Migration(e.to_string()));
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut conn,
+            "SELECT pg_advisory_unlock(hashtext('janua-migrations'))",
+        )?;
+        result
     })
     .await
+    .map_err(|e| DbError::Migration(e.to_string()))?
 }
 
 /// One migration as `janua migrate status` shows it.
@@ -217,30 +230,6 @@ pub async fn migration_status(
         }
     }
     Ok(states)
-}
-
-type Wrapper = diesel_async::async_connection_wrapper::AsyncConnectionWrapper<AsyncPgConnection>;
-
-/// Runs diesel's (blocking) migration harness on `conn`, under the advisory lock that keeps two
-/// replicas starting together from running the same migration twice.
-async fn with_migrations<T: Send + 'static>(
-    conn: AsyncPgConnection, work: impl FnOnce(&mut Wrapper) -> Result<T, DbError> + Send + 'static,
-) -> Result<T, DbError> {
-    tokio::task::spawn_blocking(move || -> Result<T, DbError> {
-        let mut conn = Wrapper::from(conn);
-        diesel::connection::SimpleConnection::batch_execute(
-            &mut conn,
-            "SELECT pg_advisory_lock(hashtext('janua-migrations'))",
-        )?;
-        let result = work(&mut conn);
-        diesel::connection::SimpleConnection::batch_execute(
-            &mut conn,
-            "SELECT pg_advisory_unlock(hashtext('janua-migrations'))",
-        )?;
-        result
-    })
-    .await
-    .map_err(|e| DbError::Migration(e.to_string()))?
 }
 
 /// Round-trip to the database for readiness checks.

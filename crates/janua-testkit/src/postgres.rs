@@ -66,6 +66,21 @@ fn as_postgres(program: &Path) -> Command {
     command
 }
 
+/// Starts `command` with no input or output; `what` names it when it cannot start.
+pub(crate) fn spawn_quiet(command: &mut Command, what: &str) -> Child {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {what}: {e}"))
+}
+
+/// Waits (30 s at most) until something accepts connections on `port` of loopback.
+pub(crate) fn wait_for_port(what: &str, port: u16) {
+    wait_until(what, || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+}
+
 pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
 }
@@ -121,19 +136,17 @@ impl TlsPostgres {
         )
         .unwrap();
         let port = free_port();
-        let server = as_postgres(&postgres_bin("postgres"))
-            .arg("-D")
-            .arg(&data)
-            .args(["-c", &format!("port={port}"), "-c", "listen_addresses=127.0.0.1"])
-            .args(["-c", &format!("unix_socket_directories={}", scratch.0.display())])
-            .args(["-c", "ssl=on", "-c", &format!("ssl_cert_file={}", cert.display())])
-            .args(["-c", &format!("ssl_key_file={}", key.display())])
-            .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "max_connections=200"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start postgres");
+        let server = spawn_quiet(
+            as_postgres(&postgres_bin("postgres"))
+                .arg("-D")
+                .arg(&data)
+                .args(["-c", &format!("port={port}"), "-c", "listen_addresses=127.0.0.1"])
+                .args(["-c", &format!("unix_socket_directories={}", scratch.0.display())])
+                .args(["-c", "ssl=on", "-c", &format!("ssl_cert_file={}", cert.display())])
+                .args(["-c", &format!("ssl_key_file={}", key.display())])
+                .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "max_connections=200"]),
+            "postgres",
+        );
         let socket_dir = scratch.0.clone();
         wait_until("the TLS PostgreSQL", || {
             Command::new(postgres_bin("pg_isready"))
@@ -225,14 +238,8 @@ impl PgBouncer {
         scratch.write("users.txt", "\"postgres\" \"\"\n");
         let config = scratch.write("pgbouncer.ini", &ini);
         scratch.give_to_postgres();
-        let process = as_postgres(&binary)
-            .arg(&config)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start pgbouncer");
-        wait_until("PgBouncer", || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+        let process = spawn_quiet(as_postgres(&binary).arg(&config), "pgbouncer");
+        wait_for_port("PgBouncer", port);
         PgBouncer { port, process, _scratch: scratch }
     }
 

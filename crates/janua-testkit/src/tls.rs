@@ -2,10 +2,10 @@
 //! TLS terminator in front of a plain TCP server (RabbitMQ), as a cloud load balancer is.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::Arc;
 
-use crate::postgres::{free_port, run, wait_until};
+use crate::postgres::{free_port, run, spawn_quiet, wait_for_port};
 
 /// A certificate authority made for one test, and the certificates it signs.
 pub struct TestCa {
@@ -99,21 +99,19 @@ impl TlsRedis {
         let ca = TestCa::new("redis-ca");
         let (cert, key) = ca.issue("redis", "localhost");
         let port = free_port();
-        let server = Command::new("redis-server")
-            .args(["--port", "0", "--tls-port", &port.to_string(), "--bind", "127.0.0.1"])
-            .arg("--tls-cert-file")
-            .arg(&cert)
-            .arg("--tls-key-file")
-            .arg(&key)
-            .arg("--tls-ca-cert-file")
-            .arg(ca.cert())
-            .args(["--tls-auth-clients", "no", "--save", "", "--appendonly", "no"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start redis-server with TLS");
-        wait_until("the TLS Redis", || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok());
+        let server = spawn_quiet(
+            Command::new("redis-server")
+                .args(["--port", "0", "--tls-port", &port.to_string(), "--bind", "127.0.0.1"])
+                .arg("--tls-cert-file")
+                .arg(&cert)
+                .arg("--tls-key-file")
+                .arg(&key)
+                .arg("--tls-ca-cert-file")
+                .arg(ca.cert())
+                .args(["--tls-auth-clients", "no", "--save", "", "--appendonly", "no"]),
+            "redis-server with TLS",
+        );
+        wait_for_port("the TLS Redis", port);
         TlsRedis { port, server, ca }
     }
 
