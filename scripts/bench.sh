@@ -79,9 +79,14 @@ for port in 18080 18081 18082 18083 18084 18085 18086; do
   curl -sf "http://127.0.0.1:$port/api/v1/health/ready" >/dev/null || { echo "the service on :$port did not become ready"; exit 1; }
 done
 
+# BENCH_SCALE=1: the scale figures too, last (1,000,000 users loaded by SQL).
+scale=()
+if [ "${BENCH_SCALE:-0}" != 0 ]; then scale=(--scale); fi
+
 echo "== load (release build, one process per service)"
 ./target/release/janua-bench --gateway http://127.0.0.1:18080 --direct http://127.0.0.1:18082 \
   --seconds "$SECONDS_PER_SCENARIO" --concurrency "$CONCURRENCY" --webauthn-origin http://localhost:18080 \
   --admin-email "$JANUA_BOOTSTRAP_ADMIN_EMAIL" --admin-password "$JANUA_BOOTSTRAP_ADMIN_PASSWORD" \
   --enterprise http://127.0.0.1:18084 --database "$DB" --dns-port 18053 \
+  "${scale[@]}" \
   --pids "gateway=$gateway,auth=$auth,identity=$identity,org=$org,enterprise=$enterprise,audit=$audit,webhooks=$webhooks"

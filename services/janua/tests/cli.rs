@@ -112,18 +112,11 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// SIGTERM in the middle of sign-ups, to the whole stack in one process: it stops accepting,
-/// finishes what is in flight, publishes what its outboxes hold and exits 0. No sign-up that
-/// was answered 201 is lost, and no event.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_mid_load_loses_no_answered_request_and_no_event() {
-    let id = format!("{}_{}", std::process::id(), free_port());
-    let (database, vhost) = (format!("janua_sigterm_{id}"), format!("janua-sigterm-{id}"));
-    psql("postgres", &format!("CREATE DATABASE {database}"));
-    let _ = Command::new("rabbitmqctl").args(["-q", "add_vhost", &vhost]).output();
-    let _ = Command::new("rabbitmqctl")
-        .args(["-q", "set_permissions", "-p", &vhost, "guest", ".*", ".*", ".*"])
-        .output();
+/// Starts every service in one `janua` process on ports picked free, and waits until each is
+/// ready. Answers no child if the process exited first (a port was taken meanwhile).
+async fn start_all(
+    database: &str, vhost: &str, http: &reqwest::Client, deadline: std::time::Instant,
+) -> (Option<std::process::Child>, String) {
     let services = ["gateway", "auth", "identity", "org", "enterprise", "audit", "webhooks"];
     let ports: Vec<(&str, u16)> = services.iter().map(|s| (*s, free_port())).collect();
     let mut janua = Command::new(env!("CARGO_BIN_EXE_janua"));
@@ -146,19 +139,44 @@ async fn sigterm_mid_load_loses_no_answered_request_and_no_event() {
     let gateway = format!("http://127.0.0.1:{}", ports[0].1);
     janua.env("JANUA_PUBLIC_URL", &gateway);
     let mut child = janua.spawn().expect("janua starts");
-    let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap();
-    // Every service ready.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     for (service, port) in &ports {
         loop {
             let ready = http.get(format!("http://127.0.0.1:{port}/api/v1/health/ready")).send().await;
             if ready.is_ok_and(|r| r.status().is_success()) {
                 break;
             }
+            if child.try_wait().unwrap().is_some() {
+                return (None, gateway);
+            }
             assert!(std::time::Instant::now() < deadline, "{service} never became ready");
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
     }
+    (Some(child), gateway)
+}
+
+/// SIGTERM in the middle of sign-ups, to the whole stack in one process: it stops accepting,
+/// finishes what is in flight, publishes what its outboxes hold and exits 0. No sign-up that
+/// was answered 201 is lost, and no event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_mid_load_loses_no_answered_request_and_no_event() {
+    let id = format!("{}_{}", std::process::id(), free_port());
+    let (database, vhost) = (format!("janua_sigterm_{id}"), format!("janua-sigterm-{id}"));
+    psql("postgres", &format!("CREATE DATABASE {database}"));
+    let _ = Command::new("rabbitmqctl").args(["-q", "add_vhost", &vhost]).output();
+    let _ = Command::new("rabbitmqctl")
+        .args(["-q", "set_permissions", "-p", &vhost, "guest", ".*", ".*", ".*"])
+        .output();
+    let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    // A port picked free can be taken by another test before janua binds it: janua then exits
+    // at once, and the stack is started again on other ports.
+    let (mut child, gateway) = loop {
+        let (child, gateway) = start_all(&database, &vhost, &http, deadline).await;
+        if let Some(child) = child {
+            break (child, gateway);
+        }
+    };
     // Sign-ups from 8 clients, each one after the other, until the process is gone.
     let answered = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, u16)>::new()));
     let clients: Vec<_> = (0..8)

@@ -38,7 +38,7 @@ pub struct Setup<'a> {
 use crate::Outcome as Figure;
 
 /// `concurrency` workers calling `step(worker, n)` until `seconds` are up.
-async fn drive<F, Fut>(concurrency: usize, seconds: u64, step: F) -> Figure
+pub(crate) async fn drive<F, Fut>(concurrency: usize, seconds: u64, step: F) -> Figure
 where
     F: Fn(usize, u64) -> Fut + Clone + 'static,
     Fut: std::future::Future<Output = bool> + 'static,
@@ -83,7 +83,7 @@ pub(crate) async fn ok_json(resp: reqwest::Response, what: &str) -> anyhow::Resu
     Ok(serde_json::from_str(&body)?)
 }
 
-fn psql(database: &str, sql: &str) -> anyhow::Result<String> {
+pub(crate) fn psql(database: &str, sql: &str) -> anyhow::Result<String> {
     let out = std::process::Command::new("psql")
         .args(["-h", "127.0.0.1", "-U", "postgres", "-d", database, "-tAqc", sql])
         .output()

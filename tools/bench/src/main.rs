@@ -16,7 +16,9 @@
 //! - RSS of each service process idle and under load;
 //! - overload: sign-ins offered at twice the capacity just measured, open loop, for 30 s: the
 //!   share shed (429/503 with `Retry-After`), the p99 of those admitted against the p99 at
-//!   capacity, and that every service process survived without growing without bound.
+//!   capacity, and that every service process survived without growing without bound;
+//! - with `--scale` (`BENCH_SCALE=1`), last: the routes whose work could grow with the
+//!   number of accounts, at 1,000 users and again at 1,000,000, as ratios (see `scale`).
 //!
 //! The load generator runs on one thread, so it takes at most one of the machine's cores.
 
@@ -24,6 +26,7 @@ mod compliance;
 mod enterprise;
 mod events;
 mod overload;
+mod scale;
 
 use argon2::password_hash::PasswordHasher as _;
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -73,6 +76,10 @@ struct Args {
     /// The WebAuthn origin the stack accepts (`JANUA_WEBAUTHN__RP_ORIGIN`).
     #[arg(long, default_value = "http://localhost:18080")]
     webauthn_origin: String,
+    /// Also the scale figures (`BENCH_SCALE=1`): the routes at 1,000 users, then again at
+    /// 1,000,000 (loaded by SQL), each as a ratio.
+    #[arg(long)]
+    scale: bool,
 }
 
 struct Outcome {
@@ -664,6 +671,29 @@ fn main() -> anyhow::Result<()> {
             quiet().await;
             println!();
             compliance::run(compliance::Setup { http: &http, gateway: &args.gateway, admin }, quiet).await?;
+            if args.scale {
+                quiet().await;
+                println!();
+                let me: Value = http
+                    .get(format!("{}/api/v1/auth/me", args.gateway))
+                    .bearer_auth(admin)
+                    .send()
+                    .await?
+                    .json()
+                    .await?;
+                scale::run(scale::Setup {
+                    http: &http,
+                    gateway: &args.gateway,
+                    admin,
+                    admin_id: me["id"].as_str().unwrap_or_default(),
+                    seconds: args.seconds,
+                    concurrency: args.concurrency,
+                    database: &args.database,
+                    signin: (*body).clone(),
+                    access: &access,
+                })
+                .await?;
+            }
         }
         println!();
         println!("{:<12} {:>12} {:>16}", "service", "RSS idle", "RSS under load");
