@@ -12,11 +12,14 @@ DB="janua_bench"
 echo "== building release binaries"
 cargo build --release -p janua -p janua-bench
 
-echo "== criterion: hot functions"
-cargo bench -p janua-tokens --bench tokens -- --warm-up-time 1 --measurement-time 3 2>&1 \
-  | grep -E "^(access|refresh)|time:" || true
-cargo bench -p janua-authz --bench evaluate -- --warm-up-time 1 --measurement-time 3 2>&1 \
-  | grep -E "^policy|time:" || true
+# BENCH_ONLY names the load scenarios to run (the in-process figures are then left out).
+if [ -z "${BENCH_ONLY:-}" ]; then
+  echo "== criterion: hot functions"
+  cargo bench -p janua-tokens --bench tokens -- --warm-up-time 1 --measurement-time 3 2>&1 \
+    | grep -E "^(access|refresh)|time:" || true
+  cargo bench -p janua-authz --bench evaluate -- --warm-up-time 1 --measurement-time 3 2>&1 \
+    | grep -E "^policy|time:" || true
+fi
 
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB"
@@ -80,13 +83,15 @@ for port in 18080 18081 18082 18083 18084 18085 18086; do
 done
 
 # BENCH_SCALE=1: the scale figures too, last (1,000,000 users loaded by SQL).
-scale=()
-if [ "${BENCH_SCALE:-0}" != 0 ]; then scale=(--scale); fi
+extra=()
+if [ "${BENCH_SCALE:-0}" != 0 ]; then extra=(--scale); fi
+# BENCH_ONLY=me,refresh: only those scenarios (to profile one, say).
+if [ -n "${BENCH_ONLY:-}" ]; then extra+=(--only "$BENCH_ONLY"); fi
 
 echo "== load (release build, one process per service)"
 ./target/release/janua-bench --gateway http://127.0.0.1:18080 --direct http://127.0.0.1:18082 \
   --seconds "$SECONDS_PER_SCENARIO" --concurrency "$CONCURRENCY" --webauthn-origin http://localhost:18080 \
   --admin-email "$JANUA_BOOTSTRAP_ADMIN_EMAIL" --admin-password "$JANUA_BOOTSTRAP_ADMIN_PASSWORD" \
   --enterprise http://127.0.0.1:18084 --database "$DB" --dns-port 18053 \
-  "${scale[@]}" \
+  "${extra[@]}" \
   --pids "gateway=$gateway,auth=$auth,identity=$identity,org=$org,enterprise=$enterprise,audit=$audit,webhooks=$webhooks"

@@ -222,3 +222,25 @@ async fn events_travel_over_amqps_to_every_consumer() {
     .await;
     assert!(terminator.handshakes() >= 2, "publisher and consumers connected through TLS");
 }
+
+/// Replicas of several services starting together on a new database migrate one at a time,
+/// and none deadlocks on the indexes identity builds concurrently: a waiting replica asks for
+/// the migration lock again and again instead of waiting inside a statement (with a snapshot
+/// that `CREATE INDEX CONCURRENTLY` would wait for, while it waits for the lock).
+#[tokio::test]
+async fn replicas_of_several_services_migrating_together_all_succeed() {
+    let app = TestStack::spawn().await;
+    let at = |schema: &str| Endpoint::direct(&app.settings.database_url, schema);
+    let (identity, org) = (at("replicas_identity"), at("replicas_org"));
+    let (first, second, third, other) = tokio::join!(
+        janua_db::migrate(&identity, janua_identity::MIGRATIONS),
+        janua_db::migrate(&identity, janua_identity::MIGRATIONS),
+        janua_db::migrate(&identity, janua_identity::MIGRATIONS),
+        janua_db::migrate(&org, janua_org::MIGRATIONS),
+    );
+    for (who, result) in [("first", first), ("second", second), ("third", third), ("org", other)] {
+        result.unwrap_or_else(|e| panic!("{who} replica: {e}"));
+    }
+    let pending = janua_db::migration_status(&identity, janua_identity::MIGRATIONS).await.unwrap();
+    assert!(pending.iter().all(|m| m.applied), "{pending:?}");
+}

@@ -149,26 +149,26 @@ pub async fn check_schema(pool: &Pool, schema: &str) -> Result<(), DbError> {
 }
 
 /// Creates the schema if needed, then runs the outbox migrations and the service's own, on a
-/// session with PostgreSQL itself.
+/// session with PostgreSQL itself, one migrating session at a time.
 pub async fn migrate(endpoint: &Endpoint, migrations: EmbeddedMigrations) -> Result<(), DbError> {
     check_schema_name(&endpoint.schema)?;
-    let mut conn = Connector::new(&endpoint.direct_url, None)?.connect().await?;
-    conn.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {}", endpoint.schema)).await?;
-    drop(conn);
     let conn = endpoint.session_connector()?.connect().await?;
+    let schema = endpoint.schema.clone();
     tokio::task::spawn_blocking(move || -> Result<(), DbError> {
         type Wrapper = diesel_async::async_connection_wrapper::AsyncConnectionWrapper<AsyncPgConnection>;
         let mut conn = Wrapper::from(conn);
-        // Two replicas starting together must not run the same migration twice.
-        diesel::connection::SimpleConnection::batch_execute(
+        take_migration_lock(&mut conn)?;
+        let result = diesel::connection::SimpleConnection::batch_execute(
             &mut conn,
-            "SELECT pg_advisory_lock(hashtext('janua-migrations'))",
-        )?;
-        let result = match conn.run_pending_migrations(OUTBOX_MIGRATIONS) {
-            Ok(_) => conn.run_pending_migrations(migrations).map(|_| ()),
-            Err(e) => Err(e),
-        }
-        .map_err(|e| DbError::Migration(e.to_string()));
+            &format!("CREATE SCHEMA IF NOT EXISTS {schema}"),
+        )
+        .map_err(DbError::from)
+        .and_then(|()| {
+            let outbox = conn.run_pending_migrations(OUTBOX_MIGRATIONS).map(|_| ());
+            outbox
+                .and_then(|()| conn.run_pending_migrations(migrations).map(|_| ()))
+                .map_err(|e| DbError::Migration(e.to_string()))
+        });
         diesel::connection::SimpleConnection::batch_execute(
             &mut conn,
             "SELECT pg_advisory_unlock(hashtext('janua-migrations'))",
@@ -177,6 +177,31 @@ pub async fn migrate(endpoint: &Endpoint, migrations: EmbeddedMigrations) -> Res
     })
     .await
     .map_err(|e| DbError::Migration(e.to_string()))?
+}
+
+/// Takes the session lock every migrating session takes, so two replicas starting together
+/// never run the same migration twice. It is asked for again and again rather than waited
+/// for: a session waiting in `pg_advisory_lock` holds a snapshot, which a `CREATE INDEX
+/// CONCURRENTLY` of the session holding the lock waits for: a deadlock.
+fn take_migration_lock<C>(conn: &mut C) -> Result<(), DbError>
+where
+    C: diesel::Connection<Backend = diesel::pg::Pg> + diesel::connection::LoadConnection,
+{
+    #[derive(diesel::QueryableByName)]
+    struct Taken {
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        taken: bool,
+    }
+    loop {
+        let Taken { taken } = diesel::RunQueryDsl::get_result(
+            diesel::sql_query("SELECT pg_try_advisory_lock(hashtext('janua-migrations')) AS taken"),
+            conn,
+        )?;
+        if taken {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
 }
 
 /// One migration as `janua migrate status` shows it.

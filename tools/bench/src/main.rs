@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 struct Args {
     #[arg(long, default_value = "http://127.0.0.1:18080")]
     gateway: String,
@@ -80,6 +80,21 @@ struct Args {
     /// 1,000,000 (loaded by SQL), each as a ratio.
     #[arg(long)]
     scale: bool,
+    /// Only these scenarios (`BENCH_ONLY`, comma-separated: signin, overload, refresh, me,
+    /// translations, members, totp, passkeys, events, enterprise, compliance, scale), e.g. to
+    /// profile one of them; all of them when empty.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+}
+
+impl Args {
+    fn wants(&self, scenario: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| o == scenario)
+    }
+    /// Scale runs when asked for, by `--scale` or by name.
+    fn wants_scale(&self) -> bool {
+        (self.scale && self.only.is_empty()) || self.only.iter().any(|o| o == "scale")
+    }
 }
 
 struct Outcome {
@@ -90,6 +105,15 @@ struct Outcome {
 }
 
 impl Outcome {
+    /// A scenario not run.
+    fn skipped() -> Outcome {
+        Outcome {
+            ok: 0,
+            errors: 0,
+            elapsed: Duration::from_secs(1),
+            latency: Histogram::new(3).expect("histogram"),
+        }
+    }
     fn rate(&self) -> f64 {
         self.ok as f64 / self.elapsed.as_secs_f64()
     }
@@ -348,7 +372,7 @@ fn main() -> anyhow::Result<()> {
     );
     println!();
     let idle = rss_all(&pids);
-    let ceiling = argon2_ceiling(&args);
+    let ceiling = if args.wants("signin") { argon2_ceiling(&args) } else { f64::NAN };
     println!(
         "{:<34} {:>10.1} hashes/s (m={} KiB, t={}, p=1, all cores) = the ceiling",
         "argon2id, bare", ceiling, args.argon2_memory_kib, args.argon2_iterations
@@ -416,42 +440,50 @@ fn main() -> anyhow::Result<()> {
         // Sign-ins: argon2-bound; compared with the bare ceiling.
         let signin_url = format!("{}/api/v1/auth/signin", args.gateway);
         let body = Arc::new(json!({"email": email, "password": password}));
-        let signin = drive(
-            &args,
-            &pids,
-            &mut peak,
-            |_| (http.clone(), signin_url.clone(), body.clone()),
-            |s| Box::pin(async move { post(&s.0, &s.1, &s.2).await.is_some() }),
-        )
-        .await;
+        let signin = if !args.wants("signin") && !args.wants("overload") {
+            Outcome::skipped()
+        } else {
+            drive(
+                &args,
+                &pids,
+                &mut peak,
+                |_| (http.clone(), signin_url.clone(), body.clone()),
+                |s| Box::pin(async move { post(&s.0, &s.1, &s.2).await.is_some() }),
+            )
+            .await
+        };
 
         // Refresh: each worker rotates its own chain.
         let refresh_url = format!("{}/api/v1/auth/refresh", args.gateway);
         let mut chains = Vec::new();
-        for _ in 0..args.concurrency {
+        for _ in 0..args.concurrency * usize::from(args.wants("refresh")) {
             let pair =
                 post(&http, &signin_url, &body).await.ok_or_else(|| anyhow::anyhow!("signin failed"))?;
             chains.push(pair["refresh_token"].as_str().unwrap_or_default().to_string());
         }
         quiet().await;
-        let refresh = drive(
-            &args,
-            &pids,
-            &mut peak,
-            |i| (http.clone(), refresh_url.clone(), chains[i].clone()),
-            |s| {
-                Box::pin(async move {
-                    match post(&s.0, &s.1, &json!({"refresh_token": s.2})).await {
-                        Some(pair) => {
-                            s.2 = pair["refresh_token"].as_str().unwrap_or_default().to_string();
-                            true
+        let refresh = if !args.wants("refresh") {
+            Outcome::skipped()
+        } else {
+            drive(
+                &args,
+                &pids,
+                &mut peak,
+                |i| (http.clone(), refresh_url.clone(), chains[i].clone()),
+                |s| {
+                    Box::pin(async move {
+                        match post(&s.0, &s.1, &json!({"refresh_token": s.2})).await {
+                            Some(pair) => {
+                                s.2 = pair["refresh_token"].as_str().unwrap_or_default().to_string();
+                                true
+                            }
+                            None => false,
                         }
-                        None => false,
-                    }
-                })
-            },
-        )
-        .await;
+                    })
+                },
+            )
+            .await
+        };
 
         // GET /me through the gateway and directly against the service.
         let me = |base: &str| {
@@ -460,19 +492,34 @@ fn main() -> anyhow::Result<()> {
             move |_: usize| (http.clone(), url.clone(), access.clone())
         };
         quiet().await;
-        let me_gateway = drive(&args, &pids, &mut peak, me(&args.gateway), get_me).await;
-        let me_direct = drive(&args, &pids, &mut peak, me(&args.direct), get_me).await;
+        // Loaded (throughput), then one client alone: the latency the hop adds, without the
+        // queueing that saturation adds to every p50.
+        let one = Args { concurrency: 1, seconds: args.seconds.min(5), ..args.clone() };
+        let (me_gateway, me_direct, me_gateway_one, me_direct_one) = if args.wants("me") {
+            (
+                drive(&args, &pids, &mut peak, me(&args.gateway), get_me).await,
+                drive(&args, &pids, &mut peak, me(&args.direct), get_me).await,
+                drive(&one, &pids, &mut peak, me(&args.gateway), get_me).await,
+                drive(&one, &pids, &mut peak, me(&args.direct), get_me).await,
+            )
+        } else {
+            (Outcome::skipped(), Outcome::skipped(), Outcome::skipped(), Outcome::skipped())
+        };
 
         // A locale's effective messages (public, after fallback), through the gateway.
         let translations_url = format!("{}/api/v1/localization/translations/pt-BR", args.gateway);
-        let translations = drive(
-            &args,
-            &pids,
-            &mut peak,
-            |_| (http.clone(), translations_url.clone(), access.clone()),
-            get_me,
-        )
-        .await;
+        let translations = if !args.wants("translations") {
+            Outcome::skipped()
+        } else {
+            drive(
+                &args,
+                &pids,
+                &mut peak,
+                |_| (http.clone(), translations_url.clone(), access.clone()),
+                get_me,
+            )
+            .await
+        };
 
         // An organization of 20 members, listed through the gateway.
         let org: Value = post_bearer(
@@ -486,7 +533,7 @@ fn main() -> anyhow::Result<()> {
         .json()
         .await?;
         let org_id = org["id"].as_str().unwrap_or_default().to_string();
-        for _ in 0..19 {
+        for _ in 0..19 * usize::from(args.wants("members")) {
             let member_token = signup(&http, &args.gateway, "member").await?;
             let me: Value = http
                 .get(format!("{}/api/v1/auth/me", args.gateway))
@@ -507,19 +554,24 @@ fn main() -> anyhow::Result<()> {
         }
         let members_url = format!("{}/api/v1/organizations/{org_id}/members", args.gateway);
         quiet().await;
-        let members =
+        let members = if !args.wants("members") {
+            Outcome::skipped()
+        } else {
             drive(&args, &pids, &mut peak, |_| (http.clone(), members_url.clone(), access.clone()), get_me)
-                .await;
+                .await
+        };
 
         // TOTP step-up checks: one enrolled user per worker.
         let mut totp_users = Vec::new();
-        for _ in 0..args.concurrency {
+        for _ in 0..args.concurrency * usize::from(args.wants("totp")) {
             totp_users.push(totp_user(&http, &args.gateway).await?);
         }
         let verify_url = format!("{}/api/v1/mfa/totp/verify-code", args.gateway);
         let accepted = Arc::new(Mutex::new(0u64));
         quiet().await;
-        let totp = {
+        let totp = if !args.wants("totp") {
+            Outcome::skipped()
+        } else {
             let accepted = accepted.clone();
             drive(
                 &args,
@@ -548,130 +600,168 @@ fn main() -> anyhow::Result<()> {
 
         // Passkey sign-ins: one user and authenticator per worker.
         let mut keys = Vec::new();
-        for _ in 0..args.concurrency {
+        for _ in 0..args.concurrency * usize::from(args.wants("passkeys")) {
             keys.push(passkey_user(&http, &args.gateway, &args.webauthn_origin).await?);
         }
         let begin_url = format!("{}/api/v1/passkeys/authenticate/begin", args.gateway);
         let complete_url = format!("{}/api/v1/passkeys/authenticate/complete", args.gateway);
         let origin = args.webauthn_origin.clone();
         quiet().await;
-        let passkeys = drive(
-            &args,
-            &pids,
-            &mut peak,
-            |i| (http.clone(), begin_url.clone(), complete_url.clone(), keys[i].clone(), origin.clone()),
-            |s| {
-                Box::pin(async move {
-                    let Some(begun) = post(&s.0, &s.1, &json!({})).await else {
-                        return false;
-                    };
-                    let credential = s.3.get(&s.4, &begun).await;
-                    post(&s.0, &s.2, &json!({"ceremony_id": begun["ceremony_id"], "credential": credential}))
+        let passkeys = if !args.wants("passkeys") {
+            Outcome::skipped()
+        } else {
+            drive(
+                &args,
+                &pids,
+                &mut peak,
+                |i| (http.clone(), begin_url.clone(), complete_url.clone(), keys[i].clone(), origin.clone()),
+                |s| {
+                    Box::pin(async move {
+                        let Some(begun) = post(&s.0, &s.1, &json!({})).await else {
+                            return false;
+                        };
+                        let credential = s.3.get(&s.4, &begun).await;
+                        post(
+                            &s.0,
+                            &s.2,
+                            &json!({"ceremony_id": begun["ceremony_id"], "credential": credential}),
+                        )
                         .await
                         .is_some_and(|pair| pair["access_token"].is_string())
-                })
-            },
-        )
-        .await;
+                    })
+                },
+            )
+            .await
+        };
 
-        println!("{}", signin.line("password sign-in, via gateway"));
-        println!(
-            "{:<34} {:>10.2} (target >= 0.85)",
-            "  ratio to the argon2 ceiling",
-            signin.rate() / ceiling
-        );
-        // Twice what was just measured, offered whatever the answers.
-        let overload = overload::run(
-            &http,
-            &signin_url,
-            body.clone(),
-            2.0 * signin.rate(),
-            args.overload_seconds,
-            &pids,
-        )
-        .await;
-        overload.print(signin.p(0.99));
-        // The overload's events are handled before the next figures.
-        quiet().await;
-        println!("{}", refresh.line("refresh grant, via gateway"));
-        println!(
-            "{:<34} {:>10.2} (target >= 1.00, i.e. 1500/s)",
-            "  ratio to 1500/s",
-            refresh.rate() / 1500.0
-        );
-        println!("{}", me_gateway.line("GET /auth/me, via gateway"));
-        println!("{}", me_direct.line("GET /auth/me, direct to identity"));
-        println!(
-            "{:<34} {:>10.2} (target >= 1.00, i.e. 5000/s)",
-            "  gateway ratio to 5000/s",
-            me_gateway.rate() / 5000.0
-        );
-        println!(
-            "{:<34} {:>10.2} ms p50 (target < 1 ms); throughput ratio {:.2}",
-            "  gateway adds",
-            me_gateway.p(0.5) - me_direct.p(0.5),
-            me_gateway.rate() / me_direct.rate().max(1e-9)
-        );
-        println!("{}", translations.line("GET /localization/translations"));
-        println!(
-            "{:<34} {:>10.2} (baseline: GET /auth/me via gateway; pt-BR, every key, ETag)",
-            "  ratio to GET /auth/me",
-            translations.rate() / me_gateway.rate().max(1e-9)
-        );
-        println!("{}", members.line("GET /organizations/{id}/members"));
-        println!(
-            "{:<34} {:>10.2} (baseline: GET /auth/me via gateway)",
-            "  ratio to GET /auth/me",
-            members.rate() / me_gateway.rate().max(1e-9)
-        );
-        println!("{}", totp.line("TOTP verify-code, via gateway"));
-        println!(
-            "{:<34} {:>10} accepted (one per user per 30 s step), the rest refused as replays",
-            "",
-            *accepted.lock().expect("count")
-        );
-        println!(
-            "{:<34} {:>10.2} (baseline: GET /auth/me via gateway)",
-            "  ratio to GET /auth/me",
-            totp.rate() / me_gateway.rate().max(1e-9)
-        );
-        println!("{}", passkeys.line("passkey sign-in (begin+complete)"));
-        println!(
-            "{:<34} {:>10.2} (baseline: password sign-in; no argon2 on this path)",
-            "  ratio to password sign-in",
-            passkeys.rate() / signin.rate().max(1e-9)
-        );
+        if args.wants("signin") {
+            println!("{}", signin.line("password sign-in, via gateway"));
+            println!(
+                "{:<34} {:>10.2} (target >= 0.90)",
+                "  ratio to the argon2 ceiling",
+                signin.rate() / ceiling
+            );
+        }
+        if args.wants("overload") {
+            // Twice what was just measured, offered whatever the answers.
+            let overload = overload::run(
+                &http,
+                &signin_url,
+                body.clone(),
+                2.0 * signin.rate(),
+                args.overload_seconds,
+                &pids,
+            )
+            .await;
+            overload.print(signin.p(0.99));
+            // The overload's events are handled before the next figures.
+            quiet().await;
+        }
+        if args.wants("refresh") {
+            println!("{}", refresh.line("refresh grant, via gateway"));
+            println!(
+                "{:<34} {:>10.2} (target >= 1.00, i.e. 2000/s)",
+                "  ratio to 2000/s",
+                refresh.rate() / 2000.0
+            );
+        }
+        if args.wants("me") {
+            println!("{}", me_gateway.line("GET /auth/me, via gateway"));
+            println!("{}", me_direct.line("GET /auth/me, direct to identity"));
+            println!(
+                "{:<34} {:>10.2} (target >= 0.75)",
+                "  gateway throughput ratio",
+                me_gateway.rate() / me_direct.rate().max(1e-9)
+            );
+            println!(
+                "{:<34} {:>10.2} ms p50 under load ({} clients: queueing included)",
+                "  gateway adds",
+                me_gateway.p(0.5) - me_direct.p(0.5),
+                args.concurrency
+            );
+            println!("{}", me_gateway_one.line("GET /auth/me, via gateway, 1 client"));
+            println!("{}", me_direct_one.line("GET /auth/me, direct, 1 client"));
+            println!(
+                "{:<34} {:>10.3} ms p50, one client (target < 0.5 ms)",
+                "  gateway adds",
+                me_gateway_one.p(0.5) - me_direct_one.p(0.5),
+            );
+        }
+        if args.wants("translations") {
+            println!("{}", translations.line("GET /localization/translations"));
+            println!(
+                "{:<34} {:>10.2} (baseline: GET /auth/me via gateway; pt-BR, every key, ETag)",
+                "  ratio to GET /auth/me",
+                translations.rate() / me_gateway.rate().max(1e-9)
+            );
+        }
+        if args.wants("members") {
+            println!("{}", members.line("GET /organizations/{id}/members"));
+            println!(
+                "{:<34} {:>10.2} (baseline: GET /auth/me via gateway)",
+                "  ratio to GET /auth/me",
+                members.rate() / me_gateway.rate().max(1e-9)
+            );
+        }
+        if args.wants("totp") {
+            println!("{}", totp.line("TOTP verify-code, via gateway"));
+            println!(
+                "{:<34} {:>10} accepted (one per user per 30 s step), the rest refused as replays",
+                "",
+                *accepted.lock().expect("count")
+            );
+            println!(
+                "{:<34} {:>10.2} (baseline: GET /auth/me via gateway)",
+                "  ratio to GET /auth/me",
+                totp.rate() / me_gateway.rate().max(1e-9)
+            );
+        }
+        if args.wants("passkeys") {
+            println!("{}", passkeys.line("passkey sign-in (begin+complete)"));
+            println!(
+                "{:<34} {:>10.2} (baseline: password sign-in; no argon2 on this path)",
+                "  ratio to password sign-in",
+                passkeys.rate() / signin.rate().max(1e-9)
+            );
+        }
         if let Some(admin) = &admin {
-            quiet().await;
             let pid = |name: &str| pids.iter().find(|(n, _)| n == name).map(|(_, p)| p.as_str());
-            println!();
-            events::run(events::Setup {
-                http: &http,
-                gateway: &args.gateway,
-                admin,
-                seconds: args.seconds,
-                concurrency: args.concurrency,
-                audit_pid: pid("audit"),
-                webhooks_pid: pid("webhooks"),
-            })
-            .await?;
-            quiet().await;
-            println!();
-            enterprise::run(enterprise::Setup {
-                http: &http,
-                gateway: &args.gateway,
-                enterprise: &args.enterprise,
-                admin,
-                seconds: args.seconds,
-                concurrency: args.concurrency,
-                database: &args.database,
-                dns_port: args.dns_port,
-            })
-            .await?;
-            quiet().await;
-            println!();
-            compliance::run(compliance::Setup { http: &http, gateway: &args.gateway, admin }, quiet).await?;
-            if args.scale {
+            if args.wants("events") {
+                quiet().await;
+                println!();
+                events::run(events::Setup {
+                    http: &http,
+                    gateway: &args.gateway,
+                    admin,
+                    seconds: args.seconds,
+                    concurrency: args.concurrency,
+                    audit_pid: pid("audit"),
+                    webhooks_pid: pid("webhooks"),
+                })
+                .await?;
+            }
+            if args.wants("enterprise") {
+                quiet().await;
+                println!();
+                enterprise::run(enterprise::Setup {
+                    http: &http,
+                    gateway: &args.gateway,
+                    enterprise: &args.enterprise,
+                    admin,
+                    seconds: args.seconds,
+                    concurrency: args.concurrency,
+                    database: &args.database,
+                    dns_port: args.dns_port,
+                })
+                .await?;
+            }
+            if args.wants("compliance") {
+                quiet().await;
+                println!();
+                compliance::run(compliance::Setup { http: &http, gateway: &args.gateway, admin }, quiet)
+                    .await?;
+            }
+            if args.wants_scale() {
                 quiet().await;
                 println!();
                 let me: Value = http
@@ -695,14 +785,29 @@ fn main() -> anyhow::Result<()> {
                 .await?;
             }
         }
+        quiet().await;
+        let after = rss_all(&pids);
+        // Each service idles under 50 MiB; auth adds its argon2 pool, one memory area per
+        // hashing thread (one per core by default).
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as u64;
         println!();
-        println!("{:<12} {:>12} {:>16}", "service", "RSS idle", "RSS under load");
+        println!(
+            "{:<12} {:>12} {:>16} {:>16} {:>14}",
+            "service", "RSS idle", "RSS under load", "RSS idle after", "idle target"
+        );
         for (name, _) in &pids {
+            let target =
+                50 * 1024 + if name == "auth" { cores * u64::from(args.argon2_memory_kib) } else { 0 };
+            let idle_now = idle.get(name).copied().unwrap_or(0);
+            let idle_after = after.get(name).copied().unwrap_or(0);
             println!(
-                "{:<12} {:>9} KiB {:>13} KiB",
+                "{:<12} {:>9} KiB {:>13} KiB {:>13} KiB {:>10} KiB{}",
                 name,
-                idle.get(name).copied().unwrap_or(0),
-                peak.get(name).copied().unwrap_or(0)
+                idle_now,
+                peak.get(name).copied().unwrap_or(0),
+                idle_after,
+                target,
+                if idle_now.max(idle_after) < target { "" } else { "   over" }
             );
         }
         anyhow::Ok(())

@@ -6,7 +6,7 @@
 use crate::store::sessions::{self as store, NewSession};
 use crate::{AuthState, events};
 use chrono::{DateTime, Duration, Utc};
-use diesel_async::AsyncPgConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use janua_core::ApiError;
 use janua_core::crypto::{random_token, sha256};
 use janua_core::http::RequestMeta;
@@ -82,6 +82,8 @@ pub enum RefreshOutcome {
     Rotated {
         user_id: Uuid,
         session: IssuedSession,
+        /// The user from auth's read model, if it has them.
+        profile: Option<Box<crate::identity_client::IdentityUser>>,
     },
     /// A spent token came back: the session is now revoked.
     Reused {
@@ -91,8 +93,10 @@ pub enum RefreshOutcome {
     Invalid,
 }
 
-/// Spends `presented` and issues its successor, in the caller's transaction. The session's
-/// last use is recorded either way; `session.refreshed` only with `record` (`tokens.refresh_events`).
+/// Spends `presented` and issues its successor. The rotation is one statement, atomic on its
+/// own; `session.refreshed` (only with `record`, `tokens.refresh_events`) must be written in
+/// the same transaction, which the caller then opens. A reuse revokes the session and records
+/// why in a transaction of its own (a savepoint inside the caller's).
 pub async fn rotate(
     conn: &mut AsyncPgConnection, presented: &str, meta: &RequestMeta, record: bool,
 ) -> Result<RefreshOutcome, ApiError> {
@@ -109,16 +113,26 @@ pub async fn rotate(
         return Ok(RefreshOutcome::Invalid);
     }
     if !rotation.rotated {
-        store::revoke(conn, session_id, "refresh_token_reuse", now).await?;
-        janua_db::outbox::enqueue(
-            conn,
-            &events::refresh_token_reused(user_id, session_id, meta.clone().into()),
-        )
-        .await?;
-        janua_db::outbox::enqueue(
-            conn,
-            &events::session_revoked(user_id, session_id, "refresh_token_reuse", None, meta.clone().into()),
-        )
+        conn.transaction::<_, ApiError, _>(async |conn| {
+            store::revoke(conn, session_id, "refresh_token_reuse", now).await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::refresh_token_reused(user_id, session_id, meta.clone().into()),
+            )
+            .await?;
+            janua_db::outbox::enqueue(
+                conn,
+                &events::session_revoked(
+                    user_id,
+                    session_id,
+                    "refresh_token_reuse",
+                    None,
+                    meta.clone().into(),
+                ),
+            )
+            .await?;
+            Ok(())
+        })
         .await?;
         return Ok(RefreshOutcome::Reused { user_id, session_id });
     }
@@ -129,5 +143,6 @@ pub async fn rotate(
     Ok(RefreshOutcome::Rotated {
         user_id,
         session: IssuedSession { session_id, refresh_token, auth_time: rotation.auth_time },
+        profile: rotation.profile.and_then(|p| serde_json::from_value(p).ok()).map(Box::new),
     })
 }

@@ -353,9 +353,13 @@ pub async fn refresh(
     }
     let mut conn = state.pool.get().await?;
     let record = state.settings.tokens.refresh_events;
-    let outcome = conn
-        .transaction::<_, ApiError, _>(async |conn| sessions::rotate(conn, &presented, &meta, record).await)
-        .await?;
+    // Without the event, the rotation needs no transaction around it (one statement).
+    let outcome = if record {
+        conn.transaction::<_, ApiError, _>(async |conn| sessions::rotate(conn, &presented, &meta, true).await)
+            .await?
+    } else {
+        sessions::rotate(&mut conn, &presented, &meta, false).await?
+    };
     // Give the connection back before anything else takes one: holding two at once per
     // request deadlocks the pool under load.
     drop(conn);
@@ -366,14 +370,17 @@ pub async fn refresh(
             state.revocations.revoke(session_id).await?;
             Err(ApiError::unauthorized("refresh_token_reused"))
         }
-        RefreshOutcome::Rotated { user_id, session } => {
+        RefreshOutcome::Rotated { user_id, session, profile } => {
             let session_id = session.session_id;
             // A suspension blocks the user in Redis at once, before this service has heard
             // of it through the event.
             if state.revocations.is_revoked(user_id, session_id).await? {
                 return Err(suspended());
             }
-            let user = state.user(user_id).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?;
+            let user = match profile {
+                Some(user) => *user,
+                None => state.user(user_id).await?.ok_or_else(|| ApiError::unauthorized("user_gone"))?,
+            };
             if user.status != "active" {
                 return Err(suspended());
             }

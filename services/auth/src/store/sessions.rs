@@ -92,6 +92,9 @@ pub struct Rotation {
     /// The session's last proven factor, which the new access token carries unchanged.
     #[diesel(sql_type = diesel::sql_types::Timestamptz)]
     pub auth_time: DateTime<Utc>,
+    /// The user as auth last heard of them (its read model), read in the same statement.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Jsonb>)]
+    pub profile: Option<serde_json::Value>,
 }
 
 /// One statement, one round trip: locks the presented token's row and its session, and if
@@ -122,7 +125,8 @@ pub async fn rotate_refresh_token(
              SELECT $2, id FROM touched
              RETURNING session_id)
          SELECT cur.session_id, cur.user_id, cur.dead, cur.auth_time,
-                EXISTS (SELECT 1 FROM chained) AS rotated
+                EXISTS (SELECT 1 FROM chained) AS rotated,
+                (SELECT profile FROM user_profiles WHERE id = cur.user_id) AS profile
          FROM cur",
     )
     .bind::<diesel::sql_types::Bytea, _>(old)
