@@ -15,6 +15,8 @@ use uuid::Uuid;
 /// The channel a schema's relay listens on; PostgreSQL delivers the notification when the
 /// enqueuing transaction commits (and folds repeats within one transaction into one).
 const CHANNEL_PREFIX: &str = "janua_outbox_";
+/// How long a stopping service's flush waits for rows still locked by the relay's last batch.
+const FLUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Writes `event` in the caller's transaction, and wakes the relay at commit.
 pub async fn enqueue(conn: &mut AsyncPgConnection, event: &Event) -> QueryResult<()> {
@@ -158,8 +160,10 @@ impl OutboxRelay {
         }
     }
 
-    /// Publishes what waits, once (a stopping service's last work); gives up quietly if the
-    /// broker is away (the rows stay for the next start).
+    /// Publishes what waits (a stopping service's last work); gives up quietly if the broker
+    /// is away (the rows stay for the next start). Rows a batch of the stopped relay still
+    /// holds locked (its transaction ends as its connection goes) are skipped by a drain: they
+    /// are waited for, and published, for up to [`FLUSH_WAIT`].
     pub async fn flush(self) {
         let Ok(publisher) = Publisher::connect(&self.amqp_url, &self.exchange).await else {
             tracing::warn!(
@@ -167,10 +171,24 @@ impl OutboxRelay {
             );
             return;
         };
-        if let Err(e) = self.drain(&publisher).await {
-            tracing::warn!(error = %e, "the outbox flush at shutdown stopped; events wait for the next start");
+        let deadline = tokio::time::Instant::now() + FLUSH_WAIT;
+        loop {
+            if let Err(e) = self.drain(&publisher).await {
+                tracing::warn!(error = %e, "the outbox flush at shutdown stopped; events wait for the next start");
+                break;
+            }
+            if self.waiting().await.unwrap_or(0) == 0 || tokio::time::Instant::now() >= deadline {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         publisher.close().await;
+    }
+
+    /// Rows not yet published, locked or not.
+    async fn waiting(&self) -> Result<i64, RelayError> {
+        let mut conn = self.pool.get().await.map_err(|e| RelayError::Pool(e.to_string()))?;
+        Ok(outbox::table.filter(outbox::published_at.is_null()).count().get_result(&mut conn).await?)
     }
 
     /// Publishes batch after batch until one is not full (what waits has gone out), counting

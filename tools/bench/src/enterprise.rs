@@ -92,13 +92,14 @@ pub(crate) fn psql(database: &str, sql: &str) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
-pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
-    let Setup { http, gateway, enterprise, admin, seconds, concurrency, database, dns_port } = s;
-    let tag = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+/// A new organization of the admin's, and a SCIM token for it: (organization id, token).
+pub(crate) async fn org_with_scim_token(
+    http: &reqwest::Client, gateway: &str, admin: &str, name: &str,
+) -> anyhow::Result<(String, String)> {
     let org = ok_json(
         http.post(format!("{gateway}/api/v1/organizations"))
             .bearer_auth(admin)
-            .json(&json!({"name": format!("Bench {tag}")}))
+            .json(&json!({"name": name}))
             .send()
             .await?,
         "creating the organization",
@@ -119,6 +120,13 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    Ok((org, token))
+}
+
+pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
+    let Setup { http, gateway, enterprise, admin, seconds, concurrency, database, dns_port } = s;
+    let tag = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+    let (org, token) = org_with_scim_token(http, gateway, admin, &format!("Bench {tag}")).await?;
 
     // 1. Creates through the API.
     let creates = {

@@ -10,11 +10,11 @@
 //! memberships and user read model, audit's entries (at negative sequence numbers, so they
 //! neither meet the chain's appends nor show as its head), and the SCIM directory. What each
 //! request reads stays the same size: the organization listed has 10 members, the member
-//! listed belongs to 6 organizations, an audit page has 20 entries, a search matches one
-//! user.
+//! listed (the admin) keeps the same organizations, an audit page has 20 entries, a search
+//! matches one user.
 
 use crate::Outcome as Figure;
-use crate::enterprise::{drive, ok_json, psql};
+use crate::enterprise::{drive, org_with_scim_token, psql};
 use serde_json::{Value, json};
 use std::time::Instant;
 
@@ -268,30 +268,7 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
     let Setup { http, gateway, admin, admin_id, database, .. } = s;
     let tag = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
     // The organization listed (the admin owns it; 9 bulk members join) and the SCIM directory's.
-    let org = ok_json(
-        http.post(format!("{gateway}/api/v1/organizations"))
-            .bearer_auth(admin)
-            .json(&json!({"name": format!("Scale {tag}")}))
-            .send()
-            .await?,
-        "creating the organization",
-    )
-    .await?["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let scim_token = ok_json(
-        http.post(format!("{gateway}/api/v1/organizations/{org}/scim-tokens"))
-            .bearer_auth(admin)
-            .json(&json!({"description": "scale"}))
-            .send()
-            .await?,
-        "creating the SCIM token",
-    )
-    .await?["token"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let (org, scim_token) = org_with_scim_token(http, gateway, admin, &format!("Scale {tag}")).await?;
     let started = Instant::now();
     load(database, &org, Size { users: 0, organizations: 0, memberships: 0 }, SMALL)?;
     // Nine bulk members in the listed organization, and the admin in five bulk organizations.
