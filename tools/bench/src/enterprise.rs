@@ -123,6 +123,16 @@ pub(crate) async fn org_with_scim_token(
     Ok((org, token))
 }
 
+/// Whether `GET /Users?filter=userName eq "…"` finds exactly that one user.
+pub(crate) async fn scim_finds_one(http: &reqwest::Client, base: &str, token: &str, user_name: &str) -> bool {
+    let filter = format!("userName eq \"{user_name}\"");
+    let encoded: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
+    match http.get(format!("{base}/api/v1/scim/v2/Users?filter={encoded}")).bearer_auth(token).send().await {
+        Ok(r) if r.status().is_success() => r.json::<Value>().await.is_ok_and(|v| v["totalResults"] == 1),
+        _ => false,
+    }
+}
+
 pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
     let Setup { http, gateway, enterprise, admin, seconds, concurrency, database, dns_port } = s;
     let tag = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
@@ -193,19 +203,7 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
             let (http, token, base) = (http.clone(), token.clone(), base.clone());
             async move {
                 let i = (worker as u64 * 7919 + n * 104_729) % 100_000 + 1;
-                let filter = format!("userName eq \"user{i}@bench.test\"");
-                let encoded: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
-                match http
-                    .get(format!("{base}/api/v1/scim/v2/Users?filter={encoded}"))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status().is_success() => {
-                        r.json::<Value>().await.is_ok_and(|v| v["totalResults"] == 1)
-                    }
-                    _ => false,
-                }
+                scim_finds_one(&http, &base, &token, &format!("user{i}@bench.test")).await
             }
         }
     };

@@ -14,7 +14,7 @@
 //! matches one user.
 
 use crate::Outcome as Figure;
-use crate::enterprise::{drive, org_with_scim_token, psql};
+use crate::enterprise::{drive, org_with_scim_token, psql, scim_finds_one};
 use serde_json::{Value, json};
 use std::time::Instant;
 
@@ -244,19 +244,7 @@ async fn measure(s: &Setup<'_>, size: Size, org: &str, scim_token: &str) -> anyh
             let (http, base, token) = (http.clone(), base.clone(), token.clone());
             async move {
                 let i = (worker as u64 * 7919 + n * 104_729) % users + 1;
-                let filter = format!("userName eq \"scale{i}@bench.test\"");
-                let encoded: String = url::form_urlencoded::byte_serialize(filter.as_bytes()).collect();
-                match http
-                    .get(format!("{base}/api/v1/scim/v2/Users?filter={encoded}"))
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                {
-                    Ok(r) if r.status().is_success() => {
-                        r.json::<Value>().await.is_ok_and(|v| v["totalResults"] == 1)
-                    }
-                    _ => false,
-                }
+                scim_finds_one(&http, &base, &token, &format!("scale{i}@bench.test")).await
             }
         })
         .await
