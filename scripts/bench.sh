@@ -47,6 +47,7 @@ export JANUA_OUTBOUND__ALLOWED_NETWORKS=127.0.0.0/8
 # The load comes from one address and one user: lift the per-IP and per-user tiers.
 export JANUA_RATE_LIMITS__ANONYMOUS_PER_MIN=100000000
 export JANUA_RATE_LIMITS__AUTHENTICATED_PER_MIN=100000000
+export JANUA_RATE_LIMITS__ADMIN_PER_MIN=100000000
 export JANUA_RATE_LIMITS__SCIM_PER_MIN=100000000
 # TOTP load repeats codes (refused as replays): keep the brute-force delays out of the figure.
 export JANUA_RATE_LIMITS__SIGNIN_FAILURES_PER_ACCOUNT=100000000

@@ -24,6 +24,30 @@ async fn admins_list_and_search_users_and_nobody_else_does() {
         found["data"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
     assert_eq!(emails, ["root@example.com", "ada@example.com", "bob@example.com"]);
     assert!(found["data"][0].get("roles").is_none());
+    // The email from its start, the domain from its start, a name's words from their starts.
+    let id = ada["user"]["id"].as_str().unwrap();
+    app.put(
+        &format!("/api/v1/users/{id}"),
+        &json!({"name": "Ada King Lovelace"}),
+        ada["access_token"].as_str(),
+    )
+    .await
+    .expect_status(200)
+    .await;
+    for (search, expected) in [
+        ("ADA@EX", &["ada@example.com"][..]),
+        ("elsewhere", &["carol@elsewhere.org"]),
+        ("lov", &["ada@example.com"]),
+        ("ada%20k", &["ada@example.com"]),
+        ("king%20lovelace", &["ada@example.com"]),
+        ("ovelace", &[]),
+        ("lovelace%20bob", &[]),
+    ] {
+        let found = json(app.get(&format!("/api/v1/users?q={search}"), Some(&admin)).await).await;
+        let emails: Vec<&str> =
+            found["data"].as_array().unwrap().iter().map(|u| u["email"].as_str().unwrap()).collect();
+        assert_eq!(emails, expected, "q={search}");
+    }
     // Wildcards in the search are literal.
     let none = json(app.get("/api/v1/users?q=%25", Some(&admin)).await).await;
     assert!(none["data"].as_array().unwrap().is_empty());

@@ -320,3 +320,54 @@ async fn error_envelopes_do_not_drift() {
     }
     insta::assert_json_snapshot!(bodies);
 }
+
+#[tokio::test]
+async fn gateway_replicas_share_rate_limits_through_redis() {
+    use janua_gateway::rate_limit::{RateLimiter, Tier};
+    let mut settings = janua_core::config::Settings::default();
+    settings.rate_limits.anonymous_per_min = 6;
+    let prefix = format!("janua-test-{}", uuid::Uuid::new_v4().simple());
+    let redis = janua_service::redis(&settings).await.unwrap();
+    let replicas = [0, 1].map(|_| RateLimiter::new(redis.clone(), &prefix, settings.rate_limits.clone()));
+    let hit = |r: usize| {
+        let replica = replicas[r].clone();
+        async move { replica.hit(Tier::Anonymous, "203.0.113.9").await.unwrap() }
+    };
+    // Each replica counts its own requests between syncs; the first asks Redis, so the second
+    // replica starts from the first one's first request.
+    for (r, remaining) in [(0, [5, 4, 3]), (1, [4, 3, 2])] {
+        for left in remaining {
+            let decision = hit(r).await;
+            assert!(decision.allowed);
+            assert_eq!(decision.remaining, left);
+        }
+    }
+    // Each sync adds them up.
+    for replica in &replicas {
+        replica.sync().await;
+    }
+    assert!(!hit(1).await.allowed, "the replica that synced last knows every request");
+    replicas[0].sync().await;
+    assert!(hit(0).await.allowed, "a replica that had nothing to add learns at its next sync");
+    replicas[0].sync().await;
+    assert!(!hit(0).await.allowed);
+    // Every request was counted in Redis once.
+    for replica in &replicas {
+        replica.sync().await;
+    }
+    let mut conn = redis.clone();
+    let counted: u32 = redis::cmd("GET")
+        .arg(format!("{prefix}:rl:Anonymous:203.0.113.9:{}", chrono::Utc::now().timestamp() / 60))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(counted, 9);
+    for replica in &replicas {
+        replica.forget();
+    }
+    let _: () = redis::cmd("DEL")
+        .arg(format!("{prefix}:rl:Anonymous:203.0.113.9:{}", chrono::Utc::now().timestamp() / 60))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+}

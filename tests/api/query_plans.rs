@@ -50,18 +50,24 @@ async fn the_admin_user_list_first_page_deep_page_and_search_read_a_page_not_the
     )
     .await
     .unwrap();
+    // A deep page: the keyset of the user in the middle of the sign-up order (looked up on
+    // another connection: a backend's counters may still hold its earlier transactions').
+    let middle = janua_identity::store::users::list(&mut app.db("identity").await, None, None, None, 2_500)
+        .await
+        .unwrap();
+    let middle = middle.last().map(|u| (u.created_at, u.id));
     indexes_only(&mut conn).await;
     {
         use janua_identity::store::users::list;
         let conn = &mut conn;
         let first = list(conn, None, None, None, 20).await.unwrap();
         assert_eq!(first.len(), 20);
-        // A deep page: the keyset after the 20th, walking on.
-        let after = first.last().map(|u| (u.created_at, u.id));
-        assert_eq!(list(conn, None, None, after, 20).await.unwrap().len(), 20);
+        assert_eq!(list(conn, None, None, middle, 20).await.unwrap().len(), 20);
         assert_eq!(list(conn, Some("example.com"), None, None, 20).await.unwrap().len(), 2);
         assert_eq!(list(conn, Some("carol"), Some("active"), None, 20).await.unwrap().len(), 1);
         assert_eq!(list(conn, Some("nobody-here"), None, None, 20).await.unwrap().len(), 0);
+        assert_eq!(list(conn, Some("bulk4321@"), None, None, 20).await.unwrap().len(), 1);
+        assert_eq!(list(conn, Some("bulk 4321"), None, None, 20).await.unwrap().len(), 1);
     }
     let users = reads_then_end(&mut conn, "users").await;
     assert_eq!(users.seq_scan, 0, "a user list scanned the table: {users:?}");

@@ -86,15 +86,18 @@ where
 
 /// Where a page of rows ordered by ascending `(created, key)` starts: after the keyset
 /// `(at, id)` of the last row of the page before. A row created at the same instant is told
-/// apart by its key, so no row is skipped or repeated.
+/// apart by its key, so no row is skipped or repeated. The leading `created >= at` is what an
+/// index on `(created, key)` starts its scan at; without it the planner walks the index from
+/// its first entry and filters every row before the page out (a page from the middle of a
+/// million rows read half a million).
 pub fn after<QS, C, K>(
     created: C, key: K, (at, id): (DateTime<Utc>, Uuid),
 ) -> Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>>
 where
     C: Expression<SqlType = Timestamptz> + ExpressionMethods + Copy + 'static,
     K: Expression<SqlType = diesel::sql_types::Uuid> + ExpressionMethods + 'static,
-    dsl::Or<dsl::Gt<C, DateTime<Utc>>, dsl::And<dsl::Eq<C, DateTime<Utc>>, dsl::Gt<K, Uuid>>>:
+    dsl::And<dsl::GtEq<C, DateTime<Utc>>, dsl::Or<dsl::Gt<C, DateTime<Utc>>, dsl::Gt<K, Uuid>>>:
         BoxableExpression<QS, Pg, SqlType = Bool> + 'static,
 {
-    Box::new(created.gt(at).or(created.eq(at).and(key.gt(id))))
+    Box::new(created.ge(at).and(created.gt(at).or(key.gt(id))))
 }

@@ -95,7 +95,9 @@ pub async fn answer(
             if let Err(e) = record_clear(req, state, claims).await {
                 return e.error_response();
             }
-            match clear_counters(state).await {
+            let cleared = clear_counters(state).await;
+            state.limiter.forget();
+            match cleared {
                 Ok((rate_limits, throttles)) => {
                     tracing::info!(
                         admin = %claims.map(|c| c.sub.to_string()).unwrap_or_default(),

@@ -27,6 +27,8 @@ pub struct GatewayState {
     pub http: reqwest::Client,
     pub guard: TokenGuard,
     pub limiter: rate_limit::RateLimiter,
+    /// Sessions a service refused as revoked (their requests count as anonymous).
+    pub revoked: Arc<rate_limit::RevokedSessions>,
     pub redis: redis::aio::ConnectionManager,
     pub revocations: RevocationSet,
     /// The live connections of `/api/v1/websocket/ws` on this replica.
@@ -42,14 +44,7 @@ pub struct GatewayState {
 impl GatewayState {
     pub async fn build(settings: Settings) -> anyhow::Result<GatewayState> {
         let settings = Arc::new(settings);
-        let http = reqwest::Client::builder()
-            .connect_timeout(std::time::Duration::from_millis(settings.http.upstream_connect_timeout_ms))
-            // Between reads, not for the whole answer: exports stream for as long as they take.
-            .read_timeout(std::time::Duration::from_millis(settings.http.upstream_timeout_ms))
-            .pool_idle_timeout(std::time::Duration::from_secs(60))
-            .pool_max_idle_per_host(256)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let http = upstream_client(&settings)?;
         let redis = janua_service::redis(&settings).await?;
         let jwks = Arc::new(JwksClient::new(
             &format!("{}/.well-known/jwks.json", settings.auth.url.trim_end_matches('/')),
@@ -67,6 +62,7 @@ impl GatewayState {
             guard: TokenGuard::new(jwks, revocations.clone()),
             revocations,
             hub: Arc::new(websocket::Hub::default()),
+            revoked: Arc::default(),
             limiter: rate_limit::RateLimiter::new(
                 redis.clone(),
                 &settings.redis_prefix,
@@ -79,8 +75,26 @@ impl GatewayState {
     }
 }
 
-/// Mounts the gateway: every request goes through [`proxy::dispatch`].
-pub fn configure(cfg: &mut web::ServiceConfig, state: GatewayState) {
+/// The client of the upstream services. Its connections belong to the runtime that opened
+/// them: each server worker (a runtime of its own) gets its own client, so that a request and
+/// its upstream connection are served by the same thread.
+fn upstream_client(settings: &Settings) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_millis(settings.http.upstream_connect_timeout_ms))
+        // Between reads, not for the whole answer: exports stream for as long as they take.
+        .read_timeout(std::time::Duration::from_millis(settings.http.upstream_timeout_ms))
+        .pool_idle_timeout(std::time::Duration::from_secs(60))
+        .pool_max_idle_per_host(256)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+}
+
+/// Mounts the gateway: every request goes through [`proxy::dispatch`]. Called once per server
+/// worker, on its thread: the worker gets its own upstream client.
+pub fn configure(cfg: &mut web::ServiceConfig, mut state: GatewayState) {
+    if let Ok(http) = upstream_client(&state.settings) {
+        state.http = http;
+    }
     cfg.app_data(web::Data::new(state))
         .app_data(janua_core::http::query_config())
         .default_service(web::to(proxy::dispatch));
@@ -105,6 +119,7 @@ pub async fn start(launch: janua_service::Launch, listener: TcpListener) -> anyh
         })
     });
     let mut workers = Workers::default();
+    workers.spawn(state.limiter.clone().keep_synced());
     workers.spawn(websocket::consume(
         SERVICE.amqp_url(&settings),
         settings.amqp_exchange.clone(),

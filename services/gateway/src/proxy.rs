@@ -32,6 +32,11 @@ pub fn client_address(req: &HttpRequest) -> std::net::IpAddr {
         .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 
+/// Marks an answer that refused the request's token as revoked.
+struct TokenRevoked;
+
+const REVOKED: janua_tokens::TokenError = janua_tokens::TokenError::Revoked;
+
 /// Headers that belong to one hop and must not be forwarded (RFC 9110 section 7.6.1).
 const HOP_BY_HOP: [&str; 9] = [
     "connection",
@@ -60,40 +65,28 @@ pub async fn dispatch(
     // (by its hash; the token never reaches Redis).
     let scim_hash =
         bearer(&req).filter(|t| t.starts_with("scim_")).map(|t| janua_core::crypto::sha256_hex(t.as_bytes()));
-    let mut verified: Option<Result<Claims, ApiError>> = match bearer(&req) {
+    let verified: Option<Result<Claims, ApiError>> = match bearer(&req) {
         Some(_) if scim_hash.is_some() => None,
         Some(token) => Some(state.guard.verify_signature(token).await),
         None => None,
     };
     let scim_works = scim_hash.as_deref().and_then(|h| state.scim_tokens.remembered(h));
+    // A revoked token is no credential either. The services refuse it (each checks the
+    // revocation set); once one has, its session counts as anonymous here from the start.
+    let known_revoked = matches!(&verified, Some(Ok(c)) if state.revoked.contains(c.sid));
     // Only full access tokens earn a user's tier; an `mfa_token` counts as anonymous.
     let (tier, who) = match (&verified, &scim_hash, scim_works) {
         (_, Some(hash), Some(true)) => (Tier::Scim, hash[..32].to_owned()),
         (_, Some(_), _) => (Tier::Anonymous, address.clone()),
+        _ if known_revoked => (Tier::Anonymous, address.clone()),
         (Some(Ok(c)), _, _) if c.scope.is_none() && c.is_admin() => (Tier::Admin, c.sub.to_string()),
         (Some(Ok(c)), _, _) if c.scope.is_none() => (Tier::Authenticated, c.sub.to_string()),
         _ => (Tier::Anonymous, address.clone()),
     };
-    // The revocation check rides in the same Redis round trip as the rate-limit count.
-    let revocation_keys = match &verified {
-        Some(Ok(c)) => state.guard.revocations.keys(c.sub, c.sid).to_vec(),
-        _ => Vec::new(),
-    };
-    let restored_keys = state.revocations.restored_keys();
-    let (mut decision, revoked) = match state.limiter.hit(tier, &who, &revocation_keys, &restored_keys).await
-    {
+    let mut decision = match state.limiter.hit(tier, &who).await {
         Ok(d) => d,
         Err(e) => return e.error_response(),
     };
-    if revoked {
-        // A revoked token is no credential: the request counts as anonymous too, and is
-        // refused below.
-        verified = Some(Err(ApiError::unauthorized("token_revoked")));
-        decision = match state.limiter.hit(Tier::Anonymous, &address, &[], &[]).await {
-            Ok((d, _)) => d,
-            Err(e) => return e.error_response(),
-        };
-    }
     // A SCIM token not seen for a minute: counted as anonymous above, asked about now (only
     // within the address's budget, so made-up tokens cannot flood enterprise with questions).
     if let (Some(hash), None) = (&scim_hash, scim_works)
@@ -111,7 +104,24 @@ pub async fn dispatch(
             if let Some(Ok(claims)) = &verified {
                 req.extensions_mut().insert(janua_core::http::Principal(claims.sub));
             }
-            answer(&req, payload, &state, route, verified).await
+            let session = verified.as_ref().and_then(|v| v.as_ref().ok()).map(|c| (c.sid, c.exp));
+            let response = answer(&req, payload, &state, route, verified).await;
+            if let Some((sid, expires)) = session {
+                if response.extensions().get::<TokenRevoked>().is_some() {
+                    state.revoked.learn(sid, expires);
+                    // Counted against the user above: the request counts as anonymous too.
+                    if tier != Tier::Anonymous {
+                        decision = match state.limiter.hit(Tier::Anonymous, &address).await {
+                            Ok(d) => d,
+                            Err(e) => return e.error_response(),
+                        };
+                    }
+                } else if known_revoked && route.access != Access::Public && response.status().is_success() {
+                    // Its user was unblocked.
+                    state.revoked.forget(sid);
+                }
+            }
+            response
         }
         Match::MethodNotAllowed(allowed) => {
             let names: Vec<&str> = allowed.iter().map(Method::as_str).collect();
@@ -183,7 +193,7 @@ async fn answer(
     }
     let settings = &state.settings;
     let base = match route.upstream {
-        Upstream::Local(local) => return crate::health::answer(local, req, state, claims.as_ref()).await,
+        Upstream::Local(local) => return answer_here(local, req, state, route.access, claims).await,
         Upstream::Auth => &settings.auth.url,
         Upstream::Identity => &settings.identity.url,
         Upstream::Org => &settings.org.url,
@@ -198,6 +208,37 @@ async fn answer(
         return ApiError::unavailable("the gateway").with_header(header::RETRY_AFTER, "1").error_response();
     };
     forward(req, body, state, base).await
+}
+
+/// A route the gateway answers itself: it checks the revocation set as the services do.
+async fn answer_here(
+    local: crate::route_table::LocalRoute, req: &HttpRequest, state: &GatewayState, access: Access,
+    claims: Option<Claims>,
+) -> HttpResponse {
+    let claims = match claims {
+        Some(c) => match state.revocations.is_revoked(c.sub, c.sid).await {
+            Ok(false) => Some(c),
+            Ok(true) if access == Access::Public => {
+                let mut response = crate::health::answer(local, req, state, None).await;
+                response.extensions_mut().insert(TokenRevoked);
+                return response;
+            }
+            Ok(true) => {
+                let mut response = ApiError::unauthorized(REVOKED.reason()).error_response();
+                response.extensions_mut().insert(TokenRevoked);
+                return response;
+            }
+            Err(e) => return e.error_response(),
+        },
+        None => None,
+    };
+    crate::health::answer(local, req, state, claims.as_ref()).await
+}
+
+/// Whether a 401 from a service refused the token as revoked (`details.reason`).
+fn refused_as_revoked(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .is_ok_and(|v| v["error"]["details"]["reason"] == REVOKED.reason())
 }
 
 /// Largest magnitude of a JSON number stored as given: beyond it jsonb writes the number out
@@ -381,7 +422,14 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
     // Small answers (nearly all) go out with a Content-Length; large ones stream.
     match resp.content_length() {
         Some(len) if len <= 1024 * 1024 => match resp.bytes().await {
-            Ok(body) => out.body(body),
+            Ok(body) => {
+                let revoked = status == StatusCode::UNAUTHORIZED && refused_as_revoked(&body);
+                let mut response = out.body(body);
+                if revoked {
+                    response.extensions_mut().insert(TokenRevoked);
+                }
+                response
+            }
             Err(_) => ApiError::unavailable("the service behind this route").error_response(),
         },
         _ => out.streaming(resp.bytes_stream()),

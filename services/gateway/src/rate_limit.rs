@@ -1,9 +1,23 @@
-//! Fixed-window rate limits in Redis (API.md): anonymous 100/min per IP, authenticated
-//! 1000/min per user, admin 5000/min. One round trip per request.
+//! Fixed-window rate limits (API.md): anonymous 100/min per IP, authenticated 1000/min per
+//! user, admin 5000/min, counted in Redis so that every gateway replica shares them.
+//!
+//! Counting stays off the request's path. The first request of a key in a window asks Redis
+//! (INCR) and learns the count so far; later ones count in this replica, and every
+//! [`SYNC_EVERY`] the replica adds what it counted to Redis (INCRBY, one pipeline for all
+//! keys) and learns the totals. One replica counts exactly; N replicas together may let
+//! through up to (N-1) × their rate × [`SYNC_EVERY`] more than a limit before each learns of
+//! the others' requests.
 
 use janua_core::ApiError;
 use janua_core::config::RateLimitSettings;
 use redis::aio::ConnectionManager;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How often a replica adds its counts to Redis and learns the others'.
+pub const SYNC_EVERY: Duration = Duration::from_millis(100);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tier {
@@ -34,16 +48,35 @@ pub struct Decision {
     pub allowed: bool,
 }
 
+/// One key's count in one window, as this replica knows it.
+#[derive(Debug, Default)]
+struct Count {
+    window: i64,
+    /// The total Redis last answered (every replica's requests).
+    known: u32,
+    /// Counted here and on the way to Redis.
+    sending: u32,
+    /// Counted here since.
+    pending: u32,
+}
+
+impl Count {
+    fn total(&self) -> u32 {
+        self.known.saturating_add(self.sending).saturating_add(self.pending)
+    }
+}
+
 #[derive(Clone)]
 pub struct RateLimiter {
     redis: ConnectionManager,
     prefix: String,
     limits: RateLimitSettings,
+    counts: Arc<Mutex<HashMap<String, Count>>>,
 }
 
 impl RateLimiter {
     pub fn new(redis: ConnectionManager, prefix: &str, limits: RateLimitSettings) -> Self {
-        Self { redis, prefix: prefix.to_string(), limits }
+        Self { redis, prefix: prefix.to_string(), limits, counts: Arc::default() }
     }
 
     pub fn limit_of(&self, tier: Tier) -> u32 {
@@ -55,42 +88,138 @@ impl RateLimiter {
         }
     }
 
-    /// Counts this request against `who` (an IP or a user id) in the current minute and, in
-    /// the same round trip, looks up `revocation_keys` (the caller's session and user in the
-    /// revocation set) and the set's `restored_keys` (its owners' markers). Returns the
-    /// decision and whether any of them is listed; 503 while the set is being restored.
-    pub async fn hit(
-        &self, tier: Tier, who: &str, revocation_keys: &[String], restored_keys: &[String],
-    ) -> Result<(Decision, bool), ApiError> {
-        let now = chrono::Utc::now().timestamp();
-        let window = now / 60;
+    fn counts(&self) -> std::sync::MutexGuard<'_, HashMap<String, Count>> {
+        self.counts.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Counts this request against `who` (an IP, a user id or a SCIM token's hash) in the
+    /// current minute. Only a key's first request in a window waits for Redis.
+    pub async fn hit(&self, tier: Tier, who: &str) -> Result<Decision, ApiError> {
+        let window = chrono::Utc::now().timestamp() / 60;
         let key = format!("{}:rl:{:?}:{}:{}", self.prefix, tier, who, window);
-        let mut conn = self.redis.clone();
-        let mut pipe = redis::pipe();
-        pipe.cmd("INCR").arg(&key).cmd("EXPIRE").arg(&key).arg(61).ignore();
-        let (count, revoked): (u32, bool) = if revocation_keys.is_empty() {
-            let (count,): (u32,) = pipe.query_async(&mut conn).await?;
-            (count, false)
-        } else {
-            let (count, listed, restored): (u32, u32, usize) = pipe
-                .cmd("EXISTS")
-                .arg(revocation_keys)
-                .cmd("EXISTS")
-                .arg(restored_keys)
-                .query_async(&mut conn)
-                .await?;
-            if restored < restored_keys.len() {
-                return Err(janua_tokens::revocation::unrestored());
+        let counted = self.counts().get_mut(&key).map(|c| {
+            c.pending += 1;
+            c.total()
+        });
+        let count = match counted {
+            Some(count) => count,
+            None => {
+                let mut conn = self.redis.clone();
+                let (total,): (u32,) = redis::pipe()
+                    .cmd("INCR")
+                    .arg(&key)
+                    .cmd("EXPIRE")
+                    .arg(&key)
+                    .arg(61)
+                    .ignore()
+                    .query_async(&mut conn)
+                    .await?;
+                let mut counts = self.counts();
+                let c = counts.entry(key).or_insert_with(|| Count { window, ..Count::default() });
+                c.known = c.known.max(total);
+                c.total()
             }
-            (count, listed > 0)
         };
         let limit = self.limit_of(tier);
-        let decision = Decision {
+        Ok(Decision {
             limit,
             remaining: limit.saturating_sub(count),
             reset: (window + 1) * 60,
             allowed: count <= limit,
+        })
+    }
+
+    /// Adds what this replica counted since the last call to Redis and learns the totals;
+    /// forgets windows that are over. What cannot be sent now is sent next time.
+    pub async fn sync(&self) {
+        let now = chrono::Utc::now().timestamp() / 60;
+        let batch: Vec<(String, u32)> = {
+            let mut counts = self.counts();
+            counts.retain(|_, c| c.window >= now || c.pending > 0 || c.sending > 0);
+            counts
+                .iter_mut()
+                .filter(|(_, c)| c.pending > 0)
+                .map(|(key, c)| {
+                    let n = std::mem::take(&mut c.pending);
+                    c.sending += n;
+                    (key.clone(), n)
+                })
+                .collect()
         };
-        Ok((decision, revoked))
+        if batch.is_empty() {
+            return;
+        }
+        let mut pipe = redis::pipe();
+        for (key, n) in &batch {
+            pipe.cmd("INCRBY").arg(key).arg(*n).cmd("EXPIRE").arg(key).arg(61).ignore();
+        }
+        let mut conn = self.redis.clone();
+        let totals: Result<Vec<u32>, _> = pipe.query_async(&mut conn).await;
+        let mut counts = self.counts();
+        for (i, (key, n)) in batch.iter().enumerate() {
+            let Some(c) = counts.get_mut(key) else { continue };
+            c.sending = c.sending.saturating_sub(*n);
+            match totals.as_ref().ok().and_then(|t| t.get(i)) {
+                Some(total) => c.known = c.known.max(*total),
+                None => c.pending += n,
+            }
+        }
+        if let Err(e) = totals {
+            tracing::warn!(error = %e, "rate-limit counts cannot reach Redis yet; kept for the next sync");
+        }
+    }
+
+    /// Runs until dropped: [`RateLimiter::sync`] every [`SYNC_EVERY`].
+    pub async fn keep_synced(self) {
+        let mut tick = tokio::time::interval(SYNC_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            self.sync().await;
+        }
+    }
+
+    /// Forgets this replica's counts (after the windows in Redis were cleared).
+    pub fn forget(&self) {
+        self.counts().clear();
+    }
+}
+
+/// Sessions whose tokens a service refused as revoked, until those tokens expire: their
+/// requests count as anonymous from the start. The services decide (every one checks the
+/// revocation set); this only keeps a revoked token from earning its user's tier.
+#[derive(Default)]
+pub struct RevokedSessions {
+    sessions: Mutex<HashMap<Uuid, i64>>,
+}
+
+/// Sessions remembered at most; beyond it the expired ones go, then all.
+const REVOKED_REMEMBERED: usize = 100_000;
+
+impl RevokedSessions {
+    fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, i64>> {
+        self.sessions.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn contains(&self, sid: Uuid) -> bool {
+        self.sessions().contains_key(&sid)
+    }
+
+    /// Remembers `sid` until `expires` (its token's `exp`).
+    pub fn learn(&self, sid: Uuid, expires: i64) {
+        let mut sessions = self.sessions();
+        if sessions.len() >= REVOKED_REMEMBERED {
+            let now = chrono::Utc::now().timestamp();
+            sessions.retain(|_, exp| *exp > now);
+            if sessions.len() >= REVOKED_REMEMBERED {
+                sessions.clear();
+            }
+        }
+        sessions.insert(sid, expires);
+    }
+
+    /// A service took a token of `sid` after all (its user was unblocked).
+    pub fn forget(&self, sid: Uuid) {
+        self.sessions().remove(&sid);
     }
 }

@@ -96,28 +96,37 @@ struct Queue {
 }
 
 impl Queue {
-    fn push(&self, job: Job) -> Result<(), ApiError> {
-        let mut lanes =
-            self.lanes.lock().map_err(|_| ApiError::internal("password hashing pool poisoned"))?;
-        // Checks go first: a check waits behind checks, a new hash behind everything.
+    fn lanes(&self) -> Result<std::sync::MutexGuard<'_, Lanes>, ApiError> {
+        self.lanes.lock().map_err(|_| ApiError::internal("password hashing pool poisoned"))
+    }
+
+    /// Refuses a job of this kind (a check, or a new hash) if it could not start within
+    /// `max_wait_us` or its lane is full. Checks go first: a check waits behind checks, a new
+    /// hash behind everything.
+    fn admit(&self, lanes: &Lanes, check: bool) -> Result<(), ApiError> {
         let (checks, hashes) = (lanes.verify.len(), lanes.hash.len());
-        let (lane, limit, ahead) = match &job {
-            Job::Verify { .. } => (&mut lanes.verify, self.verify_limit, checks),
-            Job::Hash { .. } => (&mut lanes.hash, self.hash_limit, checks + hashes),
+        let (waiting, limit, ahead) = if check {
+            (checks, self.verify_limit, checks)
+        } else {
+            (hashes, self.hash_limit, checks + hashes)
         };
         let job_us = self.job_us.load(std::sync::atomic::Ordering::Relaxed);
         let expected_wait_us = ahead as u64 * job_us / self.threads as u64;
-        if lane.len() >= limit || expected_wait_us > self.max_wait_us {
-            tracing::warn!(
-                waiting = lane.len(),
-                expected_wait_us,
-                "password hashing is saturated; request shed"
-            );
-            metrics::counter!(janua_core::metrics::SHED, "service" => "auth", "queue" => "argon2")
-                .increment(1);
-            return Err(ApiError::unavailable("password hashing")
-                .with_header(actix_web::http::header::RETRY_AFTER, "1"));
+        if waiting < limit && expected_wait_us <= self.max_wait_us {
+            return Ok(());
         }
+        tracing::warn!(waiting, expected_wait_us, "password hashing is saturated; request shed");
+        metrics::counter!(janua_core::metrics::SHED, "service" => "auth", "queue" => "argon2").increment(1);
+        Err(ApiError::unavailable("password hashing").with_header(actix_web::http::header::RETRY_AFTER, "1"))
+    }
+
+    fn push(&self, job: Job) -> Result<(), ApiError> {
+        let mut lanes = self.lanes()?;
+        self.admit(&lanes, matches!(job, Job::Verify { .. }))?;
+        let lane = match &job {
+            Job::Verify { .. } => &mut lanes.verify,
+            Job::Hash { .. } => &mut lanes.hash,
+        };
         lane.push_back((std::time::Instant::now(), job));
         lanes.observe();
         drop(lanes);
@@ -298,6 +307,12 @@ impl PasswordHasher {
         let (reply, answer) = oneshot::channel();
         self.queue.push(Job::Hash { password: password.to_owned(), reply })?;
         answer.await.map_err(ApiError::internal)?.map_err(ApiError::internal)
+    }
+
+    /// Whether a password check would be taken now, before anything is looked up for it: a
+    /// request the pool would shed costs no more than this (the check itself tests again).
+    pub fn admits_check(&self) -> Result<(), ApiError> {
+        self.queue.admit(&*self.queue.lanes()?, true)
     }
 
     /// `None` for an unknown account: the dummy hash is checked instead and the answer is false.

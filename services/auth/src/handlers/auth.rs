@@ -275,6 +275,8 @@ pub async fn signin(
     let device = presented.as_deref().and_then(|token| state.devices.verify(&email, token));
     let origin = Origin { ip: meta.ip.as_deref(), device: device.as_deref() };
     state.throttle.check_from(&email, origin).await?;
+    // Shed at once when the hashing pool is full, before the account is looked up.
+    state.hasher.admits_check()?;
     let user = state.identity.find_by_email(&email).await?;
     let stored = match &user {
         Some(u) => {

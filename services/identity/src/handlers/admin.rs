@@ -44,7 +44,8 @@ impl FromRequest for PlatformAdmin {
 pub struct UserListQuery {
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-    /// Part of the email or name, case-insensitive.
+    /// Case-insensitive: the start of the email or of its domain, or the starts of words of the
+    /// name (`ada lov` finds Ada Lovelace).
     pub q: Option<String>,
     /// `active`, `suspended`.
     pub status: Option<String>,

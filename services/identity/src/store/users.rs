@@ -1,7 +1,9 @@
 use crate::domain::user::{ProfileUpdate, User};
 use crate::store::schema::users;
 use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use janua_db::rows;
 use uuid::Uuid;
@@ -123,16 +125,15 @@ pub async fn set_status(conn: &mut AsyncPgConnection, id: Uuid, status: &str) ->
     rows::update(conn, users::table.find(id), changes).await
 }
 
-/// Users in sign-up order after the keyset `after`, optionally only those whose email or
-/// name contains `search` (case-insensitive) and with a given status.
+/// Users in sign-up order after the keyset `after`, optionally only those `search` finds
+/// (see [`search_clause`]) and with a given status.
 pub async fn list(
     conn: &mut AsyncPgConnection, search: Option<&str>, status: Option<&str>,
     after: Option<(DateTime<Utc>, Uuid)>, limit: i64,
 ) -> QueryResult<Vec<User>> {
     let mut q = users::table.into_boxed();
     if let Some(s) = search {
-        let pattern = format!("%{}%", s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        q = q.filter(users::email.ilike(pattern.clone()).or(users::name.ilike(pattern)));
+        q = q.filter(search_clause(s));
     }
     if let Some(st) = status {
         q = q.filter(users::status.eq(st.to_string()));
@@ -140,12 +141,10 @@ pub async fn list(
     if let Some(after) = after {
         q = q.filter(rows::after(users::created_at, users::id, after));
     }
-    // A search of three characters or more finds its rows through the trigram indexes and sorts
-    // them: ordering by an expression keeps the planner from walking the sign-up index instead,
-    // filtering row after row until it has a page (the whole table when few match). Shorter
-    // terms have no trigram, so they walk the sign-up order.
-    let by_trigrams = search.is_some_and(|s| s.chars().count() >= 3);
-    let q = if by_trigrams {
+    // A search finds its rows through its indexes and sorts them: ordering by an expression
+    // keeps the planner from walking the sign-up index instead, filtering row after row until
+    // it has a page (the whole table when few match).
+    let q = if search.is_some() {
         q.order((
             diesel::dsl::sql::<diesel::sql_types::Timestamptz>("created_at + interval '0 seconds'").asc(),
             users::id.asc(),
@@ -154,4 +153,38 @@ pub async fn list(
         q.order((users::created_at.asc(), users::id.asc()))
     };
     q.limit(limit).select(User::as_select()).load(conn).await
+}
+
+/// What a search finds, case-insensitively: the email from its start (`ada@ex`), the
+/// email's domain from its start (`example.com`), or a name with a word starting with each
+/// of the search's words (`ada lov` finds Ada Lovelace). Each is an index (email and domain
+/// `text_pattern_ops`, the name's words in GIN), so a search reads what it finds, however
+/// many users there are; a substring through trigrams did not (a trigram every address
+/// shares, of a common domain, has a posting for every user).
+fn search_clause(search: &str) -> Box<dyn BoxableExpression<users::table, Pg, SqlType = Bool>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Text;
+    let lowered = search.to_lowercase();
+    let prefix = format!("{}%", lowered.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let starts = sql::<Bool>("(email LIKE ")
+        .bind::<Text, _>(prefix.clone())
+        .sql(" OR split_part(email, '@', 2) LIKE ")
+        .bind::<Text, _>(prefix);
+    // Only letters and digits reach the query text, each term quoted: nothing in a search
+    // is tsquery syntax.
+    let words: Vec<String> = lowered
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+        .map(|w| format!("'{w}':*"))
+        .collect();
+    if words.is_empty() {
+        return Box::new(starts.sql(")"));
+    }
+    Box::new(
+        starts
+            .sql(" OR to_tsvector('simple'::regconfig, coalesce(name, '')) @@ to_tsquery('simple'::regconfig, ")
+            .bind::<Text, _>(words.join(" & "))
+            .sql("))"),
+    )
 }
