@@ -240,7 +240,9 @@ impl ServiceSettings {
             database_url: None,
             database_direct_url: None,
             amqp_url: None,
-            db_pool_size: 16,
+            // Six services of 12 (+ a LISTEN each) fit PostgreSQL's default 100 connections
+            // with room for migrations and an operator's psql.
+            db_pool_size: 12,
         }
     }
 }
