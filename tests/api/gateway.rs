@@ -329,6 +329,11 @@ async fn gateway_replicas_share_rate_limits_through_redis() {
     let prefix = format!("janua-test-{}", uuid::Uuid::new_v4().simple());
     let redis = janua_service::redis(&settings).await.unwrap();
     let replicas = [0, 1].map(|_| RateLimiter::new(redis.clone(), &prefix, settings.rate_limits.clone()));
+    // Counts are per minute: start well inside one, so that every request below shares it.
+    janua_testkit::eventually("a minute with 5 s left", std::time::Duration::from_secs(10), || async {
+        (chrono::Utc::now().timestamp() % 60 < 55).then_some(())
+    })
+    .await;
     let hit = |r: usize| {
         let replica = replicas[r].clone();
         async move { replica.hit(Tier::Anonymous, "203.0.113.9").await.unwrap() }
