@@ -1,6 +1,6 @@
 //! The statements every store writes, once: a row read as its `Selectable` type, an insert or
-//! update that answers the row it wrote, a delete that answers the row it took, and where a
-//! page of a keyset-paged list starts. The stores still build their own `WHERE` (so a reader
+//! update that answers the row it wrote, a delete that answers the row it took, where a page
+//! of a keyset-paged list starts, and the `LIKE` pattern of a prefix. The stores still build their own `WHERE` (so a reader
 //! sees which row, and whether it is locked); these only finish the statement.
 
 use chrono::{DateTime, Utc};
@@ -82,6 +82,12 @@ where
 {
     let row = diesel::delete(target).returning(R::as_returning()).get_result(conn);
     async move { row.await.optional() }
+}
+
+/// The `LIKE` pattern of the values that start with `text`: its `%`, `_` and `\\` stand for
+/// themselves (PostgreSQL's default escape character is the backslash).
+pub fn starts_with(text: &str) -> String {
+    format!("{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }
 
 /// Where a page of rows ordered by ascending `(created, key)` starts: after the keyset

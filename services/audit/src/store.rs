@@ -198,8 +198,9 @@ pub async fn page(
     if let Some(t) = &filter.event_type {
         match t.strip_suffix(".*") {
             Some(prefix) => {
-                let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                q = q.filter(audit_entries::event_type.like(format!("{escaped}.%")))
+                q = q.filter(
+                    audit_entries::event_type.like(janua_db::rows::starts_with(&format!("{prefix}."))),
+                )
             }
             None => q = q.filter(audit_entries::event_type.eq(t.clone())),
         }

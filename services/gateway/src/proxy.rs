@@ -215,24 +215,24 @@ async fn answer_here(
     local: crate::route_table::LocalRoute, req: &HttpRequest, state: &GatewayState, access: Access,
     claims: Option<Claims>,
 ) -> HttpResponse {
-    let claims = match claims {
+    let revoked = match &claims {
         Some(c) => match state.revocations.is_revoked(c.sub, c.sid).await {
-            Ok(false) => Some(c),
-            Ok(true) if access == Access::Public => {
-                let mut response = crate::health::answer(local, req, state, None).await;
-                response.extensions_mut().insert(TokenRevoked);
-                return response;
-            }
-            Ok(true) => {
-                let mut response = ApiError::unauthorized(REVOKED.reason()).error_response();
-                response.extensions_mut().insert(TokenRevoked);
-                return response;
-            }
+            Ok(revoked) => revoked,
             Err(e) => return e.error_response(),
         },
-        None => None,
+        None => false,
     };
-    crate::health::answer(local, req, state, claims.as_ref()).await
+    // A revoked token is no credential: a public route answers as to nobody, any other 401.
+    let mut response = match claims.filter(|_| !revoked) {
+        None if revoked && access != Access::Public => {
+            ApiError::unauthorized(REVOKED.reason()).error_response()
+        }
+        claims => crate::health::answer(local, req, state, claims.as_ref()).await,
+    };
+    if revoked {
+        response.extensions_mut().insert(TokenRevoked);
+    }
+    response
 }
 
 /// Whether a 401 from a service refused the token as revoked (`details.reason`).

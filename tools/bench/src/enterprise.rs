@@ -215,7 +215,7 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
         "{:<34} {:>10.2} ms p50; throughput ratio {:.2}",
         "  gateway adds",
         via_gateway.p(0.5) - direct.p(0.5),
-        via_gateway.rate() / direct.rate().max(1e-9)
+        via_gateway.ratio_to(&direct)
     );
     let scan = {
         let (http, token, base) = (http.clone(), token.clone(), gateway.to_owned());
@@ -241,7 +241,7 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
     println!(
         "{:<34} {:>10.0}x (the userName index against a scan of 100,000)",
         "  index speed-up",
-        via_gateway.rate() / scan.rate().max(1e-9)
+        via_gateway.ratio_to(&scan)
     );
 
     saml(http, gateway, admin, &org, seconds, concurrency, dns_port).await

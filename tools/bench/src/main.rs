@@ -120,6 +120,10 @@ impl Outcome {
     fn p(&self, q: f64) -> f64 {
         self.latency.value_at_quantile(q) as f64 / 1000.0
     }
+    /// Throughput as a ratio to `baseline`'s.
+    fn ratio_to(&self, baseline: &Outcome) -> f64 {
+        self.rate() / baseline.rate().max(1e-9)
+    }
     fn line(&self, name: &str) -> String {
         format!(
             "{name:<34} {:>10.1} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} ok, {} errors)",
@@ -130,6 +134,12 @@ impl Outcome {
             self.errors
         )
     }
+}
+
+/// The line under a figure with its ratio to a baseline or target: `label`, the ratio, and
+/// what it is measured against.
+fn print_ratio(label: &str, ratio: f64, against: &str) {
+    println!("{:<34} {:>10.2} ({against})", format!("  {label}"), ratio);
 }
 
 fn rss_kib(pid: &str) -> Option<u64> {
@@ -636,11 +646,7 @@ fn main() -> anyhow::Result<()> {
 
         if args.wants("signin") {
             println!("{}", signin.line("password sign-in, via gateway"));
-            println!(
-                "{:<34} {:>10.2} (target >= 0.90)",
-                "  ratio to the argon2 ceiling",
-                signin.rate() / ceiling
-            );
+            print_ratio("ratio to the argon2 ceiling", signin.rate() / ceiling, "target >= 0.90");
         }
         if args.wants("overload") {
             // Twice what was just measured, offered whatever the answers.
@@ -659,20 +665,12 @@ fn main() -> anyhow::Result<()> {
         }
         if args.wants("refresh") {
             println!("{}", refresh.line("refresh grant, via gateway"));
-            println!(
-                "{:<34} {:>10.2} (target >= 1.00, i.e. 2000/s)",
-                "  ratio to 2000/s",
-                refresh.rate() / 2000.0
-            );
+            print_ratio("ratio to 2000/s", refresh.rate() / 2000.0, "target >= 1.00, i.e. 2000/s");
         }
         if args.wants("me") {
             println!("{}", me_gateway.line("GET /auth/me, via gateway"));
             println!("{}", me_direct.line("GET /auth/me, direct to identity"));
-            println!(
-                "{:<34} {:>10.2} (target >= 0.75)",
-                "  gateway throughput ratio",
-                me_gateway.rate() / me_direct.rate().max(1e-9)
-            );
+            print_ratio("gateway throughput ratio", me_gateway.ratio_to(&me_direct), "target >= 0.75");
             println!(
                 "{:<34} {:>10.2} ms p50 under load ({} clients: queueing included)",
                 "  gateway adds",
@@ -689,18 +687,18 @@ fn main() -> anyhow::Result<()> {
         }
         if args.wants("translations") {
             println!("{}", translations.line("GET /localization/translations"));
-            println!(
-                "{:<34} {:>10.2} (baseline: GET /auth/me via gateway; pt-BR, every key, ETag)",
-                "  ratio to GET /auth/me",
-                translations.rate() / me_gateway.rate().max(1e-9)
+            print_ratio(
+                "ratio to GET /auth/me",
+                translations.ratio_to(&me_gateway),
+                "baseline: GET /auth/me via gateway; pt-BR, every key, ETag",
             );
         }
         if args.wants("members") {
             println!("{}", members.line("GET /organizations/{id}/members"));
-            println!(
-                "{:<34} {:>10.2} (baseline: GET /auth/me via gateway)",
-                "  ratio to GET /auth/me",
-                members.rate() / me_gateway.rate().max(1e-9)
+            print_ratio(
+                "ratio to GET /auth/me",
+                members.ratio_to(&me_gateway),
+                "baseline: GET /auth/me via gateway",
             );
         }
         if args.wants("totp") {
@@ -710,18 +708,18 @@ fn main() -> anyhow::Result<()> {
                 "",
                 *accepted.lock().expect("count")
             );
-            println!(
-                "{:<34} {:>10.2} (baseline: GET /auth/me via gateway)",
-                "  ratio to GET /auth/me",
-                totp.rate() / me_gateway.rate().max(1e-9)
+            print_ratio(
+                "ratio to GET /auth/me",
+                totp.ratio_to(&me_gateway),
+                "baseline: GET /auth/me via gateway",
             );
         }
         if args.wants("passkeys") {
             println!("{}", passkeys.line("passkey sign-in (begin+complete)"));
-            println!(
-                "{:<34} {:>10.2} (baseline: password sign-in; no argon2 on this path)",
-                "  ratio to password sign-in",
-                passkeys.rate() / signin.rate().max(1e-9)
+            print_ratio(
+                "ratio to password sign-in",
+                passkeys.ratio_to(&signin),
+                "baseline: password sign-in; no argon2 on this path",
             );
         }
         if let Some(admin) = &admin {

@@ -299,7 +299,7 @@ pub async fn run(s: Setup<'_>) -> anyhow::Result<()> {
             name,
             small.rate(),
             large.rate(),
-            large.rate() / small.rate().max(1e-9),
+            large.ratio_to(small),
             large.p(0.5),
             if large.errors + small.errors > 0 {
                 format!("   ({} errors)", large.errors + small.errors)

@@ -165,7 +165,7 @@ fn search_clause(search: &str) -> Box<dyn BoxableExpression<users::table, Pg, Sq
     use diesel::dsl::sql;
     use diesel::sql_types::Text;
     let lowered = search.to_lowercase();
-    let prefix = format!("{}%", lowered.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let prefix = rows::starts_with(&lowered);
     let starts = sql::<Bool>("(email LIKE ")
         .bind::<Text, _>(prefix.clone())
         .sql(" OR split_part(email, '@', 2) LIKE ")
