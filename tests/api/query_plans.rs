@@ -154,3 +154,42 @@ async fn audit_lists_by_actor_subject_user_type_and_organization_read_a_page_not
     assert_eq!(entries.seq_scan, 0, "{entries:?}");
     assert!(entries.tuples < 500, "seven pages read {} entries of 5,000 and more", entries.tuples);
 }
+
+#[tokio::test]
+async fn a_constant_raw_statement_is_prepared_once_per_connection_with_its_values_in_order() {
+    #[derive(diesel::QueryableByName)]
+    struct Echo {
+        #[diesel(sql_type = Text)]
+        word: String,
+        #[diesel(sql_type = BigInt)]
+        next: i64,
+    }
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let app = TestStack::spawn().await;
+    let mut conn = app.db("auth").await;
+    for n in 0..3_i64 {
+        // $2 before $1 in the text, and $1 twice: the values still go by number.
+        let echo: Echo = janua_db::prepared::sql(
+            "SELECT $2::text AS word, $1::bigint + 1 + ($1::bigint - $1::bigint) AS next",
+        )
+        .bind::<BigInt, _>(n)
+        .bind::<Text, _>(format!("word {n}"))
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!((echo.word, echo.next), (format!("word {n}"), n + 1));
+    }
+    // Prepared once and kept: the refresh grant's statement, the outbox's and the other
+    // constant ones are parsed and planned once per connection, not on every request.
+    let kept: Count = diesel::sql_query(
+        "SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE 'SELECT $2::text AS word%'",
+    )
+    .get_result(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(kept.n, 1);
+}

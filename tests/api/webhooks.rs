@@ -542,3 +542,58 @@ async fn a_member_who_leaves_no_longer_sees_the_organizations_webhooks() {
     // The organization still has it.
     assert_eq!(app.get(&path, Some(&ada.token)).await.status(), 200);
 }
+
+#[tokio::test]
+async fn one_batch_of_events_reaches_each_endpoint_that_wants_each_event_once() {
+    let (app, admin) = TestStack::spawn_with_admin(|_| {}).await;
+    let [ada, carol] = app.people(["ada@example.com", "carol@example.com"]).await;
+    let (acme, globex) =
+        (app.create_org_id(&ada.token, "Acme").await, app.create_org_id(&carol.token, "Globex").await);
+    let receiver = WebhookReceiver::start().await;
+    let users = create_webhook(&app, &admin, json!({ "url": receiver.url(), "events": ["user.*"] })).await;
+    let acme_all = create_webhook(
+        &app,
+        &ada.token,
+        json!({ "url": receiver.url(), "events": ["*"], "organization_id": acme }),
+    )
+    .await;
+    let globex_orgs = create_webhook(
+        &app,
+        &carol.token,
+        json!({ "url": receiver.url(), "events": ["organization.*"], "organization_id": globex }),
+    )
+    .await;
+    let org_id = |s: &str| uuid::Uuid::parse_str(s).unwrap();
+    let user_updated = janua_events::Event::new("identity", "user.updated", json!({}));
+    let acme_updated =
+        janua_events::Event::new("org", "organization.updated", json!({})).organization(org_id(&acme));
+    let globex_updated =
+        janua_events::Event::new("org", "organization.updated", json!({})).organization(org_id(&globex));
+    let batch =
+        || [&user_updated, &acme_updated, &globex_updated, &user_updated].map(|e| e.envelope()).to_vec();
+    let url = app.settings.database_direct_url.as_deref().unwrap_or(&app.settings.database_url);
+    let pool = janua_db::pool(&janua_db::Endpoint::direct(url, "webhooks"), 2).unwrap();
+
+    // In one transaction: each event once (the batch holds one twice), to the endpoints that
+    // want it: the platform's user.* endpoint, and each organization's endpoint its own event.
+    let added = janua_webhooks::events_in::apply_all(&pool, batch()).await.unwrap();
+    assert_eq!(added, 3);
+    let of = |event: &janua_events::Event| {
+        format!("SELECT count(*) AS n FROM deliveries WHERE event_id = '{}'", event.id)
+    };
+    let to = |event: &janua_events::Event, hook: &Value| {
+        format!(
+            "SELECT count(*) AS n FROM deliveries WHERE event_id = '{}' AND endpoint_id = '{}'",
+            event.id,
+            hook["id"].as_str().unwrap()
+        )
+    };
+    assert_eq!(app.count("webhooks", &to(&user_updated, &users)).await, 1);
+    assert_eq!(app.count("webhooks", &to(&acme_updated, &acme_all)).await, 1);
+    assert_eq!(app.count("webhooks", &to(&globex_updated, &globex_orgs)).await, 1);
+    for event in [&user_updated, &acme_updated, &globex_updated] {
+        assert_eq!(app.count("webhooks", &of(event)).await, 1, "{}", event.event_type);
+    }
+    // The same batch again (a redelivery) adds nothing.
+    assert_eq!(janua_webhooks::events_in::apply_all(&pool, batch()).await.unwrap(), 0);
+}

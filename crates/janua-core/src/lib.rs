@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod oauth_http;
 pub mod org_access;
 pub mod outbound;
+pub mod pace;
 pub mod pagination;
 pub mod redirect;
 pub mod retry;

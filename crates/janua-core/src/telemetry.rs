@@ -176,3 +176,59 @@ pub fn trace_headers() -> reqwest::header::HeaderMap {
         })
         .collect()
 }
+
+/// A log line that may repeat on every request under load (a request shed, say) is written at
+/// most once per `every`: logging each would spend the CPU the overload lacks, and let a flood
+/// of requests flood the logs. [`LogEvery::due`] answers how many it held back since the last.
+pub struct LogEvery {
+    every_ms: u64,
+    /// Milliseconds since the Unix epoch of the last line written (0: none yet).
+    last_ms: std::sync::atomic::AtomicU64,
+    held_back: std::sync::atomic::AtomicU64,
+}
+
+impl LogEvery {
+    pub const fn new(every: std::time::Duration) -> LogEvery {
+        LogEvery {
+            every_ms: every.as_millis() as u64,
+            last_ms: std::sync::atomic::AtomicU64::new(0),
+            held_back: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// `Some(lines held back since the last one)` when the line is due now, else `None`.
+    pub fn due(&self) -> Option<u64> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        let last = self.last_ms.load(Relaxed);
+        let due = last == 0 || now.saturating_sub(last) >= self.every_ms;
+        if due && self.last_ms.compare_exchange(last, now.max(1), Relaxed, Relaxed).is_ok() {
+            return Some(self.held_back.swap(0, Relaxed));
+        }
+        self.held_back.fetch_add(1, Relaxed);
+        None
+    }
+}
+
+#[cfg(test)]
+mod log_every_tests {
+    use super::LogEvery;
+    use std::time::Duration;
+
+    #[test]
+    fn writes_the_first_line_then_counts_what_it_holds_back() {
+        let log = LogEvery::new(Duration::from_secs(3600));
+        assert_eq!(log.due(), Some(0));
+        assert_eq!(log.due(), None);
+        assert_eq!(log.due(), None);
+        let every_time = LogEvery::new(Duration::ZERO);
+        assert_eq!(every_time.due(), Some(0));
+        assert_eq!(every_time.due(), Some(0));
+        // Two held back by the hourly one are reported once a line is due again.
+        log.last_ms.store(1, std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(log.due(), Some(2));
+    }
+}

@@ -10,10 +10,26 @@ use uuid::Uuid;
 pub async fn first_delivery(
     conn: &mut AsyncPgConnection, consumer: &str, event_id: Uuid,
 ) -> QueryResult<bool> {
-    let n = diesel::insert_into(inbox::table)
-        .values((inbox::event_id.eq(event_id), inbox::consumer.eq(consumer)))
+    Ok(!first_deliveries(conn, consumer, &[event_id]).await?.is_empty())
+}
+
+/// Of `event_ids`, those `consumer` sees for the first time (one statement for a batch).
+pub async fn first_deliveries(
+    conn: &mut AsyncPgConnection, consumer: &str, event_ids: &[Uuid],
+) -> QueryResult<std::collections::HashSet<Uuid>> {
+    if event_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let new: Vec<Uuid> = diesel::insert_into(inbox::table)
+        .values(
+            event_ids
+                .iter()
+                .map(|id| (inbox::event_id.eq(*id), inbox::consumer.eq(consumer)))
+                .collect::<Vec<_>>(),
+        )
         .on_conflict_do_nothing()
-        .execute(conn)
+        .returning(inbox::event_id)
+        .get_results(conn)
         .await?;
-    Ok(n == 1)
+    Ok(new.into_iter().collect())
 }

@@ -5,6 +5,7 @@ pub mod connect;
 pub mod inbox;
 pub mod outbox;
 pub mod personal_data;
+pub mod prepared;
 pub mod rows;
 pub mod schema;
 

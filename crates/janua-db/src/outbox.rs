@@ -14,25 +14,47 @@ use uuid::Uuid;
 
 /// The channel a schema's relay listens on; PostgreSQL delivers the notification when the
 /// enqueuing transaction commits (and folds repeats within one transaction into one).
-const CHANNEL_PREFIX: &str = "janua_outbox_";
+macro_rules! channel_prefix {
+    () => {
+        "janua_outbox_"
+    };
+}
+const CHANNEL_PREFIX: &str = channel_prefix!();
 /// How long a stopping service's flush waits for rows still locked by the relay's last batch.
 const FLUSH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Writes `event` in the caller's transaction, and wakes the relay at commit.
 pub async fn enqueue(conn: &mut AsyncPgConnection, event: &Event) -> QueryResult<()> {
-    diesel::insert_into(outbox::table)
-        .values((
-            outbox::id.eq(event.id),
-            outbox::event_type.eq(&event.event_type),
-            outbox::payload.eq(event.encode()),
-        ))
-        .execute(conn)
-        .await?;
-    diesel::sql_query(format!("SELECT pg_notify('{CHANNEL_PREFIX}' || current_schema(), '')"))
+    enqueue_all(conn, std::slice::from_ref(event)).await
+}
+
+/// Writes `events` in the caller's transaction (or alone, atomically: it is one statement),
+/// and wakes the relay at commit: one round trip however many there are.
+pub async fn enqueue_all(conn: &mut AsyncPgConnection, events: &[Event]) -> QueryResult<()> {
+    use diesel::sql_types::{Array, Bytea, Text, Uuid as SqlUuid};
+    if events.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
+    let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+    let payloads: Vec<Vec<u8>> = events.iter().map(Event::encode).collect();
+    crate::prepared::sql(ENQUEUE)
+        .bind::<Array<SqlUuid>, _>(&ids)
+        .bind::<Array<Text>, _>(&types)
+        .bind::<Array<Bytea>, _>(&payloads)
         .execute(conn)
         .await?;
     Ok(())
 }
+
+/// The rows and the relay's wake-up in one statement (a data-modifying WITH always runs).
+const ENQUEUE: &str = concat!(
+    "WITH queued AS (INSERT INTO outbox (id, event_type, payload) ",
+    "SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[])) ",
+    "SELECT pg_notify('",
+    channel_prefix!(),
+    "' || current_schema(), '')"
+);
 
 pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     outbox::table.filter(outbox::published_at.is_null()).count().get_result(conn).await
@@ -55,7 +77,7 @@ pub async fn backlog(conn: &mut AsyncPgConnection) -> QueryResult<Backlog> {
         #[diesel(sql_type = diesel::sql_types::Double)]
         oldest: f64,
     }
-    let row: Row = diesel::sql_query(
+    let row: Row = crate::prepared::sql(
         "SELECT count(*) AS unsent, \
                 COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest \
          FROM outbox WHERE published_at IS NULL",
@@ -125,6 +147,8 @@ impl OutboxRelay {
     pub async fn run(self) {
         let mut attempts = janua_core::retry::Backoff::RECONNECT.attempts();
         let mut listener: Option<AsyncPgConnection> = None;
+        // Under load, rows committed within a window go out in one batch (see janua_core::pace).
+        let mut pace = janua_core::pace::Pace::new(janua_core::pace::BATCH_WINDOW);
         loop {
             let publisher = match Publisher::connect(&self.amqp_url, &self.exchange).await {
                 Ok(p) => {
@@ -141,7 +165,10 @@ impl OutboxRelay {
             };
             loop {
                 match self.drain(&publisher).await {
-                    Ok(()) => self.wait_for_rows(&mut listener).await,
+                    Ok(()) => {
+                        self.wait_for_rows(&mut listener).await;
+                        tokio::time::sleep_until(pace.next_start()).await;
+                    }
                     Err(RelayError::Publish(e)) => {
                         tracing::warn!(error = %e, "outbox relay lost the broker; reconnecting");
                         break;

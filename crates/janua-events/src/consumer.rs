@@ -236,8 +236,18 @@ async fn deliver(
             }
         }
         Apply::Batch(handler, max) => {
-            let mut batches = deliveries.by_ref().ready_chunks(max);
-            while let Some(batch) = batches.next().await {
+            // Under load a batch gathers what arrives until its paced start (up to `max`);
+            // after a quiet while it takes only what is already there.
+            let mut pace = janua_core::pace::Pace::new(janua_core::pace::BATCH_WINDOW);
+            while let Some(first) = deliveries.next().await {
+                let mut batch = vec![first];
+                let start = pace.next_start();
+                while batch.len() < max {
+                    match tokio::time::timeout_at(start, deliveries.next()).await {
+                        Ok(Some(delivery)) => batch.push(delivery),
+                        Ok(None) | Err(_) => break,
+                    }
+                }
                 let mut ready = Vec::with_capacity(batch.len());
                 for delivery in batch {
                     let delivery = delivery?;
@@ -259,8 +269,12 @@ async fn deliver(
                 drop(spans);
                 match applied {
                     Ok(()) => {
+                        // One ack for the batch: every delivery of the channel up to the last
+                        // one (those before it were all settled already, in order).
+                        if let Some((last, _)) = ready.last() {
+                            last.ack(BasicAckOptions { multiple: true }).await?;
+                        }
                         for (delivery, envelope) in &ready {
-                            delivery.ack(BasicAckOptions::default()).await?;
                             observe(&sub.queue, delivery, Some(envelope), Outcome::Handled);
                         }
                     }

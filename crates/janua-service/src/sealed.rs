@@ -95,7 +95,7 @@ pub async fn kept_key(
     conn: &mut AsyncPgConnection, sealer: &SecretBox, name: &str, first: impl FnOnce() -> [u8; 32],
 ) -> anyhow::Result<[u8; 32]> {
     let candidate = sealer.seal(&first());
-    diesel::sql_query(
+    janua_db::prepared::sql(
         "INSERT INTO service_keys (name, sealed) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
     .bind::<Text, _>(name)
@@ -107,7 +107,7 @@ pub async fn kept_key(
         #[diesel(sql_type = Bytea)]
         sealed: Vec<u8>,
     }
-    let kept: Kept = diesel::sql_query("SELECT sealed FROM service_keys WHERE name = $1")
+    let kept: Kept = janua_db::prepared::sql("SELECT sealed FROM service_keys WHERE name = $1")
         .bind::<Text, _>(name)
         .get_result(conn)
         .await?;

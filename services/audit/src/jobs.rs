@@ -95,7 +95,7 @@ struct Count {
 pub async fn admit(
     conn: &mut AsyncPgConnection, table: &'static str, requester: Uuid, what: &str,
 ) -> Result<(), ApiError> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+    janua_db::prepared::sql("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
         .bind::<diesel::sql_types::Text, _>(format!("{table}:{requester}"))
         .execute(conn)
         .await?;

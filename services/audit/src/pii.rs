@@ -290,7 +290,7 @@ pub async fn erase(
         diesel::delete(audit_pii::table.filter(audit_pii::entry_id.eq_any(theirs))).execute(conn).await?;
     let lowered: Vec<String> = addresses.iter().map(|a| a.trim().to_lowercase()).collect();
     if !lowered.is_empty() {
-        erased += diesel::sql_query(
+        erased += janua_db::prepared::sql(
             "DELETE FROM audit_pii p WHERE EXISTS (
                  SELECT 1 FROM jsonb_each_text(p.fields) f WHERE lower(f.value) = ANY($1))",
         )

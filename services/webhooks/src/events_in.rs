@@ -108,19 +108,32 @@ pub async fn apply_all(pool: &Pool, envelopes: Vec<EventEnvelope>) -> Result<usi
         return Ok(0);
     }
     let mut conn = pool.get().await.map_err(|e| HandleError::Retry(e.to_string()))?;
+    // Three statements for the batch whatever its size: which events are new, the endpoints
+    // that may want them, and their deliveries (one per event that has any).
     conn.transaction::<_, diesel::result::Error, _>(async |conn| {
+        let ids: Vec<Uuid> = events.iter().map(|e| e.event_id).collect();
+        let mut new = janua_db::inbox::first_deliveries(conn, QUEUE, &ids).await?;
+        // Each new event once, even if the batch holds it twice.
+        let events: Vec<&Deliverable> = events.iter().filter(|e| new.remove(&e.event_id)).collect();
+        let mut organizations: Vec<Uuid> = events.iter().filter_map(|e| e.organization).collect();
+        organizations.sort_unstable();
+        organizations.dedup();
+        let mut selectors: Vec<String> = events.iter().flat_map(|e| e.selectors.iter().cloned()).collect();
+        selectors.sort_unstable();
+        selectors.dedup();
+        let mut subscribers =
+            if events.is_empty() { Vec::new() } else { endpoints::subscribers(conn, &organizations, &selectors).await? };
         let mut added = 0;
-        for e in &events {
-            if !janua_db::inbox::first_delivery(conn, QUEUE, e.event_id).await? {
-                continue;
-            }
-            let targets = endpoints::subscribed(conn, e.organization, &e.selectors).await?;
+        for e in events {
+            let targets: Vec<Uuid> =
+                subscribers.iter().filter(|s| s.wants(e.organization, &e.event_type)).map(|s| s.id).collect();
             added += deliveries::insert_for_event(conn, &targets, e.event_id, &e.event_type, &e.body, e.traceparent.as_deref())
                 .await?;
             if e.event_type == "organization.deleted"
                 && let Some(org) = e.organization
             {
                 let removed = endpoints::delete_of_organization(conn, org).await?;
+                subscribers.retain(|s| s.organization_id != Some(org));
                 if removed > 0 {
                     tracing::info!(organization_id = %org, removed, "webhook endpoints of a deleted organization removed");
                 }

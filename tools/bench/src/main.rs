@@ -1,7 +1,8 @@
 //! `make bench`: load figures for a running stack (started by `scripts/bench.sh` from release
 //! binaries, one process per service), each printed with its baseline from the same run:
 //! - argon2id hashes/s on all cores with the production parameters (the ceiling of sign-ins);
-//! - password sign-ins/s through the gateway, p50/p99, and the ratio to that ceiling;
+//! - password sign-ins/s through the gateway, p50/p99, and the ratio to that ceiling (the
+//!   clients honour `Retry-After` as the SDKs do; the overload scenario is the one that does not);
 //! - refresh grants/s (each worker follows its own rotating chain);
 //! - `GET /api/v1/auth/me` through the gateway and directly against the service, p50/p99,
 //!   and the latency the gateway adds;
@@ -249,6 +250,26 @@ async fn post(http: &reqwest::Client, url: &str, body: &Value) -> Option<Value> 
     resp.json().await.ok()
 }
 
+/// Like [`post`], for a client that honours `Retry-After` as an SDK does: a request the
+/// server shed (503) or throttled (429) waits the time it asks for (not past `deadline`)
+/// before the next, instead of asking again at once.
+async fn post_politely(http: &reqwest::Client, url: &str, body: &Value, deadline: Instant) -> Option<Value> {
+    let resp = http.post(url).json(body).send().await.ok()?;
+    if resp.status().is_success() {
+        return resp.json().await.ok();
+    }
+    let asked = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if let Some(seconds) = asked {
+        let wait = Duration::from_secs(seconds).min(deadline.saturating_duration_since(Instant::now()));
+        tokio::time::sleep(wait).await;
+    }
+    None
+}
+
 /// The code an authenticator app shows now for a base32 secret.
 fn totp_now(secret_b32: &str) -> String {
     let secret = totp_rs::Secret::try_from_base32(secret_b32).unwrap_or_default();
@@ -457,8 +478,12 @@ fn main() -> anyhow::Result<()> {
                 &args,
                 &pids,
                 &mut peak,
-                |_| (http.clone(), signin_url.clone(), body.clone()),
-                |s| Box::pin(async move { post(&s.0, &s.1, &s.2).await.is_some() }),
+                // `drive` set its deadline just before making each worker's state.
+                |_| {
+                    let deadline = Instant::now() + Duration::from_secs(args.seconds);
+                    (http.clone(), signin_url.clone(), body.clone(), deadline)
+                },
+                |s| Box::pin(async move { post_politely(&s.0, &s.1, &s.2, s.3).await.is_some() }),
             )
             .await
         };

@@ -115,7 +115,16 @@ impl Queue {
         if waiting < limit && expected_wait_us <= self.max_wait_us {
             return Ok(());
         }
-        tracing::warn!(waiting, expected_wait_us, "password hashing is saturated; request shed");
+        static SHED_LOG: janua_core::telemetry::LogEvery =
+            janua_core::telemetry::LogEvery::new(std::time::Duration::from_secs(1));
+        if let Some(also_shed) = SHED_LOG.due() {
+            tracing::warn!(
+                waiting,
+                expected_wait_us,
+                also_shed,
+                "password hashing is saturated; request shed (also_shed: since the last such line)"
+            );
+        }
         metrics::counter!(janua_core::metrics::SHED, "service" => "auth", "queue" => "argon2").increment(1);
         Err(ApiError::unavailable("password hashing").with_header(actix_web::http::header::RETRY_AFTER, "1"))
     }

@@ -44,14 +44,12 @@ pub async fn create(
     )
     .await?;
     store::insert_refresh_token(conn, session_id, &sha256(refresh_token.as_bytes())).await?;
-    janua_db::outbox::enqueue(
+    janua_db::outbox::enqueue_all(
         conn,
-        &events::session_created(user_id, session_id, method, meta.clone().into()),
-    )
-    .await?;
-    janua_db::outbox::enqueue(
-        conn,
-        &events::user_signed_in(user_id, session_id, method, meta.clone().into()),
+        &[
+            events::session_created(user_id, session_id, method, meta.clone().into()),
+            events::user_signed_in(user_id, session_id, method, meta.clone().into()),
+        ],
     )
     .await?;
     crate::handlers::auth::count_signin(method, "success");
@@ -115,20 +113,18 @@ pub async fn rotate(
     if !rotation.rotated {
         conn.transaction::<_, ApiError, _>(async |conn| {
             store::revoke(conn, session_id, "refresh_token_reuse", now).await?;
-            janua_db::outbox::enqueue(
+            janua_db::outbox::enqueue_all(
                 conn,
-                &events::refresh_token_reused(user_id, session_id, meta.clone().into()),
-            )
-            .await?;
-            janua_db::outbox::enqueue(
-                conn,
-                &events::session_revoked(
-                    user_id,
-                    session_id,
-                    "refresh_token_reuse",
-                    None,
-                    meta.clone().into(),
-                ),
+                &[
+                    events::refresh_token_reused(user_id, session_id, meta.clone().into()),
+                    events::session_revoked(
+                        user_id,
+                        session_id,
+                        "refresh_token_reuse",
+                        None,
+                        meta.clone().into(),
+                    ),
+                ],
             )
             .await?;
             Ok(())

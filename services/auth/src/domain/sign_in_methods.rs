@@ -29,7 +29,7 @@ impl Methods {
 /// Serialises changes to one user's sign-in methods until the transaction ends, so two
 /// concurrent removals cannot each leave "another" method that the other one removes.
 pub async fn lock_user(conn: &mut AsyncPgConnection, user_id: Uuid) -> Result<(), ApiError> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 7))")
+    janua_db::prepared::sql("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 7))")
         .bind::<diesel::sql_types::Uuid, _>(user_id)
         .execute(conn)
         .await?;

@@ -106,12 +106,12 @@ pub async fn stats(state: web::Data<AuthState>) -> Result<HttpResponse, ApiError
         n: i64,
     }
     let mut conn = state.pool.get().await?;
-    let active: Count = diesel::sql_query(
+    let active: Count = janua_db::prepared::sql(
         "SELECT count(*) AS n FROM sessions WHERE revoked_at IS NULL AND expires_at > now()",
     )
     .get_result(&mut conn)
     .await?;
-    let days: Vec<Day> = diesel::sql_query(
+    let days: Vec<Day> = janua_db::prepared::sql(
         "SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS date, count(*) AS count
          FROM sessions WHERE created_at > now() - interval '30 days'
          GROUP BY 1 ORDER BY 1",

@@ -22,7 +22,7 @@ struct Factor {
 pub async fn second_factors(
     conn: &mut AsyncPgConnection, privileged: Option<&[Uuid]>,
 ) -> diesel::QueryResult<(usize, Vec<Uuid>)> {
-    let rows: Vec<Factor> = diesel::sql_query(
+    let rows: Vec<Factor> = janua_db::prepared::sql(
         "WITH scope AS (
              SELECT id FROM user_profiles
               WHERE $1::uuid[] IS NULL AND (profile->'roles') ? 'admin' AND profile->>'status' = 'active'
@@ -52,7 +52,7 @@ struct Accounts {
 pub async fn dormant_accounts(
     conn: &mut AsyncPgConnection, users: Option<&[Uuid]>, since: DateTime<Utc>,
 ) -> diesel::QueryResult<(i64, i64)> {
-    let row: Accounts = diesel::sql_query(
+    let row: Accounts = janua_db::prepared::sql(
         "WITH population AS (
              SELECT id, (profile->>'created_at')::timestamptz AS created_at FROM user_profiles
               WHERE profile->>'status' = 'active' AND ($1::uuid[] IS NULL OR id = ANY($1))
@@ -79,7 +79,7 @@ struct Count {
 pub async fn suspended_with_live_sessions(
     conn: &mut AsyncPgConnection, users: Option<&[Uuid]>,
 ) -> diesel::QueryResult<i64> {
-    let row: Count = diesel::sql_query(
+    let row: Count = janua_db::prepared::sql(
         "SELECT count(DISTINCT s.user_id) AS n FROM sessions s JOIN user_profiles p ON p.id = s.user_id
           WHERE p.profile->>'status' = 'suspended' AND s.revoked_at IS NULL AND s.expires_at > now()
             AND ($1::uuid[] IS NULL OR s.user_id = ANY($1))",
@@ -103,7 +103,7 @@ pub struct SigningKey {
 /// The key that signs now (the newest still signing).
 pub async fn current_signing_key(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Option<SigningKey>> {
     use diesel::OptionalExtension;
-    diesel::sql_query(
+    janua_db::prepared::sql(
         "SELECT kid, created_at, signing_until FROM signing_keys
           WHERE signing_until > now() ORDER BY created_at DESC LIMIT 1",
     )

@@ -29,7 +29,7 @@ pub async fn delete_user_data(conn: &mut AsyncPgConnection, user_id: Uuid) -> Qu
         id: Uuid,
     }
     let live: Vec<Sid> =
-        diesel::sql_query("SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL")
+        janua_db::prepared::sql("SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL")
             .bind::<sql_types::Uuid, _>(user_id)
             .load(conn)
             .await?;

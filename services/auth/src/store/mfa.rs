@@ -31,7 +31,7 @@ pub async fn totp_enabled(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryR
 
 /// A new pending secret, replacing a pending one (an enabled secret is never replaced here).
 pub async fn put_pending(conn: &mut AsyncPgConnection, user_id: Uuid, sealed: &[u8]) -> QueryResult<usize> {
-    diesel::sql_query(
+    janua_db::prepared::sql(
         "INSERT INTO totp_secrets (user_id, secret_sealed) VALUES ($1, $2)
          ON CONFLICT (user_id) DO UPDATE
          SET secret_sealed = EXCLUDED.secret_sealed, created_at = now(), last_step = NULL

@@ -71,7 +71,7 @@ pub async fn record_use(
     now: DateTime<Utc>,
 ) -> QueryResult<bool> {
     // An authenticator that keeps no counter always says 0 (WebAuthn section 6.1.1).
-    let n = diesel::sql_query(
+    let n = janua_db::prepared::sql(
         "UPDATE passkeys SET passkey = $2, counter = $3, backup_state = $4, last_used_at = $5
          WHERE id = $1 AND (counter < $3 OR ($3 = 0 AND counter = 0))",
     )

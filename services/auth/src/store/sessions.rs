@@ -104,7 +104,7 @@ pub struct Rotation {
 pub async fn rotate_refresh_token(
     conn: &mut AsyncPgConnection, old: &[u8], new: &[u8], now: DateTime<Utc>,
 ) -> QueryResult<Option<Rotation>> {
-    diesel::sql_query(
+    janua_db::prepared::sql(
         "WITH cur AS (
              SELECT rt.session_id, s.user_id, s.auth_time,
                     (s.revoked_at IS NOT NULL OR s.expires_at <= $3) AS dead

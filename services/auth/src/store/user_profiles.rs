@@ -13,7 +13,7 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
 /// Keeps the newest version: an older event arriving late changes nothing.
 pub async fn upsert(conn: &mut AsyncPgConnection, user: &IdentityUser) -> QueryResult<()> {
     let profile = serde_json::to_value(user).unwrap_or_default();
-    diesel::sql_query(
+    janua_db::prepared::sql(
         "INSERT INTO user_profiles (id, profile, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (id) DO UPDATE SET profile = EXCLUDED.profile, updated_at = EXCLUDED.updated_at
          WHERE user_profiles.updated_at <= EXCLUDED.updated_at",

@@ -333,17 +333,18 @@ pub async fn stats(state: web::Data<IdentityState>, _admin: PlatformAdmin) -> Re
     }
     let (by_status, signups, mfa) = {
         let mut conn = state.pool.get().await?;
-        let by_status: Vec<Bucket> =
-            diesel::sql_query("SELECT status AS key, count(*) AS count FROM users GROUP BY 1 ORDER BY 1")
-                .load(&mut conn)
-                .await?;
-        let signups: Vec<Bucket> = diesel::sql_query(
+        let by_status: Vec<Bucket> = janua_db::prepared::sql(
+            "SELECT status AS key, count(*) AS count FROM users GROUP BY 1 ORDER BY 1",
+        )
+        .load(&mut conn)
+        .await?;
+        let signups: Vec<Bucket> = janua_db::prepared::sql(
             "SELECT to_char(date_trunc('day', created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS key, count(*) AS count
              FROM users WHERE created_at > now() - interval '30 days' GROUP BY 1 ORDER BY 1",
         )
         .load(&mut conn)
         .await?;
-        let mfa: Vec<Bucket> = diesel::sql_query(
+        let mfa: Vec<Bucket> = janua_db::prepared::sql(
             "SELECT CASE WHEN mfa_enabled THEN 'enabled' ELSE 'disabled' END AS key, count(*) AS count FROM users GROUP BY 1",
         )
         .load(&mut conn)

@@ -85,7 +85,7 @@ pub async fn upsert(
 ) -> QueryResult<()> {
     // `ON CONFLICT` needs the constraint by name: NULLS NOT DISTINCT makes the platform's
     // scope (NULL) one scope.
-    diesel::sql_query(
+    janua_db::prepared::sql(
         "INSERT INTO translations (id, organization_id, locale, key, message, updated_by, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT ON CONSTRAINT translations_one_per_scope

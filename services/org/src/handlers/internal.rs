@@ -331,7 +331,7 @@ pub async fn stats(state: web::Data<OrgState>) -> Result<HttpResponse, ApiError>
         memberships: i64,
     }
     let mut conn = state.pool.get().await?;
-    let c: Counts = diesel::sql_query(
+    let c: Counts = janua_db::prepared::sql(
         "SELECT (SELECT count(*) FROM organizations) AS organizations, (SELECT count(*) FROM memberships) AS memberships",
     )
     .get_result(&mut conn)

@@ -26,7 +26,7 @@ pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<
 
 /// Keeps the newest version: an older event arriving late changes nothing.
 pub async fn upsert(conn: &mut AsyncPgConnection, u: &User) -> QueryResult<()> {
-    diesel::sql_query(
+    janua_db::prepared::sql(
         "INSERT INTO users (id, email, name, status, updated_at, email_verified) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name,
            status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,

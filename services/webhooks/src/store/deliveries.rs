@@ -119,7 +119,7 @@ pub struct Claimed {
 /// `delivering` with `next_attempt_at` at the end of the lease, so a replica that dies
 /// mid-attempt hands them back when it lapses. `SKIP LOCKED` lets replicas claim side by side.
 pub async fn claim_due(conn: &mut AsyncPgConnection, limit: i64, lease_ms: i64) -> QueryResult<Vec<Claimed>> {
-    diesel::sql_query(
+    janua_db::prepared::sql(
         "WITH due AS ( \
              SELECT d.id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id \
              WHERE d.status IN ('pending', 'delivering') AND d.next_attempt_at <= now() AND e.enabled \
@@ -165,7 +165,7 @@ pub async fn settle(
         Next::RetryAfterMs(ms) => (PENDING, ms),
         Next::Failed => (FAILED, 0),
     };
-    let n = diesel::sql_query(
+    let n = janua_db::prepared::sql(
         "UPDATE deliveries SET status = $3, response_status = $4, updated_at = now(), \
              next_attempt_at = now() + make_interval(secs => $5::double precision / 1000) \
          WHERE id = $1 AND attempts = $2 AND status = 'delivering'",

@@ -157,20 +157,37 @@ pub async fn delete_of_organization(conn: &mut AsyncPgConnection, org: Uuid) -> 
     diesel::delete(endpoints::table.filter(endpoints::organization_id.eq(org))).execute(conn).await
 }
 
-/// The enabled endpoints that want an event: subscribed to one of `selectors` (see
-/// `domain::event_types::selectors`), and platform-wide or of the event's organization.
-pub async fn subscribed(
-    conn: &mut AsyncPgConnection, organization: Option<Uuid>, selectors: &[String],
-) -> QueryResult<Vec<Uuid>> {
-    let mut q = endpoints::table
+/// The enabled endpoints that may want some of a batch's events: subscribed to one of
+/// `selectors` (see `domain::event_types::selectors`), and platform-wide or of one of the
+/// events' `organizations`; [`Subscriber::wants`] then tells which events each one gets.
+pub async fn subscribers(
+    conn: &mut AsyncPgConnection, organizations: &[Uuid], selectors: &[String],
+) -> QueryResult<Vec<Subscriber>> {
+    endpoints::table
         .filter(endpoints::enabled.eq(true))
         .filter(endpoints::event_types.overlaps_with(selectors))
-        .into_boxed();
-    q = match organization {
-        Some(org) => q.filter(endpoints::organization_id.is_null().or(endpoints::organization_id.eq(org))),
-        None => q.filter(endpoints::organization_id.is_null()),
-    };
-    q.select(endpoints::id).load(conn).await
+        .filter(endpoints::organization_id.is_null().or(endpoints::organization_id.eq_any(organizations)))
+        .select(Subscriber::as_select())
+        .load(conn)
+        .await
+}
+
+/// An enabled endpoint that may want some of a batch's events.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = endpoints)]
+pub struct Subscriber {
+    pub id: Uuid,
+    pub organization_id: Option<Uuid>,
+    pub event_types: Vec<String>,
+}
+
+impl Subscriber {
+    /// Whether it wants this event: subscribed to its type, and global or of its organization
+    /// (an organization's endpoints only get that organization's events).
+    pub fn wants(&self, organization: Option<Uuid>, event_type: &str) -> bool {
+        (self.organization_id.is_none() || self.organization_id == organization)
+            && crate::domain::event_types::matches(&self.event_types, event_type)
+    }
 }
 
 /// A delivery to the endpoint succeeded: it is healthy again.
@@ -188,14 +205,14 @@ pub async fn mark_healthy(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult
 pub async fn mark_failing(
     conn: &mut AsyncPgConnection, id: Uuid, disable_after_secs: i64, reason: &str,
 ) -> QueryResult<Option<Endpoint>> {
-    diesel::sql_query(
+    janua_db::prepared::sql(
         "UPDATE endpoints SET failing_since = COALESCE(failing_since, now()) \
          WHERE id = $1 AND enabled",
     )
     .bind::<SqlUuid, _>(id)
     .execute(conn)
     .await?;
-    diesel::sql_query(
+    janua_db::prepared::sql(
         "UPDATE endpoints SET enabled = false, disabled_reason = $3, updated_at = now() \
          WHERE id = $1 AND enabled AND failing_since <= now() - make_interval(secs => $2::double precision) \
          RETURNING *",
