@@ -99,3 +99,40 @@ async fn a_magic_link_to_an_unproven_account_strips_what_its_registrant_set_up()
     assert_eq!(claimed["proven_by"], "magic_link");
     assert_eq!(claimed["removed"], json!(["password", "totp", "sessions"]));
 }
+
+#[tokio::test]
+async fn a_move_handled_late_leaves_the_links_mailed_to_the_new_address_working() {
+    let app = TestStack::spawn().await;
+    let ada = app.person("ada@example.com").await;
+    app.put(&format!("/api/v1/users/{}", ada.id), &json!({"email": "ada.new@example.com"}), Some(&ada.token))
+        .await
+        .expect_status(200)
+        .await;
+    app.mail_body("ada@example.com", "Your email address was changed", 0).await;
+    app.forgot_password("ada.new@example.com").await.expect_status(202).await;
+    let reset_new = app.mailed_token("ada.new@example.com", "Reset your password", 0).await;
+
+    // The move reaches auth again, after the reset was mailed to the new address (as when
+    // auth's consumer lags behind the request): identity's event, republished.
+    let (_, moved) = app
+        .outbox_events("identity")
+        .await
+        .iter()
+        .find(|(t, p)| {
+            t == "user.updated" && p["changed"].as_array().is_some_and(|c| c.iter().any(|f| f == "email"))
+        })
+        .cloned()
+        .expect("identity's user.updated for the move");
+    let publisher =
+        janua_events::Publisher::connect(&app.settings.amqp_url, &app.settings.amqp_exchange).await.unwrap();
+    let late = janua_events::Event::new("identity", "user.updated", moved);
+    publisher.publish(&late.id.to_string(), &late.event_type, &late.encode()).await.unwrap();
+    janua_testkit::eventually("the late move handled", std::time::Duration::from_secs(20), || async {
+        (app.mail_count("ada@example.com", "Your email address was changed") == 2).then_some(())
+    })
+    .await;
+
+    // The link mailed to the new address still proves it; tokens mailed to the old one died.
+    app.reset_password(&reset_new, "another long passphrase").await.expect_status(200).await;
+    assert_eq!(app.signin("ada.new@example.com", "another long passphrase").await.status(), 200);
+}

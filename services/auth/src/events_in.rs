@@ -36,7 +36,8 @@ async fn address_changed(
     conn: &mut diesel_async::AsyncPgConnection, effects: &Effects, user: &IdentityUser,
     previous: Option<&str>, ctx: janua_events::EventContext,
 ) -> diesel::QueryResult<()> {
-    crate::store::one_time_tokens::invalidate_all_for_user(conn, user.id, chrono::Utc::now()).await?;
+    crate::store::one_time_tokens::invalidate_sent_elsewhere(conn, user.id, &user.email, chrono::Utc::now())
+        .await?;
     if !user.email_verified && user.status == "active" {
         let mailing = crate::domain::email_proof::Mailing {
             sealer: &effects.sealer,

@@ -83,6 +83,24 @@ pub async fn invalidate_for_user(
     .await
 }
 
+/// Every unused token of an account mailed anywhere but `address`, whatever its purpose,
+/// stops working: the account's address is now `address`, and mail sent to another proves
+/// nothing any more. A token mailed to `address` itself was sent after the move (identity
+/// gave that address), so a move handled late does not kill it.
+pub async fn invalidate_sent_elsewhere(
+    conn: &mut AsyncPgConnection, user_id: Uuid, address: &str, now: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        one_time_tokens::table
+            .filter(one_time_tokens::user_id.eq(user_id))
+            .filter(one_time_tokens::used_at.is_null())
+            .filter(one_time_tokens::email.ne(address)),
+    )
+    .set(one_time_tokens::used_at.eq(now))
+    .execute(conn)
+    .await
+}
+
 /// Every unused token of an account, whatever its purpose, stops working: its address
 /// changed, so mail sent to the old one proves nothing any more.
 pub async fn invalidate_all_for_user(
