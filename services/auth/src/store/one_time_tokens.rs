@@ -68,19 +68,22 @@ fn usable<'a>(hash: &'a [u8], purpose: &'a str, now: DateTime<Utc>) -> _ {
         .filter(one_time_tokens::expires_at.gt(now))
 }
 
+/// The account's unused tokens; the invalidations below narrow it.
+#[diesel::dsl::auto_type]
+fn unused_of(user_id: Uuid) -> _ {
+    one_time_tokens::table
+        .filter(one_time_tokens::user_id.eq(user_id))
+        .filter(one_time_tokens::used_at.is_null())
+}
+
 /// Earlier unused tokens of the same purpose stop working when a new one is sent.
 pub async fn invalidate_for_user(
     conn: &mut AsyncPgConnection, user_id: Uuid, purpose: &str, now: DateTime<Utc>,
 ) -> QueryResult<usize> {
-    diesel::update(
-        one_time_tokens::table
-            .filter(one_time_tokens::user_id.eq(user_id))
-            .filter(one_time_tokens::purpose.eq(purpose))
-            .filter(one_time_tokens::used_at.is_null()),
-    )
-    .set(one_time_tokens::used_at.eq(now))
-    .execute(conn)
-    .await
+    diesel::update(unused_of(user_id).filter(one_time_tokens::purpose.eq(purpose)))
+        .set(one_time_tokens::used_at.eq(now))
+        .execute(conn)
+        .await
 }
 
 /// Every unused token of an account mailed anywhere but `address`, whatever its purpose,
@@ -90,28 +93,16 @@ pub async fn invalidate_for_user(
 pub async fn invalidate_sent_elsewhere(
     conn: &mut AsyncPgConnection, user_id: Uuid, address: &str, now: DateTime<Utc>,
 ) -> QueryResult<usize> {
-    diesel::update(
-        one_time_tokens::table
-            .filter(one_time_tokens::user_id.eq(user_id))
-            .filter(one_time_tokens::used_at.is_null())
-            .filter(one_time_tokens::email.ne(address)),
-    )
-    .set(one_time_tokens::used_at.eq(now))
-    .execute(conn)
-    .await
+    diesel::update(unused_of(user_id).filter(one_time_tokens::email.ne(address)))
+        .set(one_time_tokens::used_at.eq(now))
+        .execute(conn)
+        .await
 }
 
-/// Every unused token of an account, whatever its purpose, stops working: its address
-/// changed, so mail sent to the old one proves nothing any more.
+/// Every unused token of an account, whatever its purpose and address, stops working (an
+/// account taken over by whoever proved its address starts with none of its registrant's).
 pub async fn invalidate_all_for_user(
     conn: &mut AsyncPgConnection, user_id: Uuid, now: DateTime<Utc>,
 ) -> QueryResult<usize> {
-    diesel::update(
-        one_time_tokens::table
-            .filter(one_time_tokens::user_id.eq(user_id))
-            .filter(one_time_tokens::used_at.is_null()),
-    )
-    .set(one_time_tokens::used_at.eq(now))
-    .execute(conn)
-    .await
+    diesel::update(unused_of(user_id)).set(one_time_tokens::used_at.eq(now)).execute(conn).await
 }
