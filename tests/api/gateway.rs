@@ -86,6 +86,62 @@ async fn an_upstream_that_is_down_is_a_503() {
     assert_eq!(json(resp).await["status"], "ready");
 }
 
+/// An upstream whose first connection closes as a request arrives on it (what a server does
+/// when its keep-alive ends just as the gateway reuses the connection); later connections
+/// answer `{}`. Answers the number of connections it accepted so far.
+async fn closing_then_answering_upstream() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::Ordering;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let first = counter.fetch_add(1, Ordering::SeqCst) == 0;
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                if first {
+                    return; // closed without an answer
+                }
+                let answer = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}";
+                let _ = socket.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (url, accepted)
+}
+
+#[tokio::test]
+async fn a_safe_request_whose_upstream_connection_closes_is_sent_once_more_and_an_unsafe_one_is_not() {
+    use std::sync::atomic::Ordering;
+    let (url, accepted) = closing_then_answering_upstream().await;
+    let app = TestStack::spawn_with(|s| s.identity.url = url).await;
+    let resp = app.get("/api/v1/localization/locales", None).await;
+    assert_eq!(resp.status(), 200, "a GET is sent again on a fresh connection");
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+
+    let (url, accepted) = closing_then_answering_upstream().await;
+    let app = TestStack::spawn_with(|s| s.enterprise.url = url).await;
+    let resp = app
+        .http
+        .post(app.url("/api/v1/sso/saml/acs"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("SAMLResponse=PHNhbWxwOlJlc3BvbnNlLz4%3D&RelayState=x")
+        .send()
+        .await
+        .unwrap();
+    resp.expect_error(503, "SERVICE_UNAVAILABLE").await;
+    assert_eq!(accepted.load(Ordering::SeqCst), 1, "a POST is never sent twice");
+}
+
 #[tokio::test]
 async fn the_openapi_document_lists_every_routed_endpoint_and_nothing_else() {
     let app = TestStack::spawn().await;

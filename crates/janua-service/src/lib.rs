@@ -242,7 +242,8 @@ where
             .wrap(middleware::from_fn(janua_core::http::request_id))
             .configure(configure.clone())
     });
-    let server = server.shutdown_timeout(settings.http.shutdown_timeout_secs);
+    let server =
+        server.shutdown_timeout(settings.http.shutdown_timeout_secs).keep_alive(settings.http.keep_alive());
     let server = match settings.http.workers {
         Some(w) => server.workers(w),
         None => server,

@@ -79,13 +79,12 @@ impl GatewayState {
 /// them: each server worker (a runtime of its own) gets its own client, so that a request and
 /// its upstream connection are served by the same thread.
 fn upstream_client(settings: &Settings) -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_millis(settings.http.upstream_connect_timeout_ms))
+    settings
+        .http
+        .cluster_client()
         // Between reads, not for the whole answer: exports stream for as long as they take.
         .read_timeout(std::time::Duration::from_millis(settings.http.upstream_timeout_ms))
-        .pool_idle_timeout(std::time::Duration::from_secs(60))
         .pool_max_idle_per_host(256)
-        .redirect(reqwest::redirect::Policy::none())
         .build()
 }
 

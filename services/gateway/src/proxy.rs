@@ -374,28 +374,40 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
         return ApiError::keyed(ErrorCode::MethodNotAllowed, "error.platform.method_not_supported", vec![])
             .error_response();
     };
-    let mut upstream = state.http.request(method, &url);
-    for (name, value) in req.headers() {
-        let n = name.as_str();
-        if HOP_BY_HOP.contains(&n) || n == "content-length" || FORWARDING.contains(&n) {
-            continue;
+    let request = || {
+        let mut upstream = state.http.request(method.clone(), &url);
+        for (name, value) in req.headers() {
+            let n = name.as_str();
+            if HOP_BY_HOP.contains(&n) || n == "content-length" || FORWARDING.contains(&n) {
+                continue;
+            }
+            upstream = upstream.header(n, value.as_bytes());
         }
-        upstream = upstream.header(n, value.as_bytes());
-    }
-    // The services believe a forwarded address only from the gateway: it comes with the
-    // service token, and it is the client as the gateway determined it (nothing the client
-    // wrote itself).
-    upstream = upstream.header("x-forwarded-for", client_address(req).to_string()).header(
-        janua_core::http::SERVICE_TOKEN_HEADER,
-        secrecy::ExposeSecret::expose_secret(&state.settings.secrets.service_token),
-    );
-    if let Some(id) = janua_core::http::request_id_of(req) {
-        upstream = upstream.header("x-request-id", id);
-    }
-    // The gateway's span is the service's parent (replacing a client's `traceparent`, which
-    // is the gateway's parent); without export, the client's passes through.
-    upstream = upstream.headers(janua_core::telemetry::trace_headers());
-    let resp = match upstream.body(body).send().await {
+        // The services believe a forwarded address only from the gateway: it comes with the
+        // service token, and it is the client as the gateway determined it (nothing the client
+        // wrote itself).
+        upstream = upstream.header("x-forwarded-for", client_address(req).to_string()).header(
+            janua_core::http::SERVICE_TOKEN_HEADER,
+            secrecy::ExposeSecret::expose_secret(&state.settings.secrets.service_token),
+        );
+        if let Some(id) = janua_core::http::request_id_of(req) {
+            upstream = upstream.header("x-request-id", id);
+        }
+        // The gateway's span is the service's parent (replacing a client's `traceparent`, which
+        // is the gateway's parent); without export, the client's passes through.
+        upstream = upstream.headers(janua_core::telemetry::trace_headers());
+        upstream.body(body.clone())
+    };
+    // A safe request that could not be sent (the connection failed, not a timeout) is sent
+    // once more: nothing of it reached the service's handler or it changed nothing there.
+    let sent = match request().send().await {
+        Err(e) if !e.is_timeout() && (method == reqwest::Method::GET || method == reqwest::Method::HEAD) => {
+            tracing::debug!(error = %e, upstream = %base, "upstream send failed; sending again");
+            request().send().await
+        }
+        sent => sent,
+    };
+    let resp = match sent {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(error = %e, upstream = %base, "upstream unavailable");

@@ -119,10 +119,7 @@ impl Listeners {
 
 /// The client the services use to call each other.
 pub fn http_client(settings: &Settings) -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_millis(settings.http.upstream_connect_timeout_ms))
-        .pool_max_idle_per_host(64)
-        .build()?)
+    Ok(settings.http.cluster_client().pool_max_idle_per_host(64).build()?)
 }
 
 /// What every service of the stack starts with: the settings, the client the services call
