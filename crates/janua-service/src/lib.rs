@@ -11,6 +11,7 @@ pub mod endpoints;
 pub mod extract;
 pub mod health;
 pub mod housekeeping;
+pub mod memory;
 pub mod observe;
 pub mod sealed;
 

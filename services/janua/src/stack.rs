@@ -142,6 +142,7 @@ pub async fn start(
     target: Target, settings: Settings, mut listeners: Listeners,
 ) -> anyhow::Result<Vec<Running>> {
     let launch = launch(settings)?;
+    janua_service::memory::trim_periodically();
     let mut running = Vec::new();
     let metrics = &launch.settings.metrics;
     if metrics.enabled {

@@ -809,6 +809,8 @@ fn main() -> anyhow::Result<()> {
             }
         }
         quiet().await;
+        // Idle: the services give freed memory back every 5 s (janua_service::memory).
+        tokio::time::sleep(Duration::from_secs(6)).await;
         let after = rss_all(&pids);
         // Each service idles under 50 MiB; auth adds its argon2 pool, one memory area per
         // hashing thread (one per core by default).
