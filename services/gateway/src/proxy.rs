@@ -402,7 +402,7 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
     // once more: nothing of it reached the service's handler or it changed nothing there.
     let sent = match request().send().await {
         Err(e) if !e.is_timeout() && (method == reqwest::Method::GET || method == reqwest::Method::HEAD) => {
-            tracing::debug!(error = %e, upstream = %base, "upstream send failed; sending again");
+            tracing::debug!(error = %e.without_url(), upstream = %base, "upstream send failed; sending again");
             request().send().await
         }
         sent => sent,
@@ -410,7 +410,8 @@ async fn forward(req: &HttpRequest, body: Bytes, state: &GatewayState, base: &st
     let resp = match sent {
         Ok(r) => r,
         Err(e) => {
-            tracing::warn!(error = %e, upstream = %base, "upstream unavailable");
+            // Without the URL: its query string is the client's (an OAuth code, a link's token).
+            tracing::warn!(error = %e.without_url(), upstream = %base, "upstream unavailable");
             return ApiError::unavailable("the service behind this route").error_response();
         }
     };
